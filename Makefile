@@ -1,0 +1,96 @@
+# caucus — build, test, run. See README.md.
+#   make            build build/caucus and build/libcaucus.a
+#   make deps       install missing Debian packages (no-op when present)
+#   make run        deps + build + run the main job
+#   make test       deps + unit/integration tests, normal and ASan+UBSan builds
+#   make bench      benchmarks -> bench/RESULTS.md
+#   make fuzz       libFuzzer targets (FUZZ_SECONDS per target)
+#   make install    PREFIX=/usr/local
+
+CC        ?= cc
+BUILD     ?= build
+PREFIX    ?= /usr/local
+SANITIZE  ?= 0
+FUZZ_SECONDS ?= 60
+VERSION   := 0.1.0
+
+PKGS      := libfyaml jansson libsodium
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
+CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+OPT       ?= -O2 -g
+ifeq ($(SANITIZE),1)
+OPT       := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS    += $(CSTD) $(WARN) $(OPT) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS)
+LDFLAGS   += $(OPT)
+LDLIBS    += $(PKG_LIBS) -lm
+
+LIB_SRC   := $(wildcard src/core/*.c src/io/*.c)
+CLI_SRC   := $(wildcard src/cli/*.c)
+TEST_SRC  := $(wildcard tests/test_*.c)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
+GEN       := $(BUILD)/gen/iso3166.inc
+
+.PHONY: all deps run test check bench fuzz install clean soak
+all: $(BUILD)/caucus $(BUILD)/libcaucus.a
+
+$(BUILD)/gen/iso3166.inc: tools/gen-iso3166.sh
+	@mkdir -p $(dir $@)
+	sh tools/gen-iso3166.sh > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/%.o: %.c $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libcaucus.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/caucus: $(CLI_OBJ) $(BUILD)/libcaucus.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libcaucus.a $(LDLIBS)
+
+$(BUILD)/tests/unit: $(TEST_OBJ) $(BUILD)/libcaucus.a
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libcaucus.a $(LDLIBS) -lcriterion
+
+deps:
+	@sh tools/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/caucus lint scenarios/*.yaml
+	./$(BUILD)/caucus lint --summary scenarios/ncg-policy-ttx.yaml
+
+# One pass of every test suite against the build in $(BUILD).
+check: $(BUILD)/caucus $(BUILD)/tests/unit
+	sh tests/run.sh $(BUILD)
+
+test: deps
+	@$(MAKE) --no-print-directory check BUILD=build
+	@$(MAKE) --no-print-directory check BUILD=build-asan SANITIZE=1 CC=$(CC)
+	@sh tests/summary.sh build build-asan
+
+bench: deps all
+	sh bench/run.sh $(BUILD)
+
+fuzz: deps
+	sh fuzz/run.sh $(FUZZ_SECONDS)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/include/caucus $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/caucus $(DESTDIR)$(PREFIX)/bin/caucus
+	install -m 644 $(BUILD)/libcaucus.a $(DESTDIR)$(PREFIX)/lib/libcaucus.a
+	install -m 644 src/core/*.h $(DESTDIR)$(PREFIX)/include/caucus/
+	install -m 644 src/io/*.h $(DESTDIR)$(PREFIX)/include/caucus/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' caucus.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/caucus.pc
+	install -m 644 docs/caucus.1 $(DESTDIR)$(PREFIX)/share/man/man1/caucus.1
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

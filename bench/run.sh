@@ -1,0 +1,59 @@
+#!/bin/sh
+# make bench: runs every benchmark, writes bench/RESULTS.md with the machine's description.
+# Each figure is the median of RUNS runs (default 5) with min and max; ratios are against a
+# baseline measured in the same run. Benchmarks report; they never fail the build.
+set -u
+B=${1:-build}
+RUNS=${RUNS:-5}
+OUT=bench/RESULTS.md
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+
+# time_runs CMD...: runs CMD $RUNS times, prints "median min max" seconds
+time_runs() {
+  i=0
+  : > "$W/times"
+  while [ $i -lt "$RUNS" ]; do
+    s=$(date +%s.%N); "$@" > /dev/null 2>&1; e=$(date +%s.%N)
+    echo "$e - $s" | bc -l >> "$W/times"
+    i=$((i + 1))
+  done
+  sort -g "$W/times" | awk '{a[NR]=$1} END {printf "%.4f %.4f %.4f\n", a[int((NR+1)/2)], a[1], a[NR]}'
+}
+
+cc ${CFLAGS:-} -O2 -o "$W/bench_yaml" bench/bench_yaml.c $(pkg-config --cflags --libs libfyaml) || exit 0
+python3 bench/gen_scenario.py 10000 500 > "$W/big.yaml"
+
+{
+  echo "# caucus benchmarks"
+  echo
+  echo "Written by \`make bench\` on $(date -u +%Y-%m-%dT%H:%M:%SZ). Median of $RUNS runs, min and max in brackets."
+  echo
+  echo "## Machine"
+  echo
+  echo "- CPU: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
+  echo "- cores: $(nproc)"
+  echo "- memory: $(free -h | awk '/Mem:/ {print $2}')"
+  echo "- compiler: $(cc --version | head -n 1)"
+  echo "- kernel: $(uname -sr)"
+  echo
+  echo "## Scenario lint"
+  echo
+  echo "Synthetic scenario, 10,000 injects and 500 seats ($(wc -c < "$W/big.yaml") bytes), \`bench/gen_scenario.py 10000 500\`."
+  echo "Baseline: libfyaml's event parse of the same file with no checks (\`bench/bench_yaml.c\`)."
+  echo
+  echo "| what | median s | min s | max s |"
+  echo "| --- | --- | --- | --- |"
+} > "$W/head.md"
+set -- $(time_runs "$W/bench_yaml" "$W/big.yaml"); base=$1
+echo "| libfyaml parse only (baseline) | $1 | $2 | $3 |" >> "$W/head.md"
+set -- $(time_runs "$B/caucus" lint -q "$W/big.yaml"); lint=$1
+echo "| caucus lint | $1 | $2 | $3 |" >> "$W/head.md"
+"$B/caucus" lint -q "$W/big.yaml" > "$W/lint.out" 2>&1 || echo "(lint reported problems: $(head -c 300 "$W/lint.out"))" >> "$W/head.md"
+rss=$( { /usr/bin/time -f '%M' "$B/caucus" lint -q "$W/big.yaml" > /dev/null; } 2>&1 | tail -n 1)
+{
+  echo
+  echo "caucus lint / parse-only ratio: $(echo "$lint / $base" | bc -l | xargs printf '%.2f')x; peak RSS of caucus lint: ${rss} KiB."
+} >> "$W/head.md"
+cp "$W/head.md" "$OUT"
+cat "$OUT"

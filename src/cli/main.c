@@ -1,0 +1,58 @@
+/* main — the caucus command: dispatches to subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#define CAUCUS_VERSION "0.1.0"
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *help;
+} commands[] = {
+    {"lint", cc_cmd_lint, "check scenario files (FILE:LINE:COL diagnostics)"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: caucus COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+    fprintf(f, "\n'caucus COMMAND --help' describes a command; see docs/cli.md.\n");
+}
+
+void cc_cli_print_diags(FILE *out, const cc_diags *d)
+{
+    char buf[1024];
+    for (size_t i = 0; i < d->count; i++) {
+        cc_diag_format(&d->items[i], buf, sizeof buf);
+        fprintf(out, "%s\n", buf);
+        if (d->items[i].hint)
+            fprintf(out, "    hint: %s\n", d->items[i].hint);
+    }
+    if (d->dropped)
+        fprintf(out, "... %zu more diagnostics not shown\n", d->dropped);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("caucus %s\n", CAUCUS_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "caucus: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

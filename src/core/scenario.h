@@ -1,0 +1,33 @@
+/* scenario — a loaded, checked scenario (see docs/scenario-format.md). Created by the
+ * loader (io/scenario_load.h), validated by cc_scenario_check, freed by cc_scenario_free. */
+#ifndef CC_SCENARIO_H
+#define CC_SCENARIO_H
+
+#include <stddef.h>
+
+#include "core/diag.h"
+
+typedef struct cc_scenario cc_scenario;
+
+/* Frees a scenario and everything it owns. NULL is ignored. */
+void cc_scenario_free(cc_scenario *s);
+
+/* Cross-reference and semantic checks (references, label readability, decision rules,
+ * trigger cycles, unreachable injects, unexercised objectives, empty scenario). Resolves
+ * every reference to an index. Appends diagnostics; returns CC_ERR_INVALID when any error
+ * was found, CC_OK otherwise (warnings alone are OK). */
+cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags);
+
+/* Counts for summaries. */
+typedef struct cc_scenario_counts {
+    size_t parties, groups, cells, seats, objectives, injects, decisions, mechanisms,
+        consultations, guidelines, agents;
+} cc_scenario_counts;
+
+void cc_scenario_counts_get(const cc_scenario *s, cc_scenario_counts *out);
+const char *cc_scenario_id(const cc_scenario *s);
+const char *cc_scenario_title(const cc_scenario *s);
+/* Hex SHA-256 of the scenario file (65 bytes including NUL). */
+void cc_scenario_hash_hex(const cc_scenario *s, char out[65]);
+
+#endif

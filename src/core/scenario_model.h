@@ -1,0 +1,327 @@
+/* scenario_model — the in-memory scenario: plain structs shared by the library's modules
+ * (loader, checker, engine). Callers outside the library use core/scenario.h. Everything is
+ * allocated in the scenario's arena; indices (-1 = unresolved) refer to the arrays here. */
+#ifndef CC_SCENARIO_MODEL_H
+#define CC_SCENARIO_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/diag.h"
+#include "core/label.h"
+#include "core/zone.h"
+
+typedef struct cc_strs {
+    const char **v;
+    cc_pos *pos;
+    size_t n;
+} cc_strs;
+
+typedef struct cc_idxs {
+    int *v;
+    size_t n;
+} cc_idxs;
+
+typedef enum cc_ref_kind { CC_REF_SEAT, CC_REF_CELL, CC_REF_PARTY, CC_REF_GROUP, CC_REF_ALL } cc_ref_kind;
+
+typedef struct cc_ref {
+    cc_ref_kind kind;
+    const char *name; /* without prefix */
+    int index;        /* into seats/cells/parties/groups; -1 for all or unresolved */
+    cc_pos pos;
+} cc_ref;
+
+typedef struct cc_refs {
+    cc_ref *v;
+    size_t n;
+    cc_pos pos; /* position of the list */
+} cc_refs;
+
+typedef enum cc_trigger_kind {
+    CC_TRIG_AFTER,        /* after an inject is released */
+    CC_TRIG_DECISION,     /* a decision is decided (optionally with an outcome) */
+    CC_TRIG_CONSULTATION, /* a consultation enters a stage */
+    CC_TRIG_TIMEOUT       /* a decision's or a consultation stage's deadline passes */
+} cc_trigger_kind;
+
+typedef enum cc_item_kind { CC_ITEM_INJECT, CC_ITEM_DECISION, CC_ITEM_CONSULTATION } cc_item_kind;
+
+/* When something happens: at a scenario time, or when a trigger fires. */
+typedef struct cc_when {
+    bool has_at;
+    int64_t at_s; /* seconds after exercise start */
+    cc_pos pos;   /* of `at` or `trigger` */
+    bool has_trigger;
+    cc_trigger_kind trig;
+    const char *target;      /* inject, decision or consultation id */
+    cc_pos target_pos;
+    cc_item_kind target_kind; /* resolved kind (timeout may name a decision or a consultation) */
+    int target_index;
+    const char *outcome; /* decision option id, or NULL */
+    cc_pos outcome_pos;
+    const char *stage; /* stage id, or NULL */
+    cc_pos stage_pos;
+    int64_t delay_s;
+} cc_when;
+
+typedef struct cc_labelspec {
+    cc_label label;
+    const char *text; /* canonical banner */
+    cc_pos pos;
+    bool valid;
+} cc_labelspec;
+
+typedef enum cc_party_kind { CC_PARTY_NATION, CC_PARTY_ORGANISATION } cc_party_kind;
+
+typedef struct cc_party {
+    const char *id, *name, *zone_name;
+    cc_party_kind kind;
+    cc_zone *zone; /* owned by the scenario */
+    cc_workhours hours;
+    cc_pos pos, zone_pos;
+} cc_party;
+
+typedef struct cc_group {
+    const char *id;
+    cc_strs members;
+    cc_pos pos;
+} cc_group;
+
+typedef enum cc_cell_kind { CC_CELL_CELL, CC_CELL_WORKSTREAM, CC_CELL_CONTROL } cc_cell_kind;
+
+typedef struct cc_cell {
+    const char *id, *name, *description;
+    cc_cell_kind kind;
+    cc_pos pos;
+} cc_cell;
+
+typedef struct cc_seat {
+    const char *id, *role;
+    const char *party;
+    int party_index;
+    const char *clearance_name;
+    cc_clearance clearance;
+    cc_strs caveats;
+    cc_strs cells;
+    cc_idxs cell_index;
+    const char *agent;
+    int agent_index;
+    bool control; /* member of the control cell */
+    cc_pos pos, party_pos, clearance_pos, agent_pos;
+} cc_seat;
+
+typedef struct cc_objective {
+    const char *id, *title, *capability, *description;
+    cc_pos pos;
+} cc_objective;
+
+typedef enum cc_channel {
+    CC_CH_MESSAGE, CC_CH_CABLE, CC_CH_CALL, CC_CH_EMAIL, CC_CH_MEETING, CC_CH_VTC, CC_CH_NEWS,
+    CC_CH_INTEL_REPORT, CC_CH_STATEMENT, CC_CH_COUNT
+} cc_channel;
+
+typedef struct cc_inject {
+    const char *id, *title, *body, *notes;
+    cc_labelspec label;
+    const char *from; /* seat id or "control" */
+    int from_index;   /* seat index; -1 for control */
+    cc_pos from_pos;
+    const char *originator;
+    cc_pos originator_pos;
+    cc_refs to;
+    cc_channel channel;
+    cc_strs classes;
+    cc_when when;
+    cc_strs expected_actions;
+    cc_strs objectives;
+    cc_idxs objective_index;
+    cc_pos pos;
+} cc_inject;
+
+typedef enum cc_rule { CC_RULE_UNANIMITY, CC_RULE_MAJORITY, CC_RULE_LEAD, CC_RULE_SILENCE } cc_rule;
+
+typedef struct cc_option {
+    const char *id, *text;
+    cc_pos pos;
+} cc_option;
+
+typedef struct cc_decision {
+    const char *id, *question;
+    cc_labelspec label;
+    cc_option *options;
+    size_t noptions;
+    bool proposals;
+    cc_refs deciders;
+    cc_rule rule;
+    const char *lead;
+    int lead_index;
+    cc_pos lead_pos, rule_pos;
+    cc_when when;
+    bool has_deadline;
+    int64_t deadline_s;
+    cc_strs objectives;
+    cc_idxs objective_index;
+    cc_pos pos;
+} cc_decision;
+
+typedef enum cc_stage_kind {
+    CC_STAGE_NOTIFY, CC_STAGE_ACKNOWLEDGE, CC_STAGE_ASSESS, CC_STAGE_CONVENE, CC_STAGE_POSITIONS,
+    CC_STAGE_DECIDE, CC_STAGE_COMMUNICATE, CC_STAGE_CUSTOM, CC_STAGE_COUNT
+} cc_stage_kind;
+
+typedef enum cc_stage_mode { CC_MODE_ALL, CC_MODE_ANY, CC_MODE_SEQUENTIAL } cc_stage_mode;
+
+typedef struct cc_stage {
+    const char *id, *title;
+    cc_stage_kind kind;
+    cc_refs participants;
+    cc_stage_mode mode;
+    bool has_deadline;
+    int64_t deadline_s;
+    cc_refs escalate_to;
+    bool has_rule;
+    cc_rule rule;
+    const char *lead;
+    int lead_index;
+    cc_pos pos, lead_pos, rule_pos;
+} cc_stage;
+
+typedef struct cc_mechanism {
+    const char *id, *title, *description;
+    cc_stage *stages;
+    size_t nstages;
+    cc_pos pos;
+} cc_mechanism;
+
+typedef struct cc_consultation {
+    const char *id, *topic;
+    const char *requested_by;
+    int requester_index;
+    const char *mechanism; /* NULL: the run's variant */
+    int mechanism_index;
+    const char *decision;
+    int decision_index;
+    cc_labelspec label;
+    cc_when when;
+    cc_pos pos, requested_by_pos, mechanism_pos, decision_pos;
+} cc_consultation;
+
+typedef enum cc_grule_kind { CC_GRULE_NONE, CC_GRULE_STAGE_DEADLINE, CC_GRULE_SHARE, CC_GRULE_CONSULT_BEFORE } cc_grule_kind;
+
+typedef struct cc_guideline {
+    const char *id, *text;
+    cc_strs objectives;
+    cc_idxs objective_index;
+    cc_grule_kind kind;
+    cc_stage_kind stage;  /* stage_deadline */
+    int64_t within_s;     /* stage_deadline, share */
+    const char *consultation; /* stage_deadline: optional */
+    int consultation_index;
+    const char *inject_class; /* share */
+    cc_ref with;              /* share */
+    const char *decision;     /* consult_before_decision */
+    int decision_index;
+    cc_pos pos, rule_pos, ref_pos;
+} cc_guideline;
+
+typedef enum cc_dist_kind {
+    CC_DIST_FIXED, CC_DIST_UNIFORM, CC_DIST_EXPONENTIAL, CC_DIST_LOGNORMAL, CC_DIST_GAMMA,
+    CC_DIST_TRIANGULAR, CC_DIST_EMPIRICAL
+} cc_dist_kind;
+
+/* A delay distribution; times in seconds. */
+typedef struct cc_dist {
+    cc_dist_kind kind;
+    double a, b, c; /* fixed: a; uniform: a=min b=max; exponential: a=mean; lognormal: a=mu
+                       (ln seconds) b=sigma; gamma: a=shape b=scale; triangular: a=min b=mode c=max */
+    double *values; /* empirical */
+    size_t nvalues;
+    cc_pos pos;
+} cc_dist;
+
+typedef enum cc_agent_event { CC_AEV_INJECT, CC_AEV_MESSAGE, CC_AEV_REQUEST, CC_AEV_STAGE, CC_AEV_DECISION_OPEN, CC_AEV_PROPOSAL } cc_agent_event;
+typedef enum cc_agent_action { CC_ACT_ACKNOWLEDGE, CC_ACT_SHARE, CC_ACT_POSITION, CC_ACT_VOTE, CC_ACT_PROPOSE, CC_ACT_OBJECT, CC_ACT_ESCALATE } cc_agent_action;
+
+typedef struct cc_agent_rule {
+    cc_agent_event on;
+    bool has_channel;
+    cc_channel channel;
+    const char *inject_class;
+    bool has_stage;
+    cc_stage_kind stage;
+    cc_dist delay;
+    double probability;
+    cc_agent_action action;
+    const char *option;
+    cc_pos option_pos;
+    cc_refs to;
+    const char *text;
+    cc_pos pos;
+} cc_agent_rule;
+
+typedef struct cc_agent {
+    const char *id;
+    bool always_available; /* false: the party's working hours */
+    double absence;
+    double channel_failure;
+    cc_agent_rule *rules;
+    size_t nrules;
+    cc_pos pos;
+} cc_agent;
+
+typedef struct cc_phase {
+    const char *id, *title;
+    int64_t at_s;
+    cc_pos pos;
+} cc_phase;
+
+struct cc_scenario {
+    cc_arena *arena;
+    const char *file;
+    unsigned char hash[32]; /* SHA-256 of the file bytes */
+    int version;
+    const char *id, *title, *description;
+    int64_t start_unix;
+    int32_t start_offset;
+    const char *zone_name;
+    cc_zone *zone;
+    int64_t duration_s;
+    const char *default_mechanism;
+    int default_mechanism_index;
+    cc_pos default_mechanism_pos;
+    cc_phase *phases;
+    size_t nphases;
+    cc_label_policy *policy;
+    const char *policy_id;
+    cc_party *parties;
+    size_t nparties;
+    cc_group *groups;
+    size_t ngroups;
+    cc_cell *cells;
+    size_t ncells;
+    int control_cell; /* -1 when none */
+    cc_seat *seats;
+    size_t nseats;
+    cc_objective *objectives;
+    size_t nobjectives;
+    cc_inject *injects;
+    size_t ninjects;
+    cc_decision *decisions;
+    size_t ndecisions;
+    cc_mechanism *mechanisms;
+    size_t nmechanisms;
+    cc_consultation *consultations;
+    size_t nconsultations;
+    cc_guideline *guidelines;
+    size_t nguidelines;
+    cc_agent *agents;
+    size_t nagents;
+};
+
+const char *cc_channel_name(cc_channel c);
+const char *cc_stage_kind_name(cc_stage_kind k);
+const char *cc_rule_name(cc_rule r);
+
+#endif

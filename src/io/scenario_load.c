@@ -1,0 +1,1607 @@
+/* scenario_load — YAML tree -> cc_scenario. Checks keys (with did-you-mean), types and
+ * values of every field and records positions; reference resolution is left to
+ * cc_scenario_check, except what the loader itself needs (party and clearance of seats,
+ * label originators). */
+#include "io/scenario_load.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ctime.h"
+#include "core/scenario_model.h"
+#include "core/suggest.h"
+#include "io/tzdb.h"
+#include "io/ytree.h"
+
+static const char *const iso3166[] = {
+#include "iso3166.inc"
+};
+
+typedef struct ld {
+    cc_scenario *s;
+    cc_arena *a;
+    cc_diags *d;
+    const char *file;
+    const char *tzdir;
+    size_t errors;
+    int oom;
+} ld;
+
+/* ---- diagnostics ---------------------------------------------------------------- */
+
+__attribute__((format(printf, 5, 6))) static void err(ld *L, cc_pos pos, const char *code,
+                                                      const char *hint, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    L->errors++;
+    if (cc_diags_add(L->d, CC_SEV_ERROR, L->file, pos, code, hint, "%s", buf) != CC_OK)
+        L->oom = 1;
+}
+
+static void nomem(ld *L)
+{
+    if (!L->oom)
+        cc_diags_add(L->d, CC_SEV_ERROR, L->file, (cc_pos){0, 0}, "nomem", NULL, "out of memory");
+    L->oom = 1;
+    L->errors++;
+}
+
+static const char *kind_name(const cc_ynode *n)
+{
+    if (!n)
+        return "nothing";
+    switch (n->kind) {
+    case CC_Y_MAP: return "a map";
+    case CC_Y_SEQ: return "a list";
+    case CC_Y_SCALAR: return "a scalar";
+    }
+    return "a value";
+}
+
+/* ---- shape checks ---------------------------------------------------------------- */
+
+static int is_map(ld *L, const cc_ynode *n, const char *what)
+{
+    if (n && n->kind == CC_Y_MAP)
+        return 1;
+    err(L, n ? n->pos : (cc_pos){0, 0}, "type", NULL, "%s must be a map, not %s", what, kind_name(n));
+    return 0;
+}
+
+static int is_seq(ld *L, const cc_ynode *n, const char *what)
+{
+    if (n && n->kind == CC_Y_SEQ)
+        return 1;
+    err(L, n ? n->pos : (cc_pos){0, 0}, "type", NULL, "%s must be a list, not %s", what, kind_name(n));
+    return 0;
+}
+
+/* Reports unknown keys of map with a did-you-mean over allowed (NULL-terminated). */
+static void check_keys(ld *L, const cc_ynode *map, const char *what, const char *const *allowed)
+{
+    size_t na = 0;
+    while (allowed[na])
+        na++;
+    for (size_t i = 0; i < map->n; i++) {
+        const cc_ynode *k = map->items[2 * i];
+        int ok = 0;
+        for (size_t j = 0; j < na && !ok; j++)
+            ok = strcmp(k->text, allowed[j]) == 0;
+        if (ok)
+            continue;
+        const char *sug = cc_suggest(k->text, allowed, na);
+        char hint[160];
+        if (sug)
+            snprintf(hint, sizeof hint, "did you mean '%s'?", sug);
+        err(L, k->pos, "unknown-key", sug ? hint : NULL, "unknown key '%s' in %s", k->text, what);
+    }
+}
+
+/* Returns the value for key, reporting a missing required key at the map. */
+static cc_ynode *field(ld *L, const cc_ynode *map, const char *key, int required, const char *what)
+{
+    cc_ynode *v = cc_ytree_get(map, key);
+    if (v && cc_ytree_is_null(v) && required) {
+        err(L, v->pos, "missing", NULL, "%s: '%s' must not be empty", what, key);
+        return NULL;
+    }
+    if (v && cc_ytree_is_null(v))
+        return NULL;
+    if (!v && required)
+        err(L, map->pos, "missing", NULL, "%s is missing required key '%s'", what, key);
+    return v;
+}
+
+static const char *scalar(ld *L, const cc_ynode *n, const char *what)
+{
+    if (!n)
+        return NULL;
+    if (n->kind != CC_Y_SCALAR) {
+        err(L, n->pos, "type", NULL, "%s must be a string, not %s", what, kind_name(n));
+        return NULL;
+    }
+    return n->text;
+}
+
+static const char *get_str(ld *L, const cc_ynode *map, const char *key, int required, const char *what)
+{
+    char w[160];
+    snprintf(w, sizeof w, "%s '%s'", what, key);
+    return scalar(L, field(L, map, key, required, what), w);
+}
+
+static int id_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && (i == 0 || (c != '_' && c != '.' && c != '-')))
+            return 0;
+    }
+    return 1;
+}
+
+static const char *get_id(ld *L, const cc_ynode *map, const char *key, int required, const char *what,
+                          cc_pos *pos)
+{
+    cc_ynode *n = field(L, map, key, required, what);
+    char w[160];
+    snprintf(w, sizeof w, "%s '%s'", what, key);
+    const char *v = scalar(L, n, w);
+    if (pos)
+        *pos = n ? n->pos : map->pos;
+    if (v && !id_ok(v)) {
+        err(L, n->pos, "bad-id", "use letters, digits, '_', '.' and '-', starting with a letter or digit",
+            "%s '%s' is not a valid identifier: '%s'", what, key, v);
+        return NULL;
+    }
+    return v;
+}
+
+static int get_bool(ld *L, const cc_ynode *map, const char *key, int dflt, const char *what)
+{
+    cc_ynode *n = field(L, map, key, 0, what);
+    if (!n)
+        return dflt;
+    if (n->kind == CC_Y_SCALAR && n->style == CC_YS_PLAIN) {
+        if (strcmp(n->text, "true") == 0)
+            return 1;
+        if (strcmp(n->text, "false") == 0)
+            return 0;
+    }
+    err(L, n->pos, "type", NULL, "%s '%s' must be true or false", what, key);
+    return dflt;
+}
+
+/* A plain numeric scalar within [lo, hi]. */
+static int get_number(ld *L, const cc_ynode *map, const char *key, int required, double lo, double hi,
+                      double *out, const char *what)
+{
+    cc_ynode *n = field(L, map, key, required, what);
+    if (!n)
+        return 0;
+    if (n->kind != CC_Y_SCALAR || n->style != CC_YS_PLAIN) {
+        err(L, n->pos, "type", NULL, "%s '%s' must be a number", what, key);
+        return 0;
+    }
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(n->text, &end);
+    if (end == n->text || *end || errno == ERANGE || !isfinite(v) || strchr(n->text, 'x') ||
+        strchr(n->text, 'X') || strchr(n->text, 'n') || strchr(n->text, 'N')) {
+        err(L, n->pos, "type", NULL, "%s '%s' must be a finite number, not '%s'", what, key, n->text);
+        return 0;
+    }
+    if (v < lo || v > hi) {
+        err(L, n->pos, "range", NULL, "%s '%s' is %s; it must be between %g and %g", what, key, n->text,
+            lo, hi);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static int duration_node(ld *L, const cc_ynode *n, int64_t *out, const char *what)
+{
+    if (n->kind != CC_Y_SCALAR) {
+        err(L, n->pos, "type", NULL, "%s must be a duration such as 2h30m, not %s", what, kind_name(n));
+        return 0;
+    }
+    cc_time_error te = {0};
+    if (cc_duration_parse(n->text, n->len, out, &te) != CC_OK) {
+        cc_pos p = n->pos;
+        p.col += (n->style == CC_YS_QUOTED) + (te.col > 0 ? te.col - 1 : 0);
+        err(L, p, "bad-duration", te.hint[0] ? te.hint : NULL, "%s: %s", what, te.message);
+        return 0;
+    }
+    return 1;
+}
+
+static int get_duration(ld *L, const cc_ynode *map, const char *key, int required, int64_t *out,
+                        const char *what)
+{
+    cc_ynode *n = field(L, map, key, required, what);
+    if (!n)
+        return 0;
+    char w[160];
+    snprintf(w, sizeof w, "%s '%s'", what, key);
+    return duration_node(L, n, out, w);
+}
+
+static int get_time(ld *L, const cc_ynode *map, const char *key, int64_t *rel, cc_pos *pos,
+                    const char *what)
+{
+    cc_ynode *n = field(L, map, key, 0, what);
+    if (!n)
+        return 0;
+    *pos = n->pos;
+    if (n->kind != CC_Y_SCALAR) {
+        err(L, n->pos, "type", NULL, "%s '%s' must be a time such as +2h30m or an RFC 3339 time", what,
+            key);
+        return 0;
+    }
+    cc_time_error te = {0};
+    cc_err rc = cc_time_parse_scenario(n->text, n->len, L->s->start_unix, rel, &te);
+    if (rc != CC_OK) {
+        cc_pos p = n->pos;
+        p.col += (n->style == CC_YS_QUOTED) + (te.col > 0 ? te.col - 1 : 0);
+        err(L, p, "bad-time", te.hint[0] ? te.hint : NULL, "%s '%s': %s", what, key, te.message);
+        return 0;
+    }
+    return 1;
+}
+
+/* Value of an enumerated key; names is NULL-terminated. Returns dflt when absent. */
+static int get_enum(ld *L, const cc_ynode *map, const char *key, int required, const char *const *names,
+                    int dflt, const char *what, cc_pos *pos)
+{
+    cc_ynode *n = field(L, map, key, required, what);
+    if (pos)
+        *pos = n ? n->pos : map->pos;
+    if (!n)
+        return dflt;
+    char w[160];
+    snprintf(w, sizeof w, "%s '%s'", what, key);
+    const char *v = scalar(L, n, w);
+    if (!v)
+        return dflt;
+    size_t nn = 0;
+    while (names[nn])
+        nn++;
+    for (size_t i = 0; i < nn; i++)
+        if (strcmp(v, names[i]) == 0)
+            return (int)i;
+    char list[400] = "";
+    size_t off = 0;
+    for (size_t i = 0; i < nn && off < sizeof list; i++)
+        off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", i ? ", " : "", names[i]);
+    const char *sug = cc_suggest(v, names, nn);
+    char hint[440];
+    if (sug)
+        snprintf(hint, sizeof hint, "did you mean '%s'?", sug);
+    else
+        snprintf(hint, sizeof hint, "expected one of: %.400s", list);
+    err(L, n->pos, "bad-value", hint, "%s: unknown value '%s'", w, v);
+    return dflt;
+}
+
+/* A list of strings (or ids when ids is set). Absent -> empty. */
+static cc_strs get_strs(ld *L, const cc_ynode *map, const char *key, int required, int ids, const char *what)
+{
+    cc_strs r = {0};
+    cc_ynode *n = field(L, map, key, required, what);
+    if (!n)
+        return r;
+    char w[160];
+    snprintf(w, sizeof w, "%s '%s'", what, key);
+    if (!is_seq(L, n, w))
+        return r;
+    r.v = cc_arena_array(L->a, n->n ? n->n : 1, sizeof *r.v);
+    r.pos = cc_arena_array(L->a, n->n ? n->n : 1, sizeof *r.pos);
+    if (!r.v || !r.pos) {
+        nomem(L);
+        return (cc_strs){0};
+    }
+    for (size_t i = 0; i < n->n; i++) {
+        const cc_ynode *it = n->items[i];
+        const char *v = scalar(L, it, w);
+        if (!v)
+            continue;
+        if (ids && !id_ok(v)) {
+            err(L, it->pos, "bad-id", NULL, "%s: '%s' is not a valid identifier", w, v);
+            continue;
+        }
+        r.pos[r.n] = it->pos;
+        r.v[r.n++] = v;
+    }
+    return r;
+}
+
+/* ---- references ------------------------------------------------------------------ */
+
+static int parse_ref(ld *L, const cc_ynode *n, cc_ref *r, const char *what)
+{
+    const char *v = scalar(L, n, what);
+    if (!v)
+        return 0;
+    r->pos = n->pos;
+    r->index = -1;
+    struct {
+        const char *prefix;
+        cc_ref_kind kind;
+    } pf[] = {{"cell:", CC_REF_CELL}, {"party:", CC_REF_PARTY}, {"group:", CC_REF_GROUP}};
+    if (strcmp(v, "all") == 0) {
+        r->kind = CC_REF_ALL;
+        r->name = "all";
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof pf / sizeof pf[0]; i++) {
+        size_t pl = strlen(pf[i].prefix);
+        if (strncmp(v, pf[i].prefix, pl) == 0) {
+            r->kind = pf[i].kind;
+            r->name = v + pl;
+            if (!id_ok(r->name)) {
+                err(L, n->pos, "bad-ref", NULL, "%s: '%s' is not a valid reference", what, v);
+                return 0;
+            }
+            return 1;
+        }
+    }
+    if (strchr(v, ':')) {
+        err(L, n->pos, "bad-ref", "use SEAT, cell:ID, party:CODE, group:NAME or all",
+            "%s: unknown reference kind in '%s'", what, v);
+        return 0;
+    }
+    if (!id_ok(v)) {
+        err(L, n->pos, "bad-ref", NULL, "%s: '%s' is not a valid seat id", what, v);
+        return 0;
+    }
+    r->kind = CC_REF_SEAT;
+    r->name = v;
+    return 1;
+}
+
+static cc_refs get_refs(ld *L, const cc_ynode *map, const char *key, int required, const char *what)
+{
+    cc_refs r = {0};
+    cc_ynode *n = field(L, map, key, required, what);
+    if (!n)
+        return r;
+    char w[160];
+    snprintf(w, sizeof w, "%s '%s'", what, key);
+    r.pos = n->pos;
+    if (!is_seq(L, n, w))
+        return r;
+    if (n->n == 0 && required) {
+        err(L, n->pos, "empty", NULL, "%s must name at least one recipient", w);
+        return r;
+    }
+    r.v = cc_arena_array(L->a, n->n ? n->n : 1, sizeof *r.v);
+    if (!r.v) {
+        nomem(L);
+        return r;
+    }
+    for (size_t i = 0; i < n->n; i++)
+        if (parse_ref(L, n->items[i], &r.v[r.n], w))
+            r.n++;
+    return r;
+}
+
+/* ---- labels ---------------------------------------------------------------------- */
+
+static int party_index(ld *L, const char *code)
+{
+    return L->s->policy ? cc_label_policy_party(L->s->policy, code) : -1;
+}
+
+static void set_label_text(ld *L, cc_labelspec *ls)
+{
+    char buf[CC_LABEL_BANNER_MAX + 1];
+    cc_label_format(L->s->policy, &ls->label, buf, sizeof buf);
+    ls->text = cc_arena_strdup(L->a, buf);
+    if (!ls->text)
+        nomem(L);
+}
+
+/* Reads a label (banner string or map). originator: party index of the sender, or -1. */
+static void get_label(ld *L, const cc_ynode *map, const char *key, int originator, cc_labelspec *ls,
+                      const char *what)
+{
+    memset(ls, 0, sizeof *ls);
+    ls->label.cls = -1;
+    cc_ynode *n = field(L, map, key, 1, what);
+    if (!n)
+        return;
+    ls->pos = n->pos;
+    if (!L->s->policy)
+        return; /* policy errors already reported */
+    cc_label_error le = {0};
+    if (n->kind == CC_Y_SCALAR) {
+        if (cc_label_parse(L->s->policy, n->text, n->len, originator, &ls->label, &le) != CC_OK) {
+            cc_pos p = n->pos;
+            p.col += (n->style == CC_YS_QUOTED) + (le.col > 0 ? le.col - 1 : 0);
+            err(L, p, "bad-label", le.hint[0] ? le.hint : NULL, "%s label: %s", what, le.message);
+            return;
+        }
+        ls->valid = true;
+        set_label_text(L, ls);
+        return;
+    }
+    if (n->kind != CC_Y_MAP) {
+        err(L, n->pos, "type", NULL, "%s label must be a banner string or a map", what);
+        return;
+    }
+    static const char *const keys[] = {"classification", "caveats", "rel_to", "originator", NULL};
+    size_t before = L->errors;
+    check_keys(L, n, "label", keys);
+    const char *cls = get_str(L, n, "classification", 1, "label");
+    cc_strs cav = get_strs(L, n, "caveats", 0, 0, "label");
+    cc_ynode *reln = cc_ytree_get(n, "rel_to");
+    cc_strs rel = get_strs(L, n, "rel_to", 0, 0, "label");
+    const char *orig = get_str(L, n, "originator", 0, "label");
+    if (orig) {
+        originator = party_index(L, orig);
+        if (originator < 0) {
+            err(L, cc_ytree_get(n, "originator")->pos, "unknown-party", NULL,
+                "label originator '%s' is not a party of this scenario", orig);
+            return;
+        }
+    }
+    if (!cls || L->errors != before)
+        return;
+    int bad = -1;
+    cc_err rc = cc_label_build(L->s->policy, cls, cav.v, cav.n,
+                               reln && !cc_ytree_is_null(reln) ? rel.v : NULL,
+                               rel.n, originator, &ls->label, &le, &bad);
+    if (rc != CC_OK) {
+        cc_pos p = cc_ytree_get(n, "classification")->pos;
+        if (bad >= 0 && strstr(le.message, "caveat") && (size_t)bad < cav.n)
+            p = cav.pos[bad];
+        else if (bad >= 0 && (size_t)bad < rel.n)
+            p = rel.pos[bad];
+        err(L, p, "bad-label", le.hint[0] ? le.hint : NULL, "%s label: %s", what, le.message);
+        return;
+    }
+    ls->valid = true;
+    set_label_text(L, ls);
+}
+
+/* ---- when: at / trigger ------------------------------------------------------------- */
+
+static void get_when(ld *L, const cc_ynode *map, cc_when *w, int required, const char *what)
+{
+    memset(w, 0, sizeof *w);
+    w->target_index = -1;
+    cc_ynode *at = field(L, map, "at", 0, what);
+    cc_ynode *tr = field(L, map, "trigger", 0, what);
+    if (at && tr) {
+        err(L, cc_ytree_key(map, "trigger")->pos, "at-and-trigger", "keep one of them",
+            "%s has both 'at' and 'trigger'", what);
+        return;
+    }
+    if (!at && !tr) {
+        if (required)
+            err(L, map->pos, "missing", "add 'at: +1h' or a 'trigger'",
+                "%s needs either 'at' or 'trigger'", what);
+        return;
+    }
+    if (at) {
+        if (get_time(L, map, "at", &w->at_s, &w->pos, what))
+            w->has_at = true;
+        return;
+    }
+    w->pos = tr->pos;
+    if (!is_map(L, tr, "trigger"))
+        return;
+    static const char *const keys[] = {"after", "decision", "outcome", "consultation", "stage",
+                                       "timeout", "delay", NULL};
+    check_keys(L, tr, "trigger", keys);
+    static const char *const kinds[] = {"after", "decision", "consultation", "timeout"};
+    int found = -1, count = 0;
+    for (int i = 0; i < 4; i++)
+        if (cc_ytree_get(tr, kinds[i])) {
+            if (found < 0)
+                found = i;
+            count++;
+        }
+    if (count != 1) {
+        err(L, tr->pos, "bad-trigger", "use exactly one of after, decision, consultation, timeout",
+            count ? "trigger names %d events; it must name exactly one" : "trigger names no event",
+            count);
+        return;
+    }
+    w->trig = (cc_trigger_kind)found;
+    cc_ynode *t = cc_ytree_get(tr, kinds[found]);
+    w->target = scalar(L, t, "trigger target");
+    w->target_pos = t->pos;
+    if (!w->target)
+        return;
+    cc_ynode *o = cc_ytree_get(tr, "outcome");
+    if (o) {
+        if (w->trig != CC_TRIG_DECISION)
+            err(L, cc_ytree_key(tr, "outcome")->pos, "bad-trigger", NULL,
+                "'outcome' only applies to a 'decision' trigger");
+        w->outcome = scalar(L, o, "trigger outcome");
+        w->outcome_pos = o->pos;
+    }
+    cc_ynode *st = cc_ytree_get(tr, "stage");
+    if (st) {
+        if (w->trig != CC_TRIG_CONSULTATION && w->trig != CC_TRIG_TIMEOUT)
+            err(L, cc_ytree_key(tr, "stage")->pos, "bad-trigger", NULL,
+                "'stage' only applies to 'consultation' and 'timeout' triggers");
+        w->stage = scalar(L, st, "trigger stage");
+        w->stage_pos = st->pos;
+    } else if (w->trig == CC_TRIG_CONSULTATION) {
+        err(L, tr->pos, "missing", NULL, "a 'consultation' trigger needs a 'stage'");
+        return;
+    }
+    if (cc_ytree_get(tr, "delay"))
+        get_duration(L, tr, "delay", 0, &w->delay_s, "trigger");
+    w->has_trigger = true;
+}
+
+/* ---- distributions ---------------------------------------------------------------- */
+
+static const char *const dist_names[] = {"fixed", "uniform", "exponential", "lognormal",
+                                         "gamma", "triangular", "empirical", NULL};
+
+static void get_dist(ld *L, const cc_ynode *n, cc_dist *d, const char *what)
+{
+    memset(d, 0, sizeof *d);
+    d->pos = n->pos;
+    int64_t v;
+    if (n->kind == CC_Y_SCALAR) {
+        if (duration_node(L, n, &v, what))
+            d->a = (double)v;
+        return;
+    }
+    if (!is_map(L, n, what))
+        return;
+    size_t before = L->errors;
+    d->kind = (cc_dist_kind)get_enum(L, n, "dist", 1, dist_names, 0, what, NULL);
+    if (L->errors != before)
+        return; /* unknown or missing kind: its parameters cannot be checked */
+    static const char *const k_fixed[] = {"dist", "value", NULL};
+    static const char *const k_uniform[] = {"dist", "min", "max", NULL};
+    static const char *const k_exp[] = {"dist", "mean", NULL};
+    static const char *const k_logn[] = {"dist", "median", "sigma", NULL};
+    static const char *const k_gamma[] = {"dist", "shape", "scale", NULL};
+    static const char *const k_tri[] = {"dist", "min", "mode", "max", NULL};
+    static const char *const k_emp[] = {"dist", "values", NULL};
+    static const char *const *const keys[] = {k_fixed, k_uniform, k_exp, k_logn, k_gamma, k_tri, k_emp};
+    check_keys(L, n, "distribution", keys[d->kind]);
+    int64_t a = 0, b = 0, c = 0;
+    double x = 0;
+    switch (d->kind) {
+    case CC_DIST_FIXED:
+        if (get_duration(L, n, "value", 1, &a, what))
+            d->a = (double)a;
+        break;
+    case CC_DIST_UNIFORM:
+        if (get_duration(L, n, "min", 1, &a, what) & get_duration(L, n, "max", 1, &b, what)) {
+            if (a > b)
+                err(L, cc_ytree_get(n, "min")->pos, "bad-dist", "swap min and max",
+                    "%s: uniform min is greater than max", what);
+            d->a = (double)a;
+            d->b = (double)b;
+        }
+        break;
+    case CC_DIST_EXPONENTIAL:
+        if (get_duration(L, n, "mean", 1, &a, what)) {
+            if (a <= 0)
+                err(L, cc_ytree_get(n, "mean")->pos, "bad-dist", NULL,
+                    "%s: exponential mean must be greater than zero", what);
+            d->a = (double)a;
+        }
+        break;
+    case CC_DIST_LOGNORMAL:
+        if (get_duration(L, n, "median", 1, &a, what)) {
+            if (a <= 0)
+                err(L, cc_ytree_get(n, "median")->pos, "bad-dist", NULL,
+                    "%s: lognormal median must be greater than zero", what);
+            else
+                d->a = log((double)a);
+        }
+        if (get_number(L, n, "sigma", 1, -1e9, 100, &x, what)) {
+            if (x <= 0)
+                err(L, cc_ytree_get(n, "sigma")->pos, "bad-dist", NULL,
+                    "%s: lognormal sigma must be greater than zero", what);
+            d->b = x;
+        }
+        break;
+    case CC_DIST_GAMMA:
+        if (get_number(L, n, "shape", 1, -1e9, 1e6, &x, what)) {
+            if (x <= 0)
+                err(L, cc_ytree_get(n, "shape")->pos, "bad-dist", NULL,
+                    "%s: gamma shape must be greater than zero", what);
+            d->a = x;
+        }
+        if (get_duration(L, n, "scale", 1, &b, what)) {
+            if (b <= 0)
+                err(L, cc_ytree_get(n, "scale")->pos, "bad-dist", NULL,
+                    "%s: gamma scale must be greater than zero", what);
+            d->b = (double)b;
+        }
+        break;
+    case CC_DIST_TRIANGULAR:
+        if (get_duration(L, n, "min", 1, &a, what) & get_duration(L, n, "mode", 1, &b, what) &
+            get_duration(L, n, "max", 1, &c, what)) {
+            if (!(a <= b && b <= c && a < c))
+                err(L, cc_ytree_get(n, "mode")->pos, "bad-dist", NULL,
+                    "%s: triangular needs min <= mode <= max and min < max", what);
+            d->a = (double)a;
+            d->b = (double)b;
+            d->c = (double)c;
+        }
+        break;
+    case CC_DIST_EMPIRICAL: {
+        cc_ynode *vals = field(L, n, "values", 1, what);
+        if (!vals || !is_seq(L, vals, "empirical values"))
+            break;
+        if (vals->n == 0) {
+            err(L, vals->pos, "bad-dist", NULL, "%s: empirical needs at least one value", what);
+            break;
+        }
+        d->values = cc_arena_array(L->a, vals->n, sizeof *d->values);
+        if (!d->values) {
+            nomem(L);
+            break;
+        }
+        for (size_t i = 0; i < vals->n; i++)
+            if (duration_node(L, vals->items[i], &a, what))
+                d->values[d->nvalues++] = (double)a;
+        break;
+    }
+    }
+}
+
+/* ---- sections ---------------------------------------------------------------------- */
+
+static const char *const rule_names[] = {"unanimity", "majority", "lead", "silence", NULL};
+static const char *const channel_names[] = {"message", "cable", "call", "email", "meeting", "vtc",
+                                            "news", "intel-report", "statement", NULL};
+static const char *const stage_names[] = {"notify", "acknowledge", "assess", "convene", "positions",
+                                          "decide", "communicate", "custom", NULL};
+
+const char *cc_channel_name(cc_channel c)
+{
+    return c < CC_CH_COUNT ? channel_names[c] : "?";
+}
+const char *cc_stage_kind_name(cc_stage_kind k)
+{
+    return k < CC_STAGE_COUNT ? stage_names[k] : "?";
+}
+const char *cc_rule_name(cc_rule r)
+{
+    return (unsigned)r < 4 ? rule_names[r] : "?";
+}
+
+/* Iterates a top-level list section: returns the sequence or NULL. */
+static cc_ynode *section(ld *L, const cc_ynode *root, const char *key, int required)
+{
+    cc_ynode *n = field(L, root, key, required, "scenario");
+    if (!n)
+        return NULL;
+    if (!is_seq(L, n, key))
+        return NULL;
+    return n;
+}
+
+static void *alloc_items(ld *L, size_t n, size_t size)
+{
+    void *p = cc_arena_array(L->a, n ? n : 1, size);
+    if (!p)
+        nomem(L);
+    return p;
+}
+
+static void load_exercise(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
+    cc_ynode *ex = field(L, root, "exercise", 1, "scenario");
+    s->duration_s = 72 * 3600;
+    s->default_mechanism_index = -1;
+    if (!ex || !is_map(L, ex, "exercise"))
+        return;
+    static const char *const keys[] = {"id", "title", "description", "start", "zone", "duration",
+                                       "default_mechanism", "phases", NULL};
+    check_keys(L, ex, "exercise", keys);
+    s->id = get_id(L, ex, "id", 1, "exercise", NULL);
+    s->title = get_str(L, ex, "title", 1, "exercise");
+    s->description = get_str(L, ex, "description", 0, "exercise");
+    cc_ynode *st = field(L, ex, "start", 1, "exercise");
+    if (st && scalar(L, st, "exercise 'start'")) {
+        cc_time_error te = {0};
+        if (cc_rfc3339_parse(st->text, st->len, &s->start_unix, &s->start_offset, &te) != CC_OK) {
+            cc_pos p = st->pos;
+            p.col += (st->style == CC_YS_QUOTED) + (te.col > 0 ? te.col - 1 : 0);
+            err(L, p, "bad-time", te.hint[0] ? te.hint : NULL, "exercise 'start': %s", te.message);
+        }
+    }
+    s->zone_name = get_str(L, ex, "zone", 0, "exercise");
+    if (!s->zone_name)
+        s->zone_name = "UTC";
+    const char *why = NULL;
+    if (cc_tzdb_load(L->tzdir, s->zone_name, &s->zone, &why) != CC_OK) {
+        cc_ynode *z = cc_ytree_get(ex, "zone");
+        err(L, z ? z->pos : ex->pos, "bad-zone", "use an IANA name such as Asia/Seoul",
+            "exercise 'zone': unknown time zone '%s' (%s)", s->zone_name, why ? why : "");
+        s->zone = NULL;
+    }
+    if (cc_ytree_get(ex, "duration")) {
+        if (get_duration(L, ex, "duration", 0, &s->duration_s, "exercise") && s->duration_s <= 0)
+            err(L, cc_ytree_get(ex, "duration")->pos, "range", NULL, "exercise 'duration' must be positive");
+    }
+    s->default_mechanism = get_id(L, ex, "default_mechanism", 0, "exercise", &s->default_mechanism_pos);
+    cc_ynode *ph = field(L, ex, "phases", 0, "exercise");
+    if (ph && is_seq(L, ph, "exercise 'phases'")) {
+        s->phases = alloc_items(L, ph->n, sizeof *s->phases);
+        for (size_t i = 0; s->phases && i < ph->n; i++) {
+            cc_ynode *p = ph->items[i];
+            if (!is_map(L, p, "phase"))
+                continue;
+            static const char *const pk[] = {"id", "title", "at", NULL};
+            check_keys(L, p, "phase", pk);
+            cc_phase *f = &s->phases[s->nphases++];
+            f->pos = p->pos;
+            f->id = get_id(L, p, "id", 1, "phase", NULL);
+            f->title = get_str(L, p, "title", 0, "phase");
+            cc_pos tp;
+            if (!cc_ytree_get(p, "at"))
+                err(L, p->pos, "missing", NULL, "phase is missing required key 'at'");
+            else
+                get_time(L, p, "at", &f->at_s, &tp, "phase");
+        }
+    }
+}
+
+static void load_policy(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
+    cc_ynode *lp = field(L, root, "label_policy", 1, "scenario");
+    if (!lp || !is_map(L, lp, "label_policy"))
+        return;
+    static const char *const keys[] = {"id", "classifications", "caveats", "groups", NULL};
+    check_keys(L, lp, "label_policy", keys);
+    s->policy_id = get_id(L, lp, "id", 1, "label_policy", NULL);
+    if (!s->policy_id)
+        return;
+    if (cc_label_policy_new(s->policy_id, &s->policy) != CC_OK) {
+        nomem(L);
+        return;
+    }
+    cc_ynode *cl = field(L, lp, "classifications", 1, "label_policy");
+    if (cl && is_seq(L, cl, "label_policy 'classifications'")) {
+        if (cl->n == 0)
+            err(L, cl->pos, "empty", NULL, "label_policy needs at least one classification");
+        for (size_t i = 0; i < cl->n; i++) {
+            cc_ynode *c = cl->items[i];
+            if (!is_map(L, c, "classification"))
+                continue;
+            static const char *const ck[] = {"name", "short", NULL};
+            check_keys(L, c, "classification", ck);
+            const char *name = get_str(L, c, "name", 1, "classification");
+            const char *sh = get_str(L, c, "short", 1, "classification");
+            const char *why = NULL;
+            if (name && sh && cc_label_policy_add_class(s->policy, name, sh, &why) != CC_OK)
+                err(L, c->pos, "bad-policy", NULL, "classification '%s': %s", name, why ? why : "invalid");
+        }
+    }
+    cc_strs cav = get_strs(L, lp, "caveats", 0, 0, "label_policy");
+    for (size_t i = 0; i < cav.n; i++) {
+        const char *why = NULL;
+        if (cc_label_policy_add_caveat(s->policy, cav.v[i], &why) != CC_OK)
+            err(L, cav.pos[i], "bad-policy", NULL, "caveat '%s': %s", cav.v[i], why ? why : "invalid");
+    }
+}
+
+static int iso_code(const char *c)
+{
+    size_t n = sizeof iso3166 / sizeof iso3166[0];
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int r = strcmp(iso3166[mid], c);
+        if (r == 0)
+            return 1;
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+static int has_non_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return 1;
+    return 0;
+}
+
+static void get_workhours(ld *L, const cc_ynode *map, cc_workhours *wh, const char *what)
+{
+    wh->days = 0x1F;
+    wh->start_min = 9 * 60;
+    wh->end_min = 17 * 60;
+    cc_ynode *n = field(L, map, "working_hours", 0, what);
+    if (!n || !is_map(L, n, "working_hours"))
+        return;
+    static const char *const keys[] = {"days", "start", "end", NULL};
+    check_keys(L, n, "working_hours", keys);
+    static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
+    cc_ynode *dn = field(L, n, "days", 1, "working_hours");
+    if (dn && is_seq(L, dn, "working_hours 'days'")) {
+        wh->days = 0;
+        for (size_t i = 0; i < dn->n; i++) {
+            const char *d = scalar(L, dn->items[i], "working_hours day");
+            if (!d)
+                continue;
+            int k = -1;
+            for (int j = 0; j < 7; j++)
+                if (strcmp(d, days[j]) == 0)
+                    k = j;
+            if (k < 0) {
+                const char *sug = cc_suggest(d, days, 7);
+                char hint[64];
+                snprintf(hint, sizeof hint, "did you mean '%s'?", sug ? sug : "mon");
+                err(L, dn->items[i]->pos, "bad-value", hint, "unknown day '%s'; use mon, tue, wed, thu, fri, sat, sun", d);
+            } else if (wh->days & (1u << k)) {
+                err(L, dn->items[i]->pos, "duplicate", NULL, "day '%s' listed twice", d);
+            } else {
+                wh->days |= (uint8_t)(1u << k);
+            }
+        }
+    }
+    int v[2] = {wh->start_min, wh->end_min};
+    const char *k2[2] = {"start", "end"};
+    int ok = 1;
+    for (int i = 0; i < 2; i++) {
+        cc_ynode *t = field(L, n, k2[i], 1, "working_hours");
+        if (!t || !scalar(L, t, "working_hours time")) {
+            ok = 0;
+            continue;
+        }
+        cc_time_error te = {0};
+        if (cc_clock_parse(t->text, t->len, &v[i], &te) != CC_OK) {
+            cc_pos p = t->pos;
+            p.col += (t->style == CC_YS_QUOTED) + (te.col > 0 ? te.col - 1 : 0);
+            err(L, p, "bad-time", te.hint[0] ? te.hint : NULL, "working_hours '%s': %s", k2[i], te.message);
+            ok = 0;
+        }
+    }
+    if (ok && v[0] >= v[1]) {
+        err(L, cc_ytree_get(n, "end")->pos, "bad-time", NULL, "working_hours 'end' must be after 'start'");
+        return;
+    }
+    wh->start_min = (int16_t)v[0];
+    wh->end_min = (int16_t)v[1];
+}
+
+static void load_parties(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
+    cc_ynode *sec = section(L, root, "parties", 1);
+    if (!sec)
+        return;
+    if (sec->n == 0)
+        err(L, sec->pos, "empty", NULL, "scenario needs at least one party");
+    s->parties = alloc_items(L, sec->n, sizeof *s->parties);
+    static const char *const kinds[] = {"nation", "organisation", NULL};
+    for (size_t i = 0; s->parties && i < sec->n; i++) {
+        cc_ynode *p = sec->items[i];
+        if (!is_map(L, p, "party"))
+            continue;
+        static const char *const keys[] = {"id", "name", "kind", "zone", "working_hours", NULL};
+        check_keys(L, p, "party", keys);
+        cc_party *P = &s->parties[s->nparties];
+        P->pos = p->pos;
+        P->kind = (cc_party_kind)get_enum(L, p, "kind", 0, kinds, 0, "party", NULL);
+        cc_ynode *idn = field(L, p, "id", 1, "party");
+        const char *id = scalar(L, idn, "party 'id'");
+        P->name = get_str(L, p, "name", 1, "party");
+        P->zone_name = get_str(L, p, "zone", 1, "party");
+        get_workhours(L, p, &P->hours, "party");
+        if (P->zone_name) {
+            cc_ynode *zn = cc_ytree_get(p, "zone");
+            P->zone_pos = zn->pos;
+            const char *why = NULL;
+            if (cc_tzdb_load(L->tzdir, P->zone_name, &P->zone, &why) != CC_OK) {
+                P->zone = NULL;
+                err(L, zn->pos, "bad-zone", "use an IANA name such as America/New_York",
+                    "party '%s': unknown time zone '%s' (%s)", id ? id : "?", P->zone_name, why ? why : "");
+            }
+        }
+        if (!id)
+            goto reject;
+        if (has_non_ascii(id)) {
+            err(L, idn->pos, "bad-party", "a letter may be a look-alike from another alphabet (e.g. Cyrillic)",
+                "party id '%s' contains a non-ASCII character", id);
+            goto reject;
+        }
+        if (P->kind == CC_PARTY_NATION) {
+            if (!iso_code(id)) {
+                err(L, idn->pos, "bad-party",
+                    "nations use ISO 3166-1 alpha-3 codes such as USA or KOR; use kind: organisation otherwise",
+                    "party id '%s' is not an ISO 3166-1 alpha-3 country code", id);
+                goto reject;
+            }
+        } else {
+            size_t n = strlen(id);
+            int ok = n >= 2 && n <= 16;
+            for (size_t k = 0; k < n; k++)
+                ok &= (id[k] >= 'A' && id[k] <= 'Z') || (id[k] >= '0' && id[k] <= '9');
+            if (!ok) {
+                err(L, idn->pos, "bad-party", NULL,
+                    "organisation id '%s' must be 2-16 upper-case letters or digits", id);
+                goto reject;
+            }
+        }
+        P->id = id;
+        if (s->policy) {
+            const char *why = NULL;
+            cc_err rc = cc_label_policy_add_party(s->policy, id, &why);
+            if (rc != CC_OK) {
+                if (why && strstr(why, "duplicate"))
+                    err(L, idn->pos, "duplicate-id", NULL, "duplicate party id '%s'", id);
+                else
+                    err(L, idn->pos, rc == CC_ERR_LIMIT ? "limit" : "bad-party", NULL, "party '%s': %s", id,
+                        why ? why : "invalid");
+                P->id = NULL;
+            }
+        } else {
+            for (size_t k = 0; k < s->nparties; k++)
+                if (s->parties[k].id && strcmp(s->parties[k].id, id) == 0) {
+                    err(L, idn->pos, "duplicate", NULL, "duplicate party id '%s'", id);
+                    P->id = NULL;
+                }
+        }
+        if (P->id) {
+            s->nparties++;
+            continue;
+        }
+    reject:
+        cc_zone_free(P->zone);
+        memset(P, 0, sizeof *P);
+    }
+    /* groups live in the label policy: they need the parties */
+    cc_ynode *lp = cc_ytree_get(root, "label_policy");
+    cc_ynode *g = lp && lp->kind == CC_Y_MAP ? field(L, lp, "groups", 0, "label_policy") : NULL;
+    if (!g || !is_map(L, g, "label_policy 'groups'"))
+        return;
+    s->groups = alloc_items(L, g->n, sizeof *s->groups);
+    for (size_t i = 0; s->groups && i < g->n; i++) {
+        cc_ynode *k = g->items[2 * i], *v = g->items[2 * i + 1];
+        cc_group *G = &s->groups[s->ngroups];
+        G->id = k->text;
+        G->pos = k->pos;
+        if (!is_seq(L, v, "group members"))
+            continue;
+        G->members.v = cc_arena_array(L->a, v->n ? v->n : 1, sizeof(char *));
+        G->members.pos = cc_arena_array(L->a, v->n ? v->n : 1, sizeof(cc_pos));
+        if (!G->members.v || !G->members.pos) {
+            nomem(L);
+            return;
+        }
+        int bad = 0;
+        for (size_t j = 0; j < v->n; j++) {
+            const char *m = scalar(L, v->items[j], "group member");
+            if (!m) {
+                bad = 1;
+                continue;
+            }
+            if (party_index(L, m) < 0) {
+                err(L, v->items[j]->pos, "unknown-party", NULL, "group '%s': '%s' is not a party of this scenario",
+                    G->id, m);
+                bad = 1;
+                continue;
+            }
+            G->members.pos[G->members.n] = v->items[j]->pos;
+            G->members.v[G->members.n++] = m;
+        }
+        if (bad || !s->policy)
+            continue;
+        const char *why = NULL;
+        if (cc_label_policy_add_group(s->policy, G->id, G->members.v, G->members.n, &why) != CC_OK) {
+            err(L, k->pos, "bad-group", NULL, "group '%s': %s", G->id, why ? why : "invalid");
+            continue;
+        }
+        s->ngroups++;
+    }
+}
+
+static void load_cells(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
+    s->control_cell = -1;
+    cc_ynode *sec = section(L, root, "cells", 0);
+    if (!sec)
+        return;
+    s->cells = alloc_items(L, sec->n, sizeof *s->cells);
+    static const char *const kinds[] = {"cell", "workstream", "control", NULL};
+    for (size_t i = 0; s->cells && i < sec->n; i++) {
+        cc_ynode *c = sec->items[i];
+        if (!is_map(L, c, "cell"))
+            continue;
+        static const char *const keys[] = {"id", "name", "kind", "description", NULL};
+        check_keys(L, c, "cell", keys);
+        cc_cell *C = &s->cells[s->ncells++];
+        C->pos = c->pos;
+        C->id = get_id(L, c, "id", 1, "cell", NULL);
+        C->name = get_str(L, c, "name", 1, "cell");
+        C->description = get_str(L, c, "description", 0, "cell");
+        cc_pos kp;
+        C->kind = (cc_cell_kind)get_enum(L, c, "kind", 0, kinds, 0, "cell", &kp);
+        if (C->kind == CC_CELL_CONTROL) {
+            if (s->control_cell >= 0)
+                err(L, kp, "duplicate-control", NULL, "a scenario has at most one control cell (the first is '%s')",
+                    s->cells[s->control_cell].id ? s->cells[s->control_cell].id : "?");
+            else
+                s->control_cell = (int)(s->ncells - 1);
+        }
+    }
+}
+
+static void load_seats(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
+    cc_ynode *sec = section(L, root, "seats", 1);
+    if (!sec)
+        return;
+    if (sec->n == 0)
+        err(L, sec->pos, "empty", NULL, "scenario needs at least one seat");
+    s->seats = alloc_items(L, sec->n, sizeof *s->seats);
+    for (size_t i = 0; s->seats && i < sec->n; i++) {
+        cc_ynode *n = sec->items[i];
+        if (!is_map(L, n, "seat"))
+            continue;
+        static const char *const keys[] = {"id", "party", "role", "clearance", "caveats", "cells", "agent", NULL};
+        check_keys(L, n, "seat", keys);
+        cc_seat *S = &s->seats[s->nseats++];
+        S->pos = n->pos;
+        S->id = get_id(L, n, "id", 1, "seat", NULL);
+        S->role = get_str(L, n, "role", 1, "seat");
+        S->party = get_str(L, n, "party", 1, "seat");
+        S->party_index = -1;
+        S->agent_index = -1;
+        S->clearance.cls = -1;
+        S->clearance.party = -1;
+        if (S->party) {
+            S->party_pos = cc_ytree_get(n, "party")->pos;
+            S->party_index = party_index(L, S->party);
+        }
+        S->clearance_name = get_str(L, n, "clearance", 1, "seat");
+        if (S->clearance_name)
+            S->clearance_pos = cc_ytree_get(n, "clearance")->pos;
+        S->caveats = get_strs(L, n, "caveats", 0, 0, "seat");
+        S->cells = get_strs(L, n, "cells", 0, 1, "seat");
+        S->agent = get_id(L, n, "agent", 0, "seat", &S->agent_pos);
+        if (!s->policy)
+            continue;
+        S->clearance.policy_hash = cc_label_policy_hash(s->policy);
+        S->clearance.party = (int16_t)S->party_index;
+        if (S->clearance_name) {
+            int r = cc_label_policy_class(s->policy, S->clearance_name);
+            if (r < 0) {
+                size_t nc = cc_label_policy_nclasses(s->policy);
+                const char *names[2 * CC_LABEL_MAX_CLASSES];
+                for (size_t k = 0; k < nc; k++) {
+                    names[2 * k] = cc_label_policy_class_name(s->policy, (int)k);
+                    names[2 * k + 1] = cc_label_policy_class_short(s->policy, (int)k);
+                }
+                const char *sug = cc_suggest(S->clearance_name, names, 2 * nc);
+                char hint[120];
+                if (sug)
+                    snprintf(hint, sizeof hint, "did you mean '%s'?", sug);
+                err(L, S->clearance_pos, "unknown-classification", sug ? hint : NULL,
+                    "seat '%s': unknown clearance '%s'", S->id ? S->id : "?", S->clearance_name);
+            }
+            S->clearance.cls = (int16_t)r;
+        }
+        for (size_t k = 0; k < S->caveats.n; k++) {
+            int c = cc_label_policy_caveat(s->policy, S->caveats.v[k]);
+            if (c < 0)
+                err(L, S->caveats.pos[k], "unknown-caveat", NULL, "seat '%s': unknown caveat '%s'",
+                    S->id ? S->id : "?", S->caveats.v[k]);
+            else
+                S->clearance.caveats |= (uint64_t)1 << c;
+        }
+    }
+}
+
+static void load_objectives(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
+    cc_ynode *sec = section(L, root, "objectives", 0);
+    if (!sec)
+        return;
+    s->objectives = alloc_items(L, sec->n, sizeof *s->objectives);
+    for (size_t i = 0; s->objectives && i < sec->n; i++) {
+        cc_ynode *n = sec->items[i];
+        if (!is_map(L, n, "objective"))
+            continue;
+        static const char *const keys[] = {"id", "title", "capability", "description", NULL};
+        check_keys(L, n, "objective", keys);
+        cc_objective *O = &s->objectives[s->nobjectives++];
+        O->pos = n->pos;
+        O->id = get_id(L, n, "id", 1, "objective", NULL);
+        O->title = get_str(L, n, "title", 1, "objective");
+        O->capability = get_str(L, n, "capability", 0, "objective");
+        O->description = get_str(L, n, "description", 0, "objective");
+    }
+}
+
+static int seat_party(ld *L, const char *seat)
+{
+    for (size_t i = 0; i < L->s->nseats; i++)
+        if (L->s->seats[i].id && strcmp(L->s->seats[i].id, seat) == 0)
+            return L->s->seats[i].party_index;
+    return -1;
+}
+
+/* Party of the control cell's first seat (the default originator of control's items). */
+static int control_party(ld *L)
+{
+    const cc_scenario *s = L->s;
+    if (s->control_cell < 0 || !s->cells[s->control_cell].id)
+        return -1;
+    const char *cid = s->cells[s->control_cell].id;
+    for (size_t i = 0; i < s->nseats; i++)
+        for (size_t k = 0; k < s->seats[i].cells.n; k++)
+            if (strcmp(s->seats[i].cells.v[k], cid) == 0)
+                return s->seats[i].party_index;
+    return -1;
+}
+
+static void load_injects(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
+    cc_ynode *sec = section(L, root, "injects", 0);
+    if (!sec)
+        return;
+    s->injects = alloc_items(L, sec->n, sizeof *s->injects);
+    for (size_t i = 0; s->injects && i < sec->n; i++) {
+        cc_ynode *n = sec->items[i];
+        if (!is_map(L, n, "inject"))
+            continue;
+        static const char *const keys[] = {"id", "title", "body", "label", "from", "originator", "to",
+                                           "channel", "class", "at", "trigger", "expected_actions",
+                                           "objectives", "notes", NULL};
+        check_keys(L, n, "inject", keys);
+        cc_inject *I = &s->injects[s->ninjects++];
+        I->pos = n->pos;
+        I->from_index = -1;
+        I->id = get_id(L, n, "id", 1, "inject", NULL);
+        I->title = get_str(L, n, "title", 1, "inject");
+        I->body = get_str(L, n, "body", 0, "inject");
+        I->notes = get_str(L, n, "notes", 0, "inject");
+        I->from = get_str(L, n, "from", 1, "inject");
+        if (I->from)
+            I->from_pos = cc_ytree_get(n, "from")->pos;
+        I->originator = get_str(L, n, "originator", 0, "inject");
+        int orig = -1;
+        if (I->originator) {
+            I->originator_pos = cc_ytree_get(n, "originator")->pos;
+            orig = party_index(L, I->originator);
+            if (orig < 0)
+                err(L, I->originator_pos, "unknown-party", NULL,
+                    "inject originator '%s' is not a party of this scenario", I->originator);
+        } else if (I->from && strcmp(I->from, "control") == 0) {
+            orig = control_party(L);
+        } else if (I->from) {
+            orig = seat_party(L, I->from);
+        }
+        I->to = get_refs(L, n, "to", 1, "inject");
+        I->channel = (cc_channel)get_enum(L, n, "channel", 0, channel_names, CC_CH_MESSAGE, "inject", NULL);
+        I->classes = get_strs(L, n, "class", 0, 1, "inject");
+        I->expected_actions = get_strs(L, n, "expected_actions", 0, 0, "inject");
+        I->objectives = get_strs(L, n, "objectives", 0, 1, "inject");
+        get_label(L, n, "label", orig, &I->label, "inject");
+        get_when(L, n, &I->when, 1, "inject");
+    }
+}
+
+static void load_decisions(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
+    cc_ynode *sec = section(L, root, "decisions", 0);
+    if (!sec)
+        return;
+    s->decisions = alloc_items(L, sec->n, sizeof *s->decisions);
+    for (size_t i = 0; s->decisions && i < sec->n; i++) {
+        cc_ynode *n = sec->items[i];
+        if (!is_map(L, n, "decision"))
+            continue;
+        static const char *const keys[] = {"id", "question", "label", "options", "proposals", "deciders",
+                                           "rule", "lead", "at", "trigger", "deadline", "objectives", NULL};
+        check_keys(L, n, "decision", keys);
+        cc_decision *D = &s->decisions[s->ndecisions++];
+        D->pos = n->pos;
+        D->lead_index = -1;
+        D->id = get_id(L, n, "id", 1, "decision", NULL);
+        D->question = get_str(L, n, "question", 1, "decision");
+        D->deciders = get_refs(L, n, "deciders", 1, "decision");
+        D->rule = (cc_rule)get_enum(L, n, "rule", 1, rule_names, 0, "decision", &D->rule_pos);
+        D->lead = get_id(L, n, "lead", 0, "decision", &D->lead_pos);
+        D->proposals = get_bool(L, n, "proposals", 0, "decision");
+        D->objectives = get_strs(L, n, "objectives", 0, 1, "decision");
+        if (cc_ytree_get(n, "deadline"))
+            D->has_deadline = get_duration(L, n, "deadline", 0, &D->deadline_s, "decision");
+        /* a decision's label originator: the party of its first seat decider */
+        int orig = -1;
+        for (size_t k = 0; k < D->deciders.n && orig < 0; k++)
+            if (D->deciders.v[k].kind == CC_REF_SEAT)
+                orig = seat_party(L, D->deciders.v[k].name);
+        get_label(L, n, "label", orig, &D->label, "decision");
+        get_when(L, n, &D->when, 1, "decision");
+        cc_ynode *on = field(L, n, "options", 0, "decision");
+        if (on && is_seq(L, on, "decision 'options'")) {
+            D->options = alloc_items(L, on->n, sizeof *D->options);
+            for (size_t k = 0; D->options && k < on->n; k++) {
+                cc_ynode *o = on->items[k];
+                if (!is_map(L, o, "option"))
+                    continue;
+                static const char *const ok[] = {"id", "text", NULL};
+                check_keys(L, o, "option", ok);
+                cc_option *O = &D->options[D->noptions++];
+                O->pos = o->pos;
+                O->id = get_id(L, o, "id", 1, "option", NULL);
+                O->text = get_str(L, o, "text", 1, "option");
+            }
+        }
+    }
+}
+
+static void load_mechanisms(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
+    cc_ynode *sec = section(L, root, "mechanisms", 0);
+    if (!sec)
+        return;
+    s->mechanisms = alloc_items(L, sec->n, sizeof *s->mechanisms);
+    static const char *const modes[] = {"all", "any", "sequential", NULL};
+    for (size_t i = 0; s->mechanisms && i < sec->n; i++) {
+        cc_ynode *n = sec->items[i];
+        if (!is_map(L, n, "mechanism"))
+            continue;
+        static const char *const keys[] = {"id", "title", "description", "stages", NULL};
+        check_keys(L, n, "mechanism", keys);
+        cc_mechanism *M = &s->mechanisms[s->nmechanisms++];
+        M->pos = n->pos;
+        M->id = get_id(L, n, "id", 1, "mechanism", NULL);
+        M->title = get_str(L, n, "title", 1, "mechanism");
+        M->description = get_str(L, n, "description", 0, "mechanism");
+        cc_ynode *st = field(L, n, "stages", 1, "mechanism");
+        if (!st || !is_seq(L, st, "mechanism 'stages'"))
+            continue;
+        if (st->n == 0)
+            err(L, st->pos, "empty", NULL, "mechanism '%s' needs at least one stage", M->id ? M->id : "?");
+        M->stages = alloc_items(L, st->n, sizeof *M->stages);
+        for (size_t k = 0; M->stages && k < st->n; k++) {
+            cc_ynode *g = st->items[k];
+            if (!is_map(L, g, "stage"))
+                continue;
+            static const char *const sk[] = {"id", "kind", "title", "participants", "mode", "deadline",
+                                             "escalate_to", "rule", "lead", NULL};
+            check_keys(L, g, "stage", sk);
+            cc_stage *S = &M->stages[M->nstages++];
+            S->pos = g->pos;
+            S->lead_index = -1;
+            S->id = get_id(L, g, "id", 1, "stage", NULL);
+            S->kind = (cc_stage_kind)get_enum(L, g, "kind", 1, stage_names, CC_STAGE_CUSTOM, "stage", NULL);
+            S->title = get_str(L, g, "title", 0, "stage");
+            S->participants = get_refs(L, g, "participants", 1, "stage");
+            S->mode = (cc_stage_mode)get_enum(L, g, "mode", 0, modes, 0, "stage", NULL);
+            if (cc_ytree_get(g, "deadline"))
+                S->has_deadline = get_duration(L, g, "deadline", 0, &S->deadline_s, "stage");
+            S->escalate_to = get_refs(L, g, "escalate_to", 0, "stage");
+            if (cc_ytree_get(g, "rule")) {
+                S->has_rule = true;
+                S->rule = (cc_rule)get_enum(L, g, "rule", 0, rule_names, 0, "stage", &S->rule_pos);
+                if (S->kind != CC_STAGE_DECIDE)
+                    err(L, S->rule_pos, "bad-stage", "move the rule to the decide stage",
+                        "stage '%s': only a decide stage has a decision rule", S->id ? S->id : "?");
+            } else if (S->kind == CC_STAGE_DECIDE) {
+                err(L, g->pos, "missing", NULL, "decide stage '%s' is missing required key 'rule'",
+                    S->id ? S->id : "?");
+            }
+            S->lead = get_id(L, g, "lead", 0, "stage", &S->lead_pos);
+            if (S->escalate_to.n && !S->has_deadline)
+                err(L, cc_ytree_key(g, "escalate_to")->pos, "bad-stage", "add a 'deadline'",
+                    "stage '%s' escalates but has no deadline", S->id ? S->id : "?");
+        }
+    }
+}
+
+static void load_consultations(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
+    cc_ynode *sec = section(L, root, "consultations", 0);
+    if (!sec)
+        return;
+    s->consultations = alloc_items(L, sec->n, sizeof *s->consultations);
+    for (size_t i = 0; s->consultations && i < sec->n; i++) {
+        cc_ynode *n = sec->items[i];
+        if (!is_map(L, n, "consultation"))
+            continue;
+        static const char *const keys[] = {"id", "topic", "requested_by", "mechanism", "decision", "label",
+                                           "at", "trigger", NULL};
+        check_keys(L, n, "consultation", keys);
+        cc_consultation *C = &s->consultations[s->nconsultations++];
+        C->pos = n->pos;
+        C->requester_index = C->mechanism_index = C->decision_index = -1;
+        C->id = get_id(L, n, "id", 1, "consultation", NULL);
+        C->topic = get_str(L, n, "topic", 1, "consultation");
+        C->requested_by = get_id(L, n, "requested_by", 1, "consultation", &C->requested_by_pos);
+        C->mechanism = get_id(L, n, "mechanism", 0, "consultation", &C->mechanism_pos);
+        C->decision = get_id(L, n, "decision", 0, "consultation", &C->decision_pos);
+        get_label(L, n, "label", C->requested_by ? seat_party(L, C->requested_by) : -1, &C->label,
+                  "consultation");
+        get_when(L, n, &C->when, 1, "consultation");
+    }
+}
+
+static void load_guidelines(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
+    cc_ynode *sec = section(L, root, "guidelines", 0);
+    if (!sec)
+        return;
+    s->guidelines = alloc_items(L, sec->n, sizeof *s->guidelines);
+    static const char *const kinds[] = {"stage_deadline", "share", "consult_before_decision", NULL};
+    for (size_t i = 0; s->guidelines && i < sec->n; i++) {
+        cc_ynode *n = sec->items[i];
+        if (!is_map(L, n, "guideline"))
+            continue;
+        static const char *const keys[] = {"id", "text", "objectives", "rule", NULL};
+        check_keys(L, n, "guideline", keys);
+        cc_guideline *G = &s->guidelines[s->nguidelines++];
+        G->pos = n->pos;
+        G->consultation_index = G->decision_index = -1;
+        G->id = get_id(L, n, "id", 1, "guideline", NULL);
+        G->text = get_str(L, n, "text", 1, "guideline");
+        G->objectives = get_strs(L, n, "objectives", 0, 1, "guideline");
+        cc_ynode *r = field(L, n, "rule", 0, "guideline");
+        if (!r || !is_map(L, r, "guideline 'rule'"))
+            continue;
+        G->rule_pos = r->pos;
+        cc_pos kp;
+        int k = get_enum(L, r, "kind", 1, kinds, -1, "rule", &kp);
+        G->kind = k < 0 ? CC_GRULE_NONE : (cc_grule_kind)(k + 1);
+        static const char *const k_sd[] = {"kind", "stage", "within", "consultation", NULL};
+        static const char *const k_sh[] = {"kind", "class", "with", "within", NULL};
+        static const char *const k_cb[] = {"kind", "decision", "consultation", NULL};
+        switch (G->kind) {
+        case CC_GRULE_NONE: /* already reported */
+            break;
+        case CC_GRULE_STAGE_DEADLINE:
+            check_keys(L, r, "stage_deadline rule", k_sd);
+            G->stage = (cc_stage_kind)get_enum(L, r, "stage", 1, stage_names, 0, "rule", &G->ref_pos);
+            get_duration(L, r, "within", 1, &G->within_s, "rule");
+            G->consultation = get_id(L, r, "consultation", 0, "rule", &G->ref_pos);
+            break;
+        case CC_GRULE_SHARE: {
+            check_keys(L, r, "share rule", k_sh);
+            cc_ynode *cn = field(L, r, "class", 1, "share rule");
+            G->inject_class = scalar(L, cn, "share rule 'class'");
+            get_duration(L, r, "within", 1, &G->within_s, "rule");
+            cc_ynode *w = field(L, r, "with", 1, "share rule");
+            if (w)
+                parse_ref(L, w, &G->with, "share rule 'with'");
+            break;
+        }
+        case CC_GRULE_CONSULT_BEFORE:
+            check_keys(L, r, "consult_before_decision rule", k_cb);
+            G->decision = get_id(L, r, "decision", 1, "rule", &G->ref_pos);
+            G->consultation = get_id(L, r, "consultation", 0, "rule", NULL);
+            break;
+        }
+    }
+}
+
+static void load_agents(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
+    cc_ynode *sec = section(L, root, "agents", 0);
+    if (!sec)
+        return;
+    s->agents = alloc_items(L, sec->n, sizeof *s->agents);
+    static const char *const events[] = {"inject", "message", "request", "stage", "decision_open", "proposal", NULL};
+    static const char *const actions[] = {"acknowledge", "share", "position", "vote", "propose", "object", "escalate", NULL};
+    static const char *const hours[] = {"working", "always", NULL};
+    for (size_t i = 0; s->agents && i < sec->n; i++) {
+        cc_ynode *n = sec->items[i];
+        if (!is_map(L, n, "agent"))
+            continue;
+        static const char *const keys[] = {"id", "availability", "channel_failure", "rules", NULL};
+        check_keys(L, n, "agent", keys);
+        cc_agent *A = &s->agents[s->nagents++];
+        A->pos = n->pos;
+        A->id = get_id(L, n, "id", 1, "agent", NULL);
+        get_number(L, n, "channel_failure", 0, 0, 1, &A->channel_failure, "agent");
+        cc_ynode *av = field(L, n, "availability", 0, "agent");
+        if (av && is_map(L, av, "agent 'availability'")) {
+            static const char *const ak[] = {"hours", "absence", NULL};
+            check_keys(L, av, "availability", ak);
+            A->always_available = get_enum(L, av, "hours", 0, hours, 0, "availability", NULL) == 1;
+            get_number(L, av, "absence", 0, 0, 1, &A->absence, "availability");
+        }
+        cc_ynode *rs = field(L, n, "rules", 1, "agent");
+        if (!rs || !is_seq(L, rs, "agent 'rules'"))
+            continue;
+        if (rs->n == 0)
+            err(L, rs->pos, "empty", NULL, "agent '%s' needs at least one rule", A->id ? A->id : "?");
+        A->rules = alloc_items(L, rs->n, sizeof *A->rules);
+        for (size_t k = 0; A->rules && k < rs->n; k++) {
+            cc_ynode *r = rs->items[k];
+            if (!is_map(L, r, "agent rule"))
+                continue;
+            static const char *const rk[] = {"on", "channel", "class", "stage", "delay", "probability",
+                                             "do", "option", "to", "text", NULL};
+            check_keys(L, r, "agent rule", rk);
+            cc_agent_rule *R = &A->rules[A->nrules++];
+            R->pos = r->pos;
+            R->probability = 1.0;
+            R->on = (cc_agent_event)get_enum(L, r, "on", 1, events, 0, "agent rule", NULL);
+            if (cc_ytree_get(r, "channel")) {
+                R->has_channel = true;
+                R->channel = (cc_channel)get_enum(L, r, "channel", 0, channel_names, 0, "agent rule", NULL);
+            }
+            R->inject_class = get_str(L, r, "class", 0, "agent rule");
+            if (cc_ytree_get(r, "stage")) {
+                R->has_stage = true;
+                R->stage = (cc_stage_kind)get_enum(L, r, "stage", 0, stage_names, 0, "agent rule", NULL);
+            }
+            if ((R->has_channel || R->inject_class) && R->on != CC_AEV_INJECT)
+                err(L, r->pos, "bad-rule", NULL, "'channel' and 'class' filters only apply to on: inject");
+            if (R->has_stage && R->on != CC_AEV_STAGE)
+                err(L, r->pos, "bad-rule", NULL, "'stage' filter only applies to on: stage");
+            cc_ynode *dn = field(L, r, "delay", 0, "agent rule");
+            if (dn)
+                get_dist(L, dn, &R->delay, "agent rule 'delay'");
+            get_number(L, r, "probability", 0, 0, 1, &R->probability, "agent rule");
+            R->action = (cc_agent_action)get_enum(L, r, "do", 1, actions, 0, "agent rule", NULL);
+            R->option = get_id(L, r, "option", R->action == CC_ACT_VOTE, "agent rule", &R->option_pos);
+            R->to = get_refs(L, r, "to", R->action == CC_ACT_SHARE, "agent rule");
+            R->text = get_str(L, r, "text", 0, "agent rule");
+        }
+    }
+}
+
+/* ---- entry points ---------------------------------------------------------------- */
+
+cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc_load_opts *opts,
+                        cc_diags *diags, cc_scenario **out)
+{
+    *out = NULL;
+    cc_arena *a = cc_arena_new(0);
+    cc_scenario *s = a ? cc_arena_alloc(a, sizeof *s) : NULL;
+    if (!s) {
+        cc_arena_free(a);
+        return CC_ERR_NOMEM;
+    }
+    s->arena = a;
+    s->file = cc_arena_strdup(a, file ? file : "<input>");
+    s->control_cell = -1;
+    s->default_mechanism_index = -1;
+    crypto_hash_sha256(s->hash, (const unsigned char *)text, len);
+    ld L = {.s = s, .a = a, .d = diags, .file = s->file, .tzdir = opts ? opts->tzdir : NULL};
+
+    cc_ynode *root = NULL;
+    cc_err rc = cc_ytree_parse(text, len, s->file, a, diags, &root);
+    if (rc != CC_OK) {
+        cc_scenario_free(s);
+        return rc;
+    }
+    if (!root) {
+        err(&L, (cc_pos){1, 1}, "empty", "start with 'caucus: 1'; see docs/scenario-format.md",
+            "the scenario file is empty");
+        cc_scenario_free(s);
+        return CC_ERR_INVALID;
+    }
+    if (!is_map(&L, root, "the scenario")) {
+        cc_scenario_free(s);
+        return CC_ERR_INVALID;
+    }
+    static const char *const keys[] = {"caucus", "exercise", "label_policy", "parties", "cells", "seats",
+                                       "objectives", "injects", "decisions", "mechanisms",
+                                       "consultations", "guidelines", "agents", NULL};
+    check_keys(&L, root, "the scenario", keys);
+    cc_ynode *v = field(&L, root, "caucus", 1, "scenario");
+    if (v) {
+        if (v->kind != CC_Y_SCALAR || v->style != CC_YS_PLAIN || strcmp(v->text, "1") != 0)
+            err(&L, v->pos, "bad-version", "this caucus reads format version 1",
+                "unsupported scenario format version '%s'", v->kind == CC_Y_SCALAR ? v->text : "?");
+        else
+            s->version = 1;
+    }
+    load_exercise(&L, root);
+    load_policy(&L, root);
+    load_parties(&L, root);
+    load_cells(&L, root);
+    load_seats(&L, root);
+    load_objectives(&L, root);
+    load_injects(&L, root);
+    load_decisions(&L, root);
+    load_mechanisms(&L, root);
+    load_consultations(&L, root);
+    load_guidelines(&L, root);
+    load_agents(&L, root);
+    if (L.oom) {
+        cc_scenario_free(s);
+        return CC_ERR_NOMEM;
+    }
+    if (!(opts && opts->no_check)) {
+        cc_err crc = cc_scenario_check(s, diags);
+        if (crc == CC_ERR_NOMEM) {
+            cc_scenario_free(s);
+            return crc;
+        }
+        if (crc != CC_OK)
+            L.errors++;
+    }
+    if (L.errors) {
+        cc_scenario_free(s);
+        return CC_ERR_INVALID;
+    }
+    *out = s;
+    return CC_OK;
+}
+
+cc_err cc_scenario_load_file(const char *path, const cc_load_opts *opts, cc_diags *diags, cc_scenario **out)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cc_diags_add(diags, CC_SEV_ERROR, path, (cc_pos){0, 0}, "io", NULL, "cannot open: %s", strerror(errno));
+        return CC_ERR_IO;
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    cc_err rc = buf ? CC_OK : CC_ERR_NOMEM;
+    while (rc == CC_OK) {
+        if (len == cap) {
+            if (cap > CC_YTREE_MAX_BYTES) {
+                cc_diags_add(diags, CC_SEV_ERROR, path, (cc_pos){0, 0}, "too-large", NULL,
+                             "file is larger than the %u MiB limit", CC_YTREE_MAX_BYTES >> 20);
+                rc = CC_ERR_LIMIT;
+                break;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                rc = CC_ERR_NOMEM;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t r = fread(buf + len, 1, cap - len, f);
+        len += r;
+        if (r == 0) {
+            if (ferror(f)) {
+                cc_diags_add(diags, CC_SEV_ERROR, path, (cc_pos){0, 0}, "io", NULL, "read error: %s",
+                             strerror(errno));
+                rc = CC_ERR_IO;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (rc == CC_OK)
+        rc = cc_scenario_load(buf, len, path, opts, diags, out);
+    free(buf);
+    return rc;
+}

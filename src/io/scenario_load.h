@@ -1,0 +1,28 @@
+/* scenario_load — reads a scenario file (YAML, docs/scenario-format.md) into a cc_scenario:
+ * syntax, keys, types and values, with FILE:LINE:COL diagnostics. Cross-references are
+ * checked afterwards by cc_scenario_check (cc_scenario_load_file does both). */
+#ifndef CC_SCENARIO_LOAD_H
+#define CC_SCENARIO_LOAD_H
+
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "core/scenario.h"
+
+typedef struct cc_load_opts {
+    const char *tzdir; /* time zone database directory; NULL for /usr/share/zoneinfo */
+    int no_check;      /* skip cc_scenario_check */
+} cc_load_opts;
+
+/* Parses text[0..len) named file (for diagnostics). On success *out is a scenario the
+ * caller frees with cc_scenario_free. Returns CC_OK (warnings may have been appended),
+ * CC_ERR_PARSE/CC_ERR_INVALID/CC_ERR_LIMIT when errors were appended (then *out is NULL),
+ * or CC_ERR_NOMEM. opts may be NULL. */
+cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc_load_opts *opts,
+                        cc_diags *diags, cc_scenario **out);
+
+/* Reads the file (at most 64 MiB) and calls cc_scenario_load. */
+cc_err cc_scenario_load_file(const char *path, const cc_load_opts *opts, cc_diags *diags,
+                             cc_scenario **out);
+
+#endif

@@ -1,0 +1,367 @@
+/* ytree — libfyaml event stream -> positioned tree, with hostile-input guards. */
+#include "io/ytree.h"
+
+#include <libfyaml.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/utf8.h"
+
+typedef struct frame {
+    cc_ynode *node;
+    cc_ynode **buf;
+    size_t n, cap;
+} frame;
+
+typedef struct yctx {
+    const char *file;
+    cc_diags *diags;
+    int reported; /* a libfyaml error was captured */
+} yctx;
+
+/* libfyaml formats "FILE:LINE:COL: error: MESSAGE\n" followed by source lines; keep the
+ * first line of each error report as a caucus diagnostic. */
+static void fy_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+    (void)diag;
+    yctx *c = user;
+    const char *tag = NULL;
+    cc_severity sev = CC_SEV_ERROR;
+    for (size_t i = 0; i + 9 <= len; i++) {
+        if (memcmp(buf + i, ": error: ", 9) == 0) {
+            tag = buf + i;
+            break;
+        }
+    }
+    if (!tag)
+        return;
+    /* walk back over ":LINE:COL" */
+    int line = 0, col = 0;
+    const char *p = tag;
+    const char *c2 = p;
+    while (c2 > buf && c2[-1] >= '0' && c2[-1] <= '9')
+        c2--;
+    if (c2 > buf && c2[-1] == ':') {
+        col = atoi(c2);
+        const char *l2 = c2 - 1;
+        while (l2 > buf && l2[-1] >= '0' && l2[-1] <= '9')
+            l2--;
+        if (l2 < c2 - 1)
+            line = atoi(l2);
+    }
+    const char *msg = tag + 9;
+    size_t mlen = (size_t)(buf + len - msg);
+    const char *nl = memchr(msg, '\n', mlen);
+    if (nl)
+        mlen = (size_t)(nl - msg);
+    cc_diags_add(c->diags, sev, c->file, (cc_pos){line, col}, "yaml-syntax", NULL, "YAML syntax: %.*s",
+                 (int)mlen, msg);
+    c->reported = 1;
+}
+
+static cc_pos to_pos(const struct fy_mark *m)
+{
+    if (!m)
+        return (cc_pos){0, 0};
+    return (cc_pos){m->line + 1, m->column + 1};
+}
+
+/* Position of an event's node: for quoted scalars and aliases libfyaml marks the first
+ * character after the quote or '*'; caucus reports the quote or '*' itself. */
+static cc_pos mark_pos(struct fy_event *e)
+{
+    cc_pos p = to_pos(fy_event_start_mark(e));
+    enum fy_node_style st = fy_event_get_node_style(e);
+    if (p.col > 1 && (e->type == FYET_ALIAS ||
+                      (e->type == FYET_SCALAR && (st == FYNS_SINGLE_QUOTED || st == FYNS_DOUBLE_QUOTED))))
+        p.col--;
+    return p;
+}
+
+static int push_item(frame *f, cc_ynode *n)
+{
+    if (f->n == f->cap) {
+        size_t nc = f->cap ? f->cap * 2 : 8;
+        cc_ynode **b = realloc(f->buf, nc * sizeof *b);
+        if (!b)
+            return -1;
+        f->buf = b;
+        f->cap = nc;
+    }
+    f->buf[f->n++] = n;
+    return 0;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    const cc_ynode *x = *(cc_ynode *const *)a, *y = *(cc_ynode *const *)b;
+    size_t l = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->text, y->text, l);
+    if (c)
+        return c;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    /* equal keys: order by position so the later one is reported */
+    if (x->pos.line != y->pos.line)
+        return x->pos.line < y->pos.line ? -1 : 1;
+    return x->pos.col < y->pos.col ? -1 : (x->pos.col > y->pos.col);
+}
+
+/* Maps must have scalar keys, each once. O(n log n) on hostile maps. */
+static cc_err check_map_keys(yctx *c, cc_ynode *m)
+{
+    cc_err rc = CC_OK;
+    cc_ynode **keys = malloc((m->n ? m->n : 1) * sizeof *keys);
+    if (!keys)
+        return CC_ERR_NOMEM;
+    size_t nk = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        cc_ynode *k = m->items[2 * i];
+        if (k->kind != CC_Y_SCALAR) {
+            cc_diags_add(c->diags, CC_SEV_ERROR, c->file, k->pos, "yaml-key", NULL,
+                         "mapping keys must be plain strings");
+            rc = CC_ERR_PARSE;
+            continue;
+        }
+        keys[nk++] = k;
+    }
+    qsort(keys, nk, sizeof *keys, key_cmp);
+    for (size_t i = 1; i < nk; i++) {
+        if (keys[i]->len == keys[i - 1]->len &&
+            memcmp(keys[i]->text, keys[i - 1]->text, keys[i]->len) == 0) {
+            cc_diags_add(c->diags, CC_SEV_ERROR, c->file, keys[i]->pos, "duplicate-key", NULL,
+                         "duplicate key '%s' (first at line %d)", keys[i]->text,
+                         keys[i - 1]->pos.line);
+            rc = CC_ERR_PARSE;
+        }
+    }
+    free(keys);
+    return rc;
+}
+
+static cc_err precheck(yctx *c, const char *text, size_t len)
+{
+    if (len > CC_YTREE_MAX_BYTES) {
+        cc_diags_add(c->diags, CC_SEV_ERROR, c->file, (cc_pos){0, 0}, "too-large", NULL,
+                     "file is %zu bytes; the limit is %u MiB", len, CC_YTREE_MAX_BYTES >> 20);
+        return CC_ERR_LIMIT;
+    }
+    size_t bad = 0;
+    cc_utf8_status st = cc_utf8_check(text, len, &bad);
+    if (st != CC_UTF8_OK) {
+        cc_pos p = cc_utf8_pos(text, len, bad);
+        cc_diags_add(c->diags, CC_SEV_ERROR, c->file, p, "encoding",
+                     st == CC_UTF8_NUL ? "scenario files are text; remove the NUL byte"
+                                       : "save the file as UTF-8",
+                     "%s (byte 0x%02X at offset %zu)", cc_utf8_status_str(st),
+                     (unsigned)(unsigned char)text[bad], bad);
+        return CC_ERR_PARSE;
+    }
+    return CC_OK;
+}
+
+cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *arena,
+                      cc_diags *diags, cc_ynode **root)
+{
+    *root = NULL;
+    yctx c = {.file = file, .diags = diags};
+    cc_err rc = precheck(&c, text, len);
+    if (rc)
+        return rc;
+
+    struct fy_diag_cfg dc;
+    fy_diag_cfg_default(&dc);
+    dc.fp = NULL;
+    dc.output_fn = fy_output;
+    dc.user = &c;
+    dc.colorize = false;
+    dc.show_source = false;
+    dc.show_position = true;
+    dc.show_type = true;
+    dc.show_module = false;
+    dc.level = FYET_ERROR;
+    struct fy_diag *diag = fy_diag_create(&dc);
+    if (!diag)
+        return CC_ERR_NOMEM;
+    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_JSON_NONE,
+                               .diag = diag};
+    struct fy_parser *fyp = fy_parser_create(&cfg);
+    if (!fyp || fy_parser_set_string(fyp, text, len) != 0) {
+        if (fyp)
+            fy_parser_destroy(fyp);
+        fy_diag_destroy(diag);
+        return CC_ERR_NOMEM;
+    }
+
+    frame stack[CC_YTREE_MAX_DEPTH + 1];
+    int depth = 0; /* number of open containers */
+    size_t nodes = 0;
+    int docs = 0;
+    cc_ynode *top = NULL;
+    struct fy_event *e;
+    while (rc == CC_OK && (e = fy_parser_parse(fyp)) != NULL) {
+        cc_pos pos = mark_pos(e);
+        cc_ynode *n = NULL;
+        switch (e->type) {
+        case FYET_DOCUMENT_START:
+            if (++docs > 1) {
+                cc_diags_add(diags, CC_SEV_ERROR, file, pos, "yaml-multidoc",
+                             "put one scenario in each file", "a scenario file holds one YAML document");
+                rc = CC_ERR_PARSE;
+            }
+            break;
+        case FYET_ALIAS:
+            cc_diags_add(diags, CC_SEV_ERROR, file, pos, "yaml-alias",
+                         "write the value out in full", "YAML aliases are not allowed in scenarios");
+            rc = CC_ERR_PARSE;
+            break;
+        case FYET_SCALAR:
+        case FYET_MAPPING_START:
+        case FYET_SEQUENCE_START: {
+            if (fy_event_get_anchor_token(e)) {
+                cc_pos ap = to_pos(fy_token_start_mark(fy_event_get_anchor_token(e)));
+                ap.col -= ap.col > 1; /* the mark is after '&' */
+                cc_diags_add(diags, CC_SEV_ERROR, file, ap, "yaml-anchor",
+                             "remove the '&name' anchor", "YAML anchors are not allowed in scenarios");
+                rc = CC_ERR_PARSE;
+                break;
+            }
+            struct fy_token *tag = fy_event_get_tag_token(e);
+            if (tag) {
+                cc_diags_add(diags, CC_SEV_ERROR, file, to_pos(fy_token_start_mark(tag)), "yaml-tag", "remove the '!tag'",
+                             "YAML tags are not allowed in scenarios");
+                rc = CC_ERR_PARSE;
+                break;
+            }
+            if (++nodes > CC_YTREE_MAX_NODES) {
+                cc_diags_add(diags, CC_SEV_ERROR, file, pos, "too-large", NULL,
+                             "more than %d YAML nodes", CC_YTREE_MAX_NODES);
+                rc = CC_ERR_LIMIT;
+                break;
+            }
+            n = cc_arena_alloc(arena, sizeof *n);
+            if (!n) {
+                rc = CC_ERR_NOMEM;
+                break;
+            }
+            n->pos = pos;
+            enum fy_node_style st = fy_event_get_node_style(e);
+            n->style = st == FYNS_SINGLE_QUOTED || st == FYNS_DOUBLE_QUOTED ? CC_YS_QUOTED
+                       : st == FYNS_LITERAL || st == FYNS_FOLDED       ? CC_YS_BLOCK
+                       : st == FYNS_FLOW                               ? CC_YS_FLOW
+                                                                       : CC_YS_PLAIN;
+            if (e->type == FYET_SCALAR) {
+                n->kind = CC_Y_SCALAR;
+                size_t tl = 0;
+                const char *t = fy_token_get_text(e->scalar.value, &tl);
+                if (!t) {
+                    t = "";
+                    tl = 0;
+                }
+                if (memchr(t, '\0', tl)) {
+                    cc_diags_add(diags, CC_SEV_ERROR, file, pos, "encoding",
+                                 "remove the \\0 escape", "NUL character in a string");
+                    rc = CC_ERR_PARSE;
+                    break;
+                }
+                n->text = cc_arena_strndup(arena, t, tl);
+                n->len = tl;
+                if (!n->text) {
+                    rc = CC_ERR_NOMEM;
+                    break;
+                }
+            } else {
+                n->kind = e->type == FYET_MAPPING_START ? CC_Y_MAP : CC_Y_SEQ;
+                n->text = "";
+            }
+            if (depth > 0 && push_item(&stack[depth - 1], n) != 0) {
+                rc = CC_ERR_NOMEM;
+                break;
+            }
+            if (depth == 0)
+                top = n;
+            if (n->kind != CC_Y_SCALAR) {
+                if (depth >= CC_YTREE_MAX_DEPTH) {
+                    cc_diags_add(diags, CC_SEV_ERROR, file, pos, "too-deep", NULL,
+                                 "nesting deeper than %d levels", CC_YTREE_MAX_DEPTH);
+                    rc = CC_ERR_LIMIT;
+                    break;
+                }
+                stack[depth++] = (frame){.node = n};
+            }
+            break;
+        }
+        case FYET_MAPPING_END:
+        case FYET_SEQUENCE_END: {
+            if (depth == 0)
+                break;
+            frame *f = &stack[--depth];
+            cc_ynode *m = f->node;
+            m->items = cc_arena_array(arena, f->n ? f->n : 1, sizeof *m->items);
+            if (!m->items) {
+                free(f->buf);
+                rc = CC_ERR_NOMEM;
+                break;
+            }
+            if (f->n)
+                memcpy(m->items, f->buf, f->n * sizeof *m->items);
+            m->n = m->kind == CC_Y_MAP ? f->n / 2 : f->n;
+            free(f->buf);
+            if (m->kind == CC_Y_MAP)
+                rc = check_map_keys(&c, m);
+            break;
+        }
+        default:
+            break;
+        }
+        fy_parser_event_free(fyp, e);
+    }
+    if (rc == CC_OK && fy_parser_get_stream_error(fyp)) {
+        if (!c.reported)
+            cc_diags_add(diags, CC_SEV_ERROR, file, (cc_pos){0, 0}, "yaml-syntax", NULL,
+                         "YAML syntax error");
+        rc = CC_ERR_PARSE;
+    }
+    if (rc == CC_OK && c.reported)
+        rc = CC_ERR_PARSE;
+    while (depth > 0)
+        free(stack[--depth].buf);
+    fy_parser_destroy(fyp);
+    fy_diag_destroy(diag);
+    if (rc == CC_ERR_NOMEM)
+        cc_diags_add(diags, CC_SEV_ERROR, file, (cc_pos){0, 0}, "nomem", NULL, "out of memory");
+    if (rc == CC_OK)
+        *root = top;
+    return rc;
+}
+
+cc_ynode *cc_ytree_key(const cc_ynode *map, const char *key)
+{
+    if (!map || map->kind != CC_Y_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->n; i++) {
+        cc_ynode *k = map->items[2 * i];
+        if (k->kind == CC_Y_SCALAR && strcmp(k->text, key) == 0)
+            return k;
+    }
+    return NULL;
+}
+
+cc_ynode *cc_ytree_get(const cc_ynode *map, const char *key)
+{
+    if (!map || map->kind != CC_Y_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->n; i++) {
+        cc_ynode *k = map->items[2 * i];
+        if (k->kind == CC_Y_SCALAR && strcmp(k->text, key) == 0)
+            return map->items[2 * i + 1];
+    }
+    return NULL;
+}
+
+bool cc_ytree_is_null(const cc_ynode *n)
+{
+    return n && n->kind == CC_Y_SCALAR && n->style == CC_YS_PLAIN &&
+           (n->len == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0);
+}

@@ -1,0 +1,78 @@
+#!/bin/sh
+# CLI integration tests of `caucus lint`: exit codes, text and JSON output, usage errors.
+# Usage: tests/cli/lint.sh BUILD_DIR. Prints "N passed, N failed".
+B=${1:-build}
+BIN="$B/caucus"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0; fail=0
+ok() { pass=$((pass + 1)); }
+no() { fail=$((fail + 1)); echo "FAIL: $1"; }
+# expect_rc NAME RC CMD...: runs CMD, output in $T/out, checks the exit status
+expect_rc() {
+  name=$1; want=$2; shift 2
+  "$@" > "$T/out" 2> "$T/err"; got=$?
+  if [ "$got" = "$want" ]; then ok; else no "$name: exit $got, want $want"; cat "$T/out" "$T/err" | head -5; fi
+}
+expect_out() { # NAME PATTERN: fixed string expected in last stdout+stderr
+  if grep -qF -- "$2" "$T/out" "$T/err"; then ok; else no "$1: output lacks '$2'"; head -5 "$T/out" "$T/err"; fi
+}
+
+expect_rc "samples lint clean" 0 "$BIN" lint scenarios/ncg-interagency-sim.yaml scenarios/ncg-policy-ttx.yaml scenarios/ncg-mil-ttx.yaml
+expect_out "status line" "scenarios/ncg-policy-ttx.yaml: ok (0 errors, 0 warnings)"
+expect_rc "summary" 0 "$BIN" lint --summary tests/scenarios/valid/minimal.yaml
+expect_out "summary counts" "3 parties, 3 seats, 1 cells, 1 injects, 1 decisions"
+expect_out "summary hash" "sha256 "
+expect_rc "no args" 2 "$BIN" lint
+expect_out "no args message" "no scenario file given"
+expect_rc "bad option" 2 "$BIN" lint --frobnicate x.yaml
+expect_out "bad option message" "unknown option '--frobnicate'"
+expect_rc "bad format" 2 "$BIN" lint --format xml tests/scenarios/valid/minimal.yaml
+expect_rc "unknown command" 2 "$BIN" frobnicate
+expect_rc "help" 0 "$BIN" --help
+expect_out "help lists lint" "lint"
+expect_rc "missing file" 1 "$BIN" lint "$T/nope.yaml"
+expect_out "missing file message" "nope.yaml: error: cannot open: No such file or directory"
+
+# an error: unknown key with did-you-mean, exit 1, FILE:LINE:COL
+sed 's/^  title: Minimal consultation/  titel: Minimal consultation/' tests/scenarios/valid/minimal.yaml > "$T/typo.yaml"
+expect_rc "typo exit" 1 "$BIN" lint "$T/typo.yaml"
+expect_out "typo position" "$T/typo.yaml:5:3: error: unknown key 'titel' in exercise"
+expect_out "typo hint" "hint: did you mean 'title'?"
+expect_out "typo status" "FAILED"
+
+# JSON output parses and carries the same diagnostic
+expect_rc "json exit" 1 "$BIN" lint --format json "$T/typo.yaml"
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); g=d["files"][0]["diagnostics"]; assert d["ok"] is False; assert any(x["line"]==5 and x["column"]==3 and x["code"]=="unknown-key" and x["hint"]=="did you mean '"'"'title'"'"'?" for x in g)' "$T/out"; then ok; else no "json content"; cat "$T/out" | head -20; fi
+expect_rc "json clean" 0 "$BIN" lint --format json tests/scenarios/valid/minimal.yaml
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] is True and d["files"][0]["errors"]==0' "$T/out"; then ok; else no "json clean content"; fi
+
+# warnings: exit 0, but 1 with --werror
+cat tests/scenarios/valid/minimal.yaml > "$T/warn.yaml"
+printf 'objectives:\n  - {id: O-1, title: Unused objective}\n' >> "$T/warn.yaml"
+expect_rc "warning exit" 0 "$BIN" lint "$T/warn.yaml"
+expect_out "warning text" "warning: objective 'O-1' is never exercised"
+expect_rc "werror exit" 1 "$BIN" lint --werror "$T/warn.yaml"
+
+# several files: one bad one makes the run fail, both are reported
+expect_rc "mixed files" 1 "$BIN" lint tests/scenarios/valid/minimal.yaml "$T/typo.yaml"
+expect_out "mixed first ok" "tests/scenarios/valid/minimal.yaml: ok"
+
+# hostile input: binary garbage, NUL byte, deep nesting, alias bomb, huge file -> clear errors
+head -c 4096 /dev/urandom > "$T/garbage.yaml"
+expect_rc "garbage" 1 "$BIN" lint "$T/garbage.yaml"
+printf 'caucus: 1\nexercise:\n  id: a\0b\n' > "$T/nul.yaml"
+expect_rc "nul byte" 1 "$BIN" lint "$T/nul.yaml"
+expect_out "nul message" "3:8: error: NUL byte"
+python3 -c 'print("a: " + "["*10000 + "]"*10000)' > "$T/deep.yaml"
+expect_rc "deep nesting" 1 "$BIN" lint "$T/deep.yaml"
+expect_out "deep message" "error:"
+printf 'a: &a ["x","x"]\nb: &b [*a,*a]\nc: &c [*b,*b]\n' > "$T/alias.yaml"
+expect_rc "aliases" 1 "$BIN" lint "$T/alias.yaml"
+expect_out "alias message" "1:4: error: YAML anchors are not allowed in scenarios"
+dd if=/dev/zero bs=1M count=65 2>/dev/null | tr '\0' 'a' > "$T/huge.yaml"
+expect_rc "huge file" 1 "$BIN" lint "$T/huge.yaml"
+expect_out "huge message" "limit"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

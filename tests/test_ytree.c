@@ -1,0 +1,149 @@
+/* Tests of io/ytree: positions, guards against hostile YAML, lookups. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/ytree.h"
+
+static cc_err parse(const char *text, size_t len, cc_arena **a, cc_diags *d, cc_ynode **root)
+{
+    *a = cc_arena_new(0);
+    cc_diags_init(d);
+    return cc_ytree_parse(text, len, "t.yaml", *a, d, root);
+}
+
+static const char *first(const cc_diags *d, char *buf, size_t n)
+{
+    if (!d->count)
+        return "";
+    cc_diag_format(&d->items[0], buf, n);
+    return buf;
+}
+
+Test(ytree, builds_tree_with_positions)
+{
+    const char *y = "a: 1\nb:\n  - x\n  - {k: 'v'}\n";
+    cc_arena *a;
+    cc_diags d;
+    cc_ynode *r;
+    cr_assert_eq(parse(y, strlen(y), &a, &d, &r), CC_OK);
+    cr_assert_eq(r->kind, CC_Y_MAP);
+    cr_expect_eq(r->n, 2);
+    cc_ynode *b = cc_ytree_get(r, "b");
+    cr_assert_eq(b->kind, CC_Y_SEQ);
+    cr_expect_eq(b->n, 2);
+    cr_expect_str_eq(b->items[0]->text, "x");
+    cr_expect_eq(b->items[0]->pos.line, 3);
+    cr_expect_eq(b->items[0]->pos.col, 5);
+    cc_ynode *k = cc_ytree_get(b->items[1], "k");
+    cr_expect_str_eq(k->text, "v");
+    cr_expect_eq(k->style, CC_YS_QUOTED);
+    cr_expect_eq(cc_ytree_key(r, "a")->pos.line, 1);
+    cr_expect_null(cc_ytree_get(r, "zzz"));
+    cr_expect_null(cc_ytree_get(k, "x"));
+    cc_arena_free(a);
+    cc_diags_free(&d);
+}
+
+static void expect_error(const char *y, size_t len, cc_err want, const char *msg)
+{
+    cc_arena *a;
+    cc_diags d;
+    cc_ynode *r = (cc_ynode *)1;
+    char buf[512];
+    cr_expect_eq(parse(y, len, &a, &d, &r), want, "for %s", msg);
+    cr_expect_null(r);
+    cr_expect_str_eq(first(&d, buf, sizeof buf), msg);
+    cc_arena_free(a);
+    cc_diags_free(&d);
+}
+
+Test(ytree, refuses_hostile_constructs)
+{
+    expect_error("a: &x 1\nb: 2\n", 12, CC_ERR_PARSE, "t.yaml:1:4: error: YAML anchors are not allowed in scenarios");
+    expect_error("a: [1]\nb: *x\n", 13, CC_ERR_PARSE, "t.yaml:2:4: error: YAML aliases are not allowed in scenarios");
+    expect_error("a: !!str 1\n", 11, CC_ERR_PARSE, "t.yaml:1:4: error: YAML tags are not allowed in scenarios");
+    expect_error("a: 1\na: 2\n", 10, CC_ERR_PARSE, "t.yaml:2:1: error: duplicate key 'a' (first at line 1)");
+    expect_error("a: 1\n---\nb: 2\n", 14, CC_ERR_PARSE, "t.yaml:2:1: error: a scenario file holds one YAML document");
+    expect_error("a: x\0y\n", 7, CC_ERR_PARSE, "t.yaml:1:5: error: NUL byte (byte 0x00 at offset 4)");
+    expect_error("a: \xc0\xaf\n", 6, CC_ERR_PARSE,
+                 "t.yaml:1:4: error: overlong UTF-8 encoding (byte 0xC0 at offset 3)");
+    expect_error("a: \"x\\0y\"\n", 10, CC_ERR_PARSE, "t.yaml:1:4: error: NUL character in a string");
+    expect_error("[1]: x\n", 7, CC_ERR_PARSE, "t.yaml:1:1: error: mapping keys must be plain strings");
+}
+
+Test(ytree, syntax_error_has_position)
+{
+    const char *y = "a: 1\nb: [1, 2\nc: 3";
+    cc_arena *a;
+    cc_diags d;
+    cc_ynode *r;
+    cr_expect_eq(parse(y, strlen(y), &a, &d, &r), CC_ERR_PARSE);
+    cr_assert_geq(d.count, 1);
+    cr_expect_eq(d.items[0].line, 4);
+    cr_expect(strstr(d.items[0].message, "YAML syntax:") != NULL);
+    cc_arena_free(a);
+    cc_diags_free(&d);
+}
+
+Test(ytree, depth_limit)
+{
+    size_t n = 10000;
+    char *y = malloc(2 * n + 1);
+    memset(y, '[', n);
+    memset(y + n, ']', n);
+    y[2 * n] = 0;
+    cc_arena *a;
+    cc_diags d;
+    cc_ynode *r;
+    cr_expect_neq(parse(y, 2 * n, &a, &d, &r), CC_OK);
+    cr_expect_null(r);
+    cr_expect_geq(d.errors, 1);
+    free(y);
+    cc_arena_free(a);
+    cc_diags_free(&d);
+    /* exactly at the limit is fine */
+    char ok[2 * CC_YTREE_MAX_DEPTH + 1];
+    memset(ok, '[', CC_YTREE_MAX_DEPTH);
+    memset(ok + CC_YTREE_MAX_DEPTH, ']', CC_YTREE_MAX_DEPTH);
+    ok[2 * CC_YTREE_MAX_DEPTH] = 0;
+    cr_expect_eq(parse(ok, 2 * CC_YTREE_MAX_DEPTH, &a, &d, &r), CC_OK, "%s", d.count ? d.items[0].message : "");
+    cc_arena_free(a);
+    cc_diags_free(&d);
+}
+
+Test(ytree, empty_document_and_nulls)
+{
+    cc_arena *a;
+    cc_diags d;
+    cc_ynode *r = (cc_ynode *)1;
+    cr_expect_eq(parse("", 0, &a, &d, &r), CC_OK);
+    cr_expect_null(r);
+    cc_arena_free(a);
+    cc_diags_free(&d);
+    cr_expect_eq(parse("a: ~\nb:\nc: 'null'\n", 18, &a, &d, &r), CC_OK);
+    cr_expect(cc_ytree_is_null(cc_ytree_get(r, "a")));
+    cr_expect(cc_ytree_is_null(cc_ytree_get(r, "b")));
+    cr_expect(!cc_ytree_is_null(cc_ytree_get(r, "c")));
+    cc_arena_free(a);
+    cc_diags_free(&d);
+}
+
+Test(ytree, many_duplicate_keys_fast)
+{
+    /* 100k keys: duplicate detection must be n log n, and every duplicate reported (capped) */
+    size_t n = 100000;
+    char *y = malloc(n * 16);
+    size_t off = 0;
+    for (size_t i = 0; i < n; i++)
+        off += (size_t)sprintf(y + off, "k%zu: 1\n", i % 50000);
+    cc_arena *a;
+    cc_diags d;
+    cc_ynode *r;
+    cr_expect_eq(parse(y, off, &a, &d, &r), CC_ERR_PARSE);
+    cr_expect_eq(d.errors, 50000);
+    free(y);
+    cc_arena_free(a);
+    cc_diags_free(&d);
+}

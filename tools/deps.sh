@@ -1,0 +1,15 @@
+#!/bin/sh
+# Installs every missing Debian package caucus needs; a no-op when all are present.
+set -e
+PKGS="build-essential clang pkg-config python3 bc time iso-codes tzdata libfyaml-dev libjansson-dev libsodium-dev libcriterion-dev"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing"
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends $missing
