@@ -27,7 +27,7 @@ python3 bench/gen_scenario.py 10000 500 > "$W/big.yaml"
 {
   echo "# caucus benchmarks"
   echo
-  echo "Written by \`make bench\` on $(date -u +%Y-%m-%dT%H:%M:%SZ). Median of $RUNS runs, min and max in brackets."
+  echo "Written by \`make bench\` on $(date -u +%Y-%m-%dT%H:%M:%SZ). Each figure: median, min and max of $RUNS runs."
   echo
   echo "## Machine"
   echo

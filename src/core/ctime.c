@@ -35,15 +35,8 @@ cc_err cc_duration_parse(const char *s, size_t len, int64_t *out_s, cc_time_erro
         memset(err, 0, sizeof *err);
     if (len == 0)
         TERR(1, "empty duration");
-    if (s[0] == '-') {
-        cc_err rc;
-        if (err) {
-            err->col = 1;
-            snprintf(err->message, sizeof err->message, "a duration cannot be negative");
-        }
-        rc = CC_ERR_PARSE;
-        return rc;
-    }
+    if (s[0] == '-')
+        TERR(1, "a duration cannot be negative");
     if (s[0] == '+') {
         if (err) {
             err->col = 1;
@@ -57,6 +50,14 @@ cc_err cc_duration_parse(const char *s, size_t len, int64_t *out_s, cc_time_erro
     size_t i = 0;
     while (i < len) {
         size_t start = i;
+        if ((unsigned char)s[i] >= 0x80) {
+            if (err) {
+                err->col = (int)i + 1;
+                snprintf(err->message, sizeof err->message, "non-ASCII character in a duration");
+                set_hint(err, "retype it in ASCII; a look-alike character may have been pasted");
+            }
+            return CC_ERR_PARSE;
+        }
         if (!is_digit(s[i])) {
             if (err) {
                 err->col = (int)i + 1;
@@ -86,6 +87,11 @@ cc_err cc_duration_parse(const char *s, size_t len, int64_t *out_s, cc_time_erro
         if (!u || s[i] == 0) {
             if (err) {
                 err->col = (int)i + 1;
+                if (s[i] == ' ' || s[i] == '\t') {
+                    snprintf(err->message, sizeof err->message, "spaces are not allowed in a duration");
+                    set_hint(err, "write 4h30m, not 4 hours 30 minutes");
+                    return CC_ERR_PARSE;
+                }
                 if ((unsigned char)s[i] >= 0x80 || s[i] < 0x20)
                     snprintf(err->message, sizeof err->message, "unknown duration unit");
                 else

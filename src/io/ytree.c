@@ -79,6 +79,33 @@ static cc_pos mark_pos(struct fy_event *e)
     return p;
 }
 
+/* The value of a one-line single-quoted scalar, read from the source ('' -> '). libfyaml
+ * 0.7.12 leaks a buffer in fy_token_get_text() for such scalars holding several '' escapes
+ * (found by fuzzing); multi-line ones (which need line folding) still go through libfyaml.
+ * Returns a malloc'd string, or NULL to fall back. */
+static char *single_quoted(const char *text, size_t len, struct fy_token *tok, size_t *outlen)
+{
+    const struct fy_mark *a = fy_token_start_mark(tok), *b = fy_token_end_mark(tok);
+    if (!a || !b || a->input_pos > b->input_pos || b->input_pos > len)
+        return NULL;
+    const char *raw = text + a->input_pos;
+    size_t n = b->input_pos - a->input_pos;
+    if (memchr(raw, '\n', n) || memchr(raw, '\r', n))
+        return NULL;
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        out[k++] = raw[i];
+        if (raw[i] == '\'' && i + 1 < n && raw[i + 1] == '\'')
+            i++;
+    }
+    out[k] = 0;
+    *outlen = k;
+    return out;
+}
+
 static int push_item(frame *f, cc_ynode *n)
 {
     if (f->n == f->cap) {
@@ -254,7 +281,12 @@ cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *
             if (e->type == FYET_SCALAR) {
                 n->kind = CC_Y_SCALAR;
                 size_t tl = 0;
-                const char *t = fy_token_get_text(e->scalar.value, &tl);
+                const char *t;
+                char *own = NULL;
+                if (st == FYNS_SINGLE_QUOTED && (own = single_quoted(text, len, e->scalar.value, &tl)) != NULL)
+                    t = own;
+                else
+                    t = fy_token_get_text(e->scalar.value, &tl);
                 if (!t) {
                     t = "";
                     tl = 0;
@@ -267,6 +299,7 @@ cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *
                 }
                 n->text = cc_arena_strndup(arena, t, tl);
                 n->len = tl;
+                free(own);
                 if (!n->text) {
                     rc = CC_ERR_NOMEM;
                     break;
