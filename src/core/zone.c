@@ -410,8 +410,13 @@ int64_t cc_workhours_next_open(const cc_zone *z, const cc_workhours *w, int64_t 
         for (int k = 0; k < 3; k++, c += 3600) { /* a start skipped by a DST gap opens after it */
             if (c < t)
                 continue;
-            if (cc_workhours_open(z, w, c))
+            if (cc_workhours_open(z, w, c)) {
+                /* after a DST gap the wall-clock start does not exist: back up to the first
+                 * open minute (at most three hours) */
+                for (int back = 0; back < 180 && c - 60 >= t && cc_workhours_open(z, w, c - 60); back++)
+                    c -= 60;
                 return c;
+            }
         }
     }
     return INT64_MAX;
