@@ -70,7 +70,7 @@ check: $(BUILD)/caucus $(BUILD)/tests/unit
 
 test: deps
 	@$(MAKE) --no-print-directory check BUILD=build
-	@$(MAKE) --no-print-directory check BUILD=build-asan SANITIZE=1 CC=$(CC)
+	@$(MAKE) --no-print-directory check BUILD=build-asan SANITIZE=1 CC=clang
 	@sh tests/summary.sh build build-asan
 
 bench: deps all
@@ -81,11 +81,12 @@ fuzz: deps
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	  $(DESTDIR)$(PREFIX)/include/caucus $(DESTDIR)$(PREFIX)/share/man/man1
+	  $(DESTDIR)$(PREFIX)/include/caucus/core $(DESTDIR)$(PREFIX)/include/caucus/io \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/caucus $(DESTDIR)$(PREFIX)/bin/caucus
 	install -m 644 $(BUILD)/libcaucus.a $(DESTDIR)$(PREFIX)/lib/libcaucus.a
-	install -m 644 src/core/*.h $(DESTDIR)$(PREFIX)/include/caucus/
-	install -m 644 src/io/*.h $(DESTDIR)$(PREFIX)/include/caucus/
+	install -m 644 src/core/*.h $(DESTDIR)$(PREFIX)/include/caucus/core/
+	install -m 644 src/io/*.h $(DESTDIR)$(PREFIX)/include/caucus/io/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' caucus.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/caucus.pc
 	install -m 644 docs/caucus.1 $(DESTDIR)$(PREFIX)/share/man/man1/caucus.1

@@ -151,7 +151,8 @@ Test(ytree, many_duplicate_keys_fast)
 Test(ytree, single_quoted_values)
 {
     /* one-line single-quoted scalars are unescaped by caucus itself (libfyaml leak work-around) */
-    const char *y = "a: 'it''s'\nb: ''''''''''''\nc: ['x', 'y''']\nd: ''\ne: 'multi\n  line'\n";
+    const char *y = "a: 'it''s'\nb: ''''''''''''\nc: ['x', 'y''']\nd: ''\ne: 'multi\n  line'\n"
+                    "f: 'one  \n\n   two \n\n\n  three'\ng: ' lead\r\n  trail '\n";
     cc_arena *a;
     cc_diags d;
     cc_ynode *r;
@@ -162,6 +163,8 @@ Test(ytree, single_quoted_values)
     cr_expect_str_eq(cc_ytree_get(r, "c")->items[1]->text, "y'");
     cr_expect_str_eq(cc_ytree_get(r, "d")->text, "");
     cr_expect_str_eq(cc_ytree_get(r, "e")->text, "multi line");
+    cr_expect_str_eq(cc_ytree_get(r, "f")->text, "one\ntwo\n\nthree");
+    cr_expect_str_eq(cc_ytree_get(r, "g")->text, " lead trail ");
     cc_arena_free(a);
     cc_diags_free(&d);
 }
@@ -175,6 +178,19 @@ Test(ytree, fuzz_regression_quoted_leak)
     cc_ynode *r;
     cr_expect_eq(parse(y, strlen(y), &a, &d, &r), CC_OK);
     cr_expect_str_eq(r->text, "'''''");
+    cc_arena_free(a);
+    cc_diags_free(&d);
+}
+
+Test(ytree, fuzz_regression_multiline_quoted_leak)
+{
+    /* second make fuzz finding: the same libfyaml leak on a multi-line single-quoted scalar */
+    const char *y = "'''''''xxxx''''xxxx\n  at: xxxll'";
+    cc_arena *a;
+    cc_diags d;
+    cc_ynode *r;
+    cr_expect_eq(parse(y, strlen(y), &a, &d, &r), CC_OK);
+    cr_expect_str_eq(r->text, "'''xxxx''xxxx at: xxxll");
     cc_arena_free(a);
     cc_diags_free(&d);
 }

@@ -79,10 +79,16 @@ static cc_pos mark_pos(struct fy_event *e)
     return p;
 }
 
-/* The value of a one-line single-quoted scalar, read from the source ('' -> '). libfyaml
- * 0.7.12 leaks a buffer in fy_token_get_text() for such scalars holding several '' escapes
- * (found by fuzzing); multi-line ones (which need line folding) still go through libfyaml.
- * Returns a malloc'd string, or NULL to fall back. */
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* The value of a single-quoted scalar, read from the source: '' becomes ', and line breaks
+ * fold as YAML 1.2 says (one break -> a space, n breaks -> n-1 newlines, white space around
+ * breaks dropped). libfyaml 0.7.12 leaks a buffer in fy_token_get_text() for single-quoted
+ * scalars holding several '' escapes (found by fuzzing), so caucus does not call it for them.
+ * Returns a malloc'd string, or NULL to fall back to libfyaml. */
 static char *single_quoted(const char *text, size_t len, struct fy_token *tok, size_t *outlen)
 {
     const struct fy_mark *a = fy_token_start_mark(tok), *b = fy_token_end_mark(tok);
@@ -90,16 +96,32 @@ static char *single_quoted(const char *text, size_t len, struct fy_token *tok, s
         return NULL;
     const char *raw = text + a->input_pos;
     size_t n = b->input_pos - a->input_pos;
-    if (memchr(raw, '\n', n) || memchr(raw, '\r', n))
-        return NULL;
     char *out = malloc(n + 1);
     if (!out)
         return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        out[k++] = raw[i];
-        if (raw[i] == '\'' && i + 1 < n && raw[i + 1] == '\'')
+    size_t k = 0, i = 0;
+    while (i < n) {
+        char c = raw[i];
+        if (c == '\r' || c == '\n') {
+            while (k > 0 && is_blank(out[k - 1])) /* trailing blanks of the line just ended */
+                k--;
+            size_t breaks = 0;
+            while (i < n && (raw[i] == '\r' || raw[i] == '\n' || is_blank(raw[i]))) {
+                if (raw[i] == '\n' || (raw[i] == '\r' && (i + 1 >= n || raw[i + 1] != '\n')))
+                    breaks++;
+                i++;
+            }
+            if (breaks == 1)
+                out[k++] = ' ';
+            else
+                for (size_t j = 1; j < breaks; j++)
+                    out[k++] = '\n';
+            continue;
+        }
+        out[k++] = c;
+        if (c == '\'' && i + 1 < n && raw[i + 1] == '\'')
             i++;
+        i++;
     }
     out[k] = 0;
     *outlen = k;

@@ -74,5 +74,8 @@ dd if=/dev/zero bs=1M count=65 2>/dev/null | tr '\0' 'a' > "$T/huge.yaml"
 expect_rc "huge file" 1 "$BIN" lint "$T/huge.yaml"
 expect_out "huge message" "limit"
 
+# the JSON Schema for editors is valid JSON with the expected top-level keys
+if python3 -c 'import json,sys; s=json.load(open("schema/caucus-scenario-v1.schema.json")); assert s["$schema"].endswith("2020-12/schema"); assert set(["caucus","exercise","label_policy","parties","seats","injects"]) <= set(s["properties"])'; then ok; else no "schema"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
