@@ -43,8 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* the canonical form must parse back to the same label */
         if (l.has_rel_to && cc_partyset_empty(&l.rel_to)) {
             /* empty REL TO has no banner form */
-        } else if (cc_label_parse(p, buf, (size_t)n, 0, &again, &e) != CC_OK ||
-                   !same(&again, &l)) {
+        } else if (cc_label_parse(p, buf, (size_t)n, 0, &again, &e) != CC_OK || !same(&again, &l)) {
             abort();
         }
         cc_clearance c = {cc_label_policy_hash(p), 2, 1, 1};

@@ -9,12 +9,14 @@ Test(ctime, durations_valid)
     static const struct {
         const char *s;
         int64_t v;
-    } ok[] = {{"0s", 0}, {"90s", 90}, {"45m", 2700}, {"2h", 7200}, {"2h30m", 9000}, {"1d12h", 129600},
-              {"1d2h3m4s", 93784}, {"3650d", 3650LL * 86400}, {"0d0h0m1s", 1}};
+    } ok[] = {{"0s", 0},       {"90s", 90},       {"45m", 2700},       {"2h", 7200},
+              {"2h30m", 9000}, {"1d12h", 129600}, {"1d2h3m4s", 93784}, {"3650d", 3650LL * 86400},
+              {"0d0h0m1s", 1}};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         int64_t v = -1;
         cc_time_error e;
-        cr_expect_eq(cc_duration_parse(ok[i].s, strlen(ok[i].s), &v, &e), CC_OK, "%s: %s", ok[i].s, e.message);
+        cr_expect_eq(cc_duration_parse(ok[i].s, strlen(ok[i].s), &v, &e), CC_OK, "%s: %s", ok[i].s,
+                     e.message);
         cr_expect_eq(v, ok[i].v, "%s", ok[i].s);
     }
 }
@@ -43,7 +45,8 @@ Test(ctime, durations_refused_with_column)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int64_t v = 0;
         cc_time_error e;
-        cr_expect_eq(cc_duration_parse(bad[i].s, strlen(bad[i].s), &v, &e), CC_ERR_PARSE, "%s accepted", bad[i].s);
+        cr_expect_eq(cc_duration_parse(bad[i].s, strlen(bad[i].s), &v, &e), CC_ERR_PARSE, "%s accepted",
+                     bad[i].s);
         cr_expect_eq(e.col, bad[i].col, "%s: col %d", bad[i].s, e.col);
         cr_expect_str_eq(e.message, bad[i].msg, "%s", bad[i].s);
         cr_expect(strstr(e.hint, bad[i].hint) != NULL, "%s: hint '%s'", bad[i].s, e.hint);
@@ -83,7 +86,8 @@ Test(ctime, rfc3339_valid)
         int64_t t;
         int32_t off;
         cc_time_error e;
-        cr_expect_eq(cc_rfc3339_parse(ok[i].s, strlen(ok[i].s), &t, &off, &e), CC_OK, "%s: %s", ok[i].s, e.message);
+        cr_expect_eq(cc_rfc3339_parse(ok[i].s, strlen(ok[i].s), &t, &off, &e), CC_OK, "%s: %s", ok[i].s,
+                     e.message);
         cr_expect_eq(t, ok[i].t, "%s: %lld", ok[i].s, (long long)t);
         cr_expect_eq(off, ok[i].off);
     }
@@ -114,7 +118,8 @@ Test(ctime, rfc3339_refused)
         int64_t t;
         int32_t off;
         cc_time_error e;
-        cr_expect_eq(cc_rfc3339_parse(bad[i].s, strlen(bad[i].s), &t, &off, &e), CC_ERR_PARSE, "%s accepted", bad[i].s);
+        cr_expect_eq(cc_rfc3339_parse(bad[i].s, strlen(bad[i].s), &t, &off, &e), CC_ERR_PARSE, "%s accepted",
+                     bad[i].s);
         cr_expect_eq(e.col, bad[i].col, "%s: col %d", bad[i].s, e.col);
         cr_expect_str_eq(e.message, bad[i].msg, "%s", bad[i].s);
     }
@@ -170,6 +175,6 @@ Test(ctime, civil_calendar_round_trip)
         cc_civil_from_days(d, &y, &m, &dd);
         cr_assert_eq(cc_days_from_civil(y, m, dd), d);
     }
-    cr_expect_eq(cc_weekday_from_days(0), 3);                              /* 1970-01-01 Thursday */
+    cr_expect_eq(cc_weekday_from_days(0), 3);                                /* 1970-01-01 Thursday */
     cr_expect_eq(cc_weekday_from_days(cc_days_from_civil(2026, 11, 28)), 5); /* Saturday */
 }

@@ -204,7 +204,8 @@ Test(label_policy, rejects_duplicate_and_clashing_classes)
     const char *why = NULL;
     cr_assert_eq(cc_label_policy_new("x", &p), CC_OK);
     cr_expect_eq(cc_label_policy_add_class(p, "SECRET", "S", &why), CC_OK);
-    cr_expect_eq(cc_label_policy_add_class(p, "RESTRICTED", "RESTRICTED", &why), CC_OK, "name may equal own short");
+    cr_expect_eq(cc_label_policy_add_class(p, "RESTRICTED", "RESTRICTED", &why), CC_OK,
+                 "name may equal own short");
     why = NULL;
     cr_expect_eq(cc_label_policy_add_class(p, "SECRET", "X", &why), CC_ERR_INVALID);
     cr_expect(why && strstr(why, "duplicate"));
@@ -220,15 +221,16 @@ Test(label_policy, rejects_malformed_names)
     cc_label_policy *p;
     const char *why = NULL;
     cr_assert_eq(cc_label_policy_new("x", &p), CC_OK);
-    static const char *const bad_class_names[] = {"secret", " SECRET", "SECRET ", "TOP  SECRET", "",
-                                                  "SE/CRET", "SECRET,", "S\xc3\x89"};
+    static const char *const bad_class_names[] = {"secret", " SECRET", "SECRET ", "TOP  SECRET",
+                                                  "",       "SE/CRET", "SECRET,", "S\xc3\x89"};
     for (size_t i = 0; i < sizeof bad_class_names / sizeof *bad_class_names; i++) {
         why = NULL;
         cr_expect_eq(cc_label_policy_add_class(p, bad_class_names[i], "Q", &why), CC_ERR_INVALID, "'%s'",
                      bad_class_names[i]);
         cr_expect_not_null(why);
     }
-    cr_expect_eq(cc_label_policy_add_class(p, "TOP SECRET", "T S", &why), CC_ERR_INVALID, "no spaces in a short");
+    cr_expect_eq(cc_label_policy_add_class(p, "TOP SECRET", "T S", &why), CC_ERR_INVALID,
+                 "no spaces in a short");
     cr_expect_eq(cc_label_policy_add_caveat(p, "N CG", &why), CC_ERR_INVALID, "no spaces in a caveat");
     cr_expect_eq(cc_label_policy_add_party(p, "usa", &why), CC_ERR_INVALID);
     cr_expect_eq(cc_label_policy_add_party(p, NULL, &why), CC_ERR_ARG);
@@ -438,7 +440,8 @@ Test(label_parse, arguments_and_error_output, .init = setup, .fini = teardown)
 {
     cc_label l;
     cc_label_error e;
-    cr_expect_eq(cc_label_parse(P, "SECRET", 6, NPARTIES, &l, &e), CC_ERR_ARG, "originator beyond the parties");
+    cr_expect_eq(cc_label_parse(P, "SECRET", 6, NPARTIES, &l, &e), CC_ERR_ARG,
+                 "originator beyond the parties");
     cr_expect_eq(cc_label_parse(P, "SECRET", 6, -2, &l, &e), CC_ERR_ARG);
     cr_expect_eq(cc_label_parse(P, NULL, 3, 0, &l, &e), CC_ERR_ARG);
     cr_expect_eq(cc_label_parse(NULL, "S", 1, 0, &l, &e), CC_ERR_ARG);
@@ -499,7 +502,8 @@ static const struct reject_case {
     {"SECRET//REL TO US", 0, 16, "unknown party or group 'US' in REL TO", "did you mean 'USA'?"},
     {"SECRET//REL TO USA, KRO", 0, 21, "unknown party or group 'KRO'", "did you mean 'KOR'?"},
     {"SECRET//REL TO FVEYS", 0, 16, "unknown party or group 'FVEYS'", "did you mean 'FVEY'?"},
-    {"SECRET//REL TO XYZZY", 0, 16, "unknown party or group 'XYZZY'", "known parties and groups: AUS, CAN, GBR"},
+    {"SECRET//REL TO XYZZY", 0, 16, "unknown party or group 'XYZZY'",
+     "known parties and groups: AUS, CAN, GBR"},
     {"SECRET//REL TO USA, USA", 0, 21, "duplicate 'USA' in REL TO", "once"},
     {"SECRET//REL TO FVEY, KOR, FVEY", 0, 27, "duplicate 'FVEY' in REL TO", NULL},
     {"SECRET//REL TO USA,KOR", 0, 19, "missing space after ','", "', '"},
@@ -568,11 +572,13 @@ ParameterizedTest(size_t *i, label_parse, rejects, .init = setup, .fini = teardo
     cc_label_error e;
     cc_err rc = cc_label_parse(P, c->banner, len, USA, &l, &e);
     cr_assert_eq(rc, CC_ERR_PARSE, "case %zu '%s' was accepted", *i, c->banner);
-    cr_expect_eq(e.col, c->col, "case %zu '%s': col %d, want %d (%s)", *i, c->banner, e.col, c->col, e.message);
-    cr_expect(strstr(e.message, c->message), "case %zu '%s': message '%s', want '%s'", *i, c->banner, e.message,
-              c->message);
+    cr_expect_eq(e.col, c->col, "case %zu '%s': col %d, want %d (%s)", *i, c->banner, e.col, c->col,
+                 e.message);
+    cr_expect(strstr(e.message, c->message), "case %zu '%s': message '%s', want '%s'", *i, c->banner,
+              e.message, c->message);
     if (c->hint)
-        cr_expect(strstr(e.hint, c->hint), "case %zu '%s': hint '%s', want '%s'", *i, c->banner, e.hint, c->hint);
+        cr_expect(strstr(e.hint, c->hint), "case %zu '%s': hint '%s', want '%s'", *i, c->banner, e.hint,
+                  c->hint);
     cr_expect_eq(l.cls, -1);
 }
 
@@ -661,7 +667,14 @@ static const struct build_case {
     {"S", {"NCG", "ALPA"}, 2, {NULL}, 0, 1, "unknown caveat 'ALPA'", "did you mean 'ALPHA'?"},
     {"S", {"NCG", "NCG"}, 2, {NULL}, 0, 1, "duplicate caveat 'NCG'", NULL},
     {"S", {"NOFORN"}, 1, {NULL}, 0, 0, "unknown caveat 'NOFORN'", "originator only"},
-    {"S", {"NCG"}, 1, {"USA", "KOR", "US"}, 3, 2, "unknown party or group 'US' in rel_to", "did you mean 'USA'?"},
+    {"S",
+     {"NCG"},
+     1,
+     {"USA", "KOR", "US"},
+     3,
+     2,
+     "unknown party or group 'US' in rel_to",
+     "did you mean 'USA'?"},
     {"S", {NULL}, 0, {"usa"}, 1, 0, "unknown party or group 'usa'", "did you mean 'USA'?"},
     {"S", {NULL}, 0, {"FVEY", "FVEY"}, 2, 1, "duplicate 'FVEY' in rel_to", NULL},
     {"S", {NULL}, 0, {"NOFORN"}, 1, 0, "NOFORN cannot be combined with rel_to", NULL},
@@ -676,8 +689,8 @@ Test(label_build, rejects_table, .init = setup, .fini = teardown)
         cc_label l;
         cc_label_error e;
         int bad = 99;
-        cc_err rc = cc_label_build(P, c->cls, c->caveats, c->ncaveats, c->nrel ? c->rel : NULL, c->nrel, USA, &l,
-                                   &e, &bad);
+        cc_err rc = cc_label_build(P, c->cls, c->caveats, c->ncaveats, c->nrel ? c->rel : NULL, c->nrel, USA,
+                                   &l, &e, &bad);
         cr_expect_eq(rc, CC_ERR_INVALID, "case %zu", i);
         cr_expect_eq(bad, c->bad, "case %zu: bad_index %d", i, bad);
         cr_expect(strstr(e.message, c->message), "case %zu: '%s'", i, e.message);
@@ -731,7 +744,8 @@ Test(label_format, empty_rel_to_and_invalid_labels, .init = setup, .fini = teard
     cr_expect_str_eq(buf, "SECRET//REL TO");
     cc_label back;
     cc_label_error e;
-    cr_expect_eq(cc_label_parse(P, buf, strlen(buf), USA, &back, &e), CC_ERR_PARSE, "empty REL TO has no banner");
+    cr_expect_eq(cc_label_parse(P, buf, strlen(buf), USA, &back, &e), CC_ERR_PARSE,
+                 "empty REL TO has no banner");
     cr_expect(strstr(e.message, "empty REL TO"));
 
     cc_label bad = parse_ok("SECRET//REL TO USA", USA);
@@ -809,7 +823,8 @@ Test(label_format, round_trips_random_labels, .init = setup, .fini = teardown)
         cc_label_error e;
         int n = cc_label_format(P, &l, buf, sizeof buf);
         cr_assert_lt(n, (int)sizeof buf);
-        cr_assert_eq(cc_label_parse(P, buf, (size_t)n, l.originator, &back, &e), CC_OK, "'%s': %s", buf, e.message);
+        cr_assert_eq(cc_label_parse(P, buf, (size_t)n, l.originator, &back, &e), CC_OK, "'%s': %s", buf,
+                     e.message);
         cr_assert(same_label(&l, &back), "'%s' did not round-trip", buf);
     }
 }
@@ -884,7 +899,7 @@ Test(label_check, deny_reasons_table, .init = setup, .fini = teardown)
         cc_deny want;
     } cases[] = {
         {"SECRET//REL TO USA", USA, 2, USA, "", CC_DENY_NONE},
-        {"SECRET//REL TO USA", USA, 3, USA, "", CC_DENY_NONE},  /* dominance, not equality */
+        {"SECRET//REL TO USA", USA, 3, USA, "", CC_DENY_NONE}, /* dominance, not equality */
         {"SECRET//REL TO USA", USA, 1, USA, "", CC_DENY_CLASS},
         {"SECRET//REL TO USA", USA, -1, USA, "", CC_DENY_CLASS}, /* no clearance */
         {"SECRET//REL TO USA", USA, 2, KOR, "", CC_DENY_RELEASABILITY},
@@ -964,9 +979,9 @@ Test(label_check, policy_mismatch_and_invalid_labels, .init = setup, .fini = tea
     memset(&zero, 0, sizeof zero);
     cr_expect_neq(cc_label_policy_hash(P), 0u);
     cr_expect_eq(cc_label_check(&zero, &mine), CC_DENY_POLICY);
-    const char *names[] = {cc_deny_str(CC_DENY_NONE), cc_deny_str(CC_DENY_INVALID), cc_deny_str(CC_DENY_POLICY),
-                           cc_deny_str(CC_DENY_CLASS), cc_deny_str(CC_DENY_CAVEAT),
-                           cc_deny_str(CC_DENY_RELEASABILITY)};
+    const char *names[] = {cc_deny_str(CC_DENY_NONE),   cc_deny_str(CC_DENY_INVALID),
+                           cc_deny_str(CC_DENY_POLICY), cc_deny_str(CC_DENY_CLASS),
+                           cc_deny_str(CC_DENY_CAVEAT), cc_deny_str(CC_DENY_RELEASABILITY)};
     for (size_t i = 0; i < 6; i++)
         for (size_t j = i + 1; j < 6; j++)
             cr_expect_str_neq(names[i], names[j]);
@@ -1099,8 +1114,8 @@ static cc_label to_label(const ref_label *r, bool use_parser)
             n += (size_t)snprintf(banner + n, sizeof banner - n, "%s%s", i ? ", " : "//REL TO ", r->rel[i]);
         cr_assert_eq(cc_label_parse(pol, banner, n, orig, &l, &e), CC_OK, "'%s': %s", banner, e.message);
     } else {
-        cr_assert_eq(cc_label_build(pol, r->cls, r->caveats, r->ncaveats, r->release == REF_REL_TO ? r->rel : NULL,
-                                    r->nrel, orig, &l, &e, NULL),
+        cr_assert_eq(cc_label_build(pol, r->cls, r->caveats, r->ncaveats,
+                                    r->release == REF_REL_TO ? r->rel : NULL, r->nrel, orig, &l, &e, NULL),
                      CC_OK, "%s", e.message);
     }
     if (!r->labelled)
@@ -1148,11 +1163,12 @@ Test(label_property, check_matches_reference_on_a_million_pairs, .init = setup, 
             cc_clearance c = to_clearance(&s);
             cc_deny want = ref_check(&r, &s), got = cc_label_check(&l, &c);
             if (got != want)
-                cr_assert_fail("pair %zu: got %s, reference %s (label cls %s, %zu caveats, release %d, %zu rel, "
-                               "orig %s; seat %s %s %s)",
-                               i * seats_per_label + k, cc_deny_str(got), cc_deny_str(want), r.cls, r.ncaveats,
-                               (int)r.release, r.nrel, r.originator ? r.originator : "-",
-                               s.clearance ? s.clearance : "-", s.party ? s.party : "-", s.policy);
+                cr_assert_fail(
+                    "pair %zu: got %s, reference %s (label cls %s, %zu caveats, release %d, %zu rel, "
+                    "orig %s; seat %s %s %s)",
+                    i * seats_per_label + k, cc_deny_str(got), cc_deny_str(want), r.cls, r.ncaveats,
+                    (int)r.release, r.nrel, r.originator ? r.originator : "-",
+                    s.clearance ? s.clearance : "-", s.party ? s.party : "-", s.policy);
             counts[got]++;
         }
     }
@@ -1174,9 +1190,10 @@ Test(label_join, table, .init = setup, .fini = teardown)
         int orig;
         bool has_rel_to, noforn;
     } cases[] = {
-        {"S//REL TO USA, KOR", USA, "C//NCG//REL TO KOR, JPN", KOR, "SECRET//NCG//REL TO KOR", -1, true, false},
-        {"U//ALPHA//REL TO FVEY", USA, "TS//NCG//REL TO ALLIANCE", USA, "TOP SECRET//NCG/ALPHA//REL TO USA", USA,
-         true, false},
+        {"S//REL TO USA, KOR", USA, "C//NCG//REL TO KOR, JPN", KOR, "SECRET//NCG//REL TO KOR", -1, true,
+         false},
+        {"U//ALPHA//REL TO FVEY", USA, "TS//NCG//REL TO ALLIANCE", USA, "TOP SECRET//NCG/ALPHA//REL TO USA",
+         USA, true, false},
         {"S", USA, "C//NCG", USA, "SECRET//NCG", USA, false, false},
         {"S//NOFORN", USA, "C", USA, "SECRET//NOFORN", USA, false, true},
         {"S", USA, "S", KOR, "SECRET//REL TO", -1, true, false},
@@ -1262,22 +1279,23 @@ Test(label_dominates, cases, .init = setup, .fini = teardown)
         bool want;
     } cases[] = {
         {"S//REL TO USA", USA, "C//REL TO USA, KOR", USA, true},
-        {"C//REL TO USA", USA, "S//REL TO USA", USA, false},          /* lower class */
-        {"S//NCG//REL TO USA", USA, "S//REL TO USA", USA, true},      /* more caveats */
-        {"S//REL TO USA", USA, "S//NCG//REL TO USA", USA, false},     /* fewer caveats */
-        {"S//REL TO USA, KOR", USA, "S//REL TO USA", USA, false},     /* wider release */
+        {"C//REL TO USA", USA, "S//REL TO USA", USA, false},      /* lower class */
+        {"S//NCG//REL TO USA", USA, "S//REL TO USA", USA, true},  /* more caveats */
+        {"S//REL TO USA", USA, "S//NCG//REL TO USA", USA, false}, /* fewer caveats */
+        {"S//REL TO USA, KOR", USA, "S//REL TO USA", USA, false}, /* wider release */
         {"S//REL TO FVEY", USA, "S//REL TO USA, GBR", USA, false},
         {"S//REL TO USA, GBR", USA, "S//REL TO FVEY", USA, true},
-        {"S", USA, "S//REL TO USA", KOR, true},                       /* originator only = {USA} */
+        {"S", USA, "S//REL TO USA", KOR, true}, /* originator only = {USA} */
         {"S//NOFORN", USA, "S", USA, true},
         {"S", USA, "S//NOFORN", USA, true},
         {"S", USA, "S", KOR, false},
-        {"S", -1, "TS//NCG", KOR, true},                              /* nobody reads a */
+        {"S", -1, "TS//NCG", KOR, true}, /* nobody reads a */
         {"TS//NCG/ALPHA/BRAVO//REL TO FVEY", USA, "U//REL TO FVEY, KOR", KOR, true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         cc_label a = parse_ok(cases[i].a, cases[i].ao), b = parse_ok(cases[i].b, cases[i].bo);
-        cr_expect_eq(cc_label_dominates(&a, &b), cases[i].want, "case %zu: %s over %s", i, cases[i].a, cases[i].b);
+        cr_expect_eq(cc_label_dominates(&a, &b), cases[i].want, "case %zu: %s over %s", i, cases[i].a,
+                     cases[i].b);
         cr_expect(cc_label_dominates(&a, &a), "case %zu: reflexive", i);
     }
     cc_label a = parse_ok("S//REL TO USA", USA), other, bad;

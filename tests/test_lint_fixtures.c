@@ -135,8 +135,8 @@ ParameterizedTest(struct fixture *f, fixtures, valid)
 
 Test(fixtures, samples_lint_clean)
 {
-    static const char *const samples[] = {"scenarios/ncg-interagency-sim.yaml", "scenarios/ncg-policy-ttx.yaml",
-                                          "scenarios/ncg-mil-ttx.yaml"};
+    static const char *const samples[] = {"scenarios/ncg-interagency-sim.yaml",
+                                          "scenarios/ncg-policy-ttx.yaml", "scenarios/ncg-mil-ttx.yaml"};
     for (size_t i = 0; i < 3; i++) {
         cc_diags d;
         cc_diags_init(&d);

@@ -14,13 +14,15 @@ Test(rng, philox_known_answers)
     cr_expect_eq(out[1], 0xe169c58du);
     cr_expect_eq(out[2], 0xbc57ac4cu);
     cr_expect_eq(out[3], 0x9b00dbd8u);
-    const uint32_t k1[2] = {0xffffffffu, 0xffffffffu}, c1[4] = {0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu};
+    const uint32_t k1[2] = {0xffffffffu, 0xffffffffu},
+                   c1[4] = {0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu};
     cc_philox4x32_10(k1, c1, out);
     cr_expect_eq(out[0], 0x408f276du);
     cr_expect_eq(out[1], 0x41c83b0eu);
     cr_expect_eq(out[2], 0xa20bc7c6u);
     cr_expect_eq(out[3], 0x6d5451fdu);
-    const uint32_t k2[2] = {0xa4093822u, 0x299f31d0u}, c2[4] = {0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u};
+    const uint32_t k2[2] = {0xa4093822u, 0x299f31d0u},
+                   c2[4] = {0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u};
     cc_philox4x32_10(k2, c2, out);
     cr_expect_eq(out[0], 0xd16cfe09u);
     cr_expect_eq(out[1], 0x94fdccebu);
@@ -80,11 +82,27 @@ static void moments(double (*draw)(cc_rng *, const double *), const double *p, d
     cr_expect(fabs(v - var) < 0.03 * var, "%s variance %g want %g", name, v, var);
 }
 
-static double d_exp(cc_rng *r, const double *p) { return cc_rng_exponential(r, p[0]); }
-static double d_norm(cc_rng *r, const double *p) { (void)p; return cc_rng_normal(r); }
-static double d_logn(cc_rng *r, const double *p) { return cc_rng_lognormal(r, p[0], p[1]); }
-static double d_gamma(cc_rng *r, const double *p) { return cc_rng_gamma(r, p[0], p[1]); }
-static double d_tri(cc_rng *r, const double *p) { return cc_rng_triangular(r, p[0], p[1], p[2]); }
+static double d_exp(cc_rng *r, const double *p)
+{
+    return cc_rng_exponential(r, p[0]);
+}
+static double d_norm(cc_rng *r, const double *p)
+{
+    (void)p;
+    return cc_rng_normal(r);
+}
+static double d_logn(cc_rng *r, const double *p)
+{
+    return cc_rng_lognormal(r, p[0], p[1]);
+}
+static double d_gamma(cc_rng *r, const double *p)
+{
+    return cc_rng_gamma(r, p[0], p[1]);
+}
+static double d_tri(cc_rng *r, const double *p)
+{
+    return cc_rng_triangular(r, p[0], p[1], p[2]);
+}
 
 Test(rng, distribution_moments)
 {

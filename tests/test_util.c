@@ -14,7 +14,8 @@ Test(diag, formats_position_and_severity)
 {
     cc_diags d;
     cc_diags_init(&d);
-    cr_assert_eq(cc_diags_add(&d, CC_SEV_ERROR, "f.yaml", (cc_pos){3, 7}, "code", "a hint", "bad %s", "thing"), CC_OK);
+    cr_assert_eq(
+        cc_diags_add(&d, CC_SEV_ERROR, "f.yaml", (cc_pos){3, 7}, "code", "a hint", "bad %s", "thing"), CC_OK);
     cr_assert_eq(cc_diags_add(&d, CC_SEV_WARNING, NULL, (cc_pos){0, 0}, NULL, NULL, "no position"), CC_OK);
     char buf[128];
     cc_diag_format(&d.items[0], buf, sizeof buf);
@@ -125,16 +126,11 @@ Test(utf8, validation_cases)
         cc_utf8_status st;
         size_t bad;
     } cases[] = {
-        {"plain ascii", 11, CC_UTF8_OK, 0},
-        {"caf\xc3\xa9", 5, CC_UTF8_OK, 0},
-        {"\xf0\x9f\x98\x80", 4, CC_UTF8_OK, 0},
-        {"ab\0cd", 5, CC_UTF8_NUL, 2},
-        {"a\xc0\xaf", 3, CC_UTF8_OVERLONG, 1},
-        {"\xe0\x80\xaf", 3, CC_UTF8_OVERLONG, 0},
-        {"\xed\xa0\x80", 3, CC_UTF8_SURROGATE, 0},
-        {"\xf4\x90\x80\x80", 4, CC_UTF8_INVALID, 0},
-        {"x\x80", 2, CC_UTF8_INVALID, 1},
-        {"\xc3", 1, CC_UTF8_INVALID, 0},
+        {"plain ascii", 11, CC_UTF8_OK, 0},        {"caf\xc3\xa9", 5, CC_UTF8_OK, 0},
+        {"\xf0\x9f\x98\x80", 4, CC_UTF8_OK, 0},    {"ab\0cd", 5, CC_UTF8_NUL, 2},
+        {"a\xc0\xaf", 3, CC_UTF8_OVERLONG, 1},     {"\xe0\x80\xaf", 3, CC_UTF8_OVERLONG, 0},
+        {"\xed\xa0\x80", 3, CC_UTF8_SURROGATE, 0}, {"\xf4\x90\x80\x80", 4, CC_UTF8_INVALID, 0},
+        {"x\x80", 2, CC_UTF8_INVALID, 1},          {"\xc3", 1, CC_UTF8_INVALID, 0},
         {"\xff", 1, CC_UTF8_INVALID, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

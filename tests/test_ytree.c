@@ -61,11 +61,15 @@ static void expect_error(const char *y, size_t len, cc_err want, const char *msg
 
 Test(ytree, refuses_hostile_constructs)
 {
-    expect_error("a: &x 1\nb: 2\n", 12, CC_ERR_PARSE, "t.yaml:1:4: error: YAML anchors are not allowed in scenarios");
-    expect_error("a: [1]\nb: *x\n", 13, CC_ERR_PARSE, "t.yaml:2:4: error: YAML aliases are not allowed in scenarios");
-    expect_error("a: !!str 1\n", 11, CC_ERR_PARSE, "t.yaml:1:4: error: YAML tags are not allowed in scenarios");
+    expect_error("a: &x 1\nb: 2\n", 12, CC_ERR_PARSE,
+                 "t.yaml:1:4: error: YAML anchors are not allowed in scenarios");
+    expect_error("a: [1]\nb: *x\n", 13, CC_ERR_PARSE,
+                 "t.yaml:2:4: error: YAML aliases are not allowed in scenarios");
+    expect_error("a: !!str 1\n", 11, CC_ERR_PARSE,
+                 "t.yaml:1:4: error: YAML tags are not allowed in scenarios");
     expect_error("a: 1\na: 2\n", 10, CC_ERR_PARSE, "t.yaml:2:1: error: duplicate key 'a' (first at line 1)");
-    expect_error("a: 1\n---\nb: 2\n", 14, CC_ERR_PARSE, "t.yaml:2:1: error: a scenario file holds one YAML document");
+    expect_error("a: 1\n---\nb: 2\n", 14, CC_ERR_PARSE,
+                 "t.yaml:2:1: error: a scenario file holds one YAML document");
     expect_error("a: x\0y\n", 7, CC_ERR_PARSE, "t.yaml:1:5: error: NUL byte (byte 0x00 at offset 4)");
     expect_error("a: \xc0\xaf\n", 6, CC_ERR_PARSE,
                  "t.yaml:1:4: error: overlong UTF-8 encoding (byte 0xC0 at offset 3)");
@@ -108,7 +112,8 @@ Test(ytree, depth_limit)
     memset(ok, '[', CC_YTREE_MAX_DEPTH);
     memset(ok + CC_YTREE_MAX_DEPTH, ']', CC_YTREE_MAX_DEPTH);
     ok[2 * CC_YTREE_MAX_DEPTH] = 0;
-    cr_expect_eq(parse(ok, 2 * CC_YTREE_MAX_DEPTH, &a, &d, &r), CC_OK, "%s", d.count ? d.items[0].message : "");
+    cr_expect_eq(parse(ok, 2 * CC_YTREE_MAX_DEPTH, &a, &d, &r), CC_OK, "%s",
+                 d.count ? d.items[0].message : "");
     cc_arena_free(a);
     cc_diags_free(&d);
 }

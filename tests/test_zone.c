@@ -60,8 +60,9 @@ Test(zone, utc_without_files)
 
 Test(zone, names_refused)
 {
-    static const char *const bad[] = {"../etc/passwd", "/etc/passwd", "Asia/../../x", "", "Asia//Seoul", "Asia/",
-                                      ".hidden", "Asia/Se oul", "Asia/Seoul\n"};
+    static const char *const bad[] = {"../etc/passwd", "/etc/passwd", "Asia/../../x", "",
+                                      "Asia//Seoul",   "Asia/",       ".hidden",      "Asia/Se oul",
+                                      "Asia/Seoul\n"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cc_zone *z = NULL;
         const char *why = NULL;
@@ -127,11 +128,13 @@ Test(zone, posix_footer_rules)
     cr_expect_eq(cc_zone_offset(z, at("2031-01-01T00:00:00Z")), 0);
     cc_zone_free(z);
 
-    static const char *const bad[] = {"E5", "EST", "EST5EDT,M13.1.0,M11.1.0", "EST5EDT,M3.2.0", "EST99", "<AB>5"};
+    static const char *const bad[] = {"E5",    "EST",  "EST5EDT,M13.1.0,M11.1.0", "EST5EDT,M3.2.0",
+                                      "EST99", "<AB>5"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         n = footer_only(buf, bad[i]);
         z = NULL;
-        cr_expect_eq(cc_zone_from_tzif("bad", buf, n, &z, &why), CC_ERR_PARSE, "footer '%s' accepted", bad[i]);
+        cr_expect_eq(cc_zone_from_tzif("bad", buf, n, &z, &why), CC_ERR_PARSE, "footer '%s' accepted",
+                     bad[i]);
         cr_expect_null(z);
     }
 }
@@ -188,9 +191,11 @@ Test(zone, working_hours)
     cr_expect(cc_workhours_open(seoul, &w, mon));
     cr_expect_eq(cc_workhours_next_open(seoul, &w, mon), mon);
     /* after hours on Friday -> Monday */
-    cr_expect_eq(cc_workhours_next_open(seoul, &w, at("2026-11-27T18:00:00+09:00")), at("2026-11-30T09:00:00+09:00"));
+    cr_expect_eq(cc_workhours_next_open(seoul, &w, at("2026-11-27T18:00:00+09:00")),
+                 at("2026-11-30T09:00:00+09:00"));
     /* New York across the spring-forward weekend: Friday evening -> Monday 09:00 EDT */
-    cr_expect_eq(cc_workhours_next_open(ny, &w, at("2026-03-06T19:00:00-05:00")), at("2026-03-09T09:00:00-04:00"));
+    cr_expect_eq(cc_workhours_next_open(ny, &w, at("2026-03-06T19:00:00-05:00")),
+                 at("2026-03-09T09:00:00-04:00"));
     /* a window starting inside the DST gap (02:30 on 2026-03-08) opens after it */
     cc_workhours gap = {0x7F, 150, 240};
     int64_t g = cc_workhours_next_open(ny, &gap, at("2026-03-08T00:00:00-05:00"));

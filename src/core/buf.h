@@ -9,7 +9,7 @@
 typedef struct cc_buf {
     char *data; /* NUL-terminated when len > 0 or after any append */
     size_t len, cap;
-    int oom;    /* sticky: an append failed */
+    int oom; /* sticky: an append failed */
 } cc_buf;
 
 void cc_buf_init(cc_buf *b);

@@ -72,9 +72,7 @@ static cc_err put(const json_t *v, cc_buf *out, int depth, const char **why)
     case JSON_NULL: return cc_buf_puts(out, "null");
     case JSON_TRUE: return cc_buf_puts(out, "true");
     case JSON_FALSE: return cc_buf_puts(out, "false");
-    case JSON_REAL:
-        *why = "real numbers are not allowed";
-        return CC_ERR_INVALID;
+    case JSON_REAL: *why = "real numbers are not allowed"; return CC_ERR_INVALID;
     case JSON_INTEGER: {
         json_int_t n = json_integer_value(v);
         if (n > CC_CANON_INT_MAX || n < -CC_CANON_INT_MAX) {

@@ -3,23 +3,25 @@
  * days_from_civil. Pure: no clock, locale or time zone database. */
 #include "core/ctime.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#define TERR(col_, ...)                                                                              \
-    do {                                                                                             \
-        if (err) {                                                                                   \
-            err->col = (int)(col_);                                                                  \
-            snprintf(err->message, sizeof err->message, __VA_ARGS__);                                \
-            err->hint[0] = 0;                                                                        \
-        }                                                                                            \
-        return CC_ERR_PARSE;                                                                         \
-    } while (0)
+#define TERR(col_, ...) return fail(err, CC_ERR_PARSE, (size_t)(col_), NULL, __VA_ARGS__)
 
-static void set_hint(cc_time_error *err, const char *h)
+/* Fills err (when not NULL) and returns rc. col is 1-based; hint may be NULL. */
+__attribute__((format(printf, 5, 6))) static cc_err fail(cc_time_error *err, cc_err rc, size_t col,
+                                                         const char *hint, const char *fmt, ...)
 {
-    if (err)
-        snprintf(err->hint, sizeof err->hint, "%s", h);
+    if (err) {
+        err->col = (int)col;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+        snprintf(err->hint, sizeof err->hint, "%s", hint ? hint : "");
+    }
+    return rc;
 }
 
 static int is_digit(char c)
@@ -38,12 +40,8 @@ cc_err cc_duration_parse(const char *s, size_t len, int64_t *out_s, cc_time_erro
     if (s[0] == '-')
         TERR(1, "a duration cannot be negative");
     if (s[0] == '+') {
-        if (err) {
-            err->col = 1;
-            snprintf(err->message, sizeof err->message, "a duration has no sign");
-            set_hint(err, "write '+' only in front of a scenario time (at: +2h)");
-        }
-        return CC_ERR_PARSE;
+        return fail(err, CC_ERR_PARSE, 1, "write '+' only in front of a scenario time (at: +2h)",
+                    "a duration has no sign");
     }
     int64_t total = 0;
     int last_unit = -1;
@@ -51,21 +49,13 @@ cc_err cc_duration_parse(const char *s, size_t len, int64_t *out_s, cc_time_erro
     while (i < len) {
         size_t start = i;
         if ((unsigned char)s[i] >= 0x80) {
-            if (err) {
-                err->col = (int)i + 1;
-                snprintf(err->message, sizeof err->message, "non-ASCII character in a duration");
-                set_hint(err, "retype it in ASCII; a look-alike character may have been pasted");
-            }
-            return CC_ERR_PARSE;
+            return fail(err, CC_ERR_PARSE, i + 1,
+                        "retype it in ASCII; a look-alike character may have been pasted",
+                        "non-ASCII character in a duration");
         }
         if (!is_digit(s[i])) {
-            if (err) {
-                err->col = (int)i + 1;
-                snprintf(err->message, sizeof err->message, "expected a number in duration '%.*s'",
-                         (int)(len > 60 ? 60 : len), s);
-                set_hint(err, "durations look like 90s, 45m, 2h30m or 1d12h");
-            }
-            return CC_ERR_PARSE;
+            return fail(err, CC_ERR_PARSE, i + 1, "durations look like 90s, 45m, 2h30m or 1d12h",
+                        "expected a number in duration '%.*s'", (int)(len > 60 ? 60 : len), s);
         }
         int64_t v = 0;
         while (i < len && is_digit(s[i])) {
@@ -75,48 +65,29 @@ cc_err cc_duration_parse(const char *s, size_t len, int64_t *out_s, cc_time_erro
             i++;
         }
         if (i == len) {
-            if (err) {
-                err->col = (int)i + 1;
-                snprintf(err->message, sizeof err->message, "duration needs a unit (d, h, m or s)");
-                snprintf(err->hint, sizeof err->hint, "write %.*sm or %.*ss", (int)(i - start), s + start,
-                         (int)(i - start), s + start);
-            }
-            return CC_ERR_PARSE;
+            char hint[80];
+            int nd = (int)(i - start > 20 ? 20 : i - start);
+            snprintf(hint, sizeof hint, "write %.*sm or %.*ss", nd, s + start, nd, s + start);
+            return fail(err, CC_ERR_PARSE, i + 1, hint, "duration needs a unit (d, h, m or s)");
         }
         const char *u = memchr(units, s[i], 4);
         if (!u || s[i] == 0) {
-            if (err) {
-                err->col = (int)i + 1;
-                if (s[i] == ' ' || s[i] == '\t') {
-                    snprintf(err->message, sizeof err->message, "spaces are not allowed in a duration");
-                    set_hint(err, "write 4h30m, not 4 hours 30 minutes");
-                    return CC_ERR_PARSE;
-                }
-                if ((unsigned char)s[i] >= 0x80 || s[i] < 0x20)
-                    snprintf(err->message, sizeof err->message, "unknown duration unit");
-                else
-                    snprintf(err->message, sizeof err->message, "unknown duration unit '%c'", s[i]);
-                set_hint(err, "units are d (days), h (hours), m (minutes) and s (seconds)");
-            }
-            return CC_ERR_PARSE;
+            static const char units_hint[] = "units are d (days), h (hours), m (minutes) and s (seconds)";
+            if (s[i] == ' ' || s[i] == '\t')
+                return fail(err, CC_ERR_PARSE, i + 1, "write 4h30m, not 4 hours 30 minutes",
+                            "spaces are not allowed in a duration");
+            if ((unsigned char)s[i] >= 0x80 || s[i] < 0x20)
+                return fail(err, CC_ERR_PARSE, i + 1, units_hint, "unknown duration unit");
+            return fail(err, CC_ERR_PARSE, i + 1, units_hint, "unknown duration unit '%c'", s[i]);
         }
         int k = (int)(u - units);
         if (k == last_unit) {
-            if (err) {
-                err->col = (int)i + 1;
-                snprintf(err->message, sizeof err->message, "unit '%c' appears twice", s[i]);
-                set_hint(err, "write each unit once, e.g. 2h30m");
-            }
-            return CC_ERR_PARSE;
+            return fail(err, CC_ERR_PARSE, i + 1, "write each unit once, e.g. 2h30m",
+                        "unit '%c' appears twice", s[i]);
         }
         if (k < last_unit) {
-            if (err) {
-                err->col = (int)i + 1;
-                snprintf(err->message, sizeof err->message, "duration units out of order ('%c' after '%c')",
-                         s[i], units[last_unit]);
-                set_hint(err, "write units from largest to smallest: d, h, m, s");
-            }
-            return CC_ERR_PARSE;
+            return fail(err, CC_ERR_PARSE, i + 1, "write units from largest to smallest: d, h, m, s",
+                        "duration units out of order ('%c' after '%c')", s[i], units[last_unit]);
         }
         last_unit = k;
         if (v > CC_DURATION_MAX_S / mult[k] || total + v * mult[k] > CC_DURATION_MAX_S)
@@ -202,11 +173,11 @@ static int digits(const char *s, size_t len, size_t *i, int n)
     return v;
 }
 
-#define EXPECT_CH(ch, what)                                                                          \
-    do {                                                                                             \
-        if (i >= len || s[i] != (ch))                                                                \
-            TERR(i + 1, "expected '%c' %s in time '%.*s'", (ch), what, (int)(len > 60 ? 60 : len), s); \
-        i++;                                                                                         \
+#define EXPECT_CH(ch, what)                                                                                  \
+    do {                                                                                                     \
+        if (i >= len || s[i] != (ch))                                                                        \
+            TERR(i + 1, "expected '%c' %s in time '%.*s'", (ch), what, (int)(len > 60 ? 60 : len), s);       \
+        i++;                                                                                                 \
     } while (0)
 
 cc_err cc_rfc3339_parse(const char *s, size_t len, int64_t *unix_s, int32_t *offset_s, cc_time_error *err)
@@ -217,12 +188,8 @@ cc_err cc_rfc3339_parse(const char *s, size_t len, int64_t *unix_s, int32_t *off
     if (len == 0)
         TERR(1, "empty time");
     if (s[0] == '+' || s[0] == '-') {
-        if (err) {
-            err->col = 1;
-            snprintf(err->message, sizeof err->message, "expected an absolute RFC 3339 time, not a relative one");
-            set_hint(err, "write 2026-03-02T09:00:00+09:00");
-        }
-        return CC_ERR_PARSE;
+        return fail(err, CC_ERR_PARSE, 1, "write 2026-03-02T09:00:00+09:00",
+                    "expected an absolute RFC 3339 time, not a relative one");
     }
     int y = digits(s, len, &i, 4);
     if (y < 0)
@@ -238,12 +205,8 @@ cc_err cc_rfc3339_parse(const char *s, size_t len, int64_t *unix_s, int32_t *off
     if (d < 0)
         TERR(i + 1, "expected a two-digit day");
     if (i >= len || (s[i] != 'T' && s[i] != 't')) {
-        if (err) {
-            err->col = (int)i + 1;
-            snprintf(err->message, sizeof err->message, "expected 'T' between date and time");
-            set_hint(err, "write 2026-03-02T09:00:00+09:00");
-        }
-        return CC_ERR_PARSE;
+        return fail(err, CC_ERR_PARSE, i + 1, "write 2026-03-02T09:00:00+09:00",
+                    "expected 'T' between date and time");
     }
     i++;
     size_t hcol = i + 1;
@@ -283,12 +246,7 @@ cc_err cc_rfc3339_parse(const char *s, size_t len, int64_t *unix_s, int32_t *off
         ss = 59; /* leap second: caucus clocks do not represent it */
     int32_t off = 0;
     if (i >= len) {
-        if (err) {
-            err->col = (int)i + 1;
-            snprintf(err->message, sizeof err->message, "time has no UTC offset");
-            set_hint(err, "add Z or an offset such as +09:00");
-        }
-        return CC_ERR_PARSE;
+        return fail(err, CC_ERR_PARSE, i + 1, "add Z or an offset such as +09:00", "time has no UTC offset");
     }
     if (s[i] == 'Z' || s[i] == 'z') {
         i++;
@@ -307,12 +265,8 @@ cc_err cc_rfc3339_parse(const char *s, size_t len, int64_t *unix_s, int32_t *off
             TERR(ocol, "UTC offset out of range");
         off = sign * (oh * 3600 + om * 60);
     } else {
-        if (err) {
-            err->col = (int)i + 1;
-            snprintf(err->message, sizeof err->message, "unexpected character after the time");
-            set_hint(err, "end with Z or an offset such as +09:00");
-        }
-        return CC_ERR_PARSE;
+        return fail(err, CC_ERR_PARSE, i + 1, "end with Z or an offset such as +09:00",
+                    "unexpected character after the time");
     }
     if (i != len)
         TERR(i + 1, "unexpected text after the UTC offset");
@@ -341,7 +295,8 @@ int cc_rfc3339_format(int64_t unix_s, int32_t offset_s, char *buf, size_t size)
                     (int)(sod / 60 % 60), (int)(sod % 60), off);
 }
 
-cc_err cc_time_parse_scenario(const char *s, size_t len, int64_t start_unix, int64_t *rel_s, cc_time_error *err)
+cc_err cc_time_parse_scenario(const char *s, size_t len, int64_t start_unix, int64_t *rel_s,
+                              cc_time_error *err)
 {
     if (err)
         memset(err, 0, sizeof *err);
@@ -352,12 +307,9 @@ cc_err cc_time_parse_scenario(const char *s, size_t len, int64_t start_unix, int
         return rc;
     }
     if (len > 0 && is_digit(s[0]) && len < 12 && !memchr(s, '-', len)) {
-        if (err) {
-            err->col = 1;
-            snprintf(err->message, sizeof err->message, "a relative time starts with '+'");
-            snprintf(err->hint, sizeof err->hint, "write +%.*s", (int)(len > 40 ? 40 : len), s);
-        }
-        return CC_ERR_PARSE;
+        char hint[64];
+        snprintf(hint, sizeof hint, "write +%.*s", (int)(len > 40 ? 40 : len), s);
+        return fail(err, CC_ERR_PARSE, 1, hint, "a relative time starts with '+'");
     }
     int64_t t;
     int32_t off;
@@ -365,19 +317,11 @@ cc_err cc_time_parse_scenario(const char *s, size_t len, int64_t start_unix, int
     if (rc != CC_OK)
         return rc;
     if (t < start_unix) {
-        if (err) {
-            err->col = 1;
-            snprintf(err->message, sizeof err->message, "time is before the exercise start");
-            set_hint(err, "scenario times must not precede exercise.start");
-        }
-        return CC_ERR_RANGE;
+        return fail(err, CC_ERR_RANGE, 1, "scenario times must not precede exercise.start",
+                    "time is before the exercise start");
     }
     if (t - start_unix > CC_DURATION_MAX_S) {
-        if (err) {
-            err->col = 1;
-            snprintf(err->message, sizeof err->message, "time is more than 3650 days after the exercise start");
-        }
-        return CC_ERR_RANGE;
+        return fail(err, CC_ERR_RANGE, 1, NULL, "time is more than 3650 days after the exercise start");
     }
     *rel_s = t - start_unix;
     return CC_OK;
@@ -390,22 +334,12 @@ cc_err cc_clock_parse(const char *s, size_t len, int *minutes, cc_time_error *er
     size_t i = 0;
     int h = digits(s, len, &i, 2);
     if (h < 0 || i >= len || s[i] != ':') {
-        if (err) {
-            err->col = (int)i + 1;
-            snprintf(err->message, sizeof err->message, "expected a clock time HH:MM");
-            set_hint(err, "write \"08:00\" (quoted)");
-        }
-        return CC_ERR_PARSE;
+        return fail(err, CC_ERR_PARSE, i + 1, "write \"08:00\" (quoted)", "expected a clock time HH:MM");
     }
     i++;
     int m = digits(s, len, &i, 2);
     if (m < 0 || i != len) {
-        if (err) {
-            err->col = (int)i + 1;
-            snprintf(err->message, sizeof err->message, "expected a clock time HH:MM");
-            set_hint(err, "write \"08:00\" (quoted)");
-        }
-        return CC_ERR_PARSE;
+        return fail(err, CC_ERR_PARSE, i + 1, "write \"08:00\" (quoted)", "expected a clock time HH:MM");
     }
     if (h > 24 || m > 59 || (h == 24 && m != 0))
         TERR(1, "clock time %02d:%02d is out of range (00:00-24:00)", h, m);

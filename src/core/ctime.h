@@ -27,8 +27,7 @@ int cc_duration_format(int64_t s, char *buf, size_t size);
 /* RFC 3339 with a mandatory offset: "2026-03-02T11:30:00+09:00", "...Z", optional fraction
  * (truncated to seconds). Years 1970..9999. Validates calendar (leap years) and ranges.
  * *unix_s is seconds since 1970-01-01T00:00:00Z; *offset_s the written UTC offset. */
-cc_err cc_rfc3339_parse(const char *s, size_t len, int64_t *unix_s, int32_t *offset_s,
-                        cc_time_error *err);
+cc_err cc_rfc3339_parse(const char *s, size_t len, int64_t *unix_s, int32_t *offset_s, cc_time_error *err);
 /* Formats unix_s shown at offset_s: "2026-03-02T11:30:00+09:00" ("Z" when offset 0). */
 int cc_rfc3339_format(int64_t unix_s, int32_t offset_s, char *buf, size_t size);
 

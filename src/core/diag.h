@@ -15,8 +15,8 @@ typedef enum cc_err {
     CC_ERR_LIMIT = -5,   /* input exceeds a size, depth or count limit */
     CC_ERR_RANGE = -6,   /* number or time out of range */
     CC_ERR_NOTFOUND = -7,
-    CC_ERR_DENIED = -8,  /* access denied by the label rule */
-    CC_ERR_ARG = -9      /* invalid argument from the caller */
+    CC_ERR_DENIED = -8, /* access denied by the label rule */
+    CC_ERR_ARG = -9     /* invalid argument from the caller */
 } cc_err;
 
 /* Static, human-readable name of an error code ("invalid", "nomem", ...). */
@@ -32,11 +32,11 @@ typedef struct cc_pos {
 
 typedef struct cc_diag {
     cc_severity sev;
-    int line, col;   /* 1-based; 0 when the diagnostic has no position */
-    char *file;      /* owned; may be NULL */
-    char *code;      /* owned; short kebab-case identifier, e.g. "unknown-key" */
-    char *message;   /* owned */
-    char *hint;      /* owned; may be NULL */
+    int line, col; /* 1-based; 0 when the diagnostic has no position */
+    char *file;    /* owned; may be NULL */
+    char *code;    /* owned; short kebab-case identifier, e.g. "unknown-key" */
+    char *message; /* owned */
+    char *hint;    /* owned; may be NULL */
 } cc_diag;
 
 /* Growable list of diagnostics. Zero-initialise, or use cc_diags_init(). */
@@ -46,7 +46,7 @@ typedef struct cc_diags {
     size_t errors, warnings;
     size_t max_items; /* 0 = default cap (1000); further diagnostics are counted but dropped */
     size_t dropped;
-    int oom;          /* set when a diagnostic could not be stored */
+    int oom; /* set when a diagnostic could not be stored */
 } cc_diags;
 
 void cc_diags_init(cc_diags *d);

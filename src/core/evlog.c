@@ -112,10 +112,10 @@ cc_err cc_evlog_encode(cc_evrec *e, cc_buf *out)
     return rc;
 }
 
-#define FAIL(...)                                                                                    \
-    do {                                                                                             \
-        snprintf(err->message, sizeof err->message, __VA_ARGS__);                                    \
-        goto fail;                                                                                   \
+#define FAIL(...)                                                                                            \
+    do {                                                                                                     \
+        snprintf(err->message, sizeof err->message, __VA_ARGS__);                                            \
+        goto fail;                                                                                           \
     } while (0)
 
 static char *dup_str(const json_t *v)
@@ -138,8 +138,8 @@ cc_err cc_evlog_decode(const char *line, size_t len, cc_evrec *out, cc_evlog_err
         FAIL("not valid JSON at column %d: %s", je.column, je.text);
     if (!json_is_object(o))
         FAIL("an event must be a JSON object");
-    static const char *const keys[] = {"v", "seq", "t", "wall", "actor", "type", "label", "payload",
-                                       "prev", "digest", "hash"};
+    static const char *const keys[] = {"v",     "seq",     "t",    "wall",   "actor", "type",
+                                       "label", "payload", "prev", "digest", "hash"};
     size_t nk = sizeof keys / sizeof keys[0];
     for (size_t i = 0; i < nk; i++)
         if (!json_object_get(o, keys[i]))

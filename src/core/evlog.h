@@ -15,12 +15,12 @@
 
 typedef struct cc_evrec {
     uint64_t seq;
-    int64_t t_ms;    /* scenario time, ms since exercise start */
-    int64_t wall_ms; /* wall clock as given to the engine, ms since 1970 (0 = none) */
-    char *actor;     /* seat id, or NULL for the engine itself */
-    char *type;      /* e.g. "run.start", "inject.release", "delivery" */
-    char *label;     /* canonical banner, or NULL when the event carries no label */
-    json_t *payload; /* an object */
+    int64_t t_ms;             /* scenario time, ms since exercise start */
+    int64_t wall_ms;          /* wall clock as given to the engine, ms since 1970 (0 = none) */
+    char *actor;              /* seat id, or NULL for the engine itself */
+    char *type;               /* e.g. "run.start", "inject.release", "delivery" */
+    char *label;              /* canonical banner, or NULL when the event carries no label */
+    json_t *payload;          /* an object */
     unsigned char prev[32];   /* hash of the previous event; zeros for seq 0 */
     unsigned char digest[32]; /* engine state digest after this event */
     unsigned char hash[32];   /* SHA-256 of the canonical record without "hash" */
@@ -43,7 +43,7 @@ typedef struct cc_evlog_error {
  * its strings and payload (cc_evrec_clear). Returns CC_ERR_PARSE with err filled otherwise. */
 cc_err cc_evlog_decode(const char *line, size_t len, cc_evrec *out, cc_evlog_error *err);
 
-void cc_hex(const unsigned char *bytes, size_t n, char *out); /* out: 2n+1 bytes */
+void cc_hex(const unsigned char *bytes, size_t n, char *out);               /* out: 2n+1 bytes */
 int cc_unhex(const char *hex, size_t hexlen, unsigned char *out, size_t n); /* 0 ok, -1 bad */
 
 #endif

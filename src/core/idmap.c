@@ -39,18 +39,24 @@ cc_idmap *cc_idmap_new(cc_arena *a, size_t n)
     return m;
 }
 
+/* The slot holding id, or the empty slot where it would go. */
+static slot *find(const cc_idmap *m, const char *id)
+{
+    size_t i = (size_t)hash(id) & m->mask;
+    while (m->slots[i].key && strcmp(m->slots[i].key, id) != 0)
+        i = (i + 1) & m->mask;
+    return &m->slots[i];
+}
+
 int cc_idmap_put(cc_idmap *m, const char *id, int index)
 {
     if (!id || m->count >= m->mask / 2 + 1)
         return -1;
-    size_t i = (size_t)hash(id) & m->mask;
-    while (m->slots[i].key) {
-        if (strcmp(m->slots[i].key, id) == 0)
-            return m->slots[i].index;
-        i = (i + 1) & m->mask;
-    }
-    m->slots[i].key = id;
-    m->slots[i].index = index;
+    slot *sl = find(m, id);
+    if (sl->key)
+        return sl->index;
+    sl->key = id;
+    sl->index = index;
     m->count++;
     return -1;
 }
@@ -59,13 +65,8 @@ int cc_idmap_get(const cc_idmap *m, const char *id)
 {
     if (!id)
         return -1;
-    size_t i = (size_t)hash(id) & m->mask;
-    while (m->slots[i].key) {
-        if (strcmp(m->slots[i].key, id) == 0)
-            return m->slots[i].index;
-        i = (i + 1) & m->mask;
-    }
-    return -1;
+    const slot *sl = find(m, id);
+    return sl->key ? sl->index : -1;
 }
 
 size_t cc_idmap_keys(const cc_idmap *m, const char **out, size_t max)

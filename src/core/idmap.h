@@ -16,7 +16,8 @@ cc_idmap *cc_idmap_new(cc_arena *a, size_t n);
 int cc_idmap_put(cc_idmap *m, const char *id, int index);
 /* The index of id, or -1. */
 int cc_idmap_get(const cc_idmap *m, const char *id);
-/* Every id in insertion order is not kept; for suggestions call this to list ids. */
+/* Copies up to max ids (in table order, not insertion order) to out, for did-you-mean
+ * suggestions; returns how many. */
 size_t cc_idmap_keys(const cc_idmap *m, const char **out, size_t max);
 
 #endif

@@ -360,8 +360,8 @@ cc_err cc_label_policy_add_party(cc_label_policy *p, const char *code, const cha
     return CC_OK;
 }
 
-cc_err cc_label_policy_add_group(cc_label_policy *p, const char *name, const char *const *members,
-                                 size_t n, const char **why)
+cc_err cc_label_policy_add_group(cc_label_policy *p, const char *name, const char *const *members, size_t n,
+                                 const char **why)
 {
     const char *w = NULL;
     if (!p || (!members && n > 0))
@@ -389,9 +389,10 @@ cc_err cc_label_policy_add_group(cc_label_policy *p, const char *name, const cha
             return fail(why, "missing member", CC_ERR_ARG);
         int m = find_party(p, members[i], strlen(members[i]));
         if (m < 0)
-            return fail(why, find_group(p, members[i], strlen(members[i])) >= 0
-                                 ? "a group member must be a party, not a group"
-                                 : "group member is not a party of the policy",
+            return fail(why,
+                        find_group(p, members[i], strlen(members[i])) >= 0
+                            ? "a group member must be a party, not a group"
+                            : "group member is not a party of the policy",
                         CC_ERR_INVALID);
         if (cc_partyset_has(&set, m))
             return fail(why, "duplicate group member", CC_ERR_INVALID);
@@ -587,8 +588,8 @@ static const char *closest(const char *word, const char *const *v, size_t n)
 }
 
 /* Sets a hint for an unknown word: "did you mean 'X'?", else the known names (truncated). */
-static void hint_unknown(const cc_label_policy *p, cc_label_error *e, enum cand_kind kind,
-                         const char *word, size_t n)
+static void hint_unknown(const cc_label_policy *p, cc_label_error *e, enum cand_kind kind, const char *word,
+                         size_t n)
 {
     const char *v[CAND_MAX];
     size_t nv = candidates(p, kind, v);
@@ -624,13 +625,12 @@ static const struct {
     uint32_t cp;
     char latin;
 } homoglyphs[] = {
-    {0x00A0, ' '}, {0x0391, 'A'}, {0x0392, 'B'}, {0x0395, 'E'}, {0x0396, 'Z'}, {0x0397, 'H'},
-    {0x0399, 'I'}, {0x039A, 'K'}, {0x039C, 'M'}, {0x039D, 'N'}, {0x039F, 'O'}, {0x03A1, 'P'},
-    {0x03A4, 'T'}, {0x03A5, 'Y'}, {0x03A7, 'X'}, {0x0405, 'S'}, {0x0406, 'I'}, {0x0408, 'J'},
-    {0x0410, 'A'}, {0x0412, 'B'}, {0x0415, 'E'}, {0x041A, 'K'}, {0x041C, 'M'}, {0x041D, 'H'},
-    {0x041E, 'O'}, {0x0420, 'P'}, {0x0421, 'C'}, {0x0422, 'T'}, {0x0423, 'Y'}, {0x0425, 'X'},
-    {0x04AE, 'Y'}, {0x2010, '-'}, {0x2011, '-'}, {0x2012, '-'}, {0x2013, '-'}, {0x2044, '/'},
-    {0x2212, '-'}, {0x2215, '/'}, {0xFF0C, ','}, {0xFF0F, '/'},
+    {0x00A0, ' '}, {0x0391, 'A'}, {0x0392, 'B'}, {0x0395, 'E'}, {0x0396, 'Z'}, {0x0397, 'H'}, {0x0399, 'I'},
+    {0x039A, 'K'}, {0x039C, 'M'}, {0x039D, 'N'}, {0x039F, 'O'}, {0x03A1, 'P'}, {0x03A4, 'T'}, {0x03A5, 'Y'},
+    {0x03A7, 'X'}, {0x0405, 'S'}, {0x0406, 'I'}, {0x0408, 'J'}, {0x0410, 'A'}, {0x0412, 'B'}, {0x0415, 'E'},
+    {0x041A, 'K'}, {0x041C, 'M'}, {0x041D, 'H'}, {0x041E, 'O'}, {0x0420, 'P'}, {0x0421, 'C'}, {0x0422, 'T'},
+    {0x0423, 'Y'}, {0x0425, 'X'}, {0x04AE, 'Y'}, {0x2010, '-'}, {0x2011, '-'}, {0x2012, '-'}, {0x2013, '-'},
+    {0x2044, '/'}, {0x2212, '-'}, {0x2215, '/'}, {0xFF0C, ','}, {0xFF0F, '/'},
 };
 
 static char homoglyph_of(uint32_t cp)
@@ -693,8 +693,8 @@ static void describe_non_ascii(cc_label_error *e, const unsigned char *s, size_t
     if (latin == ' ')
         set_hint(e, "U+%04lX is a look-alike of a space (a homoglyph); type a plain ASCII space", cp);
     else if (latin)
-        set_hint(e, "U+%04lX looks like '%c' but is another character (a homoglyph); retype it in ASCII",
-                 cp, latin);
+        set_hint(e, "U+%04lX looks like '%c' but is another character (a homoglyph); retype it in ASCII", cp,
+                 latin);
     else
         set_hint(e, "labels are plain ASCII; a look-alike letter (homoglyph) may have been pasted");
 }
@@ -746,7 +746,8 @@ static bool at_noforn(const parser *P, size_t pos)
 }
 
 static const char *const ORDER_HINT = "the order is CLASSIFICATION//CAVEATS//REL TO PARTIES (or //NOFORN)";
-static const char *const SEP_HINT = "separate parties with ', ' (a comma and one space), e.g. 'REL TO USA, KOR'";
+static const char *const SEP_HINT =
+    "separate parties with ', ' (a comma and one space), e.g. 'REL TO USA, KOR'";
 
 /* Whole-input checks, before the structure: bytes, case, and outer spaces. */
 static cc_err check_bytes(parser *P)
@@ -980,8 +981,7 @@ static cc_err parse_rel_to(parser *P)
             hint_unknown(P->p, P->e, CAND_RELEASE, s + t, n);
             return CC_ERR_PARSE;
         }
-        bool dup = party >= 0 ? cc_partyset_has(&P->seen_parties, party)
-                              : (P->seen_groups >> group & 1) != 0;
+        bool dup = party >= 0 ? cc_partyset_has(&P->seen_parties, party) : (P->seen_groups >> group & 1) != 0;
         if (dup) {
             perr(P, t, "duplicate '%.*s' in REL TO", (int)n, s + t);
             set_hint(P->e, "list each party or group once");
@@ -1082,8 +1082,8 @@ static cc_err parse_sections(parser *P)
     return CC_OK;
 }
 
-cc_err cc_label_parse(const cc_label_policy *p, const char *s, size_t len, int originator,
-                      cc_label *out, cc_label_error *err)
+cc_err cc_label_parse(const cc_label_policy *p, const char *s, size_t len, int originator, cc_label *out,
+                      cc_label_error *err)
 {
     cc_label_error scratch;
     cc_label_error *e = err ? err : &scratch;
@@ -1145,9 +1145,9 @@ static void hint_name(const cc_label_policy *p, cc_label_error *e, enum cand_kin
     hint_unknown(p, e, kind, name, n);
 }
 
-cc_err cc_label_build(const cc_label_policy *p, const char *cls, const char *const *caveats,
-                      size_t ncaveats, const char *const *rel_to, size_t nrel, int originator,
-                      cc_label *out, cc_label_error *err, int *bad_index)
+cc_err cc_label_build(const cc_label_policy *p, const char *cls, const char *const *caveats, size_t ncaveats,
+                      const char *const *rel_to, size_t nrel, int originator, cc_label *out,
+                      cc_label_error *err, int *bad_index)
 {
     cc_label_error scratch;
     cc_label_error *e = err ? err : &scratch;
@@ -1175,7 +1175,8 @@ cc_err cc_label_build(const cc_label_policy *p, const char *cls, const char *con
     }
     int c = find_class(p, cls, strlen(cls));
     if (c < 0) {
-        set_message(e, "unknown classification '%.*s%s'", quote_len(strlen(cls)), cls, quote_more(strlen(cls)));
+        set_message(e, "unknown classification '%.*s%s'", quote_len(strlen(cls)), cls,
+                    quote_more(strlen(cls)));
         hint_name(p, e, CAND_CLASS, cls);
         return CC_ERR_INVALID;
     }
@@ -1224,7 +1225,8 @@ cc_err cc_label_build(const cc_label_policy *p, const char *cls, const char *con
                     set_message(e, "NOFORN cannot be combined with rel_to");
                     set_hint(e, "omit rel_to: a label without it is releasable to the originator only");
                 } else {
-                    set_message(e, "unknown party or group '%.*s%s' in rel_to", quote_len(n), name, quote_more(n));
+                    set_message(e, "unknown party or group '%.*s%s' in rel_to", quote_len(n), name,
+                                quote_more(n));
                     hint_name(p, e, CAND_RELEASE, name);
                 }
                 return CC_ERR_INVALID;

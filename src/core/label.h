@@ -35,13 +35,13 @@ void cc_partyset_intersect(cc_partyset *dst, const cc_partyset *other);
  * has_rel_to; anything else is denied by cc_label_check. Parse, build and join leave rel_to
  * all zero unless has_rel_to, so equal labels have equal fields (rel_to compares by memcmp). */
 typedef struct cc_label {
-    uint32_t policy_hash;  /* cc_label_policy_hash() of the policy; labels of another policy deny */
-    int16_t cls;           /* classification rank (0 = lowest); -1 = invalid/unlabelled */
-    int16_t originator;    /* party index of the originator; -1 = none */
-    uint64_t caveats;      /* restrictive caveats, bit i = caveat index i */
-    bool has_rel_to;       /* false: releasable to the originator only */
-    bool noforn;           /* written as NOFORN: originator only, never combined with REL TO */
-    cc_partyset rel_to;    /* when has_rel_to: the parties (groups already expanded) */
+    uint32_t policy_hash; /* cc_label_policy_hash() of the policy; labels of another policy deny */
+    int16_t cls;          /* classification rank (0 = lowest); -1 = invalid/unlabelled */
+    int16_t originator;   /* party index of the originator; -1 = none */
+    uint64_t caveats;     /* restrictive caveats, bit i = caveat index i */
+    bool has_rel_to;      /* false: releasable to the originator only */
+    bool noforn;          /* written as NOFORN: originator only, never combined with REL TO */
+    cc_partyset rel_to;   /* when has_rel_to: the parties (groups already expanded) */
 } cc_label;
 
 /* A seat's clearance. */
@@ -73,8 +73,8 @@ cc_err cc_label_policy_add_caveat(cc_label_policy *p, const char *name, const ch
 cc_err cc_label_policy_add_party(cc_label_policy *p, const char *code, const char **why);
 /* members are party codes already added (at least one, no duplicates, no groups); a group
  * name must not equal a party, caveat, classification name or short, or "NOFORN". */
-cc_err cc_label_policy_add_group(cc_label_policy *p, const char *name, const char *const *members,
-                                 size_t n, const char **why);
+cc_err cc_label_policy_add_group(cc_label_policy *p, const char *name, const char *const *members, size_t n,
+                                 const char **why);
 
 const char *cc_label_policy_id(const cc_label_policy *p);
 /* Stable hash of the policy contents (id, classes, caveats, parties, groups), kept up to date
@@ -120,8 +120,8 @@ typedef struct cc_label_error {
  * members may both be listed ("REL TO FVEY, USA"); the same code twice may not. err may be
  * NULL. CC_ERR_ARG when originator is not -1 or a party of p. On error *out is an invalid
  * label (cls -1). Time is linear in len; anything over CC_LABEL_BANNER_MAX is refused. */
-cc_err cc_label_parse(const cc_label_policy *p, const char *s, size_t len, int originator,
-                      cc_label *out, cc_label_error *err);
+cc_err cc_label_parse(const cc_label_policy *p, const char *s, size_t len, int originator, cc_label *out,
+                      cc_label_error *err);
 
 /* Builds a label from structured parts. caveats/rel_to are arrays of names; rel_to == NULL
  * means absent (originator only), rel_to != NULL with nrel == 0 means empty (nobody).
@@ -130,9 +130,9 @@ cc_err cc_label_parse(const cc_label_policy *p, const char *s, size_t len, int o
  * does), or -1 for the classification. err may be NULL. Errors: CC_ERR_INVALID (unknown or duplicate name,
  * with did-you-mean hints), CC_ERR_ARG (NULL policy/out, bad originator). On error *out is an
  * invalid label (cls -1). */
-cc_err cc_label_build(const cc_label_policy *p, const char *cls, const char *const *caveats,
-                      size_t ncaveats, const char *const *rel_to, size_t nrel, int originator,
-                      cc_label *out, cc_label_error *err, int *bad_index);
+cc_err cc_label_build(const cc_label_policy *p, const char *cls, const char *const *caveats, size_t ncaveats,
+                      const char *const *rel_to, size_t nrel, int originator, cc_label *out,
+                      cc_label_error *err, int *bad_index);
 
 /* Canonical banner of a label (full classification name, caveats in policy order, REL TO
  * sorted by party code, groups NOT re-collapsed): "SECRET//NCG//REL TO KOR, USA". Originator
@@ -146,10 +146,10 @@ int cc_label_format(const cc_label_policy *p, const cc_label *l, char *buf, size
 /* Why a delivery was denied; CC_DENY_NONE means permitted. */
 typedef enum cc_deny {
     CC_DENY_NONE = 0,
-    CC_DENY_INVALID,     /* unlabelled or invalid label */
-    CC_DENY_POLICY,      /* policy of label and clearance differ */
-    CC_DENY_CLASS,       /* classification above clearance */
-    CC_DENY_CAVEAT,      /* seat lacks a caveat */
+    CC_DENY_INVALID,      /* unlabelled or invalid label */
+    CC_DENY_POLICY,       /* policy of label and clearance differ */
+    CC_DENY_CLASS,        /* classification above clearance */
+    CC_DENY_CAVEAT,       /* seat lacks a caveat */
     CC_DENY_RELEASABILITY /* seat's party not in REL TO (or empty REL TO, or not originator) */
 } cc_deny;
 

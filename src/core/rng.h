@@ -26,7 +26,7 @@ uint32_t cc_rng_below(cc_rng *r, uint32_t n);
 int cc_rng_bernoulli(cc_rng *r, double p);
 
 double cc_rng_exponential(cc_rng *r, double mean);
-double cc_rng_normal(cc_rng *r);                        /* standard normal */
+double cc_rng_normal(cc_rng *r); /* standard normal */
 double cc_rng_lognormal(cc_rng *r, double mu, double sigma);
 double cc_rng_gamma(cc_rng *r, double shape, double scale); /* Marsaglia-Tsang */
 double cc_rng_triangular(cc_rng *r, double min, double mode, double max);

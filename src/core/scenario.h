@@ -20,8 +20,8 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags);
 
 /* Counts for summaries. */
 typedef struct cc_scenario_counts {
-    size_t parties, groups, cells, seats, objectives, injects, decisions, mechanisms,
-        consultations, guidelines, agents;
+    size_t parties, groups, cells, seats, objectives, injects, decisions, mechanisms, consultations,
+        guidelines, agents;
 } cc_scenario_counts;
 
 void cc_scenario_counts_get(const cc_scenario *s, cc_scenario_counts *out);

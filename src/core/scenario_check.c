@@ -69,7 +69,7 @@ static cc_idmap *index_ids(ck *C, const void *base, size_t n, size_t sz, size_t 
     return m;
 }
 
-#define INDEX(C, arr, n, type, what)                                                                 \
+#define INDEX(C, arr, n, type, what)                                                                         \
     index_ids(C, arr, n, sizeof(type), offsetof(type, id), offsetof(type, pos), what)
 
 /* Unknown-reference error with a did-you-mean drawn from the map. */
@@ -138,7 +138,8 @@ static int ref_has_seat(const cc_scenario *s, const cc_ref *x, size_t si)
 
 static int seat_reads(const cc_scenario *s, size_t si, const cc_labelspec *l)
 {
-    return l->valid && s->seats[si].clearance.cls >= 0 && cc_label_permits(&l->label, &s->seats[si].clearance);
+    return l->valid && s->seats[si].clearance.cls >= 0 &&
+           cc_label_permits(&l->label, &s->seats[si].clearance);
 }
 
 /* Checks that every reference in r can reach at least one seat that reads label l; a
@@ -243,19 +244,21 @@ static void resolve_when(ck *C, cc_when *w, const char *what, const char *id)
         for (size_t k = 0; k < D->noptions; k++)
             found |= D->options[k].id && strcmp(D->options[k].id, w->outcome) == 0;
         if (!found && !D->proposals)
-            ERR(C, w->outcome_pos, "unknown-ref", NULL, "%s: decision '%s' has no option '%s'", ctx, D->id ? D->id : "?",
-                w->outcome);
+            ERR(C, w->outcome_pos, "unknown-ref", NULL, "%s: decision '%s' has no option '%s'", ctx,
+                D->id ? D->id : "?", w->outcome);
         else if (!found)
             WARN(C, w->outcome_pos, "never-fires", "add the option to the decision's options",
-                 "%s: option '%s' is not predefined; it fires only if a proposal gets that id", ctx, w->outcome);
+                 "%s: option '%s' is not predefined; it fires only if a proposal gets that id", ctx,
+                 w->outcome);
         break;
     }
     case CC_TRIG_CONSULTATION:
         w->target_kind = CC_ITEM_CONSULTATION;
         w->target_index = lookup(C, C->consultations, w->target, w->target_pos, "consultation", ctx);
-        if (w->target_index >= 0 && w->stage && !stage_exists(s, &s->consultations[w->target_index], w->stage, 0))
-            ERR(C, w->stage_pos, "unknown-ref", NULL, "%s: no mechanism of consultation '%s' has a stage '%s'", ctx,
-                w->target, w->stage);
+        if (w->target_index >= 0 && w->stage &&
+            !stage_exists(s, &s->consultations[w->target_index], w->stage, 0))
+            ERR(C, w->stage_pos, "unknown-ref", NULL,
+                "%s: no mechanism of consultation '%s' has a stage '%s'", ctx, w->target, w->stage);
         break;
     case CC_TRIG_TIMEOUT: {
         int d = C->decisions ? cc_idmap_get(C->decisions, w->target) : -1;
@@ -267,8 +270,8 @@ static void resolve_when(ck *C, cc_when *w, const char *what, const char *id)
             w->target_kind = CC_ITEM_DECISION;
             w->target_index = d;
             if (w->stage)
-                ERR(C, w->stage_pos, "bad-trigger", NULL, "%s: 'stage' applies to consultations, not decision '%s'",
-                    ctx, w->target);
+                ERR(C, w->stage_pos, "bad-trigger", NULL,
+                    "%s: 'stage' applies to consultations, not decision '%s'", ctx, w->target);
             else if (!s->decisions[d].has_deadline)
                 ERR(C, w->target_pos, "no-deadline", "give the decision a 'deadline'",
                     "%s: decision '%s' has no deadline to miss", ctx, w->target);
@@ -276,14 +279,15 @@ static void resolve_when(ck *C, cc_when *w, const char *what, const char *id)
             w->target_kind = CC_ITEM_CONSULTATION;
             w->target_index = c;
             if (!w->stage)
-                ERR(C, w->pos, "missing", "add 'stage: ID'", "%s: a consultation timeout needs a 'stage'", ctx);
+                ERR(C, w->pos, "missing", "add 'stage: ID'", "%s: a consultation timeout needs a 'stage'",
+                    ctx);
             else if (!stage_exists(s, &s->consultations[c], w->stage, 1))
                 ERR(C, w->stage_pos, "no-deadline", NULL,
                     "%s: no mechanism of consultation '%s' has a stage '%s' with a deadline", ctx, w->target,
                     w->stage);
         } else {
-            ERR(C, w->target_pos, "unknown-ref", NULL, "%s refers to undefined decision or consultation '%s'", ctx,
-                w->target);
+            ERR(C, w->target_pos, "unknown-ref", NULL, "%s refers to undefined decision or consultation '%s'",
+                ctx, w->target);
         }
         break;
     }
@@ -394,13 +398,15 @@ static void resolve_objectives(ck *C, const cc_strs *o, cc_idxs *idx, unsigned c
 }
 
 static void check_rule(ck *C, cc_rule rule, const char *lead, cc_pos lead_pos, int *lead_index,
-                       const cc_refs *deciders, cc_pos rule_pos, int has_deadline, const char *what, const char *id)
+                       const cc_refs *deciders, cc_pos rule_pos, int has_deadline, const char *what,
+                       const char *id)
 {
     char ctx[160];
     snprintf(ctx, sizeof ctx, "%s '%s'", what, nz(id));
     if (rule == CC_RULE_LEAD) {
         if (!lead) {
-            ERR(C, rule_pos, "missing", "add 'lead: SEAT'", "%s uses rule 'lead' but names no lead seat", ctx);
+            ERR(C, rule_pos, "missing", "add 'lead: SEAT'", "%s uses rule 'lead' but names no lead seat",
+                ctx);
             return;
         }
         *lead_index = lookup(C, C->seats, lead, lead_pos, "seat", ctx);
@@ -410,7 +416,8 @@ static void check_rule(ck *C, cc_rule rule, const char *lead, cc_pos lead_pos, i
         for (size_t i = 0; i < deciders->n; i++)
             in |= ref_has_seat(C->s, &deciders->v[i], (size_t)*lead_index);
         if (!in)
-            ERR(C, lead_pos, "bad-lead", NULL, "%s: lead seat '%s' is not among its deciders or participants", ctx, lead);
+            ERR(C, lead_pos, "bad-lead", NULL, "%s: lead seat '%s' is not among its deciders or participants",
+                ctx, lead);
     } else if (lead) {
         WARN(C, lead_pos, "unused", NULL, "%s: 'lead' is ignored unless the rule is 'lead'", ctx);
     }
@@ -432,7 +439,8 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
     C->mechanisms = INDEX(C, s->mechanisms, s->nmechanisms, cc_mechanism, "mechanism");
     C->consultations = INDEX(C, s->consultations, s->nconsultations, cc_consultation, "consultation");
     C->agents = INDEX(C, s->agents, s->nagents, cc_agent, "agent");
-    index_ids(C, s->phases, s->nphases, sizeof(cc_phase), offsetof(cc_phase, id), offsetof(cc_phase, pos), "phase");
+    index_ids(C, s->phases, s->nphases, sizeof(cc_phase), offsetof(cc_phase, id), offsetof(cc_phase, pos),
+              "phase");
     if (C->oom)
         return CC_ERR_NOMEM;
 
@@ -497,8 +505,8 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
             resolve_refs(C, &st->participants, ctx);
             resolve_refs(C, &st->escalate_to, ctx);
             if (st->has_rule)
-                check_rule(C, st->rule, st->lead, st->lead_pos, &st->lead_index, &st->participants, st->rule_pos,
-                           st->has_deadline, "stage", st->id);
+                check_rule(C, st->rule, st->lead, st->lead_pos, &st->lead_index, &st->participants,
+                           st->rule_pos, st->has_deadline, "stage", st->id);
         }
     }
 
@@ -525,20 +533,20 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
         cc_decision *D = &s->decisions[i];
         char ctx[120];
         snprintf(ctx, sizeof ctx, "decision '%s'", nz(D->id));
-        index_ids(C, D->options, D->noptions, sizeof(cc_option), offsetof(cc_option, id), offsetof(cc_option, pos),
-                  "option");
+        index_ids(C, D->options, D->noptions, sizeof(cc_option), offsetof(cc_option, id),
+                  offsetof(cc_option, pos), "option");
         if (D->noptions == 0 && !D->proposals)
             ERR(C, D->pos, "no-options", "add 'options' or set 'proposals: true'",
                 "%s has no options and does not allow proposals", ctx);
         resolve_refs(C, &D->deciders, ctx);
         resolve_objectives(C, &D->objectives, &D->objective_index, obj_used, ctx);
-        check_rule(C, D->rule, D->lead, D->lead_pos, &D->lead_index, &D->deciders, D->rule_pos, D->has_deadline,
-                   "decision", D->id);
+        check_rule(C, D->rule, D->lead, D->lead_pos, &D->lead_index, &D->deciders, D->rule_pos,
+                   D->has_deadline, "decision", D->id);
         size_t before = C->errors;
         size_t readers = check_readers(C, &D->deciders, &D->label, "decision", nz(D->id), 1);
         if (D->label.valid && D->deciders.n && readers == 0 && C->errors == before)
-            ERR(C, D->deciders.pos, "no-decider", NULL, "no seat can take %s: none of its deciders can read %s", ctx,
-                nz(D->label.text));
+            ERR(C, D->deciders.pos, "no-decider", NULL,
+                "no seat can take %s: none of its deciders can read %s", ctx, nz(D->label.text));
         resolve_when(C, &D->when, "decision", D->id);
     }
 
@@ -554,9 +562,10 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
             ERR(C, K->pos, "no-mechanism", "add a 'mechanisms' section", "%s has no mechanism to run", ctx);
         if (K->decision)
             K->decision_index = lookup(C, C->decisions, K->decision, K->decision_pos, "decision", ctx);
-        if (K->requester_index >= 0 && K->label.valid && !seat_reads(s, (size_t)K->requester_index, &K->label))
-            ERR(C, K->requested_by_pos, "unreadable", NULL, "%s: requesting seat '%s' cannot read its label %s", ctx,
-                K->requested_by, nz(K->label.text));
+        if (K->requester_index >= 0 && K->label.valid &&
+            !seat_reads(s, (size_t)K->requester_index, &K->label))
+            ERR(C, K->requested_by_pos, "unreadable", NULL,
+                "%s: requesting seat '%s' cannot read its label %s", ctx, K->requested_by, nz(K->label.text));
         resolve_when(C, &K->when, "consultation", K->id);
         /* every stage of every mechanism it may run needs participants who can read it */
         for (size_t m = 0; K->label.valid && m < s->nmechanisms; m++) {
@@ -592,7 +601,8 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
         snprintf(ctx, sizeof ctx, "guideline '%s'", nz(G->id));
         resolve_objectives(C, &G->objectives, &G->objective_index, obj_used, ctx);
         if (G->consultation)
-            G->consultation_index = lookup(C, C->consultations, G->consultation, G->ref_pos, "consultation", ctx);
+            G->consultation_index =
+                lookup(C, C->consultations, G->consultation, G->ref_pos, "consultation", ctx);
         if (G->decision)
             G->decision_index = lookup(C, C->decisions, G->decision, G->ref_pos, "decision", ctx);
         if (G->kind == CC_GRULE_SHARE && G->with.name) {
@@ -603,7 +613,8 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
                 for (size_t j = 0; j < s->injects[k].classes.n && !used; j++)
                     used = G->inject_class && strcmp(s->injects[k].classes.v[j], G->inject_class) == 0;
             if (!used && G->inject_class)
-                WARN(C, G->rule_pos, "never-fires", NULL, "%s: no inject has class '%s'", ctx, G->inject_class);
+                WARN(C, G->rule_pos, "never-fires", NULL, "%s: no inject has class '%s'", ctx,
+                     G->inject_class);
         }
         if (G->kind == CC_GRULE_STAGE_DEADLINE) {
             int found = 0;
@@ -628,10 +639,11 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
                 int found = 0;
                 for (size_t d = 0; d < s->ndecisions && !found; d++)
                     for (size_t o = 0; o < s->decisions[d].noptions && !found; o++)
-                        found = s->decisions[d].options[o].id && strcmp(s->decisions[d].options[o].id, R->option) == 0;
+                        found = s->decisions[d].options[o].id &&
+                                strcmp(s->decisions[d].options[o].id, R->option) == 0;
                 if (!found)
-                    WARN(C, R->option_pos, "unknown-ref", NULL, "%s votes for option '%s', which no decision offers",
-                         ctx, R->option);
+                    WARN(C, R->option_pos, "unknown-ref", NULL,
+                         "%s votes for option '%s', which no decision offers", ctx, R->option);
             }
         }
     }
@@ -640,7 +652,8 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
 
     for (size_t i = 0; i < s->nobjectives; i++)
         if (!obj_used[i])
-            WARN(C, s->objectives[i].pos, "unexercised", "list it under an inject's, decision's or guideline's 'objectives'",
+            WARN(C, s->objectives[i].pos, "unexercised",
+                 "list it under an inject's, decision's or guideline's 'objectives'",
                  "objective '%s' is never exercised", nz(s->objectives[i].id));
 
     if (s->ninjects == 0 && s->ndecisions == 0 && s->nconsultations == 0)
@@ -667,8 +680,9 @@ void cc_scenario_free(cc_scenario *s)
 
 void cc_scenario_counts_get(const cc_scenario *s, cc_scenario_counts *o)
 {
-    *o = (cc_scenario_counts){s->nparties, s->ngroups, s->ncells, s->nseats, s->nobjectives, s->ninjects,
-                              s->ndecisions, s->nmechanisms, s->nconsultations, s->nguidelines, s->nagents};
+    *o = (cc_scenario_counts){s->nparties,       s->ngroups,     s->ncells,     s->nseats,
+                              s->nobjectives,    s->ninjects,    s->ndecisions, s->nmechanisms,
+                              s->nconsultations, s->nguidelines, s->nagents};
 }
 
 const char *cc_scenario_id(const cc_scenario *s)

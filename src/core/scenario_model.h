@@ -55,7 +55,7 @@ typedef struct cc_when {
     cc_pos pos;   /* of `at` or `trigger` */
     bool has_trigger;
     cc_trigger_kind trig;
-    const char *target;      /* inject, decision or consultation id */
+    const char *target; /* inject, decision or consultation id */
     cc_pos target_pos;
     cc_item_kind target_kind; /* resolved kind (timeout may name a decision or a consultation) */
     int target_index;
@@ -118,8 +118,16 @@ typedef struct cc_objective {
 } cc_objective;
 
 typedef enum cc_channel {
-    CC_CH_MESSAGE, CC_CH_CABLE, CC_CH_CALL, CC_CH_EMAIL, CC_CH_MEETING, CC_CH_VTC, CC_CH_NEWS,
-    CC_CH_INTEL_REPORT, CC_CH_STATEMENT, CC_CH_COUNT
+    CC_CH_MESSAGE,
+    CC_CH_CABLE,
+    CC_CH_CALL,
+    CC_CH_EMAIL,
+    CC_CH_MEETING,
+    CC_CH_VTC,
+    CC_CH_NEWS,
+    CC_CH_INTEL_REPORT,
+    CC_CH_STATEMENT,
+    CC_CH_COUNT
 } cc_channel;
 
 typedef struct cc_inject {
@@ -167,8 +175,15 @@ typedef struct cc_decision {
 } cc_decision;
 
 typedef enum cc_stage_kind {
-    CC_STAGE_NOTIFY, CC_STAGE_ACKNOWLEDGE, CC_STAGE_ASSESS, CC_STAGE_CONVENE, CC_STAGE_POSITIONS,
-    CC_STAGE_DECIDE, CC_STAGE_COMMUNICATE, CC_STAGE_CUSTOM, CC_STAGE_COUNT
+    CC_STAGE_NOTIFY,
+    CC_STAGE_ACKNOWLEDGE,
+    CC_STAGE_ASSESS,
+    CC_STAGE_CONVENE,
+    CC_STAGE_POSITIONS,
+    CC_STAGE_DECIDE,
+    CC_STAGE_COMMUNICATE,
+    CC_STAGE_CUSTOM,
+    CC_STAGE_COUNT
 } cc_stage_kind;
 
 typedef enum cc_stage_mode { CC_MODE_ALL, CC_MODE_ANY, CC_MODE_SEQUENTIAL } cc_stage_mode;
@@ -208,15 +223,20 @@ typedef struct cc_consultation {
     cc_pos pos, requested_by_pos, mechanism_pos, decision_pos;
 } cc_consultation;
 
-typedef enum cc_grule_kind { CC_GRULE_NONE, CC_GRULE_STAGE_DEADLINE, CC_GRULE_SHARE, CC_GRULE_CONSULT_BEFORE } cc_grule_kind;
+typedef enum cc_grule_kind {
+    CC_GRULE_NONE,
+    CC_GRULE_STAGE_DEADLINE,
+    CC_GRULE_SHARE,
+    CC_GRULE_CONSULT_BEFORE
+} cc_grule_kind;
 
 typedef struct cc_guideline {
     const char *id, *text;
     cc_strs objectives;
     cc_idxs objective_index;
     cc_grule_kind kind;
-    cc_stage_kind stage;  /* stage_deadline */
-    int64_t within_s;     /* stage_deadline, share */
+    cc_stage_kind stage;      /* stage_deadline */
+    int64_t within_s;         /* stage_deadline, share */
     const char *consultation; /* stage_deadline: optional */
     int consultation_index;
     const char *inject_class; /* share */
@@ -227,8 +247,13 @@ typedef struct cc_guideline {
 } cc_guideline;
 
 typedef enum cc_dist_kind {
-    CC_DIST_FIXED, CC_DIST_UNIFORM, CC_DIST_EXPONENTIAL, CC_DIST_LOGNORMAL, CC_DIST_GAMMA,
-    CC_DIST_TRIANGULAR, CC_DIST_EMPIRICAL
+    CC_DIST_FIXED,
+    CC_DIST_UNIFORM,
+    CC_DIST_EXPONENTIAL,
+    CC_DIST_LOGNORMAL,
+    CC_DIST_GAMMA,
+    CC_DIST_TRIANGULAR,
+    CC_DIST_EMPIRICAL
 } cc_dist_kind;
 
 /* A delay distribution; times in seconds. */
@@ -241,8 +266,23 @@ typedef struct cc_dist {
     cc_pos pos;
 } cc_dist;
 
-typedef enum cc_agent_event { CC_AEV_INJECT, CC_AEV_MESSAGE, CC_AEV_REQUEST, CC_AEV_STAGE, CC_AEV_DECISION_OPEN, CC_AEV_PROPOSAL } cc_agent_event;
-typedef enum cc_agent_action { CC_ACT_ACKNOWLEDGE, CC_ACT_SHARE, CC_ACT_POSITION, CC_ACT_VOTE, CC_ACT_PROPOSE, CC_ACT_OBJECT, CC_ACT_ESCALATE } cc_agent_action;
+typedef enum cc_agent_event {
+    CC_AEV_INJECT,
+    CC_AEV_MESSAGE,
+    CC_AEV_REQUEST,
+    CC_AEV_STAGE,
+    CC_AEV_DECISION_OPEN,
+    CC_AEV_PROPOSAL
+} cc_agent_event;
+typedef enum cc_agent_action {
+    CC_ACT_ACKNOWLEDGE,
+    CC_ACT_SHARE,
+    CC_ACT_POSITION,
+    CC_ACT_VOTE,
+    CC_ACT_PROPOSE,
+    CC_ACT_OBJECT,
+    CC_ACT_ESCALATE
+} cc_agent_action;
 
 typedef struct cc_agent_rule {
     cc_agent_event on;

@@ -10,10 +10,10 @@
 
 typedef enum cc_utf8_status {
     CC_UTF8_OK = 0,
-    CC_UTF8_NUL,       /* a NUL byte */
-    CC_UTF8_INVALID,   /* not UTF-8 (stray continuation, truncated sequence, > U+10FFFF) */
-    CC_UTF8_OVERLONG,  /* overlong encoding, e.g. C0 AF for '/' */
-    CC_UTF8_SURROGATE  /* encoded UTF-16 surrogate */
+    CC_UTF8_NUL,      /* a NUL byte */
+    CC_UTF8_INVALID,  /* not UTF-8 (stray continuation, truncated sequence, > U+10FFFF) */
+    CC_UTF8_OVERLONG, /* overlong encoding, e.g. C0 AF for '/' */
+    CC_UTF8_SURROGATE /* encoded UTF-16 surrogate */
 } cc_utf8_status;
 
 /* Validates s[0..len). On failure *bad is the offset of the first bad byte. */

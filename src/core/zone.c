@@ -44,8 +44,8 @@ static int tz_name(const char **s)
         p++;
         const char *q = p;
         while (*p && *p != '>') {
-            if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '+' ||
-                  *p == '-'))
+            if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                  *p == '+' || *p == '-'))
                 return -1;
             p++;
         }
@@ -205,7 +205,8 @@ static int32_t footer_offset(const cc_zone *z, int64_t t)
 
 /* ---- TZif ------------------------------------------------------------------------ */
 
-cc_err cc_zone_from_tzif(const char *name, const unsigned char *data, size_t len, cc_zone **out, const char **why)
+cc_err cc_zone_from_tzif(const char *name, const unsigned char *data, size_t len, cc_zone **out,
+                         const char **why)
 {
     *out = NULL;
     *why = NULL;
@@ -280,7 +281,8 @@ cc_err cc_zone_from_tzif(const char *name, const unsigned char *data, size_t len
         p += timecnt;
         for (uint32_t i = 0; i < typecnt; i++) {
             int32_t off = (int32_t)be32(p + 6 * i);
-            if (off < -25 * 3600 || off > 26 * 3600 || p[6 * i + 4] > 1 || p[6 * i + 5] >= (charcnt ? charcnt : 1)) {
+            if (off < -25 * 3600 || off > 26 * 3600 || p[6 * i + 4] > 1 ||
+                p[6 * i + 5] >= (charcnt ? charcnt : 1)) {
                 cc_zone_free(z);
                 *why = "TZif local time type out of range";
                 return CC_ERR_PARSE;

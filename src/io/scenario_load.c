@@ -34,8 +34,8 @@ typedef struct ld {
 
 /* ---- diagnostics ---------------------------------------------------------------- */
 
-__attribute__((format(printf, 5, 6))) static void err(ld *L, cc_pos pos, const char *code,
-                                                      const char *hint, const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static void err(ld *L, cc_pos pos, const char *code, const char *hint,
+                                                      const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
@@ -205,8 +205,8 @@ static int get_number(ld *L, const cc_ynode *map, const char *key, int required,
         return 0;
     }
     if (v < lo || v > hi) {
-        err(L, n->pos, "range", NULL, "%s '%s' is %s; it must be between %g and %g", what, key, n->text,
-            lo, hi);
+        err(L, n->pos, "range", NULL, "%s '%s' is %s; it must be between %g and %g", what, key, n->text, lo,
+            hi);
         return 0;
     }
     *out = v;
@@ -240,16 +240,14 @@ static int get_duration(ld *L, const cc_ynode *map, const char *key, int require
     return duration_node(L, n, out, w);
 }
 
-static int get_time(ld *L, const cc_ynode *map, const char *key, int64_t *rel, cc_pos *pos,
-                    const char *what)
+static int get_time(ld *L, const cc_ynode *map, const char *key, int64_t *rel, cc_pos *pos, const char *what)
 {
     cc_ynode *n = field(L, map, key, 0, what);
     if (!n)
         return 0;
     *pos = n->pos;
     if (n->kind != CC_Y_SCALAR) {
-        err(L, n->pos, "type", NULL, "%s '%s' must be a time such as +2h30m or an RFC 3339 time", what,
-            key);
+        err(L, n->pos, "type", NULL, "%s '%s' must be a time such as +2h30m or an RFC 3339 time", what, key);
         return 0;
     }
     cc_time_error te = {0};
@@ -462,9 +460,9 @@ static void get_label(ld *L, const cc_ynode *map, const char *key, int originato
     if (!cls || L->errors != before)
         return;
     int bad = -1;
-    cc_err rc = cc_label_build(L->s->policy, cls, cav.v, cav.n,
-                               reln && !cc_ytree_is_null(reln) ? rel.v : NULL,
-                               rel.n, originator, &ls->label, &le, &bad);
+    cc_err rc =
+        cc_label_build(L->s->policy, cls, cav.v, cav.n, reln && !cc_ytree_is_null(reln) ? rel.v : NULL, rel.n,
+                       originator, &ls->label, &le, &bad);
     if (rc != CC_OK) {
         cc_pos p = cc_ytree_get(n, "classification")->pos;
         if (bad >= 0 && strstr(le.message, "caveat") && (size_t)bad < cav.n)
@@ -493,8 +491,8 @@ static void get_when(ld *L, const cc_ynode *map, cc_when *w, int required, const
     }
     if (!at && !tr) {
         if (required)
-            err(L, map->pos, "missing", "add 'at: +1h' or a 'trigger'",
-                "%s needs either 'at' or 'trigger'", what);
+            err(L, map->pos, "missing", "add 'at: +1h' or a 'trigger'", "%s needs either 'at' or 'trigger'",
+                what);
         return;
     }
     if (at) {
@@ -505,8 +503,8 @@ static void get_when(ld *L, const cc_ynode *map, cc_when *w, int required, const
     w->pos = tr->pos;
     if (!is_map(L, tr, "trigger"))
         return;
-    static const char *const keys[] = {"after", "decision", "outcome", "consultation", "stage",
-                                       "timeout", "delay", NULL};
+    static const char *const keys[] = {"after", "decision", "outcome", "consultation",
+                                       "stage", "timeout",  "delay",   NULL};
     check_keys(L, tr, "trigger", keys);
     static const char *const kinds[] = {"after", "decision", "consultation", "timeout"};
     int found = -1, count = 0;
@@ -518,8 +516,7 @@ static void get_when(ld *L, const cc_ynode *map, cc_when *w, int required, const
         }
     if (count != 1) {
         err(L, tr->pos, "bad-trigger", "use exactly one of after, decision, consultation, timeout",
-            count ? "trigger names %d events; it must name exactly one" : "trigger names no event",
-            count);
+            count ? "trigger names %d events; it must name exactly one" : "trigger names no event", count);
         return;
     }
     w->trig = (cc_trigger_kind)found;
@@ -554,8 +551,8 @@ static void get_when(ld *L, const cc_ynode *map, cc_when *w, int required, const
 
 /* ---- distributions ---------------------------------------------------------------- */
 
-static const char *const dist_names[] = {"fixed", "uniform", "exponential", "lognormal",
-                                         "gamma", "triangular", "empirical", NULL};
+static const char *const dist_names[] = {"fixed", "uniform",    "exponential", "lognormal",
+                                         "gamma", "triangular", "empirical",   NULL};
 
 static void get_dist(ld *L, const cc_ynode *n, cc_dist *d, const char *what)
 {
@@ -670,8 +667,8 @@ static void get_dist(ld *L, const cc_ynode *n, cc_dist *d, const char *what)
 /* ---- sections ---------------------------------------------------------------------- */
 
 static const char *const rule_names[] = {"unanimity", "majority", "lead", "silence", NULL};
-static const char *const channel_names[] = {"message", "cable", "call", "email", "meeting", "vtc",
-                                            "news", "intel-report", "statement", NULL};
+static const char *const channel_names[] = {"message", "cable", "call",         "email",     "meeting",
+                                            "vtc",     "news",  "intel-report", "statement", NULL};
 static const char *const stage_names[] = {"notify", "acknowledge", "assess", "convene", "positions",
                                           "decide", "communicate", "custom", NULL};
 
@@ -715,8 +712,8 @@ static void load_exercise(ld *L, const cc_ynode *root)
     s->default_mechanism_index = -1;
     if (!ex || !is_map(L, ex, "exercise"))
         return;
-    static const char *const keys[] = {"id", "title", "description", "start", "zone", "duration",
-                                       "default_mechanism", "phases", NULL};
+    static const char *const keys[] = {
+        "id", "title", "description", "start", "zone", "duration", "default_mechanism", "phases", NULL};
     check_keys(L, ex, "exercise", keys);
     s->id = get_id(L, ex, "id", 1, "exercise", NULL);
     s->title = get_str(L, ex, "title", 1, "exercise");
@@ -858,7 +855,8 @@ static void get_workhours(ld *L, const cc_ynode *map, cc_workhours *wh, const ch
                 const char *sug = cc_suggest(d, days, 7);
                 char hint[64];
                 snprintf(hint, sizeof hint, "did you mean '%s'?", sug ? sug : "mon");
-                err(L, dn->items[i]->pos, "bad-value", hint, "unknown day '%s'; use mon, tue, wed, thu, fri, sat, sun", d);
+                err(L, dn->items[i]->pos, "bad-value", hint,
+                    "unknown day '%s'; use mon, tue, wed, thu, fri, sat, sun", d);
             } else if (wh->days & (1u << k)) {
                 err(L, dn->items[i]->pos, "duplicate", NULL, "day '%s' listed twice", d);
             } else {
@@ -928,14 +926,16 @@ static void load_parties(ld *L, const cc_ynode *root)
         if (!id)
             goto reject;
         if (has_non_ascii(id)) {
-            err(L, idn->pos, "bad-party", "a letter may be a look-alike from another alphabet (e.g. Cyrillic)",
+            err(L, idn->pos, "bad-party",
+                "a letter may be a look-alike from another alphabet (e.g. Cyrillic)",
                 "party id '%s' contains a non-ASCII character", id);
             goto reject;
         }
         if (P->kind == CC_PARTY_NATION) {
             if (!iso_code(id)) {
                 err(L, idn->pos, "bad-party",
-                    "nations use ISO 3166-1 alpha-3 codes such as USA or KOR; use kind: organisation otherwise",
+                    "nations use ISO 3166-1 alpha-3 codes such as USA or KOR; use kind: organisation "
+                    "otherwise",
                     "party id '%s' is not an ISO 3166-1 alpha-3 country code", id);
                 goto reject;
             }
@@ -1004,8 +1004,8 @@ static void load_parties(ld *L, const cc_ynode *root)
                 continue;
             }
             if (party_index(L, m) < 0) {
-                err(L, v->items[j]->pos, "unknown-party", NULL, "group '%s': '%s' is not a party of this scenario",
-                    G->id, m);
+                err(L, v->items[j]->pos, "unknown-party", NULL,
+                    "group '%s': '%s' is not a party of this scenario", G->id, m);
                 bad = 1;
                 continue;
             }
@@ -1047,7 +1047,8 @@ static void load_cells(ld *L, const cc_ynode *root)
         C->kind = (cc_cell_kind)get_enum(L, c, "kind", 0, kinds, 0, "cell", &kp);
         if (C->kind == CC_CELL_CONTROL) {
             if (s->control_cell >= 0)
-                err(L, kp, "duplicate-control", NULL, "a scenario has at most one control cell (the first is '%s')",
+                err(L, kp, "duplicate-control", NULL,
+                    "a scenario has at most one control cell (the first is '%s')",
                     s->cells[s->control_cell].id ? s->cells[s->control_cell].id : "?");
             else
                 s->control_cell = (int)(s->ncells - 1);
@@ -1068,7 +1069,8 @@ static void load_seats(ld *L, const cc_ynode *root)
         cc_ynode *n = sec->items[i];
         if (!is_map(L, n, "seat"))
             continue;
-        static const char *const keys[] = {"id", "party", "role", "clearance", "caveats", "cells", "agent", NULL};
+        static const char *const keys[] = {"id",      "party", "role",  "clearance",
+                                           "caveats", "cells", "agent", NULL};
         check_keys(L, n, "seat", keys);
         cc_seat *S = &s->seats[s->nseats++];
         S->pos = n->pos;
@@ -1177,9 +1179,10 @@ static void load_injects(ld *L, const cc_ynode *root)
         cc_ynode *n = sec->items[i];
         if (!is_map(L, n, "inject"))
             continue;
-        static const char *const keys[] = {"id", "title", "body", "label", "from", "originator", "to",
-                                           "channel", "class", "at", "trigger", "expected_actions",
-                                           "objectives", "notes", NULL};
+        static const char *const keys[] = {"id",         "title",      "body",    "label",
+                                           "from",       "originator", "to",      "channel",
+                                           "class",      "at",         "trigger", "expected_actions",
+                                           "objectives", "notes",      NULL};
         check_keys(L, n, "inject", keys);
         cc_inject *I = &s->injects[s->ninjects++];
         I->pos = n->pos;
@@ -1225,8 +1228,9 @@ static void load_decisions(ld *L, const cc_ynode *root)
         cc_ynode *n = sec->items[i];
         if (!is_map(L, n, "decision"))
             continue;
-        static const char *const keys[] = {"id", "question", "label", "options", "proposals", "deciders",
-                                           "rule", "lead", "at", "trigger", "deadline", "objectives", NULL};
+        static const char *const keys[] = {"id",       "question",   "label", "options", "proposals",
+                                           "deciders", "rule",       "lead",  "at",      "trigger",
+                                           "deadline", "objectives", NULL};
         check_keys(L, n, "decision", keys);
         cc_decision *D = &s->decisions[s->ndecisions++];
         D->pos = n->pos;
@@ -1294,8 +1298,8 @@ static void load_mechanisms(ld *L, const cc_ynode *root)
             cc_ynode *g = st->items[k];
             if (!is_map(L, g, "stage"))
                 continue;
-            static const char *const sk[] = {"id", "kind", "title", "participants", "mode", "deadline",
-                                             "escalate_to", "rule", "lead", NULL};
+            static const char *const sk[] = {"id",       "kind",        "title", "participants", "mode",
+                                             "deadline", "escalate_to", "rule",  "lead",         NULL};
             check_keys(L, g, "stage", sk);
             cc_stage *S = &M->stages[M->nstages++];
             S->pos = g->pos;
@@ -1337,8 +1341,8 @@ static void load_consultations(ld *L, const cc_ynode *root)
         cc_ynode *n = sec->items[i];
         if (!is_map(L, n, "consultation"))
             continue;
-        static const char *const keys[] = {"id", "topic", "requested_by", "mechanism", "decision", "label",
-                                           "at", "trigger", NULL};
+        static const char *const keys[] = {"id",    "topic", "requested_by", "mechanism", "decision",
+                                           "label", "at",    "trigger",      NULL};
         check_keys(L, n, "consultation", keys);
         cc_consultation *C = &s->consultations[s->nconsultations++];
         C->pos = n->pos;
@@ -1385,8 +1389,7 @@ static void load_guidelines(ld *L, const cc_ynode *root)
         static const char *const k_sh[] = {"kind", "class", "with", "within", NULL};
         static const char *const k_cb[] = {"kind", "decision", "consultation", NULL};
         switch (G->kind) {
-        case CC_GRULE_NONE: /* already reported */
-            break;
+        case CC_GRULE_NONE: /* already reported */ break;
         case CC_GRULE_STAGE_DEADLINE:
             check_keys(L, r, "stage_deadline rule", k_sd);
             G->stage = (cc_stage_kind)get_enum(L, r, "stage", 1, stage_names, 0, "rule", &G->ref_pos);
@@ -1419,8 +1422,10 @@ static void load_agents(ld *L, const cc_ynode *root)
     if (!sec)
         return;
     s->agents = alloc_items(L, sec->n, sizeof *s->agents);
-    static const char *const events[] = {"inject", "message", "request", "stage", "decision_open", "proposal", NULL};
-    static const char *const actions[] = {"acknowledge", "share", "position", "vote", "propose", "object", "escalate", NULL};
+    static const char *const events[] = {"inject",        "message",  "request", "stage",
+                                         "decision_open", "proposal", NULL};
+    static const char *const actions[] = {"acknowledge", "share",  "position", "vote",
+                                          "propose",     "object", "escalate", NULL};
     static const char *const hours[] = {"working", "always", NULL};
     for (size_t i = 0; s->agents && i < sec->n; i++) {
         cc_ynode *n = sec->items[i];
@@ -1450,7 +1455,7 @@ static void load_agents(ld *L, const cc_ynode *root)
             if (!is_map(L, r, "agent rule"))
                 continue;
             static const char *const rk[] = {"on", "channel", "class", "stage", "delay", "probability",
-                                             "do", "option", "to", "text", NULL};
+                                             "do", "option",  "to",    "text",  NULL};
             check_keys(L, r, "agent rule", rk);
             cc_agent_rule *R = &A->rules[A->nrules++];
             R->pos = r->pos;
@@ -1516,9 +1521,9 @@ cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc
         cc_scenario_free(s);
         return CC_ERR_INVALID;
     }
-    static const char *const keys[] = {"caucus", "exercise", "label_policy", "parties", "cells", "seats",
-                                       "objectives", "injects", "decisions", "mechanisms",
-                                       "consultations", "guidelines", "agents", NULL};
+    static const char *const keys[] = {
+        "caucus",  "exercise",  "label_policy", "parties",       "cells",      "seats",  "objectives",
+        "injects", "decisions", "mechanisms",   "consultations", "guidelines", "agents", NULL};
     check_keys(&L, root, "the scenario", keys);
     cc_ynode *v = field(&L, root, "caucus", 1, "scenario");
     if (v) {
@@ -1566,7 +1571,8 @@ cc_err cc_scenario_load_file(const char *path, const cc_load_opts *opts, cc_diag
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        cc_diags_add(diags, CC_SEV_ERROR, path, (cc_pos){0, 0}, "io", NULL, "cannot open: %s", strerror(errno));
+        cc_diags_add(diags, CC_SEV_ERROR, path, (cc_pos){0, 0}, "io", NULL, "cannot open: %s",
+                     strerror(errno));
         return CC_ERR_IO;
     }
     size_t cap = 1 << 16, len = 0;

@@ -22,7 +22,6 @@ cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc
                         cc_diags *diags, cc_scenario **out);
 
 /* Reads the file (at most 64 MiB) and calls cc_scenario_load. */
-cc_err cc_scenario_load_file(const char *path, const cc_load_opts *opts, cc_diags *diags,
-                             cc_scenario **out);
+cc_err cc_scenario_load_file(const char *path, const cc_load_opts *opts, cc_diags *diags, cc_scenario **out);
 
 #endif

@@ -27,8 +27,8 @@ static int name_ok(const char *name)
             comp = name + i + 1;
             continue;
         }
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '+' ||
-              c == '-' || c == '.'))
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '+' || c == '-' || c == '.'))
             return 0;
     }
     return 1;

@@ -177,11 +177,9 @@ static cc_err check_map_keys(yctx *c, cc_ynode *m)
     }
     qsort(keys, nk, sizeof *keys, key_cmp);
     for (size_t i = 1; i < nk; i++) {
-        if (keys[i]->len == keys[i - 1]->len &&
-            memcmp(keys[i]->text, keys[i - 1]->text, keys[i]->len) == 0) {
+        if (keys[i]->len == keys[i - 1]->len && memcmp(keys[i]->text, keys[i - 1]->text, keys[i]->len) == 0) {
             cc_diags_add(c->diags, CC_SEV_ERROR, c->file, keys[i]->pos, "duplicate-key", NULL,
-                         "duplicate key '%s' (first at line %d)", keys[i]->text,
-                         keys[i - 1]->pos.line);
+                         "duplicate key '%s' (first at line %d)", keys[i]->text, keys[i - 1]->pos.line);
             rc = CC_ERR_PARSE;
         }
     }
@@ -210,8 +208,8 @@ static cc_err precheck(yctx *c, const char *text, size_t len)
     return CC_OK;
 }
 
-cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *arena,
-                      cc_diags *diags, cc_ynode **root)
+cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *arena, cc_diags *diags,
+                      cc_ynode **root)
 {
     *root = NULL;
     yctx c = {.file = file, .diags = diags};
@@ -255,14 +253,14 @@ cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *
         switch (e->type) {
         case FYET_DOCUMENT_START:
             if (++docs > 1) {
-                cc_diags_add(diags, CC_SEV_ERROR, file, pos, "yaml-multidoc",
-                             "put one scenario in each file", "a scenario file holds one YAML document");
+                cc_diags_add(diags, CC_SEV_ERROR, file, pos, "yaml-multidoc", "put one scenario in each file",
+                             "a scenario file holds one YAML document");
                 rc = CC_ERR_PARSE;
             }
             break;
         case FYET_ALIAS:
-            cc_diags_add(diags, CC_SEV_ERROR, file, pos, "yaml-alias",
-                         "write the value out in full", "YAML aliases are not allowed in scenarios");
+            cc_diags_add(diags, CC_SEV_ERROR, file, pos, "yaml-alias", "write the value out in full",
+                         "YAML aliases are not allowed in scenarios");
             rc = CC_ERR_PARSE;
             break;
         case FYET_SCALAR:
@@ -271,21 +269,21 @@ cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *
             if (fy_event_get_anchor_token(e)) {
                 cc_pos ap = to_pos(fy_token_start_mark(fy_event_get_anchor_token(e)));
                 ap.col -= ap.col > 1; /* the mark is after '&' */
-                cc_diags_add(diags, CC_SEV_ERROR, file, ap, "yaml-anchor",
-                             "remove the '&name' anchor", "YAML anchors are not allowed in scenarios");
+                cc_diags_add(diags, CC_SEV_ERROR, file, ap, "yaml-anchor", "remove the '&name' anchor",
+                             "YAML anchors are not allowed in scenarios");
                 rc = CC_ERR_PARSE;
                 break;
             }
             struct fy_token *tag = fy_event_get_tag_token(e);
             if (tag) {
-                cc_diags_add(diags, CC_SEV_ERROR, file, to_pos(fy_token_start_mark(tag)), "yaml-tag", "remove the '!tag'",
-                             "YAML tags are not allowed in scenarios");
+                cc_diags_add(diags, CC_SEV_ERROR, file, to_pos(fy_token_start_mark(tag)), "yaml-tag",
+                             "remove the '!tag'", "YAML tags are not allowed in scenarios");
                 rc = CC_ERR_PARSE;
                 break;
             }
             if (++nodes > CC_YTREE_MAX_NODES) {
-                cc_diags_add(diags, CC_SEV_ERROR, file, pos, "too-large", NULL,
-                             "more than %d YAML nodes", CC_YTREE_MAX_NODES);
+                cc_diags_add(diags, CC_SEV_ERROR, file, pos, "too-large", NULL, "more than %d YAML nodes",
+                             CC_YTREE_MAX_NODES);
                 rc = CC_ERR_LIMIT;
                 break;
             }
@@ -297,15 +295,16 @@ cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *
             n->pos = pos;
             enum fy_node_style st = fy_event_get_node_style(e);
             n->style = st == FYNS_SINGLE_QUOTED || st == FYNS_DOUBLE_QUOTED ? CC_YS_QUOTED
-                       : st == FYNS_LITERAL || st == FYNS_FOLDED       ? CC_YS_BLOCK
-                       : st == FYNS_FLOW                               ? CC_YS_FLOW
-                                                                       : CC_YS_PLAIN;
+                       : st == FYNS_LITERAL || st == FYNS_FOLDED            ? CC_YS_BLOCK
+                       : st == FYNS_FLOW                                    ? CC_YS_FLOW
+                                                                            : CC_YS_PLAIN;
             if (e->type == FYET_SCALAR) {
                 n->kind = CC_Y_SCALAR;
                 size_t tl = 0;
                 const char *t;
                 char *own = NULL;
-                if (st == FYNS_SINGLE_QUOTED && (own = single_quoted(text, len, e->scalar.value, &tl)) != NULL)
+                if (st == FYNS_SINGLE_QUOTED &&
+                    (own = single_quoted(text, len, e->scalar.value, &tl)) != NULL)
                     t = own;
                 else
                     t = fy_token_get_text(e->scalar.value, &tl);
@@ -314,8 +313,8 @@ cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *
                     tl = 0;
                 }
                 if (memchr(t, '\0', tl)) {
-                    cc_diags_add(diags, CC_SEV_ERROR, file, pos, "encoding",
-                                 "remove the \\0 escape", "NUL character in a string");
+                    cc_diags_add(diags, CC_SEV_ERROR, file, pos, "encoding", "remove the \\0 escape",
+                                 "NUL character in a string");
                     rc = CC_ERR_PARSE;
                     break;
                 }
@@ -367,15 +366,13 @@ cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *
                 rc = check_map_keys(&c, m);
             break;
         }
-        default:
-            break;
+        default: break;
         }
         fy_parser_event_free(fyp, e);
     }
     if (rc == CC_OK && fy_parser_get_stream_error(fyp)) {
         if (!c.reported)
-            cc_diags_add(diags, CC_SEV_ERROR, file, (cc_pos){0, 0}, "yaml-syntax", NULL,
-                         "YAML syntax error");
+            cc_diags_add(diags, CC_SEV_ERROR, file, (cc_pos){0, 0}, "yaml-syntax", NULL, "YAML syntax error");
         rc = CC_ERR_PARSE;
     }
     if (rc == CC_OK && c.reported)

@@ -33,8 +33,8 @@ struct cc_ynode {
 /* Parses text[0..len) into a tree allocated in arena. file names the input in diagnostics.
  * On any error appends diagnostics and returns CC_ERR_PARSE / CC_ERR_LIMIT with *root NULL.
  * An empty document gives *root == NULL and CC_OK. */
-cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *arena,
-                      cc_diags *diags, cc_ynode **root);
+cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *arena, cc_diags *diags,
+                      cc_ynode **root);
 
 /* Map lookup by key (linear; maps in scenarios are small). NULL when absent or not a map. */
 cc_ynode *cc_ytree_get(const cc_ynode *map, const char *key);
