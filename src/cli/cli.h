@@ -3,11 +3,17 @@
 #ifndef CC_CLI_H
 #define CC_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/diag.h"
 
 int cc_cmd_lint(int argc, char **argv);
+int cc_cmd_run(int argc, char **argv);
+int cc_cmd_replay(int argc, char **argv);
+
+/* Parses a non-negative decimal 64-bit integer; 0 on success, -1 otherwise. */
+int cc_cli_parse_u64(const char *s, uint64_t *out);
 
 /* Prints diagnostics as "FILE:LINE:COL: error: MESSAGE" plus an indented hint line. */
 void cc_cli_print_diags(FILE *out, const cc_diags *d);

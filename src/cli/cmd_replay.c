@@ -1,0 +1,264 @@
+/* cmd_replay — `caucus replay LOG`: checks every record and the hash chain, then re-runs the
+ * engine from the pinned scenario and seed and requires it to produce the same bytes, event
+ * for event. Names the first mismatching event. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/engine.h"
+#include "core/evlog.h"
+#include "core/scenario_model.h"
+#include "io/scenario_load.h"
+
+typedef struct logfile {
+    char **lines;
+    size_t *lens;
+    size_t n, cap;
+} logfile;
+
+static void log_free(logfile *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->lines[i]);
+    free(l->lines);
+    free(l->lens);
+}
+
+/* Reads LOG into lines (without '\n'); refuses a last line without '\n' (truncated). */
+static int read_log(const char *path, logfile *l)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "caucus replay: cannot open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = 0;
+    while ((n = getline(&buf, &cap, f)) > 0) {
+        if ((size_t)n > CC_EVLOG_LINE_MAX + 1) {
+            fprintf(stderr, "%s: event %zu: line is longer than %u bytes\n", path, l->n, CC_EVLOG_LINE_MAX);
+            rc = -1;
+            break;
+        }
+        if (buf[n - 1] != '\n') {
+            fprintf(stderr, "%s: event %zu: last line has no newline: the log is truncated\n", path, l->n);
+            rc = -1;
+            break;
+        }
+        if (l->n == l->cap) {
+            size_t nc = l->cap ? l->cap * 2 : 256;
+            char **nl = realloc(l->lines, nc * sizeof *nl);
+            size_t *nn = nl ? realloc(l->lens, nc * sizeof *nn) : NULL;
+            if (!nl || !nn) {
+                if (nl)
+                    l->lines = nl;
+                rc = -1;
+                break;
+            }
+            l->lines = nl;
+            l->lens = nn;
+            l->cap = nc;
+        }
+        l->lines[l->n] = malloc((size_t)n);
+        if (!l->lines[l->n]) {
+            rc = -1;
+            break;
+        }
+        memcpy(l->lines[l->n], buf, (size_t)n - 1);
+        l->lines[l->n][n - 1] = 0;
+        l->lens[l->n++] = (size_t)n - 1;
+    }
+    free(buf);
+    fclose(f);
+    if (rc == 0 && l->n == 0) {
+        fprintf(stderr, "%s: the log is empty\n", path);
+        rc = -1;
+    }
+    return rc;
+}
+
+typedef struct cmp_ctx {
+    const logfile *log;
+    size_t next;
+    size_t stop_at; /* stop after this many events (--until) */
+    long long mismatch;
+} cmp_ctx;
+
+static int compare_line(void *vctx, const char *line, size_t len)
+{
+    cmp_ctx *c = vctx;
+    size_t i = c->next++;
+    if (i >= c->log->n || c->log->lens[i] != len - 1 || memcmp(c->log->lines[i], line, len - 1) != 0) {
+        c->mismatch = (long long)i;
+        return 1;
+    }
+    return c->next >= c->stop_at;
+}
+
+int cc_cmd_replay(int argc, char **argv)
+{
+    const char *path = NULL, *scen = NULL;
+    uint64_t until_seq = UINT64_MAX;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc) {
+            scen = argv[++i];
+        } else if (strcmp(argv[i], "--until") == 0 && i + 1 < argc) {
+            if (cc_cli_parse_u64(argv[++i], &until_seq)) {
+                fprintf(stderr, "caucus replay: --until needs an event number, not '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("usage: caucus replay LOG [--scenario FILE] [--until SEQ]\n");
+            return 0;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "caucus replay: unknown option or missing value '%s'\n", argv[i]);
+            return 2;
+        } else if (!path) {
+            path = argv[i];
+        } else {
+            fprintf(stderr, "caucus replay: more than one log given\n");
+            return 2;
+        }
+    }
+    if (!path) {
+        fprintf(stderr, "usage: caucus replay LOG [--scenario FILE] [--until SEQ]\n");
+        return 2;
+    }
+    logfile l = {0};
+    if (read_log(path, &l) != 0) {
+        log_free(&l);
+        return 1;
+    }
+    /* 1. every record, and the chain */
+    unsigned char prev[32] = {0};
+    cc_evrec first = {0};
+    int status = 0;
+    for (size_t i = 0; i < l.n && status == 0; i++) {
+        cc_evrec r;
+        cc_evlog_error err;
+        if (cc_evlog_decode(l.lines[i], l.lens[i], &r, &err) != CC_OK) {
+            fprintf(stderr, "%s: event %zu: %s\n", path, i, err.message);
+            status = 1;
+            break;
+        }
+        if (r.seq != i)
+            fprintf(stderr,
+                    "%s: event %zu: sequence number is %llu (events deleted, inserted or reordered)\n", path,
+                    i, (unsigned long long)r.seq),
+                status = 1;
+        else if (memcmp(r.prev, prev, 32) != 0)
+            fprintf(stderr, "%s: event %zu: does not chain to the previous event's hash\n", path, i),
+                status = 1;
+        else if (i == 0 && strcmp(r.type, "run.start") != 0)
+            fprintf(stderr, "%s: event 0: is '%s', not run.start\n", path, r.type), status = 1;
+        memcpy(prev, r.hash, 32);
+        if (i == 0 && status == 0)
+            first = r;
+        else
+            cc_evrec_clear(&r);
+    }
+    cc_evrec last = {0};
+    if (status == 0) {
+        cc_evlog_error err;
+        cc_evlog_decode(l.lines[l.n - 1], l.lens[l.n - 1], &last, &err);
+        if (strcmp(last.type, "run.end") != 0 && until_seq == UINT64_MAX) {
+            fprintf(stderr, "%s: event %zu: the log ends without run.end (truncated?)\n", path, l.n - 1);
+            status = 1;
+        }
+    }
+    /* 2. re-run the engine and compare byte for byte */
+    cc_scenario *s = NULL;
+    if (status == 0) {
+        json_t *p = first.payload;
+        const char *src = scen ? scen : json_string_value(json_object_get(p, "source"));
+        if (!src) {
+            fprintf(stderr,
+                    "caucus replay: the log does not say where its scenario is; give --scenario FILE\n");
+            status = 2;
+        } else {
+            cc_diags d;
+            cc_diags_init(&d);
+            if (cc_scenario_load_file(src, NULL, &d, &s) != CC_OK) {
+                cc_diags_sort(&d);
+                cc_cli_print_diags(stderr, &d);
+                status = 1;
+            }
+            cc_diags_free(&d);
+            char hash[65];
+            if (s) {
+                cc_scenario_hash_hex(s, hash);
+                const char *want = json_string_value(json_object_get(p, "scenario"));
+                if (!want || strcmp(want, hash) != 0) {
+                    fprintf(stderr,
+                            "caucus replay: %s is not the scenario this log was run on (sha256 %s, log pins "
+                            "%s)\n",
+                            src, hash, want ? want : "?");
+                    status = 1;
+                }
+            }
+        }
+    }
+    if (status == 0) {
+        json_t *p = first.payload;
+        cc_engine_opts o = {.variant = -1, .source = json_string_value(json_object_get(p, "source"))};
+        const char *seed = json_string_value(json_object_get(p, "seed"));
+        json_t *var = json_object_get(p, "variant");
+        o.replication = (uint64_t)json_integer_value(json_object_get(p, "replication"));
+        if (!seed || cc_cli_parse_u64(seed, &o.seed) != 0) {
+            fprintf(stderr, "%s: event 0: run.start has no valid seed\n", path);
+            status = 1;
+        }
+        if (json_is_string(var))
+            for (size_t m = 0; m < s->nmechanisms; m++)
+                if (strcmp(s->mechanisms[m].id, json_string_value(var)) == 0)
+                    o.variant = (int)m;
+        o.wall_start_ms = first.wall_ms;
+        cmp_ctx c = {
+            .log = &l, .stop_at = until_seq == UINT64_MAX ? l.n : (size_t)until_seq + 1, .mismatch = -1};
+        cc_engine *e = NULL;
+        cc_err rc = status ? CC_ERR_ARG : cc_engine_new(s, &o, compare_line, &c, &e);
+        if (rc == CC_OK)
+            rc = cc_engine_start(e);
+        if (rc == CC_OK)
+            rc = cc_engine_run_until(e, last.t_ms);
+        if (rc == CC_OK && last.payload && strcmp(last.type, "run.end") == 0)
+            rc = cc_engine_finish(e);
+        if (c.mismatch >= 0) {
+            fprintf(stderr,
+                    "%s: event %lld: differs from what the engine produces from the same scenario, seed and "
+                    "inputs\n",
+                    path, c.mismatch);
+            status = 1;
+        } else if (status == 0 && c.next < c.stop_at && c.next < l.n) {
+            fprintf(stderr, "%s: event %zu: the engine produces no such event (log has %zu events)\n", path,
+                    c.next, l.n);
+            status = 1;
+        } else if (status == 0 && rc != CC_OK && !(rc == CC_ERR_IO && c.next >= c.stop_at)) {
+            fprintf(stderr, "caucus replay: engine error: %s\n", cc_err_str(rc));
+            status = 1;
+        }
+        if (status == 0) {
+            cc_engine_stats st;
+            cc_engine_stats_get(e, &st);
+            char dg[65];
+            cc_hex(cc_engine_digest(e), 32, dg);
+            printf("%s: %zu events verified: hash chain intact, engine reproduces every event\n", path,
+                   c.next);
+            printf("  state after event %zu: scenario time %lld ms; injects released %zu, deliveries %zu, "
+                   "denials %zu;\n"
+                   "  decisions opened %zu, expired %zu; consultations requested %zu\n  digest %s\n",
+                   c.next - 1, (long long)st.now_ms, st.injects_released, st.deliveries, st.denials,
+                   st.decisions_opened, st.decisions_expired, st.consultations_requested, dg);
+        }
+        cc_engine_free(e);
+    }
+    cc_evrec_clear(&first);
+    cc_evrec_clear(&last);
+    cc_scenario_free(s);
+    log_free(&l);
+    return status;
+}

@@ -1,0 +1,158 @@
+/* cmd_run — `caucus run SCENARIO`: runs the engine headless over a scenario and writes the
+ * event log; prints a short summary of the run. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/ctime.h"
+#include "core/engine.h"
+#include "core/scenario_model.h"
+#include "io/scenario_load.h"
+
+static void run_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: caucus run SCENARIO [--seed N] [--variant MECHANISM] [--until TIME] [--log OUT.jsonl]\n"
+            "  --seed N        random seed (default 1)\n"
+            "  --variant ID    consultation mechanism for consultations without a fixed one\n"
+            "  --until TIME    stop at this scenario time (+DURATION or RFC 3339); default: the end\n"
+            "  --log FILE      write the event log (JSON Lines, docs/event-log.md); '-' for stdout\n");
+}
+
+static int write_line(void *ctx, const char *line, size_t len)
+{
+    FILE *f = ctx;
+    return f && fwrite(line, 1, len, f) != len;
+}
+
+int cc_cli_parse_u64(const char *s, uint64_t *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cc_cmd_run(int argc, char **argv)
+{
+    const char *file = NULL, *variant = NULL, *until = NULL, *log = NULL;
+    uint64_t seed = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int has_val = i + 1 < argc;
+        if (strcmp(a, "--seed") == 0 && has_val) {
+            if (cc_cli_parse_u64(argv[++i], &seed)) {
+                fprintf(stderr, "caucus run: --seed needs a non-negative integer, not '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(a, "--variant") == 0 && has_val) {
+            variant = argv[++i];
+        } else if (strcmp(a, "--until") == 0 && has_val) {
+            until = argv[++i];
+        } else if (strcmp(a, "--log") == 0 && has_val) {
+            log = argv[++i];
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            run_usage(stdout);
+            return 0;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "caucus run: unknown option or missing value '%s'\n", a);
+            run_usage(stderr);
+            return 2;
+        } else if (!file) {
+            file = a;
+        } else {
+            fprintf(stderr, "caucus run: more than one scenario given ('%s')\n", a);
+            return 2;
+        }
+    }
+    if (!file) {
+        fprintf(stderr, "caucus run: no scenario file given\n");
+        run_usage(stderr);
+        return 2;
+    }
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_scenario *s = NULL;
+    cc_err rc = cc_scenario_load_file(file, NULL, &d, &s);
+    cc_diags_sort(&d);
+    if (rc != CC_OK) {
+        cc_cli_print_diags(stderr, &d);
+        fprintf(stderr, "caucus run: %s does not load; fix it first (caucus lint %s)\n", file, file);
+        cc_diags_free(&d);
+        return 1;
+    }
+    cc_diags_free(&d);
+    int status = 0;
+    cc_engine_opts o = {.seed = seed, .variant = -1, .source = file};
+    if (variant) {
+        o.variant = -2;
+        for (size_t m = 0; m < s->nmechanisms; m++)
+            if (strcmp(s->mechanisms[m].id, variant) == 0)
+                o.variant = (int)m;
+        if (o.variant == -2) {
+            fprintf(stderr, "caucus run: scenario has no mechanism '%s'\n", variant);
+            cc_scenario_free(s);
+            return 2;
+        }
+    }
+    int64_t until_ms = s->duration_s * 1000;
+    if (until) {
+        int64_t rel;
+        cc_time_error te;
+        if (cc_time_parse_scenario(until, strlen(until), s->start_unix, &rel, &te) != CC_OK) {
+            fprintf(stderr, "caucus run: --until '%s': %s\n", until, te.message);
+            cc_scenario_free(s);
+            return 2;
+        }
+        until_ms = rel * 1000;
+    }
+    FILE *out = NULL;
+    if (log) {
+        out = strcmp(log, "-") == 0 ? stdout : fopen(log, "wb");
+        if (!out) {
+            fprintf(stderr, "caucus run: cannot write %s: %s\n", log, strerror(errno));
+            cc_scenario_free(s);
+            return 1;
+        }
+    }
+    cc_engine *e = NULL;
+    rc = cc_engine_new(s, &o, out ? write_line : NULL, out, &e);
+    if (rc == CC_OK)
+        rc = cc_engine_start(e);
+    if (rc == CC_OK)
+        rc = cc_engine_run_until(e, until_ms);
+    if (rc == CC_OK)
+        rc = cc_engine_finish(e);
+    if (out && out != stdout && fclose(out) != 0 && rc == CC_OK)
+        rc = CC_ERR_IO;
+    if (rc != CC_OK) {
+        fprintf(stderr, "caucus run: %s\n", rc == CC_ERR_IO ? "cannot write the log" : cc_err_str(rc));
+        status = 1;
+    } else {
+        cc_engine_stats st;
+        cc_engine_stats_get(e, &st);
+        FILE *f = log && strcmp(log, "-") == 0 ? stderr : stdout;
+        char dur[32];
+        cc_duration_format(st.now_ms / 1000, dur, sizeof dur);
+        fprintf(f, "run %s: seed %llu, variant %s, scenario time %s (%s)\n", s->id, (unsigned long long)seed,
+                s->nmechanisms ? s->mechanisms[o.variant >= 0 ? o.variant : s->default_mechanism_index].id
+                               : "-",
+                dur, st.now_ms >= s->duration_s * 1000 ? "end of exercise" : "stopped by --until");
+        fprintf(f, "  %llu events; injects released %zu of %zu; deliveries %zu, denials %zu\n",
+                (unsigned long long)st.events, st.injects_released, s->ninjects, st.deliveries, st.denials);
+        fprintf(f, "  decisions opened %zu, expired undecided %zu; consultations requested %zu\n",
+                st.decisions_opened, st.decisions_expired, st.consultations_requested);
+        if (log && strcmp(log, "-") != 0)
+            fprintf(f, "  log: %s\n", log);
+    }
+    cc_engine_free(e);
+    cc_scenario_free(s);
+    return status;
+}

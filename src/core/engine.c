@@ -1,0 +1,533 @@
+/* engine — scheduler-driven execution of a scenario into event-log records. Every state
+ * change goes through emit(), which numbers the event, advances the state digest and hands
+ * the canonical record to the sink. */
+#include "core/engine.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/evlog.h"
+#include "core/sched.h"
+#include "core/scenario_model.h"
+
+/* scheduled event kinds */
+enum { K_FIRE = 1, K_DECISION_DEADLINE, K_END };
+
+/* item codes: kind in the top bits, index below */
+#define ITEM(kind, idx) ((uint32_t)(kind) << 28 | (uint32_t)(idx))
+#define ITEM_KIND(code) ((cc_item_kind)((code) >> 28))
+#define ITEM_INDEX(code) ((size_t)((code)&0x0FFFFFFFu))
+
+enum { ST_PENDING = 0, ST_DONE = 1, ST_OPEN = 2, ST_EXPIRED = 3 };
+
+/* dependents of an item: items whose trigger names it (compressed rows) */
+typedef struct deps {
+    uint32_t *start; /* n + 1 offsets */
+    uint32_t *items;
+} deps;
+
+struct cc_engine {
+    const cc_scenario *s;
+    cc_engine_opts o;
+    cc_engine_sink sink;
+    void *ctx;
+    int variant;
+    cc_sched q;
+    int64_t now_ms;
+    uint64_t seq;
+    unsigned char prev[32], digest[32];
+    uint8_t *inject_state, *decision_state, *consult_state;
+    uint64_t *held; /* nseats x ninjects bits: seat holds inject */
+    size_t held_words;
+    uint8_t *seatmask; /* scratch: recipients of one item */
+    deps after;        /* inject -> items triggered after it */
+    deps timeout;      /* decision -> items triggered by its timeout */
+    cc_engine_stats st;
+    cc_buf line;
+    int stopped;
+};
+
+/* ---- construction ------------------------------------------------------------------ */
+
+static size_t item_count(const cc_scenario *s)
+{
+    return s->ninjects + s->ndecisions + s->nconsultations;
+}
+
+static const cc_when *item_when(const cc_scenario *s, uint32_t code)
+{
+    size_t i = ITEM_INDEX(code);
+    switch (ITEM_KIND(code)) {
+    case CC_ITEM_INJECT: return &s->injects[i].when;
+    case CC_ITEM_DECISION: return &s->decisions[i].when;
+    case CC_ITEM_CONSULTATION: return &s->consultations[i].when;
+    }
+    return NULL;
+}
+
+static uint32_t item_code(const cc_scenario *s, size_t k)
+{
+    if (k < s->ninjects)
+        return ITEM(CC_ITEM_INJECT, k);
+    k -= s->ninjects;
+    if (k < s->ndecisions)
+        return ITEM(CC_ITEM_DECISION, k);
+    return ITEM(CC_ITEM_CONSULTATION, k - s->ndecisions);
+}
+
+/* Builds the rows of items whose trigger has kind trig and targets an item of tkind. */
+static cc_err build_deps(const cc_scenario *s, cc_trigger_kind trig, cc_item_kind tkind, size_t ntargets,
+                         deps *d)
+{
+    size_t n = item_count(s);
+    d->start = calloc(ntargets + 1, sizeof *d->start);
+    d->items = malloc((n ? n : 1) * sizeof *d->items);
+    if (!d->start || !d->items)
+        return CC_ERR_NOMEM;
+    for (size_t k = 0; k < n; k++) {
+        const cc_when *w = item_when(s, item_code(s, k));
+        if (w->has_trigger && w->trig == trig && w->target_kind == tkind && w->target_index >= 0)
+            d->start[w->target_index + 1]++;
+    }
+    for (size_t t = 0; t < ntargets; t++)
+        d->start[t + 1] += d->start[t];
+    uint32_t *fill = calloc(ntargets + 1, sizeof *fill);
+    if (!fill)
+        return CC_ERR_NOMEM;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t code = item_code(s, k);
+        const cc_when *w = item_when(s, code);
+        if (w->has_trigger && w->trig == trig && w->target_kind == tkind && w->target_index >= 0) {
+            size_t t = (size_t)w->target_index;
+            d->items[d->start[t] + fill[t]++] = code;
+        }
+    }
+    free(fill);
+    return CC_OK;
+}
+
+cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine_sink sink, void *ctx,
+                     cc_engine **out)
+{
+    *out = NULL;
+    cc_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return CC_ERR_NOMEM;
+    e->s = s;
+    if (opts)
+        e->o = *opts;
+    else
+        e->o.variant = -1;
+    e->sink = sink;
+    e->ctx = ctx;
+    e->variant = e->o.variant >= 0 ? e->o.variant : s->default_mechanism_index;
+    if (e->o.variant >= (int)s->nmechanisms) {
+        free(e);
+        return CC_ERR_ARG;
+    }
+    cc_buf_init(&e->line);
+    e->held_words = (s->ninjects + 63) / 64;
+    cc_err rc = cc_sched_init(&e->q, 64 + item_count(s));
+    e->inject_state = calloc(s->ninjects + 1, 1);
+    e->decision_state = calloc(s->ndecisions + 1, 1);
+    e->consult_state = calloc(s->nconsultations + 1, 1);
+    e->held = calloc(s->nseats * e->held_words + 1, sizeof *e->held);
+    e->seatmask = calloc(s->nseats + 1, 1);
+    if (rc == CC_OK &&
+        (!e->inject_state || !e->decision_state || !e->consult_state || !e->held || !e->seatmask))
+        rc = CC_ERR_NOMEM;
+    if (rc == CC_OK)
+        rc = build_deps(s, CC_TRIG_AFTER, CC_ITEM_INJECT, s->ninjects, &e->after);
+    if (rc == CC_OK)
+        rc = build_deps(s, CC_TRIG_TIMEOUT, CC_ITEM_DECISION, s->ndecisions, &e->timeout);
+    if (rc != CC_OK) {
+        cc_engine_free(e);
+        return rc;
+    }
+    *out = e;
+    return CC_OK;
+}
+
+void cc_engine_free(cc_engine *e)
+{
+    if (!e)
+        return;
+    cc_sched_free(&e->q);
+    free(e->inject_state);
+    free(e->decision_state);
+    free(e->consult_state);
+    free(e->held);
+    free(e->seatmask);
+    free(e->after.start);
+    free(e->after.items);
+    free(e->timeout.start);
+    free(e->timeout.items);
+    cc_buf_free(&e->line);
+    free(e);
+}
+
+/* ---- events ------------------------------------------------------------------------ */
+
+static void put_le64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* digest_n = SHA-256(digest_{n-1} || seq || now || item || new state || counters), every integer
+ * little-endian 64-bit: a hash of the engine's own state transitions, recomputed on replay. */
+static void advance_digest(cc_engine *e, uint32_t item, int state)
+{
+    unsigned char buf[32 + 8 * 11];
+    memcpy(buf, e->digest, 32);
+    uint64_t v[11] = {e->seq,
+                      (uint64_t)e->now_ms,
+                      item,
+                      (uint64_t)state,
+                      e->st.injects_released,
+                      e->st.deliveries,
+                      e->st.denials,
+                      e->st.decisions_opened,
+                      e->st.decisions_expired,
+                      e->st.consultations_requested,
+                      (uint64_t)e->st.ended};
+    for (int i = 0; i < 11; i++)
+        put_le64(buf + 32 + 8 * i, v[i]);
+    crypto_hash_sha256(e->digest, buf, sizeof buf);
+}
+
+/* Records one event; takes ownership of payload. item/state feed the digest. */
+static cc_err emit(cc_engine *e, const char *type, const char *actor, const char *label, json_t *payload,
+                   uint32_t item, int state)
+{
+    e->st.events++;
+    if (e->o.no_log) {
+        json_decref(payload);
+        e->seq++;
+        return CC_OK;
+    }
+    if (!payload)
+        return CC_ERR_NOMEM;
+    advance_digest(e, item, state);
+    cc_evrec r = {.seq = e->seq,
+                  .t_ms = e->now_ms,
+                  .wall_ms = e->o.wall_start_ms ? e->o.wall_start_ms + e->now_ms : 0,
+                  .actor = (char *)actor,
+                  .type = (char *)type,
+                  .label = (char *)label,
+                  .payload = payload};
+    memcpy(r.prev, e->prev, 32);
+    memcpy(r.digest, e->digest, 32);
+    cc_buf_reset(&e->line);
+    cc_err rc = cc_evlog_encode(&r, &e->line);
+    json_decref(payload);
+    if (rc != CC_OK)
+        return rc;
+    memcpy(e->prev, r.hash, 32);
+    e->seq++;
+    if (e->sink && e->sink(e->ctx, e->line.data, e->line.len) != 0) {
+        e->stopped = 1;
+        return CC_ERR_IO;
+    }
+    return CC_OK;
+}
+
+static const char *seat_id(const cc_scenario *s, int i)
+{
+    return i >= 0 && (size_t)i < s->nseats ? s->seats[i].id : NULL;
+}
+
+static const char *deny_code(cc_deny d)
+{
+    switch (d) {
+    case CC_DENY_NONE: return "none";
+    case CC_DENY_INVALID: return "invalid";
+    case CC_DENY_POLICY: return "policy";
+    case CC_DENY_CLASS: return "class";
+    case CC_DENY_CAVEAT: return "caveat";
+    case CC_DENY_RELEASABILITY: return "releasability";
+    }
+    return "invalid";
+}
+
+/* Marks in e->seatmask every seat named by refs; returns how many. */
+static size_t mark_recipients(cc_engine *e, const cc_refs *refs)
+{
+    const cc_scenario *s = e->s;
+    memset(e->seatmask, 0, s->nseats);
+    size_t n = 0;
+    for (size_t r = 0; r < refs->n; r++) {
+        const cc_ref *x = &refs->v[r];
+        for (size_t i = 0; i < s->nseats; i++) {
+            const cc_seat *st = &s->seats[i];
+            int in = 0;
+            switch (x->kind) {
+            case CC_REF_ALL: in = 1; break;
+            case CC_REF_SEAT: in = x->index == (int)i; break;
+            case CC_REF_PARTY: in = x->index >= 0 && st->party_index == x->index; break;
+            case CC_REF_CELL:
+                for (size_t k = 0; k < st->cell_index.n && !in; k++)
+                    in = st->cell_index.v[k] == x->index;
+                break;
+            case CC_REF_GROUP:
+                if (x->index >= 0 && st->party_index >= 0) {
+                    int g = cc_label_policy_group(s->policy, s->groups[x->index].id);
+                    in = g >= 0 &&
+                         cc_partyset_has(cc_label_policy_group_members(s->policy, g), st->party_index);
+                }
+                break;
+            }
+            if (in && !e->seatmask[i]) {
+                e->seatmask[i] = 1;
+                n++;
+            }
+        }
+    }
+    return n;
+}
+
+/* One delivery or denial event per recipient seat, in seat order. */
+static cc_err deliver(cc_engine *e, const char *kind, const char *id, const cc_labelspec *l,
+                      const cc_refs *to, uint32_t item, int inject_index)
+{
+    const cc_scenario *s = e->s;
+    mark_recipients(e, to);
+    for (size_t i = 0; i < s->nseats; i++) {
+        if (!e->seatmask[i])
+            continue;
+        cc_deny d = cc_label_check(&l->label, &s->seats[i].clearance);
+        cc_err rc;
+        if (d == CC_DENY_NONE) {
+            e->st.deliveries++;
+            if (inject_index >= 0)
+                e->held[i * e->held_words + (size_t)inject_index / 64] |= (uint64_t)1 << (inject_index % 64);
+            rc = emit(e, "delivery", NULL, l->text,
+                      json_pack("{s:s,s:s,s:s}", "kind", kind, "item", id, "seat", s->seats[i].id), item, 10);
+        } else {
+            e->st.denials++;
+            rc = emit(e, "denial", NULL, l->text,
+                      json_pack("{s:s,s:s,s:s,s:s}", "kind", kind, "item", id, "seat", s->seats[i].id,
+                                "reason", deny_code(d)),
+                      item, 11);
+        }
+        if (rc)
+            return rc;
+    }
+    return CC_OK;
+}
+
+static json_t *refs_json(const cc_refs *r)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < r->n && a; i++) {
+        const cc_ref *x = &r->v[i];
+        static const char *const pre[] = {"", "cell:", "party:", "group:", ""};
+        char buf[96];
+        snprintf(buf, sizeof buf, "%s%s", pre[x->kind], x->name);
+        json_array_append_new(a, json_string(buf));
+    }
+    return a;
+}
+
+static cc_err schedule_dependents(cc_engine *e, const deps *d, size_t target)
+{
+    for (uint32_t k = d->start[target]; k < d->start[target + 1]; k++) {
+        const cc_when *w = item_when(e->s, d->items[k]);
+        cc_err rc = cc_sched_push(&e->q, e->now_ms + w->delay_s * 1000, K_FIRE, d->items[k], 0);
+        if (rc)
+            return rc;
+    }
+    return CC_OK;
+}
+
+static cc_err release_inject(cc_engine *e, size_t i)
+{
+    const cc_inject *I = &e->s->injects[i];
+    if (e->inject_state[i] != ST_PENDING)
+        return CC_OK;
+    e->inject_state[i] = ST_DONE;
+    e->st.injects_released++;
+    json_t *p = json_pack("{s:s,s:s,s:s,s:s,s:o}", "inject", I->id, "title", I->title, "channel",
+                          cc_channel_name(I->channel), "from", I->from, "to", refs_json(&I->to));
+    if (p && I->body)
+        json_object_set_new(p, "body", json_string(I->body));
+    cc_err rc = emit(e, "inject.release", seat_id(e->s, I->from_index), I->label.text, p,
+                     ITEM(CC_ITEM_INJECT, i), ST_DONE);
+    if (rc == CC_OK)
+        rc = deliver(e, "inject", I->id, &I->label, &I->to, ITEM(CC_ITEM_INJECT, i), (int)i);
+    if (rc == CC_OK)
+        rc = schedule_dependents(e, &e->after, i);
+    return rc;
+}
+
+static json_t *seat_list(cc_engine *e, const cc_refs *refs)
+{
+    mark_recipients(e, refs);
+    json_t *a = json_array();
+    for (size_t i = 0; i < e->s->nseats && a; i++)
+        if (e->seatmask[i])
+            json_array_append_new(a, json_string(e->s->seats[i].id));
+    return a;
+}
+
+static cc_err open_decision(cc_engine *e, size_t i)
+{
+    const cc_decision *D = &e->s->decisions[i];
+    if (e->decision_state[i] != ST_PENDING)
+        return CC_OK;
+    e->decision_state[i] = ST_OPEN;
+    e->st.decisions_opened++;
+    json_t *opts = json_array();
+    for (size_t k = 0; k < D->noptions && opts; k++)
+        json_array_append_new(opts,
+                              json_pack("{s:s,s:s}", "id", D->options[k].id, "text", D->options[k].text));
+    json_t *p = json_pack("{s:s,s:s,s:o,s:b,s:o,s:s}", "decision", D->id, "question", D->question, "options",
+                          opts, "proposals", D->proposals, "deciders", seat_list(e, &D->deciders), "rule",
+                          cc_rule_name(D->rule));
+    if (p && D->has_deadline)
+        json_object_set_new(p, "deadline_ms", json_integer(e->now_ms + D->deadline_s * 1000));
+    cc_err rc = emit(e, "decision.open", NULL, D->label.text, p, ITEM(CC_ITEM_DECISION, i), ST_OPEN);
+    if (rc == CC_OK)
+        rc = deliver(e, "decision", D->id, &D->label, &D->deciders, ITEM(CC_ITEM_DECISION, i), -1);
+    if (rc == CC_OK && D->has_deadline)
+        rc = cc_sched_push(&e->q, e->now_ms + D->deadline_s * 1000, K_DECISION_DEADLINE, (uint32_t)i, 0);
+    return rc;
+}
+
+static cc_err decision_deadline(cc_engine *e, size_t i)
+{
+    if (e->decision_state[i] != ST_OPEN)
+        return CC_OK;
+    const cc_decision *D = &e->s->decisions[i];
+    e->decision_state[i] = ST_EXPIRED;
+    e->st.decisions_expired++;
+    cc_err rc = emit(e, "decision.deadline", NULL, D->label.text, json_pack("{s:s}", "decision", D->id),
+                     ITEM(CC_ITEM_DECISION, i), ST_EXPIRED);
+    if (rc == CC_OK)
+        rc = schedule_dependents(e, &e->timeout, i);
+    return rc;
+}
+
+static cc_err request_consultation(cc_engine *e, size_t i)
+{
+    const cc_scenario *s = e->s;
+    const cc_consultation *K = &s->consultations[i];
+    if (e->consult_state[i] != ST_PENDING)
+        return CC_OK;
+    e->consult_state[i] = ST_OPEN;
+    e->st.consultations_requested++;
+    int m = K->mechanism_index >= 0 ? K->mechanism_index : e->variant;
+    json_t *p =
+        json_pack("{s:s,s:s,s:s}", "consultation", K->id, "topic", K->topic, "requested_by", K->requested_by);
+    if (p) {
+        json_object_set_new(p, "mechanism", m >= 0 ? json_string(s->mechanisms[m].id) : json_null());
+        json_object_set_new(p, "decision", K->decision ? json_string(K->decision) : json_null());
+    }
+    return emit(e, "consult.request", K->requested_by, K->label.text, p, ITEM(CC_ITEM_CONSULTATION, i),
+                ST_OPEN);
+}
+
+static cc_err fire(cc_engine *e, uint32_t code)
+{
+    size_t i = ITEM_INDEX(code);
+    switch (ITEM_KIND(code)) {
+    case CC_ITEM_INJECT: return release_inject(e, i);
+    case CC_ITEM_DECISION: return open_decision(e, i);
+    case CC_ITEM_CONSULTATION: return request_consultation(e, i);
+    }
+    return CC_OK;
+}
+
+static cc_err end_run(cc_engine *e, const char *reason)
+{
+    if (e->st.ended)
+        return CC_OK;
+    e->st.ended = 1;
+    json_t *p =
+        json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "reason", reason, "injects_released",
+                  (json_int_t)e->st.injects_released, "deliveries", (json_int_t)e->st.deliveries, "denials",
+                  (json_int_t)e->st.denials, "decisions_opened", (json_int_t)e->st.decisions_opened,
+                  "decisions_expired", (json_int_t)e->st.decisions_expired, "consultations_requested",
+                  (json_int_t)e->st.consultations_requested);
+    return emit(e, "run.end", NULL, NULL, p, 0, 99);
+}
+
+/* ---- driving ----------------------------------------------------------------------- */
+
+cc_err cc_engine_start(cc_engine *e)
+{
+    const cc_scenario *s = e->s;
+    if (e->seq != 0)
+        return CC_ERR_ARG;
+    char hash[65], seed[24], phash[16];
+    cc_scenario_hash_hex(s, hash);
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)e->o.seed);
+    snprintf(phash, sizeof phash, "%08x", (unsigned)cc_label_policy_hash(s->policy));
+    json_t *p = json_pack("{s:s,s:s,s:s,s:I,s:o,s:{s:s,s:s},s:s,s:I}", "scenario", hash, "scenario_id", s->id,
+                          "seed", seed, "replication", (json_int_t)e->o.replication, "variant",
+                          e->variant >= 0 ? json_string(s->mechanisms[e->variant].id) : json_null(), "policy",
+                          "id", s->policy_id, "hash", phash, "engine", CC_ENGINE_VERSION, "duration_ms",
+                          (json_int_t)(s->duration_s * 1000));
+    if (p)
+        json_object_set_new(p, "source", e->o.source ? json_string(e->o.source) : json_null());
+    cc_err rc = emit(e, "run.start", NULL, NULL, p, 0, 0);
+    size_t n = item_count(s);
+    for (size_t k = 0; k < n && rc == CC_OK; k++) {
+        uint32_t code = item_code(s, k);
+        const cc_when *w = item_when(s, code);
+        if (w->has_at)
+            rc = cc_sched_push(&e->q, w->at_s * 1000, K_FIRE, code, 0);
+    }
+    if (rc == CC_OK)
+        rc = cc_sched_push(&e->q, s->duration_s * 1000, K_END, 0, 0);
+    return rc;
+}
+
+cc_err cc_engine_run_until(cc_engine *e, int64_t until_ms)
+{
+    if (e->stopped)
+        return CC_ERR_IO;
+    const cc_sched_ev *top;
+    while (!e->st.ended && (top = cc_sched_peek(&e->q)) != NULL && top->time <= until_ms) {
+        cc_sched_ev ev;
+        cc_sched_pop(&e->q, &ev);
+        e->now_ms = ev.time;
+        cc_err rc = CC_OK;
+        switch (ev.kind) {
+        case K_FIRE: rc = fire(e, ev.a); break;
+        case K_DECISION_DEADLINE: rc = decision_deadline(e, ev.a); break;
+        case K_END: rc = end_run(e, "duration"); break;
+        }
+        if (rc)
+            return rc;
+    }
+    if (!e->st.ended && until_ms > e->now_ms)
+        e->now_ms = until_ms;
+    return CC_OK;
+}
+
+cc_err cc_engine_finish(cc_engine *e)
+{
+    return end_run(e, "until");
+}
+
+void cc_engine_stats_get(const cc_engine *e, cc_engine_stats *out)
+{
+    *out = e->st;
+    out->now_ms = e->now_ms;
+}
+
+const unsigned char *cc_engine_digest(const cc_engine *e)
+{
+    return e->digest;
+}
+
+int cc_engine_seat_has(const cc_engine *e, size_t seat, size_t inject)
+{
+    if (seat >= e->s->nseats || inject >= e->s->ninjects)
+        return 0;
+    return (int)(e->held[seat * e->held_words + inject / 64] >> (inject % 64) & 1);
+}

@@ -1,0 +1,66 @@
+/* engine — the deterministic, event-sourced exercise engine. Given a checked scenario, a seed
+ * and inputs, it schedules and releases injects, decides delivery to every seat by the label
+ * rule, opens decision points and consultation requests, fires triggers and deadlines, and
+ * emits every consequence as an event-log record (docs/event-log.md). No I/O, no clock, no
+ * global state: time enters only as the scenario time the caller advances to.
+ *
+ * Status (issue 3, in progress): injects (times, after-inject and timeout triggers, delays),
+ * delivery/denial per seat, decision points opening with their deadlines and timeouts, and
+ * consultation requests. Consultation stages, votes, agents and control inputs come next. */
+#ifndef CC_ENGINE_H
+#define CC_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/diag.h"
+#include "core/scenario.h"
+
+#define CC_ENGINE_VERSION "caucus-engine 0.1"
+
+typedef struct cc_engine cc_engine; /* opaque */
+
+typedef struct cc_engine_opts {
+    uint64_t seed;
+    uint64_t replication;
+    int variant;           /* mechanism index for consultations without a fixed one; -1 = default */
+    int64_t wall_start_ms; /* wall clock at scenario time 0 (recorded, never read); 0 = none */
+    int no_log;            /* 1: do not encode records or digests (simulation speed) */
+    const char *source;    /* where the scenario was read from, recorded in run.start; may be NULL */
+} cc_engine_opts;
+
+/* Receives each encoded record: one canonical JSON line including its final '\n'. The
+ * buffer is only valid during the call. Return non-zero to stop the engine (CC_ERR_IO). */
+typedef int (*cc_engine_sink)(void *ctx, const char *line, size_t len);
+
+/* Creates an engine for s (which must outlive it and have passed cc_scenario_check).
+ * sink may be NULL. Returns CC_ERR_NOMEM or CC_ERR_ARG (bad variant). */
+cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine_sink sink, void *ctx,
+                     cc_engine **out);
+void cc_engine_free(cc_engine *e);
+
+/* Emits run.start and schedules everything timed. Call once, first. */
+cc_err cc_engine_start(cc_engine *e);
+/* Processes every scheduled event with scenario time <= until_ms, in (time, schedule order)
+ * order, and leaves the clock at until_ms (or at the exercise end, where it emits run.end
+ * and stops). */
+cc_err cc_engine_run_until(cc_engine *e, int64_t until_ms);
+/* Emits run.end now (reason "until") unless the run has ended. */
+cc_err cc_engine_finish(cc_engine *e);
+
+/* Queries. */
+typedef struct cc_engine_stats {
+    int64_t now_ms;
+    uint64_t events;
+    size_t injects_released, deliveries, denials, decisions_opened, decisions_expired,
+        consultations_requested;
+    int ended;
+} cc_engine_stats;
+
+void cc_engine_stats_get(const cc_engine *e, cc_engine_stats *out);
+/* State digest after the last event (32 bytes; zeros before the first or with no_log). */
+const unsigned char *cc_engine_digest(const cc_engine *e);
+/* 1 when seat (index) has received inject (index), 0 otherwise. */
+int cc_engine_seat_has(const cc_engine *e, size_t seat, size_t inject);
+
+#endif

@@ -1,0 +1,99 @@
+#!/bin/sh
+# CLI tests of `caucus run` and `caucus replay`: deterministic logs, verification, and every
+# kind of tampering named by its first bad event. Usage: tests/cli/engine.sh BUILD_DIR.
+B=${1:-build}
+BIN="$B/caucus"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0; fail=0
+ok() { pass=$((pass + 1)); }
+no() { fail=$((fail + 1)); echo "FAIL: $1"; }
+expect_rc() {
+  name=$1; want=$2; shift 2
+  "$@" > "$T/out" 2> "$T/err"; got=$?
+  if [ "$got" = "$want" ]; then ok; else no "$name: exit $got, want $want"; head -5 "$T/out" "$T/err"; fi
+}
+expect_out() {
+  if grep -qF -- "$2" "$T/out" "$T/err"; then ok; else no "$1: output lacks '$2'"; head -5 "$T/out" "$T/err"; fi
+}
+
+S=scenarios/ncg-policy-ttx.yaml
+expect_rc "run" 0 "$BIN" run "$S" --seed 42 --log "$T/a.jsonl"
+expect_out "run summary" "run ncg-policy-ttx: seed 42, variant standard, scenario time 2d (end of exercise)"
+expect_rc "run again" 0 "$BIN" run "$S" --seed 42 --log "$T/b.jsonl"
+if cmp -s "$T/a.jsonl" "$T/b.jsonl"; then ok; else no "same seed, same bytes"; fi
+expect_rc "every sample runs and replays" 0 sh -c "for f in scenarios/*.yaml; do $BIN run \$f --log $T/s.jsonl > /dev/null && $BIN replay $T/s.jsonl > /dev/null || exit 1; done"
+expect_rc "replay" 0 "$BIN" replay "$T/a.jsonl"
+expect_out "replay verdict" "events verified: hash chain intact, engine reproduces every event"
+expect_rc "replay --until" 0 "$BIN" replay "$T/a.jsonl" --until 10
+expect_out "replay --until state" "state after event 10:"
+expect_rc "run --until" 0 "$BIN" run "$S" --until +6h --log "$T/u.jsonl"
+expect_out "until summary" "scenario time 6h (stopped by --until)"
+expect_rc "replay of a stopped run" 0 "$BIN" replay "$T/u.jsonl"
+expect_rc "run to stdout" 0 sh -c "$BIN run $S --log - > $T/stdout.jsonl"
+if cmp -s "$T/stdout.jsonl" "$T/a.jsonl"; then no "stdout log equals seed 42 log"; else ok; fi
+expect_rc "variant" 0 "$BIN" run scenarios/ncg-interagency-sim.yaml --variant parallel --log "$T/v.jsonl"
+expect_out "variant summary" "variant parallel"
+expect_rc "unknown variant" 2 "$BIN" run "$S" --variant nope
+expect_out "unknown variant message" "scenario has no mechanism 'nope'"
+expect_rc "bad seed" 2 "$BIN" run "$S" --seed -3
+expect_rc "bad until" 2 "$BIN" run "$S" --until 6h
+expect_out "bad until message" "a relative time starts with '+'"
+expect_rc "no scenario" 2 "$BIN" run
+expect_rc "invalid scenario" 1 "$BIN" run tests/scenarios/invalid/044-label-unknown-classification.yaml
+expect_out "invalid scenario message" "does not load; fix it first"
+
+# tampering: each is named by its first bad event
+n=$(wc -l < "$T/a.jsonl")
+sed '5s/"seq":4/"seq":4 /' "$T/a.jsonl" > "$T/t1.jsonl"
+expect_rc "whitespace" 1 "$BIN" replay "$T/t1.jsonl"
+expect_out "whitespace names event" "event 4: not in canonical form"
+sed '7s/"t":/"t":1/' "$T/a.jsonl" > "$T/t2.jsonl"
+expect_rc "edited value" 1 "$BIN" replay "$T/t2.jsonl"
+expect_out "edited names event" "event 6: hash does not match"
+sed '9d' "$T/a.jsonl" > "$T/t3.jsonl"
+expect_rc "deleted" 1 "$BIN" replay "$T/t3.jsonl"
+expect_out "deleted names event" "event 8: sequence number is 9"
+awk 'NR == 11 { held = $0; next } NR == 12 { print; print held; next } { print }' "$T/a.jsonl" > "$T/t4.jsonl"
+expect_rc "reordered" 1 "$BIN" replay "$T/t4.jsonl"
+expect_out "reordered names event" "event 10: sequence number is 11"
+head -c $(( $(wc -c < "$T/a.jsonl") - 20 )) "$T/a.jsonl" > "$T/t5.jsonl"
+expect_rc "truncated" 1 "$BIN" replay "$T/t5.jsonl"
+expect_out "truncated message" "the log is truncated"
+head -n 20 "$T/a.jsonl" > "$T/t6.jsonl"
+expect_rc "cut at a line end" 1 "$BIN" replay "$T/t6.jsonl"
+expect_out "cut message" "event 19: the log ends without run.end (truncated?)"
+# a forged tail: valid records re-chained after an edit are still caught by the re-run
+python3 - "$T/a.jsonl" "$T/t7.jsonl" <<'PY'
+import hashlib, json, sys
+lines = open(sys.argv[1]).read().splitlines()
+out, prev = [], None
+for i, l in enumerate(lines):
+    r = json.loads(l)
+    if i == 30 and r["type"] == "delivery":
+        r["payload"]["seat"] = "usa-cochair-x"
+    if prev is not None:
+        r["prev"] = prev
+    r.pop("hash")
+    canon = json.dumps(r, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    r["hash"] = hashlib.sha256(canon.encode()).hexdigest()
+    prev = r["hash"]
+    out.append(json.dumps(r, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+PY
+sed -n 31p "$T/a.jsonl" | grep -q '"type":"delivery"' || no "fixture: event 30 is a delivery"
+expect_rc "forged and re-chained" 1 "$BIN" replay "$T/t7.jsonl"
+expect_out "forged names event" "event 30: differs from what the engine produces"
+printf '{"v":2}\n' > "$T/t8.jsonl"
+expect_rc "not a log" 1 "$BIN" replay "$T/t8.jsonl"
+: > "$T/t9.jsonl"
+expect_rc "empty log" 1 "$BIN" replay "$T/t9.jsonl"
+expect_out "empty message" "the log is empty"
+cp tests/scenarios/valid/minimal.yaml "$T/other.yaml"
+expect_rc "wrong scenario" 1 "$BIN" replay "$T/a.jsonl" --scenario "$T/other.yaml"
+expect_out "wrong scenario message" "is not the scenario this log was run on"
+expect_rc "replay no args" 2 "$BIN" replay
+expect_rc "missing log" 1 "$BIN" replay "$T/nope.jsonl"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,265 @@
+/* Tests of core/engine: determinism, label-based delivery, trigger timing, deadlines and
+ * timeouts, and that stepping the clock in pieces gives the same log as one run. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/engine.h"
+#include "core/evlog.h"
+#include "core/scenario_model.h"
+#include "io/scenario_load.h"
+
+static cc_scenario *load(const char *path)
+{
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_scenario *s = NULL;
+    cc_err rc = cc_scenario_load_file(path, NULL, &d, &s);
+    cr_assert_eq(rc, CC_OK, "%s: %s", path, d.count ? d.items[0].message : "");
+    cc_diags_free(&d);
+    return s;
+}
+
+static int collect(void *ctx, const char *line, size_t len)
+{
+    return cc_buf_append(ctx, line, len) != CC_OK;
+}
+
+/* Runs s to its end with the given seed, stepping the clock every step_ms (0 = one call). */
+static void run(const cc_scenario *s, uint64_t seed, int64_t step_ms, cc_buf *out, cc_engine_stats *st)
+{
+    cc_engine_opts o = {.seed = seed, .variant = -1, .source = "test"};
+    cc_engine *e = NULL;
+    cr_assert_eq(cc_engine_new(s, &o, collect, out, &e), CC_OK);
+    cr_assert_eq(cc_engine_start(e), CC_OK);
+    int64_t end = s->duration_s * 1000;
+    if (step_ms > 0)
+        for (int64_t t = 0; t < end; t += step_ms)
+            cr_assert_eq(cc_engine_run_until(e, t), CC_OK);
+    cr_assert_eq(cc_engine_run_until(e, end), CC_OK);
+    cr_assert_eq(cc_engine_finish(e), CC_OK);
+    if (st)
+        cc_engine_stats_get(e, st);
+    cc_engine_free(e);
+}
+
+/* The records of a log as decoded events (asserting each is valid and chained). */
+static size_t decode_all(const cc_buf *log, cc_evrec *out, size_t max)
+{
+    size_t n = 0;
+    const char *p = log->data, *end = log->data + log->len;
+    unsigned char prev[32] = {0};
+    while (p < end && n < max) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        cr_assert_not_null(nl);
+        cc_evlog_error err;
+        cr_assert_eq(cc_evlog_decode(p, (size_t)(nl - p), &out[n], &err), CC_OK, "event %zu: %s", n,
+                     err.message);
+        cr_assert_eq(out[n].seq, n);
+        cr_assert_eq(memcmp(out[n].prev, prev, 32), 0, "event %zu does not chain", n);
+        memcpy(prev, out[n].hash, 32);
+        n++;
+        p = nl + 1;
+    }
+    return n;
+}
+
+static const char *str(const json_t *payload, const char *key)
+{
+    const char *v = json_string_value(json_object_get(payload, key));
+    return v ? v : "";
+}
+
+static const cc_evrec *find(const cc_evrec *ev, size_t n, const char *type, const char *key, const char *val)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ev[i].type, type) == 0 && (!key || strcmp(str(ev[i].payload, key), val) == 0))
+            return &ev[i];
+    return NULL;
+}
+
+Test(engine, same_inputs_same_bytes_and_stepping_does_not_matter)
+{
+    cc_scenario *s = load("scenarios/ncg-policy-ttx.yaml");
+    cc_buf a, b, c;
+    cc_buf_init(&a);
+    cc_buf_init(&b);
+    cc_buf_init(&c);
+    run(s, 7, 0, &a, NULL);
+    run(s, 7, 0, &b, NULL);
+    run(s, 7, 37 * 60 * 1000 + 13, &c, NULL); /* paused and resumed at odd instants */
+    cr_assert_gt(a.len, 1000);
+    cr_expect_eq(a.len, b.len);
+    cr_expect_eq(memcmp(a.data, b.data, a.len), 0, "two runs differ");
+    cr_expect_eq(a.len, c.len);
+    cr_expect_eq(memcmp(a.data, c.data, a.len < c.len ? a.len : c.len), 0,
+                 "stepping the clock changed the log");
+    cc_buf_free(&a);
+    cc_buf_free(&b);
+    cc_buf_free(&c);
+    cc_scenario_free(s);
+}
+
+Test(engine, run_start_pins_scenario_and_seed)
+{
+    cc_scenario *s = load("tests/scenarios/valid/minimal.yaml");
+    cc_buf log;
+    cc_buf_init(&log);
+    run(s, 18446744073709551615ULL, 0, &log, NULL);
+    static cc_evrec ev[256];
+    size_t n = decode_all(&log, ev, 256);
+    cr_assert_gt(n, 2);
+    cr_expect_str_eq(ev[0].type, "run.start");
+    char hash[65];
+    cc_scenario_hash_hex(s, hash);
+    cr_expect_str_eq(json_string_value(json_object_get(ev[0].payload, "scenario")), hash);
+    cr_expect_str_eq(json_string_value(json_object_get(ev[0].payload, "seed")), "18446744073709551615");
+    cr_expect_str_eq(ev[n - 1].type, "run.end");
+    for (size_t i = 0; i < n; i++)
+        cc_evrec_clear(&ev[i]);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+}
+
+Test(engine, delivery_follows_the_label_rule_and_trigger_timing)
+{
+    cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
+    cc_buf log;
+    cc_buf_init(&log);
+    cc_engine_stats st;
+    run(s, 1, 0, &log, &st);
+    static cc_evrec ev[4096];
+    size_t n = decode_all(&log, ev, 4096);
+    /* I-1 at +30m to all, UNCLASSIFIED//REL TO ALLIANCE (originator USA): EXCON's controller is denied */
+    const cc_evrec *rel = find(ev, n, "inject.release", "inject", "I-1");
+    cr_assert_not_null(rel);
+    cr_expect_eq(rel->t_ms, 30 * 60 * 1000);
+    int delivered = 0, denied = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(str(ev[i].payload, "item"), "I-1") != 0)
+            continue;
+        const char *seat = json_string_value(json_object_get(ev[i].payload, "seat"));
+        if (strcmp(ev[i].type, "delivery") == 0)
+            delivered++;
+        if (strcmp(ev[i].type, "denial") == 0) {
+            denied++;
+            cr_expect_str_eq(seat, "ctl");
+            cr_expect_str_eq(json_string_value(json_object_get(ev[i].payload, "reason")), "releasability");
+        }
+    }
+    cr_expect_eq(delivered, 4);
+    cr_expect_eq(denied, 1);
+    /* I-2 (SECRET//NOFORN from usa-intel to party:USA) follows I-1 by 1h and reaches USA seats only */
+    const cc_evrec *r2 = find(ev, n, "inject.release", "inject", "I-2");
+    cr_assert_not_null(r2);
+    cr_expect_eq(r2->t_ms, rel->t_ms + 3600 * 1000);
+    cr_expect_str_eq(r2->actor, "usa-intel");
+    /* D-1 opens at +4h with a 6h deadline, nobody decides in this run: I-5 fires on its timeout */
+    const cc_evrec *open = find(ev, n, "decision.open", "decision", "D-1");
+    const cc_evrec *dl = find(ev, n, "decision.deadline", "decision", "D-1");
+    const cc_evrec *i5 = find(ev, n, "inject.release", "inject", "I-5");
+    cr_assert_not_null(open);
+    cr_assert_not_null(dl);
+    cr_assert_not_null(i5);
+    cr_expect_eq(open->t_ms, 4 * 3600 * 1000);
+    cr_expect_eq(dl->t_ms, 10 * 3600 * 1000);
+    cr_expect_eq(i5->t_ms, dl->t_ms);
+    /* I-4 waits for D-1's outcome, which never comes */
+    cr_expect_null(find(ev, n, "inject.release", "inject", "I-4"));
+    /* C-1 is requested 20 minutes after I-1 */
+    const cc_evrec *c1 = find(ev, n, "consult.request", "consultation", "C-1");
+    cr_assert_not_null(c1);
+    cr_expect_eq(c1->t_ms, rel->t_ms + 20 * 60 * 1000);
+    cr_expect_str_eq(c1->actor, "kor-chair");
+    cr_expect_eq(st.events, n);
+    for (size_t i = 0; i < n; i++)
+        cc_evrec_clear(&ev[i]);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+}
+
+Test(engine, seats_hold_what_they_were_delivered)
+{
+    cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
+    cc_engine_opts o = {.seed = 1, .variant = -1};
+    cc_engine *e = NULL;
+    cr_assert_eq(cc_engine_new(s, &o, NULL, NULL, &e), CC_OK);
+    cc_engine_start(e);
+    cc_engine_run_until(e, 3 * 3600 * 1000);
+    /* seats: usa-chair 0, kor-chair 1, usa-intel 2, kor-intel 3, ctl 4; injects I-1 0, I-2 1 */
+    cr_expect(cc_engine_seat_has(e, 0, 0));
+    cr_expect(cc_engine_seat_has(e, 1, 0));
+    cr_expect(!cc_engine_seat_has(e, 4, 0), "EXCON controller is not in REL TO ALLIANCE");
+    cr_expect(cc_engine_seat_has(e, 0, 1), "NOFORN item reaches the USA co-chair");
+    cr_expect(cc_engine_seat_has(e, 2, 1));
+    cr_expect(!cc_engine_seat_has(e, 1, 1), "NOFORN item never reaches a KOR seat");
+    cr_expect(!cc_engine_seat_has(e, 3, 1));
+    cr_expect(!cc_engine_seat_has(e, 99, 0));
+    cc_engine_stats st;
+    cc_engine_stats_get(e, &st);
+    cr_expect_eq(st.now_ms, 3 * 3600 * 1000);
+    cr_expect_eq(st.ended, 0);
+    cc_engine_free(e);
+    cc_scenario_free(s);
+}
+
+Test(engine, no_log_mode_counts_the_same)
+{
+    cc_scenario *s = load("scenarios/ncg-policy-ttx.yaml");
+    cc_buf log;
+    cc_buf_init(&log);
+    cc_engine_stats a, b;
+    run(s, 3, 0, &log, &a);
+    cc_engine_opts o = {.seed = 3, .variant = -1, .no_log = 1};
+    cc_engine *e = NULL;
+    cr_assert_eq(cc_engine_new(s, &o, NULL, NULL, &e), CC_OK);
+    cc_engine_start(e);
+    cc_engine_run_until(e, s->duration_s * 1000);
+    cc_engine_finish(e);
+    cc_engine_stats_get(e, &b);
+    cr_expect_eq(a.events, b.events);
+    cr_expect_eq(a.deliveries, b.deliveries);
+    cr_expect_eq(a.denials, b.denials);
+    cr_expect_eq(a.injects_released, b.injects_released);
+    static const unsigned char zero[32];
+    cr_expect_eq(memcmp(cc_engine_digest(e), zero, 32), 0);
+    cc_engine_free(e);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+}
+
+Test(engine, bad_variant_and_sink_failure)
+{
+    cc_scenario *s = load("tests/scenarios/valid/minimal.yaml");
+    cc_engine_opts o = {.variant = 5};
+    cc_engine *e = NULL;
+    cr_expect_eq(cc_engine_new(s, &o, NULL, NULL, &e), CC_ERR_ARG, "minimal has no mechanisms");
+    cr_expect_null(e);
+    o.variant = -1;
+    cr_assert_eq(cc_engine_new(s, &o, NULL, NULL, &e), CC_OK);
+    cr_expect_eq(cc_engine_start(e), CC_OK);
+    cr_expect_eq(cc_engine_start(e), CC_ERR_ARG, "start twice");
+    cc_engine_free(e);
+    cc_scenario_free(s);
+}
+
+static int refuse(void *ctx, const char *line, size_t len)
+{
+    (void)line;
+    (void)len;
+    return ++*(int *)ctx >= 2;
+}
+
+Test(engine, sink_failure_stops_the_run)
+{
+    cc_scenario *s = load("tests/scenarios/valid/minimal.yaml");
+    cc_engine_opts o = {.variant = -1};
+    cc_engine *e = NULL;
+    int calls = 0;
+    cr_assert_eq(cc_engine_new(s, &o, refuse, &calls, &e), CC_OK);
+    cr_expect_eq(cc_engine_start(e), CC_OK);
+    cr_expect_eq(cc_engine_run_until(e, s->duration_s * 1000), CC_ERR_IO);
+    cr_expect_eq(cc_engine_run_until(e, s->duration_s * 1000), CC_ERR_IO, "stays stopped");
+    cc_engine_free(e);
+    cc_scenario_free(s);
+}
