@@ -1,6 +1,6 @@
 #!/bin/sh
-# Keeps the README honest: every "$ build/caucus ..." example in a ``` block of README.md is
-# run and its output compared with the lines that follow it in the README.
+# Keeps the README honest: every "$ build/caucus ..." (or "$ sed ...") example in a ``` block
+# of README.md is run and its output (stdout and stderr) compared with the lines that follow.
 # Usage: tests/cli/readme.sh BUILD_DIR. Prints "N passed, N failed".
 B=${1:-build}
 python3 - "$B" <<'PY'
@@ -12,16 +12,17 @@ for block in re.findall(r"```\n(.*?)```", text, re.S):
     lines = block.splitlines()
     i = 0
     while i < len(lines):
-        if not lines[i].startswith("$ build/caucus "):
+        if not (lines[i].startswith("$ build/caucus ") or lines[i].startswith("$ sed ")):
             i += 1
             continue
-        cmd = lines[i][2:].replace("build/", b + "/", 1)
+        cmd = lines[i][2:].replace("build/caucus", b + "/caucus")
         want = []
         i += 1
         while i < len(lines) and not lines[i].startswith("$ "):
             want.append(lines[i])
             i += 1
-        got = subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.splitlines()
+        got = subprocess.run(cmd, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True).stdout.splitlines()
         if got == want:
             passed += 1
         else:
