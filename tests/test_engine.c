@@ -263,3 +263,105 @@ Test(engine, sink_failure_stops_the_run)
     cc_engine_free(e);
     cc_scenario_free(s);
 }
+
+/* Runs a scenario with every agent seat automated, returns the decoded events. */
+static size_t run_auto(const char *path, const char *variant, uint64_t seed, cc_evrec *ev, size_t max,
+                       cc_buf *raw)
+{
+    cc_scenario *s = load(path);
+    uint8_t autos[64] = {0};
+    for (size_t i = 0; i < s->nseats && i < 64; i++)
+        autos[i] = s->seats[i].agent_index >= 0;
+    cc_engine_opts o = {.seed = seed, .variant = -1, .auto_seats = autos};
+    for (size_t m = 0; variant && m < s->nmechanisms; m++)
+        if (strcmp(s->mechanisms[m].id, variant) == 0)
+            o.variant = (int)m;
+    cc_buf log;
+    cc_buf_init(&log);
+    cc_engine *e = NULL;
+    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cr_assert_eq(cc_engine_start(e), CC_OK);
+    cr_assert_eq(cc_engine_run_until(e, s->duration_s * 1000), CC_OK);
+    cc_engine_free(e);
+    size_t n = ev ? decode_all(&log, ev, max) : 0;
+    if (raw)
+        cc_buf_append(raw, log.data, log.len);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+    return n;
+}
+
+static int64_t minute_of(const cc_evrec *ev, size_t n, const char *type, const char *actor, const char *key,
+                         const char *val)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ev[i].type, type) == 0 && (!actor || (ev[i].actor && strcmp(ev[i].actor, actor) == 0)) &&
+            (!key || strcmp(str(ev[i].payload, key), val) == 0))
+            return ev[i].t_ms / 60000;
+    return -1;
+}
+
+Test(engine, consultation_moves_through_its_stages_on_time)
+{
+    static cc_evrec ev[512];
+    size_t n = run_auto("tests/scenarios/valid/engine-consult.yaml", NULL, 1, ev, 512, NULL);
+    /* requested at +1h; usa acknowledges after 10m, kor after 40m: the 30m deadline is missed */
+    cr_expect_eq(minute_of(ev, n, "consult.request", "usa-chair", NULL, NULL), 60);
+    cr_expect_eq(minute_of(ev, n, "consult.ack", "usa-chair", NULL, NULL), 70);
+    cr_expect_eq(minute_of(ev, n, "consult.deadline", NULL, "stage", "ack"), 90);
+    cr_expect_eq(minute_of(ev, n, "consult.escalate", NULL, "stage", "ack"), 90);
+    cr_expect_eq(minute_of(ev, n, "inject.release", NULL, "inject", "I-late"), 90,
+                 "timeout trigger on the stage");
+    cr_expect_eq(minute_of(ev, n, "consult.ack", "kor-chair", NULL, NULL), 100);
+    cr_expect_eq(minute_of(ev, n, "consult.stage_done", NULL, "stage", "ack"), 100);
+    /* positions in turn: usa 5m after the stage starts, then kor 20m after usa */
+    cr_expect_eq(minute_of(ev, n, "consult.position", "usa-chair", NULL, NULL), 105);
+    cr_expect_eq(minute_of(ev, n, "consult.position", "kor-chair", NULL, NULL), 125);
+    /* the decide stage opens D-1; unanimity when the slower co-chair votes */
+    cr_expect_eq(minute_of(ev, n, "decision.open", NULL, "decision", "D-1"), 125);
+    cr_expect_eq(minute_of(ev, n, "decision.vote", "usa-chair", NULL, NULL), 140);
+    cr_expect_eq(minute_of(ev, n, "decision.made", NULL, "outcome", "issue"), 185);
+    cr_expect_eq(minute_of(ev, n, "consult.done", NULL, "consultation", "C-1"), 185);
+    cr_expect_eq(minute_of(ev, n, "inject.release", NULL, "inject", "I-issued"), 195,
+                 "outcome trigger + 10m");
+    int opened = 0;
+    for (size_t i = 0; i < n; i++)
+        opened += strcmp(ev[i].type, "decision.open") == 0;
+    cr_expect_eq(opened, 1, "a decision opens once even when two paths open it");
+    for (size_t i = 0; i < n; i++)
+        cc_evrec_clear(&ev[i]);
+}
+
+Test(engine, agent_runs_are_deterministic_and_seed_dependent)
+{
+    cc_buf a, b, c;
+    cc_buf_init(&a);
+    cc_buf_init(&b);
+    cc_buf_init(&c);
+    run_auto("scenarios/ncg-interagency-sim.yaml", "parallel", 11, NULL, 0, &a);
+    run_auto("scenarios/ncg-interagency-sim.yaml", "parallel", 11, NULL, 0, &b);
+    run_auto("scenarios/ncg-interagency-sim.yaml", "parallel", 12, NULL, 0, &c);
+    cr_assert_gt(a.len, 0);
+    cr_expect(a.len == b.len && memcmp(a.data, b.data, a.len) == 0, "same seed, different log");
+    cr_expect(a.len != c.len || memcmp(a.data, c.data, a.len) != 0, "seed has no effect");
+    cc_buf_free(&a);
+    cc_buf_free(&b);
+    cc_buf_free(&c);
+}
+
+Test(engine, every_variant_of_the_simulation_completes_some_consultations)
+{
+    static const char *const variants[] = {"sequential", "parallel", "silence"};
+    for (size_t v = 0; v < 3; v++) {
+        size_t done = 0;
+        for (uint64_t seed = 1; seed <= 5; seed++) {
+            static cc_evrec ev[4096];
+            size_t n = run_auto("scenarios/ncg-interagency-sim.yaml", variants[v], seed, ev, 4096, NULL);
+            for (size_t i = 0; i < n; i++) {
+                done += strcmp(ev[i].type, "consult.done") == 0;
+                cc_evrec_clear(&ev[i]);
+            }
+        }
+        cr_expect_gt(done, 0, "variant %s never completes a consultation in 5 runs", variants[v]);
+    }
+}

@@ -15,6 +15,11 @@ int cc_cmd_replay(int argc, char **argv);
 /* Parses a non-negative decimal 64-bit integer; 0 on success, -1 otherwise. */
 int cc_cli_parse_u64(const char *s, uint64_t *out);
 
+/* Parses "all", "none" or "SEAT,SEAT" into per-seat flags (nseats bytes); prints the problem
+ * and returns -1 for an unknown seat or a seat without an agent policy. */
+struct cc_scenario;
+int cc_cli_parse_seats(const struct cc_scenario *s, const char *list, uint8_t *flags);
+
 /* Prints diagnostics as "FILE:LINE:COL: error: MESSAGE" plus an indented hint line. */
 void cc_cli_print_diags(FILE *out, const cc_diags *d);
 

@@ -217,6 +217,14 @@ int cc_cmd_replay(int argc, char **argv)
                 if (strcmp(s->mechanisms[m].id, json_string_value(var)) == 0)
                     o.variant = (int)m;
         o.wall_start_ms = first.wall_ms;
+        uint8_t *autos = calloc(s->nseats + 1, 1);
+        json_t *al = json_object_get(p, "auto");
+        for (size_t k = 0; autos && k < json_array_size(al); k++)
+            for (size_t i = 0; i < s->nseats; i++)
+                if (json_is_string(json_array_get(al, k)) &&
+                    strcmp(s->seats[i].id, json_string_value(json_array_get(al, k))) == 0)
+                    autos[i] = 1;
+        o.auto_seats = autos;
         cmp_ctx c = {
             .log = &l, .stop_at = until_seq == UINT64_MAX ? l.n : (size_t)until_seq + 1, .mismatch = -1};
         cc_engine *e = NULL;
@@ -248,13 +256,17 @@ int cc_cmd_replay(int argc, char **argv)
             cc_hex(cc_engine_digest(e), 32, dg);
             printf("%s: %zu events verified: hash chain intact, engine reproduces every event\n", path,
                    c.next);
-            printf("  state after event %zu: scenario time %lld ms; injects released %zu, deliveries %zu, "
-                   "denials %zu;\n"
-                   "  decisions opened %zu, expired %zu; consultations requested %zu\n  digest %s\n",
-                   c.next - 1, (long long)st.now_ms, st.injects_released, st.deliveries, st.denials,
-                   st.decisions_opened, st.decisions_expired, st.consultations_requested, dg);
+            printf(
+                "  state after event %zu: scenario time %lld ms; injects released %zu, deliveries %zu, "
+                "denials %zu;\n"
+                "  decisions opened %zu, made %zu, expired %zu; consultations requested %zu, completed %zu\n"
+                "  digest %s\n",
+                c.next - 1, (long long)st.now_ms, st.injects_released, st.deliveries, st.denials,
+                st.decisions_opened, st.decisions_made, st.decisions_expired, st.consultations_requested,
+                st.consultations_done, dg);
         }
         cc_engine_free(e);
+        free(autos);
     }
     cc_evrec_clear(&first);
     cc_evrec_clear(&last);

@@ -42,7 +42,7 @@ int cc_cli_parse_u64(const char *s, uint64_t *out)
 
 int cc_cmd_run(int argc, char **argv)
 {
-    const char *file = NULL, *variant = NULL, *until = NULL, *log = NULL;
+    const char *file = NULL, *variant = NULL, *until = NULL, *log = NULL, *autos = NULL;
     uint64_t seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -52,6 +52,8 @@ int cc_cmd_run(int argc, char **argv)
                 fprintf(stderr, "caucus run: --seed needs a non-negative integer, not '%s'\n", argv[i]);
                 return 2;
             }
+        } else if (strcmp(a, "--auto") == 0 && has_val) {
+            autos = argv[++i];
         } else if (strcmp(a, "--variant") == 0 && has_val) {
             variant = argv[++i];
         } else if (strcmp(a, "--until") == 0 && has_val) {
@@ -102,12 +104,24 @@ int cc_cmd_run(int argc, char **argv)
             return 2;
         }
     }
+    uint8_t *auto_seats = calloc(s->nseats + 1, 1);
+    if (!auto_seats) {
+        cc_scenario_free(s);
+        return 1;
+    }
+    if (autos && cc_cli_parse_seats(s, autos, auto_seats) != 0) {
+        free(auto_seats);
+        cc_scenario_free(s);
+        return 2;
+    }
+    o.auto_seats = auto_seats;
     int64_t until_ms = s->duration_s * 1000;
     if (until) {
         int64_t rel;
         cc_time_error te;
         if (cc_time_parse_scenario(until, strlen(until), s->start_unix, &rel, &te) != CC_OK) {
             fprintf(stderr, "caucus run: --until '%s': %s\n", until, te.message);
+            free(auto_seats);
             cc_scenario_free(s);
             return 2;
         }
@@ -118,6 +132,7 @@ int cc_cmd_run(int argc, char **argv)
         out = strcmp(log, "-") == 0 ? stdout : fopen(log, "wb");
         if (!out) {
             fprintf(stderr, "caucus run: cannot write %s: %s\n", log, strerror(errno));
+            free(auto_seats);
             cc_scenario_free(s);
             return 1;
         }
@@ -147,12 +162,49 @@ int cc_cmd_run(int argc, char **argv)
                 dur, st.now_ms >= s->duration_s * 1000 ? "end of exercise" : "stopped by --until");
         fprintf(f, "  %llu events; injects released %zu of %zu; deliveries %zu, denials %zu\n",
                 (unsigned long long)st.events, st.injects_released, s->ninjects, st.deliveries, st.denials);
-        fprintf(f, "  decisions opened %zu, expired undecided %zu; consultations requested %zu\n",
-                st.decisions_opened, st.decisions_expired, st.consultations_requested);
+        fprintf(f, "  decisions opened %zu, made %zu, expired undecided %zu\n", st.decisions_opened,
+                st.decisions_made, st.decisions_expired);
+        fprintf(f, "  consultations requested %zu, completed %zu (%zu stages); agent actions %zu, lost %zu\n",
+                st.consultations_requested, st.consultations_done, st.stages_completed, st.agent_actions,
+                st.messages_lost);
         if (log && strcmp(log, "-") != 0)
             fprintf(f, "  log: %s\n", log);
     }
     cc_engine_free(e);
+    free(auto_seats);
     cc_scenario_free(s);
     return status;
+}
+
+int cc_cli_parse_seats(const cc_scenario *s, const char *list, uint8_t *flags)
+{
+    memset(flags, 0, s->nseats);
+    if (strcmp(list, "none") == 0)
+        return 0;
+    if (strcmp(list, "all") == 0) {
+        for (size_t i = 0; i < s->nseats; i++)
+            flags[i] = s->seats[i].agent_index >= 0;
+        return 0;
+    }
+    const char *p = list;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        size_t i = 0;
+        while (i < s->nseats && !(strlen(s->seats[i].id) == n && strncmp(s->seats[i].id, p, n) == 0))
+            i++;
+        if (i == s->nseats) {
+            fprintf(stderr, "caucus: --auto: no seat '%.*s' in the scenario\n", (int)n, p);
+            return -1;
+        }
+        if (s->seats[i].agent_index < 0) {
+            fprintf(stderr, "caucus: --auto: seat '%s' has no agent policy ('agent:' in the scenario)\n",
+                    s->seats[i].id);
+            return -1;
+        }
+        flags[i] = 1;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
 }

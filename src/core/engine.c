@@ -10,11 +10,13 @@
 
 #include "core/buf.h"
 #include "core/evlog.h"
+#include "core/rng.h"
 #include "core/sched.h"
+#include "core/zone.h"
 #include "core/scenario_model.h"
 
 /* scheduled event kinds */
-enum { K_FIRE = 1, K_DECISION_DEADLINE, K_END };
+enum { K_FIRE = 1, K_DECISION_DEADLINE, K_END, K_STAGE_DEADLINE, K_AGENT };
 
 /* item codes: kind in the top bits, index below */
 #define ITEM(kind, idx) ((uint32_t)(kind) << 28 | (uint32_t)(idx))
@@ -29,6 +31,35 @@ typedef struct deps {
     uint32_t *items;
 } deps;
 
+/* a running consultation */
+typedef struct crun {
+    int mech;  /* mechanism index; -1 when none */
+    int stage; /* current stage; -1 before the request, nstages when done */
+    int64_t stage_start;
+    uint8_t *part;  /* nseats: participant of the current stage who can read the consultation */
+    uint8_t *acted; /* nseats: acted in the current stage */
+    uint8_t *asked; /* nseats: the request has reached the seat (agent event "request") */
+    size_t nparts, nacted;
+    int objected;
+} crun;
+
+/* a decision point during play */
+typedef struct drun {
+    int *vote; /* nseats: option index voted, -1 none */
+    uint8_t *decider;
+    size_t ndeciders;
+    char **proposed; /* ids of options proposed during play ("P1", ...) */
+    size_t nproposed;
+    int objected;
+    int outcome; /* option index once decided */
+} drun;
+
+/* an agent action waiting for its time */
+typedef struct pending {
+    uint32_t seat, agent, rule;
+    uint32_t context; /* item code the action is about */
+} pending;
+
 struct cc_engine {
     const cc_scenario *s;
     cc_engine_opts o;
@@ -42,13 +73,27 @@ struct cc_engine {
     uint8_t *inject_state, *decision_state, *consult_state;
     uint64_t *held; /* nseats x ninjects bits: seat holds inject */
     size_t held_words;
-    uint8_t *seatmask; /* scratch: recipients of one item */
-    deps after;        /* inject -> items triggered after it */
-    deps timeout;      /* decision -> items triggered by its timeout */
+    uint8_t *seatmask;  /* scratch: recipients of one item */
+    deps after;         /* inject -> items triggered after it */
+    deps timeout;       /* decision -> items triggered by its timeout */
+    deps decided;       /* decision -> items triggered by its outcome */
+    deps staged;        /* consultation -> items triggered by a stage starting */
+    deps stage_timeout; /* consultation -> items triggered by a stage deadline */
+    crun *cons;
+    drun *dec;
+    uint8_t *auto_seat; /* nseats: an agent plays the seat */
+    uint8_t *absent;    /* nseats: the agent is absent for this run */
+    cc_rng *rng;        /* nseats + 1 streams: engine (0), then one per seat */
+    pending *acts;
+    size_t nacts, capacts;
     cc_engine_stats st;
     cc_buf line;
     int stopped;
 };
+
+static cc_err decide(cc_engine *e, size_t d, int outcome, const char *how);
+static size_t noptions(const cc_engine *e, size_t d);
+static cc_err start_stage(cc_engine *e, size_t c, int k);
 
 /* ---- construction ------------------------------------------------------------------ */
 
@@ -143,6 +188,43 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
         rc = build_deps(s, CC_TRIG_AFTER, CC_ITEM_INJECT, s->ninjects, &e->after);
     if (rc == CC_OK)
         rc = build_deps(s, CC_TRIG_TIMEOUT, CC_ITEM_DECISION, s->ndecisions, &e->timeout);
+    if (rc == CC_OK)
+        rc = build_deps(s, CC_TRIG_DECISION, CC_ITEM_DECISION, s->ndecisions, &e->decided);
+    if (rc == CC_OK)
+        rc = build_deps(s, CC_TRIG_CONSULTATION, CC_ITEM_CONSULTATION, s->nconsultations, &e->staged);
+    if (rc == CC_OK)
+        rc = build_deps(s, CC_TRIG_TIMEOUT, CC_ITEM_CONSULTATION, s->nconsultations, &e->stage_timeout);
+    if (rc == CC_OK) {
+        e->cons = calloc(s->nconsultations + 1, sizeof *e->cons);
+        e->dec = calloc(s->ndecisions + 1, sizeof *e->dec);
+        e->auto_seat = calloc(s->nseats + 1, 1);
+        e->absent = calloc(s->nseats + 1, 1);
+        e->rng = calloc(s->nseats + 1, sizeof *e->rng);
+        if (!e->cons || !e->dec || !e->auto_seat || !e->absent || !e->rng)
+            rc = CC_ERR_NOMEM;
+    }
+    for (size_t c = 0; rc == CC_OK && c < s->nconsultations; c++) {
+        e->cons[c].mech = -1;
+        e->cons[c].stage = -1;
+        e->cons[c].part = calloc(s->nseats + 1, 1);
+        e->cons[c].acted = calloc(s->nseats + 1, 1);
+        e->cons[c].asked = calloc(s->nseats + 1, 1);
+        if (!e->cons[c].part || !e->cons[c].acted || !e->cons[c].asked)
+            rc = CC_ERR_NOMEM;
+    }
+    for (size_t d = 0; rc == CC_OK && d < s->ndecisions; d++) {
+        e->dec[d].outcome = -1;
+        e->dec[d].vote = calloc(s->nseats + 1, sizeof *e->dec[d].vote);
+        e->dec[d].decider = calloc(s->nseats + 1, 1);
+        if (!e->dec[d].vote || !e->dec[d].decider)
+            rc = CC_ERR_NOMEM;
+    }
+    if (rc == CC_OK) {
+        for (size_t i = 0; i <= s->nseats; i++)
+            cc_rng_init(&e->rng[i], e->o.seed, e->o.replication, (uint32_t)i);
+        for (size_t i = 0; i < s->nseats; i++)
+            e->auto_seat[i] = e->o.auto_seats && e->o.auto_seats[i] && s->seats[i].agent_index >= 0;
+    }
     if (rc != CC_OK) {
         cc_engine_free(e);
         return rc;
@@ -165,6 +247,29 @@ void cc_engine_free(cc_engine *e)
     free(e->after.items);
     free(e->timeout.start);
     free(e->timeout.items);
+    deps *all[] = {&e->decided, &e->staged, &e->stage_timeout};
+    for (size_t k = 0; k < 3; k++) {
+        free(all[k]->start);
+        free(all[k]->items);
+    }
+    for (size_t c = 0; e->cons && c < e->s->nconsultations; c++) {
+        free(e->cons[c].part);
+        free(e->cons[c].acted);
+        free(e->cons[c].asked);
+    }
+    for (size_t d = 0; e->dec && d < e->s->ndecisions; d++) {
+        free(e->dec[d].vote);
+        free(e->dec[d].decider);
+        for (size_t k = 0; k < e->dec[d].nproposed; k++)
+            free(e->dec[d].proposed[k]);
+        free(e->dec[d].proposed);
+    }
+    free(e->cons);
+    free(e->dec);
+    free(e->auto_seat);
+    free(e->absent);
+    free(e->rng);
+    free(e->acts);
     cc_buf_free(&e->line);
     free(e);
 }
@@ -181,9 +286,9 @@ static void put_le64(unsigned char *p, uint64_t v)
  * little-endian 64-bit: a hash of the engine's own state transitions, recomputed on replay. */
 static void advance_digest(cc_engine *e, uint32_t item, int state)
 {
-    unsigned char buf[32 + 8 * 11];
+    unsigned char buf[32 + 8 * 16];
     memcpy(buf, e->digest, 32);
-    uint64_t v[11] = {e->seq,
+    uint64_t v[16] = {e->seq,
                       (uint64_t)e->now_ms,
                       item,
                       (uint64_t)state,
@@ -193,8 +298,13 @@ static void advance_digest(cc_engine *e, uint32_t item, int state)
                       e->st.decisions_opened,
                       e->st.decisions_expired,
                       e->st.consultations_requested,
+                      e->st.decisions_made,
+                      e->st.stages_completed,
+                      e->st.consultations_done,
+                      e->st.agent_actions,
+                      e->st.messages_lost,
                       (uint64_t)e->st.ended};
-    for (int i = 0; i < 11; i++)
+    for (int i = 0; i < 16; i++)
         put_le64(buf + 32 + 8 * i, v[i]);
     crypto_hash_sha256(e->digest, buf, sizeof buf);
 }
@@ -289,9 +399,13 @@ static size_t mark_recipients(cc_engine *e, const cc_refs *refs)
     return n;
 }
 
-/* One delivery or denial event per recipient seat, in seat order. */
+static cc_err agent_offer(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
+                          const cc_strs *classes, int stage_kind);
+
+/* One delivery or denial event per recipient seat, in seat order; aev is the agent event a
+ * delivery offers to agent seats (-1: none). */
 static cc_err deliver(cc_engine *e, const char *kind, const char *id, const cc_labelspec *l,
-                      const cc_refs *to, uint32_t item, int inject_index)
+                      const cc_refs *to, uint32_t item, int inject_index, int aev)
 {
     const cc_scenario *s = e->s;
     mark_recipients(e, to);
@@ -306,6 +420,11 @@ static cc_err deliver(cc_engine *e, const char *kind, const char *id, const cc_l
                 e->held[i * e->held_words + (size_t)inject_index / 64] |= (uint64_t)1 << (inject_index % 64);
             rc = emit(e, "delivery", NULL, l->text,
                       json_pack("{s:s,s:s,s:s}", "kind", kind, "item", id, "seat", s->seats[i].id), item, 10);
+            if (rc == CC_OK && aev >= 0) {
+                const cc_inject *I = inject_index >= 0 ? &s->injects[inject_index] : NULL;
+                rc = agent_offer(e, i, (cc_agent_event)aev, item, I ? (int)I->channel : -1,
+                                 I ? &I->classes : NULL, -1);
+            }
         } else {
             e->st.denials++;
             rc = emit(e, "denial", NULL, l->text,
@@ -357,7 +476,7 @@ static cc_err release_inject(cc_engine *e, size_t i)
     cc_err rc = emit(e, "inject.release", seat_id(e->s, I->from_index), I->label.text, p,
                      ITEM(CC_ITEM_INJECT, i), ST_DONE);
     if (rc == CC_OK)
-        rc = deliver(e, "inject", I->id, &I->label, &I->to, ITEM(CC_ITEM_INJECT, i), (int)i);
+        rc = deliver(e, "inject", I->id, &I->label, &I->to, ITEM(CC_ITEM_INJECT, i), (int)i, CC_AEV_INJECT);
     if (rc == CC_OK)
         rc = schedule_dependents(e, &e->after, i);
     return rc;
@@ -380,6 +499,14 @@ static cc_err open_decision(cc_engine *e, size_t i)
         return CC_OK;
     e->decision_state[i] = ST_OPEN;
     e->st.decisions_opened++;
+    drun *R = &e->dec[i];
+    mark_recipients(e, &D->deciders);
+    R->ndeciders = 0;
+    for (size_t k = 0; k < e->s->nseats; k++) {
+        R->vote[k] = -1;
+        R->decider[k] = e->seatmask[k] && cc_label_permits(&D->label.label, &e->s->seats[k].clearance);
+        R->ndeciders += R->decider[k];
+    }
     json_t *opts = json_array();
     for (size_t k = 0; k < D->noptions && opts; k++)
         json_array_append_new(opts,
@@ -391,7 +518,8 @@ static cc_err open_decision(cc_engine *e, size_t i)
         json_object_set_new(p, "deadline_ms", json_integer(e->now_ms + D->deadline_s * 1000));
     cc_err rc = emit(e, "decision.open", NULL, D->label.text, p, ITEM(CC_ITEM_DECISION, i), ST_OPEN);
     if (rc == CC_OK)
-        rc = deliver(e, "decision", D->id, &D->label, &D->deciders, ITEM(CC_ITEM_DECISION, i), -1);
+        rc = deliver(e, "decision", D->id, &D->label, &D->deciders, ITEM(CC_ITEM_DECISION, i), -1,
+                     CC_AEV_DECISION_OPEN);
     if (rc == CC_OK && D->has_deadline)
         rc = cc_sched_push(&e->q, e->now_ms + D->deadline_s * 1000, K_DECISION_DEADLINE, (uint32_t)i, 0);
     return rc;
@@ -402,6 +530,8 @@ static cc_err decision_deadline(cc_engine *e, size_t i)
     if (e->decision_state[i] != ST_OPEN)
         return CC_OK;
     const cc_decision *D = &e->s->decisions[i];
+    if (D->rule == CC_RULE_SILENCE && !e->dec[i].objected && noptions(e, i) > 0)
+        return decide(e, i, 0, "silence");
     e->decision_state[i] = ST_EXPIRED;
     e->st.decisions_expired++;
     cc_err rc = emit(e, "decision.deadline", NULL, D->label.text, json_pack("{s:s}", "decision", D->id),
@@ -426,8 +556,501 @@ static cc_err request_consultation(cc_engine *e, size_t i)
         json_object_set_new(p, "mechanism", m >= 0 ? json_string(s->mechanisms[m].id) : json_null());
         json_object_set_new(p, "decision", K->decision ? json_string(K->decision) : json_null());
     }
-    return emit(e, "consult.request", K->requested_by, K->label.text, p, ITEM(CC_ITEM_CONSULTATION, i),
-                ST_OPEN);
+    cc_err rc =
+        emit(e, "consult.request", K->requested_by, K->label.text, p, ITEM(CC_ITEM_CONSULTATION, i), ST_OPEN);
+    e->cons[i].mech = m;
+    if (rc == CC_OK && m >= 0)
+        rc = start_stage(e, i, 0);
+    return rc;
+}
+
+static cc_err fire(cc_engine *e, uint32_t code);
+
+/* ---- agents -------------------------------------------------------------------------- */
+
+static double draw_delay_s(cc_rng *r, const cc_dist *d)
+{
+    switch (d->kind) {
+    case CC_DIST_FIXED: return d->a;
+    case CC_DIST_UNIFORM: return d->a + (d->b - d->a) * cc_rng_uniform(r);
+    case CC_DIST_EXPONENTIAL: return cc_rng_exponential(r, d->a);
+    case CC_DIST_LOGNORMAL: return cc_rng_lognormal(r, d->a, d->b);
+    case CC_DIST_GAMMA: return cc_rng_gamma(r, d->a, d->b);
+    case CC_DIST_TRIANGULAR: return cc_rng_triangular(r, d->a, d->b, d->c);
+    case CC_DIST_EMPIRICAL: return d->nvalues ? d->values[cc_rng_below(r, (uint32_t)d->nvalues)] : 0;
+    }
+    return 0;
+}
+
+/* Earliest scenario ms >= t at which the seat's agent is available. */
+static int64_t available_at(const cc_engine *e, size_t seat, const cc_agent *A, int64_t t)
+{
+    const cc_scenario *s = e->s;
+    const cc_seat *st = &s->seats[seat];
+    if (A->always_available || st->party_index < 0)
+        return t;
+    const cc_party *P = &s->parties[st->party_index];
+    if (!P->zone)
+        return t;
+    int64_t unix_s = s->start_unix + (t + 999) / 1000;
+    int64_t open = cc_workhours_next_open(P->zone, &P->hours, unix_s);
+    if (open == INT64_MAX)
+        return INT64_MAX;
+    int64_t ms = (open - s->start_unix) * 1000;
+    return ms > t ? ms : t;
+}
+
+/* Offers an event to one seat's agent: every matching rule may schedule an action. */
+static cc_err agent_offer(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
+                          const cc_strs *classes, int stage_kind)
+{
+    const cc_scenario *s = e->s;
+    const cc_seat *st = &s->seats[seat];
+    if (!e->auto_seat[seat] || e->absent[seat] || st->agent_index < 0)
+        return CC_OK;
+    const cc_agent *A = &s->agents[st->agent_index];
+    cc_rng *r = &e->rng[seat + 1];
+    for (size_t k = 0; k < A->nrules; k++) {
+        const cc_agent_rule *R = &A->rules[k];
+        if (R->on != ev)
+            continue;
+        if (R->has_channel && (int)R->channel != channel)
+            continue;
+        if (R->inject_class) {
+            int found = 0;
+            for (size_t c = 0; classes && c < classes->n && !found; c++)
+                found = strcmp(classes->v[c], R->inject_class) == 0;
+            if (!found)
+                continue;
+        }
+        if (R->has_stage && (int)R->stage != stage_kind)
+            continue;
+        if (!cc_rng_bernoulli(r, R->probability))
+            continue;
+        double delay = draw_delay_s(r, &R->delay);
+        if (!(delay >= 0))
+            delay = 0;
+        if (delay > 1e9)
+            delay = 1e9;
+        int64_t at = available_at(e, seat, A, e->now_ms + (int64_t)(delay * 1000.0));
+        if (at == INT64_MAX)
+            continue;
+        if (e->nacts == e->capacts) {
+            size_t nc = e->capacts ? e->capacts * 2 : 64;
+            pending *n = realloc(e->acts, nc * sizeof *n);
+            if (!n)
+                return CC_ERR_NOMEM;
+            e->acts = n;
+            e->capacts = nc;
+        }
+        e->acts[e->nacts] = (pending){(uint32_t)seat, (uint32_t)st->agent_index, (uint32_t)k, context};
+        cc_err rc = cc_sched_push(&e->q, at, K_AGENT, (uint32_t)e->nacts++, 0);
+        if (rc)
+            return rc;
+    }
+    return CC_OK;
+}
+
+/* ---- decisions ----------------------------------------------------------------------- */
+
+static size_t noptions(const cc_engine *e, size_t d)
+{
+    return e->s->decisions[d].noptions + e->dec[d].nproposed;
+}
+
+static const char *option_id(const cc_engine *e, size_t d, size_t k)
+{
+    const cc_decision *D = &e->s->decisions[d];
+    return k < D->noptions ? D->options[k].id : e->dec[d].proposed[k - D->noptions];
+}
+
+static int option_index(const cc_engine *e, size_t d, const char *id)
+{
+    for (size_t k = 0; k < noptions(e, d); k++)
+        if (strcmp(option_id(e, d, k), id) == 0)
+            return (int)k;
+    return -1;
+}
+
+static cc_err consultations_on_decision(cc_engine *e, size_t d);
+
+static cc_err decide(cc_engine *e, size_t d, int outcome, const char *how)
+{
+    const cc_decision *D = &e->s->decisions[d];
+    drun *R = &e->dec[d];
+    e->decision_state[d] = ST_DONE;
+    R->outcome = outcome;
+    e->st.decisions_made++;
+    json_t *votes = json_object();
+    for (size_t i = 0; i < e->s->nseats && votes; i++)
+        if (R->vote[i] >= 0)
+            json_object_set_new(votes, e->s->seats[i].id, json_string(option_id(e, d, (size_t)R->vote[i])));
+    cc_err rc = emit(e, "decision.made", NULL, D->label.text,
+                     json_pack("{s:s,s:s,s:s,s:o}", "decision", D->id, "outcome",
+                               option_id(e, d, (size_t)outcome), "rule", how, "votes", votes),
+                     ITEM(CC_ITEM_DECISION, d), ST_DONE);
+    for (uint32_t k = e->decided.start[d]; rc == CC_OK && k < e->decided.start[d + 1]; k++) {
+        const cc_when *w = item_when(e->s, e->decided.items[k]);
+        if (!w->outcome || strcmp(w->outcome, option_id(e, d, (size_t)outcome)) == 0)
+            rc = cc_sched_push(&e->q, e->now_ms + w->delay_s * 1000, K_FIRE, e->decided.items[k], 0);
+    }
+    if (rc == CC_OK)
+        rc = consultations_on_decision(e, d);
+    return rc;
+}
+
+/* Applies the decision rule after a vote. */
+static cc_err check_rule(cc_engine *e, size_t d)
+{
+    const cc_decision *D = &e->s->decisions[d];
+    drun *R = &e->dec[d];
+    size_t n = noptions(e, d);
+    if (D->rule == CC_RULE_LEAD) {
+        if (D->lead_index >= 0 && R->vote[D->lead_index] >= 0)
+            return decide(e, d, R->vote[D->lead_index], "lead");
+        return CC_OK;
+    }
+    if (D->rule == CC_RULE_SILENCE)
+        return CC_OK; /* decided at the deadline */
+    for (size_t k = 0; k < n; k++) {
+        size_t votes = 0;
+        for (size_t i = 0; i < e->s->nseats; i++)
+            votes += R->decider[i] && R->vote[i] == (int)k;
+        if (D->rule == CC_RULE_UNANIMITY && R->ndeciders && votes == R->ndeciders)
+            return decide(e, d, (int)k, "unanimity");
+        if (D->rule == CC_RULE_MAJORITY && 2 * votes > R->ndeciders)
+            return decide(e, d, (int)k, "majority");
+    }
+    return CC_OK;
+}
+
+static cc_err vote(cc_engine *e, size_t d, size_t seat, const char *option)
+{
+    drun *R = &e->dec[d];
+    if (e->decision_state[d] != ST_OPEN || !R->decider[seat])
+        return CC_OK;
+    int k = option_index(e, d, option);
+    if (k < 0)
+        return emit(e, "decision.invalid", e->s->seats[seat].id, e->s->decisions[d].label.text,
+                    json_pack("{s:s,s:s,s:s}", "decision", e->s->decisions[d].id, "option", option, "reason",
+                              "no such option"),
+                    ITEM(CC_ITEM_DECISION, d), 20);
+    R->vote[seat] = k;
+    cc_err rc = emit(e, "decision.vote", e->s->seats[seat].id, e->s->decisions[d].label.text,
+                     json_pack("{s:s,s:s}", "decision", e->s->decisions[d].id, "option", option),
+                     ITEM(CC_ITEM_DECISION, d), 21);
+    return rc ? rc : check_rule(e, d);
+}
+
+static cc_err propose(cc_engine *e, size_t d, size_t seat, const char *text)
+{
+    const cc_decision *D = &e->s->decisions[d];
+    drun *R = &e->dec[d];
+    if (e->decision_state[d] != ST_OPEN || !D->proposals)
+        return CC_OK;
+    char **np = realloc(R->proposed, (R->nproposed + 1) * sizeof *np);
+    if (!np)
+        return CC_ERR_NOMEM;
+    R->proposed = np;
+    char id[24];
+    snprintf(id, sizeof id, "P%zu", R->nproposed + 1);
+    if (!(R->proposed[R->nproposed] = strdup(id)))
+        return CC_ERR_NOMEM;
+    R->nproposed++;
+    cc_err rc = emit(e, "decision.propose", e->s->seats[seat].id, D->label.text,
+                     json_pack("{s:s,s:s,s:s}", "decision", D->id, "option", id, "text", text ? text : ""),
+                     ITEM(CC_ITEM_DECISION, d), 22);
+    for (size_t i = 0; rc == CC_OK && i < e->s->nseats; i++)
+        if (R->decider[i])
+            rc = agent_offer(e, i, CC_AEV_PROPOSAL, ITEM(CC_ITEM_DECISION, d), -1, NULL, -1);
+    return rc;
+}
+
+/* ---- consultations ------------------------------------------------------------------- */
+
+static cc_err start_stage(cc_engine *e, size_t c, int k);
+
+static cc_err finish_stage(cc_engine *e, size_t c)
+{
+    crun *K = &e->cons[c];
+    const cc_mechanism *M = &e->s->mechanisms[K->mech];
+    const cc_stage *S = &M->stages[K->stage];
+    e->st.stages_completed++;
+    cc_err rc =
+        emit(e, "consult.stage_done", NULL, e->s->consultations[c].label.text,
+             json_pack("{s:s,s:s,s:s,s:I}", "consultation", e->s->consultations[c].id, "stage", S->id, "kind",
+                       cc_stage_kind_name(S->kind), "duration_ms", (json_int_t)(e->now_ms - K->stage_start)),
+             ITEM(CC_ITEM_CONSULTATION, c), 30 + K->stage);
+    if (rc == CC_OK)
+        rc = start_stage(e, c, K->stage + 1);
+    return rc;
+}
+
+/* Whether the current stage is complete after an action. */
+static int stage_complete(const cc_engine *e, size_t c)
+{
+    const crun *K = &e->cons[c];
+    const cc_stage *S = &e->s->mechanisms[K->mech].stages[K->stage];
+    const cc_consultation *C = &e->s->consultations[c];
+    if (S->kind == CC_STAGE_DECIDE && C->decision_index >= 0)
+        return e->decision_state[C->decision_index] == ST_DONE;
+    if (S->kind == CC_STAGE_DECIDE && S->has_rule) {
+        switch (S->rule) {
+        case CC_RULE_UNANIMITY: return K->nacted == K->nparts;
+        case CC_RULE_MAJORITY: return 2 * K->nacted > K->nparts;
+        case CC_RULE_LEAD: return S->lead_index >= 0 && K->acted[S->lead_index];
+        case CC_RULE_SILENCE: return 0; /* at the deadline */
+        }
+    }
+    if (S->mode == CC_MODE_ANY)
+        return K->nacted > 0;
+    return K->nacted == K->nparts;
+}
+
+/* The seat that must act next in a sequential stage (lowest seat index not yet acted). */
+static int next_in_sequence(const crun *K, size_t nseats)
+{
+    for (size_t i = 0; i < nseats; i++)
+        if (K->part[i] && !K->acted[i])
+            return (int)i;
+    return -1;
+}
+
+static cc_err offer_stage(cc_engine *e, size_t c, size_t seat)
+{
+    const crun *K = &e->cons[c];
+    /* "request": the first time the consultation reaches the seat; "stage": every stage */
+    const cc_stage *S = &e->s->mechanisms[K->mech].stages[K->stage];
+    cc_err rc = CC_OK;
+    if (!e->cons[c].asked[seat]) {
+        e->cons[c].asked[seat] = 1;
+        rc = agent_offer(e, seat, CC_AEV_REQUEST, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL, -1);
+    }
+    if (rc == CC_OK)
+        rc = agent_offer(e, seat, CC_AEV_STAGE, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL, (int)S->kind);
+    return rc;
+}
+
+static cc_err start_stage(cc_engine *e, size_t c, int k)
+{
+    const cc_scenario *s = e->s;
+    const cc_consultation *C = &s->consultations[c];
+    crun *K = &e->cons[c];
+    const cc_mechanism *M = &s->mechanisms[K->mech];
+    K->stage = k;
+    K->stage_start = e->now_ms;
+    K->objected = 0;
+    if ((size_t)k >= M->nstages) {
+        e->consult_state[c] = ST_DONE;
+        e->st.consultations_done++;
+        return emit(e, "consult.done", NULL, C->label.text,
+                    json_pack("{s:s,s:s}", "consultation", C->id, "mechanism", M->id),
+                    ITEM(CC_ITEM_CONSULTATION, c), ST_DONE);
+    }
+    const cc_stage *S = &M->stages[k];
+    mark_recipients(e, &S->participants);
+    K->nparts = K->nacted = 0;
+    memset(K->acted, 0, s->nseats);
+    json_t *parts = json_array();
+    for (size_t i = 0; i < s->nseats; i++) {
+        K->part[i] = e->seatmask[i] && cc_label_permits(&C->label.label, &s->seats[i].clearance);
+        if (K->part[i]) {
+            K->nparts++;
+            json_array_append_new(parts, json_string(s->seats[i].id));
+        }
+    }
+    json_t *p = json_pack("{s:s,s:s,s:s,s:i,s:s,s:o}", "consultation", C->id, "stage", S->id, "kind",
+                          cc_stage_kind_name(S->kind), "index", k, "mode",
+                          S->mode == CC_MODE_ALL   ? "all"
+                          : S->mode == CC_MODE_ANY ? "any"
+                                                   : "sequential",
+                          "participants", parts);
+    if (p && S->has_deadline)
+        json_object_set_new(p, "deadline_ms", json_integer(e->now_ms + S->deadline_s * 1000));
+    cc_err rc = emit(e, "consult.stage", NULL, C->label.text, p, ITEM(CC_ITEM_CONSULTATION, c), 40 + k);
+    if (rc == CC_OK)
+        rc = deliver(e, "consultation", C->id, &C->label, &S->participants, ITEM(CC_ITEM_CONSULTATION, c), -1,
+                     -1);
+    if (rc == CC_OK && S->has_deadline)
+        rc = cc_sched_push(&e->q, e->now_ms + S->deadline_s * 1000, K_STAGE_DEADLINE, (uint32_t)c,
+                           (uint32_t)k);
+    /* items triggered by this stage starting */
+    for (uint32_t j = e->staged.start[c]; rc == CC_OK && j < e->staged.start[c + 1]; j++) {
+        const cc_when *w = item_when(s, e->staged.items[j]);
+        if (w->stage && strcmp(w->stage, S->id) == 0)
+            rc = cc_sched_push(&e->q, e->now_ms + w->delay_s * 1000, K_FIRE, e->staged.items[j], 0);
+    }
+    /* a decide stage of a consultation that informs a decision opens that decision */
+    if (rc == CC_OK && S->kind == CC_STAGE_DECIDE && C->decision_index >= 0 &&
+        e->decision_state[C->decision_index] == ST_PENDING)
+        rc = fire(e, ITEM(CC_ITEM_DECISION, (size_t)C->decision_index));
+    if (rc != CC_OK)
+        return rc;
+    if (K->nparts == 0 || stage_complete(e, c))
+        return finish_stage(e, c);
+    if (S->mode == CC_MODE_SEQUENTIAL) {
+        int first = next_in_sequence(K, s->nseats);
+        return first >= 0 ? offer_stage(e, c, (size_t)first) : CC_OK;
+    }
+    for (size_t i = 0; i < s->nseats && rc == CC_OK; i++)
+        if (K->part[i])
+            rc = offer_stage(e, c, i);
+    return rc;
+}
+
+/* A seat acts in the current stage of consultation c (acknowledge, position, vote...). */
+static cc_err stage_act(cc_engine *e, size_t c, size_t seat, const char *type, const char *text)
+{
+    crun *K = &e->cons[c];
+    if (e->consult_state[c] != ST_OPEN || K->mech < 0 || K->stage < 0 ||
+        (size_t)K->stage >= e->s->mechanisms[K->mech].nstages || !K->part[seat] || K->acted[seat])
+        return CC_OK;
+    const cc_stage *S = &e->s->mechanisms[K->mech].stages[K->stage];
+    if (S->mode == CC_MODE_SEQUENTIAL && next_in_sequence(K, e->s->nseats) != (int)seat)
+        return CC_OK; /* not this seat's turn yet */
+    K->acted[seat] = 1;
+    K->nacted++;
+    json_t *p = json_pack("{s:s,s:s}", "consultation", e->s->consultations[c].id, "stage", S->id);
+    if (p && text)
+        json_object_set_new(p, "text", json_string(text));
+    cc_err rc = emit(e, type, e->s->seats[seat].id, e->s->consultations[c].label.text, p,
+                     ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage);
+    if (rc)
+        return rc;
+    if (stage_complete(e, c))
+        return finish_stage(e, c);
+    if (S->mode == CC_MODE_SEQUENTIAL) {
+        int next = next_in_sequence(K, e->s->nseats);
+        if (next >= 0)
+            return offer_stage(e, c, (size_t)next);
+    }
+    return CC_OK;
+}
+
+static cc_err stage_deadline(cc_engine *e, size_t c, int k)
+{
+    crun *K = &e->cons[c];
+    if (e->consult_state[c] != ST_OPEN || K->stage != k)
+        return CC_OK;
+    const cc_consultation *C = &e->s->consultations[c];
+    const cc_stage *S = &e->s->mechanisms[K->mech].stages[k];
+    cc_err rc = emit(e, "consult.deadline", NULL, C->label.text,
+                     json_pack("{s:s,s:s}", "consultation", C->id, "stage", S->id),
+                     ITEM(CC_ITEM_CONSULTATION, c), 60 + k);
+    if (rc == CC_OK && S->escalate_to.n) {
+        rc = emit(e, "consult.escalate", NULL, C->label.text,
+                  json_pack("{s:s,s:s,s:o}", "consultation", C->id, "stage", S->id, "to",
+                            refs_json(&S->escalate_to)),
+                  ITEM(CC_ITEM_CONSULTATION, c), 70 + k);
+        if (rc == CC_OK)
+            rc = deliver(e, "consultation", C->id, &C->label, &S->escalate_to, ITEM(CC_ITEM_CONSULTATION, c),
+                         -1, -1);
+    }
+    for (uint32_t j = e->stage_timeout.start[c]; rc == CC_OK && j < e->stage_timeout.start[c + 1]; j++) {
+        const cc_when *w = item_when(e->s, e->stage_timeout.items[j]);
+        if (w->stage && strcmp(w->stage, S->id) == 0)
+            rc = cc_sched_push(&e->q, e->now_ms + w->delay_s * 1000, K_FIRE, e->stage_timeout.items[j], 0);
+    }
+    /* silence procedure: consent at the deadline unless someone objected */
+    if (rc == CC_OK && S->kind == CC_STAGE_DECIDE && S->has_rule && S->rule == CC_RULE_SILENCE &&
+        !K->objected && C->decision_index < 0)
+        rc = finish_stage(e, c);
+    return rc;
+}
+
+/* A decision was made: decide stages waiting for it complete. */
+static cc_err consultations_on_decision(cc_engine *e, size_t d)
+{
+    cc_err rc = CC_OK;
+    for (size_t c = 0; c < e->s->nconsultations && rc == CC_OK; c++) {
+        crun *K = &e->cons[c];
+        if (e->s->consultations[c].decision_index != (int)d || e->consult_state[c] != ST_OPEN ||
+            K->mech < 0 || K->stage < 0 || (size_t)K->stage >= e->s->mechanisms[K->mech].nstages)
+            continue;
+        if (e->s->mechanisms[K->mech].stages[K->stage].kind == CC_STAGE_DECIDE)
+            rc = finish_stage(e, c);
+    }
+    return rc;
+}
+
+/* ---- agent actions ------------------------------------------------------------------- */
+
+static cc_err agent_act(cc_engine *e, const pending *a)
+{
+    const cc_scenario *s = e->s;
+    const cc_agent *A = &s->agents[a->agent];
+    const cc_agent_rule *R = &A->rules[a->rule];
+    size_t seat = a->seat;
+    if (cc_rng_bernoulli(&e->rng[seat + 1], A->channel_failure)) {
+        e->st.messages_lost++;
+        static const char *const acts[] = {"acknowledge", "share",  "position", "vote",
+                                           "propose",     "object", "escalate"};
+        return emit(e, "message.lost", s->seats[seat].id, NULL,
+                    json_pack("{s:s,s:s}", "action", acts[R->action], "reason", "channel failure"), 0, 80);
+    }
+    e->st.agent_actions++;
+    size_t idx = ITEM_INDEX(a->context);
+    cc_item_kind kind = ITEM_KIND(a->context);
+    int cons = kind == CC_ITEM_CONSULTATION ? (int)idx : -1;
+    int dec = kind == CC_ITEM_DECISION ? (int)idx : cons >= 0 ? s->consultations[cons].decision_index : -1;
+    switch (R->action) {
+    case CC_ACT_ACKNOWLEDGE:
+        if (cons >= 0)
+            return stage_act(e, (size_t)cons, seat, "consult.ack", NULL);
+        if (kind == CC_ITEM_INJECT)
+            return emit(e, "inject.ack", s->seats[seat].id, s->injects[idx].label.text,
+                        json_pack("{s:s}", "inject", s->injects[idx].id), a->context, 81);
+        return CC_OK;
+    case CC_ACT_POSITION:
+        if (cons >= 0)
+            return stage_act(e, (size_t)cons, seat, "consult.position", R->text);
+        return CC_OK;
+    case CC_ACT_VOTE: {
+        cc_err rc = CC_OK;
+        if (dec >= 0)
+            rc = vote(e, (size_t)dec, seat, R->option);
+        if (rc == CC_OK && cons >= 0)
+            rc = stage_act(e, (size_t)cons, seat, "consult.ack", NULL);
+        return rc;
+    }
+    case CC_ACT_PROPOSE: return dec >= 0 ? propose(e, (size_t)dec, seat, R->text) : CC_OK;
+    case CC_ACT_OBJECT:
+        if (dec >= 0 && e->decision_state[dec] == ST_OPEN) {
+            e->dec[dec].objected = 1;
+            return emit(e, "decision.object", s->seats[seat].id, s->decisions[dec].label.text,
+                        json_pack("{s:s}", "decision", s->decisions[dec].id), ITEM(CC_ITEM_DECISION, dec),
+                        23);
+        }
+        if (cons >= 0 && e->consult_state[cons] == ST_OPEN) {
+            e->cons[cons].objected = 1;
+            return emit(e, "consult.object", s->seats[seat].id, s->consultations[cons].label.text,
+                        json_pack("{s:s}", "consultation", s->consultations[cons].id), a->context, 82);
+        }
+        return CC_OK;
+    case CC_ACT_SHARE:
+        if (kind == CC_ITEM_INJECT) {
+            const cc_inject *I = &s->injects[idx];
+            cc_err rc =
+                emit(e, "message", s->seats[seat].id, I->label.text,
+                     json_pack("{s:s,s:s,s:o}", "kind", "forward", "inject", I->id, "to", refs_json(&R->to)),
+                     a->context, 83);
+            if (rc == CC_OK)
+                rc = deliver(e, "inject", I->id, &I->label, &R->to, a->context, (int)idx, CC_AEV_MESSAGE);
+            return rc;
+        }
+        return CC_OK;
+    case CC_ACT_ESCALATE:
+        if (cons >= 0)
+            return emit(
+                e, "consult.escalate", s->seats[seat].id, s->consultations[cons].label.text,
+                json_pack("{s:s,s:s}", "consultation", s->consultations[cons].id, "by", s->seats[seat].id),
+                a->context, 84);
+        if (kind == CC_ITEM_INJECT)
+            return emit(e, "inject.escalate", s->seats[seat].id, s->injects[idx].label.text,
+                        json_pack("{s:s}", "inject", s->injects[idx].id), a->context, 85);
+        return CC_OK;
+    }
+    return CC_OK;
 }
 
 static cc_err fire(cc_engine *e, uint32_t code)
@@ -471,9 +1094,25 @@ cc_err cc_engine_start(cc_engine *e)
                           e->variant >= 0 ? json_string(s->mechanisms[e->variant].id) : json_null(), "policy",
                           "id", s->policy_id, "hash", phash, "engine", CC_ENGINE_VERSION, "duration_ms",
                           (json_int_t)(s->duration_s * 1000));
-    if (p)
+    json_t *autos = json_array();
+    for (size_t i = 0; i < s->nseats && autos; i++) {
+        if (!e->auto_seat[i])
+            continue;
+        json_array_append_new(autos, json_string(s->seats[i].id));
+        /* each agent seat's absence is the first draw of its own stream */
+        e->absent[i] = (uint8_t)cc_rng_bernoulli(&e->rng[i + 1], s->agents[s->seats[i].agent_index].absence);
+    }
+    if (p) {
         json_object_set_new(p, "source", e->o.source ? json_string(e->o.source) : json_null());
+        json_object_set_new(p, "auto", autos);
+    } else {
+        json_decref(autos);
+    }
     cc_err rc = emit(e, "run.start", NULL, NULL, p, 0, 0);
+    for (size_t i = 0; i < s->nseats && rc == CC_OK; i++)
+        if (e->absent[i])
+            rc = emit(e, "seat.absent", s->seats[i].id, NULL, json_pack("{s:s}", "seat", s->seats[i].id), 0,
+                      90);
     size_t n = item_count(s);
     for (size_t k = 0; k < n && rc == CC_OK; k++) {
         uint32_t code = item_code(s, k);
@@ -500,6 +1139,8 @@ cc_err cc_engine_run_until(cc_engine *e, int64_t until_ms)
         case K_FIRE: rc = fire(e, ev.a); break;
         case K_DECISION_DEADLINE: rc = decision_deadline(e, ev.a); break;
         case K_END: rc = end_run(e, "duration"); break;
+        case K_STAGE_DEADLINE: rc = stage_deadline(e, ev.a, (int)ev.b); break;
+        case K_AGENT: rc = agent_act(e, &e->acts[ev.a]); break;
         }
         if (rc)
             return rc;

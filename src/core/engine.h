@@ -4,9 +4,11 @@
  * emits every consequence as an event-log record (docs/event-log.md). No I/O, no clock, no
  * global state: time enters only as the scenario time the caller advances to.
  *
- * Status (issue 3, in progress): injects (times, after-inject and timeout triggers, delays),
- * delivery/denial per seat, decision points opening with their deadlines and timeouts, and
- * consultation requests. Consultation stages, votes, agents and control inputs come next. */
+ * Status (issue 3, in progress): injects (times, every trigger kind, delays), delivery/denial
+ * per seat, decision points (votes, proposals, objections, the four decision rules, deadlines),
+ * consultations through the stages of their mechanism (modes all/any/sequential, deadlines,
+ * escalation), and agent seats acting on their policies with per-seat random streams.
+ * Control inputs and human actions from an inputs file come next. */
 #ifndef CC_ENGINE_H
 #define CC_ENGINE_H
 
@@ -23,10 +25,11 @@ typedef struct cc_engine cc_engine; /* opaque */
 typedef struct cc_engine_opts {
     uint64_t seed;
     uint64_t replication;
-    int variant;           /* mechanism index for consultations without a fixed one; -1 = default */
-    int64_t wall_start_ms; /* wall clock at scenario time 0 (recorded, never read); 0 = none */
-    int no_log;            /* 1: do not encode records or digests (simulation speed) */
-    const char *source;    /* where the scenario was read from, recorded in run.start; may be NULL */
+    int variant;               /* mechanism index for consultations without a fixed one; -1 = default */
+    int64_t wall_start_ms;     /* wall clock at scenario time 0 (recorded, never read); 0 = none */
+    int no_log;                /* 1: do not encode records or digests (simulation speed) */
+    const char *source;        /* where the scenario was read from, recorded in run.start; may be NULL */
+    const uint8_t *auto_seats; /* nseats flags: seats played by their agent policy; NULL = none */
 } cc_engine_opts;
 
 /* Receives each encoded record: one canonical JSON line including its final '\n'. The
@@ -53,7 +56,8 @@ typedef struct cc_engine_stats {
     int64_t now_ms;
     uint64_t events;
     size_t injects_released, deliveries, denials, decisions_opened, decisions_expired,
-        consultations_requested;
+        consultations_requested, decisions_made, stages_completed, consultations_done, agent_actions,
+        messages_lost;
     int ended;
 } cc_engine_stats;
 

@@ -34,6 +34,15 @@ expect_rc "run to stdout" 0 sh -c "$BIN run $S --log - > $T/stdout.jsonl"
 if cmp -s "$T/stdout.jsonl" "$T/a.jsonl"; then no "stdout log equals seed 42 log"; else ok; fi
 expect_rc "variant" 0 "$BIN" run scenarios/ncg-interagency-sim.yaml --variant parallel --log "$T/v.jsonl"
 expect_out "variant summary" "variant parallel"
+expect_rc "auto all" 0 "$BIN" run scenarios/ncg-interagency-sim.yaml --auto all --seed 3 --log "$T/auto.jsonl"
+expect_out "auto summary" "consultations requested 2, completed"
+expect_rc "auto replays" 0 "$BIN" replay "$T/auto.jsonl"
+expect_rc "auto list" 0 "$BIN" run scenarios/ncg-interagency-sim.yaml --auto usa-chair,kor-chair --log "$T/auto2.jsonl"
+expect_rc "auto list replays" 0 "$BIN" replay "$T/auto2.jsonl"
+expect_rc "auto unknown seat" 2 "$BIN" run scenarios/ncg-interagency-sim.yaml --auto usa-chiar
+expect_out "auto unknown message" "--auto: no seat 'usa-chiar' in the scenario"
+expect_rc "auto seat without agent" 2 "$BIN" run "$S" --auto usa-chair
+expect_out "auto no agent message" "has no agent policy"
 expect_rc "unknown variant" 2 "$BIN" run "$S" --variant nope
 expect_out "unknown variant message" "scenario has no mechanism 'nope'"
 expect_rc "bad seed" 2 "$BIN" run "$S" --seed -3
