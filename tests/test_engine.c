@@ -324,9 +324,34 @@ Test(engine, consultation_moves_through_its_stages_on_time)
     cr_expect_eq(minute_of(ev, n, "consult.done", NULL, "consultation", "C-1"), 185);
     cr_expect_eq(minute_of(ev, n, "inject.release", NULL, "inject", "I-issued"), 195,
                  "outcome trigger + 10m");
-    int opened = 0;
-    for (size_t i = 0; i < n; i++)
+    /* guideline findings, each when it is decided */
+    struct {
+        const char *g, *result;
+        int64_t minute;
+    } want[] = {{"G-share-usa", "met", 90},     /* I-late reaches usa-staff on release */
+                {"G-ack", "missed", 90},        /* kor acknowledges at 100, deadline 30m after 60 */
+                {"G-pos", "met", 125},          /* positions 100 -> 125 */
+                {"G-share-kor", "missed", 150}, /* nobody shares I-late with KOR */
+                {"G-consult", "met", 185}};     /* C-1 reached its decide stage before D-1 */
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        int found = 0;
+        for (size_t i = 0; i < n && !found; i++)
+            if (strcmp(ev[i].type, "finding") == 0 &&
+                strcmp(str(ev[i].payload, "guideline"), want[k].g) == 0) {
+                found = 1;
+                cr_expect_str_eq(str(ev[i].payload, "result"), want[k].result, "%s", want[k].g);
+                cr_expect_eq(ev[i].t_ms / 60000, want[k].minute, "%s at minute %lld", want[k].g,
+                             (long long)(ev[i].t_ms / 60000));
+                cr_expect_eq(json_array_size(json_object_get(ev[i].payload, "evidence")), 2);
+            }
+        cr_expect(found, "no finding for %s", want[k].g);
+    }
+    int opened = 0, findings = 0;
+    for (size_t i = 0; i < n; i++) {
         opened += strcmp(ev[i].type, "decision.open") == 0;
+        findings += strcmp(ev[i].type, "finding") == 0;
+    }
+    cr_expect_eq(findings, 5, "one finding per watched rule");
     cr_expect_eq(opened, 1, "a decision opens once even when two paths open it");
     for (size_t i = 0; i < n; i++)
         cc_evrec_clear(&ev[i]);

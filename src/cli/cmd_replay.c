@@ -259,11 +259,12 @@ int cc_cmd_replay(int argc, char **argv)
             printf(
                 "  state after event %zu: scenario time %lld ms; injects released %zu, deliveries %zu, "
                 "denials %zu;\n"
-                "  decisions opened %zu, made %zu, expired %zu; consultations requested %zu, completed %zu\n"
+                "  decisions opened %zu, made %zu, expired %zu; consultations requested %zu, completed %zu;\n"
+                "  findings %zu met, %zu missed\n"
                 "  digest %s\n",
                 c.next - 1, (long long)st.now_ms, st.injects_released, st.deliveries, st.denials,
                 st.decisions_opened, st.decisions_made, st.decisions_expired, st.consultations_requested,
-                st.consultations_done, dg);
+                st.consultations_done, st.findings_met, st.findings_missed, dg);
         }
         cc_engine_free(e);
         free(autos);

@@ -167,6 +167,7 @@ int cc_cmd_run(int argc, char **argv)
         fprintf(f, "  consultations requested %zu, completed %zu (%zu stages); agent actions %zu, lost %zu\n",
                 st.consultations_requested, st.consultations_done, st.stages_completed, st.agent_actions,
                 st.messages_lost);
+        fprintf(f, "  guideline findings: %zu met, %zu missed\n", st.findings_met, st.findings_missed);
         if (log && strcmp(log, "-") != 0)
             fprintf(f, "  log: %s\n", log);
     }

@@ -16,7 +16,7 @@
 #include "core/scenario_model.h"
 
 /* scheduled event kinds */
-enum { K_FIRE = 1, K_DECISION_DEADLINE, K_END, K_STAGE_DEADLINE, K_AGENT };
+enum { K_FIRE = 1, K_DECISION_DEADLINE, K_END, K_STAGE_DEADLINE, K_AGENT, K_WATCH };
 
 /* item codes: kind in the top bits, index below */
 #define ITEM(kind, idx) ((uint32_t)(kind) << 28 | (uint32_t)(idx))
@@ -36,9 +36,10 @@ typedef struct crun {
     int mech;  /* mechanism index; -1 when none */
     int stage; /* current stage; -1 before the request, nstages when done */
     int64_t stage_start;
-    uint8_t *part;  /* nseats: participant of the current stage who can read the consultation */
-    uint8_t *acted; /* nseats: acted in the current stage */
-    uint8_t *asked; /* nseats: the request has reached the seat (agent event "request") */
+    uint8_t *part;      /* nseats: participant of the current stage who can read the consultation */
+    uint8_t *acted;     /* nseats: acted in the current stage */
+    uint8_t *asked;     /* nseats: the request has reached the seat (agent event "request") */
+    int reached_decide; /* a decide stage has started */
     size_t nparts, nacted;
     int objected;
 } crun;
@@ -53,6 +54,15 @@ typedef struct drun {
     int objected;
     int outcome; /* option index once decided */
 } drun;
+
+/* a guideline rule waiting to be met or missed */
+typedef struct watch {
+    uint32_t guideline, item;
+    int stage;
+    int done;
+    int64_t start_ms;
+    uint64_t from_seq; /* the event that started it */
+} watch;
 
 /* an agent action waiting for its time */
 typedef struct pending {
@@ -86,6 +96,9 @@ struct cc_engine {
     cc_rng *rng;        /* nseats + 1 streams: engine (0), then one per seat */
     pending *acts;
     size_t nacts, capacts;
+    watch *watches;
+    size_t nwatch, capwatch;
+    uint8_t *with_member; /* nguidelines x nseats: seat is in a share rule's 'with' */
     cc_engine_stats st;
     cc_buf line;
     int stopped;
@@ -94,6 +107,9 @@ struct cc_engine {
 static cc_err decide(cc_engine *e, size_t d, int outcome, const char *how);
 static size_t noptions(const cc_engine *e, size_t d);
 static cc_err start_stage(cc_engine *e, size_t c, int k);
+static cc_err resolve_watches(cc_engine *e, cc_grule_kind kind, uint32_t item, int k, size_t seat);
+static cc_err watch_share(cc_engine *e, size_t i);
+static size_t mark_recipients(cc_engine *e, const cc_refs *refs);
 
 /* ---- construction ------------------------------------------------------------------ */
 
@@ -219,6 +235,15 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
         if (!e->dec[d].vote || !e->dec[d].decider)
             rc = CC_ERR_NOMEM;
     }
+    if (rc == CC_OK && !(e->with_member = calloc(s->nguidelines * s->nseats + 1, 1)))
+        rc = CC_ERR_NOMEM;
+    for (size_t g = 0; rc == CC_OK && g < s->nguidelines; g++) {
+        if (s->guidelines[g].kind != CC_GRULE_SHARE)
+            continue;
+        cc_refs one = {(cc_ref *)&s->guidelines[g].with, 1, s->guidelines[g].with.pos};
+        mark_recipients(e, &one);
+        memcpy(e->with_member + g * s->nseats, e->seatmask, s->nseats);
+    }
     if (rc == CC_OK) {
         for (size_t i = 0; i <= s->nseats; i++)
             cc_rng_init(&e->rng[i], e->o.seed, e->o.replication, (uint32_t)i);
@@ -270,6 +295,8 @@ void cc_engine_free(cc_engine *e)
     free(e->absent);
     free(e->rng);
     free(e->acts);
+    free(e->watches);
+    free(e->with_member);
     cc_buf_free(&e->line);
     free(e);
 }
@@ -286,9 +313,9 @@ static void put_le64(unsigned char *p, uint64_t v)
  * little-endian 64-bit: a hash of the engine's own state transitions, recomputed on replay. */
 static void advance_digest(cc_engine *e, uint32_t item, int state)
 {
-    unsigned char buf[32 + 8 * 16];
+    unsigned char buf[32 + 8 * 18];
     memcpy(buf, e->digest, 32);
-    uint64_t v[16] = {e->seq,
+    uint64_t v[18] = {e->seq,
                       (uint64_t)e->now_ms,
                       item,
                       (uint64_t)state,
@@ -303,8 +330,10 @@ static void advance_digest(cc_engine *e, uint32_t item, int state)
                       e->st.consultations_done,
                       e->st.agent_actions,
                       e->st.messages_lost,
+                      e->st.findings_met,
+                      e->st.findings_missed,
                       (uint64_t)e->st.ended};
-    for (int i = 0; i < 16; i++)
+    for (int i = 0; i < 18; i++)
         put_le64(buf + 32 + 8 * i, v[i]);
     crypto_hash_sha256(e->digest, buf, sizeof buf);
 }
@@ -420,6 +449,8 @@ static cc_err deliver(cc_engine *e, const char *kind, const char *id, const cc_l
                 e->held[i * e->held_words + (size_t)inject_index / 64] |= (uint64_t)1 << (inject_index % 64);
             rc = emit(e, "delivery", NULL, l->text,
                       json_pack("{s:s,s:s,s:s}", "kind", kind, "item", id, "seat", s->seats[i].id), item, 10);
+            if (rc == CC_OK && inject_index >= 0)
+                rc = resolve_watches(e, CC_GRULE_SHARE, ITEM(CC_ITEM_INJECT, (size_t)inject_index), 0, i);
             if (rc == CC_OK && aev >= 0) {
                 const cc_inject *I = inject_index >= 0 ? &s->injects[inject_index] : NULL;
                 rc = agent_offer(e, i, (cc_agent_event)aev, item, I ? (int)I->channel : -1,
@@ -475,6 +506,8 @@ static cc_err release_inject(cc_engine *e, size_t i)
         json_object_set_new(p, "body", json_string(I->body));
     cc_err rc = emit(e, "inject.release", seat_id(e->s, I->from_index), I->label.text, p,
                      ITEM(CC_ITEM_INJECT, i), ST_DONE);
+    if (rc == CC_OK)
+        rc = watch_share(e, i);
     if (rc == CC_OK)
         rc = deliver(e, "inject", I->id, &I->label, &I->to, ITEM(CC_ITEM_INJECT, i), (int)i, CC_AEV_INJECT);
     if (rc == CC_OK)
@@ -565,6 +598,142 @@ static cc_err request_consultation(cc_engine *e, size_t i)
 }
 
 static cc_err fire(cc_engine *e, uint32_t code);
+
+static cc_err add_watch(cc_engine *e, size_t g, uint32_t item, int stage, int64_t within_ms)
+{
+    if (e->nwatch == e->capwatch) {
+        size_t nc = e->capwatch ? e->capwatch * 2 : 32;
+        watch *n = realloc(e->watches, nc * sizeof *n);
+        if (!n)
+            return CC_ERR_NOMEM;
+        e->watches = n;
+        e->capwatch = nc;
+    }
+    e->watches[e->nwatch] = (watch){(uint32_t)g, item, stage, 0, e->now_ms, e->seq - 1};
+    return cc_sched_push(&e->q, e->now_ms + within_ms, K_WATCH, (uint32_t)e->nwatch++, 0);
+}
+
+/* ---- guideline findings -------------------------------------------------------------- */
+
+static cc_err emit_finding(cc_engine *e, size_t g, int met, const char *subject, const char *label,
+                           uint64_t from_seq, int64_t elapsed_ms)
+{
+    const cc_guideline *G = &e->s->guidelines[g];
+    if (met)
+        e->st.findings_met++;
+    else
+        e->st.findings_missed++;
+    json_t *ev = json_array();
+    json_array_append_new(ev, json_integer((json_int_t)from_seq));
+    json_array_append_new(ev, json_integer((json_int_t)e->seq - 1));
+    json_t *p = json_pack("{s:s,s:s,s:s,s:o,s:I}", "guideline", G->id, "result", met ? "met" : "missed",
+                          "subject", subject, "evidence", ev, "elapsed_ms", (json_int_t)elapsed_ms);
+    if (p && G->within_s)
+        json_object_set_new(p, "within_ms", json_integer(G->within_s * 1000));
+    return emit(e, "finding", NULL, label, p, 0, met ? 100 : 101);
+}
+
+/* Opens watches for stage_deadline guidelines when stage k of consultation c starts. */
+static cc_err watch_stage(cc_engine *e, size_t c, int k)
+{
+    const cc_scenario *s = e->s;
+    const cc_stage *S = &s->mechanisms[e->cons[c].mech].stages[k];
+    for (size_t g = 0; g < s->nguidelines; g++) {
+        const cc_guideline *G = &s->guidelines[g];
+        if (G->kind != CC_GRULE_STAGE_DEADLINE || G->stage != S->kind ||
+            (G->consultation_index >= 0 && (size_t)G->consultation_index != c))
+            continue;
+        cc_err rc = add_watch(e, g, ITEM(CC_ITEM_CONSULTATION, c), k, G->within_s * 1000);
+        if (rc)
+            return rc;
+    }
+    return CC_OK;
+}
+
+/* Opens watches for share guidelines when inject i is released. */
+static cc_err watch_share(cc_engine *e, size_t i)
+{
+    const cc_scenario *s = e->s;
+    const cc_inject *I = &s->injects[i];
+    for (size_t g = 0; g < s->nguidelines; g++) {
+        const cc_guideline *G = &s->guidelines[g];
+        if (G->kind != CC_GRULE_SHARE || !G->inject_class)
+            continue;
+        int tagged = 0;
+        for (size_t k = 0; k < I->classes.n && !tagged; k++)
+            tagged = strcmp(I->classes.v[k], G->inject_class) == 0;
+        if (!tagged)
+            continue;
+        cc_err rc = add_watch(e, g, ITEM(CC_ITEM_INJECT, i), 0, G->within_s * 1000);
+        if (rc)
+            return rc;
+    }
+    return CC_OK;
+}
+
+/* Resolves open watches on item (stage k for consultations) as met. */
+static cc_err resolve_watches(cc_engine *e, cc_grule_kind kind, uint32_t item, int k, size_t seat)
+{
+    const cc_scenario *s = e->s;
+    for (size_t w = 0; w < e->nwatch; w++) {
+        watch *W = &e->watches[w];
+        const cc_guideline *G = &s->guidelines[W->guideline];
+        if (W->done || W->item != item || G->kind != kind || W->stage != k)
+            continue;
+        if (kind == CC_GRULE_SHARE && !e->with_member[W->guideline * s->nseats + seat])
+            continue;
+        W->done = 1;
+        const char *subject, *label;
+        if (ITEM_KIND(item) == CC_ITEM_INJECT) {
+            subject = s->injects[ITEM_INDEX(item)].id;
+            label = s->injects[ITEM_INDEX(item)].label.text;
+        } else {
+            subject = s->consultations[ITEM_INDEX(item)].id;
+            label = s->consultations[ITEM_INDEX(item)].label.text;
+        }
+        cc_err rc = emit_finding(e, W->guideline, 1, subject, label, W->from_seq, e->now_ms - W->start_ms);
+        if (rc)
+            return rc;
+    }
+    return CC_OK;
+}
+
+/* A watch's time ran out. */
+static cc_err watch_expired(cc_engine *e, size_t w)
+{
+    watch *W = &e->watches[w];
+    if (W->done)
+        return CC_OK;
+    W->done = 1;
+    const cc_scenario *s = e->s;
+    size_t i = ITEM_INDEX(W->item);
+    int inj = ITEM_KIND(W->item) == CC_ITEM_INJECT;
+    return emit_finding(e, W->guideline, 0, inj ? s->injects[i].id : s->consultations[i].id,
+                        inj ? s->injects[i].label.text : s->consultations[i].label.text, W->from_seq,
+                        e->now_ms - W->start_ms);
+}
+
+/* consult_before_decision guidelines, evaluated when decision d is made. */
+static cc_err check_consult_before(cc_engine *e, size_t d)
+{
+    const cc_scenario *s = e->s;
+    for (size_t g = 0; g < s->nguidelines; g++) {
+        const cc_guideline *G = &s->guidelines[g];
+        if (G->kind != CC_GRULE_CONSULT_BEFORE || G->decision_index != (int)d)
+            continue;
+        int met = 0;
+        for (size_t c = 0; c < s->nconsultations && !met; c++) {
+            if (G->consultation_index >= 0 ? (size_t)G->consultation_index != c
+                                           : s->consultations[c].decision_index != (int)d)
+                continue;
+            met = e->cons[c].reached_decide;
+        }
+        cc_err rc = emit_finding(e, g, met, s->decisions[d].id, s->decisions[d].label.text, e->seq - 1, 0);
+        if (rc)
+            return rc;
+    }
+    return CC_OK;
+}
 
 /* ---- agents -------------------------------------------------------------------------- */
 
@@ -695,6 +864,8 @@ static cc_err decide(cc_engine *e, size_t d, int outcome, const char *how)
             rc = cc_sched_push(&e->q, e->now_ms + w->delay_s * 1000, K_FIRE, e->decided.items[k], 0);
     }
     if (rc == CC_OK)
+        rc = check_consult_before(e, d);
+    if (rc == CC_OK)
         rc = consultations_on_decision(e, d);
     return rc;
 }
@@ -782,6 +953,8 @@ static cc_err finish_stage(cc_engine *e, size_t c)
                        cc_stage_kind_name(S->kind), "duration_ms", (json_int_t)(e->now_ms - K->stage_start)),
              ITEM(CC_ITEM_CONSULTATION, c), 30 + K->stage);
     if (rc == CC_OK)
+        rc = resolve_watches(e, CC_GRULE_STAGE_DEADLINE, ITEM(CC_ITEM_CONSULTATION, c), K->stage, 0);
+    if (rc == CC_OK)
         rc = start_stage(e, c, K->stage + 1);
     return rc;
 }
@@ -867,7 +1040,11 @@ static cc_err start_stage(cc_engine *e, size_t c, int k)
                           "participants", parts);
     if (p && S->has_deadline)
         json_object_set_new(p, "deadline_ms", json_integer(e->now_ms + S->deadline_s * 1000));
+    if (S->kind == CC_STAGE_DECIDE)
+        K->reached_decide = 1;
     cc_err rc = emit(e, "consult.stage", NULL, C->label.text, p, ITEM(CC_ITEM_CONSULTATION, c), 40 + k);
+    if (rc == CC_OK)
+        rc = watch_stage(e, c, k);
     if (rc == CC_OK)
         rc = deliver(e, "consultation", C->id, &C->label, &S->participants, ITEM(CC_ITEM_CONSULTATION, c), -1,
                      -1);
@@ -1141,6 +1318,7 @@ cc_err cc_engine_run_until(cc_engine *e, int64_t until_ms)
         case K_END: rc = end_run(e, "duration"); break;
         case K_STAGE_DEADLINE: rc = stage_deadline(e, ev.a, (int)ev.b); break;
         case K_AGENT: rc = agent_act(e, &e->acts[ev.a]); break;
+        case K_WATCH: rc = watch_expired(e, ev.a); break;
         }
         if (rc)
             return rc;

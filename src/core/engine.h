@@ -57,7 +57,7 @@ typedef struct cc_engine_stats {
     uint64_t events;
     size_t injects_released, deliveries, denials, decisions_opened, decisions_expired,
         consultations_requested, decisions_made, stages_completed, consultations_done, agent_actions,
-        messages_lost;
+        messages_lost, findings_met, findings_missed;
     int ended;
 } cc_engine_stats;
 
