@@ -390,3 +390,104 @@ Test(engine, every_variant_of_the_simulation_completes_some_consultations)
         cr_expect_gt(done, 0, "variant %s never completes a consultation in 5 runs", variants[v]);
     }
 }
+
+static cc_err input(cc_engine *e, const char *json, char *why)
+{
+    json_t *v = json_loads(json, 0, NULL);
+    cr_assert_not_null(v, "bad test JSON %s", json);
+    cc_err rc = cc_engine_input(e, v, why, 256);
+    json_decref(v);
+    return rc;
+}
+
+Test(engine, inputs_are_logged_checked_and_refused_with_reasons)
+{
+    cc_scenario *s = load("tests/scenarios/valid/engine-consult.yaml");
+    cc_buf log;
+    cc_buf_init(&log);
+    cc_engine_opts o = {.seed = 1, .variant = -1};
+    cc_engine *e = NULL;
+    char why[256];
+    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cc_engine_start(e);
+    /* malformed inputs: an error, nothing logged */
+    static const struct {
+        const char *json, *why;
+    } bad[] = {
+        {"[1]", "an input must be a JSON object"},
+        {"{\"seat\": \"usa-chair\"}", "missing \"do\""},
+        {"{\"do\": \"dance\", \"seat\": \"usa-chair\", \"inject\": \"I-late\"}", "unknown action \"dance\""},
+        {"{\"do\": \"acknowledge\", \"seat\": \"nobody\", \"consultation\": \"C-1\"}",
+         "\"seat\" must name a seat"},
+        {"{\"do\": \"acknowledge\", \"seat\": \"usa-chair\"}", "name exactly one of"},
+        {"{\"do\": \"acknowledge\", \"seat\": \"usa-chair\", \"consultation\": \"C-9\"}",
+         "no consultation \"C-9\""},
+        {"{\"do\": \"vote\", \"seat\": \"usa-chair\", \"decision\": \"D-1\"}", "\"vote\" needs \"option\""},
+        {"{\"do\": \"share\", \"seat\": \"usa-chair\", \"inject\": \"I-late\"}", "\"share\" needs \"to\""},
+        {"{\"do\": \"share\", \"seat\": \"usa-chair\", \"inject\": \"I-late\", \"to\": [\"x\"]}",
+         "entry 1 is not a seat"},
+        {"{\"do\": \"release\"}", "needs \"inject\""},
+        {"{\"do\": \"acknowledge\", \"seat\": \"usa-chair\", \"consultation\": \"C-1\", \"zz\": \"1\"}",
+         "unknown member"},
+        {"{\"do\": \"acknowledge\", \"seat\": 5, \"consultation\": \"C-1\"}", "\"seat\" must be a string"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        why[0] = 0;
+        cr_expect_eq(input(e, bad[i].json, why), CC_ERR_INVALID, "%s accepted", bad[i].json);
+        cr_expect(strstr(why, bad[i].why) != NULL, "%s: why '%s'", bad[i].json, why);
+    }
+    cc_engine_stats st;
+    cc_engine_stats_get(e, &st);
+    cr_expect_eq(st.events, 1, "malformed inputs are not logged");
+    /* control holds I-issued before anything can release it, then releases it by hand */
+    cr_expect_eq(input(e, "{\"do\": \"hold\", \"inject\": \"I-issued\"}", why), CC_OK);
+    cr_assert_eq(cc_engine_run_until(e, 3600 * 1000), CC_OK); /* C-1 requested at +1h */
+    /* a seat outside the stage, and a vote before the decision opens, are refused and logged */
+    cr_expect_eq(
+        input(e, "{\"do\": \"acknowledge\", \"seat\": \"usa-staff\", \"consultation\": \"C-1\"}", why),
+        CC_OK);
+    cr_expect_eq(
+        input(e, "{\"do\": \"vote\", \"seat\": \"usa-chair\", \"decision\": \"D-1\", \"option\": \"issue\"}",
+              why),
+        CC_OK);
+    cr_expect_eq(
+        input(e, "{\"do\": \"acknowledge\", \"seat\": \"usa-chair\", \"consultation\": \"C-1\"}", why),
+        CC_OK);
+    cr_expect_eq(
+        input(e, "{\"do\": \"acknowledge\", \"seat\": \"usa-chair\", \"consultation\": \"C-1\"}", why),
+        CC_OK);
+    cr_expect_eq(input(e, "{\"do\": \"release\", \"inject\": \"I-issued\"}", why), CC_OK);
+    cr_expect_eq(input(e, "{\"do\": \"release\", \"inject\": \"I-issued\"}", why), CC_OK);
+    cc_engine_free(e);
+    static cc_evrec ev[256];
+    size_t n = decode_all(&log, ev, 256);
+    const char *want[][2] = {
+        {"input", NULL},
+        {"inject.hold", NULL},
+        {"input", NULL},
+        {"input.refused", "the seat is not a participant of the consultation's current stage"},
+        {"input", NULL},
+        {"input.refused", "the decision is not open"},
+        {"input", NULL},
+        {"consult.ack", NULL},
+        {"input", NULL},
+        {"input.refused", "the seat has already acted in this stage"},
+        {"input", NULL},
+        {"inject.release", NULL}};
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < sizeof want / sizeof want[0]; i++) {
+        if (strcmp(ev[i].type, want[k][0]) != 0)
+            continue;
+        if (want[k][1])
+            cr_expect_str_eq(str(ev[i].payload, "reason"), want[k][1]);
+        k++;
+    }
+    cr_expect_eq(k, sizeof want / sizeof want[0], "event sequence stopped matching at %zu", k);
+    const cc_evrec *last = &ev[n - 1];
+    cr_expect_str_eq(last->type, "input.refused", "a second release is refused");
+    cr_expect_str_eq(str(last->payload, "reason"), "the inject was already released");
+    for (size_t i = 0; i < n; i++)
+        cc_evrec_clear(&ev[i]);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+}

@@ -20,6 +20,17 @@ int cc_cli_parse_u64(const char *s, uint64_t *out);
 struct cc_scenario;
 int cc_cli_parse_seats(const struct cc_scenario *s, const char *list, uint8_t *flags);
 
+/* Inputs of people and control, read from a JSON Lines file, in time order. */
+typedef struct cc_input_list {
+    struct json_t **v;
+    int64_t *t_ms;
+    size_t n, cap;
+} cc_input_list;
+
+/* Reads and checks an inputs file (prints FILE:LINE errors); 0 on success. */
+int cc_cli_read_inputs(const struct cc_scenario *s, const char *path, cc_input_list *l);
+void cc_cli_inputs_free(cc_input_list *l);
+
 /* Prints diagnostics as "FILE:LINE:COL: error: MESSAGE" plus an indented hint line. */
 void cc_cli_print_diags(FILE *out, const cc_diags *d);
 

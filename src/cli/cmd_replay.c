@@ -231,6 +231,28 @@ int cc_cmd_replay(int argc, char **argv)
         cc_err rc = status ? CC_ERR_ARG : cc_engine_new(s, &o, compare_line, &c, &e);
         if (rc == CC_OK)
             rc = cc_engine_start(e);
+        /* inputs recorded in the log are fed again at their times */
+        for (size_t k = 1; rc == CC_OK && k < l.n && c.mismatch < 0 && c.next < c.stop_at; k++) {
+            if (!strstr(l.lines[k], "\"type\":\"input\""))
+                continue;
+            cc_evrec r;
+            cc_evlog_error err;
+            if (cc_evlog_decode(l.lines[k], l.lens[k], &r, &err) != CC_OK)
+                break;
+            if (strcmp(r.type, "input") == 0) {
+                char why[256];
+                rc = cc_engine_run_until(e, r.t_ms);
+                if (rc == CC_OK && c.mismatch < 0 && c.next < c.stop_at) {
+                    rc = cc_engine_input(e, r.payload, why, sizeof why);
+                    if (rc == CC_ERR_INVALID) {
+                        fprintf(stderr, "%s: event %zu: recorded input is not valid for this scenario: %s\n",
+                                path, k, why);
+                        status = 1;
+                    }
+                }
+            }
+            cc_evrec_clear(&r);
+        }
         if (rc == CC_OK)
             rc = cc_engine_run_until(e, last.t_ms);
         if (rc == CC_OK && last.payload && strcmp(last.type, "run.end") == 0)

@@ -1,6 +1,7 @@
 /* cmd_run — `caucus run SCENARIO`: runs the engine headless over a scenario and writes the
  * event log; prints a short summary of the run. */
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,7 @@ int cc_cli_parse_u64(const char *s, uint64_t *out)
 
 int cc_cmd_run(int argc, char **argv)
 {
-    const char *file = NULL, *variant = NULL, *until = NULL, *log = NULL, *autos = NULL;
+    const char *file = NULL, *variant = NULL, *until = NULL, *log = NULL, *autos = NULL, *inputs = NULL;
     uint64_t seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -52,6 +53,8 @@ int cc_cmd_run(int argc, char **argv)
                 fprintf(stderr, "caucus run: --seed needs a non-negative integer, not '%s'\n", argv[i]);
                 return 2;
             }
+        } else if (strcmp(a, "--inputs") == 0 && has_val) {
+            inputs = argv[++i];
         } else if (strcmp(a, "--auto") == 0 && has_val) {
             autos = argv[++i];
         } else if (strcmp(a, "--variant") == 0 && has_val) {
@@ -127,6 +130,12 @@ int cc_cmd_run(int argc, char **argv)
         }
         until_ms = rel * 1000;
     }
+    cc_input_list in = {0};
+    if (inputs && cc_cli_read_inputs(s, inputs, &in) != 0) {
+        free(auto_seats);
+        cc_scenario_free(s);
+        return 1;
+    }
     FILE *out = NULL;
     if (log) {
         out = strcmp(log, "-") == 0 ? stdout : fopen(log, "wb");
@@ -141,6 +150,12 @@ int cc_cmd_run(int argc, char **argv)
     rc = cc_engine_new(s, &o, out ? write_line : NULL, out, &e);
     if (rc == CC_OK)
         rc = cc_engine_start(e);
+    char why[256] = "";
+    for (size_t k = 0; rc == CC_OK && k < in.n && in.t_ms[k] <= until_ms; k++) {
+        rc = cc_engine_run_until(e, in.t_ms[k]);
+        if (rc == CC_OK)
+            rc = cc_engine_input(e, in.v[k], why, sizeof why);
+    }
     if (rc == CC_OK)
         rc = cc_engine_run_until(e, until_ms);
     if (rc == CC_OK)
@@ -172,9 +187,96 @@ int cc_cmd_run(int argc, char **argv)
             fprintf(f, "  log: %s\n", log);
     }
     cc_engine_free(e);
+    cc_cli_inputs_free(&in);
     free(auto_seats);
     cc_scenario_free(s);
     return status;
+}
+
+void cc_cli_inputs_free(cc_input_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        json_decref(l->v[i]);
+    free(l->v);
+    free(l->t_ms);
+    memset(l, 0, sizeof *l);
+}
+
+static int add_input(cc_input_list *l, json_t *v, int64_t t)
+{
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 32;
+        json_t **nv = realloc(l->v, nc * sizeof *nv);
+        if (!nv)
+            return -1;
+        l->v = nv;
+        int64_t *nt = realloc(l->t_ms, nc * sizeof *nt);
+        if (!nt)
+            return -1;
+        l->t_ms = nt;
+        l->cap = nc;
+    }
+    l->v[l->n] = v;
+    l->t_ms[l->n++] = t;
+    return 0;
+}
+
+int cc_cli_read_inputs(const cc_scenario *s, const char *path, cc_input_list *l)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "caucus: cannot open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int lineno = 0, bad = 0;
+    while ((n = getline(&line, &cap, f)) > 0 && !bad) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = 0;
+        size_t sp = strspn(line, " \t");
+        if (line[sp] == 0 || line[sp] == '#')
+            continue;
+        json_error_t je;
+        json_t *v = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &je);
+        if (!v) {
+            fprintf(stderr, "%s:%d:%d: error: not valid JSON: %s\n", path, lineno, je.column, je.text);
+            bad = 1;
+            break;
+        }
+        char why[256];
+        const char *t = json_string_value(json_object_get(v, "t"));
+        int64_t rel;
+        cc_time_error te;
+        if (!t) {
+            fprintf(stderr, "%s:%d: error: missing \"t\" (scenario time, e.g. \"+1h30m\")\n", path, lineno);
+            bad = 1;
+        } else if (cc_time_parse_scenario(t, strlen(t), s->start_unix, &rel, &te) != CC_OK) {
+            fprintf(stderr, "%s:%d: error: \"t\": %s\n", path, lineno, te.message);
+            bad = 1;
+        } else if (cc_engine_check_input(s, v, why, sizeof why) != CC_OK) {
+            fprintf(stderr, "%s:%d: error: %s\n", path, lineno, why);
+            bad = 1;
+        } else if (l->n && rel * 1000 < l->t_ms[l->n - 1]) {
+            fprintf(stderr,
+                    "%s:%d: error: inputs must be in time order (\"%s\" is earlier than the line before)\n",
+                    path, lineno, t);
+            bad = 1;
+        } else if (add_input(l, v, rel * 1000) != 0) {
+            fprintf(stderr, "caucus: out of memory\n");
+            bad = 1;
+        } else {
+            continue;
+        }
+        json_decref(v);
+    }
+    free(line);
+    fclose(f);
+    if (bad)
+        cc_cli_inputs_free(l);
+    return bad ? -1 : 0;
 }
 
 int cc_cli_parse_seats(const cc_scenario *s, const char *list, uint8_t *flags)

@@ -23,7 +23,7 @@ enum { K_FIRE = 1, K_DECISION_DEADLINE, K_END, K_STAGE_DEADLINE, K_AGENT, K_WATC
 #define ITEM_KIND(code) ((cc_item_kind)((code) >> 28))
 #define ITEM_INDEX(code) ((size_t)((code)&0x0FFFFFFFu))
 
-enum { ST_PENDING = 0, ST_DONE = 1, ST_OPEN = 2, ST_EXPIRED = 3 };
+enum { ST_PENDING = 0, ST_DONE = 1, ST_OPEN = 2, ST_EXPIRED = 3, ST_HELD = 4 };
 
 /* dependents of an item: items whose trigger names it (compressed rows) */
 typedef struct deps {
@@ -1152,45 +1152,36 @@ static cc_err consultations_on_decision(cc_engine *e, size_t d)
 
 /* ---- agent actions ------------------------------------------------------------------- */
 
-static cc_err agent_act(cc_engine *e, const pending *a)
+/* Carries out one action of a seat about the item `context` (an agent's or a person's). */
+static cc_err do_action(cc_engine *e, size_t seat, cc_agent_action action, uint32_t context,
+                        const char *option, const char *text, const cc_refs *to)
 {
     const cc_scenario *s = e->s;
-    const cc_agent *A = &s->agents[a->agent];
-    const cc_agent_rule *R = &A->rules[a->rule];
-    size_t seat = a->seat;
-    if (cc_rng_bernoulli(&e->rng[seat + 1], A->channel_failure)) {
-        e->st.messages_lost++;
-        static const char *const acts[] = {"acknowledge", "share",  "position", "vote",
-                                           "propose",     "object", "escalate"};
-        return emit(e, "message.lost", s->seats[seat].id, NULL,
-                    json_pack("{s:s,s:s}", "action", acts[R->action], "reason", "channel failure"), 0, 80);
-    }
-    e->st.agent_actions++;
-    size_t idx = ITEM_INDEX(a->context);
-    cc_item_kind kind = ITEM_KIND(a->context);
+    size_t idx = ITEM_INDEX(context);
+    cc_item_kind kind = ITEM_KIND(context);
     int cons = kind == CC_ITEM_CONSULTATION ? (int)idx : -1;
     int dec = kind == CC_ITEM_DECISION ? (int)idx : cons >= 0 ? s->consultations[cons].decision_index : -1;
-    switch (R->action) {
+    switch (action) {
     case CC_ACT_ACKNOWLEDGE:
         if (cons >= 0)
             return stage_act(e, (size_t)cons, seat, "consult.ack", NULL);
         if (kind == CC_ITEM_INJECT)
             return emit(e, "inject.ack", s->seats[seat].id, s->injects[idx].label.text,
-                        json_pack("{s:s}", "inject", s->injects[idx].id), a->context, 81);
+                        json_pack("{s:s}", "inject", s->injects[idx].id), context, 81);
         return CC_OK;
     case CC_ACT_POSITION:
         if (cons >= 0)
-            return stage_act(e, (size_t)cons, seat, "consult.position", R->text);
+            return stage_act(e, (size_t)cons, seat, "consult.position", text);
         return CC_OK;
     case CC_ACT_VOTE: {
         cc_err rc = CC_OK;
-        if (dec >= 0)
-            rc = vote(e, (size_t)dec, seat, R->option);
+        if (dec >= 0 && option)
+            rc = vote(e, (size_t)dec, seat, option);
         if (rc == CC_OK && cons >= 0)
             rc = stage_act(e, (size_t)cons, seat, "consult.ack", NULL);
         return rc;
     }
-    case CC_ACT_PROPOSE: return dec >= 0 ? propose(e, (size_t)dec, seat, R->text) : CC_OK;
+    case CC_ACT_PROPOSE: return dec >= 0 ? propose(e, (size_t)dec, seat, text) : CC_OK;
     case CC_ACT_OBJECT:
         if (dec >= 0 && e->decision_state[dec] == ST_OPEN) {
             e->dec[dec].objected = 1;
@@ -1201,18 +1192,18 @@ static cc_err agent_act(cc_engine *e, const pending *a)
         if (cons >= 0 && e->consult_state[cons] == ST_OPEN) {
             e->cons[cons].objected = 1;
             return emit(e, "consult.object", s->seats[seat].id, s->consultations[cons].label.text,
-                        json_pack("{s:s}", "consultation", s->consultations[cons].id), a->context, 82);
+                        json_pack("{s:s}", "consultation", s->consultations[cons].id), context, 82);
         }
         return CC_OK;
     case CC_ACT_SHARE:
-        if (kind == CC_ITEM_INJECT) {
+        if (kind == CC_ITEM_INJECT && to) {
             const cc_inject *I = &s->injects[idx];
             cc_err rc =
                 emit(e, "message", s->seats[seat].id, I->label.text,
-                     json_pack("{s:s,s:s,s:o}", "kind", "forward", "inject", I->id, "to", refs_json(&R->to)),
-                     a->context, 83);
+                     json_pack("{s:s,s:s,s:o}", "kind", "forward", "inject", I->id, "to", refs_json(to)),
+                     context, 83);
             if (rc == CC_OK)
-                rc = deliver(e, "inject", I->id, &I->label, &R->to, a->context, (int)idx, CC_AEV_MESSAGE);
+                rc = deliver(e, "inject", I->id, &I->label, to, context, (int)idx, CC_AEV_MESSAGE);
             return rc;
         }
         return CC_OK;
@@ -1221,13 +1212,31 @@ static cc_err agent_act(cc_engine *e, const pending *a)
             return emit(
                 e, "consult.escalate", s->seats[seat].id, s->consultations[cons].label.text,
                 json_pack("{s:s,s:s}", "consultation", s->consultations[cons].id, "by", s->seats[seat].id),
-                a->context, 84);
+                context, 84);
         if (kind == CC_ITEM_INJECT)
             return emit(e, "inject.escalate", s->seats[seat].id, s->injects[idx].label.text,
-                        json_pack("{s:s}", "inject", s->injects[idx].id), a->context, 85);
+                        json_pack("{s:s}", "inject", s->injects[idx].id), context, 85);
         return CC_OK;
     }
     return CC_OK;
+}
+
+static const char *const action_names[] = {"acknowledge", "share",  "position", "vote",
+                                           "propose",     "object", "escalate"};
+
+static cc_err agent_act(cc_engine *e, const pending *a)
+{
+    const cc_scenario *s = e->s;
+    const cc_agent *A = &s->agents[a->agent];
+    const cc_agent_rule *R = &A->rules[a->rule];
+    if (cc_rng_bernoulli(&e->rng[a->seat + 1], A->channel_failure)) {
+        e->st.messages_lost++;
+        return emit(e, "message.lost", s->seats[a->seat].id, NULL,
+                    json_pack("{s:s,s:s}", "action", action_names[R->action], "reason", "channel failure"), 0,
+                    80);
+    }
+    e->st.agent_actions++;
+    return do_action(e, a->seat, R->action, a->context, R->option, R->text, &R->to);
 }
 
 static cc_err fire(cc_engine *e, uint32_t code)
@@ -1326,6 +1335,207 @@ cc_err cc_engine_run_until(cc_engine *e, int64_t until_ms)
     if (!e->st.ended && until_ms > e->now_ms)
         e->now_ms = until_ms;
     return CC_OK;
+}
+
+/* ---- inputs ----------------------------------------------------------------------------- */
+
+static int find_id(const char *id, const void *base, size_t n, size_t size)
+{
+    for (size_t i = 0; id && i < n; i++) {
+        const char *x = *(const char *const *)((const char *)base + i * size);
+        if (x && strcmp(x, id) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+typedef struct parsed_input {
+    int control; /* release / hold */
+    int hold;
+    cc_agent_action action;
+    int seat;
+    uint32_t context; /* item code */
+    const char *option, *text;
+    int to[64];
+    size_t nto;
+} parsed_input;
+
+#define BAD(...)                                                                                             \
+    do {                                                                                                     \
+        snprintf(why, whylen, __VA_ARGS__);                                                                  \
+        return CC_ERR_INVALID;                                                                               \
+    } while (0)
+
+static cc_err parse_input(const cc_scenario *s, const json_t *in, parsed_input *p, char *why, size_t whylen)
+{
+    memset(p, 0, sizeof *p);
+    p->seat = -1;
+    if (!json_is_object(in))
+        BAD("an input must be a JSON object");
+    static const char *const known[] = {"t",      "do",   "seat", "consultation", "decision", "inject",
+                                        "option", "text", "to"};
+    const char *key;
+    json_t *val;
+    json_object_foreach((json_t *)in, key, val)
+    {
+        int ok = 0;
+        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+            ok |= strcmp(key, known[k]) == 0;
+        if (!ok)
+            BAD("unknown member \"%.40s\"", key);
+        if (strcmp(key, "to") != 0 && !json_is_string(val))
+            BAD("\"%s\" must be a string", key);
+    }
+    const char *act = json_string_value(json_object_get(in, "do"));
+    if (!act)
+        BAD("missing \"do\" (the action)");
+    const char *seat = json_string_value(json_object_get(in, "seat"));
+    const char *cons = json_string_value(json_object_get(in, "consultation"));
+    const char *dec = json_string_value(json_object_get(in, "decision"));
+    const char *inj = json_string_value(json_object_get(in, "inject"));
+    p->option = json_string_value(json_object_get(in, "option"));
+    p->text = json_string_value(json_object_get(in, "text"));
+    if (strcmp(act, "release") == 0 || strcmp(act, "hold") == 0) {
+        p->control = 1;
+        p->hold = act[0] == 'h';
+        int i = find_id(inj, s->injects, s->ninjects, sizeof *s->injects);
+        if (i < 0)
+            BAD("\"%s\" needs \"inject\": an inject of the scenario", act);
+        p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
+        return CC_OK;
+    }
+    int a = -1;
+    for (int k = 0; k < 7; k++)
+        if (strcmp(act, action_names[k]) == 0)
+            a = k;
+    if (a < 0)
+        BAD("unknown action \"%.40s\" (acknowledge, position, vote, propose, object, share, escalate, "
+            "release, hold)",
+            act);
+    p->action = (cc_agent_action)a;
+    p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats);
+    if (p->seat < 0)
+        BAD("\"seat\" must name a seat of the scenario");
+    int n = (cons != NULL) + (dec != NULL) + (inj != NULL);
+    if (n != 1)
+        BAD("name exactly one of \"consultation\", \"decision\" and \"inject\"");
+    int i;
+    if (cons) {
+        if ((i = find_id(cons, s->consultations, s->nconsultations, sizeof *s->consultations)) < 0)
+            BAD("no consultation \"%.64s\"", cons);
+        p->context = ITEM(CC_ITEM_CONSULTATION, (size_t)i);
+    } else if (dec) {
+        if ((i = find_id(dec, s->decisions, s->ndecisions, sizeof *s->decisions)) < 0)
+            BAD("no decision \"%.64s\"", dec);
+        p->context = ITEM(CC_ITEM_DECISION, (size_t)i);
+    } else {
+        if ((i = find_id(inj, s->injects, s->ninjects, sizeof *s->injects)) < 0)
+            BAD("no inject \"%.64s\"", inj);
+        p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
+    }
+    if (p->action == CC_ACT_VOTE && !p->option)
+        BAD("\"vote\" needs \"option\"");
+    json_t *to = json_object_get(in, "to");
+    if (p->action == CC_ACT_SHARE) {
+        if (!json_is_array(to) || json_array_size(to) == 0 || json_array_size(to) > 64)
+            BAD("\"share\" needs \"to\": a list of 1 to 64 seats");
+        for (size_t k = 0; k < json_array_size(to); k++) {
+            int t = find_id(json_string_value(json_array_get(to, k)), s->seats, s->nseats, sizeof *s->seats);
+            if (t < 0)
+                BAD("\"to\" entry %zu is not a seat of the scenario", k + 1);
+            p->to[p->nto++] = t;
+        }
+    } else if (to) {
+        BAD("\"to\" only applies to \"share\"");
+    }
+    return CC_OK;
+}
+
+cc_err cc_engine_check_input(const cc_scenario *s, const json_t *input, char *why, size_t whylen)
+{
+    parsed_input p;
+    return parse_input(s, input, &p, why, whylen);
+}
+
+/* Why the seat may not take this action now, or NULL when it may. */
+static const char *refusal(const cc_engine *e, const parsed_input *p)
+{
+    const cc_scenario *s = e->s;
+    size_t idx = ITEM_INDEX(p->context);
+    cc_item_kind kind = ITEM_KIND(p->context);
+    if (kind == CC_ITEM_CONSULTATION) {
+        const crun *K = &e->cons[idx];
+        if (e->consult_state[idx] != ST_OPEN || K->mech < 0)
+            return "the consultation is not in progress";
+        if (p->action == CC_ACT_ESCALATE || p->action == CC_ACT_OBJECT)
+            return cc_label_permits(&s->consultations[idx].label.label, &s->seats[p->seat].clearance)
+                       ? NULL
+                       : "the seat may not read the consultation";
+        if (!K->part[p->seat])
+            return "the seat is not a participant of the consultation's current stage";
+        if (K->acted[p->seat])
+            return "the seat has already acted in this stage";
+        const cc_stage *S = &s->mechanisms[K->mech].stages[K->stage];
+        if (S->mode == CC_MODE_SEQUENTIAL && next_in_sequence(K, s->nseats) != p->seat)
+            return "it is not the seat's turn in this sequential stage";
+        return NULL;
+    }
+    if (kind == CC_ITEM_DECISION) {
+        if (e->decision_state[idx] != ST_OPEN)
+            return "the decision is not open";
+        if (!e->dec[idx].decider[p->seat])
+            return "the seat is not a decider of this decision";
+        if (p->action == CC_ACT_VOTE && option_index(e, idx, p->option) < 0)
+            return "the decision has no such option";
+        if (p->action == CC_ACT_PROPOSE && !s->decisions[idx].proposals)
+            return "the decision does not accept proposals";
+        return NULL;
+    }
+    if (!cc_engine_seat_has(e, (size_t)p->seat, idx))
+        return "the seat does not hold this inject";
+    return NULL;
+}
+
+cc_err cc_engine_input(cc_engine *e, const json_t *input, char *why, size_t whylen)
+{
+    parsed_input p;
+    cc_err rc = parse_input(e->s, input, &p, why, whylen);
+    if (rc)
+        return rc;
+    if (e->stopped)
+        return CC_ERR_IO;
+    json_t *copy = json_deep_copy(input);
+    if (!copy)
+        return CC_ERR_NOMEM;
+    json_object_del(copy, "t");
+    const char *actor = p.seat >= 0 ? e->s->seats[p.seat].id : NULL;
+    rc = emit(e, "input", actor, NULL, copy, p.context, 110);
+    if (rc)
+        return rc;
+    size_t idx = ITEM_INDEX(p.context);
+    if (p.control) {
+        if (p.hold) {
+            if (e->inject_state[idx] != ST_PENDING)
+                return emit(e, "input.refused", NULL, NULL,
+                            json_pack("{s:s}", "reason", "the inject was already released"), p.context, 111);
+            e->inject_state[idx] = ST_HELD;
+            return emit(e, "inject.hold", NULL, e->s->injects[idx].label.text,
+                        json_pack("{s:s}", "inject", e->s->injects[idx].id), p.context, ST_HELD);
+        }
+        if (e->inject_state[idx] == ST_DONE)
+            return emit(e, "input.refused", NULL, NULL,
+                        json_pack("{s:s}", "reason", "the inject was already released"), p.context, 111);
+        e->inject_state[idx] = ST_PENDING;
+        return release_inject(e, idx);
+    }
+    const char *no = refusal(e, &p);
+    if (no)
+        return emit(e, "input.refused", actor, NULL, json_pack("{s:s}", "reason", no), p.context, 111);
+    cc_ref refs[64];
+    for (size_t k = 0; k < p.nto; k++)
+        refs[k] = (cc_ref){CC_REF_SEAT, e->s->seats[p.to[k]].id, p.to[k], {0, 0}};
+    cc_refs to = {refs, p.nto, {0, 0}};
+    return do_action(e, (size_t)p.seat, p.action, p.context, p.option, p.text, &to);
 }
 
 cc_err cc_engine_finish(cc_engine *e)

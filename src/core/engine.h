@@ -13,6 +13,7 @@
 #define CC_ENGINE_H
 
 #include <stddef.h>
+#include <jansson.h>
 #include <stdint.h>
 
 #include "core/diag.h"
@@ -48,6 +49,21 @@ cc_err cc_engine_start(cc_engine *e);
  * order, and leaves the clock at until_ms (or at the exercise end, where it emits run.end
  * and stops). */
 cc_err cc_engine_run_until(cc_engine *e, int64_t until_ms);
+/* An input from a person or from control, applied at the engine's current time (advance it
+ * with cc_engine_run_until first). The input is a JSON object (docs/cli.md, "Inputs"):
+ *   {"do": "acknowledge"|"position"|"vote"|"propose"|"object"|"share"|"escalate",
+ *    "seat": SEAT, "consultation"|"decision"|"inject": ID, "option": ID, "text": STR,
+ *    "to": [SEAT, ...]}                         (a seat's action), or
+ *   {"do": "release"|"hold", "inject": ID}      (control).
+ * It is logged as an "input" event (so replay can feed it again), followed by its effects, or
+ * by "input.refused" with the reason when the seat may not act so (not a participant of the
+ * current stage, not a decider, does not hold the inject it forwards, ...). Returns
+ * CC_ERR_INVALID with why filled for a malformed input (unknown action, seat or item, missing
+ * member); nothing is logged then. */
+cc_err cc_engine_input(cc_engine *e, const json_t *input, char *why, size_t whylen);
+/* Checks an input against the scenario only (ids, members), as cc_engine_input does first. */
+cc_err cc_engine_check_input(const cc_scenario *s, const json_t *input, char *why, size_t whylen);
+
 /* Emits run.end now (reason "until") unless the run has ended. */
 cc_err cc_engine_finish(cc_engine *e);
 

@@ -52,6 +52,26 @@ expect_rc "no scenario" 2 "$BIN" run
 expect_rc "invalid scenario" 1 "$BIN" run tests/scenarios/invalid/044-label-unknown-classification.yaml
 expect_out "invalid scenario message" "does not load; fix it first"
 
+# people's and control's inputs
+C=tests/scenarios/valid/engine-consult.yaml
+expect_rc "inputs" 0 "$BIN" run "$C" --inputs tests/inputs/engine-consult.jsonl --log "$T/in.jsonl"
+expect_out "inputs summary" "decisions opened 1, made 1, expired undecided 0"
+expect_rc "inputs replay" 0 "$BIN" replay "$T/in.jsonl"
+if grep -q '"type":"input.refused"' "$T/in.jsonl"; then ok; else no "refused inputs are logged"; fi
+printf '{"t": "+1h", "seat": "usa-chair", "do": "acknowledge", "consultation": "C-1"}\n{"t": "+1h", "seat": "nobody"\n' > "$T/bad1.jsonl"
+expect_rc "inputs bad json" 1 "$BIN" run "$C" --inputs "$T/bad1.jsonl"
+expect_out "inputs bad json message" "bad1.jsonl:2:"
+printf '# comment\n\n{"seat": "usa-chair", "do": "acknowledge", "consultation": "C-1"}\n' > "$T/bad2.jsonl"
+expect_rc "inputs no time" 1 "$BIN" run "$C" --inputs "$T/bad2.jsonl"
+expect_out "inputs no time message" "bad2.jsonl:3: error: missing \"t\""
+printf '{"t": "+2h", "seat": "usa-chair", "do": "acknowledge", "consultation": "C-1"}\n{"t": "+1h", "seat": "usa-chair", "do": "acknowledge", "consultation": "C-1"}\n' > "$T/bad3.jsonl"
+expect_rc "inputs out of order" 1 "$BIN" run "$C" --inputs "$T/bad3.jsonl"
+expect_out "inputs order message" "bad3.jsonl:2: error: inputs must be in time order"
+printf '{"t": "+1h", "seat": "usa-chiar", "do": "acknowledge", "consultation": "C-1"}\n' > "$T/bad4.jsonl"
+expect_rc "inputs unknown seat" 1 "$BIN" run "$C" --inputs "$T/bad4.jsonl"
+expect_out "inputs seat message" "bad4.jsonl:1: error: \"seat\" must name a seat of the scenario"
+expect_rc "inputs missing file" 1 "$BIN" run "$C" --inputs "$T/none.jsonl"
+
 # tampering: each is named by its first bad event
 n=$(wc -l < "$T/a.jsonl")
 sed '5s/"seq":4/"seq":4 /' "$T/a.jsonl" > "$T/t1.jsonl"
