@@ -1,98 +1,156 @@
 /* ctime — durations, RFC 3339 timestamps, scenario times and HH:MM as integer seconds.
- * Strict, position-reporting parsers; civil-calendar arithmetic after H. Hinnant's
- * days_from_civil. Pure: no clock, locale or time zone database. */
+ * Strict parsers that report a 1-based column, a message and a hint; civil-calendar
+ * arithmetic after H. Hinnant's days_from_civil. Pure: no clock, locale or zone database. */
 #include "core/ctime.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#define TERR(col_, ...) return fail(err, CC_ERR_PARSE, (size_t)(col_), NULL, __VA_ARGS__)
+#define RFC3339_EXAMPLE "2026-03-02T09:00:00+09:00"
+#define ECHO_MAX 40 /* longest input echoed back in a message or hint */
 
-/* Fills err (when not NULL) and returns rc. col is 1-based; hint may be NULL. */
-__attribute__((format(printf, 5, 6))) static cc_err fail(cc_time_error *err, cc_err rc, size_t col,
-                                                         const char *hint, const char *fmt, ...)
+/* Fills *err (when given) and returns rc. hint may be NULL. */
+static cc_err time_fail(cc_time_error *err, cc_err rc, size_t col, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static cc_err time_fail(cc_time_error *err, cc_err rc, size_t col, const char *hint, const char *fmt, ...)
 {
-    if (err) {
-        err->col = (int)col;
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
-        va_end(ap);
-        snprintf(err->hint, sizeof err->hint, "%s", hint ? hint : "");
-    }
+    if (!err)
+        return rc;
+    err->col = col > 100000 ? 100000 : (int)col;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    snprintf(err->hint, sizeof err->hint, "%s", hint ? hint : "");
     return rc;
 }
 
-static int is_digit(char c)
+static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
 }
 
+/* Whether s[0..len) may be echoed in a message: short, printable ASCII only. */
+static bool echoable(const char *s, size_t len)
+{
+    if (len > ECHO_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+            return false;
+    return true;
+}
+
+/* Splits t seconds into whole days (rounded down) and the second of the day, without overflow
+ * for any t. */
+static void split_day(int64_t t, int64_t *days, int64_t *sod)
+{
+    int64_t q = t / 86400, r = t % 86400;
+    if (r < 0) {
+        r += 86400;
+        q--;
+    }
+    *days = q;
+    *sod = r;
+}
+
+/* ---- durations ------------------------------------------------------------------ */
+
 cc_err cc_duration_parse(const char *s, size_t len, int64_t *out_s, cc_time_error *err)
 {
     static const char units[] = "dhms";
-    static const int64_t mult[] = {86400, 3600, 60, 1};
+    static const int64_t unit_s[] = {86400, 3600, 60, 1};
+    static const char examples[] = "durations look like 90s, 45m, 2h30m or 1d12h";
+    char hint[160];
     if (err)
         memset(err, 0, sizeof *err);
     if (len == 0)
-        TERR(1, "empty duration");
-    if (s[0] == '-')
-        TERR(1, "a duration cannot be negative");
-    if (s[0] == '+') {
-        return fail(err, CC_ERR_PARSE, 1, "write '+' only in front of a scenario time (at: +2h)",
-                    "a duration has no sign");
+        return time_fail(err, CC_ERR_PARSE, 1, "write a duration such as 90s, 45m or 2h30m",
+                         "empty duration");
+    if (s[0] == '-') {
+        if (len > 1 && echoable(s + 1, len - 1))
+            snprintf(hint, sizeof hint, "a duration counts forward: write %.*s", (int)(len - 1), s + 1);
+        else
+            snprintf(hint, sizeof hint, "a duration counts forward, e.g. 5m");
+        return time_fail(err, CC_ERR_PARSE, 1, hint, "a duration cannot be negative");
     }
+    if (s[0] == '+')
+        return time_fail(err, CC_ERR_PARSE, 1, "write '+' only in front of a scenario time (at: +2h)",
+                         "a duration has no sign");
+    if (s[0] == 'P' || s[0] == 'p')
+        return time_fail(err, CC_ERR_PARSE, 1, "ISO 8601 durations are not used: write PT2H30M as 2h30m",
+                         "expected a number in duration '%.*s'", echoable(s, len) ? (int)len : 0, s);
     int64_t total = 0;
-    int last_unit = -1;
+    int last = -1;     /* index of the last unit seen */
+    unsigned seen = 0; /* bit per unit */
     size_t i = 0;
     while (i < len) {
         size_t start = i;
-        if ((unsigned char)s[i] >= 0x80) {
-            return fail(err, CC_ERR_PARSE, i + 1,
-                        "retype it in ASCII; a look-alike character may have been pasted",
-                        "non-ASCII character in a duration");
-        }
+        if ((unsigned char)s[i] >= 0x80)
+            return time_fail(err, CC_ERR_PARSE, i + 1,
+                             "retype it in ASCII; a look-alike character may have been pasted",
+                             "non-ASCII character in a duration");
         if (!is_digit(s[i])) {
-            return fail(err, CC_ERR_PARSE, i + 1, "durations look like 90s, 45m, 2h30m or 1d12h",
-                        "expected a number in duration '%.*s'", (int)(len > 60 ? 60 : len), s);
+            if (s[i] == ' ' || s[i] == '\t')
+                return time_fail(err, CC_ERR_PARSE, i + 1, "write 4h30m, not 4 hours 30 minutes",
+                                 "spaces are not allowed in a duration");
+            if (echoable(s, len))
+                return time_fail(err, CC_ERR_PARSE, i + 1, examples, "expected a number in duration '%.*s'",
+                                 (int)len, s);
+            return time_fail(err, CC_ERR_PARSE, i + 1, examples, "expected a number in a duration");
         }
         int64_t v = 0;
         while (i < len && is_digit(s[i])) {
-            if (v > CC_DURATION_MAX_S)
-                TERR(start + 1, "duration is too large (at most 3650 days)");
+            if (v > CC_DURATION_MAX_S) /* keeps v * 10 + 9 far from overflow */
+                return time_fail(err, CC_ERR_PARSE, start + 1, NULL,
+                                 "duration is too large (at most 3650 days)");
             v = v * 10 + (s[i] - '0');
             i++;
         }
         if (i == len) {
-            char hint[80];
-            int nd = (int)(i - start > 20 ? 20 : i - start);
-            snprintf(hint, sizeof hint, "write %.*sm or %.*ss", nd, s + start, nd, s + start);
-            return fail(err, CC_ERR_PARSE, i + 1, hint, "duration needs a unit (d, h, m or s)");
+            size_t n = i - start;
+            if (n <= ECHO_MAX)
+                snprintf(hint, sizeof hint, "write %.*sm or %.*ss", (int)n, s + start, (int)n, s + start);
+            else
+                snprintf(hint, sizeof hint, "units are d (days), h (hours), m (minutes) and s (seconds)");
+            return time_fail(err, CC_ERR_PARSE, i + 1, hint, "duration needs a unit (d, h, m or s)");
         }
-        const char *u = memchr(units, s[i], 4);
-        if (!u || s[i] == 0) {
-            static const char units_hint[] = "units are d (days), h (hours), m (minutes) and s (seconds)";
-            if (s[i] == ' ' || s[i] == '\t')
-                return fail(err, CC_ERR_PARSE, i + 1, "write 4h30m, not 4 hours 30 minutes",
-                            "spaces are not allowed in a duration");
-            if ((unsigned char)s[i] >= 0x80 || s[i] < 0x20)
-                return fail(err, CC_ERR_PARSE, i + 1, units_hint, "unknown duration unit");
-            return fail(err, CC_ERR_PARSE, i + 1, units_hint, "unknown duration unit '%c'", s[i]);
+        char c = s[i];
+        const char *u = c ? memchr(units, c, 4) : NULL;
+        if (!u) {
+            if (c == ' ' || c == '\t')
+                return time_fail(err, CC_ERR_PARSE, i + 1, "write 4h30m, not 4 hours 30 minutes",
+                                 "spaces are not allowed in a duration");
+            if (c == '.' || c == ',')
+                return time_fail(err, CC_ERR_PARSE, i + 1, "write 1h30m, not 1.5h",
+                                 "fractions are not allowed in a duration");
+            if (c == 'D' || c == 'H' || c == 'M' || c == 'S') {
+                snprintf(hint, sizeof hint, "units are lower case: write %c", c - 'A' + 'a');
+                return time_fail(err, CC_ERR_PARSE, i + 1, hint, "unknown duration unit '%c'", c);
+            }
+            static const char unit_hint[] = "units are d (days), h (hours), m (minutes) and s (seconds)";
+            if ((unsigned char)c >= 0x80)
+                return time_fail(err, CC_ERR_PARSE, i + 1,
+                                 "retype it in ASCII; a look-alike character may have been pasted",
+                                 "non-ASCII character in a duration");
+            if ((unsigned char)c < 0x20 || c == 0x7f)
+                return time_fail(err, CC_ERR_PARSE, i + 1, unit_hint, "unknown duration unit");
+            return time_fail(err, CC_ERR_PARSE, i + 1, unit_hint, "unknown duration unit '%c'", c);
         }
         int k = (int)(u - units);
-        if (k == last_unit) {
-            return fail(err, CC_ERR_PARSE, i + 1, "write each unit once, e.g. 2h30m",
-                        "unit '%c' appears twice", s[i]);
-        }
-        if (k < last_unit) {
-            return fail(err, CC_ERR_PARSE, i + 1, "write units from largest to smallest: d, h, m, s",
-                        "duration units out of order ('%c' after '%c')", s[i], units[last_unit]);
-        }
-        last_unit = k;
-        if (v > CC_DURATION_MAX_S / mult[k] || total + v * mult[k] > CC_DURATION_MAX_S)
-            TERR(start + 1, "duration is too large (at most 3650 days)");
-        total += v * mult[k];
+        if (seen & (1u << k))
+            return time_fail(err, CC_ERR_PARSE, i + 1, "write each unit once, e.g. 2h30m",
+                             "unit '%c' appears twice", c);
+        if (k < last)
+            return time_fail(err, CC_ERR_PARSE, i + 1, "write units from largest to smallest: d, h, m, s",
+                             "duration units out of order ('%c' after '%c')", c, units[last]);
+        seen |= 1u << k;
+        last = k;
+        if (v > CC_DURATION_MAX_S / unit_s[k] || total + v * unit_s[k] > CC_DURATION_MAX_S)
+            return time_fail(err, CC_ERR_PARSE, start + 1, NULL, "duration is too large (at most 3650 days)");
+        total += v * unit_s[k];
         i++;
     }
     *out_s = total;
@@ -101,31 +159,36 @@ cc_err cc_duration_parse(const char *s, size_t len, int64_t *out_s, cc_time_erro
 
 int cc_duration_format(int64_t s, char *buf, size_t size)
 {
-    if (s < 0)
-        return snprintf(buf, size, "-%lld s", (long long)-s);
-    if (s == 0)
+    /* magnitude as unsigned so that INT64_MIN formats too */
+    uint64_t a = s < 0 ? (uint64_t)0 - (uint64_t)s : (uint64_t)s;
+    if (a == 0)
         return snprintf(buf, size, "0s");
-    int64_t d = s / 86400, h = s / 3600 % 24, m = s / 60 % 60, sec = s % 60;
+    uint64_t d = a / 86400, h = a / 3600 % 24, m = a / 60 % 60, sec = a % 60;
     char tmp[64];
-    size_t off = 0;
+    int off = 0;
+    if (s < 0)
+        tmp[off++] = '-';
     if (d)
-        off += (size_t)snprintf(tmp + off, sizeof tmp - off, "%lldd", (long long)d);
+        off += snprintf(tmp + off, sizeof tmp - (size_t)off, "%llud", (unsigned long long)d);
     if (h)
-        off += (size_t)snprintf(tmp + off, sizeof tmp - off, "%lldh", (long long)h);
+        off += snprintf(tmp + off, sizeof tmp - (size_t)off, "%lluh", (unsigned long long)h);
     if (m)
-        off += (size_t)snprintf(tmp + off, sizeof tmp - off, "%lldm", (long long)m);
+        off += snprintf(tmp + off, sizeof tmp - (size_t)off, "%llum", (unsigned long long)m);
     if (sec)
-        snprintf(tmp + off, sizeof tmp - off, "%llds", (long long)sec);
+        snprintf(tmp + off, sizeof tmp - (size_t)off, "%llus", (unsigned long long)sec);
+    tmp[sizeof tmp - 1] = 0;
     return snprintf(buf, size, "%s", tmp);
 }
+
+/* ---- civil calendar ------------------------------------------------------------- */
 
 int64_t cc_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    unsigned yoe = (unsigned)(y - era * 400);                       /* [0, 399] */
+    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* [0, 365] */
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           /* [0, 146096] */
     return era * 146097 + (int64_t)doe - 719468;
 }
 
@@ -145,23 +208,26 @@ void cc_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 
 int cc_weekday_from_days(int64_t z)
 {
-    /* 1970-01-01 was a Thursday (3 when Monday = 0) */
-    int64_t w = (z + 3) % 7;
+    /* 1970-01-01 (day 0) was a Thursday: 3 when Monday = 0 */
+    int64_t w = z % 7 + 3;
+    w %= 7;
     return (int)(w < 0 ? w + 7 : w);
 }
 
-static int leap(int64_t y)
+static bool is_leap(int64_t y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int days_in_month(int64_t y, unsigned m)
+static int days_in_month(int64_t y, int m)
 {
     static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 ? 28 + leap(y) : dm[m - 1];
+    return m == 2 ? 28 + is_leap(y) : dm[m - 1];
 }
 
-/* n digits at s[*i], advancing; -1 when not digits */
+/* ---- RFC 3339 ------------------------------------------------------------------- */
+
+/* Exactly n digits at s[*i], advancing *i past the digits read; -1 when fewer. */
 static int digits(const char *s, size_t len, size_t *i, int n)
 {
     int v = 0;
@@ -173,176 +239,265 @@ static int digits(const char *s, size_t len, size_t *i, int n)
     return v;
 }
 
-#define EXPECT_CH(ch, what)                                                                                  \
-    do {                                                                                                     \
-        if (i >= len || s[i] != (ch))                                                                        \
-            TERR(i + 1, "expected '%c' %s in time '%.*s'", (ch), what, (int)(len > 60 ? 60 : len), s);       \
-        i++;                                                                                                 \
-    } while (0)
+/* "expected C ..." at column i + 1 when s[i] is not c. */
+static cc_err expect_char(const char *s, size_t len, size_t *i, char c, const char *what, const char *hint,
+                          cc_time_error *err)
+{
+    if (*i < len && s[*i] == c) {
+        (*i)++;
+        return CC_OK;
+    }
+    if (echoable(s, len))
+        return time_fail(err, CC_ERR_PARSE, *i + 1, hint, "expected '%c' %s in time '%.*s'", c, what,
+                         (int)len, s);
+    return time_fail(err, CC_ERR_PARSE, *i + 1, hint, "expected '%c' %s", c, what);
+}
 
 cc_err cc_rfc3339_parse(const char *s, size_t len, int64_t *unix_s, int32_t *offset_s, cc_time_error *err)
 {
+    static const char example[] = "write " RFC3339_EXAMPLE;
     if (err)
         memset(err, 0, sizeof *err);
-    size_t i = 0;
     if (len == 0)
-        TERR(1, "empty time");
-    if (s[0] == '+' || s[0] == '-') {
-        return fail(err, CC_ERR_PARSE, 1, "write 2026-03-02T09:00:00+09:00",
-                    "expected an absolute RFC 3339 time, not a relative one");
-    }
+        return time_fail(err, CC_ERR_PARSE, 1, example, "empty time");
+    if (s[0] == '+' || s[0] == '-')
+        return time_fail(err, CC_ERR_PARSE, 1, example,
+                         "expected an absolute RFC 3339 time, not a relative one");
+    size_t i = 0;
     int y = digits(s, len, &i, 4);
-    if (y < 0)
-        TERR(i + 1, "expected a four-digit year in time '%.*s'", (int)(len > 60 ? 60 : len), s);
-    EXPECT_CH('-', "after the year");
+    if (y < 0) {
+        if (echoable(s, len))
+            return time_fail(err, CC_ERR_PARSE, i + 1, example, "expected a four-digit year in time '%.*s'",
+                             (int)len, s);
+        return time_fail(err, CC_ERR_PARSE, i + 1, example, "expected a four-digit year");
+    }
+    if (expect_char(s, len, &i, '-', "after the year", example, err))
+        return CC_ERR_PARSE;
     size_t mcol = i + 1;
     int mo = digits(s, len, &i, 2);
     if (mo < 0)
-        TERR(i + 1, "expected a two-digit month");
-    EXPECT_CH('-', "after the month");
+        return time_fail(err, CC_ERR_PARSE, i + 1, "write the month with two digits, e.g. 03",
+                         "expected a two-digit month");
+    if (expect_char(s, len, &i, '-', "after the month", example, err))
+        return CC_ERR_PARSE;
     size_t dcol = i + 1;
     int d = digits(s, len, &i, 2);
     if (d < 0)
-        TERR(i + 1, "expected a two-digit day");
-    if (i >= len || (s[i] != 'T' && s[i] != 't')) {
-        return fail(err, CC_ERR_PARSE, i + 1, "write 2026-03-02T09:00:00+09:00",
-                    "expected 'T' between date and time");
-    }
+        return time_fail(err, CC_ERR_PARSE, i + 1, "write the day with two digits, e.g. 02",
+                         "expected a two-digit day");
+    if (i >= len || (s[i] != 'T' && s[i] != 't'))
+        return time_fail(err, CC_ERR_PARSE, i + 1, example, "expected 'T' between date and time");
     i++;
     size_t hcol = i + 1;
     int hh = digits(s, len, &i, 2);
     if (hh < 0)
-        TERR(i + 1, "expected a two-digit hour");
-    EXPECT_CH(':', "after the hour");
+        return time_fail(err, CC_ERR_PARSE, i + 1, example, "expected a two-digit hour");
+    if (expect_char(s, len, &i, ':', "after the hour", example, err))
+        return CC_ERR_PARSE;
     size_t mincol = i + 1;
     int mi = digits(s, len, &i, 2);
     if (mi < 0)
-        TERR(i + 1, "expected two-digit minutes");
-    EXPECT_CH(':', "after the minutes");
+        return time_fail(err, CC_ERR_PARSE, i + 1, example, "expected two-digit minutes");
+    if (expect_char(s, len, &i, ':', "after the minutes", "seconds are required: write " RFC3339_EXAMPLE,
+                    err))
+        return CC_ERR_PARSE;
     size_t scol = i + 1;
     int ss = digits(s, len, &i, 2);
     if (ss < 0)
-        TERR(i + 1, "expected two-digit seconds");
-    if (i < len && s[i] == '.') {
+        return time_fail(err, CC_ERR_PARSE, i + 1, example, "expected two-digit seconds");
+    if (i < len && (s[i] == '.' || s[i] == ',')) {
+        if (s[i] == ',')
+            return time_fail(err, CC_ERR_PARSE, i + 1, "write a fraction of a second with '.'",
+                             "expected '.' before the fraction of a second");
         i++;
         if (i >= len || !is_digit(s[i]))
-            TERR(i + 1, "expected digits after '.'");
-        while (i < len && is_digit(s[i]))
+            return time_fail(err, CC_ERR_PARSE, i + 1, "write 09:00:00.5 or leave the fraction out",
+                             "expected digits after '.'");
+        while (i < len && is_digit(s[i])) /* fraction: truncated to whole seconds */
             i++;
     }
     if (y < 1970)
-        TERR(1, "year %d is before 1970", y);
+        return time_fail(err, CC_ERR_PARSE, 1, "caucus times start at 1970-01-01T00:00:00Z",
+                         "year %d is before 1970", y);
     if (mo < 1 || mo > 12)
-        TERR(mcol, "month %02d does not exist", mo);
-    if (d < 1 || d > days_in_month(y, (unsigned)mo))
-        TERR(dcol, "day %02d does not exist in %04d-%02d", d, y, mo);
-    if (hh > 23)
-        TERR(hcol, "hour %02d is out of range (00-23)", hh);
-    if (mi > 59)
-        TERR(mincol, "minute %02d is out of range (00-59)", mi);
-    if (ss > 60)
-        TERR(scol, "second %02d is out of range (00-59)", ss);
-    if (ss == 60)
-        ss = 59; /* leap second: caucus clocks do not represent it */
-    int32_t off = 0;
-    if (i >= len) {
-        return fail(err, CC_ERR_PARSE, i + 1, "add Z or an offset such as +09:00", "time has no UTC offset");
+        return time_fail(err, CC_ERR_PARSE, mcol, "months are 01 to 12", "month %02d does not exist", mo);
+    if (d < 1 || d > days_in_month(y, mo)) {
+        char hint[96];
+        snprintf(hint, sizeof hint, "%04d-%02d has %d days", y, mo, days_in_month(y, mo));
+        return time_fail(err, CC_ERR_PARSE, dcol, hint, "day %02d does not exist in %04d-%02d", d, y, mo);
     }
+    if (hh > 23)
+        return time_fail(err, CC_ERR_PARSE, hcol, "hours are 00 to 23; the end of a day is 00:00 of the next",
+                         "hour %02d is out of range (00-23)", hh);
+    if (mi > 59)
+        return time_fail(err, CC_ERR_PARSE, mincol, "minutes are 00 to 59",
+                         "minute %02d is out of range (00-59)", mi);
+    if (ss > 60)
+        return time_fail(err, CC_ERR_PARSE, scol, "seconds are 00 to 59",
+                         "second %02d is out of range (00-59)", ss);
+    int32_t off = 0;
+    if (i >= len)
+        return time_fail(err, CC_ERR_PARSE, i + 1, "add Z or an offset such as +09:00",
+                         "time has no UTC offset");
     if (s[i] == 'Z' || s[i] == 'z') {
         i++;
     } else if (s[i] == '+' || s[i] == '-') {
+        static const char off_hint[] = "write the offset as +09:00, -05:00 or Z";
         int sign = s[i] == '-' ? -1 : 1;
         size_t ocol = i + 1;
         i++;
         int oh = digits(s, len, &i, 2);
         if (oh < 0)
-            TERR(i + 1, "expected a two-digit offset hour");
-        EXPECT_CH(':', "in the UTC offset");
+            return time_fail(err, CC_ERR_PARSE, i + 1, off_hint, "expected a two-digit offset hour");
+        if (expect_char(s, len, &i, ':', "in the UTC offset", off_hint, err))
+            return CC_ERR_PARSE;
         int om = digits(s, len, &i, 2);
         if (om < 0)
-            TERR(i + 1, "expected two-digit offset minutes");
+            return time_fail(err, CC_ERR_PARSE, i + 1, off_hint, "expected two-digit offset minutes");
         if (oh > 23 || om > 59)
-            TERR(ocol, "UTC offset out of range");
+            return time_fail(err, CC_ERR_PARSE, ocol, "offsets lie between -23:59 and +23:59",
+                             "UTC offset out of range");
         off = sign * (oh * 3600 + om * 60);
     } else {
-        return fail(err, CC_ERR_PARSE, i + 1, "end with Z or an offset such as +09:00",
-                    "unexpected character after the time");
+        return time_fail(err, CC_ERR_PARSE, i + 1, "end with Z or an offset such as +09:00",
+                         "unexpected character after the time");
     }
     if (i != len)
-        TERR(i + 1, "unexpected text after the UTC offset");
-    int64_t days = cc_days_from_civil(y, (unsigned)mo, (unsigned)d);
-    *unix_s = days * 86400 + hh * 3600 + mi * 60 + ss - off;
+        return time_fail(err, CC_ERR_PARSE, i + 1, "remove the text after the offset",
+                         "unexpected text after the UTC offset");
+    int64_t t = cc_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 + mi * 60 + ss - off;
+    if (ss == 60) {
+        /* a leap second exists only as 23:59:60 UTC; it is folded into the second before */
+        if (t % 86400 != 0)
+            return time_fail(err, CC_ERR_PARSE, scol, "seconds are 00 to 59 (60 only at 23:59:60 UTC)",
+                             "second 60 is only valid for a leap second");
+        t--;
+    }
+    *unix_s = t;
     *offset_s = off;
     return CC_OK;
 }
 
 int cc_rfc3339_format(int64_t unix_s, int32_t offset_s, char *buf, size_t size)
 {
-    int64_t local = unix_s + offset_s;
-    int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-    int64_t sod = local - days * 86400;
+    /* RFC 3339 offsets have whole minutes: drop any seconds (LMT offsets) so the text still
+     * names the same instant; offsets beyond +-23:59 cannot be written and show as UTC. */
+    int32_t off = offset_s - offset_s % 60;
+    if (off <= -86400 || off >= 86400)
+        off = 0;
+    int64_t days, sod;
+    split_day(unix_s, &days, &sod);
+    sod += off; /* within (-1 day, 2 days) */
+    if (sod < 0) {
+        sod += 86400;
+        days--;
+    } else if (sod >= 86400) {
+        sod -= 86400;
+        days++;
+    }
     int64_t y;
     unsigned m, d;
     cc_civil_from_days(days, &y, &m, &d);
-    char off[16];
-    if (offset_s == 0)
-        snprintf(off, sizeof off, "Z");
+    char zone[8];
+    if (off == 0)
+        snprintf(zone, sizeof zone, "Z");
     else {
-        int32_t a = offset_s < 0 ? -offset_s : offset_s;
-        snprintf(off, sizeof off, "%c%02d:%02d", offset_s < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+        int32_t a = off < 0 ? -off : off;
+        snprintf(zone, sizeof zone, "%c%02d:%02d", off < 0 ? '-' : '+', (int)(a / 3600), (int)(a / 60 % 60));
     }
     return snprintf(buf, size, "%04lld-%02u-%02uT%02d:%02d:%02d%s", (long long)y, m, d, (int)(sod / 3600),
-                    (int)(sod / 60 % 60), (int)(sod % 60), off);
+                    (int)(sod / 60 % 60), (int)(sod % 60), zone);
 }
+
+/* ---- scenario times and clock times -------------------------------------------- */
 
 cc_err cc_time_parse_scenario(const char *s, size_t len, int64_t start_unix, int64_t *rel_s,
                               cc_time_error *err)
 {
+    static const char either[] =
+        "write +2h30m (after exercise.start) or an RFC 3339 time such as " RFC3339_EXAMPLE;
+    char hint[160];
+    int64_t v;
     if (err)
         memset(err, 0, sizeof *err);
-    if (len > 0 && s[0] == '+') {
+    if (len == 0)
+        return time_fail(err, CC_ERR_PARSE, 1, either, "empty time");
+    if (s[0] == '+') {
+        if (len == 1)
+            return time_fail(err, CC_ERR_PARSE, 2, "write +2h30m", "expected a duration after '+'");
+        if (s[1] == '+' || s[1] == '-')
+            return time_fail(err, CC_ERR_PARSE, 2, "write +2h30m", "expected a duration after '+'");
         cc_err rc = cc_duration_parse(s + 1, len - 1, rel_s, err);
         if (rc != CC_OK && err && err->col > 0)
             err->col++;
         return rc;
     }
-    if (len > 0 && is_digit(s[0]) && len < 12 && !memchr(s, '-', len)) {
-        char hint[64];
-        snprintf(hint, sizeof hint, "write +%.*s", (int)(len > 40 ? 40 : len), s);
-        return fail(err, CC_ERR_PARSE, 1, hint, "a relative time starts with '+'");
+    if (s[0] == '-') {
+        if (cc_duration_parse(s + 1, len - 1, &v, NULL) == CC_OK)
+            return time_fail(err, CC_ERR_RANGE, 1,
+                             "relative times count forward from exercise.start: write +0s or later",
+                             "time is before the exercise start");
+        return time_fail(err, CC_ERR_PARSE, 1, either, "expected a time");
+    }
+    /* something that is not the start of a date ("2h", "90") was meant as a relative time */
+    if (is_digit(s[0]) && !memchr(s, '-', len) && !memchr(s, ':', len)) {
+        if (echoable(s, len) && cc_duration_parse(s, len, &v, NULL) == CC_OK)
+            snprintf(hint, sizeof hint, "write +%.*s", (int)len, s);
+        else
+            snprintf(hint, sizeof hint, "%s", either);
+        return time_fail(err, CC_ERR_PARSE, 1, hint, "a relative time starts with '+'");
     }
     int64_t t;
     int32_t off;
     cc_err rc = cc_rfc3339_parse(s, len, &t, &off, err);
     if (rc != CC_OK)
         return rc;
-    if (t < start_unix) {
-        return fail(err, CC_ERR_RANGE, 1, "scenario times must not precede exercise.start",
-                    "time is before the exercise start");
-    }
-    if (t - start_unix > CC_DURATION_MAX_S) {
-        return fail(err, CC_ERR_RANGE, 1, NULL, "time is more than 3650 days after the exercise start");
-    }
+    if (t < start_unix)
+        return time_fail(err, CC_ERR_RANGE, 1, "scenario times must not precede exercise.start",
+                         "time is before the exercise start");
+    if (t - start_unix > CC_DURATION_MAX_S)
+        return time_fail(err, CC_ERR_RANGE, 1, "an exercise spans at most 3650 days",
+                         "time is more than 3650 days after the exercise start");
     *rel_s = t - start_unix;
     return CC_OK;
 }
 
 cc_err cc_clock_parse(const char *s, size_t len, int *minutes, cc_time_error *err)
 {
+    static const char quoted[] = "write a quoted 24-hour time such as \"08:00\"";
+    char hint[64];
     if (err)
         memset(err, 0, sizeof *err);
+    if (len == 0)
+        return time_fail(err, CC_ERR_PARSE, 1, quoted, "empty clock time");
+    /* H:MM: the usual slip, answered with the exact fix */
+    if (len == 4 && is_digit(s[0]) && s[1] == ':' && is_digit(s[2]) && is_digit(s[3])) {
+        snprintf(hint, sizeof hint, "write \"0%.4s\"", s);
+        return time_fail(err, CC_ERR_PARSE, 1, hint, "expected a clock time HH:MM (two-digit hour)");
+    }
     size_t i = 0;
     int h = digits(s, len, &i, 2);
-    if (h < 0 || i >= len || s[i] != ':') {
-        return fail(err, CC_ERR_PARSE, i + 1, "write \"08:00\" (quoted)", "expected a clock time HH:MM");
-    }
+    if (h < 0 || i >= len || s[i] != ':')
+        return time_fail(err, CC_ERR_PARSE, i + 1, quoted, "expected a clock time HH:MM");
     i++;
     int m = digits(s, len, &i, 2);
-    if (m < 0 || i != len) {
-        return fail(err, CC_ERR_PARSE, i + 1, "write \"08:00\" (quoted)", "expected a clock time HH:MM");
+    if (m < 0)
+        return time_fail(err, CC_ERR_PARSE, i + 1, quoted, "expected a clock time HH:MM");
+    if (i != len) {
+        if (s[i] == ':')
+            return time_fail(err, CC_ERR_PARSE, i + 1, "write HH:MM without seconds, e.g. \"08:00\"",
+                             "seconds are not used in a clock time");
+        return time_fail(err, CC_ERR_PARSE, i + 1, quoted, "unexpected text after the clock time");
     }
-    if (h > 24 || m > 59 || (h == 24 && m != 0))
-        TERR(1, "clock time %02d:%02d is out of range (00:00-24:00)", h, m);
+    if (h > 24)
+        return time_fail(err, CC_ERR_PARSE, 1, "hours are 00 to 24",
+                         "clock time %02d:%02d is out of range (00:00-24:00)", h, m);
+    if (m > 59)
+        return time_fail(err, CC_ERR_PARSE, 4, "minutes are 00 to 59",
+                         "clock time %02d:%02d is out of range (00:00-24:00)", h, m);
+    if (h == 24 && m != 0)
+        return time_fail(err, CC_ERR_PARSE, 4, "24:00 is the end of the day; later times do not exist",
+                         "clock time %02d:%02d is out of range (00:00-24:00)", h, m);
     *minutes = h * 60 + m;
     return CC_OK;
 }

@@ -12,11 +12,15 @@
 
 typedef struct cc_zone cc_zone; /* opaque, immutable once built, shareable across threads */
 
-/* Parses TZif data. name is copied (for messages). On error returns CC_ERR_PARSE and sets
- * *why to a static message. */
+/* Parses TZif data. name is copied (for messages). On error returns CC_ERR_PARSE (or
+ * CC_ERR_NOMEM, or CC_ERR_ARG when out is NULL), leaves *out NULL and sets *why (why may be
+ * NULL) to a static message. Leap-second records (right/ zones) are applied to the
+ * transition times. An empty footer keeps the last transition's type in effect; a footer
+ * with DST but no dates uses the US rule M3.2.0,M11.1.0 as tzcode does. The caller frees
+ * the zone with cc_zone_free. */
 cc_err cc_zone_from_tzif(const char *name, const unsigned char *data, size_t len, cc_zone **out,
                          const char **why);
-/* The UTC zone without any file. */
+/* The UTC zone, named "UTC", without any file. */
 cc_err cc_zone_utc(cc_zone **out);
 void cc_zone_free(cc_zone *z);
 const char *cc_zone_name(const cc_zone *z);
@@ -32,11 +36,15 @@ typedef struct cc_workhours {
     int16_t end_min;
 } cc_workhours;
 
-/* true when unix_s falls inside working hours in zone z. */
+/* true when unix_s falls inside working hours in zone z. An invalid w (no days, or a window
+ * outside the rule above) is never open; so is any instant beyond +-2^60 s. */
 bool cc_workhours_open(const cc_zone *z, const cc_workhours *w, int64_t unix_s);
 /* Earliest instant >= unix_s inside working hours (unix_s itself when open). Returns
- * INT64_MAX when w has no days. Handles DST transitions (a window start skipped by a
- * transition opens at the first valid instant after it). */
+ * INT64_MAX when w has no days or is invalid. Handles DST transitions (a window start
+ * skipped by a transition opens at the first valid instant after it; a window hour repeated
+ * by a fall-back opens at its first occurrence). Bounded work: at most 512 constant-offset
+ * stretches within 22 days are examined (INT64_MAX if none opens, which only a hostile
+ * zone with hundreds of transitions in that span can cause). */
 int64_t cc_workhours_next_open(const cc_zone *z, const cc_workhours *w, int64_t unix_s);
 
 #endif
