@@ -86,12 +86,22 @@ typedef struct cmp_ctx {
     size_t next;
     size_t stop_at; /* stop after this many events (--until) */
     long long mismatch;
+    FILE *fork_out;  /* --fork: every event is written here */
+    size_t fork_seq; /* --fork: events up to this one must equal the log */
 } cmp_ctx;
 
 static int compare_line(void *vctx, const char *line, size_t len)
 {
     cmp_ctx *c = vctx;
     size_t i = c->next++;
+    if (c->fork_out) {
+        if (i <= c->fork_seq &&
+            (i >= c->log->n || c->log->lens[i] != len - 1 || memcmp(c->log->lines[i], line, len - 1) != 0)) {
+            c->mismatch = (long long)i;
+            return 1;
+        }
+        return fwrite(line, 1, len, c->fork_out) != len;
+    }
     if (i >= c->log->n || c->log->lens[i] != len - 1 || memcmp(c->log->lines[i], line, len - 1) != 0) {
         c->mismatch = (long long)i;
         return 1;
@@ -101,18 +111,28 @@ static int compare_line(void *vctx, const char *line, size_t len)
 
 int cc_cmd_replay(int argc, char **argv)
 {
-    const char *path = NULL, *scen = NULL;
-    uint64_t until_seq = UINT64_MAX;
+    const char *path = NULL, *scen = NULL, *fork_inputs = NULL, *fork_log = NULL;
+    uint64_t until_seq = UINT64_MAX, fork_seq = UINT64_MAX;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc) {
             scen = argv[++i];
+        } else if (strcmp(argv[i], "--fork") == 0 && i + 1 < argc) {
+            if (cc_cli_parse_u64(argv[++i], &fork_seq)) {
+                fprintf(stderr, "caucus replay: --fork needs an event number, not '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--inputs") == 0 && i + 1 < argc) {
+            fork_inputs = argv[++i];
+        } else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
+            fork_log = argv[++i];
         } else if (strcmp(argv[i], "--until") == 0 && i + 1 < argc) {
             if (cc_cli_parse_u64(argv[++i], &until_seq)) {
                 fprintf(stderr, "caucus replay: --until needs an event number, not '%s'\n", argv[i]);
                 return 2;
             }
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("usage: caucus replay LOG [--scenario FILE] [--until SEQ]\n");
+            printf("usage: caucus replay LOG [--scenario FILE] [--until SEQ]\n"
+                   "       caucus replay LOG --fork SEQ [--inputs FILE] --log OUT.jsonl [--scenario FILE]\n");
             return 0;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "caucus replay: unknown option or missing value '%s'\n", argv[i]);
@@ -126,6 +146,11 @@ int cc_cmd_replay(int argc, char **argv)
     }
     if (!path) {
         fprintf(stderr, "usage: caucus replay LOG [--scenario FILE] [--until SEQ]\n");
+        return 2;
+    }
+    if ((fork_seq != UINT64_MAX) != (fork_log != NULL) || (fork_inputs && fork_seq == UINT64_MAX) ||
+        (fork_seq != UINT64_MAX && until_seq != UINT64_MAX)) {
+        fprintf(stderr, "caucus replay: --fork SEQ needs --log OUT (and takes --inputs FILE, not --until)\n");
         return 2;
     }
     logfile l = {0};
@@ -227,12 +252,29 @@ int cc_cmd_replay(int argc, char **argv)
         o.auto_seats = autos;
         cmp_ctx c = {
             .log = &l, .stop_at = until_seq == UINT64_MAX ? l.n : (size_t)until_seq + 1, .mismatch = -1};
+        cc_input_list fin = {0};
+        int forking = fork_seq != UINT64_MAX;
+        if (forking) {
+            if (fork_seq >= l.n) {
+                fprintf(stderr, "caucus replay: --fork %llu: the log has events 0 to %zu\n",
+                        (unsigned long long)fork_seq, l.n - 1);
+                status = 2;
+            } else if (fork_inputs && cc_cli_read_inputs(s, fork_inputs, &fin) != 0) {
+                status = 1;
+            } else if (!(c.fork_out = fopen(fork_log, "wb"))) {
+                fprintf(stderr, "caucus replay: cannot write %s: %s\n", fork_log, strerror(errno));
+                status = 1;
+            }
+            c.fork_seq = (size_t)fork_seq;
+            c.stop_at = SIZE_MAX;
+        }
         cc_engine *e = NULL;
         cc_err rc = status ? CC_ERR_ARG : cc_engine_new(s, &o, compare_line, &c, &e);
         if (rc == CC_OK)
             rc = cc_engine_start(e);
         /* inputs recorded in the log are fed again at their times */
-        for (size_t k = 1; rc == CC_OK && k < l.n && c.mismatch < 0 && c.next < c.stop_at; k++) {
+        size_t feed_to = forking ? (size_t)fork_seq + 1 : l.n;
+        for (size_t k = 1; rc == CC_OK && k < feed_to && c.mismatch < 0 && c.next < c.stop_at; k++) {
             if (!strstr(l.lines[k], "\"type\":\"input\""))
                 continue;
             cc_evrec r;
@@ -253,17 +295,49 @@ int cc_cmd_replay(int argc, char **argv)
             }
             cc_evrec_clear(&r);
         }
-        if (rc == CC_OK)
-            rc = cc_engine_run_until(e, last.t_ms);
-        if (rc == CC_OK && last.payload && strcmp(last.type, "run.end") == 0)
-            rc = cc_engine_finish(e);
+        if (forking && rc == CC_OK && status == 0) {
+            cc_evrec at;
+            cc_evlog_error err;
+            cc_evlog_decode(l.lines[fork_seq], l.lens[fork_seq], &at, &err);
+            int64_t fork_t = at.t_ms;
+            cc_evrec_clear(&at);
+            rc = cc_engine_run_until(e, fork_t);
+            if (rc == CC_OK && c.next <= fork_seq) {
+                fprintf(stderr, "%s: event %llu: the engine produces no such event\n", path,
+                        (unsigned long long)fork_seq);
+                status = 1;
+            }
+            char why[256];
+            for (size_t k = 0; rc == CC_OK && status == 0 && k < fin.n; k++) {
+                if (fin.t_ms[k] < fork_t) {
+                    fprintf(stderr, "%s: input %zu is at %lld ms, before the fork point (%lld ms)\n",
+                            fork_inputs, k + 1, (long long)fin.t_ms[k], (long long)fork_t);
+                    status = 1;
+                    break;
+                }
+                rc = cc_engine_run_until(e, fin.t_ms[k]);
+                if (rc == CC_OK)
+                    rc = cc_engine_input(e, fin.v[k], why, sizeof why);
+            }
+            if (rc == CC_OK && status == 0)
+                rc = cc_engine_run_until(e, s->duration_s * 1000);
+            if (rc == CC_OK && status == 0)
+                rc = cc_engine_finish(e);
+        } else if (!forking) {
+            if (rc == CC_OK)
+                rc = cc_engine_run_until(e, last.t_ms);
+            if (rc == CC_OK && last.payload && strcmp(last.type, "run.end") == 0)
+                rc = cc_engine_finish(e);
+        }
+        if (c.fork_out && fclose(c.fork_out) != 0 && rc == CC_OK)
+            rc = CC_ERR_IO;
         if (c.mismatch >= 0) {
             fprintf(stderr,
                     "%s: event %lld: differs from what the engine produces from the same scenario, seed and "
                     "inputs\n",
                     path, c.mismatch);
             status = 1;
-        } else if (status == 0 && c.next < c.stop_at && c.next < l.n) {
+        } else if (status == 0 && !forking && c.next < c.stop_at && c.next < l.n) {
             fprintf(stderr, "%s: event %zu: the engine produces no such event (log has %zu events)\n", path,
                     c.next, l.n);
             status = 1;
@@ -271,7 +345,18 @@ int cc_cmd_replay(int argc, char **argv)
             fprintf(stderr, "caucus replay: engine error: %s\n", cc_err_str(rc));
             status = 1;
         }
-        if (status == 0) {
+        if (status == 0 && forking) {
+            cc_engine_stats st;
+            cc_engine_stats_get(e, &st);
+            printf(
+                "%s: forked at event %llu; %s holds %llu events, the first %llu identical to the original\n",
+                path, (unsigned long long)fork_seq, fork_log, (unsigned long long)st.events,
+                (unsigned long long)fork_seq + 1);
+            printf("  decisions made %zu, expired %zu; consultations completed %zu; findings %zu met, %zu "
+                   "missed\n",
+                   st.decisions_made, st.decisions_expired, st.consultations_done, st.findings_met,
+                   st.findings_missed);
+        } else if (status == 0) {
             cc_engine_stats st;
             cc_engine_stats_get(e, &st);
             char dg[65];
@@ -289,6 +374,7 @@ int cc_cmd_replay(int argc, char **argv)
                 st.consultations_done, st.findings_met, st.findings_missed, dg);
         }
         cc_engine_free(e);
+        cc_cli_inputs_free(&fin);
         free(autos);
     }
     cc_evrec_clear(&first);

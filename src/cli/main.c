@@ -13,7 +13,7 @@ static const struct {
 } commands[] = {
     {"lint", cc_cmd_lint, "check scenario files (FILE:LINE:COL diagnostics)"},
     {"run", cc_cmd_run, "run a scenario headless and write its event log"},
-    {"replay", cc_cmd_replay, "verify an event log and re-run it event for event"},
+    {"replay", cc_cmd_replay, "verify an event log and re-run it event for event; --fork for what-ifs"},
 };
 
 static void usage(FILE *f)

@@ -72,6 +72,23 @@ expect_rc "inputs unknown seat" 1 "$BIN" run "$C" --inputs "$T/bad4.jsonl"
 expect_out "inputs seat message" "bad4.jsonl:1: error: \"seat\" must name a seat of the scenario"
 expect_rc "inputs missing file" 1 "$BIN" run "$C" --inputs "$T/none.jsonl"
 
+# fork: replay up to an event, then other choices
+printf '{"t": "+2h10m", "seat": "kor-chair", "do": "vote", "decision": "D-1", "option": "hold"}\n' > "$T/alt.jsonl"
+expect_rc "fork" 0 "$BIN" replay "$T/in.jsonl" --fork 35 --inputs "$T/alt.jsonl" --log "$T/fork.jsonl"
+expect_out "fork summary" "forked at event 35;"
+head -n 36 "$T/in.jsonl" > "$T/in36"; head -n 36 "$T/fork.jsonl" > "$T/fork36"
+if cmp -s "$T/in36" "$T/fork36"; then ok; else no "fork equals the original up to SEQ"; fi
+if cmp -s "$T/in.jsonl" "$T/fork.jsonl"; then no "fork differs after SEQ"; else ok; fi
+if grep -q '"option":"hold"' "$T/fork.jsonl"; then ok; else no "fork carries the new input"; fi
+expect_rc "fork replays" 0 "$BIN" replay "$T/fork.jsonl"
+expect_rc "fork with no new inputs equals the original" 0 "$BIN" replay "$T/a.jsonl" --fork 50 --log "$T/fork2.jsonl"
+if cmp -s "$T/a.jsonl" "$T/fork2.jsonl"; then ok; else no "fork without inputs reproduces the run"; fi
+printf '{"t": "+1h", "seat": "kor-chair", "do": "acknowledge", "consultation": "C-1"}\n' > "$T/early.jsonl"
+expect_rc "fork input before the fork point" 1 "$BIN" replay "$T/in.jsonl" --fork 35 --inputs "$T/early.jsonl" --log "$T/f3.jsonl"
+expect_out "fork early message" "before the fork point"
+expect_rc "fork beyond the log" 2 "$BIN" replay "$T/in.jsonl" --fork 9999 --log "$T/f4.jsonl"
+expect_rc "fork without log" 2 "$BIN" replay "$T/in.jsonl" --fork 3
+
 # tampering: each is named by its first bad event
 n=$(wc -l < "$T/a.jsonl")
 sed '5s/"seq":4/"seq":4 /' "$T/a.jsonl" > "$T/t1.jsonl"
