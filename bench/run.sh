@@ -22,6 +22,20 @@ time_runs() {
 }
 
 cc ${CFLAGS:-} -O2 -o "$W/bench_yaml" bench/bench_yaml.c $(pkg-config --cflags --libs libfyaml) || exit 0
+LIBS="$B/libcaucus.a $(pkg-config --libs libfyaml jansson libsodium) -lm"
+cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Isrc -o "$W/bench_sched" bench/bench_sched.c $LIBS || exit 0
+cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Isrc -o "$W/bench_engine" bench/bench_engine.c $LIBS || exit 0
+
+# value_runs CMD...: runs CMD $RUNS times; each prints one number; prints "median min max"
+value_runs() {
+  i=0
+  : > "$W/vals"
+  while [ $i -lt "$RUNS" ]; do
+    "$@" 2> /dev/null >> "$W/vals"
+    i=$((i + 1))
+  done
+  sort -g "$W/vals" | awk '{a[NR]=$1} END {printf "%.0f %.0f %.0f\n", a[int((NR+1)/2)], a[1], a[NR]}'
+}
 python3 bench/gen_scenario.py 10000 500 > "$W/big.yaml"
 
 {
@@ -55,5 +69,38 @@ rss=$( { /usr/bin/time -f '%M' "$B/caucus" lint -q "$W/big.yaml" > /dev/null; } 
   echo
   echo "caucus lint / parse-only ratio: $(echo "$lint / $base" | bc -l | xargs printf '%.2f')x; peak RSS of caucus lint: ${rss} KiB."
 } >> "$W/head.md"
+{
+  echo
+  echo "## Scheduler hold model"
+  echo
+  echo "\`bench/bench_sched.c\`: N events pending in \`core/sched\` (binary heap); each hold pops the"
+  echo "earliest and schedules a new one an exponential delay later. Baseline: N = 10 in the same run."
+  echo
+  echo "| pending N | holds/s median | min | max | time per hold vs N = 10 |"
+  echo "| --- | --- | --- | --- | --- |"
+} >> "$W/head.md"
+base10=""
+for n in 10 1000 100000; do
+  set -- $(value_runs "$W/bench_sched" $n 5000000)
+  [ -n "$base10" ] || base10=$1
+  echo "| $n | $1 | $2 | $3 | $(echo "$base10 / $1" | bc -l | xargs printf '%.2f')x |" >> "$W/head.md"
+done
+{
+  echo
+  echo "## Engine"
+  echo
+  echo "\`bench/bench_engine.c\`: \`scenarios/ncg-interagency-sim.yaml\` with every agent seat automated,"
+  echo "200 replications per run (variant: the scenario default), through the library API."
+  echo "Baseline: the same runs without encoding or hashing the log (simulation mode)."
+  echo
+  echo "| mode | events/s median | min | max |"
+  echo "| --- | --- | --- | --- |"
+} >> "$W/head.md"
+set -- $(value_runs "$W/bench_engine" scenarios/ncg-interagency-sim.yaml 200 nolog); nolog=$1
+echo "| no log (simulation) | $1 | $2 | $3 |" >> "$W/head.md"
+set -- $(value_runs "$W/bench_engine" scenarios/ncg-interagency-sim.yaml 200 log); withlog=$1
+echo "| canonical JSON log + SHA-256 chain and digest | $1 | $2 | $3 |" >> "$W/head.md"
+echo >> "$W/head.md"
+echo "Logging costs $(echo "$nolog / $withlog" | bc -l | xargs printf '%.1f')x the time of a silent run." >> "$W/head.md"
 cp "$W/head.md" "$OUT"
 cat "$OUT"
