@@ -1,21 +1,7 @@
 #!/bin/sh
 # CLI tests of `caucus run` and `caucus replay`: deterministic logs, verification, and every
 # kind of tampering named by its first bad event. Usage: tests/cli/engine.sh BUILD_DIR.
-B=${1:-build}
-BIN="$B/caucus"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0; fail=0
-ok() { pass=$((pass + 1)); }
-no() { fail=$((fail + 1)); echo "FAIL: $1"; }
-expect_rc() {
-  name=$1; want=$2; shift 2
-  "$@" > "$T/out" 2> "$T/err"; got=$?
-  if [ "$got" = "$want" ]; then ok; else no "$name: exit $got, want $want"; head -5 "$T/out" "$T/err"; fi
-}
-expect_out() {
-  if grep -qF -- "$2" "$T/out" "$T/err"; then ok; else no "$1: output lacks '$2'"; head -5 "$T/out" "$T/err"; fi
-}
+. tests/cli/harness.inc
 
 S=scenarios/ncg-policy-ttx.yaml
 expect_rc "run" 0 "$BIN" run "$S" --seed 42 --log "$T/a.jsonl"

@@ -1,22 +1,7 @@
 #!/bin/sh
 # CLI integration tests of `caucus lint`: exit codes, text and JSON output, usage errors.
 # Usage: tests/cli/lint.sh BUILD_DIR. Prints "N passed, N failed".
-B=${1:-build}
-BIN="$B/caucus"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0; fail=0
-ok() { pass=$((pass + 1)); }
-no() { fail=$((fail + 1)); echo "FAIL: $1"; }
-# expect_rc NAME RC CMD...: runs CMD, output in $T/out, checks the exit status
-expect_rc() {
-  name=$1; want=$2; shift 2
-  "$@" > "$T/out" 2> "$T/err"; got=$?
-  if [ "$got" = "$want" ]; then ok; else no "$name: exit $got, want $want"; cat "$T/out" "$T/err" | head -5; fi
-}
-expect_out() { # NAME PATTERN: fixed string expected in last stdout+stderr
-  if grep -qF -- "$2" "$T/out" "$T/err"; then ok; else no "$1: output lacks '$2'"; head -5 "$T/out" "$T/err"; fi
-}
+. tests/cli/harness.inc
 
 expect_rc "samples lint clean" 0 "$BIN" lint scenarios/ncg-interagency-sim.yaml scenarios/ncg-policy-ttx.yaml scenarios/ncg-mil-ttx.yaml
 expect_out "status line" "scenarios/ncg-policy-ttx.yaml: ok (0 errors, 0 warnings)"
