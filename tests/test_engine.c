@@ -491,3 +491,120 @@ Test(engine, inputs_are_logged_checked_and_refused_with_reasons)
     cc_buf_free(&log);
     cc_scenario_free(s);
 }
+
+Test(engine, messages_downgrades_notes_and_ratings)
+{
+    cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
+    cc_buf log;
+    cc_buf_init(&log);
+    cc_engine_opts o = {.seed = 1, .variant = -1};
+    cc_engine *e = NULL;
+    char why[256];
+    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cc_engine_start(e);
+    cr_assert_eq(cc_engine_run_until(e, 31 * 60 * 1000), CC_OK); /* I-1 released at +30m */
+    static const struct {
+        const char *json, *why;
+    } bad[] = {
+        {"{\"do\": \"message\", \"seat\": \"usa-chair\", \"to\": [\"kor-chair\"], \"text\": \"x\"}",
+         "missing \"label\""},
+        {"{\"do\": \"message\", \"seat\": \"usa-chair\", \"to\": [\"kor-chair\"], \"text\": \"x\", "
+         "\"label\": \"SECRETT\"}",
+         "\"label\" column 1: unknown classification"},
+        {"{\"do\": \"message\", \"to\": [\"kor-chair\"], \"text\": \"x\", \"label\": \"SECRET\"}",
+         "needs \"seat\""},
+        {"{\"do\": \"downgrade\", \"seat\": \"usa-chair\", \"inject\": \"I-1\", \"label\": \"UNCLASSIFIED\"}",
+         "only control may downgrade"},
+        {"{\"do\": \"rate\", \"objective\": \"O-share\", \"rating\": \"A\"}", "must be P, S, M or U"},
+        {"{\"do\": \"rate\", \"objective\": \"O-nope\", \"rating\": \"P\"}", "needs \"objective\""},
+        {"{\"do\": \"note\"}", "needs \"text\""},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        why[0] = 0;
+        cr_expect_eq(input(e, bad[i].json, why), CC_ERR_INVALID, "%s accepted", bad[i].json);
+        cr_expect(strstr(why, bad[i].why) != NULL, "%s: why '%s'", bad[i].json, why);
+    }
+    /* releasable message: delivered; originator-only message to the ally: denied */
+    cr_expect_eq(
+        input(e,
+              "{\"do\": \"message\", \"seat\": \"usa-chair\", \"to\": [\"kor-chair\"], \"text\": \"Call?\", "
+              "\"label\": \"SECRET//REL TO USA, KOR\"}",
+              why),
+        CC_OK);
+    cr_expect_eq(
+        input(e,
+              "{\"do\": \"message\", \"seat\": \"usa-chair\", \"to\": [\"kor-chair\"], \"text\": \"Ours\", "
+              "\"label\": \"SECRET\"}",
+              why),
+        CC_OK);
+    /* kor-intel (CONFIDENTIAL) may not send SECRET */
+    cr_expect_eq(
+        input(e,
+              "{\"do\": \"message\", \"seat\": \"kor-intel\", \"to\": [\"kor-chair\"], \"text\": \"x\", "
+              "\"label\": \"SECRET//REL TO KOR\"}",
+              why),
+        CC_OK);
+    /* a reply to I-1 (UNCLASSIFIED//REL TO ALLIANCE) may not widen it to EXCON: the join keeps USA, KOR */
+    cr_expect_eq(input(e,
+                       "{\"do\": \"message\", \"seat\": \"usa-chair\", \"to\": [\"ctl\"], \"text\": \"FYI\", "
+                       "\"label\": \"UNCLASSIFIED//REL TO USA, KOR, EXCON\", \"reply_to\": \"I-1\"}",
+                       why),
+                 CC_OK);
+    /* an upgrade is no downgrade; a real downgrade reaches the controller denied before */
+    cr_expect_eq(
+        input(e, "{\"do\": \"downgrade\", \"inject\": \"I-1\", \"label\": \"SECRET//REL TO USA\"}", why),
+        CC_OK);
+    cr_expect(!cc_engine_seat_has(e, 4, 0));
+    cr_expect_eq(input(e,
+                       "{\"do\": \"downgrade\", \"inject\": \"I-1\", \"label\": \"UNCLASSIFIED//REL TO USA, "
+                       "KOR, EXCON\"}",
+                       why),
+                 CC_OK);
+    cr_expect(cc_engine_seat_has(e, 4, 0), "the controller now holds I-1");
+    cr_expect_eq(
+        input(e, "{\"do\": \"note\", \"seat\": \"ctl\", \"text\": \"Chairs slow to acknowledge\"}", why),
+        CC_OK);
+    cr_expect_eq(
+        input(e, "{\"do\": \"rate\", \"objective\": \"O-share\", \"rating\": \"S\", \"text\": \"Late\"}",
+              why),
+        CC_OK);
+    cc_engine_free(e);
+    static cc_evrec ev[512];
+    size_t n = decode_all(&log, ev, 512);
+    int found[8] = {0};
+    for (size_t i = 0; i < n; i++) {
+        const char *t = ev[i].type;
+        if (strcmp(t, "delivery") == 0 && strcmp(str(ev[i].payload, "item"), "M1") == 0)
+            found[0] = strcmp(ev[i].label, "SECRET//REL TO KOR, USA") == 0;
+        if (strcmp(t, "denial") == 0 && strcmp(str(ev[i].payload, "item"), "M2") == 0)
+            found[1] = strcmp(str(ev[i].payload, "reason"), "releasability") == 0;
+        if (strcmp(t, "input.refused") == 0 &&
+            strcmp(str(ev[i].payload, "reason"), "the sender may not use a label it cannot read itself") == 0)
+            found[2] = 1;
+        if (strcmp(t, "denial") == 0 && strcmp(str(ev[i].payload, "item"), "M3") == 0)
+            found[3] = strcmp(ev[i].label, "UNCLASSIFIED//REL TO KOR, USA") == 0; /* joined, not widened */
+        if (strcmp(t, "input.refused") == 0 &&
+            strcmp(str(ev[i].payload, "reason"), "the new label is not a downgrade of the current one") == 0)
+            found[4] = 1;
+        if (strcmp(t, "label.downgrade") == 0)
+            found[5] = strcmp(str(ev[i].payload, "from"), "UNCLASSIFIED//REL TO KOR, USA") == 0;
+        if (strcmp(t, "note") == 0)
+            found[6] = strcmp(ev[i].actor, "ctl") == 0;
+        if (strcmp(t, "objective.rating") == 0)
+            found[7] = strcmp(str(ev[i].payload, "rating"), "S") == 0;
+    }
+    static const char *const what[] = {"M1 delivered under its label",
+                                       "M2 denied to the ally",
+                                       "SECRET refused to a CONFIDENTIAL sender",
+                                       "reply joined with its source",
+                                       "upgrade refused",
+                                       "downgrade logged with the old label",
+                                       "note",
+                                       "rating"};
+    for (int k = 0; k < 8; k++)
+        cr_expect(found[k], "%s", what[k]);
+    for (size_t i = 0; i < n; i++)
+        cc_evrec_clear(&ev[i]);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+}

@@ -81,7 +81,10 @@ struct cc_engine {
     uint64_t seq;
     unsigned char prev[32], digest[32];
     uint8_t *inject_state, *decision_state, *consult_state;
-    uint64_t *held; /* nseats x ninjects bits: seat holds inject */
+    cc_labelspec *inj_label;                     /* current label of each inject (control may downgrade) */
+    char (*inj_banner)[CC_LABEL_BANNER_MAX + 1]; /* text of downgraded labels */
+    uint64_t messages;                           /* messages sent, for message ids */
+    uint64_t *held;                              /* nseats x ninjects bits: seat holds inject */
     size_t held_words;
     uint8_t *seatmask;  /* scratch: recipients of one item */
     deps after;         /* inject -> items triggered after it */
@@ -237,6 +240,14 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
     }
     if (rc == CC_OK && !(e->with_member = calloc(s->nguidelines * s->nseats + 1, 1)))
         rc = CC_ERR_NOMEM;
+    if (rc == CC_OK) {
+        e->inj_label = calloc(s->ninjects + 1, sizeof *e->inj_label);
+        e->inj_banner = calloc(s->ninjects + 1, sizeof *e->inj_banner);
+        if (!e->inj_label || !e->inj_banner)
+            rc = CC_ERR_NOMEM;
+        for (size_t i = 0; rc == CC_OK && i < s->ninjects; i++)
+            e->inj_label[i] = s->injects[i].label;
+    }
     for (size_t g = 0; rc == CC_OK && g < s->nguidelines; g++) {
         if (s->guidelines[g].kind != CC_GRULE_SHARE)
             continue;
@@ -297,6 +308,8 @@ void cc_engine_free(cc_engine *e)
     free(e->acts);
     free(e->watches);
     free(e->with_member);
+    free(e->inj_label);
+    free(e->inj_banner);
     cc_buf_free(&e->line);
     free(e);
 }
@@ -504,12 +517,13 @@ static cc_err release_inject(cc_engine *e, size_t i)
                           cc_channel_name(I->channel), "from", I->from, "to", refs_json(&I->to));
     if (p && I->body)
         json_object_set_new(p, "body", json_string(I->body));
-    cc_err rc = emit(e, "inject.release", seat_id(e->s, I->from_index), I->label.text, p,
-                     ITEM(CC_ITEM_INJECT, i), ST_DONE);
+    const cc_labelspec *L = &e->inj_label[i];
+    cc_err rc =
+        emit(e, "inject.release", seat_id(e->s, I->from_index), L->text, p, ITEM(CC_ITEM_INJECT, i), ST_DONE);
     if (rc == CC_OK)
         rc = watch_share(e, i);
     if (rc == CC_OK)
-        rc = deliver(e, "inject", I->id, &I->label, &I->to, ITEM(CC_ITEM_INJECT, i), (int)i, CC_AEV_INJECT);
+        rc = deliver(e, "inject", I->id, L, &I->to, ITEM(CC_ITEM_INJECT, i), (int)i, CC_AEV_INJECT);
     if (rc == CC_OK)
         rc = schedule_dependents(e, &e->after, i);
     return rc;
@@ -1198,12 +1212,13 @@ static cc_err do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
     case CC_ACT_SHARE:
         if (kind == CC_ITEM_INJECT && to) {
             const cc_inject *I = &s->injects[idx];
+            const cc_labelspec *L = &e->inj_label[idx]; /* a forward keeps the item's label */
             cc_err rc =
-                emit(e, "message", s->seats[seat].id, I->label.text,
+                emit(e, "message", s->seats[seat].id, L->text,
                      json_pack("{s:s,s:s,s:o}", "kind", "forward", "inject", I->id, "to", refs_json(to)),
                      context, 83);
             if (rc == CC_OK)
-                rc = deliver(e, "inject", I->id, &I->label, to, context, (int)idx, CC_AEV_MESSAGE);
+                rc = deliver(e, "inject", I->id, L, to, context, (int)idx, CC_AEV_MESSAGE);
             return rc;
         }
         return CC_OK;
@@ -1349,8 +1364,15 @@ static int find_id(const char *id, const void *base, size_t n, size_t size)
     return -1;
 }
 
+enum { EX_NONE, EX_MESSAGE, EX_DOWNGRADE, EX_RATE, EX_NOTE };
+
 typedef struct parsed_input {
-    int control; /* release / hold */
+    int extra;          /* EX_*: inputs that are not seat actions */
+    cc_label label;     /* message, downgrade */
+    int objective;      /* rate */
+    int reply;          /* message: inject replied to, or -1 */
+    const char *rating; /* rate */
+    int control;        /* release / hold */
     int hold;
     cc_agent_action action;
     int seat;
@@ -1366,14 +1388,88 @@ typedef struct parsed_input {
         return CC_ERR_INVALID;                                                                               \
     } while (0)
 
+static cc_err parse_label(const cc_scenario *s, const json_t *in, int originator, cc_label *out, char *why,
+                          size_t whylen)
+{
+    const char *banner = json_string_value(json_object_get(in, "label"));
+    if (!banner)
+        BAD("missing \"label\" (a banner such as \"SECRET//REL TO USA, KOR\")");
+    cc_label_error le;
+    if (cc_label_parse(s->policy, banner, strlen(banner), originator, out, &le) != CC_OK)
+        BAD("\"label\" column %d: %s", le.col, le.message);
+    return CC_OK;
+}
+
+static cc_err parse_extra(const cc_scenario *s, const json_t *in, const char *act, parsed_input *p, char *why,
+                          size_t whylen)
+{
+    const char *seat = json_string_value(json_object_get(in, "seat"));
+    const char *inj = json_string_value(json_object_get(in, "inject"));
+    p->text = json_string_value(json_object_get(in, "text"));
+    if (seat && (p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats)) < 0)
+        BAD("\"seat\" must name a seat of the scenario");
+    if (strcmp(act, "note") == 0) {
+        p->extra = EX_NOTE;
+        if (!p->text)
+            BAD("\"note\" needs \"text\"");
+        return CC_OK;
+    }
+    if (strcmp(act, "rate") == 0) {
+        p->extra = EX_RATE;
+        const char *obj = json_string_value(json_object_get(in, "objective"));
+        p->rating = json_string_value(json_object_get(in, "rating"));
+        if ((p->objective = find_id(obj, s->objectives, s->nobjectives, sizeof *s->objectives)) < 0)
+            BAD("\"rate\" needs \"objective\": an objective of the scenario");
+        if (!p->rating || strlen(p->rating) != 1 || !strchr("PSMU", p->rating[0]))
+            BAD("\"rating\" must be P, S, M or U (HSEEP)");
+        if (p->seat >= 0)
+            BAD("objectives are rated by control: leave out \"seat\"");
+        return CC_OK;
+    }
+    if (strcmp(act, "downgrade") == 0) {
+        p->extra = EX_DOWNGRADE;
+        int i = find_id(inj, s->injects, s->ninjects, sizeof *s->injects);
+        if (i < 0)
+            BAD("\"downgrade\" needs \"inject\": an inject of the scenario");
+        if (p->seat >= 0)
+            BAD("only control may downgrade: leave out \"seat\"");
+        p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
+        return parse_label(s, in, s->injects[i].label.label.originator, &p->label, why, whylen);
+    }
+    p->extra = EX_MESSAGE;
+    p->reply = -1;
+    if (p->seat < 0)
+        BAD("\"message\" needs \"seat\": the sender");
+    if (!p->text)
+        BAD("\"message\" needs \"text\"");
+    json_t *to = json_object_get(in, "to");
+    if (!json_is_array(to) || json_array_size(to) == 0 || json_array_size(to) > 64)
+        BAD("\"message\" needs \"to\": a list of 1 to 64 seats");
+    for (size_t k = 0; k < json_array_size(to); k++) {
+        int t = find_id(json_string_value(json_array_get(to, k)), s->seats, s->nseats, sizeof *s->seats);
+        if (t < 0)
+            BAD("\"to\" entry %zu is not a seat of the scenario", k + 1);
+        p->to[p->nto++] = t;
+    }
+    const char *reply = json_string_value(json_object_get(in, "reply_to"));
+    if (reply) {
+        int i = find_id(reply, s->injects, s->ninjects, sizeof *s->injects);
+        if (i < 0)
+            BAD("\"reply_to\" must name an inject of the scenario");
+        p->reply = i;
+    }
+    return parse_label(s, in, s->seats[p->seat].party_index, &p->label, why, whylen);
+}
+
 static cc_err parse_input(const cc_scenario *s, const json_t *in, parsed_input *p, char *why, size_t whylen)
 {
     memset(p, 0, sizeof *p);
     p->seat = -1;
     if (!json_is_object(in))
         BAD("an input must be a JSON object");
-    static const char *const known[] = {"t",      "do",   "seat", "consultation", "decision", "inject",
-                                        "option", "text", "to"};
+    static const char *const known[] = {"t",        "do",        "seat",  "consultation", "decision",
+                                        "inject",   "option",    "text",  "to",           "label",
+                                        "reply_to", "objective", "rating"};
     const char *key;
     json_t *val;
     json_object_foreach((json_t *)in, key, val)
@@ -1395,6 +1491,9 @@ static cc_err parse_input(const cc_scenario *s, const json_t *in, parsed_input *
     const char *inj = json_string_value(json_object_get(in, "inject"));
     p->option = json_string_value(json_object_get(in, "option"));
     p->text = json_string_value(json_object_get(in, "text"));
+    if (strcmp(act, "message") == 0 || strcmp(act, "downgrade") == 0 || strcmp(act, "rate") == 0 ||
+        strcmp(act, "note") == 0)
+        return parse_extra(s, in, act, p, why, whylen);
     if (strcmp(act, "release") == 0 || strcmp(act, "hold") == 0) {
         p->control = 1;
         p->hold = act[0] == 'h';
@@ -1410,7 +1509,7 @@ static cc_err parse_input(const cc_scenario *s, const json_t *in, parsed_input *
             a = k;
     if (a < 0)
         BAD("unknown action \"%.40s\" (acknowledge, position, vote, propose, object, share, escalate, "
-            "release, hold)",
+            "message, note, release, hold, downgrade, rate)",
             act);
     p->action = (cc_agent_action)a;
     p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats);
@@ -1496,6 +1595,92 @@ static const char *refusal(const cc_engine *e, const parsed_input *p)
     return NULL;
 }
 
+static cc_err refuse(cc_engine *e, const char *actor, const char *reason, uint32_t item)
+{
+    return emit(e, "input.refused", actor, NULL, json_pack("{s:s}", "reason", reason), item, 111);
+}
+
+/* Formats a label into a labelspec whose text lives in buf. */
+static void labelspec_of(const cc_scenario *s, const cc_label *l, char *buf, size_t size, cc_labelspec *out)
+{
+    cc_label_format(s->policy, l, buf, size);
+    *out = (cc_labelspec){.label = *l, .text = buf, .valid = true};
+}
+
+static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor)
+{
+    const cc_scenario *s = e->s;
+    switch (p->extra) {
+    case EX_NOTE: return emit(e, "note", actor, NULL, json_pack("{s:s}", "text", p->text), 0, 120);
+    case EX_RATE: {
+        json_t *j = json_pack("{s:s,s:s}", "objective", s->objectives[p->objective].id, "rating", p->rating);
+        if (j && p->text)
+            json_object_set_new(j, "text", json_string(p->text));
+        return emit(e, "objective.rating", NULL, NULL, j, 0, 121);
+    }
+    case EX_DOWNGRADE: {
+        size_t i = ITEM_INDEX(p->context);
+        cc_labelspec *cur = &e->inj_label[i];
+        if (!cc_label_dominates(&cur->label, &p->label))
+            return refuse(e, NULL, "the new label is not a downgrade of the current one", p->context);
+        char old[CC_LABEL_BANNER_MAX + 1];
+        snprintf(old, sizeof old, "%s", cur->text);
+        labelspec_of(s, &p->label, e->inj_banner[i], sizeof e->inj_banner[i], cur);
+        cc_err rc = emit(e, "label.downgrade", NULL, cur->text,
+                         json_pack("{s:s,s:s,s:s}", "inject", s->injects[i].id, "from", old, "to", cur->text),
+                         p->context, 122);
+        if (rc || e->inject_state[i] != ST_DONE)
+            return rc;
+        /* seats it was addressed to that may read it now receive it */
+        mark_recipients(e, &s->injects[i].to);
+        for (size_t k = 0; k < s->nseats && rc == CC_OK; k++) {
+            if (!e->seatmask[k] || cc_engine_seat_has(e, k, i) ||
+                !cc_label_permits(&cur->label, &s->seats[k].clearance))
+                continue;
+            cc_ref one = {CC_REF_SEAT, s->seats[k].id, (int)k, {0, 0}};
+            cc_refs to = {&one, 1, {0, 0}};
+            rc = deliver(e, "inject", s->injects[i].id, cur, &to, p->context, (int)i, CC_AEV_INJECT);
+            mark_recipients(e, &s->injects[i].to); /* deliver reused the scratch mask */
+        }
+        return rc;
+    }
+    case EX_MESSAGE: {
+        cc_label eff = p->label;
+        uint32_t ctx = 0;
+        if (p->reply >= 0) {
+            if (!cc_engine_seat_has(e, (size_t)p->seat, (size_t)p->reply))
+                return refuse(e, actor, "the seat does not hold the item it replies to", 0);
+            /* a reply is at least as strict as what it answers */
+            if (cc_label_join(&p->label, &e->inj_label[p->reply].label, &eff) != CC_OK)
+                return refuse(e, actor, "the labels cannot be combined", 0);
+            ctx = ITEM(CC_ITEM_INJECT, (size_t)p->reply);
+        }
+        if (!cc_label_permits(&eff, &s->seats[p->seat].clearance))
+            return refuse(e, actor, "the sender may not use a label it cannot read itself", 0);
+        char id[32], buf[CC_LABEL_BANNER_MAX + 1];
+        snprintf(id, sizeof id, "M%llu", (unsigned long long)++e->messages);
+        cc_labelspec ls;
+        labelspec_of(s, &eff, buf, sizeof buf, &ls);
+        cc_ref refs[64];
+        json_t *to = json_array();
+        for (size_t k = 0; k < p->nto; k++) {
+            refs[k] = (cc_ref){CC_REF_SEAT, s->seats[p->to[k]].id, p->to[k], {0, 0}};
+            json_array_append_new(to, json_string(s->seats[p->to[k]].id));
+        }
+        cc_refs tr = {refs, p->nto, {0, 0}};
+        json_t *j =
+            json_pack("{s:s,s:s,s:s,s:o}", "kind", "message", "message", id, "text", p->text, "to", to);
+        if (j && p->reply >= 0)
+            json_object_set_new(j, "reply_to", json_string(s->injects[p->reply].id));
+        cc_err rc = emit(e, "message", actor, ls.text, j, ctx, 123);
+        if (rc == CC_OK)
+            rc = deliver(e, "message", id, &ls, &tr, ctx, -1, p->reply >= 0 ? CC_AEV_MESSAGE : -1);
+        return rc;
+    }
+    }
+    return CC_OK;
+}
+
 cc_err cc_engine_input(cc_engine *e, const json_t *input, char *why, size_t whylen)
 {
     parsed_input p;
@@ -1512,6 +1697,8 @@ cc_err cc_engine_input(cc_engine *e, const json_t *input, char *why, size_t whyl
     rc = emit(e, "input", actor, NULL, copy, p.context, 110);
     if (rc)
         return rc;
+    if (p.extra)
+        return apply_extra(e, &p, actor);
     size_t idx = ITEM_INDEX(p.context);
     if (p.control) {
         if (p.hold) {
