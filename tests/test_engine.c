@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/ctime.h"
 #include "core/engine.h"
 #include "core/evlog.h"
 #include "core/scenario_model.h"
@@ -199,6 +200,20 @@ Test(engine, seats_hold_what_they_were_delivered)
     cc_engine_stats_get(e, &st);
     cr_expect_eq(st.now_ms, 3 * 3600 * 1000);
     cr_expect_eq(st.ended, 0);
+    /* queries: C-1 (requested 20m after I-1 at +30m) waits in its first stage; D-1 opens at +4h */
+    const char *stage = NULL, *outcome = "x";
+    int64_t since = -1;
+    cr_expect_str_eq(cc_engine_consultation_state(e, 0, &stage, &since), "in progress");
+    cr_expect_str_eq(stage, "ack", "parallel is the default mechanism; its first stage is ack");
+    cr_expect_eq(since, 50 * 60 * 1000);
+    cr_expect_str_eq(cc_engine_consultation_state(e, 1, &stage, NULL), "pending");
+    cr_expect_null(stage);
+    cr_expect_str_eq(cc_engine_decision_state(e, 0, &outcome), "pending");
+    cr_expect_null(outcome);
+    cr_expect_null(cc_engine_decision_state(e, 99, NULL));
+    cr_expect_null(cc_engine_consultation_state(e, 99, NULL, NULL));
+    cc_engine_run_until(e, 5 * 3600 * 1000);
+    cr_expect_str_eq(cc_engine_decision_state(e, 0, NULL), "open");
     cc_engine_free(e);
     cc_scenario_free(s);
 }
@@ -607,4 +622,68 @@ Test(engine, messages_downgrades_notes_and_ratings)
         cc_evrec_clear(&ev[i]);
     cc_buf_free(&log);
     cc_scenario_free(s);
+}
+
+/* Runs a fixture with an inputs file (JSON Lines), returns decoded events. */
+static size_t run_inputs(const char *scen, const char *inputs, cc_evrec *ev, size_t max)
+{
+    cc_scenario *s = load(scen);
+    cc_buf log;
+    cc_buf_init(&log);
+    cc_engine_opts o = {.seed = 1, .variant = -1};
+    cc_engine *e = NULL;
+    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cc_engine_start(e);
+    FILE *f = fopen(inputs, "r");
+    cr_assert_not_null(f);
+    char line[1024], why[256];
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] != '{')
+            continue;
+        json_t *v = json_loads(line, 0, NULL);
+        cr_assert_not_null(v);
+        const char *t = json_string_value(json_object_get(v, "t"));
+        int64_t rel;
+        cr_assert_eq(cc_time_parse_scenario(t, strlen(t), s->start_unix, &rel, NULL), CC_OK);
+        cr_assert_eq(cc_engine_run_until(e, rel * 1000), CC_OK);
+        cr_assert_eq(cc_engine_input(e, v, why, sizeof why), CC_OK, "%s", why);
+        json_decref(v);
+    }
+    fclose(f);
+    cc_engine_run_until(e, s->duration_s * 1000);
+    cc_engine_free(e);
+    size_t n = decode_all(&log, ev, max);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+    return n;
+}
+
+Test(engine, decision_rules)
+{
+    static cc_evrec ev[512];
+    size_t n =
+        run_inputs("tests/scenarios/valid/engine-rules.yaml", "tests/inputs/engine-rules.jsonl", ev, 512);
+    struct {
+        const char *decision, *outcome;
+        int64_t minute;
+    } want[] = {
+        {"D-majority", "yes", 90},   /* 2 of 3 */
+        {"D-lead", "no", 100},       /* the lead's vote, whatever the others say */
+        {"D-unanimity", "yes", 130}, /* only once the dissenting vote is changed */
+        {"D-silence", "adopt", 180}, /* nobody objected by the deadline */
+    };
+    for (size_t k = 0; k < 4; k++) {
+        const cc_evrec *m = find(ev, n, "decision.made", "decision", want[k].decision);
+        cr_assert_not_null(m, "%s not decided", want[k].decision);
+        cr_expect_str_eq(str(m->payload, "outcome"), want[k].outcome, "%s", want[k].decision);
+        cr_expect_eq(m->t_ms / 60000, want[k].minute, "%s at %lld", want[k].decision,
+                     (long long)(m->t_ms / 60000));
+    }
+    cr_expect_null(find(ev, n, "decision.made", "decision", "D-silence-broken"),
+                   "an objection breaks silence");
+    const cc_evrec *dl = find(ev, n, "decision.deadline", "decision", "D-silence-broken");
+    cr_assert_not_null(dl);
+    cr_expect_eq(dl->t_ms / 60000, 180);
+    for (size_t i = 0; i < n; i++)
+        cc_evrec_clear(&ev[i]);
 }

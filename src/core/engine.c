@@ -1747,3 +1747,42 @@ int cc_engine_seat_has(const cc_engine *e, size_t seat, size_t inject)
         return 0;
     return (int)(e->held[seat * e->held_words + inject / 64] >> (inject % 64) & 1);
 }
+
+const char *cc_engine_decision_state(const cc_engine *e, size_t d, const char **outcome)
+{
+    if (outcome)
+        *outcome = NULL;
+    if (d >= e->s->ndecisions)
+        return NULL;
+    switch (e->decision_state[d]) {
+    case ST_OPEN: return "open";
+    case ST_EXPIRED: return "expired";
+    case ST_DONE:
+        if (outcome && e->dec[d].outcome >= 0)
+            *outcome = option_id(e, d, (size_t)e->dec[d].outcome);
+        return "decided";
+    default: return "pending";
+    }
+}
+
+const char *cc_engine_consultation_state(const cc_engine *e, size_t c, const char **stage, int64_t *since_ms)
+{
+    if (stage)
+        *stage = NULL;
+    if (since_ms)
+        *since_ms = 0;
+    if (c >= e->s->nconsultations)
+        return NULL;
+    if (e->consult_state[c] == ST_DONE)
+        return "done";
+    if (e->consult_state[c] != ST_OPEN)
+        return "pending";
+    const crun *K = &e->cons[c];
+    if (K->mech >= 0 && K->stage >= 0 && (size_t)K->stage < e->s->mechanisms[K->mech].nstages) {
+        if (stage)
+            *stage = e->s->mechanisms[K->mech].stages[K->stage].id;
+        if (since_ms)
+            *since_ms = K->stage_start;
+    }
+    return "in progress";
+}

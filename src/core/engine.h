@@ -80,6 +80,13 @@ typedef struct cc_engine_stats {
 void cc_engine_stats_get(const cc_engine *e, cc_engine_stats *out);
 /* State digest after the last event (32 bytes; zeros before the first or with no_log). */
 const unsigned char *cc_engine_digest(const cc_engine *e);
+/* State of a decision point: "pending", "open", "decided", "expired". *outcome (may be NULL)
+ * receives the chosen option id once decided, else NULL. NULL for a bad index. */
+const char *cc_engine_decision_state(const cc_engine *e, size_t decision, const char **outcome);
+/* State of a consultation: "pending", "in progress", "done". *stage (may be NULL) receives the
+ * current stage id while in progress, *since_ms the scenario time the stage started. */
+const char *cc_engine_consultation_state(const cc_engine *e, size_t consultation, const char **stage,
+                                         int64_t *since_ms);
 /* 1 when seat (index) has received inject (index), 0 otherwise. */
 int cc_engine_seat_has(const cc_engine *e, size_t seat, size_t inject);
 

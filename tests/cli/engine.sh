@@ -8,6 +8,14 @@ expect_rc "run" 0 "$BIN" run "$S" --seed 42 --log "$T/a.jsonl"
 expect_out "run summary" "run ncg-policy-ttx: seed 42, variant standard, scenario time 2d (end of exercise)"
 expect_rc "run again" 0 "$BIN" run "$S" --seed 42 --log "$T/b.jsonl"
 if cmp -s "$T/a.jsonl" "$T/b.jsonl"; then ok; else no "same seed, same bytes"; fi
+# a sanitizer build and the normal build write the same bytes
+if [ "$B" != build ] && [ -x build/caucus ]; then
+  build/caucus run "$S" --seed 42 --log "$T/normal.jsonl" > /dev/null 2>&1
+  if cmp -s "$T/a.jsonl" "$T/normal.jsonl"; then ok; else no "$B and build write different logs"; fi
+  "$BIN" run scenarios/ncg-interagency-sim.yaml --auto all --seed 5 --log "$T/x1.jsonl" > /dev/null 2>&1
+  build/caucus run scenarios/ncg-interagency-sim.yaml --auto all --seed 5 --log "$T/x2.jsonl" > /dev/null 2>&1
+  if cmp -s "$T/x1.jsonl" "$T/x2.jsonl"; then ok; else no "$B and build differ with agents"; fi
+fi
 expect_rc "every sample runs and replays" 0 sh -c "for f in scenarios/*.yaml; do $BIN run \$f --log $T/s.jsonl > /dev/null && $BIN replay $T/s.jsonl > /dev/null || exit 1; done"
 expect_rc "replay" 0 "$BIN" replay "$T/a.jsonl"
 expect_out "replay verdict" "events verified: hash chain intact, engine reproduces every event"
