@@ -25,9 +25,9 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS    += $(CSTD) $(WARN) $(OPT) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS)
 LDFLAGS   += $(OPT)
-LDLIBS    += $(PKG_LIBS) -lm
+LDLIBS    += $(PKG_LIBS) -lm -pthread
 
-LIB_SRC   := $(wildcard src/core/*.c src/io/*.c)
+LIB_SRC   := $(wildcard src/core/*.c src/io/*.c src/sim/*.c)
 CLI_SRC   := $(wildcard src/cli/*.c)
 TEST_SRC  := $(wildcard tests/test_*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -59,10 +59,12 @@ $(BUILD)/tests/unit: $(TEST_OBJ) $(BUILD)/libcaucus.a
 deps:
 	@sh tools/deps.sh
 
+# Until the live server exists: check the samples, then compare the interagency
+# simulation's consultation mechanisms.
 run: deps
 	@$(MAKE) --no-print-directory all
 	./$(BUILD)/caucus lint scenarios/*.yaml
-	./$(BUILD)/caucus lint --summary scenarios/ncg-policy-ttx.yaml
+	./$(BUILD)/caucus sim scenarios/ncg-interagency-sim.yaml --reps 2000
 
 # One pass of every test suite against the build in $(BUILD).
 check: $(BUILD)/caucus $(BUILD)/tests/unit
@@ -82,11 +84,13 @@ fuzz: deps
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	  $(DESTDIR)$(PREFIX)/include/caucus/core $(DESTDIR)$(PREFIX)/include/caucus/io \
+	  $(DESTDIR)$(PREFIX)/include/caucus/sim \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/caucus $(DESTDIR)$(PREFIX)/bin/caucus
 	install -m 644 $(BUILD)/libcaucus.a $(DESTDIR)$(PREFIX)/lib/libcaucus.a
 	install -m 644 src/core/*.h $(DESTDIR)$(PREFIX)/include/caucus/core/
 	install -m 644 src/io/*.h $(DESTDIR)$(PREFIX)/include/caucus/io/
+	install -m 644 src/sim/*.h $(DESTDIR)$(PREFIX)/include/caucus/sim/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' caucus.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/caucus.pc
 	install -m 644 docs/caucus.1 $(DESTDIR)$(PREFIX)/share/man/man1/caucus.1

@@ -13,6 +13,7 @@ static const struct {
 } commands[] = {
     {"lint", cc_cmd_lint, "check scenario files (FILE:LINE:COL diagnostics)"},
     {"run", cc_cmd_run, "run a scenario headless and write its event log"},
+    {"sim", cc_cmd_sim, "compare consultation mechanisms over Monte Carlo replications"},
     {"replay", cc_cmd_replay, "verify an event log and re-run it event for event; --fork for what-ifs"},
 };
 

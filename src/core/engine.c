@@ -356,6 +356,8 @@ static cc_err emit(cc_engine *e, const char *type, const char *actor, const char
                    uint32_t item, int state)
 {
     e->st.events++;
+    if (e->o.observe)
+        e->o.observe(e->o.observe_ctx, type, item, e->now_ms);
     if (e->o.no_log) {
         json_decref(payload);
         e->seq++;
@@ -633,6 +635,8 @@ static cc_err emit_finding(cc_engine *e, size_t g, int met, const char *subject,
                            uint64_t from_seq, int64_t elapsed_ms)
 {
     const cc_guideline *G = &e->s->guidelines[g];
+    if (e->o.observe)
+        e->o.observe(e->o.observe_ctx, met ? "finding.met" : "finding.missed", (uint32_t)g, e->now_ms);
     if (met)
         e->st.findings_met++;
     else

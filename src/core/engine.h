@@ -31,6 +31,11 @@ typedef struct cc_engine_opts {
     int no_log;                /* 1: do not encode records or digests (simulation speed) */
     const char *source;        /* where the scenario was read from, recorded in run.start; may be NULL */
     const uint8_t *auto_seats; /* nseats flags: seats played by their agent policy; NULL = none */
+    /* Called for every event, also with no_log (simulation metrics): its type, the item it
+     * concerns (kind << 28 | index, see cc_engine_item_*), the scenario time; and before each
+     * finding with type "finding.met" or "finding.missed" and the guideline index. May be NULL. */
+    void (*observe)(void *ctx, const char *type, uint32_t item, int64_t t_ms);
+    void *observe_ctx;
 } cc_engine_opts;
 
 /* Receives each encoded record: one canonical JSON line including its final '\n'. The
@@ -87,6 +92,16 @@ const char *cc_engine_decision_state(const cc_engine *e, size_t decision, const 
  * current stage id while in progress, *since_ms the scenario time the stage started. */
 const char *cc_engine_consultation_state(const cc_engine *e, size_t consultation, const char **stage,
                                          int64_t *since_ms);
+/* Decoding of the item codes passed to observe: kind 0 inject, 1 decision, 2 consultation. */
+static inline unsigned cc_engine_item_kind(uint32_t item)
+{
+    return item >> 28;
+}
+static inline size_t cc_engine_item_index(uint32_t item)
+{
+    return item & 0x0FFFFFFFu;
+}
+
 /* 1 when seat (index) has received inject (index), 0 otherwise. */
 int cc_engine_seat_has(const cc_engine *e, size_t seat, size_t inject);
 

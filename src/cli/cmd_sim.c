@@ -1,0 +1,235 @@
+/* cmd_sim — `caucus sim SCENARIO`: Monte Carlo comparison of consultation mechanisms. */
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/scenario_model.h"
+#include "io/scenario_load.h"
+#include "sim/sim.h"
+
+static void sim_usage(FILE *f)
+{
+    fprintf(f, "usage: caucus sim SCENARIO [--reps N] [--variant ID]... [--seed S] [--threads T]\n"
+               "                  [--csv FILE] [--json FILE]\n"
+               "  --reps N       replications per variant (default 1000)\n"
+               "  --variant ID   a mechanism to compare (repeat; default: every mechanism)\n"
+               "  --seed S       random seed (default 1); replication r of every variant shares streams\n"
+               "  --threads T    worker threads (default: online CPUs); results do not depend on T\n"
+               "  --csv FILE     one row per variant and replication\n"
+               "  --json FILE    the summary as JSON\n");
+}
+
+static void progress(void *ctx, size_t done, size_t total)
+{
+    (void)ctx;
+    if (done == total || done % 256 == 0) {
+        fprintf(stderr, "\r  %zu/%zu replications (%3.0f%%)", done, total,
+                100.0 * (double)done / (double)total);
+        if (done == total)
+            fputc('\n', stderr);
+    }
+}
+
+static json_t *num(double x)
+{
+    return isnan(x) ? json_null() : json_real(x);
+}
+
+int cc_cmd_sim(int argc, char **argv)
+{
+    const char *file = NULL, *csv = NULL, *jsonf = NULL;
+    const char *vnames[64];
+    size_t nv = 0;
+    uint64_t seed = 1, reps = 1000, threads = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int has = i + 1 < argc;
+        if (strcmp(a, "--reps") == 0 && has) {
+            if (cc_cli_parse_u64(argv[++i], &reps) || reps == 0 || reps > 100000000) {
+                fprintf(stderr, "caucus sim: --reps needs 1 to 100000000, not '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(a, "--seed") == 0 && has) {
+            if (cc_cli_parse_u64(argv[++i], &seed)) {
+                fprintf(stderr, "caucus sim: --seed needs a non-negative integer, not '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(a, "--threads") == 0 && has) {
+            if (cc_cli_parse_u64(argv[++i], &threads) || threads == 0 || threads > 256) {
+                fprintf(stderr, "caucus sim: --threads needs 1 to 256, not '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(a, "--variant") == 0 && has) {
+            if (nv == 64) {
+                fprintf(stderr, "caucus sim: at most 64 variants\n");
+                return 2;
+            }
+            vnames[nv++] = argv[++i];
+        } else if (strcmp(a, "--csv") == 0 && has) {
+            csv = argv[++i];
+        } else if (strcmp(a, "--json") == 0 && has) {
+            jsonf = argv[++i];
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            sim_usage(stdout);
+            return 0;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "caucus sim: unknown option or missing value '%s'\n", a);
+            sim_usage(stderr);
+            return 2;
+        } else if (!file) {
+            file = a;
+        } else {
+            fprintf(stderr, "caucus sim: more than one scenario given ('%s')\n", a);
+            return 2;
+        }
+    }
+    if (!file) {
+        fprintf(stderr, "caucus sim: no scenario file given\n");
+        sim_usage(stderr);
+        return 2;
+    }
+    if (!threads) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = c > 0 && c < 256 ? (uint64_t)c : 1;
+    }
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_scenario *s = NULL;
+    if (cc_scenario_load_file(file, NULL, &d, &s) != CC_OK) {
+        cc_diags_sort(&d);
+        cc_cli_print_diags(stderr, &d);
+        fprintf(stderr, "caucus sim: %s does not load; fix it first (caucus lint %s)\n", file, file);
+        cc_diags_free(&d);
+        return 1;
+    }
+    cc_diags_free(&d);
+    if (s->nmechanisms == 0) {
+        fprintf(stderr, "caucus sim: %s has no consultation mechanisms to compare\n", file);
+        cc_scenario_free(s);
+        return 1;
+    }
+    int vidx[64];
+    for (size_t k = 0; k < nv; k++) {
+        vidx[k] = -1;
+        for (size_t m = 0; m < s->nmechanisms; m++)
+            if (strcmp(s->mechanisms[m].id, vnames[k]) == 0)
+                vidx[k] = (int)m;
+        if (vidx[k] < 0) {
+            fprintf(stderr, "caucus sim: scenario has no mechanism '%s'\n", vnames[k]);
+            cc_scenario_free(s);
+            return 2;
+        }
+    }
+    cc_sim_opts o = {.seed = seed,
+                     .reps = (size_t)reps,
+                     .variants = nv ? vidx : NULL,
+                     .nvariants = nv,
+                     .threads = (int)threads,
+                     .progress = isatty(2) ? progress : NULL};
+    cc_sim *r = NULL;
+    cc_err rc = cc_sim_run(s, &o, &r);
+    if (rc != CC_OK) {
+        fprintf(stderr, "caucus sim: %s\n", cc_err_str(rc));
+        cc_scenario_free(s);
+        return 1;
+    }
+    size_t V = cc_sim_nvariants(r), M = cc_sim_nmetrics(r);
+    printf("sim %s: %llu replications per variant, seed %llu, %zu variants\n", s->id,
+           (unsigned long long)reps, (unsigned long long)seed, V);
+    for (size_t m = 0; m < M; m++) {
+        int rate = cc_sim_metric_is_rate(r, m);
+        printf("\n%s\n", cc_sim_metric_name(r, m));
+        if (rate)
+            printf("  %-22s %s\n", "variant", "probability [95% CI]");
+        else
+            printf("  %-22s %-24s %-8s %-8s %-8s %s\n", "variant", "mean [95% CI]", "median", "p90", "p99",
+                   "n");
+        for (size_t v = 0; v < V; v++) {
+            cc_sim_summary sm;
+            cc_sim_summarise(r, v, m, &sm);
+            if (rate)
+                printf("  %-22s %.3f [%.3f, %.3f]\n", cc_sim_variant_id(r, v), sm.mean, sm.mean_lo,
+                       sm.mean_hi);
+            else if (sm.n == 0)
+                printf("  %-22s %-24s %-8s %-8s %-8s 0/%zu\n", cc_sim_variant_id(r, v), "-", "-", "-", "-",
+                       sm.total);
+            else {
+                char mean[40];
+                snprintf(mean, sizeof mean, "%.2f [%.2f, %.2f]", sm.mean, sm.mean_lo, sm.mean_hi);
+                printf("  %-22s %-24s %-8.2f %-8.2f %-8.2f %zu/%zu\n", cc_sim_variant_id(r, v), mean,
+                       sm.median, sm.p90, sm.p99, sm.n, sm.total);
+            }
+        }
+        for (size_t v = 1; v < V; v++) {
+            double df, lo, hi;
+            cc_sim_diff(r, 0, v, m, &df, &lo, &hi);
+            if (!isnan(df))
+                printf("  %s - %s: %+.3f [%+.3f, %+.3f]%s\n", cc_sim_variant_id(r, v),
+                       cc_sim_variant_id(r, 0), df, lo, hi, lo > 0 || hi < 0 ? " *" : "");
+        }
+    }
+    printf("\n(* the 95%% confidence interval of the difference excludes 0; times in hours)\n");
+    int status = 0;
+    if (csv) {
+        FILE *f = fopen(csv, "w");
+        if (!f) {
+            fprintf(stderr, "caucus sim: cannot write %s: %s\n", csv, strerror(errno));
+            status = 1;
+        } else {
+            fprintf(f, "variant,replication");
+            for (size_t m = 0; m < M; m++)
+                fprintf(f, ",\"%s\"", cc_sim_metric_name(r, m));
+            fputc('\n', f);
+            for (size_t v = 0; v < V; v++)
+                for (size_t k = 0; k < cc_sim_reps(r); k++) {
+                    fprintf(f, "%s,%zu", cc_sim_variant_id(r, v), k);
+                    for (size_t m = 0; m < M; m++) {
+                        double y = cc_sim_value(r, v, k, m);
+                        if (isnan(y))
+                            fprintf(f, ",");
+                        else
+                            fprintf(f, ",%.6g", y);
+                    }
+                    fputc('\n', f);
+                }
+            if (fclose(f) != 0)
+                status = 1;
+        }
+    }
+    if (jsonf) {
+        json_t *root = json_pack("{s:s,s:I,s:s,s:o}", "scenario", s->id, "reps", (json_int_t)reps, "seed", "",
+                                 "variants", json_array());
+        char sd[24];
+        snprintf(sd, sizeof sd, "%llu", (unsigned long long)seed);
+        json_object_set_new(root, "seed", json_string(sd));
+        json_t *vars = json_object_get(root, "variants");
+        for (size_t v = 0; v < V; v++) {
+            json_t *mets = json_object();
+            for (size_t m = 0; m < M; m++) {
+                cc_sim_summary sm;
+                cc_sim_summarise(r, v, m, &sm);
+                json_object_set_new(mets, cc_sim_metric_name(r, m),
+                                    json_pack("{s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o}", "n", (json_int_t)sm.n,
+                                              "total", (json_int_t)sm.total, "mean", num(sm.mean), "mean_ci",
+                                              json_pack("[o,o]", num(sm.mean_lo), num(sm.mean_hi)), "median",
+                                              num(sm.median), "p90", num(sm.p90), "p99", num(sm.p99), "rate",
+                                              json_boolean(cc_sim_metric_is_rate(r, m))));
+            }
+            json_array_append_new(vars,
+                                  json_pack("{s:s,s:o}", "id", cc_sim_variant_id(r, v), "metrics", mets));
+        }
+        if (json_dump_file(root, jsonf, JSON_INDENT(2) | JSON_SORT_KEYS) != 0) {
+            fprintf(stderr, "caucus sim: cannot write %s\n", jsonf);
+            status = 1;
+        }
+        json_decref(root);
+    }
+    cc_sim_free(r);
+    cc_scenario_free(s);
+    return status;
+}

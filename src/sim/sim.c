@@ -1,0 +1,394 @@
+/* sim — replications x variants through the engine in simulation mode, on worker threads
+ * that take (variant, replication) jobs from a shared counter; every job writes only its own
+ * row, so results do not depend on the number of threads or on scheduling. */
+#include "sim/sim.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/engine.h"
+#include "core/scenario_model.h"
+
+typedef struct metric {
+    char name[160];
+    int rate;
+} metric;
+
+struct cc_sim {
+    const cc_scenario *s;
+    size_t nvar, reps, nmet;
+    int *variants;
+    metric *met;
+    double *val; /* [v][rep][m] */
+    /* metric index bases */
+    size_t m_cons_time, m_cons_rate, m_dec_time, m_dec_rate, m_outcome, m_guide;
+    size_t *outcome_base; /* per decision: first outcome metric */
+};
+
+typedef struct rep_obs {
+    int64_t *req, *done; /* per consultation, -1 none */
+    int64_t *made;       /* per decision */
+    int *met, *missed;   /* per guideline */
+} rep_obs;
+
+static void observe(void *ctx, const char *type, uint32_t item, int64_t t)
+{
+    rep_obs *o = ctx;
+    size_t i = cc_engine_item_index(item);
+    switch (type[0]) {
+    case 'c':
+        if (strcmp(type, "consult.request") == 0)
+            o->req[i] = t;
+        else if (strcmp(type, "consult.done") == 0)
+            o->done[i] = t;
+        break;
+    case 'd':
+        if (strcmp(type, "decision.made") == 0)
+            o->made[i] = t;
+        break;
+    case 'f':
+        if (strcmp(type, "finding.met") == 0)
+            o->met[item]++;
+        else if (strcmp(type, "finding.missed") == 0)
+            o->missed[item]++;
+        break;
+    }
+}
+
+typedef struct worker {
+    cc_sim *r;
+    const cc_sim_opts *o;
+    atomic_size_t *next;
+    atomic_size_t *done;
+    uint8_t *autos;
+    cc_err rc;
+} worker;
+
+static double *row(cc_sim *r, size_t v, size_t rep)
+{
+    return r->val + (v * r->reps + rep) * r->nmet;
+}
+
+static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, size_t rep, rep_obs *ob)
+{
+    const cc_scenario *s = r->s;
+    for (size_t c = 0; c < s->nconsultations; c++)
+        ob->req[c] = ob->done[c] = -1;
+    for (size_t d = 0; d < s->ndecisions; d++)
+        ob->made[d] = -1;
+    memset(ob->met, 0, sizeof *ob->met * (s->nguidelines + 1));
+    memset(ob->missed, 0, sizeof *ob->missed * (s->nguidelines + 1));
+    cc_engine_opts eo = {.seed = seed,
+                         .replication = rep,
+                         .variant = r->variants[v],
+                         .no_log = 1,
+                         .auto_seats = autos,
+                         .observe = observe,
+                         .observe_ctx = ob};
+    cc_engine *e = NULL;
+    cc_err rc = cc_engine_new(s, &eo, NULL, NULL, &e);
+    if (rc == CC_OK)
+        rc = cc_engine_start(e);
+    if (rc == CC_OK)
+        rc = cc_engine_run_until(e, s->duration_s * 1000);
+    double *x = row(r, v, rep);
+    for (size_t c = 0; rc == CC_OK && c < s->nconsultations; c++) {
+        int ok = ob->done[c] >= 0 && ob->req[c] >= 0;
+        x[r->m_cons_time + c] = ok ? (double)(ob->done[c] - ob->req[c]) / 3600000.0 : NAN;
+        x[r->m_cons_rate + c] = ok;
+    }
+    for (size_t d = 0; rc == CC_OK && d < s->ndecisions; d++) {
+        x[r->m_dec_time + d] = ob->made[d] >= 0 ? (double)ob->made[d] / 3600000.0 : NAN;
+        x[r->m_dec_rate + d] = ob->made[d] >= 0;
+        const char *outcome = NULL;
+        cc_engine_decision_state(e, d, &outcome);
+        for (size_t k = 0; k < s->decisions[d].noptions; k++)
+            x[r->outcome_base[d] + k] = outcome && strcmp(outcome, s->decisions[d].options[k].id) == 0;
+    }
+    for (size_t g = 0, k = 0; rc == CC_OK && g < s->nguidelines; g++) {
+        if (s->guidelines[g].kind == CC_GRULE_NONE)
+            continue;
+        int n = ob->met[g] + ob->missed[g];
+        x[r->m_guide + k++] = n ? (ob->missed[g] > 0) : NAN;
+    }
+    cc_engine_free(e);
+    return rc;
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    cc_sim *r = w->r;
+    const cc_scenario *s = r->s;
+    size_t total = r->nvar * r->reps;
+    rep_obs ob;
+    ob.req = malloc(sizeof(int64_t) * (s->nconsultations + 1));
+    ob.done = malloc(sizeof(int64_t) * (s->nconsultations + 1));
+    ob.made = malloc(sizeof(int64_t) * (s->ndecisions + 1));
+    ob.met = malloc(sizeof(int) * (s->nguidelines + 1));
+    ob.missed = malloc(sizeof(int) * (s->nguidelines + 1));
+    if (!ob.req || !ob.done || !ob.made || !ob.met || !ob.missed)
+        w->rc = CC_ERR_NOMEM;
+    for (;;) {
+        size_t job = atomic_fetch_add(w->next, 1);
+        if (job >= total || w->rc != CC_OK)
+            break;
+        /* variant-major order: replication r of every variant shares its random streams */
+        cc_err rc = run_one(r, w->autos, w->o->seed, job % r->nvar, job / r->nvar, &ob);
+        if (rc != CC_OK)
+            w->rc = rc;
+        size_t d = atomic_fetch_add(w->done, 1) + 1;
+        if (w->o->progress)
+            w->o->progress(w->o->progress_ctx, d, total);
+    }
+    free(ob.req);
+    free(ob.done);
+    free(ob.made);
+    free(ob.met);
+    free(ob.missed);
+    return NULL;
+}
+
+static size_t add_metric(cc_sim *r, size_t *cap, int rate, const char *fmt, const char *a, const char *b)
+{
+    if (r->nmet == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        metric *n = realloc(r->met, nc * sizeof *n);
+        if (!n)
+            return (size_t)-1;
+        r->met = n;
+        *cap = nc;
+    }
+    snprintf(r->met[r->nmet].name, sizeof r->met[r->nmet].name, fmt, a, b);
+    r->met[r->nmet].rate = rate;
+    return r->nmet++;
+}
+
+cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
+{
+    *out = NULL;
+    if (o->reps == 0 || o->threads < 1 || s->nmechanisms == 0)
+        return CC_ERR_ARG;
+    cc_sim *r = calloc(1, sizeof *r);
+    if (!r)
+        return CC_ERR_NOMEM;
+    r->s = s;
+    r->reps = o->reps;
+    r->nvar = o->nvariants ? o->nvariants : s->nmechanisms;
+    r->variants = malloc(r->nvar * sizeof *r->variants);
+    r->outcome_base = calloc(s->ndecisions + 1, sizeof *r->outcome_base);
+    if (!r->variants || !r->outcome_base) {
+        cc_sim_free(r);
+        return CC_ERR_NOMEM;
+    }
+    for (size_t v = 0; v < r->nvar; v++) {
+        r->variants[v] = o->nvariants ? o->variants[v] : (int)v;
+        if (r->variants[v] < 0 || (size_t)r->variants[v] >= s->nmechanisms) {
+            cc_sim_free(r);
+            return CC_ERR_ARG;
+        }
+    }
+    size_t cap = 0, bad = 0;
+    r->m_cons_time = r->nmet;
+    for (size_t c = 0; c < s->nconsultations; c++)
+        bad |=
+            add_metric(r, &cap, 0, "%s: request to completion (h)", s->consultations[c].id, "") == (size_t)-1;
+    r->m_cons_rate = r->nmet;
+    for (size_t c = 0; c < s->nconsultations; c++)
+        bad |= add_metric(r, &cap, 1, "%s: completed", s->consultations[c].id, "") == (size_t)-1;
+    r->m_dec_time = r->nmet;
+    for (size_t d = 0; d < s->ndecisions; d++)
+        bad |= add_metric(r, &cap, 0, "%s: decided at (h after start)", s->decisions[d].id, "") == (size_t)-1;
+    r->m_dec_rate = r->nmet;
+    for (size_t d = 0; d < s->ndecisions; d++)
+        bad |= add_metric(r, &cap, 1, "%s: decided", s->decisions[d].id, "") == (size_t)-1;
+    r->m_outcome = r->nmet;
+    for (size_t d = 0; d < s->ndecisions; d++) {
+        r->outcome_base[d] = r->nmet;
+        for (size_t k = 0; k < s->decisions[d].noptions; k++)
+            bad |= add_metric(r, &cap, 1, "%s: outcome %s", s->decisions[d].id,
+                              s->decisions[d].options[k].id) == (size_t)-1;
+    }
+    r->m_guide = r->nmet;
+    for (size_t g = 0; g < s->nguidelines; g++)
+        if (s->guidelines[g].kind != CC_GRULE_NONE)
+            bad |= add_metric(r, &cap, 1, "%s: missed", s->guidelines[g].id, "") == (size_t)-1;
+    if (!bad && r->nvar * r->reps > ((size_t)1 << 40) / (r->nmet + 1))
+        bad = 1;
+    if (!bad)
+        r->val = malloc(sizeof(double) * r->nvar * r->reps * (r->nmet ? r->nmet : 1));
+    uint8_t *autos = calloc(s->nseats + 1, 1);
+    if (bad || !r->val || !autos) {
+        free(autos);
+        cc_sim_free(r);
+        return CC_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < s->nseats; i++)
+        autos[i] = s->seats[i].agent_index >= 0;
+    atomic_size_t next = 0, done = 0;
+    int nt = o->threads;
+    pthread_t *th = calloc((size_t)nt, sizeof *th);
+    worker *ws = calloc((size_t)nt, sizeof *ws);
+    cc_err rc = th && ws ? CC_OK : CC_ERR_NOMEM;
+    int started = 0;
+    for (int t = 0; rc == CC_OK && t < nt; t++) {
+        ws[t] = (worker){r, o, &next, &done, autos, CC_OK};
+        if (t == nt - 1) {
+            work(&ws[t]); /* the calling thread works too */
+        } else if (pthread_create(&th[t], NULL, work, &ws[t]) == 0) {
+            started++;
+        } else {
+            ws[t].rc = CC_OK; /* fewer threads: the others take its share */
+        }
+    }
+    for (int t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
+    for (int t = 0; rc == CC_OK && t < nt; t++)
+        if (ws[t].rc != CC_OK)
+            rc = ws[t].rc;
+    free(th);
+    free(ws);
+    free(autos);
+    if (rc != CC_OK) {
+        cc_sim_free(r);
+        return rc;
+    }
+    *out = r;
+    return CC_OK;
+}
+
+void cc_sim_free(cc_sim *r)
+{
+    if (!r)
+        return;
+    free(r->variants);
+    free(r->met);
+    free(r->val);
+    free(r->outcome_base);
+    free(r);
+}
+
+size_t cc_sim_nvariants(const cc_sim *r)
+{
+    return r->nvar;
+}
+
+const char *cc_sim_variant_id(const cc_sim *r, size_t v)
+{
+    return r->s->mechanisms[r->variants[v]].id;
+}
+
+size_t cc_sim_nmetrics(const cc_sim *r)
+{
+    return r->nmet;
+}
+
+const char *cc_sim_metric_name(const cc_sim *r, size_t m)
+{
+    return r->met[m].name;
+}
+
+int cc_sim_metric_is_rate(const cc_sim *r, size_t m)
+{
+    return r->met[m].rate;
+}
+
+size_t cc_sim_reps(const cc_sim *r)
+{
+    return r->reps;
+}
+
+double cc_sim_value(const cc_sim *r, size_t v, size_t rep, size_t m)
+{
+    return r->val[(v * r->reps + rep) * r->nmet + m];
+}
+
+static int dcmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* quantile q of sorted x[0..n) with a 95% distribution-free confidence interval by ranks */
+static void quantile(const double *x, size_t n, double q, double *v, double *lo, double *hi)
+{
+    double pos = q * (double)(n - 1);
+    size_t i = (size_t)pos;
+    double f = pos - (double)i;
+    *v = i + 1 < n ? x[i] * (1 - f) + x[i + 1] * f : x[n - 1];
+    double half = 1.96 * sqrt((double)n * q * (1 - q));
+    double l = floor((double)n * q - half), h = ceil((double)n * q + half);
+    *lo = x[l < 0 ? 0 : (size_t)l >= n ? n - 1 : (size_t)l];
+    *hi = x[h < 0 ? 0 : (size_t)h >= n ? n - 1 : (size_t)h];
+}
+
+void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    out->total = r->reps;
+    double *x = malloc(sizeof *x * r->reps);
+    size_t n = 0;
+    for (size_t k = 0; x && k < r->reps; k++) {
+        double y = cc_sim_value(r, v, k, m);
+        if (!isnan(y))
+            x[n++] = y;
+    }
+    out->n = n;
+    double nan = NAN;
+    out->mean = out->mean_lo = out->mean_hi = out->median = out->median_lo = out->median_hi = nan;
+    out->p90 = out->p90_lo = out->p90_hi = out->p99 = out->p99_lo = out->p99_hi = nan;
+    if (n == 0) {
+        free(x);
+        return;
+    }
+    double sum = 0, sq = 0;
+    for (size_t k = 0; k < n; k++)
+        sum += x[k];
+    out->mean = sum / (double)n;
+    for (size_t k = 0; k < n; k++)
+        sq += (x[k] - out->mean) * (x[k] - out->mean);
+    double se = n > 1 ? sqrt(sq / (double)(n - 1) / (double)n) : 0;
+    out->mean_lo = out->mean - 1.96 * se;
+    out->mean_hi = out->mean + 1.96 * se;
+    qsort(x, n, sizeof *x, dcmp);
+    quantile(x, n, 0.5, &out->median, &out->median_lo, &out->median_hi);
+    quantile(x, n, 0.9, &out->p90, &out->p90_lo, &out->p90_hi);
+    quantile(x, n, 0.99, &out->p99, &out->p99_lo, &out->p99_hi);
+    free(x);
+}
+
+void cc_sim_diff(const cc_sim *r, size_t a, size_t b, size_t m, double *diff, double *lo, double *hi)
+{
+    double mean[2] = {0, 0}, var[2] = {0, 0};
+    size_t n[2] = {0, 0};
+    size_t vv[2] = {a, b};
+    for (int j = 0; j < 2; j++) {
+        for (size_t k = 0; k < r->reps; k++) {
+            double y = cc_sim_value(r, vv[j], k, m);
+            if (!isnan(y)) {
+                mean[j] += y;
+                n[j]++;
+            }
+        }
+        if (n[j])
+            mean[j] /= (double)n[j];
+        for (size_t k = 0; k < r->reps; k++) {
+            double y = cc_sim_value(r, vv[j], k, m);
+            if (!isnan(y))
+                var[j] += (y - mean[j]) * (y - mean[j]);
+        }
+        var[j] = n[j] > 1 ? var[j] / (double)(n[j] - 1) : 0;
+    }
+    if (!n[0] || !n[1]) {
+        *diff = *lo = *hi = NAN;
+        return;
+    }
+    double se = sqrt(var[0] / (double)n[0] + var[1] / (double)n[1]);
+    *diff = mean[1] - mean[0];
+    *lo = *diff - 1.96 * se;
+    *hi = *diff + 1.96 * se;
+}

@@ -1,0 +1,53 @@
+/* sim — Monte Carlo comparison of consultation mechanisms: runs a scenario's replications
+ * for each mechanism variant with every agent seat automated, collects per-replication
+ * metrics (time to complete each consultation, time of each decision and its outcome, each
+ * guideline met or missed) and summarises them with confidence intervals. Results depend only
+ * on (scenario, seed, reps, variants): never on the number of threads. */
+#ifndef CC_SIM_H
+#define CC_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/diag.h"
+#include "core/scenario.h"
+
+typedef struct cc_sim cc_sim; /* opaque results */
+
+typedef struct cc_sim_opts {
+    uint64_t seed;
+    size_t reps;         /* replications per variant */
+    const int *variants; /* mechanism indices; NULL with nvariants 0 = every mechanism */
+    size_t nvariants;
+    int threads;                                            /* worker threads (>= 1) */
+    void (*progress)(void *ctx, size_t done, size_t total); /* may be NULL; called from workers */
+    void *progress_ctx;
+} cc_sim_opts;
+
+/* Runs the simulation. The scenario must outlive the result. */
+cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out);
+void cc_sim_free(cc_sim *r);
+
+/* A summary of one metric for one variant. Times in hours; NAN where undefined. */
+typedef struct cc_sim_summary {
+    size_t n;                      /* replications where the metric has a value */
+    size_t total;                  /* replications */
+    double mean, mean_lo, mean_hi; /* with a 95% confidence interval */
+    double median, median_lo, median_hi;
+    double p90, p90_lo, p90_hi;
+    double p99, p99_lo, p99_hi;
+} cc_sim_summary;
+
+size_t cc_sim_nvariants(const cc_sim *r);
+const char *cc_sim_variant_id(const cc_sim *r, size_t v);
+size_t cc_sim_nmetrics(const cc_sim *r);
+const char *cc_sim_metric_name(const cc_sim *r, size_t m); /* e.g. "C-1 completed (s)" */
+int cc_sim_metric_is_rate(const cc_sim *r, size_t m);      /* 1: values are 0/1 (a probability) */
+void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out);
+/* Value of metric m in replication rep of variant v (NAN when it has none). */
+double cc_sim_value(const cc_sim *r, size_t v, size_t rep, size_t m);
+/* Difference of means b - a of metric m with a 95% confidence interval (Welch). */
+void cc_sim_diff(const cc_sim *r, size_t a, size_t b, size_t m, double *diff, double *lo, double *hi);
+size_t cc_sim_reps(const cc_sim *r);
+
+#endif

@@ -1,0 +1,26 @@
+#!/bin/sh
+# CLI tests of `caucus sim`: output, CSV and JSON files, thread invariance, usage errors.
+# Usage: tests/cli/sim.sh BUILD_DIR. Prints "N passed, N failed".
+. tests/cli/harness.inc
+S=scenarios/ncg-interagency-sim.yaml
+expect_rc "sim" 0 "$BIN" sim "$S" --reps 300 --threads 1 --csv "$T/a.csv" --json "$T/a.json"
+expect_out "sim header" "sim ncg-interagency-sim: 300 replications per variant, seed 1, 3 variants"
+expect_out "sim metric" "C-1: request to completion (h)"
+expect_out "sim difference" "silence - sequential:"
+cp "$T/out" "$T/a.txt"
+expect_rc "sim threads" 0 "$BIN" sim "$S" --reps 300 --threads 2 --csv "$T/b.csv"
+if cmp -s "$T/a.csv" "$T/b.csv" && cmp -s "$T/a.txt" "$T/out"; then ok; else no "results depend on --threads"; fi
+if [ "$(wc -l < "$T/a.csv")" = 901 ]; then ok; else no "csv has a header and 3 x 300 rows"; fi
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["reps"]==300 and len(d["variants"])==3; m=d["variants"][0]["metrics"]["C-1: completed"]; assert m["rate"] and m["total"]==300' "$T/a.json"; then ok; else no "json summary"; fi
+expect_rc "sim one variant" 0 "$BIN" sim "$S" --reps 50 --variant parallel
+expect_out "sim one variant header" "1 variants"
+expect_rc "sim unknown variant" 2 "$BIN" sim "$S" --variant nope
+expect_out "sim unknown variant message" "scenario has no mechanism 'nope'"
+expect_rc "sim bad reps" 2 "$BIN" sim "$S" --reps 0
+expect_rc "sim bad threads" 2 "$BIN" sim "$S" --threads 0
+expect_rc "sim no scenario" 2 "$BIN" sim
+expect_rc "sim no mechanisms" 1 "$BIN" sim tests/scenarios/valid/minimal.yaml
+expect_out "sim no mechanisms message" "has no consultation mechanisms to compare"
+expect_rc "sim invalid scenario" 1 "$BIN" sim tests/scenarios/invalid/044-label-unknown-classification.yaml
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
