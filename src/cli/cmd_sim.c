@@ -152,7 +152,9 @@ int cc_cmd_sim(int argc, char **argv)
         for (size_t v = 0; v < V; v++) {
             cc_sim_summary sm;
             cc_sim_summarise(r, v, m, &sm);
-            if (rate)
+            if (rate && sm.n == 0)
+                printf("  %-22s - (never applied in %zu replications)\n", cc_sim_variant_id(r, v), sm.total);
+            else if (rate)
                 printf("  %-22s %.3f [%.3f, %.3f]\n", cc_sim_variant_id(r, v), sm.mean, sm.mean_lo,
                        sm.mean_hi);
             else if (sm.n == 0)

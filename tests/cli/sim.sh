@@ -12,6 +12,9 @@ expect_rc "sim threads" 0 "$BIN" sim "$S" --reps 300 --threads 2 --csv "$T/b.csv
 if cmp -s "$T/a.csv" "$T/b.csv" && cmp -s "$T/a.txt" "$T/out"; then ok; else no "results depend on --threads"; fi
 if [ "$(wc -l < "$T/a.csv")" = 901 ]; then ok; else no "csv has a header and 3 x 300 rows"; fi
 if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["reps"]==300 and len(d["variants"])==3; m=d["variants"][0]["metrics"]["C-1: completed"]; assert m["rate"] and m["total"]==300' "$T/a.json"; then ok; else no "json summary"; fi
+expect_rc "sim all variants" 0 "$BIN" sim "$S" --reps 300
+expect_out "a rule that never applies" "silence                - (never applied in 300 replications)"
+if grep -q "nan" "$T/out"; then no "no nan in the report"; else ok; fi
 expect_rc "sim one variant" 0 "$BIN" sim "$S" --reps 50 --variant parallel
 expect_out "sim one variant header" "1 variants"
 expect_rc "sim unknown variant" 2 "$BIN" sim "$S" --variant nope
