@@ -586,7 +586,7 @@ Test(engine, messages_downgrades_notes_and_ratings)
     cc_engine_free(e);
     static cc_evrec ev[512];
     size_t n = decode_all(&log, ev, 512);
-    int found[8] = {0};
+    int found[11] = {0};
     for (size_t i = 0; i < n; i++) {
         const char *t = ev[i].type;
         if (strcmp(t, "delivery") == 0 && strcmp(str(ev[i].payload, "item"), "M1") == 0)
@@ -607,6 +607,13 @@ Test(engine, messages_downgrades_notes_and_ratings)
             found[6] = strcmp(ev[i].actor, "ctl") == 0;
         if (strcmp(t, "objective.rating") == 0)
             found[7] = strcmp(str(ev[i].payload, "rating"), "S") == 0;
+        if (strcmp(t, "inject.release") == 0 && strcmp(str(ev[i].payload, "inject"), "I-4") == 0)
+            found[8] = strcmp(str(ev[i].payload, "title"), "Statement (revised)") == 0;
+        if (strcmp(t, "inject.edit") == 0)
+            found[9]++;
+        if (strcmp(t, "input.refused") == 0 &&
+            strcmp(str(ev[i].payload, "reason"), "the inject was already released") == 0)
+            found[10] = 1;
     }
     static const char *const what[] = {"M1 delivered under its label",
                                        "M2 denied to the ally",

@@ -84,7 +84,8 @@ struct cc_engine {
     cc_labelspec *inj_label;                     /* current label of each inject (control may downgrade) */
     char (*inj_banner)[CC_LABEL_BANNER_MAX + 1]; /* text of downgraded labels */
     uint64_t messages;                           /* messages sent, for message ids */
-    uint64_t *held;                              /* nseats x ninjects bits: seat holds inject */
+    char **inj_title, **inj_body; /* control's edits before release (NULL: as in the scenario) */
+    uint64_t *held;               /* nseats x ninjects bits: seat holds inject */
     size_t held_words;
     uint8_t *seatmask;  /* scratch: recipients of one item */
     deps after;         /* inject -> items triggered after it */
@@ -243,7 +244,9 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
     if (rc == CC_OK) {
         e->inj_label = calloc(s->ninjects + 1, sizeof *e->inj_label);
         e->inj_banner = calloc(s->ninjects + 1, sizeof *e->inj_banner);
-        if (!e->inj_label || !e->inj_banner)
+        e->inj_title = calloc(s->ninjects + 1, sizeof *e->inj_title);
+        e->inj_body = calloc(s->ninjects + 1, sizeof *e->inj_body);
+        if (!e->inj_label || !e->inj_banner || !e->inj_title || !e->inj_body)
             rc = CC_ERR_NOMEM;
         for (size_t i = 0; rc == CC_OK && i < s->ninjects; i++)
             e->inj_label[i] = s->injects[i].label;
@@ -310,6 +313,12 @@ void cc_engine_free(cc_engine *e)
     free(e->with_member);
     free(e->inj_label);
     free(e->inj_banner);
+    for (size_t i = 0; e->inj_title && i < e->s->ninjects; i++) {
+        free(e->inj_title[i]);
+        free(e->inj_body[i]);
+    }
+    free(e->inj_title);
+    free(e->inj_body);
     cc_buf_free(&e->line);
     free(e);
 }
@@ -515,10 +524,12 @@ static cc_err release_inject(cc_engine *e, size_t i)
         return CC_OK;
     e->inject_state[i] = ST_DONE;
     e->st.injects_released++;
-    json_t *p = json_pack("{s:s,s:s,s:s,s:s,s:o}", "inject", I->id, "title", I->title, "channel",
+    const char *title = e->inj_title[i] ? e->inj_title[i] : I->title;
+    const char *body = e->inj_body[i] ? e->inj_body[i] : I->body;
+    json_t *p = json_pack("{s:s,s:s,s:s,s:s,s:o}", "inject", I->id, "title", title, "channel",
                           cc_channel_name(I->channel), "from", I->from, "to", refs_json(&I->to));
-    if (p && I->body)
-        json_object_set_new(p, "body", json_string(I->body));
+    if (p && body)
+        json_object_set_new(p, "body", json_string(body));
     const cc_labelspec *L = &e->inj_label[i];
     cc_err rc =
         emit(e, "inject.release", seat_id(e->s, I->from_index), L->text, p, ITEM(CC_ITEM_INJECT, i), ST_DONE);
@@ -1368,15 +1379,16 @@ static int find_id(const char *id, const void *base, size_t n, size_t size)
     return -1;
 }
 
-enum { EX_NONE, EX_MESSAGE, EX_DOWNGRADE, EX_RATE, EX_NOTE };
+enum { EX_NONE, EX_MESSAGE, EX_DOWNGRADE, EX_RATE, EX_NOTE, EX_EDIT };
 
 typedef struct parsed_input {
-    int extra;          /* EX_*: inputs that are not seat actions */
-    cc_label label;     /* message, downgrade */
-    int objective;      /* rate */
-    int reply;          /* message: inject replied to, or -1 */
-    const char *rating; /* rate */
-    int control;        /* release / hold */
+    int extra;                /* EX_*: inputs that are not seat actions */
+    cc_label label;           /* message, downgrade */
+    int objective;            /* rate */
+    int reply;                /* message: inject replied to, or -1 */
+    const char *title, *body; /* edit */
+    const char *rating;       /* rate */
+    int control;              /* release / hold */
     int hold;
     cc_agent_action action;
     int seat;
@@ -1428,6 +1440,22 @@ static cc_err parse_extra(const cc_scenario *s, const json_t *in, const char *ac
             BAD("\"rating\" must be P, S, M or U (HSEEP)");
         if (p->seat >= 0)
             BAD("objectives are rated by control: leave out \"seat\"");
+        return CC_OK;
+    }
+    if (strcmp(act, "edit") == 0) {
+        p->extra = EX_EDIT;
+        int i = find_id(inj, s->injects, s->ninjects, sizeof *s->injects);
+        if (i < 0)
+            BAD("\"edit\" needs \"inject\": an inject of the scenario");
+        if (p->seat >= 0)
+            BAD("only control may edit injects: leave out \"seat\"");
+        p->title = json_string_value(json_object_get(in, "title"));
+        p->body = json_string_value(json_object_get(in, "body"));
+        if (!p->title && !p->body)
+            BAD("\"edit\" needs \"title\" or \"body\"");
+        if (p->title && !*p->title)
+            BAD("\"title\" must not be empty");
+        p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
         return CC_OK;
     }
     if (strcmp(act, "downgrade") == 0) {
@@ -1496,7 +1524,7 @@ static cc_err parse_input(const cc_scenario *s, const json_t *in, parsed_input *
     p->option = json_string_value(json_object_get(in, "option"));
     p->text = json_string_value(json_object_get(in, "text"));
     if (strcmp(act, "message") == 0 || strcmp(act, "downgrade") == 0 || strcmp(act, "rate") == 0 ||
-        strcmp(act, "note") == 0)
+        strcmp(act, "note") == 0 || strcmp(act, "edit") == 0)
         return parse_extra(s, in, act, p, why, whylen);
     if (strcmp(act, "release") == 0 || strcmp(act, "hold") == 0) {
         p->control = 1;
@@ -1621,6 +1649,31 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         if (j && p->text)
             json_object_set_new(j, "text", json_string(p->text));
         return emit(e, "objective.rating", NULL, NULL, j, 0, 121);
+    }
+    case EX_EDIT: {
+        size_t i = ITEM_INDEX(p->context);
+        if (e->inject_state[i] == ST_DONE)
+            return refuse(e, NULL, "the inject was already released", p->context);
+        char *t = p->title ? strdup(p->title) : NULL, *b = p->body ? strdup(p->body) : NULL;
+        if ((p->title && !t) || (p->body && !b)) {
+            free(t);
+            free(b);
+            return CC_ERR_NOMEM;
+        }
+        if (t) {
+            free(e->inj_title[i]);
+            e->inj_title[i] = t;
+        }
+        if (b) {
+            free(e->inj_body[i]);
+            e->inj_body[i] = b;
+        }
+        json_t *j = json_pack("{s:s}", "inject", s->injects[i].id);
+        if (j && p->title)
+            json_object_set_new(j, "title", json_string(p->title));
+        if (j && p->body)
+            json_object_set_new(j, "body", json_string(p->body));
+        return emit(e, "inject.edit", NULL, e->inj_label[i].text, j, p->context, 124);
     }
     case EX_DOWNGRADE: {
         size_t i = ITEM_INDEX(p->context);
