@@ -86,3 +86,49 @@ Test(sim, variants_and_metrics)
     cr_expect_eq(cc_sim_run(s, &o, &r), CC_ERR_ARG);
     cc_scenario_free(s);
 }
+
+static size_t metric(const cc_sim *r, const char *name)
+{
+    for (size_t m = 0; m < cc_sim_nmetrics(r); m++)
+        if (strcmp(cc_sim_metric_name(r, m), name) == 0)
+            return m;
+    cr_assert_fail("no metric '%s'", name);
+    return 0;
+}
+
+Test(sim, stage_times_and_information_latency)
+{
+    cc_scenario *s = load("scenarios/ncg-interagency-sim.yaml");
+    cc_sim_opts o = {.seed = 3, .reps = 300, .threads = 2};
+    cc_sim *r = NULL;
+    cr_assert_eq(cc_sim_run(s, &o, &r), CC_OK);
+    size_t done = metric(r, "C-1: request to completion (h)");
+    size_t notify = metric(r, "C-1: request to end of notify (h)");
+    size_t assess = metric(r, "C-1: request to end of assess (h)");
+    size_t comm = metric(r, "C-1: request to end of communicate (h)");
+    size_t kor = metric(r, "information latency to KOR (h)");
+    size_t usa = metric(r, "information latency to USA (h)");
+    for (size_t v = 0; v < cc_sim_nvariants(r); v++)
+        for (size_t k = 0; k < 300; k++) {
+            double n = cc_sim_value(r, v, k, notify), c = cc_sim_value(r, v, k, comm),
+                   d = cc_sim_value(r, v, k, done);
+            if (!isnan(d)) {
+                cr_assert(!isnan(c) && fabs(c - d) < 1e-9,
+                          "the last stage ends when the consultation completes");
+                cr_assert(!isnan(n) && n <= c, "stages end in order");
+            }
+            cr_assert(cc_sim_value(r, v, k, usa) >= 0 && cc_sim_value(r, v, k, kor) >= 0);
+        }
+    /* the silence mechanism has no assess stage: never a value there */
+    cr_assert_str_eq(cc_sim_variant_id(r, 2), "silence");
+    cc_sim_summary sm;
+    cc_sim_summarise(r, 2, assess, &sm);
+    cr_expect_eq(sm.n, 0);
+    /* national reporting reaches KOR only when USA intelligence shares it: later than USA */
+    cc_sim_summary sk, su;
+    cc_sim_summarise(r, 0, kor, &sk);
+    cc_sim_summarise(r, 0, usa, &su);
+    cr_expect_gt(sk.mean, su.mean);
+    cc_sim_free(r);
+    cc_scenario_free(s);
+}

@@ -473,6 +473,8 @@ static cc_err deliver(cc_engine *e, const char *kind, const char *id, const cc_l
                 e->held[i * e->held_words + (size_t)inject_index / 64] |= (uint64_t)1 << (inject_index % 64);
             rc = emit(e, "delivery", NULL, l->text,
                       json_pack("{s:s,s:s,s:s}", "kind", kind, "item", id, "seat", s->seats[i].id), item, 10);
+            if (e->o.observe_delivery)
+                e->o.observe_delivery(e->o.observe_ctx, item, i, e->now_ms);
             if (rc == CC_OK && inject_index >= 0)
                 rc = resolve_watches(e, CC_GRULE_SHARE, ITEM(CC_ITEM_INJECT, (size_t)inject_index), 0, i);
             if (rc == CC_OK && aev >= 0) {
@@ -976,6 +978,8 @@ static cc_err finish_stage(cc_engine *e, size_t c)
     const cc_mechanism *M = &e->s->mechanisms[K->mech];
     const cc_stage *S = &M->stages[K->stage];
     e->st.stages_completed++;
+    if (e->o.observe_stage)
+        e->o.observe_stage(e->o.observe_ctx, c, (size_t)K->stage, e->now_ms);
     cc_err rc =
         emit(e, "consult.stage_done", NULL, e->s->consultations[c].label.text,
              json_pack("{s:s,s:s,s:s,s:I}", "consultation", e->s->consultations[c].id, "stage", S->id, "kind",

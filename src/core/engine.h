@@ -35,6 +35,10 @@ typedef struct cc_engine_opts {
      * concerns (kind << 28 | index, see cc_engine_item_*), the scenario time; and before each
      * finding with type "finding.met" or "finding.missed" and the guideline index. May be NULL. */
     void (*observe)(void *ctx, const char *type, uint32_t item, int64_t t_ms);
+    /* Also for metrics, with observe_ctx, may be NULL: each delivery of an item to a seat, and
+     * each stage that completes (consultation index, stage index in its mechanism). */
+    void (*observe_delivery)(void *ctx, uint32_t item, size_t seat, int64_t t_ms);
+    void (*observe_stage)(void *ctx, size_t consultation, size_t stage, int64_t t_ms);
     void *observe_ctx;
 } cc_engine_opts;
 

@@ -25,11 +25,17 @@ struct cc_sim {
     metric *met;
     double *val; /* [v][rep][m] */
     /* metric index bases */
-    size_t m_cons_time, m_cons_rate, m_dec_time, m_dec_rate, m_outcome, m_guide;
+    size_t m_cons_time, m_cons_rate, m_dec_time, m_dec_rate, m_outcome, m_guide, m_latency;
+    size_t *stage_metric; /* [consultation][stage kind]: metric index, or (size_t)-1 */
     size_t *outcome_base; /* per decision: first outcome metric */
 };
 
 typedef struct rep_obs {
+    const cc_scenario *s;
+    int mech_variant;    /* the variant's mechanism, for consultations without a fixed one */
+    int64_t *stage_end;  /* [consultation][stage kind]: first end, -1 none */
+    int64_t *rel;        /* per inject: release time, -1 none */
+    int64_t *first;      /* [inject][party]: first delivery to a seat of the party, -1 none */
     int64_t *req, *done; /* per consultation, -1 none */
     int64_t *made;       /* per decision */
     int *met, *missed;   /* per guideline */
@@ -40,6 +46,10 @@ static void observe(void *ctx, const char *type, uint32_t item, int64_t t)
     rep_obs *o = ctx;
     size_t i = cc_engine_item_index(item);
     switch (type[0]) {
+    case 'i':
+        if (strcmp(type, "inject.release") == 0)
+            o->rel[i] = t;
+        break;
     case 'c':
         if (strcmp(type, "consult.request") == 0)
             o->req[i] = t;
@@ -57,6 +67,31 @@ static void observe(void *ctx, const char *type, uint32_t item, int64_t t)
             o->missed[item]++;
         break;
     }
+}
+
+static void observe_stage(void *ctx, size_t c, size_t k, int64_t t)
+{
+    rep_obs *o = ctx;
+    const cc_consultation *C = &o->s->consultations[c];
+    int m = C->mechanism_index >= 0 ? C->mechanism_index : o->mech_variant;
+    if (m < 0 || k >= o->s->mechanisms[m].nstages)
+        return;
+    int64_t *slot = &o->stage_end[c * CC_STAGE_COUNT + o->s->mechanisms[m].stages[k].kind];
+    if (*slot < 0)
+        *slot = t;
+}
+
+static void observe_delivery(void *ctx, uint32_t item, size_t seat, int64_t t)
+{
+    rep_obs *o = ctx;
+    if (cc_engine_item_kind(item) != 0) /* injects only */
+        return;
+    int p = o->s->seats[seat].party_index;
+    if (p < 0)
+        return;
+    int64_t *slot = &o->first[cc_engine_item_index(item) * o->s->nparties + (size_t)p];
+    if (*slot < 0)
+        *slot = t;
 }
 
 typedef struct worker {
@@ -81,6 +116,14 @@ static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, 
     for (size_t d = 0; d < s->ndecisions; d++)
         ob->made[d] = -1;
     memset(ob->met, 0, sizeof *ob->met * (s->nguidelines + 1));
+    ob->s = s;
+    ob->mech_variant = r->variants[v];
+    for (size_t k = 0; k < s->nconsultations * CC_STAGE_COUNT; k++)
+        ob->stage_end[k] = -1;
+    for (size_t k = 0; k < s->ninjects; k++)
+        ob->rel[k] = -1;
+    for (size_t k = 0; k < s->ninjects * s->nparties; k++)
+        ob->first[k] = -1;
     memset(ob->missed, 0, sizeof *ob->missed * (s->nguidelines + 1));
     cc_engine_opts eo = {.seed = seed,
                          .replication = rep,
@@ -88,6 +131,8 @@ static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, 
                          .no_log = 1,
                          .auto_seats = autos,
                          .observe = observe,
+                         .observe_delivery = observe_delivery,
+                         .observe_stage = observe_stage,
                          .observe_ctx = ob};
     cc_engine *e = NULL;
     cc_err rc = cc_engine_new(s, &eo, NULL, NULL, &e);
@@ -108,6 +153,26 @@ static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, 
         cc_engine_decision_state(e, d, &outcome);
         for (size_t k = 0; k < s->decisions[d].noptions; k++)
             x[r->outcome_base[d] + k] = outcome && strcmp(outcome, s->decisions[d].options[k].id) == 0;
+    }
+    for (size_t c = 0; rc == CC_OK && c < s->nconsultations; c++)
+        for (size_t k = 0; k < CC_STAGE_COUNT; k++) {
+            size_t m = r->stage_metric[c * CC_STAGE_COUNT + k];
+            if (m == (size_t)-1)
+                continue;
+            int64_t end = ob->stage_end[c * CC_STAGE_COUNT + k];
+            x[m] = end >= 0 && ob->req[c] >= 0 ? (double)(end - ob->req[c]) / 3600000.0 : NAN;
+        }
+    for (size_t p = 0; rc == CC_OK && p < s->nparties; p++) {
+        double sum = 0;
+        size_t n = 0;
+        for (size_t i = 0; i < s->ninjects; i++) {
+            int64_t f = ob->first[i * s->nparties + p];
+            if (ob->rel[i] >= 0 && f >= 0) {
+                sum += (double)(f - ob->rel[i]);
+                n++;
+            }
+        }
+        x[r->m_latency + p] = n ? sum / (double)n / 3600000.0 : NAN;
     }
     for (size_t g = 0, k = 0; rc == CC_OK && g < s->nguidelines; g++) {
         if (s->guidelines[g].kind == CC_GRULE_NONE)
@@ -131,7 +196,10 @@ static void *work(void *arg)
     ob.made = malloc(sizeof(int64_t) * (s->ndecisions + 1));
     ob.met = malloc(sizeof(int) * (s->nguidelines + 1));
     ob.missed = malloc(sizeof(int) * (s->nguidelines + 1));
-    if (!ob.req || !ob.done || !ob.made || !ob.met || !ob.missed)
+    ob.stage_end = malloc(sizeof(int64_t) * (s->nconsultations * CC_STAGE_COUNT + 1));
+    ob.rel = malloc(sizeof(int64_t) * (s->ninjects + 1));
+    ob.first = malloc(sizeof(int64_t) * (s->ninjects * s->nparties + 1));
+    if (!ob.req || !ob.done || !ob.made || !ob.met || !ob.missed || !ob.stage_end || !ob.rel || !ob.first)
         w->rc = CC_ERR_NOMEM;
     for (;;) {
         size_t job = atomic_fetch_add(w->next, 1);
@@ -150,6 +218,9 @@ static void *work(void *arg)
     free(ob.made);
     free(ob.met);
     free(ob.missed);
+    free(ob.stage_end);
+    free(ob.rel);
+    free(ob.first);
     return NULL;
 }
 
@@ -200,6 +271,30 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
     r->m_cons_rate = r->nmet;
     for (size_t c = 0; c < s->nconsultations; c++)
         bad |= add_metric(r, &cap, 1, "%s: completed", s->consultations[c].id, "") == (size_t)-1;
+    r->stage_metric = malloc(sizeof(size_t) * (s->nconsultations * CC_STAGE_COUNT + 1));
+    if (!r->stage_metric) {
+        cc_sim_free(r);
+        return CC_ERR_NOMEM;
+    }
+    for (size_t c = 0; c < s->nconsultations; c++)
+        for (size_t k = 0; k < CC_STAGE_COUNT; k++) {
+            /* a stage kind gets a metric when a mechanism this consultation may run has it */
+            int present = 0;
+            for (size_t v = 0; v < r->nvar && !present; v++) {
+                int m = s->consultations[c].mechanism_index >= 0 ? s->consultations[c].mechanism_index
+                                                                 : r->variants[v];
+                for (size_t j = 0; j < s->mechanisms[m].nstages && !present; j++)
+                    present = s->mechanisms[m].stages[j].kind == (cc_stage_kind)k;
+            }
+            size_t idx = (size_t)-1;
+            if (present) {
+                char what[64];
+                snprintf(what, sizeof what, "request to end of %s (h)", cc_stage_kind_name((cc_stage_kind)k));
+                idx = add_metric(r, &cap, 0, "%s: %s", s->consultations[c].id, what);
+                bad |= idx == (size_t)-1;
+            }
+            r->stage_metric[c * CC_STAGE_COUNT + k] = idx;
+        }
     r->m_dec_time = r->nmet;
     for (size_t d = 0; d < s->ndecisions; d++)
         bad |= add_metric(r, &cap, 0, "%s: decided at (h after start)", s->decisions[d].id, "") == (size_t)-1;
@@ -213,6 +308,9 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
             bad |= add_metric(r, &cap, 1, "%s: outcome %s", s->decisions[d].id,
                               s->decisions[d].options[k].id) == (size_t)-1;
     }
+    r->m_latency = r->nmet;
+    for (size_t p = 0; p < s->nparties; p++)
+        bad |= add_metric(r, &cap, 0, "information latency to %s (h)%s", s->parties[p].id, "") == (size_t)-1;
     r->m_guide = r->nmet;
     for (size_t g = 0; g < s->nguidelines; g++)
         if (s->guidelines[g].kind != CC_GRULE_NONE)
@@ -269,6 +367,7 @@ void cc_sim_free(cc_sim *r)
     free(r->met);
     free(r->val);
     free(r->outcome_base);
+    free(r->stage_metric);
     free(r);
 }
 
