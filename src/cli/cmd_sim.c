@@ -5,34 +5,86 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/engine.h"
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
 #include "sim/sim.h"
 
 static void sim_usage(FILE *f)
 {
-    fprintf(f, "usage: caucus sim SCENARIO [--reps N] [--variant ID]... [--seed S] [--threads T]\n"
-               "                  [--csv FILE] [--json FILE]\n"
-               "  --reps N       replications per variant (default 1000)\n"
-               "  --variant ID   a mechanism to compare (repeat; default: every mechanism)\n"
-               "  --seed S       random seed (default 1); replication r of every variant shares streams\n"
-               "  --threads T    worker threads (default: online CPUs); results do not depend on T\n"
-               "  --csv FILE     one row per variant and replication\n"
-               "  --json FILE    the summary as JSON\n");
+    fprintf(f,
+            "usage: caucus sim SCENARIO [--reps N] [--variant ID]... [--seed S] [--threads T]\n"
+            "                  [--csv FILE] [--json FILE] [--log-rep R]... [--keep-logs K] [--log-prefix P]\n"
+            "  --reps N       replications per variant (default 1000)\n"
+            "  --variant ID   a mechanism to compare (repeat; default: every mechanism)\n"
+            "  --seed S       random seed (default 1); replication r of every variant shares streams\n"
+            "  --threads T    worker threads (default: online CPUs); results do not depend on T\n"
+            "  --csv FILE     one row per variant and replication\n"
+            "  --log-rep R    also write the event log of replication R of each variant (repeatable)\n"
+            "  --keep-logs K  the same for replications 0 to K-1\n"
+            "  --log-prefix P log file names P-VARIANT-repR.jsonl (default 'sim')\n"
+            "  --json FILE    the summary as JSON\n");
 }
 
+static double wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A progress line with rate and ETA on a terminal (the CLI may read the clock; the engine never
+ * does). */
 static void progress(void *ctx, size_t done, size_t total)
 {
-    (void)ctx;
+    const double *start = ctx;
     if (done == total || done % 256 == 0) {
-        fprintf(stderr, "\r  %zu/%zu replications (%3.0f%%)", done, total,
-                100.0 * (double)done / (double)total);
+        double el = wall_s() - *start, rate = el > 0 ? (double)done / el : 0;
+        double eta = rate > 0 ? (double)(total - done) / rate : 0;
+        fprintf(stderr, "\r  %zu/%zu replications (%3.0f%%), %.0f/s, ETA %.0f s   ", done, total,
+                100.0 * (double)done / (double)total, rate, eta);
         if (done == total)
             fputc('\n', stderr);
     }
+}
+
+static int write_line(void *ctx, const char *line, size_t len)
+{
+    return fwrite(line, 1, len, ctx) != len;
+}
+
+/* Writes the log of replication rep of mechanism m, exactly as the simulation ran it. */
+static int write_rep_log(const cc_scenario *s, uint64_t seed, size_t rep, int m, const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        fprintf(stderr, "caucus sim: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    uint8_t *autos = calloc(s->nseats + 1, 1);
+    for (size_t i = 0; autos && i < s->nseats; i++)
+        autos[i] = s->seats[i].agent_index >= 0;
+    cc_engine_opts o = {
+        .seed = seed, .replication = rep, .variant = m, .auto_seats = autos, .source = s->file};
+    cc_engine *e = NULL;
+    cc_err rc = autos ? cc_engine_new(s, &o, write_line, f, &e) : CC_ERR_NOMEM;
+    if (rc == CC_OK)
+        rc = cc_engine_start(e);
+    if (rc == CC_OK)
+        rc = cc_engine_run_until(e, s->duration_s * 1000);
+    cc_engine_free(e);
+    free(autos);
+    if (fclose(f) != 0 && rc == CC_OK)
+        rc = CC_ERR_IO;
+    if (rc != CC_OK) {
+        fprintf(stderr, "caucus sim: writing %s: %s\n", path, cc_err_str(rc));
+        return -1;
+    }
+    return 0;
 }
 
 static json_t *num(double x)
@@ -42,7 +94,9 @@ static json_t *num(double x)
 
 int cc_cmd_sim(int argc, char **argv)
 {
-    const char *file = NULL, *csv = NULL, *jsonf = NULL;
+    const char *file = NULL, *csv = NULL, *jsonf = NULL, *log_prefix = "sim";
+    uint64_t log_reps[64];
+    size_t nlog = 0;
     const char *vnames[64];
     size_t nv = 0;
     uint64_t seed = 1, reps = 1000, threads = 0;
@@ -70,6 +124,21 @@ int cc_cmd_sim(int argc, char **argv)
                 return 2;
             }
             vnames[nv++] = argv[++i];
+        } else if ((strcmp(a, "--log-rep") == 0 || strcmp(a, "--keep-logs") == 0) && has) {
+            uint64_t x;
+            if (cc_cli_parse_u64(argv[++i], &x)) {
+                fprintf(stderr, "caucus sim: %s needs a number, not '%s'\n", a, argv[i]);
+                return 2;
+            }
+            if (strcmp(a, "--log-rep") == 0) {
+                if (nlog < 64)
+                    log_reps[nlog++] = x;
+            } else {
+                for (uint64_t k = 0; k < x && nlog < 64; k++)
+                    log_reps[nlog++] = k;
+            }
+        } else if (strcmp(a, "--log-prefix") == 0 && has) {
+            log_prefix = argv[++i];
         } else if (strcmp(a, "--csv") == 0 && has) {
             csv = argv[++i];
         } else if (strcmp(a, "--json") == 0 && has) {
@@ -125,12 +194,21 @@ int cc_cmd_sim(int argc, char **argv)
             return 2;
         }
     }
+    for (size_t k = 0; k < nlog; k++)
+        if (log_reps[k] >= reps) {
+            fprintf(stderr, "caucus sim: --log-rep %llu: replications are numbered 0 to %llu\n",
+                    (unsigned long long)log_reps[k], (unsigned long long)reps - 1);
+            cc_scenario_free(s);
+            return 2;
+        }
+    double start = wall_s();
     cc_sim_opts o = {.seed = seed,
                      .reps = (size_t)reps,
                      .variants = nv ? vidx : NULL,
                      .nvariants = nv,
                      .threads = (int)threads,
-                     .progress = isatty(2) ? progress : NULL};
+                     .progress = isatty(2) ? progress : NULL,
+                     .progress_ctx = &start};
     cc_sim *r = NULL;
     cc_err rc = cc_sim_run(s, &o, &r);
     if (rc != CC_OK) {
@@ -231,6 +309,18 @@ int cc_cmd_sim(int argc, char **argv)
         }
         json_decref(root);
     }
+    for (size_t k = 0; k < nlog && status == 0; k++)
+        for (size_t v = 0; v < V && status == 0; v++) {
+            char path[1024];
+            snprintf(path, sizeof path, "%s-%s-rep%llu.jsonl", log_prefix, cc_sim_variant_id(r, v),
+                     (unsigned long long)log_reps[k]);
+            int m = nv ? vidx[v] : (int)v;
+            if (write_rep_log(s, seed, (size_t)log_reps[k], m, path) != 0)
+                status = 1;
+            else
+                printf("log of replication %llu, variant %s: %s\n", (unsigned long long)log_reps[k],
+                       cc_sim_variant_id(r, v), path);
+        }
     cc_sim_free(r);
     cc_scenario_free(s);
     return status;

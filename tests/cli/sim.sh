@@ -15,6 +15,13 @@ if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["reps"]
 expect_rc "sim all variants" 0 "$BIN" sim "$S" --reps 300
 expect_out "a rule that never applies" "silence                - (never applied in 300 replications)"
 if grep -q "nan" "$T/out"; then no "no nan in the report"; else ok; fi
+expect_rc "sim logs a replication" 0 "$BIN" sim "$S" --reps 50 --variant silence --log-rep 7 --log-prefix "$T/rep"
+expect_out "sim log message" "log of replication 7, variant silence: $T/rep-silence-rep7.jsonl"
+expect_rc "the replication's log replays" 0 "$BIN" replay "$T/rep-silence-rep7.jsonl"
+expect_rc "sim keep-logs" 0 "$BIN" sim "$S" --reps 50 --variant parallel --keep-logs 2 --log-prefix "$T/k"
+if [ -f "$T/k-parallel-rep0.jsonl" ] && [ -f "$T/k-parallel-rep1.jsonl" ]; then ok; else no "keep-logs writes reps 0 and 1"; fi
+expect_rc "sim log-rep out of range" 2 "$BIN" sim "$S" --reps 50 --log-rep 50
+expect_out "sim log-rep message" "replications are numbered 0 to 49"
 expect_rc "sim one variant" 0 "$BIN" sim "$S" --reps 50 --variant parallel
 expect_out "sim one variant header" "1 variants"
 expect_rc "sim unknown variant" 2 "$BIN" sim "$S" --variant nope
