@@ -13,6 +13,7 @@
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
 #include "sim/sim.h"
+#include "sim/simplot.h"
 
 static void sim_usage(FILE *f)
 {
@@ -94,7 +95,7 @@ static json_t *num(double x)
 
 int cc_cmd_sim(int argc, char **argv)
 {
-    const char *file = NULL, *csv = NULL, *jsonf = NULL, *log_prefix = "sim";
+    const char *file = NULL, *csv = NULL, *jsonf = NULL, *log_prefix = "sim", *svg = NULL;
     uint64_t log_reps[64];
     size_t nlog = 0;
     const char *vnames[64];
@@ -141,6 +142,8 @@ int cc_cmd_sim(int argc, char **argv)
             log_prefix = argv[++i];
         } else if (strcmp(a, "--csv") == 0 && has) {
             csv = argv[++i];
+        } else if (strcmp(a, "--svg") == 0 && has) {
+            svg = argv[++i];
         } else if (strcmp(a, "--json") == 0 && has) {
             jsonf = argv[++i];
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -280,6 +283,22 @@ int cc_cmd_sim(int argc, char **argv)
             if (fclose(f) != 0)
                 status = 1;
         }
+    }
+    if (svg) {
+        cc_buf b;
+        cc_buf_init(&b);
+        char title[256];
+        snprintf(title, sizeof title, "%s: %llu replications per variant, seed %llu", s->id,
+                 (unsigned long long)reps, (unsigned long long)seed);
+        FILE *f = NULL;
+        if (cc_simplot_svg(r, title, &b) != CC_OK || !(f = fopen(svg, "wb")) ||
+            fwrite(b.data, 1, b.len, f) != b.len) {
+            fprintf(stderr, "caucus sim: cannot write %s\n", svg);
+            status = 1;
+        }
+        if (f && fclose(f) != 0)
+            status = 1;
+        cc_buf_free(&b);
     }
     if (jsonf) {
         json_t *root = json_pack("{s:s,s:I,s:s,s:o}", "scenario", s->id, "reps", (json_int_t)reps, "seed", "",

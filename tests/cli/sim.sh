@@ -22,6 +22,8 @@ expect_rc "sim keep-logs" 0 "$BIN" sim "$S" --reps 50 --variant parallel --keep-
 if [ -f "$T/k-parallel-rep0.jsonl" ] && [ -f "$T/k-parallel-rep1.jsonl" ]; then ok; else no "keep-logs writes reps 0 and 1"; fi
 expect_rc "sim log-rep out of range" 2 "$BIN" sim "$S" --reps 50 --log-rep 50
 expect_out "sim log-rep message" "replications are numbered 0 to 49"
+expect_rc "sim svg" 0 "$BIN" sim "$S" --reps 200 --svg "$T/p.svg"
+if python3 -c 'import sys, xml.dom.minidom as m; d=m.parse(sys.argv[1]); t=[x.firstChild.data for x in d.getElementsByTagName("text") if x.firstChild]; assert "C-1: request to completion (h)" in t and "silence" in t; assert len(d.getElementsByTagName("polyline")) > 10' "$T/p.svg"; then ok; else no "svg is well-formed with CDF panels"; fi
 expect_rc "sim one variant" 0 "$BIN" sim "$S" --reps 50 --variant parallel
 expect_out "sim one variant header" "1 variants"
 expect_rc "sim unknown variant" 2 "$BIN" sim "$S" --variant nope
