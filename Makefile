@@ -2,7 +2,8 @@
 #   make            build build/caucus and build/libcaucus.a
 #   make deps       install missing Debian packages (no-op when present)
 #   make run        deps + build + run the main job
-#   make test       deps + unit/integration tests, normal and ASan+UBSan builds
+#   make test       deps + unit/integration tests, normal and ASan+UBSan builds, then the
+#                   CLI tests again under Valgrind memcheck
 #   make bench      benchmarks -> bench/RESULTS.md
 #   make fuzz       libFuzzer targets (FUZZ_SECONDS per target)
 #   make install    PREFIX=/usr/local
@@ -73,7 +74,8 @@ check: $(BUILD)/caucus $(BUILD)/tests/unit
 test: deps
 	@$(MAKE) --no-print-directory check BUILD=build
 	@$(MAKE) --no-print-directory check BUILD=build-asan SANITIZE=1 CC=clang
-	@sh tests/summary.sh build build-asan
+	@sh tests/valgrind.sh build
+	@sh tests/summary.sh build build-asan build/vg
 
 bench: deps all
 	sh bench/run.sh $(BUILD)
