@@ -3,7 +3,7 @@
 #   make deps       install missing Debian packages (no-op when present)
 #   make run        deps + build + run the main job
 #   make test       deps + unit/integration tests, normal and ASan+UBSan builds, then the
-#                   CLI tests again under Valgrind memcheck
+#                   CLI tests again under Valgrind memcheck, and cppcheck
 #   make bench      benchmarks -> bench/RESULTS.md
 #   make fuzz       libFuzzer targets (FUZZ_SECONDS per target)
 #   make install    PREFIX=/usr/local
@@ -75,6 +75,7 @@ test: deps
 	@$(MAKE) --no-print-directory check BUILD=build
 	@$(MAKE) --no-print-directory check BUILD=build-asan SANITIZE=1 CC=clang
 	@sh tests/valgrind.sh build
+	@sh tools/cppcheck.sh
 	@sh tests/summary.sh build build-asan build/vg
 
 bench: deps all

@@ -1085,7 +1085,7 @@ static cc_err parse_sections(parser *P)
 cc_err cc_label_parse(const cc_label_policy *p, const char *s, size_t len, int originator, cc_label *out,
                       cc_label_error *err)
 {
-    cc_label_error scratch;
+    cc_label_error scratch = {0};
     cc_label_error *e = err ? err : &scratch;
     memset(e, 0, sizeof *e);
     if (!out)
@@ -1136,7 +1136,7 @@ static void hint_name(const cc_label_policy *p, cc_label_error *e, enum cand_kin
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)name[i];
         if (c >= 0x80) {
-            cc_label_error tmp;
+            cc_label_error tmp = {0};
             describe_non_ascii(&tmp, (const unsigned char *)name + i, n - i);
             memcpy(e->hint, tmp.hint, sizeof e->hint);
             return;
@@ -1149,10 +1149,10 @@ cc_err cc_label_build(const cc_label_policy *p, const char *cls, const char *con
                       const char *const *rel_to, size_t nrel, int originator, cc_label *out,
                       cc_label_error *err, int *bad_index)
 {
-    cc_label_error scratch;
+    cc_label_error scratch = {0};
     cc_label_error *e = err ? err : &scratch;
     memset(e, 0, sizeof *e);
-    int bad_scratch;
+    int bad_scratch = -1;
     int *bad = bad_index ? bad_index : &bad_scratch;
     *bad = -1;
     if (!out)

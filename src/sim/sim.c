@@ -224,7 +224,8 @@ static void *work(void *arg)
     return NULL;
 }
 
-static size_t add_metric(cc_sim *r, size_t *cap, int rate, const char *fmt, const char *a, const char *b)
+/* Adds a metric named "A: WHAT" (both parts copied); returns its index, or (size_t)-1 on ENOMEM. */
+static size_t add_metric(cc_sim *r, size_t *cap, int rate, const char *a, const char *what)
 {
     if (r->nmet == *cap) {
         size_t nc = *cap ? *cap * 2 : 16;
@@ -234,7 +235,7 @@ static size_t add_metric(cc_sim *r, size_t *cap, int rate, const char *fmt, cons
         r->met = n;
         *cap = nc;
     }
-    snprintf(r->met[r->nmet].name, sizeof r->met[r->nmet].name, fmt, a, b);
+    snprintf(r->met[r->nmet].name, sizeof r->met[r->nmet].name, "%s%s%s", a, *what ? ": " : "", what);
     r->met[r->nmet].rate = rate;
     return r->nmet++;
 }
@@ -266,11 +267,10 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
     size_t cap = 0, bad = 0;
     r->m_cons_time = r->nmet;
     for (size_t c = 0; c < s->nconsultations; c++)
-        bad |=
-            add_metric(r, &cap, 0, "%s: request to completion (h)", s->consultations[c].id, "") == (size_t)-1;
+        bad |= add_metric(r, &cap, 0, s->consultations[c].id, "request to completion (h)") == (size_t)-1;
     r->m_cons_rate = r->nmet;
     for (size_t c = 0; c < s->nconsultations; c++)
-        bad |= add_metric(r, &cap, 1, "%s: completed", s->consultations[c].id, "") == (size_t)-1;
+        bad |= add_metric(r, &cap, 1, s->consultations[c].id, "completed") == (size_t)-1;
     r->stage_metric = malloc(sizeof(size_t) * (s->nconsultations * CC_STAGE_COUNT + 1));
     if (!r->stage_metric) {
         cc_sim_free(r);
@@ -290,31 +290,36 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
             if (present) {
                 char what[64];
                 snprintf(what, sizeof what, "request to end of %s (h)", cc_stage_kind_name((cc_stage_kind)k));
-                idx = add_metric(r, &cap, 0, "%s: %s", s->consultations[c].id, what);
+                idx = add_metric(r, &cap, 0, s->consultations[c].id, what);
                 bad |= idx == (size_t)-1;
             }
             r->stage_metric[c * CC_STAGE_COUNT + k] = idx;
         }
     r->m_dec_time = r->nmet;
     for (size_t d = 0; d < s->ndecisions; d++)
-        bad |= add_metric(r, &cap, 0, "%s: decided at (h after start)", s->decisions[d].id, "") == (size_t)-1;
+        bad |= add_metric(r, &cap, 0, s->decisions[d].id, "decided at (h after start)") == (size_t)-1;
     r->m_dec_rate = r->nmet;
     for (size_t d = 0; d < s->ndecisions; d++)
-        bad |= add_metric(r, &cap, 1, "%s: decided", s->decisions[d].id, "") == (size_t)-1;
+        bad |= add_metric(r, &cap, 1, s->decisions[d].id, "decided") == (size_t)-1;
     r->m_outcome = r->nmet;
     for (size_t d = 0; d < s->ndecisions; d++) {
         r->outcome_base[d] = r->nmet;
-        for (size_t k = 0; k < s->decisions[d].noptions; k++)
-            bad |= add_metric(r, &cap, 1, "%s: outcome %s", s->decisions[d].id,
-                              s->decisions[d].options[k].id) == (size_t)-1;
+        for (size_t k = 0; k < s->decisions[d].noptions; k++) {
+            char what[96];
+            snprintf(what, sizeof what, "outcome %s", s->decisions[d].options[k].id);
+            bad |= add_metric(r, &cap, 1, s->decisions[d].id, what) == (size_t)-1;
+        }
     }
     r->m_latency = r->nmet;
-    for (size_t p = 0; p < s->nparties; p++)
-        bad |= add_metric(r, &cap, 0, "information latency to %s (h)%s", s->parties[p].id, "") == (size_t)-1;
+    for (size_t p = 0; p < s->nparties; p++) {
+        char name[96];
+        snprintf(name, sizeof name, "information latency to %s (h)", s->parties[p].id);
+        bad |= add_metric(r, &cap, 0, name, "") == (size_t)-1;
+    }
     r->m_guide = r->nmet;
     for (size_t g = 0; g < s->nguidelines; g++)
         if (s->guidelines[g].kind != CC_GRULE_NONE)
-            bad |= add_metric(r, &cap, 1, "%s: missed", s->guidelines[g].id, "") == (size_t)-1;
+            bad |= add_metric(r, &cap, 1, s->guidelines[g].id, "missed") == (size_t)-1;
     if (!bad && r->nvar * r->reps > ((size_t)1 << 40) / (r->nmet + 1))
         bad = 1;
     if (!bad)
