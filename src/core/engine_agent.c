@@ -1,0 +1,187 @@
+/* engine_agent — agent seats: rules matched against events, delays drawn from each seat's own
+ * random stream, working hours and absence; and the actions any seat takes (agent or person).
+ * Part of the engine (engine_int.h). */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/engine_int.h"
+#include "core/zone.h"
+
+/* ---- agents -------------------------------------------------------------------------- */
+
+static double draw_delay_s(cc_rng *r, const cc_dist *d)
+{
+    switch (d->kind) {
+    case CC_DIST_FIXED: return d->a;
+    case CC_DIST_UNIFORM: return d->a + (d->b - d->a) * cc_rng_uniform(r);
+    case CC_DIST_EXPONENTIAL: return cc_rng_exponential(r, d->a);
+    case CC_DIST_LOGNORMAL: return cc_rng_lognormal(r, d->a, d->b);
+    case CC_DIST_GAMMA: return cc_rng_gamma(r, d->a, d->b);
+    case CC_DIST_TRIANGULAR: return cc_rng_triangular(r, d->a, d->b, d->c);
+    case CC_DIST_EMPIRICAL: return d->nvalues ? d->values[cc_rng_below(r, (uint32_t)d->nvalues)] : 0;
+    }
+    return 0;
+}
+
+/* Earliest scenario ms >= t at which the seat's agent is available. */
+static int64_t available_at(const cc_engine *e, size_t seat, const cc_agent *A, int64_t t)
+{
+    const cc_scenario *s = e->s;
+    const cc_seat *st = &s->seats[seat];
+    if (A->always_available || st->party_index < 0)
+        return t;
+    const cc_party *P = &s->parties[st->party_index];
+    if (!P->zone)
+        return t;
+    int64_t unix_s = s->start_unix + (t + 999) / 1000;
+    int64_t open = cc_workhours_next_open(P->zone, &P->hours, unix_s);
+    if (open == INT64_MAX)
+        return INT64_MAX;
+    int64_t ms = (open - s->start_unix) * 1000;
+    return ms > t ? ms : t;
+}
+
+/* Offers an event to one seat's agent: every matching rule may schedule an action. */
+cc_err cc_eng_agent_offer(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
+                          const cc_strs *classes, int stage_kind)
+{
+    const cc_scenario *s = e->s;
+    const cc_seat *st = &s->seats[seat];
+    if (!e->auto_seat[seat] || e->absent[seat] || st->agent_index < 0)
+        return CC_OK;
+    const cc_agent *A = &s->agents[st->agent_index];
+    cc_rng *r = &e->rng[seat + 1];
+    for (size_t k = 0; k < A->nrules; k++) {
+        const cc_agent_rule *R = &A->rules[k];
+        if (R->on != ev)
+            continue;
+        if (R->has_channel && (int)R->channel != channel)
+            continue;
+        if (R->inject_class) {
+            int found = 0;
+            for (size_t c = 0; classes && c < classes->n && !found; c++)
+                found = strcmp(classes->v[c], R->inject_class) == 0;
+            if (!found)
+                continue;
+        }
+        if (R->has_stage && (int)R->stage != stage_kind)
+            continue;
+        if (!cc_rng_bernoulli(r, R->probability))
+            continue;
+        double delay = draw_delay_s(r, &R->delay);
+        if (!(delay >= 0))
+            delay = 0;
+        if (delay > 1e9)
+            delay = 1e9;
+        int64_t at = available_at(e, seat, A, e->now_ms + (int64_t)(delay * 1000.0));
+        if (at == INT64_MAX)
+            continue;
+        if (e->nacts == e->capacts) {
+            size_t nc = e->capacts ? e->capacts * 2 : 64;
+            pending *n = realloc(e->acts, nc * sizeof *n);
+            if (!n)
+                return CC_ERR_NOMEM;
+            e->acts = n;
+            e->capacts = nc;
+        }
+        e->acts[e->nacts] = (pending){(uint32_t)seat, (uint32_t)st->agent_index, (uint32_t)k, context};
+        cc_err rc = cc_sched_push(&e->q, at, K_AGENT, (uint32_t)e->nacts++, 0);
+        if (rc)
+            return rc;
+    }
+    return CC_OK;
+}
+
+/* ---- agent actions ------------------------------------------------------------------- */
+
+/* Carries out one action of a seat about the item `context` (an agent's or a person's). */
+cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint32_t context,
+                        const char *option, const char *text, const cc_refs *to)
+{
+    const cc_scenario *s = e->s;
+    size_t idx = ITEM_INDEX(context);
+    cc_item_kind kind = ITEM_KIND(context);
+    int cons = kind == CC_ITEM_CONSULTATION ? (int)idx : -1;
+    int dec = kind == CC_ITEM_DECISION ? (int)idx : cons >= 0 ? s->consultations[cons].decision_index : -1;
+    switch (action) {
+    case CC_ACT_ACKNOWLEDGE:
+        if (cons >= 0)
+            return cc_eng_stage_act(e, (size_t)cons, seat, "consult.ack", NULL);
+        if (kind == CC_ITEM_INJECT)
+            return cc_eng_emit(e, "inject.ack", s->seats[seat].id, s->injects[idx].label.text,
+                               json_pack("{s:s}", "inject", s->injects[idx].id), context, 81);
+        return CC_OK;
+    case CC_ACT_POSITION:
+        if (cons >= 0)
+            return cc_eng_stage_act(e, (size_t)cons, seat, "consult.position", text);
+        return CC_OK;
+    case CC_ACT_VOTE: {
+        cc_err rc = CC_OK;
+        if (dec >= 0 && option)
+            rc = cc_eng_vote(e, (size_t)dec, seat, option);
+        if (rc == CC_OK && cons >= 0)
+            rc = cc_eng_stage_act(e, (size_t)cons, seat, "consult.ack", NULL);
+        return rc;
+    }
+    case CC_ACT_PROPOSE: return dec >= 0 ? cc_eng_propose(e, (size_t)dec, seat, text) : CC_OK;
+    case CC_ACT_OBJECT:
+        if (dec >= 0 && e->decision_state[dec] == ST_OPEN) {
+            e->dec[dec].objected = 1;
+            return cc_eng_emit(e, "decision.object", s->seats[seat].id, s->decisions[dec].label.text,
+                               json_pack("{s:s}", "decision", s->decisions[dec].id),
+                               ITEM(CC_ITEM_DECISION, dec), 23);
+        }
+        if (cons >= 0 && e->consult_state[cons] == ST_OPEN) {
+            e->cons[cons].objected = 1;
+            return cc_eng_emit(e, "consult.object", s->seats[seat].id, s->consultations[cons].label.text,
+                               json_pack("{s:s}", "consultation", s->consultations[cons].id), context, 82);
+        }
+        return CC_OK;
+    case CC_ACT_SHARE:
+        if (kind == CC_ITEM_INJECT && to) {
+            const cc_inject *I = &s->injects[idx];
+            const cc_labelspec *L = &e->inj_label[idx]; /* a forward keeps the item's label */
+            cc_err rc = cc_eng_emit(
+                e, "message", s->seats[seat].id, L->text,
+                json_pack("{s:s,s:s,s:o}", "kind", "forward", "inject", I->id, "to", cc_eng_refs_json(to)),
+                context, 83);
+            if (rc == CC_OK)
+                rc = cc_eng_deliver(e, "inject", I->id, L, to, context, (int)idx, CC_AEV_MESSAGE);
+            return rc;
+        }
+        return CC_OK;
+    case CC_ACT_ESCALATE:
+        if (cons >= 0)
+            return cc_eng_emit(
+                e, "consult.escalate", s->seats[seat].id, s->consultations[cons].label.text,
+                json_pack("{s:s,s:s}", "consultation", s->consultations[cons].id, "by", s->seats[seat].id),
+                context, 84);
+        if (kind == CC_ITEM_INJECT)
+            return cc_eng_emit(e, "inject.escalate", s->seats[seat].id, s->injects[idx].label.text,
+                               json_pack("{s:s}", "inject", s->injects[idx].id), context, 85);
+        return CC_OK;
+    }
+    return CC_OK;
+}
+
+const char *const cc_eng_action_names[] = {"acknowledge", "share",  "position", "vote",
+                                           "propose",     "object", "escalate"};
+
+cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
+{
+    const cc_scenario *s = e->s;
+    const cc_agent *A = &s->agents[a->agent];
+    const cc_agent_rule *R = &A->rules[a->rule];
+    if (cc_rng_bernoulli(&e->rng[a->seat + 1], A->channel_failure)) {
+        e->st.messages_lost++;
+        return cc_eng_emit(
+            e, "message.lost", s->seats[a->seat].id, NULL,
+            json_pack("{s:s,s:s}", "action", cc_eng_action_names[R->action], "reason", "channel failure"), 0,
+            80);
+    }
+    e->st.agent_actions++;
+    return cc_eng_do_action(e, a->seat, R->action, a->context, R->option, R->text, &R->to);
+}

@@ -1,0 +1,427 @@
+/* engine_input — inputs of people and control (JSON objects): checked against the scenario,
+ * logged, then applied or refused with a reason. Part of the engine (engine_int.h). */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/engine_int.h"
+
+/* ---- inputs ----------------------------------------------------------------------------- */
+
+static int find_id(const char *id, const void *base, size_t n, size_t size)
+{
+    for (size_t i = 0; id && i < n; i++) {
+        const char *x = *(const char *const *)((const char *)base + i * size);
+        if (x && strcmp(x, id) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+enum { EX_NONE, EX_MESSAGE, EX_DOWNGRADE, EX_RATE, EX_NOTE, EX_EDIT };
+
+typedef struct parsed_input {
+    int extra;                /* EX_*: inputs that are not seat actions */
+    cc_label label;           /* message, downgrade */
+    int objective;            /* rate */
+    int reply;                /* message: inject replied to, or -1 */
+    const char *title, *body; /* edit */
+    const char *rating;       /* rate */
+    int control;              /* release / hold */
+    int hold;
+    cc_agent_action action;
+    int seat;
+    uint32_t context; /* item code */
+    const char *option, *text;
+    int to[64];
+    size_t nto;
+} parsed_input;
+
+#define BAD(...)                                                                                             \
+    do {                                                                                                     \
+        snprintf(why, whylen, __VA_ARGS__);                                                                  \
+        return CC_ERR_INVALID;                                                                               \
+    } while (0)
+
+static cc_err parse_label(const cc_scenario *s, const json_t *in, int originator, cc_label *out, char *why,
+                          size_t whylen)
+{
+    const char *banner = json_string_value(json_object_get(in, "label"));
+    if (!banner)
+        BAD("missing \"label\" (a banner such as \"SECRET//REL TO USA, KOR\")");
+    cc_label_error le;
+    if (cc_label_parse(s->policy, banner, strlen(banner), originator, out, &le) != CC_OK)
+        BAD("\"label\" column %d: %s", le.col, le.message);
+    return CC_OK;
+}
+
+static cc_err parse_extra(const cc_scenario *s, const json_t *in, const char *act, parsed_input *p, char *why,
+                          size_t whylen)
+{
+    const char *seat = json_string_value(json_object_get(in, "seat"));
+    const char *inj = json_string_value(json_object_get(in, "inject"));
+    p->text = json_string_value(json_object_get(in, "text"));
+    if (seat && (p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats)) < 0)
+        BAD("\"seat\" must name a seat of the scenario");
+    if (strcmp(act, "note") == 0) {
+        p->extra = EX_NOTE;
+        if (!p->text)
+            BAD("\"note\" needs \"text\"");
+        return CC_OK;
+    }
+    if (strcmp(act, "rate") == 0) {
+        p->extra = EX_RATE;
+        const char *obj = json_string_value(json_object_get(in, "objective"));
+        p->rating = json_string_value(json_object_get(in, "rating"));
+        if ((p->objective = find_id(obj, s->objectives, s->nobjectives, sizeof *s->objectives)) < 0)
+            BAD("\"rate\" needs \"objective\": an objective of the scenario");
+        if (!p->rating || strlen(p->rating) != 1 || !strchr("PSMU", p->rating[0]))
+            BAD("\"rating\" must be P, S, M or U (HSEEP)");
+        if (p->seat >= 0)
+            BAD("objectives are rated by control: leave out \"seat\"");
+        return CC_OK;
+    }
+    if (strcmp(act, "edit") == 0) {
+        p->extra = EX_EDIT;
+        int i = find_id(inj, s->injects, s->ninjects, sizeof *s->injects);
+        if (i < 0)
+            BAD("\"edit\" needs \"inject\": an inject of the scenario");
+        if (p->seat >= 0)
+            BAD("only control may edit injects: leave out \"seat\"");
+        p->title = json_string_value(json_object_get(in, "title"));
+        p->body = json_string_value(json_object_get(in, "body"));
+        if (!p->title && !p->body)
+            BAD("\"edit\" needs \"title\" or \"body\"");
+        if (p->title && !*p->title)
+            BAD("\"title\" must not be empty");
+        p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
+        return CC_OK;
+    }
+    if (strcmp(act, "downgrade") == 0) {
+        p->extra = EX_DOWNGRADE;
+        int i = find_id(inj, s->injects, s->ninjects, sizeof *s->injects);
+        if (i < 0)
+            BAD("\"downgrade\" needs \"inject\": an inject of the scenario");
+        if (p->seat >= 0)
+            BAD("only control may downgrade: leave out \"seat\"");
+        p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
+        return parse_label(s, in, s->injects[i].label.label.originator, &p->label, why, whylen);
+    }
+    p->extra = EX_MESSAGE;
+    p->reply = -1;
+    if (p->seat < 0)
+        BAD("\"message\" needs \"seat\": the sender");
+    if (!p->text)
+        BAD("\"message\" needs \"text\"");
+    json_t *to = json_object_get(in, "to");
+    if (!json_is_array(to) || json_array_size(to) == 0 || json_array_size(to) > 64)
+        BAD("\"message\" needs \"to\": a list of 1 to 64 seats");
+    for (size_t k = 0; k < json_array_size(to); k++) {
+        int t = find_id(json_string_value(json_array_get(to, k)), s->seats, s->nseats, sizeof *s->seats);
+        if (t < 0)
+            BAD("\"to\" entry %zu is not a seat of the scenario", k + 1);
+        p->to[p->nto++] = t;
+    }
+    const char *reply = json_string_value(json_object_get(in, "reply_to"));
+    if (reply) {
+        int i = find_id(reply, s->injects, s->ninjects, sizeof *s->injects);
+        if (i < 0)
+            BAD("\"reply_to\" must name an inject of the scenario");
+        p->reply = i;
+    }
+    return parse_label(s, in, s->seats[p->seat].party_index, &p->label, why, whylen);
+}
+
+static cc_err parse_input(const cc_scenario *s, const json_t *in, parsed_input *p, char *why, size_t whylen)
+{
+    memset(p, 0, sizeof *p);
+    p->seat = -1;
+    if (!json_is_object(in))
+        BAD("an input must be a JSON object");
+    static const char *const known[] = {"t",        "do",        "seat",  "consultation", "decision",
+                                        "inject",   "option",    "text",  "to",           "label",
+                                        "reply_to", "objective", "rating"};
+    const char *key;
+    json_t *val;
+    json_object_foreach((json_t *)in, key, val)
+    {
+        int ok = 0;
+        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+            ok |= strcmp(key, known[k]) == 0;
+        if (!ok)
+            BAD("unknown member \"%.40s\"", key);
+        if (strcmp(key, "to") != 0 && !json_is_string(val))
+            BAD("\"%s\" must be a string", key);
+    }
+    const char *act = json_string_value(json_object_get(in, "do"));
+    if (!act)
+        BAD("missing \"do\" (the action)");
+    const char *seat = json_string_value(json_object_get(in, "seat"));
+    const char *cons = json_string_value(json_object_get(in, "consultation"));
+    const char *dec = json_string_value(json_object_get(in, "decision"));
+    const char *inj = json_string_value(json_object_get(in, "inject"));
+    p->option = json_string_value(json_object_get(in, "option"));
+    p->text = json_string_value(json_object_get(in, "text"));
+    if (strcmp(act, "message") == 0 || strcmp(act, "downgrade") == 0 || strcmp(act, "rate") == 0 ||
+        strcmp(act, "note") == 0 || strcmp(act, "edit") == 0)
+        return parse_extra(s, in, act, p, why, whylen);
+    if (strcmp(act, "release") == 0 || strcmp(act, "hold") == 0) {
+        p->control = 1;
+        p->hold = act[0] == 'h';
+        int i = find_id(inj, s->injects, s->ninjects, sizeof *s->injects);
+        if (i < 0)
+            BAD("\"%s\" needs \"inject\": an inject of the scenario", act);
+        p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
+        return CC_OK;
+    }
+    int a = -1;
+    for (int k = 0; k < 7; k++)
+        if (strcmp(act, cc_eng_action_names[k]) == 0)
+            a = k;
+    if (a < 0)
+        BAD("unknown action \"%.40s\" (acknowledge, position, vote, propose, object, share, escalate, "
+            "message, note, release, hold, downgrade, rate)",
+            act);
+    p->action = (cc_agent_action)a;
+    p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats);
+    if (p->seat < 0)
+        BAD("\"seat\" must name a seat of the scenario");
+    int n = (cons != NULL) + (dec != NULL) + (inj != NULL);
+    if (n != 1)
+        BAD("name exactly one of \"consultation\", \"decision\" and \"inject\"");
+    int i;
+    if (cons) {
+        if ((i = find_id(cons, s->consultations, s->nconsultations, sizeof *s->consultations)) < 0)
+            BAD("no consultation \"%.64s\"", cons);
+        p->context = ITEM(CC_ITEM_CONSULTATION, (size_t)i);
+    } else if (dec) {
+        if ((i = find_id(dec, s->decisions, s->ndecisions, sizeof *s->decisions)) < 0)
+            BAD("no decision \"%.64s\"", dec);
+        p->context = ITEM(CC_ITEM_DECISION, (size_t)i);
+    } else {
+        if ((i = find_id(inj, s->injects, s->ninjects, sizeof *s->injects)) < 0)
+            BAD("no inject \"%.64s\"", inj);
+        p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
+    }
+    if (p->action == CC_ACT_VOTE && !p->option)
+        BAD("\"vote\" needs \"option\"");
+    json_t *to = json_object_get(in, "to");
+    if (p->action == CC_ACT_SHARE) {
+        if (!json_is_array(to) || json_array_size(to) == 0 || json_array_size(to) > 64)
+            BAD("\"share\" needs \"to\": a list of 1 to 64 seats");
+        for (size_t k = 0; k < json_array_size(to); k++) {
+            int t = find_id(json_string_value(json_array_get(to, k)), s->seats, s->nseats, sizeof *s->seats);
+            if (t < 0)
+                BAD("\"to\" entry %zu is not a seat of the scenario", k + 1);
+            p->to[p->nto++] = t;
+        }
+    } else if (to) {
+        BAD("\"to\" only applies to \"share\"");
+    }
+    return CC_OK;
+}
+
+cc_err cc_engine_check_input(const cc_scenario *s, const json_t *input, char *why, size_t whylen)
+{
+    parsed_input p;
+    return parse_input(s, input, &p, why, whylen);
+}
+
+/* Why the seat may not take this action now, or NULL when it may. */
+static const char *refusal(const cc_engine *e, const parsed_input *p)
+{
+    const cc_scenario *s = e->s;
+    size_t idx = ITEM_INDEX(p->context);
+    cc_item_kind kind = ITEM_KIND(p->context);
+    if (kind == CC_ITEM_CONSULTATION) {
+        const crun *K = &e->cons[idx];
+        if (e->consult_state[idx] != ST_OPEN || K->mech < 0)
+            return "the consultation is not in progress";
+        if (p->action == CC_ACT_ESCALATE || p->action == CC_ACT_OBJECT)
+            return cc_label_permits(&s->consultations[idx].label.label, &s->seats[p->seat].clearance)
+                       ? NULL
+                       : "the seat may not read the consultation";
+        if (!K->part[p->seat])
+            return "the seat is not a participant of the consultation's current stage";
+        if (K->acted[p->seat])
+            return "the seat has already acted in this stage";
+        const cc_stage *S = &s->mechanisms[K->mech].stages[K->stage];
+        if (S->mode == CC_MODE_SEQUENTIAL && cc_eng_next_in_sequence(K, s->nseats) != p->seat)
+            return "it is not the seat's turn in this sequential stage";
+        return NULL;
+    }
+    if (kind == CC_ITEM_DECISION) {
+        if (e->decision_state[idx] != ST_OPEN)
+            return "the decision is not open";
+        if (!e->dec[idx].decider[p->seat])
+            return "the seat is not a decider of this decision";
+        if (p->action == CC_ACT_VOTE && cc_eng_option_index(e, idx, p->option) < 0)
+            return "the decision has no such option";
+        if (p->action == CC_ACT_PROPOSE && !s->decisions[idx].proposals)
+            return "the decision does not accept proposals";
+        return NULL;
+    }
+    if (!cc_engine_seat_has(e, (size_t)p->seat, idx))
+        return "the seat does not hold this inject";
+    return NULL;
+}
+
+static cc_err refuse(cc_engine *e, const char *actor, const char *reason, uint32_t item)
+{
+    return cc_eng_emit(e, "input.refused", actor, NULL, json_pack("{s:s}", "reason", reason), item, 111);
+}
+
+/* Formats a label into a labelspec whose text lives in buf. */
+static void labelspec_of(const cc_scenario *s, const cc_label *l, char *buf, size_t size, cc_labelspec *out)
+{
+    cc_label_format(s->policy, l, buf, size);
+    *out = (cc_labelspec){.label = *l, .text = buf, .valid = true};
+}
+
+static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor)
+{
+    const cc_scenario *s = e->s;
+    switch (p->extra) {
+    case EX_NOTE: return cc_eng_emit(e, "note", actor, NULL, json_pack("{s:s}", "text", p->text), 0, 120);
+    case EX_RATE: {
+        json_t *j = json_pack("{s:s,s:s}", "objective", s->objectives[p->objective].id, "rating", p->rating);
+        if (j && p->text)
+            json_object_set_new(j, "text", json_string(p->text));
+        return cc_eng_emit(e, "objective.rating", NULL, NULL, j, 0, 121);
+    }
+    case EX_EDIT: {
+        size_t i = ITEM_INDEX(p->context);
+        if (e->inject_state[i] == ST_DONE)
+            return refuse(e, NULL, "the inject was already released", p->context);
+        char *t = p->title ? strdup(p->title) : NULL, *b = p->body ? strdup(p->body) : NULL;
+        if ((p->title && !t) || (p->body && !b)) {
+            free(t);
+            free(b);
+            return CC_ERR_NOMEM;
+        }
+        if (t) {
+            free(e->inj_title[i]);
+            e->inj_title[i] = t;
+        }
+        if (b) {
+            free(e->inj_body[i]);
+            e->inj_body[i] = b;
+        }
+        json_t *j = json_pack("{s:s}", "inject", s->injects[i].id);
+        if (j && p->title)
+            json_object_set_new(j, "title", json_string(p->title));
+        if (j && p->body)
+            json_object_set_new(j, "body", json_string(p->body));
+        return cc_eng_emit(e, "inject.edit", NULL, e->inj_label[i].text, j, p->context, 124);
+    }
+    case EX_DOWNGRADE: {
+        size_t i = ITEM_INDEX(p->context);
+        cc_labelspec *cur = &e->inj_label[i];
+        if (!cc_label_dominates(&cur->label, &p->label))
+            return refuse(e, NULL, "the new label is not a downgrade of the current one", p->context);
+        char old[CC_LABEL_BANNER_MAX + 1];
+        snprintf(old, sizeof old, "%s", cur->text);
+        labelspec_of(s, &p->label, e->inj_banner[i], sizeof e->inj_banner[i], cur);
+        cc_err rc =
+            cc_eng_emit(e, "label.downgrade", NULL, cur->text,
+                        json_pack("{s:s,s:s,s:s}", "inject", s->injects[i].id, "from", old, "to", cur->text),
+                        p->context, 122);
+        if (rc || e->inject_state[i] != ST_DONE)
+            return rc;
+        /* seats it was addressed to that may read it now receive it */
+        cc_eng_mark_recipients(e, &s->injects[i].to);
+        for (size_t k = 0; k < s->nseats && rc == CC_OK; k++) {
+            if (!e->seatmask[k] || cc_engine_seat_has(e, k, i) ||
+                !cc_label_permits(&cur->label, &s->seats[k].clearance))
+                continue;
+            cc_ref one = {CC_REF_SEAT, s->seats[k].id, (int)k, {0, 0}};
+            cc_refs to = {&one, 1, {0, 0}};
+            rc = cc_eng_deliver(e, "inject", s->injects[i].id, cur, &to, p->context, (int)i, CC_AEV_INJECT);
+            cc_eng_mark_recipients(e, &s->injects[i].to); /* deliver reused the scratch mask */
+        }
+        return rc;
+    }
+    case EX_MESSAGE: {
+        cc_label eff = p->label;
+        uint32_t ctx = 0;
+        if (p->reply >= 0) {
+            if (!cc_engine_seat_has(e, (size_t)p->seat, (size_t)p->reply))
+                return refuse(e, actor, "the seat does not hold the item it replies to", 0);
+            /* a reply is at least as strict as what it answers */
+            if (cc_label_join(&p->label, &e->inj_label[p->reply].label, &eff) != CC_OK)
+                return refuse(e, actor, "the labels cannot be combined", 0);
+            ctx = ITEM(CC_ITEM_INJECT, (size_t)p->reply);
+        }
+        if (!cc_label_permits(&eff, &s->seats[p->seat].clearance))
+            return refuse(e, actor, "the sender may not use a label it cannot read itself", 0);
+        char id[32], buf[CC_LABEL_BANNER_MAX + 1];
+        snprintf(id, sizeof id, "M%llu", (unsigned long long)++e->messages);
+        cc_labelspec ls;
+        labelspec_of(s, &eff, buf, sizeof buf, &ls);
+        cc_ref refs[64];
+        json_t *to = json_array();
+        for (size_t k = 0; k < p->nto; k++) {
+            refs[k] = (cc_ref){CC_REF_SEAT, s->seats[p->to[k]].id, p->to[k], {0, 0}};
+            json_array_append_new(to, json_string(s->seats[p->to[k]].id));
+        }
+        cc_refs tr = {refs, p->nto, {0, 0}};
+        json_t *j =
+            json_pack("{s:s,s:s,s:s,s:o}", "kind", "message", "message", id, "text", p->text, "to", to);
+        if (j && p->reply >= 0)
+            json_object_set_new(j, "reply_to", json_string(s->injects[p->reply].id));
+        cc_err rc = cc_eng_emit(e, "message", actor, ls.text, j, ctx, 123);
+        if (rc == CC_OK)
+            rc = cc_eng_deliver(e, "message", id, &ls, &tr, ctx, -1, p->reply >= 0 ? CC_AEV_MESSAGE : -1);
+        return rc;
+    }
+    }
+    return CC_OK;
+}
+
+cc_err cc_engine_input(cc_engine *e, const json_t *input, char *why, size_t whylen)
+{
+    parsed_input p;
+    cc_err rc = parse_input(e->s, input, &p, why, whylen);
+    if (rc)
+        return rc;
+    if (e->stopped)
+        return CC_ERR_IO;
+    json_t *copy = json_deep_copy(input);
+    if (!copy)
+        return CC_ERR_NOMEM;
+    json_object_del(copy, "t");
+    const char *actor = p.seat >= 0 ? e->s->seats[p.seat].id : NULL;
+    rc = cc_eng_emit(e, "input", actor, NULL, copy, p.context, 110);
+    if (rc)
+        return rc;
+    if (p.extra)
+        return apply_extra(e, &p, actor);
+    size_t idx = ITEM_INDEX(p.context);
+    if (p.control) {
+        if (p.hold) {
+            if (e->inject_state[idx] != ST_PENDING)
+                return cc_eng_emit(e, "input.refused", NULL, NULL,
+                                   json_pack("{s:s}", "reason", "the inject was already released"), p.context,
+                                   111);
+            e->inject_state[idx] = ST_HELD;
+            return cc_eng_emit(e, "inject.hold", NULL, e->s->injects[idx].label.text,
+                               json_pack("{s:s}", "inject", e->s->injects[idx].id), p.context, ST_HELD);
+        }
+        if (e->inject_state[idx] == ST_DONE)
+            return cc_eng_emit(e, "input.refused", NULL, NULL,
+                               json_pack("{s:s}", "reason", "the inject was already released"), p.context,
+                               111);
+        e->inject_state[idx] = ST_PENDING;
+        return cc_eng_release_inject(e, idx);
+    }
+    const char *no = refusal(e, &p);
+    if (no)
+        return cc_eng_emit(e, "input.refused", actor, NULL, json_pack("{s:s}", "reason", no), p.context, 111);
+    cc_ref refs[64];
+    for (size_t k = 0; k < p.nto; k++)
+        refs[k] = (cc_ref){CC_REF_SEAT, e->s->seats[p.to[k]].id, p.to[k], {0, 0}};
+    cc_refs to = {refs, p.nto, {0, 0}};
+    return cc_eng_do_action(e, (size_t)p.seat, p.action, p.context, p.option, p.text, &to);
+}

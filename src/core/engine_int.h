@@ -1,0 +1,142 @@
+/* engine_int — the engine's state and the functions its parts share. Internal to the library
+ * (core/engine.c runs events; engine_consult.c consultations and decisions; engine_agent.c
+ * agent seats and seat actions; engine_find.c guideline findings; engine_input.c inputs of
+ * people and control). Callers use core/engine.h. */
+#ifndef CC_ENGINE_INT_H
+#define CC_ENGINE_INT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/engine.h"
+#include "core/rng.h"
+#include "core/scenario_model.h"
+#include "core/sched.h"
+
+/* scheduled event kinds */
+enum { K_FIRE = 1, K_DECISION_DEADLINE, K_END, K_STAGE_DEADLINE, K_AGENT, K_WATCH };
+
+/* item codes: kind in the top bits, index below */
+#define ITEM(kind, idx) ((uint32_t)(kind) << 28 | (uint32_t)(idx))
+#define ITEM_KIND(code) ((cc_item_kind)((code) >> 28))
+#define ITEM_INDEX(code) ((size_t)((code)&0x0FFFFFFFu))
+
+enum { ST_PENDING = 0, ST_DONE = 1, ST_OPEN = 2, ST_EXPIRED = 3, ST_HELD = 4 };
+
+/* dependents of an item: items whose trigger names it (compressed rows) */
+typedef struct deps {
+    uint32_t *start; /* n + 1 offsets */
+    uint32_t *items;
+} deps;
+
+/* a running consultation */
+typedef struct crun {
+    int mech;  /* mechanism index; -1 when none */
+    int stage; /* current stage; -1 before the request, nstages when done */
+    int64_t stage_start;
+    uint8_t *part;      /* nseats: participant of the current stage who can read the consultation */
+    uint8_t *acted;     /* nseats: acted in the current stage */
+    uint8_t *asked;     /* nseats: the request has reached the seat (agent event "request") */
+    int reached_decide; /* a decide stage has started */
+    size_t nparts, nacted;
+    int objected;
+} crun;
+
+/* a decision point during play */
+typedef struct drun {
+    int *vote; /* nseats: option index voted, -1 none */
+    uint8_t *decider;
+    size_t ndeciders;
+    char **proposed; /* ids of options proposed during play ("P1", ...) */
+    size_t nproposed;
+    int objected;
+    int outcome; /* option index once decided */
+} drun;
+
+/* a guideline rule waiting to be met or missed */
+typedef struct watch {
+    uint32_t guideline, item;
+    int stage;
+    int done;
+    int64_t start_ms;
+    uint64_t from_seq; /* the event that started it */
+} watch;
+
+/* an agent action waiting for its time */
+typedef struct pending {
+    uint32_t seat, agent, rule;
+    uint32_t context; /* item code the action is about */
+} pending;
+
+struct cc_engine {
+    const cc_scenario *s;
+    cc_engine_opts o;
+    cc_engine_sink sink;
+    void *ctx;
+    int variant;
+    cc_sched q;
+    int64_t now_ms;
+    uint64_t seq;
+    unsigned char prev[32], digest[32];
+    uint8_t *inject_state, *decision_state, *consult_state;
+    cc_labelspec *inj_label;                     /* current label of each inject (control may downgrade) */
+    char (*inj_banner)[CC_LABEL_BANNER_MAX + 1]; /* text of downgraded labels */
+    uint64_t messages;                           /* messages sent, for message ids */
+    char **inj_title, **inj_body; /* control's edits before release (NULL: as in the scenario) */
+    uint64_t *held;               /* nseats x ninjects bits: seat holds inject */
+    size_t held_words;
+    uint8_t *seatmask;  /* scratch: recipients of one item */
+    deps after;         /* inject -> items triggered after it */
+    deps timeout;       /* decision -> items triggered by its timeout */
+    deps decided;       /* decision -> items triggered by its outcome */
+    deps staged;        /* consultation -> items triggered by a stage starting */
+    deps stage_timeout; /* consultation -> items triggered by a stage deadline */
+    crun *cons;
+    drun *dec;
+    uint8_t *auto_seat; /* nseats: an agent plays the seat */
+    uint8_t *absent;    /* nseats: the agent is absent for this run */
+    cc_rng *rng;        /* nseats + 1 streams: engine (0), then one per seat */
+    pending *acts;
+    size_t nacts, capacts;
+    watch *watches;
+    size_t nwatch, capwatch;
+    uint8_t *with_member; /* nguidelines x nseats: seat is in a share rule's 'with' */
+    cc_engine_stats st;
+    cc_buf line;
+    int stopped;
+};
+
+/* shared between the engine's files (see the comment at the top) */
+cc_err cc_eng_agent_act(cc_engine *e, const pending *a);
+cc_err cc_eng_agent_offer(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
+                          const cc_strs *classes, int stage_kind);
+cc_err cc_eng_check_consult_before(cc_engine *e, size_t d);
+cc_err cc_eng_decide(cc_engine *e, size_t d, int outcome, const char *how);
+cc_err cc_eng_deliver(cc_engine *e, const char *kind, const char *id, const cc_labelspec *l,
+                      const cc_refs *to, uint32_t item, int inject_index, int aev);
+cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint32_t context,
+                        const char *option, const char *text, const cc_refs *to);
+cc_err cc_eng_emit(cc_engine *e, const char *type, const char *actor, const char *label, json_t *payload,
+                   uint32_t item, int state);
+cc_err cc_eng_fire(cc_engine *e, uint32_t code);
+const cc_when *cc_eng_item_when(const cc_scenario *s, uint32_t code);
+size_t cc_eng_mark_recipients(cc_engine *e, const cc_refs *refs);
+int cc_eng_next_in_sequence(const crun *K, size_t nseats);
+size_t cc_eng_noptions(const cc_engine *e, size_t d);
+const char *cc_eng_option_id(const cc_engine *e, size_t d, size_t k);
+int cc_eng_option_index(const cc_engine *e, size_t d, const char *id);
+cc_err cc_eng_propose(cc_engine *e, size_t d, size_t seat, const char *text);
+json_t *cc_eng_refs_json(const cc_refs *r);
+cc_err cc_eng_release_inject(cc_engine *e, size_t i);
+cc_err cc_eng_resolve_watches(cc_engine *e, cc_grule_kind kind, uint32_t item, int k, size_t seat);
+cc_err cc_eng_stage_act(cc_engine *e, size_t c, size_t seat, const char *type, const char *text);
+cc_err cc_eng_stage_deadline(cc_engine *e, size_t c, int k);
+cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k);
+cc_err cc_eng_vote(cc_engine *e, size_t d, size_t seat, const char *option);
+cc_err cc_eng_watch_expired(cc_engine *e, size_t w);
+cc_err cc_eng_watch_share(cc_engine *e, size_t i);
+cc_err cc_eng_watch_stage(cc_engine *e, size_t c, int k);
+extern const char *const cc_eng_action_names[];
+
+#endif
