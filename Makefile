@@ -91,7 +91,7 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/caucus $(DESTDIR)$(PREFIX)/bin/caucus
 	install -m 644 $(BUILD)/libcaucus.a $(DESTDIR)$(PREFIX)/lib/libcaucus.a
-	install -m 644 src/core/*.h $(DESTDIR)$(PREFIX)/include/caucus/core/
+	install -m 644 $(filter-out %_int.h,$(wildcard src/core/*.h)) $(DESTDIR)$(PREFIX)/include/caucus/core/
 	install -m 644 src/io/*.h $(DESTDIR)$(PREFIX)/include/caucus/io/
 	install -m 644 src/sim/*.h $(DESTDIR)$(PREFIX)/include/caucus/sim/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' caucus.pc.in \

@@ -7,6 +7,7 @@ trap 'rm -rf "$T"' EXIT
 pass=0; fail=0
 check() { if [ "$1" = 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $2"; fi; }
 make -s --no-print-directory install BUILD="$B" PREFIX="$T/prefix" > "$T/log" 2>&1; check $? "make install"
+[ ! -e "$T/prefix/include/caucus/core/engine_int.h" ]; check $? "internal headers are not installed"
 for f in bin/caucus lib/libcaucus.a lib/pkgconfig/caucus.pc include/caucus/core/label.h \
          include/caucus/io/scenario_load.h share/man/man1/caucus.1; do
   [ -f "$T/prefix/$f" ]; check $? "installed $f"
