@@ -6,7 +6,7 @@ B=${1:-build}
 export CAUCUS_BIN="$B/caucus"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-passed=0; failed=0
+. tests/count.inc
 echo "== unit tests ($B)"
 out=$("$B/tests/unit" --jobs 2 2>&1); rc=$?
 echo "$out" | grep -v '^\[----\]\|^\[PASS\]' | tail -n 40
@@ -14,20 +14,13 @@ syn=$(echo "$out" | grep 'Synthesis:' | tail -n 1)
 p=$(echo "$syn" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p'); f=$(echo "$syn" | sed -n 's/.*Failing: \([0-9]*\).*/\1/p')
 c=$(echo "$syn" | sed -n 's/.*Crashing: \([0-9]*\).*/\1/p')
 [ -n "$p" ] || { p=0; f=1; c=0; }
-passed=$((passed + p)); failed=$((failed + f))
+passed=$((passed + p)); failed=$((failed + f + c))
 [ "$rc" = 0 ] || [ "$f" != 0 ] || failed=$((failed + 1))
 for t in tests/cli/*.sh; do
   [ -e "$t" ] || continue
   # the installed library is checked once, from the normal build
   case "$B:$t" in *asan*:*install.sh) continue ;; esac
-  echo "== $t ($B)"
-  out=$(sh "$t" "$B" 2>&1); rc=$?
-  echo "$out" | tail -n 25
-  line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
-  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
-  [ -n "$p" ] || { p=0; f=1; }
-  [ "$rc" = 0 ] || [ "$f" != 0 ] || f=$((f + 1))
-  passed=$((passed + p)); failed=$((failed + f))
+  run_counted "$t ($B)" 25 sh "$t" "$B"
 done
 echo "$passed $failed" > "$B/test-counts"
 echo "$B: $passed passed, $failed failed"

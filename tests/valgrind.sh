@@ -10,16 +10,9 @@ cat > "$B/vg/caucus" <<EOS
 exec valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 "$(pwd)/$B/caucus" "\$@"
 EOS
 chmod +x "$B/vg/caucus"
-passed=0; failed=0
+. tests/count.inc
 for t in lint engine sim; do
-  echo "== tests/cli/$t.sh (valgrind)"
-  out=$(CAUCUS_BIN_OVERRIDE="$B/vg/caucus" sh "tests/cli/$t.sh" "$B" 2>&1); rc=$?
-  echo "$out" | tail -n 10
-  line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
-  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
-  [ -n "$p" ] || { p=0; f=1; }
-  [ "$rc" = 0 ] || [ "$f" != 0 ] || f=$((f + 1))
-  passed=$((passed + p)); failed=$((failed + f))
+  run_counted "tests/cli/$t.sh (valgrind)" 10 env CAUCUS_BIN_OVERRIDE="$B/vg/caucus" sh "tests/cli/$t.sh" "$B"
 done
 echo "$passed $failed" > "$B/vg/test-counts"
 echo "valgrind: $passed passed, $failed failed"
