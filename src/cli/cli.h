@@ -16,6 +16,10 @@ int cc_cmd_sim(int argc, char **argv);
 /* Parses a non-negative decimal 64-bit integer; 0 on success, -1 otherwise. */
 int cc_cli_parse_u64(const char *s, uint64_t *out);
 
+/* Loads and checks a scenario for subcommand cmd; on failure prints the diagnostics and a
+ * pointer to `caucus lint`, and returns NULL. */
+struct cc_scenario *cc_cli_load(const char *cmd, const char *file);
+
 /* Parses "all", "none" or "SEAT,SEAT" into per-seat flags (nseats bytes); prints the problem
  * and returns -1 for an unknown seat or a seat without an agent policy. */
 struct cc_scenario;

@@ -133,18 +133,10 @@ int cc_cmd_run(int argc, char **argv)
         run_usage(stderr);
         return 2;
     }
-    cc_diags d;
-    cc_diags_init(&d);
-    cc_scenario *s = NULL;
-    cc_err rc = cc_scenario_load_file(file, NULL, &d, &s);
-    cc_diags_sort(&d);
-    if (rc != CC_OK) {
-        cc_cli_print_diags(stderr, &d);
-        fprintf(stderr, "caucus run: %s does not load; fix it first (caucus lint %s)\n", file, file);
-        cc_diags_free(&d);
+    cc_scenario *s = cc_cli_load("run", file);
+    if (!s)
         return 1;
-    }
-    cc_diags_free(&d);
+    cc_err rc;
     int status = 0;
     cc_engine_opts o = {.seed = seed, .variant = -1, .source = file};
     if (variant) {
@@ -344,6 +336,20 @@ int cc_cli_read_inputs(const cc_scenario *s, const char *path, cc_input_list *l)
     if (bad)
         cc_cli_inputs_free(l);
     return bad ? -1 : 0;
+}
+
+cc_scenario *cc_cli_load(const char *cmd, const char *file)
+{
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_scenario *s = NULL;
+    if (cc_scenario_load_file(file, NULL, &d, &s) != CC_OK) {
+        cc_diags_sort(&d);
+        cc_cli_print_diags(stderr, &d);
+        fprintf(stderr, "caucus %s: %s does not load; fix it first (caucus lint %s)\n", cmd, file, file);
+    }
+    cc_diags_free(&d);
+    return s;
 }
 
 int cc_cli_parse_seats(const cc_scenario *s, const char *list, uint8_t *flags)

@@ -67,8 +67,8 @@ static int write_rep_log(const cc_scenario *s, uint64_t seed, size_t rep, int m,
         return -1;
     }
     uint8_t *autos = calloc(s->nseats + 1, 1);
-    for (size_t i = 0; autos && i < s->nseats; i++)
-        autos[i] = s->seats[i].agent_index >= 0;
+    if (autos)
+        cc_cli_parse_seats(s, "all", autos);
     cc_engine_opts o = {
         .seed = seed, .replication = rep, .variant = m, .auto_seats = autos, .source = s->file};
     cc_engine *e = NULL;
@@ -169,17 +169,9 @@ int cc_cmd_sim(int argc, char **argv)
         long c = sysconf(_SC_NPROCESSORS_ONLN);
         threads = c > 0 && c < 256 ? (uint64_t)c : 1;
     }
-    cc_diags d;
-    cc_diags_init(&d);
-    cc_scenario *s = NULL;
-    if (cc_scenario_load_file(file, NULL, &d, &s) != CC_OK) {
-        cc_diags_sort(&d);
-        cc_cli_print_diags(stderr, &d);
-        fprintf(stderr, "caucus sim: %s does not load; fix it first (caucus lint %s)\n", file, file);
-        cc_diags_free(&d);
+    cc_scenario *s = cc_cli_load("sim", file);
+    if (!s)
         return 1;
-    }
-    cc_diags_free(&d);
     if (s->nmechanisms == 0) {
         fprintf(stderr, "caucus sim: %s has no consultation mechanisms to compare\n", file);
         cc_scenario_free(s);
