@@ -15,7 +15,7 @@ SANITIZE  ?= 0
 FUZZ_SECONDS ?= 60
 VERSION   := 0.1.0
 
-PKGS      := libfyaml jansson libsodium
+PKGS      := libfyaml jansson libsodium sqlite3 libpq xlsxwriter libmicrohttpd
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wunreachable-code
 CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 OPT       ?= -O2 -g
@@ -28,9 +28,9 @@ CFLAGS    += $(CSTD) $(WARN) $(OPT) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS)
 LDFLAGS   += $(OPT)
 LDLIBS    += $(PKG_LIBS) -lm -pthread
 
-LIB_SRC   := $(wildcard src/core/*.c src/io/*.c src/sim/*.c)
+LIB_SRC   := $(wildcard src/core/*.c src/io/*.c src/sim/*.c src/store/*.c src/report/*.c src/server/*.c)
 CLI_SRC   := $(wildcard src/cli/*.c)
-TEST_SRC  := $(wildcard tests/test_*.c)
+TEST_SRC  := $(wildcard tests/test_*.c tests/support/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
@@ -57,6 +57,9 @@ $(BUILD)/caucus: $(CLI_OBJ) $(BUILD)/libcaucus.a
 $(BUILD)/tests/unit: $(TEST_OBJ) $(BUILD)/libcaucus.a
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libcaucus.a $(LDLIBS) -lcriterion
 
+$(BUILD)/tests/store_writer: $(BUILD)/tests/tools/store_writer.o $(BUILD)/tests/support/evgen.o $(BUILD)/libcaucus.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 deps:
 	@sh tools/deps.sh
 
@@ -68,7 +71,7 @@ run: deps
 	./$(BUILD)/caucus sim scenarios/ncg-interagency-sim.yaml --reps 2000
 
 # One pass of every test suite against the build in $(BUILD).
-check: $(BUILD)/caucus $(BUILD)/tests/unit
+check: $(BUILD)/caucus $(BUILD)/tests/unit $(BUILD)/tests/store_writer
 	sh tests/run.sh $(BUILD)
 
 test: deps
@@ -87,13 +90,14 @@ fuzz: deps
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	  $(DESTDIR)$(PREFIX)/include/caucus/core $(DESTDIR)$(PREFIX)/include/caucus/io \
-	  $(DESTDIR)$(PREFIX)/include/caucus/sim \
+	  $(DESTDIR)$(PREFIX)/include/caucus/sim $(DESTDIR)$(PREFIX)/include/caucus/store \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/caucus $(DESTDIR)$(PREFIX)/bin/caucus
 	install -m 644 $(BUILD)/libcaucus.a $(DESTDIR)$(PREFIX)/lib/libcaucus.a
 	install -m 644 $(filter-out %_int.h,$(wildcard src/core/*.h)) $(DESTDIR)$(PREFIX)/include/caucus/core/
 	install -m 644 src/io/*.h $(DESTDIR)$(PREFIX)/include/caucus/io/
 	install -m 644 src/sim/*.h $(DESTDIR)$(PREFIX)/include/caucus/sim/
+	install -m 644 src/store/store.h $(DESTDIR)$(PREFIX)/include/caucus/store/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' caucus.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/caucus.pc
 	install -m 644 docs/caucus.1 $(DESTDIR)$(PREFIX)/share/man/man1/caucus.1
@@ -101,4 +105,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/tests/tools/store_writer.d

@@ -7,6 +7,11 @@ export CAUCUS_BIN="$B/caucus"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 . tests/count.inc
+# The store's conformance suite also runs against PostgreSQL on loopback.
+if [ -z "${CAUCUS_TEST_PG:-}" ]; then
+  CAUCUS_TEST_PG=$(sh tools/pg-test.sh) || echo "run.sh: PostgreSQL could not be started; its store tests will fail"
+  export CAUCUS_TEST_PG
+fi
 echo "== unit tests ($B)"
 out=$("$B/tests/unit" --jobs 2 2>&1); rc=$?
 echo "$out" | grep -v '^\[----\]\|^\[PASS\]' | tail -n 40

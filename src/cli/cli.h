@@ -12,6 +12,10 @@ int cc_cmd_lint(int argc, char **argv);
 int cc_cmd_run(int argc, char **argv);
 int cc_cmd_replay(int argc, char **argv);
 int cc_cmd_sim(int argc, char **argv);
+int cc_cmd_exercises(int argc, char **argv);
+int cc_cmd_export(int argc, char **argv);
+int cc_cmd_import(int argc, char **argv);
+int cc_cmd_backup(int argc, char **argv);
 
 /* Parses a non-negative decimal 64-bit integer; 0 on success, -1 otherwise. */
 int cc_cli_parse_u64(const char *s, uint64_t *out);

@@ -15,13 +15,17 @@ static const struct {
     {"run", cc_cmd_run, "run a scenario headless and write its event log"},
     {"sim", cc_cmd_sim, "compare consultation mechanisms over Monte Carlo replications"},
     {"replay", cc_cmd_replay, "verify an event log and re-run it event for event; --fork for what-ifs"},
+    {"exercises", cc_cmd_exercises, "list the exercises in a store"},
+    {"export", cc_cmd_export, "write an exercise's event log, scenario and checkpoints out of a store"},
+    {"import", cc_cmd_import, "load an event log and its scenario into a store as a new exercise"},
+    {"backup", cc_cmd_backup, "copy a SQLite store while it is in use (online backup)"},
 };
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: caucus COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
     fprintf(f, "\n'caucus COMMAND --help' describes a command; see docs/cli.md.\n");
 }
 

@@ -1,0 +1,402 @@
+/* cmd_store — `caucus exercises`, `export`, `import` and `backup`: moving exercises between
+ * stores and machines as event logs (JSON Lines, byte for byte) plus their scenario text. */
+#include <inttypes.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "core/buf.h"
+#include "core/evlog.h"
+#include "store/store.h"
+
+#define IMPORT_BATCH 2000 /* lines per append while importing */
+
+static cc_store *open_store(const char *cmd, const char *where, int readonly)
+{
+    cc_store_opts o = {readonly, NULL, 0};
+    cc_store *st = NULL;
+    cc_store_error err;
+    if (cc_store_open(where, &o, &st, &err) != CC_OK) {
+        fprintf(stderr, "caucus %s: %s\n", cmd, err.msg);
+        return NULL;
+    }
+    return st;
+}
+
+static int parse_id(const char *cmd, const char *s, int64_t *id)
+{
+    uint64_t v;
+    if (!s || cc_cli_parse_u64(s, &v) != 0 || v == 0 || v > INT64_MAX) {
+        fprintf(stderr, "caucus %s: --exercise takes a positive exercise id, not \"%s\"\n", cmd, s ? s : "");
+        return -1;
+    }
+    *id = (int64_t)v;
+    return 0;
+}
+
+/* caucus exercises DB */
+int cc_cmd_exercises(int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: caucus exercises DB\n");
+        return 2;
+    }
+    cc_store *st = open_store("exercises", argv[1], 1);
+    if (!st)
+        return 1;
+    cc_store_exercise *v;
+    size_t n;
+    cc_store_error err;
+    if (cc_store_exercise_list(st, &v, &n, &err) != CC_OK) {
+        fprintf(stderr, "caucus exercises: %s\n", err.msg);
+        cc_store_close(st);
+        return 1;
+    }
+    printf("%-4s  %-8s  %8s  %-12s  %s\n", "id", "state", "events", "scenario", "name");
+    for (size_t i = 0; i < n; i++) {
+        printf("%-4" PRId64 "  %-8s  %8" PRIu64 "  %.12s  %s\n", v[i].id, v[i].state, v[i].events,
+               v[i].scenario_hash, v[i].name);
+        cc_store_exercise_clear(&v[i]);
+    }
+    free(v);
+    cc_store_close(st);
+    return 0;
+}
+
+typedef struct export_ctx {
+    FILE *out;
+    uint64_t n;
+    int werr;
+} export_ctx;
+
+static int export_line(void *ctx, uint64_t seq, const char *line, size_t len)
+{
+    export_ctx *x = ctx;
+    (void)seq;
+    if (fwrite(line, 1, len, x->out) != len || fputc('\n', x->out) == EOF) {
+        x->werr = 1;
+        return 1;
+    }
+    x->n++;
+    return 0;
+}
+
+typedef struct cp_ctx {
+    const char *dir;
+    int n, werr;
+} cp_ctx;
+
+static int export_checkpoint(void *ctx, uint64_t size, const char *note)
+{
+    cp_ctx *c = ctx;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/checkpoint-%012" PRIu64 ".txt", c->dir, size);
+    FILE *f = fopen(path, "wb");
+    if (!f || fputs(note, f) == EOF || fclose(f) != 0) {
+        fprintf(stderr, "caucus export: %s: cannot write\n", path);
+        c->werr = 1;
+        return 1;
+    }
+    c->n++;
+    return 0;
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
+    if (!f)
+        return -1;
+    int bad = fwrite(data, 1, len, f) != len;
+    if (f != stdout)
+        bad |= fclose(f) != 0;
+    else
+        bad |= fflush(f) != 0;
+    return bad ? -1 : 0;
+}
+
+/* caucus export DB --exercise ID --log OUT.jsonl [--scenario OUT] [--checkpoints DIR] */
+int cc_cmd_export(int argc, char **argv)
+{
+    const char *db = NULL, *log = NULL, *scen = NULL, *cps = NULL, *exs = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = strcmp(a, "--exercise") == 0      ? &exs
+                            : strcmp(a, "--log") == 0         ? &log
+                            : strcmp(a, "--scenario") == 0    ? &scen
+                            : strcmp(a, "--checkpoints") == 0 ? &cps
+                                                              : NULL;
+        if (slot) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "caucus export: %s needs a value\n", a);
+                return 2;
+            }
+            *slot = argv[++i];
+        } else if (a[0] == '-' || db) {
+            fprintf(stderr, "caucus export: unexpected \"%s\"\n", a);
+            return 2;
+        } else {
+            db = a;
+        }
+    }
+    if (!db || !exs || !log) {
+        fprintf(
+            stderr,
+            "usage: caucus export DB --exercise ID --log OUT.jsonl [--scenario OUT] [--checkpoints DIR]\n");
+        return 2;
+    }
+    int64_t id;
+    if (parse_id("export", exs, &id) != 0)
+        return 2;
+    cc_store *st = open_store("export", db, 1);
+    if (!st)
+        return 1;
+    int rc = 1;
+    cc_store_exercise x;
+    cc_store_error err;
+    if (cc_store_exercise_get(st, id, &x, &err) != CC_OK) {
+        fprintf(stderr, "caucus export: %s\n", err.msg);
+        cc_store_close(st);
+        return 1;
+    }
+    export_ctx ec = {strcmp(log, "-") == 0 ? stdout : fopen(log, "wb"), 0, 0};
+    if (!ec.out) {
+        fprintf(stderr, "caucus export: %s: cannot create\n", log);
+        goto out;
+    }
+    cc_err e = cc_store_events(st, id, 0, export_line, &ec, NULL, &err);
+    if (ec.out != stdout)
+        ec.werr |= fclose(ec.out) != 0;
+    else
+        ec.werr |= fflush(stdout) != 0;
+    if (e != CC_OK) {
+        fprintf(stderr, "caucus export: %s\n", err.msg);
+        goto out;
+    }
+    if (ec.werr) {
+        fprintf(stderr, "caucus export: %s: write failed\n", log);
+        goto out;
+    }
+    if (scen && write_file(scen, x.scenario, x.scenario_len) != 0) {
+        fprintf(stderr, "caucus export: %s: cannot write\n", scen);
+        goto out;
+    }
+    cp_ctx cc = {cps, 0, 0};
+    if (cps) {
+        if (mkdir(cps, 0755) != 0) {
+            struct stat sb;
+            if (stat(cps, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+                fprintf(stderr, "caucus export: %s: cannot create the directory\n", cps);
+                goto out;
+            }
+        }
+        if (cc_store_checkpoints(st, id, export_checkpoint, &cc, &err) != CC_OK) {
+            fprintf(stderr, "caucus export: %s\n", err.msg);
+            goto out;
+        }
+        if (cc.werr)
+            goto out;
+    }
+    if (strcmp(log, "-") != 0)
+        fprintf(stderr, "exported exercise %" PRId64 " (%s): %" PRIu64 " events to %s%s%s\n", id, x.name,
+                ec.n, log, cps ? ", checkpoints to " : "", cps ? cps : "");
+    rc = 0;
+out:
+    cc_store_exercise_clear(&x);
+    cc_store_close(st);
+    return rc;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    cc_buf b;
+    cc_buf_init(&b);
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        cc_buf_append(&b, tmp, n);
+    int bad = ferror(f) || b.oom;
+    fclose(f);
+    if (bad) {
+        cc_buf_free(&b);
+        return NULL;
+    }
+    cc_buf_putc(&b, 0);
+    *len = b.len - 1;
+    return b.data;
+}
+
+/* caucus import DB --log IN.jsonl --scenario FILE [--name NAME] */
+int cc_cmd_import(int argc, char **argv)
+{
+    const char *db = NULL, *log = NULL, *scen = NULL, *name = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = strcmp(a, "--log") == 0        ? &log
+                            : strcmp(a, "--scenario") == 0 ? &scen
+                            : strcmp(a, "--name") == 0     ? &name
+                                                           : NULL;
+        if (slot) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "caucus import: %s needs a value\n", a);
+                return 2;
+            }
+            *slot = argv[++i];
+        } else if (a[0] == '-' || db) {
+            fprintf(stderr, "caucus import: unexpected \"%s\"\n", a);
+            return 2;
+        } else {
+            db = a;
+        }
+    }
+    if (!db || !log || !scen) {
+        fprintf(stderr, "usage: caucus import DB --log IN.jsonl --scenario FILE [--name NAME]\n");
+        return 2;
+    }
+    size_t slen;
+    char *stext = slurp(scen, &slen);
+    if (!stext) {
+        fprintf(stderr, "caucus import: %s: cannot read\n", scen);
+        return 1;
+    }
+    FILE *in = fopen(log, "rb");
+    if (!in) {
+        fprintf(stderr, "caucus import: %s: cannot read\n", log);
+        free(stext);
+        return 1;
+    }
+    /* The first line pins the run: its scenario hash must be the scenario's. */
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got = getline(&line, &cap, in);
+    cc_evrec first;
+    cc_evlog_error le;
+    int rc = 1;
+    cc_store *st = NULL;
+    cc_buf batch;
+    cc_buf_init(&batch);
+    if (got <= 0 || line[got - 1] != '\n') {
+        fprintf(stderr, "caucus import: %s:1: %s\n", log, got <= 0 ? "empty log" : "truncated line");
+        goto out;
+    }
+    if (cc_evlog_decode(line, (size_t)got - 1, &first, &le) != CC_OK) {
+        fprintf(stderr, "caucus import: %s:1: %s\n", log, le.message);
+        goto out;
+    }
+    unsigned char h[32];
+    char hex[65];
+    crypto_hash_sha256(h, (const unsigned char *)stext, slen);
+    cc_hex(h, 32, hex);
+    const char *pinned = json_string_value(json_object_get(first.payload, "scenario"));
+    const char *seed = json_string_value(json_object_get(first.payload, "seed"));
+    const char *variant = json_string_value(json_object_get(first.payload, "variant"));
+    if (strcmp(first.type, "run.start") != 0 || !pinned || !seed) {
+        fprintf(stderr,
+                "caucus import: %s:1: the first event is \"%s\", not a run.start pinning a scenario\n", log,
+                first.type);
+        cc_evrec_clear(&first);
+        goto out;
+    }
+    if (strcmp(pinned, hex) != 0) {
+        fprintf(
+            stderr,
+            "caucus import: %s is not the scenario of %s: its SHA-256 is %.16s..., the log pins %.16s...\n",
+            scen, log, hex, pinned);
+        cc_evrec_clear(&first);
+        goto out;
+    }
+    cc_store_exercise x;
+    memset(&x, 0, sizeof x);
+    x.name = (char *)(name ? name : log);
+    x.scenario = stext;
+    x.scenario_len = slen;
+    cc_cli_parse_u64(seed, &x.seed);
+    x.variant = (char *)variant;
+    x.created_wall_ms = first.wall_ms ? first.wall_ms : (int64_t)time(NULL) * 1000;
+    st = open_store("import", db, 0);
+    cc_store_error err;
+    int64_t id = 0;
+    if (st && cc_store_exercise_create(st, &x, &id, &err) != CC_OK) {
+        fprintf(stderr, "caucus import: %s\n", err.msg);
+        cc_store_close(st);
+        st = NULL;
+    }
+    cc_evrec_clear(&first);
+    if (!st)
+        goto out;
+    uint64_t lineno = 1, n = 0, batch_first = 1;
+    cc_buf_append(&batch, line, (size_t)got);
+    n = 1;
+    for (;;) {
+        got = getline(&line, &cap, in);
+        if (got > 0) {
+            lineno++;
+            if (line[got - 1] != '\n') {
+                fprintf(stderr,
+                        "caucus import: %s:%" PRIu64 ": truncated last line (no newline); nothing imported\n",
+                        log, lineno);
+                break;
+            }
+            cc_buf_append(&batch, line, (size_t)got);
+        }
+        if ((got <= 0 && batch.len) || (lineno - batch_first + 1) >= IMPORT_BATCH) {
+            if (cc_store_append(st, id, batch.data, batch.len, &err) != CC_OK) {
+                /* "line K of the append" counts from the batch's first line */
+                fprintf(stderr, "caucus import: %s (batch from line %" PRIu64 "): %s\n", log, batch_first,
+                        err.msg);
+                break;
+            }
+            n = lineno;
+            batch_first = lineno + 1;
+            cc_buf_reset(&batch);
+        }
+        if (got <= 0) {
+            rc = ferror(in) ? 1 : 0;
+            break;
+        }
+    }
+    if (rc == 0) {
+        cc_store_exercise_set_state(st, id, "ended", &err);
+        printf("imported %s as exercise %" PRId64 ": %" PRIu64 " events\n", log, id, n);
+    } else {
+        /* the partial exercise stays, its log a valid prefix; say so */
+        fprintf(stderr, "caucus import: exercise %" PRId64 " holds the valid first %" PRIu64 " events\n", id,
+                batch_first - 1);
+    }
+out:
+    cc_buf_free(&batch);
+    free(line);
+    fclose(in);
+    free(stext);
+    cc_store_close(st);
+    return rc;
+}
+
+/* caucus backup DB OUT */
+int cc_cmd_backup(int argc, char **argv)
+{
+    if (argc != 3 || argv[1][0] == '-' || argv[2][0] == '-') {
+        fprintf(stderr, "usage: caucus backup DB OUT.db\n");
+        return 2;
+    }
+    cc_store *st = open_store("backup", argv[1], 1);
+    if (!st)
+        return 1;
+    cc_store_error err;
+    int rc = 0;
+    if (cc_store_backup(st, argv[2], &err) != CC_OK) {
+        fprintf(stderr, "caucus backup: %s\n", err.msg);
+        rc = 1;
+    } else {
+        printf("backed up %s to %s\n", argv[1], argv[2]);
+    }
+    cc_store_close(st);
+    return rc;
+}

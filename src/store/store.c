@@ -1,0 +1,1049 @@
+/* store — the back-end independent half of the store: schema versions and migration, the
+ * exercise / event / checkpoint / account / session / plan operations written once in the SQL
+ * both back ends accept, and group commit of appends (the first waiting producer leads: it
+ * writes every queued append in one transaction and wakes the others when it has committed). */
+#include "store/store.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/evlog.h"
+#include "store/store_db.h"
+
+#define PAGE 4096 /* events read per query by cc_store_events */
+
+/* Chain head of one exercise as known to this process: used to check appends without a read. */
+typedef struct head {
+    int64_t ex;
+    uint64_t count;
+    char hash[65];
+} head;
+
+/* One producer's append waiting for the group commit. */
+typedef struct pending {
+    int64_t ex;
+    const char *lines;
+    size_t len;
+    cc_err rc;
+    cc_store_error err;
+    int done;
+    struct pending *next;
+} pending;
+
+struct cc_store {
+    cc_store_db *db;
+    int version;
+    int readonly;
+    pthread_mutex_t dbmu; /* one statement or transaction at a time on the connection */
+    pthread_mutex_t qmu;  /* the append queue */
+    pthread_cond_t qcv;
+    pending *qhead, *qtail;
+    int leading;
+    head *heads;
+    size_t nheads, capheads;
+};
+
+static cc_err fail(cc_store_error *err, cc_err rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static cc_err fail(cc_store_error *err, cc_err rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+/* Parses a decimal integer column value (back ends return text). */
+static int64_t num(const char *s)
+{
+    return s ? strtoll(s, NULL, 10) : 0;
+}
+
+static cc_err run(cc_store *st, const char *sql, int n, const cc_sqlv *p, cc_sql_row_fn fn, void *ctx,
+                  cc_store_error *err)
+{
+    return st->db->exec(st->db, sql, n, p, fn, ctx, err);
+}
+
+/* ---- open and migrate ---- */
+
+static int version_row(void *ctx, int n, const char *const *v)
+{
+    if (n >= 1 && v[0])
+        *(int *)ctx = (int)num(v[0]);
+    return 0;
+}
+
+static cc_err migrate(cc_store *st, cc_store_error *err)
+{
+    cc_store_db *db = st->db;
+    int ntables = 0, has_meta = 0;
+    cc_err rc = db->tables(db, &ntables, &has_meta, err);
+    if (rc != CC_OK)
+        return rc;
+    if (ntables > 0 && !has_meta)
+        return fail(err, CC_ERR_INVALID, "not a caucus store: it has %d tables but no caucus \"meta\" table",
+                    ntables);
+    int have = 0;
+    if (has_meta) {
+        rc = run(st, "SELECT value FROM meta WHERE key = 'schema_version'", 0, NULL, version_row, &have, err);
+        if (rc != CC_OK)
+            return rc;
+        if (have < 1)
+            return fail(err, CC_ERR_INVALID, "not a caucus store: \"meta\" has no valid schema_version");
+    }
+    if (have > db->nmigrations)
+        return fail(
+            err, CC_ERR_INVALID,
+            "the store's schema version %d is newer than this caucus supports (%d); use a newer caucus", have,
+            db->nmigrations);
+    st->version = have;
+    if (have == db->nmigrations || st->readonly) {
+        if (have == 0)
+            return fail(err, CC_ERR_INVALID, "empty database: not a caucus store");
+        return CC_OK;
+    }
+    /* Forward migrations, each in its own transaction with the version bump. */
+    while (st->version < db->nmigrations) {
+        rc = db->script(db, db->begin_sql, err);
+        if (rc != CC_OK)
+            return rc;
+        int again = st->version;
+        if (db->migrate_lock && (rc = db->script(db, db->migrate_lock, err)) != CC_OK)
+            goto rollback;
+        /* Another process may have migrated while we waited for the lock. */
+        if (has_meta || st->version > 0) {
+            again = 0;
+            if ((rc = run(st, "SELECT value FROM meta WHERE key = 'schema_version'", 0, NULL, version_row,
+                          &again, err)) != CC_OK)
+                goto rollback;
+        } else {
+            /* A new database: version 1 creates meta itself. PostgreSQL may have raced. */
+            int n2 = 0, meta2 = 0;
+            if ((rc = db->tables(db, &n2, &meta2, err)) != CC_OK)
+                goto rollback;
+            if (meta2 && (rc = run(st, "SELECT value FROM meta WHERE key = 'schema_version'", 0, NULL,
+                                   version_row, &again, err)) != CC_OK)
+                goto rollback;
+        }
+        if (again >= db->nmigrations) {
+            db->script(db, "ROLLBACK", err);
+            st->version = again;
+            break;
+        }
+        if ((rc = db->script(db, db->migrations[again], err)) != CC_OK)
+            goto rollback;
+        cc_sqlv p[1] = {cc_sqlv_int(again + 1)};
+        if (again == 0)
+            rc = run(st, "INSERT INTO meta(key, value) VALUES ('schema_version', $1)", 1, p, NULL, NULL, err);
+        else
+            rc = run(st, "UPDATE meta SET value = $1 WHERE key = 'schema_version'", 1, p, NULL, NULL, err);
+        if (rc != CC_OK)
+            goto rollback;
+        if ((rc = db->script(db, "COMMIT", err)) != CC_OK)
+            goto rollback;
+        st->version = again + 1;
+        has_meta = 1;
+        continue;
+    rollback : {
+        cc_store_error ignore;
+        db->script(db, "ROLLBACK", &ignore);
+        return rc;
+    }
+    }
+    return CC_OK;
+}
+
+cc_err cc_store_open(const char *where, const cc_store_opts *opts, cc_store **out, cc_store_error *err)
+{
+    *out = NULL;
+    err->msg[0] = 0;
+    if (!where || !*where)
+        return fail(err, CC_ERR_ARG, "no store given");
+    if (sodium_init() < 0)
+        return fail(err, CC_ERR_IO, "libsodium could not initialise");
+    cc_store *st = calloc(1, sizeof *st);
+    if (!st)
+        return fail(err, CC_ERR_NOMEM, "out of memory");
+    st->readonly = opts && opts->readonly;
+    cc_err rc;
+    if (strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0)
+        rc = cc_store_pg_open(where, opts, &st->db, err);
+    else
+        rc = cc_store_sqlite_open(where, opts, &st->db, err);
+    if (rc != CC_OK) {
+        free(st);
+        return rc;
+    }
+    pthread_mutex_init(&st->dbmu, NULL);
+    pthread_mutex_init(&st->qmu, NULL);
+    pthread_cond_init(&st->qcv, NULL);
+    rc = migrate(st, err);
+    if (rc != CC_OK) {
+        cc_store_close(st);
+        return rc;
+    }
+    *out = st;
+    return CC_OK;
+}
+
+void cc_store_close(cc_store *st)
+{
+    if (!st)
+        return;
+    st->db->close(st->db);
+    pthread_mutex_destroy(&st->dbmu);
+    pthread_mutex_destroy(&st->qmu);
+    pthread_cond_destroy(&st->qcv);
+    free(st->heads);
+    free(st);
+}
+
+const char *cc_store_kind(const cc_store *st)
+{
+    return st->db->kind;
+}
+
+int cc_store_schema_version(const cc_store *st)
+{
+    return st->version;
+}
+
+cc_err cc_store_integrity(cc_store *st, cc_store_error *err)
+{
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = st->db->integrity(st->db, err);
+    pthread_mutex_unlock(&st->dbmu);
+    return rc;
+}
+
+cc_err cc_store_backup(cc_store *st, const char *to, cc_store_error *err)
+{
+    if (!st->db->backup)
+        return fail(err, CC_ERR_ARG, "backup is for SQLite stores; use pg_dump for PostgreSQL");
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = st->db->backup(st->db, to, err);
+    pthread_mutex_unlock(&st->dbmu);
+    return rc;
+}
+
+/* ---- exercises ---- */
+
+void cc_store_exercise_clear(cc_store_exercise *x)
+{
+    free(x->name);
+    free(x->scenario);
+    free(x->variant);
+    free(x->state);
+    memset(x, 0, sizeof *x);
+}
+
+static int id_row(void *ctx, int n, const char *const *v)
+{
+    if (n >= 1 && v[0])
+        *(int64_t *)ctx = num(v[0]);
+    return 0;
+}
+
+cc_err cc_store_exercise_create(cc_store *st, const cc_store_exercise *in, int64_t *id, cc_store_error *err)
+{
+    if (!in->name || !in->scenario)
+        return fail(err, CC_ERR_ARG, "an exercise needs a name and a scenario");
+    unsigned char h[32];
+    char hex[65], seed[24];
+    crypto_hash_sha256(h, (const unsigned char *)in->scenario, in->scenario_len);
+    cc_hex(h, 32, hex);
+    snprintf(seed, sizeof seed, "%" PRIu64, in->seed);
+    cc_sqlv p[6] = {cc_sqlv_text(in->name), cc_sqlv_text(in->scenario), cc_sqlv_text(hex),
+                    cc_sqlv_text(seed),     cc_sqlv_text(in->variant),  cc_sqlv_int(in->created_wall_ms)};
+    *id = 0;
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = run(st,
+                    "INSERT INTO exercise(name, scenario, scenario_hash, seed, variant, state, created_wall) "
+                    "VALUES ($1, $2, $3, $4, $5, 'created', $6) RETURNING id",
+                    6, p, id_row, id, err);
+    pthread_mutex_unlock(&st->dbmu);
+    return rc;
+}
+
+typedef struct ex_rows {
+    cc_store_exercise *v;
+    size_t n, cap;
+    int with_text;
+    int oom;
+} ex_rows;
+
+static int ex_row(void *ctx, int n, const char *const *v)
+{
+    ex_rows *r = ctx;
+    if (n < 9)
+        return 1;
+    if (r->n == r->cap) {
+        size_t nc = r->cap ? r->cap * 2 : 8;
+        cc_store_exercise *nv = realloc(r->v, nc * sizeof *nv);
+        if (!nv) {
+            r->oom = 1;
+            return 1;
+        }
+        r->v = nv;
+        r->cap = nc;
+    }
+    cc_store_exercise *x = &r->v[r->n++];
+    memset(x, 0, sizeof *x);
+    x->id = num(v[0]);
+    x->name = dup_or_null(v[1]);
+    if (r->with_text && v[2]) {
+        x->scenario = strdup(v[2]);
+        x->scenario_len = x->scenario ? strlen(x->scenario) : 0;
+    }
+    snprintf(x->scenario_hash, sizeof x->scenario_hash, "%s", v[3] ? v[3] : "");
+    x->seed = v[4] ? strtoull(v[4], NULL, 10) : 0;
+    x->variant = dup_or_null(v[5]);
+    x->state = dup_or_null(v[6]);
+    x->created_wall_ms = num(v[7]);
+    x->events = (uint64_t)num(v[8]);
+    if (!x->name || !x->state || (r->with_text && v[2] && !x->scenario))
+        r->oom = 1;
+    return 0;
+}
+
+cc_err cc_store_exercise_get(cc_store *st, int64_t id, cc_store_exercise *out, cc_store_error *err)
+{
+    memset(out, 0, sizeof *out);
+    ex_rows r = {NULL, 0, 0, 1, 0};
+    cc_sqlv p[1] = {cc_sqlv_int(id)};
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc =
+        run(st,
+            "SELECT e.id, e.name, e.scenario, e.scenario_hash, e.seed, e.variant, e.state, e.created_wall, "
+            "(SELECT count(*) FROM event v WHERE v.exercise = e.id) FROM exercise e WHERE e.id = $1",
+            1, p, ex_row, &r, err);
+    pthread_mutex_unlock(&st->dbmu);
+    if (rc == CC_OK && r.oom)
+        rc = fail(err, CC_ERR_NOMEM, "out of memory");
+    if (rc == CC_OK && r.n == 0)
+        rc = fail(err, CC_ERR_NOTFOUND, "no exercise %" PRId64 " in this store", id);
+    if (rc == CC_OK)
+        *out = r.v[0];
+    else
+        for (size_t i = 0; i < r.n; i++)
+            cc_store_exercise_clear(&r.v[i]);
+    free(r.v);
+    return rc;
+}
+
+cc_err cc_store_exercise_list(cc_store *st, cc_store_exercise **out, size_t *n, cc_store_error *err)
+{
+    ex_rows r = {NULL, 0, 0, 0, 0};
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = run(st,
+                    "SELECT e.id, e.name, NULL, e.scenario_hash, e.seed, e.variant, e.state, e.created_wall, "
+                    "(SELECT count(*) FROM event v WHERE v.exercise = e.id) FROM exercise e ORDER BY e.id",
+                    0, NULL, ex_row, &r, err);
+    pthread_mutex_unlock(&st->dbmu);
+    if (rc == CC_OK && r.oom)
+        rc = fail(err, CC_ERR_NOMEM, "out of memory");
+    if (rc != CC_OK) {
+        for (size_t i = 0; i < r.n; i++)
+            cc_store_exercise_clear(&r.v[i]);
+        free(r.v);
+        *out = NULL;
+        *n = 0;
+        return rc;
+    }
+    *out = r.v;
+    *n = r.n;
+    return CC_OK;
+}
+
+static int count_row(void *ctx, int n, const char *const *v)
+{
+    (void)n;
+    (void)v;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/* Runs an UPDATE/DELETE ... RETURNING 1 and reports CC_ERR_NOTFOUND when no row matched. */
+static cc_err change_one(cc_store *st, const char *sql, int n, const cc_sqlv *p, const char *what,
+                         cc_store_error *err)
+{
+    int hits = 0;
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = run(st, sql, n, p, count_row, &hits, err);
+    pthread_mutex_unlock(&st->dbmu);
+    if (rc == CC_OK && hits == 0)
+        rc = fail(err, CC_ERR_NOTFOUND, "%s not found", what);
+    return rc;
+}
+
+cc_err cc_store_exercise_set_state(cc_store *st, int64_t id, const char *state, cc_store_error *err)
+{
+    static const char *const ok[] = {"created", "running", "paused", "ended"};
+    int valid = 0;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        valid |= state && strcmp(state, ok[i]) == 0;
+    if (!valid)
+        return fail(err, CC_ERR_ARG, "unknown exercise state \"%s\"", state ? state : "(null)");
+    cc_sqlv p[2] = {cc_sqlv_text(state), cc_sqlv_int(id)};
+    return change_one(st, "UPDATE exercise SET state = $1 WHERE id = $2 RETURNING 1", 2, p, "exercise", err);
+}
+
+/* ---- the event log ---- */
+
+typedef struct head_row {
+    uint64_t count;
+    char hash[65];
+    int found;
+} head_row;
+
+static int head_fn(void *ctx, int n, const char *const *v)
+{
+    head_row *h = ctx;
+    if (n >= 2 && v[0] && v[1]) {
+        h->count = (uint64_t)num(v[0]) + 1;
+        snprintf(h->hash, sizeof h->hash, "%s", v[1]);
+    }
+    return 0;
+}
+
+static int exists_fn(void *ctx, int n, const char *const *v)
+{
+    (void)n;
+    (void)v;
+    ((head_row *)ctx)->found = 1;
+    return 0;
+}
+
+/* Reads the chain head of ex from the database (dbmu held). */
+static cc_err read_head(cc_store *st, int64_t ex, head_row *h, cc_store_error *err)
+{
+    memset(h, 0, sizeof *h);
+    memset(h->hash, '0', 64);
+    cc_sqlv p[1] = {cc_sqlv_int(ex)};
+    cc_err rc = run(st, "SELECT id FROM exercise WHERE id = $1", 1, p, exists_fn, h, err);
+    if (rc != CC_OK)
+        return rc;
+    if (!h->found)
+        return fail(err, CC_ERR_NOTFOUND, "no exercise %" PRId64 " in this store", ex);
+    return run(st, "SELECT seq, hash FROM event WHERE exercise = $1 ORDER BY seq DESC LIMIT 1", 1, p, head_fn,
+               h, err);
+}
+
+cc_err cc_store_head(cc_store *st, int64_t ex, uint64_t *count, char hash_hex[65], cc_store_error *err)
+{
+    head_row h;
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = read_head(st, ex, &h, err);
+    pthread_mutex_unlock(&st->dbmu);
+    if (rc == CC_OK) {
+        *count = h.count;
+        memcpy(hash_hex, h.hash, 65);
+    }
+    return rc;
+}
+
+static head *find_head(head *v, size_t n, int64_t ex)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].ex == ex)
+            return &v[i];
+    return NULL;
+}
+
+/* Checks one producer's lines against the working head h and inserts them. A check failure
+ * (bad line, broken chain) fails only this producer, before anything is written; a failed
+ * insert sets *fatal, since the transaction is then unusable for the whole batch. */
+static cc_err write_one(cc_store *st, pending *p, head *h, int *fatal)
+{
+    const char *s = p->lines, *end = p->lines + p->len;
+    *fatal = 0;
+    if (p->len == 0)
+        return fail(&p->err, CC_ERR_ARG, "nothing to append");
+    if (end[-1] != '\n')
+        return fail(&p->err, CC_ERR_PARSE, "the last event line does not end in a newline");
+    size_t nlines = 0;
+    for (const char *c = s; c < end; c++)
+        nlines += *c == '\n';
+    char(*hashes)[65] = malloc(nlines * sizeof *hashes);
+    if (!hashes)
+        return fail(&p->err, CC_ERR_NOMEM, "out of memory");
+    /* Pass 1: decode and check the chain without writing. */
+    uint64_t count = h->count;
+    const char *prev = h->hash;
+    cc_err rc = CC_OK;
+    size_t k = 0;
+    for (const char *l = s; l < end && rc == CC_OK; k++) {
+        const char *nl = memchr(l, '\n', (size_t)(end - l));
+        cc_evrec r;
+        cc_evlog_error e;
+        if (cc_evlog_decode(l, (size_t)(nl - l), &r, &e) != CC_OK) {
+            rc = fail(&p->err, CC_ERR_PARSE, "line %zu of the append: %s", k + 1, e.message);
+            break;
+        }
+        char ph[65];
+        cc_hex(r.prev, 32, ph);
+        cc_hex(r.hash, 32, hashes[k]);
+        uint64_t seq = r.seq;
+        cc_evrec_clear(&r);
+        if (seq != count)
+            rc = fail(&p->err, CC_ERR_INVALID,
+                      "line %zu of the append: seq %" PRIu64 " does not continue exercise %" PRId64
+                      ", which has %" PRIu64 " events",
+                      k + 1, seq, p->ex, count);
+        else if (strcmp(ph, prev) != 0)
+            rc = fail(&p->err, CC_ERR_INVALID,
+                      "line %zu of the append (seq %" PRIu64
+                      "): prev %.16s... is not the hash of the last event "
+                      "(%.16s...)",
+                      k + 1, seq, ph, prev);
+        prev = hashes[k];
+        count++;
+        l = nl + 1;
+    }
+    /* Pass 2: insert. */
+    count = h->count;
+    k = 0;
+    for (const char *l = s; l < end && rc == CC_OK; k++) {
+        const char *nl = memchr(l, '\n', (size_t)(end - l));
+        size_t ll = (size_t)(nl - l);
+        char *line = malloc(ll + 1);
+        if (!line) {
+            rc = fail(&p->err, CC_ERR_NOMEM, "out of memory");
+            *fatal = 1;
+            break;
+        }
+        memcpy(line, l, ll);
+        line[ll] = 0;
+        cc_sqlv v[4] = {cc_sqlv_int(p->ex), cc_sqlv_int((int64_t)count), cc_sqlv_text(hashes[k]),
+                        cc_sqlv_text(line)};
+        rc = run(st, "INSERT INTO event(exercise, seq, hash, line) VALUES ($1, $2, $3, $4)", 4, v, NULL, NULL,
+                 &p->err);
+        free(line);
+        if (rc == CC_ERR_INVALID)
+            fail(&p->err, CC_ERR_INVALID,
+                 "event %" PRIu64 " of exercise %" PRId64 " already exists: another writer appended to it",
+                 count, p->ex);
+        if (rc != CC_OK)
+            *fatal = 1;
+        count++;
+        l = nl + 1;
+    }
+    if (rc == CC_OK) {
+        h->count = count;
+        memcpy(h->hash, hashes[nlines - 1], 65);
+    }
+    free(hashes);
+    return rc;
+}
+
+/* Writes a batch of appends in one transaction (dbmu held); each pending gets its result. */
+static void write_batch(cc_store *st, pending *batch)
+{
+    cc_store_error e;
+    e.msg[0] = 0;
+    /* Working copy of the heads: it replaces the cache only if the transaction commits. */
+    size_t nb = 0;
+    for (pending *p = batch; p; p = p->next)
+        nb++;
+    head *work = malloc((st->nheads + nb) * sizeof *work);
+    cc_err rc = work ? CC_OK : fail(&e, CC_ERR_NOMEM, "out of memory");
+    size_t nwork = 0;
+    if (work) {
+        if (st->nheads)
+            memcpy(work, st->heads, st->nheads * sizeof *work);
+        nwork = st->nheads;
+        rc = st->db->script(st->db, st->db->begin_sql, &e);
+    }
+    for (pending *p = batch; p && rc == CC_OK; p = p->next) {
+        head *h = find_head(work, nwork, p->ex);
+        if (!h) {
+            head_row hr;
+            p->rc = read_head(st, p->ex, &hr, &p->err);
+            if (p->rc == CC_ERR_NOTFOUND)
+                continue;
+            if (p->rc != CC_OK) {
+                rc = p->rc;
+                e = p->err;
+                break;
+            }
+            h = &work[nwork++];
+            h->ex = p->ex;
+            h->count = hr.count;
+            memcpy(h->hash, hr.hash, 65);
+        }
+        int fatal = 0;
+        p->rc = write_one(st, p, h, &fatal);
+        if (fatal) {
+            rc = p->rc;
+            e = p->err;
+        }
+    }
+    if (rc == CC_OK)
+        rc = st->db->script(st->db, "COMMIT", &e);
+    if (rc != CC_OK) {
+        cc_store_error ignore;
+        st->db->script(st->db, "ROLLBACK", &ignore);
+        /* Nothing of this batch is acknowledged; heads are re-read from the database. */
+        st->nheads = 0;
+        for (pending *p = batch; p; p = p->next)
+            if (p->rc == CC_OK || p->rc == CC_ERR_IO || p->rc == CC_ERR_NOMEM ||
+                strcmp(p->err.msg, e.msg) == 0) {
+                p->rc = rc;
+                snprintf(p->err.msg, sizeof p->err.msg, "not committed: %s",
+                         e.msg[0] ? e.msg : cc_err_str(rc));
+            }
+        free(work);
+        return;
+    }
+    free(st->heads);
+    st->heads = work;
+    st->nheads = nwork;
+}
+
+cc_err cc_store_append(cc_store *st, int64_t ex, const char *lines, size_t len, cc_store_error *err)
+{
+    if (st->readonly)
+        return fail(err, CC_ERR_ARG, "the store was opened read-only");
+    pending me = {ex, lines, len, CC_OK, {{0}}, 0, NULL};
+    pthread_mutex_lock(&st->qmu);
+    if (st->qtail)
+        st->qtail->next = &me;
+    else
+        st->qhead = &me;
+    st->qtail = &me;
+    while (!me.done) {
+        if (!st->leading) {
+            st->leading = 1;
+            pending *batch = st->qhead;
+            st->qhead = st->qtail = NULL;
+            pthread_mutex_unlock(&st->qmu);
+            pthread_mutex_lock(&st->dbmu);
+            write_batch(st, batch);
+            pthread_mutex_unlock(&st->dbmu);
+            pthread_mutex_lock(&st->qmu);
+            for (pending *p = batch, *nx; p; p = nx) {
+                nx = p->next;
+                p->done = 1; /* p may be gone as soon as its owner sees done */
+            }
+            st->leading = 0;
+            pthread_cond_broadcast(&st->qcv);
+        } else {
+            pthread_cond_wait(&st->qcv, &st->qmu);
+        }
+    }
+    pthread_mutex_unlock(&st->qmu);
+    if (me.rc != CC_OK)
+        *err = me.err;
+    return me.rc;
+}
+
+typedef struct ev_walk {
+    cc_store_event_fn fn;
+    void *ctx;
+    uint64_t next;
+    uint64_t got;
+    int stopped;
+    int bad;
+    /* rows of one page, copied so that the callback runs without dbmu held */
+    char **lines;
+    uint64_t *seqs;
+    size_t n, cap;
+} ev_walk;
+
+static int ev_row(void *ctx, int n, const char *const *v)
+{
+    ev_walk *w = ctx;
+    if (n < 2 || !v[0] || !v[1]) {
+        w->bad = 1;
+        return 1;
+    }
+    if (w->n == w->cap) {
+        size_t nc = w->cap ? w->cap * 2 : 256;
+        char **nl = realloc(w->lines, nc * sizeof *nl);
+        if (nl)
+            w->lines = nl;
+        uint64_t *ns = nl ? realloc(w->seqs, nc * sizeof *ns) : NULL;
+        if (!nl || !ns) {
+            w->bad = 2;
+            return 1;
+        }
+        w->seqs = ns;
+        w->cap = nc;
+    }
+    w->seqs[w->n] = (uint64_t)num(v[0]);
+    if (!(w->lines[w->n] = strdup(v[1]))) {
+        w->bad = 2;
+        return 1;
+    }
+    w->n++;
+    return 0;
+}
+
+cc_err cc_store_events(cc_store *st, int64_t ex, uint64_t from_seq, cc_store_event_fn fn, void *ctx,
+                       int *stopped, cc_store_error *err)
+{
+    ev_walk w;
+    memset(&w, 0, sizeof w);
+    w.fn = fn;
+    w.ctx = ctx;
+    w.next = from_seq;
+    if (stopped)
+        *stopped = 0;
+    head_row h;
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = read_head(st, ex, &h, err);
+    pthread_mutex_unlock(&st->dbmu);
+    while (rc == CC_OK) {
+        cc_sqlv p[3] = {cc_sqlv_int(ex), cc_sqlv_int((int64_t)w.next), cc_sqlv_int(PAGE)};
+        w.n = 0;
+        pthread_mutex_lock(&st->dbmu);
+        rc = run(st, "SELECT seq, line FROM event WHERE exercise = $1 AND seq >= $2 ORDER BY seq LIMIT $3", 3,
+                 p, ev_row, &w, err);
+        pthread_mutex_unlock(&st->dbmu);
+        if (rc == CC_OK && w.bad)
+            rc = w.bad == 2 ? fail(err, CC_ERR_NOMEM, "out of memory")
+                            : fail(err, CC_ERR_INVALID, "an event row of exercise %" PRId64 " is NULL", ex);
+        size_t i = 0;
+        for (; rc == CC_OK && i < w.n && !w.stopped; i++) {
+            if (fn(ctx, w.seqs[i], w.lines[i], strlen(w.lines[i])))
+                w.stopped = 1;
+            w.next = w.seqs[i] + 1;
+        }
+        for (size_t j = 0; j < w.n; j++)
+            free(w.lines[j]);
+        if (rc != CC_OK || w.stopped || w.n < PAGE)
+            break;
+    }
+    free(w.lines);
+    free(w.seqs);
+    if (stopped)
+        *stopped = w.stopped;
+    return rc;
+}
+
+/* ---- checkpoints ---- */
+
+cc_err cc_store_checkpoint_add(cc_store *st, int64_t ex, uint64_t size, const char *note, cc_store_error *err)
+{
+    cc_sqlv p[3] = {cc_sqlv_int(ex), cc_sqlv_int((int64_t)size), cc_sqlv_text(note)};
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc =
+        run(st, "INSERT INTO checkpoint(exercise, size, note) VALUES ($1, $2, $3)", 3, p, NULL, NULL, err);
+    pthread_mutex_unlock(&st->dbmu);
+    if (rc == CC_ERR_INVALID)
+        fail(err, rc,
+             "exercise %" PRId64 " already has a checkpoint at size %" PRIu64 " (or no such exercise)", ex,
+             size);
+    return rc;
+}
+
+typedef struct str_rows {
+    char **v; /* ncol strings per row, NULL allowed */
+    size_t n, cap;
+    int ncol;
+    int oom;
+} str_rows;
+
+static int str_row(void *ctx, int n, const char *const *v)
+{
+    str_rows *r = ctx;
+    if (r->n == r->cap) {
+        size_t nc = r->cap ? r->cap * 2 : 16;
+        char **nv = realloc(r->v, nc * (size_t)r->ncol * sizeof *nv);
+        if (!nv) {
+            r->oom = 1;
+            return 1;
+        }
+        r->v = nv;
+        r->cap = nc;
+    }
+    for (int c = 0; c < r->ncol; c++) {
+        const char *s = c < n ? v[c] : NULL;
+        char *d = s ? strdup(s) : NULL;
+        if (s && !d)
+            r->oom = 1;
+        r->v[r->n * (size_t)r->ncol + (size_t)c] = d;
+    }
+    r->n++;
+    return r->oom;
+}
+
+static void str_rows_free(str_rows *r)
+{
+    for (size_t i = 0; i < r->n * (size_t)r->ncol; i++)
+        free(r->v[i]);
+    free(r->v);
+}
+
+/* Runs a query into memory (dbmu held only for the query) so callbacks run unlocked. */
+static cc_err query(cc_store *st, const char *sql, int n, const cc_sqlv *p, int ncol, str_rows *r,
+                    cc_store_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->ncol = ncol;
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = run(st, sql, n, p, str_row, r, err);
+    pthread_mutex_unlock(&st->dbmu);
+    if (rc == CC_OK && r->oom)
+        rc = fail(err, CC_ERR_NOMEM, "out of memory");
+    return rc;
+}
+
+cc_err cc_store_checkpoints(cc_store *st, int64_t ex, cc_store_checkpoint_fn fn, void *ctx,
+                            cc_store_error *err)
+{
+    str_rows r;
+    cc_sqlv p[1] = {cc_sqlv_int(ex)};
+    cc_err rc =
+        query(st, "SELECT size, note FROM checkpoint WHERE exercise = $1 ORDER BY size", 1, p, 2, &r, err);
+    for (size_t i = 0; rc == CC_OK && i < r.n; i++)
+        if (fn(ctx, (uint64_t)num(r.v[i * 2]), r.v[i * 2 + 1] ? r.v[i * 2 + 1] : ""))
+            break;
+    str_rows_free(&r);
+    return rc;
+}
+
+/* ---- accounts and sessions ---- */
+
+cc_err cc_store_account_set(cc_store *st, int64_t ex, const char *role, const char *seat,
+                            const char *secret_hash, cc_store_error *err)
+{
+    if (!role || (strcmp(role, "control") != 0 && strcmp(role, "seat") != 0))
+        return fail(err, CC_ERR_ARG, "an account's role is \"control\" or \"seat\"");
+    if ((strcmp(role, "seat") == 0) != (seat != NULL && *seat))
+        return fail(err, CC_ERR_ARG, "a seat account names its seat; control's has none");
+    if (!secret_hash || !*secret_hash)
+        return fail(err, CC_ERR_ARG, "an account needs a secret hash");
+    cc_sqlv p[4] = {cc_sqlv_int(ex), cc_sqlv_text(role), cc_sqlv_text(seat ? seat : ""),
+                    cc_sqlv_text(secret_hash)};
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = run(st,
+                    "INSERT INTO account(exercise, role, seat, secret_hash) VALUES ($1, $2, $3, $4) "
+                    "ON CONFLICT (exercise, role, seat) DO UPDATE SET secret_hash = excluded.secret_hash",
+                    4, p, NULL, NULL, err);
+    pthread_mutex_unlock(&st->dbmu);
+    if (rc == CC_ERR_INVALID)
+        fail(err, rc, "no exercise %" PRId64 " in this store", ex);
+    return rc;
+}
+
+cc_err cc_store_accounts(cc_store *st, int64_t ex, cc_store_account_fn fn, void *ctx, cc_store_error *err)
+{
+    str_rows r;
+    cc_sqlv p[1] = {cc_sqlv_int(ex)};
+    cc_err rc =
+        query(st, "SELECT role, seat, secret_hash FROM account WHERE exercise = $1 ORDER BY role, seat", 1, p,
+              3, &r, err);
+    for (size_t i = 0; rc == CC_OK && i < r.n; i++) {
+        const char *seat = r.v[i * 3 + 1];
+        if (fn(ctx, r.v[i * 3], seat && *seat ? seat : NULL, r.v[i * 3 + 2]))
+            break;
+    }
+    str_rows_free(&r);
+    return rc;
+}
+
+static int is_hex64(const char *s)
+{
+    if (!s || strlen(s) != 64)
+        return 0;
+    for (int i = 0; i < 64; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+cc_err cc_store_session_add(cc_store *st, const char *token_hash_hex, int64_t ex, const char *role,
+                            const char *seat, int64_t expires_wall_ms, cc_store_error *err)
+{
+    if (!is_hex64(token_hash_hex))
+        return fail(err, CC_ERR_ARG, "a session is keyed by the token's SHA-256 in lower-case hex");
+    if (!role || !*role)
+        return fail(err, CC_ERR_ARG, "a session needs a role");
+    cc_sqlv p[5] = {cc_sqlv_text(token_hash_hex), cc_sqlv_int(ex), cc_sqlv_text(role), cc_sqlv_text(seat),
+                    cc_sqlv_int(expires_wall_ms)};
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = run(
+        st, "INSERT INTO session(token_hash, exercise, role, seat, expires_wall) VALUES ($1, $2, $3, $4, $5)",
+        5, p, NULL, NULL, err);
+    pthread_mutex_unlock(&st->dbmu);
+    if (rc == CC_ERR_INVALID)
+        fail(err, rc, "the session exists already, or exercise %" PRId64 " does not", ex);
+    return rc;
+}
+
+cc_err cc_store_session_get(cc_store *st, const char *token_hash_hex, int64_t now_wall_ms, int64_t *ex,
+                            char **role, char **seat, cc_store_error *err)
+{
+    *role = *seat = NULL;
+    if (!is_hex64(token_hash_hex))
+        return fail(err, CC_ERR_NOTFOUND, "no such session");
+    str_rows r;
+    cc_sqlv p[2] = {cc_sqlv_text(token_hash_hex), cc_sqlv_int(now_wall_ms)};
+    cc_err rc =
+        query(st, "SELECT exercise, role, seat FROM session WHERE token_hash = $1 AND expires_wall > $2", 2,
+              p, 3, &r, err);
+    if (rc == CC_OK && r.n == 0)
+        rc = fail(err, CC_ERR_NOTFOUND, "no such session, or it has expired");
+    if (rc == CC_OK) {
+        *ex = num(r.v[0]);
+        *role = r.v[1];
+        *seat = r.v[2];
+        r.v[1] = r.v[2] = NULL;
+    }
+    str_rows_free(&r);
+    return rc;
+}
+
+cc_err cc_store_session_delete(cc_store *st, const char *token_hash_hex, cc_store_error *err)
+{
+    cc_sqlv p[1] = {cc_sqlv_text(token_hash_hex)};
+    return change_one(st, "DELETE FROM session WHERE token_hash = $1 RETURNING 1", 1, p, "session", err);
+}
+
+/* ---- improvement plan ---- */
+
+void cc_store_plan_item_clear(cc_store_plan_item *x)
+{
+    char **f[] = {&x->finding, &x->capability, &x->issue, &x->action, &x->element,    &x->owner,
+                  &x->poc,     &x->start,      &x->due,   &x->status, &x->closed_note};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        free(*f[i]);
+    memset(x, 0, sizeof *x);
+}
+
+static int valid_status(const char *s)
+{
+    return s && (strcmp(s, "open") == 0 || strcmp(s, "in progress") == 0 || strcmp(s, "closed") == 0);
+}
+
+static int valid_date(const char *s)
+{
+    if (!s)
+        return 1;
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return 0;
+    int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+    return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+static cc_err plan_check(const cc_store_plan_item *in, cc_store_error *err)
+{
+    if (!in->issue || !*in->issue)
+        return fail(err, CC_ERR_ARG, "an improvement-plan item needs an issue");
+    if (!valid_status(in->status))
+        return fail(err, CC_ERR_ARG, "status is \"open\", \"in progress\" or \"closed\", not \"%s\"",
+                    in->status ? in->status : "(none)");
+    if (!valid_date(in->start) || !valid_date(in->due))
+        return fail(err, CC_ERR_ARG, "dates are YYYY-MM-DD");
+    if (in->start && in->due && strcmp(in->start, in->due) > 0)
+        return fail(err, CC_ERR_ARG, "the due date %s is before the start date %s", in->due, in->start);
+    return CC_OK;
+}
+
+cc_err cc_store_plan_add(cc_store *st, const cc_store_plan_item *in, int64_t *id, cc_store_error *err)
+{
+    cc_err rc = plan_check(in, err);
+    if (rc != CC_OK)
+        return rc;
+    cc_sqlv p[12] = {cc_sqlv_int(in->exercise), cc_sqlv_text(in->finding), cc_sqlv_text(in->capability),
+                     cc_sqlv_text(in->issue),   cc_sqlv_text(in->action),  cc_sqlv_text(in->element),
+                     cc_sqlv_text(in->owner),   cc_sqlv_text(in->poc),     cc_sqlv_text(in->start),
+                     cc_sqlv_text(in->due),     cc_sqlv_text(in->status),  cc_sqlv_text(in->closed_note)};
+    *id = 0;
+    pthread_mutex_lock(&st->dbmu);
+    rc = run(st,
+             "INSERT INTO plan_item(exercise, finding, capability, issue, action, element, owner, poc, "
+             "start, due, "
+             "status, closed_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+             12, p, id_row, id, err);
+    pthread_mutex_unlock(&st->dbmu);
+    return rc;
+}
+
+cc_err cc_store_plan_update(cc_store *st, const cc_store_plan_item *in, cc_store_error *err)
+{
+    cc_err rc = plan_check(in, err);
+    if (rc != CC_OK)
+        return rc;
+    cc_sqlv p[13] = {cc_sqlv_int(in->exercise), cc_sqlv_text(in->finding), cc_sqlv_text(in->capability),
+                     cc_sqlv_text(in->issue),   cc_sqlv_text(in->action),  cc_sqlv_text(in->element),
+                     cc_sqlv_text(in->owner),   cc_sqlv_text(in->poc),     cc_sqlv_text(in->start),
+                     cc_sqlv_text(in->due),     cc_sqlv_text(in->status),  cc_sqlv_text(in->closed_note),
+                     cc_sqlv_int(in->id)};
+    return change_one(
+        st,
+        "UPDATE plan_item SET exercise = $1, finding = $2, capability = $3, issue = $4, action = $5, "
+        "element = $6, owner = $7, poc = $8, start = $9, due = $10, status = $11, closed_note = $12 "
+        "WHERE id = $13 RETURNING 1",
+        13, p, "improvement-plan item", err);
+}
+
+#define PLAN_COLS                                                                                            \
+    "SELECT id, exercise, finding, capability, issue, action, element, owner, poc, start, due, status, "     \
+    "closed_note "                                                                                           \
+    "FROM plan_item "
+
+static void plan_from_row(char **v, cc_store_plan_item *x)
+{
+    memset(x, 0, sizeof *x);
+    x->id = num(v[0]);
+    x->exercise = num(v[1]);
+    char **f[] = {&x->finding, &x->capability, &x->issue, &x->action, &x->element,    &x->owner,
+                  &x->poc,     &x->start,      &x->due,   &x->status, &x->closed_note};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        *f[i] = v[2 + i];
+        v[2 + i] = NULL; /* ownership moves to the item */
+    }
+}
+
+cc_err cc_store_plan_get(cc_store *st, int64_t id, cc_store_plan_item *out, cc_store_error *err)
+{
+    memset(out, 0, sizeof *out);
+    str_rows r;
+    cc_sqlv p[1] = {cc_sqlv_int(id)};
+    cc_err rc = query(st, PLAN_COLS "WHERE id = $1", 1, p, 13, &r, err);
+    if (rc == CC_OK && r.n == 0)
+        rc = fail(err, CC_ERR_NOTFOUND, "no improvement-plan item %" PRId64, id);
+    if (rc == CC_OK)
+        plan_from_row(r.v, out);
+    str_rows_free(&r);
+    return rc;
+}
+
+cc_err cc_store_plan_list(cc_store *st, int open_only, cc_store_plan_item **out, size_t *n,
+                          cc_store_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    str_rows r;
+    cc_err rc =
+        query(st, open_only ? PLAN_COLS "WHERE status <> 'closed' ORDER BY id" : PLAN_COLS "ORDER BY id", 0,
+              NULL, 13, &r, err);
+    if (rc == CC_OK && r.n) {
+        *out = calloc(r.n, sizeof **out);
+        if (!*out)
+            rc = fail(err, CC_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; rc == CC_OK && i < r.n; i++)
+            plan_from_row(r.v + i * 13, &(*out)[i]);
+        if (rc == CC_OK)
+            *n = r.n;
+    }
+    str_rows_free(&r);
+    return rc;
+}

@@ -1,0 +1,323 @@
+/* store_sqlite — the embedded SQLite back end of the store: one file, WAL journal,
+ * synchronous=FULL, prepared statements cached per SQL text. Refuses files it cannot trust:
+ * not SQLite, read-only when opened for writing, or a WAL database whose -wal was removed. */
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/store_db.h"
+
+#define CACHE_MAX 32
+
+typedef struct sq_db {
+    cc_store_db base; /* first: the store sees a cc_store_db* */
+    sqlite3 *h;
+    char *path;
+    struct {
+        const char *sql; /* the statement's SQL text (static strings: compared by address) */
+        sqlite3_stmt *st;
+    } cache[CACHE_MAX];
+    int ncache;
+} sq_db;
+
+static const char *const sq_migrations[] = {
+    /* version 1 */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE exercise(id INTEGER PRIMARY KEY, name TEXT NOT NULL, scenario TEXT NOT NULL,"
+    " scenario_hash TEXT NOT NULL, seed TEXT NOT NULL, variant TEXT, state TEXT NOT NULL,"
+    " created_wall INTEGER NOT NULL);"
+    "CREATE TABLE event(exercise INTEGER NOT NULL REFERENCES exercise(id), seq INTEGER NOT NULL,"
+    " hash TEXT NOT NULL, line TEXT NOT NULL, PRIMARY KEY(exercise, seq)) WITHOUT ROWID;"
+    "CREATE TABLE checkpoint(exercise INTEGER NOT NULL REFERENCES exercise(id), size INTEGER NOT NULL,"
+    " note TEXT NOT NULL, PRIMARY KEY(exercise, size));"
+    "CREATE TABLE account(exercise INTEGER NOT NULL REFERENCES exercise(id), role TEXT NOT NULL,"
+    " seat TEXT NOT NULL DEFAULT '', secret_hash TEXT NOT NULL, PRIMARY KEY(exercise, role, seat));",
+    /* version 2: server sessions and the improvement plan */
+    "CREATE TABLE session(token_hash TEXT PRIMARY KEY, exercise INTEGER NOT NULL REFERENCES exercise(id),"
+    " role TEXT NOT NULL, seat TEXT, expires_wall INTEGER NOT NULL);"
+    "CREATE TABLE plan_item(id INTEGER PRIMARY KEY, exercise INTEGER NOT NULL DEFAULT 0, finding TEXT,"
+    " capability TEXT, issue TEXT, action TEXT, element TEXT, owner TEXT, poc TEXT, start TEXT, due TEXT,"
+    " status TEXT NOT NULL, closed_note TEXT);",
+};
+
+static cc_err sq_fail(sq_db *d, int rc, const char *what, cc_store_error *err)
+{
+    int ext = sqlite3_extended_errcode(d->h);
+    snprintf(err->msg, sizeof err->msg, "%s: %s: %s (SQLite code %d)", d->path, what, sqlite3_errmsg(d->h),
+             ext);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return CC_ERR_INVALID;
+    return CC_ERR_IO;
+}
+
+static sqlite3_stmt *sq_stmt(sq_db *d, const char *sql, cc_store_error *err, cc_err *rc)
+{
+    for (int i = 0; i < d->ncache; i++)
+        if (d->cache[i].sql == sql)
+            return d->cache[i].st;
+    sqlite3_stmt *st = NULL;
+    int r = sqlite3_prepare_v2(d->h, sql, -1, &st, NULL);
+    if (r != SQLITE_OK) {
+        *rc = sq_fail(d, r, "preparing a statement", err);
+        return NULL;
+    }
+    if (d->ncache < CACHE_MAX) {
+        d->cache[d->ncache].sql = sql;
+        d->cache[d->ncache].st = st;
+        d->ncache++;
+    }
+    return st;
+}
+
+static void sq_release(sq_db *d, sqlite3_stmt *st)
+{
+    for (int i = 0; i < d->ncache; i++)
+        if (d->cache[i].st == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return;
+        }
+    sqlite3_finalize(st);
+}
+
+static cc_err sq_exec(cc_store_db *db, const char *sql, int n, const cc_sqlv *params, cc_sql_row_fn fn,
+                      void *ctx, cc_store_error *err)
+{
+    sq_db *d = (sq_db *)db;
+    cc_err rc = CC_OK;
+    sqlite3_stmt *st = sq_stmt(d, sql, err, &rc);
+    if (!st)
+        return rc;
+    for (int i = 0; i < n; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "$%d", i + 1);
+        int idx = sqlite3_bind_parameter_index(st, name);
+        if (idx == 0)
+            continue; /* the statement does not use this parameter */
+        int r;
+        if (params[i].is_int)
+            r = sqlite3_bind_int64(st, idx, params[i].i);
+        else if (params[i].s)
+            r = sqlite3_bind_text(st, idx, params[i].s, -1, SQLITE_STATIC);
+        else
+            r = sqlite3_bind_null(st, idx);
+        if (r != SQLITE_OK) {
+            rc = sq_fail(d, r, "binding a value", err);
+            sq_release(d, st);
+            return rc;
+        }
+    }
+    for (;;) {
+        int r = sqlite3_step(st);
+        if (r == SQLITE_DONE)
+            break;
+        if (r != SQLITE_ROW) {
+            rc = sq_fail(d, r, "executing a statement", err);
+            break;
+        }
+        if (!fn)
+            continue;
+        int nc = sqlite3_column_count(st);
+        const char *vals[16];
+        if (nc > 16)
+            nc = 16;
+        for (int c = 0; c < nc; c++)
+            vals[c] =
+                sqlite3_column_type(st, c) == SQLITE_NULL ? NULL : (const char *)sqlite3_column_text(st, c);
+        if (fn(ctx, nc, vals))
+            break;
+    }
+    sq_release(d, st);
+    return rc;
+}
+
+static cc_err sq_script(cc_store_db *db, const char *sql, cc_store_error *err)
+{
+    sq_db *d = (sq_db *)db;
+    int r = sqlite3_exec(d->h, sql, NULL, NULL, NULL);
+    return r == SQLITE_OK ? CC_OK : sq_fail(d, r, "running the schema", err);
+}
+
+static int sq_integrity_row(void *ctx, int n, const char *const *v)
+{
+    cc_store_error *err = ctx;
+    if (n >= 1 && v[0] && strcmp(v[0], "ok") != 0 && !err->msg[0])
+        snprintf(err->msg, sizeof err->msg, "integrity_check: %s", v[0]);
+    return 0;
+}
+
+static cc_err sq_integrity(cc_store_db *db, cc_store_error *err)
+{
+    err->msg[0] = 0;
+    cc_err rc = sq_exec(db, "PRAGMA integrity_check", 0, NULL, sq_integrity_row, err, err);
+    if (rc != CC_OK)
+        return rc;
+    return err->msg[0] ? CC_ERR_INVALID : CC_OK;
+}
+
+typedef struct sq_tables {
+    int n, meta;
+} sq_tables;
+
+static int sq_tables_row(void *ctx, int n, const char *const *v)
+{
+    sq_tables *t = ctx;
+    if (n >= 1 && v[0]) {
+        t->n++;
+        if (strcmp(v[0], "meta") == 0)
+            t->meta = 1;
+    }
+    return 0;
+}
+
+static cc_err sq_tables_fn(cc_store_db *db, int *ntables, int *has_meta, cc_store_error *err)
+{
+    sq_tables t = {0, 0};
+    cc_err rc =
+        sq_exec(db, "SELECT name FROM sqlite_schema WHERE type = 'table'", 0, NULL, sq_tables_row, &t, err);
+    *ntables = t.n;
+    *has_meta = t.meta;
+    return rc;
+}
+
+static cc_err sq_backup(cc_store_db *db, const char *to, cc_store_error *err)
+{
+    sq_db *d = (sq_db *)db;
+    struct stat sb;
+    if (stat(to, &sb) == 0) {
+        snprintf(err->msg, sizeof err->msg, "%s: exists; a backup never overwrites a file", to);
+        return CC_ERR_ARG;
+    }
+    sqlite3 *out = NULL;
+    int r = sqlite3_open_v2(to, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (r != SQLITE_OK) {
+        snprintf(err->msg, sizeof err->msg, "%s: cannot create: %s", to,
+                 out ? sqlite3_errmsg(out) : "out of memory");
+        sqlite3_close(out);
+        return CC_ERR_IO;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(out, "main", d->h, "main");
+    if (!b) {
+        snprintf(err->msg, sizeof err->msg, "%s: backup: %s", to, sqlite3_errmsg(out));
+        sqlite3_close(out);
+        return CC_ERR_IO;
+    }
+    do
+        r = sqlite3_backup_step(b, 256);
+    while (r == SQLITE_OK || r == SQLITE_BUSY || r == SQLITE_LOCKED);
+    sqlite3_backup_finish(b);
+    cc_err rc = CC_OK;
+    if (r != SQLITE_DONE) {
+        snprintf(err->msg, sizeof err->msg, "%s: backup: %s", to, sqlite3_errstr(r));
+        rc = CC_ERR_IO;
+    }
+    if (sqlite3_close(out) != SQLITE_OK && rc == CC_OK) {
+        snprintf(err->msg, sizeof err->msg, "%s: closing the backup failed", to);
+        rc = CC_ERR_IO;
+    }
+    return rc;
+}
+
+static void sq_close(cc_store_db *db)
+{
+    sq_db *d = (sq_db *)db;
+    if (!d)
+        return;
+    for (int i = 0; i < d->ncache; i++)
+        sqlite3_finalize(d->cache[i].st);
+    sqlite3_close(d->h);
+    free(d->path);
+    free(d);
+}
+
+static int file_exists(const char *path, const char *suffix)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s%s", path, suffix) >= (int)sizeof buf)
+        return 0;
+    struct stat sb;
+    return stat(buf, &sb) == 0;
+}
+
+cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_store_db **out,
+                            cc_store_error *err)
+{
+    *out = NULL;
+    int ro = opts && opts->readonly;
+    int exists = file_exists(path, "");
+    if (!exists && ro) {
+        snprintf(err->msg, sizeof err->msg, "%s: no such store (%s)", path, strerror(ENOENT));
+        return CC_ERR_NOTFOUND;
+    }
+    /* SQLite deletes -wal and -shm together when the last connection closes, and creates them
+     * together when one opens. A -shm without its -wal means the write-ahead log, which may
+     * hold committed events not yet copied into the main file, was removed. */
+    if (exists && file_exists(path, "-shm") && !file_exists(path, "-wal")) {
+        snprintf(
+            err->msg, sizeof err->msg,
+            "%s: the write-ahead log %s-wal is missing but %s-shm is present: committed events may have been "
+            "lost; restore the -wal file or a backup (refusing to open)",
+            path, path, path);
+        return CC_ERR_INVALID;
+    }
+    sq_db *d = calloc(1, sizeof *d);
+    if (!d || !(d->path = strdup(path))) {
+        free(d);
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return CC_ERR_NOMEM;
+    }
+    d->base.exec = sq_exec;
+    d->base.script = sq_script;
+    d->base.integrity = sq_integrity;
+    d->base.tables = sq_tables_fn;
+    d->base.backup = sq_backup;
+    d->base.close = sq_close;
+    d->base.kind = "sqlite";
+    d->base.begin_sql = "BEGIN IMMEDIATE";
+    d->base.migrate_lock = NULL;
+    d->base.migrations = sq_migrations;
+    d->base.nmigrations = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);
+    int flags =
+        (ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
+    int r = sqlite3_open_v2(path, &d->h, flags, opts ? opts->sqlite_vfs : NULL);
+    if (r != SQLITE_OK) {
+        snprintf(err->msg, sizeof err->msg, "%s: cannot open: %s", path,
+                 d->h ? sqlite3_errmsg(d->h) : "out of memory");
+        sq_close(&d->base);
+        return CC_ERR_IO;
+    }
+    sqlite3_extended_result_codes(d->h, 1);
+    sqlite3_busy_timeout(d->h, 10000);
+    if (!ro && sqlite3_db_readonly(d->h, "main") == 1) {
+        snprintf(err->msg, sizeof err->msg,
+                 "%s: the database is read-only (file or directory permissions); caucus needs to write to it",
+                 path);
+        sq_close(&d->base);
+        return CC_ERR_IO;
+    }
+    /* Reading the schema is the first access: a file that is not SQLite fails here. */
+    r = sqlite3_exec(d->h, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+    if (r != SQLITE_OK) {
+        snprintf(err->msg, sizeof err->msg, "%s: not a caucus store: %s", path, sqlite3_errmsg(d->h));
+        sq_close(&d->base);
+        return CC_ERR_INVALID;
+    }
+    if (!ro) {
+        char pragmas[200];
+        snprintf(
+            pragmas, sizeof pragmas,
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON; PRAGMA fullfsync=ON;",
+            opts && opts->sqlite_sync_normal ? "NORMAL" : "FULL");
+        r = sqlite3_exec(d->h, pragmas, NULL, NULL, NULL);
+        if (r != SQLITE_OK) {
+            snprintf(err->msg, sizeof err->msg, "%s: cannot set WAL mode: %s", path, sqlite3_errmsg(d->h));
+            sq_close(&d->base);
+            return CC_ERR_IO;
+        }
+    }
+    *out = &d->base;
+    return CC_OK;
+}

@@ -1,0 +1,13 @@
+-- A caucus store as schema version 1 wrote it (before sessions and the improvement plan),
+-- with one fictional exercise and the first two events of a real log. The migration test
+-- opens it with the current caucus and checks that it migrates and keeps its data.
+PRAGMA journal_mode=WAL;
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE exercise(id INTEGER PRIMARY KEY, name TEXT NOT NULL, scenario TEXT NOT NULL, scenario_hash TEXT NOT NULL, seed TEXT NOT NULL, variant TEXT, state TEXT NOT NULL, created_wall INTEGER NOT NULL);
+CREATE TABLE event(exercise INTEGER NOT NULL REFERENCES exercise(id), seq INTEGER NOT NULL, hash TEXT NOT NULL, line TEXT NOT NULL, PRIMARY KEY(exercise, seq)) WITHOUT ROWID;
+CREATE TABLE checkpoint(exercise INTEGER NOT NULL REFERENCES exercise(id), size INTEGER NOT NULL, note TEXT NOT NULL, PRIMARY KEY(exercise, size));
+CREATE TABLE account(exercise INTEGER NOT NULL REFERENCES exercise(id), role TEXT NOT NULL, seat TEXT NOT NULL DEFAULT '', secret_hash TEXT NOT NULL, PRIMARY KEY(exercise, role, seat));
+INSERT INTO meta VALUES ('schema_version', '1');
+INSERT INTO exercise VALUES (1, 'Fictional NCG TTX (schema v1)', 'version: 1', '0000000000000000000000000000000000000000000000000000000000000000', '1', NULL, 'ended', 1772460000000);
+INSERT INTO event VALUES (1, 0, 'ebec96076a405f460df311670acd59066ce1e48d1efbc8ff5d8abc1a35572b21', '{"actor":null,"digest":"86d2cf5b090f43ee54d8f7c1dcf746a853951191457ff6dac96269a9d24860b9","hash":"ebec96076a405f460df311670acd59066ce1e48d1efbc8ff5d8abc1a35572b21","label":null,"payload":{"auto":[],"duration_ms":172800000,"engine":"caucus-engine 0.1","policy":{"hash":"e022f774","id":"ncg-sample-policy"},"replication":0,"scenario":"6214fc4c083cdfbf5acaa120a24fc31ff0482c40f1083879bca3921dd3f2687f","scenario_id":"ncg-policy-ttx","seed":"1","source":"scenarios/ncg-policy-ttx.yaml","variant":"standard"},"prev":"0000000000000000000000000000000000000000000000000000000000000000","seq":0,"t":0,"type":"run.start","v":1,"wall":0}');
+INSERT INTO event VALUES (1, 1, '8247edde3855f9f47d91a6d6d335b44679e61b35955b37b6fe293281a1cfd25a', '{"actor":null,"digest":"6e12df8ad410e4c2b457a0ebc030f8556cb9d11146a006264c9d498ab5161d04","hash":"8247edde3855f9f47d91a6d6d335b44679e61b35955b37b6fe293281a1cfd25a","label":"UNCLASSIFIED//REL TO EXCON, KOR, USA","payload":{"body":"The exercise starts. Scenario day 1, 09:00 Seoul.","channel":"message","from":"control","inject":"I-01","title":"STARTEX","to":["all"]},"prev":"ebec96076a405f460df311670acd59066ce1e48d1efbc8ff5d8abc1a35572b21","seq":1,"t":0,"type":"inject.release","v":1,"wall":0}');

@@ -1,0 +1,797 @@
+/* Tests of src/store: one conformance suite run against both back ends (store_sqlite and
+ * store_pg suites: the same cases), then what only SQLite has (migration from a version-1
+ * file, refusals, backup, power loss and injected I/O faults through tests/support/faultvfs).
+ * The PostgreSQL cases use the server that tests/run.sh starts (tools/pg-test.sh) through
+ * CAUCUS_TEST_PG; without it they fail, they never skip. */
+#include <criterion/criterion.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "support/evgen.h"
+#include "support/faultvfs.h"
+
+/* ---- where the store under test lives ---- */
+
+static char where[512];
+
+/* A fresh SQLite file in a fresh directory. */
+static const char *sqlite_where(void)
+{
+    char dir[] = "/tmp/caucus-store-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(where, sizeof where, "%s/store.db", dir);
+    return where;
+}
+
+/* A fresh schema in the test database, named after this process (each Criterion test runs in
+ * its own process), selected through the connection's search_path. */
+static const char *pg_where(void)
+{
+    const char *uri = getenv("CAUCUS_TEST_PG");
+    cr_assert(uri && *uri,
+              "CAUCUS_TEST_PG is not set: run the suite through tests/run.sh, which starts PostgreSQL");
+    PGconn *c = PQconnectdb(uri);
+    cr_assert_eq(PQstatus(c), CONNECTION_OK, "cannot connect to %s: %s", uri, PQerrorMessage(c));
+    char sql[200];
+    PQclear(PQexec(c, "SET client_min_messages = warning"));
+    snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS t%d CASCADE; CREATE SCHEMA t%d", (int)getpid(),
+             (int)getpid());
+    PGresult *r = PQexec(c, sql);
+    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    snprintf(where, sizeof where, "%s%soptions=-csearch_path%%3Dt%d", uri, strchr(uri, '?') ? "&" : "?",
+             (int)getpid());
+    return where;
+}
+
+static cc_store *open_ok(const char *w)
+{
+    cc_store *st = NULL;
+    cc_store_error err;
+    cc_err rc = cc_store_open(w, NULL, &st, &err);
+    cr_assert_eq(rc, CC_OK, "open %s: %s", w, err.msg);
+    return st;
+}
+
+static int64_t new_exercise(cc_store *st, const char *name)
+{
+    cc_store_exercise x;
+    memset(&x, 0, sizeof x);
+    x.name = (char *)name;
+    x.scenario = "version: 1\n# fictional\n";
+    x.scenario_len = strlen(x.scenario);
+    x.seed = 42;
+    x.variant = "parallel";
+    x.created_wall_ms = 1772460000000;
+    int64_t id = 0;
+    cc_store_error err;
+    cr_assert_eq(cc_store_exercise_create(st, &x, &id, &err), CC_OK, "%s", err.msg);
+    cr_assert_gt(id, 0);
+    return id;
+}
+
+/* Appends n generated events continuing g, in one call. */
+static cc_err append_n(cc_store *st, int64_t ex, evgen *g, int n, cc_store_error *err)
+{
+    cc_buf b;
+    cc_buf_init(&b);
+    evgen save = *g;
+    cr_assert_eq(evgen_lines(g, n, &b), 0);
+    cc_err rc = cc_store_append(st, ex, b.data, b.len, err);
+    if (rc != CC_OK)
+        *g = save;
+    cc_buf_free(&b);
+    return rc;
+}
+
+static uint64_t count_of(cc_store *st, int64_t ex)
+{
+    uint64_t n = 0;
+    char h[65];
+    cc_store_error err;
+    cr_assert_eq(cc_store_head(st, ex, &n, h, &err), CC_OK, "%s", err.msg);
+    return n;
+}
+
+/* ---- the conformance suite: each case runs on both back ends ---- */
+
+#define CONFORMANCE(name)                                                                                    \
+    static void name(const char *w);                                                                         \
+    Test(store_sqlite, name)                                                                                 \
+    {                                                                                                        \
+        name(sqlite_where());                                                                                \
+    }                                                                                                        \
+    Test(store_pg, name)                                                                                     \
+    {                                                                                                        \
+        name(pg_where());                                                                                    \
+    }                                                                                                        \
+    static void name(const char *w)
+
+CONFORMANCE(opens_fresh_at_the_current_schema)
+{
+    cc_store *st = open_ok(w);
+    cr_expect_eq(cc_store_schema_version(st), CC_STORE_SCHEMA_VERSION);
+    cc_store_error err;
+    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.msg);
+    cc_store_close(st);
+    /* reopening an up-to-date store changes nothing */
+    st = open_ok(w);
+    cr_expect_eq(cc_store_schema_version(st), CC_STORE_SCHEMA_VERSION);
+    cc_store_close(st);
+}
+
+CONFORMANCE(exercises_are_created_read_listed_and_change_state)
+{
+    cc_store *st = open_ok(w);
+    int64_t a = new_exercise(st, "Exercise A"), b = new_exercise(st, "Exercise B");
+    cr_expect_neq(a, b);
+    cc_store_exercise x;
+    cc_store_error err;
+    cr_assert_eq(cc_store_exercise_get(st, a, &x, &err), CC_OK, "%s", err.msg);
+    cr_expect_str_eq(x.name, "Exercise A");
+    cr_expect_str_eq(x.scenario, "version: 1\n# fictional\n");
+    cr_expect_eq(x.seed, 42);
+    cr_expect_str_eq(x.variant, "parallel");
+    cr_expect_str_eq(x.state, "created");
+    cr_expect_eq(x.created_wall_ms, 1772460000000);
+    /* sha256("version: 1\n# fictional\n") */
+    cr_expect_eq(strlen(x.scenario_hash), 64);
+    cc_store_exercise_clear(&x);
+    cr_expect_eq(cc_store_exercise_set_state(st, b, "running", &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_exercise_set_state(st, b, "exploded", &err), CC_ERR_ARG);
+    cr_expect_eq(cc_store_exercise_set_state(st, 999, "ended", &err), CC_ERR_NOTFOUND);
+    cr_expect_eq(cc_store_exercise_get(st, 999, &x, &err), CC_ERR_NOTFOUND);
+    cr_expect(strstr(err.msg, "no exercise 999"), "%s", err.msg);
+    cc_store_exercise *v = NULL;
+    size_t n = 0;
+    cr_assert_eq(cc_store_exercise_list(st, &v, &n, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(n, 2);
+    cr_expect_eq(v[0].id, a);
+    cr_expect_str_eq(v[1].state, "running");
+    cr_expect_null(v[1].scenario);
+    for (size_t i = 0; i < n; i++)
+        cc_store_exercise_clear(&v[i]);
+    free(v);
+    cc_store_exercise bad;
+    memset(&bad, 0, sizeof bad);
+    int64_t id;
+    cr_expect_eq(cc_store_exercise_create(st, &bad, &id, &err), CC_ERR_ARG);
+    cc_store_close(st);
+}
+
+typedef struct collect {
+    uint64_t first, n, expect_next;
+    int out_of_order;
+    uint64_t stop_after;
+} collect;
+
+static int collect_fn(void *ctx, uint64_t seq, const char *line, size_t len)
+{
+    collect *c = ctx;
+    if (c->n == 0)
+        c->first = seq;
+    if (seq != c->expect_next || len == 0 || line[len - 1] != '}')
+        c->out_of_order = 1;
+    c->expect_next = seq + 1;
+    c->n++;
+    return c->stop_after && c->n >= c->stop_after;
+}
+
+CONFORMANCE(appends_commit_and_read_back_in_pages)
+{
+    cc_store *st = open_ok(w);
+    int64_t ex = new_exercise(st, "log");
+    evgen g;
+    evgen_init(&g, 0, NULL);
+    cc_store_error err;
+    cr_assert_eq(append_n(st, ex, &g, 1, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(append_n(st, ex, &g, 9000, &err), CC_OK, "%s", err.msg);
+    uint64_t n;
+    char h[65], want[65];
+    cr_assert_eq(cc_store_head(st, ex, &n, h, &err), CC_OK);
+    cr_expect_eq(n, 9001);
+    extern void cc_hex(const unsigned char *, size_t, char *);
+    cc_hex(g.prev, 32, want);
+    cr_expect_str_eq(h, want);
+    collect c = {0, 0, 0, 0, 0};
+    int stopped = -1;
+    cr_assert_eq(cc_store_events(st, ex, 0, collect_fn, &c, &stopped, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(c.n, 9001);
+    cr_expect_eq(c.out_of_order, 0);
+    cr_expect_eq(stopped, 0);
+    collect d = {0, 0, 8990, 0, 0};
+    cr_assert_eq(cc_store_events(st, ex, 8990, collect_fn, &d, NULL, &err), CC_OK);
+    cr_expect_eq(d.n, 11);
+    cr_expect_eq(d.first, 8990);
+    collect e = {0, 0, 5, 0, 3};
+    cr_assert_eq(cc_store_events(st, ex, 5, collect_fn, &e, &stopped, &err), CC_OK);
+    cr_expect_eq(e.n, 3);
+    cr_expect_eq(stopped, 1);
+    cr_expect_eq(cc_store_events(st, 12345, 0, collect_fn, &e, NULL, &err), CC_ERR_NOTFOUND);
+    cc_store_close(st);
+    /* durable across a reopen */
+    st = open_ok(w);
+    cr_expect_eq(count_of(st, ex), 9001);
+    cc_store_close(st);
+}
+
+CONFORMANCE(appends_that_break_the_chain_are_refused_and_write_nothing)
+{
+    cc_store *st = open_ok(w);
+    int64_t ex = new_exercise(st, "chain");
+    evgen g;
+    evgen_init(&g, 0, NULL);
+    cc_store_error err;
+    cr_assert_eq(append_n(st, ex, &g, 5, &err), CC_OK, "%s", err.msg);
+    /* wrong seq: a chain that starts at 7 */
+    evgen bad = g;
+    bad.seq = 7;
+    cr_expect_eq(append_n(st, ex, &bad, 2, &err), CC_ERR_INVALID);
+    cr_expect(strstr(err.msg, "seq 7 does not continue"), "%s", err.msg);
+    /* wrong prev */
+    bad = g;
+    bad.prev[0] ^= 1;
+    cr_expect_eq(append_n(st, ex, &bad, 1, &err), CC_ERR_INVALID);
+    cr_expect(strstr(err.msg, "is not the hash of the last event"), "%s", err.msg);
+    /* a good line followed by a flipped byte: all or nothing */
+    cc_buf b;
+    cc_buf_init(&b);
+    evgen t = g;
+    evgen_lines(&t, 2, &b);
+    char *second = strchr(b.data, '\n') + 1;
+    second[20] ^= 1;
+    cr_expect_eq(cc_store_append(st, ex, b.data, b.len, &err), CC_ERR_PARSE);
+    cr_expect(strstr(err.msg, "line 2 of the append"), "%s", err.msg);
+    /* no final newline, empty, not JSON */
+    cr_expect_eq(cc_store_append(st, ex, b.data, strlen(b.data) - 1, &err), CC_ERR_PARSE);
+    cr_expect_eq(cc_store_append(st, ex, "", 0, &err), CC_ERR_ARG);
+    cr_expect_eq(cc_store_append(st, ex, "hello\n", 6, &err), CC_ERR_PARSE);
+    cr_expect_eq(cc_store_append(st, 4242, "hello\n", 6, &err), CC_ERR_NOTFOUND);
+    cc_buf_free(&b);
+    cr_expect_eq(count_of(st, ex), 5);
+    /* the right continuation still goes in */
+    cr_expect_eq(append_n(st, ex, &g, 3, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(count_of(st, ex), 8);
+    cc_store_close(st);
+}
+
+typedef struct producer {
+    cc_store *st;
+    int64_t ex;
+    int appends, per;
+    int failures;
+} producer;
+
+static void *produce(void *arg)
+{
+    producer *p = arg;
+    evgen g;
+    evgen_init(&g, 0, NULL);
+    for (int i = 0; i < p->appends; i++) {
+        cc_store_error err;
+        if (append_n(p->st, p->ex, &g, p->per, &err) != CC_OK)
+            p->failures++;
+    }
+    return NULL;
+}
+
+CONFORMANCE(concurrent_producers_share_commits_and_lose_nothing)
+{
+    cc_store *st = open_ok(w);
+    enum { P = 8 };
+    producer p[P];
+    pthread_t th[P];
+    for (int i = 0; i < P; i++) {
+        p[i] = (producer){st, new_exercise(st, "concurrent"), 40, 3, 0};
+        pthread_create(&th[i], NULL, produce, &p[i]);
+    }
+    for (int i = 0; i < P; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < P; i++) {
+        cr_expect_eq(p[i].failures, 0);
+        cr_expect_eq(count_of(st, p[i].ex), 120);
+    }
+    cc_store_error err;
+    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.msg);
+    cc_store_close(st);
+}
+
+typedef struct racer {
+    cc_store *st;
+    int64_t ex;
+    const char *lines;
+    size_t len;
+    cc_err rc;
+} racer;
+
+static void *race(void *arg)
+{
+    racer *r = arg;
+    cc_store_error err;
+    r->rc = cc_store_append(r->st, r->ex, r->lines, r->len, &err);
+    return NULL;
+}
+
+CONFORMANCE(two_producers_with_the_same_next_event_one_wins)
+{
+    cc_store *st = open_ok(w);
+    int64_t ex = new_exercise(st, "race");
+    cc_buf a, b;
+    cc_buf_init(&a);
+    cc_buf_init(&b);
+    evgen g1, g2;
+    evgen_init(&g1, 0, NULL);
+    evgen_init(&g2, 0, NULL);
+    evgen_lines(&g1, 1, &a);
+    evgen_lines(&g2, 1, &b);
+    b.data[b.len - 3] = b.data[b.len - 3]; /* identical content is fine: the second is still a duplicate */
+    racer r1 = {st, ex, a.data, a.len, CC_OK}, r2 = {st, ex, b.data, b.len, CC_OK};
+    pthread_t t1, t2;
+    pthread_create(&t1, NULL, race, &r1);
+    pthread_create(&t2, NULL, race, &r2);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    cr_expect((r1.rc == CC_OK) != (r2.rc == CC_OK), "exactly one wins: %d %d", r1.rc, r2.rc);
+    cr_expect_eq(count_of(st, ex), 1);
+    cc_buf_free(&a);
+    cc_buf_free(&b);
+    cc_store_close(st);
+}
+
+static int cp_fn(void *ctx, uint64_t size, const char *note)
+{
+    char *acc = ctx;
+    char line[64];
+    snprintf(line, sizeof line, "%llu:%.8s;", (unsigned long long)size, note);
+    strcat(acc, line);
+    return 0;
+}
+
+CONFORMANCE(checkpoints_are_kept_per_exercise_and_size)
+{
+    cc_store *st = open_ok(w);
+    int64_t ex = new_exercise(st, "cp");
+    cc_store_error err;
+    cr_expect_eq(cc_store_checkpoint_add(st, ex, 10, "note-ten\n", &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_checkpoint_add(st, ex, 3, "note-three\n", &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_checkpoint_add(st, ex, 10, "again\n", &err), CC_ERR_INVALID);
+    cr_expect_eq(cc_store_checkpoint_add(st, 777, 1, "x\n", &err), CC_ERR_INVALID);
+    char acc[256] = "";
+    cr_assert_eq(cc_store_checkpoints(st, ex, cp_fn, acc, &err), CC_OK);
+    cr_expect_str_eq(acc, "3:note-thr;10:note-ten;");
+    cc_store_close(st);
+}
+
+static int acct_fn(void *ctx, const char *role, const char *seat, const char *hash)
+{
+    char *acc = ctx;
+    char line[128];
+    snprintf(line, sizeof line, "%s/%s/%s;", role, seat ? seat : "-", hash);
+    strcat(acc, line);
+    return 0;
+}
+
+CONFORMANCE(accounts_and_sessions)
+{
+    cc_store *st = open_ok(w);
+    int64_t ex = new_exercise(st, "acct");
+    cc_store_error err;
+    cr_expect_eq(cc_store_account_set(st, ex, "control", NULL, "$argon2id$c1", &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_account_set(st, ex, "seat", "usa-lead", "$argon2id$u1", &err), CC_OK, "%s",
+                 err.msg);
+    cr_expect_eq(cc_store_account_set(st, ex, "seat", "usa-lead", "$argon2id$u2", &err), CC_OK, "%s",
+                 err.msg);
+    cr_expect_eq(cc_store_account_set(st, ex, "seat", NULL, "$argon2id$x", &err), CC_ERR_ARG);
+    cr_expect_eq(cc_store_account_set(st, ex, "control", "usa-lead", "$argon2id$x", &err), CC_ERR_ARG);
+    cr_expect_eq(cc_store_account_set(st, ex, "admin", NULL, "$argon2id$x", &err), CC_ERR_ARG);
+    cr_expect_eq(cc_store_account_set(st, ex, "control", NULL, "", &err), CC_ERR_ARG);
+    cr_expect_eq(cc_store_account_set(st, 999, "control", NULL, "$argon2id$x", &err), CC_ERR_INVALID);
+    char acc[512] = "";
+    cr_assert_eq(cc_store_accounts(st, ex, acct_fn, acc, &err), CC_OK);
+    cr_expect_str_eq(acc, "control/-/$argon2id$c1;seat/usa-lead/$argon2id$u2;");
+
+    const char *tok = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    cr_expect_eq(cc_store_session_add(st, tok, ex, "seat", "usa-lead", 2000, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_session_add(st, tok, ex, "seat", "usa-lead", 2000, &err), CC_ERR_INVALID);
+    cr_expect_eq(cc_store_session_add(st, "XYZ", ex, "seat", "usa-lead", 2000, &err), CC_ERR_ARG);
+    int64_t got = 0;
+    char *role, *seat;
+    cr_assert_eq(cc_store_session_get(st, tok, 1999, &got, &role, &seat, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(got, ex);
+    cr_expect_str_eq(role, "seat");
+    cr_expect_str_eq(seat, "usa-lead");
+    free(role);
+    free(seat);
+    cr_expect_eq(cc_store_session_get(st, tok, 2000, &got, &role, &seat, &err), CC_ERR_NOTFOUND, "expired");
+    cr_expect_eq(cc_store_session_get(st, "nothex", 0, &got, &role, &seat, &err), CC_ERR_NOTFOUND);
+    cr_expect_eq(cc_store_session_delete(st, tok, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_session_delete(st, tok, &err), CC_ERR_NOTFOUND);
+    cr_expect_eq(cc_store_session_get(st, tok, 0, &got, &role, &seat, &err), CC_ERR_NOTFOUND);
+    cc_store_close(st);
+}
+
+CONFORMANCE(improvement_plan_items)
+{
+    cc_store *st = open_ok(w);
+    int64_t ex = new_exercise(st, "plan");
+    cc_store_plan_item in;
+    memset(&in, 0, sizeof in);
+    in.exercise = ex;
+    in.finding = "G-notify-24h";
+    in.capability = "Operational coordination";
+    in.issue = "Partners were told after 30 h instead of 24 h";
+    in.action = "Pre-agreed notification template";
+    in.element = "Planning";
+    in.owner = "NCG secretariat";
+    in.poc = "Fictional POC";
+    in.start = "2026-12-01";
+    in.due = "2027-02-01";
+    in.status = "open";
+    int64_t id = 0;
+    cc_store_error err;
+    cr_assert_eq(cc_store_plan_add(st, &in, &id, &err), CC_OK, "%s", err.msg);
+    cc_store_plan_item bad = in;
+    bad.status = "done";
+    cr_expect_eq(cc_store_plan_add(st, &bad, &id, &err), CC_ERR_ARG);
+    bad = in;
+    bad.due = "2027-13-01";
+    cr_expect_eq(cc_store_plan_add(st, &bad, &id, &err), CC_ERR_ARG);
+    bad = in;
+    bad.due = "2026-01-01";
+    cr_expect_eq(cc_store_plan_add(st, &bad, &id, &err), CC_ERR_ARG);
+    cr_expect(strstr(err.msg, "before the start"), "%s", err.msg);
+    bad = in;
+    bad.issue = NULL;
+    cr_expect_eq(cc_store_plan_add(st, &bad, &id, &err), CC_ERR_ARG);
+    int64_t id2 = 0;
+    in.issue = "Second issue";
+    cr_assert_eq(cc_store_plan_add(st, &in, &id2, &err), CC_OK);
+    in.id = id2;
+    in.status = "closed";
+    in.closed_note = "Fixed: guideline met in the next exercise";
+    cr_expect_eq(cc_store_plan_update(st, &in, &err), CC_OK, "%s", err.msg);
+    in.id = 9999;
+    cr_expect_eq(cc_store_plan_update(st, &in, &err), CC_ERR_NOTFOUND);
+    cc_store_plan_item got;
+    cr_assert_eq(cc_store_plan_get(st, id2, &got, &err), CC_OK);
+    cr_expect_str_eq(got.status, "closed");
+    cr_expect_str_eq(got.closed_note, "Fixed: guideline met in the next exercise");
+    cr_expect_str_eq(got.poc, "Fictional POC");
+    cc_store_plan_item_clear(&got);
+    cr_expect_eq(cc_store_plan_get(st, 9999, &got, &err), CC_ERR_NOTFOUND);
+    cc_store_plan_item *v;
+    size_t n;
+    cr_assert_eq(cc_store_plan_list(st, 1, &v, &n, &err), CC_OK);
+    cr_expect_eq(n, 1);
+    cr_expect_eq(v[0].id, id);
+    for (size_t i = 0; i < n; i++)
+        cc_store_plan_item_clear(&v[i]);
+    free(v);
+    cr_assert_eq(cc_store_plan_list(st, 0, &v, &n, &err), CC_OK);
+    cr_expect_eq(n, 2);
+    for (size_t i = 0; i < n; i++)
+        cc_store_plan_item_clear(&v[i]);
+    free(v);
+    cc_store_close(st);
+}
+
+CONFORMANCE(a_read_only_open_refuses_appends)
+{
+    cc_store *st = open_ok(w);
+    int64_t ex = new_exercise(st, "ro");
+    cc_store_close(st);
+    cc_store_opts o = {1, NULL, 0};
+    cc_store_error err;
+    cr_assert_eq(cc_store_open(w, &o, &st, &err), CC_OK, "%s", err.msg);
+    evgen g;
+    evgen_init(&g, 0, NULL);
+    cr_expect_eq(append_n(st, ex, &g, 1, &err), CC_ERR_ARG);
+    cr_expect(strstr(err.msg, "read-only"), "%s", err.msg);
+    cc_store_close(st);
+}
+
+/* ---- SQLite only ---- */
+
+static void sql_run(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s", msg ? msg : "");
+    sqlite3_close(db);
+}
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+    s[n] = 0;
+    fclose(f);
+    return s;
+}
+
+Test(store_sqlite, migrates_a_version_1_store_and_keeps_its_data)
+{
+    const char *w = sqlite_where();
+    char *v1 = read_all("tests/store/v1.sql");
+    sql_run(w, v1);
+    free(v1);
+    cc_store *st = open_ok(w);
+    cr_expect_eq(cc_store_schema_version(st), 2);
+    cc_store_exercise x;
+    cc_store_error err;
+    cr_assert_eq(cc_store_exercise_get(st, 1, &x, &err), CC_OK, "%s", err.msg);
+    cr_expect_str_eq(x.name, "Fictional NCG TTX (schema v1)");
+    cr_expect_eq(x.events, 2);
+    cc_store_exercise_clear(&x);
+    /* version 2 tables work on the migrated file */
+    cc_store_plan_item in;
+    memset(&in, 0, sizeof in);
+    in.issue = "Carried over";
+    in.status = "open";
+    int64_t id;
+    cr_expect_eq(cc_store_plan_add(st, &in, &id, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.msg);
+    cc_store_close(st);
+}
+
+Test(store_sqlite, refuses_a_store_from_a_newer_caucus)
+{
+    const char *w = sqlite_where();
+    cc_store_close(open_ok(w));
+    sql_run(w, "UPDATE meta SET value = '9' WHERE key = 'schema_version'");
+    cc_store *st;
+    cc_store_error err;
+    cr_expect_eq(cc_store_open(w, NULL, &st, &err), CC_ERR_INVALID);
+    cr_expect(strstr(err.msg, "schema version 9 is newer than this caucus supports (2)"), "%s", err.msg);
+}
+
+Test(store_sqlite, refuses_files_that_are_not_caucus_stores)
+{
+    const char *w = sqlite_where();
+    FILE *f = fopen(w, "wb");
+    fputs("This is a plain text file, not a database, padded to more than one hundred bytes so that SQLite "
+          "reads a full header from it.\n",
+          f);
+    fclose(f);
+    cc_store *st;
+    cc_store_error err;
+    cr_expect_eq(cc_store_open(w, NULL, &st, &err), CC_ERR_INVALID);
+    cr_expect(strstr(err.msg, "not a caucus store"), "%s", err.msg);
+    const char *w2 = sqlite_where();
+    sql_run(w2, "CREATE TABLE other(x)");
+    cr_expect_eq(cc_store_open(w2, NULL, &st, &err), CC_ERR_INVALID);
+    cr_expect(strstr(err.msg, "no caucus \"meta\" table"), "%s", err.msg);
+    cc_store_opts ro = {1, NULL, 0};
+    cr_expect_eq(cc_store_open("/tmp/caucus-no-such-dir/x.db", &ro, &st, &err), CC_ERR_NOTFOUND);
+    cr_expect_eq(cc_store_open("", NULL, &st, &err), CC_ERR_ARG);
+    cr_expect_eq(cc_store_open("/tmp/caucus-no-such-dir/x.db", NULL, &st, &err), CC_ERR_IO);
+    cr_expect(strstr(err.msg, "cannot open"), "%s", err.msg);
+}
+
+Test(store_sqlite, refuses_a_wal_store_whose_wal_file_was_removed)
+{
+    const char *w = sqlite_where();
+    /* a writer that crashes (exits without closing) leaves -wal and -shm behind */
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        cc_store *st;
+        cc_store_error err;
+        if (cc_store_open(w, NULL, &st, &err) != CC_OK)
+            _exit(3);
+        int64_t ex = new_exercise(st, "wal");
+        evgen g;
+        evgen_init(&g, 0, NULL);
+        _exit(append_n(st, ex, &g, 3, &err) == CC_OK ? 0 : 4);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    char wal[600], shm[600];
+    snprintf(wal, sizeof wal, "%s-wal", w);
+    snprintf(shm, sizeof shm, "%s-shm", w);
+    struct stat sb;
+    cr_assert_eq(stat(shm, &sb), 0);
+    cr_assert_eq(unlink(wal), 0, "the crashed writer left its -wal");
+    cc_store *st2;
+    cc_store_error err;
+    cr_expect_eq(cc_store_open(w, NULL, &st2, &err), CC_ERR_INVALID);
+    cr_expect(strstr(err.msg, "-wal is missing"), "%s", err.msg);
+}
+
+Test(store_sqlite, refuses_a_read_only_database_for_writing)
+{
+    cr_assert_eq(faultvfs_register(), 0);
+    const char *w = sqlite_where();
+    cc_store_close(open_ok(w));
+    faultvfs_readonly(1);
+    cc_store_opts o = {0, FAULTVFS_NAME, 0};
+    cc_store *st;
+    cc_store_error err;
+    cr_expect_eq(cc_store_open(w, &o, &st, &err), CC_ERR_IO);
+    cr_expect(strstr(err.msg, "read-only"), "%s", err.msg);
+    /* for reading it opens */
+    o.readonly = 1;
+    cr_expect_eq(cc_store_open(w, &o, &st, &err), CC_OK, "%s", err.msg);
+    cc_store_close(st);
+    faultvfs_readonly(0);
+}
+
+Test(store_sqlite, backs_up_online_and_never_overwrites)
+{
+    const char *w = sqlite_where();
+    cc_store *st = open_ok(w);
+    int64_t ex = new_exercise(st, "backup");
+    evgen g;
+    evgen_init(&g, 0, NULL);
+    cc_store_error err;
+    cr_assert_eq(append_n(st, ex, &g, 50, &err), CC_OK);
+    char to[600];
+    snprintf(to, sizeof to, "%s.bak", w);
+    cr_expect_eq(cc_store_backup(st, to, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_backup(st, to, &err), CC_ERR_ARG);
+    cr_expect(strstr(err.msg, "never overwrites"), "%s", err.msg);
+    cc_store_close(st);
+    st = open_ok(to);
+    cr_expect_eq(count_of(st, ex), 50);
+    cc_store_close(st);
+}
+
+/* Power loss: a child appends with the fault VFS, records each acknowledged count in a pipe,
+ * and loses power at its n-th write. The parent then opens the file normally and checks that
+ * every acknowledged event is there, with no gaps and a sound database. */
+static void power_loss_round(const char *w, int sync_normal, int crash_write, uint64_t *acked, uint64_t *have)
+{
+    int fd[2];
+    cr_assert_eq(pipe(fd), 0);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        close(fd[0]);
+        faultvfs_register();
+        cc_store_opts o = {0, FAULTVFS_NAME, sync_normal};
+        cc_store *st;
+        cc_store_error err;
+        if (cc_store_open(w, &o, &st, &err) != CC_OK)
+            _exit(3);
+        uint64_t n = 0;
+        char h[65];
+        if (cc_store_head(st, 1, &n, h, &err) != CC_OK)
+            _exit(4);
+        evgen g;
+        evgen_init(&g, n, h);
+        faultvfs_power_loss_at_write(crash_write);
+        for (int i = 0; i < 400; i++) {
+            if (append_n(st, 1, &g, 1 + i % 3, &err) != CC_OK)
+                _exit(5);
+            uint64_t c = g.seq;
+            if (write(fd[1], &c, sizeof c) != sizeof c)
+                _exit(6);
+        }
+        /* no crash yet: lose power now */
+        faultvfs_power_loss();
+        _exit(0);
+    }
+    close(fd[1]);
+    uint64_t c;
+    *acked = 0;
+    while (read(fd[0], &c, sizeof c) == sizeof c)
+        *acked = c;
+    close(fd[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "writer exited %d", WEXITSTATUS(status));
+    cc_store *st = open_ok(w);
+    cc_store_error err;
+    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.msg);
+    *have = count_of(st, 1);
+    collect all = {0, 0, 0, 0, 0};
+    cr_assert_eq(cc_store_events(st, 1, 0, collect_fn, &all, NULL, &err), CC_OK);
+    cr_expect_eq(all.n, *have, "no gaps");
+    cr_expect_eq(all.out_of_order, 0);
+    cc_store_close(st);
+}
+
+static void power_loss_setup(const char *w)
+{
+    cc_store *st = open_ok(w);
+    cr_assert_eq(new_exercise(st, "power"), 1);
+    cc_store_close(st);
+}
+
+Test(store_sqlite, power_loss_with_synchronous_full_keeps_every_acknowledged_event, .timeout = 120)
+{
+    const char *w = sqlite_where();
+    power_loss_setup(w);
+    uint64_t total_acked = 0;
+    for (int round = 0; round < 12; round++) {
+        uint64_t acked, have;
+        /* crash points spread over early, middle and never (0 = after the loop) */
+        int at = round % 4 == 3 ? 0 : 5 + round * 37;
+        power_loss_round(w, 0, at, &acked, &have);
+        cr_expect_geq(have, acked, "round %d: %llu acknowledged but only %llu present", round,
+                      (unsigned long long)acked, (unsigned long long)have);
+        total_acked += acked;
+    }
+    cr_expect_gt(total_acked, 0);
+}
+
+Test(store_sqlite, power_loss_with_synchronous_normal_is_detected, .timeout = 120)
+{
+    /* The same test with commits not synced must lose acknowledged events: proof that the
+     * test above can fail. */
+    const char *w = sqlite_where();
+    power_loss_setup(w);
+    uint64_t acked, have;
+    power_loss_round(w, 1, 0, &acked, &have);
+    cr_expect_gt(acked, 0);
+    cr_expect_lt(have, acked, "synchronous=NORMAL kept all %llu acknowledged events",
+                 (unsigned long long)acked);
+}
+
+static void fault_case(faultvfs_mode mode, int countdown, const char *expect)
+{
+    cr_assert_eq(faultvfs_register(), 0);
+    const char *w = sqlite_where();
+    cc_store_opts o = {0, FAULTVFS_NAME, 0};
+    cc_store *st;
+    cc_store_error err;
+    cr_assert_eq(cc_store_open(w, &o, &st, &err), CC_OK, "%s", err.msg);
+    int64_t ex = new_exercise(st, "faults");
+    evgen g;
+    evgen_init(&g, 0, NULL);
+    cr_assert_eq(append_n(st, ex, &g, 10, &err), CC_OK);
+    faultvfs_arm(mode, countdown);
+    uint64_t acked = 10;
+    int failures = 0;
+    for (int i = 0; i < 20; i++) {
+        cc_err rc = append_n(st, ex, &g, 2, &err);
+        if (rc == CC_OK)
+            acked += 2;
+        else {
+            failures++;
+            cr_expect_eq(rc, CC_ERR_IO, "%s", err.msg);
+            cr_expect(strstr(err.msg, expect), "'%s' lacks '%s'", err.msg, expect);
+        }
+    }
+    cr_expect(faultvfs_fired());
+    cr_expect_eq(failures, 1, "exactly the faulted append fails");
+    faultvfs_arm(FAULT_NONE, 0);
+    /* the same handle recovers, and a fresh open agrees */
+    cr_expect_eq(count_of(st, ex), acked);
+    cc_store_close(st);
+    st = open_ok(w);
+    cr_expect_eq(count_of(st, ex), acked);
+    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.msg);
+    cc_store_close(st);
+}
+
+Test(store_sqlite, a_failed_write_is_an_error_and_no_ack)
+{
+    fault_case(FAULT_WRITE_IOERR, 3, "disk I/O error");
+}
+
+Test(store_sqlite, a_full_disk_is_an_error_and_no_ack)
+{
+    fault_case(FAULT_WRITE_FULL, 3, "full");
+}
+
+Test(store_sqlite, a_failed_sync_is_an_error_and_no_ack)
+{
+    fault_case(FAULT_SYNC_IOERR, 2, "disk I/O error");
+}
