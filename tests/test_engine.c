@@ -694,3 +694,581 @@ Test(engine, decision_rules)
     for (size_t i = 0; i < n; i++)
         cc_evrec_clear(&ev[i]);
 }
+
+/* ---- the control clock and control during play (tests/inputs/clock.yaml) ------------------- */
+
+#define CLOCK_FIXTURE "tests/inputs/clock.yaml"
+#define MIN (60 * 1000LL)
+
+/* One step of a live run: wall minute (after exercise start), then an input (NULL: a tick). */
+typedef struct step {
+    int64_t wall_min;
+    const char *json;
+    const char *refused; /* expected input.refused reason, NULL when the input must be applied */
+} step;
+
+typedef struct live {
+    cc_scenario *s;
+    cc_engine *e;
+    cc_buf log;
+    int64_t base; /* wall ms at exercise start */
+} live;
+
+static void live_open(live *L)
+{
+    L->s = load(CLOCK_FIXTURE);
+    cc_buf_init(&L->log);
+    L->base = L->s->start_unix * 1000;
+    cc_engine_opts o = {.seed = 1, .variant = -1, .live_clock = 1, .wall_start_ms = L->base};
+    cr_assert_eq(cc_engine_new(L->s, &o, collect, &L->log, &L->e), CC_OK);
+    cr_assert_eq(cc_engine_start(L->e), CC_OK);
+}
+
+static void live_close(live *L)
+{
+    cc_engine_free(L->e);
+    cc_buf_free(&L->log);
+    cc_scenario_free(L->s);
+}
+
+/* The last event logged so far. */
+static void last_event(const live *L, cc_evrec *out)
+{
+    const char *end = L->log.data + L->log.len - 1, *p = end;
+    while (p > L->log.data && p[-1] != '\n')
+        p--;
+    cc_evlog_error err;
+    cr_assert_eq(cc_evlog_decode(p, (size_t)(end - p), out, &err), CC_OK, "%s", err.message);
+}
+
+static void live_steps(live *L, const step *st, size_t n)
+{
+    char why[256];
+    for (size_t k = 0; k < n; k++) {
+        int64_t w = L->base + st[k].wall_min * MIN;
+        if (!st[k].json) {
+            cr_assert_eq(cc_engine_advance_wall(L->e, w), CC_OK);
+            continue;
+        }
+        json_t *v = json_loads(st[k].json, 0, NULL);
+        cr_assert_not_null(v, "bad test JSON %s", st[k].json);
+        cr_assert_eq(cc_engine_input_at(L->e, w, v, why, sizeof why), CC_OK, "%s: %s", st[k].json, why);
+        json_decref(v);
+        cc_evrec r;
+        last_event(L, &r);
+        if (st[k].refused) {
+            cr_expect_str_eq(r.type, "input.refused", "%s was applied", st[k].json);
+            cr_expect(strstr(str(r.payload, "reason"), st[k].refused) != NULL, "%s: reason '%s'", st[k].json,
+                      str(r.payload, "reason"));
+        } else {
+            cr_expect_str_neq(r.type, "input.refused", "%s refused: %s", st[k].json,
+                              str(r.payload, "reason"));
+        }
+        cc_evrec_clear(&r);
+    }
+}
+
+/* Runs steps on the fixture, then ticks to end_wall_min and finishes; decoded events in ev. */
+static size_t run_live(const step *st, size_t n, int64_t end_wall_min, cc_buf *bytes, cc_evrec *ev,
+                       size_t max)
+{
+    live L;
+    live_open(&L);
+    live_steps(&L, st, n);
+    cr_assert_eq(cc_engine_advance_wall(L.e, L.base + end_wall_min * MIN), CC_OK);
+    cr_assert_eq(cc_engine_finish(L.e), CC_OK);
+    size_t k = decode_all(&L.log, ev, max);
+    if (bytes)
+        cc_buf_append(bytes, L.log.data, L.log.len);
+    live_close(&L);
+    return k;
+}
+
+static size_t count(const cc_evrec *ev, size_t n, const char *type, const char *key, const char *val)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += strcmp(ev[i].type, type) == 0 && (!key || strcmp(str(ev[i].payload, key), val) == 0);
+    return c;
+}
+
+static void clear_all(cc_evrec *ev, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        cc_evrec_clear(&ev[i]);
+}
+
+/* scenario and wall minute of the release of an inject */
+static void expect_release(const cc_evrec *ev, size_t n, const char *id, int64_t t_min, int64_t wall_min,
+                           int64_t base)
+{
+    cr_expect_eq(count(ev, n, "inject.release", "inject", id), 1, "%s released %zu times", id,
+                 count(ev, n, "inject.release", "inject", id));
+    const cc_evrec *r = find(ev, n, "inject.release", "inject", id);
+    if (!r)
+        return;
+    cr_expect_eq(r->t_ms, t_min * MIN, "%s at scenario %lld ms, want minute %lld", id, (long long)r->t_ms,
+                 (long long)t_min);
+    if (wall_min >= 0)
+        cr_expect_eq(r->wall_ms, base + wall_min * MIN, "%s at wall +%lld ms, want minute %lld", id,
+                     (long long)(r->wall_ms - base), (long long)wall_min);
+}
+
+Test(engine, live_pause_across_an_inject_fires_it_once_at_its_scenario_time)
+{
+    live L;
+    live_open(&L);
+    step st[] = {{0, "{\"do\": \"start\"}", NULL}, {20, "{\"do\": \"pause\"}", NULL}};
+    live_steps(&L, st, 2);
+    cr_expect_eq(cc_engine_next_due_wall(L.e), INT64_MAX, "a paused clock has nothing due");
+    for (int64_t m = 21; m <= 50; m++) /* ticks across I-1's time (+30m) while paused */
+        cr_assert_eq(cc_engine_advance_wall(L.e, L.base + m * MIN), CC_OK);
+    cc_engine_clock c;
+    cc_engine_clock_get(L.e, L.base + 50 * MIN, &c);
+    cr_expect(c.live && c.started && !c.running);
+    cr_expect_eq(c.scenario_ms, 20 * MIN, "paused at +20m");
+    cr_expect_str_eq(cc_engine_inject_state(L.e, 0, NULL, NULL), "pending", "nothing released while paused");
+    step st2[] = {{55, "{\"do\": \"resume\"}", NULL}};
+    live_steps(&L, st2, 1);
+    cr_expect_eq(cc_engine_next_due_wall(L.e), L.base + 65 * MIN, "I-1 is due 10 minutes after resuming");
+    cc_engine_clock_get(L.e, L.base + 60 * MIN, &c);
+    cr_expect_eq(c.scenario_ms, 25 * MIN);
+    for (int64_t m = 56; m <= 120; m++)
+        cr_assert_eq(cc_engine_advance_wall(L.e, L.base + m * MIN), CC_OK);
+    cc_engine_finish(L.e);
+    static cc_evrec ev[256];
+    size_t n = decode_all(&L.log, ev, 256);
+    expect_release(ev, n, "I-1", 30, 65, L.base);
+    expect_release(ev, n, "I-2", 60, 95, L.base);
+    expect_release(ev, n, "I-4", 75, 110, L.base); /* 15 minutes after I-2, in scenario time */
+    cr_expect_str_eq(find(ev, n, "clock.pause", NULL, NULL)->actor, "control");
+    clear_all(ev, n);
+    live_close(&L);
+}
+
+Test(engine, live_speed_change_midway)
+{
+    step st[] = {{0, "{\"do\": \"start\"}", NULL},
+                 {10, "{\"do\": \"speed\", \"factor\": 2}", NULL},
+                 {35, "{\"do\": \"speed\", \"factor\": \"1/4\"}", NULL}};
+    static cc_evrec ev[256];
+    size_t n = run_live(st, 3, 200, NULL, ev, 256);
+    expect_release(ev, n, "I-1", 30, 20, 0 + ev[0].wall_ms); /* 10 + 20 / 2 */
+    expect_release(ev, n, "I-2", 60, 35, ev[0].wall_ms);     /* 10 + 50 / 2: due exactly at the change */
+    expect_release(ev, n, "I-4", 75, 95, ev[0].wall_ms);     /* 35 + 15 * 4 */
+    const cc_evrec *sp = find(ev, n, "clock.speed", "speed", "0.25");
+    cr_assert_not_null(sp, "1/4 written as 0.25");
+    cr_expect_str_eq(str(sp->payload, "previous"), "2");
+    cr_expect_eq(sp->t_ms, 60 * MIN);
+    clear_all(ev, n);
+}
+
+Test(engine, live_jump_releases_everything_due_in_order_at_its_own_times)
+{
+    step st[] = {{0, "{\"do\": \"start\"}", NULL},
+                 {5, "{\"do\": \"jump\", \"to\": \"+03:30\"}", NULL},
+                 {6, "{\"do\": \"jump\", \"to\": \"+1h\"}", "the clock only jumps forward: +1h is before"},
+                 {6, "{\"do\": \"jump\", \"to\": \"+7h\"}", "after the end of the exercise"},
+                 {7, "{\"do\": \"jump\", \"to\": \"2026-03-02T12:40:00Z\"}", NULL}};
+    static cc_evrec ev[256];
+    size_t n = run_live(st, 5, 30, NULL, ev, 256);
+    int64_t base = ev[0].wall_ms;
+    const cc_evrec *j = find(ev, n, "clock.jump", NULL, NULL);
+    cr_assert_not_null(j);
+    cr_expect_eq(json_integer_value(json_object_get(j->payload, "from_ms")), 5 * MIN);
+    cr_expect_eq(json_integer_value(json_object_get(j->payload, "to_ms")), 210 * MIN);
+    expect_release(ev, n, "I-1", 30, 5, base);
+    expect_release(ev, n, "I-2", 60, 5, base);
+    expect_release(ev, n, "I-4", 75, 5, base);
+    expect_release(ev, n, "I-3", 90, 5, base);
+    const cc_evrec *open = find(ev, n, "decision.open", "decision", "D-1");
+    const cc_evrec *dl = find(ev, n, "decision.deadline", "decision", "D-1");
+    cr_assert(open && dl, "the decision opens and its deadline passes during the jump");
+    cr_expect_eq(open->t_ms, 120 * MIN);
+    cr_expect_eq(dl->t_ms, 180 * MIN);
+    /* in order: scenario times never decrease */
+    for (size_t i = 1; i < n; i++)
+        cr_expect_geq(ev[i].t_ms, ev[i - 1].t_ms, "event %zu goes back in time", i);
+    expect_release(ev, n, "I-5", 240, 27,
+                   base); /* the absolute jump to 12:40 = +3h40m, then 20 more minutes */
+    clear_all(ev, n);
+}
+
+Test(engine, live_release_now_then_its_time_passes_delivers_once)
+{
+    step st[] = {{0, "{\"do\": \"start\"}", NULL},
+                 {10, "{\"do\": \"release\", \"inject\": \"I-2\"}", NULL},
+                 {70, "{\"do\": \"release\", \"inject\": \"I-2\"}", "the inject was already released"}};
+    static cc_evrec ev[256];
+    size_t n = run_live(st, 3, 120, NULL, ev, 256);
+    expect_release(ev, n, "I-2", 10, 10, ev[0].wall_ms);
+    expect_release(ev, n, "I-4", 25, 25, ev[0].wall_ms); /* its trigger fired once, at the early release */
+    cr_expect_eq(count(ev, n, "delivery", "item", "I-2"), 2, "two chairs, once each");
+    clear_all(ev, n);
+}
+
+Test(engine, live_hold_then_pause_then_release_fires_once)
+{
+    step st[] = {{0, "{\"do\": \"start\"}", NULL},
+                 {10, "{\"do\": \"hold\", \"inject\": \"I-1\"}", NULL},
+                 {11, "{\"do\": \"hold\", \"inject\": \"I-1\"}", "the inject is already held"},
+                 {20, "{\"do\": \"pause\"}", NULL},
+                 {21, "{\"do\": \"pause\"}", "the clock is already paused"},
+                 {45, NULL, NULL},
+                 {46, "{\"do\": \"release\", \"inject\": \"I-1\"}", NULL},
+                 {50, "{\"do\": \"resume\"}", NULL},
+                 {51, "{\"do\": \"resume\"}", "the clock is not paused"},
+                 {52, "{\"do\": \"start\"}", "the clock is already started"}};
+    static cc_evrec ev[256];
+    size_t n = run_live(st, sizeof st / sizeof st[0], 100, NULL, ev, 256);
+    expect_release(ev, n, "I-1", 20, 46, ev[0].wall_ms); /* released while paused, at the paused time */
+    expect_release(ev, n, "I-2", 60, 90, ev[0].wall_ms);
+    clear_all(ev, n);
+}
+
+Test(engine, live_add_during_pause_and_every_refusal)
+{
+    step st[] = {
+        {0, "{\"do\": \"pause\"}", "the clock has not started"},
+        {0, "{\"do\": \"resume\"}", "the clock has not started"},
+        {0, "{\"do\": \"start\"}", NULL},
+        {20, "{\"do\": \"pause\"}", NULL},
+        {21,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-1\", \"title\": \"Live item\", \"label\": "
+         "\"UNCLASSIFIED//REL TO ALLIANCE\", \"from\": \"control\", \"to\": [\"all\"], \"at\": \"+25m\", "
+         "\"class\": [\"warning\"]}}",
+         NULL},
+        {22,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-2\", \"title\": \"Now\", \"label\": \"UNCLASSIFIED//REL "
+         "TO "
+         "ALLIANCE\", \"from\": \"usa-chair\", \"to\": [\"party:KOR\"], \"channel\": \"call\"}}",
+         NULL},
+        {23,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-3\", \"title\": \"After\", \"label\": "
+         "\"UNCLASSIFIED//REL TO "
+         "ALLIANCE\", \"from\": \"control\", \"to\": [\"cell:chairs\"], \"trigger\": {\"after\": \"I-2\", "
+         "\"delay\": \"5m\"}}}",
+         NULL},
+        {24,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-4\", \"title\": \"Chain\", \"label\": "
+         "\"UNCLASSIFIED//REL TO "
+         "ALLIANCE\", \"from\": \"control\", \"to\": [\"all\"], \"trigger\": {\"after\": \"N-3\"}}}",
+         NULL},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"I-1\", \"title\": \"x\", \"label\": \"UNCLASSIFIED\", "
+         "\"from\": "
+         "\"control\", \"to\": [\"all\"]}}",
+         "duplicate inject id 'I-1'"},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-1\", \"title\": \"x\", \"label\": \"UNCLASSIFIED\", "
+         "\"from\": "
+         "\"control\", \"to\": [\"all\"]}}",
+         "duplicate inject id 'N-1'"},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-5\", \"title\": \"x\", \"label\": \"UNCLASSIFIED\", "
+         "\"from\": "
+         "\"usa-chiar\", \"to\": [\"all\"]}}",
+         "unknown seat 'usa-chiar' (did you mean 'usa-chair'?)"},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-5\", \"title\": \"x\", \"label\": \"UNCLASSIFIED\", "
+         "\"from\": "
+         "\"control\", \"to\": [\"cell:nobody\"]}}",
+         "unknown cell 'nobody'"},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-5\", \"title\": \"x\", \"label\": \"TOP SECRET\", "
+         "\"from\": "
+         "\"control\", \"to\": [\"all\"]}}",
+         "the inject's label, column"},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-5\", \"title\": \"x\", \"label\": \"SECRET//REL TO USA, "
+         "KOR\", "
+         "\"from\": \"control\", \"to\": [\"kor-staff\"]}}",
+         "seat 'kor-staff', whose clearance can never read"},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-5\", \"title\": \"x\", \"label\": \"UNCLASSIFIED\", "
+         "\"from\": "
+         "\"control\", \"to\": [\"all\"], \"at\": \"+10m\"}}",
+         "is before the current scenario time +20m"},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-5\", \"title\": \"x\", \"label\": \"UNCLASSIFIED\", "
+         "\"from\": "
+         "\"control\", \"to\": [\"all\"], \"at\": \"+9h\"}}",
+         "after the end of the exercise"},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-5\", \"title\": \"x\", \"label\": \"UNCLASSIFIED\", "
+         "\"from\": "
+         "\"control\", \"to\": [\"all\"], \"titel\": \"y\"}}",
+         "unknown member \"titel\" in the inject (did you mean \"title\"?)"},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-5\", \"title\": \"x\", \"label\": \"UNCLASSIFIED\", "
+         "\"from\": "
+         "\"control\", \"to\": [\"all\"], \"trigger\": {\"after\": \"N-2\"}}}",
+         "inject 'N-2' was already released"},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-5\", \"title\": \"x\", \"label\": \"UNCLASSIFIED\", "
+         "\"from\": "
+         "\"control\", \"to\": [\"all\"], \"trigger\": {\"decision\": \"D-1\"}}}",
+         "takes \"at\" or \"trigger\": {\"after\""},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-5\", \"title\": \"\", \"label\": \"UNCLASSIFIED\", "
+         "\"from\": "
+         "\"control\", \"to\": [\"all\"]}}",
+         "\"title\" must not be empty"},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N 5\", \"title\": \"x\", \"label\": \"UNCLASSIFIED\", "
+         "\"from\": "
+         "\"control\", \"to\": [\"all\"]}}",
+         "is not a valid inject id"},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-5\", \"title\": \"x\", \"label\": \"UNCLASSIFIED\", "
+         "\"from\": "
+         "\"control\", \"to\": [\"all\"], \"channel\": \"fax\"}}",
+         "unknown channel 'fax'"},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-5\", \"title\": \"x\", \"label\": \"UNCLASSIFIED\", "
+         "\"from\": "
+         "\"control\", \"to\": []}}",
+         "needs \"to\""},
+        {25,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-5\", \"title\": \"x\", \"label\": \"UNCLASSIFIED\", "
+         "\"from\": "
+         "\"control\", \"to\": [\"all\"], \"objectives\": [\"O-nope\"]}}",
+         "unknown objective 'O-nope'"},
+        {40, NULL, NULL},
+        {50, "{\"do\": \"resume\"}", NULL},
+        {60, "{\"do\": \"release\", \"inject\": \"N-1\"}", "the inject was already released"},
+        {61, "{\"do\": \"edit\", \"inject\": \"N-3\", \"title\": \"After (edited)\"}", NULL},
+    };
+    static cc_evrec ev[512];
+    size_t n = run_live(st, sizeof st / sizeof st[0], 200, NULL, ev, 512);
+    int64_t base = ev[0].wall_ms;
+    expect_release(ev, n, "N-2", 20, 22, base); /* no time: released at once, even while paused */
+    expect_release(ev, n, "N-1", 25, 55, base); /* its time came 5 minutes after resuming */
+    expect_release(ev, n, "N-3", 65, 95, base); /* 5 minutes after I-2 (+60m, wall 90) */
+    expect_release(ev, n, "N-4", 65, 95, base); /* right after N-3 */
+    cr_expect_eq(count(ev, n, "inject.add", NULL, NULL), 4);
+    const cc_evrec *a = find(ev, n, "inject.add", "inject", "N-1");
+    cr_assert_not_null(a);
+    cr_expect_str_eq(a->actor, "control");
+    cr_expect_str_eq(a->label, "UNCLASSIFIED//REL TO KOR, USA");
+    cr_expect_eq(json_integer_value(json_object_get(a->payload, "at_ms")), 25 * MIN);
+    const cc_evrec *r3 = find(ev, n, "inject.release", "inject", "N-3");
+    cr_expect_str_eq(str(r3->payload, "title"), "After (edited)");
+    cr_expect_eq(count(ev, n, "denial", "item", "N-2"), 0, "party:KOR: both KOR seats, both cleared");
+    cr_expect_eq(count(ev, n, "delivery", "item", "N-2"), 2);
+    clear_all(ev, n);
+}
+
+Test(engine, edit_moves_an_inject_in_scenario_time)
+{
+    step st[] = {
+        {0, "{\"do\": \"start\"}", NULL},
+        {5, "{\"do\": \"edit\", \"inject\": \"I-5\", \"at\": \"+50m\"}", NULL},
+        {6, "{\"do\": \"edit\", \"inject\": \"I-4\", \"at\": \"+2h\"}", NULL},
+        {7, "{\"do\": \"edit\", \"inject\": \"I-2\", \"at\": \"+1m\"}",
+         "is before the current scenario time"},
+        {8, "{\"do\": \"edit\", \"inject\": \"I-2\", \"at\": \"+7h\"}", "after the end of the exercise"},
+        {9, "{\"do\": \"hold\", \"inject\": \"I-3\"}", NULL},
+        {10, "{\"do\": \"edit\", \"inject\": \"I-3\", \"at\": \"+20m\"}", NULL},
+        {31, "{\"do\": \"edit\", \"inject\": \"I-1\", \"title\": \"late\"}",
+         "the inject was already released"},
+        {40, "{\"do\": \"release\", \"inject\": \"I-3\"}", NULL}};
+    static cc_evrec ev[256];
+    size_t n = run_live(st, sizeof st / sizeof st[0], 300, NULL, ev, 256);
+    int64_t base = ev[0].wall_ms;
+    expect_release(ev, n, "I-5", 50, 50, base);   /* moved earlier: released once, at the new time */
+    expect_release(ev, n, "I-4", 120, 120, base); /* its trigger (I-2 + 15m) no longer releases it */
+    expect_release(ev, n, "I-3", 40, 40, base);   /* held: the new time passes, the release counts */
+    const cc_evrec *ed = find(ev, n, "inject.edit", "inject", "I-5");
+    cr_assert_not_null(ed);
+    cr_expect_eq(json_integer_value(json_object_get(ed->payload, "at_ms")), 50 * MIN);
+    clear_all(ev, n);
+}
+
+Test(engine, clock_controls_need_a_wall_driven_engine_and_valid_values)
+{
+    cc_scenario *s = load(CLOCK_FIXTURE);
+    cc_buf log;
+    cc_buf_init(&log);
+    cc_engine_opts o = {.seed = 1, .variant = -1};
+    cc_engine *e = NULL;
+    char why[256];
+    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cr_assert_eq(cc_engine_start(e), CC_OK);
+    cr_expect_eq(input(e, "{\"do\": \"pause\"}", why), CC_ERR_INVALID);
+    cr_expect(strstr(why, "needs the control clock of a wall-driven run") != NULL, "%s", why);
+    cr_expect_eq(cc_engine_advance_wall(e, 1000), CC_ERR_ARG);
+    cr_expect_eq(cc_engine_next_due_wall(e), INT64_MAX);
+    cr_expect_eq(cc_engine_wall_at(e, 1000), INT64_MAX);
+    cc_engine_stats st;
+    cc_engine_stats_get(e, &st);
+    cr_expect_eq(st.events, 1, "nothing logged");
+    cc_engine_free(e);
+
+    o.live_clock = 1;
+    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cr_expect_eq(cc_engine_advance_wall(e, 0), CC_ERR_ARG, "before cc_engine_start");
+    cr_assert_eq(cc_engine_start(e), CC_OK);
+    cr_expect_eq(cc_engine_run_until(e, 1000), CC_ERR_ARG, "a live engine is driven by wall time");
+    cr_expect_eq(cc_engine_advance_wall(e, -1), CC_ERR_RANGE);
+    static const struct {
+        const char *json, *why;
+    } bad[] = {
+        {"{\"do\": \"speed\"}", "\"speed\" needs \"factor\""},
+        {"{\"do\": \"speed\", \"factor\": 0}", "between 0.01 and 1000"},
+        {"{\"do\": \"speed\", \"factor\": 2000}", "between 0.01 and 1000"},
+        {"{\"do\": \"speed\", \"factor\": \"1/1000\"}", "between 0.01 and 1000"},
+        {"{\"do\": \"speed\", \"factor\": 0.5}", "numbers in an input must be integers"},
+        {"{\"do\": \"speed\", \"factor\": \"fast\"}", "is not a speed"},
+        {"{\"do\": \"speed\", \"factor\": \"0.1234\"}", "is not a speed"},
+        {"{\"do\": \"speed\", \"factor\": \"1/0\"}", "between 0.01 and 1000"},
+        {"{\"do\": \"speed\", \"factor\": true}", "must be an integer or a string"},
+        {"{\"do\": \"jump\"}", "\"jump\" needs \"to\""},
+        {"{\"do\": \"jump\", \"to\": \"1h\"}", "\"to\": a relative time starts with '+'"},
+        {"{\"do\": \"jump\", \"to\": [\"+1h\"]}", "\"to\" must be a string"},
+        {"{\"do\": \"pause\", \"inject\": \"I-1\"}", "\"pause\" takes no \"inject\""},
+        {"{\"do\": \"add\"}", "\"add\" needs \"inject\""},
+        {"{\"do\": \"add\", \"inject\": {\"title\": \"x\"}}", "the inject needs \"id\""},
+        {"{\"do\": \"add\", \"inject\": {\"id\": \"N\"}, \"seat\": \"ctl\"}",
+         "\"add\" takes only \"inject\""},
+        {"{\"do\": \"add\", \"inject\": {\"id\": \"N\", \"n\": 1.5}}",
+         "numbers in an input must be integers"},
+        {"{\"do\": \"edit\", \"inject\": \"I-1\"}", "\"edit\" needs \"title\", \"body\" or \"at\""},
+        {"{\"do\": \"edit\", \"inject\": \"I-1\", \"at\": \"soon\"}", "\"at\":"},
+        {"{\"do\": \"release\", \"inject\": \"N-9\"}", "needs \"inject\""},
+        {"{\"do\": \"note\", \"text\": \"x\", \"factor\": 2}", "\"factor\" only applies to \"speed\""},
+        {"{\"do\": \"note\", \"text\": \"x\", \"at\": \"+1h\"}", "only apply to \"edit\""},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        why[0] = 0;
+        cr_expect_eq(input(e, bad[i].json, why), CC_ERR_INVALID, "%s accepted", bad[i].json);
+        cr_expect(strstr(why, bad[i].why) != NULL, "%s: why '%s'", bad[i].json, why);
+    }
+    cc_engine_stats_get(e, &st);
+    cr_expect_eq(st.events, 1, "malformed controls are not logged");
+    /* valid speeds in every form */
+    static const struct {
+        const char *json, *speed;
+    } good[] = {{"{\"do\": \"speed\", \"factor\": 60}", "60"},
+                {"{\"do\": \"speed\", \"factor\": \"0.5\"}", "0.5"},
+                {"{\"do\": \"speed\", \"factor\": \"2/6\"}", "1/3"},
+                {"{\"do\": \"speed\", \"factor\": \"0.01\"}", "0.01"},
+                {"{\"do\": \"speed\", \"factor\": \"1000\"}", "1000"}};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        cr_expect_eq(input(e, good[i].json, why), CC_OK, "%s: %s", good[i].json, why);
+        cc_evrec r;
+        const char *end = log.data + log.len - 1, *p = end;
+        while (p > log.data && p[-1] != '\n')
+            p--;
+        cc_evlog_error err;
+        cr_assert_eq(cc_evlog_decode(p, (size_t)(end - p), &r, &err), CC_OK);
+        cr_expect_str_eq(r.type, "clock.speed");
+        cr_expect_str_eq(str(r.payload, "speed"), good[i].speed, "%s", good[i].json);
+        cc_evrec_clear(&r);
+    }
+    cc_engine_free(e);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+}
+
+/* The same control inputs give the same bytes whether the server ticks every second or only
+ * when an input arrives: event wall times come from the clock, not from the ticks. */
+Test(engine, live_logs_do_not_depend_on_tick_granularity_and_are_deterministic)
+{
+    step st[] = {
+        {0, "{\"do\": \"start\"}", NULL},
+        {3, "{\"do\": \"speed\", \"factor\": \"3\"}", NULL},
+        {20, "{\"do\": \"pause\"}", NULL},
+        {31, "{\"do\": \"resume\"}", NULL},
+        {32, "{\"do\": \"hold\", \"inject\": \"I-3\"}", NULL},
+        {33,
+         "{\"do\": \"add\", \"inject\": {\"id\": \"N-1\", \"title\": \"Live\", \"label\": "
+         "\"UNCLASSIFIED//REL TO ALLIANCE\", \"from\": \"control\", \"to\": [\"all\"], \"at\": \"+3h\"}}",
+         NULL},
+        {40, "{\"do\": \"jump\", \"to\": \"+2h30m\"}", NULL},
+        {41, "{\"do\": \"release\", \"inject\": \"I-3\"}", NULL},
+        {42, "{\"do\": \"speed\", \"factor\": \"1/2\"}", NULL}};
+    size_t ns = sizeof st / sizeof st[0];
+    cc_buf a, b, c;
+    cc_buf_init(&a);
+    cc_buf_init(&b);
+    cc_buf_init(&c);
+    static cc_evrec ev[512];
+    size_t n = run_live(st, ns, 800, &a, ev, 512);
+    clear_all(ev, n);
+    n = run_live(st, ns, 800, &b, ev, 512);
+    clear_all(ev, n);
+    cr_expect(a.len == b.len && memcmp(a.data, b.data, a.len) == 0, "same inputs, same bytes");
+    /* the same with a tick every wall second in between */
+    live L;
+    live_open(&L);
+    int64_t next = 0;
+    for (size_t k = 0; k < ns; k++) {
+        for (; next < st[k].wall_min * 60; next++)
+            cr_assert_eq(cc_engine_advance_wall(L.e, L.base + next * 1000), CC_OK);
+        live_steps(&L, &st[k], 1);
+    }
+    for (; next <= 800 * 60; next += 7)
+        cr_assert_eq(cc_engine_advance_wall(L.e, L.base + next * 1000), CC_OK);
+    cr_assert_eq(cc_engine_advance_wall(L.e, L.base + 800 * MIN), CC_OK);
+    cr_assert_eq(cc_engine_finish(L.e), CC_OK);
+    cc_buf_append(&c, L.log.data, L.log.len);
+    live_close(&L);
+    cr_expect(a.len == c.len && memcmp(a.data, c.data, a.len) == 0, "ticks every second change the log");
+    n = decode_all(&a, ev, 512);
+    cr_expect_eq(count(ev, n, "run.end", "reason", "duration"), 1, "the clock ran to the end");
+    cr_expect_str_eq(str(ev[0].payload, "clock"), "wall");
+    clear_all(ev, n);
+    cc_buf_free(&a);
+    cc_buf_free(&b);
+    cc_buf_free(&c);
+}
+
+Test(engine, scenario_driven_runs_log_no_clock)
+{
+    cc_scenario *s = load(CLOCK_FIXTURE);
+    cc_buf log;
+    cc_buf_init(&log);
+    run(s, 1, 0, &log, NULL);
+    static cc_evrec ev[256];
+    size_t n = decode_all(&log, ev, 256);
+    cr_expect_null(json_object_get(ev[0].payload, "clock"), "run.start of a headless run is unchanged");
+    cr_expect_eq(ev[1].wall_ms, 0, "no wall clock, no wall times");
+    expect_release(ev, n, "I-4", 75, -1, 0);
+    clear_all(ev, n);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+}
+
+Test(engine, live_due_now_waits_for_resume_and_fires_with_it)
+{
+    step st[] = {{0, "{\"do\": \"start\"}", NULL},
+                 {20, "{\"do\": \"pause\"}", NULL},
+                 {21,
+                  "{\"do\": \"add\", \"inject\": {\"id\": \"N-1\", \"title\": \"Now\", \"label\": "
+                  "\"UNCLASSIFIED//REL TO "
+                  "ALLIANCE\", \"from\": \"control\", \"to\": [\"all\"], \"at\": \"+20m\"}}",
+                  NULL},
+                 {40, NULL, NULL},
+                 {50, "{\"do\": \"resume\"}", NULL}};
+    live L;
+    live_open(&L);
+    live_steps(&L, st, 4);
+    cr_expect_str_eq(cc_engine_inject_state(L.e, 5, NULL, NULL), "pending", "due, but the clock is paused");
+    int64_t at = 0;
+    const char *id = NULL;
+    cc_engine_inject_state(L.e, 5, &id, &at);
+    cr_expect_str_eq(id, "N-1");
+    cr_expect_eq(at, 20 * MIN);
+    cr_expect_eq(cc_engine_inject_count(L.e), 6);
+    cr_expect_eq(cc_engine_inject_index(L.e, "N-1"), 5);
+    cr_expect_null(cc_engine_inject_state(L.e, 6, NULL, NULL));
+    live_steps(&L, st + 4, 1);
+    cr_expect_str_eq(cc_engine_inject_state(L.e, 5, NULL, NULL), "released", "released with the resume");
+    cc_evrec r;
+    last_event(&L, &r);
+    cr_expect_eq(r.t_ms, 20 * MIN);
+    cr_expect_eq(r.wall_ms, L.base + 50 * MIN);
+    cc_evrec_clear(&r);
+    live_close(&L);
+}

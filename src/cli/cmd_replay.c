@@ -242,6 +242,13 @@ int cc_cmd_replay(int argc, char **argv)
                 if (strcmp(s->mechanisms[m].id, json_string_value(var)) == 0)
                     o.variant = (int)m;
         o.wall_start_ms = first.wall_ms;
+        /* a wall-driven run (the control clock) is replayed by feeding its wall times again */
+        const char *clock = json_string_value(json_object_get(p, "clock"));
+        o.live_clock = clock && strcmp(clock, "wall") == 0;
+        if (clock && !o.live_clock) {
+            fprintf(stderr, "%s: event 0: unknown clock '%s' in run.start\n", path, clock);
+            status = 1;
+        }
         uint8_t *autos = calloc(s->nseats + 1, 1);
         json_t *al = json_object_get(p, "auto");
         for (size_t k = 0; autos && k < json_array_size(al); k++)
@@ -283,7 +290,7 @@ int cc_cmd_replay(int argc, char **argv)
                 break;
             if (strcmp(r.type, "input") == 0) {
                 char why[256];
-                rc = cc_engine_run_until(e, r.t_ms);
+                rc = o.live_clock ? cc_engine_advance_wall(e, r.wall_ms) : cc_engine_run_until(e, r.t_ms);
                 if (rc == CC_OK && c.mismatch < 0 && c.next < c.stop_at) {
                     rc = cc_engine_input(e, r.payload, why, sizeof why);
                     if (rc == CC_ERR_INVALID) {
@@ -299,9 +306,16 @@ int cc_cmd_replay(int argc, char **argv)
             cc_evrec at;
             cc_evlog_error err;
             cc_evlog_decode(l.lines[fork_seq], l.lens[fork_seq], &at, &err);
-            int64_t fork_t = at.t_ms;
+            int64_t fork_t = o.live_clock ? at.wall_ms : at.t_ms; /* inputs' times are wall times then */
             cc_evrec_clear(&at);
-            rc = cc_engine_run_until(e, fork_t);
+            int fin_wall = fin.n > 0 && json_object_get(fin.v[0], "wall") != NULL;
+            if (fin.n > 0 && fin_wall != o.live_clock) {
+                fprintf(stderr, "%s: the log was run %s, so the inputs must be timed by \"%s\"\n",
+                        fork_inputs, o.live_clock ? "on the control clock" : "in scenario time",
+                        o.live_clock ? "wall" : "t");
+                status = 1;
+            }
+            rc = o.live_clock ? cc_engine_advance_wall(e, fork_t) : cc_engine_run_until(e, fork_t);
             if (rc == CC_OK && c.next <= fork_seq) {
                 fprintf(stderr, "%s: event %llu: the engine produces no such event\n", path,
                         (unsigned long long)fork_seq);
@@ -315,17 +329,29 @@ int cc_cmd_replay(int argc, char **argv)
                     status = 1;
                     break;
                 }
-                rc = cc_engine_run_until(e, fin.t_ms[k]);
-                if (rc == CC_OK)
-                    rc = cc_engine_input(e, fin.v[k], why, sizeof why);
+                if (o.live_clock) {
+                    rc = cc_engine_input_at(e, fin.t_ms[k], fin.v[k], why, sizeof why);
+                } else {
+                    rc = cc_engine_run_until(e, fin.t_ms[k]);
+                    if (rc == CC_OK)
+                        rc = cc_engine_input(e, fin.v[k], why, sizeof why);
+                }
+                if (rc == CC_ERR_INVALID)
+                    fprintf(stderr, "%s: input %zu: %s\n", fork_inputs, k + 1, why);
             }
-            if (rc == CC_OK && status == 0)
+            if (rc == CC_OK && status == 0 && o.live_clock) {
+                int64_t w = cc_engine_wall_at(e, s->duration_s * 1000);
+                if (w != INT64_MAX)
+                    rc = cc_engine_advance_wall(e, w);
+            } else if (rc == CC_OK && status == 0) {
                 rc = cc_engine_run_until(e, s->duration_s * 1000);
+            }
             if (rc == CC_OK && status == 0)
                 rc = cc_engine_finish(e);
         } else if (!forking) {
             if (rc == CC_OK)
-                rc = cc_engine_run_until(e, last.t_ms);
+                rc = o.live_clock ? cc_engine_advance_wall(e, last.wall_ms)
+                                  : cc_engine_run_until(e, last.t_ms);
             if (rc == CC_OK && last.payload && strcmp(last.type, "run.end") == 0)
                 rc = cc_engine_finish(e);
         }

@@ -19,6 +19,8 @@ static void run_usage(FILE *f)
             "  --seed N        random seed (default 1)\n"
             "  --variant ID    consultation mechanism for consultations without a fixed one\n"
             "  --until TIME    stop at this scenario time (+DURATION or RFC 3339); default: the end\n"
+            "  --inputs FILE   people's and control's inputs (JSON Lines, timed by \"t\" or by \"wall\")\n"
+            "  --auto SEATS    seats played by their agent policy: all, none or SEAT,SEAT\n"
             "  --log FILE      write the event log (JSON Lines, docs/event-log.md); '-' for stdout\n");
 }
 
@@ -200,18 +202,43 @@ int cc_cmd_run(int argc, char **argv)
         o.observe = observe_times;
         o.observe_ctx = &rt;
     }
+    /* inputs timed by "wall" drive the control clock; by "t", scenario time directly */
+    int wall = in.n > 0 && json_object_get(in.v[0], "wall") != NULL;
+    if (wall) {
+        o.live_clock = 1;
+        o.wall_start_ms = s->start_unix * 1000;
+    }
     cc_engine *e = NULL;
     rc = cc_engine_new(s, &o, out ? write_line : NULL, out, &e);
     if (rc == CC_OK)
         rc = cc_engine_start(e);
     char why[256] = "";
-    for (size_t k = 0; rc == CC_OK && k < in.n && in.t_ms[k] <= until_ms; k++) {
-        rc = cc_engine_run_until(e, in.t_ms[k]);
-        if (rc == CC_OK)
-            rc = cc_engine_input(e, in.v[k], why, sizeof why);
+    size_t k = 0;
+    for (; rc == CC_OK && k < in.n; k++) {
+        if (wall) {
+            cc_engine_clock clk;
+            cc_engine_clock_get(e, in.t_ms[k], &clk);
+            if (clk.scenario_ms > until_ms)
+                break;
+            rc = cc_engine_input_at(e, in.t_ms[k], in.v[k], why, sizeof why);
+        } else {
+            if (in.t_ms[k] > until_ms)
+                break;
+            rc = cc_engine_run_until(e, in.t_ms[k]);
+            if (rc == CC_OK)
+                rc = cc_engine_input(e, in.v[k], why, sizeof why);
+        }
     }
-    if (rc == CC_OK)
+    if (rc == CC_ERR_INVALID)
+        fprintf(stderr, "caucus run: %s: input %zu: %s\n", inputs, k + 1, why);
+    if (rc == CC_OK && wall) {
+        /* after the last input the clock keeps its state: a running clock runs on to the end */
+        int64_t w = cc_engine_wall_at(e, until_ms);
+        if (w != INT64_MAX)
+            rc = cc_engine_advance_wall(e, w);
+    } else if (rc == CC_OK) {
         rc = cc_engine_run_until(e, until_ms);
+    }
     if (rc == CC_OK)
         rc = cc_engine_finish(e);
     if (out && out != stdout && fclose(out) != 0 && rc == CC_OK)
@@ -225,12 +252,19 @@ int cc_cmd_run(int argc, char **argv)
         FILE *f = log && strcmp(log, "-") == 0 ? stderr : stdout;
         char dur[32];
         cc_duration_format(st.now_ms / 1000, dur, sizeof dur);
+        cc_engine_clock clk;
+        cc_engine_clock_get(e, 0, &clk);
+        const char *how = st.now_ms >= s->duration_s * 1000 ? "end of exercise"
+                          : !wall || clk.running            ? "stopped by --until"
+                          : clk.started                     ? "clock paused after the last input"
+                                                            : "clock never started";
         fprintf(f, "run %s: seed %llu, variant %s, scenario time %s (%s)\n", s->id, (unsigned long long)seed,
                 s->nmechanisms ? s->mechanisms[o.variant >= 0 ? o.variant : s->default_mechanism_index].id
                                : "-",
-                dur, st.now_ms >= s->duration_s * 1000 ? "end of exercise" : "stopped by --until");
+                dur, how);
         fprintf(f, "  %llu events; injects released %zu of %zu; deliveries %zu, denials %zu\n",
-                (unsigned long long)st.events, st.injects_released, s->ninjects, st.deliveries, st.denials);
+                (unsigned long long)st.events, st.injects_released, cc_engine_inject_count(e), st.deliveries,
+                st.denials);
         fprintf(f, "  decisions opened %zu, made %zu, expired undecided %zu\n", st.decisions_opened,
                 st.decisions_made, st.decisions_expired);
         fprintf(f, "  consultations requested %zu, completed %zu (%zu stages); agent actions %zu, lost %zu\n",
@@ -280,6 +314,10 @@ static int add_input(cc_input_list *l, json_t *v, int64_t t)
     return 0;
 }
 
+/* Reads and checks an inputs file. Every line is timed by "t" (scenario time) or every line by
+ * "wall" (wall time, "+DURATION" after exercise.start or RFC 3339, for the control clock); t_ms
+ * holds scenario or wall milliseconds accordingly. Ids of injects added by "add" lines may be
+ * named by the lines after them. */
 int cc_cli_read_inputs(const cc_scenario *s, const char *path, cc_input_list *l)
 {
     FILE *f = fopen(path, "rb");
@@ -288,9 +326,10 @@ int cc_cli_read_inputs(const cc_scenario *s, const char *path, cc_input_list *l)
         return -1;
     }
     char *line = NULL;
-    size_t cap = 0;
+    size_t cap = 0, nadded = 0, capadded = 0;
+    const char **added = NULL; /* ids in the inputs kept in l */
     ssize_t n;
-    int lineno = 0, bad = 0;
+    int lineno = 0, bad = 0, mode = 0; /* mode: 't' or 'w' once known */
     while ((n = getline(&line, &cap, f)) > 0 && !bad) {
         lineno++;
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -307,30 +346,66 @@ int cc_cli_read_inputs(const cc_scenario *s, const char *path, cc_input_list *l)
         }
         char why[256];
         const char *t = json_string_value(json_object_get(v, "t"));
+        const char *w = json_string_value(json_object_get(v, "wall"));
+        const char *act = json_string_value(json_object_get(v, "do"));
         int64_t rel;
         cc_time_error te;
-        if (!t) {
-            fprintf(stderr, "%s:%d: error: missing \"t\" (scenario time, e.g. \"+1h30m\")\n", path, lineno);
+        if (!t && !w) {
+            fprintf(stderr,
+                    "%s:%d: error: missing \"t\" (scenario time, e.g. \"+1h30m\") or \"wall\" (wall time)\n",
+                    path, lineno);
             bad = 1;
-        } else if (cc_time_parse_scenario(t, strlen(t), s->start_unix, &rel, &te) != CC_OK) {
-            fprintf(stderr, "%s:%d: error: \"t\": %s\n", path, lineno, te.message);
+        } else if (t && w) {
+            fprintf(stderr, "%s:%d: error: give \"t\" or \"wall\", not both\n", path, lineno);
             bad = 1;
-        } else if (cc_engine_check_input(s, v, why, sizeof why) != CC_OK) {
+        } else if (mode && mode != (t ? 't' : 'w')) {
+            fprintf(stderr,
+                    "%s:%d: error: every input of a file is timed the same way (\"t\" for scenario time, or "
+                    "\"wall\" for the control clock); this one uses \"%s\"\n",
+                    path, lineno, t ? "t" : "wall");
+            bad = 1;
+        } else if (cc_time_parse_scenario(t ? t : w, strlen(t ? t : w), s->start_unix, &rel, &te) != CC_OK) {
+            fprintf(stderr, "%s:%d: error: \"%s\": %s\n", path, lineno, t ? "t" : "wall", te.message);
+            bad = 1;
+        } else if (cc_engine_check_input_added(s, v, added, nadded, why, sizeof why) != CC_OK) {
             fprintf(stderr, "%s:%d: error: %s\n", path, lineno, why);
             bad = 1;
-        } else if (l->n && rel * 1000 < l->t_ms[l->n - 1]) {
+        } else if (t && cc_engine_input_is_clock(v)) {
+            fprintf(
+                stderr,
+                "%s:%d: error: \"%s\" drives the control clock: time the inputs of this file with \"wall\" "
+                "(wall time) instead of \"t\"\n",
+                path, lineno, act);
+            bad = 1;
+        } else if (l->n && (t ? rel * 1000 : (s->start_unix + rel) * 1000) < l->t_ms[l->n - 1]) {
             fprintf(stderr,
                     "%s:%d: error: inputs must be in time order (\"%s\" is earlier than the line before)\n",
-                    path, lineno, t);
+                    path, lineno, t ? t : w);
             bad = 1;
-        } else if (add_input(l, v, rel * 1000) != 0) {
+        } else if (add_input(l, v, t ? rel * 1000 : (s->start_unix + rel) * 1000) != 0) {
             fprintf(stderr, "caucus: out of memory\n");
             bad = 1;
         } else {
+            mode = t ? 't' : 'w';
+            if (act && strcmp(act, "add") == 0) {
+                if (nadded == capadded) {
+                    size_t nc = capadded ? capadded * 2 : 16;
+                    const char **na = realloc(added, nc * sizeof *na);
+                    if (!na) {
+                        fprintf(stderr, "caucus: out of memory\n");
+                        bad = 1;
+                        continue;
+                    }
+                    added = na;
+                    capadded = nc;
+                }
+                added[nadded++] = json_string_value(json_object_get(json_object_get(v, "inject"), "id"));
+            }
             continue;
         }
         json_decref(v);
     }
+    free(added);
     free(line);
     fclose(f);
     if (bad)

@@ -11,10 +11,12 @@ int64_t cc_clock_now(const cc_clock *c, int64_t wall_ms)
     if (!c->running || wall_ms <= c->anchor_wall_ms)
         return c->anchor_scn_ms;
     int64_t dw = wall_ms - c->anchor_wall_ms;
-    /* dw * num / den without overflow for any realistic exercise (dw < 2^40 ms = 34 years) */
-    if (dw > (INT64_MAX / 2) / CC_CLOCK_MAX_SPEED)
-        dw = (INT64_MAX / 2) / CC_CLOCK_MAX_SPEED;
-    return c->anchor_scn_ms + dw * c->speed_num / c->speed_den;
+    /* floor(dw * num / den) exactly and without overflow: the quotient part is at most
+     * CC_CLOCK_MAX_SPEED * dw, the remainder part below num * den < 2^62 */
+    if (dw > (INT64_MAX / 4) / CC_CLOCK_MAX_SPEED)
+        dw = (INT64_MAX / 4) / CC_CLOCK_MAX_SPEED;
+    int64_t num = c->speed_num, den = c->speed_den;
+    return c->anchor_scn_ms + dw / den * num + dw % den * num / den;
 }
 
 /* Re-anchors at wall time w (keeping scenario time continuous). */
@@ -66,9 +68,9 @@ cc_err cc_clock_speed(cc_clock *c, int64_t wall_ms, int32_t num, int32_t den)
 
 cc_err cc_clock_jump(cc_clock *c, int64_t wall_ms, int64_t scn_ms)
 {
+    if (scn_ms < cc_clock_now(c, wall_ms))
+        return CC_ERR_RANGE; /* and the clock is unchanged */
     anchor(c, wall_ms);
-    if (scn_ms < c->anchor_scn_ms)
-        return CC_ERR_RANGE;
     c->anchor_scn_ms = scn_ms;
     return CC_OK;
 }
@@ -80,7 +82,11 @@ int64_t cc_clock_wall_at(const cc_clock *c, int64_t scn_ms)
     if (!c->running)
         return INT64_MAX;
     int64_t ds = scn_ms - c->anchor_scn_ms;
-    /* smallest dw with dw * num / den >= ds */
-    int64_t dw = (ds * c->speed_den + c->speed_num - 1) / c->speed_num;
-    return c->anchor_wall_ms + dw;
+    /* smallest dw with floor(dw * num / den) >= ds, i.e. ceil(ds * den / num), split as in
+     * cc_clock_now so that it cannot overflow */
+    int64_t num = c->speed_num, den = c->speed_den;
+    if (ds > INT64_MAX / 4 / 100)
+        return INT64_MAX;
+    int64_t dw = ds / num * den + (ds % num * den + num - 1) / num;
+    return c->anchor_wall_ms > INT64_MAX - dw ? INT64_MAX : c->anchor_wall_ms + dw;
 }

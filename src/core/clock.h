@@ -34,7 +34,7 @@ cc_err cc_clock_resume(cc_clock *c, int64_t wall_ms);
 /* Speed as scenario ms per wall ms, the fraction num/den (60/1: an hour of scenario per wall
  * minute; 1/2: half speed), 1/100 <= num/den <= CC_CLOCK_MAX_SPEED. */
 cc_err cc_clock_speed(cc_clock *c, int64_t wall_ms, int32_t num, int32_t den);
-/* Sets scenario time to scn_ms (>= the current scenario time). */
+/* Sets scenario time to scn_ms (>= the current scenario time; CC_ERR_RANGE leaves the clock as it was). */
 cc_err cc_clock_jump(cc_clock *c, int64_t wall_ms, int64_t scn_ms);
 /* Wall time at which scenario time reaches scn_ms if nothing changes; INT64_MAX when paused. */
 int64_t cc_clock_wall_at(const cc_clock *c, int64_t scn_ms);

@@ -91,8 +91,17 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
         return CC_ERR_ARG;
     }
     cc_buf_init(&e->line);
+    cc_clock_init(&e->clk);
+    e->wall_ms = e->o.wall_start_ms;
+    e->ninj = e->capinj = s->ninjects;
     e->held_words = (s->ninjects + 63) / 64;
     cc_err rc = cc_sched_init(&e->q, 64 + item_count(s));
+    e->inj = malloc((s->ninjects + 1) * sizeof *e->inj);
+    e->inj_gen = calloc(s->ninjects + 1, sizeof *e->inj_gen);
+    if (rc == CC_OK && (!e->inj || !e->inj_gen))
+        rc = CC_ERR_NOMEM;
+    if (rc == CC_OK && s->ninjects)
+        memcpy(e->inj, s->injects, s->ninjects * sizeof *e->inj);
     e->inject_state = calloc(s->ninjects + 1, 1);
     e->decision_state = calloc(s->ndecisions + 1, 1);
     e->consult_state = calloc(s->nconsultations + 1, 1);
@@ -210,7 +219,10 @@ void cc_engine_free(cc_engine *e)
     free(e->with_member);
     free(e->inj_label);
     free(e->inj_banner);
-    for (size_t i = 0; e->inj_title && i < e->s->ninjects; i++) {
+    free(e->inj);
+    free(e->inj_gen);
+    cc_arena_free(e->added);
+    for (size_t i = 0; e->inj_title && i < e->ninj; i++) {
         free(e->inj_title[i]);
         free(e->inj_body[i]);
     }
@@ -228,11 +240,12 @@ static void put_le64(unsigned char *p, uint64_t v)
         p[i] = (unsigned char)(v >> (8 * i));
 }
 
-/* digest_n = SHA-256(digest_{n-1} || seq || now || item || new state || counters), every integer
- * little-endian 64-bit: a hash of the engine's own state transitions, recomputed on replay. */
-static void advance_digest(cc_engine *e, uint32_t item, int state)
+/* digest_n = SHA-256(digest_{n-1} || seq || now || item || new state || counters [|| extra]),
+ * every integer little-endian 64-bit: a hash of the engine's own state transitions, recomputed on
+ * replay. extra (at most 8) carries state that is not a counter, e.g. the control clock's. */
+static void advance_digest(cc_engine *e, uint32_t item, int state, const uint64_t *extra, size_t nextra)
 {
-    unsigned char buf[32 + 8 * 18];
+    unsigned char buf[32 + 8 * (18 + 8)];
     memcpy(buf, e->digest, 32);
     uint64_t v[18] = {e->seq,
                       (uint64_t)e->now_ms,
@@ -254,12 +267,22 @@ static void advance_digest(cc_engine *e, uint32_t item, int state)
                       (uint64_t)e->st.ended};
     for (int i = 0; i < 18; i++)
         put_le64(buf + 32 + 8 * i, v[i]);
-    crypto_hash_sha256(e->digest, buf, sizeof buf);
+    if (nextra > 8)
+        nextra = 8;
+    for (size_t i = 0; i < nextra; i++)
+        put_le64(buf + 32 + 8 * (18 + i), extra[i]);
+    crypto_hash_sha256(e->digest, buf, 32 + 8 * (18 + nextra));
 }
 
-/* Records one event; takes ownership of payload. item/state feed the digest. */
+/* Records one event; takes ownership of payload. item/state (and extra) feed the digest. */
 cc_err cc_eng_emit(cc_engine *e, const char *type, const char *actor, const char *label, json_t *payload,
                    uint32_t item, int state)
+{
+    return cc_eng_emit_ext(e, type, actor, label, payload, item, state, NULL, 0);
+}
+
+cc_err cc_eng_emit_ext(cc_engine *e, const char *type, const char *actor, const char *label, json_t *payload,
+                       uint32_t item, int state, const uint64_t *extra, size_t nextra)
 {
     e->st.events++;
     if (e->o.observe)
@@ -271,10 +294,11 @@ cc_err cc_eng_emit(cc_engine *e, const char *type, const char *actor, const char
     }
     if (!payload)
         return CC_ERR_NOMEM;
-    advance_digest(e, item, state);
+    advance_digest(e, item, state, extra, nextra);
+    int64_t wall = e->o.live_clock ? e->wall_ms : e->o.wall_start_ms ? e->o.wall_start_ms + e->now_ms : 0;
     cc_evrec r = {.seq = e->seq,
                   .t_ms = e->now_ms,
-                  .wall_ms = e->o.wall_start_ms ? e->o.wall_start_ms + e->now_ms : 0,
+                  .wall_ms = wall,
                   .actor = (char *)actor,
                   .type = (char *)type,
                   .label = (char *)label,
@@ -374,7 +398,7 @@ cc_err cc_eng_deliver(cc_engine *e, const char *kind, const char *id, const cc_l
                 rc = cc_eng_resolve_watches(e, CC_GRULE_SHARE, ITEM(CC_ITEM_INJECT, (size_t)inject_index), 0,
                                             i);
             if (rc == CC_OK && aev >= 0) {
-                const cc_inject *I = inject_index >= 0 ? &s->injects[inject_index] : NULL;
+                const cc_inject *I = inject_index >= 0 ? &e->inj[inject_index] : NULL;
                 rc = cc_eng_agent_offer(e, i, (cc_agent_event)aev, item, I ? (int)I->channel : -1,
                                         I ? &I->classes : NULL, -1);
             }
@@ -417,7 +441,7 @@ static cc_err schedule_dependents(cc_engine *e, const deps *d, size_t target)
 
 cc_err cc_eng_release_inject(cc_engine *e, size_t i)
 {
-    const cc_inject *I = &e->s->injects[i];
+    const cc_inject *I = &e->inj[i];
     if (e->inject_state[i] != ST_PENDING)
         return CC_OK;
     e->inject_state[i] = ST_DONE;
@@ -435,8 +459,10 @@ cc_err cc_eng_release_inject(cc_engine *e, size_t i)
         rc = cc_eng_watch_share(e, i);
     if (rc == CC_OK)
         rc = cc_eng_deliver(e, "inject", I->id, L, &I->to, ITEM(CC_ITEM_INJECT, i), (int)i, CC_AEV_INJECT);
-    if (rc == CC_OK)
+    if (rc == CC_OK && i < e->s->ninjects)
         rc = schedule_dependents(e, &e->after, i);
+    if (rc == CC_OK)
+        rc = cc_eng_schedule_added(e, i);
     return rc;
 }
 
@@ -574,6 +600,8 @@ cc_err cc_engine_start(cc_engine *e)
     if (p) {
         json_object_set_new(p, "source", e->o.source ? json_string(e->o.source) : json_null());
         json_object_set_new(p, "auto", autos);
+        if (e->o.live_clock)
+            json_object_set_new(p, "clock", json_string("wall"));
     } else {
         json_decref(autos);
     }
@@ -594,18 +622,26 @@ cc_err cc_engine_start(cc_engine *e)
     return rc;
 }
 
-cc_err cc_engine_run_until(cc_engine *e, int64_t until_ms)
+/* Processes every event due up to until_ms. In a live run each event is recorded with the wall
+ * time at which the clock reached its scenario time, at most wall_cap (the wall time passed in). */
+cc_err cc_eng_run(cc_engine *e, int64_t until_ms, int64_t wall_cap)
 {
-    if (e->stopped)
-        return CC_ERR_IO;
     const cc_sched_ev *top;
     while (!e->st.ended && (top = cc_sched_peek(&e->q)) != NULL && top->time <= until_ms) {
         cc_sched_ev ev;
         cc_sched_pop(&e->q, &ev);
         e->now_ms = ev.time;
+        if (e->o.live_clock) {
+            int64_t w = cc_clock_wall_at(&e->clk, ev.time);
+            e->wall_ms = w < wall_cap ? w : wall_cap;
+        }
         cc_err rc = CC_OK;
         switch (ev.kind) {
-        case K_FIRE: rc = cc_eng_fire(e, ev.a); break;
+        case K_FIRE:
+            /* an inject retimed by control, or added with its own time, ignores older schedules */
+            if (ITEM_KIND(ev.a) != CC_ITEM_INJECT || ev.b == e->inj_gen[ITEM_INDEX(ev.a)])
+                rc = cc_eng_fire(e, ev.a);
+            break;
         case K_DECISION_DEADLINE: rc = decision_deadline(e, ev.a); break;
         case K_END: rc = end_run(e, "duration"); break;
         case K_STAGE_DEADLINE: rc = cc_eng_stage_deadline(e, ev.a, (int)ev.b); break;
@@ -618,6 +654,15 @@ cc_err cc_engine_run_until(cc_engine *e, int64_t until_ms)
     if (!e->st.ended && until_ms > e->now_ms)
         e->now_ms = until_ms;
     return CC_OK;
+}
+
+cc_err cc_engine_run_until(cc_engine *e, int64_t until_ms)
+{
+    if (e->stopped)
+        return CC_ERR_IO;
+    if (e->o.live_clock)
+        return CC_ERR_ARG;
+    return cc_eng_run(e, until_ms, 0);
 }
 
 cc_err cc_engine_finish(cc_engine *e)
@@ -638,7 +683,7 @@ const unsigned char *cc_engine_digest(const cc_engine *e)
 
 int cc_engine_seat_has(const cc_engine *e, size_t seat, size_t inject)
 {
-    if (seat >= e->s->nseats || inject >= e->s->ninjects)
+    if (seat >= e->s->nseats || inject >= e->ninj)
         return 0;
     return (int)(e->held[seat * e->held_words + inject / 64] >> (inject % 64) & 1);
 }

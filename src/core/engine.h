@@ -2,13 +2,17 @@
  * and inputs, it schedules and releases injects, decides delivery to every seat by the label
  * rule, opens decision points and consultation requests, fires triggers and deadlines, and
  * emits every consequence as an event-log record (docs/event-log.md). No I/O, no clock, no
- * global state: time enters only as the scenario time the caller advances to.
+ * global state: time enters only as the scenario time the caller advances to, or as the wall
+ * time it passes in for the control clock (core/clock) to map.
  *
- * Status (issue 3, in progress): injects (times, every trigger kind, delays), delivery/denial
- * per seat, decision points (votes, proposals, objections, the four decision rules, deadlines),
- * consultations through the stages of their mechanism (modes all/any/sequential, deadlines,
- * escalation), and agent seats acting on their policies with per-seat random streams.
- * Control inputs and human actions from an inputs file come next. */
+ * Two ways to drive it. Scenario-driven (`caucus run` with "t" inputs, `caucus sim`): the caller
+ * advances scenario time with cc_engine_run_until and applies inputs at the current time. Wall-
+ * driven (opts.live_clock: the live server, `caucus run` with "wall" inputs): the caller passes
+ * wall-clock time in with cc_engine_advance_wall and the control clock (core/clock: start, pause,
+ * resume, speed, jump, all control inputs logged as events) maps it to scenario time. In both,
+ * everything is scheduled in scenario time, so pausing, resuming, changing speed, jumping,
+ * holding and releasing never make an inject or a deadline fire twice, early or at the wrong
+ * scenario time. */
 #ifndef CC_ENGINE_H
 #define CC_ENGINE_H
 
@@ -27,7 +31,9 @@ typedef struct cc_engine_opts {
     uint64_t seed;
     uint64_t replication;
     int variant;               /* mechanism index for consultations without a fixed one; -1 = default */
-    int64_t wall_start_ms;     /* wall clock at scenario time 0 (recorded, never read); 0 = none */
+    int64_t wall_start_ms;     /* wall clock at scenario time 0 (recorded, never read); 0 = none; with
+                                  live_clock, the wall time of run.start */
+    int live_clock;            /* 1: wall-driven (cc_engine_advance_wall); run.start records "clock":"wall" */
     int no_log;                /* 1: do not encode records or digests (simulation speed) */
     const char *source;        /* where the scenario was read from, recorded in run.start; may be NULL */
     const uint8_t *auto_seats; /* nseats flags: seats played by their agent policy; NULL = none */
@@ -56,22 +62,66 @@ void cc_engine_free(cc_engine *e);
 cc_err cc_engine_start(cc_engine *e);
 /* Processes every scheduled event with scenario time <= until_ms, in (time, schedule order)
  * order, and leaves the clock at until_ms (or at the exercise end, where it emits run.end
- * and stops). */
+ * and stops). Scenario-driven engines only: CC_ERR_ARG with live_clock. */
 cc_err cc_engine_run_until(cc_engine *e, int64_t until_ms);
+/* Wall-driven engines (live_clock; CC_ERR_ARG otherwise, CC_ERR_RANGE for wall_ms < 0): wall
+ * time is now wall_ms. While the control clock runs, processes every event due up to the
+ * scenario time the clock gives for wall_ms, each recorded with the wall time at which the
+ * clock reached its scenario time; before "start" and while paused nothing is processed.
+ * Call it with every tick and before every input (cc_engine_input_at does both). */
+cc_err cc_engine_advance_wall(cc_engine *e, int64_t wall_ms);
+/* Wall time (ms) at which the next scheduled event falls due if the clock does not change, so
+ * a server can sleep until then: INT64_MAX when nothing is scheduled, the clock is stopped or
+ * paused, the run has ended, or the engine is not wall-driven. Never late; may be early (an
+ * event that turns out to be stale changes nothing). */
+int64_t cc_engine_next_due_wall(const cc_engine *e);
+
+/* Wall time at which the control clock reaches scenario_ms if it does not change (the current
+ * wall time when already there); INT64_MAX when it is stopped or paused or not wall-driven. */
+int64_t cc_engine_wall_at(const cc_engine *e, int64_t scenario_ms);
+
+/* The control clock. */
+typedef struct cc_engine_clock {
+    int live;                     /* wall-driven engine */
+    int started, running;         /* running: started and not paused */
+    int32_t speed_num, speed_den; /* scenario ms per wall ms = num / den */
+    int64_t scenario_ms;          /* scenario time now (at wall_ms for a running live clock) */
+    int64_t next_due_wall_ms;     /* cc_engine_next_due_wall */
+} cc_engine_clock;
+/* State of the clock at wall time wall_ms (used only while a live clock runs; the engine's own
+ * time is unaffected). */
+void cc_engine_clock_get(const cc_engine *e, int64_t wall_ms, cc_engine_clock *out);
+
 /* An input from a person or from control, applied at the engine's current time (advance it
- * with cc_engine_run_until first). The input is a JSON object (docs/cli.md, "Inputs"):
+ * with cc_engine_run_until or cc_engine_advance_wall first). The input is a JSON object
+ * (docs/cli.md, "Inputs"):
  *   {"do": "acknowledge"|"position"|"vote"|"propose"|"object"|"share"|"escalate",
  *    "seat": SEAT, "consultation"|"decision"|"inject": ID, "option": ID, "text": STR,
- *    "to": [SEAT, ...]}                         (a seat's action), or
- *   {"do": "release"|"hold", "inject": ID}      (control).
+ *    "to": [SEAT, ...]}                          (a seat's action),
+ *   {"do": "message"|"note"|"rate"|"downgrade", ...},
+ *   {"do": "release"|"hold", "inject": ID}       (control: release now, or hold),
+ *   {"do": "edit", "inject": ID, "title"|"body"|"at": STR}   (control, before release),
+ *   {"do": "add", "inject": {id, title, body, label, from, originator, to, channel, class,
+ *    at | trigger: {after, delay}, expected_actions, objectives, notes}}   (control), or
+ *   {"do": "start"|"pause"|"resume"} | {"do": "speed", "factor": 2 | "0.5" | "1/2"}
+ *   | {"do": "jump", "to": "+1h30m" | "+01:30" | RFC 3339}  (control clock; live_clock only).
  * It is logged as an "input" event (so replay can feed it again), followed by its effects, or
- * by "input.refused" with the reason when the seat may not act so (not a participant of the
- * current stage, not a decider, does not hold the inject it forwards, ...). Returns
- * CC_ERR_INVALID with why filled for a malformed input (unknown action, seat or item, missing
- * member); nothing is logged then. */
+ * by "input.refused" with the reason when it cannot be applied now (a seat not a participant of
+ * the current stage, not a decider, an inject already released, a clock already paused, a jump
+ * backwards, an added inject that fails the scenario rules, ...). Returns CC_ERR_INVALID with
+ * why filled for a malformed input (unknown action, seat or item, missing member, a clock
+ * control given to a scenario-driven engine); nothing is logged then. */
 cc_err cc_engine_input(cc_engine *e, const json_t *input, char *why, size_t whylen);
+/* Wall-driven: checks the input, then cc_engine_advance_wall(e, wall_ms), then applies it. */
+cc_err cc_engine_input_at(cc_engine *e, int64_t wall_ms, const json_t *input, char *why, size_t whylen);
 /* Checks an input against the scenario only (ids, members), as cc_engine_input does first. */
 cc_err cc_engine_check_input(const cc_scenario *s, const json_t *input, char *why, size_t whylen);
+/* The same, also accepting the nadded inject ids in added (injects that earlier "add" inputs
+ * of the same file will add) wherever an inject is named. */
+cc_err cc_engine_check_input_added(const cc_scenario *s, const json_t *input, const char *const *added,
+                                   size_t nadded, char *why, size_t whylen);
+/* 1 when the input is a control-clock action (start, pause, resume, speed, jump). */
+int cc_engine_input_is_clock(const json_t *input);
 
 /* Emits run.end now (reason "until") unless the run has ended. */
 cc_err cc_engine_finish(cc_engine *e);
@@ -106,7 +156,15 @@ static inline size_t cc_engine_item_index(uint32_t item)
     return item & 0x0FFFFFFFu;
 }
 
-/* 1 when seat (index) has received inject (index), 0 otherwise. */
+/* 1 when seat (index) has received inject (index), 0 otherwise. Injects added during play
+ * follow the scenario's, in the order they were added. */
 int cc_engine_seat_has(const cc_engine *e, size_t seat, size_t inject);
+/* Number of injects (the scenario's and those added during play); index of an inject id, -1
+ * when none; state of inject i: "pending", "held", "released" (NULL for a bad index), with *id
+ * (may be NULL) its id and *at_ms (may be NULL) its scheduled scenario time, -1 when it waits
+ * for a trigger. */
+size_t cc_engine_inject_count(const cc_engine *e);
+int cc_engine_inject_index(const cc_engine *e, const char *id);
+const char *cc_engine_inject_state(const cc_engine *e, size_t i, const char **id, int64_t *at_ms);
 
 #endif

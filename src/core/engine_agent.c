@@ -111,8 +111,8 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
         if (cons >= 0)
             return cc_eng_stage_act(e, (size_t)cons, seat, "consult.ack", NULL);
         if (kind == CC_ITEM_INJECT)
-            return cc_eng_emit(e, "inject.ack", s->seats[seat].id, s->injects[idx].label.text,
-                               json_pack("{s:s}", "inject", s->injects[idx].id), context, 81);
+            return cc_eng_emit(e, "inject.ack", s->seats[seat].id, e->inj[idx].label.text,
+                               json_pack("{s:s}", "inject", e->inj[idx].id), context, 81);
         return CC_OK;
     case CC_ACT_POSITION:
         if (cons >= 0)
@@ -142,7 +142,7 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
         return CC_OK;
     case CC_ACT_SHARE:
         if (kind == CC_ITEM_INJECT && to) {
-            const cc_inject *I = &s->injects[idx];
+            const cc_inject *I = &e->inj[idx];
             const cc_labelspec *L = &e->inj_label[idx]; /* a forward keeps the item's label */
             cc_err rc = cc_eng_emit(
                 e, "message", s->seats[seat].id, L->text,
@@ -160,8 +160,8 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
                 json_pack("{s:s,s:s}", "consultation", s->consultations[cons].id, "by", s->seats[seat].id),
                 context, 84);
         if (kind == CC_ITEM_INJECT)
-            return cc_eng_emit(e, "inject.escalate", s->seats[seat].id, s->injects[idx].label.text,
-                               json_pack("{s:s}", "inject", s->injects[idx].id), context, 85);
+            return cc_eng_emit(e, "inject.escalate", s->seats[seat].id, e->inj[idx].label.text,
+                               json_pack("{s:s}", "inject", e->inj[idx].id), context, 85);
         return CC_OK;
     }
     return CC_OK;

@@ -65,7 +65,7 @@ cc_err cc_eng_watch_stage(cc_engine *e, size_t c, int k)
 cc_err cc_eng_watch_share(cc_engine *e, size_t i)
 {
     const cc_scenario *s = e->s;
-    const cc_inject *I = &s->injects[i];
+    const cc_inject *I = &e->inj[i];
     for (size_t g = 0; g < s->nguidelines; g++) {
         const cc_guideline *G = &s->guidelines[g];
         if (G->kind != CC_GRULE_SHARE || !G->inject_class)
@@ -96,8 +96,8 @@ cc_err cc_eng_resolve_watches(cc_engine *e, cc_grule_kind kind, uint32_t item, i
         W->done = 1;
         const char *subject, *label;
         if (ITEM_KIND(item) == CC_ITEM_INJECT) {
-            subject = s->injects[ITEM_INDEX(item)].id;
-            label = s->injects[ITEM_INDEX(item)].label.text;
+            subject = e->inj[ITEM_INDEX(item)].id;
+            label = e->inj[ITEM_INDEX(item)].label.text;
         } else {
             subject = s->consultations[ITEM_INDEX(item)].id;
             label = s->consultations[ITEM_INDEX(item)].label.text;
@@ -119,8 +119,8 @@ cc_err cc_eng_watch_expired(cc_engine *e, size_t w)
     const cc_scenario *s = e->s;
     size_t i = ITEM_INDEX(W->item);
     int inj = ITEM_KIND(W->item) == CC_ITEM_INJECT;
-    return emit_finding(e, W->guideline, 0, inj ? s->injects[i].id : s->consultations[i].id,
-                        inj ? s->injects[i].label.text : s->consultations[i].label.text, W->from_seq,
+    return emit_finding(e, W->guideline, 0, inj ? e->inj[i].id : s->consultations[i].id,
+                        inj ? e->inj[i].label.text : s->consultations[i].label.text, W->from_seq,
                         e->now_ms - W->start_ms);
 }
 

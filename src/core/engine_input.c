@@ -1,5 +1,6 @@
 /* engine_input — inputs of people and control (JSON objects): checked against the scenario,
- * logged, then applied or refused with a reason. Part of the engine (engine_int.h). */
+ * logged, then applied or refused with a reason. Part of the engine (engine_int.h); the control
+ * clock and injects added during play are carried out by engine_control.c. */
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,7 +21,29 @@ static int find_id(const char *id, const void *base, size_t n, size_t size)
     return -1;
 }
 
-enum { EX_NONE, EX_MESSAGE, EX_DOWNGRADE, EX_RATE, EX_NOTE, EX_EDIT };
+/* Where inject ids are looked up: the scenario, then the injects an engine added during play
+ * (e), or the ids a file's earlier "add" inputs will add (added). */
+typedef struct names {
+    const cc_scenario *s;
+    const cc_engine *e;
+    const char *const *added;
+    size_t nadded;
+} names;
+
+static int find_inject(const names *N, const char *id)
+{
+    if (!id)
+        return -1;
+    if (N->e)
+        return cc_eng_find_inject(N->e, id);
+    int i = find_id(id, N->s->injects, N->s->ninjects, sizeof *N->s->injects);
+    for (size_t k = 0; i < 0 && k < N->nadded; k++)
+        if (N->added[k] && strcmp(N->added[k], id) == 0)
+            i = (int)(N->s->ninjects + k);
+    return i;
+}
+
+enum { EX_NONE, EX_MESSAGE, EX_DOWNGRADE, EX_RATE, EX_NOTE, EX_EDIT, EX_ADD, EX_CLOCK };
 
 typedef struct parsed_input {
     int extra;                /* EX_*: inputs that are not seat actions */
@@ -28,6 +51,10 @@ typedef struct parsed_input {
     int objective;            /* rate */
     int reply;                /* message: inject replied to, or -1 */
     const char *title, *body; /* edit */
+    int64_t at_ms;            /* edit: new time, -1 none; jump: target */
+    const json_t *inject;     /* add */
+    int clock;                /* CLK_* */
+    int32_t num, den;         /* speed */
     const char *rating;       /* rate */
     int control;              /* release / hold */
     int hold;
@@ -57,9 +84,10 @@ static cc_err parse_label(const cc_scenario *s, const json_t *in, int originator
     return CC_OK;
 }
 
-static cc_err parse_extra(const cc_scenario *s, const json_t *in, const char *act, parsed_input *p, char *why,
+static cc_err parse_extra(const names *N, const json_t *in, const char *act, parsed_input *p, char *why,
                           size_t whylen)
 {
+    const cc_scenario *s = N->s;
     const char *seat = json_string_value(json_object_get(in, "seat"));
     const char *inj = json_string_value(json_object_get(in, "inject"));
     p->text = json_string_value(json_object_get(in, "text"));
@@ -85,15 +113,18 @@ static cc_err parse_extra(const cc_scenario *s, const json_t *in, const char *ac
     }
     if (strcmp(act, "edit") == 0) {
         p->extra = EX_EDIT;
-        int i = find_id(inj, s->injects, s->ninjects, sizeof *s->injects);
+        int i = find_inject(N, inj);
         if (i < 0)
-            BAD("\"edit\" needs \"inject\": an inject of the scenario");
+            BAD("\"edit\" needs \"inject\": an inject of the scenario or added by control");
         if (p->seat >= 0)
             BAD("only control may edit injects: leave out \"seat\"");
         p->title = json_string_value(json_object_get(in, "title"));
         p->body = json_string_value(json_object_get(in, "body"));
-        if (!p->title && !p->body)
-            BAD("\"edit\" needs \"title\" or \"body\"");
+        const char *at = json_string_value(json_object_get(in, "at"));
+        if (!p->title && !p->body && !at)
+            BAD("\"edit\" needs \"title\", \"body\" or \"at\"");
+        if (at && cc_eng_parse_time(s, at, "at", &p->at_ms, why, whylen) != CC_OK)
+            return CC_ERR_INVALID;
         if (p->title && !*p->title)
             BAD("\"title\" must not be empty");
         p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
@@ -101,13 +132,17 @@ static cc_err parse_extra(const cc_scenario *s, const json_t *in, const char *ac
     }
     if (strcmp(act, "downgrade") == 0) {
         p->extra = EX_DOWNGRADE;
-        int i = find_id(inj, s->injects, s->ninjects, sizeof *s->injects);
+        int i = find_inject(N, inj);
         if (i < 0)
-            BAD("\"downgrade\" needs \"inject\": an inject of the scenario");
+            BAD("\"downgrade\" needs \"inject\": an inject of the scenario or added by control");
         if (p->seat >= 0)
             BAD("only control may downgrade: leave out \"seat\"");
         p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
-        return parse_label(s, in, s->injects[i].label.label.originator, &p->label, why, whylen);
+        /* an added inject's originator is checked again when the downgrade is applied */
+        int orig = N->e                      ? N->e->inj[i].label.label.originator
+                   : (size_t)i < s->ninjects ? s->injects[i].label.label.originator
+                                             : -1;
+        return parse_label(s, in, orig, &p->label, why, whylen);
     }
     p->extra = EX_MESSAGE;
     p->reply = -1;
@@ -126,23 +161,86 @@ static cc_err parse_extra(const cc_scenario *s, const json_t *in, const char *ac
     }
     const char *reply = json_string_value(json_object_get(in, "reply_to"));
     if (reply) {
-        int i = find_id(reply, s->injects, s->ninjects, sizeof *s->injects);
+        int i = find_inject(N, reply);
         if (i < 0)
-            BAD("\"reply_to\" must name an inject of the scenario");
+            BAD("\"reply_to\" must name an inject of the scenario or added by control");
         p->reply = i;
     }
     return parse_label(s, in, s->seats[p->seat].party_index, &p->label, why, whylen);
 }
 
-static cc_err parse_input(const cc_scenario *s, const json_t *in, parsed_input *p, char *why, size_t whylen)
+static const char *const clock_actions[] = {"start", "pause", "resume", "speed", "jump"};
+
+static int clock_action(const char *act)
 {
+    for (int k = 0; act && k < 5; k++)
+        if (strcmp(act, clock_actions[k]) == 0)
+            return CLK_START + k;
+    return 0;
+}
+
+/* Members an input may have besides "do"; each is a string unless listed in typed(). */
+static const char *const known[] = {"t",         "wall",   "do",    "seat", "consultation", "decision",
+                                    "inject",    "option", "text",  "to",   "label",        "reply_to",
+                                    "objective", "rating", "title", "body", "at",           "factor"};
+
+static cc_err parse_clock(const names *N, const json_t *in, int clk, parsed_input *p, char *why,
+                          size_t whylen)
+{
+    static const char *const allowed[] = {NULL, "", "", "", "factor", "to"};
+    const char *key;
+    json_t *val;
+    json_object_foreach((json_t *)in, key, val)
+    {
+        if (strcmp(key, "do") != 0 && strcmp(key, "t") != 0 && strcmp(key, "wall") != 0 &&
+            strcmp(key, allowed[clk]) != 0)
+            BAD("\"%s\" takes no \"%.40s\"", clock_actions[clk - CLK_START], key);
+    }
+    p->extra = EX_CLOCK;
+    p->clock = clk;
+    if (clk == CLK_SPEED)
+        return cc_eng_parse_factor(json_object_get(in, "factor"), &p->num, &p->den, why, whylen);
+    if (clk == CLK_JUMP) {
+        const char *to = json_string_value(json_object_get(in, "to"));
+        if (!to)
+            BAD("\"jump\" needs \"to\": a scenario time such as \"+1h30m\", \"+01:30\" or RFC 3339");
+        return cc_eng_parse_time(N->s, to, "to", &p->at_ms, why, whylen);
+    }
+    return CC_OK;
+}
+
+/* 1 when v can go into the log as it is: the canonical encoding has integers of at most 53 bits
+ * and no fractions, and inputs nest at most 8 deep. */
+static int loggable(const json_t *v, int depth)
+{
+    const char *key;
+    json_t *x;
+    size_t k;
+    if (depth > 8)
+        return 0;
+    switch (json_typeof(v)) {
+    case JSON_REAL: return 0;
+    case JSON_INTEGER:
+        return json_integer_value(v) <= 9007199254740991LL && json_integer_value(v) >= -9007199254740991LL;
+    case JSON_OBJECT:
+        json_object_foreach((json_t *)v, key, x) if (!loggable(x, depth + 1)) return 0;
+        return 1;
+    case JSON_ARRAY: json_array_foreach(v, k, x) if (!loggable(x, depth + 1)) return 0; return 1;
+    default: return 1;
+    }
+}
+
+static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, char *why, size_t whylen)
+{
+    const cc_scenario *s = N->s;
     memset(p, 0, sizeof *p);
     p->seat = -1;
+    p->at_ms = -1;
     if (!json_is_object(in))
         BAD("an input must be a JSON object");
-    static const char *const known[] = {"t",        "do",        "seat",  "consultation", "decision",
-                                        "inject",   "option",    "text",  "to",           "label",
-                                        "reply_to", "objective", "rating"};
+    const char *act = json_string_value(json_object_get(in, "do"));
+    int clk = clock_action(act);
+    int adding = act && strcmp(act, "add") == 0;
     const char *key;
     json_t *val;
     json_object_foreach((json_t *)in, key, val)
@@ -152,12 +250,36 @@ static cc_err parse_input(const cc_scenario *s, const json_t *in, parsed_input *
             ok |= strcmp(key, known[k]) == 0;
         if (!ok)
             BAD("unknown member \"%.40s\"", key);
-        if (strcmp(key, "to") != 0 && !json_is_string(val))
+        if (strcmp(key, "factor") == 0 || (strcmp(key, "to") == 0 && clk != CLK_JUMP) ||
+            (strcmp(key, "inject") == 0 && adding))
+            continue; /* checked with their action */
+        if (!json_is_string(val))
             BAD("\"%s\" must be a string", key);
     }
-    const char *act = json_string_value(json_object_get(in, "do"));
     if (!act)
         BAD("missing \"do\" (the action)");
+    if (!loggable(in, 0))
+        BAD("numbers in an input must be integers (write a fraction as a string: \"0.5\"), nested at most 8 "
+            "deep");
+    if (clk)
+        return parse_clock(N, in, clk, p, why, whylen);
+    if (json_object_get(in, "factor"))
+        BAD("\"factor\" only applies to \"speed\"");
+    if (adding) {
+        p->extra = EX_ADD;
+        p->inject = json_object_get(in, "inject");
+        if (!json_is_object(p->inject))
+            BAD("\"add\" needs \"inject\": an object with the fields of a scenario inject");
+        if (!json_is_string(json_object_get(p->inject, "id")))
+            BAD("\"add\": the inject needs \"id\" (a string)");
+        if (json_object_size(in) >
+            (size_t)(2 + (json_object_get(in, "t") != NULL) + (json_object_get(in, "wall") != NULL)))
+            BAD("\"add\" takes only \"inject\"");
+        return CC_OK;
+    }
+    if (json_object_get(in, "title") || json_object_get(in, "body") || json_object_get(in, "at"))
+        if (strcmp(act, "edit") != 0)
+            BAD("\"title\", \"body\" and \"at\" only apply to \"edit\"");
     const char *seat = json_string_value(json_object_get(in, "seat"));
     const char *cons = json_string_value(json_object_get(in, "consultation"));
     const char *dec = json_string_value(json_object_get(in, "decision"));
@@ -166,13 +288,13 @@ static cc_err parse_input(const cc_scenario *s, const json_t *in, parsed_input *
     p->text = json_string_value(json_object_get(in, "text"));
     if (strcmp(act, "message") == 0 || strcmp(act, "downgrade") == 0 || strcmp(act, "rate") == 0 ||
         strcmp(act, "note") == 0 || strcmp(act, "edit") == 0)
-        return parse_extra(s, in, act, p, why, whylen);
+        return parse_extra(N, in, act, p, why, whylen);
     if (strcmp(act, "release") == 0 || strcmp(act, "hold") == 0) {
         p->control = 1;
         p->hold = act[0] == 'h';
-        int i = find_id(inj, s->injects, s->ninjects, sizeof *s->injects);
+        int i = find_inject(N, inj);
         if (i < 0)
-            BAD("\"%s\" needs \"inject\": an inject of the scenario", act);
+            BAD("\"%s\" needs \"inject\": an inject of the scenario or added by control", act);
         p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
         return CC_OK;
     }
@@ -182,7 +304,7 @@ static cc_err parse_input(const cc_scenario *s, const json_t *in, parsed_input *
             a = k;
     if (a < 0)
         BAD("unknown action \"%.40s\" (acknowledge, position, vote, propose, object, share, escalate, "
-            "message, note, release, hold, downgrade, rate)",
+            "message, note, release, hold, edit, add, downgrade, rate, start, pause, resume, speed, jump)",
             act);
     p->action = (cc_agent_action)a;
     p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats);
@@ -201,7 +323,7 @@ static cc_err parse_input(const cc_scenario *s, const json_t *in, parsed_input *
             BAD("no decision \"%.64s\"", dec);
         p->context = ITEM(CC_ITEM_DECISION, (size_t)i);
     } else {
-        if ((i = find_id(inj, s->injects, s->ninjects, sizeof *s->injects)) < 0)
+        if ((i = find_inject(N, inj)) < 0)
             BAD("no inject \"%.64s\"", inj);
         p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
     }
@@ -225,8 +347,20 @@ static cc_err parse_input(const cc_scenario *s, const json_t *in, parsed_input *
 
 cc_err cc_engine_check_input(const cc_scenario *s, const json_t *input, char *why, size_t whylen)
 {
+    return cc_engine_check_input_added(s, input, NULL, 0, why, whylen);
+}
+
+cc_err cc_engine_check_input_added(const cc_scenario *s, const json_t *input, const char *const *added,
+                                   size_t nadded, char *why, size_t whylen)
+{
     parsed_input p;
-    return parse_input(s, input, &p, why, whylen);
+    names N = {s, NULL, added, nadded};
+    return parse_input(&N, input, &p, why, whylen);
+}
+
+int cc_engine_input_is_clock(const json_t *input)
+{
+    return clock_action(json_string_value(json_object_get(input, "do"))) != 0;
 }
 
 /* Why the seat may not take this action now, or NULL when it may. */
@@ -291,10 +425,22 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
             json_object_set_new(j, "text", json_string(p->text));
         return cc_eng_emit(e, "objective.rating", NULL, NULL, j, 0, 121);
     }
+    case EX_CLOCK: return cc_eng_clock(e, p->clock, p->num, p->den, p->at_ms);
+    case EX_ADD: return cc_eng_add_inject(e, p->inject);
     case EX_EDIT: {
         size_t i = ITEM_INDEX(p->context);
         if (e->inject_state[i] == ST_DONE)
             return refuse(e, NULL, "the inject was already released", p->context);
+        char when[32], now[32], reason[160];
+        if (p->at_ms >= 0 && p->at_ms < e->now_ms) {
+            snprintf(reason, sizeof reason,
+                     "the new time %s is before the current scenario time %s: release it instead",
+                     cc_eng_time_text(p->at_ms, when, sizeof when),
+                     cc_eng_time_text(e->now_ms, now, sizeof now));
+            return refuse(e, NULL, reason, p->context);
+        }
+        if (p->at_ms > e->s->duration_s * 1000)
+            return refuse(e, NULL, "the new time is after the end of the exercise", p->context);
         char *t = p->title ? strdup(p->title) : NULL, *b = p->body ? strdup(p->body) : NULL;
         if ((p->title && !t) || (p->body && !b)) {
             free(t);
@@ -309,12 +455,24 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
             free(e->inj_body[i]);
             e->inj_body[i] = b;
         }
-        json_t *j = json_pack("{s:s}", "inject", s->injects[i].id);
+        json_t *j = json_pack("{s:s}", "inject", e->inj[i].id);
         if (j && p->title)
             json_object_set_new(j, "title", json_string(p->title));
         if (j && p->body)
             json_object_set_new(j, "body", json_string(p->body));
-        return cc_eng_emit(e, "inject.edit", NULL, e->inj_label[i].text, j, p->context, 124);
+        if (p->at_ms < 0)
+            return cc_eng_emit(e, "inject.edit", NULL, e->inj_label[i].text, j, p->context, 124);
+        /* the new time replaces the old time or trigger: earlier schedules become stale */
+        e->inj_gen[i]++;
+        e->inj[i].when.has_at = true;
+        e->inj[i].when.has_trigger = false;
+        e->inj[i].when.at_s = p->at_ms / 1000;
+        if (j)
+            json_object_set_new(j, "at_ms", json_integer(p->at_ms));
+        cc_err rc = cc_eng_emit(e, "inject.edit", NULL, e->inj_label[i].text, j, p->context, 124);
+        if (rc == CC_OK)
+            rc = cc_sched_push(&e->q, p->at_ms, K_FIRE, (uint32_t)p->context, e->inj_gen[i]);
+        return rc;
     }
     case EX_DOWNGRADE: {
         size_t i = ITEM_INDEX(p->context);
@@ -326,20 +484,20 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         labelspec_of(s, &p->label, e->inj_banner[i], sizeof e->inj_banner[i], cur);
         cc_err rc =
             cc_eng_emit(e, "label.downgrade", NULL, cur->text,
-                        json_pack("{s:s,s:s,s:s}", "inject", s->injects[i].id, "from", old, "to", cur->text),
+                        json_pack("{s:s,s:s,s:s}", "inject", e->inj[i].id, "from", old, "to", cur->text),
                         p->context, 122);
         if (rc || e->inject_state[i] != ST_DONE)
             return rc;
         /* seats it was addressed to that may read it now receive it */
-        cc_eng_mark_recipients(e, &s->injects[i].to);
+        cc_eng_mark_recipients(e, &e->inj[i].to);
         for (size_t k = 0; k < s->nseats && rc == CC_OK; k++) {
             if (!e->seatmask[k] || cc_engine_seat_has(e, k, i) ||
                 !cc_label_permits(&cur->label, &s->seats[k].clearance))
                 continue;
             cc_ref one = {CC_REF_SEAT, s->seats[k].id, (int)k, {0, 0}};
             cc_refs to = {&one, 1, {0, 0}};
-            rc = cc_eng_deliver(e, "inject", s->injects[i].id, cur, &to, p->context, (int)i, CC_AEV_INJECT);
-            cc_eng_mark_recipients(e, &s->injects[i].to); /* deliver reused the scratch mask */
+            rc = cc_eng_deliver(e, "inject", e->inj[i].id, cur, &to, p->context, (int)i, CC_AEV_INJECT);
+            cc_eng_mark_recipients(e, &e->inj[i].to); /* deliver reused the scratch mask */
         }
         return rc;
     }
@@ -370,7 +528,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         json_t *j =
             json_pack("{s:s,s:s,s:s,s:o}", "kind", "message", "message", id, "text", p->text, "to", to);
         if (j && p->reply >= 0)
-            json_object_set_new(j, "reply_to", json_string(s->injects[p->reply].id));
+            json_object_set_new(j, "reply_to", json_string(e->inj[p->reply].id));
         cc_err rc = cc_eng_emit(e, "message", actor, ls.text, j, ctx, 123);
         if (rc == CC_OK)
             rc = cc_eng_deliver(e, "message", id, &ls, &tr, ctx, -1, p->reply >= 0 ? CC_AEV_MESSAGE : -1);
@@ -380,20 +538,17 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
     return CC_OK;
 }
 
-cc_err cc_engine_input(cc_engine *e, const json_t *input, char *why, size_t whylen)
+/* Logs and applies an input that parse_input accepted. */
+static cc_err apply_input(cc_engine *e, const json_t *input, const parsed_input *pp)
 {
-    parsed_input p;
-    cc_err rc = parse_input(e->s, input, &p, why, whylen);
-    if (rc)
-        return rc;
-    if (e->stopped)
-        return CC_ERR_IO;
+    parsed_input p = *pp;
     json_t *copy = json_deep_copy(input);
     if (!copy)
         return CC_ERR_NOMEM;
     json_object_del(copy, "t");
+    json_object_del(copy, "wall");
     const char *actor = p.seat >= 0 ? e->s->seats[p.seat].id : NULL;
-    rc = cc_eng_emit(e, "input", actor, NULL, copy, p.context, 110);
+    cc_err rc = cc_eng_emit(e, "input", actor, NULL, copy, p.context, 110);
     if (rc)
         return rc;
     if (p.extra)
@@ -403,11 +558,14 @@ cc_err cc_engine_input(cc_engine *e, const json_t *input, char *why, size_t whyl
         if (p.hold) {
             if (e->inject_state[idx] != ST_PENDING)
                 return cc_eng_emit(e, "input.refused", NULL, NULL,
-                                   json_pack("{s:s}", "reason", "the inject was already released"), p.context,
-                                   111);
+                                   json_pack("{s:s}", "reason",
+                                             e->inject_state[idx] == ST_HELD
+                                                 ? "the inject is already held"
+                                                 : "the inject was already released"),
+                                   p.context, 111);
             e->inject_state[idx] = ST_HELD;
-            return cc_eng_emit(e, "inject.hold", NULL, e->s->injects[idx].label.text,
-                               json_pack("{s:s}", "inject", e->s->injects[idx].id), p.context, ST_HELD);
+            return cc_eng_emit(e, "inject.hold", NULL, e->inj[idx].label.text,
+                               json_pack("{s:s}", "inject", e->inj[idx].id), p.context, ST_HELD);
         }
         if (e->inject_state[idx] == ST_DONE)
             return cc_eng_emit(e, "input.refused", NULL, NULL,
@@ -424,4 +582,36 @@ cc_err cc_engine_input(cc_engine *e, const json_t *input, char *why, size_t whyl
         refs[k] = (cc_ref){CC_REF_SEAT, e->s->seats[p.to[k]].id, p.to[k], {0, 0}};
     cc_refs to = {refs, p.nto, {0, 0}};
     return cc_eng_do_action(e, (size_t)p.seat, p.action, p.context, p.option, p.text, &to);
+}
+
+static cc_err parse_for(cc_engine *e, const json_t *input, parsed_input *p, char *why, size_t whylen)
+{
+    names N = {e->s, e, NULL, 0};
+    cc_err rc = parse_input(&N, input, p, why, whylen);
+    if (rc == CC_OK && p->extra == EX_CLOCK && !e->o.live_clock)
+        BAD("\"%s\" needs the control clock of a wall-driven run (time the inputs with \"wall\", not \"t\")",
+            clock_actions[p->clock - CLK_START]);
+    return rc;
+}
+
+cc_err cc_engine_input(cc_engine *e, const json_t *input, char *why, size_t whylen)
+{
+    parsed_input p;
+    cc_err rc = parse_for(e, input, &p, why, whylen);
+    if (rc)
+        return rc;
+    if (e->stopped)
+        return CC_ERR_IO;
+    return apply_input(e, input, &p);
+}
+
+cc_err cc_engine_input_at(cc_engine *e, int64_t wall_ms, const json_t *input, char *why, size_t whylen)
+{
+    parsed_input p;
+    cc_err rc = parse_for(e, input, &p, why, whylen);
+    if (rc == CC_OK)
+        rc = cc_engine_advance_wall(e, wall_ms);
+    if (rc == CC_OK)
+        rc = apply_input(e, input, &p);
+    return rc;
 }

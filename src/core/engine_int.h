@@ -1,14 +1,17 @@
 /* engine_int — the engine's state and the functions its parts share. Internal to the library
  * (core/engine.c runs events; engine_consult.c consultations and decisions; engine_agent.c
  * agent seats and seat actions; engine_find.c guideline findings; engine_input.c inputs of
- * people and control). Callers use core/engine.h. */
+ * people and control; engine_control.c the control clock and injects added during play). Callers use
+ * core/engine.h. */
 #ifndef CC_ENGINE_INT_H
 #define CC_ENGINE_INT_H
 
 #include <jansson.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/engine.h"
 #include "core/rng.h"
 #include "core/scenario_model.h"
@@ -79,6 +82,14 @@ struct cc_engine {
     int64_t now_ms;
     uint64_t seq;
     unsigned char prev[32], digest[32];
+    /* injects: the scenario's (copied, first s->ninjects), then those control added during play;
+     * every per-inject array below has ninj entries (room for capinj) */
+    cc_inject *inj;
+    size_t ninj, capinj;
+    uint32_t *inj_gen; /* schedule generation: a K_FIRE of an inject whose b differs is stale */
+    cc_arena *added;   /* strings and arrays of injects added during play; NULL until the first */
+    cc_clock clk;      /* the control clock (opts.live_clock) */
+    int64_t wall_ms;   /* wall time of the event being emitted (live runs), as input */
     uint8_t *inject_state, *decision_state, *consult_state;
     cc_labelspec *inj_label;                     /* current label of each inject (control may downgrade) */
     char (*inj_banner)[CC_LABEL_BANNER_MAX + 1]; /* text of downgraded labels */
@@ -108,6 +119,20 @@ struct cc_engine {
 };
 
 /* shared between the engine's files (see the comment at the top) */
+cc_err cc_eng_emit_ext(cc_engine *e, const char *type, const char *actor, const char *label, json_t *payload,
+                       uint32_t item, int state, const uint64_t *extra, size_t nextra);
+cc_err cc_eng_run(cc_engine *e, int64_t until_ms, int64_t wall_cap);
+cc_err cc_eng_grow_injects(cc_engine *e, size_t need);
+cc_err cc_eng_schedule_added(cc_engine *e, size_t after_inject);
+int cc_eng_find_inject(const cc_engine *e, const char *id);
+/* engine_control.c: control clock actions (CLK_*), injects added or retimed during play, times */
+enum { CLK_START = 1, CLK_PAUSE, CLK_RESUME, CLK_SPEED, CLK_JUMP };
+cc_err cc_eng_clock(cc_engine *e, int action, int32_t num, int32_t den, int64_t to_ms);
+cc_err cc_eng_add_inject(cc_engine *e, const json_t *inject);
+cc_err cc_eng_parse_time(const cc_scenario *s, const char *text, const char *what, int64_t *ms, char *why,
+                         size_t whylen);
+cc_err cc_eng_parse_factor(const json_t *v, int32_t *num, int32_t *den, char *why, size_t whylen);
+const char *cc_eng_time_text(int64_t ms, char *buf, size_t size);
 cc_err cc_eng_agent_act(cc_engine *e, const pending *a);
 cc_err cc_eng_agent_offer(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
                           const cc_strs *classes, int stage_kind);

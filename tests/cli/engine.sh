@@ -83,6 +83,104 @@ expect_out "fork early message" "before the fork point"
 expect_rc "fork beyond the log" 2 "$BIN" replay "$T/in.jsonl" --fork 9999 --log "$T/f4.jsonl"
 expect_rc "fork without log" 2 "$BIN" replay "$T/in.jsonl" --fork 3
 
+# the control clock: inputs timed by wall time (tests/inputs/clock-wall.jsonl)
+K=tests/inputs/clock.yaml
+W=tests/inputs/clock-wall.jsonl
+expect_rc "wall run" 0 "$BIN" run "$K" --inputs "$W" --log "$T/w.jsonl"
+expect_out "wall run to the end" "scenario time 6h (end of exercise)"
+expect_out "added inject counted" "injects released 6 of 6"
+expect_rc "wall run again" 0 "$BIN" run "$K" --inputs "$W" --log "$T/w2.jsonl"
+if cmp -s "$T/w.jsonl" "$T/w2.jsonl"; then ok; else no "wall run: same inputs, same bytes"; fi
+if [ "$B" != build ] && [ -x build/caucus ] && build/caucus run "$K" --inputs "$W" --log "$T/w3.jsonl" > /dev/null 2>&1; then
+  if cmp -s "$T/w.jsonl" "$T/w3.jsonl"; then ok; else no "$B and build differ with the control clock"; fi
+fi
+expect_rc "wall replay" 0 "$BIN" replay "$T/w.jsonl"
+expect_out "wall replay verdict" "events verified: hash chain intact, engine reproduces every event"
+for ty in run.start clock.start clock.pause clock.resume clock.speed clock.jump inject.add inject.edit input.refused; do
+  if grep -q "\"type\":\"$ty\"" "$T/w.jsonl"; then ok; else no "wall log has $ty"; fi
+done
+if grep '"type":"clock.pause"' "$T/w.jsonl" | grep -q '"actor":"control"'; then ok; else no "clock events are by control"; fi
+if grep '"type":"run.start"' "$T/w.jsonl" | grep -q '"clock":"wall"'; then ok; else no "run.start records the clock"; fi
+if grep -q '"clock":"wall"' "$T/a.jsonl"; then no "a headless run records no clock"; else ok; fi
+# I-1 (+30m) paused across: released once, at scenario +30m: resumed at wall +55m (scenario +20m),
+# speed 2 from wall +1h (scenario +25m), so at wall +1h02m30s = 10:02:30
+n1=$(grep -c '"inject":"I-1".*"type":"inject.release"' "$T/w.jsonl")
+[ "$n1" = 1 ] && ok || no "I-1 released $n1 times"
+if grep '"inject":"I-1".*"type":"inject.release"' "$T/w.jsonl" | grep -q '"t":1800000,.*"wall":1772445750000'; then ok; else no "I-1 at +30m, wall 10:02:30"; fi
+if grep '"type":"input.refused"' "$T/w.jsonl" | grep -q "whose clearance can never read"; then ok; else no "refused add names the reason"; fi
+if grep '"inject":"N-1".*"type":"inject.release"' "$T/w.jsonl" | grep -q '"title":"Live news item (revised)"'; then ok; else no "added inject edited, then released"; fi
+expect_rc "wall replay --until" 0 "$BIN" replay "$T/w.jsonl" --until 12
+expect_out "wall replay --until state" "state after event 12:"
+seq_speed=$(grep -n '"type":"clock.speed"' "$T/w.jsonl" | head -1 | cut -d: -f1)
+fk=$((seq_speed - 1))
+printf '{"wall": "+1h05m", "do": "pause"}\n{"wall": "+1h40m", "do": "resume"}\n' > "$T/walt.jsonl"
+expect_rc "wall fork" 0 "$BIN" replay "$T/w.jsonl" --fork "$fk" --inputs "$T/walt.jsonl" --log "$T/wf.jsonl"
+head -n "$seq_speed" "$T/w.jsonl" > "$T/wa"; head -n "$seq_speed" "$T/wf.jsonl" > "$T/wb"
+if cmp -s "$T/wa" "$T/wb"; then ok; else no "wall fork equals the original up to SEQ"; fi
+if grep -q '"type":"clock.pause".*"wall":1772445900000' "$T/wf.jsonl"; then ok; else no "wall fork carries the new pause"; fi
+expect_rc "wall fork replays" 0 "$BIN" replay "$T/wf.jsonl"
+# forking before the release of I-3 and giving the same inputs from there reproduces the run
+fr=$(grep -n '"do":"release".*"type":"input"' "$T/w.jsonl" | head -1 | cut -d: -f1)
+grep -v '^#' "$W" | sed -n '6,$p' > "$T/rest.jsonl"
+expect_rc "wall fork with the original inputs" 0 "$BIN" replay "$T/w.jsonl" --fork $((fr - 2)) --inputs "$T/rest.jsonl" --log "$T/wf2.jsonl"
+if cmp -s "$T/w.jsonl" "$T/wf2.jsonl"; then ok; else no "wall fork with the original inputs reproduces the run"; fi
+printf '{"t": "+5h", "do": "note", "text": "x"}\n' > "$T/tfork.jsonl"
+expect_rc "wall fork with scenario-timed inputs" 1 "$BIN" replay "$T/w.jsonl" --fork 20 --inputs "$T/tfork.jsonl" --log "$T/wf3.jsonl"
+expect_out "wall fork timing message" "must be timed by \"wall\""
+printf '{"wall": "+0s", "do": "start"}\n{"wall": "+10m", "do": "pause"}\n' > "$T/paused.jsonl"
+expect_rc "paused at the end" 0 "$BIN" run "$K" --inputs "$T/paused.jsonl" --log "$T/p.jsonl"
+expect_out "paused summary" "scenario time 10m (clock paused after the last input)"
+expect_rc "paused replays" 0 "$BIN" replay "$T/p.jsonl"
+printf '{"wall": "+0s", "do": "note", "text": "never started"}\n' > "$T/nostart.jsonl"
+expect_rc "never started" 0 "$BIN" run "$K" --inputs "$T/nostart.jsonl"
+expect_out "never started summary" "(clock never started)"
+printf '{"wall": "+0s", "do": "start"}\n{"wall": "+10m", "do": "speed", "factor": 4}\n' > "$T/fast.jsonl"
+expect_rc "until on the clock" 0 "$BIN" run "$K" --inputs "$T/fast.jsonl" --until +1h --log "$T/fu.jsonl"
+expect_out "until on the clock summary" "scenario time 1h (stopped by --until)"
+expect_rc "until on the clock replays" 0 "$BIN" replay "$T/fu.jsonl"
+printf '{"wall": "+0s", "do": "start"}\n{"t": "+1h", "do": "note", "text": "x"}\n' > "$T/mix.jsonl"
+expect_rc "t and wall mixed" 1 "$BIN" run "$K" --inputs "$T/mix.jsonl"
+expect_out "mixed message" "mix.jsonl:2: error: every input of a file is timed the same way"
+printf '{"t": "+1h", "do": "pause"}\n' > "$T/tclock.jsonl"
+expect_rc "clock control in scenario time" 1 "$BIN" run "$K" --inputs "$T/tclock.jsonl"
+expect_out "clock control message" "tclock.jsonl:1: error: \"pause\" drives the control clock"
+printf '{"wall": "+1h", "t": "+1h", "do": "note", "text": "x"}\n' > "$T/both.jsonl"
+expect_rc "t and wall on one line" 1 "$BIN" run "$K" --inputs "$T/both.jsonl"
+expect_out "both message" "give \"t\" or \"wall\", not both"
+printf '{"wall": "+0s", "do": "start"}\n{"wall": "+1m", "do": "speed", "factor": 0.5}\n' > "$T/real.jsonl"
+expect_rc "fractional factor" 1 "$BIN" run "$K" --inputs "$T/real.jsonl"
+expect_out "fractional factor message" "real.jsonl:2: error: numbers in an input must be integers"
+printf '{"wall": "+0s", "do": "start"}\n{"wall": "+1m", "do": "jump", "to": "+1h"}\n{"wall": "+2m", "do": "jump", "to": "+30m"}\n' > "$T/back.jsonl"
+expect_rc "jump backwards is refused in the log" 0 "$BIN" run "$K" --inputs "$T/back.jsonl" --log "$T/back.log"
+if grep -q '"reason":"the clock only jumps forward: +30m is before the current scenario time +1h' "$T/back.log"; then ok; else no "backwards jump refused with its reason"; fi
+printf '{"wall": "+0s", "do": "release", "inject": "N-7"}\n' > "$T/unk.jsonl"
+expect_rc "unknown added inject" 1 "$BIN" run "$K" --inputs "$T/unk.jsonl"
+expect_out "unknown added inject message" "unk.jsonl:1: error: \"release\" needs \"inject\""
+printf '{"wall": "+0s", "do": "add", "inject": {"id": "N-7", "title": "x", "label": "UNCLASSIFIED", "from": "control", "to": ["all"]}}\n{"wall": "+1m", "do": "release", "inject": "N-7"}\n' > "$T/known.jsonl"
+expect_rc "inject added earlier in the file" 0 "$BIN" run "$K" --inputs "$T/known.jsonl" --log "$T/known.log"
+if grep '"type":"input.refused"' "$T/known.log" | grep -q "already released"; then ok; else no "added without a time: released at once"; fi
+# a clock event's wall time edited and the chain rebuilt: the re-run catches it
+python3 - "$T/w.jsonl" "$T/wt.jsonl" <<'PY'
+import hashlib, json, sys
+lines = open(sys.argv[1]).read().splitlines()
+out, prev, hit = [], None, None
+for i, l in enumerate(lines):
+    r = json.loads(l)
+    if hit is None and r["type"] == "clock.resume":
+        r["wall"] += 60000
+        hit = i
+    if prev is not None:
+        r["prev"] = prev
+    r.pop("hash")
+    canon = json.dumps(r, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    r["hash"] = hashlib.sha256(canon.encode()).hexdigest()
+    prev = r["hash"]
+    out.append(json.dumps(r, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+PY
+expect_rc "forged clock event" 1 "$BIN" replay "$T/wt.jsonl"
+expect_out "forged clock event named" "differs from what the engine produces"
+
 # tampering: each is named by its first bad event
 n=$(wc -l < "$T/a.jsonl")
 sed '5s/"seq":4/"seq":4 /' "$T/a.jsonl" > "$T/t1.jsonl"

@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 }
 C
 export PKG_CONFIG_PATH="$T/prefix/lib/pkgconfig"
-cc -std=c11 -o "$T/use" "$T/use.c" $(pkg-config --cflags caucus) $(pkg-config --static --libs caucus) > "$T/cc.log" 2>&1
+cc -std=c11 -o "$T/use" "$T/use.c" $(pkg-config --cflags caucus) $(pkg-config --libs caucus) > "$T/cc.log" 2>&1
 check $? "compile against the installed library: $(head -c 400 "$T/cc.log")"
 out=$("$T/use" tests/scenarios/valid/minimal.yaml 2>&1)
 [ "$out" = "ok minimal" ]; check $? "installed library loads a scenario (got '$out')"
