@@ -11,7 +11,7 @@ exec valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --e
 EOS
 chmod +x "$B/vg/caucus"
 . tests/count.inc
-for t in lint engine sim; do
+for t in lint engine sim msel store; do
   run_counted "tests/cli/$t.sh (valgrind)" 10 env CAUCUS_BIN_OVERRIDE="$B/vg/caucus" sh "tests/cli/$t.sh" "$B"
 done
 echo "$passed $failed" > "$B/vg/test-counts"

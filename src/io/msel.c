@@ -1,0 +1,1897 @@
+/* msel — scenario injects to an MSEL table and CSV, and an MSEL CSV back to a scenario.
+ * Import converts each row to YAML (io/yaml_write), splices it into a base scenario or a
+ * minimal generated one, then loads the result and maps every diagnostic back to the CSV
+ * cell it came from, through a table of output line -> (row, column). */
+#include "io/msel.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/ctime.h"
+#include "core/idmap.h"
+#include "core/scenario_model.h"
+#include "core/suggest.h"
+#include "core/zone.h"
+#include "io/csv.h"
+#include "io/scenario_load.h"
+#include "io/tzdb.h"
+#include "io/yaml_write.h"
+#include "io/ytree.h"
+
+static const char *const iso3166[] = {
+#include "iso3166.inc"
+};
+
+/* ---- columns ------------------------------------------------------------------------ */
+
+static const struct {
+    const char *key, *header;
+    const char *synonyms; /* normalised, space separated */
+} cols[CC_MSEL_NCOLS] = {
+    [CC_MSEL_ID] = {"id", "Inject #",
+                    "id injectno injectnumber injectid inject no number mselno mselnumber mselid eventno "
+                    "eventnumber eventid serial serialno ref reference"},
+    [CC_MSEL_TIME] = {"time", "Scenario Time",
+                      "scenariotime time at injecttime eventtime exercisetime mseltime releasetime"},
+    [CC_MSEL_DELIVERY] = {"delivery", "Delivery Time",
+                          "deliverytime delivery deliverydatetime datetime walltime actualtime plannedtime "
+                          "deliverydate"},
+    [CC_MSEL_TITLE] = {"title", "Event Synopsis",
+                       "title eventsynopsis synopsis event eventtitle injecttitle subject summary headline"},
+    [CC_MSEL_BODY] = {"body", "Inject Body",
+                      "body injectbody description injectdescription eventdescription details text "
+                      "content injecttext message injectmessage"},
+    [CC_MSEL_FROM] = {"from", "From", "from sender source sentby injectfrom"},
+    [CC_MSEL_TO] = {"to", "To",
+                    "to recipient recipients intendedplayer intendedplayers player players toplayer "
+                    "addressee addressees responder responders"},
+    [CC_MSEL_CHANNEL] = {"channel", "Delivery Method",
+                         "channel deliverymethod method deliverymode mode medium means deliverychannel"},
+    [CC_MSEL_EXPECTED] = {"expected", "Expected Action",
+                          "expected expectedaction expectedactions expectedresponse expectedresponses "
+                          "expectedplayeraction expectedplayeractions expectedoutcome anticipatedresponse"},
+    [CC_MSEL_OBJECTIVES] = {"objectives", "Objective / Capability",
+                            "objectives objective objectivecapability objectivescapabilities objectiveid "
+                            "objectiveids capability capabilities corecapability"},
+    [CC_MSEL_CONTROLLER] = {"controller", "Controller",
+                            "controller controllers responsiblecontroller simcell"},
+    [CC_MSEL_NOTES] = {"notes", "Notes", "notes note controllernotes remarks comments comment"},
+    [CC_MSEL_LABEL] = {"label", "Label", "label classification securitylabel marking banner securitymarking"},
+    [CC_MSEL_TRIGGER] = {"trigger", "Trigger", "trigger condition triggercondition releasecondition"},
+    [CC_MSEL_DELAY] = {"delay", "Delay", "delay triggerdelay"},
+    [CC_MSEL_CLASS] = {"class", "Class", "class classes tags tag category injectclass"},
+    [CC_MSEL_ORIGINATOR] = {"originator", "Originator", "originator originatorparty"},
+    [CC_MSEL_LABEL_ORIGINATOR] = {"label_originator", "Label Originator", "labeloriginator"},
+};
+
+const char *cc_msel_header(cc_msel_col c)
+{
+    return (unsigned)c < CC_MSEL_NCOLS ? cols[c].header : "";
+}
+
+const char *cc_msel_key(cc_msel_col c)
+{
+    return (unsigned)c < CC_MSEL_NCOLS ? cols[c].key : "";
+}
+
+/* Lower case letters and digits only; '#' reads as "no" ("Inject #" = "Inject No."). */
+static void normalise(const char *s, size_t len, char *out, size_t size)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < len && k + 3 < size; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 'A' && ch <= 'Z')
+            out[k++] = (char)(ch + 32);
+        else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+            out[k++] = (char)ch;
+        else if (ch == '#') {
+            out[k++] = 'n';
+            out[k++] = 'o';
+        }
+    }
+    out[k] = 0;
+}
+
+static int in_words(const char *words, const char *w)
+{
+    size_t n = strlen(w);
+    if (!n)
+        return 0;
+    for (const char *p = words; *p;) {
+        const char *e = strchr(p, ' ');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && memcmp(p, w, n) == 0)
+            return 1;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+int cc_msel_col_of(const char *header, size_t len)
+{
+    char n[128];
+    normalise(header, len, n, sizeof n);
+    for (int c = 0; c < CC_MSEL_NCOLS; c++) {
+        char h[64], k[64];
+        normalise(cols[c].header, strlen(cols[c].header), h, sizeof h);
+        normalise(cols[c].key, strlen(cols[c].key), k, sizeof k);
+        if (strcmp(n, h) == 0 || strcmp(n, k) == 0 || in_words(cols[c].synonyms, n))
+            return c;
+    }
+    return -1;
+}
+
+/* ---- the table ---------------------------------------------------------------------- */
+
+struct cc_msel {
+    cc_arena *a;
+    const char **cells; /* nrows * CC_MSEL_NCOLS */
+    size_t nrows;
+};
+
+void cc_msel_free(cc_msel *m)
+{
+    if (!m)
+        return;
+    cc_arena_free(m->a);
+    free(m);
+}
+
+size_t cc_msel_nrows(const cc_msel *m)
+{
+    return m->nrows;
+}
+
+const char *cc_msel_cell(const cc_msel *m, size_t row, cc_msel_col c)
+{
+    if (row >= m->nrows || (unsigned)c >= CC_MSEL_NCOLS)
+        return "";
+    const char *v = m->cells[row * CC_MSEL_NCOLS + c];
+    return v ? v : "";
+}
+
+static const char *adup(cc_arena *a, cc_buf *b)
+{
+    return cc_arena_strndup(a, b->data ? b->data : "", b->len);
+}
+
+static void put_refs(cc_buf *b, const cc_refs *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        const cc_ref *x = &r->v[i];
+        const char *pf = x->kind == CC_REF_CELL    ? "cell:"
+                         : x->kind == CC_REF_PARTY ? "party:"
+                         : x->kind == CC_REF_GROUP ? "group:"
+                                                   : "";
+        cc_buf_printf(b, "%s%s%s", i ? ", " : "", pf, x->kind == CC_REF_ALL ? "all" : x->name);
+    }
+}
+
+static void put_strs(cc_buf *b, const cc_strs *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        cc_buf_printf(b, "%s%s", i ? ", " : "", s->v[i]);
+}
+
+static int edge_space(const char *s)
+{
+    size_t n = strlen(s);
+    return n == 0 || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t';
+}
+
+/* Expected actions: one per line, or a JSON array when a line form would not read back. */
+static cc_err put_expected(cc_buf *b, const cc_strs *s)
+{
+    int json = s->n > 0 && s->v[0][0] == '[';
+    for (size_t i = 0; i < s->n && !json; i++)
+        json = edge_space(s->v[i]) || strpbrk(s->v[i], "\r\n") != NULL;
+    if (!json) {
+        for (size_t i = 0; i < s->n; i++)
+            cc_buf_printf(b, "%s%s", i ? "\n" : "", s->v[i]);
+        return CC_OK;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < s->n; i++)
+        json_array_append_new(arr, json_string(s->v[i]));
+    char *txt = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+    json_decref(arr);
+    if (!txt)
+        return CC_ERR_NOMEM;
+    cc_buf_puts(b, txt);
+    free(txt);
+    return CC_OK;
+}
+
+/* The originator a banner of this inject gets when nothing else is said (the loader's rule). */
+static int default_originator(const cc_scenario *s, const cc_inject *I)
+{
+    if (I->originator)
+        return cc_label_policy_party(s->policy, I->originator);
+    if (I->from && strcmp(I->from, "control") == 0) {
+        if (s->control_cell < 0)
+            return -1;
+        for (size_t i = 0; i < s->nseats; i++)
+            for (size_t k = 0; k < s->seats[i].cells.n; k++)
+                if (strcmp(s->seats[i].cells.v[k], s->cells[s->control_cell].id) == 0)
+                    return s->seats[i].party_index;
+        return -1;
+    }
+    for (size_t i = 0; I->from && i < s->nseats; i++)
+        if (strcmp(s->seats[i].id, I->from) == 0)
+            return s->seats[i].party_index;
+    return -1;
+}
+
+static void put_civil(cc_buf *b, int64_t unix_s, int32_t off)
+{
+    int64_t t = unix_s + off;
+    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int64_t sec = t - days * 86400, y;
+    unsigned m, d;
+    cc_civil_from_days(days, &y, &m, &d);
+    cc_buf_printf(b, "%04lld-%02u-%02u %02d:%02d", (long long)y, m, d, (int)(sec / 3600),
+                  (int)(sec / 60 % 60));
+    if (sec % 60)
+        cc_buf_printf(b, ":%02d", (int)(sec % 60));
+}
+
+static void put_trigger(cc_buf *b, const cc_when *w)
+{
+    static const char *const kind[] = {"after", "decision", "consultation", "timeout"};
+    cc_buf_printf(b, "%s %s", kind[w->trig], w->target);
+    if (w->outcome)
+        cc_buf_printf(b, " outcome %s", w->outcome);
+    if (w->stage)
+        cc_buf_printf(b, " stage %s", w->stage);
+}
+
+cc_err cc_msel_export(const cc_scenario *s, cc_msel **out)
+{
+    if (!s || !out)
+        return CC_ERR_ARG;
+    *out = NULL;
+    cc_msel *m = calloc(1, sizeof *m);
+    if (!m || !(m->a = cc_arena_new(0))) {
+        free(m);
+        return CC_ERR_NOMEM;
+    }
+    m->cells = cc_arena_array(m->a, s->ninjects ? s->ninjects : 1, CC_MSEL_NCOLS * sizeof *m->cells);
+    if (!m->cells) {
+        cc_msel_free(m);
+        return CC_ERR_NOMEM;
+    }
+    cc_buf b;
+    cc_buf_init(&b);
+    cc_err rc = CC_OK;
+    for (size_t i = 0; i < s->ninjects && rc == CC_OK; i++) {
+        const cc_inject *I = &s->injects[i];
+        const char **row = m->cells + i * CC_MSEL_NCOLS;
+#define CELL(col)                                                                                            \
+    do {                                                                                                     \
+        if (!(row[col] = adup(m->a, &b)) || b.oom)                                                           \
+            rc = CC_ERR_NOMEM;                                                                               \
+        cc_buf_reset(&b);                                                                                    \
+    } while (0)
+        cc_buf_puts(&b, I->id);
+        CELL(CC_MSEL_ID);
+        if (I->when.has_at) {
+            char dur[48];
+            cc_duration_format(I->when.at_s, dur, sizeof dur);
+            cc_buf_printf(&b, "+%s", dur);
+            CELL(CC_MSEL_TIME);
+            int64_t t = s->start_unix + I->when.at_s;
+            put_civil(&b, t, s->zone ? cc_zone_offset(s->zone, t) : 0);
+            CELL(CC_MSEL_DELIVERY);
+        }
+        if (I->when.has_trigger) {
+            put_trigger(&b, &I->when);
+            CELL(CC_MSEL_TRIGGER);
+            if (I->when.delay_s) {
+                char dur[48];
+                cc_duration_format(I->when.delay_s, dur, sizeof dur);
+                cc_buf_puts(&b, dur);
+                CELL(CC_MSEL_DELAY);
+            }
+        }
+        cc_buf_puts(&b, I->title ? I->title : "");
+        CELL(CC_MSEL_TITLE);
+        cc_buf_puts(&b, I->body ? I->body : "");
+        CELL(CC_MSEL_BODY);
+        cc_buf_puts(&b, I->from ? I->from : "");
+        CELL(CC_MSEL_FROM);
+        put_refs(&b, &I->to);
+        CELL(CC_MSEL_TO);
+        cc_buf_puts(&b, cc_channel_name(I->channel));
+        CELL(CC_MSEL_CHANNEL);
+        if (put_expected(&b, &I->expected_actions) != CC_OK)
+            rc = CC_ERR_NOMEM;
+        CELL(CC_MSEL_EXPECTED);
+        put_strs(&b, &I->objectives);
+        CELL(CC_MSEL_OBJECTIVES);
+        /* a last notes line "Controller: NAME" is the controller column */
+        if (I->notes) {
+            const char *nl = strrchr(I->notes, '\n');
+            const char *last = nl ? nl + 1 : I->notes;
+            if ((!nl || nl > I->notes) && strncmp(last, "Controller: ", 12) == 0 && !edge_space(last + 12)) {
+                cc_buf_puts(&b, last + 12);
+                CELL(CC_MSEL_CONTROLLER);
+                cc_buf_append(&b, I->notes, nl ? (size_t)(nl - I->notes) : 0);
+            } else {
+                cc_buf_puts(&b, I->notes);
+            }
+        }
+        CELL(CC_MSEL_NOTES);
+        cc_buf_puts(&b, I->label.text ? I->label.text : "");
+        CELL(CC_MSEL_LABEL);
+        put_strs(&b, &I->classes);
+        CELL(CC_MSEL_CLASS);
+        cc_buf_puts(&b, I->originator ? I->originator : "");
+        CELL(CC_MSEL_ORIGINATOR);
+        if (I->label.valid && I->label.label.originator >= 0 &&
+            I->label.label.originator != default_originator(s, I))
+            cc_buf_puts(&b, cc_label_policy_party_code(s->policy, I->label.label.originator));
+        CELL(CC_MSEL_LABEL_ORIGINATOR);
+#undef CELL
+    }
+    cc_buf_free(&b);
+    m->nrows = s->ninjects;
+    if (rc != CC_OK) {
+        cc_msel_free(m);
+        return rc;
+    }
+    *out = m;
+    return CC_OK;
+}
+
+cc_err cc_msel_write_csv(const cc_msel *m, char sep, int bom, cc_buf *out)
+{
+    if (sep != ',' && sep != ';' && sep != '\t')
+        return CC_ERR_ARG;
+    const char *hdr[CC_MSEL_NCOLS];
+    for (int c = 0; c < CC_MSEL_NCOLS; c++)
+        hdr[c] = cols[c].header;
+    if (bom)
+        cc_buf_puts(out, "\xEF\xBB\xBF");
+    cc_csv_put_row(out, hdr, CC_MSEL_NCOLS, sep);
+    for (size_t r = 0; r < m->nrows; r++)
+        cc_csv_put_row(out, m->cells + r * CC_MSEL_NCOLS, CC_MSEL_NCOLS, sep);
+    return out->oom ? CC_ERR_NOMEM : CC_OK;
+}
+
+/* ---- import ---------------------------------------------------------------------------- */
+
+enum { T_NONE, T_REL, T_ABS, T_CIVIL };
+
+/* One inject to write: from a CSV record, or (merge) from the base scenario. */
+typedef struct irow {
+    const char *v[CC_MSEL_NCOLS]; /* cleaned cell text, "" when empty */
+    int row;                      /* spreadsheet row; 0 for a base inject */
+    int base_line;                /* base inject: its line in the base file */
+    int tkind;                    /* scenario time: T_* */
+    int64_t tval;
+    int dkind; /* delivery time */
+    int64_t dval;
+    const char **to, **obj, **cls, **exp;
+    size_t nto, nobj, ncls, nexp;
+    const char *tkeys[8], *tvals[8]; /* trigger pairs */
+    size_t ntrig;
+    const char *notes; /* notes with the controller line */
+} irow;
+
+/* What an output line came from. */
+typedef struct lsrc {
+    int row; /* index into rows; -1 none */
+    int col; /* cc_msel_col or -1 */
+} lsrc;
+
+typedef struct imp {
+    const cc_msel_import_opts *o;
+    const char *file;
+    cc_diags *d;
+    cc_arena *a;
+    cc_csv *csv;
+    int colmap[CC_MSEL_NCOLS]; /* csv field index or -1 */
+    size_t ncsvcols;
+    size_t errors;
+    int oom;
+    cc_csv_dates dates;
+    irow *rows;
+    size_t nrows;
+    cc_scenario *base;
+    int64_t start;
+    cc_zone *zone; /* owned unless it is the base's */
+    int own_zone;
+    lsrc *lines; /* by output line - 1 */
+    size_t nlines, caplines;
+} imp;
+
+static const char *col_header(const imp *I, int col)
+{
+    if (col < 0 || I->colmap[col] < 0)
+        return col >= 0 ? cols[col].header : "";
+    return cc_csv_field(I->csv, 0, (size_t)I->colmap[col], NULL);
+}
+
+/* A diagnostic about a cell: FILE:ROW:COL, the message led by the column's header. */
+__attribute__((format(printf, 6, 7))) static void cell_diag(imp *I, cc_severity sev, const irow *R, int col,
+                                                            const char *hint, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (sev == CC_SEV_ERROR)
+        I->errors++;
+    cc_err rc;
+    if (R && R->row == 0) {
+        rc = cc_diags_add(I->d, sev, I->o->into_file, (cc_pos){R->base_line, 0}, "msel", hint,
+                          "base inject: %s", msg);
+    } else {
+        int c = col >= 0 && I->colmap[col] >= 0 ? I->colmap[col] + 1 : 0;
+        if (col >= 0 && c)
+            rc = cc_diags_add(I->d, sev, I->file, (cc_pos){R ? R->row : 1, c}, "msel", hint,
+                              "column '%s': %s", col_header(I, col), msg);
+        else
+            rc = cc_diags_add(I->d, sev, I->file, (cc_pos){R ? R->row : 1, 0}, "msel", hint, "%s", msg);
+    }
+    if (rc != CC_OK)
+        I->oom = 1;
+}
+
+static const char *sdup(imp *I, const char *s, size_t n)
+{
+    char *p = cc_arena_strndup(I->a, s, n);
+    if (!p)
+        I->oom = 1;
+    return p ? p : "";
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static const char *trimmed(imp *I, const char *s)
+{
+    size_t n = strlen(s);
+    while (n && is_space(s[n - 1]))
+        n--;
+    while (n && is_space(*s))
+        s++, n--;
+    return sdup(I, s, n);
+}
+
+/* CR LF to LF (spreadsheets on Windows write either inside cells). */
+static const char *unix_lines(imp *I, const char *s)
+{
+    if (!strchr(s, '\r'))
+        return s;
+    size_t n = strlen(s);
+    char *p = cc_arena_alloc(I->a, n + 1);
+    if (!p) {
+        I->oom = 1;
+        return "";
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(s[i] == '\r' && s[i + 1] == '\n'))
+            p[k++] = s[i];
+    p[k] = 0;
+    return p;
+}
+
+/* Splits on commas, semicolons and white space. */
+static const char **split_list(imp *I, const char *s, size_t *n)
+{
+    size_t cap = 1;
+    for (const char *p = s; *p; p++)
+        cap += (*p == ',' || *p == ';' || is_space(*p));
+    const char **v = cc_arena_array(I->a, cap, sizeof *v);
+    *n = 0;
+    if (!v) {
+        I->oom = 1;
+        return NULL;
+    }
+    const char *p = s;
+    while (*p) {
+        while (*p && (*p == ',' || *p == ';' || is_space(*p)))
+            p++;
+        const char *e = p;
+        while (*e && !(*e == ',' || *e == ';' || is_space(*e)))
+            e++;
+        if (e > p)
+            v[(*n)++] = sdup(I, p, (size_t)(e - p));
+        p = e;
+    }
+    return v;
+}
+
+static const char **split_expected(imp *I, const char *s, size_t *n)
+{
+    *n = 0;
+    if (s[0] == '[') {
+        json_t *j = json_loads(s, JSON_REJECT_DUPLICATES, NULL);
+        int ok = json_is_array(j);
+        for (size_t i = 0; ok && i < json_array_size(j); i++)
+            ok = json_is_string(json_array_get(j, i));
+        if (ok) {
+            const char **v = cc_arena_array(I->a, json_array_size(j) + 1, sizeof *v);
+            for (size_t i = 0; v && i < json_array_size(j); i++) {
+                json_t *e = json_array_get(j, i);
+                v[(*n)++] = sdup(I, json_string_value(e), json_string_length(e));
+            }
+            if (!v)
+                I->oom = 1;
+            json_decref(j);
+            return v;
+        }
+        json_decref(j);
+    }
+    size_t cap = 1;
+    for (const char *p = s; *p; p++)
+        cap += *p == '\n';
+    const char **v = cc_arena_array(I->a, cap, sizeof *v);
+    if (!v) {
+        I->oom = 1;
+        return NULL;
+    }
+    for (const char *p = s; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        while (len && is_space(p[len - 1]))
+            len--;
+        const char *q = p;
+        while (len && is_space(*q))
+            q++, len--;
+        if (len)
+            v[(*n)++] = sdup(I, q, len);
+        p = e ? e + 1 : p + strlen(p);
+    }
+    return v;
+}
+
+/* A channel by name or a common synonym ("E-mail", "Phone", "Video conference"). */
+static const char *channel_of(const char *s)
+{
+    static const struct {
+        const char *norm, *name;
+    } syn[] = {
+        {"message", "message"},
+        {"msg", "message"},
+        {"cable", "cable"},
+        {"diplomaticcable", "cable"},
+        {"call", "call"},
+        {"phone", "call"},
+        {"phonecall", "call"},
+        {"telephone", "call"},
+        {"email", "email"},
+        {"mail", "email"},
+        {"meeting", "meeting"},
+        {"inperson", "meeting"},
+        {"vtc", "vtc"},
+        {"video", "vtc"},
+        {"videoconference", "vtc"},
+        {"videocall", "vtc"},
+        {"news", "news"},
+        {"media", "news"},
+        {"press", "news"},
+        {"newsreport", "news"},
+        {"intelreport", "intel-report"},
+        {"intel", "intel-report"},
+        {"intelligencereport", "intel-report"},
+        {"statement", "statement"},
+        {"publicstatement", "statement"},
+        {"pressstatement", "statement"},
+    };
+    char n[64];
+    normalise(s, strlen(s), n, sizeof n);
+    for (size_t i = 0; i < sizeof syn / sizeof syn[0]; i++)
+        if (strcmp(syn[i].norm, n) == 0)
+            return syn[i].name;
+    return NULL;
+}
+
+/* Civil (wall clock) seconds in zone z to an instant. */
+static int64_t civil_to_unix(const cc_zone *z, int64_t civil)
+{
+    if (!z)
+        return civil;
+    int64_t u = civil - cc_zone_offset(z, civil);
+    return civil - cc_zone_offset(z, u);
+}
+
+/* A scenario or delivery time cell. */
+static int parse_time(imp *I, const irow *R, int col, const char *s, int *kind, int64_t *val)
+{
+    *kind = T_NONE;
+    if (!*s)
+        return 0;
+    const char *hint = "write +2h30m (after the start), 2026-03-01 09:30 (in the exercise zone), "
+                       "2026-03-01T09:30:00+09:00, or an Excel date number";
+    const char *p = s;
+    if ((p[0] == 'T' || p[0] == 't') && p[1] == '+')
+        p++;
+    if (p[0] == '+') {
+        p++;
+        if (strchr(p, ':')) { /* +H:MM[:SS] */
+            long long h = 0, m = 0, sec = 0;
+            int used = 0, nf;
+            nf = sscanf(p, "%lld:%2lld%n:%2lld%n", &h, &m, &used, &sec, &used);
+            if (nf < 2 || p[used] || h < 0 || m > 59 || sec > 59 || sec < 0 || m < 0 || h > 87600 ||
+                !(p[0] >= '0' && p[0] <= '9')) {
+                cell_diag(I, CC_SEV_ERROR, R, col, hint, "cannot read '%s' as a relative time", s);
+                return -1;
+            }
+            *kind = T_REL;
+            *val = h * 3600 + m * 60 + sec;
+            return 0;
+        }
+        cc_time_error te = {0};
+        int64_t v;
+        if (cc_duration_parse(p, strlen(p), &v, &te) != CC_OK) {
+            cell_diag(I, CC_SEV_ERROR, R, col, te.hint[0] ? te.hint : hint, "cannot read '%s' as a time: %s",
+                      s, te.message);
+            return -1;
+        }
+        *kind = T_REL;
+        *val = v;
+        return 0;
+    }
+    int64_t u;
+    int32_t off;
+    if (cc_rfc3339_parse(s, strlen(s), &u, &off, NULL) == CC_OK) {
+        *kind = T_ABS;
+        *val = u;
+        return 0;
+    }
+    const char *why = NULL;
+    if (cc_csv_datetime(s, strlen(s), I->dates, &u, &why) == CC_OK) {
+        *kind = T_CIVIL;
+        *val = u;
+        return 0;
+    }
+    cell_diag(I, CC_SEV_ERROR, R, col, hint, "cannot read '%s' as a time (%s)", s,
+              why ? why : "unknown form");
+    return -1;
+}
+
+static int is_trigger_key(const char *w)
+{
+    static const char *const keys[] = {"after", "decision", "outcome", "consultation",
+                                       "stage", "timeout",  "delay"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(w, keys[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* "after I-3", "decision D-1 outcome hold", "{consultation: C-1, stage: convene}" */
+static int parse_trigger(imp *I, irow *R)
+{
+    const char *s = R->v[CC_MSEL_TRIGGER];
+    const char *hint = "write 'after I-3', 'decision D-1 outcome hold', 'consultation C-1 stage convene' "
+                       "or 'timeout D-1'";
+    const char *w[17];
+    size_t n = 0;
+    for (const char *p = s; *p;) {
+        while (*p && (strchr(" \t\r\n,:{}=", *p)))
+            p++;
+        const char *e = p;
+        while (*e && !strchr(" \t\r\n,:{}=", *e))
+            e++;
+        if (e > p) {
+            if (n == 16) {
+                cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_TRIGGER, hint, "trigger '%s' is too long", s);
+                return -1;
+            }
+            w[n++] = sdup(I, p, (size_t)(e - p));
+        }
+        p = e;
+    }
+    if (n % 2 || n == 0) {
+        cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_TRIGGER, hint,
+                  "cannot read trigger '%s': expected KEY VALUE pairs", s);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i += 2) {
+        char lw[32];
+        normalise(w[i], strlen(w[i]), lw, sizeof lw);
+        if (!is_trigger_key(lw)) {
+            cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_TRIGGER, hint, "unknown word '%s' in trigger '%s'", w[i],
+                      s);
+            return -1;
+        }
+        for (size_t k = 0; k < R->ntrig; k++)
+            if (strcmp(R->tkeys[k], lw) == 0) {
+                cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_TRIGGER, hint, "'%s' appears twice in trigger '%s'", lw,
+                          s);
+                return -1;
+            }
+        R->tkeys[R->ntrig] = sdup(I, lw, strlen(lw));
+        R->tvals[R->ntrig++] = w[i + 1];
+    }
+    return 0;
+}
+
+/* Reads and checks one CSV record into R. */
+static void read_row(imp *I, size_t rec, irow *R)
+{
+    memset(R, 0, sizeof *R);
+    R->row = cc_csv_row(I->csv, rec);
+    for (int c = 0; c < CC_MSEL_NCOLS; c++) {
+        const char *v = I->colmap[c] >= 0 ? cc_csv_field(I->csv, rec, (size_t)I->colmap[c], NULL) : "";
+        /* free text is kept byte for byte; everything else is trimmed */
+        if (c == CC_MSEL_TITLE || c == CC_MSEL_BODY || c == CC_MSEL_NOTES)
+            R->v[c] = v;
+        else
+            R->v[c] = trimmed(I, v);
+    }
+}
+
+/* Checks a row (from the CSV or the base) and fills its parsed parts. */
+static void check_row(imp *I, irow *R)
+{
+    const char **v = R->v;
+    if (!*v[CC_MSEL_ID])
+        cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_ID, "every row needs an inject number such as I-01",
+                  "the inject number is empty");
+    if (!*v[CC_MSEL_TITLE])
+        cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_TITLE, "give the inject a short title",
+                  "the synopsis is empty");
+    if (!*v[CC_MSEL_LABEL])
+        cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_LABEL, "write a banner such as UNCLASSIFIED//REL TO USA, KOR",
+                  "the label is empty");
+    if (!*v[CC_MSEL_FROM])
+        v[CC_MSEL_FROM] = "control";
+    R->to = split_list(I, v[CC_MSEL_TO], &R->nto);
+    if (R->nto == 0)
+        cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_TO, "name seats, cell:ID, party:ID, group:ID or all",
+                  "no intended player");
+    R->obj = split_list(I, v[CC_MSEL_OBJECTIVES], &R->nobj);
+    R->cls = split_list(I, v[CC_MSEL_CLASS], &R->ncls);
+    R->exp = split_expected(I, unix_lines(I, v[CC_MSEL_EXPECTED]), &R->nexp);
+    if (*v[CC_MSEL_CHANNEL]) {
+        const char *ch = channel_of(v[CC_MSEL_CHANNEL]);
+        if (!ch)
+            cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_CHANNEL,
+                      "use one of message, cable, call, email, meeting, vtc, news, intel-report, statement",
+                      "unknown delivery method '%s'", v[CC_MSEL_CHANNEL]);
+        else
+            v[CC_MSEL_CHANNEL] = ch;
+    }
+    if (strchr(v[CC_MSEL_CONTROLLER], '\n'))
+        cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_CONTROLLER, NULL, "the controller must fit on one line");
+    R->notes = v[CC_MSEL_NOTES];
+    if (*v[CC_MSEL_CONTROLLER]) {
+        size_t n = strlen(R->notes) + strlen(v[CC_MSEL_CONTROLLER]) + 16;
+        char *p = cc_arena_alloc(I->a, n);
+        if (!p)
+            I->oom = 1;
+        else
+            snprintf(p, n, "%s%sController: %s", R->notes, *R->notes ? "\n" : "", v[CC_MSEL_CONTROLLER]);
+        R->notes = p ? p : "";
+    }
+    int bad_time = parse_time(I, R, CC_MSEL_TIME, v[CC_MSEL_TIME], &R->tkind, &R->tval);
+    bad_time |= parse_time(I, R, CC_MSEL_DELIVERY, v[CC_MSEL_DELIVERY], &R->dkind, &R->dval);
+    if (*v[CC_MSEL_TRIGGER]) {
+        if (parse_trigger(I, R) == 0 && *v[CC_MSEL_DELAY]) {
+            for (size_t k = 0; k < R->ntrig; k++)
+                if (strcmp(R->tkeys[k], "delay") == 0) {
+                    cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_DELAY, "keep one of them",
+                              "a delay is given both here and in the trigger");
+                    return;
+                }
+            R->tkeys[R->ntrig] = "delay";
+            R->tvals[R->ntrig++] = v[CC_MSEL_DELAY];
+        }
+        if (R->tkind != T_NONE)
+            cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_TRIGGER, "keep either the scenario time or the trigger",
+                      "the inject has both a scenario time and a trigger");
+    } else {
+        if (*v[CC_MSEL_DELAY])
+            cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_DELAY,
+                      "a delay counts from a trigger: add one, or add the "
+                      "delay to the scenario time",
+                      "a delay without a trigger");
+        if (R->tkind == T_NONE && R->dkind == T_NONE && !bad_time)
+            cell_diag(I, CC_SEV_ERROR, R, I->colmap[CC_MSEL_TIME] >= 0 ? CC_MSEL_TIME : CC_MSEL_ID,
+                      "give a scenario time such as +2h, or a trigger such as 'after I-01'",
+                      "the inject has neither a scenario time nor a trigger");
+    }
+}
+
+/* Absolute and civil times to offsets from the start; the delivery time stands in for a
+ * missing scenario time and must agree with a given one. */
+static void resolve_times(imp *I, irow *R)
+{
+    int64_t at = 0, dv = 0;
+    int have = 0, dhave = 0;
+    if (R->tkind != T_NONE) {
+        at = R->tkind == T_REL ? R->tval
+                               : (R->tkind == T_ABS ? R->tval : civil_to_unix(I->zone, R->tval)) - I->start;
+        have = 1;
+    }
+    if (R->dkind != T_NONE) {
+        dv = R->dkind == T_REL ? R->dval
+                               : (R->dkind == T_ABS ? R->dval : civil_to_unix(I->zone, R->dval)) - I->start;
+        dhave = 1;
+    }
+    if (have && dhave && at != dv && R->ntrig == 0) {
+        char a[48], b[48];
+        cc_duration_format(at, a, sizeof a);
+        cc_duration_format(dv, b, sizeof b);
+        cell_diag(I, CC_SEV_WARNING, R, CC_MSEL_DELIVERY, "the scenario time wins; correct one of the two",
+                  "delivery time (+%s) differs from the scenario time (+%s)", b, a);
+    }
+    if (!have && dhave && R->ntrig == 0) {
+        at = dv;
+        have = 1;
+        R->tkind = R->dkind;
+    }
+    if (!have || R->ntrig)
+        return;
+    int col = R->tkind != T_NONE && I->colmap[CC_MSEL_TIME] >= 0 && *R->v[CC_MSEL_TIME] ? CC_MSEL_TIME
+                                                                                        : CC_MSEL_DELIVERY;
+    if (at < 0) {
+        char st[64];
+        cc_rfc3339_format(I->start, I->zone ? cc_zone_offset(I->zone, I->start) : 0, st, sizeof st);
+        cell_diag(I, CC_SEV_ERROR, R, col, "check the date, or the date order (--dates dmy|mdy)",
+                  "time '%s' lies before the exercise start %s", R->v[col], st);
+        R->tkind = T_NONE;
+        return;
+    }
+    if (at > CC_DURATION_MAX_S) {
+        cell_diag(I, CC_SEV_ERROR, R, col, NULL, "time '%s' lies more than 3650 days after the start",
+                  R->v[col]);
+        R->tkind = T_NONE;
+        return;
+    }
+    R->tkind = T_REL;
+    R->tval = at;
+}
+
+/* ---- YAML ------------------------------------------------------------------------------ */
+
+static void line_src(imp *I, int row, int col)
+{
+    if (I->nlines == I->caplines) {
+        size_t nc = I->caplines ? 2 * I->caplines : 256;
+        lsrc *p = realloc(I->lines, nc * sizeof *p);
+        if (!p) {
+            I->oom = 1;
+            return;
+        }
+        I->lines = p;
+        I->caplines = nc;
+    }
+    I->lines[I->nlines++] = (lsrc){row, col};
+}
+
+static void yw_list_line(imp *I, cc_buf *b, int ri, int col, const char *key, const char *const *v, size_t n)
+{
+    if (!n)
+        return;
+    cc_yw_key(b, 4, key);
+    cc_yw_flow_list(b, v, n);
+    cc_buf_putc(b, '\n');
+    line_src(I, ri, col);
+}
+
+static void yw_pair_line(imp *I, cc_buf *b, int ri, int col, const char *key, const char *val)
+{
+    cc_yw_pair(b, 4, key, val); /* one line: quoted scalars hold no raw line break */
+    line_src(I, ri, col);
+}
+
+/* A banner in map form: for a label originator or an empty REL TO. */
+static void yw_label_map(imp *I, cc_buf *b, const irow *R)
+{
+    const char *s = R->v[CC_MSEL_LABEL];
+    const char *parts[70];
+    size_t np = 0;
+    for (const char *p = s; np < 70;) {
+        const char *e = strstr(p, "//");
+        parts[np++] = sdup(I, p, e ? (size_t)(e - p) : strlen(p));
+        if (!e)
+            break;
+        p = e + 2;
+    }
+    cc_yw_key(b, 4, "label");
+    cc_buf_puts(b, "{classification: ");
+    cc_yw_quotedz(b, trimmed(I, parts[0]));
+    size_t last = np;
+    int rel = 0;
+    if (np > 1 && strncmp(parts[np - 1], "REL TO", 6) == 0) {
+        rel = 1;
+        last = np - 1;
+    }
+    if (last > 1) {
+        cc_buf_puts(b, ", caveats: [");
+        int first = 1;
+        for (size_t i = 1; i < last; i++) {
+            size_t n;
+            const char **cv = split_list(I, parts[i], &n);
+            for (size_t k = 0; k < n; k++) {
+                cc_buf_puts(b, first ? "" : ", ");
+                cc_yw_quotedz(b, cv[k]);
+                first = 0;
+            }
+        }
+        cc_buf_putc(b, ']');
+    }
+    if (rel) {
+        size_t n;
+        const char **rv = split_list(I, parts[np - 1] + 6, &n);
+        cc_buf_puts(b, ", rel_to: ");
+        cc_yw_flow_list(b, rv, n);
+    }
+    if (*R->v[CC_MSEL_LABEL_ORIGINATOR]) {
+        cc_buf_puts(b, ", originator: ");
+        cc_yw_quotedz(b, R->v[CC_MSEL_LABEL_ORIGINATOR]);
+    }
+    cc_buf_puts(b, "}\n");
+}
+
+static int empty_rel_to(const char *s)
+{
+    size_t n = strlen(s);
+    return n >= 8 && strcmp(s + n - 8, "//REL TO") == 0;
+}
+
+static void yw_inject(imp *I, cc_buf *b, int ri)
+{
+    const irow *R = &I->rows[ri];
+    const char *const *v = R->v;
+    cc_buf_puts(b, "  - id: ");
+    cc_yw_quotedz(b, v[CC_MSEL_ID]);
+    cc_buf_putc(b, '\n');
+    line_src(I, ri, CC_MSEL_ID);
+    yw_pair_line(I, b, ri, CC_MSEL_TITLE, "title", v[CC_MSEL_TITLE]);
+    if (*v[CC_MSEL_BODY])
+        yw_pair_line(I, b, ri, CC_MSEL_BODY, "body", v[CC_MSEL_BODY]);
+    if (*v[CC_MSEL_LABEL_ORIGINATOR] || empty_rel_to(v[CC_MSEL_LABEL])) {
+        yw_label_map(I, b, R);
+        line_src(I, ri, CC_MSEL_LABEL);
+    } else {
+        yw_pair_line(I, b, ri, CC_MSEL_LABEL, "label", v[CC_MSEL_LABEL]);
+    }
+    yw_pair_line(I, b, ri, CC_MSEL_FROM, "from", v[CC_MSEL_FROM]);
+    if (*v[CC_MSEL_ORIGINATOR])
+        yw_pair_line(I, b, ri, CC_MSEL_ORIGINATOR, "originator", v[CC_MSEL_ORIGINATOR]);
+    cc_yw_key(b, 4, "to");
+    cc_yw_flow_list(b, R->to, R->nto);
+    cc_buf_putc(b, '\n');
+    line_src(I, ri, CC_MSEL_TO);
+    if (*v[CC_MSEL_CHANNEL])
+        yw_pair_line(I, b, ri, CC_MSEL_CHANNEL, "channel", v[CC_MSEL_CHANNEL]);
+    yw_list_line(I, b, ri, CC_MSEL_CLASS, "class", R->cls, R->ncls);
+    if (R->ntrig) {
+        cc_yw_key(b, 4, "trigger");
+        cc_buf_putc(b, '{');
+        for (size_t k = 0; k < R->ntrig; k++) {
+            cc_buf_printf(b, "%s%s: ", k ? ", " : "", R->tkeys[k]);
+            cc_yw_quotedz(b, R->tvals[k]);
+        }
+        cc_buf_puts(b, "}\n");
+        line_src(I, ri, CC_MSEL_TRIGGER);
+    } else if (R->tkind == T_REL) {
+        char dur[48];
+        cc_duration_format(R->tval, dur, sizeof dur);
+        cc_buf_printf(b, "    at: \"+%s\"\n", dur);
+        line_src(I, ri, *v[CC_MSEL_TIME] ? CC_MSEL_TIME : CC_MSEL_DELIVERY);
+    }
+    yw_list_line(I, b, ri, CC_MSEL_EXPECTED, "expected_actions", R->exp, R->nexp);
+    yw_list_line(I, b, ri, CC_MSEL_OBJECTIVES, "objectives", R->obj, R->nobj);
+    if (*R->notes)
+        yw_pair_line(I, b, ri, *v[CC_MSEL_NOTES] ? CC_MSEL_NOTES : CC_MSEL_CONTROLLER, "notes", R->notes);
+}
+
+static void yw_injects(imp *I, cc_buf *b)
+{
+    if (!I->nrows) {
+        cc_buf_puts(b, "injects: []\n");
+        line_src(I, -1, -1);
+        return;
+    }
+    cc_buf_puts(b, "injects:\n");
+    line_src(I, -1, -1);
+    for (size_t i = 0; i < I->nrows; i++)
+        yw_inject(I, b, (int)i);
+}
+
+/* ---- minimal scenario ----------------------------------------------------------------- */
+
+static int iso_code(const char *c)
+{
+    size_t lo = 0, hi = sizeof iso3166 / sizeof iso3166[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int r = strcmp(iso3166[mid], c);
+        if (r == 0)
+            return 1;
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* An ordered set of names. */
+typedef struct nset {
+    cc_idmap *m;
+    const char **v;
+    int *row; /* first row that names it */
+    size_t n, cap;
+} nset;
+
+static int nset_init(imp *I, nset *s, size_t cap)
+{
+    s->m = cc_idmap_new(I->a, cap + 1);
+    s->v = cc_arena_array(I->a, cap + 1, sizeof *s->v);
+    s->row = cc_arena_array(I->a, cap + 1, sizeof *s->row);
+    s->n = 0;
+    s->cap = cap;
+    if (!s->m || !s->v || !s->row) {
+        I->oom = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static int nset_add(nset *s, const char *name, int row)
+{
+    if (!name || !*name || !s->m || s->n >= s->cap)
+        return -1;
+    int k = cc_idmap_put(s->m, name, (int)s->n);
+    if (k >= 0)
+        return k;
+    s->v[s->n] = name;
+    s->row[s->n] = row;
+    return (int)s->n++;
+}
+
+static int nset_has(const nset *s, const char *name)
+{
+    return s->m && cc_idmap_get(s->m, name) >= 0;
+}
+
+static void upper_prefix(const char *seat, char *out, size_t size)
+{
+    size_t k = 0;
+    for (; seat[k] && seat[k] != '-' && seat[k] != '_' && seat[k] != '.' && k + 1 < size; k++)
+        out[k] = (seat[k] >= 'a' && seat[k] <= 'z') ? (char)(seat[k] - 32) : seat[k];
+    out[k] = 0;
+}
+
+typedef struct banner {
+    const char *cls;
+    const char **cav;
+    size_t ncav;
+    const char **rel;
+    size_t nrel;
+} banner;
+
+static void split_banner(imp *I, const char *s, banner *bn)
+{
+    memset(bn, 0, sizeof *bn);
+    const char *e = strstr(s, "//");
+    bn->cls = trimmed(I, sdup(I, s, e ? (size_t)(e - s) : strlen(s)));
+    size_t cap = 1;
+    for (const char *p = s; *p; p++)
+        cap += *p == '/' || *p == ',' || *p == ' ';
+    bn->cav = cc_arena_array(I->a, cap, sizeof *bn->cav);
+    if (!bn->cav) {
+        I->oom = 1;
+        return;
+    }
+    while (e) {
+        const char *p = e + 2;
+        e = strstr(p, "//");
+        const char *part = sdup(I, p, e ? (size_t)(e - p) : strlen(p));
+        if (strncmp(part, "REL TO", 6) == 0) {
+            bn->rel = split_list(I, part + 6, &bn->nrel);
+        } else if (strcmp(part, "NOFORN") != 0) {
+            for (const char *q = part; *q;) {
+                const char *f = strchr(q, '/');
+                size_t n = f ? (size_t)(f - q) : strlen(q);
+                if (n)
+                    bn->cav[bn->ncav++] = trimmed(I, sdup(I, q, n));
+                q = f ? f + 1 : q + n;
+            }
+        }
+    }
+}
+
+static void yw_strs_line(cc_buf *b, int indent, const char *key, const char *const *v, size_t n)
+{
+    cc_yw_key(b, indent, key);
+    cc_yw_flow_list(b, v, n);
+    cc_buf_putc(b, '\n');
+}
+
+/* The exercise id from the file name: "msel/Policy TTX.csv" -> "Policy-TTX". */
+static const char *id_from_file(imp *I, const char *file)
+{
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot > base ? (size_t)(dot - base) : strlen(base);
+    char id[65];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 64; i++) {
+        char c = base[i];
+        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (ok || (k > 0 && (c == '_' || c == '.' || c == '-')))
+            id[k++] = c;
+        else if (k > 0 && id[k - 1] != '-')
+            id[k++] = '-';
+    }
+    while (k && id[k - 1] == '-')
+        k--;
+    if (!k)
+        return "msel";
+    return sdup(I, id, k);
+}
+
+/* Writes the non-inject sections of a minimal scenario that makes the rows valid. */
+static void yw_minimal(imp *I, cc_buf *b)
+{
+    size_t cap = 8;
+    for (size_t i = 0; i < I->nrows; i++)
+        cap += 2 * I->rows[i].nto + I->rows[i].nobj + 6 + strlen(I->rows[i].v[CC_MSEL_LABEL]);
+    nset classes, caveats, parties, groups, seats, cells, objectives, named;
+    if (nset_init(I, &classes, cap) || nset_init(I, &caveats, cap) || nset_init(I, &parties, cap) ||
+        nset_init(I, &groups, cap) || nset_init(I, &seats, cap) || nset_init(I, &cells, cap) ||
+        nset_init(I, &objectives, cap) || nset_init(I, &named, cap))
+        return;
+    static const char *const ladder[][2] = {
+        {"UNCLASSIFIED", "U"}, {"CONFIDENTIAL", "C"}, {"SECRET", "S"}, {"TOP SECRET", "TS"}};
+    for (size_t i = 0; i < 4; i++)
+        nset_add(&classes, ladder[i][0], 0);
+    int control = 0;
+    /* first pass: everything named; party codes known for sure */
+    for (size_t i = 0; i < I->nrows; i++) {
+        irow *R = &I->rows[i];
+        banner bn;
+        split_banner(I, R->v[CC_MSEL_LABEL], &bn);
+        int known = 0;
+        for (size_t k = 0; k < 4; k++)
+            known |= strcmp(bn.cls, ladder[k][0]) == 0 || strcmp(bn.cls, ladder[k][1]) == 0;
+        int valid = *bn.cls != 0;
+        for (const char *q = bn.cls; *q; q++)
+            valid &= (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '-' ||
+                     (*q == ' ' && q[1] != ' ');
+        if (!known && !valid) {
+            char up[64];
+            size_t k = 0;
+            for (; bn.cls[k] && k + 1 < sizeof up; k++)
+                up[k] = (bn.cls[k] >= 'a' && bn.cls[k] <= 'z') ? (char)(bn.cls[k] - 32) : bn.cls[k];
+            up[k] = 0;
+            char hint[128];
+            snprintf(hint, sizeof hint, "write classifications in upper case, e.g. '%.60s'", up);
+            cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_LABEL, hint, "'%s' is not a classification name", bn.cls);
+        } else if (!known) {
+            nset_add(&classes, bn.cls, R->row);
+        }
+        for (size_t k = 0; k < bn.ncav; k++)
+            nset_add(&caveats, bn.cav[k], R->row);
+        /* a name listed beside nation codes is an organisation (EXCON); alone, a group */
+        int nations = 0;
+        for (size_t k = 0; k < bn.nrel; k++)
+            nations |= iso_code(bn.rel[k]);
+        for (size_t k = 0; k < bn.nrel; k++)
+            if (iso_code(bn.rel[k]) || nations)
+                nset_add(&parties, bn.rel[k], R->row);
+            else
+                nset_add(&named, bn.rel[k], R->row);
+        nset_add(&parties, R->v[CC_MSEL_ORIGINATOR], R->row);
+        nset_add(&parties, R->v[CC_MSEL_LABEL_ORIGINATOR], R->row);
+        if (strcmp(R->v[CC_MSEL_FROM], "control") == 0)
+            control = 1;
+        else
+            nset_add(&seats, R->v[CC_MSEL_FROM], R->row);
+        for (size_t k = 0; k < R->nto; k++) {
+            const char *t = R->to[k];
+            if (strcmp(t, "all") == 0)
+                continue;
+            if (strncmp(t, "cell:", 5) == 0)
+                nset_add(&cells, t + 5, R->row);
+            else if (strncmp(t, "party:", 6) == 0)
+                nset_add(&parties, t + 6, R->row);
+            else if (strncmp(t, "group:", 6) == 0)
+                nset_add(&groups, t + 6, R->row);
+            else
+                nset_add(&seats, t, R->row);
+        }
+        for (size_t k = 0; k < R->nobj; k++)
+            nset_add(&objectives, R->obj[k], R->row);
+    }
+    /* seats: PARTY-role names tell the party */
+    int *seat_party = cc_arena_array(I->a, seats.n + 1, sizeof *seat_party);
+    if (!seat_party) {
+        I->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < seats.n; i++) {
+        char pf[20];
+        upper_prefix(seats.v[i], pf, sizeof pf);
+        seat_party[i] = -1;
+        if (nset_has(&parties, pf) || iso_code(pf))
+            seat_party[i] = nset_add(&parties, sdup(I, pf, strlen(pf)), seats.row[i]);
+    }
+    if (parties.n == 0)
+        nset_add(&parties, "EXERCISE", 0);
+    for (size_t i = 0; i < seats.n; i++) {
+        if (seat_party[i] >= 0)
+            continue;
+        if (parties.n == 1) {
+            seat_party[i] = 0;
+            continue;
+        }
+        irow R0 = {.row = seats.row[i]};
+        for (int c = 0; c < CC_MSEL_NCOLS; c++)
+            R0.v[c] = "";
+        cell_diag(I, CC_SEV_ERROR, &R0, CC_MSEL_TO,
+                  "name seats PARTY-role (usa-chair, kor-mnd), or import --into a scenario that defines them",
+                  "cannot tell which party seat '%s' belongs to", seats.v[i]);
+    }
+    /* REL TO names that are not parties: groups of every party */
+    for (size_t i = 0; i < named.n; i++)
+        if (!nset_has(&parties, named.v[i]))
+            nset_add(&groups, named.v[i], named.row[i]);
+    if (I->errors)
+        return;
+
+    const char *zone = I->o->zone ? I->o->zone : "UTC";
+    char st[64];
+    cc_rfc3339_format(I->start, I->zone ? cc_zone_offset(I->zone, I->start) : 0, st, sizeof st);
+    int64_t last = 0;
+    for (size_t i = 0; i < I->nrows; i++)
+        if (I->rows[i].tkind == T_REL && !I->rows[i].ntrig && I->rows[i].tval > last)
+            last = I->rows[i].tval;
+    cc_buf_printf(b,
+                  "# Generated by caucus msel import from %s: a minimal scenario around the MSEL's injects.\n"
+                  "# Parties, seats, groups, cells and objectives were inferred from the references;\n"
+                  "# review them (or import --into a full scenario).\n",
+                  I->file);
+    cc_buf_puts(b, "caucus: 1\nexercise:\n");
+    cc_yw_pair(b, 2, "id", I->o->id ? I->o->id : id_from_file(I, I->file));
+    if (I->o->title) {
+        cc_yw_pair(b, 2, "title", I->o->title);
+    } else {
+        char t[300];
+        const char *base = strrchr(I->file, '/');
+        snprintf(t, sizeof t, "MSEL imported from %s", base ? base + 1 : I->file);
+        cc_yw_pair(b, 2, "title", t);
+    }
+    cc_yw_pair(b, 2, "start", st);
+    cc_yw_pair(b, 2, "zone", zone);
+    if (last + 3600 > 72 * 3600) {
+        int64_t days = (last + 3600 + 86399) / 86400;
+        cc_buf_printf(b, "  duration: \"%lldd\"\n", (long long)days);
+    }
+    cc_buf_puts(b, "label_policy:\n  id: \"msel-import\"\n  classifications:\n");
+    for (size_t i = 0; i < classes.n; i++) {
+        cc_buf_puts(b, "    - {name: ");
+        cc_yw_quotedz(b, classes.v[i]);
+        cc_buf_puts(b, ", short: ");
+        cc_yw_quotedz(b, i < 4 ? ladder[i][1] : classes.v[i]);
+        cc_buf_puts(b, "}\n");
+    }
+    if (caveats.n)
+        yw_strs_line(b, 2, "caveats", caveats.v, caveats.n);
+    if (groups.n) {
+        cc_buf_puts(b, "  groups:\n");
+        for (size_t i = 0; i < groups.n; i++) {
+            cc_buf_puts(b, "    ");
+            cc_yw_quotedz(b, groups.v[i]);
+            cc_buf_puts(b, ": ");
+            cc_yw_flow_list(b, parties.v, parties.n);
+            cc_buf_putc(b, '\n');
+        }
+    }
+    cc_buf_puts(b, "parties:\n");
+    for (size_t i = 0; i < parties.n; i++) {
+        cc_buf_puts(b, "  - id: ");
+        cc_yw_quotedz(b, parties.v[i]);
+        cc_buf_printf(b, "\n    name: ");
+        cc_yw_quotedz(b, parties.v[i]);
+        cc_buf_printf(b, "\n    kind: %s\n", iso_code(parties.v[i]) ? "nation" : "organisation");
+        cc_yw_pair(b, 4, "zone", zone);
+    }
+    const char *ctl_id = "excon";
+    size_t ctl_party = 0; /* control sits with the first organisation, else the first party */
+    for (size_t i = parties.n; i-- > 0;)
+        if (!iso_code(parties.v[i]))
+            ctl_party = i;
+    if (control || cells.n) {
+        cc_buf_puts(b, "cells:\n");
+        if (control) {
+            cc_buf_puts(b, "  - {id: \"control\", name: \"Exercise control\", kind: control}\n");
+            for (int k = 2; nset_has(&seats, ctl_id) && k < 1000; k++) {
+                char nm[32];
+                snprintf(nm, sizeof nm, "excon-%d", k);
+                ctl_id = sdup(I, nm, strlen(nm));
+            }
+        }
+        for (size_t i = 0; i < cells.n; i++) {
+            if (control && strcmp(cells.v[i], "control") == 0)
+                continue;
+            cc_buf_puts(b, "  - {id: ");
+            cc_yw_quotedz(b, cells.v[i]);
+            cc_buf_puts(b, ", name: ");
+            cc_yw_quotedz(b, cells.v[i]);
+            cc_buf_puts(b, "}\n");
+        }
+    }
+    cc_buf_puts(b, "seats:\n");
+    const char *top = classes.v[classes.n - 1];
+    for (size_t i = 0; i < seats.n + (size_t)control; i++) {
+        int is_ctl = i == seats.n;
+        cc_buf_puts(b, "  - id: ");
+        cc_yw_quotedz(b, is_ctl ? ctl_id : seats.v[i]);
+        cc_buf_puts(b, "\n    party: ");
+        cc_yw_quotedz(b, parties.v[is_ctl ? ctl_party : (size_t)seat_party[i]]);
+        cc_buf_puts(b, is_ctl ? "\n    role: \"Exercise control\"\n"
+                              : "\n    role: \"Player (from the MSEL)\"\n");
+        cc_yw_pair(b, 4, "clearance", top);
+        if (caveats.n)
+            yw_strs_line(b, 4, "caveats", caveats.v, caveats.n);
+        if (is_ctl)
+            cc_buf_puts(b, "    cells: [\"control\"]\n");
+    }
+    if (objectives.n) {
+        cc_buf_puts(b, "objectives:\n");
+        for (size_t i = 0; i < objectives.n; i++) {
+            cc_buf_puts(b, "  - {id: ");
+            cc_yw_quotedz(b, objectives.v[i]);
+            cc_buf_puts(b, ", title: ");
+            cc_yw_quotedz(b, objectives.v[i]);
+            cc_buf_puts(b, "}\n");
+        }
+    }
+}
+
+/* ---- header and options --------------------------------------------------------------- */
+
+static int map_headers(imp *I)
+{
+    for (int c = 0; c < CC_MSEL_NCOLS; c++)
+        I->colmap[c] = -1;
+    I->ncsvcols = cc_csv_nfields(I->csv, 0);
+    char *user = calloc(I->ncsvcols + 1, 1); /* columns placed by --map */
+    if (!user) {
+        I->oom = 1;
+        return -1;
+    }
+    const char *cols_hint =
+        "columns: id, time, delivery, title, body, from, to, channel, expected, objectives, "
+        "controller, notes, label, trigger, delay, class, originator, label_originator";
+    /* --map first */
+    for (size_t m = 0; m < I->o->nmaps; m++) {
+        const char *p = I->o->maps[m];
+        while (*p) {
+            const char *e = strchr(p, ',');
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            const char *eq = memchr(p, '=', n);
+            if (!eq) {
+                cc_diags_add(I->d, CC_SEV_ERROR, "--map", (cc_pos){0, 0}, "bad-map",
+                             "write COLUMN=Header Name", "'%.*s' has no '='", (int)n, p);
+                I->errors++;
+                free(user);
+                return -2;
+            }
+            char key[64];
+            normalise(p, (size_t)(eq - p), key, sizeof key);
+            int col = -1;
+            for (int c = 0; c < CC_MSEL_NCOLS; c++) {
+                char k[64];
+                normalise(cols[c].key, strlen(cols[c].key), k, sizeof k);
+                if (strcmp(k, key) == 0)
+                    col = c;
+            }
+            if (col < 0)
+                col = cc_msel_col_of(p, (size_t)(eq - p));
+            if (col < 0) {
+                cc_diags_add(I->d, CC_SEV_ERROR, "--map", (cc_pos){0, 0}, "bad-map", cols_hint,
+                             "unknown column '%.*s'", (int)(eq - p), p);
+                I->errors++;
+                free(user);
+                return -2;
+            }
+            char want[256];
+            normalise(eq + 1, (size_t)(p + n - eq - 1), want, sizeof want);
+            int found = -1;
+            for (size_t j = 0; j < I->ncsvcols && found < 0; j++) {
+                size_t hl;
+                const char *h = cc_csv_field(I->csv, 0, j, &hl);
+                char hn[256];
+                normalise(h, hl, hn, sizeof hn);
+                if (strcmp(hn, want) == 0)
+                    found = (int)j;
+            }
+            if (found < 0) {
+                cc_diags_add(I->d, CC_SEV_ERROR, "--map", (cc_pos){0, 0}, "bad-map",
+                             "header names are compared without case, spaces or punctuation",
+                             "%s=%.*s: the header row has no column '%.*s'", cols[col].key,
+                             (int)(p + n - eq - 1), eq + 1, (int)(p + n - eq - 1), eq + 1);
+                I->errors++;
+                free(user);
+                return -2;
+            }
+            I->colmap[col] = found;
+            user[found] = 1;
+            p = e ? e + 1 : p + n;
+        }
+    }
+    for (size_t j = 0; j < I->ncsvcols; j++) {
+        if (user[j])
+            continue;
+        size_t hl;
+        const char *h = cc_csv_field(I->csv, 0, j, &hl);
+        int col = cc_msel_col_of(h, hl);
+        irow R0 = {.row = cc_csv_row(I->csv, 0)};
+        if (col < 0) {
+            if (hl == 0)
+                continue;
+            char msg[64];
+            snprintf(msg, sizeof msg, "%.40s", h);
+            cc_diags_add(I->d, CC_SEV_WARNING, I->file, (cc_pos){R0.row, (int)j + 1}, "msel-column",
+                         "map it with --map COLUMN=HEADER if it holds inject data",
+                         "column '%s' is not an MSEL column; it is not imported", msg);
+            continue;
+        }
+        if (I->colmap[col] >= 0) {
+            if (user[I->colmap[col]])
+                continue; /* --map chose another column */
+            size_t ol;
+            const char *other = cc_csv_field(I->csv, 0, (size_t)I->colmap[col], &ol);
+            cc_diags_add(I->d, CC_SEV_ERROR, I->file, (cc_pos){R0.row, (int)j + 1}, "msel-column",
+                         "rename one of them, or choose with --map",
+                         "columns %d '%s' and %zu '%s' both hold the %s", I->colmap[col] + 1, other, j + 1, h,
+                         cols[col].key);
+            I->errors++;
+            continue;
+        }
+        I->colmap[col] = (int)j;
+    }
+    free(user);
+    static const struct {
+        int col;
+        const char *what;
+    } need[] = {{CC_MSEL_ID, "the inject number"},
+                {CC_MSEL_TITLE, "the event synopsis"},
+                {CC_MSEL_LABEL, "the label"},
+                {CC_MSEL_TO, "the intended players (to)"}};
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+        if (I->colmap[need[i].col] < 0) {
+            char hint[160];
+            snprintf(hint, sizeof hint, "name a column '%s', or use --map %s=HEADER",
+                     cols[need[i].col].header, cols[need[i].col].key);
+            cc_diags_add(I->d, CC_SEV_ERROR, I->file, (cc_pos){cc_csv_row(I->csv, 0), 0}, "msel-column", hint,
+                         "no column for %s", need[i].what);
+            I->errors++;
+        }
+    if (I->colmap[CC_MSEL_TIME] < 0 && I->colmap[CC_MSEL_DELIVERY] < 0 && I->colmap[CC_MSEL_TRIGGER] < 0) {
+        cc_diags_add(I->d, CC_SEV_ERROR, I->file, (cc_pos){cc_csv_row(I->csv, 0), 0}, "msel-column",
+                     "name a column 'Scenario Time' or 'Trigger', or use --map time=HEADER",
+                     "no column for the scenario time or trigger");
+        I->errors++;
+    }
+    return I->errors ? -1 : 0;
+}
+
+/* Date order from the time columns, unless given. */
+static void detect_dates(imp *I)
+{
+    if (I->o->dates == CC_CSV_DMY || I->o->dates == CC_CSV_MDY) {
+        I->dates = (cc_csv_dates)I->o->dates;
+        return;
+    }
+    int dmy = 0, mdy = 0;
+    for (size_t r = 1; r < cc_csv_nrecords(I->csv); r++)
+        for (int c = CC_MSEL_TIME; c <= CC_MSEL_DELIVERY; c++) {
+            if (I->colmap[c] < 0)
+                continue;
+            size_t n;
+            const char *v = cc_csv_field(I->csv, r, (size_t)I->colmap[c], &n);
+            int o = cc_csv_date_order(v, n);
+            dmy |= o > 0;
+            mdy |= o < 0;
+        }
+    I->dates = mdy && !dmy ? CC_CSV_MDY : CC_CSV_DMY;
+    if (dmy && mdy)
+        cc_diags_add(I->d, CC_SEV_WARNING, I->file, (cc_pos){0, 0}, "msel-dates",
+                     "give the order with --dates dmy or --dates mdy",
+                     "dates are written both day/month and month/day; reading them as day/month");
+}
+
+/* ---- the base scenario ---------------------------------------------------------------- */
+
+/* Where the base's injects section lies: [*from, *to) byte offsets, lines [*l0, *l1). */
+static int base_section(imp *I, size_t *from, size_t *to, int *l0, int *l1)
+{
+    cc_diags tmp;
+    cc_diags_init(&tmp);
+    cc_ynode *root = NULL;
+    cc_ytree_parse(I->o->into_text, I->o->into_len, I->o->into_file, I->a, &tmp, &root);
+    cc_diags_free(&tmp);
+    const char *t = I->o->into_text;
+    size_t len = I->o->into_len;
+    if (!root || root->kind != CC_Y_MAP || root->style == CC_YS_FLOW) {
+        cc_diags_add(I->d, CC_SEV_ERROR, I->o->into_file, (cc_pos){1, 1}, "msel-base",
+                     "write the top level as a block mapping (key: value per line)",
+                     "cannot replace the injects of a scenario written in flow style");
+        I->errors++;
+        return -1;
+    }
+    int nlines = 1;
+    for (size_t i = 0; i < len; i++)
+        nlines += t[i] == '\n';
+    size_t k = root->n;
+    for (size_t i = 0; i < root->n; i++)
+        if (root->items[2 * i]->kind == CC_Y_SCALAR && strcmp(root->items[2 * i]->text, "injects") == 0)
+            k = i;
+    if (k == root->n) {
+        *from = *to = len;
+        *l0 = *l1 = nlines + 1;
+        return 0;
+    }
+    const cc_ynode *key = root->items[2 * k];
+    if (key->pos.col != 1) {
+        cc_diags_add(I->d, CC_SEV_ERROR, I->o->into_file, key->pos, "msel-base", NULL,
+                     "the 'injects' key must start its line");
+        I->errors++;
+        return -1;
+    }
+    int start = key->pos.line, end = nlines + 1;
+    for (size_t i = 0; i < root->n; i++) {
+        int ln = root->items[2 * i]->pos.line;
+        if (ln > start && ln < end)
+            end = ln;
+    }
+    /* line -> offset */
+    size_t *off = calloc((size_t)nlines + 2, sizeof *off);
+    if (!off) {
+        I->oom = 1;
+        return -1;
+    }
+    int ln = 1;
+    off[1] = 0;
+    for (size_t i = 0; i < len; i++)
+        if (t[i] == '\n')
+            off[++ln] = i + 1;
+    off[nlines + 1] = len;
+    if (end <= nlines) { /* keep comments and blank lines that lead into the next section */
+        while (end - 1 > start) {
+            const char *p = t + off[end - 1];
+            size_t n = off[end] - off[end - 1];
+            size_t j = 0;
+            while (j < n && (p[j] == ' ' || p[j] == '\t' || p[j] == '\r'))
+                j++;
+            if (j < n && p[j] != '\n' && !(p[0] == '#'))
+                break;
+            end--;
+        }
+    }
+    *from = off[start];
+    *to = end <= nlines ? off[end] : len;
+    *l0 = start;
+    *l1 = end;
+    free(off);
+    return 0;
+}
+
+/* Rows for the base injects the CSV does not name (merge). */
+static int base_rows(imp *I, irow **rows, size_t *n, size_t cap)
+{
+    cc_msel *m = NULL;
+    if (cc_msel_export(I->base, &m) != CC_OK) {
+        I->oom = 1;
+        return -1;
+    }
+    cc_idmap *ids = cc_idmap_new(I->a, *n + 1);
+    if (!ids) {
+        cc_msel_free(m);
+        I->oom = 1;
+        return -1;
+    }
+    for (size_t i = 0; i < *n; i++)
+        cc_idmap_put(ids, (*rows)[i].v[CC_MSEL_ID], (int)i);
+    irow *out = cc_arena_array(I->a, cap, sizeof *out);
+    if (!out) {
+        cc_msel_free(m);
+        I->oom = 1;
+        return -1;
+    }
+    size_t k = 0;
+    char *used = calloc(*n + 1, 1);
+    if (!used) {
+        cc_msel_free(m);
+        I->oom = 1;
+        return -1;
+    }
+    for (size_t i = 0; i < cc_msel_nrows(m); i++) {
+        int j = cc_idmap_get(ids, cc_msel_cell(m, i, CC_MSEL_ID));
+        if (j >= 0) {
+            out[k++] = (*rows)[j];
+            used[j] = 1;
+            continue;
+        }
+        irow *R = &out[k++];
+        memset(R, 0, sizeof *R);
+        R->base_line = I->base->injects[i].pos.line;
+        for (int c = 0; c < CC_MSEL_NCOLS; c++)
+            R->v[c] = sdup(I, cc_msel_cell(m, i, c), strlen(cc_msel_cell(m, i, c)));
+        check_row(I, R);
+        resolve_times(I, R);
+    }
+    for (size_t j = 0; j < *n; j++)
+        if (!used[j])
+            out[k++] = (*rows)[j];
+    free(used);
+    cc_msel_free(m);
+    *rows = out;
+    *n = k;
+    return 0;
+}
+
+/* ---- validation: load the result, report against the CSV -------------------------------- */
+
+static void map_diags(imp *I, const cc_diags *tmp, int sec0, int secn, int l0, int l1)
+{
+    for (size_t i = 0; i < tmp->count; i++) {
+        const cc_diag *g = &tmp->items[i];
+        if (g->sev == CC_SEV_ERROR)
+            I->errors++;
+        int line = g->line;
+        int rel = line - sec0;
+        if (line >= sec0 && rel < secn && (size_t)rel < I->nlines && I->lines[rel].row >= 0) {
+            lsrc src = I->lines[rel];
+            const irow *R = &I->rows[src.row];
+            if (g->sev == CC_SEV_ERROR)
+                I->errors--; /* counted again by cell_diag */
+            const char *hint = g->hint;
+            if (!hint && !I->base && src.col == CC_MSEL_TRIGGER && strstr(g->message, "undefined"))
+                hint = "a minimal scenario has no decisions or consultations: import --into the scenario "
+                       "that defines them";
+            cell_diag(I, g->sev, R, src.col, hint, "%s", g->message);
+            continue;
+        }
+        const char *f = I->o->into_file ? I->o->into_file : I->file;
+        cc_err rc;
+        if (I->o->into_file && line > 0) {
+            int bl = line < sec0 ? line : line - secn + (l1 - l0);
+            rc = cc_diags_add(I->d, g->sev, f, (cc_pos){bl, g->col}, g->code, g->hint,
+                              "%s (with the imported "
+                              "injects)",
+                              g->message);
+        } else {
+            rc = cc_diags_add(I->d, g->sev, f, (cc_pos){0, 0}, g->code, g->hint,
+                              "generated scenario, line %d: %s", line, g->message);
+        }
+        if (rc != CC_OK)
+            I->oom = 1;
+    }
+}
+
+static int count_lines(const cc_buf *b, size_t from)
+{
+    int n = 0;
+    for (size_t i = from; i < b->len; i++)
+        n += b->data[i] == '\n';
+    return n;
+}
+
+cc_err cc_msel_import(const char *csv, size_t len, const char *file, const cc_msel_import_opts *o,
+                      cc_diags *d, cc_buf *out)
+{
+    cc_msel_import_opts dflt = {.dates = -1};
+    imp I = {.o = o ? o : &dflt, .file = file ? file : "msel.csv", .d = d};
+    if (!(I.a = cc_arena_new(0)))
+        return CC_ERR_NOMEM;
+    cc_err rc = CC_OK;
+    cc_csv_opts co = {.sep = I.o->sep};
+    cc_buf body;
+    cc_buf_init(&body);
+    rc = cc_csv_parse(csv, len, I.file, &co, d, &I.csv);
+    if (rc != CC_OK)
+        goto done;
+    if (cc_csv_nrecords(I.csv) == 0) {
+        cc_diags_add(d, CC_SEV_ERROR, I.file, (cc_pos){1, 0}, "msel-empty", "the first row names the columns",
+                     "no header row: the file is empty");
+        rc = CC_ERR_PARSE;
+        goto done;
+    }
+    int mh = map_headers(&I);
+    if (mh) {
+        rc = I.oom ? CC_ERR_NOMEM : mh == -2 ? CC_ERR_ARG : CC_ERR_INVALID;
+        goto done;
+    }
+    detect_dates(&I);
+    /* base scenario and the clock */
+    if (I.o->into_text) {
+        cc_load_opts lo = {.tzdir = I.o->tzdir};
+        cc_diags tmp;
+        cc_diags_init(&tmp);
+        if (cc_scenario_load(I.o->into_text, I.o->into_len, I.o->into_file, &lo, &tmp, &I.base) != CC_OK) {
+            for (size_t i = 0; i < tmp.count; i++)
+                if (tmp.items[i].sev == CC_SEV_ERROR)
+                    cc_diags_add(d, CC_SEV_ERROR, tmp.items[i].file,
+                                 (cc_pos){tmp.items[i].line, tmp.items[i].col}, tmp.items[i].code,
+                                 tmp.items[i].hint, "%s", tmp.items[i].message);
+            cc_diags_add(d, CC_SEV_ERROR, I.o->into_file, (cc_pos){0, 0}, "msel-base",
+                         "fix it first (caucus lint)", "the base scenario does not load");
+            cc_diags_free(&tmp);
+            rc = CC_ERR_INVALID;
+            goto done;
+        }
+        cc_diags_free(&tmp);
+        I.start = I.base->start_unix;
+        I.zone = I.base->zone;
+    } else {
+        const char *why = NULL;
+        const char *zn = I.o->zone ? I.o->zone : "UTC";
+        if (cc_tzdb_load(I.o->tzdir, zn, &I.zone, &why) != CC_OK) {
+            cc_diags_add(d, CC_SEV_ERROR, "--zone", (cc_pos){0, 0}, "bad-zone",
+                         "use an IANA name such as Asia/Seoul", "unknown time zone '%s' (%s)", zn,
+                         why ? why : "");
+            rc = CC_ERR_ARG;
+            goto done;
+        }
+        I.own_zone = 1;
+        I.start = 1767225600; /* 2026-01-01T00:00:00Z */
+        if (I.o->start) {
+            int32_t off;
+            cc_time_error te = {0};
+            if (cc_rfc3339_parse(I.o->start, strlen(I.o->start), &I.start, &off, &te) != CC_OK) {
+                cc_diags_add(d, CC_SEV_ERROR, "--start", (cc_pos){0, 0}, "bad-time",
+                             te.hint[0] ? te.hint : NULL, "'%s': %s", I.o->start, te.message);
+                rc = CC_ERR_ARG;
+                goto done;
+            }
+        }
+    }
+    /* rows */
+    size_t nrec = cc_csv_nrecords(I.csv);
+    I.rows = cc_arena_array(I.a, nrec + (I.base ? I.base->ninjects : 0) + 1, sizeof *I.rows);
+    if (!I.rows) {
+        rc = CC_ERR_NOMEM;
+        goto done;
+    }
+    cc_idmap *ids = cc_idmap_new(I.a, nrec + 1);
+    if (!ids) {
+        rc = CC_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t r = 1; r < nrec && !I.oom; r++) {
+        irow *R = &I.rows[I.nrows];
+        read_row(&I, r, R);
+        check_row(&I, R);
+        if (*R->v[CC_MSEL_ID]) {
+            int prev = cc_idmap_put(ids, R->v[CC_MSEL_ID], (int)I.nrows);
+            if (prev >= 0) {
+                cell_diag(&I, CC_SEV_ERROR, R, CC_MSEL_ID, "inject numbers must be unique",
+                          "inject number '%s' is used again (first on row %d)", R->v[CC_MSEL_ID],
+                          I.rows[prev].row);
+                continue;
+            }
+        }
+        I.nrows++;
+    }
+    if (!I.o->into_text && !I.o->start) {
+        /* a row with a relative scenario time and an absolute delivery time pins the start;
+           otherwise the earliest absolute time starts the exercise */
+        int any = 0, seen = 0;
+        int64_t st = 0;
+        for (size_t i = 0; i < I.nrows && !any; i++) {
+            const irow *R = &I.rows[i];
+            if (R->ntrig || R->tkind != T_REL || (R->dkind != T_ABS && R->dkind != T_CIVIL))
+                continue;
+            st = (R->dkind == T_ABS ? R->dval : civil_to_unix(I.zone, R->dval)) - R->tval;
+            any = 1;
+        }
+        for (size_t i = 0; i < I.nrows && !any; i++) {
+            const irow *R = &I.rows[i];
+            int k = R->tkind != T_NONE ? R->tkind : R->dkind;
+            int64_t v = R->tkind != T_NONE ? R->tval : R->dval;
+            if (R->ntrig || (k != T_ABS && k != T_CIVIL))
+                continue;
+            int64_t u = k == T_ABS ? v : civil_to_unix(I.zone, v);
+            if (!seen || u < st)
+                st = u;
+            seen = 1;
+        }
+        if (any || seen)
+            I.start = st;
+    }
+    for (size_t i = 0; i < I.nrows; i++)
+        resolve_times(&I, &I.rows[i]);
+    if (!I.base && I.nrows == 0 && !I.errors)
+        cell_diag(&I, CC_SEV_ERROR, NULL, -1,
+                  "add a row per inject below the header, or import --into a scenario",
+                  "the MSEL has no injects");
+    if (I.base && I.o->merge && !I.errors)
+        base_rows(&I, &I.rows, &I.nrows, I.nrows + I.base->ninjects + 1);
+    if (I.oom) {
+        rc = CC_ERR_NOMEM;
+        goto done;
+    }
+    if (I.errors) {
+        rc = CC_ERR_INVALID;
+        goto done;
+    }
+    /* the document */
+    int sec0, l0 = 0, l1 = 0;
+    if (I.base) {
+        size_t from, to;
+        if (base_section(&I, &from, &to, &l0, &l1)) {
+            rc = I.oom ? CC_ERR_NOMEM : CC_ERR_INVALID;
+            goto done;
+        }
+        cc_buf_append(out, I.o->into_text, from);
+        if (from > 0 && I.o->into_text[from - 1] != '\n')
+            cc_buf_putc(out, '\n');
+        sec0 = count_lines(out, 0) + 1;
+        size_t mark = out->len;
+        yw_injects(&I, out);
+        int secn = count_lines(out, mark);
+        cc_buf_append(out, I.o->into_text + to, I.o->into_len - to);
+        if (out->oom || I.oom) {
+            rc = CC_ERR_NOMEM;
+            goto done;
+        }
+        cc_diags tmp;
+        cc_diags_init(&tmp);
+        cc_scenario *s = NULL;
+        cc_load_opts lo = {.tzdir = I.o->tzdir};
+        cc_scenario_load(out->data, out->len, "(import)", &lo, &tmp, &s);
+        map_diags(&I, &tmp, sec0, secn, l0, l1);
+        cc_scenario_free(s);
+        cc_diags_free(&tmp);
+    } else {
+        yw_minimal(&I, &body);
+        if (I.errors || I.oom) {
+            rc = I.oom ? CC_ERR_NOMEM : CC_ERR_INVALID;
+            goto done;
+        }
+        cc_buf_append(out, body.data ? body.data : "", body.len);
+        sec0 = count_lines(out, 0) + 1;
+        size_t mark = out->len;
+        yw_injects(&I, out);
+        int secn = count_lines(out, mark);
+        if (out->oom || I.oom) {
+            rc = CC_ERR_NOMEM;
+            goto done;
+        }
+        cc_diags tmp;
+        cc_diags_init(&tmp);
+        cc_scenario *s = NULL;
+        cc_load_opts lo = {.tzdir = I.o->tzdir};
+        cc_scenario_load(out->data, out->len, "(import)", &lo, &tmp, &s);
+        map_diags(&I, &tmp, sec0, secn, 0, 0);
+        cc_scenario_free(s);
+        cc_diags_free(&tmp);
+    }
+    if (I.oom)
+        rc = CC_ERR_NOMEM;
+    else if (I.errors)
+        rc = CC_ERR_INVALID;
+done:
+    cc_buf_free(&body);
+    if (I.own_zone)
+        cc_zone_free(I.zone);
+    cc_scenario_free(I.base);
+    cc_csv_free(I.csv);
+    free(I.lines);
+    cc_arena_free(I.a);
+    return rc;
+}

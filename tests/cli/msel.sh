@@ -1,0 +1,136 @@
+#!/bin/sh
+# CLI tests of `caucus msel export|import`: CSV and workbook export, the round trip of every
+# sample, imports from other templates (lint clean), and every bad fixture in tests/msel/bad
+# with its expected first error. Usage: tests/cli/msel.sh BUILD_DIR.
+. tests/cli/harness.inc
+
+# round trip: scenario -> CSV -> scenario (--into) -> CSV gives the same bytes; the result lints
+for f in scenarios/*.yaml tests/scenarios/valid/*.yaml tests/msel/edge.yaml; do
+  n=$(basename "$f" .yaml)
+  expect_rc "export $n" 0 "$BIN" msel export "$f" --csv "$T/$n.csv"
+  expect_out "export $n summary" "msel export $f:"
+  expect_rc "import $n" 0 "$BIN" msel import "$T/$n.csv" --into "$f" --out "$T/$n.yaml"
+  expect_rc "lint $n" 0 "$BIN" lint "$T/$n.yaml"
+  expect_out "lint $n clean" "ok (0 errors, 0 warnings)"
+  expect_rc "re-export $n" 0 "$BIN" msel export "$T/$n.yaml" --csv "$T/$n.2.csv"
+  if cmp -s "$T/$n.csv" "$T/$n.2.csv"; then ok; else no "$n: CSV round trip differs"; fi
+done
+# the same through semicolons with a BOM, and through tabs
+expect_rc "export ;" 0 "$BIN" msel export scenarios/ncg-policy-ttx.yaml --csv "$T/semi.csv" --sep ';' --bom
+if head -c 3 "$T/semi.csv" | od -An -tx1 | grep -q 'ef bb bf'; then ok; else no "--bom writes a BOM"; fi
+expect_rc "import ;" 0 "$BIN" msel import "$T/semi.csv" --into scenarios/ncg-policy-ttx.yaml --out "$T/semi.yaml"
+expect_rc "re-export ;" 0 "$BIN" msel export "$T/semi.yaml" --csv "$T/semi2.csv"
+if cmp -s "$T/semi2.csv" "$T/ncg-policy-ttx.csv"; then ok; else no "semicolon round trip"; fi
+expect_rc "export tab to stdout" 0 sh -c "$BIN msel export scenarios/ncg-mil-ttx.yaml --csv - --sep tab > $T/tab.csv"
+expect_rc "import tab" 0 "$BIN" msel import "$T/tab.csv" --into scenarios/ncg-mil-ttx.yaml --out "$T/tab.yaml"
+expect_rc "re-export tab" 0 "$BIN" msel export "$T/tab.yaml" --csv "$T/tab2.csv"
+if cmp -s "$T/tab2.csv" "$T/ncg-mil-ttx.csv"; then ok; else no "tab round trip"; fi
+
+# merge: replace one inject, keep the others
+printf 'Inject #,Scenario Time,Event Synopsis,From,To,Label\nI-02,+20m,Changed synopsis,control,all,UNCLASSIFIED//REL TO ALLIANCE\n' > "$T/one.csv"
+expect_rc "merge" 0 "$BIN" msel import "$T/one.csv" --into scenarios/ncg-policy-ttx.yaml --merge --out "$T/merged.yaml"
+expect_rc "merge lints" 0 "$BIN" lint --summary "$T/merged.yaml"
+expect_out "merge keeps 33 injects" "33 injects"
+expect_rc "merged export" 0 "$BIN" msel export "$T/merged.yaml" --csv "$T/merged.csv"
+if grep -q '^I-02,+20m,.*Changed synopsis' "$T/merged.csv"; then ok; else no "merge replaced I-02"; fi
+if [ "$(grep -c '^I-' "$T/merged.csv")" = 33 ]; then ok; else no "merge keeps the other injects"; fi
+expect_rc "replace without --merge breaks triggers" 1 "$BIN" msel import "$T/one.csv" --into scenarios/ncg-policy-ttx.yaml --out "$T/r.yaml"
+expect_out "reported on the base file" "scenarios/ncg-policy-ttx.yaml:"
+expect_out "reported with the imported injects" "(with the imported injects)"
+if [ -e "$T/r.yaml" ]; then no "no output on error"; else ok; fi
+
+# workbook: a zip with the sheet and every title in it
+expect_rc "xlsx" 0 "$BIN" msel export scenarios/ncg-policy-ttx.yaml --xlsx "$T/p.xlsx"
+expect_rc "xlsx is a zip" 0 python3 -m zipfile -l "$T/p.xlsx"
+expect_out "xlsx sheet" "xl/worksheets/sheet1.xml"
+# read the workbook back cell by cell and compare with the CSV export
+cat > "$T/xlsx.py" <<'PY'
+import csv, sys, zipfile, re
+import xml.etree.ElementTree as ET
+ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+z = zipfile.ZipFile(sys.argv[1])
+unx = lambda s: re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), s)
+strings = [unx("".join(t.text or "" for t in si.iter("{%s}t" % ns["m"]))) for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)]
+rows = {}
+for c in ET.fromstring(z.read("xl/worksheets/sheet1.xml")).iter("{%s}c" % ns["m"]):
+    col, row = re.match(r"([A-Z]+)(\d+)", c.get("r")).groups()
+    ci = 0
+    for ch in col: ci = ci * 26 + ord(ch) - 64
+    v = c.find("m:v", ns)
+    # OOXML escapes characters XML cannot hold as _xHHHH_
+    rows.setdefault(int(row), {})[ci - 1] = strings[int(v.text)] if c.get("t") == "s" else v.text
+want = list(csv.reader(open(sys.argv[2], newline="", encoding="utf-8-sig")))
+got = [[rows.get(r + 1, {}).get(k, "") for k in range(len(want[0]))] for r in range(len(want))]
+if got != want:
+    for r, (g, w) in enumerate(zip(got, want)):
+        if g != w: print("row", r + 1, g, w); break
+    sys.exit(1)
+print("xlsx matches csv:", len(want) - 1, "rows")
+PY
+expect_rc "xlsx cells equal the CSV" 0 python3 "$T/xlsx.py" "$T/p.xlsx" "$T/ncg-policy-ttx.csv"
+expect_out "xlsx rows" "xlsx matches csv: 33 rows"
+expect_rc "xlsx of the edge cases" 0 "$BIN" msel export tests/msel/edge.yaml --xlsx "$T/e.xlsx"
+expect_rc "xlsx edge cells equal the CSV" 0 python3 "$T/xlsx.py" "$T/e.xlsx" "$T/edge.csv"
+expect_rc "xlsx unwritable" 1 "$BIN" msel export scenarios/ncg-policy-ttx.yaml --xlsx /nonexistent/dir/p.xlsx
+
+# other templates: a minimal scenario that lints clean
+expect_rc "foreign template" 0 "$BIN" msel import tests/msel/foreign-semicolon.csv --zone Asia/Seoul --out "$T/f.yaml"
+expect_rc "foreign lints clean" 0 "$BIN" lint --summary "$T/f.yaml"
+expect_out "foreign clean" "ok (0 errors, 0 warnings)"
+expect_out "foreign counts" "3 parties, 5 seats, 1 cells, 3 injects"
+expect_rc "foreign export" 0 "$BIN" msel export "$T/f.yaml" --csv "$T/f.csv"
+if grep -q '^3,+1h30m,2026-03-02 10:30,National assessment' "$T/f.csv"; then ok; else no "Excel serial and dmy dates read"; fi
+expect_rc "foreign with --into (its clock)" 1 "$BIN" msel import tests/msel/foreign-semicolon.csv --into scenarios/ncg-policy-ttx.yaml --out "$T/f2.yaml"
+expect_out "foreign into error" "tests/msel/foreign-semicolon.csv:2:2: error: column 'Date/Time': time '02/03/2026 09:00' lies before the exercise start 2026-03-03T09:00:00+09:00"
+expect_rc "needs --map" 1 "$BIN" msel import tests/msel/needs-map.csv --out "$T/n.yaml"
+expect_out "needs map message" "tests/msel/needs-map.csv:1:0: error: no column for the inject number"
+expect_out "needs map hint" "hint: name a column 'Inject #', or use --map id=HEADER"
+expect_rc "with --map" 0 "$BIN" msel import tests/msel/needs-map.csv --out "$T/n.yaml" --map 'id=Msg Ref,time=When' --map 'title=subject,to=Addressees,label=Caveat'
+expect_out "unmapped column warning" "tests/msel/needs-map.csv:1:6: warning: column 'Weather' is not an MSEL column; it is not imported"
+expect_rc "mapped lints clean" 0 "$BIN" lint "$T/n.yaml"
+expect_out "mapped clean" "ok (0 errors, 0 warnings)"
+expect_rc "to stdout" 0 sh -c "$BIN msel import tests/msel/needs-map.csv --out - --map 'id=Msg Ref,time=When,title=subject,to=Addressees,label=Caveat' --id media --title 'Media cell' > $T/stdout.yaml"
+if grep -q '^  id: "media"' "$T/stdout.yaml" && grep -q '^  title: "Media cell"' "$T/stdout.yaml"; then ok; else no "--id and --title"; fi
+
+# every bad fixture: exit 1, its first error as expected, no output
+for f in tests/msel/bad/*.csv; do
+  n=${f%.csv}
+  into=""
+  [ -f "$n.args" ] && into="--into $(sed -n 's/^into=//p' "$n.args")"
+  rm -f "$T/bad.yaml"
+  # shellcheck disable=SC2086
+  expect_rc "bad $(basename "$n")" 1 "$BIN" msel import "$f" $into --out "$T/bad.yaml"
+  got=$(grep -m1 ': error:' "$T/err")
+  case "$got" in "$(cat "$n.expect")"*) ok ;; *) no "$f: first error '$got', want '$(cat "$n.expect")'" ;; esac
+  if [ -e "$T/bad.yaml" ]; then no "$f: output written despite errors"; else ok; fi
+done
+if [ "$(ls tests/msel/bad/*.csv | wc -l)" -ge 14 ]; then ok; else no "bad fixtures missing"; fi
+
+# invocation errors
+expect_rc "no subcommand" 2 "$BIN" msel
+expect_rc "help" 0 "$BIN" msel --help
+expect_out "help text" "usage: caucus msel export SCENARIO"
+expect_rc "unknown subcommand" 2 "$BIN" msel frobnicate
+expect_rc "export without output" 2 "$BIN" msel export scenarios/ncg-policy-ttx.yaml
+expect_out "export without output message" "give --csv OUT or --xlsx OUT"
+expect_rc "export bad separator" 2 "$BIN" msel export scenarios/ncg-policy-ttx.yaml --csv "$T/x.csv" --sep '|'
+expect_rc "export invalid scenario" 1 "$BIN" msel export tests/scenarios/invalid/044-label-unknown-classification.yaml --csv "$T/x.csv"
+expect_out "export invalid message" "does not load; fix it first"
+expect_rc "import without --out" 2 "$BIN" msel import tests/msel/needs-map.csv
+expect_rc "import --merge without --into" 2 "$BIN" msel import "$T/one.csv" --merge --out "$T/x.yaml"
+expect_rc "import --zone with --into" 2 "$BIN" msel import "$T/one.csv" --into scenarios/ncg-policy-ttx.yaml --zone UTC --out "$T/x.yaml"
+expect_rc "import bad --dates" 2 "$BIN" msel import "$T/one.csv" --dates ymd --out "$T/x.yaml"
+expect_rc "import bad --map" 2 "$BIN" msel import "$T/one.csv" --map 'colour=Label' --out "$T/x.yaml"
+expect_out "bad map message" "--map: error: unknown column 'colour'"
+expect_rc "import missing file" 1 "$BIN" msel import "$T/none.csv" --out "$T/x.yaml"
+expect_out "missing file message" "none.csv: error: cannot open: No such file or directory"
+expect_rc "import base missing" 1 "$BIN" msel import "$T/one.csv" --into "$T/none.yaml" --out "$T/x.yaml"
+expect_rc "import bad zone" 2 "$BIN" msel import "$T/one.csv" --zone Mars/Base --out "$T/x.yaml"
+expect_out "bad zone message" "--zone: error: unknown time zone 'Mars/Base'"
+# hostile input: binary noise never crashes or hangs
+head -c 65536 /dev/urandom > "$T/noise.csv"
+"$BIN" msel import "$T/noise.csv" --out "$T/x.yaml" > /dev/null 2>&1; rc=$?
+if [ "$rc" = 1 ]; then ok; else no "noise: exit $rc, want 1"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
