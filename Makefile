@@ -34,7 +34,8 @@ TEST_SRC  := $(wildcard tests/test_*.c tests/support/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
-GEN       := $(BUILD)/gen/iso3166.inc
+UI_FILES  := $(wildcard ui/*)
+GEN       := $(BUILD)/gen/iso3166.inc $(BUILD)/gen/ui.inc
 
 .PHONY: all deps run test check bench fuzz install clean soak
 all: $(BUILD)/caucus $(BUILD)/libcaucus.a
@@ -42,6 +43,10 @@ all: $(BUILD)/caucus $(BUILD)/libcaucus.a
 $(BUILD)/gen/iso3166.inc: tools/gen-iso3166.sh
 	@mkdir -p $(dir $@)
 	sh tools/gen-iso3166.sh > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/ui.inc: tools/embed.py $(UI_FILES)
+	@mkdir -p $(dir $@)
+	python3 tools/embed.py $@ $(UI_FILES)
 
 $(BUILD)/%.o: %.c $(GEN)
 	@mkdir -p $(dir $@)

@@ -16,6 +16,7 @@ static const struct {
     {"sim", cc_cmd_sim, "compare consultation mechanisms over Monte Carlo replications"},
     {"msel", cc_cmd_msel, "export injects as an MSEL (CSV, xlsx); import an MSEL CSV as a scenario"},
     {"replay", cc_cmd_replay, "verify an event log and re-run it event for event; --fork for what-ifs"},
+    {"serve", cc_cmd_serve, "run a live exercise for a browser UI (control console and player seats)"},
     {"exercises", cc_cmd_exercises, "list the exercises in a store"},
     {"export", cc_cmd_export, "write an exercise's event log, scenario and checkpoints out of a store"},
     {"import", cc_cmd_import, "load an event log and its scenario into a store as a new exercise"},

@@ -43,7 +43,7 @@ static int find_inject(const names *N, const char *id)
     return i;
 }
 
-enum { EX_NONE, EX_MESSAGE, EX_DOWNGRADE, EX_RATE, EX_NOTE, EX_EDIT, EX_ADD, EX_CLOCK };
+enum { EX_NONE, EX_MESSAGE, EX_DOWNGRADE, EX_RATE, EX_NOTE, EX_EDIT, EX_ADD, EX_CLOCK, EX_AUDIT };
 
 typedef struct parsed_input {
     int extra;                /* EX_*: inputs that are not seat actions */
@@ -230,6 +230,39 @@ static int loggable(const json_t *v, int depth)
     }
 }
 
+/* {"do":"audit","what":KIND,"about":SEAT,"detail":{...}}: a server's audit record (a join, a
+ * refused join, a denied read), logged in the chain with everything else; changes no state. */
+static cc_err parse_audit(const names *N, const json_t *in, parsed_input *p, char *why, size_t whylen)
+{
+    static const char *const kinds[] = {"session.join", "session.refused", "access.denied"};
+    const char *key;
+    json_t *val;
+    json_object_foreach((json_t *)in, key, val)
+    {
+        if (strcmp(key, "do") && strcmp(key, "t") && strcmp(key, "wall") && strcmp(key, "what") &&
+            strcmp(key, "about") && strcmp(key, "detail"))
+            BAD("unknown member \"%.40s\" of \"audit\"", key);
+    }
+    p->extra = EX_AUDIT;
+    p->control = 1;
+    p->text = json_string_value(json_object_get(in, "what"));
+    int ok = 0;
+    for (size_t i = 0; p->text && i < sizeof kinds / sizeof kinds[0]; i++)
+        ok |= strcmp(p->text, kinds[i]) == 0;
+    if (!ok)
+        BAD("\"audit\" needs \"what\": session.join, session.refused or access.denied");
+    const char *about = json_string_value(json_object_get(in, "about"));
+    if (json_object_get(in, "about") && !about)
+        BAD("\"about\" must be a seat id");
+    p->reply = -1; /* the seat the record is about (not its actor: the server writes it) */
+    if (about && (p->reply = find_id(about, N->s->seats, N->s->nseats, sizeof *N->s->seats)) < 0)
+        BAD("\"about\" must name a seat of the scenario");
+    p->inject = json_object_get(in, "detail");
+    if (p->inject && (!json_is_object(p->inject) || !loggable(p->inject, 1)))
+        BAD("\"detail\" must be an object of strings and integers");
+    return CC_OK;
+}
+
 static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, char *why, size_t whylen)
 {
     const cc_scenario *s = N->s;
@@ -239,6 +272,8 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
     if (!json_is_object(in))
         BAD("an input must be a JSON object");
     const char *act = json_string_value(json_object_get(in, "do"));
+    if (act && strcmp(act, "audit") == 0)
+        return parse_audit(N, in, p, why, whylen);
     int clk = clock_action(act);
     int adding = act && strcmp(act, "add") == 0;
     const char *key;
@@ -419,6 +454,12 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
     const cc_scenario *s = e->s;
     switch (p->extra) {
     case EX_NOTE: return cc_eng_emit(e, "note", actor, NULL, json_pack("{s:s}", "text", p->text), 0, 120);
+    case EX_AUDIT: {
+        json_t *j = p->inject ? json_deep_copy(p->inject) : json_object();
+        if (j && p->reply >= 0)
+            json_object_set_new(j, "about", json_string(s->seats[p->reply].id));
+        return cc_eng_emit(e, p->text, NULL, NULL, j, 0, 126);
+    }
     case EX_RATE: {
         json_t *j = json_pack("{s:s,s:s}", "objective", s->objectives[p->objective].id, "rating", p->rating);
         if (j && p->text)

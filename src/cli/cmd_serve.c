@@ -1,0 +1,278 @@
+/* cmd_serve — `caucus serve`: run a live exercise over HTTP (docs/http-api.md). A scenario
+ * starts a new exercise and prints its join codes; --exercise ID resumes one from the store. */
+#include <inttypes.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "core/buf.h"
+#include "core/scenario_model.h"
+#include "server/http.h"
+#include "server/live.h"
+#include "store/store.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: caucus serve [SCENARIO] [--db FILE | --store postgres://...] [--listen HOST:PORT]\n"
+               "                    [--exercise ID] [--seed N] [--variant MECHANISM] [--name NAME]\n"
+               "                    [--tls-cert FILE --tls-key FILE] [--codes FILE] [--max-per-ip N]\n"
+               "                    [--join-per-min N]\n"
+               "A SCENARIO starts a new exercise and prints control's and every seat's join code;\n"
+               "--exercise ID resumes an exercise of the store. Default store: caucus.db; default\n"
+               "listen address: 127.0.0.1:8080. Stop with Ctrl-C. See docs/http-api.md.\n");
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    cc_buf b;
+    cc_buf_init(&b);
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        cc_buf_append(&b, tmp, n);
+    int bad = ferror(f) || b.oom;
+    fclose(f);
+    if (bad) {
+        cc_buf_free(&b);
+        return NULL;
+    }
+    cc_buf_putc(&b, 0);
+    *len = b.len - 1;
+    return b.data;
+}
+
+static int64_t wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Creates control's and each seat's join code, stores their hashes, prints the codes. */
+static int make_codes(cc_store *st, cc_live *lv, FILE *out, FILE *codes_json)
+{
+    const cc_scenario *s = cc_live_scenario(lv);
+    int64_t ex = cc_live_exercise_id(lv);
+    if (codes_json)
+        fprintf(codes_json, "{");
+    for (size_t i = 0; i <= s->nseats; i++) {
+        int control = i == s->nseats;
+        unsigned char rnd[13];
+        randombytes_buf(rnd, sizeof rnd);
+        char code[CC_HTTP_CODE_LEN + 1], secret[CC_HTTP_SECRET_MAX];
+        cc_store_error err;
+        if (cc_http_make_code(rnd, code, secret) != CC_OK ||
+            cc_store_account_set(st, ex, control ? "control" : "seat", control ? NULL : s->seats[i].id,
+                                 secret, &err) != CC_OK) {
+            fprintf(stderr, "caucus serve: cannot store the join codes\n");
+            return -1;
+        }
+        if (control)
+            fprintf(out, "  %-22s %s\n", "control", code);
+        else
+            fprintf(out, "  %-22s %s   (%s, %s)\n", s->seats[i].id, code, s->seats[i].party,
+                    s->seats[i].role ? s->seats[i].role : "");
+        if (codes_json)
+            fprintf(codes_json, "%s\"%s\":\"%s\"", i ? "," : "", control ? "control" : s->seats[i].id, code);
+    }
+    if (codes_json)
+        fprintf(codes_json, "}\n");
+    return 0;
+}
+
+static void serve_publish(void *ctx)
+{
+    cc_http *h = __atomic_load_n((cc_http **)ctx, __ATOMIC_ACQUIRE);
+    if (h)
+        cc_http_publish(h);
+}
+
+int cc_cmd_serve(int argc, char **argv)
+{
+    const char *scen = NULL, *db = NULL, *store_uri = NULL, *listen = "127.0.0.1:8080", *variant = NULL,
+               *name = NULL, *cert = NULL, *key = NULL, *codes = NULL;
+    uint64_t seed = 0, exid = 0, per_ip = 0, join_rate = 8;
+    int have_seed = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        const char **sval = strcmp(a, "--db") == 0         ? &db
+                            : strcmp(a, "--store") == 0    ? &store_uri
+                            : strcmp(a, "--listen") == 0   ? &listen
+                            : strcmp(a, "--variant") == 0  ? &variant
+                            : strcmp(a, "--name") == 0     ? &name
+                            : strcmp(a, "--tls-cert") == 0 ? &cert
+                            : strcmp(a, "--tls-key") == 0  ? &key
+                            : strcmp(a, "--codes") == 0    ? &codes
+                                                           : NULL;
+        uint64_t *nval = strcmp(a, "--seed") == 0           ? &seed
+                         : strcmp(a, "--exercise") == 0     ? &exid
+                         : strcmp(a, "--max-per-ip") == 0   ? &per_ip
+                         : strcmp(a, "--join-per-min") == 0 ? &join_rate
+                                                            : NULL;
+        if (sval || nval) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "caucus serve: %s needs a value\n", a);
+                return 2;
+            }
+            const char *v = argv[++i];
+            if (sval)
+                *sval = v;
+            else if (cc_cli_parse_u64(v, nval) != 0 || (nval != &seed && *nval > 1000000000)) {
+                fprintf(stderr, "caucus serve: %s takes a number, not \"%s\"\n", a, v);
+                return 2;
+            }
+            have_seed |= nval == &seed;
+        } else if (a[0] == '-' || scen) {
+            fprintf(stderr, "caucus serve: unexpected \"%s\"\n", a);
+            usage(stderr);
+            return 2;
+        } else {
+            scen = a;
+        }
+    }
+    if (db && store_uri) {
+        fprintf(stderr, "caucus serve: give --db or --store, not both\n");
+        return 2;
+    }
+    if (!scen == !exid) {
+        fprintf(stderr,
+                "caucus serve: give a SCENARIO to start an exercise, or --exercise ID to resume one\n");
+        usage(stderr);
+        return 2;
+    }
+    char host[64];
+    unsigned port = 0;
+    const char *colon = strrchr(listen, ':');
+    if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof host ||
+        sscanf(colon + 1, "%u", &port) != 1 || port > 65535) {
+        fprintf(stderr, "caucus serve: --listen takes HOST:PORT, e.g. 127.0.0.1:8080\n");
+        return 2;
+    }
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = 0;
+    size_t certlen = 0, keylen = 0;
+    char *certpem = cert ? slurp(cert, &certlen) : NULL, *keypem = key ? slurp(key, &keylen) : NULL;
+    if ((cert && !certpem) || (key && !keypem) || (!cert != !key)) {
+        fprintf(stderr, "caucus serve: TLS needs readable --tls-cert and --tls-key files\n");
+        free(certpem);
+        free(keypem);
+        return 2;
+    }
+    if (sodium_init() < 0)
+        return 1;
+    if (!have_seed)
+        randombytes_buf(&seed, sizeof seed);
+    seed &= (1ULL << 53) - 1; /* integers in the log stay exact in JSON */
+
+    int rc = 1;
+    cc_store *st = NULL;
+    cc_live *lv = NULL;
+    cc_http *h = NULL;
+    char *text = NULL;
+    cc_store_error serr;
+    if (cc_store_open(store_uri ? store_uri : db ? db : "caucus.db", NULL, &st, &serr) != CC_OK) {
+        fprintf(stderr, "caucus serve: %s\n", serr.msg);
+        goto out;
+    }
+    cc_live_opts lo = {st, NULL, NULL};
+    char why[400] = "";
+    cc_http_opts ho;
+    memset(&ho, 0, sizeof ho);
+    ho.host = host;
+    ho.port = (uint16_t)port;
+    ho.tls_cert = certpem;
+    ho.tls_key = keypem;
+    ho.max_per_ip = (unsigned)per_ip;
+    ho.join_per_min = (unsigned)join_rate;
+    ho.store = st;
+    /* The exercise exists before the server that publishes its events: the hook reaches the
+     * server through this cell, filled once the server listens. */
+    cc_http *cell = NULL;
+    lo.publish = serve_publish;
+    lo.publish_ctx = &cell;
+    if (scen) {
+        size_t len;
+        text = slurp(scen, &len);
+        if (!text) {
+            fprintf(stderr, "caucus serve: %s: cannot read\n", scen);
+            goto out;
+        }
+        if (cc_live_create(&lo, name, text, len, scen, seed, variant, wall_now(), &lv, why, sizeof why) !=
+            CC_OK) {
+            fprintf(stderr, "caucus serve: %s\n", why);
+            if (strstr(why, ":"))
+                fprintf(stderr, "caucus serve: check the scenario with: caucus lint %s\n", scen);
+            goto out;
+        }
+    } else if (cc_live_resume(&lo, (int64_t)exid, &lv, why, sizeof why) != CC_OK) {
+        fprintf(stderr, "caucus serve: %s\n", why);
+        goto out;
+    }
+    ho.live = lv;
+    if (cc_http_start(&ho, &h, why, sizeof why) != CC_OK) {
+        fprintf(stderr, "caucus serve: %s\n", why);
+        goto out;
+    }
+    __atomic_store_n(&cell, h, __ATOMIC_RELEASE);
+    const cc_scenario *s = cc_live_scenario(lv);
+    printf("caucus serve: exercise %" PRId64 " \"%s\" (%s), seed %" PRIu64 ", store %s\n",
+           cc_live_exercise_id(lv), cc_scenario_title(s) ? cc_scenario_title(s) : cc_scenario_id(s),
+           cc_scenario_id(s), seed, store_uri ? "postgres" : (db ? db : "caucus.db"));
+    printf("control console: %s://%s:%u/\n", certpem ? "https" : "http", host, (unsigned)cc_http_port(h));
+    if (scen) {
+        printf("join codes (shown once; only their hashes are stored):\n");
+        FILE *cj = codes ? fopen(codes, "w") : NULL;
+        if (codes && !cj) {
+            fprintf(stderr, "caucus serve: %s: cannot write\n", codes);
+            goto out;
+        }
+        int bad = make_codes(st, lv, stdout, cj) != 0;
+        if (cj && fclose(cj) != 0)
+            bad = 1;
+        if (bad)
+            goto out;
+        /* the codes exist only now: the server reads accounts at start, so restart it */
+        cc_http_stop(h);
+        __atomic_store_n(&cell, NULL, __ATOMIC_RELEASE);
+        ho.port = (uint16_t)port ? (uint16_t)port : 0;
+        if (cc_http_start(&ho, &h, why, sizeof why) != CC_OK) {
+            h = NULL;
+            fprintf(stderr, "caucus serve: %s\n", why);
+            goto out;
+        }
+        __atomic_store_n(&cell, h, __ATOMIC_RELEASE);
+    } else {
+        printf("join codes were printed when the exercise was created\n");
+    }
+    printf("listening on %s:%u; Ctrl-C stops\n", host, (unsigned)cc_http_port(h));
+    fflush(stdout);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    int sig;
+    sigwait(&set, &sig);
+    printf("caucus serve: stopping (%s)\n", sig == SIGINT ? "interrupt" : "terminate");
+    rc = 0;
+out:
+    __atomic_store_n(&cell, NULL, __ATOMIC_RELEASE);
+    cc_http_stop(h);
+    cc_live_free(lv);
+    cc_store_close(st);
+    free(text);
+    free(certpem);
+    free(keypem);
+    return rc;
+}

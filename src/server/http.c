@@ -1,0 +1,1007 @@
+/* http — see http.h. One libmicrohttpd daemon with its internal epoll thread; handlers run
+ * there. Event streams are suspended while they have nothing to send and resumed by
+ * cc_http_publish after each commit (and every 15 s, to ping and to notice gone clients). */
+#include "server/http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/evlog.h"
+#include "core/scenario_model.h"
+
+struct ui_asset {
+    const char *path, *type;
+    const unsigned char *data;
+    size_t len;
+};
+#include "ui.inc"
+
+#define BODY_MAX (64 * 1024)
+#define STREAMS_PER_SESSION 4
+#define SESSION_MS (12LL * 3600 * 1000)
+#define PING_MS 15000
+#define COOKIE "caucus_session"
+#define RATE_SLOTS 1024
+
+static const char CSP[] = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                          "frame-ancestors 'none'; img-src 'self' data:";
+
+typedef struct account {
+    int control;
+    int seat;
+    char lookup[5];
+    char *hash; /* argon2id string */
+} account;
+
+typedef struct session {
+    unsigned char token_hash[32];
+    char csrf[65];
+    int control, seat;
+    int64_t expires;
+    int streams;
+    struct session *next;
+} session;
+
+typedef struct stream stream;
+struct stream {
+    cc_http *h;
+    struct MHD_Connection *conn;
+    session *sess;
+    cc_live_viewer v;
+    uint64_t next;
+    cc_buf out;
+    size_t off;
+    int64_t last_write;
+    int suspended;
+    stream *snext; /* in h->waiting while suspended */
+};
+
+typedef struct rate {
+    char addr[48];
+    int64_t window;
+    int count;
+} rate;
+
+/* Per request: the body collected so far, or the stream it became. */
+typedef struct req {
+    cc_buf body;
+    int too_large;
+    stream *st;
+} req;
+
+struct cc_http {
+    struct MHD_Daemon *d;
+    cc_http_opts o;
+    uint16_t port;
+    int secure;
+    pthread_mutex_t mu; /* accounts, sessions, rate limits, connected counts */
+    account *acc;
+    size_t nacc;
+    session *sessions;
+    rate rates[RATE_SLOTS];
+    int *connected;      /* streams per seat */
+    pthread_mutex_t wmu; /* waiting streams */
+    stream *waiting;
+    int nstreams;
+    pthread_t ticker;
+    pthread_mutex_t tmu;
+    pthread_cond_t tcv;
+    int stopping;
+    int kick;
+};
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- join codes ---- */
+
+static const char B32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* Crockford */
+
+cc_err cc_http_make_code(const unsigned char random[13], char code[CC_HTTP_CODE_LEN + 1],
+                         char secret_out[CC_HTTP_SECRET_MAX])
+{
+    /* 20 symbols x 5 bits = 100 bits from the 13 random bytes */
+    char sym[20];
+    for (int i = 0; i < 20; i++) {
+        int bit = i * 5, byte = bit / 8, sh = bit % 8;
+        unsigned v = ((unsigned)random[byte] << 8 | (byte + 1 < 13 ? random[byte + 1] : 0)) >> (11 - sh);
+        sym[i] = B32[v & 31];
+    }
+    int k = 0;
+    for (int i = 0; i < 20; i++) {
+        if (i && i % 5 == 0)
+            code[k++] = '-';
+        code[k++] = sym[i];
+    }
+    code[k] = 0;
+    char h[crypto_pwhash_STRBYTES];
+    /* argon2id, 2 passes over 19 MiB (OWASP's minimum for argon2id) */
+    if (crypto_pwhash_str_alg(h, sym + 4, 16, 2, 19u << 20, crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return CC_ERR_NOMEM;
+    snprintf(secret_out, CC_HTTP_SECRET_MAX, "%.4s:%s", sym, h);
+    return CC_OK;
+}
+
+/* Normalises a typed code: upper case, no separators, Crockford's look-alikes mapped. */
+static int normalise(const char *code, char out[21])
+{
+    int n = 0;
+    for (const char *c = code; *c; c++) {
+        char ch = *c;
+        if (ch == '-' || ch == ' ')
+            continue;
+        if (ch >= 'a' && ch <= 'z')
+            ch = (char)(ch - 32);
+        if (ch == 'O')
+            ch = '0';
+        if (ch == 'I' || ch == 'L')
+            ch = '1';
+        if (!strchr(B32, ch) || ch == 0 || n >= 20)
+            return -1;
+        out[n++] = ch;
+    }
+    out[n] = 0;
+    return n == 20 ? 0 : -1;
+}
+
+int cc_http_code_matches(const char *code, const char *secret)
+{
+    char sym[21];
+    if (normalise(code, sym) != 0 || strlen(secret) < 6 || secret[4] != ':')
+        return 0;
+    if (memcmp(sym, secret, 4) != 0)
+        return 0;
+    return crypto_pwhash_str_verify(secret + 5, sym + 4, 16) == 0;
+}
+
+/* ---- responses ---- */
+
+static void harden(cc_http *h, struct MHD_Response *r)
+{
+    MHD_add_response_header(r, "Content-Security-Policy", CSP);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+    if (h->secure)
+        MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+}
+
+static enum MHD_Result send_buf(cc_http *h, struct MHD_Connection *c, unsigned status, const char *type,
+                                const void *data, size_t len, const char *cookie)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    harden(h, r);
+    if (type)
+        MHD_add_response_header(r, "Content-Type", type);
+    if (cookie)
+        MHD_add_response_header(r, "Set-Cookie", cookie);
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result send_json(cc_http *h, struct MHD_Connection *c, unsigned status, json_t *j,
+                                 const char *cookie)
+{
+    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!s) {
+        static const char oom[] = "{\"error\":\"out of memory\",\"code\":\"internal\"}";
+        return send_buf(h, c, 500, "application/json", oom, sizeof oom - 1, NULL);
+    }
+    enum MHD_Result r = send_buf(h, c, status, "application/json; charset=utf-8", s, strlen(s), cookie);
+    free(s);
+    return r;
+}
+
+static enum MHD_Result fail(cc_http *h, struct MHD_Connection *c, unsigned status, const char *code,
+                            const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static enum MHD_Result fail(cc_http *h, struct MHD_Connection *c, unsigned status, const char *code,
+                            const char *fmt, ...)
+{
+    char msg[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return send_json(h, c, status, json_pack("{s:s,s:s}", "error", msg, "code", code), NULL);
+}
+
+/* ---- sessions ---- */
+
+static void client_addr(struct MHD_Connection *c, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = 0;
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+/* Token bucket per client address (fixed one-minute windows): 1 when the attempt may go on. */
+static int rate_ok(cc_http *h, const char *addr, int64_t now, int *retry_s)
+{
+    unsigned limit = h->o.join_per_min ? h->o.join_per_min : 8;
+    int64_t win = now / 60000;
+    uint32_t hh = 2166136261u;
+    for (const char *p = addr; *p; p++)
+        hh = (hh ^ (unsigned char)*p) * 16777619u;
+    pthread_mutex_lock(&h->mu);
+    rate *r = &h->rates[hh % RATE_SLOTS];
+    if (strcmp(r->addr, addr) != 0 || r->window != win) {
+        snprintf(r->addr, sizeof r->addr, "%s", addr);
+        r->window = win;
+        r->count = 0;
+    }
+    int ok = (unsigned)r->count < limit;
+    if (ok)
+        r->count++;
+    pthread_mutex_unlock(&h->mu);
+    *retry_s = (int)(60 - (now / 1000) % 60);
+    return ok;
+}
+
+static void token_hash(const char *token, unsigned char out[32])
+{
+    crypto_hash_sha256(out, (const unsigned char *)token, strlen(token));
+}
+
+static void csrf_of(const char *token, char out[65])
+{
+    unsigned char hh[32];
+    crypto_generichash(hh, 32, (const unsigned char *)token, strlen(token),
+                       (const unsigned char *)"caucus-csrf", 11);
+    cc_hex(hh, 32, out);
+}
+
+/* The caller's session from its cookie, or NULL. Looks in memory, then in the store (a
+ * restarted server keeps its sessions). */
+static session *find_session(cc_http *h, struct MHD_Connection *c, char *csrf_out)
+{
+    const char *tok = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, h->secure ? "__Host-" COOKIE : COOKIE);
+    if (!tok || strlen(tok) != 64)
+        return NULL;
+    unsigned char th[32];
+    token_hash(tok, th);
+    int64_t now = now_ms();
+    pthread_mutex_lock(&h->mu);
+    session *s = h->sessions;
+    while (s && sodium_memcmp(s->token_hash, th, 32) != 0)
+        s = s->next;
+    if (s && s->expires <= now)
+        s = NULL;
+    pthread_mutex_unlock(&h->mu);
+    if (!s) {
+        char hex[65];
+        cc_hex(th, 32, hex);
+        int64_t ex;
+        char *role = NULL, *seat = NULL;
+        cc_store_error err;
+        if (cc_store_session_get(h->o.store, hex, now, &ex, &role, &seat, &err) == CC_OK &&
+            ex == cc_live_exercise_id(h->o.live)) {
+            s = calloc(1, sizeof *s);
+            if (s) {
+                memcpy(s->token_hash, th, 32);
+                s->control = strcmp(role, "control") == 0;
+                s->seat = s->control ? -1 : cc_live_seat_index(h->o.live, seat);
+                s->expires = now + SESSION_MS;
+                csrf_of(tok, s->csrf);
+                if (!s->control && s->seat < 0) {
+                    free(s);
+                    s = NULL;
+                } else {
+                    pthread_mutex_lock(&h->mu);
+                    s->next = h->sessions;
+                    h->sessions = s;
+                    pthread_mutex_unlock(&h->mu);
+                }
+            }
+        }
+        free(role);
+        free(seat);
+    }
+    if (s && csrf_out)
+        memcpy(csrf_out, s->csrf, 65);
+    return s;
+}
+
+static cc_live_viewer viewer_of(const session *s)
+{
+    cc_live_viewer v = {s->control, s->control ? -1 : s->seat};
+    return v;
+}
+
+/* Origin and Sec-Fetch-Site: a browser's cross-site request is refused. */
+static int same_origin(cc_http *h, struct MHD_Connection *c)
+{
+    const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+    if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+        return 0;
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    if (!origin)
+        return 1;
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    if (!host)
+        return 0;
+    char want[300];
+    snprintf(want, sizeof want, "%s://%s", h->secure ? "https" : "http", host);
+    return strcmp(origin, want) == 0;
+}
+
+/* ---- handlers ---- */
+
+static json_t *parse_body(const req *r, char *why, size_t n)
+{
+    json_error_t je;
+    if (r->body.len == 0) {
+        snprintf(why, n, "empty body: send a JSON object");
+        return NULL;
+    }
+    json_t *j = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &je);
+    if (!j) {
+        snprintf(why, n, "body: line %d, column %d: %s", je.line, je.column, je.text);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        snprintf(why, n, "body: a JSON object is expected");
+        return NULL;
+    }
+    return j;
+}
+
+static enum MHD_Result do_join(cc_http *h, struct MHD_Connection *c, const req *r)
+{
+    char addr[48];
+    client_addr(c, addr, sizeof addr);
+    int64_t now = now_ms();
+    int retry;
+    if (!rate_ok(h, addr, now, &retry)) {
+        static const char msg[] = "{\"error\":\"too many join attempts\",\"code\":\"rate-limited\"}\n";
+        struct MHD_Response *resp =
+            MHD_create_response_from_buffer(sizeof msg - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
+        harden(h, resp);
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", retry);
+        MHD_add_response_header(resp, "Retry-After", ra);
+        MHD_add_response_header(resp, "Content-Type", "application/json");
+        enum MHD_Result ret = MHD_queue_response(c, 429, resp);
+        MHD_destroy_response(resp);
+        return ret;
+    }
+    char why[200];
+    json_t *j = parse_body(r, why, sizeof why);
+    if (!j)
+        return fail(h, c, 400, "bad-request", "%s", why);
+    const char *code = json_string_value(json_object_get(j, "code"));
+    char sym[21];
+    int match = -1;
+    if (code && normalise(code, sym) == 0) {
+        for (size_t i = 0; i < h->nacc && match < 0; i++)
+            if (memcmp(h->acc[i].lookup, sym, 4) == 0 && cc_http_code_matches(code, h->acc[i].hash))
+                match = (int)i;
+    } else {
+        /* the same work for a malformed code as for a wrong one */
+        if (h->nacc && crypto_pwhash_str_verify(h->acc[0].hash + 5, "0000000000000000", 16) == 0)
+            match = -1;
+    }
+    json_decref(j);
+    if (match < 0) {
+        json_t *d = json_pack("{s:s}", "address", addr);
+        cc_live_audit(h->o.live, "session.refused", -1, d, now);
+        json_decref(d);
+        return fail(h, c, 401, "bad-code", "that join code is not valid for this exercise");
+    }
+    account *a = &h->acc[match];
+    unsigned char rnd[32];
+    randombytes_buf(rnd, sizeof rnd);
+    char tok[65];
+    cc_hex(rnd, 32, tok);
+    session *s = calloc(1, sizeof *s);
+    if (!s)
+        return fail(h, c, 500, "internal", "out of memory");
+    token_hash(tok, s->token_hash);
+    csrf_of(tok, s->csrf);
+    s->control = a->control;
+    s->seat = a->seat;
+    s->expires = now + SESSION_MS;
+    char hex[65];
+    cc_hex(s->token_hash, 32, hex);
+    const cc_scenario *sc = cc_live_scenario(h->o.live);
+    const char *seat = s->control ? NULL : sc->seats[s->seat].id;
+    cc_store_error err;
+    if (cc_store_session_add(h->o.store, hex, cc_live_exercise_id(h->o.live), s->control ? "control" : "seat",
+                             seat, s->expires, &err) != CC_OK) {
+        free(s);
+        return fail(h, c, 503, "store-failed", "the session could not be stored: %s", err.msg);
+    }
+    pthread_mutex_lock(&h->mu);
+    s->next = h->sessions;
+    h->sessions = s;
+    pthread_mutex_unlock(&h->mu);
+    json_t *d = json_pack("{s:s,s:s}", "address", addr, "role", s->control ? "control" : "seat");
+    cc_live_audit(h->o.live, "session.join", s->seat, d, now);
+    json_decref(d);
+    char cookie[200];
+    snprintf(cookie, sizeof cookie, "%s%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
+             h->secure ? "__Host-" : "", COOKIE, tok, h->secure ? "; Secure" : "");
+    sodium_memzero(tok, sizeof tok);
+    return send_json(
+        h, c, 200,
+        json_pack("{s:s,s:s?,s:s}", "role", s->control ? "control" : "seat", "seat", seat, "csrf", s->csrf),
+        cookie);
+}
+
+static enum MHD_Result do_logout(cc_http *h, struct MHD_Connection *c, session *s)
+{
+    char hex[65];
+    cc_hex(s->token_hash, 32, hex);
+    cc_store_error err;
+    cc_store_session_delete(h->o.store, hex, &err);
+    pthread_mutex_lock(&h->mu);
+    s->expires = 0; /* kept in the list (streams may point at it) but dead */
+    pthread_mutex_unlock(&h->mu);
+    char cookie[160];
+    snprintf(cookie, sizeof cookie, "%s%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+             h->secure ? "__Host-" : "", COOKIE, h->secure ? "; Secure" : "");
+    return send_buf(h, c, 204, NULL, "", 0, cookie);
+}
+
+static void kick_ticker(cc_http *h)
+{
+    pthread_mutex_lock(&h->tmu);
+    h->kick = 1;
+    pthread_cond_signal(&h->tcv);
+    pthread_mutex_unlock(&h->tmu);
+}
+
+static enum MHD_Result do_input(cc_http *h, struct MHD_Connection *c, session *s, const req *r)
+{
+    char why[300];
+    json_t *j = parse_body(r, why, sizeof why);
+    if (!j)
+        return fail(h, c, 400, "bad-input", "%s", why);
+    uint64_t first = 0, last = 0;
+    char refused[200] = "";
+    cc_err rc = cc_live_input(h->o.live, viewer_of(s), j, now_ms(), &first, &last, refused, sizeof refused,
+                              why, sizeof why);
+    json_decref(j);
+    kick_ticker(h);
+    if (rc == CC_ERR_INVALID)
+        return fail(h, c, 400, "bad-input", "%s", why);
+    if (rc == CC_ERR_DENIED)
+        return fail(h, c, 403, "forbidden", "%s", why);
+    if (rc != CC_OK)
+        return fail(h, c, 503, "store-failed", "%s", why);
+    return send_json(h, c, 200,
+                     json_pack("{s:[I,I],s:s?}", "seq", (json_int_t)first, (json_int_t)last, "refused",
+                               refused[0] ? refused : NULL),
+                     NULL);
+}
+
+static enum MHD_Result do_state(cc_http *h, struct MHD_Connection *c, session *s)
+{
+    int *conn = NULL;
+    const cc_scenario *sc = cc_live_scenario(h->o.live);
+    pthread_mutex_lock(&h->mu);
+    if (sc->nseats && (conn = malloc(sc->nseats * sizeof *conn)))
+        memcpy(conn, h->connected, sc->nseats * sizeof *conn);
+    pthread_mutex_unlock(&h->mu);
+    json_t *st = cc_live_state(h->o.live, viewer_of(s), now_ms(), conn);
+    free(conn);
+    return send_json(h, c, 200, st, NULL);
+}
+
+static enum MHD_Result do_item(cc_http *h, struct MHD_Connection *c, session *s, const char *id)
+{
+    json_t *it = cc_live_item(h->o.live, viewer_of(s), id);
+    if (it)
+        return send_json(h, c, 200, it, NULL);
+    if (!s->control) {
+        /* a denied item and a missing one answer alike; the attempt is logged */
+        json_t *d = json_pack("{s:s,s:s}", "path", "/api/items", "item", id);
+        cc_live_audit(h->o.live, "access.denied", s->seat, d, now_ms());
+        json_decref(d);
+    }
+    return fail(h, c, 404, "not-found", "no such item");
+}
+
+typedef struct logbuf {
+    cc_buf b;
+} logbuf;
+
+static int log_line(void *ctx, uint64_t seq, const char *line, size_t len)
+{
+    (void)seq;
+    logbuf *l = ctx;
+    cc_buf_append(&l->b, line, len);
+    cc_buf_putc(&l->b, '\n');
+    return l->b.oom;
+}
+
+static enum MHD_Result do_log(cc_http *h, struct MHD_Connection *c)
+{
+    logbuf l;
+    cc_buf_init(&l.b);
+    cc_store_error err;
+    if (cc_store_events(h->o.store, cc_live_exercise_id(h->o.live), 0, log_line, &l, NULL, &err) != CC_OK ||
+        l.b.oom) {
+        cc_buf_free(&l.b);
+        return fail(h, c, 503, "store-failed", "%s", l.b.oom ? "out of memory" : err.msg);
+    }
+    enum MHD_Result r = send_buf(h, c, 200, "application/x-ndjson", l.b.data ? l.b.data : "", l.b.len, NULL);
+    cc_buf_free(&l.b);
+    return r;
+}
+
+static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *s)
+{
+    if (!h->o.report)
+        return fail(h, c, 501, "not-implemented", "this server was started without reports");
+    char why[300] = "";
+    size_t len = 0;
+    char *html = h->o.report(h->o.report_ctx, h->o.live, viewer_of(s), &len, why, sizeof why);
+    if (!html)
+        return fail(h, c, 500, "report-failed", "%s", why);
+    enum MHD_Result r = send_buf(h, c, 200, "text/html; charset=utf-8", html, len, NULL);
+    free(html);
+    return r;
+}
+
+/* ---- event streams ---- */
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    stream *st = cls;
+    cc_http *h = st->h;
+    if (st->off >= st->out.len) {
+        cc_buf_reset(&st->out);
+        st->off = 0;
+        if (h->stopping)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        pthread_mutex_lock(&h->mu);
+        int dead = st->sess->expires <= now_ms();
+        pthread_mutex_unlock(&h->mu);
+        if (dead)
+            return MHD_CONTENT_READER_END_OF_STREAM; /* logged out or expired */
+        cc_live_sse(h->o.live, st->v, &st->next, &st->out, 32768);
+        if (st->out.len == 0 && now_ms() - st->last_write >= PING_MS)
+            cc_buf_puts(&st->out, ": ping\n\n");
+        if (st->out.oom)
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        if (st->out.len == 0) {
+            /* nothing to send: wait for a publish, unless one raced in */
+            pthread_mutex_lock(&h->wmu);
+            if (cc_live_events(h->o.live) > st->next || h->stopping) {
+                pthread_mutex_unlock(&h->wmu);
+                return 0;
+            }
+            st->suspended = 1;
+            st->snext = h->waiting;
+            h->waiting = st;
+            MHD_suspend_connection(st->conn);
+            pthread_mutex_unlock(&h->wmu);
+            return 0;
+        }
+        st->last_write = now_ms();
+    }
+    size_t n = st->out.len - st->off;
+    if (n > max)
+        n = max;
+    memcpy(buf, st->out.data + st->off, n);
+    st->off += n;
+    return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+    stream *st = cls;
+    cc_http *h = st->h;
+    pthread_mutex_lock(&h->wmu);
+    for (stream **pp = &h->waiting; *pp; pp = &(*pp)->snext)
+        if (*pp == st) {
+            *pp = st->snext;
+            break;
+        }
+    h->nstreams--;
+    pthread_mutex_unlock(&h->wmu);
+    pthread_mutex_lock(&h->mu);
+    st->sess->streams--;
+    if (!st->v.control && st->v.seat >= 0)
+        h->connected[st->v.seat]--;
+    pthread_mutex_unlock(&h->mu);
+    cc_buf_free(&st->out);
+    free(st);
+}
+
+void cc_http_publish(void *ctx)
+{
+    cc_http *h = ctx;
+    pthread_mutex_lock(&h->wmu);
+    stream *list = h->waiting;
+    h->waiting = NULL;
+    for (stream *s = list; s; s = s->snext)
+        s->suspended = 0;
+    pthread_mutex_unlock(&h->wmu);
+    /* resume outside the lock the reader takes */
+    for (stream *s = list, *nx; s; s = nx) {
+        nx = s->snext;
+        MHD_resume_connection(s->conn);
+    }
+}
+
+static enum MHD_Result do_events(cc_http *h, struct MHD_Connection *c, session *s)
+{
+    uint64_t after = 0;
+    int have_after = 0;
+    const char *lei = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
+    if (!lei)
+        lei = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
+    if (lei) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(lei, &end, 10);
+        if (!*lei || *end || errno || lei[0] == '-' || v >= cc_live_events(h->o.live))
+            return fail(h, c, 400, "bad-last-event-id",
+                        "Last-Event-ID must be the id of an event already sent");
+        after = v;
+        have_after = 1;
+    }
+    pthread_mutex_lock(&h->mu);
+    int ok = s->streams < STREAMS_PER_SESSION;
+    if (ok) {
+        s->streams++;
+        if (!s->control && s->seat >= 0)
+            h->connected[s->seat]++;
+    }
+    pthread_mutex_unlock(&h->mu);
+    if (!ok)
+        return fail(h, c, 429, "too-many-streams", "at most %d event streams per session",
+                    STREAMS_PER_SESSION);
+    stream *st = calloc(1, sizeof *st);
+    if (!st)
+        return fail(h, c, 500, "internal", "out of memory");
+    st->h = h;
+    st->conn = c;
+    st->sess = s;
+    st->v = viewer_of(s);
+    st->next = have_after ? after + 1 : 0;
+    st->last_write = now_ms();
+    cc_buf_init(&st->out);
+    cc_buf_puts(&st->out, "retry: 2000\n\n");
+    pthread_mutex_lock(&h->wmu);
+    h->nstreams++;
+    pthread_mutex_unlock(&h->wmu);
+    struct MHD_Response *r =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384, stream_read, st, stream_free);
+    if (!r) {
+        stream_free(st);
+        return MHD_NO;
+    }
+    harden(h, r);
+    MHD_add_response_header(r, "Content-Type", "text/event-stream; charset=utf-8");
+    MHD_add_response_header(r, "X-Accel-Buffering", "no");
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* ---- dispatch ---- */
+
+static enum MHD_Result serve_asset(cc_http *h, struct MHD_Connection *c, const char *url)
+{
+    if (strcmp(url, "/") == 0)
+        url = "/index.html";
+    for (const struct ui_asset *a = ui_assets; a->path; a++)
+        if (strcmp(a->path, url) == 0)
+            return send_buf(h, c, 200, a->type, a->data, a->len, NULL);
+    return fail(h, c, 404, "not-found", "no such page");
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                              const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    cc_http *h = cls;
+    req *r = *con_cls;
+    if (!r) {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO;
+        cc_buf_init(&r->body);
+        *con_cls = r;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (r->body.len + *upload_size > BODY_MAX)
+            r->too_large = 1;
+        else
+            cc_buf_append(&r->body, upload, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    int post = strcmp(method, "POST") == 0;
+    if (!get && !post)
+        return fail(h, c, 405, "method-not-allowed", "only GET and POST");
+    if (r->too_large)
+        return fail(h, c, 413, "too-large", "the body exceeds %d bytes", BODY_MAX);
+    if (r->body.oom)
+        return fail(h, c, 500, "internal", "out of memory");
+    if (strcmp(url, "/healthz") == 0 && get)
+        return send_buf(h, c, 200, "text/plain", "ok\n", 3, NULL);
+    if (strncmp(url, "/api/", 5) != 0)
+        return get ? serve_asset(h, c, url)
+                   : fail(h, c, 405, "method-not-allowed", "static pages are GET only");
+    if (!same_origin(h, c))
+        return fail(h, c, 403, "csrf", "cross-site request refused");
+    if (strcmp(url, "/api/join") == 0) {
+        if (!post)
+            return fail(h, c, 405, "method-not-allowed", "POST only");
+        const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+        if (!ct || strncmp(ct, "application/json", 16) != 0)
+            return fail(h, c, 415, "unsupported-media-type", "send the code as application/json");
+        return do_join(h, c, r);
+    }
+    char csrf[65];
+    session *s = find_session(h, c, csrf);
+    if (!s)
+        return fail(h, c, 401, "no-session", "join with a code first");
+    if (post) {
+        const char *tok = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+        if (!tok || strlen(tok) != 64 || sodium_memcmp(tok, csrf, 64) != 0)
+            return fail(h, c, 403, "csrf", "missing or wrong X-CSRF-Token");
+        if (strcmp(url, "/api/input") == 0)
+            return do_input(h, c, s, r);
+        if (strcmp(url, "/api/logout") == 0)
+            return do_logout(h, c, s);
+        return fail(h, c, strcmp(url, "/api/state") == 0 ? 405 : 404, "not-found", "no such endpoint");
+    }
+    if (strcmp(url, "/api/state") == 0)
+        return do_state(h, c, s);
+    if (strncmp(url, "/api/items/", 11) == 0 && url[11])
+        return do_item(h, c, s, url + 11);
+    if (strcmp(url, "/api/events") == 0)
+        return do_events(h, c, s);
+    if (strcmp(url, "/api/report") == 0)
+        return do_report(h, c, s);
+    if (strcmp(url, "/api/log") == 0) {
+        if (!s->control)
+            return fail(h, c, 403, "forbidden", "the full log is for control");
+        return do_log(h, c);
+    }
+    if (strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 || strcmp(url, "/api/logout") == 0)
+        return fail(h, c, 405, "method-not-allowed", "POST only");
+    return fail(h, c, 404, "not-found", "no such endpoint");
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    req *r = *con_cls;
+    if (!r)
+        return;
+    cc_buf_free(&r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+static void quiet_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls; /* the library never prints */
+    (void)fmt;
+    (void)ap;
+}
+
+/* ---- ticker ---- */
+
+static void *tick_main(void *arg)
+{
+    cc_http *h = arg;
+    int64_t last_ping = now_ms();
+    pthread_mutex_lock(&h->tmu);
+    while (!h->stopping) {
+        pthread_mutex_unlock(&h->tmu);
+        int64_t now = now_ms(), next = INT64_MAX;
+        cc_live_tick(h->o.live, now, &next);
+        if (now - last_ping >= PING_MS) {
+            cc_http_publish(h); /* streams ping, and notice clients that left */
+            last_ping = now;
+        }
+        int64_t until = now + 1000;
+        if (next < until)
+            until = next;
+        if (last_ping + PING_MS < until)
+            until = last_ping + PING_MS;
+        struct timespec ts;
+        ts.tv_sec = (time_t)(until / 1000);
+        ts.tv_nsec = (long)(until % 1000) * 1000000L;
+        pthread_mutex_lock(&h->tmu);
+        if (!h->kick && !h->stopping && until > now)
+            pthread_cond_timedwait(&h->tcv, &h->tmu, &ts);
+        h->kick = 0;
+    }
+    pthread_mutex_unlock(&h->tmu);
+    return NULL;
+}
+
+/* ---- start / stop ---- */
+
+typedef struct acc_load {
+    cc_http *h;
+    int bad;
+} acc_load;
+
+static int load_account(void *ctx, const char *role, const char *seat, const char *secret)
+{
+    acc_load *L = ctx;
+    cc_http *h = L->h;
+    account *n = realloc(h->acc, (h->nacc + 1) * sizeof *n);
+    if (!n) {
+        L->bad = 1;
+        return 1;
+    }
+    h->acc = n;
+    account *a = &h->acc[h->nacc];
+    memset(a, 0, sizeof *a);
+    a->control = strcmp(role, "control") == 0;
+    a->seat = a->control ? -1 : cc_live_seat_index(h->o.live, seat);
+    if ((!a->control && a->seat < 0) || strlen(secret) < 6 || secret[4] != ':')
+        return 0; /* an account for a seat the scenario lacks: ignored */
+    memcpy(a->lookup, secret, 4);
+    a->hash = strdup(secret);
+    if (!a->hash) {
+        L->bad = 1;
+        return 1;
+    }
+    h->nacc++;
+    return 0;
+}
+
+cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t whylen)
+{
+    *out = NULL;
+    if (sodium_init() < 0) {
+        snprintf(why, whylen, "libsodium could not initialise");
+        return CC_ERR_IO;
+    }
+    if ((o->tls_cert == NULL) != (o->tls_key == NULL)) {
+        snprintf(why, whylen, "TLS needs both a certificate and a key");
+        return CC_ERR_ARG;
+    }
+    cc_http *h = calloc(1, sizeof *h);
+    if (!h)
+        return CC_ERR_NOMEM;
+    h->o = *o;
+    h->secure = o->tls_cert != NULL;
+    pthread_mutex_init(&h->mu, NULL);
+    pthread_mutex_init(&h->wmu, NULL);
+    pthread_mutex_init(&h->tmu, NULL);
+    pthread_cond_init(&h->tcv, NULL);
+    const cc_scenario *sc = cc_live_scenario(o->live);
+    h->connected = calloc(sc->nseats ? sc->nseats : 1, sizeof *h->connected);
+    acc_load L = {h, 0};
+    cc_store_error err;
+    if (!h->connected ||
+        cc_store_accounts(o->store, cc_live_exercise_id(o->live), load_account, &L, &err) != CC_OK || L.bad) {
+        snprintf(why, whylen, "accounts: %s", L.bad || !h->connected ? "out of memory" : err.msg);
+        cc_http_stop(h);
+        return CC_ERR_IO;
+    }
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(o->port);
+    if (inet_pton(AF_INET, o->host ? o->host : "127.0.0.1", &sa.sin_addr) != 1) {
+        snprintf(why, whylen, "listen address \"%s\" is not an IPv4 address", o->host ? o->host : "");
+        cc_http_stop(h);
+        return CC_ERR_ARG;
+    }
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    if (h->secure)
+        flags |= MHD_USE_TLS;
+    struct MHD_OptionItem opts[] = {
+        {MHD_OPTION_SOCK_ADDR, 0, &sa},
+        {MHD_OPTION_CONNECTION_LIMIT, o->max_conns ? o->max_conns : 4096, NULL},
+        {MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_ip, NULL},
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL},
+        {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, h},
+        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)quiet_log, h},
+        {MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL},
+        {h->secure ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)o->tls_cert},
+        {h->secure ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, (void *)o->tls_key},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    h->d = MHD_start_daemon(flags, o->port, NULL, NULL, handle, h, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    if (!h->d) {
+        snprintf(why, whylen, "cannot listen on %s:%u%s", o->host ? o->host : "127.0.0.1", (unsigned)o->port,
+                 h->secure ? " (or the TLS certificate/key is unusable)" : " (in use?)");
+        cc_http_stop(h);
+        return CC_ERR_IO;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+    h->port = di ? di->port : o->port;
+    if (pthread_create(&h->ticker, NULL, tick_main, h) != 0) {
+        snprintf(why, whylen, "cannot start the clock thread");
+        MHD_stop_daemon(h->d);
+        h->d = NULL;
+        cc_http_stop(h);
+        return CC_ERR_IO;
+    }
+    h->kick = 0;
+    *out = h;
+    return CC_OK;
+}
+
+uint16_t cc_http_port(const cc_http *h)
+{
+    return h->port;
+}
+
+void cc_http_stop(cc_http *h)
+{
+    if (!h)
+        return;
+    if (h->d) {
+        pthread_mutex_lock(&h->tmu);
+        h->stopping = 1;
+        pthread_cond_signal(&h->tcv);
+        pthread_mutex_unlock(&h->tmu);
+        pthread_join(h->ticker, NULL);
+        /* every suspended stream must be resumed before the daemon stops; they then end */
+        for (int i = 0; i < 200; i++) {
+            cc_http_publish(h);
+            pthread_mutex_lock(&h->wmu);
+            int left = h->nstreams;
+            pthread_mutex_unlock(&h->wmu);
+            if (!left)
+                break;
+            struct timespec ts = {0, 10 * 1000000L};
+            nanosleep(&ts, NULL);
+        }
+        MHD_stop_daemon(h->d);
+    }
+    for (size_t i = 0; i < h->nacc; i++)
+        free(h->acc[i].hash);
+    free(h->acc);
+    for (session *s = h->sessions, *nx; s; s = nx) {
+        nx = s->next;
+        free(s);
+    }
+    free(h->connected);
+    pthread_mutex_destroy(&h->mu);
+    pthread_mutex_destroy(&h->wmu);
+    pthread_mutex_destroy(&h->tmu);
+    pthread_cond_destroy(&h->tcv);
+    free(h);
+}

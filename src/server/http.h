@@ -1,0 +1,54 @@
+/* http — the HTTP front of a live exercise (docs/http-api.md) on libmicrohttpd: join codes and
+ * sessions, the JSON API, Server-Sent Events streams that are suspended while idle and woken
+ * after each commit, the embedded UI, and the web defences (CSRF header and Origin checks,
+ * strict headers, body/connection/stream limits, join rate limits). It owns the ticker thread
+ * that drives the exercise's control clock. This module reads the wall clock and draws random
+ * session tokens: it is the edge where time and randomness enter. */
+#ifndef CC_HTTP_H
+#define CC_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/diag.h"
+#include "server/live.h"
+#include "store/store.h"
+
+typedef struct cc_http cc_http; /* opaque */
+
+typedef struct cc_http_opts {
+    const char *host;     /* address to listen on, e.g. "127.0.0.1" */
+    uint16_t port;        /* 0: any free port (cc_http_port tells which) */
+    const char *tls_cert; /* PEM text of certificate and key, both or neither */
+    const char *tls_key;
+    unsigned max_conns;    /* 0: 4096 */
+    unsigned max_per_ip;   /* 0: no per-address limit */
+    unsigned join_per_min; /* join attempts per client address per minute; 0: 8 */
+    cc_store *store;       /* borrowed */
+    cc_live *live;         /* borrowed; its publish hook must call cc_http_publish */
+    /* Renders the after-action report of the exercise for a viewer; NULL: /api/report is 501.
+     * Returns malloc'd HTML and its length, or NULL with why filled. */
+    char *(*report)(void *ctx, cc_live *live, cc_live_viewer v, size_t *len, char *why, size_t whylen);
+    void *report_ctx;
+} cc_http_opts;
+
+/* Starts listening and the ticker. why receives the reason on failure (address in use, bad
+ * certificate, ...). */
+cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t whylen);
+uint16_t cc_http_port(const cc_http *h);
+/* Wakes every waiting event stream (the live exercise's publish hook). ctx is the cc_http. */
+void cc_http_publish(void *ctx);
+/* Stops accepting, ends every stream, stops the ticker and frees h. */
+void cc_http_stop(cc_http *h);
+
+/* Join codes: "XXXXX-XXXXX-XXXXX-XXXXX" (Crockford base32; 20 bits of lookup key + 80 random
+ * bits). Makes a code from 13 random bytes and the account secret to store for it (the lookup
+ * key and an argon2id hash of the rest). secret_out must hold CC_HTTP_SECRET_MAX bytes. */
+#define CC_HTTP_CODE_LEN 23
+#define CC_HTTP_SECRET_MAX 192
+cc_err cc_http_make_code(const unsigned char random[13], char code[CC_HTTP_CODE_LEN + 1],
+                         char secret_out[CC_HTTP_SECRET_MAX]);
+/* 1 when code matches a stored secret from cc_http_make_code. */
+int cc_http_code_matches(const char *code, const char *secret);
+
+#endif

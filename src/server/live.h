@@ -1,0 +1,88 @@
+/* live — one exercise in play: the engine on a wall-driven control clock, the store that makes
+ * every event durable before anyone hears of it, and the per-viewer projections the HTTP API
+ * serves (state, items, event streams), each filtered by who may see what. Thread-safe: every
+ * function takes the exercise's lock. Wall time is always an argument; nothing here reads a
+ * clock or draws randomness. */
+#ifndef CC_LIVE_H
+#define CC_LIVE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/scenario.h"
+#include "store/store.h"
+
+typedef struct cc_live cc_live; /* opaque */
+
+/* Who is looking: control, or one seat (index into the scenario's seats). */
+typedef struct cc_live_viewer {
+    int control;
+    int seat; /* -1 for control */
+} cc_live_viewer;
+
+/* Called after new events became visible (the lock is not held): wake the event streams. */
+typedef void (*cc_live_publish_fn)(void *ctx);
+
+typedef struct cc_live_opts {
+    cc_store *store;            /* borrowed; outlives the exercise */
+    cc_live_publish_fn publish; /* may be NULL */
+    void *publish_ctx;
+} cc_live_opts;
+
+/* Starts a new exercise from scenario text (checked here): creates it in the store with seed
+ * and variant (NULL = the scenario's default), starts the engine at now_wall_ms (clock not yet
+ * running: control starts it) and commits run.start. why receives the reason on failure
+ * (diagnostics of a bad scenario, a store error). */
+cc_err cc_live_create(const cc_live_opts *o, const char *name, const char *text, size_t len,
+                      const char *source, uint64_t seed, const char *variant, int64_t now_wall_ms,
+                      cc_live **out, char *why, size_t whylen);
+
+/* Reopens exercise id from the store: rebuilds the engine by feeding the logged inputs again
+ * and requires every regenerated event to equal the stored one byte for byte. */
+cc_err cc_live_resume(const cc_live_opts *o, int64_t id, cc_live **out, char *why, size_t whylen);
+
+void cc_live_free(cc_live *lv);
+
+int64_t cc_live_exercise_id(const cc_live *lv);
+const cc_scenario *cc_live_scenario(const cc_live *lv);
+/* Seat index of a seat id, -1 when none. */
+int cc_live_seat_index(const cc_live *lv, const char *id);
+/* Number of committed events (the next seq). */
+uint64_t cc_live_events(cc_live *lv);
+
+/* Applies an input for viewer at now_wall_ms. For a seat, "seat" is set from the viewer (a
+ * different one is CC_ERR_DENIED) and control-only actions are CC_ERR_DENIED. CC_ERR_INVALID:
+ * malformed (why says what). CC_ERR_IO: the store failed; the exercise then refuses further
+ * changes. On success [*first, *last] are the seqs of the committed events and refused (may
+ * be NULL) receives the engine's reason when it logged input.refused, else "". */
+cc_err cc_live_input(cc_live *lv, cc_live_viewer v, const json_t *input, int64_t now_wall_ms, uint64_t *first,
+                     uint64_t *last, char *refused, size_t rlen, char *why, size_t whylen);
+
+/* Logs a server audit record (a join, a refused join, a denied read) as an engine input, so it
+ * sits in the hash chain with everything else. kind: "session.join", "session.refused",
+ * "access.denied"; detail: extra members (may be NULL, borrowed). */
+cc_err cc_live_audit(cc_live *lv, const char *kind, int seat, json_t *detail, int64_t now_wall_ms);
+
+/* Advances the clock to now_wall_ms, committing what falls due; *next_wall_ms (may be NULL)
+ * receives when to tick again at the latest (INT64_MAX: nothing scheduled). */
+cc_err cc_live_tick(cc_live *lv, int64_t now_wall_ms, int64_t *next_wall_ms);
+
+/* The viewer's snapshot (docs/http-api.md, GET /api/state); the caller owns the result.
+ * connected (nseats counts, may be NULL) fills seats[].connected. */
+json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const int *connected);
+
+/* One item the viewer may read, or NULL (missing and denied look the same). */
+json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id);
+
+/* Appends Server-Sent Events frames for the events from *next on that viewer may see, at most
+ * max_bytes (at least one frame when one is due), and advances *next past what it examined.
+ * Returns the number of frames appended. */
+size_t cc_live_sse(cc_live *lv, cc_live_viewer v, uint64_t *next, cc_buf *out, size_t max_bytes);
+
+/* Whether a viewer may see event seq (tests and the report use it). */
+int cc_live_visible(cc_live *lv, cc_live_viewer v, uint64_t seq);
+
+#endif

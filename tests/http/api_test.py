@@ -1,0 +1,380 @@
+#!/usr/bin/env python3
+"""HTTP API tests of `caucus serve` (docs/http-api.md), standard library only.
+
+Usage: api_test.py CAUCUS_BIN WORKDIR. Starts the server on the policy TTX sample, exercises
+every endpoint and its errors, kills the server with SIGKILL and resumes the exercise, and
+prints "N passed, N failed"."""
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+BIN, WORK = sys.argv[1], sys.argv[2]
+SCEN = "scenarios/ncg-policy-ttx.yaml"
+passed = failed = 0
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL: %s %s" % (name, detail))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Server:
+    def __init__(self, args):
+        self.port = free_port()
+        self.out = open(os.path.join(WORK, "serve-%d.out" % self.port), "w+")
+        self.p = subprocess.Popen([BIN, "serve"] + args + ["--listen", "127.0.0.1:%d" % self.port],
+                                  stdout=self.out, stderr=subprocess.STDOUT)
+        for _ in range(200):
+            self.out.seek(0)
+            if "listening on" in self.out.read():
+                return
+            if self.p.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.out.seek(0)
+        raise SystemExit("server did not start: " + self.out.read())
+
+    def text(self):
+        self.out.seek(0)
+        return self.out.read()
+
+    def stop(self, sig=signal.SIGINT):
+        self.p.send_signal(sig)
+        return self.p.wait(timeout=20)
+
+
+class Client:
+    def __init__(self, port, origin=True):
+        self.port, self.cookie, self.csrf = port, None, None
+        self.origin = origin
+
+    def req(self, method, path, body=None, headers=None, raw=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        h = {"Host": "127.0.0.1:%d" % self.port}
+        if self.cookie:
+            h["Cookie"] = self.cookie
+        if body is not None or raw is not None:
+            h["Content-Type"] = "application/json"
+        if self.csrf:
+            h["X-CSRF-Token"] = self.csrf
+        h.update(headers or {})
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        c.request(method, path, body=data, headers=h)
+        r = c.getresponse()
+        payload = r.read()
+        c.close()
+        try:
+            j = json.loads(payload) if payload and r.getheader("Content-Type", "").startswith("application/json") else None
+        except ValueError:
+            j = None
+        return r.status, j, payload, r
+
+    def join(self, code):
+        st, j, _, r = self.req("POST", "/api/join", {"code": code})
+        if st == 200:
+            m = re.match(r"((?:__Host-)?caucus_session=[0-9a-f]{64})", r.getheader("Set-Cookie", ""))
+            self.cookie = m.group(1) if m else None
+            self.csrf = j["csrf"]
+        return st, j, r
+
+    def input(self, body):
+        return self.req("POST", "/api/input", body)
+
+
+def sse(port, cookie, last=None, query="", want=1, timeout=5.0):
+    """Reads event frames from /api/events; returns (status, list of (id, data))."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    hdr = "GET /api/events%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nCookie: %s\r\nAccept: text/event-stream\r\n" % (
+        query, port, cookie)
+    if last is not None:
+        hdr += "Last-Event-ID: %s\r\n" % last
+    s.sendall((hdr + "\r\n").encode())
+    buf = b""
+    frames = []
+    status = None
+    end = time.time() + timeout
+    while time.time() < end and len(frames) < want:
+        try:
+            chunk = s.recv(65536)
+        except socket.timeout:
+            break
+        if not chunk:
+            break
+        buf += chunk
+        if status is None and b"\r\n" in buf:
+            status = int(buf.split(b" ", 2)[1])
+            if status != 200:
+                break
+        frames = [(int(m.group(1)), json.loads(m.group(2))) for m in
+                  re.finditer(rb"id: (\d+)\nevent: caucus\ndata: (.*)\n\n", buf)]
+    s.close()
+    return status, frames
+
+
+def main():
+    db = os.path.join(WORK, "serve.db")
+    codes_file = os.path.join(WORK, "codes.json")
+    srv = Server([SCEN, "--db", db, "--codes", codes_file, "--seed", "11", "--join-per-min", "20"])
+    codes = json.load(open(codes_file))
+    out = srv.text()
+    check("prints the control console URL", "control console: http://127.0.0.1:%d/" % srv.port in out, out)
+    check("prints every seat's code", all(code in out for code in codes.values()))
+    check("codes are 100-bit Crockford groups", all(re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){3}", c)
+                                                    for c in codes.values()))
+    port = srv.port
+    anon = Client(port)
+    st, _, body, r = anon.req("GET", "/healthz")
+    check("healthz", st == 200 and body == b"ok\n")
+    st, _, body, r = anon.req("GET", "/")
+    if os.path.exists("ui/index.html"):
+        check("UI index is served, byte for byte", st == 200 and r.getheader("Content-Type", "").startswith(
+            "text/html") and body == open("ui/index.html", "rb").read(), st)
+    else:
+        check("without ui/ there is no index", st == 404, st)
+    for hname, want in [("Content-Security-Policy", "default-src 'self'"), ("X-Content-Type-Options", "nosniff"),
+                        ("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-store"),
+                        ("X-Frame-Options", "DENY")]:
+        check("header " + hname, want in (r.getheader(hname) or ""), r.getheader(hname))
+    st, j, _, _ = anon.req("GET", "/../../etc/passwd")
+    check("path traversal is a 404", st == 404)
+    st, j, _, _ = anon.req("GET", "/%2e%2e/%2e%2e/etc/passwd")
+    check("encoded traversal is a 404", st == 404)
+    st, j, _, _ = anon.req("GET", "/api/state")
+    check("state needs a session", st == 401 and j["code"] == "no-session", j)
+    st, j, _, _ = anon.req("DELETE", "/api/state")
+    check("other methods: 405", st == 405)
+
+    # joining
+    bad = Client(port)
+    st, j, _ = bad.join("AAAAA-AAAAA-AAAAA-AAAAA")
+    check("a wrong code is 401", st == 401 and j["code"] == "bad-code", j)
+    st, j, _ = bad.join("not a code at all")
+    check("a malformed code is the same 401", st == 401 and j["code"] == "bad-code", j)
+    st, j, _, _ = bad.req("POST", "/api/join", raw=b'{"code": "x", "code": "y"}')
+    check("duplicate JSON keys are refused", st == 400, j)
+    st, j, _, _ = bad.req("POST", "/api/join", raw=b"[" * 10000)
+    check("deep nesting is a 400, no crash", st == 400, j)
+    st, j, _, _ = bad.req("POST", "/api/join", {"code": codes["control"]}, headers={"Content-Type": "text/plain"})
+    check("join needs application/json", st == 415, j)
+    st, j, _, _ = bad.req("POST", "/api/join", {"code": codes["control"]},
+                          headers={"Origin": "http://evil.example"})
+    check("cross-origin join is refused", st == 403 and j["code"] == "csrf", j)
+    st, j, _, _ = bad.req("POST", "/api/join", {"code": codes["control"]}, headers={"Sec-Fetch-Site": "cross-site"})
+    check("Sec-Fetch-Site cross-site is refused", st == 403, j)
+    st, j, _, _ = bad.req("POST", "/api/join", raw=b'{"code":"' + b"A" * 70000 + b'"}')
+    check("a body over 64 KiB is 413", st == 413, j)
+
+    ctl = Client(port)
+    st, j, r = ctl.join(codes["control"])
+    check("control joins", st == 200 and j["role"] == "control" and j["seat"] is None, j)
+    sc = r.getheader("Set-Cookie", "")
+    check("session cookie flags", "HttpOnly" in sc and "SameSite=Strict" in sc and "Path=/" in sc, sc)
+    usa, kor = Client(port), Client(port)
+    st, j, _ = usa.join(codes["usa-chair"].lower())
+    check("codes are case-insensitive", st == 200 and j["seat"] == "usa-chair", j)
+    st, j, _ = kor.join(codes["kor-chair"].replace("-", " "))
+    check("separators do not matter", st == 200 and j["seat"] == "kor-chair", j)
+
+    # CSRF
+    saved = ctl.csrf
+    ctl.csrf = None
+    st, j, _, _ = ctl.input({"do": "start"})
+    check("POST without X-CSRF-Token: 403", st == 403 and j["code"] == "csrf", j)
+    ctl.csrf = "0" * 64
+    st, j, _, _ = ctl.input({"do": "start"})
+    check("POST with a wrong token: 403", st == 403, j)
+    ctl.csrf = usa.csrf
+    st, j, _, _ = ctl.input({"do": "start"})
+    check("another session's token: 403", st == 403, j)
+    ctl.csrf = saved
+    st, j, _, _ = ctl.input({"do": "start"}) if False else ctl.req("POST", "/api/input", {"do": "start"},
+                                                                   headers={"Origin": "http://evil.example"})
+    check("cross-origin input: 403", st == 403, j)
+
+    # seats may not do control's work or act for others
+    st, j, _, _ = usa.input({"do": "start"})
+    check("a seat cannot start the clock", st == 403 and j["code"] == "forbidden", j)
+    st, j, _, _ = usa.input({"do": "release", "inject": "I-03"})
+    check("a seat cannot release injects", st == 403, j)
+    st, j, _, _ = usa.input({"do": "note", "seat": "kor-chair", "text": "spoof"})
+    check("a seat cannot act as another", st == 403, j)
+    st, j, _, _ = usa.input({"do": "audit", "what": "access.denied"})
+    check("nobody writes audit records by hand", st == 403, j)
+    st, j, _, _ = usa.input({"do": "dance"})
+    check("an unknown action is 400 bad-input", st == 400 and j["code"] == "bad-input", j)
+    st, j, _, _ = usa.req("POST", "/api/input", raw=b'{"do": 1e999}')
+    check("1e999 is refused", st == 400, j)
+    st, j, _, _ = usa.req("POST", "/api/input", raw=b"\xff\xfe")
+    check("invalid UTF-8 is refused", st == 400, j)
+    st, j, _, _ = usa.input({"do": "note", "text": "USA cell: watch the 24 h notification rule"})
+    check("a seat writes a note", st == 200 and j["refused"] is None, j)
+
+    # clock: start fast, let the national-only inject (I-02 SECRET//NOFORN from USA) release
+    st, j, _, _ = ctl.input({"do": "start"})
+    check("control starts the clock", st == 200, j)
+    st, j, _, _ = ctl.input({"do": "start"})
+    check("starting twice is refused by the engine", st == 200 and j["refused"], j)
+    st, j, _, _ = ctl.input({"do": "speed", "factor": "5000"})
+    check("a speed over 1000 is refused", st == 400, j)
+    st, j, _, _ = ctl.input({"do": "speed", "factor": "1000"})
+    check("speed", st == 200 and not j["refused"], j)
+    time.sleep(1.5)
+    st, sctl, _, _ = ctl.req("GET", "/api/state")
+    check("control's state has the MSEL and findings", st == 200 and "injects" in sctl and "findings" in sctl)
+    check("the clock runs at speed 1000", sctl["clock"]["running"] and sctl["clock"]["speed"] == "1000", sctl["clock"])
+    released = [i["id"] for i in sctl["injects"] if i["state"] == "released"]
+    check("injects released on the clock", len(released) >= 1, released)
+    noforn = [i for i in sctl["injects"] if i.get("label") == "SECRET//NOFORN"]
+    check("the sample has NOFORN injects", len(noforn) >= 1, noforn)
+    nf = noforn[0]["id"] if noforn else "I-03"
+    st, j, _, _ = ctl.input({"do": "release", "inject": nf})
+    check("control releases the national-only inject now", st == 200 and not j["refused"], j)
+    st, sctl, _, _ = ctl.req("GET", "/api/state")
+    st, su, _, _ = usa.req("GET", "/api/state")
+    st2, sk, _, _ = kor.req("GET", "/api/state")
+    ui = {i["id"]: i for i in su["items"]}
+    ki = {i["id"]: i for i in sk["items"]}
+    check("the USA seat received the NOFORN item", nf in ui, list(ui))
+    check("the KOR seat did not", nf not in ki, list(ki))
+    st, j, _, _ = kor.req("GET", "/api/items/" + nf)
+    check("KOR asking for it by id: 404", st == 404 and j["code"] == "not-found", j)
+    st, j, _, _ = kor.req("GET", "/api/items/NO-SUCH-ITEM")
+    check("a missing item looks the same", st == 404 and j["code"] == "not-found", j)
+    st, j, _, _ = usa.req("GET", "/api/items/" + nf)
+    check("USA reads it by id", st == 200 and j["label"] == "SECRET//NOFORN" and j.get("title"), j)
+    check("KOR's state never names it", nf.encode() not in json.dumps(sk).encode() or nf not in ki)
+    check("the seat's labels stop at its clearance", all("TOP SECRET" not in l for l in su["you"]["labels"]))
+    check("notes pad: USA sees its cell's note", any("24 h" in n["text"] for n in su["notes"]))
+    check("notes pad: KOR does not", not any("24 h" in (n["text"] or "") for n in sk["notes"]))
+    st, j, _, _ = usa.req("GET", "/api/log")
+    check("the log is control's", st == 403, j)
+    st, _, body, r = ctl.req("GET", "/api/log")
+    lines = body.decode().splitlines()
+    check("control downloads the log", st == 200 and len(lines) > 10 and '"type":"run.start"' in lines[0])
+    check("the denied read was logged", any('"type":"access.denied"' in l and nf in l for l in lines))
+    check("joins were logged", sum('"type":"session.join"' in l for l in lines) == 3)
+    check("failed joins were logged", any('"type":"session.refused"' in l for l in lines))
+
+    # event streams
+    status, frames = sse(port, kor.cookie, want=3)
+    check("KOR's stream opens", status == 200, status)
+    check("KOR's stream starts at event 0", frames and frames[0][0] == 0, frames[:1])
+    kor_ids = {f[0] for f in frames}
+    status, frames = sse(port, kor.cookie, want=1000, timeout=2)
+    check("no frame of KOR's stream carries the NOFORN item",
+          not any(f[1]["type"] == "delivery" and f[1]["payload"].get("item") == nf for f in frames))
+    check("KOR's stream omits control-only events", not any(f[1]["type"] in ("finding", "denial", "inject.release")
+                                                            for f in frames))
+    last = frames[-1][0] if frames else 0
+    status, frames2 = sse(port, kor.cookie, last=str(max(0, last - 5)), want=1000, timeout=2)
+    check("Last-Event-ID resumes after that id", frames2 and frames2[0][0] > max(0, last - 5), frames2[:1])
+    check("a rewind is re-filtered", not any(f[1]["payload"].get("item") == nf for f in frames2))
+    status, _ = sse(port, kor.cookie, last="99999999")
+    check("Last-Event-ID beyond the log: 400", status == 400, status)
+    status, _ = sse(port, kor.cookie, last="-1")
+    check("negative Last-Event-ID: 400", status == 400, status)
+    status, _ = sse(port, "caucus_session=" + "0" * 64)
+    check("a stream needs a real session", status == 401, status)
+    # a new event reaches a waiting stream
+    import threading
+    got = {}
+
+    def listen():
+        got["r"] = sse(port, usa.cookie, query="?after=%d" % (sctl["seq"] + 100), want=1, timeout=3)
+    st, cur, _, _ = ctl.req("GET", "/api/state")
+    t0 = time.time()
+
+    def listen2():
+        got["r"] = sse(port, usa.cookie, last=str(cur["seq"]), want=1, timeout=5)
+    th = threading.Thread(target=listen2)
+    th.start()
+    time.sleep(0.3)
+    usa.input({"do": "note", "text": "streamed note"})
+    th.join()
+    st_, fr = got["r"]
+    check("a waiting stream gets the next event", fr and any(f[1]["type"] in ("note", "input") for f in fr), fr)
+    check("fan-out latency under 1 s", time.time() - t0 < 2.0)
+
+    # pause keeps the clock still
+    ctl.input({"do": "pause"})
+    st, a, _, _ = ctl.req("GET", "/api/state")
+    time.sleep(0.6)
+    st, b, _, _ = ctl.req("GET", "/api/state")
+    check("paused: scenario time stands still", a["clock"]["t"] == b["clock"]["t"] and not b["clock"]["running"],
+          (a["clock"], b["clock"]))
+    check("paused: nothing is released", a["seq"] == b["seq"], (a["seq"], b["seq"]))
+
+    # logout
+    st, _, _, _ = kor.req("POST", "/api/logout", {})
+    check("logout", st == 204, st)
+    st, j, _, _ = kor.req("GET", "/api/state")
+    check("a logged-out session is gone", st == 401, j)
+
+    # rate limit on joins (20 per minute in this test)
+    codes_seen = []
+    for _ in range(25):
+        st, j, r = Client(port).join("ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ")
+        codes_seen.append(st)
+    check("join attempts are rate limited", 429 in codes_seen, codes_seen)
+
+    # SIGKILL, then resume: the log continues, sessions survive
+    st, before, _, _ = ctl.req("GET", "/api/state")
+    srv.p.send_signal(signal.SIGKILL)
+    srv.p.wait()
+    srv2 = Server(["--exercise", "1", "--db", db])
+    ctl.port = usa.port = srv2.port
+    st, after, _, _ = ctl.req("GET", "/api/state")
+    check("after SIGKILL and resume, control's session still works", st == 200, st)
+    check("every event is still there", st == 200 and after["seq"] >= before["seq"], (before["seq"], after.get("seq")))
+    check("the clock is still paused", st == 200 and not after["clock"]["running"])
+    st, j, _, _ = ctl.input({"do": "resume"})
+    check("resume after restart", st == 200 and not j["refused"], j)
+    time.sleep(0.5)
+    st, j, _, _ = usa.input({"do": "note", "text": "after restart"})
+    check("a seat acts after restart", st == 200, j)
+    st, su2, _, _ = usa.req("GET", "/api/state")
+    check("USA still holds the NOFORN item", nf in {i["id"] for i in su2["items"]})
+    rc = srv2.stop()
+    check("Ctrl-C stops the server cleanly", rc == 0, rc)
+    v = subprocess.run([BIN, "export", db, "--exercise", "1", "--log", os.path.join(WORK, "live.jsonl")],
+                       capture_output=True, text=True)
+    check("the live log exports", v.returncode == 0, v.stderr)
+    n = sum(1 for _ in open(os.path.join(WORK, "live.jsonl")))
+    v = subprocess.run([BIN, "replay", os.path.join(WORK, "live.jsonl"), "--until", str(n - 1)], capture_output=True,
+                       text=True)
+    check("the live log replays byte for byte", v.returncode == 0 and n > 20, v.stdout + v.stderr)
+
+    # usage errors
+    v = subprocess.run([BIN, "serve"], capture_output=True, text=True)
+    check("serve without scenario or exercise: usage", v.returncode == 2)
+    v = subprocess.run([BIN, "serve", SCEN, "--listen", "nonsense"], capture_output=True, text=True)
+    check("bad --listen: usage", v.returncode == 2 and "HOST:PORT" in v.stderr, v.stderr)
+    v = subprocess.run([BIN, "serve", "--exercise", "42", "--db", db], capture_output=True, text=True)
+    check("resuming a missing exercise fails clearly", v.returncode == 1 and "no exercise 42" in v.stderr, v.stderr)
+    v = subprocess.run([BIN, "serve", "tests/scenarios/invalid/" + sorted(os.listdir("tests/scenarios/invalid"))[0],
+                        "--db", os.path.join(WORK, "x.db")], capture_output=True, text=True)
+    check("a bad scenario is refused with its position", v.returncode == 1 and "caucus lint" in v.stderr, v.stderr)
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
