@@ -96,6 +96,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	  $(DESTDIR)$(PREFIX)/include/caucus/core $(DESTDIR)$(PREFIX)/include/caucus/io \
 	  $(DESTDIR)$(PREFIX)/include/caucus/sim $(DESTDIR)$(PREFIX)/include/caucus/store \
+	  $(DESTDIR)$(PREFIX)/include/caucus/report \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/caucus $(DESTDIR)$(PREFIX)/bin/caucus
 	install -m 644 $(BUILD)/libcaucus.a $(DESTDIR)$(PREFIX)/lib/libcaucus.a
@@ -103,6 +104,7 @@ install: all
 	install -m 644 src/io/*.h $(DESTDIR)$(PREFIX)/include/caucus/io/
 	install -m 644 src/sim/*.h $(DESTDIR)$(PREFIX)/include/caucus/sim/
 	install -m 644 src/store/store.h $(DESTDIR)$(PREFIX)/include/caucus/store/
+	install -m 644 src/report/report.h $(DESTDIR)$(PREFIX)/include/caucus/report/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' caucus.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/caucus.pc
 	install -m 644 docs/caucus.1 $(DESTDIR)$(PREFIX)/share/man/man1/caucus.1

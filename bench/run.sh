@@ -102,5 +102,7 @@ set -- $(value_runs "$W/bench_engine" scenarios/ncg-interagency-sim.yaml 200 log
 echo "| canonical JSON log + SHA-256 chain and digest | $1 | $2 | $3 |" >> "$W/head.md"
 echo >> "$W/head.md"
 echo "Logging costs $(echo "$nolog / $withlog" | bc -l | xargs printf '%.1f')x the time of a silent run." >> "$W/head.md"
+echo >> "$W/head.md"
+sh bench/bench_report.sh "$B" >> "$W/head.md"
 cp "$W/head.md" "$OUT"
 cat "$OUT"

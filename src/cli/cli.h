@@ -12,6 +12,7 @@ int cc_cmd_lint(int argc, char **argv);
 int cc_cmd_run(int argc, char **argv);
 int cc_cmd_replay(int argc, char **argv);
 int cc_cmd_sim(int argc, char **argv);
+int cc_cmd_report(int argc, char **argv);
 int cc_cmd_msel(int argc, char **argv);
 int cc_cmd_serve(int argc, char **argv);
 int cc_cmd_exercises(int argc, char **argv);

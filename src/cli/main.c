@@ -14,6 +14,7 @@ static const struct {
     {"lint", cc_cmd_lint, "check scenario files (FILE:LINE:COL diagnostics)"},
     {"run", cc_cmd_run, "run a scenario headless and write its event log"},
     {"sim", cc_cmd_sim, "compare consultation mechanisms over Monte Carlo replications"},
+    {"report", cc_cmd_report, "after-action report of an event log, or report of a sim result"},
     {"msel", cc_cmd_msel, "export injects as an MSEL (CSV, xlsx); import an MSEL CSV as a scenario"},
     {"replay", cc_cmd_replay, "verify an event log and re-run it event for event; --fork for what-ifs"},
     {"serve", cc_cmd_serve, "run a live exercise for a browser UI (control console and player seats)"},

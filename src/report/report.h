@@ -1,0 +1,72 @@
+/* report — the after-action report (HSEEP shape) built only from an event log, and the
+ * comparison report of a simulation result. The log is streamed (bounded memory: per-item
+ * aggregates sized by the scenario, lists capped at CC_REPORT_LIST_MAX) into a report
+ * document, a JSON value that the renderers (HTML, Markdown, JSON, CSV) turn into bytes.
+ * Every section of the document carries the join of the labels of its content; a per-seat
+ * report holds only what that seat received or may read. Format: docs/report.md. */
+#ifndef CC_REPORT_H
+#define CC_REPORT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/scenario.h"
+
+#define CC_REPORT_FORMAT "caucus-report/1"
+#define CC_REPORT_LIST_MAX 2000 /* rows kept per open-ended list (findings, messages, notes) */
+
+/* What the first event of a log pins. */
+typedef struct cc_report_start {
+    char scenario_hash[65]; /* hex SHA-256 of the scenario file */
+    char scenario_id[128];
+    char source[1024]; /* path recorded in run.start, "" when null */
+} cc_report_start;
+
+/* Reads and strictly decodes the first line of the log at path, which must be run.start.
+ * Errors (appended to d with file and line): CC_ERR_IO (cannot open), CC_ERR_PARSE (not an
+ * event record, or not run.start). */
+cc_err cc_report_log_start(const char *path, cc_report_start *out, cc_diags *d);
+
+/* Builds the after-action report document of the log at path, run on scenario s (whose
+ * hash must be the one pinned by run.start: CC_ERR_INVALID otherwise). seat: NULL for the
+ * control (exercise director) view, else a seat id of s (CC_ERR_NOTFOUND otherwise). The log
+ * is read twice (aggregates, then the evidence events of the findings) and verified while
+ * read: strict decoding, sequence numbers, hash chain, run.start first and run.end last; the
+ * first bad line is reported as FILE:LINE with the reason (CC_ERR_PARSE). On success *doc is
+ * a new JSON object the caller releases with json_decref. */
+cc_err cc_report_from_log(const char *path, const cc_scenario *s, const char *seat, cc_diags *d,
+                          json_t **doc);
+
+/* Builds the comparison report document of a `caucus sim --json` result at path. When s is
+ * not NULL (the scenario the simulation ran) the simulation is run again with the recorded
+ * seed, replications and variants, its summaries must equal the file's (CC_ERR_INVALID
+ * otherwise), and the CDF and interval plots of sim/simplot are included; without s the plot
+ * shows each mean with its interval. threads: worker threads for the re-run (>= 1). */
+cc_err cc_report_from_sim(const char *path, const cc_scenario *s, int threads, cc_diags *d, json_t **doc);
+
+/* true when the file at path looks like a simulation result (a JSON object with "variants")
+ * rather than an event log. */
+int cc_report_is_sim(const char *path);
+
+/* Renderers; each appends to out, deterministic (same document, same bytes). */
+cc_err cc_report_html(const json_t *doc, cc_buf *out); /* one self-contained page */
+cc_err cc_report_md(const json_t *doc, cc_buf *out);
+cc_err cc_report_json(const json_t *doc, cc_buf *out); /* indented, sorted keys */
+
+/* CSV (RFC 4180, CR LF): one table per call of emit, named SECTION-TABLE.csv, plus an index
+ * "banners.csv" (file, section, table, banner). emit returns non-zero to stop (CC_ERR_IO). */
+typedef int (*cc_report_csv_sink)(void *ctx, const char *name, const char *data, size_t len);
+cc_err cc_report_csv(const json_t *doc, cc_report_csv_sink emit, void *ctx);
+
+/* Appends one RFC 4180 field (quoted when it holds a comma, quote, CR or LF). */
+void cc_report_csv_field(cc_buf *b, const char *s);
+
+/* Appends s escaped for HTML text and attribute values (& < > " '). */
+void cc_report_html_escape(cc_buf *b, const char *s);
+
+/* The timeline SVG of a report document's "timeline" section data (see report_svg.c). */
+cc_err cc_report_timeline_svg(const json_t *timeline, cc_buf *out);
+
+#endif

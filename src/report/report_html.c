@@ -1,0 +1,223 @@
+/* report_html — renders a report document as one self-contained HTML page: inline CSS and
+ * SVG, no script, no external asset; prints on A4 and Letter (page margins in millimetres,
+ * fluid widths, a page break before each section, table headers repeated, rows kept whole)
+ * with the document's banner at the top and bottom of every printed page and each section's
+ * banner above and below it. Every text from the document is escaped. */
+#include <string.h>
+
+#include "report/report.h"
+#include "report/report_int.h"
+
+void cc_report_html_escape(cc_buf *b, const char *s)
+{
+    const char *run = s;
+    for (; *s; s++) {
+        const char *rep = NULL;
+        switch (*s) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: break;
+        }
+        if (rep) {
+            cc_buf_append(b, run, (size_t)(s - run));
+            cc_buf_puts(b, rep);
+            run = s + 1;
+        }
+    }
+    cc_buf_append(b, run, (size_t)(s - run));
+}
+
+static void esc_cell(cc_buf *b, const json_t *v)
+{
+    cc_buf t;
+    cc_buf_init(&t);
+    cc_report_cell_text(v, &t);
+    cc_report_html_escape(b, t.data ? t.data : "");
+    cc_buf_free(&t);
+}
+
+/* CSS class of a banner by its classification (the conventional marking colours). */
+static const char *banner_class(const char *banner)
+{
+    if (strncmp(banner, "TOP SECRET", 10) == 0)
+        return "b-ts";
+    if (strncmp(banner, "SECRET", 6) == 0)
+        return "b-s";
+    if (strncmp(banner, "CONFIDENTIAL", 12) == 0)
+        return "b-c";
+    if (strncmp(banner, "UNCLASSIFIED", 12) == 0)
+        return "b-u";
+    return "b-x";
+}
+
+static void banner(cc_buf *b, const char *cls, const char *text)
+{
+    if (!*text)
+        return;
+    cc_buf_printf(b, "<div class=\"%s %s\">", cls, banner_class(text));
+    cc_report_html_escape(b, text);
+    cc_buf_puts(b, "</div>\n");
+}
+
+static const char css[] =
+    "@page{margin:16mm 12mm}\n"
+    "*{box-sizing:border-box}\n"
+    "body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:10.5pt;line-height:1.35;"
+    "color:#111;margin:0 auto;max-width:60rem;padding:0 1rem}\n"
+    "h1{font-size:18pt;margin:.6em 0 .2em}h2{font-size:14pt;margin:.4em 0;border-bottom:2px solid #334}"
+    "h3{font-size:11.5pt;margin:1em 0 .3em}\n"
+    ".banner,.pagebanner{text-align:center;font-weight:bold;letter-spacing:.03em;padding:2px 4px;margin:.4em "
+    "0;"
+    "color:#fff;-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
+    ".b-u{background:#007a33}.b-c{background:#0033a0}.b-s{background:#c8102e}.b-ts{background:#ff8c00;color:#"
+    "000}"
+    ".b-x{background:#555}\n"
+    ".pagebanner{display:none}\n"
+    "table{border-collapse:collapse;width:100%;table-layout:auto;margin:.3em 0 .8em;font-size:9pt}\n"
+    "th,td{border:1px solid #bbb;padding:2px 4px;vertical-align:top;text-align:left;overflow-wrap:anywhere;"
+    "white-space:pre-wrap}\n"
+    "th{background:#e8ebef}\n"
+    "dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:1px 1em;margin:.4em 0}"
+    "dl.facts dt{font-weight:bold}dl.facts dd{margin:0;overflow-wrap:anywhere}\n"
+    "figure{margin:.5em 0}figure svg{max-width:100%;height:auto}\n"
+    "p.note{font-style:italic;color:#444;margin:.2em 0 .8em}\n"
+    "nav ol{columns:2;margin:.3em 0}\n"
+    "@media print{body{max-width:none;padding:0;font-size:9.5pt}"
+    "section{break-before:page}section.first{break-before:auto}"
+    "tr,figure,dl.facts,.banner{break-inside:avoid}thead{display:table-header-group}"
+    "h2,h3{break-after:avoid}nav{display:none}"
+    ".pagebanner{display:block;position:fixed;left:0;right:0;margin:0;font-size:8pt}"
+    ".pagebanner.top{top:0}.pagebanner.bottom{bottom:0}}\n";
+
+static void table_html(cc_buf *b, const json_t *t, const char *secid)
+{
+    const json_t *cols = json_object_get(t, "columns"), *rows = json_object_get(t, "rows");
+    cc_buf_printf(b, "<h3 id=\"");
+    cc_report_html_escape(b, secid);
+    cc_buf_putc(b, '-');
+    cc_report_html_escape(b, cc_report_str(t, "id"));
+    cc_buf_puts(b, "\">");
+    cc_report_html_escape(b, cc_report_str(t, "title"));
+    cc_buf_puts(b, "</h3>\n");
+    if (!json_array_size(rows)) {
+        cc_buf_puts(b, "<p class=\"note\">None.</p>\n");
+    } else {
+        cc_buf_puts(b, "<table><thead><tr>");
+        size_t i, j;
+        json_t *c, *row, *v;
+        json_array_foreach(cols, i, c)
+        {
+            cc_buf_puts(b, "<th>");
+            esc_cell(b, c);
+            cc_buf_puts(b, "</th>");
+        }
+        cc_buf_puts(b, "</tr></thead>\n<tbody>\n");
+        json_array_foreach(rows, i, row)
+        {
+            cc_buf_puts(b, "<tr>");
+            json_array_foreach(row, j, v)
+            {
+                cc_buf_puts(b, "<td>");
+                esc_cell(b, v);
+                cc_buf_puts(b, "</td>");
+            }
+            cc_buf_puts(b, "</tr>\n");
+        }
+        cc_buf_puts(b, "</tbody></table>\n");
+    }
+    const char *note = cc_report_str(t, "note");
+    if (*note) {
+        cc_buf_puts(b, "<p class=\"note\">");
+        cc_report_html_escape(b, note);
+        cc_buf_puts(b, "</p>\n");
+    }
+}
+
+cc_err cc_report_html(const json_t *doc, cc_buf *b)
+{
+    if (!json_is_object(doc))
+        return CC_ERR_ARG;
+    const char *title = cc_report_str(doc, "title"), *docb = cc_report_str(doc, "banner");
+    cc_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    cc_report_html_escape(b, title);
+    cc_buf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
+    if (*docb) {
+        cc_buf_printf(b, "<div class=\"pagebanner top %s\">", banner_class(docb));
+        cc_report_html_escape(b, docb);
+        cc_buf_puts(b, "</div>\n");
+    }
+    cc_buf_puts(b, "<header>\n");
+    banner(b, "banner", docb);
+    cc_buf_puts(b, "<h1>");
+    cc_report_html_escape(b, title);
+    cc_buf_puts(b, "</h1>\n");
+    const json_t *secs = json_object_get(doc, "sections");
+    size_t i;
+    json_t *s;
+    cc_buf_puts(b, "<nav><ol>\n");
+    json_array_foreach(secs, i, s)
+    {
+        cc_buf_puts(b, "<li><a href=\"#");
+        cc_report_html_escape(b, cc_report_str(s, "id"));
+        cc_buf_puts(b, "\">");
+        cc_report_html_escape(b, cc_report_str(s, "title"));
+        cc_buf_puts(b, "</a></li>\n");
+    }
+    cc_buf_puts(b, "</ol></nav>\n</header>\n");
+    json_array_foreach(secs, i, s)
+    {
+        const char *id = cc_report_str(s, "id"), *sb = cc_report_str(s, "banner");
+        cc_buf_printf(b, "<section id=\"");
+        cc_report_html_escape(b, id);
+        cc_buf_printf(b, "\"%s>\n", i == 0 ? " class=\"first\"" : "");
+        banner(b, "banner", sb);
+        cc_buf_puts(b, "<h2>");
+        cc_report_html_escape(b, cc_report_str(s, "title"));
+        cc_buf_puts(b, "</h2>\n");
+        size_t k;
+        json_t *v;
+        json_array_foreach(json_object_get(s, "intro"), k, v)
+        {
+            cc_buf_puts(b, "<p>");
+            esc_cell(b, v);
+            cc_buf_puts(b, "</p>\n");
+        }
+        const json_t *facts = json_object_get(s, "facts");
+        if (json_array_size(facts)) {
+            cc_buf_puts(b, "<dl class=\"facts\">\n");
+            json_array_foreach(facts, k, v)
+            {
+                cc_buf_puts(b, "<dt>");
+                esc_cell(b, json_array_get(v, 0));
+                cc_buf_puts(b, "</dt><dd>");
+                esc_cell(b, json_array_get(v, 1));
+                cc_buf_puts(b, "</dd>\n");
+            }
+            cc_buf_puts(b, "</dl>\n");
+        }
+        const char *svg = cc_report_str(s, "svg");
+        if (*svg) {
+            /* generated by caucus (report_svg.c, sim/simplot.c) with every text escaped */
+            cc_buf_puts(b, "<figure>\n");
+            cc_buf_puts(b, svg);
+            cc_buf_puts(b, "</figure>\n");
+        }
+        json_array_foreach(json_object_get(s, "tables"), k, v)
+        {
+            table_html(b, v, id);
+        }
+        banner(b, "banner", sb);
+        cc_buf_puts(b, "</section>\n");
+    }
+    if (*docb) {
+        cc_buf_printf(b, "<div class=\"pagebanner bottom %s\">", banner_class(docb));
+        cc_report_html_escape(b, docb);
+        cc_buf_puts(b, "</div>\n");
+    }
+    cc_buf_puts(b, "</body>\n</html>\n");
+    return b->oom ? CC_ERR_NOMEM : CC_OK;
+}

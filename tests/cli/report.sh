@@ -1,0 +1,216 @@
+#!/bin/sh
+# CLI tests of `caucus report`: the after-action report of every sample log in every output
+# form, the per-seat property over every seat of every sample (no text of an item the seat
+# was not delivered), inert HTML injection, determinism, every refusal, and the simulation
+# report. Usage: tests/cli/report.sh BUILD_DIR.
+. tests/cli/harness.inc
+
+P=scenarios/ncg-policy-ttx.yaml
+# people's inputs with hostile text, national-only messages, notes and ratings
+cat > "$T/in.jsonl" <<'EOF'
+{"t": "+2h", "seat": "usa-chair", "do": "message", "to": ["kor-chair"], "text": "<script>alert(1)</script> & \"q\" | *b* <img src=x onerror=alert(2)>", "label": "SECRET//REL TO KOR, USA"}
+{"t": "+2h10m", "seat": "usa-nsc", "do": "message", "to": ["usa-chair"], "text": "US national message XYZZY", "label": "SECRET//NOFORN"}
+{"t": "+3h", "do": "note", "text": "Evaluator note <b>PLUGH</b>"}
+{"t": "+3h", "seat": "kor-chair", "do": "note", "text": "KOR chair note QWERTY"}
+{"t": "+1d20h", "do": "rate", "objective": "O-consult", "rating": "M", "text": "Acknowledgement <i>slow</i>"}
+{"t": "+1d20h", "do": "rate", "objective": "O-share", "rating": "S", "text": "Shared well"}
+EOF
+expect_rc "run with inputs" 0 "$BIN" run "$P" --inputs "$T/in.jsonl" --log "$T/p.jsonl"
+for s in scenarios/*.yaml; do
+  n=$(basename "$s" .yaml)
+  "$BIN" run "$s" --auto all --seed 7 --log "$T/$n.jsonl" > /dev/null 2>&1 || no "run $n"
+done
+
+# every output form
+expect_rc "report" 0 "$BIN" report "$T/p.jsonl" --html "$T/p.html" --md "$T/p.md" --json "$T/p.json" --csv "$T/csv"
+expect_out "report summary" "8 sections, banner SECRET"
+if python3 - "$T/p.json" "$T/p.html" "$T/csv" <<'PY'
+import csv, json, os, re, sys
+d = json.load(open(sys.argv[1]))
+ids = [s["id"] for s in d["sections"]]
+assert ids == ["overview", "timeline", "consultations", "knowledge", "compliance", "decisions", "objectives", "improvement"], ids
+h = open(sys.argv[2]).read()
+for i in ids:
+    assert 'id="%s"' % i in h, i
+# every section carries its banner in the HTML, above and below
+for s in d["sections"]:
+    b = s["banner"].replace("&", "&amp;")
+    assert h.count(">%s</div>" % b) >= 2, s["banner"]
+assert "<script" not in h and "<img" not in h and "<b>" not in h and "<i>" not in h
+assert "&lt;script&gt;alert(1)&lt;/script&gt;" in h
+assert "@page" in h and "break-before:page" in h and "<svg" in h
+assert not re.search(r'(src|href)="(https?:)?//', h), "external asset"
+# ratings and notes
+sec = {s["id"]: s for s in d["sections"]}
+rat = {r[0]: r for r in next(t for t in sec["objectives"]["tables"] if t["id"] == "ratings")["rows"]}
+assert rat["O-consult"][3] == "M" and rat["O-consult"][4] == "Acknowledgement <i>slow</i>", rat["O-consult"]
+assert rat["O-share"][3] == "S"
+plan = next(t for t in sec["improvement"]["tables"] if t["id"] == "plan")
+assert plan["columns"] == ["capability", "issue", "corrective action", "capability element", "responsible organisation", "POC", "start", "due", "status"]
+assert any("O-consult" in r[1] for r in plan["rows"]), "an objective rated M is in the plan"
+# CSV: one file per table, RFC 4180, same rows as the JSON
+idx = list(csv.reader(open(os.path.join(sys.argv[3], "banners.csv"), newline="")))
+assert idx[0] == ["file", "section", "table", "title", "banner"]
+n = 0
+for row in idx[1:]:
+    rows = list(csv.reader(open(os.path.join(sys.argv[3], row[0]), newline="", encoding="utf-8")))
+    t = next((t for t in sec[row[1]]["tables"] if t["id"] == row[2]), None)
+    if t is None:
+        continue
+    assert rows[0] == t["columns"], row
+    assert len(rows) - 1 == len(t["rows"]), row
+    n += 1
+assert n >= 20, n
+raw = open(os.path.join(sys.argv[3], "knowledge-messages.csv"), "rb").read()
+assert b"\r\n" in raw and b'"<script>alert(1)</script> & ""q"" | *b* <img src=x onerror=alert(2)>"' in raw
+PY
+then ok; else no "report sections, banners, escaping and CSV"; fi
+if grep -q '<script\|<img' "$T/p.md"; then no "markdown carries raw HTML from the log"; else ok; fi
+expect_rc "report again" 0 "$BIN" report "$T/p.jsonl" --html "$T/p2.html" --json "$T/p2.json"
+if cmp -s "$T/p.html" "$T/p2.html" && cmp -s "$T/p.json" "$T/p2.json"; then ok; else no "same log, same bytes"; fi
+expect_rc "html to stdout" 0 sh -c "$BIN report $T/p.jsonl --html - > $T/p3.html"
+if cmp -s "$T/p.html" "$T/p3.html"; then ok; else no "html on stdout equals the file"; fi
+
+# the per-seat property, every seat of every sample log
+cat > "$T/prop.py" <<'PY'
+import html, json, sys
+log, rep_json, rep_html, seat = sys.argv[1:5]
+ev = [json.loads(l) for l in open(log)]
+texts = {}     # (kind, id) -> texts
+def add(k, i, t):
+    if t and len(t) >= 4:
+        texts.setdefault((k, i), set()).add(t)
+got = set()
+for e in ev:
+    p, ty = e["payload"], e["type"]
+    if ty == "inject.release":
+        add("inject", p["inject"], p.get("title")); add("inject", p["inject"], p.get("body"))
+    elif ty == "decision.open":
+        add("decision", p["decision"], p["question"])
+        for o in p["options"]:
+            add("decision", p["decision"], o["text"])
+    elif ty == "decision.propose":
+        add("decision", p["decision"], p["text"])
+    elif ty == "consult.request":
+        add("consultation", p["consultation"], p["topic"])
+        if e["actor"] == seat:
+            got.add(("consultation", p["consultation"]))
+    elif ty in ("consult.position", "consult.ack") and p.get("text"):
+        add("consultation", p["consultation"], p["text"])
+    elif ty == "message" and p["kind"] == "message":
+        add("message", p["message"], p["text"])
+        if e["actor"] == seat:
+            got.add(("message", p["message"]))
+    elif ty == "note":
+        add("note", str(e["seq"]), p["text"])
+        if e["actor"] == seat:
+            got.add(("note", str(e["seq"])))
+    elif ty == "delivery" and p["seat"] == seat:
+        got.add((p["kind"], p["item"]))
+allowed = set().union(*[v for k, v in texts.items() if k in got]) if got else set()
+forbidden = set().union(*[v for k, v in texts.items() if k not in got]) - allowed if texts else set()
+def strings(x):
+    if isinstance(x, str):
+        yield x
+    elif isinstance(x, list):
+        for y in x:
+            yield from strings(y)
+    elif isinstance(x, dict):
+        for y in x.values():
+            yield from strings(y)
+blob = "\n".join(strings(json.load(open(rep_json))))
+page = html.unescape(open(rep_html).read())
+bad = [t for t in forbidden if t in blob or t in page]
+assert not bad, "%s sees %s" % (seat, bad[:3])
+# not vacuous: what the seat received is there
+for k in got:
+    if k[0] == "inject":
+        for t in texts.get(k, ()):
+            assert t in blob, (seat, k, t)
+print(len(forbidden))
+PY
+total=0; seats=0
+for n in p ncg-policy-ttx ncg-mil-ttx ncg-interagency-sim; do
+  sc=$P; [ "$n" = p ] || sc=scenarios/$n.yaml
+  for seat in $(python3 -c 'import sys,re; print(" ".join(re.findall(r"^  - id: ([a-z0-9-]+)\n    party:", open(sys.argv[1]).read(), re.M)))' "$sc"); do
+    seats=$((seats + 1))
+    if "$BIN" report "$T/$n.jsonl" --seat "$seat" --json "$T/s.json" --html "$T/s.html" > /dev/null 2>&1 &&
+       c=$(python3 "$T/prop.py" "$T/$n.jsonl" "$T/s.json" "$T/s.html" "$seat" 2>"$T/prop.err"); then
+      ok; total=$((total + c))
+    else
+      no "seat $seat of $n: $(tail -n 1 "$T/prop.err")"
+    fi
+  done
+done
+if [ "$seats" -ge 40 ] && [ "$total" -gt 0 ]; then ok; else no "property ran over $seats seats, $total withheld texts"; fi
+# and the control view holds those texts (the property can fail)
+expect_rc "control view" 0 "$BIN" report "$T/p.jsonl" --json "$T/c.json" --html "$T/c.html"
+if python3 "$T/prop.py" "$T/p.jsonl" "$T/c.json" "$T/c.html" usa-state > /dev/null 2>&1; then no "control view passes a seat's check"; else ok; fi
+expect_rc "seat report" 0 "$BIN" report "$T/p.jsonl" --seat kor-chair --md "$T/k.md" --json "$T/k.json"
+if grep -q QWERTY "$T/k.md" && ! grep -q 'XYZZY\|PLUGH' "$T/k.md"; then ok; else no "kor-chair sees its note, not US-only or evaluator text"; fi
+expect_out "seat report banner" "banner SECRET"
+
+# refusals
+expect_rc "no input" 2 "$BIN" report --html "$T/x.html"
+expect_rc "no output" 2 "$BIN" report "$T/p.jsonl"
+expect_out "no output message" "no output: give --html, --md, --json or --csv"
+expect_rc "unknown option" 2 "$BIN" report "$T/p.jsonl" --pdf x
+expect_rc "missing log" 1 "$BIN" report "$T/none.jsonl" --html "$T/x.html"
+expect_out "missing log message" "cannot read $T/none.jsonl"
+sed '7s/"seq":6/"seq":7/' "$T/p.jsonl" > "$T/broken.jsonl"
+expect_rc "broken chain" 1 "$BIN" report "$T/broken.jsonl" --html "$T/x.html"
+expect_out "broken chain line" "broken.jsonl:7:1: error:"
+expect_out "broken chain why" "hash does not match"
+sed '9d' "$T/p.jsonl" > "$T/gap.jsonl"
+expect_rc "deleted event" 1 "$BIN" report "$T/gap.jsonl" --html "$T/x.html"
+expect_out "deleted event message" "gap.jsonl:9:1: error: sequence number is 9, expected 8"
+head -n 20 "$T/p.jsonl" > "$T/trunc.jsonl"
+expect_rc "truncated log" 1 "$BIN" report "$T/trunc.jsonl" --html "$T/x.html"
+expect_out "truncated message" "ends without run.end"
+printf 'not json\n' > "$T/junk.jsonl"
+expect_rc "junk" 1 "$BIN" report "$T/junk.jsonl" --html "$T/x.html"
+expect_out "junk message" "junk.jsonl:1:1: error:"
+if [ -e "$T/x.html" ]; then no "no output written on a refused log"; else ok; fi
+expect_rc "unknown seat" 1 "$BIN" report "$T/p.jsonl" --seat usa-chiar --html "$T/x.html"
+expect_out "unknown seat message" "no seat 'usa-chiar'"
+expect_rc "wrong scenario" 1 "$BIN" report "$T/p.jsonl" --scenario scenarios/ncg-mil-ttx.yaml --html "$T/x.html"
+expect_out "wrong scenario message" "was run on scenario ncg-policy-ttx"
+cp "$P" "$T/edited.yaml"; echo "# edited" >> "$T/edited.yaml"
+expect_rc "edited scenario" 1 "$BIN" report "$T/p.jsonl" --scenario "$T/edited.yaml" --html "$T/x.html"
+expect_out "edited scenario hint" "pass the scenario file the log was run on with --scenario"
+expect_rc "explicit scenario" 0 "$BIN" report "$T/p.jsonl" --scenario "$P" --json "$T/e.json"
+cp "$P" "$T/moved.yaml"
+"$BIN" run "$T/moved.yaml" --log "$T/moved.jsonl" > /dev/null 2>&1
+rm "$T/moved.yaml"
+expect_rc "recorded scenario missing" 1 "$BIN" report "$T/moved.jsonl" --html "$T/x.html"
+expect_out "recorded scenario message" "pass --scenario FILE"
+expect_rc "unwritable output" 1 "$BIN" report "$T/p.jsonl" --html /nonexistent/dir/r.html
+expect_out "unwritable message" "cannot write /nonexistent/dir/r.html"
+: > "$T/file"
+expect_rc "csv dir is a file" 1 "$BIN" report "$T/p.jsonl" --csv "$T/file"
+expect_rc "two stdouts" 2 "$BIN" report "$T/p.jsonl" --html - --md -
+
+# simulation report
+expect_rc "sim" 0 "$BIN" sim scenarios/ncg-interagency-sim.yaml --reps 60 --seed 3 --json "$T/sim.json"
+expect_rc "sim report" 0 "$BIN" report "$T/sim.json" --html "$T/sim.html" --json "$T/simr.json" --csv "$T/simcsv"
+expect_rc "sim report verified" 0 "$BIN" report "$T/sim.json" --scenario scenarios/ncg-interagency-sim.yaml --html "$T/sim2.html" --json "$T/simr2.json"
+if python3 - "$T/simr.json" "$T/simr2.json" "$T/sim2.html" <<'PY'
+import json, re, sys, xml.dom.minidom as m
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert a["kind"] == "sim" and [s["id"] for s in a["sections"]] == ["overview", "metrics", "plots"]
+assert [s["id"] for s in b["sections"]] == ["overview", "metrics", "differences", "plots"]
+times = next(t for t in a["sections"][1]["tables"] if t["id"] == "times")["rows"]
+assert {r[1] for r in times} == {"sequential", "parallel", "silence"}
+h = open(sys.argv[3]).read()
+svg = re.findall(r"<svg.*?</svg>", h, re.S)
+assert len(svg) == 1 and m.parseString(svg[0]).getElementsByTagName("polyline")
+PY
+then ok; else no "sim report sections and plots"; fi
+sed 's/"reps": 60/"reps": 61/' "$T/sim.json" > "$T/sim-bad.json"
+expect_rc "sim result not reproduced" 1 "$BIN" report "$T/sim-bad.json" --scenario scenarios/ncg-interagency-sim.yaml --html "$T/x.html"
+expect_out "sim not reproduced message" "does not reproduce the result"
+expect_rc "sim wrong scenario" 1 "$BIN" report "$T/sim.json" --scenario "$P" --html "$T/x.html"
+expect_rc "sim with seat" 2 "$BIN" report "$T/sim.json" --seat usa-chair --html "$T/x.html"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

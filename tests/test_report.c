@@ -1,0 +1,543 @@
+/* Tests of report/: the after-action report document built from engine logs (sections,
+ * figures checked against the log itself, per-seat filtering, banners), every refusal
+ * (missing, broken, truncated log; wrong scenario; unknown seat), escaping in HTML and
+ * Markdown, RFC 4180 CSV, determinism, and the simulation report. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/engine.h"
+#include "core/scenario_model.h"
+#include "io/scenario_load.h"
+#include "report/report.h"
+#include "sim/sim.h"
+
+static cc_scenario *load(const char *path)
+{
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_scenario *s = NULL;
+    cc_err rc = cc_scenario_load_file(path, NULL, &d, &s);
+    cc_diags_free(&d);
+    cr_assert_eq(rc, CC_OK, "%s does not load", path);
+    return s;
+}
+
+static int to_file(void *ctx, const char *line, size_t len)
+{
+    return fwrite(line, 1, len, (FILE *)ctx) == len ? 0 : -1;
+}
+
+/* Runs scenario s with every agent seat automated into a temporary log; returns its path
+ * (malloc'd). */
+static char *run_log(const cc_scenario *s, const char *source, uint64_t seed)
+{
+    char *path = strdup("/tmp/caucus-test-report-XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    uint8_t *autos = calloc(s->nseats + 1, 1);
+    for (size_t i = 0; i < s->nseats; i++)
+        autos[i] = s->seats[i].agent != NULL;
+    cc_engine_opts o = {.seed = seed, .variant = -1, .source = source, .auto_seats = autos};
+    cc_engine *e;
+    cr_assert_eq(cc_engine_new(s, &o, to_file, f, &e), CC_OK);
+    cr_assert_eq(cc_engine_start(e), CC_OK);
+    cr_assert_eq(cc_engine_run_until(e, s->duration_s * 1000), CC_OK);
+    cc_engine_free(e);
+    free(autos);
+    fclose(f);
+    return path;
+}
+
+/* The log's lines, for checking figures against it. */
+typedef struct lines {
+    json_t **v;
+    size_t n;
+} lines;
+
+static lines read_lines(const char *path)
+{
+    lines l = {NULL, 0};
+    FILE *f = fopen(path, "rb");
+    cr_assert(f);
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&buf, &cap, f)) > 0) {
+        l.v = realloc(l.v, (l.n + 1) * sizeof *l.v);
+        l.v[l.n++] = json_loads(buf, 0, NULL);
+    }
+    free(buf);
+    fclose(f);
+    return l;
+}
+
+static void lines_free(lines *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        json_decref(l->v[i]);
+    free(l->v);
+}
+
+static const json_t *section(const json_t *doc, const char *id)
+{
+    size_t i;
+    json_t *s;
+    json_array_foreach(json_object_get(doc, "sections"), i, s)
+    {
+        if (strcmp(json_string_value(json_object_get(s, "id")), id) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+static const json_t *tab(const json_t *doc, const char *sec, const char *id)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(section(doc, sec), "tables"), i, t)
+    {
+        if (strcmp(json_string_value(json_object_get(t, "id")), id) == 0)
+            return json_object_get(t, "rows");
+    }
+    return NULL;
+}
+
+static const char *fact(const json_t *doc, const char *sec, const char *key)
+{
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(section(doc, sec), "facts"), i, f)
+    {
+        if (strcmp(json_string_value(json_array_get(f, 0)), key) == 0)
+            return json_string_value(json_array_get(f, 1));
+    }
+    return NULL;
+}
+
+static json_t *build(const char *log, const cc_scenario *s, const char *seat, cc_err want, const char *msg)
+{
+    cc_diags d;
+    cc_diags_init(&d);
+    json_t *doc = NULL;
+    cc_err rc = cc_report_from_log(log, s, seat, &d, &doc);
+    cr_assert_eq(rc, want, "got %s (%s)", cc_err_str(rc), d.count ? d.items[0].message : "");
+    if (msg) {
+        cr_assert(d.count > 0);
+        cr_expect(strstr(d.items[0].message, msg), "'%s' lacks '%s'", d.items[0].message, msg);
+    }
+    cc_diags_free(&d);
+    return doc;
+}
+
+Test(report, control_view_sections_match_the_log)
+{
+    cc_scenario *s = load("scenarios/ncg-interagency-sim.yaml");
+    char *log = run_log(s, "scenarios/ncg-interagency-sim.yaml", 1);
+    json_t *doc = build(log, s, NULL, CC_OK, NULL);
+    static const char *const ids[] = {"overview",   "timeline",  "consultations", "knowledge",
+                                      "compliance", "decisions", "objectives",    "improvement"};
+    cr_assert_eq(json_array_size(json_object_get(doc, "sections")), 8);
+    for (size_t i = 0; i < 8; i++) {
+        const json_t *sec = json_array_get(json_object_get(doc, "sections"), i);
+        cr_expect_str_eq(json_string_value(json_object_get(sec, "id")), ids[i]);
+        cr_expect(strlen(json_string_value(json_object_get(sec, "banner"))) > 0);
+    }
+    lines l = read_lines(log);
+    const json_t *last = l.v[l.n - 1];
+    cr_expect_str_eq(fact(doc, "overview", "Final event hash"),
+                     json_string_value(json_object_get(last, "hash")));
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "log_hash")),
+                     json_string_value(json_object_get(last, "hash")));
+    cr_expect_str_eq(fact(doc, "overview", "Seed"), "1");
+    /* every finding of the log is listed, with its guideline and result */
+    size_t nfind = 0, nrel = 0, nstage = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const char *ty = json_string_value(json_object_get(l.v[i], "type"));
+        nfind += strcmp(ty, "finding") == 0;
+        nrel += strcmp(ty, "inject.release") == 0;
+        nstage += strcmp(ty, "consult.stage") == 0;
+    }
+    cr_assert(nfind > 0);
+    cr_expect_eq(json_array_size(tab(doc, "compliance", "findings")), nfind);
+    cr_expect_eq(json_array_size(tab(doc, "knowledge", "injects")), nrel);
+    cr_expect_eq(json_array_size(tab(doc, "consultations", "stages")), nstage);
+    size_t k;
+    json_t *row;
+    json_array_foreach(tab(doc, "compliance", "findings"), k, row)
+    {
+        json_int_t seq = json_integer_value(json_array_get(row, 0));
+        const json_t *ev = l.v[seq];
+        cr_expect_str_eq(json_string_value(json_object_get(ev, "type")), "finding");
+        const json_t *p = json_object_get(ev, "payload");
+        cr_expect_str_eq(json_string_value(json_array_get(row, 2)),
+                         json_string_value(json_object_get(p, "guideline")));
+        cr_expect_str_eq(json_string_value(json_array_get(row, 3)),
+                         json_string_value(json_object_get(p, "result")));
+    }
+    /* a missed guideline becomes an open improvement-plan row with empty owner fields */
+    bool missed = false;
+    json_array_foreach(tab(doc, "compliance", "guidelines"), k, row)
+    {
+        missed |= json_integer_value(json_array_get(row, 4)) > 0;
+    }
+    cr_assert(missed);
+    const json_t *plan = tab(doc, "improvement", "plan");
+    cr_assert(json_array_size(plan) > 0);
+    json_array_foreach(plan, k, row)
+    {
+        cr_expect_eq(json_array_size(row), 9);
+        cr_expect_str_eq(json_string_value(json_array_get(row, 4)), "");
+        cr_expect_str_eq(json_string_value(json_array_get(row, 5)), "");
+        cr_expect_str_eq(json_string_value(json_array_get(row, 8)), "open");
+    }
+    /* the decision made is reported with its outcome */
+    bool decided = false;
+    for (size_t i = 0; i < l.n; i++)
+        if (strcmp(json_string_value(json_object_get(l.v[i], "type")), "decision.made") == 0) {
+            const json_t *p = json_object_get(l.v[i], "payload");
+            json_array_foreach(tab(doc, "decisions", "decisions"), k, row)
+            {
+                if (strcmp(json_string_value(json_array_get(row, 0)),
+                           json_string_value(json_object_get(p, "decision"))) != 0)
+                    continue;
+                cr_expect_str_eq(json_string_value(json_array_get(row, 6)),
+                                 json_string_value(json_object_get(p, "outcome")));
+                decided = true;
+            }
+        }
+    cr_expect(decided);
+    const json_t *tl = json_object_get(section(doc, "timeline"), "timeline");
+    cr_expect_eq(json_array_size(json_object_get(tl, "lanes")), s->nparties);
+    cr_expect(json_array_size(json_object_get(tl, "marks")) > 0);
+    cr_expect(strstr(json_string_value(json_object_get(section(doc, "timeline"), "svg")), "<svg") != NULL);
+    lines_free(&l);
+    json_decref(doc);
+    unlink(log);
+    free(log);
+    cc_scenario_free(s);
+}
+
+/* For every seat: each inject, decision and consultation listed was delivered to it, and
+ * each section's banner is readable by it. */
+Test(report, seat_view_holds_only_what_the_seat_received)
+{
+    cc_scenario *s = load("scenarios/ncg-policy-ttx.yaml");
+    char *log = run_log(s, "scenarios/ncg-policy-ttx.yaml", 3);
+    lines l = read_lines(log);
+    size_t checked = 0, omitted = 0;
+    for (size_t si = 0; si < s->nseats; si++) {
+        const char *seat = s->seats[si].id;
+        json_t *doc = build(log, s, seat, CC_OK, NULL);
+        cr_assert(doc);
+        cr_expect_str_eq(json_string_value(json_object_get(json_object_get(doc, "view"), "seat")), seat);
+        size_t k;
+        json_t *row;
+        json_array_foreach(tab(doc, "knowledge", "injects"), k, row)
+        {
+            const char *id = json_string_value(json_array_get(row, 0));
+            bool got = false;
+            for (size_t i = 0; i < l.n && !got; i++) {
+                const json_t *p = json_object_get(l.v[i], "payload");
+                got = strcmp(json_string_value(json_object_get(l.v[i], "type")), "delivery") == 0 &&
+                      strcmp(json_string_value(json_object_get(p, "item")), id) == 0 &&
+                      strcmp(json_string_value(json_object_get(p, "seat")), seat) == 0;
+            }
+            cr_expect(got, "%s sees %s it was not delivered", seat, id);
+            checked++;
+        }
+        size_t released = 0;
+        for (size_t i = 0; i < l.n; i++)
+            released += strcmp(json_string_value(json_object_get(l.v[i], "type")), "inject.release") == 0;
+        omitted += released - json_array_size(tab(doc, "knowledge", "injects"));
+        json_array_foreach(tab(doc, "decisions", "decisions"), k, row)
+        {
+            const char *id = json_string_value(json_array_get(row, 0));
+            bool got = false;
+            for (size_t i = 0; i < l.n && !got; i++) {
+                const json_t *p = json_object_get(l.v[i], "payload");
+                got = strcmp(json_string_value(json_object_get(l.v[i], "type")), "delivery") == 0 &&
+                      strcmp(json_string_value(json_object_get(p, "item")), id) == 0 &&
+                      strcmp(json_string_value(json_object_get(p, "seat")), seat) == 0;
+            }
+            cr_expect(got, "%s sees decision %s", seat, id);
+        }
+        /* every banner parses and the seat's clearance permits it */
+        json_array_foreach(json_object_get(doc, "sections"), k, row)
+        {
+            const char *b = json_string_value(json_object_get(row, "banner"));
+            cc_label lab;
+            cr_assert_eq(cc_label_parse(s->policy, b, strlen(b), s->seats[si].party_index, &lab, NULL), CC_OK,
+                         "%s", b);
+            cr_expect(cc_label_permits(&lab, &s->seats[si].clearance), "%s may not read its own banner %s",
+                      seat, b);
+        }
+        json_decref(doc);
+    }
+    cr_expect(checked > 0);
+    cr_expect(omitted > 0, "some seat misses some inject in this sample");
+    lines_free(&l);
+    unlink(log);
+    free(log);
+    cc_scenario_free(s);
+}
+
+static char *copy_with(const char *log, size_t line, const char *from, const char *to, int drop_last)
+{
+    lines l = read_lines(log);
+    char *out = strdup("/tmp/caucus-test-report-XXXXXX");
+    int fd = mkstemp(out);
+    FILE *f = fdopen(fd, "wb");
+    FILE *in = fopen(log, "rb");
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    size_t i = 0;
+    while ((n = getline(&buf, &cap, in)) > 0) {
+        i++;
+        if (drop_last && i == l.n)
+            break;
+        if (i == line && from) {
+            char *p = strstr(buf, from);
+            cr_assert(p, "line %zu lacks %s", line, from);
+            fwrite(buf, 1, (size_t)(p - buf), f);
+            fputs(to, f);
+            fputs(p + strlen(from), f);
+        } else {
+            fwrite(buf, 1, (size_t)n, f);
+        }
+    }
+    free(buf);
+    fclose(in);
+    fclose(f);
+    lines_free(&l);
+    return out;
+}
+
+Test(report, refuses_broken_logs_with_the_line_and_why)
+{
+    cc_scenario *s = load("scenarios/ncg-policy-ttx.yaml");
+    char *log = run_log(s, "scenarios/ncg-policy-ttx.yaml", 1);
+    /* a flipped byte in line 5 */
+    char *bad = copy_with(log, 5, "\"seq\":4", "\"seq\":5", 0);
+    cc_diags d;
+    cc_diags_init(&d);
+    json_t *doc = NULL;
+    cr_expect_eq(cc_report_from_log(bad, s, NULL, &d, &doc), CC_ERR_PARSE);
+    cr_expect_null(doc);
+    cr_assert(d.count > 0);
+    cr_expect_eq(d.items[0].line, 5);
+    cr_expect(strstr(d.items[0].message, "hash") != NULL, "%s", d.items[0].message);
+    cc_diags_free(&d);
+    unlink(bad);
+    free(bad);
+    /* truncated: run.end missing */
+    bad = copy_with(log, 0, NULL, NULL, 1);
+    json_decref(build(bad, s, NULL, CC_ERR_PARSE, "truncated"));
+    unlink(bad);
+    free(bad);
+    /* missing file */
+    json_decref(build("/nonexistent/caucus.jsonl", s, NULL, CC_ERR_IO, "cannot open"));
+    /* unknown seat */
+    json_decref(build(log, s, "usa-chiar", CC_ERR_NOTFOUND, "no seat 'usa-chiar'"));
+    /* the wrong scenario */
+    cc_scenario *other = load("scenarios/ncg-mil-ttx.yaml");
+    json_decref(build(log, other, NULL, CC_ERR_INVALID, "was run on scenario ncg-policy-ttx"));
+    cc_scenario_free(other);
+    /* the first event names the scenario */
+    cc_report_start st;
+    cc_diags_init(&d);
+    cr_expect_eq(cc_report_log_start(log, &st, &d), CC_OK);
+    cr_expect_str_eq(st.scenario_id, "ncg-policy-ttx");
+    cr_expect_str_eq(st.source, "scenarios/ncg-policy-ttx.yaml");
+    char hx[65];
+    cc_scenario_hash_hex(s, hx);
+    cr_expect_str_eq(st.scenario_hash, hx);
+    cr_expect_eq(cc_report_log_start("/nonexistent/x", &st, &d), CC_ERR_IO);
+    cc_diags_free(&d);
+    unlink(log);
+    free(log);
+    cc_scenario_free(s);
+}
+
+Test(report, same_log_same_bytes)
+{
+    cc_scenario *s = load("scenarios/ncg-mil-ttx.yaml");
+    char *log = run_log(s, "scenarios/ncg-mil-ttx.yaml", 2);
+    json_t *a = build(log, s, NULL, CC_OK, NULL), *b = build(log, s, NULL, CC_OK, NULL);
+    cc_buf x, y;
+    cc_buf_init(&x);
+    cc_buf_init(&y);
+    cr_assert_eq(cc_report_html(a, &x), CC_OK);
+    cr_assert_eq(cc_report_html(b, &y), CC_OK);
+    cr_expect_eq(x.len, y.len);
+    cr_expect_eq(memcmp(x.data, y.data, x.len), 0);
+    cr_expect(strstr(x.data, "@page") && strstr(x.data, "<svg") && !strstr(x.data, "<script"));
+    cr_expect(!strstr(x.data, "src=\"http") && !strstr(x.data, "href=\"http"), "no external asset");
+    cc_buf_free(&x);
+    cc_buf_free(&y);
+    json_decref(a);
+    json_decref(b);
+    unlink(log);
+    free(log);
+    cc_scenario_free(s);
+}
+
+static json_t *hostile_doc(void)
+{
+    const char *evil = "<script>alert(1)</script> & \"q\" 'a' | *b* _c_ [d](e) `f` \\g\nline";
+    return json_pack("{s:s,s:s,s:s,s:[{s:s,s:s,s:s,s:[s],s:[[s,s]],s:[{s:s,s:s,s:[s,s],s:[[s,i]]}]}]}",
+                     "title", evil, "banner", "SECRET//REL TO KOR, USA", "kind", "aar", "sections", "id",
+                     "s1", "title", evil, "banner", "UNCLASSIFIED", "intro", evil, "facts", "k", evil,
+                     "tables", "id", "t1", "title", "T", "columns", "a", "b", "rows", evil, 7);
+}
+
+Test(report, html_and_markdown_escape_everything)
+{
+    json_t *doc = hostile_doc();
+    cc_buf h, m;
+    cc_buf_init(&h);
+    cc_buf_init(&m);
+    cr_assert_eq(cc_report_html(doc, &h), CC_OK);
+    cr_assert_eq(cc_report_md(doc, &m), CC_OK);
+    cr_expect_null(strstr(h.data, "<script"));
+    cr_expect(strstr(h.data, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot; &#39;a&#39;") !=
+              NULL);
+    cr_expect(strstr(h.data, "class=\"banner b-s\"") && strstr(h.data, "class=\"banner b-u\""));
+    cr_expect_null(strstr(m.data, "<script"));
+    cr_expect(strstr(m.data, "&lt;script&gt;") != NULL);
+    cr_expect(strstr(m.data, "\\| \\*b\\* \\_c\\_ \\[d\\](e) \\`f\\` \\\\g<br>line") != NULL, "%s", m.data);
+    cc_buf_free(&h);
+    cc_buf_free(&m);
+    json_decref(doc);
+    cc_buf j;
+    cc_buf_init(&j);
+    cr_expect_eq(cc_report_html(NULL, &j), CC_ERR_ARG);
+    json_t *str = json_string("x");
+    cr_expect_eq(cc_report_md(str, &j), CC_ERR_ARG);
+    json_decref(str);
+    cc_buf_free(&j);
+}
+
+typedef struct files {
+    char names[64][64];
+    char *data[64];
+    size_t n;
+    int fail_at;
+} files;
+
+static int sink(void *ctx, const char *name, const char *data, size_t len)
+{
+    files *f = ctx;
+    if ((int)f->n == f->fail_at)
+        return -1;
+    snprintf(f->names[f->n], sizeof f->names[0], "%s", name);
+    f->data[f->n] = strndup(data, len);
+    f->n++;
+    return 0;
+}
+
+Test(report, csv_is_rfc4180)
+{
+    cc_buf b;
+    cc_buf_init(&b);
+    cc_report_csv_field(&b, "plain");
+    cc_buf_putc(&b, ',');
+    cc_report_csv_field(&b, "a,b");
+    cc_buf_putc(&b, ',');
+    cc_report_csv_field(&b, "say \"hi\"");
+    cc_buf_putc(&b, ',');
+    cc_report_csv_field(&b, "two\r\nlines");
+    cc_buf_putc(&b, ',');
+    cc_report_csv_field(&b, "");
+    cr_expect_str_eq(b.data, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\r\nlines\",");
+    cc_buf_free(&b);
+    json_t *doc = hostile_doc();
+    files f = {.fail_at = -1};
+    cr_assert_eq(cc_report_csv(doc, sink, &f), CC_OK);
+    cr_assert_eq(f.n, 3);
+    cr_expect_str_eq(f.names[0], "s1-facts.csv");
+    cr_expect_str_eq(f.names[1], "s1-t1.csv");
+    cr_expect_str_eq(f.names[2], "banners.csv");
+    cr_expect_str_eq(
+        f.data[1],
+        "a,b\r\n\"<script>alert(1)</script> & \"\"q\"\" 'a' | *b* _c_ [d](e) `f` \\g\nline\",7\r\n");
+    cr_expect(strstr(f.data[2], "s1-t1.csv,s1,t1,T,UNCLASSIFIED\r\n") != NULL, "%s", f.data[2]);
+    for (size_t i = 0; i < f.n; i++)
+        free(f.data[i]);
+    files g = {.fail_at = 1};
+    cr_expect_eq(cc_report_csv(doc, sink, &g), CC_ERR_IO);
+    for (size_t i = 0; i < g.n; i++)
+        free(g.data[i]);
+    json_decref(doc);
+}
+
+Test(report, simulation_result_with_and_without_rerun)
+{
+    cc_scenario *s = load("scenarios/ncg-interagency-sim.yaml");
+    cc_sim_opts o = {.seed = 4, .reps = 40, .threads = 2};
+    cc_sim *r;
+    cr_assert_eq(cc_sim_run(s, &o, &r), CC_OK);
+    /* the file caucus sim --json writes */
+    json_t *vars = json_array();
+    for (size_t v = 0; v < cc_sim_nvariants(r); v++) {
+        json_t *mets = json_object();
+        for (size_t m = 0; m < cc_sim_nmetrics(r); m++) {
+            cc_sim_summary sm;
+            cc_sim_summarise(r, v, m, &sm);
+            json_t *mean = sm.n ? json_real(sm.mean) : json_null();
+            json_object_set_new(mets, cc_sim_metric_name(r, m),
+                                json_pack("{s:I,s:I,s:o,s:[o,o],s:b}", "n", (json_int_t)sm.n, "total",
+                                          (json_int_t)sm.total, "mean", mean, "mean_ci",
+                                          sm.n > 1 ? json_real(sm.mean_lo) : json_null(),
+                                          sm.n > 1 ? json_real(sm.mean_hi) : json_null(), "rate",
+                                          cc_sim_metric_is_rate(r, m)));
+        }
+        json_array_append_new(vars, json_pack("{s:s,s:o}", "id", cc_sim_variant_id(r, v), "metrics", mets));
+    }
+    json_t *root = json_pack("{s:s,s:i,s:s,s:o}", "scenario", "ncg-interagency-sim", "reps", 40, "seed", "4",
+                             "variants", vars);
+    char path[] = "/tmp/caucus-test-sim-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    cr_assert_eq(json_dump_file(root, path, JSON_INDENT(2) | JSON_SORT_KEYS), 0);
+    cr_expect(cc_report_is_sim(path));
+    cc_diags d;
+    cc_diags_init(&d);
+    json_t *doc = NULL;
+    cr_assert_eq(cc_report_from_sim(path, NULL, 1, &d, &doc), CC_OK);
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "kind")), "sim");
+    cr_expect_null(section(doc, "differences"), "no differences without the replications");
+    cr_expect(json_array_size(tab(doc, "metrics", "times")) > 0 &&
+              json_array_size(tab(doc, "metrics", "rates")) > 0);
+    json_decref(doc);
+    cr_assert_eq(cc_report_from_sim(path, s, 2, &d, &doc), CC_OK, "%s", d.count ? d.items[0].message : "");
+    cr_expect_not_null(section(doc, "differences"));
+    cr_expect(strstr(json_string_value(json_object_get(section(doc, "plots"), "svg")), "polyline") != NULL);
+    json_decref(doc);
+    /* a tampered mean no longer reproduces */
+    json_t *m0 =
+        json_object_get(json_object_get(json_array_get(vars, 0), "metrics"), cc_sim_metric_name(r, 0));
+    json_object_set_new(m0, "mean", json_real(123.0));
+    cr_assert_eq(json_dump_file(root, path, JSON_INDENT(2) | JSON_SORT_KEYS), 0);
+    cr_expect_eq(cc_report_from_sim(path, s, 2, &d, &doc), CC_ERR_INVALID);
+    cr_expect_null(doc);
+    /* not a result at all */
+    FILE *f = fopen(path, "w");
+    fputs("{\n  \"reps\": 3\n}\n", f);
+    fclose(f);
+    cr_expect_eq(cc_report_from_sim(path, NULL, 1, &d, &doc), CC_ERR_INVALID);
+    f = fopen(path, "w");
+    fputs("{\n  \"reps\": [1,\n", f);
+    fclose(f);
+    cr_expect_eq(cc_report_from_sim(path, NULL, 1, &d, &doc), CC_ERR_PARSE);
+    cr_expect(d.count >= 3);
+    cc_diags_free(&d);
+    unlink(path);
+    json_decref(root);
+    cc_sim_free(r);
+    cc_scenario_free(s);
+}
