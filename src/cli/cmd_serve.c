@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/buf.h"
 #include "core/scenario_model.h"
+#include "report/report.h"
 #include "server/http.h"
 #include "server/live.h"
 #include "store/store.h"
@@ -85,6 +87,70 @@ static int make_codes(cc_store *st, cc_live *lv, FILE *out, FILE *codes_json)
     if (codes_json)
         fprintf(codes_json, "}\n");
     return 0;
+}
+
+typedef struct tmpwrite {
+    FILE *f;
+    int bad;
+} tmpwrite;
+
+static int tmp_line(void *ctx, uint64_t seq, const char *line, size_t len)
+{
+    tmpwrite *t = ctx;
+    (void)seq;
+    t->bad |= fwrite(line, 1, len, t->f) != len || fputc('\n', t->f) == EOF;
+    return t->bad;
+}
+
+/* /api/report: the after-action report so far, from the stored log, for this viewer (a seat's
+ * report holds only what the seat may read). The log goes through a private temporary file
+ * because the report reads it twice, streaming. */
+static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, size_t *len, char *why, size_t whylen)
+{
+    cc_store *st = ctx;
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/caucus-report-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        snprintf(why, whylen, "no temporary file for the report");
+        return NULL;
+    }
+    tmpwrite t = {fdopen(fd, "w"), 0};
+    cc_store_error err;
+    cc_err rc = t.f ? cc_store_events(st, cc_live_exercise_id(lv), 0, tmp_line, &t, NULL, &err) : CC_ERR_IO;
+    if (t.f && fclose(t.f) != 0)
+        t.bad = 1;
+    else if (!t.f)
+        close(fd);
+    char *out = NULL;
+    if (rc != CC_OK || t.bad) {
+        snprintf(why, whylen, "the log could not be read for the report");
+    } else {
+        const cc_scenario *s = cc_live_scenario(lv);
+        cc_diags d;
+        cc_diags_init(&d);
+        json_t *doc = NULL;
+        rc = cc_report_from_log_ex(path, s, v.control ? NULL : s->seats[v.seat].id, CC_REPORT_IN_PROGRESS, &d,
+                                   &doc);
+        if (rc != CC_OK) {
+            snprintf(why, whylen, "%s", d.count ? d.items[0].message : cc_err_str(rc));
+        } else {
+            cc_buf b;
+            cc_buf_init(&b);
+            if (cc_report_html(doc, &b) == CC_OK && !b.oom) {
+                out = b.data;
+                *len = b.len;
+            } else {
+                cc_buf_free(&b);
+                snprintf(why, whylen, "the report could not be rendered");
+            }
+        }
+        json_decref(doc);
+        cc_diags_free(&d);
+    }
+    unlink(path);
+    return out;
 }
 
 static void serve_publish(void *ctx)
@@ -196,6 +262,8 @@ int cc_cmd_serve(int argc, char **argv)
     ho.max_per_ip = (unsigned)per_ip;
     ho.join_per_min = (unsigned)join_rate;
     ho.store = st;
+    ho.report = serve_report;
+    ho.report_ctx = st;
     /* The exercise exists before the server that publishes its events: the hook reaches the
      * server through this cell, filled once the server listens. */
     cc_http *cell = NULL;

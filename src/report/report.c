@@ -234,6 +234,7 @@ typedef struct evbrief {
 } evbrief;
 
 typedef struct rep {
+    int in_progress; /* CC_REPORT_IN_PROGRESS: a live exercise's log, no run.end yet */
     const cc_scenario *s;
     const char *path;
     cc_diags *d;
@@ -943,7 +944,7 @@ static cc_err pass1(rep *r)
     }
     if (rc == CC_OK && n == 0)
         rc = fail(r, 1, CC_ERR_PARSE, "the log is empty%s", "");
-    else if (rc == CC_OK && !ended)
+    else if (rc == CC_OK && !ended && !r->in_progress)
         rc = fail(r, n, CC_ERR_PARSE, "the log ends without run.end: it is truncated%s", "");
     r->nevents = n;
     free(lr->line);
@@ -2280,11 +2281,18 @@ static cc_err rep_init(rep *r, const cc_scenario *s)
 
 cc_err cc_report_from_log(const char *path, const cc_scenario *s, const char *seat, cc_diags *d, json_t **doc)
 {
+    return cc_report_from_log_ex(path, s, seat, 0, d, doc);
+}
+
+cc_err cc_report_from_log_ex(const char *path, const cc_scenario *s, const char *seat, unsigned flags,
+                             cc_diags *d, json_t **doc)
+{
     *doc = NULL;
     if (!path || !s || !d)
         return CC_ERR_ARG;
     rep r;
     memset(&r, 0, sizeof r);
+    r.in_progress = (flags & CC_REPORT_IN_PROGRESS) != 0;
     r.s = s;
     r.path = path;
     r.d = d;
@@ -2316,7 +2324,9 @@ cc_err cc_report_from_log(const char *path, const cc_scenario *s, const char *se
         build_improvement(&r, secs, &dl, &dinv);
         char b[CC_LABEL_BANNER_MAX + 80], title[600];
         banner_text(&r, &dl, dinv, b, sizeof b);
-        snprintf(title, sizeof title, "After-action report: %s", s->title ? s->title : s->id);
+        snprintf(title, sizeof title, "%s: %s",
+                 r.in_progress ? "Interim after-action report (exercise in progress)" : "After-action report",
+                 s->title ? s->title : s->id);
         json_t *view = r.viewer < 0 ? json_pack("{s:s}", "kind", "control")
                                     : json_pack("{s:s,s:s,s:o,s:o}", "kind", "seat", "seat",
                                                 s->seats[r.viewer].id, "party", js(s->seats[r.viewer].party),

@@ -39,6 +39,12 @@ cc_err cc_report_log_start(const char *path, cc_report_start *out, cc_diags *d);
 cc_err cc_report_from_log(const char *path, const cc_scenario *s, const char *seat, cc_diags *d,
                           json_t **doc);
 
+/* The same, with flags: CC_REPORT_IN_PROGRESS accepts a log that has no run.end yet (a live
+ * exercise; the title says "interim"). */
+#define CC_REPORT_IN_PROGRESS 1u
+cc_err cc_report_from_log_ex(const char *path, const cc_scenario *s, const char *seat, unsigned flags,
+                             cc_diags *d, json_t **doc);
+
 /* Builds the comparison report document of a `caucus sim --json` result at path. When s is
  * not NULL (the scenario the simulation ran) the simulation is run again with the recorded
  * seed, replications and variants, its summaries must equal the file's (CC_ERR_INVALID

@@ -322,6 +322,19 @@ def main():
           (a["clock"], b["clock"]))
     check("paused: nothing is released", a["seq"] == b["seq"], (a["seq"], b["seq"]))
 
+    # reports: control's, and per seat only what the seat may read
+    st, _, body, r = ctl.req("GET", "/api/report")
+    check("control's report", st == 200 and r.getheader("Content-Type", "").startswith("text/html") and
+          b"Interim after-action report" in body, (st, body[:200]))
+    check("the report is self-contained", b"<script" not in body and b"http://" not in body.replace(
+        b"http://www.w3.org/2000/svg", b""))
+    st, j, _, _ = usa.req("GET", "/api/items/" + nf)
+    nf_title = (j or {}).get("title", "")
+    st, _, ubody, _ = usa.req("GET", "/api/report")
+    st2, _, kbody, _ = kor.req("GET", "/api/report")
+    check("USA's report has the NOFORN item", st == 200 and nf_title and nf_title.encode() in ubody, nf_title)
+    check("KOR's report does not", st2 == 200 and nf_title and nf_title.encode() not in kbody)
+
     # logout
     st, _, _, _ = kor.req("POST", "/api/logout", {})
     check("logout", st == 204, st)
