@@ -1,7 +1,7 @@
 # caucus — build, test, run. See README.md.
 #   make            build build/caucus and build/libcaucus.a
 #   make deps       install missing Debian packages (no-op when present)
-#   make run        deps + build + run the main job
+#   make run        deps + build + serve the policy TTX sample (prints URL and join codes)
 #   make test       deps + unit/integration tests, normal and ASan+UBSan builds, then the
 #                   CLI tests again under Valgrind memcheck, and cppcheck
 #   make bench      benchmarks -> bench/RESULTS.md
@@ -68,12 +68,13 @@ $(BUILD)/tests/store_writer: $(BUILD)/tests/tools/store_writer.o $(BUILD)/tests/
 deps:
 	@sh tools/deps.sh
 
-# Until the live server exists: check the samples, then compare the interagency
-# simulation's consultation mechanisms.
+# The main job: a live tabletop exercise on the policy TTX sample, stored in caucus.db (SQLite).
+# It prints the control console URL and every seat's join code; Ctrl-C stops it.
+RUN_DB     ?= caucus.db
+RUN_LISTEN ?= 127.0.0.1:8080
 run: deps
 	@$(MAKE) --no-print-directory all
-	./$(BUILD)/caucus lint scenarios/*.yaml
-	./$(BUILD)/caucus sim scenarios/ncg-interagency-sim.yaml --reps 2000
+	./$(BUILD)/caucus serve scenarios/ncg-policy-ttx.yaml --db $(RUN_DB) --listen $(RUN_LISTEN)
 
 # One pass of every test suite against the build in $(BUILD).
 check: $(BUILD)/caucus $(BUILD)/tests/unit $(BUILD)/tests/store_writer

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Keeps the README honest: every "$ build/caucus ..." (or "$ sed ...") example in a ``` block
+# Keeps the README honest: every "$ build/caucus ...", "$ sed ..." or "$ rm -f ..." example in a ``` block
 # of README.md is run and its output (stdout and stderr) compared with the lines that follow.
 # Usage: tests/cli/readme.sh BUILD_DIR. Prints "N passed, N failed".
 B=${1:-build}
@@ -12,7 +12,7 @@ for block in re.findall(r"```\n(.*?)```", text, re.S):
     lines = block.splitlines()
     i = 0
     while i < len(lines):
-        if not (lines[i].startswith("$ build/caucus ") or lines[i].startswith("$ sed ")):
+        if not (lines[i].startswith("$ build/caucus ") or lines[i].startswith("$ sed ") or lines[i].startswith("$ rm -f ")):
             i += 1
             continue
         cmd = lines[i][2:].replace("build/caucus", b + "/caucus")
