@@ -1,16 +1,20 @@
 /* cmd_serve — `caucus serve`: run a live exercise over HTTP (docs/http-api.md). A scenario
  * starts a new exercise and prints its join codes; --exercise ID resumes one from the store. */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/buf.h"
+#include "core/note.h"
 #include "core/scenario_model.h"
 #include "report/report.h"
 #include "server/http.h"
@@ -22,10 +26,14 @@ static void usage(FILE *f)
     fprintf(f, "usage: caucus serve [SCENARIO] [--db FILE | --store postgres://...] [--listen HOST:PORT]\n"
                "                    [--exercise ID] [--seed N] [--variant MECHANISM] [--name NAME]\n"
                "                    [--tls-cert FILE --tls-key FILE] [--codes FILE] [--max-per-ip N]\n"
-               "                    [--join-per-min N]\n"
+               "                    [--join-per-min N] [--key FILE] [--checkpoint-dir DIR]\n"
+               "                    [--checkpoint-every N]\n"
                "A SCENARIO starts a new exercise and prints control's and every seat's join code;\n"
                "--exercise ID resumes an exercise of the store. Default store: caucus.db; default\n"
-               "listen address: 127.0.0.1:8080. Stop with Ctrl-C. See docs/http-api.md.\n");
+               "listen address: 127.0.0.1:8080. Stop with Ctrl-C. See docs/http-api.md.\n"
+               "Checkpoints of the log are signed with the Ed25519 key in --key (default DB.key,\n"
+               "created on first use; its public key is printed and written to KEY.pub) and written\n"
+               "to the store and to --checkpoint-dir (default DB.checkpoints).\n");
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -153,6 +161,46 @@ static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, size_t *len,
     return out;
 }
 
+/* Reads the signer key at path, or creates it (0600) with its public key at path.pub. */
+static cc_note_signer *load_signer(const char *path)
+{
+    size_t len = 0;
+    char *text = slurp(path, &len);
+    cc_note_signer *s = NULL;
+    cc_note_error ne;
+    if (text) {
+        if (cc_note_signer_parse(text, len, &s, &ne) != CC_OK)
+            fprintf(stderr, "caucus serve: %s: not a signer key: %s\n", path, ne.message);
+        sodium_memzero(text, len);
+        free(text);
+        return s;
+    }
+    unsigned char seed[32];
+    randombytes_buf(seed, sizeof seed);
+    cc_buf sk, vk;
+    cc_buf_init(&sk);
+    cc_buf_init(&vk);
+    cc_err rc = cc_note_keygen("caucus", seed, &sk, &vk, &ne);
+    sodium_memzero(seed, sizeof seed);
+    int fd = rc == CC_OK ? open(path, O_WRONLY | O_CREAT | O_EXCL, 0600) : -1;
+    char pub[4200];
+    snprintf(pub, sizeof pub, "%s.pub", path);
+    FILE *pf = NULL;
+    if (fd < 0 || write(fd, sk.data, sk.len) != (ssize_t)sk.len || write(fd, "\n", 1) != 1 ||
+        fsync(fd) != 0 || !(pf = fopen(pub, "w")) || fprintf(pf, "%s\n", vk.data) < 0 || fclose(pf) != 0) {
+        fprintf(stderr, "caucus serve: %s: cannot create the signing key (%s)\n", path, strerror(errno));
+    } else if (cc_note_signer_parse(sk.data, sk.len, &s, &ne) == CC_OK) {
+        printf("signing key created: %s\npublic key (give it to your auditors; also in %s):\n  %s\n", path,
+               pub, vk.data);
+    }
+    if (fd >= 0)
+        close(fd);
+    sodium_memzero(sk.data, sk.len);
+    cc_buf_free(&sk);
+    cc_buf_free(&vk);
+    return s;
+}
+
 static void serve_publish(void *ctx)
 {
     cc_http *h = __atomic_load_n((cc_http **)ctx, __ATOMIC_ACQUIRE);
@@ -164,7 +212,8 @@ int cc_cmd_serve(int argc, char **argv)
 {
     const char *scen = NULL, *db = NULL, *store_uri = NULL, *listen = "127.0.0.1:8080", *variant = NULL,
                *name = NULL, *cert = NULL, *key = NULL, *codes = NULL;
-    uint64_t seed = 0, exid = 0, per_ip = 0, join_rate = 8;
+    uint64_t seed = 0, exid = 0, per_ip = 0, join_rate = 8, cp_every = 1000;
+    const char *keyfile = NULL, *cpdir = NULL;
     int have_seed = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -172,20 +221,23 @@ int cc_cmd_serve(int argc, char **argv)
             usage(stdout);
             return 0;
         }
-        const char **sval = strcmp(a, "--db") == 0         ? &db
-                            : strcmp(a, "--store") == 0    ? &store_uri
-                            : strcmp(a, "--listen") == 0   ? &listen
-                            : strcmp(a, "--variant") == 0  ? &variant
-                            : strcmp(a, "--name") == 0     ? &name
-                            : strcmp(a, "--tls-cert") == 0 ? &cert
-                            : strcmp(a, "--tls-key") == 0  ? &key
-                            : strcmp(a, "--codes") == 0    ? &codes
-                                                           : NULL;
-        uint64_t *nval = strcmp(a, "--seed") == 0           ? &seed
-                         : strcmp(a, "--exercise") == 0     ? &exid
-                         : strcmp(a, "--max-per-ip") == 0   ? &per_ip
-                         : strcmp(a, "--join-per-min") == 0 ? &join_rate
-                                                            : NULL;
+        const char **sval = strcmp(a, "--key") == 0              ? &keyfile
+                            : strcmp(a, "--checkpoint-dir") == 0 ? &cpdir
+                            : strcmp(a, "--db") == 0             ? &db
+                            : strcmp(a, "--store") == 0          ? &store_uri
+                            : strcmp(a, "--listen") == 0         ? &listen
+                            : strcmp(a, "--variant") == 0        ? &variant
+                            : strcmp(a, "--name") == 0           ? &name
+                            : strcmp(a, "--tls-cert") == 0       ? &cert
+                            : strcmp(a, "--tls-key") == 0        ? &key
+                            : strcmp(a, "--codes") == 0          ? &codes
+                                                                 : NULL;
+        uint64_t *nval = strcmp(a, "--checkpoint-every") == 0 ? &cp_every
+                         : strcmp(a, "--seed") == 0           ? &seed
+                         : strcmp(a, "--exercise") == 0       ? &exid
+                         : strcmp(a, "--max-per-ip") == 0     ? &per_ip
+                         : strcmp(a, "--join-per-min") == 0   ? &join_rate
+                                                              : NULL;
         if (sval || nval) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "caucus serve: %s needs a value\n", a);
@@ -243,6 +295,7 @@ int cc_cmd_serve(int argc, char **argv)
 
     int rc = 1;
     cc_store *st = NULL;
+    cc_note_signer *signer = NULL;
     cc_live *lv = NULL;
     cc_http *h = NULL;
     char *text = NULL;
@@ -251,7 +304,19 @@ int cc_cmd_serve(int argc, char **argv)
         fprintf(stderr, "caucus serve: %s\n", serr.msg);
         goto out;
     }
-    cc_live_opts lo = {st, NULL, NULL};
+    char keypath[4096], dirpath[4096];
+    const char *base = store_uri ? "caucus" : (db ? db : "caucus.db");
+    snprintf(keypath, sizeof keypath, "%s%s", keyfile ? keyfile : base, keyfile ? "" : ".key");
+    snprintf(dirpath, sizeof dirpath, "%s%s", cpdir ? cpdir : base, cpdir ? "" : ".checkpoints");
+    signer = load_signer(keypath);
+    if (!signer)
+        goto out;
+    if (mkdir(dirpath, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "caucus serve: %s: cannot create the checkpoint directory (%s)\n", dirpath,
+                strerror(errno));
+        goto out;
+    }
+    cc_live_opts lo = {st, NULL, NULL, signer, cp_every ? cp_every : 1000, dirpath};
     char why[400] = "";
     cc_http_opts ho;
     memset(&ho, 0, sizeof ho);
@@ -337,6 +402,14 @@ int cc_cmd_serve(int argc, char **argv)
 out:
     __atomic_store_n(&cell, NULL, __ATOMIC_RELEASE);
     cc_http_stop(h);
+    if (lv) {
+        /* the shutdown checkpoint: an auditor can hold the log to everything up to here */
+        char cw[200] = "";
+        cc_live_checkpoint(lv, cw, sizeof cw);
+        if (cw[0])
+            fprintf(stderr, "caucus serve: %s\n", cw);
+    }
+    cc_note_signer_free(signer);
     cc_live_free(lv);
     cc_store_close(st);
     free(text);

@@ -18,6 +18,9 @@ static const struct {
     {"msel", cc_cmd_msel, "export injects as an MSEL (CSV, xlsx); import an MSEL CSV as a scenario"},
     {"replay", cc_cmd_replay, "verify an event log and re-run it event for event; --fork for what-ifs"},
     {"serve", cc_cmd_serve, "run a live exercise for a browser UI (control console and player seats)"},
+    {"verify", cc_cmd_verify, "check a log or store offline: records, hash chain, Merkle tree, signed checkpoints"},
+    {"keygen", cc_cmd_keygen, "create an Ed25519 key pair for signing checkpoints"},
+    {"checkpoint", cc_cmd_checkpoint, "print a signed checkpoint (tree size and Merkle root) of a log"},
     {"exercises", cc_cmd_exercises, "list the exercises in a store"},
     {"export", cc_cmd_export, "write an exercise's event log, scenario and checkpoints out of a store"},
     {"import", cc_cmd_import, "load an event log and its scenario into a store as a new exercise"},
@@ -28,7 +31,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: caucus COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
     fprintf(f, "\n'caucus COMMAND --help' describes a command; see docs/cli.md.\n");
 }
 

@@ -13,6 +13,8 @@
 #include "core/engine.h"
 #include "core/evlog.h"
 #include "core/label.h"
+#include "core/merkle.h"
+#include "core/verify.h"
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
 
@@ -49,6 +51,13 @@ struct cc_live {
     uint8_t *decs; /* ndecisions x nseats: deciders and seats it was delivered to */
     content *cont;
     size_t ncont, capcont;
+    /* checkpoints */
+    const cc_note_signer *signer;
+    uint64_t cp_every, cp_last;
+    char *cp_dir;
+    cc_merkle_stream *tree;
+    char origin[100];
+    size_t next_phase; /* index of the next phase start the clock has not passed */
     /* resume: regenerated lines are compared with the stored ones instead of committed */
     int replaying;
     char **expect;
@@ -315,6 +324,17 @@ static cc_err ingest(cc_live *lv)
         v->vis = calloc(n ? n : 1, 1);
         json_t *p = json_object_get(r, "payload");
         const char *label = json_string_value(json_object_get(r, "label"));
+        const char *hh = json_string_value(json_object_get(r, "hash"));
+        unsigned char hb[32];
+        if (!hh || cc_unhex(hh, strlen(hh), hb, 32) != 0 ||
+            cc_merkle_stream_append(lv->tree, hb, 32) != CC_OK) {
+            json_decref(r);
+            free(v->type);
+            free(v->vis);
+            return CC_ERR_PARSE;
+        }
+        if (lv->nev == 0)
+            cc_verify_origin_of(hh, lv->origin, sizeof lv->origin);
         v->rec = json_pack("{s:O,s:s,s:O,s:O,s:O,s:O,s:O}", "seq", json_object_get(r, "seq"), "type", v->type,
                            "t", json_object_get(r, "t"), "wall", json_object_get(r, "wall"), "actor",
                            json_object_get(r, "actor"), "label", json_object_get(r, "label"), "payload", p);
@@ -349,6 +369,48 @@ static cc_err ingest(cc_live *lv)
     return CC_OK;
 }
 
+/* Signs a checkpoint of the log as it is and keeps it in the store (and the directory). A
+ * failure to sign or store it is reported but does not stop the exercise. Lock held. */
+static cc_err checkpoint(cc_live *lv, char *why, size_t whylen)
+{
+    if (!lv->signer || lv->nev == 0 || lv->cp_last == lv->nev)
+        return CC_OK;
+    unsigned char root[32];
+    cc_merkle_stream_root(lv->tree, root);
+    cc_buf note;
+    cc_buf_init(&note);
+    cc_note_error ne;
+    cc_err rc = cc_note_sign_checkpoint(lv->signer, lv->origin, lv->nev, root, NULL, 0, &note, &ne);
+    if (rc != CC_OK) {
+        set_why(why, whylen, "checkpoint not signed: %s", ne.message);
+        cc_buf_free(&note);
+        return CC_OK;
+    }
+    cc_store_error err;
+    rc = cc_store_checkpoint_add(lv->st, lv->id, lv->nev, note.data, &err);
+    if (rc == CC_OK || rc == CC_ERR_INVALID) /* INVALID: this size is already checkpointed */
+        lv->cp_last = lv->nev;
+    if (lv->cp_dir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/checkpoint-%012zu.txt", lv->cp_dir, lv->nev);
+        FILE *f = fopen(path, "wx");
+        if (f) {
+            fwrite(note.data, 1, note.len, f);
+            fclose(f);
+        }
+    }
+    cc_buf_free(&note);
+    return CC_OK;
+}
+
+cc_err cc_live_checkpoint(cc_live *lv, char *why, size_t whylen)
+{
+    pthread_mutex_lock(&lv->mu);
+    cc_err rc = checkpoint(lv, why, whylen);
+    pthread_mutex_unlock(&lv->mu);
+    return rc;
+}
+
 /* Commits what the engine emitted, then makes it visible. Lock held. */
 static cc_err commit(cc_live *lv, char *why, size_t whylen)
 {
@@ -371,8 +433,20 @@ static cc_err commit(cc_live *lv, char *why, size_t whylen)
     if (rc != CC_OK) {
         lv->broken = 1;
         set_why(why, whylen, "events could not be indexed (%s)", cc_err_str(rc));
+        return rc;
     }
-    return rc;
+    if (!lv->signer || lv->replaying)
+        return CC_OK;
+    int due = lv->nev - lv->cp_last >= lv->cp_every;
+    const cc_scenario *s = lv->s;
+    cc_engine_stats es;
+    cc_engine_stats_get(lv->e, &es);
+    while (lv->next_phase < s->nphases && es.now_ms >= s->phases[lv->next_phase].at_s * 1000) {
+        if (lv->next_phase > 0)
+            due = 1; /* the previous phase has ended */
+        lv->next_phase++;
+    }
+    return due ? checkpoint(lv, why, whylen) : CC_OK;
 }
 
 static void notify(cc_live *lv, uint64_t before)
@@ -394,7 +468,15 @@ static cc_err build(const cc_live_opts *o, const char *text, size_t len, const c
     lv->st = o->store;
     lv->publish = o->publish;
     lv->publish_ctx = o->publish_ctx;
+    lv->signer = o->signer;
+    lv->cp_every = o->checkpoint_every ? o->checkpoint_every : 1000;
+    lv->cp_dir = o->checkpoint_dir ? strdup(o->checkpoint_dir) : NULL;
+    lv->tree = cc_merkle_stream_new();
     cc_buf_init(&lv->pending);
+    if (!lv->tree || (o->checkpoint_dir && !lv->cp_dir)) {
+        cc_live_free(lv);
+        return CC_ERR_NOMEM;
+    }
     cc_diags d;
     cc_diags_init(&d);
     cc_err rc = cc_scenario_load(text, len, source ? source : "scenario", NULL, &d, &lv->s);
@@ -524,6 +606,15 @@ static int keep_line(void *ctx, uint64_t seq, const char *line, size_t len)
     return 0;
 }
 
+static int max_cp(void *ctx, uint64_t size, const char *note)
+{
+    (void)note;
+    uint64_t *m = ctx;
+    if (size > *m)
+        *m = size;
+    return 0;
+}
+
 cc_err cc_live_resume(const cc_live_opts *o, int64_t id, cc_live **out, char *why, size_t whylen)
 {
     *out = NULL;
@@ -604,6 +695,10 @@ cc_err cc_live_resume(const cc_live_opts *o, int64_t id, cc_live **out, char *wh
             set_why(why, whylen, "resuming exercise %" PRId64 ": %s", id, lv->mismatch);
         }
         lv->replaying = 0;
+        if (rc == CC_OK) {
+            cc_store_error e2;
+            cc_store_checkpoints(o->store, id, max_cp, &lv->cp_last, &e2);
+        }
         pthread_mutex_unlock(&lv->mu);
     }
     json_decref(first);
@@ -639,6 +734,8 @@ void cc_live_free(cc_live *lv)
     free(lv->cons);
     free(lv->decs);
     free(lv->name);
+    free(lv->cp_dir);
+    cc_merkle_stream_free(lv->tree);
     cc_buf_free(&lv->pending);
     pthread_mutex_destroy(&lv->mu);
     free(lv);

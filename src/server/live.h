@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "core/diag.h"
+#include "core/note.h"
 #include "core/scenario.h"
 #include "store/store.h"
 
@@ -30,6 +31,13 @@ typedef struct cc_live_opts {
     cc_store *store;            /* borrowed; outlives the exercise */
     cc_live_publish_fn publish; /* may be NULL */
     void *publish_ctx;
+    /* Signed checkpoints (docs/tamper-evidence.md): with a signer (borrowed), one is written to
+     * the store (and as a file into checkpoint_dir when not NULL) every checkpoint_every events
+     * (0: 1000), whenever the scenario clock passes the end of a phase, and by
+     * cc_live_checkpoint. */
+    const cc_note_signer *signer;
+    uint64_t checkpoint_every;
+    const char *checkpoint_dir;
 } cc_live_opts;
 
 /* Starts a new exercise from scenario text (checked here): creates it in the store with seed
@@ -81,6 +89,10 @@ json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id);
  * max_bytes (at least one frame when one is due), and advances *next past what it examined.
  * Returns the number of frames appended. */
 size_t cc_live_sse(cc_live *lv, cc_live_viewer v, uint64_t *next, cc_buf *out, size_t max_bytes);
+
+/* Signs and stores a checkpoint of the log as it is now (nothing when there is no signer or
+ * the last checkpoint already covers every event). */
+cc_err cc_live_checkpoint(cc_live *lv, char *why, size_t whylen);
 
 /* Whether a viewer may see event seq (tests and the report use it). */
 int cc_live_visible(cc_live *lv, cc_live_viewer v, uint64_t seq);

@@ -137,6 +137,8 @@ def main():
     out = srv.text()
     check("prints the control console URL", "control console: http://127.0.0.1:%d/" % srv.port in out, out)
     check("prints every seat's code", all(code in out for code in codes.values()))
+    check("creates a signing key on first use and prints it", "signing key created: %s.key" % db in out and
+          os.path.exists(db + ".key.pub"), out)
     check("codes are 100-bit Crockford groups", all(re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){3}", c)
                                                     for c in codes.values()))
     port = srv.port
@@ -361,12 +363,29 @@ def main():
     st, j, _, _ = ctl.input({"do": "resume"})
     check("resume after restart", st == 200 and not j["refused"], j)
     time.sleep(0.5)
+    st, j, _, _ = ctl.input({"do": "jump", "to": "+25h"})
+    check("jump into day 2", st == 200 and not j["refused"], j)
+    check("the end of phase day-1 left a checkpoint", len(os.listdir(db + ".checkpoints")) >= 1)
     st, j, _, _ = usa.input({"do": "note", "text": "after restart"})
     check("a seat acts after restart", st == 200, j)
     st, su2, _, _ = usa.req("GET", "/api/state")
     check("USA still holds the NOFORN item", nf in {i["id"] for i in su2["items"]})
     rc = srv2.stop()
     check("Ctrl-C stops the server cleanly", rc == 0, rc)
+    v = subprocess.run([BIN, "verify", db, "--exercise", "1", "--key", db + ".key.pub"], capture_output=True,
+                       text=True)
+    check("the store verifies with its signed checkpoints", v.returncode == 0 and "signed checkpoint" in v.stdout and
+          "verified with key caucus" in v.stdout, v.stdout + v.stderr)
+    cps = sorted(os.listdir(db + ".checkpoints"))
+    check("checkpoint files: the phase end and the shutdown", len(cps) >= 2, cps)
+    v = subprocess.run([BIN, "export", db, "--exercise", "1", "--log", os.path.join(WORK, "live2.jsonl")],
+                       capture_output=True, text=True)
+    v = subprocess.run([BIN, "verify", os.path.join(WORK, "live2.jsonl"), "--key", db + ".key.pub"] +
+                       sum([["--checkpoint", os.path.join(db + ".checkpoints", c)] for c in cps], []),
+                       capture_output=True, text=True)
+    check("the exported log verifies against every checkpoint file", v.returncode == 0 and
+          ("%d signed checkpoint%s verified" % (len(cps), "" if len(cps) == 1 else "s")) in v.stdout,
+          v.stdout + v.stderr)
     v = subprocess.run([BIN, "export", db, "--exercise", "1", "--log", os.path.join(WORK, "live.jsonl")],
                        capture_output=True, text=True)
     check("the live log exports", v.returncode == 0, v.stderr)

@@ -22,7 +22,7 @@ int evgen_lines(evgen *g, int n, cc_buf *out)
         e.t_ms = (int64_t)g->seq * 1000;
         e.wall_ms = 1772460000000 + (int64_t)g->seq;
         e.actor = "control";
-        e.type = "note";
+        e.type = g->seq == 0 ? "run.start" : "note"; /* a log begins with run.start */
         e.payload =
             json_pack("{s:s,s:I}", "text", "Fictional note for the store tests", "n", (json_int_t)g->seq);
         memcpy(e.prev, g->prev, 32);
