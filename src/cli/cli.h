@@ -18,10 +18,18 @@ int cc_cmd_serve(int argc, char **argv);
 int cc_cmd_verify(int argc, char **argv);
 int cc_cmd_keygen(int argc, char **argv);
 int cc_cmd_checkpoint(int argc, char **argv);
+int cc_cmd_plan(int argc, char **argv);
 int cc_cmd_exercises(int argc, char **argv);
 int cc_cmd_export(int argc, char **argv);
 int cc_cmd_import(int argc, char **argv);
 int cc_cmd_backup(int argc, char **argv);
+
+/* Improvement plan (cmd_plan.c): counts finding events per guideline of a log into met and
+ * missed (objects guideline -> count), 0 ok; and the report's "carried over" rows for the
+ * plan in store db against the findings of log (NULL with why filled on failure). */
+struct json_t;
+int cc_cli_plan_findings(const char *log, struct json_t *met, struct json_t *missed);
+struct json_t *cc_cli_plan_carried(const char *db, const char *log, char *why, size_t whylen);
 
 /* Parses a non-negative decimal 64-bit integer; 0 on success, -1 otherwise. */
 int cc_cli_parse_u64(const char *s, uint64_t *out);

@@ -14,18 +14,21 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: caucus report LOG [--scenario FILE] [--seat SEAT] --html OUT [--md OUT] [--json OUT]\n"
-               "                     [--csv DIR]\n"
-               "       caucus report SIMRESULT.json [--scenario FILE] [--threads T] --html OUT [...]\n"
-               "  LOG              event log written by caucus run --log (verified while read)\n"
-               "  --scenario FILE  the scenario the log was run on (default: the path recorded in the log);\n"
-               "                   for a simulation result: run it again, verify it, plot distributions\n"
-               "  --seat SEAT      only what SEAT received or may read (default: exercise control view)\n"
-               "  --html OUT       one self-contained HTML page ('-': standard output)\n"
-               "  --md OUT         Markdown\n"
-               "  --json OUT       the report document as JSON\n"
-               "  --csv DIR        one CSV file per table, and banners.csv\n"
-               "  --threads T      worker threads when a simulation is run again (default: online CPUs)\n");
+    fprintf(f,
+            "usage: caucus report LOG [--scenario FILE] [--seat SEAT] --html OUT [--md OUT] [--json OUT]\n"
+            "                     [--csv DIR]\n"
+            "       caucus report SIMRESULT.json [--scenario FILE] [--threads T] --html OUT [...]\n"
+            "  LOG              event log written by caucus run --log (verified while read)\n"
+            "  --scenario FILE  the scenario the log was run on (default: the path recorded in the log);\n"
+            "                   for a simulation result: run it again, verify it, plot distributions\n"
+            "  --seat SEAT      only what SEAT received or may read (default: exercise control view)\n"
+            "  --plan DB        add the open improvement-plan items of store DB as carried over, each with\n"
+            "                   whether its guideline was met in this exercise (control view only)\n"
+            "  --html OUT       one self-contained HTML page ('-': standard output)\n"
+            "  --md OUT         Markdown\n"
+            "  --json OUT       the report document as JSON\n"
+            "  --csv DIR        one CSV file per table, and banners.csv\n"
+            "  --threads T      worker threads when a simulation is run again (default: online CPUs)\n");
 }
 
 static int write_file(const char *path, const char *data, size_t len)
@@ -78,9 +81,41 @@ static int render(const json_t *doc, render_fn fn, const char *path)
     return st;
 }
 
+/* Appends the "carried over" table to the improvement section: open items of the plan in
+ * db, with what this log's findings say about their guidelines. */
+static int carry_over(json_t *doc, const char *db, const char *log)
+{
+    char why[300];
+    json_t *rows = cc_cli_plan_carried(db, log, why, sizeof why);
+    if (!rows) {
+        fprintf(stderr, "caucus report: --plan %s: %s\n", db, why);
+        return -1;
+    }
+    json_t *secs = json_object_get(doc, "sections"), *sec;
+    size_t i;
+    json_array_foreach(secs, i, sec)
+    {
+        const char *id = json_string_value(json_object_get(sec, "id"));
+        if (id && strcmp(id, "improvement") == 0) {
+            json_t *t = json_pack("{s:s,s:s,s:[s,s,s,s,s,s,s,s],s:o}", "id", "carried", "title",
+                                  "Carried over from earlier exercises (open improvement-plan items)",
+                                  "columns", "item", "issue", "corrective action", "responsible organisation",
+                                  "due", "status", "guideline", "in this exercise", "rows", rows);
+            json_t *tables = json_object_get(sec, "tables");
+            if (!t || !tables || json_array_append_new(tables, t) != 0)
+                return -1;
+            return 0;
+        }
+    }
+    json_decref(rows);
+    fprintf(stderr, "caucus report: the report has no improvement section\n");
+    return -1;
+}
+
 int cc_cmd_report(int argc, char **argv)
 {
-    const char *in = NULL, *html = NULL, *md = NULL, *jsonf = NULL, *csv = NULL, *seat = NULL, *scen = NULL;
+    const char *in = NULL, *html = NULL, *md = NULL, *jsonf = NULL, *csv = NULL, *seat = NULL, *scen = NULL,
+               *plan = NULL;
     uint64_t threads = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -98,6 +133,8 @@ int cc_cmd_report(int argc, char **argv)
             csv = argv[++i];
         } else if (strcmp(a, "--seat") == 0 && has) {
             seat = argv[++i];
+        } else if (strcmp(a, "--plan") == 0 && has) {
+            plan = argv[++i];
         } else if (strcmp(a, "--scenario") == 0 && has) {
             scen = argv[++i];
         } else if (strcmp(a, "--threads") == 0 && has) {
@@ -115,6 +152,10 @@ int cc_cmd_report(int argc, char **argv)
             fprintf(stderr, "caucus report: one input at a time (got %s and %s)\n", in, a);
             return 2;
         }
+    }
+    if (plan && seat) {
+        fprintf(stderr, "caucus report: the improvement plan is control's: --plan does not go with --seat\n");
+        return 2;
     }
     if (!in) {
         fprintf(stderr, "caucus report: no log or simulation result given\n");
@@ -175,6 +216,8 @@ int cc_cmd_report(int argc, char **argv)
                 return 1;
             }
             rc = cc_report_from_log(in, s, seat, &d, &doc);
+            if (rc == CC_OK && plan && carry_over(doc, plan, in) != 0)
+                rc = CC_ERR_IO;
         }
     }
     cc_cli_print_diags(stderr, &d);

@@ -21,6 +21,7 @@ static const struct {
     {"verify", cc_cmd_verify, "check a log or store offline: records, hash chain, Merkle tree, signed checkpoints"},
     {"keygen", cc_cmd_keygen, "create an Ed25519 key pair for signing checkpoints"},
     {"checkpoint", cc_cmd_checkpoint, "print a signed checkpoint (tree size and Merkle root) of a log"},
+    {"plan", cc_cmd_plan, "the improvement plan across exercises: add, list, update, close, seed"},
     {"exercises", cc_cmd_exercises, "list the exercises in a store"},
     {"export", cc_cmd_export, "write an exercise's event log, scenario and checkpoints out of a store"},
     {"import", cc_cmd_import, "load an event log and its scenario into a store as a new exercise"},

@@ -1,0 +1,368 @@
+/* cmd_plan — `caucus plan`: the improvement plan kept in the store across exercises (HSEEP
+ * improvement-plan matrix rows): add, list, update, close, and seed from an exercise's missed
+ * guidelines. Also the helpers `caucus report --plan DB` uses to show carried-over items and
+ * whether the guideline behind each was met in the reported exercise. */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "store/store.h"
+
+static void usage(FILE *f)
+{
+    fprintf(
+        f,
+        "usage: caucus plan add DB --issue TEXT [--exercise ID] [--finding GUIDELINE] [--capability TEXT]\n"
+        "                        [--action TEXT] [--element TEXT] [--owner ORG] [--poc NAME]\n"
+        "                        [--start YYYY-MM-DD] [--due YYYY-MM-DD] [--status open|in progress]\n"
+        "       caucus plan list DB [--open] [--json]\n"
+        "       caucus plan update DB ID [the options of add]\n"
+        "       caucus plan close DB ID --note TEXT\n"
+        "       caucus plan seed DB --log LOG [--exercise ID]\n"
+        "See docs/report.md (improvement plan).\n");
+}
+
+typedef struct opt {
+    const char *name;
+    char **slot;
+} opt;
+
+/* Applies --field VALUE options to p; returns the index of the first unused argument, or -1. */
+static int parse_fields(int argc, char **argv, int i, cc_store_plan_item *p, int64_t *exercise)
+{
+    opt o[] = {{"--issue", &p->issue},   {"--finding", &p->finding}, {"--capability", &p->capability},
+               {"--action", &p->action}, {"--element", &p->element}, {"--owner", &p->owner},
+               {"--poc", &p->poc},       {"--start", &p->start},     {"--due", &p->due},
+               {"--status", &p->status}, {"--note", &p->closed_note}};
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--exercise") == 0 && i + 1 < argc) {
+            uint64_t v;
+            if (cc_cli_parse_u64(argv[++i], &v) != 0) {
+                fprintf(stderr, "caucus plan: --exercise takes a number\n");
+                return -1;
+            }
+            *exercise = (int64_t)v;
+            continue;
+        }
+        size_t k = 0;
+        while (k < sizeof o / sizeof o[0] && strcmp(argv[i], o[k].name) != 0)
+            k++;
+        if (k == sizeof o / sizeof o[0] || i + 1 >= argc) {
+            fprintf(stderr, "caucus plan: unexpected \"%s\"%s\n", argv[i],
+                    k < sizeof o / sizeof o[0] ? " (needs a value)" : "");
+            return -1;
+        }
+        char *v = strdup(argv[++i]);
+        if (!v)
+            return -1;
+        free(*o[k].slot);
+        *o[k].slot = v;
+    }
+    return i;
+}
+
+static cc_store *open_rw(const char *db)
+{
+    cc_store *st = NULL;
+    cc_store_error err;
+    if (cc_store_open(db, NULL, &st, &err) != CC_OK) {
+        fprintf(stderr, "caucus plan: %s\n", err.msg);
+        return NULL;
+    }
+    return st;
+}
+
+static void print_item(const cc_store_plan_item *p)
+{
+    printf("%-4" PRId64 " %-12s %-10s %-10s %s", p->id, p->status, p->due ? p->due : "-",
+           p->finding ? p->finding : "-", p->issue);
+    if (p->owner)
+        printf(" [%s]", p->owner);
+    printf("\n");
+}
+
+static json_t *item_json(const cc_store_plan_item *p)
+{
+    return json_pack("{s:I,s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}", "id",
+                     (json_int_t)p->id, "exercise", (json_int_t)p->exercise, "finding", p->finding,
+                     "capability", p->capability, "issue", p->issue, "action", p->action, "element",
+                     p->element, "owner", p->owner, "poc", p->poc, "start", p->start, "due", p->due, "status",
+                     p->status, "closed_note", p->closed_note);
+}
+
+/* Counts finding events per guideline in a log: fills met/missed objects (guideline -> n). */
+int cc_cli_plan_findings(const char *log, json_t *met, json_t *missed)
+{
+    FILE *f = fopen(log, "rb");
+    if (!f)
+        return -1;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        if (!strstr(line, "\"type\":\"finding\""))
+            continue;
+        json_t *r = json_loadb(line, (size_t)n, 0, NULL);
+        json_t *p = json_object_get(r, "payload");
+        const char *g = json_string_value(json_object_get(p, "guideline"));
+        const char *res = json_string_value(json_object_get(p, "result"));
+        if (g && res) {
+            json_t *o = strcmp(res, "met") == 0 ? met : missed;
+            json_object_set_new(o, g, json_integer(json_integer_value(json_object_get(o, g)) + 1));
+        }
+        json_decref(r);
+    }
+    free(line);
+    fclose(f);
+    return 0;
+}
+
+/* Rows for the report's "carried over" table: every item not closed, with what this log's
+ * findings say about its guideline. */
+json_t *cc_cli_plan_carried(const char *db, const char *log, char *why, size_t whylen)
+{
+    cc_store *st = NULL;
+    cc_store_opts o = {1, NULL, 0};
+    cc_store_error err;
+    if (cc_store_open(db, &o, &st, &err) != CC_OK) {
+        snprintf(why, whylen, "%s", err.msg);
+        return NULL;
+    }
+    cc_store_plan_item *v = NULL;
+    size_t n = 0;
+    json_t *rows = NULL;
+    if (cc_store_plan_list(st, 1, &v, &n, &err) != CC_OK) {
+        snprintf(why, whylen, "%s", err.msg);
+        cc_store_close(st);
+        return NULL;
+    }
+    json_t *met = json_object(), *missed = json_object();
+    if (cc_cli_plan_findings(log, met, missed) != 0) {
+        snprintf(why, whylen, "%s: cannot read", log);
+    } else {
+        rows = json_array();
+        for (size_t i = 0; i < n; i++) {
+            char result[200] = "no guideline linked";
+            if (v[i].finding) {
+                json_int_t a = json_integer_value(json_object_get(met, v[i].finding)),
+                           b = json_integer_value(json_object_get(missed, v[i].finding));
+                if (a + b == 0)
+                    snprintf(result, sizeof result, "%s not exercised", v[i].finding);
+                else if (b == 0)
+                    snprintf(result, sizeof result, "%s met %lld of %lld: the fix worked", v[i].finding,
+                             (long long)a, (long long)a);
+                else
+                    snprintf(result, sizeof result, "%s missed %lld of %lld: still open", v[i].finding,
+                             (long long)b, (long long)(a + b));
+            }
+            char id[32];
+            snprintf(id, sizeof id, "%" PRId64, v[i].id);
+            json_array_append_new(rows,
+                                  json_pack("[s,s,s,s,s,s,s,s]", id, v[i].issue ? v[i].issue : "",
+                                            v[i].action ? v[i].action : "", v[i].owner ? v[i].owner : "",
+                                            v[i].due ? v[i].due : "", v[i].status ? v[i].status : "",
+                                            v[i].finding ? v[i].finding : "", result));
+        }
+    }
+    json_decref(met);
+    json_decref(missed);
+    for (size_t i = 0; i < n; i++)
+        cc_store_plan_item_clear(&v[i]);
+    free(v);
+    cc_store_close(st);
+    return rows;
+}
+
+int cc_cmd_plan(int argc, char **argv)
+{
+    if (argc < 3) {
+        usage(argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr);
+        return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
+    }
+    const char *sub = argv[1], *db = argv[2];
+    cc_store_error err;
+    cc_store_plan_item p;
+    memset(&p, 0, sizeof p);
+    int rc = 2;
+    cc_store *st = NULL;
+    if (strcmp(sub, "add") == 0) {
+        if (parse_fields(argc, argv, 3, &p, &p.exercise) < 0)
+            goto out;
+        if (!p.status)
+            p.status = strdup("open");
+        if (!(st = open_rw(db))) {
+            rc = 1;
+            goto out;
+        }
+        int64_t id;
+        if (cc_store_plan_add(st, &p, &id, &err) != CC_OK) {
+            fprintf(stderr, "caucus plan add: %s\n", err.msg);
+            rc = 1;
+            goto out;
+        }
+        printf("added improvement-plan item %" PRId64 "\n", id);
+        rc = 0;
+    } else if (strcmp(sub, "list") == 0) {
+        int open_only = 0, as_json = 0;
+        for (int i = 3; i < argc; i++) {
+            if (strcmp(argv[i], "--open") == 0)
+                open_only = 1;
+            else if (strcmp(argv[i], "--json") == 0)
+                as_json = 1;
+            else {
+                fprintf(stderr, "caucus plan list: unexpected \"%s\"\n", argv[i]);
+                goto out;
+            }
+        }
+        cc_store_opts o = {1, NULL, 0};
+        if (cc_store_open(db, &o, &st, &err) != CC_OK) {
+            fprintf(stderr, "caucus plan: %s\n", err.msg);
+            rc = 1;
+            goto out;
+        }
+        cc_store_plan_item *v;
+        size_t n;
+        if (cc_store_plan_list(st, open_only, &v, &n, &err) != CC_OK) {
+            fprintf(stderr, "caucus plan list: %s\n", err.msg);
+            rc = 1;
+            goto out;
+        }
+        json_t *arr = as_json ? json_array() : NULL;
+        if (!as_json)
+            printf("%-4s %-12s %-10s %-10s %s\n", "id", "status", "due", "finding", "issue [owner]");
+        for (size_t i = 0; i < n; i++) {
+            if (as_json)
+                json_array_append_new(arr, item_json(&v[i]));
+            else
+                print_item(&v[i]);
+            cc_store_plan_item_clear(&v[i]);
+        }
+        free(v);
+        if (as_json) {
+            char *s = json_dumps(arr, JSON_INDENT(2) | JSON_SORT_KEYS);
+            printf("%s\n", s ? s : "[]");
+            free(s);
+            json_decref(arr);
+        }
+        rc = 0;
+    } else if (strcmp(sub, "update") == 0 || strcmp(sub, "close") == 0) {
+        uint64_t id;
+        if (argc < 4 || cc_cli_parse_u64(argv[3], &id) != 0) {
+            fprintf(stderr, "caucus plan %s: give the item id\n", sub);
+            goto out;
+        }
+        if (!(st = open_rw(db))) {
+            rc = 1;
+            goto out;
+        }
+        if (cc_store_plan_get(st, (int64_t)id, &p, &err) != CC_OK) {
+            fprintf(stderr, "caucus plan %s: %s\n", sub, err.msg);
+            rc = 1;
+            goto out;
+        }
+        int64_t ex = p.exercise;
+        if (parse_fields(argc, argv, 4, &p, &ex) < 0)
+            goto out;
+        p.exercise = ex;
+        if (strcmp(sub, "close") == 0) {
+            if (!p.closed_note || !*p.closed_note) {
+                fprintf(stderr,
+                        "caucus plan close: say why with --note (e.g. the exercise that showed the fix)\n");
+                goto out;
+            }
+            free(p.status);
+            p.status = strdup("closed");
+        }
+        if (cc_store_plan_update(st, &p, &err) != CC_OK) {
+            fprintf(stderr, "caucus plan %s: %s\n", sub, err.msg);
+            rc = 1;
+            goto out;
+        }
+        printf("%s improvement-plan item %" PRIu64 "\n", strcmp(sub, "close") == 0 ? "closed" : "updated",
+               id);
+        rc = 0;
+    } else if (strcmp(sub, "seed") == 0) {
+        const char *log = NULL;
+        int64_t ex = 0;
+        for (int i = 3; i < argc; i++) {
+            uint64_t v;
+            if (strcmp(argv[i], "--log") == 0 && i + 1 < argc)
+                log = argv[++i];
+            else if (strcmp(argv[i], "--exercise") == 0 && i + 1 < argc &&
+                     cc_cli_parse_u64(argv[i + 1], &v) == 0) {
+                ex = (int64_t)v;
+                i++;
+            } else {
+                fprintf(stderr, "caucus plan seed: unexpected \"%s\"\n", argv[i]);
+                goto out;
+            }
+        }
+        if (!log) {
+            fprintf(stderr, "caucus plan seed: give --log LOG\n");
+            goto out;
+        }
+        json_t *met = json_object(), *missed = json_object();
+        if (cc_cli_plan_findings(log, met, missed) != 0) {
+            fprintf(stderr, "caucus plan seed: %s: cannot read\n", log);
+            json_decref(met);
+            json_decref(missed);
+            rc = 1;
+            goto out;
+        }
+        if (!(st = open_rw(db))) {
+            json_decref(met);
+            json_decref(missed);
+            rc = 1;
+            goto out;
+        }
+        /* one item per missed guideline that has no open item yet */
+        cc_store_plan_item *v = NULL;
+        size_t n = 0;
+        cc_store_plan_list(st, 1, &v, &n, &err);
+        const char *g;
+        json_t *cnt;
+        int added = 0;
+        rc = 0;
+        json_object_foreach(missed, g, cnt)
+        {
+            int have = 0;
+            for (size_t i = 0; i < n; i++)
+                have |= v[i].finding && strcmp(v[i].finding, g) == 0;
+            if (have)
+                continue;
+            char issue[300];
+            snprintf(issue, sizeof issue, "Guideline %s missed %lld time(s)", g,
+                     (long long)json_integer_value(cnt));
+            cc_store_plan_item q;
+            memset(&q, 0, sizeof q);
+            q.exercise = ex;
+            q.finding = (char *)g;
+            q.issue = issue;
+            q.status = "open";
+            int64_t id;
+            if (cc_store_plan_add(st, &q, &id, &err) != CC_OK) {
+                fprintf(stderr, "caucus plan seed: %s\n", err.msg);
+                rc = 1;
+                break;
+            }
+            printf("added item %" PRId64 ": %s\n", id, issue);
+            added++;
+        }
+        for (size_t i = 0; i < n; i++)
+            cc_store_plan_item_clear(&v[i]);
+        free(v);
+        json_decref(met);
+        json_decref(missed);
+        if (rc == 0)
+            printf("%d item(s) added\n", added);
+    } else {
+        usage(stderr);
+    }
+out:
+    cc_store_plan_item_clear(&p);
+    cc_store_close(st);
+    return rc;
+}
