@@ -152,6 +152,19 @@ echo "caucus verify takes $(echo "$vt / $shat" | bc -l | xargs printf '%.1f')x t
 rm -f "$W/big.jsonl"
 {
   echo
+  echo "## Live server: event-stream fan-out"
+  echo
+  echo "\`bench/bench_sse.py\`: 2,000 idle Server-Sent Events clients on loopback spread over the 16 seats of the"
+  echo "policy TTX sample; control pauses or resumes the clock 7 times (a clock event every seat may see);"
+  echo "latency from sending the POST to each client receiving the frame (the client is one Python process,"
+  echo "so its own reading time is included). Memory: server RSS with the clients idle minus RSS before, per"
+  echo "client. Control actions/s: sequential notes, each committed (SQLite, FULL) before the answer."
+  echo "Targets: p99 under 100 ms, under 64 KiB per idle client."
+  echo
+} >> "$W/head.md"
+python3 bench/bench_sse.py "$B/caucus" 2000 7 >> "$W/head.md" 2>/dev/null || echo "(the SSE benchmark failed)" >> "$W/head.md"
+{
+  echo
   echo "## Merkle tree (tamper evidence)"
   echo
   echo "\`bench/bench_merkle.c\`: 5,000,000 32-byte event hashes appended to the \`core/merkle\` streaming root (O(log n) memory)."

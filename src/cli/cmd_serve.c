@@ -27,7 +27,7 @@ static void usage(FILE *f)
                "                    [--exercise ID] [--seed N] [--variant MECHANISM] [--name NAME]\n"
                "                    [--tls-cert FILE --tls-key FILE] [--codes FILE] [--max-per-ip N]\n"
                "                    [--join-per-min N] [--key FILE] [--checkpoint-dir DIR]\n"
-               "                    [--checkpoint-every N]\n"
+               "                    [--checkpoint-every N] [--streams-per-session N]\n"
                "A SCENARIO starts a new exercise and prints control's and every seat's join code;\n"
                "--exercise ID resumes an exercise of the store. Default store: caucus.db; default\n"
                "listen address: 127.0.0.1:8080. Stop with Ctrl-C. See docs/http-api.md.\n"
@@ -212,7 +212,7 @@ int cc_cmd_serve(int argc, char **argv)
 {
     const char *scen = NULL, *db = NULL, *store_uri = NULL, *listen = "127.0.0.1:8080", *variant = NULL,
                *name = NULL, *cert = NULL, *key = NULL, *codes = NULL;
-    uint64_t seed = 0, exid = 0, per_ip = 0, join_rate = 8, cp_every = 1000;
+    uint64_t seed = 0, exid = 0, per_ip = 0, join_rate = 8, cp_every = 1000, streams = 4;
     const char *keyfile = NULL, *cpdir = NULL;
     int have_seed = 0;
     for (int i = 1; i < argc; i++) {
@@ -232,12 +232,13 @@ int cc_cmd_serve(int argc, char **argv)
                             : strcmp(a, "--tls-key") == 0        ? &key
                             : strcmp(a, "--codes") == 0          ? &codes
                                                                  : NULL;
-        uint64_t *nval = strcmp(a, "--checkpoint-every") == 0 ? &cp_every
-                         : strcmp(a, "--seed") == 0           ? &seed
-                         : strcmp(a, "--exercise") == 0       ? &exid
-                         : strcmp(a, "--max-per-ip") == 0     ? &per_ip
-                         : strcmp(a, "--join-per-min") == 0   ? &join_rate
-                                                              : NULL;
+        uint64_t *nval = strcmp(a, "--checkpoint-every") == 0      ? &cp_every
+                         : strcmp(a, "--seed") == 0                ? &seed
+                         : strcmp(a, "--exercise") == 0            ? &exid
+                         : strcmp(a, "--max-per-ip") == 0          ? &per_ip
+                         : strcmp(a, "--join-per-min") == 0        ? &join_rate
+                         : strcmp(a, "--streams-per-session") == 0 ? &streams
+                                                                   : NULL;
         if (sval || nval) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "caucus serve: %s needs a value\n", a);
@@ -326,6 +327,7 @@ int cc_cmd_serve(int argc, char **argv)
     ho.tls_key = keypem;
     ho.max_per_ip = (unsigned)per_ip;
     ho.join_per_min = (unsigned)join_rate;
+    ho.streams_per_session = (unsigned)streams;
     ho.store = st;
     ho.report = serve_report;
     ho.report_ctx = st;

@@ -674,7 +674,7 @@ static enum MHD_Result do_events(cc_http *h, struct MHD_Connection *c, session *
         have_after = 1;
     }
     pthread_mutex_lock(&h->mu);
-    int ok = s->streams < STREAMS_PER_SESSION;
+    int ok = s->streams < (int)(h->o.streams_per_session ? h->o.streams_per_session : STREAMS_PER_SESSION);
     if (ok) {
         s->streams++;
         if (!s->control && s->seat >= 0)

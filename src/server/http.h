@@ -21,11 +21,12 @@ typedef struct cc_http_opts {
     uint16_t port;        /* 0: any free port (cc_http_port tells which) */
     const char *tls_cert; /* PEM text of certificate and key, both or neither */
     const char *tls_key;
-    unsigned max_conns;    /* 0: 4096 */
-    unsigned max_per_ip;   /* 0: no per-address limit */
-    unsigned join_per_min; /* join attempts per client address per minute; 0: 8 */
-    cc_store *store;       /* borrowed */
-    cc_live *live;         /* borrowed; its publish hook must call cc_http_publish */
+    unsigned max_conns;           /* 0: 4096 */
+    unsigned max_per_ip;          /* 0: no per-address limit */
+    unsigned join_per_min;        /* join attempts per client address per minute; 0: 8 */
+    unsigned streams_per_session; /* open event streams per session; 0: 4 */
+    cc_store *store;              /* borrowed */
+    cc_live *live;                /* borrowed; its publish hook must call cc_http_publish */
     /* Renders the after-action report of the exercise for a viewer; NULL: /api/report is 501.
      * Returns malloc'd HTML and its length, or NULL with why filled. */
     char *(*report)(void *ctx, cc_live *live, cc_live_viewer v, size_t *len, char *why, size_t whylen);
