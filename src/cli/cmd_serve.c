@@ -328,6 +328,7 @@ int cc_cmd_serve(int argc, char **argv)
     ho.max_per_ip = (unsigned)per_ip;
     ho.join_per_min = (unsigned)join_rate;
     ho.streams_per_session = (unsigned)streams;
+    ho.poll_ms = store_uri ? 200 : 1000; /* other servers may share a PostgreSQL store */
     ho.store = st;
     ho.report = serve_report;
     ho.report_ctx = st;

@@ -837,7 +837,7 @@ static void *tick_main(void *arg)
             cc_http_publish(h); /* streams ping, and notice clients that left */
             last_ping = now;
         }
-        int64_t until = now + 1000;
+        int64_t until = now + (h->o.poll_ms ? h->o.poll_ms : 1000);
         if (next < until)
             until = next;
         if (last_ping + PING_MS < until)

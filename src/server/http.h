@@ -25,6 +25,9 @@ typedef struct cc_http_opts {
     unsigned max_per_ip;          /* 0: no per-address limit */
     unsigned join_per_min;        /* join attempts per client address per minute; 0: 8 */
     unsigned streams_per_session; /* open event streams per session; 0: 4 */
+    unsigned poll_ms;             /* the clock thread wakes at least this often (0: 1000); a store
+                                     shared with other server processes is read for their events
+                                     on each wake */
     cc_store *store;              /* borrowed */
     cc_live *live;                /* borrowed; its publish hook must call cc_http_publish */
     /* Renders the after-action report of the exercise for a viewer; NULL: /api/report is 501.

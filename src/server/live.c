@@ -45,6 +45,7 @@ struct cc_live {
     cc_engine *e;
     cc_buf pending; /* lines the engine emitted since the last commit */
     int broken;     /* the store failed: no more changes */
+    int conflict;   /* another process committed the events this one tried to: resync */
     live_ev *ev;
     size_t nev, cap;
     uint8_t *cons; /* nconsultations x nseats: participants so far */
@@ -424,6 +425,11 @@ static cc_err commit(cc_live *lv, char *why, size_t whylen)
     if (!lv->replaying) {
         cc_store_error err;
         if (cc_store_append(lv->st, lv->id, lv->pending.data, lv->pending.len, &err) != CC_OK) {
+            if (strstr(err.msg, "another writer")) {
+                lv->conflict = 1; /* another server process got there first: sync_store */
+                set_why(why, whylen, "another server committed first");
+                return CC_ERR_IO;
+            }
             lv->broken = 1;
             set_why(why, whylen, "the store refused the events: %s", err.msg);
             return CC_ERR_IO;
@@ -615,6 +621,171 @@ static int max_cp(void *ctx, uint64_t size, const char *note)
     return 0;
 }
 
+static void stored_free(stored *sl)
+{
+    for (size_t i = 0; i < sl->n; i++)
+        free(sl->lines[i]);
+    free(sl->lines);
+    memset(sl, 0, sizeof *sl);
+}
+
+/* Feeds the stored lines lv->expect[lv->iexpect..nexpect) to the engine again (replaying):
+ * each logged input at its wall time, and what the clock made due between and after them;
+ * every regenerated line must equal the stored one. Lock held. */
+static cc_err refeed(cc_live *lv, char *why, size_t whylen)
+{
+    cc_err rc = CC_OK;
+    char **lines = lv->expect;
+    size_t n = lv->nexpect;
+    for (size_t i = lv->iexpect; rc == CC_OK && i < n; i++) {
+        if (i < lv->iexpect || !strstr(lines[i], "\"type\":\"input\""))
+            continue;
+        json_t *r = json_loads(lines[i], 0, NULL);
+        const char *type = json_string_value(json_object_get(r, "type"));
+        if (r && type && strcmp(type, "input") == 0) {
+            char w2[160];
+            rc = cc_engine_input_at(lv->e, json_integer_value(json_object_get(r, "wall")),
+                                    json_object_get(r, "payload"), w2, sizeof w2);
+            if (rc != CC_OK)
+                set_why(why, whylen, "input at stored event %zu: %s%s%s", i, w2, lv->mismatch[0] ? "; " : "",
+                        lv->mismatch);
+            else
+                rc = commit(lv, why, whylen);
+        }
+        json_decref(r);
+    }
+    if (rc == CC_OK && lv->iexpect < n) {
+        json_t *last = json_loads(lines[n - 1], 0, NULL);
+        rc = cc_engine_advance_wall(lv->e, json_integer_value(json_object_get(last, "wall")));
+        json_decref(last);
+        if (rc == CC_OK)
+            rc = commit(lv, why, whylen);
+    }
+    if (rc == CC_OK && lv->iexpect != n) {
+        set_why(why, whylen, "%s",
+                lv->mismatch[0] ? lv->mismatch : "the store holds events the engine does not regenerate");
+        rc = CC_ERR_INVALID;
+    } else if (rc != CC_OK && lv->mismatch[0]) {
+        set_why(why, whylen, "%s", lv->mismatch);
+    }
+    return rc;
+}
+
+/* Builds the engine and the views from the exercise's stored log: run.start fixes seed,
+ * variant and wall start; the rest is fed again (refeed). Lock held. */
+static cc_err load_from_store(cc_live *lv, char *why, size_t whylen)
+{
+    cc_store_error err;
+    stored sl = {NULL, 0, 0, 0};
+    cc_err rc = cc_store_events(lv->st, lv->id, 0, keep_line, &sl, NULL, &err);
+    if (rc == CC_OK && sl.oom)
+        rc = CC_ERR_NOMEM;
+    if (rc != CC_OK)
+        set_why(why, whylen, "%s", err.msg);
+    else if (sl.n == 0) {
+        set_why(why, whylen, "exercise %" PRId64 " has no events", lv->id);
+        rc = CC_ERR_INVALID;
+    }
+    json_t *first = rc == CC_OK ? json_loads(sl.lines[0], 0, NULL) : NULL;
+    json_t *fp = json_object_get(first, "payload");
+    const char *ftype = json_string_value(json_object_get(first, "type"));
+    const char *seed = json_string_value(json_object_get(fp, "seed"));
+    uint64_t sv = 0;
+    if (rc == CC_OK &&
+        (!ftype || strcmp(ftype, "run.start") != 0 || !seed || sscanf(seed, "%" SCNu64, &sv) != 1)) {
+        set_why(why, whylen, "exercise %" PRId64 ": the first event is not a run.start with a seed", lv->id);
+        rc = CC_ERR_INVALID;
+    }
+    if (rc == CC_OK) {
+        lv->replaying = 1;
+        lv->expect = sl.lines;
+        lv->nexpect = sl.n;
+        lv->iexpect = 0;
+        lv->mismatch[0] = 0;
+        int vi = variant_index(lv->s, json_string_value(json_object_get(fp, "variant")));
+        rc = start_engine(lv, sv, vi < 0 ? -1 : vi, json_integer_value(json_object_get(first, "wall")),
+                          json_string_value(json_object_get(fp, "source")), why, whylen);
+        if (rc == CC_OK)
+            rc = commit(lv, why, whylen);
+        if (rc == CC_OK)
+            rc = refeed(lv, why, whylen);
+        lv->replaying = 0;
+        lv->expect = NULL;
+        lv->nexpect = lv->iexpect = 0;
+    }
+    json_decref(first);
+    stored_free(&sl);
+    if (rc == CC_OK)
+        cc_store_checkpoints(lv->st, lv->id, max_cp, &lv->cp_last, &err);
+    return rc;
+}
+
+/* Drops the engine and every view, ready for load_from_store. Lock held. */
+static void reset_state(cc_live *lv)
+{
+    cc_engine_free(lv->e);
+    lv->e = NULL;
+    for (size_t i = 0; i < lv->nev; i++) {
+        free(lv->ev[i].type);
+        json_decref(lv->ev[i].rec);
+        free(lv->ev[i].frame);
+        free(lv->ev[i].vis);
+    }
+    lv->nev = 0;
+    for (size_t i = 0; i < lv->ncont; i++)
+        free(lv->cont[i].id);
+    lv->ncont = 0;
+    size_t n = lv->s->nseats ? lv->s->nseats : 1;
+    memset(lv->cons, 0, (lv->s->nconsultations ? lv->s->nconsultations : 1) * n);
+    memset(lv->decs, 0, (lv->s->ndecisions ? lv->s->ndecisions : 1) * n);
+    cc_merkle_stream_reset(lv->tree);
+    cc_buf_reset(&lv->pending);
+    lv->next_phase = 0;
+}
+
+/* Brings this process up to the store's log: events another process (sharing a PostgreSQL
+ * store) committed are fed to the engine again; when this engine's own uncommitted output
+ * collided with them, the whole state is rebuilt from the store. Lock held. */
+static cc_err sync_store(cc_live *lv, char *why, size_t whylen)
+{
+    uint64_t count;
+    char hh[65];
+    cc_store_error err;
+    if (cc_store_head(lv->st, lv->id, &count, hh, &err) != CC_OK) {
+        set_why(why, whylen, "%s", err.msg);
+        return CC_ERR_IO;
+    }
+    if (count == lv->nev && lv->pending.len == 0)
+        return CC_OK;
+    cc_err rc = CC_OK;
+    if (count > lv->nev && lv->pending.len == 0) {
+        stored sl = {NULL, 0, 0, 0};
+        rc = cc_store_events(lv->st, lv->id, lv->nev, keep_line, &sl, NULL, &err);
+        if (rc == CC_OK && !sl.oom) {
+            lv->replaying = 1;
+            lv->expect = sl.lines;
+            lv->nexpect = sl.n;
+            lv->iexpect = 0;
+            lv->mismatch[0] = 0;
+            rc = refeed(lv, why, whylen);
+            lv->replaying = 0;
+            lv->expect = NULL;
+            lv->nexpect = lv->iexpect = 0;
+        } else if (rc == CC_OK) {
+            rc = CC_ERR_NOMEM;
+        }
+        stored_free(&sl);
+        if (rc == CC_OK)
+            return CC_OK;
+    }
+    /* diverged (or fewer events than we have): start again from the store */
+    reset_state(lv);
+    rc = load_from_store(lv, why, whylen);
+    if (rc != CC_OK)
+        lv->broken = 1;
+    return rc;
+}
+
 cc_err cc_live_resume(const cc_live_opts *o, int64_t id, cc_live **out, char *why, size_t whylen)
 {
     *out = NULL;
@@ -632,82 +803,13 @@ cc_err cc_live_resume(const cc_live_opts *o, int64_t id, cc_live **out, char *wh
     }
     lv->id = id;
     lv->name = strdup(x.name);
-    stored sl = {NULL, 0, 0, 0};
-    rc = cc_store_events(o->store, id, 0, keep_line, &sl, NULL, &err);
-    if (rc == CC_OK && sl.oom)
-        rc = CC_ERR_NOMEM;
-    if (rc == CC_OK && sl.n == 0) {
-        set_why(why, whylen, "exercise %" PRId64 " has no events", id);
-        rc = CC_ERR_INVALID;
-    } else if (rc != CC_OK) {
-        set_why(why, whylen, "%s", err.msg);
-    }
-    json_t *first = rc == CC_OK ? json_loads(sl.lines[0], 0, NULL) : NULL;
-    json_t *fp = json_object_get(first, "payload");
-    const char *ftype = json_string_value(json_object_get(first, "type"));
-    if (rc == CC_OK && (!ftype || strcmp(ftype, "run.start") != 0)) {
-        set_why(why, whylen, "exercise %" PRId64 ": the first event is not run.start", id);
-        rc = CC_ERR_INVALID;
-    }
-    if (rc == CC_OK) {
-        lv->replaying = 1;
-        lv->expect = sl.lines;
-        lv->nexpect = sl.n;
-        pthread_mutex_lock(&lv->mu);
-        const char *variant = json_string_value(json_object_get(fp, "variant"));
-        int vi = variant_index(lv->s, variant);
-        rc = start_engine(lv, x.seed, vi < 0 ? -1 : vi, json_integer_value(json_object_get(first, "wall")),
-                          json_string_value(json_object_get(fp, "source")), why, whylen);
-        if (rc == CC_OK)
-            rc = commit(lv, why, whylen);
-        /* feed every logged input again at its wall time */
-        for (size_t i = 1; rc == CC_OK && i < sl.n; i++) {
-            if (!strstr(sl.lines[i], "\"type\":\"input\""))
-                continue;
-            json_t *r = json_loads(sl.lines[i], 0, NULL);
-            const char *type = json_string_value(json_object_get(r, "type"));
-            if (r && type && strcmp(type, "input") == 0 && lv->iexpect <= i) {
-                /* events before the input that fell due on the clock */
-                int64_t wall = json_integer_value(json_object_get(r, "wall"));
-                char w2[160];
-                rc = cc_engine_input_at(lv->e, wall, json_object_get(r, "payload"), w2, sizeof w2);
-                if (rc != CC_OK)
-                    set_why(why, whylen, "resuming: input at event %zu: %s%s%s", i, w2,
-                            lv->mismatch[0] ? "; " : "", lv->mismatch);
-                if (rc == CC_OK)
-                    rc = commit(lv, why, whylen);
-            }
-            json_decref(r);
-        }
-        if (rc == CC_OK && lv->iexpect < lv->nexpect) {
-            /* events the clock made due after the last input: advance it to the last one */
-            json_t *last = json_loads(sl.lines[sl.n - 1], 0, NULL);
-            rc = cc_engine_advance_wall(lv->e, json_integer_value(json_object_get(last, "wall")));
-            json_decref(last);
-            if (rc == CC_OK)
-                rc = commit(lv, why, whylen);
-        }
-        if (rc == CC_OK && lv->iexpect != lv->nexpect) {
-            set_why(why, whylen, "resuming exercise %" PRId64 ": %s", id,
-                    lv->mismatch[0] ? lv->mismatch : "the store holds events the engine does not regenerate");
-            rc = CC_ERR_INVALID;
-        } else if (rc != CC_OK && lv->mismatch[0]) {
-            set_why(why, whylen, "resuming exercise %" PRId64 ": %s", id, lv->mismatch);
-        }
-        lv->replaying = 0;
-        if (rc == CC_OK) {
-            cc_store_error e2;
-            cc_store_checkpoints(o->store, id, max_cp, &lv->cp_last, &e2);
-        }
-        pthread_mutex_unlock(&lv->mu);
-    }
-    json_decref(first);
-    for (size_t i = 0; i < sl.n; i++)
-        free(sl.lines[i]);
-    free(sl.lines);
-    lv->expect = NULL;
     cc_store_exercise_clear(&x);
+    char w[300] = "";
+    pthread_mutex_lock(&lv->mu);
+    rc = load_from_store(lv, w, sizeof w);
+    pthread_mutex_unlock(&lv->mu);
     if (rc != CC_OK) {
+        set_why(why, whylen, "resuming exercise %" PRId64 ": %s", id, w);
         cc_live_free(lv);
         return rc;
     }
@@ -855,7 +957,16 @@ cc_err cc_live_input(cc_live *lv, cc_live_viewer v, const json_t *input, int64_t
         set_why(why, whylen, "the exercise stopped accepting changes after a store failure");
         rc = CC_ERR_IO;
     } else {
-        rc = apply(lv, in, now_wall_ms, first, last, refused, rlen, why, whylen);
+        rc = sync_store(lv, why, whylen);
+        if (rc == CC_OK)
+            rc = apply(lv, in, now_wall_ms, first, last, refused, rlen, why, whylen);
+        if (rc == CC_ERR_IO && lv->conflict) {
+            /* lost a race with another server process: catch up and apply on top */
+            lv->conflict = 0;
+            rc = sync_store(lv, why, whylen);
+            if (rc == CC_OK)
+                rc = apply(lv, in, now_wall_ms, first, last, refused, rlen, why, whylen);
+        }
     }
     pthread_mutex_unlock(&lv->mu);
     json_decref(in);
@@ -875,7 +986,9 @@ cc_err cc_live_audit(cc_live *lv, const char *kind, int seat, json_t *detail, in
     pthread_mutex_lock(&lv->mu);
     uint64_t before = lv->nev;
     char why[200];
-    cc_err rc = lv->broken ? CC_ERR_IO : apply(lv, in, now_wall_ms, NULL, NULL, NULL, 0, why, sizeof why);
+    cc_err rc = lv->broken ? CC_ERR_IO : sync_store(lv, why, sizeof why);
+    if (rc == CC_OK)
+        rc = apply(lv, in, now_wall_ms, NULL, NULL, NULL, 0, why, sizeof why);
     pthread_mutex_unlock(&lv->mu);
     json_decref(in);
     notify(lv, before);
@@ -888,10 +1001,16 @@ cc_err cc_live_tick(cc_live *lv, int64_t now_wall_ms, int64_t *next_wall_ms)
     uint64_t before = lv->nev;
     cc_err rc = CC_ERR_IO;
     if (!lv->broken) {
-        rc = cc_engine_advance_wall(lv->e, now_wall_ms);
+        rc = sync_store(lv, NULL, 0);
+        if (rc == CC_OK)
+            rc = cc_engine_advance_wall(lv->e, now_wall_ms);
         cc_err c = commit(lv, NULL, 0);
         if (rc == CC_OK)
             rc = c;
+        if (lv->conflict) {
+            lv->conflict = 0;
+            rc = sync_store(lv, NULL, 0);
+        }
     }
     if (next_wall_ms)
         *next_wall_ms = lv->broken ? INT64_MAX : cc_engine_next_due_wall(lv->e);

@@ -561,9 +561,9 @@ static void write_batch(cc_store *st, pending *batch)
     cc_err rc = work ? CC_OK : fail(&e, CC_ERR_NOMEM, "out of memory");
     size_t nwork = 0;
     if (work) {
-        if (st->nheads)
-            memcpy(work, st->heads, st->nheads * sizeof *work);
-        nwork = st->nheads;
+        /* Heads are read inside the transaction, never trusted from an earlier one: another
+         * process sharing the store may have appended since. */
+        nwork = 0;
         rc = st->db->script(st->db, st->db->begin_sql, &e);
     }
     for (pending *p = batch; p && rc == CC_OK; p = p->next) {

@@ -1,7 +1,25 @@
 #!/bin/sh
-# HTTP API tests of `caucus serve` (tests/http/api_test.py): every endpoint and its errors,
-# label enforcement on every path out, CSRF/Origin defences, rate limits, event streams with
-# Last-Event-ID, SIGKILL and resume. Usage: tests/cli/serve.sh BUILD
+# HTTP API tests of `caucus serve`: tests/http/api_test.py (every endpoint and its errors, label
+# enforcement on every path out, CSRF/Origin defences, rate limits, event streams with
+# Last-Event-ID, checkpoints, SIGKILL and resume) and tests/http/two_servers.py (two server
+# processes sharing one PostgreSQL store). Usage: tests/cli/serve.sh BUILD
 . tests/cli/harness.inc
-if [ -z "${CAUCUS_TEST_PG:-}" ]; then :; fi
-python3 tests/http/api_test.py "$BIN" "$T"
+total_p=0; total_f=0
+run_py() {
+  python3 "$@" > "$T/py.out" 2>&1; rc=$?
+  cat "$T/py.out"
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$T/py.out" | tail -n 1)
+  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+  [ -n "$p" ] || { p=0; f=1; }
+  [ "$rc" = 0 ] || [ "$f" != 0 ] || f=1
+  total_p=$((total_p + p)); total_f=$((total_f + f))
+}
+run_py tests/http/api_test.py "$BIN" "$T"
+if [ -n "${CAUCUS_TEST_PG:-}" ]; then
+  mkdir -p "$T/two"
+  run_py tests/http/two_servers.py "$BIN" "$T/two" "$CAUCUS_TEST_PG"
+else
+  echo "FAIL: CAUCUS_TEST_PG is not set: tests/run.sh starts PostgreSQL"; total_f=$((total_f + 1))
+fi
+echo "$total_p passed, $total_f failed"
+[ "$total_f" = 0 ]
