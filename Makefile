@@ -6,6 +6,7 @@
 #                   CLI tests again under Valgrind memcheck, and cppcheck
 #   make bench      benchmarks -> bench/RESULTS.md
 #   make fuzz       libFuzzer targets (FUZZ_SECONDS per target)
+#   make soak       kill test x2000, then SOAK_MINUTES of the live server under load with SIGKILLs
 #   make install    PREFIX=/usr/local
 
 CC        ?= cc
@@ -89,6 +90,16 @@ test: deps
 
 bench: deps all
 	sh bench/run.sh $(BUILD)
+
+# Soak: the store's kill test with many more rounds, then SOAK_MINUTES of the live server under
+# SOAK_PLAYERS simulated players with a SIGKILL and restart every SOAK_KILL_EVERY seconds.
+SOAK_MINUTES    ?= 30
+SOAK_PLAYERS    ?= 500
+SOAK_KILL_EVERY ?= 120
+soak: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/store_writer
+	CAUCUS_KILL_ROUNDS=2000 CAUCUS_TEST_PG=$$(sh tools/pg-test.sh) sh tests/cli/store.sh $(BUILD)
+	d=$$(mktemp -d) && python3 tests/soak/soak.py $(BUILD)/caucus $$d $(SOAK_MINUTES) $(SOAK_PLAYERS) $(SOAK_KILL_EVERY)
 
 fuzz: deps
 	sh fuzz/run.sh $(FUZZ_SECONDS)

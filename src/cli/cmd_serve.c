@@ -299,7 +299,8 @@ int cc_cmd_serve(int argc, char **argv)
     cc_note_signer *signer = NULL;
     cc_live *lv = NULL;
     cc_http *h = NULL;
-    char *text = NULL;
+    char *text = NULL, *codetext = NULL;
+    size_t codelen = 0;
     cc_store_error serr;
     if (cc_store_open(store_uri ? store_uri : db ? db : "caucus.db", NULL, &st, &serr) != CC_OK) {
         fprintf(stderr, "caucus serve: %s\n", serr.msg);
@@ -355,6 +356,22 @@ int cc_cmd_serve(int argc, char **argv)
         fprintf(stderr, "caucus serve: %s\n", why);
         goto out;
     }
+    /* A new exercise's join codes exist before the server listens (it reads the accounts at
+     * start); they are printed once it does. */
+    if (scen) {
+        FILE *cj = codes ? fopen(codes, "w") : NULL;
+        FILE *mem = open_memstream(&codetext, &codelen);
+        int bad = (codes && !cj) || !mem || make_codes(st, lv, mem, cj) != 0;
+        if (cj && fclose(cj) != 0)
+            bad = 1;
+        if (mem && fclose(mem) != 0)
+            bad = 1;
+        if (bad) {
+            fprintf(stderr, "caucus serve: the join codes could not be made%s%s\n",
+                    codes ? " or written to " : "", codes ? codes : "");
+            goto out;
+        }
+    }
     ho.live = lv;
     if (cc_http_start(&ho, &h, why, sizeof why) != CC_OK) {
         fprintf(stderr, "caucus serve: %s\n", why);
@@ -366,31 +383,10 @@ int cc_cmd_serve(int argc, char **argv)
            cc_live_exercise_id(lv), cc_scenario_title(s) ? cc_scenario_title(s) : cc_scenario_id(s),
            cc_scenario_id(s), seed, store_uri ? "postgres" : (db ? db : "caucus.db"));
     printf("control console: %s://%s:%u/\n", certpem ? "https" : "http", host, (unsigned)cc_http_port(h));
-    if (scen) {
-        printf("join codes (shown once; only their hashes are stored):\n");
-        FILE *cj = codes ? fopen(codes, "w") : NULL;
-        if (codes && !cj) {
-            fprintf(stderr, "caucus serve: %s: cannot write\n", codes);
-            goto out;
-        }
-        int bad = make_codes(st, lv, stdout, cj) != 0;
-        if (cj && fclose(cj) != 0)
-            bad = 1;
-        if (bad)
-            goto out;
-        /* the codes exist only now: the server reads accounts at start, so restart it */
-        cc_http_stop(h);
-        __atomic_store_n(&cell, NULL, __ATOMIC_RELEASE);
-        ho.port = (uint16_t)port ? (uint16_t)port : 0;
-        if (cc_http_start(&ho, &h, why, sizeof why) != CC_OK) {
-            h = NULL;
-            fprintf(stderr, "caucus serve: %s\n", why);
-            goto out;
-        }
-        __atomic_store_n(&cell, h, __ATOMIC_RELEASE);
-    } else {
+    if (scen)
+        printf("join codes (shown once; only their hashes are stored):\n%s", codetext ? codetext : "");
+    else
         printf("join codes were printed when the exercise was created\n");
-    }
     printf("listening on %s:%u; Ctrl-C stops\n", host, (unsigned)cc_http_port(h));
     fflush(stdout);
     sigset_t set;
@@ -416,6 +412,7 @@ out:
     cc_live_free(lv);
     cc_store_close(st);
     free(text);
+    free(codetext);
     free(certpem);
     free(keypem);
     return rc;
