@@ -389,7 +389,7 @@ int cc_cmd_backup(int argc, char **argv)
     cc_store *st = open_store("backup", argv[1], 1);
     if (!st)
         return 1;
-    cc_store_error err;
+    cc_store_error err = {{0}};
     int rc = 0;
     if (cc_store_backup(st, argv[2], &err) != CC_OK) {
         fprintf(stderr, "caucus backup: %s\n", err.msg);
