@@ -43,9 +43,12 @@ struct cc_live {
     char *name;
     cc_scenario *s;
     cc_engine *e;
-    cc_buf pending; /* lines the engine emitted since the last commit */
-    int broken;     /* the store failed: no more changes */
-    int conflict;   /* another process committed the events this one tried to: resync */
+    cc_buf pending;    /* lines the engine emitted since the last commit */
+    int broken;        /* the store failed: no more changes */
+    int conflict;      /* another process committed the events this one tried to: resync */
+    int64_t last_wall; /* wall time last given to the engine: callers race for the lock, so a
+                          later caller may hold an earlier reading; the engine's wall time never
+                          goes back, or the log would not replay */
     live_ev *ev;
     size_t nev, cap;
     uint8_t *cons; /* nconsultations x nseats: participants so far */
@@ -661,6 +664,13 @@ static cc_err refeed(cc_live *lv, char *why, size_t whylen)
         if (rc == CC_OK)
             rc = commit(lv, why, whylen);
     }
+    if (n > 0) {
+        json_t *last = json_loads(lines[n - 1], 0, NULL);
+        int64_t w = json_integer_value(json_object_get(last, "wall"));
+        json_decref(last);
+        if (w > lv->last_wall)
+            lv->last_wall = w;
+    }
     if (rc == CC_OK && lv->iexpect != n) {
         set_why(why, whylen, "%s",
                 lv->mismatch[0] ? lv->mismatch : "the store holds events the engine does not regenerate");
@@ -881,6 +891,9 @@ static int control_only(const char *act)
 static cc_err apply(cc_live *lv, json_t *in, int64_t now, uint64_t *first, uint64_t *last, char *refused,
                     size_t rlen, char *why, size_t whylen)
 {
+    if (now < lv->last_wall)
+        now = lv->last_wall;
+    lv->last_wall = now;
     uint64_t before = lv->nev;
     char w[200] = "";
     cc_err rc = cc_engine_input_at(lv->e, now, in, w, sizeof w);
@@ -1002,6 +1015,9 @@ cc_err cc_live_tick(cc_live *lv, int64_t now_wall_ms, int64_t *next_wall_ms)
     cc_err rc = CC_ERR_IO;
     if (!lv->broken) {
         rc = sync_store(lv, NULL, 0);
+        if (now_wall_ms < lv->last_wall)
+            now_wall_ms = lv->last_wall;
+        lv->last_wall = now_wall_ms;
         if (rc == CC_OK)
             rc = cc_engine_advance_wall(lv->e, now_wall_ms);
         cc_err c = commit(lv, NULL, 0);

@@ -394,6 +394,38 @@ def main():
                        text=True)
     check("the live log replays byte for byte", v.returncode == 0 and n > 20, v.stdout + v.stderr)
 
+    # TLS: a self-signed certificate made here
+    key, cert = os.path.join(WORK, "tls-key.pem"), os.path.join(WORK, "tls-cert.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    tls = Server([SCEN, "--db", os.path.join(WORK, "tls.db"), "--codes", os.path.join(WORK, "tls-codes.json"),
+                  "--tls-cert", cert, "--tls-key", key])
+    check("TLS: the console URL is https", "control console: https://" in tls.text())
+    import ssl
+    ctx = ssl._create_unverified_context()
+    c = http.client.HTTPSConnection("127.0.0.1", tls.port, timeout=20, context=ctx)
+    tcode = json.load(open(os.path.join(WORK, "tls-codes.json")))["control"]
+    c.request("POST", "/api/join", body=json.dumps({"code": tcode}), headers={"Content-Type": "application/json"})
+    r = c.getresponse()
+    r.read()
+    sc = r.getheader("Set-Cookie", "")
+    check("TLS: join works", r.status == 200, r.status)
+    check("TLS: the cookie is __Host- and Secure", sc.startswith("__Host-caucus_session=") and "Secure" in sc, sc)
+    check("TLS: HSTS", "max-age" in (r.getheader("Strict-Transport-Security") or ""))
+    c.close()
+    plain = socket.create_connection(("127.0.0.1", tls.port), timeout=5)
+    plain.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    try:
+        got = plain.recv(100)
+    except OSError:
+        got = b""
+    plain.close()
+    check("TLS: plain HTTP gets no page", b"200" not in got and b"ok" not in got, got)
+    check("TLS: stops cleanly", tls.stop() == 0)
+    v = subprocess.run([BIN, "serve", SCEN, "--db", os.path.join(WORK, "t2.db"), "--tls-cert", cert],
+                       capture_output=True, text=True)
+    check("TLS: a certificate without a key is a usage error", v.returncode == 2, v.stderr)
+
     # usage errors
     v = subprocess.run([BIN, "serve"], capture_output=True, text=True)
     check("serve without scenario or exercise: usage", v.returncode == 2)
