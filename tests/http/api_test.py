@@ -441,4 +441,11 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except Exception as e:  # an exception is one more failure, with the counts so far
+        import traceback
+        traceback.print_exc()
+        failed += 1
+        print("%d passed, %d failed" % (passed, failed))
+        sys.exit(1)
