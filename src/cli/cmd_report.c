@@ -2,6 +2,7 @@
  * (control view, or one seat's view with --seat), or the comparison report of a simulation
  * result, as HTML, Markdown, JSON and CSV tables. See docs/report.md. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "store/store.h"
 #include "core/scenario.h"
 #include "report/report.h"
 
@@ -81,6 +83,105 @@ static int render(const json_t *doc, render_fn fn, const char *path)
     return st;
 }
 
+static int store_input(const char *path)
+{
+    if (strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0)
+        return 1;
+    FILE *f = fopen(path, "rb");
+    char head[16] = {0};
+    int r = f && fread(head, 1, 16, f) == 16 && memcmp(head, "SQLite format 3", 16) == 0;
+    if (f)
+        fclose(f);
+    return r;
+}
+
+typedef struct to_file {
+    FILE *f;
+    int bad;
+} to_file;
+
+static int line_to_file(void *ctx, uint64_t seq, const char *line, size_t len)
+{
+    to_file *t = ctx;
+    (void)seq;
+    t->bad |= fwrite(line, 1, len, t->f) != len || fputc('\n', t->f) == EOF;
+    return t->bad;
+}
+
+/* caucus report DB --exercise ID ...: the exercise's log and scenario are taken out of the store
+ * into a private temporary directory and reported on like files. */
+static int report_from_store(int argc, char **argv, const char *db, int dbarg)
+{
+    const char *exs = NULL;
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], "--exercise") == 0)
+            exs = argv[i + 1];
+    uint64_t ex;
+    if (!exs || cc_cli_parse_u64(exs, &ex) != 0 || ex == 0) {
+        fprintf(stderr, "caucus report: a store needs --exercise ID\n");
+        return 2;
+    }
+    cc_store *st = NULL;
+    cc_store_opts o = {1, NULL, 0};
+    cc_store_error err;
+    if (cc_store_open(db, &o, &st, &err) != CC_OK) {
+        fprintf(stderr, "caucus report: %s\n", err.msg);
+        return 1;
+    }
+    cc_store_exercise x;
+    if (cc_store_exercise_get(st, (int64_t)ex, &x, &err) != CC_OK) {
+        fprintf(stderr, "caucus report: %s\n", err.msg);
+        cc_store_close(st);
+        return 1;
+    }
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096], logp[4200], scp[4200];
+    snprintf(dir, sizeof dir, "%s/caucus-report-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int rc = 1;
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "caucus report: no temporary directory\n");
+        goto done;
+    }
+    snprintf(logp, sizeof logp, "%s/exercise.jsonl", dir);
+    snprintf(scp, sizeof scp, "%s/scenario.yaml", dir);
+    to_file t = {fopen(logp, "wb"), 0};
+    FILE *sf = fopen(scp, "wb");
+    if (!t.f || !sf || fwrite(x.scenario, 1, x.scenario_len, sf) != x.scenario_len ||
+        cc_store_events(st, (int64_t)ex, 0, line_to_file, &t, NULL, &err) != CC_OK || t.bad) {
+        fprintf(stderr, "caucus report: exercise %" PRIu64 " could not be read out of the store\n", ex);
+        if (t.f)
+            fclose(t.f);
+        if (sf)
+            fclose(sf);
+    } else if (fclose(t.f) != 0 || fclose(sf) != 0) {
+        fprintf(stderr, "caucus report: temporary files could not be written\n");
+    } else {
+        /* the same command line, with the files in place of the store */
+        char **nv = calloc((size_t)argc + 3, sizeof *nv);
+        int n = 0;
+        for (int i = 0; nv && i < argc; i++) {
+            if (strcmp(argv[i], "--exercise") == 0 || strcmp(argv[i], "--scenario") == 0) {
+                i++;
+                continue;
+            }
+            nv[n++] = i == dbarg ? logp : argv[i];
+        }
+        if (nv) {
+            nv[n++] = "--scenario";
+            nv[n++] = scp;
+            rc = cc_cmd_report(n, nv);
+            free(nv);
+        }
+    }
+    unlink(logp);
+    unlink(scp);
+    rmdir(dir);
+done:
+    cc_store_exercise_clear(&x);
+    cc_store_close(st);
+    return rc;
+}
+
 /* Appends the "carried over" table to the improvement section: open items of the plan in
  * db, with what this log's findings say about their guidelines. */
 static int carry_over(json_t *doc, const char *db, const char *log)
@@ -115,7 +216,8 @@ static int carry_over(json_t *doc, const char *db, const char *log)
 int cc_cmd_report(int argc, char **argv)
 {
     const char *in = NULL, *html = NULL, *md = NULL, *jsonf = NULL, *csv = NULL, *seat = NULL, *scen = NULL,
-               *plan = NULL;
+               *plan = NULL, *exercise = NULL;
+    int in_arg = 0;
     uint64_t threads = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -135,6 +237,8 @@ int cc_cmd_report(int argc, char **argv)
             seat = argv[++i];
         } else if (strcmp(a, "--plan") == 0 && has) {
             plan = argv[++i];
+        } else if (strcmp(a, "--exercise") == 0 && has) {
+            exercise = argv[++i];
         } else if (strcmp(a, "--scenario") == 0 && has) {
             scen = argv[++i];
         } else if (strcmp(a, "--threads") == 0 && has) {
@@ -148,10 +252,17 @@ int cc_cmd_report(int argc, char **argv)
             return 2;
         } else if (!in) {
             in = a;
+            in_arg = i;
         } else {
             fprintf(stderr, "caucus report: one input at a time (got %s and %s)\n", in, a);
             return 2;
         }
+    }
+    if (in && store_input(in))
+        return report_from_store(argc, argv, in, in_arg);
+    if (exercise) {
+        fprintf(stderr, "caucus report: --exercise goes with a store (DB), not with a log file\n");
+        return 2;
     }
     if (plan && seat) {
         fprintf(stderr, "caucus report: the improvement plan is control's: --plan does not go with --seat\n");

@@ -212,5 +212,16 @@ expect_out "sim not reproduced message" "does not reproduce the result"
 expect_rc "sim wrong scenario" 1 "$BIN" report "$T/sim.json" --scenario "$P" --html "$T/x.html"
 expect_rc "sim with seat" 2 "$BIN" report "$T/sim.json" --seat usa-chair --html "$T/x.html"
 
+# from a store: the same report as from the exported log
+"$BIN" run "$P" --seed 3 --log "$T/db.jsonl" > /dev/null
+"$BIN" import "$T/r.db" --log "$T/db.jsonl" --scenario "$P" > /dev/null
+expect_rc "report from a store" 0 "$BIN" report "$T/r.db" --exercise 1 --json "$T/db1.json"
+expect_rc "report from the log" 0 "$BIN" report "$T/db.jsonl" --json "$T/db2.json"
+if python3 -c "import json,sys; a=json.load(open('$T/db1.json')); b=json.load(open('$T/db2.json')); sys.exit(0 if a['log_hash']==b['log_hash'] and a['sections']==b['sections'] else 1)"; then ok; else no "store and log reports differ"; fi
+expect_rc "a store needs --exercise" 2 "$BIN" report "$T/r.db" --json "$T/x.json"
+expect_rc "a store without that exercise" 1 "$BIN" report "$T/r.db" --exercise 9 --json "$T/x.json"
+expect_out "missing exercise named" "no exercise 9"
+expect_rc "--exercise with a log file" 2 "$BIN" report "$T/db.jsonl" --exercise 1 --json "$T/x.json"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
