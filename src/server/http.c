@@ -573,6 +573,103 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
     return r;
 }
 
+/* ---- the improvement plan (control): items kept in the store across exercises ---- */
+
+static json_t *plan_json(const cc_store_plan_item *p)
+{
+    return json_pack("{s:I,s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}", "id",
+                     (json_int_t)p->id, "exercise", (json_int_t)p->exercise, "finding", p->finding,
+                     "capability", p->capability, "issue", p->issue, "action", p->action, "element",
+                     p->element, "owner", p->owner, "poc", p->poc, "start", p->start, "due", p->due, "status",
+                     p->status, "closed_note", p->closed_note);
+}
+
+static enum MHD_Result do_plan_get(cc_http *h, struct MHD_Connection *c)
+{
+    cc_store_plan_item *v = NULL;
+    size_t n = 0;
+    cc_store_error err;
+    if (cc_store_plan_list(h->o.store, 0, &v, &n, &err) != CC_OK)
+        return fail(h, c, 503, "store-failed", "%s", err.msg);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(arr, plan_json(&v[i]));
+        cc_store_plan_item_clear(&v[i]);
+    }
+    free(v);
+    return send_json(h, c, 200, json_pack("{s:o}", "items", arr), NULL);
+}
+
+/* {"action": "add"|"update"|"close", "id": N (update, close), fields...}: the fields are those
+ * of cc_store_plan_item; unknown members are refused. */
+static enum MHD_Result do_plan_post(cc_http *h, struct MHD_Connection *c, const req *r)
+{
+    char why[300];
+    json_t *j = parse_body(r, why, sizeof why);
+    if (!j)
+        return fail(h, c, 400, "bad-request", "%s", why);
+    static const char *const fields[] = {"finding", "capability", "issue", "action", "element",    "owner",
+                                         "poc",     "start",      "due",   "status", "closed_note"};
+    const char *key;
+    json_t *val;
+    json_object_foreach(j, key, val)
+    {
+        int known = strcmp(key, "action") == 0 || strcmp(key, "id") == 0 || strcmp(key, "verb") == 0;
+        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+            known |= strcmp(key, fields[i]) == 0;
+        if (!known || (strcmp(key, "id") != 0 && !json_is_string(val) && !json_is_null(val))) {
+            json_decref(j);
+            return fail(h, c, 400, "bad-request", "unknown or non-string member \"%.40s\"", key);
+        }
+    }
+    const char *verb = json_string_value(json_object_get(j, "verb"));
+    cc_store_plan_item p;
+    memset(&p, 0, sizeof p);
+    cc_store_error err;
+    cc_err rc = CC_OK;
+    int64_t id = json_integer_value(json_object_get(j, "id"));
+    if (!verb || (strcmp(verb, "add") != 0 && strcmp(verb, "update") != 0 && strcmp(verb, "close") != 0)) {
+        json_decref(j);
+        return fail(h, c, 400, "bad-request", "\"verb\" is add, update or close");
+    }
+    if (strcmp(verb, "add") != 0 && cc_store_plan_get(h->o.store, id, &p, &err) != CC_OK) {
+        json_decref(j);
+        return fail(h, c, 404, "not-found", "%s", err.msg);
+    }
+    char **slots[] = {&p.finding, &p.capability, &p.issue, &p.action, &p.element,    &p.owner,
+                      &p.poc,     &p.start,      &p.due,   &p.status, &p.closed_note};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        json_t *x = json_object_get(j, fields[i]);
+        if (!x)
+            continue;
+        free(*slots[i]);
+        *slots[i] = json_is_string(x) ? strdup(json_string_value(x)) : NULL;
+    }
+    if (strcmp(verb, "add") == 0) {
+        p.exercise = cc_live_exercise_id(h->o.live);
+        if (!p.status)
+            p.status = strdup("open");
+        rc = cc_store_plan_add(h->o.store, &p, &p.id, &err);
+    } else {
+        if (strcmp(verb, "close") == 0) {
+            if (!p.closed_note || !*p.closed_note) {
+                cc_store_plan_item_clear(&p);
+                json_decref(j);
+                return fail(h, c, 400, "bad-request", "closing an item needs \"closed_note\": why");
+            }
+            free(p.status);
+            p.status = strdup("closed");
+        }
+        rc = cc_store_plan_update(h->o.store, &p, &err);
+    }
+    json_decref(j);
+    enum MHD_Result ret = rc == CC_OK        ? send_json(h, c, 200, plan_json(&p), NULL)
+                          : rc == CC_ERR_ARG ? fail(h, c, 400, "bad-request", "%s", err.msg)
+                                             : fail(h, c, 503, "store-failed", "%s", err.msg);
+    cc_store_plan_item_clear(&p);
+    return ret;
+}
+
 /* ---- event streams ---- */
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
@@ -781,10 +878,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             return do_input(h, c, s, r);
         if (strcmp(url, "/api/logout") == 0)
             return do_logout(h, c, s);
+        if (strcmp(url, "/api/plan") == 0)
+            return s->control ? do_plan_post(h, c, r)
+                              : fail(h, c, 403, "forbidden", "the improvement plan is control's");
         return fail(h, c, strcmp(url, "/api/state") == 0 ? 405 : 404, "not-found", "no such endpoint");
     }
     if (strcmp(url, "/api/state") == 0)
         return do_state(h, c, s);
+    if (strcmp(url, "/api/plan") == 0)
+        return s->control ? do_plan_get(h, c)
+                          : fail(h, c, 403, "forbidden", "the improvement plan is control's");
     if (strncmp(url, "/api/items/", 11) == 0 && url[11])
         return do_item(h, c, s, url + 11);
     if (strcmp(url, "/api/events") == 0)

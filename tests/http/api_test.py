@@ -337,6 +337,31 @@ def main():
     check("USA's report has the NOFORN item", st == 200 and nf_title and nf_title.encode() in ubody, nf_title)
     check("KOR's report does not", st2 == 200 and nf_title and nf_title.encode() not in kbody)
 
+    # the improvement plan (control only)
+    st, j, _, _ = ctl.req("POST", "/api/plan", {"verb": "add", "issue": "Acknowledgements came late",
+                                                 "finding": "G-ack", "owner": "NCG secretariat",
+                                                 "due": "2027-02-01"})
+    check("control adds a plan item", st == 200 and j["id"] >= 1 and j["status"] == "open", j)
+    pid = (j or {}).get("id", 0)
+    st, j, _, _ = ctl.req("POST", "/api/plan", {"verb": "update", "id": pid, "status": "in progress"})
+    check("control updates it", st == 200 and j["status"] == "in progress", j)
+    st, j, _, _ = ctl.req("POST", "/api/plan", {"verb": "close", "id": pid})
+    check("closing needs a note", st == 400, j)
+    st, j, _, _ = ctl.req("POST", "/api/plan", {"verb": "update", "id": pid, "due": "2027-13-01"})
+    check("a bad date is refused", st == 400, j)
+    st, j, _, _ = ctl.req("POST", "/api/plan", {"verb": "add", "issue": "x", "colour": "red"})
+    check("unknown members are refused", st == 400, j)
+    st, j, _, _ = ctl.req("POST", "/api/plan", {"verb": "update", "id": 9999, "owner": "x"})
+    check("no such item: 404", st == 404, j)
+    st, j, _, _ = ctl.req("POST", "/api/plan", {"verb": "close", "id": pid, "closed_note": "met next time"})
+    check("control closes it with a note", st == 200 and j["status"] == "closed", j)
+    st, j, _, _ = ctl.req("GET", "/api/plan")
+    check("control lists the plan", st == 200 and any(i["id"] == pid for i in j["items"]), j)
+    st, j, _, _ = usa.req("GET", "/api/plan")
+    check("a seat may not read the plan", st == 403, j)
+    st, j, _, _ = usa.req("POST", "/api/plan", {"verb": "add", "issue": "x"})
+    check("a seat may not change the plan", st == 403, j)
+
     # logout
     st, _, _, _ = kor.req("POST", "/api/logout", {})
     check("logout", st == 204, st)
