@@ -520,8 +520,12 @@ static enum MHD_Result do_state(cc_http *h, struct MHD_Connection *c, session *s
 static enum MHD_Result do_item(cc_http *h, struct MHD_Connection *c, session *s, const char *id)
 {
     json_t *it = cc_live_item(h->o.live, viewer_of(s), id);
-    if (it)
+    if (it) {
+        json_t *d = json_pack("{s:s,s:s}", "path", "/api/items", "item", id);
+        cc_live_audit(h->o.live, "access.read", s->control ? -1 : s->seat, d, now_ms());
+        json_decref(d);
         return send_json(h, c, 200, it, NULL);
+    }
     if (!s->control) {
         /* a denied item and a missing one answer alike; the attempt is logged */
         json_t *d = json_pack("{s:s,s:s}", "path", "/api/items", "item", id);
@@ -554,6 +558,9 @@ static enum MHD_Result do_log(cc_http *h, struct MHD_Connection *c)
         cc_buf_free(&l.b);
         return fail(h, c, 503, "store-failed", "%s", l.b.oom ? "out of memory" : err.msg);
     }
+    json_t *d = json_pack("{s:s,s:I}", "path", "/api/log", "events", (json_int_t)cc_live_events(h->o.live));
+    cc_live_audit(h->o.live, "access.read", -1, d, now_ms());
+    json_decref(d);
     enum MHD_Result r = send_buf(h, c, 200, "application/x-ndjson", l.b.data ? l.b.data : "", l.b.len, NULL);
     cc_buf_free(&l.b);
     return r;
@@ -568,6 +575,9 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
     char *html = h->o.report(h->o.report_ctx, h->o.live, viewer_of(s), &len, why, sizeof why);
     if (!html)
         return fail(h, c, 500, "report-failed", "%s", why);
+    json_t *d = json_pack("{s:s}", "path", "/api/report");
+    cc_live_audit(h->o.live, "access.read", s->control ? -1 : s->seat, d, now_ms());
+    json_decref(d);
     enum MHD_Result r = send_buf(h, c, 200, "text/html; charset=utf-8", html, len, NULL);
     free(html);
     return r;

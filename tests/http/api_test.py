@@ -272,6 +272,8 @@ def main():
     lines = body.decode().splitlines()
     check("control downloads the log", st == 200 and len(lines) > 10 and '"type":"run.start"' in lines[0])
     check("the denied read was logged", any('"type":"access.denied"' in l and nf in l for l in lines))
+    check("the granted read was logged", any('"type":"access.read"' in l and nf in l and "usa-chair" in l
+                                             for l in lines))
     check("joins were logged", sum('"type":"session.join"' in l for l in lines) == 3)
     check("failed joins were logged", any('"type":"session.refused"' in l for l in lines))
 
