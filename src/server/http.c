@@ -93,6 +93,7 @@ struct cc_http {
     session *sessions;
     rate rates[RATE_SLOTS];
     int *connected;      /* streams per seat */
+    uint8_t *joined;     /* seats whose code has been used since this server started */
     pthread_mutex_t wmu; /* waiting streams */
     stream *waiting;
     int nstreams;
@@ -318,6 +319,8 @@ static session *find_session(cc_http *h, struct MHD_Connection *c, char *csrf_ou
                     pthread_mutex_lock(&h->mu);
                     s->next = h->sessions;
                     h->sessions = s;
+                    if (!s->control)
+                        h->joined[s->seat] = 1;
                     pthread_mutex_unlock(&h->mu);
                 }
             }
@@ -443,6 +446,8 @@ static enum MHD_Result do_join(cc_http *h, struct MHD_Connection *c, const req *
     pthread_mutex_lock(&h->mu);
     s->next = h->sessions;
     h->sessions = s;
+    if (!s->control)
+        h->joined[s->seat] = 1;
     pthread_mutex_unlock(&h->mu);
     json_t *d = json_pack("{s:s,s:s}", "address", addr, "role", s->control ? "control" : "seat");
     cc_live_audit(h->o.live, "session.join", s->seat, d, now);
@@ -507,13 +512,17 @@ static enum MHD_Result do_input(cc_http *h, struct MHD_Connection *c, session *s
 static enum MHD_Result do_state(cc_http *h, struct MHD_Connection *c, session *s)
 {
     int *conn = NULL;
+    uint8_t *joined = NULL;
     const cc_scenario *sc = cc_live_scenario(h->o.live);
     pthread_mutex_lock(&h->mu);
-    if (sc->nseats && (conn = malloc(sc->nseats * sizeof *conn)))
+    if (sc->nseats && (conn = malloc(sc->nseats * sizeof *conn)) && (joined = malloc(sc->nseats))) {
         memcpy(conn, h->connected, sc->nseats * sizeof *conn);
+        memcpy(joined, h->joined, sc->nseats);
+    }
     pthread_mutex_unlock(&h->mu);
-    json_t *st = cc_live_state(h->o.live, viewer_of(s), now_ms(), conn);
+    json_t *st = cc_live_state(h->o.live, viewer_of(s), now_ms(), conn, joined);
     free(conn);
+    free(joined);
     return send_json(h, c, 200, st, NULL);
 }
 
@@ -1022,9 +1031,10 @@ cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t why
     pthread_cond_init(&h->tcv, NULL);
     const cc_scenario *sc = cc_live_scenario(o->live);
     h->connected = calloc(sc->nseats ? sc->nseats : 1, sizeof *h->connected);
+    h->joined = calloc(sc->nseats ? sc->nseats : 1, 1);
     acc_load L = {h, 0};
     cc_store_error err;
-    if (!h->connected ||
+    if (!h->connected || !h->joined ||
         cc_store_accounts(o->store, cc_live_exercise_id(o->live), load_account, &L, &err) != CC_OK || L.bad) {
         snprintf(why, whylen, "accounts: %s", L.bad || !h->connected ? "out of memory" : err.msg);
         cc_http_stop(h);
@@ -1112,6 +1122,7 @@ void cc_http_stop(cc_http *h)
         free(s);
     }
     free(h->connected);
+    free(h->joined);
     pthread_mutex_destroy(&h->mu);
     pthread_mutex_destroy(&h->wmu);
     pthread_mutex_destroy(&h->tmu);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ctime.h"
 #include "core/engine.h"
 #include "core/evlog.h"
 #include "core/label.h"
@@ -1142,6 +1143,18 @@ static void fold(cc_live *lv, cc_live_viewer v, json_t *items, json_t *cons, jso
                 json_array_append_new(cons, c);
         } else if (strncmp(type, "consult.", 8) == 0) {
             json_t *c = find_by_id(cons, pstr(p, "consultation"));
+            if (!c && strcmp(type, "consult.stage") == 0) {
+                /* a participant of a later stage never saw the request: open the entry here */
+                int ci = consultation_of(lv->s, pstr(p, "consultation"));
+                if (ci >= 0) {
+                    const cc_consultation *K = &lv->s->consultations[ci];
+                    c = json_pack("{s:s,s:s?,s:s?,s:s,s:[],s:[],s:O}", "id", K->id, "topic", K->topic,
+                                  "requested_by", K->requested_by, "state", "requested", "acks", "positions",
+                                  "label", json_object_get(rec, "label"));
+                    if (c)
+                        json_array_append_new(cons, c);
+                }
+            }
             if (!c)
                 continue;
             if (strcmp(type, "consult.stage") == 0) {
@@ -1156,6 +1169,7 @@ static void fold(cc_live *lv, cc_live_viewer v, json_t *items, json_t *cons, jso
             } else if (strcmp(type, "consult.ack") == 0 && actor) {
                 push_unique(json_object_get(c, "acks"), actor);
             } else if (strcmp(type, "consult.position") == 0 && actor) {
+                push_unique(json_object_get(c, "acks"), actor); /* "acks": seats that acted in this stage */
                 json_array_append_new(json_object_get(c, "positions"),
                                       json_pack("{s:s,s:s?,s:O}", "seat", actor, "text", pstr(p, "text"), "t",
                                                 json_object_get(rec, "t")));
@@ -1247,7 +1261,8 @@ static json_t *labels_for(const cc_scenario *s, int seat)
     return a;
 }
 
-json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const int *connected)
+json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const int *connected,
+                      const uint8_t *joined)
 {
     const cc_scenario *s = lv->s;
     json_t *st = json_object(), *items = json_array(), *cons = json_array(), *decs = json_array(),
@@ -1270,6 +1285,11 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
                                   ck.running, "speed", speed, "t", (json_int_t)ck.scenario_ms, "wall",
                                   (json_int_t)now_wall_ms, "end_t", (json_int_t)s->duration_s * 1000, "ended",
                                   es.ended, "start_unix", (json_int_t)s->start_unix));
+    char start[64];
+    cc_rfc3339_format(s->start_unix, s->start_offset, start, sizeof start);
+    json_object_set_new(json_object_get(st, "clock"), "start", json_string(start));
+    if (s->zone_name)
+        json_object_set_new(json_object_get(st, "clock"), "zone", json_string(s->zone_name));
     if (v.control) {
         json_t *inj = json_array();
         size_t n = cc_engine_inject_count(lv->e);
@@ -1282,6 +1302,18 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
             json_object_set_new(o, "at_t", at >= 0 ? json_integer(at) : json_null());
             if (i < s->ninjects && s->injects[i].label.text)
                 json_object_set_new(o, "label", json_string(s->injects[i].label.text));
+            if (i < s->ninjects) {
+                static const char *const pre[] = {"", "cell:", "party:", "group:", ""};
+                json_t *to = json_array();
+                for (size_t k = 0; k < s->injects[i].to.n; k++) {
+                    const cc_ref *r = &s->injects[i].to.v[k];
+                    char name[200];
+                    snprintf(name, sizeof name, "%s%s", pre[r->kind],
+                             r->kind == CC_REF_ALL ? "all" : r->name);
+                    json_array_append_new(to, json_string(name));
+                }
+                json_object_set_new(o, "to", to);
+            }
             json_array_append_new(inj, o);
         }
         json_object_set_new(st, "injects", inj);
@@ -1297,9 +1329,10 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
     }
     pthread_mutex_unlock(&lv->mu);
     for (size_t i = 0; i < s->nseats; i++)
-        json_array_append_new(seats, json_pack("{s:s,s:s?,s:s?,s:b}", "id", s->seats[i].id, "party",
-                                               s->seats[i].party, "name", s->seats[i].role, "connected",
-                                               connected && connected[i] > 0));
+        json_array_append_new(seats,
+                              json_pack("{s:s,s:s?,s:s?,s:b,s:b}", "id", s->seats[i].id, "party",
+                                        s->seats[i].party, "name", s->seats[i].role, "connected",
+                                        connected && connected[i] > 0, "code_used", joined && joined[i]));
     json_object_set_new(st, "exercise",
                         json_pack("{s:I,s:s?,s:s?,s:s?}", "id", (json_int_t)lv->id, "name", lv->name,
                                   "scenario", cc_scenario_id(s), "title", cc_scenario_title(s)));
@@ -1322,7 +1355,7 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
 
 json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id)
 {
-    json_t *st = cc_live_state(lv, v, 0, NULL);
+    json_t *st = cc_live_state(lv, v, 0, NULL, NULL);
     json_t *it = find_by_id(json_object_get(st, "items"), id);
     json_t *r = it ? json_incref(it) : NULL;
     json_decref(st);

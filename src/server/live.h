@@ -79,8 +79,10 @@ cc_err cc_live_audit(cc_live *lv, const char *kind, int seat, json_t *detail, in
 cc_err cc_live_tick(cc_live *lv, int64_t now_wall_ms, int64_t *next_wall_ms);
 
 /* The viewer's snapshot (docs/http-api.md, GET /api/state); the caller owns the result.
- * connected (nseats counts, may be NULL) fills seats[].connected. */
-json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const int *connected);
+ * connected (nseats counts, may be NULL) fills seats[].connected, joined (nseats flags, may be
+ * NULL) seats[].code_used. */
+json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const int *connected,
+                      const uint8_t *joined);
 
 /* One item the viewer may read, or NULL (missing and denied look the same). */
 json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id);

@@ -1,0 +1,84 @@
+#!/bin/sh
+# End-to-end test of the live TTX in a real browser: starts `caucus serve` on the policy TTX
+# sample (free loopback port, temporary store), reads control's and the seats' join codes from
+# its output and runs tests/e2e/ttx.mjs (playwright-core driving Debian's chromium, headless).
+# Never skips: no node, npm or chromium is a failure. Usage: tests/cli/e2e.sh BUILD_DIR.
+# UPDATE_SCREENSHOTS=1 writes the screenshots to docs/img (otherwise to a scratch directory).
+. tests/cli/harness.inc
+
+E=tests/e2e
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$T"' EXIT
+
+if ! command -v node > /dev/null 2>&1; then no "node is not installed (apt-get install nodejs npm)"; fi
+if ! command -v npm > /dev/null 2>&1; then no "npm is not installed (apt-get install npm)"; fi
+if [ ! -x "$CHROMIUM" ]; then no "no chromium at $CHROMIUM (apt-get install chromium)"; fi
+if [ "$fail" != 0 ]; then echo "$pass passed, $fail failed"; exit 1; fi
+ok
+
+# playwright-core from the lock file, installed again only when missing or older than the lock
+if [ ! -f "$E/node_modules/playwright-core/package.json" ] || [ ! -f "$E/node_modules/.package-lock.json" ] ||
+  [ "$E/package-lock.json" -nt "$E/node_modules/.package-lock.json" ]; then
+  if npm ci --prefix "$E" --no-audit --no-fund > "$T/npm.log" 2>&1; then ok; else no "npm ci --prefix $E"; tail -5 "$T/npm.log"; fi
+else
+  ok
+fi
+
+expect_rc "serve --help" 0 "$BIN" serve --help
+expect_out "serve usage" "usage: caucus serve"
+
+"$BIN" serve scenarios/ncg-policy-ttx.yaml --db "$T/e2e.db" --listen 127.0.0.1:0 > "$T/serve.out" 2> "$T/serve.err" &
+pid=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/serve.out" 2> /dev/null; do
+  kill -0 "$pid" 2> /dev/null || break
+  sleep 0.1; i=$((i + 1))
+done
+addr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/serve.out")
+if [ -n "$addr" ]; then ok; else no "caucus serve did not start"; cat "$T/serve.out" "$T/serve.err" | head -20; fi
+
+# "  SEAT-OR-control   XXXXX-XXXXX-XXXXX-XXXXX   (PARTY, role)" -> {"SEAT": "CODE", ...}
+codes=$(awk 'BEGIN { printf "{" } /^  [a-z][a-z0-9-]* +[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*( |$)/ {
+  printf "%s\"%s\":\"%s\"", n++ ? "," : "", $1, $2 } END { printf "}" }' "$T/serve.out")
+for s in control usa-chair kor-chair; do
+  case "$codes" in *"\"$s\":"*) ok ;; *) no "no join code for $s in the output of caucus serve" ;; esac
+done
+
+if [ -n "$addr" ]; then
+  img="$T/img"
+  [ "${UPDATE_SCREENSHOTS:-}" = 1 ] && img=docs/img
+  CAUCUS_URL="http://$addr" CAUCUS_CODES="$codes" CAUCUS_IMG="$img" CHROMIUM="$CHROMIUM" \
+    node "$E/ttx.mjs" > "$T/e2e.out" 2>&1
+  rc=$?
+  grep -v '^[0-9]* passed, [0-9]* failed' "$T/e2e.out" | tail -40
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/e2e.out" | tail -n 1)
+  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
+  if [ -z "$p" ]; then no "ttx.mjs printed no count line (exit $rc)"; p=0; f=0; fi
+  pass=$((pass + p)); fail=$((fail + f))
+  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "ttx.mjs exited $rc"; fi
+  # every view was captured at 1280x800
+  for v in join control player-inbox consultation decision; do
+    if [ -s "$img/$v.png" ] && [ "$(od -An -tu1 -j16 -N8 "$img/$v.png" | tr -s ' ')" = " 0 0 5 0 0 0 3 32" ]; then ok
+    else no "screenshot $v.png missing or not 1280x800"; fi
+  done
+fi
+
+if [ -n "$pid" ] && ! kill -0 "$pid" 2> /dev/null; then
+  no "caucus serve stopped during the test"; tail -5 "$T/serve.out" "$T/serve.err"
+fi
+if [ -n "$pid" ]; then
+  kill "$pid" 2> /dev/null
+  wait "$pid"; src=$?
+  pid=""
+  # a clean stop on SIGTERM, and the store holds a log that verifies
+  if [ "$src" = 0 ]; then ok; else no "caucus serve exited $src on SIGTERM"; tail -20 "$T/serve.err"; fi
+  expect_rc "export the exercise" 0 "$BIN" export "$T/e2e.db" --exercise 1 --log "$T/e2e.jsonl"
+  # still open (no run.end): verified up to its last event
+  last=$(($(wc -l < "$T/e2e.jsonl") - 1))
+  expect_rc "the live exercise's log replays" 0 "$BIN" replay "$T/e2e.jsonl" --until "$last" --scenario scenarios/ncg-policy-ttx.yaml
+  if [ "$last" -gt 100 ]; then ok; else no "the live log has only $((last + 1)) events"; fi
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
