@@ -43,7 +43,7 @@ static int find_inject(const names *N, const char *id)
     return i;
 }
 
-enum { EX_NONE, EX_MESSAGE, EX_DOWNGRADE, EX_RATE, EX_NOTE, EX_EDIT, EX_ADD, EX_CLOCK, EX_AUDIT };
+enum { EX_NONE, EX_MESSAGE, EX_DOWNGRADE, EX_RATE, EX_NOTE, EX_EDIT, EX_ADD, EX_CLOCK, EX_AUDIT, EX_REQUEST };
 
 typedef struct parsed_input {
     int extra;                /* EX_*: inputs that are not seat actions */
@@ -324,6 +324,20 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
     if (strcmp(act, "message") == 0 || strcmp(act, "downgrade") == 0 || strcmp(act, "rate") == 0 ||
         strcmp(act, "note") == 0 || strcmp(act, "edit") == 0)
         return parse_extra(N, in, act, p, why, whylen);
+    if (strcmp(act, "request") == 0) {
+        /* a seat asks for a consultation of the scenario now, instead of waiting for its trigger */
+        p->extra = EX_REQUEST;
+        p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats);
+        if (p->seat < 0)
+            BAD("\"request\" needs \"seat\": the requesting seat");
+        int c = find_id(cons, s->consultations, s->nconsultations, sizeof *s->consultations);
+        if (c < 0)
+            BAD("\"request\" needs \"consultation\": a consultation of the scenario");
+        if (dec || inj || p->option || json_object_get(in, "to"))
+            BAD("\"request\" takes only \"seat\" and \"consultation\"");
+        p->context = ITEM(CC_ITEM_CONSULTATION, (size_t)c);
+        return CC_OK;
+    }
     if (strcmp(act, "release") == 0 || strcmp(act, "hold") == 0) {
         p->control = 1;
         p->hold = act[0] == 'h';
@@ -339,7 +353,7 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
             a = k;
     if (a < 0)
         BAD("unknown action \"%.40s\" (acknowledge, position, vote, propose, object, share, escalate, "
-            "message, note, release, hold, edit, add, downgrade, rate, start, pause, resume, speed, jump)",
+            "message, note, request, release, hold, edit, add, downgrade, rate, start, pause, resume, speed, jump)",
             act);
     p->action = (cc_agent_action)a;
     p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats);
@@ -454,6 +468,19 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
     const cc_scenario *s = e->s;
     switch (p->extra) {
     case EX_NOTE: return cc_eng_emit(e, "note", actor, NULL, json_pack("{s:s}", "text", p->text), 0, 120);
+    case EX_REQUEST: {
+        size_t c = ITEM_INDEX(p->context);
+        const cc_consultation *K = &s->consultations[c];
+        if (e->consult_state[c] != ST_PENDING)
+            return refuse(e, actor, "the consultation was already requested", p->context);
+        if (K->requester_index != p->seat) {
+            char why[200];
+            snprintf(why, sizeof why, "only %s, its requester, may request consultation %s", K->requested_by,
+                     K->id);
+            return refuse(e, actor, why, p->context);
+        }
+        return cc_eng_fire(e, p->context);
+    }
     case EX_AUDIT: {
         json_t *j = p->inject ? json_deep_copy(p->inject) : json_object();
         if (j && p->reply >= 0)

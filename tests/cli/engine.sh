@@ -233,5 +233,17 @@ expect_out "wrong scenario message" "is not the scenario this log was run on"
 expect_rc "replay no args" 2 "$BIN" replay
 expect_rc "missing log" 1 "$BIN" replay "$T/nope.jsonl"
 
+# a seat requests a consultation now: only its requester, only once; replay reproduces it
+printf '%s\n' '{"t":"+10m","do":"request","seat":"kor-chair","consultation":"C-1"}' \
+  '{"t":"+11m","do":"request","seat":"kor-chair","consultation":"C-1"}' \
+  '{"t":"+12m","do":"request","seat":"kor-chair","consultation":"C-2"}' > "$T/req.jsonl"
+expect_rc "request a consultation" 0 "$BIN" run scenarios/ncg-policy-ttx.yaml --seed 1 --inputs "$T/req.jsonl" --log "$T/req.log"
+if grep -q '"t":600000,"type":"consult.request"' "$T/req.log"; then ok; else no "C-1 requested at +10m"; fi
+if grep -q '"reason":"the consultation was already requested"' "$T/req.log"; then ok; else no "second request refused"; fi
+if grep -q '"reason":"only usa-chair, its requester, may request consultation C-2"' "$T/req.log"; then ok; else no "request by another seat refused"; fi
+expect_rc "a log with requests replays" 0 "$BIN" replay "$T/req.log"
+printf '%s\n' '{"t":"+10m","do":"request","seat":"kor-chair"}' > "$T/req2.jsonl"
+expect_rc "request without a consultation" 1 "$BIN" run scenarios/ncg-policy-ttx.yaml --inputs "$T/req2.jsonl"
+expect_out "request without a consultation: why" "\"request\" needs \"consultation\""
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
