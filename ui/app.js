@@ -895,9 +895,29 @@
     $('inbox-empty').hidden = items.length > 0;
     setText($('inbox-count'), items.length ? '(' + items.length + ')' : '');
 
+    /* consultations this seat may ask for now (it is their requester and they have not started) */
+    keyed(
+      $('requestable'),
+      state.requestable || [],
+      (c) => c.id,
+      (c) =>
+        el(
+          'p',
+          { class: 'request' },
+          el('button', {
+            type: 'button',
+            class: 'req-btn',
+            text: 'Request consultation ' + c.id,
+            onclick: () => input({ do: 'request', consultation: c.id }, 'request ' + c.id),
+          }),
+          ' ',
+          el('span', { class: 'req-topic', text: c.topic || '' })
+        ),
+      () => {}
+    );
     const cons = state.consultations || [];
     keyed($('consultations'), cons, (c) => c.id, (c) => consultCard(c, true), (n, c) => updateConsultCard(n, c));
-    $('consult-empty').hidden = cons.length > 0;
+    $('consult-empty').hidden = cons.length > 0 || (state.requestable || []).length > 0;
     const active = cons.filter((c) => c.state === 'in progress').length;
     setText($('consult-count'), active ? '(' + active + ')' : '');
 

@@ -1327,6 +1327,17 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         json_object_set_new(st, "objectives", objs);
         json_decref(ratings);
     }
+    if (!v.control) {
+        /* consultations this seat may ask for now: it is their requester, they have not started */
+        json_t *req = json_array();
+        for (size_t i = 0; i < s->nconsultations; i++) {
+            const char *cs = cc_engine_consultation_state(lv->e, i, NULL, NULL);
+            if (s->consultations[i].requester_index == v.seat && cs && strcmp(cs, "pending") == 0)
+                json_array_append_new(req, json_pack("{s:s,s:s?}", "id", s->consultations[i].id, "topic",
+                                                     s->consultations[i].topic));
+        }
+        json_object_set_new(st, "requestable", req);
+    }
     pthread_mutex_unlock(&lv->mu);
     for (size_t i = 0; i < s->nseats; i++)
         json_array_append_new(seats,

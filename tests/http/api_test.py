@@ -263,6 +263,9 @@ def main():
     st, j, _, _ = usa.req("GET", "/api/items/" + nf)
     check("USA reads it by id", st == 200 and j["label"] == "SECRET//NOFORN" and j.get("title"), j)
     check("KOR's state never names it", nf.encode() not in json.dumps(sk).encode() or nf not in ki)
+    check("KOR may request C-1 (it is its requester)", any(c["id"] == "C-1" for c in sk.get("requestable", [])),
+          sk.get("requestable"))
+    check("USA may not request C-1", not any(c["id"] == "C-1" for c in su.get("requestable", [])))
     check("the seat's labels stop at its clearance", all("TOP SECRET" not in l for l in su["you"]["labels"]))
     check("notes pad: USA sees its cell's note", any("24 h" in n["text"] for n in su["notes"]))
     check("notes pad: KOR does not", not any("24 h" in (n["text"] or "") for n in sk["notes"]))
