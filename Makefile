@@ -63,6 +63,21 @@ $(BUILD)/caucus: $(CLI_OBJ) $(BUILD)/libcaucus.a
 $(BUILD)/tests/unit: $(TEST_OBJ) $(BUILD)/libcaucus.a
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libcaucus.a $(LDLIBS) -lcriterion
 
+# caucus with MPI (caucus sim --mpi): sim_mpi.c compiled with CC_HAVE_MPI, linked before
+# libcaucus.a (whose stub copy is then not pulled). Built when OpenMPI is installed.
+MPI_CFLAGS := $(shell pkg-config --cflags ompi-c 2>/dev/null)
+MPI_LIBS   := $(shell pkg-config --libs ompi-c 2>/dev/null)
+ifneq ($(MPI_LIBS),)
+all: $(BUILD)/caucus-mpi
+check: $(BUILD)/caucus-mpi
+endif
+$(BUILD)/mpi/sim_mpi.o: src/sim/sim_mpi.c $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(MPI_CFLAGS) -DCC_HAVE_MPI -MMD -MP -c $< -o $@
+
+$(BUILD)/caucus-mpi: $(CLI_OBJ) $(BUILD)/mpi/sim_mpi.o $(BUILD)/libcaucus.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/mpi/sim_mpi.o $(BUILD)/libcaucus.a $(LDLIBS) $(MPI_LIBS)
+
 $(BUILD)/tests/store_writer: $(BUILD)/tests/tools/store_writer.o $(BUILD)/tests/support/evgen.o $(BUILD)/libcaucus.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -124,4 +139,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/tests/tools/store_writer.d
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/tests/tools/store_writer.d $(BUILD)/mpi/sim_mpi.d

@@ -1,11 +1,15 @@
-/* Tests of sim/sim: results independent of the thread count, summaries, differences. */
+/* Tests of sim/sim, sim/simplot and sim/sim_mpi: results independent of the thread and rank
+ * count, summaries, differences, the SVG and HTML outputs. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
 #include "sim/sim.h"
+#include "sim/sim_mpi.h"
+#include "sim/simplot.h"
 
 static cc_scenario *load(const char *path)
 {
@@ -131,4 +135,207 @@ Test(sim, stage_times_and_information_latency)
     cr_expect_gt(sk.mean, su.mean);
     cc_sim_free(r);
     cc_scenario_free(s);
+}
+
+/* The shares of any number of ranks, summed slot by slot, are bit-identical to one process. */
+Test(sim, rank_shares_sum_to_the_single_process_result)
+{
+    cc_scenario *s = load("scenarios/ncg-interagency-sim.yaml");
+    cc_sim_opts o = {.seed = 5, .reps = 101, .threads = 2};
+    cc_sim *whole = NULL;
+    cr_assert_eq(cc_sim_run(s, &o, &whole), CC_OK);
+    size_t n = 0;
+    const double *want = cc_sim_values(whole, &n);
+    cr_assert_eq(n, 3 * 101 * cc_sim_nmetrics(whole));
+    for (int P = 2; P <= 4; P++) {
+        double *sum = calloc(n, sizeof *sum);
+        cr_assert(sum);
+        size_t nonzero_ranks_max = 0;
+        for (int rank = 0; rank < P; rank++) {
+            cc_sim_opts po = o;
+            po.rank = rank;
+            po.nranks = P;
+            po.threads = 1 + rank % 2;
+            cc_sim *part = NULL;
+            cr_assert_eq(cc_sim_run(s, &po, &part), CC_OK, "rank %d of %d", rank, P);
+            size_t pn = 0;
+            const double *v = cc_sim_values(part, &pn);
+            cr_assert_eq(pn, n);
+            for (size_t i = 0; i < n; i++)
+                sum[i] += v[i];
+            /* a rank computes only its own jobs: job % P == rank, job = rep * nvariants + variant */
+            size_t own = 0;
+            for (size_t var = 0; var < 3; var++)
+                for (size_t rep = 0; rep < 101; rep++)
+                    if ((rep * 3 + var) % (size_t)P != (size_t)rank)
+                        for (size_t m = 0; m < cc_sim_nmetrics(part); m++)
+                            cr_assert(cc_sim_value(part, var, rep, m) == 0 &&
+                                          !signbit(cc_sim_value(part, var, rep, m)),
+                                      "rank %d computed job rep %zu variant %zu", rank, rep, var);
+                    else
+                        own++;
+            nonzero_ranks_max = own > nonzero_ranks_max ? own : nonzero_ranks_max;
+            cc_sim_free(part);
+        }
+        cr_expect_leq(nonzero_ranks_max, (size_t)(303 + P - 1) / (size_t)P, "jobs are spread evenly");
+        cr_assert_eq(memcmp(sum, want, n * sizeof *sum), 0, "%d ranks differ from one process", P);
+        free(sum);
+    }
+    cc_sim_free(whole);
+    cc_scenario_free(s);
+}
+
+Test(sim, bad_rank_options_are_refused)
+{
+    cc_scenario *s = load("scenarios/ncg-interagency-sim.yaml");
+    cc_sim *r = NULL;
+    cc_sim_opts o = {.seed = 1, .reps = 10, .threads = 1, .rank = 2, .nranks = 2};
+    cr_expect_eq(cc_sim_run(s, &o, &r), CC_ERR_ARG, "rank must be below nranks");
+    o.rank = 1;
+    o.nranks = 0;
+    cr_expect_eq(cc_sim_run(s, &o, &r), CC_ERR_ARG, "a rank without ranks");
+    o.rank = -1;
+    o.nranks = 2;
+    cr_expect_eq(cc_sim_run(s, &o, &r), CC_ERR_ARG, "negative rank");
+    o.rank = 0;
+    o.nranks = -3;
+    cr_expect_eq(cc_sim_run(s, &o, &r), CC_ERR_ARG, "negative rank count");
+    o.nranks = 1;
+    o.reps = 0;
+    cr_expect_eq(cc_sim_run(s, &o, &r), CC_ERR_ARG, "no replications");
+    o.reps = 10;
+    o.threads = 0;
+    cr_expect_eq(cc_sim_run(s, &o, &r), CC_ERR_ARG, "no threads");
+    int bad[] = {3};
+    o.threads = 1;
+    o.variants = bad;
+    o.nvariants = 1;
+    cr_expect_eq(cc_sim_run(s, &o, &r), CC_ERR_ARG, "unknown variant index");
+    cr_expect_null(r);
+    cc_scenario_free(s);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* Whether text holds "nan" or "inf" as a word (a printed undefined number, not "information"). */
+static int has_undefined_number(const char *text)
+{
+    static const char *const words[] = {"nan", "inf"};
+    for (size_t w = 0; w < 2; w++)
+        for (const char *p = strstr(text, words[w]); p; p = strstr(p + 1, words[w])) {
+            int before = p > text && ((p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= 'A' && p[-1] <= 'Z'));
+            int after = (p[3] >= 'a' && p[3] <= 'z') || (p[3] >= 'A' && p[3] <= 'Z');
+            if (!before && !after)
+                return 1;
+        }
+    return 0;
+}
+
+static size_t time_metrics_with_values(const cc_sim *r)
+{
+    size_t n = 0;
+    for (size_t m = 0; m < cc_sim_nmetrics(r); m++) {
+        size_t vals = 0;
+        for (size_t v = 0; v < cc_sim_nvariants(r); v++) {
+            cc_sim_summary sm;
+            cc_sim_summarise(r, v, m, &sm);
+            vals += sm.n;
+        }
+        n += vals && !cc_sim_metric_is_rate(r, m);
+    }
+    return n;
+}
+
+Test(simplot, svg_has_a_cdf_and_a_histogram_per_variant_and_time_metric)
+{
+    cc_scenario *s = load("scenarios/ncg-interagency-sim.yaml");
+    cc_sim_opts o = {.seed = 3, .reps = 200, .threads = 2};
+    cc_sim *r = NULL;
+    cr_assert_eq(cc_sim_run(s, &o, &r), CC_OK);
+    cc_buf b;
+    cc_buf_init(&b);
+    cr_assert_eq(cc_simplot_svg(r, "t <&> \"q\"", &b), CC_OK);
+    size_t T = time_metrics_with_values(r);
+    cr_assert_gt(T, 3);
+    cr_expect_eq(count(b.data, "<polygon"), 3 * T, "one histogram area per variant and time metric");
+    cr_expect_eq(count(b.data, ": histogram</text>"), T);
+    cr_expect_eq(count(b.data, ": CDF</text>"), T);
+    cr_expect_geq(count(b.data, "<polyline"), 2 * T, "CDF lines (a variant without values has none)");
+    cr_expect(strstr(b.data, "<title>t &lt;&amp;&gt; &quot;q&quot;</title>"), "the title is escaped");
+    cr_expect(!has_undefined_number(b.data), "no undefined coordinates");
+    cr_expect_eq(count(b.data, "<svg"), 1);
+    cc_buf_free(&b);
+    cc_sim_free(r);
+    cc_scenario_free(s);
+}
+
+Test(simplot, html_page_is_self_contained_with_tables_and_plots)
+{
+    cc_scenario *s = load("scenarios/ncg-interagency-sim.yaml");
+    cc_sim_opts o = {.seed = 3, .reps = 200, .threads = 2};
+    cc_sim *r = NULL;
+    cr_assert_eq(cc_sim_run(s, &o, &r), CC_OK);
+    cc_buf b;
+    cc_buf_init(&b);
+    cr_assert_eq(cc_simplot_html(r, "page <1>", &b), CC_OK);
+    size_t M = cc_sim_nmetrics(r), T = time_metrics_with_values(r);
+    cr_expect(strncmp(b.data, "<!DOCTYPE html>", 15) == 0);
+    cr_expect(strstr(b.data, "<h1>page &lt;1&gt;</h1>"));
+    cr_expect_eq(count(b.data, "<section"), M, "a section per metric");
+    cr_expect_eq(count(b.data, "<h2>"), M);
+    cr_expect_eq(count(b.data, "<polygon"), 3 * T, "the histograms are inline");
+    cr_expect(strstr(b.data, "<h2>C-1: request to completion (h)</h2>"));
+    cr_expect(strstr(b.data, "<td>silence &#8722; sequential</td>"), "pairwise differences");
+    cr_expect(!strstr(b.data, "<script") && !strstr(b.data, "src=") && !strstr(b.data, "href=") &&
+                  !strstr(b.data, "url("),
+              "no script and no external asset");
+    cr_expect(!has_undefined_number(b.data), "undefined values print as -");
+    cr_expect(strstr(b.data, "</body></html>\n"));
+    cc_buf_free(&b);
+    cc_sim_free(r);
+    cc_scenario_free(s);
+}
+
+Test(simplot, a_metric_without_values_gets_a_note_and_no_panel)
+{
+    cc_scenario *s = load("scenarios/ncg-interagency-sim.yaml");
+    int only[] = {2}; /* silence: a guideline that never applies to it */
+    cc_sim_opts o = {.seed = 3, .reps = 50, .variants = only, .nvariants = 1, .threads = 1};
+    cc_sim *r = NULL;
+    cr_assert_eq(cc_sim_run(s, &o, &r), CC_OK);
+    size_t empty = 0;
+    for (size_t m = 0; m < cc_sim_nmetrics(r); m++) {
+        cc_sim_summary sm;
+        cc_sim_summarise(r, 0, m, &sm);
+        empty += sm.n == 0;
+    }
+    cr_assert_gt(empty, 0, "the fixture has a metric without values");
+    cc_buf b;
+    cc_buf_init(&b);
+    cr_assert_eq(cc_simplot_html(r, "one", &b), CC_OK);
+    cr_expect_eq(count(b.data, "No replication has a value for this metric."), empty);
+    cr_expect(!strstr(b.data, "difference of means"), "one variant: no differences");
+    cc_buf_free(&b);
+    cc_sim_free(r);
+    cc_scenario_free(s);
+}
+
+Test(sim_mpi, without_mpi_every_call_says_so)
+{
+    if (cc_simmpi_available())
+        return; /* an MPI build: tests/cli/mpi.sh covers it under mpirun */
+    int rank = 7, n = 7, argc = 0;
+    char **argv = NULL;
+    cr_expect_eq(cc_simmpi_init(&argc, &argv, &rank, &n), CC_ERR_ARG);
+    cr_expect_eq(rank, 0);
+    cr_expect_eq(n, 1);
+    cr_expect_eq(cc_simmpi_merge(NULL, CC_OK), CC_ERR_ARG);
+    cr_expect_eq(cc_simmpi_merge(NULL, CC_ERR_NOMEM), CC_ERR_NOMEM, "a local failure is passed on");
+    cc_simmpi_finalize();
 }

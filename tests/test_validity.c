@@ -114,3 +114,28 @@ Test(validity, confidence_interval_coverage)
               covered);
     cc_scenario_free(s);
 }
+
+/* CONSULT-10 sequential (bench/consult-10.yaml): the reviewers clear one after another, each
+ * after a chain of at most 5 reviews (lognormal(ln 5 h, 0.5), approval 0.8) with a gamma(2, 2 h)
+ * revision after each objection, so the mean is 10 x E[chain] =
+ * 10 x (E[review] x sum_{k<5} 0.2^k + E[revision] x sum_{1<=k<5} 0.2^k). The scenario draws each
+ * chain from 4096 bin means of 262144 sorted draws: the mean is kept to about 0.01 h a chain. */
+Test(validity, consult10_sequential_mean_time_to_decision)
+{
+    cc_scenario *s = load("bench/consult-10.yaml");
+    int seq[] = {1};
+    cc_sim_opts o = {.seed = 11, .reps = 20000, .variants = seq, .nvariants = 1, .threads = 2};
+    cc_sim *r = NULL;
+    cr_assert_eq(cc_sim_run(s, &o, &r), CC_OK);
+    cr_assert_str_eq(cc_sim_variant_id(r, 0), "sequential");
+    double mean, var;
+    size_t n;
+    moments(r, 0, &mean, &var, &n);
+    cr_assert_eq(n, 20000, "every replication decides");
+    double reviews = 1 + 0.2 + 0.04 + 0.008 + 0.0016, revisions = reviews - 1;
+    double want = 10 * (5 * exp(0.125) * reviews + 2 * 2 * revisions);
+    double se = sqrt(var / (double)n);
+    cr_expect(fabs(mean - want) < 4 * se + 0.3, "mean %.3f h, want %.3f (se %.3f)", mean, want, se);
+    cc_sim_free(r);
+    cc_scenario_free(s);
+}

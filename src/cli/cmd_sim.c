@@ -13,22 +13,28 @@
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
 #include "sim/sim.h"
+#include "sim/sim_mpi.h"
 #include "sim/simplot.h"
 
 static void sim_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: caucus sim SCENARIO [--reps N] [--variant ID]... [--seed S] [--threads T]\n"
-            "                  [--csv FILE] [--json FILE] [--log-rep R]... [--keep-logs K] [--log-prefix P]\n"
-            "  --reps N       replications per variant (default 1000)\n"
-            "  --variant ID   a mechanism to compare (repeat; default: every mechanism)\n"
-            "  --seed S       random seed (default 1); replication r of every variant shares streams\n"
-            "  --threads T    worker threads (default: online CPUs); results do not depend on T\n"
-            "  --csv FILE     one row per variant and replication\n"
-            "  --log-rep R    also write the event log of replication R of each variant (repeatable)\n"
-            "  --keep-logs K  the same for replications 0 to K-1\n"
-            "  --log-prefix P log file names P-VARIANT-repR.jsonl (default 'sim')\n"
-            "  --json FILE    the summary as JSON\n");
+    fprintf(f, "usage: caucus sim SCENARIO [--reps N] [--variant ID]... [--seed S] [--threads T]\n"
+               "                  [--csv FILE] [--json FILE] [--svg FILE] [--html FILE] [--mpi]\n"
+               "                  [--log-rep R]... [--keep-logs K] [--log-prefix P]\n"
+               "  --reps N       replications per variant (default 1000)\n"
+               "  --variant ID   a mechanism to compare (repeat; default: every mechanism)\n"
+               "  --seed S       random seed (default 1); replication r of every variant shares streams\n"
+               "  --threads T    worker threads (default: online CPUs, 1 per rank with --mpi); results do\n"
+               "                 not depend on T\n"
+               "  --csv FILE     one row per variant and replication\n"
+               "  --log-rep R    also write the event log of replication R of each variant (repeatable)\n"
+               "  --keep-logs K  the same for replications 0 to K-1\n"
+               "  --log-prefix P log file names P-VARIANT-repR.jsonl (default 'sim')\n"
+               "  --json FILE    the summary as JSON\n"
+               "  --svg FILE     plots: CDF and histogram per time metric, probability bars per rate\n"
+               "  --html FILE    one self-contained page: summary tables, differences and the plots\n"
+               "  --mpi          under mpirun: split the replications across the ranks; rank 0 writes\n"
+               "                 the results, identical to a single process\n");
 }
 
 static double wall_s(void)
@@ -93,9 +99,26 @@ static json_t *num(double x)
     return isnan(x) ? json_null() : json_real(x);
 }
 
-int cc_cmd_sim(int argc, char **argv)
+/* Writes the page or plot made by fn to path; 0 or -1 (reported). */
+static int write_plot(cc_err (*fn)(const cc_sim *, const char *, cc_buf *), const cc_sim *r,
+                      const char *title, const char *path)
 {
-    const char *file = NULL, *csv = NULL, *jsonf = NULL, *log_prefix = "sim", *svg = NULL;
+    cc_buf b;
+    cc_buf_init(&b);
+    FILE *f = NULL;
+    int bad = fn(r, title, &b) != CC_OK || !(f = fopen(path, "wb")) || fwrite(b.data, 1, b.len, f) != b.len;
+    if (f && fclose(f) != 0)
+        bad = 1;
+    if (bad)
+        fprintf(stderr, "caucus sim: cannot write %s%s%s\n", path, errno ? ": " : "",
+                errno ? strerror(errno) : "");
+    cc_buf_free(&b);
+    return bad ? -1 : 0;
+}
+
+static int sim_main(int argc, char **argv, int rank, int nranks)
+{
+    const char *file = NULL, *csv = NULL, *jsonf = NULL, *log_prefix = "sim", *svg = NULL, *html = NULL;
     uint64_t log_reps[64];
     size_t nlog = 0;
     const char *vnames[64];
@@ -144,6 +167,10 @@ int cc_cmd_sim(int argc, char **argv)
             csv = argv[++i];
         } else if (strcmp(a, "--svg") == 0 && has) {
             svg = argv[++i];
+        } else if (strcmp(a, "--html") == 0 && has) {
+            html = argv[++i];
+        } else if (strcmp(a, "--mpi") == 0) {
+            /* handled by cc_cmd_sim */
         } else if (strcmp(a, "--json") == 0 && has) {
             jsonf = argv[++i];
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -165,7 +192,9 @@ int cc_cmd_sim(int argc, char **argv)
         sim_usage(stderr);
         return 2;
     }
-    if (!threads) {
+    if (!threads && nranks > 1) {
+        threads = 1;
+    } else if (!threads) {
         long c = sysconf(_SC_NPROCESSORS_ONLN);
         threads = c > 0 && c < 256 ? (uint64_t)c : 1;
     }
@@ -202,11 +231,21 @@ int cc_cmd_sim(int argc, char **argv)
                      .variants = nv ? vidx : NULL,
                      .nvariants = nv,
                      .threads = (int)threads,
-                     .progress = isatty(2) ? progress : NULL,
-                     .progress_ctx = &start};
+                     .progress = isatty(2) && rank == 0 ? progress : NULL,
+                     .progress_ctx = &start,
+                     .rank = nranks > 1 ? rank : 0,
+                     .nranks = nranks > 1 ? nranks : 0};
     cc_sim *r = NULL;
     cc_err rc = cc_sim_run(s, &o, &r);
+    if (nranks > 1)
+        rc = cc_simmpi_merge(r, rc);
+    if (rc == CC_OK && rank != 0) { /* rank 0 reports */
+        cc_sim_free(r);
+        cc_scenario_free(s);
+        return 0;
+    }
     if (rc != CC_OK) {
+        cc_sim_free(r);
         fprintf(stderr, "caucus sim: %s\n", cc_err_str(rc));
         cc_scenario_free(s);
         return 1;
@@ -276,22 +315,15 @@ int cc_cmd_sim(int argc, char **argv)
                 status = 1;
         }
     }
-    if (svg) {
-        cc_buf b;
-        cc_buf_init(&b);
-        char title[256];
-        snprintf(title, sizeof title, "%s: %llu replications per variant, seed %llu", s->id,
-                 (unsigned long long)reps, (unsigned long long)seed);
-        FILE *f = NULL;
-        if (cc_simplot_svg(r, title, &b) != CC_OK || !(f = fopen(svg, "wb")) ||
-            fwrite(b.data, 1, b.len, f) != b.len) {
-            fprintf(stderr, "caucus sim: cannot write %s\n", svg);
-            status = 1;
-        }
-        if (f && fclose(f) != 0)
-            status = 1;
-        cc_buf_free(&b);
-    }
+    char title[256];
+    snprintf(title, sizeof title, "%s: %llu replications per variant, seed %llu", s->id,
+             (unsigned long long)reps, (unsigned long long)seed);
+    errno = 0;
+    if (svg && write_plot(cc_simplot_svg, r, title, svg) != 0)
+        status = 1;
+    errno = 0;
+    if (html && write_plot(cc_simplot_html, r, title, html) != 0)
+        status = 1;
     if (jsonf) {
         json_t *root = json_pack("{s:s,s:I,s:s,s:o}", "scenario", s->id, "reps", (json_int_t)reps, "seed", "",
                                  "variants", json_array());
@@ -334,5 +366,27 @@ int cc_cmd_sim(int argc, char **argv)
         }
     cc_sim_free(r);
     cc_scenario_free(s);
+    return status;
+}
+
+int cc_cmd_sim(int argc, char **argv)
+{
+    int mpi = 0;
+    for (int i = 1; i < argc; i++)
+        mpi |= strcmp(argv[i], "--mpi") == 0;
+    if (!mpi)
+        return sim_main(argc, argv, 0, 1);
+    if (!cc_simmpi_available()) {
+        fprintf(stderr, "caucus sim: --mpi: this caucus was built without MPI (install libopenmpi-dev and "
+                        "rebuild; see docs/sim.md)\n");
+        return 2;
+    }
+    int rank = 0, nranks = 1;
+    if (cc_simmpi_init(&argc, &argv, &rank, &nranks) != CC_OK) {
+        fprintf(stderr, "caucus sim: --mpi: MPI failed to start\n");
+        return 1;
+    }
+    int status = sim_main(argc, argv, rank, nranks);
+    cc_simmpi_finalize();
     return status;
 }

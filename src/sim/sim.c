@@ -189,7 +189,9 @@ static void *work(void *arg)
     worker *w = arg;
     cc_sim *r = w->r;
     const cc_scenario *s = r->s;
-    size_t total = r->nvar * r->reps;
+    size_t total = r->nvar * r->reps, nranks = w->o->nranks > 1 ? (size_t)w->o->nranks : 1;
+    size_t rank = nranks > 1 ? (size_t)w->o->rank : 0;
+    size_t local = total / nranks + (rank < total % nranks);
     rep_obs ob;
     ob.req = malloc(sizeof(int64_t) * (s->nconsultations + 1));
     ob.done = malloc(sizeof(int64_t) * (s->nconsultations + 1));
@@ -203,15 +205,16 @@ static void *work(void *arg)
         w->rc = CC_ERR_NOMEM;
     for (;;) {
         size_t job = atomic_fetch_add(w->next, 1);
-        if (job >= total || w->rc != CC_OK)
+        if (job >= local || w->rc != CC_OK)
             break;
+        job = job * nranks + rank; /* this rank's share: every nranks-th job */
         /* variant-major order: replication r of every variant shares its random streams */
         cc_err rc = run_one(r, w->autos, w->o->seed, job % r->nvar, job / r->nvar, &ob);
         if (rc != CC_OK)
             w->rc = rc;
         size_t d = atomic_fetch_add(w->done, 1) + 1;
         if (w->o->progress)
-            w->o->progress(w->o->progress_ctx, d, total);
+            w->o->progress(w->o->progress_ctx, d, local);
     }
     free(ob.req);
     free(ob.done);
@@ -243,7 +246,8 @@ static size_t add_metric(cc_sim *r, size_t *cap, int rate, const char *a, const 
 cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
 {
     *out = NULL;
-    if (o->reps == 0 || o->threads < 1 || s->nmechanisms == 0)
+    if (o->reps == 0 || o->threads < 1 || s->nmechanisms == 0 || o->nranks < 0 || o->rank < 0 ||
+        (o->nranks > 1 && o->rank >= o->nranks) || (o->nranks <= 1 && o->rank != 0))
         return CC_ERR_ARG;
     cc_sim *r = calloc(1, sizeof *r);
     if (!r)
@@ -323,7 +327,7 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
     if (!bad && r->nvar * r->reps > ((size_t)1 << 40) / (r->nmet + 1))
         bad = 1;
     if (!bad)
-        r->val = malloc(sizeof(double) * r->nvar * r->reps * (r->nmet ? r->nmet : 1));
+        r->val = calloc(r->nvar * r->reps * (r->nmet ? r->nmet : 1), sizeof(double)); /* +0.0 */
     uint8_t *autos = calloc(s->nseats + 1, 1);
     if (bad || !r->val || !autos) {
         free(autos);
@@ -404,6 +408,12 @@ int cc_sim_metric_is_rate(const cc_sim *r, size_t m)
 size_t cc_sim_reps(const cc_sim *r)
 {
     return r->reps;
+}
+
+double *cc_sim_values(cc_sim *r, size_t *n)
+{
+    *n = r->nvar * r->reps * r->nmet;
+    return r->val;
 }
 
 double cc_sim_value(const cc_sim *r, size_t v, size_t rep, size_t m)

@@ -22,6 +22,11 @@ typedef struct cc_sim_opts {
     int threads;                                            /* worker threads (>= 1) */
     void (*progress)(void *ctx, size_t done, size_t total); /* may be NULL; called from workers */
     void *progress_ctx;
+    /* Scale-out (see sim_mpi.h): with nranks > 1 this process runs only the jobs
+     * (replication, variant) whose index job = rep * nvariants + v satisfies
+     * job % nranks == rank, and leaves every other value at +0.0, so that summing the value
+     * arrays of all ranks (cc_sim_values) gives exactly the single-process result. 0 or 1: all. */
+    int rank, nranks;
 } cc_sim_opts;
 
 /* Runs the simulation. The scenario must outlive the result. */
@@ -49,5 +54,8 @@ double cc_sim_value(const cc_sim *r, size_t v, size_t rep, size_t m);
 /* Difference of means b - a of metric m with a 95% confidence interval (Welch). */
 void cc_sim_diff(const cc_sim *r, size_t a, size_t b, size_t m, double *diff, double *lo, double *hi);
 size_t cc_sim_reps(const cc_sim *r);
+/* The value array [variant][replication][metric] (*n doubles), owned by r: for merging the
+ * partial results of ranks. */
+double *cc_sim_values(cc_sim *r, size_t *n);
 
 #endif

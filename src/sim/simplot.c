@@ -1,7 +1,9 @@
-/* simplot — SVG CDF and interval plots of cc_sim results, written by hand (no libraries). */
+/* simplot — SVG plots (CDFs, histograms, probability bars) and the self-contained HTML page of
+ * cc_sim results, written by hand (no libraries, no script, no external asset). */
 #include "sim/simplot.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,9 +13,15 @@
 #define MR 170
 #define MT 40
 #define MB 40
+#define NBINS 30
 
 static const char *const colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd",
                                      "#ff7f0e", "#8c564b", "#17becf"};
+
+static const char *color(size_t v)
+{
+    return colors[v % (sizeof colors / sizeof colors[0])];
+}
 
 static void esc(cc_buf *b, const char *s)
 {
@@ -34,20 +42,19 @@ static int dcmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* A "nice" axis maximum and step for values up to max. */
-static void axis(double max, double *top, double *step)
+/* A "nice" axis maximum for values up to max (1, 2 or 5 times a power of ten). */
+static double axis_top(double max)
 {
     if (!(max > 0))
         max = 1;
     double p = pow(10, floor(log10(max)));
     double m = max / p;
-    double nice = m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10;
-    *top = nice * p;
-    *step = *top / 5;
+    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
 }
 
-static void panel_frame(cc_buf *b, double y0, const char *title, double xtop, double xstep,
-                        const char *xlabel, int percent_y)
+/* Frame, grid and x ticks of a panel; ylabels: 1 prints 0..ytop as percentages. */
+static void panel_frame(cc_buf *b, double y0, const char *title, double xtop, const char *xlabel, int ylabels,
+                        double ytop)
 {
     double pw = W - ML - MR, ph = PH - MT - MB;
     cc_buf_printf(b, "<g transform=\"translate(0,%.0f)\">\n", y0);
@@ -62,13 +69,12 @@ static void panel_frame(cc_buf *b, double y0, const char *title, double xtop, do
         cc_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#ddd\"/>", x,
                       (double)MT, x, MT + ph);
         cc_buf_printf(b, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%g</text>\n", x, MT + ph + 16,
-                      xstep * i);
+                      xtop / 5 * i);
         double y = MT + ph - ph * i / 5.0;
-        if (percent_y) /* CDF panels: share of replications; bar panels have no y scale */
-            cc_buf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g%%</text>\n", ML - 6, y + 4,
-                          20.0 * i);
+        if (ylabels)
+            cc_buf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.3g%%</text>\n", ML - 6, y + 4,
+                          100.0 * ytop * i / 5.0);
     }
-    (void)xtop;
     cc_buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">", ML + pw / 2, MT + ph + 32);
     esc(b, xlabel);
     cc_buf_puts(b, "</text>\n");
@@ -77,108 +83,295 @@ static void panel_frame(cc_buf *b, double y0, const char *title, double xtop, do
 static void legend(cc_buf *b, const cc_sim *r, double x, double y)
 {
     for (size_t v = 0; v < cc_sim_nvariants(r); v++) {
-        const char *c = colors[v % (sizeof colors / sizeof colors[0])];
         cc_buf_printf(b, "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"4\" fill=\"%s\"/>", x,
-                      y + 18.0 * v, c);
+                      y + 18.0 * v, color(v));
         cc_buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\">", x + 20, y + 18.0 * v + 6);
         esc(b, cc_sim_variant_id(r, v));
         cc_buf_puts(b, "</text>\n");
     }
 }
 
+/* Values of metric m in variant v into x (sorted); returns how many. */
+static size_t values(const cc_sim *r, size_t v, size_t m, double *x)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < cc_sim_reps(r); k++) {
+        double y = cc_sim_value(r, v, k, m);
+        if (!isnan(y))
+            x[n++] = y;
+    }
+    qsort(x, n, sizeof *x, dcmp);
+    return n;
+}
+
+/* Largest value of metric m over all variants; *count: how many values there are. */
+static double metric_max(const cc_sim *r, size_t m, size_t *count)
+{
+    double max = 0;
+    *count = 0;
+    for (size_t v = 0; v < cc_sim_nvariants(r); v++)
+        for (size_t k = 0; k < cc_sim_reps(r); k++) {
+            double y = cc_sim_value(r, v, k, m);
+            if (!isnan(y)) {
+                ++*count;
+                if (y > max)
+                    max = y;
+            }
+        }
+    return max;
+}
+
+/* A probability with its 95% interval, one bar per variant. */
+static void rate_panel(cc_buf *out, const cc_sim *r, size_t m, double y0, const char *title)
+{
+    size_t V = cc_sim_nvariants(r);
+    double pw = W - ML - MR, ph = PH - MT - MB;
+    panel_frame(out, y0, title, 1, "probability", 0, 0);
+    for (size_t v = 0; v < V; v++) {
+        cc_sim_summary sm;
+        cc_sim_summarise(r, v, m, &sm);
+        if (!sm.n)
+            continue;
+        double bh = ph / (double)(V + 1), by = MT + bh * ((double)v + 0.5);
+        cc_buf_printf(out, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>", ML, by,
+                      pw * sm.mean, bh * 0.8, color(v));
+        cc_buf_printf(out,
+                      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\" "
+                      "stroke-width=\"2\"/>\n",
+                      ML + pw * fmax(0, sm.mean_lo), by + bh * 0.4, ML + pw * fmin(1, sm.mean_hi),
+                      by + bh * 0.4);
+    }
+    legend(out, r, W - MR + 20, MT + 10);
+    cc_buf_puts(out, "</g>\n");
+}
+
+/* The empirical CDF of every variant over all its replications (those without a value never
+ * reach 1). */
+static void cdf_panel(cc_buf *out, const cc_sim *r, size_t m, double y0, const char *title, double *x)
+{
+    size_t V = cc_sim_nvariants(r), R = cc_sim_reps(r), count;
+    double pw = W - ML - MR, ph = PH - MT - MB;
+    double top = axis_top(metric_max(r, m, &count));
+    panel_frame(out, y0, title, top, "hours (cumulative share of replications)", 1, 1);
+    for (size_t v = 0; v < V; v++) {
+        size_t n = values(r, v, m, x);
+        if (!n)
+            continue;
+        cc_buf_printf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%d,%.1f",
+                      color(v), ML, MT + ph);
+        size_t stride = n > 400 ? n / 400 : 1;
+        for (size_t k = 0; k < n; k += stride) {
+            double px = ML + pw * x[k] / top, py0 = MT + ph - ph * (double)k / (double)R,
+                   py1 = MT + ph - ph * (double)(k + 1) / (double)R;
+            cc_buf_printf(out, " %.1f,%.1f %.1f,%.1f", px, py0, px, py1);
+        }
+        cc_buf_printf(out, " %.1f,%.1f\"/>\n", ML + pw, MT + ph - ph * (double)n / (double)R);
+    }
+    legend(out, r, W - MR + 20, MT + 10);
+    cc_buf_puts(out, "</g>\n");
+}
+
+/* A histogram of every variant (NBINS equal bins on the shared axis, share of the variant's
+ * replications per bin), drawn as translucent step areas so overlapping variants stay visible. */
+static void hist_panel(cc_buf *out, const cc_sim *r, size_t m, double y0, const char *title, double *x)
+{
+    size_t V = cc_sim_nvariants(r), R = cc_sim_reps(r), count;
+    double pw = W - ML - MR, ph = PH - MT - MB;
+    double top = axis_top(metric_max(r, m, &count));
+    size_t *bins = calloc(V * NBINS, sizeof *bins);
+    if (!bins) {
+        out->oom = 1;
+        return;
+    }
+    size_t most = 1;
+    for (size_t v = 0; v < V; v++) {
+        size_t n = values(r, v, m, x);
+        for (size_t k = 0; k < n; k++) {
+            size_t b = (size_t)(x[k] / top * NBINS);
+            size_t *c = &bins[v * NBINS + (b >= NBINS ? NBINS - 1 : b)];
+            if (++*c > most)
+                most = *c;
+        }
+    }
+    double ytop = (double)most / (double)R;
+    panel_frame(out, y0, title, top, "hours (share of replications per bin)", 1, ytop);
+    for (size_t v = 0; v < V; v++) {
+        cc_buf_printf(out,
+                      "<polygon fill=\"%s\" fill-opacity=\"0.25\" stroke=\"%s\" stroke-width=\"1.2\" "
+                      "points=\"%d,%.1f",
+                      color(v), color(v), ML, MT + ph);
+        for (size_t b = 0; b < NBINS; b++) {
+            double h = ph * (double)bins[v * NBINS + b] / (double)most;
+            double xa = ML + pw * (double)b / NBINS, xb = ML + pw * (double)(b + 1) / NBINS;
+            cc_buf_printf(out, " %.1f,%.1f %.1f,%.1f", xa, MT + ph - h, xb, MT + ph - h);
+        }
+        cc_buf_printf(out, " %.1f,%.1f\"/>\n", ML + pw, MT + ph);
+    }
+    legend(out, r, W - MR + 20, MT + 10);
+    cc_buf_puts(out, "</g>\n");
+    free(bins);
+}
+
+/* Panels metric m gets: none without values, a bar chart for a rate, CDF + histogram for a time. */
+static size_t npanels(const cc_sim *r, size_t m)
+{
+    size_t count;
+    metric_max(r, m, &count);
+    return count == 0 ? 0 : cc_sim_metric_is_rate(r, m) ? 1 : 2;
+}
+
+/* Appends metric m's panels starting at y0; returns the height used. */
+static double metric_panels(cc_buf *out, const cc_sim *r, size_t m, double y0, double *x)
+{
+    size_t p = npanels(r, m);
+    const char *name = cc_sim_metric_name(r, m);
+    if (p == 1) {
+        rate_panel(out, r, m, y0, name);
+    } else if (p == 2) {
+        char t[256];
+        snprintf(t, sizeof t, "%s: CDF", name);
+        cdf_panel(out, r, m, y0, t, x);
+        snprintf(t, sizeof t, "%s: histogram", name);
+        hist_panel(out, r, m, y0 + PH, t, x);
+    }
+    return (double)p * PH;
+}
+
+static void svg_open(cc_buf *out, double height)
+{
+    cc_buf_printf(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\" "
+        "font-family=\"sans-serif\" font-size=\"12\">\n",
+        W, height, W, height);
+}
+
 cc_err cc_simplot_svg(const cc_sim *r, const char *title, cc_buf *out)
 {
-    size_t M = cc_sim_nmetrics(r), V = cc_sim_nvariants(r), R = cc_sim_reps(r);
-    size_t panels = 0;
-    for (size_t m = 0; m < M; m++) {
-        size_t n = 0;
-        for (size_t v = 0; v < V; v++) {
-            cc_sim_summary sm;
-            cc_sim_summarise(r, v, m, &sm);
-            n += sm.n;
-        }
-        panels += n > 0;
-    }
+    size_t M = cc_sim_nmetrics(r), R = cc_sim_reps(r), panels = 0;
+    for (size_t m = 0; m < M; m++)
+        panels += npanels(r, m);
     double *x = malloc(sizeof *x * (R ? R : 1));
     if (!x)
         return CC_ERR_NOMEM;
-    cc_buf_printf(
-        out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%zu\" viewBox=\"0 0 %d %zu\" "
-        "font-family=\"sans-serif\" font-size=\"12\">\n<title>",
-        W, panels * PH + 40, W, panels * PH + 40);
+    svg_open(out, (double)panels * PH + 40);
+    cc_buf_puts(out, "<title>");
     esc(out, title);
     cc_buf_puts(out, "</title>\n<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">");
     esc(out, title);
     cc_buf_puts(out, "</text>\n");
     double y0 = 30;
-    double pw = W - ML - MR, ph = PH - MT - MB;
-    for (size_t m = 0; m < M; m++) {
-        int rate = cc_sim_metric_is_rate(r, m);
-        double max = 0;
-        size_t total = 0;
-        for (size_t v = 0; v < V; v++)
-            for (size_t k = 0; k < R; k++) {
-                double y = cc_sim_value(r, v, k, m);
-                if (!isnan(y)) {
-                    total++;
-                    if (y > max)
-                        max = y;
-                }
-            }
-        if (!total)
-            continue;
-        if (rate) {
-            /* probability with its interval, one bar per variant */
-            panel_frame(out, y0, cc_sim_metric_name(r, m), 1, 0.2, "probability", 0);
-            for (size_t v = 0; v < V; v++) {
-                cc_sim_summary sm;
-                cc_sim_summarise(r, v, m, &sm);
-                if (!sm.n)
-                    continue;
-                const char *c = colors[v % (sizeof colors / sizeof colors[0])];
-                double bh = ph / (double)(V + 1), by = MT + bh * ((double)v + 0.5);
-                cc_buf_printf(out, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
-                              ML, by, pw * sm.mean, bh * 0.8, c);
-                cc_buf_printf(out,
-                              "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\" "
-                              "stroke-width=\"2\"/>\n",
-                              ML + pw * fmax(0, sm.mean_lo), by + bh * 0.4, ML + pw * fmin(1, sm.mean_hi),
-                              by + bh * 0.4);
-            }
-        } else {
-            double top, step;
-            axis(max, &top, &step);
-            panel_frame(out, y0, cc_sim_metric_name(r, m), top, step, "hours", 1);
-            for (size_t v = 0; v < V; v++) {
-                size_t n = 0;
-                for (size_t k = 0; k < R; k++) {
-                    double y = cc_sim_value(r, v, k, m);
-                    if (!isnan(y))
-                        x[n++] = y;
-                }
-                if (!n)
-                    continue;
-                qsort(x, n, sizeof *x, dcmp);
-                /* the empirical CDF over all replications (those without a value never reach 1) */
-                const char *c = colors[v % (sizeof colors / sizeof colors[0])];
-                cc_buf_printf(out,
-                              "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%d,%.1f",
-                              c, ML, MT + ph);
-                size_t stride = n > 400 ? n / 400 : 1;
-                for (size_t k = 0; k < n; k += stride) {
-                    double px = ML + pw * x[k] / top, py0 = MT + ph - ph * (double)k / (double)R,
-                           py1 = MT + ph - ph * (double)(k + 1) / (double)R;
-                    cc_buf_printf(out, " %.1f,%.1f %.1f,%.1f", px, py0, px, py1);
-                }
-                cc_buf_printf(out, " %.1f,%.1f\"/>\n", ML + pw, MT + ph - ph * (double)n / (double)R);
-            }
-        }
-        legend(out, r, W - MR + 20, MT + 10);
-        cc_buf_puts(out, "</g>\n");
-        y0 += PH;
-    }
+    for (size_t m = 0; m < M; m++)
+        y0 += metric_panels(out, r, m, y0, x);
     cc_buf_puts(out, "</svg>\n");
+    free(x);
+    return out->oom ? CC_ERR_NOMEM : CC_OK;
+}
+
+/* A number for the page: "-" when undefined. */
+static void cell(cc_buf *out, const char *fmt, double v)
+{
+    cc_buf_puts(out, "<td>");
+    if (isnan(v))
+        cc_buf_puts(out, "-");
+    else
+        cc_buf_printf(out, fmt, v);
+    cc_buf_puts(out, "</td>");
+}
+
+static void summary_table(cc_buf *out, const cc_sim *r, size_t m)
+{
+    size_t V = cc_sim_nvariants(r);
+    int rate = cc_sim_metric_is_rate(r, m);
+    if (rate)
+        cc_buf_puts(out, "<table><tr><th>variant</th><th>probability</th><th>95% CI</th><th>n</th></tr>\n");
+    else
+        cc_buf_puts(out, "<table><tr><th>variant</th><th>mean</th><th>95% CI</th><th>median</th><th>95% "
+                         "CI</th><th>p90</th><th>p99</th><th>n</th></tr>\n");
+    for (size_t v = 0; v < V; v++) {
+        cc_sim_summary sm;
+        cc_sim_summarise(r, v, m, &sm);
+        cc_buf_printf(out, "<tr><td><span class=\"k\" style=\"background:%s\"></span>", color(v));
+        esc(out, cc_sim_variant_id(r, v));
+        cc_buf_puts(out, "</td>");
+        cell(out, rate ? "%.3f" : "%.2f", sm.mean);
+        cc_buf_puts(out, "<td>");
+        if (!isnan(sm.mean))
+            cc_buf_printf(out, rate ? "[%.3f, %.3f]" : "[%.2f, %.2f]", sm.mean_lo, sm.mean_hi);
+        else
+            cc_buf_puts(out, "-");
+        cc_buf_puts(out, "</td>");
+        if (!rate) {
+            cell(out, "%.2f", sm.median);
+            cc_buf_puts(out, "<td>");
+            if (!isnan(sm.median))
+                cc_buf_printf(out, "[%.2f, %.2f]", sm.median_lo, sm.median_hi);
+            else
+                cc_buf_puts(out, "-");
+            cc_buf_puts(out, "</td>");
+            cell(out, "%.2f", sm.p90);
+            cell(out, "%.2f", sm.p99);
+        }
+        cc_buf_printf(out, "<td>%zu/%zu</td></tr>\n", sm.n, sm.total);
+    }
+    cc_buf_puts(out, "</table>\n");
+    if (V < 2)
+        return;
+    cc_buf_puts(out, "<table><tr><th>difference of means</th><th>estimate</th><th>95% CI</th></tr>\n");
+    for (size_t a = 0; a < V; a++)
+        for (size_t b = a + 1; b < V; b++) {
+            double d, lo, hi;
+            cc_sim_diff(r, a, b, m, &d, &lo, &hi);
+            cc_buf_puts(out, "<tr><td>");
+            esc(out, cc_sim_variant_id(r, b));
+            cc_buf_puts(out, " &#8722; ");
+            esc(out, cc_sim_variant_id(r, a));
+            cc_buf_puts(out, "</td>");
+            cell(out, "%+.3f", d);
+            cc_buf_puts(out, "<td>");
+            if (isnan(d))
+                cc_buf_puts(out, "-");
+            else
+                cc_buf_printf(out, "[%+.3f, %+.3f]%s", lo, hi, lo > 0 || hi < 0 ? " *" : "");
+            cc_buf_puts(out, "</td></tr>\n");
+        }
+    cc_buf_puts(out, "</table>\n");
+}
+
+cc_err cc_simplot_html(const cc_sim *r, const char *title, cc_buf *out)
+{
+    size_t M = cc_sim_nmetrics(r), R = cc_sim_reps(r);
+    double *x = malloc(sizeof *x * (R ? R : 1));
+    if (!x)
+        return CC_ERR_NOMEM;
+    cc_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
+    esc(out, title);
+    cc_buf_puts(out,
+                "</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em}"
+                "table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:.2em "
+                ".5em;text-align:right}th:first-child,td:first-child{text-align:left}"
+                ".k{display:inline-block;width:.8em;height:.8em;margin-right:.4em}"
+                "svg{display:block;max-width:100%;height:auto}</style></head>\n<body>\n<h1>");
+    esc(out, title);
+    cc_buf_puts(out, "</h1>\n<p>Times in hours. Intervals are 95% confidence intervals (means: normal; "
+                     "quantiles: by ranks); differences of means by Welch; * marks a difference whose "
+                     "interval excludes 0.</p>\n");
+    for (size_t m = 0; m < M; m++) {
+        cc_buf_printf(out, "<section id=\"m%zu\">\n<h2>", m);
+        esc(out, cc_sim_metric_name(r, m));
+        cc_buf_puts(out, "</h2>\n");
+        summary_table(out, r, m);
+        size_t p = npanels(r, m);
+        if (p) {
+            svg_open(out, (double)p * PH);
+            metric_panels(out, r, m, 0, x);
+            cc_buf_puts(out, "</svg>\n");
+        } else {
+            cc_buf_puts(out, "<p>No replication has a value for this metric.</p>\n");
+        }
+        cc_buf_puts(out, "</section>\n");
+    }
+    cc_buf_puts(out, "</body></html>\n");
     free(x);
     return out->oom ? CC_ERR_NOMEM : CC_OK;
 }

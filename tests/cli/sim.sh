@@ -1,5 +1,5 @@
 #!/bin/sh
-# CLI tests of `caucus sim`: output, CSV and JSON files, thread invariance, usage errors.
+# CLI tests of `caucus sim`: output, CSV, JSON, SVG and HTML files, thread invariance, usage errors.
 # Usage: tests/cli/sim.sh BUILD_DIR. Prints "N passed, N failed".
 . tests/cli/harness.inc
 S=scenarios/ncg-interagency-sim.yaml
@@ -23,7 +23,36 @@ if [ -f "$T/k-parallel-rep0.jsonl" ] && [ -f "$T/k-parallel-rep1.jsonl" ]; then 
 expect_rc "sim log-rep out of range" 2 "$BIN" sim "$S" --reps 50 --log-rep 50
 expect_out "sim log-rep message" "replications are numbered 0 to 49"
 expect_rc "sim svg" 0 "$BIN" sim "$S" --reps 200 --svg "$T/p.svg"
-if python3 -c 'import sys, xml.dom.minidom as m; d=m.parse(sys.argv[1]); t=[x.firstChild.data for x in d.getElementsByTagName("text") if x.firstChild]; assert "C-1: request to completion (h)" in t and "silence" in t; assert len(d.getElementsByTagName("polyline")) > 10' "$T/p.svg"; then ok; else no "svg is well-formed with CDF panels"; fi
+if python3 -c 'import sys, xml.dom.minidom as m; d=m.parse(sys.argv[1]); t=[x.firstChild.data for x in d.getElementsByTagName("text") if x.firstChild]; assert "C-1: request to completion (h): CDF" in t and "silence" in t; assert len(d.getElementsByTagName("polyline")) > 10' "$T/p.svg"; then ok; else no "svg is well-formed with CDF panels"; fi
+if python3 -c 'import sys, xml.dom.minidom as m; d=m.parse(sys.argv[1]); t=[x.firstChild.data for x in d.getElementsByTagName("text") if x.firstChild]; assert "C-1: request to completion (h): histogram" in t and "C-1: request to completion (h): CDF" in t; assert len(d.getElementsByTagName("polygon")) % 3 == 0 and len(d.getElementsByTagName("polygon")) >= 9' "$T/p.svg"; then ok; else no "svg has a histogram per variant"; fi
+expect_rc "sim html" 0 "$BIN" sim "$S" --reps 200 --html "$T/p.html" --json "$T/p.json"
+if python3 -c '
+import sys, json, html.parser
+src = open(sys.argv[1]).read()
+class P(html.parser.HTMLParser):
+    def __init__(s):
+        super().__init__(); s.tags = {}; s.attrs = []
+    def handle_starttag(s, tag, attrs):
+        s.tags[tag] = s.tags.get(tag, 0) + 1; s.attrs += [k for k, v in attrs]
+p = P(); p.feed(src)
+d = json.load(open(sys.argv[2]))
+nmet = len(d["variants"][0]["metrics"])
+assert p.tags.get("section") == nmet and p.tags.get("h2") == nmet, p.tags
+assert p.tags.get("svg", 0) >= 5 and p.tags.get("table", 0) >= nmet
+assert "script" not in p.tags and "link" not in p.tags and "img" not in p.tags
+assert "src" not in p.attrs and "href" not in p.attrs
+m = d["variants"][0]["metrics"]["C-1: request to completion (h)"]
+assert ("<td>%.2f</td>" % m["mean"]) in src, "the table shows the JSON mean"
+' "$T/p.html" "$T/p.json"; then ok; else no "html page: a section, table and plot per metric, no external asset"; fi
+expect_rc "sim html unwritable" 1 "$BIN" sim "$S" --reps 20 --html "$T/no/such/dir/p.html"
+expect_out "sim html unwritable message" "cannot write $T/no/such/dir/p.html"
+expect_rc "sim svg unwritable" 1 "$BIN" sim "$S" --reps 20 --svg "$T/no/such/dir/p.svg"
+expect_out "sim svg unwritable message" "cannot write $T/no/such/dir/p.svg"
+# the plain binary never links MPI (build/caucus-mpi does: tests/cli/mpi.sh)
+expect_rc "sim --mpi in a build without MPI" 2 "$BIN" sim "$S" --reps 20 --mpi
+expect_out "sim --mpi message" "this caucus was built without MPI"
+expect_rc "sim consult-10" 0 "$BIN" sim bench/consult-10.yaml --reps 2000 --threads 2
+expect_out "sim consult-10 variants" "sequential - parallel:"
 expect_rc "sim one variant" 0 "$BIN" sim "$S" --reps 50 --variant parallel
 expect_out "sim one variant header" "1 variants"
 expect_rc "sim unknown variant" 2 "$BIN" sim "$S" --variant nope
