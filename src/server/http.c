@@ -637,8 +637,10 @@ static enum MHD_Result do_plan_post(cc_http *h, struct MHD_Connection *c, const 
         for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
             known |= strcmp(key, fields[i]) == 0;
         if (!known || (strcmp(key, "id") != 0 && !json_is_string(val) && !json_is_null(val))) {
-            json_decref(j);
-            return fail(h, c, 400, "bad-request", "unknown or non-string member \"%.40s\"", key);
+            enum MHD_Result ret =
+                fail(h, c, 400, "bad-request", "unknown or non-string member \"%.40s\"", key);
+            json_decref(j); /* key points into j */
+            return ret;
         }
     }
     const char *verb = json_string_value(json_object_get(j, "verb"));
