@@ -101,6 +101,7 @@ test: deps
 	@$(MAKE) --no-print-directory check BUILD=build-asan SANITIZE=1 CC=clang
 	@sh tests/valgrind.sh build
 	@sh tools/cppcheck.sh
+	@sh tools/clang-tidy.sh build-tidy
 	@sh tests/summary.sh build build-asan build/vg
 
 bench: deps all
@@ -137,6 +138,6 @@ install: all
 	install -m 644 docs/caucus.1 $(DESTDIR)$(PREFIX)/share/man/man1/caucus.1
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-tidy
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/tests/tools/store_writer.d $(BUILD)/mpi/sim_mpi.d

@@ -7,9 +7,10 @@ SECS=${1:-60}
 B=build-fuzz
 mkdir -p "$B/gen" "$B/findings"
 sh tools/gen-iso3166.sh > "$B/gen/iso3166.inc"
+python3 tools/embed.py "$B/gen/ui.inc" ui/*
 FLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Isrc -I$B/gen -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
-LIBS="$(pkg-config --cflags --libs libfyaml jansson libsodium) -lm -pthread"
-SRC="$(ls src/core/*.c src/io/*.c src/sim/*.c)"
+LIBS="$(pkg-config --cflags --libs libfyaml jansson libsodium sqlite3 libpq xlsxwriter libmicrohttpd) -lm -pthread"
+SRC="$(ls src/core/*.c src/io/*.c src/sim/*.c src/store/*.c src/server/*.c src/report/*.c)"
 status=0
 for t in fuzz/fuzz_*.c; do
   name=$(basename "$t" .c | sed 's/^fuzz_//')

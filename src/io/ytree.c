@@ -316,6 +316,7 @@ cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *
                     cc_diags_add(diags, CC_SEV_ERROR, file, pos, "encoding", "remove the \\0 escape",
                                  "NUL character in a string");
                     rc = CC_ERR_PARSE;
+                    free(own);
                     break;
                 }
                 n->text = cc_arena_strndup(arena, t, tl);

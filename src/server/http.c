@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -832,6 +833,54 @@ static enum MHD_Result do_events(cc_http *h, struct MHD_Connection *c, session *
 
 /* ---- dispatch ---- */
 
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* URL unescaping that never makes a NUL: "%00" stays as it is (so "/app.js%00.html" is not
+ * "/app.js"), every other %HH is decoded. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        int hi, lo;
+        if (r[0] == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0 && (hi | lo) != 0) {
+            *w++ = (char)(hi * 16 + lo);
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = 0;
+    return (size_t)(w - s);
+}
+
+/* Counts the Content-Length headers of a request and whether they disagree. */
+typedef struct cl_count {
+    int n;
+    const char *first;
+    int differ;
+} cl_count;
+
+static enum MHD_Result count_cl(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    cl_count *c = cls;
+    if (key && strcasecmp(key, "Content-Length") == 0) {
+        if (c->n++ && (!c->first || !value || strcmp(c->first, value) != 0))
+            c->differ = 1;
+        if (!c->first)
+            c->first = value;
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result serve_asset(cc_http *h, struct MHD_Connection *c, const char *url)
 {
     if (strcmp(url, "/") == 0)
@@ -854,16 +903,34 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             return MHD_NO;
         cc_buf_init(&r->body);
         *con_cls = r;
+        /* two Content-Length headers that disagree: a smuggling attempt (RFC 9112 6.3) */
+        cl_count cl = {0, NULL, 0};
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_cl, &cl);
+        if (cl.differ)
+            return fail(h, c, 400, "bad-request", "conflicting Content-Length headers");
+        /* a body announced too large is refused before it is read */
+        if (cl.first && strtoull(cl.first, NULL, 10) > BODY_MAX) {
+            r->too_large = 1;
+            return fail(h, c, 413, "too-large", "the body exceeds %d bytes", BODY_MAX);
+        }
         return MHD_YES;
     }
     if (*upload_size) {
-        if (r->body.len + *upload_size > BODY_MAX)
-            r->too_large = 1;
-        else
-            cc_buf_append(&r->body, upload, *upload_size);
+        if (r->too_large) {
+            *upload_size = 0;
+            return MHD_YES;
+        }
+        if (r->body.len + *upload_size > BODY_MAX) {
+            /* a chunked body grew past the cap: libmicrohttpd cannot answer in the middle of a
+             * body, so the connection is closed at once rather than read on */
+            return MHD_NO;
+        }
+        cc_buf_append(&r->body, upload, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
+    if (r->too_large)
+        return MHD_YES; /* the 413 is queued already */
     int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     int post = strcmp(method, "POST") == 0;
     if (!get && !post)
@@ -1062,6 +1129,7 @@ cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t why
         {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, h},
         {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)quiet_log, h},
+        {MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape, NULL},
         {MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL},
         {h->secure ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)o->tls_cert},
         {h->secure ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, (void *)o->tls_key},

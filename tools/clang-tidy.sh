@@ -1,0 +1,70 @@
+#!/bin/sh
+# Static analysis: runs clang-tidy with the checked-in .clang-tidy over every C file in src/, with
+# the project's compiler flags, in parallel (JOBS, default: all cores). Fails (exit 1) on any
+# finding that is not in the KNOWN list below. KNOWN holds the findings triaged when the check
+# was introduced, each still to be fixed by the owner of its file (line numbers left out so that
+# edits elsewhere do not disturb it): remove an entry when it is fixed, never add one for new
+# code (fix it, or put NOLINT(check) with a reason on the line when it is a false positive).
+# CLANG_TIDY_STRICT=1 ignores KNOWN. Usage: sh tools/clang-tidy.sh [BUILD_DIR] (default build-tidy)
+set -eu
+B=${1:-build-tidy}
+TIDY=${CLANG_TIDY:-clang-tidy}
+JOBS=${JOBS:-$(nproc 2> /dev/null || echo 2)}
+command -v "$TIDY" > /dev/null || { echo "clang-tidy.sh: $TIDY not found (Debian: clang-tidy)"; exit 1; }
+mkdir -p "$B/gen"
+[ -f "$B/gen/iso3166.inc" ] || sh tools/gen-iso3166.sh > "$B/gen/iso3166.inc"
+[ -f "$B/gen/ui.inc" ] || python3 tools/embed.py "$B/gen/ui.inc" ui/*
+PKG_CFLAGS=$(pkg-config --cflags libfyaml jansson libsodium sqlite3 libpq xlsxwriter libmicrohttpd)
+FLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Isrc -I$B/gen $PKG_CFLAGS"
+log="$B/clang-tidy.log"
+start=$(date +%s)
+find src -name '*.c' | sort | xargs -P "$JOBS" -I{} sh -c "'$TIDY' --quiet {} -- $FLAGS 2> /dev/null || true" > "$log"
+end=$(date +%s)
+files=$(find src -name '*.c' | wc -l)
+# one line per finding: "src/FILE: message [check]", without line and column
+grep -E '^[^ ].*:[0-9]+:[0-9]+: (warning|error): ' "$log" |
+  sed -E "s#^$(pwd)/##; s#:[0-9]+:[0-9]+: (warning|error): #: #; s#,-warnings-as-errors\]#]#" | sort > "$B/clang-tidy.found"
+cat > "$B/clang-tidy.known" << 'KNOWN'
+src/cli/cmd_replay.c: Access to field 'nmechanisms' results in a dereference of a null pointer (loaded from variable 's') [clang-analyzer-core.NullDereference]
+src/cli/cmd_replay.c: Access to field 'nseats' results in a dereference of a null pointer (loaded from variable 's') [clang-analyzer-core.NullDereference]
+src/cli/cmd_run.c: Array access (via field 'made') results in a null pointer dereference [clang-analyzer-core.NullDereference]
+src/cli/cmd_run.c: Array access (via field 'req') results in a null pointer dereference [clang-analyzer-core.NullDereference]
+src/core/ctime.c: 7th function call argument is an uninitialized value [clang-analyzer-core.CallAndMessage]
+src/core/ctime.c: The left operand of '<' is a garbage value [clang-analyzer-core.UndefinedBinaryOperatorResult]
+src/core/ctime.c: the length is too short to include the null terminator [bugprone-not-null-terminated-result]
+src/core/engine_control.c: Dereference of null pointer (loaded from field 'title') [clang-analyzer-core.NullDereference]
+src/core/engine_control.c: Null pointer passed to 1st parameter expecting 'nonnull' [clang-analyzer-core.NonNullParamChecker]
+src/core/engine_control.c: Null pointer passed to 1st parameter expecting 'nonnull' [clang-analyzer-core.NonNullParamChecker]
+src/core/label.c: Null pointer passed to 1st parameter expecting 'nonnull' [clang-analyzer-core.NonNullParamChecker]
+src/core/merkle.c: Dereference of null pointer (loaded from variable 'n') [clang-analyzer-core.NullDereference]
+src/core/merkle.c: Dereference of null pointer (loaded from variable 'n') [clang-analyzer-core.NullDereference]
+src/core/merkle.c: Dereference of null pointer (loaded from variable 'n') [clang-analyzer-core.NullDereference]
+src/core/merkle.c: Null pointer passed to 2nd parameter expecting 'nonnull' [clang-analyzer-core.NonNullParamChecker]
+src/core/note.c: 2nd function call argument is an uninitialized value [clang-analyzer-core.CallAndMessage]
+src/core/note.c: The right operand of '!=' is a garbage value [clang-analyzer-core.UndefinedBinaryOperatorResult]
+src/io/csv.c: Array access (via field 'data') results in a null pointer dereference [clang-analyzer-core.NullDereference]
+src/io/tzdb.c: the result from calling 'memcpy' is not null-terminated [bugprone-not-null-terminated-result]
+src/io/ytree.c: Potential leak of memory pointed to by 't' [clang-analyzer-unix.Malloc]
+src/sim/sim.c: Assigned value is garbage or undefined [clang-analyzer-core.uninitialized.Assign]
+src/store/store.c: Access to field 'ex' results in a dereference of a null pointer (loaded from variable 'h') [clang-analyzer-core.NullDereference]
+src/store/store.c: Call to 'malloc' has an allocation size of 0 bytes [clang-analyzer-optin.portability.UnixAPI]
+src/store/store.c: Null pointer passed to 1st parameter expecting 'nonnull' [clang-analyzer-core.NonNullParamChecker]
+KNOWN
+sort -o "$B/clang-tidy.known" "$B/clang-tidy.known"
+if [ "${CLANG_TIDY_STRICT:-0}" = 1 ]; then : > "$B/clang-tidy.known"; fi
+# new = found minus known (as multisets: the same message twice in a file counts twice)
+new=$(awk 'FILENAME == ARGV[1] { k[$0]++; next } { if (k[$0] > 0) k[$0]--; else print }' "$B/clang-tidy.known" "$B/clang-tidy.found")
+nfound=$(wc -l < "$B/clang-tidy.found")
+nknown=$(awk 'FILENAME == ARGV[1] { k[$0]++; next } k[$0] > 0 { k[$0]--; n++ } END { print n + 0 }' "$B/clang-tidy.known" "$B/clang-tidy.found")
+fixed=$(awk 'FILENAME == ARGV[1] { f[$0]++; next } { if (f[$0] > 0) f[$0]--; else print }' "$B/clang-tidy.found" "$B/clang-tidy.known")
+[ -z "$fixed" ] || { echo "clang-tidy: fixed (remove from KNOWN in tools/clang-tidy.sh):"; echo "$fixed" | sed 's/^/  /'; }
+if [ -n "$new" ]; then
+  echo "clang-tidy: new findings:"
+  echo "$new" | while IFS= read -r l; do
+    f=${l%%: *}; m=${l#*: }; m=${m% \[*}
+    grep -F -- "$m" "$log" | grep -F -- "$f:" | head -n 1 | sed "s|^$(pwd)/|  |"
+  done
+  echo "clang-tidy: $(echo "$new" | wc -l) new finding(s), $nknown known, in $files files ($((end - start)) s); see $log"
+  exit 1
+fi
+echo "clang-tidy: 0 new findings ($nknown known, listed in tools/clang-tidy.sh) in $files files ($((end - start)) s)"
