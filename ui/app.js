@@ -747,7 +747,41 @@
   }
 
   /* ---- control console ---------------------------------------------------------------- */
+  /* the improvement plan is store data, not exercise state: fetched on its own */
+  let planLoaded = 0;
+  async function loadPlan() {
+    planLoaded = Date.now();
+    const r = await api('GET', '/api/plan');
+    if (!r.ok || !r.json) return;
+    const tb = $('plan-items');
+    tb.textContent = '';
+    for (const it of r.json.items || []) {
+      const close = it.status === 'closed'
+        ? el('span', { text: it.closed_note || 'closed' })
+        : el('button', {
+            type: 'button',
+            text: 'Close…',
+            on: {
+              click: async () => {
+                const note = window.prompt('Why is item ' + it.id + ' closed?');
+                if (!note) return;
+                const c = await api('POST', '/api/plan', { verb: 'close', id: it.id, closed_note: note });
+                if (!c.ok) status('Plan item: ' + errText(c), 'bad');
+                loadPlan();
+              },
+            },
+          });
+      tb.append(
+        el('tr', { 'data-plan': String(it.id) },
+          el('td', { text: String(it.id) }), el('td', { text: it.issue || '' }), el('td', { text: it.finding || '' }),
+          el('td', { text: it.owner || '' }), el('td', { text: it.due || '' }), el('td', { text: it.status || '' }),
+          el('td', null, close))
+      );
+    }
+  }
+
   function renderControl() {
+    if (Date.now() - planLoaded > 30000) loadPlan();
     const c = state.clock || {};
     $('btn-start').disabled = !!c.started || !!c.ended;
     $('btn-pause').disabled = !c.started || !c.running || !!c.ended;
@@ -1063,6 +1097,19 @@
     bindForm('control-note-form', async () => {
       const text = $('control-note').value.trim();
       if (text && (await input({ do: 'note', text: text }, 'Note'))) $('control-note').value = '';
+    });
+    bindForm('plan-form', async () => {
+      const item = { verb: 'add', issue: $('plan-issue').value.trim() };
+      if (!item.issue) return;
+      for (const [k, id] of [['finding', 'plan-finding'], ['owner', 'plan-owner'], ['due', 'plan-due']]) {
+        const v = $(id).value.trim();
+        if (v) item[k] = v;
+      }
+      const r = await api('POST', '/api/plan', item);
+      if (!r.ok) return status('Plan item: ' + errText(r), 'bad');
+      status('Plan item ' + r.json.id + ' added', 'good');
+      for (const id of ['plan-issue', 'plan-finding', 'plan-owner', 'plan-due']) $(id).value = '';
+      loadPlan();
     });
     bindForm('note-form', async () => {
       const text = $('note-text').value.trim();

@@ -417,6 +417,24 @@ await phase('consultation to a joint decision', async () => {
   await shot(ctl.page, 'control.png');
 });
 
+await phase('improvement plan', async () => {
+  const page = ctl.page;
+  await page.fill('#plan-issue', 'Acknowledgements arrived after the 30 minutes agreed');
+  await page.fill('#plan-finding', 'G-ack');
+  await page.fill('#plan-owner', 'NCG secretariat');
+  await page.getByRole('button', { name: 'Add item' }).click();
+  await page.waitForSelector('#plan-items tr', { timeout: 10000 });
+  const row = await page.textContent('#plan-items tr');
+  check('control adds an improvement-plan item in the console', /Acknowledgements arrived/.test(row) && /G-ack/.test(row) && /open/.test(row), row);
+  page.once('dialog', (d) => d.accept('Met in the next exercise'));
+  await page.getByRole('button', { name: 'Close…' }).first().click();
+  await page.waitForFunction(() => /closed|Met in the next/.test(document.querySelector('#plan-items tr').textContent), null, { timeout: 10000 });
+  const after = await page.textContent('#plan-items tr');
+  check('control closes it with a note', /Met in the next exercise/.test(after), after);
+  const r = await usa.ctx.request.get('/api/plan');
+  check('a seat may not read the plan', r.status() === 403, r.status());
+});
+
 await phase('report and log', async () => {
   const [popup] = await Promise.all([ctl.page.waitForEvent('popup'), ctl.page.getByRole('link', { name: 'After-action report' }).click()]);
   const resp = await popup.waitForLoadState().then(() => popup.evaluate(() => document.contentType));
