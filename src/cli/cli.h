@@ -31,6 +31,13 @@ struct json_t;
 int cc_cli_plan_findings(const char *log, struct json_t *met, struct json_t *missed);
 struct json_t *cc_cli_plan_carried(const char *db, const char *log, char *why, size_t whylen);
 
+/* Reads a whole file (at most max bytes; 0 = no limit) into a NUL-terminated malloc'd buffer;
+ * NULL when it cannot be read or is larger. *len receives its length. */
+char *cc_cli_slurp(const char *path, size_t *len, size_t max);
+#define CC_CLI_SLURP_MAX (64u << 20) /* scenarios, keys, certificates, checkpoints */
+/* 1 when path names a store: a SQLite database file or a postgres:// URI. */
+int cc_cli_is_store(const char *path);
+
 /* Parses a non-negative decimal 64-bit integer; 0 on success, -1 otherwise. */
 int cc_cli_parse_u64(const char *s, uint64_t *out);
 

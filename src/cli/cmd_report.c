@@ -83,18 +83,6 @@ static int render(const json_t *doc, render_fn fn, const char *path)
     return st;
 }
 
-static int store_input(const char *path)
-{
-    if (strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0)
-        return 1;
-    FILE *f = fopen(path, "rb");
-    char head[16] = {0};
-    int r = f && fread(head, 1, 16, f) == 16 && memcmp(head, "SQLite format 3", 16) == 0;
-    if (f)
-        fclose(f);
-    return r;
-}
-
 typedef struct to_file {
     FILE *f;
     int bad;
@@ -258,7 +246,7 @@ int cc_cmd_report(int argc, char **argv)
             return 2;
         }
     }
-    if (in && store_input(in))
+    if (in && cc_cli_is_store(in))
         return report_from_store(argc, argv, in, in_arg);
     if (exercise) {
         fprintf(stderr, "caucus report: --exercise goes with a store (DB), not with a log file\n");

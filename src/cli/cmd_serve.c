@@ -36,28 +36,6 @@ static void usage(FILE *f)
                "to the store and to --checkpoint-dir (default DB.checkpoints).\n");
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    cc_buf b;
-    cc_buf_init(&b);
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        cc_buf_append(&b, tmp, n);
-    int bad = ferror(f) || b.oom;
-    fclose(f);
-    if (bad) {
-        cc_buf_free(&b);
-        return NULL;
-    }
-    cc_buf_putc(&b, 0);
-    *len = b.len - 1;
-    return b.data;
-}
-
 static int64_t wall_now(void)
 {
     struct timespec ts;
@@ -165,7 +143,7 @@ static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, size_t *len,
 static cc_note_signer *load_signer(const char *path)
 {
     size_t len = 0;
-    char *text = slurp(path, &len);
+    char *text = cc_cli_slurp(path, &len, CC_CLI_SLURP_MAX);
     cc_note_signer *s = NULL;
     cc_note_error ne;
     if (text) {
@@ -281,7 +259,8 @@ int cc_cmd_serve(int argc, char **argv)
     memcpy(host, listen, (size_t)(colon - listen));
     host[colon - listen] = 0;
     size_t certlen = 0, keylen = 0;
-    char *certpem = cert ? slurp(cert, &certlen) : NULL, *keypem = key ? slurp(key, &keylen) : NULL;
+    char *certpem = cert ? cc_cli_slurp(cert, &certlen, CC_CLI_SLURP_MAX) : NULL,
+         *keypem = key ? cc_cli_slurp(key, &keylen, CC_CLI_SLURP_MAX) : NULL;
     if ((cert && !certpem) || (key && !keypem) || (!cert != !key)) {
         fprintf(stderr, "caucus serve: TLS needs readable --tls-cert and --tls-key files\n");
         free(certpem);
@@ -340,7 +319,7 @@ int cc_cmd_serve(int argc, char **argv)
     lo.publish_ctx = &cell;
     if (scen) {
         size_t len;
-        text = slurp(scen, &len);
+        text = cc_cli_slurp(scen, &len, CC_CLI_SLURP_MAX);
         if (!text) {
             fprintf(stderr, "caucus serve: %s: cannot read\n", scen);
             goto out;

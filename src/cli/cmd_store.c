@@ -211,28 +211,6 @@ out:
     return rc;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    cc_buf b;
-    cc_buf_init(&b);
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        cc_buf_append(&b, tmp, n);
-    int bad = ferror(f) || b.oom;
-    fclose(f);
-    if (bad) {
-        cc_buf_free(&b);
-        return NULL;
-    }
-    cc_buf_putc(&b, 0);
-    *len = b.len - 1;
-    return b.data;
-}
-
 /* caucus import DB --log IN.jsonl --scenario FILE [--name NAME] */
 int cc_cmd_import(int argc, char **argv)
 {
@@ -261,7 +239,7 @@ int cc_cmd_import(int argc, char **argv)
         return 2;
     }
     size_t slen;
-    char *stext = slurp(scen, &slen);
+    char *stext = cc_cli_slurp(scen, &slen, CC_CLI_SLURP_MAX);
     if (!stext) {
         fprintf(stderr, "caucus import: %s: cannot read\n", scen);
         return 1;

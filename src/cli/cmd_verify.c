@@ -26,40 +26,6 @@ static void usage(FILE *f)
                "checkpoints are checked too). See docs/tamper-evidence.md.\n");
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    cc_buf b;
-    cc_buf_init(&b);
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0 && b.len < (1u << 20))
-        cc_buf_append(&b, tmp, n);
-    int bad = ferror(f) || b.oom;
-    fclose(f);
-    if (bad) {
-        cc_buf_free(&b);
-        return NULL;
-    }
-    cc_buf_putc(&b, 0);
-    *len = b.len - 1;
-    return b.data;
-}
-
-static int is_store(const char *path)
-{
-    if (strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0)
-        return 1;
-    FILE *f = fopen(path, "rb");
-    char head[16] = {0};
-    int r = f && fread(head, 1, 16, f) == 16 && memcmp(head, "SQLite format 3", 16) == 0;
-    if (f)
-        fclose(f);
-    return r;
-}
-
 typedef struct cps {
     cc_verify *v;
     const cc_note_verifier *key;
@@ -180,7 +146,7 @@ int cc_cmd_verify(int argc, char **argv)
     cc_note_verifier *key = NULL;
     if (keyarg) {
         size_t kl;
-        char *kt = slurp(keyarg, &kl);
+        char *kt = cc_cli_slurp(keyarg, &kl, CC_CLI_SLURP_MAX);
         const char *k = kt ? kt : keyarg;
         cc_note_error ne;
         if (cc_note_verifier_parse(k, kt ? kl : strlen(k), &key, &ne) != CC_OK) {
@@ -200,7 +166,7 @@ int cc_cmd_verify(int argc, char **argv)
     int rc = 1;
     for (size_t i = 0; i < ncp; i++) {
         size_t len;
-        char *t = slurp(cpfiles[i], &len);
+        char *t = cc_cli_slurp(cpfiles[i], &len, CC_CLI_SLURP_MAX);
         if (!t) {
             printf("%s: cannot read\n", cpfiles[i]);
             c.bad = 1;
@@ -214,7 +180,7 @@ int cc_cmd_verify(int argc, char **argv)
     cc_verify_result res;
     if (c.bad)
         goto out;
-    if (is_store(src)) {
+    if (cc_cli_is_store(src)) {
         cc_store_opts o = {1, NULL, 0};
         if (cc_store_open(src, &o, &st, &serr) != CC_OK) {
             printf("%s: %s\n", src, serr.msg);
@@ -408,7 +374,7 @@ int cc_cmd_checkpoint(int argc, char **argv)
         return 2;
     }
     size_t kl;
-    char *kt = slurp(keyf, &kl);
+    char *kt = cc_cli_slurp(keyf, &kl, CC_CLI_SLURP_MAX);
     cc_note_signer *signer = NULL;
     cc_note_error ne;
     if (!kt || cc_note_signer_parse(kt, kl, &signer, &ne) != CC_OK) {
