@@ -17,7 +17,8 @@
 
 #define PAGE 4096 /* events read per query by cc_store_events */
 
-/* Chain head of one exercise as known to this process: used to check appends without a read. */
+/* Chain head of one exercise within one batch: read from the database inside the batch's
+ * transaction (another process sharing the store may have appended since the last one). */
 typedef struct head {
     int64_t ex;
     uint64_t count;
@@ -44,8 +45,6 @@ struct cc_store {
     pthread_cond_t qcv;
     pending *qhead, *qtail;
     int leading;
-    head *heads;
-    size_t nheads, capheads;
 };
 
 static cc_err fail(cc_store_error *err, cc_err rc, const char *fmt, ...)
@@ -206,7 +205,6 @@ void cc_store_close(cc_store *st)
     pthread_mutex_destroy(&st->dbmu);
     pthread_mutex_destroy(&st->qmu);
     pthread_cond_destroy(&st->qcv);
-    free(st->heads);
     free(st);
 }
 
@@ -553,19 +551,15 @@ static void write_batch(cc_store *st, pending *batch)
 {
     cc_store_error e;
     e.msg[0] = 0;
-    /* Working copy of the heads: it replaces the cache only if the transaction commits. */
+    /* The heads of the exercises this batch appends to, each read once inside it. */
     size_t nb = 0;
     for (pending *p = batch; p; p = p->next)
         nb++;
-    head *work = malloc((st->nheads + nb) * sizeof *work);
+    head *work = malloc(nb * sizeof *work);
     cc_err rc = work ? CC_OK : fail(&e, CC_ERR_NOMEM, "out of memory");
     size_t nwork = 0;
-    if (work) {
-        /* Heads are read inside the transaction, never trusted from an earlier one: another
-         * process sharing the store may have appended since. */
-        nwork = 0;
+    if (work)
         rc = st->db->script(st->db, st->db->begin_sql, &e);
-    }
     for (pending *p = batch; p && rc == CC_OK; p = p->next) {
         head *h = find_head(work, nwork, p->ex);
         if (!h) {
@@ -595,8 +589,7 @@ static void write_batch(cc_store *st, pending *batch)
     if (rc != CC_OK) {
         cc_store_error ignore;
         st->db->script(st->db, "ROLLBACK", &ignore);
-        /* Nothing of this batch is acknowledged; heads are re-read from the database. */
-        st->nheads = 0;
+        /* Nothing of this batch is acknowledged. */
         for (pending *p = batch; p; p = p->next)
             if (p->rc == CC_OK || p->rc == CC_ERR_IO || p->rc == CC_ERR_NOMEM ||
                 strcmp(p->err.msg, e.msg) == 0) {
@@ -607,9 +600,7 @@ static void write_batch(cc_store *st, pending *batch)
         free(work);
         return;
     }
-    free(st->heads);
-    st->heads = work;
-    st->nheads = nwork;
+    free(work);
 }
 
 cc_err cc_store_append(cc_store *st, int64_t ex, const char *lines, size_t len, cc_store_error *err)
