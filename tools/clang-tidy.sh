@@ -44,10 +44,8 @@ src/core/note.c: 2nd function call argument is an uninitialized value [clang-ana
 src/core/note.c: The right operand of '!=' is a garbage value [clang-analyzer-core.UndefinedBinaryOperatorResult]
 src/io/csv.c: Array access (via field 'data') results in a null pointer dereference [clang-analyzer-core.NullDereference]
 src/io/tzdb.c: the result from calling 'memcpy' is not null-terminated [bugprone-not-null-terminated-result]
-src/io/ytree.c: Potential leak of memory pointed to by 't' [clang-analyzer-unix.Malloc]
 src/sim/sim.c: Assigned value is garbage or undefined [clang-analyzer-core.uninitialized.Assign]
 src/store/store.c: Access to field 'ex' results in a dereference of a null pointer (loaded from variable 'h') [clang-analyzer-core.NullDereference]
-src/store/store.c: Call to 'malloc' has an allocation size of 0 bytes [clang-analyzer-optin.portability.UnixAPI]
 src/store/store.c: Null pointer passed to 1st parameter expecting 'nonnull' [clang-analyzer-core.NonNullParamChecker]
 KNOWN
 sort -o "$B/clang-tidy.known" "$B/clang-tidy.known"

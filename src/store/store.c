@@ -474,7 +474,7 @@ static cc_err write_one(cc_store *st, pending *p, head *h, int *fatal)
     size_t nlines = 0;
     for (const char *c = s; c < end; c++)
         nlines += *c == '\n';
-    char(*hashes)[65] = malloc(nlines * sizeof *hashes);
+    char(*hashes)[65] = malloc((nlines ? nlines : 1) * sizeof *hashes); /* nlines >= 1: len > 0, ends in \n */
     if (!hashes)
         return fail(&p->err, CC_ERR_NOMEM, "out of memory");
     /* Pass 1: decode and check the chain without writing. */
@@ -555,7 +555,7 @@ static void write_batch(cc_store *st, pending *batch)
     size_t nb = 0;
     for (pending *p = batch; p; p = p->next)
         nb++;
-    head *work = malloc(nb * sizeof *work);
+    head *work = malloc((nb ? nb : 1) * sizeof *work); /* a batch has >= 1 append */
     cc_err rc = work ? CC_OK : fail(&e, CC_ERR_NOMEM, "out of memory");
     size_t nwork = 0;
     if (work)
