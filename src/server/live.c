@@ -429,7 +429,10 @@ static cc_err commit(cc_live *lv, char *why, size_t whylen)
     if (!lv->replaying) {
         cc_store_error err;
         if (cc_store_append(lv->st, lv->id, lv->pending.data, lv->pending.len, &err) != CC_OK) {
-            if (strstr(err.msg, "another writer")) {
+            /* This engine's lines always chain to what it last saw; a refusal for the chain (or a
+             * duplicate event) means another server process committed in between. */
+            if (strstr(err.msg, "another writer") || strstr(err.msg, "does not continue") ||
+                strstr(err.msg, "is not the hash of the last event")) {
                 lv->conflict = 1; /* another server process got there first: sync_store */
                 set_why(why, whylen, "another server committed first");
                 return CC_ERR_IO;
