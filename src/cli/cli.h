@@ -38,6 +38,20 @@ char *cc_cli_slurp(const char *path, size_t *len, size_t max);
 /* 1 when path names a store: a SQLite database file or a postgres:// URI. */
 int cc_cli_is_store(const char *path);
 
+/* Writes the log of exercise ex in st to f, each event as stored plus '\n' (f stays open);
+ * *n (may be NULL) receives the number written. CC_ERR_IO when writing fails, the store's
+ * error otherwise; err says which. */
+struct cc_store;
+struct cc_store_error;
+cc_err cc_cli_write_log(struct cc_store *st, int64_t ex, FILE *f, uint64_t *n, struct cc_store_error *err);
+/* Creates an Ed25519 checkpoint signing key named name at path (mode 0600, never overwriting an
+ * existing file) and its public key at path.pub; the public key text is appended to vkey and,
+ * when signer is not NULL, the parsed signer returned. 0 ok; -1 with why filled. */
+struct cc_note_signer;
+struct cc_buf;
+int cc_cli_new_key(const char *path, const char *name, struct cc_note_signer **signer, struct cc_buf *vkey,
+                   char *why, size_t whylen);
+
 /* Parses a non-negative decimal 64-bit integer; 0 on success, -1 otherwise. */
 int cc_cli_parse_u64(const char *s, uint64_t *out);
 

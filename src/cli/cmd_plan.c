@@ -84,15 +84,6 @@ static void print_item(const cc_store_plan_item *p)
     printf("\n");
 }
 
-static json_t *item_json(const cc_store_plan_item *p)
-{
-    return json_pack("{s:I,s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}", "id",
-                     (json_int_t)p->id, "exercise", (json_int_t)p->exercise, "finding", p->finding,
-                     "capability", p->capability, "issue", p->issue, "action", p->action, "element",
-                     p->element, "owner", p->owner, "poc", p->poc, "start", p->start, "due", p->due, "status",
-                     p->status, "closed_note", p->closed_note);
-}
-
 /* Counts finding events per guideline in a log: fills met/missed objects (guideline -> n). */
 int cc_cli_plan_findings(const char *log, json_t *met, json_t *missed)
 {
@@ -235,7 +226,7 @@ int cc_cmd_plan(int argc, char **argv)
             printf("%-4s %-12s %-10s %-10s %s\n", "id", "status", "due", "finding", "issue [owner]");
         for (size_t i = 0; i < n; i++) {
             if (as_json)
-                json_array_append_new(arr, item_json(&v[i]));
+                json_array_append_new(arr, cc_store_plan_item_json(&v[i]));
             else
                 print_item(&v[i]);
             cc_store_plan_item_clear(&v[i]);

@@ -83,19 +83,6 @@ static int render(const json_t *doc, render_fn fn, const char *path)
     return st;
 }
 
-typedef struct to_file {
-    FILE *f;
-    int bad;
-} to_file;
-
-static int line_to_file(void *ctx, uint64_t seq, const char *line, size_t len)
-{
-    to_file *t = ctx;
-    (void)seq;
-    t->bad |= fwrite(line, 1, len, t->f) != len || fputc('\n', t->f) == EOF;
-    return t->bad;
-}
-
 /* caucus report DB --exercise ID ...: the exercise's log and scenario are taken out of the store
  * into a private temporary directory and reported on like files. */
 static int report_from_store(int argc, char **argv, const char *db, int dbarg)
@@ -132,16 +119,16 @@ static int report_from_store(int argc, char **argv, const char *db, int dbarg)
     }
     snprintf(logp, sizeof logp, "%s/exercise.jsonl", dir);
     snprintf(scp, sizeof scp, "%s/scenario.yaml", dir);
-    to_file t = {fopen(logp, "wb"), 0};
+    FILE *lf = fopen(logp, "wb");
     FILE *sf = fopen(scp, "wb");
-    if (!t.f || !sf || fwrite(x.scenario, 1, x.scenario_len, sf) != x.scenario_len ||
-        cc_store_events(st, (int64_t)ex, 0, line_to_file, &t, NULL, &err) != CC_OK || t.bad) {
+    if (!lf || !sf || fwrite(x.scenario, 1, x.scenario_len, sf) != x.scenario_len ||
+        cc_cli_write_log(st, (int64_t)ex, lf, NULL, &err) != CC_OK) {
         fprintf(stderr, "caucus report: exercise %" PRIu64 " could not be read out of the store\n", ex);
-        if (t.f)
-            fclose(t.f);
+        if (lf)
+            fclose(lf);
         if (sf)
             fclose(sf);
-    } else if (fclose(t.f) != 0 || fclose(sf) != 0) {
+    } else if (fclose(lf) != 0 || fclose(sf) != 0) {
         fprintf(stderr, "caucus report: temporary files could not be written\n");
     } else {
         /* the same command line, with the files in place of the store */

@@ -75,19 +75,6 @@ static int make_codes(cc_store *st, cc_live *lv, FILE *out, FILE *codes_json)
     return 0;
 }
 
-typedef struct tmpwrite {
-    FILE *f;
-    int bad;
-} tmpwrite;
-
-static int tmp_line(void *ctx, uint64_t seq, const char *line, size_t len)
-{
-    tmpwrite *t = ctx;
-    (void)seq;
-    t->bad |= fwrite(line, 1, len, t->f) != len || fputc('\n', t->f) == EOF;
-    return t->bad;
-}
-
 /* /api/report: the after-action report so far, from the stored log, for this viewer (a seat's
  * report holds only what the seat may read). The log goes through a private temporary file
  * because the report reads it twice, streaming. */
@@ -102,15 +89,15 @@ static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, size_t *len,
         snprintf(why, whylen, "no temporary file for the report");
         return NULL;
     }
-    tmpwrite t = {fdopen(fd, "w"), 0};
+    FILE *f = fdopen(fd, "w");
     cc_store_error err;
-    cc_err rc = t.f ? cc_store_events(st, cc_live_exercise_id(lv), 0, tmp_line, &t, NULL, &err) : CC_ERR_IO;
-    if (t.f && fclose(t.f) != 0)
-        t.bad = 1;
-    else if (!t.f)
+    cc_err rc = f ? cc_cli_write_log(st, cc_live_exercise_id(lv), f, NULL, &err) : CC_ERR_IO;
+    if (f && fclose(f) != 0)
+        rc = CC_ERR_IO;
+    else if (!f)
         close(fd);
     char *out = NULL;
-    if (rc != CC_OK || t.bad) {
+    if (rc != CC_OK) {
         snprintf(why, whylen, "the log could not be read for the report");
     } else {
         const cc_scenario *s = cc_live_scenario(lv);
@@ -153,28 +140,14 @@ static cc_note_signer *load_signer(const char *path)
         free(text);
         return s;
     }
-    unsigned char seed[32];
-    randombytes_buf(seed, sizeof seed);
-    cc_buf sk, vk;
-    cc_buf_init(&sk);
+    cc_buf vk;
     cc_buf_init(&vk);
-    cc_err rc = cc_note_keygen("caucus", seed, &sk, &vk, &ne);
-    sodium_memzero(seed, sizeof seed);
-    int fd = rc == CC_OK ? open(path, O_WRONLY | O_CREAT | O_EXCL, 0600) : -1;
-    char pub[4200];
-    snprintf(pub, sizeof pub, "%s.pub", path);
-    FILE *pf = NULL;
-    if (fd < 0 || write(fd, sk.data, sk.len) != (ssize_t)sk.len || write(fd, "\n", 1) != 1 ||
-        fsync(fd) != 0 || !(pf = fopen(pub, "w")) || fprintf(pf, "%s\n", vk.data) < 0 || fclose(pf) != 0) {
-        fprintf(stderr, "caucus serve: %s: cannot create the signing key (%s)\n", path, strerror(errno));
-    } else if (cc_note_signer_parse(sk.data, sk.len, &s, &ne) == CC_OK) {
-        printf("signing key created: %s\npublic key (give it to your auditors; also in %s):\n  %s\n", path,
-               pub, vk.data);
-    }
-    if (fd >= 0)
-        close(fd);
-    sodium_memzero(sk.data, sk.len);
-    cc_buf_free(&sk);
+    char why[300];
+    if (cc_cli_new_key(path, "caucus", &s, &vk, why, sizeof why) != 0)
+        fprintf(stderr, "caucus serve: cannot create the signing key: %s\n", why);
+    else
+        printf("signing key created: %s\npublic key (give it to your auditors; also in %s.pub):\n  %s\n",
+               path, path, vk.data);
     cc_buf_free(&vk);
     return s;
 }

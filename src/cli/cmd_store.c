@@ -68,24 +68,6 @@ int cc_cmd_exercises(int argc, char **argv)
     return 0;
 }
 
-typedef struct export_ctx {
-    FILE *out;
-    uint64_t n;
-    int werr;
-} export_ctx;
-
-static int export_line(void *ctx, uint64_t seq, const char *line, size_t len)
-{
-    export_ctx *x = ctx;
-    (void)seq;
-    if (fwrite(line, 1, len, x->out) != len || fputc('\n', x->out) == EOF) {
-        x->werr = 1;
-        return 1;
-    }
-    x->n++;
-    return 0;
-}
-
 typedef struct cp_ctx {
     const char *dir;
     int n, werr;
@@ -163,21 +145,19 @@ int cc_cmd_export(int argc, char **argv)
         cc_store_close(st);
         return 1;
     }
-    export_ctx ec = {strcmp(log, "-") == 0 ? stdout : fopen(log, "wb"), 0, 0};
-    if (!ec.out) {
+    FILE *out = strcmp(log, "-") == 0 ? stdout : fopen(log, "wb");
+    if (!out) {
         fprintf(stderr, "caucus export: %s: cannot create\n", log);
         goto out;
     }
-    cc_err e = cc_store_events(st, id, 0, export_line, &ec, NULL, &err);
-    if (ec.out != stdout)
-        ec.werr |= fclose(ec.out) != 0;
-    else
-        ec.werr |= fflush(stdout) != 0;
+    uint64_t nev = 0;
+    cc_err e = cc_cli_write_log(st, id, out, &nev, &err);
+    int werr = out != stdout ? fclose(out) != 0 : fflush(stdout) != 0;
     if (e != CC_OK) {
-        fprintf(stderr, "caucus export: %s\n", err.msg);
+        fprintf(stderr, "caucus export: %s: %s\n", log, err.msg);
         goto out;
     }
-    if (ec.werr) {
+    if (werr) {
         fprintf(stderr, "caucus export: %s: write failed\n", log);
         goto out;
     }
@@ -202,8 +182,8 @@ int cc_cmd_export(int argc, char **argv)
             goto out;
     }
     if (strcmp(log, "-") != 0)
-        fprintf(stderr, "exported exercise %" PRId64 " (%s): %" PRIu64 " events to %s%s%s\n", id, x.name,
-                ec.n, log, cps ? ", checkpoints to " : "", cps ? cps : "");
+        fprintf(stderr, "exported exercise %" PRId64 " (%s): %" PRIu64 " events to %s%s%s\n", id, x.name, nev,
+                log, cps ? ", checkpoints to " : "", cps ? cps : "");
     rc = 0;
 out:
     cc_store_exercise_clear(&x);

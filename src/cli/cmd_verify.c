@@ -318,35 +318,16 @@ int cc_cmd_keygen(int argc, char **argv)
     }
     if (sodium_init() < 0)
         return 1;
-    unsigned char seed[32];
-    randombytes_buf(seed, sizeof seed);
-    cc_buf sk, vk;
-    cc_buf_init(&sk);
+    cc_buf vk;
     cc_buf_init(&vk);
-    cc_note_error ne;
+    char why[300];
     int rc = 1;
-    if (cc_note_keygen(name, seed, &sk, &vk, &ne) != CC_OK) {
-        fprintf(stderr, "caucus keygen: %s\n", ne.message);
-        goto done;
+    if (cc_cli_new_key(out, name, NULL, &vk, why, sizeof why) != 0) {
+        fprintf(stderr, "caucus keygen: %s\n", why);
+    } else {
+        printf("%s\n", vk.data);
+        rc = 0;
     }
-    int fd = open(out, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    char pub[4200];
-    snprintf(pub, sizeof pub, "%s.pub", out);
-    FILE *pf = NULL;
-    if (fd < 0 || write(fd, sk.data, sk.len) != (ssize_t)sk.len || write(fd, "\n", 1) != 1 ||
-        fsync(fd) != 0 || !(pf = fopen(pub, "w")) || fprintf(pf, "%s\n", vk.data) < 0 || fclose(pf) != 0) {
-        fprintf(stderr, "caucus keygen: %s: cannot write a new key (%s)\n", out, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        goto done;
-    }
-    close(fd);
-    printf("%s\n", vk.data);
-    rc = 0;
-done:
-    sodium_memzero(seed, sizeof seed);
-    sodium_memzero(sk.data, sk.len);
-    cc_buf_free(&sk);
     cc_buf_free(&vk);
     return rc;
 }

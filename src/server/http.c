@@ -595,15 +595,6 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
 
 /* ---- the improvement plan (control): items kept in the store across exercises ---- */
 
-static json_t *plan_json(const cc_store_plan_item *p)
-{
-    return json_pack("{s:I,s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}", "id",
-                     (json_int_t)p->id, "exercise", (json_int_t)p->exercise, "finding", p->finding,
-                     "capability", p->capability, "issue", p->issue, "action", p->action, "element",
-                     p->element, "owner", p->owner, "poc", p->poc, "start", p->start, "due", p->due, "status",
-                     p->status, "closed_note", p->closed_note);
-}
-
 static enum MHD_Result do_plan_get(cc_http *h, struct MHD_Connection *c)
 {
     cc_store_plan_item *v = NULL;
@@ -613,7 +604,7 @@ static enum MHD_Result do_plan_get(cc_http *h, struct MHD_Connection *c)
         return fail(h, c, 503, "store-failed", "%s", err.msg);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_array_append_new(arr, plan_json(&v[i]));
+        json_array_append_new(arr, cc_store_plan_item_json(&v[i]));
         cc_store_plan_item_clear(&v[i]);
     }
     free(v);
@@ -685,7 +676,7 @@ static enum MHD_Result do_plan_post(cc_http *h, struct MHD_Connection *c, const 
         rc = cc_store_plan_update(h->o.store, &p, &err);
     }
     json_decref(j);
-    enum MHD_Result ret = rc == CC_OK        ? send_json(h, c, 200, plan_json(&p), NULL)
+    enum MHD_Result ret = rc == CC_OK        ? send_json(h, c, 200, cc_store_plan_item_json(&p), NULL)
                           : rc == CC_ERR_ARG ? fail(h, c, 400, "bad-request", "%s", err.msg)
                                              : fail(h, c, 503, "store-failed", "%s", err.msg);
     cc_store_plan_item_clear(&p);

@@ -5,6 +5,7 @@
 #include "store/store.h"
 
 #include <inttypes.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <sodium.h>
@@ -914,6 +915,15 @@ void cc_store_plan_item_clear(cc_store_plan_item *x)
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         free(*f[i]);
     memset(x, 0, sizeof *x);
+}
+
+json_t *cc_store_plan_item_json(const cc_store_plan_item *p)
+{
+    return json_pack("{s:I,s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}", "id",
+                     (json_int_t)p->id, "exercise", (json_int_t)p->exercise, "finding", p->finding,
+                     "capability", p->capability, "issue", p->issue, "action", p->action, "element",
+                     p->element, "owner", p->owner, "poc", p->poc, "start", p->start, "due", p->due, "status",
+                     p->status, "closed_note", p->closed_note);
 }
 
 static int valid_status(const char *s)

@@ -127,6 +127,10 @@ typedef struct cc_store_plan_item {
     char *closed_note; /* why it was closed; may be NULL */
 } cc_store_plan_item;
 void cc_store_plan_item_clear(cc_store_plan_item *p);
+/* The item as a JSON object (members named as the fields; absent text is null), owned by the
+ * caller; NULL when out of memory. Used by `caucus plan list --json` and /api/plan. */
+struct json_t;
+struct json_t *cc_store_plan_item_json(const cc_store_plan_item *p);
 cc_err cc_store_plan_add(cc_store *st, const cc_store_plan_item *in, int64_t *id, cc_store_error *err);
 /* Replaces every field but id with in's (in->id names the item). */
 cc_err cc_store_plan_update(cc_store *st, const cc_store_plan_item *in, cc_store_error *err);
