@@ -9,8 +9,8 @@ ver=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1)
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 if ! pg_lsclusters -h 2>/dev/null | grep -q " online"; then
-  pg_lsclusters -h 2>/dev/null | grep -q "^$ver main" || $SUDO pg_createcluster "$ver" main >/dev/null
-  $SUDO pg_ctlcluster "$ver" main start
+  pg_lsclusters -h 2>/dev/null | grep -q "^$ver main" || $SUDO pg_createcluster "$ver" main >&2
+  $SUDO pg_ctlcluster "$ver" main start >&2
 fi
 psql_as_pg() {
   if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "psql -qAt -c \"$1\""; else sudo -u postgres psql -qAt -c "$1"; fi
