@@ -50,7 +50,7 @@ caucus_rate() {
 simpy_rate() {
   i=0
   while [ $i -lt "$RUNS" ]; do
-    $PY bench/simpy_consult.py run "$1" "$2" "$3" chain $((i + 1)) | awk '{print $1}'
+    $PY bench/simpy_consult.py run "$1" "$2" "$3" rounds $((i + 1)) | awk '{print $1}'
     i=$((i + 1))
   done | stats
 }
@@ -60,8 +60,8 @@ ratio() { echo "$1 / $2" | bc -l | xargs printf '%.1f'; }
 echo "## Simulator: CONSULT-N and M/M/1 against SimPy"
 echo
 echo "CONSULT-N (docs/sim.md): a lead agency circulates a proposal to N reviewers; review lognormal(ln 5 h, 0.5),"
-echo "approval p = 0.8, an objector re-reviews after a revision gamma(2, 2 h), at most 5 reviews; time to joint"
-echo "decision. caucus runs \`bench/consult-N.yaml\` through \`caucus sim\` (the whole command, wall clock, scenario"
+echo "approval p = 0.8; after a round with objections a revision gamma(2, 2 h), then the objectors review again;"
+echo "at most 5 rounds; time to joint decision. Both sides run the same synchronised-rounds model. caucus runs \`bench/consult-N.yaml\` through \`caucus sim\` (the whole command, wall clock, scenario"
 echo "loading included; $R10 replications for N = 10, $R100 for N = 100); SimPy $($PY -c 'import SimPy; print(SimPy.__version__)')"
 echo "(Debian python3-simpy, classic API) runs \`bench/simpy_consult.py\` ($S10 / $S100 replications, simulation loop"
 echo "only). Machine: $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)."
@@ -106,10 +106,10 @@ echo
 echo "Mean time to decision (hours) with 95% confidence intervals: caucus \`--reps $A10\` (N = 10) / \`$A100\` (N = 100),"
 echo "seed 1; SimPy the same numbers of replications, its own seed. Agree: the difference is within"
 echo "1.96 x its standard error (a two-sided z-test at 5%; about 1 comparison in 20 differs by chance)."
-echo "The last column is the issue's synchronised-rounds model in SimPy (\`rounds\`), which the caucus"
-echo "scenario does not express (docs/sim.md): how far the per-reviewer model is from it."
+echo "Both run the synchronised-rounds model; the last column is SimPy's per-reviewer \`chain\` model (each"
+echo "objection revised on its own, docs/sim.md), to show how much the synchronisation of rounds costs or saves."
 echo
-echo "| model | variant | caucus mean [95% CI] | SimPy mean [95% CI] | agree | SimPy rounds model mean [95% CI] |"
+echo "| model | variant | caucus mean [95% CI] | SimPy mean [95% CI] | agree | SimPy chain model mean [95% CI] |"
 echo "| --- | --- | --- | --- | --- | --- |"
 for n in 10 100; do
   if [ $n = 10 ]; then A=$A10; else A=$A100; fi
@@ -119,8 +119,8 @@ for n in 10 100; do
 d=json.load(open(sys.argv[1]))
 m=[x for x in d["variants"] if x["id"]==sys.argv[2]][0]["metrics"]["C-1: request to completion (h)"]
 print("%.4f %.4f %.4f" % (m["mean"], m["mean_ci"][0], m["mean_ci"][1]))' "$W/s.json" $v 2> /dev/null)
-    p=$($PY bench/simpy_consult.py run $n "$A" $v chain 7 | cut -d' ' -f2-)
-    q=$($PY bench/simpy_consult.py run $n "$A" $v rounds 7 | cut -d' ' -f2-)
+    p=$($PY bench/simpy_consult.py run $n "$A" $v rounds 7 | cut -d' ' -f2-)
+    q=$($PY bench/simpy_consult.py run $n "$A" $v chain 7 | cut -d' ' -f2-)
     set -- $c $p $q
     if [ $# -lt 9 ]; then
       echo "| CONSULT-$n | $v | (failed) | | | |"

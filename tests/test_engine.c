@@ -1272,3 +1272,131 @@ Test(engine, live_due_now_waits_for_resume_and_fires_with_it)
     cc_evrec_clear(&r);
     live_close(&L);
 }
+
+/* The n-th event of a type (0-based), or NULL. */
+static const cc_evrec *nth(const cc_evrec *ev, size_t n, const char *type, int k)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ev[i].type, type) == 0 && k-- == 0)
+            return &ev[i];
+    return NULL;
+}
+
+static int64_t int_of(const cc_evrec *r, const char *key)
+{
+    return r ? (int64_t)json_integer_value(json_object_get(r->payload, key)) : -1;
+}
+
+static size_t count_type(const cc_evrec *ev, size_t n, const char *type)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += strcmp(ev[i].type, type) == 0;
+    return c;
+}
+
+/* Review rounds (stage key 'rounds', agent action 'review'): usa-desk approves after 1h, kor-desk
+ * objects after 2h each time; the objector alone reviews again after the 30m revision; the stage
+ * ends after round 3 with kor-desk's objection standing. */
+Test(engine, review_rounds_repeat_for_the_objectors_until_the_last_round)
+{
+    static cc_evrec ev[256];
+    size_t n = run_auto("tests/scenarios/valid/engine-rounds.yaml", "parallel", 1, ev, 256, NULL);
+    const cc_evrec *st = find(ev, n, "consult.stage", "stage", "review");
+    cr_assert_not_null(st);
+    cr_expect_eq(int_of(st, "rounds"), 3, "the stage announces its rounds");
+    cr_expect_eq(minute_of(ev, n, "consult.ack", "usa-desk", NULL, NULL), 120);
+    cr_expect_eq(count_type(ev, n, "consult.ack"), 1, "an approver does not review again");
+    cr_expect_eq(count_type(ev, n, "consult.object"), 3, "the objector reviews in every round");
+    cr_expect_eq(count_type(ev, n, "consult.revise"), 2, "a revision after rounds 1 and 2, not 3");
+    cr_expect_eq(count_type(ev, n, "consult.round"), 2);
+    int64_t want_obj[] = {180, 330, 480}, want_rev[] = {180, 330}, want_round[] = {210, 360};
+    for (int k = 0; k < 3; k++) {
+        const cc_evrec *o = nth(ev, n, "consult.object", k);
+        cr_assert_not_null(o);
+        cr_expect_eq(o->t_ms / 60000, want_obj[k], "objection %d at minute %lld", k + 1,
+                     (long long)(o->t_ms / 60000));
+        cr_expect_eq(int_of(o, "round"), k + 1);
+        cr_expect_str_eq(o->actor, "kor-desk");
+    }
+    for (int k = 0; k < 2; k++) {
+        const cc_evrec *r = nth(ev, n, "consult.revise", k), *g = nth(ev, n, "consult.round", k);
+        cr_assert(r && g);
+        cr_expect_eq(r->t_ms / 60000, want_rev[k]);
+        cr_expect_eq(int_of(r, "revision_ms"), 30 * 60000);
+        cr_expect_eq(json_array_size(json_object_get(r->payload, "objectors")), 1);
+        cr_expect_eq(g->t_ms / 60000, want_round[k]);
+        cr_expect_eq(int_of(g, "round"), k + 2);
+        json_t *parts = json_object_get(g->payload, "participants");
+        cr_expect_eq(json_array_size(parts), 1, "only the objector reviews again");
+        cr_expect_str_eq(json_string_value(json_array_get(parts, 0)), "kor-desk");
+    }
+    const cc_evrec *done = find(ev, n, "consult.stage_done", "stage", "review");
+    cr_assert_not_null(done);
+    cr_expect_eq(done->t_ms / 60000, 480, "after the last round the stage ends");
+    cr_expect_eq(int_of(done, "rounds"), 3);
+    cr_expect_str_eq(json_string_value(json_array_get(json_object_get(done->payload, "objectors"), 0)),
+                     "kor-desk", "the standing objection is recorded");
+    cr_expect_eq(minute_of(ev, n, "consult.stage", NULL, "stage", "close"), 480, "the next stage follows");
+    for (size_t i = 0; i < n; i++)
+        cc_evrec_clear(&ev[i]);
+}
+
+/* A person in a sequential stage with rounds: an objection is the seat's review (its turn ends
+ * and it is in the next round); an acknowledgement in the next round clears the objection. */
+Test(engine, review_rounds_take_a_persons_objection_and_approval)
+{
+    cc_scenario *s = load("tests/scenarios/valid/engine-rounds.yaml");
+    uint8_t autos[8] = {0, 1, 1, 0};
+    cc_engine_opts o = {.seed = 1, .variant = 1, .auto_seats = autos};
+    cc_buf log;
+    cc_buf_init(&log);
+    cc_engine *e = NULL;
+    char why[256];
+    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cr_assert_eq(cc_engine_start(e), CC_OK);
+    /* usa-desk approves at 2h, kor-desk objects at 4h; then it is jpn-desk's turn */
+    cr_assert_eq(cc_engine_run_until(e, 5 * 3600 * 1000), CC_OK);
+    cr_expect_eq(input(e, "{\"do\": \"object\", \"seat\": \"jpn-desk\", \"consultation\": \"C-1\"}", why),
+                 CC_OK);
+    /* a second action in the same round is refused: the objection was the seat's review */
+    cr_expect_eq(
+        input(e, "{\"do\": \"acknowledge\", \"seat\": \"jpn-desk\", \"consultation\": \"C-1\"}", why), CC_OK);
+    /* revision 1h, then round 2: kor-desk (2h) then jpn-desk */
+    cr_assert_eq(cc_engine_run_until(e, 9 * 3600 * 1000), CC_OK);
+    cr_expect_eq(
+        input(e, "{\"do\": \"acknowledge\", \"seat\": \"jpn-desk\", \"consultation\": \"C-1\"}", why), CC_OK);
+    cr_assert_eq(cc_engine_run_until(e, s->duration_s * 1000), CC_OK);
+    cc_engine_free(e);
+    static cc_evrec ev[256];
+    size_t n = decode_all(&log, ev, 256);
+    const cc_evrec *o1 = nth(ev, n, "consult.object", 1);
+    cr_assert_not_null(o1);
+    cr_expect_str_eq(o1->actor, "jpn-desk");
+    cr_expect_eq(o1->t_ms / 60000, 300);
+    cr_expect_eq(int_of(o1, "round"), 1);
+    const cc_evrec *ref = find(ev, n, "input.refused", NULL, NULL);
+    cr_assert_not_null(ref, "the second action of the round is refused");
+    cr_expect(strstr(str(ref->payload, "reason"), "already acted") != NULL, "%s",
+              str(ref->payload, "reason"));
+    const cc_evrec *g = nth(ev, n, "consult.round", 0);
+    cr_assert_not_null(g);
+    cr_expect_eq(g->t_ms / 60000, 360, "revision of 1h after the round ends at 5h");
+    cr_expect_eq(json_array_size(json_object_get(g->payload, "participants")), 2);
+    cr_expect_eq(minute_of(ev, n, "consult.object", "kor-desk", NULL, NULL), 240);
+    const cc_evrec *ack = nth(ev, n, "consult.ack", 1);
+    cr_assert_not_null(ack);
+    cr_expect_str_eq(ack->actor, "jpn-desk");
+    cr_expect_eq(int_of(ack, "round"), 2);
+    const cc_evrec *done = find(ev, n, "consult.stage_done", "stage", "review");
+    cr_assert_not_null(done);
+    cr_expect_eq(done->t_ms / 60000, 540);
+    cr_expect_eq(int_of(done, "rounds"), 2, "max 2 rounds");
+    json_t *left = json_object_get(done->payload, "objectors");
+    cr_expect_eq(json_array_size(left), 1, "kor-desk still objects after the last round");
+    cr_expect_eq(count_type(ev, n, "consult.done"), 1);
+    for (size_t i = 0; i < n; i++)
+        cc_evrec_clear(&ev[i]);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+}

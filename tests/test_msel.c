@@ -243,6 +243,7 @@ static const char *const samples[] = {
     "scenarios/ncg-policy-ttx.yaml",
     "tests/scenarios/valid/all-features.yaml",
     "tests/scenarios/valid/engine-consult.yaml",
+    "tests/scenarios/valid/engine-rounds.yaml",
     "tests/scenarios/valid/engine-rules.yaml",
     "tests/scenarios/valid/minimal.yaml",
     "tests/msel/edge.yaml",

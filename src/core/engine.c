@@ -135,7 +135,8 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
         e->cons[c].part = calloc(s->nseats + 1, 1);
         e->cons[c].acted = calloc(s->nseats + 1, 1);
         e->cons[c].asked = calloc(s->nseats + 1, 1);
-        if (!e->cons[c].part || !e->cons[c].acted || !e->cons[c].asked)
+        e->cons[c].objector = calloc(s->nseats + 1, 1);
+        if (!e->cons[c].part || !e->cons[c].acted || !e->cons[c].asked || !e->cons[c].objector)
             rc = CC_ERR_NOMEM;
     }
     for (size_t d = 0; rc == CC_OK && d < s->ndecisions; d++) {
@@ -201,6 +202,7 @@ void cc_engine_free(cc_engine *e)
         free(e->cons[c].part);
         free(e->cons[c].acted);
         free(e->cons[c].asked);
+        free(e->cons[c].objector);
     }
     for (size_t d = 0; e->dec && d < e->s->ndecisions; d++) {
         free(e->dec[d].vote);
@@ -645,6 +647,7 @@ cc_err cc_eng_run(cc_engine *e, int64_t until_ms, int64_t wall_cap)
         case K_DECISION_DEADLINE: rc = decision_deadline(e, ev.a); break;
         case K_END: rc = end_run(e, "duration"); break;
         case K_STAGE_DEADLINE: rc = cc_eng_stage_deadline(e, ev.a, (int)ev.b); break;
+        case K_ROUND: rc = cc_eng_next_round(e, ev.a, (int)ev.b); break;
         case K_AGENT: rc = cc_eng_agent_act(e, &e->acts[ev.a]); break;
         case K_WATCH: rc = cc_eng_watch_expired(e, ev.a); break;
         }

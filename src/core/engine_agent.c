@@ -12,7 +12,7 @@
 
 /* ---- agents -------------------------------------------------------------------------- */
 
-static double draw_delay_s(cc_rng *r, const cc_dist *d)
+double cc_eng_draw_delay_s(cc_rng *r, const cc_dist *d)
 {
     switch (d->kind) {
     case CC_DIST_FIXED: return d->a;
@@ -71,7 +71,7 @@ cc_err cc_eng_agent_offer(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t
             continue;
         if (!cc_rng_bernoulli(r, R->probability))
             continue;
-        double delay = draw_delay_s(r, &R->delay);
+        double delay = cc_eng_draw_delay_s(r, &R->delay);
         if (!(delay >= 0))
             delay = 0;
         if (delay > 1e9)
@@ -127,7 +127,14 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
         return rc;
     }
     case CC_ACT_PROPOSE: return dec >= 0 ? cc_eng_propose(e, (size_t)dec, seat, text) : CC_OK;
+    case CC_ACT_REVIEW: /* carried out by cc_eng_agent_act as acknowledge or object */ return CC_OK;
     case CC_ACT_OBJECT:
+        if (cons >= 0 && cc_eng_stage_has_rounds(e, (size_t)cons)) {
+            int taken = 0;
+            cc_err rc = cc_eng_stage_object(e, (size_t)cons, seat, &taken);
+            if (rc != CC_OK || taken)
+                return rc;
+        }
         if (dec >= 0 && e->decision_state[dec] == ST_OPEN) {
             e->dec[dec].objected = 1;
             return cc_eng_emit(e, "decision.object", s->seats[seat].id, s->decisions[dec].label.text,
@@ -168,7 +175,7 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
 }
 
 const char *const cc_eng_action_names[] = {"acknowledge", "share",  "position", "vote",
-                                           "propose",     "object", "escalate"};
+                                           "propose",     "object", "escalate", "review"};
 
 cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
 {
@@ -183,5 +190,18 @@ cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
             80);
     }
     e->st.agent_actions++;
+    if (R->action == CC_ACT_REVIEW) {
+        /* approve or object, drawn from the seat's own stream; an objection is the seat's review
+         * (cc_eng_stage_object) when the seat may act in the consultation's current stage */
+        int approve = cc_rng_bernoulli(&e->rng[a->seat + 1], R->approve);
+        if (approve || ITEM_KIND(a->context) != CC_ITEM_CONSULTATION)
+            return cc_eng_do_action(e, a->seat, approve ? CC_ACT_ACKNOWLEDGE : CC_ACT_OBJECT, a->context,
+                                    NULL, NULL, NULL);
+        int taken = 0;
+        cc_err rc = cc_eng_stage_object(e, ITEM_INDEX(a->context), a->seat, &taken);
+        return rc != CC_OK || taken
+                   ? rc
+                   : cc_eng_do_action(e, a->seat, CC_ACT_OBJECT, a->context, NULL, NULL, NULL);
+    }
     return cc_eng_do_action(e, a->seat, R->action, a->context, R->option, R->text, &R->to);
 }

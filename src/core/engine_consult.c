@@ -129,18 +129,55 @@ cc_err cc_eng_propose(cc_engine *e, size_t d, size_t seat, const char *text)
 
 /* ---- consultations ------------------------------------------------------------------- */
 
+static json_t *seats_json(const cc_engine *e, const uint8_t *mask)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < e->s->nseats; i++)
+        if (mask[i])
+            json_array_append_new(a, json_string(e->s->seats[i].id));
+    return a;
+}
+
+/* A round of a stage with review rounds ended with objections: the requester revises (a delay
+ * drawn from the stage's 'revision' on the engine's own stream), then the objectors review again. */
+static cc_err start_revision(cc_engine *e, size_t c)
+{
+    crun *K = &e->cons[c];
+    const cc_consultation *C = &e->s->consultations[c];
+    const cc_stage *S = &e->s->mechanisms[K->mech].stages[K->stage];
+    double d = cc_eng_draw_delay_s(&e->rng[0], &S->revision);
+    int64_t ms = d >= 0 && d <= 1e9 ? (int64_t)(d * 1000.0) : d > 1e9 ? (int64_t)1e12 : 0;
+    K->revising = 1;
+    cc_err rc =
+        cc_eng_emit(e, "consult.revise", NULL, C->label.text,
+                    e->o.no_log ? NULL
+                                : json_pack("{s:s,s:s,s:i,s:o,s:I}", "consultation", C->id, "stage", S->id,
+                                            "round", K->round, "objectors", seats_json(e, K->objector),
+                                            "revision_ms", (json_int_t)ms),
+                    ITEM(CC_ITEM_CONSULTATION, c), 1000 + K->round);
+    return rc ? rc : cc_sched_push(&e->q, e->now_ms + ms, K_ROUND, (uint32_t)c, (uint32_t)K->stage);
+}
+
 static cc_err finish_stage(cc_engine *e, size_t c)
 {
     crun *K = &e->cons[c];
     const cc_mechanism *M = &e->s->mechanisms[K->mech];
     const cc_stage *S = &M->stages[K->stage];
+    if (S->max_rounds > 0 && K->nobjectors > 0 && K->round < S->max_rounds)
+        return start_revision(e, c);
     e->st.stages_completed++;
     if (e->o.observe_stage)
         e->o.observe_stage(e->o.observe_ctx, c, (size_t)K->stage, e->now_ms);
-    cc_err rc = cc_eng_emit(e, "consult.stage_done", NULL, e->s->consultations[c].label.text,
-                            json_pack("{s:s,s:s,s:s,s:I}", "consultation", e->s->consultations[c].id, "stage",
-                                      S->id, "kind", cc_stage_kind_name(S->kind), "duration_ms",
-                                      (json_int_t)(e->now_ms - K->stage_start)),
+    json_t *p = NULL;
+    if (!e->o.no_log) {
+        p = json_pack("{s:s,s:s,s:s,s:I}", "consultation", e->s->consultations[c].id, "stage", S->id, "kind",
+                      cc_stage_kind_name(S->kind), "duration_ms", (json_int_t)(e->now_ms - K->stage_start));
+        if (p && S->max_rounds > 0) {
+            json_object_set_new(p, "rounds", json_integer(K->round));
+            json_object_set_new(p, "objectors", seats_json(e, K->objector));
+        }
+    }
+    cc_err rc = cc_eng_emit(e, "consult.stage_done", NULL, e->s->consultations[c].label.text, p,
                             ITEM(CC_ITEM_CONSULTATION, c), 30 + K->stage);
     if (rc == CC_OK)
         rc = cc_eng_resolve_watches(e, CC_GRULE_STAGE_DEADLINE, ITEM(CC_ITEM_CONSULTATION, c), K->stage, 0);
@@ -203,6 +240,10 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
     K->stage = k;
     K->stage_start = e->now_ms;
     K->objected = 0;
+    K->round = 1;
+    K->revising = 0;
+    K->nobjectors = 0;
+    memset(K->objector, 0, s->nseats);
     if ((size_t)k >= M->nstages) {
         e->consult_state[c] = ST_DONE;
         e->st.consultations_done++;
@@ -230,6 +271,8 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
                           "participants", parts);
     if (p && S->has_deadline)
         json_object_set_new(p, "deadline_ms", json_integer(e->now_ms + S->deadline_s * 1000));
+    if (p && S->max_rounds > 0)
+        json_object_set_new(p, "rounds", json_integer(S->max_rounds));
     if (S->kind == CC_STAGE_DECIDE)
         K->reached_decide = 1;
     cc_err rc =
@@ -266,21 +309,43 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
     return rc;
 }
 
+/* Whether the seat may act now in the current stage of consultation c: a participant that has not
+ * acted, whose turn it is in a sequential stage, and not while the requester revises. */
+static int may_act(const cc_engine *e, size_t c, size_t seat)
+{
+    const crun *K = &e->cons[c];
+    if (e->consult_state[c] != ST_OPEN || K->mech < 0 || K->stage < 0 || K->revising ||
+        (size_t)K->stage >= e->s->mechanisms[K->mech].nstages || !K->part[seat] || K->acted[seat])
+        return 0;
+    const cc_stage *S = &e->s->mechanisms[K->mech].stages[K->stage];
+    return S->mode != CC_MODE_SEQUENTIAL || cc_eng_next_in_sequence(K, e->s->nseats) == (int)seat;
+}
+
+int cc_eng_stage_has_rounds(const cc_engine *e, size_t c)
+{
+    const crun *K = &e->cons[c];
+    return e->consult_state[c] == ST_OPEN && K->mech >= 0 && K->stage >= 0 &&
+           (size_t)K->stage < e->s->mechanisms[K->mech].nstages &&
+           e->s->mechanisms[K->mech].stages[K->stage].max_rounds > 0;
+}
+
 /* A seat acts in the current stage of consultation c (acknowledge, position, vote...). */
 cc_err cc_eng_stage_act(cc_engine *e, size_t c, size_t seat, const char *type, const char *text)
 {
     crun *K = &e->cons[c];
-    if (e->consult_state[c] != ST_OPEN || K->mech < 0 || K->stage < 0 ||
-        (size_t)K->stage >= e->s->mechanisms[K->mech].nstages || !K->part[seat] || K->acted[seat])
-        return CC_OK;
+    if (!may_act(e, c, seat))
+        return CC_OK; /* not a participant, already acted, or not this seat's turn yet */
     const cc_stage *S = &e->s->mechanisms[K->mech].stages[K->stage];
-    if (S->mode == CC_MODE_SEQUENTIAL && cc_eng_next_in_sequence(K, e->s->nseats) != (int)seat)
-        return CC_OK; /* not this seat's turn yet */
     K->acted[seat] = 1;
     K->nacted++;
-    json_t *p = json_pack("{s:s,s:s}", "consultation", e->s->consultations[c].id, "stage", S->id);
-    if (p && text)
-        json_object_set_new(p, "text", json_string(text));
+    json_t *p = NULL;
+    if (!e->o.no_log) {
+        p = json_pack("{s:s,s:s}", "consultation", e->s->consultations[c].id, "stage", S->id);
+        if (p && S->max_rounds > 0)
+            json_object_set_new(p, "round", json_integer(K->round));
+        if (p && text)
+            json_object_set_new(p, "text", json_string(text));
+    }
     cc_err rc = cc_eng_emit(e, type, e->s->seats[seat].id, e->s->consultations[c].label.text, p,
                             ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage);
     if (rc)
@@ -293,6 +358,55 @@ cc_err cc_eng_stage_act(cc_engine *e, size_t c, size_t seat, const char *type, c
             return offer_stage(e, c, (size_t)next);
     }
     return CC_OK;
+}
+
+/* An objection that is the seat's review in the current stage: it counts as the seat's act, and the
+ * objectors of a round review again in the next. *taken is 0 when the seat may not act now. */
+cc_err cc_eng_stage_object(cc_engine *e, size_t c, size_t seat, int *taken)
+{
+    *taken = may_act(e, c, seat);
+    if (!*taken)
+        return CC_OK;
+    crun *K = &e->cons[c];
+    K->objected = 1;
+    K->objector[seat] = 1;
+    K->nobjectors++;
+    return cc_eng_stage_act(e, c, seat, "consult.object", NULL);
+}
+
+/* The revision is done: the objectors of the last round review again. */
+cc_err cc_eng_next_round(cc_engine *e, size_t c, int k)
+{
+    crun *K = &e->cons[c];
+    if (e->consult_state[c] != ST_OPEN || K->stage != k || !K->revising)
+        return CC_OK;
+    const cc_scenario *s = e->s;
+    const cc_consultation *C = &s->consultations[c];
+    const cc_stage *S = &s->mechanisms[K->mech].stages[k];
+    K->revising = 0;
+    K->round++;
+    memcpy(K->part, K->objector, s->nseats);
+    K->nparts = K->nobjectors;
+    K->nacted = K->nobjectors = 0;
+    K->objected = 0;
+    memset(K->acted, 0, s->nseats);
+    memset(K->objector, 0, s->nseats);
+    cc_err rc =
+        cc_eng_emit(e, "consult.round", NULL, C->label.text,
+                    e->o.no_log ? NULL
+                                : json_pack("{s:s,s:s,s:i,s:o}", "consultation", C->id, "stage", S->id,
+                                            "round", K->round, "participants", seats_json(e, K->part)),
+                    ITEM(CC_ITEM_CONSULTATION, c), 2000 + K->round);
+    if (rc != CC_OK)
+        return rc;
+    if (S->mode == CC_MODE_SEQUENTIAL) {
+        int first = cc_eng_next_in_sequence(K, s->nseats);
+        return first >= 0 ? offer_stage(e, c, (size_t)first) : finish_stage(e, c);
+    }
+    for (size_t i = 0; i < s->nseats && rc == CC_OK; i++)
+        if (K->part[i])
+            rc = offer_stage(e, c, i);
+    return rc;
 }
 
 cc_err cc_eng_stage_deadline(cc_engine *e, size_t c, int k)

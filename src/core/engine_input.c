@@ -348,12 +348,14 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
         return CC_OK;
     }
     int a = -1;
-    for (int k = 0; k < 7; k++)
+    for (int k = 0; k <= CC_ACT_ESCALATE;
+         k++) /* "review" is an agent's action (people object or acknowledge) */
         if (strcmp(act, cc_eng_action_names[k]) == 0)
             a = k;
     if (a < 0)
         BAD("unknown action \"%.40s\" (acknowledge, position, vote, propose, object, share, escalate, "
-            "message, note, request, release, hold, edit, add, downgrade, rate, start, pause, resume, speed, jump)",
+            "message, note, request, release, hold, edit, add, downgrade, rate, start, pause, resume, speed, "
+            "jump)",
             act);
     p->action = (cc_agent_action)a;
     p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats);

@@ -18,7 +18,7 @@
 #include "core/sched.h"
 
 /* scheduled event kinds */
-enum { K_FIRE = 1, K_DECISION_DEADLINE, K_END, K_STAGE_DEADLINE, K_AGENT, K_WATCH };
+enum { K_FIRE = 1, K_DECISION_DEADLINE, K_END, K_STAGE_DEADLINE, K_AGENT, K_WATCH, K_ROUND };
 
 /* item codes: kind in the top bits, index below */
 #define ITEM(kind, idx) ((uint32_t)(kind) << 28 | (uint32_t)(idx))
@@ -44,6 +44,10 @@ typedef struct crun {
     int reached_decide; /* a decide stage has started */
     size_t nparts, nacted;
     int objected;
+    int round;         /* review round of the current stage (1 when the stage has no rounds) */
+    int revising;      /* between rounds: the next round is scheduled */
+    uint8_t *objector; /* nseats: objected in the current round */
+    size_t nobjectors;
 } crun;
 
 /* a decision point during play */
@@ -157,6 +161,10 @@ cc_err cc_eng_release_inject(cc_engine *e, size_t i);
 cc_err cc_eng_resolve_watches(cc_engine *e, cc_grule_kind kind, uint32_t item, int k, size_t seat);
 cc_err cc_eng_stage_act(cc_engine *e, size_t c, size_t seat, const char *type, const char *text);
 cc_err cc_eng_stage_deadline(cc_engine *e, size_t c, int k);
+cc_err cc_eng_next_round(cc_engine *e, size_t c, int k);
+cc_err cc_eng_stage_object(cc_engine *e, size_t c, size_t seat, int *taken);
+int cc_eng_stage_has_rounds(const cc_engine *e, size_t c);
+double cc_eng_draw_delay_s(cc_rng *r, const cc_dist *d);
 cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k);
 cc_err cc_eng_vote(cc_engine *e, size_t d, size_t seat, const char *option);
 cc_err cc_eng_watch_expired(cc_engine *e, size_t w);

@@ -174,6 +174,26 @@ typedef struct cc_decision {
     cc_pos pos;
 } cc_decision;
 
+typedef enum cc_dist_kind {
+    CC_DIST_FIXED,
+    CC_DIST_UNIFORM,
+    CC_DIST_EXPONENTIAL,
+    CC_DIST_LOGNORMAL,
+    CC_DIST_GAMMA,
+    CC_DIST_TRIANGULAR,
+    CC_DIST_EMPIRICAL
+} cc_dist_kind;
+
+/* A delay distribution; times in seconds. */
+typedef struct cc_dist {
+    cc_dist_kind kind;
+    double a, b, c; /* fixed: a; uniform: a=min b=max; exponential: a=mean; lognormal: a=mu
+                       (ln seconds) b=sigma; gamma: a=shape b=scale; triangular: a=min b=mode c=max */
+    double *values; /* empirical */
+    size_t nvalues;
+    cc_pos pos;
+} cc_dist;
+
 typedef enum cc_stage_kind {
     CC_STAGE_NOTIFY,
     CC_STAGE_ACKNOWLEDGE,
@@ -200,7 +220,9 @@ typedef struct cc_stage {
     cc_rule rule;
     const char *lead;
     int lead_index;
-    cc_pos pos, lead_pos, rule_pos;
+    int max_rounds;   /* review rounds (key 'rounds'); 0: one round, objections do not repeat it */
+    cc_dist revision; /* rounds: delay between a round with objections and the next */
+    cc_pos pos, lead_pos, rule_pos, rounds_pos;
 } cc_stage;
 
 typedef struct cc_mechanism {
@@ -246,26 +268,6 @@ typedef struct cc_guideline {
     cc_pos pos, rule_pos, ref_pos;
 } cc_guideline;
 
-typedef enum cc_dist_kind {
-    CC_DIST_FIXED,
-    CC_DIST_UNIFORM,
-    CC_DIST_EXPONENTIAL,
-    CC_DIST_LOGNORMAL,
-    CC_DIST_GAMMA,
-    CC_DIST_TRIANGULAR,
-    CC_DIST_EMPIRICAL
-} cc_dist_kind;
-
-/* A delay distribution; times in seconds. */
-typedef struct cc_dist {
-    cc_dist_kind kind;
-    double a, b, c; /* fixed: a; uniform: a=min b=max; exponential: a=mean; lognormal: a=mu
-                       (ln seconds) b=sigma; gamma: a=shape b=scale; triangular: a=min b=mode c=max */
-    double *values; /* empirical */
-    size_t nvalues;
-    cc_pos pos;
-} cc_dist;
-
 typedef enum cc_agent_event {
     CC_AEV_INJECT,
     CC_AEV_MESSAGE,
@@ -281,7 +283,8 @@ typedef enum cc_agent_action {
     CC_ACT_VOTE,
     CC_ACT_PROPOSE,
     CC_ACT_OBJECT,
-    CC_ACT_ESCALATE
+    CC_ACT_ESCALATE,
+    CC_ACT_REVIEW /* agents only: approve (acknowledge) with probability 'approve', else object */
 } cc_agent_action;
 
 typedef struct cc_agent_rule {
@@ -294,6 +297,7 @@ typedef struct cc_agent_rule {
     cc_dist delay;
     double probability;
     cc_agent_action action;
+    double approve; /* review: probability of approving */
     const char *option;
     cc_pos option_pos;
     cc_refs to;

@@ -1269,6 +1269,38 @@ static void load_decisions(ld *L, const cc_ynode *root)
     }
 }
 
+/* A stage's review rounds: {max: N, revision: DURATION|DISTRIBUTION}. In a round every
+ * participant approves (acknowledges) or objects; the objectors of a round review again in the
+ * next, after the revision delay, until a round without objection or the last round. */
+static void get_rounds(ld *L, const cc_ynode *rn, cc_stage *S)
+{
+    S->rounds_pos = rn->pos;
+    if (!is_map(L, rn, "stage 'rounds'"))
+        return;
+    static const char *const keys[] = {"max", "revision", NULL};
+    check_keys(L, rn, "rounds", keys);
+    double max = 0;
+    if (get_number(L, rn, "max", 1, 1, 100, &max, "rounds")) {
+        if (max != floor(max))
+            err(L, cc_ytree_get(rn, "max")->pos, "type", NULL, "rounds 'max' must be a whole number, not %g",
+                max);
+        else
+            S->max_rounds = (int)max;
+    }
+    cc_ynode *rv = field(L, rn, "revision", 0, "rounds");
+    if (rv)
+        get_dist(L, rv, &S->revision, "rounds 'revision'");
+    const char *id = S->id ? S->id : "?";
+    if (S->kind == CC_STAGE_DECIDE || S->kind == CC_STAGE_NOTIFY)
+        err(L, rn->pos, "bad-stage", "use rounds on an assess, acknowledge, positions or custom stage",
+            "stage '%s': a %s stage has no review rounds", id, cc_stage_kind_name(S->kind));
+    else if (S->mode == CC_MODE_ANY)
+        err(L, rn->pos, "bad-stage", "use mode all or sequential",
+            "stage '%s': review rounds need every participant to review (mode all or sequential), not mode "
+            "any",
+            id);
+}
+
 static void load_mechanisms(ld *L, const cc_ynode *root)
 {
     cc_scenario *s = L->s;
@@ -1298,8 +1330,9 @@ static void load_mechanisms(ld *L, const cc_ynode *root)
             cc_ynode *g = st->items[k];
             if (!is_map(L, g, "stage"))
                 continue;
-            static const char *const sk[] = {"id",       "kind",        "title", "participants", "mode",
-                                             "deadline", "escalate_to", "rule",  "lead",         NULL};
+            static const char *const sk[] = {"id",   "kind",     "title",       "participants",
+                                             "mode", "deadline", "escalate_to", "rule",
+                                             "lead", "rounds",   NULL};
             check_keys(L, g, "stage", sk);
             cc_stage *S = &M->stages[M->nstages++];
             S->pos = g->pos;
@@ -1326,6 +1359,9 @@ static void load_mechanisms(ld *L, const cc_ynode *root)
             if (S->escalate_to.n && !S->has_deadline)
                 err(L, cc_ytree_key(g, "escalate_to")->pos, "bad-stage", "add a 'deadline'",
                     "stage '%s' escalates but has no deadline", S->id ? S->id : "?");
+            cc_ynode *rn = field(L, g, "rounds", 0, "stage");
+            if (rn)
+                get_rounds(L, rn, S);
         }
     }
 }
@@ -1424,8 +1460,8 @@ static void load_agents(ld *L, const cc_ynode *root)
     s->agents = alloc_items(L, sec->n, sizeof *s->agents);
     static const char *const events[] = {"inject",        "message",  "request", "stage",
                                          "decision_open", "proposal", NULL};
-    static const char *const actions[] = {"acknowledge", "share",  "position", "vote",
-                                          "propose",     "object", "escalate", NULL};
+    static const char *const actions[] = {"acknowledge", "share",    "position", "vote", "propose",
+                                          "object",      "escalate", "review",   NULL};
     static const char *const hours[] = {"working", "always", NULL};
     for (size_t i = 0; s->agents && i < sec->n; i++) {
         cc_ynode *n = sec->items[i];
@@ -1454,8 +1490,8 @@ static void load_agents(ld *L, const cc_ynode *root)
             cc_ynode *r = rs->items[k];
             if (!is_map(L, r, "agent rule"))
                 continue;
-            static const char *const rk[] = {"on", "channel", "class", "stage", "delay", "probability",
-                                             "do", "option",  "to",    "text",  NULL};
+            static const char *const rk[] = {"on", "channel", "class", "stage", "delay",   "probability",
+                                             "do", "option",  "to",    "text",  "approve", NULL};
             check_keys(L, r, "agent rule", rk);
             cc_agent_rule *R = &A->rules[A->nrules++];
             R->pos = r->pos;
@@ -1482,6 +1518,14 @@ static void load_agents(ld *L, const cc_ynode *root)
             R->option = get_id(L, r, "option", R->action == CC_ACT_VOTE, "agent rule", &R->option_pos);
             R->to = get_refs(L, r, "to", R->action == CC_ACT_SHARE, "agent rule");
             R->text = get_str(L, r, "text", 0, "agent rule");
+            if (R->action == CC_ACT_REVIEW)
+                get_number(L, r, "approve", 1, 0, 1, &R->approve, "agent rule");
+            else if (cc_ytree_get(r, "approve"))
+                err(L, cc_ytree_key(r, "approve")->pos, "bad-rule", "use do: review",
+                    "'approve' only applies to do: review");
+            if (R->action == CC_ACT_REVIEW && R->on != CC_AEV_STAGE && R->on != CC_AEV_REQUEST)
+                err(L, r->pos, "bad-rule", "use on: stage",
+                    "do: review answers a consultation: it needs on: stage or on: request");
         }
     }
 }

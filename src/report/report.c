@@ -142,6 +142,8 @@ typedef struct stage_st {
     const char *id, *kind, *mode;
     int64_t start, deadline, done, missed; /* -1 = none */
     uint32_t escalations;
+    uint32_t rounds,
+        objections; /* review rounds entered (1 without rounds); objections standing at the end */
     size_t npart;
     int *part;      /* seat indices (-1 unknown) */
     int64_t *acted; /* first action time per participant, -1 none */
@@ -649,6 +651,7 @@ static cc_err on_event(rep *r, const cc_evrec *e)
             st->start = t;
             st->deadline = pint(p, "deadline_ms", -1);
             st->done = st->missed = -1;
+            st->rounds = 1;
             json_t *parts = json_object_get(p, "participants");
             size_t np = json_is_array(parts) ? json_array_size(parts) : 0;
             if (np > s->nseats)
@@ -664,8 +667,15 @@ static cc_err on_event(rep *r, const cc_evrec *e)
             }
         } else if (strcmp(sub, "stage_done") == 0) {
             stage_st *st = cur_stage(c, pstr(p, "stage"));
-            if (st)
+            json_t *left = json_object_get(p, "objectors");
+            if (st) {
                 st->done = t;
+                st->objections = json_is_array(left) ? (uint32_t)json_array_size(left) : 0;
+            }
+        } else if (strcmp(sub, "round") == 0) {
+            stage_st *st = cur_stage(c, pstr(p, "stage"));
+            if (st)
+                st->rounds++;
         } else if (strcmp(sub, "deadline") == 0) {
             stage_st *st = cur_stage(c, pstr(p, "stage"));
             if (st && st->missed < 0)
@@ -678,6 +688,8 @@ static cc_err on_event(rep *r, const cc_evrec *e)
             c->done = t;
         } else if (strcmp(sub, "object") == 0) {
             c->objections++;
+            if (pstr(p, "stage")) /* a review by objection in a stage with rounds: the seat acted */
+                stage_acted(r, c, pstr(p, "stage"), e->actor, t);
         } else if (strcmp(sub, "ack") == 0 || strcmp(sub, "position") == 0) {
             stage_acted(r, c, pstr(p, "stage"), e->actor, t);
             const char *text = pstr(p, "text");
@@ -1504,10 +1516,22 @@ static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
         "consultation",          "topic", "requested by", "requested at", "mechanism", "decision", "state",
         "request to completion", NULL};
     json_t *crow = table(&x, "consultations", "Consultations", cc_cols);
-    static const char *const st_cols[] = {
-        "consultation",     "stage",       "kind",           "mode",     "started",
-        "request to start", "ended",       "request to end", "duration", "deadline (allowed)",
-        "deadline met",     "escalations", "off-hours",      NULL};
+    static const char *const st_cols[] = {"consultation",
+                                          "stage",
+                                          "kind",
+                                          "mode",
+                                          "started",
+                                          "request to start",
+                                          "ended",
+                                          "request to end",
+                                          "duration",
+                                          "deadline (allowed)",
+                                          "deadline met",
+                                          "escalations",
+                                          "off-hours",
+                                          "rounds",
+                                          "objections standing",
+                                          NULL};
     json_t *srow = table(&x, "stages", "Stages", st_cols);
     static const char *const pcols[] = {"consultation", "stage", "seat", "time", "text", NULL};
     json_t *prow = table(&x, "positions", "Positions and acknowledgements with text", pcols);
@@ -1546,12 +1570,13 @@ static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
                               : st->missed >= 0 ? "missed"
                               : st->done >= 0   ? "met"
                                                 : "open at end";
-            json_t *row = json_pack("[o,o,o,o,o,o,o,o,o,o,s,I,o]", js(C->id), js(st->id), js(st->kind),
+            json_t *row = json_pack("[o,o,o,o,o,o,o,o,o,o,s,I,o,I,I]", js(C->id), js(st->id), js(st->kind),
                                     js(st->mode), jt(st->start), jd(st->start - c->t), jt(st->done),
                                     st->done >= 0 ? jd(st->done - c->t) : json_null(),
                                     st->done >= 0 ? jd(st->done - st->start) : json_null(),
                                     st->deadline >= 0 ? jd(st->deadline - st->start) : json_null(), met,
-                                    (json_int_t)st->escalations, off < 0 ? json_string("n/a") : jd(off));
+                                    (json_int_t)st->escalations, off < 0 ? json_string("n/a") : jd(off),
+                                    (json_int_t)st->rounds, (json_int_t)st->objections);
             json_array_append_new(srow, row);
         }
         for (size_t k = 0; k < c->npos; k++)

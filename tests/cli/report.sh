@@ -66,6 +66,19 @@ assert b"\r\n" in raw and b'"<script>alert(1)</script> & ""q"" | *b* <img src=x 
 PY
 then ok; else no "report sections, banners, escaping and CSV"; fi
 if grep -q '<script\|<img' "$T/p.md"; then no "markdown carries raw HTML from the log"; else ok; fi
+# review rounds: the stage row counts the rounds and the objections still standing at its end
+expect_rc "run with rounds" 0 "$BIN" run tests/scenarios/valid/engine-rounds.yaml --auto all --log "$T/r.jsonl"
+expect_rc "report with rounds" 0 "$BIN" report "$T/r.jsonl" --json "$T/r.json"
+if python3 - "$T/r.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = next(t for s in d["sections"] for t in s["tables"] if t["id"] == "stages")
+c = t["columns"]
+rows = {r[1]: dict(zip(c, r)) for r in t["rows"]}
+assert rows["review"]["rounds"] == 3 and rows["review"]["objections standing"] == 1, rows["review"]
+assert rows["close"]["rounds"] == 1 and rows["close"]["objections standing"] == 0, rows["close"]
+PY
+then ok; else no "report counts review rounds"; fi
 expect_rc "report again" 0 "$BIN" report "$T/p.jsonl" --html "$T/p2.html" --json "$T/p2.json"
 if cmp -s "$T/p.html" "$T/p2.html" && cmp -s "$T/p.json" "$T/p2.json"; then ok; else no "same log, same bytes"; fi
 expect_rc "html to stdout" 0 sh -c "$BIN report $T/p.jsonl --html - > $T/p3.html"
