@@ -1400,3 +1400,81 @@ Test(engine, review_rounds_take_a_persons_objection_and_approval)
     cc_buf_free(&log);
     cc_scenario_free(s);
 }
+
+/* One run of e: to 1h, a message between the first two seats (and with `add`, an inject added by
+ * control), then to the end. */
+static void drive(cc_engine *e, const cc_scenario *s, int add, const char *file)
+{
+    char why[256] = "", msg[512];
+    cr_assert_eq(cc_engine_start(e), CC_OK);
+    cr_assert_eq(cc_engine_run_until(e, 3600 * 1000), CC_OK);
+    snprintf(msg, sizeof msg,
+             "{\"do\": \"message\", \"seat\": \"%s\", \"to\": [\"%s\"], \"text\": \"x\", \"label\": "
+             "\"UNCLASSIFIED\"}",
+             s->seats[0].id, s->seats[1].id);
+    cr_assert_eq(input(e, msg, why), CC_OK, "%s: %s", file, why);
+    if (add)
+        cr_assert_eq(input(e,
+                           "{\"do\": \"add\", \"inject\": {\"id\": \"N-1\", \"title\": \"Added\", \"label\": "
+                           "\"UNCLASSIFIED\", \"from\": \"control\", \"to\": [\"all\"], \"at\": \"+2h\"}}",
+                           why),
+                     CC_OK, "%s: %s", file, why);
+    cr_assert_eq(cc_engine_run_until(e, s->duration_s * 1000), CC_OK);
+}
+
+/* A restarted engine logs byte for byte what a new engine logs, and answers the same queries,
+ * for every replication and variant in any order, also after a run in which control added an
+ * inject and a seat sent a message. */
+Test(engine, a_restarted_engine_logs_what_a_new_one_logs)
+{
+    const char *const files[] = {
+        "tests/scenarios/valid/engine-consult.yaml", "tests/scenarios/valid/engine-rounds.yaml",
+        "scenarios/ncg-interagency-sim.yaml", "scenarios/ncg-policy-ttx.yaml", "bench/consult-10.yaml"};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        cc_scenario *s = load(files[f]);
+        uint8_t autos[256] = {0};
+        for (size_t i = 0; i < s->nseats && i < 256; i++)
+            autos[i] = s->seats[i].agent_index >= 0;
+        cc_buf log, want;
+        cc_buf_init(&log);
+        cc_buf_init(&want);
+        cc_engine_opts o = {.seed = 7, .replication = 0, .variant = -1, .auto_seats = autos};
+        cc_engine *e = NULL;
+        cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+        drive(e, s, 1, files[f]);
+        cr_assert(strstr(log.data, "\"N-1\"") != NULL, "%s: the added inject is in the first run", files[f]);
+        struct {
+            uint64_t rep;
+            int variant;
+        } runs[] = {{3, -1}, {3, (int)s->nmechanisms - 1}, {0, 0}, {41, -1}};
+        for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+            cc_buf_reset(&log);
+            cc_buf_reset(&want);
+            cr_assert_eq(cc_engine_restart(e, runs[k].rep, runs[k].variant), CC_OK);
+            drive(e, s, 0, files[f]);
+            cc_engine_opts fo = o;
+            fo.replication = runs[k].rep;
+            fo.variant = runs[k].variant;
+            cc_engine *fresh = NULL;
+            cr_assert_eq(cc_engine_new(s, &fo, collect, &want, &fresh), CC_OK);
+            drive(fresh, s, 0, files[f]);
+            cr_expect_eq(log.len, want.len, "%s rep %llu variant %d: %zu bytes, want %zu", files[f],
+                         (unsigned long long)runs[k].rep, runs[k].variant, log.len, want.len);
+            cr_expect(log.len == want.len && memcmp(log.data, want.data, log.len) == 0,
+                      "%s rep %llu variant %d: the restarted engine's log differs", files[f],
+                      (unsigned long long)runs[k].rep, runs[k].variant);
+            cr_expect_eq(cc_engine_inject_count(e), cc_engine_inject_count(fresh));
+            int same = 1;
+            for (size_t i = 0; i < s->nseats; i++)
+                for (size_t j = 0; j < cc_engine_inject_count(fresh); j++)
+                    same &= cc_engine_seat_has(e, i, j) == cc_engine_seat_has(fresh, i, j);
+            cr_expect(same, "%s: the restarted engine's seats hold what a new engine's hold", files[f]);
+            cc_engine_free(fresh);
+        }
+        cr_expect_eq(cc_engine_restart(e, 0, (int)s->nmechanisms), CC_ERR_ARG, "a bad variant is refused");
+        cc_engine_free(e);
+        cc_buf_free(&log);
+        cc_buf_free(&want);
+        cc_scenario_free(s);
+    }
+}

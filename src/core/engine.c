@@ -71,6 +71,58 @@ static cc_err build_deps(const cc_scenario *s, cc_trigger_kind trig, cc_item_kin
     return CC_OK;
 }
 
+/* The state of a run before cc_engine_start: everything a run changes, over storage that
+ * cc_engine_new allocated (shared by cc_engine_new and cc_engine_restart). */
+static void reset_run(cc_engine *e)
+{
+    const cc_scenario *s = e->s;
+    cc_sched_clear(&e->q);
+    e->now_ms = 0;
+    e->seq = 0;
+    memset(e->prev, 0, sizeof e->prev);
+    memset(e->digest, 0, sizeof e->digest);
+    cc_clock_init(&e->clk);
+    e->wall_ms = e->o.wall_start_ms;
+    e->messages = 0;
+    memset(e->inj_gen, 0, (e->ninj + 1) * sizeof *e->inj_gen);
+    memset(e->inject_state, 0, e->ninj + 1);
+    memset(e->decision_state, 0, s->ndecisions + 1);
+    memset(e->consult_state, 0, s->nconsultations + 1);
+    memset(e->held, 0, (s->nseats * e->held_words + 1) * sizeof *e->held);
+    for (size_t i = 0; i < s->ninjects; i++)
+        e->inj_label[i] = s->injects[i].label;
+    memset(e->inj_banner, 0, (e->ninj + 1) * sizeof *e->inj_banner);
+    for (size_t c = 0; c < s->nconsultations; c++) {
+        crun *K = &e->cons[c];
+        K->mech = -1;
+        K->stage = -1;
+        K->stage_start = 0;
+        K->reached_decide = 0;
+        K->nparts = K->nacted = K->nobjectors = 0;
+        K->objected = K->round = K->revising = 0;
+        memset(K->part, 0, s->nseats + 1);
+        memset(K->acted, 0, s->nseats + 1);
+        memset(K->asked, 0, s->nseats + 1);
+        memset(K->objector, 0, s->nseats + 1);
+    }
+    for (size_t d = 0; d < s->ndecisions; d++) {
+        drun *R = &e->dec[d];
+        memset(R->vote, 0, (s->nseats + 1) * sizeof *R->vote);
+        memset(R->decider, 0, s->nseats + 1);
+        R->ndeciders = 0;
+        R->objected = 0;
+        R->outcome = -1;
+    }
+    memset(e->absent, 0, s->nseats + 1);
+    for (size_t i = 0; i <= s->nseats; i++)
+        cc_rng_init(&e->rng[i], e->o.seed, e->o.replication, (uint32_t)i);
+    e->nacts = 0;
+    e->nwatch = 0;
+    memset(&e->st, 0, sizeof e->st);
+    cc_buf_reset(&e->line);
+    e->stopped = 0;
+}
+
 cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine_sink sink, void *ctx,
                      cc_engine **out)
 {
@@ -155,8 +207,6 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
         e->inj_body = calloc(s->ninjects + 1, sizeof *e->inj_body);
         if (!e->inj_label || !e->inj_banner || !e->inj_title || !e->inj_body)
             rc = CC_ERR_NOMEM;
-        for (size_t i = 0; rc == CC_OK && i < s->ninjects; i++)
-            e->inj_label[i] = s->injects[i].label;
     }
     for (size_t g = 0; rc == CC_OK && g < s->nguidelines; g++) {
         if (s->guidelines[g].kind != CC_GRULE_SHARE)
@@ -165,17 +215,45 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
         cc_eng_mark_recipients(e, &one);
         memcpy(e->with_member + g * s->nseats, e->seatmask, s->nseats);
     }
-    if (rc == CC_OK) {
-        for (size_t i = 0; i <= s->nseats; i++)
-            cc_rng_init(&e->rng[i], e->o.seed, e->o.replication, (uint32_t)i);
+    if (rc == CC_OK)
         for (size_t i = 0; i < s->nseats; i++)
             e->auto_seat[i] = e->o.auto_seats && e->o.auto_seats[i] && s->seats[i].agent_index >= 0;
-    }
     if (rc != CC_OK) {
         cc_engine_free(e);
         return rc;
     }
+    reset_run(e);
     *out = e;
+    return CC_OK;
+}
+
+cc_err cc_engine_restart(cc_engine *e, uint64_t replication, int variant)
+{
+    const cc_scenario *s = e->s;
+    if (variant >= (int)s->nmechanisms)
+        return CC_ERR_ARG;
+    e->o.replication = replication;
+    e->o.variant = variant;
+    e->variant = variant >= 0 ? variant : s->default_mechanism_index;
+    /* drop what control added or edited during play */
+    for (size_t i = 0; i < e->ninj; i++) {
+        free(e->inj_title[i]);
+        free(e->inj_body[i]);
+        e->inj_title[i] = e->inj_body[i] = NULL;
+    }
+    cc_arena_free(e->added);
+    e->added = NULL;
+    e->ninj = s->ninjects;
+    if (s->ninjects)
+        memcpy(e->inj, s->injects, s->ninjects * sizeof *e->inj);
+    for (size_t d = 0; d < s->ndecisions; d++) {
+        for (size_t k = 0; k < e->dec[d].nproposed; k++)
+            free(e->dec[d].proposed[k]);
+        free(e->dec[d].proposed);
+        e->dec[d].proposed = NULL;
+        e->dec[d].nproposed = 0;
+    }
+    reset_run(e);
     return CC_OK;
 }
 
@@ -391,9 +469,10 @@ cc_err cc_eng_deliver(cc_engine *e, const char *kind, const char *id, const cc_l
             e->st.deliveries++;
             if (inject_index >= 0)
                 e->held[i * e->held_words + (size_t)inject_index / 64] |= (uint64_t)1 << (inject_index % 64);
-            rc = cc_eng_emit(e, "delivery", NULL, l->text,
-                             json_pack("{s:s,s:s,s:s}", "kind", kind, "item", id, "seat", s->seats[i].id),
-                             item, 10);
+            rc = cc_eng_emit(
+                e, "delivery", NULL, l->text,
+                CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "kind", kind, "item", id, "seat", s->seats[i].id)),
+                item, 10);
             if (e->o.observe_delivery)
                 e->o.observe_delivery(e->o.observe_ctx, item, i, e->now_ms);
             if (rc == CC_OK && inject_index >= 0)
@@ -407,8 +486,8 @@ cc_err cc_eng_deliver(cc_engine *e, const char *kind, const char *id, const cc_l
         } else {
             e->st.denials++;
             rc = cc_eng_emit(e, "denial", NULL, l->text,
-                             json_pack("{s:s,s:s,s:s,s:s}", "kind", kind, "item", id, "seat", s->seats[i].id,
-                                       "reason", deny_code(d)),
+                             CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:s}", "kind", kind, "item", id, "seat",
+                                                  s->seats[i].id, "reason", deny_code(d))),
                              item, 11);
         }
         if (rc)
@@ -450,8 +529,9 @@ cc_err cc_eng_release_inject(cc_engine *e, size_t i)
     e->st.injects_released++;
     const char *title = e->inj_title[i] ? e->inj_title[i] : I->title;
     const char *body = e->inj_body[i] ? e->inj_body[i] : I->body;
-    json_t *p = json_pack("{s:s,s:s,s:s,s:s,s:o}", "inject", I->id, "title", title, "channel",
-                          cc_channel_name(I->channel), "from", I->from, "to", cc_eng_refs_json(&I->to));
+    json_t *p =
+        CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:s,s:o}", "inject", I->id, "title", title, "channel",
+                             cc_channel_name(I->channel), "from", I->from, "to", cc_eng_refs_json(&I->to)));
     if (p && body)
         json_object_set_new(p, "body", json_string(body));
     const cc_labelspec *L = &e->inj_label[i];
@@ -493,13 +573,16 @@ static cc_err open_decision(cc_engine *e, size_t i)
         R->decider[k] = e->seatmask[k] && cc_label_permits(&D->label.label, &e->s->seats[k].clearance);
         R->ndeciders += R->decider[k];
     }
-    json_t *opts = json_array();
-    for (size_t k = 0; k < D->noptions && opts; k++)
-        json_array_append_new(opts,
-                              json_pack("{s:s,s:s}", "id", D->options[k].id, "text", D->options[k].text));
-    json_t *p = json_pack("{s:s,s:s,s:o,s:b,s:o,s:s}", "decision", D->id, "question", D->question, "options",
-                          opts, "proposals", D->proposals, "deciders", seat_list(e, &D->deciders), "rule",
-                          cc_rule_name(D->rule));
+    json_t *p = NULL;
+    if (!e->o.no_log) {
+        json_t *opts = json_array();
+        for (size_t k = 0; k < D->noptions && opts; k++)
+            json_array_append_new(opts,
+                                  json_pack("{s:s,s:s}", "id", D->options[k].id, "text", D->options[k].text));
+        p = json_pack("{s:s,s:s,s:o,s:b,s:o,s:s}", "decision", D->id, "question", D->question, "options",
+                      opts, "proposals", D->proposals, "deciders", seat_list(e, &D->deciders), "rule",
+                      cc_rule_name(D->rule));
+    }
     if (p && D->has_deadline)
         json_object_set_new(p, "deadline_ms", json_integer(e->now_ms + D->deadline_s * 1000));
     cc_err rc = cc_eng_emit(e, "decision.open", NULL, D->label.text, p, ITEM(CC_ITEM_DECISION, i), ST_OPEN);
@@ -536,8 +619,8 @@ static cc_err request_consultation(cc_engine *e, size_t i)
     e->consult_state[i] = ST_OPEN;
     e->st.consultations_requested++;
     int m = K->mechanism_index >= 0 ? K->mechanism_index : e->variant;
-    json_t *p =
-        json_pack("{s:s,s:s,s:s}", "consultation", K->id, "topic", K->topic, "requested_by", K->requested_by);
+    json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "consultation", K->id, "topic", K->topic,
+                                     "requested_by", K->requested_by));
     if (p) {
         json_object_set_new(p, "mechanism", m >= 0 ? json_string(s->mechanisms[m].id) : json_null());
         json_object_set_new(p, "decision", K->decision ? json_string(K->decision) : json_null());
@@ -566,12 +649,12 @@ static cc_err end_run(cc_engine *e, const char *reason)
     if (e->st.ended)
         return CC_OK;
     e->st.ended = 1;
-    json_t *p =
-        json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "reason", reason, "injects_released",
-                  (json_int_t)e->st.injects_released, "deliveries", (json_int_t)e->st.deliveries, "denials",
-                  (json_int_t)e->st.denials, "decisions_opened", (json_int_t)e->st.decisions_opened,
-                  "decisions_expired", (json_int_t)e->st.decisions_expired, "consultations_requested",
-                  (json_int_t)e->st.consultations_requested);
+    json_t *p = CC_LAZY(e, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "reason", reason, "injects_released",
+                                     (json_int_t)e->st.injects_released, "deliveries",
+                                     (json_int_t)e->st.deliveries, "denials", (json_int_t)e->st.denials,
+                                     "decisions_opened", (json_int_t)e->st.decisions_opened,
+                                     "decisions_expired", (json_int_t)e->st.decisions_expired,
+                                     "consultations_requested", (json_int_t)e->st.consultations_requested));
     return cc_eng_emit(e, "run.end", NULL, NULL, p, 0, 99);
 }
 
@@ -582,20 +665,29 @@ cc_err cc_engine_start(cc_engine *e)
     const cc_scenario *s = e->s;
     if (e->seq != 0)
         return CC_ERR_ARG;
-    char hash[65], seed[24], phash[16];
-    cc_scenario_hash_hex(s, hash);
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)e->o.seed);
-    snprintf(phash, sizeof phash, "%08x", (unsigned)cc_label_policy_hash(s->policy));
-    json_t *p = json_pack("{s:s,s:s,s:s,s:I,s:o,s:{s:s,s:s},s:s,s:I}", "scenario", hash, "scenario_id", s->id,
-                          "seed", seed, "replication", (json_int_t)e->o.replication, "variant",
-                          e->variant >= 0 ? json_string(s->mechanisms[e->variant].id) : json_null(), "policy",
-                          "id", s->policy_id, "hash", phash, "engine", CC_ENGINE_VERSION, "duration_ms",
-                          (json_int_t)(s->duration_s * 1000));
-    json_t *autos = json_array();
-    for (size_t i = 0; i < s->nseats && autos; i++) {
+    json_t *p = NULL, *autos = NULL;
+    if (!e->o.no_log) {
+        char hash[65], seed[24], phash[16];
+        cc_scenario_hash_hex(s, hash);
+        snprintf(seed, sizeof seed, "%llu", (unsigned long long)e->o.seed);
+        snprintf(phash, sizeof phash, "%08x", (unsigned)cc_label_policy_hash(s->policy));
+        p = json_pack("{s:s,s:s,s:s,s:I,s:o,s:{s:s,s:s},s:s,s:I}", "scenario", hash, "scenario_id", s->id,
+                      "seed", seed, "replication", (json_int_t)e->o.replication, "variant",
+                      e->variant >= 0 ? json_string(s->mechanisms[e->variant].id) : json_null(), "policy",
+                      "id", s->policy_id, "hash", phash, "engine", CC_ENGINE_VERSION, "duration_ms",
+                      (json_int_t)(s->duration_s * 1000));
+        autos = json_array();
+        if (!p || !autos) {
+            json_decref(p);
+            json_decref(autos);
+            return CC_ERR_NOMEM;
+        }
+    }
+    for (size_t i = 0; i < s->nseats; i++) {
         if (!e->auto_seat[i])
             continue;
-        json_array_append_new(autos, json_string(s->seats[i].id));
+        if (autos)
+            json_array_append_new(autos, json_string(s->seats[i].id));
         /* each agent seat's absence is the first draw of its own stream */
         e->absent[i] = (uint8_t)cc_rng_bernoulli(&e->rng[i + 1], s->agents[s->seats[i].agent_index].absence);
     }
@@ -604,14 +696,12 @@ cc_err cc_engine_start(cc_engine *e)
         json_object_set_new(p, "auto", autos);
         if (e->o.live_clock)
             json_object_set_new(p, "clock", json_string("wall"));
-    } else {
-        json_decref(autos);
     }
     cc_err rc = cc_eng_emit(e, "run.start", NULL, NULL, p, 0, 0);
     for (size_t i = 0; i < s->nseats && rc == CC_OK; i++)
         if (e->absent[i])
             rc = cc_eng_emit(e, "seat.absent", s->seats[i].id, NULL,
-                             json_pack("{s:s}", "seat", s->seats[i].id), 0, 90);
+                             CC_LAZY(e, json_pack("{s:s}", "seat", s->seats[i].id)), 0, 90);
     size_t n = item_count(s);
     for (size_t k = 0; k < n && rc == CC_OK; k++) {
         uint32_t code = item_code(s, k);

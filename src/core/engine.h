@@ -57,6 +57,12 @@ typedef int (*cc_engine_sink)(void *ctx, const char *line, size_t len);
 cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine_sink sink, void *ctx,
                      cc_engine **out);
 void cc_engine_free(cc_engine *e);
+/* Makes e as cc_engine_new made it, with the same scenario, options, sink and storage, but for
+ * replication `replication` and mechanism `variant` (-1: the scenario's default): the next
+ * cc_engine_start begins a new run. What was added during play is dropped. Lets a simulation
+ * reuse one engine (no allocation per replication); a restarted engine logs exactly what a new
+ * one would. CC_ERR_ARG for a bad variant. */
+cc_err cc_engine_restart(cc_engine *e, uint64_t replication, int variant);
 
 /* Emits run.start and schedules everything timed. Call once, first. */
 cc_err cc_engine_start(cc_engine *e);

@@ -112,7 +112,7 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
             return cc_eng_stage_act(e, (size_t)cons, seat, "consult.ack", NULL);
         if (kind == CC_ITEM_INJECT)
             return cc_eng_emit(e, "inject.ack", s->seats[seat].id, e->inj[idx].label.text,
-                               json_pack("{s:s}", "inject", e->inj[idx].id), context, 81);
+                               CC_LAZY(e, json_pack("{s:s}", "inject", e->inj[idx].id)), context, 81);
         return CC_OK;
     case CC_ACT_POSITION:
         if (cons >= 0)
@@ -138,13 +138,14 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
         if (dec >= 0 && e->decision_state[dec] == ST_OPEN) {
             e->dec[dec].objected = 1;
             return cc_eng_emit(e, "decision.object", s->seats[seat].id, s->decisions[dec].label.text,
-                               json_pack("{s:s}", "decision", s->decisions[dec].id),
+                               CC_LAZY(e, json_pack("{s:s}", "decision", s->decisions[dec].id)),
                                ITEM(CC_ITEM_DECISION, dec), 23);
         }
         if (cons >= 0 && e->consult_state[cons] == ST_OPEN) {
             e->cons[cons].objected = 1;
             return cc_eng_emit(e, "consult.object", s->seats[seat].id, s->consultations[cons].label.text,
-                               json_pack("{s:s}", "consultation", s->consultations[cons].id), context, 82);
+                               CC_LAZY(e, json_pack("{s:s}", "consultation", s->consultations[cons].id)),
+                               context, 82);
         }
         return CC_OK;
     case CC_ACT_SHARE:
@@ -162,13 +163,13 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
         return CC_OK;
     case CC_ACT_ESCALATE:
         if (cons >= 0)
-            return cc_eng_emit(
-                e, "consult.escalate", s->seats[seat].id, s->consultations[cons].label.text,
-                json_pack("{s:s,s:s}", "consultation", s->consultations[cons].id, "by", s->seats[seat].id),
-                context, 84);
+            return cc_eng_emit(e, "consult.escalate", s->seats[seat].id, s->consultations[cons].label.text,
+                               CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", s->consultations[cons].id,
+                                                    "by", s->seats[seat].id)),
+                               context, 84);
         if (kind == CC_ITEM_INJECT)
             return cc_eng_emit(e, "inject.escalate", s->seats[seat].id, e->inj[idx].label.text,
-                               json_pack("{s:s}", "inject", e->inj[idx].id), context, 85);
+                               CC_LAZY(e, json_pack("{s:s}", "inject", e->inj[idx].id)), context, 85);
         return CC_OK;
     }
     return CC_OK;
@@ -184,10 +185,10 @@ cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
     const cc_agent_rule *R = &A->rules[a->rule];
     if (cc_rng_bernoulli(&e->rng[a->seat + 1], A->channel_failure)) {
         e->st.messages_lost++;
-        return cc_eng_emit(
-            e, "message.lost", s->seats[a->seat].id, NULL,
-            json_pack("{s:s,s:s}", "action", cc_eng_action_names[R->action], "reason", "channel failure"), 0,
-            80);
+        return cc_eng_emit(e, "message.lost", s->seats[a->seat].id, NULL,
+                           CC_LAZY(e, json_pack("{s:s,s:s}", "action", cc_eng_action_names[R->action],
+                                                "reason", "channel failure")),
+                           0, 80);
     }
     e->st.agent_actions++;
     if (R->action == CC_ACT_REVIEW) {

@@ -38,7 +38,7 @@ cc_err cc_eng_decide(cc_engine *e, size_t d, int outcome, const char *how)
     e->decision_state[d] = ST_DONE;
     R->outcome = outcome;
     e->st.decisions_made++;
-    json_t *votes = json_object();
+    json_t *votes = CC_LAZY(e, json_object());
     for (size_t i = 0; i < e->s->nseats && votes; i++)
         if (R->vote[i] >= 0)
             json_object_set_new(votes, e->s->seats[i].id,
@@ -92,8 +92,8 @@ cc_err cc_eng_vote(cc_engine *e, size_t d, size_t seat, const char *option)
     int k = cc_eng_option_index(e, d, option);
     if (k < 0)
         return cc_eng_emit(e, "decision.invalid", e->s->seats[seat].id, e->s->decisions[d].label.text,
-                           json_pack("{s:s,s:s,s:s}", "decision", e->s->decisions[d].id, "option", option,
-                                     "reason", "no such option"),
+                           CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "decision", e->s->decisions[d].id, "option",
+                                                option, "reason", "no such option")),
                            ITEM(CC_ITEM_DECISION, d), 20);
     R->vote[seat] = k;
     cc_err rc = cc_eng_emit(e, "decision.vote", e->s->seats[seat].id, e->s->decisions[d].label.text,
@@ -117,10 +117,10 @@ cc_err cc_eng_propose(cc_engine *e, size_t d, size_t seat, const char *text)
     if (!(R->proposed[R->nproposed] = strdup(id)))
         return CC_ERR_NOMEM;
     R->nproposed++;
-    cc_err rc =
-        cc_eng_emit(e, "decision.propose", e->s->seats[seat].id, D->label.text,
-                    json_pack("{s:s,s:s,s:s}", "decision", D->id, "option", id, "text", text ? text : ""),
-                    ITEM(CC_ITEM_DECISION, d), 22);
+    cc_err rc = cc_eng_emit(
+        e, "decision.propose", e->s->seats[seat].id, D->label.text,
+        CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "decision", D->id, "option", id, "text", text ? text : "")),
+        ITEM(CC_ITEM_DECISION, d), 22);
     for (size_t i = 0; rc == CC_OK && i < e->s->nseats; i++)
         if (R->decider[i])
             rc = cc_eng_agent_offer(e, i, CC_AEV_PROPOSAL, ITEM(CC_ITEM_DECISION, d), -1, NULL, -1);
@@ -248,27 +248,23 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
         e->consult_state[c] = ST_DONE;
         e->st.consultations_done++;
         return cc_eng_emit(e, "consult.done", NULL, C->label.text,
-                           json_pack("{s:s,s:s}", "consultation", C->id, "mechanism", M->id),
+                           CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", C->id, "mechanism", M->id)),
                            ITEM(CC_ITEM_CONSULTATION, c), ST_DONE);
     }
     const cc_stage *S = &M->stages[k];
     cc_eng_mark_recipients(e, &S->participants);
     K->nparts = K->nacted = 0;
     memset(K->acted, 0, s->nseats);
-    json_t *parts = json_array();
     for (size_t i = 0; i < s->nseats; i++) {
         K->part[i] = e->seatmask[i] && cc_label_permits(&C->label.label, &s->seats[i].clearance);
-        if (K->part[i]) {
-            K->nparts++;
-            json_array_append_new(parts, json_string(s->seats[i].id));
-        }
+        K->nparts += K->part[i];
     }
-    json_t *p = json_pack("{s:s,s:s,s:s,s:i,s:s,s:o}", "consultation", C->id, "stage", S->id, "kind",
-                          cc_stage_kind_name(S->kind), "index", k, "mode",
-                          S->mode == CC_MODE_ALL   ? "all"
-                          : S->mode == CC_MODE_ANY ? "any"
-                                                   : "sequential",
-                          "participants", parts);
+    json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:i,s:s,s:o}", "consultation", C->id, "stage", S->id,
+                                     "kind", cc_stage_kind_name(S->kind), "index", k, "mode",
+                                     S->mode == CC_MODE_ALL   ? "all"
+                                     : S->mode == CC_MODE_ANY ? "any"
+                                                              : "sequential",
+                                     "participants", seats_json(e, K->part)));
     if (p && S->has_deadline)
         json_object_set_new(p, "deadline_ms", json_integer(e->now_ms + S->deadline_s * 1000));
     if (p && S->max_rounds > 0)
@@ -421,8 +417,8 @@ cc_err cc_eng_stage_deadline(cc_engine *e, size_t c, int k)
                             ITEM(CC_ITEM_CONSULTATION, c), 60 + k);
     if (rc == CC_OK && S->escalate_to.n) {
         rc = cc_eng_emit(e, "consult.escalate", NULL, C->label.text,
-                         json_pack("{s:s,s:s,s:o}", "consultation", C->id, "stage", S->id, "to",
-                                   cc_eng_refs_json(&S->escalate_to)),
+                         CC_LAZY(e, json_pack("{s:s,s:s,s:o}", "consultation", C->id, "stage", S->id, "to",
+                                              cc_eng_refs_json(&S->escalate_to))),
                          ITEM(CC_ITEM_CONSULTATION, c), 70 + k);
         if (rc == CC_OK)
             rc = cc_eng_deliver(e, "consultation", C->id, &C->label, &S->escalate_to,

@@ -34,13 +34,16 @@ static cc_err emit_finding(cc_engine *e, size_t g, int met, const char *subject,
         e->st.findings_met++;
     else
         e->st.findings_missed++;
-    json_t *ev = json_array();
-    json_array_append_new(ev, json_integer((json_int_t)from_seq));
-    json_array_append_new(ev, json_integer((json_int_t)e->seq - 1));
-    json_t *p = json_pack("{s:s,s:s,s:s,s:o,s:I}", "guideline", G->id, "result", met ? "met" : "missed",
-                          "subject", subject, "evidence", ev, "elapsed_ms", (json_int_t)elapsed_ms);
-    if (p && G->within_s)
-        json_object_set_new(p, "within_ms", json_integer(G->within_s * 1000));
+    json_t *p = NULL;
+    if (!e->o.no_log) {
+        json_t *ev = json_array();
+        json_array_append_new(ev, json_integer((json_int_t)from_seq));
+        json_array_append_new(ev, json_integer((json_int_t)e->seq - 1));
+        p = json_pack("{s:s,s:s,s:s,s:o,s:I}", "guideline", G->id, "result", met ? "met" : "missed",
+                      "subject", subject, "evidence", ev, "elapsed_ms", (json_int_t)elapsed_ms);
+        if (p && G->within_s)
+            json_object_set_new(p, "within_ms", json_integer(G->within_s * 1000));
+    }
     return cc_eng_emit(e, "finding", NULL, label, p, 0, met ? 100 : 101);
 }
 

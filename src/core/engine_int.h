@@ -122,6 +122,10 @@ struct cc_engine {
     int stopped;
 };
 
+/* An event's payload, built only when the run keeps a log: a simulation run (opts.no_log) builds
+ * no JSON. The expression must have no side effect the engine depends on. */
+#define CC_LAZY(e, expr) ((e)->o.no_log ? NULL : (expr))
+
 /* shared between the engine's files (see the comment at the top) */
 cc_err cc_eng_emit_ext(cc_engine *e, const char *type, const char *actor, const char *label, json_t *payload,
                        uint32_t item, int state, const uint64_t *extra, size_t nextra);

@@ -108,7 +108,10 @@ static double *row(cc_sim *r, size_t v, size_t rep)
     return r->val + (v * r->reps + rep) * r->nmet;
 }
 
-static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, size_t rep, rep_obs *ob)
+/* Runs replication rep of variant v on *ep: created on the worker's first job, restarted for each
+ * next one (no allocation per replication). */
+static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, size_t rep, rep_obs *ob,
+                      cc_engine **ep)
 {
     const cc_scenario *s = r->s;
     for (size_t c = 0; c < s->nconsultations; c++)
@@ -134,8 +137,8 @@ static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, 
                          .observe_delivery = observe_delivery,
                          .observe_stage = observe_stage,
                          .observe_ctx = ob};
-    cc_engine *e = NULL;
-    cc_err rc = cc_engine_new(s, &eo, NULL, NULL, &e);
+    cc_err rc = *ep ? cc_engine_restart(*ep, rep, r->variants[v]) : cc_engine_new(s, &eo, NULL, NULL, ep);
+    cc_engine *e = *ep;
     if (rc == CC_OK)
         rc = cc_engine_start(e);
     if (rc == CC_OK)
@@ -180,7 +183,6 @@ static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, 
         int n = ob->met[g] + ob->missed[g];
         x[r->m_guide + k++] = n ? (ob->missed[g] > 0) : NAN;
     }
-    cc_engine_free(e);
     return rc;
 }
 
@@ -193,6 +195,7 @@ static void *work(void *arg)
     size_t rank = nranks > 1 ? (size_t)w->o->rank : 0;
     size_t local = total / nranks + (rank < total % nranks);
     rep_obs ob;
+    cc_engine *e = NULL;
     ob.req = malloc(sizeof(int64_t) * (s->nconsultations + 1));
     ob.done = malloc(sizeof(int64_t) * (s->nconsultations + 1));
     ob.made = malloc(sizeof(int64_t) * (s->ndecisions + 1));
@@ -209,13 +212,14 @@ static void *work(void *arg)
             break;
         job = job * nranks + rank; /* this rank's share: every nranks-th job */
         /* variant-major order: replication r of every variant shares its random streams */
-        cc_err rc = run_one(r, w->autos, w->o->seed, job % r->nvar, job / r->nvar, &ob);
+        cc_err rc = run_one(r, w->autos, w->o->seed, job % r->nvar, job / r->nvar, &ob, &e);
         if (rc != CC_OK)
             w->rc = rc;
         size_t d = atomic_fetch_add(w->done, 1) + 1;
         if (w->o->progress)
             w->o->progress(w->o->progress_ctx, d, local);
     }
+    cc_engine_free(e);
     free(ob.req);
     free(ob.done);
     free(ob.made);
