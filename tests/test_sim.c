@@ -185,6 +185,68 @@ Test(sim, rank_shares_sum_to_the_single_process_result)
     cc_scenario_free(s);
 }
 
+static int dcmp_t(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* quantile q of sorted x[0..n) and its 95% rank interval, computed the plain way */
+static void want_quantile(const double *x, size_t n, double q, double out[3])
+{
+    double pos = q * (double)(n - 1);
+    size_t i = (size_t)pos;
+    double f = pos - (double)i;
+    out[0] = i + 1 < n ? x[i] + f * (x[i + 1] - x[i]) : x[n - 1];
+    double half = 1.96 * sqrt((double)n * q * (1 - q));
+    double l = floor((double)n * q - half), h = ceil((double)n * q + half);
+    out[1] = x[l < 0 ? 0 : (size_t)l >= n ? n - 1 : (size_t)l];
+    out[2] = x[h < 0 ? 0 : (size_t)h >= n ? n - 1 : (size_t)h];
+}
+
+/* The summary's quantiles (found by selection, not a sort) equal those of the sorted values, for
+ * small and large samples, time metrics and 0/1 rate metrics (many ties). */
+Test(sim, quantiles_equal_those_of_the_sorted_values, .timeout = 60)
+{
+    cc_scenario *s = load("bench/consult-10.yaml");
+    size_t reps[] = {1, 2, 3, 5, 17, 64, 1000, 20000};
+    for (size_t k = 0; k < sizeof reps / sizeof reps[0]; k++) {
+        cc_sim_opts o = {.seed = 3, .reps = reps[k], .threads = 1};
+        cc_sim *r = NULL;
+        cr_assert_eq(cc_sim_run(s, &o, &r), CC_OK);
+        for (size_t m = 0; m < cc_sim_nmetrics(r); m++)
+            for (size_t v = 0; v < cc_sim_nvariants(r); v++) {
+                double *x = malloc(reps[k] * sizeof *x);
+                size_t n = 0;
+                for (size_t i = 0; i < reps[k]; i++) {
+                    double y = cc_sim_value(r, v, i, m);
+                    if (!isnan(y))
+                        x[n++] = y;
+                }
+                cc_sim_summary sm;
+                cc_sim_summarise(r, v, m, &sm);
+                cr_assert_eq(sm.n, n);
+                if (n) {
+                    qsort(x, n, sizeof *x, dcmp_t);
+                    double w[3];
+                    const double got[3][3] = {{sm.median, sm.median_lo, sm.median_hi},
+                                              {sm.p90, sm.p90_lo, sm.p90_hi},
+                                              {sm.p99, sm.p99_lo, sm.p99_hi}};
+                    const double qs[3] = {0.5, 0.9, 0.99};
+                    for (int q = 0; q < 3; q++) {
+                        want_quantile(x, n, qs[q], w);
+                        for (int j = 0; j < 3; j++)
+                            cr_expect_eq(got[q][j], w[j], "reps %zu metric %s q %.2f [%d]: %.17g, want %.17g",
+                                         reps[k], cc_sim_metric_name(r, m), qs[q], j, got[q][j], w[j]);
+                    }
+                }
+                free(x);
+            }
+        cc_sim_free(r);
+    }
+    cc_scenario_free(s);
+}
+
 Test(sim, bad_rank_options_are_refused)
 {
     cc_scenario *s = load("scenarios/ncg-interagency-sim.yaml");

@@ -91,7 +91,8 @@ static void reset_run(cc_engine *e)
     memset(e->held, 0, (s->nseats * e->held_words + 1) * sizeof *e->held);
     for (size_t i = 0; i < s->ninjects; i++)
         e->inj_label[i] = s->injects[i].label;
-    memset(e->inj_banner, 0, (e->ninj + 1) * sizeof *e->inj_banner);
+    for (size_t i = 0; i <= e->ninj; i++)
+        e->inj_banner[i][0] = 0; /* a banner is written before it is used (downgrade) */
     for (size_t c = 0; c < s->nconsultations; c++) {
         crun *K = &e->cons[c];
         K->mech = -1;

@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "core/rng_zig.inc"
+
 #define PHILOX_M0 0xD2511F53u
 #define PHILOX_M1 0xCD9E8D57u
 #define PHILOX_W0 0x9E3779B9u
@@ -110,7 +112,8 @@ int cc_rng_bernoulli(cc_rng *r, double p)
         return 0;
     if (p >= 1)
         return 1;
-    return cc_rng_uniform(r) < p;
+    /* one 32-bit draw: true with probability floor(p 2^32) / 2^32, within 2.4e-10 of p */
+    return cc_rng_u32(r) < (uint32_t)(p * 4294967296.0);
 }
 
 double cc_rng_exponential(cc_rng *r, double mean)
@@ -118,11 +121,36 @@ double cc_rng_exponential(cc_rng *r, double mean)
     return -mean * log(cc_rng_uniform(r));
 }
 
+/* The tail beyond the ziggurat's bottom layer, |x| > CC_ZIG_R (Marsaglia 1964). */
+static double normal_tail(cc_rng *r, int negative)
+{
+    double x, y;
+    do {
+        x = log(cc_rng_uniform(r)) / CC_ZIG_R;
+        y = log(cc_rng_uniform(r));
+    } while (-2 * y < x * x);
+    return negative ? x - CC_ZIG_R : CC_ZIG_R - x;
+}
+
 double cc_rng_normal(cc_rng *r)
 {
-    /* Box-Muller, one value per call so the draw count stays fixed per sample */
-    double u1 = cc_rng_uniform(r), u2 = cc_rng_uniform(r);
-    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+    /* Ziggurat (Marsaglia and Tsang 2000, Doornik 2005's form): one 64-bit draw gives a layer (its
+     * low 7 bits) and a signed uniform (its top 53 bits); 98.8% of draws end at the first test,
+     * without a call to exp or log. Tables: core/rng_zig.inc (tools/gen-ziggurat.py). */
+    for (;;) {
+        uint64_t b = cc_rng_u64(r);
+        unsigned i = (unsigned)(b & (CC_ZIG_LAYERS - 1));
+        double u = 2.0 * (((double)(b >> 11) + 0.5) * (1.0 / 9007199254740992.0)) - 1.0;
+        if (fabs(u) < cc_zig_r[i])
+            return u * cc_zig_x[i];
+        if (i == 0)
+            return normal_tail(r, u < 0);
+        double x = u * cc_zig_x[i];
+        double f0 = exp(-0.5 * (cc_zig_x[i] * cc_zig_x[i] - x * x));
+        double f1 = exp(-0.5 * (cc_zig_x[i + 1] * cc_zig_x[i + 1] - x * x));
+        if (f1 + cc_rng_uniform(r) * (f0 - f1) < 1.0)
+            return x;
+    }
 }
 
 double cc_rng_lognormal(cc_rng *r, double mu, double sigma)

@@ -41,23 +41,45 @@ typedef struct rep_obs {
     int *met, *missed;   /* per guideline */
 } rep_obs;
 
+static inline int same(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+/* whether a begins with p (stops at a's end) */
+static inline int prefix(const char *a, const char *p)
+{
+    while (*p && *a == *p) {
+        a++;
+        p++;
+    }
+    return *p == 0;
+}
+
 static void observe(void *ctx, const char *type, uint32_t item, int64_t t)
 {
     rep_obs *o = ctx;
     size_t i = cc_engine_item_index(item);
+    /* called for every event: an inline comparison (most events differ within a few characters) */
     switch (type[0]) {
     case 'i':
-        if (strcmp(type, "inject.release") == 0)
+        if (same(type, "inject.release"))
             o->rel[i] = t;
         break;
     case 'c':
-        if (strcmp(type, "consult.request") == 0)
+        if (type[1] != 'o' || !prefix(type, "consult."))
+            break;
+        if (type[8] == 'r' && same(type + 9, "equest"))
             o->req[i] = t;
-        else if (strcmp(type, "consult.done") == 0)
+        else if (type[8] == 'd' && same(type + 9, "one"))
             o->done[i] = t;
         break;
     case 'd':
-        if (strcmp(type, "decision.made") == 0)
+        if (same(type, "decision.made"))
             o->made[i] = t;
         break;
     case 'f':
@@ -431,17 +453,86 @@ static int dcmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* quantile q of sorted x[0..n) with a 95% distribution-free confidence interval by ranks */
-static void quantile(const double *x, size_t n, double q, double *v, double *lo, double *hi)
+/* The ranks quantile q of n values needs: the two it interpolates between and the two bounds of
+ * its 95% distribution-free confidence interval. */
+static void quantile_ranks(size_t n, double q, size_t rk[4])
 {
     double pos = q * (double)(n - 1);
     size_t i = (size_t)pos;
-    double f = pos - (double)i;
-    *v = i + 1 < n ? x[i] * (1 - f) + x[i + 1] * f : x[n - 1];
     double half = 1.96 * sqrt((double)n * q * (1 - q));
     double l = floor((double)n * q - half), h = ceil((double)n * q + half);
-    *lo = x[l < 0 ? 0 : (size_t)l >= n ? n - 1 : (size_t)l];
-    *hi = x[h < 0 ? 0 : (size_t)h >= n ? n - 1 : (size_t)h];
+    rk[0] = i;
+    rk[1] = i + 1 < n ? i + 1 : n - 1;
+    rk[2] = l < 0 ? 0 : (size_t)l >= n ? n - 1 : (size_t)l;
+    rk[3] = h < 0 ? 0 : (size_t)h >= n ? n - 1 : (size_t)h;
+}
+
+/* quantile q of x[0..n), where every rank quantile_ranks names holds its order statistic */
+static void quantile(const double *x, size_t n, double q, double *v, double *lo, double *hi)
+{
+    size_t rk[4];
+    quantile_ranks(n, q, rk);
+    double f = q * (double)(n - 1) - (double)rk[0];
+    *v = rk[0] + 1 < n ? x[rk[0]] + f * (x[rk[1]] - x[rk[0]]) : x[n - 1]; /* exact when equal */
+    *lo = x[rk[2]];
+    *hi = x[rk[3]];
+}
+
+static void swap_d(double *a, double *b)
+{
+    double t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Puts the order statistic of every rank in rk[0..nr) (ascending) at its index of x[lo..hi]:
+ * quickselect on several ranks at once (median-of-three pivots, O(n log nr) expected), falling
+ * back to a sort of the range when the recursion gets deep. The result does not depend on the
+ * algorithm: order statistics are unique. */
+static void select_ranks(double *x, size_t lo, size_t hi, const size_t *rk, size_t nr, int depth)
+{
+    while (nr > 0 && lo < hi) {
+        if (depth-- <= 0 || hi - lo < 16) {
+            qsort(x + lo, hi - lo + 1, sizeof *x, dcmp);
+            return;
+        }
+        size_t mid = lo + (hi - lo) / 2;
+        if (x[mid] < x[lo])
+            swap_d(&x[mid], &x[lo]);
+        if (x[hi] < x[lo])
+            swap_d(&x[hi], &x[lo]);
+        if (x[hi] < x[mid])
+            swap_d(&x[hi], &x[mid]);
+        double pivot = x[mid];
+        swap_d(&x[mid], &x[hi - 1]);
+        size_t i = lo, j = hi - 1;
+        for (;;) {
+            while (x[++i] < pivot) {
+            }
+            while (pivot < x[--j]) {
+            }
+            if (i >= j)
+                break;
+            swap_d(&x[i], &x[j]);
+        }
+        swap_d(&x[i], &x[hi - 1]); /* the pivot is now at i: x[lo..i) <= pivot <= x(i..hi] */
+        size_t k = 0;
+        while (k < nr && rk[k] < i)
+            k++;
+        if (k > 0 && i > lo)
+            select_ranks(x, lo, i - 1, rk, k, depth);
+        while (k < nr && rk[k] == i)
+            k++;
+        rk += k;
+        nr -= k;
+        lo = i + 1;
+    }
+}
+
+static int scmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
 }
 
 void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out)
@@ -472,7 +563,15 @@ void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out)
     double se = n > 1 ? sqrt(sq / (double)(n - 1) / (double)n) : 0;
     out->mean_lo = out->mean - 1.96 * se;
     out->mean_hi = out->mean + 1.96 * se;
-    qsort(x, n, sizeof *x, dcmp);
+    size_t rk[12];
+    quantile_ranks(n, 0.5, rk);
+    quantile_ranks(n, 0.9, rk + 4);
+    quantile_ranks(n, 0.99, rk + 8);
+    qsort(rk, 12, sizeof *rk, scmp);
+    int depth = 8;
+    for (size_t m2 = n; m2 > 1; m2 /= 2)
+        depth += 2;
+    select_ranks(x, 0, n - 1, rk, 12, depth);
     quantile(x, n, 0.5, &out->median, &out->median_lo, &out->median_hi);
     quantile(x, n, 0.9, &out->p90, &out->p90_lo, &out->p90_hi);
     quantile(x, n, 0.99, &out->p99, &out->p99_lo, &out->p99_hi);

@@ -63,5 +63,11 @@ expect_rc "sim no scenario" 2 "$BIN" sim
 expect_rc "sim no mechanisms" 1 "$BIN" sim tests/scenarios/valid/minimal.yaml
 expect_out "sim no mechanisms message" "has no consultation mechanisms to compare"
 expect_rc "sim invalid scenario" 1 "$BIN" sim tests/scenarios/invalid/044-label-unknown-classification.yaml
+# no allocation per replication (or per event): the heap allocation count does not grow with --reps
+if [ -z "${CAUCUS_BIN_OVERRIDE:-}" ] && command -v valgrind > /dev/null 2>&1; then
+  a1=$(valgrind "$BIN" sim bench/consult-10.yaml --reps 200 --threads 1 2>&1 > /dev/null | sed -n 's/.*total heap usage: \([0-9,]*\) allocs.*/\1/p')
+  a2=$(valgrind "$BIN" sim bench/consult-10.yaml --reps 4000 --threads 1 2>&1 > /dev/null | sed -n 's/.*total heap usage: \([0-9,]*\) allocs.*/\1/p')
+  if [ -n "$a1" ] && [ "$a1" = "$a2" ]; then ok; else no "allocations grow with replications: $a1 at 200, $a2 at 4000"; fi
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
