@@ -317,6 +317,12 @@ Test(merkle, source_errors_are_returned_with_the_leaves_involved)
     cr_expect_eq(cc_merkle_root(&none, 1, r, &err), CC_ERR_ARG);
     cr_expect_eq(cc_merkle_inclusion_proof(&arr, 0, 10, NULL, &n, &err), CC_ERR_ARG);
     cr_expect_eq(cc_merkle_consistency_proof(&arr, 1, 10, proof, NULL, &err), CC_ERR_ARG);
+    cr_expect_eq(cc_merkle_subtree_inclusion_proof(&arr, 1, 0, 8, NULL, &n, &err), CC_ERR_ARG);
+    cr_expect_eq(cc_merkle_subtree_inclusion_proof(&arr, 1, 0, 8, proof, NULL, &err), CC_ERR_ARG);
+    cr_expect_eq(cc_merkle_subtree_consistency_proof(&arr, 0, 4, 8, NULL, &n, &err), CC_ERR_ARG);
+    cr_expect_eq(cc_merkle_subtree_consistency_proof(&arr, 0, 4, 8, proof, NULL, &err), CC_ERR_ARG);
+    cr_expect(strstr(err.message, "no room") != NULL, "%s", err.message);
+    cr_expect_eq(cc_merkle_subtree_consistency_proof(&none, 0, 4, 8, NULL, NULL, &err), CC_ERR_ARG);
 }
 
 /* ---- proofs: generation and verification, every position, every corruption ---- */

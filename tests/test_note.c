@@ -482,6 +482,8 @@ Test(note, malformed_notes)
     cr_expect_eq(cc_note_open(n, f.note.len, NULL, 0, &tlen, &err), CC_ERR_NOTFOUND);
     cr_expect_eq(err.status, CC_NOTE_UNKNOWN_KEY);
     cr_expect_eq(cc_note_open(NULL, 0, NULL, 0, &tlen, &err), CC_ERR_ARG);
+    cc_checkpoint cp;
+    cr_expect_eq(cc_note_open_checkpoint(NULL, 0, f.v, NULL, &cp, &err), CC_ERR_ARG);
     teardown(&f);
 }
 

@@ -207,7 +207,7 @@ int cc_cmd_replay(int argc, char **argv)
         } else {
             cc_diags d;
             cc_diags_init(&d);
-            if (cc_scenario_load_file(src, NULL, &d, &s) != CC_OK) {
+            if (cc_scenario_load_file(src, NULL, &d, &s) != CC_OK || !s) {
                 cc_diags_sort(&d);
                 cc_cli_print_diags(stderr, &d);
                 status = 1;

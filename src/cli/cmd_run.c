@@ -65,9 +65,12 @@ static const char *fmt_dur(int64_t ms, char *buf, size_t n)
     return buf;
 }
 
-/* One line per consultation and decision: when it happened, or where it stands. */
+/* One line per consultation and decision: when it happened, or where it stands. Needs all three
+ * arrays of rt (the caller observes times only when they were allocated). */
 static void print_items(FILE *f, const cc_scenario *s, const cc_engine *e, const run_times *rt)
 {
+    if (!rt->req || !rt->done || !rt->made)
+        return;
     char a[32], b[32];
     for (size_t c = 0; c < s->nconsultations; c++) {
         const char *stage = NULL;

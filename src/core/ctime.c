@@ -118,8 +118,10 @@ cc_err cc_duration_parse(const char *s, size_t len, int64_t *out_s, cc_time_erro
             return time_fail(err, CC_ERR_PARSE, i + 1, hint, "duration needs a unit (d, h, m or s)");
         }
         char c = s[i];
-        const char *u = c ? memchr(units, c, 4) : NULL;
-        if (!u) {
+        int k = 0;
+        while (k < 4 && units[k] != c)
+            k++;
+        if (k == 4) {
             if (c == ' ' || c == '\t')
                 return time_fail(err, CC_ERR_PARSE, i + 1, "write 4h30m, not 4 hours 30 minutes",
                                  "spaces are not allowed in a duration");
@@ -139,7 +141,6 @@ cc_err cc_duration_parse(const char *s, size_t len, int64_t *out_s, cc_time_erro
                 return time_fail(err, CC_ERR_PARSE, i + 1, unit_hint, "unknown duration unit");
             return time_fail(err, CC_ERR_PARSE, i + 1, unit_hint, "unknown duration unit '%c'", c);
         }
-        int k = (int)(u - units);
         if (seen & (1u << k))
             return time_fail(err, CC_ERR_PARSE, i + 1, "write each unit once, e.g. 2h30m",
                              "unit '%c' appears twice", c);
@@ -447,8 +448,8 @@ cc_err cc_time_parse_scenario(const char *s, size_t len, int64_t start_unix, int
             snprintf(hint, sizeof hint, "%s", either);
         return time_fail(err, CC_ERR_PARSE, 1, hint, "a relative time starts with '+'");
     }
-    int64_t t;
-    int32_t off;
+    int64_t t = 0;
+    int32_t off = 0;
     cc_err rc = cc_rfc3339_parse(s, len, &t, &off, err);
     if (rc != CC_OK)
         return rc;

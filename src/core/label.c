@@ -611,6 +611,8 @@ static void hint_unknown(const cc_label_policy *p, cc_label_error *e, enum cand_
     size_t len = (size_t)snprintf(e->hint, sizeof e->hint, "known %s:", what[kind]);
     const char *sep = " ";
     for (size_t i = 0; i < nv; i += kind == CAND_CLASS ? 2 : 1) { /* classes: names only */
+        /* candidates() points into the policy's name arrays, never NULL */
+        assert(v[i]);
         if (len + strlen(sep) + strlen(v[i]) + sizeof ", ..." > sizeof e->hint) {
             snprintf(e->hint + len, sizeof e->hint - len, ", ...");
             return;

@@ -384,10 +384,11 @@ cc_err cc_merkle_subtree_inclusion_proof(const cc_merkle_leaves *src, uint64_t i
                                          cc_merkle_error *err)
 {
     cc_err e = check_source(src, err);
-    if (e == CC_OK && (!proof || !n))
-        e = fail(err, CC_ERR_ARG, "no room for the proof");
-    if (e == CC_OK)
-        e = check_subtree(start, end, err);
+    if (e != CC_OK)
+        return e;
+    if (!proof || !n)
+        return fail(err, CC_ERR_ARG, "no room for the proof");
+    e = check_subtree(start, end, err);
     if (e != CC_OK)
         return e;
     if (index < start || index >= end)
@@ -401,10 +402,11 @@ cc_err cc_merkle_subtree_consistency_proof(const cc_merkle_leaves *src, uint64_t
                                            cc_merkle_error *err)
 {
     cc_err e = check_source(src, err);
-    if (e == CC_OK && (!proof || !n))
-        e = fail(err, CC_ERR_ARG, "no room for the proof");
-    if (e == CC_OK)
-        e = check_subtree(start, end, err);
+    if (e != CC_OK)
+        return e;
+    if (!proof || !n)
+        return fail(err, CC_ERR_ARG, "no room for the proof");
+    e = check_subtree(start, end, err);
     if (e != CC_OK)
         return e;
     if (end > size)

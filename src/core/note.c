@@ -337,7 +337,7 @@ cc_err cc_note_verifier_parse(const char *text, size_t len, cc_note_verifier **o
     if (len > CC_NOTE_MAX_LINE)
         return nfail(err, CC_ERR_PARSE, CC_NOTE_BAD_KEY, 0, "verifier key: longer than %d bytes",
                      CC_NOTE_MAX_LINE);
-    cc_note_verifier *v = malloc(sizeof *v);
+    cc_note_verifier *v = calloc(1, sizeof *v);
     if (!v)
         return nomem(err);
     cc_err e = parse_key_body("verifier", text, len, v->name, &v->id, v->pk, err);
@@ -737,7 +737,7 @@ cc_err cc_note_open_checkpoint(const char *msg, size_t len, const cc_note_verifi
     memset(out, 0, sizeof *out);
     if (!v)
         return nfail(err, CC_ERR_ARG, CC_NOTE_UNKNOWN_KEY, 0, "no verifier key given");
-    size_t tlen;
+    size_t tlen = 0;
     cc_err e = cc_note_open(msg, len, &v, 1, &tlen, err);
     if (e != CC_OK)
         return e;

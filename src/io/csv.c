@@ -212,11 +212,12 @@ cc_err cc_csv_parse(const char *text, size_t len, const char *file, const cc_csv
                 break;
             }
             size_t bad;
-            cc_utf8_status st = cc_utf8_check(c->data.data ? c->data.data + start : "", flen, &bad);
+            const char *field = c->data.data ? c->data.data + start : ""; /* NULL: nothing appended yet */
+            cc_utf8_status st = cc_utf8_check(field, flen, &bad);
             if (st != CC_UTF8_OK) {
                 rerr(&R, row, fno, "bad-utf8", "save the file as UTF-8 (in Excel: CSV UTF-8)",
                      "row %d, field %d: %s at byte %zu of the field (byte 0x%02x)%s", row, fno,
-                     cc_utf8_status_str(st), bad + 1, (unsigned char)c->data.data[start + bad],
+                     cc_utf8_status_str(st), bad + 1, (unsigned char)field[bad],
                      line_note(note, sizeof note, row, fline));
             }
             if (cc_buf_putc(&c->data, 0) != CC_OK ||

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -126,15 +127,13 @@ cc_err cc_tzdb_load(const char *dir, const char *name, cc_zone **out, const char
     }
     if (!dir || !*dir)
         dir = TZDB_DEFAULT_DIR;
-    size_t dl = strlen(dir), nl = strlen(name);
-    char *path = malloc(dl + 1 + nl + 1);
+    size_t size = strlen(dir) + 1 + strlen(name) + 1;
+    char *path = malloc(size);
     if (!path) {
         *why = "out of memory";
         return CC_ERR_NOMEM;
     }
-    memcpy(path, dir, dl);
-    path[dl] = '/';
-    memcpy(path + dl + 1, name, nl + 1);
+    snprintf(path, size, "%s/%s", dir, name);
     unsigned char *buf;
     size_t len;
     cc_err rc = read_zone_file(path, &buf, &len, why);

@@ -557,10 +557,12 @@ static void write_batch(cc_store *st, pending *batch)
     for (pending *p = batch; p; p = p->next)
         nb++;
     head *work = malloc((nb ? nb : 1) * sizeof *work); /* a batch has >= 1 append */
-    cc_err rc = work ? CC_OK : fail(&e, CC_ERR_NOMEM, "out of memory");
+    cc_err rc = CC_ERR_NOMEM;
     size_t nwork = 0;
     if (work)
         rc = st->db->script(st->db, st->db->begin_sql, &e);
+    else
+        fail(&e, CC_ERR_NOMEM, "out of memory");
     for (pending *p = batch; p && rc == CC_OK; p = p->next) {
         head *h = find_head(work, nwork, p->ex);
         if (!h) {
@@ -1039,12 +1041,13 @@ cc_err cc_store_plan_list(cc_store *st, int open_only, cc_store_plan_item **out,
               NULL, 13, &r, err);
     if (rc == CC_OK && r.n) {
         *out = calloc(r.n, sizeof **out);
-        if (!*out)
+        if (!*out) {
             rc = fail(err, CC_ERR_NOMEM, "out of memory");
-        for (size_t i = 0; rc == CC_OK && i < r.n; i++)
-            plan_from_row(r.v + i * 13, &(*out)[i]);
-        if (rc == CC_OK)
+        } else {
+            for (size_t i = 0; i < r.n; i++)
+                plan_from_row(r.v + i * 13, &(*out)[i]);
             *n = r.n;
+        }
     }
     str_rows_free(&r);
     return rc;
