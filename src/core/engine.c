@@ -366,7 +366,8 @@ cc_err cc_eng_emit_ext(cc_engine *e, const char *type, const char *actor, const 
                        uint32_t item, int state, const uint64_t *extra, size_t nextra)
 {
     e->st.events++;
-    if (e->o.observe)
+    /* milestones: an item's state changes to released / open / done / expired (codes ST_*) */
+    if (e->o.observe && state >= ST_DONE && state <= ST_EXPIRED)
         e->o.observe(e->o.observe_ctx, type, item, e->now_ms);
     if (e->o.no_log) {
         json_decref(payload);

@@ -37,9 +37,11 @@ typedef struct cc_engine_opts {
     int no_log;                /* 1: do not encode records or digests (simulation speed) */
     const char *source;        /* where the scenario was read from, recorded in run.start; may be NULL */
     const uint8_t *auto_seats; /* nseats flags: seats played by their agent policy; NULL = none */
-    /* Called for every event, also with no_log (simulation metrics): its type, the item it
-     * concerns (kind << 28 | index, see cc_engine_item_*), the scenario time; and before each
-     * finding with type "finding.met" or "finding.missed" and the guideline index. May be NULL. */
+    /* Called for each milestone of an item, also with no_log (simulation metrics): the events
+     * "inject.release", "consult.request", "consult.done", "decision.open", "decision.made" and
+     * "decision.deadline", with the item they concern (kind << 28 | index, see cc_engine_item_*)
+     * and the scenario time; and before each finding with type "finding.met" or "finding.missed"
+     * and the guideline index. Not for other events (it is on the simulator's hot path). May be NULL. */
     void (*observe)(void *ctx, const char *type, uint32_t item, int64_t t_ms);
     /* Also for metrics, with observe_ctx, may be NULL: each delivery of an item to a seat, and
      * each stage that completes (consultation index, stage index in its mechanism). */
