@@ -301,7 +301,7 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
     r->m_cons_rate = r->nmet;
     for (size_t c = 0; c < s->nconsultations; c++)
         bad |= add_metric(r, &cap, 1, s->consultations[c].id, "completed") == (size_t)-1;
-    r->stage_metric = malloc(sizeof(size_t) * (s->nconsultations * CC_STAGE_COUNT + 1));
+    r->stage_metric = calloc(s->nconsultations * CC_STAGE_COUNT + 1, sizeof(size_t)); /* each set below */
     if (!r->stage_metric) {
         cc_sim_free(r);
         return CC_ERR_NOMEM;
@@ -458,7 +458,7 @@ static int dcmp(const void *a, const void *b)
 static void quantile_ranks(size_t n, double q, size_t rk[4])
 {
     double pos = q * (double)(n - 1);
-    size_t i = (size_t)pos;
+    size_t i = (size_t)pos < n ? (size_t)pos : n - 1;
     double half = 1.96 * sqrt((double)n * q * (1 - q));
     double l = floor((double)n * q - half), h = ceil((double)n * q + half);
     rk[0] = i;
@@ -473,7 +473,12 @@ static void quantile(const double *x, size_t n, double q, double *v, double *lo,
     size_t rk[4];
     quantile_ranks(n, q, rk);
     double f = q * (double)(n - 1) - (double)rk[0];
-    *v = rk[0] + 1 < n ? x[rk[0]] + f * (x[rk[1]] - x[rk[0]]) : x[n - 1]; /* exact when equal */
+    /* exact when the two are equal; every rank is < n, the values x holds (a false positive of the
+     * analyzer, which does not relate n to the allocation) */
+    *v = rk[0] + 1 < n
+             ? x[rk[0]] +
+                   f * (x[rk[1]] - x[rk[0]]) // NOLINT(clang-analyzer-core.UndefinedBinaryOperatorResult)
+             : x[n - 1];
     *lo = x[rk[2]];
     *hi = x[rk[3]];
 }
