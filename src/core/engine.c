@@ -201,6 +201,25 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
     }
     if (rc == CC_OK && !(e->with_member = calloc(s->nguidelines * s->nseats + 1, 1)))
         rc = CC_ERR_NOMEM;
+    /* what every run needs again and again: who may read each consultation, who each stage names */
+    if (rc == CC_OK) {
+        e->cons_read = calloc(s->nconsultations * s->nseats + 1, 1);
+        e->stage_base = calloc(s->nmechanisms + 1, sizeof *e->stage_base);
+        for (size_t m = 0; e->stage_base && m < s->nmechanisms; m++)
+            e->stage_base[m + 1] = e->stage_base[m] + s->mechanisms[m].nstages;
+        e->stage_seats = e->stage_base ? calloc(e->stage_base[s->nmechanisms] * s->nseats + 1, 1) : NULL;
+        if (!e->cons_read || !e->stage_base || !e->stage_seats)
+            rc = CC_ERR_NOMEM;
+    }
+    for (size_t c = 0; rc == CC_OK && c < s->nconsultations; c++)
+        for (size_t i = 0; i < s->nseats; i++)
+            e->cons_read[c * s->nseats + i] =
+                (uint8_t)cc_label_permits(&s->consultations[c].label.label, &s->seats[i].clearance);
+    for (size_t m = 0; rc == CC_OK && m < s->nmechanisms; m++)
+        for (size_t k = 0; k < s->mechanisms[m].nstages; k++) {
+            cc_eng_mark_recipients(e, &s->mechanisms[m].stages[k].participants);
+            memcpy(e->stage_seats + (e->stage_base[m] + k) * s->nseats, e->seatmask, s->nseats);
+        }
     if (rc == CC_OK) {
         e->inj_label = calloc(s->ninjects + 1, sizeof *e->inj_label);
         e->inj_banner = calloc(s->ninjects + 1, sizeof *e->inj_banner);
@@ -298,6 +317,9 @@ void cc_engine_free(cc_engine *e)
     free(e->acts);
     free(e->watches);
     free(e->with_member);
+    free(e->cons_read);
+    free(e->stage_seats);
+    free(e->stage_base);
     free(e->inj_label);
     free(e->inj_banner);
     free(e->inj);
@@ -460,12 +482,20 @@ size_t cc_eng_mark_recipients(cc_engine *e, const cc_refs *refs)
 cc_err cc_eng_deliver(cc_engine *e, const char *kind, const char *id, const cc_labelspec *l,
                       const cc_refs *to, uint32_t item, int inject_index, int aev)
 {
-    const cc_scenario *s = e->s;
     cc_eng_mark_recipients(e, to);
+    return cc_eng_deliver_mask(e, kind, id, l, e->seatmask, NULL, item, inject_index, aev);
+}
+
+cc_err cc_eng_deliver_mask(cc_engine *e, const char *kind, const char *id, const cc_labelspec *l,
+                           const uint8_t *to, const uint8_t *readable, uint32_t item, int inject_index,
+                           int aev)
+{
+    const cc_scenario *s = e->s;
     for (size_t i = 0; i < s->nseats; i++) {
-        if (!e->seatmask[i])
+        if (!to[i])
             continue;
-        cc_deny d = cc_label_check(&l->label, &s->seats[i].clearance);
+        cc_deny d =
+            readable && readable[i] ? CC_DENY_NONE : cc_label_check(&l->label, &s->seats[i].clearance);
         cc_err rc;
         if (d == CC_DENY_NONE) {
             e->st.deliveries++;

@@ -252,11 +252,12 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
                            ITEM(CC_ITEM_CONSULTATION, c), ST_DONE);
     }
     const cc_stage *S = &M->stages[k];
-    cc_eng_mark_recipients(e, &S->participants);
+    const uint8_t *named = e->stage_seats + (e->stage_base[K->mech] + (size_t)k) * s->nseats;
+    const uint8_t *readable = e->cons_read + c * s->nseats;
     K->nparts = K->nacted = 0;
     memset(K->acted, 0, s->nseats);
     for (size_t i = 0; i < s->nseats; i++) {
-        K->part[i] = e->seatmask[i] && cc_label_permits(&C->label.label, &s->seats[i].clearance);
+        K->part[i] = named[i] && readable[i];
         K->nparts += K->part[i];
     }
     json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:i,s:s,s:o}", "consultation", C->id, "stage", S->id,
@@ -276,8 +277,8 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
     if (rc == CC_OK)
         rc = cc_eng_watch_stage(e, c, k);
     if (rc == CC_OK)
-        rc = cc_eng_deliver(e, "consultation", C->id, &C->label, &S->participants,
-                            ITEM(CC_ITEM_CONSULTATION, c), -1, -1);
+        rc = cc_eng_deliver_mask(e, "consultation", C->id, &C->label, named, readable,
+                                 ITEM(CC_ITEM_CONSULTATION, c), -1, -1);
     if (rc == CC_OK && S->has_deadline)
         rc = cc_sched_push(&e->q, e->now_ms + S->deadline_s * 1000, K_STAGE_DEADLINE, (uint32_t)c,
                            (uint32_t)k);

@@ -117,6 +117,9 @@ struct cc_engine {
     watch *watches;
     size_t nwatch, capwatch;
     uint8_t *with_member; /* nguidelines x nseats: seat is in a share rule's 'with' */
+    uint8_t *cons_read;   /* nconsultations x nseats: the seat may read the consultation (its label) */
+    uint8_t *stage_seats; /* (stage_base[m] + k) x nseats: seats named by stage k of mechanism m */
+    size_t *stage_base;   /* nmechanisms + 1 */
     cc_engine_stats st;
     cc_buf line;
     int stopped;
@@ -148,6 +151,11 @@ cc_err cc_eng_check_consult_before(cc_engine *e, size_t d);
 cc_err cc_eng_decide(cc_engine *e, size_t d, int outcome, const char *how);
 cc_err cc_eng_deliver(cc_engine *e, const char *kind, const char *id, const cc_labelspec *l,
                       const cc_refs *to, uint32_t item, int inject_index, int aev);
+/* cc_eng_deliver to the seats flagged in `to` (nseats), of which those flagged in `readable` (may be
+ * NULL: check the label) may read the item. */
+cc_err cc_eng_deliver_mask(cc_engine *e, const char *kind, const char *id, const cc_labelspec *l,
+                           const uint8_t *to, const uint8_t *readable, uint32_t item, int inject_index,
+                           int aev);
 cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint32_t context,
                         const char *option, const char *text, const cc_refs *to);
 cc_err cc_eng_emit(cc_engine *e, const char *type, const char *actor, const char *label, json_t *payload,
