@@ -14,8 +14,8 @@ PY=/usr/bin/python3
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 # replications per variant for one timed run (caucus / SimPy), and for the agreement check
-R10=${R10:-100000}
-R100=${R100:-10000}
+R10=${R10:-1000000}
+R100=${R100:-100000}
 S10=${S10:-2000}
 S100=${S100:-200}
 A10=${A10:-20000}
@@ -29,6 +29,7 @@ if ! $PY -c 'import SimPy.Simulation' 2> /dev/null; then
 fi
 LIBS="$B/libcaucus.a $(pkg-config --libs libfyaml jansson libsodium) -lm"
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Isrc -o "$W/bench_mm1" bench/bench_mm1.c $LIBS || exit 0
+cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Isrc -o "$W/bench_consult_loop" bench/bench_consult_loop.c $LIBS || exit 0
 
 # stats: reads numbers on stdin, prints "median min max"
 stats() { sort -g | awk '{a[NR]=$1} END {printf "%.0f %.0f %.0f\n", a[int((NR+1)/2)], a[1], a[NR]}'; }
@@ -55,6 +56,15 @@ simpy_rate() {
   done | stats
 }
 
+# loop_rate N REPS VARIANT: replications/s of the hand-written loop (bench/bench_consult_loop.c)
+loop_rate() {
+  i=0
+  while [ $i -lt "$RUNS" ]; do
+    "$W/bench_consult_loop" "$1" "$2" "$3" $((i + 1)) | awk '{print $1}'
+    i=$((i + 1))
+  done | stats
+}
+
 ratio() { echo "$1 / $2" | bc -l | xargs printf '%.1f'; }
 
 echo "## Simulator: CONSULT-N and M/M/1 against SimPy"
@@ -66,15 +76,19 @@ echo "loading included; $R10 replications for N = 10, $R100 for N = 100); SimPy 
 echo "(Debian python3-simpy, classic API) runs \`bench/simpy_consult.py\` ($S10 / $S100 replications, simulation loop"
 echo "only). Machine: $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
-echo "| model | variant | caucus 1 thread rep/s (min-max) | caucus 2 threads rep/s (min-max) | 2 / 1 threads | SimPy rep/s (min-max) | caucus 1 thread / SimPy |"
-echo "| --- | --- | --- | --- | --- | --- | --- |"
+echo "The hand-written loop (\`bench/bench_consult_loop.c\`) is the same model as a plain C loop over the same random"
+echo "streams (core/rng, Philox keyed by seed, replication and seat) without the engine: the floor for this RNG."
+echo
+echo "| model | variant | caucus 1 thread rep/s (min-max) | caucus 2 threads rep/s (min-max) | 2 / 1 threads | hand-written loop rep/s | loop / caucus | SimPy rep/s (min-max) | caucus 1 thread / SimPy |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for n in 10 100; do
   if [ $n = 10 ]; then R=$R10; S=$S10; else R=$R100; S=$S100; fi
   for v in parallel sequential; do
     set -- $(caucus_rate bench/consult-$n.yaml "$R" 1 $v); c1=$1; c1r="$1 ($2-$3)"
     set -- $(caucus_rate bench/consult-$n.yaml "$R" 2 $v); c2=$1; c2r="$1 ($2-$3)"
+    set -- $(loop_rate $n "$R" $v); lp=$1
     set -- $(simpy_rate $n "$S" $v); sp=$1; spr="$1 ($2-$3)"
-    echo "| CONSULT-$n | $v | $c1r | $c2r | $(ratio "$c2" "$c1")x | $spr | $(ratio "$c1" "$sp")x |"
+    echo "| CONSULT-$n | $v | $c1r | $c2r | $(ratio "$c2" "$c1")x | $lp | $(ratio "$lp" "$c1")x | $spr | $(ratio "$c1" "$sp")x |"
   done
 done
 echo
