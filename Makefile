@@ -3,7 +3,8 @@
 #   make deps       install missing Debian packages (no-op when present)
 #   make run        deps + build + serve the policy TTX sample (prints URL and join codes)
 #   make test       deps + unit/integration tests, normal and ASan+UBSan builds, then the
-#                   CLI tests again under Valgrind memcheck, and cppcheck
+#                   CLI tests again under Valgrind memcheck, cppcheck, clang-tidy, and every
+#                   fuzz target for TEST_FUZZ_SECONDS (60)
 #   make bench      benchmarks -> bench/RESULTS.md
 #   make fuzz       libFuzzer targets (FUZZ_SECONDS per target)
 #   make soak       kill test x2000, then SOAK_MINUTES of the live server under load with SIGKILLs
@@ -14,6 +15,7 @@ BUILD     ?= build
 PREFIX    ?= /usr/local
 SANITIZE  ?= 0
 FUZZ_SECONDS ?= 60
+TEST_FUZZ_SECONDS ?= 60
 VERSION   := 0.1.0
 
 PKGS      := libfyaml jansson libsodium sqlite3 libpq xlsxwriter libmicrohttpd
@@ -102,7 +104,8 @@ test: deps
 	@sh tests/valgrind.sh build
 	@sh tools/cppcheck.sh
 	@sh tools/clang-tidy.sh build-tidy
-	@sh tests/summary.sh build build-asan build/vg
+	@sh fuzz/run.sh $(TEST_FUZZ_SECONDS)
+	@sh tests/summary.sh build build-asan build/vg build-fuzz
 
 bench: deps all
 	sh bench/run.sh $(BUILD)

@@ -1,31 +1,70 @@
 #!/bin/sh
-# make fuzz: builds every libFuzzer target with clang + ASan + UBSan and runs each for
-# FUZZ_SECONDS (default 60) on its seed corpus in fuzz/corpus/NAME. Findings land in
-# build-fuzz/findings/; a crash makes the run fail.
-set -eu
+# make fuzz (and make test, with 60 s): builds every libFuzzer target with clang + ASan + UBSan and
+# runs each for FUZZ_SECONDS (default 60) on its seed corpus in fuzz/corpus/NAME plus a working
+# corpus in build-fuzz/corpus/NAME. The library is compiled once (coverage instrumentation, no
+# libFuzzer main) and linked into each target. Findings land in build-fuzz/findings/; a crash,
+# leak or timeout fails the target. Writes "passed failed" (one per target) to
+# build-fuzz/test-counts for tests/summary.sh and one line per target to build-fuzz/cpu-time.
+# Usage: fuzz/run.sh [SECONDS] [TARGET...]
+set -u
 SECS=${1:-60}
+[ $# -gt 0 ] && shift
 B=build-fuzz
-mkdir -p "$B/gen" "$B/findings"
+JOBS=${JOBS:-$(nproc 2> /dev/null || echo 2)}
+mkdir -p "$B/gen" "$B/findings" "$B/obj"
+command -v clang > /dev/null || { echo "fuzz: clang not found (make deps)"; echo "0 1" > "$B/test-counts"; exit 1; }
 sh tools/gen-iso3166.sh > "$B/gen/iso3166.inc"
 python3 tools/embed.py "$B/gen/ui.inc" ui/*
-FLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Isrc -I$B/gen -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
-LIBS="$(pkg-config --cflags --libs libfyaml jansson libsodium sqlite3 libpq xlsxwriter libmicrohttpd) -lm -pthread"
+BASE="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Isrc -I$B/gen -fno-sanitize-recover=undefined"
+PKG_CFLAGS=$(pkg-config --cflags libfyaml jansson libsodium sqlite3 libpq xlsxwriter libmicrohttpd)
+LIBS="$(pkg-config --libs libfyaml jansson libsodium sqlite3 libpq xlsxwriter libmicrohttpd) -lm -pthread"
 SRC="$(ls src/core/*.c src/io/*.c src/sim/*.c src/store/*.c src/server/*.c src/report/*.c)"
-status=0
-for t in fuzz/fuzz_*.c; do
+# the library, once: each object in parallel, then one archive
+echo "== fuzz: compiling the library ($JOBS jobs)"
+if ! echo "$SRC" | tr ' ' '\n' | xargs -P "$JOBS" -I{} sh -c \
+  "clang $BASE $PKG_CFLAGS -fsanitize=fuzzer-no-link,address,undefined -c {} -o $B/obj/\$(echo {} | tr / _ | sed 's/\.c\$/.o/')"; then
+  echo "fuzz: the library does not compile"
+  echo "0 1" > "$B/test-counts"
+  exit 1
+fi
+rm -f "$B/libcaucus-fuzz.a"
+ar rcs "$B/libcaucus-fuzz.a" "$B"/obj/*.o
+targets=""
+if [ $# -gt 0 ]; then
+  for n in "$@"; do targets="$targets fuzz/fuzz_$n.c"; done
+else
+  targets=$(ls fuzz/fuzz_*.c)
+fi
+passed=0
+failed=0
+: > "$B/cpu-time"
+for t in $targets; do
   name=$(basename "$t" .c | sed 's/^fuzz_//')
   echo "== fuzz $name for ${SECS}s"
-  clang $FLAGS -o "$B/fuzz_$name" "$t" $SRC $LIBS
+  if ! clang $BASE $PKG_CFLAGS -fsanitize=fuzzer,address,undefined -o "$B/fuzz_$name" "$t" "$B/libcaucus-fuzz.a" $LIBS; then
+    echo "fuzz $name: FAILED to build"
+    failed=$((failed + 1))
+    continue
+  fi
   mkdir -p "fuzz/corpus/$name" "$B/corpus/$name"
   dict=""
   [ -f "fuzz/$name.dict" ] && dict="-dict=fuzz/$name.dict"
   start=$(date +%s)
-  if ! "$B/fuzz_$name" -max_total_time="$SECS" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-       -artifact_prefix="$B/findings/$name-" $dict "$B/corpus/$name" "fuzz/corpus/$name" 2> "$B/$name.log"; then
-    echo "fuzz $name: FAILED (see $B/$name.log and $B/findings/)"; tail -n 30 "$B/$name.log"; status=1
+  if "$B/fuzz_$name" -max_total_time="$SECS" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="$B/findings/$name-" $dict "$B/corpus/$name" "fuzz/corpus/$name" 2> "$B/$name.log"; then
+    passed=$((passed + 1))
+    res=clean
+  else
+    echo "fuzz $name: FAILED (see $B/$name.log and $B/findings/)"
+    tail -n 30 "$B/$name.log"
+    failed=$((failed + 1))
+    res=FAILED
   fi
   end=$(date +%s)
-  grep -E '^#[0-9]+.*(DONE|pulse)' "$B/$name.log" | tail -n 1 || true
-  echo "fuzz $name: $((end - start)) s CPU on one core"
+  execs=$(grep -E '^#[0-9]+' "$B/$name.log" | tail -n 1 | sed 's/^#\([0-9]*\).*/\1/')
+  echo "fuzz $name: $((end - start)) s on one core, ${execs:-0} executions, $res"
+  echo "$name $((end - start)) ${execs:-0} $res" >> "$B/cpu-time"
 done
-exit $status
+echo "$passed $failed" > "$B/test-counts"
+echo "fuzz: $passed passed, $failed failed"
+[ "$failed" = 0 ]
