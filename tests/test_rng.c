@@ -201,3 +201,16 @@ Test(rng, bernoulli_uses_one_word_and_hits_its_probability)
     double sd = sqrt(0.8 * 0.2 * (double)n);
     cr_expect(fabs((double)hits - 0.8 * (double)n) < 5 * sd, "%zu hits of %zu", hits, n);
 }
+
+/* cc_rng_stream gives the stream cc_rng_init gives for the same seed and replication. */
+Test(rng, stream_from_a_base_equals_a_fresh_init)
+{
+    cc_rng base, a, b;
+    cc_rng_init(&base, 123456789, 42, 0);
+    for (uint32_t s = 0; s < 5; s++) {
+        cc_rng_init(&a, 123456789, 42, s);
+        cc_rng_stream(&b, &base, s);
+        for (int k = 0; k < 9; k++)
+            cr_expect_eq(cc_rng_u32(&a), cc_rng_u32(&b), "stream %u word %d", s, k);
+    }
+}

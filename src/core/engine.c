@@ -115,8 +115,9 @@ static void reset_run(cc_engine *e)
         R->outcome = -1;
     }
     memset(e->absent, 0, s->nseats + 1);
-    for (size_t i = 0; i <= s->nseats; i++)
-        cc_rng_init(&e->rng[i], e->o.seed, e->o.replication, (uint32_t)i);
+    cc_rng_init(&e->rng[0], e->o.seed, e->o.replication, 0);
+    for (size_t i = 1; i <= s->nseats; i++)
+        cc_rng_stream(&e->rng[i], &e->rng[0], (uint32_t)i);
     e->nacts = 0;
     e->nwatch = 0;
     memset(&e->st, 0, sizeof e->st);

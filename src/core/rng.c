@@ -64,6 +64,17 @@ void cc_rng_init(cc_rng *r, uint64_t seed, uint64_t rep, uint32_t stream)
     r->used = 4;
 }
 
+void cc_rng_stream(cc_rng *r, const cc_rng *base, uint32_t stream)
+{
+    r->key[0] = base->key[0];
+    r->key[1] = base->key[1];
+    r->ctr[0] = 0;
+    r->ctr[1] = stream;
+    r->ctr[2] = base->ctr[2];
+    r->ctr[3] = base->ctr[3];
+    r->used = 4;
+}
+
 static void refill(cc_rng *r)
 {
     cc_philox4x32_10(r->key, r->ctr, r->buf);

@@ -16,6 +16,8 @@ typedef struct cc_rng {
 
 /* Initialises a stream; different (seed, rep, stream) triples give independent streams. */
 void cc_rng_init(cc_rng *r, uint64_t seed, uint64_t rep, uint32_t stream);
+/* The stream `stream` of the same seed and replication as base (cc_rng_init without rehashing the seed). */
+void cc_rng_stream(cc_rng *r, const cc_rng *base, uint32_t stream);
 uint32_t cc_rng_u32(cc_rng *r);
 uint64_t cc_rng_u64(cc_rng *r);
 /* Uniform in (0, 1): never 0, never 1 (53-bit resolution). */
