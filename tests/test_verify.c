@@ -187,3 +187,129 @@ Test(verify, origin_names_the_first_hash)
     cc_verify_origin_of("ab12", o, sizeof o);
     cr_expect_str_eq(o, "caucus-log/ab12");
 }
+
+/* One record with the given seq, type and prev (hash written to hash), as a line in b. */
+static void record(cc_buf *b, uint64_t seq, const char *type, const unsigned char prev[32],
+                   unsigned char hash[32])
+{
+    cc_evrec e;
+    memset(&e, 0, sizeof e);
+    e.seq = seq;
+    e.type = (char *)type;
+    e.payload = json_object();
+    memcpy(e.prev, prev, 32);
+    cr_assert_eq(cc_evlog_encode(&e, b), CC_OK);
+    json_decref(e.payload);
+    memcpy(hash, e.hash, 32);
+}
+
+Test(verify, the_first_event_must_be_run_start)
+{
+    static const char *const types[] = {"note", "run.star", "run.start\t", "Run.start", "run.start.x"};
+    for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
+        cc_buf b;
+        cc_buf_init(&b);
+        unsigned char zero[32] = {0}, h0[32], h1[32];
+        record(&b, 0, types[k], zero, h0);
+        record(&b, 1, "note", h0, h1);
+        char *l[2] = {b.data, strchr(b.data, '\n') + 1};
+        l[0][l[1] - l[0] - 1] = 0;
+        l[1][strlen(l[1]) - 1] = 0;
+        cc_verify_result r = feed(l, 2, NULL, 0);
+        cr_expect(r.bad, "type '%s'", types[k]);
+        cr_expect_str_eq(r.why, "event 0: the first event is not run.start", "type '%s'", types[k]);
+        cc_buf_free(&b);
+    }
+    cc_buf b;
+    cc_buf_init(&b);
+    unsigned char zero[32] = {0}, h0[32], h1[32];
+    record(&b, 0, "run.start", zero, h0);
+    record(&b, 1, "run.start", h0, h1); /* only the first event must be run.start */
+    char *l[2] = {b.data, strchr(b.data, '\n') + 1};
+    l[0][l[1] - l[0] - 1] = 0;
+    l[1][strlen(l[1]) - 1] = 0;
+    cc_verify_result r = feed(l, 2, NULL, 0);
+    cr_expect_eq(r.bad, 0, "%s", r.why);
+    cc_buf_free(&b);
+}
+
+/* verify reads records through cc_evlog_check (the fast scanner): a refused line must be named
+ * with exactly the message of the reference decoder, for many edits of one line. */
+Test(verify, refusals_carry_the_decoders_message)
+{
+    cc_buf b;
+    char **l = make_log(6, &b);
+    char *orig = strdup(l[3]);
+    size_t n = strlen(orig), checked = 0;
+    char *m = malloc(n + 2);
+    static const char bytes[] = " \"\\{}[],:0-ae\x01\x7f\xc3";
+    for (size_t pos = 0; pos < n; pos++) {
+        for (size_t k = 0; k < sizeof bytes - 1 + 2; k++) {
+            size_t mn = n;
+            memcpy(m, orig, n);
+            if (k == sizeof bytes - 1) { /* delete the byte */
+                memmove(m + pos, orig + pos + 1, n - pos - 1);
+                mn = n - 1;
+            } else if (k == sizeof bytes) { /* insert a space before it */
+                m[pos] = ' ';
+                memcpy(m + pos + 1, orig + pos, n - pos);
+                mn = n + 1;
+            } else {
+                m[pos] = bytes[k];
+            }
+            m[mn] = 0;
+            cc_evrec e;
+            cc_evlog_error err;
+            if (cc_evlog_decode_path(m, mn, &e, &err, CC_EVLOG_SLOW) == CC_OK) {
+                cc_evrec_clear(&e);
+                continue;
+            }
+            char *saved = l[3];
+            l[3] = m;
+            cc_verify_result r = feed(l, 6, NULL, 0);
+            l[3] = saved;
+            char want[300];
+            snprintf(want, sizeof want, "event 3: %s", err.message);
+            cr_assert(r.bad && r.bad_index == 3, "edit at %zu accepted", pos);
+            cr_assert_str_eq(r.why, want);
+            checked++;
+        }
+    }
+    cr_expect_gt(checked, n * 10);
+    free(m);
+    free(orig);
+    free(l);
+    cc_buf_free(&b);
+}
+
+/* The verdict's hashes are those of the reference decoder: root and last hash recomputed from
+ * the slow path over a log long enough for a deep tree. */
+Test(verify, hashes_and_root_match_the_reference_decoder)
+{
+    cc_buf b;
+    int n = 1000;
+    char **l = make_log(n, &b);
+    cc_verify_result r = feed(l, n, NULL, 0);
+    cr_assert_eq(r.bad, 0, "%s", r.why);
+    cc_merkle_stream *t = cc_merkle_stream_new();
+    unsigned char last[32];
+    for (int i = 0; i < n; i++) {
+        cc_evrec e;
+        cc_evlog_error err;
+        cr_assert_eq(cc_evlog_decode_path(l[i], strlen(l[i]), &e, &err, CC_EVLOG_SLOW), CC_OK);
+        cc_merkle_stream_append(t, e.hash, 32);
+        memcpy(last, e.hash, 32);
+        cc_evrec_clear(&e);
+    }
+    unsigned char root[32];
+    cc_merkle_stream_root(t, root);
+    cc_merkle_stream_free(t);
+    char hex[65];
+    cc_hex(root, 32, hex);
+    cr_expect_str_eq(r.root, hex);
+    cc_hex(last, 32, hex);
+    cr_expect_str_eq(r.last_hash, hex);
+    cr_expect_eq(r.events, (uint64_t)n);
+    free(l);
+    cc_buf_free(&b);
+}

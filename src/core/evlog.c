@@ -1,6 +1,9 @@
-/* evlog — canonical event records and their hash chain. */
+/* evlog — canonical event records and their hash chain. Decoding has two paths: a single-pass
+ * scanner that accepts only lines it proves to be canonical records (no allocation, no parse
+ * tree), and the jansson parse plus canonical re-encoding that decides every other line. */
 #include "core/evlog.h"
 
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,7 +126,9 @@ static char *dup_str(const json_t *v)
     return strdup(json_string_value(v));
 }
 
-cc_err cc_evlog_decode(const char *line, size_t len, cc_evrec *out, cc_evlog_error *err)
+/* The reference decoder: jansson, member and type checks, the canonical re-encoding compared
+ * byte for byte with the line, then the hash. Its refusals and messages are the contract. */
+static cc_err decode_slow(const char *line, size_t len, cc_evrec *out, cc_evlog_error *err)
 {
     memset(out, 0, sizeof *out);
     err->message[0] = 0;
@@ -230,4 +235,460 @@ fail:
     json_decref(o);
     cc_evrec_clear(out);
     return CC_ERR_PARSE;
+}
+
+/* ---- Fast path -----------------------------------------------------------------------------
+ * A single pass over the line against the canonical encoding of docs/event-log.md: the eleven
+ * members in their sorted order with their types, and for the payload the grammar of canonical
+ * JSON (sorted unique keys, integers within 2^53 - 1 without leading zeros or "-0", strings of
+ * strict UTF-8 with only the escapes the encoder writes, nesting as deep as cc_canon_json
+ * allows). It says only "yes, canonical, hash matches" or "not handled"; a line it does not
+ * handle goes to decode_slow, which finds the reason. So it may refuse more than decode_slow
+ * (never does, on any line tests/test_evlog.c and fuzz/fuzz_evlog.c produce), never accept more. */
+
+typedef const unsigned char *cur; /* scanning position */
+
+typedef struct span {
+    const char *p; /* string body between the quotes, as written; NULL for null */
+    size_t n;
+} span;
+
+typedef struct fastrec {
+    uint64_t seq;
+    int64_t t_ms, wall_ms;
+    span actor, type, label, payload; /* payload: the whole object text */
+    unsigned char prev[32], digest[32], hash[32];
+} fastrec;
+
+/* Value + 1 of each lower-case hex digit, 0 for every other byte. */
+static const unsigned char hexdig[256] = {
+    ['0'] = 1, ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
+static int lit(cur *pp, cur end, const char *s, size_t n)
+{
+    if ((size_t)(end - *pp) < n || memcmp(*pp, s, n) != 0)
+        return 0;
+    *pp += n;
+    return 1;
+}
+#define LIT(pp, end, s) lit(pp, end, s, sizeof(s) - 1)
+
+/* 64 lower-case hex digits at *pp into out[32]. Branch-free so that the compiler vectorises
+ * it: a table-driven loop over the three hashes of each line was half the scanner's time. */
+static int hex32(cur *pp, cur end, unsigned char out[32])
+{
+    cur p = *pp;
+    if (end - p < 64)
+        return 0;
+    unsigned char nib[64];
+    unsigned bad = 0;
+    for (int i = 0; i < 64; i++) {
+        unsigned c = p[i];
+        unsigned digit = (unsigned char)(c - '0') < 10, lower = (unsigned char)(c - 'a') < 6;
+        bad |= !(digit | lower);
+        nib[i] = (unsigned char)((c & 15) + 9 * lower);
+    }
+    for (int i = 0; i < 32; i++)
+        out[i] = (unsigned char)(nib[2 * i] << 4 | nib[2 * i + 1]);
+    *pp = p + 64;
+    return bad == 0;
+}
+
+/* Length of the strict UTF-8 sequence (2 to 4 bytes) at p, 0 when it is not one: no overlong
+ * forms, no surrogates, nothing above U+10FFFF (as core/utf8 and jansson). */
+static size_t utf8_seq(cur p, cur end)
+{
+    unsigned c = p[0];
+    size_t n;
+    uint32_t cp, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2, cp = c & 0x1F, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3, cp = c & 0x0F, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4, cp = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if ((size_t)(end - p) < n)
+        return 0;
+    for (size_t k = 1; k < n; k++) {
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[k] & 0x3F);
+    }
+    if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        return 0;
+    return n;
+}
+
+/* A canonical string at *pp (opening quote included): raw UTF-8 except '"', '\\' and the
+ * control characters, which must be escaped as canon.c does; no NUL. */
+static int scan_str(cur *pp, cur end, span *out)
+{
+    cur p = *pp;
+    if (p == end || *p != '"')
+        return 0;
+    cur body = ++p;
+    for (;;) {
+        if (p == end)
+            return 0;
+        unsigned c = *p;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            p++;
+            continue;
+        }
+        if (c == '"')
+            break;
+        if (c < 0x20)
+            return 0;
+        if (c == '\\') {
+            if (end - p < 2)
+                return 0;
+            switch (p[1]) {
+            case '"':
+            case '\\':
+            case 'b':
+            case 'f':
+            case 'n':
+            case 'r':
+            case 't': p += 2; continue;
+            case 'u': {
+                /* only \u0001..\u001f, lower-case, and not the five with a short escape */
+                if (end - p < 6 || p[2] != '0' || p[3] != '0' || (p[4] != '0' && p[4] != '1') ||
+                    !hexdig[p[5]])
+                    return 0;
+                unsigned v = (unsigned)(p[4] - '0') << 4 | (hexdig[p[5]] - 1u);
+                if (v == 0 || v == '\b' || v == '\t' || v == '\n' || v == '\f' || v == '\r')
+                    return 0;
+                p += 6;
+                continue;
+            }
+            default: return 0;
+            }
+        }
+        size_t n = utf8_seq(p, end);
+        if (!n)
+            return 0;
+        p += n;
+    }
+    out->p = (const char *)body;
+    out->n = (size_t)(p - body);
+    *pp = p + 1;
+    return 1;
+}
+
+/* The next byte of a validated string body at p, and how many bytes of the body it took. */
+static size_t unescape_byte(const char *p, unsigned char *out)
+{
+    if (p[0] != '\\') {
+        *out = (unsigned char)p[0];
+        return 1;
+    }
+    switch (p[1]) {
+    case 'b': *out = '\b'; return 2;
+    case 'f': *out = '\f'; return 2;
+    case 'n': *out = '\n'; return 2;
+    case 'r': *out = '\r'; return 2;
+    case 't': *out = '\t'; return 2;
+    case 'u': *out = (unsigned char)((p[4] - '0') << 4 | (hexdig[(unsigned char)p[5]] - 1)); return 6;
+    default: *out = (unsigned char)p[1]; return 2; /* '"' or '\\' */
+    }
+}
+
+/* Compares two validated keys by the bytes they stand for, as canon.c sorts members. */
+static int key_cmp(const span *a, const span *b)
+{
+    if (!memchr(a->p, '\\', a->n) && !memchr(b->p, '\\', b->n)) {
+        int c = memcmp(a->p, b->p, a->n < b->n ? a->n : b->n);
+        return c ? c : (a->n > b->n) - (a->n < b->n);
+    }
+    size_t i = 0, j = 0;
+    while (i < a->n && j < b->n) {
+        unsigned char x, y;
+        i += unescape_byte(a->p + i, &x);
+        j += unescape_byte(b->p + j, &y);
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return (i < a->n) - (j < b->n);
+}
+
+/* A canonical integer: no leading zeros, no "-0", |n| <= 2^53 - 1. Negative only if allowed. */
+static int scan_int(cur *pp, cur end, int negative_ok, int64_t *out)
+{
+    cur p = *pp;
+    int neg = 0;
+    if (p < end && *p == '-') {
+        if (!negative_ok)
+            return 0;
+        neg = 1;
+        p++;
+    }
+    if (p == end || *p < '0' || *p > '9')
+        return 0;
+    uint64_t v = 0;
+    if (*p == '0') {
+        p++;
+        if (neg || (p < end && *p >= '0' && *p <= '9'))
+            return 0;
+    } else {
+        cur first = p;
+        while (p < end && *p >= '0' && *p <= '9') {
+            if (p - first == 16) /* 2^53 - 1 has 16 digits */
+                return 0;
+            v = v * 10 + (uint64_t)(*p++ - '0');
+        }
+        if (v > (uint64_t)CC_CANON_INT_MAX)
+            return 0;
+    }
+    *out = neg ? -(int64_t)v : (int64_t)v;
+    *pp = p;
+    return 1;
+}
+
+static int scan_value(cur *pp, cur end, int depth);
+
+/* A canonical object at *pp whose members sit at depth + 1. */
+static int scan_object(cur *pp, cur end, int depth)
+{
+    cur p = *pp;
+    if (p == end || *p != '{')
+        return 0;
+    p++;
+    if (p < end && *p == '}') {
+        *pp = p + 1;
+        return 1;
+    }
+    span prev = {NULL, 0};
+    for (;;) {
+        span key;
+        if (!scan_str(&p, end, &key) || (prev.p && key_cmp(&prev, &key) >= 0))
+            return 0; /* not a string, or out of order, or a duplicate */
+        if (p == end || *p++ != ':' || !scan_value(&p, end, depth + 1) || p == end)
+            return 0;
+        prev = key;
+        if (*p == '}') {
+            *pp = p + 1;
+            return 1;
+        }
+        if (*p++ != ',')
+            return 0;
+    }
+}
+
+static int scan_array(cur *pp, cur end, int depth)
+{
+    cur p = *pp;
+    if (p == end || *p != '[')
+        return 0;
+    p++;
+    if (p < end && *p == ']') {
+        *pp = p + 1;
+        return 1;
+    }
+    for (;;) {
+        if (!scan_value(&p, end, depth + 1) || p == end)
+            return 0;
+        if (*p == ']') {
+            *pp = p + 1;
+            return 1;
+        }
+        if (*p++ != ',')
+            return 0;
+    }
+}
+
+/* Any canonical value at *pp, at nesting depth depth (the record itself is 0). */
+static int scan_value(cur *pp, cur end, int depth)
+{
+    if (depth > CC_CANON_MAX_DEPTH || *pp == end)
+        return 0;
+    span s;
+    int64_t n;
+    switch (**pp) {
+    case '{': return scan_object(pp, end, depth);
+    case '[': return scan_array(pp, end, depth);
+    case '"': return scan_str(pp, end, &s);
+    case 't': return LIT(pp, end, "true");
+    case 'f': return LIT(pp, end, "false");
+    case 'n': return LIT(pp, end, "null");
+    default: return scan_int(pp, end, 1, &n);
+    }
+}
+
+static int string_or_null(cur *pp, cur end, span *out)
+{
+    if (LIT(pp, end, "null")) {
+        out->p = NULL;
+        out->n = 0;
+        return 1;
+    }
+    return scan_str(pp, end, out);
+}
+
+/* The whole line as a canonical record with a matching hash; 0 when it is not handled. */
+static int scan_record(const char *line, size_t len, fastrec *r)
+{
+    if (len > CC_EVLOG_LINE_MAX)
+        return 0;
+    cur p = (cur)line, end = p + len;
+    if (!LIT(&p, end, "{\"actor\":") || !string_or_null(&p, end, &r->actor) ||
+        !LIT(&p, end, ",\"digest\":\"") || !hex32(&p, end, r->digest) || !LIT(&p, end, "\","))
+        return 0;
+    cur hp = p; /* "hash":"<64 hex>", is left out of the hashed bytes */
+    if (!LIT(&p, end, "\"hash\":\"") || !hex32(&p, end, r->hash) || !LIT(&p, end, "\",\"label\":") ||
+        !string_or_null(&p, end, &r->label) || !LIT(&p, end, ",\"payload\":"))
+        return 0;
+    cur pl = p;
+    if (!scan_object(&p, end, 1))
+        return 0;
+    r->payload.p = (const char *)pl;
+    r->payload.n = (size_t)(p - pl);
+    int64_t seq;
+    if (!LIT(&p, end, ",\"prev\":\"") || !hex32(&p, end, r->prev) || !LIT(&p, end, "\",\"seq\":") ||
+        !scan_int(&p, end, 0, &seq) || !LIT(&p, end, ",\"t\":") || !scan_int(&p, end, 0, &r->t_ms) ||
+        !LIT(&p, end, ",\"type\":") || !scan_str(&p, end, &r->type) || r->type.n == 0 ||
+        !LIT(&p, end, ",\"v\":1,\"wall\":") || !scan_int(&p, end, 0, &r->wall_ms) || !LIT(&p, end, "}") ||
+        p != end)
+        return 0;
+    r->seq = (uint64_t)seq;
+    unsigned char h[32];
+    crypto_hash_sha256_state hs;
+    crypto_hash_sha256_init(&hs);
+    crypto_hash_sha256_update(&hs, (cur)line, (unsigned long long)(hp - (cur)line));
+    crypto_hash_sha256_update(&hs, hp + 74, (unsigned long long)(end - hp - 74));
+    crypto_hash_sha256_final(&hs, h);
+    return memcmp(h, r->hash, 32) == 0;
+}
+
+/* A NUL-terminated copy of a validated string body with its escapes undone; NULL on ENOMEM. */
+static char *unescape_dup(const span *s)
+{
+    char *out = malloc(s->n + 1);
+    if (!out)
+        return NULL;
+    size_t i = 0, k = 0;
+    while (i < s->n) {
+        unsigned char c;
+        i += unescape_byte(s->p + i, &c);
+        out[k++] = (char)c;
+    }
+    out[k] = 0;
+    return out;
+}
+
+/* The record from a line scan_record accepted; CC_ERR_PARSE (not handled) or CC_ERR_NOMEM
+ * otherwise, out cleared. */
+static cc_err decode_fast(const char *line, size_t len, cc_evrec *out)
+{
+    memset(out, 0, sizeof *out);
+    fastrec r;
+    if (!scan_record(line, len, &r))
+        return CC_ERR_PARSE;
+    out->seq = r.seq;
+    out->t_ms = r.t_ms;
+    out->wall_ms = r.wall_ms;
+    memcpy(out->prev, r.prev, 32);
+    memcpy(out->digest, r.digest, 32);
+    memcpy(out->hash, r.hash, 32);
+    out->actor = r.actor.p ? unescape_dup(&r.actor) : NULL;
+    out->type = unescape_dup(&r.type);
+    out->label = r.label.p ? unescape_dup(&r.label) : NULL;
+    json_error_t je;
+    out->payload = json_loadb(r.payload.p, r.payload.n, JSON_REJECT_DUPLICATES, &je);
+    if ((r.actor.p && !out->actor) || !out->type || (r.label.p && !out->label) ||
+        !json_is_object(out->payload)) {
+        cc_evrec_clear(out);
+        return CC_ERR_NOMEM; /* (or jansson refused what the scanner accepted: the slow path decides) */
+    }
+    return CC_OK;
+}
+
+cc_err cc_evlog_decode_path(const char *line, size_t len, cc_evrec *out, cc_evlog_error *err,
+                            cc_evlog_path path)
+{
+    if (path != CC_EVLOG_SLOW) {
+        err->message[0] = 0;
+        if (decode_fast(line, len, out) == CC_OK)
+            return CC_OK;
+        if (path == CC_EVLOG_FAST) {
+            snprintf(err->message, sizeof err->message, "not handled by the fast scanner");
+            return CC_ERR_PARSE;
+        }
+    }
+    return decode_slow(line, len, out, err);
+}
+
+cc_err cc_evlog_decode(const char *line, size_t len, cc_evrec *out, cc_evlog_error *err)
+{
+    return cc_evlog_decode_path(line, len, out, err, CC_EVLOG_AUTO);
+}
+
+/* Bytes of the canonical JSON string body of s (canon.c's escapes). */
+static size_t canon_body_len(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        n += c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t' ? 2
+             : c < 0x20                                                                             ? 6
+                                                                                                    : 1;
+    }
+    return n;
+}
+
+cc_err cc_evlog_check_path(const char *line, size_t len, cc_evhead *out, cc_evlog_error *err,
+                           cc_evlog_path path)
+{
+    memset(out, 0, sizeof *out);
+    err->message[0] = 0;
+    fastrec r;
+    if (path != CC_EVLOG_SLOW) {
+        if (scan_record(line, len, &r)) {
+            out->seq = r.seq;
+            out->t_ms = r.t_ms;
+            out->wall_ms = r.wall_ms;
+            out->type = r.type.p;
+            out->type_len = r.type.n;
+            memcpy(out->prev, r.prev, 32);
+            memcpy(out->digest, r.digest, 32);
+            memcpy(out->hash, r.hash, 32);
+            return CC_OK;
+        }
+        if (path == CC_EVLOG_FAST) {
+            snprintf(err->message, sizeof err->message, "not handled by the fast scanner");
+            return CC_ERR_PARSE;
+        }
+    }
+    cc_evrec e;
+    if (decode_slow(line, len, &e, err) != CC_OK)
+        return CC_ERR_PARSE;
+    /* The line is canonical, so it ends with ,"type":"<body>","v":1,"wall":<digits>} and the
+     * body is as long as the type's canonical encoding. */
+    out->seq = e.seq;
+    out->t_ms = e.t_ms;
+    out->wall_ms = e.wall_ms;
+    memcpy(out->prev, e.prev, 32);
+    memcpy(out->digest, e.digest, 32);
+    memcpy(out->hash, e.hash, 32);
+    static const char after[] = "\",\"v\":1,\"wall\":", before[] = ",\"type\":\"";
+    size_t tail = len - 1, body_len = canon_body_len(e.type);
+    while (tail > 0 && line[tail - 1] >= '0' && line[tail - 1] <= '9')
+        tail--;
+    assert(tail >= sizeof after - 1 + body_len + sizeof before - 1);
+    size_t body_end = tail - (sizeof after - 1);
+    out->type = line + body_end - body_len;
+    out->type_len = body_len;
+    assert(memcmp(line + body_end, after, sizeof after - 1) == 0 &&
+           memcmp(out->type - (sizeof before - 1), before, sizeof before - 1) == 0);
+    cc_evrec_clear(&e);
+    return CC_OK;
+}
+
+cc_err cc_evlog_check(const char *line, size_t len, cc_evhead *out, cc_evlog_error *err)
+{
+    return cc_evlog_check_path(line, len, out, err, CC_EVLOG_AUTO);
 }

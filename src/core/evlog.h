@@ -40,8 +40,43 @@ typedef struct cc_evlog_error {
 
 /* Decodes one line (without '\n'): valid JSON, the exact member set, types, version, and the
  * line must equal its canonical encoding; the hash must match. On success the record owns
- * its strings and payload (cc_evrec_clear). Returns CC_ERR_PARSE with err filled otherwise. */
+ * its strings and payload (cc_evrec_clear). Returns CC_ERR_PARSE with err filled otherwise.
+ * A single-pass scanner of the canonical encoding accepts the lines it can prove canonical;
+ * every other line goes through jansson and the canonical re-encoding, which decide the
+ * refusal and its message (see cc_evlog_path). */
 cc_err cc_evlog_decode(const char *line, size_t len, cc_evrec *out, cc_evlog_error *err);
+
+/* The fixed-size fields of a record, for callers that only check the chain (core/verify). */
+typedef struct cc_evhead {
+    uint64_t seq;
+    int64_t t_ms;
+    int64_t wall_ms;
+    const char *type; /* into the line: the type's JSON string body, type_len bytes, as written */
+    size_t type_len;  /* (the type itself when it has no backslash; the line is canonical, so
+                       * two types are equal exactly when these bytes are) */
+    unsigned char prev[32];
+    unsigned char digest[32];
+    unsigned char hash[32];
+} cc_evhead;
+
+/* Checks one line exactly as cc_evlog_decode does (the same lines accepted, the same messages
+ * for the refused ones) and fills out with its fixed-size fields. Allocates nothing for the
+ * lines the scanner accepts, which are all canonical records. Returns CC_OK or CC_ERR_PARSE
+ * with err filled. */
+cc_err cc_evlog_check(const char *line, size_t len, cc_evhead *out, cc_evlog_error *err);
+
+/* The two decoders behind cc_evlog_decode, for the differential test and the fuzz target.
+ * CC_EVLOG_FAST: the single-pass scanner alone; it refuses with the message "not handled by
+ * the fast scanner" every line it cannot prove to be a canonical record with a matching hash.
+ * CC_EVLOG_SLOW: jansson, the member and type checks, the canonical re-encoding compared with
+ * the line, then the hash. CC_EVLOG_AUTO: what cc_evlog_decode does, FAST and then SLOW for any
+ * line FAST refuses. FAST must never accept a line SLOW refuses nor extract other values. */
+typedef enum cc_evlog_path { CC_EVLOG_AUTO = 0, CC_EVLOG_FAST, CC_EVLOG_SLOW } cc_evlog_path;
+cc_err cc_evlog_decode_path(const char *line, size_t len, cc_evrec *out, cc_evlog_error *err,
+                            cc_evlog_path path);
+/* cc_evlog_check on the given path (CC_EVLOG_SLOW finds type in the line from the decoded record). */
+cc_err cc_evlog_check_path(const char *line, size_t len, cc_evhead *out, cc_evlog_error *err,
+                           cc_evlog_path path);
 
 void cc_hex(const unsigned char *bytes, size_t n, char *out);               /* out: 2n+1 bytes */
 int cc_unhex(const char *hex, size_t hexlen, unsigned char *out, size_t n); /* 0 ok, -1 bad */
