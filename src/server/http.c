@@ -31,6 +31,8 @@ struct ui_asset {
 #include "ui.inc"
 
 #define BODY_MAX (64 * 1024)
+#define DRAIN_MAX (1024 * 1024) /* a chunked body over BODY_MAX is read on and dropped up to here */
+#define LOG_CHUNK (256 * 1024)  /* /api/log is sent in pieces of about this size */
 #define STREAMS_PER_SESSION 4
 #define SESSION_MS (12LL * 3600 * 1000)
 #define PING_MS 15000
@@ -79,7 +81,8 @@ typedef struct rate {
 /* Per request: the body collected so far, or the stream it became. */
 typedef struct req {
     cc_buf body;
-    int too_large;
+    int too_large;  /* 1: announced over the cap (answered at once); 2: a chunked body grew past it */
+    uint64_t bytes; /* body bytes received */
     stream *st;
 } req;
 
@@ -230,6 +233,24 @@ static enum MHD_Result fail(cc_http *h, struct MHD_Connection *c, unsigned statu
     return send_json(h, c, status, json_pack("{s:s,s:s}", "error", msg, "code", code), NULL);
 }
 
+/* 413 for a body over the cap; the connection is closed after it (the client may still be
+ * sending). */
+static enum MHD_Result too_large(cc_http *h, struct MHD_Connection *c)
+{
+    char msg[100];
+    int n = snprintf(msg, sizeof msg, "{\"error\":\"the body exceeds %d bytes\",\"code\":\"too-large\"}",
+                     BODY_MAX);
+    struct MHD_Response *r = MHD_create_response_from_buffer((size_t)n, msg, MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    harden(h, r);
+    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(r, "Connection", "close");
+    enum MHD_Result ret = MHD_queue_response(c, 413, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 /* ---- sessions ---- */
 
 static void client_addr(struct MHD_Connection *c, char *out, size_t n)
@@ -266,6 +287,22 @@ static int rate_ok(cc_http *h, const char *addr, int64_t now, int *retry_s)
     pthread_mutex_unlock(&h->mu);
     *retry_s = (int)(60 - (now / 1000) % 60);
     return ok;
+}
+
+/* Forgets the sessions that ended (expired or logged out) and have no stream open, so the list
+ * holds only live sessions. Handlers and stream readers run on libmicrohttpd's one thread, which is
+ * the only one that holds session pointers. h->mu held. */
+static void prune_sessions(cc_http *h, int64_t now)
+{
+    for (session **pp = &h->sessions; *pp;) {
+        session *s = *pp;
+        if (s->expires <= now && s->streams == 0) {
+            *pp = s->next;
+            free(s);
+        } else {
+            pp = &s->next;
+        }
+    }
 }
 
 static void token_hash(const char *token, unsigned char out[32])
@@ -318,6 +355,7 @@ static session *find_session(cc_http *h, struct MHD_Connection *c, char *csrf_ou
                     s = NULL;
                 } else {
                     pthread_mutex_lock(&h->mu);
+                    prune_sessions(h, now);
                     s->next = h->sessions;
                     h->sessions = s;
                     if (!s->control)
@@ -445,6 +483,7 @@ static enum MHD_Result do_join(cc_http *h, struct MHD_Connection *c, const req *
         return fail(h, c, 503, "store-failed", "the session could not be stored: %s", err.msg);
     }
     pthread_mutex_lock(&h->mu);
+    prune_sessions(h, now);
     s->next = h->sessions;
     h->sessions = s;
     if (!s->control)
@@ -545,35 +584,104 @@ static enum MHD_Result do_item(cc_http *h, struct MHD_Connection *c, session *s,
     return fail(h, c, 404, "not-found", "no such item");
 }
 
-typedef struct logbuf {
+/* /api/log, sent in pieces read from the store: events [next, end) of the log as it was when
+ * asked for, so the memory it takes does not grow with the log. */
+typedef struct logstream {
+    cc_store *st;
+    int64_t ex;
+    uint64_t next, end;
     cc_buf b;
-} logbuf;
+    size_t off;
+} logstream;
 
 static int log_line(void *ctx, uint64_t seq, const char *line, size_t len)
 {
-    (void)seq;
-    logbuf *l = ctx;
+    logstream *l = ctx;
+    if (seq >= l->end)
+        return 1;
     cc_buf_append(&l->b, line, len);
     cc_buf_putc(&l->b, '\n');
-    return l->b.oom;
+    l->next = seq + 1;
+    return l->b.oom || l->b.len >= LOG_CHUNK;
+}
+
+/* Reads the next piece into l->b; CC_OK with l->b empty at the end. */
+static cc_err log_fill(logstream *l, char *why, size_t whylen)
+{
+    cc_buf_reset(&l->b);
+    l->off = 0;
+    if (l->next >= l->end)
+        return CC_OK;
+    uint64_t from = l->next;
+    cc_store_error err;
+    if (cc_store_events(l->st, l->ex, from, log_line, l, NULL, &err) != CC_OK) {
+        snprintf(why, whylen, "%s", err.msg);
+        return CC_ERR_IO;
+    }
+    if (l->b.oom || l->next == from) {
+        snprintf(why, whylen, "%s", l->b.oom ? "out of memory" : "the log is shorter than its head");
+        return l->b.oom ? CC_ERR_NOMEM : CC_ERR_IO;
+    }
+    return CC_OK;
+}
+
+static ssize_t log_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    logstream *l = cls;
+    char why[300];
+    if (l->off >= l->b.len && log_fill(l, why, sizeof why) != CC_OK)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    if (l->b.len == 0)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    size_t n = l->b.len - l->off;
+    if (n > max)
+        n = max;
+    memcpy(buf, l->b.data + l->off, n);
+    l->off += n;
+    return (ssize_t)n;
+}
+
+static void log_free(void *cls)
+{
+    logstream *l = cls;
+    cc_buf_free(&l->b);
+    free(l);
 }
 
 static enum MHD_Result do_log(cc_http *h, struct MHD_Connection *c)
 {
-    logbuf l;
-    cc_buf_init(&l.b);
+    logstream *l = calloc(1, sizeof *l);
+    if (!l)
+        return fail(h, c, 500, "internal", "out of memory");
+    l->st = h->o.store;
+    l->ex = cc_live_exercise_id(h->o.live);
+    cc_buf_init(&l->b);
+    char hh[65], why[300];
     cc_store_error err;
-    if (cc_store_events(h->o.store, cc_live_exercise_id(h->o.live), 0, log_line, &l, NULL, &err) != CC_OK ||
-        l.b.oom) {
-        cc_buf_free(&l.b);
-        return fail(h, c, 503, "store-failed", "%s", l.b.oom ? "out of memory" : err.msg);
+    cc_err rc = cc_store_head(l->st, l->ex, &l->end, hh, &err);
+    if (rc != CC_OK)
+        snprintf(why, sizeof why, "%s", err.msg);
+    else
+        rc = log_fill(l, why, sizeof why); /* the first piece now: a store failure is still a 503 */
+    if (rc != CC_OK) {
+        log_free(l);
+        return fail(h, c, 503, "store-failed", "%s", why);
     }
-    json_t *d = json_pack("{s:s,s:I}", "path", "/api/log", "events", (json_int_t)cc_live_events(h->o.live));
+    json_t *d = json_pack("{s:s,s:I}", "path", "/api/log", "events", (json_int_t)l->end);
     cc_live_audit(h->o.live, "access.read", -1, d, now_ms());
     json_decref(d);
-    enum MHD_Result r = send_buf(h, c, 200, "application/x-ndjson", l.b.data ? l.b.data : "", l.b.len, NULL);
-    cc_buf_free(&l.b);
-    return r;
+    struct MHD_Response *r =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, log_read, l, log_free);
+    if (!r) {
+        log_free(l);
+        return MHD_NO;
+    }
+    harden(h, r);
+    MHD_add_response_header(r, "Content-Type", "application/x-ndjson");
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
 }
 
 static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *s)
@@ -700,7 +808,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         pthread_mutex_unlock(&h->mu);
         if (dead)
             return MHD_CONTENT_READER_END_OF_STREAM; /* logged out or expired */
-        cc_live_sse(h->o.live, st->v, &st->next, &st->out, 32768);
+        if (cc_live_sse(h->o.live, st->v, &st->next, &st->out, 32768) == SIZE_MAX)
+            return MHD_CONTENT_READER_END_WITH_ERROR; /* the client reconnects with Last-Event-ID */
         if (st->out.len == 0 && now_ms() - st->last_write >= PING_MS)
             cc_buf_puts(&st->out, ": ping\n\n");
         if (st->out.oom)
@@ -902,32 +1011,35 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         /* a body announced too large is refused before it is read */
         if (cl.first && strtoull(cl.first, NULL, 10) > BODY_MAX) {
             r->too_large = 1;
-            return fail(h, c, 413, "too-large", "the body exceeds %d bytes", BODY_MAX);
+            return too_large(h, c);
         }
         return MHD_YES;
     }
     if (*upload_size) {
-        if (r->too_large) {
-            *upload_size = 0;
-            return MHD_YES;
-        }
-        if (r->body.len + *upload_size > BODY_MAX) {
-            /* a chunked body grew past the cap: libmicrohttpd cannot answer in the middle of a
-             * body, so the connection is closed at once rather than read on */
-            return MHD_NO;
-        }
-        cc_buf_append(&r->body, upload, *upload_size);
+        size_t n = *upload_size;
         *upload_size = 0;
+        r->bytes += n;
+        if (!r->too_large && r->bytes > BODY_MAX) {
+            /* A chunked body grew past the cap. libmicrohttpd takes a response only after the
+             * headers or once the whole request is in (MHD_queue_response refuses one while the
+             * body is being received), so the rest is read and dropped, and the 413 is sent when
+             * the body ends; a body that goes on past DRAIN_MAX has the connection closed. */
+            r->too_large = 2;
+            cc_buf_free(&r->body);
+        }
+        if (r->too_large)
+            return r->bytes > DRAIN_MAX ? MHD_NO : MHD_YES;
+        cc_buf_append(&r->body, upload, n);
         return MHD_YES;
     }
-    if (r->too_large)
+    if (r->too_large == 1)
         return MHD_YES; /* the 413 is queued already */
+    if (r->too_large)
+        return too_large(h, c);
     int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     int post = strcmp(method, "POST") == 0;
     if (!get && !post)
         return fail(h, c, 405, "method-not-allowed", "only GET and POST");
-    if (r->too_large)
-        return fail(h, c, 413, "too-large", "the body exceeds %d bytes", BODY_MAX);
     if (r->body.oom)
         return fail(h, c, 500, "internal", "out of memory");
     if (strcmp(url, "/healthz") == 0 && get)

@@ -1,11 +1,18 @@
-/* live — see live.h. Each committed event is kept in memory with who may see it (a seat
- * bitmap decided once, when it is committed, from the event's kind and addressees and then
- * the label rule) and its pre-rendered stream frame, so streams and snapshots only filter. */
+/* live — see live.h. What it keeps does not grow with the log (but for one mark per 64 messages
+ * or 2,048 events, and one entry per inject released). Each committed event is parsed once: who
+ * may see it is decided (a seat bitmap from the event's kind and addressees, then the label
+ * rule), it is folded into each viewer's projection (consultations, decisions, ratings, and the
+ * most recent items, notes and findings), and its stream frame joins a ring of the most recent
+ * events. Anything older is read back from the store when it is asked for (an event stream
+ * resuming from far back, an old item by id) and rendered and filtered exactly as when it was
+ * committed: visibility depends on the seq at which each seat joined each consultation and
+ * decision (kept), deliveries show the release of their inject (kept) or their message (read
+ * back, found by the marks). */
 #include "server/live.h"
 
 #include <inttypes.h>
 #include <pthread.h>
-#include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,21 +26,64 @@
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
 
-typedef struct live_ev {
-    char *type;
-    int64_t t;
-    int actor;   /* seat index, -1 for none/control */
-    json_t *rec; /* {seq,type,t,wall,actor,label,payload}, payload augmented for deliveries */
-    char *frame; /* "id: N\nevent: caucus\ndata: {...}\n\n" */
-    size_t framelen;
-    uint8_t *vis; /* one byte per seat: 1 = visible */
-} live_ev;
+#define KEEP_LIST 500         /* items, notes and findings a snapshot lists per viewer: the most recent */
+#define RING_EVENTS 4096      /* stream frames kept in memory (the most recent events) ... */
+#define RING_BYTES (4u << 20) /* ... and at most this many bytes of them */
+#define WALK_EVENTS 4096      /* events one read-back from the store examines at most */
+#define BACKLOG_FACTOR 8      /* a stream's read-back sends up to 8 times what it asks of the ring */
+#define MSG_STRIDE 64         /* a message index mark every 64 messages ... */
+#define MSG_GAP 2048          /* ... or every 2048 events, whichever comes first */
+#define MSG_CACHE 4           /* contents of the last messages, for the deliveries that follow them */
+#define NEVER UINT64_MAX
 
-/* Content of released injects and sent messages, for the deliveries that follow them. */
-typedef struct content {
+/* The most recent values of a list (each shared and never changed once listed) and how many were
+ * ever added. */
+typedef struct recent {
+    json_t **v; /* KEEP_LIST slots, allocated on the first add */
+    size_t head, n;
+    uint64_t total;
+} recent;
+
+/* What one viewer's snapshot is made of: views[0..nseats) are the seats', views[nseats] control's. */
+typedef struct view {
+    recent items, notes, findings;
+    json_t *cons, *decs; /* arrays, changed in place by later events (copied out for a snapshot) */
+    json_t *injects;     /* inject id -> the viewer's first item of it */
+    json_t *ratings;     /* objective id -> rating (control) */
+} view;
+
+/* The stream frame of a recent event: "id: N\nevent: caucus\ndata: {...}\n\n" (len bytes), then
+ * one byte per seat: 1 = visible. */
+typedef struct frame {
+    char *text;
+    size_t len;
+} frame;
+
+/* What the deliveries of an inject released at seq show (title, body, from, channel). */
+typedef struct release {
     char *id;
-    size_t ev; /* index of the release or message event */
-} content;
+    uint64_t seq;
+    json_t *show;
+} release;
+
+/* What the deliveries of the last few messages show (text, to, reply_to, from). */
+typedef struct msgcache {
+    char id[MSG_CACHE][32];
+    json_t *show[MSG_CACHE];
+    size_t next;
+} msgcache;
+
+/* Message M<k> is at seq: a mark of the sparse message index. */
+typedef struct msgmark {
+    uint64_t k, seq;
+} msgmark;
+
+/* Stored lines the engine has to regenerate, in order, while replaying. */
+typedef struct fifo {
+    char **line;
+    uint64_t *seq;
+    size_t head, n, cap;
+} fifo;
 
 struct cc_live {
     pthread_mutex_t mu;
@@ -50,12 +100,22 @@ struct cc_live {
     int64_t last_wall; /* wall time last given to the engine: callers race for the lock, so a
                           later caller may hold an earlier reading; the engine's wall time never
                           goes back, or the log would not replay */
-    live_ev *ev;
-    size_t nev, cap;
-    uint8_t *cons; /* nconsultations x nseats: participants so far */
-    uint8_t *decs; /* ndecisions x nseats: deciders and seats it was delivered to */
-    content *cont;
-    size_t ncont, capcont;
+    uint64_t nev;      /* events committed and folded */
+    /* addressing: the seq at which each seat became a participant of each consultation
+     * (nconsultations x nseats) and a decider or recipient of each decision (ndecisions x nseats);
+     * NEVER: not (yet) */
+    uint64_t *cjoin, *djoin;
+    release *rel;
+    size_t nrel, caprel;
+    msgcache msgs; /* for the deliveries being committed */
+    msgmark *marks;
+    size_t nmarks, capmarks;
+    uint64_t nmsg; /* highest message number committed */
+    view *views;   /* nseats + 1 */
+    frame *ring;   /* RING_EVENTS slots holding events [nev - nring, nev) */
+    size_t ring_head, nring, ring_bytes;
+    uint8_t *vis;      /* nseats: scratch of ingest */
+    char refused[200]; /* reason of the last input.refused committed */
     /* checkpoints */
     const cc_note_signer *signer;
     uint64_t cp_every, cp_last;
@@ -63,10 +123,11 @@ struct cc_live {
     cc_merkle_stream *tree;
     char origin[100];
     size_t next_phase; /* index of the next phase start the clock has not passed */
-    /* resume: regenerated lines are compared with the stored ones instead of committed */
+    /* replay: regenerated lines are compared with the stored ones instead of committed */
     int replaying;
-    char **expect;
-    size_t nexpect, iexpect;
+    uint64_t replay_end; /* events in the store when the replay began */
+    fifo expect;
+    uint64_t expect_next; /* seq of the next line the engine must regenerate */
     char mismatch[200];
 };
 
@@ -107,117 +168,42 @@ static int decision_of(const cc_scenario *s, const char *id)
     return -1;
 }
 
-/* The engine's sink: collect (or, while resuming, compare with the stored log). */
-static int sink(void *ctx, const char *line, size_t len)
-{
-    cc_live *lv = ctx;
-    if (lv->replaying) {
-        if (lv->iexpect >= lv->nexpect) {
-            snprintf(lv->mismatch, sizeof lv->mismatch,
-                     "the engine produced event %zu, which the store lacks", lv->iexpect);
-            return 1;
-        }
-        const char *want = lv->expect[lv->iexpect];
-        if (strlen(want) != len - 1 || memcmp(want, line, len - 1) != 0) {
-            snprintf(
-                lv->mismatch, sizeof lv->mismatch,
-                "event %zu regenerated differs from the stored one (different engine, or an altered store)",
-                lv->iexpect);
-            return 1;
-        }
-        lv->iexpect++;
-    }
-    return cc_buf_append(&lv->pending, line, len) == CC_OK ? 0 : 1;
-}
-
-/* ---- visibility ---- */
-
-static void vis_all(live_ev *v, size_t n)
-{
-    memset(v->vis, 1, n);
-}
-
-static void vis_or(live_ev *v, const uint8_t *row, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        v->vis[i] |= row[i];
-}
-
-/* Seats that may read the event's label: the label rule again, on top of the addressing. */
-static void vis_label(cc_live *lv, live_ev *v, const char *banner)
-{
-    if (!banner)
-        return;
-    const cc_scenario *s = lv->s;
-    int originator = v->actor >= 0 ? s->seats[v->actor].party_index : -1;
-    cc_label l;
-    if (cc_label_parse(s->policy, banner, strlen(banner), originator, &l, NULL) != CC_OK) {
-        memset(v->vis, 0, s->nseats);
-        return;
-    }
-    for (size_t i = 0; i < s->nseats; i++)
-        if (v->vis[i] && !cc_label_permits(&l, &s->seats[i].clearance))
-            v->vis[i] = 0;
-}
-
 static const char *pstr(json_t *payload, const char *k)
 {
     return json_string_value(json_object_get(payload, k));
 }
 
-static const content *find_content(const cc_live *lv, const char *id)
+static uint64_t seq_of(json_t *x)
 {
-    for (size_t i = lv->ncont; id && i-- > 0;)
-        if (strcmp(lv->cont[i].id, id) == 0)
-            return &lv->cont[i];
-    return NULL;
+    return (uint64_t)json_integer_value(json_object_get(x, "seq"));
 }
 
-static int add_content(cc_live *lv, const char *id, size_t ev)
+/* k of a message id "M<k>", 0 when id is not one. */
+static uint64_t msg_number(const char *id)
 {
-    if (!id)
+    if (!id || id[0] != 'M' || !id[1])
         return 0;
-    if (lv->ncont == lv->capcont) {
-        size_t nc = lv->capcont ? lv->capcont * 2 : 64;
-        content *n = realloc(lv->cont, nc * sizeof *n);
-        if (!n)
-            return -1;
-        lv->cont = n;
-        lv->capcont = nc;
+    uint64_t k = 0;
+    for (const char *p = id + 1; *p; p++) {
+        if (*p < '0' || *p > '9' || k > (UINT64_MAX - 9) / 10)
+            return 0;
+        k = k * 10 + (uint64_t)(*p - '0');
     }
-    if (!(lv->cont[lv->ncont].id = strdup(id)))
-        return -1;
-    lv->cont[lv->ncont++].ev = ev;
-    return 0;
+    return k;
 }
 
-/* Adds to a delivery's payload what the seat needs to read the item. */
-static void augment_delivery(cc_live *lv, json_t *payload)
+/* Whether line (len bytes, not NUL-terminated) contains needle: a cheap filter before parsing. */
+static int contains(const char *line, size_t len, const char *needle)
 {
-    const content *c = find_content(lv, pstr(payload, "item"));
-    if (!c)
-        return;
-    json_t *src = json_object_get(lv->ev[c->ev].rec, "payload");
-    const char *kind = pstr(payload, "kind");
-    if (kind && strcmp(kind, "inject") == 0) {
-        static const char *const keys[] = {"title", "body", "from", "channel"};
-        for (size_t i = 0; i < 4; i++) {
-            json_t *x = json_object_get(src, keys[i]);
-            if (x)
-                json_object_set(payload, keys[i], x);
-        }
-    } else {
-        json_t *x;
-        if ((x = json_object_get(src, "text")))
-            json_object_set(payload, "text", x);
-        if ((x = json_object_get(src, "to")))
-            json_object_set(payload, "to", x);
-        if ((x = json_object_get(src, "reply_to")))
-            json_object_set(payload, "reply_to", x);
-        json_t *actor = json_object_get(lv->ev[c->ev].rec, "actor");
-        if (actor)
-            json_object_set(payload, "from", actor);
+    size_t n = strlen(needle);
+    for (const char *p = line; n && (size_t)(line + len - p) >= n; p++) {
+        p = memchr(p, needle[0], (size_t)(line + len - p) - n + 1);
+        if (!p)
+            return 0;
+        if (memcmp(p, needle, n) == 0)
+            return 1;
     }
+    return 0;
 }
 
 static int is_clock(const char *type)
@@ -225,154 +211,966 @@ static int is_clock(const char *type)
     return strncmp(type, "clock.", 6) == 0 || strcmp(type, "run.start") == 0 || strcmp(type, "run.end") == 0;
 }
 
-/* Decides who sees event v (payload p) and updates the addressing state. */
-static void decide_vis(cc_live *lv, live_ev *v, json_t *p, const char *label)
+static int sees(const cc_live *lv, cc_live_viewer v, const uint8_t *vis)
+{
+    return v.control || (v.seat >= 0 && (size_t)v.seat < lv->s->nseats && vis[v.seat]);
+}
+
+static view *view_of(cc_live *lv, cc_live_viewer v)
+{
+    if (v.control)
+        return &lv->views[lv->s->nseats];
+    return v.seat >= 0 && (size_t)v.seat < lv->s->nseats ? &lv->views[v.seat] : NULL;
+}
+
+/* ---- small containers ---- */
+
+/* Lists x (the reference is taken). */
+static int recent_add(recent *r, json_t *x)
+{
+    if (!x)
+        return -1;
+    if (!r->v && !(r->v = calloc(KEEP_LIST, sizeof *r->v))) {
+        json_decref(x);
+        return -1;
+    }
+    if (r->n == KEEP_LIST) {
+        json_decref(r->v[r->head]);
+        r->v[r->head] = x;
+        r->head = (r->head + 1) % KEEP_LIST;
+    } else {
+        r->v[(r->head + r->n++) % KEEP_LIST] = x;
+    }
+    r->total++;
+    return 0;
+}
+
+static json_t *recent_json(const recent *r)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < r->n; i++)
+        json_array_append(a, r->v[(r->head + i) % KEEP_LIST]);
+    return a;
+}
+
+static void recent_free(recent *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        json_decref(r->v[(r->head + i) % KEEP_LIST]);
+    free(r->v);
+    memset(r, 0, sizeof *r);
+}
+
+static void view_free(view *v)
+{
+    recent_free(&v->items);
+    recent_free(&v->notes);
+    recent_free(&v->findings);
+    json_decref(v->cons);
+    json_decref(v->decs);
+    json_decref(v->injects);
+    json_decref(v->ratings);
+    memset(v, 0, sizeof *v);
+}
+
+static int view_init(view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->cons = json_array();
+    v->decs = json_array();
+    v->injects = json_object();
+    v->ratings = json_object();
+    return v->cons && v->decs && v->injects && v->ratings ? 0 : -1;
+}
+
+/* Keeps show (the reference is taken) as what the deliveries of message id show. */
+static void msgcache_put(msgcache *c, const char *id, json_t *show)
+{
+    if (!show || strlen(id) >= sizeof c->id[0]) {
+        json_decref(show);
+        return;
+    }
+    size_t i = c->next++ % MSG_CACHE;
+    json_decref(c->show[i]);
+    snprintf(c->id[i], sizeof c->id[i], "%s", id);
+    c->show[i] = show;
+}
+
+static json_t *msgcache_get(const msgcache *c, const char *id)
+{
+    for (size_t i = 0; i < MSG_CACHE; i++)
+        if (c->show[i] && strcmp(c->id[i], id) == 0)
+            return c->show[i];
+    return NULL;
+}
+
+static void msgcache_clear(msgcache *c)
+{
+    for (size_t i = 0; i < MSG_CACHE; i++)
+        json_decref(c->show[i]);
+    memset(c, 0, sizeof *c);
+}
+
+static int fifo_push(fifo *f, uint64_t seq, const char *line, size_t len)
+{
+    if (f->head + f->n == f->cap) {
+        if (f->head > 0) {
+            memmove(f->line, f->line + f->head, f->n * sizeof *f->line);
+            memmove(f->seq, f->seq + f->head, f->n * sizeof *f->seq);
+            f->head = 0;
+        } else {
+            size_t nc = f->cap ? f->cap * 2 : 256;
+            char **nl = realloc(f->line, nc * sizeof *nl);
+            if (nl)
+                f->line = nl;
+            uint64_t *ns = nl ? realloc(f->seq, nc * sizeof *ns) : NULL;
+            if (!ns)
+                return -1;
+            f->seq = ns;
+            f->cap = nc;
+        }
+    }
+    char *c = malloc(len + 1);
+    if (!c)
+        return -1;
+    memcpy(c, line, len);
+    c[len] = 0;
+    f->line[f->head + f->n] = c;
+    f->seq[f->head + f->n] = seq;
+    f->n++;
+    return 0;
+}
+
+static void fifo_pop(fifo *f)
+{
+    free(f->line[f->head]);
+    f->head++;
+    if (--f->n == 0)
+        f->head = 0;
+}
+
+static void fifo_free(fifo *f)
+{
+    while (f->n)
+        fifo_pop(f);
+    free(f->line);
+    free(f->seq);
+    memset(f, 0, sizeof *f);
+}
+
+/* The engine's sink: collect (or, while replaying, compare with the stored log). */
+static int sink(void *ctx, const char *line, size_t len)
+{
+    cc_live *lv = ctx;
+    if (lv->replaying) {
+        fifo *f = &lv->expect;
+        if (f->n == 0) {
+            snprintf(lv->mismatch, sizeof lv->mismatch,
+                     "the engine produced event %" PRIu64 ", which the store lacks", lv->expect_next);
+            return 1;
+        }
+        const char *want = f->line[f->head];
+        if (strlen(want) != len - 1 || memcmp(want, line, len - 1) != 0) {
+            snprintf(lv->mismatch, sizeof lv->mismatch,
+                     "event %" PRIu64
+                     " regenerated differs from the stored one (different engine, or an altered store)",
+                     f->seq[f->head]);
+            return 1;
+        }
+        lv->expect_next = f->seq[f->head] + 1;
+        fifo_pop(f);
+    }
+    return cc_buf_append(&lv->pending, line, len) == CC_OK ? 0 : 1;
+}
+
+/* ---- what deliveries show ---- */
+
+static json_t *pick(json_t *from, const char *const *keys, size_t n)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; o && i < n; i++) {
+        json_t *x = json_object_get(from, keys[i]);
+        if (x)
+            json_object_set(o, keys[i], x);
+    }
+    return o;
+}
+
+/* What the deliveries of a message (its record) show: text, addressees, what it answers, sender. */
+static json_t *message_show(json_t *rec)
+{
+    static const char *const keys[] = {"text", "to", "reply_to"};
+    json_t *o = pick(json_object_get(rec, "payload"), keys, 3);
+    json_t *actor = json_object_get(rec, "actor");
+    if (o && actor)
+        json_object_set(o, "from", actor);
+    return o;
+}
+
+static int add_release(cc_live *lv, const char *id, uint64_t seq, json_t *payload)
+{
+    static const char *const keys[] = {"title", "body", "from", "channel"};
+    if (!id)
+        return 0;
+    if (lv->nrel == lv->caprel) {
+        size_t nc = lv->caprel ? lv->caprel * 2 : 64;
+        release *n = realloc(lv->rel, nc * sizeof *n);
+        if (!n)
+            return -1;
+        lv->rel = n;
+        lv->caprel = nc;
+    }
+    release *r = &lv->rel[lv->nrel];
+    r->id = strdup(id);
+    r->seq = seq;
+    r->show = pick(payload, keys, 4);
+    if (!r->id || !r->show) {
+        free(r->id);
+        json_decref(r->show);
+        return -1;
+    }
+    lv->nrel++;
+    return 0;
+}
+
+/* What the delivery at seq of inject id shows: the last release of it before. Borrowed. */
+static json_t *release_show(const cc_live *lv, const char *id, uint64_t seq)
+{
+    for (size_t i = lv->nrel; i-- > 0;)
+        if (lv->rel[i].seq < seq && strcmp(lv->rel[i].id, id) == 0)
+            return lv->rel[i].show;
+    return NULL;
+}
+
+static int add_mark(cc_live *lv, uint64_t k, uint64_t seq)
+{
+    if (k > lv->nmsg)
+        lv->nmsg = k;
+    const msgmark *last = lv->nmarks ? &lv->marks[lv->nmarks - 1] : NULL;
+    if (last && k < last->k + MSG_STRIDE && seq < last->seq + MSG_GAP)
+        return 0;
+    if (lv->nmarks == lv->capmarks || !lv->marks) {
+        size_t nc = lv->capmarks ? lv->capmarks * 2 : 64;
+        msgmark *n = realloc(lv->marks, nc * sizeof *n);
+        if (!n)
+            return -1;
+        lv->marks = n;
+        lv->capmarks = nc;
+    }
+    lv->marks[lv->nmarks++] = (msgmark){k, seq};
+    return 0;
+}
+
+/* Where to start reading for message k: every message between two marks lies less than MSG_GAP
+ * events after the first of them. */
+static uint64_t mark_before(const cc_live *lv, uint64_t k)
+{
+    size_t lo = 0, hi = lv->nmarks; /* the last mark with .k <= k is lo - 1 */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lv->marks[mid].k <= k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? lv->marks[lo - 1].seq : 0;
+}
+
+typedef struct msgfind {
+    const char *id;
+    uint64_t k;
+    size_t seen;
+    json_t *show;
+} msgfind;
+
+static int find_message(void *ctx, uint64_t seq, const char *line, size_t len)
+{
+    msgfind *f = ctx;
+    (void)seq;
+    if (f->seen++ >= 2 * WALK_EVENTS)
+        return 1;
+    if (!contains(line, len, "\"type\":\"message\""))
+        return 0;
+    json_t *r = json_loadb(line, len, 0, NULL);
+    const char *type = json_string_value(json_object_get(r, "type"));
+    const char *mid = pstr(json_object_get(r, "payload"), "message");
+    int stop = 0;
+    if (type && strcmp(type, "message") == 0 && mid) {
+        if (strcmp(mid, f->id) == 0) {
+            f->show = message_show(r);
+            stop = 1;
+        } else if (msg_number(mid) > f->k) {
+            stop = 1; /* passed it: there is none */
+        }
+    }
+    json_decref(r);
+    return stop;
+}
+
+/* What the deliveries of message id show, read back from the store; a new reference or NULL. */
+static json_t *message_from_store(cc_live *lv, const char *id)
+{
+    msgfind f = {id, msg_number(id), 0, NULL};
+    if (!f.k || f.k > lv->nmsg)
+        return NULL;
+    cc_store_error err;
+    cc_store_events(lv->st, lv->id, mark_before(lv, f.k), find_message, &f, NULL, &err);
+    return f.show;
+}
+
+/* Adds to a delivery's payload what the seat needs to read the item: the inject as released, or
+ * the message as sent. */
+static void augment(cc_live *lv, msgcache *mc, json_t *payload, uint64_t seq)
+{
+    const char *kind = pstr(payload, "kind"), *item = pstr(payload, "item");
+    if (!kind || !item)
+        return;
+    json_t *show = NULL;
+    if (strcmp(kind, "inject") == 0) {
+        show = json_incref(release_show(lv, item, seq));
+    } else if (strcmp(kind, "message") == 0) {
+        show = json_incref(msgcache_get(mc, item));
+        if (!show)
+            show = message_from_store(lv, item);
+    }
+    const char *k;
+    json_t *x;
+    json_object_foreach(show, k, x)
+    {
+        json_object_set(payload, k, x);
+    }
+    json_decref(show);
+}
+
+/* ---- visibility ---- */
+
+static void join_at(uint64_t *slot, uint64_t seq)
+{
+    if (*slot == NEVER)
+        *slot = seq;
+}
+
+/* Records who an event being committed addresses: participants of consultations, deciders and
+ * recipients of decisions. */
+static void address(cc_live *lv, const char *type, int actor, json_t *p, uint64_t seq)
+{
+    const cc_scenario *s = lv->s;
+    size_t n = s->nseats, i;
+    json_t *x;
+    if (strcmp(type, "delivery") == 0) {
+        int seat = seat_of(s, pstr(p, "seat"));
+        const char *kind = pstr(p, "kind");
+        int d = seat >= 0 && kind && strcmp(kind, "decision") == 0 ? decision_of(s, pstr(p, "item")) : -1;
+        if (d >= 0)
+            join_at(&lv->djoin[(size_t)d * n + (size_t)seat], seq);
+    } else if (strncmp(type, "consult.", 8) == 0) {
+        int c = consultation_of(s, pstr(p, "consultation"));
+        if (c < 0)
+            return;
+        uint64_t *row = lv->cjoin + (size_t)c * n;
+        if (actor >= 0 && strcmp(type, "consult.request") == 0)
+            join_at(&row[actor], seq);
+        json_t *parts = json_object_get(p, "participants");
+        json_array_foreach(parts, i, x)
+        {
+            int seat = seat_of(s, json_string_value(x));
+            if (seat >= 0)
+                join_at(&row[seat], seq);
+        }
+    } else if (strncmp(type, "decision.", 9) == 0) {
+        int d = decision_of(s, pstr(p, "decision"));
+        if (d < 0)
+            return;
+        uint64_t *row = lv->djoin + (size_t)d * n;
+        json_t *ds = json_object_get(p, "deciders");
+        json_array_foreach(ds, i, x)
+        {
+            int seat = seat_of(s, json_string_value(x));
+            if (seat >= 0)
+                join_at(&row[seat], seq);
+        }
+    }
+}
+
+/* Seats that may read the event's label: the label rule again, on top of the addressing. */
+static void vis_label(const cc_live *lv, int actor, const char *banner, uint8_t *vis)
+{
+    if (!banner)
+        return;
+    const cc_scenario *s = lv->s;
+    int originator = actor >= 0 ? s->seats[actor].party_index : -1;
+    cc_label l;
+    if (cc_label_parse(s->policy, banner, strlen(banner), originator, &l, NULL) != CC_OK) {
+        memset(vis, 0, s->nseats);
+        return;
+    }
+    for (size_t i = 0; i < s->nseats; i++)
+        if (vis[i] && !cc_label_permits(&l, &s->seats[i].clearance))
+            vis[i] = 0;
+}
+
+/* Decides who sees the event at seq (one byte per seat), with the addressing as of seq. */
+static void decide_vis(const cc_live *lv, const char *type, int actor, json_t *p, const char *label,
+                       uint64_t seq, uint8_t *vis)
 {
     const cc_scenario *s = lv->s;
     size_t n = s->nseats;
-    const char *type = v->type;
+    memset(vis, 0, n);
     if (is_clock(type)) {
-        vis_all(v, n);
+        memset(vis, 1, n);
         return; /* no label on clock events */
     }
     if (strcmp(type, "delivery") == 0) {
         int seat = seat_of(s, pstr(p, "seat"));
-        if (seat < 0)
-            return;
-        v->vis[seat] = 1;
-        const char *kind = pstr(p, "kind");
-        if (kind && strcmp(kind, "decision") == 0) {
-            int d = decision_of(s, pstr(p, "item"));
-            if (d >= 0)
-                lv->decs[(size_t)d * n + (size_t)seat] = 1;
-        }
-        augment_delivery(lv, p);
+        if (seat >= 0)
+            vis[seat] = 1;
         return; /* the engine applied the label rule to this very delivery */
     }
     if (strncmp(type, "consult.", 8) == 0) {
         int c = consultation_of(s, pstr(p, "consultation"));
         if (c < 0)
             return;
-        uint8_t *row = lv->cons + (size_t)c * n;
-        if (v->actor >= 0 && strcmp(type, "consult.request") == 0)
-            row[v->actor] = 1;
-        json_t *parts = json_object_get(p, "participants");
-        size_t i;
-        json_t *x;
-        json_array_foreach(parts, i, x)
-        {
-            int seat = seat_of(s, json_string_value(x));
-            if (seat >= 0)
-                row[seat] = 1;
-        }
-        vis_or(v, row, n);
+        for (size_t i = 0; i < n; i++)
+            vis[i] = lv->cjoin[(size_t)c * n + i] <= seq;
     } else if (strncmp(type, "decision.", 9) == 0) {
         int d = decision_of(s, pstr(p, "decision"));
         if (d < 0)
             return;
-        uint8_t *row = lv->decs + (size_t)d * n;
-        json_t *ds = json_object_get(p, "deciders");
-        size_t i;
-        json_t *x;
-        json_array_foreach(ds, i, x)
-        {
-            int seat = seat_of(s, json_string_value(x));
-            if (seat >= 0)
-                row[seat] = 1;
-        }
-        vis_or(v, row, n);
+        for (size_t i = 0; i < n; i++)
+            vis[i] = lv->djoin[(size_t)d * n + i] <= seq;
     } else if (strcmp(type, "note") == 0) {
         /* the cell's shared notes pad: every seat of the writer's party */
-        if (v->actor >= 0)
+        if (actor >= 0)
             for (size_t i = 0; i < n; i++)
-                v->vis[i] = s->seats[i].party_index == s->seats[v->actor].party_index;
+                vis[i] = s->seats[i].party_index == s->seats[actor].party_index;
     } else if (strcmp(type, "input") == 0 || strcmp(type, "input.refused") == 0 ||
                strcmp(type, "message") == 0 || strcmp(type, "inject.ack") == 0 ||
                strcmp(type, "inject.escalate") == 0) {
-        if (v->actor >= 0)
-            v->vis[v->actor] = 1;
+        if (actor >= 0)
+            vis[actor] = 1;
     }
     /* everything else (releases, denials, findings, ratings, holds, edits, audit) is control's */
-    vis_label(lv, v, label);
+    vis_label(lv, actor, label, vis);
 }
 
-/* Parses committed lines from pending into events. */
+/* ---- events ---- */
+
+/* One event as streams show it. */
+typedef struct evrec {
+    json_t *rec; /* {seq,type,t,wall,actor,label,payload}, payload augmented for deliveries */
+    const char *type;
+    uint64_t seq;
+    int actor; /* seat index, -1 for none/control */
+} evrec;
+
+/* Reads one stored line into ev (ev->rec owned by the caller) and vis (who may see it). committing:
+ * the event is being committed, so the addressing, releases, message index and the Merkle tree
+ * take it in; otherwise it is read back and the addressing as of its seq applies. mc: the contents
+ * of the messages just before, for their deliveries (updated). */
+static cc_err read_event(cc_live *lv, msgcache *mc, const char *line, size_t len, int committing, evrec *ev,
+                         uint8_t *vis)
+{
+    json_error_t je;
+    ev->rec = NULL;
+    json_t *r = json_loadb(line, len, 0, &je);
+    if (!r)
+        return CC_ERR_PARSE;
+    json_t *p = json_object_get(r, "payload");
+    const char *type = json_string_value(json_object_get(r, "type"));
+    const char *label = json_string_value(json_object_get(r, "label"));
+    ev->seq = seq_of(r);
+    ev->actor = seat_of(lv->s, json_string_value(json_object_get(r, "actor")));
+    ev->rec =
+        json_pack("{s:O,s:s,s:O,s:O,s:O,s:O,s:O}", "seq", json_object_get(r, "seq"), "type", type ? type : "",
+                  "t", json_object_get(r, "t"), "wall", json_object_get(r, "wall"), "actor",
+                  json_object_get(r, "actor"), "label", json_object_get(r, "label"), "payload", p);
+    if (!ev->rec) {
+        json_decref(r);
+        return CC_ERR_NOMEM;
+    }
+    ev->type = json_string_value(json_object_get(ev->rec, "type"));
+    cc_err rc = CC_OK;
+    if (committing) {
+        const char *hh = json_string_value(json_object_get(r, "hash"));
+        unsigned char hb[32];
+        if (!hh || cc_unhex(hh, strlen(hh), hb, 32) != 0 ||
+            cc_merkle_stream_append(lv->tree, hb, 32) != CC_OK)
+            rc = CC_ERR_PARSE;
+        else if (lv->nev == 0)
+            cc_verify_origin_of(hh, lv->origin, sizeof lv->origin);
+        address(lv, ev->type, ev->actor, p, ev->seq);
+        if (rc == CC_OK && strcmp(ev->type, "inject.release") == 0 &&
+            add_release(lv, pstr(p, "inject"), ev->seq, p) != 0)
+            rc = CC_ERR_NOMEM;
+    }
+    /* the payload object is shared with r; augmenting it is fine (r is dropped below) */
+    const char *mid = strcmp(ev->type, "message") == 0 ? pstr(p, "message") : NULL;
+    if (mid) {
+        msgcache_put(mc, mid, message_show(ev->rec));
+        uint64_t k = msg_number(mid);
+        if (committing && k && rc == CC_OK && add_mark(lv, k, ev->seq) != 0)
+            rc = CC_ERR_NOMEM;
+    } else if (strcmp(ev->type, "delivery") == 0) {
+        augment(lv, mc, p, ev->seq);
+    }
+    decide_vis(lv, ev->type, ev->actor, p, label, ev->seq, vis);
+    json_decref(r);
+    if (rc != CC_OK) {
+        json_decref(ev->rec);
+        ev->rec = NULL;
+    }
+    return rc;
+}
+
+/* "id: N\nevent: caucus\ndata: {...}\n\n" with room for extra bytes after it; *len excludes them. */
+static char *frame_of(const evrec *ev, size_t extra, size_t *len)
+{
+    char *data = json_dumps(ev->rec, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!data)
+        return NULL;
+    size_t dl = strlen(data);
+    char *f = malloc(dl + 64 + extra);
+    if (f)
+        *len = (size_t)snprintf(f, dl + 64, "id: %" PRIu64 "\nevent: caucus\ndata: %s\n\n", ev->seq, data);
+    free(data);
+    return f;
+}
+
+static json_t *item_of(json_t *rec, const char *kind)
+{
+    json_t *p = json_object_get(rec, "payload");
+    json_t *it = json_object();
+    if (!it)
+        return NULL;
+    int inject = strcmp(kind, "inject") == 0;
+    const char *id = inject ? pstr(p, "inject") : pstr(p, "message");
+    if (!id)
+        id = pstr(p, "item");
+    json_object_set_new(it, "id", json_string(id ? id : ""));
+    json_object_set_new(it, "kind", json_string(kind));
+    static const char *const keys[] = {"title", "body", "from", "channel", "text", "to", "reply_to"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        json_t *x = json_object_get(p, keys[k]);
+        if (x)
+            json_object_set(it, keys[k], x);
+    }
+    if (!json_object_get(it, "from") && json_object_get(rec, "actor"))
+        json_object_set(it, "from", json_object_get(rec, "actor"));
+    json_object_set(it, "label", json_object_get(rec, "label"));
+    json_object_set(it, "t", json_object_get(rec, "t"));
+    json_object_set(it, "seq", json_object_get(rec, "seq"));
+    return it;
+}
+
+/* The kind of item an event is for viewer v ("inject", "message"), or NULL: injects delivered to a
+ * seat and messages to or from it; for control, every released inject and every message. */
+static const char *item_kind(cc_live_viewer v, const char *type, json_t *p)
+{
+    if (strcmp(type, "delivery") == 0 && !v.control) {
+        const char *kind = pstr(p, "kind");
+        if (kind && (strcmp(kind, "inject") == 0 || strcmp(kind, "message") == 0))
+            return kind;
+    } else if (strcmp(type, "inject.release") == 0 && v.control) {
+        return "inject";
+    } else if (strcmp(type, "message") == 0 && pstr(p, "message")) {
+        return "message";
+    }
+    return NULL;
+}
+
+/* ---- projections ---- */
+
+static json_t *find_by_id(json_t *arr, const char *id)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x)
+    {
+        const char *xid = json_string_value(json_object_get(x, "id"));
+        if (xid && id && strcmp(xid, id) == 0)
+            return x;
+    }
+    return NULL;
+}
+
+static void push_unique(json_t *arr, const char *s)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x) if (strcmp(json_string_value(x), s) == 0) return;
+    json_array_append_new(arr, json_string(s));
+}
+
+/* Folds a consultation or decision event the viewer may see into its consultations and
+ * decisions. */
+static void fold_cd(const cc_live *lv, view *w, json_t *rec, const char *type)
+{
+    json_t *p = json_object_get(rec, "payload"), *cons = w->cons, *decs = w->decs;
+    const char *actor = json_string_value(json_object_get(rec, "actor"));
+    if (strcmp(type, "consult.request") == 0) {
+        json_t *c = json_pack("{s:s?,s:s?,s:s?,s:s,s:[],s:[],s:O}", "id", pstr(p, "consultation"), "topic",
+                              pstr(p, "topic"), "requested_by", pstr(p, "requested_by"), "state", "requested",
+                              "acks", "positions", "label", json_object_get(rec, "label"));
+        if (c)
+            json_array_append_new(cons, c);
+    } else if (strncmp(type, "consult.", 8) == 0) {
+        json_t *c = find_by_id(cons, pstr(p, "consultation"));
+        if (!c && strcmp(type, "consult.stage") == 0) {
+            /* a participant of a later stage never saw the request: open the entry here */
+            int ci = consultation_of(lv->s, pstr(p, "consultation"));
+            if (ci >= 0) {
+                const cc_consultation *K = &lv->s->consultations[ci];
+                c = json_pack("{s:s,s:s?,s:s?,s:s,s:[],s:[],s:O}", "id", K->id, "topic", K->topic,
+                              "requested_by", K->requested_by, "state", "requested", "acks", "positions",
+                              "label", json_object_get(rec, "label"));
+                if (c)
+                    json_array_append_new(cons, c);
+            }
+        }
+        if (!c)
+            return;
+        if (strcmp(type, "consult.stage") == 0) {
+            json_object_set_new(c, "state", json_string("in progress"));
+            json_object_set(c, "stage", json_object_get(p, "stage"));
+            json_object_set(c, "stage_kind", json_object_get(p, "kind"));
+            json_object_set(c, "participants", json_object_get(p, "participants"));
+            json_object_set(c, "since_t", json_object_get(rec, "t"));
+            json_t *dl = json_object_get(p, "deadline_ms");
+            json_object_set_new(c, "deadline_t", dl ? json_incref(dl) : json_null());
+            json_object_set_new(c, "acks", json_array());
+        } else if (strcmp(type, "consult.ack") == 0 && actor) {
+            push_unique(json_object_get(c, "acks"), actor);
+        } else if (strcmp(type, "consult.position") == 0 && actor) {
+            push_unique(json_object_get(c, "acks"), actor); /* "acks": seats that acted in this stage */
+            json_array_append_new(json_object_get(c, "positions"),
+                                  json_pack("{s:s,s:s?,s:O}", "seat", actor, "text", pstr(p, "text"), "t",
+                                            json_object_get(rec, "t")));
+        } else if (strcmp(type, "consult.done") == 0) {
+            json_object_set_new(c, "state", json_string("done"));
+        } else if (strcmp(type, "consult.escalate") == 0 || strcmp(type, "consult.deadline") == 0 ||
+                   strcmp(type, "consult.object") == 0) {
+            json_t *log = json_object_get(c, "events");
+            if (!log)
+                json_object_set_new(c, "events", log = json_array());
+            json_array_append_new(log, json_pack("{s:s,s:O,s:s?}", "type", type, "t",
+                                                 json_object_get(rec, "t"), "seat", actor));
+        }
+    } else if (strcmp(type, "decision.open") == 0) {
+        json_t *d = json_pack(
+            "{s:s?,s:s?,s:s,s:O,s:O,s:O,s:O,s:{},s:n,s:[],s:O}", "id", pstr(p, "decision"), "question",
+            pstr(p, "question"), "state", "open", "options", json_object_get(p, "options"), "deciders",
+            json_object_get(p, "deciders"), "rule", json_object_get(p, "rule"), "deadline_t",
+            json_object_get(p, "deadline_ms") ? json_object_get(p, "deadline_ms") : json_null(), "votes",
+            "outcome", "objections", "label", json_object_get(rec, "label"));
+        if (d) {
+            json_object_set_new(d, "options", json_deep_copy(json_object_get(p, "options")));
+            json_array_append_new(decs, d);
+        }
+    } else if (strncmp(type, "decision.", 9) == 0) {
+        json_t *d = find_by_id(decs, pstr(p, "decision"));
+        if (!d)
+            return;
+        if (strcmp(type, "decision.propose") == 0) {
+            json_t *opts = json_object_get(d, "options");
+            if (json_is_array(opts))
+                json_array_append_new(opts, json_pack("{s:s?,s:s?,s:s?}", "id", pstr(p, "option"), "text",
+                                                      pstr(p, "text"), "by", actor));
+        } else if (strcmp(type, "decision.vote") == 0 && actor) {
+            json_object_set(json_object_get(d, "votes"), actor, json_object_get(p, "option"));
+        } else if (strcmp(type, "decision.object") == 0 && actor) {
+            push_unique(json_object_get(d, "objections"), actor);
+        } else if (strcmp(type, "decision.made") == 0) {
+            json_object_set_new(d, "state", json_string("decided"));
+            json_object_set(d, "outcome", json_object_get(p, "outcome"));
+        } else if (strcmp(type, "decision.deadline") == 0) {
+            json_object_set_new(d, "state", json_string("expired"));
+        }
+    }
+}
+
+/* Folds a committed event into the projection of every viewer who may see it. */
+static cc_err project(cc_live *lv, const evrec *ev, const uint8_t *vis)
+{
+    json_t *rec = ev->rec, *p = json_object_get(rec, "payload");
+    const char *type = ev->type;
+    size_t n = lv->s->nseats;
+    int cd = strncmp(type, "consult.", 8) == 0 || strncmp(type, "decision.", 9) == 0;
+    int note = strcmp(type, "note") == 0, finding = strcmp(type, "finding") == 0;
+    int rating = strcmp(type, "objective.rating") == 0;
+    json_t *item = NULL, *shared = NULL;
+    cc_err rc = CC_OK;
+    for (size_t i = 0; i <= n && rc == CC_OK; i++) {
+        cc_live_viewer v = {i == n, i == n ? -1 : (int)i};
+        if (!sees(lv, v, vis))
+            continue;
+        view *w = &lv->views[i];
+        const char *kind = item_kind(v, type, p);
+        if (kind) {
+            if (!item && !(item = item_of(rec, kind)))
+                rc = CC_ERR_NOMEM;
+            else if (recent_add(&w->items, json_incref(item)) != 0)
+                rc = CC_ERR_NOMEM;
+            else if (strcmp(kind, "inject") == 0) {
+                const char *id = json_string_value(json_object_get(item, "id"));
+                if (!json_object_get(w->injects, id))
+                    json_object_set(w->injects, id, item);
+            }
+        } else if (cd) {
+            fold_cd(lv, w, rec, type);
+        } else if (note) {
+            if (!shared)
+                shared = json_pack("{s:O,s:O,s:s?,s:O}", "seq", json_object_get(rec, "seq"), "seat",
+                                   json_object_get(rec, "actor"), "text", pstr(p, "text"), "t",
+                                   json_object_get(rec, "t"));
+            if (recent_add(&w->notes, json_incref(shared)) != 0)
+                rc = CC_ERR_NOMEM;
+        } else if (finding && v.control) {
+            json_t *f =
+                json_pack("{s:O,s:O,s:O,s:O,s:O}", "guideline", json_object_get(p, "guideline"), "result",
+                          json_object_get(p, "result"), "subject", json_object_get(p, "subject"), "t",
+                          json_object_get(rec, "t"), "seq", json_object_get(rec, "seq"));
+            if (recent_add(&w->findings, f) != 0)
+                rc = CC_ERR_NOMEM;
+        } else if (rating && v.control) {
+            json_object_set(w->ratings, pstr(p, "objective") ? pstr(p, "objective") : "",
+                            json_object_get(p, "rating"));
+        }
+    }
+    json_decref(item);
+    json_decref(shared);
+    return rc;
+}
+
+/* ---- the ring of recent frames ---- */
+
+static frame *ring_at(cc_live *lv, uint64_t seq)
+{
+    return &lv->ring[(lv->ring_head + (size_t)(seq - (lv->nev - lv->nring))) % RING_EVENTS];
+}
+
+static void ring_drop_oldest(cc_live *lv)
+{
+    frame *f = &lv->ring[lv->ring_head];
+    lv->ring_bytes -= f->len;
+    free(f->text);
+    f->text = NULL;
+    lv->ring_head = (lv->ring_head + 1) % RING_EVENTS;
+    lv->nring--;
+}
+
+/* Keeps the frame of the event being committed (it becomes event nev). */
+static cc_err ring_add(cc_live *lv, const evrec *ev, const uint8_t *vis)
+{
+    size_t n = lv->s->nseats, len = 0;
+    char *text = frame_of(ev, n, &len);
+    if (!text)
+        return CC_ERR_NOMEM;
+    memcpy(text + len, vis, n);
+    while (lv->nring > 0 && (lv->nring == RING_EVENTS || lv->ring_bytes + len > RING_BYTES))
+        ring_drop_oldest(lv);
+    lv->ring[(lv->ring_head + lv->nring) % RING_EVENTS] = (frame){text, len};
+    lv->nring++;
+    lv->ring_bytes += len;
+    return CC_OK;
+}
+
+/* Parses committed lines from pending and folds them in. */
 static cc_err ingest(cc_live *lv)
 {
     const char *s = lv->pending.data, *end = s + lv->pending.len;
-    size_t n = lv->s->nseats;
     while (s < end) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         if (!nl)
             break;
-        json_error_t je;
-        json_t *r = json_loadb(s, (size_t)(nl - s), 0, &je);
+        evrec ev;
+        cc_err rc = read_event(lv, &lv->msgs, s, (size_t)(nl - s), 1, &ev, lv->vis);
         s = nl + 1;
-        if (!r)
-            return CC_ERR_PARSE;
-        if (lv->nev == lv->cap) {
-            size_t nc = lv->cap ? lv->cap * 2 : 256;
-            live_ev *ne = realloc(lv->ev, nc * sizeof *ne);
-            if (!ne) {
-                json_decref(r);
-                return CC_ERR_NOMEM;
-            }
-            lv->ev = ne;
-            lv->cap = nc;
+        if (rc != CC_OK)
+            return rc;
+        if (strcmp(ev.type, "input.refused") == 0) {
+            const char *r = pstr(json_object_get(ev.rec, "payload"), "reason");
+            snprintf(lv->refused, sizeof lv->refused, "%s", r ? r : "refused");
         }
-        live_ev *v = &lv->ev[lv->nev];
-        memset(v, 0, sizeof *v);
-        const char *type = json_string_value(json_object_get(r, "type"));
-        v->type = strdup(type ? type : "");
-        v->t = json_integer_value(json_object_get(r, "t"));
-        v->actor = seat_of(lv->s, json_string_value(json_object_get(r, "actor")));
-        v->vis = calloc(n ? n : 1, 1);
-        json_t *p = json_object_get(r, "payload");
-        const char *label = json_string_value(json_object_get(r, "label"));
-        const char *hh = json_string_value(json_object_get(r, "hash"));
-        unsigned char hb[32];
-        if (!hh || cc_unhex(hh, strlen(hh), hb, 32) != 0 ||
-            cc_merkle_stream_append(lv->tree, hb, 32) != CC_OK) {
-            json_decref(r);
-            free(v->type);
-            free(v->vis);
-            return CC_ERR_PARSE;
+        rc = project(lv, &ev, lv->vis);
+        if (rc == CC_OK && lv->replaying && ev.seq + RING_EVENTS < lv->replay_end) {
+            while (lv->nring) /* a replay renders only the frames the ring will still hold */
+                ring_drop_oldest(lv);
+        } else if (rc == CC_OK) {
+            rc = ring_add(lv, &ev, lv->vis);
         }
-        if (lv->nev == 0)
-            cc_verify_origin_of(hh, lv->origin, sizeof lv->origin);
-        v->rec = json_pack("{s:O,s:s,s:O,s:O,s:O,s:O,s:O}", "seq", json_object_get(r, "seq"), "type", v->type,
-                           "t", json_object_get(r, "t"), "wall", json_object_get(r, "wall"), "actor",
-                           json_object_get(r, "actor"), "label", json_object_get(r, "label"), "payload", p);
-        if (!v->type || !v->vis || !v->rec) {
-            json_decref(r);
-            free(v->type);
-            free(v->vis);
-            json_decref(v->rec);
-            return CC_ERR_NOMEM;
-        }
-        /* the payload object is shared with r; augmenting it is fine (r is dropped below) */
-        if (strcmp(v->type, "inject.release") == 0 && add_content(lv, pstr(p, "inject"), lv->nev) != 0)
-            return CC_ERR_NOMEM;
-        if (strcmp(v->type, "message") == 0 && add_content(lv, pstr(p, "message"), lv->nev) != 0)
-            return CC_ERR_NOMEM;
-        decide_vis(lv, v, p, label);
-        char *data = json_dumps(v->rec, JSON_COMPACT | JSON_SORT_KEYS);
-        json_decref(r);
-        if (!data)
-            return CC_ERR_NOMEM;
-        size_t dl = strlen(data);
-        v->frame = malloc(dl + 64);
-        if (!v->frame) {
-            free(data);
-            return CC_ERR_NOMEM;
-        }
-        v->framelen = (size_t)sprintf(v->frame, "id: %zu\nevent: caucus\ndata: %s\n\n", lv->nev, data);
-        free(data);
+        json_decref(ev.rec);
+        if (rc != CC_OK)
+            return rc;
         lv->nev++;
     }
     cc_buf_reset(&lv->pending);
     return CC_OK;
 }
+
+/* ---- reading events back from the store ---- */
+
+/* A stream's backlog: frames of events [next, until) the viewer may see, read from the store. */
+typedef struct walk {
+    cc_live *lv;
+    cc_live_viewer v;
+    msgcache mc;
+    uint64_t next, until;
+    cc_buf *out;
+    size_t max_bytes, frames, seen;
+    uint8_t *vis;
+} walk;
+
+static int walk_frame(void *ctx, uint64_t seq, const char *line, size_t len)
+{
+    walk *w = ctx;
+    if (seq >= w->until)
+        return 1;
+    evrec ev;
+    if (++w->seen >= WALK_EVENTS) /* the rest of a page read from the store */
+        return 1;
+    if (seq < w->next) {
+        /* read only for the messages whose deliveries may follow from next on */
+        if (contains(line, len, "\"type\":\"message\"") &&
+            read_event(w->lv, &w->mc, line, len, 0, &ev, w->vis) == CC_OK)
+            json_decref(ev.rec);
+        return 0;
+    }
+    cc_err rc = read_event(w->lv, &w->mc, line, len, 0, &ev, w->vis);
+    if (rc == CC_ERR_NOMEM)
+        return 1; /* try again later */
+    int stop = 0;
+    if (rc == CC_OK && sees(w->lv, w->v, w->vis)) {
+        size_t fl = 0;
+        char *f = frame_of(&ev, 0, &fl);
+        if (!f || (w->frames && w->out->len + fl > w->max_bytes)) {
+            stop = 1;
+        } else {
+            cc_buf_append(w->out, f, fl);
+            w->frames++;
+        }
+        free(f);
+    }
+    json_decref(ev.rec);
+    if (stop)
+        return 1;
+    w->next = seq + 1;
+    return w->out->len >= w->max_bytes;
+}
+
+/* Frames of the events from *next on that are no longer in the ring, up to BACKLOG_FACTOR times
+ * max_bytes: a page read from the store serves more than one ring-sized piece. The read starts a
+ * few events early, for the message a delivery at *next may show (deliveries follow their message
+ * at once, one per seat). Lock held. */
+static size_t backlog(cc_live *lv, cc_live_viewer v, uint64_t *next, uint64_t until, cc_buf *out,
+                      size_t max_bytes)
+{
+    walk w;
+    memset(&w, 0, sizeof w);
+    w.lv = lv;
+    w.v = v;
+    w.next = *next;
+    w.until = until;
+    w.out = out;
+    w.max_bytes = max_bytes * BACKLOG_FACTOR;
+    w.vis = malloc(lv->s->nseats ? lv->s->nseats : 1);
+    if (!w.vis)
+        return SIZE_MAX;
+    uint64_t lead = lv->s->nseats + 1, from = *next > lead ? *next - lead : 0;
+    cc_store_error err;
+    cc_err rc = cc_store_events(lv->st, lv->id, from, walk_frame, &w, NULL, &err);
+    msgcache_clear(&w.mc);
+    free(w.vis);
+    int stuck = w.next == *next && !w.frames; /* the store failed, or out of memory */
+    *next = w.next;
+    return rc != CC_OK || stuck ? SIZE_MAX : w.frames;
+}
+
+/* The first item of message id (a message M<k>) viewer v has, read back from the store: the
+ * message itself for its sender and control, a delivery of it for a recipient. */
+typedef struct itemwalk {
+    cc_live *lv;
+    cc_live_viewer v;
+    const char *id;
+    uint64_t k, at; /* at: seq of the message, NEVER until read */
+    size_t seen;
+    msgcache mc;
+    uint8_t *vis;
+    json_t *item;
+} itemwalk;
+
+static int item_step(void *ctx, uint64_t seq, const char *line, size_t len)
+{
+    itemwalk *w = ctx;
+    if (w->seen++ >= 2 * WALK_EVENTS || (w->at != NEVER && seq > w->at + w->lv->s->nseats + 1))
+        return 1;
+    if (!contains(line, len, "\"type\":\"message\"") && !contains(line, len, "\"type\":\"delivery\""))
+        return 0;
+    evrec ev;
+    if (read_event(w->lv, &w->mc, line, len, 0, &ev, w->vis) != CC_OK)
+        return 0;
+    json_t *p = json_object_get(ev.rec, "payload");
+    int stop = 0;
+    const char *mid = strcmp(ev.type, "message") == 0 ? pstr(p, "message") : NULL;
+    if (mid && strcmp(mid, w->id) == 0)
+        w->at = seq;
+    else if (mid && w->at == NEVER && msg_number(mid) > w->k)
+        stop = 1; /* passed it: there is none */
+    const char *kind = sees(w->lv, w->v, w->vis) ? item_kind(w->v, ev.type, p) : NULL;
+    if (kind && !stop) {
+        json_t *it = item_of(ev.rec, kind);
+        const char *iid = json_string_value(json_object_get(it, "id"));
+        if (iid && strcmp(iid, w->id) == 0) {
+            w->item = it;
+            stop = 1;
+        } else {
+            json_decref(it);
+        }
+    }
+    json_decref(ev.rec);
+    return stop;
+}
+
+static json_t *message_item(cc_live *lv, cc_live_viewer v, const char *id)
+{
+    itemwalk w;
+    memset(&w, 0, sizeof w);
+    w.lv = lv;
+    w.v = v;
+    w.id = id;
+    w.k = msg_number(id);
+    w.at = NEVER;
+    if (!w.k || w.k > lv->nmsg || !(w.vis = malloc(lv->s->nseats ? lv->s->nseats : 1)))
+        return NULL;
+    cc_store_error err;
+    cc_store_events(lv->st, lv->id, mark_before(lv, w.k), item_step, &w, NULL, &err);
+    msgcache_clear(&w.mc);
+    free(w.vis);
+    return w.item;
+}
+
+typedef struct onevis {
+    cc_live *lv;
+    cc_live_viewer v;
+    uint8_t *vis;
+    int seen;
+} onevis;
+
+static int one_vis(void *ctx, uint64_t seq, const char *line, size_t len)
+{
+    onevis *o = ctx;
+    (void)seq;
+    msgcache mc;
+    memset(&mc, 0, sizeof mc);
+    evrec ev;
+    if (read_event(o->lv, &mc, line, len, 0, &ev, o->vis) == CC_OK) {
+        o->seen = sees(o->lv, o->v, o->vis);
+        json_decref(ev.rec);
+    }
+    msgcache_clear(&mc);
+    return 1;
+}
+
+/* ---- commits ---- */
 
 /* Signs a checkpoint of the log as it is and keeps it in the store (and the directory). A
  * failure to sign or store it is reported but does not stop the exercise. Lock held. */
@@ -397,7 +1195,7 @@ static cc_err checkpoint(cc_live *lv, char *why, size_t whylen)
         lv->cp_last = lv->nev;
     if (lv->cp_dir) {
         char path[4096];
-        snprintf(path, sizeof path, "%s/checkpoint-%012zu.txt", lv->cp_dir, lv->nev);
+        snprintf(path, sizeof path, "%s/checkpoint-%012" PRIu64 ".txt", lv->cp_dir, lv->nev);
         FILE *f = fopen(path, "wx");
         if (f) {
             fwrite(note.data, 1, note.len, f);
@@ -470,6 +1268,32 @@ static void notify(cc_live *lv, uint64_t before)
 
 /* ---- construction ---- */
 
+/* Forgets every event: the engine, the views, the ring, the addressing. Lock held. */
+static void clear_views(cc_live *lv)
+{
+    const cc_scenario *s = lv->s;
+    size_t n = s->nseats;
+    for (size_t i = 0; lv->views && i <= n; i++)
+        view_free(&lv->views[i]);
+    while (lv->ring && lv->nring)
+        ring_drop_oldest(lv);
+    lv->ring_head = 0;
+    for (size_t i = 0; lv->cjoin && i < s->nconsultations * n; i++)
+        lv->cjoin[i] = NEVER;
+    for (size_t i = 0; lv->djoin && i < s->ndecisions * n; i++)
+        lv->djoin[i] = NEVER;
+    for (size_t i = 0; i < lv->nrel; i++) {
+        free(lv->rel[i].id);
+        json_decref(lv->rel[i].show);
+    }
+    lv->nrel = 0;
+    lv->nmarks = 0;
+    lv->nmsg = 0;
+    msgcache_clear(&lv->msgs);
+    fifo_free(&lv->expect);
+    lv->nev = 0;
+}
+
 static cc_err build(const cc_live_opts *o, const char *text, size_t len, const char *source, cc_live **out,
                     char *why, size_t whylen)
 {
@@ -504,10 +1328,18 @@ static cc_err build(const cc_live_opts *o, const char *text, size_t len, const c
         return rc;
     }
     cc_diags_free(&d);
-    size_t n = lv->s->nseats ? lv->s->nseats : 1;
-    lv->cons = calloc((lv->s->nconsultations ? lv->s->nconsultations : 1) * n, 1);
-    lv->decs = calloc((lv->s->ndecisions ? lv->s->ndecisions : 1) * n, 1);
-    if (!lv->cons || !lv->decs) {
+    size_t n = lv->s->nseats;
+    lv->cjoin = calloc((lv->s->nconsultations ? lv->s->nconsultations : 1) * (n ? n : 1), sizeof *lv->cjoin);
+    lv->djoin = calloc((lv->s->ndecisions ? lv->s->ndecisions : 1) * (n ? n : 1), sizeof *lv->djoin);
+    lv->views = calloc(n + 1, sizeof *lv->views);
+    lv->ring = calloc(RING_EVENTS, sizeof *lv->ring);
+    lv->vis = calloc(n ? n : 1, 1);
+    int ok = lv->cjoin && lv->djoin && lv->views && lv->ring && lv->vis;
+    if (ok)
+        clear_views(lv); /* the addressing starts as NEVER */
+    for (size_t i = 0; ok && i <= n; i++)
+        ok = view_init(&lv->views[i]) == 0;
+    if (!ok) {
         cc_live_free(lv);
         return CC_ERR_NOMEM;
     }
@@ -588,35 +1420,153 @@ cc_err cc_live_create(const cc_live_opts *o, const char *name, const char *text,
     return CC_OK;
 }
 
-typedef struct stored {
-    char **lines;
-    size_t n, cap;
-    int oom;
-} stored;
+/* ---- replay: the engine regenerates the stored log ---- */
 
-static int keep_line(void *ctx, uint64_t seq, const char *line, size_t len)
+/* Reading the stored log from some seq on. Each logged input is fed to the engine again at its
+ * wall time once the next input has been read (the lines between them are then all waiting in
+ * lv->expect to be regenerated), so only the lines between two inputs are held. */
+typedef struct replay {
+    cc_live *lv;
+    json_t *first; /* run.start (a replay from seq 0, before the engine is started) */
+    json_t *input; /* the last input read, not fed yet */
+    uint64_t input_seq;
+    int started; /* the engine runs */
+    cc_buf last; /* the last line read */
+    cc_err rc;
+    char *why;
+    size_t whylen;
+} replay;
+
+static cc_err replay_start(replay *R)
 {
-    stored *s = ctx;
-    (void)seq;
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? s->cap * 2 : 1024;
-        char **nl = realloc(s->lines, nc * sizeof *nl);
-        if (!nl) {
-            s->oom = 1;
-            return 1;
-        }
-        s->lines = nl;
-        s->cap = nc;
-    }
-    char *c = malloc(len + 1);
-    if (!c) {
-        s->oom = 1;
+    cc_live *lv = R->lv;
+    json_t *fp = json_object_get(R->first, "payload");
+    const char *seed = json_string_value(json_object_get(fp, "seed"));
+    uint64_t sv = 0;
+    if (sscanf(seed, "%" SCNu64, &sv) != 1)
+        return CC_ERR_INVALID; /* checked when read */
+    int vi = variant_index(lv->s, json_string_value(json_object_get(fp, "variant")));
+    cc_err rc = start_engine(lv, sv, vi < 0 ? -1 : vi, json_integer_value(json_object_get(R->first, "wall")),
+                             json_string_value(json_object_get(fp, "source")), R->why, R->whylen);
+    if (rc == CC_OK)
+        rc = commit(lv, R->why, R->whylen);
+    R->started = 1;
+    return rc;
+}
+
+static cc_err replay_input(replay *R)
+{
+    cc_live *lv = R->lv;
+    char w2[160];
+    cc_err rc = cc_engine_input_at(lv->e, json_integer_value(json_object_get(R->input, "wall")),
+                                   json_object_get(R->input, "payload"), w2, sizeof w2);
+    if (rc != CC_OK)
+        set_why(R->why, R->whylen, "input at stored event %" PRIu64 ": %s%s%s", R->input_seq, w2,
+                lv->mismatch[0] ? "; " : "", lv->mismatch);
+    else
+        rc = commit(lv, R->why, R->whylen);
+    json_decref(R->input);
+    R->input = NULL;
+    return rc;
+}
+
+static int replay_line(void *ctx, uint64_t seq, const char *line, size_t len)
+{
+    replay *R = ctx;
+    cc_live *lv = R->lv;
+    cc_buf_reset(&R->last);
+    if (fifo_push(&lv->expect, seq, line, len) != 0 || cc_buf_append(&R->last, line, len) != CC_OK) {
+        R->rc = CC_ERR_NOMEM;
         return 1;
     }
-    memcpy(c, line, len);
-    c[len] = 0;
-    s->lines[s->n++] = c;
-    return 0;
+    if (!R->started && !R->first) {
+        json_t *first = json_loadb(line, len, 0, NULL);
+        json_t *fp = json_object_get(first, "payload");
+        const char *ftype = json_string_value(json_object_get(first, "type"));
+        const char *seed = json_string_value(json_object_get(fp, "seed"));
+        uint64_t sv = 0;
+        if (!ftype || strcmp(ftype, "run.start") != 0 || !seed || sscanf(seed, "%" SCNu64, &sv) != 1) {
+            set_why(R->why, R->whylen, "exercise %" PRId64 ": the first event is not a run.start with a seed",
+                    lv->id);
+            json_decref(first);
+            R->rc = CC_ERR_INVALID;
+            return 1;
+        }
+        R->first = first;
+        return 0;
+    }
+    if (!contains(line, len, "\"type\":\"input\""))
+        return 0;
+    json_t *r = json_loadb(line, len, 0, NULL);
+    const char *type = json_string_value(json_object_get(r, "type"));
+    if (!r || !type || strcmp(type, "input") != 0) {
+        json_decref(r);
+        return 0;
+    }
+    if (!R->started)
+        R->rc = replay_start(R);
+    else if (R->input)
+        R->rc = replay_input(R);
+    R->input = r;
+    R->input_seq = seq;
+    return R->rc != CC_OK;
+}
+
+/* Feeds the stored events from seq from on to the engine again (replaying; from 0 the engine is
+ * started from the run.start): each logged input at its wall time, and what the clock made due
+ * between and after them; every regenerated line must equal the stored one. Lock held. */
+static cc_err replay_from(cc_live *lv, uint64_t from, char *why, size_t whylen)
+{
+    replay R;
+    memset(&R, 0, sizeof R);
+    R.lv = lv;
+    R.started = from > 0;
+    R.why = why;
+    R.whylen = whylen;
+    cc_buf_init(&R.last);
+    lv->replaying = 1;
+    lv->expect_next = from;
+    lv->mismatch[0] = 0;
+    cc_store_error err;
+    char hh[65];
+    if (cc_store_head(lv->st, lv->id, &lv->replay_end, hh, &err) != CC_OK)
+        lv->replay_end = 0; /* every frame, then */
+    cc_err rc = cc_store_events(lv->st, lv->id, from, replay_line, &R, NULL, &err);
+    if (rc != CC_OK)
+        set_why(why, whylen, "%s", err.msg);
+    else
+        rc = R.rc;
+    if (rc == CC_OK && !R.started && !R.first) {
+        set_why(why, whylen, "exercise %" PRId64 " has no events", lv->id);
+        rc = CC_ERR_INVALID;
+    }
+    if (rc == CC_OK && !R.started)
+        rc = replay_start(&R);
+    if (rc == CC_OK && R.input)
+        rc = replay_input(&R);
+    json_t *last = R.last.len ? json_loadb(R.last.data, R.last.len, 0, NULL) : NULL;
+    int64_t wall = json_integer_value(json_object_get(last, "wall"));
+    json_decref(last);
+    if (rc == CC_OK && lv->expect.n > 0) {
+        rc = cc_engine_advance_wall(lv->e, wall);
+        if (rc == CC_OK)
+            rc = commit(lv, why, whylen);
+    }
+    if (R.last.len && wall > lv->last_wall)
+        lv->last_wall = wall;
+    if (rc == CC_OK && lv->expect.n > 0) {
+        set_why(why, whylen, "%s",
+                lv->mismatch[0] ? lv->mismatch : "the store holds events the engine does not regenerate");
+        rc = CC_ERR_INVALID;
+    } else if (rc != CC_OK && lv->mismatch[0]) {
+        set_why(why, whylen, "%s", lv->mismatch);
+    }
+    lv->replaying = 0;
+    fifo_free(&lv->expect);
+    json_decref(R.first);
+    json_decref(R.input);
+    cc_buf_free(&R.last);
+    return rc;
 }
 
 static int max_cp(void *ctx, uint64_t size, const char *note)
@@ -628,107 +1578,11 @@ static int max_cp(void *ctx, uint64_t size, const char *note)
     return 0;
 }
 
-static void stored_free(stored *sl)
-{
-    for (size_t i = 0; i < sl->n; i++)
-        free(sl->lines[i]);
-    free(sl->lines);
-    memset(sl, 0, sizeof *sl);
-}
-
-/* Feeds the stored lines lv->expect[lv->iexpect..nexpect) to the engine again (replaying):
- * each logged input at its wall time, and what the clock made due between and after them;
- * every regenerated line must equal the stored one. Lock held. */
-static cc_err refeed(cc_live *lv, char *why, size_t whylen)
-{
-    cc_err rc = CC_OK;
-    char **lines = lv->expect;
-    size_t n = lv->nexpect;
-    for (size_t i = lv->iexpect; rc == CC_OK && i < n; i++) {
-        if (i < lv->iexpect || !strstr(lines[i], "\"type\":\"input\""))
-            continue;
-        json_t *r = json_loads(lines[i], 0, NULL);
-        const char *type = json_string_value(json_object_get(r, "type"));
-        if (r && type && strcmp(type, "input") == 0) {
-            char w2[160];
-            rc = cc_engine_input_at(lv->e, json_integer_value(json_object_get(r, "wall")),
-                                    json_object_get(r, "payload"), w2, sizeof w2);
-            if (rc != CC_OK)
-                set_why(why, whylen, "input at stored event %zu: %s%s%s", i, w2, lv->mismatch[0] ? "; " : "",
-                        lv->mismatch);
-            else
-                rc = commit(lv, why, whylen);
-        }
-        json_decref(r);
-    }
-    if (rc == CC_OK && lv->iexpect < n) {
-        json_t *last = json_loads(lines[n - 1], 0, NULL);
-        rc = cc_engine_advance_wall(lv->e, json_integer_value(json_object_get(last, "wall")));
-        json_decref(last);
-        if (rc == CC_OK)
-            rc = commit(lv, why, whylen);
-    }
-    if (n > 0) {
-        json_t *last = json_loads(lines[n - 1], 0, NULL);
-        int64_t w = json_integer_value(json_object_get(last, "wall"));
-        json_decref(last);
-        if (w > lv->last_wall)
-            lv->last_wall = w;
-    }
-    if (rc == CC_OK && lv->iexpect != n) {
-        set_why(why, whylen, "%s",
-                lv->mismatch[0] ? lv->mismatch : "the store holds events the engine does not regenerate");
-        rc = CC_ERR_INVALID;
-    } else if (rc != CC_OK && lv->mismatch[0]) {
-        set_why(why, whylen, "%s", lv->mismatch);
-    }
-    return rc;
-}
-
-/* Builds the engine and the views from the exercise's stored log: run.start fixes seed,
- * variant and wall start; the rest is fed again (refeed). Lock held. */
+/* Builds the engine and the views from the exercise's stored log. Lock held. */
 static cc_err load_from_store(cc_live *lv, char *why, size_t whylen)
 {
+    cc_err rc = replay_from(lv, 0, why, whylen);
     cc_store_error err;
-    stored sl = {NULL, 0, 0, 0};
-    cc_err rc = cc_store_events(lv->st, lv->id, 0, keep_line, &sl, NULL, &err);
-    if (rc == CC_OK && sl.oom)
-        rc = CC_ERR_NOMEM;
-    if (rc != CC_OK)
-        set_why(why, whylen, "%s", err.msg);
-    else if (sl.n == 0) {
-        set_why(why, whylen, "exercise %" PRId64 " has no events", lv->id);
-        rc = CC_ERR_INVALID;
-    }
-    json_t *first = rc == CC_OK ? json_loads(sl.lines[0], 0, NULL) : NULL;
-    json_t *fp = json_object_get(first, "payload");
-    const char *ftype = json_string_value(json_object_get(first, "type"));
-    const char *seed = json_string_value(json_object_get(fp, "seed"));
-    uint64_t sv = 0;
-    if (rc == CC_OK &&
-        (!ftype || strcmp(ftype, "run.start") != 0 || !seed || sscanf(seed, "%" SCNu64, &sv) != 1)) {
-        set_why(why, whylen, "exercise %" PRId64 ": the first event is not a run.start with a seed", lv->id);
-        rc = CC_ERR_INVALID;
-    }
-    if (rc == CC_OK) {
-        lv->replaying = 1;
-        lv->expect = sl.lines;
-        lv->nexpect = sl.n;
-        lv->iexpect = 0;
-        lv->mismatch[0] = 0;
-        int vi = variant_index(lv->s, json_string_value(json_object_get(fp, "variant")));
-        rc = start_engine(lv, sv, vi < 0 ? -1 : vi, json_integer_value(json_object_get(first, "wall")),
-                          json_string_value(json_object_get(fp, "source")), why, whylen);
-        if (rc == CC_OK)
-            rc = commit(lv, why, whylen);
-        if (rc == CC_OK)
-            rc = refeed(lv, why, whylen);
-        lv->replaying = 0;
-        lv->expect = NULL;
-        lv->nexpect = lv->iexpect = 0;
-    }
-    json_decref(first);
-    stored_free(&sl);
     if (rc == CC_OK)
         cc_store_checkpoints(lv->st, lv->id, max_cp, &lv->cp_last, &err);
     return rc;
@@ -739,19 +1593,10 @@ static void reset_state(cc_live *lv)
 {
     cc_engine_free(lv->e);
     lv->e = NULL;
-    for (size_t i = 0; i < lv->nev; i++) {
-        free(lv->ev[i].type);
-        json_decref(lv->ev[i].rec);
-        free(lv->ev[i].frame);
-        free(lv->ev[i].vis);
-    }
-    lv->nev = 0;
-    for (size_t i = 0; i < lv->ncont; i++)
-        free(lv->cont[i].id);
-    lv->ncont = 0;
-    size_t n = lv->s->nseats ? lv->s->nseats : 1;
-    memset(lv->cons, 0, (lv->s->nconsultations ? lv->s->nconsultations : 1) * n);
-    memset(lv->decs, 0, (lv->s->ndecisions ? lv->s->ndecisions : 1) * n);
+    clear_views(lv);
+    for (size_t i = 0; i <= lv->s->nseats; i++)
+        if (view_init(&lv->views[i]) != 0)
+            lv->broken = 1;
     cc_merkle_stream_reset(lv->tree);
     cc_buf_reset(&lv->pending);
     lv->next_phase = 0;
@@ -771,30 +1616,11 @@ static cc_err sync_store(cc_live *lv, char *why, size_t whylen)
     }
     if (count == lv->nev && lv->pending.len == 0)
         return CC_OK;
-    cc_err rc = CC_OK;
-    if (count > lv->nev && lv->pending.len == 0) {
-        stored sl = {NULL, 0, 0, 0};
-        rc = cc_store_events(lv->st, lv->id, lv->nev, keep_line, &sl, NULL, &err);
-        if (rc == CC_OK && !sl.oom) {
-            lv->replaying = 1;
-            lv->expect = sl.lines;
-            lv->nexpect = sl.n;
-            lv->iexpect = 0;
-            lv->mismatch[0] = 0;
-            rc = refeed(lv, why, whylen);
-            lv->replaying = 0;
-            lv->expect = NULL;
-            lv->nexpect = lv->iexpect = 0;
-        } else if (rc == CC_OK) {
-            rc = CC_ERR_NOMEM;
-        }
-        stored_free(&sl);
-        if (rc == CC_OK)
-            return CC_OK;
-    }
+    if (count > lv->nev && lv->pending.len == 0 && replay_from(lv, lv->nev, why, whylen) == CC_OK)
+        return CC_OK;
     /* diverged (or fewer events than we have): start again from the store */
     reset_state(lv);
-    rc = load_from_store(lv, why, whylen);
+    cc_err rc = load_from_store(lv, why, whylen);
     if (rc != CC_OK)
         lv->broken = 1;
     return rc;
@@ -836,19 +1662,16 @@ void cc_live_free(cc_live *lv)
     if (!lv)
         return;
     cc_engine_free(lv->e);
+    if (lv->s)
+        clear_views(lv);
     cc_scenario_free(lv->s);
-    for (size_t i = 0; i < lv->nev; i++) {
-        free(lv->ev[i].type);
-        json_decref(lv->ev[i].rec);
-        free(lv->ev[i].frame);
-        free(lv->ev[i].vis);
-    }
-    free(lv->ev);
-    for (size_t i = 0; i < lv->ncont; i++)
-        free(lv->cont[i].id);
-    free(lv->cont);
-    free(lv->cons);
-    free(lv->decs);
+    free(lv->views);
+    free(lv->ring);
+    free(lv->cjoin);
+    free(lv->djoin);
+    free(lv->rel);
+    free(lv->marks);
+    free(lv->vis);
     free(lv->name);
     free(lv->cp_dir);
     cc_merkle_stream_free(lv->tree);
@@ -900,6 +1723,7 @@ static cc_err apply(cc_live *lv, json_t *in, int64_t now, uint64_t *first, uint6
     lv->last_wall = now;
     uint64_t before = lv->nev;
     char w[200] = "";
+    lv->refused[0] = 0;
     cc_err rc = cc_engine_input_at(lv->e, now, in, w, sizeof w);
     if (rc == CC_ERR_INVALID) {
         /* nothing logged by the input itself, but the clock may have advanced first */
@@ -919,14 +1743,8 @@ static cc_err apply(cc_live *lv, json_t *in, int64_t now, uint64_t *first, uint6
         *first = before;
     if (last)
         *last = lv->nev ? lv->nev - 1 : 0;
-    if (refused && rlen) {
-        refused[0] = 0;
-        for (size_t i = before; i < lv->nev; i++)
-            if (strcmp(lv->ev[i].type, "input.refused") == 0) {
-                const char *r = pstr(json_object_get(lv->ev[i].rec, "payload"), "reason");
-                snprintf(refused, rlen, "%s", r ? r : "refused");
-            }
-    }
+    if (refused && rlen)
+        snprintf(refused, rlen, "%s", lv->refused);
     return CC_OK;
 }
 
@@ -1039,17 +1857,23 @@ cc_err cc_live_tick(cc_live *lv, int64_t now_wall_ms, int64_t *next_wall_ms)
     return rc;
 }
 
-/* ---- projections ---- */
-
-static int visible(const cc_live *lv, cc_live_viewer v, size_t i)
-{
-    return v.control || (v.seat >= 0 && (size_t)v.seat < lv->s->nseats && lv->ev[i].vis[v.seat]);
-}
+/* ---- reads ---- */
 
 int cc_live_visible(cc_live *lv, cc_live_viewer v, uint64_t seq)
 {
+    int r = 0;
     pthread_mutex_lock(&lv->mu);
-    int r = seq < lv->nev && visible(lv, v, (size_t)seq);
+    if (seq < lv->nev && seq >= lv->nev - lv->nring) {
+        frame *f = ring_at(lv, seq);
+        r = sees(lv, v, (const uint8_t *)f->text + f->len);
+    } else if (seq < lv->nev) {
+        onevis o = {lv, v, malloc(lv->s->nseats ? lv->s->nseats : 1), 0};
+        cc_store_error err;
+        if (o.vis)
+            cc_store_events(lv->st, lv->id, seq, one_vis, &o, NULL, &err);
+        free(o.vis);
+        r = o.seen;
+    }
     pthread_mutex_unlock(&lv->mu);
     return r;
 }
@@ -1058,12 +1882,15 @@ size_t cc_live_sse(cc_live *lv, cc_live_viewer v, uint64_t *next, cc_buf *out, s
 {
     size_t frames = 0;
     pthread_mutex_lock(&lv->mu);
-    while (*next < lv->nev) {
-        live_ev *e = &lv->ev[*next];
-        if (visible(lv, v, (size_t)*next)) {
-            if (frames && out->len + e->framelen > max_bytes)
+    uint64_t first = lv->nev - lv->nring;
+    if (*next < first)
+        frames = backlog(lv, v, next, first, out, max_bytes);
+    while (frames != SIZE_MAX && *next >= first && *next < lv->nev) {
+        frame *f = ring_at(lv, *next);
+        if (sees(lv, v, (const uint8_t *)f->text + f->len)) {
+            if (frames && out->len + f->len > max_bytes)
                 break;
-            cc_buf_append(out, e->frame, e->framelen);
+            cc_buf_append(out, f->text, f->len);
             frames++;
         }
         (*next)++;
@@ -1072,167 +1899,23 @@ size_t cc_live_sse(cc_live *lv, cc_live_viewer v, uint64_t *next, cc_buf *out, s
     return frames;
 }
 
-static json_t *find_by_id(json_t *arr, const char *id)
+json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id)
 {
-    size_t i;
-    json_t *x;
-    json_array_foreach(arr, i, x)
-    {
-        const char *xid = json_string_value(json_object_get(x, "id"));
-        if (xid && id && strcmp(xid, id) == 0)
-            return x;
-    }
-    return NULL;
-}
-
-static json_t *item_of(const live_ev *e, const char *kind)
-{
-    json_t *rec = e->rec, *p = json_object_get(rec, "payload");
-    json_t *it = json_object();
-    if (!it)
-        return NULL;
-    int inject = strcmp(kind, "inject") == 0;
-    const char *id = inject ? pstr(p, "inject") : pstr(p, "message");
     if (!id)
-        id = pstr(p, "item");
-    json_object_set_new(it, "id", json_string(id ? id : ""));
-    json_object_set_new(it, "kind", json_string(kind));
-    static const char *const keys[] = {"title", "body", "from", "channel", "text", "to", "reply_to"};
-    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-        json_t *x = json_object_get(p, keys[k]);
-        if (x)
-            json_object_set(it, keys[k], x);
+        return NULL;
+    pthread_mutex_lock(&lv->mu);
+    view *w = view_of(lv, v);
+    json_t *best = w ? json_incref(json_object_get(w->injects, id)) : NULL;
+    json_t *m = w ? message_item(lv, v, id) : NULL;
+    pthread_mutex_unlock(&lv->mu);
+    if (m && (!best || seq_of(m) < seq_of(best))) {
+        json_decref(best);
+        best = m;
+    } else {
+        json_decref(m);
     }
-    if (!json_object_get(it, "from") && json_object_get(rec, "actor"))
-        json_object_set(it, "from", json_object_get(rec, "actor"));
-    json_object_set(it, "label", json_object_get(rec, "label"));
-    json_object_set(it, "t", json_object_get(rec, "t"));
-    json_object_set(it, "seq", json_object_get(rec, "seq"));
-    return it;
+    return best;
 }
-
-static void push_unique(json_t *arr, const char *s)
-{
-    size_t i;
-    json_t *x;
-    json_array_foreach(arr, i, x) if (strcmp(json_string_value(x), s) == 0) return;
-    json_array_append_new(arr, json_string(s));
-}
-
-/* Folds the viewer's visible events into the snapshot's collections. Lock held. */
-static void fold(cc_live *lv, cc_live_viewer v, json_t *items, json_t *cons, json_t *decs, json_t *notes,
-                 json_t *findings, json_t *ratings)
-{
-    for (size_t i = 0; i < lv->nev; i++) {
-        if (!visible(lv, v, i))
-            continue;
-        live_ev *e = &lv->ev[i];
-        json_t *rec = e->rec, *p = json_object_get(rec, "payload");
-        const char *type = e->type;
-        const char *actor = json_string_value(json_object_get(rec, "actor"));
-        if (strcmp(type, "delivery") == 0 && !v.control) {
-            const char *kind = pstr(p, "kind");
-            if (kind && (strcmp(kind, "inject") == 0 || strcmp(kind, "message") == 0))
-                json_array_append_new(items, item_of(e, kind));
-        } else if (strcmp(type, "inject.release") == 0 && v.control) {
-            json_array_append_new(items, item_of(e, "inject"));
-        } else if (strcmp(type, "message") == 0 && pstr(p, "message")) {
-            json_array_append_new(items, item_of(e, "message"));
-        } else if (strcmp(type, "consult.request") == 0) {
-            json_t *c = json_pack("{s:s?,s:s?,s:s?,s:s,s:[],s:[],s:O}", "id", pstr(p, "consultation"),
-                                  "topic", pstr(p, "topic"), "requested_by", pstr(p, "requested_by"), "state",
-                                  "requested", "acks", "positions", "label", json_object_get(rec, "label"));
-            if (c)
-                json_array_append_new(cons, c);
-        } else if (strncmp(type, "consult.", 8) == 0) {
-            json_t *c = find_by_id(cons, pstr(p, "consultation"));
-            if (!c && strcmp(type, "consult.stage") == 0) {
-                /* a participant of a later stage never saw the request: open the entry here */
-                int ci = consultation_of(lv->s, pstr(p, "consultation"));
-                if (ci >= 0) {
-                    const cc_consultation *K = &lv->s->consultations[ci];
-                    c = json_pack("{s:s,s:s?,s:s?,s:s,s:[],s:[],s:O}", "id", K->id, "topic", K->topic,
-                                  "requested_by", K->requested_by, "state", "requested", "acks", "positions",
-                                  "label", json_object_get(rec, "label"));
-                    if (c)
-                        json_array_append_new(cons, c);
-                }
-            }
-            if (!c)
-                continue;
-            if (strcmp(type, "consult.stage") == 0) {
-                json_object_set_new(c, "state", json_string("in progress"));
-                json_object_set(c, "stage", json_object_get(p, "stage"));
-                json_object_set(c, "stage_kind", json_object_get(p, "kind"));
-                json_object_set(c, "participants", json_object_get(p, "participants"));
-                json_object_set(c, "since_t", json_object_get(rec, "t"));
-                json_t *dl = json_object_get(p, "deadline_ms");
-                json_object_set_new(c, "deadline_t", dl ? json_incref(dl) : json_null());
-                json_object_set_new(c, "acks", json_array());
-            } else if (strcmp(type, "consult.ack") == 0 && actor) {
-                push_unique(json_object_get(c, "acks"), actor);
-            } else if (strcmp(type, "consult.position") == 0 && actor) {
-                push_unique(json_object_get(c, "acks"), actor); /* "acks": seats that acted in this stage */
-                json_array_append_new(json_object_get(c, "positions"),
-                                      json_pack("{s:s,s:s?,s:O}", "seat", actor, "text", pstr(p, "text"), "t",
-                                                json_object_get(rec, "t")));
-            } else if (strcmp(type, "consult.done") == 0) {
-                json_object_set_new(c, "state", json_string("done"));
-            } else if (strcmp(type, "consult.escalate") == 0 || strcmp(type, "consult.deadline") == 0 ||
-                       strcmp(type, "consult.object") == 0) {
-                json_t *log = json_object_get(c, "events");
-                if (!log)
-                    json_object_set_new(c, "events", log = json_array());
-                json_array_append_new(log, json_pack("{s:s,s:O,s:s?}", "type", type, "t",
-                                                     json_object_get(rec, "t"), "seat", actor));
-            }
-        } else if (strcmp(type, "decision.open") == 0) {
-            json_t *d = json_pack(
-                "{s:s?,s:s?,s:s,s:O,s:O,s:O,s:O,s:{},s:n,s:[],s:O}", "id", pstr(p, "decision"), "question",
-                pstr(p, "question"), "state", "open", "options", json_object_get(p, "options"), "deciders",
-                json_object_get(p, "deciders"), "rule", json_object_get(p, "rule"), "deadline_t",
-                json_object_get(p, "deadline_ms") ? json_object_get(p, "deadline_ms") : json_null(), "votes",
-                "outcome", "objections", "label", json_object_get(rec, "label"));
-            if (d) {
-                json_object_set_new(d, "options", json_deep_copy(json_object_get(p, "options")));
-                json_array_append_new(decs, d);
-            }
-        } else if (strncmp(type, "decision.", 9) == 0) {
-            json_t *d = find_by_id(decs, pstr(p, "decision"));
-            if (!d)
-                continue;
-            if (strcmp(type, "decision.propose") == 0) {
-                json_t *opts = json_object_get(d, "options");
-                if (json_is_array(opts))
-                    json_array_append_new(opts, json_pack("{s:s?,s:s?,s:s?}", "id", pstr(p, "option"), "text",
-                                                          pstr(p, "text"), "by", actor));
-            } else if (strcmp(type, "decision.vote") == 0 && actor) {
-                json_object_set(json_object_get(d, "votes"), actor, json_object_get(p, "option"));
-            } else if (strcmp(type, "decision.object") == 0 && actor) {
-                push_unique(json_object_get(d, "objections"), actor);
-            } else if (strcmp(type, "decision.made") == 0) {
-                json_object_set_new(d, "state", json_string("decided"));
-                json_object_set(d, "outcome", json_object_get(p, "outcome"));
-            } else if (strcmp(type, "decision.deadline") == 0) {
-                json_object_set_new(d, "state", json_string("expired"));
-            }
-        } else if (strcmp(type, "note") == 0) {
-            json_array_append_new(notes, json_pack("{s:O,s:O,s:s?,s:O}", "seq", json_object_get(rec, "seq"),
-                                                   "seat", json_object_get(rec, "actor"), "text",
-                                                   pstr(p, "text"), "t", json_object_get(rec, "t")));
-        } else if (strcmp(type, "finding") == 0 && findings) {
-            json_array_append_new(
-                findings,
-                json_pack("{s:O,s:O,s:O,s:O,s:O}", "guideline", json_object_get(p, "guideline"), "result",
-                          json_object_get(p, "result"), "subject", json_object_get(p, "subject"), "t",
-                          json_object_get(rec, "t"), "seq", json_object_get(rec, "seq")));
-        } else if (strcmp(type, "objective.rating") == 0 && ratings) {
-            json_object_set(ratings, pstr(p, "objective") ? pstr(p, "objective") : "",
-                            json_object_get(p, "rating"));
-        }
-    }
-}
-
 /* Banners a seat may put on a message: each classification up to its clearance, releasable to
  * its own party or to every party of the policy. */
 static json_t *labels_for(const cc_scenario *s, int seat)
@@ -1268,11 +1951,19 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
                       const uint8_t *joined)
 {
     const cc_scenario *s = lv->s;
-    json_t *st = json_object(), *items = json_array(), *cons = json_array(), *decs = json_array(),
-           *notes = json_array(), *seats = json_array();
-    json_t *findings = v.control ? json_array() : NULL, *ratings = v.control ? json_object() : NULL;
+    json_t *st = json_object(), *seats = json_array();
     pthread_mutex_lock(&lv->mu);
-    fold(lv, v, items, cons, decs, notes, findings, ratings);
+    view *w = view_of(lv, v);
+    json_t *items = w ? recent_json(&w->items) : json_array(),
+           *notes = w ? recent_json(&w->notes) : json_array();
+    json_t *cons = w ? json_deep_copy(w->cons) : json_array(),
+           *decs = w ? json_deep_copy(w->decs) : json_array();
+    json_t *findings = v.control && w ? recent_json(&w->findings) : NULL,
+           *ratings = v.control && w ? w->ratings : NULL;
+    json_object_set_new(st, "items_total", json_integer(w ? (json_int_t)w->items.total : 0));
+    json_object_set_new(st, "notes_total", json_integer(w ? (json_int_t)w->notes.total : 0));
+    if (v.control && w)
+        json_object_set_new(st, "findings_total", json_integer((json_int_t)w->findings.total));
     cc_engine_clock ck;
     cc_engine_clock_get(lv->e, now_wall_ms, &ck);
     cc_engine_stats es;
@@ -1328,7 +2019,6 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
                                                   s->objectives[i].title, "rating", r ? r : json_null()));
         }
         json_object_set_new(st, "objectives", objs);
-        json_decref(ratings);
     }
     if (!v.control) {
         /* consultations this seat may ask for now: it is their requester, they have not started */
@@ -1365,13 +2055,4 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
     json_object_set_new(st, "decisions", decs);
     json_object_set_new(st, "notes", notes);
     return st;
-}
-
-json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id)
-{
-    json_t *st = cc_live_state(lv, v, 0, NULL, NULL);
-    json_t *it = find_by_id(json_object_get(st, "items"), id);
-    json_t *r = it ? json_incref(it) : NULL;
-    json_decref(st);
-    return r;
 }

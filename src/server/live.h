@@ -1,8 +1,9 @@
 /* live — one exercise in play: the engine on a wall-driven control clock, the store that makes
  * every event durable before anyone hears of it, and the per-viewer projections the HTTP API
- * serves (state, items, event streams), each filtered by who may see what. Thread-safe: every
- * function takes the exercise's lock. Wall time is always an argument; nothing here reads a
- * clock or draws randomness. */
+ * serves (state, items, event streams), each filtered by who may see what. Its memory does not
+ * grow with the log: it keeps projections and the most recent events, and reads older ones back
+ * from the store. Thread-safe: every function takes the exercise's lock. Wall time is always an
+ * argument; nothing here reads a clock or draws randomness. */
 #ifndef CC_LIVE_H
 #define CC_LIVE_H
 
@@ -78,18 +79,22 @@ cc_err cc_live_audit(cc_live *lv, const char *kind, int seat, json_t *detail, in
  * receives when to tick again at the latest (INT64_MAX: nothing scheduled). */
 cc_err cc_live_tick(cc_live *lv, int64_t now_wall_ms, int64_t *next_wall_ms);
 
-/* The viewer's snapshot (docs/http-api.md, GET /api/state); the caller owns the result.
+/* The viewer's snapshot (docs/http-api.md, GET /api/state): items, notes and findings are the
+ * most recent 500, with their totals; the caller owns the result.
  * connected (nseats counts, may be NULL) fills seats[].connected, joined (nseats flags, may be
  * NULL) seats[].code_used. */
 json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const int *connected,
                       const uint8_t *joined);
 
-/* One item the viewer may read, or NULL (missing and denied look the same). */
+/* One item the viewer may read (the first it got under that id, however old), or NULL (missing
+ * and denied look the same). The caller owns the result. */
 json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id);
 
 /* Appends Server-Sent Events frames for the events from *next on that viewer may see, at most
  * max_bytes (at least one frame when one is due), and advances *next past what it examined.
- * Returns the number of frames appended. */
+ * Recent events come from memory; older ones are read back from the store, up to 8 x max_bytes
+ * at a time. Returns the number of frames appended, or SIZE_MAX when the events could not be read
+ * (the stream should end). */
 size_t cc_live_sse(cc_live *lv, cc_live_viewer v, uint64_t *next, cc_buf *out, size_t max_bytes);
 
 /* Signs and stores a checkpoint of the log as it is now (nothing when there is no signer or

@@ -1,8 +1,10 @@
 #!/bin/sh
 # HTTP API tests of `caucus serve`: tests/http/api_test.py (every endpoint and its errors, label
 # enforcement on every path out, CSRF/Origin defences, rate limits, event streams with
-# Last-Event-ID, checkpoints, SIGKILL and resume) and tests/http/two_servers.py (two server
-# processes sharing one PostgreSQL store). Usage: tests/cli/serve.sh BUILD
+# Last-Event-ID, checkpoints, SIGKILL and resume), tests/http/backlog_test.py (a log longer than
+# what the server keeps in memory: streams and items read back from the store, the state's lists
+# of the most recent items and notes) and tests/http/two_servers.py (two server processes sharing
+# one PostgreSQL store). Usage: tests/cli/serve.sh BUILD
 . tests/cli/harness.inc
 total_p=0; total_f=0
 run_py() {
@@ -15,6 +17,8 @@ run_py() {
   total_p=$((total_p + p)); total_f=$((total_f + f))
 }
 run_py tests/http/api_test.py "$BIN" "$T"
+mkdir -p "$T/backlog"
+run_py tests/http/backlog_test.py "$BIN" "$T/backlog"
 if [ -n "${CAUCUS_TEST_PG:-}" ]; then
   mkdir -p "$T/two"
   run_py tests/http/two_servers.py "$BIN" "$T/two" "$CAUCUS_TEST_PG"

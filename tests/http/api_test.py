@@ -466,6 +466,12 @@ def main():
     v = subprocess.run([BIN, "serve", "tests/scenarios/invalid/" + sorted(os.listdir("tests/scenarios/invalid"))[0],
                         "--db", os.path.join(WORK, "x.db")], capture_output=True, text=True)
     check("a bad scenario is refused with its position", v.returncode == 1 and "caucus lint" in v.stderr, v.stderr)
+    # every server this test ran (a sanitizer build prints its reports there)
+    for name in sorted(os.listdir(WORK)):
+        if name.startswith("serve-") and name.endswith(".out"):
+            text = open(os.path.join(WORK, name), errors="replace").read()
+            check("no sanitizer report from the server (%s)" % name,
+                  not re.search(r"AddressSanitizer|LeakSanitizer|runtime error:", text), text[-2000:])
     print("%d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1
 

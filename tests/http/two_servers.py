@@ -98,6 +98,10 @@ def main():
     check("the shared log replays byte for byte", v.returncode == 0, v.stdout + v.stderr)
     subprocess.run(["psql", URI, "-qc", "SET client_min_messages = warning; DROP SCHEMA %s CASCADE" % schema],
                    capture_output=True)
+    for srv in (a, b):  # a sanitizer build prints its reports there
+        check("no sanitizer report from server %d" % srv.port,
+              not any(k in srv.text() for k in ("AddressSanitizer", "LeakSanitizer", "runtime error:")),
+              srv.text()[-2000:])
     print("%d passed, %d failed" % (api_test.passed, api_test.failed))
     return 0 if api_test.failed == 0 else 1
 
