@@ -118,8 +118,8 @@ static void reset_run(cc_engine *e)
     cc_rng_init(&e->rng[0], e->o.seed, e->o.replication, 0);
     for (size_t i = 1; i <= s->nseats; i++)
         cc_rng_stream(&e->rng[i], &e->rng[0], (uint32_t)i);
-    e->nacts = 0;
-    e->nwatch = 0;
+    e->nacts = e->nfree_acts = 0;
+    e->nwatch = e->nfree_watches = 0;
     memset(&e->st, 0, sizeof e->st);
     cc_buf_reset(&e->line);
     e->stopped = 0;
@@ -316,7 +316,9 @@ void cc_engine_free(cc_engine *e)
     free(e->absent);
     free(e->rng);
     free(e->acts);
+    free(e->free_acts);
     free(e->watches);
+    free(e->free_watches);
     free(e->with_member);
     free(e->cons_read);
     free(e->stage_seats);
@@ -771,7 +773,12 @@ cc_err cc_eng_run(cc_engine *e, int64_t until_ms, int64_t wall_cap)
         case K_END: rc = end_run(e, "duration"); break;
         case K_STAGE_DEADLINE: rc = cc_eng_stage_deadline(e, ev.a, (int)ev.b); break;
         case K_ROUND: rc = cc_eng_next_round(e, ev.a, (int)ev.b); break;
-        case K_AGENT: rc = cc_eng_agent_act(e, &e->acts[ev.a]); break;
+        case K_AGENT: {
+            pending a = e->acts[ev.a]; /* the slot is free from here on (the action may schedule more) */
+            e->free_acts[e->nfree_acts++] = ev.a;
+            rc = cc_eng_agent_act(e, &a);
+            break;
+        }
         case K_WATCH: rc = cc_eng_watch_expired(e, ev.a); break;
         }
         if (rc)

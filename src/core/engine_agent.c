@@ -79,16 +79,26 @@ cc_err cc_eng_agent_offer(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t
         int64_t at = available_at(e, seat, A, e->now_ms + (int64_t)(delay * 1000.0));
         if (at == INT64_MAX)
             continue;
-        if (e->nacts == e->capacts) {
-            size_t nc = e->capacts ? e->capacts * 2 : 64;
-            pending *n = realloc(e->acts, nc * sizeof *n);
-            if (!n)
-                return CC_ERR_NOMEM;
-            e->acts = n;
-            e->capacts = nc;
+        uint32_t slot;
+        if (e->nfree_acts) {
+            slot = e->free_acts[--e->nfree_acts];
+        } else {
+            if (e->nacts == e->capacts) {
+                size_t nc = e->capacts ? e->capacts * 2 : 64;
+                pending *n = realloc(e->acts, nc * sizeof *n);
+                if (!n)
+                    return CC_ERR_NOMEM;
+                e->acts = n;
+                uint32_t *f = realloc(e->free_acts, nc * sizeof *f);
+                if (!f)
+                    return CC_ERR_NOMEM;
+                e->free_acts = f;
+                e->capacts = nc;
+            }
+            slot = (uint32_t)e->nacts++;
         }
-        e->acts[e->nacts] = (pending){(uint32_t)seat, (uint32_t)st->agent_index, (uint32_t)k, context};
-        cc_err rc = cc_sched_push(&e->q, at, K_AGENT, (uint32_t)e->nacts++, 0);
+        e->acts[slot] = (pending){(uint32_t)seat, (uint32_t)st->agent_index, (uint32_t)k, context};
+        cc_err rc = cc_sched_push(&e->q, at, K_AGENT, slot, 0);
         if (rc)
             return rc;
     }

@@ -10,16 +10,26 @@
 
 static cc_err add_watch(cc_engine *e, size_t g, uint32_t item, int stage, int64_t within_ms)
 {
-    if (e->nwatch == e->capwatch) {
-        size_t nc = e->capwatch ? e->capwatch * 2 : 32;
-        watch *n = realloc(e->watches, nc * sizeof *n);
-        if (!n)
-            return CC_ERR_NOMEM;
-        e->watches = n;
-        e->capwatch = nc;
+    uint32_t slot;
+    if (e->nfree_watches) {
+        slot = e->free_watches[--e->nfree_watches];
+    } else {
+        if (e->nwatch == e->capwatch) {
+            size_t nc = e->capwatch ? e->capwatch * 2 : 32;
+            watch *n = realloc(e->watches, nc * sizeof *n);
+            if (!n)
+                return CC_ERR_NOMEM;
+            e->watches = n;
+            uint32_t *f = realloc(e->free_watches, nc * sizeof *f);
+            if (!f)
+                return CC_ERR_NOMEM;
+            e->free_watches = f;
+            e->capwatch = nc;
+        }
+        slot = (uint32_t)e->nwatch++;
     }
-    e->watches[e->nwatch] = (watch){(uint32_t)g, item, stage, 0, e->now_ms, e->seq - 1};
-    return cc_sched_push(&e->q, e->now_ms + within_ms, K_WATCH, (uint32_t)e->nwatch++, 0);
+    e->watches[slot] = (watch){(uint32_t)g, item, stage, 0, e->now_ms, e->seq - 1};
+    return cc_sched_push(&e->q, e->now_ms + within_ms, K_WATCH, slot, 0);
 }
 
 /* ---- guideline findings -------------------------------------------------------------- */
@@ -112,10 +122,11 @@ cc_err cc_eng_resolve_watches(cc_engine *e, cc_grule_kind kind, uint32_t item, i
     return CC_OK;
 }
 
-/* A watch's time ran out. */
+/* A watch's time ran out (missed unless met before); its slot is free from here on. */
 cc_err cc_eng_watch_expired(cc_engine *e, size_t w)
 {
     watch *W = &e->watches[w];
+    e->free_watches[e->nfree_watches++] = (uint32_t)w;
     if (W->done)
         return CC_OK;
     W->done = 1;

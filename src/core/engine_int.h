@@ -112,10 +112,14 @@ struct cc_engine {
     uint8_t *auto_seat; /* nseats: an agent plays the seat */
     uint8_t *absent;    /* nseats: the agent is absent for this run */
     cc_rng *rng;        /* nseats + 1 streams: engine (0), then one per seat */
-    pending *acts;
+    pending *acts;      /* agent actions scheduled (K_AGENT a = slot); a slot is free again once it fires */
     size_t nacts, capacts;
-    watch *watches;
+    uint32_t *free_acts; /* free slots of acts (capacts) */
+    size_t nfree_acts;
+    watch *watches; /* guideline watches (K_WATCH a = slot); a slot is free again once its time is up */
     size_t nwatch, capwatch;
+    uint32_t *free_watches; /* free slots of watches (capwatch) */
+    size_t nfree_watches;
     uint8_t *with_member; /* nguidelines x nseats: seat is in a share rule's 'with' */
     uint8_t *cons_read;   /* nconsultations x nseats: the seat may read the consultation (its label) */
     uint8_t *stage_seats; /* (stage_base[m] + k) x nseats: seats named by stage k of mechanism m */
