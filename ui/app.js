@@ -612,10 +612,12 @@
     setText(node.querySelector('.cid'), c.id);
     setText(node.querySelector('.topic'), c.topic || '');
     const done = c.state !== 'in progress';
+    const rounds = !done && c.rounds ? ', review round ' + (c.round || 1) + ' of ' + c.rounds +
+      (c.revising ? ': the requester is revising after objections' : '') : '';
     setText(node.querySelector('.stage'), done
       ? 'State: ' + (c.state || 'requested')
       : 'Stage: ' + (c.stage || '') + (c.stage_kind && c.stage_kind !== c.stage ? ' (' + c.stage_kind + ')' : '') +
-        (c.since_t !== undefined && c.since_t !== null ? ' since ' + fmtRel(c.since_t) : ''));
+        (c.since_t !== undefined && c.since_t !== null ? ' since ' + fmtRel(c.since_t) : '') + rounds);
     const dl = node.querySelector('.deadline');
     if (!done && c.deadline_t !== null && c.deadline_t !== undefined) {
       dl.hidden = false;
@@ -626,7 +628,9 @@
     }
     const acks = c.acks || [];
     const parts = c.participants || [];
-    setText(node.querySelector('.who-acted'), 'Participants: ' + (parts.join(', ') || '—') + '. Acted in this stage: ' + (acks.join(', ') || 'nobody yet'));
+    const objectors = c.objectors || [];
+    setText(node.querySelector('.who-acted'), 'Participants: ' + (parts.join(', ') || '—') + '. Acted in this stage: ' + (acks.join(', ') || 'nobody yet') +
+      (objectors.length ? '. Objected in this round: ' + objectors.join(', ') : ''));
     const ul = node.querySelector('.positions');
     keyed(
       ul,

@@ -838,6 +838,29 @@ static void fold_cd(const cc_live *lv, view *w, json_t *rec, const char *type)
             json_t *dl = json_object_get(p, "deadline_ms");
             json_object_set_new(c, "deadline_t", dl ? json_incref(dl) : json_null());
             json_object_set_new(c, "acks", json_array());
+            /* review rounds: "round" of "rounds", "objectors" of the current round, "revising" between */
+            json_t *rounds = json_object_get(p, "rounds");
+            json_object_set_new(c, "rounds", rounds ? json_incref(rounds) : json_null());
+            json_object_set_new(c, "round", rounds ? json_integer(1) : json_null());
+            json_object_set_new(c, "objectors", json_array());
+            json_object_set_new(c, "revising", json_false());
+        } else if (strcmp(type, "consult.round") == 0) {
+            json_object_set(c, "round", json_object_get(p, "round"));
+            json_object_set(c, "participants", json_object_get(p, "participants"));
+            json_object_set_new(c, "acks", json_array());
+            json_object_set_new(c, "objectors", json_array());
+            json_object_set_new(c, "revising", json_false());
+        } else if (strcmp(type, "consult.revise") == 0) {
+            json_object_set_new(c, "revising", json_true());
+        } else if (strcmp(type, "consult.object") == 0 && actor && json_object_get(p, "round")) {
+            /* an objection that is the seat's review in a stage with rounds */
+            push_unique(json_object_get(c, "acks"), actor);
+            push_unique(json_object_get(c, "objectors"), actor);
+            json_t *log = json_object_get(c, "events");
+            if (!log)
+                json_object_set_new(c, "events", log = json_array());
+            json_array_append_new(log, json_pack("{s:s,s:O,s:s?}", "type", type, "t",
+                                                 json_object_get(rec, "t"), "seat", actor));
         } else if (strcmp(type, "consult.ack") == 0 && actor) {
             push_unique(json_object_get(c, "acks"), actor);
         } else if (strcmp(type, "consult.position") == 0 && actor) {

@@ -19,6 +19,8 @@ run_py() {
 run_py tests/http/api_test.py "$BIN" "$T"
 mkdir -p "$T/backlog"
 run_py tests/http/backlog_test.py "$BIN" "$T/backlog"
+mkdir -p "$T/rounds"
+run_py tests/http/rounds_test.py "$BIN" "$T/rounds"
 if [ -n "${CAUCUS_TEST_PG:-}" ]; then
   mkdir -p "$T/two"
   run_py tests/http/two_servers.py "$BIN" "$T/two" "$CAUCUS_TEST_PG"

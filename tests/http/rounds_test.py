@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Review rounds in a live exercise (docs/scenario-format.md, "Review rounds"): `caucus serve` on
+tests/scenarios/valid/engine-rounds.yaml with every seat played by a person. Control starts the
+clock and jumps to the request; usa-desk approves, kor-desk objects; the state then shows round 1
+of 3 with kor-desk's objection, and after the revision round 2 with kor-desk alone as
+participant; kor-desk approves and the stage ends. Standard library only.
+Usage: rounds_test.py CAUCUS_BIN WORKDIR. Prints "N passed, N failed"."""
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+BIN, WORK = sys.argv[1], sys.argv[2]
+SCEN = "tests/scenarios/valid/engine-rounds.yaml"
+passed = failed = 0
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL: %s %s" % (name, str(detail)[:600]))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+PORT = free_port()
+
+
+class Client:
+    def __init__(self, code):
+        self.cookie = self.csrf = None
+        st, j = self.req("POST", "/api/join", {"code": code})
+        assert st == 200, j
+
+    def req(self, method, path, body=None):
+        h = {"Host": "127.0.0.1:%d" % PORT, "Content-Type": "application/json"}
+        if self.cookie:
+            h["Cookie"] = self.cookie
+        if self.csrf:
+            h["X-CSRF-Token"] = self.csrf
+        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        c.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        if path == "/api/join" and r.status == 200:
+            self.cookie = re.match(r"(caucus_session=[0-9a-f]{64})", r.getheader("Set-Cookie")).group(1)
+        j = json.loads(data) if data and r.getheader("Content-Type", "").startswith("application/json") else data
+        if path == "/api/join" and r.status == 200:
+            self.csrf = j["csrf"]
+        c.close()
+        return r.status, j
+
+    def input(self, body):
+        return self.req("POST", "/api/input", body)
+
+    def consultation(self):
+        st, j = self.req("GET", "/api/state")
+        return next((c for c in j.get("consultations", []) if c.get("id") == "C-1"), None) if st == 200 else None
+
+
+def main():
+    codes_file = os.path.join(WORK, "rounds-codes.json")
+    out = open(os.path.join(WORK, "rounds-serve.out"), "w")
+    srv = subprocess.Popen([BIN, "serve", SCEN, "--codes", codes_file, "--db", os.path.join(WORK, "rounds.db"),
+                            "--listen", "127.0.0.1:%d" % PORT, "--join-per-min", "1000"],
+                           stdout=out, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(400):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+                c.request("GET", "/healthz")
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        codes = json.load(open(codes_file))
+        ctl, usa, kor = (Client(codes[k]) for k in ("control", "usa-desk", "kor-desk"))
+        check("start", ctl.input({"do": "start"})[0] == 200)
+        check("pause", ctl.input({"do": "pause"})[0] == 200)
+        check("jump to the request", ctl.input({"do": "jump", "to": "+1h"})[0] == 200)
+        c = kor.consultation()
+        check("round 1 of 3", c and c.get("round") == 1 and c.get("rounds") == 3, c)
+        check("both review", c and sorted(c.get("participants") or []) == ["kor-desk", "usa-desk"], c)
+        check("usa approves", usa.input({"do": "acknowledge", "consultation": "C-1"})[0] == 200)
+        check("kor objects", kor.input({"do": "object", "consultation": "C-1"})[0] == 200)
+        c = kor.consultation()
+        check("the objection is kor's review", c and c.get("objectors") == ["kor-desk"] and
+              "kor-desk" in (c.get("acks") or []), c)
+        check("revising", c and c.get("revising") is True, c)
+        check("jump past the revision", ctl.input({"do": "jump", "to": "+1h31m"})[0] == 200)
+        c = kor.consultation()
+        check("round 2: the objector alone", c and c.get("round") == 2 and c.get("participants") == ["kor-desk"] and
+              c.get("objectors") == [] and c.get("revising") is False, c)
+        st, j = usa.input({"do": "acknowledge", "consultation": "C-1"})
+        check("usa is not in round 2", st != 200 or "refused" in json.dumps(j) or "not" in json.dumps(j), (st, j))
+        check("kor approves", kor.input({"do": "acknowledge", "consultation": "C-1"})[0] == 200)
+        c = ctl.consultation()
+        check("the review stage ends", c and c.get("stage") == "close", c)
+    finally:
+        srv.terminate()
+        srv.wait(timeout=30)
+        out.close()
+    log = open(os.path.join(WORK, "rounds-serve.out")).read()
+    check("no sanitizer report", "Sanitizer" not in log and "runtime error" not in log, log[-400:])
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
