@@ -184,8 +184,6 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
             rc = CC_ERR_NOMEM;
     }
     for (size_t c = 0; rc == CC_OK && c < s->nconsultations; c++) {
-        e->cons[c].mech = -1;
-        e->cons[c].stage = -1;
         e->cons[c].part = calloc(s->nseats + 1, 1);
         e->cons[c].acted = calloc(s->nseats + 1, 1);
         e->cons[c].asked = calloc(s->nseats + 1, 1);
@@ -194,7 +192,6 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
             rc = CC_ERR_NOMEM;
     }
     for (size_t d = 0; rc == CC_OK && d < s->ndecisions; d++) {
-        e->dec[d].outcome = -1;
         e->dec[d].vote = calloc(s->nseats + 1, sizeof *e->dec[d].vote);
         e->dec[d].decider = calloc(s->nseats + 1, 1);
         if (!e->dec[d].vote || !e->dec[d].decider)

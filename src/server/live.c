@@ -852,15 +852,6 @@ static void fold_cd(const cc_live *lv, view *w, json_t *rec, const char *type)
             json_object_set_new(c, "revising", json_false());
         } else if (strcmp(type, "consult.revise") == 0) {
             json_object_set_new(c, "revising", json_true());
-        } else if (strcmp(type, "consult.object") == 0 && actor && json_object_get(p, "round")) {
-            /* an objection that is the seat's review in a stage with rounds */
-            push_unique(json_object_get(c, "acks"), actor);
-            push_unique(json_object_get(c, "objectors"), actor);
-            json_t *log = json_object_get(c, "events");
-            if (!log)
-                json_object_set_new(c, "events", log = json_array());
-            json_array_append_new(log, json_pack("{s:s,s:O,s:s?}", "type", type, "t",
-                                                 json_object_get(rec, "t"), "seat", actor));
         } else if (strcmp(type, "consult.ack") == 0 && actor) {
             push_unique(json_object_get(c, "acks"), actor);
         } else if (strcmp(type, "consult.position") == 0 && actor) {
@@ -872,6 +863,11 @@ static void fold_cd(const cc_live *lv, view *w, json_t *rec, const char *type)
             json_object_set_new(c, "state", json_string("done"));
         } else if (strcmp(type, "consult.escalate") == 0 || strcmp(type, "consult.deadline") == 0 ||
                    strcmp(type, "consult.object") == 0) {
+            if (actor && json_object_get(p, "round")) {
+                /* an objection that is the seat's review in a stage with rounds */
+                push_unique(json_object_get(c, "acks"), actor);
+                push_unique(json_object_get(c, "objectors"), actor);
+            }
             json_t *log = json_object_get(c, "events");
             if (!log)
                 json_object_set_new(c, "events", log = json_array());

@@ -41,54 +41,23 @@ typedef struct rep_obs {
     int *met, *missed;   /* per guideline */
 } rep_obs;
 
-static inline int same(const char *a, const char *b)
-{
-    while (*a && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
-
-/* whether a begins with p (stops at a's end) */
-static inline int prefix(const char *a, const char *p)
-{
-    while (*p && *a == *p) {
-        a++;
-        p++;
-    }
-    return *p == 0;
-}
-
+/* The engine calls this for item milestones only (a few per replication), so plain comparisons. */
 static void observe(void *ctx, const char *type, uint32_t item, int64_t t)
 {
     rep_obs *o = ctx;
     size_t i = cc_engine_item_index(item);
-    /* called for every event: an inline comparison (most events differ within a few characters) */
-    switch (type[0]) {
-    case 'i':
-        if (same(type, "inject.release"))
-            o->rel[i] = t;
-        break;
-    case 'c':
-        if (type[1] != 'o' || !prefix(type, "consult."))
-            break;
-        if (type[8] == 'r' && same(type + 9, "equest"))
-            o->req[i] = t;
-        else if (type[8] == 'd' && same(type + 9, "one"))
-            o->done[i] = t;
-        break;
-    case 'd':
-        if (same(type, "decision.made"))
-            o->made[i] = t;
-        break;
-    case 'f':
-        if (strcmp(type, "finding.met") == 0)
-            o->met[item]++;
-        else if (strcmp(type, "finding.missed") == 0)
-            o->missed[item]++;
-        break;
-    }
+    if (strcmp(type, "inject.release") == 0)
+        o->rel[i] = t;
+    else if (strcmp(type, "consult.request") == 0)
+        o->req[i] = t;
+    else if (strcmp(type, "consult.done") == 0)
+        o->done[i] = t;
+    else if (strcmp(type, "decision.made") == 0)
+        o->made[i] = t;
+    else if (strcmp(type, "finding.met") == 0)
+        o->met[item]++;
+    else if (strcmp(type, "finding.missed") == 0)
+        o->missed[item]++;
 }
 
 static void observe_stage(void *ctx, size_t c, size_t k, int64_t t)
