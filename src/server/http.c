@@ -31,7 +31,6 @@ struct ui_asset {
 #include "ui.inc"
 
 #define BODY_MAX (64 * 1024)
-#define DRAIN_MAX (1024 * 1024) /* a chunked body over BODY_MAX is read on and dropped up to here */
 #define LOG_CHUNK (256 * 1024)  /* /api/log is sent in pieces of about this size */
 #define STREAMS_PER_SESSION 4
 #define SESSION_MS (12LL * 3600 * 1000)
@@ -81,8 +80,7 @@ typedef struct rate {
 /* Per request: the body collected so far, or the stream it became. */
 typedef struct req {
     cc_buf body;
-    int too_large;  /* 1: announced over the cap (answered at once); 2: a chunked body grew past it */
-    uint64_t bytes; /* body bytes received */
+    int refused; /* answered when the headers came in (refuse_early); the body is not read */
     stream *st;
 } req;
 
@@ -233,20 +231,26 @@ static enum MHD_Result fail(cc_http *h, struct MHD_Connection *c, unsigned statu
     return send_json(h, c, status, json_pack("{s:s,s:s}", "error", msg, "code", code), NULL);
 }
 
-/* 413 for a body over the cap; the connection is closed after it (the client may still be
- * sending). */
-static enum MHD_Result too_large(cc_http *h, struct MHD_Connection *c)
+/* A refusal sent as soon as the headers are in, before any of the body is read (a body
+ * announced over the cap, a chunked upload): the connection is closed after it, since the
+ * client may still be sending. */
+static enum MHD_Result refuse_early(cc_http *h, struct MHD_Connection *c, unsigned status, const char *code,
+                                    const char *why)
 {
-    char msg[100];
-    int n = snprintf(msg, sizeof msg, "{\"error\":\"the body exceeds %d bytes\",\"code\":\"too-large\"}",
-                     BODY_MAX);
-    struct MHD_Response *r = MHD_create_response_from_buffer((size_t)n, msg, MHD_RESPMEM_MUST_COPY);
-    if (!r)
+    json_t *j = json_pack("{s:s,s:s}", "error", why, "code", code);
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!text)
         return MHD_NO;
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(text);
+        return MHD_NO;
+    }
     harden(h, r);
     MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(r, "Connection", "close");
-    enum MHD_Result ret = MHD_queue_response(c, 413, r);
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
 }
@@ -1006,36 +1010,38 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         /* two Content-Length headers that disagree: a smuggling attempt (RFC 9112 6.3) */
         cl_count cl = {0, NULL, 0};
         MHD_get_connection_values(c, MHD_HEADER_KIND, count_cl, &cl);
+        r->refused = 1;
         if (cl.differ)
-            return fail(h, c, 400, "bad-request", "conflicting Content-Length headers");
+            return refuse_early(h, c, 400, "bad-request", "conflicting Content-Length headers");
+        /* Chunked uploads are refused when their headers arrive: the API's bodies are small
+         * JSON documents with a length, and libmicrohttpd takes a response only here or once
+         * the whole body is in, so a chunked body (of any announced chunk size) could not be
+         * answered before it ends. Both framings at once is a smuggling attempt. */
+        if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+            if (cl.n)
+                return refuse_early(h, c, 400, "bad-request", "Content-Length and Transfer-Encoding together");
+            return refuse_early(h, c, 411, "length-required",
+                                "send the body with a Content-Length; chunked uploads are not accepted");
+        }
         /* a body announced too large is refused before it is read */
         if (cl.first && strtoull(cl.first, NULL, 10) > BODY_MAX) {
-            r->too_large = 1;
-            return too_large(h, c);
+            char why[64];
+            snprintf(why, sizeof why, "the body exceeds %d bytes", BODY_MAX);
+            return refuse_early(h, c, 413, "too-large", why);
         }
+        r->refused = 0;
         return MHD_YES;
     }
     if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
-        r->bytes += n;
-        if (!r->too_large && r->bytes > BODY_MAX) {
-            /* A chunked body grew past the cap. libmicrohttpd takes a response only after the
-             * headers or once the whole request is in (MHD_queue_response refuses one while the
-             * body is being received), so the rest is read and dropped, and the 413 is sent when
-             * the body ends; a body that goes on past DRAIN_MAX has the connection closed. */
-            r->too_large = 2;
-            cc_buf_free(&r->body);
-        }
-        if (r->too_large)
-            return r->bytes > DRAIN_MAX ? MHD_NO : MHD_YES;
+        if (r->refused)
+            return MHD_NO; /* answered already: the rest of the body is not read */
         cc_buf_append(&r->body, upload, n);
         return MHD_YES;
     }
-    if (r->too_large == 1)
-        return MHD_YES; /* the 413 is queued already */
-    if (r->too_large)
-        return too_large(h, c);
+    if (r->refused)
+        return MHD_YES; /* the refusal is queued already */
     int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     int post = strcmp(method, "POST") == 0;
     if (!get && !post)
