@@ -14,6 +14,7 @@
 
 #include "core/buf.h"
 #include "core/scenario_model.h"
+#include "io/file.h"
 #include "server/live.h"
 #include "store/store.h"
 
@@ -32,23 +33,6 @@ static cc_live *live;
 static int64_t now_ms;
 static unsigned inputs;
 static uint64_t *cursor; /* per viewer: control, then each seat */
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    cc_buf b;
-    cc_buf_init(&b);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        cc_buf_append(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    cc_buf_append(&b, "", 1);
-    return (char *)b.data;
-}
 
 /* A fresh store and exercise, the clock started; the previous ones are removed. */
 static void rebuild(void)
@@ -95,8 +79,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    scenario_text = slurp(SCENARIO, &scenario_len);
-    if (!scenario_text)
+    if (cc_file_read(SCENARIO, 0, &scenario_text, &scenario_len, NULL, 0) != CC_OK)
         abort();
     const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
     snprintf(dir, sizeof dir, "%s/caucus-fuzz-api-XXXXXX", base);

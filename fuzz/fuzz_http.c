@@ -23,6 +23,7 @@
 
 #include "core/buf.h"
 #include "core/scenario_model.h"
+#include "io/file.h"
 #include "server/http.h"
 #include "server/live.h"
 #include "store/store.h"
@@ -40,23 +41,6 @@ static cc_live *live;
 static cc_http *http;
 static uint16_t port;
 static char tok_control[65], tok_seat[65], csrf_control[65], csrf_seat[65];
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    cc_buf b;
-    cc_buf_init(&b);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        cc_buf_append(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    cc_buf_append(&b, "", 1);
-    return (char *)b.data;
-}
 
 static void hex(const unsigned char *in, size_t n, char *out)
 {
@@ -94,8 +78,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (sodium_init() < 0)
         abort();
     size_t len;
-    char *text = slurp(SCENARIO, &len);
-    if (!text)
+    char *text = NULL;
+    if (cc_file_read(SCENARIO, 0, &text, &len, NULL, 0) != CC_OK)
         abort();
     char dir[256], path[400], why[512];
     snprintf(dir, sizeof dir, "%s/caucus-fuzz-http-XXXXXX",

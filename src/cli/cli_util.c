@@ -12,35 +12,13 @@
 #include "cli/cli.h"
 #include "core/buf.h"
 #include "core/note.h"
+#include "io/file.h"
 #include "store/store.h"
 
 char *cc_cli_slurp(const char *path, size_t *len, size_t max)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    cc_buf b;
-    cc_buf_init(&b);
-    char tmp[65536];
-    size_t n;
-    int too_big = 0;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {
-        if (max && b.len + n > max) {
-            too_big = 1;
-            break;
-        }
-        cc_buf_append(&b, tmp, n);
-    }
-    int bad = too_big || ferror(f) || b.oom;
-    fclose(f);
-    if (!bad)
-        cc_buf_putc(&b, 0);
-    if (bad || b.oom) {
-        cc_buf_free(&b);
-        return NULL;
-    }
-    *len = b.len - 1;
-    return b.data;
+    char *text = NULL;
+    return cc_file_read(path, max, &text, len, NULL, 0) == CC_OK ? text : NULL;
 }
 
 int cc_cli_is_store(const char *path)

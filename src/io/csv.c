@@ -11,6 +11,7 @@
 
 #include "core/ctime.h"
 #include "core/utf8.h"
+#include "io/file.h"
 
 typedef struct csv_field {
     size_t off, len;
@@ -282,44 +283,11 @@ cc_err cc_csv_parse(const char *text, size_t len, const char *file, const cc_csv
 
 cc_err cc_csv_read_file(const char *path, char **text, size_t *len, cc_diags *d)
 {
-    *text = NULL;
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){0, 0}, "io", NULL, "cannot open: %s", strerror(errno));
-        return CC_ERR_IO;
-    }
-    cc_buf b;
-    cc_buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    cc_err rc = CC_OK;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > CC_CSV_MAX_BYTES) {
-            cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){0, 0}, "limit", NULL, "file is larger than %u MiB",
-                         CC_CSV_MAX_BYTES >> 20);
-            rc = CC_ERR_LIMIT;
-            break;
-        }
-        if (cc_buf_append(&b, chunk, n) != CC_OK) {
-            rc = CC_ERR_NOMEM;
-            break;
-        }
-    }
-    if (rc == CC_OK && ferror(f)) {
-        cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){0, 0}, "io", NULL, "read error: %s", strerror(errno));
-        rc = CC_ERR_IO;
-    }
-    fclose(f);
-    if (rc == CC_OK && !b.data && cc_buf_putc(&b, 0) == CC_OK)
-        b.len = 0; /* an empty file: still a NUL-terminated buffer */
-    if (rc != CC_OK || !b.data) {
-        cc_buf_free(&b);
-        return rc != CC_OK ? rc : CC_ERR_NOMEM;
-    }
-    *text = b.data;
-    *len = b.len;
-    return CC_OK;
+    char why[300];
+    cc_err rc = cc_file_read(path, CC_CSV_MAX_BYTES, text, len, why, sizeof why);
+    if (rc != CC_OK)
+        cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){0, 0}, rc == CC_ERR_LIMIT ? "limit" : "io", NULL, "%s", why);
+    return rc;
 }
 
 size_t cc_csv_nrecords(const cc_csv *c)
