@@ -11,6 +11,7 @@
 #include "core/engine.h"
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
+#include "core/verify.h"
 #include "report/report.h"
 #include "sim/sim.h"
 
@@ -280,6 +281,79 @@ Test(report, seat_view_holds_only_what_the_seat_received)
     cr_expect(checked > 0);
     cr_expect(omitted > 0, "some seat misses some inject in this sample");
     lines_free(&l);
+    unlink(log);
+    free(log);
+    cc_scenario_free(s);
+}
+
+/* Every section banner and the document banner of every seat's report, for every seat of every
+ * sample scenario, parses under the scenario's policy and is readable by that seat. */
+Test(report, every_seat_of_every_sample_can_read_its_banners)
+{
+    static const char *const samples[] = {"scenarios/ncg-policy-ttx.yaml", "scenarios/ncg-mil-ttx.yaml",
+                                          "scenarios/ncg-interagency-sim.yaml"};
+    size_t seats = 0, banners = 0;
+    for (size_t n = 0; n < sizeof samples / sizeof samples[0]; n++) {
+        cc_scenario *s = load(samples[n]);
+        char *log = run_log(s, samples[n], 7);
+        for (size_t si = 0; si < s->nseats; si++) {
+            json_t *doc = build(log, s, s->seats[si].id, CC_OK, NULL);
+            cr_assert(doc);
+            seats++;
+            size_t k;
+            json_t *sec;
+            json_array_foreach(json_object_get(doc, "sections"), k, sec)
+            {
+                const char *b = json_string_value(json_object_get(sec, "banner"));
+                cc_label lab;
+                cr_assert_eq(cc_label_parse(s->policy, b, strlen(b), s->seats[si].party_index, &lab, NULL), CC_OK,
+                             "%s: %s: %s", samples[n], s->seats[si].id, b);
+                cr_expect(cc_label_permits(&lab, &s->seats[si].clearance), "%s: %s may not read its banner %s",
+                          samples[n], s->seats[si].id, b);
+                banners++;
+            }
+            const char *b = json_string_value(json_object_get(doc, "banner"));
+            cc_label lab;
+            cr_assert_eq(cc_label_parse(s->policy, b, strlen(b), s->seats[si].party_index, &lab, NULL), CC_OK,
+                         "%s", b);
+            cr_expect(cc_label_permits(&lab, &s->seats[si].clearance), "%s: document banner %s", s->seats[si].id, b);
+            json_decref(doc);
+        }
+        unlink(log);
+        free(log);
+        cc_scenario_free(s);
+    }
+    cr_expect_geq(seats, 40);
+    cr_expect_geq(banners, 8 * seats);
+}
+
+/* The overview's Merkle tree is the one caucus verify computes over the same log. */
+Test(report, merkle_root_is_the_one_verify_computes)
+{
+    cc_scenario *s = load("scenarios/ncg-policy-ttx.yaml");
+    char *log = run_log(s, "scenarios/ncg-policy-ttx.yaml", 5);
+    json_t *doc = build(log, s, NULL, CC_OK, NULL);
+    cr_assert(doc);
+    cc_verify *v = NULL;
+    cr_assert_eq(cc_verify_new(&v), CC_OK);
+    FILE *f = fopen(log, "rb");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) > 0)
+        cc_verify_line(v, line, (size_t)n - 1, 1);
+    free(line);
+    fclose(f);
+    cc_verify_result res;
+    cc_verify_finish(v, &res);
+    cr_assert_eq(res.bad, 0, "%s", res.why);
+    const json_t *m = json_object_get(doc, "merkle");
+    cr_expect_str_eq(json_string_value(json_object_get(m, "root")), res.root);
+    cr_expect_eq((uint64_t)json_integer_value(json_object_get(m, "size")), res.events);
+    cr_expect_null(json_object_get(doc, "checkpoint"));
+    cr_expect(cc_report_checkpoint_ok(doc));
+    cc_verify_free(v);
+    json_decref(doc);
     unlink(log);
     free(log);
     cc_scenario_free(s);

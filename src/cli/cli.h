@@ -26,10 +26,13 @@ int cc_cmd_backup(int argc, char **argv);
 
 /* Improvement plan (cmd_plan.c): counts finding events per guideline of a log into met and
  * missed (objects guideline -> count), 0 ok; and the report's "carried over" rows for the
- * plan in store db against the findings of log (NULL with why filled on failure). */
+ * plan in store db against the findings of log and of the store's exercises before the
+ * reported one (exercise: its id in db, 0 = find it by the log's final hash); items raised by
+ * the reported exercise are left out and counted in *own (NULL with why filled on failure). */
 struct json_t;
 int cc_cli_plan_findings(const char *log, struct json_t *met, struct json_t *missed);
-struct json_t *cc_cli_plan_carried(const char *db, const char *log, char *why, size_t whylen);
+struct json_t *cc_cli_plan_carried(const char *db, const char *log, int64_t exercise, size_t *own, char *why,
+                                   size_t whylen);
 
 /* Reads a whole file (at most max bytes; 0 = no limit) into a NUL-terminated malloc'd buffer;
  * NULL when it cannot be read or is larger. *len receives its length. */

@@ -1,7 +1,7 @@
 /* cmd_plan — `caucus plan`: the improvement plan kept in the store across exercises (HSEEP
  * improvement-plan matrix rows): add, list, update, close, and seed from an exercise's missed
  * guidelines. Also the helpers `caucus report --plan DB` uses to show carried-over items and
- * whether the guideline behind each was met in the reported exercise. */
+ * whether the guideline behind each was met in the reported exercise, and missed before. */
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -84,6 +84,32 @@ static void print_item(const cc_store_plan_item *p)
     printf("\n");
 }
 
+/* The first occurrence of needle (nlen bytes) in s[0..len), or NULL. */
+static const char *find(const char *s, size_t len, const char *needle, size_t nlen)
+{
+    for (size_t i = 0; i + nlen <= len; i++)
+        if (s[i] == needle[0] && memcmp(s + i, needle, nlen) == 0)
+            return s + i;
+    return NULL;
+}
+
+/* Counts one event line into met/missed (guideline -> n) when it is a finding. */
+static void count_finding(const char *line, size_t len, json_t *met, json_t *missed)
+{
+    /* cheap filter first: most lines are not findings */
+    if (len < 18 || !find(line, len, "\"type\":\"finding\"", 16))
+        return;
+    json_t *r = json_loadb(line, len, 0, NULL);
+    json_t *p = json_object_get(r, "payload");
+    const char *g = json_string_value(json_object_get(p, "guideline"));
+    const char *res = json_string_value(json_object_get(p, "result"));
+    if (g && res) {
+        json_t *o = strcmp(res, "met") == 0 ? met : missed;
+        json_object_set_new(o, g, json_integer(json_integer_value(json_object_get(o, g)) + 1));
+    }
+    json_decref(r);
+}
+
 /* Counts finding events per guideline in a log: fills met/missed objects (guideline -> n). */
 int cc_cli_plan_findings(const char *log, json_t *met, json_t *missed)
 {
@@ -93,28 +119,89 @@ int cc_cli_plan_findings(const char *log, json_t *met, json_t *missed)
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    while ((n = getline(&line, &cap, f)) > 0) {
-        if (!strstr(line, "\"type\":\"finding\""))
-            continue;
-        json_t *r = json_loadb(line, (size_t)n, 0, NULL);
-        json_t *p = json_object_get(r, "payload");
-        const char *g = json_string_value(json_object_get(p, "guideline"));
-        const char *res = json_string_value(json_object_get(p, "result"));
-        if (g && res) {
-            json_t *o = strcmp(res, "met") == 0 ? met : missed;
-            json_object_set_new(o, g, json_integer(json_integer_value(json_object_get(o, g)) + 1));
-        }
-        json_decref(r);
-    }
+    while ((n = getline(&line, &cap, f)) > 0)
+        count_finding(line, (size_t)n, met, missed);
     free(line);
     fclose(f);
     return 0;
 }
 
-/* Rows for the report's "carried over" table: every item not closed, with what this log's
- * findings say about its guideline. */
-json_t *cc_cli_plan_carried(const char *db, const char *log, char *why, size_t whylen)
+typedef struct counts {
+    json_t *met, *missed;
+} counts;
+
+static int count_event(void *ctx, uint64_t seq, const char *line, size_t len)
 {
+    (void)seq;
+    counts *c = ctx;
+    count_finding(line, len, c->met, c->missed);
+    return 0;
+}
+
+/* The id of the exercise of store st whose log is the file at log (same number of events and
+ * same final hash: run.start alone does not tell two runs of one scenario and seed apart), or
+ * 0 when none is. */
+static int64_t exercise_of_log(cc_store *st, const cc_store_exercise *xs, size_t nx, const char *log)
+{
+    FILE *f = fopen(log, "rb");
+    if (!f)
+        return 0;
+    char *line = NULL, last[65] = "";
+    size_t cap = 0;
+    uint64_t count = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        const char *h = find(line, (size_t)n, "\"hash\":\"", 8);
+        if (h && (size_t)(line + n - h) > 8 + 64)
+            snprintf(last, sizeof last, "%.64s", h + 8);
+        count++;
+    }
+    free(line);
+    fclose(f);
+    for (size_t i = 0; i < nx; i++) {
+        uint64_t c;
+        char hh[65];
+        cc_store_error err;
+        if (cc_store_head(st, xs[i].id, &c, hh, &err) == CC_OK && c == count && strcmp(hh, last) == 0)
+            return xs[i].id;
+    }
+    return 0;
+}
+
+/* What a log's findings say about guideline g, given the earlier exercises in which it was
+ * missed (earlier: a comma-separated list of exercise ids, "" when none). */
+static void carried_result(const char *g, json_t *met, json_t *missed, const char *earlier, char *out,
+                           size_t size)
+{
+    json_int_t a = json_integer_value(json_object_get(met, g)), b = json_integer_value(json_object_get(missed, g));
+    if (a + b == 0) {
+        snprintf(out, size, "%s not exercised%s%s", g, *earlier ? "; missed earlier in exercise " : "",
+                 earlier);
+    } else if (b == 0) {
+        if (*earlier)
+            snprintf(out, size, "%s met %lld of %lld; missed in exercise %s: the fix worked", g, (long long)a,
+                     (long long)a, earlier);
+        else
+            snprintf(out, size, "%s met %lld of %lld; no earlier miss on record", g, (long long)a, (long long)a);
+    } else if (*earlier) {
+        snprintf(out, size, "%s missed %lld of %lld: missed again (also in exercise %s), still open", g,
+                 (long long)b, (long long)(a + b), earlier);
+    } else {
+        snprintf(out, size, "%s missed %lld of %lld: still open (no earlier miss on record)", g, (long long)b,
+                 (long long)(a + b));
+    }
+}
+
+/* Rows for the report's "carried over" table: every item not closed and not raised by the
+ * reported exercise (nor by a later one), with what this log's findings say about its
+ * guideline next to the earlier exercises on the store in which that guideline was missed.
+ * exercise: the reported exercise's id in db, or 0 to find it by the log's final hash (a log
+ * that is not on the store: every exercise on it is earlier). *own receives the number of open
+ * items the reported exercise raised (not listed). */
+json_t *cc_cli_plan_carried(const char *db, const char *log, int64_t exercise, size_t *own, char *why,
+                            size_t whylen)
+{
+    *own = 0;
     cc_store *st = NULL;
     cc_store_opts o = {1, NULL, 0};
     cc_store_error err;
@@ -123,46 +210,74 @@ json_t *cc_cli_plan_carried(const char *db, const char *log, char *why, size_t w
         return NULL;
     }
     cc_store_plan_item *v = NULL;
-    size_t n = 0;
-    json_t *rows = NULL;
-    if (cc_store_plan_list(st, 1, &v, &n, &err) != CC_OK) {
+    cc_store_exercise *xs = NULL;
+    size_t n = 0, nx = 0;
+    json_t *rows = NULL, *met = json_object(), *missed = json_object(), *earlier = json_object();
+    if (cc_store_plan_list(st, 1, &v, &n, &err) != CC_OK || cc_store_exercise_list(st, &xs, &nx, &err) != CC_OK) {
         snprintf(why, whylen, "%s", err.msg);
-        cc_store_close(st);
-        return NULL;
+        goto out;
     }
-    json_t *met = json_object(), *missed = json_object();
     if (cc_cli_plan_findings(log, met, missed) != 0) {
         snprintf(why, whylen, "%s: cannot read", log);
-    } else {
-        rows = json_array();
-        for (size_t i = 0; i < n; i++) {
-            char result[200] = "no guideline linked";
-            if (v[i].finding) {
-                json_int_t a = json_integer_value(json_object_get(met, v[i].finding)),
-                           b = json_integer_value(json_object_get(missed, v[i].finding));
-                if (a + b == 0)
-                    snprintf(result, sizeof result, "%s not exercised", v[i].finding);
-                else if (b == 0)
-                    snprintf(result, sizeof result, "%s met %lld of %lld: the fix worked", v[i].finding,
-                             (long long)a, (long long)a);
-                else
-                    snprintf(result, sizeof result, "%s missed %lld of %lld: still open", v[i].finding,
-                             (long long)b, (long long)(a + b));
-            }
-            char id[32];
-            snprintf(id, sizeof id, "%" PRId64, v[i].id);
-            json_array_append_new(rows,
-                                  json_pack("[s,s,s,s,s,s,s,s]", id, v[i].issue ? v[i].issue : "",
-                                            v[i].action ? v[i].action : "", v[i].owner ? v[i].owner : "",
-                                            v[i].due ? v[i].due : "", v[i].status ? v[i].status : "",
-                                            v[i].finding ? v[i].finding : "", result));
+        goto out;
+    }
+    if (!exercise)
+        exercise = exercise_of_log(st, xs, nx, log);
+    /* earlier: guideline -> "1, 3" (the earlier exercises on the store that missed it) */
+    for (size_t k = 0; k < nx; k++) {
+        if (exercise && xs[k].id >= exercise)
+            continue;
+        counts c = {json_object(), json_object()};
+        int stopped = 0;
+        cc_err rc = c.met && c.missed ? cc_store_events(st, xs[k].id, 0, count_event, &c, &stopped, &err)
+                                      : CC_ERR_NOMEM;
+        const char *g;
+        json_t *cnt;
+        json_object_foreach(c.missed, g, cnt)
+        {
+            const char *had = json_string_value(json_object_get(earlier, g));
+            char list[512];
+            snprintf(list, sizeof list, "%s%s%" PRId64, had ? had : "", had ? ", " : "", xs[k].id);
+            json_object_set_new(earlier, g, json_string(list));
+        }
+        json_decref(c.met);
+        json_decref(c.missed);
+        if (rc != CC_OK) {
+            snprintf(why, whylen, "exercise %" PRId64 ": %s", xs[k].id,
+                     rc == CC_ERR_NOMEM ? "out of memory" : err.msg);
+            goto out;
         }
     }
+    rows = json_array();
+    for (size_t i = 0; rows && i < n; i++) {
+        if (exercise && v[i].exercise >= exercise) {
+            *own += v[i].exercise == exercise;
+            continue;
+        }
+        char result[700] = "no guideline linked";
+        if (v[i].finding) {
+            const char *e = json_string_value(json_object_get(earlier, v[i].finding));
+            carried_result(v[i].finding, met, missed, e ? e : "", result, sizeof result);
+        }
+        char id[32], from[32] = "";
+        snprintf(id, sizeof id, "%" PRId64, v[i].id);
+        if (v[i].exercise)
+            snprintf(from, sizeof from, "%" PRId64, v[i].exercise);
+        json_array_append_new(rows, json_pack("[s,s,s,s,s,s,s,s,s]", id, from, v[i].issue ? v[i].issue : "",
+                                              v[i].action ? v[i].action : "", v[i].owner ? v[i].owner : "",
+                                              v[i].due ? v[i].due : "", v[i].status ? v[i].status : "",
+                                              v[i].finding ? v[i].finding : "", result));
+    }
+out:
     json_decref(met);
     json_decref(missed);
+    json_decref(earlier);
     for (size_t i = 0; i < n; i++)
         cc_store_plan_item_clear(&v[i]);
     free(v);
+    for (size_t i = 0; i < nx; i++)
+        cc_store_exercise_clear(&xs[i]);
+    free(xs);
     cc_store_close(st);
     return rows;
 }

@@ -11,27 +11,45 @@
 
 #include "cli/cli.h"
 #include "store/store.h"
+#include "core/note.h"
 #include "core/scenario.h"
 #include "report/report.h"
+#include "report/report_int.h"
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: caucus report LOG [--scenario FILE] [--seat SEAT] --html OUT [--md OUT] [--json OUT]\n"
-            "                     [--csv DIR]\n"
+            "usage: caucus report LOG [--scenario FILE] [--seat SEAT] [--plan DB] [--checkpoint FILE --key PUB]\n"
+            "                     --html OUT [--md OUT] [--json OUT] [--csv DIR]\n"
+            "       caucus report DB --exercise ID [--seat SEAT] [--key PUB] [--checkpoint FILE] --html OUT [...]\n"
             "       caucus report SIMRESULT.json [--scenario FILE] [--threads T] --html OUT [...]\n"
             "  LOG              event log written by caucus run --log (verified while read)\n"
+            "  DB --exercise ID an exercise of a store (SQLite file or postgres:// URI): its log, scenario,\n"
+            "                   improvement plan (control view) and latest stored checkpoint\n"
             "  --scenario FILE  the scenario the log was run on (default: the path recorded in the log);\n"
             "                   for a simulation result: run it again, verify it, plot distributions\n"
             "  --seat SEAT      only what SEAT received or may read (default: exercise control view)\n"
-            "  --plan DB        add the open improvement-plan items of store DB as carried over, each with\n"
-            "                   whether its guideline was met in this exercise (control view only)\n"
+            "  --plan DB        add the open improvement-plan items of store DB raised by earlier exercises\n"
+            "                   as carried over, each with whether its guideline was met in this exercise\n"
+            "                   and missed before (control view only; a store report includes its own)\n"
+            "  --checkpoint FILE  a signed checkpoint the log must be consistent with (needs --key); the\n"
+            "                   overview shows it, and a log that does not match it fails (exit 1)\n"
+            "  --key PUB        the checkpoint signer's public key (text or file)\n"
             "  --html OUT       one self-contained HTML page ('-': standard output)\n"
             "  --md OUT         Markdown\n"
             "  --json OUT       the report document as JSON\n"
             "  --csv DIR        one CSV file per table, and banners.csv\n"
             "  --threads T      worker threads when a simulation is run again (default: online CPUs)\n");
 }
+
+/* The parsed command line; the store path fills the private fields. */
+typedef struct ropts {
+    const char *in, *html, *md, *json, *csv, *seat, *scen, *plan, *exercise, *checkpoint, *key;
+    uint64_t threads;
+    int64_t plan_exercise;  /* the reported exercise's id in the plan's store (0: find it) */
+    const char *stored_cp;  /* a store's latest checkpoint note (NULL: none) */
+    uint64_t stored_cp_size;
+} ropts;
 
 static int write_file(const char *path, const char *data, size_t len)
 {
@@ -83,29 +101,56 @@ static int render(const json_t *doc, render_fn fn, const char *path)
     return st;
 }
 
-/* caucus report DB --exercise ID ...: the exercise's log and scenario are taken out of the store
- * into a private temporary directory and reported on like files. */
-static int report_from_store(int argc, char **argv, const char *db, int dbarg)
+static int run_report(const ropts *o);
+
+typedef struct latest_cp {
+    uint64_t size;
+    char *note;
+} latest_cp;
+
+static int keep_latest(void *ctx, uint64_t size, const char *note)
 {
-    const char *exs = NULL;
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "--exercise") == 0)
-            exs = argv[i + 1];
+    latest_cp *l = ctx;
+    if (l->note && size < l->size)
+        return 0;
+    char *c = strdup(note);
+    if (!c)
+        return 1;
+    free(l->note);
+    l->note = c;
+    l->size = size;
+    return 0;
+}
+
+/* caucus report DB --exercise ID ...: the exercise's log and scenario are taken out of the store
+ * into a private temporary directory and reported on like files, with the store's improvement
+ * plan (control view) and its latest checkpoint (unless --checkpoint names another). */
+static int report_from_store(const ropts *in)
+{
     uint64_t ex;
-    if (!exs || cc_cli_parse_u64(exs, &ex) != 0 || ex == 0) {
+    if (!in->exercise || cc_cli_parse_u64(in->exercise, &ex) != 0 || ex == 0) {
         fprintf(stderr, "caucus report: a store needs --exercise ID\n");
         return 2;
     }
+    const char *db = in->in;
     cc_store *st = NULL;
-    cc_store_opts o = {1, NULL, 0};
+    cc_store_opts so = {1, NULL, 0};
     cc_store_error err;
-    if (cc_store_open(db, &o, &st, &err) != CC_OK) {
+    if (cc_store_open(db, &so, &st, &err) != CC_OK) {
         fprintf(stderr, "caucus report: %s\n", err.msg);
         return 1;
     }
     cc_store_exercise x;
     if (cc_store_exercise_get(st, (int64_t)ex, &x, &err) != CC_OK) {
         fprintf(stderr, "caucus report: %s\n", err.msg);
+        cc_store_close(st);
+        return 1;
+    }
+    latest_cp lc = {0, NULL};
+    if (!in->checkpoint && cc_store_checkpoints(st, (int64_t)ex, keep_latest, &lc, &err) != CC_OK) {
+        fprintf(stderr, "caucus report: %s\n", err.msg);
+        free(lc.note);
+        cc_store_exercise_clear(&x);
         cc_store_close(st);
         return 1;
     }
@@ -131,27 +176,25 @@ static int report_from_store(int argc, char **argv, const char *db, int dbarg)
     } else if (fclose(lf) != 0 || fclose(sf) != 0) {
         fprintf(stderr, "caucus report: temporary files could not be written\n");
     } else {
-        /* the same command line, with the files in place of the store */
-        char **nv = calloc((size_t)argc + 3, sizeof *nv);
-        int n = 0;
-        for (int i = 0; nv && i < argc; i++) {
-            if (strcmp(argv[i], "--exercise") == 0 || strcmp(argv[i], "--scenario") == 0) {
-                i++;
-                continue;
-            }
-            nv[n++] = i == dbarg ? logp : argv[i];
-        }
-        if (nv) {
-            nv[n++] = "--scenario";
-            nv[n++] = scp;
-            rc = cc_cmd_report(n, nv);
-            free(nv);
-        }
+        cc_store_close(st); /* the plan helper opens the store itself */
+        st = NULL;
+        ropts o = *in;
+        o.in = logp;
+        o.scen = scp;
+        o.exercise = NULL;
+        if (!o.plan && !o.seat)
+            o.plan = db;
+        if (o.plan && strcmp(o.plan, db) == 0)
+            o.plan_exercise = (int64_t)ex;
+        o.stored_cp = lc.note;
+        o.stored_cp_size = lc.size;
+        rc = run_report(&o);
     }
     unlink(logp);
     unlink(scp);
     rmdir(dir);
 done:
+    free(lc.note);
     cc_store_exercise_clear(&x);
     cc_store_close(st);
     return rc;
@@ -159,10 +202,11 @@ done:
 
 /* Appends the "carried over" table to the improvement section: open items of the plan in
  * db, with what this log's findings say about their guidelines. */
-static int carry_over(json_t *doc, const char *db, const char *log)
+static int carry_over(json_t *doc, const char *db, const char *log, int64_t exercise)
 {
     char why[300];
-    json_t *rows = cc_cli_plan_carried(db, log, why, sizeof why);
+    size_t own = 0;
+    json_t *rows = cc_cli_plan_carried(db, log, exercise, &own, why, sizeof why);
     if (!rows) {
         fprintf(stderr, "caucus report: --plan %s: %s\n", db, why);
         return -1;
@@ -173,13 +217,21 @@ static int carry_over(json_t *doc, const char *db, const char *log)
     {
         const char *id = json_string_value(json_object_get(sec, "id"));
         if (id && strcmp(id, "improvement") == 0) {
-            json_t *t = json_pack("{s:s,s:s,s:[s,s,s,s,s,s,s,s],s:o}", "id", "carried", "title",
+            json_t *t = json_pack("{s:s,s:s,s:[s,s,s,s,s,s,s,s,s],s:o}", "id", "carried", "title",
                                   "Carried over from earlier exercises (open improvement-plan items)",
-                                  "columns", "item", "issue", "corrective action", "responsible organisation",
-                                  "due", "status", "guideline", "in this exercise", "rows", rows);
+                                  "columns", "item", "raised by exercise", "issue", "corrective action",
+                                  "responsible organisation", "due", "status", "guideline", "in this exercise",
+                                  "rows", rows);
             json_t *tables = json_object_get(sec, "tables");
             if (!t || !tables || json_array_append_new(tables, t) != 0)
                 return -1;
+            if (own) {
+                char note[200];
+                snprintf(note, sizeof note,
+                         "%zu open item%s raised by this exercise %s not listed here (they are not carried over).",
+                         own, own == 1 ? "" : "s", own == 1 ? "is" : "are");
+                json_object_set_new(t, "note", json_string(note));
+            }
             return 0;
         }
     }
@@ -190,34 +242,29 @@ static int carry_over(json_t *doc, const char *db, const char *log)
 
 int cc_cmd_report(int argc, char **argv)
 {
-    const char *in = NULL, *html = NULL, *md = NULL, *jsonf = NULL, *csv = NULL, *seat = NULL, *scen = NULL,
-               *plan = NULL, *exercise = NULL;
-    int in_arg = 0;
-    uint64_t threads = 0;
+    ropts o;
+    memset(&o, 0, sizeof o);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has = i + 1 < argc;
+        const char **slot = strcmp(a, "--html") == 0         ? &o.html
+                            : strcmp(a, "--md") == 0         ? &o.md
+                            : strcmp(a, "--json") == 0       ? &o.json
+                            : strcmp(a, "--csv") == 0        ? &o.csv
+                            : strcmp(a, "--seat") == 0       ? &o.seat
+                            : strcmp(a, "--plan") == 0       ? &o.plan
+                            : strcmp(a, "--exercise") == 0   ? &o.exercise
+                            : strcmp(a, "--scenario") == 0   ? &o.scen
+                            : strcmp(a, "--checkpoint") == 0 ? &o.checkpoint
+                            : strcmp(a, "--key") == 0        ? &o.key
+                                                             : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 0;
-        } else if (strcmp(a, "--html") == 0 && has) {
-            html = argv[++i];
-        } else if (strcmp(a, "--md") == 0 && has) {
-            md = argv[++i];
-        } else if (strcmp(a, "--json") == 0 && has) {
-            jsonf = argv[++i];
-        } else if (strcmp(a, "--csv") == 0 && has) {
-            csv = argv[++i];
-        } else if (strcmp(a, "--seat") == 0 && has) {
-            seat = argv[++i];
-        } else if (strcmp(a, "--plan") == 0 && has) {
-            plan = argv[++i];
-        } else if (strcmp(a, "--exercise") == 0 && has) {
-            exercise = argv[++i];
-        } else if (strcmp(a, "--scenario") == 0 && has) {
-            scen = argv[++i];
+        } else if (slot && has) {
+            *slot = argv[++i];
         } else if (strcmp(a, "--threads") == 0 && has) {
-            if (cc_cli_parse_u64(argv[++i], &threads) != 0 || threads < 1 || threads > 1024) {
+            if (cc_cli_parse_u64(argv[++i], &o.threads) != 0 || o.threads < 1 || o.threads > 1024) {
                 fprintf(stderr, "caucus report: --threads needs a number from 1 to 1024\n");
                 return 2;
             }
@@ -225,20 +272,93 @@ int cc_cmd_report(int argc, char **argv)
             fprintf(stderr, "caucus report: unknown option or missing value: %s\n", a);
             usage(stderr);
             return 2;
-        } else if (!in) {
-            in = a;
-            in_arg = i;
+        } else if (!o.in) {
+            o.in = a;
         } else {
-            fprintf(stderr, "caucus report: one input at a time (got %s and %s)\n", in, a);
+            fprintf(stderr, "caucus report: one input at a time (got %s and %s)\n", o.in, a);
             return 2;
         }
     }
-    if (in && cc_cli_is_store(in))
-        return report_from_store(argc, argv, in, in_arg);
-    if (exercise) {
+    if (o.in && cc_cli_is_store(o.in))
+        return report_from_store(&o);
+    if (o.exercise) {
         fprintf(stderr, "caucus report: --exercise goes with a store (DB), not with a log file\n");
         return 2;
     }
+    if (o.checkpoint && !o.key) {
+        fprintf(stderr, "caucus report: checking --checkpoint needs the signer's public key (--key)\n");
+        return 2;
+    }
+    if (o.key && !o.checkpoint) {
+        fprintf(stderr, "caucus report: --key goes with --checkpoint FILE (or with a store's checkpoints)\n");
+        return 2;
+    }
+    return run_report(&o);
+}
+
+/* Opens the checkpoint to tie the report to: --checkpoint FILE with --key (the signature must
+ * verify), or a store's latest with --key (the same) or without (parsed, signature not checked).
+ * 0: none wanted or *cp filled; 1: refused (said on stderr). */
+static int open_checkpoint(const ropts *o, cc_checkpoint *cp, char *source, size_t slen, char *sig, size_t siglen)
+{
+    if (!o->checkpoint && !o->stored_cp)
+        return 0;
+    cc_note_verifier *key = NULL;
+    cc_note_error ne;
+    if (o->key) {
+        size_t kl;
+        char *kt = cc_cli_slurp(o->key, &kl, CC_CLI_SLURP_MAX);
+        const char *k = kt ? kt : o->key;
+        int bad = cc_note_verifier_parse(k, kt ? kl : strlen(k), &key, &ne) != CC_OK;
+        free(kt);
+        if (bad) {
+            fprintf(stderr, "caucus report: --key: not a verifier key: %s\n", ne.message);
+            return 1;
+        }
+    }
+    size_t len = 0;
+    char *text = o->checkpoint ? cc_cli_slurp(o->checkpoint, &len, CC_CLI_SLURP_MAX) : NULL;
+    const char *note = o->checkpoint ? text : o->stored_cp;
+    if (o->checkpoint)
+        snprintf(source, slen, "%s", o->checkpoint);
+    else
+        snprintf(source, slen, "store (latest stored checkpoint, size %" PRIu64 ")", o->stored_cp_size);
+    int rc = 1;
+    if (!note) {
+        fprintf(stderr, "caucus report: cannot read %s\n", o->checkpoint);
+    } else {
+        if (!o->checkpoint)
+            len = strlen(note);
+        if (key) {
+            if (cc_note_open_checkpoint(note, len, key, NULL, cp, &ne) != CC_OK)
+                fprintf(stderr, "caucus report: %s: not a valid checkpoint signed by this key: %s\n", source,
+                        ne.message);
+            else {
+                snprintf(sig, siglen, "verified with key %s", cc_note_verifier_name(key));
+                rc = 0;
+            }
+        } else {
+            /* a store's own checkpoint without the key: the text above the blank line, unchecked */
+            const char *blank = strstr(note, "\n\n");
+            if (!blank || cc_checkpoint_parse(note, (size_t)(blank - note) + 1, cp, &ne) != CC_OK)
+                fprintf(stderr, "caucus report: %s: not a checkpoint: %s\n", source,
+                        blank ? ne.message : "no blank line before the signatures");
+            else {
+                snprintf(sig, siglen, "NOT CHECKED: give the signer's public key with --key");
+                rc = 0;
+            }
+        }
+    }
+    free(text);
+    cc_note_verifier_free(key);
+    return rc;
+}
+
+static int run_report(const ropts *o)
+{
+    const char *in = o->in, *html = o->html, *md = o->md, *jsonf = o->json, *csv = o->csv, *seat = o->seat,
+               *scen = o->scen, *plan = o->plan;
+    uint64_t threads = o->threads;
     if (plan && seat) {
         fprintf(stderr, "caucus report: the improvement plan is control's: --plan does not go with --seat\n");
         return 2;
@@ -268,6 +388,10 @@ int cc_cmd_report(int argc, char **argv)
     cc_scenario *s = NULL;
     cc_err rc;
     if (cc_report_is_sim(in)) {
+        if (o->checkpoint || o->stored_cp) {
+            fprintf(stderr, "caucus report: --checkpoint applies to event logs, not to simulation results\n");
+            return 2;
+        }
         if (seat) {
             fprintf(stderr, "caucus report: --seat applies to event logs, not to simulation results\n");
             return 2;
@@ -301,8 +425,19 @@ int cc_cmd_report(int argc, char **argv)
                 cc_diags_free(&d);
                 return 1;
             }
-            rc = cc_report_from_log(in, s, seat, &d, &doc);
-            if (rc == CC_OK && plan && carry_over(doc, plan, in) != 0)
+            cc_checkpoint cp;
+            memset(&cp, 0, sizeof cp);
+            char cpsrc[4200], cpsig[400];
+            if (open_checkpoint(o, &cp, cpsrc, sizeof cpsrc, cpsig, sizeof cpsig) != 0) {
+                cc_diags_free(&d);
+                cc_scenario_free(s);
+                return 1;
+            }
+            cc_report_checkpoint rcp = {&cp, cpsrc, cpsig};
+            cc_report_opts ro = {seat, 0, cp.origin ? &rcp : NULL};
+            rc = cc_report_from_log_opts(in, s, &ro, &d, &doc);
+            cc_checkpoint_clear(&cp);
+            if (rc == CC_OK && plan && carry_over(doc, plan, in, o->plan_exercise) != 0)
                 rc = CC_ERR_IO;
         }
     }
@@ -326,13 +461,21 @@ int cc_cmd_report(int argc, char **argv)
             }
         }
         if (status == 0) {
-            FILE *o =
+            FILE *f =
                 (html && !strcmp(html, "-")) || (md && !strcmp(md, "-")) || (jsonf && !strcmp(jsonf, "-"))
                     ? stderr
                     : stdout;
-            fprintf(o, "report %s: %zu sections%s%s\n", in, json_array_size(json_object_get(doc, "sections")),
+            fprintf(f, "report %s: %zu sections%s%s\n", in, json_array_size(json_object_get(doc, "sections")),
                     *json_string_value(json_object_get(doc, "banner")) ? ", banner " : "",
                     json_string_value(json_object_get(doc, "banner")));
+            const json_t *cp = json_object_get(doc, "checkpoint");
+            if (cp)
+                fprintf(f, "  checkpoint %s: %s\n", cc_report_str(cp, "source"), cc_report_str(cp, "text"));
+        }
+        if (!cc_report_checkpoint_ok(doc)) {
+            fprintf(stderr, "caucus report: %s: %s (the report was written and says so)\n", in,
+                    cc_report_str(json_object_get(doc, "checkpoint"), "text"));
+            status = 1;
         }
     }
     json_decref(doc);

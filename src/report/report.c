@@ -15,7 +15,9 @@
 #include "core/evlog.h"
 #include "core/idmap.h"
 #include "core/label.h"
+#include "core/merkle.h"
 #include "core/scenario_model.h"
+#include "core/verify.h"
 #include "core/zone.h"
 #include "report/report_int.h"
 
@@ -255,6 +257,10 @@ typedef struct rep {
     uint64_t nevents;
     char first_hash[65], last_hash[65];
     unsigned char prev[32];
+    cc_merkle_stream *tree;               /* RFC 6962 tree over the event hashes */
+    const cc_report_checkpoint *cp;       /* NULL: none given */
+    cc_verify *vf;                        /* the log checked against cp (when given) */
+    cc_verify_result vres;                /* its result, after pass 1 */
 
     inj_st *inj;
     cons_st *cons;
@@ -943,6 +949,11 @@ static cc_err pass1(rep *r)
                 fail(r, line, rc, "%s", "out of memory");
         }
         if (rc == CC_OK) {
+            rc = cc_merkle_stream_append(r->tree, e.hash, 32);
+            if (r->vf)
+                cc_verify_line(r->vf, lr->line, lr->len, 1); /* its verdict is read at the end */
+        }
+        if (rc == CC_OK) {
             memcpy(r->prev, e.hash, 32);
             cc_hex(e.hash, 32, r->last_hash);
             if (n == 0)
@@ -959,6 +970,8 @@ static cc_err pass1(rep *r)
     else if (rc == CC_OK && !ended && !r->in_progress)
         rc = fail(r, n, CC_ERR_PARSE, "the log ends without run.end: it is truncated%s", "");
     r->nevents = n;
+    if (rc == CC_OK && r->vf)
+        cc_verify_finish(r->vf, &r->vres);
     free(lr->line);
     free(lr);
     fclose(f);
@@ -1246,6 +1259,65 @@ static void abs_time(const rep *r, int64_t ms, char *buf, size_t size)
     cc_rfc3339_format(u, off, buf, size);
 }
 
+/* The Merkle tree over the log (as caucus verify computes it) and, when one was given, the
+ * signed checkpoint and whether the log agrees with it. */
+static json_t *merkle_json(const rep *r)
+{
+    unsigned char root[32];
+    char hex[65];
+    cc_merkle_stream_root(r->tree, root);
+    cc_hex(root, 32, hex);
+    return json_pack("{s:I,s:s}", "size", (json_int_t)cc_merkle_stream_size(r->tree), "root", hex);
+}
+
+static json_t *checkpoint_json(const rep *r)
+{
+    if (!r->cp)
+        return NULL;
+    const cc_checkpoint *c = r->cp->cp;
+    char hex[65], b[600];
+    cc_hex(c->root, 32, hex);
+    bool ok = !r->vres.bad && r->vres.checkpoints == 1;
+    if (ok && c->size == r->nevents)
+        snprintf(b, sizeof b, "consistent: the signed checkpoint covers all %llu events of the log",
+                 (unsigned long long)r->nevents);
+    else if (ok)
+        snprintf(b, sizeof b,
+                 "consistent: the signed checkpoint covers the first %llu of the log's %llu events (the %llu "
+                 "after them are not covered by it)",
+                 (unsigned long long)c->size, (unsigned long long)r->nevents,
+                 (unsigned long long)(r->nevents - c->size));
+    else
+        snprintf(b, sizeof b, "MISMATCH: the log does not match the signed checkpoint: %s",
+                 r->vres.bad ? r->vres.why : "not checked");
+    return json_pack("{s:s,s:s,s:I,s:s,s:s,s:s,s:I,s:I,s:s}", "source", r->cp->source ? r->cp->source : "",
+                     "origin", c->origin ? c->origin : "", "size", (json_int_t)c->size, "root", hex,
+                     "signature", r->cp->signature ? r->cp->signature : "", "status", ok ? "consistent" : "mismatch",
+                     "covers", (json_int_t)(ok ? c->size : 0), "events", (json_int_t)r->nevents, "text", b);
+}
+
+static void checkpoint_facts(const rep *r, sec *x)
+{
+    json_t *m = merkle_json(r);
+    fact(x, "Merkle tree size (RFC 6962, leaf i = event i's hash)", json_incref(json_object_get(m, "size")));
+    fact(x, "Merkle root", json_incref(json_object_get(m, "root")));
+    json_decref(m);
+    json_t *c = checkpoint_json(r);
+    if (!c) {
+        fact(x, "Signed checkpoint",
+             js("none given (caucus report --checkpoint FILE --key KEY, or a store's own, ties the report to "
+                "one)"));
+        return;
+    }
+    fact(x, "Signed checkpoint", json_incref(json_object_get(c, "text")));
+    fact(x, "Checkpoint source", json_incref(json_object_get(c, "source")));
+    fact(x, "Checkpoint origin", json_incref(json_object_get(c, "origin")));
+    fact(x, "Checkpoint tree size", json_incref(json_object_get(c, "size")));
+    fact(x, "Checkpoint root", json_incref(json_object_get(c, "root")));
+    fact(x, "Checkpoint signature", json_incref(json_object_get(c, "signature")));
+    json_decref(c);
+}
+
 static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
     const cc_scenario *s = r->s;
@@ -1276,6 +1348,7 @@ static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
     fact(&x, "Events", json_integer((json_int_t)r->nevents));
     fact(&x, "First event hash", js(r->first_hash));
     fact(&x, "Final event hash", js(r->last_hash));
+    checkpoint_facts(r, &x);
     if (r->viewer < 0) {
         fact(&x, "View", js("exercise control (everything in the log)"));
     } else {
@@ -2233,6 +2306,8 @@ static void rep_free(rep *r)
     json_decref(r->auto_seats);
     json_decref(r->absent);
     free(r->gc);
+    cc_merkle_stream_free(r->tree);
+    cc_verify_free(r->vf);
     cc_arena_free(r->a);
 }
 
@@ -2262,6 +2337,9 @@ static cc_err rep_init(rep *r, const cc_scenario *s)
     r->lost = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->lost);
     r->bins = cc_arena_array(r->a, np * NBINS, sizeof *r->bins);
     r->absent = json_array();
+    r->tree = cc_merkle_stream_new();
+    if (!r->tree)
+        return CC_ERR_NOMEM;
     r->cur_msg = -1;
     if (!r->seat_map || !r->inj_map || !r->dec_map || !r->cons_map || !r->g_map || !r->obj_map ||
         !r->party_map || !r->inj || !r->cons || !r->dec || !r->rating || !r->seat_denials || !r->is_auto ||
@@ -2312,17 +2390,37 @@ cc_err cc_report_from_log(const char *path, const cc_scenario *s, const char *se
 cc_err cc_report_from_log_ex(const char *path, const cc_scenario *s, const char *seat, unsigned flags,
                              cc_diags *d, json_t **doc)
 {
+    cc_report_opts o = {seat, flags, NULL};
+    return cc_report_from_log_opts(path, s, &o, d, doc);
+}
+
+int cc_report_checkpoint_ok(const json_t *doc)
+{
+    const json_t *c = json_object_get(doc, "checkpoint");
+    return !c || strcmp(cc_report_str(c, "status"), "consistent") == 0;
+}
+
+cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_report_opts *o, cc_diags *d,
+                               json_t **doc)
+{
     *doc = NULL;
-    if (!path || !s || !d)
+    if (!path || !s || !d || !o || (o->checkpoint && !o->checkpoint->cp))
         return CC_ERR_ARG;
+    const char *seat = o->seat;
     rep r;
     memset(&r, 0, sizeof r);
-    r.in_progress = (flags & CC_REPORT_IN_PROGRESS) != 0;
+    r.in_progress = (o->flags & CC_REPORT_IN_PROGRESS) != 0;
+    r.cp = o->checkpoint;
     r.s = s;
     r.path = path;
     r.d = d;
     r.viewer = -1;
     cc_err rc = rep_init(&r, s);
+    if (rc == CC_OK && r.cp) {
+        rc = cc_verify_new(&r.vf);
+        if (rc == CC_OK)
+            rc = cc_verify_add_checkpoint(r.vf, r.cp->cp, r.cp->source);
+    }
     if (rc == CC_OK && seat) {
         r.viewer = lookup(r.seat_map, seat);
         if (r.viewer < 0) {
@@ -2356,8 +2454,17 @@ cc_err cc_report_from_log_ex(const char *path, const cc_scenario *s, const char 
                                     : json_pack("{s:s,s:s,s:o,s:o}", "kind", "seat", "seat",
                                                 s->seats[r.viewer].id, "party", js(s->seats[r.viewer].party),
                                                 "clearance", js(s->seats[r.viewer].clearance_name));
-        *doc = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:o}", "format", CC_REPORT_FORMAT, "kind", "aar", "title",
-                         title, "banner", b, "view", view, "log_hash", r.last_hash, "sections", secs);
+        *doc = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:o,s:o}", "format", CC_REPORT_FORMAT, "kind", "aar", "title",
+                         title, "banner", b, "view", view, "log_hash", r.last_hash, "merkle", merkle_json(&r),
+                         "sections", secs);
+        json_t *cpj = checkpoint_json(&r);
+        if (*doc && cpj) {
+            if (strcmp(cc_report_str(cpj, "status"), "consistent") != 0)
+                json_object_set_new(*doc, "alerts", json_pack("[O]", json_object_get(cpj, "text")));
+            json_object_set_new(*doc, "checkpoint", cpj);
+        } else {
+            json_decref(cpj);
+        }
         if (!*doc)
             rc = CC_ERR_NOMEM;
     }

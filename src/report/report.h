@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "core/diag.h"
+#include "core/note.h"
 #include "core/scenario.h"
 
 #define CC_REPORT_FORMAT "caucus-report/1"
@@ -44,6 +45,32 @@ cc_err cc_report_from_log(const char *path, const cc_scenario *s, const char *se
 #define CC_REPORT_IN_PROGRESS 1u
 cc_err cc_report_from_log_ex(const char *path, const cc_scenario *s, const char *seat, unsigned flags,
                              cc_diags *d, json_t **doc);
+
+/* A signed checkpoint (docs/tamper-evidence.md) to tie the report to, already opened by the
+ * caller (its signature checked with a key, or not: signature says which, in words). */
+typedef struct cc_report_checkpoint {
+    const cc_checkpoint *cp; /* borrowed */
+    const char *source;      /* where it came from: a file name, "store (...)" */
+    const char *signature;   /* e.g. "verified with key NAME", "not checked (no key given)" */
+} cc_report_checkpoint;
+
+typedef struct cc_report_opts {
+    const char *seat;                       /* NULL: control view */
+    unsigned flags;                         /* CC_REPORT_IN_PROGRESS */
+    const cc_report_checkpoint *checkpoint; /* NULL: none */
+} cc_report_opts;
+
+/* The same, with options. Every report shows the RFC 6962 Merkle tree (size and root) over the
+ * log's events, leaf i = event seq i's hash, as `caucus verify` and checkpoints compute it. With
+ * a checkpoint the log is also fed to core/verify against it, and the document's "checkpoint"
+ * member and overview say whether the log is consistent with it (and how many of its events it
+ * covers) or not; a mismatch is not an error of this call: it sets checkpoint.status to
+ * "mismatch" and adds a line to the document's "alerts" (cc_report_checkpoint_ok says so). */
+cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_report_opts *o, cc_diags *d,
+                               json_t **doc);
+
+/* 1 unless the document carries a checkpoint the log does not match. */
+int cc_report_checkpoint_ok(const json_t *doc);
 
 /* Builds the comparison report document of a `caucus sim --json` result at path. When s is
  * not NULL (the scenario the simulation ran) the simulation is run again with the recorded

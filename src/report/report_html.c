@@ -1,8 +1,8 @@
 /* report_html — renders a report document as one self-contained HTML page: inline CSS and
  * SVG, no script, no external asset; prints on A4 and Letter (page margins in millimetres,
  * fluid widths, a page break before each section, table headers repeated, rows kept whole)
- * with the document's banner at the top and bottom of every printed page and each section's
- * banner above and below it. Every text from the document is escaped. */
+ * with the document's banner in the top and bottom page margins of every printed page (CSS
+ * margin boxes, so it never covers body text) and each section's banner above and below it. Every text from the document is escaped. */
 #include <string.h>
 
 #include "report/report.h"
@@ -62,20 +62,76 @@ static void banner(cc_buf *b, const char *cls, const char *text)
     cc_buf_puts(b, "</div>\n");
 }
 
+/* The printed page: each page carries the document's banner in its top and bottom margin boxes
+ * (CSS Paged Media), outside the body's area, so a banner never covers text. */
+static const char page_css[] = "@page{margin:20mm 12mm}\n";
+static const char margin_box_css[] =
+    "font:bold 8pt -apple-system,'Segoe UI',Helvetica,Arial,sans-serif;letter-spacing:.03em;"
+    "text-align:center;vertical-align:middle;height:6mm;width:100%;"
+    "-webkit-print-color-adjust:exact;print-color-adjust:exact";
+
+/* Colours of a banner class (background, text), as in the CSS below. */
+static void banner_colours(const char *cls, const char **bg, const char **fg)
+{
+    *fg = "#fff";
+    if (strcmp(cls, "b-ts") == 0) {
+        *bg = "#ff8c00";
+        *fg = "#000";
+    } else if (strcmp(cls, "b-s") == 0) {
+        *bg = "#c8102e";
+    } else if (strcmp(cls, "b-c") == 0) {
+        *bg = "#0033a0";
+    } else if (strcmp(cls, "b-u") == 0) {
+        *bg = "#007a33";
+    } else {
+        *bg = "#555";
+    }
+}
+
+/* Appends s as the body of a CSS string: ASCII other than letters, digits, space and a few
+ * marks as hex escapes (so no quote, backslash or "</style" can end it); UTF-8 as is. */
+static void css_string(cc_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            strchr(" /,.()+:-_", c))
+            cc_buf_putc(b, (char)c);
+        else
+            cc_buf_printf(b, "\\%x ", c);
+    }
+}
+
+static void page_rules(cc_buf *b, const char *banner_text)
+{
+    cc_buf_puts(b, page_css);
+    if (!*banner_text)
+        return;
+    const char *bg, *fg;
+    banner_colours(banner_class(banner_text), &bg, &fg);
+    static const char *const boxes[] = {"top-center", "bottom-center"};
+    cc_buf_puts(b, "@page{");
+    for (size_t i = 0; i < 2; i++) {
+        cc_buf_printf(b, "@%s{content:\"", boxes[i]);
+        css_string(b, banner_text);
+        cc_buf_printf(b, "\";background:%s;color:%s;%s}", bg, fg, margin_box_css);
+    }
+    cc_buf_puts(b, "}\n");
+}
+
 static const char css[] =
-    "@page{margin:16mm 12mm}\n"
     "*{box-sizing:border-box}\n"
     "body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:10.5pt;line-height:1.35;"
     "color:#111;margin:0 auto;max-width:60rem;padding:0 1rem}\n"
     "h1{font-size:18pt;margin:.6em 0 .2em}h2{font-size:14pt;margin:.4em 0;border-bottom:2px solid #334}"
     "h3{font-size:11.5pt;margin:1em 0 .3em}\n"
-    ".banner,.pagebanner{text-align:center;font-weight:bold;letter-spacing:.03em;padding:2px 4px;margin:.4em "
+    ".banner{text-align:center;font-weight:bold;letter-spacing:.03em;padding:2px 4px;margin:.4em "
     "0;"
     "color:#fff;-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
     ".b-u{background:#007a33}.b-c{background:#0033a0}.b-s{background:#c8102e}.b-ts{background:#ff8c00;color:#"
     "000}"
     ".b-x{background:#555}\n"
-    ".pagebanner{display:none}\n"
+
     "table{border-collapse:collapse;width:100%;table-layout:auto;margin:.3em 0 .8em;font-size:9pt}\n"
     "th,td{border:1px solid #bbb;padding:2px 4px;vertical-align:top;text-align:left;overflow-wrap:anywhere;"
     "white-space:pre-wrap}\n"
@@ -84,13 +140,13 @@ static const char css[] =
     "dl.facts dt{font-weight:bold}dl.facts dd{margin:0;overflow-wrap:anywhere}\n"
     "figure{margin:.5em 0}figure svg{max-width:100%;height:auto}\n"
     "p.note{font-style:italic;color:#444;margin:.2em 0 .8em}\n"
+    ".alert{border:3px solid #c8102e;background:#fde8ea;color:#000;font-weight:bold;font-size:12pt;"
+    "padding:.5em .7em;margin:.6em 0;-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
     "nav ol{columns:2;margin:.3em 0}\n"
     "@media print{body{max-width:none;padding:0;font-size:9.5pt}"
     "section{break-before:page}section.first{break-before:auto}"
     "tr,figure,dl.facts,.banner{break-inside:avoid}thead{display:table-header-group}"
-    "h2,h3{break-after:avoid}nav{display:none}"
-    ".pagebanner{display:block;position:fixed;left:0;right:0;margin:0;font-size:8pt}"
-    ".pagebanner.top{top:0}.pagebanner.bottom{bottom:0}}\n";
+    "h2,h3{break-after:avoid}nav{display:none}}\n";
 
 static void table_html(cc_buf *b, const json_t *t, const char *secid)
 {
@@ -144,17 +200,22 @@ cc_err cc_report_html(const json_t *doc, cc_buf *b)
     cc_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
     cc_report_html_escape(b, title);
-    cc_buf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
-    if (*docb) {
-        cc_buf_printf(b, "<div class=\"pagebanner top %s\">", banner_class(docb));
-        cc_report_html_escape(b, docb);
-        cc_buf_puts(b, "</div>\n");
-    }
+    cc_buf_puts(b, "</title>\n<style>\n");
+    page_rules(b, docb);
+    cc_buf_printf(b, "%s</style>\n</head>\n<body>\n", css);
     cc_buf_puts(b, "<header>\n");
     banner(b, "banner", docb);
     cc_buf_puts(b, "<h1>");
     cc_report_html_escape(b, title);
     cc_buf_puts(b, "</h1>\n");
+    size_t ai;
+    json_t *al;
+    json_array_foreach(json_object_get(doc, "alerts"), ai, al)
+    {
+        cc_buf_puts(b, "<div class=\"alert\" role=\"alert\">");
+        esc_cell(b, al);
+        cc_buf_puts(b, "</div>\n");
+    }
     const json_t *secs = json_object_get(doc, "sections");
     size_t i;
     json_t *s;
@@ -212,11 +273,6 @@ cc_err cc_report_html(const json_t *doc, cc_buf *b)
         }
         banner(b, "banner", sb);
         cc_buf_puts(b, "</section>\n");
-    }
-    if (*docb) {
-        cc_buf_printf(b, "<div class=\"pagebanner bottom %s\">", banner_class(docb));
-        cc_report_html_escape(b, docb);
-        cc_buf_puts(b, "</div>\n");
     }
     cc_buf_puts(b, "</body>\n</html>\n");
     return b->oom ? CC_ERR_NOMEM : CC_OK;

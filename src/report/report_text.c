@@ -66,6 +66,12 @@ cc_err cc_report_md(const json_t *doc, cc_buf *b)
     cc_buf_puts(b, "\n\n");
     size_t i, k, j;
     json_t *s, *v, *t, *row;
+    json_array_foreach(json_object_get(doc, "alerts"), i, v)
+    {
+        cc_buf_puts(b, "> **ALERT: ");
+        md_esc(b, json_string_value(v) ? json_string_value(v) : "", 0);
+        cc_buf_puts(b, "**\n\n");
+    }
     json_array_foreach(json_object_get(doc, "sections"), i, s)
     {
         const char *sb = cc_report_str(s, "banner");

@@ -1,8 +1,10 @@
 #!/bin/sh
 # CLI tests of `caucus report`: the after-action report of every sample log in every output
 # form, the per-seat property over every seat of every sample (no text of an item the seat
-# was not delivered), inert HTML injection, determinism, every refusal, and the simulation
-# report. Usage: tests/cli/report.sh BUILD_DIR.
+# was not delivered), inert HTML injection, determinism, every refusal, the simulation report,
+# golden values per section re-derived from the logs (tests/cli/report_golden.py), the Merkle
+# tree and signed checkpoints, and the print layout in headless Chromium (A4 and Letter).
+# Usage: tests/cli/report.sh BUILD_DIR.
 . tests/cli/harness.inc
 
 P=scenarios/ncg-policy-ttx.yaml
@@ -230,11 +232,141 @@ expect_rc "sim with seat" 2 "$BIN" report "$T/sim.json" --seat usa-chair --html 
 "$BIN" import "$T/r.db" --log "$T/db.jsonl" --scenario "$P" > /dev/null
 expect_rc "report from a store" 0 "$BIN" report "$T/r.db" --exercise 1 --json "$T/db1.json"
 expect_rc "report from the log" 0 "$BIN" report "$T/db.jsonl" --json "$T/db2.json"
-if python3 -c "import json,sys; a=json.load(open('$T/db1.json')); b=json.load(open('$T/db2.json')); sys.exit(0 if a['log_hash']==b['log_hash'] and a['sections']==b['sections'] else 1)"; then ok; else no "store and log reports differ"; fi
+# the same but for the store's improvement plan, which a store report includes (carried over)
+if python3 -c "
+import json,sys
+a=json.load(open('$T/db1.json')); b=json.load(open('$T/db2.json'))
+for s in a['sections']:
+    s['tables'] = [t for t in s['tables'] if t['id'] != 'carried']
+sys.exit(0 if a['log_hash']==b['log_hash'] and a['merkle']==b['merkle'] and a['sections']==b['sections'] else 1)"; then ok; else no "store and log reports differ"; fi
 expect_rc "a store needs --exercise" 2 "$BIN" report "$T/r.db" --json "$T/x.json"
 expect_rc "a store without that exercise" 1 "$BIN" report "$T/r.db" --exercise 9 --json "$T/x.json"
 expect_out "missing exercise named" "no exercise 9"
 expect_rc "--exercise with a log file" 2 "$BIN" report "$T/db.jsonl" --exercise 1 --json "$T/x.json"
+
+# golden checks per section on the sample logs (fixed seeds), against values re-derived from
+# each log and scenario by tests/cli/report_golden.py alone
+for n in p ncg-policy-ttx ncg-mil-ttx ncg-interagency-sim; do
+  sc=$P; [ "$n" = p ] || sc=scenarios/$n.yaml
+  if "$BIN" report "$T/$n.jsonl" --json "$T/g.json" --html "$T/g.html" --md "$T/g.md" > /dev/null 2>&1 &&
+     c=$(python3 tests/cli/report_golden.py "$T/$n.jsonl" "$sc" "$T/g.json" "$T/g.html" "$T/g.md" 2> "$T/g.err"); then
+    ok; echo "$c" > "$T/golden-$n"
+  else
+    no "golden sections of $n: $(tail -n 3 "$T/g.err")"
+  fi
+done
+# not vacuous: off-hours waiting, proposals or votes, notes and ratings were checked somewhere
+if grep -q "off-hours waiting > 0=[1-9]" "$T/golden-ncg-interagency-sim" 2> /dev/null &&
+   grep -q "ratings=[1-9]" "$T/golden-p" 2> /dev/null && grep -q "notes=[1-9]" "$T/golden-p" 2> /dev/null &&
+   grep -q "findings=[1-9]" "$T/golden-ncg-mil-ttx" 2> /dev/null &&
+   grep -q "options=[1-9]" "$T/golden-ncg-interagency-sim" 2> /dev/null; then ok; else no "golden checks were vacuous: $(cat "$T"/golden-* 2> /dev/null)"; fi
+
+# Merkle tree and signed checkpoints: the overview ties the report to them
+S7=scenarios/ncg-policy-ttx.yaml
+"$BIN" run $S7 --seed 7 --auto all --log "$T/ck.jsonl" > /dev/null
+"$BIN" keygen auditor.example --out "$T/k" > /dev/null
+"$BIN" checkpoint "$T/ck.jsonl" --key "$T/k" --size 100 > "$T/cp100.txt"
+"$BIN" checkpoint "$T/ck.jsonl" --key "$T/k" > "$T/cpall.txt"
+"$BIN" verify "$T/ck.jsonl" > "$T/verify.out"
+root=$(sed -n 's/^  Merkle root *//p' "$T/verify.out")
+expect_rc "report with a checkpoint of all events" 0 "$BIN" report "$T/ck.jsonl" --checkpoint "$T/cpall.txt" --key "$T/k.pub" --json "$T/ck.json" --html "$T/ck.html" --md "$T/ck.md"
+expect_out "consistent, all events" "consistent: the signed checkpoint covers all"
+if python3 - "$T/ck.json" "$T/ck.html" "$T/ck.md" "$root" "$T/cpall.txt" <<'PY2'
+import base64, html, json, sys
+d = json.load(open(sys.argv[1])); root = sys.argv[4]
+cp = open(sys.argv[5]).read().split("\n")
+f = dict(next(s for s in d["sections"] if s["id"] == "overview")["facts"])
+n = int(cp[1])
+assert d["merkle"] == {"size": n, "root": root}, d["merkle"]
+c = d["checkpoint"]
+assert c["status"] == "consistent" and c["covers"] == n and c["events"] == n and c["origin"] == cp[0], c
+assert c["root"] == base64.b64decode(cp[2]).hex() == root and c["signature"] == "verified with key auditor.example", c
+assert f["Merkle root"] == root and f["Checkpoint origin"] == cp[0] and f["Checkpoint tree size"] == n
+assert "alerts" not in d
+for page in (html.unescape(open(sys.argv[2]).read()), open(sys.argv[3]).read()):
+    assert root in page and cp[0] in page and "covers all %d events" % n in page
+PY2
+then ok; else no "checkpoint facts in the JSON, HTML and Markdown"; fi
+expect_rc "report with a checkpoint of a prefix" 0 "$BIN" report "$T/ck.jsonl" --checkpoint "$T/cp100.txt" --key "$T/k.pub" --json "$T/ck.json"
+expect_out "covers N of M" "covers the first 100 of the log's"
+python3 tests/tools/forge.py "$T/ck.jsonl" "$T/forged.jsonl" 60
+expect_rc "forged log: mismatch is an error" 1 "$BIN" report "$T/forged.jsonl" --scenario $S7 --checkpoint "$T/cp100.txt" --key "$T/k.pub" --json "$T/fj.json" --html "$T/fj.html" --md "$T/fj.md"
+expect_out "mismatch said" "MISMATCH: the log does not match the signed checkpoint"
+if python3 - "$T/fj.json" "$T/fj.html" "$T/fj.md" <<'PY2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["checkpoint"]["status"] == "mismatch" and d["alerts"] and "differs from the signed checkpoint" in d["alerts"][0]
+h = open(sys.argv[2]).read()
+assert '<div class="alert" role="alert">MISMATCH' in h and h.index('class="alert"') < h.index("<section")
+assert "> **ALERT: MISMATCH" in open(sys.argv[3]).read()
+PY2
+then ok; else no "a mismatch is shown loudly"; fi
+head -n 80 "$T/ck.jsonl" > "$T/cut.jsonl"
+expect_rc "in-progress cut below the checkpoint" 1 "$BIN" report "$T/cut.jsonl" --scenario $S7 --checkpoint "$T/cp100.txt" --key "$T/k.pub" --json "$T/x.json"
+"$BIN" run $S7 --seed 8 --auto all --log "$T/other.jsonl" > /dev/null
+expect_rc "checkpoint of another log" 1 "$BIN" report "$T/other.jsonl" --checkpoint "$T/cpall.txt" --key "$T/k.pub" --json "$T/x.json"
+expect_out "another log named" "checkpoint from another log"
+"$BIN" keygen other.example --out "$T/o" > /dev/null
+expect_rc "checkpoint by another key" 1 "$BIN" report "$T/ck.jsonl" --checkpoint "$T/cpall.txt" --key "$T/o.pub" --json "$T/x.json"
+expect_out "another key named" "not a valid checkpoint signed by this key"
+expect_rc "--checkpoint without --key" 2 "$BIN" report "$T/ck.jsonl" --checkpoint "$T/cpall.txt" --json "$T/x.json"
+expect_rc "--key without a checkpoint" 2 "$BIN" report "$T/ck.jsonl" --key "$T/k.pub" --json "$T/x.json"
+# a store's latest stored checkpoint is used (signature checked with --key, or said unchecked)
+"$BIN" import "$T/ck.db" --log "$T/ck.jsonl" --scenario $S7 > /dev/null
+n100=$(sed -n 2p "$T/cp100.txt")
+sqlite3 "$T/ck.db" "INSERT INTO checkpoint(exercise,size,note) VALUES (1,$n100,readfile('$T/cp100.txt'))" 2> /dev/null
+expect_rc "store report with its stored checkpoint" 0 "$BIN" report "$T/ck.db" --exercise 1 --key "$T/k.pub" --json "$T/st.json"
+expect_out "the stored one" "checkpoint store (latest stored checkpoint, size 100)"
+expect_rc "store report, no key" 0 "$BIN" report "$T/ck.db" --exercise 1 --json "$T/st.json"
+if python3 -c "import json,sys; c=json.load(open('$T/st.json'))['checkpoint']; sys.exit(0 if c['signature'].startswith('NOT CHECKED') and c['covers']==100 else 1)"; then ok; else no "unchecked signature said"; fi
+expect_rc "store report with --checkpoint" 0 "$BIN" report "$T/ck.db" --exercise 1 --key "$T/k.pub" --checkpoint "$T/cpall.txt" --json "$T/st.json"
+expect_out "the file wins" "covers all"
+
+# print layout: the HTML in headless Chromium on A4 and Letter; pdftotext's word boxes show that
+# the page banners sit in the margins and cover no body text, and that no text runs off a page
+if ! command -v chromium > /dev/null 2>&1; then
+  echo "SKIP: print layout (chromium is not installed)"
+elif ! command -v pdftotext > /dev/null 2>&1; then
+  no "print layout: pdftotext (Debian poppler-utils, in make deps) is not installed"
+else
+  for n in p ncg-interagency-sim; do
+    "$BIN" report "$T/$n.jsonl" --html "$T/pr.html" --json "$T/pr.json" > /dev/null 2>&1
+    for size in A4 letter; do
+      # test-only variant: the paper size (the report itself leaves it to the printer)
+      sed "s|</style>|@page{size:$size}</style>|" "$T/pr.html" > "$T/pr-$size.html"
+      rm -f "$T/pr.pdf"
+      timeout 120 chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
+        --user-data-dir="$T/chrome" --print-to-pdf="$T/pr.pdf" "file://$T/pr-$size.html" > /dev/null 2>&1
+      if [ -s "$T/pr.pdf" ] && pdftotext -bbox "$T/pr.pdf" "$T/pr.bbox" 2> /dev/null &&
+         python3 - "$T/pr.bbox" "$size" "$T/pr.json" <<'PY2'
+import re, sys
+want = {"A4": (595.0, 842.0), "letter": (612.0, 792.0)}[sys.argv[2]]
+import json
+banner = json.load(open(sys.argv[3]))["banner"].split()
+pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', open(sys.argv[1]).read(), re.S)
+assert len(pages) >= 5, len(pages)
+MM = 72 / 25.4
+for i, (w, h, body) in enumerate(pages):
+    w, h = float(w), float(h)
+    assert abs(w - want[0]) < 2 and abs(h - want[1]) < 2, (i, w, h)
+    words = [(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in
+             re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', body)]
+    top, bottom = 20 * MM, h - 20 * MM  # @page margins: the body lives between them
+    head = [x for x in words if x[3] <= top + 0.5]
+    foot = [x for x in words if x[1] >= bottom - 0.5]
+    inside = [x for x in words if x not in head and x not in foot]
+    # the banner, whole, in both margins of every page; nothing else there
+    assert [x[4] for x in head] == banner and [x[4] for x in foot] == banner, (i, [x[4] for x in head], banner)
+    # no body word crosses into a margin or off the page's sides
+    for x in inside:
+        assert x[1] >= top - 0.5 and x[3] <= bottom + 0.5, (i, x)
+        assert x[0] >= 12 * MM - 1 and x[2] <= w - 12 * MM + 1, (i, x)
+pass  # every page checked
+PY2
+      then ok; else no "print layout of $n on $size"; fi
+    done
+  done
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
