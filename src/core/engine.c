@@ -378,12 +378,6 @@ static void advance_digest(cc_engine *e, uint32_t item, int state, const uint64_
 }
 
 /* Records one event; takes ownership of payload. item/state (and extra) feed the digest. */
-cc_err cc_eng_emit(cc_engine *e, const char *type, const char *actor, const char *label, json_t *payload,
-                   uint32_t item, int state)
-{
-    return cc_eng_emit_ext(e, type, actor, label, payload, item, state, NULL, 0);
-}
-
 cc_err cc_eng_emit_ext(cc_engine *e, const char *type, const char *actor, const char *label, json_t *payload,
                        uint32_t item, int state, const uint64_t *extra, size_t nextra)
 {

@@ -98,6 +98,10 @@ struct cc_engine {
     cc_labelspec *inj_label;                     /* current label of each inject (control may downgrade) */
     char (*inj_banner)[CC_LABEL_BANNER_MAX + 1]; /* text of downgraded labels */
     uint64_t messages;                           /* messages sent, for message ids */
+    /* label and holders of messages M1..M<messages> (engine_input.c), in blocks allocated from
+     * `added`, so freed with it by cc_engine_restart and cc_engine_free; dropped unread when the
+     * first message of a run is sent (messages is 0 then) */
+    struct cc_eng_msgs *msgs;
     char **inj_title, **inj_body; /* control's edits before release (NULL: as in the scenario) */
     uint64_t *held;               /* nseats x ninjects bits: seat holds inject */
     size_t held_words;
@@ -162,8 +166,6 @@ cc_err cc_eng_deliver_mask(cc_engine *e, const char *kind, const char *id, const
                            int aev);
 cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint32_t context,
                         const char *option, const char *text, const cc_refs *to);
-cc_err cc_eng_emit(cc_engine *e, const char *type, const char *actor, const char *label, json_t *payload,
-                   uint32_t item, int state);
 cc_err cc_eng_fire(cc_engine *e, uint32_t code);
 const cc_when *cc_eng_item_when(const cc_scenario *s, uint32_t code);
 size_t cc_eng_mark_recipients(cc_engine *e, const cc_refs *refs);
@@ -187,5 +189,20 @@ cc_err cc_eng_watch_expired(cc_engine *e, size_t w);
 cc_err cc_eng_watch_share(cc_engine *e, size_t i);
 cc_err cc_eng_watch_stage(cc_engine *e, size_t c, int k);
 extern const char *const cc_eng_action_names[];
+
+/* Records one event; takes ownership of payload; item/state feed the digest (cc_eng_emit_ext).
+ * Under no_log an event that is not a milestone for the observer is only counted, here, without
+ * a call: the simulator's replications emit dozens of events each. */
+static inline cc_err cc_eng_emit(cc_engine *e, const char *type, const char *actor, const char *label,
+                                 json_t *payload, uint32_t item, int state)
+{
+    if (e->o.no_log && !(e->o.observe && state >= ST_DONE && state <= ST_EXPIRED)) {
+        e->st.events++;
+        e->seq++;
+        json_decref(payload);
+        return CC_OK;
+    }
+    return cc_eng_emit_ext(e, type, actor, label, payload, item, state, NULL, 0);
+}
 
 #endif

@@ -75,18 +75,11 @@ void cc_rng_stream(cc_rng *r, const cc_rng *base, uint32_t stream)
     r->used = 4;
 }
 
-static void refill(cc_rng *r)
+void cc_rng_refill(cc_rng *r)
 {
     cc_philox4x32_10(r->key, r->ctr, r->buf);
     r->ctr[0]++;
     r->used = 0;
-}
-
-uint32_t cc_rng_u32(cc_rng *r)
-{
-    if (r->used == 4)
-        refill(r);
-    return r->buf[r->used++];
 }
 
 uint64_t cc_rng_u64(cc_rng *r)
@@ -115,16 +108,6 @@ uint32_t cc_rng_below(cc_rng *r, uint32_t n)
         }
     }
     return (uint32_t)(m >> 32);
-}
-
-int cc_rng_bernoulli(cc_rng *r, double p)
-{
-    if (p <= 0)
-        return 0;
-    if (p >= 1)
-        return 1;
-    /* one 32-bit draw: true with probability floor(p 2^32) / 2^32, within 2.4e-10 of p */
-    return cc_rng_u32(r) < (uint32_t)(p * 4294967296.0);
 }
 
 double cc_rng_exponential(cc_rng *r, double mean)

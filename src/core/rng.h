@@ -18,14 +18,30 @@ typedef struct cc_rng {
 void cc_rng_init(cc_rng *r, uint64_t seed, uint64_t rep, uint32_t stream);
 /* The stream `stream` of the same seed and replication as base (cc_rng_init without rehashing the seed). */
 void cc_rng_stream(cc_rng *r, const cc_rng *base, uint32_t stream);
-uint32_t cc_rng_u32(cc_rng *r);
+/* The next block of the stream into buf (what cc_rng_u32 calls when buf is used up). */
+void cc_rng_refill(cc_rng *r);
+static inline uint32_t cc_rng_u32(cc_rng *r)
+{
+    if (r->used == 4)
+        cc_rng_refill(r);
+    return r->buf[r->used++];
+}
 uint64_t cc_rng_u64(cc_rng *r);
 /* Uniform in (0, 1): never 0, never 1 (53-bit resolution). */
 double cc_rng_uniform(cc_rng *r);
 /* Uniform integer in [0, n) without modulo bias; n > 0. */
 uint32_t cc_rng_below(cc_rng *r, uint32_t n);
-/* true with probability p (p <= 0 never, p >= 1 always, no draw consumed for those). */
-int cc_rng_bernoulli(cc_rng *r, double p);
+/* true with probability p (p <= 0 never, p >= 1 always, no draw consumed for those); one 32-bit
+ * draw otherwise: true with probability floor(p 2^32) / 2^32, within 2.4e-10 of p. Inline: the
+ * simulator draws one per agent action. */
+static inline int cc_rng_bernoulli(cc_rng *r, double p)
+{
+    if (p <= 0)
+        return 0;
+    if (p >= 1)
+        return 1;
+    return cc_rng_u32(r) < (uint32_t)(p * 4294967296.0);
+}
 
 double cc_rng_exponential(cc_rng *r, double mean);
 double cc_rng_normal(cc_rng *r); /* standard normal */
