@@ -528,8 +528,6 @@ Test(engine, messages_downgrades_notes_and_ratings)
          "\"label\" column 1: unknown classification"},
         {"{\"do\": \"message\", \"to\": [\"kor-chair\"], \"text\": \"x\", \"label\": \"SECRET\"}",
          "needs \"seat\""},
-        {"{\"do\": \"downgrade\", \"seat\": \"usa-chair\", \"inject\": \"I-1\", \"label\": \"UNCLASSIFIED\"}",
-         "only control may downgrade"},
         {"{\"do\": \"rate\", \"objective\": \"O-share\", \"rating\": \"A\"}", "must be P, S, M or U"},
         {"{\"do\": \"rate\", \"objective\": \"O-nope\", \"rating\": \"P\"}", "needs \"objective\""},
         {"{\"do\": \"note\"}", "needs \"text\""},
@@ -1477,4 +1475,379 @@ Test(engine, a_restarted_engine_logs_what_a_new_one_logs)
         cc_buf_free(&want);
         cc_scenario_free(s);
     }
+}
+
+/* ---- derived items: replies and forwards join their sources' labels ---------------------- */
+
+/* The reason of the input.refused that follows the last "input" of log, "" when it was applied. */
+static const char *last_refusal(const cc_buf *log, char *out, size_t size)
+{
+    static cc_evrec ev[1024];
+    size_t n = decode_all(log, ev, 1024);
+    out[0] = 0;
+    size_t k = n;
+    while (k > 0 && strcmp(ev[k - 1].type, "input") != 0)
+        k--;
+    if (k < n && strcmp(ev[k].type, "input.refused") == 0)
+        snprintf(out, size, "%s", str(ev[k].payload, "reason"));
+    for (size_t i = 0; i < n; i++)
+        cc_evrec_clear(&ev[i]);
+    return out;
+}
+
+/* The label of message id's "message" event, and whether it was delivered to / denied seat. */
+static void message_fate(const cc_buf *log, const char *id, const char *seat, char *label, size_t size,
+                         int *delivered, int *denied)
+{
+    static cc_evrec ev[1024];
+    size_t n = decode_all(log, ev, 1024);
+    label[0] = 0;
+    *delivered = *denied = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ev[i].type, "message") == 0 && strcmp(str(ev[i].payload, "kind"), "message") == 0 &&
+            strcmp(str(ev[i].payload, "message"), id) == 0)
+            snprintf(label, size, "%s", ev[i].label ? ev[i].label : "");
+        if (strcmp(str(ev[i].payload, "item"), id) == 0 && strcmp(str(ev[i].payload, "seat"), seat) == 0) {
+            *delivered |= strcmp(ev[i].type, "delivery") == 0;
+            *denied |= strcmp(ev[i].type, "denial") == 0;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        cc_evrec_clear(&ev[i]);
+}
+
+#define MSG(seat, to, label, extra)                                                                          \
+    "{\"do\": \"message\", \"seat\": \"" seat "\", \"to\": [" to "], \"text\": \"x\", \"label\": \"" label   \
+    "\"" extra "}"
+
+Test(engine, replies_to_messages_join_labels_and_chain)
+{
+    cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
+    cc_buf log;
+    cc_buf_init(&log);
+    cc_engine_opts o = {.seed = 1, .variant = -1};
+    cc_engine *e = NULL;
+    char why[256], r[256], label[256];
+    int del, den;
+    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cc_engine_start(e);
+    cr_assert_eq(cc_engine_run_until(e, 31 * 60 * 1000), CC_OK);
+    /* M1 to both co-chairs and the CONFIDENTIAL KOR desk, which is denied it and so never holds it */
+    cr_assert_eq(
+        input(e, MSG("usa-chair", "\"kor-chair\", \"kor-intel\"", "SECRET//REL TO USA, KOR", ""), why), CC_OK,
+        "%s", why);
+    cr_expect_str_eq(last_refusal(&log, r, sizeof r), "");
+    /* M2 replies to M1 under a wider label: it takes the join, so EXCON's controller is denied */
+    cr_assert_eq(input(e,
+                       MSG("kor-chair", "\"usa-chair\", \"ctl\"", "UNCLASSIFIED//REL TO USA, KOR, EXCON",
+                           ", \"reply_to\": \"M1\""),
+                       why),
+                 CC_OK, "%s", why);
+    cr_expect_str_eq(last_refusal(&log, r, sizeof r), "");
+    message_fate(&log, "M2", "ctl", label, sizeof label, &del, &den);
+    cr_expect_str_eq(label, "SECRET//REL TO KOR, USA", "a reply to a message joins its label");
+    cr_expect(den && !del, "the join is not releasable to EXCON");
+    message_fate(&log, "M2", "usa-chair", label, sizeof label, &del, &den);
+    cr_expect(del && !den);
+    /* M3 replies to the reply M2 with a caveat: the chain keeps SECRET and REL TO, adds NCG */
+    cr_assert_eq(input(e,
+                       MSG("usa-chair", "\"kor-chair\"", "UNCLASSIFIED//NCG//REL TO USA, KOR, EXCON",
+                           ", \"reply_to\": \"M2\""),
+                       why),
+                 CC_OK, "%s", why);
+    cr_expect_str_eq(last_refusal(&log, r, sizeof r), "");
+    message_fate(&log, "M3", "kor-chair", label, sizeof label, &del, &den);
+    cr_expect_str_eq(label, "SECRET//NCG//REL TO KOR, USA", "a reply to a reply joins the whole chain");
+    cr_expect(del);
+    /* refusals, each logged with its reason */
+    static const struct {
+        const char *json, *reason;
+    } no[] = {
+        /* the sender's own label narrows the join to USA: kor-chair could not read what it sends */
+        {MSG("kor-chair", "\"usa-chair\"", "SECRET//REL TO USA", ", \"reply_to\": \"M1\""),
+         "the sender may not use a label it cannot read itself"},
+        /* kor-intel was denied M1, so it does not hold it */
+        {MSG("kor-intel", "\"kor-chair\"", "CONFIDENTIAL//REL TO KOR", ", \"reply_to\": \"M1\""),
+         "the seat does not hold the item it replies to"},
+        {MSG("usa-chair", "\"kor-chair\"", "SECRET//REL TO USA, KOR", ", \"reply_to\": \"M99\""),
+         "there is no message M99"},
+        {"{\"do\": \"share\", \"seat\": \"kor-intel\", \"message\": \"M1\", \"to\": [\"kor-chair\"]}",
+         "the seat does not hold this message"},
+        {"{\"do\": \"share\", \"seat\": \"usa-chair\", \"message\": \"M7\", \"to\": [\"kor-chair\"]}",
+         "there is no message M7"},
+        /* a forward under a label the sender cannot read */
+        {"{\"do\": \"share\", \"seat\": \"kor-chair\", \"message\": \"M1\", \"to\": [\"usa-chair\"], "
+         "\"label\": "
+         "\"SECRET//REL TO USA\"}",
+         "the sender may not use a label it cannot read itself"},
+    };
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+        cr_assert_eq(input(e, no[i].json, why), CC_OK, "%s: %s", no[i].json, why);
+        cr_expect_str_eq(last_refusal(&log, r, sizeof r), no[i].reason, "%s", no[i].json);
+    }
+    cr_expect_eq(input(e, MSG("usa-chair", "\"kor-chair\"", "SECRET", ", \"reply_to\": \"Mx\""), why),
+                 CC_ERR_INVALID);
+    cr_expect(strstr(why, "\"reply_to\" must name an inject") != NULL, "%s", why);
+    cr_expect_eq(input(e, "{\"do\": \"acknowledge\", \"seat\": \"usa-chair\", \"message\": \"M1\"}", why),
+                 CC_ERR_INVALID);
+    cr_expect(strstr(why, "\"message\" only applies to \"share\"") != NULL, "%s", why);
+    cc_engine_free(e);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+}
+
+Test(engine, a_persons_forward_keeps_or_joins_the_source_label)
+{
+    cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
+    cc_buf log;
+    cc_buf_init(&log);
+    cc_engine_opts o = {.seed = 1, .variant = -1};
+    cc_engine *e = NULL;
+    char why[256], r[256];
+    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cc_engine_start(e);
+    cr_assert_eq(cc_engine_run_until(e, 31 * 60 * 1000), CC_OK); /* I-1: UNCLASSIFIED//REL TO ALLIANCE */
+    cr_assert_eq(input(e, MSG("usa-chair", "\"kor-chair\"", "SECRET//REL TO USA, KOR", ""), why), CC_OK);
+    /* kor-chair forwards M1 to the controller and to usa-intel: under M1's own label */
+    cr_assert_eq(input(e,
+                       "{\"do\": \"share\", \"seat\": \"kor-chair\", \"message\": \"M1\", \"to\": [\"ctl\", "
+                       "\"usa-intel\"]}",
+                       why),
+                 CC_OK, "%s", why);
+    cr_expect_str_eq(last_refusal(&log, r, sizeof r), "");
+    /* usa-intel now holds M1 and may reply to it; the controller was denied it and may not */
+    cr_assert_eq(input(e, MSG("usa-intel", "\"usa-chair\"", "UNCLASSIFIED", ", \"reply_to\": \"M1\""), why),
+                 CC_OK);
+    cr_expect_str_eq(last_refusal(&log, r, sizeof r), "");
+    cr_assert_eq(input(e, MSG("ctl", "\"usa-chair\"", "UNCLASSIFIED", ", \"reply_to\": \"M1\""), why), CC_OK);
+    cr_expect_str_eq(last_refusal(&log, r, sizeof r), "the seat does not hold the item it replies to");
+    /* a forward of an inject under a stricter label of the sender's: the join */
+    cr_assert_eq(
+        input(e,
+              "{\"do\": \"share\", \"seat\": \"usa-chair\", \"inject\": \"I-1\", \"to\": [\"kor-chair\", "
+              "\"kor-intel\"], \"label\": \"SECRET//REL TO USA, KOR\"}",
+              why),
+        CC_OK, "%s", why);
+    cr_expect_str_eq(last_refusal(&log, r, sizeof r), "");
+    cc_engine_free(e);
+    static cc_evrec ev[1024];
+    size_t n = decode_all(&log, ev, 1024);
+    int fwd = 0, to_ctl = 0, to_intel = 0, inj = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *t = ev[i].type;
+        if (strcmp(t, "message") == 0 && strcmp(str(ev[i].payload, "kind"), "forward") == 0 &&
+            strcmp(str(ev[i].payload, "message"), "M1") == 0)
+            fwd =
+                strcmp(ev[i].label, "SECRET//REL TO KOR, USA") == 0 && strcmp(ev[i].actor, "kor-chair") == 0;
+        if (strcmp(str(ev[i].payload, "item"), "M1") == 0 && strcmp(str(ev[i].payload, "seat"), "ctl") == 0)
+            to_ctl = strcmp(t, "denial") == 0;
+        if (strcmp(str(ev[i].payload, "item"), "M1") == 0 &&
+            strcmp(str(ev[i].payload, "seat"), "usa-intel") == 0)
+            to_intel = strcmp(t, "delivery") == 0;
+        if (strcmp(t, "message") == 0 && strcmp(str(ev[i].payload, "kind"), "forward") == 0 &&
+            strcmp(str(ev[i].payload, "inject"), "I-1") == 0)
+            inj |= strcmp(ev[i].label, "SECRET//REL TO KOR, USA") == 0;
+        if (strcmp(t, "denial") == 0 && strcmp(str(ev[i].payload, "item"), "I-1") == 0 &&
+            strcmp(str(ev[i].payload, "seat"), "kor-intel") == 0 &&
+            strcmp(ev[i].label, "SECRET//REL TO KOR, USA") == 0)
+            inj |= 2;
+    }
+    cr_expect(fwd, "the forward of M1 keeps M1's label");
+    cr_expect(to_ctl, "the forward is denied to EXCON");
+    cr_expect(to_intel, "the forward reaches usa-intel");
+    cr_expect_eq(inj, 3, "the forward of I-1 takes the join and is denied to the CONFIDENTIAL desk");
+    for (size_t i = 0; i < n; i++)
+        cc_evrec_clear(&ev[i]);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+}
+
+/* A control-only input from a seat is logged and refused with its reason; the run goes on. */
+Test(engine, control_only_inputs_from_a_seat_are_logged_refusals)
+{
+    cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
+    cc_buf log;
+    cc_buf_init(&log);
+    cc_engine_opts o = {.seed = 1, .variant = -1};
+    cc_engine *e = NULL;
+    char why[256], r[256];
+    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cc_engine_start(e);
+    cr_assert_eq(cc_engine_run_until(e, 31 * 60 * 1000), CC_OK);
+    static const struct {
+        const char *json, *reason;
+    } no[] = {
+        {"{\"do\": \"downgrade\", \"seat\": \"usa-chair\", \"inject\": \"I-1\", \"label\": \"UNCLASSIFIED\"}",
+         "only control may downgrade"},
+        {"{\"do\": \"edit\", \"seat\": \"usa-chair\", \"inject\": \"I-4\", \"title\": \"x\"}",
+         "only control may edit injects"},
+        {"{\"do\": \"rate\", \"seat\": \"usa-chair\", \"objective\": \"O-share\", \"rating\": \"P\"}",
+         "only control may rate objectives"},
+    };
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+        cc_engine_stats before, after;
+        cc_engine_stats_get(e, &before);
+        cr_assert_eq(input(e, no[i].json, why), CC_OK, "%s: %s", no[i].json, why);
+        cc_engine_stats_get(e, &after);
+        cr_expect_eq(after.events, before.events + 2, "%s: the input and its refusal are logged", no[i].json);
+        cr_expect_str_eq(last_refusal(&log, r, sizeof r), no[i].reason);
+    }
+    /* nothing changed: control's own downgrade still starts from the scenario's label */
+    cr_assert_eq(
+        input(e,
+              "{\"do\": \"downgrade\", \"inject\": \"I-1\", \"label\": \"UNCLASSIFIED//REL TO USA, KOR, "
+              "EXCON\"}",
+              why),
+        CC_OK);
+    cr_expect_str_eq(last_refusal(&log, r, sizeof r), "");
+    cr_expect(strstr(log.data, "\"from\":\"UNCLASSIFIED//REL TO KOR, USA\"") != NULL);
+    /* a seat's inputs must still be well-formed */
+    cr_expect_eq(input(e, "{\"do\": \"downgrade\", \"seat\": \"usa-chair\", \"inject\": \"I-1\"}", why),
+                 CC_ERR_INVALID);
+    /* message memory is per run: after a restart M1 is unknown again */
+    cr_assert_eq(input(e, MSG("usa-chair", "\"kor-chair\"", "SECRET//REL TO USA, KOR", ""), why), CC_OK);
+    cc_buf_reset(&log);
+    cr_assert_eq(cc_engine_restart(e, 0, -1), CC_OK);
+    cc_engine_start(e);
+    cr_assert_eq(cc_engine_run_until(e, 31 * 60 * 1000), CC_OK);
+    cr_assert_eq(
+        input(e, MSG("kor-chair", "\"usa-chair\"", "SECRET//REL TO USA, KOR", ", \"reply_to\": \"M1\""), why),
+        CC_OK);
+    cr_expect_str_eq(last_refusal(&log, r, sizeof r), "there is no message M1");
+    cr_assert_eq(input(e, MSG("usa-chair", "\"kor-chair\"", "SECRET//REL TO USA, KOR", ""), why), CC_OK);
+    cr_assert_eq(
+        input(e, MSG("kor-chair", "\"usa-chair\"", "SECRET//REL TO USA, KOR", ", \"reply_to\": \"M1\""), why),
+        CC_OK);
+    cr_expect_str_eq(last_refusal(&log, r, sizeof r), "");
+    cc_engine_free(e);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+}
+
+/* ---- timing of every stage kind, and mode: any --------------------------------------------- */
+
+static const char stage_kinds_yaml[] =
+    "caucus: 1\n"
+    "exercise: {id: stage-kinds, title: Stage kinds, start: 2026-03-02T09:00:00Z, zone: UTC, duration: 1d}\n"
+    "label_policy:\n"
+    "  id: p\n"
+    "  classifications: [{name: UNCLASSIFIED, short: U}]\n"
+    "parties: [{id: USA, name: United States, zone: UTC}, {id: KOR, name: Korea, zone: UTC}]\n"
+    "seats:\n"
+    "  - {id: usa-chair, party: USA, role: Chair, clearance: UNCLASSIFIED}\n"
+    "  - {id: kor-chair, party: KOR, role: Chair, clearance: UNCLASSIFIED}\n"
+    "mechanisms:\n"
+    "  - id: every\n"
+    "    title: Every stage kind\n"
+    "    stages:\n"
+    "      - {id: s-notify, kind: notify, participants: [usa-chair, kor-chair]}\n"
+    "      - {id: s-ack, kind: acknowledge, participants: [usa-chair, kor-chair]}\n"
+    "      - {id: s-assess, kind: assess, participants: [usa-chair, kor-chair]}\n"
+    "      - {id: s-convene, kind: convene, participants: [usa-chair, kor-chair]}\n"
+    "      - {id: s-positions, kind: positions, participants: [usa-chair, kor-chair]}\n"
+    "      - {id: s-communicate, kind: communicate, participants: [usa-chair, kor-chair]}\n"
+    "      - {id: s-decide, kind: decide, participants: [usa-chair, kor-chair], rule: majority}\n"
+    "  - id: any\n"
+    "    title: First one wins\n"
+    "    stages:\n"
+    "      - {id: s-any, kind: assess, participants: [usa-chair, kor-chair], mode: any}\n"
+    "      - {id: s-after, kind: notify, participants: [usa-chair]}\n"
+    "consultations:\n"
+    "  - {id: C-all, topic: All kinds, requested_by: usa-chair, mechanism: every, label: \"UNCLASSIFIED//REL "
+    "TO USA, KOR\", at: +1h}\n"
+    "  - {id: C-any, topic: Any, requested_by: usa-chair, mechanism: any, label: \"UNCLASSIFIED//REL TO USA, "
+    "KOR\", at: +1h}\n";
+
+static cc_scenario *load_text(const char *text)
+{
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_scenario *s = NULL;
+    cc_err rc = cc_scenario_load(text, strlen(text), "inline.yaml", NULL, &d, &s);
+    cr_assert_eq(rc, CC_OK, "inline scenario: %s", d.count ? d.items[0].message : "");
+    cc_diags_free(&d);
+    return s;
+}
+
+/* Each stage kind of C-all starts when the one before ends and ends when its second participant
+ * acts: usa-chair 3 minutes, kor-chair 7 minutes after its start. In C-any the first act ends the
+ * `mode: any` stage, and the other participant's act comes too late. */
+Test(engine, every_stage_kind_starts_and_ends_on_time)
+{
+    static const char *const kinds[] = {"notify",    "acknowledge", "assess", "convene",
+                                        "positions", "communicate", "decide"};
+    cc_scenario *s = load_text(stage_kinds_yaml);
+    cc_buf log;
+    cc_buf_init(&log);
+    cc_engine_opts o = {.seed = 1, .variant = -1};
+    cc_engine *e = NULL;
+    char why[256], js[256];
+    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cc_engine_start(e);
+    int64_t t = 60; /* minutes: C-all and C-any are requested at +1h */
+    for (int k = 0; k < 7; k++) {
+        const char *act = strcmp(kinds[k], "positions") == 0 ? "position" : "acknowledge";
+        for (int who = 0; who < 2; who++) {
+            cr_assert_eq(cc_engine_run_until(e, (t + (who ? 7 : 3)) * MIN), CC_OK);
+            snprintf(js, sizeof js, "{\"do\": \"%s\", \"seat\": \"%s\", \"consultation\": \"C-all\"%s}", act,
+                     who ? "kor-chair" : "usa-chair", k == 4 ? ", \"text\": \"Agreed\"" : "");
+            cr_assert_eq(input(e, js, why), CC_OK, "%s: %s", js, why);
+        }
+        if (k == 0) {
+            /* C-any: usa-chair acts first at +1h10m and alone ends s-any; kor-chair is then too late */
+            cr_assert_eq(cc_engine_run_until(e, 70 * MIN), CC_OK);
+            cr_assert_eq(
+                input(e, "{\"do\": \"acknowledge\", \"seat\": \"usa-chair\", \"consultation\": \"C-any\"}",
+                      why),
+                CC_OK);
+            cr_assert_eq(
+                input(e, "{\"do\": \"acknowledge\", \"seat\": \"kor-chair\", \"consultation\": \"C-any\"}",
+                      why),
+                CC_OK);
+        }
+        t += 7;
+    }
+    cc_engine_free(e);
+    static cc_evrec ev[512];
+    size_t n = decode_all(&log, ev, 512);
+    t = 60;
+    for (int k = 0; k < 7; k++, t += 7) {
+        const cc_evrec *start = NULL, *done = NULL;
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(str(ev[i].payload, "consultation"), "C-all") != 0 ||
+                strcmp(str(ev[i].payload, "kind"), kinds[k]) != 0)
+                continue;
+            if (strcmp(ev[i].type, "consult.stage") == 0)
+                start = &ev[i];
+            else if (strcmp(ev[i].type, "consult.stage_done") == 0)
+                done = &ev[i];
+        }
+        cr_assert_not_null(start, "no %s stage", kinds[k]);
+        cr_assert_not_null(done, "no %s stage done", kinds[k]);
+        cr_expect_eq(start->t_ms, t * MIN, "%s starts at +%lld min", kinds[k],
+                     (long long)(start->t_ms / MIN));
+        cr_expect_eq(done->t_ms, (t + 7) * MIN, "%s ends at +%lld min", kinds[k],
+                     (long long)(done->t_ms / MIN));
+        cr_expect_eq(int_of(done, "duration_ms"), 7 * MIN, "%s lasts 7 min", kinds[k]);
+    }
+    cr_expect_eq(minute_of(ev, n, "consult.done", NULL, "consultation", "C-all"), 60 + 7 * 7);
+    /* mode any */
+    const cc_evrec *any = find(ev, n, "consult.stage_done", "stage", "s-any");
+    cr_assert_not_null(any);
+    cr_expect_eq(any->t_ms, 70 * MIN, "the first act ends a mode: any stage");
+    cr_expect_eq(int_of(any, "duration_ms"), 10 * MIN);
+    const cc_evrec *after = find(ev, n, "consult.stage", "stage", "s-after");
+    cr_assert_not_null(after);
+    cr_expect_eq(after->t_ms, 70 * MIN, "the next stage starts at once");
+    int late = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (strcmp(ev[i].type, "input") == 0 && ev[i].actor && strcmp(ev[i].actor, "kor-chair") == 0 &&
+            strcmp(str(ev[i].payload, "consultation"), "C-any") == 0)
+            late = strcmp(ev[i + 1].type, "input.refused") == 0 &&
+                   strcmp(str(ev[i + 1].payload, "reason"),
+                          "the seat is not a participant of the consultation's current stage") == 0;
+    cr_expect(late, "the second participant of a finished mode: any stage is refused");
+    clear_all(ev, n);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
 }

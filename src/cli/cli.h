@@ -81,4 +81,36 @@ void cc_cli_inputs_free(cc_input_list *l);
 /* Prints diagnostics as "FILE:LINE:COL: error: MESSAGE" plus an indented hint line. */
 void cc_cli_print_diags(FILE *out, const cc_diags *d);
 
+/* The queryable state of a run (state_print.c), shared by `caucus run`'s summary and `caucus
+ * replay --until`. Pass cc_cli_state_observe as cc_engine_opts.observe with the state as
+ * observe_ctx; it records when each consultation was requested and completed, each decision
+ * made, and each finding (-1: not yet). With gate set, an observation is kept only while
+ * gate(gate_ctx) returns 1 (replay: up to the event it stops at). */
+struct cc_engine;
+typedef struct cc_cli_finding {
+    size_t guideline;
+    int met;
+    int64_t t_ms;
+} cc_cli_finding;
+typedef struct cc_cli_state {
+    const struct cc_scenario *s;
+    int64_t *req, *done, *made; /* per consultation, per consultation, per decision */
+    cc_cli_finding *findings;
+    size_t nfindings, capfindings;
+    int oom; /* a finding could not be recorded */
+    int (*gate)(void *gate_ctx);
+    void *gate_ctx;
+} cc_cli_state;
+/* 0, or -1 when out of memory (st is then empty); free with cc_cli_state_free. */
+int cc_cli_state_init(cc_cli_state *st, const struct cc_scenario *s);
+void cc_cli_state_free(cc_cli_state *st);
+void cc_cli_state_observe(void *ctx, const char *type, uint32_t item, int64_t t_ms);
+/* One line per consultation and decision: when it happened, or where it stands. */
+void cc_cli_print_items(FILE *f, const cc_cli_state *st, const struct cc_engine *e);
+/* The whole state: per seat the injects it holds, every inject, consultation and decision, open
+ * decisions and the findings so far. */
+void cc_cli_print_state(FILE *f, const cc_cli_state *st, const struct cc_engine *e);
+/* The same as a JSON object (new reference; NULL when out of memory). */
+struct json_t *cc_cli_state_json(const cc_cli_state *st, const struct cc_engine *e);
+
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "core/engine.h"
@@ -109,9 +110,29 @@ static int compare_line(void *vctx, const char *line, size_t len)
     return c->next >= c->stop_at;
 }
 
+/* Observations are kept up to the event replay stops at (the engine observes an event just
+ * before emitting it, when next is its sequence number). */
+static int before_stop(void *vctx)
+{
+    const cmp_ctx *c = vctx;
+    return c->next < c->stop_at;
+}
+
+/* 1 when a and b name the same existing file. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+#define REPLAY_USAGE                                                                                         \
+    "usage: caucus replay LOG [--scenario FILE] [--until SEQ] [--format text|json]\n"                        \
+    "       caucus replay LOG --fork SEQ [--inputs FILE] --log OUT.jsonl [--scenario FILE]\n"
+
 int cc_cmd_replay(int argc, char **argv)
 {
     const char *path = NULL, *scen = NULL, *fork_inputs = NULL, *fork_log = NULL;
+    int json = 0;
     uint64_t until_seq = UINT64_MAX, fork_seq = UINT64_MAX;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc) {
@@ -130,9 +151,15 @@ int cc_cmd_replay(int argc, char **argv)
                 fprintf(stderr, "caucus replay: --until needs an event number, not '%s'\n", argv[i]);
                 return 2;
             }
+        } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            i++;
+            if (strcmp(argv[i], "json") != 0 && strcmp(argv[i], "text") != 0) {
+                fprintf(stderr, "caucus replay: --format is text or json, not '%s'\n", argv[i]);
+                return 2;
+            }
+            json = argv[i][0] == 'j';
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("usage: caucus replay LOG [--scenario FILE] [--until SEQ]\n"
-                   "       caucus replay LOG --fork SEQ [--inputs FILE] --log OUT.jsonl [--scenario FILE]\n");
+            printf(REPLAY_USAGE);
             return 0;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "caucus replay: unknown option or missing value '%s'\n", argv[i]);
@@ -145,7 +172,7 @@ int cc_cmd_replay(int argc, char **argv)
         }
     }
     if (!path) {
-        fprintf(stderr, "usage: caucus replay LOG [--scenario FILE] [--until SEQ]\n");
+        fprintf(stderr, REPLAY_USAGE);
         return 2;
     }
     if ((fork_seq != UINT64_MAX) != (fork_log != NULL) || (fork_inputs && fork_seq == UINT64_MAX) ||
@@ -153,10 +180,26 @@ int cc_cmd_replay(int argc, char **argv)
         fprintf(stderr, "caucus replay: --fork SEQ needs --log OUT (and takes --inputs FILE, not --until)\n");
         return 2;
     }
+    if (fork_log && json) {
+        fprintf(stderr, "caucus replay: --format applies to the state a replay prints, not to --fork\n");
+        return 2;
+    }
+    /* the fork's log is written from the start: it must not be the log being read */
+    if (fork_log && (same_file(path, fork_log) || (fork_inputs && same_file(fork_inputs, fork_log)))) {
+        fprintf(stderr, "caucus replay: --log %s is the %s being read; write the fork to another file\n",
+                fork_log, same_file(path, fork_log) ? "log" : "inputs file");
+        return 2;
+    }
     logfile l = {0};
     if (read_log(path, &l) != 0) {
         log_free(&l);
         return 1;
+    }
+    if (until_seq != UINT64_MAX && until_seq >= l.n) {
+        fprintf(stderr, "caucus replay: --until %llu: the log's last event is %zu\n",
+                (unsigned long long)until_seq, l.n - 1);
+        log_free(&l);
+        return 2;
     }
     /* 1. every record, and the chain */
     unsigned char prev[32] = {0};
@@ -166,7 +209,16 @@ int cc_cmd_replay(int argc, char **argv)
         cc_evrec r;
         cc_evlog_error err;
         if (cc_evlog_decode(l.lines[i], l.lens[i], &r, &err) != CC_OK) {
-            fprintf(stderr, "%s: event %zu: %s\n", path, i, err.message);
+            /* another version may have other members: its version is the error worth naming */
+            json_t *o = json_loadb(l.lines[i], l.lens[i], 0, NULL);
+            json_t *v = json_object_get(o, "v");
+            if (json_is_integer(v) && json_integer_value(v) != CC_EVLOG_VERSION)
+                fprintf(stderr,
+                        "%s: event %zu: unsupported event log version %lld (this caucus reads version %d)\n",
+                        path, i, (long long)json_integer_value(v), CC_EVLOG_VERSION);
+            else
+                fprintf(stderr, "%s: event %zu: %s\n", path, i, err.message);
+            json_decref(o);
             status = 1;
             break;
         }
@@ -210,6 +262,11 @@ int cc_cmd_replay(int argc, char **argv)
             if (cc_scenario_load_file(src, NULL, &d, &s) != CC_OK || !s) {
                 cc_diags_sort(&d);
                 cc_cli_print_diags(stderr, &d);
+                if (!scen)
+                    fprintf(stderr,
+                            "caucus replay: cannot load %s, the scenario the log names; give its path with "
+                            "--scenario FILE\n",
+                            src);
                 status = 1;
             }
             cc_diags_free(&d);
@@ -259,6 +316,14 @@ int cc_cmd_replay(int argc, char **argv)
         o.auto_seats = autos;
         cmp_ctx c = {
             .log = &l, .stop_at = until_seq == UINT64_MAX ? l.n : (size_t)until_seq + 1, .mismatch = -1};
+        cc_cli_state view;
+        int have_view = cc_cli_state_init(&view, s) == 0;
+        if (have_view) {
+            view.gate = before_stop;
+            view.gate_ctx = &c;
+            o.observe = cc_cli_state_observe;
+            o.observe_ctx = &view;
+        }
         cc_input_list fin = {0};
         int forking = fork_seq != UINT64_MAX;
         if (forking) {
@@ -382,6 +447,22 @@ int cc_cmd_replay(int argc, char **argv)
                    "missed\n",
                    st.decisions_made, st.decisions_expired, st.consultations_done, st.findings_met,
                    st.findings_missed);
+        } else if (status == 0 && json) {
+            json_t *j = have_view ? cc_cli_state_json(&view, e) : NULL;
+            if (j) {
+                json_object_set_new(j, "log", json_string(path));
+                json_object_set_new(j, "seq", json_integer((json_int_t)(c.next - 1)));
+                json_object_set_new(j, "verified", json_true());
+            }
+            char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+            if (text)
+                printf("%s\n", text);
+            else {
+                fprintf(stderr, "caucus replay: out of memory\n");
+                status = 1;
+            }
+            free(text);
+            json_decref(j);
         } else if (status == 0) {
             cc_engine_stats st;
             cc_engine_stats_get(e, &st);
@@ -398,7 +479,11 @@ int cc_cmd_replay(int argc, char **argv)
                 c.next - 1, (long long)st.now_ms, st.injects_released, st.deliveries, st.denials,
                 st.decisions_opened, st.decisions_made, st.decisions_expired, st.consultations_requested,
                 st.consultations_done, st.findings_met, st.findings_missed, dg);
+            if (until_seq != UINT64_MAX && have_view)
+                cc_cli_print_state(stdout, &view, e);
         }
+        if (have_view)
+            cc_cli_state_free(&view);
         cc_engine_free(e);
         cc_cli_inputs_free(&fin);
         free(autos);

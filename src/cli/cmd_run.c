@@ -43,60 +43,6 @@ int cc_cli_parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
-typedef struct run_times {
-    int64_t *req, *done, *made; /* per consultation, per decision; -1 none */
-} run_times;
-
-static void observe_times(void *ctx, const char *type, uint32_t item, int64_t t)
-{
-    run_times *rt = ctx;
-    size_t i = cc_engine_item_index(item);
-    if (strcmp(type, "consult.request") == 0)
-        rt->req[i] = t;
-    else if (strcmp(type, "consult.done") == 0)
-        rt->done[i] = t;
-    else if (strcmp(type, "decision.made") == 0)
-        rt->made[i] = t;
-}
-
-static const char *fmt_dur(int64_t ms, char *buf, size_t n)
-{
-    cc_duration_format(ms / 1000, buf, n);
-    return buf;
-}
-
-/* One line per consultation and decision: when it happened, or where it stands. Needs all three
- * arrays of rt (the caller observes times only when they were allocated). */
-static void print_items(FILE *f, const cc_scenario *s, const cc_engine *e, const run_times *rt)
-{
-    if (!rt->req || !rt->done || !rt->made)
-        return;
-    char a[32], b[32];
-    for (size_t c = 0; c < s->nconsultations; c++) {
-        const char *stage = NULL;
-        int64_t since = 0;
-        const char *st = cc_engine_consultation_state(e, c, &stage, &since);
-        if (rt->req[c] < 0)
-            fprintf(f, "  consultation %s: not requested\n", s->consultations[c].id);
-        else if (rt->done[c] >= 0)
-            fprintf(f, "  consultation %s: requested at +%s, completed %s later\n", s->consultations[c].id,
-                    fmt_dur(rt->req[c], a, sizeof a), fmt_dur(rt->done[c] - rt->req[c], b, sizeof b));
-        else
-            fprintf(f, "  consultation %s: requested at +%s, %s%s%s since +%s\n", s->consultations[c].id,
-                    fmt_dur(rt->req[c], a, sizeof a), st, stage ? ", stage " : "", stage ? stage : "",
-                    fmt_dur(since, b, sizeof b));
-    }
-    for (size_t d = 0; d < s->ndecisions; d++) {
-        const char *outcome = NULL;
-        const char *st = cc_engine_decision_state(e, d, &outcome);
-        if (outcome && rt->made[d] >= 0)
-            fprintf(f, "  decision %s: %s '%s' at +%s\n", s->decisions[d].id, st, outcome,
-                    fmt_dur(rt->made[d], a, sizeof a));
-        else
-            fprintf(f, "  decision %s: %s\n", s->decisions[d].id, st);
-    }
-}
-
 int cc_cmd_run(int argc, char **argv)
 {
     const char *file = NULL, *variant = NULL, *until = NULL, *log = NULL, *autos = NULL, *inputs = NULL;
@@ -194,15 +140,9 @@ int cc_cmd_run(int argc, char **argv)
             return 1;
         }
     }
-    run_times rt = {calloc(s->nconsultations + 1, sizeof(int64_t)),
-                    calloc(s->nconsultations + 1, sizeof(int64_t)),
-                    calloc(s->ndecisions + 1, sizeof(int64_t))};
-    for (size_t k = 0; rt.req && rt.done && k < s->nconsultations; k++)
-        rt.req[k] = rt.done[k] = -1;
-    for (size_t k = 0; rt.made && k < s->ndecisions; k++)
-        rt.made[k] = -1;
-    if (rt.req && rt.done && rt.made) {
-        o.observe = observe_times;
+    cc_cli_state rt;
+    if (cc_cli_state_init(&rt, s) == 0) {
+        o.observe = cc_cli_state_observe;
         o.observe_ctx = &rt;
     }
     /* inputs timed by "wall" drive the control clock; by "t", scenario time directly */
@@ -275,14 +215,12 @@ int cc_cmd_run(int argc, char **argv)
                 st.messages_lost);
         fprintf(f, "  guideline findings: %zu met, %zu missed\n", st.findings_met, st.findings_missed);
         if (o.observe)
-            print_items(f, s, e, &rt);
+            cc_cli_print_items(f, &rt, e);
         if (log && strcmp(log, "-") != 0)
             fprintf(f, "  log: %s\n", log);
     }
     cc_engine_free(e);
-    free(rt.req);
-    free(rt.done);
-    free(rt.made);
+    cc_cli_state_free(&rt);
     cc_cli_inputs_free(&in);
     free(auto_seats);
     cc_scenario_free(s);

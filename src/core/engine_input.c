@@ -1,6 +1,7 @@
 /* engine_input — inputs of people and control (JSON objects): checked against the scenario,
  * logged, then applied or refused with a reason. Part of the engine (engine_int.h); the control
  * clock and injects added during play are carried out by engine_control.c. */
+#include <assert.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -43,13 +44,99 @@ static int find_inject(const names *N, const char *id)
     return i;
 }
 
-enum { EX_NONE, EX_MESSAGE, EX_DOWNGRADE, EX_RATE, EX_NOTE, EX_EDIT, EX_ADD, EX_CLOCK, EX_AUDIT, EX_REQUEST };
+enum {
+    EX_NONE,
+    EX_MESSAGE,
+    EX_DOWNGRADE,
+    EX_RATE,
+    EX_NOTE,
+    EX_EDIT,
+    EX_ADD,
+    EX_CLOCK,
+    EX_AUDIT,
+    EX_REQUEST,
+    EX_FORWARD /* a person's share of a message, or of an inject under a label of its own */
+};
+
+/* ---- messages sent during a run ------------------------------------------------------------
+ * A reply or a forward of message Mn takes the join of its own label and Mn's, and only a seat
+ * that holds Mn (its sender, or a seat it was delivered to) may reply to it or forward it. So
+ * each message keeps its effective label and a bitset of its holders, in blocks of MSG_BLOCK
+ * records from the run's arena `added`: nothing per message beyond its record, all of it freed
+ * with the arena. At most MSG_MAX messages a run; more are refused with a reason. */
+#define MSG_BLOCK 256
+#define MSG_MAX (1u << 20)
+
+struct cc_eng_msgs {
+    size_t words;                              /* holder bitset words per message */
+    unsigned char *block[MSG_MAX / MSG_BLOCK]; /* MSG_BLOCK records of msg_stride() bytes each */
+};
+
+static size_t msg_stride(const struct cc_eng_msgs *m)
+{
+    return sizeof(cc_label) + m->words * sizeof(uint64_t);
+}
+
+/* Record of message n (1-based, n <= e->messages). */
+static cc_label *msg_label(const cc_engine *e, uint64_t n)
+{
+    assert(n >= 1 && n <= e->messages && e->msgs);
+    const struct cc_eng_msgs *m = e->msgs;
+    return (cc_label *)(void *)(m->block[(n - 1) / MSG_BLOCK] + ((n - 1) % MSG_BLOCK) * msg_stride(m));
+}
+
+static uint64_t *msg_holders(const cc_engine *e, uint64_t n)
+{
+    return (uint64_t *)(void *)(msg_label(e, n) + 1);
+}
+
+static int msg_held(const cc_engine *e, uint64_t n, size_t seat)
+{
+    return (int)(msg_holders(e, n)[seat / 64] >> (seat % 64) & 1);
+}
+
+/* Makes room for message e->messages + 1 (before it is counted); CC_ERR_LIMIT past MSG_MAX. */
+static cc_err msg_reserve(cc_engine *e)
+{
+    if (e->messages == 0)
+        e->msgs = NULL; /* a new run: the arena of an earlier one was freed by cc_engine_restart */
+    if (e->messages >= MSG_MAX)
+        return CC_ERR_LIMIT;
+    if (!e->added && !(e->added = cc_arena_new(0)))
+        return CC_ERR_NOMEM;
+    if (!e->msgs) {
+        if (!(e->msgs = cc_arena_alloc(e->added, sizeof *e->msgs)))
+            return CC_ERR_NOMEM;
+        e->msgs->words = (e->s->nseats + 63) / 64;
+    }
+    size_t b = (size_t)(e->messages / MSG_BLOCK);
+    if (!e->msgs->block[b] && !(e->msgs->block[b] = cc_arena_array(e->added, MSG_BLOCK, msg_stride(e->msgs))))
+        return CC_ERR_NOMEM;
+    return CC_OK;
+}
+
+/* "M" and a number from 1 without leading zeros: the id of a message; 0 otherwise. */
+static uint64_t msg_number(const char *id)
+{
+    if (!id || id[0] != 'M' || id[1] < '1' || id[1] > '9' || strlen(id) > 20)
+        return 0;
+    uint64_t n = 0;
+    for (const char *c = id + 1; *c; c++) {
+        if (*c < '0' || *c > '9' || n > (UINT64_MAX - 9) / 10)
+            return 0;
+        n = n * 10 + (uint64_t)(*c - '0');
+    }
+    return n;
+}
 
 typedef struct parsed_input {
     int extra;                /* EX_*: inputs that are not seat actions */
     cc_label label;           /* message, downgrade */
     int objective;            /* rate */
     int reply;                /* message: inject replied to, or -1 */
+    uint64_t reply_msg;       /* message: message replied to (its number), 0 none */
+    uint64_t msg;             /* share: message forwarded (its number), 0 none */
+    int has_label;            /* share: a label of its own was given */
     const char *title, *body; /* edit */
     int64_t at_ms;            /* edit: new time, -1 none; jump: target */
     const json_t *inject;     /* add */
@@ -107,17 +194,13 @@ static cc_err parse_extra(const names *N, const json_t *in, const char *act, par
             BAD("\"rate\" needs \"objective\": an objective of the scenario");
         if (!p->rating || strlen(p->rating) != 1 || !strchr("PSMU", p->rating[0]))
             BAD("\"rating\" must be P, S, M or U (HSEEP)");
-        if (p->seat >= 0)
-            BAD("objectives are rated by control: leave out \"seat\"");
-        return CC_OK;
+        return CC_OK; /* a seat's rating is refused when applied (logged) */
     }
     if (strcmp(act, "edit") == 0) {
         p->extra = EX_EDIT;
         int i = find_inject(N, inj);
         if (i < 0)
             BAD("\"edit\" needs \"inject\": an inject of the scenario or added by control");
-        if (p->seat >= 0)
-            BAD("only control may edit injects: leave out \"seat\"");
         p->title = json_string_value(json_object_get(in, "title"));
         p->body = json_string_value(json_object_get(in, "body"));
         const char *at = json_string_value(json_object_get(in, "at"));
@@ -135,8 +218,6 @@ static cc_err parse_extra(const names *N, const json_t *in, const char *act, par
         int i = find_inject(N, inj);
         if (i < 0)
             BAD("\"downgrade\" needs \"inject\": an inject of the scenario or added by control");
-        if (p->seat >= 0)
-            BAD("only control may downgrade: leave out \"seat\"");
         p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
         /* an added inject's originator is checked again when the downgrade is applied */
         int orig = N->e                      ? N->e->inj[i].label.label.originator
@@ -161,9 +242,11 @@ static cc_err parse_extra(const names *N, const json_t *in, const char *act, par
     }
     const char *reply = json_string_value(json_object_get(in, "reply_to"));
     if (reply) {
+        /* an inject id wins over a message id; whether message Mn was sent is checked when applied */
         int i = find_inject(N, reply);
-        if (i < 0)
-            BAD("\"reply_to\" must name an inject of the scenario or added by control");
+        if (i < 0 && !(p->reply_msg = msg_number(reply)))
+            BAD("\"reply_to\" must name an inject (of the scenario or added by control) or a message (M1, "
+                "M2, ...)");
         p->reply = i;
     }
     return parse_label(s, in, s->seats[p->seat].party_index, &p->label, why, whylen);
@@ -180,9 +263,9 @@ static int clock_action(const char *act)
 }
 
 /* Members an input may have besides "do"; each is a string unless listed in typed(). */
-static const char *const known[] = {"t",         "wall",   "do",    "seat", "consultation", "decision",
-                                    "inject",    "option", "text",  "to",   "label",        "reply_to",
-                                    "objective", "rating", "title", "body", "at",           "factor"};
+static const char *const known[] = {"t",      "wall", "do", "seat",   "consultation", "decision",  "inject",
+                                    "option", "text", "to", "label",  "reply_to",     "objective", "rating",
+                                    "title",  "body", "at", "factor", "message"};
 
 static cc_err parse_clock(const names *N, const json_t *in, int clk, parsed_input *p, char *why,
                           size_t whylen)
@@ -319,8 +402,11 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
     const char *cons = json_string_value(json_object_get(in, "consultation"));
     const char *dec = json_string_value(json_object_get(in, "decision"));
     const char *inj = json_string_value(json_object_get(in, "inject"));
+    const char *msg = json_string_value(json_object_get(in, "message"));
     p->option = json_string_value(json_object_get(in, "option"));
     p->text = json_string_value(json_object_get(in, "text"));
+    if (msg && strcmp(act, "share") != 0)
+        BAD("\"message\" only applies to \"share\" (the message forwarded, such as \"M3\")");
     if (strcmp(act, "message") == 0 || strcmp(act, "downgrade") == 0 || strcmp(act, "rate") == 0 ||
         strcmp(act, "note") == 0 || strcmp(act, "edit") == 0)
         return parse_extra(N, in, act, p, why, whylen);
@@ -361,11 +447,15 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
     p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats);
     if (p->seat < 0)
         BAD("\"seat\" must name a seat of the scenario");
-    int n = (cons != NULL) + (dec != NULL) + (inj != NULL);
+    int n = (cons != NULL) + (dec != NULL) + (inj != NULL) + (msg != NULL);
     if (n != 1)
-        BAD("name exactly one of \"consultation\", \"decision\" and \"inject\"");
+        BAD("name exactly one of \"consultation\", \"decision\" and \"inject\" (or \"message\" for "
+            "\"share\")");
     int i;
-    if (cons) {
+    if (msg) {
+        if (!(p->msg = msg_number(msg)))
+            BAD("\"message\" must name a message (M1, M2, ...)");
+    } else if (cons) {
         if ((i = find_id(cons, s->consultations, s->nconsultations, sizeof *s->consultations)) < 0)
             BAD("no consultation \"%.64s\"", cons);
         p->context = ITEM(CC_ITEM_CONSULTATION, (size_t)i);
@@ -389,6 +479,14 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
             if (t < 0)
                 BAD("\"to\" entry %zu is not a seat of the scenario", k + 1);
             p->to[p->nto++] = t;
+        }
+        /* a forward of a message, or under a label of its own, is carried out here (EX_FORWARD);
+         * a plain forward of an inject as by an agent (engine_agent.c) */
+        if (p->msg || json_object_get(in, "label")) {
+            p->extra = EX_FORWARD;
+            p->has_label = json_object_get(in, "label") != NULL;
+            if (p->has_label)
+                return parse_label(s, in, s->seats[p->seat].party_index, &p->label, why, whylen);
         }
     } else if (to) {
         BAD("\"to\" only applies to \"share\"");
@@ -465,6 +563,143 @@ static void labelspec_of(const cc_scenario *s, const cc_label *l, char *buf, siz
     *out = (cc_labelspec){.label = *l, .text = buf, .valid = true};
 }
 
+/* Why the seat may not derive an item from message n now (reply to it, forward it), or NULL;
+ * not_held is the reason when the seat does not hold it. */
+static const char *msg_refusal(const cc_engine *e, uint64_t n, size_t seat, const char *not_held, char *buf,
+                               size_t size)
+{
+    if (n > e->messages) {
+        snprintf(buf, size, "there is no message M%llu", (unsigned long long)n);
+        return buf;
+    }
+    return msg_held(e, n, seat) ? NULL : not_held;
+}
+
+/* Seats among `to` that may read l now hold message n (the sender too: sender >= 0). */
+static void msg_deliveries(cc_engine *e, uint64_t n, const cc_label *l, const int *to, size_t nto, int sender)
+{
+    uint64_t *h = msg_holders(e, n);
+    if (sender >= 0)
+        h[(size_t)sender / 64] |= (uint64_t)1 << (sender % 64);
+    for (size_t k = 0; k < nto; k++)
+        if (cc_label_permits(l, &e->s->seats[to[k]].clearance))
+            h[(size_t)to[k] / 64] |= (uint64_t)1 << (to[k] % 64);
+}
+
+/* Joins a derived item's label with its source's into *out; NULL or why not. */
+static const char *derive(const cc_label *own, const cc_label *source, cc_label *out)
+{
+    if (cc_label_join(own, source, out) != CC_OK)
+        return "the labels cannot be combined";
+    return NULL;
+}
+
+/* {"do":"message"}: a new message Mn under its label, joined with what it replies to (an inject
+ * or an earlier message), delivered or denied to each seat of "to". */
+static cc_err send_message(cc_engine *e, const parsed_input *p, const char *actor)
+{
+    const cc_scenario *s = e->s;
+    cc_label eff = p->label;
+    uint32_t ctx = 0;
+    char why[64];
+    const char *no = NULL;
+    if (p->reply >= 0) {
+        if (!cc_engine_seat_has(e, (size_t)p->seat, (size_t)p->reply))
+            return refuse(e, actor, "the seat does not hold the item it replies to", 0);
+        /* a reply is at least as strict as what it answers */
+        no = derive(&p->label, &e->inj_label[p->reply].label, &eff);
+        ctx = ITEM(CC_ITEM_INJECT, (size_t)p->reply);
+    } else if (p->reply_msg) {
+        no = msg_refusal(e, p->reply_msg, (size_t)p->seat, "the seat does not hold the item it replies to",
+                         why, sizeof why);
+        if (!no)
+            no = derive(&p->label, msg_label(e, p->reply_msg), &eff);
+    }
+    if (no)
+        return refuse(e, actor, no, 0);
+    if (!cc_label_permits(&eff, &s->seats[p->seat].clearance))
+        return refuse(e, actor, "the sender may not use a label it cannot read itself", 0);
+    cc_err rc = msg_reserve(e);
+    if (rc == CC_ERR_LIMIT) {
+        snprintf(why, sizeof why, "the run has reached its limit of %u messages", MSG_MAX);
+        return refuse(e, actor, why, 0);
+    }
+    if (rc)
+        return rc;
+    uint64_t n = ++e->messages;
+    *msg_label(e, n) = eff;
+    msg_deliveries(e, n, &eff, p->to, p->nto, p->seat);
+    char id[32], buf[CC_LABEL_BANNER_MAX + 1];
+    snprintf(id, sizeof id, "M%llu", (unsigned long long)n);
+    cc_labelspec ls;
+    labelspec_of(s, &eff, buf, sizeof buf, &ls);
+    cc_ref refs[64];
+    json_t *to = json_array();
+    for (size_t k = 0; k < p->nto; k++) {
+        refs[k] = (cc_ref){CC_REF_SEAT, s->seats[p->to[k]].id, p->to[k], {0, 0}};
+        json_array_append_new(to, json_string(s->seats[p->to[k]].id));
+    }
+    cc_refs tr = {refs, p->nto, {0, 0}};
+    json_t *j = json_pack("{s:s,s:s,s:s,s:o}", "kind", "message", "message", id, "text", p->text, "to", to);
+    if (j && p->reply >= 0)
+        json_object_set_new(j, "reply_to", json_string(e->inj[p->reply].id));
+    else if (j && p->reply_msg) {
+        char src[32];
+        snprintf(src, sizeof src, "M%llu", (unsigned long long)p->reply_msg);
+        json_object_set_new(j, "reply_to", json_string(src));
+    }
+    rc = cc_eng_emit(e, "message", actor, ls.text, j, ctx, 123);
+    if (rc == CC_OK)
+        rc = cc_eng_deliver(e, "message", id, &ls, &tr, ctx, -1, p->reply >= 0 ? CC_AEV_MESSAGE : -1);
+    return rc;
+}
+
+/* {"do":"share"} of a message, or of an inject with a "label": a forward under the join of the
+ * source's label and the one given, as an agent's forward keeps the item's label. */
+static cc_err forward(cc_engine *e, const parsed_input *p, const char *actor)
+{
+    const cc_scenario *s = e->s;
+    char why[64], id[32], buf[CC_LABEL_BANNER_MAX + 1];
+    const char *no = NULL;
+    cc_label src, eff;
+    if (p->msg) {
+        no = msg_refusal(e, p->msg, (size_t)p->seat, "the seat does not hold this message", why, sizeof why);
+        if (!no)
+            src = *msg_label(e, p->msg);
+        snprintf(id, sizeof id, "M%llu", (unsigned long long)p->msg);
+    } else {
+        size_t i = ITEM_INDEX(p->context);
+        if (!cc_engine_seat_has(e, (size_t)p->seat, i))
+            no = "the seat does not hold this inject";
+        src = e->inj_label[i].label;
+        snprintf(id, sizeof id, "%s", e->inj[i].id);
+    }
+    if (no)
+        return refuse(e, actor, no, p->context);
+    eff = src;
+    if (p->has_label && (no = derive(&p->label, &src, &eff)) != NULL)
+        return refuse(e, actor, no, p->context);
+    if (!cc_label_permits(&eff, &s->seats[p->seat].clearance))
+        return refuse(e, actor, "the sender may not use a label it cannot read itself", p->context);
+    cc_labelspec ls;
+    labelspec_of(s, &eff, buf, sizeof buf, &ls);
+    cc_ref refs[64];
+    for (size_t k = 0; k < p->nto; k++)
+        refs[k] = (cc_ref){CC_REF_SEAT, s->seats[p->to[k]].id, p->to[k], {0, 0}};
+    cc_refs tr = {refs, p->nto, {0, 0}};
+    json_t *j = json_pack("{s:s,s:s,s:o}", "kind", "forward", p->msg ? "message" : "inject", id, "to",
+                          cc_eng_refs_json(&tr));
+    cc_err rc = cc_eng_emit(e, "message", actor, ls.text, j, p->context, 83);
+    if (rc != CC_OK)
+        return rc;
+    if (p->msg) {
+        msg_deliveries(e, p->msg, &eff, p->to, p->nto, -1);
+        return cc_eng_deliver(e, "message", id, &ls, &tr, 0, -1, -1);
+    }
+    size_t i = ITEM_INDEX(p->context);
+    return cc_eng_deliver(e, "inject", id, &ls, &tr, p->context, (int)i, CC_AEV_MESSAGE);
+}
+
 static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor)
 {
     const cc_scenario *s = e->s;
@@ -490,6 +725,8 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         return cc_eng_emit(e, p->text, NULL, NULL, j, 0, 126);
     }
     case EX_RATE: {
+        if (p->seat >= 0)
+            return refuse(e, actor, "only control may rate objectives", 0);
         json_t *j = json_pack("{s:s,s:s}", "objective", s->objectives[p->objective].id, "rating", p->rating);
         if (j && p->text)
             json_object_set_new(j, "text", json_string(p->text));
@@ -499,6 +736,8 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
     case EX_ADD: return cc_eng_add_inject(e, p->inject);
     case EX_EDIT: {
         size_t i = ITEM_INDEX(p->context);
+        if (p->seat >= 0)
+            return refuse(e, actor, "only control may edit injects", p->context);
         if (e->inject_state[i] == ST_DONE)
             return refuse(e, NULL, "the inject was already released", p->context);
         char when[32], now[32], reason[160];
@@ -547,6 +786,8 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
     case EX_DOWNGRADE: {
         size_t i = ITEM_INDEX(p->context);
         cc_labelspec *cur = &e->inj_label[i];
+        if (p->seat >= 0)
+            return refuse(e, actor, "only control may downgrade", p->context);
         if (!cc_label_dominates(&cur->label, &p->label))
             return refuse(e, NULL, "the new label is not a downgrade of the current one", p->context);
         char old[CC_LABEL_BANNER_MAX + 1];
@@ -571,39 +812,8 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         }
         return rc;
     }
-    case EX_MESSAGE: {
-        cc_label eff = p->label;
-        uint32_t ctx = 0;
-        if (p->reply >= 0) {
-            if (!cc_engine_seat_has(e, (size_t)p->seat, (size_t)p->reply))
-                return refuse(e, actor, "the seat does not hold the item it replies to", 0);
-            /* a reply is at least as strict as what it answers */
-            if (cc_label_join(&p->label, &e->inj_label[p->reply].label, &eff) != CC_OK)
-                return refuse(e, actor, "the labels cannot be combined", 0);
-            ctx = ITEM(CC_ITEM_INJECT, (size_t)p->reply);
-        }
-        if (!cc_label_permits(&eff, &s->seats[p->seat].clearance))
-            return refuse(e, actor, "the sender may not use a label it cannot read itself", 0);
-        char id[32], buf[CC_LABEL_BANNER_MAX + 1];
-        snprintf(id, sizeof id, "M%llu", (unsigned long long)++e->messages);
-        cc_labelspec ls;
-        labelspec_of(s, &eff, buf, sizeof buf, &ls);
-        cc_ref refs[64];
-        json_t *to = json_array();
-        for (size_t k = 0; k < p->nto; k++) {
-            refs[k] = (cc_ref){CC_REF_SEAT, s->seats[p->to[k]].id, p->to[k], {0, 0}};
-            json_array_append_new(to, json_string(s->seats[p->to[k]].id));
-        }
-        cc_refs tr = {refs, p->nto, {0, 0}};
-        json_t *j =
-            json_pack("{s:s,s:s,s:s,s:o}", "kind", "message", "message", id, "text", p->text, "to", to);
-        if (j && p->reply >= 0)
-            json_object_set_new(j, "reply_to", json_string(e->inj[p->reply].id));
-        cc_err rc = cc_eng_emit(e, "message", actor, ls.text, j, ctx, 123);
-        if (rc == CC_OK)
-            rc = cc_eng_deliver(e, "message", id, &ls, &tr, ctx, -1, p->reply >= 0 ? CC_AEV_MESSAGE : -1);
-        return rc;
-    }
+    case EX_MESSAGE: return send_message(e, p, actor);
+    case EX_FORWARD: return forward(e, p, actor);
     }
     return CC_OK;
 }
