@@ -75,9 +75,9 @@ static int make_codes(cc_store *st, cc_live *lv, FILE *out, FILE *codes_json)
     return 0;
 }
 
-/* /api/report: the after-action report so far, from the stored log, for this viewer (a seat's
- * report holds only what the seat may read). The log goes through a private temporary file
- * because the report reads it twice, streaming. */
+/* /api/report: the after-action report so far (final once the run has ended), from the stored
+ * log, for this viewer (a seat's report holds only what the seat may read). The log goes through
+ * a private temporary file because the report reads it twice, streaming. */
 static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, size_t *len, char *why, size_t whylen)
 {
     cc_store *st = ctx;
@@ -104,8 +104,9 @@ static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, size_t *len,
         cc_diags d;
         cc_diags_init(&d);
         json_t *doc = NULL;
-        rc = cc_report_from_log_ex(path, s, v.control ? NULL : s->seats[v.seat].id, CC_REPORT_IN_PROGRESS, &d,
-                                   &doc);
+        /* final once control ended the run (the log then ends with run.end), interim before */
+        rc = cc_report_from_log_ex(path, s, v.control ? NULL : s->seats[v.seat].id,
+                                   cc_live_ended(lv) ? 0u : CC_REPORT_IN_PROGRESS, &d, &doc);
         if (rc != CC_OK) {
             snprintf(why, whylen, "%s", d.count ? d.items[0].message : cc_err_str(rc));
         } else {

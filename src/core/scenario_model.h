@@ -346,6 +346,9 @@ struct cc_scenario {
     cc_cell *cells;
     size_t ncells;
     int control_cell; /* -1 when none */
+    /* exercise.control_bypass: control reads every event regardless of labels (logged by the
+     * server when the exercise opens); false: control reads what its control-cell seats may */
+    bool control_bypass;
     cc_seat *seats;
     size_t nseats;
     cc_objective *objectives;

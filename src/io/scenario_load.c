@@ -713,8 +713,10 @@ static void load_exercise(ld *L, const cc_ynode *root)
     if (!ex || !is_map(L, ex, "exercise"))
         return;
     static const char *const keys[] = {
-        "id", "title", "description", "start", "zone", "duration", "default_mechanism", "phases", NULL};
+        "id",     "title",          "description", "start", "zone", "duration", "default_mechanism",
+        "phases", "control_bypass", NULL};
     check_keys(L, ex, "exercise", keys);
+    s->control_bypass = get_bool(L, ex, "control_bypass", 0, "exercise") != 0;
     s->id = get_id(L, ex, "id", 1, "exercise", NULL);
     s->title = get_str(L, ex, "title", 1, "exercise");
     s->description = get_str(L, ex, "description", 0, "exercise");

@@ -31,12 +31,13 @@ struct ui_asset {
 #include "ui.inc"
 
 #define BODY_MAX (64 * 1024)
-#define LOG_CHUNK (256 * 1024)  /* /api/log is sent in pieces of about this size */
+#define LOG_CHUNK (256 * 1024) /* /api/log is sent in pieces of about this size */
 #define STREAMS_PER_SESSION 4
 #define SESSION_MS (12LL * 3600 * 1000)
 #define PING_MS 15000
 #define COOKIE "caucus_session"
 #define RATE_SLOTS 1024
+#define AUDIT_SLOTS 512 /* refusal records: one per session (or address), endpoint and reason a second */
 
 static const char CSP[] = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
                           "frame-ancestors 'none'; img-src 'self' data:";
@@ -77,6 +78,14 @@ typedef struct rate {
     int count;
 } rate;
 
+/* The last refusal record of one key (who, endpoint, reason) and how many identical ones were
+ * left out since, in the same second. */
+typedef struct refusal {
+    char key[160];
+    int64_t second;
+    unsigned suppressed;
+} refusal;
+
 /* Per request: the body collected so far, or the stream it became. */
 typedef struct req {
     cc_buf body;
@@ -94,6 +103,7 @@ struct cc_http {
     size_t nacc;
     session *sessions;
     rate rates[RATE_SLOTS];
+    refusal refusals[AUDIT_SLOTS];
     int *connected;      /* streams per seat */
     uint8_t *joined;     /* seats whose code has been used since this server started */
     pthread_mutex_t wmu; /* waiting streams */
@@ -270,14 +280,69 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
+static uint32_t fnv1a(const char *s)
+{
+    uint32_t hh = 2166136261u;
+    for (const char *p = s; *p; p++)
+        hh = (hh ^ (unsigned char)*p) * 16777619u;
+    return hh;
+}
+
+/* Logs a refusal (kind "access.denied" or "session.refused") about seat (-1: control or nobody):
+ * detail gets "path", "reason", the client's "address" and "role". Bounded: one record per
+ * session (or address, without one), path and reason per second; the identical refusals left out
+ * are counted in the next record's "suppressed". detail (may be NULL) is borrowed. */
+static void audit_refusal(cc_http *h, struct MHD_Connection *c, const unsigned char *token_hash, int control,
+                          int seat, const char *kind, const char *path, const char *reason, json_t *detail)
+{
+    char addr[48], who[70], key[160];
+    client_addr(c, addr, sizeof addr);
+    if (token_hash)
+        cc_hex(token_hash, 8, who);
+    else
+        snprintf(who, sizeof who, "%s", addr);
+    snprintf(key, sizeof key, "%s|%s|%s|%s", who, kind, path, reason);
+    int64_t now = now_ms();
+    pthread_mutex_lock(&h->mu);
+    refusal *r = &h->refusals[fnv1a(key) % AUDIT_SLOTS];
+    int same = strcmp(r->key, key) == 0;
+    if (same && r->second == now / 1000) {
+        r->suppressed++;
+        pthread_mutex_unlock(&h->mu);
+        return;
+    }
+    unsigned suppressed = same ? r->suppressed : 0;
+    snprintf(r->key, sizeof r->key, "%s", key);
+    r->second = now / 1000;
+    r->suppressed = 0;
+    pthread_mutex_unlock(&h->mu);
+    json_t *d = detail ? json_deep_copy(detail) : json_object();
+    if (!d)
+        return;
+    json_object_set_new(d, "path", json_string(path));
+    json_object_set_new(d, "reason", json_string(reason));
+    json_object_set_new(d, "address", json_string(addr));
+    json_object_set_new(d, "role", json_string(token_hash ? (control ? "control" : "seat") : "none"));
+    if (suppressed)
+        json_object_set_new(d, "suppressed", json_integer(suppressed));
+    cc_live_audit(h->o.live, kind, token_hash && !control ? seat : -1, d, now);
+    json_decref(d);
+}
+
+/* An access.denied record for a request of session s (NULL: none). */
+static void deny_log(cc_http *h, struct MHD_Connection *c, const session *s, const char *path,
+                     const char *reason, json_t *detail)
+{
+    audit_refusal(h, c, s ? s->token_hash : NULL, s ? s->control : 0, s ? s->seat : -1, "access.denied", path,
+                  reason, detail);
+}
+
 /* Token bucket per client address (fixed one-minute windows): 1 when the attempt may go on. */
 static int rate_ok(cc_http *h, const char *addr, int64_t now, int *retry_s)
 {
     unsigned limit = h->o.join_per_min ? h->o.join_per_min : 8;
     int64_t win = now / 60000;
-    uint32_t hh = 2166136261u;
-    for (const char *p = addr; *p; p++)
-        hh = (hh ^ (unsigned char)*p) * 16777619u;
+    uint32_t hh = fnv1a(addr);
     pthread_mutex_lock(&h->mu);
     rate *r = &h->rates[hh % RATE_SLOTS];
     if (strcmp(r->addr, addr) != 0 || r->window != win) {
@@ -428,6 +493,7 @@ static enum MHD_Result do_join(cc_http *h, struct MHD_Connection *c, const req *
     int64_t now = now_ms();
     int retry;
     if (!rate_ok(h, addr, now, &retry)) {
+        audit_refusal(h, c, NULL, 0, -1, "session.refused", "/api/join", "rate-limited", NULL);
         static const char msg[] = "{\"error\":\"too many join attempts\",\"code\":\"rate-limited\"}\n";
         struct MHD_Response *resp =
             MHD_create_response_from_buffer(sizeof msg - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
@@ -508,6 +574,12 @@ static enum MHD_Result do_join(cc_http *h, struct MHD_Connection *c, const req *
 
 static enum MHD_Result do_logout(cc_http *h, struct MHD_Connection *c, session *s)
 {
+    char addr[48];
+    client_addr(c, addr, sizeof addr);
+    json_t *d = json_pack("{s:s,s:s,s:s,s:s}", "path", "/api/logout", "action", "logout", "address", addr,
+                          "role", s->control ? "control" : "seat");
+    cc_live_audit(h->o.live, "access.read", s->control ? -1 : s->seat, d, now_ms());
+    json_decref(d);
     char hex[65];
     cc_hex(s->token_hash, 32, hex);
     cc_store_error err;
@@ -539,12 +611,22 @@ static enum MHD_Result do_input(cc_http *h, struct MHD_Connection *c, session *s
     char refused[200] = "";
     cc_err rc = cc_live_input(h->o.live, viewer_of(s), j, now_ms(), &first, &last, refused, sizeof refused,
                               why, sizeof why);
+    if (rc == CC_ERR_DENIED) {
+        const char *act = json_string_value(json_object_get(j, "do"));
+        json_t *d = json_pack("{s:s%,s:s}", "do", act ? act : "", act ? strnlen(act, 40) : 0, "why", why);
+        const char *seat = json_string_value(json_object_get(j, "seat"));
+        int other = !s->control && seat && strcmp(seat, cc_live_scenario(h->o.live)->seats[s->seat].id) != 0;
+        deny_log(h, c, s, "/api/input", other ? "impersonation" : "control-only", d);
+        json_decref(d);
+    }
     json_decref(j);
     kick_ticker(h);
     if (rc == CC_ERR_INVALID)
         return fail(h, c, 400, "bad-input", "%s", why);
     if (rc == CC_ERR_DENIED)
         return fail(h, c, 403, "forbidden", "%s", why);
+    if (rc == CC_ERR_RANGE)
+        return fail(h, c, 409, "exercise-ended", "%s", why);
     if (rc != CC_OK)
         return fail(h, c, 503, "store-failed", "%s", why);
     return send_json(h, c, 200,
@@ -579,12 +661,11 @@ static enum MHD_Result do_item(cc_http *h, struct MHD_Connection *c, session *s,
         json_decref(d);
         return send_json(h, c, 200, it, NULL);
     }
-    if (!s->control) {
-        /* a denied item and a missing one answer alike; the attempt is logged */
-        json_t *d = json_pack("{s:s,s:s}", "path", "/api/items", "item", id);
-        cc_live_audit(h->o.live, "access.denied", s->seat, d, now_ms());
-        json_decref(d);
-    }
+    /* a denied item and a missing one answer alike (for control too, without the bypass); the
+     * attempt is logged */
+    json_t *d = json_pack("{s:s%}", "item", id, strnlen(id, 64));
+    deny_log(h, c, s, "/api/items", "not-found", d);
+    json_decref(d);
     return fail(h, c, 404, "not-found", "no such item");
 }
 
@@ -592,6 +673,8 @@ static enum MHD_Result do_item(cc_http *h, struct MHD_Connection *c, session *s,
  * asked for, so the memory it takes does not grow with the log. */
 typedef struct logstream {
     cc_store *st;
+    cc_live *lv; /* filter: without exercise.control_bypass, only the lines control sees */
+    int filter;
     int64_t ex;
     uint64_t next, end;
     cc_buf b;
@@ -603,9 +686,11 @@ static int log_line(void *ctx, uint64_t seq, const char *line, size_t len)
     logstream *l = ctx;
     if (seq >= l->end)
         return 1;
+    l->next = seq + 1;
+    if (l->filter && !cc_live_control_sees_line(l->lv, line, len))
+        return 0;
     cc_buf_append(&l->b, line, len);
     cc_buf_putc(&l->b, '\n');
-    l->next = seq + 1;
     return l->b.oom || l->b.len >= LOG_CHUNK;
 }
 
@@ -659,6 +744,8 @@ static enum MHD_Result do_log(cc_http *h, struct MHD_Connection *c)
     if (!l)
         return fail(h, c, 500, "internal", "out of memory");
     l->st = h->o.store;
+    l->lv = h->o.live;
+    l->filter = !cc_live_control_bypass(h->o.live);
     l->ex = cc_live_exercise_id(h->o.live);
     cc_buf_init(&l->b);
     char hh[65], why[300];
@@ -672,7 +759,8 @@ static enum MHD_Result do_log(cc_http *h, struct MHD_Connection *c)
         log_free(l);
         return fail(h, c, 503, "store-failed", "%s", why);
     }
-    json_t *d = json_pack("{s:s,s:I}", "path", "/api/log", "events", (json_int_t)l->end);
+    json_t *d =
+        json_pack("{s:s,s:I,s:b}", "path", "/api/log", "events", (json_int_t)l->end, "filtered", l->filter);
     cc_live_audit(h->o.live, "access.read", -1, d, now_ms());
     json_decref(d);
     struct MHD_Response *r =
@@ -692,12 +780,34 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
 {
     if (!h->o.report)
         return fail(h, c, 501, "not-implemented", "this server was started without reports");
+    cc_live_viewer v = viewer_of(s);
+    if (v.control && !cc_live_control_bypass(h->o.live)) {
+        /* without the bypass control reads the report of a control seat: ?seat=ID (default: the
+         * first control seat) */
+        const cc_scenario *sc = cc_live_scenario(h->o.live);
+        const char *want = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "seat");
+        int pick = -1;
+        for (size_t i = 0; i < sc->nseats && pick < 0; i++)
+            if (sc->seats[i].control && (!want || strcmp(want, sc->seats[i].id) == 0))
+                pick = (int)i;
+        if (pick < 0) {
+            deny_log(h, c, s, "/api/report", want ? "not-a-control-seat" : "no-control-seat", NULL);
+            return fail(h, c, 403, "forbidden",
+                        want ? "\"seat\" must name a seat of the control cell"
+                             : "without exercise.control_bypass, control reads the report of a control "
+                               "seat, and the scenario has none");
+        }
+        v.control = 0;
+        v.seat = pick;
+    }
     char why[300] = "";
     size_t len = 0;
-    char *html = h->o.report(h->o.report_ctx, h->o.live, viewer_of(s), &len, why, sizeof why);
+    char *html = h->o.report(h->o.report_ctx, h->o.live, v, &len, why, sizeof why);
     if (!html)
         return fail(h, c, 500, "report-failed", "%s", why);
     json_t *d = json_pack("{s:s}", "path", "/api/report");
+    if (s->control && !v.control)
+        json_object_set_new(d, "as_seat", json_string(cc_live_scenario(h->o.live)->seats[v.seat].id));
     cc_live_audit(h->o.live, "access.read", s->control ? -1 : s->seat, d, now_ms());
     json_decref(d);
     enum MHD_Result r = send_buf(h, c, 200, "text/html; charset=utf-8", html, len, NULL);
@@ -890,23 +1000,29 @@ static enum MHD_Result do_events(cc_http *h, struct MHD_Connection *c, session *
         char *end;
         errno = 0;
         unsigned long long v = strtoull(lei, &end, 10);
-        if (!*lei || *end || errno || lei[0] == '-' || v >= cc_live_events(h->o.live))
+        if (!*lei || *end || errno || lei[0] == '-' || v >= cc_live_events(h->o.live)) {
+            json_t *d = json_pack("{s:s%}", "last_event_id", lei, strnlen(lei, 40));
+            deny_log(h, c, s, "/api/events", "bad-last-event-id", d);
+            json_decref(d);
             return fail(h, c, 400, "bad-last-event-id",
                         "Last-Event-ID must be the id of an event already sent");
+        }
         after = v;
         have_after = 1;
     }
+    int cap = (int)(h->o.streams_per_session ? h->o.streams_per_session : STREAMS_PER_SESSION);
     pthread_mutex_lock(&h->mu);
-    int ok = s->streams < (int)(h->o.streams_per_session ? h->o.streams_per_session : STREAMS_PER_SESSION);
+    int ok = s->streams < cap;
     if (ok) {
         s->streams++;
         if (!s->control && s->seat >= 0)
             h->connected[s->seat]++;
     }
     pthread_mutex_unlock(&h->mu);
-    if (!ok)
-        return fail(h, c, 429, "too-many-streams", "at most %d event streams per session",
-                    STREAMS_PER_SESSION);
+    if (!ok) {
+        deny_log(h, c, s, "/api/events", "too-many-streams", NULL);
+        return fail(h, c, 429, "too-many-streams", "at most %d event streams per session", cap);
+    }
     stream *st = calloc(1, sizeof *st);
     if (!st)
         return fail(h, c, 500, "internal", "out of memory");
@@ -995,6 +1111,31 @@ static enum MHD_Result serve_asset(cc_http *h, struct MHD_Connection *c, const c
     return fail(h, c, 404, "not-found", "no such page");
 }
 
+/* Whether url is an API endpoint read by GET (POST to it is a 405). */
+static int get_endpoint(const char *url)
+{
+    static const char *const g[] = {"/api/state", "/api/events", "/api/report", "/api/log"};
+    for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
+        if (strcmp(url, g[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int known_endpoint(const char *url)
+{
+    return get_endpoint(url) || strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 ||
+           strcmp(url, "/api/logout") == 0 || strcmp(url, "/api/plan") == 0;
+}
+
+/* The path an audit record names: item ids and unknown paths are the client's text, kept out of
+ * the refusal records' rate-limit key. */
+static const char *logged_path(const char *url)
+{
+    if (strncmp(url, "/api/items/", 11) == 0)
+        return "/api/items";
+    return known_endpoint(url) ? url : "/api/*";
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                               const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -1019,7 +1160,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
          * answered before it ends. Both framings at once is a smuggling attempt. */
         if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
             if (cl.n)
-                return refuse_early(h, c, 400, "bad-request", "Content-Length and Transfer-Encoding together");
+                return refuse_early(h, c, 400, "bad-request",
+                                    "Content-Length and Transfer-Encoding together");
             return refuse_early(h, c, 411, "length-required",
                                 "send the body with a Content-Length; chunked uploads are not accepted");
         }
@@ -1053,8 +1195,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (strncmp(url, "/api/", 5) != 0)
         return get ? serve_asset(h, c, url)
                    : fail(h, c, 405, "method-not-allowed", "static pages are GET only");
-    if (!same_origin(h, c))
+    if (!same_origin(h, c)) {
+        deny_log(h, c, NULL, logged_path(url), "cross-site", NULL);
         return fail(h, c, 403, "csrf", "cross-site request refused");
+    }
     if (strcmp(url, "/api/join") == 0) {
         if (!post)
             return fail(h, c, 405, "method-not-allowed", "POST only");
@@ -1065,26 +1209,39 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     char csrf[65];
     session *s = find_session(h, c, csrf);
-    if (!s)
+    const char *logged = logged_path(url);
+    if (!s) {
+        deny_log(h, c, NULL, logged, "no-session", NULL);
         return fail(h, c, 401, "no-session", "join with a code first");
+    }
     if (post) {
         const char *tok = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
-        if (!tok || strlen(tok) != 64 || sodium_memcmp(tok, csrf, 64) != 0)
+        if (!tok || strlen(tok) != 64 || sodium_memcmp(tok, csrf, 64) != 0) {
+            deny_log(h, c, s, logged, "csrf-token", NULL);
             return fail(h, c, 403, "csrf", "missing or wrong X-CSRF-Token");
+        }
         if (strcmp(url, "/api/input") == 0)
             return do_input(h, c, s, r);
         if (strcmp(url, "/api/logout") == 0)
             return do_logout(h, c, s);
-        if (strcmp(url, "/api/plan") == 0)
-            return s->control ? do_plan_post(h, c, r)
-                              : fail(h, c, 403, "forbidden", "the improvement plan is control's");
-        return fail(h, c, strcmp(url, "/api/state") == 0 ? 405 : 404, "not-found", "no such endpoint");
+        if (strcmp(url, "/api/plan") == 0) {
+            if (s->control)
+                return do_plan_post(h, c, r);
+            deny_log(h, c, s, "/api/plan", "control-only", NULL);
+            return fail(h, c, 403, "forbidden", "the improvement plan is control's");
+        }
+        if (get_endpoint(url) || (strncmp(url, "/api/items/", 11) == 0 && url[11]))
+            return fail(h, c, 405, "method-not-allowed", "GET only");
+        return fail(h, c, 404, "not-found", "no such endpoint");
     }
     if (strcmp(url, "/api/state") == 0)
         return do_state(h, c, s);
-    if (strcmp(url, "/api/plan") == 0)
-        return s->control ? do_plan_get(h, c)
-                          : fail(h, c, 403, "forbidden", "the improvement plan is control's");
+    if (strcmp(url, "/api/plan") == 0) {
+        if (s->control)
+            return do_plan_get(h, c);
+        deny_log(h, c, s, "/api/plan", "control-only", NULL);
+        return fail(h, c, 403, "forbidden", "the improvement plan is control's");
+    }
     if (strncmp(url, "/api/items/", 11) == 0 && url[11])
         return do_item(h, c, s, url + 11);
     if (strcmp(url, "/api/events") == 0)
@@ -1092,8 +1249,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (strcmp(url, "/api/report") == 0)
         return do_report(h, c, s);
     if (strcmp(url, "/api/log") == 0) {
-        if (!s->control)
+        if (!s->control) {
+            deny_log(h, c, s, "/api/log", "control-only", NULL);
             return fail(h, c, 403, "forbidden", "the full log is for control");
+        }
         return do_log(h, c);
     }
     if (strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 || strcmp(url, "/api/logout") == 0)
@@ -1261,6 +1420,14 @@ cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t why
         return CC_ERR_IO;
     }
     h->kick = 0;
+    if (cc_live_control_bypass(o->live)) {
+        /* SECURITY.md: control's bypass is a logged scenario flag; each server opening the
+         * exercise states it in the log */
+        json_t *d = json_pack("{s:s,s:s,s:s}", "action", "control-bypass", "path", "*", "reason",
+                              "the scenario sets exercise.control_bypass: control reads every event");
+        cc_live_audit(o->live, "access.read", -1, d, now_ms());
+        json_decref(d);
+    }
     *out = h;
     return CC_OK;
 }

@@ -53,7 +53,7 @@ typedef struct view {
 } view;
 
 /* The stream frame of a recent event: "id: N\nevent: caucus\ndata: {...}\n\n" (len bytes), then
- * one byte per seat: 1 = visible. */
+ * one byte per seat and one for control: 1 = visible. */
 typedef struct frame {
     char *text;
     size_t len;
@@ -114,7 +114,7 @@ struct cc_live {
     view *views;   /* nseats + 1 */
     frame *ring;   /* RING_EVENTS slots holding events [nev - nring, nev) */
     size_t ring_head, nring, ring_bytes;
-    uint8_t *vis;      /* nseats: scratch of ingest */
+    uint8_t *vis;      /* nseats + 1: scratch of ingest */
     char refused[200]; /* reason of the last input.refused committed */
     /* checkpoints */
     const cc_note_signer *signer;
@@ -211,9 +211,12 @@ static int is_clock(const char *type)
     return strncmp(type, "clock.", 6) == 0 || strcmp(type, "run.start") == 0 || strcmp(type, "run.end") == 0;
 }
 
+/* vis: one byte per seat, then control's (decide_vis). */
 static int sees(const cc_live *lv, cc_live_viewer v, const uint8_t *vis)
 {
-    return v.control || (v.seat >= 0 && (size_t)v.seat < lv->s->nseats && vis[v.seat]);
+    if (v.control)
+        return vis[lv->s->nseats];
+    return v.seat >= 0 && (size_t)v.seat < lv->s->nseats && vis[v.seat];
 }
 
 static view *view_of(cc_live *lv, cc_live_viewer v)
@@ -592,6 +595,15 @@ static void address(cc_live *lv, const char *type, int actor, json_t *p, uint64_
     }
 }
 
+static int shares_cell(const cc_seat *a, const cc_seat *b)
+{
+    for (size_t i = 0; i < a->cell_index.n; i++)
+        for (size_t k = 0; k < b->cell_index.n; k++)
+            if (a->cell_index.v[i] >= 0 && a->cell_index.v[i] == b->cell_index.v[k])
+                return 1;
+    return 0;
+}
+
 /* Seats that may read the event's label: the label rule again, on top of the addressing. */
 static void vis_label(const cc_live *lv, int actor, const char *banner, uint8_t *vis)
 {
@@ -609,13 +621,57 @@ static void vis_label(const cc_live *lv, int actor, const char *banner, uint8_t 
             vis[i] = 0;
 }
 
-/* Decides who sees the event at seq (one byte per seat), with the addressing as of seq. */
+/* Whether some seat of the control cell may read banner (originator: the party of seat actor, or
+ * none). */
+static int control_may_read(const cc_scenario *s, int actor, const char *banner)
+{
+    int originator = actor >= 0 ? s->seats[actor].party_index : -1;
+    cc_label l;
+    if (cc_label_parse(s->policy, banner, strlen(banner), originator, &l, NULL) != CC_OK)
+        return 0;
+    for (size_t i = 0; i < s->nseats; i++)
+        if (s->seats[i].control && cc_label_permits(&l, &s->seats[i].clearance))
+            return 1;
+    return 0;
+}
+
+static int control_may_read_label(const cc_scenario *s, const cc_labelspec *ls)
+{
+    for (size_t i = 0; ls->valid && i < s->nseats; i++)
+        if (s->seats[i].control && cc_label_permits(&ls->label, &s->seats[i].clearance))
+            return 1;
+    return 0;
+}
+
+/* Whether control sees an event (SECURITY.md: no bypass unless the scenario's logged
+ * exercise.control_bypass says so): a labelled event when a control seat may read its label; an
+ * unlabelled one, but for a seat's input carrying text (a message, a position, a proposal: what
+ * it says carries the label of its message or consultation): that is read only when it states a
+ * label a control seat may read and answers no inject (a reply takes the stricter label of what
+ * it answers, which the input does not state). Notes are unlabelled, so control reads them. */
+static int control_sees(const cc_scenario *s, const char *type, int actor, json_t *p, const char *label)
+{
+    if (s->control_bypass || is_clock(type))
+        return 1;
+    if (label)
+        return control_may_read(s, actor, label);
+    const char *act = strcmp(type, "input") == 0 ? pstr(p, "do") : NULL;
+    if (act && actor >= 0 && json_object_get(p, "text") && strcmp(act, "note") != 0) {
+        const char *banner = pstr(p, "label");
+        return banner && !json_object_get(p, "reply_to") && control_may_read(s, actor, banner);
+    }
+    return 1;
+}
+
+/* Decides who sees the event at seq (one byte per seat, then one for control), with the addressing
+ * as of seq. */
 static void decide_vis(const cc_live *lv, const char *type, int actor, json_t *p, const char *label,
                        uint64_t seq, uint8_t *vis)
 {
     const cc_scenario *s = lv->s;
     size_t n = s->nseats;
     memset(vis, 0, n);
+    vis[n] = (uint8_t)control_sees(s, type, actor, p, label);
     if (is_clock(type)) {
         memset(vis, 1, n);
         return; /* no label on clock events */
@@ -639,10 +695,13 @@ static void decide_vis(const cc_live *lv, const char *type, int actor, json_t *p
         for (size_t i = 0; i < n; i++)
             vis[i] = lv->djoin[(size_t)d * n + i] <= seq;
     } else if (strcmp(type, "note") == 0) {
-        /* the cell's shared notes pad: every seat of the writer's party */
+        /* the cell's shared notes pad: seats that share a cell with the writer, of the writer's party
+         * (a note has no label, and no REL TO means the originator's party only); a writer in no
+         * cell keeps a pad of its own */
         if (actor >= 0)
             for (size_t i = 0; i < n; i++)
-                vis[i] = s->seats[i].party_index == s->seats[actor].party_index;
+                vis[i] = (int)i == actor || (s->seats[i].party_index == s->seats[actor].party_index &&
+                                             shares_cell(&s->seats[i], &s->seats[actor]));
     } else if (strcmp(type, "input") == 0 || strcmp(type, "input.refused") == 0 ||
                strcmp(type, "message") == 0 || strcmp(type, "inject.ack") == 0 ||
                strcmp(type, "inject.escalate") == 0) {
@@ -763,7 +822,8 @@ static json_t *item_of(json_t *rec, const char *kind)
 }
 
 /* The kind of item an event is for viewer v ("inject", "message"), or NULL: injects delivered to a
- * seat and messages to or from it; for control, every released inject and every message. */
+ * seat and messages to or from it; for control, released injects and messages (those control sees:
+ * all of them with exercise.control_bypass, else those a control seat may read). */
 static const char *item_kind(cc_live_viewer v, const char *type, json_t *p)
 {
     if (strcmp(type, "delivery") == 0 && !v.control) {
@@ -980,7 +1040,7 @@ static void ring_drop_oldest(cc_live *lv)
 /* Keeps the frame of the event being committed (it becomes event nev). */
 static cc_err ring_add(cc_live *lv, const evrec *ev, const uint8_t *vis)
 {
-    size_t n = lv->s->nseats, len = 0;
+    size_t n = lv->s->nseats + 1, len = 0;
     char *text = frame_of(ev, n, &len);
     if (!text)
         return CC_ERR_NOMEM;
@@ -1091,7 +1151,7 @@ static size_t backlog(cc_live *lv, cc_live_viewer v, uint64_t *next, uint64_t un
     w.until = until;
     w.out = out;
     w.max_bytes = max_bytes * BACKLOG_FACTOR;
-    w.vis = malloc(lv->s->nseats ? lv->s->nseats : 1);
+    w.vis = malloc(lv->s->nseats + 1);
     if (!w.vis)
         return SIZE_MAX;
     uint64_t lead = lv->s->nseats + 1, from = *next > lead ? *next - lead : 0;
@@ -1158,7 +1218,7 @@ static json_t *message_item(cc_live *lv, cc_live_viewer v, const char *id)
     w.id = id;
     w.k = msg_number(id);
     w.at = NEVER;
-    if (!w.k || w.k > lv->nmsg || !(w.vis = malloc(lv->s->nseats ? lv->s->nseats : 1)))
+    if (!w.k || w.k > lv->nmsg || !(w.vis = malloc(lv->s->nseats + 1)))
         return NULL;
     cc_store_error err;
     cc_store_events(lv->st, lv->id, mark_before(lv, w.k), item_step, &w, NULL, &err);
@@ -1352,7 +1412,7 @@ static cc_err build(const cc_live_opts *o, const char *text, size_t len, const c
     lv->djoin = calloc((lv->s->ndecisions ? lv->s->ndecisions : 1) * (n ? n : 1), sizeof *lv->djoin);
     lv->views = calloc(n + 1, sizeof *lv->views);
     lv->ring = calloc(RING_EVENTS, sizeof *lv->ring);
-    lv->vis = calloc(n ? n : 1, 1);
+    lv->vis = calloc(n + 1, 1);
     int ok = lv->cjoin && lv->djoin && lv->views && lv->ring && lv->vis;
     if (ok)
         clear_views(lv); /* the addressing starts as NEVER */
@@ -1571,6 +1631,14 @@ static cc_err replay_from(cc_live *lv, uint64_t from, char *why, size_t whylen)
         if (rc == CC_OK)
             rc = commit(lv, why, whylen);
     }
+    if (rc == CC_OK && lv->expect.n == 1 &&
+        contains(lv->expect.line[lv->expect.head], strlen(lv->expect.line[lv->expect.head]),
+                 "\"type\":\"run.end\"")) {
+        /* control ended the run ({"do":"end"}): run.end at the last wall time */
+        rc = cc_engine_finish(lv->e);
+        if (rc == CC_OK)
+            rc = commit(lv, why, whylen);
+    }
     if (R.last.len && wall > lv->last_wall)
         lv->last_wall = wall;
     if (rc == CC_OK && lv->expect.n > 0) {
@@ -1726,8 +1794,8 @@ uint64_t cc_live_events(cc_live *lv)
 
 static int control_only(const char *act)
 {
-    static const char *const c[] = {"release", "hold",  "edit", "add",  "start",     "pause",
-                                    "resume",  "speed", "jump", "rate", "downgrade", "audit"};
+    static const char *const c[] = {"release", "hold", "edit", "add",       "start", "pause", "resume",
+                                    "speed",   "jump", "rate", "downgrade", "audit", "end"};
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
         if (strcmp(act, c[i]) == 0)
             return 1;
@@ -1764,6 +1832,40 @@ static cc_err apply(cc_live *lv, json_t *in, int64_t now, uint64_t *first, uint6
         *last = lv->nev ? lv->nev - 1 : 0;
     if (refused && rlen)
         snprintf(refused, rlen, "%s", lv->refused);
+    return CC_OK;
+}
+
+static int ended(const cc_live *lv)
+{
+    cc_engine_stats es;
+    cc_engine_stats_get(lv->e, &es);
+    return es.ended;
+}
+
+/* Ends the run at now: what falls due until then, then run.end (cc_engine_finish), then a signed
+ * checkpoint of the closed log. Replays regenerate it: the log's last event is run.end, which
+ * cc_engine_finish makes again at that wall time (replay_from, `caucus replay`). Lock held. */
+static cc_err finish(cc_live *lv, int64_t now, uint64_t *first, uint64_t *last, char *why, size_t whylen)
+{
+    if (now < lv->last_wall)
+        now = lv->last_wall;
+    lv->last_wall = now;
+    uint64_t before = lv->nev;
+    cc_err rc = cc_engine_advance_wall(lv->e, now);
+    if (rc == CC_OK)
+        rc = cc_engine_finish(lv->e);
+    cc_err c = commit(lv, why, whylen);
+    if (rc != CC_OK) {
+        set_why(why, whylen, "the engine failed (%s)", cc_err_str(rc));
+        return rc;
+    }
+    if (c != CC_OK)
+        return c;
+    checkpoint(lv, NULL, 0);
+    if (first)
+        *first = before;
+    if (last)
+        *last = lv->nev ? lv->nev - 1 : 0;
     return CC_OK;
 }
 
@@ -1804,6 +1906,12 @@ cc_err cc_live_input(cc_live *lv, cc_live_viewer v, const json_t *input, int64_t
     } else if (json_object_get(in, "seat") && !control_only(act)) {
         /* control acting for a seat: allowed (a controller playing a simulated cell) */
     }
+    int end = strcmp(act, "end") == 0;
+    if (end && json_object_size(in) != 1) {
+        json_decref(in);
+        set_why(why, whylen, "\"end\" takes no other member");
+        return CC_ERR_INVALID;
+    }
     pthread_mutex_lock(&lv->mu);
     uint64_t before = lv->nev;
     cc_err rc;
@@ -1812,14 +1920,25 @@ cc_err cc_live_input(cc_live *lv, cc_live_viewer v, const json_t *input, int64_t
         rc = CC_ERR_IO;
     } else {
         rc = sync_store(lv, why, whylen);
-        if (rc == CC_OK)
+        if (rc == CC_OK && ended(lv)) {
+            set_why(why, whylen, "the exercise has ended");
+            rc = CC_ERR_RANGE;
+        } else if (rc == CC_OK && end) {
+            rc = finish(lv, now_wall_ms, first, last, why, whylen);
+        } else if (rc == CC_OK) {
             rc = apply(lv, in, now_wall_ms, first, last, refused, rlen, why, whylen);
+        }
         if (rc == CC_ERR_IO && lv->conflict) {
             /* lost a race with another server process: catch up and apply on top */
             lv->conflict = 0;
             rc = sync_store(lv, why, whylen);
-            if (rc == CC_OK)
-                rc = apply(lv, in, now_wall_ms, first, last, refused, rlen, why, whylen);
+            if (rc == CC_OK && ended(lv)) {
+                set_why(why, whylen, "the exercise has ended");
+                rc = CC_ERR_RANGE;
+            } else if (rc == CC_OK) {
+                rc = end ? finish(lv, now_wall_ms, first, last, why, whylen)
+                         : apply(lv, in, now_wall_ms, first, last, refused, rlen, why, whylen);
+            }
         }
     }
     pthread_mutex_unlock(&lv->mu);
@@ -1841,6 +1960,8 @@ cc_err cc_live_audit(cc_live *lv, const char *kind, int seat, json_t *detail, in
     uint64_t before = lv->nev;
     char why[200];
     cc_err rc = lv->broken ? CC_ERR_IO : sync_store(lv, why, sizeof why);
+    if (rc == CC_OK && ended(lv))
+        rc = CC_ERR_RANGE; /* run.end closes the log */
     if (rc == CC_OK)
         rc = apply(lv, in, now_wall_ms, NULL, NULL, NULL, 0, why, sizeof why);
     pthread_mutex_unlock(&lv->mu);
@@ -1878,6 +1999,32 @@ cc_err cc_live_tick(cc_live *lv, int64_t now_wall_ms, int64_t *next_wall_ms)
 
 /* ---- reads ---- */
 
+int cc_live_control_sees_line(const cc_live *lv, const char *line, size_t len)
+{
+    if (lv->s->control_bypass)
+        return 1;
+    json_t *r = json_loadb(line, len, 0, NULL);
+    const char *type = json_string_value(json_object_get(r, "type"));
+    int seen =
+        type && control_sees(lv->s, type, seat_of(lv->s, json_string_value(json_object_get(r, "actor"))),
+                             json_object_get(r, "payload"), json_string_value(json_object_get(r, "label")));
+    json_decref(r);
+    return seen;
+}
+
+int cc_live_ended(cc_live *lv)
+{
+    pthread_mutex_lock(&lv->mu);
+    int e = ended(lv);
+    pthread_mutex_unlock(&lv->mu);
+    return e;
+}
+
+int cc_live_control_bypass(const cc_live *lv)
+{
+    return lv->s->control_bypass;
+}
+
 int cc_live_visible(cc_live *lv, cc_live_viewer v, uint64_t seq)
 {
     int r = 0;
@@ -1886,7 +2033,7 @@ int cc_live_visible(cc_live *lv, cc_live_viewer v, uint64_t seq)
         frame *f = ring_at(lv, seq);
         r = sees(lv, v, (const uint8_t *)f->text + f->len);
     } else if (seq < lv->nev) {
-        onevis o = {lv, v, malloc(lv->s->nseats ? lv->s->nseats : 1), 0};
+        onevis o = {lv, v, malloc(lv->s->nseats + 1), 0};
         cc_store_error err;
         if (o.vis)
             cc_store_events(lv->st, lv->id, seq, one_vis, &o, NULL, &err);
@@ -1995,9 +2142,9 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
     json_object_set_new(st, "seq", json_integer((json_int_t)lv->nev - 1));
     json_object_set_new(st, "clock",
                         json_pack("{s:b,s:b,s:s,s:I,s:I,s:I,s:b,s:I}", "started", ck.started, "running",
-                                  ck.running, "speed", speed, "t", (json_int_t)ck.scenario_ms, "wall",
-                                  (json_int_t)now_wall_ms, "end_t", (json_int_t)s->duration_s * 1000, "ended",
-                                  es.ended, "start_unix", (json_int_t)s->start_unix));
+                                  ck.running && !es.ended, "speed", speed, "t", (json_int_t)ck.scenario_ms,
+                                  "wall", (json_int_t)now_wall_ms, "end_t", (json_int_t)s->duration_s * 1000,
+                                  "ended", es.ended, "start_unix", (json_int_t)s->start_unix));
     char start[64];
     cc_rfc3339_format(s->start_unix, s->start_offset, start, sizeof start);
     json_object_set_new(json_object_get(st, "clock"), "start", json_string(start));
@@ -2013,8 +2160,13 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
             const char *title = i < s->ninjects ? s->injects[i].title : NULL;
             json_t *o = json_pack("{s:s?,s:s?,s:s?}", "id", id, "state", state, "title", title);
             json_object_set_new(o, "at_t", at >= 0 ? json_integer(at) : json_null());
-            if (i < s->ninjects && s->injects[i].label.text)
+            if (i < s->ninjects && s->injects[i].label.text) {
                 json_object_set_new(o, "label", json_string(s->injects[i].label.text));
+                /* without the bypass the MSEL names every inject control drives, but shows a title
+                 * only when a control seat may read the inject */
+                if (!s->control_bypass && !control_may_read_label(s, &s->injects[i].label))
+                    json_object_set_new(o, "title", json_null());
+            }
             if (i < s->ninjects) {
                 static const char *const pre[] = {"", "cell:", "party:", "group:", ""};
                 json_t *to = json_array();

@@ -65,14 +65,17 @@ uint64_t cc_live_events(cc_live *lv);
 /* Applies an input for viewer at now_wall_ms. For a seat, "seat" is set from the viewer (a
  * different one is CC_ERR_DENIED) and control-only actions are CC_ERR_DENIED. CC_ERR_INVALID:
  * malformed (why says what). CC_ERR_IO: the store failed; the exercise then refuses further
- * changes. On success [*first, *last] are the seqs of the committed events and refused (may
- * be NULL) receives the engine's reason when it logged input.refused, else "". */
+ * changes. {"do":"end"} (control only, no other member) ends the run: run.end is logged and the
+ * log is closed; every input after it is CC_ERR_RANGE. On success [*first, *last] are the seqs of the
+ * committed events and refused (may be NULL) receives the engine's reason when it logged input.refused, else
+ * "". */
 cc_err cc_live_input(cc_live *lv, cc_live_viewer v, const json_t *input, int64_t now_wall_ms, uint64_t *first,
                      uint64_t *last, char *refused, size_t rlen, char *why, size_t whylen);
 
 /* Logs a server audit record (a join, a refused join, a denied read) as an engine input, so it
  * sits in the hash chain with everything else. kind: "session.join", "session.refused",
  * "access.denied"; detail: extra members (may be NULL, borrowed). */
+/* CC_ERR_RANGE once the run has ended: run.end stays the last event, and nothing is written. */
 cc_err cc_live_audit(cc_live *lv, const char *kind, int seat, json_t *detail, int64_t now_wall_ms);
 
 /* Advances the clock to now_wall_ms, committing what falls due; *next_wall_ms (may be NULL)
@@ -100,6 +103,15 @@ size_t cc_live_sse(cc_live *lv, cc_live_viewer v, uint64_t *next, cc_buf *out, s
 /* Signs and stores a checkpoint of the log as it is now (nothing when there is no signer or
  * the last checkpoint already covers every event). */
 cc_err cc_live_checkpoint(cc_live *lv, char *why, size_t whylen);
+
+/* Whether control sees one stored log line (len bytes): always with the scenario's
+ * exercise.control_bypass, else when a seat of the control cell may read its label (unlabelled
+ * events are seen, but for a seat's input carrying text, docs/http-api.md). No lock taken. */
+int cc_live_control_sees_line(const cc_live *lv, const char *line, size_t len);
+/* Whether the run has ended (run.end committed: control's {"do":"end"}). */
+int cc_live_ended(cc_live *lv);
+/* The scenario's exercise.control_bypass. */
+int cc_live_control_bypass(const cc_live *lv);
 
 /* Whether a viewer may see event seq (tests and the report use it). */
 int cc_live_visible(cc_live *lv, cc_live_viewer v, uint64_t seq);

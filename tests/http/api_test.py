@@ -129,6 +129,181 @@ def sse(port, cookie, last=None, query="", want=1, timeout=5.0):
     return status, frames
 
 
+def open_stream(port, cookie):
+    """Opens /api/events and returns (socket, status) without reading further."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nCookie: %s\r\n"
+               "Accept: text/event-stream\r\n\r\n" % (port, cookie)).encode())
+    buf = b""
+    while b"\r\n" not in buf:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        buf += chunk
+    return s, int(buf.split(b" ", 2)[1]) if buf else None
+
+
+def control_scope_and_end(nf):
+    """The same sample without exercise.control_bypass: control reads what the control cell's
+    seats may read. Then control ends the exercise: 409 afterwards, the log verifies and replays."""
+    scen = os.path.join(WORK, "no-bypass.yaml")
+    text = open(SCEN).read()
+    check("the sample sets control_bypass", "  control_bypass: true\n" in text)
+    open(scen, "w").write(text.replace("  control_bypass: true\n", ""))
+    db = os.path.join(WORK, "nb.db")
+    cf = os.path.join(WORK, "nb-codes.json")
+    srv = Server([scen, "--db", db, "--codes", cf, "--seed", "5", "--streams-per-session", "2"])
+    codes = json.load(open(cf))
+    ctl, usa = Client(srv.port), Client(srv.port)
+    ctl.join(codes["control"])
+    usa.join(codes["usa-chair"])
+    ctl.input({"do": "start"})
+    st, j, _, _ = ctl.input({"do": "release", "inject": nf})
+    check("no bypass: control still releases a national-only inject", st == 200 and not j["refused"], j)
+    st, j, _, _ = ctl.input({"do": "release", "inject": "I-01"})
+    check("no bypass: I-01 (released to EXCON) is out at the start", st == 200, j)
+    time.sleep(0.3)
+    st, j, _, _ = usa.req("GET", "/api/items/" + nf)
+    check("no bypass: the USA seat reads the NOFORN item", st == 200, j)
+    title = (j or {}).get("title") or "no title"
+    st, j, _, _ = ctl.req("GET", "/api/items/" + nf)
+    check("no bypass: control asking for the NOFORN item by id: 404", st == 404 and j["code"] == "not-found", j)
+    st, j, _, _ = ctl.req("GET", "/api/items/I-01")
+    check("no bypass: control reads the item released to EXCON", st == 200 and "EXCON" in j["label"], j)
+    st, sc, _, _ = ctl.req("GET", "/api/state")
+    ids = {i["id"] for i in sc["items"]}
+    check("no bypass: control's items omit the NOFORN item", nf not in ids and "I-01" in ids, ids)
+    msel = {i["id"]: i for i in sc["injects"]}
+    check("no bypass: the MSEL lists it without its title", msel[nf]["title"] is None and
+          msel[nf]["state"] == "released", msel.get(nf))
+    check("no bypass: control's state never shows its title", title not in json.dumps(sc))
+    status, frames = sse(srv.port, ctl.cookie, want=10000, timeout=2)
+    check("no bypass: control's stream opens", status == 200 and len(frames) > 3, status)
+    check("no bypass: control's stream omits the NOFORN release and deliveries",
+          not any(f[1]["type"] in ("inject.release", "delivery") and
+                  nf in (f[1]["payload"].get("inject"), f[1]["payload"].get("item")) for f in frames))
+    check("no bypass: control's stream has the EXCON release", any(f[1]["type"] == "inject.release" and
+                                                                 f[1]["payload"].get("inject") == "I-01" for f in frames))
+    check("no bypass: no frame carries the title", not any(title in json.dumps(f[1]) for f in frames))
+    st, _, body, _ = ctl.req("GET", "/api/log")
+    lines = body.decode().splitlines()
+    check("no bypass: control's log omits the NOFORN release and deliveries", st == 200 and not any(
+        ('"type":"inject.release"' in l or '"type":"delivery"' in l) and ('"%s"' % nf) in l for l in lines))
+    check("no bypass: control's log never shows the title", title not in body.decode())
+    check("no bypass: control's log has the EXCON release", any('"type":"inject.release"' in l and '"I-01"' in l
+                                                              for l in lines))
+    check("no bypass: no bypass record", not any('"control-bypass"' in l for l in lines))
+    st, _, rbody, _ = ctl.req("GET", "/api/report")
+    check("no bypass: control's report is a control seat's", st == 200 and b"excon-director" in rbody, st)
+    check("no bypass: control's report omits the NOFORN item", title.encode() not in rbody)
+    st, j, _, _ = ctl.req("GET", "/api/report?seat=usa-chair")
+    check("no bypass: control may not read a player's report", st == 403, (st, j))
+    st, j, _, _ = usa.input({"do": "end"})
+    check("a seat may not end the exercise: 403", st == 403 and j["code"] == "forbidden", j)
+    # streams per session (--streams-per-session 2)
+    s1, a = open_stream(srv.port, usa.cookie)
+    s2, b = open_stream(srv.port, usa.cookie)
+    st3, _ = sse(srv.port, usa.cookie)
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=5)
+    c.request("GET", "/api/events", headers={"Host": "127.0.0.1:%d" % srv.port, "Cookie": usa.cookie})
+    r = c.getresponse()
+    j = json.loads(r.read())
+    c.close()
+    s1.close()
+    s2.close()
+    check("two streams open", a == 200 and b == 200, (a, b))
+    check("a third stream: 429 too-many-streams", st3 == 429 and r.status == 429 and j["code"] == "too-many-streams", j)
+    check("the 429 names the configured limit", "at most 2 " in j["error"], j)
+    # the end of the exercise
+    st, j, _, _ = ctl.input({"do": "end", "now": 1})
+    check("end takes no other member: 400", st == 400, j)
+    st, j, _, _ = ctl.input({"do": "end"})
+    check("control ends the exercise", st == 200 and j["seq"][1] >= j["seq"][0], j)
+    st, sc, _, _ = ctl.req("GET", "/api/state")
+    check("the state shows the run ended", sc["clock"]["ended"] is True and not sc["clock"]["running"], sc["clock"])
+    st, su, _, _ = usa.req("GET", "/api/state")
+    check("a seat's state shows it too", su["clock"]["ended"] is True)
+    st, j, _, _ = ctl.input({"do": "end"})
+    check("ending twice: 409 exercise-ended", st == 409 and j["code"] == "exercise-ended", j)
+    st, j, _, _ = usa.input({"do": "note", "text": "too late"})
+    check("a seat's input after the end: 409", st == 409 and j["code"] == "exercise-ended", j)
+    st, j, _, _ = ctl.input({"do": "resume"})
+    check("control's input after the end: 409", st == 409, j)
+    st, _, rbody, _ = usa.req("GET", "/api/report")
+    check("the report works after the end", st == 200 and b"<html" in rbody.lower(), st)
+    check("after the end the report is final, not interim", b"Interim after-action report" not in rbody)
+    st, _, rbody, _ = ctl.req("GET", "/api/report")
+    check("control's final report", st == 200 and b"Interim after-action report" not in rbody, st)
+    st, _, body, _ = ctl.req("GET", "/api/log")
+    last = json.loads(body.decode().splitlines()[-1])
+    check("run.end is the log's last event", last["type"] == "run.end", last["type"])
+    logs = [json.loads(l) for l in body.decode().splitlines()]
+    check("logged: a seat trying to end", any(r["type"] == "access.denied" and r["payload"].get("do") == "end"
+                                              for r in logs))
+    check("logged: a stream over the limit", any(r["type"] == "access.denied" and
+                                                 r["payload"].get("reason") == "too-many-streams" for r in logs))
+    check("logged: control's denied item", any(r["type"] == "access.denied" and r["payload"].get("role") == "control"
+                                                and r["payload"].get("item") == nf for r in logs))
+    check("the ended server stops cleanly", srv.stop() == 0)
+    srv2 = Server(["--exercise", "1", "--db", db])
+    ctl.port = srv2.port
+    st, sc, _, _ = ctl.req("GET", "/api/state")
+    check("an ended exercise resumes as ended", st == 200 and sc["clock"]["ended"] is True, (st, sc and sc.get("clock")))
+    st, j, _, _ = ctl.input({"do": "start"})
+    check("after a restart it still refuses inputs: 409", st == 409, j)
+    check("the resumed server stops cleanly", srv2.stop() == 0)
+    v = subprocess.run([BIN, "verify", db, "--exercise", "1"], capture_output=True, text=True)
+    check("the ended exercise verifies", v.returncode == 0, v.stdout + v.stderr)
+    out = os.path.join(WORK, "ended.jsonl")
+    v = subprocess.run([BIN, "export", db, "--exercise", "1", "--log", out], capture_output=True, text=True)
+    v = subprocess.run([BIN, "replay", out], capture_output=True, text=True)
+    check("the ended exercise replays byte for byte (whole log, run.end included)", v.returncode == 0,
+          v.stdout + v.stderr)
+
+
+def limits():
+    """--max-per-ip, and a report that cannot be written (500 report-failed)."""
+    db = os.path.join(WORK, "lim.db")
+    cf = os.path.join(WORK, "lim-codes.json")
+    env = dict(os.environ, TMPDIR=os.path.join(WORK, "no-such-dir"))
+    port = free_port()
+    out = open(os.path.join(WORK, "serve-lim.out"), "w+")
+    p = subprocess.Popen([BIN, "serve", SCEN, "--db", db, "--codes", cf, "--max-per-ip", "2", "--listen",
+                          "127.0.0.1:%d" % port], stdout=out, stderr=subprocess.STDOUT, env=env)
+    for _ in range(200):
+        out.seek(0)
+        if "listening on" in out.read():
+            break
+        time.sleep(0.05)
+    codes = json.load(open(cf))
+    ctl = Client(port)
+    st, j, _ = ctl.join(codes["control"])
+    st, j, _, _ = ctl.req("GET", "/api/report")
+    check("a report that cannot be written: 500 report-failed", st == 500 and j["code"] == "report-failed", (st, j))
+    held = []
+    for _ in range(2):  # two kept-alive connections, each known to be accepted (it answered)
+        k = socket.create_connection(("127.0.0.1", port), timeout=5)
+        k.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        k.recv(4096)
+        held.append(k)
+    a, b = held
+    c = socket.create_connection(("127.0.0.1", port), timeout=5)
+    try:
+        c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        got = c.recv(100)
+    except OSError:
+        got = b""
+    c.close()
+    check("--max-per-ip 2: a third connection is refused", b"200" not in got, got)
+    a.close()
+    b.close()
+    time.sleep(0.2)
+    st, _, body, _ = Client(port).req("GET", "/healthz")
+    check("--max-per-ip: connections are taken again once others close", st == 200, st)
+    p.send_signal(signal.SIGINT)
+    check("the limits server stops cleanly", p.wait(timeout=20) == 0)
+
+
 def main():
     db = os.path.join(WORK, "serve.db")
     codes_file = os.path.join(WORK, "codes.json")
@@ -367,7 +542,24 @@ def main():
     st, j, _, _ = usa.req("POST", "/api/plan", {"verb": "add", "issue": "x"})
     check("a seat may not change the plan", st == 403, j)
 
-    # logout
+    # methods: the GET endpoints answer POST with 405
+    for path in ["/api/state", "/api/events", "/api/items/" + nf, "/api/report", "/api/log"]:
+        st, j, _, _ = ctl.req("POST", path, {})
+        check("POST %s: 405 method-not-allowed" % path, st == 405 and j["code"] == "method-not-allowed", (st, j))
+    st, j, _, _ = ctl.req("POST", "/api/nothing", {})
+    check("POST to an unknown endpoint: 404", st == 404 and j["code"] == "not-found", (st, j))
+    for path in ["/", "/app.js", "/app.css"]:
+        st, j, _, _ = anon.req("POST", path, {})
+        check("POST %s: 405" % path, st == 405 and j["code"] == "method-not-allowed", (st, j))
+
+    # logout and its errors
+    st, j, _, _ = anon.req("POST", "/api/logout", {})
+    check("logout without a session: 401", st == 401 and j["code"] == "no-session", j)
+    saved = kor.csrf
+    kor.csrf = None
+    st, j, _, _ = kor.req("POST", "/api/logout", {})
+    check("logout without X-CSRF-Token: 403", st == 403 and j["code"] == "csrf", j)
+    kor.csrf = saved
     st, _, _, _ = kor.req("POST", "/api/logout", {})
     check("logout", st == 204, st)
     st, j, _, _ = kor.req("GET", "/api/state")
@@ -375,10 +567,56 @@ def main():
 
     # rate limit on joins (20 per minute in this test)
     codes_seen = []
+    retry_after = None
     for _ in range(25):
         st, j, r = Client(port).join("ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ")
         codes_seen.append(st)
+        if st == 429:
+            retry_after = r.getheader("Retry-After")
+            rl_code = (j or {}).get("code")
     check("join attempts are rate limited", 429 in codes_seen, codes_seen)
+    check("a 429 on join says when to retry", retry_after is not None and 1 <= int(retry_after) <= 60, retry_after)
+    check("a 429 on join has code rate-limited", 429 in codes_seen and rl_code == "rate-limited")
+
+    # a burst of identical refusals: bounded records, the rest counted
+    t0 = time.time()
+    for _ in range(20):
+        usa.req("GET", "/api/plan")
+    time.sleep(max(0, 1.1 - (time.time() - t0)))
+    usa.req("GET", "/api/plan")
+
+    # every refusal above left an audit record
+    st, _, body, _ = ctl.req("GET", "/api/log")
+    recs = [json.loads(l) for l in body.decode().splitlines()]
+    check("control's log carries the bypass record (exercise.control_bypass)",
+          any(r["type"] == "access.read" and r["payload"].get("action") == "control-bypass" for r in recs))
+
+    def refused(kind, path, reason, about=None):
+        return any(r["type"] == kind and r["payload"].get("path") == path and r["payload"].get("reason") == reason
+                   and (about is None or r["payload"].get("about") == about) for r in recs)
+    check("logged: a seat asking for the log", refused("access.denied", "/api/log", "control-only", "usa-chair"))
+    check("logged: a seat asking for the plan", refused("access.denied", "/api/plan", "control-only", "usa-chair"))
+    check("logged: a seat doing control's work", refused("access.denied", "/api/input", "control-only", "usa-chair"))
+    check("logged: a seat acting as another", refused("access.denied", "/api/input", "impersonation", "usa-chair"))
+    nplan = sum(1 for r in recs if r["type"] == "access.denied" and r["payload"].get("path") == "/api/plan"
+                and r["payload"].get("about") == "usa-chair")
+    check("22 identical refusals (2 earlier, a burst of 20) leave at most 5 records", 1 <= nplan <= 5, nplan)
+    check("the next record counts the ones left out", any(
+        r["type"] == "access.denied" and r["payload"].get("path") == "/api/plan" and r["payload"].get("suppressed", 0) >= 5
+        for r in recs), [r["payload"] for r in recs if r["payload"].get("path") == "/api/plan"])
+    check("logged: a wrong CSRF token", refused("access.denied", "/api/input", "csrf-token"))
+    check("logged: a cross-site request", refused("access.denied", "/api/input", "cross-site") or
+          refused("access.denied", "/api/join", "cross-site"))
+    check("logged: a bad Last-Event-ID", refused("access.denied", "/api/events", "bad-last-event-id", "kor-chair"))
+    check("logged: a request without a session", refused("access.denied", "/api/state", "no-session") or
+          refused("access.denied", "/api/logout", "no-session"))
+    check("logged: a seat's denied item", refused("access.denied", "/api/items", "not-found", "kor-chair"))
+    check("logged: logout", any(r["type"] == "access.read" and r["payload"].get("action") == "logout" and
+                                r["payload"].get("about") == "kor-chair" for r in recs))
+    check("logged: a rate-limited join", refused("session.refused", "/api/join", "rate-limited"))
+    n_rl = sum(1 for r in recs if r["type"] == "session.refused" and r["payload"].get("reason") == "rate-limited")
+    check("identical refusals are bounded (at most one record a second per client and reason)",
+          1 <= n_rl <= 3, n_rl)
 
     # SIGKILL, then resume: the log continues, sessions survive
     st, before, _, _ = ctl.req("GET", "/api/state")
@@ -455,6 +693,9 @@ def main():
     v = subprocess.run([BIN, "serve", SCEN, "--db", os.path.join(WORK, "t2.db"), "--tls-cert", cert],
                        capture_output=True, text=True)
     check("TLS: a certificate without a key is a usage error", v.returncode == 2, v.stderr)
+
+    control_scope_and_end(nf)
+    limits()
 
     # usage errors
     v = subprocess.run([BIN, "serve"], capture_output=True, text=True)

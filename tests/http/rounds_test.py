@@ -107,7 +107,9 @@ def main():
         st, j = usa.input({"do": "acknowledge", "consultation": "C-1"})
         check("usa is not in round 2", st != 200 or "refused" in json.dumps(j) or "not" in json.dumps(j), (st, j))
         check("kor approves", kor.input({"do": "acknowledge", "consultation": "C-1"})[0] == 200)
-        c = ctl.consultation()
+        # control reads only what its control seats may (no exercise.control_bypass here): the
+        # requester follows the consultation to its close
+        c = kor.consultation()
         check("the review stage ends", c and c.get("stage") == "close", c)
     finally:
         srv.terminate()

@@ -96,9 +96,36 @@ def main():
     n = sum(1 for _ in open(log))
     v = subprocess.run([BIN, "replay", log, "--until", str(n - 1)], capture_output=True, text=True)
     check("the shared log replays byte for byte", v.returncode == 0, v.stdout + v.stderr)
+    # store failures answer 503 store-failed: a table taken away under a running server
+    c = Server(["--exercise", "1"] + common)
+    ctl3 = Client(c.port)
+    check("control joins on C", ctl3.join(codes["control"])[0] == 200)
+
+    def without(table, fn):
+        subprocess.run(["psql", URI, "-qc", "ALTER TABLE %s.%s RENAME TO %s_gone" % (schema, table, table)],
+                       capture_output=True, check=True)
+        try:
+            return fn()
+        finally:
+            subprocess.run(["psql", URI, "-qc", "ALTER TABLE %s.%s_gone RENAME TO %s" % (schema, table, table)],
+                           capture_output=True, check=True)
+
+    st, j, _ = without("session", lambda: Client(c.port).join(codes["usa-chair"]))
+    check("join when the store fails: 503 store-failed", st == 503 and j["code"] == "store-failed", (st, j))
+    st, j, _, _ = without("plan_item", lambda: ctl3.req("GET", "/api/plan"))
+    check("GET /api/plan when the store fails: 503", st == 503 and j["code"] == "store-failed", (st, j))
+    st, j, _, _ = without("plan_item", lambda: ctl3.req("POST", "/api/plan", {"verb": "add", "issue": "x"}))
+    check("POST /api/plan when the store fails: 503", st == 503 and j["code"] == "store-failed", (st, j))
+    st, j, _, _ = without("event", lambda: ctl3.req("GET", "/api/log"))
+    check("GET /api/log when the store fails: 503", st == 503 and j["code"] == "store-failed", (st, j))
+    st, j, _, _ = without("event", lambda: ctl3.input({"do": "pause"}))
+    check("POST /api/input when the store fails: 503", st == 503 and j["code"] == "store-failed", (st, j))
+    st, j, _, _ = ctl3.req("GET", "/api/state")
+    check("C still answers once the store is back", st == 200, st)
+    check("C stops cleanly", c.stop() == 0)
     subprocess.run(["psql", URI, "-qc", "SET client_min_messages = warning; DROP SCHEMA %s CASCADE" % schema],
                    capture_output=True)
-    for srv in (a, b):  # a sanitizer build prints its reports there
+    for srv in (a, b, c):  # a sanitizer build prints its reports there
         check("no sanitizer report from server %d" % srv.port,
               not any(k in srv.text() for k in ("AddressSanitizer", "LeakSanitizer", "runtime error:")),
               srv.text()[-2000:])
