@@ -2,10 +2,16 @@
 """SSE fan-out load benchmark of `caucus serve` (loopback, bounded).
 
 N clients (default 2000) hold idle event streams, spread over every seat of the policy TTX
-sample; control then changes the clock (a clock event every seat may see) R times, and the
-time from sending each POST to every client receiving its frame is recorded. Also measures
-control's input rate (actions/s at the API) and the server's memory per connected client
-(RSS with N idle clients minus RSS before, over N). Prints a Markdown table.
+sample; control then adds R injects during play, each released at once, and the time from
+sending each POST to each client receiving its delivery frame is recorded. Rounds alternate:
+an inject addressed to all under UNCLASSIFIED//REL TO ALLIANCE (14 of the 16 seats may read it:
+the label denies the two EXCON seats), then a national one (CONFIDENTIAL//NOFORN from a USA seat
+to the USA party) that only the 7 USA seats may receive. Every delivery
+frame is checked against the client's seat: a client must receive exactly the injects its seat
+is given, each once, in a frame for its own seat (a frame anywhere else is a leak), and GET
+/api/items/ID must agree for every seat. Also
+measures control's input rate (actions/s at the API) and the server's memory per connected
+client (RSS with N idle clients minus RSS before, over N). Prints a Markdown table.
 
 Usage: bench_sse.py CAUCUS_BIN [N] [ROUNDS]"""
 import http.client
@@ -81,16 +87,19 @@ for i in range(N):
     sk.sendall(("GET /api/events?after=%d HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nCookie: %s\r\n\r\n" % (
         0, port, cookies[seat])).encode())
     sk.setblocking(False)
-    st = {"sock": sk, "buf": b"", "ids": set()}
+    st = {"sock": sk, "buf": b"", "seat": seat}
     clients.append(st)
     sel.register(sk, selectors.EVENT_READ, st)
 
-frame_re = re.compile(rb"id: (\d+)\nevent: caucus\ndata: [^\n]*\"type\":\"clock\.")
+DELIVERY = re.compile(rb'"type":"delivery"')
+ITEM = re.compile(rb'"item":"([^"]+)"')
+SEAT = re.compile(rb'"seat":"([^"]+)"')
 
 
-def pump(until, want_id=None):
-    """Reads until every client has a clock frame with id > want_id, or until the deadline."""
-    got = {}
+def pump(until, want=None):
+    """Reads every stream until the deadline, or until every client in want (a set of indexes)
+    has the inject want_item. Each complete delivery frame is recorded in its client's "got"
+    ({item: [(seat, time)]})."""
     while time.time() < until:
         for key, _ in sel.select(timeout=0.05):
             st = key.data
@@ -100,25 +109,32 @@ def pump(until, want_id=None):
                 continue
             if not chunk:
                 sel.unregister(st["sock"])
+                st["closed"] = True
                 continue
-            st["buf"] += chunk
-            if want_id is not None and id(st) not in got:
-                for m in frame_re.finditer(st["buf"]):
-                    if int(m.group(1)) > want_id:
-                        got[id(st)] = time.time()
-                        break
-            if len(st["buf"]) > 1 << 20:
-                st["buf"] = st["buf"][-65536:]
-        if want_id is not None and len(got) == len(clients):
+            now = time.time()
+            buf = st["buf"] + chunk
+            end = buf.rfind(b"\n\n")
+            if end >= 0:
+                for frame in buf[:end].split(b"\n\n"):
+                    if DELIVERY.search(frame):
+                        m, ms = ITEM.search(frame), SEAT.search(frame)
+                        if m:
+                            st["got"].setdefault(m.group(1).decode(), []).append(
+                                (ms.group(1).decode() if ms else "", now))
+                buf = buf[end + 2:]
+            st["buf"] = buf
+        if want is not None and all(want[1] in clients[i]["got"] for i in want[0]):
             break
-    return got
 
 
+for st in clients:
+    st["got"] = {}
+    st["closed"] = False
 pump(time.time() + 5.0)  # streams open and drain their history
 time.sleep(1.0)
 rss1 = rss_kib(srv.pid)
 for st in clients:
-    st["buf"] = b""
+    st["got"] = {}
 
 
 def post(body):
@@ -129,20 +145,69 @@ def post(body):
     r = c.getresponse()
     j = json.loads(r.read())
     c.close()
-    return j
+    return r.status, j
 
 
-lat = []
-missing = 0
-actions = ["start"] + ["pause", "resume"] * ROUNDS
-for a in actions[:ROUNDS]:
+# the clock runs, then stops: no scenario inject falls due during the rounds (an added inject
+# without "at" is released at once, also while the clock is paused)
+for a in ("start", "pause"):
+    post({"do": a})
+pump(time.time() + 1.0)
+for st in clients:
+    st["got"] = {}
+
+# Addressed to all, REL TO ALLIANCE reaches the USA and KOR seats; the two EXCON seats are outside
+# the alliance, so the label denies them. NOFORN keeps an item within its originator's nation: a
+# USA seat sends the national round, addressed to its party.
+usa = {k for k in seats if k.startswith("usa-")}
+alliance = {k for k in seats if k.startswith("usa-") or k.startswith("kor-")}
+ROUND_KINDS = [("alliance", "UNCLASSIFIED//REL TO ALLIANCE", "control", ["all"], alliance),
+               ("USA only", "CONFIDENTIAL//NOFORN", "usa-intel", ["party:USA"], usa)]
+lat = {"alliance": [], "USA only": []}
+missing = leaks = wrong_seat = dup = 0
+missed_seats = set()
+released = []
+for r in range(ROUNDS):
+    kind, label, sender, to, readers = ROUND_KINDS[r % 2]
+    iid = "B-%02d" % (r + 1)
+    want = {i for i, st in enumerate(clients) if st["seat"] in readers}
     t0 = time.time()
-    res = post({"do": a})
-    first = res["seq"][0]
-    got = pump(t0 + 10.0, first - 1)
-    missing += len(clients) - len(got)
-    lat.extend((t - t0) * 1000.0 for t in got.values())
+    code, res = post({"do": "add", "inject": {"id": iid, "title": "Benchmark inject %d" % (r + 1),
+                                               "body": "fan-out round %d (%s)" % (r + 1, kind),
+                                               "label": label, "from": sender, "to": to,
+                                               "channel": "message"}})
+    if code != 200 or res.get("refused"):
+        srv.send_signal(signal.SIGINT)
+        srv.wait(timeout=60)
+        sys.exit("bench_sse: control could not add %s: %s %s" % (iid, code, res))
+    released.append((iid, kind, t0, want))
+    pump(t0 + 10.0, (want, iid))
+    pump(time.time() + 0.3)  # a frame that should not come would come about now
     time.sleep(0.2)
+pump(time.time() + 1.0)
+# the same rule on another path out: each seat may GET /api/items/ID exactly when it should get it
+disagree = 0
+for iid, kind, t0, want in released:
+    readers = ROUND_KINDS[0 if kind == "alliance" else 1][4]
+    for seat in seats:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        c.request("GET", "/api/items/" + iid, headers={"Host": "127.0.0.1:%d" % port, "Cookie": cookies[seat]})
+        st_code = c.getresponse().status
+        c.close()
+        disagree += (st_code == 200) != (seat in readers)
+for iid, kind, t0, want in released:
+    for i, st in enumerate(clients):
+        got = st["got"].get(iid, [])
+        if i in want:
+            if not got:
+                missing += 1
+                missed_seats.add(st["seat"])
+                continue
+            lat[kind].append((got[0][1] - t0) * 1000.0)
+            dup += len(got) - 1
+            wrong_seat += sum(1 for seat, _ in got if seat != st["seat"])
+        else:
+            leaks += len(got)
 
 # API throughput: control notes, sequential, each durable before the answer
 t0 = time.time()
@@ -151,13 +216,25 @@ for i in range(K):
     post({"do": "note", "text": "load note %d" % i})
 api_rate = K / (time.time() - t0)
 
-lat.sort()
-p50 = statistics.median(lat) if lat else float("nan")
-p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else float("nan")
+def pct(v, q):
+    return v[min(len(v) - 1, int(len(v) * q))] if v else float("nan")
+
+
+every = sorted(lat["alliance"] + lat["USA only"])
 per_client = (rss1 - rss0) / max(1, N)
 srv.send_signal(signal.SIGINT)
 srv.wait(timeout=60)
-print("| clients | rounds | deliveries | missed | fan-out p50 ms | p99 ms | max ms | KiB per idle client | control actions/s |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-print("| %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.0f |" % (
-    N, ROUNDS, len(lat), missing, p50, p99, lat[-1] if lat else float("nan"), per_client, api_rate))
+print("| clients | injects | deliveries | missed | wrong (leaked, other seat, twice) | fan-out p50 ms | p99 ms | max ms | "
+      "alliance rounds p50 / p99 ms | USA-only rounds p50 / p99 ms | KiB per idle client | control actions/s |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+a, u = sorted(lat["alliance"]), sorted(lat["USA only"])
+print("| %d | %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f / %.1f | %.1f | %.0f |" % (
+    N, ROUNDS, len(every), missing, leaks + wrong_seat + dup, statistics.median(every) if every else float("nan"),
+    pct(every, 0.99), every[-1] if every else float("nan"), statistics.median(a) if a else float("nan"),
+    pct(a, 0.99), statistics.median(u) if u else float("nan"), pct(u, 0.99), per_client, api_rate))
+if missing or leaks or wrong_seat or dup or disagree:
+    print("bench_sse: %d missed, %d leaked to seats not given the inject, %d in a frame for another seat, "
+          "%d duplicated, %d item answers against the rule; seats that missed one: %s" % (
+              missing, leaks, wrong_seat, dup, disagree,
+                                                    ", ".join(sorted(missed_seats)) or "none"), file=sys.stderr)
+    sys.exit(1)

@@ -17,6 +17,12 @@
     custom: 'Act in this stage',
   };
 
+  const CEVENT = {
+    'consult.escalate': (x) => (x.seat ? 'Escalated by ' + x.seat : 'Escalated (stage deadline)') + ' at ' + fmtRel(x.t),
+    'consult.object': (x) => 'Objection by ' + (x.seat || '?') + ' at ' + fmtRel(x.t),
+    'consult.deadline': (x) => 'Stage deadline passed at ' + fmtRel(x.t),
+  };
+
   /* ---- session ------------------------------------------------------------------------ */
   const session = {
     csrf: null,
@@ -66,6 +72,9 @@
   let seenFindings = null;
   let editing = null; /* inject id in the edit form */
   let replyTo = null;
+  /* what this seat did to each inject (acknowledged, escalated, forwarded to), read from its own
+   * events on the stream: the state lists items, not what a seat did with them */
+  let myMarks = new Map();
 
   const $ = (id) => document.getElementById(id);
 
@@ -330,8 +339,42 @@
     } catch (x) {
       e = null;
     }
+    if (e) noteMine(e);
     if (e && state && typeof e.seq === 'number' && e.seq <= state.seq) return;
     scheduleRefresh(200);
+  }
+
+  /* the seat's own acknowledgements, escalations and forwards of injects */
+  function noteMine(e) {
+    const me = session.seat;
+    if (!me || e.actor !== me || !e.payload || !e.payload.inject) return;
+    const p = e.payload;
+    let kind = null;
+    if (e.type === 'inject.ack') kind = 'ack';
+    else if (e.type === 'inject.escalate') kind = 'esc';
+    else if (e.type === 'message' && p.kind === 'forward') kind = 'fwd';
+    if (!kind) return;
+    const m = myMarks.get(p.inject) || { ack: null, esc: null, fwd: [] };
+    if (kind === 'fwd') m.fwd.push({ to: [].concat(p.to || []), t: e.t });
+    else if (m[kind] === null) m[kind] = e.t;
+    myMarks.set(p.inject, m);
+    const card = document.querySelector('#inbox [data-item-id="' + CSS.escape(p.inject) + '"]');
+    if (card) updateMarks(card, p.inject);
+  }
+
+  function updateMarks(card, id) {
+    const n = card.querySelector('.marks');
+    if (!n) return;
+    const m = myMarks.get(id);
+    const parts = [];
+    if (m && m.ack !== null) parts.push('You acknowledged it at ' + fmtRel(m.ack));
+    if (m && m.esc !== null) parts.push('You escalated it at ' + fmtRel(m.esc));
+    if (m) for (const f of m.fwd) parts.push('You forwarded it to ' + f.to.join(', ') + ' at ' + fmtRel(f.t) + ' (delivered where its label allows)');
+    setText(n, parts.join('. '));
+    n.hidden = parts.length === 0;
+    card.setAttribute('data-acked', m && m.ack !== null ? 'true' : 'false');
+    card.setAttribute('data-escalated', m && m.esc !== null ? 'true' : 'false');
+    card.setAttribute('data-forwarded', m ? m.fwd.map((f) => f.to.join(',')).join(' ') : '');
   }
 
   function scheduleRefresh(ms) {
@@ -494,6 +537,7 @@
       el('h3', { id: 'item-h-' + it.id }, el('span', { class: 'item-id' }), ' ', el('span', { class: 'item-title' })),
       meta,
       body,
+      forSeat ? el('p', { class: 'marks', hidden: true }) : null,
       acts,
       banner(it.label, 'bottom')
     );
@@ -549,6 +593,7 @@
     if (fresh) node.classList.add('new');
     const sel = node.querySelector('select');
     if (sel) fillSeatSelect(sel);
+    updateMarks(node, it.id);
   }
 
   function fillSeatSelect(sel) {
@@ -576,7 +621,8 @@
       el('p', { class: 'stage' }),
       el('p', { class: 'deadline', 'data-deadline': '' }),
       el('p', { class: 'who-acted' }),
-      el('ul', { class: 'positions' })
+      el('ul', { class: 'positions' }),
+      el('ul', { class: 'cevents', 'aria-label': 'Escalations, objections and deadlines' })
     );
     if (forSeat) {
       const acts = el('div', { class: 'row actions' });
@@ -639,6 +685,13 @@
       (p) => el('li', null, el('strong', { text: p.seat }), ': ', el('span', { text: p.text })),
       () => {}
     );
+    keyed(
+      node.querySelector('.cevents'),
+      c.events || [],
+      (x) => x.type + '|' + x.t + '|' + (x.seat || ''),
+      (x) => el('li', { 'data-type': x.type, 'data-seat': x.seat || '', text: CEVENT[x.type] ? CEVENT[x.type](x) : x.type + ' at ' + fmtRel(x.t) }),
+      () => {}
+    );
     const act = node.querySelector('button.act');
     if (act) {
       setText(act, STAGE_ACTION[c.stage_kind] || 'Act in this stage');
@@ -661,7 +714,8 @@
       el('h3', { id: 'd-h-' + d.id }, el('span', { class: 'did' }), ' ', el('span', { class: 'question' })),
       el('p', { class: 'dstate' }),
       el('p', { class: 'deadline', 'data-deadline': '' }),
-      el('ul', { class: 'options' })
+      el('ul', { class: 'options' }),
+      el('p', { class: 'objections', hidden: true })
     );
     if (forSeat) {
       const ta = el('input', { id: 'prop-' + d.id, required: true });
@@ -700,6 +754,10 @@
       st = 'Decided: ' + d.outcome + (o ? ' — ' + o.text : '') + ' · rule: ' + (d.rule || '');
     }
     setText(node.querySelector('.dstate'), st);
+    const objs = d.objections || [];
+    const on = node.querySelector('.objections');
+    setText(on, objs.length ? 'Objected: ' + objs.join(', ') : '');
+    on.hidden = objs.length === 0;
     const dl = node.querySelector('.deadline');
     if (open && d.deadline_t !== null && d.deadline_t !== undefined) {
       dl.hidden = false;
@@ -752,36 +810,119 @@
 
   /* ---- control console ---------------------------------------------------------------- */
   /* the improvement plan is store data, not exercise state: fetched on its own */
+  /* the improvement-plan matrix, in the order of the form and the table's columns */
+  const PLAN_FIELDS = ['capability', 'issue', 'finding', 'action', 'element', 'owner', 'poc', 'start', 'due', 'status'];
   let planLoaded = 0;
+  let planItems = [];
+  let planEditing = null; /* id of the item in the plan form, null when adding */
+
   async function loadPlan() {
     planLoaded = Date.now();
     const r = await api('GET', '/api/plan');
     if (!r.ok || !r.json) return;
+    planItems = r.json.items || [];
     const tb = $('plan-items');
+    /* a close form being filled in is kept */
+    const closing = tb.querySelector('tr.closing');
+    const closingId = closing ? closing.getAttribute('data-closing') : null;
+    const closingText = closing ? closing.querySelector('input').value : '';
+    const closingFocus = !!closing && closing.contains(document.activeElement);
     tb.textContent = '';
-    for (const it of r.json.items || []) {
-      const close = it.status === 'closed'
-        ? el('span', { text: it.closed_note || 'closed' })
-        : el('button', {
-            type: 'button',
-            text: 'Close…',
-            on: {
-              click: async () => {
-                const note = window.prompt('Why is item ' + it.id + ' closed?');
-                if (!note) return;
-                const c = await api('POST', '/api/plan', { verb: 'close', id: it.id, closed_note: note });
-                if (!c.ok) status('Plan item: ' + errText(c), 'bad');
-                loadPlan();
-              },
-            },
-          });
-      tb.append(
-        el('tr', { 'data-plan': String(it.id) },
-          el('td', { text: String(it.id) }), el('td', { text: it.issue || '' }), el('td', { text: it.finding || '' }),
-          el('td', { text: it.owner || '' }), el('td', { text: it.due || '' }), el('td', { text: it.status || '' }),
-          el('td', null, close))
-      );
+    for (const it of planItems) {
+      const acts = el('td', { class: 'pactions' });
+      if (it.status === 'closed') {
+        acts.append(el('span', { class: 'closed-note', text: 'Closed: ' + (it.closed_note || '') }));
+      } else {
+        acts.append(
+          el('button', { type: 'button', class: 'plan-edit', text: 'Edit', 'aria-label': 'Edit plan item ' + it.id, on: { click: () => startPlanEdit(it.id) } }),
+          ' ',
+          el('button', { type: 'button', class: 'plan-close', text: 'Close…', 'aria-label': 'Close plan item ' + it.id, on: { click: () => startPlanClose(it.id) } })
+        );
+      }
+      const tr = el('tr', { 'data-plan': String(it.id), 'data-status': it.status || '', class: 'st-' + String(it.status || 'open').replace(/ /g, '-') },
+        el('th', { scope: 'row', text: String(it.id) }));
+      for (const f of PLAN_FIELDS) tr.append(el('td', { 'data-field': f, text: it[f] || '' }));
+      tr.append(acts);
+      tb.append(tr);
+      if (closingId === String(it.id) && it.status !== 'closed') startPlanClose(it.id, closingText, !closingFocus);
     }
+  }
+
+  function planForm(item) {
+    for (const f of PLAN_FIELDS) $('plan-' + f).value = item ? item[f] || (f === 'status' ? 'open' : '') : f === 'status' ? 'open' : '';
+  }
+
+  function startPlanEdit(id) {
+    const it = planItems.find((x) => x.id === id);
+    if (!it) return;
+    planEditing = id;
+    planForm(it);
+    setText($('plan-legend'), 'Edit item ' + id);
+    setText($('plan-submit'), 'Save item ' + id);
+    $('plan-cancel').hidden = false;
+    $('plan-form').classList.add('editing');
+    $('plan-capability').focus();
+  }
+
+  function stopPlanEdit() {
+    planEditing = null;
+    planForm(null);
+    setText($('plan-legend'), 'Add an item');
+    setText($('plan-submit'), 'Add item');
+    $('plan-cancel').hidden = true;
+    $('plan-form').classList.remove('editing');
+  }
+
+  /* closing asks why, in a row under the item (closing needs a note) */
+  function startPlanClose(id, text, keepFocus) {
+    const tb = $('plan-items');
+    const old = tb.querySelector('tr.closing');
+    if (old) old.remove();
+    const row = tb.querySelector('tr[data-plan="' + id + '"]');
+    if (!row) return;
+    const inp = el('input', { id: 'plan-close-note', required: true, value: text || '' });
+    const form = el('form', { class: 'plan-close-form' },
+      el('label', { for: 'plan-close-note', text: 'Why is item ' + id + ' closed?' }), inp,
+      el('button', { type: 'submit', text: 'Close item ' + id }),
+      el('button', { type: 'button', class: 'quiet', text: 'Cancel', on: { click: () => { tr.remove(); row.querySelector('.plan-close').focus(); } } }));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const note = inp.value.trim();
+      if (!note) return status('Say why item ' + id + ' is closed.', 'bad');
+      status('Plan item ' + id + '…', 'busy');
+      const c = await api('POST', '/api/plan', { verb: 'close', id: id, closed_note: note });
+      if (c.status === 401) return lost();
+      if (!c.ok) return status('Plan item ' + id + ': ' + errText(c), 'bad');
+      tr.remove();
+      status('Plan item ' + id + ': closed', 'good');
+      if (planEditing === id) stopPlanEdit();
+      loadPlan();
+    });
+    const tr = el('tr', { class: 'closing', 'data-closing': String(id) }, el('td', { colspan: String(PLAN_FIELDS.length + 2) }, form));
+    row.after(tr);
+    if (!keepFocus) inp.focus();
+  }
+
+  async function submitPlan() {
+    const item = planEditing === null ? { verb: 'add' } : { verb: 'update', id: planEditing };
+    const old = planEditing === null ? null : planItems.find((x) => x.id === planEditing) || {};
+    for (const f of PLAN_FIELDS) {
+      const v = $('plan-' + f).value.trim();
+      if (!old) {
+        if (v) item[f] = v;
+      } else if (v !== (old[f] || '')) {
+        item[f] = v || null; /* an emptied field is cleared */
+      }
+    }
+    if (!$('plan-issue').value.trim()) return status('Plan item: the issue is required.', 'bad');
+    if (old && Object.keys(item).length === 2) return status('Nothing to change.', 'bad');
+    status('Plan item…', 'busy');
+    const r = await api('POST', '/api/plan', item);
+    if (r.status === 401) return lost();
+    if (!r.ok) return status('Plan item' + (old ? ' ' + planEditing : '') + ': ' + errText(r), 'bad');
+    status('Plan item ' + r.json.id + (old ? ': updated' : ': added'), 'good');
+    stopPlanEdit();
+    loadPlan();
   }
 
   function renderControl() {
@@ -791,6 +932,13 @@
     $('btn-pause').disabled = !c.started || !c.running || !!c.ended;
     $('btn-resume').disabled = !c.started || !!c.running || !!c.ended;
     $('report-link').classList.toggle('ended', !!c.ended);
+    setText($('report-link'), c.ended ? 'After-action report (final)' : 'After-action report');
+    $('btn-end').hidden = !!c.ended;
+    if (c.ended) $('end-confirm').hidden = true;
+    $('ended-note').hidden = !c.ended;
+    document.body.classList.toggle('ended', !!c.ended);
+    /* after the end nothing more is played: the clock and MSEL controls are off */
+    for (const b of document.querySelectorAll('#speed-form button, #jump-form button, #add-form button, #edit-form button[type="submit"]')) b.disabled = !!c.ended;
 
     keyed(
       $('roster'),
@@ -839,9 +987,10 @@
         setText(tr.querySelector('.istate'), i.state || '');
         tr.className = 'st-' + (i.state || 'pending');
         tr.setAttribute('data-state', i.state || '');
-        tr.querySelector('.rel').disabled = i.state === 'released';
-        tr.querySelector('.hold').disabled = i.state !== 'pending';
-        tr.querySelector('.edit').disabled = i.state === 'released';
+        const over = !!(state.clock && state.clock.ended);
+        tr.querySelector('.rel').disabled = over || i.state === 'released';
+        tr.querySelector('.hold').disabled = over || i.state !== 'pending';
+        tr.querySelector('.edit').disabled = over || i.state === 'released';
       }
     );
     const dl = $('label-list');
@@ -1037,6 +1186,7 @@
     session.save(r.json);
     seenItems = null;
     seenFindings = null;
+    myMarks = new Map();
     status('Joined as ' + (r.json.seat || 'exercise control') + '.', 'good');
     await refresh();
     startEvents();
@@ -1102,18 +1252,29 @@
       const text = $('control-note').value.trim();
       if (text && (await input({ do: 'note', text: text }, 'Note'))) $('control-note').value = '';
     });
-    bindForm('plan-form', async () => {
-      const item = { verb: 'add', issue: $('plan-issue').value.trim() };
-      if (!item.issue) return;
-      for (const [k, id] of [['finding', 'plan-finding'], ['owner', 'plan-owner'], ['due', 'plan-due']]) {
-        const v = $(id).value.trim();
-        if (v) item[k] = v;
+    bindForm('plan-form', submitPlan);
+    $('plan-cancel').addEventListener('click', stopPlanEdit);
+    $('btn-end').addEventListener('click', () => {
+      $('end-confirm').hidden = false;
+      $('btn-end').setAttribute('aria-expanded', 'true');
+      $('btn-end-no').focus();
+    });
+    $('btn-end-no').addEventListener('click', () => {
+      $('end-confirm').hidden = true;
+      $('btn-end').setAttribute('aria-expanded', 'false');
+      $('btn-end').focus();
+    });
+    $('btn-end-yes').addEventListener('click', async () => {
+      $('btn-end-yes').disabled = true;
+      const ok = await input({ do: 'end' }, 'End exercise');
+      $('btn-end-yes').disabled = false;
+      $('end-confirm').hidden = true;
+      $('btn-end').setAttribute('aria-expanded', 'false');
+      if (ok) {
+        announce('The exercise has ended. The after-action report is final.');
+        await refresh();
+        $('report-link').focus();
       }
-      const r = await api('POST', '/api/plan', item);
-      if (!r.ok) return status('Plan item: ' + errText(r), 'bad');
-      status('Plan item ' + r.json.id + ' added', 'good');
-      for (const id of ['plan-issue', 'plan-finding', 'plan-owner', 'plan-due']) $(id).value = '';
-      loadPlan();
     });
     bindForm('note-form', async () => {
       const text = $('note-text').value.trim();

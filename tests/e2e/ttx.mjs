@@ -51,12 +51,13 @@ setTimeout(() => {
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
 const problems = []; /* console errors, CSP violations, uncaught exceptions in any page */
 let quietJoin = false; /* a refused join is expected (its 401 is logged by the browser) */
+let quiet400 = false; /* a refused plan update is expected (its 400 likewise) */
 
 async function newSeat(name) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: URL_ });
   const page = await ctx.newPage();
   page.on('console', (m) => {
-    if (m.type() === 'error' && !(quietJoin && / 401 /.test(m.text()))) problems.push(name + ': ' + m.text());
+    if (m.type() === 'error' && !(quietJoin && / 401 /.test(m.text())) && !(quiet400 && / 400 /.test(m.text()))) problems.push(name + ': ' + m.text());
   });
   page.on('pageerror', (e) => problems.push(name + ': uncaught ' + e.message));
   return { name, ctx, page };
@@ -253,6 +254,46 @@ await phase('pause keeps inject timing', async () => {
   check('pause again', (await statusAfter(ctl, 'Pause')).endsWith('done'));
 });
 
+await phase('seat actions on injects: acknowledge, escalate, share', async () => {
+  const i10 = item(usa, 'I-10');
+  await i10.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+  check('USA acknowledges I-10 in its inbox', (await statusAfter(usa, 'Acknowledge I-10')).endsWith('done'));
+  await usa.page.locator('#inbox [data-item-id="I-10"][data-acked="true"]').waitFor({ timeout: 5000 });
+  await i10.getByRole('button', { name: 'Escalate', exact: true }).click();
+  check('USA escalates I-10 in its inbox', (await statusAfter(usa, 'Escalate I-10')).endsWith('done'));
+  await usa.page.locator('#inbox [data-item-id="I-10"][data-escalated="true"]').waitFor({ timeout: 5000 });
+  const marks = await i10.locator('.marks').textContent();
+  check('the item shows that the seat acknowledged and escalated it', /You acknowledged it at \+/.test(marks) && /You escalated it at \+/.test(marks), marks);
+
+  /* I-06 (CONFIDENTIAL//REL TO USA, KOR) went to USA seats only: USA forwards it to the KOR chair */
+  await item(usa, 'I-06').waitFor({ timeout: 5000 });
+  check('KOR does not hold I-06 before the share', (await item(kor, 'I-06').count()) === 0);
+  const k0 = await kor.ctx.request.get('/api/items/I-06');
+  check('KOR GET /api/items/I-06 is 404 before the share', k0.status() === 404, k0.status());
+  await item(usa, 'I-06').getByLabel('Seat to share I-06 with').selectOption('kor-chair');
+  await item(usa, 'I-06').getByRole('button', { name: 'Share', exact: true }).click();
+  check('USA shares I-06 with the KOR chair', (await statusAfter(usa, 'Share I-06')).endsWith('done'));
+  await item(kor, 'I-06').waitFor({ timeout: 5000 });
+  const shl = await item(kor, 'I-06').getAttribute('data-label');
+  const orig = await item(usa, 'I-06').getAttribute('data-label');
+  check('the shared item reaches the KOR inbox under its own label', shl === orig && /^CONFIDENTIAL\/\/REL TO /.test(shl), [shl, orig]);
+  const k1 = await kor.ctx.request.get('/api/items/I-06');
+  check('KOR GET /api/items/I-06 is 200 after the share', k1.status() === 200, k1.status());
+  await usa.page.locator('#inbox [data-item-id="I-06"][data-forwarded="kor-chair"]').waitFor({ timeout: 5000 });
+  check('the sender sees the forward on the item', /forwarded it to kor-chair/.test(await item(usa, 'I-06').locator('.marks').textContent()));
+
+  /* the label rule: the NOFORN item I-03 forwarded to KOR is not delivered */
+  await item(usa, 'I-03').getByLabel('Seat to share I-03 with').selectOption('kor-chair');
+  await item(usa, 'I-03').getByRole('button', { name: 'Share', exact: true }).click();
+  const nf = await statusAfter(usa, 'Share I-03');
+  check('sharing I-03 gets an answer from the engine', /done|refused/.test(nf), nf);
+  await sleep(800);
+  check('the NOFORN item shared with KOR is not shown to KOR', (await item(kor, 'I-03').count()) === 0);
+  const k2 = await kor.ctx.request.get('/api/items/I-03');
+  check('KOR GET /api/items/I-03 is still 404', k2.status() === 404, k2.status());
+  check('KOR state still has no I-03 at all', !JSON.stringify(await state(kor)).includes('I-03'));
+});
+
 await phase('messages, label picker, notes', async () => {
   const us = await state(usa);
   const opts = await usa.page.locator('#msg-label option').evaluateAll((o) => o.map((x) => x.value));
@@ -344,14 +385,40 @@ const card = (who, id) => who.page.locator('#consultations [data-consultation="'
 const dcard = (who, id) => who.page.locator('#decisions [data-decision="' + id + '"]');
 
 await phase('consultation to a joint decision', async () => {
-  /* C-2 (expedited mechanism) is requested at +25h, one hour after I-21 */
-  await ctl.page.getByLabel('Jump to').fill('+25h');
+  /* C-2 (expedited mechanism) would start at +25h, one hour after I-21; its requester, the USA
+   * chair, asks for it at +24:30 in the consultation room */
+  await ctl.page.getByLabel('Jump to').fill('+24:30');
   await ctl.page.getByRole('button', { name: 'Jump' }).click();
-  check('jump to +25h', (await statusAfter(ctl, 'Jump')).endsWith('done'));
+  check('jump to +24:30', (await statusAfter(ctl, 'Jump')).endsWith('done'));
+  const reqBtn = usa.page.getByRole('button', { name: 'Request consultation C-2' });
+  await reqBtn.waitFor({ timeout: 5000 });
+  check('C-2 has not started before the request', (await card(usa, 'C-2').count()) === 0);
+  check('KOR is not offered the request (not its requester)', (await kor.page.getByRole('button', { name: 'Request consultation C-2' }).count()) === 0);
+  await reqBtn.click();
+  check('USA requests C-2 in the consultation room', (await statusAfter(usa, 'request C-2')).endsWith('done'));
+  await card(usa, 'C-2').waitFor({ timeout: 5000 });
+  await reqBtn.waitFor({ state: 'detached', timeout: 5000 });
+  check('the request starts C-2 and its button goes away', true);
+  const c2 = (await state(ctl)).consultations.find((c) => c.id === 'C-2');
+  check('C-2 started at the request, not at its trigger', c2 && c2.since_t === 24.5 * H, c2 && c2.since_t);
   /* acknowledge stage: the co-chairs, in their browsers */
   for (const who of [usa, kor]) {
     await card(who, 'C-2').and(who.page.locator('[data-stage-kind="acknowledge"]')).waitFor({ timeout: 5000 });
     check(who.name + ' sees the stage deadline', /due in .*clock paused/.test(await card(who, 'C-2').locator('.deadline').textContent()));
+  }
+  /* an objection and an escalation, clicked in the seats' consultation rooms, seen by all */
+  await card(kor, 'C-2').getByRole('button', { name: 'Object', exact: true }).click();
+  check('KOR objects in C-2', (await statusAfter(kor, 'Object in C-2')).endsWith('done'));
+  await card(usa, 'C-2').getByRole('button', { name: 'Escalate', exact: true }).click();
+  check('USA escalates C-2', (await statusAfter(usa, 'Escalate C-2')).endsWith('done'));
+  for (const [who, sel] of [[usa, '#consultations'], [kor, '#consultations'], [ctl, '#control-consultations']]) {
+    const cev = who.page.locator(sel + ' [data-consultation="C-2"] .cevents');
+    await cev.locator('li[data-type="consult.object"][data-seat="kor-chair"]').waitFor({ timeout: 5000 });
+    await cev.locator('li[data-type="consult.escalate"][data-seat="usa-chair"]').waitFor({ timeout: 5000 });
+    const txt = await cev.textContent();
+    check(who.name + ' sees the objection and the escalation on C-2', /Objection by kor-chair/.test(txt) && /Escalated by usa-chair/.test(txt), txt);
+  }
+  for (const who of [usa, kor]) {
     await card(who, 'C-2').getByRole('button', { name: 'Acknowledge' }).click();
     check(who.name + ' acknowledges C-2', (await statusAfter(who, 'Act in C-2')).endsWith('done'));
   }
@@ -419,18 +486,82 @@ await phase('consultation to a joint decision', async () => {
 
 await phase('improvement plan', async () => {
   const page = ctl.page;
-  await page.fill('#plan-issue', 'Acknowledgements arrived after the 30 minutes agreed');
-  await page.fill('#plan-finding', 'G-ack');
-  await page.fill('#plan-owner', 'NCG secretariat');
+  const want = {
+    capability: 'Operational coordination',
+    issue: 'Acknowledgements arrived after the 30 minutes agreed',
+    finding: 'G-ack',
+    action: 'Name a duty officer per co-chair who acknowledges on their behalf',
+    element: 'Organisation',
+    owner: 'NCG secretariat',
+    poc: 'Deputy secretary, NCG',
+    start: '2027-01-04',
+    due: '2027-03-01',
+    status: 'open',
+  };
+  const label = {
+    capability: 'Capability', issue: 'Issue', finding: 'Guideline (finding)', action: 'Corrective action',
+    element: 'Capability element', owner: 'Responsible workstream or organisation', poc: 'Point of contact',
+    start: 'Start date', due: 'Due date',
+  };
+  for (const k of Object.keys(label)) await page.getByLabel(label[k], { exact: true }).fill(want[k]);
+  await page.getByLabel('Status', { exact: true }).selectOption(want.status);
   await page.getByRole('button', { name: 'Add item' }).click();
-  await page.waitForSelector('#plan-items tr', { timeout: 10000 });
-  const row = await page.textContent('#plan-items tr');
-  check('control adds an improvement-plan item in the console', /Acknowledgements arrived/.test(row) && /G-ack/.test(row) && /open/.test(row), row);
-  page.once('dialog', (d) => d.accept('Met in the next exercise'));
-  await page.getByRole('button', { name: 'Close…' }).first().click();
-  await page.waitForFunction(() => /closed|Met in the next/.test(document.querySelector('#plan-items tr').textContent), null, { timeout: 10000 });
-  const after = await page.textContent('#plan-items tr');
-  check('control closes it with a note', /Met in the next exercise/.test(after), after);
+  const st = await statusAfter(ctl, 'Plan item');
+  check('control adds an improvement-plan item with every field', /: added$/.test(st), st);
+  const id = Number((/Plan item (\d+)/.exec(st) || [])[1]);
+  const row = page.locator('#plan-items tr[data-plan="' + id + '"]');
+  await row.waitFor({ timeout: 10000 });
+  const cells = async () => Object.fromEntries(await row.locator('td[data-field]').evaluateAll((n) => n.map((x) => [x.getAttribute('data-field'), x.textContent])));
+  const apiItem = async () => ((await (await ctl.ctx.request.get('/api/plan')).json()).items || []).find((x) => x.id === id) || {};
+  let dom = await cells();
+  let got = await apiItem();
+  check('every field is shown in the plan table', Object.keys(want).every((k) => dom[k] === want[k]), dom);
+  check('GET /api/plan has every field', Object.keys(want).every((k) => got[k] === want[k]), got);
+  check('the form is empty again', (await page.getByLabel('Issue', { exact: true }).inputValue()) === '');
+
+  /* edit: the form fills with the item; change the status, the point of contact and the due date */
+  await row.getByRole('button', { name: 'Edit plan item ' + id }).click();
+  check('the form edits the item', (await page.locator('#plan-legend').textContent()) === 'Edit item ' + id);
+  check('the form holds the item', (await page.getByLabel('Corrective action').inputValue()) === want.action);
+  await page.locator('.plan-panel').evaluate((n) => n.scrollIntoView({ block: 'start' }));
+  await shot(page, 'plan.png');
+  await page.getByLabel('Status', { exact: true }).selectOption('in progress');
+  await page.getByLabel('Point of contact').fill('Duty officer, NCG secretariat');
+  await page.getByLabel('Due date').fill('2027-04-15');
+  await page.getByRole('button', { name: 'Save item ' + id }).click();
+  const st2 = await statusAfter(ctl, 'Plan item');
+  check('control updates the item', st2 === 'Plan item ' + id + ': updated', st2);
+  await page.locator('#plan-items tr[data-plan="' + id + '"][data-status="in progress"]').waitFor({ timeout: 10000 });
+  const edited = Object.assign({}, want, { status: 'in progress', poc: 'Duty officer, NCG secretariat', due: '2027-04-15' });
+  dom = await cells();
+  got = await apiItem();
+  check('the table shows the edit', Object.keys(edited).every((k) => dom[k] === edited[k]), dom);
+  check('GET /api/plan has the edit and kept the other fields', Object.keys(edited).every((k) => got[k] === edited[k]), got);
+  check('the form is back to adding', (await page.locator('#plan-submit').textContent()) === 'Add item');
+
+  /* a bad date is refused with the server's reason */
+  await row.getByRole('button', { name: 'Edit plan item ' + id }).click();
+  await page.getByLabel('Start date').evaluate((n) => { n.type = 'text'; n.value = '2027-13-01'; });
+  quiet400 = true;
+  await page.getByRole('button', { name: 'Save item ' + id }).click();
+  const bad = await statusAfter(ctl, 'Plan item');
+  quiet400 = false;
+  check('a bad date is refused with the reason', /400/.test(bad), bad);
+  await page.getByLabel('Start date').evaluate((n) => { n.type = 'date'; });
+  await page.getByRole('button', { name: 'Cancel edit' }).click();
+
+  /* close, with the note that says why */
+  await row.getByRole('button', { name: 'Close plan item ' + id }).click();
+  await page.getByLabel('Why is item ' + id + ' closed?').fill('Met in the next exercise');
+  await page.getByRole('button', { name: 'Close item ' + id }).click();
+  const st3 = await statusAfter(ctl, 'Plan item');
+  check('control closes it with a note', st3 === 'Plan item ' + id + ': closed', st3);
+  await page.locator('#plan-items tr[data-plan="' + id + '"][data-status="closed"]').waitFor({ timeout: 10000 });
+  const after = await row.textContent();
+  check('the table shows it closed with the note', /Closed: Met in the next exercise/.test(after), after);
+  got = await apiItem();
+  check('GET /api/plan has it closed with the note', got.status === 'closed' && got.closed_note === 'Met in the next exercise', got);
+  check('a closed item has no Edit or Close', (await row.getByRole('button').count()) === 0);
   const r = await usa.ctx.request.get('/api/plan');
   check('a seat may not read the plan', r.status() === 403, r.status());
 });
@@ -454,6 +585,42 @@ await phase('report and log', async () => {
   check('a seat may not download the log', sl.status() === 403, sl.status());
   const nocsrf = await usa.ctx.request.post('/api/input', { data: { do: 'note', text: 'x' } });
   check('a POST without the CSRF header is 403', nocsrf.status() === 403, nocsrf.status());
+});
+
+await phase('end of exercise', async () => {
+  const page = ctl.page;
+  const ended0 = (await state(ctl)).clock.ended;
+  check('the exercise is not ended yet', !ended0, ended0);
+  await page.getByRole('button', { name: 'End exercise…' }).click();
+  const confirm = page.locator('#end-confirm');
+  check('ending asks for confirmation first', await confirm.isVisible());
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  check('cancel leaves the exercise running', !(await confirm.isVisible()) && !(await state(ctl)).clock.ended);
+  await page.getByRole('button', { name: 'End exercise…' }).click();
+  await page.getByRole('button', { name: 'Yes, end the exercise' }).click();
+  const st = await statusAfter(ctl, 'End exercise');
+  check('control ends the exercise ({"do":"end"})', st.endsWith('done'), st);
+  const s = await waitState(ctl, 'the run to end', (x) => x.clock.ended, 5000).catch(() => null);
+  check('GET /api/state: the clock has ended', !!s);
+  await page.locator('#clock-state', { hasText: 'ended' }).waitFor({ timeout: 5000 });
+  check('the console shows the exercise ended', await page.locator('#ended-note').isVisible());
+  check('the report link is highlighted', (await page.locator('#report-link').getAttribute('class') || '').includes('ended'));
+  check('End exercise is gone', !(await page.getByRole('button', { name: 'End exercise…' }).isVisible()));
+  check('the clock buttons are off', (await page.locator('#btn-start').isDisabled()) && (await page.locator('#btn-resume').isDisabled()) && (await page.locator('#btn-pause').isDisabled()));
+  check('the jump and MSEL controls are off', (await page.getByRole('button', { name: 'Jump', exact: true }).isDisabled()) &&
+    (await page.locator('#msel button:not([disabled])').count()) === 0);
+  await usa.page.locator('#clock-mini', { hasText: 'ended' }).waitFor({ timeout: 5000 });
+  check('a seat sees the exercise ended', true);
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('link', { name: 'After-action report' }).click()]);
+  await popup.waitForLoadState();
+  const ct = await popup.evaluate(() => document.contentType);
+  const txt = await popup.evaluate(() => document.body.innerText);
+  check('the report link opens the report', ct === 'text/html' && /after-action report/i.test(txt), ct);
+  check('the report is final, not interim', !/Interim after-action report/.test(txt));
+  await popup.close();
+  const again = await ctl.ctx.request.post('/api/input', { headers: { 'X-CSRF-Token': ctl.csrf }, data: { do: 'start' } });
+  const aj = await again.json().catch(() => null);
+  check('after the end, the clock does not start again', again.status() !== 200 || (aj && aj.refused), [again.status(), aj]);
 });
 
 await phase('leave', async () => {
