@@ -62,10 +62,13 @@ def main():
         lines = data.split(b"\n")
         lines.insert(int(args[0]), esc(args[1]))
         data = b"\n".join(lines)
-    elif mode == "flip":  # flip OFFSET: xor one bit of the byte at OFFSET
-        b = bytearray(data)
-        b[int(args[0])] ^= 0x01
-        data = bytes(b)
+    elif mode == "flip-hash":  # flip-hash N: changes one hex digit of line N's "hash" (to another hex digit)
+        lines = data.split(b"\n")
+        line = bytearray(lines[int(args[0])])
+        at = line.index(b'"hash":"') + len(b'"hash":"') + 2
+        line[at] = ord("1") if line[at] == ord("0") else ord("0")
+        lines[int(args[0])] = bytes(line)
+        data = b"\n".join(lines)
     else:
         sys.exit("gen.py: unknown mode " + mode)
     open(out, "wb").write(data)
