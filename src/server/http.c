@@ -22,6 +22,7 @@
 #include "core/buf.h"
 #include "core/evlog.h"
 #include "core/scenario_model.h"
+#include "core/utf8.h"
 
 struct ui_asset {
     const char *path, *type;
@@ -669,6 +670,41 @@ static enum MHD_Result do_item(cc_http *h, struct MHD_Connection *c, session *s,
     return fail(h, c, 404, "not-found", "no such item");
 }
 
+/* GET /api/search?q=TEXT[&limit=N]: the viewer's items containing TEXT (cc_live_search). */
+#define SEARCH_MAX_Q 200
+#define SEARCH_MAX_LIMIT 200
+static enum MHD_Result do_search(cc_http *h, struct MHD_Connection *c, session *s)
+{
+    const char *q = NULL, *lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+    size_t qn = 0, bad = 0; /* the length as sent: a %00 in q is refused below, not cut at */
+    if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "q", 1, &q, &qn) != MHD_YES) {
+        q = NULL;
+        qn = 0;
+    }
+    if (!q || !qn || qn > SEARCH_MAX_Q)
+        return fail(h, c, 400, "bad-request", "q: give 1 to %d bytes of text to search for", SEARCH_MAX_Q);
+    if (cc_utf8_check(q, qn, &bad) != CC_UTF8_OK)
+        return fail(h, c, 400, "bad-request", "q: not UTF-8 text (byte %zu)", bad);
+    long limit = 50;
+    if (lim) {
+        char *end = NULL;
+        errno = 0;
+        limit = strtol(lim, &end, 10);
+        if (!*lim || *end || errno || limit < 1 || limit > SEARCH_MAX_LIMIT)
+            return fail(h, c, 400, "bad-request", "limit: a whole number from 1 to %d", SEARCH_MAX_LIMIT);
+    }
+    size_t total = 0;
+    json_t *hits = cc_live_search(h->o.live, viewer_of(s), q, (size_t)limit, &total);
+    if (!hits)
+        return fail(h, c, 500, "internal", "out of memory");
+    /* the record names how much was searched for and found, not the text */
+    json_t *d = json_pack("{s:s,s:I,s:I}", "path", "/api/search", "query_bytes", (json_int_t)qn, "results",
+                          (json_int_t)total);
+    cc_live_audit(h->o.live, "access.read", s->control ? -1 : s->seat, d, now_ms());
+    json_decref(d);
+    return send_json(h, c, 200, json_pack("{s:o,s:I}", "items", hits, "total", (json_int_t)total), NULL);
+}
+
 /* /api/log, sent in pieces read from the store: events [next, end) of the log as it was when
  * asked for, so the memory it takes does not grow with the log. */
 typedef struct logstream {
@@ -1114,7 +1150,7 @@ static enum MHD_Result serve_asset(cc_http *h, struct MHD_Connection *c, const c
 /* Whether url is an API endpoint read by GET (POST to it is a 405). */
 static int get_endpoint(const char *url)
 {
-    static const char *const g[] = {"/api/state", "/api/events", "/api/report", "/api/log"};
+    static const char *const g[] = {"/api/state", "/api/events", "/api/report", "/api/log", "/api/search"};
     for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
         if (strcmp(url, g[i]) == 0)
             return 1;
@@ -1246,6 +1282,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return do_item(h, c, s, url + 11);
     if (strcmp(url, "/api/events") == 0)
         return do_events(h, c, s);
+    if (strcmp(url, "/api/search") == 0)
+        return do_search(h, c, s);
     if (strcmp(url, "/api/report") == 0)
         return do_report(h, c, s);
     if (strcmp(url, "/api/log") == 0) {

@@ -10,6 +10,7 @@
  * back, found by the marks). */
 #include "server/live.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -2082,6 +2083,80 @@ json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id)
     }
     return best;
 }
+/* Whether text contains q, ASCII letters compared without case (other bytes exactly). */
+static int has_text(const char *text, const char *q, size_t qn)
+{
+    if (!text)
+        return 0;
+    for (const char *t = text; *t; t++) {
+        size_t k = 0;
+        while (k < qn && t[k] && tolower((unsigned char)t[k]) == tolower((unsigned char)q[k]))
+            k++;
+        if (k == qn)
+            return 1;
+    }
+    return 0;
+}
+
+static int item_matches(json_t *it, const char *q, size_t qn)
+{
+    static const char *const keys[] = {"id", "title", "body", "text"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        if (has_text(json_string_value(json_object_get(it, keys[k])), q, qn))
+            return 1;
+    return 0;
+}
+
+static int by_seq_desc(const void *a, const void *b)
+{
+    uint64_t x = seq_of(*(json_t *const *)a), y = seq_of(*(json_t *const *)b);
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+json_t *cc_live_search(cc_live *lv, cc_live_viewer v, const char *q, size_t limit, size_t *total)
+{
+    *total = 0;
+    size_t qn = q ? strlen(q) : 0;
+    json_t *out = json_array();
+    if (!out || !qn)
+        return out;
+    pthread_mutex_lock(&lv->mu);
+    view *w = view_of(lv, v);
+    size_t cap = (w ? w->items.n + json_object_size(w->injects) : 0) + 1, n = 0;
+    json_t **hit = malloc(cap * sizeof *hit);
+    if (w && hit) {
+        /* the recent items (messages and injects), then injects held from before them */
+        uint64_t oldest = UINT64_MAX;
+        for (size_t i = 0; i < w->items.n; i++) {
+            json_t *it = w->items.v[(w->items.head + i) % KEEP_LIST];
+            uint64_t sq = seq_of(it);
+            if (sq < oldest)
+                oldest = sq;
+            if (item_matches(it, q, qn))
+                hit[n++] = json_incref(it);
+        }
+        const char *key;
+        json_t *it;
+        json_object_foreach(w->injects, key, it)
+        {
+            if ((w->items.n == 0 || seq_of(it) < oldest) && item_matches(it, q, qn))
+                hit[n++] = json_incref(it);
+        }
+    }
+    pthread_mutex_unlock(&lv->mu);
+    if (hit) {
+        qsort(hit, n, sizeof *hit, by_seq_desc);
+        for (size_t i = 0; i < n; i++) {
+            if (i < limit)
+                json_array_append(out, hit[i]);
+            json_decref(hit[i]);
+        }
+        *total = n;
+    }
+    free(hit);
+    return out;
+}
+
 /* Banners a seat may put on a message: each classification up to its clearance, releasable to
  * its own party or to every party of the policy. */
 static json_t *labels_for(const cc_scenario *s, int seat)

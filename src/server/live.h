@@ -93,6 +93,12 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
  * and denied look the same). The caller owns the result. */
 json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id);
 
+/* The items the viewer may read whose id, title, body or text contains q (ASCII letters without
+ * case), newest first, at most limit of them; *total counts every match. Searched: every inject
+ * the viewer holds and its most recent items (messages included; the same window as
+ * cc_live_state's list), so the work is bounded and a denied item is never matched. */
+json_t *cc_live_search(cc_live *lv, cc_live_viewer v, const char *q, size_t limit, size_t *total);
+
 /* Appends Server-Sent Events frames for the events from *next on that viewer may see, at most
  * max_bytes (at least one frame when one is due), and advances *next past what it examined.
  * Recent events come from memory; older ones are read back from the store, up to 8 x max_bytes

@@ -6,6 +6,7 @@ every endpoint and its errors, kills the server with SIGKILL and resumes the exe
 prints "N passed, N failed"."""
 import http.client
 import json
+import urllib.parse
 import os
 import re
 import signal
@@ -438,6 +439,28 @@ def main():
     st, j, _, _ = usa.req("GET", "/api/items/" + nf)
     check("USA reads it by id", st == 200 and j["label"] == "SECRET//NOFORN" and j.get("title"), j)
     check("KOR's state never names it", nf.encode() not in json.dumps(sk).encode() or nf not in ki)
+    # search: label-filtered like every other path out
+    nft = ui[nf].get("title") or ""
+    word = max(nft.split(), key=len) if nft.split() else nf
+    st, j, _, _ = usa.req("GET", "/api/search?q=" + urllib.parse.quote(word.upper()))
+    check("search: USA finds the NOFORN item by a word of its title, any case",
+          st == 200 and nf in [i["id"] for i in j["items"]] and j["total"] >= 1, j)
+    st, j, _, _ = kor.req("GET", "/api/search?q=" + urllib.parse.quote(word))
+    check("search: KOR's search for the same word never matches it (nor counts it)",
+          st == 200 and nf not in [i["id"] for i in j["items"]] and
+          j["total"] == len(j["items"]) and nft not in json.dumps(j), j)
+    st, j, _, _ = kor.req("GET", "/api/search?q=" + nf)
+    check("search: KOR searching the NOFORN item's id finds nothing of it",
+          st == 200 and all(i["id"] != nf for i in j["items"]), j)
+    st, j, _, _ = usa.req("GET", "/api/search?q=I-&limit=2")
+    check("search: limit caps the list, total counts every match, newest first",
+          st == 200 and len(j["items"]) == 2 and j["total"] >= 2 and j["items"][0]["seq"] > j["items"][1]["seq"], j)
+    for q, why in (("", "empty q"), ("x" * 201, "q over 200 bytes"), ("a&limit=0", "limit 0"),
+                   ("a&limit=201", "limit over 200"), ("a&limit=7x", "limit not a number"), ("%C0%AF", "overlong UTF-8")):
+        st, j, _, _ = usa.req("GET", "/api/search?q=" + q)
+        check("search: 400 for " + why, st == 400 and j["code"] == "bad-request", (st, j))
+    st, j, _, _ = usa.req("POST", "/api/search", body={})
+    check("search: POST is 405", st == 405 and j["code"] == "method-not-allowed", (st, j))
     check("KOR may request C-1 (it is its requester)", any(c["id"] == "C-1" for c in sk.get("requestable", [])),
           sk.get("requestable"))
     check("USA may not request C-1", not any(c["id"] == "C-1" for c in su.get("requestable", [])))
@@ -454,6 +477,9 @@ def main():
                                              for l in lines))
     check("joins were logged", sum('"type":"session.join"' in l for l in lines) == 3)
     check("failed joins were logged", any('"type":"session.refused"' in l for l in lines))
+    check("searches were logged with their sizes, not their text",
+          any('"type":"access.read"' in l and '"/api/search"' in l and '"query_bytes"' in l for l in lines) and
+          not any('"/api/search"' in l and word in json.dumps(json.loads(l).get("payload")) for l in lines))
 
     # event streams
     status, frames = sse(port, kor.cookie, want=3)
