@@ -525,6 +525,30 @@
     return fresh;
   }
 
+  /* ---- search (GET /api/search: only what this viewer may read) ------------------------ */
+  async function runSearch(which) {
+    const q = $('search-q-' + which).value.trim();
+    const out = $('search-results-' + which);
+    if (!q) return;
+    const r = await api('GET', '/api/search?q=' + encodeURIComponent(q));
+    out.replaceChildren();
+    if (!r.ok || !r.json) {
+      status((r.json && r.json.error) || 'the search failed', 'error');
+      return;
+    }
+    const n = r.json.total, shown = r.json.items.length;
+    out.append(
+      el('p', {
+        class: 'meta search-count',
+        text: n === 0 ? 'No item matches.' : n + (n === 1 ? ' item matches' : ' items match') + (n > shown ? ', the newest ' + shown + ' listed' : '') + '.',
+      })
+    );
+    const ol = el('ol', { class: 'search-hits' });
+    for (const it of r.json.items)
+      ol.append(el('li', { 'data-item-id': it.id }, banner(it.label, 'inline'), el('strong', { text: it.id }), ' ', it.title || it.text || ''));
+    out.append(ol);
+  }
+
   /* ---- items (inbox, released list) --------------------------------------------------- */
   function itemCard(it, forSeat) {
     const body = el('p', { class: 'body' });
@@ -1248,6 +1272,8 @@
         $('add-at').value = '';
       }
     });
+    bindForm('search-form-c', () => runSearch('c'));
+    bindForm('search-form-p', () => runSearch('p'));
     bindForm('control-note-form', async () => {
       const text = $('control-note').value.trim();
       if (text && (await input({ do: 'note', text: text }, 'Note'))) $('control-note').value = '';

@@ -222,6 +222,17 @@ await phase('clock and national-only items', async () => {
   check('KOR GET /api/items/I-05 is 200', r4.status() === 200, r4.status());
   const ks = await state(kor);
   check('KOR state has no I-03 at all', !JSON.stringify(ks).includes('I-03'));
+  /* search in the inbox: the same words find I-03 for USA and nothing of it for KOR */
+  for (const [who, expect] of [[usa, true], [kor, false]]) {
+    await who.page.fill('#search-q-p', 'readiness review');
+    await who.page.click('#search-form-p button[type="submit"]');
+    await who.page.locator('#search-results-p .search-count').waitFor({ timeout: 5000 });
+    const hit = (await who.page.locator('#search-results-p [data-item-id="I-03"]').count()) > 0;
+    check((expect ? 'USA' : 'KOR') + ' inbox search for "readiness review" ' + (expect ? 'finds' : 'does not find') + ' I-03', hit === expect);
+  }
+  const sr = await kor.ctx.request.get('/api/search?q=I-03');
+  const sj = await sr.json();
+  check('KOR GET /api/search?q=I-03 lists and counts nothing of it', sr.status() === 200 && !JSON.stringify(sj).includes('National reporting'), sj);
 });
 
 await phase('pause keeps inject timing', async () => {
