@@ -1060,8 +1060,14 @@ static enum MHD_Result do_events(cc_http *h, struct MHD_Connection *c, session *
         return fail(h, c, 429, "too-many-streams", "at most %d event streams per session", cap);
     }
     stream *st = calloc(1, sizeof *st);
-    if (!st)
+    if (!st) {
+        pthread_mutex_lock(&h->mu); /* give back the slot taken above */
+        s->streams--;
+        if (!s->control && s->seat >= 0)
+            h->connected[s->seat]--;
+        pthread_mutex_unlock(&h->mu);
         return fail(h, c, 500, "internal", "out of memory");
+    }
     st->h = h;
     st->conn = c;
     st->sess = s;
