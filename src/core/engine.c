@@ -14,6 +14,8 @@
 
 /* ---- construction ------------------------------------------------------------------ */
 
+_Static_assert(CC_AEV_PROPOSAL < 8, "an agent event is a bit of a byte (seat_events)");
+
 static size_t item_count(const cc_scenario *s)
 {
     return s->ninjects + s->ndecisions + s->nconsultations;
@@ -97,14 +99,12 @@ static void reset_run(cc_engine *e)
         crun *K = &e->cons[c];
         K->mech = -1;
         K->stage = -1;
+        K->cur = NULL;
         K->stage_start = 0;
         K->reached_decide = 0;
         K->nparts = K->nacted = K->nobjectors = 0;
         K->objected = K->round = K->revising = 0;
-        memset(K->part, 0, s->nseats + 1);
-        memset(K->acted, 0, s->nseats + 1);
-        memset(K->asked, 0, s->nseats + 1);
-        memset(K->objector, 0, s->nseats + 1);
+        memset(K->part, 0, 4 * (s->nseats + 1)); /* part, acted, asked, objector: one block */
     }
     for (size_t d = 0; d < s->ndecisions; d++) {
         drun *R = &e->dec[d];
@@ -115,9 +115,11 @@ static void reset_run(cc_engine *e)
         R->outcome = -1;
     }
     memset(e->absent, 0, s->nseats + 1);
+    memcpy(e->offer_events, e->seat_events, s->nseats + 1);
     cc_rng_init(&e->rng[0], e->o.seed, e->o.replication, 0);
     for (size_t i = 1; i <= s->nseats; i++)
         cc_rng_stream(&e->rng[i], &e->rng[0], (uint32_t)i);
+    cc_rng_refill_set(e->rng, e->draw_streams, e->ndraw_streams);
     e->nacts = e->nfree_acts = 0;
     e->nwatch = e->nfree_watches = 0;
     memset(&e->st, 0, sizeof e->st);
@@ -179,17 +181,26 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
         e->dec = calloc(s->ndecisions + 1, sizeof *e->dec);
         e->auto_seat = calloc(s->nseats + 1, 1);
         e->absent = calloc(s->nseats + 1, 1);
+        e->seat_events = calloc(s->nseats + 1, 1);
+        e->seat_agent = calloc(s->nseats + 1, sizeof *e->seat_agent);
+        e->offer_events = calloc(s->nseats + 1, 1);
         e->rng = calloc(s->nseats + 1, sizeof *e->rng);
-        if (!e->cons || !e->dec || !e->auto_seat || !e->absent || !e->rng)
+        e->draw_streams = calloc(s->nseats + 1, sizeof *e->draw_streams);
+        e->absence_seats = calloc(s->nseats + 1, sizeof *e->absence_seats);
+        e->start_items = calloc(item_count(s) + 1, sizeof *e->start_items);
+        if (!e->cons || !e->dec || !e->auto_seat || !e->absent || !e->seat_events || !e->seat_agent ||
+            !e->offer_events || !e->rng || !e->draw_streams || !e->absence_seats || !e->start_items)
             rc = CC_ERR_NOMEM;
     }
     for (size_t c = 0; rc == CC_OK && c < s->nconsultations; c++) {
-        e->cons[c].part = calloc(s->nseats + 1, 1);
-        e->cons[c].acted = calloc(s->nseats + 1, 1);
-        e->cons[c].asked = calloc(s->nseats + 1, 1);
-        e->cons[c].objector = calloc(s->nseats + 1, 1);
-        if (!e->cons[c].part || !e->cons[c].acted || !e->cons[c].asked || !e->cons[c].objector)
+        crun *K = &e->cons[c];
+        if (!(K->part = calloc(4, s->nseats + 1))) { /* part, acted, asked, objector */
             rc = CC_ERR_NOMEM;
+            break;
+        }
+        K->acted = K->part + (s->nseats + 1);
+        K->asked = K->acted + (s->nseats + 1);
+        K->objector = K->asked + (s->nseats + 1);
     }
     for (size_t d = 0; rc == CC_OK && d < s->ndecisions; d++) {
         e->dec[d].vote = calloc(s->nseats + 1, sizeof *e->dec[d].vote);
@@ -233,9 +244,24 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
         cc_eng_mark_recipients(e, &one);
         memcpy(e->with_member + g * s->nseats, e->seatmask, s->nseats);
     }
-    if (rc == CC_OK)
-        for (size_t i = 0; i < s->nseats; i++)
+    if (rc == CC_OK) {
+        e->draw_streams[e->ndraw_streams++] = 0;
+        for (size_t i = 0; i < s->nseats; i++) {
             e->auto_seat[i] = e->o.auto_seats && e->o.auto_seats[i] && s->seats[i].agent_index >= 0;
+            if (!e->auto_seat[i])
+                continue;
+            e->draw_streams[e->ndraw_streams++] = (uint32_t)(i + 1);
+            const cc_agent *A = &s->agents[s->seats[i].agent_index];
+            e->seat_agent[i] = A;
+            for (size_t k = 0; k < A->nrules; k++)
+                e->seat_events[i] |= (uint8_t)(1u << A->rules[k].on);
+            if (!(A->absence <= 0)) /* cc_rng_bernoulli draws nothing for p <= 0 */
+                e->absence_seats[e->nabsence_seats++] = (uint32_t)i;
+        }
+        for (size_t k = 0; k < item_count(s); k++)
+            if (cc_eng_item_when(s, item_code(s, k))->has_at)
+                e->start_items[e->nstart_items++] = item_code(s, k);
+    }
     if (rc != CC_OK) {
         cc_engine_free(e);
         return rc;
@@ -294,12 +320,8 @@ void cc_engine_free(cc_engine *e)
         free(all[k]->start);
         free(all[k]->items);
     }
-    for (size_t c = 0; e->cons && c < e->s->nconsultations; c++) {
-        free(e->cons[c].part);
-        free(e->cons[c].acted);
-        free(e->cons[c].asked);
-        free(e->cons[c].objector);
-    }
+    for (size_t c = 0; e->cons && c < e->s->nconsultations; c++)
+        free(e->cons[c].part); /* with acted, asked and objector */
     for (size_t d = 0; e->dec && d < e->s->ndecisions; d++) {
         free(e->dec[d].vote);
         free(e->dec[d].decider);
@@ -311,7 +333,13 @@ void cc_engine_free(cc_engine *e)
     free(e->dec);
     free(e->auto_seat);
     free(e->absent);
+    free(e->seat_events);
+    free(e->seat_agent);
+    free(e->offer_events);
     free(e->rng);
+    free(e->draw_streams);
+    free(e->absence_seats);
+    free(e->start_items);
     free(e->acts);
     free(e->free_acts);
     free(e->watches);
@@ -709,13 +737,15 @@ cc_err cc_engine_start(cc_engine *e)
             return CC_ERR_NOMEM;
         }
     }
-    for (size_t i = 0; i < s->nseats; i++) {
-        if (!e->auto_seat[i])
-            continue;
-        if (autos)
+    for (size_t i = 0; autos && i < s->nseats; i++)
+        if (e->auto_seat[i])
             json_array_append_new(autos, json_string(s->seats[i].id));
-        /* each agent seat's absence is the first draw of its own stream */
+    /* each agent seat's absence is the first draw of its own stream (none when it cannot be absent) */
+    for (size_t k = 0; k < e->nabsence_seats; k++) {
+        size_t i = e->absence_seats[k];
         e->absent[i] = (uint8_t)cc_rng_bernoulli(&e->rng[i + 1], s->agents[s->seats[i].agent_index].absence);
+        if (e->absent[i])
+            e->offer_events[i] = 0;
     }
     if (p) {
         json_object_set_new(p, "source", e->o.source ? json_string(e->o.source) : json_null());
@@ -724,16 +754,15 @@ cc_err cc_engine_start(cc_engine *e)
             json_object_set_new(p, "clock", json_string("wall"));
     }
     cc_err rc = cc_eng_emit(e, "run.start", NULL, NULL, p, 0, 0);
-    for (size_t i = 0; i < s->nseats && rc == CC_OK; i++)
+    for (size_t k = 0; k < e->nabsence_seats && rc == CC_OK; k++) {
+        size_t i = e->absence_seats[k];
         if (e->absent[i])
             rc = cc_eng_emit(e, "seat.absent", s->seats[i].id, NULL,
                              CC_LAZY(e, json_pack("{s:s}", "seat", s->seats[i].id)), 0, 90);
-    size_t n = item_count(s);
-    for (size_t k = 0; k < n && rc == CC_OK; k++) {
-        uint32_t code = item_code(s, k);
-        const cc_when *w = cc_eng_item_when(s, code);
-        if (w->has_at)
-            rc = cc_sched_push(&e->q, w->at_s * 1000, K_FIRE, code, 0);
+    }
+    for (size_t k = 0; k < e->nstart_items && rc == CC_OK; k++) {
+        uint32_t code = e->start_items[k];
+        rc = cc_sched_push(&e->q, cc_eng_item_when(s, code)->at_s * 1000, K_FIRE, code, 0);
     }
     if (rc == CC_OK)
         rc = cc_sched_push(&e->q, s->duration_s * 1000, K_END, 0, 0);
@@ -744,16 +773,23 @@ cc_err cc_engine_start(cc_engine *e)
  * time at which the clock reached its scenario time, at most wall_cap (the wall time passed in). */
 cc_err cc_eng_run(cc_engine *e, int64_t until_ms, int64_t wall_cap)
 {
-    const cc_sched_ev *top;
-    while (!e->st.ended && (top = cc_sched_peek(&e->q)) != NULL && top->time <= until_ms) {
-        cc_sched_ev ev;
-        cc_sched_pop(&e->q, &ev);
+    cc_sched_ev ev;
+    while (!e->st.ended && cc_sched_pop_due(&e->q, until_ms, &ev)) {
         e->now_ms = ev.time;
         if (e->o.live_clock) {
             int64_t w = cc_clock_wall_at(&e->clk, ev.time);
             e->wall_ms = w < wall_cap ? w : wall_cap;
         }
         cc_err rc = CC_OK;
+        /* most events of a simulation: tested before the jump table */
+        if (ev.kind == K_AGENT) {
+            pending a = e->acts[ev.a]; /* the slot is free from here on (the action may schedule more) */
+            e->free_acts[e->nfree_acts++] = ev.a;
+            rc = cc_eng_agent_act(e, &a);
+            if (rc)
+                return rc;
+            continue;
+        }
         switch (ev.kind) {
         case K_FIRE:
             /* an inject retimed by control, or added with its own time, ignores older schedules */
@@ -764,12 +800,6 @@ cc_err cc_eng_run(cc_engine *e, int64_t until_ms, int64_t wall_cap)
         case K_END: rc = end_run(e, "duration"); break;
         case K_STAGE_DEADLINE: rc = cc_eng_stage_deadline(e, ev.a, (int)ev.b); break;
         case K_ROUND: rc = cc_eng_next_round(e, ev.a, (int)ev.b); break;
-        case K_AGENT: {
-            pending a = e->acts[ev.a]; /* the slot is free from here on (the action may schedule more) */
-            e->free_acts[e->nfree_acts++] = ev.a;
-            rc = cc_eng_agent_act(e, &a);
-            break;
-        }
         case K_WATCH: rc = cc_eng_watch_expired(e, ev.a); break;
         }
         if (rc)

@@ -1,6 +1,7 @@
 /* engine_agent — agent seats: rules matched against events, delays drawn from each seat's own
  * random stream, working hours and absence; and the actions any seat takes (agent or person).
  * Part of the engine (engine_int.h). */
+#include <assert.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,26 +13,14 @@
 
 /* ---- agents -------------------------------------------------------------------------- */
 
-double cc_eng_draw_delay_s(cc_rng *r, const cc_dist *d)
-{
-    switch (d->kind) {
-    case CC_DIST_FIXED: return d->a;
-    case CC_DIST_UNIFORM: return d->a + (d->b - d->a) * cc_rng_uniform(r);
-    case CC_DIST_EXPONENTIAL: return cc_rng_exponential(r, d->a);
-    case CC_DIST_LOGNORMAL: return cc_rng_lognormal(r, d->a, d->b);
-    case CC_DIST_GAMMA: return cc_rng_gamma(r, d->a, d->b);
-    case CC_DIST_TRIANGULAR: return cc_rng_triangular(r, d->a, d->b, d->c);
-    case CC_DIST_EMPIRICAL: return d->nvalues ? d->values[cc_rng_below(r, (uint32_t)d->nvalues)] : 0;
-    }
-    return 0;
-}
-
 /* Earliest scenario ms >= t at which the seat's agent is available. */
 static int64_t available_at(const cc_engine *e, size_t seat, const cc_agent *A, int64_t t)
 {
+    if (A->always_available)
+        return t;
     const cc_scenario *s = e->s;
     const cc_seat *st = &s->seats[seat];
-    if (A->always_available || st->party_index < 0)
+    if (st->party_index < 0)
         return t;
     const cc_party *P = &s->parties[st->party_index];
     if (!P->zone)
@@ -44,15 +33,13 @@ static int64_t available_at(const cc_engine *e, size_t seat, const cc_agent *A, 
     return ms > t ? ms : t;
 }
 
-/* Offers an event to one seat's agent: every matching rule may schedule an action. */
-cc_err cc_eng_agent_offer(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
-                          const cc_strs *classes, int stage_kind)
+/* The rules of a seat's agent on event ev (the agent plays the seat, is present and has such a rule:
+ * cc_eng_agent_offer checked). */
+cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
+                                const cc_strs *classes, int stage_kind)
 {
-    const cc_scenario *s = e->s;
-    const cc_seat *st = &s->seats[seat];
-    if (!e->auto_seat[seat] || e->absent[seat] || st->agent_index < 0)
-        return CC_OK;
-    const cc_agent *A = &s->agents[st->agent_index];
+    const cc_agent *A = e->seat_agent[seat];
+    assert(A && e->auto_seat[seat] && !e->absent[seat]);
     cc_rng *r = &e->rng[seat + 1];
     for (size_t k = 0; k < A->nrules; k++) {
         const cc_agent_rule *R = &A->rules[k];
@@ -97,7 +84,7 @@ cc_err cc_eng_agent_offer(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t
             }
             slot = (uint32_t)e->nacts++;
         }
-        e->acts[slot] = (pending){(uint32_t)seat, (uint32_t)st->agent_index, (uint32_t)k, context};
+        e->acts[slot] = (pending){(uint32_t)seat, context, A, R};
         cc_err rc = cc_sched_push(&e->q, at, K_AGENT, slot, 0);
         if (rc)
             return rc;
@@ -191,9 +178,9 @@ const char *const cc_eng_action_names[] = {"acknowledge", "share",  "position", 
 cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
 {
     const cc_scenario *s = e->s;
-    const cc_agent *A = &s->agents[a->agent];
-    const cc_agent_rule *R = &A->rules[a->rule];
-    if (cc_rng_bernoulli(&e->rng[a->seat + 1], A->channel_failure)) {
+    const cc_agent_rule *R = a->rule;
+    cc_rng *r = &e->rng[a->seat + 1];
+    if (cc_rng_bernoulli(r, a->agent->channel_failure)) {
         e->st.messages_lost++;
         return cc_eng_emit(e, "message.lost", s->seats[a->seat].id, NULL,
                            CC_LAZY(e, json_pack("{s:s,s:s}", "action", cc_eng_action_names[R->action],
@@ -204,10 +191,12 @@ cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
     if (R->action == CC_ACT_REVIEW) {
         /* approve or object, drawn from the seat's own stream; an objection is the seat's review
          * (cc_eng_stage_object) when the seat may act in the consultation's current stage */
-        int approve = cc_rng_bernoulli(&e->rng[a->seat + 1], R->approve);
-        if (approve || ITEM_KIND(a->context) != CC_ITEM_CONSULTATION)
+        int approve = cc_rng_bernoulli(r, R->approve);
+        if (ITEM_KIND(a->context) != CC_ITEM_CONSULTATION)
             return cc_eng_do_action(e, a->seat, approve ? CC_ACT_ACKNOWLEDGE : CC_ACT_OBJECT, a->context,
                                     NULL, NULL, NULL);
+        if (approve) /* cc_eng_do_action's acknowledge of a consultation */
+            return cc_eng_stage_act(e, ITEM_INDEX(a->context), a->seat, "consult.ack", NULL);
         int taken = 0;
         cc_err rc = cc_eng_stage_object(e, ITEM_INDEX(a->context), a->seat, &taken);
         return rc != CC_OK || taken

@@ -190,10 +190,9 @@ static cc_err finish_stage(cc_engine *e, size_t c)
 static int stage_complete(const cc_engine *e, size_t c)
 {
     const crun *K = &e->cons[c];
-    const cc_stage *S = &e->s->mechanisms[K->mech].stages[K->stage];
-    const cc_consultation *C = &e->s->consultations[c];
-    if (S->kind == CC_STAGE_DECIDE && C->decision_index >= 0)
-        return e->decision_state[C->decision_index] == ST_DONE;
+    const cc_stage *S = K->cur;
+    if (S->kind == CC_STAGE_DECIDE && e->s->consultations[c].decision_index >= 0)
+        return e->decision_state[e->s->consultations[c].decision_index] == ST_DONE;
     if (S->kind == CC_STAGE_DECIDE && S->has_rule) {
         switch (S->rule) {
         case CC_RULE_UNANIMITY: return K->nacted == K->nparts;
@@ -220,14 +219,14 @@ static cc_err offer_stage(cc_engine *e, size_t c, size_t seat)
 {
     const crun *K = &e->cons[c];
     /* "request": the first time the consultation reaches the seat; "stage": every stage */
-    const cc_stage *S = &e->s->mechanisms[K->mech].stages[K->stage];
     cc_err rc = CC_OK;
-    if (!e->cons[c].asked[seat]) {
-        e->cons[c].asked[seat] = 1;
+    if (!K->asked[seat]) {
+        K->asked[seat] = 1;
         rc = cc_eng_agent_offer(e, seat, CC_AEV_REQUEST, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL, -1);
     }
     if (rc == CC_OK)
-        rc = cc_eng_agent_offer(e, seat, CC_AEV_STAGE, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL, (int)S->kind);
+        rc = cc_eng_agent_offer(e, seat, CC_AEV_STAGE, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL,
+                                (int)K->cur->kind);
     return rc;
 }
 
@@ -244,6 +243,7 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
     K->revising = 0;
     K->nobjectors = 0;
     memset(K->objector, 0, s->nseats);
+    K->cur = (size_t)k < M->nstages ? &M->stages[k] : NULL;
     if ((size_t)k >= M->nstages) {
         e->consult_state[c] = ST_DONE;
         e->st.consultations_done++;
@@ -308,22 +308,18 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
 
 /* Whether the seat may act now in the current stage of consultation c: a participant that has not
  * acted, whose turn it is in a sequential stage, and not while the requester revises. */
-static int may_act(const cc_engine *e, size_t c, size_t seat)
+static inline int may_act(const cc_engine *e, size_t c, size_t seat)
 {
     const crun *K = &e->cons[c];
-    if (e->consult_state[c] != ST_OPEN || K->mech < 0 || K->stage < 0 || K->revising ||
-        (size_t)K->stage >= e->s->mechanisms[K->mech].nstages || !K->part[seat] || K->acted[seat])
+    if (e->consult_state[c] != ST_OPEN || !K->cur || K->revising || !K->part[seat] || K->acted[seat])
         return 0;
-    const cc_stage *S = &e->s->mechanisms[K->mech].stages[K->stage];
-    return S->mode != CC_MODE_SEQUENTIAL || cc_eng_next_in_sequence(K, e->s->nseats) == (int)seat;
+    return K->cur->mode != CC_MODE_SEQUENTIAL || cc_eng_next_in_sequence(K, e->s->nseats) == (int)seat;
 }
 
 int cc_eng_stage_has_rounds(const cc_engine *e, size_t c)
 {
     const crun *K = &e->cons[c];
-    return e->consult_state[c] == ST_OPEN && K->mech >= 0 && K->stage >= 0 &&
-           (size_t)K->stage < e->s->mechanisms[K->mech].nstages &&
-           e->s->mechanisms[K->mech].stages[K->stage].max_rounds > 0;
+    return e->consult_state[c] == ST_OPEN && K->cur && K->cur->max_rounds > 0;
 }
 
 /* A seat acts in the current stage of consultation c (acknowledge, position, vote...). */
@@ -332,7 +328,7 @@ cc_err cc_eng_stage_act(cc_engine *e, size_t c, size_t seat, const char *type, c
     crun *K = &e->cons[c];
     if (!may_act(e, c, seat))
         return CC_OK; /* not a participant, already acted, or not this seat's turn yet */
-    const cc_stage *S = &e->s->mechanisms[K->mech].stages[K->stage];
+    const cc_stage *S = K->cur;
     K->acted[seat] = 1;
     K->nacted++;
     json_t *p = NULL;

@@ -37,7 +37,10 @@ typedef struct deps {
 typedef struct crun {
     int mech;  /* mechanism index; -1 when none */
     int stage; /* current stage; -1 before the request, nstages when done */
+    /* the current stage, NULL before the request and once done */
+    const cc_stage *cur;
     int64_t stage_start;
+    /* part, acted, asked and objector: one allocation (part) */
     uint8_t *part;      /* nseats: participant of the current stage who can read the consultation */
     uint8_t *acted;     /* nseats: acted in the current stage */
     uint8_t *asked;     /* nseats: the request has reached the seat (agent event "request") */
@@ -72,8 +75,10 @@ typedef struct watch {
 
 /* an agent action waiting for its time */
 typedef struct pending {
-    uint32_t seat, agent, rule;
-    uint32_t context; /* item code the action is about */
+    uint32_t seat;
+    uint32_t context;          /* item code the action is about */
+    const cc_agent *agent;     /* the seat's agent */
+    const cc_agent_rule *rule; /* the rule that scheduled it */
 } pending;
 
 struct cc_engine {
@@ -116,7 +121,17 @@ struct cc_engine {
     uint8_t *auto_seat; /* nseats: an agent plays the seat */
     uint8_t *absent;    /* nseats: the agent is absent for this run */
     cc_rng *rng;        /* nseats + 1 streams: engine (0), then one per seat */
-    pending *acts;      /* agent actions scheduled (K_AGENT a = slot); a slot is free again once it fires */
+    /* computed once per engine, for the simulator's replications: the agent playing each seat (NULL
+     * when none does); the events each agent seat has rules on (bit ev), and the same for this run
+     * (0 while the agent is absent, so cc_eng_agent_offer ends at once); the streams a run draws
+     * from (the engine's and agent seats'), whose first blocks reset_run computes together; the
+     * agent seats that may be absent (absence > 0), in seat order; the items with a time of their
+     * own ('at'), in item order */
+    const cc_agent **seat_agent;
+    uint8_t *seat_events, *offer_events;
+    uint32_t *draw_streams, *absence_seats, *start_items;
+    size_t ndraw_streams, nabsence_seats, nstart_items;
+    pending *acts; /* agent actions scheduled (K_AGENT a = slot); a slot is free again once it fires */
     size_t nacts, capacts;
     uint32_t *free_acts; /* free slots of acts (capacts) */
     size_t nfree_acts;
@@ -153,8 +168,8 @@ cc_err cc_eng_parse_time(const cc_scenario *s, const char *text, const char *wha
 cc_err cc_eng_parse_factor(const json_t *v, int32_t *num, int32_t *den, char *why, size_t whylen);
 const char *cc_eng_time_text(int64_t ms, char *buf, size_t size);
 cc_err cc_eng_agent_act(cc_engine *e, const pending *a);
-cc_err cc_eng_agent_offer(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
-                          const cc_strs *classes, int stage_kind);
+cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
+                                const cc_strs *classes, int stage_kind);
 cc_err cc_eng_check_consult_before(cc_engine *e, size_t d);
 cc_err cc_eng_decide(cc_engine *e, size_t d, int outcome, const char *how);
 cc_err cc_eng_deliver(cc_engine *e, const char *kind, const char *id, const cc_labelspec *l,
@@ -182,7 +197,6 @@ cc_err cc_eng_stage_deadline(cc_engine *e, size_t c, int k);
 cc_err cc_eng_next_round(cc_engine *e, size_t c, int k);
 cc_err cc_eng_stage_object(cc_engine *e, size_t c, size_t seat, int *taken);
 int cc_eng_stage_has_rounds(const cc_engine *e, size_t c);
-double cc_eng_draw_delay_s(cc_rng *r, const cc_dist *d);
 cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k);
 cc_err cc_eng_vote(cc_engine *e, size_t d, size_t seat, const char *option);
 cc_err cc_eng_watch_expired(cc_engine *e, size_t w);
@@ -203,6 +217,32 @@ static inline cc_err cc_eng_emit(cc_engine *e, const char *type, const char *act
         return CC_OK;
     }
     return cc_eng_emit_ext(e, type, actor, label, payload, item, state, NULL, 0);
+}
+
+/* A delay in seconds drawn from d. Inline: one per agent action and per revision. */
+static inline double cc_eng_draw_delay_s(cc_rng *r, const cc_dist *d)
+{
+    switch (d->kind) {
+    case CC_DIST_FIXED: return d->a;
+    case CC_DIST_UNIFORM: return d->a + (d->b - d->a) * cc_rng_uniform(r);
+    case CC_DIST_EXPONENTIAL: return cc_rng_exponential(r, d->a);
+    case CC_DIST_LOGNORMAL: return cc_rng_lognormal(r, d->a, d->b);
+    case CC_DIST_GAMMA: return cc_rng_gamma(r, d->a, d->b);
+    case CC_DIST_TRIANGULAR: return cc_rng_triangular(r, d->a, d->b, d->c);
+    case CC_DIST_EMPIRICAL: return d->nvalues ? d->values[cc_rng_below(r, (uint32_t)d->nvalues)] : 0;
+    }
+    return 0;
+}
+
+/* Offers an event to one seat's agent: every matching rule may schedule an action
+ * (cc_eng_agent_offer_rules). Inline: most offers reach a seat with no rule for the event (a
+ * person's seat, an absent agent, a 'request' no rule answers) and end here. */
+static inline cc_err cc_eng_agent_offer(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context,
+                                        int channel, const cc_strs *classes, int stage_kind)
+{
+    if (!(e->offer_events[seat] >> ev & 1u))
+        return CC_OK;
+    return cc_eng_agent_offer_rules(e, seat, ev, context, channel, classes, stage_kind);
 }
 
 #endif

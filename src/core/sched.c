@@ -1,18 +1,14 @@
-/* sched — binary heap keyed by (time, seq). */
+/* sched — an unordered array for small queues, a binary heap keyed by (time, seq) for large ones. */
 #include "core/sched.h"
 
 #include <stdlib.h>
-
-static int before(const cc_sched_ev *x, const cc_sched_ev *y)
-{
-    return x->time < y->time || (x->time == y->time && x->seq < y->seq);
-}
 
 cc_err cc_sched_init(cc_sched *s, size_t cap)
 {
     s->cap = cap ? cap : 64;
     s->n = 0;
     s->next_seq = 0;
+    s->small = 1;
     s->heap = malloc(s->cap * sizeof *s->heap);
     return s->heap ? CC_OK : CC_ERR_NOMEM;
 }
@@ -28,9 +24,43 @@ void cc_sched_clear(cc_sched *s)
 {
     s->n = 0;
     s->next_seq = 0;
+    s->small = 1;
 }
 
-cc_err cc_sched_push(cc_sched *s, int64_t time, uint32_t kind, uint32_t a, uint32_t b)
+/* Index of the earliest of the n >= 1 events of a small queue: the least time by conditional moves
+ * (no branch on the times, as unpredictable as coins), and among equal times, rare, the least seq. */
+static size_t earliest(const cc_sched_ev *h, size_t n)
+{
+    size_t best = 0;
+    int64_t bt = h[0].time;
+    for (size_t i = 1; i < n; i++) {
+        int64_t t = h[i].time;
+        if (t == bt && h[i].seq < h[best].seq)
+            best = i;
+        int take = t < bt;
+        best = take ? i : best;
+        bt = take ? t : bt;
+    }
+    return best;
+}
+
+static void sift_down(cc_sched_ev *h, size_t n, size_t i)
+{
+    cc_sched_ev x = h[i];
+    for (;;) {
+        size_t l = 2 * i + 1;
+        if (l >= n)
+            break;
+        size_t c = l + 1 < n && cc_sched_before(&h[l + 1], &h[l]) ? l + 1 : l;
+        if (!cc_sched_before(&h[c], &x))
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = x;
+}
+
+cc_err cc_sched_push_slow(cc_sched *s, int64_t time, uint32_t kind, uint32_t a, uint32_t b)
 {
     if (s->n == s->cap) {
         size_t nc = s->cap ? s->cap * 2 : 64;
@@ -40,11 +70,18 @@ cc_err cc_sched_push(cc_sched *s, int64_t time, uint32_t kind, uint32_t a, uint3
         s->heap = h;
         s->cap = nc;
     }
+    if (s->small && s->n < CC_SCHED_SMALL_MAX)
+        return cc_sched_push(s, time, kind, a, b);
+    if (s->small) { /* a heap of the queue (Floyd's construction) */
+        for (size_t i = s->n / 2; i-- > 0;)
+            sift_down(s->heap, s->n, i);
+        s->small = 0;
+    }
     cc_sched_ev e = {time, s->next_seq++, kind, a, b};
     size_t i = s->n++;
     while (i > 0) {
         size_t p = (i - 1) / 2;
-        if (!before(&e, &s->heap[p]))
+        if (!cc_sched_before(&e, &s->heap[p]))
             break;
         s->heap[i] = s->heap[p];
         i = p;
@@ -53,29 +90,35 @@ cc_err cc_sched_push(cc_sched *s, int64_t time, uint32_t kind, uint32_t a, uint3
     return CC_OK;
 }
 
-int cc_sched_pop(cc_sched *s, cc_sched_ev *out)
+int cc_sched_pop_due(cc_sched *s, int64_t until, cc_sched_ev *out)
 {
     if (s->n == 0)
         return 0;
-    *out = s->heap[0];
-    cc_sched_ev last = s->heap[--s->n];
-    size_t i = 0, n = s->n;
-    for (;;) {
-        size_t l = 2 * i + 1;
-        if (l >= n)
-            break;
-        size_t c = l + 1 < n && before(&s->heap[l + 1], &s->heap[l]) ? l + 1 : l;
-        if (!before(&s->heap[c], &last))
-            break;
-        s->heap[i] = s->heap[c];
-        i = c;
+    if (s->small) {
+        size_t i = earliest(s->heap, s->n);
+        if (s->heap[i].time > until)
+            return 0;
+        *out = s->heap[i];
+        s->heap[i] = s->heap[--s->n];
+        return 1;
     }
-    if (n)
-        s->heap[i] = last;
+    if (s->heap[0].time > until)
+        return 0;
+    *out = s->heap[0];
+    s->heap[0] = s->heap[--s->n];
+    if (s->n > 1)
+        sift_down(s->heap, s->n, 0);
     return 1;
+}
+
+int cc_sched_pop(cc_sched *s, cc_sched_ev *out)
+{
+    return cc_sched_pop_due(s, INT64_MAX, out);
 }
 
 const cc_sched_ev *cc_sched_peek(const cc_sched *s)
 {
-    return s->n ? &s->heap[0] : NULL;
+    if (s->n == 0)
+        return NULL;
+    return &s->heap[s->small ? earliest(s->heap, s->n) : 0];
 }

@@ -1,6 +1,10 @@
-/* sched — the discrete-event scheduler: a binary min-heap in one growable array, ordered
- * by (time, insertion sequence) so equal-time events run in the order they were scheduled,
- * deterministically. No allocation per event (the array doubles when full). */
+/* sched — the discrete-event scheduler, ordered by (time, insertion sequence) so equal-time events
+ * run in the order they were scheduled, deterministically. One growable array. A small queue is
+ * left unordered: a push appends, and a pop scans for the earliest event with comparisons that
+ * become conditional moves, not branches (a new event's time is as unpredictable as a coin, and a
+ * heap or a sorted insertion would branch on it while it is still being computed). Past
+ * CC_SCHED_SMALL_MAX events the queue becomes a binary min-heap until cleared. No allocation per
+ * event (the array doubles when full). */
 #ifndef CC_SCHED_H
 #define CC_SCHED_H
 
@@ -8,6 +12,9 @@
 #include <stdint.h>
 
 #include "core/diag.h"
+
+/* the largest queue left unordered */
+#define CC_SCHED_SMALL_MAX 32
 
 typedef struct cc_sched_ev {
     int64_t time;  /* scenario milliseconds (or any monotone unit the caller chooses) */
@@ -20,6 +27,7 @@ typedef struct cc_sched {
     cc_sched_ev *heap;
     size_t n, cap;
     uint64_t next_seq;
+    int small; /* heap[0..n) in no order; else a binary min-heap */
 } cc_sched;
 
 /* Initialises with room for cap events (0 = 64). Returns CC_ERR_NOMEM on failure. */
@@ -27,10 +35,31 @@ cc_err cc_sched_init(cc_sched *s, size_t cap);
 void cc_sched_free(cc_sched *s);
 /* Removes every event and restarts the sequence; keeps the storage. */
 void cc_sched_clear(cc_sched *s);
-/* Schedules an event; returns CC_ERR_NOMEM when the array cannot grow. */
-cc_err cc_sched_push(cc_sched *s, int64_t time, uint32_t kind, uint32_t a, uint32_t b);
+/* cc_sched_push past the small queue's end: grows the array when full, turns the queue into a heap
+ * when it outgrows CC_SCHED_SMALL_MAX, and schedules the event. */
+cc_err cc_sched_push_slow(cc_sched *s, int64_t time, uint32_t kind, uint32_t a, uint32_t b);
+
+/* (time, seq) order */
+static inline int cc_sched_before(const cc_sched_ev *x, const cc_sched_ev *y)
+{
+    return x->time < y->time || (x->time == y->time && x->seq < y->seq);
+}
+
+/* Schedules an event; returns CC_ERR_NOMEM when the array cannot grow. Inline: the engine schedules
+ * every agent action. */
+static inline cc_err cc_sched_push(cc_sched *s, int64_t time, uint32_t kind, uint32_t a, uint32_t b)
+{
+    if (!s->small || s->n == s->cap || s->n == CC_SCHED_SMALL_MAX)
+        return cc_sched_push_slow(s, time, kind, a, b);
+    s->heap[s->n++] = (cc_sched_ev){time, s->next_seq++, kind, a, b};
+    return CC_OK;
+}
+
 /* Removes the earliest event into *out; returns 0 when empty. */
 int cc_sched_pop(cc_sched *s, cc_sched_ev *out);
+/* The same when the earliest event is due by `until` (time <= until); else returns 0 and removes
+ * nothing. */
+int cc_sched_pop_due(cc_sched *s, int64_t until, cc_sched_ev *out);
 /* Earliest event without removing it, or NULL. */
 const cc_sched_ev *cc_sched_peek(const cc_sched *s);
 static inline size_t cc_sched_size(const cc_sched *s)

@@ -28,6 +28,10 @@ struct cc_sim {
     size_t m_cons_time, m_cons_rate, m_dec_time, m_dec_rate, m_outcome, m_guide, m_latency;
     size_t *stage_metric; /* [consultation][stage kind]: metric index, or (size_t)-1 */
     size_t *outcome_base; /* per decision: first outcome metric */
+    /* summaries computed so far, [v][m] (the CLI asks for each twice, for its table and its JSON);
+     * cc_sim_values, through which values may change, forgets them. NULL: none kept. */
+    cc_sim_summary *sums;
+    uint8_t *have_sum;
 };
 
 typedef struct rep_obs {
@@ -197,18 +201,23 @@ static void *work(void *arg)
     ob.first = malloc(sizeof(int64_t) * (s->ninjects * s->nparties + 1));
     if (!ob.req || !ob.done || !ob.made || !ob.met || !ob.missed || !ob.stage_end || !ob.rel || !ob.first)
         w->rc = CC_ERR_NOMEM;
+    /* jobs are claimed a few at a time (an atomic operation per job costs as much as a tenth of a
+     * small replication); which worker runs a job does not change its row */
+    enum { CLAIM = 16 };
     for (;;) {
-        size_t job = atomic_fetch_add(w->next, 1);
-        if (job >= local || w->rc != CC_OK)
+        size_t first = atomic_fetch_add(w->next, CLAIM);
+        if (first >= local || w->rc != CC_OK)
             break;
-        job = job * nranks + rank; /* this rank's share: every nranks-th job */
-        /* variant-major order: replication r of every variant shares its random streams */
-        cc_err rc = run_one(r, w->autos, w->o->seed, job % r->nvar, job / r->nvar, &ob, &e);
-        if (rc != CC_OK)
-            w->rc = rc;
-        size_t d = atomic_fetch_add(w->done, 1) + 1;
-        if (w->o->progress)
-            w->o->progress(w->o->progress_ctx, d, local);
+        size_t end = local - first < CLAIM ? local : first + CLAIM;
+        for (size_t k = first; k < end && w->rc == CC_OK; k++) {
+            size_t job = k * nranks + rank; /* this rank's share: every nranks-th job */
+            /* variant-major order: replication r of every variant shares its random streams */
+            cc_err rc = run_one(r, w->autos, w->o->seed, job % r->nvar, job / r->nvar, &ob, &e);
+            if (rc != CC_OK)
+                w->rc = rc;
+            if (w->o->progress)
+                w->o->progress(w->o->progress_ctx, atomic_fetch_add(w->done, 1) + 1, local);
+        }
     }
     cc_engine_free(e);
     free(ob.req);
@@ -323,6 +332,8 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
         bad = 1;
     if (!bad)
         r->val = calloc(r->nvar * r->reps * (r->nmet ? r->nmet : 1), sizeof(double)); /* +0.0 */
+    if (!bad && (r->sums = malloc((r->nvar * r->nmet + 1) * sizeof *r->sums)) != NULL)
+        r->have_sum = calloc(r->nvar * r->nmet + 1, 1); /* none kept when either is missing */
     uint8_t *autos = calloc(s->nseats + 1, 1);
     if (bad || !r->val || !autos) {
         free(autos);
@@ -372,6 +383,8 @@ void cc_sim_free(cc_sim *r)
     free(r->val);
     free(r->outcome_base);
     free(r->stage_metric);
+    free(r->sums);
+    free(r->have_sum);
     free(r);
 }
 
@@ -408,6 +421,8 @@ size_t cc_sim_reps(const cc_sim *r)
 double *cc_sim_values(cc_sim *r, size_t *n)
 {
     *n = r->nvar * r->reps * r->nmet;
+    if (r->have_sum)
+        memset(r->have_sum, 0, r->nvar * r->nmet);
     return r->val;
 }
 
@@ -509,7 +524,127 @@ static int scmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out)
+static int order_ranks(double *x, size_t n, const size_t *rk, size_t nr);
+
+/* The order statistics of every rank rk[0..nr) (ascending) at its index of x[0..n): by selection
+ * within brackets when that works, else by select_ranks on the whole array. */
+static void select_all(double *x, size_t n, const size_t *rk, size_t nr)
+{
+    if (order_ranks(x, n, rk, nr))
+        return;
+    int depth = 8;
+    for (size_t m2 = n; m2 > 1; m2 /= 2)
+        depth += 2;
+    select_ranks(x, 0, n - 1, rk, nr, depth);
+}
+
+/* Bracketed selection (Floyd and Rivest's idea): a sorted sample of x gives, for each group of
+ * nearby ranks, values lo <= hi that should enclose them; one pass counts the values below each lo
+ * and moves the values inside any bracket to the front of x, and only those are selected from.
+ * Every bracket is checked (the values below it and inside it must cover its ranks): the result is
+ * the same order statistics as select_ranks would find, or 0 when a check fails (then x is only
+ * reordered, and select_ranks does not depend on the order). x holds no NaN. */
+static int order_ranks(double *x, size_t n, const size_t *rk, size_t nr)
+{
+    enum { SAMPLE = 2048, MAXG = 12 };
+    if (n < 16 * SAMPLE || nr == 0 || nr > MAXG)
+        return 0;
+    double smp[SAMPLE];
+    for (size_t k = 0; k < SAMPLE; k++) {
+        smp[k] = x[(size_t)((double)k * (double)n / SAMPLE)];
+        if (smp[k] == 0 && signbit(smp[k]))
+            return 0; /* -0 and +0 compare equal: which one a selection returns would depend on it */
+    }
+    qsort(smp, SAMPLE, sizeof *smp, dcmp);
+    /* groups of ranks with their brackets, merged where brackets overlap */
+    double lo[MAXG] = {0}, hi[MAXG] = {0};
+    size_t first[MAXG] = {0}, last[MAXG] = {0}, ng = 0;
+    for (size_t k = 0; k < nr; k++) {
+        /* the sample rank of quantile q has a standard deviation of about sqrt(SAMPLE q (1 - q)) */
+        double q = (double)rk[k] / (double)n, pos = q * SAMPLE;
+        double margin = 4 * sqrt(SAMPLE * q * (1 - q)) + 4;
+        double a = floor(pos - margin), b = ceil(pos + margin);
+        double l = a < 0 ? -INFINITY : smp[(size_t)a];
+        double h = b >= SAMPLE ? INFINITY : smp[(size_t)b];
+        if (ng > 0 && l <= hi[ng - 1]) {
+            hi[ng - 1] = h > hi[ng - 1] ? h : hi[ng - 1];
+            last[ng - 1] = k;
+        } else {
+            lo[ng] = l;
+            hi[ng] = h;
+            first[ng] = last[ng] = k;
+            ng++;
+        }
+    }
+    /* One pass: each value's region, 2g + 1 inside bracket g, 2g below it and above bracket g - 1,
+     * counted in four interleaved histograms (no chain of increments of one counter); values
+     * inside a bracket go to the front, except those of a bracket whose ends are equal (all that
+     * value: counted, not moved). */
+    size_t cnt[4][2 * MAXG + 1] = {{0}};
+    uint8_t move[2 * MAXG + 1] = {0};
+    for (size_t g = 0; g < ng; g++)
+        move[2 * g + 1] = lo[g] != hi[g];
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        double y = x[i];
+        if (y == 0 && signbit(y))
+            return 0;
+        size_t r = 0;
+        for (size_t g = 0; g < ng; g++)
+            r += (size_t)(y >= lo[g]) + (size_t)(y > hi[g]);
+        cnt[i & 3][r]++;
+        if (move[r]) { /* a swap: x stays a permutation, for select_ranks if a check fails */
+            x[i] = x[w];
+            x[w++] = y;
+        }
+    }
+    size_t below[MAXG], inside[MAXG], sum = 0;
+    for (size_t r = 0; r < 2 * ng; r++) {
+        size_t c = cnt[0][r] + cnt[1][r] + cnt[2][r] + cnt[3][r];
+        sum += c;
+        if (r % 2 == 0)
+            below[r / 2] = sum; /* regions 0 to 2g: below bracket g */
+        else
+            inside[r / 2] = c;
+    }
+    size_t rel[MAXG], before = 0; /* before: values moved for the brackets below this one */
+    double val[MAXG] = {0};
+    int pending = 0;
+    for (size_t g = 0; g < ng; g++) {
+        if (below[g] > rk[first[g]] || below[g] + inside[g] <= rk[last[g]])
+            return 0;
+        for (size_t k = first[g]; k <= last[g]; k++) {
+            if (lo[g] == hi[g]) {
+                val[k] = lo[g];
+                rel[k] = (size_t)-1;
+            } else {
+                rel[k] = rk[k] - below[g] + before;
+                pending = 1;
+            }
+        }
+        if (lo[g] != hi[g])
+            before += inside[g];
+    }
+    if (pending) {
+        size_t rr[MAXG], nrr = 0;
+        for (size_t k = 0; k < nr; k++)
+            if (rel[k] != (size_t)-1 && (nrr == 0 || rr[nrr - 1] != rel[k]))
+                rr[nrr++] = rel[k];
+        int depth = 8;
+        for (size_t m2 = w; m2 > 1; m2 /= 2)
+            depth += 2;
+        select_ranks(x, 0, w - 1, rr, nrr, depth);
+        for (size_t k = 0; k < nr; k++)
+            if (rel[k] != (size_t)-1)
+                val[k] = x[rel[k]];
+    }
+    for (size_t k = 0; k < nr; k++)
+        x[rk[k]] = val[k];
+    return 1;
+}
+
+/* The summary of metric m of variant v; 0 when out of memory (*out then says n = 0). */
+static int summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out)
 {
     memset(out, 0, sizeof *out);
     out->total = r->reps;
@@ -526,7 +661,7 @@ void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out)
     out->p90 = out->p90_lo = out->p90_hi = out->p99 = out->p99_lo = out->p99_hi = nan;
     if (n == 0) {
         free(x);
-        return;
+        return x != NULL;
     }
     double sum = 0, sq = 0;
     for (size_t k = 0; k < n; k++)
@@ -542,14 +677,25 @@ void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out)
     quantile_ranks(n, 0.9, rk + 4);
     quantile_ranks(n, 0.99, rk + 8);
     qsort(rk, 12, sizeof *rk, scmp);
-    int depth = 8;
-    for (size_t m2 = n; m2 > 1; m2 /= 2)
-        depth += 2;
-    select_ranks(x, 0, n - 1, rk, 12, depth);
+    select_all(x, n, rk, 12);
     quantile(x, n, 0.5, &out->median, &out->median_lo, &out->median_hi);
     quantile(x, n, 0.9, &out->p90, &out->p90_lo, &out->p90_hi);
     quantile(x, n, 0.99, &out->p99, &out->p99_lo, &out->p99_hi);
     free(x);
+    return 1;
+}
+
+void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out)
+{
+    size_t key = v * r->nmet + m;
+    if (r->have_sum && r->have_sum[key]) {
+        *out = r->sums[key];
+        return;
+    }
+    if (summarise(r, v, m, out) && r->have_sum) {
+        r->sums[key] = *out;
+        r->have_sum[key] = 1;
+    }
 }
 
 void cc_sim_diff(const cc_sim *r, size_t a, size_t b, size_t m, double *diff, double *lo, double *hi)
