@@ -66,6 +66,7 @@ loop_rate() {
 }
 
 ratio() { echo "$1 / $2" | bc -l | xargs printf '%.1f'; }
+ratio2() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
 
 echo "## Simulator: CONSULT-N and M/M/1 against SimPy"
 echo
@@ -88,7 +89,7 @@ for n in 10 100; do
     set -- $(caucus_rate bench/consult-$n.yaml "$R" 2 $v); c2=$1; c2r="$1 ($2-$3)"
     set -- $(loop_rate $n "$R" $v); lp=$1
     set -- $(simpy_rate $n "$S" $v); sp=$1; spr="$1 ($2-$3)"
-    echo "| CONSULT-$n | $v | $c1r | $c2r | $(ratio "$c2" "$c1")x | $lp | $(ratio "$lp" "$c1")x | $spr | $(ratio "$c1" "$sp")x |"
+    echo "| CONSULT-$n | $v | $c1r | $c2r | $(ratio2 "$c2" "$c1")x | $lp | $(ratio "$lp" "$c1")x | $spr | $(ratio "$c1" "$sp")x |"
   done
 done
 echo

@@ -247,6 +247,133 @@ Test(sim, quantiles_equal_those_of_the_sorted_values, .timeout = 60)
     cc_scenario_free(s);
 }
 
+/* Two summaries are the same bytes (NaN fields included). */
+static int same_summary(const cc_sim_summary *a, const cc_sim_summary *b)
+{
+    return memcmp(a, b, sizeof *a) == 0;
+}
+
+/* Every summary and difference computed at once on T threads equals the one computed on use, for
+ * any T; the value array is laid out [variant][metric][replication]. */
+Test(sim, summaries_at_once_equal_those_on_use_for_any_thread_count)
+{
+    cc_scenario *s = load("scenarios/ncg-interagency-sim.yaml");
+    cc_sim_opts o = {.seed = 5, .reps = 700, .threads = 2};
+    cc_sim *lazy = NULL;
+    cr_assert_eq(cc_sim_run(s, &o, &lazy), CC_OK);
+    size_t V = cc_sim_nvariants(lazy), M = cc_sim_nmetrics(lazy), R = cc_sim_reps(lazy);
+    cr_assert_eq(V, 3);
+    size_t n = 0;
+    double *val = cc_sim_values(lazy, &n);
+    cr_assert_eq(n, V * M * R);
+    for (size_t v = 0; v < V; v++)
+        for (size_t m = 0; m < M; m++)
+            for (size_t k = 0; k < R; k += 97) {
+                double a = val[(v * M + m) * R + k], b = cc_sim_value(lazy, v, k, m);
+                cr_assert(memcmp(&a, &b, sizeof a) == 0, "layout at v%zu m%zu rep%zu", v, m, k);
+            }
+    int threads[] = {1, 2, 3, 8, 64};
+    for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+        cc_sim *all = NULL;
+        cr_assert_eq(cc_sim_run(s, &o, &all), CC_OK);
+        cr_assert_eq(cc_sim_summarise_all(all, threads[t]), CC_OK);
+        for (size_t v = 0; v < V; v++)
+            for (size_t m = 0; m < M; m++) {
+                cc_sim_summary a, b;
+                cc_sim_summarise(lazy, v, m, &a);
+                cc_sim_summarise(all, v, m, &b);
+                cr_assert(same_summary(&a, &b), "threads %d v%zu %s", threads[t], v, cc_sim_metric_name(all, m));
+                cr_assert(a.n < 2 || a.var > 0 || a.mean_lo == a.mean_hi, "variance of %s",
+                          cc_sim_metric_name(all, m));
+                for (size_t w = 0; w < V; w++) {
+                    double d1[3], d2[3];
+                    cc_sim_diff(lazy, w, v, m, &d1[0], &d1[1], &d1[2]);
+                    cc_sim_diff(all, w, v, m, &d2[0], &d2[1], &d2[2]);
+                    cr_assert(memcmp(d1, d2, sizeof d1) == 0, "diff %zu-%zu of %s", v, w,
+                              cc_sim_metric_name(all, m));
+                }
+            }
+        cc_sim_free(all);
+    }
+    /* a lazy result whose diffs are taken before any summary computes them from the values */
+    cc_sim *fresh = NULL;
+    cr_assert_eq(cc_sim_run(s, &o, &fresh), CC_OK);
+    double d1[3], d2[3];
+    cc_sim_diff(fresh, 0, 1, 0, &d1[0], &d1[1], &d1[2]);
+    cr_assert_eq(cc_sim_summarise_all(fresh, 2), CC_OK);
+    cc_sim_diff(fresh, 0, 1, 0, &d2[0], &d2[1], &d2[2]);
+    cr_assert(memcmp(d1, d2, sizeof d1) == 0);
+    cr_assert(!isnan(d1[0]));
+    /* changing the values (as a rank merge does) forgets the kept summaries */
+    double *x = cc_sim_values(fresh, &n);
+    for (size_t k = 0; k < R; k++)
+        x[k] = (double)k; /* variant 0, metric 0 */
+    cr_assert_eq(cc_sim_summarise_all(fresh, 2), CC_OK);
+    cc_sim_summary sm;
+    cc_sim_summarise(fresh, 0, 0, &sm);
+    cr_expect_eq(sm.n, R);
+    cr_expect_float_eq(sm.mean, (double)(R - 1) / 2, 1e-9);
+    cr_expect_float_eq(sm.var, (double)R * (double)(R + 1) / 12, 1e-6);
+    cr_expect_eq(sm.median, (double)(R - 1) / 2);
+    cc_sim_free(fresh);
+    cc_sim_free(lazy);
+    cc_scenario_free(s);
+}
+
+/* Values of only +0 and 1 (rates) take a counting shortcut; mixes with -0, other values or NaN
+ * must not, and every quantile equals that of the sorted values either way. */
+Test(sim, two_valued_quantiles_equal_those_of_the_sorted_values, .timeout = 60)
+{
+    cc_scenario *s = load("bench/consult-10.yaml");
+    const size_t R = 40000;
+    cc_sim_opts o = {.seed = 1, .reps = R, .threads = 2};
+    cc_sim *r = NULL;
+    cr_assert_eq(cc_sim_run(s, &o, &r), CC_OK);
+    /* per case: the share of ones, and what else is mixed in */
+    const double share[] = {0, 0.003, 0.2, 0.5, 0.93, 0.995, 1};
+    enum { PLAIN, NEG_ZERO, A_TWO, WITH_NAN, NCASES };
+    double *sorted = malloc(R * sizeof *sorted);
+    for (size_t c = 0; c < sizeof share / sizeof share[0]; c++)
+        for (int mix = 0; mix < NCASES; mix++) {
+            size_t n = 0;
+            double *x = cc_sim_values(r, &n);
+            uint64_t st = 0x9e3779b97f4a7c15ull * (c * 8 + (size_t)mix + 1);
+            size_t m = 0;
+            for (size_t k = 0; k < R; k++) {
+                st ^= st << 13, st ^= st >> 7, st ^= st << 17;
+                double u = (double)(st >> 11) / 9007199254740992.0;
+                double y = u < share[c] ? 1.0 : 0.0;
+                if (k % 1000 == 7 && mix == NEG_ZERO)
+                    y = -0.0;
+                if (k == R / 3 && mix == A_TWO)
+                    y = 2.0;
+                if (k % 3 == 0 && mix == WITH_NAN)
+                    y = NAN;
+                x[k] = y; /* variant 0, metric 0 */
+                if (!isnan(y))
+                    sorted[m++] = y;
+            }
+            qsort(sorted, m, sizeof *sorted, dcmp_t);
+            cc_sim_summary sm;
+            cc_sim_summarise(r, 0, 0, &sm);
+            cr_assert_eq(sm.n, m);
+            const double got[3][3] = {{sm.median, sm.median_lo, sm.median_hi},
+                                      {sm.p90, sm.p90_lo, sm.p90_hi},
+                                      {sm.p99, sm.p99_lo, sm.p99_hi}};
+            const double qs[3] = {0.5, 0.9, 0.99};
+            for (int q = 0; q < 3; q++) {
+                double w[3];
+                want_quantile(sorted, m, qs[q], w);
+                for (int j = 0; j < 3; j++)
+                    cr_expect_eq(got[q][j], w[j], "share %.3f mix %d q %.2f [%d]: %.17g, want %.17g", share[c],
+                                 mix, qs[q], j, got[q][j], w[j]);
+            }
+        }
+    free(sorted);
+    cc_sim_free(r);
+    cc_scenario_free(s);
+}
+
 Test(sim, bad_rank_options_are_refused)
 {
     cc_scenario *s = load("scenarios/ncg-interagency-sim.yaml");

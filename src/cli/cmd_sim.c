@@ -250,6 +250,8 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
         cc_scenario_free(s);
         return 1;
     }
+    /* every summary at once, on the same threads (out of memory: each is computed on use) */
+    (void)cc_sim_summarise_all(r, (int)threads);
     size_t V = cc_sim_nvariants(r), M = cc_sim_nmetrics(r);
     printf("sim %s: %llu replications per variant, seed %llu, %zu variants\n", s->id,
            (unsigned long long)reps, (unsigned long long)seed, V);

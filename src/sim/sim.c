@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/engine.h"
 #include "core/scenario_model.h"
@@ -32,7 +33,30 @@ struct cc_sim {
      * cc_sim_values, through which values may change, forgets them. NULL: none kept. */
     cc_sim_summary *sums;
     uint8_t *have_sum;
+    size_t val_bytes; /* the mapping of val */
 };
+
+/* A zeroed array of n doubles (n >= 1), mapped on its own with transparent huge pages asked for:
+ * the value array and the summaries' work arrays run to tens of megabytes, and a huge page faults
+ * in once instead of 512 times. NULL when out of memory; *bytes: the size for big_free. */
+static double *big_new(size_t n, size_t *bytes)
+{
+    *bytes = n * sizeof(double);
+    void *p = mmap(NULL, *bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    if (*bytes >= ((size_t)2 << 20))
+        (void)madvise(p, *bytes, MADV_HUGEPAGE); /* a hint: without it, ordinary pages */
+#endif
+    return p;
+}
+
+static void big_free(double *p, size_t bytes)
+{
+    if (p)
+        munmap(p, bytes);
+}
 
 typedef struct rep_obs {
     const cc_scenario *s;
@@ -98,9 +122,11 @@ typedef struct worker {
     cc_err rc;
 } worker;
 
-static double *row(cc_sim *r, size_t v, size_t rep)
+/* The values of replication rep of variant v: metric m at [m * r->reps] (metric-major, so that a
+ * summary reads one metric's values in one contiguous run). */
+static double *column(cc_sim *r, size_t v, size_t rep)
 {
-    return r->val + (v * r->reps + rep) * r->nmet;
+    return r->val + v * r->nmet * r->reps + rep;
 }
 
 /* Runs replication rep of variant v on *ep: created on the worker's first job, restarted for each
@@ -138,19 +164,20 @@ static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, 
         rc = cc_engine_start(e);
     if (rc == CC_OK)
         rc = cc_engine_run_until(e, s->duration_s * 1000);
-    double *x = row(r, v, rep);
+    double *x = column(r, v, rep);
+    size_t st = r->reps;
     for (size_t c = 0; rc == CC_OK && c < s->nconsultations; c++) {
         int ok = ob->done[c] >= 0 && ob->req[c] >= 0;
-        x[r->m_cons_time + c] = ok ? (double)(ob->done[c] - ob->req[c]) / 3600000.0 : NAN;
-        x[r->m_cons_rate + c] = ok;
+        x[(r->m_cons_time + c) * st] = ok ? (double)(ob->done[c] - ob->req[c]) / 3600000.0 : NAN;
+        x[(r->m_cons_rate + c) * st] = ok;
     }
     for (size_t d = 0; rc == CC_OK && d < s->ndecisions; d++) {
-        x[r->m_dec_time + d] = ob->made[d] >= 0 ? (double)ob->made[d] / 3600000.0 : NAN;
-        x[r->m_dec_rate + d] = ob->made[d] >= 0;
+        x[(r->m_dec_time + d) * st] = ob->made[d] >= 0 ? (double)ob->made[d] / 3600000.0 : NAN;
+        x[(r->m_dec_rate + d) * st] = ob->made[d] >= 0;
         const char *outcome = NULL;
         cc_engine_decision_state(e, d, &outcome);
         for (size_t k = 0; k < s->decisions[d].noptions; k++)
-            x[r->outcome_base[d] + k] = outcome && strcmp(outcome, s->decisions[d].options[k].id) == 0;
+            x[(r->outcome_base[d] + k) * st] = outcome && strcmp(outcome, s->decisions[d].options[k].id) == 0;
     }
     for (size_t c = 0; rc == CC_OK && c < s->nconsultations; c++)
         for (size_t k = 0; k < CC_STAGE_COUNT; k++) {
@@ -158,7 +185,7 @@ static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, 
             if (m == (size_t)-1)
                 continue;
             int64_t end = ob->stage_end[c * CC_STAGE_COUNT + k];
-            x[m] = end >= 0 && ob->req[c] >= 0 ? (double)(end - ob->req[c]) / 3600000.0 : NAN;
+            x[m * st] = end >= 0 && ob->req[c] >= 0 ? (double)(end - ob->req[c]) / 3600000.0 : NAN;
         }
     for (size_t p = 0; rc == CC_OK && p < s->nparties; p++) {
         double sum = 0;
@@ -170,13 +197,13 @@ static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, 
                 n++;
             }
         }
-        x[r->m_latency + p] = n ? sum / (double)n / 3600000.0 : NAN;
+        x[(r->m_latency + p) * st] = n ? sum / (double)n / 3600000.0 : NAN;
     }
     for (size_t g = 0, k = 0; rc == CC_OK && g < s->nguidelines; g++) {
         if (s->guidelines[g].kind == CC_GRULE_NONE)
             continue;
         int n = ob->met[g] + ob->missed[g];
-        x[r->m_guide + k++] = n ? (ob->missed[g] > 0) : NAN;
+        x[(r->m_guide + k++) * st] = n ? (ob->missed[g] > 0) : NAN;
     }
     return rc;
 }
@@ -203,7 +230,7 @@ static void *work(void *arg)
         w->rc = CC_ERR_NOMEM;
     /* jobs are claimed a few at a time (an atomic operation per job costs as much as a tenth of a
      * small replication); which worker runs a job does not change its row */
-    enum { CLAIM = 16 };
+    enum { CLAIM = 64 };
     for (;;) {
         size_t first = atomic_fetch_add(w->next, CLAIM);
         if (first >= local || w->rc != CC_OK)
@@ -331,7 +358,7 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
     if (!bad && r->nvar * r->reps > ((size_t)1 << 40) / (r->nmet + 1))
         bad = 1;
     if (!bad)
-        r->val = calloc(r->nvar * r->reps * (r->nmet ? r->nmet : 1), sizeof(double)); /* +0.0 */
+        r->val = big_new(r->nvar * r->reps * (r->nmet ? r->nmet : 1), &r->val_bytes); /* +0.0 */
     if (!bad && (r->sums = malloc((r->nvar * r->nmet + 1) * sizeof *r->sums)) != NULL)
         r->have_sum = calloc(r->nvar * r->nmet + 1, 1); /* none kept when either is missing */
     uint8_t *autos = calloc(s->nseats + 1, 1);
@@ -380,7 +407,7 @@ void cc_sim_free(cc_sim *r)
         return;
     free(r->variants);
     free(r->met);
-    free(r->val);
+    big_free(r->val, r->val_bytes);
     free(r->outcome_base);
     free(r->stage_metric);
     free(r->sums);
@@ -428,7 +455,7 @@ double *cc_sim_values(cc_sim *r, size_t *n)
 
 double cc_sim_value(const cc_sim *r, size_t v, size_t rep, size_t m)
 {
-    return r->val[(v * r->reps + rep) * r->nmet + m];
+    return r->val[(v * r->nmet + m) * r->reps + rep];
 }
 
 static int dcmp(const void *a, const void *b)
@@ -643,33 +670,34 @@ static int order_ranks(double *x, size_t n, const size_t *rk, size_t nr)
     return 1;
 }
 
-/* The summary of metric m of variant v; 0 when out of memory (*out then says n = 0). */
-static int summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out)
+/* The summary of metric m of variant v, with x (r->reps doubles) to work in. */
+static void summarise(const cc_sim *r, size_t v, size_t m, double *x, cc_sim_summary *out)
 {
     memset(out, 0, sizeof *out);
     out->total = r->reps;
-    double *x = malloc(sizeof *x * r->reps);
-    size_t n = 0;
-    for (size_t k = 0; x && k < r->reps; k++) {
-        double y = cc_sim_value(r, v, k, m);
-        if (!isnan(y))
-            x[n++] = y;
+    const double *col = r->val + (v * r->nmet + m) * r->reps;
+    size_t n = 0, zeros = 0, ones = 0;
+    for (size_t k = 0; k < r->reps; k++) {
+        double y = col[k];
+        x[n] = y;
+        n += !isnan(y); /* branch-free: values and NaN interleave at random */
+        zeros += y == 0 && !signbit(y);
+        ones += y == 1;
     }
     out->n = n;
     double nan = NAN;
-    out->mean = out->mean_lo = out->mean_hi = out->median = out->median_lo = out->median_hi = nan;
+    out->mean = out->mean_lo = out->mean_hi = out->var = out->median = out->median_lo = out->median_hi = nan;
     out->p90 = out->p90_lo = out->p90_hi = out->p99 = out->p99_lo = out->p99_hi = nan;
-    if (n == 0) {
-        free(x);
-        return x != NULL;
-    }
+    if (n == 0)
+        return;
     double sum = 0, sq = 0;
     for (size_t k = 0; k < n; k++)
         sum += x[k];
     out->mean = sum / (double)n;
     for (size_t k = 0; k < n; k++)
         sq += (x[k] - out->mean) * (x[k] - out->mean);
-    double se = n > 1 ? sqrt(sq / (double)(n - 1) / (double)n) : 0;
+    out->var = n > 1 ? sq / (double)(n - 1) : 0;
+    double se = sqrt(out->var / (double)n);
     out->mean_lo = out->mean - 1.96 * se;
     out->mean_hi = out->mean + 1.96 * se;
     size_t rk[12];
@@ -677,12 +705,15 @@ static int summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out)
     quantile_ranks(n, 0.9, rk + 4);
     quantile_ranks(n, 0.99, rk + 8);
     qsort(rk, 12, sizeof *rk, scmp);
-    select_all(x, n, rk, 12);
+    if (zeros + ones == n) { /* only +0 and 1 (a rate): order statistic k is 0 below rank zeros */
+        for (size_t k = 0; k < 12; k++)
+            x[rk[k]] = rk[k] < zeros ? 0.0 : 1.0;
+    } else {
+        select_all(x, n, rk, 12);
+    }
     quantile(x, n, 0.5, &out->median, &out->median_lo, &out->median_hi);
     quantile(x, n, 0.9, &out->p90, &out->p90_lo, &out->p90_hi);
     quantile(x, n, 0.99, &out->p99, &out->p99_lo, &out->p99_hi);
-    free(x);
-    return 1;
 }
 
 void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out)
@@ -692,10 +723,77 @@ void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out)
         *out = r->sums[key];
         return;
     }
-    if (summarise(r, v, m, out) && r->have_sum) {
+    double *x = malloc(sizeof *x * (r->reps + 1));
+    if (!x) { /* out of memory: no values to summarise */
+        memset(out, 0, sizeof *out);
+        out->total = r->reps;
+        out->mean = out->mean_lo = out->mean_hi = out->var = out->median = out->median_lo = NAN;
+        out->median_hi = out->p90 = out->p90_lo = out->p90_hi = out->p99 = out->p99_lo = out->p99_hi = NAN;
+        return;
+    }
+    summarise(r, v, m, x, out);
+    free(x);
+    if (r->have_sum) {
         r->sums[key] = *out;
         r->have_sum[key] = 1;
     }
+}
+
+typedef struct sum_worker {
+    cc_sim *r;
+    atomic_size_t *next;
+    cc_err rc;
+} sum_worker;
+
+/* Takes (variant, metric) jobs until none is left; each writes only its own cache slot. */
+static void *sum_work(void *arg)
+{
+    sum_worker *w = arg;
+    cc_sim *r = w->r;
+    size_t bytes;
+    double *x = big_new(r->reps + 1, &bytes); /* one work array for every job */
+    if (!x) {
+        w->rc = CC_ERR_NOMEM;
+        return NULL;
+    }
+    for (;;) {
+        size_t key = atomic_fetch_add_explicit(w->next, 1, memory_order_relaxed);
+        if (key >= r->nvar * r->nmet)
+            break;
+        summarise(r, key / r->nmet, key % r->nmet, x, &r->sums[key]);
+        r->have_sum[key] = 1;
+    }
+    big_free(x, bytes);
+    return NULL;
+}
+
+cc_err cc_sim_summarise_all(cc_sim *r, int threads)
+{
+    if (!r->have_sum)
+        return CC_ERR_NOMEM;
+    size_t jobs = r->nvar * r->nmet;
+    size_t nt = threads < 1 ? 1 : (size_t)threads;
+    if (nt > jobs)
+        nt = jobs ? jobs : 1;
+    atomic_size_t next = 0;
+    pthread_t *th = calloc(nt, sizeof *th);
+    sum_worker *ws = calloc(nt, sizeof *ws);
+    cc_err rc = th && ws ? CC_OK : CC_ERR_NOMEM;
+    size_t started = 0;
+    for (size_t t = 0; rc == CC_OK && t < nt; t++) {
+        ws[t] = (sum_worker){r, &next, CC_OK};
+        if (t == nt - 1)
+            sum_work(&ws[t]); /* the calling thread works too, and takes what others could not */
+        else if (pthread_create(&th[started], NULL, sum_work, &ws[t]) == 0)
+            started++;
+    }
+    for (size_t t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
+    for (size_t t = 0; rc == CC_OK && t < nt; t++)
+        rc = ws[t].rc;
+    free(th);
+    free(ws);
+    return rc;
 }
 
 void cc_sim_diff(const cc_sim *r, size_t a, size_t b, size_t m, double *diff, double *lo, double *hi)
@@ -704,6 +802,13 @@ void cc_sim_diff(const cc_sim *r, size_t a, size_t b, size_t m, double *diff, do
     size_t n[2] = {0, 0};
     size_t vv[2] = {a, b};
     for (int j = 0; j < 2; j++) {
+        size_t key = vv[j] * r->nmet + m;
+        if (r->have_sum && r->have_sum[key]) { /* the same sums, in the same order */
+            n[j] = r->sums[key].n;
+            mean[j] = n[j] ? r->sums[key].mean : 0;
+            var[j] = r->sums[key].var;
+            continue;
+        }
         for (size_t k = 0; k < r->reps; k++) {
             double y = cc_sim_value(r, vv[j], k, m);
             if (!isnan(y)) {

@@ -38,6 +38,7 @@ typedef struct cc_sim_summary {
     size_t n;                      /* replications where the metric has a value */
     size_t total;                  /* replications */
     double mean, mean_lo, mean_hi; /* with a 95% confidence interval */
+    double var;                    /* sample variance (0 when n < 2) */
     double median, median_lo, median_hi;
     double p90, p90_lo, p90_hi;
     double p99, p99_lo, p99_hi;
@@ -49,12 +50,18 @@ size_t cc_sim_nmetrics(const cc_sim *r);
 const char *cc_sim_metric_name(const cc_sim *r, size_t m); /* e.g. "C-1 completed (s)" */
 int cc_sim_metric_is_rate(const cc_sim *r, size_t m);      /* 1: values are 0/1 (a probability) */
 void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out);
+/* Computes and keeps the summary of every (variant, metric) on up to `threads` threads, so that
+ * later cc_sim_summarise and cc_sim_diff calls only look them up. Optional: without it each
+ * summary is computed on first use. The same summaries either way. CC_ERR_NOMEM when memory runs
+ * out (those not computed are then computed on use). */
+cc_err cc_sim_summarise_all(cc_sim *r, int threads);
 /* Value of metric m in replication rep of variant v (NAN when it has none). */
 double cc_sim_value(const cc_sim *r, size_t v, size_t rep, size_t m);
-/* Difference of means b - a of metric m with a 95% confidence interval (Welch). */
+/* Difference of means b - a of metric m with a 95% confidence interval (Welch); from the kept
+ * summaries when both are kept. */
 void cc_sim_diff(const cc_sim *r, size_t a, size_t b, size_t m, double *diff, double *lo, double *hi);
 size_t cc_sim_reps(const cc_sim *r);
-/* The value array [variant][replication][metric] (*n doubles), owned by r: for merging the
+/* The value array [variant][metric][replication] (*n doubles), owned by r: for merging the
  * partial results of ranks. */
 double *cc_sim_values(cc_sim *r, size_t *n);
 
