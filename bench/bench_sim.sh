@@ -14,8 +14,8 @@ PY=/usr/bin/python3
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 # replications per variant for one timed run (caucus / SimPy), and for the agreement check
-R10=${R10:-1000000}
-R100=${R100:-100000}
+R10=${R10:-2000000}
+R100=${R100:-200000}
 S10=${S10:-2000}
 S100=${S100:-200}
 A10=${A10:-20000}
@@ -34,17 +34,31 @@ cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Isrc -o "$W/bench_consult_loop" bench
 # stats: reads numbers on stdin, prints "median min max"
 stats() { sort -g | awk '{a[NR]=$1} END {printf "%.0f %.0f %.0f\n", a[int((NR+1)/2)], a[1], a[NR]}'; }
 
-# caucus_rate FILE REPS THREADS VARIANT: replications/s of whole `caucus sim` runs (wall clock,
-# loading the scenario included), over RUNS runs
-caucus_rate() {
+# one_rate FILE REPS THREADS VARIANT: replications/s of one whole `caucus sim` run (wall clock,
+# loading the scenario included)
+one_rate() {
+  s=$(date +%s.%N)
+  "$B/caucus" sim "$1" --reps "$2" --threads "$3" --variant "$4" > /dev/null 2>&1 || { echo 0; return; }
+  e=$(date +%s.%N)
+  echo "$2 / ($e - $s)" | bc -l
+}
+
+# caucus_rates FILE REPS VARIANT: RUNS pairs of runs, 1 thread then 2 threads back to back (so a
+# burst of load on this shared machine hits both sides of a pair); writes the 1-thread rates,
+# the 2-thread rates and each pair's ratio to $W/r1, $W/r2 and $W/rr
+caucus_rates() {
+  : > "$W/r1"
+  : > "$W/r2"
+  : > "$W/rr"
   i=0
   while [ $i -lt "$RUNS" ]; do
-    s=$(date +%s.%N)
-    "$B/caucus" sim "$1" --reps "$2" --threads "$3" --variant "$4" > /dev/null 2>&1 || { echo 0; return; }
-    e=$(date +%s.%N)
-    echo "$2 / ($e - $s)" | bc -l
+    a=$(one_rate "$1" "$2" 1 "$3")
+    b=$(one_rate "$1" "$2" 2 "$3")
+    echo "$a" >> "$W/r1"
+    echo "$b" >> "$W/r2"
+    echo "$b / $a" | bc -l >> "$W/rr"
     i=$((i + 1))
-  done | stats
+  done
 }
 
 # simpy_rate N REPS VARIANT: replications/s of the SimPy model (simulation loop only)
@@ -66,7 +80,6 @@ loop_rate() {
 }
 
 ratio() { echo "$1 / $2" | bc -l | xargs printf '%.1f'; }
-ratio2() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
 
 echo "## Simulator: CONSULT-N and M/M/1 against SimPy"
 echo
@@ -80,16 +93,22 @@ echo
 echo "The hand-written loop (\`bench/bench_consult_loop.c\`) is the same model as a plain C loop over the same random"
 echo "streams (core/rng, Philox keyed by seed, replication and seat) without the engine: the floor for this RNG."
 echo
+echo "The 1- and 2-thread runs alternate (a pair back to back, $RUNS pairs); \`2 / 1 threads\` is the median of the"
+echo "pairs' ratios, so that a burst of load from another tenant of this shared machine does not count against"
+echo "one side only."
+echo
 echo "| model | variant | caucus 1 thread rep/s (min-max) | caucus 2 threads rep/s (min-max) | 2 / 1 threads | hand-written loop rep/s | loop / caucus | SimPy rep/s (min-max) | caucus 1 thread / SimPy |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for n in 10 100; do
   if [ $n = 10 ]; then R=$R10; S=$S10; else R=$R100; S=$S100; fi
   for v in parallel sequential; do
-    set -- $(caucus_rate bench/consult-$n.yaml "$R" 1 $v); c1=$1; c1r="$1 ($2-$3)"
-    set -- $(caucus_rate bench/consult-$n.yaml "$R" 2 $v); c2=$1; c2r="$1 ($2-$3)"
+    caucus_rates bench/consult-$n.yaml "$R" $v
+    set -- $(stats < "$W/r1"); c1=$1; c1r="$1 ($2-$3)"
+    set -- $(stats < "$W/r2"); c2r="$1 ($2-$3)"
+    tr=$(sort -g "$W/rr" | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}')
     set -- $(loop_rate $n "$R" $v); lp=$1
     set -- $(simpy_rate $n "$S" $v); sp=$1; spr="$1 ($2-$3)"
-    echo "| CONSULT-$n | $v | $c1r | $c2r | $(ratio2 "$c2" "$c1")x | $lp | $(ratio "$lp" "$c1")x | $spr | $(ratio "$c1" "$sp")x |"
+    echo "| CONSULT-$n | $v | $c1r | $c2r | ${tr}x | $lp | $(ratio "$lp" "$c1")x | $spr | $(ratio "$c1" "$sp")x |"
   done
 done
 echo
