@@ -38,10 +38,22 @@ struct cc_sim {
 
 /* A zeroed array of n doubles (n >= 1), mapped on its own with transparent huge pages asked for:
  * the value array and the summaries' work arrays run to tens of megabytes, and a huge page faults
- * in once instead of 512 times. NULL when out of memory; *bytes: the size for big_free. */
+ * in once instead of 512 times. NULL when out of memory; *bytes: the size for big_free. Under
+ * AddressSanitizer, from the heap instead. */
+#if defined(__SANITIZE_ADDRESS__)
+#define CC_SIM_HEAP_ARRAYS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CC_SIM_HEAP_ARRAYS 1
+#endif
+#endif
+
 static double *big_new(size_t n, size_t *bytes)
 {
     *bytes = n * sizeof(double);
+#ifdef CC_SIM_HEAP_ARRAYS /* under AddressSanitizer: from the heap, where overflows are caught */
+    return calloc(n, sizeof(double));
+#else
     void *p = mmap(NULL, *bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
@@ -50,12 +62,18 @@ static double *big_new(size_t n, size_t *bytes)
         (void)madvise(p, *bytes, MADV_HUGEPAGE); /* a hint: without it, ordinary pages */
 #endif
     return p;
+#endif
 }
 
 static void big_free(double *p, size_t bytes)
 {
+#ifdef CC_SIM_HEAP_ARRAYS
+    (void)bytes;
+    free(p);
+#else
     if (p)
         munmap(p, bytes);
+#endif
 }
 
 typedef struct rep_obs {
