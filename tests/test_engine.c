@@ -1516,6 +1516,18 @@ static void message_fate(const cc_buf *log, const char *id, const char *seat, ch
         cc_evrec_clear(&ev[i]);
 }
 
+/* An engine on the all-features sample at scenario minute 31 (I-1, UNCLASSIFIED//REL TO ALLIANCE,
+ * released), its log collected into *log. */
+static cc_engine *features_at_minute_31(const cc_scenario *s, cc_buf *log)
+{
+    cc_engine_opts o = {.seed = 1, .variant = -1};
+    cc_engine *e = NULL;
+    cr_assert_eq(cc_engine_new(s, &o, collect, log, &e), CC_OK);
+    cc_engine_start(e);
+    cr_assert_eq(cc_engine_run_until(e, 31 * 60 * 1000), CC_OK);
+    return e;
+}
+
 #define MSG(seat, to, label, extra)                                                                          \
     "{\"do\": \"message\", \"seat\": \"" seat "\", \"to\": [" to "], \"text\": \"x\", \"label\": \"" label   \
     "\"" extra "}"
@@ -1525,13 +1537,9 @@ Test(engine, replies_to_messages_join_labels_and_chain)
     cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
     cc_buf log;
     cc_buf_init(&log);
-    cc_engine_opts o = {.seed = 1, .variant = -1};
-    cc_engine *e = NULL;
+    cc_engine *e = features_at_minute_31(s, &log);
     char why[256], r[256], label[256];
     int del, den;
-    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
-    cc_engine_start(e);
-    cr_assert_eq(cc_engine_run_until(e, 31 * 60 * 1000), CC_OK);
     /* M1 to both co-chairs and the CONFIDENTIAL KOR desk, which is denied it and so never holds it */
     cr_assert_eq(
         input(e, MSG("usa-chair", "\"kor-chair\", \"kor-intel\"", "SECRET//REL TO USA, KOR", ""), why), CC_OK,
@@ -1601,12 +1609,8 @@ Test(engine, a_persons_forward_keeps_or_joins_the_source_label)
     cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
     cc_buf log;
     cc_buf_init(&log);
-    cc_engine_opts o = {.seed = 1, .variant = -1};
-    cc_engine *e = NULL;
+    cc_engine *e = features_at_minute_31(s, &log);
     char why[256], r[256];
-    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
-    cc_engine_start(e);
-    cr_assert_eq(cc_engine_run_until(e, 31 * 60 * 1000), CC_OK); /* I-1: UNCLASSIFIED//REL TO ALLIANCE */
     cr_assert_eq(input(e, MSG("usa-chair", "\"kor-chair\"", "SECRET//REL TO USA, KOR", ""), why), CC_OK);
     /* kor-chair forwards M1 to the controller and to usa-intel: under M1's own label */
     cr_assert_eq(input(e,
@@ -1668,12 +1672,8 @@ Test(engine, control_only_inputs_from_a_seat_are_logged_refusals)
     cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
     cc_buf log;
     cc_buf_init(&log);
-    cc_engine_opts o = {.seed = 1, .variant = -1};
-    cc_engine *e = NULL;
+    cc_engine *e = features_at_minute_31(s, &log);
     char why[256], r[256];
-    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
-    cc_engine_start(e);
-    cr_assert_eq(cc_engine_run_until(e, 31 * 60 * 1000), CC_OK);
     static const struct {
         const char *json, *reason;
     } no[] = {
