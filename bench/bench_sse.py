@@ -23,10 +23,12 @@ import selectors
 import signal
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "http"))
+from harness import free_port, start_serve  # noqa: E402
 
 BIN = sys.argv[1]
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
@@ -43,22 +45,12 @@ def rss_kib(pid):
 
 
 work = tempfile.mkdtemp()
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-port = s.getsockname()[1]
-s.close()
+port = free_port()
 codes_file = os.path.join(work, "codes.json")
 out = open(os.path.join(work, "serve.out"), "w+")
-srv = subprocess.Popen([BIN, "serve", "scenarios/ncg-policy-ttx.yaml", "--db", os.path.join(work, "b.db"),
-                        "--listen", "127.0.0.1:%d" % port, "--codes", codes_file, "--streams-per-session",
-                        str(N), "--join-per-min", "1000"], stdout=out, stderr=subprocess.STDOUT,
-                       preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE,
-                                                             (min(hard, max(soft, N + 512)), hard)))
-for _ in range(400):
-    out.seek(0)
-    if "listening on" in out.read():
-        break
-    time.sleep(0.05)
+srv = start_serve(BIN, ["scenarios/ncg-policy-ttx.yaml", "--db", os.path.join(work, "b.db"), "--codes", codes_file,
+                        "--streams-per-session", str(N), "--join-per-min", "1000"], port, out,
+                  preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, N + 512)), hard)))
 codes = json.load(open(codes_file))
 
 

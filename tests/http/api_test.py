@@ -15,26 +15,12 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Checks, free_port, sanitizer_report  # noqa: E402
+
 BIN, WORK = sys.argv[1], sys.argv[2]
 SCEN = "scenarios/ncg-policy-ttx.yaml"
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: %s %s" % (name, detail))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
+check = Checks(width=1 << 20)
 
 
 class Server:
@@ -485,7 +471,6 @@ def main():
     status, frames = sse(port, kor.cookie, want=3)
     check("KOR's stream opens", status == 200, status)
     check("KOR's stream starts at event 0", frames and frames[0][0] == 0, frames[:1])
-    kor_ids = {f[0] for f in frames}
     status, frames = sse(port, kor.cookie, want=1000, timeout=2)
     check("no frame of KOR's stream carries the NOFORN item",
           not any(f[1]["type"] == "delivery" and f[1]["payload"].get("item") == nf for f in frames))
@@ -737,10 +722,8 @@ def main():
     for name in sorted(os.listdir(WORK)):
         if name.startswith("serve-") and name.endswith(".out"):
             text = open(os.path.join(WORK, name), errors="replace").read()
-            check("no sanitizer report from the server (%s)" % name,
-                  not re.search(r"AddressSanitizer|LeakSanitizer|runtime error:", text), text[-2000:])
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
+            check("no sanitizer report from the server (%s)" % name, not sanitizer_report(text), text[-2000:])
+    return check.summary()
 
 
 if __name__ == "__main__":
@@ -749,6 +732,5 @@ if __name__ == "__main__":
     except Exception as e:  # an exception is one more failure, with the counts so far
         import traceback
         traceback.print_exc()
-        failed += 1
-        print("%d passed, %d failed" % (passed, failed))
-        sys.exit(1)
+        check("the script ran to its end", False, e)
+        sys.exit(check.summary())

@@ -21,50 +21,20 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Checks, free_port, start_serve, sanitizer_report  # noqa: E402
+
 BIN, WORK = sys.argv[1], sys.argv[2]
 SCEN = "scenarios/ncg-policy-ttx.yaml"
 KEEP = 500
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: %s %s" % (name, str(detail)[:600]))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
+check = Checks()
 DB = os.path.join(WORK, "backlog.db")
 PORT = free_port()
 OUT = open(os.path.join(WORK, "backlog-serve.out"), "a")
 
 
 def start(args):
-    p = subprocess.Popen([BIN, "serve"] + args + ["--db", DB, "--listen", "127.0.0.1:%d" % PORT, "--join-per-min",
-                                                  "1000", "--streams-per-session", "100"],
-                         stdout=OUT, stderr=subprocess.STDOUT)
-    for _ in range(400):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            c.request("GET", "/healthz")
-            if c.getresponse().status == 200:
-                return p
-        except OSError:
-            pass
-        if p.poll() is not None:
-            raise SystemExit("server exited %d" % p.returncode)
-        time.sleep(0.05)
-    raise SystemExit("server did not come up")
+    return start_serve(BIN, args + ["--db", DB, "--join-per-min", "1000", "--streams-per-session", "100"], PORT, OUT)
 
 
 class Client:
@@ -348,10 +318,8 @@ def main():
     check("the log verifies", v.returncode == 0, v.stdout + v.stderr)
     OUT.flush()
     text = open(OUT.name, errors="replace").read()
-    check("no sanitizer report from the server", not re.search(r"AddressSanitizer|LeakSanitizer|runtime error:", text),
-          text[-2000:])
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    check("no sanitizer report from the server", not sanitizer_report(text), text[-2000:])
+    return check.summary()
 
 
 if __name__ == "__main__":

@@ -9,31 +9,14 @@ import http.client
 import json
 import os
 import re
-import socket
-import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Checks, free_port, start_serve, sanitizer_report  # noqa: E402
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 SCEN = "tests/scenarios/valid/engine-rounds.yaml"
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: %s %s" % (name, str(detail)[:600]))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
+check = Checks()
 
 
 PORT = free_port()
@@ -74,18 +57,9 @@ class Client:
 def main():
     codes_file = os.path.join(WORK, "rounds-codes.json")
     out = open(os.path.join(WORK, "rounds-serve.out"), "w")
-    srv = subprocess.Popen([BIN, "serve", SCEN, "--codes", codes_file, "--db", os.path.join(WORK, "rounds.db"),
-                            "--listen", "127.0.0.1:%d" % PORT, "--join-per-min", "1000"],
-                           stdout=out, stderr=subprocess.STDOUT)
+    srv = start_serve(BIN, [SCEN, "--codes", codes_file, "--db", os.path.join(WORK, "rounds.db"), "--join-per-min",
+                            "1000"], PORT, out)
     try:
-        for _ in range(400):
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-                c.request("GET", "/healthz")
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.05)
         codes = json.load(open(codes_file))
         ctl, usa, kor = (Client(codes[k]) for k in ("control", "usa-desk", "kor-desk"))
         check("start", ctl.input({"do": "start"})[0] == 200)
@@ -116,9 +90,8 @@ def main():
         srv.wait(timeout=30)
         out.close()
     log = open(os.path.join(WORK, "rounds-serve.out")).read()
-    check("no sanitizer report", "Sanitizer" not in log and "runtime error" not in log, log[-400:])
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    check("no sanitizer report", not sanitizer_report(log), log[-400:])
+    return check.summary()
 
 
 if __name__ == "__main__":

@@ -15,11 +15,13 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "http"))
+from harness import Checks, free_port, start_serve  # noqa: E402
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 MINUTES = float(sys.argv[3]) if len(sys.argv) > 3 else 30.0
@@ -29,35 +31,13 @@ DB = os.path.join(WORK, "soak.db")
 rng = random.Random(20261128)
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
 PORT = free_port()
 log = open(os.path.join(WORK, "soak-server.out"), "a")
 
 
 def start(args):
-    p = subprocess.Popen([BIN, "serve"] + args + ["--db", DB, "--listen", "127.0.0.1:%d" % PORT,
-                                                  "--join-per-min", "100000", "--streams-per-session", "1000",
-                                                  "--checkpoint-every", "500"],
-                         stdout=log, stderr=subprocess.STDOUT)
-    for _ in range(600):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            c.request("GET", "/healthz")
-            if c.getresponse().status == 200:
-                return p
-        except OSError:
-            pass
-        if p.poll() is not None:
-            raise SystemExit("server exited %d" % p.returncode)
-        time.sleep(0.05)
-    raise SystemExit("server did not come up")
+    return start_serve(BIN, args + ["--db", DB, "--join-per-min", "100000", "--streams-per-session", "1000",
+                                    "--checkpoint-every", "500"], PORT, log, tries=600)
 
 
 codes_file = os.path.join(WORK, "codes.json")
@@ -166,14 +146,7 @@ for t in threads:
 srv.send_signal(signal.SIGINT)
 rc_stop = srv.wait(timeout=60)
 
-failed = 0
-
-
-def check(name, cond, detail=""):
-    global failed
-    print("%s: %s %s" % ("ok" if cond else "FAIL", name, detail if not cond else ""))
-    failed += 0 if cond else 1
-
+check = Checks(width=2000, verbose=True)
 
 out = os.path.join(WORK, "soak.jsonl")
 v = subprocess.run([BIN, "export", DB, "--exercise", "1", "--log", out], capture_output=True, text=True)
@@ -199,5 +172,4 @@ else:
 print("soak: %.1f min, %d players, %d kills, %d events, %d acknowledged actions, %d connection errors "
       "(during restarts), %d other HTTP errors" % (MINUTES, PLAYERS, kills, len(have), len(acked), errors["conn"],
                                                     errors["http"]))
-print("%d passed, %d failed" % (5 - failed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(check.summary())
