@@ -247,7 +247,7 @@ static void *work(void *arg)
     if (!ob.req || !ob.done || !ob.made || !ob.met || !ob.missed || !ob.stage_end || !ob.rel || !ob.first)
         w->rc = CC_ERR_NOMEM;
     /* jobs are claimed a few at a time (an atomic operation per job costs as much as a tenth of a
-     * small replication); which worker runs a job does not change its row */
+     * small replication); which worker runs a job does not change its values */
     enum { CLAIM = 64 };
     for (;;) {
         size_t first = atomic_fetch_add(w->next, CLAIM);
