@@ -7,6 +7,7 @@
  * ms; event streams are cut once their headers arrived). Checks beyond "no crash": the server answers
  * /healthz after every input, and every answer it sends starts with an HTTP/1.x status line. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -136,19 +137,54 @@ static int complete(const char *buf, size_t n)
     return 0;
 }
 
+/* A new connection to the server. libFuzzer's -timeout timer (SIGALRM, no SA_RESTART) can
+ * interrupt a connect() that waits for room in the server's accept queue: then the handshake goes
+ * on, and its end is awaited. Transient refusals are retried for up to 5 s; a server that stops
+ * accepting still aborts, with the reason. */
+static int dial(void)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int e = 0;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0) {
+            fprintf(stderr, "fuzz_http: socket: %s\n", strerror(errno));
+            abort();
+        }
+        if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
+            return fd;
+        e = errno;
+        if (e == EINTR || e == EINPROGRESS) {
+            struct pollfd p = {fd, POLLOUT, 0};
+            int err = 0;
+            socklen_t el = sizeof err;
+            int r;
+            while ((r = poll(&p, 1, 5000)) < 0 && errno == EINTR) {
+            }
+            if (r == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) == 0 && err == 0)
+                return fd;
+            e = r == 1 ? err : ETIMEDOUT;
+        }
+        close(fd);
+        if (e != EINTR && e != EAGAIN && e != EADDRNOTAVAIL && e != ECONNREFUSED)
+            break;
+        struct timespec pause = {0, 50 * 1000000L};
+        nanosleep(&pause, NULL);
+    }
+    fprintf(stderr, "fuzz_http: the server stopped accepting: %s\n", strerror(e));
+    abort();
+}
+
 /* One request on a new connection; the answer (up to cap bytes) lands in out. */
 static size_t exchange(const char *req, size_t len, char *out, size_t cap)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        abort();
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0)
-        abort(); /* the server stopped accepting */
+    int fd = dial();
     size_t off = 0;
     while (off < len) {
         ssize_t n = send(fd, req + off, len - off, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n <= 0)
             break; /* the server may close early (413, 431) */
         off += (size_t)n;
@@ -163,9 +199,14 @@ static size_t exchange(const char *req, size_t len, char *out, size_t cap)
         if (ms >= WAIT_MS || got + 1 >= cap)
             break;
         struct pollfd p = {fd, POLLIN, 0};
-        if (poll(&p, 1, (int)(WAIT_MS - ms)) <= 0)
+        int r = poll(&p, 1, (int)(WAIT_MS - ms));
+        if (r < 0 && errno == EINTR)
+            continue; /* the timer's signal: the time left is measured again */
+        if (r <= 0)
             break;
         ssize_t n = recv(fd, out + got, cap - 1 - got, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n <= 0)
             break;
         got += (size_t)n;
