@@ -1,9 +1,11 @@
 /* libFuzzer target: arbitrary bytes as JSON API bodies (POST /api/input) into a live exercise
  * (server/live) over a SQLite store in a temporary directory (on /dev/shm when there is one, so
  * the durable commits stay fast). Each input is applied as control and as every seat, then each
- * viewer's state and event stream are read. Checks beyond "no crash": only ok, invalid or denied
- * come back (never a store failure), a refusal has a reason, a seat never sees an event the
- * label rule denies it, and the exercise is rebuilt every 2,000 inputs to bound its size. */
+ * viewer's state and event stream are read. Checks beyond "no crash": only ok, invalid, denied
+ * or (once the exercise has ended) range come back (never a store failure), a refusal has a
+ * reason, a seat never sees an event the label rule denies it, and the exercise is rebuilt every
+ * 2,000 inputs to bound its size, and as soon as an input ended it ({"do": "end"}, or a jump
+ * past the scenario's end), so that the inputs after it reach a running exercise again. */
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -128,8 +130,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         why[0] = '\0';
         cc_err rc =
             cc_live_input(live, v, body, now_ms, &first, &last, refused, sizeof refused, why, sizeof why);
-        if (rc != CC_OK && rc != CC_ERR_INVALID && rc != CC_ERR_DENIED)
+        if (rc == CC_ERR_RANGE && !cc_live_ended(live)) {
+            fprintf(stderr, "fuzz_api: out of range but not ended: %s\n", why);
+            abort();
+        }
+        if (rc != CC_OK && rc != CC_ERR_INVALID && rc != CC_ERR_DENIED && rc != CC_ERR_RANGE) {
+            fprintf(stderr, "fuzz_api: %s: %s\n", cc_err_str(rc), why);
             abort(); /* CC_ERR_IO: the store failed, or something unexpected */
+        }
         if (rc != CC_OK && why[0] == '\0')
             abort(); /* a refusal without a reason */
         if (rc == CC_OK && last < first)
@@ -146,5 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         read_stream(v, &cursor[i + 1]);
     }
     json_decref(body);
+    if (cc_live_ended(live))
+        inputs = REBUILD_EVERY; /* the next input starts a fresh exercise */
     return 0;
 }
