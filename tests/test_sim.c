@@ -295,7 +295,7 @@ Test(sim, summaries_at_once_equal_those_on_use_for_any_thread_count)
             }
         cc_sim_free(all);
     }
-    /* a lazy result whose diffs are taken before any summary computes them from the values */
+    /* a difference taken before any summary is kept computes the summaries it needs */
     cc_sim *fresh = NULL;
     cr_assert_eq(cc_sim_run(s, &o, &fresh), CC_OK);
     double d1[3], d2[3];

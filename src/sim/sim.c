@@ -688,11 +688,17 @@ static int order_ranks(double *x, size_t n, const size_t *rk, size_t nr)
     return 1;
 }
 
-/* The summary of metric m of variant v, with x (r->reps doubles) to work in. */
+/* The summary of metric m of variant v, with x (r->reps doubles) to work in; x NULL (out of
+ * memory): a summary of no values. */
 static void summarise(const cc_sim *r, size_t v, size_t m, double *x, cc_sim_summary *out)
 {
     memset(out, 0, sizeof *out);
     out->total = r->reps;
+    double nan = NAN;
+    out->mean = out->mean_lo = out->mean_hi = out->var = out->median = out->median_lo = out->median_hi = nan;
+    out->p90 = out->p90_lo = out->p90_hi = out->p99 = out->p99_lo = out->p99_hi = nan;
+    if (!x)
+        return;
     const double *col = r->val + (v * r->nmet + m) * r->reps;
     size_t n = 0, zeros = 0, ones = 0;
     for (size_t k = 0; k < r->reps; k++) {
@@ -703,9 +709,6 @@ static void summarise(const cc_sim *r, size_t v, size_t m, double *x, cc_sim_sum
         ones += y == 1;
     }
     out->n = n;
-    double nan = NAN;
-    out->mean = out->mean_lo = out->mean_hi = out->var = out->median = out->median_lo = out->median_hi = nan;
-    out->p90 = out->p90_lo = out->p90_hi = out->p99 = out->p99_lo = out->p99_hi = nan;
     if (n == 0)
         return;
     double sum = 0, sq = 0;
@@ -742,14 +745,9 @@ void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out)
         return;
     }
     double *x = malloc(sizeof *x * (r->reps + 1));
-    if (!x) { /* out of memory: no values to summarise */
-        memset(out, 0, sizeof *out);
-        out->total = r->reps;
-        out->mean = out->mean_lo = out->mean_hi = out->var = out->median = out->median_lo = NAN;
-        out->median_hi = out->p90 = out->p90_lo = out->p90_hi = out->p99 = out->p99_lo = out->p99_hi = NAN;
-        return;
-    }
     summarise(r, v, m, x, out);
+    if (!x)
+        return; /* out of memory: not kept, so a later call tries again */
     free(x);
     if (r->have_sum) {
         r->sums[key] = *out;
@@ -816,33 +814,12 @@ cc_err cc_sim_summarise_all(cc_sim *r, int threads)
 
 void cc_sim_diff(const cc_sim *r, size_t a, size_t b, size_t m, double *diff, double *lo, double *hi)
 {
-    double mean[2] = {0, 0}, var[2] = {0, 0};
-    size_t n[2] = {0, 0};
-    size_t vv[2] = {a, b};
-    for (int j = 0; j < 2; j++) {
-        size_t key = vv[j] * r->nmet + m;
-        if (r->have_sum && r->have_sum[key]) { /* the same sums, in the same order */
-            n[j] = r->sums[key].n;
-            mean[j] = n[j] ? r->sums[key].mean : 0;
-            var[j] = r->sums[key].var;
-            continue;
-        }
-        for (size_t k = 0; k < r->reps; k++) {
-            double y = cc_sim_value(r, vv[j], k, m);
-            if (!isnan(y)) {
-                mean[j] += y;
-                n[j]++;
-            }
-        }
-        if (n[j])
-            mean[j] /= (double)n[j];
-        for (size_t k = 0; k < r->reps; k++) {
-            double y = cc_sim_value(r, vv[j], k, m);
-            if (!isnan(y))
-                var[j] += (y - mean[j]) * (y - mean[j]);
-        }
-        var[j] = n[j] > 1 ? var[j] / (double)(n[j] - 1) : 0;
-    }
+    /* from the two summaries (kept, or computed and kept now): their means and variances */
+    cc_sim_summary sa, sb;
+    cc_sim_summarise(r, a, m, &sa);
+    cc_sim_summarise(r, b, m, &sb);
+    size_t n[2] = {sa.n, sb.n};
+    double mean[2] = {sa.mean, sb.mean}, var[2] = {sa.var, sb.var};
     if (!n[0] || !n[1]) {
         *diff = *lo = *hi = NAN;
         return;

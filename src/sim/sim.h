@@ -57,8 +57,8 @@ void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out);
 cc_err cc_sim_summarise_all(cc_sim *r, int threads);
 /* Value of metric m in replication rep of variant v (NAN when it has none). */
 double cc_sim_value(const cc_sim *r, size_t v, size_t rep, size_t m);
-/* Difference of means b - a of metric m with a 95% confidence interval (Welch); from the kept
- * summaries when both are kept. */
+/* Difference of means b - a of metric m with a 95% confidence interval (Welch), from the two
+ * variants' summaries (computed and kept if they were not). */
 void cc_sim_diff(const cc_sim *r, size_t a, size_t b, size_t m, double *diff, double *lo, double *hi);
 size_t cc_sim_reps(const cc_sim *r);
 /* The value array [variant][metric][replication] (*n doubles), owned by r: for merging the
