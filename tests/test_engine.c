@@ -9,29 +9,16 @@
 #include "core/evlog.h"
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
+#include "support/evtest.h"
 
-static cc_scenario *load(const char *path)
-{
-    cc_diags d;
-    cc_diags_init(&d);
-    cc_scenario *s = NULL;
-    cc_err rc = cc_scenario_load_file(path, NULL, &d, &s);
-    cr_assert_eq(rc, CC_OK, "%s: %s", path, d.count ? d.items[0].message : "");
-    cc_diags_free(&d);
-    return s;
-}
 
-static int collect(void *ctx, const char *line, size_t len)
-{
-    return cc_buf_append(ctx, line, len) != CC_OK;
-}
 
 /* Runs s to its end with the given seed, stepping the clock every step_ms (0 = one call). */
 static void run(const cc_scenario *s, uint64_t seed, int64_t step_ms, cc_buf *out, cc_engine_stats *st)
 {
     cc_engine_opts o = {.seed = seed, .variant = -1, .source = "test"};
     cc_engine *e = NULL;
-    cr_assert_eq(cc_engine_new(s, &o, collect, out, &e), CC_OK);
+    cr_assert_eq(cc_engine_new(s, &o, ev_collect, out, &e), CC_OK);
     cr_assert_eq(cc_engine_start(e), CC_OK);
     int64_t end = s->duration_s * 1000;
     if (step_ms > 0)
@@ -44,44 +31,12 @@ static void run(const cc_scenario *s, uint64_t seed, int64_t step_ms, cc_buf *ou
     cc_engine_free(e);
 }
 
-/* The records of a log as decoded events (asserting each is valid and chained). */
-static size_t decode_all(const cc_buf *log, cc_evrec *out, size_t max)
-{
-    size_t n = 0;
-    const char *p = log->data, *end = log->data + log->len;
-    unsigned char prev[32] = {0};
-    while (p < end && n < max) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        cr_assert_not_null(nl);
-        cc_evlog_error err;
-        cr_assert_eq(cc_evlog_decode(p, (size_t)(nl - p), &out[n], &err), CC_OK, "event %zu: %s", n,
-                     err.message);
-        cr_assert_eq(out[n].seq, n);
-        cr_assert_eq(memcmp(out[n].prev, prev, 32), 0, "event %zu does not chain", n);
-        memcpy(prev, out[n].hash, 32);
-        n++;
-        p = nl + 1;
-    }
-    return n;
-}
 
-static const char *str(const json_t *payload, const char *key)
-{
-    const char *v = json_string_value(json_object_get(payload, key));
-    return v ? v : "";
-}
 
-static const cc_evrec *find(const cc_evrec *ev, size_t n, const char *type, const char *key, const char *val)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(ev[i].type, type) == 0 && (!key || strcmp(str(ev[i].payload, key), val) == 0))
-            return &ev[i];
-    return NULL;
-}
 
 Test(engine, same_inputs_same_bytes_and_stepping_does_not_matter)
 {
-    cc_scenario *s = load("scenarios/ncg-policy-ttx.yaml");
+    cc_scenario *s = ev_load("scenarios/ncg-policy-ttx.yaml");
     cc_buf a, b, c;
     cc_buf_init(&a);
     cc_buf_init(&b);
@@ -103,12 +58,12 @@ Test(engine, same_inputs_same_bytes_and_stepping_does_not_matter)
 
 Test(engine, run_start_pins_scenario_and_seed)
 {
-    cc_scenario *s = load("tests/scenarios/valid/minimal.yaml");
+    cc_scenario *s = ev_load("tests/scenarios/valid/minimal.yaml");
     cc_buf log;
     cc_buf_init(&log);
     run(s, 18446744073709551615ULL, 0, &log, NULL);
     static cc_evrec ev[256];
-    size_t n = decode_all(&log, ev, 256);
+    size_t n = ev_decode_all(&log, ev, 256);
     cr_assert_gt(n, 2);
     cr_expect_str_eq(ev[0].type, "run.start");
     char hash[65];
@@ -124,20 +79,20 @@ Test(engine, run_start_pins_scenario_and_seed)
 
 Test(engine, delivery_follows_the_label_rule_and_trigger_timing)
 {
-    cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
+    cc_scenario *s = ev_load("tests/scenarios/valid/all-features.yaml");
     cc_buf log;
     cc_buf_init(&log);
     cc_engine_stats st;
     run(s, 1, 0, &log, &st);
     static cc_evrec ev[4096];
-    size_t n = decode_all(&log, ev, 4096);
+    size_t n = ev_decode_all(&log, ev, 4096);
     /* I-1 at +30m to all, UNCLASSIFIED//REL TO ALLIANCE (originator USA): EXCON's controller is denied */
-    const cc_evrec *rel = find(ev, n, "inject.release", "inject", "I-1");
+    const cc_evrec *rel = ev_find(ev, n, "inject.release", "inject", "I-1");
     cr_assert_not_null(rel);
     cr_expect_eq(rel->t_ms, 30 * 60 * 1000);
     int delivered = 0, denied = 0;
     for (size_t i = 0; i < n; i++) {
-        if (strcmp(str(ev[i].payload, "item"), "I-1") != 0)
+        if (strcmp(ev_str(ev[i].payload, "item"), "I-1") != 0)
             continue;
         const char *seat = json_string_value(json_object_get(ev[i].payload, "seat"));
         if (strcmp(ev[i].type, "delivery") == 0)
@@ -151,14 +106,14 @@ Test(engine, delivery_follows_the_label_rule_and_trigger_timing)
     cr_expect_eq(delivered, 4);
     cr_expect_eq(denied, 1);
     /* I-2 (SECRET//NOFORN from usa-intel to party:USA) follows I-1 by 1h and reaches USA seats only */
-    const cc_evrec *r2 = find(ev, n, "inject.release", "inject", "I-2");
+    const cc_evrec *r2 = ev_find(ev, n, "inject.release", "inject", "I-2");
     cr_assert_not_null(r2);
     cr_expect_eq(r2->t_ms, rel->t_ms + 3600 * 1000);
     cr_expect_str_eq(r2->actor, "usa-intel");
     /* D-1 opens at +4h with a 6h deadline, nobody decides in this run: I-5 fires on its timeout */
-    const cc_evrec *open = find(ev, n, "decision.open", "decision", "D-1");
-    const cc_evrec *dl = find(ev, n, "decision.deadline", "decision", "D-1");
-    const cc_evrec *i5 = find(ev, n, "inject.release", "inject", "I-5");
+    const cc_evrec *open = ev_find(ev, n, "decision.open", "decision", "D-1");
+    const cc_evrec *dl = ev_find(ev, n, "decision.deadline", "decision", "D-1");
+    const cc_evrec *i5 = ev_find(ev, n, "inject.release", "inject", "I-5");
     cr_assert_not_null(open);
     cr_assert_not_null(dl);
     cr_assert_not_null(i5);
@@ -166,9 +121,9 @@ Test(engine, delivery_follows_the_label_rule_and_trigger_timing)
     cr_expect_eq(dl->t_ms, 10 * 3600 * 1000);
     cr_expect_eq(i5->t_ms, dl->t_ms);
     /* I-4 waits for D-1's outcome, which never comes */
-    cr_expect_null(find(ev, n, "inject.release", "inject", "I-4"));
+    cr_expect_null(ev_find(ev, n, "inject.release", "inject", "I-4"));
     /* C-1 is requested 20 minutes after I-1 */
-    const cc_evrec *c1 = find(ev, n, "consult.request", "consultation", "C-1");
+    const cc_evrec *c1 = ev_find(ev, n, "consult.request", "consultation", "C-1");
     cr_assert_not_null(c1);
     cr_expect_eq(c1->t_ms, rel->t_ms + 20 * 60 * 1000);
     cr_expect_str_eq(c1->actor, "kor-chair");
@@ -181,7 +136,7 @@ Test(engine, delivery_follows_the_label_rule_and_trigger_timing)
 
 Test(engine, seats_hold_what_they_were_delivered)
 {
-    cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
+    cc_scenario *s = ev_load("tests/scenarios/valid/all-features.yaml");
     cc_engine_opts o = {.seed = 1, .variant = -1};
     cc_engine *e = NULL;
     cr_assert_eq(cc_engine_new(s, &o, NULL, NULL, &e), CC_OK);
@@ -220,7 +175,7 @@ Test(engine, seats_hold_what_they_were_delivered)
 
 Test(engine, no_log_mode_counts_the_same)
 {
-    cc_scenario *s = load("scenarios/ncg-policy-ttx.yaml");
+    cc_scenario *s = ev_load("scenarios/ncg-policy-ttx.yaml");
     cc_buf log;
     cc_buf_init(&log);
     cc_engine_stats a, b;
@@ -245,7 +200,7 @@ Test(engine, no_log_mode_counts_the_same)
 
 Test(engine, bad_variant_and_sink_failure)
 {
-    cc_scenario *s = load("tests/scenarios/valid/minimal.yaml");
+    cc_scenario *s = ev_load("tests/scenarios/valid/minimal.yaml");
     cc_engine_opts o = {.variant = 5};
     cc_engine *e = NULL;
     cr_expect_eq(cc_engine_new(s, &o, NULL, NULL, &e), CC_ERR_ARG, "minimal has no mechanisms");
@@ -267,7 +222,7 @@ static int refuse(void *ctx, const char *line, size_t len)
 
 Test(engine, sink_failure_stops_the_run)
 {
-    cc_scenario *s = load("tests/scenarios/valid/minimal.yaml");
+    cc_scenario *s = ev_load("tests/scenarios/valid/minimal.yaml");
     cc_engine_opts o = {.variant = -1};
     cc_engine *e = NULL;
     int calls = 0;
@@ -283,7 +238,7 @@ Test(engine, sink_failure_stops_the_run)
 static size_t run_auto(const char *path, const char *variant, uint64_t seed, cc_evrec *ev, size_t max,
                        cc_buf *raw)
 {
-    cc_scenario *s = load(path);
+    cc_scenario *s = ev_load(path);
     uint8_t autos[64] = {0};
     for (size_t i = 0; i < s->nseats && i < 64; i++)
         autos[i] = s->seats[i].agent_index >= 0;
@@ -294,11 +249,11 @@ static size_t run_auto(const char *path, const char *variant, uint64_t seed, cc_
     cc_buf log;
     cc_buf_init(&log);
     cc_engine *e = NULL;
-    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cr_assert_eq(cc_engine_new(s, &o, ev_collect, &log, &e), CC_OK);
     cr_assert_eq(cc_engine_start(e), CC_OK);
     cr_assert_eq(cc_engine_run_until(e, s->duration_s * 1000), CC_OK);
     cc_engine_free(e);
-    size_t n = ev ? decode_all(&log, ev, max) : 0;
+    size_t n = ev ? ev_decode_all(&log, ev, max) : 0;
     if (raw)
         cc_buf_append(raw, log.data, log.len);
     cc_buf_free(&log);
@@ -311,7 +266,7 @@ static int64_t minute_of(const cc_evrec *ev, size_t n, const char *type, const c
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(ev[i].type, type) == 0 && (!actor || (ev[i].actor && strcmp(ev[i].actor, actor) == 0)) &&
-            (!key || strcmp(str(ev[i].payload, key), val) == 0))
+            (!key || strcmp(ev_str(ev[i].payload, key), val) == 0))
             return ev[i].t_ms / 60000;
     return -1;
 }
@@ -352,9 +307,9 @@ Test(engine, consultation_moves_through_its_stages_on_time)
         int found = 0;
         for (size_t i = 0; i < n && !found; i++)
             if (strcmp(ev[i].type, "finding") == 0 &&
-                strcmp(str(ev[i].payload, "guideline"), want[k].g) == 0) {
+                strcmp(ev_str(ev[i].payload, "guideline"), want[k].g) == 0) {
                 found = 1;
-                cr_expect_str_eq(str(ev[i].payload, "result"), want[k].result, "%s", want[k].g);
+                cr_expect_str_eq(ev_str(ev[i].payload, "result"), want[k].result, "%s", want[k].g);
                 cr_expect_eq(ev[i].t_ms / 60000, want[k].minute, "%s at minute %lld", want[k].g,
                              (long long)(ev[i].t_ms / 60000));
                 cr_expect_eq(json_array_size(json_object_get(ev[i].payload, "evidence")), 2);
@@ -417,13 +372,13 @@ static cc_err input(cc_engine *e, const char *json, char *why)
 
 Test(engine, inputs_are_logged_checked_and_refused_with_reasons)
 {
-    cc_scenario *s = load("tests/scenarios/valid/engine-consult.yaml");
+    cc_scenario *s = ev_load("tests/scenarios/valid/engine-consult.yaml");
     cc_buf log;
     cc_buf_init(&log);
     cc_engine_opts o = {.seed = 1, .variant = -1};
     cc_engine *e = NULL;
     char why[256];
-    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cr_assert_eq(cc_engine_new(s, &o, ev_collect, &log, &e), CC_OK);
     cc_engine_start(e);
     /* malformed inputs: an error, nothing logged */
     static const struct {
@@ -475,7 +430,7 @@ Test(engine, inputs_are_logged_checked_and_refused_with_reasons)
     cr_expect_eq(input(e, "{\"do\": \"release\", \"inject\": \"I-issued\"}", why), CC_OK);
     cc_engine_free(e);
     static cc_evrec ev[256];
-    size_t n = decode_all(&log, ev, 256);
+    size_t n = ev_decode_all(&log, ev, 256);
     const char *want[][2] = {
         {"input", NULL},
         {"inject.hold", NULL},
@@ -494,13 +449,13 @@ Test(engine, inputs_are_logged_checked_and_refused_with_reasons)
         if (strcmp(ev[i].type, want[k][0]) != 0)
             continue;
         if (want[k][1])
-            cr_expect_str_eq(str(ev[i].payload, "reason"), want[k][1]);
+            cr_expect_str_eq(ev_str(ev[i].payload, "reason"), want[k][1]);
         k++;
     }
     cr_expect_eq(k, sizeof want / sizeof want[0], "event sequence stopped matching at %zu", k);
     const cc_evrec *last = &ev[n - 1];
     cr_expect_str_eq(last->type, "input.refused", "a second release is refused");
-    cr_expect_str_eq(str(last->payload, "reason"), "the inject was already released");
+    cr_expect_str_eq(ev_str(last->payload, "reason"), "the inject was already released");
     for (size_t i = 0; i < n; i++)
         cc_evrec_clear(&ev[i]);
     cc_buf_free(&log);
@@ -509,13 +464,13 @@ Test(engine, inputs_are_logged_checked_and_refused_with_reasons)
 
 Test(engine, messages_downgrades_notes_and_ratings)
 {
-    cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
+    cc_scenario *s = ev_load("tests/scenarios/valid/all-features.yaml");
     cc_buf log;
     cc_buf_init(&log);
     cc_engine_opts o = {.seed = 1, .variant = -1};
     cc_engine *e = NULL;
     char why[256];
-    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cr_assert_eq(cc_engine_new(s, &o, ev_collect, &log, &e), CC_OK);
     cc_engine_start(e);
     cr_assert_eq(cc_engine_run_until(e, 31 * 60 * 1000), CC_OK); /* I-1 released at +30m */
     static const struct {
@@ -583,34 +538,34 @@ Test(engine, messages_downgrades_notes_and_ratings)
         CC_OK);
     cc_engine_free(e);
     static cc_evrec ev[512];
-    size_t n = decode_all(&log, ev, 512);
+    size_t n = ev_decode_all(&log, ev, 512);
     int found[11] = {0};
     for (size_t i = 0; i < n; i++) {
         const char *t = ev[i].type;
-        if (strcmp(t, "delivery") == 0 && strcmp(str(ev[i].payload, "item"), "M1") == 0)
+        if (strcmp(t, "delivery") == 0 && strcmp(ev_str(ev[i].payload, "item"), "M1") == 0)
             found[0] = strcmp(ev[i].label, "SECRET//REL TO KOR, USA") == 0;
-        if (strcmp(t, "denial") == 0 && strcmp(str(ev[i].payload, "item"), "M2") == 0)
-            found[1] = strcmp(str(ev[i].payload, "reason"), "releasability") == 0;
+        if (strcmp(t, "denial") == 0 && strcmp(ev_str(ev[i].payload, "item"), "M2") == 0)
+            found[1] = strcmp(ev_str(ev[i].payload, "reason"), "releasability") == 0;
         if (strcmp(t, "input.refused") == 0 &&
-            strcmp(str(ev[i].payload, "reason"), "the sender may not use a label it cannot read itself") == 0)
+            strcmp(ev_str(ev[i].payload, "reason"), "the sender may not use a label it cannot read itself") == 0)
             found[2] = 1;
-        if (strcmp(t, "denial") == 0 && strcmp(str(ev[i].payload, "item"), "M3") == 0)
+        if (strcmp(t, "denial") == 0 && strcmp(ev_str(ev[i].payload, "item"), "M3") == 0)
             found[3] = strcmp(ev[i].label, "UNCLASSIFIED//REL TO KOR, USA") == 0; /* joined, not widened */
         if (strcmp(t, "input.refused") == 0 &&
-            strcmp(str(ev[i].payload, "reason"), "the new label is not a downgrade of the current one") == 0)
+            strcmp(ev_str(ev[i].payload, "reason"), "the new label is not a downgrade of the current one") == 0)
             found[4] = 1;
         if (strcmp(t, "label.downgrade") == 0)
-            found[5] = strcmp(str(ev[i].payload, "from"), "UNCLASSIFIED//REL TO KOR, USA") == 0;
+            found[5] = strcmp(ev_str(ev[i].payload, "from"), "UNCLASSIFIED//REL TO KOR, USA") == 0;
         if (strcmp(t, "note") == 0)
             found[6] = strcmp(ev[i].actor, "ctl") == 0;
         if (strcmp(t, "objective.rating") == 0)
-            found[7] = strcmp(str(ev[i].payload, "rating"), "S") == 0;
-        if (strcmp(t, "inject.release") == 0 && strcmp(str(ev[i].payload, "inject"), "I-4") == 0)
-            found[8] = strcmp(str(ev[i].payload, "title"), "Statement (revised)") == 0;
+            found[7] = strcmp(ev_str(ev[i].payload, "rating"), "S") == 0;
+        if (strcmp(t, "inject.release") == 0 && strcmp(ev_str(ev[i].payload, "inject"), "I-4") == 0)
+            found[8] = strcmp(ev_str(ev[i].payload, "title"), "Statement (revised)") == 0;
         if (strcmp(t, "inject.edit") == 0)
             found[9]++;
         if (strcmp(t, "input.refused") == 0 &&
-            strcmp(str(ev[i].payload, "reason"), "the inject was already released") == 0)
+            strcmp(ev_str(ev[i].payload, "reason"), "the inject was already released") == 0)
             found[10] = 1;
     }
     static const char *const what[] = {"M1 delivered under its label",
@@ -629,45 +584,12 @@ Test(engine, messages_downgrades_notes_and_ratings)
     cc_scenario_free(s);
 }
 
-/* Runs a fixture with an inputs file (JSON Lines), returns decoded events. */
-static size_t run_inputs(const char *scen, const char *inputs, cc_evrec *ev, size_t max)
-{
-    cc_scenario *s = load(scen);
-    cc_buf log;
-    cc_buf_init(&log);
-    cc_engine_opts o = {.seed = 1, .variant = -1};
-    cc_engine *e = NULL;
-    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
-    cc_engine_start(e);
-    FILE *f = fopen(inputs, "r");
-    cr_assert_not_null(f);
-    char line[1024], why[256];
-    while (fgets(line, sizeof line, f)) {
-        if (line[0] != '{')
-            continue;
-        json_t *v = json_loads(line, 0, NULL);
-        cr_assert_not_null(v);
-        const char *t = json_string_value(json_object_get(v, "t"));
-        int64_t rel;
-        cr_assert_eq(cc_time_parse_scenario(t, strlen(t), s->start_unix, &rel, NULL), CC_OK);
-        cr_assert_eq(cc_engine_run_until(e, rel * 1000), CC_OK);
-        cr_assert_eq(cc_engine_input(e, v, why, sizeof why), CC_OK, "%s", why);
-        json_decref(v);
-    }
-    fclose(f);
-    cc_engine_run_until(e, s->duration_s * 1000);
-    cc_engine_free(e);
-    size_t n = decode_all(&log, ev, max);
-    cc_buf_free(&log);
-    cc_scenario_free(s);
-    return n;
-}
 
 Test(engine, decision_rules)
 {
     static cc_evrec ev[512];
     size_t n =
-        run_inputs("tests/scenarios/valid/engine-rules.yaml", "tests/inputs/engine-rules.jsonl", ev, 512);
+        ev_run_inputs("tests/scenarios/valid/engine-rules.yaml", "tests/inputs/engine-rules.jsonl", NULL, ev, 512);
     struct {
         const char *decision, *outcome;
         int64_t minute;
@@ -678,15 +600,15 @@ Test(engine, decision_rules)
         {"D-silence", "adopt", 180}, /* nobody objected by the deadline */
     };
     for (size_t k = 0; k < 4; k++) {
-        const cc_evrec *m = find(ev, n, "decision.made", "decision", want[k].decision);
+        const cc_evrec *m = ev_find(ev, n, "decision.made", "decision", want[k].decision);
         cr_assert_not_null(m, "%s not decided", want[k].decision);
-        cr_expect_str_eq(str(m->payload, "outcome"), want[k].outcome, "%s", want[k].decision);
+        cr_expect_str_eq(ev_str(m->payload, "outcome"), want[k].outcome, "%s", want[k].decision);
         cr_expect_eq(m->t_ms / 60000, want[k].minute, "%s at %lld", want[k].decision,
                      (long long)(m->t_ms / 60000));
     }
-    cr_expect_null(find(ev, n, "decision.made", "decision", "D-silence-broken"),
+    cr_expect_null(ev_find(ev, n, "decision.made", "decision", "D-silence-broken"),
                    "an objection breaks silence");
-    const cc_evrec *dl = find(ev, n, "decision.deadline", "decision", "D-silence-broken");
+    const cc_evrec *dl = ev_find(ev, n, "decision.deadline", "decision", "D-silence-broken");
     cr_assert_not_null(dl);
     cr_expect_eq(dl->t_ms / 60000, 180);
     for (size_t i = 0; i < n; i++)
@@ -714,11 +636,11 @@ typedef struct live {
 
 static void live_open(live *L)
 {
-    L->s = load(CLOCK_FIXTURE);
+    L->s = ev_load(CLOCK_FIXTURE);
     cc_buf_init(&L->log);
     L->base = L->s->start_unix * 1000;
     cc_engine_opts o = {.seed = 1, .variant = -1, .live_clock = 1, .wall_start_ms = L->base};
-    cr_assert_eq(cc_engine_new(L->s, &o, collect, &L->log, &L->e), CC_OK);
+    cr_assert_eq(cc_engine_new(L->s, &o, ev_collect, &L->log, &L->e), CC_OK);
     cr_assert_eq(cc_engine_start(L->e), CC_OK);
 }
 
@@ -756,11 +678,11 @@ static void live_steps(live *L, const step *st, size_t n)
         last_event(L, &r);
         if (st[k].refused) {
             cr_expect_str_eq(r.type, "input.refused", "%s was applied", st[k].json);
-            cr_expect(strstr(str(r.payload, "reason"), st[k].refused) != NULL, "%s: reason '%s'", st[k].json,
-                      str(r.payload, "reason"));
+            cr_expect(strstr(ev_str(r.payload, "reason"), st[k].refused) != NULL, "%s: reason '%s'", st[k].json,
+                      ev_str(r.payload, "reason"));
         } else {
             cr_expect_str_neq(r.type, "input.refused", "%s refused: %s", st[k].json,
-                              str(r.payload, "reason"));
+                              ev_str(r.payload, "reason"));
         }
         cc_evrec_clear(&r);
     }
@@ -775,34 +697,22 @@ static size_t run_live(const step *st, size_t n, int64_t end_wall_min, cc_buf *b
     live_steps(&L, st, n);
     cr_assert_eq(cc_engine_advance_wall(L.e, L.base + end_wall_min * MIN), CC_OK);
     cr_assert_eq(cc_engine_finish(L.e), CC_OK);
-    size_t k = decode_all(&L.log, ev, max);
+    size_t k = ev_decode_all(&L.log, ev, max);
     if (bytes)
         cc_buf_append(bytes, L.log.data, L.log.len);
     live_close(&L);
     return k;
 }
 
-static size_t count(const cc_evrec *ev, size_t n, const char *type, const char *key, const char *val)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += strcmp(ev[i].type, type) == 0 && (!key || strcmp(str(ev[i].payload, key), val) == 0);
-    return c;
-}
 
-static void clear_all(cc_evrec *ev, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        cc_evrec_clear(&ev[i]);
-}
 
 /* scenario and wall minute of the release of an inject */
 static void expect_release(const cc_evrec *ev, size_t n, const char *id, int64_t t_min, int64_t wall_min,
                            int64_t base)
 {
-    cr_expect_eq(count(ev, n, "inject.release", "inject", id), 1, "%s released %zu times", id,
-                 count(ev, n, "inject.release", "inject", id));
-    const cc_evrec *r = find(ev, n, "inject.release", "inject", id);
+    cr_expect_eq(ev_count(ev, n, "inject.release", "inject", id), 1, "%s released %zu times", id,
+                 ev_count(ev, n, "inject.release", "inject", id));
+    const cc_evrec *r = ev_find(ev, n, "inject.release", "inject", id);
     if (!r)
         return;
     cr_expect_eq(r->t_ms, t_min * MIN, "%s at scenario %lld ms, want minute %lld", id, (long long)r->t_ms,
@@ -835,12 +745,12 @@ Test(engine, live_pause_across_an_inject_fires_it_once_at_its_scenario_time)
         cr_assert_eq(cc_engine_advance_wall(L.e, L.base + m * MIN), CC_OK);
     cc_engine_finish(L.e);
     static cc_evrec ev[256];
-    size_t n = decode_all(&L.log, ev, 256);
+    size_t n = ev_decode_all(&L.log, ev, 256);
     expect_release(ev, n, "I-1", 30, 65, L.base);
     expect_release(ev, n, "I-2", 60, 95, L.base);
     expect_release(ev, n, "I-4", 75, 110, L.base); /* 15 minutes after I-2, in scenario time */
-    cr_expect_str_eq(find(ev, n, "clock.pause", NULL, NULL)->actor, "control");
-    clear_all(ev, n);
+    cr_expect_str_eq(ev_find(ev, n, "clock.pause", NULL, NULL)->actor, "control");
+    ev_clear_all(ev, n);
     live_close(&L);
 }
 
@@ -854,11 +764,11 @@ Test(engine, live_speed_change_midway)
     expect_release(ev, n, "I-1", 30, 20, 0 + ev[0].wall_ms); /* 10 + 20 / 2 */
     expect_release(ev, n, "I-2", 60, 35, ev[0].wall_ms);     /* 10 + 50 / 2: due exactly at the change */
     expect_release(ev, n, "I-4", 75, 95, ev[0].wall_ms);     /* 35 + 15 * 4 */
-    const cc_evrec *sp = find(ev, n, "clock.speed", "speed", "0.25");
+    const cc_evrec *sp = ev_find(ev, n, "clock.speed", "speed", "0.25");
     cr_assert_not_null(sp, "1/4 written as 0.25");
-    cr_expect_str_eq(str(sp->payload, "previous"), "2");
+    cr_expect_str_eq(ev_str(sp->payload, "previous"), "2");
     cr_expect_eq(sp->t_ms, 60 * MIN);
-    clear_all(ev, n);
+    ev_clear_all(ev, n);
 }
 
 Test(engine, live_jump_releases_everything_due_in_order_at_its_own_times)
@@ -871,7 +781,7 @@ Test(engine, live_jump_releases_everything_due_in_order_at_its_own_times)
     static cc_evrec ev[256];
     size_t n = run_live(st, 5, 30, NULL, ev, 256);
     int64_t base = ev[0].wall_ms;
-    const cc_evrec *j = find(ev, n, "clock.jump", NULL, NULL);
+    const cc_evrec *j = ev_find(ev, n, "clock.jump", NULL, NULL);
     cr_assert_not_null(j);
     cr_expect_eq(json_integer_value(json_object_get(j->payload, "from_ms")), 5 * MIN);
     cr_expect_eq(json_integer_value(json_object_get(j->payload, "to_ms")), 210 * MIN);
@@ -879,8 +789,8 @@ Test(engine, live_jump_releases_everything_due_in_order_at_its_own_times)
     expect_release(ev, n, "I-2", 60, 5, base);
     expect_release(ev, n, "I-4", 75, 5, base);
     expect_release(ev, n, "I-3", 90, 5, base);
-    const cc_evrec *open = find(ev, n, "decision.open", "decision", "D-1");
-    const cc_evrec *dl = find(ev, n, "decision.deadline", "decision", "D-1");
+    const cc_evrec *open = ev_find(ev, n, "decision.open", "decision", "D-1");
+    const cc_evrec *dl = ev_find(ev, n, "decision.deadline", "decision", "D-1");
     cr_assert(open && dl, "the decision opens and its deadline passes during the jump");
     cr_expect_eq(open->t_ms, 120 * MIN);
     cr_expect_eq(dl->t_ms, 180 * MIN);
@@ -889,7 +799,7 @@ Test(engine, live_jump_releases_everything_due_in_order_at_its_own_times)
         cr_expect_geq(ev[i].t_ms, ev[i - 1].t_ms, "event %zu goes back in time", i);
     expect_release(ev, n, "I-5", 240, 27,
                    base); /* the absolute jump to 12:40 = +3h40m, then 20 more minutes */
-    clear_all(ev, n);
+    ev_clear_all(ev, n);
 }
 
 Test(engine, live_release_now_then_its_time_passes_delivers_once)
@@ -901,8 +811,8 @@ Test(engine, live_release_now_then_its_time_passes_delivers_once)
     size_t n = run_live(st, 3, 120, NULL, ev, 256);
     expect_release(ev, n, "I-2", 10, 10, ev[0].wall_ms);
     expect_release(ev, n, "I-4", 25, 25, ev[0].wall_ms); /* its trigger fired once, at the early release */
-    cr_expect_eq(count(ev, n, "delivery", "item", "I-2"), 2, "two chairs, once each");
-    clear_all(ev, n);
+    cr_expect_eq(ev_count(ev, n, "delivery", "item", "I-2"), 2, "two chairs, once each");
+    ev_clear_all(ev, n);
 }
 
 Test(engine, live_hold_then_pause_then_release_fires_once)
@@ -921,7 +831,7 @@ Test(engine, live_hold_then_pause_then_release_fires_once)
     size_t n = run_live(st, sizeof st / sizeof st[0], 100, NULL, ev, 256);
     expect_release(ev, n, "I-1", 20, 46, ev[0].wall_ms); /* released while paused, at the paused time */
     expect_release(ev, n, "I-2", 60, 90, ev[0].wall_ms);
-    clear_all(ev, n);
+    ev_clear_all(ev, n);
 }
 
 Test(engine, live_add_during_pause_and_every_refusal)
@@ -1044,17 +954,17 @@ Test(engine, live_add_during_pause_and_every_refusal)
     expect_release(ev, n, "N-1", 25, 55, base); /* its time came 5 minutes after resuming */
     expect_release(ev, n, "N-3", 65, 95, base); /* 5 minutes after I-2 (+60m, wall 90) */
     expect_release(ev, n, "N-4", 65, 95, base); /* right after N-3 */
-    cr_expect_eq(count(ev, n, "inject.add", NULL, NULL), 4);
-    const cc_evrec *a = find(ev, n, "inject.add", "inject", "N-1");
+    cr_expect_eq(ev_count(ev, n, "inject.add", NULL, NULL), 4);
+    const cc_evrec *a = ev_find(ev, n, "inject.add", "inject", "N-1");
     cr_assert_not_null(a);
     cr_expect_str_eq(a->actor, "control");
     cr_expect_str_eq(a->label, "UNCLASSIFIED//REL TO KOR, USA");
     cr_expect_eq(json_integer_value(json_object_get(a->payload, "at_ms")), 25 * MIN);
-    const cc_evrec *r3 = find(ev, n, "inject.release", "inject", "N-3");
-    cr_expect_str_eq(str(r3->payload, "title"), "After (edited)");
-    cr_expect_eq(count(ev, n, "denial", "item", "N-2"), 0, "party:KOR: both KOR seats, both cleared");
-    cr_expect_eq(count(ev, n, "delivery", "item", "N-2"), 2);
-    clear_all(ev, n);
+    const cc_evrec *r3 = ev_find(ev, n, "inject.release", "inject", "N-3");
+    cr_expect_str_eq(ev_str(r3->payload, "title"), "After (edited)");
+    cr_expect_eq(ev_count(ev, n, "denial", "item", "N-2"), 0, "party:KOR: both KOR seats, both cleared");
+    cr_expect_eq(ev_count(ev, n, "delivery", "item", "N-2"), 2);
+    ev_clear_all(ev, n);
 }
 
 Test(engine, edit_moves_an_inject_in_scenario_time)
@@ -1077,21 +987,21 @@ Test(engine, edit_moves_an_inject_in_scenario_time)
     expect_release(ev, n, "I-5", 50, 50, base);   /* moved earlier: released once, at the new time */
     expect_release(ev, n, "I-4", 120, 120, base); /* its trigger (I-2 + 15m) no longer releases it */
     expect_release(ev, n, "I-3", 40, 40, base);   /* held: the new time passes, the release counts */
-    const cc_evrec *ed = find(ev, n, "inject.edit", "inject", "I-5");
+    const cc_evrec *ed = ev_find(ev, n, "inject.edit", "inject", "I-5");
     cr_assert_not_null(ed);
     cr_expect_eq(json_integer_value(json_object_get(ed->payload, "at_ms")), 50 * MIN);
-    clear_all(ev, n);
+    ev_clear_all(ev, n);
 }
 
 Test(engine, clock_controls_need_a_wall_driven_engine_and_valid_values)
 {
-    cc_scenario *s = load(CLOCK_FIXTURE);
+    cc_scenario *s = ev_load(CLOCK_FIXTURE);
     cc_buf log;
     cc_buf_init(&log);
     cc_engine_opts o = {.seed = 1, .variant = -1};
     cc_engine *e = NULL;
     char why[256];
-    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cr_assert_eq(cc_engine_new(s, &o, ev_collect, &log, &e), CC_OK);
     cr_assert_eq(cc_engine_start(e), CC_OK);
     cr_expect_eq(input(e, "{\"do\": \"pause\"}", why), CC_ERR_INVALID);
     cr_expect(strstr(why, "needs the control clock of a wall-driven run") != NULL, "%s", why);
@@ -1104,7 +1014,7 @@ Test(engine, clock_controls_need_a_wall_driven_engine_and_valid_values)
     cc_engine_free(e);
 
     o.live_clock = 1;
-    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cr_assert_eq(cc_engine_new(s, &o, ev_collect, &log, &e), CC_OK);
     cr_expect_eq(cc_engine_advance_wall(e, 0), CC_ERR_ARG, "before cc_engine_start");
     cr_assert_eq(cc_engine_start(e), CC_OK);
     cr_expect_eq(cc_engine_run_until(e, 1000), CC_ERR_ARG, "a live engine is driven by wall time");
@@ -1161,7 +1071,7 @@ Test(engine, clock_controls_need_a_wall_driven_engine_and_valid_values)
         cc_evlog_error err;
         cr_assert_eq(cc_evlog_decode(p, (size_t)(end - p), &r, &err), CC_OK);
         cr_expect_str_eq(r.type, "clock.speed");
-        cr_expect_str_eq(str(r.payload, "speed"), good[i].speed, "%s", good[i].json);
+        cr_expect_str_eq(ev_str(r.payload, "speed"), good[i].speed, "%s", good[i].json);
         cc_evrec_clear(&r);
     }
     cc_engine_free(e);
@@ -1193,9 +1103,9 @@ Test(engine, live_logs_do_not_depend_on_tick_granularity_and_are_deterministic)
     cc_buf_init(&c);
     static cc_evrec ev[512];
     size_t n = run_live(st, ns, 800, &a, ev, 512);
-    clear_all(ev, n);
+    ev_clear_all(ev, n);
     n = run_live(st, ns, 800, &b, ev, 512);
-    clear_all(ev, n);
+    ev_clear_all(ev, n);
     cr_expect(a.len == b.len && memcmp(a.data, b.data, a.len) == 0, "same inputs, same bytes");
     /* the same with a tick every wall second in between */
     live L;
@@ -1213,10 +1123,10 @@ Test(engine, live_logs_do_not_depend_on_tick_granularity_and_are_deterministic)
     cc_buf_append(&c, L.log.data, L.log.len);
     live_close(&L);
     cr_expect(a.len == c.len && memcmp(a.data, c.data, a.len) == 0, "ticks every second change the log");
-    n = decode_all(&a, ev, 512);
-    cr_expect_eq(count(ev, n, "run.end", "reason", "duration"), 1, "the clock ran to the end");
-    cr_expect_str_eq(str(ev[0].payload, "clock"), "wall");
-    clear_all(ev, n);
+    n = ev_decode_all(&a, ev, 512);
+    cr_expect_eq(ev_count(ev, n, "run.end", "reason", "duration"), 1, "the clock ran to the end");
+    cr_expect_str_eq(ev_str(ev[0].payload, "clock"), "wall");
+    ev_clear_all(ev, n);
     cc_buf_free(&a);
     cc_buf_free(&b);
     cc_buf_free(&c);
@@ -1224,16 +1134,16 @@ Test(engine, live_logs_do_not_depend_on_tick_granularity_and_are_deterministic)
 
 Test(engine, scenario_driven_runs_log_no_clock)
 {
-    cc_scenario *s = load(CLOCK_FIXTURE);
+    cc_scenario *s = ev_load(CLOCK_FIXTURE);
     cc_buf log;
     cc_buf_init(&log);
     run(s, 1, 0, &log, NULL);
     static cc_evrec ev[256];
-    size_t n = decode_all(&log, ev, 256);
+    size_t n = ev_decode_all(&log, ev, 256);
     cr_expect_null(json_object_get(ev[0].payload, "clock"), "run.start of a headless run is unchanged");
     cr_expect_eq(ev[1].wall_ms, 0, "no wall clock, no wall times");
     expect_release(ev, n, "I-4", 75, -1, 0);
-    clear_all(ev, n);
+    ev_clear_all(ev, n);
     cc_buf_free(&log);
     cc_scenario_free(s);
 }
@@ -1300,7 +1210,7 @@ Test(engine, review_rounds_repeat_for_the_objectors_until_the_last_round)
 {
     static cc_evrec ev[256];
     size_t n = run_auto("tests/scenarios/valid/engine-rounds.yaml", "parallel", 1, ev, 256, NULL);
-    const cc_evrec *st = find(ev, n, "consult.stage", "stage", "review");
+    const cc_evrec *st = ev_find(ev, n, "consult.stage", "stage", "review");
     cr_assert_not_null(st);
     cr_expect_eq(int_of(st, "rounds"), 3, "the stage announces its rounds");
     cr_expect_eq(minute_of(ev, n, "consult.ack", "usa-desk", NULL, NULL), 120);
@@ -1329,7 +1239,7 @@ Test(engine, review_rounds_repeat_for_the_objectors_until_the_last_round)
         cr_expect_eq(json_array_size(parts), 1, "only the objector reviews again");
         cr_expect_str_eq(json_string_value(json_array_get(parts, 0)), "kor-desk");
     }
-    const cc_evrec *done = find(ev, n, "consult.stage_done", "stage", "review");
+    const cc_evrec *done = ev_find(ev, n, "consult.stage_done", "stage", "review");
     cr_assert_not_null(done);
     cr_expect_eq(done->t_ms / 60000, 480, "after the last round the stage ends");
     cr_expect_eq(int_of(done, "rounds"), 3);
@@ -1344,14 +1254,14 @@ Test(engine, review_rounds_repeat_for_the_objectors_until_the_last_round)
  * and it is in the next round); an acknowledgement in the next round clears the objection. */
 Test(engine, review_rounds_take_a_persons_objection_and_approval)
 {
-    cc_scenario *s = load("tests/scenarios/valid/engine-rounds.yaml");
+    cc_scenario *s = ev_load("tests/scenarios/valid/engine-rounds.yaml");
     uint8_t autos[8] = {0, 1, 1, 0};
     cc_engine_opts o = {.seed = 1, .variant = 1, .auto_seats = autos};
     cc_buf log;
     cc_buf_init(&log);
     cc_engine *e = NULL;
     char why[256];
-    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cr_assert_eq(cc_engine_new(s, &o, ev_collect, &log, &e), CC_OK);
     cr_assert_eq(cc_engine_start(e), CC_OK);
     /* usa-desk approves at 2h, kor-desk objects at 4h; then it is jpn-desk's turn */
     cr_assert_eq(cc_engine_run_until(e, 5 * 3600 * 1000), CC_OK);
@@ -1367,16 +1277,16 @@ Test(engine, review_rounds_take_a_persons_objection_and_approval)
     cr_assert_eq(cc_engine_run_until(e, s->duration_s * 1000), CC_OK);
     cc_engine_free(e);
     static cc_evrec ev[256];
-    size_t n = decode_all(&log, ev, 256);
+    size_t n = ev_decode_all(&log, ev, 256);
     const cc_evrec *o1 = nth(ev, n, "consult.object", 1);
     cr_assert_not_null(o1);
     cr_expect_str_eq(o1->actor, "jpn-desk");
     cr_expect_eq(o1->t_ms / 60000, 300);
     cr_expect_eq(int_of(o1, "round"), 1);
-    const cc_evrec *ref = find(ev, n, "input.refused", NULL, NULL);
+    const cc_evrec *ref = ev_find(ev, n, "input.refused", NULL, NULL);
     cr_assert_not_null(ref, "the second action of the round is refused");
-    cr_expect(strstr(str(ref->payload, "reason"), "already acted") != NULL, "%s",
-              str(ref->payload, "reason"));
+    cr_expect(strstr(ev_str(ref->payload, "reason"), "already acted") != NULL, "%s",
+              ev_str(ref->payload, "reason"));
     const cc_evrec *g = nth(ev, n, "consult.round", 0);
     cr_assert_not_null(g);
     cr_expect_eq(g->t_ms / 60000, 360, "revision of 1h after the round ends at 5h");
@@ -1386,7 +1296,7 @@ Test(engine, review_rounds_take_a_persons_objection_and_approval)
     cr_assert_not_null(ack);
     cr_expect_str_eq(ack->actor, "jpn-desk");
     cr_expect_eq(int_of(ack, "round"), 2);
-    const cc_evrec *done = find(ev, n, "consult.stage_done", "stage", "review");
+    const cc_evrec *done = ev_find(ev, n, "consult.stage_done", "stage", "review");
     cr_assert_not_null(done);
     cr_expect_eq(done->t_ms / 60000, 540);
     cr_expect_eq(int_of(done, "rounds"), 2, "max 2 rounds");
@@ -1429,7 +1339,7 @@ Test(engine, a_restarted_engine_logs_what_a_new_one_logs)
         "tests/scenarios/valid/engine-consult.yaml", "tests/scenarios/valid/engine-rounds.yaml",
         "scenarios/ncg-interagency-sim.yaml", "scenarios/ncg-policy-ttx.yaml", "bench/consult-10.yaml"};
     for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
-        cc_scenario *s = load(files[f]);
+        cc_scenario *s = ev_load(files[f]);
         uint8_t autos[256] = {0};
         for (size_t i = 0; i < s->nseats && i < 256; i++)
             autos[i] = s->seats[i].agent_index >= 0;
@@ -1438,7 +1348,7 @@ Test(engine, a_restarted_engine_logs_what_a_new_one_logs)
         cc_buf_init(&want);
         cc_engine_opts o = {.seed = 7, .replication = 0, .variant = -1, .auto_seats = autos};
         cc_engine *e = NULL;
-        cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+        cr_assert_eq(cc_engine_new(s, &o, ev_collect, &log, &e), CC_OK);
         drive(e, s, 1, files[f]);
         cr_assert(strstr(log.data, "\"N-1\"") != NULL, "%s: the added inject is in the first run", files[f]);
         struct {
@@ -1454,7 +1364,7 @@ Test(engine, a_restarted_engine_logs_what_a_new_one_logs)
             fo.replication = runs[k].rep;
             fo.variant = runs[k].variant;
             cc_engine *fresh = NULL;
-            cr_assert_eq(cc_engine_new(s, &fo, collect, &want, &fresh), CC_OK);
+            cr_assert_eq(cc_engine_new(s, &fo, ev_collect, &want, &fresh), CC_OK);
             drive(fresh, s, 0, files[f]);
             cr_expect_eq(log.len, want.len, "%s rep %llu variant %d: %zu bytes, want %zu", files[f],
                          (unsigned long long)runs[k].rep, runs[k].variant, log.len, want.len);
@@ -1483,13 +1393,13 @@ Test(engine, a_restarted_engine_logs_what_a_new_one_logs)
 static const char *last_refusal(const cc_buf *log, char *out, size_t size)
 {
     static cc_evrec ev[1024];
-    size_t n = decode_all(log, ev, 1024);
+    size_t n = ev_decode_all(log, ev, 1024);
     out[0] = 0;
     size_t k = n;
     while (k > 0 && strcmp(ev[k - 1].type, "input") != 0)
         k--;
     if (k < n && strcmp(ev[k].type, "input.refused") == 0)
-        snprintf(out, size, "%s", str(ev[k].payload, "reason"));
+        snprintf(out, size, "%s", ev_str(ev[k].payload, "reason"));
     for (size_t i = 0; i < n; i++)
         cc_evrec_clear(&ev[i]);
     return out;
@@ -1500,14 +1410,14 @@ static void message_fate(const cc_buf *log, const char *id, const char *seat, ch
                          int *delivered, int *denied)
 {
     static cc_evrec ev[1024];
-    size_t n = decode_all(log, ev, 1024);
+    size_t n = ev_decode_all(log, ev, 1024);
     label[0] = 0;
     *delivered = *denied = 0;
     for (size_t i = 0; i < n; i++) {
-        if (strcmp(ev[i].type, "message") == 0 && strcmp(str(ev[i].payload, "kind"), "message") == 0 &&
-            strcmp(str(ev[i].payload, "message"), id) == 0)
+        if (strcmp(ev[i].type, "message") == 0 && strcmp(ev_str(ev[i].payload, "kind"), "message") == 0 &&
+            strcmp(ev_str(ev[i].payload, "message"), id) == 0)
             snprintf(label, size, "%s", ev[i].label ? ev[i].label : "");
-        if (strcmp(str(ev[i].payload, "item"), id) == 0 && strcmp(str(ev[i].payload, "seat"), seat) == 0) {
+        if (strcmp(ev_str(ev[i].payload, "item"), id) == 0 && strcmp(ev_str(ev[i].payload, "seat"), seat) == 0) {
             *delivered |= strcmp(ev[i].type, "delivery") == 0;
             *denied |= strcmp(ev[i].type, "denial") == 0;
         }
@@ -1522,7 +1432,7 @@ static cc_engine *features_at_minute_31(const cc_scenario *s, cc_buf *log)
 {
     cc_engine_opts o = {.seed = 1, .variant = -1};
     cc_engine *e = NULL;
-    cr_assert_eq(cc_engine_new(s, &o, collect, log, &e), CC_OK);
+    cr_assert_eq(cc_engine_new(s, &o, ev_collect, log, &e), CC_OK);
     cc_engine_start(e);
     cr_assert_eq(cc_engine_run_until(e, 31 * 60 * 1000), CC_OK);
     return e;
@@ -1534,7 +1444,7 @@ static cc_engine *features_at_minute_31(const cc_scenario *s, cc_buf *log)
 
 Test(engine, replies_to_messages_join_labels_and_chain)
 {
-    cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
+    cc_scenario *s = ev_load("tests/scenarios/valid/all-features.yaml");
     cc_buf log;
     cc_buf_init(&log);
     cc_engine *e = features_at_minute_31(s, &log);
@@ -1606,7 +1516,7 @@ Test(engine, replies_to_messages_join_labels_and_chain)
 
 Test(engine, a_persons_forward_keeps_or_joins_the_source_label)
 {
-    cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
+    cc_scenario *s = ev_load("tests/scenarios/valid/all-features.yaml");
     cc_buf log;
     cc_buf_init(&log);
     cc_engine *e = features_at_minute_31(s, &log);
@@ -1635,24 +1545,24 @@ Test(engine, a_persons_forward_keeps_or_joins_the_source_label)
     cr_expect_str_eq(last_refusal(&log, r, sizeof r), "");
     cc_engine_free(e);
     static cc_evrec ev[1024];
-    size_t n = decode_all(&log, ev, 1024);
+    size_t n = ev_decode_all(&log, ev, 1024);
     int fwd = 0, to_ctl = 0, to_intel = 0, inj = 0;
     for (size_t i = 0; i < n; i++) {
         const char *t = ev[i].type;
-        if (strcmp(t, "message") == 0 && strcmp(str(ev[i].payload, "kind"), "forward") == 0 &&
-            strcmp(str(ev[i].payload, "message"), "M1") == 0)
+        if (strcmp(t, "message") == 0 && strcmp(ev_str(ev[i].payload, "kind"), "forward") == 0 &&
+            strcmp(ev_str(ev[i].payload, "message"), "M1") == 0)
             fwd =
                 strcmp(ev[i].label, "SECRET//REL TO KOR, USA") == 0 && strcmp(ev[i].actor, "kor-chair") == 0;
-        if (strcmp(str(ev[i].payload, "item"), "M1") == 0 && strcmp(str(ev[i].payload, "seat"), "ctl") == 0)
+        if (strcmp(ev_str(ev[i].payload, "item"), "M1") == 0 && strcmp(ev_str(ev[i].payload, "seat"), "ctl") == 0)
             to_ctl = strcmp(t, "denial") == 0;
-        if (strcmp(str(ev[i].payload, "item"), "M1") == 0 &&
-            strcmp(str(ev[i].payload, "seat"), "usa-intel") == 0)
+        if (strcmp(ev_str(ev[i].payload, "item"), "M1") == 0 &&
+            strcmp(ev_str(ev[i].payload, "seat"), "usa-intel") == 0)
             to_intel = strcmp(t, "delivery") == 0;
-        if (strcmp(t, "message") == 0 && strcmp(str(ev[i].payload, "kind"), "forward") == 0 &&
-            strcmp(str(ev[i].payload, "inject"), "I-1") == 0)
+        if (strcmp(t, "message") == 0 && strcmp(ev_str(ev[i].payload, "kind"), "forward") == 0 &&
+            strcmp(ev_str(ev[i].payload, "inject"), "I-1") == 0)
             inj |= strcmp(ev[i].label, "SECRET//REL TO KOR, USA") == 0;
-        if (strcmp(t, "denial") == 0 && strcmp(str(ev[i].payload, "item"), "I-1") == 0 &&
-            strcmp(str(ev[i].payload, "seat"), "kor-intel") == 0 &&
+        if (strcmp(t, "denial") == 0 && strcmp(ev_str(ev[i].payload, "item"), "I-1") == 0 &&
+            strcmp(ev_str(ev[i].payload, "seat"), "kor-intel") == 0 &&
             strcmp(ev[i].label, "SECRET//REL TO KOR, USA") == 0)
             inj |= 2;
     }
@@ -1669,7 +1579,7 @@ Test(engine, a_persons_forward_keeps_or_joins_the_source_label)
 /* A control-only input from a seat is logged and refused with its reason; the run goes on. */
 Test(engine, control_only_inputs_from_a_seat_are_logged_refusals)
 {
-    cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
+    cc_scenario *s = ev_load("tests/scenarios/valid/all-features.yaml");
     cc_buf log;
     cc_buf_init(&log);
     cc_engine *e = features_at_minute_31(s, &log);
@@ -1782,7 +1692,7 @@ Test(engine, every_stage_kind_starts_and_ends_on_time)
     cc_engine_opts o = {.seed = 1, .variant = -1};
     cc_engine *e = NULL;
     char why[256], js[256];
-    cr_assert_eq(cc_engine_new(s, &o, collect, &log, &e), CC_OK);
+    cr_assert_eq(cc_engine_new(s, &o, ev_collect, &log, &e), CC_OK);
     cc_engine_start(e);
     int64_t t = 60; /* minutes: C-all and C-any are requested at +1h */
     for (int k = 0; k < 7; k++) {
@@ -1809,13 +1719,13 @@ Test(engine, every_stage_kind_starts_and_ends_on_time)
     }
     cc_engine_free(e);
     static cc_evrec ev[512];
-    size_t n = decode_all(&log, ev, 512);
+    size_t n = ev_decode_all(&log, ev, 512);
     t = 60;
     for (int k = 0; k < 7; k++, t += 7) {
         const cc_evrec *start = NULL, *done = NULL;
         for (size_t i = 0; i < n; i++) {
-            if (strcmp(str(ev[i].payload, "consultation"), "C-all") != 0 ||
-                strcmp(str(ev[i].payload, "kind"), kinds[k]) != 0)
+            if (strcmp(ev_str(ev[i].payload, "consultation"), "C-all") != 0 ||
+                strcmp(ev_str(ev[i].payload, "kind"), kinds[k]) != 0)
                 continue;
             if (strcmp(ev[i].type, "consult.stage") == 0)
                 start = &ev[i];
@@ -1832,22 +1742,22 @@ Test(engine, every_stage_kind_starts_and_ends_on_time)
     }
     cr_expect_eq(minute_of(ev, n, "consult.done", NULL, "consultation", "C-all"), 60 + 7 * 7);
     /* mode any */
-    const cc_evrec *any = find(ev, n, "consult.stage_done", "stage", "s-any");
+    const cc_evrec *any = ev_find(ev, n, "consult.stage_done", "stage", "s-any");
     cr_assert_not_null(any);
     cr_expect_eq(any->t_ms, 70 * MIN, "the first act ends a mode: any stage");
     cr_expect_eq(int_of(any, "duration_ms"), 10 * MIN);
-    const cc_evrec *after = find(ev, n, "consult.stage", "stage", "s-after");
+    const cc_evrec *after = ev_find(ev, n, "consult.stage", "stage", "s-after");
     cr_assert_not_null(after);
     cr_expect_eq(after->t_ms, 70 * MIN, "the next stage starts at once");
     int late = 0;
     for (size_t i = 0; i + 1 < n; i++)
         if (strcmp(ev[i].type, "input") == 0 && ev[i].actor && strcmp(ev[i].actor, "kor-chair") == 0 &&
-            strcmp(str(ev[i].payload, "consultation"), "C-any") == 0)
+            strcmp(ev_str(ev[i].payload, "consultation"), "C-any") == 0)
             late = strcmp(ev[i + 1].type, "input.refused") == 0 &&
-                   strcmp(str(ev[i + 1].payload, "reason"),
+                   strcmp(ev_str(ev[i + 1].payload, "reason"),
                           "the seat is not a participant of the consultation's current stage") == 0;
     cr_expect(late, "the second participant of a finished mode: any stage is refused");
-    clear_all(ev, n);
+    ev_clear_all(ev, n);
     cc_buf_free(&log);
     cc_scenario_free(s);
 }

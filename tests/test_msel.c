@@ -245,6 +245,8 @@ static const char *const samples[] = {
     "tests/scenarios/valid/engine-consult.yaml",
     "tests/scenarios/valid/engine-rounds.yaml",
     "tests/scenarios/valid/engine-rules.yaml",
+    "tests/scenarios/valid/mech-agents.yaml",
+    "tests/scenarios/valid/mech-semantics.yaml",
     "tests/scenarios/valid/minimal.yaml",
     "tests/msel/edge.yaml",
 };

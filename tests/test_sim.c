@@ -70,15 +70,22 @@ Test(sim, variants_and_metrics)
         cr_expect(sm.mean_lo <= sm.mean && sm.mean <= sm.mean_hi);
         cr_expect(sm.median_lo <= sm.median && sm.median <= sm.median_hi);
         cr_expect(sm.median <= sm.p90 && sm.p90 <= sm.p99);
+        cr_expect_eq(sm.applicable, 400, "C-1 is requested in every replication");
+        cr_expect(sm.done_lo <= sm.done && sm.done <= sm.done_hi);
+        cr_expect(sm.rmean_lo <= sm.rmean && sm.rmean <= sm.rmean_hi);
+        cr_expect(sm.max >= sm.p99);
         cc_sim_summary rt;
         cc_sim_summarise(r, v, rate_m, &rt);
-        cr_expect_eq(rt.n, 400, "a rate has a value in every replication");
+        cr_expect_eq(rt.n, 400, "a rate has a value in every replication where it applies");
         cr_expect_float_eq(rt.mean, (double)sm.n / 400.0, 1e-12, "completion rate matches completed count");
+        cr_expect_float_eq(rt.mean, sm.done, 1e-12);
     }
-    double d, lo, hi;
-    cc_sim_diff(r, 1, 0, 0, &d, &lo, &hi);
-    cr_expect(lo <= d && d <= hi);
-    cr_expect_lt(hi, 0, "the silence procedure completes C-1 sooner than sequential staffing");
+    cc_sim_comparison c;
+    cc_sim_compare(r, 1, 0, 0, &c);
+    cr_expect(c.lo <= c.diff && c.diff <= c.hi);
+    cr_expect_eq(c.n, 400);
+    cr_expect_lt(c.hi, 0, "the silence procedure completes C-1 sooner than sequential staffing");
+    cr_expect(c.hi - c.lo < c.unpaired_hi - c.unpaired_lo, "pairing narrows the interval");
     cc_sim_free(r);
     int bad[] = {7};
     o.variants = bad;
@@ -110,29 +117,37 @@ Test(sim, stage_times_and_information_latency)
     size_t notify = metric(r, "C-1: request to end of notify (h)");
     size_t assess = metric(r, "C-1: request to end of assess (h)");
     size_t comm = metric(r, "C-1: request to end of communicate (h)");
-    size_t kor = metric(r, "information latency to KOR (h)");
-    size_t usa = metric(r, "information latency to USA (h)");
+    size_t worst = metric(r, "information to KOR, class warning: slowest item, release to first delivery (h)");
+    size_t all = metric(r, "information to KOR, class warning: every item delivered");
+    size_t i02 = metric(r, "information to KOR, class warning: I-02, release to first delivery (h)");
+    size_t i09 = metric(r, "information to KOR, class warning: I-09, release to first delivery (h)");
+    size_t censored = 0;
     for (size_t v = 0; v < cc_sim_nvariants(r); v++)
         for (size_t k = 0; k < 300; k++) {
             double n = cc_sim_value(r, v, k, notify), c = cc_sim_value(r, v, k, comm),
                    d = cc_sim_value(r, v, k, done);
-            if (!isnan(d)) {
-                cr_assert(!isnan(c) && fabs(c - d) < 1e-9,
-                          "the last stage ends when the consultation completes");
-                cr_assert(!isnan(n) && n <= c, "stages end in order");
+            cr_assert(!isnan(d), "C-1 is requested in every run: a value, observed or censored");
+            if (!signbit(d)) {
+                cr_assert(!signbit(c) && fabs(c - d) < 1e-9, "the last stage ends when the consultation completes");
+                cr_assert(!signbit(n) && n <= c, "stages end in order");
+            } else {
+                cr_assert(fabs(d + (72.0 - 1.0 - 50.0 / 60.0)) < 1e-9,
+                          "censored at the end of the run: 72 h minus the request at +1h50m, not %g", d);
+                censored++;
             }
-            cr_assert(cc_sim_value(r, v, k, usa) >= 0 && cc_sim_value(r, v, k, kor) >= 0);
+            /* the slowest warning: the larger latency, censored when either is */
+            double a = cc_sim_value(r, v, k, i02), b = cc_sim_value(r, v, k, i09), w = cc_sim_value(r, v, k, worst);
+            cr_assert_eq(!!signbit(w), signbit(a) || signbit(b));
+            cr_assert(fabs(fabs(w) - fmax(fabs(a), fabs(b))) < 1e-9);
+            cr_assert_eq(cc_sim_value(r, v, k, all), signbit(w) ? 0.0 : 1.0);
         }
+    cr_expect_gt(censored, 0, "some runs end with C-1 still open");
     /* the silence mechanism has no assess stage: never a value there */
     cr_assert_str_eq(cc_sim_variant_id(r, 2), "silence");
     cc_sim_summary sm;
     cc_sim_summarise(r, 2, assess, &sm);
     cr_expect_eq(sm.n, 0);
-    /* national reporting reaches KOR only when USA intelligence shares it: later than USA */
-    cc_sim_summary sk, su;
-    cc_sim_summarise(r, 0, kor, &sk);
-    cc_sim_summarise(r, 0, usa, &su);
-    cr_expect_gt(sk.mean, su.mean);
+    cr_expect_eq(sm.applicable, 0);
     cc_sim_free(r);
     cc_scenario_free(s);
 }
@@ -220,13 +235,13 @@ Test(sim, quantiles_equal_those_of_the_sorted_values, .timeout = 60)
                 size_t n = 0;
                 for (size_t i = 0; i < reps[k]; i++) {
                     double y = cc_sim_value(r, v, i, m);
-                    if (!isnan(y))
+                    if (!isnan(y) && !signbit(y))
                         x[n++] = y;
                 }
                 cc_sim_summary sm;
                 cc_sim_summarise(r, v, m, &sm);
                 cr_assert_eq(sm.n, n);
-                if (n) {
+                if (n && !cc_sim_metric_is_rate(r, m)) { /* a rate has no quantiles */
                     qsort(x, n, sizeof *x, dcmp_t);
                     double w[3];
                     const double got[3][3] = {{sm.median, sm.median_lo, sm.median_hi},
@@ -283,13 +298,13 @@ Test(sim, summaries_at_once_equal_those_on_use_for_any_thread_count)
                 cc_sim_summarise(lazy, v, m, &a);
                 cc_sim_summarise(all, v, m, &b);
                 cr_assert(same_summary(&a, &b), "threads %d v%zu %s", threads[t], v, cc_sim_metric_name(all, m));
-                cr_assert(a.n < 2 || a.var > 0 || a.mean_lo == a.mean_hi, "variance of %s",
-                          cc_sim_metric_name(all, m));
+                cr_assert(cc_sim_metric_is_rate(all, m) || a.n < 2 || a.var > 0 || a.mean_lo == a.mean_hi,
+                          "variance of %s", cc_sim_metric_name(all, m));
                 for (size_t w = 0; w < V; w++) {
-                    double d1[3], d2[3];
-                    cc_sim_diff(lazy, w, v, m, &d1[0], &d1[1], &d1[2]);
-                    cc_sim_diff(all, w, v, m, &d2[0], &d2[1], &d2[2]);
-                    cr_assert(memcmp(d1, d2, sizeof d1) == 0, "diff %zu-%zu of %s", v, w,
+                    cc_sim_comparison d1, d2;
+                    cc_sim_compare(lazy, w, v, m, &d1);
+                    cc_sim_compare(all, w, v, m, &d2);
+                    cr_assert(memcmp(&d1, &d2, sizeof d1) == 0, "diff %zu-%zu of %s", v, w,
                               cc_sim_metric_name(all, m));
                 }
             }
@@ -298,12 +313,12 @@ Test(sim, summaries_at_once_equal_those_on_use_for_any_thread_count)
     /* a difference taken before any summary is kept computes the summaries it needs */
     cc_sim *fresh = NULL;
     cr_assert_eq(cc_sim_run(s, &o, &fresh), CC_OK);
-    double d1[3], d2[3];
-    cc_sim_diff(fresh, 0, 1, 0, &d1[0], &d1[1], &d1[2]);
+    cc_sim_comparison d1, d2;
+    cc_sim_compare(fresh, 0, 1, 0, &d1);
     cr_assert_eq(cc_sim_summarise_all(fresh, 2), CC_OK);
-    cc_sim_diff(fresh, 0, 1, 0, &d2[0], &d2[1], &d2[2]);
-    cr_assert(memcmp(d1, d2, sizeof d1) == 0);
-    cr_assert(!isnan(d1[0]));
+    cc_sim_compare(fresh, 0, 1, 0, &d2);
+    cr_assert(memcmp(&d1, &d2, sizeof d1) == 0);
+    cr_assert(!isnan(d1.diff));
     /* changing the values (as a rank merge does) forgets the kept summaries */
     double *x = cc_sim_values(fresh, &n);
     for (size_t k = 0; k < R; k++)
@@ -320,8 +335,8 @@ Test(sim, summaries_at_once_equal_those_on_use_for_any_thread_count)
     cc_scenario_free(s);
 }
 
-/* Values of only +0 and 1 (rates) take a counting shortcut; mixes with -0, other values or NaN
- * must not, and every quantile equals that of the sorted values either way. */
+/* Values with many ties (only +0 and 1), mixed with a censored time (negative: left out of the
+ * quantiles), another value or NaN: every quantile equals that of the sorted observed values. */
 Test(sim, two_valued_quantiles_equal_those_of_the_sorted_values, .timeout = 60)
 {
     cc_scenario *s = load("bench/consult-10.yaml");
@@ -331,7 +346,7 @@ Test(sim, two_valued_quantiles_equal_those_of_the_sorted_values, .timeout = 60)
     cr_assert_eq(cc_sim_run(s, &o, &r), CC_OK);
     /* per case: the share of ones, and what else is mixed in */
     const double share[] = {0, 0.003, 0.2, 0.5, 0.93, 0.995, 1};
-    enum { PLAIN, NEG_ZERO, A_TWO, WITH_NAN, NCASES };
+    enum { PLAIN, CENSORED, A_TWO, WITH_NAN, NCASES };
     double *sorted = malloc(R * sizeof *sorted);
     for (size_t c = 0; c < sizeof share / sizeof share[0]; c++)
         for (int mix = 0; mix < NCASES; mix++) {
@@ -343,14 +358,14 @@ Test(sim, two_valued_quantiles_equal_those_of_the_sorted_values, .timeout = 60)
                 st ^= st << 13, st ^= st >> 7, st ^= st << 17;
                 double u = (double)(st >> 11) / 9007199254740992.0;
                 double y = u < share[c] ? 1.0 : 0.0;
-                if (k % 1000 == 7 && mix == NEG_ZERO)
-                    y = -0.0;
+                if (k % 1000 == 7 && mix == CENSORED)
+                    y = -5.0;
                 if (k == R / 3 && mix == A_TWO)
                     y = 2.0;
                 if (k % 3 == 0 && mix == WITH_NAN)
                     y = NAN;
                 x[k] = y; /* variant 0, metric 0 */
-                if (!isnan(y))
+                if (!isnan(y) && !signbit(y))
                     sorted[m++] = y;
             }
             qsort(sorted, m, sizeof *sorted, dcmp_t);
@@ -434,14 +449,14 @@ static size_t time_metrics_with_values(const cc_sim *r)
         for (size_t v = 0; v < cc_sim_nvariants(r); v++) {
             cc_sim_summary sm;
             cc_sim_summarise(r, v, m, &sm);
-            vals += sm.n;
+            vals += sm.applicable; /* observed or censored: the Kaplan-Meier panel shows both */
         }
         n += vals && !cc_sim_metric_is_rate(r, m);
     }
     return n;
 }
 
-Test(simplot, svg_has_a_cdf_and_a_histogram_per_variant_and_time_metric)
+Test(simplot, svg_has_a_survival_curve_and_a_histogram_per_variant_and_time_metric)
 {
     cc_scenario *s = load("scenarios/ncg-interagency-sim.yaml");
     cc_sim_opts o = {.seed = 3, .reps = 200, .threads = 2};
@@ -454,8 +469,8 @@ Test(simplot, svg_has_a_cdf_and_a_histogram_per_variant_and_time_metric)
     cr_assert_gt(T, 3);
     cr_expect_eq(count(b.data, "<polygon"), 3 * T, "one histogram area per variant and time metric");
     cr_expect_eq(count(b.data, ": histogram</text>"), T);
-    cr_expect_eq(count(b.data, ": CDF</text>"), T);
-    cr_expect_geq(count(b.data, "<polyline"), 2 * T, "CDF lines (a variant without values has none)");
+    cr_expect_eq(count(b.data, ": share done (Kaplan-Meier)</text>"), T);
+    cr_expect_geq(count(b.data, "<polyline"), 2 * T, "curves (a variant without values has none)");
     cr_expect(strstr(b.data, "<title>t &lt;&amp;&gt; &quot;q&quot;</title>"), "the title is escaped");
     cr_expect(!has_undefined_number(b.data), "no undefined coordinates");
     cr_expect_eq(count(b.data, "<svg"), 1);
@@ -480,7 +495,9 @@ Test(simplot, html_page_is_self_contained_with_tables_and_plots)
     cr_expect_eq(count(b.data, "<h2>"), M);
     cr_expect_eq(count(b.data, "<polygon"), 3 * T, "the histograms are inline");
     cr_expect(strstr(b.data, "<h2>C-1: request to completion (h)</h2>"));
-    cr_expect(strstr(b.data, "<td>silence &#8722; sequential</td>"), "pairwise differences");
+    cr_expect(strstr(b.data, "<td>silence &#8722; sequential (restricted mean)</td>"), "pairwise differences");
+    cr_expect(strstr(b.data, "<td>silence &#8722; sequential (probability)</td>"));
+    cr_expect(strstr(b.data, "Restricted mean to "), "the horizon is named");
     cr_expect(!strstr(b.data, "<script") && !strstr(b.data, "src=") && !strstr(b.data, "href=") &&
                   !strstr(b.data, "url("),
               "no script and no external asset");
@@ -502,14 +519,14 @@ Test(simplot, a_metric_without_values_gets_a_note_and_no_panel)
     for (size_t m = 0; m < cc_sim_nmetrics(r); m++) {
         cc_sim_summary sm;
         cc_sim_summarise(r, 0, m, &sm);
-        empty += sm.n == 0;
+        empty += cc_sim_metric_is_rate(r, m) ? sm.n == 0 : sm.applicable == 0;
     }
     cr_assert_gt(empty, 0, "the fixture has a metric without values");
     cc_buf b;
     cc_buf_init(&b);
     cr_assert_eq(cc_simplot_html(r, "one", &b), CC_OK);
     cr_expect_eq(count(b.data, "No replication has a value for this metric."), empty);
-    cr_expect(!strstr(b.data, "difference of means"), "one variant: no differences");
+    cr_expect(!strstr(b.data, "difference (paired)"), "one variant: no differences");
     cc_buf_free(&b);
     cc_sim_free(r);
     cc_scenario_free(s);

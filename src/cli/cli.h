@@ -83,7 +83,7 @@ void cc_cli_print_diags(FILE *out, const cc_diags *d);
 
 /* The queryable state of a run (state_print.c), shared by `caucus run`'s summary and `caucus
  * replay --until`. Pass cc_cli_state_observe as cc_engine_opts.observe with the state as
- * observe_ctx; it records when each consultation was requested and completed, each decision
+ * observe_ctx; it records when each consultation was requested and completed (or failed), each decision
  * made, and each finding (-1: not yet). With gate set, an observation is kept only while
  * gate(gate_ctx) returns 1 (replay: up to the event it stops at). */
 struct cc_engine;
@@ -94,7 +94,7 @@ typedef struct cc_cli_finding {
 } cc_cli_finding;
 typedef struct cc_cli_state {
     const struct cc_scenario *s;
-    int64_t *req, *done, *made; /* per consultation, per consultation, per decision */
+    int64_t *req, *done, *failed, *made; /* per consultation (three), per decision */
     cc_cli_finding *findings;
     size_t nfindings, capfindings;
     int oom; /* a finding could not be recorded */

@@ -15,6 +15,7 @@
 #include "sim/sim.h"
 #include "sim/sim_mpi.h"
 #include "sim/simplot.h"
+#include "report/report.h"
 
 static void sim_usage(FILE *f)
 {
@@ -94,11 +95,6 @@ static int write_rep_log(const cc_scenario *s, uint64_t seed, size_t rep, int m,
     return 0;
 }
 
-static json_t *num(double x)
-{
-    return isnan(x) ? json_null() : json_real(x);
-}
-
 /* Writes the page or plot made by fn to path; 0 or -1 (reported). */
 static int write_plot(cc_err (*fn)(const cc_sim *, const char *, cc_buf *), const cc_sim *r,
                       const char *title, const char *path)
@@ -114,6 +110,118 @@ static int write_plot(cc_err (*fn)(const cc_sim *, const char *, cc_buf *), cons
                 errno ? strerror(errno) : "");
     cc_buf_free(&b);
     return bad ? -1 : 0;
+}
+
+/* "[lo, hi]" with fmt, or "-" when undefined */
+static const char *ci(char *buf, size_t size, const char *fmt, double mean, double lo, double hi)
+{
+    char a[32], b[32], c[32];
+    if (isnan(mean))
+        return "-";
+    snprintf(a, sizeof a, fmt, mean);
+    if (isnan(lo) || isnan(hi)) {
+        snprintf(buf, size, "%s [-]", a);
+        return buf;
+    }
+    snprintf(b, sizeof b, fmt, lo);
+    snprintf(c, sizeof c, fmt, hi);
+    snprintf(buf, size, "%s [%s, %s]", a, b, c);
+    return buf;
+}
+
+static const char *num_text(char *buf, size_t size, double x)
+{
+    if (isnan(x))
+        return "-";
+    snprintf(buf, size, "%.2f", x);
+    return buf;
+}
+
+/* One metric's table: per variant its summary, then each variant against the first. */
+static void print_metric(const cc_sim *r, size_t m)
+{
+    size_t V = cc_sim_nvariants(r);
+    int rate = cc_sim_metric_is_rate(r, m);
+    printf("\n%s\n", cc_sim_metric_name(r, m));
+    if (rate)
+        printf("  %-16s %s\n", "variant", "probability [95% CI]");
+    else
+        printf("  %-16s %-22s %-25s %-25s %-7s %-7s %-7s %s\n", "variant", "done [95% CI]",
+               "restricted mean [95% CI]", "mean if done [95% CI]", "median", "p90", "p99", "done/could");
+    double tau = NAN;
+    for (size_t v = 0; v < V; v++) {
+        cc_sim_summary sm;
+        cc_sim_summarise(r, v, m, &sm);
+        char a[112], b[112], c[112], d[16], e[16], f[16];
+        if (rate && sm.n == 0)
+            printf("  %-16s - (never applied in %zu replications)\n", cc_sim_variant_id(r, v), sm.total);
+        else if (rate)
+            printf("  %-16s %s\n", cc_sim_variant_id(r, v), ci(a, sizeof a, "%.3f", sm.mean, sm.mean_lo, sm.mean_hi));
+        else if (sm.applicable == 0)
+            printf("  %-16s - (it could not happen in any of %zu replications)\n", cc_sim_variant_id(r, v),
+                   sm.total);
+        else {
+            tau = sm.tau;
+            printf("  %-16s %-22s %-25s %-25s %-7s %-7s %-7s %zu/%zu\n", cc_sim_variant_id(r, v),
+                   ci(a, sizeof a, "%.3f", sm.done, sm.done_lo, sm.done_hi),
+                   ci(b, sizeof b, "%.2f", sm.rmean, sm.rmean_lo, sm.rmean_hi),
+                   ci(c, sizeof c, "%.2f", sm.mean, sm.mean_lo, sm.mean_hi), num_text(d, sizeof d, sm.median),
+                   num_text(e, sizeof e, sm.p90), num_text(f, sizeof f, sm.p99), sm.n, sm.applicable);
+        }
+    }
+    if (!rate && isinf(tau))
+        printf("  restricted mean: nothing was censored, it is the plain mean\n");
+    else if (!rate && !isnan(tau))
+        printf("  restricted mean to %.2f h\n", tau);
+    for (size_t v = 1; v < V; v++) {
+        cc_sim_comparison c;
+        cc_sim_compare(r, 0, v, m, &c);
+        if (isnan(c.lo))
+            continue;
+        printf("  %s - %s%s: %+.3f [%+.3f, %+.3f]%s (paired, %zu replications, r = %.2f)\n",
+               cc_sim_variant_id(r, v), cc_sim_variant_id(r, 0), rate ? "" : ", restricted mean", c.diff, c.lo,
+               c.hi, c.lo > 0 || c.hi < 0 ? " *" : "", c.n, isnan(c.corr) ? 0.0 : c.corr);
+    }
+}
+
+/* One row per variant and replication, every value at full precision (%.17g round-trips a
+ * double); a time also has a column "NAME [censored]": 1 when the value is the time observed
+ * before the run ended without it happening. Empty: no value. 0 or -1 (reported). */
+static int write_csv(const cc_sim *r, const char *path)
+{
+    size_t V = cc_sim_nvariants(r), M = cc_sim_nmetrics(r);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "caucus sim: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    fprintf(f, "variant,replication");
+    for (size_t m = 0; m < M; m++) {
+        fprintf(f, ",\"%s\"", cc_sim_metric_name(r, m));
+        if (!cc_sim_metric_is_rate(r, m))
+            fprintf(f, ",\"%s [censored]\"", cc_sim_metric_name(r, m));
+    }
+    fputc('\n', f);
+    for (size_t v = 0; v < V; v++)
+        for (size_t k = 0; k < cc_sim_reps(r); k++) {
+            fprintf(f, "%s,%zu", cc_sim_variant_id(r, v), k);
+            for (size_t m = 0; m < M; m++) {
+                double y = cc_sim_value(r, v, k, m);
+                int time = !cc_sim_metric_is_rate(r, m);
+                if (isnan(y))
+                    fprintf(f, time ? ",," : ",");
+                else if (time)
+                    fprintf(f, ",%.17g,%d", fabs(y), signbit(y) ? 1 : 0);
+                else
+                    fprintf(f, ",%.17g", y);
+            }
+            fputc('\n', f);
+        }
+    if (fclose(f) != 0) {
+        fprintf(stderr, "caucus sim: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 static int sim_main(int argc, char **argv, int rank, int nranks)
@@ -255,68 +363,20 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
     size_t V = cc_sim_nvariants(r), M = cc_sim_nmetrics(r);
     printf("sim %s: %llu replications per variant, seed %llu, %zu variants\n", s->id,
            (unsigned long long)reps, (unsigned long long)seed, V);
-    for (size_t m = 0; m < M; m++) {
-        int rate = cc_sim_metric_is_rate(r, m);
-        printf("\n%s\n", cc_sim_metric_name(r, m));
-        if (rate)
-            printf("  %-22s %s\n", "variant", "probability [95% CI]");
-        else
-            printf("  %-22s %-24s %-8s %-8s %-8s %s\n", "variant", "mean [95% CI]", "median", "p90", "p99",
-                   "n");
-        for (size_t v = 0; v < V; v++) {
-            cc_sim_summary sm;
-            cc_sim_summarise(r, v, m, &sm);
-            if (rate && sm.n == 0)
-                printf("  %-22s - (never applied in %zu replications)\n", cc_sim_variant_id(r, v), sm.total);
-            else if (rate)
-                printf("  %-22s %.3f [%.3f, %.3f]\n", cc_sim_variant_id(r, v), sm.mean, sm.mean_lo,
-                       sm.mean_hi);
-            else if (sm.n == 0)
-                printf("  %-22s %-24s %-8s %-8s %-8s 0/%zu\n", cc_sim_variant_id(r, v), "-", "-", "-", "-",
-                       sm.total);
-            else {
-                char mean[40];
-                snprintf(mean, sizeof mean, "%.2f [%.2f, %.2f]", sm.mean, sm.mean_lo, sm.mean_hi);
-                printf("  %-22s %-24s %-8.2f %-8.2f %-8.2f %zu/%zu\n", cc_sim_variant_id(r, v), mean,
-                       sm.median, sm.p90, sm.p99, sm.n, sm.total);
-            }
-        }
-        for (size_t v = 1; v < V; v++) {
-            double df, lo, hi;
-            cc_sim_diff(r, 0, v, m, &df, &lo, &hi);
-            if (!isnan(df))
-                printf("  %s - %s: %+.3f [%+.3f, %+.3f]%s\n", cc_sim_variant_id(r, v),
-                       cc_sim_variant_id(r, 0), df, lo, hi, lo > 0 || hi < 0 ? " *" : "");
-        }
-    }
-    printf("\n(* the 95%% confidence interval of the difference excludes 0; times in hours)\n");
+    if (reps < 30)
+        fprintf(stderr,
+                "caucus sim: warning: %llu replications: the intervals of means rest on the mean being close "
+                "to normal, which needs 30 or more\n",
+                (unsigned long long)reps);
+    for (size_t m = 0; m < M; m++)
+        print_metric(r, m);
+    printf("\n* the 95%% interval of the difference excludes 0. Times in hours. done: the share of replications\n"
+           "in which it happened; restricted mean: the mean time where a replication in which it had not\n"
+           "happened counts as the horizon every replication was observed to; mean if done: over the\n"
+           "replications in which it happened. Differences are paired by replication (docs/sim.md).\n");
     int status = 0;
-    if (csv) {
-        FILE *f = fopen(csv, "w");
-        if (!f) {
-            fprintf(stderr, "caucus sim: cannot write %s: %s\n", csv, strerror(errno));
-            status = 1;
-        } else {
-            fprintf(f, "variant,replication");
-            for (size_t m = 0; m < M; m++)
-                fprintf(f, ",\"%s\"", cc_sim_metric_name(r, m));
-            fputc('\n', f);
-            for (size_t v = 0; v < V; v++)
-                for (size_t k = 0; k < cc_sim_reps(r); k++) {
-                    fprintf(f, "%s,%zu", cc_sim_variant_id(r, v), k);
-                    for (size_t m = 0; m < M; m++) {
-                        double y = cc_sim_value(r, v, k, m);
-                        if (isnan(y))
-                            fprintf(f, ",");
-                        else
-                            fprintf(f, ",%.6g", y);
-                    }
-                    fputc('\n', f);
-                }
-            if (fclose(f) != 0)
-                status = 1;
-        }
-    }
+    if (csv && write_csv(r, csv) != 0)
+        status = 1;
     char title[256];
     snprintf(title, sizeof title, "%s: %llu replications per variant, seed %llu", s->id,
              (unsigned long long)reps, (unsigned long long)seed);
@@ -327,28 +387,8 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
     if (html && write_plot(cc_simplot_html, r, title, html) != 0)
         status = 1;
     if (jsonf) {
-        json_t *root = json_pack("{s:s,s:I,s:s,s:o}", "scenario", s->id, "reps", (json_int_t)reps, "seed", "",
-                                 "variants", json_array());
-        char sd[24];
-        snprintf(sd, sizeof sd, "%llu", (unsigned long long)seed);
-        json_object_set_new(root, "seed", json_string(sd));
-        json_t *vars = json_object_get(root, "variants");
-        for (size_t v = 0; v < V; v++) {
-            json_t *mets = json_object();
-            for (size_t m = 0; m < M; m++) {
-                cc_sim_summary sm;
-                cc_sim_summarise(r, v, m, &sm);
-                json_object_set_new(mets, cc_sim_metric_name(r, m),
-                                    json_pack("{s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o}", "n", (json_int_t)sm.n,
-                                              "total", (json_int_t)sm.total, "mean", num(sm.mean), "mean_ci",
-                                              json_pack("[o,o]", num(sm.mean_lo), num(sm.mean_hi)), "median",
-                                              num(sm.median), "p90", num(sm.p90), "p99", num(sm.p99), "rate",
-                                              json_boolean(cc_sim_metric_is_rate(r, m))));
-            }
-            json_array_append_new(vars,
-                                  json_pack("{s:s,s:o}", "id", cc_sim_variant_id(r, v), "metrics", mets));
-        }
-        if (json_dump_file(root, jsonf, JSON_INDENT(2) | JSON_SORT_KEYS) != 0) {
+        json_t *root = cc_report_sim_result(r, s->id, seed);
+        if (!root || json_dump_file(root, jsonf, JSON_INDENT(2) | JSON_SORT_KEYS) != 0) {
             fprintf(stderr, "caucus sim: cannot write %s\n", jsonf);
             status = 1;
         }

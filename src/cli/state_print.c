@@ -18,13 +18,14 @@ int cc_cli_state_init(cc_cli_state *st, const cc_scenario *s)
     st->s = s;
     st->req = malloc((s->nconsultations + 1) * sizeof *st->req);
     st->done = malloc((s->nconsultations + 1) * sizeof *st->done);
+    st->failed = malloc((s->nconsultations + 1) * sizeof *st->failed);
     st->made = malloc((s->ndecisions + 1) * sizeof *st->made);
-    if (!st->req || !st->done || !st->made) {
+    if (!st->req || !st->done || !st->failed || !st->made) {
         cc_cli_state_free(st);
         return -1;
     }
     for (size_t k = 0; k < s->nconsultations; k++)
-        st->req[k] = st->done[k] = -1;
+        st->req[k] = st->done[k] = st->failed[k] = -1;
     for (size_t k = 0; k < s->ndecisions; k++)
         st->made[k] = -1;
     return 0;
@@ -34,6 +35,7 @@ void cc_cli_state_free(cc_cli_state *st)
 {
     free(st->req);
     free(st->done);
+    free(st->failed);
     free(st->made);
     free(st->findings);
     memset(st, 0, sizeof *st);
@@ -49,6 +51,8 @@ void cc_cli_state_observe(void *ctx, const char *type, uint32_t item, int64_t t_
         st->req[i] = t_ms;
     else if (strcmp(type, "consult.done") == 0)
         st->done[i] = t_ms;
+    else if (strcmp(type, "consult.failed") == 0)
+        st->failed[i] = t_ms;
     else if (strcmp(type, "decision.made") == 0)
         st->made[i] = t_ms;
     else if (strncmp(type, "finding.", 8) == 0) {
@@ -86,6 +90,9 @@ void cc_cli_print_items(FILE *f, const cc_cli_state *st, const cc_engine *e)
         else if (st->done[c] >= 0)
             fprintf(f, "  consultation %s: requested at +%s, completed %s later\n", s->consultations[c].id,
                     fmt_dur(st->req[c], a, sizeof a), fmt_dur(st->done[c] - st->req[c], b, sizeof b));
+        else if (st->failed[c] >= 0)
+            fprintf(f, "  consultation %s: requested at +%s, failed at +%s in stage %s\n", s->consultations[c].id,
+                    fmt_dur(st->req[c], a, sizeof a), fmt_dur(st->failed[c], b, sizeof b), stage ? stage : "?");
         else
             fprintf(f, "  consultation %s: requested at +%s, %s%s%s since +%s\n", s->consultations[c].id,
                     fmt_dur(st->req[c], a, sizeof a), state, stage ? ", stage " : "", stage ? stage : "",
@@ -207,6 +214,8 @@ json_t *cc_cli_state_json(const cc_cli_state *st, const cc_engine *e)
                                         "state", state, "stage", stage ? json_string(stage) : json_null(),
                                         "since_ms", ms_or_null(stage ? since : -1), "requested_ms",
                                         ms_or_null(st->req[c]), "done_ms", ms_or_null(st->done[c])));
+        if (st->failed[c] >= 0)
+            json_object_set_new(json_array_get(cons, c), "failed_ms", json_integer(st->failed[c]));
     }
     for (size_t d = 0; d < s->ndecisions; d++) {
         const char *outcome = NULL;

@@ -104,6 +104,9 @@ static void reset_run(cc_engine *e)
         K->reached_decide = 0;
         K->nparts = K->nacted = K->nobjectors = 0;
         K->objected = K->round = K->revising = 0;
+        K->entry = K->visit = 0;
+        K->broken = K->fallback = 0;
+        K->nearly = 0;
         memset(K->part, 0, 4 * (s->nseats + 1)); /* part, acted, asked, objector: one block */
     }
     for (size_t d = 0; d < s->ndecisions; d++) {
@@ -113,6 +116,7 @@ static void reset_run(cc_engine *e)
         R->ndeciders = 0;
         R->objected = 0;
         R->outcome = -1;
+        R->gov = 0;
     }
     memset(e->absent, 0, s->nseats + 1);
     memcpy(e->offer_events, e->seat_events, s->nseats + 1);
@@ -320,8 +324,10 @@ void cc_engine_free(cc_engine *e)
         free(all[k]->start);
         free(all[k]->items);
     }
-    for (size_t c = 0; e->cons && c < e->s->nconsultations; c++)
+    for (size_t c = 0; e->cons && c < e->s->nconsultations; c++) {
         free(e->cons[c].part); /* with acted, asked and objector */
+        free(e->cons[c].early);
+    }
     for (size_t d = 0; e->dec && d < e->s->ndecisions; d++) {
         free(e->dec[d].vote);
         free(e->dec[d].decider);
@@ -469,33 +475,12 @@ size_t cc_eng_mark_recipients(cc_engine *e, const cc_refs *refs)
     const cc_scenario *s = e->s;
     memset(e->seatmask, 0, s->nseats);
     size_t n = 0;
-    for (size_t r = 0; r < refs->n; r++) {
-        const cc_ref *x = &refs->v[r];
-        for (size_t i = 0; i < s->nseats; i++) {
-            const cc_seat *st = &s->seats[i];
-            int in = 0;
-            switch (x->kind) {
-            case CC_REF_ALL: in = 1; break;
-            case CC_REF_SEAT: in = x->index == (int)i; break;
-            case CC_REF_PARTY: in = x->index >= 0 && st->party_index == x->index; break;
-            case CC_REF_CELL:
-                for (size_t k = 0; k < st->cell_index.n && !in; k++)
-                    in = st->cell_index.v[k] == x->index;
-                break;
-            case CC_REF_GROUP:
-                if (x->index >= 0 && st->party_index >= 0) {
-                    int g = cc_label_policy_group(s->policy, s->groups[x->index].id);
-                    in = g >= 0 &&
-                         cc_partyset_has(cc_label_policy_group_members(s->policy, g), st->party_index);
-                }
-                break;
-            }
-            if (in && !e->seatmask[i]) {
+    for (size_t r = 0; r < refs->n; r++)
+        for (size_t i = 0; i < s->nseats; i++)
+            if (!e->seatmask[i] && cc_scenario_ref_has_seat(s, &refs->v[r], i)) {
                 e->seatmask[i] = 1;
                 n++;
             }
-        }
-    }
     return n;
 }
 
@@ -535,7 +520,7 @@ cc_err cc_eng_deliver_mask(cc_engine *e, const char *kind, const char *id, const
             if (rc == CC_OK && aev >= 0) {
                 const cc_inject *I = inject_index >= 0 ? &e->inj[inject_index] : NULL;
                 rc = cc_eng_agent_offer(e, i, (cc_agent_event)aev, item, I ? (int)I->channel : -1,
-                                        I ? &I->classes : NULL, -1);
+                                        I ? &I->classes : NULL, -1, 0);
             }
         } else {
             e->st.denials++;
@@ -653,12 +638,15 @@ static cc_err decision_deadline(cc_engine *e, size_t i)
     if (e->decision_state[i] != ST_OPEN)
         return CC_OK;
     const cc_decision *D = &e->s->decisions[i];
-    if (D->rule == CC_RULE_SILENCE && !e->dec[i].objected && cc_eng_noptions(e, i) > 0)
+    /* its own silence rule, unless a decide stage governs it (then the stage's rule decides) */
+    if (!e->dec[i].gov && D->rule == CC_RULE_SILENCE && !e->dec[i].objected && cc_eng_noptions(e, i) > 0)
         return cc_eng_decide(e, i, 0, "silence");
     e->decision_state[i] = ST_EXPIRED;
     e->st.decisions_expired++;
     cc_err rc = cc_eng_emit(e, "decision.deadline", NULL, D->label.text,
                             json_pack("{s:s}", "decision", D->id), ITEM(CC_ITEM_DECISION, i), ST_EXPIRED);
+    if (rc == CC_OK)
+        rc = cc_eng_decision_expired(e, i);
     if (rc == CC_OK)
         rc = schedule_dependents(e, &e->timeout, i);
     return rc;
@@ -798,7 +786,7 @@ cc_err cc_eng_run(cc_engine *e, int64_t until_ms, int64_t wall_cap)
             break;
         case K_DECISION_DEADLINE: rc = decision_deadline(e, ev.a); break;
         case K_END: rc = end_run(e, "duration"); break;
-        case K_STAGE_DEADLINE: rc = cc_eng_stage_deadline(e, ev.a, (int)ev.b); break;
+        case K_STAGE_DEADLINE: rc = cc_eng_stage_deadline(e, ev.a, ev.b); break;
         case K_ROUND: rc = cc_eng_next_round(e, ev.a, (int)ev.b); break;
         case K_WATCH: rc = cc_eng_watch_expired(e, ev.a); break;
         }
@@ -869,7 +857,7 @@ const char *cc_engine_consultation_state(const cc_engine *e, size_t c, const cha
         return NULL;
     if (e->consult_state[c] == ST_DONE)
         return "done";
-    if (e->consult_state[c] != ST_OPEN)
+    if (e->consult_state[c] != ST_OPEN && e->consult_state[c] != ST_EXPIRED)
         return "pending";
     const crun *K = &e->cons[c];
     if (K->mech >= 0 && K->stage >= 0 && (size_t)K->stage < e->s->mechanisms[K->mech].nstages) {
@@ -878,5 +866,5 @@ const char *cc_engine_consultation_state(const cc_engine *e, size_t c, const cha
         if (since_ms)
             *since_ms = K->stage_start;
     }
-    return "in progress";
+    return e->consult_state[c] == ST_EXPIRED ? "failed" : "in progress";
 }

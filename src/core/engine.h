@@ -150,8 +150,9 @@ const unsigned char *cc_engine_digest(const cc_engine *e);
 /* State of a decision point: "pending", "open", "decided", "expired". *outcome (may be NULL)
  * receives the chosen option id once decided, else NULL. NULL for a bad index. */
 const char *cc_engine_decision_state(const cc_engine *e, size_t decision, const char **outcome);
-/* State of a consultation: "pending", "in progress", "done". *stage (may be NULL) receives the
- * current stage id while in progress, *since_ms the scenario time the stage started. */
+/* State of a consultation: "pending", "in progress", "done", "failed". *stage (may be NULL) receives the
+ * current stage id while in progress (the stage it failed in once failed), *since_ms the scenario
+ * time the stage started. */
 const char *cc_engine_consultation_state(const cc_engine *e, size_t consultation, const char **stage,
                                          int64_t *since_ms);
 /* Decoding of the item codes passed to observe: kind 0 inject, 1 decision, 2 consultation. */

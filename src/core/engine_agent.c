@@ -36,7 +36,7 @@ static int64_t available_at(const cc_engine *e, size_t seat, const cc_agent *A, 
 /* The rules of a seat's agent on event ev (the agent plays the seat, is present and has such a rule:
  * cc_eng_agent_offer checked). */
 cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
-                                const cc_strs *classes, int stage_kind)
+                                const cc_strs *classes, int stage_kind, uint32_t visit0)
 {
     const cc_agent *A = e->seat_agent[seat];
     assert(A && e->auto_seat[seat] && !e->absent[seat]);
@@ -54,8 +54,25 @@ cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, ui
             if (!found)
                 continue;
         }
-        if (R->has_stage && (int)R->stage != stage_kind)
+        if (R->has_stage && ev == CC_AEV_STAGE && (int)R->stage != stage_kind)
             continue;
+        /* an act on a consultation belongs to the stage visit that offered it; a request rule with
+         * a stage kind, to the first stage of that kind the seat takes part in (held until then) */
+        uint32_t visit = 0;
+        int32_t target = -1;
+        if (visit0 && R->action != CC_ACT_SHARE && R->action != CC_ACT_ESCALATE) {
+            visit = visit0;
+            if (ev == CC_AEV_REQUEST && R->has_stage) {
+                const crun *K = &e->cons[ITEM_INDEX(context)];
+                size_t n = e->s->mechanisms[K->mech].nstages, j = (size_t)K->stage;
+                while (j < n && !(e->s->mechanisms[K->mech].stages[j].kind == R->stage &&
+                                  cc_eng_takes_part(e, ITEM_INDEX(context), j, seat)))
+                    j++;
+                if (j == n)
+                    continue; /* no such stage ahead for this seat */
+                target = j == (size_t)K->stage ? -1 : (int32_t)j;
+            }
+        }
         if (!cc_rng_bernoulli(r, R->probability))
             continue;
         double delay = cc_eng_draw_delay_s(r, &R->delay);
@@ -84,7 +101,7 @@ cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, ui
             }
             slot = (uint32_t)e->nacts++;
         }
-        e->acts[slot] = (pending){(uint32_t)seat, context, A, R};
+        e->acts[slot] = (pending){(uint32_t)seat, context, R, visit, target};
         cc_err rc = cc_sched_push(&e->q, at, K_AGENT, slot, 0);
         if (rc)
             return rc;
@@ -115,34 +132,28 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
         if (cons >= 0)
             return cc_eng_stage_act(e, (size_t)cons, seat, "consult.position", text);
         return CC_OK;
-    case CC_ACT_VOTE: {
-        cc_err rc = CC_OK;
+    case CC_ACT_VOTE:
+        /* on a consultation: in its current stage (a vote in a stage that decides a decision);
+         * on a decision: in the stage that governs it, else under its own rule */
+        if (cons >= 0)
+            return cc_eng_stage_vote(e, (size_t)cons, seat, option);
         if (dec >= 0 && option)
-            rc = cc_eng_vote(e, (size_t)dec, seat, option);
-        if (rc == CC_OK && cons >= 0)
-            rc = cc_eng_stage_act(e, (size_t)cons, seat, "consult.ack", NULL);
-        return rc;
-    }
+            return cc_eng_vote(e, (size_t)dec, seat, option);
+        return CC_OK;
     case CC_ACT_PROPOSE: return dec >= 0 ? cc_eng_propose(e, (size_t)dec, seat, text) : CC_OK;
     case CC_ACT_REVIEW: /* carried out by cc_eng_agent_act as acknowledge or object */ return CC_OK;
     case CC_ACT_OBJECT:
-        if (cons >= 0 && cc_eng_stage_has_rounds(e, (size_t)cons)) {
-            int taken = 0;
-            cc_err rc = cc_eng_stage_object(e, (size_t)cons, seat, &taken);
-            if (rc != CC_OK || taken)
-                return rc;
-        }
-        if (dec >= 0 && e->decision_state[dec] == ST_OPEN) {
+        /* on a consultation: by a participant of its current stage; on a decision: by a participant
+         * of the stage that governs it, else by a decider of the open decision */
+        if (cons >= 0)
+            return cc_eng_consult_object(e, (size_t)cons, seat);
+        if (dec >= 0 && e->dec[dec].gov)
+            return cc_eng_consult_object(e, (size_t)(e->dec[dec].gov - 1), seat);
+        if (dec >= 0 && e->decision_state[dec] == ST_OPEN && e->dec[dec].decider[seat]) {
             e->dec[dec].objected = 1;
             return cc_eng_emit(e, "decision.object", s->seats[seat].id, s->decisions[dec].label.text,
                                CC_LAZY(e, json_pack("{s:s}", "decision", s->decisions[dec].id)),
                                ITEM(CC_ITEM_DECISION, dec), 23);
-        }
-        if (cons >= 0 && e->consult_state[cons] == ST_OPEN) {
-            e->cons[cons].objected = 1;
-            return cc_eng_emit(e, "consult.object", s->seats[seat].id, s->consultations[cons].label.text,
-                               CC_LAZY(e, json_pack("{s:s}", "consultation", s->consultations[cons].id)),
-                               context, 82);
         }
         return CC_OK;
     case CC_ACT_SHARE:
@@ -159,6 +170,8 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
         }
         return CC_OK;
     case CC_ACT_ESCALATE:
+        if (cons >= 0 && cc_eng_act_refusal(e, (size_t)cons, seat, CC_ACT_ESCALATE, -1))
+            return CC_OK; /* the seat takes no part in the consultation */
         if (cons >= 0)
             return cc_eng_emit(e, "consult.escalate", s->seats[seat].id, s->consultations[cons].label.text,
                                CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", s->consultations[cons].id,
@@ -180,12 +193,31 @@ cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
     const cc_scenario *s = e->s;
     const cc_agent_rule *R = a->rule;
     cc_rng *r = &e->rng[a->seat + 1];
-    if (cc_rng_bernoulli(r, a->agent->channel_failure)) {
+    if (cc_rng_bernoulli(r, e->seat_agent[a->seat]->channel_failure)) {
         e->st.messages_lost++;
         return cc_eng_emit(e, "message.lost", s->seats[a->seat].id, NULL,
                            CC_LAZY(e, json_pack("{s:s,s:s}", "action", cc_eng_action_names[R->action],
                                                 "reason", "channel failure")),
                            0, 80);
+    }
+    if (a->visit) {
+        /* an act on a consultation belongs to one stage: void once that stage is over, held when
+         * it is for a stage still to come */
+        size_t c = ITEM_INDEX(a->context);
+        const crun *K = &e->cons[c];
+        if (e->consult_state[c] != ST_OPEN)
+            return CC_OK;
+        if (a->target >= 0 && K->stage < a->target) {
+            cc_agent_action act = R->action;
+            if (act == CC_ACT_REVIEW)
+                act = cc_rng_bernoulli(r, R->approve) ? CC_ACT_ACKNOWLEDGE : CC_ACT_OBJECT;
+            int d = s->consultations[c].decision_index;
+            int opt = act == CC_ACT_VOTE && d >= 0 && R->option ? cc_eng_option_index(e, (size_t)d, R->option) : -1;
+            e->st.agent_actions++;
+            return cc_eng_hold_act(e, c, a->seat, a->target, act, opt, R->text);
+        }
+        if (a->target >= 0 ? K->stage != a->target : K->visit != a->visit)
+            return CC_OK;
     }
     e->st.agent_actions++;
     if (R->action == CC_ACT_REVIEW) {
@@ -197,11 +229,7 @@ cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
                                     NULL, NULL, NULL);
         if (approve) /* cc_eng_do_action's acknowledge of a consultation */
             return cc_eng_stage_act(e, ITEM_INDEX(a->context), a->seat, "consult.ack", NULL);
-        int taken = 0;
-        cc_err rc = cc_eng_stage_object(e, ITEM_INDEX(a->context), a->seat, &taken);
-        return rc != CC_OK || taken
-                   ? rc
-                   : cc_eng_do_action(e, a->seat, CC_ACT_OBJECT, a->context, NULL, NULL, NULL);
+        return cc_eng_consult_object(e, ITEM_INDEX(a->context), a->seat);
     }
     return cc_eng_do_action(e, a->seat, R->action, a->context, R->option, R->text, &R->to);
 }

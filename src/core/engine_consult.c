@@ -43,10 +43,14 @@ cc_err cc_eng_decide(cc_engine *e, size_t d, int outcome, const char *how)
         if (R->vote[i] >= 0)
             json_object_set_new(votes, e->s->seats[i].id,
                                 json_string(cc_eng_option_id(e, d, (size_t)R->vote[i])));
-    cc_err rc = cc_eng_emit(e, "decision.made", NULL, D->label.text,
-                            json_pack("{s:s,s:s,s:s,s:o}", "decision", D->id, "outcome",
-                                      cc_eng_option_id(e, d, (size_t)outcome), "rule", how, "votes", votes),
-                            ITEM(CC_ITEM_DECISION, d), ST_DONE);
+    json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:o}", "decision", D->id, "outcome",
+                                     cc_eng_option_id(e, d, (size_t)outcome), "rule", how, "votes", votes));
+    if (p && R->gov) { /* made by the decide stage of a consultation */
+        const crun *K = &e->cons[R->gov - 1];
+        json_object_set_new(p, "consultation", json_string(e->s->consultations[R->gov - 1].id));
+        json_object_set_new(p, "stage", json_string(K->cur ? K->cur->id : ""));
+    }
+    cc_err rc = cc_eng_emit(e, "decision.made", NULL, D->label.text, p, ITEM(CC_ITEM_DECISION, d), ST_DONE);
     for (uint32_t k = e->decided.start[d]; rc == CC_OK && k < e->decided.start[d + 1]; k++) {
         const cc_when *w = cc_eng_item_when(e->s, e->decided.items[k]);
         if (!w->outcome || strcmp(w->outcome, cc_eng_option_id(e, d, (size_t)outcome)) == 0)
@@ -87,6 +91,8 @@ static cc_err check_rule(cc_engine *e, size_t d)
 cc_err cc_eng_vote(cc_engine *e, size_t d, size_t seat, const char *option)
 {
     drun *R = &e->dec[d];
+    if (R->gov) /* a decide stage governs the decision: the vote is cast in it */
+        return cc_eng_stage_vote(e, (size_t)(R->gov - 1), seat, option);
     if (e->decision_state[d] != ST_OPEN || !R->decider[seat])
         return CC_OK;
     int k = cc_eng_option_index(e, d, option);
@@ -123,11 +129,14 @@ cc_err cc_eng_propose(cc_engine *e, size_t d, size_t seat, const char *text)
         ITEM(CC_ITEM_DECISION, d), 22);
     for (size_t i = 0; rc == CC_OK && i < e->s->nseats; i++)
         if (R->decider[i])
-            rc = cc_eng_agent_offer(e, i, CC_AEV_PROPOSAL, ITEM(CC_ITEM_DECISION, d), -1, NULL, -1);
+            rc = cc_eng_agent_offer(e, i, CC_AEV_PROPOSAL, ITEM(CC_ITEM_DECISION, d), -1, NULL, -1, 0);
     return rc;
 }
 
-/* ---- consultations ------------------------------------------------------------------- */
+/* ---- consultations ------------------------------------------------------------------- *
+ * The meanings implemented here are defined in docs/scenario-format.md, "How a consultation
+ * runs": participants, acts that belong to one stage (held when taken early), the decide stage
+ * governing the linked decision, the silence procedure and what follows an objection. */
 
 static json_t *seats_json(const cc_engine *e, const uint8_t *mask)
 {
@@ -136,6 +145,125 @@ static json_t *seats_json(const cc_engine *e, const uint8_t *mask)
         if (mask[i])
             json_array_append_new(a, json_string(e->s->seats[i].id));
     return a;
+}
+
+static int linked_decision(const cc_engine *e, size_t c)
+{
+    return e->s->consultations[c].decision_index;
+}
+
+/* The current stage of c is a decide stage that governs its linked decision. */
+static int governs(const cc_engine *e, size_t c)
+{
+    const crun *K = &e->cons[c];
+    int d = linked_decision(e, c);
+    return K->cur && K->cur->kind == CC_STAGE_DECIDE && d >= 0 && e->dec[d].gov == (int)c + 1;
+}
+
+/* The rule the current decide stage decides by: unanimity once silence was broken. */
+static cc_rule stage_rule(const crun *K)
+{
+    return K->fallback ? CC_RULE_UNANIMITY : K->cur->rule;
+}
+
+static int silence_holds(const crun *K)
+{
+    return K->cur && K->cur->kind == CC_STAGE_DECIDE && stage_rule(K) == CC_RULE_SILENCE && !K->broken;
+}
+
+int cc_eng_takes_part(const cc_engine *e, size_t c, size_t k, size_t seat)
+{
+    const cc_scenario *s = e->s;
+    const crun *K = &e->cons[c];
+    if (K->mech < 0 || k >= s->mechanisms[K->mech].nstages)
+        return 0;
+    if (!e->stage_seats[(e->stage_base[K->mech] + k) * s->nseats + seat] || !e->cons_read[c * s->nseats + seat])
+        return 0;
+    int d = linked_decision(e, c);
+    if (s->mechanisms[K->mech].stages[k].kind == CC_STAGE_DECIDE && d >= 0)
+        return cc_label_permits(&s->decisions[d].label.label, &s->seats[seat].clearance);
+    return 1;
+}
+
+int cc_eng_stage_index(const cc_engine *e, size_t c, const char *stage_id)
+{
+    const crun *K = &e->cons[c];
+    if (K->mech < 0 || !stage_id)
+        return -1;
+    const cc_mechanism *M = &e->s->mechanisms[K->mech];
+    for (size_t k = 0; k < M->nstages; k++)
+        if (M->stages[k].id && strcmp(M->stages[k].id, stage_id) == 0)
+            return (int)k;
+    return -1;
+}
+
+/* The option a silence procedure adopts: 'adopt', or the linked decision's first; -1 none. */
+static int adopt_index(const cc_engine *e, size_t c)
+{
+    int d = linked_decision(e, c);
+    const char *adopt = e->cons[c].cur->adopt;
+    if (adopt)
+        return cc_eng_option_index(e, (size_t)d, adopt);
+    return cc_eng_noptions(e, (size_t)d) > 0 ? 0 : -1;
+}
+
+/* The outcome the governing decide stage's rule gives with the votes cast so far, or -1. */
+static int governed_outcome(const cc_engine *e, size_t c)
+{
+    const crun *K = &e->cons[c];
+    const drun *R = &e->dec[linked_decision(e, c)];
+    size_t n = e->s->nseats;
+    switch (stage_rule(K)) {
+    case CC_RULE_LEAD: {
+        int l = K->cur->lead_index;
+        return l >= 0 && K->part[l] ? R->vote[l] : -1;
+    }
+    case CC_RULE_UNANIMITY: {
+        int o = -1;
+        for (size_t i = 0; i < n; i++) {
+            if (!K->part[i])
+                continue;
+            if (R->vote[i] < 0 || (o >= 0 && R->vote[i] != o))
+                return -1;
+            o = R->vote[i];
+        }
+        return o;
+    }
+    case CC_RULE_MAJORITY:
+        for (size_t k = 0; k < cc_eng_noptions(e, (size_t)linked_decision(e, c)); k++) {
+            size_t votes = 0;
+            for (size_t i = 0; i < n; i++)
+                votes += K->part[i] && R->vote[i] == (int)k;
+            if (2 * votes > K->nparts)
+                return (int)k;
+        }
+        return -1;
+    case CC_RULE_SILENCE: return -1;
+    }
+    return -1;
+}
+
+/* Whether the current stage is complete after an act. */
+static int stage_complete(const cc_engine *e, size_t c)
+{
+    const crun *K = &e->cons[c];
+    const cc_stage *S = K->cur;
+    if (S->kind == CC_STAGE_DECIDE) {
+        cc_rule r = stage_rule(K);
+        if (r == CC_RULE_SILENCE)
+            return 0; /* at the deadline */
+        if (linked_decision(e, c) >= 0)
+            return governs(e, c) && governed_outcome(e, c) >= 0;
+        switch (r) {
+        case CC_RULE_UNANIMITY: return K->nacted == K->nparts;
+        case CC_RULE_MAJORITY: return 2 * K->nacted > K->nparts;
+        case CC_RULE_LEAD: return S->lead_index >= 0 && K->acted[S->lead_index];
+        case CC_RULE_SILENCE: return 0;
+        }
+    }
+    if (S->mode == CC_MODE_ANY)
+        return K->nacted > 0;
+    return K->nacted == K->nparts;
 }
 
 /* A round of a stage with review rounds ended with objections: the requester revises (a delay
@@ -158,13 +286,18 @@ static cc_err start_revision(cc_engine *e, size_t c)
     return rc ? rc : cc_sched_push(&e->q, e->now_ms + ms, K_ROUND, (uint32_t)c, (uint32_t)K->stage);
 }
 
-static cc_err finish_stage(cc_engine *e, size_t c)
+/* The current stage ends; `by` (how a decide stage ended) and `outcome` (the linked decision's
+ * option) go into consult.stage_done when not NULL. */
+static cc_err finish_stage(cc_engine *e, size_t c, const char *by, const char *outcome)
 {
     crun *K = &e->cons[c];
     const cc_mechanism *M = &e->s->mechanisms[K->mech];
     const cc_stage *S = &M->stages[K->stage];
     if (S->max_rounds > 0 && K->nobjectors > 0 && K->round < S->max_rounds)
         return start_revision(e, c);
+    int d = linked_decision(e, c);
+    if (d >= 0 && e->dec[d].gov == (int)c + 1)
+        e->dec[d].gov = 0;
     e->st.stages_completed++;
     if (e->o.observe_stage)
         e->o.observe_stage(e->o.observe_ctx, c, (size_t)K->stage, e->now_ms);
@@ -176,6 +309,10 @@ static cc_err finish_stage(cc_engine *e, size_t c)
             json_object_set_new(p, "rounds", json_integer(K->round));
             json_object_set_new(p, "objectors", seats_json(e, K->objector));
         }
+        if (p && by)
+            json_object_set_new(p, "by", json_string(by));
+        if (p && outcome)
+            json_object_set_new(p, "outcome", json_string(outcome));
     }
     cc_err rc = cc_eng_emit(e, "consult.stage_done", NULL, e->s->consultations[c].label.text, p,
                             ITEM(CC_ITEM_CONSULTATION, c), 30 + K->stage);
@@ -186,24 +323,126 @@ static cc_err finish_stage(cc_engine *e, size_t c)
     return rc;
 }
 
-/* Whether the current stage is complete after an action. */
-static int stage_complete(const cc_engine *e, size_t c)
+/* The current stage's rule is met: a governing decide stage makes its decision, then ends. */
+static cc_err complete_stage(cc_engine *e, size_t c)
 {
     const crun *K = &e->cons[c];
-    const cc_stage *S = K->cur;
-    if (S->kind == CC_STAGE_DECIDE && e->s->consultations[c].decision_index >= 0)
-        return e->decision_state[e->s->consultations[c].decision_index] == ST_DONE;
-    if (S->kind == CC_STAGE_DECIDE && S->has_rule) {
-        switch (S->rule) {
-        case CC_RULE_UNANIMITY: return K->nacted == K->nparts;
-        case CC_RULE_MAJORITY: return 2 * K->nacted > K->nparts;
-        case CC_RULE_LEAD: return S->lead_index >= 0 && K->acted[S->lead_index];
-        case CC_RULE_SILENCE: return 0; /* at the deadline */
-        }
+    if (K->cur->kind != CC_STAGE_DECIDE)
+        return finish_stage(e, c, NULL, NULL);
+    const char *how = cc_rule_name(stage_rule(K));
+    if (!governs(e, c))
+        return finish_stage(e, c, how, NULL);
+    size_t d = (size_t)linked_decision(e, c);
+    int o = governed_outcome(e, c);
+    cc_err rc = cc_eng_decide(e, d, o, how);
+    return rc ? rc : finish_stage(e, c, how, cc_eng_option_id(e, d, (size_t)o));
+}
+
+/* The consultation ends without completing (state ST_EXPIRED): a silence procedure broken with
+ * on_objection: fail, or its decision expired. A decision it governed is left to its own rule. */
+static cc_err fail_consultation(cc_engine *e, size_t c, const char *reason)
+{
+    crun *K = &e->cons[c];
+    const cc_consultation *C = &e->s->consultations[c];
+    int d = linked_decision(e, c);
+    int governed = d >= 0 && e->dec[d].gov == (int)c + 1;
+    if (governed)
+        e->dec[d].gov = 0;
+    e->consult_state[c] = ST_EXPIRED;
+    K->nearly = 0;
+    json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "consultation", C->id, "stage", K->cur ? K->cur->id : "",
+                                     "reason", reason));
+    cc_err rc = cc_eng_emit(e, "consult.failed", NULL, C->label.text, p, ITEM(CC_ITEM_CONSULTATION, c),
+                            ST_EXPIRED);
+    if (rc == CC_OK && governed && e->decision_state[d] == ST_OPEN)
+        rc = check_rule(e, (size_t)d); /* the votes cast so far, under the decision's own rule */
+    return rc;
+}
+
+/* Notifies the seats of the stage's escalate_to (a missed deadline, a broken silence). */
+static cc_err escalate(cc_engine *e, size_t c, const cc_stage *S)
+{
+    const cc_consultation *C = &e->s->consultations[c];
+    cc_err rc = cc_eng_emit(e, "consult.escalate", NULL, C->label.text,
+                            CC_LAZY(e, json_pack("{s:s,s:s,s:o}", "consultation", C->id, "stage", S->id, "to",
+                                                 cc_eng_refs_json(&S->escalate_to))),
+                            ITEM(CC_ITEM_CONSULTATION, c), 70 + (int)(S - e->s->mechanisms[e->cons[c].mech].stages));
+    if (rc == CC_OK)
+        rc = cc_eng_deliver(e, "consultation", C->id, &C->label, &S->escalate_to, ITEM(CC_ITEM_CONSULTATION, c),
+                            -1, -1);
+    return rc;
+}
+
+static cc_err offer_stage(cc_engine *e, size_t c, size_t seat);
+
+/* Offers the current stage to every participant; stops when an act held for it ends the stage. */
+static cc_err offer_all(cc_engine *e, size_t c)
+{
+    crun *K = &e->cons[c];
+    uint32_t visit = K->visit;
+    cc_err rc = CC_OK;
+    if (!K->nearly) { /* no act is held: an offer only schedules, the stage cannot end meanwhile */
+        for (size_t i = 0; i < e->s->nseats && rc == CC_OK; i++)
+            if (K->part[i])
+                rc = offer_stage(e, c, i);
+        return rc;
     }
-    if (S->mode == CC_MODE_ANY)
-        return K->nacted > 0;
-    return K->nacted == K->nparts;
+    for (size_t i = 0; i < e->s->nseats; i++) {
+        if (!K->part[i])
+            continue;
+        rc = offer_stage(e, c, i);
+        if (rc != CC_OK || K->visit != visit || e->consult_state[c] != ST_OPEN)
+            return rc;
+    }
+    return CC_OK;
+}
+
+/* Silence was broken (silence procedure, docs/scenario-format.md): escalation, then a round of
+ * votes under unanimity, the consultation's failure, or a return to an earlier stage. */
+static cc_err break_silence(cc_engine *e, size_t c, size_t seat)
+{
+    crun *K = &e->cons[c];
+    const cc_consultation *C = &e->s->consultations[c];
+    const cc_stage *S = K->cur;
+    K->broken = 1;
+    static const char *const then[] = {"vote", "fail", "return"};
+    cc_err rc = cc_eng_emit(e, "consult.silence_broken", e->s->seats[seat].id, C->label.text,
+                            CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:s}", "consultation", C->id, "stage", S->id, "by",
+                                                 e->s->seats[seat].id, "then", then[S->on_objection])),
+                            ITEM(CC_ITEM_CONSULTATION, c), 3001);
+    if (rc == CC_OK && S->escalate_to.n)
+        rc = escalate(e, c, S);
+    if (rc != CC_OK)
+        return rc;
+    int d = linked_decision(e, c);
+    switch (S->on_objection) {
+    case CC_OBJ_FAIL: return fail_consultation(e, c, "silence broken");
+    case CC_OBJ_RETURN: {
+        K->fallback = 1;
+        if (d >= 0 && e->dec[d].gov == (int)c + 1)
+            e->dec[d].gov = 0;
+        const cc_stage *T = &e->s->mechanisms[K->mech].stages[S->on_objection_index];
+        rc = cc_eng_emit(e, "consult.return", NULL, C->label.text,
+                         CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "consultation", C->id, "from", S->id, "to", T->id)),
+                         ITEM(CC_ITEM_CONSULTATION, c), 3002);
+        return rc ? rc : cc_eng_start_stage(e, c, S->on_objection_index);
+    }
+    case CC_OBJ_VOTE: break;
+    }
+    /* a round of votes: every participant votes (again) under unanimity */
+    K->fallback = 1;
+    K->round = 2;
+    K->visit++;
+    K->nacted = 0;
+    memset(K->acted, 0, e->s->nseats);
+    for (size_t i = 0; d >= 0 && i < e->s->nseats; i++)
+        if (K->part[i])
+            e->dec[d].vote[i] = -1;
+    rc = cc_eng_emit(e, "consult.round", NULL, C->label.text,
+                     CC_LAZY(e, json_pack("{s:s,s:s,s:i,s:s,s:o}", "consultation", C->id, "stage", S->id, "round",
+                                          2, "rule", "unanimity", "participants", seats_json(e, K->part))),
+                     ITEM(CC_ITEM_CONSULTATION, c), 2002);
+    return rc ? rc : offer_all(e, c);
 }
 
 /* The seat that must act next in a sequential stage (lowest seat index not yet acted). */
@@ -215,18 +454,95 @@ int cc_eng_next_in_sequence(const crun *K, size_t nseats)
     return -1;
 }
 
+static cc_err stage_act_at(cc_engine *e, size_t c, size_t seat, const char *type, const char *text,
+                           int64_t since_ms);
+static cc_err stage_vote_at(cc_engine *e, size_t c, size_t seat, const char *option, int64_t since_ms);
+
+/* The act the seat held for the current stage, if any, taken now (*done = 1). */
+static cc_err apply_early(cc_engine *e, size_t c, size_t seat, int *done)
+{
+    crun *K = &e->cons[c];
+    *done = 0;
+    for (size_t k = 0; k < K->nearly; k++) {
+        early_act a = K->early[k];
+        if (a.seat != seat || a.stage != K->stage)
+            continue;
+        K->early[k] = K->early[--K->nearly];
+        *done = 1;
+        int d = linked_decision(e, c);
+        switch (a.action) {
+        case CC_ACT_VOTE:
+            return stage_vote_at(e, c, seat, d >= 0 && a.option >= 0 ? cc_eng_option_id(e, (size_t)d, (size_t)a.option) : NULL,
+                                 a.since_ms);
+        case CC_ACT_POSITION: return stage_act_at(e, c, seat, "consult.position", a.text, a.since_ms);
+        case CC_ACT_OBJECT: return cc_eng_consult_object(e, c, seat);
+        default: return stage_act_at(e, c, seat, "consult.ack", NULL, a.since_ms);
+        }
+    }
+    return CC_OK;
+}
+
 static cc_err offer_stage(cc_engine *e, size_t c, size_t seat)
 {
-    const crun *K = &e->cons[c];
+    crun *K = &e->cons[c];
+    /* an act held for this stage counts now, in place of an offer */
+    if (K->nearly) {
+        int done;
+        K->asked[seat] = 1;
+        cc_err rc = apply_early(e, c, seat, &done);
+        if (rc != CC_OK || done)
+            return rc;
+    }
     /* "request": the first time the consultation reaches the seat; "stage": every stage */
     cc_err rc = CC_OK;
     if (!K->asked[seat]) {
         K->asked[seat] = 1;
-        rc = cc_eng_agent_offer(e, seat, CC_AEV_REQUEST, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL, -1);
+        rc = cc_eng_agent_offer(e, seat, CC_AEV_REQUEST, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL, -1, K->visit);
     }
     if (rc == CC_OK)
-        rc = cc_eng_agent_offer(e, seat, CC_AEV_STAGE, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL,
-                                (int)K->cur->kind);
+        rc = cc_eng_agent_offer(e, seat, CC_AEV_STAGE, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL, (int)K->cur->kind,
+                                K->visit);
+    return rc;
+}
+
+/* A decide stage of a consultation linked to decision d starts: d opens if it has not; if it was
+ * decided before, the stage ends with its outcome; if it expired, the consultation fails;
+ * otherwise the stage governs it, and votes cast on it so far by participants count in the stage
+ * (not under silence, where a vote is consent). *ended: the stage is over. */
+static cc_err take_decision(cc_engine *e, size_t c, size_t d, int *ended)
+{
+    crun *K = &e->cons[c];
+    uint32_t entry = K->entry;
+    *ended = 0;
+    cc_err rc = CC_OK;
+    if (e->decision_state[d] == ST_PENDING)
+        rc = cc_eng_fire(e, ITEM(CC_ITEM_DECISION, d));
+    if (rc != CC_OK || K->entry != entry || e->consult_state[c] != ST_OPEN) {
+        *ended = 1;
+        return rc;
+    }
+    *ended = 1;
+    if (e->decision_state[d] == ST_DONE)
+        return finish_stage(e, c, "decided before the stage", cc_eng_option_id(e, d, (size_t)e->dec[d].outcome));
+    if (e->decision_state[d] == ST_EXPIRED)
+        return fail_consultation(e, c, "the decision expired before the stage");
+    *ended = 0;
+    if (e->dec[d].gov)
+        return CC_OK; /* another consultation decides it: this stage ends when it is made */
+    e->dec[d].gov = (int)c + 1;
+    if (stage_rule(K) == CC_RULE_SILENCE)
+        return CC_OK;
+    for (size_t i = 0; i < e->s->nseats && rc == CC_OK; i++) {
+        int v = e->dec[d].vote[i];
+        if (!K->part[i] || v < 0)
+            continue;
+        K->acted[i] = 1;
+        K->nacted++;
+        rc = cc_eng_emit(e, "consult.ack", e->s->seats[i].id, e->s->consultations[c].label.text,
+                         CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "consultation", e->s->consultations[c].id, "stage",
+                                              K->cur->id, "vote", cc_eng_option_id(e, d, (size_t)v))),
+                         ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage);
+    }
     return rc;
 }
 
@@ -242,11 +558,15 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
     K->round = 1;
     K->revising = 0;
     K->nobjectors = 0;
+    K->broken = 0;
+    K->entry++;
+    K->visit++;
     memset(K->objector, 0, s->nseats);
     K->cur = (size_t)k < M->nstages ? &M->stages[k] : NULL;
     if ((size_t)k >= M->nstages) {
         e->consult_state[c] = ST_DONE;
         e->st.consultations_done++;
+        K->nearly = 0;
         return cc_eng_emit(e, "consult.done", NULL, C->label.text,
                            CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", C->id, "mechanism", M->id)),
                            ITEM(CC_ITEM_CONSULTATION, c), ST_DONE);
@@ -254,10 +574,13 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
     const cc_stage *S = &M->stages[k];
     const uint8_t *named = e->stage_seats + (e->stage_base[K->mech] + (size_t)k) * s->nseats;
     const uint8_t *readable = e->cons_read + c * s->nseats;
+    int d = C->decision_index;
+    int decides = S->kind == CC_STAGE_DECIDE && d >= 0;
     K->nparts = K->nacted = 0;
     memset(K->acted, 0, s->nseats);
     for (size_t i = 0; i < s->nseats; i++) {
-        K->part[i] = named[i] && readable[i];
+        K->part[i] = named[i] && readable[i] &&
+                     (!decides || cc_label_permits(&s->decisions[d].label.label, &s->seats[i].clearance));
         K->nparts += K->part[i];
     }
     json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:i,s:s,s:o}", "consultation", C->id, "stage", S->id,
@@ -270,6 +593,8 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
         json_object_set_new(p, "deadline_ms", json_integer(e->now_ms + S->deadline_s * 1000));
     if (p && S->max_rounds > 0)
         json_object_set_new(p, "rounds", json_integer(S->max_rounds));
+    if (p && S->kind == CC_STAGE_DECIDE)
+        json_object_set_new(p, "rule", json_string(cc_rule_name(stage_rule(K))));
     if (S->kind == CC_STAGE_DECIDE)
         K->reached_decide = 1;
     cc_err rc =
@@ -280,30 +605,30 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
         rc = cc_eng_deliver_mask(e, "consultation", C->id, &C->label, named, readable,
                                  ITEM(CC_ITEM_CONSULTATION, c), -1, -1);
     if (rc == CC_OK && S->has_deadline)
-        rc = cc_sched_push(&e->q, e->now_ms + S->deadline_s * 1000, K_STAGE_DEADLINE, (uint32_t)c,
-                           (uint32_t)k);
+        rc = cc_sched_push(&e->q, e->now_ms + S->deadline_s * 1000, K_STAGE_DEADLINE, (uint32_t)c, K->entry);
     /* items triggered by this stage starting */
     for (uint32_t j = e->staged.start[c]; rc == CC_OK && j < e->staged.start[c + 1]; j++) {
         const cc_when *w = cc_eng_item_when(s, e->staged.items[j]);
         if (w->stage && strcmp(w->stage, S->id) == 0)
             rc = cc_sched_push(&e->q, e->now_ms + w->delay_s * 1000, K_FIRE, e->staged.items[j], 0);
     }
-    /* a decide stage of a consultation that informs a decision opens that decision */
-    if (rc == CC_OK && S->kind == CC_STAGE_DECIDE && C->decision_index >= 0 &&
-        e->decision_state[C->decision_index] == ST_PENDING)
-        rc = cc_eng_fire(e, ITEM(CC_ITEM_DECISION, (size_t)C->decision_index));
+    if (rc == CC_OK && decides) {
+        int ended;
+        rc = take_decision(e, c, (size_t)d, &ended);
+        if (rc != CC_OK || ended)
+            return rc;
+    }
     if (rc != CC_OK)
         return rc;
-    if (K->nparts == 0 || stage_complete(e, c))
-        return finish_stage(e, c);
-    if (S->mode == CC_MODE_SEQUENTIAL) {
+    if (K->nparts == 0)
+        return finish_stage(e, c, NULL, NULL);
+    if (stage_complete(e, c))
+        return complete_stage(e, c);
+    if (S->mode == CC_MODE_SEQUENTIAL && S->kind != CC_STAGE_DECIDE) {
         int first = cc_eng_next_in_sequence(K, s->nseats);
         return first >= 0 ? offer_stage(e, c, (size_t)first) : CC_OK;
     }
-    for (size_t i = 0; i < s->nseats && rc == CC_OK; i++)
-        if (K->part[i])
-            rc = offer_stage(e, c, i);
-    return rc;
+    return offer_all(e, c);
 }
 
 /* Whether the seat may act now in the current stage of consultation c: a participant that has not
@@ -313,7 +638,8 @@ static inline int may_act(const cc_engine *e, size_t c, size_t seat)
     const crun *K = &e->cons[c];
     if (e->consult_state[c] != ST_OPEN || !K->cur || K->revising || !K->part[seat] || K->acted[seat])
         return 0;
-    return K->cur->mode != CC_MODE_SEQUENTIAL || cc_eng_next_in_sequence(K, e->s->nseats) == (int)seat;
+    return K->cur->mode != CC_MODE_SEQUENTIAL || K->cur->kind == CC_STAGE_DECIDE ||
+           cc_eng_next_in_sequence(K, e->s->nseats) == (int)seat;
 }
 
 int cc_eng_stage_has_rounds(const cc_engine *e, size_t c)
@@ -322,13 +648,18 @@ int cc_eng_stage_has_rounds(const cc_engine *e, size_t c)
     return e->consult_state[c] == ST_OPEN && K->cur && K->cur->max_rounds > 0;
 }
 
-/* A seat acts in the current stage of consultation c (acknowledge, position, vote...). */
-cc_err cc_eng_stage_act(cc_engine *e, size_t c, size_t seat, const char *type, const char *text)
+static cc_err stage_act_at(cc_engine *e, size_t c, size_t seat, const char *type, const char *text,
+                           int64_t since_ms)
 {
     crun *K = &e->cons[c];
     if (!may_act(e, c, seat))
         return CC_OK; /* not a participant, already acted, or not this seat's turn yet */
     const cc_stage *S = K->cur;
+    /* in a stage that decides a decision an acknowledgement or a position is no vote; under silence
+     * it is consent (recorded, changes nothing) */
+    int consent_only = S->kind == CC_STAGE_DECIDE && linked_decision(e, c) >= 0;
+    if (consent_only && !silence_holds(K))
+        return CC_OK;
     K->acted[seat] = 1;
     K->nacted++;
     json_t *p = NULL;
@@ -338,19 +669,78 @@ cc_err cc_eng_stage_act(cc_engine *e, size_t c, size_t seat, const char *type, c
             json_object_set_new(p, "round", json_integer(K->round));
         if (p && text)
             json_object_set_new(p, "text", json_string(text));
+        if (p && since_ms >= 0)
+            json_object_set_new(p, "held_since", json_integer(since_ms));
     }
     cc_err rc = cc_eng_emit(e, type, e->s->seats[seat].id, e->s->consultations[c].label.text, p,
                             ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage);
-    if (rc)
+    if (rc || consent_only)
         return rc;
     if (stage_complete(e, c))
-        return finish_stage(e, c);
-    if (S->mode == CC_MODE_SEQUENTIAL) {
+        return complete_stage(e, c);
+    if (S->mode == CC_MODE_SEQUENTIAL && S->kind != CC_STAGE_DECIDE) {
         int next = cc_eng_next_in_sequence(K, e->s->nseats);
         if (next >= 0)
             return offer_stage(e, c, (size_t)next);
     }
     return CC_OK;
+}
+
+/* A seat acts in the current stage of consultation c (acknowledge, position...). */
+cc_err cc_eng_stage_act(cc_engine *e, size_t c, size_t seat, const char *type, const char *text)
+{
+    return stage_act_at(e, c, seat, type, text, -1);
+}
+
+static cc_err stage_vote_at(cc_engine *e, size_t c, size_t seat, const char *option, int64_t since_ms)
+{
+    crun *K = &e->cons[c];
+    if (e->consult_state[c] != ST_OPEN || !K->cur)
+        return CC_OK;
+    if (K->cur->kind != CC_STAGE_DECIDE || !governs(e, c)) /* a vote outside a stage that decides: an act */
+        return stage_act_at(e, c, seat, "consult.ack", NULL, since_ms);
+    if (!K->part[seat] || K->revising)
+        return CC_OK;
+    size_t d = (size_t)linked_decision(e, c);
+    const cc_decision *D = &e->s->decisions[d];
+    const cc_stage *S = K->cur;
+    int k = option ? cc_eng_option_index(e, d, option) : -1;
+    if (k < 0)
+        return cc_eng_emit(e, "decision.invalid", e->s->seats[seat].id, D->label.text,
+                           CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "decision", D->id, "option", option ? option : "",
+                                                "reason", "no such option")),
+                           ITEM(CC_ITEM_DECISION, d), 20);
+    json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:s}", "decision", D->id, "option", option, "consultation",
+                                     e->s->consultations[c].id, "stage", S->id));
+    if (p && since_ms >= 0)
+        json_object_set_new(p, "held_since", json_integer(since_ms));
+    cc_err rc = cc_eng_emit(e, "decision.vote", e->s->seats[seat].id, D->label.text, p, ITEM(CC_ITEM_DECISION, d), 21);
+    if (rc != CC_OK)
+        return rc;
+    if (silence_holds(K)) { /* a vote for the proposal is consent; for another option, an objection */
+        if (k != adopt_index(e, c))
+            return break_silence(e, c, seat);
+        return CC_OK;
+    }
+    e->dec[d].vote[seat] = k;
+    if (!K->acted[seat]) {
+        K->acted[seat] = 1;
+        K->nacted++;
+        rc = cc_eng_emit(e, "consult.ack", e->s->seats[seat].id, e->s->consultations[c].label.text,
+                         CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", e->s->consultations[c].id, "stage", S->id)),
+                         ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage);
+    }
+    if (rc == CC_OK && stage_complete(e, c))
+        rc = complete_stage(e, c);
+    return rc;
+}
+
+/* A seat votes in consultation c: in its current decide stage, for an option of the decision the
+ * stage decides (a participant may change its vote while the stage is open); elsewhere the vote is
+ * the seat's act in the stage. */
+cc_err cc_eng_stage_vote(cc_engine *e, size_t c, size_t seat, const char *option)
+{
+    return stage_vote_at(e, c, seat, option, -1);
 }
 
 /* An objection that is the seat's review in the current stage: it counts as the seat's act, and the
@@ -367,6 +757,60 @@ cc_err cc_eng_stage_object(cc_engine *e, size_t c, size_t seat, int *taken)
     return cc_eng_stage_act(e, c, seat, "consult.object", NULL);
 }
 
+/* A participant of the current stage objects: a review in a stage with rounds, breaking silence in
+ * a silence procedure, a recorded dissent otherwise. Others' objections are not taken. */
+cc_err cc_eng_consult_object(cc_engine *e, size_t c, size_t seat)
+{
+    crun *K = &e->cons[c];
+    if (e->consult_state[c] != ST_OPEN || !K->cur || !K->part[seat])
+        return CC_OK;
+    if (K->cur->max_rounds > 0) {
+        int taken;
+        return cc_eng_stage_object(e, c, seat, &taken);
+    }
+    int breaks = silence_holds(K);
+    K->objected = 1;
+    cc_err rc = cc_eng_emit(e, "consult.object", e->s->seats[seat].id, e->s->consultations[c].label.text,
+                            CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", e->s->consultations[c].id, "stage",
+                                                 K->cur->id)),
+                            ITEM(CC_ITEM_CONSULTATION, c), 82);
+    return rc == CC_OK && breaks ? break_silence(e, c, seat) : rc;
+}
+
+/* Holds an act of the seat for a later stage k of consultation c (docs/scenario-format.md). */
+cc_err cc_eng_hold_act(cc_engine *e, size_t c, size_t seat, int k, cc_agent_action action, int option,
+                       const char *text)
+{
+    crun *K = &e->cons[c];
+    const cc_consultation *C = &e->s->consultations[c];
+    for (size_t j = 0; j < K->nearly; j++)
+        if (K->early[j].seat == seat && K->early[j].stage == k) /* a later act replaces an earlier one */
+            K->early[j] = K->early[--K->nearly];
+    if (K->nearly == K->capearly) {
+        size_t nc = K->capearly ? K->capearly * 2 : 8;
+        early_act *n = realloc(K->early, nc * sizeof *n);
+        if (!n)
+            return CC_ERR_NOMEM;
+        K->early = n;
+        K->capearly = nc;
+    }
+    if (text) {
+        if (!e->added && !(e->added = cc_arena_new(0)))
+            return CC_ERR_NOMEM;
+        if (!(text = cc_arena_strdup(e->added, text)))
+            return CC_ERR_NOMEM;
+    }
+    K->early[K->nearly++] = (early_act){(uint32_t)seat, k, action, option, text, e->now_ms};
+    const cc_stage *T = &e->s->mechanisms[K->mech].stages[k];
+    json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "consultation", C->id, "stage", T->id, "action",
+                                     cc_eng_action_names[action]));
+    int d = linked_decision(e, c);
+    if (p && action == CC_ACT_VOTE && d >= 0 && option >= 0)
+        json_object_set_new(p, "option", json_string(cc_eng_option_id(e, (size_t)d, (size_t)option)));
+    return cc_eng_emit(e, "consult.held", e->s->seats[seat].id, C->label.text, p, ITEM(CC_ITEM_CONSULTATION, c),
+                       3003);
+}
+
 /* The revision is done: the objectors of the last round review again. */
 cc_err cc_eng_next_round(cc_engine *e, size_t c, int k)
 {
@@ -378,6 +822,7 @@ cc_err cc_eng_next_round(cc_engine *e, size_t c, int k)
     const cc_stage *S = &s->mechanisms[K->mech].stages[k];
     K->revising = 0;
     K->round++;
+    K->visit++;
     memcpy(K->part, K->objector, s->nseats);
     K->nparts = K->nobjectors;
     K->nacted = K->nobjectors = 0;
@@ -394,56 +839,113 @@ cc_err cc_eng_next_round(cc_engine *e, size_t c, int k)
         return rc;
     if (S->mode == CC_MODE_SEQUENTIAL) {
         int first = cc_eng_next_in_sequence(K, s->nseats);
-        return first >= 0 ? offer_stage(e, c, (size_t)first) : finish_stage(e, c);
+        return first >= 0 ? offer_stage(e, c, (size_t)first) : finish_stage(e, c, NULL, NULL);
     }
-    for (size_t i = 0; i < s->nseats && rc == CC_OK; i++)
-        if (K->part[i])
-            rc = offer_stage(e, c, i);
-    return rc;
+    return offer_all(e, c);
 }
 
-cc_err cc_eng_stage_deadline(cc_engine *e, size_t c, int k)
+/* The deadline of the stage start `entry` passed. A silence procedure nobody broke succeeds: the
+ * proposal is adopted and the stage ends, its deadline met. Any other open stage has missed it:
+ * recorded, escalated, timeout triggers fired; it stays open. */
+cc_err cc_eng_stage_deadline(cc_engine *e, size_t c, uint32_t entry)
 {
     crun *K = &e->cons[c];
-    if (e->consult_state[c] != ST_OPEN || K->stage != k)
+    if (e->consult_state[c] != ST_OPEN || K->entry != entry || !K->cur)
         return CC_OK;
     const cc_consultation *C = &e->s->consultations[c];
-    const cc_stage *S = &e->s->mechanisms[K->mech].stages[k];
-    cc_err rc = cc_eng_emit(e, "consult.deadline", NULL, C->label.text,
-                            json_pack("{s:s,s:s}", "consultation", C->id, "stage", S->id),
-                            ITEM(CC_ITEM_CONSULTATION, c), 60 + k);
-    if (rc == CC_OK && S->escalate_to.n) {
-        rc = cc_eng_emit(e, "consult.escalate", NULL, C->label.text,
-                         CC_LAZY(e, json_pack("{s:s,s:s,s:o}", "consultation", C->id, "stage", S->id, "to",
-                                              cc_eng_refs_json(&S->escalate_to))),
-                         ITEM(CC_ITEM_CONSULTATION, c), 70 + k);
-        if (rc == CC_OK)
-            rc = cc_eng_deliver(e, "consultation", C->id, &C->label, &S->escalate_to,
-                                ITEM(CC_ITEM_CONSULTATION, c), -1, -1);
+    const cc_stage *S = K->cur;
+    if (silence_holds(K)) {
+        if (!governs(e, c))
+            return finish_stage(e, c, "silence", NULL);
+        size_t d = (size_t)linked_decision(e, c);
+        int o = adopt_index(e, c);
+        if (o < 0)
+            return fail_consultation(e, c, "nothing to adopt: the decision has no option");
+        cc_err rc = cc_eng_decide(e, d, o, "silence");
+        return rc ? rc : finish_stage(e, c, "silence", cc_eng_option_id(e, d, (size_t)o));
     }
+    cc_err rc = cc_eng_emit(e, "consult.deadline", NULL, C->label.text,
+                            CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", C->id, "stage", S->id)),
+                            ITEM(CC_ITEM_CONSULTATION, c), 60 + K->stage);
+    if (rc == CC_OK && S->escalate_to.n)
+        rc = escalate(e, c, S);
     for (uint32_t j = e->stage_timeout.start[c]; rc == CC_OK && j < e->stage_timeout.start[c + 1]; j++) {
         const cc_when *w = cc_eng_item_when(e->s, e->stage_timeout.items[j]);
         if (w->stage && strcmp(w->stage, S->id) == 0)
             rc = cc_sched_push(&e->q, e->now_ms + w->delay_s * 1000, K_FIRE, e->stage_timeout.items[j], 0);
     }
-    /* silence procedure: consent at the deadline unless someone objected */
-    if (rc == CC_OK && S->kind == CC_STAGE_DECIDE && S->has_rule && S->rule == CC_RULE_SILENCE &&
-        !K->objected && C->decision_index < 0)
-        rc = finish_stage(e, c);
     return rc;
 }
 
-/* A decision was made: decide stages waiting for it complete. */
+/* A decision was made outside the decide stages waiting for it: they end with its outcome. */
 static cc_err consultations_on_decision(cc_engine *e, size_t d)
 {
     cc_err rc = CC_OK;
     for (size_t c = 0; c < e->s->nconsultations && rc == CC_OK; c++) {
-        crun *K = &e->cons[c];
-        if (e->s->consultations[c].decision_index != (int)d || e->consult_state[c] != ST_OPEN ||
-            K->mech < 0 || K->stage < 0 || (size_t)K->stage >= e->s->mechanisms[K->mech].nstages)
+        const crun *K = &e->cons[c];
+        if (linked_decision(e, c) != (int)d || e->consult_state[c] != ST_OPEN || !K->cur ||
+            K->cur->kind != CC_STAGE_DECIDE || e->dec[d].gov == (int)c + 1)
             continue;
-        if (e->s->mechanisms[K->mech].stages[K->stage].kind == CC_STAGE_DECIDE)
-            rc = finish_stage(e, c);
+        rc = finish_stage(e, c, "decided outside the stage", cc_eng_option_id(e, d, (size_t)e->dec[d].outcome));
     }
     return rc;
+}
+
+/* Decision d expired: every consultation at a decide stage for it fails. */
+cc_err cc_eng_decision_expired(cc_engine *e, size_t d)
+{
+    cc_err rc = CC_OK;
+    for (size_t c = 0; c < e->s->nconsultations && rc == CC_OK; c++) {
+        const crun *K = &e->cons[c];
+        if (linked_decision(e, c) == (int)d && e->consult_state[c] == ST_OPEN && K->cur &&
+            K->cur->kind == CC_STAGE_DECIDE)
+            rc = fail_consultation(e, c, "the decision expired");
+    }
+    return rc;
+}
+
+/* Why seat may not take `action` on consultation c now (in stage `stage`, -1: the current one),
+ * or NULL. For people's inputs (docs/scenario-format.md, "Who may act"). */
+const char *cc_eng_act_refusal(const cc_engine *e, size_t c, size_t seat, cc_agent_action action, int stage)
+{
+    const cc_scenario *s = e->s;
+    const crun *K = &e->cons[c];
+    if (e->consult_state[c] != ST_OPEN || K->mech < 0 || !K->cur)
+        return "the consultation is not in progress";
+    if (!e->cons_read[c * s->nseats + seat])
+        return "the seat may not read the consultation";
+    const cc_mechanism *M = &s->mechanisms[K->mech];
+    if (action == CC_ACT_ESCALATE) {
+        if ((int)seat == s->consultations[c].requester_index)
+            return NULL;
+        for (size_t k = 0; k < M->nstages; k++)
+            if (e->stage_seats[(e->stage_base[K->mech] + k) * s->nseats + seat])
+                return NULL;
+        return "the seat takes no part in the consultation";
+    }
+    if (stage >= 0 && stage != K->stage) {
+        if (stage < K->stage)
+            return "that stage has ended";
+        if (!cc_eng_takes_part(e, c, (size_t)stage, seat))
+            return "the seat does not take part in that stage";
+        return NULL; /* held for it */
+    }
+    if (!K->part[seat])
+        return "the seat is not a participant of the consultation's current stage";
+    const cc_stage *S = K->cur;
+    if (action == CC_ACT_OBJECT && S->max_rounds == 0)
+        return NULL;
+    if (S->kind == CC_STAGE_DECIDE && linked_decision(e, c) >= 0 && e->dec[linked_decision(e, c)].gov == (int)c + 1) {
+        if (action == CC_ACT_VOTE)
+            return NULL; /* a vote may be changed while the stage is open */
+        if (!silence_holds(K))
+            return "this stage decides a decision: vote for one of its options";
+    }
+    if (K->acted[seat])
+        return "the seat has already acted in this stage";
+    if (K->revising)
+        return "the requester is revising: the next round has not started";
+    if (S->mode == CC_MODE_SEQUENTIAL && S->kind != CC_STAGE_DECIDE && cc_eng_next_in_sequence(K, s->nseats) != (int)seat)
+        return "it is not the seat's turn in this sequential stage";
+    return NULL;
 }

@@ -28,7 +28,7 @@ static cc_err add_watch(cc_engine *e, size_t g, uint32_t item, int stage, int64_
         }
         slot = (uint32_t)e->nwatch++;
     }
-    e->watches[slot] = (watch){(uint32_t)g, item, stage, 0, e->now_ms, e->seq - 1};
+    e->watches[slot] = (watch){(uint32_t)g, item, stage, 0, 0, e->now_ms, e->seq - 1};
     return cc_sched_push(&e->q, e->now_ms + within_ms, K_WATCH, slot, 0);
 }
 
@@ -122,10 +122,19 @@ cc_err cc_eng_resolve_watches(cc_engine *e, cc_grule_kind kind, uint32_t item, i
     return CC_OK;
 }
 
-/* A watch's time ran out (missed unless met before); its slot is free from here on. */
+/* A watch's time ran out (missed unless met before); its slot is free from here on. 'within' is
+ * inclusive: when other events are due at the same time (a stage ending at exactly its limit, a
+ * silence procedure adopting at its deadline), the watch runs once after them. */
 cc_err cc_eng_watch_expired(cc_engine *e, size_t w)
 {
     watch *W = &e->watches[w];
+    if (!W->done && !W->deferred) {
+        const cc_sched_ev *next = cc_sched_peek(&e->q);
+        if (next && next->time == e->now_ms) {
+            W->deferred = 1;
+            return cc_sched_push(&e->q, e->now_ms, K_WATCH, (uint32_t)w, 0);
+        }
+    }
     e->free_watches[e->nfree_watches++] = (uint32_t)w;
     if (W->done)
         return CC_OK;

@@ -149,6 +149,7 @@ typedef struct parsed_input {
     int seat;
     uint32_t context; /* item code */
     const char *option, *text;
+    const char *stage; /* an act on a consultation: the stage it is for (NULL: the current one) */
     int to[64];
     size_t nto;
 } parsed_input;
@@ -265,7 +266,7 @@ static int clock_action(const char *act)
 /* Members an input may have besides "do"; each is a string unless listed in typed(). */
 static const char *const known[] = {"t",      "wall", "do", "seat",   "consultation", "decision",  "inject",
                                     "option", "text", "to", "label",  "reply_to",     "objective", "rating",
-                                    "title",  "body", "at", "factor", "message"};
+                                    "title",  "body", "at", "factor", "message",      "stage"};
 
 static cc_err parse_clock(const names *N, const json_t *in, int clk, parsed_input *p, char *why,
                           size_t whylen)
@@ -470,6 +471,10 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
     }
     if (p->action == CC_ACT_VOTE && !p->option)
         BAD("\"vote\" needs \"option\"");
+    p->stage = json_string_value(json_object_get(in, "stage"));
+    if (p->stage && (!cons || (p->action != CC_ACT_ACKNOWLEDGE && p->action != CC_ACT_POSITION &&
+                               p->action != CC_ACT_VOTE && p->action != CC_ACT_OBJECT)))
+        BAD("\"stage\" only applies to acknowledge, position, vote and object on a consultation");
     json_t *to = json_object_get(in, "to");
     if (p->action == CC_ACT_SHARE) {
         if (!json_is_array(to) || json_array_size(to) == 0 || json_array_size(to) > 64)
@@ -519,25 +524,24 @@ static const char *refusal(const cc_engine *e, const parsed_input *p)
     size_t idx = ITEM_INDEX(p->context);
     cc_item_kind kind = ITEM_KIND(p->context);
     if (kind == CC_ITEM_CONSULTATION) {
-        const crun *K = &e->cons[idx];
-        if (e->consult_state[idx] != ST_OPEN || K->mech < 0)
-            return "the consultation is not in progress";
-        if (p->action == CC_ACT_ESCALATE || p->action == CC_ACT_OBJECT)
-            return cc_label_permits(&s->consultations[idx].label.label, &s->seats[p->seat].clearance)
-                       ? NULL
-                       : "the seat may not read the consultation";
-        if (!K->part[p->seat])
-            return "the seat is not a participant of the consultation's current stage";
-        if (K->acted[p->seat])
-            return "the seat has already acted in this stage";
-        const cc_stage *S = &s->mechanisms[K->mech].stages[K->stage];
-        if (S->mode == CC_MODE_SEQUENTIAL && cc_eng_next_in_sequence(K, s->nseats) != p->seat)
-            return "it is not the seat's turn in this sequential stage";
-        return NULL;
+        int stage = -1;
+        if (p->stage && e->consult_state[idx] == ST_OPEN &&
+            (stage = cc_eng_stage_index(e, idx, p->stage)) < 0)
+            return "the consultation's mechanism has no such stage";
+        return cc_eng_act_refusal(e, idx, (size_t)p->seat, p->action, stage);
     }
     if (kind == CC_ITEM_DECISION) {
         if (e->decision_state[idx] != ST_OPEN)
             return "the decision is not open";
+        int gov = e->dec[idx].gov;
+        if (gov && (p->action == CC_ACT_VOTE || p->action == CC_ACT_OBJECT)) {
+            /* a decide stage governs the decision: its participants vote and object there */
+            if (!e->cons[gov - 1].part[p->seat])
+                return "the seat does not take part in the stage that decides this decision";
+            if (p->action == CC_ACT_VOTE && cc_eng_option_index(e, idx, p->option) < 0)
+                return "the decision has no such option";
+            return NULL;
+        }
         if (!e->dec[idx].decider[p->seat])
             return "the seat is not a decider of this decision";
         if (p->action == CC_ACT_VOTE && cc_eng_option_index(e, idx, p->option) < 0)
@@ -857,6 +861,15 @@ static cc_err apply_input(cc_engine *e, const json_t *input, const parsed_input 
     const char *no = refusal(e, &p);
     if (no)
         return cc_eng_emit(e, "input.refused", actor, NULL, json_pack("{s:s}", "reason", no), p.context, 111);
+    if (p.stage && ITEM_KIND(p.context) == CC_ITEM_CONSULTATION) {
+        /* an act for a later stage is held for it (docs/scenario-format.md) */
+        int k = cc_eng_stage_index(e, idx, p.stage);
+        if (k != e->cons[idx].stage) {
+            int d = e->s->consultations[idx].decision_index;
+            int opt = p.action == CC_ACT_VOTE && d >= 0 ? cc_eng_option_index(e, (size_t)d, p.option) : -1;
+            return cc_eng_hold_act(e, idx, (size_t)p.seat, k, p.action, opt, p.text);
+        }
+    }
     cc_ref refs[64];
     for (size_t k = 0; k < p.nto; k++)
         refs[k] = (cc_ref){CC_REF_SEAT, e->s->seats[p.to[k]].id, p.to[k], {0, 0}};

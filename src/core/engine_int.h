@@ -33,6 +33,17 @@ typedef struct deps {
     uint32_t *items;
 } deps;
 
+/* an act taken before its stage started, held for it (docs/scenario-format.md, "How a
+ * consultation runs"): applied when the seat is offered that stage */
+typedef struct early_act {
+    uint32_t seat;
+    int32_t stage;            /* stage index in the consultation's mechanism */
+    cc_agent_action action;   /* acknowledge, position, vote or object */
+    int32_t option;           /* vote: option index of the linked decision, -1 none */
+    const char *text;         /* position text (the scenario's, or copied into the run's arena) */
+    int64_t since_ms;         /* when it was taken */
+} early_act;
+
 /* a running consultation */
 typedef struct crun {
     int mech;  /* mechanism index; -1 when none */
@@ -51,6 +62,13 @@ typedef struct crun {
     int revising;      /* between rounds: the next round is scheduled */
     uint8_t *objector; /* nseats: objected in the current round */
     size_t nobjectors;
+    uint32_t entry;    /* counts stage starts: a scheduled stage deadline names the start it belongs to */
+    uint32_t visit;    /* counts stage starts, rounds and silence breaks: an agent's act offered by one
+                          belongs to it (pending.visit) */
+    int broken;        /* a participant broke the current silence procedure */
+    int fallback;      /* the decide stage decides by unanimity (silence was broken before) */
+    early_act *early;  /* acts held for later stages */
+    size_t nearly, capearly;
 } crun;
 
 /* a decision point during play */
@@ -62,6 +80,7 @@ typedef struct drun {
     size_t nproposed;
     int objected;
     int outcome; /* option index once decided */
+    int gov;     /* 1 + the consultation whose decide stage governs the decision now; 0 none */
 } drun;
 
 /* a guideline rule waiting to be met or missed */
@@ -69,16 +88,18 @@ typedef struct watch {
     uint32_t guideline, item;
     int stage;
     int done;
+    int deferred; /* its time came with other events due at the same time: it runs after them */
     int64_t start_ms;
     uint64_t from_seq; /* the event that started it */
 } watch;
 
 /* an agent action waiting for its time */
 typedef struct pending {
-    uint32_t seat;
+    uint32_t seat;             /* its agent: seat_agent[seat] */
     uint32_t context;          /* item code the action is about */
-    const cc_agent *agent;     /* the seat's agent */
     const cc_agent_rule *rule; /* the rule that scheduled it */
+    uint32_t visit;            /* consultation acts: the stage visit (crun.visit) it belongs to; 0 none */
+    int32_t target;            /* on: request with stage: the stage index it is for (held until it starts); -1 */
 } pending;
 
 struct cc_engine {
@@ -169,7 +190,7 @@ cc_err cc_eng_parse_factor(const json_t *v, int32_t *num, int32_t *den, char *wh
 const char *cc_eng_time_text(int64_t ms, char *buf, size_t size);
 cc_err cc_eng_agent_act(cc_engine *e, const pending *a);
 cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
-                                const cc_strs *classes, int stage_kind);
+                                const cc_strs *classes, int stage_kind, uint32_t visit);
 cc_err cc_eng_check_consult_before(cc_engine *e, size_t d);
 cc_err cc_eng_decide(cc_engine *e, size_t d, int outcome, const char *how);
 cc_err cc_eng_deliver(cc_engine *e, const char *kind, const char *id, const cc_labelspec *l,
@@ -193,7 +214,15 @@ json_t *cc_eng_refs_json(const cc_refs *r);
 cc_err cc_eng_release_inject(cc_engine *e, size_t i);
 cc_err cc_eng_resolve_watches(cc_engine *e, cc_grule_kind kind, uint32_t item, int k, size_t seat);
 cc_err cc_eng_stage_act(cc_engine *e, size_t c, size_t seat, const char *type, const char *text);
-cc_err cc_eng_stage_deadline(cc_engine *e, size_t c, int k);
+cc_err cc_eng_stage_vote(cc_engine *e, size_t c, size_t seat, const char *option);
+cc_err cc_eng_consult_object(cc_engine *e, size_t c, size_t seat);
+cc_err cc_eng_hold_act(cc_engine *e, size_t c, size_t seat, int stage, cc_agent_action action, int option,
+                       const char *text);
+int cc_eng_takes_part(const cc_engine *e, size_t c, size_t k, size_t seat);
+int cc_eng_stage_index(const cc_engine *e, size_t c, const char *stage_id);
+const char *cc_eng_act_refusal(const cc_engine *e, size_t c, size_t seat, cc_agent_action action, int stage);
+cc_err cc_eng_decision_expired(cc_engine *e, size_t d);
+cc_err cc_eng_stage_deadline(cc_engine *e, size_t c, uint32_t entry);
 cc_err cc_eng_next_round(cc_engine *e, size_t c, int k);
 cc_err cc_eng_stage_object(cc_engine *e, size_t c, size_t seat, int *taken);
 int cc_eng_stage_has_rounds(const cc_engine *e, size_t c);
@@ -235,14 +264,16 @@ static inline double cc_eng_draw_delay_s(cc_rng *r, const cc_dist *d)
 }
 
 /* Offers an event to one seat's agent: every matching rule may schedule an action
- * (cc_eng_agent_offer_rules). Inline: most offers reach a seat with no rule for the event (a
- * person's seat, an absent agent, a 'request' no rule answers) and end here. */
+ * (cc_eng_agent_offer_rules). visit: for the request and stage events of a consultation, the stage
+ * visit (crun.visit) the acts it schedules belong to; 0 otherwise. Inline: most offers reach a seat
+ * with no rule for the event (a person's seat, an absent agent, a 'request' no rule answers) and end
+ * here. */
 static inline cc_err cc_eng_agent_offer(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context,
-                                        int channel, const cc_strs *classes, int stage_kind)
+                                        int channel, const cc_strs *classes, int stage_kind, uint32_t visit)
 {
     if (!(e->offer_events[seat] >> ev & 1u))
         return CC_OK;
-    return cc_eng_agent_offer_rules(e, seat, ev, context, channel, classes, stage_kind);
+    return cc_eng_agent_offer_rules(e, seat, ev, context, channel, classes, stage_kind, visit);
 }
 
 #endif

@@ -116,8 +116,7 @@ static int seat_in_cell(const cc_seat *st, int cell)
     return 0;
 }
 
-/* Does seat si belong to reference x? */
-static int ref_has_seat(const cc_scenario *s, const cc_ref *x, size_t si)
+int cc_scenario_ref_has_seat(const cc_scenario *s, const cc_ref *x, size_t si)
 {
     const cc_seat *st = &s->seats[si];
     switch (x->kind) {
@@ -136,7 +135,7 @@ static int ref_has_seat(const cc_scenario *s, const cc_ref *x, size_t si)
     return 0;
 }
 
-static int seat_reads(const cc_scenario *s, size_t si, const cc_labelspec *l)
+int cc_scenario_seat_reads(const cc_scenario *s, size_t si, const cc_labelspec *l)
 {
     return l->valid && s->seats[si].clearance.cls >= 0 &&
            cc_label_permits(&l->label, &s->seats[si].clearance);
@@ -157,10 +156,10 @@ static size_t check_readers(ck *C, const cc_refs *r, const cc_labelspec *l, cons
             continue;
         size_t members = 0, readers = 0;
         for (size_t si = 0; si < s->nseats; si++) {
-            if (!ref_has_seat(s, x, si))
+            if (!cc_scenario_ref_has_seat(s, x, si))
                 continue;
             members++;
-            readers += (size_t)seat_reads(s, si, l);
+            readers += (size_t)cc_scenario_seat_reads(s, si, l);
         }
         total += readers;
         if (readers)
@@ -414,7 +413,7 @@ static void check_rule(ck *C, cc_rule rule, const char *lead, cc_pos lead_pos, i
             return;
         int in = 0;
         for (size_t i = 0; i < deciders->n; i++)
-            in |= ref_has_seat(C->s, &deciders->v[i], (size_t)*lead_index);
+            in |= cc_scenario_ref_has_seat(C->s, &deciders->v[i], (size_t)*lead_index);
         if (!in)
             ERR(C, lead_pos, "bad-lead", NULL, "%s: lead seat '%s' is not among its deciders or participants",
                 ctx, lead);
@@ -424,6 +423,196 @@ static void check_rule(ck *C, cc_rule rule, const char *lead, cc_pos lead_pos, i
     if (rule == CC_RULE_SILENCE && !has_deadline)
         ERR(C, rule_pos, "no-deadline", "add a 'deadline'",
             "%s: a silence procedure needs a deadline at which silence means consent", ctx);
+}
+
+/* The mechanisms consultation K may run: its own, or every mechanism (the run's variant). */
+static int may_run(const cc_consultation *K, size_t m)
+{
+    return K->mechanism_index >= 0 ? (size_t)K->mechanism_index == m : K->mechanism == NULL;
+}
+
+/* A silence procedure's 'adopt' must be an option of every decision it may decide. */
+static void check_adopt(ck *C, const cc_consultation *K, const char *ctx)
+{
+    const cc_scenario *s = C->s;
+    for (size_t m = 0; m < s->nmechanisms; m++) {
+        if (!may_run(K, m))
+            continue;
+        for (size_t k = 0; k < s->mechanisms[m].nstages; k++) {
+            const cc_stage *st = &s->mechanisms[m].stages[k];
+            if (!st->adopt)
+                continue;
+            if (K->decision_index < 0) {
+                WARN(C, st->adopt_pos, "unused", "link the consultation to a decision with 'decision:'",
+                     "%s informs no decision, so stage '%s' of mechanism '%s' has nothing to adopt", ctx,
+                     nz(st->id), nz(s->mechanisms[m].id));
+                continue;
+            }
+            const cc_decision *D = &s->decisions[K->decision_index];
+            int found = 0;
+            for (size_t o = 0; o < D->noptions && !found; o++)
+                found = D->options[o].id && strcmp(D->options[o].id, st->adopt) == 0;
+            if (!found)
+                ERR(C, st->adopt_pos, "unknown-ref", NULL,
+                    "stage '%s' of mechanism '%s' adopts '%s', which is not an option of decision '%s' (%s)",
+                    nz(st->id), nz(s->mechanisms[m].id), st->adopt, nz(D->id), ctx);
+        }
+    }
+}
+
+/* Does seat si take part in stage st of consultation K (named, and may read what it decides)? */
+static int takes_part(const cc_scenario *s, const cc_consultation *K, const cc_stage *st, size_t si)
+{
+    int named = 0;
+    for (size_t r = 0; r < st->participants.n && !named; r++)
+        named = cc_scenario_ref_has_seat(s, &st->participants.v[r], si);
+    if (!named || !cc_scenario_seat_reads(s, si, &K->label))
+        return 0;
+    if (st->kind == CC_STAGE_DECIDE && K->decision_index >= 0)
+        return cc_scenario_seat_reads(s, si, &s->decisions[K->decision_index].label);
+    return 1;
+}
+
+/* The option a seat's agent votes for in decide stage k of mechanism M (consultation K): the one
+ * option its vote rules there name, NULL when none or several; *acts: some rule acts in the stage
+ * (for a decide stage that decides a decision: votes). See docs/scenario-format.md, "How a
+ * consultation runs": which stage each rule acts in. */
+static const char *agent_act(const cc_scenario *s, const cc_consultation *K, const cc_mechanism *M, size_t k,
+                             size_t si, int *acts)
+{
+    const cc_stage *st = &M->stages[k];
+    const cc_agent *A = &s->agents[s->seats[si].agent_index];
+    int votes_needed = st->kind == CC_STAGE_DECIDE && K->decision_index >= 0;
+    /* the first stage that names the seat, and the first of each kind at or after it */
+    size_t first = M->nstages;
+    for (size_t j = 0; j < M->nstages && first == M->nstages; j++)
+        if (takes_part(s, K, &M->stages[j], si))
+            first = j;
+    const char *option = NULL;
+    int noptions = 0;
+    *acts = 0;
+    for (size_t r = 0; r < A->nrules; r++) {
+        const cc_agent_rule *R = &A->rules[r];
+        int here = 0;
+        if (R->on == CC_AEV_STAGE) {
+            here = !R->has_stage || R->stage == st->kind;
+        } else if (R->on == CC_AEV_REQUEST && first < M->nstages) {
+            size_t target = first;
+            if (R->has_stage)
+                for (target = first; target < M->nstages; target++)
+                    if (M->stages[target].kind == R->stage && takes_part(s, K, &M->stages[target], si))
+                        break;
+            here = target == k;
+        } else if (R->on == CC_AEV_DECISION_OPEN && votes_needed) {
+            const cc_decision *D = &s->decisions[K->decision_index];
+            for (size_t d = 0; d < D->deciders.n && !here; d++)
+                here = cc_scenario_ref_has_seat(s, &D->deciders.v[d], si);
+        }
+        if (!here)
+            continue;
+        int act = votes_needed ? R->action == CC_ACT_VOTE
+                               : R->action == CC_ACT_ACKNOWLEDGE || R->action == CC_ACT_POSITION ||
+                                     R->action == CC_ACT_VOTE || R->action == CC_ACT_REVIEW ||
+                                     (R->action == CC_ACT_OBJECT && st->max_rounds > 0);
+        *acts |= act;
+        if (act && R->action == CC_ACT_VOTE && R->option && (!option || strcmp(option, R->option) != 0)) {
+            option = R->option;
+            noptions++;
+        }
+    }
+    return noptions == 1 ? option : NULL;
+}
+
+/* Warns about each consultation that can never complete under a mechanism it may run, played by
+ * agents: the first stage whose rule no set of agent actions can satisfy (a participant whose
+ * agent has no rule acting in the stage; a unanimity its agents' fixed votes can never reach; a
+ * lead that does not take part; and, when every seat a mechanism names has an agent (a scenario
+ * meant for simulation), a participant with no agent). In a hybrid exercise a seat without an agent
+ * is a person's, who may act. */
+static void check_completion(ck *C)
+{
+    const cc_scenario *s = C->s;
+    int all_agents = 1;
+    for (size_t m = 0; m < s->nmechanisms; m++)
+        for (size_t k = 0; k < s->mechanisms[m].nstages; k++)
+            for (size_t r = 0; r < s->mechanisms[m].stages[k].participants.n; r++)
+                for (size_t si = 0; si < s->nseats; si++)
+                    if (s->seats[si].agent_index < 0 &&
+                        cc_scenario_ref_has_seat(s, &s->mechanisms[m].stages[k].participants.v[r], si))
+                        all_agents = 0;
+    for (size_t c = 0; c < s->nconsultations; c++) {
+        const cc_consultation *K = &s->consultations[c];
+        if (!K->label.valid)
+            continue;
+        for (size_t m = 0; m < s->nmechanisms; m++) {
+            if (!may_run(K, m))
+                continue;
+            const cc_mechanism *M = &s->mechanisms[m];
+            for (size_t k = 0; k < M->nstages; k++) {
+                const cc_stage *st = &M->stages[k];
+                size_t nparts = 0, nacting = 0;
+                const char *blocker = NULL, *why = NULL, *opt = NULL, *oseat = NULL;
+                int disagree = 0;
+                for (size_t si = 0; si < s->nseats; si++) {
+                    if (!takes_part(s, K, st, si))
+                        continue;
+                    nparts++;
+                    int acts = !all_agents; /* a person may act */
+                    const char *o = NULL;
+                    if (s->seats[si].agent_index >= 0)
+                        o = agent_act(s, K, M, k, si, &acts);
+                    nacting += acts;
+                    if (!acts && !blocker) {
+                        blocker = s->seats[si].id;
+                        why = s->seats[si].agent_index < 0 ? "has no agent" : "has an agent with no rule acting in it";
+                    }
+                    if (acts && o && !opt) {
+                        opt = o;
+                        oseat = s->seats[si].id;
+                    } else if (acts && o && strcmp(o, opt) != 0) {
+                        disagree = 1;
+                    }
+                }
+                char msg[320] = "";
+                int decide = st->kind == CC_STAGE_DECIDE && st->has_rule;
+                cc_rule rule = decide ? st->rule : CC_RULE_UNANIMITY;
+                if (nparts == 0 || (decide && rule == CC_RULE_SILENCE)) {
+                    continue; /* ends at once, or at its deadline */
+                } else if (decide && rule == CC_RULE_LEAD) {
+                    int in = st->lead_index >= 0 && takes_part(s, K, st, (size_t)st->lead_index);
+                    int acts = !all_agents;
+                    if (in && s->seats[st->lead_index].agent_index >= 0)
+                        agent_act(s, K, M, k, (size_t)st->lead_index, &acts);
+                    if (!in)
+                        snprintf(msg, sizeof msg, "its lead '%s' does not take part in it", nz(st->lead));
+                    else if (!acts)
+                        snprintf(msg, sizeof msg, "its lead '%s' %s", nz(st->lead),
+                                 s->seats[st->lead_index].agent_index < 0 ? "has no agent"
+                                                                          : "has an agent with no rule acting in it");
+                } else if (decide && rule == CC_RULE_MAJORITY) {
+                    if (2 * nacting <= nparts)
+                        snprintf(msg, sizeof msg, "only %zu of its %zu participants have agents that act in it",
+                                 nacting, nparts);
+                } else if (st->mode == CC_MODE_ANY && !decide) {
+                    if (nacting == 0)
+                        snprintf(msg, sizeof msg, "none of its participants has an agent that acts in it");
+                } else if (blocker) {
+                    snprintf(msg, sizeof msg, "seat '%s' %s", blocker, why);
+                } else if (decide && K->decision_index >= 0 && disagree) {
+                    snprintf(msg, sizeof msg, "unanimity is out of reach: '%s' always votes '%s' and others another option",
+                             nz(oseat), nz(opt));
+                }
+                if (!msg[0])
+                    continue;
+                WARN(C, st->pos, "never-completes",
+                     "add an agent rule that acts in the stage (on: stage), or change its participants",
+                     "consultation '%s' can never complete under mechanism '%s' in a simulation: stage '%s' "
+                     "waits, as %s",
+                     nz(K->id), nz(M->id), nz(st->id), msg);
+                break;
+            }
+        }
+    }
 }
 
 cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
@@ -497,7 +686,6 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
         cc_mechanism *M = &s->mechanisms[m];
         cc_idmap *ids = index_ids(C, M->stages, M->nstages, sizeof(cc_stage), offsetof(cc_stage, id),
                                   offsetof(cc_stage, pos), "stage");
-        (void)ids;
         for (size_t k = 0; k < M->nstages; k++) {
             cc_stage *st = &M->stages[k];
             char ctx[160];
@@ -507,6 +695,15 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
             if (st->has_rule)
                 check_rule(C, st->rule, st->lead, st->lead_pos, &st->lead_index, &st->participants,
                            st->rule_pos, st->has_deadline, "stage", st->id);
+            if (st->on_objection == CC_OBJ_RETURN) {
+                int j = ids ? cc_idmap_get(ids, st->on_objection_stage) : -1;
+                if (j < 0 || (size_t)j >= k)
+                    ERR(C, st->on_objection_pos, "bad-stage", "name an earlier stage, or use vote or fail",
+                        "%s: on_objection '%s' is not an earlier stage of the mechanism", ctx,
+                        nz(st->on_objection_stage));
+                else
+                    st->on_objection_index = j;
+            }
         }
     }
 
@@ -562,14 +759,15 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
             ERR(C, K->pos, "no-mechanism", "add a 'mechanisms' section", "%s has no mechanism to run", ctx);
         if (K->decision)
             K->decision_index = lookup(C, C->decisions, K->decision, K->decision_pos, "decision", ctx);
+        check_adopt(C, K, ctx);
         if (K->requester_index >= 0 && K->label.valid &&
-            !seat_reads(s, (size_t)K->requester_index, &K->label))
+            !cc_scenario_seat_reads(s, (size_t)K->requester_index, &K->label))
             ERR(C, K->requested_by_pos, "unreadable", NULL,
                 "%s: requesting seat '%s' cannot read its label %s", ctx, K->requested_by, nz(K->label.text));
         resolve_when(C, &K->when, "consultation", K->id);
         /* every stage of every mechanism it may run needs participants who can read it */
         for (size_t m = 0; K->label.valid && m < s->nmechanisms; m++) {
-            if (K->mechanism_index >= 0 ? (size_t)K->mechanism_index != m : (K->mechanism != NULL))
+            if (!may_run(K, m))
                 continue;
             const cc_mechanism *M = &s->mechanisms[m];
             for (size_t k = 0; k < M->nstages; k++) {
@@ -580,9 +778,9 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
                         continue;
                     int members = 0, readers = 0;
                     for (size_t si = 0; si < s->nseats; si++)
-                        if (ref_has_seat(s, x, si)) {
+                        if (cc_scenario_ref_has_seat(s, x, si)) {
                             members++;
-                            readers += seat_reads(s, si, &K->label);
+                            readers += cc_scenario_seat_reads(s, si, &K->label);
                         }
                     if (members && !readers)
                         WARN(C, x->pos, "unreadable",
@@ -648,6 +846,8 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
         }
     }
 
+    if (C->errors == 0 && s->nagents > 0)
+        check_completion(C);
     check_graph(C);
 
     for (size_t i = 0; i < s->nobjectives; i++)

@@ -208,6 +208,13 @@ typedef enum cc_stage_kind {
 
 typedef enum cc_stage_mode { CC_MODE_ALL, CC_MODE_ANY, CC_MODE_SEQUENTIAL } cc_stage_mode;
 
+/* What follows when a participant breaks a silence procedure (stage key 'on_objection'). */
+typedef enum cc_on_objection {
+    CC_OBJ_VOTE,  /* a round of votes under unanimity (default) */
+    CC_OBJ_FAIL,  /* the consultation fails */
+    CC_OBJ_RETURN /* back to an earlier stage (on_objection_stage), deciding by unanimity after */
+} cc_on_objection;
+
 typedef struct cc_stage {
     const char *id, *title;
     cc_stage_kind kind;
@@ -222,7 +229,12 @@ typedef struct cc_stage {
     int lead_index;
     int max_rounds;   /* review rounds (key 'rounds'); 0: one round, objections do not repeat it */
     cc_dist revision; /* rounds: delay between a round with objections and the next */
-    cc_pos pos, lead_pos, rule_pos, rounds_pos;
+    /* silence: the option of the linked decision adopted at the deadline (NULL: its first) */
+    const char *adopt;
+    cc_on_objection on_objection;
+    const char *on_objection_stage; /* CC_OBJ_RETURN: id of an earlier stage */
+    int on_objection_index;         /* its index in the mechanism, -1 until checked */
+    cc_pos pos, lead_pos, rule_pos, rounds_pos, adopt_pos, on_objection_pos;
 } cc_stage;
 
 typedef struct cc_mechanism {
@@ -366,6 +378,11 @@ struct cc_scenario {
     cc_agent *agents;
     size_t nagents;
 };
+
+/* Whether seat si belongs to reference x (resolved by cc_scenario_check). */
+int cc_scenario_ref_has_seat(const struct cc_scenario *s, const cc_ref *x, size_t si);
+/* Whether seat si's clearance may read label l (a valid label). */
+int cc_scenario_seat_reads(const struct cc_scenario *s, size_t si, const cc_labelspec *l);
 
 const char *cc_channel_name(cc_channel c);
 const char *cc_stage_kind_name(cc_stage_kind k);

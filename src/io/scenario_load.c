@@ -1303,6 +1303,31 @@ static void get_rounds(ld *L, const cc_ynode *rn, cc_stage *S)
             id);
 }
 
+/* A silence procedure's 'adopt' (an option id, checked against each linked decision by
+ * scenario_check) and 'on_objection' (vote, fail, or the id of an earlier stage). */
+static void get_silence(ld *L, const cc_ynode *g, cc_stage *S)
+{
+    S->on_objection_index = -1;
+    S->adopt = get_id(L, g, "adopt", 0, "stage", &S->adopt_pos);
+    const char *on = get_id(L, g, "on_objection", 0, "stage", &S->on_objection_pos);
+    if (on && strcmp(on, "vote") == 0) {
+        S->on_objection = CC_OBJ_VOTE;
+    } else if (on && strcmp(on, "fail") == 0) {
+        S->on_objection = CC_OBJ_FAIL;
+    } else if (on) {
+        S->on_objection = CC_OBJ_RETURN;
+        S->on_objection_stage = on;
+    }
+    int silence = S->kind == CC_STAGE_DECIDE && S->has_rule && S->rule == CC_RULE_SILENCE;
+    const char *id = S->id ? S->id : "?";
+    if (S->adopt && !silence)
+        err(L, S->adopt_pos, "bad-stage", "use 'adopt' on a decide stage with rule: silence",
+            "stage '%s': 'adopt' applies only to a silence procedure", id);
+    if (on && !silence)
+        err(L, S->on_objection_pos, "bad-stage", "use 'on_objection' on a decide stage with rule: silence",
+            "stage '%s': 'on_objection' applies only to a silence procedure", id);
+}
+
 static void load_mechanisms(ld *L, const cc_ynode *root)
 {
     cc_scenario *s = L->s;
@@ -1334,7 +1359,8 @@ static void load_mechanisms(ld *L, const cc_ynode *root)
                 continue;
             static const char *const sk[] = {"id",   "kind",     "title",       "participants",
                                              "mode", "deadline", "escalate_to", "rule",
-                                             "lead", "rounds",   NULL};
+                                             "lead", "rounds",   "adopt",       "on_objection",
+                                             NULL};
             check_keys(L, g, "stage", sk);
             cc_stage *S = &M->stages[M->nstages++];
             S->pos = g->pos;
@@ -1364,6 +1390,7 @@ static void load_mechanisms(ld *L, const cc_ynode *root)
             cc_ynode *rn = field(L, g, "rounds", 0, "stage");
             if (rn)
                 get_rounds(L, rn, S);
+            get_silence(L, g, S);
         }
     }
 }
@@ -1510,8 +1537,8 @@ static void load_agents(ld *L, const cc_ynode *root)
             }
             if ((R->has_channel || R->inject_class) && R->on != CC_AEV_INJECT)
                 err(L, r->pos, "bad-rule", NULL, "'channel' and 'class' filters only apply to on: inject");
-            if (R->has_stage && R->on != CC_AEV_STAGE)
-                err(L, r->pos, "bad-rule", NULL, "'stage' filter only applies to on: stage");
+            if (R->has_stage && R->on != CC_AEV_STAGE && R->on != CC_AEV_REQUEST)
+                err(L, r->pos, "bad-rule", NULL, "'stage' only applies to on: stage and on: request");
             cc_ynode *dn = field(L, r, "delay", 0, "agent rule");
             if (dn)
                 get_dist(L, dn, &R->delay, "agent rule 'delay'");

@@ -9,11 +9,13 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/buf.h"
 #include "core/diag.h"
 #include "core/note.h"
 #include "core/scenario.h"
+#include "sim/sim.h"
 
 #define CC_REPORT_FORMAT "caucus-report/1"
 #define CC_REPORT_LIST_MAX 2000 /* rows kept per open-ended list (findings, messages, notes) */
@@ -78,6 +80,11 @@ int cc_report_checkpoint_ok(const json_t *doc);
  * otherwise), and the CDF and interval plots of sim/simplot are included; without s the plot
  * shows each mean with its interval. threads: worker threads for the re-run (>= 1). */
 cc_err cc_report_from_sim(const char *path, const cc_scenario *s, int threads, cc_diags *d, json_t **doc);
+
+/* The result document `caucus sim --json` writes (docs/sim.md, "Outputs"): the run's parameters,
+ * every metric's summary per variant, and every pairwise difference (b - a for a < b), paired. New
+ * reference; NULL when out of memory. */
+json_t *cc_report_sim_result(const cc_sim *r, const char *scenario_id, uint64_t seed);
 
 /* true when the file at path looks like a simulation result (a JSON object with "variants")
  * rather than an event log. */

@@ -27,7 +27,7 @@ int cc_report_is_sim(const char *path)
     /* an event log's first line is one canonical record; a simulation result is an indented
      * object whose first line is a lone "{" */
     return n >= 2 && head[0] == '{' && (head[1] == '\n' || head[1] == '\r') &&
-           strstr(head, "\"reps\"") != NULL;
+           (strstr(head, "\"reps\"") != NULL || strstr(head, "\"differences\"") != NULL);
 }
 
 static int bad(cc_diags *d, const char *path, const char *what)
@@ -54,7 +54,89 @@ static bool same(double a, double b)
     return fabs(a - b) <= 1e-9 * (fabs(a) > 1 ? fabs(a) : 1);
 }
 
-/* An interval plot from summaries: per metric a panel with each variant's mean and 95% CI. */
+static json_t *num(double x)
+{
+    return isnan(x) || isinf(x) ? json_null() : json_real(x);
+}
+
+static json_t *pair(double lo, double hi)
+{
+    return json_pack("[o,o]", num(lo), num(hi));
+}
+
+/* One metric's summary in the result document. */
+static json_t *summary_json(const cc_sim_summary *sm, int rate)
+{
+    json_t *o = json_pack("{s:b,s:I,s:I,s:o,s:o,s:o,s:o}", "rate", rate, "n", (json_int_t)sm->n, "total",
+                          (json_int_t)sm->total, "mean", num(sm->mean), "mean_ci", pair(sm->mean_lo, sm->mean_hi),
+                          "variance", num(sm->var), "sd", num(sqrt(sm->var)));
+    if (!o || rate)
+        return o;
+    json_t *t = json_pack(
+        "{s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "applicable", (json_int_t)sm->applicable,
+        "censored", (json_int_t)(sm->applicable - sm->n), "done", num(sm->done), "done_ci",
+        pair(sm->done_lo, sm->done_hi), "median", num(sm->median), "median_ci", pair(sm->median_lo, sm->median_hi),
+        "p90", num(sm->p90), "p90_ci", pair(sm->p90_lo, sm->p90_hi), "p99", num(sm->p99), "p99_ci",
+        pair(sm->p99_lo, sm->p99_hi), "max", num(sm->max), "tau", num(sm->tau), "restricted_mean", num(sm->rmean),
+        "restricted_mean_ci", pair(sm->rmean_lo, sm->rmean_hi), "restricted_sd", num(sqrt(sm->rvar)),
+        "restricted_to_end", json_boolean(isinf(sm->tau)));
+    if (!t || json_object_update(o, t) != 0) {
+        json_decref(t);
+        json_decref(o);
+        return NULL;
+    }
+    json_decref(t);
+    return o;
+}
+
+json_t *cc_report_sim_result(const cc_sim *r, const char *scenario_id, uint64_t seed)
+{
+    char sd[24];
+    snprintf(sd, sizeof sd, "%llu", (unsigned long long)seed);
+    json_t *root = json_pack(
+        "{s:s,s:I,s:s,s:o,s:o,s:{s:s,s:s,s:s,s:s,s:s,s:s}}", "scenario", scenario_id, "reps",
+        (json_int_t)cc_sim_reps(r), "seed", sd, "variants", json_array(), "differences", json_array(), "methods",
+        "mean", "Student t, 95%", "rate", "Wilson score, 95%", "quantile",
+        "distribution-free, order statistics at n q +- 1.96 sqrt(n q (1 - q))", "restricted_mean",
+        "mean of min(T, tau) over the replications where T could happen, Student t, 95%", "difference_time",
+        "paired by replication: Student t on the differences of min(T, tau)", "difference_rate",
+        "paired by replication: Newcombe (1998) method 10");
+    if (!root)
+        return NULL;
+    size_t V = cc_sim_nvariants(r), M = cc_sim_nmetrics(r);
+    json_t *vars = json_object_get(root, "variants"), *diffs = json_object_get(root, "differences");
+    int ok = 1;
+    for (size_t v = 0; v < V && ok; v++) {
+        json_t *mets = json_object();
+        for (size_t m = 0; m < M && mets; m++) {
+            cc_sim_summary sm;
+            cc_sim_summarise(r, v, m, &sm);
+            json_object_set_new(mets, cc_sim_metric_name(r, m), summary_json(&sm, cc_sim_metric_is_rate(r, m)));
+        }
+        ok = mets && json_array_append_new(vars, json_pack("{s:s,s:o}", "id", cc_sim_variant_id(r, v), "metrics",
+                                                            mets)) == 0;
+    }
+    for (size_t m = 0; m < M && ok; m++)
+        for (size_t a = 0; a < V && ok; a++)
+            for (size_t b = a + 1; b < V && ok; b++) {
+                cc_sim_comparison c;
+                cc_sim_compare(r, a, b, m, &c);
+                ok = json_array_append_new(
+                         diffs, json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:o,s:s}", "metric", cc_sim_metric_name(r, m),
+                                          "a", cc_sim_variant_id(r, a), "b", cc_sim_variant_id(r, b), "n",
+                                          (json_int_t)c.n, "difference", num(c.diff), "ci", pair(c.lo, c.hi),
+                                          "correlation", num(c.corr), "unpaired_ci",
+                                          pair(c.unpaired_lo, c.unpaired_hi), "method", c.method ? c.method : "")) == 0;
+            }
+    if (!ok) {
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* An interval plot from summaries: per metric a panel with each variant's mean and 95% CI (for a
+ * time, its restricted mean). */
 static void interval_svg(const json_t *vars, const json_t *names, cc_buf *b)
 {
     static const char *const colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
@@ -67,15 +149,17 @@ static void interval_svg(const json_t *vars, const json_t *names, cc_buf *b)
                   "intervals\">\n<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n",
                   W, h, W, h);
     cc_buf_puts(b,
-                "<text x=\"10\" y=\"18\" font-weight=\"bold\">Mean with 95% interval per variant (each row "
-                "on its own scale, from 0 to the largest upper bound)</text>\n");
+                "<text x=\"10\" y=\"18\" font-weight=\"bold\">Mean (for a time, restricted mean) with 95% "
+                "interval per variant (each row on its own scale, from 0 to the largest upper bound)</text>\n");
     for (size_t m = 0; m < nm; m++) {
         const char *name = json_string_value(json_array_get(names, m));
         double top = 0;
         for (size_t v = 0; v < nv; v++) {
             const json_t *mt = json_object_get(json_object_get(json_array_get(vars, v), "metrics"), name);
-            double hi = numv(json_array_get(json_object_get(mt, "mean_ci"), 1)),
-                   mean = numv(json_object_get(mt, "mean"));
+            const char *mk = json_object_get(mt, "restricted_mean") ? "restricted_mean" : "mean";
+            char ck[40];
+            snprintf(ck, sizeof ck, "%s_ci", mk);
+            double hi = numv(json_array_get(json_object_get(mt, ck), 1)), mean = numv(json_object_get(mt, mk));
             if (!isnan(hi) && hi > top)
                 top = hi;
             if (!isnan(mean) && mean > top)
@@ -92,9 +176,11 @@ static void interval_svg(const json_t *vars, const json_t *names, cc_buf *b)
                       W - R, y0 + ph - 2);
         for (size_t v = 0; v < nv; v++) {
             const json_t *mt = json_object_get(json_object_get(json_array_get(vars, v), "metrics"), name);
-            double mean = numv(json_object_get(mt, "mean")),
-                   lo = numv(json_array_get(json_object_get(mt, "mean_ci"), 0)),
-                   hi = numv(json_array_get(json_object_get(mt, "mean_ci"), 1));
+            const char *mk = json_object_get(mt, "restricted_mean") ? "restricted_mean" : "mean";
+            char ck[40];
+            snprintf(ck, sizeof ck, "%s_ci", mk);
+            double mean = numv(json_object_get(mt, mk)), lo = numv(json_array_get(json_object_get(mt, ck), 0)),
+                   hi = numv(json_array_get(json_object_get(mt, ck), 1));
             if (isnan(mean))
                 continue;
             double sx = (W - R - L) / top;
@@ -275,12 +361,16 @@ cc_err cc_report_from_sim(const char *path, const cc_scenario *s, int threads, c
     json_t *ms = section("metrics", "Metrics by variant");
     json_array_append_new(
         json_object_get(ms, "intro"),
-        json_string("Times in hours: mean with its 95% confidence interval, median, p90 and p99 over "
-                    "the replications where the time occurred (n of total). Rates: the probability "
-                    "with its 95% confidence interval."));
-    json_t *trows = add_table(ms, "times", "Times (hours)",
-                              json_pack("[s,s,s,s,s,s,s,s,s,s]", "metric", "variant", "n", "total", "mean",
-                                        "95% CI low", "95% CI high", "median", "p90", "p99"));
+        json_string("Times in hours. For a time: the share of replications in which it happened (done, "
+                    "Wilson interval); its restricted mean, where a replication in which it had not happened "
+                    "counts as the horizon every replication was observed to (Student t interval); and the mean, "
+                    "median, p90 and p99 of the times where it happened. Rates: the probability with its "
+                    "Wilson interval. See docs/sim.md."));
+    json_t *trows = add_table(
+        ms, "times", "Times (hours)",
+        json_pack("[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s]", "metric", "variant", "done", "done CI low",
+                  "done CI high", "restricted mean", "restricted to", "95% CI low", "95% CI high", "mean if done",
+                  "mean CI low", "mean CI high", "median", "p90", "p99", "done (n)", "could (n)"));
     json_t *rrows = add_table(ms, "rates", "Rates",
                               json_pack("[s,s,s,s,s,s]", "metric", "variant", "probability", "95% CI low",
                                         "95% CI high", "replications"));
@@ -293,47 +383,63 @@ cc_err cc_report_from_sim(const char *path, const cc_scenario *s, int threads, c
             if (!x)
                 continue;
             const json_t *ci = json_object_get(x, "mean_ci");
-            if (json_is_true(json_object_get(x, "rate")))
+            if (json_is_true(json_object_get(x, "rate"))) {
                 json_array_append_new(rrows, json_pack("[s,O,o,o,o,O]", name, json_object_get(v, "id"),
                                                        num_or_null(json_object_get(x, "mean")),
                                                        num_or_null(json_array_get(ci, 0)),
                                                        num_or_null(json_array_get(ci, 1)),
-                                                       json_object_get(x, "total")));
-            else
-                json_array_append_new(
-                    trows,
-                    json_pack("[s,O,O,O,o,o,o,o,o,o]", name, json_object_get(v, "id"),
-                              json_object_get(x, "n"), json_object_get(x, "total"),
-                              num_or_null(json_object_get(x, "mean")), num_or_null(json_array_get(ci, 0)),
-                              num_or_null(json_array_get(ci, 1)), num_or_null(json_object_get(x, "median")),
-                              num_or_null(json_object_get(x, "p90")),
-                              num_or_null(json_object_get(x, "p99"))));
+                                                       json_object_get(x, "n")));
+                continue;
+            }
+            const json_t *dci = json_object_get(x, "done_ci"), *rci = json_object_get(x, "restricted_mean_ci");
+            json_t *row = json_pack("[s,O,o,o,o,o,o,o,o]", name, json_object_get(v, "id"),
+                                    num_or_null(json_object_get(x, "done")), num_or_null(json_array_get(dci, 0)),
+                                    num_or_null(json_array_get(dci, 1)),
+                                    num_or_null(json_object_get(x, "restricted_mean")),
+                                    json_is_true(json_object_get(x, "restricted_to_end"))
+                                        ? json_string("end")
+                                        : num_or_null(json_object_get(x, "tau")),
+                                    num_or_null(json_array_get(rci, 0)), num_or_null(json_array_get(rci, 1)));
+            json_t *more = json_pack("[o,o,o,o,o,o,O,O]", num_or_null(json_object_get(x, "mean")),
+                                     num_or_null(json_array_get(ci, 0)), num_or_null(json_array_get(ci, 1)),
+                                     num_or_null(json_object_get(x, "median")), num_or_null(json_object_get(x, "p90")),
+                                     num_or_null(json_object_get(x, "p99")), json_object_get(x, "n"),
+                                     json_object_get(x, "applicable") ? json_object_get(x, "applicable")
+                                                                      : json_object_get(x, "total"));
+            if (row && more)
+                json_array_extend(row, more);
+            json_decref(more);
+            json_array_append_new(trows, row);
         }
     }
     json_array_append_new(secs, ms);
 
-    if (sim && cc_sim_nvariants(sim) > 1) {
-        json_t *ds = section("differences", "Differences against the baseline");
+    const json_t *diffs = json_object_get(root, "differences");
+    if (json_array_size(diffs)) {
+        json_t *ds = section("differences", "Differences between variants");
         json_array_append_new(
             json_object_get(ds, "intro"),
-            json_string("Difference of means (variant minus baseline) with a 95% confidence interval "
-                        "(Welch); 'significant' when the interval excludes 0."));
-        json_t *drows = add_table(ds, "differences", "Differences of means",
-                                  json_pack("[s,s,s,s,s,s]", "metric", "variant", "difference", "95% CI low",
-                                            "95% CI high", "significant"));
-        for (size_t m = 0; m < cc_sim_nmetrics(sim); m++)
-            for (size_t w = 1; w < cc_sim_nvariants(sim); w++) {
-                double df, lo, hi;
-                cc_sim_diff(sim, 0, w, m, &df, &lo, &hi);
-                json_array_append_new(drows, json_pack("[s,s,o,o,o,s]", cc_sim_metric_name(sim, m),
-                                                       cc_sim_variant_id(sim, w),
-                                                       isnan(df) ? json_null() : json_real(df),
-                                                       isnan(lo) ? json_null() : json_real(lo),
-                                                       isnan(hi) ? json_null() : json_real(hi),
-                                                       isnan(lo) || isnan(hi) ? ""
-                                                       : (lo > 0 || hi < 0)   ? "yes"
-                                                                              : "no"));
-            }
+            json_string("Every pair of variants, b minus a, paired by replication (replication r of every "
+                        "variant draws the same random numbers): for a time the difference of restricted means "
+                        "(Student t on the replication differences), for a rate the difference of probabilities "
+                        "(Newcombe's paired interval); 'significant' when the 95% interval excludes 0. The "
+                        "unpaired interval shows what the pairing gains."));
+        json_t *drows = add_table(ds, "differences", "Differences",
+                                  json_pack("[s,s,s,s,s,s,s,s,s,s,s]", "metric", "b", "a", "difference",
+                                            "95% CI low", "95% CI high", "pairs", "correlation",
+                                            "unpaired CI low", "unpaired CI high", "significant"));
+        json_array_foreach(diffs, i, v)
+        {
+            const json_t *ci = json_object_get(v, "ci"), *uci = json_object_get(v, "unpaired_ci");
+            double lo = numv(json_array_get(ci, 0)), hi = numv(json_array_get(ci, 1));
+            json_array_append_new(
+                drows, json_pack("[O,O,O,o,o,o,O,o,o,o,s]", json_object_get(v, "metric"), json_object_get(v, "b"),
+                                 json_object_get(v, "a"), num_or_null(json_object_get(v, "difference")),
+                                 num_or_null(json_array_get(ci, 0)), num_or_null(json_array_get(ci, 1)),
+                                 json_object_get(v, "n"), num_or_null(json_object_get(v, "correlation")),
+                                 num_or_null(json_array_get(uci, 0)), num_or_null(json_array_get(uci, 1)),
+                                 isnan(lo) || isnan(hi) ? "" : (lo > 0 || hi < 0) ? "yes" : "no"));
+        }
         json_array_append_new(secs, ds);
     }
 
@@ -343,15 +449,16 @@ cc_err cc_report_from_sim(const char *path, const cc_scenario *s, int threads, c
     if (sim) {
         json_array_append_new(
             json_object_get(ps, "intro"),
-            json_string("For every time, the empirical distribution (CDF) of each variant over all "
-                        "replications; for every rate, each variant with its 95% interval."));
+            json_string("For every time, the share of replications in which it had happened by each time "
+                        "(1 - Kaplan-Meier, censored at the end of the run) and the histogram of the times "
+                        "where it happened; for every rate, each variant with its 95% interval."));
         char title[300];
         snprintf(title, sizeof title, "%s: %s", cc_scenario_id(s),
                  cc_scenario_title(s) ? cc_scenario_title(s) : "");
         rc = cc_simplot_svg(sim, title, &svg);
     } else {
         json_array_append_new(json_object_get(ps, "intro"),
-                              json_string("Each metric's mean with its 95% interval per variant."));
+                              json_string("Each metric's mean (for a time, its restricted mean) with its 95% interval per variant."));
         interval_svg(vars, names, &svg);
     }
     if (rc == CC_OK && svg.oom)

@@ -1,6 +1,8 @@
 /* sim — replications x variants through the engine in simulation mode, on worker threads
  * that take (variant, replication) jobs from a shared counter; every job writes only its own
- * row, so results do not depend on the number of threads or on scheduling. */
+ * row, so results do not depend on the number of threads or on scheduling. The metrics and the
+ * statistics are defined in docs/sim.md; a time that had not happened when a run ended is kept
+ * as censored (a negative value), never dropped. */
 #include "sim/sim.h"
 
 #include <math.h>
@@ -12,27 +14,47 @@
 #include <sys/mman.h>
 
 #include "core/engine.h"
+#include "core/label.h"
 #include "core/scenario_model.h"
+#include "sim/stats.h"
 
 typedef struct metric {
     char name[160];
     int rate;
 } metric;
 
+/* Information sharing (docs/sim.md): items of one inject class (NULL: no class) releasable to a
+ * party but not addressed to any of its seats, so that only sharing can bring them there. */
+typedef struct info_group {
+    size_t party;
+    const char *cls;
+    size_t *items; /* inject indices */
+    size_t nitems;
+    size_t m_worst, m_all; /* metrics: the slowest item's latency, all items delivered */
+    size_t m_item;         /* first of nitems per-item latency metrics */
+} info_group;
+
+#define Z95 1.959963984540054 /* the 0.975 quantile of the standard normal */
+
 struct cc_sim {
     const cc_scenario *s;
     size_t nvar, reps, nmet;
     int *variants;
     metric *met;
-    double *val; /* [v][rep][m] */
+    double *val; /* [v][m][rep] */
     /* metric index bases */
-    size_t m_cons_time, m_cons_rate, m_dec_time, m_dec_rate, m_outcome, m_guide, m_latency;
-    size_t *stage_metric; /* [consultation][stage kind]: metric index, or (size_t)-1 */
-    size_t *outcome_base; /* per decision: first outcome metric */
+    size_t m_cons_time, m_cons_rate, m_cons_fail, m_dec_time, m_dec_rate, m_guide;
+    size_t *stage_metric;  /* [consultation][stage kind]: metric index, or (size_t)-1 */
+    uint8_t *has_kind;     /* [variant][consultation][stage kind]: the mechanism it runs has that kind */
+    size_t *outcome_base;  /* per decision: first outcome metric */
+    info_group *info;
+    size_t ninfo;
     /* summaries computed so far, [v][m] (the CLI asks for each twice, for its table and its JSON);
      * cc_sim_values, through which values may change, forgets them. NULL: none kept. */
     cc_sim_summary *sums;
     uint8_t *have_sum;
+    double *tau; /* per metric: the restriction horizon of a time (hours) */
+    int tau_ok;
     size_t val_bytes; /* the mapping of val */
 };
 
@@ -83,6 +105,7 @@ typedef struct rep_obs {
     int64_t *rel;        /* per inject: release time, -1 none */
     int64_t *first;      /* [inject][party]: first delivery to a seat of the party, -1 none */
     int64_t *req, *done; /* per consultation, -1 none */
+    int64_t *failed;     /* per consultation */
     int64_t *made;       /* per decision */
     int *met, *missed;   /* per guideline */
 } rep_obs;
@@ -98,6 +121,8 @@ static void observe(void *ctx, const char *type, uint32_t item, int64_t t)
         o->req[i] = t;
     else if (strcmp(type, "consult.done") == 0)
         o->done[i] = t;
+    else if (strcmp(type, "consult.failed") == 0)
+        o->failed[i] = t;
     else if (strcmp(type, "decision.made") == 0)
         o->made[i] = t;
     else if (strcmp(type, "finding.met") == 0)
@@ -147,6 +172,37 @@ static double *column(cc_sim *r, size_t v, size_t rep)
     return r->val + v * r->nmet * r->reps + rep;
 }
 
+/* A time from `from` to `to` (ms) in hours; with `to` < 0 (it has not happened) censored at the end
+ * of the run: -(end - from) hours; NAN when `from` < 0 (it could not start) or the run ended at
+ * `from` (nothing was observed). */
+static double time_value(int64_t from, int64_t to, int64_t end)
+{
+    if (from < 0 || (to < 0 && end <= from))
+        return NAN;
+    return to >= 0 ? (double)(to - from) / 3600000.0 : -(double)(end - from) / 3600000.0;
+}
+
+/* The latency of each item of an information group to its party, and the slowest of them. */
+static void info_values(const cc_sim *r, const info_group *G, const rep_obs *ob, int64_t end, double *x)
+{
+    size_t st = r->reps, nrel = 0;
+    double worst = 0;
+    int censored = 0;
+    for (size_t k = 0; k < G->nitems; k++) {
+        size_t i = G->items[k];
+        double y = time_value(ob->rel[i], ob->first[i * r->s->nparties + G->party], end);
+        x[(G->m_item + k) * st] = y;
+        if (isnan(y))
+            continue;
+        nrel++;
+        censored |= signbit(y) != 0;
+        worst = fabs(y) > worst ? fabs(y) : worst;
+    }
+    /* the slowest item: censored at the largest time seen when any item is censored */
+    x[G->m_worst * st] = nrel == 0 ? NAN : censored ? -worst : worst;
+    x[G->m_all * st] = nrel == 0 ? NAN : !censored;
+}
+
 /* Runs replication rep of variant v on *ep: created on the worker's first job, restarted for each
  * next one (no allocation per replication). */
 static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, size_t rep, rep_obs *ob,
@@ -154,7 +210,7 @@ static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, 
 {
     const cc_scenario *s = r->s;
     for (size_t c = 0; c < s->nconsultations; c++)
-        ob->req[c] = ob->done[c] = -1;
+        ob->req[c] = ob->done[c] = ob->failed[c] = -1;
     for (size_t d = 0; d < s->ndecisions; d++)
         ob->made[d] = -1;
     memset(ob->met, 0, sizeof *ob->met * (s->nguidelines + 1));
@@ -178,46 +234,38 @@ static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, 
                          .observe_ctx = ob};
     cc_err rc = *ep ? cc_engine_restart(*ep, rep, r->variants[v]) : cc_engine_new(s, &eo, NULL, NULL, ep);
     cc_engine *e = *ep;
+    int64_t end = s->duration_s * 1000;
     if (rc == CC_OK)
         rc = cc_engine_start(e);
     if (rc == CC_OK)
-        rc = cc_engine_run_until(e, s->duration_s * 1000);
+        rc = cc_engine_run_until(e, end);
+    if (rc != CC_OK)
+        return rc;
     double *x = column(r, v, rep);
     size_t st = r->reps;
-    for (size_t c = 0; rc == CC_OK && c < s->nconsultations; c++) {
-        int ok = ob->done[c] >= 0 && ob->req[c] >= 0;
-        x[(r->m_cons_time + c) * st] = ok ? (double)(ob->done[c] - ob->req[c]) / 3600000.0 : NAN;
-        x[(r->m_cons_rate + c) * st] = ok;
+    for (size_t c = 0; c < s->nconsultations; c++) {
+        int asked = ob->req[c] >= 0;
+        x[(r->m_cons_time + c) * st] = time_value(ob->req[c], ob->done[c], end);
+        x[(r->m_cons_rate + c) * st] = asked ? ob->done[c] >= 0 : NAN;
+        x[(r->m_cons_fail + c) * st] = asked ? ob->failed[c] >= 0 : NAN;
+        const uint8_t *kinds = r->has_kind + (v * s->nconsultations + c) * CC_STAGE_COUNT;
+        for (size_t k = 0; k < CC_STAGE_COUNT; k++) {
+            size_t m = r->stage_metric[c * CC_STAGE_COUNT + k];
+            if (m != (size_t)-1)
+                x[m * st] = kinds[k] ? time_value(ob->req[c], ob->stage_end[c * CC_STAGE_COUNT + k], end) : NAN;
+        }
     }
-    for (size_t d = 0; rc == CC_OK && d < s->ndecisions; d++) {
-        x[(r->m_dec_time + d) * st] = ob->made[d] >= 0 ? (double)ob->made[d] / 3600000.0 : NAN;
+    for (size_t d = 0; d < s->ndecisions; d++) {
+        x[(r->m_dec_time + d) * st] = time_value(0, ob->made[d], end);
         x[(r->m_dec_rate + d) * st] = ob->made[d] >= 0;
         const char *outcome = NULL;
         cc_engine_decision_state(e, d, &outcome);
         for (size_t k = 0; k < s->decisions[d].noptions; k++)
             x[(r->outcome_base[d] + k) * st] = outcome && strcmp(outcome, s->decisions[d].options[k].id) == 0;
     }
-    for (size_t c = 0; rc == CC_OK && c < s->nconsultations; c++)
-        for (size_t k = 0; k < CC_STAGE_COUNT; k++) {
-            size_t m = r->stage_metric[c * CC_STAGE_COUNT + k];
-            if (m == (size_t)-1)
-                continue;
-            int64_t end = ob->stage_end[c * CC_STAGE_COUNT + k];
-            x[m * st] = end >= 0 && ob->req[c] >= 0 ? (double)(end - ob->req[c]) / 3600000.0 : NAN;
-        }
-    for (size_t p = 0; rc == CC_OK && p < s->nparties; p++) {
-        double sum = 0;
-        size_t n = 0;
-        for (size_t i = 0; i < s->ninjects; i++) {
-            int64_t f = ob->first[i * s->nparties + p];
-            if (ob->rel[i] >= 0 && f >= 0) {
-                sum += (double)(f - ob->rel[i]);
-                n++;
-            }
-        }
-        x[(r->m_latency + p) * st] = n ? sum / (double)n / 3600000.0 : NAN;
-    }
-    for (size_t g = 0, k = 0; rc == CC_OK && g < s->nguidelines; g++) {
+    for (size_t g = 0; g < r->ninfo; g++)
+        info_values(r, &r->info[g], ob, end, x);
+    for (size_t g = 0, k = 0; g < s->nguidelines; g++) {
         if (s->guidelines[g].kind == CC_GRULE_NONE)
             continue;
         int n = ob->met[g] + ob->missed[g];
@@ -238,13 +286,15 @@ static void *work(void *arg)
     cc_engine *e = NULL;
     ob.req = malloc(sizeof(int64_t) * (s->nconsultations + 1));
     ob.done = malloc(sizeof(int64_t) * (s->nconsultations + 1));
+    ob.failed = malloc(sizeof(int64_t) * (s->nconsultations + 1));
     ob.made = malloc(sizeof(int64_t) * (s->ndecisions + 1));
     ob.met = malloc(sizeof(int) * (s->nguidelines + 1));
     ob.missed = malloc(sizeof(int) * (s->nguidelines + 1));
     ob.stage_end = malloc(sizeof(int64_t) * (s->nconsultations * CC_STAGE_COUNT + 1));
     ob.rel = malloc(sizeof(int64_t) * (s->ninjects + 1));
     ob.first = malloc(sizeof(int64_t) * (s->ninjects * s->nparties + 1));
-    if (!ob.req || !ob.done || !ob.made || !ob.met || !ob.missed || !ob.stage_end || !ob.rel || !ob.first)
+    if (!ob.req || !ob.done || !ob.failed || !ob.made || !ob.met || !ob.missed || !ob.stage_end || !ob.rel ||
+        !ob.first)
         w->rc = CC_ERR_NOMEM;
     /* jobs are claimed a few at a time (an atomic operation per job costs as much as a tenth of a
      * small replication); which worker runs a job does not change its values */
@@ -267,6 +317,7 @@ static void *work(void *arg)
     cc_engine_free(e);
     free(ob.req);
     free(ob.done);
+    free(ob.failed);
     free(ob.made);
     free(ob.met);
     free(ob.missed);
@@ -292,6 +343,104 @@ static size_t add_metric(cc_sim *r, size_t *cap, int rate, const char *a, const 
     return r->nmet++;
 }
 
+/* A party whose seats are all in the control cell takes no part in information sharing. */
+static int plays(const cc_scenario *s, size_t p)
+{
+    for (size_t i = 0; i < s->nseats; i++) {
+        if (s->seats[i].party_index != (int)p)
+            continue;
+        int control = 0;
+        for (size_t k = 0; k < s->seats[i].cell_index.n; k++)
+            control |= s->seats[i].cell_index.v[k] == s->control_cell;
+        if (!control)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether inject i may reach party p (some seat of p may read it), and whether it is addressed to
+ * a seat of p that may read it (then it needs no sharing). */
+static void reach(const cc_scenario *s, size_t i, size_t p, int *releasable, int *addressed)
+{
+    const cc_inject *I = &s->injects[i];
+    *releasable = *addressed = 0;
+    for (size_t k = 0; k < s->nseats; k++) {
+        if (s->seats[k].party_index != (int)p || !cc_scenario_seat_reads(s, k, &I->label))
+            continue;
+        *releasable = 1;
+        for (size_t j = 0; j < I->to.n && !*addressed; j++)
+            *addressed = cc_scenario_ref_has_seat(s, &I->to.v[j], k);
+    }
+}
+
+static int same_class(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The information groups (party, class) and their metrics. */
+static int add_info(cc_sim *r, size_t *cap)
+{
+    const cc_scenario *s = r->s;
+    for (size_t p = 0; p < s->nparties; p++) {
+        if (!plays(s, p))
+            continue;
+        size_t first_group = r->ninfo;
+        for (size_t i = 0; i < s->ninjects; i++) {
+            int rel, addr;
+            reach(s, i, p, &rel, &addr);
+            if (!rel || addr)
+                continue;
+            const cc_inject *I = &s->injects[i];
+            size_t nc = I->classes.n ? I->classes.n : 1;
+            for (size_t c = 0; c < nc; c++) {
+                const char *cls = I->classes.n ? I->classes.v[c] : NULL;
+                size_t g = first_group;
+                while (g < r->ninfo && !same_class(r->info[g].cls, cls))
+                    g++;
+                if (g == r->ninfo) {
+                    info_group *n = realloc(r->info, (r->ninfo + 1) * sizeof *n);
+                    if (!n)
+                        return -1;
+                    r->info = n;
+                    r->info[r->ninfo++] = (info_group){p, cls, NULL, 0, 0, 0, 0};
+                }
+                info_group *G = &r->info[g];
+                size_t *it = realloc(G->items, (G->nitems + 1) * sizeof *it);
+                if (!it)
+                    return -1;
+                G->items = it;
+                G->items[G->nitems++] = i;
+            }
+        }
+    }
+    for (size_t g = 0; g < r->ninfo; g++) {
+        info_group *G = &r->info[g];
+        char who[160];
+        snprintf(who, sizeof who, "information to %s, %s%s", s->parties[G->party].id, G->cls ? "class " : "",
+                 G->cls ? G->cls : "no class");
+        G->m_worst = add_metric(r, cap, 0, who, "slowest item, release to first delivery (h)");
+        G->m_all = add_metric(r, cap, 1, who, "every item delivered");
+        if (G->m_worst == (size_t)-1 || G->m_all == (size_t)-1)
+            return -1;
+        G->m_item = r->nmet;
+        for (size_t k = 0; k < G->nitems; k++) {
+            char what[160];
+            snprintf(what, sizeof what, "%s, release to first delivery (h)", s->injects[G->items[k]].id);
+            if (add_metric(r, cap, 0, who, what) == (size_t)-1)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static void free_info(cc_sim *r)
+{
+    for (size_t g = 0; g < r->ninfo; g++)
+        free(r->info[g].items);
+    free(r->info);
+}
+
 cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
 {
     *out = NULL;
@@ -306,7 +455,9 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
     r->nvar = o->nvariants ? o->nvariants : s->nmechanisms;
     r->variants = malloc(r->nvar * sizeof *r->variants);
     r->outcome_base = calloc(s->ndecisions + 1, sizeof *r->outcome_base);
-    if (!r->variants || !r->outcome_base) {
+    r->has_kind = calloc(r->nvar * s->nconsultations * CC_STAGE_COUNT + 1, 1);
+    r->stage_metric = calloc(s->nconsultations * CC_STAGE_COUNT + 1, sizeof(size_t)); /* each set below */
+    if (!r->variants || !r->outcome_base || !r->has_kind || !r->stage_metric) {
         cc_sim_free(r);
         return CC_ERR_NOMEM;
     }
@@ -316,6 +467,11 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
             cc_sim_free(r);
             return CC_ERR_ARG;
         }
+        for (size_t c = 0; c < s->nconsultations; c++) {
+            int m = s->consultations[c].mechanism_index >= 0 ? s->consultations[c].mechanism_index : r->variants[v];
+            for (size_t j = 0; j < s->mechanisms[m].nstages; j++)
+                r->has_kind[(v * s->nconsultations + c) * CC_STAGE_COUNT + s->mechanisms[m].stages[j].kind] = 1;
+        }
     }
     size_t cap = 0, bad = 0;
     r->m_cons_time = r->nmet;
@@ -324,21 +480,15 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
     r->m_cons_rate = r->nmet;
     for (size_t c = 0; c < s->nconsultations; c++)
         bad |= add_metric(r, &cap, 1, s->consultations[c].id, "completed") == (size_t)-1;
-    r->stage_metric = calloc(s->nconsultations * CC_STAGE_COUNT + 1, sizeof(size_t)); /* each set below */
-    if (!r->stage_metric) {
-        cc_sim_free(r);
-        return CC_ERR_NOMEM;
-    }
+    r->m_cons_fail = r->nmet;
+    for (size_t c = 0; c < s->nconsultations; c++)
+        bad |= add_metric(r, &cap, 1, s->consultations[c].id, "failed") == (size_t)-1;
     for (size_t c = 0; c < s->nconsultations; c++)
         for (size_t k = 0; k < CC_STAGE_COUNT; k++) {
             /* a stage kind gets a metric when a mechanism this consultation may run has it */
             int present = 0;
-            for (size_t v = 0; v < r->nvar && !present; v++) {
-                int m = s->consultations[c].mechanism_index >= 0 ? s->consultations[c].mechanism_index
-                                                                 : r->variants[v];
-                for (size_t j = 0; j < s->mechanisms[m].nstages && !present; j++)
-                    present = s->mechanisms[m].stages[j].kind == (cc_stage_kind)k;
-            }
+            for (size_t v = 0; v < r->nvar; v++)
+                present |= r->has_kind[(v * s->nconsultations + c) * CC_STAGE_COUNT + k];
             size_t idx = (size_t)-1;
             if (present) {
                 char what[64];
@@ -354,7 +504,6 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
     r->m_dec_rate = r->nmet;
     for (size_t d = 0; d < s->ndecisions; d++)
         bad |= add_metric(r, &cap, 1, s->decisions[d].id, "decided") == (size_t)-1;
-    r->m_outcome = r->nmet;
     for (size_t d = 0; d < s->ndecisions; d++) {
         r->outcome_base[d] = r->nmet;
         for (size_t k = 0; k < s->decisions[d].noptions; k++) {
@@ -363,12 +512,7 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
             bad |= add_metric(r, &cap, 1, s->decisions[d].id, what) == (size_t)-1;
         }
     }
-    r->m_latency = r->nmet;
-    for (size_t p = 0; p < s->nparties; p++) {
-        char name[96];
-        snprintf(name, sizeof name, "information latency to %s (h)", s->parties[p].id);
-        bad |= add_metric(r, &cap, 0, name, "") == (size_t)-1;
-    }
+    bad |= add_info(r, &cap) != 0;
     r->m_guide = r->nmet;
     for (size_t g = 0; g < s->nguidelines; g++)
         if (s->guidelines[g].kind != CC_GRULE_NONE)
@@ -377,6 +521,8 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
         bad = 1;
     if (!bad)
         r->val = big_new(r->nvar * r->reps * (r->nmet ? r->nmet : 1), &r->val_bytes); /* +0.0 */
+    if (!bad && !(r->tau = malloc((r->nmet + 1) * sizeof *r->tau)))
+        bad = 1;
     if (!bad && (r->sums = malloc((r->nvar * r->nmet + 1) * sizeof *r->sums)) != NULL)
         r->have_sum = calloc(r->nvar * r->nmet + 1, 1); /* none kept when either is missing */
     uint8_t *autos = calloc(s->nseats + 1, 1);
@@ -428,6 +574,9 @@ void cc_sim_free(cc_sim *r)
     big_free(r->val, r->val_bytes);
     free(r->outcome_base);
     free(r->stage_metric);
+    free(r->has_kind);
+    free_info(r);
+    free(r->tau);
     free(r->sums);
     free(r->have_sum);
     free(r);
@@ -468,6 +617,7 @@ double *cc_sim_values(cc_sim *r, size_t *n)
     *n = r->nvar * r->reps * r->nmet;
     if (r->have_sum)
         memset(r->have_sum, 0, r->nvar * r->nmet);
+    r->tau_ok = 0;
     return r->val;
 }
 
@@ -688,53 +838,122 @@ static int order_ranks(double *x, size_t n, const size_t *rk, size_t nr)
     return 1;
 }
 
-/* The summary of metric m of variant v, with x (r->reps doubles) to work in; x NULL (out of
- * memory): a summary of no values. */
-static void summarise(const cc_sim *r, size_t v, size_t m, double *x, cc_sim_summary *out)
+/* The restriction horizon of every time metric: the smallest censoring time over every variant and
+ * replication (each replication was observed at least that long), INFINITY when none is censored.
+ * Not thread-safe: called before summaries are computed on threads. */
+static void ensure_tau(cc_sim *r)
 {
-    memset(out, 0, sizeof *out);
-    out->total = r->reps;
-    double nan = NAN;
-    out->mean = out->mean_lo = out->mean_hi = out->var = out->median = out->median_lo = out->median_hi = nan;
-    out->p90 = out->p90_lo = out->p90_hi = out->p99 = out->p99_lo = out->p99_hi = nan;
-    if (!x)
+    if (r->tau_ok)
         return;
-    const double *col = r->val + (v * r->nmet + m) * r->reps;
-    size_t n = 0, zeros = 0, ones = 0;
-    for (size_t k = 0; k < r->reps; k++) {
-        double y = col[k];
-        x[n] = y;
-        n += !isnan(y); /* branch-free: values and NaN interleave at random */
-        zeros += y == 0 && !signbit(y);
-        ones += y == 1;
+    for (size_t m = 0; m < r->nmet; m++) {
+        double t = INFINITY;
+        for (size_t v = 0; v < r->nvar && !r->met[m].rate; v++) {
+            const double *col = r->val + (v * r->nmet + m) * r->reps;
+            for (size_t k = 0; k < r->reps; k++)
+                if (signbit(col[k]) && -col[k] < t)
+                    t = -col[k];
+        }
+        r->tau[m] = r->met[m].rate ? NAN : t;
     }
-    out->n = n;
-    if (n == 0)
+    r->tau_ok = 1;
+}
+
+/* mean +- t(0.975, n - 1) * sqrt(var / n); NAN when n < 2 */
+static void t_interval(double mean, double var, size_t n, double *lo, double *hi)
+{
+    if (n < 2 || isnan(var)) {
+        *lo = *hi = NAN;
         return;
+    }
+    double h = cc_stats_t_quantile(0.975, (double)(n - 1)) * sqrt(var / (double)n);
+    *lo = mean - h;
+    *hi = mean + h;
+}
+
+static void mean_var(const double *x, size_t n, double *mean, double *var)
+{
     double sum = 0, sq = 0;
     for (size_t k = 0; k < n; k++)
         sum += x[k];
-    out->mean = sum / (double)n;
+    *mean = n ? sum / (double)n : NAN;
     for (size_t k = 0; k < n; k++)
-        sq += (x[k] - out->mean) * (x[k] - out->mean);
-    out->var = n > 1 ? sq / (double)(n - 1) : 0;
-    double se = sqrt(out->var / (double)n);
-    out->mean_lo = out->mean - 1.96 * se;
-    out->mean_hi = out->mean + 1.96 * se;
+        sq += (x[k] - *mean) * (x[k] - *mean);
+    *var = n > 1 ? sq / (double)(n - 1) : NAN;
+}
+
+/* The summary of metric m of variant v, with x (r->reps doubles) to work in; x NULL (out of
+ * memory): a summary of no values. The horizons are known (ensure_tau). */
+static void summarise(const cc_sim *r, size_t v, size_t m, double *x, cc_sim_summary *out)
+{
+    double nan = NAN;
+    *out = (cc_sim_summary){0, r->reps, 0, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan,
+                            nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan};
+    if (!x)
+        return;
+    const double *col = r->val + (v * r->nmet + m) * r->reps;
+    int rate = r->met[m].rate;
+    double tau = r->tau[m];
+    size_t n = 0, applicable = 0, ones = 0;
+    double rsum = 0;
+    for (size_t k = 0; k < r->reps; k++) {
+        double y = col[k];
+        if (isnan(y))
+            continue;
+        applicable++;
+        ones += y == 1;
+        rsum += fmin(fabs(y), tau);
+        if (!signbit(y)) /* observed (a time), or any rate value */
+            x[n++] = y;
+    }
+    out->n = n;
+    out->applicable = applicable;
+    if (rate) {
+        if (n == 0)
+            return;
+        out->mean = (double)ones / (double)n;
+        out->var = n > 1 ? out->mean * (1 - out->mean) * (double)n / (double)(n - 1) : nan;
+        cc_stats_wilson(ones, n, Z95, &out->mean_lo, &out->mean_hi);
+        return;
+    }
+    if (applicable) {
+        out->tau = tau;
+        out->done = (double)n / (double)applicable;
+        cc_stats_wilson(n, applicable, Z95, &out->done_lo, &out->done_hi);
+    }
+    if (n) {
+        mean_var(x, n, &out->mean, &out->var);
+        t_interval(out->mean, out->var, n, &out->mean_lo, &out->mean_hi);
+    }
+    if (applicable && n == applicable && isinf(tau)) {
+        /* nothing censored anywhere: the restricted mean is the mean (the same sums) */
+        out->rmean = out->mean;
+        out->rvar = out->var;
+    } else if (applicable) {
+        out->rmean = rsum / (double)applicable;
+        double sq = 0;
+        for (size_t k = 0; k < r->reps; k++)
+            if (!isnan(col[k])) {
+                double d = fmin(fabs(col[k]), tau) - out->rmean;
+                sq += d * d;
+            }
+        out->rvar = applicable > 1 ? sq / (double)(applicable - 1) : nan;
+    }
+    t_interval(out->rmean, out->rvar, applicable, &out->rmean_lo, &out->rmean_hi);
+    if (n == 0)
+        return;
     size_t rk[12];
     quantile_ranks(n, 0.5, rk);
     quantile_ranks(n, 0.9, rk + 4);
     quantile_ranks(n, 0.99, rk + 8);
     qsort(rk, 12, sizeof *rk, scmp);
-    if (zeros + ones == n) { /* only +0 and 1 (a rate): order statistic k is 0 below rank zeros */
-        for (size_t k = 0; k < 12; k++)
-            x[rk[k]] = rk[k] < zeros ? 0.0 : 1.0;
-    } else {
-        select_all(x, n, rk, 12);
-    }
+    select_all(x, n, rk, 12);
     quantile(x, n, 0.5, &out->median, &out->median_lo, &out->median_hi);
     quantile(x, n, 0.9, &out->p90, &out->p90_lo, &out->p90_hi);
     quantile(x, n, 0.99, &out->p99, &out->p99_lo, &out->p99_hi);
+    double mx = x[0];
+    for (size_t k = 1; k < n; k++)
+        mx = x[k] > mx ? x[k] : mx;
+    out->max = mx;
 }
 
 void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out)
@@ -744,6 +963,7 @@ void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out)
         *out = r->sums[key];
         return;
     }
+    ensure_tau((cc_sim *)r);
     double *x = malloc(sizeof *x * (r->reps + 1));
     summarise(r, v, m, x, out);
     if (!x)
@@ -787,6 +1007,7 @@ cc_err cc_sim_summarise_all(cc_sim *r, int threads)
 {
     if (!r->have_sum)
         return CC_ERR_NOMEM;
+    ensure_tau(r);
     size_t jobs = r->nvar * r->nmet;
     size_t nt = threads < 1 ? 1 : (size_t)threads;
     if (nt > jobs)
@@ -812,20 +1033,83 @@ cc_err cc_sim_summarise_all(cc_sim *r, int threads)
     return rc;
 }
 
-void cc_sim_diff(const cc_sim *r, size_t a, size_t b, size_t m, double *diff, double *lo, double *hi)
+/* A time's restricted value min(T, tau): the censored ones were observed at least to tau. */
+static double restricted(double y, double tau)
 {
-    /* from the two summaries (kept, or computed and kept now): their means and variances */
-    cc_sim_summary sa, sb;
-    cc_sim_summarise(r, a, m, &sa);
-    cc_sim_summarise(r, b, m, &sb);
-    size_t n[2] = {sa.n, sb.n};
-    double mean[2] = {sa.mean, sb.mean}, var[2] = {sa.var, sb.var};
-    if (!n[0] || !n[1]) {
-        *diff = *lo = *hi = NAN;
+    return fmin(fabs(y), tau);
+}
+
+void cc_sim_compare(const cc_sim *r, size_t a, size_t b, size_t m, cc_sim_comparison *out)
+{
+    ensure_tau((cc_sim *)r);
+    const double *xa = r->val + (a * r->nmet + m) * r->reps, *xb = r->val + (b * r->nmet + m) * r->reps;
+    double nan = NAN, tau = r->tau[m];
+    *out = (cc_sim_comparison){0, nan, nan, nan, nan, nan, nan, NULL};
+    if (r->met[m].rate) {
+        /* pairs (A, B) of 0/1: Newcombe's paired interval for p(B) - p(A) */
+        size_t cnt[2][2] = {{0, 0}, {0, 0}};
+        for (size_t k = 0; k < r->reps; k++)
+            if (!isnan(xa[k]) && !isnan(xb[k]))
+                cnt[xb[k] == 1][xa[k] == 1]++;
+        out->n = cnt[0][0] + cnt[0][1] + cnt[1][0] + cnt[1][1];
+        out->method = "paired proportions: Newcombe (1998) method 10, Wilson score margins";
+        if (!out->n)
+            return;
+        cc_stats_newcombe_paired(cnt[1][1], cnt[1][0], cnt[0][1], cnt[0][0], Z95, &out->diff, &out->lo, &out->hi,
+                                 &out->corr);
+        /* ignoring the pairing: the same with a correlation of 0, each variant over all its values */
+        cc_sim_summary sa, sb;
+        cc_sim_summarise(r, a, m, &sa);
+        cc_sim_summarise(r, b, m, &sb);
+        if (sa.n && sb.n) {
+            double d = sb.mean - sa.mean;
+            out->unpaired_lo = d - sqrt(pow(sb.mean - sb.mean_lo, 2) + pow(sa.mean_hi - sa.mean, 2));
+            out->unpaired_hi = d + sqrt(pow(sb.mean_hi - sb.mean, 2) + pow(sa.mean - sa.mean_lo, 2));
+        }
         return;
     }
-    double se = sqrt(var[0] / (double)n[0] + var[1] / (double)n[1]);
-    *diff = mean[1] - mean[0];
-    *lo = *diff - 1.96 * se;
-    *hi = *diff + 1.96 * se;
+    /* times: the replication differences of restricted times, and a paired t interval */
+    out->method = "paired restricted times: Student t on the replication differences of min(T, tau)";
+    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+    size_t n = 0;
+    for (size_t k = 0; k < r->reps; k++) {
+        if (isnan(xa[k]) || isnan(xb[k]))
+            continue;
+        double u = restricted(xa[k], tau), w = restricted(xb[k], tau);
+        sa += u;
+        sb += w;
+        n++;
+    }
+    out->n = n;
+    if (n == 0)
+        return;
+    double ma = sa / (double)n, mb = sb / (double)n;
+    for (size_t k = 0; k < r->reps; k++) {
+        if (isnan(xa[k]) || isnan(xb[k]))
+            continue;
+        double u = restricted(xa[k], tau) - ma, w = restricted(xb[k], tau) - mb;
+        saa += u * u;
+        sbb += w * w;
+        sab += u * w;
+    }
+    out->diff = mb - ma;
+    if (n < 2)
+        return;
+    double vd = (saa + sbb - 2 * sab) / (double)(n - 1);
+    t_interval(out->diff, vd < 0 ? 0 : vd, n, &out->lo, &out->hi);
+    out->corr = saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : nan;
+    /* ignoring the pairing: Welch on the two variants' restricted times */
+    cc_sim_summary s1, s2;
+    cc_sim_summarise(r, a, m, &s1);
+    cc_sim_summarise(r, b, m, &s2);
+    if (s1.applicable > 1 && s2.applicable > 1) {
+        double va = s1.rvar / (double)s1.applicable, vb = s2.rvar / (double)s2.applicable;
+        double se = sqrt(va + vb);
+        double df = (va + vb) * (va + vb) /
+                    (va * va / (double)(s1.applicable - 1) + vb * vb / (double)(s2.applicable - 1));
+        double h = se > 0 ? cc_stats_t_quantile(0.975, df) * se : 0;
+        double d = s2.rmean - s1.rmean;
+        out->unpaired_lo = d - h;
+        out->unpaired_hi = d + h;
+    }
 }

@@ -33,33 +33,56 @@ typedef struct cc_sim_opts {
 cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out);
 void cc_sim_free(cc_sim *r);
 
-/* A summary of one metric for one variant. Times in hours; NAN where undefined. */
+/* A summary of one metric for one variant (docs/sim.md, "Statistics"). Times in hours; NAN where
+ * undefined. A time metric's value in a replication is the time it took, or -- when it had not
+ * happened by the end of the run -- censored at the time observed (cc_sim_value: negative), or
+ * none when it could not happen (not requested, a stage its mechanism lacks). */
 typedef struct cc_sim_summary {
-    size_t n;                      /* replications where the metric has a value */
-    size_t total;                  /* replications */
-    double mean, mean_lo, mean_hi; /* with a 95% confidence interval */
-    double var;                    /* sample variance (0 when n < 2) */
+    size_t n;          /* time: replications where it happened; rate: replications where it applied */
+    size_t total;      /* replications */
+    size_t applicable; /* time: replications where it could happen (n + censored); rate: n */
+    /* time: mean of the n times it happened (Student t interval); rate: the probability (Wilson) */
+    double mean, mean_lo, mean_hi;
+    double var; /* sample variance of those values (NAN when n < 2) */
+    /* quantiles of the n times with distribution-free intervals, and the largest (times only) */
     double median, median_lo, median_hi;
     double p90, p90_lo, p90_hi;
     double p99, p99_lo, p99_hi;
+    double max;
+    /* times only: share of applicable replications where it happened (Wilson interval) */
+    double done, done_lo, done_hi;
+    /* times only: restricted mean of min(T, tau) over applicable replications, where tau is the
+     * horizon every replication of every variant was observed to (INFINITY: nothing censored) */
+    double tau, rmean, rmean_lo, rmean_hi, rvar;
 } cc_sim_summary;
 
 size_t cc_sim_nvariants(const cc_sim *r);
 const char *cc_sim_variant_id(const cc_sim *r, size_t v);
 size_t cc_sim_nmetrics(const cc_sim *r);
-const char *cc_sim_metric_name(const cc_sim *r, size_t m); /* e.g. "C-1 completed (s)" */
+const char *cc_sim_metric_name(const cc_sim *r, size_t m); /* e.g. "C-1: completed" */
 int cc_sim_metric_is_rate(const cc_sim *r, size_t m);      /* 1: values are 0/1 (a probability) */
 void cc_sim_summarise(const cc_sim *r, size_t v, size_t m, cc_sim_summary *out);
 /* Computes and keeps the summary of every (variant, metric) on up to `threads` threads, so that
- * later cc_sim_summarise and cc_sim_diff calls only look them up. Optional: without it each
- * summary is computed on first use. The same summaries either way. CC_ERR_NOMEM when memory runs
- * out (those not computed are then computed on use). */
+ * later cc_sim_summarise calls only look them up. Optional: without it each summary is computed
+ * on first use. The same summaries either way. CC_ERR_NOMEM when memory runs out (those not
+ * computed are then computed on use). */
 cc_err cc_sim_summarise_all(cc_sim *r, int threads);
-/* Value of metric m in replication rep of variant v (NAN when it has none). */
+/* Value of metric m in replication rep of variant v: NAN when it has none; for a time, negative
+ * (-c) when censored at c hours (it had not happened after c hours, when the run ended). */
 double cc_sim_value(const cc_sim *r, size_t v, size_t rep, size_t m);
-/* Difference of means b - a of metric m with a 95% confidence interval (Welch), from the two
- * variants' summaries (computed and kept if they were not). */
-void cc_sim_diff(const cc_sim *r, size_t a, size_t b, size_t m, double *diff, double *lo, double *hi);
+
+/* A difference between two variants, paired by replication (common random numbers). */
+typedef struct cc_sim_comparison {
+    size_t n;                        /* pairs: replications where both variants have a value */
+    double diff, lo, hi;             /* b - a with its 95% interval */
+    double corr;                     /* correlation of the pairs (NAN when undefined) */
+    double unpaired_lo, unpaired_hi; /* the interval had the pairing been ignored */
+    const char *method;              /* how the interval was computed (a static string) */
+} cc_sim_comparison;
+
+/* b - a for metric m: for a time, of the restricted means (paired Student t on the replication
+ * differences of min(T, tau)); for a rate, of the probabilities (Newcombe's paired interval). */
+void cc_sim_compare(const cc_sim *r, size_t a, size_t b, size_t m, cc_sim_comparison *out);
 size_t cc_sim_reps(const cc_sim *r);
 /* The value array [variant][metric][replication] (*n doubles), owned by r: for merging the
  * partial results of ranks. */

@@ -1,11 +1,13 @@
-/* simplot — SVG plots (CDFs, histograms, probability bars) and the self-contained HTML page of
- * cc_sim results, written by hand (no libraries, no script, no external asset). */
+/* simplot — SVG plots (Kaplan-Meier curves, histograms, probability bars) and the self-contained
+ * HTML page of cc_sim results, written by hand (no libraries, no script, no external asset). */
 #include "sim/simplot.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sim/stats.h"
 
 #define W 720
 #define PH 250 /* panel height */
@@ -91,20 +93,20 @@ static void legend(cc_buf *b, const cc_sim *r, double x, double y)
     }
 }
 
-/* Values of metric m in variant v into x (sorted); returns how many. */
+/* The times metric m took in variant v (observed only, not censored) into x, sorted; how many. */
 static size_t values(const cc_sim *r, size_t v, size_t m, double *x)
 {
     size_t n = 0;
     for (size_t k = 0; k < cc_sim_reps(r); k++) {
         double y = cc_sim_value(r, v, k, m);
-        if (!isnan(y))
+        if (!isnan(y) && !signbit(y))
             x[n++] = y;
     }
     qsort(x, n, sizeof *x, dcmp);
     return n;
 }
 
-/* Largest value of metric m over all variants; *count: how many values there are. */
+/* Largest time (observed or censored) of metric m over all variants; *count: how many values. */
 static double metric_max(const cc_sim *r, size_t m, size_t *count)
 {
     double max = 0;
@@ -114,11 +116,25 @@ static double metric_max(const cc_sim *r, size_t m, size_t *count)
             double y = cc_sim_value(r, v, k, m);
             if (!isnan(y)) {
                 ++*count;
-                if (y > max)
-                    max = y;
+                if (fabs(y) > max)
+                    max = fabs(y);
             }
         }
     return max;
+}
+
+typedef struct km_obs {
+    double t;
+    uint8_t event;
+} km_obs;
+
+/* time ascending; at equal times events before censorings */
+static int km_cmp(const void *a, const void *b)
+{
+    const km_obs *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return (int)y->event - (int)x->event;
 }
 
 /* A probability with its 95% interval, one bar per variant. */
@@ -145,34 +161,67 @@ static void rate_panel(cc_buf *out, const cc_sim *r, size_t m, double y0, const 
     cc_buf_puts(out, "</g>\n");
 }
 
-/* The empirical CDF of every variant over all its replications (those without a value never
- * reach 1). */
-static void cdf_panel(cc_buf *out, const cc_sim *r, size_t m, double y0, const char *title, double *x)
+/* The share of replications where it had happened by each time, 1 - the Kaplan-Meier estimate:
+ * a replication in which it had not happened when the run ended counts as censored there, so a
+ * variant that often never finishes stays below 100%. */
+static void km_panel(cc_buf *out, const cc_sim *r, size_t m, double y0, const char *title)
 {
     size_t V = cc_sim_nvariants(r), R = cc_sim_reps(r), count;
     double pw = W - ML - MR, ph = PH - MT - MB;
     double top = axis_top(metric_max(r, m, &count));
-    panel_frame(out, y0, title, top, "hours (cumulative share of replications)", 1, 1);
+    km_obs *o = malloc(sizeof *o * (R ? R : 1));
+    double *t = malloc(sizeof *t * (R ? R : 1)), *sv = malloc(sizeof *sv * (R ? R : 1));
+    uint8_t *ev = malloc(R ? R : 1);
+    if (!o || !t || !sv || !ev) {
+        out->oom = 1;
+        free(o);
+        free(t);
+        free(sv);
+        free(ev);
+        return;
+    }
+    panel_frame(out, y0, title, top, "hours (share done by then: 1 - Kaplan-Meier)", 1, 1);
     for (size_t v = 0; v < V; v++) {
-        size_t n = values(r, v, m, x);
+        size_t n = 0;
+        for (size_t k = 0; k < R; k++) {
+            double y = cc_sim_value(r, v, k, m);
+            if (!isnan(y))
+                o[n++] = (km_obs){fabs(y), (uint8_t)!signbit(y)};
+        }
         if (!n)
             continue;
+        qsort(o, n, sizeof *o, km_cmp);
+        for (size_t k = 0; k < n; k++) {
+            t[k] = o[k].t;
+            ev[k] = o[k].event;
+        }
+        cc_stats_km(t, ev, n, sv);
         cc_buf_printf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%d,%.1f",
                       color(v), ML, MT + ph);
+        double prev = 0, last_t = 0;
         size_t stride = n > 400 ? n / 400 : 1;
-        for (size_t k = 0; k < n; k += stride) {
-            double px = ML + pw * x[k] / top, py0 = MT + ph - ph * (double)k / (double)R,
-                   py1 = MT + ph - ph * (double)(k + 1) / (double)R;
-            cc_buf_printf(out, " %.1f,%.1f %.1f,%.1f", px, py0, px, py1);
+        for (size_t k = 0; k < n; k++) {
+            double f = 1 - sv[k];
+            last_t = t[k];
+            if (f == prev || (k % stride && k + 1 < n && 1 - sv[k + 1] != f))
+                continue;
+            double px = ML + pw * t[k] / top;
+            cc_buf_printf(out, " %.1f,%.1f %.1f,%.1f", px, MT + ph - ph * prev, px, MT + ph - ph * f);
+            prev = f;
         }
-        cc_buf_printf(out, " %.1f,%.1f\"/>\n", ML + pw, MT + ph - ph * (double)n / (double)R);
+        cc_buf_printf(out, " %.1f,%.1f\"/>\n", ML + pw * last_t / top, MT + ph - ph * prev);
     }
     legend(out, r, W - MR + 20, MT + 10);
     cc_buf_puts(out, "</g>\n");
+    free(o);
+    free(t);
+    free(sv);
+    free(ev);
 }
 
-/* A histogram of every variant (NBINS equal bins on the shared axis, share of the variant's
- * replications per bin), drawn as translucent step areas so overlapping variants stay visible. */
+/* A histogram of every variant's observed times (NBINS equal bins on the shared axis, share of the
+ * variant's replications per bin), drawn as translucent step areas so overlapping variants stay
+ * visible. */
 static void hist_panel(cc_buf *out, const cc_sim *r, size_t m, double y0, const char *title, double *x)
 {
     size_t V = cc_sim_nvariants(r), R = cc_sim_reps(r), count;
@@ -212,7 +261,8 @@ static void hist_panel(cc_buf *out, const cc_sim *r, size_t m, double y0, const 
     free(bins);
 }
 
-/* Panels metric m gets: none without values, a bar chart for a rate, CDF + histogram for a time. */
+/* Panels metric m gets: none without values, a bar chart for a rate, Kaplan-Meier + histogram for
+ * a time. */
 static size_t npanels(const cc_sim *r, size_t m)
 {
     size_t count;
@@ -229,8 +279,8 @@ static double metric_panels(cc_buf *out, const cc_sim *r, size_t m, double y0, d
         rate_panel(out, r, m, y0, name);
     } else if (p == 2) {
         char t[256];
-        snprintf(t, sizeof t, "%s: CDF", name);
-        cdf_panel(out, r, m, y0, t, x);
+        snprintf(t, sizeof t, "%s: share done (Kaplan-Meier)", name);
+        km_panel(out, r, m, y0, t);
         snprintf(t, sizeof t, "%s: histogram", name);
         hist_panel(out, r, m, y0 + PH, t, x);
     }
@@ -279,61 +329,92 @@ static void cell(cc_buf *out, const char *fmt, double v)
     cc_buf_puts(out, "</td>");
 }
 
+/* "[lo, hi]" or "-" in a cell */
+static void interval(cc_buf *out, const char *fmt, double lo, double hi)
+{
+    cc_buf_puts(out, "<td>");
+    if (isnan(lo) || isnan(hi))
+        cc_buf_puts(out, "-");
+    else {
+        cc_buf_puts(out, "[");
+        cc_buf_printf(out, fmt, lo);
+        cc_buf_puts(out, ", ");
+        cc_buf_printf(out, fmt, hi);
+        cc_buf_puts(out, "]");
+    }
+    cc_buf_puts(out, "</td>");
+}
+
 static void summary_table(cc_buf *out, const cc_sim *r, size_t m)
 {
     size_t V = cc_sim_nvariants(r);
     int rate = cc_sim_metric_is_rate(r, m);
     if (rate)
-        cc_buf_puts(out, "<table><tr><th>variant</th><th>probability</th><th>95% CI</th><th>n</th></tr>\n");
+        cc_buf_puts(out, "<table><tr><th>variant</th><th>probability</th><th>95% CI (Wilson)</th><th>n</th></tr>\n");
     else
-        cc_buf_puts(out, "<table><tr><th>variant</th><th>mean</th><th>95% CI</th><th>median</th><th>95% "
-                         "CI</th><th>p90</th><th>p99</th><th>n</th></tr>\n");
+        cc_buf_puts(out, "<table><tr><th>variant</th><th>done</th><th>95% CI</th><th>restricted mean</th><th>95% "
+                         "CI</th><th>mean if done</th><th>95% CI</th><th>median</th><th>95% CI</th><th>p90</th>"
+                         "<th>p99</th><th>max</th><th>done/could</th></tr>\n");
+    double tau = NAN;
     for (size_t v = 0; v < V; v++) {
         cc_sim_summary sm;
         cc_sim_summarise(r, v, m, &sm);
         cc_buf_printf(out, "<tr><td><span class=\"k\" style=\"background:%s\"></span>", color(v));
         esc(out, cc_sim_variant_id(r, v));
         cc_buf_puts(out, "</td>");
-        cell(out, rate ? "%.3f" : "%.2f", sm.mean);
-        cc_buf_puts(out, "<td>");
-        if (!isnan(sm.mean))
-            cc_buf_printf(out, rate ? "[%.3f, %.3f]" : "[%.2f, %.2f]", sm.mean_lo, sm.mean_hi);
-        else
-            cc_buf_puts(out, "-");
-        cc_buf_puts(out, "</td>");
-        if (!rate) {
-            cell(out, "%.2f", sm.median);
-            cc_buf_puts(out, "<td>");
-            if (!isnan(sm.median))
-                cc_buf_printf(out, "[%.2f, %.2f]", sm.median_lo, sm.median_hi);
-            else
-                cc_buf_puts(out, "-");
-            cc_buf_puts(out, "</td>");
-            cell(out, "%.2f", sm.p90);
-            cell(out, "%.2f", sm.p99);
+        if (rate) {
+            cell(out, "%.3f", sm.mean);
+            interval(out, "%.3f", sm.mean_lo, sm.mean_hi);
+            cc_buf_printf(out, "<td>%zu/%zu</td></tr>\n", sm.n, sm.total);
+            continue;
         }
-        cc_buf_printf(out, "<td>%zu/%zu</td></tr>\n", sm.n, sm.total);
+        if (!isnan(sm.tau))
+            tau = sm.tau;
+        cell(out, "%.3f", sm.done);
+        interval(out, "%.3f", sm.done_lo, sm.done_hi);
+        cell(out, "%.2f", sm.rmean);
+        interval(out, "%.2f", sm.rmean_lo, sm.rmean_hi);
+        cell(out, "%.2f", sm.mean);
+        interval(out, "%.2f", sm.mean_lo, sm.mean_hi);
+        cell(out, "%.2f", sm.median);
+        interval(out, "%.2f", sm.median_lo, sm.median_hi);
+        cell(out, "%.2f", sm.p90);
+        cell(out, "%.2f", sm.p99);
+        cell(out, "%.2f", sm.max);
+        cc_buf_printf(out, "<td>%zu/%zu</td></tr>\n", sm.n, sm.applicable);
     }
     cc_buf_puts(out, "</table>\n");
+    if (!rate && isinf(tau))
+        cc_buf_puts(out, "<p>Nothing was censored: the restricted mean is the mean of every replication.</p>\n");
+    else if (!rate && !isnan(tau))
+        cc_buf_printf(out,
+                      "<p>Restricted mean to %.2f h: a replication in which it had not happened by then "
+                      "counts as that.</p>\n",
+                      tau);
     if (V < 2)
         return;
-    cc_buf_puts(out, "<table><tr><th>difference of means</th><th>estimate</th><th>95% CI</th></tr>\n");
+    cc_buf_printf(out, "<table><tr><th>difference (paired)</th><th>estimate</th><th>95%% CI</th><th>pairs</th>"
+                       "<th>correlation</th><th>95%% CI unpaired</th></tr>\n");
     for (size_t a = 0; a < V; a++)
         for (size_t b = a + 1; b < V; b++) {
-            double d, lo, hi;
-            cc_sim_diff(r, a, b, m, &d, &lo, &hi);
+            cc_sim_comparison c;
+            cc_sim_compare(r, a, b, m, &c);
             cc_buf_puts(out, "<tr><td>");
             esc(out, cc_sim_variant_id(r, b));
             cc_buf_puts(out, " &#8722; ");
             esc(out, cc_sim_variant_id(r, a));
+            cc_buf_puts(out, rate ? " (probability)" : " (restricted mean)");
             cc_buf_puts(out, "</td>");
-            cell(out, "%+.3f", d);
+            cell(out, "%+.3f", c.diff);
             cc_buf_puts(out, "<td>");
-            if (isnan(d))
+            if (isnan(c.lo))
                 cc_buf_puts(out, "-");
             else
-                cc_buf_printf(out, "[%+.3f, %+.3f]%s", lo, hi, lo > 0 || hi < 0 ? " *" : "");
-            cc_buf_puts(out, "</td></tr>\n");
+                cc_buf_printf(out, "[%+.3f, %+.3f]%s", c.lo, c.hi, c.lo > 0 || c.hi < 0 ? " *" : "");
+            cc_buf_printf(out, "</td><td>%zu</td>", c.n);
+            cell(out, "%.2f", c.corr);
+            interval(out, "%+.3f", c.unpaired_lo, c.unpaired_hi);
+            cc_buf_puts(out, "</tr>\n");
         }
     cc_buf_puts(out, "</table>\n");
 }
@@ -353,9 +434,14 @@ cc_err cc_simplot_html(const cc_sim *r, const char *title, cc_buf *out)
                 ".k{display:inline-block;width:.8em;height:.8em;margin-right:.4em}"
                 "svg{display:block;max-width:100%;height:auto}</style></head>\n<body>\n<h1>");
     esc(out, title);
-    cc_buf_puts(out, "</h1>\n<p>Times in hours. Intervals are 95% confidence intervals (means: normal; "
-                     "quantiles: by ranks); differences of means by Welch; * marks a difference whose "
-                     "interval excludes 0.</p>\n");
+    cc_buf_puts(out, "</h1>\n<p>Times in hours. For a time: the share of replications in which it happened "
+                     "(done, Wilson interval), its restricted mean (a replication in which it had not "
+                     "happened counts as the horizon every replication was observed to), and the mean and "
+                     "quantiles of the times where it happened. Intervals are 95%: means by Student's t, "
+                     "probabilities by Wilson's score, quantiles by ranks. Differences are paired by "
+                     "replication (common random numbers): restricted means by Student's t on the "
+                     "replication differences, probabilities by Newcombe's paired interval; * marks a "
+                     "difference whose interval excludes 0. See docs/sim.md.</p>\n");
     for (size_t m = 0; m < M; m++) {
         cc_buf_printf(out, "<section id=\"m%zu\">\n<h2>", m);
         esc(out, cc_sim_metric_name(r, m));

@@ -12,8 +12,45 @@ expect_rc "sim threads" 0 "$BIN" sim "$S" --reps 300 --threads 2 --csv "$T/b.csv
 if cmp -s "$T/a.csv" "$T/b.csv" && cmp -s "$T/a.txt" "$T/out"; then ok; else no "results depend on --threads"; fi
 if [ "$(wc -l < "$T/a.csv")" = 901 ]; then ok; else no "csv has a header and 3 x 300 rows"; fi
 if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["reps"]==300 and len(d["variants"])==3; m=d["variants"][0]["metrics"]["C-1: completed"]; assert m["rate"] and m["total"]==300' "$T/a.json"; then ok; else no "json summary"; fi
+# the CSV keeps every value at full precision and marks censored times; the JSON has every summary
+# and every pairwise difference, paired
+if python3 - "$T/a.csv" "$T/a.json" <<'PY'
+import csv, json, sys, math
+rows = list(csv.reader(open(sys.argv[1])))
+head = rows[0]
+i = head.index("C-1: request to completion (h)")
+assert head[i + 1] == "C-1: request to completion (h) [censored]", head[i + 1]
+cens = [r for r in rows[1:] if r[i + 1] == "1"]
+done = [r for r in rows[1:] if r[i + 1] == "0"]
+assert cens and done
+assert all(abs(float(r[i]) - (72 - 1 - 50 / 60)) < 1e-9 for r in cens), "censored at the end of the run"
+assert any(len(r[i].split(".")[-1]) > 6 for r in done), "full precision"
+d = json.load(open(sys.argv[2]))
+m = d["variants"][0]["metrics"]["C-1: request to completion (h)"]
+for k in ("n", "applicable", "censored", "done", "done_ci", "mean", "mean_ci", "sd", "median_ci", "p90_ci",
+          "p99_ci", "max", "tau", "restricted_mean", "restricted_mean_ci"):
+    assert k in m, k
+seq = [r for r in rows[1:] if r[0] == "sequential"]
+assert m["applicable"] == len(seq) and m["n"] == sum(1 for r in seq if r[i + 1] == "0")
+diffs = [x for x in d["differences"] if x["metric"] == "C-1: request to completion (h)"]
+assert len(diffs) == 3 and all(x["method"].startswith("paired") for x in diffs)
+# the paired interval of silence - sequential, recomputed from the CSV rows of the same replication
+tau = m["tau"]
+a = {r[1]: min(float(r[i]), tau) for r in rows[1:] if r[0] == "sequential"}
+b = {r[1]: min(float(r[i]), tau) for r in rows[1:] if r[0] == "silence"}
+dd = [b[k] - a[k] for k in a]
+n = len(dd); mean = sum(dd) / n; sd = math.sqrt(sum((x - mean) ** 2 for x in dd) / (n - 1))
+x = [x for x in diffs if x["a"] == "sequential" and x["b"] == "silence"][0]
+assert abs(x["difference"] - mean) < 1e-9, (x["difference"], mean)
+half = (x["ci"][1] - x["ci"][0]) / 2
+assert abs(half - 1.9679 * sd / math.sqrt(n)) < 1e-3 * half, (half, sd)
+PY
+then ok; else no "csv and json: censoring, precision, every summary and paired differences"; fi
 expect_rc "sim all variants" 0 "$BIN" sim "$S" --reps 300
-expect_out "a rule that never applies" "silence                - (never applied in 300 replications)"
+expect_out "a rule that never applies" "silence          - (never applied in 300 replications)"
+expect_out "a stage the variant lacks" "silence          - (it could not happen in any of 300 replications)"
+expect_out "restricted means name their horizon" "restricted mean to 70.17 h"
+expect_out "differences are paired" "(paired, 300 replications, r = "
 if grep -q "nan" "$T/out"; then no "no nan in the report"; else ok; fi
 expect_rc "sim logs a replication" 0 "$BIN" sim "$S" --reps 50 --variant silence --log-rep 7 --log-prefix "$T/rep"
 expect_out "sim log message" "log of replication 7, variant silence: $T/rep-silence-rep7.jsonl"
@@ -23,8 +60,8 @@ if [ -f "$T/k-parallel-rep0.jsonl" ] && [ -f "$T/k-parallel-rep1.jsonl" ]; then 
 expect_rc "sim log-rep out of range" 2 "$BIN" sim "$S" --reps 50 --log-rep 50
 expect_out "sim log-rep message" "replications are numbered 0 to 49"
 expect_rc "sim svg" 0 "$BIN" sim "$S" --reps 200 --svg "$T/p.svg"
-if python3 -c 'import sys, xml.dom.minidom as m; d=m.parse(sys.argv[1]); t=[x.firstChild.data for x in d.getElementsByTagName("text") if x.firstChild]; assert "C-1: request to completion (h): CDF" in t and "silence" in t; assert len(d.getElementsByTagName("polyline")) > 10' "$T/p.svg"; then ok; else no "svg is well-formed with CDF panels"; fi
-if python3 -c 'import sys, xml.dom.minidom as m; d=m.parse(sys.argv[1]); t=[x.firstChild.data for x in d.getElementsByTagName("text") if x.firstChild]; assert "C-1: request to completion (h): histogram" in t and "C-1: request to completion (h): CDF" in t; assert len(d.getElementsByTagName("polygon")) % 3 == 0 and len(d.getElementsByTagName("polygon")) >= 9' "$T/p.svg"; then ok; else no "svg has a histogram per variant"; fi
+if python3 -c 'import sys, xml.dom.minidom as m; d=m.parse(sys.argv[1]); t=[x.firstChild.data for x in d.getElementsByTagName("text") if x.firstChild]; assert "C-1: request to completion (h): share done (Kaplan-Meier)" in t and "silence" in t; assert len(d.getElementsByTagName("polyline")) > 10' "$T/p.svg"; then ok; else no "svg is well-formed with Kaplan-Meier panels"; fi
+if python3 -c 'import sys, xml.dom.minidom as m; d=m.parse(sys.argv[1]); t=[x.firstChild.data for x in d.getElementsByTagName("text") if x.firstChild]; assert "C-1: request to completion (h): histogram" in t and "C-1: request to completion (h): share done (Kaplan-Meier)" in t; assert len(d.getElementsByTagName("polygon")) % 3 == 0 and len(d.getElementsByTagName("polygon")) >= 9' "$T/p.svg"; then ok; else no "svg has a histogram per variant"; fi
 expect_rc "sim html" 0 "$BIN" sim "$S" --reps 200 --html "$T/p.html" --json "$T/p.json"
 if python3 -c '
 import sys, json, html.parser
@@ -53,6 +90,8 @@ expect_rc "sim --mpi in a build without MPI" 2 "$BIN" sim "$S" --reps 20 --mpi
 expect_out "sim --mpi message" "this caucus was built without MPI"
 expect_rc "sim consult-10" 0 "$BIN" sim bench/consult-10.yaml --reps 2000 --threads 2
 expect_out "sim consult-10 variants" "sequential - parallel:"
+expect_rc "sim few replications" 0 "$BIN" sim "$S" --reps 20 --variant parallel
+expect_out "a warning under 30 replications" "20 replications: the intervals of means rest on the mean being close to normal"
 expect_rc "sim one variant" 0 "$BIN" sim "$S" --reps 50 --variant parallel
 expect_out "sim one variant header" "1 variants"
 expect_rc "sim unknown variant" 2 "$BIN" sim "$S" --variant nope

@@ -1,0 +1,224 @@
+/* Tests of core/engine_consult: every timeline of docs/scenario-format.md, "How a consultation
+ * runs" (fixtures tests/scenarios/valid/mech-semantics.yaml with the inputs
+ * tests/inputs/mech-semantics.jsonl, and mech-agents.yaml played by its agents). */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "support/evtest.h"
+
+#define SEM "tests/scenarios/valid/mech-semantics.yaml"
+#define SEM_INPUTS "tests/inputs/mech-semantics.jsonl"
+#define MIN 60000LL
+
+static cc_evrec ev[2048];
+static size_t nev;
+
+static void run_semantics(void)
+{
+    nev = ev_run_inputs(SEM, SEM_INPUTS, NULL, ev, 2048);
+}
+
+static void clear(void)
+{
+    ev_clear_all(ev, nev);
+}
+
+/* The first event of type about consultation (or decision) id whose payload has key = val (key may
+ * be NULL); asserts there is one. */
+static const cc_evrec *the(const char *type, const char *what, const char *id, const char *key, const char *val)
+{
+    for (size_t i = 0; i < nev; i++)
+        if (strcmp(ev[i].type, type) == 0 && strcmp(ev_str(ev[i].payload, what), id) == 0 &&
+            (!key || strcmp(ev_str(ev[i].payload, key), val) == 0))
+            return &ev[i];
+    cr_assert_fail("no %s about %s %s%s%s", type, what, id, key ? " with " : "", key ? val : "");
+    return NULL;
+}
+
+static size_t how_many(const char *type, const char *what, const char *id)
+{
+    return ev_count(ev, nev, type, what, id);
+}
+
+static void at(const cc_evrec *r, int64_t minute)
+{
+    cr_expect_eq(r->t_ms, minute * MIN, "%s at minute %lld, want %lld", r->type, (long long)(r->t_ms / MIN),
+                 (long long)minute);
+}
+
+TestSuite(engine_consult, .init = run_semantics, .fini = clear);
+
+Test(engine_consult, an_act_for_a_later_stage_is_held_and_counts_when_it_starts)
+{
+    at(the("consult.held", "consultation", "C-hold", "stage", "acknowledge"), 65);
+    const cc_evrec *a = the("consult.ack", "consultation", "C-hold", "stage", "acknowledge");
+    cr_expect_str_eq(a->actor, "nld-chair");
+    at(a, 70); /* notify ended at +1h10 when nld-desk acknowledged */
+    cr_expect_eq(json_integer_value(json_object_get(a->payload, "held_since")), 65 * MIN);
+    at(the("consult.stage_done", "consultation", "C-hold", "stage", "notify"), 70);
+    const cc_evrec *d = the("consult.stage_done", "consultation", "C-hold", "stage", "acknowledge");
+    at(d, 85);
+    cr_expect_eq(json_integer_value(json_object_get(d->payload, "duration_ms")), 15 * MIN);
+    cr_expect_eq(ev_count(ev, nev, "consult.ack", "consultation", "C-hold"), 3, "nld-desk, nld-chair, deu-chair");
+}
+
+Test(engine_consult, a_seat_in_two_stages_acts_in_each)
+{
+    /* without naming a stage, nld-chair's act counts in notify; it acknowledges again after */
+    const cc_evrec *n = the("consult.ack", "consultation", "C-hold2", "stage", "notify");
+    cr_expect_str_eq(n->actor, "nld-chair");
+    at(n, 65);
+    const cc_evrec *a = the("consult.ack", "consultation", "C-hold2", "stage", "acknowledge");
+    cr_expect_str_eq(a->actor, "nld-chair");
+    at(a, 75);
+    at(the("consult.done", "consultation", "C-hold2", NULL, NULL), 85);
+}
+
+Test(engine_consult, silence_adopts_at_the_deadline_and_meets_it)
+{
+    const cc_evrec *m = the("decision.made", "decision", "D-silence", NULL, NULL);
+    at(m, 260);
+    cr_expect_str_eq(ev_str(m->payload, "outcome"), "act");
+    cr_expect_str_eq(ev_str(m->payload, "rule"), "silence");
+    cr_expect_str_eq(ev_str(m->payload, "consultation"), "C-silence");
+    const cc_evrec *d = the("consult.stage_done", "consultation", "C-silence", "stage", "decide");
+    at(d, 260);
+    cr_expect_str_eq(ev_str(d->payload, "by"), "silence");
+    cr_expect_eq(how_many("consult.deadline", "consultation", "C-silence"), 0, "adoption is no missed deadline");
+    cr_expect_eq(how_many("consult.escalate", "consultation", "C-silence"), 0);
+    const cc_evrec *f = the("finding", "guideline", "G-silence", NULL, NULL);
+    cr_expect_str_eq(ev_str(f->payload, "result"), "met", "within is inclusive");
+    cr_expect_eq(json_integer_value(json_object_get(f->payload, "elapsed_ms")), 180 * MIN);
+    at(the("consult.done", "consultation", "C-silence", NULL, NULL), 260);
+}
+
+Test(engine_consult, an_objection_breaks_silence_and_a_round_of_votes_follows)
+{
+    const cc_evrec *b = the("consult.silence_broken", "consultation", "C-vote", NULL, NULL);
+    at(b, 120);
+    cr_expect_str_eq(ev_str(b->payload, "by"), "deu-chair");
+    cr_expect_str_eq(ev_str(b->payload, "then"), "vote");
+    at(the("consult.escalate", "consultation", "C-vote", NULL, NULL), 120);
+    const cc_evrec *r = the("consult.round", "consultation", "C-vote", NULL, NULL);
+    cr_expect_str_eq(ev_str(r->payload, "rule"), "unanimity");
+    const cc_evrec *m = the("decision.made", "decision", "D-vote", NULL, NULL);
+    at(m, 180);
+    cr_expect_str_eq(ev_str(m->payload, "rule"), "unanimity");
+    cr_expect_eq(how_many("consult.deadline", "consultation", "C-vote"), 0);
+}
+
+Test(engine_consult, silence_broken_with_on_objection_fail_ends_the_consultation)
+{
+    const cc_evrec *b = the("consult.silence_broken", "consultation", "C-fail", NULL, NULL);
+    at(b, 120); /* a vote for another option breaks silence */
+    const cc_evrec *f = the("consult.failed", "consultation", "C-fail", NULL, NULL);
+    at(f, 120);
+    cr_expect_str_eq(ev_str(f->payload, "reason"), "silence broken");
+    cr_expect_eq(how_many("consult.done", "consultation", "C-fail"), 0);
+    /* the decision is left to its own rule: its deciders decide it by unanimity */
+    const cc_evrec *m = the("decision.made", "decision", "D-fail", NULL, NULL);
+    at(m, 160);
+    cr_expect_str_eq(ev_str(m->payload, "consultation"), "", "decided outside the consultation");
+}
+
+Test(engine_consult, silence_broken_with_on_objection_stage_returns_and_then_decides_by_unanimity)
+{
+    const cc_evrec *r = the("consult.return", "consultation", "C-return", NULL, NULL);
+    at(r, 120);
+    cr_expect_str_eq(ev_str(r->payload, "to"), "convene");
+    cr_expect_eq(how_many("consult.stage", "consultation", "C-return"), 5,
+                 "acknowledge, convene, decide, convene again, decide again");
+    size_t k = 0;
+    for (size_t i = 0; i < nev; i++)
+        if (strcmp(ev[i].type, "consult.stage") == 0 && strcmp(ev_str(ev[i].payload, "consultation"), "C-return") == 0 &&
+            strcmp(ev_str(ev[i].payload, "stage"), "decide") == 0) {
+            cr_expect_str_eq(ev_str(ev[i].payload, "rule"), k == 0 ? "silence" : "unanimity");
+            at(&ev[i], k == 0 ? 90 : 150);
+            k++;
+        }
+    cr_expect_eq(k, 2);
+    const cc_evrec *m = the("decision.made", "decision", "D-return", NULL, NULL);
+    at(m, 180);
+    cr_expect_str_eq(ev_str(m->payload, "rule"), "unanimity");
+}
+
+Test(engine_consult, the_decide_stage_governs_its_decision)
+{
+    /* D-unan's own rule is majority among three deciders: nld-chair + nld-desk would decide it. The
+     * stage's unanimity of the co-chairs decides instead, after kor changes its vote. */
+    const cc_evrec *m = the("decision.made", "decision", "D-unan", NULL, NULL);
+    at(m, 120);
+    cr_expect_str_eq(ev_str(m->payload, "rule"), "unanimity");
+    cr_expect_str_eq(ev_str(m->payload, "outcome"), "act");
+    const cc_evrec *d = the("consult.stage_done", "consultation", "C-unan", "stage", "decide");
+    at(d, 120);
+    cr_expect_str_eq(ev_str(d->payload, "by"), "unanimity");
+    cr_expect_str_eq(ev_str(d->payload, "outcome"), "act");
+    cr_expect_eq(ev_count(ev, nev, "decision.vote", "decision", "D-unan"), 3, "nld act, deu defer, deu act");
+}
+
+Test(engine_consult, a_decision_made_before_the_stage_ends_it_at_once)
+{
+    const cc_evrec *d = the("consult.stage_done", "consultation", "C-before", "stage", "decide");
+    at(d, 80);
+    cr_expect_str_eq(ev_str(d->payload, "by"), "decided before the stage");
+    cr_expect_str_eq(ev_str(d->payload, "outcome"), "act");
+    const cc_evrec *f = the("finding", "guideline", "G-before", NULL, NULL);
+    cr_expect_str_eq(ev_str(f->payload, "result"), "missed");
+    at(f, 50);
+}
+
+Test(engine_consult, a_decision_that_expires_fails_the_consultation)
+{
+    at(the("decision.deadline", "decision", "D-expire", NULL, NULL), 90);
+    const cc_evrec *f = the("consult.failed", "consultation", "C-expire", NULL, NULL);
+    at(f, 90);
+    cr_expect_str_eq(ev_str(f->payload, "reason"), "the decision expired");
+}
+
+Test(engine_consult, who_may_act_is_checked_for_every_input)
+{
+    static const struct {
+        int64_t minute;
+        const char *actor, *reason;
+    } want[] = {
+        {80, "nld-chair", "that stage has ended"},
+        {95, "nld-desk", "the seat does not take part in the stage that decides this decision"},
+        {95, "nld-obs", "the seat takes no part in the consultation"},
+        {95, "nld-obs", "the seat is not a participant of the consultation's current stage"},
+        {95, "nld-desk", "the seat is not a participant of the consultation's current stage"},
+    };
+    size_t k = 0;
+    for (size_t i = 0; i < nev; i++) {
+        if (strcmp(ev[i].type, "input.refused") != 0)
+            continue;
+        cr_assert_lt(k, sizeof want / sizeof want[0], "unexpected refusal: %s", ev_str(ev[i].payload, "reason"));
+        at(&ev[i], want[k].minute);
+        cr_expect_str_eq(ev[i].actor, want[k].actor);
+        cr_expect_str_eq(ev_str(ev[i].payload, "reason"), want[k].reason);
+        k++;
+    }
+    cr_expect_eq(k, sizeof want / sizeof want[0]);
+}
+
+Test(engine_consult, an_agents_act_belongs_to_the_stage_that_asked_for_it, .init = NULL, .fini = NULL)
+{
+    static cc_evrec ag[256];
+    const unsigned char autos[4] = {1, 1, 1, 1};
+    size_t n = ev_run_inputs("tests/scenarios/valid/mech-agents.yaml", NULL, autos, ag, 256);
+    /* the co-chairs' request rule is for the acknowledge stage: held while notify is open */
+    cr_expect_eq(ev_count(ag, n, "consult.held", "stage", "acknowledge"), 2);
+    const cc_evrec *a = ev_find(ag, n, "consult.ack", "stage", "acknowledge");
+    cr_assert_not_null(a);
+    cr_expect_eq(a->t_ms, 80 * MIN);
+    cr_expect_eq(json_integer_value(json_object_get(a->payload, "held_since")), 65 * MIN);
+    const cc_evrec *d = ev_find(ag, n, "consult.done", NULL, NULL);
+    cr_assert_not_null(d);
+    cr_expect_eq(d->t_ms, 80 * MIN);
+    /* deu-desk's notify act comes after notify ended: void, never spent on acknowledge */
+    size_t deu = 0;
+    for (size_t i = 0; i < n; i++)
+        deu += ag[i].actor && strcmp(ag[i].actor, "deu-desk") == 0;
+    cr_expect_eq(deu, 0);
+    ev_clear_all(ag, n);
+}
