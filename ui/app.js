@@ -21,6 +21,9 @@
     'consult.escalate': (x) => (x.seat ? 'Escalated by ' + x.seat : 'Escalated (stage deadline)') + ' at ' + fmtRel(x.t),
     'consult.object': (x) => 'Objection by ' + (x.seat || '?') + ' at ' + fmtRel(x.t),
     'consult.deadline': (x) => 'Stage deadline passed at ' + fmtRel(x.t),
+    'consult.silence_broken': (x) => 'Silence broken by ' + (x.seat || '?') + ' at ' + fmtRel(x.t),
+    'consult.return': (x) => 'Back to an earlier stage at ' + fmtRel(x.t),
+    'consult.held': (x) => 'Act held for a later stage by ' + (x.seat || '?') + ' at ' + fmtRel(x.t),
   };
 
   /* ---- session ------------------------------------------------------------------------ */
@@ -685,8 +688,9 @@
     const rounds = !done && c.rounds ? ', review round ' + (c.round || 1) + ' of ' + c.rounds +
       (c.revising ? ': the requester is revising after objections' : '') : '';
     setText(node.querySelector('.stage'), done
-      ? 'State: ' + (c.state || 'requested')
+      ? 'State: ' + (c.state || 'requested') + (c.reason ? ' (' + c.reason + ')' : '')
       : 'Stage: ' + (c.stage || '') + (c.stage_kind && c.stage_kind !== c.stage ? ' (' + c.stage_kind + ')' : '') +
+        (c.rule ? ', decided by ' + c.rule : '') +
         (c.since_t !== undefined && c.since_t !== null ? ' since ' + fmtRel(c.since_t) : '') + rounds);
     const dl = node.querySelector('.deadline');
     if (!done && c.deadline_t !== null && c.deadline_t !== undefined) {

@@ -142,6 +142,7 @@ typedef struct inj_st {
 
 typedef struct stage_st {
     const char *id, *kind, *mode;
+    const char *by; /* how a decide stage ended (silence, unanimity, ...), NULL otherwise */
     int64_t start, deadline, done, missed; /* -1 = none */
     uint32_t escalations;
     uint32_t rounds,
@@ -158,7 +159,8 @@ typedef struct pos_st {
 
 typedef struct cons_st {
     bool requested;
-    int64_t t, done;
+    int64_t t, done, failed; /* failed: consult.failed, -1 none */
+    const char *fail_reason;
     const char *topic, *requester, *mechanism, *decision, *banner;
     cc_label label;
     bool label_ok;
@@ -677,6 +679,7 @@ static cc_err on_event(rep *r, const cc_evrec *e)
             if (st) {
                 st->done = t;
                 st->objections = json_is_array(left) ? (uint32_t)json_array_size(left) : 0;
+                st->by = dup(r, pstr(p, "by"));
             }
         } else if (strcmp(sub, "round") == 0) {
             stage_st *st = cur_stage(c, pstr(p, "stage"));
@@ -692,6 +695,9 @@ static cc_err on_event(rep *r, const cc_evrec *e)
                 st->escalations++;
         } else if (strcmp(sub, "done") == 0) {
             c->done = t;
+        } else if (strcmp(sub, "failed") == 0) {
+            c->failed = t;
+            c->fail_reason = dup(r, pstr(p, "reason"));
         } else if (strcmp(sub, "object") == 0) {
             c->objections++;
             if (pstr(p, "stage")) /* a review by objection in a stage with rounds: the seat acted */
@@ -1432,7 +1438,7 @@ static void build_timeline(rep *r, json_t *secs, cc_label *doc, bool *inv)
     sec_init(r, &x, "timeline", "Timeline");
     intro(&x, "Scenario time runs left to right, one lane per party. Injects are marked where each party's "
               "seats first received them; messages are counted by the sender's party; consultations run as "
-              "bars from request to completion (or the end of the log) on the requesting party's lane; "
+              "bars from request to completion (or to their failure, or the end of the log) on the requesting party's lane; "
               "decisions are marked on the lanes of their deciders' parties.");
     json_t *lanes = json_array(), *marks = json_array(), *bins = json_array();
     for (size_t i = 0; i < s->nparties; i++)
@@ -1452,7 +1458,7 @@ static void build_timeline(rep *r, json_t *secs, cc_label *doc, bool *inv)
             continue;
         sec_label(&x, &c->label, c->label_ok);
         int p = seat_party(r, lookup(r->seat_map, c->requester));
-        mark(marks, p < 0 ? 0 : p, c->t, c->done >= 0 ? c->done : r->end_t, "consultation",
+        mark(marks, p < 0 ? 0 : p, c->t, c->done >= 0 ? c->done : c->failed >= 0 ? c->failed : r->end_t, "consultation",
              s->consultations[i].id, c->topic);
     }
     for (size_t i = 0; i < s->ndecisions; i++) {
@@ -1626,6 +1632,12 @@ static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
             char tb[48];
             cc_report_tfmt(c->done, tb, sizeof tb);
             snprintf(state, sizeof state, "completed at %s", tb);
+        } else if (c->failed >= 0) {
+            char tb[48];
+            cc_report_tfmt(c->failed, tb, sizeof tb);
+            snprintf(state, sizeof state, "failed at %s in stage %s: %s", tb,
+                     c->nstages && c->stages[c->nstages - 1].id ? c->stages[c->nstages - 1].id : "?",
+                     c->fail_reason ? c->fail_reason : "?");
         } else if (c->nstages) {
             snprintf(state, sizeof state, "in progress at the end of the log (stage %s)",
                      c->stages[c->nstages - 1].id ? c->stages[c->nstages - 1].id : "?");
@@ -1639,10 +1651,11 @@ static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
             const stage_st *st = &c->stages[k];
             int64_t end = st->done >= 0 ? st->done : r->end_t;
             int64_t off = offhours(r, st, end);
-            const char *met = st->deadline < 0  ? "no deadline"
-                              : st->missed >= 0 ? "missed"
-                              : st->done >= 0   ? "met"
-                                                : "open at end";
+            const char *met = st->deadline < 0                  ? "no deadline"
+                              : st->missed >= 0                 ? "missed"
+                              : st->by && !strcmp(st->by, "silence") ? "met (adopted by silence)"
+                              : st->done >= 0                   ? "met"
+                                                                : "open at end";
             json_t *row = json_pack("[o,o,o,o,o,o,o,o,o,o,s,I,o,I,I]", js(C->id), js(st->id), js(st->kind),
                                     js(st->mode), jt(st->start), jd(st->start - c->t), jt(st->done),
                                     st->done >= 0 ? jd(st->done - c->t) : json_null(),
@@ -2362,7 +2375,7 @@ static cc_err rep_init(rep *r, const cc_scenario *s)
     }
     for (size_t i = 0; i < s->nconsultations; i++) {
         cc_idmap_put(r->cons_map, s->consultations[i].id, (int)i);
-        r->cons[i].done = -1;
+        r->cons[i].done = r->cons[i].failed = -1;
     }
     for (size_t i = 0; i < s->nguidelines; i++)
         cc_idmap_put(r->g_map, s->guidelines[i].id, (int)i);

@@ -895,6 +895,8 @@ static void fold_cd(const cc_live *lv, view *w, json_t *rec, const char *type)
             json_object_set(c, "stage", json_object_get(p, "stage"));
             json_object_set(c, "stage_kind", json_object_get(p, "kind"));
             json_object_set(c, "participants", json_object_get(p, "participants"));
+            json_t *rule = json_object_get(p, "rule"); /* a decide stage's rule (unanimity after a broken silence) */
+            json_object_set_new(c, "rule", rule ? json_incref(rule) : json_null());
             json_object_set(c, "since_t", json_object_get(rec, "t"));
             json_t *dl = json_object_get(p, "deadline_ms");
             json_object_set_new(c, "deadline_t", dl ? json_incref(dl) : json_null());
@@ -922,8 +924,12 @@ static void fold_cd(const cc_live *lv, view *w, json_t *rec, const char *type)
                                             json_object_get(rec, "t")));
         } else if (strcmp(type, "consult.done") == 0) {
             json_object_set_new(c, "state", json_string("done"));
+        } else if (strcmp(type, "consult.failed") == 0) {
+            json_object_set_new(c, "state", json_string("failed"));
+            json_object_set(c, "reason", json_object_get(p, "reason"));
         } else if (strcmp(type, "consult.escalate") == 0 || strcmp(type, "consult.deadline") == 0 ||
-                   strcmp(type, "consult.object") == 0) {
+                   strcmp(type, "consult.object") == 0 || strcmp(type, "consult.silence_broken") == 0 ||
+                   strcmp(type, "consult.return") == 0 || strcmp(type, "consult.held") == 0) {
             if (actor && json_object_get(p, "round")) {
                 /* an objection that is the seat's review in a stage with rounds */
                 push_unique(json_object_get(c, "acks"), actor);
