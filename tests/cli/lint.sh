@@ -61,6 +61,11 @@ expect_out "huge message" "limit"
 
 # the JSON Schema for editors is valid JSON with the expected top-level keys
 if python3 -c 'import json,sys; s=json.load(open("schema/caucus-scenario-v1.schema.json")); assert s["$schema"].endswith("2020-12/schema"); assert set(["caucus","exercise","label_policy","parties","seats","injects"]) <= set(s["properties"])'; then ok; else no "schema"; fi
+# the JSON Schema describes every file caucus accepts: the samples, fixtures and benchmarks
+if python3 tests/cli/schema_check.py scenarios/*.yaml tests/scenarios/valid/*.yaml tests/validity/*.yaml bench/consult-10.yaml bench/consult-100.yaml; then ok; else no "a valid scenario fails the JSON Schema"; fi
+# and refuses what the schema itself says is wrong (a stage key only a silence procedure has)
+sed 's/^        adopt: act$/        adopt: act\n        rounds: {max: 2}/' scenarios/ncg-interagency-sim.yaml > "$T/schema-bad.yaml"
+if ! python3 tests/cli/schema_check.py "$T/schema-bad.yaml" > /dev/null; then ok; else no "the schema accepts rounds on a decide stage"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
