@@ -133,6 +133,17 @@ ParameterizedTest(struct fixture *f, fixtures, valid)
     check_fixture(f->path, 1);
 }
 
+/* Fixtures that load but draw warnings: exactly the expected ones. */
+ParameterizedTestParameters(fixtures, warnings)
+{
+    return params_for("warnings");
+}
+
+ParameterizedTest(struct fixture *f, fixtures, warnings)
+{
+    check_fixture(f->path, 1);
+}
+
 Test(fixtures, samples_lint_clean)
 {
     static const char *const samples[] = {"scenarios/ncg-interagency-sim.yaml",

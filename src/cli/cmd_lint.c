@@ -10,8 +10,9 @@
 
 static void lint_usage(FILE *f)
 {
-    fprintf(f, "usage: caucus lint [--format text|json] [--summary] [--werror] [--quiet] FILE...\n"
+    fprintf(f, "usage: caucus lint [--format text|json] [--summary] [--werror] [--quiet] [--sim] FILE...\n"
                "  --format json  one JSON document on stdout with every diagnostic\n"
+               "  --sim          also check it as caucus sim plays it: only agents act\n"
                "  --summary      print what each valid scenario contains\n"
                "  --werror       treat warnings as errors (exit 1)\n"
                "  --quiet        print only diagnostics, no per-file status line\n");
@@ -47,7 +48,7 @@ static void print_summary(const cc_scenario *s)
 
 int cc_cmd_lint(int argc, char **argv)
 {
-    int json = 0, summary = 0, werror = 0, quiet = 0, nfiles = 0;
+    int json = 0, summary = 0, werror = 0, quiet = 0, sim = 0, nfiles = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             const char *f = argv[++i];
@@ -63,6 +64,8 @@ int cc_cmd_lint(int argc, char **argv)
             summary = 1;
         } else if (strcmp(argv[i], "--werror") == 0) {
             werror = 1;
+        } else if (strcmp(argv[i], "--sim") == 0) {
+            sim = 1;
         } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
             quiet = 1;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -94,6 +97,8 @@ int cc_cmd_lint(int argc, char **argv)
         cc_diags_init(&d);
         cc_scenario *s = NULL;
         cc_err rc = cc_scenario_load_file(argv[i], NULL, &d, &s);
+        if (rc == CC_OK && sim)
+            rc = cc_scenario_check_simulation(s, &d);
         cc_diags_sort(&d);
         if (rc == CC_ERR_NOMEM && d.errors == 0)
             cc_diags_add(&d, CC_SEV_ERROR, argv[i], (cc_pos){0, 0}, "nomem", NULL, "out of memory");

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "core/engine.h"
+#include "core/scenario.h"
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
 #include "sim/sim.h"
@@ -309,6 +310,14 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
     cc_scenario *s = cc_cli_load("sim", file);
     if (!s)
         return 1;
+    /* what can never complete when only agents act: said before the run */
+    cc_diags warn;
+    cc_diags_init(&warn);
+    if (rank == 0 && cc_scenario_check_simulation(s, &warn) == CC_OK && warn.count) {
+        cc_diags_sort(&warn);
+        cc_cli_print_diags(stderr, &warn);
+    }
+    cc_diags_free(&warn);
     if (s->nmechanisms == 0) {
         fprintf(stderr, "caucus sim: %s has no consultation mechanisms to compare\n", file);
         cc_scenario_free(s);

@@ -18,6 +18,12 @@ void cc_scenario_free(cc_scenario *s);
  * was found, CC_OK otherwise (warnings alone are OK). */
 cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags);
 
+/* The checks of a scenario about to be simulated (caucus sim, caucus lint --sim), after
+ * cc_scenario_check accepted it: a warning for each consultation that can never complete under a
+ * mechanism it may run when only agents act (a participant without an agent never acts). Appends
+ * warnings; CC_ERR_NOMEM when they could not be added. docs/scenario-format.md. */
+cc_err cc_scenario_check_simulation(const cc_scenario *s, cc_diags *diags);
+
 /* Counts for summaries. */
 typedef struct cc_scenario_counts {
     size_t parties, groups, cells, seats, objectives, injects, decisions, mechanisms, consultations,

@@ -526,20 +526,12 @@ static const char *agent_act(const cc_scenario *s, const cc_consultation *K, con
 /* Warns about each consultation that can never complete under a mechanism it may run, played by
  * agents: the first stage whose rule no set of agent actions can satisfy (a participant whose
  * agent has no rule acting in the stage; a unanimity its agents' fixed votes can never reach; a
- * lead that does not take part; and, when every seat a mechanism names has an agent (a scenario
- * meant for simulation), a participant with no agent). In a hybrid exercise a seat without an agent
- * is a person's, who may act. */
-static void check_completion(ck *C)
+ * lead that does not take part). simulated: nobody else acts (caucus sim), so a participant
+ * without an agent blocks too; otherwise it is a person's seat, who may act. */
+static void check_completion(ck *C, int simulated)
 {
     const cc_scenario *s = C->s;
-    int all_agents = 1;
-    for (size_t m = 0; m < s->nmechanisms; m++)
-        for (size_t k = 0; k < s->mechanisms[m].nstages; k++)
-            for (size_t r = 0; r < s->mechanisms[m].stages[k].participants.n; r++)
-                for (size_t si = 0; si < s->nseats; si++)
-                    if (s->seats[si].agent_index < 0 &&
-                        cc_scenario_ref_has_seat(s, &s->mechanisms[m].stages[k].participants.v[r], si))
-                        all_agents = 0;
+    int all_agents = simulated;
     for (size_t c = 0; c < s->nconsultations; c++) {
         const cc_consultation *K = &s->consultations[c];
         if (!K->label.valid)
@@ -552,6 +544,7 @@ static void check_completion(ck *C)
                 const cc_stage *st = &M->stages[k];
                 size_t nparts = 0, nacting = 0;
                 const char *blocker = NULL, *why = NULL, *opt = NULL, *oseat = NULL;
+                size_t blocker_index = 0;
                 int disagree = 0;
                 for (size_t si = 0; si < s->nseats; si++) {
                     if (!takes_part(s, K, st, si))
@@ -564,6 +557,7 @@ static void check_completion(ck *C)
                     nacting += acts;
                     if (!acts && !blocker) {
                         blocker = s->seats[si].id;
+                        blocker_index = si;
                         why = s->seats[si].agent_index < 0 ? "has no agent" : "has an agent with no rule acting in it";
                     }
                     if (acts && o && !opt) {
@@ -574,6 +568,7 @@ static void check_completion(ck *C)
                     }
                 }
                 char msg[320] = "";
+                const char *hint = "add an agent rule that acts in the stage (on: stage), or change its participants";
                 int decide = st->kind == CC_STAGE_DECIDE && st->has_rule;
                 cc_rule rule = decide ? st->rule : CC_RULE_UNANIMITY;
                 if (nparts == 0 || (decide && rule == CC_RULE_SILENCE)) {
@@ -583,8 +578,10 @@ static void check_completion(ck *C)
                     int acts = !all_agents;
                     if (in && s->seats[st->lead_index].agent_index >= 0)
                         agent_act(s, K, M, k, (size_t)st->lead_index, &acts);
-                    if (!in)
+                    if (!in) {
                         snprintf(msg, sizeof msg, "its lead '%s' does not take part in it", nz(st->lead));
+                        hint = "make the lead a participant that may read the consultation and its decision";
+                    }
                     else if (!acts)
                         snprintf(msg, sizeof msg, "its lead '%s' %s", nz(st->lead),
                                  s->seats[st->lead_index].agent_index < 0 ? "has no agent"
@@ -598,14 +595,16 @@ static void check_completion(ck *C)
                         snprintf(msg, sizeof msg, "none of its participants has an agent that acts in it");
                 } else if (blocker) {
                     snprintf(msg, sizeof msg, "seat '%s' %s", blocker, why);
+                    if (s->seats[blocker_index].agent_index < 0)
+                        hint = "give the seat an agent, or change the stage's participants";
                 } else if (decide && K->decision_index >= 0 && disagree) {
                     snprintf(msg, sizeof msg, "unanimity is out of reach: '%s' always votes '%s' and others another option",
                              nz(oseat), nz(opt));
+                    hint = "change the agents' vote rules or the stage's rule";
                 }
                 if (!msg[0])
                     continue;
-                WARN(C, st->pos, "never-completes",
-                     "add an agent rule that acts in the stage (on: stage), or change its participants",
+                WARN(C, st->pos, "never-completes", hint,
                      "consultation '%s' can never complete under mechanism '%s' in a simulation: stage '%s' "
                      "waits, as %s",
                      nz(K->id), nz(M->id), nz(st->id), msg);
@@ -613,6 +612,27 @@ static void check_completion(ck *C)
             }
         }
     }
+}
+
+cc_err cc_scenario_check_simulation(const cc_scenario *s, cc_diags *diags)
+{
+    cc_diags mine;
+    cc_diags_init(&mine);
+    ck C0 = {.s = (cc_scenario *)s, .d = &mine};
+    check_completion(&C0, 1);
+    /* the warnings cc_scenario_check already gave (agent rules that never act) once only */
+    for (size_t i = 0; i < mine.count && !C0.oom; i++) {
+        const cc_diag *g = &mine.items[i];
+        int seen = 0;
+        for (size_t k = 0; k < diags->count && !seen; k++)
+            seen = diags->items[k].line == g->line && diags->items[k].col == g->col &&
+                   strcmp(diags->items[k].message, g->message) == 0;
+        if (!seen && cc_diags_add(diags, g->sev, g->file, (cc_pos){g->line, g->col}, g->code, g->hint, "%s",
+                                  g->message) != CC_OK)
+            C0.oom = 1;
+    }
+    cc_diags_free(&mine);
+    return C0.oom ? CC_ERR_NOMEM : CC_OK;
 }
 
 cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
@@ -847,7 +867,7 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
     }
 
     if (C->errors == 0 && s->nagents > 0)
-        check_completion(C);
+        check_completion(C, 0);
     check_graph(C);
 
     for (size_t i = 0; i < s->nobjectives; i++)

@@ -61,6 +61,16 @@ expect_out "huge message" "limit"
 
 # the JSON Schema for editors is valid JSON with the expected top-level keys
 if python3 -c 'import json,sys; s=json.load(open("schema/caucus-scenario-v1.schema.json")); assert s["$schema"].endswith("2020-12/schema"); assert set(["caucus","exercise","label_policy","parties","seats","injects"]) <= set(s["properties"])'; then ok; else no "schema"; fi
+# --sim: as caucus sim plays it, a stage participant without an agent never acts (a hybrid
+# fixture, clean for a live exercise); the warnings plain lint gives are not repeated
+expect_rc "lint clean for people" 0 "$BIN" lint --werror tests/scenarios/valid/engine-rounds.yaml
+expect_rc "lint --sim" 0 "$BIN" lint --sim tests/scenarios/valid/engine-rounds.yaml
+expect_out "lint --sim: a seat without an agent" "38:9: warning: consultation 'C-1' can never complete under mechanism 'sequential' in a simulation: stage 'review' waits, as seat 'jpn-desk' has no agent"
+expect_out "lint --sim hint" "hint: give the seat an agent, or change the stage's participants"
+expect_rc "lint --sim once" 0 "$BIN" lint --sim tests/scenarios/warnings/never-completes.yaml
+expect_out "lint --sim repeats nothing" "never-completes.yaml: ok (0 errors, 2 warnings)"
+expect_rc "sim says it first" 0 "$BIN" sim tests/scenarios/valid/engine-rounds.yaml --reps 40
+expect_out "sim warns" "stage 'close' waits, as seat 'lead' has no agent"
 # the JSON Schema describes every file caucus accepts: the samples, fixtures and benchmarks
 if python3 tests/cli/schema_check.py scenarios/*.yaml tests/scenarios/valid/*.yaml tests/validity/*.yaml bench/consult-10.yaml bench/consult-100.yaml; then ok; else no "a valid scenario fails the JSON Schema"; fi
 # and refuses what the schema itself says is wrong (a stage key only a silence procedure has)
