@@ -162,7 +162,7 @@ static const char *get_id(ld *L, const cc_ynode *map, const char *key, int requi
     const char *v = scalar(L, n, w);
     if (pos)
         *pos = n ? n->pos : map->pos;
-    if (v && !id_ok(v)) {
+    if (v && n && !id_ok(v)) { /* scalar() is NULL without a node */
         err(L, n->pos, "bad-id", "use letters, digits, '_', '.' and '-', starting with a letter or digit",
             "%s '%s' is not a valid identifier: '%s'", what, key, v);
         return NULL;
