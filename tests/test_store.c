@@ -489,7 +489,7 @@ CONFORMANCE(a_read_only_open_refuses_appends)
     cc_store *st = open_ok(w);
     int64_t ex = new_exercise(st, "ro");
     cc_store_close(st);
-    cc_store_opts o = {1, NULL, 0};
+    cc_store_opts o = {1, NULL, 0, 0};
     cc_store_error err;
     cr_assert_eq(cc_store_open(w, &o, &st, &err), CC_OK, "%s", err.msg);
     evgen g;
@@ -576,7 +576,7 @@ Test(store_sqlite, refuses_files_that_are_not_caucus_stores)
     sql_run(w2, "CREATE TABLE other(x)");
     cr_expect_eq(cc_store_open(w2, NULL, &st, &err), CC_ERR_INVALID);
     cr_expect(strstr(err.msg, "no caucus \"meta\" table"), "%s", err.msg);
-    cc_store_opts ro = {1, NULL, 0};
+    cc_store_opts ro = {1, NULL, 0, 0};
     cr_expect_eq(cc_store_open("/tmp/caucus-no-such-dir/x.db", &ro, &st, &err), CC_ERR_NOTFOUND);
     cr_expect_eq(cc_store_open("", NULL, &st, &err), CC_ERR_ARG);
     cr_expect_eq(cc_store_open("/tmp/caucus-no-such-dir/x.db", NULL, &st, &err), CC_ERR_IO);
@@ -620,7 +620,7 @@ Test(store_sqlite, refuses_a_read_only_database_for_writing)
     const char *w = sqlite_where();
     cc_store_close(open_ok(w));
     faultvfs_readonly(1);
-    cc_store_opts o = {0, FAULTVFS_NAME, 0};
+    cc_store_opts o = {0, FAULTVFS_NAME, 0, 0};
     cc_store *st;
     cc_store_error err;
     cr_expect_eq(cc_store_open(w, &o, &st, &err), CC_ERR_IO);
@@ -664,7 +664,7 @@ static void power_loss_round(const char *w, int sync_normal, int crash_write, ui
     if (pid == 0) {
         close(fd[0]);
         faultvfs_register();
-        cc_store_opts o = {0, FAULTVFS_NAME, sync_normal};
+        cc_store_opts o = {0, FAULTVFS_NAME, sync_normal, 0};
         cc_store *st;
         cc_store_error err;
         if (cc_store_open(w, &o, &st, &err) != CC_OK)
@@ -748,7 +748,7 @@ static void fault_case(faultvfs_mode mode, int countdown, const char *expect)
 {
     cr_assert_eq(faultvfs_register(), 0);
     const char *w = sqlite_where();
-    cc_store_opts o = {0, FAULTVFS_NAME, 0};
+    cc_store_opts o = {0, FAULTVFS_NAME, 0, 0};
     cc_store *st;
     cc_store_error err;
     cr_assert_eq(cc_store_open(w, &o, &st, &err), CC_OK, "%s", err.msg);

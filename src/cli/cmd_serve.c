@@ -27,13 +27,15 @@ static void usage(FILE *f)
                "                    [--exercise ID] [--seed N] [--variant MECHANISM] [--name NAME]\n"
                "                    [--tls-cert FILE --tls-key FILE] [--codes FILE] [--max-per-ip N]\n"
                "                    [--join-per-min N] [--key FILE] [--checkpoint-dir DIR]\n"
-               "                    [--checkpoint-every N] [--streams-per-session N]\n"
+               "                    [--checkpoint-every N] [--streams-per-session N] [--store-wait MS]\n"
                "A SCENARIO starts a new exercise and prints control's and every seat's join code;\n"
                "--exercise ID resumes an exercise of the store. Default store: caucus.db; default\n"
                "listen address: 127.0.0.1:8080. Stop with Ctrl-C. See docs/http-api.md.\n"
                "Checkpoints of the log are signed with the Ed25519 key in --key (default DB.key,\n"
                "created on first use; its public key is printed and written to KEY.pub) and written\n"
-               "to the store and to --checkpoint-dir (default DB.checkpoints).\n");
+               "to the store and to --checkpoint-dir (default DB.checkpoints).\n"
+               "--store-wait: how long a write waits for a SQLite store locked by another process\n"
+               "(default 10000 ms); an audited read whose record cannot be written is answered 503.\n");
 }
 
 static int64_t wall_now(void)
@@ -164,7 +166,7 @@ int cc_cmd_serve(int argc, char **argv)
 {
     const char *scen = NULL, *db = NULL, *store_uri = NULL, *listen = "127.0.0.1:8080", *variant = NULL,
                *name = NULL, *cert = NULL, *key = NULL, *codes = NULL;
-    uint64_t seed = 0, exid = 0, per_ip = 0, join_rate = 8, cp_every = 1000, streams = 4;
+    uint64_t seed = 0, exid = 0, per_ip = 0, join_rate = 8, cp_every = 1000, streams = 4, store_wait = 0;
     const char *keyfile = NULL, *cpdir = NULL;
     int have_seed = 0;
     for (int i = 1; i < argc; i++) {
@@ -190,6 +192,7 @@ int cc_cmd_serve(int argc, char **argv)
                          : strcmp(a, "--max-per-ip") == 0          ? &per_ip
                          : strcmp(a, "--join-per-min") == 0        ? &join_rate
                          : strcmp(a, "--streams-per-session") == 0 ? &streams
+                         : strcmp(a, "--store-wait") == 0          ? &store_wait
                                                                    : NULL;
         if (sval || nval) {
             if (i + 1 >= argc) {
@@ -255,7 +258,10 @@ int cc_cmd_serve(int argc, char **argv)
     char *text = NULL, *codetext = NULL;
     size_t codelen = 0;
     cc_store_error serr;
-    if (cc_store_open(store_uri ? store_uri : db ? db : "caucus.db", NULL, &st, &serr) != CC_OK) {
+    cc_store_opts so;
+    memset(&so, 0, sizeof so);
+    so.busy_timeout_ms = (unsigned)store_wait;
+    if (cc_store_open(store_uri ? store_uri : db ? db : "caucus.db", &so, &st, &serr) != CC_OK) {
         fprintf(stderr, "caucus serve: %s\n", serr.msg);
         goto out;
     }

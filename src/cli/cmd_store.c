@@ -18,7 +18,7 @@
 
 static cc_store *open_store(const char *cmd, const char *where, int readonly)
 {
-    cc_store_opts o = {readonly, NULL, 0};
+    cc_store_opts o = {readonly, NULL, 0, 0};
     cc_store *st = NULL;
     cc_store_error err;
     if (cc_store_open(where, &o, &st, &err) != CC_OK) {

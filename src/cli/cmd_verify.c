@@ -181,7 +181,7 @@ int cc_cmd_verify(int argc, char **argv)
     if (c.bad)
         goto out;
     if (cc_cli_is_store(src)) {
-        cc_store_opts o = {1, NULL, 0};
+        cc_store_opts o = {1, NULL, 0, 0};
         if (cc_store_open(src, &o, &st, &serr) != CC_OK) {
             printf("%s: %s\n", src, serr.msg);
             goto out;

@@ -96,7 +96,7 @@ struct cc_live {
     cc_scenario *s;
     cc_engine *e;
     cc_buf pending;    /* lines the engine emitted since the last commit */
-    int broken;        /* the store failed: no more changes */
+    int broken;        /* the state could not be rebuilt from the store: no more changes */
     int conflict;      /* another process committed the events this one tried to: resync */
     int64_t last_wall; /* wall time last given to the engine: callers race for the lock, so a
                           later caller may hold an earlier reading; the engine's wall time never
@@ -1315,7 +1315,9 @@ static cc_err commit(cc_live *lv, char *why, size_t whylen)
                 set_why(why, whylen, "another server committed first");
                 return CC_ERR_IO;
             }
-            lv->broken = 1;
+            /* Locked, full, read-only, gone: the engine is now ahead of the store. Its lines stay
+             * in pending, so the next call's sync_store rebuilds everything from the store and
+             * the exercise goes on once the store takes writes again. */
             set_why(why, whylen, "the store refused the events: %s", err.msg);
             return CC_ERR_IO;
         }

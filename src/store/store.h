@@ -30,6 +30,8 @@ typedef struct cc_store_opts {
      * synchronous=NORMAL instead of FULL (proves the power-loss test can fail). */
     const char *sqlite_vfs;
     int sqlite_sync_normal;
+    /* SQLite: how long a write waits for another connection's lock before it fails (0: 10 s). */
+    unsigned busy_timeout_ms;
 } cc_store_opts;
 
 /* Opens (creating if needed, unless readonly) the store at where: a file path for SQLite or a

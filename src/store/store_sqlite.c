@@ -290,7 +290,7 @@ cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_stor
         return CC_ERR_IO;
     }
     sqlite3_extended_result_codes(d->h, 1);
-    sqlite3_busy_timeout(d->h, 10000);
+    sqlite3_busy_timeout(d->h, opts && opts->busy_timeout_ms ? (int)opts->busy_timeout_ms : 10000);
     if (!ro && sqlite3_db_readonly(d->h, "main") == 1) {
         snprintf(err->msg, sizeof err->msg,
                  "%s: the database is read-only (file or directory permissions); caucus needs to write to it",
