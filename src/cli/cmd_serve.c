@@ -315,6 +315,20 @@ int cc_cmd_serve(int argc, char **argv)
         fprintf(stderr, "caucus serve: %s\n", why);
         goto out;
     }
+    /* The exercise's checkpoints are signed with one key: pinned in the store by the first server
+     * (`caucus verify` trusts it on first use), a server with another key is refused. */
+    {
+        cc_buf vk;
+        cc_buf_init(&vk);
+        cc_err pe = cc_note_signer_vkey(signer, &vk);
+        if (pe == CC_OK)
+            pe = cc_store_exercise_pin_key(st, cc_live_exercise_id(lv), vk.data, &serr);
+        cc_buf_free(&vk);
+        if (pe != CC_OK) {
+            fprintf(stderr, "caucus serve: %s\n", pe == CC_ERR_NOMEM ? "out of memory" : serr.msg);
+            goto out;
+        }
+    }
     /* A new exercise's join codes exist before the server listens (it reads the accounts at
      * start); they are printed once it does. */
     if (scen) {

@@ -491,8 +491,22 @@ static cc_err check_signature(const char *line, size_t len, int lineno, const ch
     return CC_OK;
 }
 
+static cc_err open_note(const char *msg, size_t len, const cc_note_verifier *const *verifiers, size_t n,
+                        int need_verified, size_t *text_len, size_t *nsigs, cc_note_error *err);
+
+cc_err cc_note_split(const char *msg, size_t len, size_t *text_len, size_t *nsigs, cc_note_error *err)
+{
+    return open_note(msg, len, NULL, 0, 0, text_len, nsigs, err);
+}
+
 cc_err cc_note_open(const char *msg, size_t len, const cc_note_verifier *const *verifiers, size_t n,
                     size_t *text_len, cc_note_error *err)
+{
+    return open_note(msg, len, verifiers, n, 1, text_len, NULL, err);
+}
+
+static cc_err open_note(const char *msg, size_t len, const cc_note_verifier *const *verifiers, size_t n,
+                        int need_verified, size_t *text_len, size_t *nsigs, cc_note_error *err)
 {
     if (!msg || !text_len || (n > 0 && !verifiers))
         return nfail(err, CC_ERR_ARG, CC_NOTE_MALFORMED, 0, "missing argument");
@@ -539,7 +553,9 @@ cc_err cc_note_open(const char *msg, size_t len, const cc_note_verifier *const *
         lineno++;
     }
     free(bin);
-    if (!verified) {
+    if (nsigs)
+        *nsigs = (size_t)count;
+    if (!verified && need_verified) {
         if (n == 0)
             return nfail(err, CC_ERR_NOTFOUND, CC_NOTE_UNKNOWN_KEY, 0, "no verifier key given");
         if (near_line)

@@ -88,6 +88,12 @@ cc_err cc_note_sign(const cc_note_signer *s, const char *text, size_t len, cc_bu
 cc_err cc_note_open(const char *msg, size_t len, const cc_note_verifier *const *verifiers, size_t n,
                     size_t *text_len, cc_note_error *err);
 
+/* Checks that msg[0..len) is a well-formed signed note (the layout, every signature line's
+ * syntax and base64) without verifying any signature: for reading the text of a note whose
+ * signer is not known, e.g. to compare a stored checkpoint with the log. *text_len as for
+ * cc_note_open; *nsigs (may be NULL) receives the number of signature lines. */
+cc_err cc_note_split(const char *msg, size_t len, size_t *text_len, size_t *nsigs, cc_note_error *err);
+
 /* ---- Checkpoints ---- */
 
 typedef struct cc_checkpoint {

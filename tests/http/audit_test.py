@@ -161,6 +161,16 @@ def main():
     v = subprocess.run([BIN, "verify", db, "--exercise", "1", "--key", db + ".key.pub"], capture_output=True,
                        text=True)
     check("the store verifies after the refusals", v.returncode == 0, v.stdout + v.stderr)
+    v = subprocess.run([BIN, "verify", db], capture_output=True, text=True)
+    check("the server pinned its key: verify trusts it on first use, loudly",
+          v.returncode == 0 and "trust on first use" in v.stdout and "every event covered" in v.stdout,
+          v.stdout + v.stderr)
+    other = os.path.join(WORK, "other.key")
+    subprocess.run([BIN, "keygen", "other.example", "--out", other], capture_output=True)
+    r = subprocess.run([BIN, "serve", "--exercise", "1", "--db", db, "--key", other, "--listen",
+                        "127.0.0.1:%d" % free_port()], capture_output=True, text=True, timeout=60)
+    check("a server with another key is refused for the exercise",
+          r.returncode != 0 and "is pinned to the checkpoint key" in r.stderr, r.stdout + r.stderr)
     return check.summary()
 
 
