@@ -451,7 +451,7 @@ int cc_cmd_verify(int argc, char **argv)
         free(t);
         if (s.ncps == 0 || !s.cps[s.ncps - 1].signed_ok) {
             if (!s.tampered)
-                tamper(&s, "%s: not a valid checkpoint signed by this key: no signature by %s+%08" PRIx32, cpfiles[i],
+                tamper(&s, "%s: not a valid checkpoint signed by this key: no signature by key %s+%08" PRIx32, cpfiles[i],
                        cc_note_verifier_name(key), cc_note_verifier_key_id(key));
         }
         if (s.tampered) {
