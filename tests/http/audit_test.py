@@ -94,6 +94,7 @@ def main():
     srv = subprocess.Popen([BIN, "serve", SCEN, "--db", db, "--codes", cf, "--seed", "3", "--store-wait", "1500",
                             "--join-per-min", "100", "--listen", "127.0.0.1:%d" % port],
                            stdout=out, stderr=subprocess.STDOUT, preexec_fn=no_sigxfsz)
+    SERVERS.append(srv)
     for _ in range(200):
         out.seek(0)
         if "listening on" in out.read():
@@ -174,5 +175,12 @@ def main():
     return check.summary()
 
 
+SERVERS = []
+
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    finally:
+        for p in SERVERS:  # a check that raised leaves no server behind
+            if p.poll() is None:
+                p.kill()
