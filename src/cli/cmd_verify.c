@@ -27,23 +27,29 @@
 #define EXIT_TAMPERED 1
 #define EXIT_USAGE 2
 #define EXIT_UNPROVEN 3
+#define MAX_COSIGNERS 16
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: caucus verify LOG|DB [--exercise ID] [--key PUBKEY|FILE] [--checkpoint FILE]...\n"
+               "                     [--cosigner NAME=PUBKEY|FILE]... [--require NAME,...]\n"
                "                     [--inclusion SEQ [--size N]] [--consistency N1:N2]\n"
                "Checks every record, the hash chain, the Merkle tree and the checkpoints, and names the\n"
                "first bad event. DB is a SQLite store or a postgres:// URI: its stored checkpoints are\n"
                "always held to the log, its columns to the records and its scenario to its pin; their\n"
                "signatures are checked with --key, or with the key pinned in the store (trusted on first\n"
                "use). Exit status: 0 every event covered by a signed checkpoint, 1 tampered or damaged,\n"
-               "2 usage, 3 nothing wrong found but not everything provable. See docs/tamper-evidence.md.\n");
+               "2 usage, 3 nothing wrong found but not everything provable. --cosigner names a party's (or a\n"
+               "witness's) cosigner key; --require demands their cosignatures on the covering checkpoint.\n"
+               "See docs/tamper-evidence.md.\n");
 }
 
 /* One checkpoint held against the log: where it came from and whether the trusted key signed it. */
 typedef struct vcheck {
     uint64_t size;
-    int signed_ok;   /* a valid signature by the trusted key */
+    int signed_ok;     /* a valid signature by the trusted key */
+    unsigned cosigned; /* bit i: a valid cosignature by cosigner i */
+    uint64_t cotime[MAX_COSIGNERS];
     int64_t wall_ms; /* wall time of its last event, once the log reached it */
     char source[80];
 } vcheck;
@@ -51,6 +57,10 @@ typedef struct vcheck {
 typedef struct vstate {
     cc_verify *v;
     const cc_note_verifier *key; /* the trusted key, or NULL */
+    const char *coname[MAX_COSIGNERS]; /* --cosigner NAME=KEY */
+    cc_note_verifier *cokey[MAX_COSIGNERS];
+    size_t nco;
+    unsigned required; /* bit i: --require names cosigner i */
     vcheck *cps;
     size_t ncps;
     int tampered;     /* damage found outside cc_verify (columns, pin, signatures) */
@@ -97,6 +107,10 @@ static void add_note(vstate *s, const char *note, size_t len, const char *source
             tamper(s, "%s: not a valid checkpoint signed by this key: %s", source, ne.message);
         cc_checkpoint_clear(&sc);
     }
+    cc_note_sig cos[MAX_COSIGNERS];
+    memset(cos, 0, sizeof cos);
+    if (s->nco && cc_note_check(note, len, (const cc_note_verifier *const *)s->cokey, s->nco, &tlen, cos, &ne) != CC_OK)
+        tamper(s, "%s: a cosignature does not verify: %s", source, ne.message);
     vcheck *n = realloc(s->cps, (s->ncps + 1) * sizeof *n);
     if (!n || cc_verify_add_checkpoint(s->v, &cp, source) != CC_OK) {
         if (n)
@@ -110,6 +124,11 @@ static void add_note(vstate *s, const char *note, size_t len, const char *source
     memset(c, 0, sizeof *c);
     c->size = cp.size;
     c->signed_ok = signed_ok;
+    for (size_t i = 0; i < s->nco; i++)
+        if (cos[i].verified) {
+            c->cosigned |= 1u << i;
+            c->cotime[i] = cos[i].timestamp;
+        }
     c->wall_ms = -1;
     snprintf(c->source, sizeof c->source, "%s", source);
     cc_checkpoint_clear(&cp);
@@ -214,30 +233,45 @@ static void print_wall(int64_t ms)
         printf(" at %s", buf);
 }
 
-/* The coverage line; returns 1 when every event is covered by a signed checkpoint. */
+/* The coverage line; returns 1 when every event is covered by a checkpoint signed by the key
+ * and cosigned by every cosigner --require names. */
 static int coverage(const vstate *s, uint64_t events)
 {
-    uint64_t best = 0;
-    int64_t wall = -1;
+    size_t best = SIZE_MAX;
     for (size_t i = 0; i < s->ncps; i++)
-        if (s->cps[i].signed_ok && s->cps[i].size <= events && s->cps[i].size > best) {
-            best = s->cps[i].size;
-            wall = s->cps[i].wall_ms;
-        }
+        if (s->cps[i].signed_ok && (s->cps[i].cosigned & s->required) == s->required && s->cps[i].size <= events &&
+            (best == SIZE_MAX || s->cps[i].size > s->cps[best].size))
+            best = i;
     printf("  coverage: ");
-    if (best == 0) {
-        printf("events 0-%" PRIu64 " covered by none (no checkpoint %s)\n", events - 1,
-               s->key ? "signed by the key" : "whose signature could be checked");
+    if (best == SIZE_MAX || s->cps[best].size == 0) {
+        printf("events 0-%" PRIu64 " covered by none (no checkpoint %s%s)\n", events - 1,
+               s->key ? "signed by the key" : "whose signature could be checked",
+               s->required ? " and cosigned by every required party" : "");
+        for (size_t k = 0; k < s->nco; k++) {
+            int any = 0;
+            for (size_t i = 0; i < s->ncps; i++)
+                any |= (s->cps[i].cosigned >> k) & 1;
+            if ((s->required >> k) & 1 && !any)
+                printf("  %s: no checkpoint carries its cosignature (%s+%08" PRIx32 ")\n", s->coname[k],
+                       cc_note_verifier_name(s->cokey[k]), cc_note_verifier_key_id(s->cokey[k]));
+        }
         return 0;
     }
-    printf("events 0-%" PRIu64 " covered by a checkpoint signed by %s+%08" PRIx32, best - 1,
+    const vcheck *c = &s->cps[best];
+    printf("events 0-%" PRIu64 " covered by a checkpoint signed by %s+%08" PRIx32, c->size - 1,
            cc_note_verifier_name(s->key), cc_note_verifier_key_id(s->key));
-    print_wall(wall);
-    if (best < events)
-        printf("; events %" PRIu64 "-%" PRIu64 " covered by none\n", best, events - 1);
+    print_wall(c->wall_ms);
+    for (size_t k = 0, first = 1; k < s->nco; k++)
+        if ((c->cosigned >> k) & 1) {
+            printf("%s%s", first ? ", cosigned by " : ", ", s->coname[k]);
+            print_wall((int64_t)c->cotime[k] * 1000);
+            first = 0;
+        }
+    if (c->size < events)
+        printf("; events %" PRIu64 "-%" PRIu64 " covered by none\n", c->size, events - 1);
     else
         printf("; every event covered\n");
-    return best == events;
+    return c->size == events;
 }
 
 /* Reads the key given (a verifier key text or a file holding one); NULL with a message. */
@@ -255,7 +289,8 @@ static cc_note_verifier *read_key(const char *arg, const char *what)
 }
 
 static int parse_args(int argc, char **argv, const char **src, const char **exs, const char **keyarg,
-                      const char **incl, const char **sizes, const char **cons, const char **cpfiles, size_t *ncp)
+                      const char **incl, const char **sizes, const char **cons, const char **cpfiles, size_t *ncp,
+                      const char **cosigners, size_t *nco, const char **require)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -268,8 +303,17 @@ static int parse_args(int argc, char **argv, const char **src, const char **exs,
                             : strcmp(a, "--inclusion") == 0   ? incl
                             : strcmp(a, "--size") == 0        ? sizes
                             : strcmp(a, "--consistency") == 0 ? cons
+                            : strcmp(a, "--require") == 0     ? require
                                                               : NULL;
         int is_cp = strcmp(a, "--checkpoint") == 0;
+        if (strcmp(a, "--cosigner") == 0) {
+            if (i + 1 >= argc || *nco == MAX_COSIGNERS || !strchr(argv[i + 1], '=')) {
+                fprintf(stderr, "caucus verify: --cosigner takes NAME=PUBKEY|FILE (at most %d)\n", MAX_COSIGNERS);
+                return EXIT_USAGE;
+            }
+            cosigners[(*nco)++] = argv[++i];
+            continue;
+        }
         if (slot || is_cp) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "caucus verify: %s needs a value\n", a);
@@ -392,9 +436,10 @@ static int proofs(cc_verify *v, const char *incl, uint64_t iseq, const char *siz
 int cc_cmd_verify(int argc, char **argv)
 {
     const char *src = NULL, *exs = NULL, *keyarg = NULL, *incl = NULL, *sizes = NULL, *cons = NULL;
-    const char *cpfiles[64];
-    size_t ncp = 0;
-    int prc = parse_args(argc, argv, &src, &exs, &keyarg, &incl, &sizes, &cons, cpfiles, &ncp);
+    const char *cpfiles[64], *coargs[MAX_COSIGNERS], *require = NULL;
+    size_t ncp = 0, ncoargs = 0;
+    int prc = parse_args(argc, argv, &src, &exs, &keyarg, &incl, &sizes, &cons, cpfiles, &ncp, coargs, &ncoargs,
+                         &require);
     if (prc >= 0)
         return prc;
     uint64_t ex = 1, iseq = 0, isize = 0, c1 = 0, c2 = 0;
@@ -434,6 +479,45 @@ int cc_cmd_verify(int argc, char **argv)
     }
     cc_verify_keep_hashes(s.v, incl || cons);
     s.key = key;
+    char conames[MAX_COSIGNERS][40];
+    int bad_args = 0;
+    for (size_t i = 0; i < ncoargs && !bad_args; i++) {
+        const char *eq = strchr(coargs[i], '=');
+        size_t nl = (size_t)(eq - coargs[i]);
+        if (nl == 0 || nl >= sizeof conames[i]) {
+            fprintf(stderr, "caucus verify: --cosigner %s: the name is 1 to 39 characters\n", coargs[i]);
+            bad_args = 1;
+            break;
+        }
+        memcpy(conames[i], coargs[i], nl);
+        conames[i][nl] = 0;
+        s.coname[i] = conames[i];
+        if (!(s.cokey[i] = read_key(eq + 1, coargs[i])))
+            bad_args = 1;
+        else
+            s.nco++;
+    }
+    for (const char *r = require; r && *r && !bad_args;) {
+        const char *comma = strchr(r, ',');
+        size_t len = comma ? (size_t)(comma - r) : strlen(r);
+        size_t k = 0;
+        while (k < s.nco && !(strlen(s.coname[k]) == len && strncmp(s.coname[k], r, len) == 0))
+            k++;
+        if (k == s.nco) {
+            fprintf(stderr, "caucus verify: --require %.*s: give its key with --cosigner %.*s=PUBKEY\n", (int)len, r,
+                    (int)len, r);
+            bad_args = 1;
+        }
+        s.required |= 1u << k;
+        r = comma ? comma + 1 : r + len;
+    }
+    if (bad_args) {
+        for (size_t i = 0; i < s.nco; i++)
+            cc_note_verifier_free(s.cokey[i]);
+        cc_verify_free(s.v);
+        cc_note_verifier_free(key);
+        return EXIT_USAGE;
+    }
     int rc = EXIT_TAMPERED, tofu = 0;
     cc_store *st = NULL;
     cc_store_error serr;
@@ -539,14 +623,18 @@ int cc_cmd_verify(int argc, char **argv)
     rc = covered ? 0 : EXIT_UNPROVEN;
     if (!covered)
         printf("  not provable: nothing contradicts the record, but %s\n",
-               key ? "not every event is covered by a checkpoint signed by the key"
-                   : "without a key no checkpoint's signature could be checked (give --key)");
+               !key         ? "without a key no checkpoint's signature could be checked (give --key)"
+               : s.required ? "not every event is covered by a checkpoint signed by the key and cosigned by every "
+                              "party --require names"
+                            : "not every event is covered by a checkpoint signed by the key");
     if (incl || cons) {
         int p = proofs(s.v, incl, iseq, sizes, isize, cons, c1, c2);
         if (p)
             rc = EXIT_TAMPERED;
     }
 out:
+    for (size_t i = 0; i < s.nco; i++)
+        cc_note_verifier_free(s.cokey[i]);
     cc_store_exercise_clear(&x);
     cc_store_close(st);
     free(s.cps);
@@ -560,18 +648,21 @@ out:
 int cc_cmd_keygen(int argc, char **argv)
 {
     const char *name = NULL, *out = NULL;
+    int cosigner = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
             out = argv[++i];
+        else if (strcmp(argv[i], "--cosigner") == 0)
+            cosigner = 1;
         else if (argv[i][0] != '-' && !name)
             name = argv[i];
         else {
-            fprintf(stderr, "usage: caucus keygen NAME --out FILE\n");
+            fprintf(stderr, "usage: caucus keygen NAME --out FILE [--cosigner]\n");
             return 2;
         }
     }
     if (!name || !out) {
-        fprintf(stderr, "usage: caucus keygen NAME --out FILE\n");
+        fprintf(stderr, "usage: caucus keygen NAME --out FILE [--cosigner]\n");
         return 2;
     }
     if (sodium_init() < 0)
@@ -580,7 +671,8 @@ int cc_cmd_keygen(int argc, char **argv)
     cc_buf_init(&vk);
     char why[300];
     int rc = 1;
-    if (cc_cli_new_key(out, name, NULL, &vk, why, sizeof why) != 0) {
+    if (cc_cli_new_key_type(out, name, cosigner ? CC_NOTE_KEY_COSIGNER : CC_NOTE_KEY_NOTE, NULL, &vk, why,
+                            sizeof why) != 0) {
         fprintf(stderr, "caucus keygen: %s\n", why);
     } else {
         printf("%s\n", vk.data);

@@ -871,7 +871,8 @@ cc_err cc_store_checkpoint_replace(cc_store *st, int64_t ex, uint64_t size, cons
 {
     cc_sqlv p[4] = {cc_sqlv_text(note), cc_sqlv_int(ex), cc_sqlv_int((int64_t)size), cc_sqlv_text(old)};
     return change_one(st,
-                      "UPDATE checkpoint SET note = $1 WHERE exercise = $2 AND size = $3 AND note = $4 RETURNING 1",
+                      "UPDATE checkpoint SET note = $1 WHERE exercise = $2 AND size = $3 AND CAST(note AS TEXT) = $4 "
+                      "RETURNING 1",
                       4, p, "the checkpoint as it was read (it changed meanwhile, or is gone)", err);
 }
 
