@@ -158,6 +158,10 @@ static void check_pin(vstate *s, const char *line, size_t len)
     cc_evlog_error e;
     if (cc_evlog_decode(line, len, &r, &e) != CC_OK)
         return; /* cc_verify names it */
+    if (strcmp(r.type, "run.start") != 0) {
+        cc_evrec_clear(&r);
+        return; /* and this */
+    }
     const char *pinned = json_string_value(json_object_get(r.payload, "scenario"));
     const char *seed = json_string_value(json_object_get(r.payload, "seed"));
     const json_t *var = json_object_get(r.payload, "variant");

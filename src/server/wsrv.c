@@ -157,13 +157,13 @@ static cc_err load_latest(cc_wsrv *w, const char *origin, cc_witness_latest *lt,
     size_t tlen = 0;
     cc_note_error ne;
     cc_checkpoint cp;
+    memset(&cp, 0, sizeof cp);
     cc_err rc = cc_note_open(note, len, w->logkeys, w->nkeys, &tlen, &ne);
     if (rc == CC_OK)
         rc = cc_checkpoint_parse(note, tlen, &cp, &ne);
     free(note);
     if (rc != CC_OK || strcmp(cp.origin, origin) != 0) {
-        if (rc == CC_OK)
-            cc_checkpoint_clear(&cp);
+        cc_checkpoint_clear(&cp);
         snprintf(why, whylen, "%s: the witness state is damaged: %s", path, rc == CC_OK ? "another origin" : ne.message);
         return CC_ERR_IO;
     }
