@@ -741,3 +741,100 @@ Test(note, checkpoint_format_refusals)
                      "o\n18446744073709551615\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nx\nx\nx\n");
     cc_buf_free(&out);
 }
+
+/* ---- cosignatures (c2sp.org/tlog-cosignature, Ed25519 v1) ---- */
+
+/* Python cryptography: the RFC 8032 test 1 key as a cosigner key (type 0x04) named
+ * usa.ncg.example/auditor, cosigning CHECKPOINT7's text at time 1679315147. */
+#define COSIGNER "usa.ncg.example/auditor"
+static const char *CO_VKEY = COSIGNER "+363c7976+BNdamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea";
+static const char *CO_SKEY = "PRIVATE+KEY+" COSIGNER "+363c7976+BJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g";
+static const char *CO_LINE = "\xE2\x80\x94 " COSIGNER " Njx5dgAAAABkGFDL2bZ9OZGG9CiEyiRmY48fKssZ0TKuiBsIUG4+q1jE5xLo/"
+                             "XpHeX0mwYPqiaJGzaqmYpMgvUQyx4gPcm/a5KKhAA==\n";
+
+Test(note, cosignature_known_answer_and_keygen)
+{
+    cc_note_signer *s = signer_of(CO_SKEY);
+    cr_expect_eq(cc_note_signer_type(s), CC_NOTE_KEY_COSIGNER);
+    cc_buf line;
+    cc_buf_init(&line);
+    cc_note_error e;
+    cr_assert_eq(cc_note_cosign(s, CHECKPOINT7, strlen(CHECKPOINT7), 1679315147, &line, &e), CC_OK, "%s",
+                 e.message);
+    cr_expect_str_eq(line.data, CO_LINE, "the cosignature differs from Python's");
+    /* keygen from the same seed gives the same texts */
+    unsigned char seed[32];
+    unhex(RFC_SEED, seed, 32);
+    cc_buf sk, vk;
+    cc_buf_init(&sk);
+    cc_buf_init(&vk);
+    cr_assert_eq(cc_note_keygen_type(COSIGNER, seed, CC_NOTE_KEY_COSIGNER, &sk, &vk, &e), CC_OK, "%s", e.message);
+    cr_expect_str_eq(sk.data, CO_SKEY);
+    cr_expect_str_eq(vk.data, CO_VKEY);
+    /* a cosigner key cosigns, it does not sign notes; a note key does not cosign */
+    cc_buf out;
+    cc_buf_init(&out);
+    cr_expect_eq(cc_note_sign(s, "text\n", 5, &out, &e), CC_ERR_ARG);
+    cc_note_signer *plain = signer_of(SKEY);
+    cr_expect_eq(cc_note_cosign(plain, CHECKPOINT7, strlen(CHECKPOINT7), 1, &out, &e), CC_ERR_ARG);
+    cr_expect_eq(cc_note_cosign(s, CHECKPOINT7, strlen(CHECKPOINT7), (uint64_t)INT64_MAX + 1, &out, &e), CC_ERR_ARG);
+    cc_note_signer_free(plain);
+    cc_note_signer_free(s);
+    cc_buf_free(&line);
+    cc_buf_free(&sk);
+    cc_buf_free(&vk);
+    cc_buf_free(&out);
+}
+
+Test(note, cosigned_checkpoint_checked_per_key)
+{
+    cc_buf note;
+    cc_buf_init(&note);
+    cc_buf_puts(&note, CHECKPOINT7);
+    cc_buf_puts(&note, CO_LINE);
+    cc_note_verifier *log = verifier_of(VKEY), *usa = verifier_of(CO_VKEY);
+    cr_expect_eq(cc_note_verifier_type(usa), CC_NOTE_KEY_COSIGNER);
+    /* a second party's cosigner key, made here */
+    unsigned char seed[32];
+    memset(seed, 7, 32);
+    cc_buf sk, vk;
+    cc_buf_init(&sk);
+    cc_buf_init(&vk);
+    cc_note_error e;
+    cr_assert_eq(cc_note_keygen_type("kor.ncg.example/auditor", seed, CC_NOTE_KEY_COSIGNER, &sk, &vk, &e), CC_OK);
+    cc_note_signer *ks = signer_of(sk.data);
+    cc_note_verifier *kor = verifier_of(vk.data);
+    const cc_note_verifier *keys[3] = {log, usa, kor};
+    cc_note_sig res[3];
+    size_t tlen = 0;
+    cr_assert_eq(cc_note_check(note.data, note.len, keys, 3, &tlen, res, &e), CC_OK, "%s", e.message);
+    cr_expect(res[0].verified && res[1].verified && !res[2].verified);
+    cr_expect_eq(res[1].timestamp, 1679315147);
+    cr_expect_eq(tlen, strlen(CHECKPOINT7) - strlen(strstr(CHECKPOINT7, "\n\n")) + 1);
+    /* KOR adds its cosignature: all three now */
+    cr_assert_eq(cc_note_cosign(ks, note.data, note.len, 1700000000, &note, &e), CC_OK, "%s", e.message);
+    cr_assert_eq(cc_note_check(note.data, note.len, keys, 3, &tlen, res, &e), CC_OK, "%s", e.message);
+    cr_expect(res[0].verified && res[1].verified && res[2].verified);
+    cr_expect_eq(res[2].timestamp, 1700000000);
+    /* a cosignature whose timestamp was changed does not verify, and says whose it is */
+    char *bad = strdup(note.data);
+    char *usa_line = strstr(bad, COSIGNER " Njx5dgAAAABk");
+    cr_assert_not_null(usa_line);
+    usa_line[strlen(COSIGNER " Njx5dgAAAABk")] = 'H';
+    cr_expect_eq(cc_note_check(bad, strlen(bad), keys, 3, &tlen, res, &e), CC_ERR_INVALID);
+    cr_expect_eq(e.status, CC_NOTE_BAD_SIGNATURE);
+    cr_expect(strstr(e.message, "the cosignature by " COSIGNER), "%s", e.message);
+    /* the same cosignature over another checkpoint text does not verify either */
+    free(bad);
+    bad = strdup(note.data);
+    bad[strlen(NAME) + 1] = '8'; /* size 7 -> 8 */
+    cr_expect_eq(cc_note_check(bad, strlen(bad), keys, 3, &tlen, res, &e), CC_ERR_INVALID);
+    free(bad);
+    cc_note_signer_free(ks);
+    cc_note_verifier_free(log);
+    cc_note_verifier_free(usa);
+    cc_note_verifier_free(kor);
+    cc_buf_free(&note);
+    cc_buf_free(&sk);
+    cc_buf_free(&vk);
+}

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/evlog.h"
 #include "store/store.h"
 #include "support/evgen.h"
 #include "support/faultvfs.h"
@@ -484,12 +485,132 @@ CONFORMANCE(improvement_plan_items)
     cc_store_close(st);
 }
 
+/* An import is one transaction: a refused line, or a reader that fails, leaves no exercise. */
+typedef struct imp {
+    const char *pieces[3];
+    int n, at, fail_at;
+} imp;
+
+static int imp_next(void *ctx, const char **lines, size_t *len, char *msg, size_t msglen)
+{
+    imp *p = ctx;
+    if (p->at == p->fail_at) {
+        snprintf(msg, msglen, "the reader failed");
+        return -1;
+    }
+    if (p->at >= p->n)
+        return 0;
+    *lines = p->pieces[p->at++];
+    *len = strlen(*lines);
+    return 1;
+}
+
+static size_t exercises_in(cc_store *st)
+{
+    cc_store_exercise *v;
+    size_t n;
+    cc_store_error err;
+    cr_assert_eq(cc_store_exercise_list(st, &v, &n, &err), CC_OK, "%s", err.msg);
+    for (size_t i = 0; i < n; i++)
+        cc_store_exercise_clear(&v[i]);
+    free(v);
+    return n;
+}
+
+CONFORMANCE(an_import_is_all_or_nothing)
+{
+    cc_store *st = open_ok(w);
+    evgen g;
+    evgen_init(&g, 0, NULL);
+    cc_buf a, b, bad;
+    cc_buf_init(&a);
+    cc_buf_init(&b);
+    cc_buf_init(&bad);
+    cr_assert_eq(evgen_lines(&g, 5, &a), 0);
+    evgen after = g;
+    cr_assert_eq(evgen_lines(&g, 4, &b), 0);
+    /* the second piece again, with one seq changed: refused at its first line */
+    cc_buf_append(&bad, b.data, b.len);
+    char *seq = strstr(bad.data, "\"seq\":5");
+    cr_assert_not_null(seq);
+    seq[6] = '6';
+    cc_store_exercise x;
+    memset(&x, 0, sizeof x);
+    x.name = "import";
+    x.scenario = "version: 1\n# fictional\n";
+    x.scenario_len = strlen(x.scenario);
+    int64_t id = 0;
+    uint64_t n = 0;
+    cc_store_error err;
+    imp refused = {{a.data, bad.data, NULL}, 2, 0, -1};
+    cr_expect_eq(cc_store_import(st, &x, imp_next, &refused, &id, &n, &err), CC_ERR_PARSE);
+    cr_expect(strstr(err.msg, "line 1 of the append") && strstr(err.msg, "starting at event 5"), "%s", err.msg);
+    cr_expect_eq(exercises_in(st), 0, "a refused import left an exercise behind");
+    imp failing = {{a.data, b.data, NULL}, 2, 0, 1};
+    cr_expect_eq(cc_store_import(st, &x, imp_next, &failing, &id, &n, &err), CC_ERR_INVALID);
+    cr_expect(strstr(err.msg, "the reader failed"), "%s", err.msg);
+    cr_expect_eq(exercises_in(st), 0, "an import whose reader failed left an exercise behind");
+    imp empty = {{NULL}, 0, 0, -1};
+    cr_expect_eq(cc_store_import(st, &x, imp_next, &empty, &id, &n, &err), CC_ERR_INVALID);
+    cr_expect_eq(exercises_in(st), 0);
+    imp good = {{a.data, b.data, NULL}, 2, 0, -1};
+    cr_assert_eq(cc_store_import(st, &x, imp_next, &good, &id, &n, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(n, 9);
+    cr_expect_eq(count_of(st, id), 9);
+    cr_expect_eq(exercises_in(st), 1);
+    (void)after;
+    cc_buf_free(&a);
+    cc_buf_free(&b);
+    cc_buf_free(&bad);
+    cc_store_close(st);
+}
+
+static int rows_fn(void *ctx, uint64_t seq, const char *hash, const char *line, size_t len)
+{
+    int *bad = ctx;
+    cc_evhead h;
+    cc_evlog_error e;
+    char hex[65];
+    if (cc_evlog_check(line, len, &h, &e) != CC_OK || h.seq != seq)
+        (*bad)++;
+    cc_hex(h.hash, 32, hex);
+    if (strcmp(hex, hash) != 0)
+        (*bad)++;
+    return 0;
+}
+
+CONFORMANCE(event_rows_carry_the_hash_column_and_the_key_is_pinned_once)
+{
+    cc_store *st = open_ok(w);
+    int64_t ex = new_exercise(st, "rows");
+    evgen g;
+    evgen_init(&g, 0, NULL);
+    cc_store_error err;
+    cr_assert_eq(append_n(st, ex, &g, 7, &err), CC_OK, "%s", err.msg);
+    int bad = 0;
+    cr_expect_eq(cc_store_event_rows(st, ex, 0, rows_fn, &bad, NULL, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(bad, 0, "a row's hash column is not its line's hash");
+    cr_expect_eq(cc_store_exercise_pin_key(st, ex, "caucus+01020304+AAAA", &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_exercise_pin_key(st, ex, "caucus+01020304+AAAA", &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_exercise_pin_key(st, ex, "other+01020304+AAAA", &err), CC_ERR_INVALID);
+    cr_expect(strstr(err.msg, "is pinned to the checkpoint key caucus+01020304+AAAA"), "%s", err.msg);
+    cc_store_exercise x;
+    cr_assert_eq(cc_store_exercise_get(st, ex, &x, &err), CC_OK, "%s", err.msg);
+    cr_expect_str_eq(x.log_key, "caucus+01020304+AAAA");
+    cc_store_exercise_clear(&x);
+    /* a checkpoint's note is replaced only while it is what the caller read */
+    cr_assert_eq(cc_store_checkpoint_add(st, ex, 7, "note one\n", &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_checkpoint_replace(st, ex, 7, "note one\n", "note two\n", &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_checkpoint_replace(st, ex, 7, "note one\n", "note three\n", &err), CC_ERR_NOTFOUND);
+    cc_store_close(st);
+}
+
 CONFORMANCE(a_read_only_open_refuses_appends)
 {
     cc_store *st = open_ok(w);
     int64_t ex = new_exercise(st, "ro");
     cc_store_close(st);
-    cc_store_opts o = {1, NULL, 0};
+    cc_store_opts o = {1, NULL, 0, 0};
     cc_store_error err;
     cr_assert_eq(cc_store_open(w, &o, &st, &err), CC_OK, "%s", err.msg);
     evgen g;
@@ -507,6 +628,9 @@ static void sql_run(const char *path, const char *sql)
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
     char *msg = NULL;
     cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s", msg ? msg : "");
+    /* like caucus, keep the write-ahead log when closing last (docs/store.md) */
+    int one = 1;
+    sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
     sqlite3_close(db);
 }
 
@@ -531,7 +655,7 @@ Test(store_sqlite, migrates_a_version_1_store_and_keeps_its_data)
     sql_run(w, v1);
     free(v1);
     cc_store *st = open_ok(w);
-    cr_expect_eq(cc_store_schema_version(st), 2);
+    cr_expect_eq(cc_store_schema_version(st), CC_STORE_SCHEMA_VERSION);
     cc_store_exercise x;
     cc_store_error err;
     cr_assert_eq(cc_store_exercise_get(st, 1, &x, &err), CC_OK, "%s", err.msg);
@@ -557,7 +681,7 @@ Test(store_sqlite, refuses_a_store_from_a_newer_caucus)
     cc_store *st;
     cc_store_error err;
     cr_expect_eq(cc_store_open(w, NULL, &st, &err), CC_ERR_INVALID);
-    cr_expect(strstr(err.msg, "schema version 9 is newer than this caucus supports (2)"), "%s", err.msg);
+    cr_expect(strstr(err.msg, "schema version 9 is newer than this caucus supports (3)"), "%s", err.msg);
 }
 
 Test(store_sqlite, refuses_files_that_are_not_caucus_stores)
@@ -576,7 +700,7 @@ Test(store_sqlite, refuses_files_that_are_not_caucus_stores)
     sql_run(w2, "CREATE TABLE other(x)");
     cr_expect_eq(cc_store_open(w2, NULL, &st, &err), CC_ERR_INVALID);
     cr_expect(strstr(err.msg, "no caucus \"meta\" table"), "%s", err.msg);
-    cc_store_opts ro = {1, NULL, 0};
+    cc_store_opts ro = {1, NULL, 0, 0};
     cr_expect_eq(cc_store_open("/tmp/caucus-no-such-dir/x.db", &ro, &st, &err), CC_ERR_NOTFOUND);
     cr_expect_eq(cc_store_open("", NULL, &st, &err), CC_ERR_ARG);
     cr_expect_eq(cc_store_open("/tmp/caucus-no-such-dir/x.db", NULL, &st, &err), CC_ERR_IO);
@@ -614,13 +738,74 @@ Test(store_sqlite, refuses_a_wal_store_whose_wal_file_was_removed)
     cr_expect(strstr(err.msg, "-wal is missing"), "%s", err.msg);
 }
 
+/* Copies the main file alone, as a careless backup would. */
+static void copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    cr_assert(in && out);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        cr_assert_eq(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    cr_assert_eq(fclose(out), 0);
+}
+
+Test(store_sqlite, refuses_a_main_file_separated_from_its_wal)
+{
+    const char *w = sqlite_where();
+    char db[520], copy[600], backup[600];
+    snprintf(db, sizeof db, "%s", w);
+    snprintf(copy, sizeof copy, "%s.copy", db);
+    snprintf(backup, sizeof backup, "%s.backup", db);
+    /* a writer that crashes with acknowledged events in the write-ahead log */
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        cc_store *st;
+        cc_store_error err;
+        if (cc_store_open(db, NULL, &st, &err) != CC_OK)
+            _exit(3);
+        int64_t ex = new_exercise(st, "wal");
+        evgen g;
+        evgen_init(&g, 0, NULL);
+        _exit(append_n(st, ex, &g, 5, &err) == CC_OK ? 0 : 4);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    copy_file(db, copy);
+    cc_store *st;
+    cc_store_error err;
+    cc_store_opts ro = {1, NULL, 0, 0};
+    cr_expect_eq(cc_store_open(copy, &ro, &st, &err), CC_ERR_INVALID, "a copy without its -wal opened");
+    cr_expect(strstr(err.msg, "-wal file is missing") && strstr(err.msg, "caucus backup"), "%s", err.msg);
+    cr_expect_eq(cc_store_open(copy, NULL, &st, &err), CC_ERR_INVALID, "a copy without its -wal opened");
+    /* the store itself, with its -wal, opens and holds every acknowledged event */
+    st = open_ok(db);
+    cr_expect_eq(count_of(st, 1), 5);
+    /* a clean close keeps the -wal; a backup is a file that stands alone */
+    cr_assert_eq(cc_store_backup(st, backup, &err), CC_OK, "%s", err.msg);
+    cc_store_close(st);
+    struct stat sb;
+    char walpath[700];
+    snprintf(walpath, sizeof walpath, "%s-wal", db);
+    cr_expect_eq(stat(walpath, &sb), 0, "the last writer to close deleted the -wal");
+    st = open_ok(backup);
+    cr_expect_eq(count_of(st, 1), 5);
+    cc_store_close(st);
+    /* the store's main file alone, even after a clean close, is refused */
+    copy_file(db, copy);
+    cr_expect_eq(cc_store_open(copy, &ro, &st, &err), CC_ERR_INVALID);
+}
+
 Test(store_sqlite, refuses_a_read_only_database_for_writing)
 {
     cr_assert_eq(faultvfs_register(), 0);
     const char *w = sqlite_where();
     cc_store_close(open_ok(w));
     faultvfs_readonly(1);
-    cc_store_opts o = {0, FAULTVFS_NAME, 0};
+    cc_store_opts o = {0, FAULTVFS_NAME, 0, 0};
     cc_store *st;
     cc_store_error err;
     cr_expect_eq(cc_store_open(w, &o, &st, &err), CC_ERR_IO);
@@ -664,7 +849,7 @@ static void power_loss_round(const char *w, int sync_normal, int crash_write, ui
     if (pid == 0) {
         close(fd[0]);
         faultvfs_register();
-        cc_store_opts o = {0, FAULTVFS_NAME, sync_normal};
+        cc_store_opts o = {0, FAULTVFS_NAME, sync_normal, 0};
         cc_store *st;
         cc_store_error err;
         if (cc_store_open(w, &o, &st, &err) != CC_OK)
@@ -748,7 +933,7 @@ static void fault_case(faultvfs_mode mode, int countdown, const char *expect)
 {
     cr_assert_eq(faultvfs_register(), 0);
     const char *w = sqlite_where();
-    cc_store_opts o = {0, FAULTVFS_NAME, 0};
+    cc_store_opts o = {0, FAULTVFS_NAME, 0, 0};
     cc_store *st;
     cc_store_error err;
     cr_assert_eq(cc_store_open(w, &o, &st, &err), CC_OK, "%s", err.msg);

@@ -18,6 +18,8 @@ int cc_cmd_serve(int argc, char **argv);
 int cc_cmd_verify(int argc, char **argv);
 int cc_cmd_keygen(int argc, char **argv);
 int cc_cmd_checkpoint(int argc, char **argv);
+int cc_cmd_cosign(int argc, char **argv);
+int cc_cmd_witness(int argc, char **argv);
 int cc_cmd_plan(int argc, char **argv);
 int cc_cmd_exercises(int argc, char **argv);
 int cc_cmd_export(int argc, char **argv);
@@ -54,6 +56,9 @@ struct cc_note_signer;
 struct cc_buf;
 int cc_cli_new_key(const char *path, const char *name, struct cc_note_signer **signer, struct cc_buf *vkey,
                    char *why, size_t whylen);
+/* The same for a key of type (cc_note_key_type: 0x01 signs checkpoints, 0x04 cosigns them). */
+int cc_cli_new_key_type(const char *path, const char *name, int type, struct cc_note_signer **signer,
+                        struct cc_buf *vkey, char *why, size_t whylen);
 
 /* Parses a non-negative decimal 64-bit integer; 0 on success, -1 otherwise. */
 int cc_cli_parse_u64(const char *s, uint64_t *out);

@@ -65,13 +65,19 @@ cc_err cc_cli_write_log(cc_store *st, int64_t ex, FILE *f, uint64_t *n, cc_store
 int cc_cli_new_key(const char *path, const char *name, cc_note_signer **signer, cc_buf *vkey, char *why,
                    size_t whylen)
 {
+    return cc_cli_new_key_type(path, name, CC_NOTE_KEY_NOTE, signer, vkey, why, whylen);
+}
+
+int cc_cli_new_key_type(const char *path, const char *name, int type, cc_note_signer **signer, cc_buf *vkey,
+                        char *why, size_t whylen)
+{
     unsigned char seed[32];
     randombytes_buf(seed, sizeof seed);
     cc_buf sk;
     cc_buf_init(&sk);
     cc_note_error ne;
     int rc = -1;
-    if (cc_note_keygen(name, seed, &sk, vkey, &ne) != CC_OK) {
+    if (cc_note_keygen_type(name, seed, (cc_note_key_type)type, &sk, vkey, &ne) != CC_OK) {
         snprintf(why, whylen, "%s", ne.message);
         goto done;
     }

@@ -203,7 +203,7 @@ json_t *cc_cli_plan_carried(const char *db, const char *log, int64_t exercise, s
 {
     *own = 0;
     cc_store *st = NULL;
-    cc_store_opts o = {1, NULL, 0};
+    cc_store_opts o = {1, NULL, 0, 0};
     cc_store_error err;
     if (cc_store_open(db, &o, &st, &err) != CC_OK) {
         snprintf(why, whylen, "%s", err.msg);
@@ -323,7 +323,7 @@ int cc_cmd_plan(int argc, char **argv)
                 goto out;
             }
         }
-        cc_store_opts o = {1, NULL, 0};
+        cc_store_opts o = {1, NULL, 0, 0};
         if (cc_store_open(db, &o, &st, &err) != CC_OK) {
             fprintf(stderr, "caucus plan: %s\n", err.msg);
             rc = 1;

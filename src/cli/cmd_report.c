@@ -134,7 +134,7 @@ static int report_from_store(const ropts *in)
     }
     const char *db = in->in;
     cc_store *st = NULL;
-    cc_store_opts so = {1, NULL, 0};
+    cc_store_opts so = {1, NULL, 0, 0};
     cc_store_error err;
     if (cc_store_open(db, &so, &st, &err) != CC_OK) {
         fprintf(stderr, "caucus report: %s\n", err.msg);

@@ -27,13 +27,18 @@ static void usage(FILE *f)
                "                    [--exercise ID] [--seed N] [--variant MECHANISM] [--name NAME]\n"
                "                    [--tls-cert FILE --tls-key FILE] [--codes FILE] [--max-per-ip N]\n"
                "                    [--join-per-min N] [--key FILE] [--checkpoint-dir DIR]\n"
-               "                    [--checkpoint-every N] [--streams-per-session N]\n"
+               "                    [--checkpoint-every N] [--streams-per-session N] [--store-wait MS]\n"
+               "                    [--witness URL --witness-key PUBKEY|FILE]\n"
                "A SCENARIO starts a new exercise and prints control's and every seat's join code;\n"
                "--exercise ID resumes an exercise of the store. Default store: caucus.db; default\n"
                "listen address: 127.0.0.1:8080. Stop with Ctrl-C. See docs/http-api.md.\n"
                "Checkpoints of the log are signed with the Ed25519 key in --key (default DB.key,\n"
                "created on first use; its public key is printed and written to KEY.pub) and written\n"
-               "to the store and to --checkpoint-dir (default DB.checkpoints).\n");
+               "to the store and to --checkpoint-dir (default DB.checkpoints).\n"
+               "--store-wait: how long a write waits for a SQLite store locked by another process\n"
+               "(default 10000 ms); an audited read whose record cannot be written is answered 503.\n"
+               "--witness: a witness's add-checkpoint URL (http://HOST:PORT/add-checkpoint); each\n"
+               "checkpoint is sent to it and stored with its cosignature (see caucus witness).\n");
 }
 
 static int64_t wall_now(void)
@@ -164,8 +169,8 @@ int cc_cmd_serve(int argc, char **argv)
 {
     const char *scen = NULL, *db = NULL, *store_uri = NULL, *listen = "127.0.0.1:8080", *variant = NULL,
                *name = NULL, *cert = NULL, *key = NULL, *codes = NULL;
-    uint64_t seed = 0, exid = 0, per_ip = 0, join_rate = 8, cp_every = 1000, streams = 4;
-    const char *keyfile = NULL, *cpdir = NULL;
+    uint64_t seed = 0, exid = 0, per_ip = 0, join_rate = 8, cp_every = 1000, streams = 4, store_wait = 0;
+    const char *keyfile = NULL, *cpdir = NULL, *wurl = NULL, *wkeyarg = NULL;
     int have_seed = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -174,6 +179,8 @@ int cc_cmd_serve(int argc, char **argv)
             return 0;
         }
         const char **sval = strcmp(a, "--key") == 0              ? &keyfile
+                            : strcmp(a, "--witness") == 0        ? &wurl
+                            : strcmp(a, "--witness-key") == 0    ? &wkeyarg
                             : strcmp(a, "--checkpoint-dir") == 0 ? &cpdir
                             : strcmp(a, "--db") == 0             ? &db
                             : strcmp(a, "--store") == 0          ? &store_uri
@@ -190,6 +197,7 @@ int cc_cmd_serve(int argc, char **argv)
                          : strcmp(a, "--max-per-ip") == 0          ? &per_ip
                          : strcmp(a, "--join-per-min") == 0        ? &join_rate
                          : strcmp(a, "--streams-per-session") == 0 ? &streams
+                         : strcmp(a, "--store-wait") == 0          ? &store_wait
                                                                    : NULL;
         if (sval || nval) {
             if (i + 1 >= argc) {
@@ -241,6 +249,28 @@ int cc_cmd_serve(int argc, char **argv)
         free(keypem);
         return 2;
     }
+    if (!wurl != !wkeyarg) {
+        fprintf(stderr, "caucus serve: --witness and --witness-key go together\n");
+        free(certpem);
+        free(keypem);
+        return 2;
+    }
+    cc_note_verifier *wkey = NULL;
+    if (wkeyarg) {
+        size_t wl;
+        char *wt = cc_cli_slurp(wkeyarg, &wl, CC_CLI_SLURP_MAX);
+        cc_note_error ne;
+        if (cc_note_verifier_parse(wt ? wt : wkeyarg, wt ? wl : strlen(wkeyarg), &wkey, &ne) != CC_OK ||
+            cc_note_verifier_type(wkey) != CC_NOTE_KEY_COSIGNER) {
+            fprintf(stderr, "caucus serve: --witness-key: not a cosigner key: %s\n", wkey ? "type 0x01" : ne.message);
+            cc_note_verifier_free(wkey);
+            free(wt);
+            free(certpem);
+            free(keypem);
+            return 2;
+        }
+        free(wt);
+    }
     if (sodium_init() < 0)
         return 1;
     if (!have_seed)
@@ -255,7 +285,10 @@ int cc_cmd_serve(int argc, char **argv)
     char *text = NULL, *codetext = NULL;
     size_t codelen = 0;
     cc_store_error serr;
-    if (cc_store_open(store_uri ? store_uri : db ? db : "caucus.db", NULL, &st, &serr) != CC_OK) {
+    cc_store_opts so;
+    memset(&so, 0, sizeof so);
+    so.busy_timeout_ms = (unsigned)store_wait;
+    if (cc_store_open(store_uri ? store_uri : db ? db : "caucus.db", &so, &st, &serr) != CC_OK) {
         fprintf(stderr, "caucus serve: %s\n", serr.msg);
         goto out;
     }
@@ -271,7 +304,7 @@ int cc_cmd_serve(int argc, char **argv)
                 strerror(errno));
         goto out;
     }
-    cc_live_opts lo = {st, NULL, NULL, signer, cp_every ? cp_every : 1000, dirpath};
+    cc_live_opts lo = {st, NULL, NULL, signer, cp_every ? cp_every : 1000, dirpath, wurl, wkey};
     char why[400] = "";
     cc_http_opts ho;
     memset(&ho, 0, sizeof ho);
@@ -308,6 +341,20 @@ int cc_cmd_serve(int argc, char **argv)
     } else if (cc_live_resume(&lo, (int64_t)exid, &lv, why, sizeof why) != CC_OK) {
         fprintf(stderr, "caucus serve: %s\n", why);
         goto out;
+    }
+    /* The exercise's checkpoints are signed with one key: pinned in the store by the first server
+     * (`caucus verify` trusts it on first use), a server with another key is refused. */
+    {
+        cc_buf vk;
+        cc_buf_init(&vk);
+        cc_err pe = cc_note_signer_vkey(signer, &vk);
+        if (pe == CC_OK)
+            pe = cc_store_exercise_pin_key(st, cc_live_exercise_id(lv), vk.data, &serr);
+        cc_buf_free(&vk);
+        if (pe != CC_OK) {
+            fprintf(stderr, "caucus serve: %s\n", pe == CC_ERR_NOMEM ? "out of memory" : serr.msg);
+            goto out;
+        }
     }
     /* A new exercise's join codes exist before the server listens (it reads the accounts at
      * start); they are printed once it does. */
@@ -363,6 +410,7 @@ out:
     }
     cc_note_signer_free(signer);
     cc_live_free(lv);
+    cc_note_verifier_free(wkey);
     cc_store_close(st);
     free(text);
     free(codetext);

@@ -12,13 +12,14 @@
 #include "cli/cli.h"
 #include "core/buf.h"
 #include "core/evlog.h"
+#include "io/lines.h"
 #include "store/store.h"
 
 #define IMPORT_BATCH 2000 /* lines per append while importing */
 
 static cc_store *open_store(const char *cmd, const char *where, int readonly)
 {
-    cc_store_opts o = {readonly, NULL, 0};
+    cc_store_opts o = {readonly, NULL, 0, 0};
     cc_store *st = NULL;
     cc_store_error err;
     if (cc_store_open(where, &o, &st, &err) != CC_OK) {
@@ -191,7 +192,56 @@ out:
     return rc;
 }
 
-/* caucus import DB --log IN.jsonl --scenario FILE [--name NAME] */
+/* The import's reader: the first line (already read and checked), then pieces of at most
+ * IMPORT_BATCH lines, each line at most CC_EVLOG_LINE_MAX bytes (cc_lines: bounded memory). */
+typedef struct import_src {
+    cc_lines *in;
+    const char *path;
+    cc_buf batch;
+    int first_done;
+    const char *first;
+    size_t first_len;
+} import_src;
+
+static int import_next(void *ctx, const char **lines, size_t *len, char *msg, size_t msglen)
+{
+    import_src *src = ctx;
+    cc_buf_reset(&src->batch);
+    if (!src->first_done) {
+        src->first_done = 1;
+        cc_buf_append(&src->batch, src->first, src->first_len);
+        cc_buf_putc(&src->batch, '\n');
+    }
+    while (src->batch.len == 0 || cc_lines_number(src->in) % IMPORT_BATCH != 0) {
+        const char *l;
+        size_t n;
+        int complete;
+        char why[200];
+        cc_err rc = cc_lines_next(src->in, &l, &n, &complete, why, sizeof why);
+        if (rc == CC_ERR_NOTFOUND)
+            break;
+        if (rc != CC_OK) {
+            snprintf(msg, msglen, "%s: %s", src->path, why);
+            return -1;
+        }
+        if (!complete) {
+            snprintf(msg, msglen, "%s:%" PRIu64 ": truncated last line (no newline)", src->path,
+                     cc_lines_number(src->in));
+            return -1;
+        }
+        cc_buf_append(&src->batch, l, n);
+        cc_buf_putc(&src->batch, '\n');
+    }
+    if (src->batch.oom) {
+        snprintf(msg, msglen, "out of memory");
+        return -1;
+    }
+    *lines = src->batch.data;
+    *len = src->batch.len;
+    return src->batch.len > 0;
+}
+
+/* caucus import DB --log IN.jsonl --scenario FILE [--name NAME]: all or nothing. */
 int cc_cmd_import(int argc, char **argv)
 {
     const char *db = NULL, *log = NULL, *scen = NULL, *name = NULL;
@@ -224,30 +274,35 @@ int cc_cmd_import(int argc, char **argv)
         fprintf(stderr, "caucus import: %s: cannot read\n", scen);
         return 1;
     }
-    FILE *in = fopen(log, "rb");
-    if (!in) {
-        fprintf(stderr, "caucus import: %s: cannot read\n", log);
+    char why[300];
+    import_src src;
+    memset(&src, 0, sizeof src);
+    src.path = log;
+    cc_buf_init(&src.batch);
+    if (cc_lines_open(log, CC_EVLOG_LINE_MAX, &src.in, why, sizeof why) != CC_OK) {
+        fprintf(stderr, "caucus import: %s: %s\n", log, why);
         free(stext);
         return 1;
     }
     /* The first line pins the run: its scenario hash must be the scenario's. */
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t got = getline(&line, &cap, in);
+    const char *line = NULL;
+    size_t got = 0;
+    int complete = 0;
+    cc_err lr = cc_lines_next(src.in, &line, &got, &complete, why, sizeof why);
     cc_evrec first;
     cc_evlog_error le;
-    int rc = 1;
+    int rc = 1, have_first = 0;
     cc_store *st = NULL;
-    cc_buf batch;
-    cc_buf_init(&batch);
-    if (got <= 0 || line[got - 1] != '\n') {
-        fprintf(stderr, "caucus import: %s:1: %s\n", log, got <= 0 ? "empty log" : "truncated line");
+    if (lr != CC_OK || !complete) {
+        fprintf(stderr, "caucus import: %s:1: %s\n", log,
+                lr == CC_ERR_NOTFOUND ? "empty log" : lr != CC_OK ? why : "truncated line");
         goto out;
     }
-    if (cc_evlog_decode(line, (size_t)got - 1, &first, &le) != CC_OK) {
+    if (cc_evlog_decode(line, got, &first, &le) != CC_OK) {
         fprintf(stderr, "caucus import: %s:1: %s\n", log, le.message);
         goto out;
     }
+    have_first = 1;
     unsigned char h[32];
     char hex[65];
     crypto_hash_sha256(h, (const unsigned char *)stext, slen);
@@ -259,7 +314,6 @@ int cc_cmd_import(int argc, char **argv)
         fprintf(stderr,
                 "caucus import: %s:1: the first event is \"%s\", not a run.start pinning a scenario\n", log,
                 first.type);
-        cc_evrec_clear(&first);
         goto out;
     }
     if (strcmp(pinned, hex) != 0) {
@@ -267,7 +321,6 @@ int cc_cmd_import(int argc, char **argv)
             stderr,
             "caucus import: %s is not the scenario of %s: its SHA-256 is %.16s..., the log pins %.16s...\n",
             scen, log, hex, pinned);
-        cc_evrec_clear(&first);
         goto out;
     }
     cc_store_exercise x;
@@ -278,60 +331,26 @@ int cc_cmd_import(int argc, char **argv)
     cc_cli_parse_u64(seed, &x.seed);
     x.variant = (char *)variant;
     x.created_wall_ms = first.wall_ms ? first.wall_ms : (int64_t)time(NULL) * 1000;
+    src.first = line;
+    src.first_len = got;
     st = open_store("import", db, 0);
-    cc_store_error err;
-    int64_t id = 0;
-    if (st && cc_store_exercise_create(st, &x, &id, &err) != CC_OK) {
-        fprintf(stderr, "caucus import: %s\n", err.msg);
-        cc_store_close(st);
-        st = NULL;
-    }
-    cc_evrec_clear(&first);
     if (!st)
         goto out;
-    uint64_t lineno = 1, n = 0, batch_first = 1;
-    cc_buf_append(&batch, line, (size_t)got);
-    n = 1;
-    for (;;) {
-        got = getline(&line, &cap, in);
-        if (got > 0) {
-            lineno++;
-            if (line[got - 1] != '\n') {
-                fprintf(stderr,
-                        "caucus import: %s:%" PRIu64 ": truncated last line (no newline); nothing imported\n",
-                        log, lineno);
-                break;
-            }
-            cc_buf_append(&batch, line, (size_t)got);
-        }
-        if ((got <= 0 && batch.len) || (lineno - batch_first + 1) >= IMPORT_BATCH) {
-            if (cc_store_append(st, id, batch.data, batch.len, &err) != CC_OK) {
-                /* "line K of the append" counts from the batch's first line */
-                fprintf(stderr, "caucus import: %s (batch from line %" PRIu64 "): %s\n", log, batch_first,
-                        err.msg);
-                break;
-            }
-            n = lineno;
-            batch_first = lineno + 1;
-            cc_buf_reset(&batch);
-        }
-        if (got <= 0) {
-            rc = ferror(in) ? 1 : 0;
-            break;
-        }
+    cc_store_error err;
+    int64_t id = 0;
+    uint64_t n = 0;
+    if (cc_store_import(st, &x, import_next, &src, &id, &n, &err) != CC_OK) {
+        fprintf(stderr, "caucus import: %s: %s\n", log, err.msg);
+        fprintf(stderr, "caucus import: nothing was imported\n");
+        goto out;
     }
-    if (rc == 0) {
-        cc_store_exercise_set_state(st, id, "ended", &err);
-        printf("imported %s as exercise %" PRId64 ": %" PRIu64 " events\n", log, id, n);
-    } else {
-        /* the partial exercise stays, its log a valid prefix; say so */
-        fprintf(stderr, "caucus import: exercise %" PRId64 " holds the valid first %" PRIu64 " events\n", id,
-                batch_first - 1);
-    }
+    printf("imported %s as exercise %" PRId64 ": %" PRIu64 " events\n", log, id, n);
+    rc = 0;
 out:
-    cc_buf_free(&batch);
-    free(line);
-    fclose(in);
+    if (have_first)
+        cc_evrec_clear(&first);
+    cc_buf_free(&src.batch);
+    cc_lines_close(src.in);
     free(stext);
     cc_store_close(st);
     return rc;

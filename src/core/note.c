@@ -13,13 +13,15 @@
 
 #include "core/utf8.h"
 
-#define ALG_ED25519 0x01
+#define ALG_ED25519 0x01  /* signed-note Ed25519 signatures */
+#define ALG_COSIGN_V1 0x04 /* tlog-cosignature v1: Ed25519 over a timestamped header */
 #define EM_DASH "\xE2\x80\x94"
 #define B64_MAX (CC_NOTE_MAX_LINE + 4) /* longest base64 text we decode, with its NUL */
 
 struct cc_note_signer {
     char name[CC_NOTE_MAX_NAME + 1];
     uint32_t id;
+    int type; /* ALG_ED25519 or ALG_COSIGN_V1 */
     unsigned char pk[32];
     unsigned char sk[64];
 };
@@ -27,6 +29,7 @@ struct cc_note_signer {
 struct cc_note_verifier {
     char name[CC_NOTE_MAX_NAME + 1];
     uint32_t id;
+    int type;
     unsigned char pk[32];
 };
 
@@ -127,11 +130,11 @@ static const char *name_problem(const char *name, size_t len)
     return NULL;
 }
 
-static uint32_t key_id(const char *name, size_t len, const unsigned char pk[32])
+static uint32_t key_id(const char *name, size_t len, int type, const unsigned char pk[32])
 {
     crypto_hash_sha256_state st;
     unsigned char h[32];
-    const unsigned char sep[2] = {'\n', ALG_ED25519};
+    const unsigned char sep[2] = {'\n', (unsigned char)type};
     crypto_hash_sha256_init(&st);
     crypto_hash_sha256_update(&st, (const unsigned char *)name, len);
     crypto_hash_sha256_update(&st, sep, 2);
@@ -199,7 +202,7 @@ static size_t trim_end(const char *text, size_t len)
 /* Splits "name+hex8+base64(0x01 || key32)" (the part after PRIVATE+KEY+ for signer keys) and
  * checks its syntax; key receives the 32 key bytes. */
 static cc_err parse_key_body(const char *kind, const char *t, size_t len, char name[CC_NOTE_MAX_NAME + 1],
-                             uint32_t *id, unsigned char key[32], cc_note_error *err)
+                             uint32_t *id, int *type, unsigned char key[32], cc_note_error *err)
 {
     const char *plus1 = memchr(t, '+', len);
     if (!plus1)
@@ -224,26 +227,27 @@ static cc_err parse_key_body(const char *kind, const char *t, size_t len, char n
     size_t blen = 0;
     if (b64_decode(k, (size_t)(end - k), bin, sizeof bin, &blen) != 0)
         return nfail(err, CC_ERR_PARSE, CC_NOTE_BAD_KEY, 0, "%s key: the key is not base64", kind);
-    if (blen == 0 || bin[0] != ALG_ED25519)
+    if (blen == 0 || (bin[0] != ALG_ED25519 && bin[0] != ALG_COSIGN_V1))
         return nfail(err, CC_ERR_PARSE, CC_NOTE_BAD_KEY, 0,
-                     "%s key: unsupported signature type 0x%02x (only Ed25519, 0x01)", kind,
-                     blen ? bin[0] : 0);
+                     "%s key: unsupported signature type 0x%02x (Ed25519 0x01, or Ed25519 cosignature 0x04)",
+                     kind, blen ? bin[0] : 0);
     if (blen != 33)
         return nfail(err, CC_ERR_PARSE, CC_NOTE_BAD_KEY, 0, "%s key: an Ed25519 key is 32 bytes, not %zu",
                      kind, blen - 1);
     memcpy(name, t, nlen);
     name[nlen] = '\0';
     *id = v;
+    *type = bin[0];
     memcpy(key, bin + 1, 32);
     sodium_memzero(bin, sizeof bin);
     return CC_OK;
 }
 
-static cc_err put_key_text(cc_buf *out, const char *prefix, const char *name, uint32_t id,
+static cc_err put_key_text(cc_buf *out, const char *prefix, const char *name, uint32_t id, int type,
                            const unsigned char key[32])
 {
     unsigned char bin[33];
-    bin[0] = ALG_ED25519;
+    bin[0] = (unsigned char)type;
     memcpy(bin + 1, key, 32);
     cc_buf_printf(out, "%s%s+%08" PRIx32 "+", prefix, name, id);
     cc_err e = b64_append(out, bin, sizeof bin);
@@ -254,6 +258,14 @@ static cc_err put_key_text(cc_buf *out, const char *prefix, const char *name, ui
 cc_err cc_note_keygen(const char *name, const unsigned char seed[32], cc_buf *skey, cc_buf *vkey,
                       cc_note_error *err)
 {
+    return cc_note_keygen_type(name, seed, CC_NOTE_KEY_NOTE, skey, vkey, err);
+}
+
+cc_err cc_note_keygen_type(const char *name, const unsigned char seed[32], cc_note_key_type type, cc_buf *skey,
+                           cc_buf *vkey, cc_note_error *err)
+{
+    if (type != CC_NOTE_KEY_NOTE && type != CC_NOTE_KEY_COSIGNER)
+        return nfail(err, CC_ERR_ARG, CC_NOTE_BAD_KEY, 0, "unknown key type");
     if (!name || !seed || !skey || !vkey)
         return nfail(err, CC_ERR_ARG, CC_NOTE_BAD_KEY, 0, "missing argument");
     const char *why = name_problem(name, strlen(name));
@@ -262,9 +274,9 @@ cc_err cc_note_keygen(const char *name, const unsigned char seed[32], cc_buf *sk
     unsigned char pk[32], sk[64];
     crypto_sign_seed_keypair(pk, sk, seed);
     sodium_memzero(sk, sizeof sk);
-    uint32_t id = key_id(name, strlen(name), pk);
-    if (put_key_text(skey, "PRIVATE+KEY+", name, id, seed) != CC_OK ||
-        put_key_text(vkey, "", name, id, pk) != CC_OK)
+    uint32_t id = key_id(name, strlen(name), (int)type, pk);
+    if (put_key_text(skey, "PRIVATE+KEY+", name, id, (int)type, seed) != CC_OK ||
+        put_key_text(vkey, "", name, id, (int)type, pk) != CC_OK)
         return nomem(err);
     return nok(err);
 }
@@ -286,10 +298,10 @@ cc_err cc_note_signer_parse(const char *text, size_t len, cc_note_signer **out, 
         return nomem(err);
     unsigned char seed[32];
     cc_err e = parse_key_body("signer", text + sizeof prefix - 1, len - (sizeof prefix - 1), s->name, &s->id,
-                              seed, err);
+                              &s->type, seed, err);
     if (e == CC_OK) {
         crypto_sign_seed_keypair(s->pk, s->sk, seed);
-        uint32_t want = key_id(s->name, strlen(s->name), s->pk);
+        uint32_t want = key_id(s->name, strlen(s->name), s->type, s->pk);
         if (want != s->id)
             e = nfail(err, CC_ERR_INVALID, CC_NOTE_KEY_ID, 0,
                       "signer key: key id %08" PRIx32 " does not match the name and key (they give %08" PRIx32
@@ -315,7 +327,7 @@ void cc_note_signer_free(cc_note_signer *s)
 
 cc_err cc_note_signer_vkey(const cc_note_signer *s, cc_buf *vkey)
 {
-    return put_key_text(vkey, "", s->name, s->id, s->pk);
+    return put_key_text(vkey, "", s->name, s->id, s->type, s->pk);
 }
 
 const char *cc_note_signer_name(const cc_note_signer *s)
@@ -326,6 +338,11 @@ const char *cc_note_signer_name(const cc_note_signer *s)
 uint32_t cc_note_signer_key_id(const cc_note_signer *s)
 {
     return s->id;
+}
+
+cc_note_key_type cc_note_signer_type(const cc_note_signer *s)
+{
+    return (cc_note_key_type)s->type;
 }
 
 cc_err cc_note_verifier_parse(const char *text, size_t len, cc_note_verifier **out, cc_note_error *err)
@@ -340,11 +357,11 @@ cc_err cc_note_verifier_parse(const char *text, size_t len, cc_note_verifier **o
     cc_note_verifier *v = calloc(1, sizeof *v);
     if (!v)
         return nomem(err);
-    cc_err e = parse_key_body("verifier", text, len, v->name, &v->id, v->pk, err);
+    cc_err e = parse_key_body("verifier", text, len, v->name, &v->id, &v->type, v->pk, err);
     if (e == CC_OK && crypto_core_ed25519_is_valid_point(v->pk) != 1)
         e = nfail(err, CC_ERR_PARSE, CC_NOTE_BAD_KEY, 0, "verifier key: not a valid Ed25519 public key");
     if (e == CC_OK) {
-        uint32_t want = key_id(v->name, strlen(v->name), v->pk);
+        uint32_t want = key_id(v->name, strlen(v->name), v->type, v->pk);
         if (want != v->id)
             e = nfail(err, CC_ERR_INVALID, CC_NOTE_KEY_ID, 0,
                       "verifier key: key id %08" PRIx32
@@ -372,6 +389,11 @@ const char *cc_note_verifier_name(const cc_note_verifier *v)
 uint32_t cc_note_verifier_key_id(const cc_note_verifier *v)
 {
     return v->id;
+}
+
+cc_note_key_type cc_note_verifier_type(const cc_note_verifier *v)
+{
+    return (cc_note_key_type)v->type;
 }
 
 /* ---- notes ---- */
@@ -411,6 +433,9 @@ cc_err cc_note_sign(const cc_note_signer *s, const char *text, size_t len, cc_bu
 {
     if (!s || !text || !out)
         return nfail(err, CC_ERR_ARG, CC_NOTE_MALFORMED, 0, "missing argument");
+    if (s->type != ALG_ED25519)
+        return nfail(err, CC_ERR_ARG, CC_NOTE_BAD_KEY, 0,
+                     "%s is a cosigner key: it cosigns checkpoints (cc_note_cosign), it does not sign notes", s->name);
     cc_err e = check_text(text, len, err);
     if (e != CC_OK)
         return e;
@@ -444,10 +469,61 @@ static int line_of(const char *msg, size_t off)
     return line;
 }
 
+/* The message a v1 cosignature signs: "cosignature/v1\ntime T\n" and the note's text. */
+static unsigned char *cosigned_message(uint64_t ts, const char *text, size_t text_len, size_t *mlen)
+{
+    char head[64];
+    int hl = snprintf(head, sizeof head, "cosignature/v1\ntime %" PRIu64 "\n", ts);
+    unsigned char *m = malloc((size_t)hl + text_len);
+    if (!m)
+        return NULL;
+    memcpy(m, head, (size_t)hl);
+    memcpy(m + hl, text, text_len);
+    *mlen = (size_t)hl + text_len;
+    return m;
+}
+
+/* Checks one signature by verifier v over text: bin[0..blen) is key id || signature. */
+static cc_err check_by(const cc_note_verifier *v, const unsigned char *bin, size_t blen, int lineno,
+                       const char *text, size_t text_len, uint64_t *ts, cc_note_error *err)
+{
+    *ts = 0;
+    if (v->type == ALG_ED25519) {
+        if (blen != 4 + 64)
+            return nfail(err, CC_ERR_INVALID, CC_NOTE_BAD_SIGNATURE, lineno,
+                         "the signature by %s+%08" PRIx32 " is %zu bytes, not 64", v->name, v->id, blen - 4);
+        if (crypto_sign_verify_detached(bin + 4, (const unsigned char *)text, text_len, v->pk) != 0)
+            return nfail(err, CC_ERR_INVALID, CC_NOTE_BAD_SIGNATURE, lineno,
+                         "the signature by %s+%08" PRIx32 " does not verify", v->name, v->id);
+        return CC_OK;
+    }
+    if (blen != 4 + 8 + 64)
+        return nfail(err, CC_ERR_INVALID, CC_NOTE_BAD_SIGNATURE, lineno,
+                     "the cosignature by %s+%08" PRIx32 " is %zu bytes, not 8 + 64", v->name, v->id, blen - 4);
+    uint64_t t = 0;
+    for (int i = 0; i < 8; i++)
+        t = t << 8 | bin[4 + i];
+    if (t > INT64_MAX)
+        return nfail(err, CC_ERR_INVALID, CC_NOTE_BAD_SIGNATURE, lineno,
+                     "the cosignature by %s+%08" PRIx32 " has a timestamp over 2^63 - 1", v->name, v->id);
+    size_t mlen = 0;
+    unsigned char *m = cosigned_message(t, text, text_len, &mlen);
+    if (!m)
+        return nomem(err);
+    int bad = crypto_sign_verify_detached(bin + 12, m, mlen, v->pk) != 0;
+    free(m);
+    if (bad)
+        return nfail(err, CC_ERR_INVALID, CC_NOTE_BAD_SIGNATURE, lineno,
+                     "the cosignature by %s+%08" PRIx32 " does not verify", v->name, v->id);
+    *ts = t;
+    return CC_OK;
+}
+
 /* One signature line (without "\n"); sets *verified when it is by a given key and verifies. */
 static cc_err check_signature(const char *line, size_t len, int lineno, const char *text, size_t text_len,
                               const cc_note_verifier *const *verifiers, size_t n, unsigned char *bin,
-                              int *verified, int *near_line, uint32_t *near_id, cc_note_error *err)
+                              int *verified, int *near_line, uint32_t *near_id, cc_note_sig *res,
+                              cc_note_error *err)
 {
     if (len < 4 || memcmp(line, EM_DASH " ", 4) != 0)
         return nfail(err, CC_ERR_PARSE, CC_NOTE_MALFORMED, lineno,
@@ -480,19 +556,44 @@ static cc_err check_signature(const char *line, size_t len, int lineno, const ch
             }
             continue;
         }
-        if (blen != 4 + 64)
-            return nfail(err, CC_ERR_INVALID, CC_NOTE_BAD_SIGNATURE, lineno,
-                         "the signature by %s+%08" PRIx32 " is %zu bytes, not 64", v->name, v->id, blen - 4);
-        if (crypto_sign_verify_detached(bin + 4, (const unsigned char *)text, text_len, v->pk) != 0)
-            return nfail(err, CC_ERR_INVALID, CC_NOTE_BAD_SIGNATURE, lineno,
-                         "the signature by %s+%08" PRIx32 " does not verify", v->name, v->id);
+        uint64_t ts;
+        cc_err e = check_by(v, bin, blen, lineno, text, text_len, &ts, err);
+        if (e != CC_OK)
+            return e;
         *verified = 1;
+        if (res) {
+            res[k].verified = 1;
+            res[k].timestamp = ts;
+            res[k].line = lineno;
+        }
     }
     return CC_OK;
 }
 
+static cc_err open_note(const char *msg, size_t len, const cc_note_verifier *const *verifiers, size_t n,
+                        int need_verified, size_t *text_len, size_t *nsigs, cc_note_sig *res, cc_note_error *err);
+
+cc_err cc_note_split(const char *msg, size_t len, size_t *text_len, size_t *nsigs, cc_note_error *err)
+{
+    return open_note(msg, len, NULL, 0, 0, text_len, nsigs, NULL, err);
+}
+
+cc_err cc_note_check(const char *msg, size_t len, const cc_note_verifier *const *verifiers, size_t n,
+                     size_t *text_len, cc_note_sig *res, cc_note_error *err)
+{
+    if (res)
+        memset(res, 0, n * sizeof *res);
+    return open_note(msg, len, verifiers, n, 0, text_len, NULL, res, err);
+}
+
 cc_err cc_note_open(const char *msg, size_t len, const cc_note_verifier *const *verifiers, size_t n,
                     size_t *text_len, cc_note_error *err)
+{
+    return open_note(msg, len, verifiers, n, 1, text_len, NULL, NULL, err);
+}
+
+static cc_err open_note(const char *msg, size_t len, const cc_note_verifier *const *verifiers, size_t n,
+                        int need_verified, size_t *text_len, size_t *nsigs, cc_note_sig *res, cc_note_error *err)
 {
     if (!msg || !text_len || (n > 0 && !verifiers))
         return nfail(err, CC_ERR_ARG, CC_NOTE_MALFORMED, 0, "missing argument");
@@ -530,7 +631,7 @@ cc_err cc_note_open(const char *msg, size_t len, const cc_note_verifier *const *
                          CC_NOTE_MAX_SIGS);
         }
         e = check_signature(msg + pos, llen, lineno, msg, tlen, verifiers, n, bin, &verified, &near_line,
-                            &near_id, err);
+                            &near_id, res, err);
         if (e != CC_OK) {
             free(bin);
             return e;
@@ -539,7 +640,9 @@ cc_err cc_note_open(const char *msg, size_t len, const cc_note_verifier *const *
         lineno++;
     }
     free(bin);
-    if (!verified) {
+    if (nsigs)
+        *nsigs = (size_t)count;
+    if (!verified && need_verified) {
         if (n == 0)
             return nfail(err, CC_ERR_NOTFOUND, CC_NOTE_UNKNOWN_KEY, 0, "no verifier key given");
         if (near_line)
@@ -554,6 +657,47 @@ cc_err cc_note_open(const char *msg, size_t len, const cc_note_verifier *const *
     }
     *text_len = tlen;
     return nok(err);
+}
+
+cc_err cc_note_cosign(const cc_note_signer *s, const char *note, size_t len, uint64_t timestamp, cc_buf *out,
+                      cc_note_error *err)
+{
+    if (!s || !note || !out)
+        return nfail(err, CC_ERR_ARG, CC_NOTE_MALFORMED, 0, "missing argument");
+    if (s->type != ALG_COSIGN_V1)
+        return nfail(err, CC_ERR_ARG, CC_NOTE_BAD_KEY, 0,
+                     "%s is not a cosigner key (type 0x04): make one with `caucus keygen --cosigner`", s->name);
+    if (timestamp > INT64_MAX)
+        return nfail(err, CC_ERR_ARG, CC_NOTE_MALFORMED, 0, "the timestamp is over 2^63 - 1");
+    size_t tlen = 0, nsigs = 0;
+    cc_err e = cc_note_split(note, len, &tlen, &nsigs, err);
+    if (e != CC_OK)
+        return e;
+    if (nsigs >= CC_NOTE_MAX_SIGS)
+        return nfail(err, CC_ERR_LIMIT, CC_NOTE_TOO_LONG, 0, "the note has %d signature lines already",
+                     CC_NOTE_MAX_SIGS);
+    if (len + 4 + strlen(s->name) + 1 + 104 + 1 > CC_NOTE_MAX_SIZE)
+        return nfail(err, CC_ERR_LIMIT, CC_NOTE_TOO_LONG, 0, "the cosigned note would exceed %u bytes",
+                     CC_NOTE_MAX_SIZE);
+    size_t mlen = 0;
+    unsigned char *m = cosigned_message(timestamp, note, tlen, &mlen);
+    if (!m)
+        return nomem(err);
+    unsigned char sig[4 + 8 + 64];
+    for (int i = 0; i < 4; i++)
+        sig[i] = (unsigned char)(s->id >> (24 - 8 * i));
+    for (int i = 0; i < 8; i++)
+        sig[4 + i] = (unsigned char)(timestamp >> (56 - 8 * i));
+    crypto_sign_detached(sig + 12, NULL, m, mlen, s->sk);
+    free(m);
+    char enc[sodium_base64_ENCODED_LEN(sizeof sig, sodium_base64_VARIANT_ORIGINAL)];
+    sodium_bin2base64(enc, sizeof enc, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
+    cc_buf_puts(out, EM_DASH " ");
+    cc_buf_puts(out, s->name);
+    cc_buf_putc(out, ' ');
+    cc_buf_puts(out, enc);
+    cc_buf_putc(out, '\n');
+    return out->oom ? nomem(err) : nok(err);
 }
 
 /* ---- checkpoints ---- */

@@ -45,6 +45,12 @@ const char *cc_note_status_str(cc_note_status s); /* "malformed", "bad-signature
 
 /* ---- Keys ---- */
 
+/* A key's signature type, the byte before the key material in key texts and key ids:
+ * CC_NOTE_KEY_NOTE signs notes (signed-note Ed25519, 0x01); CC_NOTE_KEY_COSIGNER cosigns
+ * checkpoints (c2sp.org/tlog-cosignature, Ed25519 v1, 0x04: the signature carries a timestamp
+ * and covers "cosignature/v1\ntime T\n" followed by the checkpoint text). */
+typedef enum cc_note_key_type { CC_NOTE_KEY_NOTE = 0x01, CC_NOTE_KEY_COSIGNER = 0x04 } cc_note_key_type;
+
 typedef struct cc_note_signer cc_note_signer;     /* name, key id, Ed25519 secret key */
 typedef struct cc_note_verifier cc_note_verifier; /* name, key id, Ed25519 public key */
 
@@ -57,6 +63,12 @@ typedef struct cc_note_verifier cc_note_verifier; /* name, key id, Ed25519 publi
 cc_err cc_note_keygen(const char *name, const unsigned char seed[32], cc_buf *skey, cc_buf *vkey,
                       cc_note_error *err);
 
+/* As cc_note_keygen, for a key of either type; the signer text of a cosigner key is
+ * "PRIVATE+KEY+name+keyid+base64(0x04 || seed)" (caucus's form; the spec defines only the
+ * verifier key text). */
+cc_err cc_note_keygen_type(const char *name, const unsigned char seed[32], cc_note_key_type type, cc_buf *skey,
+                           cc_buf *vkey, cc_note_error *err);
+
 /* Parses a signer key text (trailing newline and spaces allowed). On success *out is owned by
  * the caller (cc_note_signer_free wipes the secret). Errors: CC_NOTE_BAD_KEY, CC_NOTE_KEY_ID. */
 cc_err cc_note_signer_parse(const char *text, size_t len, cc_note_signer **out, cc_note_error *err);
@@ -65,6 +77,7 @@ void cc_note_signer_free(cc_note_signer *s);
 cc_err cc_note_signer_vkey(const cc_note_signer *s, cc_buf *vkey);
 const char *cc_note_signer_name(const cc_note_signer *s);
 uint32_t cc_note_signer_key_id(const cc_note_signer *s);
+cc_note_key_type cc_note_signer_type(const cc_note_signer *s);
 
 /* Parses a verifier key text (trailing newline and spaces allowed); *out owned by the caller.
  * Errors: CC_NOTE_BAD_KEY, CC_NOTE_KEY_ID. */
@@ -72,6 +85,7 @@ cc_err cc_note_verifier_parse(const char *text, size_t len, cc_note_verifier **o
 void cc_note_verifier_free(cc_note_verifier *v);
 const char *cc_note_verifier_name(const cc_note_verifier *v);
 uint32_t cc_note_verifier_key_id(const cc_note_verifier *v);
+cc_note_key_type cc_note_verifier_type(const cc_note_verifier *v);
 
 /* ---- Signed notes ---- */
 
@@ -87,6 +101,32 @@ cc_err cc_note_sign(const cc_note_signer *s, const char *text, size_t len, cc_bu
  * *text_len is the length of the signed text, msg[0..*text_len) (it ends in a newline). */
 cc_err cc_note_open(const char *msg, size_t len, const cc_note_verifier *const *verifiers, size_t n,
                     size_t *text_len, cc_note_error *err);
+
+/* Per verifier, what cc_note_check found: a valid signature (verified = 1) on line `line`, and
+ * for a cosigner key its timestamp (POSIX seconds). */
+typedef struct cc_note_sig {
+    int verified;
+    int line;
+    uint64_t timestamp;
+} cc_note_sig;
+
+/* As cc_note_open, but a key that did not sign is not an error: res[i] (n entries, zeroed
+ * first) says which of the verifiers signed. Still an error: a malformed note, and a signature
+ * line by one of the keys (same name and key id) that does not verify (CC_NOTE_BAD_SIGNATURE). */
+cc_err cc_note_check(const char *msg, size_t len, const cc_note_verifier *const *verifiers, size_t n,
+                     size_t *text_len, cc_note_sig *res, cc_note_error *err);
+
+/* Appends to out one cosignature line "— name base64(keyid || timestamp || signature)\n" by the
+ * cosigner key s (CC_NOTE_KEY_COSIGNER) over the text of the signed note msg[0..len) at
+ * timestamp (POSIX seconds, at most 2^63 - 1). Append it to the note to add the cosignature. */
+cc_err cc_note_cosign(const cc_note_signer *s, const char *msg, size_t len, uint64_t timestamp, cc_buf *out,
+                      cc_note_error *err);
+
+/* Checks that msg[0..len) is a well-formed signed note (the layout, every signature line's
+ * syntax and base64) without verifying any signature: for reading the text of a note whose
+ * signer is not known, e.g. to compare a stored checkpoint with the log. *text_len as for
+ * cc_note_open; *nsigs (may be NULL) receives the number of signature lines. */
+cc_err cc_note_split(const char *msg, size_t len, size_t *text_len, size_t *nsigs, cc_note_error *err);
 
 /* ---- Checkpoints ---- */
 

@@ -25,6 +25,7 @@ struct cc_verify {
     size_t ncps, next_cp; /* checkpoints sorted by size; next_cp: first not yet reached */
     uint64_t n;           /* sound events so far */
     unsigned char prev[32];
+    int64_t last_wall;
     int bad;
     uint64_t bad_index;
     char why[400];
@@ -199,8 +200,16 @@ cc_err cc_verify_line(cc_verify *v, const char *line, size_t len, int complete)
     if (rc != CC_OK)
         return rc;
     memcpy(v->prev, h, 32);
+    v->last_wall = r.wall_ms;
     v->n++;
     return check_cps(v);
+}
+
+void cc_verify_head(const cc_verify *v, uint64_t *n, unsigned char hash[32], int64_t *wall_ms)
+{
+    *n = v->n;
+    memcpy(hash, v->prev, 32);
+    *wall_ms = v->last_wall;
 }
 
 void cc_verify_finish(cc_verify *v, cc_verify_result *out)

@@ -41,6 +41,10 @@ cc_err cc_verify_add_checkpoint(cc_verify *v, const cc_checkpoint *c, const char
  * which and why; later lines are ignored). */
 cc_err cc_verify_line(cc_verify *v, const char *line, size_t len, int complete);
 
+/* The state after the sound events so far: their number, the hash and wall time of the last
+ * one (zeros before the first). For callers that hold other copies of those values to them. */
+void cc_verify_head(const cc_verify *v, uint64_t *n, unsigned char hash[32], int64_t *wall_ms);
+
 /* Ends the stream: checkpoints beyond the end expose a truncated log; an empty log is bad. */
 void cc_verify_finish(cc_verify *v, cc_verify_result *out);
 

@@ -266,6 +266,43 @@ static enum MHD_Result refuse_early(cc_http *h, struct MHD_Connection *c, unsign
     return ret;
 }
 
+/* The answer when an audited read, join or export cannot be recorded: 503 with Retry-After
+ * and nothing of what was asked for (docs/http-api.md, "Fail closed"). */
+#define AUDIT_RETRY_S "5"
+static enum MHD_Result fail_retry(cc_http *h, struct MHD_Connection *c, const char *code, const char *what)
+{
+    json_t *j = json_pack("{s:s,s:s}", "error", what, "code", code);
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!text)
+        return MHD_NO;
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(text);
+        return MHD_NO;
+    }
+    harden(h, r);
+    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(r, "Retry-After", AUDIT_RETRY_S);
+    enum MHD_Result ret = MHD_queue_response(c, 503, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result fail_unaudited(cc_http *h, struct MHD_Connection *c, const char *what)
+{
+    return fail_retry(h, c, "audit-failed", what);
+}
+
+/* Writes an audit record and waits until it is durable. 1 when the request may be served: the
+ * record committed, or the exercise has ended (its log is closed: reads after the end are not
+ * recorded, docs/http-api.md). 0 when it could not be written: answer with fail_unaudited. */
+static int audited(cc_http *h, const char *kind, int seat, json_t *detail)
+{
+    cc_err rc = cc_live_audit(h->o.live, kind, seat, detail, now_ms());
+    return rc == CC_OK || rc == CC_ERR_RANGE;
+}
+
 /* ---- sessions ---- */
 
 static void client_addr(struct MHD_Connection *c, char *out, size_t n)
@@ -551,7 +588,18 @@ static enum MHD_Result do_join(cc_http *h, struct MHD_Connection *c, const req *
     if (cc_store_session_add(h->o.store, hex, cc_live_exercise_id(h->o.live), s->control ? "control" : "seat",
                              seat, s->expires, &err) != CC_OK) {
         free(s);
-        return fail(h, c, 503, "store-failed", "the session could not be stored: %s", err.msg);
+        char msg[400];
+        snprintf(msg, sizeof msg, "the session could not be stored: %s", err.msg);
+        return fail_retry(h, c, "store-failed", msg);
+    }
+    /* the join is recorded before the session is usable; without the record there is no session */
+    json_t *d = json_pack("{s:s,s:s}", "address", addr, "role", s->control ? "control" : "seat");
+    int recorded = audited(h, "session.join", s->seat, d);
+    json_decref(d);
+    if (!recorded) {
+        cc_store_session_delete(h->o.store, hex, &err);
+        free(s);
+        return fail_unaudited(h, c, "the join could not be recorded in the log; no session was opened");
     }
     pthread_mutex_lock(&h->mu);
     prune_sessions(h, now);
@@ -560,9 +608,6 @@ static enum MHD_Result do_join(cc_http *h, struct MHD_Connection *c, const req *
     if (!s->control)
         h->joined[s->seat] = 1;
     pthread_mutex_unlock(&h->mu);
-    json_t *d = json_pack("{s:s,s:s}", "address", addr, "role", s->control ? "control" : "seat");
-    cc_live_audit(h->o.live, "session.join", s->seat, d, now);
-    json_decref(d);
     char cookie[200];
     snprintf(cookie, sizeof cookie, "%s%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
              h->secure ? "__Host-" : "", COOKIE, tok, h->secure ? "; Secure" : "");
@@ -658,8 +703,12 @@ static enum MHD_Result do_item(cc_http *h, struct MHD_Connection *c, session *s,
     json_t *it = cc_live_item(h->o.live, viewer_of(s), id);
     if (it) {
         json_t *d = json_pack("{s:s,s:s}", "path", "/api/items", "item", id);
-        cc_live_audit(h->o.live, "access.read", s->control ? -1 : s->seat, d, now_ms());
+        int recorded = audited(h, "access.read", s->control ? -1 : s->seat, d);
         json_decref(d);
+        if (!recorded) {
+            json_decref(it);
+            return fail_unaudited(h, c, "the read could not be recorded in the log; nothing was sent");
+        }
         return send_json(h, c, 200, it, NULL);
     }
     /* a denied item and a missing one answer alike (for control too, without the bypass); the
@@ -700,8 +749,12 @@ static enum MHD_Result do_search(cc_http *h, struct MHD_Connection *c, session *
     /* the record names how much was searched for and found, not the text */
     json_t *d = json_pack("{s:s,s:I,s:I}", "path", "/api/search", "query_bytes", (json_int_t)qn, "results",
                           (json_int_t)total);
-    cc_live_audit(h->o.live, "access.read", s->control ? -1 : s->seat, d, now_ms());
+    int recorded = audited(h, "access.read", s->control ? -1 : s->seat, d);
     json_decref(d);
+    if (!recorded) {
+        json_decref(hits);
+        return fail_unaudited(h, c, "the search could not be recorded in the log; nothing was sent");
+    }
     return send_json(h, c, 200, json_pack("{s:o,s:I}", "items", hits, "total", (json_int_t)total), NULL);
 }
 
@@ -797,8 +850,12 @@ static enum MHD_Result do_log(cc_http *h, struct MHD_Connection *c)
     }
     json_t *d =
         json_pack("{s:s,s:I,s:b}", "path", "/api/log", "events", (json_int_t)l->end, "filtered", l->filter);
-    cc_live_audit(h->o.live, "access.read", -1, d, now_ms());
+    int recorded = audited(h, "access.read", -1, d);
     json_decref(d);
+    if (!recorded) {
+        log_free(l);
+        return fail_unaudited(h, c, "the export could not be recorded in the log; nothing was sent");
+    }
     struct MHD_Response *r =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, log_read, l, log_free);
     if (!r) {
@@ -844,8 +901,12 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
     json_t *d = json_pack("{s:s}", "path", "/api/report");
     if (s->control && !v.control)
         json_object_set_new(d, "as_seat", json_string(cc_live_scenario(h->o.live)->seats[v.seat].id));
-    cc_live_audit(h->o.live, "access.read", s->control ? -1 : s->seat, d, now_ms());
+    int recorded = audited(h, "access.read", s->control ? -1 : s->seat, d);
     json_decref(d);
+    if (!recorded) {
+        free(html);
+        return fail_unaudited(h, c, "the report read could not be recorded in the log; nothing was sent");
+    }
     enum MHD_Result r = send_buf(h, c, 200, "text/html; charset=utf-8", html, len, NULL);
     free(html);
     return r;

@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +25,10 @@
 #include "core/label.h"
 #include "core/merkle.h"
 #include "core/verify.h"
+#include "core/witness.h"
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
+#include "server/wclient.h"
 
 #define KEEP_LIST 500         /* items, notes and findings a snapshot lists per viewer: the most recent */
 #define RING_EVENTS 4096      /* stream frames kept in memory (the most recent events) ... */
@@ -96,7 +99,7 @@ struct cc_live {
     cc_scenario *s;
     cc_engine *e;
     cc_buf pending;    /* lines the engine emitted since the last commit */
-    int broken;        /* the store failed: no more changes */
+    int broken;        /* the state could not be rebuilt from the store: no more changes */
     int conflict;      /* another process committed the events this one tried to: resync */
     int64_t last_wall; /* wall time last given to the engine: callers race for the lock, so a
                           later caller may hold an earlier reading; the engine's wall time never
@@ -123,6 +126,9 @@ struct cc_live {
     char *cp_dir;
     cc_merkle_stream *tree;
     char origin[100];
+    char *wit_url; /* witness: add-checkpoint URL, or NULL */
+    const cc_note_verifier *wit_key;
+    uint64_t wit_size; /* size of the last checkpoint the witness cosigned for us (0: none known) */
     size_t next_phase; /* index of the next phase start the clock has not passed */
     /* replay: regenerated lines are compared with the stored ones instead of committed */
     int replaying;
@@ -1258,6 +1264,101 @@ static int one_vis(void *ctx, uint64_t seq, const char *line, size_t len)
 
 /* ---- commits ---- */
 
+/* Leaves of the stored log for proofs: the hash column of rows [first, first + count). */
+typedef struct leafread {
+    unsigned char (*out)[32];
+    uint64_t first;
+    size_t count, got;
+    int bad;
+} leafread;
+
+static int leaf_row(void *ctx, uint64_t seq, const char *hash, const char *line, size_t len)
+{
+    (void)line;
+    (void)len;
+    leafread *r = ctx;
+    size_t n = 0;
+    if (seq != r->first + r->got || sodium_hex2bin(r->out[r->got], 32, hash, strlen(hash), NULL, &n, NULL) != 0 ||
+        n != 32) {
+        r->bad = 1;
+        return 1;
+    }
+    return ++r->got == r->count;
+}
+
+static cc_err read_leaves(void *ctx, uint64_t first, size_t count, unsigned char (*out)[32])
+{
+    cc_live *lv = ctx;
+    leafread r = {out, first, count, 0, 0};
+    cc_store_error err;
+    cc_err rc = cc_store_event_rows(lv->st, lv->id, first, leaf_row, &r, NULL, &err);
+    if (rc == CC_OK && (r.bad || r.got != count))
+        rc = CC_ERR_IO;
+    return rc;
+}
+
+/* Asks the witness to cosign the stored checkpoint note (size events) and adds its cosignature to
+ * the stored note. A 409 with the witness's latest size is answered once more, with a proof from
+ * that size. Lock held. */
+static void witness(cc_live *lv, const char *note, size_t len, uint64_t size, char *why, size_t whylen)
+{
+    uint64_t old = lv->wit_size;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        unsigned char proof[CC_MERKLE_PROOF_MAX][32];
+        size_t np = 0;
+        cc_merkle_error me;
+        cc_merkle_leaves L = {read_leaves, lv, NULL, 0, 1};
+        if (old > 0 && old < size && cc_merkle_consistency_proof(&L, old, size, proof, &np, &me) != CC_OK) {
+            set_why(why, whylen, "witness: no consistency proof from %" PRIu64 ": %s", old, me.message);
+            return;
+        }
+        cc_buf body, resp;
+        cc_buf_init(&body);
+        cc_buf_init(&resp);
+        int status = 0;
+        char type[64], w[300];
+        cc_err rc = cc_witness_format(old, (const unsigned char(*)[32])proof, np, note, len, &body);
+        if (rc == CC_OK)
+            rc = cc_wclient_post(lv->wit_url, body.data, body.len, 5000, 16384, &status, &resp, type, w, sizeof w);
+        cc_buf_free(&body);
+        uint64_t theirs = 0;
+        if (rc == CC_OK && status == 409 && strncmp(type, "text/x.tlog.size", 16) == 0 && attempt == 0 &&
+            resp.len && sscanf(resp.data, "%" SCNu64, &theirs) == 1 && theirs != old) {
+            old = theirs;
+            cc_buf_free(&resp);
+            continue;
+        }
+        if (rc == CC_OK && status == 200) {
+            cc_buf cosigned;
+            cc_buf_init(&cosigned);
+            cc_buf_append(&cosigned, note, len);
+            cc_buf_append(&cosigned, resp.data, resp.len);
+            cc_note_sig res;
+            size_t tlen;
+            cc_note_error ne;
+            cc_store_error err;
+            if (cosigned.oom || cc_note_check(cosigned.data, cosigned.len, &lv->wit_key, 1, &tlen, &res, &ne) != CC_OK ||
+                !res.verified)
+                set_why(why, whylen, "witness: its answer carries no valid cosignature by its key");
+            else if (cc_store_checkpoint_replace(lv->st, lv->id, size, note, cosigned.data, &err) != CC_OK)
+                set_why(why, whylen, "witness: the cosigned checkpoint could not be stored: %s", err.msg);
+            else
+                lv->wit_size = size;
+            cc_buf_free(&cosigned);
+        } else if (rc == CC_OK) {
+            size_t l = resp.len;
+            while (l && (resp.data[l - 1] == '\n' || resp.data[l - 1] == '\r'))
+                l--;
+            set_why(why, whylen, "witness refused the checkpoint of size %" PRIu64 " (%d): %.*s", size, status,
+                    (int)(l > 200 ? 200 : l), resp.data ? resp.data : "");
+        } else {
+            set_why(why, whylen, "witness: %s", w);
+        }
+        cc_buf_free(&resp);
+        return;
+    }
+}
+
 /* Signs a checkpoint of the log as it is and keeps it in the store (and the directory). A
  * failure to sign or store it is reported but does not stop the exercise. Lock held. */
 static cc_err checkpoint(cc_live *lv, char *why, size_t whylen)
@@ -1279,6 +1380,8 @@ static cc_err checkpoint(cc_live *lv, char *why, size_t whylen)
     rc = cc_store_checkpoint_add(lv->st, lv->id, lv->nev, note.data, &err);
     if (rc == CC_OK || rc == CC_ERR_INVALID) /* INVALID: this size is already checkpointed */
         lv->cp_last = lv->nev;
+    if (rc == CC_OK && lv->wit_url)
+        witness(lv, note.data, note.len, lv->nev, why, whylen);
     if (lv->cp_dir) {
         char path[4096];
         snprintf(path, sizeof path, "%s/checkpoint-%012" PRIu64 ".txt", lv->cp_dir, lv->nev);
@@ -1321,7 +1424,9 @@ static cc_err commit(cc_live *lv, char *why, size_t whylen)
                 set_why(why, whylen, "another server committed first");
                 return CC_ERR_IO;
             }
-            lv->broken = 1;
+            /* Locked, full, read-only, gone: the engine is now ahead of the store. Its lines stay
+             * in pending, so the next call's sync_store rebuilds everything from the store and
+             * the exercise goes on once the store takes writes again. */
             set_why(why, whylen, "the store refused the events: %s", err.msg);
             return CC_ERR_IO;
         }
@@ -1394,6 +1499,8 @@ static cc_err build(const cc_live_opts *o, const char *text, size_t len, const c
     lv->signer = o->signer;
     lv->cp_every = o->checkpoint_every ? o->checkpoint_every : 1000;
     lv->cp_dir = o->checkpoint_dir ? strdup(o->checkpoint_dir) : NULL;
+    lv->wit_url = o->witness_url ? strdup(o->witness_url) : NULL;
+    lv->wit_key = o->witness_key;
     lv->tree = cc_merkle_stream_new();
     cc_buf_init(&lv->pending);
     if (!lv->tree || (o->checkpoint_dir && !lv->cp_dir)) {
@@ -1768,6 +1875,7 @@ void cc_live_free(cc_live *lv)
     free(lv->vis);
     free(lv->name);
     free(lv->cp_dir);
+    free(lv->wit_url);
     cc_merkle_stream_free(lv->tree);
     cc_buf_free(&lv->pending);
     pthread_mutex_destroy(&lv->mu);

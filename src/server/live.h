@@ -39,6 +39,13 @@ typedef struct cc_live_opts {
     const cc_note_signer *signer;
     uint64_t checkpoint_every;
     const char *checkpoint_dir;
+    /* A witness (c2sp.org/tlog-witness) asked to cosign each checkpoint: its add-checkpoint URL
+     * ("http://HOST:PORT/add-checkpoint") and its cosigner key (borrowed). Its cosignature is
+     * added to the stored checkpoint; a refusal (a rollback, a split view) is reported through
+     * the checkpoint's why and the checkpoint stays without it. NULL: no witness. The request is
+     * made with the exercise's lock held, limited to 5 s. */
+    const char *witness_url;
+    const cc_note_verifier *witness_key;
 } cc_live_opts;
 
 /* Starts a new exercise from scenario text (checked here): creates it in the store with seed

@@ -190,6 +190,8 @@ cc_err cc_store_open(const char *where, const cc_store_opts *opts, cc_store **ou
     pthread_mutex_init(&st->qmu, NULL);
     pthread_cond_init(&st->qcv, NULL);
     rc = migrate(st, err);
+    if (rc == CC_OK && !st->readonly && st->db->opened)
+        rc = st->db->opened(st->db, err);
     if (rc != CC_OK) {
         cc_store_close(st);
         return rc;
@@ -245,6 +247,7 @@ void cc_store_exercise_clear(cc_store_exercise *x)
     free(x->scenario);
     free(x->variant);
     free(x->state);
+    free(x->log_key);
     memset(x, 0, sizeof *x);
 }
 
@@ -286,7 +289,7 @@ typedef struct ex_rows {
 static int ex_row(void *ctx, int n, const char *const *v)
 {
     ex_rows *r = ctx;
-    if (n < 9)
+    if (n < 10)
         return 1;
     if (r->n == r->cap) {
         size_t nc = r->cap ? r->cap * 2 : 8;
@@ -312,7 +315,8 @@ static int ex_row(void *ctx, int n, const char *const *v)
     x->state = dup_or_null(v[6]);
     x->created_wall_ms = num(v[7]);
     x->events = (uint64_t)num(v[8]);
-    if (!x->name || !x->state || (r->with_text && v[2] && !x->scenario))
+    x->log_key = dup_or_null(v[9]);
+    if (!x->name || !x->state || (r->with_text && v[2] && !x->scenario) || (v[9] && !x->log_key))
         r->oom = 1;
     return 0;
 }
@@ -326,7 +330,7 @@ cc_err cc_store_exercise_get(cc_store *st, int64_t id, cc_store_exercise *out, c
     cc_err rc =
         run(st,
             "SELECT e.id, e.name, e.scenario, e.scenario_hash, e.seed, e.variant, e.state, e.created_wall, "
-            "(SELECT count(*) FROM event v WHERE v.exercise = e.id) FROM exercise e WHERE e.id = $1",
+            "(SELECT count(*) FROM event v WHERE v.exercise = e.id), e.log_key FROM exercise e WHERE e.id = $1",
             1, p, ex_row, &r, err);
     pthread_mutex_unlock(&st->dbmu);
     if (rc == CC_OK && r.oom)
@@ -348,7 +352,7 @@ cc_err cc_store_exercise_list(cc_store *st, cc_store_exercise **out, size_t *n, 
     pthread_mutex_lock(&st->dbmu);
     cc_err rc = run(st,
                     "SELECT e.id, e.name, NULL, e.scenario_hash, e.seed, e.variant, e.state, e.created_wall, "
-                    "(SELECT count(*) FROM event v WHERE v.exercise = e.id) FROM exercise e ORDER BY e.id",
+                    "(SELECT count(*) FROM event v WHERE v.exercise = e.id), NULL FROM exercise e ORDER BY e.id",
                     0, NULL, ex_row, &r, err);
     pthread_mutex_unlock(&st->dbmu);
     if (rc == CC_OK && r.oom)
@@ -397,6 +401,31 @@ cc_err cc_store_exercise_set_state(cc_store *st, int64_t id, const char *state, 
         return fail(err, CC_ERR_ARG, "unknown exercise state \"%s\"", state ? state : "(null)");
     cc_sqlv p[2] = {cc_sqlv_text(state), cc_sqlv_int(id)};
     return change_one(st, "UPDATE exercise SET state = $1 WHERE id = $2 RETURNING 1", 2, p, "exercise", err);
+}
+
+cc_err cc_store_exercise_pin_key(cc_store *st, int64_t id, const char *vkey, cc_store_error *err)
+{
+    if (!vkey || !*vkey)
+        return fail(err, CC_ERR_ARG, "no key to pin");
+    cc_sqlv p[2] = {cc_sqlv_text(vkey), cc_sqlv_int(id)};
+    int hits = 0;
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = run(st, "UPDATE exercise SET log_key = $1 WHERE id = $2 AND log_key IS NULL RETURNING 1", 2, p,
+                    count_row, &hits, err);
+    pthread_mutex_unlock(&st->dbmu);
+    if (rc != CC_OK || hits)
+        return rc;
+    cc_store_exercise x;
+    rc = cc_store_exercise_get(st, id, &x, err);
+    if (rc != CC_OK)
+        return rc;
+    if (!x.log_key || strcmp(x.log_key, vkey) != 0)
+        rc = fail(err, CC_ERR_INVALID,
+                  "exercise %" PRId64 " is pinned to the checkpoint key %.120s, not %.120s: sign its checkpoints "
+                  "with that key",
+                  id, x.log_key ? x.log_key : "(none)", vkey);
+    cc_store_exercise_clear(&x);
+    return rc;
 }
 
 /* ---- the event log ---- */
@@ -644,15 +673,83 @@ cc_err cc_store_append(cc_store *st, int64_t ex, const char *lines, size_t len, 
     return me.rc;
 }
 
+cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_import_fn next, void *ctx,
+                       int64_t *id, uint64_t *events, cc_store_error *err)
+{
+    *id = 0;
+    *events = 0;
+    if (st->readonly)
+        return fail(err, CC_ERR_ARG, "the store was opened read-only");
+    if (!in->name || !in->scenario)
+        return fail(err, CC_ERR_ARG, "an exercise needs a name and a scenario");
+    unsigned char h[32];
+    char hex[65], seed[24];
+    crypto_hash_sha256(h, (const unsigned char *)in->scenario, in->scenario_len);
+    cc_hex(h, 32, hex);
+    snprintf(seed, sizeof seed, "%" PRIu64, in->seed);
+    cc_sqlv p[6] = {cc_sqlv_text(in->name), cc_sqlv_text(in->scenario), cc_sqlv_text(hex),
+                    cc_sqlv_text(seed),     cc_sqlv_text(in->variant),  cc_sqlv_int(in->created_wall_ms)};
+    /* The whole import holds the connection: one transaction, committed only at the end. */
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = st->db->script(st->db, st->db->begin_sql, err);
+    int64_t ex = 0;
+    if (rc == CC_OK)
+        rc = run(st,
+                 "INSERT INTO exercise(name, scenario, scenario_hash, seed, variant, state, created_wall) "
+                 "VALUES ($1, $2, $3, $4, $5, 'ended', $6) RETURNING id",
+                 6, p, id_row, &ex, err);
+    head hd;
+    memset(&hd, 0, sizeof hd);
+    hd.ex = ex;
+    memset(hd.hash, '0', 64);
+    while (rc == CC_OK) {
+        const char *lines = NULL;
+        size_t len = 0;
+        char msg[300] = "";
+        int got = next(ctx, &lines, &len, msg, sizeof msg);
+        if (got < 0) {
+            rc = fail(err, CC_ERR_INVALID, "%s", msg[0] ? msg : "the log could not be read");
+            break;
+        }
+        if (got == 0 || len == 0)
+            break;
+        pending pe = {ex, lines, len, CC_OK, {{0}}, 0, NULL};
+        int fatal = 0;
+        uint64_t before = hd.count;
+        rc = write_one(st, &pe, &hd, &fatal);
+        if (rc != CC_OK) {
+            *err = pe.err;
+            /* "line K of the append" counts within this piece: say where it starts */
+            char m[sizeof err->msg];
+            snprintf(m, sizeof m, "%s (the piece starting at event %" PRIu64 ")", pe.err.msg, before);
+            snprintf(err->msg, sizeof err->msg, "%s", m);
+        }
+    }
+    if (rc == CC_OK && hd.count == 0)
+        rc = fail(err, CC_ERR_INVALID, "the log is empty");
+    if (rc == CC_OK)
+        rc = st->db->script(st->db, "COMMIT", err);
+    if (rc != CC_OK) {
+        cc_store_error ignore;
+        st->db->script(st->db, "ROLLBACK", &ignore);
+    }
+    pthread_mutex_unlock(&st->dbmu);
+    if (rc == CC_OK) {
+        *id = ex;
+        *events = hd.count;
+    }
+    return rc;
+}
+
 typedef struct ev_walk {
     cc_store_event_fn fn;
+    cc_store_row_fn rowfn; /* instead of fn: with the hash column */
     void *ctx;
     uint64_t next;
-    uint64_t got;
     int stopped;
     int bad;
     /* rows of one page, copied so that the callback runs without dbmu held */
-    char **lines;
+    char **lines, **hashes;
     uint64_t *seqs;
     size_t n, cap;
 } ev_walk;
@@ -660,7 +757,7 @@ typedef struct ev_walk {
 static int ev_row(void *ctx, int n, const char *const *v)
 {
     ev_walk *w = ctx;
-    if (n < 2 || !v[0] || !v[1]) {
+    if (n < 3 || !v[0] || !v[2]) {
         w->bad = 1;
         return 1;
     }
@@ -669,8 +766,11 @@ static int ev_row(void *ctx, int n, const char *const *v)
         char **nl = realloc(w->lines, nc * sizeof *nl);
         if (nl)
             w->lines = nl;
-        uint64_t *ns = nl ? realloc(w->seqs, nc * sizeof *ns) : NULL;
-        if (!nl || !ns) {
+        char **nh = nl ? realloc(w->hashes, nc * sizeof *nh) : NULL;
+        if (nh)
+            w->hashes = nh;
+        uint64_t *ns = nh ? realloc(w->seqs, nc * sizeof *ns) : NULL;
+        if (!ns) {
             w->bad = 2;
             return 1;
         }
@@ -678,12 +778,56 @@ static int ev_row(void *ctx, int n, const char *const *v)
         w->cap = nc;
     }
     w->seqs[w->n] = (uint64_t)num(v[0]);
-    if (!(w->lines[w->n] = strdup(v[1]))) {
+    w->hashes[w->n] = strdup(v[1] ? v[1] : "");
+    if (!w->hashes[w->n] || !(w->lines[w->n] = strdup(v[2]))) {
+        free(w->hashes[w->n]);
         w->bad = 2;
         return 1;
     }
     w->n++;
     return 0;
+}
+
+static cc_err walk(cc_store *st, int64_t ex, uint64_t from_seq, ev_walk *w, int *stopped, cc_store_error *err)
+{
+    w->next = from_seq;
+    if (stopped)
+        *stopped = 0;
+    head_row h;
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = read_head(st, ex, &h, err);
+    pthread_mutex_unlock(&st->dbmu);
+    while (rc == CC_OK) {
+        cc_sqlv p[3] = {cc_sqlv_int(ex), cc_sqlv_int((int64_t)w->next), cc_sqlv_int(PAGE)};
+        w->n = 0;
+        pthread_mutex_lock(&st->dbmu);
+        rc = run(st,
+                 "SELECT seq, hash, line FROM event WHERE exercise = $1 AND seq >= $2 ORDER BY seq LIMIT $3", 3,
+                 p, ev_row, w, err);
+        pthread_mutex_unlock(&st->dbmu);
+        if (rc == CC_OK && w->bad)
+            rc = w->bad == 2 ? fail(err, CC_ERR_NOMEM, "out of memory")
+                             : fail(err, CC_ERR_INVALID, "an event row of exercise %" PRId64 " is NULL", ex);
+        for (size_t i = 0; rc == CC_OK && i < w->n && !w->stopped; i++) {
+            size_t len = strlen(w->lines[i]);
+            if (w->rowfn ? w->rowfn(w->ctx, w->seqs[i], w->hashes[i], w->lines[i], len)
+                         : w->fn(w->ctx, w->seqs[i], w->lines[i], len))
+                w->stopped = 1;
+            w->next = w->seqs[i] + 1;
+        }
+        for (size_t j = 0; j < w->n; j++) {
+            free(w->lines[j]);
+            free(w->hashes[j]);
+        }
+        if (rc != CC_OK || w->stopped || w->n < PAGE)
+            break;
+    }
+    free(w->lines);
+    free(w->hashes);
+    free(w->seqs);
+    if (stopped)
+        *stopped = w->stopped;
+    return rc;
 }
 
 cc_err cc_store_events(cc_store *st, int64_t ex, uint64_t from_seq, cc_store_event_fn fn, void *ctx,
@@ -693,39 +837,17 @@ cc_err cc_store_events(cc_store *st, int64_t ex, uint64_t from_seq, cc_store_eve
     memset(&w, 0, sizeof w);
     w.fn = fn;
     w.ctx = ctx;
-    w.next = from_seq;
-    if (stopped)
-        *stopped = 0;
-    head_row h;
-    pthread_mutex_lock(&st->dbmu);
-    cc_err rc = read_head(st, ex, &h, err);
-    pthread_mutex_unlock(&st->dbmu);
-    while (rc == CC_OK) {
-        cc_sqlv p[3] = {cc_sqlv_int(ex), cc_sqlv_int((int64_t)w.next), cc_sqlv_int(PAGE)};
-        w.n = 0;
-        pthread_mutex_lock(&st->dbmu);
-        rc = run(st, "SELECT seq, line FROM event WHERE exercise = $1 AND seq >= $2 ORDER BY seq LIMIT $3", 3,
-                 p, ev_row, &w, err);
-        pthread_mutex_unlock(&st->dbmu);
-        if (rc == CC_OK && w.bad)
-            rc = w.bad == 2 ? fail(err, CC_ERR_NOMEM, "out of memory")
-                            : fail(err, CC_ERR_INVALID, "an event row of exercise %" PRId64 " is NULL", ex);
-        size_t i = 0;
-        for (; rc == CC_OK && i < w.n && !w.stopped; i++) {
-            if (fn(ctx, w.seqs[i], w.lines[i], strlen(w.lines[i])))
-                w.stopped = 1;
-            w.next = w.seqs[i] + 1;
-        }
-        for (size_t j = 0; j < w.n; j++)
-            free(w.lines[j]);
-        if (rc != CC_OK || w.stopped || w.n < PAGE)
-            break;
-    }
-    free(w.lines);
-    free(w.seqs);
-    if (stopped)
-        *stopped = w.stopped;
-    return rc;
+    return walk(st, ex, from_seq, &w, stopped, err);
+}
+
+cc_err cc_store_event_rows(cc_store *st, int64_t ex, uint64_t from_seq, cc_store_row_fn fn, void *ctx,
+                           int *stopped, cc_store_error *err)
+{
+    ev_walk w;
+    memset(&w, 0, sizeof w);
+    w.rowfn = fn;
+    w.ctx = ctx;
+    return walk(st, ex, from_seq, &w, stopped, err);
 }
 
 /* ---- checkpoints ---- */
@@ -742,6 +864,16 @@ cc_err cc_store_checkpoint_add(cc_store *st, int64_t ex, uint64_t size, const ch
              "exercise %" PRId64 " already has a checkpoint at size %" PRIu64 " (or no such exercise)", ex,
              size);
     return rc;
+}
+
+cc_err cc_store_checkpoint_replace(cc_store *st, int64_t ex, uint64_t size, const char *old, const char *note,
+                                   cc_store_error *err)
+{
+    cc_sqlv p[4] = {cc_sqlv_text(note), cc_sqlv_int(ex), cc_sqlv_int((int64_t)size), cc_sqlv_text(old)};
+    return change_one(st,
+                      "UPDATE checkpoint SET note = $1 WHERE exercise = $2 AND size = $3 AND CAST(note AS TEXT) = $4 "
+                      "RETURNING 1",
+                      4, p, "the checkpoint as it was read (it changed meanwhile, or is gone)", err);
 }
 
 typedef struct str_rows {

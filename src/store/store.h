@@ -15,7 +15,7 @@
 
 #include "core/diag.h"
 
-#define CC_STORE_SCHEMA_VERSION 2 /* the schema this build writes and migrates up to */
+#define CC_STORE_SCHEMA_VERSION 3 /* the schema this build writes and migrates up to */
 
 typedef struct cc_store cc_store; /* opaque */
 
@@ -30,6 +30,8 @@ typedef struct cc_store_opts {
      * synchronous=NORMAL instead of FULL (proves the power-loss test can fail). */
     const char *sqlite_vfs;
     int sqlite_sync_normal;
+    /* SQLite: how long a write waits for another connection's lock before it fails (0: 10 s). */
+    unsigned busy_timeout_ms;
 } cc_store_opts;
 
 /* Opens (creating if needed, unless readonly) the store at where: a file path for SQLite or a
@@ -58,6 +60,7 @@ typedef struct cc_store_exercise {
     char *state;   /* "created", "running", "paused", "ended" */
     int64_t created_wall_ms;
     uint64_t events; /* number of events in its log (filled by get and list) */
+    char *log_key;   /* verifier key pinned for its checkpoints, or NULL (filled by get) */
 } cc_store_exercise;
 
 /* Frees the strings of x (not x itself). */
@@ -72,6 +75,17 @@ cc_err cc_store_exercise_get(cc_store *st, int64_t id, cc_store_exercise *out, c
  * cc_store_exercise_clear, then free(*out)). */
 cc_err cc_store_exercise_list(cc_store *st, cc_store_exercise **out, size_t *n, cc_store_error *err);
 cc_err cc_store_exercise_set_state(cc_store *st, int64_t id, const char *state, cc_store_error *err);
+/* Pins vkey (a verifier key text) as the key of exercise id's checkpoints, on first use: CC_OK
+ * when it was not pinned or is pinned to the same text; CC_ERR_INVALID when another key is. */
+cc_err cc_store_exercise_pin_key(cc_store *st, int64_t id, const char *vkey, cc_store_error *err);
+
+/* Creates an exercise (as cc_store_exercise_create) and appends its whole log, in one
+ * transaction: next(ctx, &lines, &len) gives the following piece of lines (each ending in '\n'),
+ * returns 0 at the end, -1 on its own failure (msg says why). Every line is checked as by
+ * cc_store_append. A refused line, a failed read or write leaves nothing in the store. */
+typedef int (*cc_store_import_fn)(void *ctx, const char **lines, size_t *len, char *msg, size_t msglen);
+cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_import_fn next, void *ctx,
+                       int64_t *id, uint64_t *events, cc_store_error *err);
 
 /* ---- the event log ---- */
 
@@ -93,12 +107,22 @@ typedef int (*cc_store_event_fn)(void *ctx, uint64_t seq, const char *line, size
 cc_err cc_store_events(cc_store *st, int64_t ex, uint64_t from_seq, cc_store_event_fn fn, void *ctx,
                        int *stopped, cc_store_error *err);
 
+/* As cc_store_events, with each row's hash column (64 hex digits as stored, NULL-safe: "" when
+ * NULL) so that `caucus verify` can hold the columns to the records. */
+typedef int (*cc_store_row_fn)(void *ctx, uint64_t seq, const char *hash, const char *line, size_t len);
+cc_err cc_store_event_rows(cc_store *st, int64_t ex, uint64_t from_seq, cc_store_row_fn fn, void *ctx,
+                           int *stopped, cc_store_error *err);
+
 /* ---- checkpoints (signed notes, docs/tamper-evidence.md) ---- */
 cc_err cc_store_checkpoint_add(cc_store *st, int64_t ex, uint64_t size, const char *note,
                                cc_store_error *err);
 typedef int (*cc_store_checkpoint_fn)(void *ctx, uint64_t size, const char *note);
 cc_err cc_store_checkpoints(cc_store *st, int64_t ex, cc_store_checkpoint_fn fn, void *ctx,
                             cc_store_error *err);
+/* Replaces the note of the checkpoint at size with note, only while it is still old (a
+ * cosignature added to it): CC_ERR_NOTFOUND when it changed meanwhile or does not exist. */
+cc_err cc_store_checkpoint_replace(cc_store *st, int64_t ex, uint64_t size, const char *old, const char *note,
+                                   cc_store_error *err);
 
 /* ---- accounts and sessions (server) ----
  * An account is control's or one seat's join credential of an exercise: role "control" (seat

@@ -45,6 +45,9 @@ struct cc_store_db {
     /* Number of tables in the database and whether one of them is caucus's "meta". */
     cc_err (*tables)(cc_store_db *db, int *ntables, int *has_meta, cc_store_error *err);
     cc_err (*backup)(cc_store_db *db, const char *to, cc_store_error *err);
+    /* Called once a store opened for writing is migrated (NULL: nothing to do). SQLite: marks
+     * the main file as one that always keeps its write-ahead log (docs/store.md). */
+    cc_err (*opened)(cc_store_db *db, cc_store_error *err);
     void (*close)(cc_store_db *db);
     const char *kind;
     const char *begin_sql;    /* starts a write transaction ("BEGIN IMMEDIATE" in SQLite) */

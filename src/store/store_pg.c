@@ -36,6 +36,8 @@ static const char *const pg_migrations[] = {
     " exercise BIGINT NOT NULL DEFAULT 0, finding TEXT, capability TEXT, issue TEXT, action TEXT, element "
     "TEXT,"
     " owner TEXT, poc TEXT, start TEXT, due TEXT, status TEXT NOT NULL, closed_note TEXT);",
+    /* version 3: the log's checkpoint key, pinned when the first server signs for the exercise */
+    "ALTER TABLE exercise ADD COLUMN log_key TEXT;",
 };
 
 static void quiet(void *arg, const char *message)

@@ -41,6 +41,8 @@ static const char *const sq_migrations[] = {
     "CREATE TABLE plan_item(id INTEGER PRIMARY KEY, exercise INTEGER NOT NULL DEFAULT 0, finding TEXT,"
     " capability TEXT, issue TEXT, action TEXT, element TEXT, owner TEXT, poc TEXT, start TEXT, due TEXT,"
     " status TEXT NOT NULL, closed_note TEXT);",
+    /* version 3: the log's checkpoint key, pinned when the first server signs for the exercise */
+    "ALTER TABLE exercise ADD COLUMN log_key TEXT;",
 };
 
 static cc_err sq_fail(sq_db *d, int rc, const char *what, cc_store_error *err)
@@ -214,11 +216,83 @@ static cc_err sq_backup(cc_store_db *db, const char *to, cc_store_error *err)
         snprintf(err->msg, sizeof err->msg, "%s: backup: %s", to, sqlite3_errstr(r));
         rc = CC_ERR_IO;
     }
+    /* The copy is complete in its own file: it stands alone until a writer opens it. */
+    if (rc == CC_OK && sqlite3_exec(out, "DELETE FROM meta WHERE key = 'wal'", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err->msg, sizeof err->msg, "%s: backup: %s", to, sqlite3_errmsg(out));
+        rc = CC_ERR_IO;
+    }
     if (sqlite3_close(out) != SQLITE_OK && rc == CC_OK) {
         snprintf(err->msg, sizeof err->msg, "%s: closing the backup failed", to);
         rc = CC_ERR_IO;
     }
     return rc;
+}
+
+/* The write-ahead log is kept: SQLite then never deletes DB-wal, so a main file without one was
+ * separated from it. The first writer records that in the main file itself (meta 'wal' = 'kept',
+ * checkpointed into it), which is what cc_store_sqlite_open looks for. */
+static int inserted_row(void *ctx, int n, const char *const *v)
+{
+    (void)n;
+    (void)v;
+    *(int *)ctx = 1;
+    return 0;
+}
+
+static cc_err sq_opened(cc_store_db *db, cc_store_error *err)
+{
+    sq_db *d = (sq_db *)db;
+    int one = 1, inserted = 0;
+    if (sqlite3_file_control(d->h, "main", SQLITE_FCNTL_PERSIST_WAL, &one) != SQLITE_OK) {
+        snprintf(err->msg, sizeof err->msg, "%s: cannot keep the write-ahead log", d->path);
+        return CC_ERR_IO;
+    }
+    cc_err rc = sq_exec(db, "INSERT INTO meta(key, value) VALUES ('wal', 'kept') ON CONFLICT (key) DO NOTHING "
+                            "RETURNING 1",
+                        0, NULL, inserted_row, &inserted, err);
+    if (rc == CC_OK && inserted)
+        rc = sq_script(db, "PRAGMA wal_checkpoint(TRUNCATE)", err);
+    return rc;
+}
+
+/* "file:" URI of a path, every byte but [A-Za-z0-9/._~-] percent-encoded. */
+static int file_uri(const char *path, char *out, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t k = (size_t)snprintf(out, n, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (k + 4 >= n)
+            return -1;
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '/' ||
+            *p == '.' || *p == '_' || *p == '~' || *p == '-') {
+            out[k++] = (char)*p;
+        } else {
+            out[k++] = '%';
+            out[k++] = hex[*p >> 4];
+            out[k++] = hex[*p & 15];
+        }
+    }
+    return snprintf(out + k, n - k, "?immutable=1") < (int)(n - k) ? 0 : -1;
+}
+
+/* 1 when the main file at path, read as it is on disk (no -wal, no -shm, nothing written),
+ * says its write-ahead log is kept. */
+static int wal_kept(const char *path)
+{
+    char uri[8192];
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    int kept = 0;
+    if (file_uri(path, uri, sizeof uri) == 0 &&
+        sqlite3_open_v2(uri, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(h, "SELECT value FROM meta WHERE key = 'wal'", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(st, 0);
+        kept = v && strcmp((const char *)v, "kept") == 0;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return kept;
 }
 
 static void sq_close(cc_store_db *db)
@@ -263,6 +337,14 @@ cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_stor
             path, path, path);
         return CC_ERR_INVALID;
     }
+    if (exists && !file_exists(path, "-wal") && wal_kept(path)) {
+        snprintf(err->msg, sizeof err->msg,
+                 "%s: refusing to open: its -wal file is missing, so it was copied or moved without its "
+                 "write-ahead log (or the -wal was deleted) and may lack acknowledged events; copy a store with "
+                 "`caucus backup`, never by copying its file, or put the -wal back",
+                 path);
+        return CC_ERR_INVALID;
+    }
     sq_db *d = calloc(1, sizeof *d);
     if (!d || !(d->path = strdup(path))) {
         free(d);
@@ -274,6 +356,7 @@ cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_stor
     d->base.integrity = sq_integrity;
     d->base.tables = sq_tables_fn;
     d->base.backup = sq_backup;
+    d->base.opened = ro ? NULL : sq_opened;
     d->base.close = sq_close;
     d->base.kind = "sqlite";
     d->base.begin_sql = "BEGIN IMMEDIATE";
@@ -290,7 +373,7 @@ cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_stor
         return CC_ERR_IO;
     }
     sqlite3_extended_result_codes(d->h, 1);
-    sqlite3_busy_timeout(d->h, 10000);
+    sqlite3_busy_timeout(d->h, opts && opts->busy_timeout_ms ? (int)opts->busy_timeout_ms : 10000);
     if (!ro && sqlite3_db_readonly(d->h, "main") == 1) {
         snprintf(err->msg, sizeof err->msg,
                  "%s: the database is read-only (file or directory permissions); caucus needs to write to it",

@@ -315,7 +315,8 @@ expect_rc "--key without a checkpoint" 2 "$BIN" report "$T/ck.jsonl" --key "$T/k
 # a store's latest stored checkpoint is used (signature checked with --key, or said unchecked)
 "$BIN" import "$T/ck.db" --log "$T/ck.jsonl" --scenario $S7 > /dev/null
 n100=$(sed -n 2p "$T/cp100.txt")
-sqlite3 "$T/ck.db" "INSERT INTO checkpoint(exercise,size,note) VALUES (1,$n100,readfile('$T/cp100.txt'))" 2> /dev/null
+# (keeping the write-ahead log, as every writer of a caucus store must: docs/store.md)
+sqlite3 -cmd ".filectrl persist_wal 1" "$T/ck.db" "INSERT INTO checkpoint(exercise,size,note) VALUES (1,$n100,readfile('$T/cp100.txt'))" > /dev/null 2>&1
 expect_rc "store report with its stored checkpoint" 0 "$BIN" report "$T/ck.db" --exercise 1 --key "$T/k.pub" --json "$T/st.json"
 expect_out "the stored one" "checkpoint store (latest stored checkpoint, size 100)"
 expect_rc "store report, no key" 0 "$BIN" report "$T/ck.db" --exercise 1 --json "$T/st.json"

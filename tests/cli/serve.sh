@@ -4,7 +4,9 @@
 # Last-Event-ID, checkpoints, SIGKILL and resume), tests/http/backlog_test.py (a log longer than
 # what the server keeps in memory: streams and items read back from the store, the state's lists
 # of the most recent items and notes) and tests/http/two_servers.py (two server processes sharing
-# one PostgreSQL store). Usage: tests/cli/serve.sh BUILD
+# one PostgreSQL store), tests/http/audit_test.py (fail-closed audit: the store locked, full
+# and read-only) and tests/http/witness_test.py (a witness cosigning each checkpoint; a rolled
+# back store refused). Usage: tests/cli/serve.sh BUILD
 . tests/cli/harness.inc
 total_p=0; total_f=0
 run_py() {
@@ -19,6 +21,10 @@ run_py() {
 run_py tests/http/api_test.py "$BIN" "$T"
 mkdir -p "$T/backlog"
 run_py tests/http/backlog_test.py "$BIN" "$T/backlog"
+mkdir -p "$T/audit"
+run_py tests/http/audit_test.py "$BIN" "$T/audit"
+mkdir -p "$T/witness"
+run_py tests/http/witness_test.py "$BIN" "$T/witness"
 mkdir -p "$T/rounds"
 run_py tests/http/rounds_test.py "$BIN" "$T/rounds"
 if [ -n "${CAUCUS_TEST_PG:-}" ]; then

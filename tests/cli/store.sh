@@ -25,6 +25,31 @@ if cmp -s "$T/p.jsonl" "$T/b.jsonl"; then ok; else no "backup's log differs"; fi
 expect_rc "backup never overwrites" 1 "$BIN" backup "$DB" "$T/b.db"
 expect_out "backup says why" "never overwrites"
 
+# a refused import leaves nothing behind (one transaction), whatever refuses it
+sed '150s/"seq":149/"seq":150/' "$T/p.jsonl" > "$T/late.jsonl"
+expect_rc "import: a bad line late in the log" 1 "$BIN" import "$DB" --log "$T/late.jsonl" --scenario scenarios/ncg-policy-ttx.yaml
+expect_out "import: names the line" "line 150 of the append"
+expect_out "import: says nothing was imported" "nothing was imported"
+"$BIN" exercises "$DB" > "$T/ex.txt"
+if [ "$(grep -c '^[0-9]' "$T/ex.txt")" = 1 ]; then ok; else no "a refused import left an exercise behind: $(cat "$T/ex.txt")"; fi
+# a line over the 1 MiB limit is refused as soon as the limit is passed, in bounded memory
+{ head -n 3 "$T/p.jsonl"; head -c 50000000 /dev/zero | tr '\0' x; echo; } > "$T/giant.jsonl"
+# (measured on the binary itself, also when the suite runs under Valgrind)
+expect_rc "import: a giant line" 1 /usr/bin/time -f "%M" -o "$T/rss" "$B/caucus" import "$DB" --log "$T/giant.jsonl" --scenario scenarios/ncg-policy-ttx.yaml
+expect_out "import: names the giant line" "line 4 is longer than 1048576 bytes"
+rss=$(tail -n 1 "$T/rss")
+if [ "${rss:-999999}" -lt 40000 ]; then ok; else no "import of a 50 MB line took ${rss} KiB (more than 40 MiB)"; fi
+echo "import of a 50 MB line: refused, max RSS ${rss} KiB"
+
+# a store's main file copied without its write-ahead log is refused, naming caucus backup
+cp "$DB" "$T/alone.db"
+expect_rc "a main file without its -wal" 1 "$BIN" exercises "$T/alone.db"
+expect_out "names caucus backup" "copy a store with \`caucus backup\`"
+expect_rc "verify refuses it too" 1 "$BIN" verify "$T/alone.db"
+expect_rc "a backup stands alone" 0 "$BIN" backup "$DB" "$T/alone2.db"
+cp "$T/alone2.db" "$T/alone3.db"
+expect_rc "a copy of a backup opens" 0 "$BIN" exercises "$T/alone3.db"
+
 # errors
 expect_rc "export: no such exercise" 1 "$BIN" export "$DB" --exercise 9 --log "$T/x.jsonl"
 expect_out "export: names it" "no exercise 9"
@@ -81,10 +106,10 @@ if [ $bad = 0 ]; then ok; else no "kill test: $bad of $rounds rounds lost data";
 if "$W" --check "$K" "$A" > "$T/check"; then ok; else no "kill test, full check: $(cat "$T/check")"; fi
 echo "kill test: $rounds rounds, $(cat "$T/check")"
 # the check itself can fail: a deleted event is a gap, dropped tail events are a loss
-cp "$K" "$T/gap.db"; sqlite3 "$T/gap.db" "DELETE FROM event WHERE seq = 3"
+"$BIN" backup "$K" "$T/gap.db" > /dev/null; sqlite3 "$T/gap.db" "DELETE FROM event WHERE seq = 3"
 if "$W" --check "$T/gap.db" "$A" > "$T/check"; then no "the kill-test check missed a gap"; else ok; fi
 grep -q "gap: expected seq 3" "$T/check" && ok || no "gap not named: $(cat "$T/check")"
-cp "$K" "$T/lost.db"; sqlite3 "$T/lost.db" "DELETE FROM event WHERE seq >= $(tail -n 1 "$A") - 5"
+"$BIN" backup "$K" "$T/lost.db" > /dev/null; sqlite3 "$T/lost.db" "DELETE FROM event WHERE seq >= $(tail -n 1 "$A") - 5"
 if "$W" --check "$T/lost.db" "$A" > "$T/check"; then no "the kill-test check missed lost events"; else ok; fi
 grep -q "^lost:" "$T/check" && ok || no "loss not named: $(cat "$T/check")"
 n=$(tail -n 1 "$A" 2>/dev/null || echo 0)
