@@ -624,3 +624,26 @@ int64_t cc_workhours_next_open(const cc_zone *z, const cc_workhours *w, int64_t 
     }
     return INT64_MAX;
 }
+
+/* For an open instant: the end of its window, walking the constant-offset segments (a window the
+ * clock leaves through a spring-forward gap closes at the gap; one whose hour repeats runs on). */
+int64_t cc_workhours_next_close(const cc_zone *z, const cc_workhours *w, int64_t unix_s)
+{
+    assert(z && w);
+    if (!cc_workhours_open(z, w, unix_s))
+        return unix_s;
+    int64_t seg = unix_s;
+    for (int k = 0; k < WH_MAX_SEGMENTS; k++) {
+        int32_t off = cc_zone_offset(z, seg);
+        int64_t next = zone_next_change(z, seg);
+        int64_t day, sod;
+        split_day(seg + off, &day, &sod);
+        int64_t cand = day * 86400 + w->end_min * 60 - off; /* this local day's window end */
+        if (cand <= next)
+            return cand;
+        if (!cc_workhours_open(z, w, next))
+            return next;
+        seg = next;
+    }
+    return INT64_MAX;
+}

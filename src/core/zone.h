@@ -46,5 +46,9 @@ bool cc_workhours_open(const cc_zone *z, const cc_workhours *w, int64_t unix_s);
  * stretches within 22 days are examined (INT64_MAX if none opens, which only a hostile
  * zone with hundreds of transitions in that span can cause). */
 int64_t cc_workhours_next_open(const cc_zone *z, const cc_workhours *w, int64_t unix_s);
+/* For an instant inside working hours, the first instant after it outside them (the end of its
+ * window: a window ending at 24:00 ends at local midnight even when the next day's window starts
+ * there); unix_s itself when it is not open. INT64_MAX only for a hostile zone (see above). */
+int64_t cc_workhours_next_close(const cc_zone *z, const cc_workhours *w, int64_t unix_s);
 
 #endif
