@@ -9,28 +9,22 @@
 #include <string.h>
 
 #include "core/engine_int.h"
-#include "core/zone.h"
+#include "core/duty.h"
 
 /* ---- agents -------------------------------------------------------------------------- */
 
-/* Earliest scenario ms >= t at which the seat's agent is available. */
-static int64_t available_at(const cc_engine *e, size_t seat, const cc_agent *A, int64_t t)
+/* When an act whose delay is delay_ms, offered now, is taken (scenario ms; INT64_MAX: never): the
+ * delay is work time, accruing only while the seat is on duty, or with delay_in: calendar runs in
+ * calendar time and the act then waits for the seat to be on duty (core/duty.h). */
+static int64_t act_time(const cc_engine *e, size_t seat, const cc_agent_rule *R, int64_t delay_ms)
 {
-    if (A->always_available)
-        return t;
-    const cc_scenario *s = e->s;
-    const cc_seat *st = &s->seats[seat];
-    if (st->party_index < 0)
-        return t;
-    const cc_party *P = &s->parties[st->party_index];
-    if (!P->zone)
-        return t;
-    int64_t unix_s = s->start_unix + (t + 999) / 1000;
-    int64_t open = cc_workhours_next_open(P->zone, &P->hours, unix_s);
-    if (open == INT64_MAX)
-        return INT64_MAX;
-    int64_t ms = (open - s->start_unix) * 1000;
-    return ms > t ? ms : t;
+    const cc_duty *d = &e->duty[seat];
+    if (d->kind == CC_DUTY_WATCH)
+        return e->now_ms + delay_ms;
+    int64_t base = e->s->start_unix * 1000;
+    int64_t at = R->calendar_delay ? cc_duty_next_on(d, base + e->now_ms + delay_ms)
+                                   : cc_duty_finish(d, base + e->now_ms, delay_ms);
+    return at == INT64_MAX ? INT64_MAX : at - base;
 }
 
 /* The rules of a seat's agent on event ev (the agent plays the seat, is present and has such a rule:
@@ -80,7 +74,7 @@ cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, ui
             delay = 0;
         if (delay > 1e9)
             delay = 1e9;
-        int64_t at = available_at(e, seat, A, e->now_ms + (int64_t)(delay * 1000.0));
+        int64_t at = act_time(e, seat, R, (int64_t)(delay * 1000.0));
         if (at == INT64_MAX)
             continue;
         uint32_t slot;

@@ -148,6 +148,7 @@ struct cc_engine {
      * from (the engine's and agent seats'), whose first blocks reset_run computes together; the
      * agent seats that may be absent (absence > 0), in seat order; the items with a time of their
      * own ('at'), in item order */
+    cc_duty *duty; /* nseats: each seat's duty schedule, for its agent's delays (core/duty.h) */
     const cc_agent **seat_agent;
     uint8_t *seat_events, *offer_events;
     uint32_t *draw_streams, *absence_seats, *start_items;

@@ -10,6 +10,7 @@
 
 #include "core/arena.h"
 #include "core/diag.h"
+#include "core/duty.h"
 #include "core/label.h"
 #include "core/zone.h"
 
@@ -80,6 +81,8 @@ typedef struct cc_party {
     cc_party_kind kind;
     cc_zone *zone; /* owned by the scenario */
     cc_workhours hours;
+    int32_t *holidays; /* public holidays: local dates (days since 1970-01-01), ascending */
+    size_t nholidays;
     cc_pos pos, zone_pos;
 } cc_party;
 
@@ -109,7 +112,14 @@ typedef struct cc_seat {
     const char *agent;
     int agent_index;
     bool control; /* member of the control cell */
-    cc_pos pos, party_pos, clearance_pos, agent_pos;
+    /* duty (key 'duty'; docs/scenario-format.md, "Duty and work time"): has_duty 0 = not given
+     * (then the agent's availability.hours: working = office, always = watch) */
+    bool has_duty;
+    cc_duty_kind duty;
+    bool own_hours;         /* office hours of its own (duty.working_hours), else the party's */
+    cc_workhours hours;     /* with own_hours */
+    int64_t callout_s;      /* on call: the wait outside office hours */
+    cc_pos pos, party_pos, clearance_pos, agent_pos, duty_pos;
 } cc_seat;
 
 typedef struct cc_objective {
@@ -307,6 +317,8 @@ typedef struct cc_agent_rule {
     bool has_stage;
     cc_stage_kind stage;
     cc_dist delay;
+    bool calendar_delay; /* delay_in: calendar: the delay runs in calendar time, then the act waits to
+                            be on duty; default: work time (accrues only on duty) */
     double probability;
     cc_agent_action action;
     double approve; /* review: probability of approving */

@@ -891,6 +891,89 @@ static void get_workhours(ld *L, const cc_ynode *map, cc_workhours *wh, const ch
     wh->end_min = (int16_t)v[1];
 }
 
+/* A seat's duty: office (the party's working hours and holidays), watch (around the clock), or a
+ * map: {on_call: DURATION} (around the clock, a task outside office hours waits for the
+ * call-out), {working_hours: {...}} (office hours of its own), or both. */
+static void get_duty(ld *L, const cc_ynode *n, cc_seat *S)
+{
+    cc_ynode *d = field(L, n, "duty", 0, "seat");
+    if (!d)
+        return;
+    S->has_duty = true;
+    S->duty_pos = d->pos;
+    S->duty = CC_DUTY_OFFICE;
+    if (d->kind == CC_Y_SCALAR) {
+        const char *v = scalar(L, d, "seat 'duty'");
+        static const char *const kinds[] = {"office", "watch", NULL};
+        if (v && strcmp(v, "watch") == 0)
+            S->duty = CC_DUTY_WATCH;
+        else if (v && strcmp(v, "office") != 0) {
+            const char *sug = cc_suggest(v, kinds, 2);
+            char hint[96];
+            snprintf(hint, sizeof hint, "did you mean '%s'? (or a map: {on_call: 30m})", sug ? sug : "office");
+            err(L, d->pos, "bad-value", hint, "seat 'duty' must be office, watch or a map, not '%s'", v);
+        }
+        return;
+    }
+    if (!is_map(L, d, "seat 'duty'"))
+        return;
+    static const char *const keys[] = {"on_call", "working_hours", NULL};
+    check_keys(L, d, "duty", keys);
+    if (cc_ytree_get(d, "working_hours")) {
+        S->own_hours = true;
+        get_workhours(L, d, &S->hours, "duty");
+    }
+    if (cc_ytree_get(d, "on_call")) {
+        S->duty = CC_DUTY_ON_CALL;
+        get_duration(L, d, "on_call", 1, &S->callout_s, "duty");
+    } else if (!S->own_hours) {
+        err(L, d->pos, "missing", "give on_call: DURATION or working_hours: {...}",
+            "seat 'duty' map needs 'on_call' or 'working_hours'");
+    }
+}
+
+static int day_cmp(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* A party's public holidays: local dates YYYY-MM-DD, closed all day for its office hours. */
+static void get_holidays(ld *L, const cc_ynode *p, cc_party *P)
+{
+    cc_ynode *n = field(L, p, "holidays", 0, "party");
+    if (!n || !is_seq(L, n, "party 'holidays'"))
+        return;
+    P->holidays = n->n ? alloc_items(L, n->n, sizeof *P->holidays) : NULL;
+    for (size_t i = 0; P->holidays && i < n->n; i++) {
+        const char *d = scalar(L, n->items[i], "holiday");
+        if (!d)
+            continue;
+        unsigned y, m, dd;
+        char end;
+        int ok = strlen(d) == 10 && sscanf(d, "%4u-%2u-%2u%c", &y, &m, &dd, &end) == 3 && d[4] == '-' &&
+                 d[7] == '-' && y >= 1970 && y <= 9999 && m >= 1 && m <= 12 && dd >= 1 && dd <= 31;
+        if (ok) {
+            int64_t day = cc_days_from_civil(y, m, dd);
+            int64_t cy;
+            unsigned cm, cd;
+            cc_civil_from_days(day, &cy, &cm, &cd);
+            ok = cm == m && cd == dd; /* 2026-02-30 is no date */
+            if (ok) {
+                P->holidays[P->nholidays++] = (int32_t)day;
+                continue;
+            }
+        }
+        err(L, n->items[i]->pos, "bad-date", "write the local date as YYYY-MM-DD, e.g. 2026-12-25",
+            "holiday '%s' is not a date", d);
+    }
+    if (P->nholidays)
+        qsort(P->holidays, P->nholidays, sizeof *P->holidays, day_cmp);
+    for (size_t i = 1; i < P->nholidays; i++)
+        if (P->holidays[i] == P->holidays[i - 1])
+            err(L, n->pos, "duplicate", NULL, "a holiday is listed twice");
+}
+
 static void load_parties(ld *L, const cc_ynode *root)
 {
     cc_scenario *s = L->s;
@@ -905,10 +988,11 @@ static void load_parties(ld *L, const cc_ynode *root)
         cc_ynode *p = sec->items[i];
         if (!is_map(L, p, "party"))
             continue;
-        static const char *const keys[] = {"id", "name", "kind", "zone", "working_hours", NULL};
+        static const char *const keys[] = {"id", "name", "kind", "zone", "working_hours", "holidays", NULL};
         check_keys(L, p, "party", keys);
         cc_party *P = &s->parties[s->nparties];
         P->pos = p->pos;
+        get_holidays(L, p, P);
         P->kind = (cc_party_kind)get_enum(L, p, "kind", 0, kinds, 0, "party", NULL);
         cc_ynode *idn = field(L, p, "id", 1, "party");
         const char *id = scalar(L, idn, "party 'id'");
@@ -1071,8 +1155,8 @@ static void load_seats(ld *L, const cc_ynode *root)
         cc_ynode *n = sec->items[i];
         if (!is_map(L, n, "seat"))
             continue;
-        static const char *const keys[] = {"id",      "party", "role",  "clearance",
-                                           "caveats", "cells", "agent", NULL};
+        static const char *const keys[] = {"id",    "party", "role", "clearance", "caveats",
+                                           "cells", "agent", "duty", NULL};
         check_keys(L, n, "seat", keys);
         cc_seat *S = &s->seats[s->nseats++];
         S->pos = n->pos;
@@ -1093,6 +1177,7 @@ static void load_seats(ld *L, const cc_ynode *root)
         S->caveats = get_strs(L, n, "caveats", 0, 0, "seat");
         S->cells = get_strs(L, n, "cells", 0, 1, "seat");
         S->agent = get_id(L, n, "agent", 0, "seat", &S->agent_pos);
+        get_duty(L, n, S);
         if (!s->policy)
             continue;
         S->clearance.policy_hash = cc_label_policy_hash(s->policy);
@@ -1519,8 +1604,9 @@ static void load_agents(ld *L, const cc_ynode *root)
             cc_ynode *r = rs->items[k];
             if (!is_map(L, r, "agent rule"))
                 continue;
-            static const char *const rk[] = {"on", "channel", "class", "stage", "delay",   "probability",
-                                             "do", "option",  "to",    "text",  "approve", NULL};
+            static const char *const rk[] = {"on",     "channel", "class", "stage",   "delay",
+                                             "delay_in", "probability", "do", "option", "to",
+                                             "text",   "approve", NULL};
             check_keys(L, r, "agent rule", rk);
             cc_agent_rule *R = &A->rules[A->nrules++];
             R->pos = r->pos;
@@ -1542,6 +1628,8 @@ static void load_agents(ld *L, const cc_ynode *root)
             cc_ynode *dn = field(L, r, "delay", 0, "agent rule");
             if (dn)
                 get_dist(L, dn, &R->delay, "agent rule 'delay'");
+            static const char *const clocks[] = {"work", "calendar", NULL};
+            R->calendar_delay = get_enum(L, r, "delay_in", 0, clocks, 0, "agent rule", NULL) == 1;
             get_number(L, r, "probability", 0, 0, 1, &R->probability, "agent rule");
             R->action = (cc_agent_action)get_enum(L, r, "do", 1, actions, 0, "agent rule", NULL);
             R->option = get_id(L, r, "option", R->action == CC_ACT_VOTE, "agent rule", &R->option_pos);
