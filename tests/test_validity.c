@@ -446,3 +446,28 @@ Test(validity, consult10_parallel_mean_time_to_decision)
     cc_sim_free(r);
     cc_scenario_free(s);
 }
+
+/* Work time (tests/validity/worktime.yaml): 5 h from Friday 16:00 with Monday a holiday: 91 h in
+ * work time, 88 h in calendar time then waiting for the office, 5 h on a watch (worked out by hand
+ * in the fixture's header). */
+Test(validity, work_time_across_a_weekend_and_a_holiday)
+{
+    cc_scenario *s = load("tests/validity/worktime.yaml");
+    cc_sim_opts o = {.seed = 1, .reps = 40, .threads = 1};
+    cc_sim *r = NULL;
+    cr_assert_eq(cc_sim_run(s, &o, &r), CC_OK);
+    const char *names[] = {"C-work: request to completion (h)", "C-calendar: request to completion (h)",
+                           "C-watch: request to completion (h)"};
+    const double want[] = {91, 88, 5};
+    for (size_t i = 0; i < 3; i++) {
+        size_t m = 0;
+        while (m < cc_sim_nmetrics(r) && strcmp(cc_sim_metric_name(r, m), names[i]) != 0)
+            m++;
+        cr_assert_lt(m, cc_sim_nmetrics(r), "no metric %s", names[i]);
+        for (size_t v = 0; v < cc_sim_nvariants(r); v++)
+            for (size_t k = 0; k < 40; k++)
+                cr_assert_eq(cc_sim_value(r, v, k, m), want[i], "%s: %g", names[i], cc_sim_value(r, v, k, m));
+    }
+    cc_sim_free(r);
+    cc_scenario_free(s);
+}

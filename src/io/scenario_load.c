@@ -970,8 +970,12 @@ static void get_holidays(ld *L, const cc_ynode *p, cc_party *P)
     if (P->nholidays)
         qsort(P->holidays, P->nholidays, sizeof *P->holidays, day_cmp);
     for (size_t i = 1; i < P->nholidays; i++)
-        if (P->holidays[i] == P->holidays[i - 1])
-            err(L, n->pos, "duplicate", NULL, "a holiday is listed twice");
+        if (P->holidays[i] == P->holidays[i - 1]) {
+            int64_t y;
+            unsigned m, dd;
+            cc_civil_from_days(P->holidays[i], &y, &m, &dd);
+            err(L, n->pos, "duplicate", NULL, "holiday %04lld-%02u-%02u is listed twice", (long long)y, m, dd);
+        }
 }
 
 static void load_parties(ld *L, const cc_ynode *root)
