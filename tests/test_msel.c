@@ -324,7 +324,11 @@ Test(msel, merge_replaces_named_injects_and_keeps_the_rest)
     cr_expect_str_eq(b->injects[1].title, "Changed title");
     cr_expect_eq(b->injects[1].when.at_s, 20 * 60);
     cr_expect_eq(b->injects[1].channel, CC_CH_EMAIL);
-    cr_expect_null(b->injects[1].body);
+    /* fields the sheet has no column for are kept from the base inject */
+    cr_expect(str_eq(b->injects[1].body, a->injects[1].body));
+    cr_expect(str_eq(b->injects[1].notes, a->injects[1].notes));
+    cr_expect_eq(b->injects[1].classes.n, a->injects[1].classes.n);
+    expect_strs_eq(&a->injects[1].expected_actions, &b->injects[1].expected_actions, "expected", "I-02");
     cr_expect_str_eq(b->injects[b->ninjects - 1].id, "I-99");
     for (size_t i = 2; i < a->ninjects; i++)
         cr_expect_str_eq(a->injects[i].title, b->injects[i].title);
@@ -481,7 +485,8 @@ static const struct {
      "m.csv:2:2: error: column 'Scenario Time': cannot read '+2x' as a time: unknown duration unit 'x'",
      NULL},
     {"bad clock time", H "1,+1:75,T,control,usa-a,UNCLASSIFIED//REL TO USA,,,,\n", NULL, CC_ERR_INVALID,
-     "m.csv:2:2: error: column 'Scenario Time': cannot read '+1:75' as a relative time", NULL},
+     "m.csv:2:2: error: column 'Scenario Time': cannot read '+1:75' as a time: hours:minutes out of range",
+     NULL},
     {"bad date", H "1,31/02/2026 10:00,T,control,usa-a,UNCLASSIFIED//REL TO USA,,,,\n", NULL, CC_ERR_INVALID,
      "m.csv:2:2: error: column 'Scenario Time': cannot read '31/02/2026 10:00' as a time (day out of range "
      "for "
@@ -521,8 +526,8 @@ static const struct {
     {"bad id, mapped back", H "1 2,+1h,T,control,usa-a,U//REL TO USA,,,,\n", NULL, CC_ERR_INVALID,
      "m.csv:2:1: error: column 'Inject #': inject 'id' is not a valid identifier: '1 2'", NULL},
     {"undefined trigger target", H "1,,T,control,usa-a,U//REL TO USA,decision D-1,,,\n", NULL, CC_ERR_INVALID,
-     "m.csv:2:7: error: column 'Trigger': trigger of inject '1' refers to undefined decision 'D-1'",
-     "a minimal scenario has no decisions or consultations: import --into the scenario that defines them"},
+     "m.csv:2:7: error: column 'Trigger': the trigger waits for decision 'D-1', which an MSEL cannot define",
+     "import --into SCENARIO, the scenario that defines decision 'D-1'"},
     {"no injects", H, NULL, CC_ERR_INVALID, "m.csv:1:0: error: the MSEL has no injects", NULL},
 };
 
