@@ -75,8 +75,30 @@ static int write_file(const char *path, const char *data, size_t len)
     return bad ? -1 : 0;
 }
 
+/* Text as a workbook cell holds it: a literal "_xHHHH_" would read back as the character it
+ * names (ECMA-376 ST_Xstring), so its underscore is written "_x005F_" (libxlsxwriter escapes
+ * control characters itself). Returns s, or esc's text; NULL on ENOMEM. */
+static const char *xlsx_text(const char *s, cc_buf *esc)
+{
+    const char *p = strstr(s, "_x");
+    if (!p)
+        return s;
+    cc_buf_reset(esc);
+    for (const char *q = s; *q; q++) {
+        int hex = q[0] == '_' && q[1] == 'x';
+        for (int k = 2; hex && k < 6; k++)
+            hex = q[k] && strchr("0123456789abcdefABCDEF", q[k]) != NULL;
+        hex = hex && q[6] == '_';
+        cc_buf_puts(esc, hex ? "_x005F" : "");
+        cc_buf_putc(esc, *q);
+    }
+    return esc->oom ? NULL : esc->data;
+}
+
 static int write_xlsx(const cc_msel *m, const char *path)
 {
+    cc_buf esc;
+    cc_buf_init(&esc);
     lxw_workbook *wb = workbook_new(path);
     if (!wb) {
         fprintf(stderr, "caucus msel: cannot create %s\n", path);
@@ -108,8 +130,10 @@ static int write_xlsx(const cc_msel *m, const char *path)
     int bad_col = 0;
     for (size_t r = 0; r < cc_msel_nrows(m) && !e; r++)
         for (int c = 0; c < CC_MSEL_NCOLS && !e; c++) {
-            const char *v = cc_msel_cell(m, r, (cc_msel_col)c);
-            if (*v)
+            const char *v = xlsx_text(cc_msel_cell(m, r, (cc_msel_col)c), &esc);
+            if (!v)
+                e = LXW_ERROR_MEMORY_MALLOC_FAILED;
+            else if (*v)
                 e = worksheet_write_string(ws, (lxw_row_t)(r + 1), (lxw_col_t)c, v, cell);
             bad_row = r + 2;
             bad_col = c;
@@ -120,10 +144,12 @@ static int write_xlsx(const cc_msel *m, const char *path)
     if (e) {
         fprintf(stderr, "caucus msel: %s: row %zu, column '%s': %s\n", path, bad_row,
                 cc_msel_header((cc_msel_col)bad_col), lxw_strerror(e));
+        cc_buf_free(&esc);
         workbook_close(wb);
         remove(path);
         return -1;
     }
+    cc_buf_free(&esc);
     e = workbook_close(wb);
     if (e) {
         fprintf(stderr, "caucus msel: cannot write %s: %s\n", path, lxw_strerror(e));
