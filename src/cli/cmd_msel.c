@@ -362,6 +362,8 @@ static cc_err import_any(const char *in, const char *data, size_t len, const cha
     const char *hint = k == CC_SNIFF_ENCRYPTED ? "remove the password in the spreadsheet program, then save as Excel "
                                                  "Workbook (.xlsx)"
                        : k == CC_SNIFF_BINARY ? "give an MSEL as CSV or Excel Workbook (.xlsx)"
+                       : k == CC_SNIFF_ODS    ? "save it as Excel 2007-365 (.xlsx) or Text CSV (UTF-8): in LibreOffice "
+                                                "File > Save As, or soffice --headless --convert-to xlsx FILE"
                                               : save_as;
     cc_diags_add(d, CC_SEV_ERROR, in, (cc_pos){0, 0}, "file-kind", hint, "this is %s, which caucus cannot read",
                  cc_sniff_name(k));
