@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/scenario_model.h"
 #include "io/csv.h"
@@ -250,6 +251,63 @@ static const char *const samples[] = {
 };
 
 /* ---- round trip ---------------------------------------------------------------------- */
+
+/* scenario -> workbook -> scenario (--into) keeps every inject field of every sample */
+Test(msel, workbook_round_trip_keeps_every_inject_field, .timeout = 60)
+{
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        size_t blen;
+        char *base = slurp(samples[i], &blen);
+        cc_scenario *a = load_text(base, blen, samples[i]);
+        cc_msel *m = NULL;
+        cr_assert_eq(cc_msel_export(a, &m), CC_OK);
+        char path[96], why[300];
+        snprintf(path, sizeof path, "/tmp/caucus-test-msel-%ld.xlsx", (long)getpid());
+        cr_assert_eq(cc_msel_write_xlsx(m, path, why, sizeof why), CC_OK, "%s", why);
+        cc_msel_free(m);
+        size_t xlen;
+        char *xb = slurp(path, &xlen);
+        remove(path);
+        cc_diags d;
+        cc_diags_init(&d);
+        cc_xlsx *x = NULL;
+        cc_csv *t = NULL;
+        cr_assert_eq(cc_xlsx_open(xb, xlen, "rt.xlsx", &d, &x), CC_OK);
+        cr_assert_eq(cc_xlsx_read_sheet(x, 0, &d, &t, NULL, NULL), CC_OK);
+        cc_msel_import_opts o = {.dates = -1, .into_file = samples[i], .into_text = base, .into_len = blen};
+        cc_buf out;
+        cc_buf_init(&out);
+        cr_assert_eq(cc_msel_import_table(t, "rt.xlsx[MSEL]", &o, &d, &out), CC_OK, "%s: %s", samples[i],
+                     d.count ? d.items[0].message : "");
+        cr_expect_eq(d.warnings, 0, "%s: %s", samples[i], d.count ? d.items[0].message : "");
+        cc_scenario *b = load_text(out.data, out.len, "roundtrip.yaml");
+        expect_same_injects(a, b, samples[i]);
+        cc_scenario_free(b);
+        cc_buf_free(&out);
+        cc_csv_free(t);
+        cc_xlsx_free(x);
+        free(xb);
+        cc_diags_free(&d);
+        cc_scenario_free(a);
+        free(base);
+    }
+}
+
+Test(msel, workbook_write_errors)
+{
+    cc_scenario *s = NULL;
+    size_t blen;
+    char *base = slurp("tests/scenarios/valid/minimal.yaml", &blen);
+    s = load_text(base, blen, "minimal.yaml");
+    cc_msel *m = NULL;
+    cr_assert_eq(cc_msel_export(s, &m), CC_OK);
+    char why[300];
+    cr_expect_eq(cc_msel_write_xlsx(m, "/nonexistent/dir/x.xlsx", why, sizeof why), CC_ERR_IO);
+    cr_expect(strstr(why, "/nonexistent/dir/x.xlsx") != NULL, "%s", why);
+    cc_msel_free(m);
+    cc_scenario_free(s);
+    free(base);
+}
 
 Test(msel, samples_list_is_complete)
 {

@@ -1,11 +1,10 @@
 /* cmd_msel — `caucus msel export|import`: a scenario's injects as a Master Scenario Events
- * List (CSV or Excel workbook), and an MSEL CSV back into a scenario file. The workbook is
- * written here with libxlsxwriter, from the library's table (io/msel). */
+ * List (CSV or Excel workbook), and an MSEL (CSV or workbook, told by content) back into a
+ * scenario file. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <xlsxwriter.h>
 
 #include "cli/cli.h"
 #include "core/buf.h"
@@ -75,89 +74,6 @@ static int write_file(const char *path, const char *data, size_t len)
     return bad ? -1 : 0;
 }
 
-/* Text as a workbook cell holds it: a literal "_xHHHH_" would read back as the character it
- * names (ECMA-376 ST_Xstring), so its underscore is written "_x005F_" (libxlsxwriter escapes
- * control characters itself). Returns s, or esc's text; NULL on ENOMEM. */
-static const char *xlsx_text(const char *s, cc_buf *esc)
-{
-    const char *p = strstr(s, "_x");
-    if (!p)
-        return s;
-    cc_buf_reset(esc);
-    for (const char *q = s; *q; q++) {
-        int hex = q[0] == '_' && q[1] == 'x';
-        for (int k = 2; hex && k < 6; k++)
-            hex = q[k] && strchr("0123456789abcdefABCDEF", q[k]) != NULL;
-        hex = hex && q[6] == '_';
-        cc_buf_puts(esc, hex ? "_x005F" : "");
-        cc_buf_putc(esc, *q);
-    }
-    return esc->oom ? NULL : esc->data;
-}
-
-static int write_xlsx(const cc_msel *m, const char *path)
-{
-    cc_buf esc;
-    cc_buf_init(&esc);
-    lxw_workbook *wb = workbook_new(path);
-    if (!wb) {
-        fprintf(stderr, "caucus msel: cannot create %s\n", path);
-        return -1;
-    }
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "MSEL");
-    lxw_format *head = workbook_add_format(wb);
-    format_set_bold(head);
-    format_set_bg_color(head, 0xDDE4EE);
-    format_set_text_wrap(head);
-    format_set_align(head, LXW_ALIGN_VERTICAL_TOP);
-    lxw_format *cell = workbook_add_format(wb);
-    format_set_text_wrap(cell);
-    format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
-    static const double width[CC_MSEL_NCOLS] = {
-        [CC_MSEL_ID] = 9,          [CC_MSEL_TIME] = 12,       [CC_MSEL_DELIVERY] = 17,
-        [CC_MSEL_TITLE] = 36,      [CC_MSEL_BODY] = 60,       [CC_MSEL_FROM] = 14,
-        [CC_MSEL_TO] = 24,         [CC_MSEL_CHANNEL] = 13,    [CC_MSEL_EXPECTED] = 40,
-        [CC_MSEL_OBJECTIVES] = 16, [CC_MSEL_CONTROLLER] = 14, [CC_MSEL_NOTES] = 36,
-        [CC_MSEL_LABEL] = 30,      [CC_MSEL_TRIGGER] = 24,    [CC_MSEL_DELAY] = 9,
-        [CC_MSEL_CLASS] = 12,      [CC_MSEL_ORIGINATOR] = 11, [CC_MSEL_LABEL_ORIGINATOR] = 11};
-    lxw_error e = LXW_NO_ERROR;
-    for (int c = 0; c < CC_MSEL_NCOLS && !e; c++) {
-        e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width[c], cell);
-        if (!e)
-            e = worksheet_write_string(ws, 0, (lxw_col_t)c, cc_msel_header((cc_msel_col)c), head);
-    }
-    size_t bad_row = 0;
-    int bad_col = 0;
-    for (size_t r = 0; r < cc_msel_nrows(m) && !e; r++)
-        for (int c = 0; c < CC_MSEL_NCOLS && !e; c++) {
-            const char *v = xlsx_text(cc_msel_cell(m, r, (cc_msel_col)c), &esc);
-            if (!v)
-                e = LXW_ERROR_MEMORY_MALLOC_FAILED;
-            else if (*v)
-                e = worksheet_write_string(ws, (lxw_row_t)(r + 1), (lxw_col_t)c, v, cell);
-            bad_row = r + 2;
-            bad_col = c;
-        }
-    worksheet_freeze_panes(ws, 1, 0);
-    if (!e)
-        e = worksheet_autofilter(ws, 0, 0, (lxw_row_t)cc_msel_nrows(m), CC_MSEL_NCOLS - 1);
-    if (e) {
-        fprintf(stderr, "caucus msel: %s: row %zu, column '%s': %s\n", path, bad_row,
-                cc_msel_header((cc_msel_col)bad_col), lxw_strerror(e));
-        cc_buf_free(&esc);
-        workbook_close(wb);
-        remove(path);
-        return -1;
-    }
-    cc_buf_free(&esc);
-    e = workbook_close(wb);
-    if (e) {
-        fprintf(stderr, "caucus msel: cannot write %s: %s\n", path, lxw_strerror(e));
-        return -1;
-    }
-    return 0;
-}
-
 static int msel_export(int argc, char **argv)
 {
     const char *scen = NULL, *csv = NULL, *xlsx = NULL;
@@ -208,8 +124,13 @@ static int msel_export(int argc, char **argv)
             status = 1;
         cc_buf_free(&b);
     }
-    if (xlsx && write_xlsx(m, xlsx))
-        status = 1;
+    if (xlsx) {
+        char why[300];
+        if (cc_msel_write_xlsx(m, xlsx, why, sizeof why) != CC_OK) {
+            fprintf(stderr, "caucus msel: %s\n", why);
+            status = 1;
+        }
+    }
     if (!status && !(csv && strcmp(csv, "-") == 0))
         fprintf(stderr, "msel export %s: %zu injects\n", scen, cc_msel_nrows(m));
     cc_msel_free(m);

@@ -4,7 +4,9 @@
  * cell it came from, through a table of output line -> (row, column). */
 #include "io/msel.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <xlsxwriter.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,72 +275,72 @@ cc_err cc_msel_export(const cc_scenario *s, cc_msel **out)
     for (size_t i = 0; i < s->ninjects && rc == CC_OK; i++) {
         const cc_inject *I = &s->injects[i];
         const char **row = m->cells + i * CC_MSEL_NCOLS;
-#define CELL(col)                                                                                            \
+#define PUT_CELL(col)                                                                                            \
     do {                                                                                                     \
         if (!(row[col] = adup(m->a, &b)) || b.oom)                                                           \
             rc = CC_ERR_NOMEM;                                                                               \
         cc_buf_reset(&b);                                                                                    \
     } while (0)
         cc_buf_puts(&b, I->id);
-        CELL(CC_MSEL_ID);
+        PUT_CELL(CC_MSEL_ID);
         if (I->when.has_at) {
             char dur[48];
             cc_duration_format(I->when.at_s, dur, sizeof dur);
             cc_buf_printf(&b, "+%s", dur);
-            CELL(CC_MSEL_TIME);
+            PUT_CELL(CC_MSEL_TIME);
             int64_t t = s->start_unix + I->when.at_s;
             put_civil(&b, t, s->zone ? cc_zone_offset(s->zone, t) : 0);
-            CELL(CC_MSEL_DELIVERY);
+            PUT_CELL(CC_MSEL_DELIVERY);
         }
         if (I->when.has_trigger) {
             put_trigger(&b, &I->when);
-            CELL(CC_MSEL_TRIGGER);
+            PUT_CELL(CC_MSEL_TRIGGER);
             if (I->when.delay_s) {
                 char dur[48];
                 cc_duration_format(I->when.delay_s, dur, sizeof dur);
                 cc_buf_puts(&b, dur);
-                CELL(CC_MSEL_DELAY);
+                PUT_CELL(CC_MSEL_DELAY);
             }
         }
         cc_buf_puts(&b, I->title ? I->title : "");
-        CELL(CC_MSEL_TITLE);
+        PUT_CELL(CC_MSEL_TITLE);
         cc_buf_puts(&b, I->body ? I->body : "");
-        CELL(CC_MSEL_BODY);
+        PUT_CELL(CC_MSEL_BODY);
         cc_buf_puts(&b, I->from ? I->from : "");
-        CELL(CC_MSEL_FROM);
+        PUT_CELL(CC_MSEL_FROM);
         put_refs(&b, &I->to);
-        CELL(CC_MSEL_TO);
+        PUT_CELL(CC_MSEL_TO);
         cc_buf_puts(&b, cc_channel_name(I->channel));
-        CELL(CC_MSEL_CHANNEL);
+        PUT_CELL(CC_MSEL_CHANNEL);
         if (put_expected(&b, &I->expected_actions) != CC_OK)
             rc = CC_ERR_NOMEM;
-        CELL(CC_MSEL_EXPECTED);
+        PUT_CELL(CC_MSEL_EXPECTED);
         put_strs(&b, &I->objectives);
-        CELL(CC_MSEL_OBJECTIVES);
+        PUT_CELL(CC_MSEL_OBJECTIVES);
         /* a last notes line "Controller: NAME" is the controller column */
         if (I->notes) {
             const char *nl = strrchr(I->notes, '\n');
             const char *last = nl ? nl + 1 : I->notes;
             if ((!nl || nl > I->notes) && strncmp(last, "Controller: ", 12) == 0 && !edge_space(last + 12)) {
                 cc_buf_puts(&b, last + 12);
-                CELL(CC_MSEL_CONTROLLER);
+                PUT_CELL(CC_MSEL_CONTROLLER);
                 cc_buf_append(&b, I->notes, nl ? (size_t)(nl - I->notes) : 0);
             } else {
                 cc_buf_puts(&b, I->notes);
             }
         }
-        CELL(CC_MSEL_NOTES);
+        PUT_CELL(CC_MSEL_NOTES);
         cc_buf_puts(&b, I->label.text ? I->label.text : "");
-        CELL(CC_MSEL_LABEL);
+        PUT_CELL(CC_MSEL_LABEL);
         put_strs(&b, &I->classes);
-        CELL(CC_MSEL_CLASS);
+        PUT_CELL(CC_MSEL_CLASS);
         cc_buf_puts(&b, I->originator ? I->originator : "");
-        CELL(CC_MSEL_ORIGINATOR);
+        PUT_CELL(CC_MSEL_ORIGINATOR);
         if (I->label.valid && I->label.label.originator >= 0 &&
             I->label.label.originator != default_originator(s, I))
             cc_buf_puts(&b, cc_label_policy_party_code(s->policy, I->label.label.originator));
-        CELL(CC_MSEL_LABEL_ORIGINATOR);
-#undef CELL
+        PUT_CELL(CC_MSEL_LABEL_ORIGINATOR);
+#undef PUT_CELL
     }
     cc_buf_free(&b);
     m->nrows = s->ninjects;
@@ -363,6 +365,98 @@ cc_err cc_msel_write_csv(const cc_msel *m, char sep, int bom, cc_buf *out)
     for (size_t r = 0; r < m->nrows; r++)
         cc_csv_put_row(out, m->cells + r * CC_MSEL_NCOLS, CC_MSEL_NCOLS, sep);
     return out->oom ? CC_ERR_NOMEM : CC_OK;
+}
+
+/* ---- workbook ---------------------------------------------------------------------------- */
+
+/* Text as a workbook cell holds it: a literal "_xHHHH_" would read back as the character it
+ * names (ECMA-376 ST_Xstring), so its underscore is written "_x005F_" (libxlsxwriter escapes
+ * control characters itself). Returns s, or esc's text; NULL on ENOMEM. */
+static const char *xlsx_text(const char *s, cc_buf *esc)
+{
+    const char *p = strstr(s, "_x");
+    if (!p)
+        return s;
+    cc_buf_reset(esc);
+    for (const char *q = s; *q; q++) {
+        int hex = q[0] == '_' && q[1] == 'x';
+        for (int k = 2; hex && k < 6; k++)
+            hex = q[k] && strchr("0123456789abcdefABCDEF", q[k]) != NULL;
+        hex = hex && q[6] == '_';
+        cc_buf_puts(esc, hex ? "_x005F" : "");
+        cc_buf_putc(esc, *q);
+    }
+    return esc->oom ? NULL : esc->data;
+}
+
+cc_err cc_msel_write_xlsx(const cc_msel *m, const char *path, char *why, size_t whylen)
+{
+    /* tried first: libxlsxwriter would print its own message on stderr */
+    FILE *probe = fopen(path, "wb");
+    if (!probe) {
+        snprintf(why, whylen, "cannot create %s: %s", path, strerror(errno));
+        return CC_ERR_IO;
+    }
+    fclose(probe);
+    cc_buf esc;
+    cc_buf_init(&esc);
+    lxw_workbook *wb = workbook_new(path);
+    if (!wb) {
+        snprintf(why, whylen, "cannot create %s", path);
+        return CC_ERR_IO;
+    }
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "MSEL");
+    lxw_format *head = workbook_add_format(wb);
+    format_set_bold(head);
+    format_set_bg_color(head, 0xDDE4EE);
+    format_set_text_wrap(head);
+    format_set_align(head, LXW_ALIGN_VERTICAL_TOP);
+    lxw_format *cell = workbook_add_format(wb);
+    format_set_text_wrap(cell);
+    format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
+    static const double width[CC_MSEL_NCOLS] = {
+        [CC_MSEL_ID] = 9,          [CC_MSEL_TIME] = 12,       [CC_MSEL_DELIVERY] = 17,
+        [CC_MSEL_TITLE] = 36,      [CC_MSEL_BODY] = 60,       [CC_MSEL_FROM] = 14,
+        [CC_MSEL_TO] = 24,         [CC_MSEL_CHANNEL] = 13,    [CC_MSEL_EXPECTED] = 40,
+        [CC_MSEL_OBJECTIVES] = 16, [CC_MSEL_CONTROLLER] = 14, [CC_MSEL_NOTES] = 36,
+        [CC_MSEL_LABEL] = 30,      [CC_MSEL_TRIGGER] = 24,    [CC_MSEL_DELAY] = 9,
+        [CC_MSEL_CLASS] = 12,      [CC_MSEL_ORIGINATOR] = 11, [CC_MSEL_LABEL_ORIGINATOR] = 11};
+    lxw_error e = LXW_NO_ERROR;
+    for (int c = 0; c < CC_MSEL_NCOLS && !e; c++) {
+        e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width[c], cell);
+        if (!e)
+            e = worksheet_write_string(ws, 0, (lxw_col_t)c, cc_msel_header((cc_msel_col)c), head);
+    }
+    size_t bad_row = 0;
+    int bad_col = 0;
+    for (size_t r = 0; r < cc_msel_nrows(m) && !e; r++)
+        for (int c = 0; c < CC_MSEL_NCOLS && !e; c++) {
+            const char *v = xlsx_text(cc_msel_cell(m, r, (cc_msel_col)c), &esc);
+            if (!v)
+                e = LXW_ERROR_MEMORY_MALLOC_FAILED;
+            else if (*v)
+                e = worksheet_write_string(ws, (lxw_row_t)(r + 1), (lxw_col_t)c, v, cell);
+            bad_row = r + 2;
+            bad_col = c;
+        }
+    worksheet_freeze_panes(ws, 1, 0);
+    if (!e)
+        e = worksheet_autofilter(ws, 0, 0, (lxw_row_t)cc_msel_nrows(m), CC_MSEL_NCOLS - 1);
+    if (e) {
+        snprintf(why, whylen, "%s: row %zu, column '%s': %s", path, bad_row, cc_msel_header((cc_msel_col)bad_col),
+                 lxw_strerror(e));
+        cc_buf_free(&esc);
+        workbook_close(wb);
+        remove(path);
+        return e == LXW_ERROR_MEMORY_MALLOC_FAILED ? CC_ERR_NOMEM : CC_ERR_LIMIT;
+    }
+    cc_buf_free(&esc);
+    e = workbook_close(wb);
+    if (e) {
+        snprintf(why, whylen, "cannot write %s: %s", path, lxw_strerror(e));
+        return CC_ERR_IO;
+    }
+    return CC_OK;
 }
 
 /* ---- import ---------------------------------------------------------------------------- */
@@ -985,7 +1079,8 @@ static void check_row(imp *I, irow *R)
                 strcmp(R->tkeys[k], "timeout") == 0) {
                 char hint[200];
                 snprintf(hint, sizeof hint, "import --into SCENARIO, the scenario that defines %s '%.60s'",
-                         strcmp(R->tkeys[k], "consultation") == 0 ? "consultation" : "decision", R->tvals[k]);
+                         strcmp(R->tkeys[k], "timeout") == 0 ? "the decision or consultation" : R->tkeys[k],
+                         R->tvals[k]);
                 cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_TRIGGER, hint,
                           "the trigger waits for %s '%s', which an MSEL cannot define", R->tkeys[k],
                           R->tvals[k]);

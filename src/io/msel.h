@@ -58,6 +58,13 @@ const char *cc_msel_cell(const cc_msel *m, size_t row, cc_msel_col c);
  * UTF-8 BOM first when bom is non-zero, which spreadsheet programs need to read UTF-8). */
 cc_err cc_msel_write_csv(const cc_msel *m, char sep, int bom, cc_buf *out);
 
+/* Writes the table as an Excel workbook at path (libxlsxwriter): one sheet, MSEL, the same
+ * columns as the CSV, every cell as text (so "+2h30m" stays text), a bold header row kept in
+ * view, a filter, wrapped text. Errors: CC_ERR_IO (cannot create or write; nothing is left at
+ * path), CC_ERR_LIMIT (a cell over Excel's 32,767 characters), CC_ERR_NOMEM; why receives the
+ * reason with the row and column. */
+cc_err cc_msel_write_xlsx(const cc_msel *m, const char *path, char *why, size_t whylen);
+
 typedef struct cc_msel_import_opts {
     char sep;                /* 0: detect from the header line */
     const char *const *maps; /* "COLUMN=Header Name,COLUMN=Header" (COLUMN as cc_msel_key) */
