@@ -176,6 +176,8 @@ static char *resolve(const char *base_part, const char *target)
 
 /* ---- part parsing -------------------------------------------------------------------------- */
 
+#define MAX_DEPTH 64 /* SpreadsheetML nests a dozen levels; expat keeps each open tag on the heap */
+
 typedef struct pctx {
     XML_Parser p;
     cc_xlsx *x;
@@ -184,6 +186,8 @@ typedef struct pctx {
     const char *dfile; /* file name for cell diagnostics */
     cc_err rc;
     int depth;
+    XML_StartElementHandler start; /* the part's own handlers, behind the depth guard */
+    XML_EndElementHandler end;
 } pctx;
 
 /* Stops the parser with an error. */
@@ -300,13 +304,40 @@ static cc_err parse_part(pctx *c, const char *part, int required)
     return c->rc;
 }
 
-static XML_Parser new_parser(pctx *c)
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    pctx *c = ud;
+    if (++c->depth > MAX_DEPTH) {
+        perr(c, CC_ERR_LIMIT, (cc_pos){0, 0}, "a workbook's XML never nests that deep; the file was made to attack "
+                                              "readers",
+             NULL, "%s: elements nested more than %d deep (line %lu)", c->part, MAX_DEPTH,
+             (unsigned long)XML_GetCurrentLineNumber(c->p));
+        return;
+    }
+    if (c->start && c->rc == CC_OK)
+        c->start(ud, name, atts);
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *name)
+{
+    pctx *c = ud;
+    c->depth--;
+    if (c->end && c->rc == CC_OK)
+        c->end(ud, name);
+}
+
+/* A namespace-aware parser that refuses DTDs and deep nesting, calling start and end (either may
+ * be NULL) with c, which must be the first member of the part's context. */
+static XML_Parser new_parser(pctx *c, XML_StartElementHandler start, XML_EndElementHandler end)
 {
     XML_Parser p = XML_ParserCreateNS("UTF-8", '|');
     if (!p)
         return NULL;
     c->p = p;
+    c->start = start;
+    c->end = end;
     XML_SetUserData(p, c);
+    XML_SetElementHandler(p, on_start, on_end);
     XML_SetStartDoctypeDeclHandler(p, no_doctype);
     XML_SetEntityDeclHandler(p, no_entity);
     XML_SetParamEntityParsing(p, XML_PARAM_ENTITY_PARSING_NEVER);
@@ -376,9 +407,8 @@ static cc_err read_rels(cc_xlsx *x, cc_diags *d, const char *part, relctx *r)
         snprintf(rp, sizeof rp, "_rels/%s.rels", part);
     r->c.x = x;
     r->c.d = d;
-    if (!new_parser(&r->c))
+    if (!new_parser(&r->c, rel_start, NULL))
         return CC_ERR_NOMEM;
-    XML_SetStartElementHandler(r->c.p, rel_start);
     cc_err rc = parse_part(&r->c, rp, 0);
     XML_ParserFree(r->c.p);
     return rc == CC_ERR_NOTFOUND ? CC_OK : rc;
@@ -754,10 +784,9 @@ cc_err cc_xlsx_open(const char *data, size_t len, const char *file, cc_diags *d,
         rc = read_rels(x, d, wb, &wbr);
     if (rc == CC_OK) {
         wbctx w = {.c = {.x = x, .d = d}, .rels = &wbr, .part = wb};
-        if (!new_parser(&w.c)) {
+        if (!new_parser(&w.c, wb_start, NULL)) {
             rc = CC_ERR_NOMEM;
         } else {
-            XML_SetStartElementHandler(w.c.p, wb_start);
             rc = parse_part(&w.c, wb, 1);
             XML_ParserFree(w.c.p);
         }
@@ -771,12 +800,11 @@ cc_err cc_xlsx_open(const char *data, size_t len, const char *file, cc_diags *d,
         char *part = resolve(wb, rs->target);
         strctx s = {.c = {.x = x, .d = d}};
         cc_buf_init(&s.cur);
-        if (!part || !new_parser(&s.c)) {
+        if (!part || !new_parser(&s.c, str_start, str_end)) {
             rc = part ? CC_ERR_NOMEM : CC_ERR_INVALID;
             if (!part)
                 diag(x, d, NULL, "the shared strings lie outside the archive ('%s')", rs->target);
         } else {
-            XML_SetElementHandler(s.c.p, str_start, str_end);
             XML_SetCharacterDataHandler(s.c.p, str_text);
             rc = parse_part(&s.c, part, 1);
             XML_ParserFree(s.c.p);
@@ -788,12 +816,11 @@ cc_err cc_xlsx_open(const char *data, size_t len, const char *file, cc_diags *d,
     if (rst) {
         char *part = resolve(wb, rst->target);
         stylectx s = {.c = {.x = x, .d = d}};
-        if (!part || !new_parser(&s.c)) {
+        if (!part || !new_parser(&s.c, style_start, style_end)) {
             rc = part ? CC_ERR_NOMEM : CC_ERR_INVALID;
             if (!part)
                 diag(x, d, NULL, "the styles lie outside the archive ('%s')", rst->target);
         } else {
-            XML_SetElementHandler(s.c.p, style_start, style_end);
             rc = parse_part(&s.c, part, 1);
             XML_ParserFree(s.c.p);
         }
@@ -1195,9 +1222,8 @@ cc_err cc_xlsx_read_sheet(cc_xlsx *x, size_t i, cc_diags *d, cc_csv **table, cc_
     sheetctx s = {.c = {.x = x, .d = d, .dfile = dfile}};
     cc_buf_init(&s.text);
     cc_buf_init(&s.cur);
-    cc_err rc = new_parser(&s.c) ? CC_OK : CC_ERR_NOMEM;
+    cc_err rc = new_parser(&s.c, sheet_start, sheet_end) ? CC_OK : CC_ERR_NOMEM;
     if (rc == CC_OK) {
-        XML_SetElementHandler(s.c.p, sheet_start, sheet_end);
         XML_SetCharacterDataHandler(s.c.p, sheet_text);
         rc = parse_part(&s.c, x->sheets[i].part, 1);
         XML_ParserFree(s.c.p);
