@@ -306,6 +306,11 @@ Test(xlsx, refuses_hostile_and_broken_workbooks)
     const char *badref[] = {"_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""), "xl/workbook.xml",
                             WB(""), "xl/worksheets/sheet1.xml", SHEET("<row><c r=\"1A\"><v>1</v></c></row>"), NULL};
     expect_refused(badref, CC_ERR_PARSE, "cell reference '1A' is not valid");
+    /* fuzz_xlsx finding: row 0 was taken for a row before row 1 */
+    const char *row0[] = {"_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""), "xl/workbook.xml",
+                          WB(""), "xl/worksheets/sheet1.xml",
+                          SHEET("<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"B0\"><v>2</v></c></row>"), NULL};
+    expect_refused(row0, CC_ERR_PARSE, "cell reference 'B0' is not valid");
     const char *nostr[] = {"_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""), "xl/workbook.xml",
                            WB(""), "xl/worksheets/sheet1.xml", SHEET("<row><c t=\"s\"><v>7</v></c></row>"), NULL};
     expect_refused(nostr, CC_ERR_PARSE, "cell A1 refers to shared string '7', which does not exist");

@@ -872,8 +872,8 @@ static int parse_ref(const char *s, int *row, int *col)
         s++;
     for (; *s >= '0' && *s <= '9' && nd < 8; s++, nd++)
         r = r * 10 + (*s - '0');
-    if (*s || (row && nd == 0) || (col && nl == 0))
-        return -1;
+    if (*s || (row && (nd == 0 || r < 1)) || (col && nl == 0))
+        return -1; /* rows count from 1: "B0" is no cell */
     if (row)
         *row = (int)r;
     if (col)
