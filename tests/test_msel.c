@@ -632,7 +632,8 @@ Test(msel, base_scenario_errors)
     cc_diag_format(&d.items[0], buf, sizeof buf);
     cr_expect_str_eq(buf, "base.yaml: error: the base scenario does not load");
     cc_diag_format(&d.items[1], buf, sizeof buf);
-    cr_expect_str_eq(buf, "base.yaml:3:1: error: YAML syntax: flow sequence without a closing bracket");
+    cr_expect_str_eq(buf, "base.yaml:2:11: error: YAML syntax: the '[' opened here is never closed (the parser gave "
+                          "up at 3:1: flow sequence without a closing bracket)");
     cc_diags_free(&d);
     /* a base written in flow style cannot be spliced */
     size_t blen;

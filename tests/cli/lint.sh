@@ -62,5 +62,9 @@ expect_out "huge message" "limit"
 # the JSON Schema for editors is valid JSON with the expected top-level keys
 if python3 -c 'import json,sys; s=json.load(open("schema/caucus-scenario-v1.schema.json")); assert s["$schema"].endswith("2020-12/schema"); assert set(["caucus","exercise","label_policy","parties","seats","injects"]) <= set(s["properties"])'; then ok; else no "schema"; fi
 
+# an unclosed bracket is reported where it opened, with where the parser gave up
+expect_rc "unclosed bracket" 1 "$BIN" lint tests/scenarios/invalid/001-yaml-syntax-unclosed-flow.yaml
+expect_out "unclosed bracket where it opened" "001-yaml-syntax-unclosed-flow.yaml:13:12: error: YAML syntax: the '[' opened here is never closed (the parser gave up at 15:13: missing comma in flow sequence)"
+expect_out "unclosed bracket hint" "hint: close it with ']'"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
