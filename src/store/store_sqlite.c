@@ -41,6 +41,16 @@ static const char *const sq_migrations[] = {
     "CREATE TABLE plan_item(id INTEGER PRIMARY KEY, exercise INTEGER NOT NULL DEFAULT 0, finding TEXT,"
     " capability TEXT, issue TEXT, action TEXT, element TEXT, owner TEXT, poc TEXT, start TEXT, due TEXT,"
     " status TEXT NOT NULL, closed_note TEXT);",
+    /* version 3: scenario documents and their versions (the scenario editor), the version each
+       exercise ran, the inject catalogue */
+    "CREATE TABLE scenario_doc(id INTEGER PRIMARY KEY, name TEXT NOT NULL, created_wall INTEGER NOT NULL);"
+    "CREATE TABLE scenario_version(doc INTEGER NOT NULL REFERENCES scenario_doc(id), version INTEGER NOT NULL,"
+    " text TEXT NOT NULL, hash TEXT NOT NULL, author TEXT, note TEXT, created_wall INTEGER NOT NULL,"
+    " PRIMARY KEY(doc, version));"
+    "CREATE TABLE exercise_scenario(exercise INTEGER PRIMARY KEY REFERENCES exercise(id),"
+    " doc INTEGER NOT NULL REFERENCES scenario_doc(id), version INTEGER NOT NULL);"
+    "CREATE TABLE inject_template(id INTEGER PRIMARY KEY, name TEXT NOT NULL, item TEXT NOT NULL,"
+    " created_wall INTEGER NOT NULL);",
 };
 
 static cc_err sq_fail(sq_db *d, int rc, const char *what, cc_store_error *err)
