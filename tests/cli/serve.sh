@@ -3,8 +3,9 @@
 # enforcement on every path out, CSRF/Origin defences, rate limits, event streams with
 # Last-Event-ID, checkpoints, SIGKILL and resume), tests/http/backlog_test.py (a log longer than
 # what the server keeps in memory: streams and items read back from the store, the state's lists
-# of the most recent items and notes) and tests/http/two_servers.py (two server processes sharing
-# one PostgreSQL store). Usage: tests/cli/serve.sh BUILD
+# of the most recent items and notes), tests/http/editor_test.py (the scenario editor's API:
+# documents, versions, edits, conflicts, exports, catalogue, runs) and tests/http/two_servers.py
+# (two server processes sharing one PostgreSQL store). Usage: tests/cli/serve.sh BUILD
 . tests/cli/harness.inc
 total_p=0; total_f=0
 run_py() {
@@ -21,6 +22,8 @@ mkdir -p "$T/backlog"
 run_py tests/http/backlog_test.py "$BIN" "$T/backlog"
 mkdir -p "$T/rounds"
 run_py tests/http/rounds_test.py "$BIN" "$T/rounds"
+mkdir -p "$T/editor"
+run_py tests/http/editor_test.py "$BIN" "$T/editor"
 if [ -n "${CAUCUS_TEST_PG:-}" ]; then
   mkdir -p "$T/two"
   run_py tests/http/two_servers.py "$BIN" "$T/two" "$CAUCUS_TEST_PG"
