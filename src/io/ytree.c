@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "io/sniff.h"
 
 typedef struct frame {
     cc_ynode *node;
@@ -202,11 +203,22 @@ static cc_err precheck(yctx *c, const char *text, size_t len)
     cc_utf8_status st = cc_utf8_check(text, len, &bad);
     if (st != CC_UTF8_OK) {
         cc_pos p = cc_utf8_pos(text, len, bad);
-        cc_diags_add(c->diags, CC_SEV_ERROR, c->file, p, "encoding",
-                     st == CC_UTF8_NUL ? "scenario files are text; remove the NUL byte"
-                                       : "save the file as UTF-8",
-                     "%s (byte 0x%02X at offset %zu)", cc_utf8_status_str(st),
-                     (unsigned)(unsigned char)text[bad], bad);
+        /* what the file is, told by its content, and what to do with it */
+        char hint[200];
+        cc_sniff_kind k = cc_sniff(text, len);
+        if (k == CC_SNIFF_XLSX || k == CC_SNIFF_XLS || k == CC_SNIFF_ODS || k == CC_SNIFF_ENCRYPTED)
+            snprintf(hint, sizeof hint, "this is %s, not a scenario (YAML text): read its MSEL with "
+                                        "caucus msel import FILE --into SCENARIO",
+                     cc_sniff_name(k));
+        else if (k == CC_SNIFF_UTF16LE || k == CC_SNIFF_UTF16BE || k == CC_SNIFF_CP1252)
+            snprintf(hint, sizeof hint, "this is %s: save the file as UTF-8", cc_sniff_name(k));
+        else if (k == CC_SNIFF_ZIP || k == CC_SNIFF_BINARY)
+            snprintf(hint, sizeof hint, "this is %s, not a scenario (YAML text)", cc_sniff_name(k));
+        else
+            snprintf(hint, sizeof hint, "%s",
+                     st == CC_UTF8_NUL ? "scenario files are text; remove the NUL byte" : "save the file as UTF-8");
+        cc_diags_add(c->diags, CC_SEV_ERROR, c->file, p, "encoding", hint, "%s (byte 0x%02X at offset %zu)",
+                     cc_utf8_status_str(st), (unsigned)(unsigned char)text[bad], bad);
         return CC_ERR_PARSE;
     }
     return CC_OK;
