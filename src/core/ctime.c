@@ -427,7 +427,7 @@ cc_err cc_time_parse_scenario(const char *s, size_t len, int64_t start_unix, int
     int c0 = s[0] | 0x20;
     if ((s[0] == '+' && memchr(s, ':', len)) || ((c0 == 'd' || c0 == 'h' || c0 == 't') && len > 1 &&
                                                   (s[1] == '+' || s[1] == '-' || (s[1] | 0x20) == 'a'))) {
-        cc_reltime r;
+        cc_reltime r = {0};
         cc_err rc = cc_reltime_parse(s, len, &r, err);
         if (rc == CC_OK && r.day_clock)
             return time_fail(err, CC_ERR_PARSE, 1, "write an offset such as +1d02:30, or an RFC 3339 time",

@@ -494,7 +494,8 @@ cc_err cc_sedit_put(const cc_sedit *e, const char *section, const char *id, cons
     }
     /* a map section, or a section not in the file yet */
     if (!id && val && (!v || v->kind == CC_Y_MAP || (v->kind == CC_Y_SCALAR && cc_ytree_is_null(v)))) {
-        int l0 = e->nlines + 1, l1 = e->nlines + 1;
+        int end = e->nlines + 1; /* a new section goes at the end */
+        int l0 = end, l1 = end;
         if (v)
             section_span(e, k, &l0, &l1);
         put_lines(out, e, 1, l0);
@@ -537,7 +538,8 @@ cc_err cc_sedit_put(const cc_sedit *e, const char *section, const char *id, cons
             goto done;
         }
     }
-    int s0 = e->nlines + 1, s1 = e->nlines + 1;
+    int eof = e->nlines + 1;
+    int s0 = eof, s1 = eof;
     if (v)
         section_span(e, k, &s0, &s1);
     if (n == 0) { /* "injects: []", "injects:", or no such section: the section is written anew */

@@ -1230,7 +1230,7 @@ cc_err cc_xlsx_read_sheet(cc_xlsx *x, size_t i, cc_diags *d, cc_csv **table, cc_
     }
     if (rc == CC_OK)
         rc = build_table(&s, table);
-    if (rc == CC_OK && merges) {
+    if (rc == CC_OK && merges && nmerges) {
         *merges = s.merges;
         *nmerges = s.nmerges;
         s.merges = NULL;

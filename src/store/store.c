@@ -1131,14 +1131,16 @@ cc_err cc_store_doc_list(cc_store *st, cc_store_doc **out, size_t *n, cc_store_e
                       "SELECT d.id, d.name, d.created_wall, MAX(v.version), MAX(v.created_wall) FROM scenario_doc d "
                       "JOIN scenario_version v ON v.doc = d.id GROUP BY d.id, d.name, d.created_wall ORDER BY d.id",
                       0, NULL, 5, &r, err);
-    if (rc == CC_OK && r.n && !(*out = calloc(r.n, sizeof **out)))
+    cc_store_doc *d = rc == CC_OK && r.n ? calloc(r.n, sizeof *d) : NULL;
+    if (rc == CC_OK && r.n && !d)
         rc = fail(err, CC_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; rc == CC_OK && i < r.n; i++) {
+    for (size_t i = 0; d && i < r.n; i++) {
         char **v = r.v + i * 5;
-        (*out)[i] = (cc_store_doc){num(v[0]), v[1], num(v[3]), num(v[2]), num(v[4])};
+        d[i] = (cc_store_doc){num(v[0]), v[1], num(v[3]), num(v[2]), num(v[4])};
         v[1] = NULL;
-        *n = i + 1;
     }
+    *out = d;
+    *n = d ? r.n : 0;
     str_rows_free(&r);
     return rc;
 }
@@ -1205,9 +1207,9 @@ cc_err cc_store_version_get(cc_store *st, int64_t doc, int64_t version, cc_store
     cc_sqlv p[2] = {cc_sqlv_int(doc), cc_sqlv_int(version)};
     cc_err rc = version > 0 ? query(st, VERSION_COLS "WHERE doc = $1 AND version = $2", 2, p, 7, &r, err)
                             : query(st, VERSION_COLS "WHERE doc = $1 ORDER BY version DESC LIMIT 1", 1, p, 7, &r, err);
-    if (rc == CC_OK && r.n == 0)
+    if (rc == CC_OK && (r.n == 0 || !r.v))
         rc = fail(err, CC_ERR_NOTFOUND, "no version %" PRId64 " of scenario document %" PRId64, version, doc);
-    if (rc == CC_OK)
+    else if (rc == CC_OK)
         version_from_row(r.v, out, 1);
     str_rows_free(&r);
     return rc;
@@ -1223,12 +1225,13 @@ cc_err cc_store_version_list(cc_store *st, int64_t doc, cc_store_version **out, 
                       "SELECT doc, version, hash, author, note, created_wall, NULL FROM scenario_version "
                       "WHERE doc = $1 ORDER BY version DESC",
                       1, p, 7, &r, err);
-    if (rc == CC_OK && r.n && !(*out = calloc(r.n, sizeof **out)))
+    cc_store_version *vs = rc == CC_OK && r.n ? calloc(r.n, sizeof *vs) : NULL;
+    if (rc == CC_OK && r.n && !vs)
         rc = fail(err, CC_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; rc == CC_OK && i < r.n; i++) {
-        version_from_row(r.v + i * 7, &(*out)[i], 0);
-        *n = i + 1;
-    }
+    for (size_t i = 0; vs && i < r.n; i++)
+        version_from_row(r.v + i * 7, &vs[i], 0);
+    *out = vs;
+    *n = vs ? r.n : 0;
     str_rows_free(&r);
     return rc;
 }
@@ -1281,14 +1284,16 @@ cc_err cc_store_template_list(cc_store *st, cc_store_template **out, size_t *n, 
     str_rows r;
     cc_err rc = query(st, "SELECT id, name, item, created_wall FROM inject_template ORDER BY name, id", 0, NULL, 4,
                       &r, err);
-    if (rc == CC_OK && r.n && !(*out = calloc(r.n, sizeof **out)))
+    cc_store_template *ts = rc == CC_OK && r.n ? calloc(r.n, sizeof *ts) : NULL;
+    if (rc == CC_OK && r.n && !ts)
         rc = fail(err, CC_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; rc == CC_OK && i < r.n; i++) {
+    for (size_t i = 0; ts && i < r.n; i++) {
         char **v = r.v + i * 4;
-        (*out)[i] = (cc_store_template){num(v[0]), v[1], v[2], num(v[3])};
+        ts[i] = (cc_store_template){num(v[0]), v[1], v[2], num(v[3])};
         v[1] = v[2] = NULL;
-        *n = i + 1;
     }
+    *out = ts;
+    *n = ts ? r.n : 0;
     str_rows_free(&r);
     return rc;
 }
