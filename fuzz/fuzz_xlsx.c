@@ -32,7 +32,8 @@ static const char wb_rels[] =
     "<Relationship Id=\"rId3\" Type=\"" REL "styles\" Target=\"styles.xml\"/></Relationships>";
 static const char workbook[] =
     "<workbook " NS " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
-    "<workbookPr date1904=\"0\"/><sheets><sheet name=\"MSEL\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+    "<workbookPr date1904=\"0\"/><sheets><sheet name=\"MSEL\" sheetId=\"1\" "
+    "r:id=\"rId1\"/></sheets></workbook>";
 static const char strings[] =
     "<sst " NS "><si><t>Inject #</t></si><si><t>Scenario Time</t></si><si><t>Event Synopsis</t></si>"
     "<si><t>To</t></si><si><t>Label</t></si><si><t>all</t></si><si><t>UNCLASSIFIED</t></si>"
@@ -41,17 +42,19 @@ static const char styles[] =
     "<styleSheet " NS "><numFmts><numFmt numFmtId=\"164\" formatCode=\"yyyy-mm-dd hh:mm\"/></numFmts>"
     "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/><xf numFmtId=\"46\"/></cellXfs></styleSheet>";
 static const char sheet[] =
-    "<worksheet " NS "><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>"
+    "<worksheet " NS
+    "><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>"
     "<c r=\"C1\" t=\"s\"><v>2</v></c><c r=\"D1\" t=\"s\"><v>3</v></c><c r=\"E1\" t=\"s\"><v>4</v></c></row>"
-    "<row r=\"2\"><c r=\"A2\"><v>1</v></c><c r=\"B2\" s=\"1\"><v>46084.5</v></c><c r=\"C2\" t=\"s\"><v>7</v></c>"
+    "<row r=\"2\"><c r=\"A2\"><v>1</v></c><c r=\"B2\" s=\"1\"><v>46084.5</v></c><c r=\"C2\" "
+    "t=\"s\"><v>7</v></c>"
     "<c r=\"D2\" t=\"s\"><v>5</v></c><c r=\"E2\" t=\"s\"><v>6</v></c></row></sheetData>"
     "<mergeCells><mergeCell ref=\"A3:E3\"/></mergeCells></worksheet>";
 
 /* Packs the sound workbook with part k replaced by the input. */
 static char *pack(size_t k, const uint8_t *in, size_t n, size_t *len)
 {
-    const char *names[] = {"xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml",
-                           "xl/_rels/workbook.xml.rels", "_rels/.rels"};
+    const char *names[] = {"xl/worksheets/sheet1.xml", "xl/sharedStrings.xml",       "xl/styles.xml",
+                           "xl/workbook.xml",          "xl/_rels/workbook.xml.rels", "_rels/.rels"};
     const char *texts[] = {sheet, strings, styles, workbook, wb_rels, pkg_rels};
     zip_error_t ze;
     zip_error_init(&ze);
@@ -64,7 +67,8 @@ static char *pack(size_t k, const uint8_t *in, size_t n, size_t *len)
     }
     zip_source_keep(src);
     for (size_t i = 0; i < 6; i++) {
-        zip_source_t *s = i == k ? zip_source_buffer(z, in, n, 0) : zip_source_buffer(z, texts[i], strlen(texts[i]), 0);
+        zip_source_t *s =
+            i == k ? zip_source_buffer(z, in, n, 0) : zip_source_buffer(z, texts[i], strlen(texts[i]), 0);
         if (!s || zip_file_add(z, names[i], s, 0) < 0) {
             zip_source_free(s);
             zip_discard(z);

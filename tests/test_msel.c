@@ -632,8 +632,9 @@ Test(msel, base_scenario_errors)
     cc_diag_format(&d.items[0], buf, sizeof buf);
     cr_expect_str_eq(buf, "base.yaml: error: the base scenario does not load");
     cc_diag_format(&d.items[1], buf, sizeof buf);
-    cr_expect_str_eq(buf, "base.yaml:2:11: error: YAML syntax: the '[' opened here is never closed (the parser gave "
-                          "up at 3:1: flow sequence without a closing bracket)");
+    cr_expect_str_eq(
+        buf, "base.yaml:2:11: error: YAML syntax: the '[' opened here is never closed (the parser gave "
+             "up at 3:1: flow sequence without a closing bracket)");
     cc_diags_free(&d);
     /* a base written in flow style cannot be spliced */
     size_t blen;
@@ -771,9 +772,10 @@ Test(msel, multi_value_cells_split_on_documented_separators_only)
     size_t ylen;
     cr_assert_eq(import(csv, &o, &d, &y, &ylen), CC_OK, "%s", d.count ? d.items[0].message : "");
     char *all = all_diags(&d);
-    cr_expect(strstr(all, "m.csv:2:7: warning: column 'Core Capability': 'Situational assessment and information "
-                          "sharing' looks like prose: read as one value\n  hint: separate several values with ';' "
-                          "or a line break; spaces do not separate") != NULL,
+    cr_expect(strstr(all,
+                     "m.csv:2:7: warning: column 'Core Capability': 'Situational assessment and information "
+                     "sharing' looks like prose: read as one value\n  hint: separate several values with ';' "
+                     "or a line break; spaces do not separate") != NULL,
               "%s", all);
     cr_expect_eq(d.warnings, 1, "%s", all);
     cc_scenario *s = load_text(y, ylen, "split.yaml");
@@ -794,8 +796,9 @@ Test(msel, multi_value_cells_split_on_documented_separators_only)
     const char *bad = P "1,+1h,T,control,usa-a kor-b,\"U//REL TO USA, KOR\",,\n";
     cr_expect_eq(import(bad, &o, &d, &y, &ylen), CC_ERR_INVALID);
     all = all_diags(&d);
-    cr_expect(strstr(all, "m.csv:2:5: error: column 'To': 'usa-a kor-b' is not one reference (references have no "
-                          "spaces)\n  hint: separate references with ';' or a line break") != NULL,
+    cr_expect(strstr(all,
+                     "m.csv:2:5: error: column 'To': 'usa-a kor-b' is not one reference (references have no "
+                     "spaces)\n  hint: separate references with ';' or a line break") != NULL,
               "%s", all);
     free(all);
     cc_diags_free(&d);
@@ -824,9 +827,10 @@ Test(msel, objective_titles_read_into_a_base)
     const char *csv2 = "Inject #,Objective / Capability\nI-02,Nothing like any objective\n";
     cr_expect_eq(import(csv2, &o, &d, &y, &ylen), CC_ERR_INVALID);
     char *all = all_diags(&d);
-    cr_expect(strstr(all, "m.csv:2:2: error: column 'Objective / Capability': no objective of "
-                          "scenarios/ncg-policy-ttx.yaml is titled 'Nothing like any objective'\n  hint: write "
-                          "objective ids separated by ';' (O-consult, O-share, O-protect") != NULL,
+    cr_expect(strstr(all,
+                     "m.csv:2:2: error: column 'Objective / Capability': no objective of "
+                     "scenarios/ncg-policy-ttx.yaml is titled 'Nothing like any objective'\n  hint: write "
+                     "objective ids separated by ';' (O-consult, O-share, O-protect") != NULL,
               "%s", all);
     free(all);
     cc_diags_free(&d);
@@ -872,11 +876,15 @@ Test(msel, merge_keeps_every_field_the_sheet_does_not_carry)
     const char *csv2 = "Inject #,Event Synopsis\nI-NEW,Nothing else\n";
     cr_expect_eq(import(csv2, &o, &d, &y, &ylen), CC_ERR_INVALID);
     char *all = all_diags(&d);
-    cr_expect(strstr(all, "m.csv:2:0: error: inject 'I-NEW' is not in scenarios/ncg-interagency-sim.yaml, and the "
-                          "sheet has no column 'Label'\n  hint: add a column 'Label', or name only injects of the base") !=
-                  NULL,
-              "%s", all);
-    cr_expect(strstr(all, "no column 'To'") != NULL && strstr(all, "no column 'Scenario Time'") != NULL, "%s", all);
+    cr_expect(
+        strstr(
+            all,
+            "m.csv:2:0: error: inject 'I-NEW' is not in scenarios/ncg-interagency-sim.yaml, and the "
+            "sheet has no column 'Label'\n  hint: add a column 'Label', or name only injects of the base") !=
+            NULL,
+        "%s", all);
+    cr_expect(strstr(all, "no column 'To'") != NULL && strstr(all, "no column 'Scenario Time'") != NULL, "%s",
+              all);
     free(all);
     cc_diags_free(&d);
     cc_scenario_free(a);
@@ -934,8 +942,9 @@ Test(msel, relative_times_as_planners_write_them)
     size_t ylen;
     cr_expect_eq(import(csv, &o, &d, &y, &ylen), CC_ERR_INVALID);
     char *all = all_diags(&d);
-    cr_expect(strstr(all, "m.csv:5:2: error: column 'Scenario Time': time 'Day 1 08:00' lies before the exercise "
-                          "start 2026-03-03T09:00:00+09:00") != NULL,
+    cr_expect(strstr(all,
+                     "m.csv:5:2: error: column 'Scenario Time': time 'Day 1 08:00' lies before the exercise "
+                     "start 2026-03-03T09:00:00+09:00") != NULL,
               "%s", all);
     cr_expect_eq(d.errors, 1, "%s", all);
     free(all);
@@ -988,11 +997,14 @@ Test(msel, workbook_layout_title_group_header_headings_and_merged_cells)
                  d.count ? d.items[0].message : "");
     cc_diags_sort(&d);
     char *all = all_diags(&d);
-    cr_expect(strstr(all, "book.xlsx[MSEL]:1:0: note: rows 1 to 1 above the header row 2 are a title; not imported") !=
-                  NULL,
-              "%s", all);
-    cr_expect(strstr(all, "book.xlsx[MSEL]:4:1: note: a section heading ('DAY 1', merged across the table); not "
-                          "imported") != NULL,
+    cr_expect(
+        strstr(all,
+               "book.xlsx[MSEL]:1:0: note: rows 1 to 1 above the header row 2 are a title; not imported") !=
+            NULL,
+        "%s", all);
+    cr_expect(strstr(all,
+                     "book.xlsx[MSEL]:4:1: note: a section heading ('DAY 1', merged across the table); not "
+                     "imported") != NULL,
               "%s", all);
     cr_expect_eq(d.errors + d.warnings, 0, "%s", all);
     cc_scenario *s = load_text(out.data, out.len, "book.yaml");

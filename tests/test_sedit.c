@@ -72,7 +72,8 @@ Test(sedit, model_has_every_section_in_file_order)
     json_t *inj = NULL;
     size_t i;
     json_t *s;
-    json_array_foreach(m, i, s) if (strcmp(json_string_value(json_object_get(s, "key")), "injects") == 0) inj = s;
+    json_array_foreach(m, i, s) if (strcmp(json_string_value(json_object_get(s, "key")), "injects") == 0)
+        inj = s;
     cr_assert_not_null(inj);
     cr_expect_str_eq(json_string_value(json_object_get(inj, "kind")), "list");
     json_t *items = json_object_get(inj, "items");
@@ -109,8 +110,8 @@ Test(sedit, every_item_written_back_reads_the_same, .timeout = 60)
             json_t *m = cc_sedit_model(e);
             size_t i;
             json_t *sec, *items = NULL;
-            json_array_foreach(m, i, sec) if (strcmp(json_string_value(json_object_get(sec, "key")), sections[s]) ==
-                                              0) items = json_object_get(sec, "items");
+            json_array_foreach(m, i, sec) if (strcmp(json_string_value(json_object_get(sec, "key")),
+                                                     sections[s]) == 0) items = json_object_get(sec, "items");
             for (size_t k = 0; items && k < json_array_size(items); k++) {
                 json_t *item = json_array_get(items, k);
                 const char *id = json_string_value(json_object_get(item, "id"));
@@ -122,7 +123,8 @@ Test(sedit, every_item_written_back_reads_the_same, .timeout = 60)
                     const cc_inject *x = &a->injects[k], *y = &b->injects[k];
                     cr_expect_str_eq(x->id, y->id);
                     cr_expect_str_eq(x->title, y->title, "%s %s", samples[f], id);
-                    cr_expect_str_eq(x->body ? x->body : "", y->body ? y->body : "", "%s %s body", samples[f], id);
+                    cr_expect_str_eq(x->body ? x->body : "", y->body ? y->body : "", "%s %s body", samples[f],
+                                     id);
                     cr_expect_str_eq(x->label.text, y->label.text);
                     cr_expect_eq(x->when.at_s, y->when.at_s);
                     cr_expect_eq(x->to.n, y->to.n);
@@ -199,15 +201,19 @@ static const char base[] = "caucus: 1\n"
                            "objectives:\n"
                            "  - {id: O-1, title: First}\n";
 
-#define NEW "{\"id\": \"I-3\", \"title\": \"Three\", \"label\": \"UNCLASSIFIED\", \"from\": \"control\", \"to\": [\"usa-chair\"], \"at\": \"+3h\"}"
+#define NEW                                                                                                  \
+    "{\"id\": \"I-3\", \"title\": \"Three\", \"label\": \"UNCLASSIFIED\", \"from\": \"control\", \"to\": "   \
+    "[\"usa-chair\"], \"at\": \"+3h\"}"
 
 Test(sedit, insert_move_delete_keep_the_layout)
 {
     cc_sedit *e = open_text(base, strlen(base));
     char *t = put(e, "injects", NULL, NEW, 0);
-    cr_expect(strstr(t, "injects:\n  - id: I-3\n    title: Three\n    label: UNCLASSIFIED\n    from: control\n    to: "
-                        "[usa-chair]\n    at: +3h\n\n  - id: I-1\n    title: One   # a comment\n") != NULL,
-              "%s", t);
+    cr_expect(
+        strstr(t,
+               "injects:\n  - id: I-3\n    title: Three\n    label: UNCLASSIFIED\n    from: control\n    to: "
+               "[usa-chair]\n    at: +3h\n\n  - id: I-1\n    title: One   # a comment\n") != NULL,
+        "%s", t);
     cc_scenario_free(load_ok(t));
     free(t);
     t = put(e, "injects", NULL, NEW, -1); /* appended, after a blank line, before the comment */
@@ -223,10 +229,11 @@ Test(sedit, insert_move_delete_keep_the_layout)
     cr_expect(strstr(t, "injects:\n  - id: I-2\n") != NULL, "%s", t);
     free(t);
     /* a move: I-2 first, unchanged */
-    t = put(e, "injects", "I-2",
-            "{\"id\": \"I-2\", \"title\": \"Two\", \"label\": \"UNCLASSIFIED\", \"from\": \"control\", \"to\": "
-            "[\"usa-chair\"], \"at\": \"+2h\"}",
-            0);
+    t = put(
+        e, "injects", "I-2",
+        "{\"id\": \"I-2\", \"title\": \"Two\", \"label\": \"UNCLASSIFIED\", \"from\": \"control\", \"to\": "
+        "[\"usa-chair\"], \"at\": \"+2h\"}",
+        0);
     cr_expect(strstr(t, "injects:\n  - id: I-2\n    title: Two\n") != NULL, "%s", t);
     cr_expect(strstr(t, "  - id: I-1\n    title: One   # a comment\n") != NULL, "%s", t);
     cc_scenario *s = load_ok(t);
@@ -242,19 +249,21 @@ Test(sedit, insert_move_delete_keep_the_layout)
     t = put(e, "parties", "USA", "{\"id\": \"USA\", \"name\": \"United States\", \"zone\": \"UTC\"}", -1);
     cr_expect(strstr(t, "parties:\n  - {id: USA, name: United States, zone: UTC}\ncells:") != NULL, "%s", t);
     free(t);
-    t = put(e, "exercise", NULL, "{\"id\": \"x\", \"title\": \"A title: with colon\", \"start\": \"2026-03-02T09:00:00Z\"}",
-            -1);
+    t = put(e, "exercise", NULL,
+            "{\"id\": \"x\", \"title\": \"A title: with colon\", \"start\": \"2026-03-02T09:00:00Z\"}", -1);
     cr_expect(strstr(t, "# the exercise\nexercise:\n  id: x\n  title: \"A title: with colon\"\n  start: "
                         "2026-03-02T09:00:00Z\nlabel_policy:\n") != NULL,
               "%s", t);
     cc_scenario_free(load_ok(t));
     free(t);
     /* a value typed as YAML in a form */
-    t = put(e, "label_policy", NULL,
-            "{\"id\": \"p\", \"classifications\": {\"$yaml\": \"[{name: UNCLASSIFIED, short: U}, {name: SECRET, "
-            "short: S}]\"}}",
-            -1);
-    cr_expect(strstr(t, "  classifications: [{name: UNCLASSIFIED, short: U}, {name: SECRET, short: S}]\n") != NULL,
+    t = put(
+        e, "label_policy", NULL,
+        "{\"id\": \"p\", \"classifications\": {\"$yaml\": \"[{name: UNCLASSIFIED, short: U}, {name: SECRET, "
+        "short: S}]\"}}",
+        -1);
+    cr_expect(strstr(t, "  classifications: [{name: UNCLASSIFIED, short: U}, {name: SECRET, short: S}]\n") !=
+                  NULL,
               "%s", t);
     free(t);
     cc_sedit_free(e);
@@ -281,8 +290,8 @@ Test(sedit, refusals)
         cc_buf b;
         cc_buf_init(&b);
         char why[300] = "";
-        cr_expect_eq(cc_sedit_put(e, c[i].section, c[i].id, v, -1, &b, why, sizeof why), c[i].rc, "case %zu: %s", i,
-                     why);
+        cr_expect_eq(cc_sedit_put(e, c[i].section, c[i].id, v, -1, &b, why, sizeof why), c[i].rc,
+                     "case %zu: %s", i, why);
         cr_expect(strstr(why, c[i].why) != NULL, "case %zu: %s", i, why);
         cc_buf_free(&b);
         json_decref(v);
@@ -367,7 +376,8 @@ Test(ldiff, unified_diffs)
     } c[] = {
         {"a\nb\n", "a\nb\n", ""},
         {"a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\n", "a\nb\nC\nd\ne\nf\ng\nh\ni\nj\nk\nl",
-         "--- v1\n+++ v2\n@@ -1,6 +1,6 @@\n a\n b\n-c\n+C\n d\n e\n f\n@@ -9,3 +9,4 @@\n i\n j\n k\n+l\n\\ No newline at "
+         "--- v1\n+++ v2\n@@ -1,6 +1,6 @@\n a\n b\n-c\n+C\n d\n e\n f\n@@ -9,3 +9,4 @@\n i\n j\n k\n+l\n\\ "
+         "No newline at "
          "end of file\n"},
         {"", "x\n", "--- v1\n+++ v2\n@@ -0,0 +1,1 @@\n+x\n"},
         {"x\ny\n", "", "--- v1\n+++ v2\n@@ -1,2 +0,0 @@\n-x\n-y\n"},

@@ -490,18 +490,20 @@ CONFORMANCE(scenario_documents_versions_pins_and_templates)
     cc_store_error err;
     int64_t doc = 0, v = 0;
     const char *t1 = "caucus: 1\n# fictional, version 1\n", *t2 = "caucus: 1\n# fictional, version 2\n";
-    cr_assert_eq(cc_store_doc_create(st, "Policy TTX draft", t1, strlen(t1), "control", 1000, &doc, &err), CC_OK,
-                 "%s", err.msg);
+    cr_assert_eq(cc_store_doc_create(st, "Policy TTX draft", t1, strlen(t1), "control", 1000, &doc, &err),
+                 CC_OK, "%s", err.msg);
     cr_expect_gt(doc, 0);
     cr_expect_eq(cc_store_doc_create(st, "", t1, strlen(t1), NULL, 1000, &v, &err), CC_ERR_ARG);
-    cr_expect_eq(cc_store_version_add(st, doc, 1, t2, strlen(t2), "planner A", "renamed I-1", 2000, &v, &err), CC_OK,
-                 "%s", err.msg);
+    cr_expect_eq(cc_store_version_add(st, doc, 1, t2, strlen(t2), "planner A", "renamed I-1", 2000, &v, &err),
+                 CC_OK, "%s", err.msg);
     cr_expect_eq(v, 2);
     /* a second save from version 1: refused, nothing written */
-    cr_expect_eq(cc_store_version_add(st, doc, 1, t1, strlen(t1), "planner B", NULL, 3000, &v, &err), CC_ERR_RANGE);
+    cr_expect_eq(cc_store_version_add(st, doc, 1, t1, strlen(t1), "planner B", NULL, 3000, &v, &err),
+                 CC_ERR_RANGE);
     cr_expect(strstr(err.msg, "is at version 2, not 1: someone saved in between"), "%s", err.msg);
     cr_expect_eq(v, 0);
-    cr_expect_eq(cc_store_version_add(st, 999, 1, t1, strlen(t1), NULL, NULL, 3000, &v, &err), CC_ERR_NOTFOUND);
+    cr_expect_eq(cc_store_version_add(st, 999, 1, t1, strlen(t1), NULL, NULL, 3000, &v, &err),
+                 CC_ERR_NOTFOUND);
     cc_store_version x;
     cr_assert_eq(cc_store_version_get(st, doc, 0, &x, &err), CC_OK, "%s", err.msg);
     cr_expect_eq(x.version, 2);
@@ -542,7 +544,8 @@ CONFORMANCE(scenario_documents_versions_pins_and_templates)
     cr_expect(pd == doc && pv == 2);
     /* the inject catalogue */
     int64_t t = 0;
-    cr_expect_eq(cc_store_template_add(st, "Media inquiry", "{\"title\": \"Media inquiry\"}", 5, &t, &err), CC_OK);
+    cr_expect_eq(cc_store_template_add(st, "Media inquiry", "{\"title\": \"Media inquiry\"}", 5, &t, &err),
+                 CC_OK);
     cr_expect_eq(cc_store_template_add(st, "Allied call", "{\"title\": \"Call\"}", 6, &t, &err), CC_OK);
     cc_store_template *ts = NULL;
     cr_assert_eq(cc_store_template_list(st, &ts, &n, &err), CC_OK);

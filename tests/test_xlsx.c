@@ -65,7 +65,9 @@ static char *mkzip(const char *const *m, size_t *len)
     "<?xml version=\"1.0\"?><Relationships "                                                                 \
     "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" "      \
     "Type=\"" REL "worksheet\" Target=\"worksheets/sheet1.xml\"/>" extra "</Relationships>"
-#define WB(pr) "<workbook " NS " " RNS ">" pr "<sheets><sheet name=\"MSEL\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+#define WB(pr)                                                                                               \
+    "<workbook " NS " " RNS ">" pr                                                                           \
+    "<sheets><sheet name=\"MSEL\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
 #define SHEET(data) "<worksheet " NS "><sheetData>" data "</sheetData></worksheet>"
 
 typedef struct opened {
@@ -183,8 +185,8 @@ Test(xlsx, reads_what_libxlsxwriter_writes)
         cr_expect_eq(cc_csv_row(t, want[i].rec), want[i].row, "record %zu", i);
         cr_expect_eq(cc_csv_nfields(t, want[i].rec), 6, "record %zu: fields A..F", i);
         for (size_t c = 0; c < 6; c++)
-            cr_expect_str_eq(cc_csv_field(t, want[i].rec, c, NULL), want[i].cells[c], "row %d col %zu", want[i].row,
-                             c);
+            cr_expect_str_eq(cc_csv_field(t, want[i].rec, c, NULL), want[i].cells[c], "row %d col %zu",
+                             want[i].row, c);
     }
     cr_assert_eq(o.nm, 1);
     cr_expect(o.m[0].r0 == 1 && o.m[0].r1 == 1 && o.m[0].c0 == 0 && o.m[0].c1 == 3);
@@ -196,18 +198,21 @@ Test(xlsx, reads_what_libxlsxwriter_writes)
 Test(xlsx, date1904_inline_rich_and_phonetic_text)
 {
     const char *parts[] = {
-        "_rels/.rels", PKG_RELS,
+        "_rels/.rels",
+        PKG_RELS,
         "xl/_rels/workbook.xml.rels",
         WB_RELS("<Relationship Id=\"rId2\" Type=\"" REL "sharedStrings\" Target=\"/xl/sharedStrings.xml\"/>"
                 "<Relationship Id=\"rId3\" Type=\"" REL "styles\" Target=\"styles.xml\"/>"),
-        "xl/workbook.xml", WB("<workbookPr date1904=\"1\"/>"),
+        "xl/workbook.xml",
+        WB("<workbookPr date1904=\"1\"/>"),
         "xl/sharedStrings.xml",
         "<sst " NS "><si><r><t>Rich </t></r><r><t xml:space=\"preserve\">text</t></r></si>"
         "<si><t>漢字</t><rPh sb=\"0\" eb=\"1\"><t>かんじ</t></rPh></si><si><t>a_x000D_b</t></si></sst>",
         "xl/styles.xml",
         "<styleSheet " NS "><numFmts count=\"1\"><numFmt numFmtId=\"164\" formatCode=\"d mmm yyyy h:mm\"/>"
         "</numFmts><cellStyleXfs><xf numFmtId=\"22\"/></cellStyleXfs>"
-        "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/><xf numFmtId=\"14\"/><xf numFmtId=\"49\"/></cellXfs>"
+        "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/><xf numFmtId=\"14\"/><xf "
+        "numFmtId=\"49\"/></cellXfs>"
         "</styleSheet>",
         "xl/worksheets/sheet1.xml",
         SHEET("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>"
@@ -240,11 +245,14 @@ Test(xlsx, date_serials_of_the_1900_system)
     /* 1 = 1900-01-01, 59 = 1900-02-28, 61 = 1900-03-01 (60 is Excel's 29 February 1900 that never
        was: kept as a number), 46084.5 = 2026-03-03 12:00 */
     const char *parts[] = {
-        "_rels/.rels", PKG_RELS,
+        "_rels/.rels",
+        PKG_RELS,
         "xl/_rels/workbook.xml.rels",
         WB_RELS("<Relationship Id=\"rId3\" Type=\"" REL "styles\" Target=\"styles.xml\"/>"),
-        "xl/workbook.xml", WB(""),
-        "xl/styles.xml", "<styleSheet " NS "><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"22\"/></cellXfs></styleSheet>",
+        "xl/workbook.xml",
+        WB(""),
+        "xl/styles.xml",
+        "<styleSheet " NS "><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"22\"/></cellXfs></styleSheet>",
         "xl/worksheets/sheet1.xml",
         SHEET("<row r=\"1\"><c s=\"1\"><v>1</v></c><c s=\"1\"><v>59</v></c><c s=\"1\"><v>60</v></c>"
               "<c s=\"1\"><v>61</v></c><c s=\"1\"><v>46084.5</v></c><c s=\"1\"><v>46084.00001</v></c></row>"),
@@ -252,8 +260,8 @@ Test(xlsx, date_serials_of_the_1900_system)
     opened o;
     open_parts(&o, parts);
     cr_assert_eq(o.rc, CC_OK, "%s", first_error(&o));
-    static const char *const want[] = {"1900-01-01 00:00", "1900-02-28 00:00", "60", "1900-03-01 00:00",
-                                       "2026-03-03 12:00", "2026-03-03 00:00:01"};
+    static const char *const want[] = {"1900-01-01 00:00", "1900-02-28 00:00", "60",
+                                       "1900-03-01 00:00", "2026-03-03 12:00", "2026-03-03 00:00:01"};
     for (size_t i = 0; i < 6; i++)
         cr_expect_str_eq(cc_csv_field(o.t, 0, i, NULL), want[i], "cell %zu", i);
     close_opened(&o);
@@ -272,63 +280,134 @@ static void expect_refused(const char *const *parts, cc_err rc, const char *text
 
 Test(xlsx, refuses_hostile_and_broken_workbooks)
 {
-    const char *dtd[] = {"_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""),
+    const char *dtd[] = {"_rels/.rels",
+                         PKG_RELS,
+                         "xl/_rels/workbook.xml.rels",
+                         WB_RELS(""),
                          "xl/workbook.xml",
                          "<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b "
                          "\"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>" WB(""),
-                         "xl/worksheets/sheet1.xml", SHEET(""), NULL};
-    expect_refused(dtd, CC_ERR_PARSE, "a document type declaration (DTD) is not allowed");
-    const char *xxe[] = {"_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""),
-                         "xl/workbook.xml", WB(""),
                          "xl/worksheets/sheet1.xml",
-                         "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>" SHEET(
-                             "<row><c t=\"inlineStr\"><is><t>&e;</t></is></c></row>"),
+                         SHEET(""),
                          NULL};
+    expect_refused(dtd, CC_ERR_PARSE, "a document type declaration (DTD) is not allowed");
+    const char *xxe[] = {
+        "_rels/.rels",
+        PKG_RELS,
+        "xl/_rels/workbook.xml.rels",
+        WB_RELS(""),
+        "xl/workbook.xml",
+        WB(""),
+        "xl/worksheets/sheet1.xml",
+        "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>" SHEET(
+            "<row><c t=\"inlineStr\"><is><t>&e;</t></is></c></row>"),
+        NULL};
     expect_refused(xxe, CC_ERR_PARSE, "a document type declaration (DTD) is not allowed");
-    const char *traversal[] = {"_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""),
-                               "xl/workbook.xml", WB(""), "xl/worksheets/sheet1.xml", SHEET(""),
-                               "../../evil.sh", "echo", NULL};
+    const char *traversal[] = {"_rels/.rels",
+                               PKG_RELS,
+                               "xl/_rels/workbook.xml.rels",
+                               WB_RELS(""),
+                               "xl/workbook.xml",
+                               WB(""),
+                               "xl/worksheets/sheet1.xml",
+                               SHEET(""),
+                               "../../evil.sh",
+                               "echo",
+                               NULL};
     expect_refused(traversal, CC_ERR_INVALID, "has a '..' component (path traversal); refused");
     const char *absolute[] = {"_rels/.rels", PKG_RELS, "/etc/cron.d/x", "x", NULL};
     expect_refused(absolute, CC_ERR_INVALID, "has an absolute path");
-    const char *outside[] = {"_rels/.rels", PKG_RELS, "xl/workbook.xml", WB(""), "xl/_rels/workbook.xml.rels",
-                             "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-                             "<Relationship Id=\"rId1\" Type=\"" REL "worksheet\" Target=\"../../../x.xml\"/>"
-                             "</Relationships>",
-                             NULL};
+    const char *outside[] = {
+        "_rels/.rels",
+        PKG_RELS,
+        "xl/workbook.xml",
+        WB(""),
+        "xl/_rels/workbook.xml.rels",
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" Type=\"" REL "worksheet\" Target=\"../../../x.xml\"/>"
+        "</Relationships>",
+        NULL};
     expect_refused(outside, CC_ERR_INVALID, "points outside the archive");
-    const char *far[] = {"_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""), "xl/workbook.xml",
-                         WB(""), "xl/worksheets/sheet1.xml",
-                         "<worksheet " NS "><dimension ref=\"A1:XFD1048576\"/><sheetData><row r=\"1048576\">"
-                         "<c r=\"XFD1048576\" t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData></worksheet>",
-                         NULL};
+    const char *far[] = {
+        "_rels/.rels",
+        PKG_RELS,
+        "xl/_rels/workbook.xml.rels",
+        WB_RELS(""),
+        "xl/workbook.xml",
+        WB(""),
+        "xl/worksheets/sheet1.xml",
+        "<worksheet " NS "><dimension ref=\"A1:XFD1048576\"/><sheetData><row r=\"1048576\">"
+        "<c r=\"XFD1048576\" t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData></worksheet>",
+        NULL};
     expect_refused(far, CC_ERR_LIMIT, "cell XFD1048576 lies beyond the 100000 rows and 1024 columns");
-    const char *badref[] = {"_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""), "xl/workbook.xml",
-                            WB(""), "xl/worksheets/sheet1.xml", SHEET("<row><c r=\"1A\"><v>1</v></c></row>"), NULL};
+    const char *badref[] = {"_rels/.rels",
+                            PKG_RELS,
+                            "xl/_rels/workbook.xml.rels",
+                            WB_RELS(""),
+                            "xl/workbook.xml",
+                            WB(""),
+                            "xl/worksheets/sheet1.xml",
+                            SHEET("<row><c r=\"1A\"><v>1</v></c></row>"),
+                            NULL};
     expect_refused(badref, CC_ERR_PARSE, "cell reference '1A' is not valid");
     /* fuzz_xlsx finding: row 0 was taken for a row before row 1 */
-    const char *row0[] = {"_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""), "xl/workbook.xml",
-                          WB(""), "xl/worksheets/sheet1.xml",
-                          SHEET("<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"B0\"><v>2</v></c></row>"), NULL};
+    const char *row0[] = {"_rels/.rels",
+                          PKG_RELS,
+                          "xl/_rels/workbook.xml.rels",
+                          WB_RELS(""),
+                          "xl/workbook.xml",
+                          WB(""),
+                          "xl/worksheets/sheet1.xml",
+                          SHEET("<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"B0\"><v>2</v></c></row>"),
+                          NULL};
     expect_refused(row0, CC_ERR_PARSE, "cell reference 'B0' is not valid");
-    const char *nostr[] = {"_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""), "xl/workbook.xml",
-                           WB(""), "xl/worksheets/sheet1.xml", SHEET("<row><c t=\"s\"><v>7</v></c></row>"), NULL};
+    const char *nostr[] = {"_rels/.rels",
+                           PKG_RELS,
+                           "xl/_rels/workbook.xml.rels",
+                           WB_RELS(""),
+                           "xl/workbook.xml",
+                           WB(""),
+                           "xl/worksheets/sheet1.xml",
+                           SHEET("<row><c t=\"s\"><v>7</v></c></row>"),
+                           NULL};
     expect_refused(nostr, CC_ERR_PARSE, "cell A1 refers to shared string '7', which does not exist");
-    const char *nan[] = {"_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""), "xl/workbook.xml",
-                         WB(""), "xl/worksheets/sheet1.xml", SHEET("<row><c><v>1e999</v></c></row>"), NULL};
+    const char *nan[] = {"_rels/.rels",
+                         PKG_RELS,
+                         "xl/_rels/workbook.xml.rels",
+                         WB_RELS(""),
+                         "xl/workbook.xml",
+                         WB(""),
+                         "xl/worksheets/sheet1.xml",
+                         SHEET("<row><c><v>1e999</v></c></row>"),
+                         NULL};
     expect_refused(nan, CC_ERR_PARSE, "cell A1 holds '1e999', which is not a number");
-    const char *twice[] = {"_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""), "xl/workbook.xml",
-                           WB(""), "xl/worksheets/sheet1.xml",
-                           SHEET("<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"A1\"><v>2</v></c></row>"), NULL};
+    const char *twice[] = {"_rels/.rels",
+                           PKG_RELS,
+                           "xl/_rels/workbook.xml.rels",
+                           WB_RELS(""),
+                           "xl/workbook.xml",
+                           WB(""),
+                           "xl/worksheets/sheet1.xml",
+                           SHEET("<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"A1\"><v>2</v></c></row>"),
+                           NULL};
     expect_refused(twice, CC_ERR_PARSE, "cell A1 appears twice");
-    const char *broken[] = {"_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""), "xl/workbook.xml",
-                            WB(""), "xl/worksheets/sheet1.xml", "<worksheet><sheetData><row>", NULL};
-    expect_refused(broken, CC_ERR_PARSE, "part 'xl/worksheets/sheet1.xml', line 1, column 28: not well-formed XML");
-    const char *nosheet[] = {"_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""), "xl/workbook.xml",
-                             WB(""), NULL};
+    const char *broken[] = {"_rels/.rels",
+                            PKG_RELS,
+                            "xl/_rels/workbook.xml.rels",
+                            WB_RELS(""),
+                            "xl/workbook.xml",
+                            WB(""),
+                            "xl/worksheets/sheet1.xml",
+                            "<worksheet><sheetData><row>",
+                            NULL};
+    expect_refused(broken, CC_ERR_PARSE,
+                   "part 'xl/worksheets/sheet1.xml', line 1, column 28: not well-formed XML");
+    const char *nosheet[] = {
+        "_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""), "xl/workbook.xml", WB(""), NULL};
     expect_refused(nosheet, CC_ERR_PARSE, "the part 'xl/worksheets/sheet1.xml' is missing");
     const char *nowb[] = {"word/document.xml", "<w/>", NULL};
-    expect_refused(nowb, CC_ERR_PARSE, "this ZIP archive is not an Excel workbook (it has no xl/workbook.xml)");
+    expect_refused(nowb, CC_ERR_PARSE,
+                   "this ZIP archive is not an Excel workbook (it has no xl/workbook.xml)");
     const char *empty[] = {"_rels/.rels", PKG_RELS, "xl/workbook.xml", "<workbook " NS "/>", NULL};
     expect_refused(empty, CC_ERR_PARSE, "the workbook has no worksheet");
 }
@@ -344,8 +423,15 @@ Test(xlsx, refuses_a_zip_bomb_in_bounded_memory)
     for (size_t i = sizeof head - 1; i < n; i++)
         big[i] = ' ';
     big[n] = 0;
-    const char *parts[] = {"_rels/.rels", PKG_RELS, "xl/_rels/workbook.xml.rels", WB_RELS(""), "xl/workbook.xml",
-                           WB(""), "xl/worksheets/sheet1.xml", big, NULL};
+    const char *parts[] = {"_rels/.rels",
+                           PKG_RELS,
+                           "xl/_rels/workbook.xml.rels",
+                           WB_RELS(""),
+                           "xl/workbook.xml",
+                           WB(""),
+                           "xl/worksheets/sheet1.xml",
+                           big,
+                           NULL};
     size_t len;
     char *b = mkzip(parts, &len);
     free(big);
@@ -395,26 +481,33 @@ Test(sniff, kinds_by_content)
     } c[] = {
         {"", 0, CC_SNIFF_EMPTY},
         {"a,b\n1,2\n", 8, CC_SNIFF_UTF8},
-        {"\xEF\xBB\xBF" "a,b\n", 7, CC_SNIFF_UTF8},
+        {"\xEF\xBB\xBF"
+         "a,b\n",
+         7, CC_SNIFF_UTF8},
         {"caf\xC3\xA9,b\n", 8, CC_SNIFF_UTF8},
         {"caf\xE9,b\n", 7, CC_SNIFF_CP1252},
         {"\x93quoted\x94,b\n", 11, CC_SNIFF_CP1252},
         {"bad \x81 byte\n", 11, CC_SNIFF_BINARY},
         {"over \xC0\xAF long\n", 13, CC_SNIFF_UTF8}, /* an overlong sequence: the reader locates it */
-        {"\xFF\xFE" "a\0,\0b\0", 8, CC_SNIFF_UTF16LE},
+        {"\xFF\xFE"
+         "a\0,\0b\0",
+         8, CC_SNIFF_UTF16LE},
         {"\xFE\xFF\0a\0,\0b", 8, CC_SNIFF_UTF16BE},
         {"a\0,\0b\0\n\0", 8, CC_SNIFF_UTF16LE},
         {"\0a\0,\0b\0\n", 8, CC_SNIFF_UTF16BE},
         {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 ...", 12, CC_SNIFF_XLS},
-        {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0", 41, CC_SNIFF_ENCRYPTED},
+        {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0", 41,
+         CC_SNIFF_ENCRYPTED},
         {"PK\x03\x04....mimetypeapplication/vnd.oasis.opendocument.spreadsheet", 64, CC_SNIFF_ODS},
         {"PK\x03\x04....word/document.xml", 25, CC_SNIFF_ZIP},
         {"PK\x03\x04....xl/workbook.xml", 23, CC_SNIFF_XLSX},
         {"\x01\x02\x03\x04\x05\x06\x07\x08", 8, CC_SNIFF_BINARY},
     };
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
-        cr_expect_eq(cc_sniff(c[i].bytes, c[i].len), c[i].k, "case %zu: %s", i, cc_sniff_name(cc_sniff(c[i].bytes, c[i].len)));
-    cr_expect_str_eq(cc_sniff_name(CC_SNIFF_XLS), "an Excel 97-2003 workbook (.xls) or another OLE2 compound file");
+        cr_expect_eq(cc_sniff(c[i].bytes, c[i].len), c[i].k, "case %zu: %s", i,
+                     cc_sniff_name(cc_sniff(c[i].bytes, c[i].len)));
+    cr_expect_str_eq(cc_sniff_name(CC_SNIFF_XLS),
+                     "an Excel 97-2003 workbook (.xls) or another OLE2 compound file");
 }
 
 Test(sniff, converts_utf16_and_windows_1252)
@@ -423,13 +516,18 @@ Test(sniff, converts_utf16_and_windows_1252)
     cc_buf_init(&b);
     size_t bad;
     /* "a,é" and U+1F642 as a surrogate pair */
-    cr_assert_eq(cc_sniff_to_utf8(CC_SNIFF_UTF16LE, "\xFF\xFE" "a\0,\0\xE9\0=\xD8\x42\xDE", 12, &b, &bad), CC_OK);
+    cr_assert_eq(cc_sniff_to_utf8(CC_SNIFF_UTF16LE,
+                                  "\xFF\xFE"
+                                  "a\0,\0\xE9\0=\xD8\x42\xDE",
+                                  12, &b, &bad),
+                 CC_OK);
     cr_expect_str_eq(b.data, "a,\xC3\xA9\xF0\x9F\x99\x82");
     cc_buf_reset(&b);
     cr_assert_eq(cc_sniff_to_utf8(CC_SNIFF_UTF16BE, "\0a\0b", 4, &b, &bad), CC_OK);
     cr_expect_str_eq(b.data, "ab");
     cc_buf_reset(&b);
-    cr_expect_eq(cc_sniff_to_utf8(CC_SNIFF_UTF16LE, "a\0\x00\xDC", 4, &b, &bad), CC_ERR_PARSE, "lone surrogate");
+    cr_expect_eq(cc_sniff_to_utf8(CC_SNIFF_UTF16LE, "a\0\x00\xDC", 4, &b, &bad), CC_ERR_PARSE,
+                 "lone surrogate");
     cr_expect_eq(bad, 2);
     cc_buf_reset(&b);
     cr_expect_eq(cc_sniff_to_utf8(CC_SNIFF_UTF16LE, "a\0b", 3, &b, &bad), CC_ERR_PARSE, "odd length");

@@ -104,11 +104,12 @@ Test(ytree, unclosed_reported_where_it_opened)
         const char *msg, *hint;
     } cases[] = {
         {"a: 1\nb: [1, 2\nc: 3", 2, 4,
-         "YAML syntax: the '[' opened here is never closed (the parser gave up at 4:1: flow sequence without a "
+         "YAML syntax: the '[' opened here is never closed (the parser gave up at 4:1: flow sequence without "
+         "a "
          "closing bracket)",
          "close it with ']'"},
-        {"p: [\n  {id: A, n: U},\n  {id: K, n: K\ns: []\n", 3, 3, "YAML syntax: the '{' opened here is never closed",
-         "close it with '}'"},
+        {"p: [\n  {id: A, n: U},\n  {id: K, n: K\ns: []\n", 3, 3,
+         "YAML syntax: the '{' opened here is never closed", "close it with '}'"},
         {"a: {x: [1, 2}\nb: 2\n", 1, 8, "YAML syntax: '}' at 1:13 does not match the '[' opened here",
          "close the '[' with ']' before the '}'"},
         {"a: 1\nb: \"abc\nc: 2\n", 2, 4, "YAML syntax: the double quote opened here is never closed",

@@ -145,7 +145,8 @@ static long pick_sheet(cc_xlsx *x, const char *in, const char *want, cc_diags *d
     size_t n = cc_xlsx_nsheets(x);
     char names[400] = "";
     for (size_t i = 0, used = 0; i < n && used + 1 < sizeof names; i++)
-        used += (size_t)snprintf(names + used, sizeof names - used, "%s'%s'", i ? ", " : "", cc_xlsx_sheet_name(x, i));
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s'%s'", i ? ", " : "",
+                                 cc_xlsx_sheet_name(x, i));
     if (want) {
         char *end;
         long k = strtol(want, &end, 10);
@@ -156,8 +157,8 @@ static long pick_sheet(cc_xlsx *x, const char *in, const char *want, cc_diags *d
                 return (long)i;
         char hint[500];
         snprintf(hint, sizeof hint, "the sheets are %s; give a name or a number from 1 to %zu", names, n);
-        cc_diags_add(d, CC_SEV_ERROR, in, (cc_pos){0, 0}, "msel-sheet", hint, "the workbook has no sheet '%s'",
-                     want);
+        cc_diags_add(d, CC_SEV_ERROR, in, (cc_pos){0, 0}, "msel-sheet", hint,
+                     "the workbook has no sheet '%s'", want);
         return -1;
     }
     if (n == 1)
@@ -206,8 +207,8 @@ static cc_err import_any(const char *in, const char *data, size_t len, const cha
     switch (k) {
     case CC_SNIFF_XLSX: {
         if (o->sep) {
-            cc_diags_add(d, CC_SEV_ERROR, "--sep", (cc_pos){0, 0}, "msel-args", "leave --sep out for a workbook",
-                         "%s is a workbook, which has no separator", in);
+            cc_diags_add(d, CC_SEV_ERROR, "--sep", (cc_pos){0, 0}, "msel-args",
+                         "leave --sep out for a workbook", "%s is a workbook, which has no separator", in);
             return CC_ERR_ARG;
         }
         cc_xlsx *x = NULL;
@@ -277,17 +278,17 @@ static cc_err import_any(const char *in, const char *data, size_t len, const cha
     case CC_SNIFF_XLS:
     case CC_SNIFF_ENCRYPTED:
     case CC_SNIFF_ZIP:
-    case CC_SNIFF_BINARY:
-        break;
+    case CC_SNIFF_BINARY: break;
     }
-    const char *hint = k == CC_SNIFF_ENCRYPTED ? "remove the password in the spreadsheet program, then save as Excel "
-                                                 "Workbook (.xlsx)"
-                       : k == CC_SNIFF_BINARY ? "give an MSEL as CSV or Excel Workbook (.xlsx)"
-                       : k == CC_SNIFF_ODS    ? "save it as Excel 2007-365 (.xlsx) or Text CSV (UTF-8): in LibreOffice "
-                                                "File > Save As, or soffice --headless --convert-to xlsx FILE"
-                                              : save_as;
-    cc_diags_add(d, CC_SEV_ERROR, in, (cc_pos){0, 0}, "file-kind", hint, "this is %s, which caucus cannot read",
-                 cc_sniff_name(k));
+    const char *hint =
+        k == CC_SNIFF_ENCRYPTED ? "remove the password in the spreadsheet program, then save as Excel "
+                                  "Workbook (.xlsx)"
+        : k == CC_SNIFF_BINARY  ? "give an MSEL as CSV or Excel Workbook (.xlsx)"
+        : k == CC_SNIFF_ODS     ? "save it as Excel 2007-365 (.xlsx) or Text CSV (UTF-8): in LibreOffice "
+                                  "File > Save As, or soffice --headless --convert-to xlsx FILE"
+                                : save_as;
+    cc_diags_add(d, CC_SEV_ERROR, in, (cc_pos){0, 0}, "file-kind", hint,
+                 "this is %s, which caucus cannot read", cc_sniff_name(k));
     return CC_ERR_PARSE;
 }
 
@@ -313,13 +314,13 @@ static int msel_import(int argc, char **argv)
             if (strcasecmp(v, "windows-1252") == 0 || strcasecmp(v, "cp1252") == 0)
                 cp1252 = 1;
             else if (strcasecmp(v, "utf-8") != 0 && strcasecmp(v, "utf8") != 0) {
-                fprintf(stderr, "caucus msel import: --encoding takes windows-1252 or utf-8, not '%s' "
-                                "(UTF-16 is recognised by itself)\n",
+                fprintf(stderr,
+                        "caucus msel import: --encoding takes windows-1252 or utf-8, not '%s' "
+                        "(UTF-16 is recognised by itself)\n",
                         v);
                 return 2;
             }
-        }
-        else if (strcmp(a, "--map") == 0 && more) {
+        } else if (strcmp(a, "--map") == 0 && more) {
             if (o.nmaps == MAX_MAPS) {
                 fprintf(stderr, "caucus msel import: at most %d --map options\n", MAX_MAPS);
                 return 2;
@@ -359,7 +360,8 @@ static int msel_import(int argc, char **argv)
         }
     }
     if (!in || !out) {
-        fprintf(stderr, "caucus msel import: %s\n", !in ? "no CSV or workbook given" : "give --out SCENARIO.yaml");
+        fprintf(stderr, "caucus msel import: %s\n",
+                !in ? "no CSV or workbook given" : "give --out SCENARIO.yaml");
         msel_usage(stderr);
         return 2;
     }

@@ -228,13 +228,15 @@ int cc_cmd_serve(int argc, char **argv)
         if (*end == ':')
             docver = strtoll(end + 1, &end, 10);
         if (*end || docid <= 0 || docver < 0 || docarg[0] < '1' || docarg[0] > '9') {
-            fprintf(stderr, "caucus serve: --doc takes a document id and an optional version, e.g. 3 or 3:7\n");
+            fprintf(stderr,
+                    "caucus serve: --doc takes a document id and an optional version, e.g. 3 or 3:7\n");
             return 2;
         }
     }
     if ((scen != NULL) + (exid != 0) + (docid != 0) != 1) {
-        fprintf(stderr, "caucus serve: give a SCENARIO or --doc ID to start an exercise, or --exercise ID to resume "
-                        "one\n");
+        fprintf(stderr,
+                "caucus serve: give a SCENARIO or --doc ID to start an exercise, or --exercise ID to resume "
+                "one\n");
         usage(stderr);
         return 2;
     }
@@ -318,7 +320,8 @@ int cc_cmd_serve(int argc, char **argv)
         text = v.text;
         v.text = NULL;
         cc_store_version_clear(&v);
-        snprintf(docsrc, sizeof docsrc, "scenario document %lld version %lld", (long long)docid, (long long)docver);
+        snprintf(docsrc, sizeof docsrc, "scenario document %lld version %lld", (long long)docid,
+                 (long long)docver);
         scen = docsrc;
     }
     if (scen) {
@@ -342,8 +345,8 @@ int cc_cmd_serve(int argc, char **argv)
         if (!docid) {
             const char *bn = strrchr(scen, '/');
             docver = 1;
-            if (cc_store_doc_create(st, bn ? bn + 1 : scen, text, len, "caucus serve", wall_now(), &docid, &serr) !=
-                CC_OK) {
+            if (cc_store_doc_create(st, bn ? bn + 1 : scen, text, len, "caucus serve", wall_now(), &docid,
+                                    &serr) != CC_OK) {
                 fprintf(stderr, "caucus serve: %s\n", serr.msg);
                 goto out;
             }
@@ -383,8 +386,8 @@ int cc_cmd_serve(int argc, char **argv)
            cc_live_exercise_id(lv), cc_scenario_title(s) ? cc_scenario_title(s) : cc_scenario_id(s),
            cc_scenario_id(s), seed, store_uri ? "postgres" : (db ? db : "caucus.db"));
     if (docid)
-        printf("scenario: document %lld version %lld of the store (the scenario editor edits it)\n", (long long)docid,
-               (long long)docver);
+        printf("scenario: document %lld version %lld of the store (the scenario editor edits it)\n",
+               (long long)docid, (long long)docver);
     printf("control console: %s://%s:%u/\n", certpem ? "https" : "http", host, (unsigned)cc_http_port(h));
     if (scen)
         printf("join codes (shown once; only their hashes are stored):\n%s", codetext ? codetext : "");

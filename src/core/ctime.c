@@ -426,7 +426,7 @@ cc_err cc_time_parse_scenario(const char *s, size_t len, int64_t start_unix, int
     /* the forms planners write: +1d02:30, +2:30, D+1 H+3, Day 2, T+2h */
     int c0 = s[0] | 0x20;
     if ((s[0] == '+' && memchr(s, ':', len)) || ((c0 == 'd' || c0 == 'h' || c0 == 't') && len > 1 &&
-                                                  (s[1] == '+' || s[1] == '-' || (s[1] | 0x20) == 'a'))) {
+                                                 (s[1] == '+' || s[1] == '-' || (s[1] | 0x20) == 'a'))) {
         cc_reltime r = {0};
         cc_err rc = cc_reltime_parse(s, len, &r, err);
         if (rc == CC_OK && r.day_clock)
@@ -569,10 +569,12 @@ static cc_err rel_dh(rscan *p, cc_reltime *out, cc_time_error *err)
     int seen = 0;
     const char units[] = "dhm";
     for (int u = 0; u < 3; u++) {
-        if (rs_lower(p, 0) != units[u] || (p->i + 1 < p->len && p->s[p->i + 1] != '+' && p->s[p->i + 1] != '-'))
+        if (rs_lower(p, 0) != units[u] ||
+            (p->i + 1 < p->len && p->s[p->i + 1] != '+' && p->s[p->i + 1] != '-'))
             continue;
         if (p->i + 1 >= p->len)
-            return time_fail(err, CC_ERR_PARSE, p->i + 2, hint, "expected '+' and a number after '%c'", p->s[p->i]);
+            return time_fail(err, CC_ERR_PARSE, p->i + 2, hint, "expected '+' and a number after '%c'",
+                             p->s[p->i]);
         if (p->s[p->i + 1] == '-')
             return time_fail(err, CC_ERR_RANGE, p->i + 1, "times count forward from the start (D+0, H+0)",
                              "time is before the exercise start");
@@ -586,7 +588,8 @@ static cc_err rel_dh(rscan *p, cc_reltime *out, cc_time_error *err)
         } else {
             int64_t v = rs_num(p, 7);
             if (v < 0)
-                return time_fail(err, CC_ERR_PARSE, at + 1, hint, "expected a number after '%c+'", units[u] - 32);
+                return time_fail(err, CC_ERR_PARSE, at + 1, hint, "expected a number after '%c+'",
+                                 units[u] - 32);
             if (u == 0)
                 days = v;
             else
@@ -598,8 +601,8 @@ static cc_err rel_dh(rscan *p, cc_reltime *out, cc_time_error *err)
             return rel_clock(p, out, err, days);
     }
     if (!seen || p->i != p->len)
-        return time_fail(err, CC_ERR_PARSE, p->i + 1, hint, seen ? "unexpected text in a D+/H+ time"
-                                                                  : "expected D+N or H+N");
+        return time_fail(err, CC_ERR_PARSE, p->i + 1, hint,
+                         seen ? "unexpected text in a D+/H+ time" : "expected D+N or H+N");
     if (days > CC_DURATION_MAX_S / 86400)
         return rel_done(out, err, CC_DURATION_MAX_S + 1);
     return rel_done(out, err, days * 86400 + secs);
@@ -620,7 +623,8 @@ cc_err cc_reltime_parse(const char *s, size_t len, cc_reltime *out, cc_time_erro
         size_t at = p.i;
         int64_t n = rs_num(&p, 5);
         if (n < 0)
-            return time_fail(err, CC_ERR_PARSE, at + 1, "write Day 2 09:30", "expected a day number after 'Day'");
+            return time_fail(err, CC_ERR_PARSE, at + 1, "write Day 2 09:30",
+                             "expected a day number after 'Day'");
         if (n == 0)
             return time_fail(err, CC_ERR_RANGE, at + 1, "the exercise starts on Day 1",
                              "Day 0 is before the exercise start");
@@ -660,8 +664,9 @@ cc_err cc_reltime_parse(const char *s, size_t len, cc_reltime *out, cc_time_erro
     }
     int64_t v = rs_hms(&p, days ? 23 : 87600);
     if (v == -2)
-        return time_fail(err, CC_ERR_PARSE, save + 1, "minutes and seconds run from 00 to 59, hours after a day "
-                                                      "from 00 to 23",
+        return time_fail(err, CC_ERR_PARSE, save + 1,
+                         "minutes and seconds run from 00 to 59, hours after a day "
+                         "from 00 to 23",
                          "hours:minutes out of range");
     if (v < 0 || p.i != p.len)
         return time_fail(err, CC_ERR_PARSE, (v < 0 ? save : p.i) + 1,

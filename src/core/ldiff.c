@@ -58,7 +58,8 @@ static unsigned char *script(const lines *A, const lines *B, size_t *nops, int *
     long d = 0, found = -1;
     for (; d <= dmax && found < 0; d++) {
         for (long k = -d; k <= d; k += 2) {
-            long x = (k == -d || (k != d && v[off + k - 1] < v[off + k + 1])) ? v[off + k + 1] : v[off + k - 1] + 1;
+            long x = (k == -d || (k != d && v[off + k - 1] < v[off + k + 1])) ? v[off + k + 1]
+                                                                              : v[off + k - 1] + 1;
             long y = x - k;
             while (x < n && y < m && same(A, (size_t)x, B, (size_t)y))
                 x++, y++;
@@ -125,8 +126,8 @@ static void put_line(cc_buf *out, char tag, const lines *L, size_t i)
         cc_buf_puts(out, "\\ No newline at end of file\n");
 }
 
-cc_err cc_ldiff(const char *a, size_t alen, const char *b, size_t blen, const char *name_a, const char *name_b,
-                cc_buf *out)
+cc_err cc_ldiff(const char *a, size_t alen, const char *b, size_t blen, const char *name_a,
+                const char *name_b, cc_buf *out)
 {
     if (alen == blen && memcmp(a, b, alen) == 0)
         return CC_OK;
@@ -194,7 +195,8 @@ cc_err cc_ldiff(const char *a, size_t alen, const char *b, size_t blen, const ch
             e += keeps;
         }
         size_t na = ia[e] - ia[s], nb = ib[e] - ib[s];
-        cc_buf_printf(out, "@@ -%zu,%zu +%zu,%zu @@\n", na ? ia[s] + 1 : ia[s], na, nb ? ib[s] + 1 : ib[s], nb);
+        cc_buf_printf(out, "@@ -%zu,%zu +%zu,%zu @@\n", na ? ia[s] + 1 : ia[s], na, nb ? ib[s] + 1 : ib[s],
+                      nb);
         for (size_t j = s; j < e; j++) {
             if (ops[j] == OP_KEEP)
                 put_line(out, ' ', &A, ia[j]);

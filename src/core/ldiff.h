@@ -15,7 +15,7 @@
  * A text that does not end in a line break gets "\ No newline at end of file". Time O((N+M)D),
  * memory O(D^2) for D changed lines up to CC_LDIFF_MAX_EDITS (more: one hunk replacing all).
  * Errors: CC_ERR_NOMEM. */
-cc_err cc_ldiff(const char *a, size_t alen, const char *b, size_t blen, const char *name_a, const char *name_b,
-                cc_buf *out);
+cc_err cc_ldiff(const char *a, size_t alen, const char *b, size_t blen, const char *name_a,
+                const char *name_b, cc_buf *out);
 
 #endif

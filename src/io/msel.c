@@ -275,7 +275,7 @@ cc_err cc_msel_export(const cc_scenario *s, cc_msel **out)
     for (size_t i = 0; i < s->ninjects && rc == CC_OK; i++) {
         const cc_inject *I = &s->injects[i];
         const char **row = m->cells + i * CC_MSEL_NCOLS;
-#define PUT_CELL(col)                                                                                            \
+#define PUT_CELL(col)                                                                                        \
     do {                                                                                                     \
         if (!(row[col] = adup(m->a, &b)) || b.oom)                                                           \
             rc = CC_ERR_NOMEM;                                                                               \
@@ -443,8 +443,8 @@ cc_err cc_msel_write_xlsx(const cc_msel *m, const char *path, char *why, size_t 
     if (!e)
         e = worksheet_autofilter(ws, 0, 0, (lxw_row_t)cc_msel_nrows(m), CC_MSEL_NCOLS - 1);
     if (e) {
-        snprintf(why, whylen, "%s: row %zu, column '%s': %s", path, bad_row, cc_msel_header((cc_msel_col)bad_col),
-                 lxw_strerror(e));
+        snprintf(why, whylen, "%s: row %zu, column '%s': %s", path, bad_row,
+                 cc_msel_header((cc_msel_col)bad_col), lxw_strerror(e));
         cc_buf_free(&esc);
         workbook_close(wb);
         remove(path);
@@ -470,7 +470,7 @@ typedef struct irow {
     int base_line;                /* base inject: its line in the base file */
     int tkind;                    /* scenario time: T_* */
     int64_t tval, tday;           /* T_DAY: tval the clock, tday the day */
-    int dkind; /* delivery time */
+    int dkind;                    /* delivery time */
     int64_t dval, dday;
     unsigned bad; /* columns (bits) with an error already reported: placeholders are written
                      for them and the checks of the result say nothing more about them */
@@ -826,7 +826,8 @@ static int parse_time(imp *I, irow *R, int col, const char *s, int *kind, int64_
         *val = u;
         return 0;
     }
-    cell_diag(I, CC_SEV_ERROR, R, col, hint, "cannot read '%s' as a time (%s)", s, why ? why : "unknown form");
+    cell_diag(I, CC_SEV_ERROR, R, col, hint, "cannot read '%s' as a time (%s)", s,
+              why ? why : "unknown form");
     return -1;
 }
 
@@ -933,9 +934,11 @@ static void read_row(imp *I, size_t rec, irow *R)
     int b = base_inject(I, R->v[CC_MSEL_ID]);
     if (b < 0)
         return;
-    int times = I->colmap[CC_MSEL_TIME] >= 0 || I->colmap[CC_MSEL_DELIVERY] >= 0 || I->colmap[CC_MSEL_TRIGGER] >= 0;
+    int times =
+        I->colmap[CC_MSEL_TIME] >= 0 || I->colmap[CC_MSEL_DELIVERY] >= 0 || I->colmap[CC_MSEL_TRIGGER] >= 0;
     for (int c = 0; c < CC_MSEL_NCOLS; c++) {
-        int timecol = c == CC_MSEL_TIME || c == CC_MSEL_DELIVERY || c == CC_MSEL_TRIGGER || c == CC_MSEL_DELAY;
+        int timecol =
+            c == CC_MSEL_TIME || c == CC_MSEL_DELIVERY || c == CC_MSEL_TRIGGER || c == CC_MSEL_DELAY;
         if (I->colmap[c] >= 0 || (timecol && times))
             continue;
         const char *v = cc_msel_cell(I->base_table, (size_t)b, (cc_msel_col)c);
@@ -1024,7 +1027,8 @@ static void check_row(imp *I, irow *R)
         cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_ID, "every row needs an inject number such as I-01",
                   "the inject number is empty");
     if (!*v[CC_MSEL_TITLE] && !absent(I, R, CC_MSEL_TITLE))
-        cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_TITLE, "give the inject a short title", "the synopsis is empty");
+        cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_TITLE, "give the inject a short title",
+                  "the synopsis is empty");
     if (!*v[CC_MSEL_LABEL] && !absent(I, R, CC_MSEL_LABEL))
         cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_LABEL, "write a banner such as UNCLASSIFIED//REL TO USA, KOR",
                   "the label is empty");
@@ -1096,8 +1100,8 @@ static void check_row(imp *I, irow *R)
                       "delay to the scenario time",
                       "a delay without a trigger");
         if (R->tkind == T_NONE && R->dkind == T_NONE && !bad_time &&
-            !(I->colmap[CC_MSEL_TIME] < 0 && I->colmap[CC_MSEL_DELIVERY] < 0 && I->colmap[CC_MSEL_TRIGGER] < 0 &&
-              !R->merged))
+            !(I->colmap[CC_MSEL_TIME] < 0 && I->colmap[CC_MSEL_DELIVERY] < 0 &&
+              I->colmap[CC_MSEL_TRIGGER] < 0 && !R->merged))
             cell_diag(I, CC_SEV_ERROR, R, I->colmap[CC_MSEL_TIME] >= 0 ? CC_MSEL_TIME : CC_MSEL_ID,
                       "give a scenario time such as +2h, or a trigger such as 'after I-01'",
                       "the inject has neither a scenario time nor a trigger");
@@ -2158,11 +2162,13 @@ static void map_diags(imp *I, const cc_diags *tmp, int sec0, int secn, int l0, i
                 continue; /* about a placeholder */
             const char *hint = g->hint;
             if (!hint && src.col == CC_MSEL_TRIGGER && g->code && strcmp(g->code, "unknown-ref") == 0)
-                hint = !I->base ? "name an inject of the sheet, or import --into SCENARIO (with --merge to keep "
-                                  "its injects)"
-                       : !I->o->merge ? "the base's injects are replaced; --merge keeps those the sheet does not "
-                                        "name"
-                                      : NULL;
+                hint = !I->base
+                           ? "name an inject of the sheet, or import --into SCENARIO (with --merge to keep "
+                             "its injects)"
+                       : !I->o->merge
+                           ? "the base's injects are replaced; --merge keeps those the sheet does not "
+                             "name"
+                           : NULL;
             cell_diag(I, g->sev, R, src.col, hint, "%s", g->message);
             continue;
         }
@@ -2337,7 +2343,8 @@ cc_err cc_msel_import_table(const cc_csv *table, const char *file, const cc_msel
         resolve_times(&I, &I.rows[i]);
     if (!I.base && I.nrows == 0) {
         if (!I.errors)
-            cell_diag(&I, CC_SEV_ERROR, NULL, -1, "add a row per inject below the header, or import --into a scenario",
+            cell_diag(&I, CC_SEV_ERROR, NULL, -1,
+                      "add a row per inject below the header, or import --into a scenario",
                       "the MSEL has no injects");
         rc = I.oom ? CC_ERR_NOMEM : CC_ERR_INVALID;
         goto done;

@@ -51,7 +51,8 @@ cc_err cc_sedit_open(const char *text, size_t len, const char *file, cc_diags *d
         return rc;
     }
     if (e->root && (e->root->kind != CC_Y_MAP || e->root->style == CC_YS_FLOW)) {
-        cc_diags_add(d, CC_SEV_ERROR, file, (cc_pos){1, 1}, "sedit", "write the top level as key: value lines",
+        cc_diags_add(d, CC_SEV_ERROR, file, (cc_pos){1, 1}, "sedit",
+                     "write the top level as key: value lines",
                      "the scenario's top level must be a block mapping");
         cc_sedit_free(e);
         return CC_ERR_INVALID;
@@ -327,10 +328,10 @@ static void put_block_map(cc_buf *b, const json_t *o, int indent, const char *co
     }
 }
 
-static const char *const inject_order[] = {"id",      "title",   "body",  "label",
-                                           "from",    "originator", "to", "channel",
-                                           "class",   "at",      "trigger", "expected_actions",
-                                           "objectives", "notes", NULL};
+static const char *const inject_order[] = {"id",         "title",      "body",    "label",
+                                           "from",       "originator", "to",      "channel",
+                                           "class",      "at",         "trigger", "expected_actions",
+                                           "objectives", "notes",      NULL};
 
 cc_err cc_sedit_yaml_text(const json_t *value, cc_buf *out)
 {
@@ -529,8 +530,9 @@ cc_err cc_sedit_put(const cc_sedit *e, const char *section, const char *id, cons
         rc = fail(why, whylen, CC_ERR_NOTFOUND, "no item '%s' in the section", id);
         goto done;
     }
-    const char *newid = val && json_is_string(json_object_get(val, "id")) ? json_string_value(json_object_get(val, "id"))
-                                                                          : NULL;
+    const char *newid = val && json_is_string(json_object_get(val, "id"))
+                            ? json_string_value(json_object_get(val, "id"))
+                            : NULL;
     for (size_t i = 0; newid && i < n; i++) {
         const char *x = item_id(v->items[i]);
         if (x && strcmp(x, newid) == 0 && (long)i != cur) {
@@ -671,8 +673,9 @@ json_t *cc_sedit_locate(const cc_sedit *e, const cc_diags *d)
     json_t *a = json_array();
     for (size_t i = 0; a && i < d->count; i++) {
         const cc_diag *g = &d->items[i];
-        json_t *o = json_pack("{s:s, s:i, s:i, s:s, s:s}", "severity", cc_severity_str(g->sev), "line", g->line,
-                              "column", g->col, "code", g->code ? g->code : "", "message", g->message);
+        json_t *o =
+            json_pack("{s:s, s:i, s:i, s:s, s:s}", "severity", cc_severity_str(g->sev), "line", g->line,
+                      "column", g->col, "code", g->code ? g->code : "", "message", g->message);
         if (!o || json_array_append_new(a, o)) {
             json_decref(a);
             return NULL;

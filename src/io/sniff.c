@@ -23,10 +23,10 @@ static int has(const char *data, size_t len, const char *needle, size_t n)
 }
 
 /* Windows-1252 code points of 0x80..0x9F (0: undefined). */
-static const unsigned short cp1252_hi[32] = {
-    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+static const unsigned short cp1252_hi[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                             0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+                                             0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                             0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
 static unsigned cp1252(unsigned char b)
 {
@@ -67,8 +67,8 @@ cc_sniff_kind cc_sniff(const char *data, size_t len)
     if (len == 0)
         return CC_SNIFF_EMPTY;
     if (len >= 4 && memcmp(d, "PK", 2) == 0 && ((d[2] == 3 && d[3] == 4) || (d[2] == 5 && d[3] == 6))) {
-        if (has(data, len, "xl/workbook", 11) || (has(data, len, "[Content_Types].xml", 19) &&
-                                                  has(data, len, "workbook", 8)))
+        if (has(data, len, "xl/workbook", 11) ||
+            (has(data, len, "[Content_Types].xml", 19) && has(data, len, "workbook", 8)))
             return CC_SNIFF_XLSX;
         if (has(data, len, "application/vnd.oasis.opendocument.spreadsheet", 46))
             return CC_SNIFF_ODS;
@@ -126,7 +126,8 @@ static void put_cp(cc_buf *b, unsigned v)
     } else if (v < 0x800) {
         u[0] = (char)(0xC0 | (v >> 6)), u[1] = (char)(0x80 | (v & 0x3F)), n = 2;
     } else if (v < 0x10000) {
-        u[0] = (char)(0xE0 | (v >> 12)), u[1] = (char)(0x80 | ((v >> 6) & 0x3F)), u[2] = (char)(0x80 | (v & 0x3F));
+        u[0] = (char)(0xE0 | (v >> 12)), u[1] = (char)(0x80 | ((v >> 6) & 0x3F)),
+        u[2] = (char)(0x80 | (v & 0x3F));
         n = 3;
     } else {
         u[0] = (char)(0xF0 | (v >> 18)), u[1] = (char)(0x80 | ((v >> 12) & 0x3F));

@@ -12,16 +12,16 @@
 #include "core/diag.h"
 
 typedef enum cc_sniff_kind {
-    CC_SNIFF_EMPTY,      /* no bytes */
-    CC_SNIFF_UTF8,       /* UTF-8 text (ASCII included; a byte order mark allowed) */
-    CC_SNIFF_UTF16LE,    /* UTF-16 text, little endian */
-    CC_SNIFF_UTF16BE,    /* UTF-16 text, big endian */
-    CC_SNIFF_CP1252,     /* text that is not UTF-8 but reads as Windows-1252 */
-    CC_SNIFF_XLSX,       /* ZIP archive with an Excel workbook part */
-    CC_SNIFF_ODS,        /* ZIP archive of an OpenDocument spreadsheet */
-    CC_SNIFF_ZIP,        /* another ZIP archive (.docx, .zip, ...) */
-    CC_SNIFF_XLS,        /* OLE2 compound file: Excel 97-2003 (or another Office 97 file) */
-    CC_SNIFF_ENCRYPTED,  /* OLE2 compound file holding an encrypted (password) workbook */
+    CC_SNIFF_EMPTY,     /* no bytes */
+    CC_SNIFF_UTF8,      /* UTF-8 text (ASCII included; a byte order mark allowed) */
+    CC_SNIFF_UTF16LE,   /* UTF-16 text, little endian */
+    CC_SNIFF_UTF16BE,   /* UTF-16 text, big endian */
+    CC_SNIFF_CP1252,    /* text that is not UTF-8 but reads as Windows-1252 */
+    CC_SNIFF_XLSX,      /* ZIP archive with an Excel workbook part */
+    CC_SNIFF_ODS,       /* ZIP archive of an OpenDocument spreadsheet */
+    CC_SNIFF_ZIP,       /* another ZIP archive (.docx, .zip, ...) */
+    CC_SNIFF_XLS,       /* OLE2 compound file: Excel 97-2003 (or another Office 97 file) */
+    CC_SNIFF_ENCRYPTED, /* OLE2 compound file holding an encrypted (password) workbook */
     CC_SNIFF_BINARY     /* anything else */
 } cc_sniff_kind;
 

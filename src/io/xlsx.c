@@ -212,8 +212,9 @@ static void XMLCALL no_doctype(void *ud, const XML_Char *name, const XML_Char *s
 {
     (void)name, (void)sys, (void)pub, (void)internal;
     pctx *c = ud;
-    perr(c, CC_ERR_PARSE, (cc_pos){0, 0}, "a workbook's XML never has one; the file was made to attack readers",
-         NULL, "%s: a document type declaration (DTD) is not allowed (line %lu)", c->part,
+    perr(c, CC_ERR_PARSE, (cc_pos){0, 0},
+         "a workbook's XML never has one; the file was made to attack readers", NULL,
+         "%s: a document type declaration (DTD) is not allowed (line %lu)", c->part,
          (unsigned long)XML_GetCurrentLineNumber(c->p));
 }
 
@@ -271,8 +272,8 @@ static cc_err parse_part(pctx *c, const char *part, int required)
     for (;;) {
         zip_int64_t n = zip_fread(zf, buf, sizeof buf);
         if (n < 0) {
-            diag(x, c->d, "the archive is damaged; save the workbook again", "cannot read part '%s': %s", part,
-                 zip_file_strerror(zf));
+            diag(x, c->d, "the archive is damaged; save the workbook again", "cannot read part '%s': %s",
+                 part, zip_file_strerror(zf));
             c->rc = CC_ERR_PARSE;
             break;
         }
@@ -280,8 +281,9 @@ static cc_err parse_part(pctx *c, const char *part, int required)
         x->total += (size_t)n;
         if (got > CC_XLSX_MAX_PART || x->total > CC_XLSX_MAX_TOTAL) {
             diag(x, c->d, "a workbook that large is not an MSEL; the archive may be a zip bomb",
-                 got > CC_XLSX_MAX_PART ? "part '%s' unpacks to more than %u MiB" : "the parts read up to '%s' unpack "
-                                                                                  "to more than %u MiB",
+                 got > CC_XLSX_MAX_PART ? "part '%s' unpacks to more than %u MiB"
+                                        : "the parts read up to '%s' unpack "
+                                          "to more than %u MiB",
                  part, (got > CC_XLSX_MAX_PART ? CC_XLSX_MAX_PART : CC_XLSX_MAX_TOTAL) >> 20);
             c->rc = CC_ERR_LIMIT;
             break;
@@ -308,8 +310,9 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 {
     pctx *c = ud;
     if (++c->depth > MAX_DEPTH) {
-        perr(c, CC_ERR_LIMIT, (cc_pos){0, 0}, "a workbook's XML never nests that deep; the file was made to attack "
-                                              "readers",
+        perr(c, CC_ERR_LIMIT, (cc_pos){0, 0},
+             "a workbook's XML never nests that deep; the file was made to attack "
+             "readers",
              NULL, "%s: elements nested more than %d deep (line %lu)", c->part, MAX_DEPTH,
              (unsigned long)XML_GetCurrentLineNumber(c->p));
         return;
@@ -721,7 +724,8 @@ static cc_err check_members(cc_xlsx *x, cc_diags *d)
         const char *why = nm ? bad_member_name(nm) : "an unreadable name";
         if (why) {
             diag(x, d, "spreadsheet programs never write such names; the archive was made to attack readers",
-                 "member %lld of the archive ('%.200s') has %s; refused", (long long)i + 1, nm ? nm : "", why);
+                 "member %lld of the archive ('%.200s') has %s; refused", (long long)i + 1, nm ? nm : "",
+                 why);
             return CC_ERR_INVALID;
         }
         zip_stat_t st;
@@ -846,12 +850,12 @@ typedef struct cell {
 
 typedef struct sheetctx {
     pctx c;
-    cc_buf text;     /* cell texts */
+    cc_buf text; /* cell texts */
     cell *cells;
     size_t ncells, capcells;
     cc_xlsx_merge *merges;
     size_t nmerges, capmerges;
-    int row, col;    /* current row and next column (1-based row, 0-based column) */
+    int row, col; /* current row and next column (1-based row, 0-based column) */
     int in_c, in_v, in_is, in_t, in_rph;
     char ctype[16];
     long cstyle;
@@ -907,7 +911,8 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         const char *r = attr(atts, "r"), *t = attr(atts, "t"), *st = attr(atts, "s");
         int row = s->row > 0 ? s->row : 1, col = s->col;
         if (r && parse_ref(r, &row, &col)) {
-            perr(&s->c, CC_ERR_PARSE, (cc_pos){s->row, 0}, NULL, s->c.dfile, "cell reference '%.20s' is not valid", r);
+            perr(&s->c, CC_ERR_PARSE, (cc_pos){s->row, 0}, NULL, s->c.dfile,
+                 "cell reference '%.20s' is not valid", r);
             return;
         }
         s->in_c = 1;
@@ -977,7 +982,9 @@ static size_t unescape_x(char *s, size_t n)
             int ok = 1;
             for (size_t j = i + 2; j < i + 6 && ok; j++) {
                 char ch = s[j];
-                int dv = ch >= '0' && ch <= '9' ? ch - '0' : (ch | 0x20) >= 'a' && (ch | 0x20) <= 'f' ? (ch | 0x20) - 'a' + 10 : -1;
+                int dv = ch >= '0' && ch <= '9'                     ? ch - '0'
+                         : (ch | 0x20) >= 'a' && (ch | 0x20) <= 'f' ? (ch | 0x20) - 'a' + 10
+                                                                    : -1;
                 ok = dv >= 0;
                 v = v * 16 + (unsigned)(dv >= 0 ? dv : 0);
             }
@@ -1120,7 +1127,8 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
             put_number(&s->text, dv);
     }
     size_t n = s->text.len - start;
-    if (n && (strcmp(s->ctype, "s") == 0 || strcmp(s->ctype, "inlineStr") == 0 || strcmp(s->ctype, "str") == 0))
+    if (n &&
+        (strcmp(s->ctype, "s") == 0 || strcmp(s->ctype, "inlineStr") == 0 || strcmp(s->ctype, "str") == 0))
         n = unescape_x(s->text.data + start, n);
     s->text.len = start + n;
     if (s->text.oom || s->cur.oom) {
@@ -1138,14 +1146,16 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
         return;
     }
     if (s->crow > (int)CC_CSV_MAX_ROWS || s->ccol >= (int)CC_CSV_MAX_COLS) {
-        perr(&s->c, CC_ERR_LIMIT, (cc_pos){0, 0}, "an MSEL fits in far fewer rows and columns; "
-                                                  "delete what lies beyond the table",
+        perr(&s->c, CC_ERR_LIMIT, (cc_pos){0, 0},
+             "an MSEL fits in far fewer rows and columns; "
+             "delete what lies beyond the table",
              s->c.dfile, "cell %s lies beyond the %u rows and %u columns caucus reads", ref, CC_CSV_MAX_ROWS,
              CC_CSV_MAX_COLS);
         return;
     }
     if (s->ncells >= CC_XLSX_MAX_CELLS) {
-        perr(&s->c, CC_ERR_LIMIT, pos, NULL, s->c.dfile, "more than %u cells with a value", CC_XLSX_MAX_CELLS);
+        perr(&s->c, CC_ERR_LIMIT, pos, NULL, s->c.dfile, "more than %u cells with a value",
+             CC_XLSX_MAX_CELLS);
         return;
     }
     if (grow((void **)&s->cells, &s->capcells, s->ncells + 1, sizeof *s->cells)) {
@@ -1175,8 +1185,8 @@ static cc_err build_table(sheetctx *s, cc_csv **table)
         if (i && cell_cmp(&s->cells[i - 1], &s->cells[i]) == 0) {
             char cn[8];
             cc_xlsx_col_name(s->cells[i].col, cn, sizeof cn);
-            cc_diags_add(s->c.d, CC_SEV_ERROR, s->c.dfile, (cc_pos){s->cells[i].row, s->cells[i].col + 1}, "xlsx",
-                         "the workbook is damaged; save it again", "cell %s%d appears twice", cn,
+            cc_diags_add(s->c.d, CC_SEV_ERROR, s->c.dfile, (cc_pos){s->cells[i].row, s->cells[i].col + 1},
+                         "xlsx", "the workbook is damaged; save it again", "cell %s%d appears twice", cn,
                          s->cells[i].row);
             return CC_ERR_PARSE;
         }

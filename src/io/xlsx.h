@@ -14,13 +14,13 @@
 #include "core/diag.h"
 #include "io/csv.h"
 
-#define CC_XLSX_MAX_PART (64u << 20)    /* bytes one part may unpack to */
-#define CC_XLSX_MAX_TOTAL (256u << 20)  /* bytes all parts read may unpack to */
-#define CC_XLSX_MAX_MEMBERS 10000u      /* members in the archive */
-#define CC_XLSX_MAX_STRINGS 1000000u    /* shared strings */
-#define CC_XLSX_MAX_CELLS 2000000u      /* non-empty cells of a sheet */
-#define CC_XLSX_MAX_MERGES 100000u      /* merged ranges of a sheet */
-#define CC_XLSX_MAX_SHEETS 1000u        /* sheets of a workbook */
+#define CC_XLSX_MAX_PART (64u << 20)   /* bytes one part may unpack to */
+#define CC_XLSX_MAX_TOTAL (256u << 20) /* bytes all parts read may unpack to */
+#define CC_XLSX_MAX_MEMBERS 10000u     /* members in the archive */
+#define CC_XLSX_MAX_STRINGS 1000000u   /* shared strings */
+#define CC_XLSX_MAX_CELLS 2000000u     /* non-empty cells of a sheet */
+#define CC_XLSX_MAX_MERGES 100000u     /* merged ranges of a sheet */
+#define CC_XLSX_MAX_SHEETS 1000u       /* sheets of a workbook */
 
 /* An open workbook (opaque): its sheet list, shared strings, styles and date system. */
 typedef struct cc_xlsx cc_xlsx;

@@ -207,8 +207,9 @@ static cc_err precheck(yctx *c, const char *text, size_t len)
         char hint[200];
         cc_sniff_kind k = cc_sniff(text, len);
         if (k == CC_SNIFF_XLSX || k == CC_SNIFF_XLS || k == CC_SNIFF_ODS || k == CC_SNIFF_ENCRYPTED)
-            snprintf(hint, sizeof hint, "this is %s, not a scenario (YAML text): read its MSEL with "
-                                        "caucus msel import FILE --into SCENARIO",
+            snprintf(hint, sizeof hint,
+                     "this is %s, not a scenario (YAML text): read its MSEL with "
+                     "caucus msel import FILE --into SCENARIO",
                      cc_sniff_name(k));
         else if (k == CC_SNIFF_UTF16LE || k == CC_SNIFF_UTF16BE || k == CC_SNIFF_CP1252)
             snprintf(hint, sizeof hint, "this is %s: save the file as UTF-8", cc_sniff_name(k));
@@ -216,7 +217,8 @@ static cc_err precheck(yctx *c, const char *text, size_t len)
             snprintf(hint, sizeof hint, "this is %s, not a scenario (YAML text)", cc_sniff_name(k));
         else
             snprintf(hint, sizeof hint, "%s",
-                     st == CC_UTF8_NUL ? "scenario files are text; remove the NUL byte" : "save the file as UTF-8");
+                     st == CC_UTF8_NUL ? "scenario files are text; remove the NUL byte"
+                                       : "save the file as UTF-8");
         cc_diags_add(c->diags, CC_SEV_ERROR, c->file, p, "encoding", hint, "%s (byte 0x%02X at offset %zu)",
                      cc_utf8_status_str(st), (unsigned)(unsigned char)text[bad], bad);
         return CC_ERR_PARSE;
@@ -267,8 +269,8 @@ static int ys_quoted(yscan *s, char q)
     ys_next(s);
     while (s->i < s->n) {
         char c = s->t[s->i];
-        if ((c == '\\' && q == '"' && s->i + 1 < s->n) || (c == '\'' && q == '\'' && s->i + 1 < s->n &&
-                                                            s->t[s->i + 1] == '\'')) {
+        if ((c == '\\' && q == '"' && s->i + 1 < s->n) ||
+            (c == '\'' && q == '\'' && s->i + 1 < s->n && s->t[s->i + 1] == '\'')) {
             ys_next(s);
             ys_next(s);
             continue;
@@ -408,12 +410,14 @@ static void point_at_opener(yctx *c, const char *text, size_t len)
     char msg[700], hint[200];
     const char *what = g->message + (strncmp(g->message, "YAML syntax: ", 13) == 0 ? 13 : 0);
     if (k == 2) {
-        snprintf(msg, sizeof msg,
-                 "YAML syntax: '%c' at %d:%d does not match the %s opened here (the parser gave up at %d:%d: %s)",
-                 close.ch, close.line, close.col, names[w], g->line, g->col, what);
+        snprintf(
+            msg, sizeof msg,
+            "YAML syntax: '%c' at %d:%d does not match the %s opened here (the parser gave up at %d:%d: %s)",
+            close.ch, close.line, close.col, names[w], g->line, g->col, what);
         snprintf(hint, sizeof hint, "close the %s with %s before the '%c'", names[w], closers[w], close.ch);
     } else {
-        snprintf(msg, sizeof msg, "YAML syntax: the %s opened here is never closed (the parser gave up at %d:%d: %s)",
+        snprintf(msg, sizeof msg,
+                 "YAML syntax: the %s opened here is never closed (the parser gave up at %d:%d: %s)",
                  names[w], g->line, g->col, what);
         snprintf(hint, sizeof hint, "close it with %s", closers[w]);
     }

@@ -50,8 +50,8 @@ void cc_editor_reply_clear(cc_editor_reply *r)
     memset(r, 0, sizeof *r);
 }
 
-__attribute__((format(printf, 4, 5))) static cc_err reply_err(cc_editor_reply *out, unsigned status, const char *code,
-                                                              const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static cc_err reply_err(cc_editor_reply *out, unsigned status,
+                                                              const char *code, const char *fmt, ...)
 {
     char msg[400];
     va_list ap;
@@ -135,9 +135,10 @@ static cc_err docs_list(cc_store *st, cc_editor_reply *out)
         return store_err(out, rc, &err);
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_array_append_new(a, json_pack("{s:I,s:s,s:I,s:I,s:I}", "doc", (json_int_t)v[i].id, "name", v[i].name,
-                                           "latest", (json_int_t)v[i].latest, "created", (json_int_t)v[i].created_wall_ms,
-                                           "updated", (json_int_t)v[i].updated_wall_ms));
+        json_array_append_new(a, json_pack("{s:I,s:s,s:I,s:I,s:I}", "doc", (json_int_t)v[i].id, "name",
+                                           v[i].name, "latest", (json_int_t)v[i].latest, "created",
+                                           (json_int_t)v[i].created_wall_ms, "updated",
+                                           (json_int_t)v[i].updated_wall_ms));
         cc_store_doc_clear(&v[i]);
     }
     free(v);
@@ -215,9 +216,9 @@ static cc_err doc_get(cc_store *st, const cc_editor_req *rq, cc_editor_reply *ou
     size_t errors = 0;
     json_t *diags = diagnostics(e, v.text, v.len, rq->tzdir, &errors);
     json_t *j = json_pack("{s:I,s:I,s:I,s:s,s:s?,s:s?,s:I,s:o,s:o,s:I}", "doc", (json_int_t)doc, "version",
-                          (json_int_t)v.version, "latest", (json_int_t)newest, "hash", v.hash, "author", v.author,
-                          "note", v.note, "saved", (json_int_t)v.created_wall_ms, "model", cc_sedit_model(e),
-                          "diagnostics", diags, "errors", (json_int_t)errors);
+                          (json_int_t)v.version, "latest", (json_int_t)newest, "hash", v.hash, "author",
+                          v.author, "note", v.note, "saved", (json_int_t)v.created_wall_ms, "model",
+                          cc_sedit_model(e), "diagnostics", diags, "errors", (json_int_t)errors);
     cc_sedit_free(e);
     cc_store_version_clear(&v);
     return reply_json(out, j);
@@ -238,9 +239,9 @@ static cc_err versions(cc_store *st, const cc_editor_req *rq, cc_editor_reply *o
         return reply_err(out, 404, "not-found", "no scenario document %" PRId64, doc);
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_array_append_new(a, json_pack("{s:I,s:s,s:s?,s:s?,s:I}", "version", (json_int_t)v[i].version, "hash",
-                                           v[i].hash, "author", v[i].author, "note", v[i].note, "saved",
-                                           (json_int_t)v[i].created_wall_ms));
+        json_array_append_new(a, json_pack("{s:I,s:s,s:s?,s:s?,s:I}", "version", (json_int_t)v[i].version,
+                                           "hash", v[i].hash, "author", v[i].author, "note", v[i].note,
+                                           "saved", (json_int_t)v[i].created_wall_ms));
         cc_store_version_clear(&v[i]);
     }
     free(v);
@@ -295,7 +296,8 @@ static cc_err export(cc_store *st, const cc_editor_req *rq, cc_editor_reply *out
     cc_err rc = cc_store_version_get(st, doc, ver, &v, &err);
     if (rc != CC_OK)
         return store_err(out, rc, &err);
-    snprintf(out->filename, sizeof out->filename, "scenario-%" PRId64 "-v%" PRId64 ".%s", doc, v.version, fmt);
+    snprintf(out->filename, sizeof out->filename, "scenario-%" PRId64 "-v%" PRId64 ".%s", doc, v.version,
+             fmt);
     if (strcmp(fmt, "yaml") == 0) { /* the text as stored: byte for byte what was saved */
         out->status = 200;
         out->type = "application/yaml; charset=utf-8";
@@ -313,8 +315,9 @@ static cc_err export(cc_store *st, const cc_editor_req *rq, cc_editor_reply *out
     cc_store_version_clear(&v);
     if (rc != CC_OK) {
         cc_diags_free(&d);
-        return reply_err(out, 422, "bad-edit", "the MSEL is written from a scenario without errors: fix the %zu "
-                                               "error%s first",
+        return reply_err(out, 422, "bad-edit",
+                         "the MSEL is written from a scenario without errors: fix the %zu "
+                         "error%s first",
                          d.errors, d.errors == 1 ? "" : "s");
     }
     cc_diags_free(&d);
@@ -369,16 +372,17 @@ static cc_err apply(const cc_sedit *e, const json_t *in, cc_buf *t, cc_editor_re
     const json_t *item = json_object_get(in, "item");
     const json_t *at = json_object_get(in, "at");
     if (!section || !item || (!json_is_object(item) && !json_is_null(item)) || (at && !json_is_integer(at)))
-        return reply_err(out, 400, "bad-request",
-                         "give \"section\", \"item\" (an object, or null to delete), and \"id\" and \"at\" as needed");
+        return reply_err(
+            out, 400, "bad-request",
+            "give \"section\", \"item\" (an object, or null to delete), and \"id\" and \"at\" as needed");
     char why[300] = "";
-    cc_err rc = cc_sedit_put(e, section, id, json_is_null(item) ? NULL : item, at ? (long)json_integer_value(at) : -1,
-                             t, why, sizeof why);
+    cc_err rc = cc_sedit_put(e, section, id, json_is_null(item) ? NULL : item,
+                             at ? (long)json_integer_value(at) : -1, t, why, sizeof why);
     if (rc == CC_ERR_NOMEM)
         return rc;
     if (rc != CC_OK)
-        reply_err(out, rc == CC_ERR_NOTFOUND ? 404 : 422, rc == CC_ERR_NOTFOUND ? "not-found" : "bad-edit", "%s",
-                  why);
+        reply_err(out, rc == CC_ERR_NOTFOUND ? 404 : 422, rc == CC_ERR_NOTFOUND ? "not-found" : "bad-edit",
+                  "%s", why);
     return rc;
 }
 
@@ -401,7 +405,8 @@ static cc_err edit(cc_store *st, const cc_editor_req *rq, const json_t *in, int 
 {
     int64_t doc = int_member(in, "doc"), base = int_member(in, "base");
     if (!doc || !base)
-        return reply_err(out, 400, "bad-request", "give \"doc\" and \"base\" (the version the edit starts from)");
+        return reply_err(out, 400, "bad-request",
+                         "give \"doc\" and \"base\" (the version the edit starts from)");
     const char *note = json_string_value(json_object_get(in, "note"));
     cc_store_version vb, vl;
     memset(&vl, 0, sizeof vl);
@@ -450,7 +455,8 @@ static cc_err edit(cc_store *st, const cc_editor_req *rq, const json_t *in, int 
         cc_diags d;
         cc_diags_init(&d);
         cc_sedit *en = NULL;
-        if (cc_sedit_open(t.data, t.len, "scenario.yaml", &d, &en) != CC_OK) { /* cannot happen: sedit writes YAML */
+        if (cc_sedit_open(t.data, t.len, "scenario.yaml", &d, &en) !=
+            CC_OK) { /* cannot happen: sedit writes YAML */
             reply_err(out, 422, "bad-edit", "the edit does not parse: %s", d.count ? d.items[0].message : "");
             cc_diags_free(&d);
             goto done;
@@ -465,8 +471,8 @@ static cc_err edit(cc_store *st, const cc_editor_req *rq, const json_t *in, int 
         }
         int64_t nv = 0;
         cc_store_error err;
-        rc = cc_store_version_add(st, doc, vl.version, t.data, t.len, author_of(rq, in), note, rq->now_wall_ms, &nv,
-                                  &err);
+        rc = cc_store_version_add(st, doc, vl.version, t.data, t.len, author_of(rq, in), note,
+                                  rq->now_wall_ms, &nv, &err);
         if (rc == CC_ERR_RANGE && attempt < 2) { /* a save landed in between: check again against it */
             json_decref(diags);
             cc_sedit_free(en);
@@ -492,7 +498,8 @@ static cc_err edit(cc_store *st, const cc_editor_req *rq, const json_t *in, int 
     if (reply)
         rc = reply_json(out, reply);
     else if (!out->json)
-        rc = reply_err(out, 409, "conflict", "others kept saving; load the newest version and edit from there");
+        rc = reply_err(out, 409, "conflict",
+                       "others kept saving; load the newest version and edit from there");
 done:
     cc_buf_free(&t);
     cc_sedit_free(eb);
@@ -515,8 +522,8 @@ static cc_err catalogue_get(cc_store *st, cc_editor_reply *out)
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *item = json_loads(v[i].item, 0, NULL);
-        json_array_append_new(a, json_pack("{s:I,s:s,s:o}", "id", (json_int_t)v[i].id, "name", v[i].name, "item",
-                                           item ? item : json_object()));
+        json_array_append_new(a, json_pack("{s:I,s:s,s:o}", "id", (json_int_t)v[i].id, "name", v[i].name,
+                                           "item", item ? item : json_object()));
         cc_store_template_clear(&v[i]);
     }
     free(v);
@@ -529,12 +536,14 @@ static cc_err catalogue_post(cc_store *st, const cc_editor_req *rq, const json_t
     int64_t del = int_member(in, "delete");
     if (del) {
         cc_err rc = cc_store_template_delete(st, del, &err);
-        return rc == CC_OK ? reply_json(out, json_pack("{s:I}", "deleted", (json_int_t)del)) : store_err(out, rc, &err);
+        return rc == CC_OK ? reply_json(out, json_pack("{s:I}", "deleted", (json_int_t)del))
+                           : store_err(out, rc, &err);
     }
     const char *name = json_string_value(json_object_get(in, "name"));
     const json_t *item = json_object_get(in, "item");
     if (!name || !*name || strlen(name) > 200 || !json_is_object(item))
-        return reply_err(out, 400, "bad-request", "give a \"name\" and an \"item\" (the inject as an object)");
+        return reply_err(out, 400, "bad-request",
+                         "give a \"name\" and an \"item\" (the inject as an object)");
     char *js = json_dumps(item, JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (!js)
         return CC_ERR_NOMEM;
@@ -575,8 +584,8 @@ static cc_err run(cc_store *st, const cc_editor_req *rq, const json_t *in, cc_ed
     cc_scenario *s = NULL;
     cc_load_opts lo = {.tzdir = rq->tzdir};
     if (cc_scenario_load(v.text, v.len, "scenario.yaml", &lo, &d, &s) != CC_OK) {
-        rc = reply_err(out, 422, "bad-edit", "version %" PRId64 " has %zu error%s: fix them to run it", v.version,
-                       d.errors, d.errors == 1 ? "" : "s");
+        rc = reply_err(out, 422, "bad-edit", "version %" PRId64 " has %zu error%s: fix them to run it",
+                       v.version, d.errors, d.errors == 1 ? "" : "s");
         cc_diags_free(&d);
         cc_store_version_clear(&v);
         return rc;
@@ -606,7 +615,10 @@ static cc_err run(cc_store *st, const cc_editor_req *rq, const json_t *in, cc_ed
     if (rc == CC_OK && !log.oom) {
         char name[160];
         snprintf(name, sizeof name, "Headless run of document %" PRId64 " version %" PRId64, doc, v.version);
-        cc_store_exercise x = {.name = name, .scenario = v.text, .scenario_len = v.len, .seed = seed,
+        cc_store_exercise x = {.name = name,
+                               .scenario = v.text,
+                               .scenario_len = v.len,
+                               .seed = seed,
                                .created_wall_ms = rq->now_wall_ms};
         rc = cc_store_exercise_create(st, &x, &ex, &err);
         if (rc == CC_OK)
@@ -618,19 +630,21 @@ static cc_err run(cc_store *st, const cc_editor_req *rq, const json_t *in, cc_ed
         if (rc != CC_OK)
             store_err(out, rc, &err);
     } else if (!out->json) {
-        reply_err(out, 500, "internal", "the run failed (%s)", log.len >= RUN_LOG_MAX ? "its log grew past 16 MiB"
-                                                                                      : cc_err_str(rc));
+        reply_err(out, 500, "internal", "the run failed (%s)",
+                  log.len >= RUN_LOG_MAX ? "its log grew past 16 MiB" : cc_err_str(rc));
     }
     if (rc == CC_OK)
-        reply_json(out, json_pack("{s:I,s:I,s:I,s:I,s:{s:I,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:I}}", "exercise",
-                                  (json_int_t)ex, "doc", (json_int_t)doc, "version", (json_int_t)v.version, "seed",
-                                  (json_int_t)seed, "summary", "events", (json_int_t)es.events, "injects_released",
-                                  (int)es.injects_released, "injects", (int)s->ninjects, "deliveries",
-                                  (int)es.deliveries, "denials", (int)es.denials, "decisions_opened",
-                                  (int)es.decisions_opened, "decisions_made", (int)es.decisions_made,
-                                  "consultations_requested", (int)es.consultations_requested, "consultations_done",
-                                  (int)es.consultations_done, "findings_met", (int)es.findings_met, "findings_missed",
-                                  (int)es.findings_missed, "scenario_ms", (json_int_t)es.now_ms));
+        reply_json(out, json_pack("{s:I,s:I,s:I,s:I,s:{s:I,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:I}}",
+                                  "exercise", (json_int_t)ex, "doc", (json_int_t)doc, "version",
+                                  (json_int_t)v.version, "seed", (json_int_t)seed, "summary", "events",
+                                  (json_int_t)es.events, "injects_released", (int)es.injects_released,
+                                  "injects", (int)s->ninjects, "deliveries", (int)es.deliveries, "denials",
+                                  (int)es.denials, "decisions_opened", (int)es.decisions_opened,
+                                  "decisions_made", (int)es.decisions_made, "consultations_requested",
+                                  (int)es.consultations_requested, "consultations_done",
+                                  (int)es.consultations_done, "findings_met", (int)es.findings_met,
+                                  "findings_missed", (int)es.findings_missed, "scenario_ms",
+                                  (json_int_t)es.now_ms));
     cc_engine_free(e);
     free(autos);
     cc_buf_free(&log);
@@ -663,7 +677,8 @@ cc_err cc_editor_handle(cc_store *st, const cc_editor_req *rq, cc_editor_reply *
             return reply_err(out, 405, "method-not-allowed", "POST only");
         return reply_err(out, 404, "not-found", "no such endpoint");
     }
-    if (strcmp(p, "doc") == 0 || strcmp(p, "versions") == 0 || strcmp(p, "diff") == 0 || strcmp(p, "export") == 0)
+    if (strcmp(p, "doc") == 0 || strcmp(p, "versions") == 0 || strcmp(p, "diff") == 0 ||
+        strcmp(p, "export") == 0)
         return reply_err(out, 405, "method-not-allowed", "GET only");
     json_error_t je;
     json_t *in = json_loadb(rq->body ? rq->body : "", rq->len, JSON_REJECT_DUPLICATES, &je);

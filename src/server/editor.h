@@ -39,7 +39,7 @@ typedef struct cc_editor_req {
     size_t len;
     const char *author;    /* who saves, unless the body names itself ("author") */
     int64_t live_exercise; /* the running exercise (for "from": "exercise"), or 0 */
-    const char *tzdir;       /* time zone database; NULL: the system's */
+    const char *tzdir;     /* time zone database; NULL: the system's */
     int64_t now_wall_ms;
 } cc_editor_req;
 

@@ -861,8 +861,8 @@ static const char *editor_arg(void *ctx, const char *name)
     return MHD_lookup_connection_value((struct MHD_Connection *)ctx, MHD_GET_ARGUMENT_KIND, name);
 }
 
-static enum MHD_Result do_editor(cc_http *h, struct MHD_Connection *c, session *s, const req *r, const char *url,
-                                 int post)
+static enum MHD_Result do_editor(cc_http *h, struct MHD_Connection *c, session *s, const req *r,
+                                 const char *url, int post)
 {
     if (!s->control) {
         deny_log(h, c, s, "/api/editor", "control-only", NULL);

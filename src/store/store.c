@@ -1089,7 +1089,7 @@ static cc_err version_insert(cc_store *st, int64_t doc, int64_t version, const c
 {
     char hex[65];
     text_hash(text, len, hex);
-    cc_sqlv p[7] = {cc_sqlv_int(doc),       cc_sqlv_int(version), cc_sqlv_text(text), cc_sqlv_text(hex),
+    cc_sqlv p[7] = {cc_sqlv_int(doc),     cc_sqlv_int(version), cc_sqlv_text(text), cc_sqlv_text(hex),
                     cc_sqlv_text(author), cc_sqlv_text(note),   cc_sqlv_int(now)};
     return run(st,
                "INSERT INTO scenario_version(doc, version, text, hash, author, note, created_wall) "
@@ -1107,8 +1107,8 @@ cc_err cc_store_doc_create(cc_store *st, const char *name, const char *text, siz
     cc_err rc = st->db->script(st->db, st->db->begin_sql, err);
     cc_sqlv p[2] = {cc_sqlv_text(name), cc_sqlv_int(now_wall_ms)};
     if (rc == CC_OK)
-        rc = run(st, "INSERT INTO scenario_doc(name, created_wall) VALUES ($1, $2) RETURNING id", 2, p, id_row, id,
-                 err);
+        rc = run(st, "INSERT INTO scenario_doc(name, created_wall) VALUES ($1, $2) RETURNING id", 2, p,
+                 id_row, id, err);
     if (rc == CC_OK)
         rc = version_insert(st, *id, 1, text, len, author, "created", now_wall_ms, err);
     if (rc == CC_OK)
@@ -1127,10 +1127,11 @@ cc_err cc_store_doc_list(cc_store *st, cc_store_doc **out, size_t *n, cc_store_e
     *out = NULL;
     *n = 0;
     str_rows r;
-    cc_err rc = query(st,
-                      "SELECT d.id, d.name, d.created_wall, MAX(v.version), MAX(v.created_wall) FROM scenario_doc d "
-                      "JOIN scenario_version v ON v.doc = d.id GROUP BY d.id, d.name, d.created_wall ORDER BY d.id",
-                      0, NULL, 5, &r, err);
+    cc_err rc =
+        query(st,
+              "SELECT d.id, d.name, d.created_wall, MAX(v.version), MAX(v.created_wall) FROM scenario_doc d "
+              "JOIN scenario_version v ON v.doc = d.id GROUP BY d.id, d.name, d.created_wall ORDER BY d.id",
+              0, NULL, 5, &r, err);
     cc_store_doc *d = rc == CC_OK && r.n ? calloc(r.n, sizeof *d) : NULL;
     if (rc == CC_OK && r.n && !d)
         rc = fail(err, CC_ERR_NOMEM, "out of memory");
@@ -1160,14 +1161,15 @@ cc_err cc_store_version_add(cc_store *st, int64_t doc, int64_t parent, const cha
     if (rc == CC_OK && latest <= 0)
         rc = fail(err, CC_ERR_NOTFOUND, "no scenario document %" PRId64, doc);
     else if (rc == CC_OK && latest != parent)
-        rc = fail(err, CC_ERR_RANGE, "document %" PRId64 " is at version %" PRId64 ", not %" PRId64
-                                     ": someone saved in between",
+        rc = fail(err, CC_ERR_RANGE,
+                  "document %" PRId64 " is at version %" PRId64 ", not %" PRId64 ": someone saved in between",
                   doc, latest, parent);
     if (rc == CC_OK)
         rc = version_insert(st, doc, parent + 1, text, len, author, note, now_wall_ms, err);
     if (rc == CC_ERR_INVALID) /* the same version written by another server in between */
-        rc = fail(err, CC_ERR_RANGE, "document %" PRId64 " has a version %" PRId64 " already: someone saved in "
-                                     "between",
+        rc = fail(err, CC_ERR_RANGE,
+                  "document %" PRId64 " has a version %" PRId64 " already: someone saved in "
+                  "between",
                   doc, parent + 1);
     if (rc == CC_OK)
         rc = st->db->script(st->db, "COMMIT", err);
@@ -1200,13 +1202,15 @@ static void version_from_row(char **v, cc_store_version *out, int with_text)
     }
 }
 
-cc_err cc_store_version_get(cc_store *st, int64_t doc, int64_t version, cc_store_version *out, cc_store_error *err)
+cc_err cc_store_version_get(cc_store *st, int64_t doc, int64_t version, cc_store_version *out,
+                            cc_store_error *err)
 {
     memset(out, 0, sizeof *out);
     str_rows r;
     cc_sqlv p[2] = {cc_sqlv_int(doc), cc_sqlv_int(version)};
     cc_err rc = version > 0 ? query(st, VERSION_COLS "WHERE doc = $1 AND version = $2", 2, p, 7, &r, err)
-                            : query(st, VERSION_COLS "WHERE doc = $1 ORDER BY version DESC LIMIT 1", 1, p, 7, &r, err);
+                            : query(st, VERSION_COLS "WHERE doc = $1 ORDER BY version DESC LIMIT 1", 1, p, 7,
+                                    &r, err);
     if (rc == CC_OK && (r.n == 0 || !r.v))
         rc = fail(err, CC_ERR_NOTFOUND, "no version %" PRId64 " of scenario document %" PRId64, version, doc);
     else if (rc == CC_OK)
@@ -1215,7 +1219,8 @@ cc_err cc_store_version_get(cc_store *st, int64_t doc, int64_t version, cc_store
     return rc;
 }
 
-cc_err cc_store_version_list(cc_store *st, int64_t doc, cc_store_version **out, size_t *n, cc_store_error *err)
+cc_err cc_store_version_list(cc_store *st, int64_t doc, cc_store_version **out, size_t *n,
+                             cc_store_error *err)
 {
     *out = NULL;
     *n = 0;
@@ -1240,11 +1245,12 @@ cc_err cc_store_exercise_pin(cc_store *st, int64_t ex, int64_t doc, int64_t vers
 {
     cc_sqlv p[3] = {cc_sqlv_int(ex), cc_sqlv_int(doc), cc_sqlv_int(version)};
     pthread_mutex_lock(&st->dbmu);
-    cc_err rc = run(st, "INSERT INTO exercise_scenario(exercise, doc, version) VALUES ($1, $2, $3)", 3, p, NULL,
-                    NULL, err);
+    cc_err rc = run(st, "INSERT INTO exercise_scenario(exercise, doc, version) VALUES ($1, $2, $3)", 3, p,
+                    NULL, NULL, err);
     pthread_mutex_unlock(&st->dbmu);
     if (rc == CC_ERR_INVALID)
-        fail(err, rc, "exercise %" PRId64 " already records the scenario version it ran (or no such exercise)", ex);
+        fail(err, rc,
+             "exercise %" PRId64 " already records the scenario version it ran (or no such exercise)", ex);
     return rc;
 }
 
@@ -1271,8 +1277,9 @@ cc_err cc_store_template_add(cc_store *st, const char *name, const char *item_js
     cc_sqlv p[3] = {cc_sqlv_text(name), cc_sqlv_text(item_json), cc_sqlv_int(now_wall_ms)};
     *id = 0;
     pthread_mutex_lock(&st->dbmu);
-    cc_err rc = run(st, "INSERT INTO inject_template(name, item, created_wall) VALUES ($1, $2, $3) RETURNING id", 3,
-                    p, id_row, id, err);
+    cc_err rc =
+        run(st, "INSERT INTO inject_template(name, item, created_wall) VALUES ($1, $2, $3) RETURNING id", 3,
+            p, id_row, id, err);
     pthread_mutex_unlock(&st->dbmu);
     return rc;
 }
@@ -1282,8 +1289,8 @@ cc_err cc_store_template_list(cc_store *st, cc_store_template **out, size_t *n, 
     *out = NULL;
     *n = 0;
     str_rows r;
-    cc_err rc = query(st, "SELECT id, name, item, created_wall FROM inject_template ORDER BY name, id", 0, NULL, 4,
-                      &r, err);
+    cc_err rc = query(st, "SELECT id, name, item, created_wall FROM inject_template ORDER BY name, id", 0,
+                      NULL, 4, &r, err);
     cc_store_template *ts = rc == CC_OK && r.n ? calloc(r.n, sizeof *ts) : NULL;
     if (rc == CC_OK && r.n && !ts)
         rc = fail(err, CC_ERR_NOMEM, "out of memory");

@@ -155,7 +155,7 @@ typedef struct cc_store_version {
     int64_t doc, version;
     char *text; /* NULL in lists */
     size_t len;
-    char hash[65]; /* lower-case hex SHA-256 of the text */
+    char hash[65];       /* lower-case hex SHA-256 of the text */
     char *author, *note; /* may be NULL */
     int64_t created_wall_ms;
 } cc_store_version;
@@ -172,13 +172,16 @@ cc_err cc_store_version_add(cc_store *st, int64_t doc, int64_t parent, const cha
                             const char *author, const char *note, int64_t now_wall_ms, int64_t *version,
                             cc_store_error *err);
 /* Version `version` of doc (0: the newest), text included; CC_ERR_NOTFOUND when absent. */
-cc_err cc_store_version_get(cc_store *st, int64_t doc, int64_t version, cc_store_version *out, cc_store_error *err);
+cc_err cc_store_version_get(cc_store *st, int64_t doc, int64_t version, cc_store_version *out,
+                            cc_store_error *err);
 /* Every version of doc, newest first, without text. */
-cc_err cc_store_version_list(cc_store *st, int64_t doc, cc_store_version **out, size_t *n, cc_store_error *err);
+cc_err cc_store_version_list(cc_store *st, int64_t doc, cc_store_version **out, size_t *n,
+                             cc_store_error *err);
 /* Records that exercise ex ran version `version` of doc (once; CC_ERR_INVALID when it has a pin). */
 cc_err cc_store_exercise_pin(cc_store *st, int64_t ex, int64_t doc, int64_t version, cc_store_error *err);
 /* The document version exercise ex ran; CC_ERR_NOTFOUND when it has none. */
-cc_err cc_store_exercise_pinned(cc_store *st, int64_t ex, int64_t *doc, int64_t *version, cc_store_error *err);
+cc_err cc_store_exercise_pinned(cc_store *st, int64_t ex, int64_t *doc, int64_t *version,
+                                cc_store_error *err);
 
 typedef struct cc_store_template {
     int64_t id;

@@ -44,7 +44,8 @@ static const char *const sq_migrations[] = {
     /* version 3: scenario documents and their versions (the scenario editor), the version each
        exercise ran, the inject catalogue */
     "CREATE TABLE scenario_doc(id INTEGER PRIMARY KEY, name TEXT NOT NULL, created_wall INTEGER NOT NULL);"
-    "CREATE TABLE scenario_version(doc INTEGER NOT NULL REFERENCES scenario_doc(id), version INTEGER NOT NULL,"
+    "CREATE TABLE scenario_version(doc INTEGER NOT NULL REFERENCES scenario_doc(id), version INTEGER NOT "
+    "NULL,"
     " text TEXT NOT NULL, hash TEXT NOT NULL, author TEXT, note TEXT, created_wall INTEGER NOT NULL,"
     " PRIMARY KEY(doc, version));"
     "CREATE TABLE exercise_scenario(exercise INTEGER PRIMARY KEY REFERENCES exercise(id),"

@@ -23,9 +23,9 @@ int main(int argc, char **argv)
     format_set_num_format(when, "dd/mm/yyyy hh:mm");
     worksheet_write_string(cover, 0, 0, "Allied consultation exercise: planning workbook", bold);
     worksheet_write_string(cover, 2, 0, "The MSEL is on the next sheet.", NULL);
-    static const char *const head[] = {"Inject #", "Scenario Time", "Event Synopsis", "Inject Body",
-                                       "From", "To", "Label", "Delivery", "", "Core Capability",
-                                       "Controller"};
+    static const char *const head[] = {
+        "Inject #", "Scenario Time",   "Event Synopsis", "Inject Body", "From", "To", "Label", "Delivery",
+        "",         "Core Capability", "Controller"};
     worksheet_merge_range(ws, 0, 0, 0, 10, "Exercise NORTHERN LANTERN - Master Scenario Events List", bold);
     for (int c = 0; c < 11; c++)
         if (c != 7 && c != 8)
@@ -40,14 +40,39 @@ int main(int argc, char **argv)
         lxw_datetime at;
         const char *capability, *controller;
     } r[] = {
-        {1, "H+0", "STARTEX", "The exercise starts.", "control", "all", "UNCLASSIFIED//REL TO USA, KOR",
-         "Message", {2026, 3, 3, 9, 0, 0}, "", "Lee"},
-        {2, "H+1:30", "Press reports an unexplained escalation", "Wire services report heightened tensions.",
-         "control", "party:USA; party:KOR", "UNCLASSIFIED//REL TO USA, KOR", "Media", {2026, 3, 3, 10, 30, 0},
-         "Situational assessment and information sharing", ""},
-        {3, "+2:00", "Request to consult", "The KOR co-chair requests consultation.", "kor-chair",
-         "usa-chair, usa-nsc", "CONFIDENTIAL//REL TO USA, KOR", "Diplomatic cable", {2026, 3, 3, 11, 0, 0},
-         "Operational coordination", "Kim"},
+        {1,
+         "H+0",
+         "STARTEX",
+         "The exercise starts.",
+         "control",
+         "all",
+         "UNCLASSIFIED//REL TO USA, KOR",
+         "Message",
+         {2026, 3, 3, 9, 0, 0},
+         "",
+         "Lee"},
+        {2,
+         "H+1:30",
+         "Press reports an unexplained escalation",
+         "Wire services report heightened tensions.",
+         "control",
+         "party:USA; party:KOR",
+         "UNCLASSIFIED//REL TO USA, KOR",
+         "Media",
+         {2026, 3, 3, 10, 30, 0},
+         "Situational assessment and information sharing",
+         ""},
+        {3,
+         "+2:00",
+         "Request to consult",
+         "The KOR co-chair requests consultation.",
+         "kor-chair",
+         "usa-chair, usa-nsc",
+         "CONFIDENTIAL//REL TO USA, KOR",
+         "Diplomatic cable",
+         {2026, 3, 3, 11, 0, 0},
+         "Operational coordination",
+         "Kim"},
     };
     static struct {
         double id;
