@@ -291,6 +291,15 @@ Test(ctime, scenario_times)
         {"2026-02-30T12:30:00Z", CC_ERR_PARSE, 0, 9, "day 30 does not exist in 2026-02", "28 days"},
         {"noon", CC_ERR_PARSE, 0, 1, "expected a four-digit year in time 'noon'",
          "2026-03-02T09:00:00+09:00"},
+        /* the forms planners write */
+        {"+1d02:30", CC_OK, 86400 + 9000, 0, "", ""},
+        {"+2:30", CC_OK, 9000, 0, "", ""},
+        {"D+1 H+3", CC_OK, 86400 + 3 * 3600, 0, "", ""},
+        {"T+2h", CC_OK, 7200, 0, "", ""},
+        {"Day 2", CC_OK, 86400, 0, "", ""},
+        {"Day 2 09:30", CC_ERR_PARSE, 0, 1, "a time of day on an exercise day is read in MSEL imports only",
+         "+1d02:30"},
+        {"D-1", CC_ERR_RANGE, 0, 1, "time is before the exercise start", "D+0"},
     };
     for (size_t i = 0; i < N(cases); i++) {
         int64_t rel = -777;
@@ -305,6 +314,74 @@ Test(ctime, scenario_times)
         cr_expect_eq(e.col, cases[i].col, "'%s': col %d", cases[i].s, e.col);
         cr_expect_str_eq(e.message, cases[i].msg, "'%s'", cases[i].s);
         cr_expect(strstr(e.hint, cases[i].hint) != NULL, "'%s': hint '%s'", cases[i].s, e.hint);
+    }
+}
+
+Test(ctime, relative_times_as_planners_write_them)
+{
+    static const struct {
+        const char *s;
+        cc_err rc;
+        int day_clock;
+        int64_t a, b; /* offset, or day and clock */
+        const char *msg;
+    } cases[] = {
+        {"+2h30m", CC_OK, 0, 9000, 0, ""},
+        {"T+2h30m", CC_OK, 0, 9000, 0, ""},
+        {"t+45m", CC_OK, 0, 2700, 0, ""},
+        {"+2:30", CC_OK, 0, 9000, 0, ""},
+        {"+02:30:15", CC_OK, 0, 9015, 0, ""},
+        {"+100:00", CC_OK, 0, 360000, 0, ""},
+        {"+1d02:30", CC_OK, 0, 95400, 0, ""},
+        {"+1d 02:30:00", CC_OK, 0, 95400, 0, ""},
+        {" +1D02:30 ", CC_OK, 0, 95400, 0, ""},
+        {"D+1 H+3", CC_OK, 0, 97200, 0, ""},
+        {"d+1, h+3", CC_OK, 0, 97200, 0, ""},
+        {"D+1/H+3:30", CC_OK, 0, 99000, 0, ""},
+        {"D+0 H+2 M+30", CC_OK, 0, 9000, 0, ""},
+        {"H+3", CC_OK, 0, 10800, 0, ""},
+        {"D+2", CC_OK, 0, 172800, 0, ""},
+        {"D+1 09:30", CC_OK, 1, 1, 34200, ""},
+        {"Day 2 09:30", CC_OK, 1, 1, 34200, ""},
+        {"day 1, 07:05:09", CC_OK, 1, 0, 25509, ""},
+        {"DAY 3", CC_OK, 0, 172800, 0, ""},
+        {"Day 1 24:00", CC_OK, 1, 0, 86400, ""},
+        {"2026-03-03 09:30", CC_ERR_NOTFOUND, 0, 0, 0, ""},
+        {"09:30", CC_ERR_NOTFOUND, 0, 0, 0, ""},
+        {"Dday", CC_ERR_NOTFOUND, 0, 0, 0, ""},
+        {"+1:75", CC_ERR_PARSE, 0, 0, 0, "hours:minutes out of range"},
+        {"+1d25:00", CC_ERR_PARSE, 0, 0, 0, "hours:minutes out of range"},
+        {"+1d", CC_OK, 0, 86400, 0, ""},
+        {"+1x02:30", CC_ERR_PARSE, 0, 0, 0, "expected hours:minutes after '+'"},
+        {"D-1", CC_ERR_RANGE, 0, 0, 0, "time is before the exercise start"},
+        {"D+", CC_ERR_PARSE, 0, 0, 0, "expected a number after 'D+'"},
+        {"D+1 H+", CC_ERR_PARSE, 0, 0, 0, "expected a number after 'H+'"},
+        {"D+1 X+2", CC_ERR_PARSE, 0, 0, 0, "unexpected text in a D+/H+ time"},
+        {"D+1 9:3", CC_ERR_PARSE, 0, 0, 0, "expected a time of day such as 09:30"},
+        {"Day 0 09:00", CC_ERR_RANGE, 0, 0, 0, "Day 0 is before the exercise start"},
+        {"Day two", CC_ERR_PARSE, 0, 0, 0, "expected a day number after 'Day'"},
+        {"Day 2 25:00", CC_ERR_PARSE, 0, 0, 0, "expected a time of day such as 09:30"},
+        {"Day 2 noon", CC_ERR_PARSE, 0, 0, 0, "expected a time of day such as 09:30"},
+        {"D+4000", CC_ERR_RANGE, 0, 0, 0, "time is more than 3650 days after the start"},
+        {"Day 4000 09:00", CC_ERR_RANGE, 0, 0, 0, "time is more than 3650 days after the start"},
+    };
+    for (size_t i = 0; i < N(cases); i++) {
+        cc_reltime r = {.offset_s = -777};
+        cc_time_error e;
+        cc_err rc = cc_reltime_parse(cases[i].s, strlen(cases[i].s), &r, &e);
+        cr_expect_eq(rc, cases[i].rc, "'%s': rc %d (%s)", cases[i].s, rc, e.message);
+        if (rc != CC_OK || cases[i].rc != CC_OK) {
+            if (cases[i].rc != CC_ERR_NOTFOUND)
+                cr_expect_str_eq(e.message, cases[i].msg, "'%s'", cases[i].s);
+            continue;
+        }
+        cr_expect_eq(r.day_clock, cases[i].day_clock, "'%s'", cases[i].s);
+        if (cases[i].day_clock) {
+            cr_expect_eq(r.day, cases[i].a, "'%s': day %lld", cases[i].s, (long long)r.day);
+            cr_expect_eq(r.clock_s, cases[i].b, "'%s': clock %lld", cases[i].s, (long long)r.clock_s);
+        } else {
+            cr_expect_eq(r.offset_s, cases[i].a, "'%s': %lld", cases[i].s, (long long)r.offset_s);
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/scenario_model.h"
 #include "io/csv.h"
@@ -253,6 +254,63 @@ static const char *const samples[] = {
 
 /* ---- round trip ---------------------------------------------------------------------- */
 
+/* scenario -> workbook -> scenario (--into) keeps every inject field of every sample */
+Test(msel, workbook_round_trip_keeps_every_inject_field, .timeout = 60)
+{
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        size_t blen;
+        char *base = slurp(samples[i], &blen);
+        cc_scenario *a = load_text(base, blen, samples[i]);
+        cc_msel *m = NULL;
+        cr_assert_eq(cc_msel_export(a, &m), CC_OK);
+        char path[96], why[300];
+        snprintf(path, sizeof path, "/tmp/caucus-test-msel-%ld.xlsx", (long)getpid());
+        cr_assert_eq(cc_msel_write_xlsx(m, path, why, sizeof why), CC_OK, "%s", why);
+        cc_msel_free(m);
+        size_t xlen;
+        char *xb = slurp(path, &xlen);
+        remove(path);
+        cc_diags d;
+        cc_diags_init(&d);
+        cc_xlsx *x = NULL;
+        cc_csv *t = NULL;
+        cr_assert_eq(cc_xlsx_open(xb, xlen, "rt.xlsx", &d, &x), CC_OK);
+        cr_assert_eq(cc_xlsx_read_sheet(x, 0, &d, &t, NULL, NULL), CC_OK);
+        cc_msel_import_opts o = {.dates = -1, .into_file = samples[i], .into_text = base, .into_len = blen};
+        cc_buf out;
+        cc_buf_init(&out);
+        cr_assert_eq(cc_msel_import_table(t, "rt.xlsx[MSEL]", &o, &d, &out), CC_OK, "%s: %s", samples[i],
+                     d.count ? d.items[0].message : "");
+        cr_expect_eq(d.warnings, 0, "%s: %s", samples[i], d.count ? d.items[0].message : "");
+        cc_scenario *b = load_text(out.data, out.len, "roundtrip.yaml");
+        expect_same_injects(a, b, samples[i]);
+        cc_scenario_free(b);
+        cc_buf_free(&out);
+        cc_csv_free(t);
+        cc_xlsx_free(x);
+        free(xb);
+        cc_diags_free(&d);
+        cc_scenario_free(a);
+        free(base);
+    }
+}
+
+Test(msel, workbook_write_errors)
+{
+    cc_scenario *s = NULL;
+    size_t blen;
+    char *base = slurp("tests/scenarios/valid/minimal.yaml", &blen);
+    s = load_text(base, blen, "minimal.yaml");
+    cc_msel *m = NULL;
+    cr_assert_eq(cc_msel_export(s, &m), CC_OK);
+    char why[300];
+    cr_expect_eq(cc_msel_write_xlsx(m, "/nonexistent/dir/x.xlsx", why, sizeof why), CC_ERR_IO);
+    cr_expect(strstr(why, "/nonexistent/dir/x.xlsx") != NULL, "%s", why);
+    cc_msel_free(m);
+    cc_scenario_free(s);
+    free(base);
+}
+
 Test(msel, samples_list_is_complete)
 {
     /* every valid sample is in the round-trip list */
@@ -326,7 +384,11 @@ Test(msel, merge_replaces_named_injects_and_keeps_the_rest)
     cr_expect_str_eq(b->injects[1].title, "Changed title");
     cr_expect_eq(b->injects[1].when.at_s, 20 * 60);
     cr_expect_eq(b->injects[1].channel, CC_CH_EMAIL);
-    cr_expect_null(b->injects[1].body);
+    /* fields the sheet has no column for are kept from the base inject */
+    cr_expect(str_eq(b->injects[1].body, a->injects[1].body));
+    cr_expect(str_eq(b->injects[1].notes, a->injects[1].notes));
+    cr_expect_eq(b->injects[1].classes.n, a->injects[1].classes.n);
+    expect_strs_eq(&a->injects[1].expected_actions, &b->injects[1].expected_actions, "expected", "I-02");
     cr_expect_str_eq(b->injects[b->ninjects - 1].id, "I-99");
     for (size_t i = 2; i < a->ninjects; i++)
         cr_expect_str_eq(a->injects[i].title, b->injects[i].title);
@@ -483,7 +545,8 @@ static const struct {
      "m.csv:2:2: error: column 'Scenario Time': cannot read '+2x' as a time: unknown duration unit 'x'",
      NULL},
     {"bad clock time", H "1,+1:75,T,control,usa-a,UNCLASSIFIED//REL TO USA,,,,\n", NULL, CC_ERR_INVALID,
-     "m.csv:2:2: error: column 'Scenario Time': cannot read '+1:75' as a relative time", NULL},
+     "m.csv:2:2: error: column 'Scenario Time': cannot read '+1:75' as a time: hours:minutes out of range",
+     NULL},
     {"bad date", H "1,31/02/2026 10:00,T,control,usa-a,UNCLASSIFIED//REL TO USA,,,,\n", NULL, CC_ERR_INVALID,
      "m.csv:2:2: error: column 'Scenario Time': cannot read '31/02/2026 10:00' as a time (day out of range "
      "for "
@@ -523,8 +586,8 @@ static const struct {
     {"bad id, mapped back", H "1 2,+1h,T,control,usa-a,U//REL TO USA,,,,\n", NULL, CC_ERR_INVALID,
      "m.csv:2:1: error: column 'Inject #': inject 'id' is not a valid identifier: '1 2'", NULL},
     {"undefined trigger target", H "1,,T,control,usa-a,U//REL TO USA,decision D-1,,,\n", NULL, CC_ERR_INVALID,
-     "m.csv:2:7: error: column 'Trigger': trigger of inject '1' refers to undefined decision 'D-1'",
-     "a minimal scenario has no decisions or consultations: import --into the scenario that defines them"},
+     "m.csv:2:7: error: column 'Trigger': the trigger waits for decision 'D-1', which an MSEL cannot define",
+     "import --into SCENARIO, the scenario that defines decision 'D-1'"},
     {"no injects", H, NULL, CC_ERR_INVALID, "m.csv:1:0: error: the MSEL has no injects", NULL},
 };
 
@@ -571,7 +634,9 @@ Test(msel, base_scenario_errors)
     cc_diag_format(&d.items[0], buf, sizeof buf);
     cr_expect_str_eq(buf, "base.yaml: error: the base scenario does not load");
     cc_diag_format(&d.items[1], buf, sizeof buf);
-    cr_expect_str_eq(buf, "base.yaml:3:1: error: YAML syntax: flow sequence without a closing bracket");
+    cr_expect_str_eq(
+        buf, "base.yaml:2:11: error: YAML syntax: the '[' opened here is never closed (the parser gave "
+             "up at 3:1: flow sequence without a closing bracket)");
     cc_diags_free(&d);
     /* a base written in flow style cannot be spliced */
     size_t blen;
@@ -676,4 +741,283 @@ Test(msel, delivery_time_stands_in_and_is_checked)
     cc_scenario_free(s);
     free(y);
     cc_diags_free(&d);
+}
+
+/* ---- imports that lose nothing ----------------------------------------------------------- */
+
+/* Every diagnostic, formatted, one per line (hints as "  hint: ..."). */
+static char *all_diags(const cc_diags *d)
+{
+    cc_buf b;
+    cc_buf_init(&b);
+    for (size_t i = 0; i < d->count; i++) {
+        char buf[800];
+        cc_diag_format(&d->items[i], buf, sizeof buf);
+        cc_buf_printf(&b, "%s\n", buf);
+        if (d->items[i].hint)
+            cc_buf_printf(&b, "  hint: %s\n", d->items[i].hint);
+    }
+    cc_buf_putc(&b, 0);
+    return b.data;
+}
+
+#define P "Inject #,Scenario Time,Event Synopsis,From,To,Label,Core Capability,Class\n"
+
+Test(msel, multi_value_cells_split_on_documented_separators_only)
+{
+    const char *csv = P "1,+1h,T,control,\"usa-a; kor-b\nusa-c\",\"U//REL TO USA, KOR\","
+                        "Situational assessment and information sharing,\"warning, public\"\n"
+                        "2,+2h,T,control,\"usa-a, kor-b\",\"U//REL TO USA, KOR\",O-1;O-2,media\n";
+    cc_msel_import_opts o = {.dates = -1};
+    cc_diags d;
+    char *y;
+    size_t ylen;
+    cr_assert_eq(import(csv, &o, &d, &y, &ylen), CC_OK, "%s", d.count ? d.items[0].message : "");
+    char *all = all_diags(&d);
+    cr_expect(strstr(all,
+                     "m.csv:2:7: warning: column 'Core Capability': 'Situational assessment and information "
+                     "sharing' looks like prose: read as one value\n  hint: separate several values with ';' "
+                     "or a line break; spaces do not separate") != NULL,
+              "%s", all);
+    cr_expect_eq(d.warnings, 1, "%s", all);
+    cc_scenario *s = load_text(y, ylen, "split.yaml");
+    cr_assert_eq(s->ninjects, 2);
+    cr_assert_eq(s->injects[0].to.n, 3);
+    cr_expect_str_eq(s->injects[0].to.v[2].name, "usa-c");
+    cr_assert_eq(s->injects[0].objectives.n, 1, "prose is one objective, never one per word");
+    cr_expect_str_eq(s->injects[0].objectives.v[0], "situational-assessment-and-information-sharing");
+    cr_expect_str_eq(s->objectives[0].title, "Situational assessment and information sharing");
+    cr_expect_eq(s->injects[0].classes.n, 2);
+    cr_expect_eq(s->injects[1].to.n, 2);
+    cr_expect_eq(s->injects[1].objectives.n, 2);
+    cc_scenario_free(s);
+    free(all);
+    free(y);
+    cc_diags_free(&d);
+    /* references never contain spaces: an error that names the separator */
+    const char *bad = P "1,+1h,T,control,usa-a kor-b,\"U//REL TO USA, KOR\",,\n";
+    cr_expect_eq(import(bad, &o, &d, &y, &ylen), CC_ERR_INVALID);
+    all = all_diags(&d);
+    cr_expect(strstr(all,
+                     "m.csv:2:5: error: column 'To': 'usa-a kor-b' is not one reference (references have no "
+                     "spaces)\n  hint: separate references with ';' or a line break") != NULL,
+              "%s", all);
+    free(all);
+    cc_diags_free(&d);
+}
+
+Test(msel, objective_titles_read_into_a_base)
+{
+    size_t blen;
+    const char *path = "scenarios/ncg-policy-ttx.yaml";
+    char *base = slurp(path, &blen);
+    cc_msel_import_opts o = {.dates = -1, .into_file = path, .into_text = base, .into_len = blen, .merge = 1};
+    const char *csv = "Inject #,Objective / Capability\n"
+                      "I-02,share warning and assessment information with the ally promptly; O-consult\n";
+    cc_diags d;
+    char *y;
+    size_t ylen;
+    cr_assert_eq(import(csv, &o, &d, &y, &ylen), CC_OK, "%s", d.count ? d.items[0].message : "");
+    cr_expect_eq(d.warnings, 0);
+    cc_scenario *s = load_text(y, ylen, "titles.yaml");
+    cr_assert_eq(s->injects[1].objectives.n, 2);
+    cr_expect_str_eq(s->injects[1].objectives.v[0], "O-share");
+    cr_expect_str_eq(s->injects[1].objectives.v[1], "O-consult");
+    cc_scenario_free(s);
+    free(y);
+    cc_diags_free(&d);
+    const char *csv2 = "Inject #,Objective / Capability\nI-02,Nothing like any objective\n";
+    cr_expect_eq(import(csv2, &o, &d, &y, &ylen), CC_ERR_INVALID);
+    char *all = all_diags(&d);
+    cr_expect(strstr(all,
+                     "m.csv:2:2: error: column 'Objective / Capability': no objective of "
+                     "scenarios/ncg-policy-ttx.yaml is titled 'Nothing like any objective'\n  hint: write "
+                     "objective ids separated by ';' (O-consult, O-share, O-protect") != NULL,
+              "%s", all);
+    free(all);
+    cc_diags_free(&d);
+    free(base);
+}
+
+Test(msel, merge_keeps_every_field_the_sheet_does_not_carry)
+{
+    size_t blen;
+    const char *path = "scenarios/ncg-interagency-sim.yaml";
+    char *base = slurp(path, &blen);
+    cc_scenario *a = load_text(base, blen, path);
+    int k = -1;
+    for (size_t i = 0; i < a->ninjects && k < 0; i++)
+        if (a->injects[i].classes.n == 1 && strcmp(a->injects[i].classes.v[0], "warning") == 0)
+            k = (int)i;
+    cr_assert_geq(k, 0);
+    char csv[300];
+    snprintf(csv, sizeof csv, "Inject #,Event Synopsis\n%s,A new synopsis only\n", a->injects[k].id);
+    cc_msel_import_opts o = {.dates = -1, .into_file = path, .into_text = base, .into_len = blen, .merge = 1};
+    cc_diags d;
+    char *y;
+    size_t ylen;
+    cr_assert_eq(import(csv, &o, &d, &y, &ylen), CC_OK, "%s", d.count ? d.items[0].message : "");
+    cc_scenario *b = load_text(y, ylen, "merged.yaml");
+    cr_assert_eq(b->ninjects, a->ninjects);
+    const cc_inject *A = &a->injects[k], *B = &b->injects[k];
+    cr_expect_str_eq(B->title, "A new synopsis only");
+    cr_assert_eq(B->classes.n, 1, "class: [warning] is kept");
+    cr_expect_str_eq(B->classes.v[0], "warning");
+    cr_expect(str_eq(A->body, B->body));
+    cr_expect(str_eq(A->originator, B->originator));
+    cr_expect_str_eq(A->label.text, B->label.text);
+    cr_expect_eq(A->when.at_s, B->when.at_s);
+    cr_expect_eq(A->channel, B->channel);
+    cr_expect_eq(A->to.n, B->to.n);
+    expect_strs_eq(&A->expected_actions, &B->expected_actions, "expected", A->id);
+    expect_strs_eq(&A->objectives, &B->objectives, "objectives", A->id);
+    cc_scenario_free(b);
+    free(y);
+    cc_diags_free(&d);
+    /* a new inject in such a sheet lacks what it needs: said per row, with the missing column */
+    const char *csv2 = "Inject #,Event Synopsis\nI-NEW,Nothing else\n";
+    cr_expect_eq(import(csv2, &o, &d, &y, &ylen), CC_ERR_INVALID);
+    char *all = all_diags(&d);
+    cr_expect(
+        strstr(
+            all,
+            "m.csv:2:0: error: inject 'I-NEW' is not in scenarios/ncg-interagency-sim.yaml, and the "
+            "sheet has no column 'Label'\n  hint: add a column 'Label', or name only injects of the base") !=
+            NULL,
+        "%s", all);
+    cr_expect(strstr(all, "no column 'To'") != NULL && strstr(all, "no column 'Scenario Time'") != NULL, "%s",
+              all);
+    free(all);
+    cc_diags_free(&d);
+    cc_scenario_free(a);
+    free(base);
+}
+
+Test(msel, every_problem_in_one_pass_in_order)
+{
+    size_t blen;
+    const char *path = "scenarios/ncg-policy-ttx.yaml";
+    char *base = slurp(path, &blen);
+    cc_msel_import_opts o = {.dates = -1, .into_file = path, .into_text = base, .into_len = blen, .merge = 1};
+    /* row 2: a time that does not read; row 3: a seat typo; row 4: a party no scenario knows in the
+       label and an unknown channel; row 5: a decision trigger on a decision that does not exist */
+    const char *csv = "Inject #,Scenario Time,Event Synopsis,From,To,Label,Delivery Method,Trigger\n"
+                      "X-1,+2q,Bad time,control,usa-chair,\"UNCLASSIFIED//REL TO USA, KOR\",,\n"
+                      "X-2,+3h,Seat typo,control,usa-chiar,\"UNCLASSIFIED//REL TO USA, KOR\",,\n"
+                      "X-3,+4h,Unknown party,control,usa-chair,\"UNCLASSIFIED//REL TO USA, JPN\",Pigeon,\n"
+                      "X-4,,Bad trigger,control,usa-chair,\"UNCLASSIFIED//REL TO USA, KOR\",,decision D-9\n";
+    cc_diags d;
+    char *y;
+    size_t ylen;
+    cr_expect_eq(import(csv, &o, &d, &y, &ylen), CC_ERR_INVALID);
+    char *all = all_diags(&d);
+    static const char *const want[] = {
+        "m.csv:2:2: error: column 'Scenario Time': cannot read '+2q' as a time: unknown duration unit 'q'",
+        "m.csv:3:5: error: column 'To': inject 'X-2' refers to undefined seat 'usa-chiar'",
+        "m.csv:4:6: error: column 'Label': inject label: unknown party or group 'JPN' in REL TO",
+        "m.csv:4:7: error: column 'Delivery Method': unknown delivery method 'Pigeon'",
+        "m.csv:5:8: error: column 'Trigger':",
+    };
+    const char *at = all;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *p = strstr(at, want[i]);
+        cr_expect_not_null(p, "missing or out of order: %s\nin:\n%s", want[i], all);
+        if (p)
+            at = p;
+    }
+    cr_expect_eq(d.errors, 5, "%s", all);
+    free(all);
+    cc_diags_free(&d);
+    free(base);
+}
+
+Test(msel, relative_times_as_planners_write_them)
+{
+    size_t blen;
+    const char *path = "scenarios/ncg-policy-ttx.yaml"; /* starts 2026-03-03T09:00:00+09:00 */
+    char *base = slurp(path, &blen);
+    cc_msel_import_opts o = {.dates = -1, .into_file = path, .into_text = base, .into_len = blen, .merge = 1};
+    const char *csv = "Inject #,Scenario Time\nI-02,D+1 H+3\nI-03,+1d02:30\nI-04,Day 2 09:30\n"
+                      "I-09,Day 1 08:00\n";
+    cc_diags d;
+    char *y;
+    size_t ylen;
+    cr_expect_eq(import(csv, &o, &d, &y, &ylen), CC_ERR_INVALID);
+    char *all = all_diags(&d);
+    cr_expect(strstr(all,
+                     "m.csv:5:2: error: column 'Scenario Time': time 'Day 1 08:00' lies before the exercise "
+                     "start 2026-03-03T09:00:00+09:00") != NULL,
+              "%s", all);
+    cr_expect_eq(d.errors, 1, "%s", all);
+    free(all);
+    cc_diags_free(&d);
+    const char *good = "Inject #,Scenario Time\nI-02,D+1 H+3\nI-03,+1d02:30\nI-04,Day 2 09:30\n";
+    cr_assert_eq(import(good, &o, &d, &y, &ylen), CC_OK, "%s", d.count ? d.items[0].message : "");
+    cc_scenario *s = load_text(y, ylen, "times.yaml");
+    cr_expect_eq(s->injects[1].when.at_s, 86400 + 3 * 3600);
+    cr_expect_eq(s->injects[2].when.at_s, 86400 + 2 * 3600 + 1800);
+    cr_expect_eq(s->injects[3].when.at_s, 86400 + 1800, "Day 2 09:30 Seoul time");
+    cc_scenario_free(s);
+    free(y);
+    cc_diags_free(&d);
+    free(base);
+}
+
+/* A sheet as a workbook gives it: a title row, a group header merged over two columns with its
+ * sub-headers below, a section heading merged across the table, a controller merged down. */
+Test(msel, workbook_layout_title_group_header_headings_and_merged_cells)
+{
+    static const char *const rows[][9] = {
+        {"Policy TTX - Master Scenario Events List", "", "", "", "", "", "", "", ""},
+        {"Inject #", "Scenario Time", "Event Synopsis", "To", "Label", "Delivery", "", "Controller", "Notes"},
+        {"", "", "", "", "", "Method", "Time", "", ""},
+        {"DAY 1", "", "", "", "", "", "", "", ""},
+        {"1", "+1h", "First", "usa-a", "U//REL TO USA", "E-mail", "2026-03-03 10:00", "Kim", ""},
+        {"2", "+2h", "Second", "usa-a", "U//REL TO USA", "Phone", "", "", "n"},
+    };
+    cc_csv *t = cc_csv_new();
+    cr_assert_not_null(t);
+    for (size_t r = 0; r < 6; r++) {
+        size_t lens[9];
+        for (size_t c = 0; c < 9; c++)
+            lens[c] = strlen(rows[r][c]);
+        cr_assert_eq(cc_csv_add_record(t, (int)r + 1, rows[r], lens, 9), CC_OK);
+    }
+    static const cc_xlsx_merge merges[] = {
+        {1, 1, 0, 8}, /* title */
+        {2, 2, 5, 6}, /* "Delivery" over Method and Time */
+        {2, 3, 0, 0}, /* Inject # over both header rows */
+        {4, 4, 0, 8}, /* DAY 1 */
+        {5, 6, 7, 7}, /* Kim, for both injects */
+    };
+    cc_msel_import_opts o = {.dates = -1, .merges = merges, .nmerges = 5, .start = "2026-03-03T09:00:00Z"};
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_buf out;
+    cc_buf_init(&out);
+    cr_assert_eq(cc_msel_import_table(t, "book.xlsx[MSEL]", &o, &d, &out), CC_OK, "%s",
+                 d.count ? d.items[0].message : "");
+    cc_diags_sort(&d);
+    char *all = all_diags(&d);
+    cr_expect(
+        strstr(all,
+               "book.xlsx[MSEL]:1:0: note: rows 1 to 1 above the header row 2 are a title; not imported") !=
+            NULL,
+        "%s", all);
+    cr_expect(strstr(all,
+                     "book.xlsx[MSEL]:4:1: note: a section heading ('DAY 1', merged across the table); not "
+                     "imported") != NULL,
+              "%s", all);
+    cr_expect_eq(d.errors + d.warnings, 0, "%s", all);
+    cc_scenario *s = load_text(out.data, out.len, "book.yaml");
+    cr_assert_eq(s->ninjects, 2);
+    cr_expect_eq(s->injects[0].channel, CC_CH_EMAIL, "'Delivery Method' from the group header");
+    cr_expect_eq(s->injects[1].channel, CC_CH_CALL);
+    cr_expect_str_eq(s->injects[0].notes, "Controller: Kim");
+    cr_expect_str_eq(s->injects[1].notes, "n\nController: Kim", "the merged controller covers row 6");
+    cc_scenario_free(s);
+    free(all);
+    cc_diags_free(&d);
+    cc_buf_free(&out);
+    cc_csv_free(t);
 }

@@ -602,6 +602,81 @@ CONFORMANCE(event_rows_carry_the_hash_column_and_the_key_is_pinned_once)
     cr_assert_eq(cc_store_checkpoint_add(st, ex, 7, "note one\n", &err), CC_OK, "%s", err.msg);
     cr_expect_eq(cc_store_checkpoint_replace(st, ex, 7, "note one\n", "note two\n", &err), CC_OK, "%s", err.msg);
     cr_expect_eq(cc_store_checkpoint_replace(st, ex, 7, "note one\n", "note three\n", &err), CC_ERR_NOTFOUND);
+
+CONFORMANCE(scenario_documents_versions_pins_and_templates)
+{
+    cc_store *st = open_ok(w);
+    cc_store_error err;
+    int64_t doc = 0, v = 0;
+    const char *t1 = "caucus: 1\n# fictional, version 1\n", *t2 = "caucus: 1\n# fictional, version 2\n";
+    cr_assert_eq(cc_store_doc_create(st, "Policy TTX draft", t1, strlen(t1), "control", 1000, &doc, &err),
+                 CC_OK, "%s", err.msg);
+    cr_expect_gt(doc, 0);
+    cr_expect_eq(cc_store_doc_create(st, "", t1, strlen(t1), NULL, 1000, &v, &err), CC_ERR_ARG);
+    cr_expect_eq(cc_store_version_add(st, doc, 1, t2, strlen(t2), "planner A", "renamed I-1", 2000, &v, &err),
+                 CC_OK, "%s", err.msg);
+    cr_expect_eq(v, 2);
+    /* a second save from version 1: refused, nothing written */
+    cr_expect_eq(cc_store_version_add(st, doc, 1, t1, strlen(t1), "planner B", NULL, 3000, &v, &err),
+                 CC_ERR_RANGE);
+    cr_expect(strstr(err.msg, "is at version 2, not 1: someone saved in between"), "%s", err.msg);
+    cr_expect_eq(v, 0);
+    cr_expect_eq(cc_store_version_add(st, 999, 1, t1, strlen(t1), NULL, NULL, 3000, &v, &err),
+                 CC_ERR_NOTFOUND);
+    cc_store_version x;
+    cr_assert_eq(cc_store_version_get(st, doc, 0, &x, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(x.version, 2);
+    cr_expect_str_eq(x.text, t2);
+    cr_expect_str_eq(x.author, "planner A");
+    cr_expect_str_eq(x.note, "renamed I-1");
+    cr_expect_eq(strlen(x.hash), 64);
+    cc_store_version_clear(&x);
+    cr_assert_eq(cc_store_version_get(st, doc, 1, &x, &err), CC_OK);
+    cr_expect_str_eq(x.text, t1);
+    cr_expect_str_eq(x.note, "created");
+    cc_store_version_clear(&x);
+    cr_expect_eq(cc_store_version_get(st, doc, 7, &x, &err), CC_ERR_NOTFOUND);
+    cc_store_version *vs = NULL;
+    size_t n = 0;
+    cr_assert_eq(cc_store_version_list(st, doc, &vs, &n, &err), CC_OK);
+    cr_assert_eq(n, 2);
+    cr_expect_eq(vs[0].version, 2);
+    cr_expect_null(vs[0].text);
+    for (size_t i = 0; i < n; i++)
+        cc_store_version_clear(&vs[i]);
+    free(vs);
+    cc_store_doc *ds = NULL;
+    cr_assert_eq(cc_store_doc_list(st, &ds, &n, &err), CC_OK);
+    cr_assert_eq(n, 1);
+    cr_expect_str_eq(ds[0].name, "Policy TTX draft");
+    cr_expect_eq(ds[0].latest, 2);
+    cr_expect_eq(ds[0].updated_wall_ms, 2000);
+    cc_store_doc_clear(&ds[0]);
+    free(ds);
+    /* an exercise pins the version it ran, once */
+    int64_t ex = new_exercise(st, "run of version 2");
+    int64_t pd = 0, pv = 0;
+    cr_expect_eq(cc_store_exercise_pinned(st, ex, &pd, &pv, &err), CC_ERR_NOTFOUND);
+    cr_expect_eq(cc_store_exercise_pin(st, ex, doc, 2, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_exercise_pin(st, ex, doc, 1, &err), CC_ERR_INVALID);
+    cr_expect_eq(cc_store_exercise_pinned(st, ex, &pd, &pv, &err), CC_OK);
+    cr_expect(pd == doc && pv == 2);
+    /* the inject catalogue */
+    int64_t t = 0;
+    cr_expect_eq(cc_store_template_add(st, "Media inquiry", "{\"title\": \"Media inquiry\"}", 5, &t, &err),
+                 CC_OK);
+    cr_expect_eq(cc_store_template_add(st, "Allied call", "{\"title\": \"Call\"}", 6, &t, &err), CC_OK);
+    cc_store_template *ts = NULL;
+    cr_assert_eq(cc_store_template_list(st, &ts, &n, &err), CC_OK);
+    cr_assert_eq(n, 2);
+    cr_expect_str_eq(ts[0].name, "Allied call");
+    cr_expect_str_eq(ts[1].item, "{\"title\": \"Media inquiry\"}");
+    for (size_t i = 0; i < n; i++)
+        cc_store_template_clear(&ts[i]);
+    free(ts);
+    cr_expect_eq(cc_store_template_delete(st, t, &err), CC_OK);
+    cr_expect_eq(cc_store_template_delete(st, t, &err), CC_ERR_NOTFOUND);
+    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.msg);
     cc_store_close(st);
 }
 
@@ -681,7 +756,7 @@ Test(store_sqlite, refuses_a_store_from_a_newer_caucus)
     cc_store *st;
     cc_store_error err;
     cr_expect_eq(cc_store_open(w, NULL, &st, &err), CC_ERR_INVALID);
-    cr_expect(strstr(err.msg, "schema version 9 is newer than this caucus supports (3)"), "%s", err.msg);
+    cr_expect(strstr(err.msg, "schema version 9 is newer than this caucus supports (4)"), "%s", err.msg);
 }
 
 Test(store_sqlite, refuses_files_that_are_not_caucus_stores)

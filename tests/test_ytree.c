@@ -84,11 +84,60 @@ Test(ytree, syntax_error_has_position)
     cc_diags d;
     cc_ynode *r;
     cr_expect_eq(parse(y, strlen(y), &a, &d, &r), CC_ERR_PARSE);
-    cr_assert_geq(d.count, 1);
-    cr_expect_eq(d.items[0].line, 4);
+    cr_assert_eq(d.count, 1);
+    /* where the bracket opened, not line 4 where the parser gave up */
+    cr_expect_eq(d.items[0].line, 2);
+    cr_expect_eq(d.items[0].col, 4);
     cr_expect(strstr(d.items[0].message, "YAML syntax:") != NULL);
     cc_arena_free(a);
     cc_diags_free(&d);
+}
+
+/* An unclosed bracket, brace or quote is reported where it opened, the message saying where the
+ * parser gave up; a closer that does not match its opener names both. Other syntax errors, and
+ * brackets and quotes that are text (plain scalars, block scalars, comments), are left alone. */
+Test(ytree, unclosed_reported_where_it_opened)
+{
+    static const struct {
+        const char *y;
+        int line, col;
+        const char *msg, *hint;
+    } cases[] = {
+        {"a: 1\nb: [1, 2\nc: 3", 2, 4,
+         "YAML syntax: the '[' opened here is never closed (the parser gave up at 4:1: flow sequence without "
+         "a "
+         "closing bracket)",
+         "close it with ']'"},
+        {"p: [\n  {id: A, n: U},\n  {id: K, n: K\ns: []\n", 3, 3,
+         "YAML syntax: the '{' opened here is never closed", "close it with '}'"},
+        {"a: {x: [1, 2}\nb: 2\n", 1, 8, "YAML syntax: '}' at 1:13 does not match the '[' opened here",
+         "close the '[' with ']' before the '}'"},
+        {"a: 1\nb: \"abc\nc: 2\n", 2, 4, "YAML syntax: the double quote opened here is never closed",
+         "close it with a double quote (\")"},
+        {"a: 1\nb: 'it''s\nc: 2\n", 2, 4, "YAML syntax: the single quote opened here is never closed",
+         "close it with a single quote (')"},
+        /* text, not openers: a bracket in a plain scalar, block scalar and comment; escapes */
+        {"t: a [draft\nd: |\n  {not: [flow\n# [comment\ne: \"q\\\" [\"\nx: [1, 2\n", 6, 4,
+         "YAML syntax: the '[' opened here is never closed", "close it with ']'"},
+        /* nothing unclosed: libfyaml's own message stays */
+        {"a: 1\n\tb: 2\n", 1, 4, "YAML syntax: invalid multiline plain key", NULL},
+        {"a: [1]]\n", 1, 7, "YAML syntax:", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cc_arena *a;
+        cc_diags d;
+        cc_ynode *r;
+        cr_expect_eq(parse(cases[i].y, strlen(cases[i].y), &a, &d, &r), CC_ERR_PARSE, "case %zu", i);
+        cr_assert_eq(d.count, 1, "case %zu: one diagnostic", i);
+        cr_expect_eq(d.items[0].line, cases[i].line, "case %zu: line %d", i, d.items[0].line);
+        cr_expect_eq(d.items[0].col, cases[i].col, "case %zu: col %d", i, d.items[0].col);
+        cr_expect(strncmp(d.items[0].message, cases[i].msg, strlen(cases[i].msg)) == 0, "case %zu: %s", i,
+                  d.items[0].message);
+        if (cases[i].hint)
+            cr_expect_str_eq(d.items[0].hint ? d.items[0].hint : "(none)", cases[i].hint, "case %zu", i);
+        cc_arena_free(a);
+        cc_diags_free(&d);
+    }
 }
 
 Test(ytree, depth_limit)

@@ -24,13 +24,17 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: caucus serve [SCENARIO] [--db FILE | --store postgres://...] [--listen HOST:PORT]\n"
-               "                    [--exercise ID] [--seed N] [--variant MECHANISM] [--name NAME]\n"
+               "                    [--exercise ID | --doc ID[:VERSION]] [--seed N] [--variant MECHANISM]\n"
+               "                    [--name NAME]\n"
                "                    [--tls-cert FILE --tls-key FILE] [--codes FILE] [--max-per-ip N]\n"
                "                    [--join-per-min N] [--key FILE] [--checkpoint-dir DIR]\n"
                "                    [--checkpoint-every N] [--streams-per-session N] [--store-wait MS]\n"
                "                    [--witness URL --witness-key PUBKEY|FILE]\n"
                "A SCENARIO starts a new exercise and prints control's and every seat's join code;\n"
-               "--exercise ID resumes an exercise of the store. Default store: caucus.db; default\n"
+               "--exercise ID resumes an exercise of the store; --doc ID[:VERSION] starts one from a\n"
+               "scenario document of the store (the browser's scenario editor; default: its newest\n"
+               "version). The exercise records the document version it runs (a SCENARIO file becomes\n"
+               "a new document). Default store: caucus.db; default\n"
                "listen address: 127.0.0.1:8080. Stop with Ctrl-C. See docs/http-api.md.\n"
                "Checkpoints of the log are signed with the Ed25519 key in --key (default DB.key,\n"
                "created on first use; its public key is printed and written to KEY.pub) and written\n"
@@ -170,8 +174,9 @@ int cc_cmd_serve(int argc, char **argv)
     const char *scen = NULL, *db = NULL, *store_uri = NULL, *listen = "127.0.0.1:8080", *variant = NULL,
                *name = NULL, *cert = NULL, *key = NULL, *codes = NULL;
     uint64_t seed = 0, exid = 0, per_ip = 0, join_rate = 8, cp_every = 1000, streams = 4, store_wait = 0;
-    const char *keyfile = NULL, *cpdir = NULL, *wurl = NULL, *wkeyarg = NULL;
+    const char *keyfile = NULL, *cpdir = NULL, *wurl = NULL, *wkeyarg = NULL, *docarg = NULL;
     int have_seed = 0;
+    int64_t docid = 0, docver = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -190,6 +195,7 @@ int cc_cmd_serve(int argc, char **argv)
                             : strcmp(a, "--tls-cert") == 0       ? &cert
                             : strcmp(a, "--tls-key") == 0        ? &key
                             : strcmp(a, "--codes") == 0          ? &codes
+                            : strcmp(a, "--doc") == 0            ? &docarg
                                                                  : NULL;
         uint64_t *nval = strcmp(a, "--checkpoint-every") == 0      ? &cp_every
                          : strcmp(a, "--seed") == 0                ? &seed
@@ -224,9 +230,21 @@ int cc_cmd_serve(int argc, char **argv)
         fprintf(stderr, "caucus serve: give --db or --store, not both\n");
         return 2;
     }
-    if (!scen == !exid) {
+    if (docarg) {
+        char *end;
+        docid = strtoll(docarg, &end, 10);
+        if (*end == ':')
+            docver = strtoll(end + 1, &end, 10);
+        if (*end || docid <= 0 || docver < 0 || docarg[0] < '1' || docarg[0] > '9') {
+            fprintf(stderr,
+                    "caucus serve: --doc takes a document id and an optional version, e.g. 3 or 3:7\n");
+            return 2;
+        }
+    }
+    if ((scen != NULL) + (exid != 0) + (docid != 0) != 1) {
         fprintf(stderr,
-                "caucus serve: give a SCENARIO to start an exercise, or --exercise ID to resume one\n");
+                "caucus serve: give a SCENARIO or --doc ID to start an exercise, or --exercise ID to resume "
+                "one\n");
         usage(stderr);
         return 2;
     }
@@ -324,9 +342,27 @@ int cc_cmd_serve(int argc, char **argv)
     cc_http *cell = NULL;
     lo.publish = serve_publish;
     lo.publish_ctx = &cell;
+    char docsrc[96];
+    if (docid) { /* a version of a scenario document, as the editor saved it */
+        cc_store_version v;
+        if (cc_store_version_get(st, docid, docver, &v, &serr) != CC_OK) {
+            fprintf(stderr, "caucus serve: %s\n", serr.msg);
+            goto out;
+        }
+        docver = v.version;
+        text = v.text;
+        v.text = NULL;
+        cc_store_version_clear(&v);
+        snprintf(docsrc, sizeof docsrc, "scenario document %lld version %lld", (long long)docid,
+                 (long long)docver);
+        scen = docsrc;
+    }
     if (scen) {
         size_t len;
-        text = cc_cli_slurp(scen, &len, CC_CLI_SLURP_MAX);
+        if (!text)
+            text = cc_cli_slurp(scen, &len, CC_CLI_SLURP_MAX);
+        else
+            len = strlen(text);
         if (!text) {
             fprintf(stderr, "caucus serve: %s: cannot read\n", scen);
             goto out;
@@ -334,8 +370,22 @@ int cc_cmd_serve(int argc, char **argv)
         if (cc_live_create(&lo, name, text, len, scen, seed, variant, wall_now(), &lv, why, sizeof why) !=
             CC_OK) {
             fprintf(stderr, "caucus serve: %s\n", why);
-            if (strstr(why, ":"))
+            if (strstr(why, ":") && !docid)
                 fprintf(stderr, "caucus serve: check the scenario with: caucus lint %s\n", scen);
+            goto out;
+        }
+        /* the exercise records the document version it runs; a file becomes a new document */
+        if (!docid) {
+            const char *bn = strrchr(scen, '/');
+            docver = 1;
+            if (cc_store_doc_create(st, bn ? bn + 1 : scen, text, len, "caucus serve", wall_now(), &docid,
+                                    &serr) != CC_OK) {
+                fprintf(stderr, "caucus serve: %s\n", serr.msg);
+                goto out;
+            }
+        }
+        if (cc_store_exercise_pin(st, cc_live_exercise_id(lv), docid, docver, &serr) != CC_OK) {
+            fprintf(stderr, "caucus serve: %s\n", serr.msg);
             goto out;
         }
     } else if (cc_live_resume(&lo, (int64_t)exid, &lv, why, sizeof why) != CC_OK) {
@@ -382,6 +432,9 @@ int cc_cmd_serve(int argc, char **argv)
     printf("caucus serve: exercise %" PRId64 " \"%s\" (%s), seed %" PRIu64 ", store %s\n",
            cc_live_exercise_id(lv), cc_scenario_title(s) ? cc_scenario_title(s) : cc_scenario_id(s),
            cc_scenario_id(s), seed, store_uri ? "postgres" : (db ? db : "caucus.db"));
+    if (docid)
+        printf("scenario: document %lld version %lld of the store (the scenario editor edits it)\n",
+               (long long)docid, (long long)docver);
     printf("control console: %s://%s:%u/\n", certpem ? "https" : "http", host, (unsigned)cc_http_port(h));
     if (scen)
         printf("join codes (shown once; only their hashes are stored):\n%s", codetext ? codetext : "");

@@ -423,6 +423,20 @@ cc_err cc_time_parse_scenario(const char *s, size_t len, int64_t start_unix, int
         memset(err, 0, sizeof *err);
     if (len == 0)
         return time_fail(err, CC_ERR_PARSE, 1, either, "empty time");
+    /* the forms planners write: +1d02:30, +2:30, D+1 H+3, Day 2, T+2h */
+    int c0 = s[0] | 0x20;
+    if ((s[0] == '+' && memchr(s, ':', len)) || ((c0 == 'd' || c0 == 'h' || c0 == 't') && len > 1 &&
+                                                 (s[1] == '+' || s[1] == '-' || (s[1] | 0x20) == 'a'))) {
+        cc_reltime r = {0};
+        cc_err rc = cc_reltime_parse(s, len, &r, err);
+        if (rc == CC_OK && r.day_clock)
+            return time_fail(err, CC_ERR_PARSE, 1, "write an offset such as +1d02:30, or an RFC 3339 time",
+                             "a time of day on an exercise day is read in MSEL imports only");
+        if (rc == CC_OK)
+            *rel_s = r.offset_s;
+        if (rc != CC_ERR_NOTFOUND)
+            return rc;
+    }
     if (s[0] == '+') {
         if (len == 1)
             return time_fail(err, CC_ERR_PARSE, 2, "write +2h30m", "expected a duration after '+'");
@@ -461,6 +475,204 @@ cc_err cc_time_parse_scenario(const char *s, size_t len, int64_t start_unix, int
                          "time is more than 3650 days after the exercise start");
     *rel_s = t - start_unix;
     return CC_OK;
+}
+
+/* ---- relative times as planners write them ------------------------------------------ */
+
+typedef struct rscan {
+    const char *s;
+    size_t len, i;
+} rscan;
+
+static int rs_peek(const rscan *p)
+{
+    return p->i < p->len ? (unsigned char)p->s[p->i] : -1;
+}
+
+static int rs_lower(const rscan *p, size_t k)
+{
+    return p->i + k < p->len ? ((unsigned char)p->s[p->i + k] | 0x20) : -1;
+}
+
+static void rs_seps(rscan *p, const char *seps)
+{
+    while (p->i < p->len && strchr(seps, p->s[p->i]))
+        p->i++;
+}
+
+/* Up to maxd digits as a number; -1 when there are none. */
+static int64_t rs_num(rscan *p, int maxd)
+{
+    int64_t v = 0;
+    int n = 0;
+    while (p->i < p->len && is_digit(p->s[p->i]) && n < maxd) {
+        v = v * 10 + (p->s[p->i++] - '0');
+        n++;
+    }
+    return n ? v : -1;
+}
+
+/* H:MM[:SS] with at most max_h hours -> seconds; -1 when malformed, -2 when a part is out of
+ * range. */
+static int64_t rs_hms(rscan *p, int64_t max_h)
+{
+    int64_t h = rs_num(p, 7);
+    if (h < 0 || rs_peek(p) != ':')
+        return -1;
+    p->i++;
+    size_t at = p->i;
+    int64_t m = rs_num(p, 2);
+    if (m < 0 || p->i - at != 2)
+        return -1;
+    int64_t sec = 0;
+    if (rs_peek(p) == ':') {
+        p->i++;
+        at = p->i;
+        sec = rs_num(p, 2);
+        if (sec < 0 || p->i - at != 2)
+            return -1;
+    }
+    if (h > max_h || m > 59 || sec > 59)
+        return -2;
+    return h * 3600 + m * 60 + sec;
+}
+
+static cc_err rel_done(cc_reltime *out, cc_time_error *err, int64_t off)
+{
+    if (off > CC_DURATION_MAX_S)
+        return time_fail(err, CC_ERR_RANGE, 1, "an exercise spans at most 3650 days",
+                         "time is more than 3650 days after the start");
+    *out = (cc_reltime){.offset_s = off};
+    return CC_OK;
+}
+
+static cc_err rel_clock(rscan *p, cc_reltime *out, cc_time_error *err, int64_t day)
+{
+    size_t at = p->i;
+    int64_t c = rs_hms(p, 24);
+    rs_seps(p, " \t");
+    if (c < 0 || c > 86400 || p->i != p->len)
+        return time_fail(err, CC_ERR_PARSE, at + 1, "write the time of day as 09:30 (24-hour clock)",
+                         "expected a time of day such as 09:30");
+    if (day * 86400 > CC_DURATION_MAX_S)
+        return time_fail(err, CC_ERR_RANGE, 1, "an exercise spans at most 3650 days",
+                         "time is more than 3650 days after the start");
+    *out = (cc_reltime){.day_clock = true, .day = day, .clock_s = c};
+    return CC_OK;
+}
+
+/* "D+1 H+3 M+30", "H+3", "D+1 09:30" (p at the D or H). */
+static cc_err rel_dh(rscan *p, cc_reltime *out, cc_time_error *err)
+{
+    static const char hint[] = "write D+1 H+3 (one day and three hours after the start), or D+1 09:30";
+    int64_t days = 0, secs = 0;
+    int seen = 0;
+    const char units[] = "dhm";
+    for (int u = 0; u < 3; u++) {
+        if (rs_lower(p, 0) != units[u] ||
+            (p->i + 1 < p->len && p->s[p->i + 1] != '+' && p->s[p->i + 1] != '-'))
+            continue;
+        if (p->i + 1 >= p->len)
+            return time_fail(err, CC_ERR_PARSE, p->i + 2, hint, "expected '+' and a number after '%c'",
+                             p->s[p->i]);
+        if (p->s[p->i + 1] == '-')
+            return time_fail(err, CC_ERR_RANGE, p->i + 1, "times count forward from the start (D+0, H+0)",
+                             "time is before the exercise start");
+        p->i += 2;
+        size_t at = p->i;
+        if (u == 1 && memchr(p->s + p->i, ':', p->len - p->i)) {
+            int64_t v = rs_hms(p, 87600);
+            if (v < 0)
+                return time_fail(err, CC_ERR_PARSE, at + 1, hint, "expected hours such as H+3 or H+3:30");
+            secs += v;
+        } else {
+            int64_t v = rs_num(p, 7);
+            if (v < 0)
+                return time_fail(err, CC_ERR_PARSE, at + 1, hint, "expected a number after '%c+'",
+                                 units[u] - 32);
+            if (u == 0)
+                days = v;
+            else
+                secs += v * (u == 1 ? 3600 : 60);
+        }
+        seen = 1;
+        rs_seps(p, " \t,/");
+        if (u == 0 && is_digit((char)rs_peek(p)))
+            return rel_clock(p, out, err, days);
+    }
+    if (!seen || p->i != p->len)
+        return time_fail(err, CC_ERR_PARSE, p->i + 1, hint,
+                         seen ? "unexpected text in a D+/H+ time" : "expected D+N or H+N");
+    if (days > CC_DURATION_MAX_S / 86400)
+        return rel_done(out, err, CC_DURATION_MAX_S + 1);
+    return rel_done(out, err, days * 86400 + secs);
+}
+
+cc_err cc_reltime_parse(const char *s, size_t len, cc_reltime *out, cc_time_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+    rscan p = {s, len, 0};
+    while (p.len && (s[p.len - 1] == ' ' || s[p.len - 1] == '\t'))
+        p.len--;
+    rs_seps(&p, " \t");
+    int c0 = rs_lower(&p, 0), c1 = rs_lower(&p, 1), c2 = rs_lower(&p, 2);
+    if (c0 == 'd' && c1 == 'a' && c2 == 'y') { /* Day N [HH:MM] */
+        p.i += 3;
+        rs_seps(&p, " \t");
+        size_t at = p.i;
+        int64_t n = rs_num(&p, 5);
+        if (n < 0)
+            return time_fail(err, CC_ERR_PARSE, at + 1, "write Day 2 09:30",
+                             "expected a day number after 'Day'");
+        if (n == 0)
+            return time_fail(err, CC_ERR_RANGE, at + 1, "the exercise starts on Day 1",
+                             "Day 0 is before the exercise start");
+        rs_seps(&p, " \t,");
+        if (p.i == p.len)
+            return rel_done(out, err, (n - 1) * 86400);
+        return rel_clock(&p, out, err, n - 1);
+    }
+    if ((c0 == 'd' || c0 == 'h') && (rs_peek(&p) >= 0) && p.i + 1 < p.len &&
+        (p.s[p.i + 1] == '+' || p.s[p.i + 1] == '-'))
+        return rel_dh(&p, out, err);
+    if (c0 == 't' && p.i + 1 < p.len && p.s[p.i + 1] == '+')
+        p.i++;
+    if (rs_peek(&p) != '+')
+        return CC_ERR_NOTFOUND;
+    p.i++;
+    size_t body = p.i;
+    if (!memchr(p.s + p.i, ':', p.len - p.i)) {
+        int64_t v;
+        cc_err rc = cc_duration_parse(p.s + p.i, p.len - p.i, &v, err);
+        if (rc != CC_OK) {
+            if (err && err->col > 0)
+                err->col += (int)body;
+            return rc;
+        }
+        return rel_done(out, err, v);
+    }
+    int64_t days = 0;
+    size_t save = p.i;
+    int64_t n = rs_num(&p, 5);
+    if (n >= 0 && rs_lower(&p, 0) == 'd') {
+        days = n;
+        p.i++;
+        rs_seps(&p, " \t");
+    } else {
+        p.i = save;
+    }
+    int64_t v = rs_hms(&p, days ? 23 : 87600);
+    if (v == -2)
+        return time_fail(err, CC_ERR_PARSE, save + 1,
+                         "minutes and seconds run from 00 to 59, hours after a day "
+                         "from 00 to 23",
+                         "hours:minutes out of range");
+    if (v < 0 || p.i != p.len)
+        return time_fail(err, CC_ERR_PARSE, (v < 0 ? save : p.i) + 1,
+                         "write +2:30 (hours:minutes), +1d02:30 (a day, two hours and a half) or +2h30m",
+                         "expected hours:minutes after '+'");
+    return rel_done(out, err, days * 86400 + v);
 }
 
 cc_err cc_clock_parse(const char *s, size_t len, int *minutes, cc_time_error *err)

@@ -48,6 +48,28 @@ int cc_rfc3339_format(int64_t unix_s, int32_t offset_s, char *buf, size_t size);
 cc_err cc_time_parse_scenario(const char *s, size_t len, int64_t start_unix, int64_t *rel_s,
                               cc_time_error *err);
 
+/* Relative times as exercise planners write them. Either an offset from the start, or a wall
+ * clock time on a day of the exercise (which only the exercise's zone turns into an offset). */
+typedef struct cc_reltime {
+    bool day_clock;   /* true: clock_s on day `day`; false: offset_s after the start */
+    int64_t offset_s; /* seconds after the start */
+    int64_t day;      /* 0 = the start's date (Day 1, D+0) */
+    int64_t clock_s;  /* seconds after midnight, 0..86400 */
+} cc_reltime;
+
+/* Reads (letters in any case, spaces around the parts optional):
+ *   "+2h30m", "T+2h30m"            an offset written as a duration;
+ *   "+2:30", "+02:30:00"           hours:minutes[:seconds] after the start;
+ *   "+1d02:30", "+1d 02:30:00"     days, then hours:minutes[:seconds];
+ *   "D+1 H+3", "D+1, H+3:30", "H+3", "D+2", "D+1 H+3 M+30"   D-day and H-hour counting (D+0 and
+ *                                  H+0 are the start);
+ *   "Day 2 09:30", "D+1 09:30"     a clock time on a day (Day 1 = D+0 = the start's date);
+ *   "Day 2"                        the start's time of day on that day (+1d).
+ * CC_ERR_NOTFOUND when s is in none of these forms (the caller tries dates), CC_ERR_PARSE when it
+ * starts like one but does not read, CC_ERR_RANGE for a time before the start ("D-1", "Day 0")
+ * or beyond CC_DURATION_MAX_S. */
+cc_err cc_reltime_parse(const char *s, size_t len, cc_reltime *out, cc_time_error *err);
+
 /* "HH:MM" 00:00..24:00 -> minutes since midnight (two-digit hour, no seconds).
  * Errors: CC_ERR_PARSE. */
 cc_err cc_clock_parse(const char *s, size_t len, int *minutes, cc_time_error *err);

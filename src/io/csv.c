@@ -281,6 +281,37 @@ cc_err cc_csv_parse(const char *text, size_t len, const char *file, const cc_csv
     return CC_OK;
 }
 
+cc_csv *cc_csv_new(void)
+{
+    cc_csv *c = calloc(1, sizeof *c);
+    if (c) {
+        cc_buf_init(&c->data);
+        c->sep = ',';
+    }
+    return c;
+}
+
+cc_err cc_csv_add_record(cc_csv *c, int row, const char *const *fields, const size_t *lens, size_t n)
+{
+    if (grow((void **)&c->fields, &c->capfields, c->nfields + n, sizeof *c->fields) ||
+        grow((void **)&c->recs, &c->caprecs, c->nrecs + 1, sizeof *c->recs))
+        return CC_ERR_NOMEM;
+    size_t first = c->nfields;
+    for (size_t i = 0; i < n; i++) {
+        size_t start = c->data.len, len = fields[i] ? lens[i] : 0;
+        if (len)
+            cc_buf_append(&c->data, fields[i], len);
+        cc_buf_putc(&c->data, 0);
+        c->fields[c->nfields++] = (csv_field){start, len, row};
+    }
+    if (c->data.oom) {
+        c->nfields = first;
+        return CC_ERR_NOMEM;
+    }
+    c->recs[c->nrecs++] = (csv_rec){first, n, row, row};
+    return CC_OK;
+}
+
 cc_err cc_csv_read_file(const char *path, char **text, size_t *len, cc_diags *d)
 {
     char why[300];

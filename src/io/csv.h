@@ -40,6 +40,14 @@ cc_err cc_csv_parse(const char *text, size_t len, const char *file, const cc_csv
                     cc_csv **out);
 void cc_csv_free(cc_csv *c);
 
+/* A table built record by record by a reader of another format (io/xlsx): an empty table the
+ * caller frees with cc_csv_free, or NULL on ENOMEM. */
+cc_csv *cc_csv_new(void);
+/* Appends a record of n fields (fields[i] of lens[i] bytes, copied; NULL counts as empty) read
+ * from spreadsheet row row (its line too). The caller validates the text (UTF-8, limits).
+ * Errors: CC_ERR_NOMEM. */
+cc_err cc_csv_add_record(cc_csv *c, int row, const char *const *fields, const size_t *lens, size_t n);
+
 /* Reads a whole file (at most CC_CSV_MAX_BYTES) into a malloc'd, NUL-terminated buffer the
  * caller frees. Errors (CC_ERR_IO, CC_ERR_LIMIT, CC_ERR_NOMEM) are appended to d. */
 cc_err cc_csv_read_file(const char *path, char **text, size_t *len, cc_diags *d);

@@ -4,11 +4,14 @@
  * cell it came from, through a table of output line -> (row, column). */
 #include "io/msel.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <xlsxwriter.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/arena.h"
 #include "core/ctime.h"
@@ -272,72 +275,72 @@ cc_err cc_msel_export(const cc_scenario *s, cc_msel **out)
     for (size_t i = 0; i < s->ninjects && rc == CC_OK; i++) {
         const cc_inject *I = &s->injects[i];
         const char **row = m->cells + i * CC_MSEL_NCOLS;
-#define CELL(col)                                                                                            \
+#define PUT_CELL(col)                                                                                        \
     do {                                                                                                     \
         if (!(row[col] = adup(m->a, &b)) || b.oom)                                                           \
             rc = CC_ERR_NOMEM;                                                                               \
         cc_buf_reset(&b);                                                                                    \
     } while (0)
         cc_buf_puts(&b, I->id);
-        CELL(CC_MSEL_ID);
+        PUT_CELL(CC_MSEL_ID);
         if (I->when.has_at) {
             char dur[48];
             cc_duration_format(I->when.at_s, dur, sizeof dur);
             cc_buf_printf(&b, "+%s", dur);
-            CELL(CC_MSEL_TIME);
+            PUT_CELL(CC_MSEL_TIME);
             int64_t t = s->start_unix + I->when.at_s;
             put_civil(&b, t, s->zone ? cc_zone_offset(s->zone, t) : 0);
-            CELL(CC_MSEL_DELIVERY);
+            PUT_CELL(CC_MSEL_DELIVERY);
         }
         if (I->when.has_trigger) {
             put_trigger(&b, &I->when);
-            CELL(CC_MSEL_TRIGGER);
+            PUT_CELL(CC_MSEL_TRIGGER);
             if (I->when.delay_s) {
                 char dur[48];
                 cc_duration_format(I->when.delay_s, dur, sizeof dur);
                 cc_buf_puts(&b, dur);
-                CELL(CC_MSEL_DELAY);
+                PUT_CELL(CC_MSEL_DELAY);
             }
         }
         cc_buf_puts(&b, I->title ? I->title : "");
-        CELL(CC_MSEL_TITLE);
+        PUT_CELL(CC_MSEL_TITLE);
         cc_buf_puts(&b, I->body ? I->body : "");
-        CELL(CC_MSEL_BODY);
+        PUT_CELL(CC_MSEL_BODY);
         cc_buf_puts(&b, I->from ? I->from : "");
-        CELL(CC_MSEL_FROM);
+        PUT_CELL(CC_MSEL_FROM);
         put_refs(&b, &I->to);
-        CELL(CC_MSEL_TO);
+        PUT_CELL(CC_MSEL_TO);
         cc_buf_puts(&b, cc_channel_name(I->channel));
-        CELL(CC_MSEL_CHANNEL);
+        PUT_CELL(CC_MSEL_CHANNEL);
         if (put_expected(&b, &I->expected_actions) != CC_OK)
             rc = CC_ERR_NOMEM;
-        CELL(CC_MSEL_EXPECTED);
+        PUT_CELL(CC_MSEL_EXPECTED);
         put_strs(&b, &I->objectives);
-        CELL(CC_MSEL_OBJECTIVES);
+        PUT_CELL(CC_MSEL_OBJECTIVES);
         /* a last notes line "Controller: NAME" is the controller column */
         if (I->notes) {
             const char *nl = strrchr(I->notes, '\n');
             const char *last = nl ? nl + 1 : I->notes;
             if ((!nl || nl > I->notes) && strncmp(last, "Controller: ", 12) == 0 && !edge_space(last + 12)) {
                 cc_buf_puts(&b, last + 12);
-                CELL(CC_MSEL_CONTROLLER);
+                PUT_CELL(CC_MSEL_CONTROLLER);
                 cc_buf_append(&b, I->notes, nl ? (size_t)(nl - I->notes) : 0);
             } else {
                 cc_buf_puts(&b, I->notes);
             }
         }
-        CELL(CC_MSEL_NOTES);
+        PUT_CELL(CC_MSEL_NOTES);
         cc_buf_puts(&b, I->label.text ? I->label.text : "");
-        CELL(CC_MSEL_LABEL);
+        PUT_CELL(CC_MSEL_LABEL);
         put_strs(&b, &I->classes);
-        CELL(CC_MSEL_CLASS);
+        PUT_CELL(CC_MSEL_CLASS);
         cc_buf_puts(&b, I->originator ? I->originator : "");
-        CELL(CC_MSEL_ORIGINATOR);
+        PUT_CELL(CC_MSEL_ORIGINATOR);
         if (I->label.valid && I->label.label.originator >= 0 &&
             I->label.label.originator != default_originator(s, I))
             cc_buf_puts(&b, cc_label_policy_party_code(s->policy, I->label.label.originator));
-        CELL(CC_MSEL_LABEL_ORIGINATOR);
-#undef CELL
+        PUT_CELL(CC_MSEL_LABEL_ORIGINATOR);
+#undef PUT_CELL
     }
     cc_buf_free(&b);
     m->nrows = s->ninjects;
@@ -364,9 +367,101 @@ cc_err cc_msel_write_csv(const cc_msel *m, char sep, int bom, cc_buf *out)
     return out->oom ? CC_ERR_NOMEM : CC_OK;
 }
 
+/* ---- workbook ---------------------------------------------------------------------------- */
+
+/* Text as a workbook cell holds it: a literal "_xHHHH_" would read back as the character it
+ * names (ECMA-376 ST_Xstring), so its underscore is written "_x005F_" (libxlsxwriter escapes
+ * control characters itself). Returns s, or esc's text; NULL on ENOMEM. */
+static const char *xlsx_text(const char *s, cc_buf *esc)
+{
+    const char *p = strstr(s, "_x");
+    if (!p)
+        return s;
+    cc_buf_reset(esc);
+    for (const char *q = s; *q; q++) {
+        int hex = q[0] == '_' && q[1] == 'x';
+        for (int k = 2; hex && k < 6; k++)
+            hex = q[k] && strchr("0123456789abcdefABCDEF", q[k]) != NULL;
+        hex = hex && q[6] == '_';
+        cc_buf_puts(esc, hex ? "_x005F" : "");
+        cc_buf_putc(esc, *q);
+    }
+    return esc->oom ? NULL : esc->data;
+}
+
+cc_err cc_msel_write_xlsx(const cc_msel *m, const char *path, char *why, size_t whylen)
+{
+    /* tried first: libxlsxwriter would print its own message on stderr */
+    FILE *probe = fopen(path, "wb");
+    if (!probe) {
+        snprintf(why, whylen, "cannot create %s: %s", path, strerror(errno));
+        return CC_ERR_IO;
+    }
+    fclose(probe);
+    cc_buf esc;
+    cc_buf_init(&esc);
+    lxw_workbook *wb = workbook_new(path);
+    if (!wb) {
+        snprintf(why, whylen, "cannot create %s", path);
+        return CC_ERR_IO;
+    }
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "MSEL");
+    lxw_format *head = workbook_add_format(wb);
+    format_set_bold(head);
+    format_set_bg_color(head, 0xDDE4EE);
+    format_set_text_wrap(head);
+    format_set_align(head, LXW_ALIGN_VERTICAL_TOP);
+    lxw_format *cell = workbook_add_format(wb);
+    format_set_text_wrap(cell);
+    format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
+    static const double width[CC_MSEL_NCOLS] = {
+        [CC_MSEL_ID] = 9,          [CC_MSEL_TIME] = 12,       [CC_MSEL_DELIVERY] = 17,
+        [CC_MSEL_TITLE] = 36,      [CC_MSEL_BODY] = 60,       [CC_MSEL_FROM] = 14,
+        [CC_MSEL_TO] = 24,         [CC_MSEL_CHANNEL] = 13,    [CC_MSEL_EXPECTED] = 40,
+        [CC_MSEL_OBJECTIVES] = 16, [CC_MSEL_CONTROLLER] = 14, [CC_MSEL_NOTES] = 36,
+        [CC_MSEL_LABEL] = 30,      [CC_MSEL_TRIGGER] = 24,    [CC_MSEL_DELAY] = 9,
+        [CC_MSEL_CLASS] = 12,      [CC_MSEL_ORIGINATOR] = 11, [CC_MSEL_LABEL_ORIGINATOR] = 11};
+    lxw_error e = LXW_NO_ERROR;
+    for (int c = 0; c < CC_MSEL_NCOLS && !e; c++) {
+        e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width[c], cell);
+        if (!e)
+            e = worksheet_write_string(ws, 0, (lxw_col_t)c, cc_msel_header((cc_msel_col)c), head);
+    }
+    size_t bad_row = 0;
+    int bad_col = 0;
+    for (size_t r = 0; r < cc_msel_nrows(m) && !e; r++)
+        for (int c = 0; c < CC_MSEL_NCOLS && !e; c++) {
+            const char *v = xlsx_text(cc_msel_cell(m, r, (cc_msel_col)c), &esc);
+            if (!v)
+                e = LXW_ERROR_MEMORY_MALLOC_FAILED;
+            else if (*v)
+                e = worksheet_write_string(ws, (lxw_row_t)(r + 1), (lxw_col_t)c, v, cell);
+            bad_row = r + 2;
+            bad_col = c;
+        }
+    worksheet_freeze_panes(ws, 1, 0);
+    if (!e)
+        e = worksheet_autofilter(ws, 0, 0, (lxw_row_t)cc_msel_nrows(m), CC_MSEL_NCOLS - 1);
+    if (e) {
+        snprintf(why, whylen, "%s: row %zu, column '%s': %s", path, bad_row,
+                 cc_msel_header((cc_msel_col)bad_col), lxw_strerror(e));
+        cc_buf_free(&esc);
+        workbook_close(wb);
+        remove(path);
+        return e == LXW_ERROR_MEMORY_MALLOC_FAILED ? CC_ERR_NOMEM : CC_ERR_LIMIT;
+    }
+    cc_buf_free(&esc);
+    e = workbook_close(wb);
+    if (e) {
+        snprintf(why, whylen, "cannot write %s: %s", path, lxw_strerror(e));
+        return CC_ERR_IO;
+    }
+    return CC_OK;
+}
+
 /* ---- import ---------------------------------------------------------------------------- */
 
-enum { T_NONE, T_REL, T_ABS, T_CIVIL };
+enum { T_NONE, T_REL, T_ABS, T_CIVIL, T_DAY };
 
 /* One inject to write: from a CSV record, or (merge) from the base scenario. */
 typedef struct irow {
@@ -374,14 +469,18 @@ typedef struct irow {
     int row;                      /* spreadsheet row; 0 for a base inject */
     int base_line;                /* base inject: its line in the base file */
     int tkind;                    /* scenario time: T_* */
-    int64_t tval;
-    int dkind; /* delivery time */
-    int64_t dval;
+    int64_t tval, tday;           /* T_DAY: tval the clock, tday the day */
+    int dkind;                    /* delivery time */
+    int64_t dval, dday;
+    unsigned bad; /* columns (bits) with an error already reported: placeholders are written
+                     for them and the checks of the result say nothing more about them */
     const char **to, **obj, **cls, **exp;
     size_t nto, nobj, ncls, nexp;
     const char *tkeys[8], *tvals[8]; /* trigger pairs */
     size_t ntrig;
     const char *notes; /* notes with the controller line */
+    const char **objt; /* minimal scenario: the title of objective k when read from prose, or NULL */
+    int merged;        /* --merge: fields the sheet does not carry came from the base inject */
 } irow;
 
 /* What an output line came from. */
@@ -395,7 +494,11 @@ typedef struct imp {
     const char *file;
     cc_diags *d;
     cc_arena *a;
-    cc_csv *csv;
+    const cc_csv *csv;
+    size_t hrec, drec;         /* header record, first data record */
+    const char **hdr;          /* column names (a two-row header combined) */
+    int *fill;                 /* (record - drec) * CC_MSEL_NCOLS + column: record whose cell a
+                                  range merged down the column repeats, or -1 */
     int colmap[CC_MSEL_NCOLS]; /* csv field index or -1 */
     size_t ncsvcols;
     size_t errors;
@@ -404,6 +507,7 @@ typedef struct imp {
     irow *rows;
     size_t nrows;
     cc_scenario *base;
+    cc_msel *base_table; /* the base's injects as MSEL rows (for --merge) */
     int64_t start;
     cc_zone *zone; /* owned unless it is the base's */
     int own_zone;
@@ -415,11 +519,11 @@ static const char *col_header(const imp *I, int col)
 {
     if (col < 0 || I->colmap[col] < 0)
         return col >= 0 ? cols[col].header : "";
-    return cc_csv_field(I->csv, 0, (size_t)I->colmap[col], NULL);
+    return I->hdr[I->colmap[col]];
 }
 
 /* A diagnostic about a cell: FILE:ROW:COL, the message led by the column's header. */
-__attribute__((format(printf, 6, 7))) static void cell_diag(imp *I, cc_severity sev, const irow *R, int col,
+__attribute__((format(printf, 6, 7))) static void cell_diag(imp *I, cc_severity sev, irow *R, int col,
                                                             const char *hint, const char *fmt, ...)
 {
     char msg[600];
@@ -429,6 +533,8 @@ __attribute__((format(printf, 6, 7))) static void cell_diag(imp *I, cc_severity 
     va_end(ap);
     if (sev == CC_SEV_ERROR)
         I->errors++;
+    if (sev == CC_SEV_ERROR && R && col >= 0)
+        R->bad |= 1u << col;
     cc_err rc;
     if (R && R->row == 0) {
         rc = cc_diags_add(I->d, sev, I->o->into_file, (cc_pos){R->base_line, 0}, "msel", hint,
@@ -487,7 +593,7 @@ static const char *unix_lines(imp *I, const char *s)
     return p;
 }
 
-/* Splits on commas, semicolons and white space. */
+/* Splits a banner's list (REL TO, caveats) on commas, semicolons and white space. */
 static const char **split_list(imp *I, const char *s, size_t *n)
 {
     size_t cap = 1;
@@ -509,6 +615,83 @@ static const char **split_list(imp *I, const char *s, size_t *n)
         if (e > p)
             v[(*n)++] = sdup(I, p, (size_t)(e - p));
         p = e;
+    }
+    return v;
+}
+
+static int has_space(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (is_space(s[i]))
+            return 1;
+    return 0;
+}
+
+/* Splits a multi-value cell (to, objectives, class) on its documented separators only: ';' and
+ * line breaks, and a comma between single words ("usa-chair, kor-chair"). Spaces never split:
+ * a value with spaces inside ("Situational assessment and ...") is kept whole, with a warning
+ * (an error in the To column, whose references have no spaces). */
+static const char **split_cell(imp *I, irow *R, int col, const char *s, size_t *n)
+{
+    size_t cap = 1;
+    for (const char *p = s; *p; p++)
+        cap += *p == ',' || *p == ';' || *p == '\n' || *p == '\r';
+    const char **v = cc_arena_array(I->a, cap, sizeof *v);
+    *n = 0;
+    if (!v) {
+        I->oom = 1;
+        return NULL;
+    }
+    for (const char *p = s; *p;) {
+        size_t len = strcspn(p, ";\r\n");
+        const char *q = p;
+        size_t m = len;
+        while (m && is_space(q[m - 1]))
+            m--;
+        while (m && is_space(*q))
+            q++, m--;
+        p += len + (p[len] ? 1 : 0);
+        if (!m)
+            continue;
+        /* a comma list of single words splits; a comma inside prose does not */
+        int words = memchr(q, ',', m) != NULL;
+        for (const char *a = q; words && a < q + m;) {
+            const char *e = memchr(a, ',', (size_t)(q + m - a));
+            size_t k = e ? (size_t)(e - a) : (size_t)(q + m - a);
+            while (k && is_space(a[k - 1]))
+                k--;
+            const char *b = a;
+            while (k && is_space(*b))
+                b++, k--;
+            words = !has_space(b, k);
+            a = e ? e + 1 : q + m;
+        }
+        if (words) {
+            for (const char *a = q; a < q + m;) {
+                const char *e = memchr(a, ',', (size_t)(q + m - a));
+                size_t k = e ? (size_t)(e - a) : (size_t)(q + m - a);
+                while (k && is_space(a[k - 1]))
+                    k--;
+                const char *b = a;
+                while (k && is_space(*b))
+                    b++, k--;
+                if (k)
+                    v[(*n)++] = sdup(I, b, k);
+                a = e ? e + 1 : q + m;
+            }
+            continue;
+        }
+        const char *val = sdup(I, q, m);
+        if (has_space(q, m) && R) {
+            if (col == CC_MSEL_TO)
+                cell_diag(I, CC_SEV_ERROR, R, col, "separate references with ';' or a line break",
+                          "'%.80s' is not one reference (references have no spaces)", val);
+            else if (col != CC_MSEL_OBJECTIVES || !I->base)
+                cell_diag(I, CC_SEV_WARNING, R, col,
+                          "separate several values with ';' or a line break; spaces do not separate",
+                          "'%.80s' looks like prose: read as one value", val);
+        }
+        v[(*n)++] = val;
     }
     return v;
 }
@@ -607,42 +790,28 @@ static int64_t civil_to_unix(const cc_zone *z, int64_t civil)
     return civil - cc_zone_offset(z, u);
 }
 
-/* A scenario or delivery time cell. */
-static int parse_time(imp *I, const irow *R, int col, const char *s, int *kind, int64_t *val)
+/* A scenario or delivery time cell: the relative forms planners write (see cc_reltime_parse),
+ * an RFC 3339 instant, or a spreadsheet date and time in the exercise zone. */
+static int parse_time(imp *I, irow *R, int col, const char *s, int *kind, int64_t *val, int64_t *day)
 {
     *kind = T_NONE;
     if (!*s)
         return 0;
-    const char *hint = "write +2h30m (after the start), 2026-03-01 09:30 (in the exercise zone), "
-                       "2026-03-01T09:30:00+09:00, or an Excel date number";
-    const char *p = s;
-    if ((p[0] == 'T' || p[0] == 't') && p[1] == '+')
-        p++;
-    if (p[0] == '+') {
-        p++;
-        if (strchr(p, ':')) { /* +H:MM[:SS] */
-            long long h = 0, m = 0, sec = 0;
-            int used = 0, nf;
-            nf = sscanf(p, "%lld:%2lld%n:%2lld%n", &h, &m, &used, &sec, &used);
-            if (nf < 2 || p[used] || h < 0 || m > 59 || sec > 59 || sec < 0 || m < 0 || h > 87600 ||
-                !(p[0] >= '0' && p[0] <= '9')) {
-                cell_diag(I, CC_SEV_ERROR, R, col, hint, "cannot read '%s' as a relative time", s);
-                return -1;
-            }
-            *kind = T_REL;
-            *val = h * 3600 + m * 60 + sec;
-            return 0;
-        }
-        cc_time_error te = {0};
-        int64_t v;
-        if (cc_duration_parse(p, strlen(p), &v, &te) != CC_OK) {
-            cell_diag(I, CC_SEV_ERROR, R, col, te.hint[0] ? te.hint : hint, "cannot read '%s' as a time: %s",
-                      s, te.message);
-            return -1;
-        }
-        *kind = T_REL;
-        *val = v;
+    const char *hint = "write +2h30m, +1d02:30, D+1 H+3 or Day 2 09:30 (after the start), 2026-03-01 09:30 "
+                       "(in the exercise zone), 2026-03-01T09:30:00+09:00, or an Excel date number";
+    cc_reltime rt;
+    cc_time_error te = {0};
+    cc_err rc = cc_reltime_parse(s, strlen(s), &rt, &te);
+    if (rc == CC_OK) {
+        *kind = rt.day_clock ? T_DAY : T_REL;
+        *val = rt.day_clock ? rt.clock_s : rt.offset_s;
+        *day = rt.day;
         return 0;
+    }
+    if (rc != CC_ERR_NOTFOUND) {
+        cell_diag(I, CC_SEV_ERROR, R, col, te.hint[0] ? te.hint : hint, "cannot read '%s' as a time: %s", s,
+                  te.message);
+        return -1;
     }
     int64_t u;
     int32_t off;
@@ -720,42 +889,158 @@ static int parse_trigger(imp *I, irow *R)
     return 0;
 }
 
-/* Reads and checks one CSV record into R. */
+/* A cell of record rec, or the value a range merged down the column gives it. */
+static const char *cell_at(const imp *I, size_t rec, int c)
+{
+    int f = I->colmap[c];
+    if (f < 0)
+        return "";
+    size_t len;
+    const char *v = cc_csv_field(I->csv, rec, (size_t)f, &len);
+    if (!len && I->fill && rec >= I->drec) {
+        int src = I->fill[(rec - I->drec) * CC_MSEL_NCOLS + (size_t)c];
+        if (src >= 0)
+            v = cc_csv_field(I->csv, (size_t)src, (size_t)f, NULL);
+    }
+    return v;
+}
+
+/* The base inject named id, or -1. */
+static int base_inject(const imp *I, const char *id)
+{
+    for (size_t i = 0; I->base && *id && i < I->base->ninjects; i++)
+        if (strcmp(I->base->injects[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Reads one record into R. With --merge, a base inject's fields the sheet has no column for are
+ * kept (the times as a group: the sheet's scenario time, delivery time or trigger replace all
+ * of them). */
 static void read_row(imp *I, size_t rec, irow *R)
 {
     memset(R, 0, sizeof *R);
     R->row = cc_csv_row(I->csv, rec);
     for (int c = 0; c < CC_MSEL_NCOLS; c++) {
-        const char *v = I->colmap[c] >= 0 ? cc_csv_field(I->csv, rec, (size_t)I->colmap[c], NULL) : "";
+        const char *v = cell_at(I, rec, c);
         /* free text is kept byte for byte; everything else is trimmed */
         if (c == CC_MSEL_TITLE || c == CC_MSEL_BODY || c == CC_MSEL_NOTES)
             R->v[c] = v;
         else
             R->v[c] = trimmed(I, v);
     }
+    if (!I->base_table || !I->o->merge)
+        return;
+    int b = base_inject(I, R->v[CC_MSEL_ID]);
+    if (b < 0)
+        return;
+    int times =
+        I->colmap[CC_MSEL_TIME] >= 0 || I->colmap[CC_MSEL_DELIVERY] >= 0 || I->colmap[CC_MSEL_TRIGGER] >= 0;
+    for (int c = 0; c < CC_MSEL_NCOLS; c++) {
+        int timecol =
+            c == CC_MSEL_TIME || c == CC_MSEL_DELIVERY || c == CC_MSEL_TRIGGER || c == CC_MSEL_DELAY;
+        if (I->colmap[c] >= 0 || (timecol && times))
+            continue;
+        const char *v = cc_msel_cell(I->base_table, (size_t)b, (cc_msel_col)c);
+        R->v[c] = sdup(I, v, strlen(v));
+    }
+    R->merged = 1;
+}
+
+/* A value with spaces in the Objectives column: the base objective with that title (any case),
+ * or without a base a new objective whose id is made from the words. */
+static void objectives_by_title(imp *I, irow *R)
+{
+    for (size_t k = 0; k < R->nobj; k++) {
+        const char *o = R->obj[k];
+        if (!has_space(o, strlen(o)))
+            continue;
+        if (I->base) {
+            const char *id = NULL;
+            for (size_t i = 0; i < I->base->nobjectives && !id; i++) {
+                const char *t = I->base->objectives[i].title;
+                if (t && strcasecmp(t, o) == 0)
+                    id = I->base->objectives[i].id;
+            }
+            if (id) {
+                R->obj[k] = id;
+                continue;
+            }
+            char ids[200] = "";
+            size_t used = 0;
+            for (size_t i = 0; i < I->base->nobjectives && used + 1 < sizeof ids; i++)
+                used += (size_t)snprintf(ids + used, sizeof ids - used, "%s%s", i ? ", " : "",
+                                         I->base->objectives[i].id);
+            char hint[300];
+            snprintf(hint, sizeof hint, "write objective ids separated by ';' (%s), or an objective's title",
+                     *ids ? ids : "the base defines none");
+            cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_OBJECTIVES, hint, "no objective of %s is titled '%.80s'",
+                      I->o->into_file, o);
+            continue;
+        }
+        char id[65];
+        size_t n = 0;
+        for (const char *p = o; *p && n < 64; p++) {
+            char ch = *p;
+            if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+                id[n++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+            else if (n && id[n - 1] != '-')
+                id[n++] = '-';
+        }
+        while (n && id[n - 1] == '-')
+            n--;
+        if (!n)
+            continue;
+        if (!R->objt) {
+            R->objt = cc_arena_array(I->a, R->nobj, sizeof *R->objt);
+            if (!R->objt) {
+                I->oom = 1;
+                return;
+            }
+        }
+        R->objt[k] = o;
+        R->obj[k] = sdup(I, id, n);
+    }
+}
+
+/* A required column the sheet does not have: reported once at the header, or (--merge, where
+ * rows that name base injects need none) for each new inject. The cell is flagged bad. */
+static int absent(imp *I, irow *R, int col)
+{
+    if (I->colmap[col] >= 0 || R->merged)
+        return 0;
+    if (I->o->merge && I->base) {
+        char hint[120];
+        snprintf(hint, sizeof hint, "add a column '%s', or name only injects of the base", cols[col].header);
+        cell_diag(I, CC_SEV_ERROR, R, -1, hint, "inject '%s' is not in %s, and the sheet has no column '%s'",
+                  R->v[CC_MSEL_ID], I->o->into_file, cols[col].header);
+    }
+    R->bad |= 1u << col;
+    return 1;
 }
 
 /* Checks a row (from the CSV or the base) and fills its parsed parts. */
 static void check_row(imp *I, irow *R)
 {
     const char **v = R->v;
-    if (!*v[CC_MSEL_ID])
+    if (!*v[CC_MSEL_ID] && !absent(I, R, CC_MSEL_ID))
         cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_ID, "every row needs an inject number such as I-01",
                   "the inject number is empty");
-    if (!*v[CC_MSEL_TITLE])
+    if (!*v[CC_MSEL_TITLE] && !absent(I, R, CC_MSEL_TITLE))
         cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_TITLE, "give the inject a short title",
                   "the synopsis is empty");
-    if (!*v[CC_MSEL_LABEL])
+    if (!*v[CC_MSEL_LABEL] && !absent(I, R, CC_MSEL_LABEL))
         cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_LABEL, "write a banner such as UNCLASSIFIED//REL TO USA, KOR",
                   "the label is empty");
     if (!*v[CC_MSEL_FROM])
         v[CC_MSEL_FROM] = "control";
-    R->to = split_list(I, v[CC_MSEL_TO], &R->nto);
-    if (R->nto == 0)
+    R->to = split_cell(I, R, CC_MSEL_TO, v[CC_MSEL_TO], &R->nto);
+    if (R->nto == 0 && !absent(I, R, CC_MSEL_TO))
         cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_TO, "name seats, cell:ID, party:ID, group:ID or all",
                   "no intended player");
-    R->obj = split_list(I, v[CC_MSEL_OBJECTIVES], &R->nobj);
-    R->cls = split_list(I, v[CC_MSEL_CLASS], &R->ncls);
+    R->obj = split_cell(I, R, CC_MSEL_OBJECTIVES, v[CC_MSEL_OBJECTIVES], &R->nobj);
+    objectives_by_title(I, R);
+    R->cls = split_cell(I, R, CC_MSEL_CLASS, v[CC_MSEL_CLASS], &R->ncls);
     R->exp = split_expected(I, unix_lines(I, v[CC_MSEL_EXPECTED]), &R->nexp);
     if (*v[CC_MSEL_CHANNEL]) {
         const char *ch = channel_of(v[CC_MSEL_CHANNEL]);
@@ -778,19 +1063,33 @@ static void check_row(imp *I, irow *R)
             snprintf(p, n, "%s%sController: %s", R->notes, *R->notes ? "\n" : "", v[CC_MSEL_CONTROLLER]);
         R->notes = p ? p : "";
     }
-    int bad_time = parse_time(I, R, CC_MSEL_TIME, v[CC_MSEL_TIME], &R->tkind, &R->tval);
-    bad_time |= parse_time(I, R, CC_MSEL_DELIVERY, v[CC_MSEL_DELIVERY], &R->dkind, &R->dval);
+    int bad_time = parse_time(I, R, CC_MSEL_TIME, v[CC_MSEL_TIME], &R->tkind, &R->tval, &R->tday);
+    bad_time |= parse_time(I, R, CC_MSEL_DELIVERY, v[CC_MSEL_DELIVERY], &R->dkind, &R->dval, &R->dday);
     if (*v[CC_MSEL_TRIGGER]) {
         if (parse_trigger(I, R) == 0 && *v[CC_MSEL_DELAY]) {
+            int twice = 0;
             for (size_t k = 0; k < R->ntrig; k++)
-                if (strcmp(R->tkeys[k], "delay") == 0) {
-                    cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_DELAY, "keep one of them",
-                              "a delay is given both here and in the trigger");
-                    return;
-                }
-            R->tkeys[R->ntrig] = "delay";
-            R->tvals[R->ntrig++] = v[CC_MSEL_DELAY];
+                twice |= strcmp(R->tkeys[k], "delay") == 0;
+            if (twice) {
+                cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_DELAY, "keep one of them",
+                          "a delay is given both here and in the trigger");
+            } else {
+                R->tkeys[R->ntrig] = "delay";
+                R->tvals[R->ntrig++] = v[CC_MSEL_DELAY];
+            }
         }
+        for (size_t k = 0; k < R->ntrig && !I->base; k++)
+            if (strcmp(R->tkeys[k], "decision") == 0 || strcmp(R->tkeys[k], "consultation") == 0 ||
+                strcmp(R->tkeys[k], "timeout") == 0) {
+                char hint[200];
+                snprintf(hint, sizeof hint, "import --into SCENARIO, the scenario that defines %s '%.60s'",
+                         strcmp(R->tkeys[k], "timeout") == 0 ? "the decision or consultation" : R->tkeys[k],
+                         R->tvals[k]);
+                cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_TRIGGER, hint,
+                          "the trigger waits for %s '%s', which an MSEL cannot define", R->tkeys[k],
+                          R->tvals[k]);
+                break;
+            }
         if (R->tkind != T_NONE)
             cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_TRIGGER, "keep either the scenario time or the trigger",
                       "the inject has both a scenario time and a trigger");
@@ -800,11 +1099,30 @@ static void check_row(imp *I, irow *R)
                       "a delay counts from a trigger: add one, or add the "
                       "delay to the scenario time",
                       "a delay without a trigger");
-        if (R->tkind == T_NONE && R->dkind == T_NONE && !bad_time)
+        if (R->tkind == T_NONE && R->dkind == T_NONE && !bad_time &&
+            !(I->colmap[CC_MSEL_TIME] < 0 && I->colmap[CC_MSEL_DELIVERY] < 0 &&
+              I->colmap[CC_MSEL_TRIGGER] < 0 && !R->merged))
             cell_diag(I, CC_SEV_ERROR, R, I->colmap[CC_MSEL_TIME] >= 0 ? CC_MSEL_TIME : CC_MSEL_ID,
                       "give a scenario time such as +2h, or a trigger such as 'after I-01'",
                       "the inject has neither a scenario time nor a trigger");
+        else if (R->tkind == T_NONE && R->dkind == T_NONE && !absent(I, R, CC_MSEL_TIME))
+            R->bad |= 1u << CC_MSEL_TIME;
     }
+}
+
+/* An offset from the start: relative as is, an instant or civil time in the exercise zone, a
+ * clock time on a day of the exercise (day 0 = the start's date in the zone). */
+static int64_t offset_of(const imp *I, int kind, int64_t val, int64_t day)
+{
+    switch (kind) {
+    case T_REL: return val;
+    case T_ABS: return val - I->start;
+    case T_CIVIL: return civil_to_unix(I->zone, val) - I->start;
+    default: break;
+    }
+    int64_t local = I->start + (I->zone ? cc_zone_offset(I->zone, I->start) : 0);
+    int64_t d0 = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    return civil_to_unix(I->zone, (d0 + day) * 86400 + val) - I->start;
 }
 
 /* Absolute and civil times to offsets from the start; the delivery time stands in for a
@@ -814,13 +1132,11 @@ static void resolve_times(imp *I, irow *R)
     int64_t at = 0, dv = 0;
     int have = 0, dhave = 0;
     if (R->tkind != T_NONE) {
-        at = R->tkind == T_REL ? R->tval
-                               : (R->tkind == T_ABS ? R->tval : civil_to_unix(I->zone, R->tval)) - I->start;
+        at = offset_of(I, R->tkind, R->tval, R->tday);
         have = 1;
     }
     if (R->dkind != T_NONE) {
-        dv = R->dkind == T_REL ? R->dval
-                               : (R->dkind == T_ABS ? R->dval : civil_to_unix(I->zone, R->dval)) - I->start;
+        dv = offset_of(I, R->dkind, R->dval, R->dday);
         dhave = 1;
     }
     if (have && dhave && at != dv && R->ntrig == 0) {
@@ -945,18 +1261,35 @@ static int empty_rel_to(const char *s)
     return n >= 8 && strcmp(s + n - 8, "//REL TO") == 0;
 }
 
+static int is_bad(const irow *R, int col)
+{
+    return (R->bad >> col) & 1u;
+}
+
+/* One inject. A cell with an error already reported gets a placeholder (so that the rest of the
+ * row is still checked) and its diagnostics from the check of the result are dropped. */
 static void yw_inject(imp *I, cc_buf *b, int ri)
 {
     const irow *R = &I->rows[ri];
     const char *const *v = R->v;
+    char ph[48];
     cc_buf_puts(b, "  - id: ");
-    cc_yw_quotedz(b, v[CC_MSEL_ID]);
+    if (is_bad(R, CC_MSEL_ID) || !*v[CC_MSEL_ID]) {
+        snprintf(ph, sizeof ph, "row-%d", R->row);
+        cc_yw_quotedz(b, ph);
+    } else {
+        cc_yw_quotedz(b, v[CC_MSEL_ID]);
+    }
     cc_buf_putc(b, '\n');
     line_src(I, ri, CC_MSEL_ID);
-    yw_pair_line(I, b, ri, CC_MSEL_TITLE, "title", v[CC_MSEL_TITLE]);
+    snprintf(ph, sizeof ph, "(row %d)", R->row);
+    yw_pair_line(I, b, ri, CC_MSEL_TITLE, "title", *v[CC_MSEL_TITLE] ? v[CC_MSEL_TITLE] : ph);
     if (*v[CC_MSEL_BODY])
         yw_pair_line(I, b, ri, CC_MSEL_BODY, "body", v[CC_MSEL_BODY]);
-    if (*v[CC_MSEL_LABEL_ORIGINATOR] || empty_rel_to(v[CC_MSEL_LABEL])) {
+    if (is_bad(R, CC_MSEL_LABEL) || !*v[CC_MSEL_LABEL]) {
+        const char *lowest = I->base ? cc_label_policy_class_name(I->base->policy, 0) : "UNCLASSIFIED";
+        yw_pair_line(I, b, ri, CC_MSEL_LABEL, "label", lowest ? lowest : "UNCLASSIFIED");
+    } else if (*v[CC_MSEL_LABEL_ORIGINATOR] || empty_rel_to(v[CC_MSEL_LABEL])) {
         yw_label_map(I, b, R);
         line_src(I, ri, CC_MSEL_LABEL);
     } else {
@@ -969,10 +1302,10 @@ static void yw_inject(imp *I, cc_buf *b, int ri)
     cc_yw_flow_list(b, R->to, R->nto);
     cc_buf_putc(b, '\n');
     line_src(I, ri, CC_MSEL_TO);
-    if (*v[CC_MSEL_CHANNEL])
+    if (*v[CC_MSEL_CHANNEL] && !is_bad(R, CC_MSEL_CHANNEL))
         yw_pair_line(I, b, ri, CC_MSEL_CHANNEL, "channel", v[CC_MSEL_CHANNEL]);
     yw_list_line(I, b, ri, CC_MSEL_CLASS, "class", R->cls, R->ncls);
-    if (R->ntrig) {
+    if (R->ntrig && !is_bad(R, CC_MSEL_TRIGGER) && !is_bad(R, CC_MSEL_DELAY)) {
         cc_yw_key(b, 4, "trigger");
         cc_buf_putc(b, '{');
         for (size_t k = 0; k < R->ntrig; k++) {
@@ -986,6 +1319,14 @@ static void yw_inject(imp *I, cc_buf *b, int ri)
         cc_duration_format(R->tval, dur, sizeof dur);
         cc_buf_printf(b, "    at: \"+%s\"\n", dur);
         line_src(I, ri, *v[CC_MSEL_TIME] ? CC_MSEL_TIME : CC_MSEL_DELIVERY);
+    } else {
+        static const int cols_t[] = {CC_MSEL_TIME, CC_MSEL_DELIVERY, CC_MSEL_TRIGGER, CC_MSEL_DELAY};
+        int col = CC_MSEL_TIME;
+        for (size_t k = 4; k-- > 0;)
+            if (is_bad(R, cols_t[k]))
+                col = cols_t[k];
+        cc_buf_puts(b, "    at: \"+0s\"\n");
+        line_src(I, ri, col);
     }
     yw_list_line(I, b, ri, CC_MSEL_EXPECTED, "expected_actions", R->exp, R->nexp);
     yw_list_line(I, b, ri, CC_MSEL_OBJECTIVES, "objectives", R->obj, R->nobj);
@@ -1152,6 +1493,11 @@ static void yw_minimal(imp *I, cc_buf *b)
         nset_init(I, &groups, cap) || nset_init(I, &seats, cap) || nset_init(I, &cells, cap) ||
         nset_init(I, &objectives, cap) || nset_init(I, &named, cap))
         return;
+    const char **objtitle = cc_arena_array(I->a, cap + 1, sizeof *objtitle);
+    if (!objtitle) {
+        I->oom = 1;
+        return;
+    }
     static const char *const ladder[][2] = {
         {"UNCLASSIFIED", "U"}, {"CONFIDENTIAL", "C"}, {"SECRET", "S"}, {"TOP SECRET", "TS"}};
     for (size_t i = 0; i < 4; i++)
@@ -1169,7 +1515,7 @@ static void yw_minimal(imp *I, cc_buf *b)
         for (const char *q = bn.cls; *q; q++)
             valid &= (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '-' ||
                      (*q == ' ' && q[1] != ' ');
-        if (!known && !valid) {
+        if (!known && !valid && !is_bad(R, CC_MSEL_LABEL)) {
             char up[64];
             size_t k = 0;
             for (; bn.cls[k] && k + 1 < sizeof up; k++)
@@ -1178,7 +1524,7 @@ static void yw_minimal(imp *I, cc_buf *b)
             char hint[128];
             snprintf(hint, sizeof hint, "write classifications in upper case, e.g. '%.60s'", up);
             cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_LABEL, hint, "'%s' is not a classification name", bn.cls);
-        } else if (!known) {
+        } else if (!known && valid) {
             nset_add(&classes, bn.cls, R->row);
         }
         for (size_t k = 0; k < bn.ncav; k++)
@@ -1211,8 +1557,11 @@ static void yw_minimal(imp *I, cc_buf *b)
             else
                 nset_add(&seats, t, R->row);
         }
-        for (size_t k = 0; k < R->nobj; k++)
-            nset_add(&objectives, R->obj[k], R->row);
+        for (size_t k = 0; k < R->nobj; k++) {
+            int at = nset_add(&objectives, R->obj[k], R->row);
+            if (at >= 0 && R->objt && R->objt[k] && !objtitle[at])
+                objtitle[at] = R->objt[k];
+        }
     }
     /* seats: PARTY-role names tell the party */
     int *seat_party = cc_arena_array(I->a, seats.n + 1, sizeof *seat_party);
@@ -1242,13 +1591,12 @@ static void yw_minimal(imp *I, cc_buf *b)
         cell_diag(I, CC_SEV_ERROR, &R0, CC_MSEL_TO,
                   "name seats PARTY-role (usa-chair, kor-mnd), or import --into a scenario that defines them",
                   "cannot tell which party seat '%s' belongs to", seats.v[i]);
+        seat_party[i] = 0; /* so that the rest is still checked */
     }
     /* REL TO names that are not parties: groups of every party */
     for (size_t i = 0; i < named.n; i++)
         if (!nset_has(&parties, named.v[i]))
             nset_add(&groups, named.v[i], named.row[i]);
-    if (I->errors)
-        return;
 
     const char *zone = I->o->zone ? I->o->zone : "UTC";
     char st[64];
@@ -1354,7 +1702,7 @@ static void yw_minimal(imp *I, cc_buf *b)
             cc_buf_puts(b, "  - {id: ");
             cc_yw_quotedz(b, objectives.v[i]);
             cc_buf_puts(b, ", title: ");
-            cc_yw_quotedz(b, objectives.v[i]);
+            cc_yw_quotedz(b, objtitle[i] ? objtitle[i] : objectives.v[i]);
             cc_buf_puts(b, "}\n");
         }
     }
@@ -1362,11 +1710,175 @@ static void yw_minimal(imp *I, cc_buf *b)
 
 /* ---- header and options --------------------------------------------------------------- */
 
+/* The merged range whose top-left cell is (row, col), or NULL. */
+static const cc_xlsx_merge *merge_at(const imp *I, int row, int col)
+{
+    for (size_t i = 0; i < I->o->nmerges; i++)
+        if (I->o->merges[i].r0 == row && I->o->merges[i].c0 == col)
+            return &I->o->merges[i];
+    return NULL;
+}
+
+/* 1 when a --map option names this header. */
+static int mapped_header(const imp *I, const char *h, size_t hl)
+{
+    char hn[256];
+    normalise(h, hl, hn, sizeof hn);
+    for (size_t m = 0; m < I->o->nmaps && *hn; m++)
+        for (const char *p = I->o->maps[m]; *p;) {
+            const char *e = strchr(p, ',');
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            const char *eq = memchr(p, '=', n);
+            if (eq) {
+                char want[256];
+                normalise(eq + 1, (size_t)(p + n - eq - 1), want, sizeof want);
+                if (strcmp(want, hn) == 0)
+                    return 1;
+            }
+            p = e ? e + 1 : p + n;
+        }
+    return 0;
+}
+
+/* The header row: the first of the first ten records naming two MSEL columns (else the first
+ * record). Rows above it are a title. A group header merged across columns combines with the
+ * row below ("Delivery" over "Time" and "Method"); a header merged down spans its rows. */
+static void find_header(imp *I)
+{
+    size_t n = cc_csv_nrecords(I->csv);
+    I->hrec = 0;
+    for (size_t r = 0; r < n && r < 10; r++) {
+        int known = 0;
+        for (size_t j = 0; j < cc_csv_nfields(I->csv, r); j++) {
+            size_t hl;
+            const char *h = cc_csv_field(I->csv, r, j, &hl);
+            known += hl && (cc_msel_col_of(h, hl) >= 0 || mapped_header(I, h, hl));
+        }
+        if (known >= 2) {
+            I->hrec = r;
+            break;
+        }
+    }
+    int hrow = cc_csv_row(I->csv, I->hrec), last = hrow, group = 0;
+    I->ncsvcols = cc_csv_nfields(I->csv, I->hrec);
+    for (size_t i = 0; i < I->o->nmerges; i++) {
+        const cc_xlsx_merge *m = &I->o->merges[i];
+        if (m->r0 != hrow || (size_t)m->c0 >= I->ncsvcols)
+            continue;
+        if (m->r1 > last && m->r1 <= hrow + 1)
+            last = m->r1;
+        if (m->c1 > m->c0 && m->r1 == hrow)
+            group = 1;
+    }
+    if (group)
+        last = hrow + 1;
+    I->drec = I->hrec + 1;
+    size_t sub = I->drec; /* the second header row, when there is one */
+    while (I->drec < n && cc_csv_row(I->csv, I->drec) <= last)
+        I->drec++;
+    int two = sub < n && cc_csv_row(I->csv, sub) == hrow + 1 && last == hrow + 1;
+    I->hdr = cc_arena_array(I->a, I->ncsvcols + 1, sizeof *I->hdr);
+    if (!I->hdr) {
+        I->oom = 1;
+        return;
+    }
+    for (size_t j = 0; j < I->ncsvcols; j++) {
+        size_t hl, sl = 0;
+        const char *h = cc_csv_field(I->csv, I->hrec, j, &hl);
+        const char *s = two ? cc_csv_field(I->csv, sub, j, &sl) : "";
+        const cc_xlsx_merge *g = NULL;
+        for (size_t i = 0; i < I->o->nmerges && two; i++) {
+            const cc_xlsx_merge *m = &I->o->merges[i];
+            if (m->r0 == hrow && m->r1 == hrow && m->c1 > m->c0 && (int)j >= m->c0 && (int)j <= m->c1)
+                g = m;
+        }
+        if (g) { /* group header + sub-header */
+            size_t gl;
+            const char *gh = cc_csv_field(I->csv, I->hrec, (size_t)g->c0, &gl);
+            char buf[512];
+            snprintf(buf, sizeof buf, "%.*s%s%.*s", (int)(gl < 250 ? gl : 250), gh, gl && sl ? " " : "",
+                     (int)(sl < 250 ? sl : 250), s);
+            I->hdr[j] = sdup(I, buf, strlen(buf));
+        } else {
+            I->hdr[j] = hl || !two ? h : s;
+        }
+    }
+    if (I->hrec > 0)
+        cc_diags_add(I->d, CC_SEV_NOTE, I->file, (cc_pos){cc_csv_row(I->csv, 0), 0}, "msel-title", NULL,
+                     "rows %d to %d above the header row %d are a title; not imported", cc_csv_row(I->csv, 0),
+                     cc_csv_row(I->csv, I->hrec - 1), hrow);
+}
+
+/* For each data cell of an MSEL column that a range merged down the column covers, the record
+ * of the range's first row. Bounded work: a range is followed over the records it spans. */
+static void compute_fill(imp *I)
+{
+    size_t n = cc_csv_nrecords(I->csv);
+    if (!I->o->nmerges || I->drec >= n)
+        return;
+    size_t rows = n - I->drec;
+    I->fill = malloc(rows * CC_MSEL_NCOLS * sizeof *I->fill);
+    if (!I->fill) {
+        I->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < rows * CC_MSEL_NCOLS; i++)
+        I->fill[i] = -1;
+    for (size_t i = 0; i < I->o->nmerges; i++) {
+        const cc_xlsx_merge *m = &I->o->merges[i];
+        if (m->r1 == m->r0)
+            continue;
+        int c = -1;
+        for (int k = 0; k < CC_MSEL_NCOLS; k++)
+            if (I->colmap[k] == m->c0)
+                c = k;
+        if (c < 0)
+            continue;
+        /* the record of the first row, then those below it up to r1 */
+        size_t lo = I->drec, hi = n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (cc_csv_row(I->csv, mid) < m->r0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo >= n || cc_csv_row(I->csv, lo) != m->r0)
+            continue;
+        for (size_t r = lo + 1; r < n && cc_csv_row(I->csv, r) <= m->r1; r++)
+            I->fill[(r - I->drec) * CC_MSEL_NCOLS + (size_t)c] = (int)lo;
+    }
+}
+
+/* A record that is one range merged across most of the table ("DAY 2 - 4 March"): a section
+ * heading between injects. */
+static int section_heading(imp *I, size_t rec)
+{
+    if (!I->o->nmerges)
+        return 0;
+    size_t nf = cc_csv_nfields(I->csv, rec), nonempty = 0, at = 0;
+    for (size_t j = 0; j < nf; j++) {
+        size_t l;
+        cc_csv_field(I->csv, rec, j, &l);
+        if (l) {
+            nonempty++;
+            at = j;
+        }
+    }
+    int row = cc_csv_row(I->csv, rec);
+    const cc_xlsx_merge *m = nonempty == 1 ? merge_at(I, row, (int)at) : NULL;
+    if (!m || m->r1 != row || (size_t)(m->c1 - m->c0 + 1) * 2 < I->ncsvcols)
+        return 0;
+    cc_diags_add(I->d, CC_SEV_NOTE, I->file, (cc_pos){row, (int)at + 1}, "msel-heading", NULL,
+                 "a section heading ('%.60s', merged across the table); not imported",
+                 cc_csv_field(I->csv, rec, at, NULL));
+    return 1;
+}
+
 static int map_headers(imp *I)
 {
     for (int c = 0; c < CC_MSEL_NCOLS; c++)
         I->colmap[c] = -1;
-    I->ncsvcols = cc_csv_nfields(I->csv, 0);
     char *user = calloc(I->ncsvcols + 1, 1); /* columns placed by --map */
     if (!user) {
         I->oom = 1;
@@ -1411,10 +1923,8 @@ static int map_headers(imp *I)
             normalise(eq + 1, (size_t)(p + n - eq - 1), want, sizeof want);
             int found = -1;
             for (size_t j = 0; j < I->ncsvcols && found < 0; j++) {
-                size_t hl;
-                const char *h = cc_csv_field(I->csv, 0, j, &hl);
                 char hn[256];
-                normalise(h, hl, hn, sizeof hn);
+                normalise(I->hdr[j], strlen(I->hdr[j]), hn, sizeof hn);
                 if (strcmp(hn, want) == 0)
                     found = (int)j;
             }
@@ -1435,10 +1945,10 @@ static int map_headers(imp *I)
     for (size_t j = 0; j < I->ncsvcols; j++) {
         if (user[j])
             continue;
-        size_t hl;
-        const char *h = cc_csv_field(I->csv, 0, j, &hl);
+        const char *h = I->hdr[j];
+        size_t hl = strlen(h);
         int col = cc_msel_col_of(h, hl);
-        irow R0 = {.row = cc_csv_row(I->csv, 0)};
+        irow R0 = {.row = cc_csv_row(I->csv, I->hrec)};
         if (col < 0) {
             if (hl == 0)
                 continue;
@@ -1452,8 +1962,7 @@ static int map_headers(imp *I)
         if (I->colmap[col] >= 0) {
             if (user[I->colmap[col]])
                 continue; /* --map chose another column */
-            size_t ol;
-            const char *other = cc_csv_field(I->csv, 0, (size_t)I->colmap[col], &ol);
+            const char *other = I->hdr[I->colmap[col]];
             cc_diags_add(I->d, CC_SEV_ERROR, I->file, (cc_pos){R0.row, (int)j + 1}, "msel-column",
                          "rename one of them, or choose with --map",
                          "columns %d '%s' and %zu '%s' both hold the %s", I->colmap[col] + 1, other, j + 1, h,
@@ -1471,17 +1980,19 @@ static int map_headers(imp *I)
                 {CC_MSEL_TITLE, "the event synopsis"},
                 {CC_MSEL_LABEL, "the label"},
                 {CC_MSEL_TO, "the intended players (to)"}};
-    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+    int merging = I->o->merge && I->o->into_text; /* rows naming base injects need no column */
+    for (size_t i = 0; i < sizeof need / sizeof need[0] && !merging; i++)
         if (I->colmap[need[i].col] < 0) {
             char hint[160];
             snprintf(hint, sizeof hint, "name a column '%s', or use --map %s=HEADER",
                      cols[need[i].col].header, cols[need[i].col].key);
-            cc_diags_add(I->d, CC_SEV_ERROR, I->file, (cc_pos){cc_csv_row(I->csv, 0), 0}, "msel-column", hint,
-                         "no column for %s", need[i].what);
+            cc_diags_add(I->d, CC_SEV_ERROR, I->file, (cc_pos){cc_csv_row(I->csv, I->hrec), 0}, "msel-column",
+                         hint, "no column for %s", need[i].what);
             I->errors++;
         }
-    if (I->colmap[CC_MSEL_TIME] < 0 && I->colmap[CC_MSEL_DELIVERY] < 0 && I->colmap[CC_MSEL_TRIGGER] < 0) {
-        cc_diags_add(I->d, CC_SEV_ERROR, I->file, (cc_pos){cc_csv_row(I->csv, 0), 0}, "msel-column",
+    if (I->colmap[CC_MSEL_TIME] < 0 && I->colmap[CC_MSEL_DELIVERY] < 0 && I->colmap[CC_MSEL_TRIGGER] < 0 &&
+        !merging) {
+        cc_diags_add(I->d, CC_SEV_ERROR, I->file, (cc_pos){cc_csv_row(I->csv, I->hrec), 0}, "msel-column",
                      "name a column 'Scenario Time' or 'Trigger', or use --map time=HEADER",
                      "no column for the scenario time or trigger");
         I->errors++;
@@ -1497,7 +2008,7 @@ static void detect_dates(imp *I)
         return;
     }
     int dmy = 0, mdy = 0;
-    for (size_t r = 1; r < cc_csv_nrecords(I->csv); r++)
+    for (size_t r = I->drec; r < cc_csv_nrecords(I->csv); r++)
         for (int c = CC_MSEL_TIME; c <= CC_MSEL_DELIVERY; c++) {
             if (I->colmap[c] < 0)
                 continue;
@@ -1590,35 +2101,23 @@ static int base_section(imp *I, size_t *from, size_t *to, int *l0, int *l1)
     return 0;
 }
 
-/* Rows for the base injects the CSV does not name (merge). */
+/* Rows for the base injects the CSV does not name (merge), in the base's order, with the CSV's
+ * rows for the injects it names in their place and its new injects after them. */
 static int base_rows(imp *I, irow **rows, size_t *n, size_t cap)
 {
-    cc_msel *m = NULL;
-    if (cc_msel_export(I->base, &m) != CC_OK) {
-        I->oom = 1;
-        return -1;
-    }
+    const cc_msel *m = I->base_table;
     cc_idmap *ids = cc_idmap_new(I->a, *n + 1);
-    if (!ids) {
-        cc_msel_free(m);
+    irow *out = cc_arena_array(I->a, cap, sizeof *out);
+    char *used = calloc(*n + 1, 1);
+    if (!ids || !out || !used) {
+        free(used);
         I->oom = 1;
         return -1;
     }
     for (size_t i = 0; i < *n; i++)
-        cc_idmap_put(ids, (*rows)[i].v[CC_MSEL_ID], (int)i);
-    irow *out = cc_arena_array(I->a, cap, sizeof *out);
-    if (!out) {
-        cc_msel_free(m);
-        I->oom = 1;
-        return -1;
-    }
+        if (*(*rows)[i].v[CC_MSEL_ID])
+            cc_idmap_put(ids, (*rows)[i].v[CC_MSEL_ID], (int)i);
     size_t k = 0;
-    char *used = calloc(*n + 1, 1);
-    if (!used) {
-        cc_msel_free(m);
-        I->oom = 1;
-        return -1;
-    }
     for (size_t i = 0; i < cc_msel_nrows(m); i++) {
         int j = cc_idmap_get(ids, cc_msel_cell(m, i, CC_MSEL_ID));
         if (j >= 0) {
@@ -1638,7 +2137,6 @@ static int base_rows(imp *I, irow **rows, size_t *n, size_t cap)
         if (!used[j])
             out[k++] = (*rows)[j];
     free(used);
-    cc_msel_free(m);
     *rows = out;
     *n = k;
     return 0;
@@ -1656,13 +2154,21 @@ static void map_diags(imp *I, const cc_diags *tmp, int sec0, int secn, int l0, i
         int rel = line - sec0;
         if (line >= sec0 && rel < secn && (size_t)rel < I->nlines && I->lines[rel].row >= 0) {
             lsrc src = I->lines[rel];
-            const irow *R = &I->rows[src.row];
+            irow *R = &I->rows[src.row];
             if (g->sev == CC_SEV_ERROR)
-                I->errors--; /* counted again by cell_diag */
+                I->errors--; /* counted again by cell_diag, or already reported */
+            if ((src.col >= 0 && is_bad(R, src.col)) ||
+                (is_bad(R, CC_MSEL_LABEL) && g->code && strcmp(g->code, "unreadable") == 0))
+                continue; /* about a placeholder */
             const char *hint = g->hint;
-            if (!hint && !I->base && src.col == CC_MSEL_TRIGGER && strstr(g->message, "undefined"))
-                hint = "a minimal scenario has no decisions or consultations: import --into the scenario "
-                       "that defines them";
+            if (!hint && src.col == CC_MSEL_TRIGGER && g->code && strcmp(g->code, "unknown-ref") == 0)
+                hint = !I->base
+                           ? "name an inject of the sheet, or import --into SCENARIO (with --merge to keep "
+                             "its injects)"
+                       : !I->o->merge
+                           ? "the base's injects are replaced; --merge keeps those the sheet does not "
+                             "name"
+                           : NULL;
             cell_diag(I, g->sev, R, src.col, hint, "%s", g->message);
             continue;
         }
@@ -1694,28 +2200,42 @@ static int count_lines(const cc_buf *b, size_t from)
 cc_err cc_msel_import(const char *csv, size_t len, const char *file, const cc_msel_import_opts *o,
                       cc_diags *d, cc_buf *out)
 {
+    cc_csv_opts co = {.sep = o ? o->sep : 0};
+    cc_csv *t = NULL;
+    cc_err rc = cc_csv_parse(csv, len, file ? file : "msel.csv", &co, d, &t);
+    if (rc != CC_OK)
+        return rc;
+    rc = cc_msel_import_table(t, file, o, d, out);
+    cc_csv_free(t);
+    return rc;
+}
+
+cc_err cc_msel_import_table(const cc_csv *table, const char *file, const cc_msel_import_opts *o, cc_diags *d,
+                            cc_buf *out)
+{
     cc_msel_import_opts dflt = {.dates = -1};
-    imp I = {.o = o ? o : &dflt, .file = file ? file : "msel.csv", .d = d};
+    imp I = {.o = o ? o : &dflt, .file = file ? file : "msel.csv", .d = d, .csv = table};
     if (!(I.a = cc_arena_new(0)))
         return CC_ERR_NOMEM;
     cc_err rc = CC_OK;
-    cc_csv_opts co = {.sep = I.o->sep};
     cc_buf body;
     cc_buf_init(&body);
-    rc = cc_csv_parse(csv, len, I.file, &co, d, &I.csv);
-    if (rc != CC_OK)
-        goto done;
     if (cc_csv_nrecords(I.csv) == 0) {
         cc_diags_add(d, CC_SEV_ERROR, I.file, (cc_pos){1, 0}, "msel-empty", "the first row names the columns",
                      "no header row: the file is empty");
         rc = CC_ERR_PARSE;
         goto done;
     }
-    int mh = map_headers(&I);
-    if (mh) {
-        rc = I.oom ? CC_ERR_NOMEM : mh == -2 ? CC_ERR_ARG : CC_ERR_INVALID;
+    find_header(&I);
+    if (I.oom) {
+        rc = CC_ERR_NOMEM;
         goto done;
     }
+    if (map_headers(&I) == -2) {
+        rc = I.oom ? CC_ERR_NOMEM : CC_ERR_ARG;
+        goto done;
+    }
+    compute_fill(&I);
     detect_dates(&I);
     /* base scenario and the clock */
     if (I.o->into_text) {
@@ -1737,6 +2257,10 @@ cc_err cc_msel_import(const char *csv, size_t len, const char *file, const cc_ms
         cc_diags_free(&tmp);
         I.start = I.base->start_unix;
         I.zone = I.base->zone;
+        if (cc_msel_export(I.base, &I.base_table) != CC_OK) {
+            rc = CC_ERR_NOMEM;
+            goto done;
+        }
     } else {
         const char *why = NULL;
         const char *zn = I.o->zone ? I.o->zone : "UTC";
@@ -1772,7 +2296,9 @@ cc_err cc_msel_import(const char *csv, size_t len, const char *file, const cc_ms
         rc = CC_ERR_NOMEM;
         goto done;
     }
-    for (size_t r = 1; r < nrec && !I.oom; r++) {
+    for (size_t r = I.drec; r < nrec && !I.oom; r++) {
+        if (section_heading(&I, r))
+            continue;
         irow *R = &I.rows[I.nrows];
         read_row(&I, r, R);
         check_row(&I, R);
@@ -1815,21 +2341,22 @@ cc_err cc_msel_import(const char *csv, size_t len, const char *file, const cc_ms
     }
     for (size_t i = 0; i < I.nrows; i++)
         resolve_times(&I, &I.rows[i]);
-    if (!I.base && I.nrows == 0 && !I.errors)
-        cell_diag(&I, CC_SEV_ERROR, NULL, -1,
-                  "add a row per inject below the header, or import --into a scenario",
-                  "the MSEL has no injects");
-    if (I.base && I.o->merge && !I.errors)
+    if (!I.base && I.nrows == 0) {
+        if (!I.errors)
+            cell_diag(&I, CC_SEV_ERROR, NULL, -1,
+                      "add a row per inject below the header, or import --into a scenario",
+                      "the MSEL has no injects");
+        rc = I.oom ? CC_ERR_NOMEM : CC_ERR_INVALID;
+        goto done;
+    }
+    if (I.base && I.o->merge)
         base_rows(&I, &I.rows, &I.nrows, I.nrows + I.base->ninjects + 1);
     if (I.oom) {
         rc = CC_ERR_NOMEM;
         goto done;
     }
-    if (I.errors) {
-        rc = CC_ERR_INVALID;
-        goto done;
-    }
-    /* the document */
+    /* the document, written and checked even after errors (with placeholders for the cells in
+       error), so that every problem is reported in one pass */
     int sec0, l0 = 0, l1 = 0;
     if (I.base) {
         size_t from, to;
@@ -1859,8 +2386,8 @@ cc_err cc_msel_import(const char *csv, size_t len, const char *file, const cc_ms
         cc_diags_free(&tmp);
     } else {
         yw_minimal(&I, &body);
-        if (I.errors || I.oom) {
-            rc = I.oom ? CC_ERR_NOMEM : CC_ERR_INVALID;
+        if (I.oom) {
+            rc = CC_ERR_NOMEM;
             goto done;
         }
         cc_buf_append(out, body.data ? body.data : "", body.len);
@@ -1890,7 +2417,8 @@ done:
     if (I.own_zone)
         cc_zone_free(I.zone);
     cc_scenario_free(I.base);
-    cc_csv_free(I.csv);
+    cc_msel_free(I.base_table);
+    free(I.fill);
     free(I.lines);
     cc_arena_free(I.a);
     return rc;

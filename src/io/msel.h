@@ -10,6 +10,8 @@
 #include "core/buf.h"
 #include "core/diag.h"
 #include "core/scenario.h"
+#include "io/csv.h"
+#include "io/xlsx.h"
 
 /* Columns, in the order export writes them. */
 typedef enum cc_msel_col {
@@ -56,6 +58,13 @@ const char *cc_msel_cell(const cc_msel *m, size_t row, cc_msel_col c);
  * UTF-8 BOM first when bom is non-zero, which spreadsheet programs need to read UTF-8). */
 cc_err cc_msel_write_csv(const cc_msel *m, char sep, int bom, cc_buf *out);
 
+/* Writes the table as an Excel workbook at path (libxlsxwriter): one sheet, MSEL, the same
+ * columns as the CSV, every cell as text (so "+2h30m" stays text), a bold header row kept in
+ * view, a filter, wrapped text. Errors: CC_ERR_IO (cannot create or write; nothing is left at
+ * path), CC_ERR_LIMIT (a cell over Excel's 32,767 characters), CC_ERR_NOMEM; why receives the
+ * reason with the row and column. */
+cc_err cc_msel_write_xlsx(const cc_msel *m, const char *path, char *why, size_t whylen);
+
 typedef struct cc_msel_import_opts {
     char sep;                /* 0: detect from the header line */
     const char *const *maps; /* "COLUMN=Header Name,COLUMN=Header" (COLUMN as cc_msel_key) */
@@ -73,6 +82,12 @@ typedef struct cc_msel_import_opts {
     const char *zone;       /* IANA zone of the exercise and its parties; NULL: UTC */
     const char *id, *title; /* exercise id and title; NULL: from the file name */
     const char *tzdir;      /* time zone database; NULL: /usr/share/zoneinfo */
+    /* merged ranges of a workbook sheet (cc_msel_import_table): a group header merged across
+       columns names the sub-headers of the row below; a range merged down a column gives its
+       value to every row it covers; a row that is one range across the table is a section
+       heading, not an inject */
+    const cc_xlsx_merge *merges;
+    size_t nmerges;
 } cc_msel_import_opts;
 
 /* Reads an MSEL CSV (csv[0..len), named file) and appends a complete scenario (YAML) to out:
@@ -84,5 +99,11 @@ typedef struct cc_msel_import_opts {
  * were appended (out must then not be used), CC_ERR_ARG for a bad --map, or CC_ERR_NOMEM. */
 cc_err cc_msel_import(const char *csv, size_t len, const char *file, const cc_msel_import_opts *o,
                       cc_diags *d, cc_buf *out);
+
+/* The same from a table already read (a CSV, or a workbook sheet through io/xlsx; the table
+ * stays the caller's). The header is the first of the first ten rows that names at least two
+ * MSEL columns; rows above it (a title) are not imported, with a note. */
+cc_err cc_msel_import_table(const cc_csv *table, const char *file, const cc_msel_import_opts *o, cc_diags *d,
+                            cc_buf *out);
 
 #endif

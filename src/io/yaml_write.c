@@ -76,6 +76,46 @@ cc_err cc_yw_quotedz(cc_buf *b, const char *s)
     return cc_yw_quoted(b, s, strlen(s));
 }
 
+static int plain_ok(const char *s, int flow)
+{
+    size_t n = strlen(s);
+    if (!n || s[n - 1] == ' ' || s[n - 1] == ':' || n > 200)
+        return 0;
+    unsigned char c0 = (unsigned char)s[0];
+    if (!((c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z') || (c0 >= '0' && c0 <= '9') || c0 >= 0xC2 ||
+          strchr("_./+(", c0)))
+        return 0;
+    static const char *const nulls[] = {"null", "Null", "NULL", "~"};
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(s, nulls[i]) == 0)
+            return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\' || c == '\'' || c == '`')
+            return 0;
+        if ((c == ':' && (i + 1 == n || s[i + 1] == ' ')) || (c == '#' && i && s[i - 1] == ' '))
+            return 0;
+        if (flow && strchr(",[]{}:#", c))
+            return 0;
+        if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+            ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))
+            return 0; /* line and paragraph separators */
+        if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBB && (unsigned char)s[i + 2] == 0xBF)
+            return 0;
+        if (c >= 0x80 && c < 0xA0 && i && (unsigned char)s[i - 1] == 0xC2)
+            return 0; /* C1 controls */
+    }
+    size_t bad;
+    return cc_utf8_check(s, n, &bad) == CC_UTF8_OK;
+}
+
+cc_err cc_yw_scalar(cc_buf *b, const char *s, int flow)
+{
+    if (plain_ok(s, flow))
+        return cc_buf_puts(b, s);
+    return cc_yw_quotedz(b, s);
+}
+
 cc_err cc_yw_key(cc_buf *b, int indent, const char *key)
 {
     return cc_buf_printf(b, "%*s%s: ", indent, "", key);

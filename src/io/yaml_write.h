@@ -26,6 +26,11 @@ cc_err cc_yw_key(cc_buf *b, int indent, const char *key);
 /* Appends "INDENTkey: \"value\"\n". */
 cc_err cc_yw_pair(cc_buf *b, int indent, const char *key, const char *value);
 
+/* Appends s as a plain scalar when it reads back as the same text and never as null (letters,
+ * digits and ordinary punctuation, no ": " or " #", no surrounding spaces; in a flow
+ * collection (flow != 0) none of ",[]{}:"), else double-quoted as cc_yw_quoted. */
+cc_err cc_yw_scalar(cc_buf *b, const char *s, int flow);
+
 /* Appends a flow sequence of quoted strings: ["a", "b"]. */
 cc_err cc_yw_flow_list(cc_buf *b, const char *const *items, size_t n);
 

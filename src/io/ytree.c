@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "io/sniff.h"
 
 typedef struct frame {
     cc_ynode *node;
@@ -18,6 +19,7 @@ typedef struct yctx {
     const char *file;
     cc_diags *diags;
     int reported; /* a libfyaml error was captured */
+    int gave_up;  /* 1 + the index in diags of the first one (where the parser gave up) */
 } yctx;
 
 /* libfyaml formats "FILE:LINE:COL: error: MESSAGE\n" followed by source lines; keep the
@@ -55,8 +57,11 @@ static void fy_output(struct fy_diag *diag, void *user, const char *buf, size_t 
     const char *nl = memchr(msg, '\n', mlen);
     if (nl)
         mlen = (size_t)(nl - msg);
+    size_t before = c->diags->count;
     cc_diags_add(c->diags, sev, c->file, (cc_pos){line, col}, "yaml-syntax", NULL, "YAML syntax: %.*s",
                  (int)mlen, msg);
+    if (!c->gave_up && c->diags->count > before)
+        c->gave_up = (int)c->diags->count;
     c->reported = 1;
 }
 
@@ -198,14 +203,239 @@ static cc_err precheck(yctx *c, const char *text, size_t len)
     cc_utf8_status st = cc_utf8_check(text, len, &bad);
     if (st != CC_UTF8_OK) {
         cc_pos p = cc_utf8_pos(text, len, bad);
-        cc_diags_add(c->diags, CC_SEV_ERROR, c->file, p, "encoding",
+        /* what the file is, told by its content, and what to do with it */
+        char hint[200];
+        cc_sniff_kind k = cc_sniff(text, len);
+        if (k == CC_SNIFF_XLSX || k == CC_SNIFF_XLS || k == CC_SNIFF_ODS || k == CC_SNIFF_ENCRYPTED)
+            snprintf(hint, sizeof hint,
+                     "this is %s, not a scenario (YAML text): read its MSEL with "
+                     "caucus msel import FILE --into SCENARIO",
+                     cc_sniff_name(k));
+        else if (k == CC_SNIFF_UTF16LE || k == CC_SNIFF_UTF16BE || k == CC_SNIFF_CP1252)
+            snprintf(hint, sizeof hint, "this is %s: save the file as UTF-8", cc_sniff_name(k));
+        else if (k == CC_SNIFF_ZIP || k == CC_SNIFF_BINARY)
+            snprintf(hint, sizeof hint, "this is %s, not a scenario (YAML text)", cc_sniff_name(k));
+        else
+            snprintf(hint, sizeof hint, "%s",
                      st == CC_UTF8_NUL ? "scenario files are text; remove the NUL byte"
-                                       : "save the file as UTF-8",
-                     "%s (byte 0x%02X at offset %zu)", cc_utf8_status_str(st),
-                     (unsigned)(unsigned char)text[bad], bad);
+                                       : "save the file as UTF-8");
+        cc_diags_add(c->diags, CC_SEV_ERROR, c->file, p, "encoding", hint, "%s (byte 0x%02X at offset %zu)",
+                     cc_utf8_status_str(st), (unsigned)(unsigned char)text[bad], bad);
         return CC_ERR_PARSE;
     }
     return CC_OK;
+}
+
+/* ---- where an unclosed bracket, brace or quote opened ------------------------------------
+ * libfyaml reports a missing ']' where it gave up, often at the end of the file. After it has
+ * failed, this light scan (not a parser: it only follows flow brackets, quoted scalars, comments
+ * and block scalars) finds the bracket, brace or quote that is still open, or the closer that
+ * does not match its opener, so that the error can point where the fix goes, as a compiler's
+ * "to match this" does. */
+
+typedef struct ymark {
+    int line, col;
+    char ch;
+} ymark;
+
+typedef struct yscan {
+    const char *t;
+    size_t n, i;
+    int line, col;
+} yscan;
+
+/* One character on (a UTF-8 sequence counts as one column). */
+static void ys_next(yscan *s)
+{
+    if (s->t[s->i] == '\n') {
+        s->line++;
+        s->col = 1;
+    } else {
+        s->col++;
+    }
+    s->i++;
+    while (s->i < s->n && ((unsigned char)s->t[s->i] & 0xC0) == 0x80)
+        s->i++;
+}
+
+static int ys_sep(const yscan *s, size_t k)
+{
+    return k >= s->n || s->t[k] == ' ' || s->t[k] == '\t' || s->t[k] == '\n' || s->t[k] == '\r';
+}
+
+/* Skips a quoted scalar opened at s->i; 0 when it never closes. */
+static int ys_quoted(yscan *s, char q)
+{
+    ys_next(s);
+    while (s->i < s->n) {
+        char c = s->t[s->i];
+        if ((c == '\\' && q == '"' && s->i + 1 < s->n) ||
+            (c == '\'' && q == '\'' && s->i + 1 < s->n && s->t[s->i + 1] == '\'')) {
+            ys_next(s);
+            ys_next(s);
+            continue;
+        }
+        ys_next(s);
+        if (c == q)
+            return 1;
+    }
+    return 0;
+}
+
+/* Indentation of a new line, or the whole line when it belongs to a block scalar; returns 1 when
+ * the line was skipped. */
+static int ys_line_start(yscan *s, int *indent, int *block_indent)
+{
+    size_t k = s->i;
+    while (k < s->n && s->t[k] == ' ')
+        k++;
+    int ind = (int)(k - s->i), blank = k >= s->n || s->t[k] == '\n' || s->t[k] == '\r';
+    if (*block_indent >= 0 && (blank || ind > *block_indent)) {
+        while (s->i < s->n && s->t[s->i] != '\n')
+            ys_next(s);
+        if (s->i < s->n)
+            ys_next(s);
+        return 1;
+    }
+    *block_indent = -1;
+    *indent = ind;
+    while (s->i < k)
+        ys_next(s);
+    return 0;
+}
+
+/* 1: *open is a bracket, brace or quote never closed (the innermost); 2: *close does not match
+ * the bracket or brace *open; 0: nothing found. */
+static int find_unclosed(const char *t, size_t n, ymark *open, ymark *close)
+{
+    yscan s = {t, n, 0, 1, 1};
+    ymark stack[CC_YTREE_MAX_DEPTH];
+    int depth = 0, at_start = 1, indent = 0, block_indent = -1, line_start = 1;
+    while (s.i < n) {
+        char c = t[s.i];
+        if (line_start) {
+            if (ys_line_start(&s, &indent, &block_indent))
+                continue;
+            line_start = 0;
+            at_start |= !depth;
+            continue;
+        }
+        if (c == '\n') {
+            ys_next(&s);
+            line_start = 1;
+            continue;
+        }
+        if (c == '#' && (s.i == 0 || ys_sep(&s, s.i - 1))) {
+            while (s.i < n && t[s.i] != '\n')
+                ys_next(&s);
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\r') {
+            ys_next(&s);
+            continue;
+        }
+        if ((c == '"' || c == '\'') && at_start) {
+            *open = (ymark){s.line, s.col, c};
+            if (!ys_quoted(&s, c))
+                return 1;
+            at_start = 0;
+            continue;
+        }
+        if ((c == '[' || c == '{') && (at_start || depth)) { /* in flow, never part of a scalar */
+            if (depth == CC_YTREE_MAX_DEPTH)
+                return 0;
+            stack[depth++] = (ymark){s.line, s.col, c};
+            ys_next(&s);
+            continue;
+        }
+        if ((c == ']' || c == '}') && depth) {
+            ymark o = stack[--depth];
+            if ((c == ']') != (o.ch == '[')) {
+                *open = o;
+                *close = (ymark){s.line, s.col, c};
+                return 2;
+            }
+            ys_next(&s);
+            at_start = 0;
+            continue;
+        }
+        if (c == ',' && depth) {
+            at_start = 1;
+        } else if (c == ':' && (ys_sep(&s, s.i + 1) || (depth && s.i + 1 < n && strchr(",]}", t[s.i + 1])))) {
+            at_start = 1;
+        } else if ((c == '-' || c == '?') && at_start && !depth && ys_sep(&s, s.i + 1)) {
+            at_start = 1;
+        } else if ((c == '|' || c == '>') && at_start && !depth) {
+            block_indent = indent;
+            while (s.i < n && t[s.i] != '\n')
+                ys_next(&s);
+            continue;
+        } else if ((c == '&' || c == '!') && at_start) {
+            while (s.i < n && !ys_sep(&s, s.i))
+                ys_next(&s);
+            continue;
+        } else {
+            at_start = 0; /* a plain scalar: on to what could end it */
+            while (s.i + 1 < n && !strchr(" \t\r\n,:[]{}#", t[s.i + 1]))
+                ys_next(&s);
+        }
+        ys_next(&s);
+    }
+    if (depth) {
+        *open = stack[depth - 1];
+        return 1;
+    }
+    return 0;
+}
+
+static int not_after(int l1, int c1, int l2, int c2)
+{
+    return l1 < l2 || (l1 == l2 && c1 <= c2);
+}
+
+/* Moves the parser's first error to the opener it is about, keeping where the parser gave up in
+ * the message. */
+static void point_at_opener(yctx *c, const char *text, size_t len)
+{
+    if (!c->gave_up || (size_t)c->gave_up > c->diags->count)
+        return;
+    cc_diag *g = &c->diags->items[c->gave_up - 1];
+    ymark open = {0, 0, 0}, close = {0, 0, 0};
+    int k = find_unclosed(text, len, &open, &close);
+    if (!k || !not_after(open.line, open.col, g->line ? g->line : 1 << 30, g->col))
+        return;
+    static const char *const names[] = {"'['", "'{'", "double quote", "single quote"};
+    static const char *const closers[] = {"']'", "'}'", "a double quote (\")", "a single quote (')"};
+    int w = open.ch == '[' ? 0 : open.ch == '{' ? 1 : open.ch == '"' ? 2 : 3;
+    char msg[700], hint[200];
+    const char *what = g->message + (strncmp(g->message, "YAML syntax: ", 13) == 0 ? 13 : 0);
+    if (k == 2) {
+        snprintf(
+            msg, sizeof msg,
+            "YAML syntax: '%c' at %d:%d does not match the %s opened here (the parser gave up at %d:%d: %s)",
+            close.ch, close.line, close.col, names[w], g->line, g->col, what);
+        snprintf(hint, sizeof hint, "close the %s with %s before the '%c'", names[w], closers[w], close.ch);
+    } else {
+        snprintf(msg, sizeof msg,
+                 "YAML syntax: the %s opened here is never closed (the parser gave up at %d:%d: %s)",
+                 names[w], g->line, g->col, what);
+        snprintf(hint, sizeof hint, "close it with %s", closers[w]);
+    }
+    size_t ml = strlen(msg) + 1, hl = strlen(hint) + 1;
+    char *m = malloc(ml), *h = malloc(hl);
+    if (!m || !h) {
+        free(m);
+        free(h);
+        return; /* the parser's own message stays */
+    }
+    memcpy(m, msg, ml);
+    memcpy(h, hint, hl);
+    free(g->message);
+    free(g->hint);
+    g->message = m;
+    g->hint = h;
+    g->line = open.line;
+    g->col = open.col;
 }
 
 cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *arena, cc_diags *diags,
@@ -371,6 +601,8 @@ cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *
         }
         fy_parser_event_free(fyp, e);
     }
+    if (c.reported)
+        point_at_opener(&c, text, len);
     if (rc == CC_OK && fy_parser_get_stream_error(fyp)) {
         if (!c.reported)
             cc_diags_add(diags, CC_SEV_ERROR, file, (cc_pos){0, 0}, "yaml-syntax", NULL, "YAML syntax error");

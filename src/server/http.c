@@ -23,6 +23,7 @@
 #include "core/evlog.h"
 #include "core/scenario_model.h"
 #include "core/utf8.h"
+#include "server/editor.h"
 
 struct ui_asset {
     const char *path, *type;
@@ -914,6 +915,57 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
 
 /* ---- the improvement plan (control): items kept in the store across exercises ---- */
 
+/* ---- the scenario editor (server/editor), control only ---- */
+
+static const char *editor_arg(void *ctx, const char *name)
+{
+    return MHD_lookup_connection_value((struct MHD_Connection *)ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result do_editor(cc_http *h, struct MHD_Connection *c, session *s, const req *r,
+                                 const char *url, int post)
+{
+    if (!s->control) {
+        deny_log(h, c, s, "/api/editor", "control-only", NULL);
+        return fail(h, c, 403, "forbidden", "the scenario editor is control's");
+    }
+    cc_editor_req rq = {.method = post ? "POST" : "GET",
+                        .path = url + 12,
+                        .arg = editor_arg,
+                        .arg_ctx = c,
+                        .body = r->body.data,
+                        .len = r->body.len,
+                        .author = "control",
+                        .live_exercise = h->o.live ? cc_live_exercise_id(h->o.live) : 0,
+                        .now_wall_ms = now_ms()};
+    cc_editor_reply out;
+    if (cc_editor_handle(h->o.store, &rq, &out) != CC_OK)
+        return fail(h, c, 500, "internal", "out of memory");
+    enum MHD_Result ret;
+    if (out.json) {
+        ret = send_json(h, c, out.status, out.json, NULL);
+        out.json = NULL;
+    } else {
+        struct MHD_Response *resp =
+            MHD_create_response_from_buffer(out.len, out.body ? out.body : (void *)"", MHD_RESPMEM_MUST_COPY);
+        if (!resp) {
+            cc_editor_reply_clear(&out);
+            return MHD_NO;
+        }
+        harden(h, resp);
+        MHD_add_response_header(resp, "Content-Type", out.type ? out.type : "application/octet-stream");
+        if (out.filename[0]) {
+            char disp[160];
+            snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", out.filename);
+            MHD_add_response_header(resp, "Content-Disposition", disp);
+        }
+        ret = MHD_queue_response(c, out.status, resp);
+        MHD_destroy_response(resp);
+    }
+    cc_editor_reply_clear(&out);
+    return ret;
+}
+
 static enum MHD_Result do_plan_get(cc_http *h, struct MHD_Connection *c)
 {
     cc_store_plan_item *v = NULL;
@@ -1327,6 +1379,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             return do_input(h, c, s, r);
         if (strcmp(url, "/api/logout") == 0)
             return do_logout(h, c, s);
+        if (strncmp(url, "/api/editor/", 12) == 0)
+            return do_editor(h, c, s, r, url, 1);
         if (strcmp(url, "/api/plan") == 0) {
             if (s->control)
                 return do_plan_post(h, c, r);
@@ -1339,6 +1393,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     if (strcmp(url, "/api/state") == 0)
         return do_state(h, c, s);
+    if (strncmp(url, "/api/editor/", 12) == 0)
+        return do_editor(h, c, s, r, url, 0);
     if (strcmp(url, "/api/plan") == 0) {
         if (s->control)
             return do_plan_get(h, c);

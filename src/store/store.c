@@ -1184,3 +1184,261 @@ cc_err cc_store_plan_list(cc_store *st, int open_only, cc_store_plan_item **out,
     str_rows_free(&r);
     return rc;
 }
+
+/* ---- scenario documents, versions, pins and the inject catalogue ---- */
+
+void cc_store_doc_clear(cc_store_doc *d)
+{
+    free(d->name);
+    d->name = NULL;
+}
+
+void cc_store_version_clear(cc_store_version *v)
+{
+    free(v->text);
+    free(v->author);
+    free(v->note);
+    v->text = v->author = v->note = NULL;
+}
+
+void cc_store_template_clear(cc_store_template *t)
+{
+    free(t->name);
+    free(t->item);
+    t->name = t->item = NULL;
+}
+
+static void text_hash(const char *text, size_t len, char hex[65])
+{
+    unsigned char h[32];
+    crypto_hash_sha256(h, (const unsigned char *)text, len);
+    cc_hex(h, 32, hex);
+}
+
+/* Inserts version `version` of doc (dbmu held). */
+static cc_err version_insert(cc_store *st, int64_t doc, int64_t version, const char *text, size_t len,
+                             const char *author, const char *note, int64_t now, cc_store_error *err)
+{
+    char hex[65];
+    text_hash(text, len, hex);
+    cc_sqlv p[7] = {cc_sqlv_int(doc),     cc_sqlv_int(version), cc_sqlv_text(text), cc_sqlv_text(hex),
+                    cc_sqlv_text(author), cc_sqlv_text(note),   cc_sqlv_int(now)};
+    return run(st,
+               "INSERT INTO scenario_version(doc, version, text, hash, author, note, created_wall) "
+               "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+               7, p, NULL, NULL, err);
+}
+
+cc_err cc_store_doc_create(cc_store *st, const char *name, const char *text, size_t len, const char *author,
+                           int64_t now_wall_ms, int64_t *id, cc_store_error *err)
+{
+    if (!name || !*name || !text || strlen(text) != len)
+        return fail(err, CC_ERR_ARG, "a scenario document needs a name and a text without NUL bytes");
+    *id = 0;
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = st->db->script(st->db, st->db->begin_sql, err);
+    cc_sqlv p[2] = {cc_sqlv_text(name), cc_sqlv_int(now_wall_ms)};
+    if (rc == CC_OK)
+        rc = run(st, "INSERT INTO scenario_doc(name, created_wall) VALUES ($1, $2) RETURNING id", 2, p,
+                 id_row, id, err);
+    if (rc == CC_OK)
+        rc = version_insert(st, *id, 1, text, len, author, "created", now_wall_ms, err);
+    if (rc == CC_OK)
+        rc = st->db->script(st->db, "COMMIT", err);
+    if (rc != CC_OK) {
+        cc_store_error ignore;
+        st->db->script(st->db, "ROLLBACK", &ignore);
+        *id = 0;
+    }
+    pthread_mutex_unlock(&st->dbmu);
+    return rc;
+}
+
+cc_err cc_store_doc_list(cc_store *st, cc_store_doc **out, size_t *n, cc_store_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    str_rows r;
+    cc_err rc =
+        query(st,
+              "SELECT d.id, d.name, d.created_wall, MAX(v.version), MAX(v.created_wall) FROM scenario_doc d "
+              "JOIN scenario_version v ON v.doc = d.id GROUP BY d.id, d.name, d.created_wall ORDER BY d.id",
+              0, NULL, 5, &r, err);
+    cc_store_doc *d = rc == CC_OK && r.n ? calloc(r.n, sizeof *d) : NULL;
+    if (rc == CC_OK && r.n && !d)
+        rc = fail(err, CC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; d && i < r.n; i++) {
+        char **v = r.v + i * 5;
+        d[i] = (cc_store_doc){num(v[0]), v[1], num(v[3]), num(v[2]), num(v[4])};
+        v[1] = NULL;
+    }
+    *out = d;
+    *n = d ? r.n : 0;
+    str_rows_free(&r);
+    return rc;
+}
+
+cc_err cc_store_version_add(cc_store *st, int64_t doc, int64_t parent, const char *text, size_t len,
+                            const char *author, const char *note, int64_t now_wall_ms, int64_t *version,
+                            cc_store_error *err)
+{
+    if (!text || strlen(text) != len)
+        return fail(err, CC_ERR_ARG, "a scenario version needs a text without NUL bytes");
+    int64_t latest = -1;
+    cc_sqlv p[1] = {cc_sqlv_int(doc)};
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = st->db->script(st->db, st->db->begin_sql, err);
+    if (rc == CC_OK)
+        rc = run(st, "SELECT MAX(version) FROM scenario_version WHERE doc = $1", 1, p, id_row, &latest, err);
+    if (rc == CC_OK && latest <= 0)
+        rc = fail(err, CC_ERR_NOTFOUND, "no scenario document %" PRId64, doc);
+    else if (rc == CC_OK && latest != parent)
+        rc = fail(err, CC_ERR_RANGE,
+                  "document %" PRId64 " is at version %" PRId64 ", not %" PRId64 ": someone saved in between",
+                  doc, latest, parent);
+    if (rc == CC_OK)
+        rc = version_insert(st, doc, parent + 1, text, len, author, note, now_wall_ms, err);
+    if (rc == CC_ERR_INVALID) /* the same version written by another server in between */
+        rc = fail(err, CC_ERR_RANGE,
+                  "document %" PRId64 " has a version %" PRId64 " already: someone saved in "
+                  "between",
+                  doc, parent + 1);
+    if (rc == CC_OK)
+        rc = st->db->script(st->db, "COMMIT", err);
+    if (rc != CC_OK) {
+        cc_store_error ignore;
+        st->db->script(st->db, "ROLLBACK", &ignore);
+    }
+    pthread_mutex_unlock(&st->dbmu);
+    if (version)
+        *version = rc == CC_OK ? parent + 1 : 0;
+    return rc;
+}
+
+#define VERSION_COLS "SELECT doc, version, hash, author, note, created_wall, text FROM scenario_version "
+
+static void version_from_row(char **v, cc_store_version *out, int with_text)
+{
+    memset(out, 0, sizeof *out);
+    out->doc = num(v[0]);
+    out->version = num(v[1]);
+    snprintf(out->hash, sizeof out->hash, "%s", v[2] ? v[2] : "");
+    out->author = v[3];
+    out->note = v[4];
+    v[3] = v[4] = NULL;
+    out->created_wall_ms = num(v[5]);
+    if (with_text) {
+        out->text = v[6];
+        out->len = v[6] ? strlen(v[6]) : 0;
+        v[6] = NULL;
+    }
+}
+
+cc_err cc_store_version_get(cc_store *st, int64_t doc, int64_t version, cc_store_version *out,
+                            cc_store_error *err)
+{
+    memset(out, 0, sizeof *out);
+    str_rows r;
+    cc_sqlv p[2] = {cc_sqlv_int(doc), cc_sqlv_int(version)};
+    cc_err rc = version > 0 ? query(st, VERSION_COLS "WHERE doc = $1 AND version = $2", 2, p, 7, &r, err)
+                            : query(st, VERSION_COLS "WHERE doc = $1 ORDER BY version DESC LIMIT 1", 1, p, 7,
+                                    &r, err);
+    if (rc == CC_OK && (r.n == 0 || !r.v))
+        rc = fail(err, CC_ERR_NOTFOUND, "no version %" PRId64 " of scenario document %" PRId64, version, doc);
+    else if (rc == CC_OK)
+        version_from_row(r.v, out, 1);
+    str_rows_free(&r);
+    return rc;
+}
+
+cc_err cc_store_version_list(cc_store *st, int64_t doc, cc_store_version **out, size_t *n,
+                             cc_store_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    str_rows r;
+    cc_sqlv p[1] = {cc_sqlv_int(doc)};
+    cc_err rc = query(st,
+                      "SELECT doc, version, hash, author, note, created_wall, NULL FROM scenario_version "
+                      "WHERE doc = $1 ORDER BY version DESC",
+                      1, p, 7, &r, err);
+    cc_store_version *vs = rc == CC_OK && r.n ? calloc(r.n, sizeof *vs) : NULL;
+    if (rc == CC_OK && r.n && !vs)
+        rc = fail(err, CC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; vs && i < r.n; i++)
+        version_from_row(r.v + i * 7, &vs[i], 0);
+    *out = vs;
+    *n = vs ? r.n : 0;
+    str_rows_free(&r);
+    return rc;
+}
+
+cc_err cc_store_exercise_pin(cc_store *st, int64_t ex, int64_t doc, int64_t version, cc_store_error *err)
+{
+    cc_sqlv p[3] = {cc_sqlv_int(ex), cc_sqlv_int(doc), cc_sqlv_int(version)};
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = run(st, "INSERT INTO exercise_scenario(exercise, doc, version) VALUES ($1, $2, $3)", 3, p,
+                    NULL, NULL, err);
+    pthread_mutex_unlock(&st->dbmu);
+    if (rc == CC_ERR_INVALID)
+        fail(err, rc,
+             "exercise %" PRId64 " already records the scenario version it ran (or no such exercise)", ex);
+    return rc;
+}
+
+cc_err cc_store_exercise_pinned(cc_store *st, int64_t ex, int64_t *doc, int64_t *version, cc_store_error *err)
+{
+    str_rows r;
+    cc_sqlv p[1] = {cc_sqlv_int(ex)};
+    cc_err rc = query(st, "SELECT doc, version FROM exercise_scenario WHERE exercise = $1", 1, p, 2, &r, err);
+    if (rc == CC_OK && r.n == 0)
+        rc = fail(err, CC_ERR_NOTFOUND, "exercise %" PRId64 " records no scenario version", ex);
+    if (rc == CC_OK) {
+        *doc = num(r.v[0]);
+        *version = num(r.v[1]);
+    }
+    str_rows_free(&r);
+    return rc;
+}
+
+cc_err cc_store_template_add(cc_store *st, const char *name, const char *item_json, int64_t now_wall_ms,
+                             int64_t *id, cc_store_error *err)
+{
+    if (!name || !*name || !item_json)
+        return fail(err, CC_ERR_ARG, "a template needs a name and an item");
+    cc_sqlv p[3] = {cc_sqlv_text(name), cc_sqlv_text(item_json), cc_sqlv_int(now_wall_ms)};
+    *id = 0;
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc =
+        run(st, "INSERT INTO inject_template(name, item, created_wall) VALUES ($1, $2, $3) RETURNING id", 3,
+            p, id_row, id, err);
+    pthread_mutex_unlock(&st->dbmu);
+    return rc;
+}
+
+cc_err cc_store_template_list(cc_store *st, cc_store_template **out, size_t *n, cc_store_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    str_rows r;
+    cc_err rc = query(st, "SELECT id, name, item, created_wall FROM inject_template ORDER BY name, id", 0,
+                      NULL, 4, &r, err);
+    cc_store_template *ts = rc == CC_OK && r.n ? calloc(r.n, sizeof *ts) : NULL;
+    if (rc == CC_OK && r.n && !ts)
+        rc = fail(err, CC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; ts && i < r.n; i++) {
+        char **v = r.v + i * 4;
+        ts[i] = (cc_store_template){num(v[0]), v[1], v[2], num(v[3])};
+        v[1] = v[2] = NULL;
+    }
+    *out = ts;
+    *n = ts ? r.n : 0;
+    str_rows_free(&r);
+    return rc;
+}
+
+cc_err cc_store_template_delete(cc_store *st, int64_t id, cc_store_error *err)
+{
+    cc_sqlv p[1] = {cc_sqlv_int(id)};
+    return change_one(st, "DELETE FROM inject_template WHERE id = $1 RETURNING 1", 1, p, "template", err);
+}

@@ -15,7 +15,7 @@
 
 #include "core/diag.h"
 
-#define CC_STORE_SCHEMA_VERSION 3 /* the schema this build writes and migrates up to */
+#define CC_STORE_SCHEMA_VERSION 4 /* the schema this build writes and migrates up to */
 
 typedef struct cc_store cc_store; /* opaque */
 
@@ -162,6 +162,63 @@ cc_err cc_store_plan_get(cc_store *st, int64_t id, cc_store_plan_item *out, cc_s
 /* All items, or only those not closed (open_only), in id order; free as for exercises. */
 cc_err cc_store_plan_list(cc_store *st, int open_only, cc_store_plan_item **out, size_t *n,
                           cc_store_error *err);
+
+/* ---- scenario documents and versions (the scenario editor, docs/ui.md) ----
+ * A document is a scenario being written in the browser; every save is a new version (1, 2, ...)
+ * holding the whole text, its SHA-256, who saved it and a note. An exercise records the document
+ * version it ran (its pin). The inject catalogue holds reusable inject templates (JSON). */
+typedef struct cc_store_doc {
+    int64_t id;
+    char *name;
+    int64_t latest; /* its newest version */
+    int64_t created_wall_ms, updated_wall_ms;
+} cc_store_doc;
+void cc_store_doc_clear(cc_store_doc *d);
+
+typedef struct cc_store_version {
+    int64_t doc, version;
+    char *text; /* NULL in lists */
+    size_t len;
+    char hash[65];       /* lower-case hex SHA-256 of the text */
+    char *author, *note; /* may be NULL */
+    int64_t created_wall_ms;
+} cc_store_version;
+void cc_store_version_clear(cc_store_version *v);
+
+/* Creates a document named name whose version 1 is text; *id receives its id. */
+cc_err cc_store_doc_create(cc_store *st, const char *name, const char *text, size_t len, const char *author,
+                           int64_t now_wall_ms, int64_t *id, cc_store_error *err);
+/* Every document in id order (free each with cc_store_doc_clear, then free(*out)). */
+cc_err cc_store_doc_list(cc_store *st, cc_store_doc **out, size_t *n, cc_store_error *err);
+/* Adds version parent + 1 of doc. CC_ERR_RANGE (nothing written) when parent is not the newest
+ * version: someone saved in between; CC_ERR_NOTFOUND when there is no such document. */
+cc_err cc_store_version_add(cc_store *st, int64_t doc, int64_t parent, const char *text, size_t len,
+                            const char *author, const char *note, int64_t now_wall_ms, int64_t *version,
+                            cc_store_error *err);
+/* Version `version` of doc (0: the newest), text included; CC_ERR_NOTFOUND when absent. */
+cc_err cc_store_version_get(cc_store *st, int64_t doc, int64_t version, cc_store_version *out,
+                            cc_store_error *err);
+/* Every version of doc, newest first, without text. */
+cc_err cc_store_version_list(cc_store *st, int64_t doc, cc_store_version **out, size_t *n,
+                             cc_store_error *err);
+/* Records that exercise ex ran version `version` of doc (once; CC_ERR_INVALID when it has a pin). */
+cc_err cc_store_exercise_pin(cc_store *st, int64_t ex, int64_t doc, int64_t version, cc_store_error *err);
+/* The document version exercise ex ran; CC_ERR_NOTFOUND when it has none. */
+cc_err cc_store_exercise_pinned(cc_store *st, int64_t ex, int64_t *doc, int64_t *version,
+                                cc_store_error *err);
+
+typedef struct cc_store_template {
+    int64_t id;
+    char *name;
+    char *item; /* the inject as JSON text */
+    int64_t created_wall_ms;
+} cc_store_template;
+void cc_store_template_clear(cc_store_template *t);
+cc_err cc_store_template_add(cc_store *st, const char *name, const char *item_json, int64_t now_wall_ms,
+                             int64_t *id, cc_store_error *err);
+/* Every template in name order (free as for documents). */
+cc_err cc_store_template_list(cc_store *st, cc_store_template **out, size_t *n, cc_store_error *err);
+cc_err cc_store_template_delete(cc_store *st, int64_t id, cc_store_error *err);
 
 /* SQLite online backup of the whole store into the file to (which must not exist). */
 cc_err cc_store_backup(cc_store *st, const char *to, cc_store_error *err);

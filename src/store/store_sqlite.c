@@ -43,6 +43,17 @@ static const char *const sq_migrations[] = {
     " status TEXT NOT NULL, closed_note TEXT);",
     /* version 3: the log's checkpoint key, pinned when the first server signs for the exercise */
     "ALTER TABLE exercise ADD COLUMN log_key TEXT;",
+    /* version 4: scenario documents and their versions (the scenario editor), the version each
+       exercise ran, the inject catalogue */
+    "CREATE TABLE scenario_doc(id INTEGER PRIMARY KEY, name TEXT NOT NULL, created_wall INTEGER NOT NULL);"
+    "CREATE TABLE scenario_version(doc INTEGER NOT NULL REFERENCES scenario_doc(id), version INTEGER NOT "
+    "NULL,"
+    " text TEXT NOT NULL, hash TEXT NOT NULL, author TEXT, note TEXT, created_wall INTEGER NOT NULL,"
+    " PRIMARY KEY(doc, version));"
+    "CREATE TABLE exercise_scenario(exercise INTEGER PRIMARY KEY REFERENCES exercise(id),"
+    " doc INTEGER NOT NULL REFERENCES scenario_doc(id), version INTEGER NOT NULL);"
+    "CREATE TABLE inject_template(id INTEGER PRIMARY KEY, name TEXT NOT NULL, item TEXT NOT NULL,"
+    " created_wall INTEGER NOT NULL);",
 };
 
 static cc_err sq_fail(sq_db *d, int rc, const char *what, cc_store_error *err)

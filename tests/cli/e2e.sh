@@ -1,7 +1,8 @@
 #!/bin/sh
 # End-to-end test of the live TTX in a real browser: starts `caucus serve` on the policy TTX
 # sample (free loopback port, temporary store), reads control's and the seats' join codes from
-# its output and runs tests/e2e/ttx.mjs (playwright-core driving Debian's chromium, headless).
+# its output and runs tests/e2e/ttx.mjs, then tests/e2e/editor.mjs (the scenario editor), with
+# playwright-core driving Debian's chromium, headless.
 # Never skips: no node, npm or chromium is a failure. Usage: tests/cli/e2e.sh BUILD_DIR.
 # UPDATE_SCREENSHOTS=1 writes the screenshots to docs/img (otherwise to a scratch directory).
 . tests/cli/harness.inc
@@ -57,6 +58,19 @@ if [ -n "$addr" ]; then
   if [ -z "$p" ]; then no "ttx.mjs printed no count line (exit $rc)"; p=0; f=0; fi
   pass=$((pass + p)); fail=$((fail + f))
   if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "ttx.mjs exited $rc"; fi
+  # the scenario editor, against the same server (tests/e2e/editor.mjs)
+  CAUCUS_URL="http://$addr" CAUCUS_CODES="$codes" CAUCUS_IMG="$img" CAUCUS_BIN="$BIN" CHROMIUM="$CHROMIUM" \
+    node "$E/editor.mjs" > "$T/editor.out" 2>&1
+  rc=$?
+  grep -v '^[0-9]* passed, [0-9]* failed' "$T/editor.out" | tail -40
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/editor.out" | tail -n 1)
+  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
+  if [ -z "$p" ]; then no "editor.mjs printed no count line (exit $rc)"; p=0; f=0; fi
+  pass=$((pass + p)); fail=$((fail + f))
+  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "editor.mjs exited $rc"; fi
+  for v in editor editor-conflict; do
+    if [ -s "$img/$v.png" ]; then ok; else no "screenshot $v.png missing"; fi
+  done
   # every view was captured at 1280x800
   for v in join control player-inbox consultation decision plan; do
     if [ -s "$img/$v.png" ] && [ "$(od -An -tu1 -j16 -N8 "$img/$v.png" | tr -s ' ')" = " 0 0 5 0 0 0 3 32" ]; then ok

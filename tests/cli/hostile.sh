@@ -102,7 +102,13 @@ run_case() {
   else
     run=$(field run "$f")
     eval "set -- $run"
-    timeout -s KILL "$secs" "$BIN" "$@" > "$T/out" 2> "$T/err"; got=$?
+    mem=$(field mem "$f")
+    if [ -n "$mem" ] && [ "$SCALE" = 1 ] && [ -z "${CAUCUS_BIN_OVERRIDE:-}" ]; then
+      # bounded memory: the address space is capped (sanitizer and Valgrind runs reserve more)
+      (ulimit -v $((mem * 1024)) && exec timeout -s KILL "$secs" "$BIN" "$@") > "$T/out" 2> "$T/err"; got=$?
+    else
+      timeout -s KILL "$secs" "$BIN" "$@" > "$T/out" 2> "$T/err"; got=$?
+    fi
     want=$(field rc "$f")
   fi
   t1=$(date +%s)

@@ -77,5 +77,13 @@ if python3 tests/cli/schema_check.py scenarios/*.yaml tests/scenarios/valid/*.ya
 sed 's/^        adopt: act$/        adopt: act\n        rounds: {max: 2}/' scenarios/ncg-interagency-sim.yaml > "$T/schema-bad.yaml"
 if ! python3 tests/cli/schema_check.py "$T/schema-bad.yaml" > /dev/null; then ok; else no "the schema accepts rounds on a decide stage"; fi
 
+# an unclosed bracket is reported where it opened, with where the parser gave up
+expect_rc "unclosed bracket" 1 "$BIN" lint tests/scenarios/invalid/001-yaml-syntax-unclosed-flow.yaml
+expect_out "unclosed bracket where it opened" "001-yaml-syntax-unclosed-flow.yaml:13:12: error: YAML syntax: the '[' opened here is never closed (the parser gave up at 15:13: missing comma in flow sequence)"
+expect_out "unclosed bracket hint" "hint: close it with ']'"
+# a workbook given as a scenario: told by its content, with what to do
+expect_rc "xlsx export for lint" 0 "$BIN" msel export scenarios/ncg-policy-ttx.yaml --xlsx "$T/p.xlsx"
+expect_rc "lint a workbook" 1 "$BIN" lint "$T/p.xlsx"
+expect_out "lint a workbook: what it is" "hint: this is an Excel workbook (.xlsx), not a scenario (YAML text): read its MSEL with caucus msel import FILE --into SCENARIO"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -92,6 +92,95 @@ expect_out "mapped clean" "ok (0 errors, 0 warnings)"
 expect_rc "to stdout" 0 sh -c "$BIN msel import tests/msel/needs-map.csv --out - --map 'id=Msg Ref,time=When,title=subject,to=Addressees,label=Caveat' --id media --title 'Media cell' > $T/stdout.yaml"
 if grep -q '^  id: "media"' "$T/stdout.yaml" && grep -q '^  title: "Media cell"' "$T/stdout.yaml"; then ok; else no "--id and --title"; fi
 
+# workbooks: scenario -> xlsx -> scenario (--into) -> CSV gives the export's bytes, for every sample
+for f in scenarios/*.yaml tests/scenarios/valid/*.yaml tests/msel/edge.yaml; do
+  n=$(basename "$f" .yaml)
+  expect_rc "xlsx export $n" 0 "$BIN" msel export "$f" --xlsx "$T/$n.xlsx"
+  expect_rc "xlsx import $n" 0 "$BIN" msel import "$T/$n.xlsx" --into "$f" --out "$T/$n.x.yaml"
+  expect_out "xlsx import $n: no warning" "(0 warnings)"
+  expect_rc "xlsx lint $n" 0 "$BIN" lint "$T/$n.x.yaml"
+  expect_rc "xlsx re-export $n" 0 "$BIN" msel export "$T/$n.x.yaml" --csv "$T/$n.x.csv"
+  if cmp -s "$T/$n.csv" "$T/$n.x.csv"; then ok; else no "$n: xlsx round trip differs"; fi
+done
+# golden workbooks written by libxlsxwriter and by LibreOffice Calc (tests/msel/xlsx/README.md)
+for g in planner-libxlsxwriter planner-libreoffice; do
+  expect_rc "golden $g" 0 "$BIN" msel import "tests/msel/xlsx/$g.xlsx" --zone Asia/Seoul --out "$T/$g.yaml"
+  if cmp -s "$T/$g.yaml" "tests/msel/xlsx/$g.expect.yaml"; then ok; else no "golden $g differs"; diff "$T/$g.yaml" "tests/msel/xlsx/$g.expect.yaml" | head -10; fi
+  expect_rc "golden $g lints" 0 "$BIN" lint "$T/$g.yaml"
+  expect_out "golden $g lint clean" "ok (0 errors, 0 warnings)"
+done
+expect_rc "golden notes" 0 "$BIN" msel import tests/msel/xlsx/planner-libxlsxwriter.xlsx --zone Asia/Seoul --out "$T/g.yaml"
+expect_out "title row" "planner-libxlsxwriter.xlsx[MSEL]:1:0: note: rows 1 to 1 above the header row 2 are a title; not imported"
+expect_out "day heading" "planner-libxlsxwriter.xlsx[MSEL]:8:1: note: a section heading ('DAY 2 - Wednesday 4 March 2026', merged across the table); not imported"
+expect_out "prose warning" "planner-libxlsxwriter.xlsx[MSEL]:6:10: warning: column 'Core Capability': 'Situational assessment and information sharing' looks like prose: read as one value"
+# sheets
+expect_rc "--sheet by number" 0 "$BIN" msel import tests/msel/xlsx/planner-libxlsxwriter.xlsx --sheet 2 --zone Asia/Seoul --out "$T/g2.yaml"
+if cmp -s "$T/g2.yaml" tests/msel/xlsx/planner-libxlsxwriter.expect.yaml; then ok; else no "--sheet 2 reads the MSEL sheet"; fi
+expect_rc "--sheet by name" 0 "$BIN" msel import tests/msel/xlsx/planner-libxlsxwriter.xlsx --sheet msel --zone Asia/Seoul --out "$T/g3.yaml"
+expect_rc "--sheet unknown" 1 "$BIN" msel import tests/msel/xlsx/planner-libxlsxwriter.xlsx --sheet Injects --out "$T/g4.yaml"
+expect_out "--sheet unknown message" "planner-libxlsxwriter.xlsx: error: the workbook has no sheet 'Injects'"
+expect_out "--sheet unknown hint" "hint: the sheets are 'Cover', 'MSEL'; give a name or a number from 1 to 2"
+expect_rc "--sheet without MSEL columns" 1 "$BIN" msel import tests/msel/xlsx/planner-libxlsxwriter.xlsx --sheet Cover --out "$T/g5.yaml"
+expect_out "--sheet Cover" "planner-libxlsxwriter.xlsx[Cover]:1:0: error: no column for the inject number"
+if [ -e "$T/g5.yaml" ]; then no "no output on error"; else ok; fi
+expect_rc "--sep with a workbook" 2 "$BIN" msel import tests/msel/xlsx/planner-libreoffice.xlsx --sep ';' --out "$T/g6.yaml"
+expect_out "--sep with a workbook message" "planner-libreoffice.xlsx is a workbook, which has no separator"
+# caucus's own workbook export, imported as a new user would (the issue's first complaint)
+expect_rc "own xlsx without --into" 1 "$BIN" msel import "$T/p.xlsx" --zone Asia/Seoul --out "$T/own.yaml"
+expect_out "own xlsx is read as a workbook" "p.xlsx[MSEL]:8:14: error: column 'Trigger': the trigger waits for consultation 'C-1', which an MSEL cannot define"
+expect_out "own xlsx: the fix" "hint: import --into SCENARIO, the scenario that defines consultation 'C-1'"
+expect_out "own xlsx: timeout" "hint: import --into SCENARIO, the scenario that defines the decision or consultation 'C-1'"
+if grep -q "UTF-8\|NUL" "$T/err"; then no "a workbook read as text"; else ok; fi
+expect_rc "own xlsx with --into" 0 "$BIN" msel import "$T/p.xlsx" --into scenarios/ncg-policy-ttx.yaml --out "$T/own.yaml"
+# every input told by its content, with what to do
+expect_rc "ods" 1 "$BIN" msel import tests/msel/xlsx/planner-libreoffice.ods --out "$T/k.yaml"
+expect_out "ods message" "planner-libreoffice.ods: error: this is an OpenDocument spreadsheet (.ods), which caucus cannot read"
+expect_out "ods hint" "soffice --headless --convert-to xlsx FILE"
+expect_rc "xls" 1 "$BIN" msel import tests/msel/xlsx/planner-libreoffice.xls --out "$T/k.yaml"
+expect_out "xls message" "planner-libreoffice.xls: error: this is an Excel 97-2003 workbook (.xls) or another OLE2 compound file, which caucus cannot read"
+expect_out "xls hint" "hint: save it as Excel Workbook (.xlsx) or CSV UTF-8 in the spreadsheet program"
+cp tests/msel/xlsx/planner-libreoffice.xlsx "$T/renamed.csv"
+expect_rc "xlsx named .csv" 0 "$BIN" msel import "$T/renamed.csv" --zone Asia/Seoul --out "$T/k.yaml"
+python3 -c 'import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],"w"); z.writestr("word/document.xml","<w/>"); z.close()' "$T/doc.docx"
+expect_rc "other zip" 1 "$BIN" msel import "$T/doc.docx" --out "$T/k.yaml"
+expect_out "other zip message" "doc.docx: error: this is a ZIP archive that is not a workbook, which caucus cannot read"
+printf 'Inject #,Scenario Time,Event Synopsis,To,Label\r\n1,+1h,Caf\351 meeting,usa-chair,UNCLASSIFIED//REL TO USA\r\n' > "$T/cp1252.csv"
+expect_rc "windows-1252" 1 "$BIN" msel import "$T/cp1252.csv" --out "$T/k.yaml"
+expect_out "windows-1252 message" "cp1252.csv:2:0: error: the file is not UTF-8: it reads as Windows-1252 text (byte 0xe9 on line 2)"
+expect_out "windows-1252 hint" "hint: save it as CSV UTF-8 in the spreadsheet program, or give --encoding windows-1252"
+expect_rc "--encoding windows-1252" 0 "$BIN" msel import "$T/cp1252.csv" --encoding windows-1252 --out "$T/cp.yaml"
+if grep -q 'title: "Café meeting"' "$T/cp.yaml"; then ok; else no "windows-1252 text converted"; fi
+expect_rc "--encoding bad" 2 "$BIN" msel import "$T/cp1252.csv" --encoding ebcdic --out "$T/k.yaml"
+python3 -c 'import sys; open(sys.argv[2],"wb").write(open(sys.argv[1],encoding="utf-8").read().encode("utf-16"))' "$T/ncg-policy-ttx.csv" "$T/u16.csv"
+expect_rc "utf-16" 0 "$BIN" msel import "$T/u16.csv" --into scenarios/ncg-policy-ttx.yaml --out "$T/u16.yaml"
+expect_rc "utf-16 re-export" 0 "$BIN" msel export "$T/u16.yaml" --csv "$T/u16b.csv"
+if cmp -s "$T/u16b.csv" "$T/ncg-policy-ttx.csv"; then ok; else no "UTF-16 round trip"; fi
+head -c 4096 /dev/urandom > "$T/noise.bin"; printf '\001\002\003' >> "$T/noise.bin"
+"$BIN" msel import "$T/noise.bin" --out "$T/k.yaml" > /dev/null 2> "$T/err"; rc=$?
+if [ "$rc" = 1 ]; then ok; else no "binary: exit $rc"; fi
+# the merge keeps what the sheet has no column for (class: [warning] of the issue)
+printf 'Inject #,Event Synopsis\nI-01,Renamed only\n' > "$T/title-only.csv"
+expect_rc "merge title only" 0 "$BIN" msel import "$T/title-only.csv" --into scenarios/ncg-interagency-sim.yaml --merge --out "$T/m2.yaml"
+expect_rc "merge title only lints" 0 "$BIN" lint "$T/m2.yaml"
+expect_rc "merge export" 0 "$BIN" msel export "$T/m2.yaml" --csv "$T/m2.csv"
+expect_rc "sample export" 0 "$BIN" msel export scenarios/ncg-interagency-sim.yaml --csv "$T/m1.csv"
+# every row and field the same but I-01's synopsis (class, body, times, ... kept)
+expect_rc "merge kept every field" 0 python3 -c 'import csv, sys
+a = list(csv.reader(open(sys.argv[1], newline=""))); b = list(csv.reader(open(sys.argv[2], newline="")))
+assert len(a) == len(b), "row count"
+for ra, rb in zip(a, b):
+    if ra[0] == "I-01":
+        assert rb[3] == "Renamed only", rb[3]; ra[3] = rb[3]
+    assert ra == rb, (ra, rb)
+print("ok")' "$T/m1.csv" "$T/m2.csv"
+# all problems in one pass, with the fix named
+printf 'Inject #,Scenario Time,Event Synopsis,To,Label,Trigger\n1,+2q,A,usa-chair,UNCLASSIFIED//REL TO USA,\n2,,B,usa-chiar,UNCLASSIFIED//REL TO USA,decision D-1\n3,+1h,C,usa-chair,secret//REL TO USA,\n' > "$T/many.csv"
+expect_rc "one pass" 1 "$BIN" msel import "$T/many.csv" --out "$T/k.yaml"
+expect_out "one pass: time" "many.csv:2:2: error: column 'Scenario Time': cannot read '+2q' as a time"
+expect_out "one pass: trigger" "many.csv:3:6: error: column 'Trigger': the trigger waits for decision 'D-1', which an MSEL cannot define"
+expect_out "one pass: --into hint" "hint: import --into SCENARIO, the scenario that defines decision 'D-1'"
+expect_out "one pass: summary" "FAILED (3 errors)"
+
 # every bad fixture: exit 1, its first error as expected, no output
 for f in tests/msel/bad/*.csv; do
   n=${f%.csv}

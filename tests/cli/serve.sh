@@ -3,10 +3,11 @@
 # enforcement on every path out, CSRF/Origin defences, rate limits, event streams with
 # Last-Event-ID, checkpoints, SIGKILL and resume), tests/http/backlog_test.py (a log longer than
 # what the server keeps in memory: streams and items read back from the store, the state's lists
-# of the most recent items and notes) and tests/http/two_servers.py (two server processes sharing
-# one PostgreSQL store), tests/http/audit_test.py (fail-closed audit: the store locked, full
-# and read-only) and tests/http/witness_test.py (a witness cosigning each checkpoint; a rolled
-# back store refused). Usage: tests/cli/serve.sh BUILD
+# of the most recent items and notes), tests/http/editor_test.py (the scenario editor's API:
+# documents, versions, edits, conflicts, exports, catalogue, runs), tests/http/two_servers.py (two
+# server processes sharing one PostgreSQL store), tests/http/audit_test.py (fail-closed audit: the
+# store locked, full and read-only) and tests/http/witness_test.py (a witness cosigning each
+# checkpoint; a rolled back store refused). Usage: tests/cli/serve.sh BUILD
 . tests/cli/harness.inc
 total_p=0; total_f=0
 run_py() {
@@ -27,6 +28,8 @@ mkdir -p "$T/witness"
 run_py tests/http/witness_test.py "$BIN" "$T/witness"
 mkdir -p "$T/rounds"
 run_py tests/http/rounds_test.py "$BIN" "$T/rounds"
+mkdir -p "$T/editor"
+run_py tests/http/editor_test.py "$BIN" "$T/editor"
 if [ -n "${CAUCUS_TEST_PG:-}" ]; then
   mkdir -p "$T/two"
   run_py tests/http/two_servers.py "$BIN" "$T/two" "$CAUCUS_TEST_PG"
