@@ -562,10 +562,8 @@ json_t *cc_eng_refs_json(const cc_refs *r)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < r->n && a; i++) {
-        const cc_ref *x = &r->v[i];
-        static const char *const pre[] = {"", "cell:", "party:", "group:", ""};
         char buf[96];
-        snprintf(buf, sizeof buf, "%s%s", pre[x->kind], x->name);
+        cc_scenario_ref_text(&r->v[i], buf, sizeof buf);
         json_array_append_new(a, json_string(buf));
     }
     return a;

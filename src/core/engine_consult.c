@@ -585,10 +585,7 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
     }
     json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:i,s:s,s:o}", "consultation", C->id, "stage", S->id,
                                      "kind", cc_stage_kind_name(S->kind), "index", k, "mode",
-                                     S->mode == CC_MODE_ALL   ? "all"
-                                     : S->mode == CC_MODE_ANY ? "any"
-                                                              : "sequential",
-                                     "participants", seats_json(e, K->part)));
+                                     cc_stage_mode_name(S->mode), "participants", seats_json(e, K->part)));
     if (p && S->has_deadline)
         json_object_set_new(p, "deadline_ms", json_integer(e->now_ms + S->deadline_s * 1000));
     if (p && S->max_rounds > 0)

@@ -108,39 +108,6 @@ static void resolve_refs(ck *C, cc_refs *r, const char *ctx)
     }
 }
 
-static int seat_in_cell(const cc_seat *st, int cell)
-{
-    for (size_t k = 0; k < st->cell_index.n; k++)
-        if (st->cell_index.v[k] == cell)
-            return 1;
-    return 0;
-}
-
-int cc_scenario_ref_has_seat(const cc_scenario *s, const cc_ref *x, size_t si)
-{
-    const cc_seat *st = &s->seats[si];
-    switch (x->kind) {
-    case CC_REF_SEAT: return x->index == (int)si;
-    case CC_REF_CELL: return x->index >= 0 && seat_in_cell(st, x->index);
-    case CC_REF_PARTY: return x->index >= 0 && st->party_index == x->index;
-    case CC_REF_GROUP:
-        if (x->index < 0 || !s->policy || st->party_index < 0)
-            return 0;
-        {
-            int g = cc_label_policy_group(s->policy, s->groups[x->index].id);
-            return g >= 0 && cc_partyset_has(cc_label_policy_group_members(s->policy, g), st->party_index);
-        }
-    case CC_REF_ALL: return 1;
-    }
-    return 0;
-}
-
-int cc_scenario_seat_reads(const cc_scenario *s, size_t si, const cc_labelspec *l)
-{
-    return l->valid && s->seats[si].clearance.cls >= 0 &&
-           cc_label_permits(&l->label, &s->seats[si].clearance);
-}
-
 /* Checks that every reference in r can reach at least one seat that reads label l; a
  * direct seat reference must read it itself. Returns the number of reading seats. */
 static size_t check_readers(ck *C, const cc_refs *r, const cc_labelspec *l, const char *what, const char *id,
@@ -154,13 +121,8 @@ static size_t check_readers(ck *C, const cc_refs *r, const cc_labelspec *l, cons
         const cc_ref *x = &r->v[i];
         if (x->kind != CC_REF_ALL && x->index < 0)
             continue;
-        size_t members = 0, readers = 0;
-        for (size_t si = 0; si < s->nseats; si++) {
-            if (!cc_scenario_ref_has_seat(s, x, si))
-                continue;
-            members++;
-            readers += (size_t)cc_scenario_seat_reads(s, si, l);
-        }
+        size_t members;
+        size_t readers = cc_scenario_ref_readers(s, x, l, &members);
         total += readers;
         if (readers)
             continue;
@@ -885,42 +847,4 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
     if (C->oom)
         return CC_ERR_NOMEM;
     return C->errors ? CC_ERR_INVALID : CC_OK;
-}
-
-void cc_scenario_free(cc_scenario *s)
-{
-    if (!s)
-        return;
-    for (size_t i = 0; i < s->nparties; i++)
-        cc_zone_free(s->parties[i].zone);
-    cc_zone_free(s->zone);
-    cc_label_policy_free(s->policy);
-    cc_arena_free(s->arena);
-}
-
-void cc_scenario_counts_get(const cc_scenario *s, cc_scenario_counts *o)
-{
-    *o = (cc_scenario_counts){s->nparties,       s->ngroups,     s->ncells,     s->nseats,
-                              s->nobjectives,    s->ninjects,    s->ndecisions, s->nmechanisms,
-                              s->nconsultations, s->nguidelines, s->nagents};
-}
-
-const char *cc_scenario_id(const cc_scenario *s)
-{
-    return s->id;
-}
-
-const char *cc_scenario_title(const cc_scenario *s)
-{
-    return s->title;
-}
-
-void cc_scenario_hash_hex(const cc_scenario *s, char out[65])
-{
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        out[2 * i] = hex[s->hash[i] >> 4];
-        out[2 * i + 1] = hex[s->hash[i] & 15];
-    }
-    out[64] = 0;
 }

@@ -167,12 +167,9 @@ static const char *adup(cc_arena *a, cc_buf *b)
 static void put_refs(cc_buf *b, const cc_refs *r)
 {
     for (size_t i = 0; i < r->n; i++) {
-        const cc_ref *x = &r->v[i];
-        const char *pf = x->kind == CC_REF_CELL    ? "cell:"
-                         : x->kind == CC_REF_PARTY ? "party:"
-                         : x->kind == CC_REF_GROUP ? "group:"
-                                                   : "";
-        cc_buf_printf(b, "%s%s%s", i ? ", " : "", pf, x->kind == CC_REF_ALL ? "all" : x->name);
+        char ref[200];
+        cc_scenario_ref_text(&r->v[i], ref, sizeof ref);
+        cc_buf_printf(b, "%s%s", i ? ", " : "", ref);
     }
 }
 
@@ -1545,17 +1542,11 @@ static void yw_minimal(imp *I, cc_buf *b)
         else
             nset_add(&seats, R->v[CC_MSEL_FROM], R->row);
         for (size_t k = 0; k < R->nto; k++) {
-            const char *t = R->to[k];
-            if (strcmp(t, "all") == 0)
-                continue;
-            if (strncmp(t, "cell:", 5) == 0)
-                nset_add(&cells, t + 5, R->row);
-            else if (strncmp(t, "party:", 6) == 0)
-                nset_add(&parties, t + 6, R->row);
-            else if (strncmp(t, "group:", 6) == 0)
-                nset_add(&groups, t + 6, R->row);
-            else
-                nset_add(&seats, t, R->row);
+            cc_ref x;
+            cc_scenario_ref_parse(R->to[k], &x);
+            nset *to[] = {&seats, &cells, &parties, &groups, NULL};
+            if (to[x.kind])
+                nset_add(to[x.kind], x.name, R->row);
         }
         for (size_t k = 0; k < R->nobj; k++) {
             int at = nset_add(&objectives, R->obj[k], R->row);

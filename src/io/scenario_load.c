@@ -139,20 +139,6 @@ static const char *get_str(ld *L, const cc_ynode *map, const char *key, int requ
     return scalar(L, field(L, map, key, required, what), w);
 }
 
-static int id_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 64)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!alnum && (i == 0 || (c != '_' && c != '.' && c != '-')))
-            return 0;
-    }
-    return 1;
-}
-
 static const char *get_id(ld *L, const cc_ynode *map, const char *key, int required, const char *what,
                           cc_pos *pos)
 {
@@ -162,7 +148,7 @@ static const char *get_id(ld *L, const cc_ynode *map, const char *key, int requi
     const char *v = scalar(L, n, w);
     if (pos)
         *pos = n ? n->pos : map->pos;
-    if (v && n && !id_ok(v)) { /* scalar() is NULL without a node */
+    if (v && n && !cc_scenario_id_ok(v)) { /* scalar() is NULL without a node */
         err(L, n->pos, "bad-id", "use letters, digits, '_', '.' and '-', starting with a letter or digit",
             "%s '%s' is not a valid identifier: '%s'", what, key, v);
         return NULL;
@@ -317,7 +303,7 @@ static cc_strs get_strs(ld *L, const cc_ynode *map, const char *key, int require
         const char *v = scalar(L, it, w);
         if (!v)
             continue;
-        if (ids && !id_ok(v)) {
+        if (ids && !cc_scenario_id_ok(v)) {
             err(L, it->pos, "bad-id", NULL, "%s: '%s' is not a valid identifier", w, v);
             continue;
         }
@@ -334,40 +320,19 @@ static int parse_ref(ld *L, const cc_ynode *n, cc_ref *r, const char *what)
     const char *v = scalar(L, n, what);
     if (!v)
         return 0;
+    cc_ref_syntax syn = cc_scenario_ref_parse(v, r);
     r->pos = n->pos;
-    r->index = -1;
-    struct {
-        const char *prefix;
-        cc_ref_kind kind;
-    } pf[] = {{"cell:", CC_REF_CELL}, {"party:", CC_REF_PARTY}, {"group:", CC_REF_GROUP}};
-    if (strcmp(v, "all") == 0) {
-        r->kind = CC_REF_ALL;
-        r->name = "all";
-        return 1;
-    }
-    for (size_t i = 0; i < sizeof pf / sizeof pf[0]; i++) {
-        size_t pl = strlen(pf[i].prefix);
-        if (strncmp(v, pf[i].prefix, pl) == 0) {
-            r->kind = pf[i].kind;
-            r->name = v + pl;
-            if (!id_ok(r->name)) {
-                err(L, n->pos, "bad-ref", NULL, "%s: '%s' is not a valid reference", what, v);
-                return 0;
-            }
-            return 1;
-        }
-    }
-    if (strchr(v, ':')) {
+    if (syn == CC_REF_BAD_KIND) {
         err(L, n->pos, "bad-ref", "use SEAT, cell:ID, party:CODE, group:NAME or all",
             "%s: unknown reference kind in '%s'", what, v);
         return 0;
     }
-    if (!id_ok(v)) {
-        err(L, n->pos, "bad-ref", NULL, "%s: '%s' is not a valid seat id", what, v);
+    if (syn == CC_REF_BAD_NAME) {
+        err(L, n->pos, "bad-ref", NULL, r->kind == CC_REF_SEAT ? "%s: '%s' is not a valid seat id"
+                                                               : "%s: '%s' is not a valid reference",
+            what, v);
         return 0;
     }
-    r->kind = CC_REF_SEAT;
-    r->name = v;
     return 1;
 }
 
@@ -665,25 +630,6 @@ static void get_dist(ld *L, const cc_ynode *n, cc_dist *d, const char *what)
 }
 
 /* ---- sections ---------------------------------------------------------------------- */
-
-static const char *const rule_names[] = {"unanimity", "majority", "lead", "silence", NULL};
-static const char *const channel_names[] = {"message", "cable", "call",         "email",     "meeting",
-                                            "vtc",     "news",  "intel-report", "statement", NULL};
-static const char *const stage_names[] = {"notify", "acknowledge", "assess", "convene", "positions",
-                                          "decide", "communicate", "custom", NULL};
-
-const char *cc_channel_name(cc_channel c)
-{
-    return c < CC_CH_COUNT ? channel_names[c] : "?";
-}
-const char *cc_stage_kind_name(cc_stage_kind k)
-{
-    return k < CC_STAGE_COUNT ? stage_names[k] : "?";
-}
-const char *cc_rule_name(cc_rule r)
-{
-    return (unsigned)r < 4 ? rule_names[r] : "?";
-}
 
 /* Iterates a top-level list section: returns the sequence or NULL. */
 static cc_ynode *section(ld *L, const cc_ynode *root, const char *key, int required)
@@ -1239,24 +1185,8 @@ static void load_objectives(ld *L, const cc_ynode *root)
 
 static int seat_party(ld *L, const char *seat)
 {
-    for (size_t i = 0; i < L->s->nseats; i++)
-        if (L->s->seats[i].id && strcmp(L->s->seats[i].id, seat) == 0)
-            return L->s->seats[i].party_index;
-    return -1;
-}
-
-/* Party of the control cell's first seat (the default originator of control's items). */
-static int control_party(ld *L)
-{
-    const cc_scenario *s = L->s;
-    if (s->control_cell < 0 || !s->cells[s->control_cell].id)
-        return -1;
-    const char *cid = s->cells[s->control_cell].id;
-    for (size_t i = 0; i < s->nseats; i++)
-        for (size_t k = 0; k < s->seats[i].cells.n; k++)
-            if (strcmp(s->seats[i].cells.v[k], cid) == 0)
-                return s->seats[i].party_index;
-    return -1;
+    int si = cc_scenario_seat_index(L->s, seat);
+    return si >= 0 ? L->s->seats[si].party_index : -1;
 }
 
 static void load_injects(ld *L, const cc_ynode *root)
@@ -1270,11 +1200,7 @@ static void load_injects(ld *L, const cc_ynode *root)
         cc_ynode *n = sec->items[i];
         if (!is_map(L, n, "inject"))
             continue;
-        static const char *const keys[] = {"id",         "title",      "body",    "label",
-                                           "from",       "originator", "to",      "channel",
-                                           "class",      "at",         "trigger", "expected_actions",
-                                           "objectives", "notes",      NULL};
-        check_keys(L, n, "inject", keys);
+        check_keys(L, n, "inject", cc_inject_keys);
         cc_inject *I = &s->injects[s->ninjects++];
         I->pos = n->pos;
         I->from_index = -1;
@@ -1286,20 +1212,15 @@ static void load_injects(ld *L, const cc_ynode *root)
         if (I->from)
             I->from_pos = cc_ytree_get(n, "from")->pos;
         I->originator = get_str(L, n, "originator", 0, "inject");
-        int orig = -1;
+        int orig = cc_scenario_inject_originator(s, I->from, I->originator);
         if (I->originator) {
             I->originator_pos = cc_ytree_get(n, "originator")->pos;
-            orig = party_index(L, I->originator);
             if (orig < 0)
                 err(L, I->originator_pos, "unknown-party", NULL,
                     "inject originator '%s' is not a party of this scenario", I->originator);
-        } else if (I->from && strcmp(I->from, "control") == 0) {
-            orig = control_party(L);
-        } else if (I->from) {
-            orig = seat_party(L, I->from);
         }
         I->to = get_refs(L, n, "to", 1, "inject");
-        I->channel = (cc_channel)get_enum(L, n, "channel", 0, channel_names, CC_CH_MESSAGE, "inject", NULL);
+        I->channel = (cc_channel)get_enum(L, n, "channel", 0, cc_channel_names, CC_CH_MESSAGE, "inject", NULL);
         I->classes = get_strs(L, n, "class", 0, 1, "inject");
         I->expected_actions = get_strs(L, n, "expected_actions", 0, 0, "inject");
         I->objectives = get_strs(L, n, "objectives", 0, 1, "inject");
@@ -1329,7 +1250,7 @@ static void load_decisions(ld *L, const cc_ynode *root)
         D->id = get_id(L, n, "id", 1, "decision", NULL);
         D->question = get_str(L, n, "question", 1, "decision");
         D->deciders = get_refs(L, n, "deciders", 1, "decision");
-        D->rule = (cc_rule)get_enum(L, n, "rule", 1, rule_names, 0, "decision", &D->rule_pos);
+        D->rule = (cc_rule)get_enum(L, n, "rule", 1, cc_rule_names, 0, "decision", &D->rule_pos);
         D->lead = get_id(L, n, "lead", 0, "decision", &D->lead_pos);
         D->proposals = get_bool(L, n, "proposals", 0, "decision");
         D->objectives = get_strs(L, n, "objectives", 0, 1, "decision");
@@ -1424,7 +1345,6 @@ static void load_mechanisms(ld *L, const cc_ynode *root)
     if (!sec)
         return;
     s->mechanisms = alloc_items(L, sec->n, sizeof *s->mechanisms);
-    static const char *const modes[] = {"all", "any", "sequential", NULL};
     for (size_t i = 0; s->mechanisms && i < sec->n; i++) {
         cc_ynode *n = sec->items[i];
         if (!is_map(L, n, "mechanism"))
@@ -1455,16 +1375,16 @@ static void load_mechanisms(ld *L, const cc_ynode *root)
             S->pos = g->pos;
             S->lead_index = -1;
             S->id = get_id(L, g, "id", 1, "stage", NULL);
-            S->kind = (cc_stage_kind)get_enum(L, g, "kind", 1, stage_names, CC_STAGE_CUSTOM, "stage", NULL);
+            S->kind = (cc_stage_kind)get_enum(L, g, "kind", 1, cc_stage_kind_names, CC_STAGE_CUSTOM, "stage", NULL);
             S->title = get_str(L, g, "title", 0, "stage");
             S->participants = get_refs(L, g, "participants", 1, "stage");
-            S->mode = (cc_stage_mode)get_enum(L, g, "mode", 0, modes, 0, "stage", NULL);
+            S->mode = (cc_stage_mode)get_enum(L, g, "mode", 0, cc_stage_mode_names, 0, "stage", NULL);
             if (cc_ytree_get(g, "deadline"))
                 S->has_deadline = get_duration(L, g, "deadline", 0, &S->deadline_s, "stage");
             S->escalate_to = get_refs(L, g, "escalate_to", 0, "stage");
             if (cc_ytree_get(g, "rule")) {
                 S->has_rule = true;
-                S->rule = (cc_rule)get_enum(L, g, "rule", 0, rule_names, 0, "stage", &S->rule_pos);
+                S->rule = (cc_rule)get_enum(L, g, "rule", 0, cc_rule_names, 0, "stage", &S->rule_pos);
                 if (S->kind != CC_STAGE_DECIDE)
                     err(L, S->rule_pos, "bad-stage", "move the rule to the decide stage",
                         "stage '%s': only a decide stage has a decision rule", S->id ? S->id : "?");
@@ -1546,7 +1466,7 @@ static void load_guidelines(ld *L, const cc_ynode *root)
         case CC_GRULE_NONE: /* already reported */ break;
         case CC_GRULE_STAGE_DEADLINE:
             check_keys(L, r, "stage_deadline rule", k_sd);
-            G->stage = (cc_stage_kind)get_enum(L, r, "stage", 1, stage_names, 0, "rule", &G->ref_pos);
+            G->stage = (cc_stage_kind)get_enum(L, r, "stage", 1, cc_stage_kind_names, 0, "rule", &G->ref_pos);
             get_duration(L, r, "within", 1, &G->within_s, "rule");
             G->consultation = get_id(L, r, "consultation", 0, "rule", &G->ref_pos);
             break;
@@ -1618,12 +1538,12 @@ static void load_agents(ld *L, const cc_ynode *root)
             R->on = (cc_agent_event)get_enum(L, r, "on", 1, events, 0, "agent rule", NULL);
             if (cc_ytree_get(r, "channel")) {
                 R->has_channel = true;
-                R->channel = (cc_channel)get_enum(L, r, "channel", 0, channel_names, 0, "agent rule", NULL);
+                R->channel = (cc_channel)get_enum(L, r, "channel", 0, cc_channel_names, 0, "agent rule", NULL);
             }
             R->inject_class = get_str(L, r, "class", 0, "agent rule");
             if (cc_ytree_get(r, "stage")) {
                 R->has_stage = true;
-                R->stage = (cc_stage_kind)get_enum(L, r, "stage", 0, stage_names, 0, "agent rule", NULL);
+                R->stage = (cc_stage_kind)get_enum(L, r, "stage", 0, cc_stage_kind_names, 0, "agent rule", NULL);
             }
             if ((R->has_channel || R->inject_class) && R->on != CC_AEV_INJECT)
                 err(L, r->pos, "bad-rule", NULL, "'channel' and 'class' filters only apply to on: inject");

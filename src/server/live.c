@@ -2357,13 +2357,10 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
                     json_object_set_new(o, "title", json_null());
             }
             if (i < s->ninjects) {
-                static const char *const pre[] = {"", "cell:", "party:", "group:", ""};
                 json_t *to = json_array();
                 for (size_t k = 0; k < s->injects[i].to.n; k++) {
-                    const cc_ref *r = &s->injects[i].to.v[k];
                     char name[200];
-                    snprintf(name, sizeof name, "%s%s", pre[r->kind],
-                             r->kind == CC_REF_ALL ? "all" : r->name);
+                    cc_scenario_ref_text(&s->injects[i].to.v[k], name, sizeof name);
                     json_array_append_new(to, json_string(name));
                 }
                 json_object_set_new(o, "to", to);
