@@ -602,6 +602,8 @@ CONFORMANCE(event_rows_carry_the_hash_column_and_the_key_is_pinned_once)
     cr_assert_eq(cc_store_checkpoint_add(st, ex, 7, "note one\n", &err), CC_OK, "%s", err.msg);
     cr_expect_eq(cc_store_checkpoint_replace(st, ex, 7, "note one\n", "note two\n", &err), CC_OK, "%s", err.msg);
     cr_expect_eq(cc_store_checkpoint_replace(st, ex, 7, "note one\n", "note three\n", &err), CC_ERR_NOTFOUND);
+    cc_store_close(st);
+}
 
 CONFORMANCE(scenario_documents_versions_pins_and_templates)
 {
