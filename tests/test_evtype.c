@@ -42,8 +42,8 @@ Test(evtype, families_follow_the_names)
         const char *n = cc_evtype_name((cc_evtype)t);
         cr_expect_eq(cc_evtype_is_consult((cc_evtype)t), strncmp(n, "consult.", 8) == 0, "%s", n);
         cr_expect_eq(cc_evtype_is_decision((cc_evtype)t), strncmp(n, "decision.", 9) == 0, "%s", n);
-        cr_expect_eq(cc_evtype_is_clock((cc_evtype)t), strncmp(n, "clock.", 6) == 0 ||
-                                                           strcmp(n, "run.start") == 0 || strcmp(n, "run.end") == 0,
+        cr_expect_eq(cc_evtype_is_clock((cc_evtype)t),
+                     strncmp(n, "clock.", 6) == 0 || strcmp(n, "run.start") == 0 || strcmp(n, "run.end") == 0,
                      "%s", n);
         cr_expect_eq(cc_evtype_is_audit((cc_evtype)t),
                      strncmp(n, "session.", 8) == 0 || strncmp(n, "access.", 7) == 0, "%s", n);
@@ -75,7 +75,8 @@ Test(evtype, the_documented_types_are_the_enumeration)
             if (!q)
                 break;
             cc_evtype t = cc_evtype_of_n(p + 1, (size_t)(q - p - 1));
-            cr_expect_neq(t, CC_EV_UNKNOWN, "docs/event-log.md documents type '%.*s'", (int)(q - p - 1), p + 1);
+            cr_expect_neq(t, CC_EV_UNKNOWN, "docs/event-log.md documents type '%.*s'", (int)(q - p - 1),
+                          p + 1);
             seen[t]++;
             documented++;
             p = q + 1;

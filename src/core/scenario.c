@@ -10,8 +10,8 @@
 
 /* ---- names ---------------------------------------------------------------------------- */
 
-const char *const cc_channel_names[CC_CH_COUNT + 1] = {"message", "cable", "call",         "email",     "meeting",
-                                                       "vtc",     "news",  "intel-report", "statement", NULL};
+const char *const cc_channel_names[CC_CH_COUNT + 1] = {
+    "message", "cable", "call", "email", "meeting", "vtc", "news", "intel-report", "statement", NULL};
 const char *const cc_stage_kind_names[CC_STAGE_COUNT + 1] = {
     "notify", "acknowledge", "assess", "convene", "positions", "decide", "communicate", "custom", NULL};
 const char *const cc_rule_names[CC_RULE_COUNT + 1] = {"unanimity", "majority", "lead", "silence", NULL};
@@ -130,7 +130,8 @@ int cc_scenario_ref_has_seat(const cc_scenario *s, const cc_ref *x, size_t si)
 
 int cc_scenario_seat_reads(const cc_scenario *s, size_t si, const cc_labelspec *l)
 {
-    return l->valid && s->seats[si].clearance.cls >= 0 && cc_label_permits(&l->label, &s->seats[si].clearance);
+    return l->valid && s->seats[si].clearance.cls >= 0 &&
+           cc_label_permits(&l->label, &s->seats[si].clearance);
 }
 
 size_t cc_scenario_ref_readers(const cc_scenario *s, const cc_ref *x, const cc_labelspec *l, size_t *members)
@@ -150,8 +151,9 @@ size_t cc_scenario_ref_readers(const cc_scenario *s, const cc_ref *x, const cc_l
 /* ---- injects ---------------------------------------------------------------------------- */
 
 const char *const cc_inject_keys[CC_INJECT_NKEYS + 1] = {
-    "id",      "title", "body",  "label",            "from",       "originator", "to",
-    "channel", "class", "at",    "trigger",          "expected_actions", "objectives", "notes", NULL};
+    "id",         "title",   "body",  "label", "from",    "originator",
+    "to",         "channel", "class", "at",    "trigger", "expected_actions",
+    "objectives", "notes",   NULL};
 
 int cc_scenario_control_party(const cc_scenario *s)
 {
