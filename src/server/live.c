@@ -25,6 +25,7 @@
 #include "core/label.h"
 #include "core/merkle.h"
 #include "core/verify.h"
+#include "core/view.h"
 #include "core/witness.h"
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
@@ -105,10 +106,7 @@ struct cc_live {
                           later caller may hold an earlier reading; the engine's wall time never
                           goes back, or the log would not replay */
     uint64_t nev;      /* events committed and folded */
-    /* addressing: the seq at which each seat became a participant of each consultation
-     * (nconsultations x nseats) and a decider or recipient of each decision (ndecisions x nseats);
-     * NEVER: not (yet) */
-    uint64_t *cjoin, *djoin;
+    cc_view *view;     /* who may see each event (core/view), fed every committed event */
     release *rel;
     size_t nrel, caprel;
     msgcache msgs; /* for the deliveries being committed */
@@ -118,7 +116,7 @@ struct cc_live {
     view *views;   /* nseats + 1 */
     frame *ring;   /* RING_EVENTS slots holding events [nev - nring, nev) */
     size_t ring_head, nring, ring_bytes;
-    uint8_t *vis;      /* nseats + 1: scratch of ingest */
+    uint8_t *vis;      /* nseats + 1: scratch of ingest (cc_view_why per viewer) */
     char refused[200]; /* reason of the last input.refused committed */
     /* checkpoints */
     const cc_note_signer *signer;
@@ -167,14 +165,6 @@ static int consultation_of(const cc_scenario *s, const char *id)
     return -1;
 }
 
-static int decision_of(const cc_scenario *s, const char *id)
-{
-    for (size_t i = 0; id && i < s->ndecisions; i++)
-        if (strcmp(s->decisions[i].id, id) == 0)
-            return (int)i;
-    return -1;
-}
-
 static const char *pstr(json_t *payload, const char *k)
 {
     return json_string_value(json_object_get(payload, k));
@@ -213,17 +203,12 @@ static int contains(const char *line, size_t len, const char *needle)
     return 0;
 }
 
-static int is_clock(const char *type)
-{
-    return strncmp(type, "clock.", 6) == 0 || strcmp(type, "run.start") == 0 || strcmp(type, "run.end") == 0;
-}
-
-/* vis: one byte per seat, then control's (decide_vis). */
+/* vis: why each seat, then control, may or may not see an event (cc_view_decide). */
 static int sees(const cc_live *lv, cc_live_viewer v, const uint8_t *vis)
 {
     if (v.control)
-        return vis[lv->s->nseats];
-    return v.seat >= 0 && (size_t)v.seat < lv->s->nseats && vis[v.seat];
+        return cc_view_sees((cc_view_why)vis[lv->s->nseats]);
+    return v.seat >= 0 && (size_t)v.seat < lv->s->nseats && cc_view_sees((cc_view_why)vis[v.seat]);
 }
 
 static view *view_of(cc_live *lv, cc_live_viewer v)
@@ -554,169 +539,12 @@ static void augment(cc_live *lv, msgcache *mc, json_t *payload, uint64_t seq)
 
 /* ---- visibility ---- */
 
-static void join_at(uint64_t *slot, uint64_t seq)
+/* The view's reading of a record (borrowed). */
+static cc_view_event view_event(json_t *rec, uint64_t seq)
 {
-    if (*slot == NEVER)
-        *slot = seq;
-}
-
-/* Records who an event being committed addresses: participants of consultations, deciders and
- * recipients of decisions. */
-static void address(cc_live *lv, const char *type, int actor, json_t *p, uint64_t seq)
-{
-    const cc_scenario *s = lv->s;
-    size_t n = s->nseats, i;
-    json_t *x;
-    if (strcmp(type, "delivery") == 0) {
-        int seat = seat_of(s, pstr(p, "seat"));
-        const char *kind = pstr(p, "kind");
-        int d = seat >= 0 && kind && strcmp(kind, "decision") == 0 ? decision_of(s, pstr(p, "item")) : -1;
-        if (d >= 0)
-            join_at(&lv->djoin[(size_t)d * n + (size_t)seat], seq);
-    } else if (strncmp(type, "consult.", 8) == 0) {
-        int c = consultation_of(s, pstr(p, "consultation"));
-        if (c < 0)
-            return;
-        uint64_t *row = lv->cjoin + (size_t)c * n;
-        if (actor >= 0 && strcmp(type, "consult.request") == 0)
-            join_at(&row[actor], seq);
-        json_t *parts = json_object_get(p, "participants");
-        json_array_foreach(parts, i, x)
-        {
-            int seat = seat_of(s, json_string_value(x));
-            if (seat >= 0)
-                join_at(&row[seat], seq);
-        }
-    } else if (strncmp(type, "decision.", 9) == 0) {
-        int d = decision_of(s, pstr(p, "decision"));
-        if (d < 0)
-            return;
-        uint64_t *row = lv->djoin + (size_t)d * n;
-        json_t *ds = json_object_get(p, "deciders");
-        json_array_foreach(ds, i, x)
-        {
-            int seat = seat_of(s, json_string_value(x));
-            if (seat >= 0)
-                join_at(&row[seat], seq);
-        }
-    }
-}
-
-static int shares_cell(const cc_seat *a, const cc_seat *b)
-{
-    for (size_t i = 0; i < a->cell_index.n; i++)
-        for (size_t k = 0; k < b->cell_index.n; k++)
-            if (a->cell_index.v[i] >= 0 && a->cell_index.v[i] == b->cell_index.v[k])
-                return 1;
-    return 0;
-}
-
-/* Seats that may read the event's label: the label rule again, on top of the addressing. */
-static void vis_label(const cc_live *lv, int actor, const char *banner, uint8_t *vis)
-{
-    if (!banner)
-        return;
-    const cc_scenario *s = lv->s;
-    int originator = actor >= 0 ? s->seats[actor].party_index : -1;
-    cc_label l;
-    if (cc_label_parse(s->policy, banner, strlen(banner), originator, &l, NULL) != CC_OK) {
-        memset(vis, 0, s->nseats);
-        return;
-    }
-    for (size_t i = 0; i < s->nseats; i++)
-        if (vis[i] && !cc_label_permits(&l, &s->seats[i].clearance))
-            vis[i] = 0;
-}
-
-/* Whether some seat of the control cell may read banner (originator: the party of seat actor, or
- * none). */
-static int control_may_read(const cc_scenario *s, int actor, const char *banner)
-{
-    int originator = actor >= 0 ? s->seats[actor].party_index : -1;
-    cc_label l;
-    if (cc_label_parse(s->policy, banner, strlen(banner), originator, &l, NULL) != CC_OK)
-        return 0;
-    for (size_t i = 0; i < s->nseats; i++)
-        if (s->seats[i].control && cc_label_permits(&l, &s->seats[i].clearance))
-            return 1;
-    return 0;
-}
-
-static int control_may_read_label(const cc_scenario *s, const cc_labelspec *ls)
-{
-    for (size_t i = 0; ls->valid && i < s->nseats; i++)
-        if (s->seats[i].control && cc_label_permits(&ls->label, &s->seats[i].clearance))
-            return 1;
-    return 0;
-}
-
-/* Whether control sees an event (SECURITY.md: no bypass unless the scenario's logged
- * exercise.control_bypass says so): a labelled event when a control seat may read its label; an
- * unlabelled one, but for a seat's input carrying text (a message, a position, a proposal: what
- * it says carries the label of its message or consultation): that is read only when it states a
- * label a control seat may read and answers no inject (a reply takes the stricter label of what
- * it answers, which the input does not state). Notes are unlabelled, so control reads them. */
-static int control_sees(const cc_scenario *s, const char *type, int actor, json_t *p, const char *label)
-{
-    if (s->control_bypass || is_clock(type))
-        return 1;
-    if (label)
-        return control_may_read(s, actor, label);
-    const char *act = strcmp(type, "input") == 0 ? pstr(p, "do") : NULL;
-    if (act && actor >= 0 && json_object_get(p, "text") && strcmp(act, "note") != 0) {
-        const char *banner = pstr(p, "label");
-        return banner && !json_object_get(p, "reply_to") && control_may_read(s, actor, banner);
-    }
-    return 1;
-}
-
-/* Decides who sees the event at seq (one byte per seat, then one for control), with the addressing
- * as of seq. */
-static void decide_vis(const cc_live *lv, const char *type, int actor, json_t *p, const char *label,
-                       uint64_t seq, uint8_t *vis)
-{
-    const cc_scenario *s = lv->s;
-    size_t n = s->nseats;
-    memset(vis, 0, n);
-    vis[n] = (uint8_t)control_sees(s, type, actor, p, label);
-    if (is_clock(type)) {
-        memset(vis, 1, n);
-        return; /* no label on clock events */
-    }
-    if (strcmp(type, "delivery") == 0) {
-        int seat = seat_of(s, pstr(p, "seat"));
-        if (seat >= 0)
-            vis[seat] = 1;
-        return; /* the engine applied the label rule to this very delivery */
-    }
-    if (strncmp(type, "consult.", 8) == 0) {
-        int c = consultation_of(s, pstr(p, "consultation"));
-        if (c < 0)
-            return;
-        for (size_t i = 0; i < n; i++)
-            vis[i] = lv->cjoin[(size_t)c * n + i] <= seq;
-    } else if (strncmp(type, "decision.", 9) == 0) {
-        int d = decision_of(s, pstr(p, "decision"));
-        if (d < 0)
-            return;
-        for (size_t i = 0; i < n; i++)
-            vis[i] = lv->djoin[(size_t)d * n + i] <= seq;
-    } else if (strcmp(type, "note") == 0) {
-        /* the cell's shared notes pad: seats that share a cell with the writer, of the writer's party
-         * (a note has no label, and no REL TO means the originator's party only); a writer in no
-         * cell keeps a pad of its own */
-        if (actor >= 0)
-            for (size_t i = 0; i < n; i++)
-                vis[i] = (int)i == actor || (s->seats[i].party_index == s->seats[actor].party_index &&
-                                             shares_cell(&s->seats[i], &s->seats[actor]));
-    } else if (strcmp(type, "input") == 0 || strcmp(type, "input.refused") == 0 ||
-               strcmp(type, "message") == 0 || strcmp(type, "inject.ack") == 0 ||
-               strcmp(type, "inject.escalate") == 0) {
-        if (actor >= 0)
-            vis[actor] = 1;
-    }
-    /* everything else (releases, denials, findings, ratings, holds, edits, audit) is control's */
-    vis_label(lv, actor, label, vis);
+    return (cc_view_event){seq, cc_evtype_of(json_string_value(json_object_get(rec, "type"))),
+                           json_string_value(json_object_get(rec, "actor")),
+                           json_string_value(json_object_get(rec, "label")), json_object_get(rec, "payload")};
 }
 
 /* ---- events ---- */
@@ -743,7 +571,6 @@ static cc_err read_event(cc_live *lv, msgcache *mc, const char *line, size_t len
         return CC_ERR_PARSE;
     json_t *p = json_object_get(r, "payload");
     const char *type = json_string_value(json_object_get(r, "type"));
-    const char *label = json_string_value(json_object_get(r, "label"));
     ev->seq = seq_of(r);
     ev->actor = seat_of(lv->s, json_string_value(json_object_get(r, "actor")));
     ev->rec =
@@ -764,7 +591,8 @@ static cc_err read_event(cc_live *lv, msgcache *mc, const char *line, size_t len
             rc = CC_ERR_PARSE;
         else if (lv->nev == 0)
             cc_verify_origin_of(hh, lv->origin, sizeof lv->origin);
-        address(lv, ev->type, ev->actor, p, ev->seq);
+        cc_view_event ve = view_event(r, ev->seq);
+        cc_view_feed(lv->view, &ve);
         if (rc == CC_OK && strcmp(ev->type, "inject.release") == 0 &&
             add_release(lv, pstr(p, "inject"), ev->seq, p) != 0)
             rc = CC_ERR_NOMEM;
@@ -779,7 +607,8 @@ static cc_err read_event(cc_live *lv, msgcache *mc, const char *line, size_t len
     } else if (strcmp(ev->type, "delivery") == 0) {
         augment(lv, mc, p, ev->seq);
     }
-    decide_vis(lv, ev->type, ev->actor, p, label, ev->seq, vis);
+    cc_view_event ve = view_event(r, ev->seq);
+    cc_view_decide(lv->view, &ve, vis);
     json_decref(r);
     if (rc != CC_OK) {
         json_decref(ev->rec);
@@ -901,7 +730,8 @@ static void fold_cd(const cc_live *lv, view *w, json_t *rec, const char *type)
             json_object_set(c, "stage", json_object_get(p, "stage"));
             json_object_set(c, "stage_kind", json_object_get(p, "kind"));
             json_object_set(c, "participants", json_object_get(p, "participants"));
-            json_t *rule = json_object_get(p, "rule"); /* a decide stage's rule (unanimity after a broken silence) */
+            json_t *rule =
+                json_object_get(p, "rule"); /* a decide stage's rule (unanimity after a broken silence) */
             json_object_set_new(c, "rule", rule ? json_incref(rule) : json_null());
             json_object_set(c, "since_t", json_object_get(rec, "t"));
             json_t *dl = json_object_get(p, "deadline_ms");
@@ -1278,8 +1108,8 @@ static int leaf_row(void *ctx, uint64_t seq, const char *hash, const char *line,
     (void)len;
     leafread *r = ctx;
     size_t n = 0;
-    if (seq != r->first + r->got || sodium_hex2bin(r->out[r->got], 32, hash, strlen(hash), NULL, &n, NULL) != 0 ||
-        n != 32) {
+    if (seq != r->first + r->got ||
+        sodium_hex2bin(r->out[r->got], 32, hash, strlen(hash), NULL, &n, NULL) != 0 || n != 32) {
         r->bad = 1;
         return 1;
     }
@@ -1319,7 +1149,8 @@ static void witness(cc_live *lv, const char *note, size_t len, uint64_t size, ch
         char type[64], w[300];
         cc_err rc = cc_witness_format(old, (const unsigned char(*)[32])proof, np, note, len, &body);
         if (rc == CC_OK)
-            rc = cc_wclient_post(lv->wit_url, body.data, body.len, 5000, 16384, &status, &resp, type, w, sizeof w);
+            rc = cc_wclient_post(lv->wit_url, body.data, body.len, 5000, 16384, &status, &resp, type, w,
+                                 sizeof w);
         cc_buf_free(&body);
         uint64_t theirs = 0;
         if (rc == CC_OK && status == 409 && strncmp(type, "text/x.tlog.size", 16) == 0 && attempt == 0 &&
@@ -1337,7 +1168,8 @@ static void witness(cc_live *lv, const char *note, size_t len, uint64_t size, ch
             size_t tlen;
             cc_note_error ne;
             cc_store_error err;
-            if (cosigned.oom || cc_note_check(cosigned.data, cosigned.len, &lv->wit_key, 1, &tlen, &res, &ne) != CC_OK ||
+            if (cosigned.oom ||
+                cc_note_check(cosigned.data, cosigned.len, &lv->wit_key, 1, &tlen, &res, &ne) != CC_OK ||
                 !res.verified)
                 set_why(why, whylen, "witness: its answer carries no valid cosignature by its key");
             else if (cc_store_checkpoint_replace(lv->st, lv->id, size, note, cosigned.data, &err) != CC_OK)
@@ -1349,8 +1181,8 @@ static void witness(cc_live *lv, const char *note, size_t len, uint64_t size, ch
             size_t l = resp.len;
             while (l && (resp.data[l - 1] == '\n' || resp.data[l - 1] == '\r'))
                 l--;
-            set_why(why, whylen, "witness refused the checkpoint of size %" PRIu64 " (%d): %.*s", size, status,
-                    (int)(l > 200 ? 200 : l), resp.data ? resp.data : "");
+            set_why(why, whylen, "witness refused the checkpoint of size %" PRIu64 " (%d): %.*s", size,
+                    status, (int)(l > 200 ? 200 : l), resp.data ? resp.data : "");
         } else {
             set_why(why, whylen, "witness: %s", w);
         }
@@ -1469,10 +1301,8 @@ static void clear_views(cc_live *lv)
     while (lv->ring && lv->nring)
         ring_drop_oldest(lv);
     lv->ring_head = 0;
-    for (size_t i = 0; lv->cjoin && i < s->nconsultations * n; i++)
-        lv->cjoin[i] = NEVER;
-    for (size_t i = 0; lv->djoin && i < s->ndecisions * n; i++)
-        lv->djoin[i] = NEVER;
+    if (lv->view)
+        cc_view_reset(lv->view);
     for (size_t i = 0; i < lv->nrel; i++) {
         free(lv->rel[i].id);
         json_decref(lv->rel[i].show);
@@ -1522,14 +1352,13 @@ static cc_err build(const cc_live_opts *o, const char *text, size_t len, const c
     }
     cc_diags_free(&d);
     size_t n = lv->s->nseats;
-    lv->cjoin = calloc((lv->s->nconsultations ? lv->s->nconsultations : 1) * (n ? n : 1), sizeof *lv->cjoin);
-    lv->djoin = calloc((lv->s->ndecisions ? lv->s->ndecisions : 1) * (n ? n : 1), sizeof *lv->djoin);
+    cc_view_new(lv->s, &lv->view);
     lv->views = calloc(n + 1, sizeof *lv->views);
     lv->ring = calloc(RING_EVENTS, sizeof *lv->ring);
     lv->vis = calloc(n + 1, 1);
-    int ok = lv->cjoin && lv->djoin && lv->views && lv->ring && lv->vis;
+    int ok = lv->view && lv->views && lv->ring && lv->vis;
     if (ok)
-        clear_views(lv); /* the addressing starts as NEVER */
+        clear_views(lv);
     for (size_t i = 0; ok && i <= n; i++)
         ok = view_init(&lv->views[i]) == 0;
     if (!ok) {
@@ -1868,8 +1697,7 @@ void cc_live_free(cc_live *lv)
     cc_scenario_free(lv->s);
     free(lv->views);
     free(lv->ring);
-    free(lv->cjoin);
-    free(lv->djoin);
+    cc_view_free(lv->view);
     free(lv->rel);
     free(lv->marks);
     free(lv->vis);
@@ -2119,10 +1947,9 @@ int cc_live_control_sees_line(const cc_live *lv, const char *line, size_t len)
     if (lv->s->control_bypass)
         return 1;
     json_t *r = json_loadb(line, len, 0, NULL);
-    const char *type = json_string_value(json_object_get(r, "type"));
-    int seen =
-        type && control_sees(lv->s, type, seat_of(lv->s, json_string_value(json_object_get(r, "actor"))),
-                             json_object_get(r, "payload"), json_string_value(json_object_get(r, "label")));
+    cc_view_event ve = view_event(r, seq_of(r));
+    int seen = json_string_value(json_object_get(r, "type")) &&
+               cc_view_sees(cc_view_why_for(lv->view, &ve, (cc_viewer){CC_VIEWER_CONTROL, -1}));
     json_decref(r);
     return seen;
 }
@@ -2353,7 +2180,7 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
                 json_object_set_new(o, "label", json_string(s->injects[i].label.text));
                 /* without the bypass the MSEL names every inject control drives, but shows a title
                  * only when a control seat may read the inject */
-                if (!s->control_bypass && !control_may_read_label(s, &s->injects[i].label))
+                if (!cc_view_control_reads(lv->view, &s->injects[i].label))
                     json_object_set_new(o, "title", json_null());
             }
             if (i < s->ninjects) {

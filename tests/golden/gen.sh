@@ -64,7 +64,7 @@ done
 
 # people's inputs on the policy TTX: messages (national-only ones too), notes by seats in and out
 # of cells and by control, ratings; control's report and every seat's
-say run-inputs "$BIN" run $S_POL --inputs tests/golden/inputs-policy.jsonl --log "$OUT/inputs.jsonl"
+say run-inputs "$BIN" run $S_POL --inputs tests/inputs/policy-people.jsonl --log "$OUT/inputs.jsonl"
 say replay-inputs "$BIN" replay "$OUT/inputs.jsonl"
 say report-inputs "$BIN" report "$OUT/inputs.jsonl" --html "$OUT/report-inputs.html" --json "$OUT/report-inputs.json"
 for seat in $(python3 -c 'import re, sys; print(" ".join(re.findall(r"^  - id: ([a-z0-9-]+)\n    party:", open(sys.argv[1]).read(), re.M)))' $S_POL); do
