@@ -13,11 +13,13 @@
 #include "core/arena.h"
 #include "core/ctime.h"
 #include "core/evlog.h"
+#include "core/grow.h"
 #include "core/idmap.h"
 #include "core/label.h"
 #include "core/merkle.h"
 #include "core/scenario_model.h"
 #include "core/verify.h"
+#include "core/view.h"
 #include "core/zone.h"
 #include "report/report_int.h"
 
@@ -245,7 +247,8 @@ typedef struct rep {
     const char *path;
     cc_diags *d;
     cc_arena *a;
-    int viewer; /* seat index, -1 = control */
+    int viewer;    /* seat index, -1 = control */
+    cc_view *view; /* who sees what (the viewer's events, items and notes) */
     cc_label bottom;
     bool bottom_ok;
     cc_idmap *seat_map, *inj_map, *dec_map, *cons_map, *g_map, *obj_map, *party_map;
@@ -342,8 +345,17 @@ static bool parse_label(const rep *r, const char *banner, int originator, cc_lab
     return cc_label_parse(r->s->policy, banner, strlen(banner), originator, out, NULL) == CC_OK;
 }
 
-/* ---- visibility for the viewer ---- */
+/* ---- visibility for the viewer (core/view) ---- */
 
+/* Whether the viewer sees event e (fed to the view already): control's report sees everything. */
+static bool sees(const rep *r, const cc_view_event *e)
+{
+    if (r->viewer < 0)
+        return true;
+    return cc_view_sees(cc_view_why_for(r->view, e, (cc_viewer){CC_VIEWER_SEAT, r->viewer}));
+}
+
+/* An item is in the viewer's report when the viewer saw at least one event of it. */
 static bool inj_vis(const rep *r, int i)
 {
     return i >= 0 && (r->viewer < 0 || r->inj[i].viewer_got);
@@ -356,20 +368,12 @@ static bool dec_vis(const rep *r, int i)
 
 static bool cons_vis(const rep *r, int i)
 {
-    if (i < 0)
-        return false;
-    if (r->viewer < 0)
-        return true;
-    /* the engine delivers a consultation to the seats it notifies; the requester knows it too */
-    const cons_st *c = &r->cons[i];
-    return c->viewer_got || (c->requester && strcmp(c->requester, r->s->seats[r->viewer].id) == 0);
+    return i >= 0 && (r->viewer < 0 || r->cons[i].viewer_got);
 }
 
 static bool msg_vis(const rep *r, const msg_st *m)
 {
-    if (r->viewer < 0)
-        return true;
-    return m->viewer_got || (m->actor && strcmp(m->actor, r->s->seats[r->viewer].id) == 0);
+    return r->viewer < 0 || m->viewer_got;
 }
 
 static bool find_vis(const rep *r, const find_st *f)
@@ -415,14 +419,10 @@ static cc_err gcount_add(rep *r, int g, int skind, int sidx, bool met)
             return CC_OK;
         }
     }
-    if (r->ngc == r->gccap) {
-        size_t nc = r->gccap ? r->gccap * 2 : 64;
-        gcount *p = realloc(r->gc, nc * sizeof *p);
-        if (!p)
-            return CC_ERR_NOMEM;
-        r->gc = p;
-        r->gccap = nc;
-    }
+    gcount *gc = cc_grow(r->gc, &r->gccap, r->ngc + 1, sizeof *gc);
+    if (!gc)
+        return CC_ERR_NOMEM;
+    r->gc = gc;
     r->gc[r->ngc++] = (gcount){g, skind, sidx, met ? 1u : 0u, met ? 0u : 1u};
     return CC_OK;
 }
@@ -454,401 +454,460 @@ static int reason_code(const char *s)
     return R_INVALID;
 }
 
-static cc_err on_event(rep *r, const cc_evrec *e)
+/* A delivery or denial of an inject to a seat of party (-1: none): what each party received when. */
+static cc_err on_inject_delivery(rep *r, const cc_evrec *e, bool deliv, bool seen, int party)
 {
-    const cc_scenario *s = r->s;
-    const char *ty = e->type;
-    const json_t *p = e->payload;
-    int64_t t = e->t_ms;
-    const char *vid = r->viewer >= 0 ? s->seats[r->viewer].id : NULL;
+    int i = lookup(r->inj_map, pstr(e->payload, "item"));
+    if (i < 0) {
+        r->unknown_refs++;
+        return CC_OK;
+    }
+    inj_st *I = &r->inj[i];
+    if (party >= 0) {
+        party_rx *x = &I->rx[party];
+        if (deliv) {
+            if (x->first < 0)
+                x->first = e->t_ms;
+            x->last = e->t_ms;
+            x->delivered++;
+        } else {
+            x->denied++;
+        }
+    }
+    if (deliv && seen && !I->viewer_got) {
+        I->viewer_got = true;
+        I->viewer_t = e->t_ms;
+    } else if (!deliv && seen) {
+        I->viewer_denied = 1 + reason_code(pstr(e->payload, "reason"));
+    }
+    return CC_OK;
+}
 
-    if (strcmp(ty, "delivery") == 0 || strcmp(ty, "denial") == 0) {
-        bool deliv = ty[1] == 'e' && ty[2] == 'l';
-        const char *kind = pstr(p, "kind"), *item = pstr(p, "item"), *seat = pstr(p, "seat");
-        int si = lookup(r->seat_map, seat);
-        if (!kind || si < 0) {
-            r->unknown_refs++;
-            return CC_OK;
-        }
-        int party = seat_party(r, si);
-        if (!deliv) {
-            int rc = reason_code(pstr(p, "reason"));
-            r->seat_denials[(size_t)si * R_NREASONS + (size_t)rc]++;
-            if (si == r->viewer) {
-                if (strcmp(kind, "message") == 0)
-                    r->viewer_msgs_withheld++;
-                else
-                    r->viewer_withheld[rc]++;
-            }
-        }
-        if (strcmp(kind, "inject") == 0) {
-            int i = lookup(r->inj_map, item);
-            if (i < 0) {
-                r->unknown_refs++;
-                return CC_OK;
-            }
-            inj_st *I = &r->inj[i];
-            if (party >= 0) {
-                party_rx *x = &I->rx[party];
-                if (deliv) {
-                    if (x->first < 0)
-                        x->first = t;
-                    x->last = t;
-                    x->delivered++;
-                } else {
-                    x->denied++;
-                }
-            }
-            if (si == r->viewer) {
-                if (deliv && !I->viewer_got) {
-                    I->viewer_got = true;
-                    I->viewer_t = t;
-                } else if (!deliv) {
-                    I->viewer_denied = 1 + reason_code(pstr(p, "reason"));
-                }
-            }
-        } else if (strcmp(kind, "decision") == 0) {
-            int i = lookup(r->dec_map, item);
-            if (i >= 0 && si == r->viewer && deliv)
-                r->dec[i].viewer_got = true;
-        } else if (strcmp(kind, "consultation") == 0) {
-            int i = lookup(r->cons_map, item);
-            if (i >= 0 && si == r->viewer && deliv)
-                r->cons[i].viewer_got = true;
-        } else if (strcmp(kind, "message") == 0) {
-            msg_st *m = r->cur_msg >= 0 ? &r->msgs[r->cur_msg] : NULL;
-            if (m && item && strcmp(m->id, item) == 0) {
-                if (deliv && party >= 0 && m->party_first[party] < 0)
-                    m->party_first[party] = t;
-                if (deliv && si == r->viewer)
-                    m->viewer_got = true;
-            }
-            /* the viewer's received messages count on the timeline (by the sender's party) */
-            if (deliv && si == r->viewer && r->cur_open && r->cur_party >= 0)
-                bin_msg(r, r->cur_party, r->cur_t);
-        }
+/* A message's delivery: when it first reached each party; the viewer's received messages count on
+ * the timeline (by the sender's party). */
+static void on_message_delivery(rep *r, const cc_evrec *e, bool deliv, bool seen, int party)
+{
+    const char *item = pstr(e->payload, "item");
+    msg_st *m = r->cur_msg >= 0 ? &r->msgs[r->cur_msg] : NULL;
+    if (m && item && strcmp(m->id, item) == 0) {
+        if (deliv && party >= 0 && m->party_first[party] < 0)
+            m->party_first[party] = e->t_ms;
+        if (deliv && seen)
+            m->viewer_got = true;
+    }
+    if (deliv && seen && r->viewer >= 0 && r->cur_open && r->cur_party >= 0)
+        bin_msg(r, r->cur_party, r->cur_t);
+}
+
+/* A delivery or a denial. What was withheld from a seat is counted for it (its own denials). */
+static cc_err on_delivery(rep *r, const cc_evrec *e, const cc_view_event *ve)
+{
+    const json_t *p = e->payload;
+    bool deliv = ve->type == CC_EV_DELIVERY;
+    const char *kind = pstr(p, "kind");
+    int si = lookup(r->seat_map, pstr(p, "seat"));
+    if (!kind || si < 0) {
+        r->unknown_refs++;
         return CC_OK;
     }
-    if (strcmp(ty, "message") == 0) {
-        r->cur_msg = -1;
-        r->cur_open = false;
-        const char *kind = pstr(p, "kind");
-        int sender = lookup(r->seat_map, e->actor);
-        int sp = seat_party(r, sender);
-        if (kind && strcmp(kind, "forward") == 0) {
-            int i = lookup(r->inj_map, pstr(p, "inject"));
-            if (i >= 0)
-                r->inj[i].forwards++;
-            if (r->nfwds < CC_REPORT_LIST_MAX) {
-                fwd_st *f = &r->fwds[r->nfwds++];
-                f->t = t;
-                f->actor = dup(r, e->actor);
-                f->inject = i;
-                f->to = json_incref(json_object_get(p, "to"));
-            } else {
-                r->more_fwds++;
-            }
-            return CC_OK;
-        }
-        r->msgs_total++;
-        bool mine = vid && e->actor && strcmp(vid, e->actor) == 0;
-        if (sp >= 0 && (r->viewer < 0 || mine))
-            bin_msg(r, sp, t);
-        r->cur_open = true;
-        r->cur_party = sp;
-        r->cur_t = t;
-        if (r->nmsgs >= CC_REPORT_LIST_MAX) {
-            r->more_msgs++;
-            return CC_OK;
-        }
-        msg_st *m = &r->msgs[r->nmsgs];
-        memset(m, 0, sizeof *m);
-        m->party_first = cc_arena_array(r->a, s->nparties ? s->nparties : 1, sizeof *m->party_first);
-        if (!m->party_first)
-            return CC_ERR_NOMEM;
-        for (size_t k = 0; k < s->nparties; k++)
-            m->party_first[k] = -1;
-        m->seq = e->seq;
-        m->t = t;
-        m->id = dup(r, pstr(p, "message"));
-        m->actor = dup(r, e->actor);
-        m->text = dup(r, pstr(p, "text"));
-        m->reply_to = dup(r, pstr(p, "reply_to"));
-        m->banner = dup(r, e->label);
-        m->to = json_incref(json_object_get(p, "to"));
-        m->label_ok = parse_label(r, e->label, sp, &m->label);
-        if (!m->id)
-            m->id = "?";
-        r->cur_msg = (int)r->nmsgs++;
+    int party = seat_party(r, si);
+    bool seen = r->viewer >= 0 && (deliv ? sees(r, ve) : si == r->viewer);
+    if (!deliv) {
+        int rc = reason_code(pstr(p, "reason"));
+        r->seat_denials[(size_t)si * R_NREASONS + (size_t)rc]++;
+        if (seen && strcmp(kind, "message") == 0)
+            r->viewer_msgs_withheld++;
+        else if (seen)
+            r->viewer_withheld[rc]++;
+    }
+    if (strcmp(kind, "inject") == 0)
+        return on_inject_delivery(r, e, deliv, seen, party);
+    if (strcmp(kind, "message") == 0)
+        on_message_delivery(r, e, deliv, seen, party);
+    else if (strcmp(kind, "decision") == 0 && deliv && seen && lookup(r->dec_map, pstr(p, "item")) >= 0)
+        r->dec[lookup(r->dec_map, pstr(p, "item"))].viewer_got = true;
+    else if (strcmp(kind, "consultation") == 0 && deliv && seen && lookup(r->cons_map, pstr(p, "item")) >= 0)
+        r->cons[lookup(r->cons_map, pstr(p, "item"))].viewer_got = true;
+    return CC_OK;
+}
+
+static cc_err on_forward(rep *r, const cc_evrec *e)
+{
+    int i = lookup(r->inj_map, pstr(e->payload, "inject"));
+    if (i >= 0)
+        r->inj[i].forwards++;
+    if (r->nfwds >= CC_REPORT_LIST_MAX) {
+        r->more_fwds++;
         return CC_OK;
     }
-    r->cur_msg = -1;
-    r->cur_open = false;
-    if (strcmp(ty, "inject.release") == 0) {
-        int i = lookup(r->inj_map, pstr(p, "inject"));
-        if (i < 0) {
+    fwd_st *f = &r->fwds[r->nfwds++];
+    f->t = e->t_ms;
+    f->actor = dup(r, e->actor);
+    f->inject = i;
+    f->to = json_incref(json_object_get(e->payload, "to"));
+    return CC_OK;
+}
+
+/* A message (its deliveries and denials follow) or a forward. */
+static cc_err on_message(rep *r, const cc_evrec *e, const cc_view_event *ve)
+{
+    const json_t *p = e->payload;
+    const char *kind = pstr(p, "kind");
+    int sp = seat_party(r, lookup(r->seat_map, e->actor));
+    if (kind && strcmp(kind, "forward") == 0)
+        return on_forward(r, e);
+    r->msgs_total++;
+    bool seen = sees(r, ve);
+    if (sp >= 0 && seen)
+        bin_msg(r, sp, e->t_ms);
+    r->cur_open = true;
+    r->cur_party = sp;
+    r->cur_t = e->t_ms;
+    if (r->nmsgs >= CC_REPORT_LIST_MAX) {
+        r->more_msgs++;
+        return CC_OK;
+    }
+    const cc_scenario *s = r->s;
+    msg_st *m = &r->msgs[r->nmsgs];
+    memset(m, 0, sizeof *m);
+    m->party_first = cc_arena_array(r->a, s->nparties ? s->nparties : 1, sizeof *m->party_first);
+    if (!m->party_first)
+        return CC_ERR_NOMEM;
+    for (size_t k = 0; k < s->nparties; k++)
+        m->party_first[k] = -1;
+    m->seq = e->seq;
+    m->t = e->t_ms;
+    m->id = dup(r, pstr(p, "message"));
+    m->actor = dup(r, e->actor);
+    m->text = dup(r, pstr(p, "text"));
+    m->reply_to = dup(r, pstr(p, "reply_to"));
+    m->banner = dup(r, e->label);
+    m->to = json_incref(json_object_get(p, "to"));
+    m->label_ok = parse_label(r, e->label, sp, &m->label);
+    m->viewer_got = seen && r->viewer >= 0;
+    if (!m->id)
+        m->id = "?";
+    r->cur_msg = (int)r->nmsgs++;
+    return CC_OK;
+}
+
+/* inject.release, label.downgrade, inject.ack, inject.escalate. */
+static cc_err on_inject(rep *r, const cc_evrec *e, cc_evtype type)
+{
+    int i = lookup(r->inj_map, pstr(e->payload, "inject"));
+    if (i < 0) {
+        if (type == CC_EV_INJECT_RELEASE)
             r->unknown_refs++;
-            return CC_OK;
-        }
-        inj_st *I = &r->inj[i];
+        return CC_OK;
+    }
+    inj_st *I = &r->inj[i];
+    int orig = r->s->injects[i].label.label.originator;
+    switch (type) {
+    case CC_EV_INJECT_RELEASE:
         if (I->released)
             return CC_OK;
         I->released = true;
-        I->t = t;
-        I->title = dup(r, pstr(p, "title"));
-        I->body = dup(r, pstr(p, "body"));
-        I->channel = dup(r, pstr(p, "channel"));
-        I->actor = dup(r, pstr(p, "from"));
+        I->t = e->t_ms;
+        I->title = dup(r, pstr(e->payload, "title"));
+        I->body = dup(r, pstr(e->payload, "body"));
+        I->channel = dup(r, pstr(e->payload, "channel"));
+        I->actor = dup(r, pstr(e->payload, "from"));
         I->banner = dup(r, e->label);
-        I->label_ok = parse_label(r, e->label, s->injects[i].label.label.originator, &I->label);
+        I->label_ok = parse_label(r, e->label, orig, &I->label);
+        break;
+    case CC_EV_LABEL_DOWNGRADE:
+        I->downgrades++;
+        I->banner = dup(r, e->label);
+        I->label_ok = parse_label(r, e->label, orig, &I->label);
+        break;
+    case CC_EV_INJECT_ACK: I->acks++; break;
+    case CC_EV_INJECT_ESCALATE: I->escalations++; break;
+    default: break;
+    }
+    return CC_OK;
+}
+
+static cc_err on_stage(rep *r, cons_st *c, const cc_evrec *e)
+{
+    const json_t *p = e->payload;
+    stage_st *grown = cc_grow(c->stages, &c->cap, c->nstages + 1, sizeof *grown);
+    if (!grown)
+        return CC_ERR_NOMEM;
+    c->stages = grown;
+    stage_st *st = &c->stages[c->nstages++];
+    memset(st, 0, sizeof *st);
+    st->id = dup(r, pstr(p, "stage"));
+    st->kind = dup(r, pstr(p, "kind"));
+    st->mode = dup(r, pstr(p, "mode"));
+    st->start = e->t_ms;
+    st->deadline = pint(p, "deadline_ms", -1);
+    st->done = st->missed = -1;
+    st->rounds = 1;
+    json_t *parts = json_object_get(p, "participants");
+    size_t np = json_is_array(parts) ? json_array_size(parts) : 0;
+    if (np > r->s->nseats)
+        np = r->s->nseats;
+    st->part = cc_arena_array(r->a, np ? np : 1, sizeof *st->part);
+    st->acted = cc_arena_array(r->a, np ? np : 1, sizeof *st->acted);
+    if (!st->part || !st->acted)
+        return CC_ERR_NOMEM;
+    st->npart = np;
+    for (size_t k = 0; k < np; k++) {
+        st->part[k] = lookup(r->seat_map, json_string_value(json_array_get(parts, k)));
+        st->acted[k] = -1;
+    }
+    return CC_OK;
+}
+
+static void on_request(rep *r, int ci, const cc_evrec *e)
+{
+    const json_t *p = e->payload;
+    cons_st *c = &r->cons[ci];
+    c->requested = true;
+    c->t = e->t_ms;
+    c->topic = dup(r, pstr(p, "topic"));
+    c->requester = dup(r, pstr(p, "requested_by"));
+    c->mechanism = dup(r, pstr(p, "mechanism"));
+    c->decision = dup(r, pstr(p, "decision"));
+    c->banner = dup(r, e->label);
+    const cc_labelspec *ls = &r->s->consultations[ci].label;
+    int orig = ls->valid ? ls->label.originator : seat_party(r, lookup(r->seat_map, c->requester));
+    c->label_ok = parse_label(r, e->label, orig, &c->label);
+}
+
+static cc_err on_position(rep *r, cons_st *c, const cc_evrec *e)
+{
+    const char *text = pstr(e->payload, "text");
+    stage_acted(r, c, pstr(e->payload, "stage"), e->actor, e->t_ms);
+    if (!text)
+        return CC_OK;
+    if (c->npos >= POS_MAX) {
+        c->more_pos++;
         return CC_OK;
     }
-    if (strcmp(ty, "label.downgrade") == 0) {
-        int i = lookup(r->inj_map, pstr(p, "inject"));
-        if (i >= 0) {
-            inj_st *I = &r->inj[i];
-            I->downgrades++;
-            I->banner = dup(r, e->label);
-            I->label_ok = parse_label(r, e->label, s->injects[i].label.label.originator, &I->label);
-        }
+    if (!c->pos && !(c->pos = cc_arena_array(r->a, POS_MAX, sizeof *c->pos)))
+        return CC_ERR_NOMEM;
+    c->pos[c->npos++] = (pos_st){e->t_ms, dup(r, e->actor), dup(r, pstr(e->payload, "stage")), dup(r, text)};
+    return CC_OK;
+}
+
+static cc_err on_consult(rep *r, const cc_evrec *e, const cc_view_event *ve)
+{
+    const json_t *p = e->payload;
+    int ci = lookup(r->cons_map, pstr(p, "consultation"));
+    if (ci < 0) {
+        r->unknown_refs++;
         return CC_OK;
     }
-    if (strcmp(ty, "inject.ack") == 0 || strcmp(ty, "inject.escalate") == 0) {
-        int i = lookup(r->inj_map, pstr(p, "inject"));
-        if (i >= 0) {
-            if (ty[7] == 'a')
-                r->inj[i].acks++;
-            else
-                r->inj[i].escalations++;
-        }
-        return CC_OK;
-    }
-    if (strncmp(ty, "consult.", 8) == 0) {
-        int ci = lookup(r->cons_map, pstr(p, "consultation"));
-        if (ci < 0) {
-            r->unknown_refs++;
-            return CC_OK;
-        }
-        cons_st *c = &r->cons[ci];
-        const char *sub = ty + 8;
-        if (strcmp(sub, "request") == 0) {
-            c->requested = true;
-            c->t = t;
-            c->topic = dup(r, pstr(p, "topic"));
-            c->requester = dup(r, pstr(p, "requested_by"));
-            c->mechanism = dup(r, pstr(p, "mechanism"));
-            c->decision = dup(r, pstr(p, "decision"));
-            c->banner = dup(r, e->label);
-            const cc_labelspec *ls = &s->consultations[ci].label;
-            int orig = ls->valid ? ls->label.originator : seat_party(r, lookup(r->seat_map, c->requester));
-            c->label_ok = parse_label(r, e->label, orig, &c->label);
-        } else if (strcmp(sub, "stage") == 0) {
-            if (c->nstages == c->cap) {
-                size_t nc = c->cap ? c->cap * 2 : 8;
-                stage_st *np = realloc(c->stages, nc * sizeof *np);
-                if (!np)
-                    return CC_ERR_NOMEM;
-                c->stages = np;
-                c->cap = nc;
-            }
-            stage_st *st = &c->stages[c->nstages++];
-            memset(st, 0, sizeof *st);
-            st->id = dup(r, pstr(p, "stage"));
-            st->kind = dup(r, pstr(p, "kind"));
-            st->mode = dup(r, pstr(p, "mode"));
-            st->start = t;
-            st->deadline = pint(p, "deadline_ms", -1);
-            st->done = st->missed = -1;
-            st->rounds = 1;
-            json_t *parts = json_object_get(p, "participants");
-            size_t np = json_is_array(parts) ? json_array_size(parts) : 0;
-            if (np > s->nseats)
-                np = s->nseats;
-            st->part = cc_arena_array(r->a, np ? np : 1, sizeof *st->part);
-            st->acted = cc_arena_array(r->a, np ? np : 1, sizeof *st->acted);
-            if (!st->part || !st->acted)
-                return CC_ERR_NOMEM;
-            st->npart = np;
-            for (size_t k = 0; k < np; k++) {
-                st->part[k] = lookup(r->seat_map, json_string_value(json_array_get(parts, k)));
-                st->acted[k] = -1;
-            }
-        } else if (strcmp(sub, "stage_done") == 0) {
-            stage_st *st = cur_stage(c, pstr(p, "stage"));
+    cons_st *c = &r->cons[ci];
+    if (r->viewer >= 0 && sees(r, ve))
+        c->viewer_got = true;
+    stage_st *st = ve->type == CC_EV_CONSULT_STAGE || ve->type == CC_EV_CONSULT_REQUEST ? NULL
+                                                                                       : cur_stage(c, pstr(p, "stage"));
+    switch (ve->type) {
+    case CC_EV_CONSULT_REQUEST: on_request(r, ci, e); break;
+    case CC_EV_CONSULT_STAGE: return on_stage(r, c, e);
+    case CC_EV_CONSULT_STAGE_DONE:
+        if (st) {
             json_t *left = json_object_get(p, "objectors");
-            if (st) {
-                st->done = t;
-                st->objections = json_is_array(left) ? (uint32_t)json_array_size(left) : 0;
-                st->by = dup(r, pstr(p, "by"));
-            }
-        } else if (strcmp(sub, "round") == 0) {
-            stage_st *st = cur_stage(c, pstr(p, "stage"));
-            if (st)
-                st->rounds++;
-        } else if (strcmp(sub, "deadline") == 0) {
-            stage_st *st = cur_stage(c, pstr(p, "stage"));
-            if (st && st->missed < 0)
-                st->missed = t;
-        } else if (strcmp(sub, "escalate") == 0) {
-            stage_st *st = cur_stage(c, pstr(p, "stage"));
-            if (st)
-                st->escalations++;
-        } else if (strcmp(sub, "done") == 0) {
-            c->done = t;
-        } else if (strcmp(sub, "failed") == 0) {
-            c->failed = t;
-            c->fail_reason = dup(r, pstr(p, "reason"));
-        } else if (strcmp(sub, "object") == 0) {
-            c->objections++;
-            if (pstr(p, "stage")) /* a review by objection in a stage with rounds: the seat acted */
-                stage_acted(r, c, pstr(p, "stage"), e->actor, t);
-        } else if (strcmp(sub, "ack") == 0 || strcmp(sub, "position") == 0) {
-            stage_acted(r, c, pstr(p, "stage"), e->actor, t);
-            const char *text = pstr(p, "text");
-            if (text) {
-                if (c->npos < POS_MAX) {
-                    if (!c->pos && !(c->pos = cc_arena_array(r->a, POS_MAX, sizeof *c->pos)))
-                        return CC_ERR_NOMEM;
-                    c->pos[c->npos++] = (pos_st){t, dup(r, e->actor), dup(r, pstr(p, "stage")), dup(r, text)};
-                } else {
-                    c->more_pos++;
-                }
-            }
+            st->done = e->t_ms;
+            st->objections = json_is_array(left) ? (uint32_t)json_array_size(left) : 0;
+            st->by = dup(r, pstr(p, "by"));
         }
+        break;
+    case CC_EV_CONSULT_ROUND:
+        if (st)
+            st->rounds++;
+        break;
+    case CC_EV_CONSULT_DEADLINE:
+        if (st && st->missed < 0)
+            st->missed = e->t_ms;
+        break;
+    case CC_EV_CONSULT_ESCALATE:
+        if (st)
+            st->escalations++;
+        break;
+    case CC_EV_CONSULT_DONE: c->done = e->t_ms; break;
+    case CC_EV_CONSULT_FAILED:
+        c->failed = e->t_ms;
+        c->fail_reason = dup(r, pstr(p, "reason"));
+        break;
+    case CC_EV_CONSULT_OBJECT:
+        c->objections++;
+        if (pstr(p, "stage")) /* a review by objection in a stage with rounds: the seat acted */
+            stage_acted(r, c, pstr(p, "stage"), e->actor, e->t_ms);
+        break;
+    case CC_EV_CONSULT_ACK:
+    case CC_EV_CONSULT_POSITION: return on_position(r, c, e);
+    default: break;
+    }
+    return CC_OK;
+}
+
+static void on_decision_open(rep *r, int di, const cc_evrec *e)
+{
+    const json_t *p = e->payload;
+    dec_st *D = &r->dec[di];
+    D->opened = true;
+    D->t_open = e->t_ms;
+    D->question = dup(r, pstr(p, "question"));
+    D->rule = dup(r, pstr(p, "rule"));
+    D->deadline = pint(p, "deadline_ms", -1);
+    D->banner = dup(r, e->label);
+    json_decref(D->options);
+    json_decref(D->deciders);
+    D->options = json_deep_copy(json_object_get(p, "options"));
+    D->deciders = json_deep_copy(json_object_get(p, "deciders"));
+    const cc_labelspec *ls = &r->s->decisions[di].label;
+    D->label_ok = parse_label(r, e->label, ls->valid ? ls->label.originator : -1, &D->label);
+}
+
+static cc_err on_decision(rep *r, const cc_evrec *e, const cc_view_event *ve)
+{
+    const json_t *p = e->payload;
+    int di = lookup(r->dec_map, pstr(p, "decision"));
+    if (di < 0) {
+        r->unknown_refs++;
         return CC_OK;
     }
-    if (strncmp(ty, "decision.", 9) == 0) {
-        int di = lookup(r->dec_map, pstr(p, "decision"));
-        if (di < 0) {
-            r->unknown_refs++;
-            return CC_OK;
-        }
-        dec_st *D = &r->dec[di];
-        const char *sub = ty + 9;
-        if (strcmp(sub, "open") == 0) {
-            D->opened = true;
-            D->t_open = t;
-            D->question = dup(r, pstr(p, "question"));
-            D->rule = dup(r, pstr(p, "rule"));
-            D->deadline = pint(p, "deadline_ms", -1);
-            D->banner = dup(r, e->label);
-            json_decref(D->options);
-            json_decref(D->deciders);
-            D->options = json_deep_copy(json_object_get(p, "options"));
-            D->deciders = json_deep_copy(json_object_get(p, "deciders"));
-            const cc_labelspec *ls = &s->decisions[di].label;
-            D->label_ok = parse_label(r, e->label, ls->valid ? ls->label.originator : -1, &D->label);
-        } else if (strcmp(sub, "vote") == 0) {
-            if (!D->votes)
-                D->votes = json_object();
-            const char *opt = pstr(p, "option");
-            if (D->votes && e->actor && opt && lookup(r->seat_map, e->actor) >= 0)
-                json_object_set_new(D->votes, e->actor, json_string(opt));
-        } else if (strcmp(sub, "propose") == 0) {
-            if (D->nprops < PROP_MAX) {
-                if (!D->props && !(D->props = cc_arena_array(r->a, PROP_MAX, sizeof *D->props)))
-                    return CC_ERR_NOMEM;
-                D->props[D->nprops++] =
-                    (prop_st){t, dup(r, e->actor), dup(r, pstr(p, "option")), dup(r, pstr(p, "text"))};
-            } else {
-                D->more_props++;
-            }
-        } else if (strcmp(sub, "object") == 0) {
-            D->objections++;
-        } else if (strcmp(sub, "invalid") == 0) {
-            D->invalid_votes++;
-        } else if (strcmp(sub, "made") == 0) {
-            D->made = true;
-            D->t_made = t;
-            D->outcome = dup(r, pstr(p, "outcome"));
-            json_decref(D->final_votes);
-            D->final_votes = json_deep_copy(json_object_get(p, "votes"));
-        } else if (strcmp(sub, "deadline") == 0) {
-            D->expired = true;
-            D->t_expired = t;
-        }
-        return CC_OK;
+    dec_st *D = &r->dec[di];
+    if (r->viewer >= 0 && sees(r, ve))
+        D->viewer_got = true;
+    switch (ve->type) {
+    case CC_EV_DECISION_OPEN: on_decision_open(r, di, e); break;
+    case CC_EV_DECISION_VOTE: {
+        const char *opt = pstr(p, "option");
+        if (!D->votes)
+            D->votes = json_object();
+        if (D->votes && e->actor && opt && lookup(r->seat_map, e->actor) >= 0)
+            json_object_set_new(D->votes, e->actor, json_string(opt));
+        break;
     }
-    if (strcmp(ty, "finding") == 0) {
-        int g = lookup(r->g_map, pstr(p, "guideline"));
-        int sk, sx;
-        subject_of(r, pstr(p, "subject"), &sk, &sx);
-        const char *res = pstr(p, "result");
-        bool met = res && strcmp(res, "met") == 0;
-        if (gcount_add(r, g, sk, sx, met) != CC_OK)
+    case CC_EV_DECISION_PROPOSE:
+        if (D->nprops >= PROP_MAX) {
+            D->more_props++;
+            break;
+        }
+        if (!D->props && !(D->props = cc_arena_array(r->a, PROP_MAX, sizeof *D->props)))
             return CC_ERR_NOMEM;
-        if (r->nfinds >= CC_REPORT_LIST_MAX) {
-            r->more_finds++;
-            return CC_OK;
-        }
-        find_st *f = &r->finds[r->nfinds++];
-        f->seq = e->seq;
-        f->t = t;
-        f->g = g;
-        f->guideline = dup(r, pstr(p, "guideline"));
-        f->result = met ? "met" : "missed";
-        f->subject = dup(r, pstr(p, "subject"));
-        f->skind = sk;
-        f->sidx = sx;
-        f->elapsed = pint(p, "elapsed_ms", -1);
-        f->within = pint(p, "within_ms", -1);
-        json_t *ev = json_object_get(p, "evidence");
-        f->ev[0] = (uint64_t)json_integer_value(json_array_get(ev, 0));
-        f->ev[1] = (uint64_t)json_integer_value(json_array_get(ev, 1));
-        if (f->ev[0] >= e->seq)
-            f->ev[0] = e->seq;
-        if (f->ev[1] >= e->seq)
-            f->ev[1] = e->seq;
+        D->props[D->nprops++] = (prop_st){e->t_ms, dup(r, e->actor), dup(r, pstr(p, "option")), dup(r, pstr(p, "text"))};
+        break;
+    case CC_EV_DECISION_OBJECT: D->objections++; break;
+    case CC_EV_DECISION_INVALID: D->invalid_votes++; break;
+    case CC_EV_DECISION_MADE:
+        D->made = true;
+        D->t_made = e->t_ms;
+        D->outcome = dup(r, pstr(p, "outcome"));
+        json_decref(D->final_votes);
+        D->final_votes = json_deep_copy(json_object_get(p, "votes"));
+        break;
+    case CC_EV_DECISION_DEADLINE:
+        D->expired = true;
+        D->t_expired = e->t_ms;
+        break;
+    default: break;
+    }
+    return CC_OK;
+}
+
+static cc_err on_finding(rep *r, const cc_evrec *e)
+{
+    const json_t *p = e->payload;
+    int g = lookup(r->g_map, pstr(p, "guideline"));
+    int sk, sx;
+    subject_of(r, pstr(p, "subject"), &sk, &sx);
+    const char *res = pstr(p, "result");
+    bool met = res && strcmp(res, "met") == 0;
+    if (gcount_add(r, g, sk, sx, met) != CC_OK)
+        return CC_ERR_NOMEM;
+    if (r->nfinds >= CC_REPORT_LIST_MAX) {
+        r->more_finds++;
         return CC_OK;
     }
-    if (strcmp(ty, "objective.rating") == 0) {
-        int o = lookup(r->obj_map, pstr(p, "objective"));
-        const char *rt = pstr(p, "rating");
-        if (o >= 0 && rt) {
-            rating_st *R = &r->rating[o];
-            R->rated = true;
-            snprintf(R->rating, sizeof R->rating, "%s", rt);
-            R->text = dup(r, pstr(p, "text"));
-            R->t = t;
-            R->count++;
-        }
-        return CC_OK;
+    find_st *f = &r->finds[r->nfinds++];
+    f->seq = e->seq;
+    f->t = e->t_ms;
+    f->g = g;
+    f->guideline = dup(r, pstr(p, "guideline"));
+    f->result = met ? "met" : "missed";
+    f->subject = dup(r, pstr(p, "subject"));
+    f->skind = sk;
+    f->sidx = sx;
+    f->elapsed = pint(p, "elapsed_ms", -1);
+    f->within = pint(p, "within_ms", -1);
+    json_t *ev = json_object_get(p, "evidence");
+    f->ev[0] = (uint64_t)json_integer_value(json_array_get(ev, 0));
+    f->ev[1] = (uint64_t)json_integer_value(json_array_get(ev, 1));
+    if (f->ev[0] >= e->seq)
+        f->ev[0] = e->seq;
+    if (f->ev[1] >= e->seq)
+        f->ev[1] = e->seq;
+    return CC_OK;
+}
+
+static void on_rating(rep *r, const cc_evrec *e)
+{
+    int o = lookup(r->obj_map, pstr(e->payload, "objective"));
+    const char *rt = pstr(e->payload, "rating");
+    if (o < 0 || !rt)
+        return;
+    rating_st *R = &r->rating[o];
+    R->rated = true;
+    snprintf(R->rating, sizeof R->rating, "%s", rt);
+    R->text = dup(r, pstr(e->payload, "text"));
+    R->t = e->t_ms;
+    R->count++;
+}
+
+/* A note (on the viewer's notes pad: core/view) or a lost action: a row of a capped list. */
+static void on_listed(rep *r, const cc_evrec *e, note_st *list, size_t *n, size_t *more, const char *key)
+{
+    if (*n < CC_REPORT_LIST_MAX)
+        list[(*n)++] = (note_st){e->t_ms, dup(r, e->actor), dup(r, pstr(e->payload, key))};
+    else
+        (*more)++;
+}
+
+/* Every event after run.start, fed to the view first. */
+static cc_err on_event(rep *r, const cc_evrec *e, const cc_view_event *ve)
+{
+    if (ve->type == CC_EV_DELIVERY || ve->type == CC_EV_DENIAL)
+        return on_delivery(r, e, ve);
+    if (ve->type == CC_EV_MESSAGE) {
+        r->cur_msg = -1;
+        r->cur_open = false;
+        return on_message(r, e, ve);
     }
-    if (strcmp(ty, "note") == 0) {
-        /* a seat sees only its own notes; evaluators' notes are control's */
-        if (r->viewer >= 0 && !(vid && e->actor && strcmp(vid, e->actor) == 0))
-            return CC_OK;
-        if (r->nnotes < CC_REPORT_LIST_MAX)
-            r->notes[r->nnotes++] = (note_st){t, dup(r, e->actor), dup(r, pstr(p, "text"))};
-        else
-            r->more_notes++;
-        return CC_OK;
-    }
-    if (strcmp(ty, "message.lost") == 0) {
-        if (r->nlost < CC_REPORT_LIST_MAX)
-            r->lost[r->nlost++] = (note_st){t, dup(r, e->actor), dup(r, pstr(p, "action"))};
-        else
-            r->more_lost++;
-        return CC_OK;
-    }
-    if (strcmp(ty, "seat.absent") == 0) {
+    r->cur_msg = -1; /* deliveries follow their message at once */
+    r->cur_open = false;
+    if (cc_evtype_is_consult(ve->type))
+        return on_consult(r, e, ve);
+    if (cc_evtype_is_decision(ve->type))
+        return on_decision(r, e, ve);
+    switch (ve->type) {
+    case CC_EV_INJECT_RELEASE:
+    case CC_EV_LABEL_DOWNGRADE:
+    case CC_EV_INJECT_ACK:
+    case CC_EV_INJECT_ESCALATE: return on_inject(r, e, ve->type);
+    case CC_EV_FINDING: return on_finding(r, e);
+    case CC_EV_OBJECTIVE_RATING: on_rating(r, e); break;
+    case CC_EV_NOTE:
+        if (sees(r, ve))
+            on_listed(r, e, r->notes, &r->nnotes, &r->more_notes, "text");
+        break;
+    case CC_EV_MESSAGE_LOST: on_listed(r, e, r->lost, &r->nlost, &r->more_lost, "action"); break;
+    case CC_EV_SEAT_ABSENT:
         r->absent_count++;
-        if (e->actor && json_array_size(r->absent) < s->nseats)
+        if (e->actor && json_array_size(r->absent) < r->s->nseats)
             json_array_append_new(r->absent, json_string(e->actor));
-        return CC_OK;
-    }
-    if (strcmp(ty, "input") == 0) {
-        r->inputs++;
-        return CC_OK;
-    }
-    if (strcmp(ty, "input.refused") == 0) {
-        r->refused++;
-        return CC_OK;
-    }
-    if (strcmp(ty, "run.end") == 0) {
-        r->end_reason = dup(r, pstr(p, "reason"));
-        r->end_t = t;
-        return CC_OK;
+        break;
+    case CC_EV_INPUT: r->inputs++; break;
+    case CC_EV_INPUT_REFUSED: r->refused++; break;
+    case CC_EV_RUN_END:
+        r->end_reason = dup(r, pstr(e->payload, "reason"));
+        r->end_t = e->t_ms;
+        break;
+    default: break;
     }
     return CC_OK;
 }
@@ -950,7 +1009,10 @@ static cc_err pass1(rep *r)
         } else if (n > 0 && strcmp(e.type, "run.start") == 0) {
             rc = fail(r, line, CC_ERR_PARSE, "%s", "a second run.start");
         } else {
-            rc = n == 0 ? on_start(r, &e) : on_event(r, &e);
+            cc_view_event ve;
+            cc_view_event_of(&e, &ve);
+            cc_view_feed(r->view, &ve);
+            rc = n == 0 ? on_start(r, &e) : on_event(r, &e, &ve);
             if (rc == CC_ERR_NOMEM)
                 fail(r, line, rc, "%s", "out of memory");
         }
@@ -1032,8 +1094,10 @@ static bool event_vis(const rep *r, const cc_evrec *e)
         return inj_vis(r, i);
     if ((i = lookup(r->dec_map, pstr(p, "subject"))) >= 0)
         return dec_vis(r, i);
-    if (strcmp(e->type, "message") == 0 || strcmp(e->type, "note") == 0)
-        return e->actor && strcmp(e->actor, r->s->seats[r->viewer].id) == 0;
+    cc_view_event ve;
+    cc_view_event_of(e, &ve);
+    if (ve.type == CC_EV_MESSAGE || ve.type == CC_EV_NOTE)
+        return sees(r, &ve);
     return e->label == NULL;
 }
 
@@ -2123,7 +2187,7 @@ static void build_objectives(rep *r, json_t *secs, cc_label *doc, bool *inv)
                             R->rated ? jt(R->t) : json_null(), (json_int_t)met, (json_int_t)missed));
     }
     static const char *const nc[] = {"time", "seat", "note", NULL};
-    rows = table(&x, "notes", r->viewer < 0 ? "Notes entered during play" : "Your notes", nc);
+    rows = table(&x, "notes", r->viewer < 0 ? "Notes entered during play" : "Your notes pad", nc);
     for (size_t i = 0; i < r->nnotes; i++)
         json_array_append_new(rows, json_pack("[o,o,o]", jt(r->notes[i].t),
                                               js(r->notes[i].actor ? r->notes[i].actor : "control"),
@@ -2321,6 +2385,7 @@ static void rep_free(rep *r)
     free(r->gc);
     cc_merkle_stream_free(r->tree);
     cc_verify_free(r->vf);
+    cc_view_free(r->view);
     cc_arena_free(r->a);
 }
 
@@ -2351,7 +2416,7 @@ static cc_err rep_init(rep *r, const cc_scenario *s)
     r->bins = cc_arena_array(r->a, np * NBINS, sizeof *r->bins);
     r->absent = json_array();
     r->tree = cc_merkle_stream_new();
-    if (!r->tree)
+    if (!r->tree || cc_view_new(s, &r->view) != CC_OK)
         return CC_ERR_NOMEM;
     r->cur_msg = -1;
     if (!r->seat_map || !r->inj_map || !r->dec_map || !r->cons_map || !r->g_map || !r->obj_map ||
