@@ -140,7 +140,7 @@ typedef struct cc_engine_stats {
     uint64_t events;
     size_t injects_released, deliveries, denials, decisions_opened, decisions_expired,
         consultations_requested, decisions_made, stages_completed, consultations_done, agent_actions,
-        messages_lost, findings_met, findings_missed;
+        messages_lost, findings_met, findings_missed, reminders;
     int ended;
 } cc_engine_stats;
 

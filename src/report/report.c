@@ -122,6 +122,10 @@ static int lr_next(lreader *r)
 
 /* ---- aggregates ---- */
 
+/* per seat (rep.seat_follow): reminders sent, times named in a reminder, escalations, messages
+ * lost, retries (docs/scenario-format.md, "Behaviour that un-sticks") */
+enum { F_REMINDED_OTHERS, F_REMINDED, F_ESCALATED, F_LOST, F_RETRIES, F_N };
+
 typedef struct party_rx {
     int64_t first, last; /* -1 = none */
     uint32_t delivered, denied;
@@ -269,6 +273,7 @@ typedef struct rep {
     dec_st *dec;
     rating_st *rating;
     uint32_t *seat_denials; /* nseats * R_NREASONS */
+    uint32_t *seat_follow;  /* nseats * F_N: reminders, escalations and retries per seat */
     uint32_t viewer_withheld[R_NREASONS];
     uint32_t viewer_msgs_withheld;
 
@@ -454,6 +459,13 @@ static int reason_code(const char *s)
     return R_INVALID;
 }
 
+static void follow(rep *r, const char *seat, int what)
+{
+    int i = seat ? lookup(r->seat_map, seat) : -1;
+    if (i >= 0)
+        r->seat_follow[(size_t)i * F_N + (size_t)what]++;
+}
+
 static cc_err on_event(rep *r, const cc_evrec *e)
 {
     const cc_scenario *s = r->s;
@@ -616,10 +628,12 @@ static cc_err on_event(rep *r, const cc_evrec *e)
     if (strcmp(ty, "inject.ack") == 0 || strcmp(ty, "inject.escalate") == 0) {
         int i = lookup(r->inj_map, pstr(p, "inject"));
         if (i >= 0) {
-            if (ty[7] == 'a')
+            if (ty[7] == 'a') {
                 r->inj[i].acks++;
-            else
+            } else {
                 r->inj[i].escalations++;
+                follow(r, e->actor, F_ESCALATED);
+            }
         }
         return CC_OK;
     }
@@ -693,6 +707,12 @@ static cc_err on_event(rep *r, const cc_evrec *e)
             stage_st *st = cur_stage(c, pstr(p, "stage"));
             if (st)
                 st->escalations++;
+            follow(r, e->actor, F_ESCALATED);
+        } else if (strcmp(sub, "remind") == 0) {
+            follow(r, e->actor, F_REMINDED_OTHERS);
+            json_t *to = json_object_get(p, "to");
+            for (size_t k = 0; k < json_array_size(to) && k < s->nseats; k++)
+                follow(r, json_string_value(json_array_get(to, k)), F_REMINDED);
         } else if (strcmp(sub, "done") == 0) {
             c->done = t;
         } else if (strcmp(sub, "failed") == 0) {
@@ -824,7 +844,12 @@ static cc_err on_event(rep *r, const cc_evrec *e)
             r->more_notes++;
         return CC_OK;
     }
+    if (strcmp(ty, "message.retry") == 0) {
+        follow(r, e->actor, F_RETRIES);
+        return CC_OK;
+    }
     if (strcmp(ty, "message.lost") == 0) {
+        follow(r, e->actor, F_LOST);
         if (r->nlost < CC_REPORT_LIST_MAX)
             r->lost[r->nlost++] = (note_st){t, dup(r, e->actor), dup(r, pstr(p, "action"))};
         else
@@ -1676,6 +1701,21 @@ static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
                  more_pos, POS_MAX);
         table_note(&x, b);
     }
+    /* who had to chase, who was chased, whose line failed: the seats with any (a seat's view: its own) */
+    static const char *const fcols[] = {"seat",           "party",    "played by",
+                                        "reminders sent", "reminded", "escalations",
+                                        "messages lost",  "retries",  NULL};
+    json_t *frow = table(&x, "follow_up", "Reminders, escalations and retries per seat", fcols);
+    for (size_t i = 0; i < s->nseats; i++) {
+        const uint32_t *f = &r->seat_follow[i * F_N];
+        if ((r->viewer >= 0 && (int)i != r->viewer) || !(f[0] | f[1] | f[2] | f[3] | f[4]))
+            continue;
+        json_array_append_new(
+            frow, json_pack("[s,s,s,I,I,I,I,I]", s->seats[i].id, s->parties[s->seats[i].party_index].id,
+                            r->is_auto[i] ? "agent" : "person", (json_int_t)f[F_REMINDED_OTHERS],
+                            (json_int_t)f[F_REMINDED], (json_int_t)f[F_ESCALATED], (json_int_t)f[F_LOST],
+                            (json_int_t)f[F_RETRIES]));
+    }
     sec_done(r, &x, secs, doc, inv);
 }
 
@@ -2342,6 +2382,7 @@ static cc_err rep_init(rep *r, const cc_scenario *s)
     r->dec = cc_arena_array(r->a, s->ndecisions + 1, sizeof *r->dec);
     r->rating = cc_arena_array(r->a, s->nobjectives + 1, sizeof *r->rating);
     r->seat_denials = cc_arena_array(r->a, (s->nseats + 1) * R_NREASONS, sizeof *r->seat_denials);
+    r->seat_follow = cc_arena_array(r->a, (s->nseats + 1) * F_N, sizeof *r->seat_follow);
     r->is_auto = cc_arena_array(r->a, s->nseats + 1, sizeof *r->is_auto);
     r->finds = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->finds);
     r->msgs = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->msgs);
@@ -2355,8 +2396,9 @@ static cc_err rep_init(rep *r, const cc_scenario *s)
         return CC_ERR_NOMEM;
     r->cur_msg = -1;
     if (!r->seat_map || !r->inj_map || !r->dec_map || !r->cons_map || !r->g_map || !r->obj_map ||
-        !r->party_map || !r->inj || !r->cons || !r->dec || !r->rating || !r->seat_denials || !r->is_auto ||
-        !r->finds || !r->msgs || !r->fwds || !r->notes || !r->lost || !r->bins || !r->absent)
+        !r->party_map || !r->inj || !r->cons || !r->dec || !r->rating || !r->seat_denials ||
+        !r->seat_follow || !r->is_auto || !r->finds || !r->msgs || !r->fwds || !r->notes || !r->lost ||
+        !r->bins || !r->absent)
         return CC_ERR_NOMEM;
     for (size_t i = 0; i < s->nseats; i++)
         cc_idmap_put(r->seat_map, s->seats[i].id, (int)i);
