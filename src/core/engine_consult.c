@@ -51,6 +51,8 @@ cc_err cc_eng_decide(cc_engine *e, size_t d, int outcome, const char *how)
         json_object_set_new(p, "stage", json_string(K->cur ? K->cur->id : ""));
     }
     cc_err rc = cc_eng_emit(e, "decision.made", NULL, D->label.text, p, ITEM(CC_ITEM_DECISION, d), ST_DONE);
+    if (e->o.observe && strcmp(how, "silence") == 0)
+        e->o.observe(e->o.observe_ctx, "decision.silence", ITEM(CC_ITEM_DECISION, d), e->now_ms);
     for (uint32_t k = e->decided.start[d]; rc == CC_OK && k < e->decided.start[d + 1]; k++) {
         const cc_when *w = cc_eng_item_when(e->s, e->decided.items[k]);
         if (!w->outcome || strcmp(w->outcome, cc_eng_option_id(e, d, (size_t)outcome)) == 0)

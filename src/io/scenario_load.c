@@ -4,6 +4,8 @@
  * label originators). */
 #include "io/scenario_load.h"
 
+#include "io/patch.h"
+
 #include <errno.h>
 #include <math.h>
 #include <sodium.h>
@@ -1730,6 +1732,13 @@ cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc
     if (!is_map(&L, root, "the scenario")) {
         cc_scenario_free(s);
         return CC_ERR_INVALID;
+    }
+    for (size_t i = 0; opts && i < opts->npatches; i++) {
+        rc = cc_patch_apply(root, &opts->patches[i], a, s->file, diags);
+        if (rc != CC_OK) {
+            cc_scenario_free(s);
+            return rc;
+        }
     }
     static const char *const keys[] = {
         "caucus",  "exercise",  "label_policy", "parties",       "cells",      "seats",  "objectives",
