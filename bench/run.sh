@@ -185,6 +185,8 @@ echo "A leaf costs $(echo "$sha / $st" | bc -l | xargs printf '%.1f')x a bare SH
 echo >> "$W/head.md"
 sh bench/bench_sim.sh "$B" >> "$W/head.md" 2>/dev/null || echo "(the simulator benchmark failed)" >> "$W/head.md"
 echo >> "$W/head.md"
+sh bench/bench_sweep.sh "$B" >> "$W/head.md" 2>/dev/null || echo "(the sweep benchmark failed)" >> "$W/head.md"
+echo >> "$W/head.md"
 sh bench/bench_report.sh "$B" >> "$W/head.md"
 cp "$W/head.md" "$OUT"
 cat "$OUT"

@@ -222,3 +222,126 @@ Test(engine_consult, an_agents_act_belongs_to_the_stage_that_asked_for_it, .init
     cr_expect_eq(deu, 0);
     ev_clear_all(ag, n);
 }
+
+/* ---- behaviour that un-sticks (tests/scenarios/valid/mech-unstick.yaml with
+ * tests/inputs/mech-unstick.jsonl; docs/scenario-format.md, "Behaviour that un-sticks") ---- */
+
+static cc_evrec un[512];
+static size_t nun;
+
+static void run_unstick(void)
+{
+    /* aut-chair, svk-desk, coord and hun-radio are agents; hun-desk and minister are people */
+    const unsigned char autos[6] = {1, 0, 1, 1, 0, 1};
+    nun = ev_run_inputs("tests/scenarios/valid/mech-unstick.yaml", "tests/inputs/mech-unstick.jsonl", autos,
+                        un, 512);
+}
+
+static void clear_unstick(void)
+{
+    ev_clear_all(un, nun);
+}
+
+/* The n-th (from 0) event of a type by actor about consultation id (actor NULL: any; id NULL: any). */
+static const cc_evrec *nth(const char *type, const char *actor, const char *id, size_t n)
+{
+    for (size_t i = 0; i < nun; i++)
+        if (strcmp(un[i].type, type) == 0 && (!actor || (un[i].actor && strcmp(un[i].actor, actor) == 0)) &&
+            (!id || strcmp(ev_str(un[i].payload, "consultation"), id) == 0) && n-- == 0)
+            return &un[i];
+    return NULL;
+}
+
+static size_t count_of(const char *type, const char *actor, const char *id)
+{
+    size_t n = 0;
+    while (nth(type, actor, id, n))
+        n++;
+    return n;
+}
+
+static void remind_at(const cc_evrec *r, int64_t minute, const char *to)
+{
+    cr_assert_not_null(r);
+    at(r, minute);
+    json_t *a = json_object_get(r->payload, "to");
+    cr_expect_eq(json_array_size(a), 1);
+    cr_expect_str_eq(json_string_value(json_array_get(a, 0)), to);
+}
+
+TestSuite(engine_unstick, .init = run_unstick, .fini = clear_unstick);
+
+Test(engine_unstick, a_waiting_rule_reminds_every_interval_up_to_its_max)
+{
+    /* stage acknowledge starts at +1h; after: 2h, max: 2 -> +3h and +5h, not +7h */
+    remind_at(nth("consult.remind", "aut-chair", "C-1", 0), 180, "hun-desk");
+    remind_at(nth("consult.remind", "aut-chair", "C-1", 1), 300, "hun-desk");
+    cr_expect_eq(count_of("consult.remind", "aut-chair", "C-1"), 2);
+    /* svk-desk acknowledged at +1h30: a reminder names only who has not acted */
+    at(nth("consult.ack", "svk-desk", "C-1", 0), 90);
+}
+
+Test(engine_unstick, an_escalated_seat_reacts_and_its_reactions_are_bounded)
+{
+    /* the deadline (+7h) escalates to coord (escalate_to), which reminds 15 min later */
+    const cc_evrec *d = nth("consult.escalate", NULL, "C-1", 0);
+    cr_assert_not_null(d);
+    at(d, 420);
+    cr_expect_null(d->actor, "escalated by the deadline, not by a seat");
+    remind_at(nth("consult.remind", "coord", "C-1", 0), 435, "hun-desk");
+    /* hun-desk escalates to coord by name at +12h: coord's second (and last, max: 2) reaction */
+    const cc_evrec *h = nth("consult.escalate", "hun-desk", "C-1", 0);
+    cr_assert_not_null(h);
+    at(h, 720);
+    cr_expect_str_eq(json_string_value(json_array_get(json_object_get(h->payload, "to"), 0)), "coord");
+    remind_at(nth("consult.remind", "coord", "C-1", 1), 735, "hun-desk");
+    cr_expect_eq(count_of("consult.remind", "coord", "C-1"), 2);
+}
+
+Test(engine_unstick, a_waiting_rule_escalates_to_a_named_seat_which_may_then_remind)
+{
+    /* after: 9h from +1h: the chair escalates to the minister at +10h */
+    const cc_evrec *e = nth("consult.escalate", "aut-chair", "C-1", 0);
+    cr_assert_not_null(e);
+    at(e, 600);
+    cr_expect_str_eq(json_string_value(json_array_get(json_object_get(e->payload, "to"), 0)), "minister");
+    cr_expect_str_eq(ev_str(e->payload, "stage"), "acknowledge");
+    /* the minister's remind at +9h, before it was escalated to, is refused; at +11h it counts */
+    const cc_evrec *no = nth("input.refused", "minister", NULL, 0);
+    cr_assert_not_null(no);
+    at(no, 540);
+    cr_expect_str_eq(ev_str(no->payload, "reason"), "the seat takes no part in the consultation");
+    remind_at(nth("consult.remind", "minister", "C-1", 0), 660, "hun-desk");
+}
+
+Test(engine_unstick, an_objection_is_reacted_to_once)
+{
+    /* svk-desk objects at +2h (silence broken: a vote round); the chair reminds 20 min later,
+     * once (max 1) although svk-desk objects again in the round */
+    at(nth("consult.silence_broken", "svk-desk", "C-3", 0), 120);
+    remind_at(nth("consult.remind", "aut-chair", "C-3", 0), 140, "svk-desk");
+    cr_expect_gt(count_of("consult.object", "svk-desk", "C-3"), 1);
+    cr_expect_eq(count_of("consult.remind", "aut-chair", "C-3"), 1);
+}
+
+Test(engine_unstick, a_lost_message_is_retried_up_to_the_attempts_allowed)
+{
+    /* hun-radio acknowledges after 10 min and every message is lost: attempts at +1h10, +1h40,
+     * +2h10 (retry after 30m, max 3), then it gives up */
+    const int64_t when[] = {70, 100, 130};
+    for (size_t i = 0; i < 3; i++) {
+        const cc_evrec *l = nth("message.lost", "hun-radio", NULL, i);
+        cr_assert_not_null(l);
+        at(l, when[i]);
+        cr_expect_eq(json_integer_value(json_object_get(l->payload, "attempt")), (json_int_t)i + 1);
+        cr_expect_eq(json_is_true(json_object_get(l->payload, "retry")), i < 2, "attempt %zu", i + 1);
+    }
+    cr_expect_null(nth("message.lost", "hun-radio", NULL, 3));
+    for (size_t i = 0; i < 2; i++) {
+        const cc_evrec *t = nth("message.retry", "hun-radio", NULL, i);
+        cr_assert_not_null(t);
+        at(t, when[i + 1]);
+        cr_expect_eq(json_integer_value(json_object_get(t->payload, "attempt")), (json_int_t)i + 2);
+    }
+    cr_expect_eq(count_of("message.retry", "hun-radio", NULL), 2);
+}

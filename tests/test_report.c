@@ -14,6 +14,7 @@
 #include "core/verify.h"
 #include "report/report.h"
 #include "sim/sim.h"
+#include "support/evtest.h"
 
 static cc_scenario *load(const char *path)
 {
@@ -600,5 +601,55 @@ Test(report, simulation_result_with_and_without_rerun)
     unlink(path);
     json_decref(root);
     cc_sim_free(r);
+    cc_scenario_free(s);
+}
+
+/* Reminders, escalations and retries per seat (tests/scenarios/valid/mech-unstick.yaml with its
+ * inputs; docs/scenario-format.md, "Behaviour that un-sticks"), counted by hand from its timeline:
+ * aut-chair reminds twice in C-1 and once in C-3 and escalates once; hun-desk is named in the
+ * chair's two reminders, coord's two and the minister's one, and escalates once; hun-radio's line
+ * loses three attempts, two of them retries. A seat's view holds its own row only. */
+Test(report, reminders_escalations_and_retries_per_seat)
+{
+    const char *scen = "tests/scenarios/valid/mech-unstick.yaml";
+    cc_scenario *s = load(scen);
+    const unsigned char autos[6] = {1, 0, 1, 1, 0, 1};
+    cc_buf log;
+    cc_buf_init(&log);
+    ev_log_inputs(scen, "tests/inputs/mech-unstick.jsonl", autos, &log);
+    char path[] = "/tmp/caucus-test-report-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
+    close(fd);
+    cc_buf_free(&log);
+    struct {
+        const char *seat, *by;
+        json_int_t sent, reminded, escalations, lost, retries;
+    } want[] = {{"aut-chair", "agent", 3, 0, 1, 0, 0}, {"hun-desk", "person", 0, 5, 1, 0, 0},
+                {"svk-desk", "agent", 0, 1, 0, 0, 0},  {"coord", "agent", 2, 0, 0, 0, 0},
+                {"minister", "person", 1, 0, 0, 0, 0}, {"hun-radio", "agent", 0, 0, 0, 3, 2}};
+    json_t *doc = build(path, s, NULL, CC_OK, NULL);
+    const json_t *rows = tab(doc, "consultations", "follow_up");
+    cr_assert_eq(json_array_size(rows), 6);
+    for (size_t i = 0; i < 6; i++) {
+        const json_t *r = json_array_get(rows, i);
+        cr_expect_str_eq(json_string_value(json_array_get(r, 0)), want[i].seat);
+        cr_expect_str_eq(json_string_value(json_array_get(r, 2)), want[i].by);
+        json_int_t got[5],
+            exp[5] = {want[i].sent, want[i].reminded, want[i].escalations, want[i].lost, want[i].retries};
+        for (size_t k = 0; k < 5; k++) {
+            got[k] = json_integer_value(json_array_get(r, 3 + k));
+            cr_expect_eq(got[k], exp[k], "%s column %zu: %lld, want %lld", want[i].seat, 3 + k,
+                         (long long)got[k], (long long)exp[k]);
+        }
+    }
+    json_decref(doc);
+    doc = build(path, s, "hun-desk", CC_OK, NULL);
+    rows = tab(doc, "consultations", "follow_up");
+    cr_assert_eq(json_array_size(rows), 1, "a seat sees its own row only");
+    cr_expect_str_eq(json_string_value(json_array_get(json_array_get(rows, 0), 0)), "hun-desk");
+    json_decref(doc);
+    unlink(path);
     cc_scenario_free(s);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/scenario_model.h"
+#include "io/patch.h"
 #include "io/scenario_load.h"
 #include "sim/sim.h"
 #include "sim/sim_mpi.h"
@@ -544,4 +545,116 @@ Test(sim_mpi, without_mpi_every_call_says_so)
     cr_expect_eq(cc_simmpi_merge(NULL, CC_OK), CC_ERR_ARG);
     cr_expect_eq(cc_simmpi_merge(NULL, CC_ERR_NOMEM), CC_ERR_NOMEM, "a local failure is passed on");
     cc_simmpi_finalize();
+}
+
+/* A sweep's point equals the scenario run alone with that value (same seed, same replications),
+ * bit for bit, whatever the thread count; a point whose structure differs is refused. */
+Test(sim, a_sweep_point_is_the_scenario_run_alone_with_that_value)
+{
+    const char *path = "agents.co-chair.rules.1.delay.median", *values[] = {"10m", "1h", "3h"};
+    cc_scenario *pts[3];
+    for (size_t p = 0; p < 3; p++) {
+        cc_patch patch = {path, values[p]};
+        cc_load_opts lo = {.patches = &patch, .npatches = 1};
+        cc_diags d;
+        cc_diags_init(&d);
+        cr_assert_eq(cc_scenario_load_file("scenarios/ncg-interagency-sim.yaml", &lo, &d, &pts[p]), CC_OK);
+        cc_diags_free(&d);
+    }
+    cc_sim_opts o = {
+        .seed = 4, .reps = 120, .threads = 2, .points = (const cc_scenario *const *)pts, .npoints = 3};
+    cc_sim *sw = NULL, *sw1 = NULL;
+    cr_assert_eq(cc_sim_run(pts[0], &o, &sw), CC_OK);
+    o.threads = 1;
+    cr_assert_eq(cc_sim_run(pts[0], &o, &sw1), CC_OK);
+    size_t K = cc_sim_nmechanisms(sw), M = cc_sim_nmetrics(sw);
+    cr_assert_eq(K, 3);
+    cr_assert_eq(cc_sim_nvariants(sw), 9);
+    for (size_t p = 0; p < 3; p++) {
+        cc_sim_opts one = {.seed = 4, .reps = 120, .threads = 2};
+        cc_sim *alone = NULL;
+        cr_assert_eq(cc_sim_run(pts[p], &one, &alone), CC_OK);
+        for (size_t k = 0; k < K; k++) {
+            size_t v = cc_sim_column(sw, p, k);
+            cr_expect_str_eq(cc_sim_variant_id(sw, v), cc_sim_variant_id(alone, k));
+            for (size_t rep = 0; rep < 120; rep++)
+                for (size_t m = 0; m < M; m++) {
+                    double a = cc_sim_value(alone, k, rep, m), b = cc_sim_value(sw, v, rep, m),
+                           c = cc_sim_value(sw1, v, rep, m);
+                    cr_assert(memcmp(&a, &b, sizeof a) == 0 && memcmp(&b, &c, sizeof b) == 0,
+                              "point %s, variant %zu, replication %zu, %s: %g %g %g", values[p], k, rep,
+                              cc_sim_metric_name(sw, m), a, b, c);
+                }
+        }
+        cc_sim_free(alone);
+    }
+    /* a later median makes the co-chairs slower: C-1 completes later at 3h than at 10m, paired */
+    size_t m0 = 0;
+    while (strcmp(cc_sim_metric_name(sw, m0), "C-1: request to completion (h)") != 0)
+        m0++;
+    cc_sim_comparison c;
+    cc_sim_compare(sw, cc_sim_column(sw, 0, 2), cc_sim_column(sw, 2, 2), m0, &c);
+    cr_expect_gt(c.lo, 0, "silence: 3h median - 10m median = %+.3f [%+.3f, %+.3f]", c.diff, c.lo, c.hi);
+    cc_sim_free(sw);
+    cc_sim_free(sw1);
+    /* another scenario is not a point of this one */
+    cc_scenario *other = load("tests/validity/silence.yaml");
+    const cc_scenario *mixed[2] = {pts[0], other};
+    cc_sim_opts bad = {.seed = 4, .reps = 10, .threads = 1, .points = mixed, .npoints = 2};
+    cc_sim *r = NULL;
+    cr_expect_eq(cc_sim_run(pts[0], &bad, &r), CC_ERR_ARG);
+    cr_expect_null(r);
+    cc_scenario_free(other);
+    for (size_t p = 0; p < 3; p++)
+        cc_scenario_free(pts[p]);
+}
+
+Test(simplot, a_sweep_has_a_curve_and_band_per_variant_and_shown_metric)
+{
+    const char *values[] = {"1h", "4h"};
+    double x[] = {1, 4};
+    cc_scenario *pts[2];
+    for (size_t p = 0; p < 2; p++) {
+        cc_patch patch = {"mechanisms.silence.stages.decide.deadline", values[p]};
+        cc_load_opts lo = {.patches = &patch, .npatches = 1};
+        cc_diags d;
+        cc_diags_init(&d);
+        cr_assert_eq(cc_scenario_load_file("scenarios/ncg-interagency-sim.yaml", &lo, &d, &pts[p]), CC_OK);
+        cc_diags_free(&d);
+    }
+    cc_sim_opts o = {
+        .seed = 2, .reps = 60, .threads = 2, .points = (const cc_scenario *const *)pts, .npoints = 2};
+    cc_sim *r = NULL;
+    cr_assert_eq(cc_sim_run(pts[0], &o, &r), CC_OK);
+    size_t M = cc_sim_nmetrics(r);
+    uint8_t *show = calloc(M, 1);
+    show[0] = show[M - 1] = 1;
+    char *labels[] = {(char *)values[0], (char *)values[1]};
+    cc_sim_axis ax = {"mechanisms.silence.stages.decide.deadline", labels, x, 2, 1, 1, show};
+    cc_buf b;
+    cc_buf_init(&b);
+    cr_assert_eq(cc_simplot_sweep_svg(r, &ax, "t <&>", &b), CC_OK);
+    size_t polys = 0, lines = 0;
+    for (const char *p = b.data; (p = strstr(p, "<polygon")); p++)
+        polys++;
+    for (const char *p = b.data; (p = strstr(p, "<polyline")); p++)
+        lines++;
+    cr_expect_eq(polys, 2 * 3, "a band per variant in each of the 2 shown metrics");
+    cr_expect_eq(lines, 2 * 3);
+    cr_expect(strstr(b.data, "t &lt;&amp;&gt;"), "the title is escaped");
+    cr_expect(strstr(b.data, ">baseline<"));
+    cc_buf_free(&b);
+    cc_buf_init(&b);
+    cr_assert_eq(cc_simplot_sweep_html(r, &ax, "page", &b), CC_OK);
+    cr_expect(strstr(b.data, "4h (baseline)"));
+    cr_expect_null(strstr(b.data, "<script"));
+    size_t sections = 0;
+    for (const char *p = b.data; (p = strstr(p, "<section")); p++)
+        sections++;
+    cr_expect_eq(sections, 2);
+    cc_buf_free(&b);
+    free(show);
+    cc_sim_free(r);
+    for (size_t p = 0; p < 2; p++)
+        cc_scenario_free(pts[p]);
 }

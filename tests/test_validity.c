@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/patch.h"
 #include "io/scenario_load.h"
 #include "sim/sim.h"
 #include "sim/stats.h"
@@ -470,4 +471,108 @@ Test(validity, work_time_across_a_weekend_and_a_holiday)
     }
     cc_sim_free(r);
     cc_scenario_free(s);
+}
+
+/* Reminders and retries (tests/validity/unstick.yaml, worked out by hand in its header): a desk
+ * that acts on each offer with 0.6, offered again by two reminders, completes with 1 - 0.4^3 =
+ * 0.936 in 1.9231 h on average; without reminders 0.6, at 1 h; a lost message retried twice
+ * (channel failure 0.5) completes with 0.875 in 27.143 min on average. */
+Test(validity, reminders_and_retries_against_the_closed_form)
+{
+    cc_scenario *s = load("tests/validity/unstick.yaml");
+    enum { N = 20000 };
+    cc_sim_opts o = {.seed = 11, .reps = N, .threads = 2};
+    cc_sim *r = NULL;
+    cr_assert_eq(cc_sim_run(s, &o, &r), CC_OK);
+    const char *names[] = {"C-remind: request to completion (h)", "C-plain: request to completion (h)",
+                           "C-retry: request to completion (h)"};
+    const double p[] = {0.936, 0.6, 0.875};
+    const double mean_if_done[] = {1.8 / 0.936, 1.0, (5.0 + 10.0 + 8.75) / 0.875 / 60.0};
+    const double sd_if_done[] = {
+        /* sqrt(E[T^2 | done] - mean^2) */
+        sqrt((0.6 * 1 + 0.24 * 9 + 0.096 * 25) / 0.936 - (1.8 / 0.936) * (1.8 / 0.936)), 0.0,
+        sqrt((0.5 * (10.0 / 60) * (10.0 / 60) + 0.25 * (40.0 / 60) * (40.0 / 60) +
+              0.125 * (70.0 / 60) * (70.0 / 60)) /
+                 0.875 -
+             (27.142857 / 60) * (27.142857 / 60))};
+    for (size_t i = 0; i < 3; i++) {
+        size_t m = 0;
+        while (m < cc_sim_nmetrics(r) && strcmp(cc_sim_metric_name(r, m), names[i]) != 0)
+            m++;
+        cr_assert_lt(m, cc_sim_nmetrics(r), "no metric %s", names[i]);
+        size_t done = 0;
+        double sum = 0;
+        for (size_t k = 0; k < N; k++) {
+            double x = cc_sim_value(r, 0, k, m);
+            if (x >= 0) { /* a censored value is negative (sim.h) */
+                done++;
+                sum += x;
+            }
+        }
+        double share = (double)done / N, se = sqrt(p[i] * (1 - p[i]) / N);
+        cr_expect(fabs(share - p[i]) < 4 * se, "%s: done %.4f, want %.4f", names[i], share, p[i]);
+        double mean = sum / (double)done, mse = sd_if_done[i] / sqrt((double)done);
+        cr_expect(fabs(mean - mean_if_done[i]) < 4 * mse + 1e-9, "%s: mean if done %.4f h, want %.4f",
+                  names[i], mean, mean_if_done[i]);
+    }
+    cc_sim_free(r);
+    cc_scenario_free(s);
+}
+
+/* A sweep of the silence deadline (tests/validity/silence.yaml) against the closed form: the
+ * co-chairs acknowledge after 10 min and object, each with 0.2, 1 h into the decide stage, so a
+ * consultation completes exactly when nobody objects, at 10 min + the deadline. With common random
+ * numbers the same replications complete at every value: the paired difference of "completed" is
+ * exactly 0, and that of the restricted mean exactly (share completed) x (d - d0). */
+Test(validity, a_sweep_of_the_silence_deadline_is_paired_by_replication)
+{
+    const char *values[] = {"2h", "3h", "5h", "8h"};
+    const double hours[] = {2, 3, 5, 8};
+    cc_scenario *pts[4];
+    for (size_t p = 0; p < 4; p++) {
+        cc_patch patch = {"mechanisms.silence.stages.decide.deadline", values[p]};
+        cc_load_opts lo = {.patches = &patch, .npatches = 1};
+        cc_diags d;
+        cc_diags_init(&d);
+        cr_assert_eq(cc_scenario_load_file("tests/validity/silence.yaml", &lo, &d, &pts[p]), CC_OK);
+        cc_diags_free(&d);
+    }
+    enum { N = 4000 };
+    cc_sim_opts o = {
+        .seed = 21, .reps = N, .threads = 2, .points = (const cc_scenario *const *)pts, .npoints = 4};
+    cc_sim *r = NULL;
+    cr_assert_eq(cc_sim_run(pts[0], &o, &r), CC_OK);
+    cr_assert_eq(cc_sim_npoints(r), 4);
+    cr_assert_eq(cc_sim_nvariants(r), 4, "4 points x 1 variant");
+    size_t tm = 0, dm = 0;
+    for (size_t m = 0; m < cc_sim_nmetrics(r); m++) {
+        tm = strcmp(cc_sim_metric_name(r, m), "C: request to completion (h)") == 0 ? m : tm;
+        dm = strcmp(cc_sim_metric_name(r, m), "C: completed") == 0 ? m : dm;
+    }
+    size_t done = 0;
+    for (size_t k = 0; k < N; k++)
+        done += cc_sim_value(r, 0, k, dm) == 1;
+    double share = (double)done / N, se = sqrt(0.64 * 0.36 / N);
+    cr_expect(fabs(share - 0.64) < 4 * se, "completed %.4f, want 0.64", share);
+    for (size_t p = 0; p < 4; p++) {
+        for (size_t k = 0; k < N; k++) {
+            double x = cc_sim_value(r, p, k, tm);
+            int ok = cc_sim_value(r, 0, k, dm) == 1;
+            cr_assert_eq(cc_sim_value(r, p, k, dm) == 1, ok,
+                         "replication %zu completes at every value or none", k);
+            if (ok)
+                cr_assert_float_eq(x, hours[p] + 10.0 / 60.0, 1e-9, "at %s, replication %zu", values[p], k);
+        }
+        cc_sim_comparison c;
+        cc_sim_compare(r, 0, p, dm, &c);
+        cr_expect_float_eq(c.diff, 0.0, 1e-12);
+        cc_sim_compare(r, 0, p, tm, &c);
+        cr_expect_float_eq(c.diff, share * (hours[p] - hours[0]), 1e-9, "%s: %.6f, want %.6f", values[p],
+                           c.diff, share * (hours[p] - hours[0]));
+        if (p > 0) /* every pair differs by the same amount or by 0: the interval is tight around it */
+            cr_expect(c.lo <= c.diff && c.diff <= c.hi && c.hi - c.lo < 0.05 * (hours[p] - hours[0]));
+    }
+    cc_sim_free(r);
+    for (size_t p = 0; p < 4; p++)
+        cc_scenario_free(pts[p]);
 }

@@ -24,6 +24,7 @@
     'consult.silence_broken': (x) => 'Silence broken by ' + (x.seat || '?') + ' at ' + fmtRel(x.t),
     'consult.return': (x) => 'Back to an earlier stage at ' + fmtRel(x.t),
     'consult.held': (x) => 'Act held for a later stage by ' + (x.seat || '?') + ' at ' + fmtRel(x.t),
+    'consult.remind': (x) => 'Reminder from ' + (x.seat || '?') + ' at ' + fmtRel(x.t),
   };
 
   /* ---- session ------------------------------------------------------------------------ */
@@ -656,7 +657,8 @@
       acts.append(
         el('button', { type: 'button', class: 'act', on: { click: () => input({ do: 'acknowledge', consultation: c.id }, 'Act in ' + c.id) } }),
         el('button', { type: 'button', text: 'Object', on: { click: () => input({ do: 'object', consultation: c.id }, 'Object in ' + c.id) } }),
-        el('button', { type: 'button', text: 'Escalate', on: { click: () => input({ do: 'escalate', consultation: c.id }, 'Escalate ' + c.id) } })
+        el('button', { type: 'button', text: 'Escalate', on: { click: () => input({ do: 'escalate', consultation: c.id }, 'Escalate ' + c.id) } }),
+        el('button', { type: 'button', text: 'Remind', title: 'Remind the participants who have not acted in this stage', on: { click: () => input({ do: 'remind', consultation: c.id }, 'Remind in ' + c.id) } })
       );
       const ta = el('textarea', { id: 'pos-' + c.id, rows: '2', required: true });
       const form = el(

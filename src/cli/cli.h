@@ -60,6 +60,25 @@ int cc_cli_new_key(const char *path, const char *name, struct cc_note_signer **s
 int cc_cli_new_key_type(const char *path, const char *name, int type, struct cc_note_signer **signer,
                         struct cc_buf *vkey, char *why, size_t whylen);
 
+/* Sweeps (sim_sweep.c, docs/sim.md "Exploring a mechanism"). cc_cli_sweep_load loads file once
+ * per value of the sweep with its path set to that value (printing why a value does not load,
+ * prefixed by `caucus cmd`); 0 and *points (sw->n scenarios, free with cc_cli_sweep_free), or -1.
+ * cc_cli_sweep_report prints the response curves of a finished sweep and writes the files asked
+ * for; the exit status (2: no metric matches --metric). */
+struct cc_sweep;
+struct cc_sim;
+struct cc_scenario;
+typedef struct cc_cli_sweep_out {
+    const char *scenario_id, *csv, *json, *svg, *html;
+    const char *const *metrics; /* --metric substrings; none: every metric */
+    size_t nmetrics, baseline;
+    uint64_t seed;
+} cc_cli_sweep_out;
+int cc_cli_sweep_load(const char *cmd, const char *file, const struct cc_sweep *sw,
+                      struct cc_scenario ***points);
+void cc_cli_sweep_free(struct cc_scenario **points, size_t n);
+int cc_cli_sweep_report(const struct cc_sim *r, const struct cc_sweep *sw, const cc_cli_sweep_out *o);
+
 /* Parses a non-negative decimal 64-bit integer; 0 on success, -1 otherwise. */
 int cc_cli_parse_u64(const char *s, uint64_t *out);
 

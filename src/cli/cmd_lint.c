@@ -6,13 +6,18 @@
 
 #include "cli/cli.h"
 #include "core/scenario.h"
+#include "io/file.h"
+#include "io/patch.h"
 #include "io/scenario_load.h"
 
 static void lint_usage(FILE *f)
 {
-    fprintf(f, "usage: caucus lint [--format text|json] [--summary] [--werror] [--quiet] [--sim] FILE...\n"
+    fprintf(f, "usage: caucus lint [--format text|json] [--summary] [--werror] [--quiet] [--sim]\n"
+               "                   [--sweep PATH=VALUES]... FILE...\n"
                "  --format json  one JSON document on stdout with every diagnostic\n"
                "  --sim          also check it as caucus sim plays it: only agents act\n"
+               "  --sweep S      also check the sweep caucus sim --sweep S would run: the path names a\n"
+               "                 numeric or duration field and the scenario loads with every value\n"
                "  --summary      print what each valid scenario contains\n"
                "  --werror       treat warnings as errors (exit 1)\n"
                "  --quiet        print only diagnostics, no per-file status line\n");
@@ -32,6 +37,41 @@ static json_t *diag_json(const cc_diag *g)
     return o;
 }
 
+/* Loads file once per value of the sweep spec, appending to d why a value does not load (a path
+ * that names no field is said once). */
+static void check_sweep(const char *file, const cc_sweep *sw, cc_diags *d)
+{
+    char *text = NULL, why[256];
+    size_t len = 0;
+    if (cc_file_read(file, 64u << 20, &text, &len, why, sizeof why) != CC_OK)
+        return; /* the load itself said why */
+    for (size_t p = 0; p < sw->n; p++) {
+        cc_diags pd;
+        cc_diags_init(&pd);
+        cc_patch patch = {sw->path, sw->values[p]};
+        cc_load_opts lo = {.patches = &patch, .npatches = 1};
+        cc_scenario *s = NULL;
+        cc_err rc = cc_scenario_load(text, len, file, &lo, &pd, &s);
+        int path_bad = 0;
+        for (size_t k = 0; k < pd.count; k++) {
+            const cc_diag *g = &pd.items[k];
+            if (g->sev != CC_SEV_ERROR)
+                continue; /* the file's own warnings are said by its own load */
+            path_bad |= g->code && strcmp(g->code, "bad-sweep-path") == 0;
+            cc_diags_add(d, g->sev, g->file, (cc_pos){g->line, g->col}, g->code, g->hint, "%s", g->message);
+        }
+        if (rc != CC_OK && !path_bad)
+            cc_diags_add(d, CC_SEV_ERROR, file, (cc_pos){0, 0}, "bad-sweep-value", NULL,
+                         "--sweep %s=%s: the scenario does not load with this value", sw->path,
+                         sw->values[p]);
+        cc_scenario_free(s);
+        cc_diags_free(&pd);
+        if (path_bad)
+            break;
+    }
+    free(text);
+}
+
 static void print_summary(const cc_scenario *s)
 {
     cc_scenario_counts c;
@@ -49,8 +89,22 @@ static void print_summary(const cc_scenario *s)
 int cc_cmd_lint(int argc, char **argv)
 {
     int json = 0, summary = 0, werror = 0, quiet = 0, sim = 0, nfiles = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+    cc_sweep sweeps[16];
+    size_t nsweeps = 0;
+    int status = 0;
+    for (int i = 1; i < argc && !status; i++) {
+        if (strcmp(argv[i], "--sweep") == 0 && i + 1 < argc) {
+            char why[256];
+            if (nsweeps == 16) {
+                fprintf(stderr, "caucus lint: at most 16 --sweep\n");
+                status = 2;
+            } else if (cc_sweep_parse(argv[++i], &sweeps[nsweeps], why, sizeof why) != CC_OK) {
+                fprintf(stderr, "caucus lint: --sweep: %s\n", why);
+                status = 2;
+            } else {
+                nsweeps++;
+            }
+        } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             const char *f = argv[++i];
             if (strcmp(f, "json") == 0)
                 json = 1;
@@ -70,24 +124,29 @@ int cc_cmd_lint(int argc, char **argv)
             quiet = 1;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             lint_usage(stdout);
-            return 0;
+            status = -1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "caucus lint: unknown option '%s'\n", argv[i]);
             lint_usage(stderr);
-            return 2;
+            status = 2;
         } else {
             nfiles++;
         }
     }
-    if (nfiles == 0) {
+    if (status == 0 && nfiles == 0) {
         fprintf(stderr, "caucus lint: no scenario file given\n");
         lint_usage(stderr);
-        return 2;
+        status = 2;
+    }
+    if (status != 0) {
+        for (size_t k = 0; k < nsweeps; k++)
+            cc_sweep_free(&sweeps[k]);
+        return status < 0 ? 0 : status;
     }
     json_t *files = json ? json_array() : NULL;
     int failed = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--format") == 0) {
+        if (strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "--sweep") == 0) {
             i++;
             continue;
         }
@@ -99,6 +158,8 @@ int cc_cmd_lint(int argc, char **argv)
         cc_err rc = cc_scenario_load_file(argv[i], NULL, &d, &s);
         if (rc == CC_OK && sim)
             rc = cc_scenario_check_simulation(s, &d);
+        for (size_t k = 0; rc == CC_OK && k < nsweeps; k++)
+            check_sweep(argv[i], &sweeps[k], &d);
         cc_diags_sort(&d);
         if (rc == CC_ERR_NOMEM && d.errors == 0)
             cc_diags_add(&d, CC_SEV_ERROR, argv[i], (cc_pos){0, 0}, "nomem", NULL, "out of memory");
@@ -136,5 +197,7 @@ int cc_cmd_lint(int argc, char **argv)
         free(txt);
         json_decref(root);
     }
+    for (size_t k = 0; k < nsweeps; k++)
+        cc_sweep_free(&sweeps[k]);
     return failed ? 1 : 0;
 }

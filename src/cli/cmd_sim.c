@@ -12,6 +12,7 @@
 #include "core/engine.h"
 #include "core/scenario.h"
 #include "core/scenario_model.h"
+#include "io/patch.h"
 #include "io/scenario_load.h"
 #include "sim/sim.h"
 #include "sim/sim_mpi.h"
@@ -23,6 +24,7 @@ static void sim_usage(FILE *f)
     fprintf(f, "usage: caucus sim SCENARIO [--reps N] [--variant ID]... [--seed S] [--threads T]\n"
                "                  [--csv FILE] [--json FILE] [--svg FILE] [--html FILE] [--mpi]\n"
                "                  [--log-rep R]... [--keep-logs K] [--log-prefix P]\n"
+               "                  [--sweep PATH=V1,V2,...|PATH=A..B/STEP [--baseline V] [--metric NAME]...]\n"
                "  --reps N       replications per variant (default 1000)\n"
                "  --variant ID   a mechanism to compare (repeat; default: every mechanism)\n"
                "  --seed S       random seed (default 1); replication r of every variant shares streams\n"
@@ -36,7 +38,14 @@ static void sim_usage(FILE *f)
                "  --svg FILE     plots: CDF and histogram per time metric, probability bars per rate\n"
                "  --html FILE    one self-contained page: summary tables, differences and the plots\n"
                "  --mpi          under mpirun: split the replications across the ranks; rank 0 writes\n"
-               "                 the results, identical to a single process\n");
+               "                 the results, identical to a single process\n"
+               "  --sweep S      run the scenario at each value of a numeric or duration field, e.g.\n"
+               "                 mechanisms.M.stages.S.deadline=1h..24h/1h or agents.A.rules.2.probability=\n"
+               "                 0.5,0.7,0.9, every value on the same replications; one response curve per\n"
+               "                 metric (docs/sim.md, \"Exploring a mechanism\"); --csv, --json, --svg and\n"
+               "                 --html then write the curves\n"
+               "  --baseline V   the value the others are compared with, paired (default: the first)\n"
+               "  --metric NAME  show only metrics whose name contains NAME (repeat)\n");
 }
 
 static double wall_s(void)
@@ -233,6 +242,8 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
     const char *vnames[64];
     size_t nv = 0;
     uint64_t seed = 1, reps = 1000, threads = 0;
+    const char *sweep_spec = NULL, *baseline = NULL, *metrics[64];
+    size_t nmetrics = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has = i + 1 < argc;
@@ -282,6 +293,20 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
             /* handled by cc_cmd_sim */
         } else if (strcmp(a, "--json") == 0 && has) {
             jsonf = argv[++i];
+        } else if (strcmp(a, "--sweep") == 0 && has) {
+            if (sweep_spec) {
+                fprintf(stderr, "caucus sim: one --sweep per run (sweep a second field in a second run)\n");
+                return 2;
+            }
+            sweep_spec = argv[++i];
+        } else if (strcmp(a, "--baseline") == 0 && has) {
+            baseline = argv[++i];
+        } else if (strcmp(a, "--metric") == 0 && has) {
+            if (nmetrics == 64) {
+                fprintf(stderr, "caucus sim: at most 64 --metric\n");
+                return 2;
+            }
+            metrics[nmetrics++] = argv[++i];
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             sim_usage(stdout);
             return 0;
@@ -301,6 +326,40 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
         sim_usage(stderr);
         return 2;
     }
+    if ((baseline || nmetrics) && !sweep_spec) {
+        fprintf(stderr, "caucus sim: --baseline and --metric go with --sweep\n");
+        return 2;
+    }
+    cc_sweep sw = {0};
+    size_t base = 0;
+    if (sweep_spec) {
+        char why[256];
+        if (nlog) {
+            fprintf(stderr, "caucus sim: --log-rep and --keep-logs do not go with --sweep (run the value you "
+                            "want to see without --sweep)\n");
+            return 2;
+        }
+        if (cc_sweep_parse(sweep_spec, &sw, why, sizeof why) != CC_OK) {
+            fprintf(stderr, "caucus sim: --sweep: %s\n", why);
+            return 2;
+        }
+        if (baseline) {
+            cc_sweep b;
+            char spec[512];
+            snprintf(spec, sizeof spec, "x=%s", baseline);
+            base = sw.n;
+            if (cc_sweep_parse(spec, &b, why, sizeof why) == CC_OK && b.n == 1)
+                for (size_t p = 0; p < sw.n && base == sw.n; p++)
+                    base = sw.x[p] == b.x[0] && sw.durations == b.durations ? p : sw.n;
+            if (b.n)
+                cc_sweep_free(&b);
+            if (base == sw.n) {
+                fprintf(stderr, "caucus sim: --baseline %s is not one of the sweep's values\n", baseline);
+                cc_sweep_free(&sw);
+                return 2;
+            }
+        }
+    }
     if (!threads && nranks > 1) {
         threads = 1;
     } else if (!threads) {
@@ -308,8 +367,15 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
         threads = c > 0 && c < 256 ? (uint64_t)c : 1;
     }
     cc_scenario *s = cc_cli_load("sim", file);
-    if (!s)
+    cc_scenario **points = NULL;
+    if (s && sw.n && cc_cli_sweep_load("sim", file, &sw, &points) != 0) {
+        cc_scenario_free(s);
+        s = NULL;
+    }
+    if (!s) {
+        cc_sweep_free(&sw);
         return 1;
+    }
     /* what can never complete when only agents act: said before the run */
     cc_diags warn;
     cc_diags_init(&warn);
@@ -320,6 +386,8 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
     cc_diags_free(&warn);
     if (s->nmechanisms == 0) {
         fprintf(stderr, "caucus sim: %s has no consultation mechanisms to compare\n", file);
+        cc_cli_sweep_free(points, sw.n);
+        cc_sweep_free(&sw);
         cc_scenario_free(s);
         return 1;
     }
@@ -331,6 +399,8 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
                 vidx[k] = (int)m;
         if (vidx[k] < 0) {
             fprintf(stderr, "caucus sim: scenario has no mechanism '%s'\n", vnames[k]);
+            cc_cli_sweep_free(points, sw.n);
+            cc_sweep_free(&sw);
             cc_scenario_free(s);
             return 2;
         }
@@ -351,24 +421,53 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
                      .progress = isatty(2) && rank == 0 ? progress : NULL,
                      .progress_ctx = &start,
                      .rank = nranks > 1 ? rank : 0,
-                     .nranks = nranks > 1 ? nranks : 0};
+                     .nranks = nranks > 1 ? nranks : 0,
+                     .points = (const cc_scenario *const *)points,
+                     .npoints = sw.n};
     cc_sim *r = NULL;
     cc_err rc = cc_sim_run(s, &o, &r);
     if (nranks > 1)
         rc = cc_simmpi_merge(r, rc);
     if (rc == CC_OK && rank != 0) { /* rank 0 reports */
         cc_sim_free(r);
+        cc_cli_sweep_free(points, sw.n);
+        cc_sweep_free(&sw);
         cc_scenario_free(s);
         return 0;
     }
     if (rc != CC_OK) {
         cc_sim_free(r);
         fprintf(stderr, "caucus sim: %s\n", cc_err_str(rc));
+        cc_cli_sweep_free(points, sw.n);
+        cc_sweep_free(&sw);
         cc_scenario_free(s);
         return 1;
     }
     /* every summary at once, on the same threads (out of memory: each is computed on use) */
     (void)cc_sim_summarise_all(r, (int)threads);
+    if (sw.n) {
+        if (reps < 30)
+            fprintf(
+                stderr,
+                "caucus sim: warning: %llu replications: the intervals of means rest on the mean being close "
+                "to normal, which needs 30 or more\n",
+                (unsigned long long)reps);
+        cc_cli_sweep_out so = {.scenario_id = s->id,
+                               .csv = csv,
+                               .json = jsonf,
+                               .svg = svg,
+                               .html = html,
+                               .metrics = metrics,
+                               .nmetrics = nmetrics,
+                               .baseline = base,
+                               .seed = seed};
+        int st = cc_cli_sweep_report(r, &sw, &so);
+        cc_sim_free(r);
+        cc_cli_sweep_free(points, sw.n);
+        cc_sweep_free(&sw);
+        cc_scenario_free(s);
+        return st;
+    }
     size_t V = cc_sim_nvariants(r), M = cc_sim_nmetrics(r);
     printf("sim %s: %llu replications per variant, seed %llu, %zu variants\n", s->id,
            (unsigned long long)reps, (unsigned long long)seed, V);

@@ -14,7 +14,7 @@
 
 /* ---- construction ------------------------------------------------------------------ */
 
-_Static_assert(CC_AEV_PROPOSAL < 8, "an agent event is a bit of a byte (seat_events)");
+_Static_assert(CC_AEV_OBJECTION < 16, "an agent event is a bit of 16 (seat_events)");
 
 static size_t item_count(const cc_scenario *s)
 {
@@ -138,7 +138,9 @@ static void reset_run(cc_engine *e)
         R->gov = 0;
     }
     memset(e->absent, 0, s->nseats + 1);
-    memcpy(e->offer_events, e->seat_events, s->nseats + 1);
+    if (e->react)
+        memset(e->react, 0, (s->nconsultations + 1) * s->nseats * e->nreact);
+    memcpy(e->offer_events, e->seat_events, (s->nseats + 1) * sizeof *e->offer_events);
     cc_rng_init(&e->rng[0], e->o.seed, e->o.replication, 0);
     for (size_t i = 1; i <= s->nseats; i++)
         cc_rng_stream(&e->rng[i], &e->rng[0], (uint32_t)i);
@@ -204,10 +206,10 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
         e->dec = calloc(s->ndecisions + 1, sizeof *e->dec);
         e->auto_seat = calloc(s->nseats + 1, 1);
         e->absent = calloc(s->nseats + 1, 1);
-        e->seat_events = calloc(s->nseats + 1, 1);
+        e->seat_events = calloc(s->nseats + 1, sizeof *e->seat_events);
         e->seat_agent = calloc(s->nseats + 1, sizeof *e->seat_agent);
         e->duty = calloc(s->nseats + 1, sizeof *e->duty);
-        e->offer_events = calloc(s->nseats + 1, 1);
+        e->offer_events = calloc(s->nseats + 1, sizeof *e->offer_events);
         e->rng = calloc(s->nseats + 1, sizeof *e->rng);
         e->draw_streams = calloc(s->nseats + 1, sizeof *e->draw_streams);
         e->absence_seats = calloc(s->nseats + 1, sizeof *e->absence_seats);
@@ -280,13 +282,22 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
             const cc_agent *A = &s->agents[s->seats[i].agent_index];
             e->seat_agent[i] = A;
             for (size_t k = 0; k < A->nrules; k++)
-                e->seat_events[i] |= (uint8_t)(1u << A->rules[k].on);
+                e->seat_events[i] |= (uint16_t)(1u << A->rules[k].on);
+            e->any_waiting |= (e->seat_events[i] >> CC_AEV_WAITING) & 1;
+            e->any_objection_rule |= (e->seat_events[i] >> CC_AEV_OBJECTION) & 1;
+            size_t nr = 0;
+            for (size_t k = 0; k < A->nrules; k++)
+                nr += A->rules[k].on == CC_AEV_OBJECTION || A->rules[k].on == CC_AEV_ESCALATION;
+            if (nr > e->nreact)
+                e->nreact = nr;
             if (!(A->absence <= 0)) /* cc_rng_bernoulli draws nothing for p <= 0 */
                 e->absence_seats[e->nabsence_seats++] = (uint32_t)i;
         }
         for (size_t k = 0; k < item_count(s); k++)
             if (cc_eng_item_when(s, item_code(s, k))->has_at)
                 e->start_items[e->nstart_items++] = item_code(s, k);
+        if (e->nreact && !(e->react = calloc((s->nconsultations + 1) * s->nseats * e->nreact, 1)))
+            rc = CC_ERR_NOMEM;
     }
     if (rc != CC_OK) {
         cc_engine_free(e);
@@ -368,6 +379,7 @@ void cc_engine_free(cc_engine *e)
     free(e->rng);
     free(e->draw_streams);
     free(e->absence_seats);
+    free(e->react);
     free(e->start_items);
     free(e->acts);
     free(e->free_acts);
@@ -809,6 +821,12 @@ cc_err cc_eng_run(cc_engine *e, int64_t until_ms, int64_t wall_cap)
         case K_END: rc = end_run(e, "duration"); break;
         case K_STAGE_DEADLINE: rc = cc_eng_stage_deadline(e, ev.a, ev.b); break;
         case K_ROUND: rc = cc_eng_next_round(e, ev.a, (int)ev.b); break;
+        case K_WAIT: {
+            pending w = e->acts[ev.a]; /* the slot is free from here on */
+            e->free_acts[e->nfree_acts++] = ev.a;
+            rc = cc_eng_agent_wait(e, &w);
+            break;
+        }
         case K_WATCH: rc = cc_eng_watch_expired(e, ev.a); break;
         }
         if (rc)

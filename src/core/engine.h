@@ -41,7 +41,9 @@ typedef struct cc_engine_opts {
      * "inject.release", "consult.request", "consult.done", "decision.open", "decision.made" and
      * "decision.deadline", with the item they concern (kind << 28 | index, see cc_engine_item_*)
      * and the scenario time; and before each finding with type "finding.met" or "finding.missed"
-     * and the guideline index. Not for other events (it is on the simulator's hot path). May be NULL. */
+     * and the guideline index; and "decision.silence" right after a "decision.made" by a silence
+     * procedure (a stage's or the decision's own silence rule). Not for other events (it is on the
+     * simulator's hot path). May be NULL. */
     void (*observe)(void *ctx, const char *type, uint32_t item, int64_t t_ms);
     /* Also for metrics, with observe_ctx, may be NULL: each delivery of an item to a seat, and
      * each stage that completes (consultation index, stage index in its mechanism). */
@@ -140,7 +142,7 @@ typedef struct cc_engine_stats {
     uint64_t events;
     size_t injects_released, deliveries, denials, decisions_opened, decisions_expired,
         consultations_requested, decisions_made, stages_completed, consultations_done, agent_actions,
-        messages_lost, findings_met, findings_missed;
+        messages_lost, findings_met, findings_missed, reminders;
     int ended;
 } cc_engine_stats;
 

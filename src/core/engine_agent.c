@@ -27,6 +27,50 @@ static int64_t act_time(const cc_engine *e, size_t seat, const cc_agent_rule *R,
     return at == INT64_MAX ? INT64_MAX : at - base;
 }
 
+/* A free slot of e->acts; CC_ERR_NOMEM when the array cannot grow. */
+static cc_err act_slot(cc_engine *e, uint32_t *slot)
+{
+    if (e->nfree_acts) {
+        *slot = e->free_acts[--e->nfree_acts];
+        return CC_OK;
+    }
+    if (e->nacts == e->capacts) {
+        size_t nc = e->capacts ? e->capacts * 2 : 64;
+        pending *n = realloc(e->acts, nc * sizeof *n);
+        if (!n)
+            return CC_ERR_NOMEM;
+        e->acts = n;
+        uint32_t *f = realloc(e->free_acts, nc * sizeof *f);
+        if (!f)
+            return CC_ERR_NOMEM;
+        e->free_acts = f;
+        e->capacts = nc;
+    }
+    *slot = (uint32_t)e->nacts++;
+    return CC_OK;
+}
+
+/* Schedules p (an act, kind K_AGENT, or a waiting rule's next firing, K_WAIT) after a delay drawn
+ * from d on the seat's stream, in work time (act_time); nothing when the seat is never on duty. */
+static cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R, const cc_dist *d, uint32_t kind,
+                       pending p)
+{
+    double delay = cc_eng_draw_delay_s(&e->rng[seat + 1], d);
+    if (!(delay >= 0))
+        delay = 0;
+    if (delay > 1e9)
+        delay = 1e9;
+    int64_t at = act_time(e, seat, R, (int64_t)(delay * 1000.0));
+    if (at == INT64_MAX)
+        return CC_OK;
+    uint32_t slot;
+    cc_err rc = act_slot(e, &slot);
+    if (rc)
+        return rc;
+    e->acts[slot] = p;
+    return cc_sched_push(&e->q, at, kind, slot, 0);
+}
+
 /* The rules of a seat's agent on event ev (the agent plays the seat, is present and has such a rule:
  * cc_eng_agent_offer checked). */
 cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
@@ -35,10 +79,19 @@ cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, ui
     const cc_agent *A = e->seat_agent[seat];
     assert(A && e->auto_seat[seat] && !e->absent[seat]);
     cc_rng *r = &e->rng[seat + 1];
+    size_t react = 0; /* the rule's place among the agent's objection and escalation rules */
     for (size_t k = 0; k < A->nrules; k++) {
         const cc_agent_rule *R = &A->rules[k];
+        uint8_t *fired = NULL;
+        if (R->on == CC_AEV_OBJECTION || R->on == CC_AEV_ESCALATION) {
+            if (R->on == ev && ITEM_KIND(context) == CC_ITEM_CONSULTATION)
+                fired = &e->react[(ITEM_INDEX(context) * e->s->nseats + seat) * e->nreact + react];
+            react++;
+        }
         if (R->on != ev)
             continue;
+        if (fired && *fired >= R->max)
+            continue; /* fired its 'max' times for this consultation */
         if (R->has_channel && (int)R->channel != channel)
             continue;
         if (R->inject_class) {
@@ -48,13 +101,14 @@ cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, ui
             if (!found)
                 continue;
         }
-        if (R->has_stage && ev == CC_AEV_STAGE && (int)R->stage != stage_kind)
+        if (R->has_stage && (ev == CC_AEV_STAGE || ev == CC_AEV_WAITING) && (int)R->stage != stage_kind)
             continue;
         /* an act on a consultation belongs to the stage visit that offered it; a request rule with
          * a stage kind, to the first stage of that kind the seat takes part in (held until then) */
         uint32_t visit = 0;
         int32_t target = -1;
-        if (visit0 && R->action != CC_ACT_SHARE && R->action != CC_ACT_ESCALATE) {
+        if (visit0 && R->action != CC_ACT_SHARE && R->action != CC_ACT_ESCALATE &&
+            R->action != CC_ACT_REMIND) {
             visit = visit0;
             if (ev == CC_AEV_REQUEST && R->has_stage) {
                 const crun *K = &e->cons[ITEM_INDEX(context)];
@@ -69,38 +123,92 @@ cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, ui
         }
         if (!cc_rng_bernoulli(r, R->probability))
             continue;
-        double delay = cc_eng_draw_delay_s(r, &R->delay);
-        if (!(delay >= 0))
-            delay = 0;
-        if (delay > 1e9)
-            delay = 1e9;
-        int64_t at = act_time(e, seat, R, (int64_t)(delay * 1000.0));
-        if (at == INT64_MAX)
-            continue;
-        uint32_t slot;
-        if (e->nfree_acts) {
-            slot = e->free_acts[--e->nfree_acts];
-        } else {
-            if (e->nacts == e->capacts) {
-                size_t nc = e->capacts ? e->capacts * 2 : 64;
-                pending *n = realloc(e->acts, nc * sizeof *n);
-                if (!n)
-                    return CC_ERR_NOMEM;
-                e->acts = n;
-                uint32_t *f = realloc(e->free_acts, nc * sizeof *f);
-                if (!f)
-                    return CC_ERR_NOMEM;
-                e->free_acts = f;
-                e->capacts = nc;
-            }
-            slot = (uint32_t)e->nacts++;
-        }
-        e->acts[slot] = (pending){(uint32_t)seat, context, R, visit, target};
-        cc_err rc = cc_sched_push(&e->q, at, K_AGENT, slot, 0);
+        if (fired)
+            (*fired)++;
+        cc_err rc = schedule(e, seat, R, &R->delay, K_AGENT,
+                             (pending){(uint32_t)seat, context, R, visit, (int16_t)target, 0});
         if (rc)
             return rc;
     }
     return CC_OK;
+}
+
+/* ---- waiting, reminders, escalations and objections -----------------------------------
+ * docs/scenario-format.md, "Behaviour that un-sticks": a seat's 'on: waiting' rule fires when a
+ * stage of a consultation it requested or takes part in has waited 'after' (scenario time) without
+ * ending, and again every 'after' up to 'max' times; 'escalation' and 'objection' are offered as
+ * those happen. */
+
+/* Whether an agent seat that has rules on ev may be offered them now. */
+static int listens(const cc_engine *e, size_t seat, cc_agent_event ev)
+{
+    return e->offer_events[seat] >> ev & 1u;
+}
+
+/* A seat the consultation concerns: its requester, a participant of its current stage, or a seat it
+ * was escalated to. */
+static int concerned(const cc_engine *e, size_t c, size_t seat)
+{
+    return (int)seat == e->s->consultations[c].requester_index || e->cons[c].part[seat] ||
+           (e->cons[c].asked[seat] & 2);
+}
+
+/* The current stage of consultation c starts: arms the waiting rules of the seats it concerns. */
+cc_err cc_eng_arm_waiting(cc_engine *e, size_t c)
+{
+    const crun *K = &e->cons[c];
+    for (size_t seat = 0; seat < e->s->nseats; seat++) {
+        if (!listens(e, seat, CC_AEV_WAITING) || !concerned(e, c, seat))
+            continue;
+        const cc_agent *A = e->seat_agent[seat];
+        for (size_t k = 0; k < A->nrules; k++) {
+            const cc_agent_rule *R = &A->rules[k];
+            if (R->on != CC_AEV_WAITING || (R->has_stage && R->stage != K->cur->kind))
+                continue;
+            uint32_t slot;
+            cc_err rc = act_slot(e, &slot);
+            if (rc)
+                return rc;
+            e->acts[slot] = (pending){(uint32_t)seat, ITEM(CC_ITEM_CONSULTATION, c), R, K->visit, -1, 0};
+            if ((rc = cc_sched_push(&e->q, e->now_ms + R->after_s * 1000, K_WAIT, slot, 0)) != CC_OK)
+                return rc;
+        }
+    }
+    return CC_OK;
+}
+
+/* A waiting rule's time came: while the stage it was armed for is still open, the rule acts (after
+ * its delay, bound to that stage) and is armed again, up to its 'max' firings. */
+cc_err cc_eng_agent_wait(cc_engine *e, const pending *w)
+{
+    size_t c = ITEM_INDEX(w->context);
+    const crun *K = &e->cons[c];
+    if (e->consult_state[c] != ST_OPEN || K->visit != w->visit || e->absent[w->seat])
+        return CC_OK;
+    const cc_agent_rule *R = w->rule;
+    cc_err rc = CC_OK;
+    if (cc_rng_bernoulli(&e->rng[w->seat + 1], R->probability))
+        rc = schedule(e, w->seat, R, &R->delay, K_AGENT, (pending){w->seat, w->context, R, w->visit, -1, 0});
+    if (rc == CC_OK && w->attempt + 1 < R->max) {
+        uint32_t slot;
+        if ((rc = act_slot(e, &slot)) == CC_OK) {
+            e->acts[slot] = *w;
+            e->acts[slot].attempt = (uint16_t)(w->attempt + 1);
+            rc = cc_sched_push(&e->q, e->now_ms + R->after_s * 1000, K_WAIT, slot, 0);
+        }
+    }
+    return rc;
+}
+
+/* Offers ev (escalation, objection) about consultation c to the agent seats it concerns, except one. */
+cc_err cc_eng_offer_consult(cc_engine *e, size_t c, cc_agent_event ev, size_t except)
+{
+    cc_err rc = CC_OK;
+    for (size_t seat = 0; seat < e->s->nseats && rc == CC_OK; seat++)
+        if (seat != except && concerned(e, c, seat))
+            rc = cc_eng_agent_offer(e, seat, ev, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL,
+                                    (int)e->cons[c].cur->kind, e->cons[c].visit);
+    return rc;
 }
 
 /* ---- agent actions ------------------------------------------------------------------- */
@@ -163,14 +271,15 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
             return rc;
         }
         return CC_OK;
+    case CC_ACT_REMIND:
+        if (cons >= 0 && !cc_eng_act_refusal(e, (size_t)cons, seat, CC_ACT_REMIND, -1))
+            return cc_eng_remind(e, (size_t)cons, seat);
+        return CC_OK;
     case CC_ACT_ESCALATE:
         if (cons >= 0 && cc_eng_act_refusal(e, (size_t)cons, seat, CC_ACT_ESCALATE, -1))
             return CC_OK; /* the seat takes no part in the consultation */
         if (cons >= 0)
-            return cc_eng_emit(e, "consult.escalate", s->seats[seat].id, s->consultations[cons].label.text,
-                               CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", s->consultations[cons].id,
-                                                    "by", s->seats[seat].id)),
-                               context, 84);
+            return cc_eng_seat_escalate(e, (size_t)cons, seat, to && to->n ? to : NULL);
         if (kind == CC_ITEM_INJECT)
             return cc_eng_emit(e, "inject.escalate", s->seats[seat].id, e->inj[idx].label.text,
                                CC_LAZY(e, json_pack("{s:s}", "inject", e->inj[idx].id)), context, 85);
@@ -179,21 +288,40 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
     return CC_OK;
 }
 
-const char *const cc_eng_action_names[] = {"acknowledge", "share",  "position", "vote",
-                                           "propose",     "object", "escalate", "review"};
+const char *const cc_eng_action_names[] = {"acknowledge", "share",    "position", "vote",  "propose",
+                                           "object",      "escalate", "review",   "remind"};
 
 cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
 {
     const cc_scenario *s = e->s;
     const cc_agent_rule *R = a->rule;
     cc_rng *r = &e->rng[a->seat + 1];
-    if (cc_rng_bernoulli(r, e->seat_agent[a->seat]->channel_failure)) {
-        e->st.messages_lost++;
-        return cc_eng_emit(e, "message.lost", s->seats[a->seat].id, NULL,
-                           CC_LAZY(e, json_pack("{s:s,s:s}", "action", cc_eng_action_names[R->action],
-                                                "reason", "channel failure")),
-                           0, 80);
+    const cc_agent *A = e->seat_agent[a->seat];
+    if (a->attempt > 0) { /* a retry of an act whose message was lost */
+        cc_err rc = cc_eng_emit(e, "message.retry", s->seats[a->seat].id, NULL,
+                                CC_LAZY(e, json_pack("{s:s,s:i}", "action", cc_eng_action_names[R->action],
+                                                     "attempt", a->attempt + 1)),
+                                0, 86);
+        if (rc != CC_OK)
+            return rc;
     }
+    if (cc_rng_bernoulli(r, A->channel_failure)) {
+        e->st.messages_lost++;
+        /* with retry: the seat notices no answer and sends again after retry.after, up to retry.max
+         * attempts in all */
+        int again = a->attempt + 1 < A->retry_max;
+        json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:i}", "action", cc_eng_action_names[R->action], "reason",
+                                         "channel failure", "attempt", a->attempt + 1));
+        if (p && again)
+            json_object_set_new(p, "retry", json_true());
+        cc_err rc = cc_eng_emit(e, "message.lost", s->seats[a->seat].id, NULL, p, 0, 80);
+        if (rc != CC_OK || !again)
+            return rc;
+        pending next = *a;
+        next.attempt++;
+        return schedule(e, a->seat, R, &A->retry_after, K_AGENT, next);
+    }
+
     if (a->visit) {
         /* an act on a consultation belongs to one stage: void once that stage is over, held when
          * it is for a stage still to come */

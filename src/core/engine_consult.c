@@ -51,6 +51,8 @@ cc_err cc_eng_decide(cc_engine *e, size_t d, int outcome, const char *how)
         json_object_set_new(p, "stage", json_string(K->cur ? K->cur->id : ""));
     }
     cc_err rc = cc_eng_emit(e, "decision.made", NULL, D->label.text, p, ITEM(CC_ITEM_DECISION, d), ST_DONE);
+    if (e->o.observe && strcmp(how, "silence") == 0)
+        e->o.observe(e->o.observe_ctx, "decision.silence", ITEM(CC_ITEM_DECISION, d), e->now_ms);
     for (uint32_t k = e->decided.start[d]; rc == CC_OK && k < e->decided.start[d + 1]; k++) {
         const cc_when *w = cc_eng_item_when(e->s, e->decided.items[k]);
         if (!w->outcome || strcmp(w->outcome, cc_eng_option_id(e, d, (size_t)outcome)) == 0)
@@ -359,6 +361,19 @@ static cc_err fail_consultation(cc_engine *e, size_t c, const char *reason)
     return rc;
 }
 
+/* Delivers consultation c to the seats of `to` as an escalation: each that may read it is marked as
+ * escalated to (it may remind from then on) and offered the agent event 'escalation'. */
+static cc_err escalate_deliver(cc_engine *e, size_t c, const cc_refs *to)
+{
+    const cc_consultation *C = &e->s->consultations[c];
+    cc_eng_mark_recipients(e, to);
+    for (size_t i = 0; i < e->s->nseats; i++)
+        if (e->seatmask[i] && e->cons_read[c * e->s->nseats + i])
+            e->cons[c].asked[i] |= 2;
+    return cc_eng_deliver_mask(e, "consultation", C->id, &C->label, e->seatmask, NULL,
+                               ITEM(CC_ITEM_CONSULTATION, c), -1, CC_AEV_ESCALATION);
+}
+
 /* Notifies the seats of the stage's escalate_to (a missed deadline, a broken silence). */
 static cc_err escalate(cc_engine *e, size_t c, const cc_stage *S)
 {
@@ -368,8 +383,62 @@ static cc_err escalate(cc_engine *e, size_t c, const cc_stage *S)
                                                  cc_eng_refs_json(&S->escalate_to))),
                             ITEM(CC_ITEM_CONSULTATION, c), 70 + (int)(S - e->s->mechanisms[e->cons[c].mech].stages));
     if (rc == CC_OK)
-        rc = cc_eng_deliver(e, "consultation", C->id, &C->label, &S->escalate_to, ITEM(CC_ITEM_CONSULTATION, c),
-                            -1, -1);
+        rc = escalate_deliver(e, c, &S->escalate_to);
+    return rc;
+}
+
+/* A seat escalates consultation c to the seats of `to`, or without `to` to its current stage's
+ * escalate_to (docs/scenario-format.md, "Behaviour that un-sticks"): each that may read it is
+ * delivered the consultation and offered the escalation. */
+cc_err cc_eng_seat_escalate(cc_engine *e, size_t c, size_t seat, const cc_refs *to)
+{
+    const cc_consultation *C = &e->s->consultations[c];
+    const crun *K = &e->cons[c];
+    const cc_refs *whom = to ? to : K->cur ? &K->cur->escalate_to : NULL;
+    json_t *p = CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", C->id, "by", e->s->seats[seat].id));
+    if (p && whom && whom->n)
+        json_object_set_new(p, "to", cc_eng_refs_json(whom));
+    if (p && K->cur)
+        json_object_set_new(p, "stage", json_string(K->cur->id));
+    cc_err rc = cc_eng_emit(e, "consult.escalate", e->s->seats[seat].id, C->label.text, p,
+                            ITEM(CC_ITEM_CONSULTATION, c), 84);
+    if (rc == CC_OK && whom && whom->n)
+        rc = escalate_deliver(e, c, whom);
+    return rc;
+}
+
+/* A seat reminds the participants of c's current stage who have not acted: each agent among them is
+ * offered the stage again (a fresh reaction, as when it started; the act still counts once). */
+cc_err cc_eng_remind(cc_engine *e, size_t c, size_t seat)
+{
+    crun *K = &e->cons[c];
+    if (e->consult_state[c] != ST_OPEN || !K->cur || K->revising)
+        return CC_OK;
+    const cc_consultation *C = &e->s->consultations[c];
+    json_t *to = CC_LAZY(e, json_array());
+    size_t n = 0;
+    for (size_t i = 0; i < e->s->nseats; i++)
+        if (K->part[i] && !K->acted[i] && i != seat) {
+            n++;
+            if (to)
+                json_array_append_new(to, json_string(e->s->seats[i].id));
+        }
+    if (n == 0) {
+        json_decref(to);
+        return CC_OK;
+    }
+    e->st.reminders++;
+    cc_err rc = cc_eng_emit(
+        e, "consult.remind", e->s->seats[seat].id, C->label.text,
+        CC_LAZY(e, json_pack("{s:s,s:s,s:o}", "consultation", C->id, "stage", K->cur->id, "to", to)),
+        ITEM(CC_ITEM_CONSULTATION, c), 87);
+    uint32_t visit = K->visit;
+    for (size_t i = 0; i < e->s->nseats && rc == CC_OK && K->visit == visit; i++)
+        if (K->part[i] && !K->acted[i] && i != seat &&
+            (K->cur->mode != CC_MODE_SEQUENTIAL || K->cur->kind == CC_STAGE_DECIDE ||
+             cc_eng_next_in_sequence(K, e->s->nseats) == (int)i))
+            rc = cc_eng_agent_offer(e, i, CC_AEV_STAGE, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL,
+                                    (int)K->cur->kind, K->visit);
     return rc;
 }
 
@@ -412,6 +481,8 @@ static cc_err break_silence(cc_engine *e, size_t c, size_t seat)
                             ITEM(CC_ITEM_CONSULTATION, c), 3001);
     if (rc == CC_OK && S->escalate_to.n)
         rc = escalate(e, c, S);
+    if (rc == CC_OK && e->any_objection_rule)
+        rc = cc_eng_offer_consult(e, c, CC_AEV_OBJECTION, seat);
     if (rc != CC_OK)
         return rc;
     int d = linked_decision(e, c);
@@ -488,15 +559,15 @@ static cc_err offer_stage(cc_engine *e, size_t c, size_t seat)
     /* an act held for this stage counts now, in place of an offer */
     if (K->nearly) {
         int done;
-        K->asked[seat] = 1;
+        K->asked[seat] |= 1;
         cc_err rc = apply_early(e, c, seat, &done);
         if (rc != CC_OK || done)
             return rc;
     }
     /* "request": the first time the consultation reaches the seat; "stage": every stage */
     cc_err rc = CC_OK;
-    if (!K->asked[seat]) {
-        K->asked[seat] = 1;
+    if (!(K->asked[seat] & 1)) {
+        K->asked[seat] |= 1;
         rc = cc_eng_agent_offer(e, seat, CC_AEV_REQUEST, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL, -1, K->visit);
     }
     if (rc == CC_OK)
@@ -621,6 +692,8 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
         return finish_stage(e, c, NULL, NULL);
     if (stage_complete(e, c))
         return complete_stage(e, c);
+    if (e->any_waiting && (rc = cc_eng_arm_waiting(e, c)) != CC_OK)
+        return rc;
     if (S->mode == CC_MODE_SEQUENTIAL && S->kind != CC_STAGE_DECIDE) {
         int first = cc_eng_next_in_sequence(K, s->nseats);
         return first >= 0 ? offer_stage(e, c, (size_t)first) : CC_OK;
@@ -771,7 +844,11 @@ cc_err cc_eng_consult_object(cc_engine *e, size_t c, size_t seat)
                             CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", e->s->consultations[c].id, "stage",
                                                  K->cur->id)),
                             ITEM(CC_ITEM_CONSULTATION, c), 82);
-    return rc == CC_OK && breaks ? break_silence(e, c, seat) : rc;
+    if (rc == CC_OK && breaks)
+        return break_silence(e, c, seat);
+    if (rc == CC_OK && e->any_objection_rule)
+        rc = cc_eng_offer_consult(e, c, CC_AEV_OBJECTION, seat);
+    return rc;
 }
 
 /* Holds an act of the seat for a later stage k of consultation c (docs/scenario-format.md). */
@@ -912,12 +989,14 @@ const char *cc_eng_act_refusal(const cc_engine *e, size_t c, size_t seat, cc_age
     if (!e->cons_read[c * s->nseats + seat])
         return "the seat may not read the consultation";
     const cc_mechanism *M = &s->mechanisms[K->mech];
-    if (action == CC_ACT_ESCALATE) {
+    if (action == CC_ACT_ESCALATE || action == CC_ACT_REMIND) {
         if ((int)seat == s->consultations[c].requester_index)
             return NULL;
         for (size_t k = 0; k < M->nstages; k++)
             if (e->stage_seats[(e->stage_base[K->mech] + k) * s->nseats + seat])
                 return NULL;
+        if (action == CC_ACT_REMIND && (K->asked[seat] & 2))
+            return NULL; /* the consultation was escalated to the seat: it may remind */
         return "the seat takes no part in the consultation";
     }
     if (stage >= 0 && stage != K->stage) {

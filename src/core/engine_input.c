@@ -435,12 +435,13 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
         return CC_OK;
     }
     int a = -1;
-    for (int k = 0; k <= CC_ACT_ESCALATE;
+    for (int k = 0; k <= CC_ACT_REMIND;
          k++) /* "review" is an agent's action (people object or acknowledge) */
-        if (strcmp(act, cc_eng_action_names[k]) == 0)
+        if (k != CC_ACT_REVIEW && strcmp(act, cc_eng_action_names[k]) == 0)
             a = k;
     if (a < 0)
         BAD("unknown action \"%.40s\" (acknowledge, position, vote, propose, object, share, escalate, "
+            "remind, "
             "message, note, request, release, hold, edit, add, downgrade, rate, start, pause, resume, speed, "
             "jump)",
             act);
@@ -476,6 +477,22 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
                                p->action != CC_ACT_VOTE && p->action != CC_ACT_OBJECT)))
         BAD("\"stage\" only applies to acknowledge, position, vote and object on a consultation");
     json_t *to = json_object_get(in, "to");
+    if (p->action == CC_ACT_REMIND && !cons)
+        BAD("\"remind\" needs \"consultation\"");
+    if (p->action == CC_ACT_ESCALATE && to) {
+        /* escalate a consultation to named seats (without "to": to its current stage's escalate_to) */
+        if (!cons)
+            BAD("\"to\" applies to \"escalate\" on a consultation");
+        if (!json_is_array(to) || json_array_size(to) == 0 || json_array_size(to) > 64)
+            BAD("\"escalate\" takes \"to\": a list of 1 to 64 seats");
+        for (size_t k = 0; k < json_array_size(to); k++) {
+            int t = find_id(json_string_value(json_array_get(to, k)), s->seats, s->nseats, sizeof *s->seats);
+            if (t < 0)
+                BAD("\"to\" entry %zu is not a seat of the scenario", k + 1);
+            p->to[p->nto++] = t;
+        }
+        return CC_OK;
+    }
     if (p->action == CC_ACT_SHARE) {
         if (!json_is_array(to) || json_array_size(to) == 0 || json_array_size(to) > 64)
             BAD("\"share\" needs \"to\": a list of 1 to 64 seats");
@@ -494,7 +511,7 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
                 return parse_label(s, in, s->seats[p->seat].party_index, &p->label, why, whylen);
         }
     } else if (to) {
-        BAD("\"to\" only applies to \"share\"");
+        BAD("\"to\" only applies to \"share\" and \"escalate\"");
     }
     return CC_OK;
 }

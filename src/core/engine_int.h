@@ -18,7 +18,7 @@
 #include "core/sched.h"
 
 /* scheduled event kinds */
-enum { K_FIRE = 1, K_DECISION_DEADLINE, K_END, K_STAGE_DEADLINE, K_AGENT, K_WATCH, K_ROUND };
+enum { K_FIRE = 1, K_DECISION_DEADLINE, K_END, K_STAGE_DEADLINE, K_AGENT, K_WATCH, K_ROUND, K_WAIT };
 
 /* item codes: kind in the top bits, index below */
 #define ITEM(kind, idx) ((uint32_t)(kind) << 28 | (uint32_t)(idx))
@@ -99,7 +99,8 @@ typedef struct pending {
     uint32_t context;          /* item code the action is about */
     const cc_agent_rule *rule; /* the rule that scheduled it */
     uint32_t visit;            /* consultation acts: the stage visit (crun.visit) it belongs to; 0 none */
-    int32_t target;            /* on: request with stage: the stage index it is for (held until it starts); -1 */
+    int16_t target;   /* on: request with stage: the stage index it is for (held until it starts); -1 */
+    uint16_t attempt; /* 0 for the first; a retry of a lost act, or the next firing of a waiting rule */
 } pending;
 
 struct cc_engine {
@@ -149,8 +150,14 @@ struct cc_engine {
      * agent seats that may be absent (absence > 0), in seat order; the items with a time of their
      * own ('at'), in item order */
     cc_duty *duty; /* nseats: each seat's duty schedule, for its agent's delays (core/duty.h) */
+    int any_waiting, any_objection_rule; /* some agent seat has on: waiting / on: objection rules */
+    /* firings of each seat's 'objection' and 'escalation' rules per consultation (each fires at most
+     * its 'max' times): nconsultations x nseats x nreact, nreact the most such rules of an agent;
+     * NULL when no agent has one */
+    uint8_t *react;
+    size_t nreact;
     const cc_agent **seat_agent;
-    uint8_t *seat_events, *offer_events;
+    uint16_t *seat_events, *offer_events;
     uint32_t *draw_streams, *absence_seats, *start_items;
     size_t ndraw_streams, nabsence_seats, nstart_items;
     pending *acts; /* agent actions scheduled (K_AGENT a = slot); a slot is free again once it fires */
@@ -192,6 +199,11 @@ const char *cc_eng_time_text(int64_t ms, char *buf, size_t size);
 cc_err cc_eng_agent_act(cc_engine *e, const pending *a);
 cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
                                 const cc_strs *classes, int stage_kind, uint32_t visit);
+cc_err cc_eng_agent_wait(cc_engine *e, const pending *w);
+cc_err cc_eng_arm_waiting(cc_engine *e, size_t c);
+cc_err cc_eng_offer_consult(cc_engine *e, size_t c, cc_agent_event ev, size_t except);
+cc_err cc_eng_remind(cc_engine *e, size_t c, size_t seat);
+cc_err cc_eng_seat_escalate(cc_engine *e, size_t c, size_t seat, const cc_refs *to);
 cc_err cc_eng_check_consult_before(cc_engine *e, size_t d);
 cc_err cc_eng_decide(cc_engine *e, size_t d, int outcome, const char *how);
 cc_err cc_eng_deliver(cc_engine *e, const char *kind, const char *id, const cc_labelspec *l,

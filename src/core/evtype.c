@@ -38,9 +38,11 @@ static const char *const names[CC_EV_COUNT] = {
     [CC_EV_CONSULT_ROUND] = "consult.round",
     [CC_EV_CONSULT_DONE] = "consult.done",
     [CC_EV_CONSULT_OBJECT] = "consult.object",
+    [CC_EV_CONSULT_REMIND] = "consult.remind",
     [CC_EV_SEAT_ABSENT] = "seat.absent",
     [CC_EV_MESSAGE] = "message",
     [CC_EV_MESSAGE_LOST] = "message.lost",
+    [CC_EV_MESSAGE_RETRY] = "message.retry",
     [CC_EV_LABEL_DOWNGRADE] = "label.downgrade",
     [CC_EV_NOTE] = "note",
     [CC_EV_OBJECTIVE_RATING] = "objective.rating",
@@ -80,6 +82,7 @@ static const unsigned char by_name[CC_EV_COUNT - 1] = {
     CC_EV_CONSULT_HELD,
     CC_EV_CONSULT_OBJECT,
     CC_EV_CONSULT_POSITION,
+    CC_EV_CONSULT_REMIND,
     CC_EV_CONSULT_REQUEST,
     CC_EV_CONSULT_RETURN,
     CC_EV_CONSULT_REVISE,
@@ -108,6 +111,7 @@ static const unsigned char by_name[CC_EV_COUNT - 1] = {
     CC_EV_LABEL_DOWNGRADE,
     CC_EV_MESSAGE,
     CC_EV_MESSAGE_LOST,
+    CC_EV_MESSAGE_RETRY,
     CC_EV_NOTE,
     CC_EV_OBJECTIVE_RATING,
     CC_EV_RUN_END,
@@ -147,7 +151,7 @@ cc_evtype cc_evtype_of(const char *name)
 
 bool cc_evtype_is_consult(cc_evtype t)
 {
-    return t >= CC_EV_CONSULT_REQUEST && t <= CC_EV_CONSULT_OBJECT;
+    return t >= CC_EV_CONSULT_REQUEST && t <= CC_EV_CONSULT_REMIND;
 }
 
 bool cc_evtype_is_decision(cc_evtype t)

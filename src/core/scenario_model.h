@@ -298,7 +298,11 @@ typedef enum cc_agent_event {
     CC_AEV_REQUEST,
     CC_AEV_STAGE,
     CC_AEV_DECISION_OPEN,
-    CC_AEV_PROPOSAL
+    CC_AEV_PROPOSAL,
+    CC_AEV_WAITING,    /* a stage the seat requested or takes part in has waited 'after' */
+    CC_AEV_ESCALATION, /* a consultation was escalated to the seat */
+    CC_AEV_OBJECTION   /* a participant objected in a stage of a consultation the seat requested or takes part
+                          in */
 } cc_agent_event;
 typedef enum cc_agent_action {
     CC_ACT_ACKNOWLEDGE,
@@ -308,7 +312,8 @@ typedef enum cc_agent_action {
     CC_ACT_PROPOSE,
     CC_ACT_OBJECT,
     CC_ACT_ESCALATE,
-    CC_ACT_REVIEW /* agents only: approve (acknowledge) with probability 'approve', else object */
+    CC_ACT_REVIEW, /* agents only: approve (acknowledge) with probability 'approve', else object */
+    CC_ACT_REMIND  /* remind the participants of the current stage who have not acted */
 } cc_agent_action;
 
 typedef struct cc_agent_rule {
@@ -328,6 +333,8 @@ typedef struct cc_agent_rule {
     cc_pos option_pos;
     cc_refs to;
     const char *text;
+    int64_t after_s; /* on: waiting: how long a stage waits before the rule fires (again) */
+    int max;         /* on: waiting: how many times it fires for one stage (default 1) */
     cc_pos pos;
 } cc_agent_rule;
 
@@ -336,6 +343,8 @@ typedef struct cc_agent {
     bool always_available; /* false: the party's working hours */
     double absence;
     double channel_failure;
+    int retry_max;       /* attempts of an act whose message is lost, the first included (1: no retry) */
+    cc_dist retry_after; /* the wait before a retry (work time) */
     cc_agent_rule *rules;
     size_t nrules;
     cc_pos pos;

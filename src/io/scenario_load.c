@@ -4,6 +4,8 @@
  * label originators). */
 #include "io/scenario_load.h"
 
+#include "io/patch.h"
+
 #include <errno.h>
 #include <math.h>
 #include <sodium.h>
@@ -1496,21 +1498,38 @@ static void load_agents(ld *L, const cc_ynode *root)
     if (!sec)
         return;
     s->agents = alloc_items(L, sec->n, sizeof *s->agents);
-    static const char *const events[] = {"inject",        "message",  "request", "stage",
-                                         "decision_open", "proposal", NULL};
-    static const char *const actions[] = {"acknowledge", "share",    "position", "vote", "propose",
-                                          "object",      "escalate", "review",   NULL};
+    static const char *const events[] = {"inject",   "message", "request",    "stage",     "decision_open",
+                                         "proposal", "waiting", "escalation", "objection", NULL};
+    static const char *const actions[] = {"acknowledge", "share",    "position", "vote",   "propose",
+                                          "object",      "escalate", "review",   "remind", NULL};
     static const char *const hours[] = {"working", "always", NULL};
     for (size_t i = 0; s->agents && i < sec->n; i++) {
         cc_ynode *n = sec->items[i];
         if (!is_map(L, n, "agent"))
             continue;
-        static const char *const keys[] = {"id", "availability", "channel_failure", "rules", NULL};
+        static const char *const keys[] = {"id", "availability", "channel_failure", "retry", "rules", NULL};
         check_keys(L, n, "agent", keys);
         cc_agent *A = &s->agents[s->nagents++];
         A->pos = n->pos;
         A->id = get_id(L, n, "id", 1, "agent", NULL);
         get_number(L, n, "channel_failure", 0, 0, 1, &A->channel_failure, "agent");
+        A->retry_max = 1;
+        cc_ynode *rt = field(L, n, "retry", 0, "agent");
+        if (rt && is_map(L, rt, "agent 'retry'")) {
+            static const char *const tk[] = {"after", "max", NULL};
+            check_keys(L, rt, "retry", tk);
+            cc_ynode *an = field(L, rt, "after", 1, "retry");
+            if (an)
+                get_dist(L, an, &A->retry_after, "retry 'after'");
+            double mx = 0;
+            if (get_number(L, rt, "max", 1, 2, 20, &mx, "retry")) {
+                if (mx != floor(mx))
+                    err(L, cc_ytree_get(rt, "max")->pos, "type", NULL,
+                        "retry 'max' must be a whole number, not %g", mx);
+                else
+                    A->retry_max = (int)mx;
+            }
+        }
         cc_ynode *av = field(L, n, "availability", 0, "agent");
         if (av && is_map(L, av, "agent 'availability'")) {
             static const char *const ak[] = {"hours", "absence", NULL};
@@ -1528,9 +1547,9 @@ static void load_agents(ld *L, const cc_ynode *root)
             cc_ynode *r = rs->items[k];
             if (!is_map(L, r, "agent rule"))
                 continue;
-            static const char *const rk[] = {"on",     "channel", "class", "stage",   "delay",
-                                             "delay_in", "probability", "do", "option", "to",
-                                             "text",   "approve", NULL};
+            static const char *const rk[] = {"on",       "channel",     "class", "stage",  "delay",
+                                             "delay_in", "probability", "do",    "option", "to",
+                                             "text",     "approve",     "after", "max",    NULL};
             check_keys(L, r, "agent rule", rk);
             cc_agent_rule *R = &A->rules[A->nrules++];
             R->pos = r->pos;
@@ -1547,8 +1566,8 @@ static void load_agents(ld *L, const cc_ynode *root)
             }
             if ((R->has_channel || R->inject_class) && R->on != CC_AEV_INJECT)
                 err(L, r->pos, "bad-rule", NULL, "'channel' and 'class' filters only apply to on: inject");
-            if (R->has_stage && R->on != CC_AEV_STAGE && R->on != CC_AEV_REQUEST)
-                err(L, r->pos, "bad-rule", NULL, "'stage' only applies to on: stage and on: request");
+            if (R->has_stage && R->on != CC_AEV_STAGE && R->on != CC_AEV_REQUEST && R->on != CC_AEV_WAITING)
+                err(L, r->pos, "bad-rule", NULL, "'stage' only applies to on: stage, request and waiting");
             cc_ynode *dn = field(L, r, "delay", 0, "agent rule");
             if (dn)
                 get_dist(L, dn, &R->delay, "agent rule 'delay'");
@@ -1564,6 +1583,34 @@ static void load_agents(ld *L, const cc_ynode *root)
             else if (cc_ytree_get(r, "approve"))
                 err(L, cc_ytree_key(r, "approve")->pos, "bad-rule", "use do: review",
                     "'approve' only applies to do: review");
+            /* on: waiting: after how long (again, up to max times); objection and escalation: at most
+             * max firings per consultation */
+            R->max = 1;
+            int bounded = R->on == CC_AEV_WAITING || R->on == CC_AEV_OBJECTION || R->on == CC_AEV_ESCALATION;
+            if (bounded) {
+                double mx = 1;
+                if (get_number(L, r, "max", 0, 1, 20, &mx, "agent rule") && mx != floor(mx))
+                    err(L, cc_ytree_get(r, "max")->pos, "type", NULL,
+                        "rule 'max' must be a whole number, not %g", mx);
+                else
+                    R->max = (int)mx;
+            } else if (cc_ytree_get(r, "max")) {
+                err(L, cc_ytree_key(r, "max")->pos, "bad-rule", "use on: waiting, objection or escalation",
+                    "'max' only applies to on: waiting, objection and escalation");
+            }
+            if (R->on == CC_AEV_WAITING) {
+                get_duration(L, r, "after", 1, &R->after_s, "agent rule");
+                if (R->after_s <= 0 && cc_ytree_get(r, "after"))
+                    err(L, cc_ytree_get(r, "after")->pos, "bad-rule", "write the interval, e.g. after: 2h",
+                        "'after' must be longer than 0s");
+            } else if (cc_ytree_get(r, "after")) {
+                err(L, cc_ytree_key(r, "after")->pos, "bad-rule", "use on: waiting",
+                    "'after' only applies to on: waiting");
+            }
+            if (R->action == CC_ACT_REMIND && R->on != CC_AEV_WAITING && R->on != CC_AEV_ESCALATION &&
+                R->on != CC_AEV_OBJECTION && R->on != CC_AEV_STAGE && R->on != CC_AEV_REQUEST)
+                err(L, r->pos, "bad-rule", "use on: waiting, escalation, objection, stage or request",
+                    "do: remind answers a consultation");
             if (R->action == CC_ACT_REVIEW && R->on != CC_AEV_STAGE && R->on != CC_AEV_REQUEST)
                 err(L, r->pos, "bad-rule", "use on: stage",
                     "do: review answers a consultation: it needs on: stage or on: request");
@@ -1605,6 +1652,13 @@ cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc
     if (!is_map(&L, root, "the scenario")) {
         cc_scenario_free(s);
         return CC_ERR_INVALID;
+    }
+    for (size_t i = 0; opts && i < opts->npatches; i++) {
+        rc = cc_patch_apply(root, &opts->patches[i], a, s->file, diags);
+        if (rc != CC_OK) {
+            cc_scenario_free(s);
+            return rc;
+        }
     }
     static const char *const keys[] = {
         "caucus",  "exercise",  "label_policy", "parties",       "cells",      "seats",  "objectives",

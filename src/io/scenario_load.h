@@ -12,6 +12,10 @@
 typedef struct cc_load_opts {
     const char *tzdir; /* time zone database directory; NULL for /usr/share/zoneinfo */
     int no_check;      /* skip cc_scenario_check */
+    /* fields set before loading, in order (io/patch.h: a sweep point); a path that names no
+     * numeric field is an error of the load */
+    const struct cc_patch *patches;
+    size_t npatches;
 } cc_load_opts;
 
 /* Parses text[0..len) named file (for diagnostics). On success *out is a scenario the

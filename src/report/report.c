@@ -124,6 +124,10 @@ static int lr_next(lreader *r)
 
 /* ---- aggregates ---- */
 
+/* per seat (rep.seat_follow): reminders sent, times named in a reminder, escalations, messages
+ * lost, retries (docs/scenario-format.md, "Behaviour that un-sticks") */
+enum { F_REMINDED_OTHERS, F_REMINDED, F_ESCALATED, F_LOST, F_RETRIES, F_N };
+
 typedef struct party_rx {
     int64_t first, last; /* -1 = none */
     uint32_t delivered, denied;
@@ -272,6 +276,7 @@ typedef struct rep {
     dec_st *dec;
     rating_st *rating;
     uint32_t *seat_denials; /* nseats * R_NREASONS */
+    uint32_t *seat_follow;  /* nseats * F_N: reminders, escalations and retries per seat */
     uint32_t viewer_withheld[R_NREASONS];
     uint32_t viewer_msgs_withheld;
 
@@ -454,6 +459,14 @@ static int reason_code(const char *s)
     return R_INVALID;
 }
 
+/* A reminder sent or received, an escalation, a lost or retried message: per seat. */
+static void follow(rep *r, const char *seat, int what)
+{
+    int i = seat ? lookup(r->seat_map, seat) : -1;
+    if (i >= 0)
+        r->seat_follow[(size_t)i * F_N + (size_t)what]++;
+}
+
 /* A delivery or denial of an inject to a seat of party (-1: none): what each party received when. */
 static cc_err on_inject_delivery(rep *r, const cc_evrec *e, bool deliv, bool seen, int party)
 {
@@ -621,7 +634,10 @@ static cc_err on_inject(rep *r, const cc_evrec *e, cc_evtype type)
         I->label_ok = parse_label(r, e->label, orig, &I->label);
         break;
     case CC_EV_INJECT_ACK: I->acks++; break;
-    case CC_EV_INJECT_ESCALATE: I->escalations++; break;
+    case CC_EV_INJECT_ESCALATE:
+        I->escalations++;
+        follow(r, e->actor, F_ESCALATED);
+        break;
     default: break;
     }
     return CC_OK;
@@ -726,7 +742,15 @@ static cc_err on_consult(rep *r, const cc_evrec *e, const cc_view_event *ve)
     case CC_EV_CONSULT_ESCALATE:
         if (st)
             st->escalations++;
+        follow(r, e->actor, F_ESCALATED);
         break;
+    case CC_EV_CONSULT_REMIND: {
+        const json_t *to = json_object_get(p, "to");
+        follow(r, e->actor, F_REMINDED_OTHERS);
+        for (size_t k = 0; k < json_array_size(to) && k < r->s->nseats; k++)
+            follow(r, json_string_value(json_array_get(to, k)), F_REMINDED);
+        break;
+    }
     case CC_EV_CONSULT_DONE: c->done = e->t_ms; break;
     case CC_EV_CONSULT_FAILED:
         c->failed = e->t_ms;
@@ -895,7 +919,11 @@ static cc_err on_event(rep *r, const cc_evrec *e, const cc_view_event *ve)
         if (sees(r, ve))
             on_listed(r, e, r->notes, &r->nnotes, &r->more_notes, "text");
         break;
-    case CC_EV_MESSAGE_LOST: on_listed(r, e, r->lost, &r->nlost, &r->more_lost, "action"); break;
+    case CC_EV_MESSAGE_RETRY: follow(r, e->actor, F_RETRIES); break;
+    case CC_EV_MESSAGE_LOST:
+        follow(r, e->actor, F_LOST);
+        on_listed(r, e, r->lost, &r->nlost, &r->more_lost, "action");
+        break;
     case CC_EV_SEAT_ABSENT:
         r->absent_count++;
         if (e->actor && json_array_size(r->absent) < r->s->nseats)
@@ -1740,6 +1768,21 @@ static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
                  more_pos, POS_MAX);
         table_note(&x, b);
     }
+    /* who had to chase, who was chased, whose line failed: the seats with any (a seat's view: its own) */
+    static const char *const fcols[] = {"seat",           "party",    "played by",
+                                        "reminders sent", "reminded", "escalations",
+                                        "messages lost",  "retries",  NULL};
+    json_t *frow = table(&x, "follow_up", "Reminders, escalations and retries per seat", fcols);
+    for (size_t i = 0; i < s->nseats; i++) {
+        const uint32_t *f = &r->seat_follow[i * F_N];
+        if ((r->viewer >= 0 && (int)i != r->viewer) || !(f[0] | f[1] | f[2] | f[3] | f[4]))
+            continue;
+        json_array_append_new(
+            frow, json_pack("[s,s,s,I,I,I,I,I]", s->seats[i].id, s->parties[s->seats[i].party_index].id,
+                            r->is_auto[i] ? "agent" : "person", (json_int_t)f[F_REMINDED_OTHERS],
+                            (json_int_t)f[F_REMINDED], (json_int_t)f[F_ESCALATED], (json_int_t)f[F_LOST],
+                            (json_int_t)f[F_RETRIES]));
+    }
     sec_done(r, &x, secs, doc, inv);
 }
 
@@ -2407,6 +2450,7 @@ static cc_err rep_init(rep *r, const cc_scenario *s)
     r->dec = cc_arena_array(r->a, s->ndecisions + 1, sizeof *r->dec);
     r->rating = cc_arena_array(r->a, s->nobjectives + 1, sizeof *r->rating);
     r->seat_denials = cc_arena_array(r->a, (s->nseats + 1) * R_NREASONS, sizeof *r->seat_denials);
+    r->seat_follow = cc_arena_array(r->a, (s->nseats + 1) * F_N, sizeof *r->seat_follow);
     r->is_auto = cc_arena_array(r->a, s->nseats + 1, sizeof *r->is_auto);
     r->finds = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->finds);
     r->msgs = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->msgs);
@@ -2420,8 +2464,9 @@ static cc_err rep_init(rep *r, const cc_scenario *s)
         return CC_ERR_NOMEM;
     r->cur_msg = -1;
     if (!r->seat_map || !r->inj_map || !r->dec_map || !r->cons_map || !r->g_map || !r->obj_map ||
-        !r->party_map || !r->inj || !r->cons || !r->dec || !r->rating || !r->seat_denials || !r->is_auto ||
-        !r->finds || !r->msgs || !r->fwds || !r->notes || !r->lost || !r->bins || !r->absent)
+        !r->party_map || !r->inj || !r->cons || !r->dec || !r->rating || !r->seat_denials ||
+        !r->seat_follow || !r->is_auto || !r->finds || !r->msgs || !r->fwds || !r->notes || !r->lost ||
+        !r->bins || !r->absent)
         return CC_ERR_NOMEM;
     for (size_t i = 0; i < s->nseats; i++)
         cc_idmap_put(r->seat_map, s->seats[i].id, (int)i);

@@ -86,8 +86,15 @@ cc_err cc_report_from_sim(const char *path, const cc_scenario *s, int threads, c
  * reference; NULL when out of memory. */
 json_t *cc_report_sim_result(const cc_sim *r, const char *scenario_id, uint64_t seed);
 
-/* true when the file at path looks like a simulation result (a JSON object with "variants")
- * rather than an event log. */
+/* The result document `caucus sim --sweep --json` writes (docs/sim.md, "Exploring a mechanism"):
+ * the sweep (path, values, baseline), and per shown metric and variant the response curve: at each
+ * point the metric's summary and the paired difference against the baseline point. New reference;
+ * NULL when out of memory. */
+json_t *cc_report_sweep_result(const cc_sim *r, const cc_sim_axis *ax, const char *scenario_id,
+                               uint64_t seed);
+
+/* true when the file at path looks like a simulation result (an indented JSON object, its first
+ * line a lone "{") rather than an event log. */
 int cc_report_is_sim(const char *path);
 
 /* Renderers; each appends to out, deterministic (same document, same bytes). */

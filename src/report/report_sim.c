@@ -24,10 +24,9 @@ int cc_report_is_sim(const char *path)
     size_t n = fread(head, 1, sizeof head - 1, f);
     fclose(f);
     head[n] = 0;
-    /* an event log's first line is one canonical record; a simulation result is an indented
-     * object whose first line is a lone "{" */
-    return n >= 2 && head[0] == '{' && (head[1] == '\n' || head[1] == '\r') &&
-           (strstr(head, "\"reps\"") != NULL || strstr(head, "\"differences\"") != NULL);
+    /* an event log's first line is one canonical record; a simulation result (of a comparison or
+     * of a sweep) is an indented object whose first line is a lone "{" */
+    return n >= 2 && head[0] == '{' && (head[1] == '\n' || head[1] == '\r');
 }
 
 static int bad(cc_diags *d, const char *path, const char *what)
@@ -128,6 +127,73 @@ json_t *cc_report_sim_result(const cc_sim *r, const char *scenario_id, uint64_t 
                                           "correlation", num(c.corr), "unpaired_ci",
                                           pair(c.unpaired_lo, c.unpaired_hi), "method", c.method ? c.method : "")) == 0;
             }
+    if (!ok) {
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}
+
+json_t *cc_report_sweep_result(const cc_sim *r, const cc_sim_axis *ax, const char *scenario_id, uint64_t seed)
+{
+    char sd[24];
+    snprintf(sd, sizeof sd, "%llu", (unsigned long long)seed);
+    json_t *vals = json_array(), *xs = json_array();
+    for (size_t p = 0; p < ax->n && vals && xs; p++) {
+        json_array_append_new(vals, json_string(ax->labels[p]));
+        json_array_append_new(xs, num(ax->x[p]));
+    }
+    json_t *root =
+        json_pack("{s:s,s:I,s:s,s:{s:s,s:o,s:o,s:s,s:s,s:I},s:o,s:o,s:{s:s,s:s,s:s,s:s}}", "scenario",
+                  scenario_id, "reps", (json_int_t)cc_sim_reps(r), "seed", sd, "sweep", "path", ax->path,
+                  "values", vals, "x", xs, "x_unit", ax->durations ? "hours" : "number", "baseline",
+                  ax->labels[ax->baseline], "baseline_index", (json_int_t)ax->baseline, "variants",
+                  json_array(), "metrics", json_array(), "methods", "estimate_time",
+                  "restricted mean of min(T, tau) over the replications where T could happen, Student t, "
+                  "95%",
+                  "estimate_rate", "Wilson score, 95%", "difference_time",
+                  "paired by replication with the baseline point: Student t on the differences of min(T, "
+                  "tau)",
+                  "difference_rate",
+                  "paired by replication with the baseline point: Newcombe (1998) "
+                  "method 10");
+    if (!root)
+        return NULL;
+    size_t K = cc_sim_nmechanisms(r), M = cc_sim_nmetrics(r);
+    int ok = 1;
+    for (size_t k = 0; k < K && ok; k++)
+        ok = json_array_append_new(json_object_get(root, "variants"), json_string(cc_sim_variant_id(r, k))) ==
+             0;
+    for (size_t m = 0; m < M && ok; m++) {
+        if (ax->show && !ax->show[m])
+            continue;
+        int rate = cc_sim_metric_is_rate(r, m);
+        json_t *curves = json_array();
+        for (size_t k = 0; k < K && curves && ok; k++) {
+            json_t *pts = json_array();
+            for (size_t p = 0; p < ax->n && pts && ok; p++) {
+                size_t v = cc_sim_column(r, p, k);
+                cc_sim_summary sm;
+                cc_sim_summarise(r, v, m, &sm);
+                cc_sim_comparison c;
+                cc_sim_compare(r, cc_sim_column(r, ax->baseline, k), v, m, &c);
+                json_t *pt = json_pack(
+                    "{s:s,s:o,s:o,s:o,s:{s:I,s:o,s:o,s:o}}", "value", ax->labels[p], "x", num(ax->x[p]),
+                    "estimate", num(rate ? sm.mean : sm.rmean), "summary", summary_json(&sm, rate),
+                    "vs_baseline", "n", (json_int_t)c.n, "difference", num(c.diff), "ci",
+                    p == ax->baseline ? pair(NAN, NAN) : pair(c.lo, c.hi), "correlation", num(c.corr));
+                ok = pt && json_array_append_new(pts, pt) == 0;
+            }
+            ok = ok && pts &&
+                 json_array_append_new(
+                     curves, json_pack("{s:s,s:o}", "variant", cc_sim_variant_id(r, k), "points", pts)) == 0;
+        }
+        ok = ok && curves &&
+             json_array_append_new(json_object_get(root, "metrics"),
+                                   json_pack("{s:s,s:b,s:s,s:o}", "name", cc_sim_metric_name(r, m), "rate",
+                                             rate, "estimate", rate ? "probability" : "restricted mean (h)",
+                                             "curves", curves)) == 0;
+    }
     if (!ok) {
         json_decref(root);
         return NULL;
@@ -301,6 +367,15 @@ cc_err cc_report_from_sim(const char *path, const cc_scenario *s, int threads, c
     }
     const json_t *vars = json_object_get(root, "variants");
     cc_err rc = CC_OK;
+    if (json_is_object(json_object_get(root, "sweep"))) {
+        cc_diags_add(
+            d, CC_SEV_ERROR, path, (cc_pos){0, 0}, "report-sweep",
+            "caucus sim --sweep ... --html PAGE writes its curves as a page; caucus report reads the "
+            "results of caucus sim without --sweep",
+            "this is the result of a sweep (caucus sim --sweep), not of a comparison of variants");
+        json_decref(root);
+        return CC_ERR_INVALID;
+    }
     if (!json_is_object(root) || !json_is_array(vars) || !json_array_size(vars) ||
         !json_is_integer(json_object_get(root, "reps")) || !json_is_string(json_object_get(root, "scenario")))
         rc = bad(d, path, "it needs \"scenario\", \"reps\" and a non-empty \"variants\" array");

@@ -765,7 +765,8 @@ static void fold_cd(const cc_live *lv, view *w, json_t *rec, const char *type)
             json_object_set(c, "reason", json_object_get(p, "reason"));
         } else if (strcmp(type, "consult.escalate") == 0 || strcmp(type, "consult.deadline") == 0 ||
                    strcmp(type, "consult.object") == 0 || strcmp(type, "consult.silence_broken") == 0 ||
-                   strcmp(type, "consult.return") == 0 || strcmp(type, "consult.held") == 0) {
+                   strcmp(type, "consult.return") == 0 || strcmp(type, "consult.held") == 0 ||
+                   strcmp(type, "consult.remind") == 0) {
             if (actor && json_object_get(p, "round")) {
                 /* an objection that is the seat's review in a stage with rounds */
                 push_unique(json_object_get(c, "acks"), actor);

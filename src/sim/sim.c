@@ -38,14 +38,19 @@ typedef struct info_group {
 
 struct cc_sim {
     const cc_scenario *s;
-    size_t nvar, reps, nmet;
+    /* columns: nvar = npoints x nmech, column v = point v / nmech running mechanism
+     * variants[v % nmech] on points[v / nmech] (s itself without a sweep) */
+    size_t nvar, reps, nmet, nmech, npoints;
+    const cc_scenario *const *points;
     int *variants;
     metric *met;
     double *val; /* [v][m][rep] */
     /* metric index bases */
     size_t m_cons_time, m_cons_rate, m_cons_fail, m_dec_time, m_dec_rate, m_guide;
+    size_t *silence_metric; /* per decision: its "adopted by silence" metric, or (size_t)-1 */
     size_t *stage_metric;  /* [consultation][stage kind]: metric index, or (size_t)-1 */
-    uint8_t *has_kind;     /* [variant][consultation][stage kind]: the mechanism it runs has that kind */
+    uint8_t
+        *has_kind; /* [mechanism variant][consultation][stage kind]: the mechanism it runs has that kind */
     size_t *outcome_base;  /* per decision: first outcome metric */
     info_group *info;
     size_t ninfo;
@@ -107,6 +112,7 @@ typedef struct rep_obs {
     int64_t *req, *done; /* per consultation, -1 none */
     int64_t *failed;     /* per consultation */
     int64_t *made;       /* per decision */
+    uint8_t *silence;    /* per decision: made by a silence procedure */
     int *met, *missed;   /* per guideline */
 } rep_obs;
 
@@ -125,6 +131,8 @@ static void observe(void *ctx, const char *type, uint32_t item, int64_t t)
         o->failed[i] = t;
     else if (strcmp(type, "decision.made") == 0)
         o->made[i] = t;
+    else if (strcmp(type, "decision.silence") == 0)
+        o->silence[i] = 1;
     else if (strcmp(type, "finding.met") == 0)
         o->met[item]++;
     else if (strcmp(type, "finding.missed") == 0)
@@ -206,16 +214,20 @@ static void info_values(const cc_sim *r, const info_group *G, const rep_obs *ob,
 /* Runs replication rep of variant v on *ep: created on the worker's first job, restarted for each
  * next one (no allocation per replication). */
 static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, size_t rep, rep_obs *ob,
-                      cc_engine **ep)
+                      cc_engine **eps)
 {
-    const cc_scenario *s = r->s;
+    size_t vm = v % r->nmech, point = v / r->nmech;
+    const cc_scenario *s = r->points ? r->points[point] : r->s;
+    cc_engine **ep = &eps[point];
     for (size_t c = 0; c < s->nconsultations; c++)
         ob->req[c] = ob->done[c] = ob->failed[c] = -1;
-    for (size_t d = 0; d < s->ndecisions; d++)
+    for (size_t d = 0; d < s->ndecisions; d++) {
         ob->made[d] = -1;
+        ob->silence[d] = 0;
+    }
     memset(ob->met, 0, sizeof *ob->met * (s->nguidelines + 1));
     ob->s = s;
-    ob->mech_variant = r->variants[v];
+    ob->mech_variant = r->variants[vm];
     for (size_t k = 0; k < s->nconsultations * CC_STAGE_COUNT; k++)
         ob->stage_end[k] = -1;
     for (size_t k = 0; k < s->ninjects; k++)
@@ -225,14 +237,14 @@ static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, 
     memset(ob->missed, 0, sizeof *ob->missed * (s->nguidelines + 1));
     cc_engine_opts eo = {.seed = seed,
                          .replication = rep,
-                         .variant = r->variants[v],
+                         .variant = r->variants[vm],
                          .no_log = 1,
                          .auto_seats = autos,
                          .observe = observe,
                          .observe_delivery = observe_delivery,
                          .observe_stage = observe_stage,
                          .observe_ctx = ob};
-    cc_err rc = *ep ? cc_engine_restart(*ep, rep, r->variants[v]) : cc_engine_new(s, &eo, NULL, NULL, ep);
+    cc_err rc = *ep ? cc_engine_restart(*ep, rep, r->variants[vm]) : cc_engine_new(s, &eo, NULL, NULL, ep);
     cc_engine *e = *ep;
     int64_t end = s->duration_s * 1000;
     if (rc == CC_OK)
@@ -248,7 +260,7 @@ static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, 
         x[(r->m_cons_time + c) * st] = time_value(ob->req[c], ob->done[c], end);
         x[(r->m_cons_rate + c) * st] = asked ? ob->done[c] >= 0 : NAN;
         x[(r->m_cons_fail + c) * st] = asked ? ob->failed[c] >= 0 : NAN;
-        const uint8_t *kinds = r->has_kind + (v * s->nconsultations + c) * CC_STAGE_COUNT;
+        const uint8_t *kinds = r->has_kind + (vm * s->nconsultations + c) * CC_STAGE_COUNT;
         for (size_t k = 0; k < CC_STAGE_COUNT; k++) {
             size_t m = r->stage_metric[c * CC_STAGE_COUNT + k];
             if (m != (size_t)-1)
@@ -258,6 +270,8 @@ static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, 
     for (size_t d = 0; d < s->ndecisions; d++) {
         x[(r->m_dec_time + d) * st] = time_value(0, ob->made[d], end);
         x[(r->m_dec_rate + d) * st] = ob->made[d] >= 0;
+        if (r->silence_metric[d] != (size_t)-1)
+            x[r->silence_metric[d] * st] = ob->made[d] >= 0 ? ob->silence[d] : NAN;
         const char *outcome = NULL;
         cc_engine_decision_state(e, d, &outcome);
         for (size_t k = 0; k < s->decisions[d].noptions; k++)
@@ -283,18 +297,19 @@ static void *work(void *arg)
     size_t rank = nranks > 1 ? (size_t)w->o->rank : 0;
     size_t local = total / nranks + (rank < total % nranks);
     rep_obs ob;
-    cc_engine *e = NULL;
+    cc_engine **eps = calloc(r->npoints, sizeof *eps); /* an engine per sweep point */
     ob.req = malloc(sizeof(int64_t) * (s->nconsultations + 1));
     ob.done = malloc(sizeof(int64_t) * (s->nconsultations + 1));
     ob.failed = malloc(sizeof(int64_t) * (s->nconsultations + 1));
     ob.made = malloc(sizeof(int64_t) * (s->ndecisions + 1));
+    ob.silence = malloc(s->ndecisions + 1);
     ob.met = malloc(sizeof(int) * (s->nguidelines + 1));
     ob.missed = malloc(sizeof(int) * (s->nguidelines + 1));
     ob.stage_end = malloc(sizeof(int64_t) * (s->nconsultations * CC_STAGE_COUNT + 1));
     ob.rel = malloc(sizeof(int64_t) * (s->ninjects + 1));
     ob.first = malloc(sizeof(int64_t) * (s->ninjects * s->nparties + 1));
-    if (!ob.req || !ob.done || !ob.failed || !ob.made || !ob.met || !ob.missed || !ob.stage_end || !ob.rel ||
-        !ob.first)
+    if (!eps || !ob.req || !ob.done || !ob.failed || !ob.made || !ob.silence || !ob.met || !ob.missed ||
+        !ob.stage_end || !ob.rel || !ob.first)
         w->rc = CC_ERR_NOMEM;
     /* jobs are claimed a few at a time (an atomic operation per job costs as much as a tenth of a
      * small replication); which worker runs a job does not change its values */
@@ -307,24 +322,76 @@ static void *work(void *arg)
         for (size_t k = first; k < end && w->rc == CC_OK; k++) {
             size_t job = k * nranks + rank; /* this rank's share: every nranks-th job */
             /* variant-major order: replication r of every variant shares its random streams */
-            cc_err rc = run_one(r, w->autos, w->o->seed, job % r->nvar, job / r->nvar, &ob, &e);
+            cc_err rc = run_one(r, w->autos, w->o->seed, job % r->nvar, job / r->nvar, &ob, eps);
             if (rc != CC_OK)
                 w->rc = rc;
             if (w->o->progress)
                 w->o->progress(w->o->progress_ctx, atomic_fetch_add(w->done, 1) + 1, local);
         }
     }
-    cc_engine_free(e);
+    for (size_t p = 0; eps && p < r->npoints; p++)
+        cc_engine_free(eps[p]);
+    free(eps);
     free(ob.req);
     free(ob.done);
     free(ob.failed);
     free(ob.made);
+    free(ob.silence);
     free(ob.met);
     free(ob.missed);
     free(ob.stage_end);
     free(ob.rel);
     free(ob.first);
     return NULL;
+}
+
+/* Whether b has a's structure (the same items, in the same order, and the same stages), so that
+ * a sweep point's values fit a's metrics. */
+static int same_structure(const cc_scenario *a, const cc_scenario *b)
+{
+    if (a->nseats != b->nseats || a->nconsultations != b->nconsultations || a->ndecisions != b->ndecisions ||
+        a->nmechanisms != b->nmechanisms || a->ninjects != b->ninjects || a->nguidelines != b->nguidelines ||
+        a->nparties != b->nparties || a->duration_s != b->duration_s)
+        return 0;
+    for (size_t m = 0; m < a->nmechanisms; m++) {
+        if (a->mechanisms[m].nstages != b->mechanisms[m].nstages)
+            return 0;
+        for (size_t k = 0; k < a->mechanisms[m].nstages; k++)
+            if (a->mechanisms[m].stages[k].kind != b->mechanisms[m].stages[k].kind)
+                return 0;
+    }
+    for (size_t d = 0; d < a->ndecisions; d++)
+        if (a->decisions[d].noptions != b->decisions[d].noptions)
+            return 0;
+    for (size_t c = 0; c < a->nconsultations; c++)
+        if (a->consultations[c].mechanism_index != b->consultations[c].mechanism_index)
+            return 0;
+    for (size_t g = 0; g < a->nguidelines; g++)
+        if (a->guidelines[g].kind != b->guidelines[g].kind)
+            return 0;
+    return 1;
+}
+
+/* Whether decision d can be made by a silence procedure in a run of r: its own rule is silence, or
+ * a consultation that decides it runs a mechanism with a silence decide stage. */
+static int decided_by_silence_possible(const cc_scenario *s, const cc_sim *r, size_t d)
+{
+    if (s->decisions[d].rule == CC_RULE_SILENCE)
+        return 1;
+    for (size_t c = 0; c < s->nconsultations; c++) {
+        if (s->consultations[c].decision_index != (int)d)
+            continue;
+        for (size_t v = 0; v < r->nmech; v++) {
+            int m = s->consultations[c].mechanism_index >= 0 ? s->consultations[c].mechanism_index
+                                                             : r->variants[v];
+            for (size_t k = 0; k < s->mechanisms[m].nstages; k++) {
+                const cc_stage *S = &s->mechanisms[m].stages[k];
+                if (S->kind == CC_STAGE_DECIDE && S->has_rule && S->rule == CC_RULE_SILENCE)
+                    return 1;
+            }
+        }
+    }
+    return 0;
 }
 
 /* Adds a metric named "A: WHAT" (both parts copied); returns its index, or (size_t)-1 on ENOMEM. */
@@ -452,16 +519,25 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
         return CC_ERR_NOMEM;
     r->s = s;
     r->reps = o->reps;
-    r->nvar = o->nvariants ? o->nvariants : s->nmechanisms;
-    r->variants = malloc(r->nvar * sizeof *r->variants);
+    r->nmech = o->nvariants ? o->nvariants : s->nmechanisms;
+    r->npoints = o->npoints ? o->npoints : 1;
+    r->points = o->npoints ? o->points : NULL;
+    r->nvar = r->nmech * r->npoints;
+    for (size_t p = 0; p < o->npoints; p++)
+        if (!same_structure(s, o->points[p])) {
+            free(r);
+            return CC_ERR_ARG;
+        }
+    r->variants = malloc(r->nmech * sizeof *r->variants);
     r->outcome_base = calloc(s->ndecisions + 1, sizeof *r->outcome_base);
-    r->has_kind = calloc(r->nvar * s->nconsultations * CC_STAGE_COUNT + 1, 1);
+    r->has_kind = calloc(r->nmech * s->nconsultations * CC_STAGE_COUNT + 1, 1);
     r->stage_metric = calloc(s->nconsultations * CC_STAGE_COUNT + 1, sizeof(size_t)); /* each set below */
-    if (!r->variants || !r->outcome_base || !r->has_kind || !r->stage_metric) {
+    r->silence_metric = calloc(s->ndecisions + 1, sizeof(size_t));
+    if (!r->variants || !r->outcome_base || !r->has_kind || !r->stage_metric || !r->silence_metric) {
         cc_sim_free(r);
         return CC_ERR_NOMEM;
     }
-    for (size_t v = 0; v < r->nvar; v++) {
+    for (size_t v = 0; v < r->nmech; v++) {
         r->variants[v] = o->nvariants ? o->variants[v] : (int)v;
         if (r->variants[v] < 0 || (size_t)r->variants[v] >= s->nmechanisms) {
             cc_sim_free(r);
@@ -487,7 +563,7 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
         for (size_t k = 0; k < CC_STAGE_COUNT; k++) {
             /* a stage kind gets a metric when a mechanism this consultation may run has it */
             int present = 0;
-            for (size_t v = 0; v < r->nvar; v++)
+            for (size_t v = 0; v < r->nmech; v++)
                 present |= r->has_kind[(v * s->nconsultations + c) * CC_STAGE_COUNT + k];
             size_t idx = (size_t)-1;
             if (present) {
@@ -504,6 +580,14 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
     r->m_dec_rate = r->nmet;
     for (size_t d = 0; d < s->ndecisions; d++)
         bad |= add_metric(r, &cap, 1, s->decisions[d].id, "decided") == (size_t)-1;
+    for (size_t d = 0; d < s->ndecisions; d++) {
+        /* a decision a silence procedure may make: the share of its outcomes made that way */
+        r->silence_metric[d] = (size_t)-1;
+        if (decided_by_silence_possible(s, r, d)) {
+            r->silence_metric[d] = add_metric(r, &cap, 1, s->decisions[d].id, "adopted by silence");
+            bad |= r->silence_metric[d] == (size_t)-1;
+        }
+    }
     for (size_t d = 0; d < s->ndecisions; d++) {
         r->outcome_base[d] = r->nmet;
         for (size_t k = 0; k < s->decisions[d].noptions; k++) {
@@ -574,6 +658,7 @@ void cc_sim_free(cc_sim *r)
     big_free(r->val, r->val_bytes);
     free(r->outcome_base);
     free(r->stage_metric);
+    free(r->silence_metric);
     free(r->has_kind);
     free_info(r);
     free(r->tau);
@@ -589,7 +674,22 @@ size_t cc_sim_nvariants(const cc_sim *r)
 
 const char *cc_sim_variant_id(const cc_sim *r, size_t v)
 {
-    return r->s->mechanisms[r->variants[v]].id;
+    return r->s->mechanisms[r->variants[v % r->nmech]].id;
+}
+
+size_t cc_sim_npoints(const cc_sim *r)
+{
+    return r->npoints;
+}
+
+size_t cc_sim_nmechanisms(const cc_sim *r)
+{
+    return r->nmech;
+}
+
+size_t cc_sim_column(const cc_sim *r, size_t p, size_t k)
+{
+    return p * r->nmech + k;
 }
 
 size_t cc_sim_nmetrics(const cc_sim *r)

@@ -27,9 +27,17 @@ typedef struct cc_sim_opts {
      * job % nranks == rank, and leaves every other value at +0.0, so that summing the value
      * arrays of all ranks (cc_sim_values) gives exactly the single-process result. 0 or 1: all. */
     int rank, nranks;
+    /* A sweep (docs/sim.md, "Exploring a mechanism"): npoints scenarios with the structure of the
+     * one given to cc_sim_run (the same items and stages; values may differ), each run with every
+     * variant on the same replications (common random numbers). The result then has
+     * npoints x nvariants columns: column v is point v / cc_sim_nmechanisms(r) running variant
+     * v % cc_sim_nmechanisms(r). The points must outlive the result. 0: no sweep. */
+    const cc_scenario *const *points;
+    size_t npoints;
 } cc_sim_opts;
 
-/* Runs the simulation. The scenario must outlive the result. */
+/* Runs the simulation. The scenario must outlive the result. CC_ERR_ARG for bad options, or a
+ * sweep point whose structure differs from s. */
 cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out);
 void cc_sim_free(cc_sim *r);
 
@@ -56,8 +64,13 @@ typedef struct cc_sim_summary {
     double tau, rmean, rmean_lo, rmean_hi, rvar;
 } cc_sim_summary;
 
+/* Columns of values: the variants (times the sweep points, cc_sim_opts.points). */
 size_t cc_sim_nvariants(const cc_sim *r);
+/* The mechanism id column v runs. */
 const char *cc_sim_variant_id(const cc_sim *r, size_t v);
+/* Sweep points (1 without a sweep) and mechanism variants per point. */
+size_t cc_sim_npoints(const cc_sim *r);
+size_t cc_sim_nmechanisms(const cc_sim *r);
 size_t cc_sim_nmetrics(const cc_sim *r);
 const char *cc_sim_metric_name(const cc_sim *r, size_t m); /* e.g. "C-1: completed" */
 int cc_sim_metric_is_rate(const cc_sim *r, size_t m);      /* 1: values are 0/1 (a probability) */
@@ -84,6 +97,20 @@ typedef struct cc_sim_comparison {
  * differences of min(T, tau)); for a rate, of the probabilities (Newcombe's paired interval). */
 void cc_sim_compare(const cc_sim *r, size_t a, size_t b, size_t m, cc_sim_comparison *out);
 size_t cc_sim_reps(const cc_sim *r);
+
+/* A sweep's axis, for its outputs (simplot, report): the swept path, each point's value as
+ * written and as a number (durations in hours), the baseline point every point is compared with
+ * (paired, same variant), and the metrics to show (nmetrics flags; NULL: every one). */
+typedef struct cc_sim_axis {
+    const char *path;
+    char *const *labels;
+    const double *x;
+    size_t n, baseline;
+    int durations;
+    const uint8_t *show;
+} cc_sim_axis;
+/* The column of point p running mechanism variant k (k < cc_sim_nmechanisms). */
+size_t cc_sim_column(const cc_sim *r, size_t p, size_t k);
 /* The value array [variant][metric][replication] (*n doubles), owned by r: for merging the
  * partial results of ranks. */
 double *cc_sim_values(cc_sim *r, size_t *n);

@@ -461,3 +461,235 @@ cc_err cc_simplot_html(const cc_sim *r, const char *title, cc_buf *out)
     free(x);
     return out->oom ? CC_ERR_NOMEM : CC_OK;
 }
+
+/* ---- sweeps ------------------------------------------------------------------------------ */
+
+/* The estimate plotted for metric m in column v: a time's restricted mean, a rate's probability. */
+static void estimate(const cc_sim *r, size_t v, size_t m, double *e, double *lo, double *hi)
+{
+    cc_sim_summary sm;
+    cc_sim_summarise(r, v, m, &sm);
+    int rate = cc_sim_metric_is_rate(r, m);
+    *e = rate ? sm.mean : sm.rmean;
+    *lo = rate ? sm.mean_lo : sm.rmean_lo;
+    *hi = rate ? sm.mean_hi : sm.rmean_hi;
+}
+
+static int shown(const cc_sim_axis *ax, size_t m)
+{
+    return !ax->show || ax->show[m];
+}
+
+/* One metric's response curves and bands, starting at y0. */
+static void sweep_panel(cc_buf *out, const cc_sim *r, const cc_sim_axis *ax, size_t m, double y0)
+{
+    size_t K = cc_sim_nmechanisms(r), P = ax->n;
+    int rate = cc_sim_metric_is_rate(r, m);
+    double pw = W - ML - MR, ph = PH - MT - MB;
+    double xmin = ax->x[0], xmax = ax->x[0], ytop = rate ? 1 : 0;
+    for (size_t p = 1; p < P; p++) {
+        xmin = fmin(xmin, ax->x[p]);
+        xmax = fmax(xmax, ax->x[p]);
+    }
+    for (size_t p = 0; p < P && !rate; p++)
+        for (size_t k = 0; k < K; k++) {
+            double e, lo, hi;
+            estimate(r, cc_sim_column(r, p, k), m, &e, &lo, &hi);
+            if (!isnan(hi) && hi > ytop)
+                ytop = hi;
+            else if (!isnan(e) && e > ytop)
+                ytop = e;
+        }
+    if (!rate)
+        ytop = axis_top(ytop);
+    double span = xmax > xmin ? xmax - xmin : 1;
+    char title[300], xl[300];
+    snprintf(title, sizeof title, "%s: %s", cc_sim_metric_name(r, m),
+             rate ? "probability" : "restricted mean (h)");
+    snprintf(xl, sizeof xl, "%s%s", ax->path, ax->durations && ax->n > 13 ? " (h)" : "");
+    cc_buf_printf(out, "<g transform=\"translate(0,%.0f)\">\n<text x=\"10\" y=\"24\" font-weight=\"bold\">",
+                  y0);
+    esc(out, title);
+    cc_buf_printf(out,
+                  "</text>\n<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
+                  "stroke=\"#444\"/>\n",
+                  ML, MT, pw, ph);
+    /* x ticks at the swept values as written when they are few, else at five even steps */
+    size_t nt = P <= 13 ? P : 6;
+    for (size_t i = 0; i < nt; i++) {
+        double xv = P <= 13 ? ax->x[i] : xmin + span * (double)i / 5.0, gx = ML + pw * (xv - xmin) / span;
+        cc_buf_printf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#ddd\"/>", gx, MT,
+                      gx, MT + ph);
+        cc_buf_printf(out, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">", gx, MT + ph + 16);
+        if (P <= 13)
+            esc(out, ax->labels[i]);
+        else
+            cc_buf_printf(out, "%.4g", xv);
+        cc_buf_puts(out, "</text>\n");
+    }
+    for (int i = 0; i <= 5; i++)
+        cc_buf_printf(out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.4g</text>\n", ML - 6,
+                      MT + ph - ph * i / 5.0 + 4, ytop * i / 5.0);
+    cc_buf_printf(out, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">", ML + pw / 2, MT + ph + 32);
+    esc(out, xl);
+    cc_buf_puts(out, "</text>\n");
+#define PX(x) (ML + pw * ((x)-xmin) / span)
+#define PY(y) (MT + ph - ph * fmin(fmax((y) / ytop, 0), 1))
+    double bx = PX(ax->x[ax->baseline]);
+    cc_buf_printf(out,
+                  "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#888\" "
+                  "stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
+                  "fill=\"#666\">baseline</text>\n",
+                  bx, MT, bx, MT + ph, bx, MT - 4);
+    for (size_t k = 0; k < K; k++) {
+        /* the band: upper bounds left to right, lower bounds back */
+        cc_buf_printf(out, "<polygon fill=\"%s\" fill-opacity=\"0.18\" stroke=\"none\" points=\"", color(k));
+        for (size_t p = 0; p < P; p++) {
+            double e, lo, hi;
+            estimate(r, cc_sim_column(r, p, k), m, &e, &lo, &hi);
+            if (!isnan(hi))
+                cc_buf_printf(out, "%.1f,%.1f ", PX(ax->x[p]), PY(hi));
+        }
+        for (size_t p = P; p-- > 0;) {
+            double e, lo, hi;
+            estimate(r, cc_sim_column(r, p, k), m, &e, &lo, &hi);
+            if (!isnan(lo))
+                cc_buf_printf(out, "%.1f,%.1f ", PX(ax->x[p]), PY(lo));
+        }
+        cc_buf_printf(out, "\"/>\n<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
+                      color(k));
+        for (size_t p = 0; p < P; p++) {
+            double e, lo, hi;
+            estimate(r, cc_sim_column(r, p, k), m, &e, &lo, &hi);
+            if (!isnan(e))
+                cc_buf_printf(out, "%.1f,%.1f ", PX(ax->x[p]), PY(e));
+        }
+        cc_buf_puts(out, "\"/>\n");
+        for (size_t p = 0; p < P; p++) {
+            double e, lo, hi;
+            estimate(r, cc_sim_column(r, p, k), m, &e, &lo, &hi);
+            if (!isnan(e))
+                cc_buf_printf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>", PX(ax->x[p]),
+                              PY(e), color(k));
+        }
+        cc_buf_puts(out, "\n");
+    }
+#undef PX
+#undef PY
+    for (size_t k = 0; k < K; k++) {
+        double lx = W - MR + 20, ly = MT + 10 + 18.0 * (double)k;
+        cc_buf_printf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"4\" fill=\"%s\"/>", lx, ly,
+                      color(k));
+        cc_buf_printf(out, "<text x=\"%.0f\" y=\"%.0f\">", lx + 20, ly + 6);
+        esc(out, cc_sim_variant_id(r, k));
+        cc_buf_puts(out, "</text>\n");
+    }
+    cc_buf_puts(out, "</g>\n");
+}
+
+cc_err cc_simplot_sweep_svg(const cc_sim *r, const cc_sim_axis *ax, const char *title, cc_buf *out)
+{
+    size_t M = cc_sim_nmetrics(r), panels = 0;
+    for (size_t m = 0; m < M; m++)
+        panels += shown(ax, m);
+    svg_open(out, (double)panels * PH + 40);
+    cc_buf_puts(out, "<title>");
+    esc(out, title);
+    cc_buf_puts(out, "</title>\n<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">");
+    esc(out, title);
+    cc_buf_puts(out, "</text>\n");
+    double y0 = 30;
+    for (size_t m = 0; m < M; m++)
+        if (shown(ax, m)) {
+            sweep_panel(out, r, ax, m, y0);
+            y0 += PH;
+        }
+    cc_buf_puts(out, "</svg>\n");
+    return out->oom ? CC_ERR_NOMEM : CC_OK;
+}
+
+/* Per point and variant: the estimate and the paired difference against the baseline point. */
+static void sweep_table(cc_buf *out, const cc_sim *r, const cc_sim_axis *ax, size_t m)
+{
+    size_t K = cc_sim_nmechanisms(r);
+    int rate = cc_sim_metric_is_rate(r, m);
+    cc_buf_puts(out, "<table><tr><th>");
+    esc(out, ax->path);
+    cc_buf_printf(out,
+                  "</th><th>variant</th><th>%s</th><th>95%% CI</th>%s<th>&#8722; baseline (paired)</th>"
+                  "<th>95%% CI</th><th>pairs</th></tr>\n",
+                  rate ? "probability" : "restricted mean", rate ? "" : "<th>done</th><th>95% CI</th>");
+    for (size_t p = 0; p < ax->n; p++)
+        for (size_t k = 0; k < K; k++) {
+            size_t v = cc_sim_column(r, p, k);
+            cc_sim_summary sm;
+            cc_sim_summarise(r, v, m, &sm);
+            cc_sim_comparison c;
+            cc_sim_compare(r, cc_sim_column(r, ax->baseline, k), v, m, &c);
+            cc_buf_puts(out, "<tr><td>");
+            esc(out, ax->labels[p]);
+            if (p == ax->baseline)
+                cc_buf_puts(out, " (baseline)");
+            cc_buf_printf(out, "</td><td><span class=\"k\" style=\"background:%s\"></span>", color(k));
+            esc(out, cc_sim_variant_id(r, k));
+            cc_buf_puts(out, "</td>");
+            if (rate) {
+                cell(out, "%.3f", sm.mean);
+                interval(out, "%.3f", sm.mean_lo, sm.mean_hi);
+            } else {
+                cell(out, "%.2f", sm.rmean);
+                interval(out, "%.2f", sm.rmean_lo, sm.rmean_hi);
+                cell(out, "%.3f", sm.done);
+                interval(out, "%.3f", sm.done_lo, sm.done_hi);
+            }
+            cell(out, rate ? "%+.3f" : "%+.2f", c.diff);
+            cc_buf_puts(out, "<td>");
+            if (p == ax->baseline || isnan(c.lo))
+                cc_buf_puts(out, "-");
+            else
+                cc_buf_printf(out, rate ? "[%+.3f, %+.3f]%s" : "[%+.2f, %+.2f]%s", c.lo, c.hi,
+                              c.lo > 0 || c.hi < 0 ? " *" : "");
+            cc_buf_printf(out, "</td><td>%zu</td></tr>\n", c.n);
+        }
+    cc_buf_puts(out, "</table>\n");
+}
+
+cc_err cc_simplot_sweep_html(const cc_sim *r, const cc_sim_axis *ax, const char *title, cc_buf *out)
+{
+    size_t M = cc_sim_nmetrics(r);
+    cc_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
+    esc(out, title);
+    cc_buf_puts(out,
+                "</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em}"
+                "table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:.2em "
+                ".5em;text-align:right}th:first-child,td:first-child{text-align:left}"
+                ".k{display:inline-block;width:.8em;height:.8em;margin-right:.4em}"
+                "svg{display:block;max-width:100%;height:auto}</style></head>\n<body>\n<h1>");
+    esc(out, title);
+    cc_buf_puts(out, "</h1>\n<p>A sweep of <code>");
+    esc(out, ax->path);
+    cc_buf_printf(out,
+                  "</code> over %zu values, every value run on the same %zu replications of each variant "
+                  "(common random numbers), so that each difference against the baseline value (",
+                  ax->n, cc_sim_reps(r));
+    esc(out, ax->labels[ax->baseline]);
+    cc_buf_puts(out,
+                ") is paired by replication. For a time the curve is its restricted mean in hours (a "
+                "replication in which it had not happened counts as the horizon every replication was "
+                "observed to), for a rate its probability; bands and intervals are 95%; * marks a "
+                "difference whose interval excludes 0. See docs/sim.md, \"Exploring a mechanism\".</p>\n");
+    for (size_t m = 0; m < M; m++) {
+        if (!shown(ax, m))
+            continue;
+        cc_buf_printf(out, "<section id=\"m%zu\">\n<h2>", m);
+        esc(out, cc_sim_metric_name(r, m));
+        cc_buf_puts(out, "</h2>\n");
+        svg_open(out, PH);
+        sweep_panel(out, r, ax, m, 0);
+        cc_buf_puts(out, "</svg>\n");
+        sweep_table(out, r, ax, m);
+        cc_buf_puts(out, "</section>\n");
+    }
+    cc_buf_puts(out, "</body></html>\n");
+    return out->oom ? CC_ERR_NOMEM : CC_OK;
+}

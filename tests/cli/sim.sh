@@ -102,6 +102,76 @@ expect_rc "sim no scenario" 2 "$BIN" sim
 expect_rc "sim no mechanisms" 1 "$BIN" sim tests/scenarios/valid/minimal.yaml
 expect_out "sim no mechanisms message" "has no consultation mechanisms to compare"
 expect_rc "sim invalid scenario" 1 "$BIN" sim tests/scenarios/invalid/044-label-unknown-classification.yaml
+# --- sweeps (docs/sim.md, "Exploring a mechanism") ---
+SW=mechanisms.silence.stages.decide.deadline
+expect_rc "sweep" 0 "$BIN" sim "$S" --reps 200 --threads 2 --sweep "$SW=1h..4h/1h" --baseline 3h --variant silence \
+  --metric "D-1" --json "$T/sw.json" --csv "$T/sw.csv" --svg "$T/sw.svg" --html "$T/sw.html"
+expect_out "sweep header" "sweep mechanisms.silence.stages.decide.deadline over 4 values (1h ... 4h), baseline 3h: 200 replications per value and variant, seed 1, 1 variants"
+expect_out "sweep curve" "D-1: adopted by silence: probability"
+expect_out "sweep baseline row" "3h (baseline)"
+if grep -q "C-1: request to completion" "$T/out"; then no "--metric D-1 shows only D-1's metrics"; else ok; fi
+cp "$T/out" "$T/sw.txt"
+expect_rc "sweep one thread" 0 "$BIN" sim "$S" --reps 200 --threads 1 --sweep "$SW=1h..4h/1h" --baseline 3h --variant silence \
+  --metric "D-1" --csv "$T/sw1.csv"
+if cmp -s "$T/sw.csv" "$T/sw1.csv" && cmp -s "$T/sw.txt" "$T/out"; then ok; else no "a sweep depends on --threads"; fi
+# each point equals the scenario run alone with that value (a copy with the deadline edited)
+sed 's/^        deadline: 3h$/        deadline: 2h/' "$S" > "$T/two.yaml"
+if ! cmp -s "$S" "$T/two.yaml"; then ok; else no "the copy edits the silence deadline"; fi
+expect_rc "sim alone at 2h" 0 "$BIN" sim "$T/two.yaml" --reps 200 --variant silence --json "$T/two.json"
+if python3 - "$T/sw.json" "$T/sw.csv" "$T/two.json" "$T/sw.svg" "$T/sw.html" <<'PY'
+import csv, json, sys, xml.dom.minidom
+sw = json.load(open(sys.argv[1]))
+assert sw["sweep"]["path"] == "mechanisms.silence.stages.decide.deadline"
+assert sw["sweep"]["values"] == ["1h", "2h", "3h", "4h"] and sw["sweep"]["x"] == [1, 2, 3, 4]
+assert sw["sweep"]["baseline"] == "3h" and sw["sweep"]["baseline_index"] == 2 and sw["variants"] == ["silence"]
+names = [m["name"] for m in sw["metrics"]]
+assert names and all(n.startswith("D-1") for n in names), names
+alone = json.load(open(sys.argv[3]))["variants"][0]["metrics"]
+for m in sw["metrics"]:
+    pt = m["curves"][0]["points"][1]
+    assert pt["value"] == "2h"
+    a, b = alone[m["name"]], pt["summary"]
+    for k in a:
+        assert a[k] == b[k], (m["name"], k, a[k], b[k])
+    base = m["curves"][0]["points"][2]["vs_baseline"]
+    assert base["difference"] == 0 and base["ci"] == [None, None]
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert len(rows) == 4 * len(names)
+t = [r for r in rows if r["metric"] == "D-1: decided at (h after start)"]
+assert [r["value"] for r in t] == ["1h", "2h", "3h", "4h"]
+assert float(t[3]["vs_baseline"]) > 0 > float(t[0]["vs_baseline"]), "a later deadline decides later, paired"
+assert t[2]["vs_baseline_lo"] == "" and float(t[3]["vs_baseline_lo"]) > 0
+xml.dom.minidom.parse(sys.argv[4])
+h = open(sys.argv[5]).read()
+assert "<script" not in h and h.count("<section") == len(names) and "3h (baseline)" in h
+PY
+then ok; else no "sweep json, csv, svg and html"; fi
+expect_rc "sweep bad spec" 2 "$BIN" sim "$S" --sweep "$SW=3h..1h/1h"
+expect_out "sweep bad spec message" "--sweep: the range ends before it starts"
+expect_rc "sweep bad path" 1 "$BIN" sim "$S" --reps 10 --sweep "mechanisms.silence.stages.decide.dedline=1h,2h"
+expect_out "sweep bad path message" "'dedline' is not one of: deadline"
+expect_rc "sweep bad value" 1 "$BIN" sim "$S" --reps 10 --sweep "agents.co-chair.channel_failure=0.5,2"
+expect_out "sweep bad value message" "--sweep agents.co-chair.channel_failure=2: the scenario does not load with that value"
+expect_rc "sweep baseline not a value" 2 "$BIN" sim "$S" --sweep "$SW=1h,2h" --baseline 90m
+expect_out "sweep baseline message" "--baseline 90m is not one of the sweep's values"
+expect_rc "sweep metric matches nothing" 2 "$BIN" sim "$S" --reps 10 --sweep "$SW=1h,2h" --metric "no such"
+expect_out "sweep metric message" "no metric's name contains 'no such'"
+expect_rc "two sweeps" 2 "$BIN" sim "$S" --sweep "$SW=1h,2h" --sweep "$SW=3h"
+expect_rc "sweep with logs" 2 "$BIN" sim "$S" --sweep "$SW=1h,2h" --log-rep 0
+expect_rc "baseline without sweep" 2 "$BIN" sim "$S" --baseline 1h
+expect_rc "report refuses a sweep result" 1 "$BIN" report "$T/sw.json" --md "$T/sw.md"
+expect_out "report sweep message" "this is the result of a sweep"
+expect_rc "lint sweep" 0 "$BIN" lint "$S" --sweep "$SW=1h..24h/1h" --sweep "agents.co-chair.rules.1.delay.median=5m,1h"
+# every path docs/sim.md lists as a field of the sample
+for p in mechanisms.silence.stages.decide.deadline=1h mechanisms.sequential.stages.assess.deadline=6h \
+  agents.co-chair.rules.5.probability=0.2 agents.co-chair.rules.1.delay.median=10m \
+  agents.co-chair.availability.absence=0.1 agents.co-chair.channel_failure=0.05 decisions.D-1.deadline=12h; do
+  expect_rc "lint sweep $p" 0 "$BIN" lint -q "$S" --sweep "$p"
+done
+expect_rc "lint bad sweep value" 1 "$BIN" lint "$S" --sweep "agents.co-chair.rules.1.probability=0.5,1.5"
+expect_out "lint bad sweep value message" "agent rule 'probability' is 1.5; it must be between 0 and 1"
+expect_rc "lint bad sweep path" 1 "$BIN" lint "$S" --sweep "agents.co-chair.rules.1.delay=1h"
+expect_out "lint bad sweep path message" "'delay' is a map, not a value"
 # no allocation per replication (or per event): the heap allocation count does not grow with --reps
 # (under Valgrind, so not for the sanitizer build nor when the tests already run under Valgrind)
 if [ -z "${CAUCUS_BIN_OVERRIDE:-}" ] && ! nm "$BIN" 2> /dev/null | grep -q __asan_init && command -v valgrind > /dev/null 2>&1; then

@@ -75,15 +75,12 @@ void ev_clear_all(cc_evrec *ev, size_t n)
         cc_evrec_clear(&ev[i]);
 }
 
-size_t ev_run_inputs(const char *scen, const char *inputs, const unsigned char *auto_seats, cc_evrec *ev,
-                     size_t max)
+void ev_log_inputs(const char *scen, const char *inputs, const unsigned char *auto_seats, cc_buf *log)
 {
     cc_scenario *s = ev_load(scen);
-    cc_buf log;
-    cc_buf_init(&log);
-    cc_engine_opts o = {.seed = 1, .variant = -1, .auto_seats = auto_seats};
+    cc_engine_opts o = {.seed = 1, .variant = -1, .source = scen, .auto_seats = auto_seats};
     cc_engine *e = NULL;
-    cr_assert_eq(cc_engine_new(s, &o, ev_collect, &log, &e), CC_OK);
+    cr_assert_eq(cc_engine_new(s, &o, ev_collect, log, &e), CC_OK);
     cc_engine_start(e);
     FILE *f = inputs ? fopen(inputs, "r") : NULL;
     cr_assert(!inputs || f, "cannot open %s", inputs);
@@ -104,9 +101,16 @@ size_t ev_run_inputs(const char *scen, const char *inputs, const unsigned char *
         fclose(f);
     cc_engine_run_until(e, s->duration_s * 1000);
     cc_engine_free(e);
-    size_t n = ev_decode_all(&log, ev, max);
-    cc_buf_free(&log);
     cc_scenario_free(s);
-    return n;
 }
 
+size_t ev_run_inputs(const char *scen, const char *inputs, const unsigned char *auto_seats, cc_evrec *ev,
+                     size_t max)
+{
+    cc_buf log;
+    cc_buf_init(&log);
+    ev_log_inputs(scen, inputs, auto_seats, &log);
+    size_t n = ev_decode_all(&log, ev, max);
+    cc_buf_free(&log);
+    return n;
+}

@@ -19,6 +19,8 @@ size_t ev_decode_all(const cc_buf *log, cc_evrec *out, size_t max);
 /* Runs scenario scen to its end (seed 1, default variant, agents as auto_seats: NULL none) with
  * the inputs of a JSON Lines file timed by "t" (lines not starting with '{' are comments); the
  * decoded events in ev. */
+/* The same run's log (its JSON Lines appended to log). */
+void ev_log_inputs(const char *scen, const char *inputs, const unsigned char *auto_seats, cc_buf *log);
 size_t ev_run_inputs(const char *scen, const char *inputs, const unsigned char *auto_seats, cc_evrec *ev,
                      size_t max);
 /* A payload member as a string ("" when absent or not a string). */
