@@ -553,6 +553,7 @@ static cc_view_event view_event(json_t *rec, uint64_t seq)
 typedef struct evrec {
     json_t *rec; /* {seq,type,t,wall,actor,label,payload}, payload augmented for deliveries */
     const char *type;
+    cc_evtype ty;
     uint64_t seq;
     int actor; /* seat index, -1 for none/control */
 } evrec;
@@ -582,6 +583,7 @@ static cc_err read_event(cc_live *lv, msgcache *mc, const char *line, size_t len
         return CC_ERR_NOMEM;
     }
     ev->type = json_string_value(json_object_get(ev->rec, "type"));
+    ev->ty = cc_evtype_of(ev->type);
     cc_err rc = CC_OK;
     if (committing) {
         const char *hh = json_string_value(json_object_get(r, "hash"));
@@ -593,18 +595,18 @@ static cc_err read_event(cc_live *lv, msgcache *mc, const char *line, size_t len
             cc_verify_origin_of(hh, lv->origin, sizeof lv->origin);
         cc_view_event ve = view_event(r, ev->seq);
         cc_view_feed(lv->view, &ve);
-        if (rc == CC_OK && strcmp(ev->type, "inject.release") == 0 &&
+        if (rc == CC_OK && ev->ty == CC_EV_INJECT_RELEASE &&
             add_release(lv, pstr(p, "inject"), ev->seq, p) != 0)
             rc = CC_ERR_NOMEM;
     }
     /* the payload object is shared with r; augmenting it is fine (r is dropped below) */
-    const char *mid = strcmp(ev->type, "message") == 0 ? pstr(p, "message") : NULL;
+    const char *mid = ev->ty == CC_EV_MESSAGE ? pstr(p, "message") : NULL;
     if (mid) {
         msgcache_put(mc, mid, message_show(ev->rec));
         uint64_t k = msg_number(mid);
         if (committing && k && rc == CC_OK && add_mark(lv, k, ev->seq) != 0)
             rc = CC_ERR_NOMEM;
-    } else if (strcmp(ev->type, "delivery") == 0) {
+    } else if (ev->ty == CC_EV_DELIVERY) {
         augment(lv, mc, p, ev->seq);
     }
     cc_view_event ve = view_event(r, ev->seq);
@@ -660,18 +662,17 @@ static json_t *item_of(json_t *rec, const char *kind)
 /* The kind of item an event is for viewer v ("inject", "message"), or NULL: injects delivered to a
  * seat and messages to or from it; for control, released injects and messages (those control sees:
  * all of them with exercise.control_bypass, else those a control seat may read). */
-static const char *item_kind(cc_live_viewer v, const char *type, json_t *p)
+static const char *item_kind(cc_live_viewer v, cc_evtype type, json_t *p)
 {
-    if (strcmp(type, "delivery") == 0 && !v.control) {
-        const char *kind = pstr(p, "kind");
-        if (kind && (strcmp(kind, "inject") == 0 || strcmp(kind, "message") == 0))
-            return kind;
-    } else if (strcmp(type, "inject.release") == 0 && v.control) {
-        return "inject";
-    } else if (strcmp(type, "message") == 0 && pstr(p, "message")) {
-        return "message";
+    switch (type) {
+    case CC_EV_DELIVERY: {
+        const char *kind = v.control ? NULL : pstr(p, "kind");
+        return kind && (strcmp(kind, "inject") == 0 || strcmp(kind, "message") == 0) ? kind : NULL;
     }
-    return NULL;
+    case CC_EV_INJECT_RELEASE: return v.control ? "inject" : NULL;
+    case CC_EV_MESSAGE: return pstr(p, "message") ? "message" : NULL;
+    default: return NULL;
+    }
 }
 
 /* ---- projections ---- */
@@ -697,88 +698,115 @@ static void push_unique(json_t *arr, const char *s)
     json_array_append_new(arr, json_string(s));
 }
 
-/* Folds a consultation or decision event the viewer may see into its consultations and
- * decisions. */
-static void fold_cd(const cc_live *lv, view *w, json_t *rec, const char *type)
+/* A new consultation entry from its request (or, for a participant of a later stage who never saw
+ * the request, from the scenario). */
+static json_t *new_consultation(const char *id, const char *topic, const char *by, json_t *label)
 {
-    json_t *p = json_object_get(rec, "payload"), *cons = w->cons, *decs = w->decs;
+    return json_pack("{s:s?,s:s?,s:s?,s:s,s:[],s:[],s:O}", "id", id, "topic", topic, "requested_by", by,
+                     "state", "requested", "acks", "positions", "label", label);
+}
+
+static void stage_started(json_t *c, json_t *rec, json_t *p)
+{
+    json_object_set_new(c, "state", json_string("in progress"));
+    json_object_set(c, "stage", json_object_get(p, "stage"));
+    json_object_set(c, "stage_kind", json_object_get(p, "kind"));
+    json_object_set(c, "participants", json_object_get(p, "participants"));
+    json_t *rule = json_object_get(p, "rule"); /* a decide stage's rule (unanimity after a broken silence) */
+    json_object_set_new(c, "rule", rule ? json_incref(rule) : json_null());
+    json_object_set(c, "since_t", json_object_get(rec, "t"));
+    json_t *dl = json_object_get(p, "deadline_ms");
+    json_object_set_new(c, "deadline_t", dl ? json_incref(dl) : json_null());
+    json_object_set_new(c, "acks", json_array());
+    /* review rounds: "round" of "rounds", "objectors" of the current round, "revising" between */
+    json_t *rounds = json_object_get(p, "rounds");
+    json_object_set_new(c, "rounds", rounds ? json_incref(rounds) : json_null());
+    json_object_set_new(c, "round", rounds ? json_integer(1) : json_null());
+    json_object_set_new(c, "objectors", json_array());
+    json_object_set_new(c, "revising", json_false());
+}
+
+/* Objections, escalations, missed deadlines, a broken silence, returns, held acts, reminders: the
+ * consultation's "events". */
+static void consultation_event(json_t *c, json_t *rec, json_t *p, const char *type, const char *actor)
+{
+    if (actor && json_object_get(p, "round")) {
+        /* an objection that is the seat's review in a stage with rounds */
+        push_unique(json_object_get(c, "acks"), actor);
+        push_unique(json_object_get(c, "objectors"), actor);
+    }
+    json_t *log = json_object_get(c, "events");
+    if (!log)
+        json_object_set_new(c, "events", log = json_array());
+    json_array_append_new(
+        log, json_pack("{s:s,s:O,s:s?}", "type", type, "t", json_object_get(rec, "t"), "seat", actor));
+}
+
+/* Folds a consultation's event the viewer may see into its consultations. */
+static void fold_consultation(const cc_live *lv, view *w, const evrec *ev)
+{
+    json_t *rec = ev->rec, *p = json_object_get(rec, "payload"), *label = json_object_get(rec, "label");
     const char *actor = json_string_value(json_object_get(rec, "actor"));
-    if (strcmp(type, "consult.request") == 0) {
-        json_t *c = json_pack("{s:s?,s:s?,s:s?,s:s,s:[],s:[],s:O}", "id", pstr(p, "consultation"), "topic",
-                              pstr(p, "topic"), "requested_by", pstr(p, "requested_by"), "state", "requested",
-                              "acks", "positions", "label", json_object_get(rec, "label"));
+    if (ev->ty == CC_EV_CONSULT_REQUEST) {
+        json_t *c =
+            new_consultation(pstr(p, "consultation"), pstr(p, "topic"), pstr(p, "requested_by"), label);
         if (c)
-            json_array_append_new(cons, c);
-    } else if (strncmp(type, "consult.", 8) == 0) {
-        json_t *c = find_by_id(cons, pstr(p, "consultation"));
-        if (!c && strcmp(type, "consult.stage") == 0) {
-            /* a participant of a later stage never saw the request: open the entry here */
-            int ci = consultation_of(lv->s, pstr(p, "consultation"));
-            if (ci >= 0) {
-                const cc_consultation *K = &lv->s->consultations[ci];
-                c = json_pack("{s:s,s:s?,s:s?,s:s,s:[],s:[],s:O}", "id", K->id, "topic", K->topic,
-                              "requested_by", K->requested_by, "state", "requested", "acks", "positions",
-                              "label", json_object_get(rec, "label"));
-                if (c)
-                    json_array_append_new(cons, c);
-            }
-        }
-        if (!c)
-            return;
-        if (strcmp(type, "consult.stage") == 0) {
-            json_object_set_new(c, "state", json_string("in progress"));
-            json_object_set(c, "stage", json_object_get(p, "stage"));
-            json_object_set(c, "stage_kind", json_object_get(p, "kind"));
-            json_object_set(c, "participants", json_object_get(p, "participants"));
-            json_t *rule =
-                json_object_get(p, "rule"); /* a decide stage's rule (unanimity after a broken silence) */
-            json_object_set_new(c, "rule", rule ? json_incref(rule) : json_null());
-            json_object_set(c, "since_t", json_object_get(rec, "t"));
-            json_t *dl = json_object_get(p, "deadline_ms");
-            json_object_set_new(c, "deadline_t", dl ? json_incref(dl) : json_null());
-            json_object_set_new(c, "acks", json_array());
-            /* review rounds: "round" of "rounds", "objectors" of the current round, "revising" between */
-            json_t *rounds = json_object_get(p, "rounds");
-            json_object_set_new(c, "rounds", rounds ? json_incref(rounds) : json_null());
-            json_object_set_new(c, "round", rounds ? json_integer(1) : json_null());
-            json_object_set_new(c, "objectors", json_array());
-            json_object_set_new(c, "revising", json_false());
-        } else if (strcmp(type, "consult.round") == 0) {
-            json_object_set(c, "round", json_object_get(p, "round"));
-            json_object_set(c, "participants", json_object_get(p, "participants"));
-            json_object_set_new(c, "acks", json_array());
-            json_object_set_new(c, "objectors", json_array());
-            json_object_set_new(c, "revising", json_false());
-        } else if (strcmp(type, "consult.revise") == 0) {
-            json_object_set_new(c, "revising", json_true());
-        } else if (strcmp(type, "consult.ack") == 0 && actor) {
+            json_array_append_new(w->cons, c);
+        return;
+    }
+    json_t *c = find_by_id(w->cons, pstr(p, "consultation"));
+    int ci = consultation_of(lv->s, pstr(p, "consultation"));
+    if (!c && ev->ty == CC_EV_CONSULT_STAGE && ci >= 0) {
+        const cc_consultation *K = &lv->s->consultations[ci];
+        if ((c = new_consultation(K->id, K->topic, K->requested_by, label)))
+            json_array_append_new(w->cons, c);
+    }
+    if (!c)
+        return;
+    switch (ev->ty) {
+    case CC_EV_CONSULT_STAGE: stage_started(c, rec, p); break;
+    case CC_EV_CONSULT_ROUND:
+        json_object_set(c, "round", json_object_get(p, "round"));
+        json_object_set(c, "participants", json_object_get(p, "participants"));
+        json_object_set_new(c, "acks", json_array());
+        json_object_set_new(c, "objectors", json_array());
+        json_object_set_new(c, "revising", json_false());
+        break;
+    case CC_EV_CONSULT_REVISE: json_object_set_new(c, "revising", json_true()); break;
+    case CC_EV_CONSULT_ACK:
+        if (actor)
             push_unique(json_object_get(c, "acks"), actor);
-        } else if (strcmp(type, "consult.position") == 0 && actor) {
-            push_unique(json_object_get(c, "acks"), actor); /* "acks": seats that acted in this stage */
-            json_array_append_new(json_object_get(c, "positions"),
-                                  json_pack("{s:s,s:s?,s:O}", "seat", actor, "text", pstr(p, "text"), "t",
-                                            json_object_get(rec, "t")));
-        } else if (strcmp(type, "consult.done") == 0) {
-            json_object_set_new(c, "state", json_string("done"));
-        } else if (strcmp(type, "consult.failed") == 0) {
-            json_object_set_new(c, "state", json_string("failed"));
-            json_object_set(c, "reason", json_object_get(p, "reason"));
-        } else if (strcmp(type, "consult.escalate") == 0 || strcmp(type, "consult.deadline") == 0 ||
-                   strcmp(type, "consult.object") == 0 || strcmp(type, "consult.silence_broken") == 0 ||
-                   strcmp(type, "consult.return") == 0 || strcmp(type, "consult.held") == 0 ||
-                   strcmp(type, "consult.remind") == 0) {
-            if (actor && json_object_get(p, "round")) {
-                /* an objection that is the seat's review in a stage with rounds */
-                push_unique(json_object_get(c, "acks"), actor);
-                push_unique(json_object_get(c, "objectors"), actor);
-            }
-            json_t *log = json_object_get(c, "events");
-            if (!log)
-                json_object_set_new(c, "events", log = json_array());
-            json_array_append_new(log, json_pack("{s:s,s:O,s:s?}", "type", type, "t",
-                                                 json_object_get(rec, "t"), "seat", actor));
-        }
-    } else if (strcmp(type, "decision.open") == 0) {
+        break;
+    case CC_EV_CONSULT_POSITION:
+        if (!actor)
+            break;
+        push_unique(json_object_get(c, "acks"), actor); /* "acks": seats that acted in this stage */
+        json_array_append_new(json_object_get(c, "positions"),
+                              json_pack("{s:s,s:s?,s:O}", "seat", actor, "text", pstr(p, "text"), "t",
+                                        json_object_get(rec, "t")));
+        break;
+    case CC_EV_CONSULT_DONE: json_object_set_new(c, "state", json_string("done")); break;
+    case CC_EV_CONSULT_FAILED:
+        json_object_set_new(c, "state", json_string("failed"));
+        json_object_set(c, "reason", json_object_get(p, "reason"));
+        break;
+    case CC_EV_CONSULT_ESCALATE:
+    case CC_EV_CONSULT_DEADLINE:
+    case CC_EV_CONSULT_OBJECT:
+    case CC_EV_CONSULT_SILENCE_BROKEN:
+    case CC_EV_CONSULT_RETURN:
+    case CC_EV_CONSULT_HELD:
+    case CC_EV_CONSULT_REMIND: consultation_event(c, rec, p, ev->type, actor); break;
+    default: break;
+    }
+}
+
+/* Folds a decision's event the viewer may see into its decisions. */
+static void fold_decision(view *w, const evrec *ev)
+{
+    json_t *rec = ev->rec, *p = json_object_get(rec, "payload");
+    const char *actor = json_string_value(json_object_get(rec, "actor"));
+    if (ev->ty == CC_EV_DECISION_OPEN) {
         json_t *d = json_pack(
             "{s:s?,s:s?,s:s,s:O,s:O,s:O,s:O,s:{},s:n,s:[],s:O}", "id", pstr(p, "decision"), "question",
             pstr(p, "question"), "state", "open", "options", json_object_get(p, "options"), "deciders",
@@ -787,77 +815,95 @@ static void fold_cd(const cc_live *lv, view *w, json_t *rec, const char *type)
             "outcome", "objections", "label", json_object_get(rec, "label"));
         if (d) {
             json_object_set_new(d, "options", json_deep_copy(json_object_get(p, "options")));
-            json_array_append_new(decs, d);
+            json_array_append_new(w->decs, d);
         }
-    } else if (strncmp(type, "decision.", 9) == 0) {
-        json_t *d = find_by_id(decs, pstr(p, "decision"));
-        if (!d)
-            return;
-        if (strcmp(type, "decision.propose") == 0) {
-            json_t *opts = json_object_get(d, "options");
-            if (json_is_array(opts))
-                json_array_append_new(opts, json_pack("{s:s?,s:s?,s:s?}", "id", pstr(p, "option"), "text",
-                                                      pstr(p, "text"), "by", actor));
-        } else if (strcmp(type, "decision.vote") == 0 && actor) {
-            json_object_set(json_object_get(d, "votes"), actor, json_object_get(p, "option"));
-        } else if (strcmp(type, "decision.object") == 0 && actor) {
-            push_unique(json_object_get(d, "objections"), actor);
-        } else if (strcmp(type, "decision.made") == 0) {
-            json_object_set_new(d, "state", json_string("decided"));
-            json_object_set(d, "outcome", json_object_get(p, "outcome"));
-        } else if (strcmp(type, "decision.deadline") == 0) {
-            json_object_set_new(d, "state", json_string("expired"));
-        }
+        return;
     }
+    json_t *d = find_by_id(w->decs, pstr(p, "decision"));
+    if (!d)
+        return;
+    switch (ev->ty) {
+    case CC_EV_DECISION_PROPOSE: {
+        json_t *opts = json_object_get(d, "options");
+        if (json_is_array(opts))
+            json_array_append_new(opts, json_pack("{s:s?,s:s?,s:s?}", "id", pstr(p, "option"), "text",
+                                                  pstr(p, "text"), "by", actor));
+        break;
+    }
+    case CC_EV_DECISION_VOTE:
+        if (actor)
+            json_object_set(json_object_get(d, "votes"), actor, json_object_get(p, "option"));
+        break;
+    case CC_EV_DECISION_OBJECT:
+        if (actor)
+            push_unique(json_object_get(d, "objections"), actor);
+        break;
+    case CC_EV_DECISION_MADE:
+        json_object_set_new(d, "state", json_string("decided"));
+        json_object_set(d, "outcome", json_object_get(p, "outcome"));
+        break;
+    case CC_EV_DECISION_DEADLINE: json_object_set_new(d, "state", json_string("expired")); break;
+    default: break;
+    }
+}
+
+/* Lists an item (an inject or a message) the viewer received or sent; an inject is kept by id too. */
+static cc_err fold_item(view *w, json_t *item)
+{
+    if (recent_add(&w->items, json_incref(item)) != 0)
+        return CC_ERR_NOMEM;
+    const char *id = json_string_value(json_object_get(item, "id"));
+    if (strcmp(json_string_value(json_object_get(item, "kind")), "inject") == 0 &&
+        !json_object_get(w->injects, id))
+        json_object_set(w->injects, id, item);
+    return CC_OK;
+}
+
+/* Folds a committed event into the projection of one viewer who may see it; *item and *shared are
+ * made once for all viewers (references kept by the caller). */
+static cc_err fold(cc_live *lv, cc_live_viewer v, view *w, const evrec *ev, json_t **item, json_t **shared)
+{
+    json_t *rec = ev->rec, *p = json_object_get(rec, "payload");
+    const char *kind = item_kind(v, ev->ty, p);
+    if (kind) {
+        if (!*item && !(*item = item_of(rec, kind)))
+            return CC_ERR_NOMEM;
+        return fold_item(w, *item);
+    }
+    if (cc_evtype_is_consult(ev->ty)) {
+        fold_consultation(lv, w, ev);
+    } else if (cc_evtype_is_decision(ev->ty)) {
+        fold_decision(w, ev);
+    } else if (ev->ty == CC_EV_NOTE) {
+        if (!*shared)
+            *shared = json_pack("{s:O,s:O,s:s?,s:O}", "seq", json_object_get(rec, "seq"), "seat",
+                                json_object_get(rec, "actor"), "text", pstr(p, "text"), "t",
+                                json_object_get(rec, "t"));
+        if (recent_add(&w->notes, json_incref(*shared)) != 0)
+            return CC_ERR_NOMEM;
+    } else if (ev->ty == CC_EV_FINDING && v.control) {
+        json_t *f = json_pack("{s:O,s:O,s:O,s:O,s:O}", "guideline", json_object_get(p, "guideline"), "result",
+                              json_object_get(p, "result"), "subject", json_object_get(p, "subject"), "t",
+                              json_object_get(rec, "t"), "seq", json_object_get(rec, "seq"));
+        if (recent_add(&w->findings, f) != 0)
+            return CC_ERR_NOMEM;
+    } else if (ev->ty == CC_EV_OBJECTIVE_RATING && v.control) {
+        json_object_set(w->ratings, pstr(p, "objective") ? pstr(p, "objective") : "",
+                        json_object_get(p, "rating"));
+    }
+    return CC_OK;
 }
 
 /* Folds a committed event into the projection of every viewer who may see it. */
 static cc_err project(cc_live *lv, const evrec *ev, const uint8_t *vis)
 {
-    json_t *rec = ev->rec, *p = json_object_get(rec, "payload");
-    const char *type = ev->type;
     size_t n = lv->s->nseats;
-    int cd = strncmp(type, "consult.", 8) == 0 || strncmp(type, "decision.", 9) == 0;
-    int note = strcmp(type, "note") == 0, finding = strcmp(type, "finding") == 0;
-    int rating = strcmp(type, "objective.rating") == 0;
     json_t *item = NULL, *shared = NULL;
     cc_err rc = CC_OK;
     for (size_t i = 0; i <= n && rc == CC_OK; i++) {
         cc_live_viewer v = {i == n, i == n ? -1 : (int)i};
-        if (!sees(lv, v, vis))
-            continue;
-        view *w = &lv->views[i];
-        const char *kind = item_kind(v, type, p);
-        if (kind) {
-            if (!item && !(item = item_of(rec, kind)))
-                rc = CC_ERR_NOMEM;
-            else if (recent_add(&w->items, json_incref(item)) != 0)
-                rc = CC_ERR_NOMEM;
-            else if (strcmp(kind, "inject") == 0) {
-                const char *id = json_string_value(json_object_get(item, "id"));
-                if (!json_object_get(w->injects, id))
-                    json_object_set(w->injects, id, item);
-            }
-        } else if (cd) {
-            fold_cd(lv, w, rec, type);
-        } else if (note) {
-            if (!shared)
-                shared = json_pack("{s:O,s:O,s:s?,s:O}", "seq", json_object_get(rec, "seq"), "seat",
-                                   json_object_get(rec, "actor"), "text", pstr(p, "text"), "t",
-                                   json_object_get(rec, "t"));
-            if (recent_add(&w->notes, json_incref(shared)) != 0)
-                rc = CC_ERR_NOMEM;
-        } else if (finding && v.control) {
-            json_t *f =
-                json_pack("{s:O,s:O,s:O,s:O,s:O}", "guideline", json_object_get(p, "guideline"), "result",
-                          json_object_get(p, "result"), "subject", json_object_get(p, "subject"), "t",
-                          json_object_get(rec, "t"), "seq", json_object_get(rec, "seq"));
-            if (recent_add(&w->findings, f) != 0)
-                rc = CC_ERR_NOMEM;
-        } else if (rating && v.control) {
-            json_object_set(w->ratings, pstr(p, "objective") ? pstr(p, "objective") : "",
-                            json_object_get(p, "rating"));
-        }
+        if (sees(lv, v, vis))
+            rc = fold(lv, v, &lv->views[i], ev, &item, &shared);
     }
     json_decref(item);
     json_decref(shared);
@@ -910,7 +956,7 @@ static cc_err ingest(cc_live *lv)
         s = nl + 1;
         if (rc != CC_OK)
             return rc;
-        if (strcmp(ev.type, "input.refused") == 0) {
+        if (ev.ty == CC_EV_INPUT_REFUSED) {
             const char *r = pstr(json_object_get(ev.rec, "payload"), "reason");
             snprintf(lv->refused, sizeof lv->refused, "%s", r ? r : "refused");
         }
@@ -1033,12 +1079,12 @@ static int item_step(void *ctx, uint64_t seq, const char *line, size_t len)
         return 0;
     json_t *p = json_object_get(ev.rec, "payload");
     int stop = 0;
-    const char *mid = strcmp(ev.type, "message") == 0 ? pstr(p, "message") : NULL;
+    const char *mid = ev.ty == CC_EV_MESSAGE ? pstr(p, "message") : NULL;
     if (mid && strcmp(mid, w->id) == 0)
         w->at = seq;
     else if (mid && w->at == NEVER && msg_number(mid) > w->k)
         stop = 1; /* passed it: there is none */
-    const char *kind = sees(w->lv, w->v, w->vis) ? item_kind(w->v, ev.type, p) : NULL;
+    const char *kind = sees(w->lv, w->v, w->vis) ? item_kind(w->v, ev.ty, p) : NULL;
     if (kind && !stop) {
         json_t *it = item_of(ev.rec, kind);
         const char *iid = json_string_value(json_object_get(it, "id"));
