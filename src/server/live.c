@@ -24,6 +24,7 @@
 #include "core/evlog.h"
 #include "core/label.h"
 #include "core/merkle.h"
+#include "core/replay.h"
 #include "core/verify.h"
 #include "core/view.h"
 #include "core/witness.h"
@@ -1426,17 +1427,10 @@ static int variant_index(const cc_scenario *s, const char *variant)
     return -2;
 }
 
-static cc_err start_engine(cc_live *lv, uint64_t seed, int variant, int64_t wall0, const char *source,
-                           char *why, size_t whylen)
+/* Starts the engine (emitting run.start, which a replay compares with the stored one). */
+static cc_err start_engine(cc_live *lv, const cc_engine_opts *eo, char *why, size_t whylen)
 {
-    cc_engine_opts eo;
-    memset(&eo, 0, sizeof eo);
-    eo.seed = seed;
-    eo.variant = variant;
-    eo.wall_start_ms = wall0;
-    eo.live_clock = 1;
-    eo.source = source;
-    cc_err rc = cc_engine_new(lv->s, &eo, sink, lv, &lv->e);
+    cc_err rc = cc_engine_new(lv->s, eo, sink, lv, &lv->e);
     if (rc == CC_OK)
         rc = cc_engine_start(lv->e);
     if (rc != CC_OK)
@@ -1475,7 +1469,9 @@ cc_err cc_live_create(const cc_live_opts *o, const char *name, const char *text,
     }
     lv->name = strdup(x.name);
     pthread_mutex_lock(&lv->mu);
-    rc = start_engine(lv, seed, vi, now_wall_ms, source, why, whylen);
+    cc_engine_opts eo = {
+        .seed = seed, .variant = vi, .wall_start_ms = now_wall_ms, .live_clock = 1, .source = source};
+    rc = start_engine(lv, &eo, why, whylen);
     if (rc == CC_OK)
         rc = commit(lv, why, whylen);
     pthread_mutex_unlock(&lv->mu);
@@ -1496,8 +1492,9 @@ cc_err cc_live_create(const cc_live_opts *o, const char *name, const char *text,
  * lv->expect to be regenerated), so only the lines between two inputs are held. */
 typedef struct replay {
     cc_live *lv;
-    json_t *first; /* run.start (a replay from seq 0, before the engine is started) */
-    json_t *input; /* the last input read, not fed yet */
+    cc_evrec first; /* run.start (a replay from seq 0, before the engine is started) */
+    cc_evrec input; /* the last input read, not fed yet (input.type NULL: none) */
+    cc_replay opts; /* what run.start pins (core/replay) */
     uint64_t input_seq;
     int started; /* the engine runs */
     cc_buf last; /* the last line read */
@@ -1509,14 +1506,17 @@ typedef struct replay {
 static cc_err replay_start(replay *R)
 {
     cc_live *lv = R->lv;
-    json_t *fp = json_object_get(R->first, "payload");
-    const char *seed = json_string_value(json_object_get(fp, "seed"));
-    uint64_t sv = 0;
-    if (sscanf(seed, "%" SCNu64, &sv) != 1)
-        return CC_ERR_INVALID; /* checked when read */
-    int vi = variant_index(lv->s, json_string_value(json_object_get(fp, "variant")));
-    cc_err rc = start_engine(lv, sv, vi < 0 ? -1 : vi, json_integer_value(json_object_get(R->first, "wall")),
-                             json_string_value(json_object_get(fp, "source")), R->why, R->whylen);
+    char w[160];
+    if (cc_replay_of(lv->s, &R->first, &R->opts, w, sizeof w) != CC_OK) {
+        set_why(R->why, R->whylen, "exercise %" PRId64 ": the first event is not a run.start with a seed",
+                lv->id);
+        return CC_ERR_INVALID;
+    }
+    /* a live exercise runs on the control clock and plays no agents: a log run otherwise is not
+     * regenerated (its run.start differs) */
+    R->opts.opts.live_clock = 1;
+    R->opts.opts.auto_seats = NULL;
+    cc_err rc = start_engine(lv, &R->opts.opts, R->why, R->whylen);
     if (rc == CC_OK)
         rc = commit(lv, R->why, R->whylen);
     R->started = 1;
@@ -1527,15 +1527,14 @@ static cc_err replay_input(replay *R)
 {
     cc_live *lv = R->lv;
     char w2[160];
-    cc_err rc = cc_engine_input_at(lv->e, json_integer_value(json_object_get(R->input, "wall")),
-                                   json_object_get(R->input, "payload"), w2, sizeof w2);
+    cc_err rc = cc_replay_input(lv->e, &R->opts, &R->input, w2, sizeof w2);
     if (rc != CC_OK)
         set_why(R->why, R->whylen, "input at stored event %" PRIu64 ": %s%s%s", R->input_seq, w2,
                 lv->mismatch[0] ? "; " : "", lv->mismatch);
     else
         rc = commit(lv, R->why, R->whylen);
-    json_decref(R->input);
-    R->input = NULL;
+    cc_evrec_clear(&R->input);
+    memset(&R->input, 0, sizeof R->input);
     return rc;
 }
 
@@ -1548,34 +1547,29 @@ static int replay_line(void *ctx, uint64_t seq, const char *line, size_t len)
         R->rc = CC_ERR_NOMEM;
         return 1;
     }
-    if (!R->started && !R->first) {
-        json_t *first = json_loadb(line, len, 0, NULL);
-        json_t *fp = json_object_get(first, "payload");
-        const char *ftype = json_string_value(json_object_get(first, "type"));
-        const char *seed = json_string_value(json_object_get(fp, "seed"));
-        uint64_t sv = 0;
-        if (!ftype || strcmp(ftype, "run.start") != 0 || !seed || sscanf(seed, "%" SCNu64, &sv) != 1) {
+    cc_evlog_error err;
+    if (!R->started && !R->first.type) {
+        if (cc_evlog_decode(line, len, &R->first, &err) != CC_OK) {
+            memset(&R->first, 0, sizeof R->first);
             set_why(R->why, R->whylen, "exercise %" PRId64 ": the first event is not a run.start with a seed",
                     lv->id);
-            json_decref(first);
             R->rc = CC_ERR_INVALID;
             return 1;
         }
-        R->first = first;
         return 0;
     }
-    if (!contains(line, len, "\"type\":\"input\""))
+    cc_evrec r;
+    if (!contains(line, len, "\"type\":\"input\"") || cc_evlog_decode(line, len, &r, &err) != CC_OK)
         return 0;
-    json_t *r = json_loadb(line, len, 0, NULL);
-    const char *type = json_string_value(json_object_get(r, "type"));
-    if (!r || !type || strcmp(type, "input") != 0) {
-        json_decref(r);
+    if (cc_evtype_of(r.type) != CC_EV_INPUT) {
+        cc_evrec_clear(&r);
         return 0;
     }
     if (!R->started)
         R->rc = replay_start(R);
-    else if (R->input)
+    else if (R->input.type)
         R->rc = replay_input(R);
+    cc_evrec_clear(&R->input);
     R->input = r;
     R->input_seq = seq;
     return R->rc != CC_OK;
@@ -1590,6 +1584,7 @@ static cc_err replay_from(cc_live *lv, uint64_t from, char *why, size_t whylen)
     memset(&R, 0, sizeof R);
     R.lv = lv;
     R.started = from > 0;
+    R.opts.opts.live_clock = 1; /* (from > 0: the engine runs already) */
     R.why = why;
     R.whylen = whylen;
     cc_buf_init(&R.last);
@@ -1605,32 +1600,27 @@ static cc_err replay_from(cc_live *lv, uint64_t from, char *why, size_t whylen)
         set_why(why, whylen, "%s", err.msg);
     else
         rc = R.rc;
-    if (rc == CC_OK && !R.started && !R.first) {
+    if (rc == CC_OK && !R.started && !R.first.type) {
         set_why(why, whylen, "exercise %" PRId64 " has no events", lv->id);
         rc = CC_ERR_INVALID;
     }
     if (rc == CC_OK && !R.started)
         rc = replay_start(&R);
-    if (rc == CC_OK && R.input)
+    if (rc == CC_OK && R.input.type)
         rc = replay_input(&R);
-    json_t *last = R.last.len ? json_loadb(R.last.data, R.last.len, 0, NULL) : NULL;
-    int64_t wall = json_integer_value(json_object_get(last, "wall"));
-    json_decref(last);
-    if (rc == CC_OK && lv->expect.n > 0) {
-        rc = cc_engine_advance_wall(lv->e, wall);
+    cc_evrec last;
+    cc_evlog_error le;
+    memset(&last, 0, sizeof last);
+    if (R.last.len && cc_evlog_decode(R.last.data, R.last.len, &last, &le) != CC_OK)
+        memset(&last, 0, sizeof last);
+    if (rc == CC_OK && lv->expect.n > 0 && last.type) {
+        /* what the clock made due up to the last event; run.end when control ended the run */
+        rc = cc_replay_end(lv->e, &R.opts, &last);
         if (rc == CC_OK)
             rc = commit(lv, why, whylen);
     }
-    if (rc == CC_OK && lv->expect.n == 1 &&
-        contains(lv->expect.line[lv->expect.head], strlen(lv->expect.line[lv->expect.head]),
-                 "\"type\":\"run.end\"")) {
-        /* control ended the run ({"do":"end"}): run.end at the last wall time */
-        rc = cc_engine_finish(lv->e);
-        if (rc == CC_OK)
-            rc = commit(lv, why, whylen);
-    }
-    if (R.last.len && wall > lv->last_wall)
-        lv->last_wall = wall;
+    if (last.type && last.wall_ms > lv->last_wall)
+        lv->last_wall = last.wall_ms;
     if (rc == CC_OK && lv->expect.n > 0) {
         set_why(why, whylen, "%s",
                 lv->mismatch[0] ? lv->mismatch : "the store holds events the engine does not regenerate");
@@ -1640,8 +1630,10 @@ static cc_err replay_from(cc_live *lv, uint64_t from, char *why, size_t whylen)
     }
     lv->replaying = 0;
     fifo_free(&lv->expect);
-    json_decref(R.first);
-    json_decref(R.input);
+    cc_evrec_clear(&last);
+    cc_evrec_clear(&R.first);
+    cc_evrec_clear(&R.input);
+    cc_replay_clear(&R.opts);
     cc_buf_free(&R.last);
     return rc;
 }
