@@ -469,8 +469,8 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
         return st;
     }
     size_t V = cc_sim_nvariants(r), M = cc_sim_nmetrics(r);
-    printf("sim %s: %llu replications per variant, seed %llu, %zu variants\n", s->id,
-           (unsigned long long)reps, (unsigned long long)seed, V);
+    printf("sim %s: %llu replications per variant, seed %llu, %zu variant%s\n", s->id,
+           (unsigned long long)reps, (unsigned long long)seed, V, V == 1 ? "" : "s");
     if (reps < 30)
         fprintf(stderr,
                 "caucus sim: warning: %llu replications: the intervals of means rest on the mean being close "

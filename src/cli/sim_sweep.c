@@ -213,11 +213,11 @@ int cc_cli_sweep_report(const cc_sim *r, const cc_sweep *sw, const cc_cli_sweep_
         return 2;
     }
     cc_sim_axis ax = {sw->path, sw->values, sw->x, sw->n, o->baseline, sw->durations, show};
+    size_t K = cc_sim_nmechanisms(r);
     printf("sweep %s over %zu values (%s ... %s), baseline %s: %zu replications per value and variant, seed "
-           "%llu, "
-           "%zu variants\n",
+           "%llu, %zu variant%s\n",
            sw->path, sw->n, sw->values[0], sw->values[sw->n - 1], sw->values[o->baseline], cc_sim_reps(r),
-           (unsigned long long)o->seed, cc_sim_nmechanisms(r));
+           (unsigned long long)o->seed, K, K == 1 ? "" : "s");
     for (size_t m = 0; m < M; m++)
         if (show[m])
             print_curve(r, &ax, m);

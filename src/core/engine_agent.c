@@ -28,7 +28,7 @@ static int64_t act_time(const cc_engine *e, size_t seat, const cc_agent_rule *R,
 }
 
 /* A free slot of e->acts; CC_ERR_NOMEM when the array cannot grow. */
-static cc_err act_slot(cc_engine *e, uint32_t *slot)
+static inline cc_err act_slot(cc_engine *e, uint32_t *slot)
 {
     if (e->nfree_acts) {
         *slot = e->free_acts[--e->nfree_acts];
@@ -52,8 +52,8 @@ static cc_err act_slot(cc_engine *e, uint32_t *slot)
 
 /* Schedules p (an act, kind K_AGENT, or a waiting rule's next firing, K_WAIT) after a delay drawn
  * from d on the seat's stream, in work time (act_time); nothing when the seat is never on duty. */
-static cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R, const cc_dist *d, uint32_t kind,
-                       pending p)
+static inline cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R, const cc_dist *d, uint32_t kind,
+                              const pending *p)
 {
     double delay = cc_eng_draw_delay_s(&e->rng[seat + 1], d);
     if (!(delay >= 0))
@@ -67,7 +67,7 @@ static cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R, const 
     cc_err rc = act_slot(e, &slot);
     if (rc)
         return rc;
-    e->acts[slot] = p;
+    e->acts[slot] = *p;
     return cc_sched_push(&e->q, at, kind, slot, 0);
 }
 
@@ -83,7 +83,7 @@ cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, ui
     for (size_t k = 0; k < A->nrules; k++) {
         const cc_agent_rule *R = &A->rules[k];
         uint8_t *fired = NULL;
-        if (R->on == CC_AEV_OBJECTION || R->on == CC_AEV_ESCALATION) {
+        if (e->nreact && (R->on == CC_AEV_OBJECTION || R->on == CC_AEV_ESCALATION)) {
             if (R->on == ev && ITEM_KIND(context) == CC_ITEM_CONSULTATION)
                 fired = &e->react[(ITEM_INDEX(context) * e->s->nseats + seat) * e->nreact + react];
             react++;
@@ -126,7 +126,7 @@ cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, ui
         if (fired)
             (*fired)++;
         cc_err rc = schedule(e, seat, R, &R->delay, K_AGENT,
-                             (pending){(uint32_t)seat, context, R, visit, (int16_t)target, 0});
+                             &(pending){(uint32_t)seat, context, R, visit, (int16_t)target, 0});
         if (rc)
             return rc;
     }
@@ -188,7 +188,7 @@ cc_err cc_eng_agent_wait(cc_engine *e, const pending *w)
     const cc_agent_rule *R = w->rule;
     cc_err rc = CC_OK;
     if (cc_rng_bernoulli(&e->rng[w->seat + 1], R->probability))
-        rc = schedule(e, w->seat, R, &R->delay, K_AGENT, (pending){w->seat, w->context, R, w->visit, -1, 0});
+        rc = schedule(e, w->seat, R, &R->delay, K_AGENT, &(pending){w->seat, w->context, R, w->visit, -1, 0});
     if (rc == CC_OK && w->attempt + 1 < R->max) {
         uint32_t slot;
         if ((rc = act_slot(e, &slot)) == CC_OK) {
@@ -319,7 +319,7 @@ cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
             return rc;
         pending next = *a;
         next.attempt++;
-        return schedule(e, a->seat, R, &A->retry_after, K_AGENT, next);
+        return schedule(e, a->seat, R, &A->retry_after, K_AGENT, &next);
     }
 
     if (a->visit) {

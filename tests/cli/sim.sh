@@ -93,7 +93,7 @@ expect_out "sim consult-10 variants" "sequential - parallel:"
 expect_rc "sim few replications" 0 "$BIN" sim "$S" --reps 20 --variant parallel
 expect_out "a warning under 30 replications" "20 replications: the intervals of means rest on the mean being close to normal"
 expect_rc "sim one variant" 0 "$BIN" sim "$S" --reps 50 --variant parallel
-expect_out "sim one variant header" "1 variants"
+expect_out "sim one variant header" ", 1 variant"
 expect_rc "sim unknown variant" 2 "$BIN" sim "$S" --variant nope
 expect_out "sim unknown variant message" "scenario has no mechanism 'nope'"
 expect_rc "sim bad reps" 2 "$BIN" sim "$S" --reps 0
@@ -106,7 +106,7 @@ expect_rc "sim invalid scenario" 1 "$BIN" sim tests/scenarios/invalid/044-label-
 SW=mechanisms.silence.stages.decide.deadline
 expect_rc "sweep" 0 "$BIN" sim "$S" --reps 200 --threads 2 --sweep "$SW=1h..4h/1h" --baseline 3h --variant silence \
   --metric "D-1" --json "$T/sw.json" --csv "$T/sw.csv" --svg "$T/sw.svg" --html "$T/sw.html"
-expect_out "sweep header" "sweep mechanisms.silence.stages.decide.deadline over 4 values (1h ... 4h), baseline 3h: 200 replications per value and variant, seed 1, 1 variants"
+expect_out "sweep header" "sweep mechanisms.silence.stages.decide.deadline over 4 values (1h ... 4h), baseline 3h: 200 replications per value and variant, seed 1, 1 variant"
 expect_out "sweep curve" "D-1: adopted by silence: probability"
 expect_out "sweep baseline row" "3h (baseline)"
 if grep -q "C-1: request to completion" "$T/out"; then no "--metric D-1 shows only D-1's metrics"; else ok; fi
