@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "core/diag.h"
+#include "core/evtype.h"
 
 int cc_cmd_lint(int argc, char **argv);
 int cc_cmd_run(int argc, char **argv);
@@ -128,7 +129,7 @@ typedef struct cc_cli_state {
 /* 0, or -1 when out of memory (st is then empty); free with cc_cli_state_free. */
 int cc_cli_state_init(cc_cli_state *st, const struct cc_scenario *s);
 void cc_cli_state_free(cc_cli_state *st);
-void cc_cli_state_observe(void *ctx, const char *type, uint32_t item, int64_t t_ms);
+void cc_cli_state_observe(void *ctx, cc_evtype type, uint32_t item, unsigned detail, int64_t t_ms);
 /* One line per consultation and decision: when it happened, or where it stands. */
 void cc_cli_print_items(FILE *f, const cc_cli_state *st, const struct cc_engine *e);
 /* The whole state: per seat the injects it holds, every inject, consultation and decision, open

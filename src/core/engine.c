@@ -447,13 +447,13 @@ static void advance_digest(cc_engine *e, uint32_t item, int state, const uint64_
 }
 
 /* Records one event; takes ownership of payload. item/state (and extra) feed the digest. */
-cc_err cc_eng_emit_ext(cc_engine *e, const char *type, const char *actor, const char *label, json_t *payload,
+cc_err cc_eng_emit_ext(cc_engine *e, cc_evtype type, const char *actor, const char *label, json_t *payload,
                        uint32_t item, int state, const uint64_t *extra, size_t nextra)
 {
     e->st.events++;
     /* milestones: an item's state changes to released / open / done / expired (codes ST_*) */
     if (e->o.observe && state >= ST_DONE && state <= ST_EXPIRED)
-        e->o.observe(e->o.observe_ctx, type, item, e->now_ms);
+        e->o.observe(e->o.observe_ctx, type, item, 0, e->now_ms);
     if (e->o.no_log) {
         json_decref(payload);
         e->seq++;
@@ -467,7 +467,7 @@ cc_err cc_eng_emit_ext(cc_engine *e, const char *type, const char *actor, const 
                   .t_ms = e->now_ms,
                   .wall_ms = wall,
                   .actor = (char *)actor,
-                  .type = (char *)type,
+                  .type = (char *)cc_evtype_name(type),
                   .label = (char *)label,
                   .payload = payload};
     memcpy(r.prev, e->prev, 32);
@@ -544,7 +544,7 @@ cc_err cc_eng_deliver_mask(cc_engine *e, const char *kind, const char *id, const
             if (inject_index >= 0)
                 e->held[i * e->held_words + (size_t)inject_index / 64] |= (uint64_t)1 << (inject_index % 64);
             rc = cc_eng_emit(
-                e, "delivery", NULL, l->text,
+                e, CC_EV_DELIVERY, NULL, l->text,
                 CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "kind", kind, "item", id, "seat", s->seats[i].id)),
                 item, 10);
             if (e->o.observe_delivery)
@@ -559,7 +559,7 @@ cc_err cc_eng_deliver_mask(cc_engine *e, const char *kind, const char *id, const
             }
         } else {
             e->st.denials++;
-            rc = cc_eng_emit(e, "denial", NULL, l->text,
+            rc = cc_eng_emit(e, CC_EV_DENIAL, NULL, l->text,
                              CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:s}", "kind", kind, "item", id, "seat",
                                                   s->seats[i].id, "reason", deny_code(d))),
                              item, 11);
@@ -607,7 +607,7 @@ cc_err cc_eng_release_inject(cc_engine *e, size_t i)
     if (p && body)
         json_object_set_new(p, "body", json_string(body));
     const cc_labelspec *L = &e->inj_label[i];
-    cc_err rc = cc_eng_emit(e, "inject.release", seat_id(e->s, I->from_index), L->text, p,
+    cc_err rc = cc_eng_emit(e, CC_EV_INJECT_RELEASE, seat_id(e->s, I->from_index), L->text, p,
                             ITEM(CC_ITEM_INJECT, i), ST_DONE);
     if (rc == CC_OK)
         rc = cc_eng_watch_share(e, i);
@@ -657,7 +657,8 @@ static cc_err open_decision(cc_engine *e, size_t i)
     }
     if (p && D->has_deadline)
         json_object_set_new(p, "deadline_ms", json_integer(e->now_ms + D->deadline_s * 1000));
-    cc_err rc = cc_eng_emit(e, "decision.open", NULL, D->label.text, p, ITEM(CC_ITEM_DECISION, i), ST_OPEN);
+    cc_err rc =
+        cc_eng_emit(e, CC_EV_DECISION_OPEN, NULL, D->label.text, p, ITEM(CC_ITEM_DECISION, i), ST_OPEN);
     if (rc == CC_OK)
         rc = cc_eng_deliver(e, "decision", D->id, &D->label, &D->deciders, ITEM(CC_ITEM_DECISION, i), -1,
                             CC_AEV_DECISION_OPEN);
@@ -676,7 +677,7 @@ static cc_err decision_deadline(cc_engine *e, size_t i)
         return cc_eng_decide(e, i, 0, "silence");
     e->decision_state[i] = ST_EXPIRED;
     e->st.decisions_expired++;
-    cc_err rc = cc_eng_emit(e, "decision.deadline", NULL, D->label.text,
+    cc_err rc = cc_eng_emit(e, CC_EV_DECISION_DEADLINE, NULL, D->label.text,
                             json_pack("{s:s}", "decision", D->id), ITEM(CC_ITEM_DECISION, i), ST_EXPIRED);
     if (rc == CC_OK)
         rc = cc_eng_decision_expired(e, i);
@@ -700,7 +701,7 @@ static cc_err request_consultation(cc_engine *e, size_t i)
         json_object_set_new(p, "mechanism", m >= 0 ? json_string(s->mechanisms[m].id) : json_null());
         json_object_set_new(p, "decision", K->decision ? json_string(K->decision) : json_null());
     }
-    cc_err rc = cc_eng_emit(e, "consult.request", K->requested_by, K->label.text, p,
+    cc_err rc = cc_eng_emit(e, CC_EV_CONSULT_REQUEST, K->requested_by, K->label.text, p,
                             ITEM(CC_ITEM_CONSULTATION, i), ST_OPEN);
     e->cons[i].mech = m;
     if (rc == CC_OK && m >= 0)
@@ -730,7 +731,7 @@ static cc_err end_run(cc_engine *e, const char *reason)
                                      "decisions_opened", (json_int_t)e->st.decisions_opened,
                                      "decisions_expired", (json_int_t)e->st.decisions_expired,
                                      "consultations_requested", (json_int_t)e->st.consultations_requested));
-    return cc_eng_emit(e, "run.end", NULL, NULL, p, 0, 99);
+    return cc_eng_emit(e, CC_EV_RUN_END, NULL, NULL, p, 0, 99);
 }
 
 /* ---- driving ----------------------------------------------------------------------- */
@@ -774,11 +775,11 @@ cc_err cc_engine_start(cc_engine *e)
         if (e->o.live_clock)
             json_object_set_new(p, "clock", json_string("wall"));
     }
-    cc_err rc = cc_eng_emit(e, "run.start", NULL, NULL, p, 0, 0);
+    cc_err rc = cc_eng_emit(e, CC_EV_RUN_START, NULL, NULL, p, 0, 0);
     for (size_t k = 0; k < e->nabsence_seats && rc == CC_OK; k++) {
         size_t i = e->absence_seats[k];
         if (e->absent[i])
-            rc = cc_eng_emit(e, "seat.absent", s->seats[i].id, NULL,
+            rc = cc_eng_emit(e, CC_EV_SEAT_ABSENT, s->seats[i].id, NULL,
                              CC_LAZY(e, json_pack("{s:s}", "seat", s->seats[i].id)), 0, 90);
     }
     for (size_t k = 0; k < e->nstart_items && rc == CC_OK; k++) {

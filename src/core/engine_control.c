@@ -160,13 +160,13 @@ static const char *speed_text(int32_t num, int32_t den, char *buf, size_t size)
 
 static cc_err refuse(cc_engine *e, const char *reason, uint32_t item)
 {
-    return cc_eng_emit(e, "input.refused", NULL, NULL, json_pack("{s:s}", "reason", reason), item, 111);
+    return cc_eng_emit(e, CC_EV_INPUT_REFUSED, NULL, NULL, json_pack("{s:s}", "reason", reason), item, 111);
 }
 
 cc_err cc_eng_clock(cc_engine *e, int action, int32_t num, int32_t den, int64_t to_ms)
 {
-    static const char *const types[] = {NULL,           "clock.start", "clock.pause",
-                                        "clock.resume", "clock.speed", "clock.jump"};
+    static const cc_evtype types[] = {CC_EV_UNKNOWN,      CC_EV_CLOCK_START, CC_EV_CLOCK_PAUSE,
+                                      CC_EV_CLOCK_RESUME, CC_EV_CLOCK_SPEED, CC_EV_CLOCK_JUMP};
     cc_clock *c = &e->clk;
     char reason[200], a[32], b[32], sp[32];
     const char *no = NULL;
@@ -693,7 +693,7 @@ cc_err cc_eng_add_inject(cc_engine *e, const json_t *j)
             json_array_append_new(c, json_string(I.classes.v[k]));
         json_object_set_new(p, "class", c);
     }
-    rc = cc_eng_emit(e, "inject.add", "control", I.label.text, p, code, 125);
+    rc = cc_eng_emit(e, CC_EV_INJECT_ADD, "control", I.label.text, p, code, 125);
     if (rc == CC_OK && I.when.has_at)
         rc = cc_sched_push(&e->q, I.when.at_s * 1000, K_FIRE, code, 0);
     else if (rc == CC_OK && !I.when.has_trigger)

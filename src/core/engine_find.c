@@ -39,7 +39,7 @@ static cc_err emit_finding(cc_engine *e, size_t g, int met, const char *subject,
 {
     const cc_guideline *G = &e->s->guidelines[g];
     if (e->o.observe)
-        e->o.observe(e->o.observe_ctx, met ? "finding.met" : "finding.missed", (uint32_t)g, e->now_ms);
+        e->o.observe(e->o.observe_ctx, CC_EV_FINDING, (uint32_t)g, met ? CC_OBSERVE_MET : 0, e->now_ms);
     if (met)
         e->st.findings_met++;
     else
@@ -54,7 +54,7 @@ static cc_err emit_finding(cc_engine *e, size_t g, int met, const char *subject,
         if (p && G->within_s)
             json_object_set_new(p, "within_ms", json_integer(G->within_s * 1000));
     }
-    return cc_eng_emit(e, "finding", NULL, label, p, 0, met ? 100 : 101);
+    return cc_eng_emit(e, CC_EV_FINDING, NULL, label, p, 0, met ? 100 : 101);
 }
 
 /* Opens watches for stage_deadline guidelines when stage k of consultation c starts. */

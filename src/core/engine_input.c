@@ -574,7 +574,7 @@ static const char *refusal(const cc_engine *e, const parsed_input *p)
 
 static cc_err refuse(cc_engine *e, const char *actor, const char *reason, uint32_t item)
 {
-    return cc_eng_emit(e, "input.refused", actor, NULL, json_pack("{s:s}", "reason", reason), item, 111);
+    return cc_eng_emit(e, CC_EV_INPUT_REFUSED, actor, NULL, json_pack("{s:s}", "reason", reason), item, 111);
 }
 
 /* Formats a label into a labelspec whose text lives in buf. */
@@ -669,7 +669,7 @@ static cc_err send_message(cc_engine *e, const parsed_input *p, const char *acto
         snprintf(src, sizeof src, "M%llu", (unsigned long long)p->reply_msg);
         json_object_set_new(j, "reply_to", json_string(src));
     }
-    rc = cc_eng_emit(e, "message", actor, ls.text, j, ctx, 123);
+    rc = cc_eng_emit(e, CC_EV_MESSAGE, actor, ls.text, j, ctx, 123);
     if (rc == CC_OK)
         rc = cc_eng_deliver(e, "message", id, &ls, &tr, ctx, -1, p->reply >= 0 ? CC_AEV_MESSAGE : -1);
     return rc;
@@ -710,7 +710,7 @@ static cc_err forward(cc_engine *e, const parsed_input *p, const char *actor)
     cc_refs tr = {refs, p->nto, {0, 0}};
     json_t *j = json_pack("{s:s,s:s,s:o}", "kind", "forward", p->msg ? "message" : "inject", id, "to",
                           cc_eng_refs_json(&tr));
-    cc_err rc = cc_eng_emit(e, "message", actor, ls.text, j, p->context, 83);
+    cc_err rc = cc_eng_emit(e, CC_EV_MESSAGE, actor, ls.text, j, p->context, 83);
     if (rc != CC_OK)
         return rc;
     if (p->msg) {
@@ -725,7 +725,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
 {
     const cc_scenario *s = e->s;
     switch (p->extra) {
-    case EX_NOTE: return cc_eng_emit(e, "note", actor, NULL, json_pack("{s:s}", "text", p->text), 0, 120);
+    case EX_NOTE: return cc_eng_emit(e, CC_EV_NOTE, actor, NULL, json_pack("{s:s}", "text", p->text), 0, 120);
     case EX_REQUEST: {
         size_t c = ITEM_INDEX(p->context);
         const cc_consultation *K = &s->consultations[c];
@@ -743,7 +743,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         json_t *j = p->inject ? json_deep_copy(p->inject) : json_object();
         if (j && p->reply >= 0)
             json_object_set_new(j, "about", json_string(s->seats[p->reply].id));
-        return cc_eng_emit(e, p->text, NULL, NULL, j, 0, 126);
+        return cc_eng_emit(e, cc_evtype_of(p->text), NULL, NULL, j, 0, 126);
     }
     case EX_RATE: {
         if (p->seat >= 0)
@@ -751,7 +751,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         json_t *j = json_pack("{s:s,s:s}", "objective", s->objectives[p->objective].id, "rating", p->rating);
         if (j && p->text)
             json_object_set_new(j, "text", json_string(p->text));
-        return cc_eng_emit(e, "objective.rating", NULL, NULL, j, 0, 121);
+        return cc_eng_emit(e, CC_EV_OBJECTIVE_RATING, NULL, NULL, j, 0, 121);
     }
     case EX_CLOCK: return cc_eng_clock(e, p->clock, p->num, p->den, p->at_ms);
     case EX_ADD: return cc_eng_add_inject(e, p->inject);
@@ -791,7 +791,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         if (j && p->body)
             json_object_set_new(j, "body", json_string(p->body));
         if (p->at_ms < 0)
-            return cc_eng_emit(e, "inject.edit", NULL, e->inj_label[i].text, j, p->context, 124);
+            return cc_eng_emit(e, CC_EV_INJECT_EDIT, NULL, e->inj_label[i].text, j, p->context, 124);
         /* the new time replaces the old time or trigger: earlier schedules become stale */
         e->inj_gen[i]++;
         e->inj[i].when.has_at = true;
@@ -799,7 +799,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         e->inj[i].when.at_s = p->at_ms / 1000;
         if (j)
             json_object_set_new(j, "at_ms", json_integer(p->at_ms));
-        cc_err rc = cc_eng_emit(e, "inject.edit", NULL, e->inj_label[i].text, j, p->context, 124);
+        cc_err rc = cc_eng_emit(e, CC_EV_INJECT_EDIT, NULL, e->inj_label[i].text, j, p->context, 124);
         if (rc == CC_OK)
             rc = cc_sched_push(&e->q, p->at_ms, K_FIRE, (uint32_t)p->context, e->inj_gen[i]);
         return rc;
@@ -815,7 +815,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         snprintf(old, sizeof old, "%s", cur->text);
         labelspec_of(s, &p->label, e->inj_banner[i], sizeof e->inj_banner[i], cur);
         cc_err rc =
-            cc_eng_emit(e, "label.downgrade", NULL, cur->text,
+            cc_eng_emit(e, CC_EV_LABEL_DOWNGRADE, NULL, cur->text,
                         json_pack("{s:s,s:s,s:s}", "inject", e->inj[i].id, "from", old, "to", cur->text),
                         p->context, 122);
         if (rc || e->inject_state[i] != ST_DONE)
@@ -849,7 +849,7 @@ static cc_err apply_input(cc_engine *e, const json_t *input, const parsed_input 
     json_object_del(copy, "t");
     json_object_del(copy, "wall");
     const char *actor = p.seat >= 0 ? e->s->seats[p.seat].id : NULL;
-    cc_err rc = cc_eng_emit(e, "input", actor, NULL, copy, p.context, 110);
+    cc_err rc = cc_eng_emit(e, CC_EV_INPUT, actor, NULL, copy, p.context, 110);
     if (rc)
         return rc;
     if (p.extra)
@@ -858,18 +858,18 @@ static cc_err apply_input(cc_engine *e, const json_t *input, const parsed_input 
     if (p.control) {
         if (p.hold) {
             if (e->inject_state[idx] != ST_PENDING)
-                return cc_eng_emit(e, "input.refused", NULL, NULL,
+                return cc_eng_emit(e, CC_EV_INPUT_REFUSED, NULL, NULL,
                                    json_pack("{s:s}", "reason",
                                              e->inject_state[idx] == ST_HELD
                                                  ? "the inject is already held"
                                                  : "the inject was already released"),
                                    p.context, 111);
             e->inject_state[idx] = ST_HELD;
-            return cc_eng_emit(e, "inject.hold", NULL, e->inj[idx].label.text,
+            return cc_eng_emit(e, CC_EV_INJECT_HOLD, NULL, e->inj[idx].label.text,
                                json_pack("{s:s}", "inject", e->inj[idx].id), p.context, ST_HELD);
         }
         if (e->inject_state[idx] == ST_DONE)
-            return cc_eng_emit(e, "input.refused", NULL, NULL,
+            return cc_eng_emit(e, CC_EV_INPUT_REFUSED, NULL, NULL,
                                json_pack("{s:s}", "reason", "the inject was already released"), p.context,
                                111);
         e->inject_state[idx] = ST_PENDING;
@@ -877,7 +877,8 @@ static cc_err apply_input(cc_engine *e, const json_t *input, const parsed_input 
     }
     const char *no = refusal(e, &p);
     if (no)
-        return cc_eng_emit(e, "input.refused", actor, NULL, json_pack("{s:s}", "reason", no), p.context, 111);
+        return cc_eng_emit(e, CC_EV_INPUT_REFUSED, actor, NULL, json_pack("{s:s}", "reason", no), p.context,
+                           111);
     if (p.stage && ITEM_KIND(p.context) == CC_ITEM_CONSULTATION) {
         /* an act for a later stage is held for it (docs/scenario-format.md) */
         int k = cc_eng_stage_index(e, idx, p.stage);

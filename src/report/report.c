@@ -1032,9 +1032,9 @@ static cc_err pass1(rep *r)
         } else if (memcmp(e.prev, r->prev, 32) != 0) {
             rc = fail(r, line, CC_ERR_PARSE, "%s",
                       "prev does not match the hash of the previous event: the hash chain is broken");
-        } else if (n == 0 && strcmp(e.type, "run.start") != 0) {
+        } else if (n == 0 && cc_evtype_of(e.type) != CC_EV_RUN_START) {
             rc = fail(r, line, CC_ERR_PARSE, "the first event is %s, not run.start", e.type);
-        } else if (n > 0 && strcmp(e.type, "run.start") == 0) {
+        } else if (n > 0 && cc_evtype_of(e.type) == CC_EV_RUN_START) {
             rc = fail(r, line, CC_ERR_PARSE, "%s", "a second run.start");
         } else {
             cc_view_event ve;
@@ -1054,7 +1054,7 @@ static cc_err pass1(rep *r)
             cc_hex(e.hash, 32, r->last_hash);
             if (n == 0)
                 memcpy(r->first_hash, r->last_hash, sizeof r->first_hash);
-            ended = strcmp(e.type, "run.end") == 0;
+            ended = cc_evtype_of(e.type) == CC_EV_RUN_END;
         }
         cc_evrec_clear(&e);
         if (rc)
@@ -2626,7 +2626,7 @@ cc_err cc_report_log_start(const char *path, cc_report_start *out, cc_diags *d)
             cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){1, 1}, "report-log", NULL, "%s", why.message);
             rc = CC_ERR_PARSE;
         } else {
-            if (strcmp(e.type, "run.start") != 0 || e.seq != 0) {
+            if (cc_evtype_of(e.type) != CC_EV_RUN_START || e.seq != 0) {
                 cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){1, 1}, "report-log", NULL,
                              "the first event is %s, not run.start", e.type);
                 rc = CC_ERR_PARSE;

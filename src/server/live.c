@@ -491,7 +491,7 @@ static int find_message(void *ctx, uint64_t seq, const char *line, size_t len)
     const char *type = json_string_value(json_object_get(r, "type"));
     const char *mid = pstr(json_object_get(r, "payload"), "message");
     int stop = 0;
-    if (type && strcmp(type, "message") == 0 && mid) {
+    if (cc_evtype_of(type) == CC_EV_MESSAGE && mid) {
         if (strcmp(mid, f->id) == 0) {
             f->show = message_show(r);
             stop = 1;

@@ -116,27 +116,25 @@ typedef struct rep_obs {
     int *met, *missed;   /* per guideline */
 } rep_obs;
 
-/* The engine calls this for item milestones only (a few per replication), so plain comparisons. */
-static void observe(void *ctx, const char *type, uint32_t item, int64_t t)
+/* The engine calls this for item milestones only (a few per replication). */
+static void observe(void *ctx, cc_evtype type, uint32_t item, unsigned detail, int64_t t)
 {
     rep_obs *o = ctx;
     size_t i = cc_engine_item_index(item);
-    if (strcmp(type, "inject.release") == 0)
-        o->rel[i] = t;
-    else if (strcmp(type, "consult.request") == 0)
-        o->req[i] = t;
-    else if (strcmp(type, "consult.done") == 0)
-        o->done[i] = t;
-    else if (strcmp(type, "consult.failed") == 0)
-        o->failed[i] = t;
-    else if (strcmp(type, "decision.made") == 0)
-        o->made[i] = t;
-    else if (strcmp(type, "decision.silence") == 0)
-        o->silence[i] = 1;
-    else if (strcmp(type, "finding.met") == 0)
-        o->met[item]++;
-    else if (strcmp(type, "finding.missed") == 0)
-        o->missed[item]++;
+    switch (type) {
+    case CC_EV_INJECT_RELEASE: o->rel[i] = t; break;
+    case CC_EV_CONSULT_REQUEST: o->req[i] = t; break;
+    case CC_EV_CONSULT_DONE: o->done[i] = t; break;
+    case CC_EV_CONSULT_FAILED: o->failed[i] = t; break;
+    case CC_EV_DECISION_MADE:
+        if (detail & CC_OBSERVE_SILENCE)
+            o->silence[i] = 1;
+        else
+            o->made[i] = t;
+        break;
+    case CC_EV_FINDING: (detail & CC_OBSERVE_MET ? o->met : o->missed)[item]++; break;
+    default: break;
+    }
 }
 
 static void observe_stage(void *ctx, size_t c, size_t k, int64_t t)
