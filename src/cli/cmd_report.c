@@ -83,13 +83,14 @@ static int csv_sink(void *ctx, const char *name, const char *data, size_t len)
 
 typedef cc_err (*render_fn)(const json_t *, cc_buf *);
 
-static int render(const json_t *doc, render_fn fn, const char *path)
+/* Writes doc rendered by fn (NULL: HTML, in the styles of policy) to path, when given. */
+static int render(const json_t *doc, render_fn fn, const cc_label_policy *policy, const char *path)
 {
     if (!path)
         return 0;
     cc_buf b;
     cc_buf_init(&b);
-    cc_err rc = fn(doc, &b);
+    cc_err rc = fn ? fn(doc, &b) : cc_report_html(doc, policy, &b);
     int st = 0;
     if (rc != CC_OK) {
         fprintf(stderr, "caucus report: cannot render %s: %s\n", path, cc_err_str(rc));
@@ -449,8 +450,9 @@ static int run_report(const ropts *o)
             fprintf(stderr, "caucus report: out of memory\n");
         status = 1;
     } else {
-        if (render(doc, cc_report_html, html) || render(doc, cc_report_md, md) ||
-            render(doc, cc_report_json, jsonf))
+        const cc_label_policy *policy = cc_scenario_policy(s);
+        if (render(doc, NULL, policy, html) || render(doc, cc_report_md, NULL, md) ||
+            render(doc, cc_report_json, NULL, jsonf))
             status = 1;
         if (status == 0 && csv) {
             if (mkdir(csv, 0777) != 0 && errno != EEXIST) {

@@ -121,7 +121,7 @@ static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, size_t *len,
         } else {
             cc_buf b;
             cc_buf_init(&b);
-            if (cc_report_html(doc, &b) == CC_OK && !b.oom) {
+            if (cc_report_html(doc, s->policy, &b) == CC_OK && !b.oom) {
                 out = b.data;
                 *len = b.len;
             } else {

@@ -209,6 +209,11 @@ const char *cc_scenario_title(const cc_scenario *s)
     return s->title;
 }
 
+const cc_label_policy *cc_scenario_policy(const cc_scenario *s)
+{
+    return s ? s->policy : NULL;
+}
+
 void cc_scenario_hash_hex(const cc_scenario *s, char out[65])
 {
     static const char hex[] = "0123456789abcdef";

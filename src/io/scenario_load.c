@@ -737,13 +737,19 @@ static void load_policy(ld *L, const cc_ynode *root)
             cc_ynode *c = cl->items[i];
             if (!is_map(L, c, "classification"))
                 continue;
-            static const char *const ck[] = {"name", "short", NULL};
+            static const char *const ck[] = {"name", "short", "style", NULL};
             check_keys(L, c, "classification", ck);
             const char *name = get_str(L, c, "name", 1, "classification");
             const char *sh = get_str(L, c, "short", 1, "classification");
+            int style = cc_ytree_get(c, "style")
+                            ? get_enum(L, c, "style", 0, cc_label_style_names, -1, "classification", NULL)
+                            : -1;
             const char *why = NULL;
             if (name && sh && cc_label_policy_add_class(s->policy, name, sh, &why) != CC_OK)
                 err(L, c->pos, "bad-policy", NULL, "classification '%s': %s", name, why ? why : "invalid");
+            else if (name && sh && style >= 0)
+                cc_label_policy_set_class_style(s->policy, (int)cc_label_policy_nclasses(s->policy) - 1,
+                                                (cc_label_style)style);
         }
     }
     cc_strs cav = get_strs(L, lp, "caveats", 0, 0, "label_policy");

@@ -634,7 +634,18 @@ static char *frame_of(const evrec *ev, size_t extra, size_t *len)
     return f;
 }
 
-static json_t *item_of(json_t *rec, const char *kind)
+/* How obj's label is shown: "label_rank", its class's rank in the label policy (-1: none of its
+ * classes), and "label_style", that class's display style (the UI shows banners by these, never
+ * by reading the banner). */
+static void label_display(const cc_scenario *s, json_t *obj)
+{
+    int r = cc_label_policy_banner_rank(s->policy, json_string_value(json_object_get(obj, "label")));
+    json_object_set_new(obj, "label_rank", json_integer(r));
+    json_object_set_new(obj, "label_style",
+                        json_string(cc_label_style_name(cc_label_policy_class_style(s->policy, r))));
+}
+
+static json_t *item_of(const cc_scenario *s, json_t *rec, const char *kind)
 {
     json_t *p = json_object_get(rec, "payload");
     json_t *it = json_object();
@@ -655,6 +666,7 @@ static json_t *item_of(json_t *rec, const char *kind)
     if (!json_object_get(it, "from") && json_object_get(rec, "actor"))
         json_object_set(it, "from", json_object_get(rec, "actor"));
     json_object_set(it, "label", json_object_get(rec, "label"));
+    label_display(s, it);
     json_object_set(it, "t", json_object_get(rec, "t"));
     json_object_set(it, "seq", json_object_get(rec, "seq"));
     return it;
@@ -701,10 +713,14 @@ static void push_unique(json_t *arr, const char *s)
 
 /* A new consultation entry from its request (or, for a participant of a later stage who never saw
  * the request, from the scenario). */
-static json_t *new_consultation(const char *id, const char *topic, const char *by, json_t *label)
+static json_t *new_consultation(const cc_scenario *s, const char *id, const char *topic, const char *by,
+                                json_t *label)
 {
-    return json_pack("{s:s?,s:s?,s:s?,s:s,s:[],s:[],s:O}", "id", id, "topic", topic, "requested_by", by,
-                     "state", "requested", "acks", "positions", "label", label);
+    json_t *c = json_pack("{s:s?,s:s?,s:s?,s:s,s:[],s:[],s:O}", "id", id, "topic", topic, "requested_by", by,
+                          "state", "requested", "acks", "positions", "label", label);
+    if (c)
+        label_display(s, c);
+    return c;
 }
 
 static void stage_started(json_t *c, json_t *rec, json_t *p)
@@ -749,8 +765,8 @@ static void fold_consultation(const cc_live *lv, view *w, const evrec *ev)
     json_t *rec = ev->rec, *p = json_object_get(rec, "payload"), *label = json_object_get(rec, "label");
     const char *actor = json_string_value(json_object_get(rec, "actor"));
     if (ev->ty == CC_EV_CONSULT_REQUEST) {
-        json_t *c =
-            new_consultation(pstr(p, "consultation"), pstr(p, "topic"), pstr(p, "requested_by"), label);
+        json_t *c = new_consultation(lv->s, pstr(p, "consultation"), pstr(p, "topic"),
+                                     pstr(p, "requested_by"), label);
         if (c)
             json_array_append_new(w->cons, c);
         return;
@@ -759,7 +775,7 @@ static void fold_consultation(const cc_live *lv, view *w, const evrec *ev)
     int ci = consultation_of(lv->s, pstr(p, "consultation"));
     if (!c && ev->ty == CC_EV_CONSULT_STAGE && ci >= 0) {
         const cc_consultation *K = &lv->s->consultations[ci];
-        if ((c = new_consultation(K->id, K->topic, K->requested_by, label)))
+        if ((c = new_consultation(lv->s, K->id, K->topic, K->requested_by, label)))
             json_array_append_new(w->cons, c);
     }
     if (!c)
@@ -803,7 +819,7 @@ static void fold_consultation(const cc_live *lv, view *w, const evrec *ev)
 }
 
 /* Folds a decision's event the viewer may see into its decisions. */
-static void fold_decision(view *w, const evrec *ev)
+static void fold_decision(const cc_live *lv, view *w, const evrec *ev)
 {
     json_t *rec = ev->rec, *p = json_object_get(rec, "payload");
     const char *actor = json_string_value(json_object_get(rec, "actor"));
@@ -816,6 +832,7 @@ static void fold_decision(view *w, const evrec *ev)
             "outcome", "objections", "label", json_object_get(rec, "label"));
         if (d) {
             json_object_set_new(d, "options", json_deep_copy(json_object_get(p, "options")));
+            label_display(lv->s, d);
             json_array_append_new(w->decs, d);
         }
         return;
@@ -867,14 +884,14 @@ static cc_err fold(cc_live *lv, cc_live_viewer v, view *w, const evrec *ev, json
     json_t *rec = ev->rec, *p = json_object_get(rec, "payload");
     const char *kind = item_kind(v, ev->ty, p);
     if (kind) {
-        if (!*item && !(*item = item_of(rec, kind)))
+        if (!*item && !(*item = item_of(lv->s, rec, kind)))
             return CC_ERR_NOMEM;
         return fold_item(w, *item);
     }
     if (cc_evtype_is_consult(ev->ty)) {
         fold_consultation(lv, w, ev);
     } else if (cc_evtype_is_decision(ev->ty)) {
-        fold_decision(w, ev);
+        fold_decision(lv, w, ev);
     } else if (ev->ty == CC_EV_NOTE) {
         if (!*shared)
             *shared = json_pack("{s:O,s:O,s:s?,s:O}", "seq", json_object_get(rec, "seq"), "seat",
@@ -1087,7 +1104,7 @@ static int item_step(void *ctx, uint64_t seq, const char *line, size_t len)
         stop = 1; /* passed it: there is none */
     const char *kind = sees(w->lv, w->v, w->vis) ? item_kind(w->v, ev.ty, p) : NULL;
     if (kind && !stop) {
-        json_t *it = item_of(ev.rec, kind);
+        json_t *it = item_of(w->lv->s, ev.rec, kind);
         const char *iid = json_string_value(json_object_get(it, "id"));
         if (iid && strcmp(iid, w->id) == 0) {
             w->item = it;
@@ -2138,9 +2155,10 @@ json_t *cc_live_search(cc_live *lv, cc_live_viewer v, const char *q, size_t limi
 }
 
 /* Banners a seat may put on a message: each classification up to its clearance, releasable to
- * its own party or to every party of the policy. */
-static json_t *labels_for(const cc_scenario *s, int seat)
+ * its own party or to every party of the policy; the display style of each in *styles. */
+static json_t *labels_for(const cc_scenario *s, int seat, json_t **styles)
 {
+    *styles = json_array();
     json_t *a = json_array();
     const cc_seat *st = &s->seats[seat];
     const char *own = cc_label_policy_party_code(s->policy, st->party_index);
@@ -2161,10 +2179,26 @@ static json_t *labels_for(const cc_scenario *s, int seat)
             if (cc_label_format(s->policy, &l, buf, sizeof buf) >= (int)sizeof buf ||
                 !cc_label_permits(&l, &st->clearance))
                 continue;
+            size_t had = json_array_size(a);
             push_unique(a, buf);
+            if (json_array_size(a) > had)
+                json_array_append_new(
+                    *styles, json_string(cc_label_style_name(cc_label_policy_class_style(s->policy, r))));
         }
     }
     free(all);
+    return a;
+}
+
+/* The classes of the label policy up to rank top (every class: -1), in rank order: name, short and
+ * display style (a page's banner names the highest class on it). */
+static json_t *classes_upto(const cc_scenario *s, int top)
+{
+    json_t *a = json_array();
+    for (int r = 0; a && (size_t)r < cc_label_policy_nclasses(s->policy) && (top < 0 || r <= top); r++)
+        json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "name", cc_label_policy_class_name(s->policy, r),
+                                           "short", cc_label_policy_class_short(s->policy, r), "style",
+                                           cc_label_style_name(cc_label_policy_class_style(s->policy, r))));
     return a;
 }
 
@@ -2217,6 +2251,7 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
             json_object_set_new(o, "at_t", at >= 0 ? json_integer(at) : json_null());
             if (i < s->ninjects && s->injects[i].label.text) {
                 json_object_set_new(o, "label", json_string(s->injects[i].label.text));
+                label_display(s, o);
                 /* without the bypass the MSEL names every inject control drives, but shows a title
                  * only when a control seat may read the inject */
                 if (!cc_view_control_reads(lv->view, &s->injects[i].label))
@@ -2267,12 +2302,14 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         json_object_set_new(st, "you", json_pack("{s:s,s:n}", "role", "control", "seat"));
     } else {
         const cc_seat *me = &s->seats[v.seat];
+        json_t *styles = NULL, *labels = labels_for(s, v.seat, &styles);
         json_object_set_new(st, "you",
-                            json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:o}", "role", "seat", "seat", me->id, "party",
-                                      me->party, "name", me->role, "clearance", me->clearance_name, "labels",
-                                      labels_for(s, v.seat)));
+                            json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:o,s:o}", "role", "seat", "seat", me->id,
+                                      "party", me->party, "name", me->role, "clearance", me->clearance_name,
+                                      "labels", labels, "label_styles", styles));
     }
     json_object_set_new(st, "seats", seats);
+    json_object_set_new(st, "classes", classes_upto(s, v.control ? -1 : s->seats[v.seat].clearance.cls));
     json_object_set_new(st, "items", items);
     json_object_set_new(st, "consultations", cons);
     json_object_set_new(st, "decisions", decs);

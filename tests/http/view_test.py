@@ -118,6 +118,27 @@ def main():
         st_, rep = kor.req("GET", "/api/report")
         check("KOR's report does not", st_ == 200 and b"The national line before" not in rep, st_)
 
+        # how labels are shown: each labelled object carries its class's rank and style, from the
+        # label policy; the classes up to the viewer's clearance are listed once
+        chair_st = st["chair"]
+        for key in ("items", "consultations", "decisions"):
+            for o in chair_st[key]:
+                cls = chair_st["classes"][o["label_rank"]]
+                check("%s %s: rank and style of its class" % (key, o["id"]),
+                      o["label"].split("//")[0] == cls["name"] and o["label_style"] == cls["style"], (o, cls))
+        check("a seat's classes stop at its clearance",
+              [c["name"] for c in chair_st["classes"]] == ["UNCLASSIFIED", "CONFIDENTIAL", "SECRET"] and
+              [c["name"] for c in st["press"]["classes"]] == ["UNCLASSIFIED", "CONFIDENTIAL"], chair_st["classes"])
+        check("control's list every class, with the style the scenario gives one",
+              st["control"]["classes"][-1] == {"name": "NATIONAL EYES", "short": "NE", "style": "top-secret"} and
+              st["control"]["classes"][2]["style"] == "secret", st["control"]["classes"])
+        check("the control's MSEL carries them", all(i["label_style"] in ("unclassified", "secret")
+                                                     for i in st["control"]["injects"]), st["control"]["injects"])
+        you = chair_st["you"]
+        check("the label picker's styles", len(you["labels"]) == len(you["label_styles"]) and
+              all(s_ == chair_st["classes"][[c["name"] for c in chair_st["classes"]].index(l.split("//")[0])]["style"]
+                  for l, s_ in zip(you["labels"], you["label_styles"])), you)
+
         # the notes pad: usa-staff (SECRET) shares usa-team with the chair and press with usa-press
         check("staff writes a note", staff.input({"do": "note", "text": "staff pad note"})[0] == 200)
         check("press writes a note", press.input({"do": "note", "text": "press pad note"})[0] == 200)
