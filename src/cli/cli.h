@@ -48,8 +48,7 @@ int cc_cli_is_store(const char *path);
  * *n (may be NULL) receives the number written. CC_ERR_IO when writing fails, the store's
  * error otherwise; err says which. */
 struct cc_store;
-struct cc_store_error;
-cc_err cc_cli_write_log(struct cc_store *st, int64_t ex, FILE *f, uint64_t *n, struct cc_store_error *err);
+cc_err cc_cli_write_log(struct cc_store *st, int64_t ex, FILE *f, uint64_t *n, cc_error *err);
 /* Creates an Ed25519 checkpoint signing key named name at path (mode 0600, never overwriting an
  * existing file) and its public key at path.pub; the public key text is appended to vkey and,
  * when signer is not NULL, the parsed signer returned. 0 ok; -1 with why filled. */

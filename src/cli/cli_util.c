@@ -56,7 +56,7 @@ cc_err cc_cli_write_log(cc_store *st, int64_t ex, FILE *f, uint64_t *n, cc_store
     if (n)
         *n = o.n;
     if (rc == CC_OK && stopped) {
-        snprintf(err->msg, sizeof err->msg, "writing the log failed");
+        snprintf(err->message, sizeof err->message, "writing the log failed");
         rc = CC_ERR_IO;
     }
     return rc;

@@ -69,7 +69,7 @@ static cc_store *open_rw(const char *db)
     cc_store *st = NULL;
     cc_store_error err;
     if (cc_store_open(db, NULL, &st, &err) != CC_OK) {
-        fprintf(stderr, "caucus plan: %s\n", err.msg);
+        fprintf(stderr, "caucus plan: %s\n", err.message);
         return NULL;
     }
     return st;
@@ -206,7 +206,7 @@ json_t *cc_cli_plan_carried(const char *db, const char *log, int64_t exercise, s
     cc_store_opts o = {1, NULL, 0, 0};
     cc_store_error err;
     if (cc_store_open(db, &o, &st, &err) != CC_OK) {
-        snprintf(why, whylen, "%s", err.msg);
+        snprintf(why, whylen, "%s", err.message);
         return NULL;
     }
     cc_store_plan_item *v = NULL;
@@ -214,7 +214,7 @@ json_t *cc_cli_plan_carried(const char *db, const char *log, int64_t exercise, s
     size_t n = 0, nx = 0;
     json_t *rows = NULL, *met = json_object(), *missed = json_object(), *earlier = json_object();
     if (cc_store_plan_list(st, 1, &v, &n, &err) != CC_OK || cc_store_exercise_list(st, &xs, &nx, &err) != CC_OK) {
-        snprintf(why, whylen, "%s", err.msg);
+        snprintf(why, whylen, "%s", err.message);
         goto out;
     }
     if (cc_cli_plan_findings(log, met, missed) != 0) {
@@ -244,7 +244,7 @@ json_t *cc_cli_plan_carried(const char *db, const char *log, int64_t exercise, s
         json_decref(c.missed);
         if (rc != CC_OK) {
             snprintf(why, whylen, "exercise %" PRId64 ": %s", xs[k].id,
-                     rc == CC_ERR_NOMEM ? "out of memory" : err.msg);
+                     rc == CC_ERR_NOMEM ? "out of memory" : err.message);
             goto out;
         }
     }
@@ -305,7 +305,7 @@ int cc_cmd_plan(int argc, char **argv)
         }
         int64_t id;
         if (cc_store_plan_add(st, &p, &id, &err) != CC_OK) {
-            fprintf(stderr, "caucus plan add: %s\n", err.msg);
+            fprintf(stderr, "caucus plan add: %s\n", err.message);
             rc = 1;
             goto out;
         }
@@ -325,14 +325,14 @@ int cc_cmd_plan(int argc, char **argv)
         }
         cc_store_opts o = {1, NULL, 0, 0};
         if (cc_store_open(db, &o, &st, &err) != CC_OK) {
-            fprintf(stderr, "caucus plan: %s\n", err.msg);
+            fprintf(stderr, "caucus plan: %s\n", err.message);
             rc = 1;
             goto out;
         }
         cc_store_plan_item *v;
         size_t n;
         if (cc_store_plan_list(st, open_only, &v, &n, &err) != CC_OK) {
-            fprintf(stderr, "caucus plan list: %s\n", err.msg);
+            fprintf(stderr, "caucus plan list: %s\n", err.message);
             rc = 1;
             goto out;
         }
@@ -365,7 +365,7 @@ int cc_cmd_plan(int argc, char **argv)
             goto out;
         }
         if (cc_store_plan_get(st, (int64_t)id, &p, &err) != CC_OK) {
-            fprintf(stderr, "caucus plan %s: %s\n", sub, err.msg);
+            fprintf(stderr, "caucus plan %s: %s\n", sub, err.message);
             rc = 1;
             goto out;
         }
@@ -383,7 +383,7 @@ int cc_cmd_plan(int argc, char **argv)
             p.status = strdup("closed");
         }
         if (cc_store_plan_update(st, &p, &err) != CC_OK) {
-            fprintf(stderr, "caucus plan %s: %s\n", sub, err.msg);
+            fprintf(stderr, "caucus plan %s: %s\n", sub, err.message);
             rc = 1;
             goto out;
         }
@@ -450,7 +450,7 @@ int cc_cmd_plan(int argc, char **argv)
             q.status = "open";
             int64_t id;
             if (cc_store_plan_add(st, &q, &id, &err) != CC_OK) {
-                fprintf(stderr, "caucus plan seed: %s\n", err.msg);
+                fprintf(stderr, "caucus plan seed: %s\n", err.message);
                 rc = 1;
                 break;
             }

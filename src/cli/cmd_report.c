@@ -138,18 +138,18 @@ static int report_from_store(const ropts *in)
     cc_store_opts so = {1, NULL, 0, 0};
     cc_store_error err;
     if (cc_store_open(db, &so, &st, &err) != CC_OK) {
-        fprintf(stderr, "caucus report: %s\n", err.msg);
+        fprintf(stderr, "caucus report: %s\n", err.message);
         return 1;
     }
     cc_store_exercise x;
     if (cc_store_exercise_get(st, (int64_t)ex, &x, &err) != CC_OK) {
-        fprintf(stderr, "caucus report: %s\n", err.msg);
+        fprintf(stderr, "caucus report: %s\n", err.message);
         cc_store_close(st);
         return 1;
     }
     latest_cp lc = {0, NULL};
     if (!in->checkpoint && cc_store_checkpoints(st, (int64_t)ex, keep_latest, &lc, &err) != CC_OK) {
-        fprintf(stderr, "caucus report: %s\n", err.msg);
+        fprintf(stderr, "caucus report: %s\n", err.message);
         free(lc.note);
         cc_store_exercise_clear(&x);
         cc_store_close(st);

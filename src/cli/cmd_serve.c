@@ -307,7 +307,7 @@ int cc_cmd_serve(int argc, char **argv)
     memset(&so, 0, sizeof so);
     so.busy_timeout_ms = (unsigned)store_wait;
     if (cc_store_open(store_uri ? store_uri : db ? db : "caucus.db", &so, &st, &serr) != CC_OK) {
-        fprintf(stderr, "caucus serve: %s\n", serr.msg);
+        fprintf(stderr, "caucus serve: %s\n", serr.message);
         goto out;
     }
     char keypath[4096], dirpath[4096];
@@ -346,7 +346,7 @@ int cc_cmd_serve(int argc, char **argv)
     if (docid) { /* a version of a scenario document, as the editor saved it */
         cc_store_version v;
         if (cc_store_version_get(st, docid, docver, &v, &serr) != CC_OK) {
-            fprintf(stderr, "caucus serve: %s\n", serr.msg);
+            fprintf(stderr, "caucus serve: %s\n", serr.message);
             goto out;
         }
         docver = v.version;
@@ -380,12 +380,12 @@ int cc_cmd_serve(int argc, char **argv)
             docver = 1;
             if (cc_store_doc_create(st, bn ? bn + 1 : scen, text, len, "caucus serve", wall_now(), &docid,
                                     &serr) != CC_OK) {
-                fprintf(stderr, "caucus serve: %s\n", serr.msg);
+                fprintf(stderr, "caucus serve: %s\n", serr.message);
                 goto out;
             }
         }
         if (cc_store_exercise_pin(st, cc_live_exercise_id(lv), docid, docver, &serr) != CC_OK) {
-            fprintf(stderr, "caucus serve: %s\n", serr.msg);
+            fprintf(stderr, "caucus serve: %s\n", serr.message);
             goto out;
         }
     } else if (cc_live_resume(&lo, (int64_t)exid, &lv, why, sizeof why) != CC_OK) {
@@ -402,7 +402,7 @@ int cc_cmd_serve(int argc, char **argv)
             pe = cc_store_exercise_pin_key(st, cc_live_exercise_id(lv), vk.data, &serr);
         cc_buf_free(&vk);
         if (pe != CC_OK) {
-            fprintf(stderr, "caucus serve: %s\n", pe == CC_ERR_NOMEM ? "out of memory" : serr.msg);
+            fprintf(stderr, "caucus serve: %s\n", pe == CC_ERR_NOMEM ? "out of memory" : serr.message);
             goto out;
         }
     }

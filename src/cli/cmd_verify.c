@@ -550,15 +550,15 @@ int cc_cmd_verify(int argc, char **argv)
     if (store) {
         cc_store_opts o = {1, NULL, 0, 0};
         if (cc_store_open(src, &o, &st, &serr) != CC_OK) {
-            printf("%s: %s\n", src, serr.msg);
+            printf("%s: %s\n", src, serr.message);
             goto out;
         }
         if (cc_store_integrity(st, &serr) != CC_OK) {
-            printf("%s: the database itself is damaged: %s\n", src, serr.msg);
+            printf("%s: the database itself is damaged: %s\n", src, serr.message);
             goto out;
         }
         if (cc_store_exercise_get(st, (int64_t)ex, &x, &serr) != CC_OK) {
-            printf("%s: %s\n", src, serr.msg);
+            printf("%s: %s\n", src, serr.message);
             goto out;
         }
         s.x = &x;
@@ -573,7 +573,7 @@ int cc_cmd_verify(int argc, char **argv)
             tofu = 1;
         }
         if (cc_store_checkpoints(st, (int64_t)ex, stored_cp, &s, &serr) != CC_OK) {
-            printf("%s: %s\n", src, serr.msg);
+            printf("%s: %s\n", src, serr.message);
             goto out;
         }
         if (s.tampered) {
@@ -582,7 +582,7 @@ int cc_cmd_verify(int argc, char **argv)
         }
         int stopped = 0;
         if (cc_store_event_rows(st, (int64_t)ex, 0, feed_row, &s, &stopped, &serr) != CC_OK) {
-            printf("%s: %s\n", src, serr.msg);
+            printf("%s: %s\n", src, serr.message);
             goto out;
         }
     } else if (read_log(&s, src) != 0) {

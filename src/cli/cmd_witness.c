@@ -277,7 +277,7 @@ int cc_cmd_cosign(int argc, char **argv)
         goto out;
     if (store) {
         if (cc_store_open(src, NULL, &st, &serr) != CC_OK || cc_store_exercise_get(st, (int64_t)ex, &x, &serr) != CC_OK) {
-            fprintf(stderr, "caucus cosign: %s: %s\n", src, serr.msg);
+            fprintf(stderr, "caucus cosign: %s: %s\n", src, serr.message);
             goto out;
         }
         if (!logs.n && x.log_key) {
@@ -300,7 +300,8 @@ int cc_cmd_cosign(int argc, char **argv)
             goto out;
         }
     } else if (cc_store_checkpoints(st, (int64_t)ex, keep_latest, &lc, &serr) != CC_OK || !lc.note) {
-        fprintf(stderr, "caucus cosign: %s: %s\n", src, lc.note ? serr.msg : "the exercise has no checkpoint to cosign");
+        fprintf(stderr, "caucus cosign: %s: %s\n", src,
+                lc.note ? serr.message : "the exercise has no checkpoint to cosign");
         goto out;
     }
     /* the log's signature, then the log itself against the checkpoint */
@@ -317,7 +318,7 @@ int cc_cmd_cosign(int argc, char **argv)
     cosrc cs = {v, 0};
     if (store) {
         if (cc_store_events(st, (int64_t)ex, 0, co_row, &cs, NULL, &serr) != CC_OK) {
-            fprintf(stderr, "caucus cosign: %s: %s\n", src, serr.msg);
+            fprintf(stderr, "caucus cosign: %s: %s\n", src, serr.message);
             goto out;
         }
     } else {
@@ -388,7 +389,7 @@ int cc_cmd_cosign(int argc, char **argv)
         goto out;
     if (store && !cpf) {
         if (cc_store_checkpoint_replace(st, (int64_t)ex, cp.size, lc.note, cosigned.data, &serr) != CC_OK) {
-            fprintf(stderr, "caucus cosign: %s: %s\n", src, serr.msg);
+            fprintf(stderr, "caucus cosign: %s: %s\n", src, serr.message);
             goto out;
         }
     }

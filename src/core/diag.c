@@ -21,6 +21,7 @@ const char *cc_err_str(cc_err e)
     case CC_ERR_NOTFOUND: return "not found";
     case CC_ERR_DENIED: return "denied";
     case CC_ERR_ARG: return "invalid argument";
+    case CC_ERR_CONFLICT: return "conflict";
     }
     return "unknown error";
 }
@@ -147,4 +148,17 @@ int cc_diag_format(const cc_diag *g, char *buf, size_t size)
         return snprintf(buf, size, "%s:%d:%d: %s: %s", f, g->line, g->col, cc_severity_str(g->sev),
                         g->message);
     return snprintf(buf, size, "%s: %s: %s", f, cc_severity_str(g->sev), g->message);
+}
+
+cc_err cc_error_set(cc_error *err, cc_err code, const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    memset(err, 0, sizeof *err);
+    err->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
 }

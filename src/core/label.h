@@ -125,14 +125,10 @@ const char *cc_label_policy_party_code(const cc_label_policy *p, int idx);
 /* Parties of a group (expanded). */
 const cc_partyset *cc_label_policy_group_members(const cc_label_policy *p, int group);
 
-/* Where and why a label was refused. col is a 1-based byte column within the banner text
- * (or 0 when not applicable, e.g. cc_label_build); message and hint are NUL-terminated,
- * hint is "" when there is none. */
-typedef struct cc_label_error {
-    int col;
-    char message[160];
-    char hint[160];
-} cc_label_error;
+/* Where and why a label was refused (core/diag's error type): col is a 1-based byte column
+ * within the banner text (or 0 when not applicable, e.g. cc_label_build); hint is "" when there
+ * is none. */
+typedef cc_error cc_label_error;
 
 /* Parses a banner, e.g. "SECRET//NCG//REL TO USA, KOR". len bytes of s are read (no NUL
  * needed; an embedded NUL is an error). originator is the party index used for "originator

@@ -73,10 +73,10 @@ static cc_err reply_json(cc_editor_reply *out, json_t *j)
 static cc_err store_err(cc_editor_reply *out, cc_err rc, const cc_store_error *err)
 {
     if (rc == CC_ERR_NOTFOUND)
-        return reply_err(out, 404, "not-found", "%s", err->msg);
+        return reply_err(out, 404, "not-found", "%s", err->message);
     if (rc == CC_ERR_ARG || rc == CC_ERR_INVALID)
-        return reply_err(out, 400, "bad-request", "%s", err->msg);
-    return reply_err(out, 503, "store-failed", "%s", err->msg);
+        return reply_err(out, 400, "bad-request", "%s", err->message);
+    return reply_err(out, 503, "store-failed", "%s", err->message);
 }
 
 /* A positive integer query argument, or 0. */

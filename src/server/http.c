@@ -590,7 +590,7 @@ static enum MHD_Result do_join(cc_http *h, struct MHD_Connection *c, const req *
                              seat, s->expires, &err) != CC_OK) {
         free(s);
         char msg[400];
-        snprintf(msg, sizeof msg, "the session could not be stored: %s", err.msg);
+        snprintf(msg, sizeof msg, "the session could not be stored: %s", err.message);
         return fail_retry(h, c, "store-failed", msg);
     }
     /* the join is recorded before the session is usable; without the record there is no session */
@@ -794,7 +794,7 @@ static cc_err log_fill(logstream *l, char *why, size_t whylen)
     uint64_t from = l->next;
     cc_store_error err;
     if (cc_store_events(l->st, l->ex, from, log_line, l, NULL, &err) != CC_OK) {
-        snprintf(why, whylen, "%s", err.msg);
+        snprintf(why, whylen, "%s", err.message);
         return CC_ERR_IO;
     }
     if (l->b.oom || l->next == from) {
@@ -842,7 +842,7 @@ static enum MHD_Result do_log(cc_http *h, struct MHD_Connection *c)
     cc_store_error err;
     cc_err rc = cc_store_head(l->st, l->ex, &l->end, hh, &err);
     if (rc != CC_OK)
-        snprintf(why, sizeof why, "%s", err.msg);
+        snprintf(why, sizeof why, "%s", err.message);
     else
         rc = log_fill(l, why, sizeof why); /* the first piece now: a store failure is still a 503 */
     if (rc != CC_OK) {
@@ -972,7 +972,7 @@ static enum MHD_Result do_plan_get(cc_http *h, struct MHD_Connection *c)
     size_t n = 0;
     cc_store_error err;
     if (cc_store_plan_list(h->o.store, 0, &v, &n, &err) != CC_OK)
-        return fail(h, c, 503, "store-failed", "%s", err.msg);
+        return fail(h, c, 503, "store-failed", "%s", err.message);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         json_array_append_new(arr, cc_store_plan_item_json(&v[i]));
@@ -1018,7 +1018,7 @@ static enum MHD_Result do_plan_post(cc_http *h, struct MHD_Connection *c, const 
     }
     if (strcmp(verb, "add") != 0 && cc_store_plan_get(h->o.store, id, &p, &err) != CC_OK) {
         json_decref(j);
-        return fail(h, c, 404, "not-found", "%s", err.msg);
+        return fail(h, c, 404, "not-found", "%s", err.message);
     }
     char **slots[] = {&p.finding, &p.capability, &p.issue, &p.action, &p.element,    &p.owner,
                       &p.poc,     &p.start,      &p.due,   &p.status, &p.closed_note};
@@ -1048,8 +1048,8 @@ static enum MHD_Result do_plan_post(cc_http *h, struct MHD_Connection *c, const 
     }
     json_decref(j);
     enum MHD_Result ret = rc == CC_OK        ? send_json(h, c, 200, cc_store_plan_item_json(&p), NULL)
-                          : rc == CC_ERR_ARG ? fail(h, c, 400, "bad-request", "%s", err.msg)
-                                             : fail(h, c, 503, "store-failed", "%s", err.msg);
+                          : rc == CC_ERR_ARG ? fail(h, c, 400, "bad-request", "%s", err.message)
+                                             : fail(h, c, 503, "store-failed", "%s", err.message);
     cc_store_plan_item_clear(&p);
     return ret;
 }
@@ -1534,7 +1534,7 @@ cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t why
     cc_store_error err;
     if (!h->connected || !h->joined ||
         cc_store_accounts(o->store, cc_live_exercise_id(o->live), load_account, &L, &err) != CC_OK || L.bad) {
-        snprintf(why, whylen, "accounts: %s", L.bad || !h->connected ? "out of memory" : err.msg);
+        snprintf(why, whylen, "accounts: %s", L.bad || !h->connected ? "out of memory" : err.message);
         cc_http_stop(h);
         return CC_ERR_IO;
     }

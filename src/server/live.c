@@ -1238,7 +1238,7 @@ static void witness(cc_live *lv, const char *note, size_t len, uint64_t size, ch
                 !res.verified)
                 set_why(why, whylen, "witness: its answer carries no valid cosignature by its key");
             else if (cc_store_checkpoint_replace(lv->st, lv->id, size, note, cosigned.data, &err) != CC_OK)
-                set_why(why, whylen, "witness: the cosigned checkpoint could not be stored: %s", err.msg);
+                set_why(why, whylen, "witness: the cosigned checkpoint could not be stored: %s", err.message);
             else
                 lv->wit_size = size;
             cc_buf_free(&cosigned);
@@ -1312,11 +1312,11 @@ static cc_err commit(cc_live *lv, char *why, size_t whylen)
         return CC_OK;
     if (!lv->replaying) {
         cc_store_error err;
-        if (cc_store_append(lv->st, lv->id, lv->pending.data, lv->pending.len, &err) != CC_OK) {
+        cc_err arc = cc_store_append(lv->st, lv->id, lv->pending.data, lv->pending.len, &err);
+        if (arc != CC_OK) {
             /* This engine's lines always chain to what it last saw; a refusal for the chain (or a
              * duplicate event) means another server process committed in between. */
-            if (strstr(err.msg, "another writer") || strstr(err.msg, "does not continue") ||
-                strstr(err.msg, "is not the hash of the last event")) {
+            if (arc == CC_ERR_CONFLICT) {
                 lv->conflict = 1; /* another server process got there first: sync_store */
                 set_why(why, whylen, "another server committed first");
                 return CC_ERR_IO;
@@ -1324,7 +1324,7 @@ static cc_err commit(cc_live *lv, char *why, size_t whylen)
             /* Locked, full, read-only, gone: the engine is now ahead of the store. Its lines stay
              * in pending, so the next call's sync_store rebuilds everything from the store and
              * the exercise goes on once the store takes writes again. */
-            set_why(why, whylen, "the store refused the events: %s", err.msg);
+            set_why(why, whylen, "the store refused the events: %s", err.message);
             return CC_ERR_IO;
         }
     }
@@ -1480,7 +1480,7 @@ cc_err cc_live_create(const cc_live_opts *o, const char *name, const char *text,
     x.created_wall_ms = now_wall_ms;
     cc_store_error err;
     if (cc_store_exercise_create(o->store, &x, &lv->id, &err) != CC_OK) {
-        set_why(why, whylen, "%s", err.msg);
+        set_why(why, whylen, "%s", err.message);
         cc_live_free(lv);
         return CC_ERR_IO;
     }
@@ -1614,7 +1614,7 @@ static cc_err replay_from(cc_live *lv, uint64_t from, char *why, size_t whylen)
         lv->replay_end = 0; /* every frame, then */
     cc_err rc = cc_store_events(lv->st, lv->id, from, replay_line, &R, NULL, &err);
     if (rc != CC_OK)
-        set_why(why, whylen, "%s", err.msg);
+        set_why(why, whylen, "%s", err.message);
     else
         rc = R.rc;
     if (rc == CC_OK && !R.started && !R.first.type) {
@@ -1697,7 +1697,7 @@ static cc_err sync_store(cc_live *lv, char *why, size_t whylen)
     char hh[65];
     cc_store_error err;
     if (cc_store_head(lv->st, lv->id, &count, hh, &err) != CC_OK) {
-        set_why(why, whylen, "%s", err.msg);
+        set_why(why, whylen, "%s", err.message);
         return CC_ERR_IO;
     }
     if (count == lv->nev && lv->pending.len == 0)
@@ -1718,7 +1718,7 @@ cc_err cc_live_resume(const cc_live_opts *o, int64_t id, cc_live **out, char *wh
     cc_store_exercise x;
     cc_store_error err;
     if (cc_store_exercise_get(o->store, id, &x, &err) != CC_OK) {
-        set_why(why, whylen, "%s", err.msg);
+        set_why(why, whylen, "%s", err.message);
         return CC_ERR_NOTFOUND;
     }
     cc_live *lv;

@@ -54,7 +54,9 @@ static cc_err fail(cc_store_error *err, cc_err rc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    memset(err, 0, sizeof *err);
+    err->code = rc;
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     return rc;
 }
@@ -168,7 +170,7 @@ static cc_err migrate(cc_store *st, cc_store_error *err)
 cc_err cc_store_open(const char *where, const cc_store_opts *opts, cc_store **out, cc_store_error *err)
 {
     *out = NULL;
-    err->msg[0] = 0;
+    err->message[0] = 0;
     if (!where || !*where)
         return fail(err, CC_ERR_ARG, "no store given");
     if (sodium_init() < 0)
@@ -525,13 +527,14 @@ static cc_err write_one(cc_store *st, pending *p, head *h, int *fatal)
         cc_hex(r.hash, 32, hashes[k]);
         uint64_t seq = r.seq;
         cc_evrec_clear(&r);
+        /* a line that does not continue the exercise's chain: another writer got there first */
         if (seq != count)
-            rc = fail(&p->err, CC_ERR_INVALID,
+            rc = fail(&p->err, CC_ERR_CONFLICT,
                       "line %zu of the append: seq %" PRIu64 " does not continue exercise %" PRId64
                       ", which has %" PRIu64 " events",
                       k + 1, seq, p->ex, count);
         else if (strcmp(ph, prev) != 0)
-            rc = fail(&p->err, CC_ERR_INVALID,
+            rc = fail(&p->err, CC_ERR_CONFLICT,
                       "line %zu of the append (seq %" PRIu64
                       "): prev %.16s... is not the hash of the last event "
                       "(%.16s...)",
@@ -560,9 +563,10 @@ static cc_err write_one(cc_store *st, pending *p, head *h, int *fatal)
                  &p->err);
         free(line);
         if (rc == CC_ERR_INVALID)
-            fail(&p->err, CC_ERR_INVALID,
-                 "event %" PRIu64 " of exercise %" PRId64 " already exists: another writer appended to it",
-                 count, p->ex);
+            rc = fail(&p->err, CC_ERR_CONFLICT,
+                      "event %" PRIu64 " of exercise %" PRId64
+                      " already exists: another writer appended to it",
+                      count, p->ex);
         if (rc != CC_OK)
             *fatal = 1;
         count++;
@@ -580,7 +584,7 @@ static cc_err write_one(cc_store *st, pending *p, head *h, int *fatal)
 static void write_batch(cc_store *st, pending *batch)
 {
     cc_store_error e;
-    e.msg[0] = 0;
+    e.message[0] = 0;
     /* The heads of the exercises this batch appends to, each read once inside it. */
     size_t nb = 0;
     for (pending *p = batch; p; p = p->next)
@@ -624,10 +628,10 @@ static void write_batch(cc_store *st, pending *batch)
         /* Nothing of this batch is acknowledged. */
         for (pending *p = batch; p; p = p->next)
             if (p->rc == CC_OK || p->rc == CC_ERR_IO || p->rc == CC_ERR_NOMEM ||
-                strcmp(p->err.msg, e.msg) == 0) {
+                strcmp(p->err.message, e.message) == 0) {
                 p->rc = rc;
-                snprintf(p->err.msg, sizeof p->err.msg, "not committed: %s",
-                         e.msg[0] ? e.msg : cc_err_str(rc));
+                snprintf(p->err.message, sizeof p->err.message, "not committed: %s",
+                         e.message[0] ? e.message : cc_err_str(rc));
             }
         free(work);
         return;
@@ -639,7 +643,7 @@ cc_err cc_store_append(cc_store *st, int64_t ex, const char *lines, size_t len, 
 {
     if (st->readonly)
         return fail(err, CC_ERR_ARG, "the store was opened read-only");
-    pending me = {ex, lines, len, CC_OK, {{0}}, 0, NULL};
+    pending me = {ex, lines, len, CC_OK, {0}, 0, NULL};
     pthread_mutex_lock(&st->qmu);
     /* me lives on this stack until the leader marks it done; it leaves the queue before that */
     if (st->qtail)
@@ -668,8 +672,10 @@ cc_err cc_store_append(cc_store *st, int64_t ex, const char *lines, size_t len, 
         }
     }
     pthread_mutex_unlock(&st->qmu);
-    if (me.rc != CC_OK)
+    if (me.rc != CC_OK) {
         *err = me.err;
+        err->code = me.rc;
+    }
     return me.rc;
 }
 
@@ -713,16 +719,18 @@ cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_impor
         }
         if (got == 0 || len == 0)
             break;
-        pending pe = {ex, lines, len, CC_OK, {{0}}, 0, NULL};
+        pending pe = {ex, lines, len, CC_OK, {0}, 0, NULL};
         int fatal = 0;
         uint64_t before = hd.count;
         rc = write_one(st, &pe, &hd, &fatal);
+        if (rc == CC_ERR_CONFLICT) /* nobody else writes a new exercise: the log does not chain */
+            rc = pe.err.code = CC_ERR_INVALID;
         if (rc != CC_OK) {
             *err = pe.err;
             /* "line K of the append" counts within this piece: say where it starts */
-            char m[sizeof err->msg];
-            snprintf(m, sizeof m, "%s (the piece starting at event %" PRIu64 ")", pe.err.msg, before);
-            snprintf(err->msg, sizeof err->msg, "%s", m);
+            char m[sizeof err->message];
+            snprintf(m, sizeof m, "%.250s (the piece starting at event %" PRIu64 ")", pe.err.message, before);
+            snprintf(err->message, sizeof err->message, "%s", m);
         }
     }
     if (rc == CC_OK && hd.count == 0)
