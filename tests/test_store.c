@@ -625,7 +625,7 @@ CONFORMANCE(scenario_documents_versions_pins_and_templates)
     cr_expect_eq(v, 2);
     /* a second save from version 1: refused, nothing written */
     cr_expect_eq(cc_store_version_add(st, doc, 1, t1, strlen(t1), "planner B", NULL, 3000, &v, &err),
-                 CC_ERR_RANGE);
+                 CC_ERR_CONFLICT);
     cr_expect(strstr(err.message, "is at version 2, not 1: someone saved in between"), "%s", err.message);
     cr_expect_eq(v, 0);
     cr_expect_eq(cc_store_version_add(st, 999, 1, t1, strlen(t1), NULL, NULL, 3000, &v, &err),

@@ -473,7 +473,7 @@ static cc_err edit(cc_store *st, const cc_editor_req *rq, const json_t *in, int 
         cc_store_error err;
         rc = cc_store_version_add(st, doc, vl.version, t.data, t.len, author_of(rq, in), note,
                                   rq->now_wall_ms, &nv, &err);
-        if (rc == CC_ERR_RANGE && attempt < 2) { /* a save landed in between: check again against it */
+        if (rc == CC_ERR_CONFLICT && attempt < 2) { /* a save landed in between: check again against it */
             json_decref(diags);
             cc_sedit_free(en);
             cc_sedit_free(eb);

@@ -1301,13 +1301,13 @@ cc_err cc_store_version_add(cc_store *st, int64_t doc, int64_t parent, const cha
     if (rc == CC_OK && latest <= 0)
         rc = fail(err, CC_ERR_NOTFOUND, "no scenario document %" PRId64, doc);
     else if (rc == CC_OK && latest != parent)
-        rc = fail(err, CC_ERR_RANGE,
+        rc = fail(err, CC_ERR_CONFLICT,
                   "document %" PRId64 " is at version %" PRId64 ", not %" PRId64 ": someone saved in between",
                   doc, latest, parent);
     if (rc == CC_OK)
         rc = version_insert(st, doc, parent + 1, text, len, author, note, now_wall_ms, err);
     if (rc == CC_ERR_INVALID) /* the same version written by another server in between */
-        rc = fail(err, CC_ERR_RANGE,
+        rc = fail(err, CC_ERR_CONFLICT,
                   "document %" PRId64 " has a version %" PRId64 " already: someone saved in "
                   "between",
                   doc, parent + 1);

@@ -192,7 +192,7 @@ cc_err cc_store_doc_create(cc_store *st, const char *name, const char *text, siz
                            int64_t now_wall_ms, int64_t *id, cc_store_error *err);
 /* Every document in id order (free each with cc_store_doc_clear, then free(*out)). */
 cc_err cc_store_doc_list(cc_store *st, cc_store_doc **out, size_t *n, cc_store_error *err);
-/* Adds version parent + 1 of doc. CC_ERR_RANGE (nothing written) when parent is not the newest
+/* Adds version parent + 1 of doc. CC_ERR_CONFLICT (nothing written) when parent is not the newest
  * version: someone saved in between; CC_ERR_NOTFOUND when there is no such document. */
 cc_err cc_store_version_add(cc_store *st, int64_t doc, int64_t parent, const char *text, size_t len,
                             const char *author, const char *note, int64_t now_wall_ms, int64_t *version,
