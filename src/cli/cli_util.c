@@ -18,6 +18,7 @@
 #include "core/engine.h"
 #include "core/note.h"
 #include "core/scenario_model.h"
+#include "core/grow.h"
 #include "io/file.h"
 #include "io/scenario_load.h"
 #include "store/store.h"
@@ -136,18 +137,16 @@ void cc_cli_inputs_free(cc_input_list *l)
 
 static int add_input(cc_input_list *l, json_t *v, int64_t t)
 {
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 32;
-        json_t **nv = realloc(l->v, nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        l->v = nv;
-        int64_t *nt = realloc(l->t_ms, nc * sizeof *nt);
-        if (!nt)
-            return -1;
-        l->t_ms = nt;
-        l->cap = nc;
-    }
+    size_t cv = l->cap, ct = l->cap; /* two arrays of one capacity */
+    json_t **nv = cc_grow(l->v, &cv, l->n + 1, sizeof *nv);
+    if (!nv)
+        return -1;
+    l->v = nv;
+    int64_t *nt = cc_grow(l->t_ms, &ct, l->n + 1, sizeof *nt);
+    if (!nt)
+        return -1;
+    l->t_ms = nt;
+    l->cap = cv;
     l->v[l->n] = v;
     l->t_ms[l->n++] = t;
     return 0;
@@ -227,17 +226,13 @@ int cc_cli_read_inputs(const cc_scenario *s, const char *path, cc_input_list *l)
         } else {
             mode = t ? 't' : 'w';
             if (act && strcmp(act, "add") == 0) {
-                if (nadded == capadded) {
-                    size_t nc = capadded ? capadded * 2 : 16;
-                    const char **na = realloc(added, nc * sizeof *na);
-                    if (!na) {
-                        fprintf(stderr, "caucus: out of memory\n");
-                        bad = 1;
-                        continue;
-                    }
-                    added = na;
-                    capadded = nc;
+                const char **na = cc_grow(added, &capadded, nadded + 1, sizeof *na);
+                if (!na) {
+                    fprintf(stderr, "caucus: out of memory\n");
+                    bad = 1;
+                    continue;
                 }
+                added = na;
                 added[nadded++] = json_string_value(json_object_get(json_object_get(v, "inject"), "id"));
             }
             continue;

@@ -12,6 +12,7 @@
 #include "core/evlog.h"
 #include "core/replay.h"
 #include "core/scenario_model.h"
+#include "core/grow.h"
 #include "io/scenario_load.h"
 
 typedef struct logfile {
@@ -51,20 +52,17 @@ static int read_log(const char *path, logfile *l)
             rc = -1;
             break;
         }
-        if (l->n == l->cap) {
-            size_t nc = l->cap ? l->cap * 2 : 256;
-            char **nl = realloc(l->lines, nc * sizeof *nl);
-            size_t *nn = nl ? realloc(l->lens, nc * sizeof *nn) : NULL;
-            if (!nl || !nn) {
-                if (nl)
-                    l->lines = nl;
-                rc = -1;
-                break;
-            }
+        size_t cl = l->cap, cn = l->cap; /* two arrays of one capacity */
+        char **nl = cc_grow(l->lines, &cl, l->n + 1, sizeof *nl);
+        if (nl)
             l->lines = nl;
-            l->lens = nn;
-            l->cap = nc;
+        size_t *nn = nl ? cc_grow(l->lens, &cn, l->n + 1, sizeof *nn) : NULL;
+        if (!nn) {
+            rc = -1;
+            break;
         }
+        l->lens = nn;
+        l->cap = cl;
         l->lines[l->n] = malloc((size_t)n);
         if (!l->lines[l->n]) {
             rc = -1;

@@ -1,5 +1,6 @@
 /* diag — positioned diagnostics: an append-only list with a cap, formatting and sorting. */
 #include "core/diag.h"
+#include "core/grow.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -81,16 +82,12 @@ cc_err cc_diags_add(cc_diags *d, cc_severity sev, const char *file, cc_pos pos, 
         d->dropped++;
         return CC_OK;
     }
-    if (d->count == d->cap) {
-        size_t ncap = d->cap ? d->cap * 2 : 16;
-        cc_diag *n = realloc(d->items, ncap * sizeof *n);
-        if (!n) {
-            d->oom = 1;
-            return CC_ERR_NOMEM;
-        }
-        d->items = n;
-        d->cap = ncap;
+    cc_diag *n = cc_grow(d->items, &d->cap, d->count + 1, sizeof *n);
+    if (!n) {
+        d->oom = 1;
+        return CC_ERR_NOMEM;
     }
+    d->items = n;
     va_list ap;
     va_start(ap, fmt);
     va_list ap2;

@@ -10,6 +10,7 @@
 
 #include "core/engine_int.h"
 #include "core/duty.h"
+#include "core/grow.h"
 
 /* ---- agents -------------------------------------------------------------------------- */
 
@@ -34,18 +35,16 @@ static inline cc_err act_slot(cc_engine *e, uint32_t *slot)
         *slot = e->free_acts[--e->nfree_acts];
         return CC_OK;
     }
-    if (e->nacts == e->capacts) {
-        size_t nc = e->capacts ? e->capacts * 2 : 64;
-        pending *n = realloc(e->acts, nc * sizeof *n);
-        if (!n)
-            return CC_ERR_NOMEM;
-        e->acts = n;
-        uint32_t *f = realloc(e->free_acts, nc * sizeof *f);
-        if (!f)
-            return CC_ERR_NOMEM;
-        e->free_acts = f;
-        e->capacts = nc;
-    }
+    size_t ca = e->capacts, cf = e->capacts; /* two arrays of one capacity */
+    pending *n = cc_grow(e->acts, &ca, e->nacts + 1, sizeof *n);
+    if (!n)
+        return CC_ERR_NOMEM;
+    e->acts = n;
+    uint32_t *f = cc_grow(e->free_acts, &cf, e->nacts + 1, sizeof *f);
+    if (!f)
+        return CC_ERR_NOMEM;
+    e->free_acts = f;
+    e->capacts = ca;
     *slot = (uint32_t)e->nacts++;
     return CC_OK;
 }

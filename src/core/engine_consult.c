@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/engine_int.h"
+#include "core/grow.h"
 
 /* ---- decisions ----------------------------------------------------------------------- */
 
@@ -868,14 +869,10 @@ cc_err cc_eng_hold_act(cc_engine *e, size_t c, size_t seat, int k, cc_agent_acti
     for (size_t j = 0; j < K->nearly; j++)
         if (K->early[j].seat == seat && K->early[j].stage == k) /* a later act replaces an earlier one */
             K->early[j] = K->early[--K->nearly];
-    if (K->nearly == K->capearly) {
-        size_t nc = K->capearly ? K->capearly * 2 : 8;
-        early_act *n = realloc(K->early, nc * sizeof *n);
-        if (!n)
-            return CC_ERR_NOMEM;
-        K->early = n;
-        K->capearly = nc;
-    }
+    early_act *n = cc_grow(K->early, &K->capearly, K->nearly + 1, sizeof *n);
+    if (!n)
+        return CC_ERR_NOMEM;
+    K->early = n;
     if (text) {
         if (!e->added && !(e->added = cc_arena_new(0)))
             return CC_ERR_NOMEM;

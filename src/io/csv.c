@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/ctime.h"
+#include "core/grow.h"
 #include "core/utf8.h"
 #include "io/file.h"
 
@@ -34,16 +35,10 @@ struct cc_csv {
 
 static int grow(void **v, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 64;
-    while (nc < need)
-        nc *= 2;
-    void *p = realloc(*v, nc * size);
-    if (!p)
+    void *p = need ? cc_grow(*v, cap, need, size) : *v;
+    if (need && !p)
         return -1;
     *v = p;
-    *cap = nc;
     return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "core/scenario_model.h"
 #include "core/suggest.h"
 #include "core/zone.h"
+#include "core/grow.h"
 #include "io/csv.h"
 #include "io/scenario_load.h"
 #include "io/tzdb.h"
@@ -1174,16 +1175,12 @@ static void resolve_times(imp *I, irow *R)
 
 static void line_src(imp *I, int row, int col)
 {
-    if (I->nlines == I->caplines) {
-        size_t nc = I->caplines ? 2 * I->caplines : 256;
-        lsrc *p = realloc(I->lines, nc * sizeof *p);
-        if (!p) {
-            I->oom = 1;
-            return;
-        }
-        I->lines = p;
-        I->caplines = nc;
+    lsrc *p = cc_grow(I->lines, &I->caplines, I->nlines + 1, sizeof *p);
+    if (!p) {
+        I->oom = 1;
+        return;
     }
+    I->lines = p;
     I->lines[I->nlines++] = (lsrc){row, col};
 }
 

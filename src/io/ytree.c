@@ -1,5 +1,6 @@
 /* ytree — libfyaml event stream -> positioned tree, with hostile-input guards. */
 #include "io/ytree.h"
+#include "core/grow.h"
 
 #include <libfyaml.h>
 #include <stdio.h>
@@ -135,14 +136,10 @@ static char *single_quoted(const char *text, size_t len, struct fy_token *tok, s
 
 static int push_item(frame *f, cc_ynode *n)
 {
-    if (f->n == f->cap) {
-        size_t nc = f->cap ? f->cap * 2 : 8;
-        cc_ynode **b = realloc(f->buf, nc * sizeof *b);
-        if (!b)
-            return -1;
-        f->buf = b;
-        f->cap = nc;
-    }
+    cc_ynode **b = cc_grow(f->buf, &f->cap, f->n + 1, sizeof *b);
+    if (!b)
+        return -1;
+    f->buf = b;
     f->buf[f->n++] = n;
     return 0;
 }

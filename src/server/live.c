@@ -29,6 +29,7 @@
 #include "core/view.h"
 #include "core/witness.h"
 #include "core/scenario_model.h"
+#include "core/grow.h"
 #include "io/scenario_load.h"
 #include "server/wclient.h"
 
@@ -315,15 +316,15 @@ static int fifo_push(fifo *f, uint64_t seq, const char *line, size_t len)
             memmove(f->seq, f->seq + f->head, f->n * sizeof *f->seq);
             f->head = 0;
         } else {
-            size_t nc = f->cap ? f->cap * 2 : 256;
-            char **nl = realloc(f->line, nc * sizeof *nl);
+            size_t cl = f->cap, cs = f->cap; /* two arrays of one capacity */
+            char **nl = cc_grow(f->line, &cl, f->n + 1, sizeof *nl);
             if (nl)
                 f->line = nl;
-            uint64_t *ns = nl ? realloc(f->seq, nc * sizeof *ns) : NULL;
+            uint64_t *ns = nl ? cc_grow(f->seq, &cs, f->n + 1, sizeof *ns) : NULL;
             if (!ns)
                 return -1;
             f->seq = ns;
-            f->cap = nc;
+            f->cap = cl;
         }
     }
     char *c = malloc(len + 1);
@@ -408,14 +409,10 @@ static int add_release(cc_live *lv, const char *id, uint64_t seq, json_t *payloa
     static const char *const keys[] = {"title", "body", "from", "channel"};
     if (!id)
         return 0;
-    if (lv->nrel == lv->caprel) {
-        size_t nc = lv->caprel ? lv->caprel * 2 : 64;
-        release *n = realloc(lv->rel, nc * sizeof *n);
-        if (!n)
-            return -1;
-        lv->rel = n;
-        lv->caprel = nc;
-    }
+    release *n = cc_grow(lv->rel, &lv->caprel, lv->nrel + 1, sizeof *n);
+    if (!n)
+        return -1;
+    lv->rel = n;
     release *r = &lv->rel[lv->nrel];
     r->id = strdup(id);
     r->seq = seq;
@@ -445,14 +442,10 @@ static int add_mark(cc_live *lv, uint64_t k, uint64_t seq)
     const msgmark *last = lv->nmarks ? &lv->marks[lv->nmarks - 1] : NULL;
     if (last && k < last->k + MSG_STRIDE && seq < last->seq + MSG_GAP)
         return 0;
-    if (lv->nmarks == lv->capmarks || !lv->marks) {
-        size_t nc = lv->capmarks ? lv->capmarks * 2 : 64;
-        msgmark *n = realloc(lv->marks, nc * sizeof *n);
-        if (!n)
-            return -1;
-        lv->marks = n;
-        lv->capmarks = nc;
-    }
+    msgmark *n = cc_grow(lv->marks, &lv->capmarks, lv->nmarks + 1, sizeof *n);
+    if (!n)
+        return -1;
+    lv->marks = n;
     lv->marks[lv->nmarks++] = (msgmark){k, seq};
     return 0;
 }

@@ -16,6 +16,7 @@
 #include "core/engine.h"
 #include "core/label.h"
 #include "core/scenario_model.h"
+#include "core/grow.h"
 #include "sim/stats.h"
 
 typedef struct metric {
@@ -395,14 +396,10 @@ static int decided_by_silence_possible(const cc_scenario *s, const cc_sim *r, si
 /* Adds a metric named "A: WHAT" (both parts copied); returns its index, or (size_t)-1 on ENOMEM. */
 static size_t add_metric(cc_sim *r, size_t *cap, int rate, const char *a, const char *what)
 {
-    if (r->nmet == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        metric *n = realloc(r->met, nc * sizeof *n);
-        if (!n)
-            return (size_t)-1;
-        r->met = n;
-        *cap = nc;
-    }
+    metric *n = cc_grow(r->met, cap, r->nmet + 1, sizeof *n);
+    if (!n)
+        return (size_t)-1;
+    r->met = n;
     snprintf(r->met[r->nmet].name, sizeof r->met[r->nmet].name, "%s%s%s", a, *what ? ": " : "", what);
     r->met[r->nmet].rate = rate;
     return r->nmet++;

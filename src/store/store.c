@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/evlog.h"
+#include "core/grow.h"
 #include "store/store_db.h"
 
 #define PAGE 4096 /* events read per query by cc_store_events */
@@ -293,16 +294,12 @@ static int ex_row(void *ctx, int n, const char *const *v)
     ex_rows *r = ctx;
     if (n < 10)
         return 1;
-    if (r->n == r->cap) {
-        size_t nc = r->cap ? r->cap * 2 : 8;
-        cc_store_exercise *nv = realloc(r->v, nc * sizeof *nv);
-        if (!nv) {
-            r->oom = 1;
-            return 1;
-        }
-        r->v = nv;
-        r->cap = nc;
+    cc_store_exercise *nv = cc_grow(r->v, &r->cap, r->n + 1, sizeof *nv);
+    if (!nv) {
+        r->oom = 1;
+        return 1;
     }
+    r->v = nv;
     cc_store_exercise *x = &r->v[r->n++];
     memset(x, 0, sizeof *x);
     x->id = num(v[0]);
@@ -769,22 +766,20 @@ static int ev_row(void *ctx, int n, const char *const *v)
         w->bad = 1;
         return 1;
     }
-    if (w->n == w->cap) {
-        size_t nc = w->cap ? w->cap * 2 : 256;
-        char **nl = realloc(w->lines, nc * sizeof *nl);
-        if (nl)
-            w->lines = nl;
-        char **nh = nl ? realloc(w->hashes, nc * sizeof *nh) : NULL;
-        if (nh)
-            w->hashes = nh;
-        uint64_t *ns = nh ? realloc(w->seqs, nc * sizeof *ns) : NULL;
-        if (!ns) {
-            w->bad = 2;
-            return 1;
-        }
-        w->seqs = ns;
-        w->cap = nc;
+    size_t cl = w->cap, ch = w->cap, cs = w->cap; /* three arrays of one capacity */
+    char **nl = cc_grow(w->lines, &cl, w->n + 1, sizeof *nl);
+    if (nl)
+        w->lines = nl;
+    char **nh = nl ? cc_grow(w->hashes, &ch, w->n + 1, sizeof *nh) : NULL;
+    if (nh)
+        w->hashes = nh;
+    uint64_t *ns = nh ? cc_grow(w->seqs, &cs, w->n + 1, sizeof *ns) : NULL;
+    if (!ns) {
+        w->bad = 2;
+        return 1;
     }
+    w->seqs = ns;
+    w->cap = cl;
     w->seqs[w->n] = (uint64_t)num(v[0]);
     w->hashes[w->n] = strdup(v[1] ? v[1] : "");
     if (!w->hashes[w->n] || !(w->lines[w->n] = strdup(v[2]))) {
@@ -894,16 +889,12 @@ typedef struct str_rows {
 static int str_row(void *ctx, int n, const char *const *v)
 {
     str_rows *r = ctx;
-    if (r->n == r->cap) {
-        size_t nc = r->cap ? r->cap * 2 : 16;
-        char **nv = realloc(r->v, nc * (size_t)r->ncol * sizeof *nv);
-        if (!nv) {
-            r->oom = 1;
-            return 1;
-        }
-        r->v = nv;
-        r->cap = nc;
+    char **nv = cc_grow(r->v, &r->cap, r->n + 1, (size_t)r->ncol * sizeof *nv); /* a row of ncol */
+    if (!nv) {
+        r->oom = 1;
+        return 1;
     }
+    r->v = nv;
     for (int c = 0; c < r->ncol; c++) {
         const char *s = c < n ? v[c] : NULL;
         char *d = s ? strdup(s) : NULL;
