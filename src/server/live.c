@@ -92,6 +92,7 @@ typedef struct fifo {
 struct cc_live {
     pthread_mutex_t mu;
     cc_store *st;
+    uint64_t seed; /* the run's seed (run.start), for a resumed exercise too */
     cc_live_publish_fn publish;
     void *publish_ctx;
     int64_t id;
@@ -1557,6 +1558,7 @@ static cc_err start_engine(cc_live *lv, uint64_t seed, int variant, int64_t wall
     cc_engine_opts eo;
     memset(&eo, 0, sizeof eo);
     eo.seed = seed;
+    lv->seed = seed;
     eo.variant = variant;
     eo.wall_start_ms = wall0;
     eo.live_clock = 1;
@@ -1881,6 +1883,11 @@ void cc_live_free(cc_live *lv)
     cc_buf_free(&lv->pending);
     pthread_mutex_destroy(&lv->mu);
     free(lv);
+}
+
+uint64_t cc_live_seed(const cc_live *lv)
+{
+    return lv->seed;
 }
 
 int64_t cc_live_exercise_id(const cc_live *lv)
