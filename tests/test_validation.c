@@ -202,10 +202,10 @@ Test(validation, friday_and_sunday_requests_meet_on_tuesday)
     cc_scenario_free(s);
 }
 
-/* An incident under way on Tuesday night from 23:30, the request on Wednesday at 08:00: the duty
- * officers instruct within hours and the weekly session (10:00-12:00) takes the request: the same
- * morning (before 13:00), under 12 hours after the incident began (before 11:30), never before the
- * session opens at 10:00. */
+/* An incident under way in the night to Wednesday from 00:30, the request on Wednesday at 08:00:
+ * the duty officers instruct within hours and the weekly session (10:00-12:00) takes the request:
+ * the same morning (before 13:00), under 12 hours after the incident began (before 12:30), never
+ * before the session opens at 10:00. */
 Test(validation, overnight_incident_meets_the_same_morning)
 {
     cc_scenario *s = load_pack(NULL, NULL);
@@ -215,7 +215,7 @@ Test(validation, overnight_incident_meets_the_same_morning)
     cr_expect_eq(o.ended, o.n);
     cr_expect_geq(o.lo, 2.0, "not before the session opens: %g h", o.lo);
     cr_expect_geq(share_on(&o, WED, 13), MODE_SHARE, "same morning in %.3f", share_on(&o, WED, 13));
-    cr_expect_geq(share_on(&o, WED, 11.5), MODE_SHARE, "under 12 h in %.3f", share_on(&o, WED, 11.5));
+    cr_expect_geq(share_on(&o, WED, 12.5), MODE_SHARE, "under 12 h in %.3f", share_on(&o, WED, 12.5));
     cc_sim_free(r);
     cc_scenario_free(s);
 }
