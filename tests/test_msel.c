@@ -242,6 +242,7 @@ static const char *const samples[] = {
     "scenarios/ncg-interagency-sim.yaml",
     "scenarios/ncg-mil-ttx.yaml",
     "scenarios/ncg-policy-ttx.yaml",
+    "scenarios/validation/alliance-council.yaml",
     "tests/scenarios/valid/all-features.yaml",
     "tests/scenarios/valid/engine-consult.yaml",
     "tests/scenarios/valid/engine-rounds.yaml",
