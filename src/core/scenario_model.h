@@ -396,6 +396,11 @@ int cc_scenario_ref_has_seat(const struct cc_scenario *s, const cc_ref *x, size_
 /* Whether seat si's clearance may read label l (a valid label). */
 int cc_scenario_seat_reads(const struct cc_scenario *s, size_t si, const cc_labelspec *l);
 
+/* Seat si's duty schedule: its 'duty', else its agent's availability.hours (working: office, always:
+ * watch), else the office hours of its party, closed on the party's holidays (docs/scenario-format.md,
+ * "Duty and work time"). Borrows the party's zone and holidays: valid while s is. */
+cc_duty cc_scenario_seat_duty(const struct cc_scenario *s, size_t si);
+
 const char *cc_channel_name(cc_channel c);
 const char *cc_stage_kind_name(cc_stage_kind k);
 const char *cc_rule_name(cc_rule r);
