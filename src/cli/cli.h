@@ -12,6 +12,7 @@ int cc_cmd_lint(int argc, char **argv);
 int cc_cmd_run(int argc, char **argv);
 int cc_cmd_replay(int argc, char **argv);
 int cc_cmd_sim(int argc, char **argv);
+int cc_cmd_calibrate(int argc, char **argv);
 int cc_cmd_report(int argc, char **argv);
 int cc_cmd_msel(int argc, char **argv);
 int cc_cmd_serve(int argc, char **argv);
@@ -66,6 +67,8 @@ int cc_cli_parse_u64(const char *s, uint64_t *out);
 /* Loads and checks a scenario for subcommand cmd; on failure prints the diagnostics and a
  * pointer to `caucus lint`, and returns NULL. */
 struct cc_scenario *cc_cli_load(const char *cmd, const char *file);
+/* The same with an agents file merged in (NULL: none; docs/calibration.md, "The agents file"). */
+struct cc_scenario *cc_cli_load_agents(const char *cmd, const char *file, const char *agents);
 
 /* Parses "all", "none" or "SEAT,SEAT" into per-seat flags (nseats bytes); prints the problem
  * and returns -1 for an unknown seat or a seat without an agent policy. */
