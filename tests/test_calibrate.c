@@ -288,3 +288,550 @@ Test(dfit, bootstrap_p_values)
     cc_dfit_km_free(&kx);
     cc_dfit_km_free(&ky);
 }
+
+/* ---- calib: observations in logs ---- */
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "core/buf.h"
+#include "core/ctime.h"
+#include "core/engine.h"
+#include "core/scenario_model.h"
+#include "io/file.h"
+#include "io/scenario_load.h"
+#include "sim/calib.h"
+#include "sim/calout.h"
+#include "sim/calplot.h"
+
+#define ACTS "tests/calib/acts.yaml"
+#define RIVER "tests/calib/river-commission.yaml"
+
+static cc_scenario *load_with(const char *path, const char *agents)
+{
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_scenario *s = NULL;
+    cc_load_opts o = {.agents = agents};
+    cc_err rc = cc_scenario_load_file(path, &o, &d, &s);
+    cr_assert_eq(rc, CC_OK, "%s: %s", path, d.count ? d.items[0].message : "?");
+    cc_diags_free(&d);
+    return s;
+}
+
+static int to_buf(void *ctx, const char *line, size_t len)
+{
+    return cc_buf_append(ctx, line, len) != CC_OK;
+}
+
+/* The log of a run: every agent seat played by its agent (agents) or by nobody, with the inputs of
+ * a JSON Lines file timed by "t" (NULL: none). */
+static void run_log(const cc_scenario *s, uint64_t seed, uint64_t rep, int agents, const char *inputs, cc_buf *out)
+{
+    uint8_t autos[64] = {0};
+    for (size_t i = 0; agents && i < s->nseats; i++)
+        autos[i] = s->seats[i].agent_index >= 0;
+    cc_engine_opts o = {.seed = seed, .replication = rep, .variant = -1, .auto_seats = autos};
+    cc_engine *e = NULL;
+    cr_assert_eq(cc_engine_new(s, &o, to_buf, out, &e), CC_OK);
+    cr_assert_eq(cc_engine_start(e), CC_OK);
+    FILE *f = inputs ? fopen(inputs, "r") : NULL;
+    char line[1024];
+    while (f && fgets(line, sizeof line, f)) {
+        json_t *in = json_loads(line, 0, NULL);
+        cr_assert(in, "%s: %s", inputs, line);
+        const char *t = json_string_value(json_object_get(in, "t"));
+        int64_t rel;
+        cc_time_error te;
+        cr_assert_eq(cc_time_parse_scenario(t, strlen(t), s->start_unix, &rel, &te), CC_OK);
+        cr_assert_eq(cc_engine_run_until(e, rel * 1000), CC_OK);
+        char why[256];
+        cr_assert_eq(cc_engine_input(e, in, why, sizeof why), CC_OK, "%s", why);
+        json_decref(in);
+    }
+    if (f)
+        fclose(f);
+    cr_assert_eq(cc_engine_run_until(e, s->duration_s * 1000), CC_OK);
+    cc_engine_free(e);
+}
+
+static const cc_calib_group *group_named(const cc_calib *c, const char *name)
+{
+    for (size_t g = 0; g < cc_calib_ngroups(c); g++)
+        if (strcmp(cc_calib_group_at(c, g)->name, name) == 0)
+            return cc_calib_group_at(c, g);
+    cr_assert_fail("no group %s", name);
+    return NULL;
+}
+
+/* Rule r (1-based) of group name has exactly the observations want[0..n) in order. */
+static void expect_obs(const cc_calib *c, const char *name, size_t r, const cc_dfit_obs *want, size_t n)
+{
+    const cc_calib_rule *R = &group_named(c, name)->rules[r - 1];
+    cr_expect_eq(R->offers, n, "%s rule %zu: %zu observations, want %zu", name, r, R->offers, n);
+    for (size_t i = 0; i < n && i < R->offers; i++) {
+        cr_expect_eq(R->obs[i].kind, want[i].kind, "%s rule %zu obs %zu: kind", name, r, i);
+        cr_expect_float_eq(R->obs[i].a, want[i].a, 1e-9, "%s rule %zu obs %zu: %g, want %g", name, r, i, R->obs[i].a,
+                           want[i].a);
+        if (want[i].kind == CC_DFIT_INTERVAL)
+            cr_expect_float_eq(R->obs[i].b, want[i].b, 1e-9);
+    }
+}
+
+static cc_calib *calib_of(const cc_scenario *s, cc_calib_by by, const cc_buf *log)
+{
+    cc_calib_opts o = {by, 1, 0, 1};
+    cc_calib *c = NULL;
+    cr_assert_eq(cc_calib_new(s, &o, &c), CC_OK);
+    cc_calib_error err;
+    cr_assert_eq(cc_calib_add_log(c, "acts.jsonl", log->data, log->len, &err), CC_OK, "%s", err.message);
+    cr_assert_eq(cc_calib_fit(c, &err), CC_OK, "%s", err.message);
+    return c;
+}
+
+/* The timeline of tests/calib/acts-inputs.jsonl against docs/calibration.md (all seats people):
+ * - C's first stage (ack, +0s) is each watcher's request (rule 1) and each desk officer's stage;
+ *   w1 acts at +17m; o2 (calendar time, office hours) on Monday 09:00, the opening after Friday
+ *   17:00: in the gap [1 h, 2d17h]; o1 (work time) on Monday 09:30: 1 h on Friday + 30 min;
+ *   w2 (a watch) on Monday 10:00, 2d18h after the offer;
+ * - the sequential stage: w1 is offered at its start and acts 20 min later; w2 is offered at w1's
+ *   act and acts 30 min after it;
+ * - the decide stage: w1 votes after 10 min, w2 after 25 min (decided); the object rule of each is
+ *   censored at the stage's end, 25 min (a vote does not end the other rule's observation there);
+ * - the inject to w1 at +1h, shared 30 min later; w2 receives the forward and acknowledges the
+ *   inject 30 min later (on: message);
+ * - C2 (+3d): w1's request at notify is for the later ack stage, held after 5 min; the held act
+ *   counting when ack starts is no new act and no offer. */
+Test(calib, observations_by_hand)
+{
+    cc_scenario *s = load_with(ACTS, NULL);
+    cc_buf log;
+    cc_buf_init(&log);
+    run_log(s, 1, 0, 0, "tests/calib/acts-inputs.jsonl", &log);
+    cc_calib *c = calib_of(s, CC_CALIB_BY_SEAT, &log);
+    const cc_dfit_obs w1r1[] = {act(1020), act(300)}, w2r1[] = {act(237600)};
+    expect_obs(c, "w1", 1, w1r1, 2);
+    expect_obs(c, "w2", 1, w2r1, 1);
+    const cc_dfit_obs w1r2[] = {act(1200)}, w2r2[] = {act(1800)};
+    expect_obs(c, "w1", 2, w1r2, 1);
+    expect_obs(c, "w2", 2, w2r2, 1);
+    const cc_dfit_obs w1r3[] = {act(600)}, w2r3[] = {act(1500)}, r4[] = {cens(1500)};
+    expect_obs(c, "w1", 3, w1r3, 1);
+    expect_obs(c, "w2", 3, w2r3, 1);
+    expect_obs(c, "w1", 4, r4, 1);
+    expect_obs(c, "w2", 4, r4, 1);
+    const cc_dfit_obs w1r5[] = {act(1800)}, w2r6[] = {act(1800)};
+    expect_obs(c, "w1", 5, w1r5, 1);
+    expect_obs(c, "w2", 5, NULL, 0);
+    expect_obs(c, "w1", 6, NULL, 0);
+    expect_obs(c, "w2", 6, w2r6, 1);
+    const cc_dfit_obs o1[] = {act(5400)}, o2[] = {{3600, 234000, CC_DFIT_INTERVAL}};
+    expect_obs(c, "o1", 1, o1, 1);
+    expect_obs(c, "o2", 1, o2, 1);
+    const cc_calib_group *G = group_named(c, "w1");
+    cr_expect_eq(G->seat_logs, 1);
+    cr_expect_eq(G->agent_seat_logs, 0, "a person played it");
+    cr_expect(isnan(G->absence) && isnan(G->channel_failure), "no agent-played logs: nothing measured");
+    cr_expect_eq(cc_calib_shared_streams(c), 0);
+    cc_calib_free(c);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+}
+
+/* Grouping (docs/calibration.md): by seat the seat's id, suffixed when an agent has that id; by
+ * role the role in lower case, the same role with another agent a second group; by agent, the
+ * agent's own id. Observations of a group are pooled. */
+Test(calib, grouping_and_ids)
+{
+    cc_scenario *s = load_with(ACTS, NULL);
+    cc_buf log;
+    cc_buf_init(&log);
+    run_log(s, 1, 0, 0, "tests/calib/acts-inputs.jsonl", &log);
+    static const struct {
+        cc_calib_by by;
+        const char *ids[4];
+        size_t n;
+    } cases[] = {{CC_CALIB_BY_SEAT, {"w1", "w2", "o1-calibrated", "o2"}, 4},
+                 {CC_CALIB_BY_ROLE, {"watch-officer", "desk-officer", "desk-officer-2", NULL}, 3},
+                 {CC_CALIB_BY_AGENT, {"watcher", "o1", "clerk-cal", NULL}, 3}};
+    for (size_t k = 0; k < 3; k++) {
+        cc_calib *c = calib_of(s, cases[k].by, &log);
+        cr_assert_eq(cc_calib_ngroups(c), cases[k].n);
+        for (size_t g = 0; g < cases[k].n; g++)
+            cr_expect_str_eq(cc_calib_group_at(c, g)->agent_id, cases[k].ids[g], "by %s, group %zu",
+                             cc_calib_by_name(cases[k].by), g);
+        if (cases[k].by != CC_CALIB_BY_SEAT) /* w1 and w2 pooled: rule 1 has both acts */
+            cr_expect_eq(cc_calib_group_at(c, 0)->rules[0].offers, 3);
+        cc_calib_free(c);
+    }
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+}
+
+static cc_err add_text(cc_calib *c, const char *text, size_t len, cc_calib_error *err)
+{
+    return cc_calib_add_log(c, "bad.jsonl", text, len, err);
+}
+
+/* Every refusal names the log and, where there is one, the line. */
+Test(calib, refuses_bad_logs)
+{
+    cc_scenario *s = load_with(ACTS, NULL), *r = load_with(RIVER, NULL);
+    cc_buf log, other;
+    cc_buf_init(&log);
+    cc_buf_init(&other);
+    run_log(s, 1, 0, 0, "tests/calib/acts-inputs.jsonl", &log);
+    run_log(r, 1, 0, 1, NULL, &other);
+    cc_calib *c = NULL;
+    cc_calib_opts o = {CC_CALIB_BY_SEAT, 1, 0, 1};
+    cr_assert_eq(cc_calib_new(s, &o, &c), CC_OK);
+    cc_calib_error err;
+    cr_expect_eq(add_text(c, other.data, other.len, &err), CC_ERR_INVALID);
+    cr_expect(strstr(err.message, "bad.jsonl: a log of another scenario") != NULL, "%s", err.message);
+    cr_expect_eq(add_text(c, "", 0, &err), CC_ERR_PARSE);
+    cr_expect(strstr(err.message, "empty") != NULL, "%s", err.message);
+    cr_expect_eq(add_text(c, log.data, log.len - 1, &err), CC_ERR_PARSE, "the last newline cut off");
+    cr_expect(strstr(err.message, "not terminated by a newline") != NULL, "%s", err.message);
+    char *t = strdup(log.data);
+    char *second = strchr(t, '\n') + 1, *third = strchr(second, '\n') + 1;
+    char *flip = strstr(second, "\"t\":");
+    flip[5] = flip[5] == '1' ? '2' : '1'; /* a changed byte on line 2 */
+    cr_expect_eq(add_text(c, t, log.len, &err), CC_ERR_PARSE);
+    cr_expect(strstr(err.message, "line 2:") != NULL, "%s", err.message);
+    memcpy(t, log.data, log.len);
+    memmove(second, third, (size_t)(t + log.len - third) + 1); /* line 2 deleted */
+    cr_expect_eq(add_text(c, t, strlen(t), &err), CC_ERR_PARSE);
+    cr_expect(strstr(err.message, "line 2: the hash chain is broken") != NULL, "%s", err.message);
+    free(t);
+    cr_expect_eq(cc_calib_nlogs(c), 0, "nothing of a refused log is kept");
+    cr_expect_eq(cc_calib_fit(c, &err), CC_ERR_INVALID, "no log");
+    cc_calib_free(c);
+    cc_buf_free(&log);
+    cc_buf_free(&other);
+    cc_scenario_free(s);
+    cc_scenario_free(r);
+}
+
+/* A run nobody played (no agents, no inputs) offers nothing: "no observations". */
+Test(calib, no_observations)
+{
+    cc_scenario *s = load_with(ACTS, NULL);
+    cc_buf log;
+    cc_buf_init(&log);
+    run_log(s, 1, 0, 0, NULL, &log);
+    cc_calib *c = NULL;
+    cr_assert_eq(cc_calib_new(s, NULL, &c), CC_OK);
+    cc_calib_error err;
+    cr_assert_eq(cc_calib_add_log(c, "empty.jsonl", log.data, log.len, &err), CC_OK);
+    cr_expect_eq(cc_calib_fit(c, &err), CC_ERR_INVALID);
+    cr_expect(strstr(err.message, "no observations") != NULL, "%s", err.message);
+    cr_expect_eq(cc_calib_add_log(c, "late.jsonl", log.data, log.len, &err), CC_ERR_ARG, "after the fit");
+    cc_calib_free(c);
+    cc_buf_free(&log);
+    cc_scenario_free(s);
+}
+
+/* Agent logs: absences are the seat.absent events, lost acts the message.lost events; two logs of
+ * the same seed and replication share streams. */
+Test(calib, absence_loss_and_shared_streams)
+{
+    cc_scenario *s = load_with(RIVER, NULL);
+    cc_calib_opts o = {CC_CALIB_BY_AGENT, 10, 0, 1};
+    cc_calib *c = NULL;
+    cr_assert_eq(cc_calib_new(s, &o, &c), CC_OK);
+    size_t absent = 0, lost = 0;
+    cc_buf log;
+    cc_buf_init(&log);
+    for (uint64_t rep = 0; rep < 12; rep++) {
+        cc_buf_reset(&log);
+        run_log(s, 3, rep % 10, 1, NULL, &log);
+        for (const char *p = log.data; (p = strstr(p, "\"type\":\"seat.absent\"")) != NULL; p++)
+            absent++;
+        for (const char *p = log.data; (p = strstr(p, "\"type\":\"message.lost\"")) != NULL; p++)
+            lost++;
+        cc_calib_error err;
+        cr_assert_eq(cc_calib_add_log(c, "r.jsonl", log.data, log.len, &err), CC_OK, "%s", err.message);
+    }
+    cc_calib_error err;
+    cr_assert_eq(cc_calib_fit(c, &err), CC_OK);
+    const cc_calib_group *C = group_named(c, "commissioner"), *D = group_named(c, "hydrology-desk");
+    cr_expect_eq(C->absent + D->absent, absent);
+    cr_expect_eq(C->lost + D->lost, lost);
+    cr_expect_eq(C->agent_seat_logs, 36);
+    cr_expect(lost > 0, "the fixture loses some acts");
+    cr_expect_eq(cc_calib_shared_streams(c), 2, "replications 0 and 1 twice");
+    cc_buf_free(&log);
+    cc_calib_free(c);
+    cc_scenario_free(s);
+}
+
+/* ---- recovery: simulate from known parameters, calibrate, find them in their intervals ---- */
+
+typedef struct tally {
+    size_t in, n;
+} tally;
+
+static void check(tally *t, double lo, double truth, double hi)
+{
+    t->n++;
+    t->in += lo <= truth && truth <= hi;
+}
+
+/* The true family's fit of a rule (whatever the AIC chose). */
+static const cc_dfit *fit_of(const cc_calib_rule *R, cc_dfit_model m)
+{
+    cr_assert(R->fitted[m], "rule %zu: %s not fitted", R->index + 1, cc_dfit_model_name(m));
+    return &R->fits[m];
+}
+
+/* One seed: nlogs replications of tests/calib/river-commission.yaml, calibrated by agent; every
+ * known parameter checked against its interval. delay: the delay parameters; prob: probabilities,
+ * absence and channel failure; best: rules whose AIC chose the true family. */
+static void recover(const cc_scenario *s, uint64_t seed, size_t nlogs, tally *delay, tally *prob, tally *best)
+{
+    cc_calib_opts o = {CC_CALIB_BY_AGENT, 10, 0, 1};
+    cc_calib *c = NULL;
+    cr_assert_eq(cc_calib_new(s, &o, &c), CC_OK);
+    cc_buf log;
+    cc_buf_init(&log);
+    cc_calib_error err;
+    for (size_t rep = 0; rep < nlogs; rep++) {
+        cc_buf_reset(&log);
+        run_log(s, seed, rep, 1, NULL, &log);
+        cr_assert_eq(cc_calib_add_log(c, "r.jsonl", log.data, log.len, &err), CC_OK, "%s", err.message);
+    }
+    cc_buf_free(&log);
+    cr_assert_eq(cc_calib_fit(c, &err), CC_OK, "%s", err.message);
+    const cc_calib_group *C = group_named(c, "commissioner"), *D = group_named(c, "hydrology-desk");
+    /* the scenario's truth: commissioner {ack lognormal(25m, 0.8); vote lognormal(45m, 0.5) p 0.85;
+     * object exponential(30m) p 0.25; absence 0.05; channel failure 0.02}; desk {assess gamma(2, 40m);
+     * share exponential(20m) p 0.7; acknowledge a forward exponential(15m) p 0.9} */
+    static const struct {
+        int desk, rule;
+        cc_dfit_model m;
+        double par[2], p;
+    } truth[] = {{0, 0, CC_DFIT_LOGNORMAL, {1500, 0.8}, 1},  {0, 1, CC_DFIT_LOGNORMAL, {2700, 0.5}, 0.85},
+                 {0, 2, CC_DFIT_EXPONENTIAL, {1800, 0}, 0.25}, {1, 0, CC_DFIT_GAMMA, {2, 2400}, 1},
+                 {1, 1, CC_DFIT_EXPONENTIAL, {1200, 0}, 0.7}, {1, 2, CC_DFIT_EXPONENTIAL, {900, 0}, 0.9}};
+    for (size_t k = 0; k < sizeof truth / sizeof truth[0]; k++) {
+        const cc_calib_rule *R = &(truth[k].desk ? D : C)->rules[truth[k].rule];
+        cr_assert_eq(R->status, CC_CALIB_FITTED, "rule %zu", R->index + 1);
+        const cc_dfit *f = fit_of(R, truth[k].m);
+        for (int i = 0; i < f->npar; i++)
+            check(delay, f->lo[i], truth[k].par[i], f->hi[i]);
+        check(prob, R->p_lo, truth[k].p, R->p_hi);
+        best->n++;
+        best->in += R->best == (int)truth[k].m;
+    }
+    check(prob, C->absence_lo, 0.05, C->absence_hi);
+    check(prob, C->cf_lo, 0.02, C->cf_hi);
+    cc_calib_free(c);
+}
+
+/* docs/calibration.md, "Recovery": over 40 seeds of 60 logs each (about 1,000 offers per rule), the
+ * 95% intervals of the delay parameters and of the probabilities hold the true values about 95% of
+ * the time; the AIC picks the true family most of the time (an exponential is a gamma of shape 1,
+ * so the gamma is not always told apart from it). Measured: see docs/calibration.md. */
+Test(calib, recovery_coverage, .timeout = 600)
+{
+    cc_scenario *s = load_with(RIVER, NULL);
+    tally delay = {0, 0}, prob = {0, 0}, best = {0, 0};
+    for (uint64_t seed = 1; seed <= 40; seed++)
+        recover(s, seed, 60, &delay, &prob, &best);
+    double cd = (double)delay.in / (double)delay.n, cp = (double)prob.in / (double)prob.n;
+    double cb = (double)best.in / (double)best.n;
+    cr_log_info("recovery: delay parameters %zu of %zu in their intervals (%.3f); probabilities %zu of %zu "
+                "(%.3f); true family chosen %zu of %zu (%.3f)",
+                delay.in, delay.n, cd, prob.in, prob.n, cp, best.in, best.n, cb);
+    cr_expect(cd >= 0.91 && cd <= 0.99, "delay coverage %.3f (%zu of %zu)", cd, delay.in, delay.n);
+    cr_expect(cp >= 0.90 && cp <= 0.995, "probability coverage %.3f (%zu of %zu)", cp, prob.in, prob.n);
+    cr_expect(cb >= 0.7, "the AIC chose the true family in %.3f", cb);
+    cc_scenario_free(s);
+}
+
+/* ---- the agents file: written, read back, merged, refused ---- */
+
+#include <unistd.h>
+
+static char tmpdir[64];
+
+static const char *tmpfile_with(const char *name, const char *text)
+{
+    static char path[128];
+    if (!tmpdir[0]) {
+        snprintf(tmpdir, sizeof tmpdir, "/tmp/caucus-calib-XXXXXX");
+        cr_assert(mkdtemp(tmpdir) != NULL);
+    }
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+/* Loads ACTS with the agents file text; returns the diagnostics' text (one line each). */
+static cc_err load_agents_text(const char *text, cc_scenario **out, char *diags, size_t size)
+{
+    const char *path = tmpfile_with("agents.yaml", text);
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_load_opts o = {.agents = path};
+    cc_err rc = cc_scenario_load_file(ACTS, &o, &d, out);
+    diags[0] = 0;
+    for (size_t i = 0; i < d.count; i++) {
+        char line[600];
+        cc_diag_format(&d.items[i], line, sizeof line);
+        size_t n = strlen(diags);
+        snprintf(diags + n, size - n, "%s\n", line);
+    }
+    cc_diags_free(&d);
+    return rc;
+}
+
+/* Its agents replace the scenario's of the same id or are added; its seats are re-assigned; the
+ * scenario records the file and its SHA-256. */
+Test(agentsfile, merges_into_the_scenario)
+{
+    cc_scenario *s = NULL;
+    char diags[4096];
+    cc_err rc = load_agents_text("caucus_agents: 1\n"
+                                 "scenario: calib-acts\n"
+                                 "agents:\n"
+                                 "  - id: watcher\n"
+                                 "    availability: {hours: always}\n"
+                                 "    rules:\n"
+                                 "      - {on: request, stage: acknowledge, do: acknowledge, delay: 3m}\n"
+                                 "  - id: fast\n"
+                                 "    availability: {hours: working}\n"
+                                 "    rules:\n"
+                                 "      - {on: stage, stage: acknowledge, do: acknowledge, delay: 2m}\n"
+                                 "seats:\n"
+                                 "  o2: fast\n",
+                                 &s, diags, sizeof diags);
+    cr_assert_eq(rc, CC_OK, "%s", diags);
+    cr_expect_eq(s->nagents, 4);
+    cr_expect_str_eq(s->agents[0].id, "watcher", "replaced in place");
+    cr_expect_eq(s->agents[0].nrules, 1);
+    cr_expect_float_eq(s->agents[0].rules[0].delay.a, 180, 1e-9);
+    cr_expect_str_eq(s->agents[s->seats[3].agent_index].id, "fast", "o2 re-assigned");
+    cr_expect_str_eq(s->agents[s->seats[0].agent_index].id, "watcher");
+    cr_expect(s->agents_file && strstr(s->agents_file, "agents.yaml"));
+    unsigned char zero[32] = {0};
+    cr_expect(memcmp(s->agents_hash, zero, 32) != 0);
+    cc_scenario_free(s);
+}
+
+/* Each mistake is an error (or for a rule that can never act, a warning) at its line in the agents
+ * file, not in the scenario. */
+Test(agentsfile, refuses_with_positions)
+{
+    static const struct {
+        const char *text, *want;
+        cc_err rc;
+    } cases[] = {
+        {"caucus_agents: 1\nagents:\n  - id: watcher\n    rules: [{on: stage, do: acknowledge}]\nseats:\n  w9: watcher\n",
+         "agents.yaml:6:3: error: the agents file assigns seat 'w9', which scenario 'calib-acts' does not have",
+         CC_ERR_INVALID},
+        {"caucus_agents: 1\nscenario: other\nagents: []\n", "agents.yaml:2:11: error: the agents file is for scenario 'other', not 'calib-acts'",
+         CC_ERR_INVALID},
+        {"caucus_agents: 2\nagents: []\n", "agents.yaml:1:16: error: unsupported agents file version '2'", CC_ERR_INVALID},
+        {"caucus_agents: 1\nseats: {w1: watcher}\n", "agents.yaml:1:1: error: the agents file is missing required key 'agents'",
+         CC_ERR_INVALID},
+        {"caucus_agents: 1\nagents: []\nseats:\n  w1: nobody\n", "agents.yaml:4:7: error: seat 'w1' refers to undefined agent 'nobody'",
+         CC_ERR_INVALID},
+        {"caucus_agents: 1\nagents:\n  - id: watcher\n    rules:\n      - {on: stage, stage: decide, do: vote, option: maybe}\n",
+         "agents.yaml:5:54: warning: rule 1 of agent 'watcher' votes for option 'maybe', which no decision offers",
+         CC_OK},
+        {"caucus_agents: 1\nagentz: []\n", "agents.yaml:2:1: error: unknown key 'agentz' in the agents file", CC_ERR_INVALID},
+        {"caucus_agents: 1\nagents:\n  - id: watcher\n    rules:\n      - {on: stage, stage: convene, do: acknowledge}\n",
+         "agents.yaml:5:9: warning: agent 'watcher', rule 1 (on: stage): no situation of its seats can match it", CC_OK},
+        {"", "agents.yaml:1:1: error: the agents file is empty", CC_ERR_INVALID},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        cc_scenario *s = NULL;
+        char diags[4096];
+        cc_err rc = load_agents_text(cases[k].text, &s, diags, sizeof diags);
+        cr_expect_eq(rc, cases[k].rc, "case %zu: %d\n%s", k, rc, diags);
+        cr_expect(strstr(diags, cases[k].want) != NULL, "case %zu: want '%s' in\n%s", k, cases[k].want, diags);
+        cc_scenario_free(s);
+    }
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_scenario *s = NULL;
+    cc_load_opts o = {.agents = "/nonexistent/agents.yaml"};
+    cr_expect_eq(cc_scenario_load_file(ACTS, &o, &d, &s), CC_ERR_INVALID);
+    cr_expect(d.count && strstr(d.items[0].message, "cannot open") != NULL);
+    cc_diags_free(&d);
+}
+
+/* What calibrate writes is an agents file the scenario loads, that re-assigns every seat it
+ * calibrated and carries the fitted values; the JSON and the SVG hold every fitted rule. */
+Test(agentsfile, calibrated_file_round_trip, .timeout = 120)
+{
+    cc_scenario *s = load_with(RIVER, NULL);
+    cc_calib_opts o = {CC_CALIB_BY_SEAT, 10, 20, 7};
+    cc_calib *c = NULL;
+    cr_assert_eq(cc_calib_new(s, &o, &c), CC_OK);
+    cc_buf b;
+    cc_buf_init(&b);
+    cc_calib_error err;
+    for (uint64_t rep = 0; rep < 20; rep++) {
+        cc_buf_reset(&b);
+        run_log(s, 9, rep, 1, NULL, &b);
+        cr_assert_eq(cc_calib_add_log(c, "r.jsonl", b.data, b.len, &err), CC_OK);
+    }
+    cr_assert_eq(cc_calib_fit(c, &err), CC_OK);
+    cc_buf_reset(&b);
+    cr_assert_eq(cc_calout_agents(c, &b), CC_OK);
+    cc_scenario *t = load_with(RIVER, tmpfile_with("river-agents.yaml", b.data));
+    const cc_calib_group *G = group_named(c, "midval-chair");
+    const cc_seat *seat = &t->seats[1];
+    cr_expect_str_eq(seat->id, "midval-chair");
+    const cc_agent *A = &t->agents[seat->agent_index];
+    cr_expect_str_eq(A->id, "midval-chair");
+    const cc_calib_rule *R = &G->rules[1];
+    cr_assert_eq(R->status, CC_CALIB_FITTED);
+    cr_expect_float_eq(A->rules[1].probability, floor(R->p * 1e4 + 0.5) / 1e4, 1e-12, "the probability written");
+    cr_expect_eq(A->rules[1].delay.kind, R->best == CC_DFIT_LOGNORMAL ? CC_DIST_LOGNORMAL
+                                         : R->best == CC_DFIT_GAMMA   ? CC_DIST_GAMMA
+                                                                      : CC_DIST_EXPONENTIAL);
+    cr_expect(strstr(b.data, "# logs:\n#   r.jsonl\n") != NULL, "the header names the logs");
+    for (size_t i = 0; i < t->nseats; i++)
+        if (t->seats[i].agent_index >= 0)
+            cr_expect_str_eq(t->agents[t->seats[i].agent_index].id, t->seats[i].id, "seat %s", t->seats[i].id);
+    cc_engine *e = NULL;
+    cc_engine_opts eo = {.seed = 1, .variant = -1};
+    cr_expect_eq(cc_engine_new(t, &eo, NULL, NULL, &e), CC_OK, "the calibrated scenario runs");
+    cc_engine_free(e);
+    /* JSON: every group and rule; SVG: one row of two panels per fitted or fixed rule */
+    json_t *j = cc_calout_json(c);
+    cr_assert(j);
+    size_t rows = 0, n = 0;
+    for (size_t g = 0; g < cc_calib_ngroups(c); g++)
+        for (size_t r = 0; r < cc_calib_group_at(c, g)->nrules; r++) {
+            cc_calib_status st = cc_calib_group_at(c, g)->rules[r].status;
+            rows += st == CC_CALIB_FITTED || st == CC_CALIB_FIXED;
+            n++;
+        }
+    size_t jn = 0, i;
+    json_t *grp;
+    json_array_foreach(json_object_get(j, "groups"), i, grp) jn += json_array_size(json_object_get(grp, "rules"));
+    cr_expect_eq(jn, n);
+    cr_expect_str_eq(json_string_value(json_object_get(j, "scenario")), "river-commission");
+    json_decref(j);
+    cc_buf_reset(&b);
+    cr_assert_eq(cc_calplot_svg(c, &b), CC_OK);
+    size_t panels = 0;
+    for (const char *p = b.data; (p = strstr(p, "<g transform=")) != NULL; p++)
+        panels++;
+    cr_expect_eq(panels, 2 * rows);
+    cr_expect(rows > 0);
+    cc_buf_reset(&b);
+    cr_assert_eq(cc_calout_text(c, &b), CC_OK);
+    cr_expect(strstr(b.data, "midval-chair -> agent midval-chair") != NULL);
+    cc_buf_free(&b);
+    cc_calib_free(c);
+    cc_scenario_free(t);
+    cc_scenario_free(s);
+}

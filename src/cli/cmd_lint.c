@@ -10,8 +10,10 @@
 
 static void lint_usage(FILE *f)
 {
-    fprintf(f, "usage: caucus lint [--format text|json] [--summary] [--werror] [--quiet] [--sim] FILE...\n"
+    fprintf(f, "usage: caucus lint [--format text|json] [--summary] [--werror] [--quiet] [--sim] [--agents FILE]\n"
+               "                   FILE...\n"
                "  --format json  one JSON document on stdout with every diagnostic\n"
+               "  --agents FILE  check the scenarios with this agents file merged in (docs/calibration.md)\n"
                "  --sim          also check it as caucus sim plays it: only agents act\n"
                "  --summary      print what each valid scenario contains\n"
                "  --werror       treat warnings as errors (exit 1)\n"
@@ -49,8 +51,11 @@ static void print_summary(const cc_scenario *s)
 int cc_cmd_lint(int argc, char **argv)
 {
     int json = 0, summary = 0, werror = 0, quiet = 0, sim = 0, nfiles = 0;
+    cc_load_opts lo = {0};
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+        if (strcmp(argv[i], "--agents") == 0 && i + 1 < argc) {
+            lo.agents = argv[++i];
+        } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             const char *f = argv[++i];
             if (strcmp(f, "json") == 0)
                 json = 1;
@@ -87,7 +92,7 @@ int cc_cmd_lint(int argc, char **argv)
     json_t *files = json ? json_array() : NULL;
     int failed = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--format") == 0) {
+        if (strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "--agents") == 0) {
             i++;
             continue;
         }
@@ -96,7 +101,7 @@ int cc_cmd_lint(int argc, char **argv)
         cc_diags d;
         cc_diags_init(&d);
         cc_scenario *s = NULL;
-        cc_err rc = cc_scenario_load_file(argv[i], NULL, &d, &s);
+        cc_err rc = cc_scenario_load_file(argv[i], &lo, &d, &s);
         if (rc == CC_OK && sim)
             rc = cc_scenario_check_simulation(s, &d);
         cc_diags_sort(&d);

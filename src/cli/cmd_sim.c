@@ -22,7 +22,7 @@ static void sim_usage(FILE *f)
 {
     fprintf(f, "usage: caucus sim SCENARIO [--reps N] [--variant ID]... [--seed S] [--threads T]\n"
                "                  [--csv FILE] [--json FILE] [--svg FILE] [--html FILE] [--mpi]\n"
-               "                  [--log-rep R]... [--keep-logs K] [--log-prefix P]\n"
+               "                  [--log-rep R]... [--keep-logs K] [--log-prefix P] [--agents FILE]\n"
                "  --reps N       replications per variant (default 1000)\n"
                "  --variant ID   a mechanism to compare (repeat; default: every mechanism)\n"
                "  --seed S       random seed (default 1); replication r of every variant shares streams\n"
@@ -36,7 +36,8 @@ static void sim_usage(FILE *f)
                "  --svg FILE     plots: CDF and histogram per time metric, probability bars per rate\n"
                "  --html FILE    one self-contained page: summary tables, differences and the plots\n"
                "  --mpi          under mpirun: split the replications across the ranks; rank 0 writes\n"
-               "                 the results, identical to a single process\n");
+               "                 the results, identical to a single process\n"
+               "  --agents FILE  agents (e.g. calibrated ones, docs/calibration.md) replacing the scenario's\n");
 }
 
 static double wall_s(void)
@@ -228,6 +229,7 @@ static int write_csv(const cc_sim *r, const char *path)
 static int sim_main(int argc, char **argv, int rank, int nranks)
 {
     const char *file = NULL, *csv = NULL, *jsonf = NULL, *log_prefix = "sim", *svg = NULL, *html = NULL;
+    const char *agents = NULL;
     uint64_t log_reps[64];
     size_t nlog = 0;
     const char *vnames[64];
@@ -274,6 +276,8 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
             log_prefix = argv[++i];
         } else if (strcmp(a, "--csv") == 0 && has) {
             csv = argv[++i];
+        } else if (strcmp(a, "--agents") == 0 && has) {
+            agents = argv[++i];
         } else if (strcmp(a, "--svg") == 0 && has) {
             svg = argv[++i];
         } else if (strcmp(a, "--html") == 0 && has) {
@@ -307,7 +311,7 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
         long c = sysconf(_SC_NPROCESSORS_ONLN);
         threads = c > 0 && c < 256 ? (uint64_t)c : 1;
     }
-    cc_scenario *s = cc_cli_load("sim", file);
+    cc_scenario *s = cc_cli_load_agents("sim", file, agents);
     if (!s)
         return 1;
     /* what can never complete when only agents act: said before the run */

@@ -742,6 +742,11 @@ cc_err cc_engine_start(cc_engine *e)
     if (p) {
         json_object_set_new(p, "source", e->o.source ? json_string(e->o.source) : json_null());
         json_object_set_new(p, "auto", autos);
+        if (s->agents_file) { /* an agents file merged into the scenario (docs/calibration.md) */
+            char hex[65];
+            cc_hex(s->agents_hash, 32, hex);
+            json_object_set_new(p, "agents", json_pack("{s:s,s:s}", "file", s->agents_file, "sha256", hex));
+        }
         if (e->o.live_clock)
             json_object_set_new(p, "clock", json_string("wall"));
     }

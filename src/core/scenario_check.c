@@ -665,9 +665,7 @@ cc_err cc_scenario_check_simulation(const cc_scenario *s, cc_diags *diags)
     return C0.oom ? CC_ERR_NOMEM : CC_OK;
 }
 
-/* Whether a situation of seat si can ever match rule R (on: message always may: any seat may
- * forward). */
-static int rule_can_match(const cc_scenario *s, const cc_agent_rule *R, size_t si)
+int cc_scenario_rule_can_match(const cc_scenario *s, const cc_agent_rule *R, size_t si)
 {
     switch (R->on) {
     case CC_AEV_STAGE:
@@ -721,7 +719,7 @@ static void check_file_rules(ck *C)
             for (size_t si = 0; si < s->nseats && !can; si++)
                 if (s->seats[si].agent_index == (int)a) {
                     seats++;
-                    can = rule_can_match(s, &A->rules[r], si);
+                    can = cc_scenario_rule_can_match(s, &A->rules[r], si);
                 }
             if (seats && !can)
                 WARN(C, A->rules[r].pos, "never-matches", "check the rule's 'on' and its filters, or the seats it plays",
@@ -790,7 +788,6 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
         if (!agent_used[i] && (!s->agents_file || s->agents[i].pos.line >= CC_POS_AGENTS_FILE))
             WARN(C, s->agents[i].pos, "unused", "set 'agent:' on a seat", "agent '%s' plays no seat",
                  nz(s->agents[i].id));
-    check_file_rules(C);
 
     /* mechanisms */
     if (s->default_mechanism) {
@@ -965,6 +962,8 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
 
     if (C->errors == 0 && s->nagents > 0)
         check_completion(C, 0);
+    if (C->errors == 0)
+        check_file_rules(C);
     check_graph(C);
 
     for (size_t i = 0; i < s->nobjectives; i++)

@@ -409,6 +409,11 @@ int cc_scenario_seat_reads(const struct cc_scenario *s, size_t si, const cc_labe
  * "Duty and work time"). Borrows the party's zone and holidays: valid while s is. */
 cc_duty cc_scenario_seat_duty(const struct cc_scenario *s, size_t si);
 
+/* Whether some situation of seat si can ever match agent rule R (a checked scenario): a stage it
+ * takes part in (of R's kind), a decision it decides, an inject addressed to it (of R's channel and
+ * class); on: message always may (any seat may forward to it). */
+int cc_scenario_rule_can_match(const struct cc_scenario *s, const struct cc_agent_rule *R, size_t si);
+
 /* The file a position of s belongs to (the scenario, or its agents file), with *pos made the
  * position in that file. */
 const char *cc_scenario_pos_file(const struct cc_scenario *s, cc_pos *pos);

@@ -31,7 +31,8 @@ struct cc_calib {
     size_t ngroups;
     size_t **caps; /* per group, per rule: capacity of its obs */
     char **logs;
-    size_t nlogs, caplogs;
+    char **streams; /* per log: "SEED/REPLICATION" of its run.start */
+    size_t nlogs, caplogs, shared;
     size_t unfitted;
     int fitted;
 };
@@ -123,6 +124,7 @@ static int group_for(cc_calib *c, size_t si)
         G->rules[r].best = -1;
         G->rules[r].ks = G->rules[r].ks_p = NAN;
         G->rules[r].approve = G->rules[r].approve_lo = G->rules[r].approve_hi = NAN;
+        G->rules[r].p = G->rules[r].p_lo = G->rules[r].p_hi = G->rules[r].F_h = NAN;
     }
     G->absence = G->absence_lo = G->absence_hi = NAN;
     G->channel_failure = G->cf_lo = G->cf_hi = NAN;
@@ -197,9 +199,12 @@ void cc_calib_free(cc_calib *c)
             free(c->groups[g].rules[r].obs);
             cc_dfit_km_free(&c->groups[g].rules[r].km);
         }
-    for (size_t i = 0; i < c->nlogs; i++)
+    for (size_t i = 0; i < c->nlogs; i++) {
         free(c->logs[i]);
+        free(c->streams[i]);
+    }
     free(c->logs);
+    free(c->streams);
     cc_arena_free(c->a);
     free(c);
 }
@@ -1112,16 +1117,22 @@ cc_err cc_calib_add_log(cc_calib *c, const char *name, const char *text, size_t 
             rc = CC_ERR_INVALID;
         }
     }
-    char *copy = rc == CC_OK ? strdup(name) : NULL;
+    char *copy = rc == CC_OK ? strdup(name) : NULL, stream[64] = "";
+    if (rc == CC_OK)
+        snprintf(stream, sizeof stream, "%.30s/%lld", pstr(&L.ev[0], "seed") ? pstr(&L.ev[0], "seed") : "-",
+                 (long long)json_integer_value(json_object_get(L.ev[0].payload, "replication")));
+    char *scopy = rc == CC_OK ? strdup(stream) : NULL;
     if (rc == CC_OK && c->nlogs == c->caplogs) {
         size_t nc = 2 * c->caplogs + 16;
-        char **n = realloc(c->logs, nc * sizeof *n);
-        if (n) {
+        char **n = realloc(c->logs, nc * sizeof *n), **m = n ? realloc(c->streams, nc * sizeof *m) : NULL;
+        if (n)
             c->logs = n;
+        if (m) {
+            c->streams = m;
             c->caplogs = nc;
         }
     }
-    if (rc == CC_OK && (!copy || c->nlogs == c->caplogs || state_alloc(&L) != CC_OK))
+    if (rc == CC_OK && (!copy || !scopy || c->nlogs == c->caplogs || state_alloc(&L) != CC_OK))
         rc = CC_ERR_NOMEM;
     if (rc == CC_OK) {
         who_played(&L);
@@ -1133,12 +1144,19 @@ cc_err cc_calib_add_log(cc_calib *c, const char *name, const char *text, size_t 
             rc = CC_ERR_NOMEM;
     }
     if (rc == CC_OK) {
+        for (size_t i = 0; i < c->nlogs; i++)
+            if (strcmp(c->streams[i], scopy) == 0) {
+                c->shared++;
+                break;
+            }
+        c->streams[c->nlogs] = scopy;
         c->logs[c->nlogs++] = copy;
-        copy = NULL;
+        copy = scopy = NULL;
     } else if (rc == CC_ERR_NOMEM) {
         fail(err, name, "%s", "out of memory");
     }
     free(copy);
+    free(scopy);
     state_free(&L);
     return rc;
 }
@@ -1178,6 +1196,17 @@ static double same_delay(const cc_calib_rule *R)
     return hi - lo <= 0.001 ? lo : -1;
 }
 
+/* The action probability (docs/calibration.md): the Kaplan-Meier share acting by h, divided by the
+ * fitted delay's F(h) (the acts that would still have come after h), capped at 1; its interval
+ * Wilson's at n*, divided alike. */
+static void set_probability(cc_calib_rule *R)
+{
+    double F = R->F_h > 0 ? R->F_h : 1;
+    R->p = fmin(1, R->share.p / F);
+    R->p_lo = fmin(1, R->share.lo / F);
+    R->p_hi = fmin(1, R->share.hi / F);
+}
+
 static cc_err fit_rule(cc_calib *c, size_t g, cc_calib_rule *R)
 {
     if (!traced(R->tmpl)) {
@@ -1201,10 +1230,12 @@ static cc_err fit_rule(cc_calib *c, size_t g, cc_calib_rule *R)
         return rc;
     }
     R->share_ok = 1;
+    R->F_h = 1;
     double fixed = same_delay(R);
     if (fixed >= 0) {
         R->status = CC_CALIB_FIXED;
         R->fixed_s = fixed;
+        set_probability(R);
         return CC_OK;
     }
     for (int m = 0; m < CC_DFIT_NMODELS; m++) {
@@ -1221,6 +1252,8 @@ static cc_err fit_rule(cc_calib *c, size_t g, cc_calib_rule *R)
         return CC_OK;
     }
     R->status = CC_CALIB_FITTED;
+    R->F_h = cc_dfit_cdf(&R->fits[R->best], R->share.h);
+    set_probability(R);
     R->ks = cc_dfit_ks(&R->km, &R->fits[R->best]);
     cc_rng r;
     cc_rng_init(&r, c->o.seed, g, (uint32_t)R->index);
@@ -1283,6 +1316,11 @@ size_t cc_calib_nlogs(const cc_calib *c)
 const char *cc_calib_log_name(const cc_calib *c, size_t i)
 {
     return i < c->nlogs ? c->logs[i] : NULL;
+}
+
+size_t cc_calib_shared_streams(const cc_calib *c)
+{
+    return c->shared;
 }
 
 size_t cc_calib_unfitted_acts(const cc_calib *c)

@@ -59,8 +59,10 @@ typedef struct cc_calib_rule {
     int fitted[CC_DFIT_NMODELS]; /* fits[m] holds a fit */
     int best;                   /* the model chosen by AIC (CC_CALIB_FITTED), else -1 */
     double fixed_s;             /* CC_CALIB_FIXED: the delay, seconds */
-    cc_dfit_share share;        /* the action probability (when acts > 0) */
-    int share_ok;               /* enough acts: share is written to the agents file */
+    cc_dfit_share share;        /* the Kaplan-Meier share acting by h (when acts > 0) */
+    int share_ok;               /* enough acts: p is written to the agents file */
+    double p, p_lo, p_hi;       /* the action probability: share / F(h) of the fitted delay, capped at 1 */
+    double F_h;                 /* F(h), the fitted delay's probability of lying below h (1: fixed) */
     double approve, approve_lo, approve_hi; /* review rules with enough reviews; NAN otherwise */
     cc_dfit_km km;              /* Kaplan-Meier of acting (when acts > 0) */
     double ks, ks_p;            /* D and its bootstrap p-value (NAN when not computed) */
@@ -102,6 +104,10 @@ const cc_scenario *cc_calib_scenario(const cc_calib *c);
 const cc_calib_opts *cc_calib_options(const cc_calib *c);
 size_t cc_calib_nlogs(const cc_calib *c);
 const char *cc_calib_log_name(const cc_calib *c, size_t i);
+/* Logs whose run.start has the same seed and replication as an earlier log: their agents drew the
+ * same random numbers (caucus sim's common random numbers across variants), so their observations
+ * are not independent. */
+size_t cc_calib_shared_streams(const cc_calib *c);
 /* Acts taken by seats without an agent (counted, not fitted). */
 size_t cc_calib_unfitted_acts(const cc_calib *c);
 size_t cc_calib_ngroups(const cc_calib *c);

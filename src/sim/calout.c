@@ -133,7 +133,7 @@ static cc_err write_rule(const cc_calib_rule *R, cc_buf *out)
     cc_buf_putc(out, '\n');
     if (T->calendar_delay)
         cc_buf_puts(out, "        delay_in: calendar\n");
-    double p = R->share_ok ? R->share.p : T->probability;
+    double p = R->share_ok ? R->p : T->probability;
     if (R->share_ok || p != 1)
         cc_buf_printf(out, "        probability: %.4f\n", p);
     if (T->action == CC_ACT_REVIEW)
@@ -223,6 +223,15 @@ cc_err cc_calout_agents(const cc_calib *c, cc_buf *out)
         cc_buf_printf(out, "    channel_failure: %.4f\n", isnan(G->channel_failure) ? A->channel_failure : G->channel_failure);
         cc_buf_puts(out, "    rules:\n");
         for (size_t r = 0; r < G->nrules; r++) {
+            /* a rule no situation of these seats can ever match is left out (it would never act) */
+            int can = 0;
+            for (size_t k = 0; k < G->nseats && !can; k++)
+                can = cc_scenario_rule_can_match(s, G->rules[r].tmpl, G->seats[k]);
+            if (!can) {
+                cc_buf_printf(out, "      # rule %zu of agent %s left out: no situation of these seats can match it\n",
+                              r + 1, A->id);
+                continue;
+            }
             cc_err rc = write_rule(&G->rules[r], out);
             if (rc != CC_OK)
                 return rc;
@@ -316,13 +325,17 @@ static void text_rule(const cc_calib_rule *R, cc_buf *out)
         cc_buf_printf(out, "      delay: every act took %s: fixed\n", hdur(a, sizeof a, R->fixed_s));
     else
         text_fit(R, out);
-    if (R->acts > 0) {
+    if (R->share_ok) {
         cc_buf_puts(out, "      probability ");
-        interval(out, "%.3f", R->share.p, R->share.lo, R->share.hi);
-        cc_buf_printf(out, " (Kaplan-Meier to %s, n* %.1f)", hdur(a, sizeof a, R->share.h), R->share.nstar);
+        interval(out, "%.3f", R->p, R->p_lo, R->p_hi);
+        cc_buf_printf(out, " (acted by %s: %.3f of n* %.1f, / F %.4f)", hdur(a, sizeof a, R->share.h), R->share.p,
+                      R->share.nstar, R->F_h);
         if (R->status == CC_CALIB_FITTED)
             cc_buf_printf(out, "; model p %.3f", R->fits[R->best].p);
         cc_buf_putc(out, '\n');
+    } else if (R->acts > 0) {
+        cc_buf_printf(out, "      acted by %s: %.3f of n* %.1f\n", hdur(a, sizeof a, R->share.h), R->share.p,
+                      R->share.nstar);
     }
     if (!isnan(R->approve)) {
         cc_buf_puts(out, "      approve ");
@@ -347,6 +360,12 @@ cc_err cc_calout_text(const cc_calib *c, cc_buf *out)
     cc_buf_printf(out, "calibrate %s: %zu log%s, grouped by %s, %zu group%s\n", s->id, cc_calib_nlogs(c),
                   cc_calib_nlogs(c) == 1 ? "" : "s", cc_calib_by_name(o->by), cc_calib_ngroups(c),
                   cc_calib_ngroups(c) == 1 ? "" : "s");
+    if (cc_calib_shared_streams(c))
+        cc_buf_printf(out,
+                      "  warning: %zu log%s the seed and replication of an earlier log: their agents drew the same\n"
+                      "  random numbers (caucus sim's common random numbers across variants), so the observations\n"
+                      "  are not independent and the intervals are too narrow; give each log its own seed\n",
+                      cc_calib_shared_streams(c), cc_calib_shared_streams(c) == 1 ? " has" : "s have");
     if (cc_calib_unfitted_acts(c))
         cc_buf_printf(out, "  %zu acts by seats without an agent: counted, not fitted\n", cc_calib_unfitted_acts(c));
     for (size_t g = 0; g < cc_calib_ngroups(c); g++) {
@@ -433,9 +452,10 @@ static json_t *rule_json(const cc_calib_rule *R)
     json_object_set_new(j, "fixed_s", R->status == CC_CALIB_FIXED ? json_real(R->fixed_s) : json_null());
     if (R->acts > 0)
         json_object_set_new(j, "probability",
-                            json_pack("{s:o,s:o,s:o,s:o,s:b}", "p", num(R->share.p), "ci", pair(R->share.lo, R->share.hi),
-                                      "n_effective", num(R->share.nstar), "horizon_s", num(R->share.h), "written",
-                                      R->share_ok));
+                            json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "p", num(R->p), "ci", pair(R->p_lo, R->p_hi),
+                                      "km_share", num(R->share.p), "km_share_ci", pair(R->share.lo, R->share.hi),
+                                      "n_effective", num(R->share.nstar), "horizon_s", num(R->share.h), "F_horizon",
+                                      num(R->F_h), "written", R->share_ok));
     json_object_set_new(j, "ks_d", num(R->ks));
     json_object_set_new(j, "ks_p_bootstrap", num(R->ks_p));
     json_object_set_new(j, "bootstrap_samples", json_integer(R->boot_done));

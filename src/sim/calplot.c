@@ -8,7 +8,7 @@
 #define PW 440  /* panel width */
 #define RH 280  /* row height */
 #define ML 60   /* margins inside a panel */
-#define MR 20
+#define MR 28
 #define MT 56
 #define MB 44
 #define MAXPTS 400 /* points drawn per curve */
@@ -106,11 +106,12 @@ static void km_panel(cc_buf *b, const cc_calib_rule *R, double y0)
         cc_buf_printf(b, "%s%.1f,%.1f", i ? " " : "", ML + w * i / 200.0, MT + h - h * model_at(R, t));
     }
     cc_buf_puts(b, "\"/>\n");
+    double lx = ML + w - 150, ly = MT + h - 40; /* bottom right: the curves rise on the left */
     cc_buf_printf(b,
-                  "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"3\" fill=\"#1f77b4\"/><text x=\"%d\" y=\"%d\">observed "
-                  "(Kaplan-Meier)</text>\n<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"3\" fill=\"#d62728\"/><text "
-                  "x=\"%d\" y=\"%d\">fitted (p F)</text>\n",
-                  ML + 8, MT + 10, ML + 26, MT + 15, ML + 8, MT + 26, ML + 26, MT + 31);
+                  "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"3\" fill=\"#1f77b4\"/><text x=\"%.0f\" "
+                  "y=\"%.0f\">observed (Kaplan-Meier)</text>\n<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"3\" "
+                  "fill=\"#d62728\"/><text x=\"%.0f\" y=\"%.0f\">fitted (p F)</text>\n",
+                  lx, ly, lx + 18, ly + 5, lx, ly + 16, lx + 18, ly + 21);
     cc_buf_puts(b, "</g>\n");
 }
 
