@@ -189,6 +189,11 @@ int cc_cmd_calibrate(int argc, char **argv)
         fprintf(stderr, "%s\n", err.message);
         st = 1;
     }
+    if (st == 0 && cc_calib_shared_streams(c))
+        fprintf(stderr,
+                "caucus calibrate: warning: %zu log%s the seed and replication of an earlier log: their agents drew "
+                "the same random numbers, so the observations are not independent and the intervals too narrow\n",
+                cc_calib_shared_streams(c), cc_calib_shared_streams(c) == 1 ? " has" : "s have");
     if (st == 0)
         st = write_outputs(c, &a);
     cc_calib_free(c);

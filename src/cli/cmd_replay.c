@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "core/engine.h"
+#include "core/arena.h"
 #include "core/evlog.h"
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
@@ -287,13 +288,16 @@ int cc_cmd_replay(int argc, char **argv)
                     status = 1;
                 }
                 const char *want_agents = json_string_value(json_object_get(ag, "sha256"));
+                const char *rec = json_string_value(json_object_get(ag, "file"));
+                if (status == 0 && s->agents_file && rec) /* run.start names the file as recorded */
+                    s->agents_file = cc_arena_strdup(s->arena, rec);
                 if (status == 0 && s->agents_file) {
                     cc_hex(s->agents_hash, 32, hash);
                     if (!want_agents || strcmp(want_agents, hash) != 0) {
                         fprintf(stderr,
                                 "caucus replay: %s is not the agents file this log was run with (sha256 %s, log "
                                 "pins %s)\n",
-                                s->agents_file, hash, want_agents ? want_agents : "none");
+                                lo.agents, hash, want_agents ? want_agents : "none");
                         status = 1;
                     }
                 }

@@ -4,6 +4,7 @@
  * 6.5.29, 6.5.31), Nelder-Mead's simplex, central-difference Hessians. */
 #include "sim/dfit.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,7 +303,8 @@ static double prof(const lik *L, const double *phi)
 /* One run of the simplex from phi with initial step `step`; returns the best value, phi updated. */
 static double simplex(const lik *L, int d, double *phi, double step, int *converged)
 {
-    double v[3][2], f[3];
+    double v[3][2] = {{0, 0}, {0, 0}, {0, 0}}, f[3] = {-INFINITY, -INFINITY, -INFINITY};
+    assert(d >= 1 && d <= 2);
     for (int i = 0; i <= d; i++) {
         for (int k = 0; k < d; k++)
             v[i][k] = phi[k] + (i == k + 1 ? step : 0);
@@ -464,9 +466,13 @@ static int invert(int k, double a[3][3], double inv[3][3])
  * positive definite. */
 static int covariance(const lik *L, int d, const double *phi, double p, double cov[2][2])
 {
+    assert(d >= 1 && d <= 2);
     int with_p = !L->fix_p && p < 1 - 1e-9;
     int k = d + with_p;
-    double psi[3] = {phi[0], d > 1 ? phi[1] : 0, 0}, h[3], H[3][3], inv[3][3];
+    if (k > 3)
+        return -1;
+    double psi[3] = {phi[0], d > 1 ? phi[1] : 0, 0}, h[3] = {1e-4, 1e-4, 1e-4};
+    double H[3][3] = {{0, 0, 0}, {0, 0, 0}, {0, 0, 0}}, inv[3][3] = {{0, 0, 0}, {0, 0, 0}, {0, 0, 0}};
     if (with_p)
         psi[d] = log(p / (1 - p));
     double f0 = negll(L, d, psi, with_p, p);
@@ -575,13 +581,11 @@ cc_err cc_dfit_fit(cc_dfit_model m, const cc_dfit_obs *x, size_t n, int fix_p, c
         int c2;
         double v = simplex(&L, d, phi, 0.05, &c2);
         conv = c2;
-        if (!(v > best + 1e-10 * (1 + fabs(best)))) {
-            best = fmax(best, v);
+        if (!(v > best + 1e-10 * (1 + fabs(best))))
             break;
-        }
         best = v;
     }
-    double p;
+    double p = 1;
     out->loglik = loglik(&L, phi, -1, &p);
     natural(m, phi, out->par);
     out->p = p;
@@ -771,7 +775,7 @@ cc_err cc_dfit_boot(const cc_dfit_obs *x, size_t n, const cc_dfit *f, double d, 
             double c = draw_censoring(r, ct, cs, m);
             int act = cc_rng_bernoulli(r, f->p);
             double t = act ? cc_dfit_draw(f, r) : INFINITY;
-            if (t <= c) {
+            if (act && t <= c && isfinite(t)) {
                 y[i] = (cc_dfit_obs){t, t, CC_DFIT_ACT};
                 acts++;
             } else {
