@@ -585,9 +585,11 @@ static const cc_dfit *fit_of(const cc_calib_rule *R, cc_dfit_model m)
 }
 
 /* One seed: nlogs replications of tests/calib/river-commission.yaml, calibrated by agent; every
- * known parameter checked against its interval. delay: the delay parameters; prob: probabilities,
- * absence and channel failure; best: rules whose AIC chose the true family. */
-static void recover(const cc_scenario *s, uint64_t seed, size_t nlogs, tally *delay, tally *prob, tally *best)
+ * known parameter checked against its interval. delay: the delay parameters; prob: probabilities
+ * below 1, absence and channel failure; one: the probabilities of rules that always act; best:
+ * rules whose AIC chose the true family. */
+static void recover(const cc_scenario *s, uint64_t seed, size_t nlogs, tally *delay, tally *prob, tally *one,
+                    tally *best)
 {
     cc_calib_opts o = {CC_CALIB_BY_AGENT, 10, 0, 1};
     cc_calib *c = NULL;
@@ -619,7 +621,7 @@ static void recover(const cc_scenario *s, uint64_t seed, size_t nlogs, tally *de
         const cc_dfit *f = fit_of(R, truth[k].m);
         for (int i = 0; i < f->npar; i++)
             check(delay, f->lo[i], truth[k].par[i], f->hi[i]);
-        check(prob, R->p_lo, truth[k].p, R->p_hi);
+        check(truth[k].p < 1 ? prob : one, R->p_lo, truth[k].p, R->p_hi);
         best->n++;
         best->in += R->best == (int)truth[k].m;
     }
@@ -635,17 +637,18 @@ static void recover(const cc_scenario *s, uint64_t seed, size_t nlogs, tally *de
 Test(calib, recovery_coverage, .timeout = 600)
 {
     cc_scenario *s = load_with(RIVER, NULL);
-    tally delay = {0, 0}, prob = {0, 0}, best = {0, 0};
+    tally delay = {0, 0}, prob = {0, 0}, one = {0, 0}, best = {0, 0};
     for (uint64_t seed = 1; seed <= 40; seed++)
-        recover(s, seed, 60, &delay, &prob, &best);
+        recover(s, seed, 60, &delay, &prob, &one, &best);
     double cd = (double)delay.in / (double)delay.n, cp = (double)prob.in / (double)prob.n;
     double cb = (double)best.in / (double)best.n;
-    cr_log_info("recovery: delay parameters %zu of %zu in their intervals (%.3f); probabilities %zu of %zu "
-                "(%.3f); true family chosen %zu of %zu (%.3f)",
-                delay.in, delay.n, cd, prob.in, prob.n, cp, best.in, best.n, cb);
+    cr_log_info("recovery: delay parameters %zu of %zu in their intervals (%.3f); probabilities below 1, absence "
+                "and channel failure %zu of %zu (%.3f); probability 1 %zu of %zu; true family chosen %zu of %zu (%.3f)",
+                delay.in, delay.n, cd, prob.in, prob.n, cp, one.in, one.n, best.in, best.n, cb);
     cr_expect(cd >= 0.91 && cd <= 0.99, "delay coverage %.3f (%zu of %zu)", cd, delay.in, delay.n);
     cr_expect(cp >= 0.90 && cp <= 0.995, "probability coverage %.3f (%zu of %zu)", cp, prob.in, prob.n);
     cr_expect(cb >= 0.7, "the AIC chose the true family in %.3f", cb);
+    cr_expect(one.in >= one.n - 2, "a rule that always acts: 1 in its interval %zu of %zu", one.in, one.n);
     cc_scenario_free(s);
 }
 

@@ -1197,13 +1197,14 @@ static double same_delay(const cc_calib_rule *R)
 }
 
 /* The action probability (docs/calibration.md): the Kaplan-Meier share acting by h, divided by the
- * fitted delay's F(h) (the acts that would still have come after h), capped at 1; its interval
- * Wilson's at n*, divided alike. */
+ * fitted delay's F(h) (the acts that would still have come after h), capped at 1. Its interval:
+ * Wilson's at n*, the lower end as it is (acting by h is never likelier than acting at all), the
+ * upper end divided by F(h) and capped at 1. */
 static void set_probability(cc_calib_rule *R)
 {
     double F = R->F_h > 0 ? R->F_h : 1;
     R->p = fmin(1, R->share.p / F);
-    R->p_lo = fmin(1, R->share.lo / F);
+    R->p_lo = R->share.lo;
     R->p_hi = fmin(1, R->share.hi / F);
 }
 

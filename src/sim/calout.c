@@ -317,7 +317,7 @@ static void text_rule(const cc_calib_rule *R, cc_buf *out)
     if (R->lost)
         cc_buf_printf(out, "; %zu acts lost by the channel", R->lost);
     if (R->dropped)
-        cc_buf_printf(out, "; %zu offers ended after no time on duty", R->dropped);
+        cc_buf_printf(out, "; %zu offers ended at once (no time on duty)", R->dropped);
     cc_buf_putc(out, '\n');
     if (R->status == CC_CALIB_TOO_FEW)
         cc_buf_puts(out, "      too few acts to fit: the scenario's rule is kept\n");
