@@ -969,8 +969,9 @@ static void get_holidays(ld *L, const cc_ynode *p, cc_party *P)
         err(L, n->items[i]->pos, "bad-date", "write the local date as YYYY-MM-DD, e.g. 2026-12-25",
             "holiday '%s' is not a date", d);
     }
-    if (P->nholidays)
-        qsort(P->holidays, P->nholidays, sizeof *P->holidays, day_cmp);
+    if (!P->holidays)
+        return;
+    qsort(P->holidays, P->nholidays, sizeof *P->holidays, day_cmp);
     for (size_t i = 1; i < P->nholidays; i++)
         if (P->holidays[i] == P->holidays[i - 1])
             err(L, n->pos, "duplicate", NULL, "a holiday is listed twice");

@@ -676,7 +676,7 @@ static void stage_acted(logst *L, int c, int seat)
     if (seat < 0 || K->stage < 0 || K->acted[seat])
         return;
     K->acted[seat] = 1;
-    if (K->mode != CC_MODE_SEQUENTIAL || K->kind == CC_STAGE_DECIDE || K->part[0] == UINT32_MAX)
+    if (K->mode != CC_MODE_SEQUENTIAL || K->kind == CC_STAGE_DECIDE)
         return;
     for (size_t k = 0; k < K->npart; k++)
         if (!K->acted[K->part[k]]) {
@@ -814,7 +814,7 @@ static void on_consult_act(logst *L, const cc_evrec *e, const cc_evrec *prev)
     }
 }
 
-static void on_decision_event(logst *L, const cc_evrec *e, const cc_evrec *next)
+static void on_decision_event(logst *L, const cc_evrec *e)
 {
     int d = dec_of(L, e), seat = seat_of(L, e->actor);
     if (d < 0)
@@ -836,7 +836,6 @@ static void on_decision_event(logst *L, const cc_evrec *e, const cc_evrec *next)
             a.c = c;
         }
         seat_acts(L, seat, &a);
-        (void)next;
     } else if (strcmp(t, "propose") == 0) {
         a.kind = A_PROPOSE;
         seat_acts(L, seat, &a);
@@ -945,7 +944,7 @@ static void on_event(logst *L, size_t n)
         else
             on_consult_event(L, e);
     } else if (strncmp(t, "decision.", 9) == 0) {
-        on_decision_event(L, e, n + 1 < L->nev ? &L->ev[n + 1] : NULL);
+        on_decision_event(L, e);
         if (!strcmp(t, "decision.open"))
             L->dctx = 0;
     } else if (strncmp(t, "inject.", 7) == 0) {
