@@ -244,8 +244,8 @@ Test(dfit, ks_distance_by_hand)
     cr_assert_eq(cc_dfit_km_make(x, 3, &km), CC_OK);
     cc_dfit f = {.model = CC_DFIT_EXPONENTIAL, .npar = 1, .par = {1, 0}, .p = 1};
     double F1 = 1 - exp(-0.5), F2 = 1 - exp(-1), F3 = 1 - exp(-2);
-    double want = fmax(fmax(fabs(F1), fabs(1 / 3.0 - F1)),
-                       fmax(fmax(fabs(1 / 3.0 - F2), fabs(2 / 3.0 - F2)), fmax(fabs(2 / 3.0 - F3), fabs(1 - F3))));
+    double want = fmax(fmax(fabs(F1), fabs(1 / 3.0 - F1)), fmax(fmax(fabs(1 / 3.0 - F2), fabs(2 / 3.0 - F2)),
+                                                                fmax(fabs(2 / 3.0 - F3), fabs(1 - F3))));
     cr_expect_float_eq(cc_dfit_ks(&km, &f), want, 1e-12);
     cc_dfit_km_free(&km);
 }
@@ -326,7 +326,8 @@ static int to_buf(void *ctx, const char *line, size_t len)
 
 /* The log of a run: every agent seat played by its agent (agents) or by nobody, with the inputs of
  * a JSON Lines file timed by "t" (NULL: none). */
-static void run_log(const cc_scenario *s, uint64_t seed, uint64_t rep, int agents, const char *inputs, cc_buf *out)
+static void run_log(const cc_scenario *s, uint64_t seed, uint64_t rep, int agents, const char *inputs,
+                    cc_buf *out)
 {
     uint8_t autos[64] = {0};
     for (size_t i = 0; agents && i < s->nseats; i++)
@@ -371,8 +372,8 @@ static void expect_obs(const cc_calib *c, const char *name, size_t r, const cc_d
     cr_expect_eq(R->offers, n, "%s rule %zu: %zu observations, want %zu", name, r, R->offers, n);
     for (size_t i = 0; i < n && i < R->offers; i++) {
         cr_expect_eq(R->obs[i].kind, want[i].kind, "%s rule %zu obs %zu: kind", name, r, i);
-        cr_expect_float_eq(R->obs[i].a, want[i].a, 1e-9, "%s rule %zu obs %zu: %g, want %g", name, r, i, R->obs[i].a,
-                           want[i].a);
+        cr_expect_float_eq(R->obs[i].a, want[i].a, 1e-9, "%s rule %zu obs %zu: %g, want %g", name, r, i,
+                           R->obs[i].a, want[i].a);
         if (want[i].kind == CC_DFIT_INTERVAL)
             cr_expect_float_eq(R->obs[i].b, want[i].b, 1e-9);
     }
@@ -612,9 +613,9 @@ static void recover(const cc_scenario *s, uint64_t seed, size_t nlogs, tally *de
         int desk, rule;
         cc_dfit_model m;
         double par[2], p;
-    } truth[] = {{0, 0, CC_DFIT_LOGNORMAL, {1500, 0.8}, 1},  {0, 1, CC_DFIT_LOGNORMAL, {2700, 0.5}, 0.85},
+    } truth[] = {{0, 0, CC_DFIT_LOGNORMAL, {1500, 0.8}, 1},    {0, 1, CC_DFIT_LOGNORMAL, {2700, 0.5}, 0.85},
                  {0, 2, CC_DFIT_EXPONENTIAL, {1800, 0}, 0.25}, {1, 0, CC_DFIT_GAMMA, {2, 2400}, 1},
-                 {1, 1, CC_DFIT_EXPONENTIAL, {1200, 0}, 0.7}, {1, 2, CC_DFIT_EXPONENTIAL, {900, 0}, 0.9}};
+                 {1, 1, CC_DFIT_EXPONENTIAL, {1200, 0}, 0.7},  {1, 2, CC_DFIT_EXPONENTIAL, {900, 0}, 0.9}};
     for (size_t k = 0; k < sizeof truth / sizeof truth[0]; k++) {
         const cc_calib_rule *R = &(truth[k].desk ? D : C)->rules[truth[k].rule];
         cr_assert_eq(R->status, CC_CALIB_FITTED, "rule %zu", R->index + 1);
@@ -642,9 +643,11 @@ Test(calib, recovery_coverage, .timeout = 600)
         recover(s, seed, 60, &delay, &prob, &one, &best);
     double cd = (double)delay.in / (double)delay.n, cp = (double)prob.in / (double)prob.n;
     double cb = (double)best.in / (double)best.n;
-    cr_log_info("recovery: delay parameters %zu of %zu in their intervals (%.3f); probabilities below 1, absence "
-                "and channel failure %zu of %zu (%.3f); probability 1 %zu of %zu; true family chosen %zu of %zu (%.3f)",
-                delay.in, delay.n, cd, prob.in, prob.n, cp, one.in, one.n, best.in, best.n, cb);
+    cr_log_info(
+        "recovery: delay parameters %zu of %zu in their intervals (%.3f); probabilities below 1, absence "
+        "and channel failure %zu of %zu (%.3f); probability 1 %zu of %zu; true family chosen %zu of %zu "
+        "(%.3f)",
+        delay.in, delay.n, cd, prob.in, prob.n, cp, one.in, one.n, best.in, best.n, cb);
     cr_expect(cd >= 0.91 && cd <= 0.99, "delay coverage %.3f (%zu of %zu)", cd, delay.in, delay.n);
     cr_expect(cp >= 0.90 && cp <= 0.995, "probability coverage %.3f (%zu of %zu)", cp, prob.in, prob.n);
     cr_expect(cb >= 0.7, "the AIC chose the true family in %.3f", cb);
@@ -733,22 +736,32 @@ Test(agentsfile, refuses_with_positions)
         const char *text, *want;
         cc_err rc;
     } cases[] = {
-        {"caucus_agents: 1\nagents:\n  - id: watcher\n    rules: [{on: stage, do: acknowledge}]\nseats:\n  w9: watcher\n",
-         "agents.yaml:6:3: error: the agents file assigns seat 'w9', which scenario 'calib-acts' does not have",
+        {"caucus_agents: 1\nagents:\n  - id: watcher\n    rules: [{on: stage, do: acknowledge}]\nseats:\n  "
+         "w9: watcher\n",
+         "agents.yaml:6:3: error: the agents file assigns seat 'w9', which scenario 'calib-acts' does not "
+         "have",
          CC_ERR_INVALID},
-        {"caucus_agents: 1\nscenario: other\nagents: []\n", "agents.yaml:2:11: error: the agents file is for scenario 'other', not 'calib-acts'",
+        {"caucus_agents: 1\nscenario: other\nagents: []\n",
+         "agents.yaml:2:11: error: the agents file is for scenario 'other', not 'calib-acts'",
          CC_ERR_INVALID},
-        {"caucus_agents: 2\nagents: []\n", "agents.yaml:1:16: error: unsupported agents file version '2'", CC_ERR_INVALID},
-        {"caucus_agents: 1\nseats: {w1: watcher}\n", "agents.yaml:1:1: error: the agents file is missing required key 'agents'",
+        {"caucus_agents: 2\nagents: []\n", "agents.yaml:1:16: error: unsupported agents file version '2'",
          CC_ERR_INVALID},
-        {"caucus_agents: 1\nagents: []\nseats:\n  w1: nobody\n", "agents.yaml:4:7: error: seat 'w1' refers to undefined agent 'nobody'",
-         CC_ERR_INVALID},
-        {"caucus_agents: 1\nagents:\n  - id: watcher\n    rules:\n      - {on: stage, stage: decide, do: vote, option: maybe}\n",
-         "agents.yaml:5:54: warning: rule 1 of agent 'watcher' votes for option 'maybe', which no decision offers",
+        {"caucus_agents: 1\nseats: {w1: watcher}\n",
+         "agents.yaml:1:1: error: the agents file is missing required key 'agents'", CC_ERR_INVALID},
+        {"caucus_agents: 1\nagents: []\nseats:\n  w1: nobody\n",
+         "agents.yaml:4:7: error: seat 'w1' refers to undefined agent 'nobody'", CC_ERR_INVALID},
+        {"caucus_agents: 1\nagents:\n  - id: watcher\n    rules:\n      - {on: stage, stage: decide, do: "
+         "vote, option: maybe}\n",
+         "agents.yaml:5:54: warning: rule 1 of agent 'watcher' votes for option 'maybe', which no decision "
+         "offers",
          CC_OK},
-        {"caucus_agents: 1\nagentz: []\n", "agents.yaml:2:1: error: unknown key 'agentz' in the agents file", CC_ERR_INVALID},
-        {"caucus_agents: 1\nagents:\n  - id: watcher\n    rules:\n      - {on: stage, stage: convene, do: acknowledge}\n",
-         "agents.yaml:5:9: warning: agent 'watcher', rule 1 (on: stage): no situation of its seats can match it", CC_OK},
+        {"caucus_agents: 1\nagentz: []\n", "agents.yaml:2:1: error: unknown key 'agentz' in the agents file",
+         CC_ERR_INVALID},
+        {"caucus_agents: 1\nagents:\n  - id: watcher\n    rules:\n      - {on: stage, stage: convene, do: "
+         "acknowledge}\n",
+         "agents.yaml:5:9: warning: agent 'watcher', rule 1 (on: stage): no situation of its seats can match "
+         "it",
+         CC_OK},
         {"", "agents.yaml:1:1: error: the agents file is empty", CC_ERR_INVALID},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
@@ -756,7 +769,8 @@ Test(agentsfile, refuses_with_positions)
         char diags[4096];
         cc_err rc = load_agents_text(cases[k].text, &s, diags, sizeof diags);
         cr_expect_eq(rc, cases[k].rc, "case %zu: %d\n%s", k, rc, diags);
-        cr_expect(strstr(diags, cases[k].want) != NULL, "case %zu: want '%s' in\n%s", k, cases[k].want, diags);
+        cr_expect(strstr(diags, cases[k].want) != NULL, "case %zu: want '%s' in\n%s", k, cases[k].want,
+                  diags);
         cc_scenario_free(s);
     }
     cc_diags d;
@@ -795,14 +809,16 @@ Test(agentsfile, calibrated_file_round_trip, .timeout = 120)
     cr_expect_str_eq(A->id, "midval-chair");
     const cc_calib_rule *R = &G->rules[1];
     cr_assert_eq(R->status, CC_CALIB_FITTED);
-    cr_expect_float_eq(A->rules[1].probability, floor(R->p * 1e4 + 0.5) / 1e4, 1e-12, "the probability written");
+    cr_expect_float_eq(A->rules[1].probability, floor(R->p * 1e4 + 0.5) / 1e4, 1e-12,
+                       "the probability written");
     cr_expect_eq(A->rules[1].delay.kind, R->best == CC_DFIT_LOGNORMAL ? CC_DIST_LOGNORMAL
                                          : R->best == CC_DFIT_GAMMA   ? CC_DIST_GAMMA
                                                                       : CC_DIST_EXPONENTIAL);
     cr_expect(strstr(b.data, "# logs:\n#   r.jsonl\n") != NULL, "the header names the logs");
     for (size_t i = 0; i < t->nseats; i++)
         if (t->seats[i].agent_index >= 0)
-            cr_expect_str_eq(t->agents[t->seats[i].agent_index].id, t->seats[i].id, "seat %s", t->seats[i].id);
+            cr_expect_str_eq(t->agents[t->seats[i].agent_index].id, t->seats[i].id, "seat %s",
+                             t->seats[i].id);
     cc_engine *e = NULL;
     cc_engine_opts eo = {.seed = 1, .variant = -1};
     cr_expect_eq(cc_engine_new(t, &eo, NULL, NULL, &e), CC_OK, "the calibrated scenario runs");
@@ -819,7 +835,8 @@ Test(agentsfile, calibrated_file_round_trip, .timeout = 120)
         }
     size_t jn = 0, i;
     json_t *grp;
-    json_array_foreach(json_object_get(j, "groups"), i, grp) jn += json_array_size(json_object_get(grp, "rules"));
+    json_array_foreach(json_object_get(j, "groups"), i, grp) jn +=
+        json_array_size(json_object_get(grp, "rules"));
     cr_expect_eq(jn, n);
     cr_expect_str_eq(json_string_value(json_object_get(j, "scenario")), "river-commission");
     json_decref(j);

@@ -18,18 +18,20 @@
 
 static void calibrate_usage(FILE *f)
 {
-    fprintf(f, "usage: caucus calibrate LOG... --scenario SCENARIO --out AGENTS.yaml [--agents FILE]\n"
-               "                        [--by seat|role|agent] [--json FILE] [--svg FILE] [--min-acts N]\n"
-               "                        [--boot B] [--seed S]\n"
-               "  --scenario S   the scenario the logs were run on (their run.start pins it)\n"
-               "  --out FILE     the calibrated agents file ('-' for stdout)\n"
-               "  --agents FILE  an agents file applied to the scenario first (the rules to calibrate)\n"
-               "  --by KEY       one agent per seat (default), per role (same role text and agent), or per agent\n"
-               "  --json FILE    every number of the calibration\n"
-               "  --svg FILE     per rule: Kaplan-Meier against the fitted model, and a QQ panel\n"
-               "  --min-acts N   fewer acts than N: the scenario's rule is kept (default 10)\n"
-               "  --boot B       bootstrap samples for the fit's p-value (default 200; 0: none)\n"
-               "  --seed S       seed of the bootstrap (default 1)\n");
+    fprintf(
+        f,
+        "usage: caucus calibrate LOG... --scenario SCENARIO --out AGENTS.yaml [--agents FILE]\n"
+        "                        [--by seat|role|agent] [--json FILE] [--svg FILE] [--min-acts N]\n"
+        "                        [--boot B] [--seed S]\n"
+        "  --scenario S   the scenario the logs were run on (their run.start pins it)\n"
+        "  --out FILE     the calibrated agents file ('-' for stdout)\n"
+        "  --agents FILE  an agents file applied to the scenario first (the rules to calibrate)\n"
+        "  --by KEY       one agent per seat (default), per role (same role text and agent), or per agent\n"
+        "  --json FILE    every number of the calibration\n"
+        "  --svg FILE     per rule: Kaplan-Meier against the fitted model, and a QQ panel\n"
+        "  --min-acts N   fewer acts than N: the scenario's rule is kept (default 10)\n"
+        "  --boot B       bootstrap samples for the fit's p-value (default 200; 0: none)\n"
+        "  --seed S       seed of the bootstrap (default 1)\n");
 }
 
 /* Writes buf to path ('-': stdout); 0 or -1 (reported). */
@@ -40,7 +42,8 @@ static int write_file(const char *path, const cc_buf *b)
     if (f && f != stdout && fclose(f) != 0)
         bad = 1;
     if (bad)
-        fprintf(stderr, "caucus calibrate: cannot write %s: %s\n", path, errno ? strerror(errno) : "write failed");
+        fprintf(stderr, "caucus calibrate: cannot write %s: %s\n", path,
+                errno ? strerror(errno) : "write failed");
     return bad ? -1 : 0;
 }
 
@@ -81,10 +84,15 @@ static int parse_args(int argc, char **argv, cal_args *a)
                 fprintf(stderr, "caucus calibrate: --by takes seat, role or agent, not '%s'\n", b);
                 return 2;
             }
-        } else if ((strcmp(x, "--min-acts") == 0 || strcmp(x, "--boot") == 0 || strcmp(x, "--seed") == 0) && has) {
-            if (cc_cli_parse_u64(argv[++i], &v) || (strcmp(x, "--seed") != 0 && (v > 100000 || (x[2] == 'm' && v == 0)))) {
+        } else if ((strcmp(x, "--min-acts") == 0 || strcmp(x, "--boot") == 0 || strcmp(x, "--seed") == 0) &&
+                   has) {
+            if (cc_cli_parse_u64(argv[++i], &v) ||
+                (strcmp(x, "--seed") != 0 && (v > 100000 || (x[2] == 'm' && v == 0)))) {
                 fprintf(stderr, "caucus calibrate: %s needs %s, not '%s'\n", x,
-                        x[2] == 's' ? "a non-negative integer" : x[2] == 'm' ? "1 to 100000" : "0 to 100000", argv[i]);
+                        x[2] == 's'   ? "a non-negative integer"
+                        : x[2] == 'm' ? "1 to 100000"
+                                      : "0 to 100000",
+                        argv[i]);
                 return 2;
             }
             if (x[2] == 'm')
@@ -106,7 +114,9 @@ static int parse_args(int argc, char **argv, cal_args *a)
     }
     if (!a->scenario || !a->out || a->nlogs == 0) {
         fprintf(stderr, "caucus calibrate: %s\n",
-                !a->nlogs ? "no log given" : !a->scenario ? "--scenario is required" : "--out is required");
+                !a->nlogs      ? "no log given"
+                : !a->scenario ? "--scenario is required"
+                               : "--out is required");
         calibrate_usage(stderr);
         return 2;
     }
@@ -190,10 +200,12 @@ int cc_cmd_calibrate(int argc, char **argv)
         st = 1;
     }
     if (st == 0 && cc_calib_shared_streams(c))
-        fprintf(stderr,
-                "caucus calibrate: warning: %zu log%s the seed and replication of an earlier log: their agents drew "
-                "the same random numbers, so the observations are not independent and the intervals too narrow\n",
-                cc_calib_shared_streams(c), cc_calib_shared_streams(c) == 1 ? " has" : "s have");
+        fprintf(
+            stderr,
+            "caucus calibrate: warning: %zu log%s the seed and replication of an earlier log: their agents "
+            "drew "
+            "the same random numbers, so the observations are not independent and the intervals too narrow\n",
+            cc_calib_shared_streams(c), cc_calib_shared_streams(c) == 1 ? " has" : "s have");
     if (st == 0)
         st = write_outputs(c, &a);
     cc_calib_free(c);

@@ -10,8 +10,8 @@
 
 static void lint_usage(FILE *f)
 {
-    fprintf(f, "usage: caucus lint [--format text|json] [--summary] [--werror] [--quiet] [--sim] [--agents FILE]\n"
-               "                   FILE...\n"
+    fprintf(f, "usage: caucus lint [--format text|json] [--summary] [--werror] [--quiet] [--sim]\n"
+               "                   [--agents FILE] FILE...\n"
                "  --format json  one JSON document on stdout with every diagnostic\n"
                "  --agents FILE  check the scenarios with this agents file merged in (docs/calibration.md)\n"
                "  --sim          also check it as caucus sim plays it: only agents act\n"

@@ -128,7 +128,8 @@ static int same_file(const char *a, const char *b)
 
 #define REPLAY_USAGE                                                                                         \
     "usage: caucus replay LOG [--scenario FILE] [--agents FILE] [--until SEQ] [--format text|json]\n"        \
-    "       caucus replay LOG --fork SEQ [--inputs FILE] --log OUT.jsonl [--scenario FILE] [--agents FILE]\n"
+    "       caucus replay LOG --fork SEQ [--inputs FILE] --log OUT.jsonl [--scenario FILE] [--agents "       \
+    "FILE]\n"
 
 int cc_cmd_replay(int argc, char **argv)
 {
@@ -294,10 +295,11 @@ int cc_cmd_replay(int argc, char **argv)
                 if (status == 0 && s->agents_file) {
                     cc_hex(s->agents_hash, 32, hash);
                     if (!want_agents || strcmp(want_agents, hash) != 0) {
-                        fprintf(stderr,
-                                "caucus replay: %s is not the agents file this log was run with (sha256 %s, log "
-                                "pins %s)\n",
-                                lo.agents, hash, want_agents ? want_agents : "none");
+                        fprintf(
+                            stderr,
+                            "caucus replay: %s is not the agents file this log was run with (sha256 %s, log "
+                            "pins %s)\n",
+                            lo.agents, hash, want_agents ? want_agents : "none");
                         status = 1;
                     }
                 }

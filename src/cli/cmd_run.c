@@ -373,7 +373,9 @@ cc_scenario *cc_cli_load_agents(const char *cmd, const char *file, const char *a
         cc_diags_sort(&d);
         cc_cli_print_diags(stderr, &d);
         if (agents)
-            fprintf(stderr, "caucus %s: %s with the agents of %s does not load; fix it first (caucus lint %s --agents %s)\n",
+            fprintf(stderr,
+                    "caucus %s: %s with the agents of %s does not load; fix it first (caucus lint %s "
+                    "--agents %s)\n",
                     cmd, file, agents, file, agents);
         else
             fprintf(stderr, "caucus %s: %s does not load; fix it first (caucus lint %s)\n", cmd, file, file);

@@ -37,7 +37,7 @@ static void sim_usage(FILE *f)
                "  --html FILE    one self-contained page: summary tables, differences and the plots\n"
                "  --mpi          under mpirun: split the replications across the ranks; rank 0 writes\n"
                "                 the results, identical to a single process\n"
-               "  --agents FILE  agents (e.g. calibrated ones, docs/calibration.md) replacing the scenario's\n");
+               "  --agents FILE  agents replacing the scenario's (docs/calibration.md)\n");
 }
 
 static double wall_s(void)

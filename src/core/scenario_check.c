@@ -152,7 +152,7 @@ cc_duty cc_scenario_seat_duty(const cc_scenario *s, size_t si)
 {
     const cc_seat *st = &s->seats[si];
     const cc_party *P = st->party_index >= 0 ? &s->parties[st->party_index] : NULL;
-    cc_duty d = {CC_DUTY_OFFICE, P ? P->zone : NULL, P ? P->hours : (cc_workhours){0, 0, 0},
+    cc_duty d = {CC_DUTY_OFFICE,         P ? P->zone : NULL,   P ? P->hours : (cc_workhours){0, 0, 0},
                  P ? P->holidays : NULL, P ? P->nholidays : 0, st->callout_s * 1000};
     if (st->has_duty)
         d.kind = st->duty;
@@ -681,7 +681,8 @@ int cc_scenario_rule_can_match(const cc_scenario *s, const cc_agent_rule *R, siz
     case CC_AEV_DECISION_OPEN:
     case CC_AEV_PROPOSAL:
         for (size_t d = 0; d < s->ndecisions; d++)
-            for (size_t r = 0; r < s->decisions[d].deciders.n && (R->on != CC_AEV_PROPOSAL || s->decisions[d].proposals);
+            for (size_t r = 0;
+                 r < s->decisions[d].deciders.n && (R->on != CC_AEV_PROPOSAL || s->decisions[d].proposals);
                  r++)
                 if (cc_scenario_ref_has_seat(s, &s->decisions[d].deciders.v[r], si))
                     return 1;
@@ -722,9 +723,10 @@ static void check_file_rules(ck *C)
                     can = cc_scenario_rule_can_match(s, &A->rules[r], si);
                 }
             if (seats && !can)
-                WARN(C, A->rules[r].pos, "never-matches", "check the rule's 'on' and its filters, or the seats it plays",
-                     "agent '%s', rule %zu (on: %s): no situation of its seats can match it", nz(A->id), r + 1,
-                     on[A->rules[r].on]);
+                WARN(C, A->rules[r].pos, "never-matches",
+                     "check the rule's 'on' and its filters, or the seats it plays",
+                     "agent '%s', rule %zu (on: %s): no situation of its seats can match it", nz(A->id),
+                     r + 1, on[A->rules[r].on]);
         }
     }
 }

@@ -1705,8 +1705,9 @@ static void assign_seats(ld *L, const cc_ynode *root)
             const char *sug = cc_suggest(key->text, ids, s->nseats);
             char hint[160];
             snprintf(hint, sizeof hint, "did you mean '%s'?", sug ? sug : "");
-            err(L, key->pos, "unknown-ref", sug ? hint : NULL, "the agents file assigns seat '%s', which scenario '%s' does not have",
-                key->text, s->id ? s->id : "?");
+            err(L, key->pos, "unknown-ref", sug ? hint : NULL,
+                "the agents file assigns seat '%s', which scenario '%s' does not have", key->text,
+                s->id ? s->id : "?");
             continue;
         }
         const char *agent = scalar(L, val, "an agent id in 'seats'");
@@ -1735,7 +1736,8 @@ static void load_agents_file(ld *L, const char *path)
     cc_err rc = cc_file_read(path, CC_YTREE_MAX_BYTES, &text, &len, why, sizeof why);
     if (rc != CC_OK) {
         L->errors++;
-        if (cc_diags_add(L->d, CC_SEV_ERROR, path, (cc_pos){0, 0}, "io", NULL, "%s", why) != CC_OK || rc == CC_ERR_NOMEM)
+        if (cc_diags_add(L->d, CC_SEV_ERROR, path, (cc_pos){0, 0}, "io", NULL, "%s", why) != CC_OK ||
+            rc == CC_ERR_NOMEM)
             L->oom = 1;
         return;
     }

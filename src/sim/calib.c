@@ -151,8 +151,8 @@ cc_err cc_calib_new(const cc_scenario *s, const cc_calib_opts *opts, cc_calib **
                       sizeof s->consultations[0]);
     c->dec_ids = ids(c->a, s->ndecisions, s->ndecisions ? &s->decisions[0].id : NULL, sizeof s->decisions[0]);
     c->inj_ids = ids(c->a, s->ninjects, s->ninjects ? &s->injects[0].id : NULL, sizeof s->injects[0]);
-    c->mech_ids = ids(c->a, s->nmechanisms, s->nmechanisms ? &s->mechanisms[0].id : NULL,
-                      sizeof s->mechanisms[0]);
+    c->mech_ids =
+        ids(c->a, s->nmechanisms, s->nmechanisms ? &s->mechanisms[0].id : NULL, sizeof s->mechanisms[0]);
     c->seat_group = cc_arena_array(c->a, s->nseats + 1, sizeof *c->seat_group);
     c->groups = cc_arena_array(c->a, s->nseats + 1, sizeof *c->groups);
     c->caps = cc_arena_array(c->a, s->nseats + 1, sizeof *c->caps);
@@ -327,9 +327,10 @@ cc_err cc_calib_fit(cc_calib *c, cc_calib_error *err)
         }
     }
     if (offers == 0) {
-        cc_calib_fail(err, "caucus calibrate",
-             "no observations: in %zu log%s no seat with an agent played a situation one of its rules answers", c->nlogs,
-             c->nlogs == 1 ? "" : "s");
+        cc_calib_fail(
+            err, "caucus calibrate",
+            "no observations: in %zu log%s no seat with an agent played a situation one of its rules answers",
+            c->nlogs, c->nlogs == 1 ? "" : "s");
         return CC_ERR_INVALID;
     }
     return CC_OK;

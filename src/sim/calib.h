@@ -47,38 +47,38 @@ typedef enum cc_calib_status {
 
 /* One rule of one group. */
 typedef struct cc_calib_rule {
-    size_t index;               /* in the template agent's rules */
-    const cc_agent_rule *tmpl;  /* the scenario's rule */
+    size_t index;              /* in the template agent's rules */
+    const cc_agent_rule *tmpl; /* the scenario's rule */
     cc_calib_status status;
-    int calendar;               /* fitted in calendar time (delay_in: calendar) */
-    size_t offers;              /* observations kept (acts + censored) */
+    int calendar;                                    /* fitted in calendar time (delay_in: calendar) */
+    size_t offers;                                   /* observations kept (acts + censored) */
     size_t acts, intervals, censored, lost, dropped; /* dropped: censored after no time at all */
     size_t approvals, objections;                    /* review rules */
-    cc_dfit_obs *obs;           /* the observations, seconds (offers of them) */
+    cc_dfit_obs *obs;                                /* the observations, seconds (offers of them) */
     cc_dfit fits[CC_DFIT_NMODELS];
     int fitted[CC_DFIT_NMODELS]; /* fits[m] holds a fit */
-    int best;                   /* the model chosen by AIC (CC_CALIB_FITTED), else -1 */
-    double fixed_s;             /* CC_CALIB_FIXED: the delay, seconds */
-    cc_dfit_share share;        /* the Kaplan-Meier share acting by h (when acts > 0) */
-    int share_ok;               /* enough acts: p is written to the agents file */
-    double p, p_lo, p_hi;       /* the action probability: share / F(h) of the fitted delay, capped at 1 */
-    double F_h;                 /* F(h), the fitted delay's probability of lying below h (1: fixed) */
+    int best;                    /* the model chosen by AIC (CC_CALIB_FITTED), else -1 */
+    double fixed_s;              /* CC_CALIB_FIXED: the delay, seconds */
+    cc_dfit_share share;         /* the Kaplan-Meier share acting by h (when acts > 0) */
+    int share_ok;                /* enough acts: p is written to the agents file */
+    double p, p_lo, p_hi;        /* the action probability: share / F(h) of the fitted delay, capped at 1 */
+    double F_h;                  /* F(h), the fitted delay's probability of lying below h (1: fixed) */
     double approve, approve_lo, approve_hi; /* review rules with enough reviews; NAN otherwise */
-    cc_dfit_km km;              /* Kaplan-Meier of acting (when acts > 0) */
-    double ks, ks_p;            /* D and its bootstrap p-value (NAN when not computed) */
+    cc_dfit_km km;                          /* Kaplan-Meier of acting (when acts > 0) */
+    double ks, ks_p;                        /* D and its bootstrap p-value (NAN when not computed) */
     unsigned boot_done;
 } cc_calib_rule;
 
 /* One group of seats sharing a calibrated agent. */
 typedef struct cc_calib_group {
-    const char *name;      /* the seat id, the role text, or the agent id */
-    const char *agent_id;  /* id of the calibrated agent (docs/calibration.md, "Grouping") */
-    const cc_agent *tmpl;  /* the scenario's agent of these seats */
-    size_t *seats;         /* seat indices, ascending */
+    const char *name;     /* the seat id, the role text, or the agent id */
+    const char *agent_id; /* id of the calibrated agent (docs/calibration.md, "Grouping") */
+    const cc_agent *tmpl; /* the scenario's agent of these seats */
+    size_t *seats;        /* seat indices, ascending */
     size_t nseats;
-    size_t seat_logs;      /* (seat, log) pairs where a seat of the group played */
-    size_t agent_seat_logs, absent; /* pairs where an agent played it, and of them absent */
-    size_t agent_acts, lost;        /* acts attributed in agent-played logs (lost included), lost */
+    size_t seat_logs;                       /* (seat, log) pairs where a seat of the group played */
+    size_t agent_seat_logs, absent;         /* pairs where an agent played it, and of them absent */
+    size_t agent_acts, lost;                /* acts attributed in agent-played logs (lost included), lost */
     double absence, absence_lo, absence_hi; /* NAN when too few agent seat-logs */
     double channel_failure, cf_lo, cf_hi;   /* NAN when too few agent acts */
     cc_calib_rule *rules;

@@ -26,6 +26,7 @@ struct cc_calib {
 };
 
 /* Fills err (may be NULL) with "name: message". */
-void cc_calib_fail(cc_calib_error *err, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void cc_calib_fail(cc_calib_error *err, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

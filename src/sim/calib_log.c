@@ -51,19 +51,19 @@ typedef struct linj {
 
 /* What an event of a seat is, as an act (docs/calibration.md, the act column). */
 typedef enum act_kind {
-    A_ACK,       /* consult.ack in consultation c's current stage */
-    A_POSITION,  /* consult.position */
-    A_VOTE,      /* decision.vote in c's current stage (decision d, option) */
-    A_OBJECT,    /* consult.object in c's current stage */
-    A_ESCALATE,  /* consult.escalate by the seat, consultation c */
-    A_HELD,      /* consult.held: stage k of c, action */
-    A_DVOTE,     /* decision.vote on d outside a stage */
-    A_PROPOSE,   /* decision.propose on d */
-    A_DOBJECT,   /* decision.object on d */
-    A_INJ_ACK,   /* inject.ack of inject i */
-    A_SHARE,     /* message forwarding inject i */
-    A_INJ_ESC,   /* inject.escalate of inject i */
-    A_LOST       /* message.lost of action */
+    A_ACK,      /* consult.ack in consultation c's current stage */
+    A_POSITION, /* consult.position */
+    A_VOTE,     /* decision.vote in c's current stage (decision d, option) */
+    A_OBJECT,   /* consult.object in c's current stage */
+    A_ESCALATE, /* consult.escalate by the seat, consultation c */
+    A_HELD,     /* consult.held: stage k of c, action */
+    A_DVOTE,    /* decision.vote on d outside a stage */
+    A_PROPOSE,  /* decision.propose on d */
+    A_DOBJECT,  /* decision.object on d */
+    A_INJ_ACK,  /* inject.ack of inject i */
+    A_SHARE,    /* message forwarding inject i */
+    A_INJ_ESC,  /* inject.escalate of inject i */
+    A_LOST      /* message.lost of action */
 } act_kind;
 
 typedef struct act_desc {
@@ -91,7 +91,6 @@ typedef struct logst {
     int64_t now;
     int oom;
 } logst;
-
 
 static const char *pstr(const cc_evrec *e, const char *key)
 {
@@ -278,14 +277,9 @@ static void end_open(logst *L, int end, uint32_t item, int64_t visit_or_target)
                   ((o->end == END_VISIT && o->visit == (uint32_t)visit_or_target) ||
                    (o->end == END_TARGET && o->target == L->cons[item].stage));
             break;
-        case END_CONSULT:
-            hit = o->ctx == CTX_CONSULT && o->item == item;
-            break;
-        case END_DECISION:
-            hit = o->ctx == CTX_DECISION && o->item == item;
-            break;
-        default:
-            hit = 1;
+        case END_CONSULT: hit = o->ctx == CTX_CONSULT && o->item == item; break;
+        case END_DECISION: hit = o->ctx == CTX_DECISION && o->item == item; break;
+        default: hit = 1;
         }
         if (hit)
             close_obs(L, k, 0);
@@ -300,7 +294,8 @@ static int act_matches(const logst *L, const open_obs *o, const cc_agent_rule *R
     int here = 0; /* the observation belongs to c's current stage */
     if (o->ctx == CTX_CONSULT && a->c >= 0 && o->item == (uint32_t)a->c) {
         const cstate *K = &L->cons[a->c];
-        here = (o->end == END_VISIT && o->visit == K->visit) || (o->end == END_TARGET && o->target == K->stage);
+        here =
+            (o->end == END_VISIT && o->visit == K->visit) || (o->end == END_TARGET && o->target == K->stage);
     }
     switch (a->kind) {
     case A_ACK: return here && (x == CC_ACT_ACKNOWLEDGE || x == CC_ACT_REVIEW || x == CC_ACT_VOTE);
@@ -317,9 +312,11 @@ static int act_matches(const logst *L, const open_obs *o, const cc_agent_rule *R
             return a->d >= 0 && o->item == (uint32_t)a->d;
         return a->kind == A_VOTE && here;
     case A_ESCALATE:
-        return x == CC_ACT_ESCALATE && o->ctx == CTX_CONSULT && o->end == END_CONSULT && o->item == (uint32_t)a->c;
+        return x == CC_ACT_ESCALATE && o->ctx == CTX_CONSULT && o->end == END_CONSULT &&
+               o->item == (uint32_t)a->c;
     case A_HELD:
-        return o->ctx == CTX_CONSULT && o->end == END_TARGET && o->item == (uint32_t)a->c && o->target == a->k &&
+        return o->ctx == CTX_CONSULT && o->end == END_TARGET && o->item == (uint32_t)a->c &&
+               o->target == a->k &&
                (x == a->action ||
                 (x == CC_ACT_REVIEW && (a->action == CC_ACT_ACKNOWLEDGE || a->action == CC_ACT_OBJECT)));
     case A_PROPOSE:
@@ -330,7 +327,8 @@ static int act_matches(const logst *L, const open_obs *o, const cc_agent_rule *R
         return o->ctx == CTX_CONSULT && L->s->consultations[o->item].decision_index == a->d;
     case A_DOBJECT: return x == CC_ACT_OBJECT && o->ctx == CTX_DECISION && o->item == (uint32_t)a->d;
     case A_INJ_ACK:
-        return o->ctx == CTX_INJECT && o->item == (uint32_t)a->i && (x == CC_ACT_ACKNOWLEDGE || x == CC_ACT_REVIEW);
+        return o->ctx == CTX_INJECT && o->item == (uint32_t)a->i &&
+               (x == CC_ACT_ACKNOWLEDGE || x == CC_ACT_REVIEW);
     case A_SHARE: return o->ctx == CTX_INJECT && o->item == (uint32_t)a->i && x == CC_ACT_SHARE;
     case A_INJ_ESC: return o->ctx == CTX_INJECT && o->item == (uint32_t)a->i && x == CC_ACT_ESCALATE;
     case A_LOST: return x == a->action;
@@ -385,7 +383,8 @@ static int rule_matches_inject(const cc_agent_rule *R, const linj *I, const cc_s
     }
     size_t k;
     json_t *v;
-    json_array_foreach(I->classes, k, v) if (json_string_value(v) && strcmp(json_string_value(v), R->inject_class) == 0) return 1;
+    json_array_foreach(I->classes, k, v) if (json_string_value(v) &&
+                                             strcmp(json_string_value(v), R->inject_class) == 0) return 1;
     return 0;
 }
 
@@ -400,7 +399,8 @@ static void offer(logst *L, int seat, cc_agent_event ev, int ctx, int item)
         const cc_agent_rule *R = &A->rules[r];
         if (R->on != ev)
             continue;
-        if ((ev == CC_AEV_INJECT || ev == CC_AEV_MESSAGE) && !rule_matches_inject(R, &L->inj[item], L->s, (size_t)item))
+        if ((ev == CC_AEV_INJECT || ev == CC_AEV_MESSAGE) &&
+            !rule_matches_inject(R, &L->inj[item], L->s, (size_t)item))
             continue;
         if (ev == CC_AEV_STAGE && R->has_stage && R->stage != K->kind)
             continue;
@@ -413,7 +413,8 @@ static void offer(logst *L, int seat, cc_agent_event ev, int ctx, int item)
             if (o.end == END_VISIT && ev == CC_AEV_REQUEST && R->has_stage) {
                 const cc_mechanism *M = &L->s->mechanisms[K->mech];
                 size_t j = (size_t)K->stage;
-                while (j < M->nstages && !(M->stages[j].kind == R->stage && takes_part(L, item, j, (size_t)seat)))
+                while (j < M->nstages &&
+                       !(M->stages[j].kind == R->stage && takes_part(L, item, j, (size_t)seat)))
                     j++;
                 if (j == M->nstages)
                     continue; /* no such stage ahead for this seat */
@@ -488,7 +489,8 @@ static void competing_end(logst *L, int c, int seat)
     for (size_t k = L->nopen; k-- > 0;) {
         const open_obs *o = &L->open[k];
         if (o->seat == (uint32_t)seat && o->ctx == CTX_CONSULT && o->item == (uint32_t)c &&
-            ((o->end == END_VISIT && o->visit == K->visit) || (o->end == END_TARGET && o->target == K->stage)))
+            ((o->end == END_VISIT && o->visit == K->visit) ||
+             (o->end == END_TARGET && o->target == K->stage)))
             close_obs(L, k, 0);
     }
 }
@@ -573,8 +575,8 @@ static void on_consult_act(logst *L, const cc_evrec *e, const cc_evrec *prev)
     }
     if (strcmp(t, "held") == 0) {
         int k = stage_index(L, c, pstr(e, "stage"));
-        static const char *const names[] = {"acknowledge", "share", "position", "vote",
-                                            "propose", "object", "escalate", "review"};
+        static const char *const names[] = {"acknowledge", "share",  "position", "vote",
+                                            "propose",     "object", "escalate", "review"};
         const char *act = pstr(e, "action");
         a.kind = A_HELD;
         a.k = k;
@@ -624,7 +626,8 @@ static void on_decision_event(logst *L, const cc_evrec *e)
         int c = cons_of(L, e);
         if (json_object_get(e->payload, "held_since"))
             return; /* a held vote: counted where it was held */
-        if (c >= 0 && L->cons[c].open && L->cons[c].stage >= 0 && stage_index(L, c, pstr(e, "stage")) == L->cons[c].stage) {
+        if (c >= 0 && L->cons[c].open && L->cons[c].stage >= 0 &&
+            stage_index(L, c, pstr(e, "stage")) == L->cons[c].stage) {
             a.kind = A_VOTE;
             a.c = c;
         }
@@ -753,8 +756,8 @@ static void on_event(logst *L, size_t n)
     } else if (!strcmp(t, "message.lost")) {
         const char *act = pstr(e, "action");
         act_desc a = {A_LOST, -1, -1, -1, -1, NULL, CC_ACT_ACKNOWLEDGE};
-        static const char *const names[] = {"acknowledge", "share", "position", "vote",
-                                            "propose", "object", "escalate", "review"};
+        static const char *const names[] = {"acknowledge", "share",  "position", "vote",
+                                            "propose",     "object", "escalate", "review"};
         for (size_t x = 0; act && x < sizeof names / sizeof names[0]; x++)
             if (strcmp(names[x], act) == 0) {
                 a.action = (cc_agent_action)x;
@@ -791,8 +794,10 @@ static cc_err decode_all(logst *L, const char *name, const char *text, size_t le
         L->nev++;
         const unsigned char zero[32] = {0};
         if (e->seq != L->nev - 1 || memcmp(e->prev, L->nev > 1 ? L->ev[L->nev - 2].hash : zero, 32) != 0) {
-            cc_calib_fail(err, name, "line %zu: the hash chain is broken (seq %llu, or prev does not match the line before)",
-                 line, (unsigned long long)e->seq);
+            cc_calib_fail(
+                err, name,
+                "line %zu: the hash chain is broken (seq %llu, or prev does not match the line before)", line,
+                (unsigned long long)e->seq);
             return CC_ERR_PARSE;
         }
         off = (size_t)(nl - text) + 1;
@@ -905,7 +910,7 @@ cc_err cc_calib_add_log(cc_calib *c, const char *name, const char *text, size_t 
         const char *pin = pstr(&L.ev[0], "scenario");
         if (!pin || strcmp(pin, c->hash) != 0) {
             cc_calib_fail(err, name, "a log of another scenario: its run.start pins sha256 %.64s, %s has %s",
-                 pin ? pin : "(none)", c->s->file, c->hash);
+                          pin ? pin : "(none)", c->s->file, c->hash);
             rc = CC_ERR_INVALID;
         }
     }
@@ -952,4 +957,3 @@ cc_err cc_calib_add_log(cc_calib *c, const char *name, const char *text, size_t 
     state_free(&L);
     return rc;
 }
-

@@ -43,11 +43,15 @@ static void scenario_dist(const cc_dist *d, cc_buf *out)
     switch (d->kind) {
     case CC_DIST_FIXED: cc_buf_printf(out, "{dist: fixed, value: %s}", dur(a, sizeof a, d->a, 0)); return;
     case CC_DIST_UNIFORM:
-        cc_buf_printf(out, "{dist: uniform, min: %s, max: %s}", dur(a, sizeof a, d->a, 0), dur(b, sizeof b, d->b, 0));
+        cc_buf_printf(out, "{dist: uniform, min: %s, max: %s}", dur(a, sizeof a, d->a, 0),
+                      dur(b, sizeof b, d->b, 0));
         return;
-    case CC_DIST_EXPONENTIAL: cc_buf_printf(out, "{dist: exponential, mean: %s}", dur(a, sizeof a, d->a, 1)); return;
+    case CC_DIST_EXPONENTIAL:
+        cc_buf_printf(out, "{dist: exponential, mean: %s}", dur(a, sizeof a, d->a, 1));
+        return;
     case CC_DIST_LOGNORMAL:
-        cc_buf_printf(out, "{dist: lognormal, median: %s, sigma: %.6g}", dur(a, sizeof a, exp(d->a), 1), d->b);
+        cc_buf_printf(out, "{dist: lognormal, median: %s, sigma: %.6g}", dur(a, sizeof a, exp(d->a), 1),
+                      d->b);
         return;
     case CC_DIST_GAMMA:
         cc_buf_printf(out, "{dist: gamma, shape: %.6g, scale: %s}", d->a, dur(a, sizeof a, d->b, 1));
@@ -81,7 +85,8 @@ cc_err cc_calout_delay(const cc_calib_rule *R, cc_buf *out)
                           f->par[1]);
             break;
         case CC_DFIT_GAMMA:
-            cc_buf_printf(out, "{dist: gamma, shape: %.4g, scale: %s}", f->par[0], dur(a, sizeof a, f->par[1], 1));
+            cc_buf_printf(out, "{dist: gamma, shape: %.4g, scale: %s}", f->par[0],
+                          dur(a, sizeof a, f->par[1], 1));
             break;
         }
     } else {
@@ -95,7 +100,8 @@ static void refs(const cc_refs *r, cc_buf *out)
     static const char *const pre[] = {"", "cell:", "party:", "group:", ""};
     cc_buf_putc(out, '[');
     for (size_t i = 0; i < r->n; i++)
-        cc_buf_printf(out, "%s%s%s", i ? ", " : "", pre[r->v[i].kind], r->v[i].kind == CC_REF_ALL ? "all" : r->v[i].name);
+        cc_buf_printf(out, "%s%s%s", i ? ", " : "", pre[r->v[i].kind],
+                      r->v[i].kind == CC_REF_ALL ? "all" : r->v[i].name);
     cc_buf_putc(out, ']');
 }
 
@@ -164,7 +170,9 @@ static void rule_summary(const cc_calib_rule *R, cc_buf *out)
     case CC_CALIB_FIXED: cc_buf_printf(out, "every act took %s: fixed", hdur(a, sizeof a, R->fixed_s)); break;
     case CC_CALIB_TOO_FEW: cc_buf_puts(out, "too few acts: the scenario's rule kept"); break;
     case CC_CALIB_NO_OFFERS: cc_buf_puts(out, "never offered in these logs: the scenario's rule kept"); break;
-    case CC_CALIB_TRACELESS: cc_buf_puts(out, "its act leaves no event in a log: the scenario's rule kept"); break;
+    case CC_CALIB_TRACELESS:
+        cc_buf_puts(out, "its act leaves no event in a log: the scenario's rule kept");
+        break;
     }
 }
 
@@ -190,11 +198,12 @@ cc_err cc_calout_agents(const cc_calib *c, cc_buf *out)
     const cc_calib_opts *o = cc_calib_options(c);
     char hash[65];
     cc_scenario_hash_hex(s, hash);
-    cc_buf_printf(out, "# caucus calibrate: agents fitted to %zu event log%s of scenario %s\n", cc_calib_nlogs(c),
-                  cc_calib_nlogs(c) == 1 ? "" : "s", s->id);
+    cc_buf_printf(out, "# caucus calibrate: agents fitted to %zu event log%s of scenario %s\n",
+                  cc_calib_nlogs(c), cc_calib_nlogs(c) == 1 ? "" : "s", s->id);
     cc_buf_printf(out, "#   scenario sha256 %s\n", hash);
-    cc_buf_printf(out, "#   grouped by %s; delays in work time (on duty) unless a rule has delay_in: calendar;\n"
-                       "#   rules with fewer than %zu acts keep the scenario's values (docs/calibration.md)\n",
+    cc_buf_printf(out,
+                  "#   grouped by %s; delays in work time (on duty) unless a rule has delay_in: calendar;\n"
+                  "#   rules with fewer than %zu acts keep the scenario's values (docs/calibration.md)\n",
                   cc_calib_by_name(o->by), o->min_acts);
     cc_buf_puts(out, "# logs:\n");
     for (size_t i = 0; i < cc_calib_nlogs(c); i++)
@@ -218,9 +227,10 @@ cc_err cc_calout_agents(const cc_calib *c, cc_buf *out)
         const cc_agent *A = G->tmpl;
         cc_buf_printf(out, "  - id: %s\n", G->agent_id);
         double absence = isnan(G->absence) ? A->absence : G->absence;
-        cc_buf_printf(out, "    availability: {hours: %s, absence: %.4f}\n", A->always_available ? "always" : "working",
-                      absence);
-        cc_buf_printf(out, "    channel_failure: %.4f\n", isnan(G->channel_failure) ? A->channel_failure : G->channel_failure);
+        cc_buf_printf(out, "    availability: {hours: %s, absence: %.4f}\n",
+                      A->always_available ? "always" : "working", absence);
+        cc_buf_printf(out, "    channel_failure: %.4f\n",
+                      isnan(G->channel_failure) ? A->channel_failure : G->channel_failure);
         cc_buf_puts(out, "    rules:\n");
         for (size_t r = 0; r < G->nrules; r++) {
             /* a rule no situation of these seats can ever match is left out (it would never act) */
@@ -228,8 +238,9 @@ cc_err cc_calout_agents(const cc_calib *c, cc_buf *out)
             for (size_t k = 0; k < G->nseats && !can; k++)
                 can = cc_scenario_rule_can_match(s, G->rules[r].tmpl, G->seats[k]);
             if (!can) {
-                cc_buf_printf(out, "      # rule %zu of agent %s left out: no situation of these seats can match it\n",
-                              r + 1, A->id);
+                cc_buf_printf(
+                    out, "      # rule %zu of agent %s left out: no situation of these seats can match it\n",
+                    r + 1, A->id);
                 continue;
             }
             cc_err rc = write_rule(&G->rules[r], out);
@@ -328,8 +339,8 @@ static void text_rule(const cc_calib_rule *R, cc_buf *out)
     if (R->share_ok) {
         cc_buf_puts(out, "      probability ");
         interval(out, "%.3f", R->p, R->p_lo, R->p_hi);
-        cc_buf_printf(out, " (acted by %s: %.3f of n* %.1f, / F %.4f)", hdur(a, sizeof a, R->share.h), R->share.p,
-                      R->share.nstar, R->F_h);
+        cc_buf_printf(out, " (acted by %s: %.3f of n* %.1f, / F %.4f)", hdur(a, sizeof a, R->share.h),
+                      R->share.p, R->share.nstar, R->F_h);
         if (R->status == CC_CALIB_FITTED)
             cc_buf_printf(out, "; model p %.3f", R->fits[R->best].p);
         cc_buf_putc(out, '\n');
@@ -361,13 +372,15 @@ cc_err cc_calout_text(const cc_calib *c, cc_buf *out)
                   cc_calib_nlogs(c) == 1 ? "" : "s", cc_calib_by_name(o->by), cc_calib_ngroups(c),
                   cc_calib_ngroups(c) == 1 ? "" : "s");
     if (cc_calib_shared_streams(c))
-        cc_buf_printf(out,
-                      "  warning: %zu log%s the seed and replication of an earlier log: their agents drew the same\n"
-                      "  random numbers (caucus sim's common random numbers across variants), so the observations\n"
-                      "  are not independent and the intervals are too narrow; give each log its own seed\n",
-                      cc_calib_shared_streams(c), cc_calib_shared_streams(c) == 1 ? " has" : "s have");
+        cc_buf_printf(
+            out,
+            "  warning: %zu log%s the seed and replication of an earlier log: their agents drew the same\n"
+            "  random numbers (caucus sim's common random numbers across variants), so the observations\n"
+            "  are not independent and the intervals are too narrow; give each log its own seed\n",
+            cc_calib_shared_streams(c), cc_calib_shared_streams(c) == 1 ? " has" : "s have");
     if (cc_calib_unfitted_acts(c))
-        cc_buf_printf(out, "  %zu acts by seats without an agent: counted, not fitted\n", cc_calib_unfitted_acts(c));
+        cc_buf_printf(out, "  %zu acts by seats without an agent: counted, not fitted\n",
+                      cc_calib_unfitted_acts(c));
     for (size_t g = 0; g < cc_calib_ngroups(c); g++) {
         const cc_calib_group *G = cc_calib_group_at(c, g);
         cc_buf_printf(out, "\n%s -> agent %s (from %s; seats", G->name, G->agent_id, G->tmpl->id);
@@ -393,10 +406,11 @@ cc_err cc_calout_text(const cc_calib *c, cc_buf *out)
         for (size_t r = 0; r < G->nrules; r++)
             text_rule(&G->rules[r], out);
     }
-    cc_buf_puts(out, "\nIntervals are 95%: delays by the observed information (Wald, log scale), probabilities by\n"
-                     "Wilson's score. Delays are work time on the seat's duty schedule. KS D: the largest distance\n"
-                     "between the Kaplan-Meier estimate and the fitted model; a small bootstrap p says the family\n"
-                     "does not describe the delays (docs/calibration.md).\n");
+    cc_buf_puts(
+        out, "\nIntervals are 95%: delays by the observed information (Wald, log scale), probabilities by\n"
+             "Wilson's score. Delays are work time on the seat's duty schedule. KS D: the largest distance\n"
+             "between the Kaplan-Meier estimate and the fitted model; a small bootstrap p says the family\n"
+             "does not describe the delays (docs/calibration.md).\n");
     return out->oom ? CC_ERR_NOMEM : CC_OK;
 }
 
@@ -422,15 +436,16 @@ static json_t *fit_json(const cc_dfit *f)
         snprintf(key, sizeof key, "%s_ci", names[f->model][i]);
         json_object_set_new(par, key, pair(f->lo[i], f->hi[i]));
     }
-    return json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b}", "model", cc_dfit_model_name(f->model), "parameters",
-                     par, "distribution_mean_s", num(f->mean), "distribution_mean_ci", pair(f->mean_lo, f->mean_hi),
-                     "p_mle", num(f->p), "loglik", num(f->loglik), "aic", num(f->aic), "p_estimated", f->p_free,
-                     "converged", f->converged);
+    return json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b}", "model", cc_dfit_model_name(f->model),
+                     "parameters", par, "distribution_mean_s", num(f->mean), "distribution_mean_ci",
+                     pair(f->mean_lo, f->mean_hi), "p_mle", num(f->p), "loglik", num(f->loglik), "aic",
+                     num(f->aic), "p_estimated", f->p_free, "converged", f->converged);
 }
 
 static json_t *rule_json(const cc_calib_rule *R)
 {
-    static const char *const status[] = {"fitted", "fixed", "too few acts", "never offered", "leaves no trace"};
+    static const char *const status[] = {"fitted", "fixed", "too few acts", "never offered",
+                                         "leaves no trace"};
     json_t *fits = json_array();
     for (int m = 0; m < CC_DFIT_NMODELS; m++)
         if (R->fitted[m])
@@ -438,31 +453,34 @@ static json_t *rule_json(const cc_calib_rule *R)
     cc_buf b;
     cc_buf_init(&b);
     cc_calout_delay(R, &b);
-    json_t *j = json_pack("{s:I,s:s,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:s?}", "rule", (json_int_t)R->index + 1,
-                          "on", on_names[R->tmpl->on], "do", do_names[R->tmpl->action], "calendar_time", R->calendar,
-                          "offers", (json_int_t)R->offers, "acts", (json_int_t)R->acts, "censored",
-                          (json_int_t)R->censored, "interval_censored", (json_int_t)R->intervals, "lost",
-                          (json_int_t)R->lost, "dropped_no_time", (json_int_t)R->dropped, "fits", fits, "delay_written",
-                          b.data);
+    json_t *j = json_pack(
+        "{s:I,s:s,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:s?}", "rule", (json_int_t)R->index + 1, "on",
+        on_names[R->tmpl->on], "do", do_names[R->tmpl->action], "calendar_time", R->calendar, "offers",
+        (json_int_t)R->offers, "acts", (json_int_t)R->acts, "censored", (json_int_t)R->censored,
+        "interval_censored", (json_int_t)R->intervals, "lost", (json_int_t)R->lost, "dropped_no_time",
+        (json_int_t)R->dropped, "fits", fits, "delay_written", b.data);
     cc_buf_free(&b);
     if (!j)
         return NULL;
     json_object_set_new(j, "status", json_string(status[R->status]));
-    json_object_set_new(j, "chosen", R->best >= 0 ? json_string(cc_dfit_model_name((cc_dfit_model)R->best)) : json_null());
+    json_object_set_new(j, "chosen",
+                        R->best >= 0 ? json_string(cc_dfit_model_name((cc_dfit_model)R->best)) : json_null());
     json_object_set_new(j, "fixed_s", R->status == CC_CALIB_FIXED ? json_real(R->fixed_s) : json_null());
     if (R->acts > 0)
         json_object_set_new(j, "probability",
-                            json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "p", num(R->p), "ci", pair(R->p_lo, R->p_hi),
-                                      "km_share", num(R->share.p), "km_share_ci", pair(R->share.lo, R->share.hi),
-                                      "n_effective", num(R->share.nstar), "horizon_s", num(R->share.h), "F_horizon",
-                                      num(R->F_h), "written", R->share_ok));
+                            json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "p", num(R->p), "ci",
+                                      pair(R->p_lo, R->p_hi), "km_share", num(R->share.p), "km_share_ci",
+                                      pair(R->share.lo, R->share.hi), "n_effective", num(R->share.nstar),
+                                      "horizon_s", num(R->share.h), "F_horizon", num(R->F_h), "written",
+                                      R->share_ok));
     json_object_set_new(j, "ks_d", num(R->ks));
     json_object_set_new(j, "ks_p_bootstrap", num(R->ks_p));
     json_object_set_new(j, "bootstrap_samples", json_integer(R->boot_done));
     if (R->tmpl->action == CC_ACT_REVIEW)
         json_object_set_new(j, "approve",
-                            json_pack("{s:o,s:o,s:I,s:I}", "p", num(R->approve), "ci", pair(R->approve_lo, R->approve_hi),
-                                      "approvals", (json_int_t)R->approvals, "objections", (json_int_t)R->objections));
+                            json_pack("{s:o,s:o,s:I,s:I}", "p", num(R->approve), "ci",
+                                      pair(R->approve_lo, R->approve_hi), "approvals",
+                                      (json_int_t)R->approvals, "objections", (json_int_t)R->objections));
     if (R->tmpl->has_stage)
         json_object_set_new(j, "stage", json_string(cc_stage_kind_name(R->tmpl->stage)));
     if (R->tmpl->option)
@@ -487,22 +505,25 @@ json_t *cc_calout_json(const cc_calib *c)
         for (size_t r = 0; r < G->nrules; r++)
             json_array_append_new(rules, rule_json(&G->rules[r]));
         json_array_append_new(
-            groups, json_pack("{s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:o,s:o,s:I,s:I,s:o,s:o,s:o}", "name", G->name, "agent",
-                              G->agent_id, "template", G->tmpl->id, "seats", seats, "seat_logs", (json_int_t)G->seat_logs,
-                              "agent_seat_logs", (json_int_t)G->agent_seat_logs, "absent", (json_int_t)G->absent,
-                              "absence", num(G->absence), "absence_ci", pair(G->absence_lo, G->absence_hi),
-                              "agent_acts", (json_int_t)G->agent_acts, "lost", (json_int_t)G->lost, "channel_failure",
-                              num(G->channel_failure), "channel_failure_ci", pair(G->cf_lo, G->cf_hi), "rules", rules));
+            groups, json_pack("{s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:o,s:o,s:I,s:I,s:o,s:o,s:o}", "name", G->name,
+                              "agent", G->agent_id, "template", G->tmpl->id, "seats", seats, "seat_logs",
+                              (json_int_t)G->seat_logs, "agent_seat_logs", (json_int_t)G->agent_seat_logs,
+                              "absent", (json_int_t)G->absent, "absence", num(G->absence), "absence_ci",
+                              pair(G->absence_lo, G->absence_hi), "agent_acts", (json_int_t)G->agent_acts,
+                              "lost", (json_int_t)G->lost, "channel_failure", num(G->channel_failure),
+                              "channel_failure_ci", pair(G->cf_lo, G->cf_hi), "rules", rules));
     }
     json_t *methods = json_pack(
-        "{s:s,s:s,s:s,s:s,s:s}", "delay", "maximum likelihood with right- and interval-censoring and a share that never acts",
-        "delay_ci", "Wald, observed information, log scale, 95%", "probability",
+        "{s:s,s:s,s:s,s:s,s:s}", "delay",
+        "maximum likelihood with right- and interval-censoring and a share that never acts", "delay_ci",
+        "Wald, observed information, log scale, 95%", "probability",
         "Kaplan-Meier share acting by the longest observed delay; Wilson at the effective number of offers",
-        "choice", "smallest AIC", "fit", "KS distance between Kaplan-Meier and the fitted model; parametric bootstrap p");
+        "choice", "smallest AIC", "fit",
+        "KS distance between Kaplan-Meier and the fitted model; parametric bootstrap p");
     char seed[24];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
-    return json_pack("{s:s,s:s,s:s,s:o,s:s,s:I,s:I,s:s,s:o,s:o}", "scenario", s->id, "scenario_sha256", hash, "by",
-                     cc_calib_by_name(o->by), "logs", logs, "time", "work time on duty unless delay_in: calendar",
-                     "min_acts", (json_int_t)o->min_acts, "bootstrap", (json_int_t)o->boot, "seed", seed, "groups",
-                     groups, "methods", methods);
+    return json_pack("{s:s,s:s,s:s,s:o,s:s,s:I,s:I,s:s,s:o,s:o}", "scenario", s->id, "scenario_sha256", hash,
+                     "by", cc_calib_by_name(o->by), "logs", logs, "time",
+                     "work time on duty unless delay_in: calendar", "min_acts", (json_int_t)o->min_acts,
+                     "bootstrap", (json_int_t)o->boot, "seed", seed, "groups", groups, "methods", methods);
 }

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PW 440  /* panel width */
-#define RH 280  /* row height */
-#define ML 60   /* margins inside a panel */
+#define PW 440 /* panel width */
+#define RH 280 /* row height */
+#define ML 60  /* margins inside a panel */
 #define MR 28
 #define MT 56
 #define MB 44
@@ -47,27 +47,32 @@ static double unit_of(double max, const char **name)
     return 3600;
 }
 
-static void frame(cc_buf *b, double x0, double y0, double xtop, double ytop, const char *xlabel, const char *ylabel,
-                  int percent)
+static void frame(cc_buf *b, double x0, double y0, double xtop, double ytop, const char *xlabel,
+                  const char *ylabel, int percent)
 {
     double w = PW - ML - MR, h = RH - MT - MB;
     cc_buf_printf(b, "<g transform=\"translate(%.0f,%.0f)\">\n", x0, y0);
-    cc_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" stroke=\"#444\"/>\n", ML, MT,
-                  w, h);
+    cc_buf_printf(b,
+                  "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" stroke=\"#444\"/>\n",
+                  ML, MT, w, h);
     for (int i = 0; i <= 5; i++) {
         double x = ML + w * i / 5.0, y = MT + h - h * i / 5.0;
-        cc_buf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#ddd\"/>", x, MT, x, MT + h);
+        cc_buf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#ddd\"/>", x, MT, x,
+                      MT + h);
         cc_buf_printf(b, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%g</text>\n", x, MT + h + 16,
                       xtop / 5 * i);
         if (percent)
             cc_buf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.0f%%</text>\n", ML - 6, y + 4,
                           100.0 * ytop * i / 5.0);
         else
-            cc_buf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n", ML - 6, y + 4, ytop / 5 * i);
+            cc_buf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n", ML - 6, y + 4,
+                          ytop / 5 * i);
     }
-    cc_buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">%s</text>\n", ML + w / 2, MT + h + 34, xlabel);
-    cc_buf_printf(b, "<text x=\"14\" y=\"%.0f\" text-anchor=\"middle\" transform=\"rotate(-90 14 %.0f)\">%s</text>\n",
-                  MT + h / 2, MT + h / 2, ylabel);
+    cc_buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">%s</text>\n", ML + w / 2,
+                  MT + h + 34, xlabel);
+    cc_buf_printf(
+        b, "<text x=\"14\" y=\"%.0f\" text-anchor=\"middle\" transform=\"rotate(-90 14 %.0f)\">%s</text>\n",
+        MT + h / 2, MT + h / 2, ylabel);
 }
 
 /* The model's share acting by t: p F(t) (a fixed delay: a step at it). */
@@ -90,7 +95,8 @@ static void km_panel(cc_buf *b, const cc_calib_rule *R, double y0)
     snprintf(xl, sizeof xl, "delay (%s)", uname);
     frame(b, 0, y0, top, 1, xl, "acted by then", 1);
     double w = PW - ML - MR, h = RH - MT - MB;
-    cc_buf_printf(b, "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.6\" points=\"%d,%.1f", ML, MT + h);
+    cc_buf_printf(b, "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.6\" points=\"%d,%.1f", ML,
+                  MT + h);
     double prev = 0;
     size_t stride = km->n > MAXPTS ? km->n / MAXPTS : 1;
     for (size_t i = 0; i < km->n; i++) {
@@ -100,18 +106,20 @@ static void km_panel(cc_buf *b, const cc_calib_rule *R, double y0)
         cc_buf_printf(b, " %.1f,%.1f %.1f,%.1f", x, MT + h - h * prev, x, MT + h - h * km->F[i]);
         prev = km->F[i];
     }
-    cc_buf_puts(b, "\"/>\n<polyline fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.6\" stroke-dasharray=\"5,3\" points=\"");
+    cc_buf_puts(b, "\"/>\n<polyline fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.6\" "
+                   "stroke-dasharray=\"5,3\" points=\"");
     for (int i = 0; i <= 200; i++) {
         double t = top * unit * i / 200.0;
         cc_buf_printf(b, "%s%.1f,%.1f", i ? " " : "", ML + w * i / 200.0, MT + h - h * model_at(R, t));
     }
     cc_buf_puts(b, "\"/>\n");
     double lx = ML + w - 150, ly = MT + h - 40; /* bottom right: the curves rise on the left */
-    cc_buf_printf(b,
-                  "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"3\" fill=\"#1f77b4\"/><text x=\"%.0f\" "
-                  "y=\"%.0f\">observed (Kaplan-Meier)</text>\n<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"3\" "
-                  "fill=\"#d62728\"/><text x=\"%.0f\" y=\"%.0f\">fitted (p F)</text>\n",
-                  lx, ly, lx + 18, ly + 5, lx, ly + 16, lx + 18, ly + 21);
+    cc_buf_printf(
+        b,
+        "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"3\" fill=\"#1f77b4\"/><text x=\"%.0f\" "
+        "y=\"%.0f\">observed (Kaplan-Meier)</text>\n<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"3\" "
+        "fill=\"#d62728\"/><text x=\"%.0f\" y=\"%.0f\">fitted (p F)</text>\n",
+        lx, ly, lx + 18, ly + 5, lx, ly + 16, lx + 18, ly + 21);
     cc_buf_puts(b, "</g>\n");
 }
 
@@ -134,8 +142,9 @@ static void qq_panel(cc_buf *b, const cc_calib_rule *R, double y0)
     snprintf(yl, sizeof yl, "observed delay (%s)", uname);
     frame(b, PW, y0, top, top, xl, yl, 0);
     double w = PW - ML - MR, h = RH - MT - MB;
-    cc_buf_printf(b, "<line x1=\"%d\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%d\" stroke=\"#999\" stroke-dasharray=\"4,3\"/>\n", ML,
-                  MT + h, ML + w, MT);
+    cc_buf_printf(
+        b, "<line x1=\"%d\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%d\" stroke=\"#999\" stroke-dasharray=\"4,3\"/>\n",
+        ML, MT + h, ML + w, MT);
     size_t stride = km->n > MAXPTS ? km->n / MAXPTS : 1;
     for (size_t i = 0; i < km->n; i += stride) {
         double u = 0.5 * ((i ? km->F[i - 1] : 0) + km->F[i]) / p;
@@ -169,7 +178,8 @@ static void row_title(cc_buf *b, const cc_calib_group *G, const cc_calib_rule *R
         cc_buf_printf(b, "fixed %.0f s", R->fixed_s);
     } else {
         const cc_dfit *f = &R->fits[R->best];
-        cc_buf_printf(b, "%s (AIC %.1f), p %.3f, KS D %.3f", cc_dfit_model_name(f->model), f->aic, f->p, R->ks);
+        cc_buf_printf(b, "%s (AIC %.1f), p %.3f, KS D %.3f", cc_dfit_model_name(f->model), f->aic, f->p,
+                      R->ks);
         if (!isnan(R->ks_p))
             cc_buf_printf(b, ", bootstrap p %.3f", R->ks_p);
     }
@@ -185,10 +195,12 @@ cc_err cc_calplot_svg(const cc_calib *c, cc_buf *out)
             rows += G->rules[r].status == CC_CALIB_FITTED || G->rules[r].status == CC_CALIB_FIXED;
     }
     double height = rows ? (double)rows * RH : 60;
-    cc_buf_printf(out,
-                  "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\" "
-                  "font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
-                  2 * PW, height, 2 * PW, height);
+    cc_buf_printf(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\" "
+        "font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%%\" height=\"100%%\" "
+        "fill=\"#fff\"/>\n",
+        2 * PW, height, 2 * PW, height);
     if (!rows)
         cc_buf_puts(out, "<text x=\"10\" y=\"30\">no rule had enough acts to be fitted</text>\n");
     double y = 0;

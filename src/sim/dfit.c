@@ -83,9 +83,18 @@ double cc_dfit_gamma_q(double a, double x)
 static void natural(cc_dfit_model m, const double *phi, double par[2])
 {
     switch (m) {
-    case CC_DFIT_EXPONENTIAL: par[0] = exp(phi[0]); par[1] = 0; break;
-    case CC_DFIT_LOGNORMAL: par[0] = exp(phi[0]); par[1] = exp(phi[1]); break;
-    case CC_DFIT_GAMMA: par[0] = exp(phi[0]); par[1] = exp(phi[1]); break;
+    case CC_DFIT_EXPONENTIAL:
+        par[0] = exp(phi[0]);
+        par[1] = 0;
+        break;
+    case CC_DFIT_LOGNORMAL:
+        par[0] = exp(phi[0]);
+        par[1] = exp(phi[1]);
+        break;
+    case CC_DFIT_GAMMA:
+        par[0] = exp(phi[0]);
+        par[1] = exp(phi[1]);
+        break;
     }
 }
 
@@ -135,8 +144,7 @@ static double logpdf(cc_dfit_model m, const double par[2], double t)
         double z = (log(t) - log(par[0])) / par[1];
         return -log(t * par[1]) - 0.5 * log(2 * M_PI) - 0.5 * z * z;
     }
-    case CC_DFIT_GAMMA:
-        return (par[0] - 1) * log(t) - t / par[1] - lgamma(par[0]) - par[0] * log(par[1]);
+    case CC_DFIT_GAMMA: return (par[0] - 1) * log(t) - t / par[1] - lgamma(par[0]) - par[0] * log(par[1]);
     }
     return -INFINITY;
 }
@@ -282,7 +290,8 @@ static double loglik(const lik *L, const double *phi, double p, double *pbest)
 {
     double par[2];
     natural(L->m, phi, par);
-    if (!(par[0] > 0 && isfinite(par[0])) || (L->m != CC_DFIT_EXPONENTIAL && !(par[1] > 0 && isfinite(par[1]))))
+    if (!(par[0] > 0 && isfinite(par[0])) ||
+        (L->m != CC_DFIT_EXPONENTIAL && !(par[1] > 0 && isfinite(par[1]))))
         return -INFINITY;
     double s = acts_part(L, par);
     if (p < 0)

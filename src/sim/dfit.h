@@ -33,15 +33,15 @@ const char *cc_dfit_model_name(cc_dfit_model m);
  * information could not be inverted). */
 typedef struct cc_dfit {
     cc_dfit_model model;
-    int npar;             /* parameters of the family: 1 or 2 */
+    int npar; /* parameters of the family: 1 or 2 */
     double par[2], lo[2], hi[2];
     double mean, mean_lo, mean_hi; /* the distribution's mean with its interval (delta method) */
-    double p;             /* maximum-likelihood probability of acting, in (0, 1] */
-    int fix_p;            /* p was held at 1 by the caller */
-    int p_free;           /* 1: p < 1 was estimated (and is in the information matrix); 0: p = 1 */
+    double p;                      /* maximum-likelihood probability of acting, in (0, 1] */
+    int fix_p;                     /* p was held at 1 by the caller */
+    int p_free;                    /* 1: p < 1 was estimated (and is in the information matrix); 0: p = 1 */
     double loglik;
-    double aic;           /* 2 (npar + 1) - 2 loglik: p counts for every family alike */
-    int converged;        /* the optimiser met its tolerance */
+    double aic;    /* 2 (npar + 1) - 2 loglik: p counts for every family alike */
+    int converged; /* the optimiser met its tolerance */
 } cc_dfit;
 
 /* Fits model m to x[0..n) by maximum likelihood (docs/calibration.md): over the family's
