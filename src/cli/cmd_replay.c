@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "core/engine.h"
+#include "core/arena.h"
 #include "core/evlog.h"
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
@@ -126,17 +127,20 @@ static int same_file(const char *a, const char *b)
 }
 
 #define REPLAY_USAGE                                                                                         \
-    "usage: caucus replay LOG [--scenario FILE] [--until SEQ] [--format text|json]\n"                        \
-    "       caucus replay LOG --fork SEQ [--inputs FILE] --log OUT.jsonl [--scenario FILE]\n"
+    "usage: caucus replay LOG [--scenario FILE] [--agents FILE] [--until SEQ] [--format text|json]\n"        \
+    "       caucus replay LOG --fork SEQ [--inputs FILE] --log OUT.jsonl [--scenario FILE] [--agents "       \
+    "FILE]\n"
 
 int cc_cmd_replay(int argc, char **argv)
 {
-    const char *path = NULL, *scen = NULL, *fork_inputs = NULL, *fork_log = NULL;
+    const char *path = NULL, *scen = NULL, *fork_inputs = NULL, *fork_log = NULL, *agents = NULL;
     int json = 0;
     uint64_t until_seq = UINT64_MAX, fork_seq = UINT64_MAX;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc) {
             scen = argv[++i];
+        } else if (strcmp(argv[i], "--agents") == 0 && i + 1 < argc) {
+            agents = argv[++i];
         } else if (strcmp(argv[i], "--fork") == 0 && i + 1 < argc) {
             if (cc_cli_parse_u64(argv[++i], &fork_seq)) {
                 fprintf(stderr, "caucus replay: --fork needs an event number, not '%s'\n", argv[i]);
@@ -259,7 +263,10 @@ int cc_cmd_replay(int argc, char **argv)
         } else {
             cc_diags d;
             cc_diags_init(&d);
-            if (cc_scenario_load_file(src, NULL, &d, &s) != CC_OK || !s) {
+            /* an agents file the run was played with (run.start "agents"), or --agents */
+            json_t *ag = json_object_get(p, "agents");
+            cc_load_opts lo = {.agents = agents ? agents : json_string_value(json_object_get(ag, "file"))};
+            if (cc_scenario_load_file(src, &lo, &d, &s) != CC_OK || !s) {
                 cc_diags_sort(&d);
                 cc_cli_print_diags(stderr, &d);
                 if (!scen)
@@ -280,6 +287,21 @@ int cc_cmd_replay(int argc, char **argv)
                             "%s)\n",
                             src, hash, want ? want : "?");
                     status = 1;
+                }
+                const char *want_agents = json_string_value(json_object_get(ag, "sha256"));
+                const char *rec = json_string_value(json_object_get(ag, "file"));
+                if (status == 0 && s->agents_file && rec) /* run.start names the file as recorded */
+                    s->agents_file = cc_arena_strdup(s->arena, rec);
+                if (status == 0 && s->agents_file) {
+                    cc_hex(s->agents_hash, 32, hash);
+                    if (!want_agents || strcmp(want_agents, hash) != 0) {
+                        fprintf(
+                            stderr,
+                            "caucus replay: %s is not the agents file this log was run with (sha256 %s, log "
+                            "pins %s)\n",
+                            lo.agents, hash, want_agents ? want_agents : "none");
+                        status = 1;
+                    }
                 }
             }
         }

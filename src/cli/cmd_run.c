@@ -21,6 +21,7 @@ static void run_usage(FILE *f)
             "  --until TIME    stop at this scenario time (+DURATION or RFC 3339); default: the end\n"
             "  --inputs FILE   people's and control's inputs (JSON Lines, timed by \"t\" or by \"wall\")\n"
             "  --auto SEATS    seats played by their agent policy: all, none or SEAT,SEAT\n"
+            "  --agents FILE   agents (e.g. calibrated ones, docs/calibration.md) replacing the scenario's\n"
             "  --log FILE      write the event log (JSON Lines, docs/event-log.md); '-' for stdout\n");
 }
 
@@ -46,6 +47,7 @@ int cc_cli_parse_u64(const char *s, uint64_t *out)
 int cc_cmd_run(int argc, char **argv)
 {
     const char *file = NULL, *variant = NULL, *until = NULL, *log = NULL, *autos = NULL, *inputs = NULL;
+    const char *agents = NULL;
     uint64_t seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -59,6 +61,8 @@ int cc_cmd_run(int argc, char **argv)
             inputs = argv[++i];
         } else if (strcmp(a, "--auto") == 0 && has_val) {
             autos = argv[++i];
+        } else if (strcmp(a, "--agents") == 0 && has_val) {
+            agents = argv[++i];
         } else if (strcmp(a, "--variant") == 0 && has_val) {
             variant = argv[++i];
         } else if (strcmp(a, "--until") == 0 && has_val) {
@@ -84,7 +88,7 @@ int cc_cmd_run(int argc, char **argv)
         run_usage(stderr);
         return 2;
     }
-    cc_scenario *s = cc_cli_load("run", file);
+    cc_scenario *s = cc_cli_load_agents("run", file, agents);
     if (!s)
         return 1;
     cc_err rc;
@@ -356,13 +360,25 @@ int cc_cli_read_inputs(const cc_scenario *s, const char *path, cc_input_list *l)
 
 cc_scenario *cc_cli_load(const char *cmd, const char *file)
 {
+    return cc_cli_load_agents(cmd, file, NULL);
+}
+
+cc_scenario *cc_cli_load_agents(const char *cmd, const char *file, const char *agents)
+{
     cc_diags d;
     cc_diags_init(&d);
     cc_scenario *s = NULL;
-    if (cc_scenario_load_file(file, NULL, &d, &s) != CC_OK) {
+    cc_load_opts o = {.agents = agents};
+    if (cc_scenario_load_file(file, &o, &d, &s) != CC_OK) {
         cc_diags_sort(&d);
         cc_cli_print_diags(stderr, &d);
-        fprintf(stderr, "caucus %s: %s does not load; fix it first (caucus lint %s)\n", cmd, file, file);
+        if (agents)
+            fprintf(stderr,
+                    "caucus %s: %s with the agents of %s does not load; fix it first (caucus lint %s "
+                    "--agents %s)\n",
+                    cmd, file, agents, file, agents);
+        else
+            fprintf(stderr, "caucus %s: %s does not load; fix it first (caucus lint %s)\n", cmd, file, file);
     }
     cc_diags_free(&d);
     return s;

@@ -23,7 +23,7 @@ static void sim_usage(FILE *f)
 {
     fprintf(f, "usage: caucus sim SCENARIO [--reps N] [--variant ID]... [--seed S] [--threads T]\n"
                "                  [--csv FILE] [--json FILE] [--svg FILE] [--html FILE] [--mpi]\n"
-               "                  [--log-rep R]... [--keep-logs K] [--log-prefix P]\n"
+               "                  [--log-rep R]... [--keep-logs K] [--log-prefix P] [--agents FILE]\n"
                "                  [--sweep PATH=V1,V2,...|PATH=A..B/STEP [--baseline V] [--metric NAME]...]\n"
                "  --reps N       replications per variant (default 1000)\n"
                "  --variant ID   a mechanism to compare (repeat; default: every mechanism)\n"
@@ -45,7 +45,8 @@ static void sim_usage(FILE *f)
                "                 metric (docs/sim.md, \"Exploring a mechanism\"); --csv, --json, --svg and\n"
                "                 --html then write the curves\n"
                "  --baseline V   the value the others are compared with, paired (default: the first)\n"
-               "  --metric NAME  show only metrics whose name contains NAME (repeat)\n");
+               "  --metric NAME  show only metrics whose name contains NAME (repeat)\n"
+               "  --agents FILE  agents replacing the scenario's (docs/calibration.md)\n");
 }
 
 static double wall_s(void)
@@ -237,6 +238,7 @@ static int write_csv(const cc_sim *r, const char *path)
 static int sim_main(int argc, char **argv, int rank, int nranks)
 {
     const char *file = NULL, *csv = NULL, *jsonf = NULL, *log_prefix = "sim", *svg = NULL, *html = NULL;
+    const char *agents = NULL;
     uint64_t log_reps[64];
     size_t nlog = 0;
     const char *vnames[64];
@@ -285,6 +287,8 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
             log_prefix = argv[++i];
         } else if (strcmp(a, "--csv") == 0 && has) {
             csv = argv[++i];
+        } else if (strcmp(a, "--agents") == 0 && has) {
+            agents = argv[++i];
         } else if (strcmp(a, "--svg") == 0 && has) {
             svg = argv[++i];
         } else if (strcmp(a, "--html") == 0 && has) {
@@ -366,9 +370,9 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
         long c = sysconf(_SC_NPROCESSORS_ONLN);
         threads = c > 0 && c < 256 ? (uint64_t)c : 1;
     }
-    cc_scenario *s = cc_cli_load("sim", file);
+    cc_scenario *s = cc_cli_load_agents("sim", file, agents);
     cc_scenario **points = NULL;
-    if (s && sw.n && cc_cli_sweep_load("sim", file, &sw, &points) != 0) {
+    if (s && sw.n && cc_cli_sweep_load("sim", file, agents, &sw, &points) != 0) {
         cc_scenario_free(s);
         s = NULL;
     }
