@@ -248,6 +248,7 @@ static const char *const samples[] = {
     "tests/scenarios/valid/engine-rounds.yaml",
     "tests/scenarios/valid/engine-rules.yaml",
     "tests/scenarios/valid/mech-agents.yaml",
+    "tests/scenarios/valid/mech-request.yaml",
     "tests/scenarios/valid/mech-semantics.yaml",
     "tests/scenarios/valid/mech-unstick.yaml",
     "tests/scenarios/valid/minimal.yaml",

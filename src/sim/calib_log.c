@@ -430,15 +430,14 @@ static void offer(logst *L, int seat, cc_agent_event ev, int ctx, int item)
 
 /* The stage of consultation c is offered to seat (its start, or its turn), as the engine's
  * offer_stage: an act the seat held for it counts instead; the first offer is also the request
- * reaching the seat. (While any act is held in the consultation, the engine marks the seat as
- * reached before it looks for a held act, so no request is offered then: followed here.) */
+ * reaching the seat. */
 static void offer_stage(logst *L, int c, int seat)
 {
     cstate *K = &L->cons[c];
     if (K->nheld) {
         uint8_t *held = &K->held[(size_t)K->stage * L->s->nseats + (size_t)seat];
-        K->asked[seat] = 1;
         if (*held) {
+            K->asked[seat] = 1;
             *held = 0;
             K->nheld--;
             return;
