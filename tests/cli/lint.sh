@@ -76,7 +76,7 @@ expect_rc "sim says it first" 0 "$BIN" sim tests/scenarios/valid/engine-rounds.y
 expect_out "sim warns" "stage 'close' waits, as seat 'lead' has no agent"
 # the JSON Schema describes every file caucus accepts: the samples, the validation pack, fixtures
 # and benchmarks
-if python3 tests/cli/schema_check.py scenarios/*.yaml scenarios/validation/*.yaml tests/scenarios/valid/*.yaml tests/validity/*.yaml bench/consult-10.yaml bench/consult-100.yaml; then ok; else no "a valid scenario fails the JSON Schema"; fi
+if python3 tests/cli/schema_check.py tests/calib/*.yaml scenarios/*.yaml scenarios/validation/*.yaml tests/scenarios/valid/*.yaml tests/validity/*.yaml bench/consult-10.yaml bench/consult-100.yaml; then ok; else no "a valid scenario fails the JSON Schema"; fi
 # and refuses what the schema itself says is wrong (a stage key only a silence procedure has)
 sed 's/^        adopt: act$/        adopt: act\n        rounds: {max: 2}/' scenarios/ncg-interagency-sim.yaml > "$T/schema-bad.yaml"
 if ! python3 tests/cli/schema_check.py "$T/schema-bad.yaml" > /dev/null; then ok; else no "the schema accepts rounds on a decide stage"; fi
