@@ -247,6 +247,7 @@ static const char *const samples[] = {
     "tests/scenarios/valid/engine-consult.yaml",
     "tests/scenarios/valid/engine-rounds.yaml",
     "tests/scenarios/valid/engine-rules.yaml",
+    "tests/scenarios/valid/fictional-nations.yaml",
     "tests/scenarios/valid/mech-agents.yaml",
     "tests/scenarios/valid/mech-request.yaml",
     "tests/scenarios/valid/mech-semantics.yaml",

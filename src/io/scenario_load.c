@@ -6,6 +6,7 @@
 
 #include "io/patch.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <sodium.h>
@@ -810,8 +811,21 @@ static void load_policy(ld *L, const cc_ynode *root)
     }
 }
 
+/* ISO 3166-1 reserves alpha-3 codes for user assignment (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ): a
+ * fictional nation takes one of these. */
+static int iso_user_assigned(const char *c)
+{
+    if (strlen(c) != 3 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]) ||
+        !isupper((unsigned char)c[2]))
+        return 0;
+    return (c[0] == 'A' && c[1] == 'A') || (c[0] == 'Q' && c[1] >= 'M') || c[0] == 'X' ||
+           (c[0] == 'Z' && c[1] == 'Z');
+}
+
 static int iso_code(const char *c)
 {
+    if (iso_user_assigned(c))
+        return 1;
     size_t n = sizeof iso3166 / sizeof iso3166[0];
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -1029,8 +1043,8 @@ static void load_parties(ld *L, const cc_ynode *root)
         if (P->kind == CC_PARTY_NATION) {
             if (!iso_code(id)) {
                 err(L, idn->pos, "bad-party",
-                    "nations use ISO 3166-1 alpha-3 codes such as USA or KOR; use kind: organisation "
-                    "otherwise",
+                    "nations use ISO 3166-1 alpha-3 codes such as USA or KOR, or for a fictional nation a "
+                    "user-assigned code (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ); use kind: organisation otherwise",
                     "party id '%s' is not an ISO 3166-1 alpha-3 country code", id);
                 goto reject;
             }
