@@ -345,3 +345,28 @@ Test(engine_unstick, a_lost_message_is_retried_up_to_the_attempts_allowed)
     }
     cr_expect_eq(count_of("message.retry", "hun-radio", NULL), 2);
 }
+
+/* A seat reached for the first time while another seat's act is held still gets its request
+ * (tests/scenarios/valid/mech-request.yaml): the chair's acknowledgement is held from +1h05 and
+ * counts at +1h20 when acknowledge starts; the records desk, new to the consultation then, acts
+ * on its request 10 min later, at +1h30, which completes it. */
+Test(engine_consult, a_seat_new_to_a_consultation_with_a_held_act_is_offered_the_request, .init = NULL,
+     .fini = NULL)
+{
+    static cc_evrec rq[128];
+    const unsigned char autos[3] = {1, 1, 1};
+    size_t n = ev_run_inputs("tests/scenarios/valid/mech-request.yaml", NULL, autos, rq, 128);
+    const cc_evrec *h = ev_find(rq, n, "consult.held", "stage", "acknowledge");
+    cr_assert_not_null(h);
+    cr_expect_eq(h->t_ms, 65 * MIN);
+    const cc_evrec *a = NULL;
+    for (size_t i = 0; i < n && !a; i++)
+        if (strcmp(rq[i].type, "consult.ack") == 0 && rq[i].actor && strcmp(rq[i].actor, "records") == 0)
+            a = &rq[i];
+    cr_assert_not_null(a, "the records desk acted on its request");
+    cr_expect_eq(a->t_ms, 90 * MIN);
+    const cc_evrec *d = ev_find(rq, n, "consult.done", NULL, NULL);
+    cr_assert_not_null(d);
+    cr_expect_eq(d->t_ms, 90 * MIN);
+    ev_clear_all(rq, n);
+}

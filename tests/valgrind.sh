@@ -15,7 +15,7 @@ if [ -z "${CAUCUS_TEST_PG:-}" ]; then
   CAUCUS_TEST_PG=$(sh tools/pg-test.sh) || echo "valgrind.sh: PostgreSQL could not be started"
   export CAUCUS_TEST_PG
 fi
-for t in lint engine sim msel store report verify cosign; do
+for t in lint engine sim calibrate msel store report verify cosign; do
   run_counted "tests/cli/$t.sh (valgrind)" 10 env CAUCUS_BIN_OVERRIDE="$B/vg/caucus" sh "tests/cli/$t.sh" "$B"
 done
 echo "$passed $failed" > "$B/vg/test-counts"

@@ -13,6 +13,7 @@ int cc_cmd_lint(int argc, char **argv);
 int cc_cmd_run(int argc, char **argv);
 int cc_cmd_replay(int argc, char **argv);
 int cc_cmd_sim(int argc, char **argv);
+int cc_cmd_calibrate(int argc, char **argv);
 int cc_cmd_report(int argc, char **argv);
 int cc_cmd_msel(int argc, char **argv);
 int cc_cmd_serve(int argc, char **argv);
@@ -61,7 +62,7 @@ int cc_cli_new_key_type(const char *path, const char *name, int type, struct cc_
                         struct cc_buf *vkey, char *why, size_t whylen);
 
 /* Sweeps (sim_sweep.c, docs/sim.md "Exploring a mechanism"). cc_cli_sweep_load loads file once
- * per value of the sweep with its path set to that value (printing why a value does not load,
+ * per value of the sweep with its path set to that value (and the agents file merged in, when not NULL) (printing why a value does not load,
  * prefixed by `caucus cmd`); 0 and *points (sw->n scenarios, free with cc_cli_sweep_free), or -1.
  * cc_cli_sweep_report prints the response curves of a finished sweep and writes the files asked
  * for; the exit status (2: no metric matches --metric). */
@@ -74,7 +75,7 @@ typedef struct cc_cli_sweep_out {
     size_t nmetrics, baseline;
     uint64_t seed;
 } cc_cli_sweep_out;
-int cc_cli_sweep_load(const char *cmd, const char *file, const struct cc_sweep *sw,
+int cc_cli_sweep_load(const char *cmd, const char *file, const char *agents, const struct cc_sweep *sw,
                       struct cc_scenario ***points);
 void cc_cli_sweep_free(struct cc_scenario **points, size_t n);
 int cc_cli_sweep_report(const struct cc_sim *r, const struct cc_sweep *sw, const cc_cli_sweep_out *o);
@@ -85,6 +86,8 @@ int cc_cli_parse_u64(const char *s, uint64_t *out);
 /* Loads and checks a scenario for subcommand cmd; on failure prints the diagnostics and a
  * pointer to `caucus lint`, and returns NULL. */
 struct cc_scenario *cc_cli_load(const char *cmd, const char *file);
+/* The same with an agents file merged in (NULL: none; docs/calibration.md, "The agents file"). */
+struct cc_scenario *cc_cli_load_agents(const char *cmd, const char *file, const char *agents);
 
 /* Parses "all", "none" or "SEAT,SEAT" into per-seat flags (nseats bytes); prints the problem
  * and returns -1 for an unknown seat or a seat without an agent policy. */

@@ -249,13 +249,25 @@ int cc_cli_read_inputs(const cc_scenario *s, const char *path, cc_input_list *l)
 
 cc_scenario *cc_cli_load(const char *cmd, const char *file)
 {
+    return cc_cli_load_agents(cmd, file, NULL);
+}
+
+cc_scenario *cc_cli_load_agents(const char *cmd, const char *file, const char *agents)
+{
     cc_diags d;
     cc_diags_init(&d);
     cc_scenario *s = NULL;
-    if (cc_scenario_load_file(file, NULL, &d, &s) != CC_OK) {
+    cc_load_opts o = {.agents = agents};
+    if (cc_scenario_load_file(file, &o, &d, &s) != CC_OK) {
         cc_diags_sort(&d);
         cc_cli_print_diags(stderr, &d);
-        fprintf(stderr, "caucus %s: %s does not load; fix it first (caucus lint %s)\n", cmd, file, file);
+        if (agents)
+            fprintf(stderr,
+                    "caucus %s: %s with the agents of %s does not load; fix it first (caucus lint %s "
+                    "--agents %s)\n",
+                    cmd, file, agents, file, agents);
+        else
+            fprintf(stderr, "caucus %s: %s does not load; fix it first (caucus lint %s)\n", cmd, file, file);
     }
     cc_diags_free(&d);
     return s;

@@ -13,8 +13,9 @@
 static void lint_usage(FILE *f)
 {
     fprintf(f, "usage: caucus lint [--format text|json] [--summary] [--werror] [--quiet] [--sim]\n"
-               "                   [--sweep PATH=VALUES]... FILE...\n"
+               "                   [--agents FILE] [--sweep PATH=VALUES]... FILE...\n"
                "  --format json  one JSON document on stdout with every diagnostic\n"
+               "  --agents FILE  check the scenarios with this agents file merged in (docs/calibration.md)\n"
                "  --sim          also check it as caucus sim plays it: only agents act\n"
                "  --sweep S      also check the sweep caucus sim --sweep S would run: the path names a\n"
                "                 numeric or duration field and the scenario loads with every value\n"
@@ -39,7 +40,7 @@ static json_t *diag_json(const cc_diag *g)
 
 /* Loads file once per value of the sweep spec, appending to d why a value does not load (a path
  * that names no field is said once). */
-static void check_sweep(const char *file, const cc_sweep *sw, cc_diags *d)
+static void check_sweep(const char *file, const cc_sweep *sw, const cc_load_opts *base, cc_diags *d)
 {
     char *text = NULL, why[256];
     size_t len = 0;
@@ -49,7 +50,9 @@ static void check_sweep(const char *file, const cc_sweep *sw, cc_diags *d)
         cc_diags pd;
         cc_diags_init(&pd);
         cc_patch patch = {sw->path, sw->values[p]};
-        cc_load_opts lo = {.patches = &patch, .npatches = 1};
+        cc_load_opts lo = *base;
+        lo.patches = &patch;
+        lo.npatches = 1;
         cc_scenario *s = NULL;
         cc_err rc = cc_scenario_load(text, len, file, &lo, &pd, &s);
         int path_bad = 0;
@@ -92,8 +95,11 @@ int cc_cmd_lint(int argc, char **argv)
     cc_sweep sweeps[16];
     size_t nsweeps = 0;
     int status = 0;
+    cc_load_opts lo = {0};
     for (int i = 1; i < argc && !status; i++) {
-        if (strcmp(argv[i], "--sweep") == 0 && i + 1 < argc) {
+        if (strcmp(argv[i], "--agents") == 0 && i + 1 < argc) {
+            lo.agents = argv[++i];
+        } else if (strcmp(argv[i], "--sweep") == 0 && i + 1 < argc) {
             char why[256];
             if (nsweeps == 16) {
                 fprintf(stderr, "caucus lint: at most 16 --sweep\n");
@@ -146,7 +152,7 @@ int cc_cmd_lint(int argc, char **argv)
     json_t *files = json ? json_array() : NULL;
     int failed = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "--sweep") == 0) {
+        if (strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "--sweep") == 0 || strcmp(argv[i], "--agents") == 0) {
             i++;
             continue;
         }
@@ -155,11 +161,11 @@ int cc_cmd_lint(int argc, char **argv)
         cc_diags d;
         cc_diags_init(&d);
         cc_scenario *s = NULL;
-        cc_err rc = cc_scenario_load_file(argv[i], NULL, &d, &s);
+        cc_err rc = cc_scenario_load_file(argv[i], &lo, &d, &s);
         if (rc == CC_OK && sim)
             rc = cc_scenario_check_simulation(s, &d);
         for (size_t k = 0; rc == CC_OK && k < nsweeps; k++)
-            check_sweep(argv[i], &sweeps[k], &d);
+            check_sweep(argv[i], &sweeps[k], &lo, &d);
         cc_diags_sort(&d);
         if (rc == CC_ERR_NOMEM && d.errors == 0)
             cc_diags_add(&d, CC_SEV_ERROR, argv[i], (cc_pos){0, 0}, "nomem", NULL, "out of memory");

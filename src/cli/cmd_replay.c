@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "core/engine.h"
+#include "core/arena.h"
 #include "core/evlog.h"
 #include "core/replay.h"
 #include "core/scenario_model.h"
@@ -125,11 +126,12 @@ static int same_file(const char *a, const char *b)
 }
 
 #define REPLAY_USAGE                                                                                         \
-    "usage: caucus replay LOG [--scenario FILE] [--until SEQ] [--format text|json]\n"                        \
-    "       caucus replay LOG --fork SEQ [--inputs FILE] --log OUT.jsonl [--scenario FILE]\n"
+    "usage: caucus replay LOG [--scenario FILE] [--agents FILE] [--until SEQ] [--format text|json]\n"        \
+    "       caucus replay LOG --fork SEQ [--inputs FILE] --log OUT.jsonl [--scenario FILE] [--agents "       \
+    "FILE]\n"
 
 typedef struct args {
-    const char *path, *scen, *fork_inputs, *fork_log;
+    const char *path, *scen, *fork_inputs, *fork_log, *agents;
     int json;
     uint64_t until_seq, fork_seq;
 } args;
@@ -145,6 +147,8 @@ static int parse_args(int argc, char **argv, args *a)
                                                           : NULL;
         if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc) {
             a->scen = argv[++i];
+        } else if (strcmp(argv[i], "--agents") == 0 && i + 1 < argc) {
+            a->agents = argv[++i];
         } else if (num && i + 1 < argc) {
             if (cc_cli_parse_u64(argv[++i], num)) {
                 fprintf(stderr, "caucus replay: %s needs an event number, not '%s'\n", argv[i - 1], argv[i]);
@@ -248,7 +252,7 @@ static int check_records(const char *path, const logfile *l, uint64_t until_seq,
 }
 
 /* 2. The scenario the log pins (--scenario, or the path run.start records); NULL with *status set. */
-static cc_scenario *pinned_scenario(const char *scen, const cc_evrec *first, int *status)
+static cc_scenario *pinned_scenario(const char *scen, const char *agents, const cc_evrec *first, int *status)
 {
     const json_t *p = first->payload;
     const char *src = scen ? scen : json_string_value(json_object_get(p, "source"));
@@ -260,7 +264,10 @@ static cc_scenario *pinned_scenario(const char *scen, const cc_evrec *first, int
     cc_scenario *s = NULL;
     cc_diags d;
     cc_diags_init(&d);
-    if (cc_scenario_load_file(src, NULL, &d, &s) != CC_OK || !s) {
+    /* an agents file the run was played with (run.start "agents"), or --agents */
+    json_t *ag = json_object_get(p, "agents");
+    cc_load_opts lo = {.agents = agents ? agents : json_string_value(json_object_get(ag, "file"))};
+    if (cc_scenario_load_file(src, &lo, &d, &s) != CC_OK || !s) {
         cc_diags_sort(&d);
         cc_cli_print_diags(stderr, &d);
         if (!scen)
@@ -280,6 +287,19 @@ static cc_scenario *pinned_scenario(const char *scen, const cc_evrec *first, int
                     "caucus replay: %s is not the scenario this log was run on (sha256 %s, log pins %s)\n",
                     src, hash, want ? want : "?");
             *status = 1;
+        }
+        const char *want_agents = json_string_value(json_object_get(ag, "sha256"));
+        const char *rec = json_string_value(json_object_get(ag, "file"));
+        if (*status == 0 && s->agents_file && rec) /* run.start names the file as recorded */
+            s->agents_file = cc_arena_strdup(s->arena, rec);
+        if (*status == 0 && s->agents_file) {
+            cc_hex(s->agents_hash, 32, hash);
+            if (!want_agents || strcmp(want_agents, hash) != 0) {
+                fprintf(stderr,
+                        "caucus replay: %s is not the agents file this log was run with (sha256 %s, log pins %s)\n",
+                        lo.agents, hash, want_agents ? want_agents : "none");
+                *status = 1;
+            }
         }
     }
     return s;
@@ -508,7 +528,7 @@ int cc_cmd_replay(int argc, char **argv)
     cc_scenario *s = NULL;
     status = check_records(a.path, &l, a.until_seq, &first, &last);
     if (status == 0)
-        s = pinned_scenario(a.scen, &first, &status);
+        s = pinned_scenario(a.scen, a.agents, &first, &status);
     if (status == 0)
         status = rerun(&a, &l, s, &first, &last);
     cc_evrec_clear(&first);

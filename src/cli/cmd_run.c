@@ -21,6 +21,7 @@ static void run_usage(FILE *f)
             "  --until TIME    stop at this scenario time (+DURATION or RFC 3339); default: the end\n"
             "  --inputs FILE   people's and control's inputs (JSON Lines, timed by \"t\" or by \"wall\")\n"
             "  --auto SEATS    seats played by their agent policy: all, none or SEAT,SEAT\n"
+            "  --agents FILE   agents (e.g. calibrated ones, docs/calibration.md) replacing the scenario's\n"
             "  --log FILE      write the event log (JSON Lines, docs/event-log.md); '-' for stdout\n");
 }
 
@@ -33,6 +34,7 @@ static int write_line(void *ctx, const char *line, size_t len)
 int cc_cmd_run(int argc, char **argv)
 {
     const char *file = NULL, *variant = NULL, *until = NULL, *log = NULL, *autos = NULL, *inputs = NULL;
+    const char *agents = NULL;
     uint64_t seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -46,6 +48,8 @@ int cc_cmd_run(int argc, char **argv)
             inputs = argv[++i];
         } else if (strcmp(a, "--auto") == 0 && has_val) {
             autos = argv[++i];
+        } else if (strcmp(a, "--agents") == 0 && has_val) {
+            agents = argv[++i];
         } else if (strcmp(a, "--variant") == 0 && has_val) {
             variant = argv[++i];
         } else if (strcmp(a, "--until") == 0 && has_val) {
@@ -71,7 +75,7 @@ int cc_cmd_run(int argc, char **argv)
         run_usage(stderr);
         return 2;
     }
-    cc_scenario *s = cc_cli_load("run", file);
+    cc_scenario *s = cc_cli_load_agents("run", file, agents);
     if (!s)
         return 1;
     cc_err rc;

@@ -1,5 +1,6 @@
 /* cmd_serve — `caucus serve`: run a live exercise over HTTP (docs/http-api.md). A scenario
  * starts a new exercise and prints its join codes; --exercise ID resumes one from the store. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -20,6 +21,38 @@
 #include "server/http.h"
 #include "server/live.h"
 #include "store/store.h"
+
+/* HOST:PORT, [IPV6]:PORT: the host non-empty and of host-name characters, the port all digits,
+ * 0 to 65535. 0 ok, -1 otherwise. */
+static int parse_listen(const char *listen, char *host, size_t hostsize, unsigned *port)
+{
+    const char *colon = strrchr(listen, ':'), *h = listen, *hend = colon;
+    if (!colon || colon == listen)
+        return -1;
+    if (listen[0] == '[') { /* [v6]:port */
+        if (colon[-1] != ']')
+            return -1;
+        h = listen + 1;
+        hend = colon - 1;
+    }
+    size_t hl = (size_t)(hend - h);
+    if (hl == 0 || hl >= hostsize)
+        return -1;
+    for (const char *c = h; c < hend; c++)
+        if (!(isalnum((unsigned char)*c) || *c == '.' || *c == '-' || (listen[0] == '[' && *c == ':')))
+            return -1;
+    const char *p = colon + 1;
+    size_t pl = strlen(p);
+    if (pl == 0 || pl > 5 || strspn(p, "0123456789") != pl)
+        return -1;
+    unsigned long v = strtoul(p, NULL, 10);
+    if (v > 65535)
+        return -1;
+    memcpy(host, h, hl);
+    host[hl] = 0;
+    *port = (unsigned)v;
+    return 0;
+}
 
 static void usage(FILE *f)
 {
@@ -250,14 +283,21 @@ int cc_cmd_serve(int argc, char **argv)
     }
     char host[64];
     unsigned port = 0;
-    const char *colon = strrchr(listen, ':');
-    if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof host ||
-        sscanf(colon + 1, "%u", &port) != 1 || port > 65535) {
-        fprintf(stderr, "caucus serve: --listen takes HOST:PORT, e.g. 127.0.0.1:8080\n");
+    if (parse_listen(listen, host, sizeof host, &port) != 0) {
+        fprintf(stderr,
+                "caucus serve: --listen takes HOST:PORT (a host name or IPv4 address, or [IPv6], and a port 0 "
+                "to 65535 in digits; 0 picks a free port), e.g. 127.0.0.1:8080, not '%s'\n",
+                listen);
         return 2;
     }
-    memcpy(host, listen, (size_t)(colon - listen));
-    host[colon - listen] = 0;
+    /* A scenario file is read and checked before anything is created: a store, a key or a
+     * checkpoint directory are made only for an exercise that can start. */
+    if (scen) {
+        cc_scenario *chk = cc_cli_load("serve", scen);
+        if (!chk)
+            return 1;
+        cc_scenario_free(chk);
+    }
     size_t certlen = 0, keylen = 0;
     char *certpem = cert ? cc_cli_slurp(cert, &certlen, CC_CLI_SLURP_MAX) : NULL,
          *keypem = key ? cc_cli_slurp(key, &keylen, CC_CLI_SLURP_MAX) : NULL;
@@ -431,7 +471,7 @@ int cc_cmd_serve(int argc, char **argv)
     const cc_scenario *s = cc_live_scenario(lv);
     printf("caucus serve: exercise %" PRId64 " \"%s\" (%s), seed %" PRIu64 ", store %s\n",
            cc_live_exercise_id(lv), cc_scenario_title(s) ? cc_scenario_title(s) : cc_scenario_id(s),
-           cc_scenario_id(s), seed, store_uri ? "postgres" : (db ? db : "caucus.db"));
+           cc_scenario_id(s), cc_live_seed(lv), store_uri ? "postgres" : (db ? db : "caucus.db"));
     if (docid)
         printf("scenario: document %lld version %lld of the store (the scenario editor edits it)\n",
                (long long)docid, (long long)docver);

@@ -23,7 +23,7 @@ static void sim_usage(FILE *f)
 {
     fprintf(f, "usage: caucus sim SCENARIO [--reps N] [--variant ID]... [--seed S] [--threads T]\n"
                "                  [--csv FILE] [--json FILE] [--svg FILE] [--html FILE] [--mpi]\n"
-               "                  [--log-rep R]... [--keep-logs K] [--log-prefix P]\n"
+               "                  [--log-rep R]... [--keep-logs K] [--log-prefix P] [--agents FILE]\n"
                "                  [--sweep PATH=V1,V2,...|PATH=A..B/STEP [--baseline V] [--metric NAME]...]\n"
                "  --reps N       replications per variant (default 1000)\n"
                "  --variant ID   a mechanism to compare (repeat; default: every mechanism)\n"
@@ -45,7 +45,9 @@ static void sim_usage(FILE *f)
                "                 metric (docs/sim.md, \"Exploring a mechanism\"); --csv, --json, --svg and\n"
                "                 --html then write the curves\n"
                "  --baseline V   the value the others are compared with, paired (default: the first)\n"
-               "  --metric NAME  show only metrics whose name contains NAME (repeat)\n");
+               "  --metric NAME  print only the metrics whose name contains NAME (repeat; with --sweep the\n"
+               "                 curve files too)\n"
+               "  --agents FILE  agents replacing the scenario's (docs/calibration.md)\n");
 }
 
 static double wall_s(void)
@@ -237,6 +239,7 @@ static int write_csv(const cc_sim *r, const char *path)
 static int sim_main(int argc, char **argv, int rank, int nranks)
 {
     const char *file = NULL, *csv = NULL, *jsonf = NULL, *log_prefix = "sim", *svg = NULL, *html = NULL;
+    const char *agents = NULL;
     uint64_t log_reps[64];
     size_t nlog = 0;
     const char *vnames[64];
@@ -285,6 +288,8 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
             log_prefix = argv[++i];
         } else if (strcmp(a, "--csv") == 0 && has) {
             csv = argv[++i];
+        } else if (strcmp(a, "--agents") == 0 && has) {
+            agents = argv[++i];
         } else if (strcmp(a, "--svg") == 0 && has) {
             svg = argv[++i];
         } else if (strcmp(a, "--html") == 0 && has) {
@@ -326,8 +331,8 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
         sim_usage(stderr);
         return 2;
     }
-    if ((baseline || nmetrics) && !sweep_spec) {
-        fprintf(stderr, "caucus sim: --baseline and --metric go with --sweep\n");
+    if (baseline && !sweep_spec) {
+        fprintf(stderr, "caucus sim: --baseline goes with --sweep\n");
         return 2;
     }
     cc_sweep sw = {0};
@@ -366,9 +371,9 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
         long c = sysconf(_SC_NPROCESSORS_ONLN);
         threads = c > 0 && c < 256 ? (uint64_t)c : 1;
     }
-    cc_scenario *s = cc_cli_load("sim", file);
+    cc_scenario *s = cc_cli_load_agents("sim", file, agents);
     cc_scenario **points = NULL;
-    if (s && sw.n && cc_cli_sweep_load("sim", file, &sw, &points) != 0) {
+    if (s && sw.n && cc_cli_sweep_load("sim", file, agents, &sw, &points) != 0) {
         cc_scenario_free(s);
         s = NULL;
     }
@@ -476,8 +481,23 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
                 "caucus sim: warning: %llu replications: the intervals of means rest on the mean being close "
                 "to normal, which needs 30 or more\n",
                 (unsigned long long)reps);
-    for (size_t m = 0; m < M; m++)
-        print_metric(r, m);
+    size_t shown = 0;
+    for (size_t m = 0; m < M; m++) {
+        int show = nmetrics == 0;
+        for (size_t i = 0; i < nmetrics && !show; i++)
+            show = strstr(cc_sim_metric_name(r, m), metrics[i]) != NULL;
+        if (show)
+            print_metric(r, m);
+        shown += show;
+    }
+    if (shown == 0) {
+        fprintf(stderr, "caucus sim: --metric: no metric's name contains '%s'; the metrics are:\n", metrics[0]);
+        for (size_t m = 0; m < M; m++)
+            fprintf(stderr, "  %s\n", cc_sim_metric_name(r, m));
+        cc_sim_free(r);
+        cc_scenario_free(s);
+        return 2;
+    }
     printf("\n* the 95%% interval of the difference excludes 0. Times in hours. done: the share of replications\n"
            "in which it happened; restricted mean: the mean time where a replication in which it had not\n"
            "happened counts as the horizon every replication was observed to; mean if done: over the\n"
@@ -505,8 +525,11 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
     for (size_t k = 0; k < nlog && status == 0; k++)
         for (size_t v = 0; v < V && status == 0; v++) {
             char path[1024];
-            snprintf(path, sizeof path, "%s-%s-rep%llu.jsonl", log_prefix, cc_sim_variant_id(r, v),
-                     (unsigned long long)log_reps[k]);
+            char vid[128];
+            snprintf(vid, sizeof vid, "%s", cc_sim_variant_id(r, v));
+            for (char *c = vid; *c; c++)
+                *c = *c == ' ' ? '-' : *c; /* "as written" names its file as-written */
+            snprintf(path, sizeof path, "%s-%s-rep%llu.jsonl", log_prefix, vid, (unsigned long long)log_reps[k]);
             int m = nv ? vidx[v] : (int)v;
             if (write_rep_log(s, seed, (size_t)log_reps[k], m, path) != 0)
                 status = 1;

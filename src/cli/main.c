@@ -14,6 +14,8 @@ static const struct {
     {"lint", cc_cmd_lint, "check scenario files (FILE:LINE:COL diagnostics)"},
     {"run", cc_cmd_run, "run a scenario headless and write its event log"},
     {"sim", cc_cmd_sim, "compare consultation mechanisms over Monte Carlo replications"},
+    {"calibrate", cc_cmd_calibrate,
+     "fit the agents' delays and probabilities to the event logs of exercises"},
     {"report", cc_cmd_report, "after-action report of an event log, or report of a sim result"},
     {"msel", cc_cmd_msel, "export injects as an MSEL (CSV, xlsx); import an MSEL CSV as a scenario"},
     {"replay", cc_cmd_replay, "verify an event log and re-run it event for event; --fork for what-ifs"},

@@ -18,7 +18,7 @@
 #include "report/report.h"
 #include "sim/simplot.h"
 
-int cc_cli_sweep_load(const char *cmd, const char *file, const cc_sweep *sw, cc_scenario ***out)
+int cc_cli_sweep_load(const char *cmd, const char *file, const char *agents, const cc_sweep *sw, cc_scenario ***out)
 {
     char *text = NULL, why[256];
     size_t len = 0;
@@ -33,7 +33,7 @@ int cc_cli_sweep_load(const char *cmd, const char *file, const cc_sweep *sw, cc_
         cc_diags d;
         cc_diags_init(&d);
         cc_patch patch = {sw->path, sw->values[p]};
-        cc_load_opts lo = {.patches = &patch, .npatches = 1};
+        cc_load_opts lo = {.patches = &patch, .npatches = 1, .agents = agents};
         if (cc_scenario_load(text, len, file, &lo, &d, &pts[p]) != CC_OK) {
             cc_diags_sort(&d);
             cc_cli_print_diags(stderr, &d);

@@ -73,25 +73,6 @@ static cc_err build_deps(const cc_scenario *s, cc_trigger_kind trig, cc_item_kin
     return CC_OK;
 }
 
-/* A seat's duty schedule (docs/scenario-format.md, "Duty and work time"): its 'duty', else its
- * agent's availability (working: office, always: watch); a seat without a party zone stands a watch. */
-static cc_duty seat_duty(const cc_scenario *s, size_t i)
-{
-    const cc_seat *st = &s->seats[i];
-    const cc_party *P = st->party_index >= 0 ? &s->parties[st->party_index] : NULL;
-    cc_duty d = {CC_DUTY_OFFICE, P ? P->zone : NULL, P ? P->hours : (cc_workhours){0, 0, 0},
-                 P ? P->holidays : NULL, P ? P->nholidays : 0, st->callout_s * 1000};
-    if (st->has_duty)
-        d.kind = st->duty;
-    else if (st->agent_index >= 0 && s->agents[st->agent_index].always_available)
-        d.kind = CC_DUTY_WATCH;
-    if (st->own_hours)
-        d.hours = st->hours;
-    if (!d.zone)
-        d.kind = CC_DUTY_WATCH;
-    return d;
-}
-
 /* The state of a run before cc_engine_start: everything a run changes, over storage that
  * cc_engine_new allocated (shared by cc_engine_new and cc_engine_restart). */
 static void reset_run(cc_engine *e)
@@ -271,7 +252,7 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
         memcpy(e->with_member + g * s->nseats, e->seatmask, s->nseats);
     }
     for (size_t i = 0; rc == CC_OK && i < s->nseats; i++)
-        e->duty[i] = seat_duty(s, i);
+        e->duty[i] = cc_scenario_seat_duty(s, i);
     if (rc == CC_OK) {
         e->draw_streams[e->ndraw_streams++] = 0;
         for (size_t i = 0; i < s->nseats; i++) {
@@ -772,6 +753,11 @@ cc_err cc_engine_start(cc_engine *e)
     if (p) {
         json_object_set_new(p, "source", e->o.source ? json_string(e->o.source) : json_null());
         json_object_set_new(p, "auto", autos);
+        if (s->agents_file) { /* an agents file merged into the scenario (docs/calibration.md) */
+            char hex[65];
+            cc_hex(s->agents_hash, 32, hex);
+            json_object_set_new(p, "agents", json_pack("{s:s,s:s}", "file", s->agents_file, "sha256", hex));
+        }
         if (e->o.live_clock)
             json_object_set_new(p, "clock", json_string("wall"));
     }

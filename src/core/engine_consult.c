@@ -562,11 +562,13 @@ static cc_err apply_early(cc_engine *e, size_t c, size_t seat, int *done)
 static cc_err offer_stage(cc_engine *e, size_t c, size_t seat)
 {
     crun *K = &e->cons[c];
-    /* an act held for this stage counts now, in place of an offer */
+    /* an act held for this stage counts now, in place of an offer (the seat was reached when it
+     * took it); a seat with none held is offered the stage, and the request the first time */
     if (K->nearly) {
         int done;
-        K->asked[seat] |= 1;
         cc_err rc = apply_early(e, c, seat, &done);
+        if (done)
+            K->asked[seat] |= 1;
         if (rc != CC_OK || done)
             return rc;
     }

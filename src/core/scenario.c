@@ -179,6 +179,37 @@ int cc_scenario_inject_originator(const cc_scenario *s, const char *from, const 
     return si >= 0 ? s->seats[si].party_index : -1;
 }
 
+/* ---- seats' duty, positions ------------------------------------------------------------- */
+
+const char *cc_scenario_pos_file(const cc_scenario *s, cc_pos *pos)
+{
+    if (s->agents_file && pos->line >= CC_POS_AGENTS_FILE) {
+        pos->line -= CC_POS_AGENTS_FILE;
+        return s->agents_file;
+    }
+    return s->file;
+}
+
+/* A seat's duty schedule (docs/scenario-format.md, "Duty and work time"): its 'duty', else its
+ * agent's availability (working: office, always: watch); a seat without a party zone stands a
+ * watch. The one construction the engine (agent delays) and calibration (observed work time) share. */
+cc_duty cc_scenario_seat_duty(const cc_scenario *s, size_t si)
+{
+    const cc_seat *st = &s->seats[si];
+    const cc_party *P = st->party_index >= 0 ? &s->parties[st->party_index] : NULL;
+    cc_duty d = {CC_DUTY_OFFICE,         P ? P->zone : NULL,   P ? P->hours : (cc_workhours){0, 0, 0},
+                 P ? P->holidays : NULL, P ? P->nholidays : 0, st->callout_s * 1000};
+    if (st->has_duty)
+        d.kind = st->duty;
+    else if (st->agent_index >= 0 && s->agents[st->agent_index].always_available)
+        d.kind = CC_DUTY_WATCH;
+    if (st->own_hours)
+        d.hours = st->hours;
+    if (!d.zone)
+        d.kind = CC_DUTY_WATCH;
+    return d;
+}
+
 /* ---- the scenario as a value ------------------------------------------------------------ */
 
 void cc_scenario_free(cc_scenario *s)

@@ -30,7 +30,8 @@ __attribute__((format(printf, 6, 7))) static void report(ck *C, cc_severity sev,
     va_end(ap);
     if (sev == CC_SEV_ERROR)
         C->errors++;
-    if (cc_diags_add(C->d, sev, C->s->file, pos, code, hint, "%s", buf) != CC_OK)
+    const char *file = cc_scenario_pos_file(C->s, &pos);
+    if (cc_diags_add(C->d, sev, file, pos, code, hint, "%s", buf) != CC_OK)
         C->oom = 1;
 }
 
@@ -597,6 +598,90 @@ cc_err cc_scenario_check_simulation(const cc_scenario *s, cc_diags *diags)
     return C0.oom ? CC_ERR_NOMEM : CC_OK;
 }
 
+int cc_scenario_rule_can_match(const cc_scenario *s, const cc_agent_rule *R, size_t si)
+{
+    switch (R->on) {
+    case CC_AEV_STAGE:
+    case CC_AEV_REQUEST:
+        for (size_t m = 0; m < s->nmechanisms; m++)
+            for (size_t k = 0; k < s->mechanisms[m].nstages; k++) {
+                const cc_stage *st = &s->mechanisms[m].stages[k];
+                for (size_t r = 0; r < st->participants.n && (!R->has_stage || st->kind == R->stage); r++)
+                    if (cc_scenario_ref_has_seat(s, &st->participants.v[r], si))
+                        return 1;
+            }
+        return 0;
+    case CC_AEV_DECISION_OPEN:
+    case CC_AEV_PROPOSAL:
+        for (size_t d = 0; d < s->ndecisions; d++)
+            for (size_t r = 0;
+                 r < s->decisions[d].deciders.n && (R->on != CC_AEV_PROPOSAL || s->decisions[d].proposals);
+                 r++)
+                if (cc_scenario_ref_has_seat(s, &s->decisions[d].deciders.v[r], si))
+                    return 1;
+        return 0;
+    case CC_AEV_INJECT:
+        for (size_t i = 0; i < s->ninjects; i++) {
+            const cc_inject *I = &s->injects[i];
+            int to = 0, cls = !R->inject_class;
+            for (size_t r = 0; r < I->to.n && !to; r++)
+                to = cc_scenario_ref_has_seat(s, &I->to.v[r], si);
+            for (size_t k = 0; k < I->classes.n && !cls; k++)
+                cls = strcmp(I->classes.v[k], R->inject_class) == 0;
+            if (to && cls && (!R->has_channel || I->channel == R->channel))
+                return 1;
+        }
+        return 0;
+    case CC_AEV_MESSAGE: return 1;
+    case CC_AEV_WAITING:
+    case CC_AEV_OBJECTION:
+        /* a consultation the seat requests, or one whose mechanism's stages name it */
+        for (size_t c = 0; c < s->nconsultations; c++)
+            if (s->consultations[c].requester_index == (int)si)
+                return 1;
+        for (size_t m = 0; m < s->nmechanisms; m++)
+            for (size_t k = 0; k < s->mechanisms[m].nstages; k++) {
+                const cc_stage *st = &s->mechanisms[m].stages[k];
+                for (size_t r = 0; r < st->participants.n && (R->on != CC_AEV_WAITING || !R->has_stage ||
+                                                                st->kind == R->stage);
+                     r++)
+                    if (cc_scenario_ref_has_seat(s, &st->participants.v[r], si))
+                        return 1;
+            }
+        return 0;
+    case CC_AEV_ESCALATION: return 1; /* any seat may be escalated to by name (an agent's or a person's 'to') */
+    }
+    return 0;
+}
+
+/* With an agents file (docs/calibration.md): each rule of its agents that no situation of the
+ * agent's seats can match. */
+static void check_file_rules(ck *C)
+{
+    const cc_scenario *s = C->s;
+    static const char *const on[] = {"inject",   "message", "request",    "stage",    "decision_open",
+                                     "proposal", "waiting", "escalation", "objection"};
+    for (size_t a = 0; s->agents_file && a < s->nagents; a++) {
+        const cc_agent *A = &s->agents[a];
+        if (A->pos.line < CC_POS_AGENTS_FILE)
+            continue;
+        for (size_t r = 0; r < A->nrules; r++) {
+            size_t seats = 0;
+            int can = 0;
+            for (size_t si = 0; si < s->nseats && !can; si++)
+                if (s->seats[si].agent_index == (int)a) {
+                    seats++;
+                    can = cc_scenario_rule_can_match(s, &A->rules[r], si);
+                }
+            if (seats && !can)
+                WARN(C, A->rules[r].pos, "never-matches",
+                     "check the rule's 'on' and its filters, or the seats it plays",
+                     "agent '%s', rule %zu (on: %s): no situation of its seats can match it", nz(A->id),
+                     r + 1, on[A->rules[r].on]);
+        }
+    }
+}
+
 cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
 {
     ck C0 = {.s = s, .d = diags}, *C = &C0;
@@ -652,8 +737,8 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
                 agent_used[st->agent_index] = 1;
         }
     }
-    for (size_t i = 0; i < s->nagents; i++)
-        if (!agent_used[i])
+    for (size_t i = 0; i < s->nagents; i++) /* with an agents file, only its own agents: it may supersede */
+        if (!agent_used[i] && (!s->agents_file || s->agents[i].pos.line >= CC_POS_AGENTS_FILE))
             WARN(C, s->agents[i].pos, "unused", "set 'agent:' on a seat", "agent '%s' plays no seat",
                  nz(s->agents[i].id));
 
@@ -830,6 +915,8 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
 
     if (C->errors == 0 && s->nagents > 0)
         check_completion(C, 0);
+    if (C->errors == 0)
+        check_file_rules(C);
     check_graph(C);
 
     for (size_t i = 0; i < s->nobjectives; i++)

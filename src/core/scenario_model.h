@@ -400,7 +400,15 @@ struct cc_scenario {
     size_t nguidelines;
     cc_agent *agents;
     size_t nagents;
+    /* an agents file merged in (docs/calibration.md, "The agents file"): its path and SHA-256; the
+     * positions of what it defined carry CC_POS_AGENTS_FILE in their line. NULL: none */
+    const char *agents_file;
+    unsigned char agents_hash[32];
 };
+
+/* Positions in an agents file merged into a scenario are stored with this added to the line, so
+ * that a diagnostic names the right file (cc_scenario_pos_file). */
+#define CC_POS_AGENTS_FILE (1 << 28)
 
 /* ---- the model's own rules (core/scenario.c) ---- */
 
@@ -453,5 +461,19 @@ int cc_scenario_control_party(const struct cc_scenario *s);
  * the policy has no such party); else control's party when from is "control"; else the party of
  * seat from (-1 when there is no such seat). */
 int cc_scenario_inject_originator(const struct cc_scenario *s, const char *from, const char *originator);
+
+/* Seat si's duty schedule: its 'duty', else its agent's availability.hours (working: office, always:
+ * watch), else the office hours of its party, closed on the party's holidays (docs/scenario-format.md,
+ * "Duty and work time"). Borrows the party's zone and holidays: valid while s is. */
+cc_duty cc_scenario_seat_duty(const struct cc_scenario *s, size_t si);
+
+/* Whether some situation of seat si can ever match agent rule R (a checked scenario): a stage it
+ * takes part in (of R's kind), a decision it decides, an inject addressed to it (of R's channel and
+ * class); on: message always may (any seat may forward to it). */
+int cc_scenario_rule_can_match(const struct cc_scenario *s, const struct cc_agent_rule *R, size_t si);
+
+/* The file a position of s belongs to (the scenario, or its agents file), with *pos made the
+ * position in that file. */
+const char *cc_scenario_pos_file(const struct cc_scenario *s, cc_pos *pos);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "io/patch.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <sodium.h>
@@ -17,6 +18,7 @@
 #include "core/ctime.h"
 #include "core/scenario_model.h"
 #include "core/suggest.h"
+#include "io/file.h"
 #include "io/tzdb.h"
 #include "io/ytree.h"
 
@@ -45,7 +47,8 @@ __attribute__((format(printf, 5, 6))) static void err(ld *L, cc_pos pos, const c
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     L->errors++;
-    if (cc_diags_add(L->d, CC_SEV_ERROR, L->file, pos, code, hint, "%s", buf) != CC_OK)
+    const char *file = cc_scenario_pos_file(L->s, &pos);
+    if (cc_diags_add(L->d, CC_SEV_ERROR, file, pos, code, hint, "%s", buf) != CC_OK)
         L->oom = 1;
 }
 
@@ -760,8 +763,21 @@ static void load_policy(ld *L, const cc_ynode *root)
     }
 }
 
+/* ISO 3166-1 reserves alpha-3 codes for user assignment (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ): a
+ * fictional nation takes one of these. */
+static int iso_user_assigned(const char *c)
+{
+    if (strlen(c) != 3 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]) ||
+        !isupper((unsigned char)c[2]))
+        return 0;
+    return (c[0] == 'A' && c[1] == 'A') || (c[0] == 'Q' && c[1] >= 'M') || c[0] == 'X' ||
+           (c[0] == 'Z' && c[1] == 'Z');
+}
+
 static int iso_code(const char *c)
 {
+    if (iso_user_assigned(c))
+        return 1;
     size_t n = sizeof iso3166 / sizeof iso3166[0];
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -921,8 +937,9 @@ static void get_holidays(ld *L, const cc_ynode *p, cc_party *P)
         err(L, n->items[i]->pos, "bad-date", "write the local date as YYYY-MM-DD, e.g. 2026-12-25",
             "holiday '%s' is not a date", d);
     }
-    if (P->nholidays)
-        qsort(P->holidays, P->nholidays, sizeof *P->holidays, day_cmp);
+    if (!P->holidays)
+        return;
+    qsort(P->holidays, P->nholidays, sizeof *P->holidays, day_cmp);
     for (size_t i = 1; i < P->nholidays; i++)
         if (P->holidays[i] == P->holidays[i - 1]) {
             int64_t y;
@@ -978,8 +995,8 @@ static void load_parties(ld *L, const cc_ynode *root)
         if (P->kind == CC_PARTY_NATION) {
             if (!iso_code(id)) {
                 err(L, idn->pos, "bad-party",
-                    "nations use ISO 3166-1 alpha-3 codes such as USA or KOR; use kind: organisation "
-                    "otherwise",
+                    "nations use ISO 3166-1 alpha-3 codes such as USA or KOR, or for a fictional nation a "
+                    "user-assigned code (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ); use kind: organisation otherwise",
                     "party id '%s' is not an ISO 3166-1 alpha-3 country code", id);
                 goto reject;
             }
@@ -1624,6 +1641,135 @@ static void load_agents(ld *L, const cc_ynode *root)
     }
 }
 
+/* ---- an agents file (docs/calibration.md, "The agents file") ------------------------------- */
+
+/* Moves every position of the tree into the agents file's range (CC_POS_AGENTS_FILE). */
+static void offset_tree(cc_ynode *n, int depth)
+{
+    if (!n || depth > CC_YTREE_MAX_DEPTH + 2)
+        return;
+    if (n->pos.line > 0)
+        n->pos.line += CC_POS_AGENTS_FILE;
+    size_t k = n->kind == CC_Y_MAP ? 2 * n->n : n->kind == CC_Y_SEQ ? n->n : 0;
+    for (size_t i = 0; i < k; i++)
+        offset_tree(n->items[i], depth + 1);
+}
+
+/* Its agents replace the scenario's of the same id, or are added. */
+static void merge_agents(ld *L, cc_agent *old, size_t nold)
+{
+    cc_scenario *s = L->s;
+    cc_agent *fresh = s->agents;
+    size_t nfresh = s->nagents, n = nold;
+    cc_agent *all = alloc_items(L, nold + nfresh, sizeof *all);
+    s->agents = all ? all : old;
+    s->nagents = all ? 0 : nold;
+    if (!all)
+        return;
+    if (nold)
+        memcpy(all, old, nold * sizeof *all);
+    for (size_t f = 0; f < nfresh; f++) {
+        size_t i = 0;
+        while (i < nold && !(fresh[f].id && old[i].id && strcmp(fresh[f].id, old[i].id) == 0))
+            i++;
+        all[i < nold ? i : n++] = fresh[f];
+    }
+    s->nagents = n;
+}
+
+/* Its seats: each re-assigned to the agent named (resolved by cc_scenario_check). */
+static void assign_seats(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
+    cc_ynode *m = field(L, root, "seats", 0, "the agents file");
+    if (!m || !is_map(L, m, "the agents file's 'seats'"))
+        return;
+    const char **ids = alloc_items(L, s->nseats, sizeof *ids);
+    for (size_t i = 0; ids && i < s->nseats; i++)
+        ids[i] = s->seats[i].id;
+    for (size_t k = 0; ids && k < m->n; k++) {
+        const cc_ynode *key = m->items[2 * k], *val = m->items[2 * k + 1];
+        size_t i = 0;
+        while (i < s->nseats && strcmp(s->seats[i].id, key->text) != 0)
+            i++;
+        if (i == s->nseats) {
+            const char *sug = cc_suggest(key->text, ids, s->nseats);
+            char hint[160];
+            snprintf(hint, sizeof hint, "did you mean '%s'?", sug ? sug : "");
+            err(L, key->pos, "unknown-ref", sug ? hint : NULL,
+                "the agents file assigns seat '%s', which scenario '%s' does not have", key->text,
+                s->id ? s->id : "?");
+            continue;
+        }
+        const char *agent = scalar(L, val, "an agent id in 'seats'");
+        if (agent && !cc_scenario_id_ok(agent)) {
+            err(L, val->pos, "bad-id", NULL, "'%s' is not a valid agent id", agent);
+            continue;
+        }
+        if (agent) {
+            s->seats[i].agent = agent;
+            s->seats[i].agent_pos = val->pos;
+            s->seats[i].agent_index = -1;
+        }
+    }
+}
+
+/* Reads the agents file at path into the scenario L loads, before it is checked. */
+static void load_agents_file(ld *L, const char *path)
+{
+    cc_scenario *s = L->s;
+    char *text = NULL, why[200];
+    size_t len = 0;
+    if (!(s->agents_file = cc_arena_strdup(L->a, path))) {
+        nomem(L);
+        return;
+    }
+    cc_err rc = cc_file_read(path, CC_YTREE_MAX_BYTES, &text, &len, why, sizeof why);
+    if (rc != CC_OK) {
+        L->errors++;
+        if (cc_diags_add(L->d, CC_SEV_ERROR, path, (cc_pos){0, 0}, "io", NULL, "%s", why) != CC_OK ||
+            rc == CC_ERR_NOMEM)
+            L->oom = 1;
+        return;
+    }
+    crypto_hash_sha256(s->agents_hash, (const unsigned char *)text, len);
+    cc_ynode *root = NULL;
+    rc = cc_ytree_parse(text, len, s->agents_file, L->a, L->d, &root);
+    free(text);
+    if (rc != CC_OK || !root) {
+        if (rc == CC_ERR_NOMEM)
+            nomem(L);
+        else if (rc == CC_OK && cc_diags_add(L->d, CC_SEV_ERROR, path, (cc_pos){1, 1}, "empty",
+                                             "start with 'caucus_agents: 1'; see docs/calibration.md",
+                                             "the agents file is empty") != CC_OK)
+            L->oom = 1;
+        L->errors++;
+        return;
+    }
+    offset_tree(root, 0);
+    if (!is_map(L, root, "the agents file"))
+        return;
+    static const char *const keys[] = {"caucus_agents", "scenario", "agents", "seats", NULL};
+    check_keys(L, root, "the agents file", keys);
+    cc_ynode *v = field(L, root, "caucus_agents", 1, "the agents file");
+    if (v && (v->kind != CC_Y_SCALAR || v->style != CC_YS_PLAIN || strcmp(v->text, "1") != 0))
+        err(L, v->pos, "bad-version", "this caucus reads agents files of version 1",
+            "unsupported agents file version '%s'", v->kind == CC_Y_SCALAR ? v->text : "?");
+    const char *scen = get_str(L, root, "scenario", 0, "the agents file");
+    if (scen && s->id && strcmp(scen, s->id) != 0)
+        err(L, cc_ytree_get(root, "scenario")->pos, "other-scenario", NULL,
+            "the agents file is for scenario '%s', not '%s'", scen, s->id);
+    if (!field(L, root, "agents", 1, "the agents file"))
+        return;
+    cc_agent *old = s->agents;
+    size_t nold = s->nagents;
+    s->agents = NULL;
+    s->nagents = 0;
+    load_agents(L, root);
+    merge_agents(L, old, nold);
+    assign_seats(L, root);
+}
+
 /* ---- entry points ---------------------------------------------------------------- */
 
 cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc_load_opts *opts,
@@ -1690,6 +1836,8 @@ cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc
     load_consultations(&L, root);
     load_guidelines(&L, root);
     load_agents(&L, root);
+    if (opts && opts->agents && !L.oom)
+        load_agents_file(&L, opts->agents);
     if (L.oom) {
         cc_scenario_free(s);
         return CC_ERR_NOMEM;

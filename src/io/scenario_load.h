@@ -16,6 +16,10 @@ typedef struct cc_load_opts {
      * numeric field is an error of the load */
     const struct cc_patch *patches;
     size_t npatches;
+    /* an agents file merged in before the check (docs/calibration.md, "The agents file"): its agents
+     * replace the scenario's of the same id or are added, its 'seats' re-assign seats; diagnostics
+     * about what it defines name it. NULL: none */
+    const char *agents;
 } cc_load_opts;
 
 /* Parses text[0..len) named file (for diagnostics). On success *out is a scenario the

@@ -95,6 +95,7 @@ typedef struct fifo {
 struct cc_live {
     pthread_mutex_t mu;
     cc_store *st;
+    uint64_t seed; /* the run's seed (run.start), for a resumed exercise too */
     cc_live_publish_fn publish;
     void *publish_ctx;
     int64_t id;
@@ -1440,6 +1441,7 @@ static int variant_index(const cc_scenario *s, const char *variant)
 /* Starts the engine (emitting run.start, which a replay compares with the stored one). */
 static cc_err start_engine(cc_live *lv, const cc_engine_opts *eo, char *why, size_t whylen)
 {
+    lv->seed = eo->seed;
     cc_err rc = cc_engine_new(lv->s, eo, sink, lv, &lv->e);
     if (rc == CC_OK)
         rc = cc_engine_start(lv->e);
@@ -1757,6 +1759,11 @@ void cc_live_free(cc_live *lv)
     cc_buf_free(&lv->pending);
     pthread_mutex_destroy(&lv->mu);
     free(lv);
+}
+
+uint64_t cc_live_seed(const cc_live *lv)
+{
+    return lv->seed;
 }
 
 int64_t cc_live_exercise_id(const cc_live *lv)

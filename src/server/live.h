@@ -63,6 +63,8 @@ cc_err cc_live_resume(const cc_live_opts *o, int64_t id, cc_live **out, char *wh
 void cc_live_free(cc_live *lv);
 
 int64_t cc_live_exercise_id(const cc_live *lv);
+/* The seed of the exercise's run (the one its run.start records, also after a resume). */
+uint64_t cc_live_seed(const cc_live *lv);
 const cc_scenario *cc_live_scenario(const cc_live *lv);
 /* Seat index of a seat id, -1 when none. */
 int cc_live_seat_index(const cc_live *lv, const char *id);

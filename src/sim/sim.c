@@ -42,6 +42,7 @@ struct cc_sim {
     /* columns: nvar = npoints x nmech, column v = point v / nmech running mechanism
      * variants[v % nmech] on points[v / nmech] (s itself without a sweep) */
     size_t nvar, reps, nmet, nmech, npoints;
+    int as_written; /* every consultation names its mechanism: one column, whatever the variant */
     const cc_scenario *const *points;
     int *variants;
     metric *met;
@@ -514,7 +515,12 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
         return CC_ERR_NOMEM;
     r->s = s;
     r->reps = o->reps;
-    r->nmech = o->nvariants ? o->nvariants : s->nmechanisms;
+    /* every consultation names its mechanism: the variants would all run the same, so one column
+     * ("as written"), unless the caller names variants */
+    r->as_written = !o->nvariants && s->nconsultations > 0;
+    for (size_t c = 0; c < s->nconsultations && r->as_written; c++)
+        r->as_written = s->consultations[c].mechanism_index >= 0;
+    r->nmech = o->nvariants ? o->nvariants : r->as_written ? 1 : s->nmechanisms;
     r->npoints = o->npoints ? o->npoints : 1;
     r->points = o->npoints ? o->points : NULL;
     r->nvar = r->nmech * r->npoints;
@@ -669,7 +675,7 @@ size_t cc_sim_nvariants(const cc_sim *r)
 
 const char *cc_sim_variant_id(const cc_sim *r, size_t v)
 {
-    return r->s->mechanisms[r->variants[v % r->nmech]].id;
+    return r->as_written ? "as written" : r->s->mechanisms[r->variants[v % r->nmech]].id;
 }
 
 size_t cc_sim_npoints(const cc_sim *r)

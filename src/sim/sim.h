@@ -17,7 +17,8 @@ typedef struct cc_sim cc_sim; /* opaque results */
 typedef struct cc_sim_opts {
     uint64_t seed;
     size_t reps;         /* replications per variant */
-    const int *variants; /* mechanism indices; NULL with nvariants 0 = every mechanism */
+    const int *variants; /* mechanism indices; NULL with nvariants 0 = every mechanism (one, "as
+                            written", when every consultation names its own) */
     size_t nvariants;
     int threads;                                            /* worker threads (>= 1) */
     void (*progress)(void *ctx, size_t done, size_t total); /* may be NULL; called from workers */
@@ -66,7 +67,8 @@ typedef struct cc_sim_summary {
 
 /* Columns of values: the variants (times the sweep points, cc_sim_opts.points). */
 size_t cc_sim_nvariants(const cc_sim *r);
-/* The mechanism id column v runs. */
+/* The mechanism id column v runs; "as written" when every consultation names its own mechanism
+ * and no variants were asked for (then the result has one variant). */
 const char *cc_sim_variant_id(const cc_sim *r, size_t v);
 /* Sweep points (1 without a sweep) and mechanism variants per point. */
 size_t cc_sim_npoints(const cc_sim *r);

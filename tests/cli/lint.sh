@@ -5,6 +5,9 @@
 
 expect_rc "samples lint clean" 0 "$BIN" lint scenarios/ncg-interagency-sim.yaml scenarios/ncg-policy-ttx.yaml scenarios/ncg-mil-ttx.yaml
 expect_out "status line" "scenarios/ncg-policy-ttx.yaml: ok (0 errors, 0 warnings)"
+# the validation pack (docs/validation.md) lints clean, also as a simulation plays it
+expect_rc "validation pack lints clean" 0 "$BIN" lint --sim scenarios/validation/alliance-council.yaml
+expect_out "validation pack status" "scenarios/validation/alliance-council.yaml: ok (0 errors, 0 warnings)"
 expect_rc "summary" 0 "$BIN" lint --summary tests/scenarios/valid/minimal.yaml
 expect_out "summary counts" "3 parties, 3 seats, 1 cells, 1 injects, 1 decisions"
 expect_out "summary hash" "sha256 "
@@ -71,8 +74,9 @@ expect_rc "lint --sim once" 0 "$BIN" lint --sim tests/scenarios/warnings/never-c
 expect_out "lint --sim repeats nothing" "never-completes.yaml: ok (0 errors, 2 warnings)"
 expect_rc "sim says it first" 0 "$BIN" sim tests/scenarios/valid/engine-rounds.yaml --reps 40
 expect_out "sim warns" "stage 'close' waits, as seat 'lead' has no agent"
-# the JSON Schema describes every file caucus accepts: the samples, fixtures and benchmarks
-if python3 tests/cli/schema_check.py scenarios/*.yaml tests/scenarios/valid/*.yaml tests/validity/*.yaml bench/consult-10.yaml bench/consult-100.yaml; then ok; else no "a valid scenario fails the JSON Schema"; fi
+# the JSON Schema describes every file caucus accepts: the samples, the validation pack, fixtures
+# and benchmarks
+if python3 tests/cli/schema_check.py tests/calib/*.yaml scenarios/*.yaml scenarios/validation/*.yaml tests/scenarios/valid/*.yaml tests/validity/*.yaml bench/consult-10.yaml bench/consult-100.yaml; then ok; else no "a valid scenario fails the JSON Schema"; fi
 # and refuses what the schema itself says is wrong (a stage key only a silence procedure has)
 sed 's/^        adopt: act$/        adopt: act\n        rounds: {max: 2}/' scenarios/ncg-interagency-sim.yaml > "$T/schema-bad.yaml"
 if ! python3 tests/cli/schema_check.py "$T/schema-bad.yaml" > /dev/null; then ok; else no "the schema accepts rounds on a decide stage"; fi

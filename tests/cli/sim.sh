@@ -172,6 +172,14 @@ expect_rc "lint bad sweep value" 1 "$BIN" lint "$S" --sweep "agents.co-chair.rul
 expect_out "lint bad sweep value message" "agent rule 'probability' is 1.5; it must be between 0 and 1"
 expect_rc "lint bad sweep path" 1 "$BIN" lint "$S" --sweep "agents.co-chair.rules.1.delay=1h"
 expect_out "lint bad sweep path message" "'delay' is a map, not a value"
+# every consultation names its mechanism: one variant, "as written"; --metric without --sweep
+expect_rc "sim as written" 0 "$BIN" sim tests/validity/unstick.yaml --reps 50 --metric "C-remind: completed" --log-rep 0 --log-prefix "$T/aw"
+expect_out "sim as written header" "50 replications per variant, seed 1, 1 variant"
+expect_out "sim as written variant" "  as written       "
+if grep -q "C-plain" "$T/out"; then no "--metric keeps only the metrics named"; else ok; fi
+if [ -s "$T/aw-as-written-rep0.jsonl" ]; then ok; else no "--log-rep names the as-written run's file"; fi
+expect_rc "sim metric matches nothing" 2 "$BIN" sim "$S" --reps 10 --metric "no such"
+expect_out "sim metric message" "no metric's name contains 'no such'"
 # no allocation per replication (or per event): the heap allocation count does not grow with --reps
 # (under Valgrind, so not for the sanitizer build nor when the tests already run under Valgrind)
 if [ -z "${CAUCUS_BIN_OVERRIDE:-}" ] && ! nm "$BIN" 2> /dev/null | grep -q __asan_init && command -v valgrind > /dev/null 2>&1; then

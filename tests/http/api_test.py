@@ -234,6 +234,8 @@ def control_scope_and_end(nf):
     check("the ended server stops cleanly", srv.stop() == 0)
     srv2 = Server(["--exercise", "1", "--db", db])
     ctl.port = srv2.port
+    seeds = re.findall(r"seed (\d+),", srv.text()), re.findall(r"seed (\d+),", srv2.text())
+    check("a resumed exercise prints its own seed", seeds[0] and seeds[0] == seeds[1], seeds)
     st, sc, _, _ = ctl.req("GET", "/api/state")
     check("an ended exercise resumes as ended", st == 200 and sc["clock"]["ended"] is True, (st, sc and sc.get("clock")))
     st, j, _, _ = ctl.input({"do": "start"})
@@ -713,6 +715,18 @@ def main():
     check("serve without scenario or exercise: usage", v.returncode == 2)
     v = subprocess.run([BIN, "serve", SCEN, "--listen", "nonsense"], capture_output=True, text=True)
     check("bad --listen: usage", v.returncode == 2 and "HOST:PORT" in v.stderr, v.stderr)
+    for bad in ("127.0.0.1:18200x", "127.0.0.1:", ":8080", "127.0.0.1:65536", "127.0.0.1:+80", "127.0.0.1: 80",
+                "host name:80", "[::1:80", "127.0.0.1:123456"):
+        before = set(os.listdir(WORK))
+        v = subprocess.run([BIN, "serve", SCEN, "--db", os.path.join(WORK, "listen.db"), "--listen", bad],
+                           capture_output=True, text=True)
+        check("--listen %r refused before anything is created" % bad,
+              v.returncode == 2 and "HOST:PORT" in v.stderr and set(os.listdir(WORK)) == before, v.stderr)
+    before = set(os.listdir(WORK))
+    v = subprocess.run([BIN, "serve", os.path.join(WORK, "nofile.yaml"), "--db", os.path.join(WORK, "nofile.db")],
+                       capture_output=True, text=True)
+    check("a missing scenario file creates no store, key or directory",
+          v.returncode == 1 and set(os.listdir(WORK)) == before, (v.stderr, set(os.listdir(WORK)) - before))
     v = subprocess.run([BIN, "serve", "--exercise", "42", "--db", db], capture_output=True, text=True)
     check("resuming a missing exercise fails clearly", v.returncode == 1 and "no exercise 42" in v.stderr, v.stderr)
     v = subprocess.run([BIN, "serve", "tests/scenarios/invalid/" + sorted(os.listdir("tests/scenarios/invalid"))[0],
