@@ -21,14 +21,11 @@
 #include "core/zone.h"
 #include "core/grow.h"
 #include "io/csv.h"
+#include "io/iso3166.h"
 #include "io/scenario_load.h"
 #include "io/tzdb.h"
 #include "io/yaml_write.h"
 #include "io/ytree.h"
-
-static const char *const iso3166[] = {
-#include "iso3166.inc"
-};
 
 /* ---- columns ------------------------------------------------------------------------ */
 
@@ -1343,22 +1340,6 @@ static void yw_injects(imp *I, cc_buf *b)
 
 /* ---- minimal scenario ----------------------------------------------------------------- */
 
-static int iso_code(const char *c)
-{
-    size_t lo = 0, hi = sizeof iso3166 / sizeof iso3166[0];
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int r = strcmp(iso3166[mid], c);
-        if (r == 0)
-            return 1;
-        if (r < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
 /* An ordered set of names. */
 typedef struct nset {
     cc_idmap *m;
@@ -1526,9 +1507,9 @@ static void yw_minimal(imp *I, cc_buf *b)
         /* a name listed beside nation codes is an organisation (EXCON); alone, a group */
         int nations = 0;
         for (size_t k = 0; k < bn.nrel; k++)
-            nations |= iso_code(bn.rel[k]);
+            nations |= cc_iso3166_nation(bn.rel[k]);
         for (size_t k = 0; k < bn.nrel; k++)
-            if (iso_code(bn.rel[k]) || nations)
+            if (cc_iso3166_nation(bn.rel[k]) || nations)
                 nset_add(&parties, bn.rel[k], R->row);
             else
                 nset_add(&named, bn.rel[k], R->row);
@@ -1561,7 +1542,7 @@ static void yw_minimal(imp *I, cc_buf *b)
         char pf[20];
         upper_prefix(seats.v[i], pf, sizeof pf);
         seat_party[i] = -1;
-        if (nset_has(&parties, pf) || iso_code(pf))
+        if (nset_has(&parties, pf) || cc_iso3166_nation(pf))
             seat_party[i] = nset_add(&parties, sdup(I, pf, strlen(pf)), seats.row[i]);
     }
     if (parties.n == 0)
@@ -1640,13 +1621,13 @@ static void yw_minimal(imp *I, cc_buf *b)
         cc_yw_quotedz(b, parties.v[i]);
         cc_buf_printf(b, "\n    name: ");
         cc_yw_quotedz(b, parties.v[i]);
-        cc_buf_printf(b, "\n    kind: %s\n", iso_code(parties.v[i]) ? "nation" : "organisation");
+        cc_buf_printf(b, "\n    kind: %s\n", cc_iso3166_nation(parties.v[i]) ? "nation" : "organisation");
         cc_yw_pair(b, 4, "zone", zone);
     }
     const char *ctl_id = "excon";
     size_t ctl_party = 0; /* control sits with the first organisation, else the first party */
     for (size_t i = parties.n; i-- > 0;)
-        if (!iso_code(parties.v[i]))
+        if (!cc_iso3166_nation(parties.v[i]))
             ctl_party = i;
     if (control || cells.n) {
         cc_buf_puts(b, "cells:\n");

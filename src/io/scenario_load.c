@@ -19,12 +19,9 @@
 #include "core/scenario_model.h"
 #include "core/suggest.h"
 #include "io/file.h"
+#include "io/iso3166.h"
 #include "io/tzdb.h"
 #include "io/ytree.h"
-
-static const char *const iso3166[] = {
-#include "iso3166.inc"
-};
 
 typedef struct ld {
     cc_scenario *s;
@@ -763,36 +760,6 @@ static void load_policy(ld *L, const cc_ynode *root)
     }
 }
 
-/* ISO 3166-1 reserves alpha-3 codes for user assignment (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ): a
- * fictional nation takes one of these. */
-static int iso_user_assigned(const char *c)
-{
-    if (strlen(c) != 3 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]) ||
-        !isupper((unsigned char)c[2]))
-        return 0;
-    return (c[0] == 'A' && c[1] == 'A') || (c[0] == 'Q' && c[1] >= 'M') || c[0] == 'X' ||
-           (c[0] == 'Z' && c[1] == 'Z');
-}
-
-static int iso_code(const char *c)
-{
-    if (iso_user_assigned(c))
-        return 1;
-    size_t n = sizeof iso3166 / sizeof iso3166[0];
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int r = strcmp(iso3166[mid], c);
-        if (r == 0)
-            return 1;
-        if (r < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
 static int has_non_ascii(const char *s)
 {
     for (; *s; s++)
@@ -993,7 +960,7 @@ static void load_parties(ld *L, const cc_ynode *root)
             goto reject;
         }
         if (P->kind == CC_PARTY_NATION) {
-            if (!iso_code(id)) {
+            if (!cc_iso3166_nation(id)) {
                 err(L, idn->pos, "bad-party",
                     "nations use ISO 3166-1 alpha-3 codes such as USA or KOR, or for a fictional nation a "
                     "user-assigned code (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ); use kind: organisation otherwise",
