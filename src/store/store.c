@@ -766,20 +766,22 @@ static int ev_row(void *ctx, int n, const char *const *v)
         w->bad = 1;
         return 1;
     }
-    size_t cl = w->cap, ch = w->cap, cs = w->cap; /* three arrays of one capacity */
-    char **nl = cc_grow(w->lines, &cl, w->n + 1, sizeof *nl);
+    size_t c = w->cap; /* three arrays of one capacity: each grows from w->cap */
+    char **nl = cc_grow(w->lines, &c, w->n + 1, sizeof *nl);
     if (nl)
         w->lines = nl;
-    char **nh = nl ? cc_grow(w->hashes, &ch, w->n + 1, sizeof *nh) : NULL;
+    c = w->cap;
+    char **nh = nl ? cc_grow(w->hashes, &c, w->n + 1, sizeof *nh) : NULL;
     if (nh)
         w->hashes = nh;
-    uint64_t *ns = nh ? cc_grow(w->seqs, &cs, w->n + 1, sizeof *ns) : NULL;
+    c = w->cap;
+    uint64_t *ns = nh ? cc_grow(w->seqs, &c, w->n + 1, sizeof *ns) : NULL;
     if (!ns) {
         w->bad = 2;
         return 1;
     }
     w->seqs = ns;
-    w->cap = cl;
+    w->cap = c;
     w->seqs[w->n] = (uint64_t)num(v[0]);
     w->hashes[w->n] = strdup(v[1] ? v[1] : "");
     if (!w->hashes[w->n] || !(w->lines[w->n] = strdup(v[2]))) {
