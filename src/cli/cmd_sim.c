@@ -490,7 +490,7 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
             print_metric(r, m);
         shown += show;
     }
-    if (shown == 0) {
+    if (shown == 0 && nmetrics > 0) {
         fprintf(stderr, "caucus sim: --metric: no metric's name contains '%s'; the metrics are:\n", metrics[0]);
         for (size_t m = 0; m < M; m++)
             fprintf(stderr, "  %s\n", cc_sim_metric_name(r, m));

@@ -277,7 +277,8 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
         for (size_t k = 0; k < item_count(s); k++)
             if (cc_eng_item_when(s, item_code(s, k))->has_at)
                 e->start_items[e->nstart_items++] = item_code(s, k);
-        if (e->nreact && !(e->react = calloc((s->nconsultations + 1) * s->nseats * e->nreact, 1)))
+        if (e->nreact &&
+            !(e->react = calloc((s->nconsultations + 1) * (s->nseats ? s->nseats : 1) * e->nreact, 1)))
             rc = CC_ERR_NOMEM;
     }
     if (rc != CC_OK) {

@@ -582,6 +582,8 @@ static int make_inject(addctx *A, const json_t *j, cc_inject *I)
 {
     cc_engine *e = A->e;
     const cc_scenario *s = e->s;
+    memset(I, 0, sizeof *I); /* first: the caller reads I only after a 0, but the analyzer cannot tell */
+    I->from_index = -1;
     const char *key;
     json_t *val;
     json_object_foreach((json_t *)j, key, val)
@@ -592,8 +594,6 @@ static int make_inject(addctx *A, const json_t *j, cc_inject *I)
                        : no(A, "unknown member \"%.40s\" in the inject", key);
         }
     }
-    memset(I, 0, sizeof *I);
-    I->from_index = -1;
     if (get_str(A, j, "id", 1, &I->id) || get_str(A, j, "title", 1, &I->title) ||
         get_str(A, j, "body", 0, &I->body) || get_str(A, j, "notes", 0, &I->notes) ||
         get_str(A, j, "from", 1, &I->from) || get_str(A, j, "originator", 0, &I->originator))
