@@ -18,6 +18,7 @@ typedef struct ck {
     int oom;
     cc_idmap *seats, *cells, *parties, *groups, *objectives, *injects, *decisions, *mechanisms,
         *consultations, *agents;
+    unsigned char *obj_used, *agent_used; /* per objective, agent: named somewhere */
 } ck;
 
 __attribute__((format(printf, 6, 7))) static void report(ck *C, cc_severity sev, cc_pos pos, const char *code,
@@ -682,38 +683,10 @@ static void check_file_rules(ck *C)
     }
 }
 
-cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
+/* Seats: party, cells (and who is in the control cell), agent; agents that play no seat. */
+static void check_seats(ck *C)
 {
-    ck C0 = {.s = s, .d = diags}, *C = &C0;
-    C->seats = INDEX(C, s->seats, s->nseats, cc_seat, "seat");
-    C->cells = INDEX(C, s->cells, s->ncells, cc_cell, "cell");
-    C->parties = INDEX(C, s->parties, s->nparties, cc_party, "party");
-    C->groups = INDEX(C, s->groups, s->ngroups, cc_group, "group");
-    C->objectives = INDEX(C, s->objectives, s->nobjectives, cc_objective, "objective");
-    C->injects = INDEX(C, s->injects, s->ninjects, cc_inject, "inject");
-    C->decisions = INDEX(C, s->decisions, s->ndecisions, cc_decision, "decision");
-    C->mechanisms = INDEX(C, s->mechanisms, s->nmechanisms, cc_mechanism, "mechanism");
-    C->consultations = INDEX(C, s->consultations, s->nconsultations, cc_consultation, "consultation");
-    C->agents = INDEX(C, s->agents, s->nagents, cc_agent, "agent");
-    index_ids(C, s->phases, s->nphases, sizeof(cc_phase), offsetof(cc_phase, id), offsetof(cc_phase, pos),
-              "phase");
-    if (C->oom)
-        return CC_ERR_NOMEM;
-
-    unsigned char *obj_used = calloc(s->nobjectives ? s->nobjectives : 1, 1);
-    unsigned char *agent_used = calloc(s->nagents ? s->nagents : 1, 1);
-    if (!obj_used || !agent_used) {
-        free(obj_used);
-        free(agent_used);
-        return CC_ERR_NOMEM;
-    }
-
-    for (size_t i = 0; i < s->nphases; i++)
-        if (s->phases[i].at_s > s->duration_s)
-            WARN(C, s->phases[i].pos, "never-fires", NULL, "phase '%s' starts after the end of the exercise",
-                 nz(s->phases[i].id));
-
-    /* seats */
+    cc_scenario *s = C->s;
     for (size_t i = 0; i < s->nseats; i++) {
         cc_seat *st = &s->seats[i];
         char ctx[120];
@@ -734,15 +707,19 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
         if (st->agent) {
             st->agent_index = lookup(C, C->agents, st->agent, st->agent_pos, "agent", ctx);
             if (st->agent_index >= 0)
-                agent_used[st->agent_index] = 1;
+                C->agent_used[st->agent_index] = 1;
         }
     }
     for (size_t i = 0; i < s->nagents; i++) /* with an agents file, only its own agents: it may supersede */
-        if (!agent_used[i] && (!s->agents_file || s->agents[i].pos.line >= CC_POS_AGENTS_FILE))
+        if (!C->agent_used[i] && (!s->agents_file || s->agents[i].pos.line >= CC_POS_AGENTS_FILE))
             WARN(C, s->agents[i].pos, "unused", "set 'agent:' on a seat", "agent '%s' plays no seat",
                  nz(s->agents[i].id));
+}
 
-    /* mechanisms */
+/* Mechanisms: the default, each stage's references, rule and return. */
+static void check_mechanisms(ck *C)
+{
+    cc_scenario *s = C->s;
     if (s->default_mechanism) {
         s->default_mechanism_index =
             lookup(C, C->mechanisms, s->default_mechanism, s->default_mechanism_pos, "mechanism", "exercise");
@@ -773,8 +750,12 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
             }
         }
     }
+}
 
-    /* injects */
+/* Injects: sender, recipients, objectives, who may read them, when. */
+static void check_injects(ck *C)
+{
+    cc_scenario *s = C->s;
     for (size_t i = 0; i < s->ninjects; i++) {
         cc_inject *I = &s->injects[i];
         char ctx[120];
@@ -787,12 +768,16 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
             I->from_index = lookup(C, C->seats, I->from, I->from_pos, "seat", ctx);
         }
         resolve_refs(C, &I->to, ctx);
-        resolve_objectives(C, &I->objectives, &I->objective_index, obj_used, ctx);
+        resolve_objectives(C, &I->objectives, &I->objective_index, C->obj_used, ctx);
         check_readers(C, &I->to, &I->label, "inject", nz(I->id), 1);
         resolve_when(C, &I->when, "inject", I->id);
     }
+}
 
-    /* decisions */
+/* Decisions: options, deciders, rule, who may decide them, when. */
+static void check_decisions(ck *C)
+{
+    cc_scenario *s = C->s;
     for (size_t i = 0; i < s->ndecisions; i++) {
         cc_decision *D = &s->decisions[i];
         char ctx[120];
@@ -803,7 +788,7 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
             ERR(C, D->pos, "no-options", "add 'options' or set 'proposals: true'",
                 "%s has no options and does not allow proposals", ctx);
         resolve_refs(C, &D->deciders, ctx);
-        resolve_objectives(C, &D->objectives, &D->objective_index, obj_used, ctx);
+        resolve_objectives(C, &D->objectives, &D->objective_index, C->obj_used, ctx);
         check_rule(C, D->rule, D->lead, D->lead_pos, &D->lead_index, &D->deciders, D->rule_pos,
                    D->has_deadline, "decision", D->id);
         size_t before = C->errors;
@@ -813,8 +798,41 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
                 "no seat can take %s: none of its deciders can read %s", ctx, nz(D->label.text));
         resolve_when(C, &D->when, "decision", D->id);
     }
+}
 
-    /* consultations */
+/* Every stage of every mechanism consultation K may run needs participants who can read it. */
+static void check_stage_readers(ck *C, const cc_consultation *K)
+{
+    const cc_scenario *s = C->s;
+    for (size_t m = 0; K->label.valid && m < s->nmechanisms; m++) {
+        if (!may_run(K, m))
+            continue;
+        const cc_mechanism *M = &s->mechanisms[m];
+        for (size_t k = 0; k < M->nstages; k++) {
+            const cc_stage *st = &M->stages[k];
+            for (size_t r = 0; r < st->participants.n; r++) {
+                const cc_ref *x = &st->participants.v[r];
+                if (x->kind != CC_REF_ALL && x->index < 0)
+                    continue;
+                int members = 0, readers = 0;
+                for (size_t si = 0; si < s->nseats; si++)
+                    if (cc_scenario_ref_has_seat(s, x, si)) {
+                        members++;
+                        readers += cc_scenario_seat_reads(s, si, &K->label);
+                    }
+                if (members && !readers)
+                    WARN(C, x->pos, "unreadable", "lower the consultation's label or change the participants",
+                         "stage '%s' of mechanism '%s': no seat in '%s' can read consultation '%s' (%s)",
+                         nz(st->id), nz(M->id), x->name, nz(K->id), nz(K->label.text));
+            }
+        }
+    }
+}
+
+/* Consultations: requester, mechanism, decision, adopt, who may read them, when. */
+static void check_consultations(ck *C)
+{
+    cc_scenario *s = C->s;
     for (size_t i = 0; i < s->nconsultations; i++) {
         cc_consultation *K = &s->consultations[i];
         char ctx[120];
@@ -832,39 +850,19 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
             ERR(C, K->requested_by_pos, "unreadable", NULL,
                 "%s: requesting seat '%s' cannot read its label %s", ctx, K->requested_by, nz(K->label.text));
         resolve_when(C, &K->when, "consultation", K->id);
-        /* every stage of every mechanism it may run needs participants who can read it */
-        for (size_t m = 0; K->label.valid && m < s->nmechanisms; m++) {
-            if (!may_run(K, m))
-                continue;
-            const cc_mechanism *M = &s->mechanisms[m];
-            for (size_t k = 0; k < M->nstages; k++) {
-                const cc_stage *st = &M->stages[k];
-                for (size_t r = 0; r < st->participants.n; r++) {
-                    const cc_ref *x = &st->participants.v[r];
-                    if (x->kind != CC_REF_ALL && x->index < 0)
-                        continue;
-                    int members = 0, readers = 0;
-                    for (size_t si = 0; si < s->nseats; si++)
-                        if (cc_scenario_ref_has_seat(s, x, si)) {
-                            members++;
-                            readers += cc_scenario_seat_reads(s, si, &K->label);
-                        }
-                    if (members && !readers)
-                        WARN(C, x->pos, "unreadable",
-                             "lower the consultation's label or change the participants",
-                             "stage '%s' of mechanism '%s': no seat in '%s' can read consultation '%s' (%s)",
-                             nz(st->id), nz(M->id), x->name, nz(K->id), nz(K->label.text));
-                }
-            }
-        }
+        check_stage_readers(C, K);
     }
+}
 
-    /* guidelines */
+/* Guidelines: objectives, references, and rules that can never fire. */
+static void check_guidelines(ck *C)
+{
+    cc_scenario *s = C->s;
     for (size_t i = 0; i < s->nguidelines; i++) {
         cc_guideline *G = &s->guidelines[i];
         char ctx[120];
         snprintf(ctx, sizeof ctx, "guideline '%s'", nz(G->id));
-        resolve_objectives(C, &G->objectives, &G->objective_index, obj_used, ctx);
+        resolve_objectives(C, &G->objectives, &G->objective_index, C->obj_used, ctx);
         if (G->consultation)
             G->consultation_index =
                 lookup(C, C->consultations, G->consultation, G->ref_pos, "consultation", ctx);
@@ -891,8 +889,12 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
                      cc_stage_kind_name(G->stage));
         }
     }
+}
 
-    /* agents: options voted for should exist somewhere */
+/* Agents: an option voted for should exist somewhere. */
+static void check_agent_options(ck *C)
+{
+    cc_scenario *s = C->s;
     for (size_t i = 0; i < s->nagents; i++) {
         cc_agent *A = &s->agents[i];
         for (size_t k = 0; k < A->nrules; k++) {
@@ -912,7 +914,46 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
             }
         }
     }
+}
 
+cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
+{
+    ck C0 = {.s = s, .d = diags}, *C = &C0;
+    C->seats = INDEX(C, s->seats, s->nseats, cc_seat, "seat");
+    C->cells = INDEX(C, s->cells, s->ncells, cc_cell, "cell");
+    C->parties = INDEX(C, s->parties, s->nparties, cc_party, "party");
+    C->groups = INDEX(C, s->groups, s->ngroups, cc_group, "group");
+    C->objectives = INDEX(C, s->objectives, s->nobjectives, cc_objective, "objective");
+    C->injects = INDEX(C, s->injects, s->ninjects, cc_inject, "inject");
+    C->decisions = INDEX(C, s->decisions, s->ndecisions, cc_decision, "decision");
+    C->mechanisms = INDEX(C, s->mechanisms, s->nmechanisms, cc_mechanism, "mechanism");
+    C->consultations = INDEX(C, s->consultations, s->nconsultations, cc_consultation, "consultation");
+    C->agents = INDEX(C, s->agents, s->nagents, cc_agent, "agent");
+    index_ids(C, s->phases, s->nphases, sizeof(cc_phase), offsetof(cc_phase, id), offsetof(cc_phase, pos),
+              "phase");
+    if (C->oom)
+        return CC_ERR_NOMEM;
+
+    C->obj_used = calloc(s->nobjectives ? s->nobjectives : 1, 1);
+    C->agent_used = calloc(s->nagents ? s->nagents : 1, 1);
+    if (!C->obj_used || !C->agent_used) {
+        free(C->obj_used);
+        free(C->agent_used);
+        return CC_ERR_NOMEM;
+    }
+
+    for (size_t i = 0; i < s->nphases; i++)
+        if (s->phases[i].at_s > s->duration_s)
+            WARN(C, s->phases[i].pos, "never-fires", NULL, "phase '%s' starts after the end of the exercise",
+                 nz(s->phases[i].id));
+
+    check_seats(C);
+    check_mechanisms(C);
+    check_injects(C);
+    check_decisions(C);
+    check_consultations(C);
+    check_guidelines(C);
+    check_agent_options(C);
     if (C->errors == 0 && s->nagents > 0)
         check_completion(C, 0);
     if (C->errors == 0)
@@ -920,7 +961,7 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
     check_graph(C);
 
     for (size_t i = 0; i < s->nobjectives; i++)
-        if (!obj_used[i])
+        if (!C->obj_used[i])
             WARN(C, s->objectives[i].pos, "unexercised",
                  "list it under an inject's, decision's or guideline's 'objectives'",
                  "objective '%s' is never exercised", nz(s->objectives[i].id));
@@ -929,8 +970,8 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
         ERR(C, (cc_pos){1, 1}, "empty", "add injects, decisions or consultations",
             "the scenario is empty: it has no injects, decisions or consultations");
 
-    free(obj_used);
-    free(agent_used);
+    free(C->obj_used);
+    free(C->agent_used);
     if (C->oom)
         return CC_ERR_NOMEM;
     return C->errors ? CC_ERR_INVALID : CC_OK;
