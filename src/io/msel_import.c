@@ -1026,117 +1026,127 @@ static const char *id_from_file(imp *I, const char *file)
     return sdup(I, id, k);
 }
 
-/* Writes the non-inject sections of a minimal scenario that makes the rows valid. */
-static void yw_minimal(imp *I, cc_buf *b)
-{
-    size_t cap = 8;
-    for (size_t i = 0; i < I->nrows; i++)
-        cap += 2 * I->rows[i].nto + I->rows[i].nobj + 6 + strlen(I->rows[i].v[CC_MSEL_LABEL]);
+static const char *const ladder[][2] = {
+    {"UNCLASSIFIED", "U"}, {"CONFIDENTIAL", "C"}, {"SECRET", "S"}, {"TOP SECRET", "TS"}};
+
+/* What a minimal scenario around the rows names, gathered from them. */
+typedef struct minimal {
     nset classes, caveats, parties, groups, seats, cells, objectives, named;
-    if (nset_init(I, &classes, cap) || nset_init(I, &caveats, cap) || nset_init(I, &parties, cap) ||
-        nset_init(I, &groups, cap) || nset_init(I, &seats, cap) || nset_init(I, &cells, cap) ||
-        nset_init(I, &objectives, cap) || nset_init(I, &named, cap))
-        return;
-    const char **objtitle = cc_arena_array(I->a, cap + 1, sizeof *objtitle);
-    if (!objtitle) {
-        I->oom = 1;
-        return;
+    const char **objtitle; /* by objective */
+    int *seat_party;       /* by seat */
+    int control;           /* a row comes from control */
+} minimal;
+
+/* A row's label: its classification (a new one when it is not of the standard ladder), caveats
+ * and REL TO names. */
+static void gather_label(imp *I, minimal *M, irow *R)
+{
+    banner bn;
+    split_banner(I, R->v[CC_MSEL_LABEL], &bn);
+    int known = 0;
+    for (size_t k = 0; k < 4; k++)
+        known |= strcmp(bn.cls, ladder[k][0]) == 0 || strcmp(bn.cls, ladder[k][1]) == 0;
+    int valid = *bn.cls != 0;
+    for (const char *q = bn.cls; *q; q++)
+        valid &=
+            (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '-' || (*q == ' ' && q[1] != ' ');
+    if (!known && !valid && !is_bad(R, CC_MSEL_LABEL)) {
+        char up[64];
+        size_t k = 0;
+        for (; bn.cls[k] && k + 1 < sizeof up; k++)
+            up[k] = (bn.cls[k] >= 'a' && bn.cls[k] <= 'z') ? (char)(bn.cls[k] - 32) : bn.cls[k];
+        up[k] = 0;
+        char hint[128];
+        snprintf(hint, sizeof hint, "write classifications in upper case, e.g. '%.60s'", up);
+        cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_LABEL, hint, "'%s' is not a classification name", bn.cls);
+    } else if (!known && valid) {
+        nset_add(&M->classes, bn.cls, R->row);
     }
-    static const char *const ladder[][2] = {
-        {"UNCLASSIFIED", "U"}, {"CONFIDENTIAL", "C"}, {"SECRET", "S"}, {"TOP SECRET", "TS"}};
+    for (size_t k = 0; k < bn.ncav; k++)
+        nset_add(&M->caveats, bn.cav[k], R->row);
+    /* a name listed beside nation codes is an organisation (EXCON); alone, a group */
+    int nations = 0;
+    for (size_t k = 0; k < bn.nrel; k++)
+        nations |= cc_iso3166_nation(bn.rel[k]);
+    for (size_t k = 0; k < bn.nrel; k++)
+        if (cc_iso3166_nation(bn.rel[k]) || nations)
+            nset_add(&M->parties, bn.rel[k], R->row);
+        else
+            nset_add(&M->named, bn.rel[k], R->row);
+}
+
+/* First pass: everything the rows name; party codes known for sure. */
+static void gather_names(imp *I, minimal *M)
+{
     for (size_t i = 0; i < 4; i++)
-        nset_add(&classes, ladder[i][0], 0);
-    int control = 0;
-    /* first pass: everything named; party codes known for sure */
+        nset_add(&M->classes, ladder[i][0], 0);
     for (size_t i = 0; i < I->nrows; i++) {
         irow *R = &I->rows[i];
-        banner bn;
-        split_banner(I, R->v[CC_MSEL_LABEL], &bn);
-        int known = 0;
-        for (size_t k = 0; k < 4; k++)
-            known |= strcmp(bn.cls, ladder[k][0]) == 0 || strcmp(bn.cls, ladder[k][1]) == 0;
-        int valid = *bn.cls != 0;
-        for (const char *q = bn.cls; *q; q++)
-            valid &= (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '-' ||
-                     (*q == ' ' && q[1] != ' ');
-        if (!known && !valid && !is_bad(R, CC_MSEL_LABEL)) {
-            char up[64];
-            size_t k = 0;
-            for (; bn.cls[k] && k + 1 < sizeof up; k++)
-                up[k] = (bn.cls[k] >= 'a' && bn.cls[k] <= 'z') ? (char)(bn.cls[k] - 32) : bn.cls[k];
-            up[k] = 0;
-            char hint[128];
-            snprintf(hint, sizeof hint, "write classifications in upper case, e.g. '%.60s'", up);
-            cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_LABEL, hint, "'%s' is not a classification name", bn.cls);
-        } else if (!known && valid) {
-            nset_add(&classes, bn.cls, R->row);
-        }
-        for (size_t k = 0; k < bn.ncav; k++)
-            nset_add(&caveats, bn.cav[k], R->row);
-        /* a name listed beside nation codes is an organisation (EXCON); alone, a group */
-        int nations = 0;
-        for (size_t k = 0; k < bn.nrel; k++)
-            nations |= cc_iso3166_nation(bn.rel[k]);
-        for (size_t k = 0; k < bn.nrel; k++)
-            if (cc_iso3166_nation(bn.rel[k]) || nations)
-                nset_add(&parties, bn.rel[k], R->row);
-            else
-                nset_add(&named, bn.rel[k], R->row);
-        nset_add(&parties, R->v[CC_MSEL_ORIGINATOR], R->row);
-        nset_add(&parties, R->v[CC_MSEL_LABEL_ORIGINATOR], R->row);
+        gather_label(I, M, R);
+        nset_add(&M->parties, R->v[CC_MSEL_ORIGINATOR], R->row);
+        nset_add(&M->parties, R->v[CC_MSEL_LABEL_ORIGINATOR], R->row);
         if (strcmp(R->v[CC_MSEL_FROM], "control") == 0)
-            control = 1;
+            M->control = 1;
         else
-            nset_add(&seats, R->v[CC_MSEL_FROM], R->row);
+            nset_add(&M->seats, R->v[CC_MSEL_FROM], R->row);
         for (size_t k = 0; k < R->nto; k++) {
             cc_ref x;
             cc_scenario_ref_parse(R->to[k], &x);
-            nset *to[] = {&seats, &cells, &parties, &groups, NULL};
+            nset *to[] = {&M->seats, &M->cells, &M->parties, &M->groups, NULL};
             if (to[x.kind])
                 nset_add(to[x.kind], x.name, R->row);
         }
         for (size_t k = 0; k < R->nobj; k++) {
-            int at = nset_add(&objectives, R->obj[k], R->row);
-            if (at >= 0 && R->objt && R->objt[k] && !objtitle[at])
-                objtitle[at] = R->objt[k];
+            int at = nset_add(&M->objectives, R->obj[k], R->row);
+            if (at >= 0 && R->objt && R->objt[k] && !M->objtitle[at])
+                M->objtitle[at] = R->objt[k];
         }
     }
-    /* seats: PARTY-role names tell the party */
-    int *seat_party = cc_arena_array(I->a, seats.n + 1, sizeof *seat_party);
-    if (!seat_party) {
+}
+
+/* Each seat's party: PARTY-role names tell it; with one party, that one. 0, or -1 out of
+ * memory. */
+static int seat_parties(imp *I, minimal *M)
+{
+    M->seat_party = cc_arena_array(I->a, M->seats.n + 1, sizeof *M->seat_party);
+    if (!M->seat_party) {
         I->oom = 1;
-        return;
+        return -1;
     }
-    for (size_t i = 0; i < seats.n; i++) {
+    for (size_t i = 0; i < M->seats.n; i++) {
         char pf[20];
-        upper_prefix(seats.v[i], pf, sizeof pf);
-        seat_party[i] = -1;
-        if (nset_has(&parties, pf) || cc_iso3166_nation(pf))
-            seat_party[i] = nset_add(&parties, sdup(I, pf, strlen(pf)), seats.row[i]);
+        upper_prefix(M->seats.v[i], pf, sizeof pf);
+        M->seat_party[i] = -1;
+        if (nset_has(&M->parties, pf) || cc_iso3166_nation(pf))
+            M->seat_party[i] = nset_add(&M->parties, sdup(I, pf, strlen(pf)), M->seats.row[i]);
     }
-    if (parties.n == 0)
-        nset_add(&parties, "EXERCISE", 0);
-    for (size_t i = 0; i < seats.n; i++) {
-        if (seat_party[i] >= 0)
+    if (M->parties.n == 0)
+        nset_add(&M->parties, "EXERCISE", 0);
+    for (size_t i = 0; i < M->seats.n; i++) {
+        if (M->seat_party[i] >= 0)
             continue;
-        if (parties.n == 1) {
-            seat_party[i] = 0;
+        if (M->parties.n == 1) {
+            M->seat_party[i] = 0;
             continue;
         }
-        irow R0 = {.row = seats.row[i]};
+        irow R0 = {.row = M->seats.row[i]};
         for (int c = 0; c < CC_MSEL_NCOLS; c++)
             R0.v[c] = "";
         cell_diag(I, CC_SEV_ERROR, &R0, CC_MSEL_TO,
                   "name seats PARTY-role (usa-chair, kor-mnd), or import --into a scenario that defines them",
-                  "cannot tell which party seat '%s' belongs to", seats.v[i]);
-        seat_party[i] = 0; /* so that the rest is still checked */
+                  "cannot tell which party seat '%s' belongs to", M->seats.v[i]);
+        M->seat_party[i] = 0; /* so that the rest is still checked */
     }
     /* REL TO names that are not parties: groups of every party */
-    for (size_t i = 0; i < named.n; i++)
-        if (!nset_has(&parties, named.v[i]))
-            nset_add(&groups, named.v[i], named.row[i]);
+    for (size_t i = 0; i < M->named.n; i++)
+        if (!nset_has(&M->parties, M->named.v[i]))
+            nset_add(&M->groups, M->named.v[i], M->named.row[i]);
+    return 0;
+}
 
-    const char *zone = I->o->zone ? I->o->zone : "UTC";
+/* The exercise section and the label policy. */
+static void yw_min_exercise(imp *I, const minimal *M, cc_buf *b, const char *zone)
+{
     char st[64];
     cc_rfc3339_format(I->start, I->zone ? cc_zone_offset(I->zone, I->start) : 0, st, sizeof st);
     int64_t last = 0;
@@ -1165,85 +1175,115 @@ static void yw_minimal(imp *I, cc_buf *b)
         cc_buf_printf(b, "  duration: \"%lldd\"\n", (long long)days);
     }
     cc_buf_puts(b, "label_policy:\n  id: \"msel-import\"\n  classifications:\n");
-    for (size_t i = 0; i < classes.n; i++) {
+    for (size_t i = 0; i < M->classes.n; i++) {
         cc_buf_puts(b, "    - {name: ");
-        cc_yw_quotedz(b, classes.v[i]);
+        cc_yw_quotedz(b, M->classes.v[i]);
         cc_buf_puts(b, ", short: ");
-        cc_yw_quotedz(b, i < 4 ? ladder[i][1] : classes.v[i]);
+        cc_yw_quotedz(b, i < 4 ? ladder[i][1] : M->classes.v[i]);
         cc_buf_puts(b, "}\n");
     }
-    if (caveats.n)
-        yw_strs_line(b, 2, "caveats", caveats.v, caveats.n);
-    if (groups.n) {
+    if (M->caveats.n)
+        yw_strs_line(b, 2, "caveats", M->caveats.v, M->caveats.n);
+    if (M->groups.n) {
         cc_buf_puts(b, "  groups:\n");
-        for (size_t i = 0; i < groups.n; i++) {
+        for (size_t i = 0; i < M->groups.n; i++) {
             cc_buf_puts(b, "    ");
-            cc_yw_quotedz(b, groups.v[i]);
+            cc_yw_quotedz(b, M->groups.v[i]);
             cc_buf_puts(b, ": ");
-            cc_yw_flow_list(b, parties.v, parties.n);
+            cc_yw_flow_list(b, M->parties.v, M->parties.n);
             cc_buf_putc(b, '\n');
         }
     }
+}
+
+/* Parties, cells, seats (control's seat last, with the first organisation) and objectives. */
+static void yw_min_people(imp *I, const minimal *M, cc_buf *b, const char *zone)
+{
     cc_buf_puts(b, "parties:\n");
-    for (size_t i = 0; i < parties.n; i++) {
+    for (size_t i = 0; i < M->parties.n; i++) {
         cc_buf_puts(b, "  - id: ");
-        cc_yw_quotedz(b, parties.v[i]);
+        cc_yw_quotedz(b, M->parties.v[i]);
         cc_buf_printf(b, "\n    name: ");
-        cc_yw_quotedz(b, parties.v[i]);
-        cc_buf_printf(b, "\n    kind: %s\n", cc_iso3166_nation(parties.v[i]) ? "nation" : "organisation");
+        cc_yw_quotedz(b, M->parties.v[i]);
+        cc_buf_printf(b, "\n    kind: %s\n", cc_iso3166_nation(M->parties.v[i]) ? "nation" : "organisation");
         cc_yw_pair(b, 4, "zone", zone);
     }
     const char *ctl_id = "excon";
     size_t ctl_party = 0; /* control sits with the first organisation, else the first party */
-    for (size_t i = parties.n; i-- > 0;)
-        if (!cc_iso3166_nation(parties.v[i]))
+    for (size_t i = M->parties.n; i-- > 0;)
+        if (!cc_iso3166_nation(M->parties.v[i]))
             ctl_party = i;
-    if (control || cells.n) {
+    if (M->control || M->cells.n) {
         cc_buf_puts(b, "cells:\n");
-        if (control) {
+        if (M->control) {
             cc_buf_puts(b, "  - {id: \"control\", name: \"Exercise control\", kind: control}\n");
-            for (int k = 2; nset_has(&seats, ctl_id) && k < 1000; k++) {
+            for (int k = 2; nset_has(&M->seats, ctl_id) && k < 1000; k++) {
                 char nm[32];
                 snprintf(nm, sizeof nm, "excon-%d", k);
                 ctl_id = sdup(I, nm, strlen(nm));
             }
         }
-        for (size_t i = 0; i < cells.n; i++) {
-            if (control && strcmp(cells.v[i], "control") == 0)
+        for (size_t i = 0; i < M->cells.n; i++) {
+            if (M->control && strcmp(M->cells.v[i], "control") == 0)
                 continue;
             cc_buf_puts(b, "  - {id: ");
-            cc_yw_quotedz(b, cells.v[i]);
+            cc_yw_quotedz(b, M->cells.v[i]);
             cc_buf_puts(b, ", name: ");
-            cc_yw_quotedz(b, cells.v[i]);
+            cc_yw_quotedz(b, M->cells.v[i]);
             cc_buf_puts(b, "}\n");
         }
     }
     cc_buf_puts(b, "seats:\n");
-    const char *top = classes.v[classes.n - 1];
-    for (size_t i = 0; i < seats.n + (size_t)control; i++) {
-        int is_ctl = i == seats.n;
+    const char *top = M->classes.v[M->classes.n - 1];
+    for (size_t i = 0; i < M->seats.n + (size_t)M->control; i++) {
+        int is_ctl = i == M->seats.n;
         cc_buf_puts(b, "  - id: ");
-        cc_yw_quotedz(b, is_ctl ? ctl_id : seats.v[i]);
+        cc_yw_quotedz(b, is_ctl ? ctl_id : M->seats.v[i]);
         cc_buf_puts(b, "\n    party: ");
-        cc_yw_quotedz(b, parties.v[is_ctl ? ctl_party : (size_t)seat_party[i]]);
+        cc_yw_quotedz(b, M->parties.v[is_ctl ? ctl_party : (size_t)M->seat_party[i]]);
         cc_buf_puts(b, is_ctl ? "\n    role: \"Exercise control\"\n"
                               : "\n    role: \"Player (from the MSEL)\"\n");
         cc_yw_pair(b, 4, "clearance", top);
-        if (caveats.n)
-            yw_strs_line(b, 4, "caveats", caveats.v, caveats.n);
+        if (M->caveats.n)
+            yw_strs_line(b, 4, "caveats", M->caveats.v, M->caveats.n);
         if (is_ctl)
             cc_buf_puts(b, "    cells: [\"control\"]\n");
     }
-    if (objectives.n) {
+    if (M->objectives.n) {
         cc_buf_puts(b, "objectives:\n");
-        for (size_t i = 0; i < objectives.n; i++) {
+        for (size_t i = 0; i < M->objectives.n; i++) {
             cc_buf_puts(b, "  - {id: ");
-            cc_yw_quotedz(b, objectives.v[i]);
+            cc_yw_quotedz(b, M->objectives.v[i]);
             cc_buf_puts(b, ", title: ");
-            cc_yw_quotedz(b, objtitle[i] ? objtitle[i] : objectives.v[i]);
+            cc_yw_quotedz(b, M->objtitle[i] ? M->objtitle[i] : M->objectives.v[i]);
             cc_buf_puts(b, "}\n");
         }
     }
+}
+
+/* Writes the non-inject sections of a minimal scenario that makes the rows valid. */
+static void yw_minimal(imp *I, cc_buf *b)
+{
+    size_t cap = 8;
+    for (size_t i = 0; i < I->nrows; i++)
+        cap += 2 * I->rows[i].nto + I->rows[i].nobj + 6 + strlen(I->rows[i].v[CC_MSEL_LABEL]);
+    minimal M;
+    memset(&M, 0, sizeof M);
+    if (nset_init(I, &M.classes, cap) || nset_init(I, &M.caveats, cap) || nset_init(I, &M.parties, cap) ||
+        nset_init(I, &M.groups, cap) || nset_init(I, &M.seats, cap) || nset_init(I, &M.cells, cap) ||
+        nset_init(I, &M.objectives, cap) || nset_init(I, &M.named, cap))
+        return;
+    M.objtitle = cc_arena_array(I->a, cap + 1, sizeof *M.objtitle);
+    if (!M.objtitle) {
+        I->oom = 1;
+        return;
+    }
+    gather_names(I, &M);
+    if (seat_parties(I, &M) != 0)
+        return;
+    const char *zone = I->o->zone ? I->o->zone : "UTC";
+    yw_min_exercise(I, &M, b, zone);
+    yw_min_people(I, &M, b, zone);
 }
 
 /* ---- header and options --------------------------------------------------------------- */
@@ -1413,6 +1453,91 @@ static int section_heading(imp *I, size_t rec)
     return 1;
 }
 
+static const char *const cols_hint =
+    "columns: id, time, delivery, title, body, from, to, channel, expected, objectives, "
+    "controller, notes, label, trigger, delay, class, originator, label_originator";
+
+/* One --map COLUMN=Header item (p, n bytes) placed into I->colmap, its column marked in user. 0,
+ * or -2 with the error reported. */
+static int apply_map(imp *I, const char *p, size_t n, char *user)
+{
+    const char *eq = memchr(p, '=', n);
+    if (!eq) {
+        cc_diags_add(I->d, CC_SEV_ERROR, "--map", (cc_pos){0, 0}, "bad-map", "write COLUMN=Header Name",
+                     "'%.*s' has no '='", (int)n, p);
+        I->errors++;
+        return -2;
+    }
+    char key[64];
+    cc_msel_normalise(p, (size_t)(eq - p), key, sizeof key);
+    int col = -1;
+    for (int c = 0; c < CC_MSEL_NCOLS; c++) {
+        char k[64];
+        cc_msel_normalise(cc_msel_key((cc_msel_col)c), strlen(cc_msel_key((cc_msel_col)c)), k, sizeof k);
+        if (strcmp(k, key) == 0)
+            col = c;
+    }
+    if (col < 0)
+        col = cc_msel_col_of(p, (size_t)(eq - p));
+    if (col < 0) {
+        cc_diags_add(I->d, CC_SEV_ERROR, "--map", (cc_pos){0, 0}, "bad-map", cols_hint,
+                     "unknown column '%.*s'", (int)(eq - p), p);
+        I->errors++;
+        return -2;
+    }
+    char want[256];
+    cc_msel_normalise(eq + 1, (size_t)(p + n - eq - 1), want, sizeof want);
+    int found = -1;
+    for (size_t j = 0; j < I->ncsvcols && found < 0; j++) {
+        char hn[256];
+        cc_msel_normalise(I->hdr[j], strlen(I->hdr[j]), hn, sizeof hn);
+        if (strcmp(hn, want) == 0)
+            found = (int)j;
+    }
+    if (found < 0) {
+        cc_diags_add(I->d, CC_SEV_ERROR, "--map", (cc_pos){0, 0}, "bad-map",
+                     "header names are compared without case, spaces or punctuation",
+                     "%s=%.*s: the header row has no column '%.*s'", cc_msel_key((cc_msel_col)col),
+                     (int)(p + n - eq - 1), eq + 1, (int)(p + n - eq - 1), eq + 1);
+        I->errors++;
+        return -2;
+    }
+    I->colmap[col] = found;
+    user[found] = 1;
+    return 0;
+}
+
+/* The columns every import needs (none when rows may name the base's injects). */
+static void require_columns(imp *I)
+{
+    static const struct {
+        int col;
+        const char *what;
+    } need[] = {{CC_MSEL_ID, "the inject number"},
+                {CC_MSEL_TITLE, "the event synopsis"},
+                {CC_MSEL_LABEL, "the label"},
+                {CC_MSEL_TO, "the intended players (to)"}};
+    int merging = I->o->merge && I->o->into_text; /* rows naming base injects need no column */
+    for (size_t i = 0; i < sizeof need / sizeof need[0] && !merging; i++)
+        if (I->colmap[need[i].col] < 0) {
+            char hint[160];
+            snprintf(hint, sizeof hint, "name a column '%s', or use --map %s=HEADER",
+                     cc_msel_header((cc_msel_col)need[i].col), cc_msel_key((cc_msel_col)need[i].col));
+            cc_diags_add(I->d, CC_SEV_ERROR, I->file, (cc_pos){cc_csv_row(I->csv, I->hrec), 0}, "msel-column",
+                         hint, "no column for %s", need[i].what);
+            I->errors++;
+        }
+    if (I->colmap[CC_MSEL_TIME] < 0 && I->colmap[CC_MSEL_DELIVERY] < 0 && I->colmap[CC_MSEL_TRIGGER] < 0 &&
+        !merging) {
+        cc_diags_add(I->d, CC_SEV_ERROR, I->file, (cc_pos){cc_csv_row(I->csv, I->hrec), 0}, "msel-column",
+                     "name a column 'Scenario Time' or 'Trigger', or use --map time=HEADER",
+                     "no column for the scenario time or trigger");
+        I->errors++;
+    }
+}
+
+/* Which CSV column holds each MSEL column: --map first, then the header names. 0; -1 after an
+ * error reported; -2 for a bad --map (or out of memory). */
 static int map_headers(imp *I)
 {
     for (int c = 0; c < CC_MSEL_NCOLS; c++)
@@ -1422,65 +1547,16 @@ static int map_headers(imp *I)
         I->oom = 1;
         return -1;
     }
-    const char *cols_hint =
-        "columns: id, time, delivery, title, body, from, to, channel, expected, objectives, "
-        "controller, notes, label, trigger, delay, class, originator, label_originator";
-    /* --map first */
-    for (size_t m = 0; m < I->o->nmaps; m++) {
-        const char *p = I->o->maps[m];
-        while (*p) {
+    for (size_t m = 0; m < I->o->nmaps; m++)
+        for (const char *p = I->o->maps[m]; *p;) {
             const char *e = strchr(p, ',');
             size_t n = e ? (size_t)(e - p) : strlen(p);
-            const char *eq = memchr(p, '=', n);
-            if (!eq) {
-                cc_diags_add(I->d, CC_SEV_ERROR, "--map", (cc_pos){0, 0}, "bad-map",
-                             "write COLUMN=Header Name", "'%.*s' has no '='", (int)n, p);
-                I->errors++;
+            if (apply_map(I, p, n, user) != 0) {
                 free(user);
                 return -2;
             }
-            char key[64];
-            cc_msel_normalise(p, (size_t)(eq - p), key, sizeof key);
-            int col = -1;
-            for (int c = 0; c < CC_MSEL_NCOLS; c++) {
-                char k[64];
-                cc_msel_normalise(cc_msel_key((cc_msel_col)c), strlen(cc_msel_key((cc_msel_col)c)), k,
-                                  sizeof k);
-                if (strcmp(k, key) == 0)
-                    col = c;
-            }
-            if (col < 0)
-                col = cc_msel_col_of(p, (size_t)(eq - p));
-            if (col < 0) {
-                cc_diags_add(I->d, CC_SEV_ERROR, "--map", (cc_pos){0, 0}, "bad-map", cols_hint,
-                             "unknown column '%.*s'", (int)(eq - p), p);
-                I->errors++;
-                free(user);
-                return -2;
-            }
-            char want[256];
-            cc_msel_normalise(eq + 1, (size_t)(p + n - eq - 1), want, sizeof want);
-            int found = -1;
-            for (size_t j = 0; j < I->ncsvcols && found < 0; j++) {
-                char hn[256];
-                cc_msel_normalise(I->hdr[j], strlen(I->hdr[j]), hn, sizeof hn);
-                if (strcmp(hn, want) == 0)
-                    found = (int)j;
-            }
-            if (found < 0) {
-                cc_diags_add(I->d, CC_SEV_ERROR, "--map", (cc_pos){0, 0}, "bad-map",
-                             "header names are compared without case, spaces or punctuation",
-                             "%s=%.*s: the header row has no column '%.*s'", cc_msel_key((cc_msel_col)col),
-                             (int)(p + n - eq - 1), eq + 1, (int)(p + n - eq - 1), eq + 1);
-                I->errors++;
-                free(user);
-                return -2;
-            }
-            I->colmap[col] = found;
-            user[found] = 1;
             p = e ? e + 1 : p + n;
         }
-    }
     for (size_t j = 0; j < I->ncsvcols; j++) {
         if (user[j])
             continue;
@@ -1512,30 +1588,7 @@ static int map_headers(imp *I)
         I->colmap[col] = (int)j;
     }
     free(user);
-    static const struct {
-        int col;
-        const char *what;
-    } need[] = {{CC_MSEL_ID, "the inject number"},
-                {CC_MSEL_TITLE, "the event synopsis"},
-                {CC_MSEL_LABEL, "the label"},
-                {CC_MSEL_TO, "the intended players (to)"}};
-    int merging = I->o->merge && I->o->into_text; /* rows naming base injects need no column */
-    for (size_t i = 0; i < sizeof need / sizeof need[0] && !merging; i++)
-        if (I->colmap[need[i].col] < 0) {
-            char hint[160];
-            snprintf(hint, sizeof hint, "name a column '%s', or use --map %s=HEADER",
-                     cc_msel_header((cc_msel_col)need[i].col), cc_msel_key((cc_msel_col)need[i].col));
-            cc_diags_add(I->d, CC_SEV_ERROR, I->file, (cc_pos){cc_csv_row(I->csv, I->hrec), 0}, "msel-column",
-                         hint, "no column for %s", need[i].what);
-            I->errors++;
-        }
-    if (I->colmap[CC_MSEL_TIME] < 0 && I->colmap[CC_MSEL_DELIVERY] < 0 && I->colmap[CC_MSEL_TRIGGER] < 0 &&
-        !merging) {
-        cc_diags_add(I->d, CC_SEV_ERROR, I->file, (cc_pos){cc_csv_row(I->csv, I->hrec), 0}, "msel-column",
-                     "name a column 'Scenario Time' or 'Trigger', or use --map time=HEADER",
-                     "no column for the scenario time or trigger");
-        I->errors++;
-    }
+    require_columns(I);
     return I->errors ? -1 : 0;
 }
 
@@ -1749,6 +1802,159 @@ cc_err cc_msel_import(const char *csv, size_t len, const char *file, const cc_ms
     return rc;
 }
 
+/* The base scenario (--into) and its clock, or the clock of --zone and --start. */
+static cc_err load_base(imp *I)
+{
+    cc_diags *d = I->d;
+    if (I->o->into_text) {
+        cc_load_opts lo = {.tzdir = I->o->tzdir};
+        cc_diags tmp;
+        cc_diags_init(&tmp);
+        if (cc_scenario_load(I->o->into_text, I->o->into_len, I->o->into_file, &lo, &tmp, &I->base) !=
+            CC_OK) {
+            for (size_t i = 0; i < tmp.count; i++)
+                if (tmp.items[i].sev == CC_SEV_ERROR)
+                    cc_diags_add(d, CC_SEV_ERROR, tmp.items[i].file,
+                                 (cc_pos){tmp.items[i].line, tmp.items[i].col}, tmp.items[i].code,
+                                 tmp.items[i].hint, "%s", tmp.items[i].message);
+            cc_diags_add(d, CC_SEV_ERROR, I->o->into_file, (cc_pos){0, 0}, "msel-base",
+                         "fix it first (caucus lint)", "the base scenario does not load");
+            cc_diags_free(&tmp);
+            return CC_ERR_INVALID;
+        }
+        cc_diags_free(&tmp);
+        I->start = I->base->start_unix;
+        I->zone = I->base->zone;
+        return cc_msel_export(I->base, &I->base_table) != CC_OK ? CC_ERR_NOMEM : CC_OK;
+    }
+    const char *why = NULL;
+    const char *zn = I->o->zone ? I->o->zone : "UTC";
+    if (cc_tzdb_load(I->o->tzdir, zn, &I->zone, &why) != CC_OK) {
+        cc_diags_add(d, CC_SEV_ERROR, "--zone", (cc_pos){0, 0}, "bad-zone",
+                     "use an IANA name such as Asia/Seoul", "unknown time zone '%s' (%s)", zn,
+                     why ? why : "");
+        return CC_ERR_ARG;
+    }
+    I->own_zone = 1;
+    I->start = 1767225600; /* 2026-01-01T00:00:00Z */
+    if (I->o->start) {
+        int32_t off;
+        cc_time_error te = {0};
+        if (cc_rfc3339_parse(I->o->start, strlen(I->o->start), &I->start, &off, &te) != CC_OK) {
+            cc_diags_add(d, CC_SEV_ERROR, "--start", (cc_pos){0, 0}, "bad-time", te.hint[0] ? te.hint : NULL,
+                         "'%s': %s", I->o->start, te.message);
+            return CC_ERR_ARG;
+        }
+    }
+    return CC_OK;
+}
+
+/* The data rows, read and checked; section headings skipped, a repeated inject number
+ * reported and its row dropped. */
+static cc_err read_rows(imp *I)
+{
+    size_t nrec = cc_csv_nrecords(I->csv);
+    I->rows = cc_arena_array(I->a, nrec + (I->base ? I->base->ninjects : 0) + 1, sizeof *I->rows);
+    cc_idmap *ids = I->rows ? cc_idmap_new(I->a, nrec + 1) : NULL;
+    if (!ids)
+        return CC_ERR_NOMEM;
+    for (size_t r = I->drec; r < nrec && !I->oom; r++) {
+        if (section_heading(I, r))
+            continue;
+        irow *R = &I->rows[I->nrows];
+        read_row(I, r, R);
+        check_row(I, R);
+        if (*R->v[CC_MSEL_ID]) {
+            int prev = cc_idmap_put(ids, R->v[CC_MSEL_ID], (int)I->nrows);
+            if (prev >= 0) {
+                cell_diag(I, CC_SEV_ERROR, R, CC_MSEL_ID, "inject numbers must be unique",
+                          "inject number '%s' is used again (first on row %d)", R->v[CC_MSEL_ID],
+                          I->rows[prev].row);
+                continue;
+            }
+        }
+        I->nrows++;
+    }
+    return CC_OK;
+}
+
+/* Without a base or --start: a row with a relative scenario time and an absolute delivery time
+ * pins the start; otherwise the earliest absolute time starts the exercise. */
+static void infer_start(imp *I)
+{
+    int any = 0, seen = 0;
+    int64_t st = 0;
+    for (size_t i = 0; i < I->nrows && !any; i++) {
+        const irow *R = &I->rows[i];
+        if (R->ntrig || R->tkind != T_REL || (R->dkind != T_ABS && R->dkind != T_CIVIL))
+            continue;
+        st = (R->dkind == T_ABS ? R->dval : civil_to_unix(I->zone, R->dval)) - R->tval;
+        any = 1;
+    }
+    for (size_t i = 0; i < I->nrows && !any; i++) {
+        const irow *R = &I->rows[i];
+        int k = R->tkind != T_NONE ? R->tkind : R->dkind;
+        int64_t v = R->tkind != T_NONE ? R->tval : R->dval;
+        if (R->ntrig || (k != T_ABS && k != T_CIVIL))
+            continue;
+        int64_t u = k == T_ABS ? v : civil_to_unix(I->zone, v);
+        if (!seen || u < st)
+            st = u;
+        seen = 1;
+    }
+    if (any || seen)
+        I->start = st;
+}
+
+/* Loads the scenario written to out and reports its diagnostics against the cells of the
+ * injects section (lines sec0 to sec0 + secn; the base's own section was lines l0 to l1). */
+static void check_result(imp *I, const cc_buf *out, int sec0, int secn, int l0, int l1)
+{
+    cc_diags tmp;
+    cc_diags_init(&tmp);
+    cc_scenario *s = NULL;
+    cc_load_opts lo = {.tzdir = I->o->tzdir};
+    cc_scenario_load(out->data, out->len, "(import)", &lo, &tmp, &s);
+    map_diags(I, &tmp, sec0, secn, l0, l1);
+    cc_scenario_free(s);
+    cc_diags_free(&tmp);
+}
+
+/* The document, written and checked even after errors (with placeholders for the cells in
+ * error), so that every problem is reported in one pass: the base with its injects section
+ * replaced, or a minimal scenario around the rows. */
+static cc_err write_document(imp *I, cc_buf *out)
+{
+    int l0 = 0, l1 = 0;
+    size_t from = 0, to = 0;
+    cc_buf body;
+    cc_buf_init(&body);
+    if (I->base) {
+        if (base_section(I, &from, &to, &l0, &l1))
+            return I->oom ? CC_ERR_NOMEM : CC_ERR_INVALID;
+        cc_buf_append(out, I->o->into_text, from);
+        if (from > 0 && I->o->into_text[from - 1] != '\n')
+            cc_buf_putc(out, '\n');
+    } else {
+        yw_minimal(I, &body);
+        if (!I->oom)
+            cc_buf_append(out, body.data ? body.data : "", body.len);
+        cc_buf_free(&body);
+        if (I->oom)
+            return CC_ERR_NOMEM;
+    }
+    int sec0 = count_lines(out, 0) + 1;
+    size_t mark = out->len;
+    yw_injects(I, out);
+    int secn = count_lines(out, mark);
+    if (I->base)
+        cc_buf_append(out, I->o->into_text + to, I->o->into_len - to);
+    if (out->oom || I->oom)
+        return CC_ERR_NOMEM;
+    check_result(I, out, sec0, secn, l0, l1);
+    return I->oom ? CC_ERR_NOMEM : I->errors ? CC_ERR_INVALID : CC_OK;
+}
+
 cc_err cc_msel_import_table(const cc_csv *table, const char *file, const cc_msel_import_opts *o, cc_diags *d,
                             cc_buf *out)
 {
@@ -1757,8 +1963,6 @@ cc_err cc_msel_import_table(const cc_csv *table, const char *file, const cc_msel
     if (!(I.a = cc_arena_new(0)))
         return CC_ERR_NOMEM;
     cc_err rc = CC_OK;
-    cc_buf body;
-    cc_buf_init(&body);
     if (cc_csv_nrecords(I.csv) == 0) {
         cc_diags_add(d, CC_SEV_ERROR, I.file, (cc_pos){1, 0}, "msel-empty", "the first row names the columns",
                      "no header row: the file is empty");
@@ -1776,108 +1980,10 @@ cc_err cc_msel_import_table(const cc_csv *table, const char *file, const cc_msel
     }
     compute_fill(&I);
     detect_dates(&I);
-    /* base scenario and the clock */
-    if (I.o->into_text) {
-        cc_load_opts lo = {.tzdir = I.o->tzdir};
-        cc_diags tmp;
-        cc_diags_init(&tmp);
-        if (cc_scenario_load(I.o->into_text, I.o->into_len, I.o->into_file, &lo, &tmp, &I.base) != CC_OK) {
-            for (size_t i = 0; i < tmp.count; i++)
-                if (tmp.items[i].sev == CC_SEV_ERROR)
-                    cc_diags_add(d, CC_SEV_ERROR, tmp.items[i].file,
-                                 (cc_pos){tmp.items[i].line, tmp.items[i].col}, tmp.items[i].code,
-                                 tmp.items[i].hint, "%s", tmp.items[i].message);
-            cc_diags_add(d, CC_SEV_ERROR, I.o->into_file, (cc_pos){0, 0}, "msel-base",
-                         "fix it first (caucus lint)", "the base scenario does not load");
-            cc_diags_free(&tmp);
-            rc = CC_ERR_INVALID;
-            goto done;
-        }
-        cc_diags_free(&tmp);
-        I.start = I.base->start_unix;
-        I.zone = I.base->zone;
-        if (cc_msel_export(I.base, &I.base_table) != CC_OK) {
-            rc = CC_ERR_NOMEM;
-            goto done;
-        }
-    } else {
-        const char *why = NULL;
-        const char *zn = I.o->zone ? I.o->zone : "UTC";
-        if (cc_tzdb_load(I.o->tzdir, zn, &I.zone, &why) != CC_OK) {
-            cc_diags_add(d, CC_SEV_ERROR, "--zone", (cc_pos){0, 0}, "bad-zone",
-                         "use an IANA name such as Asia/Seoul", "unknown time zone '%s' (%s)", zn,
-                         why ? why : "");
-            rc = CC_ERR_ARG;
-            goto done;
-        }
-        I.own_zone = 1;
-        I.start = 1767225600; /* 2026-01-01T00:00:00Z */
-        if (I.o->start) {
-            int32_t off;
-            cc_time_error te = {0};
-            if (cc_rfc3339_parse(I.o->start, strlen(I.o->start), &I.start, &off, &te) != CC_OK) {
-                cc_diags_add(d, CC_SEV_ERROR, "--start", (cc_pos){0, 0}, "bad-time",
-                             te.hint[0] ? te.hint : NULL, "'%s': %s", I.o->start, te.message);
-                rc = CC_ERR_ARG;
-                goto done;
-            }
-        }
-    }
-    /* rows */
-    size_t nrec = cc_csv_nrecords(I.csv);
-    I.rows = cc_arena_array(I.a, nrec + (I.base ? I.base->ninjects : 0) + 1, sizeof *I.rows);
-    if (!I.rows) {
-        rc = CC_ERR_NOMEM;
+    if ((rc = load_base(&I)) != CC_OK || (rc = read_rows(&I)) != CC_OK)
         goto done;
-    }
-    cc_idmap *ids = cc_idmap_new(I.a, nrec + 1);
-    if (!ids) {
-        rc = CC_ERR_NOMEM;
-        goto done;
-    }
-    for (size_t r = I.drec; r < nrec && !I.oom; r++) {
-        if (section_heading(&I, r))
-            continue;
-        irow *R = &I.rows[I.nrows];
-        read_row(&I, r, R);
-        check_row(&I, R);
-        if (*R->v[CC_MSEL_ID]) {
-            int prev = cc_idmap_put(ids, R->v[CC_MSEL_ID], (int)I.nrows);
-            if (prev >= 0) {
-                cell_diag(&I, CC_SEV_ERROR, R, CC_MSEL_ID, "inject numbers must be unique",
-                          "inject number '%s' is used again (first on row %d)", R->v[CC_MSEL_ID],
-                          I.rows[prev].row);
-                continue;
-            }
-        }
-        I.nrows++;
-    }
-    if (!I.o->into_text && !I.o->start) {
-        /* a row with a relative scenario time and an absolute delivery time pins the start;
-           otherwise the earliest absolute time starts the exercise */
-        int any = 0, seen = 0;
-        int64_t st = 0;
-        for (size_t i = 0; i < I.nrows && !any; i++) {
-            const irow *R = &I.rows[i];
-            if (R->ntrig || R->tkind != T_REL || (R->dkind != T_ABS && R->dkind != T_CIVIL))
-                continue;
-            st = (R->dkind == T_ABS ? R->dval : civil_to_unix(I.zone, R->dval)) - R->tval;
-            any = 1;
-        }
-        for (size_t i = 0; i < I.nrows && !any; i++) {
-            const irow *R = &I.rows[i];
-            int k = R->tkind != T_NONE ? R->tkind : R->dkind;
-            int64_t v = R->tkind != T_NONE ? R->tval : R->dval;
-            if (R->ntrig || (k != T_ABS && k != T_CIVIL))
-                continue;
-            int64_t u = k == T_ABS ? v : civil_to_unix(I.zone, v);
-            if (!seen || u < st)
-                st = u;
-            seen = 1;
-        }
-        if (any || seen)
-            I.start = st;
-    }
+    if (!I.o->into_text && !I.o->start)
+        infer_start(&I);
     for (size_t i = 0; i < I.nrows; i++)
         resolve_times(&I, &I.rows[i]);
     if (!I.base && I.nrows == 0) {
@@ -1890,69 +1996,8 @@ cc_err cc_msel_import_table(const cc_csv *table, const char *file, const cc_msel
     }
     if (I.base && I.o->merge)
         base_rows(&I, &I.rows, &I.nrows, I.nrows + I.base->ninjects + 1);
-    if (I.oom) {
-        rc = CC_ERR_NOMEM;
-        goto done;
-    }
-    /* the document, written and checked even after errors (with placeholders for the cells in
-       error), so that every problem is reported in one pass */
-    int sec0, l0 = 0, l1 = 0;
-    if (I.base) {
-        size_t from, to;
-        if (base_section(&I, &from, &to, &l0, &l1)) {
-            rc = I.oom ? CC_ERR_NOMEM : CC_ERR_INVALID;
-            goto done;
-        }
-        cc_buf_append(out, I.o->into_text, from);
-        if (from > 0 && I.o->into_text[from - 1] != '\n')
-            cc_buf_putc(out, '\n');
-        sec0 = count_lines(out, 0) + 1;
-        size_t mark = out->len;
-        yw_injects(&I, out);
-        int secn = count_lines(out, mark);
-        cc_buf_append(out, I.o->into_text + to, I.o->into_len - to);
-        if (out->oom || I.oom) {
-            rc = CC_ERR_NOMEM;
-            goto done;
-        }
-        cc_diags tmp;
-        cc_diags_init(&tmp);
-        cc_scenario *s = NULL;
-        cc_load_opts lo = {.tzdir = I.o->tzdir};
-        cc_scenario_load(out->data, out->len, "(import)", &lo, &tmp, &s);
-        map_diags(&I, &tmp, sec0, secn, l0, l1);
-        cc_scenario_free(s);
-        cc_diags_free(&tmp);
-    } else {
-        yw_minimal(&I, &body);
-        if (I.oom) {
-            rc = CC_ERR_NOMEM;
-            goto done;
-        }
-        cc_buf_append(out, body.data ? body.data : "", body.len);
-        sec0 = count_lines(out, 0) + 1;
-        size_t mark = out->len;
-        yw_injects(&I, out);
-        int secn = count_lines(out, mark);
-        if (out->oom || I.oom) {
-            rc = CC_ERR_NOMEM;
-            goto done;
-        }
-        cc_diags tmp;
-        cc_diags_init(&tmp);
-        cc_scenario *s = NULL;
-        cc_load_opts lo = {.tzdir = I.o->tzdir};
-        cc_scenario_load(out->data, out->len, "(import)", &lo, &tmp, &s);
-        map_diags(&I, &tmp, sec0, secn, 0, 0);
-        cc_scenario_free(s);
-        cc_diags_free(&tmp);
-    }
-    if (I.oom)
-        rc = CC_ERR_NOMEM;
-    else if (I.errors)
-        rc = CC_ERR_INVALID;
+    rc = I.oom ? CC_ERR_NOMEM : write_document(&I, out);
 done:
-    cc_buf_free(&body);
     if (I.own_zone)
         cc_zone_free(I.zone);
     cc_scenario_free(I.base);
