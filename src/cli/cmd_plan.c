@@ -83,6 +83,210 @@ static void print_item(const cc_store_plan_item *p)
     printf("\n");
 }
 
+/* caucus plan add DB FIELDS... */
+static int plan_add(int argc, char **argv, const char *db)
+{
+    cc_store_error err;
+    cc_store_plan_item p;
+    memset(&p, 0, sizeof p);
+    int rc = 2;
+    cc_store *st = NULL;
+    if (parse_fields(argc, argv, 3, &p, &p.exercise) < 0)
+        goto out;
+    if (!p.status)
+        p.status = strdup("open");
+    rc = 1;
+    if (!(st = open_rw(db)))
+        goto out;
+    int64_t id;
+    if (cc_store_plan_add(st, &p, &id, &err) != CC_OK) {
+        fprintf(stderr, "caucus plan add: %s\n", err.message);
+        goto out;
+    }
+    printf("added improvement-plan item %" PRId64 "\n", id);
+    rc = 0;
+out:
+    cc_store_plan_item_clear(&p);
+    cc_store_close(st);
+    return rc;
+}
+
+/* caucus plan list DB [--open] [--json] */
+static int plan_list(int argc, char **argv, const char *db)
+{
+    int open_only = 0, as_json = 0;
+    for (int i = 3; i < argc; i++) {
+        if (strcmp(argv[i], "--open") == 0)
+            open_only = 1;
+        else if (strcmp(argv[i], "--json") == 0)
+            as_json = 1;
+        else {
+            fprintf(stderr, "caucus plan list: unexpected \"%s\"\n", argv[i]);
+            return 2;
+        }
+    }
+    cc_store_error err;
+    cc_store *st = NULL;
+    cc_store_opts o = {1, NULL, 0, 0};
+    if (cc_store_open(db, &o, &st, &err) != CC_OK) {
+        fprintf(stderr, "caucus plan: %s\n", err.message);
+        return 1;
+    }
+    cc_store_plan_item *v;
+    size_t n;
+    if (cc_store_plan_list(st, open_only, &v, &n, &err) != CC_OK) {
+        fprintf(stderr, "caucus plan list: %s\n", err.message);
+        cc_store_close(st);
+        return 1;
+    }
+    json_t *arr = as_json ? json_array() : NULL;
+    if (!as_json)
+        printf("%-4s %-12s %-10s %-10s %s\n", "id", "status", "due", "finding", "issue [owner]");
+    for (size_t i = 0; i < n; i++) {
+        if (as_json)
+            json_array_append_new(arr, cc_store_plan_item_json(&v[i]));
+        else
+            print_item(&v[i]);
+        cc_store_plan_item_clear(&v[i]);
+    }
+    free(v);
+    if (as_json) {
+        char *s = json_dumps(arr, JSON_INDENT(2) | JSON_SORT_KEYS);
+        printf("%s\n", s ? s : "[]");
+        free(s);
+        json_decref(arr);
+    }
+    cc_store_close(st);
+    return 0;
+}
+
+/* caucus plan update|close DB ID FIELDS... */
+static int plan_update(int argc, char **argv, const char *sub, const char *db)
+{
+    cc_store_error err;
+    cc_store_plan_item p;
+    memset(&p, 0, sizeof p);
+    int rc = 2;
+    cc_store *st = NULL;
+    uint64_t id;
+    if (argc < 4 || cc_cli_parse_u64(argv[3], &id) != 0) {
+        fprintf(stderr, "caucus plan %s: give the item id\n", sub);
+        goto out;
+    }
+    if (!(st = open_rw(db))) {
+        rc = 1;
+        goto out;
+    }
+    if (cc_store_plan_get(st, (int64_t)id, &p, &err) != CC_OK) {
+        fprintf(stderr, "caucus plan %s: %s\n", sub, err.message);
+        rc = 1;
+        goto out;
+    }
+    int64_t ex = p.exercise;
+    if (parse_fields(argc, argv, 4, &p, &ex) < 0)
+        goto out;
+    p.exercise = ex;
+    if (strcmp(sub, "close") == 0) {
+        if (!p.closed_note || !*p.closed_note) {
+            fprintf(stderr,
+                    "caucus plan close: say why with --note (e.g. the exercise that showed the fix)\n");
+            goto out;
+        }
+        free(p.status);
+        p.status = strdup("closed");
+    }
+    if (cc_store_plan_update(st, &p, &err) != CC_OK) {
+        fprintf(stderr, "caucus plan %s: %s\n", sub, err.message);
+        rc = 1;
+        goto out;
+    }
+    printf("%s improvement-plan item %" PRIu64 "\n", strcmp(sub, "close") == 0 ? "closed" : "updated", id);
+    rc = 0;
+out:
+    cc_store_plan_item_clear(&p);
+    cc_store_close(st);
+    return rc;
+}
+
+/* One open item for each guideline in missed (guideline -> times missed) that has none yet. 0,
+ * or 1 with the reason printed. */
+static int seed_items(cc_store *st, int64_t ex, json_t *missed)
+{
+    cc_store_error err;
+    cc_store_plan_item *v = NULL;
+    size_t n = 0;
+    cc_store_plan_list(st, 1, &v, &n, &err);
+    const char *g;
+    json_t *cnt;
+    int added = 0, rc = 0;
+    json_object_foreach(missed, g, cnt)
+    {
+        int have = 0;
+        for (size_t i = 0; i < n; i++)
+            have |= v[i].finding && strcmp(v[i].finding, g) == 0;
+        if (have)
+            continue;
+        char issue[300];
+        snprintf(issue, sizeof issue, "Guideline %s missed %lld time(s)", g,
+                 (long long)json_integer_value(cnt));
+        cc_store_plan_item q;
+        memset(&q, 0, sizeof q);
+        q.exercise = ex;
+        q.finding = (char *)g;
+        q.issue = issue;
+        q.status = "open";
+        int64_t id;
+        if (cc_store_plan_add(st, &q, &id, &err) != CC_OK) {
+            fprintf(stderr, "caucus plan seed: %s\n", err.message);
+            rc = 1;
+            break;
+        }
+        printf("added item %" PRId64 ": %s\n", id, issue);
+        added++;
+    }
+    for (size_t i = 0; i < n; i++)
+        cc_store_plan_item_clear(&v[i]);
+    free(v);
+    if (rc == 0)
+        printf("%d item(s) added\n", added);
+    return rc;
+}
+
+/* caucus plan seed DB --log LOG [--exercise ID] */
+static int plan_seed(int argc, char **argv, const char *db)
+{
+    const char *log = NULL;
+    int64_t ex = 0;
+    for (int i = 3; i < argc; i++) {
+        uint64_t v;
+        if (strcmp(argv[i], "--log") == 0 && i + 1 < argc)
+            log = argv[++i];
+        else if (strcmp(argv[i], "--exercise") == 0 && i + 1 < argc &&
+                 cc_cli_parse_u64(argv[i + 1], &v) == 0) {
+            ex = (int64_t)v;
+            i++;
+        } else {
+            fprintf(stderr, "caucus plan seed: unexpected \"%s\"\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!log) {
+        fprintf(stderr, "caucus plan seed: give --log LOG\n");
+        return 2;
+    }
+    json_t *met = json_object(), *missed = json_object();
+    cc_store *st = NULL;
+    int rc = 1;
+    if (cc_cli_plan_findings(log, met, missed) != 0)
+        fprintf(stderr, "caucus plan seed: %s: cannot read\n", log);
+    else if ((st = open_rw(db)))
+        rc = seed_items(st, ex, missed);
+    json_decref(met);
+    json_decref(missed);
+    cc_store_close(st);
+    return rc;
+}
+
 int cc_cmd_plan(int argc, char **argv)
 {
     if (argc < 3) {
@@ -90,186 +294,14 @@ int cc_cmd_plan(int argc, char **argv)
         return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
     }
     const char *sub = argv[1], *db = argv[2];
-    cc_store_error err;
-    cc_store_plan_item p;
-    memset(&p, 0, sizeof p);
-    int rc = 2;
-    cc_store *st = NULL;
-    if (strcmp(sub, "add") == 0) {
-        if (parse_fields(argc, argv, 3, &p, &p.exercise) < 0)
-            goto out;
-        if (!p.status)
-            p.status = strdup("open");
-        if (!(st = open_rw(db))) {
-            rc = 1;
-            goto out;
-        }
-        int64_t id;
-        if (cc_store_plan_add(st, &p, &id, &err) != CC_OK) {
-            fprintf(stderr, "caucus plan add: %s\n", err.message);
-            rc = 1;
-            goto out;
-        }
-        printf("added improvement-plan item %" PRId64 "\n", id);
-        rc = 0;
-    } else if (strcmp(sub, "list") == 0) {
-        int open_only = 0, as_json = 0;
-        for (int i = 3; i < argc; i++) {
-            if (strcmp(argv[i], "--open") == 0)
-                open_only = 1;
-            else if (strcmp(argv[i], "--json") == 0)
-                as_json = 1;
-            else {
-                fprintf(stderr, "caucus plan list: unexpected \"%s\"\n", argv[i]);
-                goto out;
-            }
-        }
-        cc_store_opts o = {1, NULL, 0, 0};
-        if (cc_store_open(db, &o, &st, &err) != CC_OK) {
-            fprintf(stderr, "caucus plan: %s\n", err.message);
-            rc = 1;
-            goto out;
-        }
-        cc_store_plan_item *v;
-        size_t n;
-        if (cc_store_plan_list(st, open_only, &v, &n, &err) != CC_OK) {
-            fprintf(stderr, "caucus plan list: %s\n", err.message);
-            rc = 1;
-            goto out;
-        }
-        json_t *arr = as_json ? json_array() : NULL;
-        if (!as_json)
-            printf("%-4s %-12s %-10s %-10s %s\n", "id", "status", "due", "finding", "issue [owner]");
-        for (size_t i = 0; i < n; i++) {
-            if (as_json)
-                json_array_append_new(arr, cc_store_plan_item_json(&v[i]));
-            else
-                print_item(&v[i]);
-            cc_store_plan_item_clear(&v[i]);
-        }
-        free(v);
-        if (as_json) {
-            char *s = json_dumps(arr, JSON_INDENT(2) | JSON_SORT_KEYS);
-            printf("%s\n", s ? s : "[]");
-            free(s);
-            json_decref(arr);
-        }
-        rc = 0;
-    } else if (strcmp(sub, "update") == 0 || strcmp(sub, "close") == 0) {
-        uint64_t id;
-        if (argc < 4 || cc_cli_parse_u64(argv[3], &id) != 0) {
-            fprintf(stderr, "caucus plan %s: give the item id\n", sub);
-            goto out;
-        }
-        if (!(st = open_rw(db))) {
-            rc = 1;
-            goto out;
-        }
-        if (cc_store_plan_get(st, (int64_t)id, &p, &err) != CC_OK) {
-            fprintf(stderr, "caucus plan %s: %s\n", sub, err.message);
-            rc = 1;
-            goto out;
-        }
-        int64_t ex = p.exercise;
-        if (parse_fields(argc, argv, 4, &p, &ex) < 0)
-            goto out;
-        p.exercise = ex;
-        if (strcmp(sub, "close") == 0) {
-            if (!p.closed_note || !*p.closed_note) {
-                fprintf(stderr,
-                        "caucus plan close: say why with --note (e.g. the exercise that showed the fix)\n");
-                goto out;
-            }
-            free(p.status);
-            p.status = strdup("closed");
-        }
-        if (cc_store_plan_update(st, &p, &err) != CC_OK) {
-            fprintf(stderr, "caucus plan %s: %s\n", sub, err.message);
-            rc = 1;
-            goto out;
-        }
-        printf("%s improvement-plan item %" PRIu64 "\n", strcmp(sub, "close") == 0 ? "closed" : "updated",
-               id);
-        rc = 0;
-    } else if (strcmp(sub, "seed") == 0) {
-        const char *log = NULL;
-        int64_t ex = 0;
-        for (int i = 3; i < argc; i++) {
-            uint64_t v;
-            if (strcmp(argv[i], "--log") == 0 && i + 1 < argc)
-                log = argv[++i];
-            else if (strcmp(argv[i], "--exercise") == 0 && i + 1 < argc &&
-                     cc_cli_parse_u64(argv[i + 1], &v) == 0) {
-                ex = (int64_t)v;
-                i++;
-            } else {
-                fprintf(stderr, "caucus plan seed: unexpected \"%s\"\n", argv[i]);
-                goto out;
-            }
-        }
-        if (!log) {
-            fprintf(stderr, "caucus plan seed: give --log LOG\n");
-            goto out;
-        }
-        json_t *met = json_object(), *missed = json_object();
-        if (cc_cli_plan_findings(log, met, missed) != 0) {
-            fprintf(stderr, "caucus plan seed: %s: cannot read\n", log);
-            json_decref(met);
-            json_decref(missed);
-            rc = 1;
-            goto out;
-        }
-        if (!(st = open_rw(db))) {
-            json_decref(met);
-            json_decref(missed);
-            rc = 1;
-            goto out;
-        }
-        /* one item per missed guideline that has no open item yet */
-        cc_store_plan_item *v = NULL;
-        size_t n = 0;
-        cc_store_plan_list(st, 1, &v, &n, &err);
-        const char *g;
-        json_t *cnt;
-        int added = 0;
-        rc = 0;
-        json_object_foreach(missed, g, cnt)
-        {
-            int have = 0;
-            for (size_t i = 0; i < n; i++)
-                have |= v[i].finding && strcmp(v[i].finding, g) == 0;
-            if (have)
-                continue;
-            char issue[300];
-            snprintf(issue, sizeof issue, "Guideline %s missed %lld time(s)", g,
-                     (long long)json_integer_value(cnt));
-            cc_store_plan_item q;
-            memset(&q, 0, sizeof q);
-            q.exercise = ex;
-            q.finding = (char *)g;
-            q.issue = issue;
-            q.status = "open";
-            int64_t id;
-            if (cc_store_plan_add(st, &q, &id, &err) != CC_OK) {
-                fprintf(stderr, "caucus plan seed: %s\n", err.message);
-                rc = 1;
-                break;
-            }
-            printf("added item %" PRId64 ": %s\n", id, issue);
-            added++;
-        }
-        for (size_t i = 0; i < n; i++)
-            cc_store_plan_item_clear(&v[i]);
-        free(v);
-        json_decref(met);
-        json_decref(missed);
-        if (rc == 0)
-            printf("%d item(s) added\n", added);
-    } else {
-        usage(stderr);
-    }
-out:
-    cc_store_plan_item_clear(&p);
-    cc_store_close(st);
-    return rc;
+    if (strcmp(sub, "add") == 0)
+        return plan_add(argc, argv, db);
+    if (strcmp(sub, "list") == 0)
+        return plan_list(argc, argv, db);
+    if (strcmp(sub, "update") == 0 || strcmp(sub, "close") == 0)
+        return plan_update(argc, argv, sub, db);
+    if (strcmp(sub, "seed") == 0)
+        return plan_seed(argc, argv, db);
+    usage(stderr);
+    return 2;
 }
