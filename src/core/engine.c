@@ -133,30 +133,10 @@ static void reset_run(cc_engine *e)
     e->stopped = 0;
 }
 
-cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine_sink sink, void *ctx,
-                     cc_engine **out)
+/* The engine's tables, sized by the scenario. */
+static cc_err alloc_tables(cc_engine *e)
 {
-    *out = NULL;
-    cc_engine *e = calloc(1, sizeof *e);
-    if (!e)
-        return CC_ERR_NOMEM;
-    e->s = s;
-    if (opts)
-        e->o = *opts;
-    else
-        e->o.variant = -1;
-    e->sink = sink;
-    e->ctx = ctx;
-    e->variant = e->o.variant >= 0 ? e->o.variant : s->default_mechanism_index;
-    if (e->o.variant >= (int)s->nmechanisms) {
-        free(e);
-        return CC_ERR_ARG;
-    }
-    cc_buf_init(&e->line);
-    cc_clock_init(&e->clk);
-    e->wall_ms = e->o.wall_start_ms;
-    e->ninj = e->capinj = s->ninjects;
-    e->held_words = (s->ninjects + 63) / 64;
+    const cc_scenario *s = e->s;
     cc_err rc = cc_sched_init(&e->q, 64 + item_count(s));
     e->inj = malloc((s->ninjects + 1) * sizeof *e->inj);
     e->inj_gen = calloc(s->ninjects + 1, sizeof *e->inj_gen);
@@ -217,7 +197,23 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
     }
     if (rc == CC_OK && !(e->with_member = calloc(s->nguidelines * s->nseats + 1, 1)))
         rc = CC_ERR_NOMEM;
-    /* what every run needs again and again: who may read each consultation, who each stage names */
+    if (rc == CC_OK) {
+        e->inj_label = calloc(s->ninjects + 1, sizeof *e->inj_label);
+        e->inj_banner = calloc(s->ninjects + 1, sizeof *e->inj_banner);
+        e->inj_title = calloc(s->ninjects + 1, sizeof *e->inj_title);
+        e->inj_body = calloc(s->ninjects + 1, sizeof *e->inj_body);
+        if (!e->inj_label || !e->inj_banner || !e->inj_title || !e->inj_body)
+            rc = CC_ERR_NOMEM;
+    }
+    return rc;
+}
+
+/* What every run needs again and again: who may read each consultation, who each stage and
+ * each sharing guideline names, each seat's duty. */
+static cc_err precompute(cc_engine *e)
+{
+    const cc_scenario *s = e->s;
+    cc_err rc = CC_OK;
     if (rc == CC_OK) {
         e->cons_read = calloc(s->nconsultations * s->nseats + 1, 1);
         e->stage_base = calloc(s->nmechanisms + 1, sizeof *e->stage_base);
@@ -236,14 +232,6 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
             cc_eng_mark_recipients(e, &s->mechanisms[m].stages[k].participants);
             memcpy(e->stage_seats + (e->stage_base[m] + k) * s->nseats, e->seatmask, s->nseats);
         }
-    if (rc == CC_OK) {
-        e->inj_label = calloc(s->ninjects + 1, sizeof *e->inj_label);
-        e->inj_banner = calloc(s->ninjects + 1, sizeof *e->inj_banner);
-        e->inj_title = calloc(s->ninjects + 1, sizeof *e->inj_title);
-        e->inj_body = calloc(s->ninjects + 1, sizeof *e->inj_body);
-        if (!e->inj_label || !e->inj_banner || !e->inj_title || !e->inj_body)
-            rc = CC_ERR_NOMEM;
-    }
     for (size_t g = 0; rc == CC_OK && g < s->nguidelines; g++) {
         if (s->guidelines[g].kind != CC_GRULE_SHARE)
             continue;
@@ -253,34 +241,72 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
     }
     for (size_t i = 0; rc == CC_OK && i < s->nseats; i++)
         e->duty[i] = cc_scenario_seat_duty(s, i);
-    if (rc == CC_OK) {
-        e->draw_streams[e->ndraw_streams++] = 0;
-        for (size_t i = 0; i < s->nseats; i++) {
-            e->auto_seat[i] = e->o.auto_seats && e->o.auto_seats[i] && s->seats[i].agent_index >= 0;
-            if (!e->auto_seat[i])
-                continue;
-            e->draw_streams[e->ndraw_streams++] = (uint32_t)(i + 1);
-            const cc_agent *A = &s->agents[s->seats[i].agent_index];
-            e->seat_agent[i] = A;
-            for (size_t k = 0; k < A->nrules; k++)
-                e->seat_events[i] |= (uint16_t)(1u << A->rules[k].on);
-            e->any_waiting |= (e->seat_events[i] >> CC_AEV_WAITING) & 1;
-            e->any_objection_rule |= (e->seat_events[i] >> CC_AEV_OBJECTION) & 1;
-            size_t nr = 0;
-            for (size_t k = 0; k < A->nrules; k++)
-                nr += A->rules[k].on == CC_AEV_OBJECTION || A->rules[k].on == CC_AEV_ESCALATION;
-            if (nr > e->nreact)
-                e->nreact = nr;
-            if (!(A->absence <= 0)) /* cc_rng_bernoulli draws nothing for p <= 0 */
-                e->absence_seats[e->nabsence_seats++] = (uint32_t)i;
-        }
-        for (size_t k = 0; k < item_count(s); k++)
-            if (cc_eng_item_when(s, item_code(s, k))->has_at)
-                e->start_items[e->nstart_items++] = item_code(s, k);
-        if (e->nreact &&
-            !(e->react = calloc((s->nconsultations + 1) * (s->nseats ? s->nseats : 1) * e->nreact, 1)))
-            rc = CC_ERR_NOMEM;
+    return rc;
+}
+
+/* The seats an agent plays (opts.auto_seats), the events their rules wait for, the random
+ * streams drawn, and the items that start at a time. */
+static cc_err setup_agents(cc_engine *e)
+{
+    const cc_scenario *s = e->s;
+    e->draw_streams[e->ndraw_streams++] = 0;
+    for (size_t i = 0; i < s->nseats; i++) {
+        e->auto_seat[i] = e->o.auto_seats && e->o.auto_seats[i] && s->seats[i].agent_index >= 0;
+        if (!e->auto_seat[i])
+            continue;
+        e->draw_streams[e->ndraw_streams++] = (uint32_t)(i + 1);
+        const cc_agent *A = &s->agents[s->seats[i].agent_index];
+        e->seat_agent[i] = A;
+        for (size_t k = 0; k < A->nrules; k++)
+            e->seat_events[i] |= (uint16_t)(1u << A->rules[k].on);
+        e->any_waiting |= (e->seat_events[i] >> CC_AEV_WAITING) & 1;
+        e->any_objection_rule |= (e->seat_events[i] >> CC_AEV_OBJECTION) & 1;
+        size_t nr = 0;
+        for (size_t k = 0; k < A->nrules; k++)
+            nr += A->rules[k].on == CC_AEV_OBJECTION || A->rules[k].on == CC_AEV_ESCALATION;
+        if (nr > e->nreact)
+            e->nreact = nr;
+        if (!(A->absence <= 0)) /* cc_rng_bernoulli draws nothing for p <= 0 */
+            e->absence_seats[e->nabsence_seats++] = (uint32_t)i;
     }
+    for (size_t k = 0; k < item_count(s); k++)
+        if (cc_eng_item_when(s, item_code(s, k))->has_at)
+            e->start_items[e->nstart_items++] = item_code(s, k);
+    if (e->nreact &&
+        !(e->react = calloc((s->nconsultations + 1) * (s->nseats ? s->nseats : 1) * e->nreact, 1)))
+        return CC_ERR_NOMEM;
+    return CC_OK;
+}
+
+cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine_sink sink, void *ctx,
+                     cc_engine **out)
+{
+    *out = NULL;
+    cc_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return CC_ERR_NOMEM;
+    e->s = s;
+    if (opts)
+        e->o = *opts;
+    else
+        e->o.variant = -1;
+    e->sink = sink;
+    e->ctx = ctx;
+    e->variant = e->o.variant >= 0 ? e->o.variant : s->default_mechanism_index;
+    if (e->o.variant >= (int)s->nmechanisms) {
+        free(e);
+        return CC_ERR_ARG;
+    }
+    cc_buf_init(&e->line);
+    cc_clock_init(&e->clk);
+    e->wall_ms = e->o.wall_start_ms;
+    e->ninj = e->capinj = s->ninjects;
+    e->held_words = (s->ninjects + 63) / 64;
+    cc_err rc = alloc_tables(e);
+    if (rc == CC_OK)
+        rc = precompute(e);
+    if (rc == CC_OK)
+        rc = setup_agents(e);
     if (rc != CC_OK) {
         cc_engine_free(e);
         return rc;
