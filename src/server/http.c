@@ -1291,44 +1291,102 @@ static const char *logged_path(const char *url)
     return known_endpoint(url) ? url : "/api/*";
 }
 
+/* A request's headers have arrived: its state into *con_cls, and a request that is refused
+ * before its body is read (conflicting lengths, chunked, too large) answered now. */
+static enum MHD_Result first_call(cc_http *h, struct MHD_Connection *c, void **con_cls)
+{
+    req *r = calloc(1, sizeof *r);
+    if (!r)
+        return MHD_NO;
+    cc_buf_init(&r->body);
+    *con_cls = r;
+    /* two Content-Length headers that disagree: a smuggling attempt (RFC 9112 6.3) */
+    cl_count cl = {0, NULL, 0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_cl, &cl);
+    r->refused = 1;
+    if (cl.differ)
+        return refuse_early(h, c, 400, "bad-request", "conflicting Content-Length headers");
+    /* Chunked uploads are refused when their headers arrive: the API's bodies are small
+     * JSON documents with a length, and libmicrohttpd takes a response only here or once
+     * the whole body is in, so a chunked body (of any announced chunk size) could not be
+     * answered before it ends. Both framings at once is a smuggling attempt. */
+    if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+        if (cl.n)
+            return refuse_early(h, c, 400, "bad-request", "Content-Length and Transfer-Encoding together");
+        return refuse_early(h, c, 411, "length-required",
+                            "send the body with a Content-Length; chunked uploads are not accepted");
+    }
+    /* a body announced too large is refused before it is read */
+    if (cl.first && strtoull(cl.first, NULL, 10) > BODY_MAX) {
+        char why[64];
+        snprintf(why, sizeof why, "the body exceeds %d bytes", BODY_MAX);
+        return refuse_early(h, c, 413, "too-large", why);
+    }
+    r->refused = 0;
+    return MHD_YES;
+}
+
+/* A POST of a session (s) whose CSRF token matched. */
+static enum MHD_Result post_api(cc_http *h, struct MHD_Connection *c, session *s, req *r, const char *url)
+{
+    if (strcmp(url, "/api/input") == 0)
+        return do_input(h, c, s, r);
+    if (strcmp(url, "/api/logout") == 0)
+        return do_logout(h, c, s);
+    if (strncmp(url, "/api/editor/", 12) == 0)
+        return do_editor(h, c, s, r, url, 1);
+    if (strcmp(url, "/api/plan") == 0) {
+        if (s->control)
+            return do_plan_post(h, c, r);
+        deny_log(h, c, s, "/api/plan", "control-only", NULL);
+        return fail(h, c, 403, "forbidden", "the improvement plan is control's");
+    }
+    if (get_endpoint(url) || (strncmp(url, "/api/items/", 11) == 0 && url[11]))
+        return fail(h, c, 405, "method-not-allowed", "GET only");
+    return fail(h, c, 404, "not-found", "no such endpoint");
+}
+
+/* A GET of a session (s). */
+static enum MHD_Result get_api(cc_http *h, struct MHD_Connection *c, session *s, req *r, const char *url)
+{
+    if (strcmp(url, "/api/state") == 0)
+        return do_state(h, c, s);
+    if (strncmp(url, "/api/editor/", 12) == 0)
+        return do_editor(h, c, s, r, url, 0);
+    if (strcmp(url, "/api/plan") == 0) {
+        if (s->control)
+            return do_plan_get(h, c);
+        deny_log(h, c, s, "/api/plan", "control-only", NULL);
+        return fail(h, c, 403, "forbidden", "the improvement plan is control's");
+    }
+    if (strncmp(url, "/api/items/", 11) == 0 && url[11])
+        return do_item(h, c, s, url + 11);
+    if (strcmp(url, "/api/events") == 0)
+        return do_events(h, c, s);
+    if (strcmp(url, "/api/search") == 0)
+        return do_search(h, c, s);
+    if (strcmp(url, "/api/report") == 0)
+        return do_report(h, c, s);
+    if (strcmp(url, "/api/log") == 0) {
+        if (!s->control) {
+            deny_log(h, c, s, "/api/log", "control-only", NULL);
+            return fail(h, c, 403, "forbidden", "the full log is for control");
+        }
+        return do_log(h, c);
+    }
+    if (strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 || strcmp(url, "/api/logout") == 0)
+        return fail(h, c, 405, "method-not-allowed", "POST only");
+    return fail(h, c, 404, "not-found", "no such endpoint");
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                               const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
     (void)version;
     cc_http *h = cls;
     req *r = *con_cls;
-    if (!r) {
-        r = calloc(1, sizeof *r);
-        if (!r)
-            return MHD_NO;
-        cc_buf_init(&r->body);
-        *con_cls = r;
-        /* two Content-Length headers that disagree: a smuggling attempt (RFC 9112 6.3) */
-        cl_count cl = {0, NULL, 0};
-        MHD_get_connection_values(c, MHD_HEADER_KIND, count_cl, &cl);
-        r->refused = 1;
-        if (cl.differ)
-            return refuse_early(h, c, 400, "bad-request", "conflicting Content-Length headers");
-        /* Chunked uploads are refused when their headers arrive: the API's bodies are small
-         * JSON documents with a length, and libmicrohttpd takes a response only here or once
-         * the whole body is in, so a chunked body (of any announced chunk size) could not be
-         * answered before it ends. Both framings at once is a smuggling attempt. */
-        if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
-            if (cl.n)
-                return refuse_early(h, c, 400, "bad-request",
-                                    "Content-Length and Transfer-Encoding together");
-            return refuse_early(h, c, 411, "length-required",
-                                "send the body with a Content-Length; chunked uploads are not accepted");
-        }
-        /* a body announced too large is refused before it is read */
-        if (cl.first && strtoull(cl.first, NULL, 10) > BODY_MAX) {
-            char why[64];
-            snprintf(why, sizeof why, "the body exceeds %d bytes", BODY_MAX);
-            return refuse_early(h, c, 413, "too-large", why);
-        }
-        r->refused = 0;
-        return MHD_YES;
-    }
+    if (!r)
+        return first_call(h, c, con_cls);
     if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
@@ -1375,50 +1433,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             deny_log(h, c, s, logged, "csrf-token", NULL);
             return fail(h, c, 403, "csrf", "missing or wrong X-CSRF-Token");
         }
-        if (strcmp(url, "/api/input") == 0)
-            return do_input(h, c, s, r);
-        if (strcmp(url, "/api/logout") == 0)
-            return do_logout(h, c, s);
-        if (strncmp(url, "/api/editor/", 12) == 0)
-            return do_editor(h, c, s, r, url, 1);
-        if (strcmp(url, "/api/plan") == 0) {
-            if (s->control)
-                return do_plan_post(h, c, r);
-            deny_log(h, c, s, "/api/plan", "control-only", NULL);
-            return fail(h, c, 403, "forbidden", "the improvement plan is control's");
-        }
-        if (get_endpoint(url) || (strncmp(url, "/api/items/", 11) == 0 && url[11]))
-            return fail(h, c, 405, "method-not-allowed", "GET only");
-        return fail(h, c, 404, "not-found", "no such endpoint");
+        return post_api(h, c, s, r, url);
     }
-    if (strcmp(url, "/api/state") == 0)
-        return do_state(h, c, s);
-    if (strncmp(url, "/api/editor/", 12) == 0)
-        return do_editor(h, c, s, r, url, 0);
-    if (strcmp(url, "/api/plan") == 0) {
-        if (s->control)
-            return do_plan_get(h, c);
-        deny_log(h, c, s, "/api/plan", "control-only", NULL);
-        return fail(h, c, 403, "forbidden", "the improvement plan is control's");
-    }
-    if (strncmp(url, "/api/items/", 11) == 0 && url[11])
-        return do_item(h, c, s, url + 11);
-    if (strcmp(url, "/api/events") == 0)
-        return do_events(h, c, s);
-    if (strcmp(url, "/api/search") == 0)
-        return do_search(h, c, s);
-    if (strcmp(url, "/api/report") == 0)
-        return do_report(h, c, s);
-    if (strcmp(url, "/api/log") == 0) {
-        if (!s->control) {
-            deny_log(h, c, s, "/api/log", "control-only", NULL);
-            return fail(h, c, 403, "forbidden", "the full log is for control");
-        }
-        return do_log(h, c);
-    }
-    if (strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 || strcmp(url, "/api/logout") == 0)
-        return fail(h, c, 405, "method-not-allowed", "POST only");
-    return fail(h, c, 404, "not-found", "no such endpoint");
+    return get_api(h, c, s, r, url);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
