@@ -916,96 +916,67 @@ static void get_holidays(ld *L, const cc_ynode *p, cc_party *P)
         }
 }
 
-static void load_parties(ld *L, const cc_ynode *root)
+/* A party id of its kind: a nation's an ISO 3166-1 alpha-3 code, an organisation's 2-16
+ * upper-case letters or digits, and neither with a look-alike letter. 1, or 0 reported. */
+static int party_id_ok(ld *L, const cc_party *P, const cc_ynode *idn, const char *id)
+{
+    if (has_non_ascii(id)) {
+        err(L, idn->pos, "bad-party", "a letter may be a look-alike from another alphabet (e.g. Cyrillic)",
+            "party id '%s' contains a non-ASCII character", id);
+        return 0;
+    }
+    if (P->kind == CC_PARTY_NATION) {
+        if (!cc_iso3166_nation(id)) {
+            err(L, idn->pos, "bad-party",
+                "nations use ISO 3166-1 alpha-3 codes such as USA or KOR, or for a fictional nation a "
+                "user-assigned code (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ); use kind: organisation otherwise",
+                "party id '%s' is not an ISO 3166-1 alpha-3 country code", id);
+            return 0;
+        }
+    } else {
+        size_t n = strlen(id);
+        int ok = n >= 2 && n <= 16;
+        for (size_t k = 0; k < n; k++)
+            ok &= (id[k] >= 'A' && id[k] <= 'Z') || (id[k] >= '0' && id[k] <= '9');
+        if (!ok) {
+            err(L, idn->pos, "bad-party", NULL,
+                "organisation id '%s' must be 2-16 upper-case letters or digits", id);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The party P (id id) registered with the label policy, or checked against the parties before
+ * it: P->id cleared on a duplicate (reported). */
+static void register_party(ld *L, cc_party *P, const cc_ynode *idn, const char *id)
 {
     cc_scenario *s = L->s;
-    cc_ynode *sec = section(L, root, "parties", 1);
-    if (!sec)
-        return;
-    if (sec->n == 0)
-        err(L, sec->pos, "empty", NULL, "scenario needs at least one party");
-    s->parties = alloc_items(L, sec->n, sizeof *s->parties);
-    static const char *const kinds[] = {"nation", "organisation", NULL};
-    for (size_t i = 0; s->parties && i < sec->n; i++) {
-        cc_ynode *p = sec->items[i];
-        if (!is_map(L, p, "party"))
-            continue;
-        static const char *const keys[] = {"id", "name", "kind", "zone", "working_hours", "holidays", NULL};
-        check_keys(L, p, "party", keys);
-        cc_party *P = &s->parties[s->nparties];
-        P->pos = p->pos;
-        get_holidays(L, p, P);
-        P->kind = (cc_party_kind)get_enum(L, p, "kind", 0, kinds, 0, "party", NULL);
-        cc_ynode *idn = field(L, p, "id", 1, "party");
-        const char *id = scalar(L, idn, "party 'id'");
-        P->name = get_str(L, p, "name", 1, "party");
-        P->zone_name = get_str(L, p, "zone", 1, "party");
-        get_workhours(L, p, &P->hours, "party");
-        if (P->zone_name) {
-            cc_ynode *zn = cc_ytree_get(p, "zone");
-            P->zone_pos = zn->pos;
-            const char *why = NULL;
-            if (cc_tzdb_load(L->tzdir, P->zone_name, &P->zone, &why) != CC_OK) {
-                P->zone = NULL;
-                err(L, zn->pos, "bad-zone", "use an IANA name such as America/New_York",
-                    "party '%s': unknown time zone '%s' (%s)", id ? id : "?", P->zone_name, why ? why : "");
-            }
+    P->id = id;
+    if (s->policy) {
+        const char *why = NULL;
+        cc_err rc = cc_label_policy_add_party(s->policy, id, &why);
+        if (rc != CC_OK) {
+            if (why && strstr(why, "duplicate"))
+                err(L, idn->pos, "duplicate-id", NULL, "duplicate party id '%s'", id);
+            else
+                err(L, idn->pos, rc == CC_ERR_LIMIT ? "limit" : "bad-party", NULL, "party '%s': %s", id,
+                    why ? why : "invalid");
+            P->id = NULL;
         }
-        if (!id)
-            goto reject;
-        if (has_non_ascii(id)) {
-            err(L, idn->pos, "bad-party",
-                "a letter may be a look-alike from another alphabet (e.g. Cyrillic)",
-                "party id '%s' contains a non-ASCII character", id);
-            goto reject;
-        }
-        if (P->kind == CC_PARTY_NATION) {
-            if (!cc_iso3166_nation(id)) {
-                err(L, idn->pos, "bad-party",
-                    "nations use ISO 3166-1 alpha-3 codes such as USA or KOR, or for a fictional nation a "
-                    "user-assigned code (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ); use kind: organisation otherwise",
-                    "party id '%s' is not an ISO 3166-1 alpha-3 country code", id);
-                goto reject;
-            }
-        } else {
-            size_t n = strlen(id);
-            int ok = n >= 2 && n <= 16;
-            for (size_t k = 0; k < n; k++)
-                ok &= (id[k] >= 'A' && id[k] <= 'Z') || (id[k] >= '0' && id[k] <= '9');
-            if (!ok) {
-                err(L, idn->pos, "bad-party", NULL,
-                    "organisation id '%s' must be 2-16 upper-case letters or digits", id);
-                goto reject;
-            }
-        }
-        P->id = id;
-        if (s->policy) {
-            const char *why = NULL;
-            cc_err rc = cc_label_policy_add_party(s->policy, id, &why);
-            if (rc != CC_OK) {
-                if (why && strstr(why, "duplicate"))
-                    err(L, idn->pos, "duplicate-id", NULL, "duplicate party id '%s'", id);
-                else
-                    err(L, idn->pos, rc == CC_ERR_LIMIT ? "limit" : "bad-party", NULL, "party '%s': %s", id,
-                        why ? why : "invalid");
+    } else {
+        for (size_t k = 0; k < s->nparties; k++)
+            if (s->parties[k].id && strcmp(s->parties[k].id, id) == 0) {
+                err(L, idn->pos, "duplicate", NULL, "duplicate party id '%s'", id);
                 P->id = NULL;
             }
-        } else {
-            for (size_t k = 0; k < s->nparties; k++)
-                if (s->parties[k].id && strcmp(s->parties[k].id, id) == 0) {
-                    err(L, idn->pos, "duplicate", NULL, "duplicate party id '%s'", id);
-                    P->id = NULL;
-                }
-        }
-        if (P->id) {
-            s->nparties++;
-            continue;
-        }
-    reject:
-        cc_zone_free(P->zone);
-        memset(P, 0, sizeof *P);
     }
-    /* groups live in the label policy: they need the parties */
+}
+
+/* label_policy.groups: they live in the label policy and need the parties. */
+static void load_groups(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
     cc_ynode *lp = cc_ytree_get(root, "label_policy");
     cc_ynode *g = lp && lp->kind == CC_Y_MAP ? field(L, lp, "groups", 0, "label_policy") : NULL;
     if (!g || !is_map(L, g, "label_policy 'groups'"))
@@ -1049,6 +1020,55 @@ static void load_parties(ld *L, const cc_ynode *root)
         }
         s->ngroups++;
     }
+}
+
+static void load_parties(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
+    cc_ynode *sec = section(L, root, "parties", 1);
+    if (!sec)
+        return;
+    if (sec->n == 0)
+        err(L, sec->pos, "empty", NULL, "scenario needs at least one party");
+    s->parties = alloc_items(L, sec->n, sizeof *s->parties);
+    static const char *const kinds[] = {"nation", "organisation", NULL};
+    for (size_t i = 0; s->parties && i < sec->n; i++) {
+        cc_ynode *p = sec->items[i];
+        if (!is_map(L, p, "party"))
+            continue;
+        static const char *const keys[] = {"id", "name", "kind", "zone", "working_hours", "holidays", NULL};
+        check_keys(L, p, "party", keys);
+        cc_party *P = &s->parties[s->nparties];
+        P->pos = p->pos;
+        get_holidays(L, p, P);
+        P->kind = (cc_party_kind)get_enum(L, p, "kind", 0, kinds, 0, "party", NULL);
+        cc_ynode *idn = field(L, p, "id", 1, "party");
+        const char *id = scalar(L, idn, "party 'id'");
+        P->name = get_str(L, p, "name", 1, "party");
+        P->zone_name = get_str(L, p, "zone", 1, "party");
+        get_workhours(L, p, &P->hours, "party");
+        if (P->zone_name) {
+            cc_ynode *zn = cc_ytree_get(p, "zone");
+            P->zone_pos = zn->pos;
+            const char *why = NULL;
+            if (cc_tzdb_load(L->tzdir, P->zone_name, &P->zone, &why) != CC_OK) {
+                P->zone = NULL;
+                err(L, zn->pos, "bad-zone", "use an IANA name such as America/New_York",
+                    "party '%s': unknown time zone '%s' (%s)", id ? id : "?", P->zone_name, why ? why : "");
+            }
+        }
+        if (!id || !party_id_ok(L, P, idn, id))
+            goto reject;
+        register_party(L, P, idn, id);
+        if (P->id) {
+            s->nparties++;
+            continue;
+        }
+    reject:
+        cc_zone_free(P->zone);
+        memset(P, 0, sizeof *P);
+    }
+    load_groups(L, root);
 }
 
 static void load_cells(ld *L, const cc_ynode *root)
