@@ -20,6 +20,7 @@ int cc_cmd_verify(int argc, char **argv);
 int cc_cmd_keygen(int argc, char **argv);
 int cc_cmd_checkpoint(int argc, char **argv);
 int cc_cmd_cosign(int argc, char **argv);
+int cc_cmd_endorse(int argc, char **argv);
 int cc_cmd_witness(int argc, char **argv);
 int cc_cmd_plan(int argc, char **argv);
 int cc_cmd_exercises(int argc, char **argv);
