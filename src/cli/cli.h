@@ -81,6 +81,11 @@ int cc_cli_sweep_load(const char *cmd, const char *file, const char *agents, con
 void cc_cli_sweep_free(struct cc_scenario **points, size_t n);
 int cc_cli_sweep_report(const struct cc_sim *r, const struct cc_sweep *sw, const cc_cli_sweep_out *o);
 
+/* --guidelines NOTE of run and serve (cmd_endorse.c): checks the note against s (its guidelines,
+ * every endorser's signature) and pins it in s for run.start; 0, or -1 with why printed. Without a
+ * note (NULL) warns when s names endorsers and returns 0. */
+int cc_cli_guidelines_pin(const char *cmd, struct cc_scenario *s, const char *note_path);
+
 /* Parses a non-negative decimal 64-bit integer; 0 on success, -1 otherwise. */
 int cc_cli_parse_u64(const char *s, uint64_t *out);
 

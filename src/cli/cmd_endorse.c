@@ -150,3 +150,50 @@ int cc_cmd_endorse(int argc, char **argv)
     cc_scenario_free(s);
     return rc;
 }
+
+int cc_cli_guidelines_pin(const char *cmd, cc_scenario *s, const char *note_path)
+{
+    if (!note_path) {
+        if (s->endorsers.n) {
+            fprintf(
+                stderr,
+                "caucus %s: warning: the guidelines are not endorsed for this exercise (exercise.endorsers:",
+                cmd);
+            for (size_t i = 0; i < s->endorsers.n; i++)
+                fprintf(stderr, " %s", s->endorsers.v[i]);
+            fprintf(stderr, "); give --guidelines NOTE (caucus endorse)\n");
+        }
+        return 0;
+    }
+    if (sodium_init() < 0)
+        return -1;
+    size_t len;
+    char *note = cc_cli_slurp(note_path, &len, CC_NOTE_MAX_SIZE);
+    if (!note) {
+        fprintf(stderr, "caucus %s: --guidelines %s: cannot read (or larger than 1 MiB)\n", cmd, note_path);
+        return -1;
+    }
+    cc_endorsement e;
+    cc_note_error ne;
+    int rc = -1;
+    if (cc_guidelines_check(s, note, len, &e, &ne) != CC_OK) {
+        fprintf(stderr, "caucus %s: --guidelines %s: %s\n", cmd, note_path, ne.message);
+    } else {
+        if (e.nendorsers == 0)
+            fprintf(stderr,
+                    "caucus %s: --guidelines %s: the scenario names no endorsers (exercise.endorsers)\n", cmd,
+                    note_path);
+        for (size_t i = 0; i < e.nendorsers; i++)
+            if (!e.signed_by[i])
+                fprintf(stderr, "caucus %s: --guidelines %s: not endorsed by %s\n", cmd, note_path,
+                        e.endorser[i]);
+        if (e.nendorsers && !e.missing) {
+            rc = cc_scenario_set_endorsement(s, note, len) == CC_OK ? 0 : -1;
+            if (rc != 0)
+                fprintf(stderr, "caucus %s: out of memory\n", cmd);
+        }
+        cc_endorsement_free(&e);
+    }
+    free(note);
+    return rc;
+}

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "core/engine.h"
+#include "core/guidelines.h"
 #include "core/arena.h"
 #include "core/evlog.h"
 #include "core/scenario_model.h"
@@ -302,6 +303,27 @@ int cc_cmd_replay(int argc, char **argv)
                             lo.agents, hash, want_agents ? want_agents : "none");
                         status = 1;
                     }
+                }
+                /* the endorsed guidelines the run pinned: checked again, and pinned again */
+                const char *note =
+                    json_string_value(json_object_get(json_object_get(p, "guidelines"), "note"));
+                if (status == 0 && note) {
+                    cc_endorsement en;
+                    cc_note_error ne;
+                    if (cc_guidelines_check(s, note, strlen(note), &en, &ne) != CC_OK) {
+                        fprintf(stderr, "%s: event 0: the endorsed guidelines it pins do not check: %s\n",
+                                path, ne.message);
+                        status = 1;
+                    } else {
+                        if (en.missing) {
+                            fprintf(stderr, "%s: event 0: the guidelines it pins lack %zu endorser%s\n", path,
+                                    en.missing, en.missing == 1 ? "" : "s");
+                            status = 1;
+                        }
+                        cc_endorsement_free(&en);
+                    }
+                    if (status == 0 && cc_scenario_set_endorsement(s, note, strlen(note)) != CC_OK)
+                        status = 1;
                 }
             }
         }

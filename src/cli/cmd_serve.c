@@ -62,7 +62,7 @@ static void usage(FILE *f)
                "                    [--tls-cert FILE --tls-key FILE] [--codes FILE] [--max-per-ip N]\n"
                "                    [--join-per-min N] [--key FILE] [--checkpoint-dir DIR]\n"
                "                    [--checkpoint-every N] [--streams-per-session N] [--store-wait MS]\n"
-               "                    [--witness URL --witness-key PUBKEY|FILE]\n"
+               "                    [--witness URL --witness-key PUBKEY|FILE] [--guidelines NOTE]\n"
                "A SCENARIO starts a new exercise and prints control's and every seat's join code;\n"
                "--exercise ID resumes an exercise of the store; --doc ID[:VERSION] starts one from a\n"
                "scenario document of the store (the browser's scenario editor; default: its newest\n"
@@ -207,7 +207,8 @@ int cc_cmd_serve(int argc, char **argv)
     const char *scen = NULL, *db = NULL, *store_uri = NULL, *listen = "127.0.0.1:8080", *variant = NULL,
                *name = NULL, *cert = NULL, *key = NULL, *codes = NULL;
     uint64_t seed = 0, exid = 0, per_ip = 0, join_rate = 8, cp_every = 1000, streams = 4, store_wait = 0;
-    const char *keyfile = NULL, *cpdir = NULL, *wurl = NULL, *wkeyarg = NULL, *docarg = NULL;
+    const char *keyfile = NULL, *cpdir = NULL, *wurl = NULL, *wkeyarg = NULL, *docarg = NULL,
+               *guidelines = NULL;
     int have_seed = 0;
     int64_t docid = 0, docver = 0;
     for (int i = 1; i < argc; i++) {
@@ -229,6 +230,7 @@ int cc_cmd_serve(int argc, char **argv)
                             : strcmp(a, "--tls-key") == 0        ? &key
                             : strcmp(a, "--codes") == 0          ? &codes
                             : strcmp(a, "--doc") == 0            ? &docarg
+                            : strcmp(a, "--guidelines") == 0     ? &guidelines
                                                                  : NULL;
         uint64_t *nval = strcmp(a, "--checkpoint-every") == 0      ? &cp_every
                          : strcmp(a, "--seed") == 0                ? &seed
@@ -292,11 +294,22 @@ int cc_cmd_serve(int argc, char **argv)
     }
     /* A scenario file is read and checked before anything is created: a store, a key or a
      * checkpoint directory are made only for an exercise that can start. */
+    char *gnote = NULL; /* --guidelines: checked against the scenario before anything is created */
     if (scen) {
         cc_scenario *chk = cc_cli_load("serve", scen);
         if (!chk)
             return 1;
+        int bad = cc_cli_guidelines_pin("serve", chk, guidelines) != 0;
+        if (!bad && chk->endorsement && !(gnote = strdup(chk->endorsement)))
+            bad = 1;
         cc_scenario_free(chk);
+        if (bad)
+            return 1;
+    } else if (guidelines) {
+        fprintf(stderr,
+                "caucus serve: --guidelines goes with a SCENARIO file (a resumed exercise keeps the note "
+                "its run.start pinned)\n");
+        return 2;
     }
     size_t certlen = 0, keylen = 0;
     char *certpem = cert ? cc_cli_slurp(cert, &certlen, CC_CLI_SLURP_MAX) : NULL,
@@ -305,12 +318,14 @@ int cc_cmd_serve(int argc, char **argv)
         fprintf(stderr, "caucus serve: TLS needs readable --tls-cert and --tls-key files\n");
         free(certpem);
         free(keypem);
+        free(gnote);
         return 2;
     }
     if (!wurl != !wkeyarg) {
         fprintf(stderr, "caucus serve: --witness and --witness-key go together\n");
         free(certpem);
         free(keypem);
+        free(gnote);
         return 2;
     }
     cc_note_verifier *wkey = NULL;
@@ -325,12 +340,15 @@ int cc_cmd_serve(int argc, char **argv)
             free(wt);
             free(certpem);
             free(keypem);
+            free(gnote);
             return 2;
         }
         free(wt);
     }
-    if (sodium_init() < 0)
+    if (sodium_init() < 0) {
+        free(gnote);
         return 1;
+    }
     if (!have_seed)
         randombytes_buf(&seed, sizeof seed);
     seed &= (1ULL << 53) - 1; /* integers in the log stay exact in JSON */
@@ -362,7 +380,7 @@ int cc_cmd_serve(int argc, char **argv)
                 strerror(errno));
         goto out;
     }
-    cc_live_opts lo = {st, NULL, NULL, signer, cp_every ? cp_every : 1000, dirpath, wurl, wkey};
+    cc_live_opts lo = {st, NULL, NULL, signer, cp_every ? cp_every : 1000, dirpath, wurl, wkey, gnote};
     char why[400] = "";
     cc_http_opts ho;
     memset(&ho, 0, sizeof ho);
@@ -509,5 +527,6 @@ out:
     free(codetext);
     free(certpem);
     free(keypem);
+    free(gnote);
     return rc;
 }

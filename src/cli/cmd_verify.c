@@ -19,8 +19,12 @@
 #include "core/buf.h"
 #include "core/evlog.h"
 #include "core/merkle.h"
+#include "core/guidelines.h"
 #include "core/note.h"
+#include "core/scenario.h"
+#include "core/scenario_model.h"
 #include "core/verify.h"
+#include "io/scenario_load.h"
 #include "io/lines.h"
 #include "store/store.h"
 
@@ -68,6 +72,7 @@ typedef struct vstate {
     int64_t ex;       /* the exercise (stores) */
     const cc_store_exercise *x;
     uint64_t rows;
+    char guidelines[400]; /* what the stored scenario and run.start say of the endorsed guidelines */
 } vstate;
 
 static void tamper(vstate *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -151,6 +156,105 @@ static void after_event(vstate *s, uint64_t n, int64_t wall)
             s->cps[i].wall_ms = wall;
 }
 
+/* The endorsed guidelines run.start pins (docs/tamper-evidence.md, "Endorsed guidelines"): the
+ * note must be the stored scenario's guidelines, signed by every endorser with the key the
+ * scenario gives it; a scenario that names endorsers with no note pinned ran unendorsed (said,
+ * not damage). */
+static void check_guidelines(vstate *s, const cc_evrec *r)
+{
+    const char *note = json_string_value(json_object_get(json_object_get(r->payload, "guidelines"), "note"));
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_scenario *sc = NULL;
+    if (cc_scenario_load(s->x->scenario, s->x->scenario_len, "stored scenario", NULL, &d, &sc) != CC_OK) {
+        cc_diags_free(&d);
+        if (note)
+            tamper(s,
+                   "exercise %" PRId64
+                   ": run.start pins endorsed guidelines, but the stored scenario does not load",
+                   s->ex);
+        return;
+    }
+    cc_diags_free(&d);
+    size_t len = 0;
+    if (note) {
+        cc_endorsement e;
+        cc_note_error ne;
+        if (cc_guidelines_check(sc, note, strlen(note), &e, &ne) != CC_OK) {
+            tamper(s, "exercise %" PRId64 ": the endorsed guidelines run.start pins do not check: %s", s->ex,
+                   ne.message);
+        } else {
+            if (e.missing)
+                tamper(s,
+                       "exercise %" PRId64
+                       ": the guidelines run.start pins lack the endorsement of %zu endorser%s",
+                       s->ex, e.missing, e.missing == 1 ? "" : "s");
+            len = (size_t)snprintf(s->guidelines, sizeof s->guidelines, "endorsed by");
+            for (size_t i = 0; i < e.nendorsers && len < sizeof s->guidelines; i++)
+                len += (size_t)snprintf(s->guidelines + len, sizeof s->guidelines - len, "%s %s (key %08x)",
+                                        i ? "," : "", e.endorser[i], e.key_id[i]);
+            char hex[65];
+            cc_hex(e.sha256, 32, hex);
+            if (len < sizeof s->guidelines)
+                snprintf(s->guidelines + len, sizeof s->guidelines - len, "; note sha256 %.16s...", hex);
+            cc_endorsement_free(&e);
+        }
+    } else if (sc->endorsers.n) {
+        len = (size_t)snprintf(s->guidelines, sizeof s->guidelines,
+                               "NOT endorsed: the scenario names endorsers");
+        for (size_t i = 0; i < sc->endorsers.n && len < sizeof s->guidelines; i++)
+            len +=
+                (size_t)snprintf(s->guidelines + len, sizeof s->guidelines - len, " %s", sc->endorsers.v[i]);
+        if (len < sizeof s->guidelines)
+            snprintf(s->guidelines + len, sizeof s->guidelines - len,
+                     "; the exercise pinned no endorsed note");
+    }
+    cc_scenario_free(sc);
+}
+
+/* The cosigner keys of the parties named (--require without --cosigner) from the stored scenario's
+ * parties' keys; added to s's cosigners and required. 0, or -1 with why printed. */
+static int party_cosigners(vstate *s, char (*names)[40], size_t n, char (*conames)[40])
+{
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_scenario *sc = NULL;
+    int bad = cc_scenario_load(s->x->scenario, s->x->scenario_len, "stored scenario", NULL, &d, &sc) != CC_OK;
+    cc_diags_free(&d);
+    for (size_t i = 0; i < n && !bad; i++) {
+        cc_note_verifier *v = NULL;
+        for (size_t p = 0; p < sc->nparties && !v; p++) {
+            if (!sc->parties[p].id || strcmp(sc->parties[p].id, names[i]) != 0)
+                continue;
+            for (size_t k = 0; k < sc->parties[p].keys.n && !v; k++)
+                if (cc_note_verifier_parse(sc->parties[p].keys.v[k], strlen(sc->parties[p].keys.v[k]), &v,
+                                           NULL) == CC_OK &&
+                    cc_note_verifier_type(v) != CC_NOTE_KEY_COSIGNER) {
+                    cc_note_verifier_free(v);
+                    v = NULL;
+                }
+        }
+        if (!v) {
+            fprintf(stderr,
+                    "caucus verify: --require %s: give its key with --cosigner %s=PUBKEY (the stored "
+                    "scenario gives "
+                    "party %s no cosigner key)\n",
+                    names[i], names[i], names[i]);
+            bad = 1;
+            break;
+        }
+        memcpy(conames[s->nco], names[i], sizeof conames[0]);
+        s->coname[s->nco] = conames[s->nco];
+        s->cokey[s->nco] = v;
+        s->required |= 1u << s->nco;
+        s->nco++;
+    }
+    if (bad && !sc)
+        fprintf(stderr, "caucus verify: --require: the stored scenario does not load\n");
+    cc_scenario_free(sc);
+    return bad ? -1 : 0;
+}
+
 /* The first event of a store's exercise pins the scenario, seed and variant the row claims. */
 static void check_pin(vstate *s, const char *line, size_t len)
 {
@@ -189,6 +293,8 @@ static void check_pin(vstate *s, const char *line, size_t len)
     else if (r.wall_ms && x->created_wall_ms != r.wall_ms)
         tamper(s, "exercise %" PRId64 ": the created_wall column %" PRId64 " is not run.start's wall time %" PRId64,
                s->ex, x->created_wall_ms, r.wall_ms);
+    else
+        check_guidelines(s, &r);
     cc_evrec_clear(&r);
 }
 
@@ -501,18 +607,26 @@ int cc_cmd_verify(int argc, char **argv)
         else
             s.nco++;
     }
+    /* a party --require names without --cosigner: its cosigner key from the stored scenario */
+    char pending[MAX_COSIGNERS][40];
+    size_t npending = 0;
     for (const char *r = require; r && *r && !bad_args;) {
         const char *comma = strchr(r, ',');
         size_t len = comma ? (size_t)(comma - r) : strlen(r);
         size_t k = 0;
         while (k < s.nco && !(strlen(s.coname[k]) == len && strncmp(s.coname[k], r, len) == 0))
             k++;
-        if (k == s.nco) {
-            fprintf(stderr, "caucus verify: --require %.*s: give its key with --cosigner %.*s=PUBKEY\n", (int)len, r,
-                    (int)len, r);
+        if (k == s.nco && store && len > 0 && len < sizeof pending[0] && npending + s.nco < MAX_COSIGNERS) {
+            memcpy(pending[npending], r, len);
+            pending[npending++][len] = 0;
+        } else if (k == s.nco) {
+            fprintf(stderr, "caucus verify: --require %.*s: give its key with --cosigner %.*s=PUBKEY%s\n",
+                    (int)len, r, (int)len, r,
+                    store ? "" : " (a store's scenario may give it: the party's keys)");
             bad_args = 1;
+        } else {
+            s.required |= 1u << k;
         }
-        s.required |= 1u << k;
         r = comma ? comma + 1 : r + len;
     }
     if (bad_args) {
@@ -562,6 +676,10 @@ int cc_cmd_verify(int argc, char **argv)
             goto out;
         }
         s.x = &x;
+        if (npending && party_cosigners(&s, pending, npending, conames) != 0) {
+            rc = EXIT_USAGE;
+            goto out;
+        }
         if (!key && x.log_key) {
             cc_note_error ne;
             if (cc_note_verifier_parse(x.log_key, strlen(x.log_key), &key, &ne) != CC_OK) {
@@ -606,6 +724,8 @@ int cc_cmd_verify(int argc, char **argv)
     if (store)
         printf("  scenario        %s, as pinned in run.start (seed, variant and every column as recorded)\n",
                x.scenario_hash);
+    if (s.guidelines[0])
+        printf("  guidelines      %s\n", s.guidelines);
     size_t nsigned = 0;
     for (size_t i = 0; i < s.ncps; i++)
         nsigned += s.cps[i].signed_ok;

@@ -1061,6 +1061,21 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
     return C->errors ? CC_ERR_INVALID : CC_OK;
 }
 
+cc_err cc_scenario_set_endorsement(cc_scenario *s, const char *note, size_t len)
+{
+    if (!note) {
+        s->endorsement = NULL;
+        return CC_OK;
+    }
+    char *c = cc_arena_alloc(s->arena, len + 1);
+    if (!c)
+        return CC_ERR_NOMEM;
+    memcpy(c, note, len);
+    c[len] = 0;
+    s->endorsement = c;
+    return CC_OK;
+}
+
 void cc_scenario_free(cc_scenario *s)
 {
     if (!s)

@@ -1586,6 +1586,10 @@ cc_err cc_live_create(const cc_live_opts *o, const char *name, const char *text,
         cc_live_free(lv);
         return CC_ERR_ARG;
     }
+    if (o->guidelines && cc_scenario_set_endorsement(lv->s, o->guidelines, strlen(o->guidelines)) != CC_OK) {
+        cc_live_free(lv);
+        return CC_ERR_NOMEM;
+    }
     cc_store_exercise x;
     memset(&x, 0, sizeof x);
     x.name = (char *)(name ? name : (cc_scenario_title(lv->s) ? cc_scenario_title(lv->s) : "exercise"));
@@ -1642,6 +1646,10 @@ static cc_err replay_start(replay *R)
     if (sscanf(seed, "%" SCNu64, &sv) != 1)
         return CC_ERR_INVALID; /* checked when read */
     int vi = variant_index(lv->s, json_string_value(json_object_get(fp, "variant")));
+    /* the endorsed guidelines the exercise pinned (core/guidelines.h): pinned again */
+    const char *note = json_string_value(json_object_get(json_object_get(fp, "guidelines"), "note"));
+    if (note && cc_scenario_set_endorsement(lv->s, note, strlen(note)) != CC_OK)
+        return CC_ERR_NOMEM;
     cc_err rc = start_engine(lv, sv, vi < 0 ? -1 : vi, json_integer_value(json_object_get(R->first, "wall")),
                              json_string_value(json_object_get(fp, "source")), R->why, R->whylen);
     if (rc == CC_OK)
