@@ -21,6 +21,7 @@ int cc_cmd_verify(int argc, char **argv);
 int cc_cmd_keygen(int argc, char **argv);
 int cc_cmd_checkpoint(int argc, char **argv);
 int cc_cmd_cosign(int argc, char **argv);
+int cc_cmd_endorse(int argc, char **argv);
 int cc_cmd_witness(int argc, char **argv);
 int cc_cmd_plan(int argc, char **argv);
 int cc_cmd_exercises(int argc, char **argv);
@@ -79,6 +80,11 @@ int cc_cli_sweep_load(const char *cmd, const char *file, const char *agents, con
                       struct cc_scenario ***points);
 void cc_cli_sweep_free(struct cc_scenario **points, size_t n);
 int cc_cli_sweep_report(const struct cc_sim *r, const struct cc_sweep *sw, const cc_cli_sweep_out *o);
+
+/* --guidelines NOTE of run and serve (cmd_endorse.c): checks the note against s (its guidelines,
+ * every endorser's signature) and pins it in s for run.start; 0, or -1 with why printed. Without a
+ * note (NULL) warns when s names endorsers and returns 0. */
+int cc_cli_guidelines_pin(const char *cmd, struct cc_scenario *s, const char *note_path);
 
 /* Parses a non-negative decimal 64-bit integer; 0 on success, -1 otherwise. */
 int cc_cli_parse_u64(const char *s, uint64_t *out);

@@ -529,6 +529,13 @@ int cc_cmd_replay(int argc, char **argv)
     status = check_records(a.path, &l, a.until_seq, &first, &last);
     if (status == 0)
         s = pinned_scenario(a.scen, a.agents, &first, &status);
+    if (status == 0) { /* the endorsed guidelines the run pinned: checked again, and pinned again */
+        char why[300];
+        if (cc_replay_pin(s, &first, why, sizeof why) != CC_OK) {
+            fprintf(stderr, "%s: event 0: %s\n", a.path, why);
+            status = 1;
+        }
+    }
     if (status == 0)
         status = rerun(&a, &l, s, &first, &last);
     cc_evrec_clear(&first);

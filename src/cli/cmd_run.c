@@ -22,6 +22,8 @@ static void run_usage(FILE *f)
             "  --inputs FILE   people's and control's inputs (JSON Lines, timed by \"t\" or by \"wall\")\n"
             "  --auto SEATS    seats played by their agent policy: all, none or SEAT,SEAT\n"
             "  --agents FILE   agents (e.g. calibrated ones, docs/calibration.md) replacing the scenario's\n"
+            "  --guidelines NOTE  the guidelines as every endorser endorsed them (caucus endorse), pinned\n"
+            "                  in run.start (docs/tamper-evidence.md)\n"
             "  --log FILE      write the event log (JSON Lines, docs/event-log.md); '-' for stdout\n");
 }
 
@@ -34,7 +36,7 @@ static int write_line(void *ctx, const char *line, size_t len)
 int cc_cmd_run(int argc, char **argv)
 {
     const char *file = NULL, *variant = NULL, *until = NULL, *log = NULL, *autos = NULL, *inputs = NULL;
-    const char *agents = NULL;
+    const char *agents = NULL, *guidelines = NULL;
     uint64_t seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -50,6 +52,8 @@ int cc_cmd_run(int argc, char **argv)
             autos = argv[++i];
         } else if (strcmp(a, "--agents") == 0 && has_val) {
             agents = argv[++i];
+        } else if (strcmp(a, "--guidelines") == 0 && has_val) {
+            guidelines = argv[++i];
         } else if (strcmp(a, "--variant") == 0 && has_val) {
             variant = argv[++i];
         } else if (strcmp(a, "--until") == 0 && has_val) {
@@ -78,6 +82,10 @@ int cc_cmd_run(int argc, char **argv)
     cc_scenario *s = cc_cli_load_agents("run", file, agents);
     if (!s)
         return 1;
+    if (cc_cli_guidelines_pin("run", s, guidelines) != 0) {
+        cc_scenario_free(s);
+        return 1;
+    }
     cc_err rc;
     int status = 0;
     cc_engine_opts o = {.seed = seed, .variant = -1, .source = file};

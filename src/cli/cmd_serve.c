@@ -62,7 +62,7 @@ static void usage(FILE *f)
                "                    [--tls-cert FILE --tls-key FILE] [--codes FILE] [--max-per-ip N]\n"
                "                    [--join-per-min N] [--key FILE] [--checkpoint-dir DIR]\n"
                "                    [--checkpoint-every N] [--streams-per-session N] [--store-wait MS]\n"
-               "                    [--witness URL --witness-key PUBKEY|FILE]\n"
+               "                    [--witness URL --witness-key PUBKEY|FILE] [--guidelines NOTE]\n"
                "A SCENARIO starts a new exercise and prints control's and every seat's join code;\n"
                "--exercise ID resumes an exercise of the store; --doc ID[:VERSION] starts one from a\n"
                "scenario document of the store (the browser's scenario editor; default: its newest\n"
@@ -205,7 +205,7 @@ static void serve_publish(void *ctx)
 /* The command line of `caucus serve`. */
 typedef struct {
     const char *scen, *db, *store_uri, *listen, *variant, *name, *cert, *key, *codes;
-    const char *keyfile, *cpdir, *wurl, *wkeyarg, *docarg;
+    const char *keyfile, *cpdir, *wurl, *wkeyarg, *docarg, *guidelines;
     uint64_t seed, exid, per_ip, join_rate, cp_every, streams, store_wait;
     int have_seed;
     int64_t docid, docver;
@@ -241,6 +241,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
                             : strcmp(o, "--tls-key") == 0        ? &a->key
                             : strcmp(o, "--codes") == 0          ? &a->codes
                             : strcmp(o, "--doc") == 0            ? &a->docarg
+                            : strcmp(o, "--guidelines") == 0     ? &a->guidelines
                                                                  : NULL;
         uint64_t *nval = strcmp(o, "--checkpoint-every") == 0      ? &a->cp_every
                          : strcmp(o, "--seed") == 0                ? &a->seed
@@ -302,6 +303,29 @@ static int parse_args(int argc, char **argv, serve_args *a)
         return 2;
     }
     return -1;
+}
+
+/* The SCENARIO file loads and its --guidelines note checks against it (a copy of the note into
+ * *gnote, the caller's); --guidelines without a SCENARIO file is refused. -1 to go on, otherwise
+ * the exit status (the reason printed). */
+static int check_scenario(const serve_args *a, char **gnote)
+{
+    if (!a->scen) {
+        if (!a->guidelines)
+            return -1;
+        fprintf(stderr,
+                "caucus serve: --guidelines goes with a SCENARIO file (a resumed exercise keeps the note "
+                "its run.start pinned)\n");
+        return 2;
+    }
+    cc_scenario *chk = cc_cli_load("serve", a->scen);
+    if (!chk)
+        return 1;
+    int bad = cc_cli_guidelines_pin("serve", chk, a->guidelines) != 0;
+    if (!bad && chk->endorsement && !(*gnote = strdup(chk->endorsement)))
+        bad = 1;
+    cc_scenario_free(chk);
+    return bad ? 1 : -1;
 }
 
 /* The witness's cosigner key from --witness-key (a file, or the key itself) into *out: 0, or 2
@@ -464,12 +488,9 @@ int cc_cmd_serve(int argc, char **argv)
         return prc;
     /* A scenario file is read and checked before anything is created: a store, a key or a
      * checkpoint directory are made only for an exercise that can start. */
-    if (a.scen) {
-        cc_scenario *chk = cc_cli_load("serve", a.scen);
-        if (!chk)
-            return 1;
-        cc_scenario_free(chk);
-    }
+    char *gnote = NULL; /* --guidelines: checked against the scenario before anything is created */
+    if ((prc = check_scenario(&a, &gnote)) >= 0)
+        return prc;
     size_t certlen = 0, keylen = 0;
     char *certpem = a.cert ? cc_cli_slurp(a.cert, &certlen, CC_CLI_SLURP_MAX) : NULL,
          *keypem = a.key ? cc_cli_slurp(a.key, &keylen, CC_CLI_SLURP_MAX) : NULL;
@@ -483,13 +504,14 @@ int cc_cmd_serve(int argc, char **argv)
     } else if (a.wkeyarg) {
         prc = load_witness_key(a.wkeyarg, &wkey) ? 2 : -1;
     }
+    if (prc < 0 && sodium_init() < 0)
+        prc = 1;
     if (prc >= 0) {
         free(certpem);
         free(keypem);
+        free(gnote);
         return prc;
     }
-    if (sodium_init() < 0)
-        return 1;
     if (!a.have_seed)
         randombytes_buf(&a.seed, sizeof a.seed);
     a.seed &= (1ULL << 53) - 1; /* integers in the log stay exact in JSON */
@@ -525,7 +547,7 @@ int cc_cmd_serve(int argc, char **argv)
      * server through this cell, filled once the server listens. */
     cc_http *cell = NULL;
     cc_live_opts lo = {st,      serve_publish, &cell, signer, a.cp_every ? a.cp_every : 1000,
-                       dirpath, a.wurl,        wkey};
+                       dirpath, a.wurl,        wkey,  gnote};
     if (open_exercise(&a, st, &lo, &text, &lv) != 0 || pin_signer(st, lv, signer) != 0 ||
         (a.scen && write_codes(st, lv, a.codes, &codetext, &codelen) != 0))
         goto out;
@@ -570,5 +592,6 @@ out:
     free(codetext);
     free(certpem);
     free(keypem);
+    free(gnote);
     return rc;
 }

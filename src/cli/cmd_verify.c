@@ -19,8 +19,12 @@
 #include "core/buf.h"
 #include "core/evlog.h"
 #include "core/merkle.h"
+#include "core/guidelines.h"
 #include "core/note.h"
+#include "core/scenario.h"
+#include "core/scenario_model.h"
 #include "core/verify.h"
+#include "io/scenario_load.h"
 #include "io/lines.h"
 #include "store/store.h"
 
@@ -68,6 +72,10 @@ typedef struct vstate {
     int64_t ex;       /* the exercise (stores) */
     const cc_store_exercise *x;
     uint64_t rows;
+    char guidelines[400]; /* what the stored scenario and run.start say of the endorsed guidelines */
+    char conames[MAX_COSIGNERS][40];
+    char pending[MAX_COSIGNERS][40]; /* parties --require names without --cosigner (stores) */
+    size_t npending;
 } vstate;
 
 static void tamper(vstate *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -151,6 +159,105 @@ static void after_event(vstate *s, uint64_t n, int64_t wall)
             s->cps[i].wall_ms = wall;
 }
 
+/* The endorsed guidelines run.start pins (docs/tamper-evidence.md, "Endorsed guidelines"): the
+ * note must be the stored scenario's guidelines, signed by every endorser with the key the
+ * scenario gives it; a scenario that names endorsers with no note pinned ran unendorsed (said,
+ * not damage). */
+static void check_guidelines(vstate *s, const cc_evrec *r)
+{
+    const char *note = json_string_value(json_object_get(json_object_get(r->payload, "guidelines"), "note"));
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_scenario *sc = NULL;
+    if (cc_scenario_load(s->x->scenario, s->x->scenario_len, "stored scenario", NULL, &d, &sc) != CC_OK) {
+        cc_diags_free(&d);
+        if (note)
+            tamper(s,
+                   "exercise %" PRId64
+                   ": run.start pins endorsed guidelines, but the stored scenario does not load",
+                   s->ex);
+        return;
+    }
+    cc_diags_free(&d);
+    size_t len = 0;
+    if (note) {
+        cc_endorsement e;
+        cc_note_error ne;
+        if (cc_guidelines_check(sc, note, strlen(note), &e, &ne) != CC_OK) {
+            tamper(s, "exercise %" PRId64 ": the endorsed guidelines run.start pins do not check: %s", s->ex,
+                   ne.message);
+        } else {
+            if (e.missing)
+                tamper(s,
+                       "exercise %" PRId64
+                       ": the guidelines run.start pins lack the endorsement of %zu endorser%s",
+                       s->ex, e.missing, e.missing == 1 ? "" : "s");
+            len = (size_t)snprintf(s->guidelines, sizeof s->guidelines, "endorsed by");
+            for (size_t i = 0; i < e.nendorsers && len < sizeof s->guidelines; i++)
+                len += (size_t)snprintf(s->guidelines + len, sizeof s->guidelines - len, "%s %s (key %08x)",
+                                        i ? "," : "", e.endorser[i], e.key_id[i]);
+            char hex[65];
+            cc_hex(e.sha256, 32, hex);
+            if (len < sizeof s->guidelines)
+                snprintf(s->guidelines + len, sizeof s->guidelines - len, "; note sha256 %.16s...", hex);
+            cc_endorsement_free(&e);
+        }
+    } else if (sc->endorsers.n) {
+        len = (size_t)snprintf(s->guidelines, sizeof s->guidelines,
+                               "NOT endorsed: the scenario names endorsers");
+        for (size_t i = 0; i < sc->endorsers.n && len < sizeof s->guidelines; i++)
+            len +=
+                (size_t)snprintf(s->guidelines + len, sizeof s->guidelines - len, " %s", sc->endorsers.v[i]);
+        if (len < sizeof s->guidelines)
+            snprintf(s->guidelines + len, sizeof s->guidelines - len,
+                     "; the exercise pinned no endorsed note");
+    }
+    cc_scenario_free(sc);
+}
+
+/* The cosigner keys of the parties named (--require without --cosigner) from the stored scenario's
+ * parties' keys; added to s's cosigners and required. 0, or -1 with why printed. */
+static int party_cosigners(vstate *s, char (*names)[40], size_t n, char (*conames)[40])
+{
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_scenario *sc = NULL;
+    int bad = cc_scenario_load(s->x->scenario, s->x->scenario_len, "stored scenario", NULL, &d, &sc) != CC_OK;
+    cc_diags_free(&d);
+    for (size_t i = 0; i < n && !bad; i++) {
+        cc_note_verifier *v = NULL;
+        for (size_t p = 0; p < sc->nparties && !v; p++) {
+            if (!sc->parties[p].id || strcmp(sc->parties[p].id, names[i]) != 0)
+                continue;
+            for (size_t k = 0; k < sc->parties[p].keys.n && !v; k++)
+                if (cc_note_verifier_parse(sc->parties[p].keys.v[k], strlen(sc->parties[p].keys.v[k]), &v,
+                                           NULL) == CC_OK &&
+                    cc_note_verifier_type(v) != CC_NOTE_KEY_COSIGNER) {
+                    cc_note_verifier_free(v);
+                    v = NULL;
+                }
+        }
+        if (!v) {
+            fprintf(stderr,
+                    "caucus verify: --require %s: give its key with --cosigner %s=PUBKEY (the stored "
+                    "scenario gives "
+                    "party %s no cosigner key)\n",
+                    names[i], names[i], names[i]);
+            bad = 1;
+            break;
+        }
+        memcpy(conames[s->nco], names[i], sizeof conames[0]);
+        s->coname[s->nco] = conames[s->nco];
+        s->cokey[s->nco] = v;
+        s->required |= 1u << s->nco;
+        s->nco++;
+    }
+    if (bad && !sc)
+        fprintf(stderr, "caucus verify: --require: the stored scenario does not load\n");
+    cc_scenario_free(sc);
+    return bad ? -1 : 0;
+}
+
 /* The first event of a store's exercise pins the scenario, seed and variant the row claims. */
 static void check_pin(vstate *s, const char *line, size_t len)
 {
@@ -189,6 +296,8 @@ static void check_pin(vstate *s, const char *line, size_t len)
     else if (r.wall_ms && x->created_wall_ms != r.wall_ms)
         tamper(s, "exercise %" PRId64 ": the created_wall column %" PRId64 " is not run.start's wall time %" PRId64,
                s->ex, x->created_wall_ms, r.wall_ms);
+    else
+        check_guidelines(s, &r);
     cc_evrec_clear(&r);
 }
 
@@ -464,11 +573,13 @@ static int parse_numbers(const char *exs, const char *incl, const char *sizes, c
     return -1;
 }
 
-/* --cosigner NAME=KEY (names copied into conames) and --require NAME,...: 0, or 1 with the
- * reason printed (the keys read so far are in s). */
-static int read_cosigners(vstate *s, const char *const *coargs, size_t ncoargs, char (*conames)[40],
-                          const char *require)
+/* --cosigner NAME=KEY (names copied into s->conames) and --require NAME,...: a party it names
+ * without --cosigner is left pending for a store (its key from the stored scenario). 0, or 1 with
+ * the reason printed (the keys read so far are in s). */
+static int read_cosigners(vstate *s, const char *const *coargs, size_t ncoargs, const char *require,
+                          int store)
 {
+    char(*conames)[40] = s->conames;
     for (size_t i = 0; i < ncoargs; i++) {
         const char *eq = strchr(coargs[i], '=');
         size_t nl = (size_t)(eq - coargs[i]);
@@ -490,12 +601,18 @@ static int read_cosigners(vstate *s, const char *const *coargs, size_t ncoargs, 
         size_t k = 0;
         while (k < s->nco && !(strlen(s->coname[k]) == len && strncmp(s->coname[k], r, len) == 0))
             k++;
-        if (k == s->nco) {
-            fprintf(stderr, "caucus verify: --require %.*s: give its key with --cosigner %.*s=PUBKEY\n", (int)len, r,
-                    (int)len, r);
+        if (k == s->nco && store && len > 0 && len < sizeof s->pending[0] &&
+            s->npending + s->nco < MAX_COSIGNERS) {
+            memcpy(s->pending[s->npending], r, len);
+            s->pending[s->npending++][len] = 0;
+        } else if (k == s->nco) {
+            fprintf(stderr, "caucus verify: --require %.*s: give its key with --cosigner %.*s=PUBKEY%s\n",
+                    (int)len, r, (int)len, r,
+                    store ? "" : " (a store's scenario may give it: the party's keys)");
             bad = 1;
+        } else {
+            s->required |= 1u << k;
         }
-        s->required |= 1u << k;
         r = comma ? comma + 1 : r + len;
     }
     return bad;
@@ -526,9 +643,10 @@ static int read_checkpoint_files(vstate *s, const char *const *cpfiles, size_t n
     return 0;
 }
 
-/* An exercise of a store: its database checked, its checkpoints and then its events fed to the
- * verifier. Without --key, the key pinned in the store is trusted (*key, *tofu set). 0, or -1
- * with the reason printed. */
+/* An exercise of a store: its database checked, the cosigner keys of the parties --require names
+ * taken from its scenario, its checkpoints and then its events fed to the verifier. Without
+ * --key, the key pinned in the store is trusted (*key, *tofu set). 0, or with the reason printed
+ * -1 (damage or an error) or -2 (a --require the scenario cannot serve). */
 static int read_store(vstate *s, const char *src, cc_store **st, cc_store_exercise *x, cc_note_verifier **key,
                       int *tofu)
 {
@@ -547,6 +665,8 @@ static int read_store(vstate *s, const char *src, cc_store **st, cc_store_exerci
         return -1;
     }
     s->x = x;
+    if (s->npending && party_cosigners(s, s->pending, s->npending, s->conames) != 0)
+        return -2;
     if (!*key && x->log_key) {
         cc_note_error ne;
         if (cc_note_verifier_parse(x->log_key, strlen(x->log_key), key, &ne) != CC_OK) {
@@ -585,6 +705,8 @@ static int print_sound(const vstate *s, const char *src, const cc_verify_result 
     if (x)
         printf("  scenario        %s, as pinned in run.start (seed, variant and every column as recorded)\n",
                x->scenario_hash);
+    if (s->guidelines[0])
+        printf("  guidelines      %s\n", s->guidelines);
     size_t nsigned = 0;
     for (size_t i = 0; i < s->ncps; i++)
         nsigned += s->cps[i].signed_ok;
@@ -642,8 +764,7 @@ int cc_cmd_verify(int argc, char **argv)
     }
     cc_verify_keep_hashes(s.v, incl || cons);
     s.key = key;
-    char conames[MAX_COSIGNERS][40];
-    if (read_cosigners(&s, coargs, ncoargs, conames, require) != 0) {
+    if (read_cosigners(&s, coargs, ncoargs, require, store) != 0) {
         for (size_t i = 0; i < s.nco; i++)
             cc_note_verifier_free(s.cokey[i]);
         cc_verify_free(s.v);
@@ -655,9 +776,13 @@ int cc_cmd_verify(int argc, char **argv)
     cc_store_exercise x;
     memset(&x, 0, sizeof x);
     cc_verify_result res;
-    if (read_checkpoint_files(&s, cpfiles, ncp) != 0 ||
-        (store ? read_store(&s, src, &st, &x, &key, &tofu) : read_log(&s, src)) != 0)
+    int rd = read_checkpoint_files(&s, cpfiles, ncp);
+    if (rd == 0)
+        rd = store ? read_store(&s, src, &st, &x, &key, &tofu) : read_log(&s, src);
+    if (rd != 0) {
+        rc = rd == -2 ? EXIT_USAGE : rc;
         goto out;
+    }
     cc_verify_finish(s.v, &res);
     if (s.tampered) { /* found first: the stream stopped there */
         printf("%s: %s\n", src, s.why);

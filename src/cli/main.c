@@ -24,6 +24,8 @@ static const struct {
      "check a log or store offline: records, hash chain, Merkle tree, signed checkpoints"},
     {"keygen", cc_cmd_keygen, "create an Ed25519 key pair for signing checkpoints"},
     {"checkpoint", cc_cmd_checkpoint, "print a signed checkpoint (tree size and Merkle root) of a log"},
+    {"endorse", cc_cmd_endorse,
+     "a party endorses the scenario's guidelines (a signed note), or check an endorsement"},
     {"cosign", cc_cmd_cosign, "a party's auditor: check the latest checkpoint against the log and cosign it"},
     {"witness", cc_cmd_witness, "a witness: cosign only checkpoints consistent with the latest it saw"},
     {"plan", cc_cmd_plan, "the improvement plan across exercises: add, list, update, close, seed"},

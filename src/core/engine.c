@@ -785,6 +785,14 @@ cc_err cc_engine_start(cc_engine *e)
             cc_hex(s->agents_hash, 32, hex);
             json_object_set_new(p, "agents", json_pack("{s:s,s:s}", "file", s->agents_file, "sha256", hex));
         }
+        if (s->endorsement) { /* the endorsed guidelines it runs under (core/guidelines.h) */
+            unsigned char h[32];
+            char hex[65];
+            crypto_hash_sha256(h, (const unsigned char *)s->endorsement, strlen(s->endorsement));
+            cc_hex(h, 32, hex);
+            json_object_set_new(p, "guidelines",
+                                json_pack("{s:s,s:s}", "note", s->endorsement, "sha256", hex));
+        }
         if (e->o.live_clock)
             json_object_set_new(p, "clock", json_string("wall"));
     }

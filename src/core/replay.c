@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/evtype.h"
+#include "core/guidelines.h"
 #include "core/scenario_model.h"
 
 /* A decimal 64-bit number, whole string. */
@@ -61,6 +62,31 @@ cc_err cc_replay_of(const cc_scenario *s, const cc_evrec *run_start, cc_replay *
             out->auto_seats[i] = 1;
     }
     out->opts.auto_seats = out->auto_seats;
+    return CC_OK;
+}
+
+cc_err cc_replay_pin(cc_scenario *s, const cc_evrec *run_start, char *why, size_t whylen)
+{
+    const char *note =
+        json_string_value(json_object_get(json_object_get(run_start->payload, "guidelines"), "note"));
+    if (!note)
+        return CC_OK;
+    cc_endorsement en;
+    cc_note_error ne;
+    if (cc_guidelines_check(s, note, strlen(note), &en, &ne) != CC_OK) {
+        snprintf(why, whylen, "the endorsed guidelines it pins do not check: %s", ne.message);
+        return CC_ERR_INVALID;
+    }
+    size_t missing = en.missing;
+    cc_endorsement_free(&en);
+    if (missing) {
+        snprintf(why, whylen, "the guidelines it pins lack %zu endorser%s", missing, missing == 1 ? "" : "s");
+        return CC_ERR_INVALID;
+    }
+    if (cc_scenario_set_endorsement(s, note, strlen(note)) != CC_OK) {
+        snprintf(why, whylen, "out of memory");
+        return CC_ERR_NOMEM;
+    }
     return CC_OK;
 }
 

@@ -31,6 +31,13 @@ cc_err cc_replay_of(const cc_scenario *s, const cc_evrec *run_start, cc_replay *
                     size_t whylen);
 void cc_replay_clear(cc_replay *r);
 
+/* The endorsed guidelines note run_start pins (none: nothing to do), checked against s as when
+ * the run started (core/guidelines.h: the guidelines' text, every signature, every endorser) and
+ * pinned in s again, so that the engine's run.start carries it. Errors, with why filled:
+ * CC_ERR_INVALID ("the endorsed guidelines it pins do not check: ...", "the guidelines it pins
+ * lack N endorser(s)"), CC_ERR_NOMEM. */
+cc_err cc_replay_pin(cc_scenario *s, const cc_evrec *run_start, char *why, size_t whylen);
+
 /* Feeds a logged input event back to e at its time: at its wall time through the control clock
  * for a wall-driven run (cc_engine_input_at), else after running e to its scenario time. Returns
  * what the engine returns (CC_ERR_INVALID with why when the input does not apply). */

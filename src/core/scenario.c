@@ -212,6 +212,21 @@ cc_duty cc_scenario_seat_duty(const cc_scenario *s, size_t si)
 
 /* ---- the scenario as a value ------------------------------------------------------------ */
 
+cc_err cc_scenario_set_endorsement(cc_scenario *s, const char *note, size_t len)
+{
+    if (!note) {
+        s->endorsement = NULL;
+        return CC_OK;
+    }
+    char *c = cc_arena_alloc(s->arena, len + 1);
+    if (!c)
+        return CC_ERR_NOMEM;
+    memcpy(c, note, len);
+    c[len] = 0;
+    s->endorsement = c;
+    return CC_OK;
+}
+
 void cc_scenario_free(cc_scenario *s)
 {
     if (!s)

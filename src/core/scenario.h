@@ -37,5 +37,9 @@ const char *cc_scenario_title(const cc_scenario *s);
 const struct cc_label_policy *cc_scenario_policy(const cc_scenario *s);
 /* Hex SHA-256 of the scenario file (65 bytes including NUL). */
 void cc_scenario_hash_hex(const cc_scenario *s, char out[65]);
+/* The endorsed guidelines note an exercise of s runs under (docs/tamper-evidence.md, "Endorsed
+ * guidelines"): copied into the scenario; the engine pins it in run.start. The caller checks it
+ * first (core/guidelines.h). NULL clears it. CC_ERR_NOMEM. */
+cc_err cc_scenario_set_endorsement(cc_scenario *s, const char *note, size_t len);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/idmap.h"
+#include "core/note.h"
 #include "core/scenario.h"
 #include "core/scenario_model.h"
 #include "core/suggest.h"
@@ -916,6 +917,62 @@ static void check_agent_options(ck *C)
     }
 }
 
+/* Parties' keys are named after their party; each endorser is a party that holds a note key
+ * (docs/tamper-evidence.md, "Endorsed guidelines"). */
+static void check_keys_and_endorsers(ck *C)
+{
+    cc_scenario *s = C->s;
+    for (size_t p = 0; p < s->nparties; p++) {
+        const cc_party *P = &s->parties[p];
+        for (size_t k = 0; P->id && k < P->keys.n; k++) {
+            cc_note_verifier *v = NULL;
+            cc_note_error ne;
+            if (cc_note_verifier_parse(P->keys.v[k], strlen(P->keys.v[k]), &v, &ne) != CC_OK)
+                continue; /* the loader said why */
+            if (strcmp(cc_note_verifier_name(v), P->id) != 0)
+                ERR(C, P->keys.pos[k], "bad-key",
+                    "make the party's key with caucus keygen PARTY (the key's name)",
+                    "party '%s': the key is named '%s', not after the party", P->id,
+                    cc_note_verifier_name(v));
+            cc_note_verifier_free(v);
+        }
+    }
+    s->endorser_index.v = cc_arena_array(s->arena, s->endorsers.n ? s->endorsers.n : 1, sizeof(int));
+    if (!s->endorser_index.v) {
+        C->oom = 1;
+        return;
+    }
+    s->endorser_index.n = s->endorsers.n;
+    for (size_t i = 0; i < s->endorsers.n; i++) {
+        int p =
+            lookup(C, C->parties, s->endorsers.v[i], s->endorsers.pos[i], "party", "exercise 'endorsers'");
+        s->endorser_index.v[i] = p;
+        int twice = 0;
+        for (size_t j = 0; j < i && p >= 0 && !twice; j++)
+            twice = s->endorser_index.v[j] == p;
+        if (twice)
+            ERR(C, s->endorsers.pos[i], "duplicate-id", NULL, "endorser '%s' is listed twice",
+                s->endorsers.v[i]);
+        if (p < 0 || twice)
+            continue;
+        int note_key = 0;
+        for (size_t k = 0; k < s->parties[p].keys.n && !note_key; k++) {
+            cc_note_verifier *v = NULL;
+            if (cc_note_verifier_parse(s->parties[p].keys.v[k], strlen(s->parties[p].keys.v[k]), &v, NULL) ==
+                CC_OK)
+                note_key = cc_note_verifier_type(v) == CC_NOTE_KEY_NOTE;
+            cc_note_verifier_free(v);
+        }
+        if (!note_key)
+            ERR(C, s->endorsers.pos[i], "bad-key",
+                "add the party's note key (caucus keygen PARTY --out PARTY.key prints it) to its 'keys'",
+                "endorser '%s' has no note key to endorse with", s->endorsers.v[i]);
+    }
+    if (s->endorsers.n && s->nguidelines == 0)
+        WARN(C, s->endorsers.pos[0], "no-guidelines", NULL,
+             "exercise 'endorsers' name parties to endorse the guidelines, but the scenario has none");
+}
+
 cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
 {
     ck C0 = {.s = s, .d = diags}, *C = &C0;
@@ -954,6 +1011,7 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
     check_consultations(C);
     check_guidelines(C);
     check_agent_options(C);
+    check_keys_and_endorsers(C);
     if (C->errors == 0 && s->nagents > 0)
         check_completion(C, 0);
     if (C->errors == 0)

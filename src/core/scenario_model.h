@@ -83,6 +83,9 @@ typedef struct cc_party {
     cc_workhours hours;
     int32_t *holidays; /* public holidays: local dates (days since 1970-01-01), ascending */
     size_t nholidays;
+    /* the party's public keys (C2SP verifier key texts named after the party): its note key endorses
+     * the guidelines, its cosigner key cosigns checkpoints (docs/tamper-evidence.md) */
+    cc_strs keys;
     cc_pos pos, zone_pos;
 } cc_party;
 
@@ -384,6 +387,13 @@ struct cc_scenario {
     /* exercise.control_bypass: control reads every event regardless of labels (logged by the
      * server when the exercise opens); false: control reads what its control-cell seats may */
     bool control_bypass;
+    /* exercise.endorsers: the parties whose endorsement of the guidelines an exercise pins
+     * (core/guidelines.h); endorser_index: their party indices */
+    cc_strs endorsers;
+    cc_idxs endorser_index;
+    /* the endorsed guidelines note an exercise runs under (set by cc_scenario_set_endorsement
+     * after core/guidelines checked it; pinned in run.start); NULL: none */
+    const char *endorsement;
     cc_seat *seats;
     size_t nseats;
     cc_objective *objectives;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/ctime.h"
+#include "core/note.h"
 #include "core/scenario_model.h"
 #include "core/suggest.h"
 #include "io/file.h"
@@ -662,9 +663,10 @@ static void load_exercise(ld *L, const cc_ynode *root)
         return;
     static const char *const keys[] = {
         "id",     "title",          "description", "start", "zone", "duration", "default_mechanism",
-        "phases", "control_bypass", NULL};
+        "phases", "control_bypass", "endorsers",   NULL};
     check_keys(L, ex, "exercise", keys);
     s->control_bypass = get_bool(L, ex, "control_bypass", 0, "exercise") != 0;
+    s->endorsers = get_strs(L, ex, "endorsers", 0, 1, "exercise");
     s->id = get_id(L, ex, "id", 1, "exercise", NULL);
     s->title = get_str(L, ex, "title", 1, "exercise");
     s->description = get_str(L, ex, "description", 0, "exercise");
@@ -757,6 +759,30 @@ static void load_policy(ld *L, const cc_ynode *root)
         const char *why = NULL;
         if (cc_label_policy_add_caveat(s->policy, cav.v[i], &why) != CC_OK)
             err(L, cav.pos[i], "bad-policy", NULL, "caveat '%s': %s", cav.v[i], why ? why : "invalid");
+    }
+}
+
+/* A party's public keys: C2SP verifier key texts, each parsed here (at most one of each type);
+ * that each is named after the party is checked once the id is known (cc_scenario_check). */
+static void get_party_keys(ld *L, const cc_ynode *p, cc_party *P)
+{
+    P->keys = get_strs(L, p, "keys", 0, 0, "party");
+    int have[256] = {0};
+    for (size_t k = 0; k < P->keys.n; k++) {
+        cc_note_verifier *v = NULL;
+        cc_note_error ne;
+        if (cc_note_verifier_parse(P->keys.v[k], strlen(P->keys.v[k]), &v, &ne) != CC_OK) {
+            err(L, P->keys.pos[k], "bad-key",
+                "write a verifier key as caucus keygen prints it (NAME+KEYID+BASE64)", "party key: %s",
+                ne.message);
+            continue;
+        }
+        int t = (int)cc_note_verifier_type(v);
+        if (have[t]++)
+            err(L, P->keys.pos[k], "bad-key",
+                "a party holds one note key (endorsements) and one cosigner key", "party has a second %s key",
+                t == CC_NOTE_KEY_NOTE ? "note" : "cosigner");
+        cc_note_verifier_free(v);
     }
 }
 
@@ -1036,11 +1062,13 @@ static void load_parties(ld *L, const cc_ynode *root)
         cc_ynode *p = sec->items[i];
         if (!is_map(L, p, "party"))
             continue;
-        static const char *const keys[] = {"id", "name", "kind", "zone", "working_hours", "holidays", NULL};
+        static const char *const keys[] = {"id",       "name", "kind", "zone", "working_hours",
+                                           "holidays", "keys", NULL};
         check_keys(L, p, "party", keys);
         cc_party *P = &s->parties[s->nparties];
         P->pos = p->pos;
         get_holidays(L, p, P);
+        get_party_keys(L, p, P);
         P->kind = (cc_party_kind)get_enum(L, p, "kind", 0, kinds, 0, "party", NULL);
         cc_ynode *idn = field(L, p, "id", 1, "party");
         const char *id = scalar(L, idn, "party 'id'");

@@ -1465,6 +1465,10 @@ cc_err cc_live_create(const cc_live_opts *o, const char *name, const char *text,
         cc_live_free(lv);
         return CC_ERR_ARG;
     }
+    if (o->guidelines && cc_scenario_set_endorsement(lv->s, o->guidelines, strlen(o->guidelines)) != CC_OK) {
+        cc_live_free(lv);
+        return CC_ERR_NOMEM;
+    }
     cc_store_exercise x;
     memset(&x, 0, sizeof x);
     x.name = (char *)(name ? name : (cc_scenario_title(lv->s) ? cc_scenario_title(lv->s) : "exercise"));
@@ -1518,17 +1522,23 @@ typedef struct replay {
 static cc_err replay_start(replay *R)
 {
     cc_live *lv = R->lv;
-    char w[160];
+    char w[300];
     if (cc_replay_of(lv->s, &R->first, &R->opts, w, sizeof w) != CC_OK) {
         set_why(R->why, R->whylen, "exercise %" PRId64 ": the first event is not a run.start with a seed",
                 lv->id);
         return CC_ERR_INVALID;
     }
+    /* the endorsed guidelines the exercise pinned (core/guidelines.h): checked and pinned again */
+    cc_err rc = cc_replay_pin(lv->s, &R->first, w, sizeof w);
+    if (rc != CC_OK) {
+        set_why(R->why, R->whylen, "exercise %" PRId64 ": %s", lv->id, w);
+        return rc;
+    }
     /* a live exercise runs on the control clock and plays no agents: a log run otherwise is not
      * regenerated (its run.start differs) */
     R->opts.opts.live_clock = 1;
     R->opts.opts.auto_seats = NULL;
-    cc_err rc = start_engine(lv, &R->opts.opts, R->why, R->whylen);
+    rc = start_engine(lv, &R->opts.opts, R->why, R->whylen);
     if (rc == CC_OK)
         rc = commit(lv, R->why, R->whylen);
     R->started = 1;

@@ -46,6 +46,10 @@ typedef struct cc_live_opts {
      * made with the exercise's lock held, limited to 5 s. */
     const char *witness_url;
     const cc_note_verifier *witness_key;
+    /* A new exercise: the endorsed guidelines note it runs under (checked by the caller,
+     * core/guidelines.h), pinned in its run.start. NULL: none. A resumed exercise takes the note
+     * its run.start pinned. */
+    const char *guidelines;
 } cc_live_opts;
 
 /* Starts a new exercise from scenario text (checked here): creates it in the store with seed
