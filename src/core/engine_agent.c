@@ -287,9 +287,6 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
     return CC_OK;
 }
 
-const char *const cc_eng_action_names[] = {"acknowledge", "share",    "position", "vote",  "propose",
-                                           "object",      "escalate", "review",   "remind"};
-
 cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
 {
     const cc_scenario *s = e->s;
@@ -298,7 +295,7 @@ cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
     const cc_agent *A = e->seat_agent[a->seat];
     if (a->attempt > 0) { /* a retry of an act whose message was lost */
         cc_err rc = cc_eng_emit(e, CC_EV_MESSAGE_RETRY, s->seats[a->seat].id, NULL,
-                                CC_LAZY(e, json_pack("{s:s,s:i}", "action", cc_eng_action_names[R->action],
+                                CC_LAZY(e, json_pack("{s:s,s:i}", "action", cc_action_names[R->action],
                                                      "attempt", a->attempt + 1)),
                                 0, 86);
         if (rc != CC_OK)
@@ -309,7 +306,7 @@ cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
         /* with retry: the seat notices no answer and sends again after retry.after, up to retry.max
          * attempts in all */
         int again = a->attempt + 1 < A->retry_max;
-        json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:i}", "action", cc_eng_action_names[R->action], "reason",
+        json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:i}", "action", cc_action_names[R->action], "reason",
                                          "channel failure", "attempt", a->attempt + 1));
         if (p && again)
             json_object_set_new(p, "retry", json_true());

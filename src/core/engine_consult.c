@@ -884,7 +884,7 @@ cc_err cc_eng_hold_act(cc_engine *e, size_t c, size_t seat, int k, cc_agent_acti
     K->early[K->nearly++] = (early_act){(uint32_t)seat, k, action, option, text, e->now_ms};
     const cc_stage *T = &e->s->mechanisms[K->mech].stages[k];
     json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "consultation", C->id, "stage", T->id, "action",
-                                     cc_eng_action_names[action]));
+                                     cc_action_names[action]));
     int d = linked_decision(e, c);
     if (p && action == CC_ACT_VOTE && d >= 0 && option >= 0)
         json_object_set_new(p, "option", json_string(cc_eng_option_id(e, (size_t)d, (size_t)option)));

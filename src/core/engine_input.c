@@ -439,7 +439,7 @@ static cc_err parse_act(const names *N, const json_t *in, const char *act, parse
     int a = -1;
     for (int k = 0; k <= CC_ACT_REMIND;
          k++) /* "review" is an agent's action (people object or acknowledge) */
-        if (k != CC_ACT_REVIEW && strcmp(act, cc_eng_action_names[k]) == 0)
+        if (k != CC_ACT_REVIEW && strcmp(act, cc_action_names[k]) == 0)
             a = k;
     if (a < 0)
         BAD("unknown action \"%.40s\" (acknowledge, position, vote, propose, object, share, escalate, "

@@ -244,7 +244,6 @@ cc_err cc_eng_vote(cc_engine *e, size_t d, size_t seat, const char *option);
 cc_err cc_eng_watch_expired(cc_engine *e, size_t w);
 cc_err cc_eng_watch_share(cc_engine *e, size_t i);
 cc_err cc_eng_watch_stage(cc_engine *e, size_t c, int k);
-extern const char *const cc_eng_action_names[];
 
 /* Records one event; takes ownership of payload; item/state feed the digest (cc_eng_emit_ext).
  * Under no_log an event that is not a milestone for the observer is only counted, here, without

@@ -16,6 +16,11 @@ const char *const cc_stage_kind_names[CC_STAGE_COUNT + 1] = {
     "notify", "acknowledge", "assess", "convene", "positions", "decide", "communicate", "custom", NULL};
 const char *const cc_rule_names[CC_RULE_COUNT + 1] = {"unanimity", "majority", "lead", "silence", NULL};
 const char *const cc_stage_mode_names[CC_MODE_COUNT + 1] = {"all", "any", "sequential", NULL};
+const char *const cc_agent_event_names[CC_AEV_COUNT + 1] = {
+    "inject",   "message", "request",    "stage",     "decision_open",
+    "proposal", "waiting", "escalation", "objection", NULL};
+const char *const cc_action_names[CC_ACT_COUNT + 1] = {
+    "acknowledge", "share", "position", "vote", "propose", "object", "escalate", "review", "remind", NULL};
 
 const char *cc_channel_name(cc_channel c)
 {
@@ -35,6 +40,16 @@ const char *cc_rule_name(cc_rule r)
 const char *cc_stage_mode_name(cc_stage_mode m)
 {
     return (unsigned)m < CC_MODE_COUNT ? cc_stage_mode_names[m] : "?";
+}
+
+const char *cc_agent_event_name(cc_agent_event e)
+{
+    return (unsigned)e < CC_AEV_COUNT ? cc_agent_event_names[e] : "?";
+}
+
+const char *cc_action_name(cc_agent_action a)
+{
+    return (unsigned)a < CC_ACT_COUNT ? cc_action_names[a] : "?";
 }
 
 int cc_name_index(const char *const *names, const char *name)

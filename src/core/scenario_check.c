@@ -661,8 +661,6 @@ int cc_scenario_rule_can_match(const cc_scenario *s, const cc_agent_rule *R, siz
 static void check_file_rules(ck *C)
 {
     const cc_scenario *s = C->s;
-    static const char *const on[] = {"inject",   "message", "request",    "stage",    "decision_open",
-                                     "proposal", "waiting", "escalation", "objection"};
     for (size_t a = 0; s->agents_file && a < s->nagents; a++) {
         const cc_agent *A = &s->agents[a];
         if (A->pos.line < CC_POS_AGENTS_FILE)
@@ -679,7 +677,7 @@ static void check_file_rules(ck *C)
                 WARN(C, A->rules[r].pos, "never-matches",
                      "check the rule's 'on' and its filters, or the seats it plays",
                      "agent '%s', rule %zu (on: %s): no situation of its seats can match it", nz(A->id),
-                     r + 1, on[A->rules[r].on]);
+                     r + 1, cc_agent_event_name(A->rules[r].on));
         }
     }
 }

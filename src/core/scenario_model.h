@@ -307,6 +307,7 @@ typedef enum cc_agent_event {
     CC_AEV_OBJECTION   /* a participant objected in a stage of a consultation the seat requested or takes part
                           in */
 } cc_agent_event;
+#define CC_AEV_COUNT (CC_AEV_OBJECTION + 1)
 typedef enum cc_agent_action {
     CC_ACT_ACKNOWLEDGE,
     CC_ACT_SHARE,
@@ -318,6 +319,7 @@ typedef enum cc_agent_action {
     CC_ACT_REVIEW, /* agents only: approve (acknowledge) with probability 'approve', else object */
     CC_ACT_REMIND  /* remind the participants of the current stage who have not acted */
 } cc_agent_action;
+#define CC_ACT_COUNT (CC_ACT_REMIND + 1)
 
 typedef struct cc_agent_rule {
     cc_agent_event on;
@@ -428,10 +430,14 @@ extern const char *const cc_channel_names[CC_CH_COUNT + 1];
 extern const char *const cc_stage_kind_names[CC_STAGE_COUNT + 1];
 extern const char *const cc_rule_names[CC_RULE_COUNT + 1];
 extern const char *const cc_stage_mode_names[CC_MODE_COUNT + 1];
+extern const char *const cc_agent_event_names[CC_AEV_COUNT + 1]; /* an agent rule's 'on' */
+extern const char *const cc_action_names[CC_ACT_COUNT + 1];      /* an agent rule's 'do', an act's action */
 const char *cc_channel_name(cc_channel c);
 const char *cc_stage_kind_name(cc_stage_kind k);
 const char *cc_rule_name(cc_rule r);
 const char *cc_stage_mode_name(cc_stage_mode m);
+const char *cc_agent_event_name(cc_agent_event e);
+const char *cc_action_name(cc_agent_action a);
 /* Index of name in a NULL-terminated table of names, -1 when absent (or name is NULL). */
 int cc_name_index(const char *const *names, const char *name);
 

@@ -1536,10 +1536,6 @@ static void load_agents(ld *L, const cc_ynode *root)
     if (!sec)
         return;
     s->agents = alloc_items(L, sec->n, sizeof *s->agents);
-    static const char *const events[] = {"inject",   "message", "request",    "stage",     "decision_open",
-                                         "proposal", "waiting", "escalation", "objection", NULL};
-    static const char *const actions[] = {"acknowledge", "share",    "position", "vote",   "propose",
-                                          "object",      "escalate", "review",   "remind", NULL};
     static const char *const hours[] = {"working", "always", NULL};
     for (size_t i = 0; s->agents && i < sec->n; i++) {
         cc_ynode *n = sec->items[i];
@@ -1592,7 +1588,7 @@ static void load_agents(ld *L, const cc_ynode *root)
             cc_agent_rule *R = &A->rules[A->nrules++];
             R->pos = r->pos;
             R->probability = 1.0;
-            R->on = (cc_agent_event)get_enum(L, r, "on", 1, events, 0, "agent rule", NULL);
+            R->on = (cc_agent_event)get_enum(L, r, "on", 1, cc_agent_event_names, 0, "agent rule", NULL);
             if (cc_ytree_get(r, "channel")) {
                 R->has_channel = true;
                 R->channel = (cc_channel)get_enum(L, r, "channel", 0, cc_channel_names, 0, "agent rule", NULL);
@@ -1612,7 +1608,7 @@ static void load_agents(ld *L, const cc_ynode *root)
             static const char *const clocks[] = {"work", "calendar", NULL};
             R->calendar_delay = get_enum(L, r, "delay_in", 0, clocks, 0, "agent rule", NULL) == 1;
             get_number(L, r, "probability", 0, 0, 1, &R->probability, "agent rule");
-            R->action = (cc_agent_action)get_enum(L, r, "do", 1, actions, 0, "agent rule", NULL);
+            R->action = (cc_agent_action)get_enum(L, r, "do", 1, cc_action_names, 0, "agent rule", NULL);
             R->option = get_id(L, r, "option", R->action == CC_ACT_VOTE, "agent rule", &R->option_pos);
             R->to = get_refs(L, r, "to", R->action == CC_ACT_SHARE, "agent rule");
             R->text = get_str(L, r, "text", 0, "agent rule");
