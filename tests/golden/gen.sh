@@ -1,7 +1,7 @@
 #!/bin/sh
 # Writes what a user sees of the three samples into OUT: run logs and summaries, replays and
 # forks, after-action reports (HTML, Markdown, JSON, CSV; control's view and per-seat views),
-# simulation outputs and their report, MSEL exports and a re-import, lint diagnostics. Fixed
+# simulation outputs and their report, calibration, MSEL exports and a re-import, lint diagnostics. Fixed
 # seeds: the same binary writes the same bytes. tests/cli/golden.sh compares OUT with the
 # committed tests/golden/expected; tests/golden/regen.sh rewrites those.
 # Usage: tests/golden/gen.sh CAUCUS OUT   (run from the repository root)
@@ -83,6 +83,22 @@ say sim "$BIN" sim $S_SIM --reps 60 --seed 3 --threads 2 --csv "$OUT/sim.csv" --
   --html "$OUT/sim.html" --log-rep 5 --log-prefix "$OUT/simlog"
 say sim-two "$BIN" sim $S_SIM --reps 50 --variant sequential --variant silence
 say report-sim "$BIN" report "$OUT/sim.json" --scenario $S_SIM --json "$OUT/report-sim.json"
+
+# calibration (docs/calibration.md): a person-played log, and twelve agent logs of the sim;
+# the logs' paths in what it writes are named as OUT/
+scrub() {
+  for f in "$@"; do sed "s|$OUT/|OUT/|g" "$f" > "$f.tmp" && mv "$f.tmp" "$f"; done
+}
+say run-acts "$BIN" run tests/calib/acts.yaml --inputs tests/calib/acts-inputs.jsonl --log "$OUT/acts.jsonl"
+say calibrate-acts "$BIN" calibrate "$OUT/acts.jsonl" --scenario tests/calib/acts.yaml --out "$OUT/acts-agents.yaml" \
+  --min-acts 1 --boot 0 --json "$OUT/acts-calib.json"
+say sim-logs "$BIN" sim $S_SIM --variant parallel --reps 12 --keep-logs 12 --log-prefix "$OUT/cal" --seed 5 --threads 2
+say calibrate-sim "$BIN" calibrate "$OUT"/cal-*.jsonl --scenario $S_SIM --out "$OUT/sim-agents.yaml" --by agent \
+  --boot 20 --svg "$OUT/sim-calib.svg" --json "$OUT/sim-calib.json"
+rm -f "$OUT"/cal-*.jsonl
+scrub "$OUT/acts-agents.yaml" "$OUT/acts-calib.json" "$OUT/sim-agents.yaml" "$OUT/sim-calib.svg" "$OUT/sim-calib.json"
+say sim-calibrated "$BIN" sim $S_SIM --agents "$OUT/sim-agents.yaml" --reps 30 --seed 3 --threads 2 --json "$OUT/sim-calibrated.json"
+scrub "$OUT/sim-calibrated.json"
 
 # rounds and reviews (a test scenario the samples do not exercise)
 say run-rounds "$BIN" run tests/scenarios/valid/engine-rounds.yaml --auto all --log "$OUT/rounds.jsonl"
