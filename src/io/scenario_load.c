@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/ctime.h"
+#include "core/grow.h"
 #include "core/note.h"
 #include "core/scenario_model.h"
 #include "core/suggest.h"
@@ -1890,13 +1891,12 @@ cc_err cc_scenario_load_file(const char *path, const cc_load_opts *opts, cc_diag
                 rc = CC_ERR_LIMIT;
                 break;
             }
-            char *nb = realloc(buf, cap * 2);
+            char *nb = cc_grow(buf, &cap, cap + 1, 1);
             if (!nb) {
                 rc = CC_ERR_NOMEM;
                 break;
             }
             buf = nb;
-            cap *= 2;
         }
         size_t r = fread(buf + len, 1, cap - len, f);
         len += r;

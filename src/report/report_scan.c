@@ -46,16 +46,10 @@ static int lr_next(lreader *r)
         size_t take = nl ? (size_t)(nl - (r->rb + r->rpos)) : r->rlen - r->rpos;
         if (r->len + take > CC_EVLOG_LINE_MAX)
             return -1;
-        if (r->len + take + 1 > r->cap) {
-            size_t nc = r->cap ? r->cap : 4096;
-            while (nc < r->len + take + 1)
-                nc *= 2;
-            char *p = realloc(r->line, nc);
-            if (!p)
-                return -2;
-            r->line = p;
-            r->cap = nc;
-        }
+        char *p = cc_grow(r->line, &r->cap, r->len + take + 1, 1);
+        if (!p)
+            return -2;
+        r->line = p;
         memcpy(r->line + r->len, r->rb + r->rpos, take);
         r->len += take;
         r->line[r->len] = 0;
