@@ -162,16 +162,12 @@ static int takes_part(const logst *L, int c, size_t k, size_t seat)
 
 static void push_open(logst *L, open_obs o)
 {
-    if (L->nopen == L->capopen) {
-        size_t nc = L->capopen ? 2 * L->capopen : 64;
-        open_obs *n = realloc(L->open, nc * sizeof *n);
-        if (!n) {
-            L->oom = 1;
-            return;
-        }
-        L->open = n;
-        L->capopen = nc;
+    open_obs *n = cc_grow(L->open, &L->capopen, L->nopen + 1, sizeof *n);
+    if (!n) {
+        L->oom = 1;
+        return;
     }
+    L->open = n;
     o.order = L->order++;
     L->open[L->nopen++] = o;
 }
@@ -234,16 +230,12 @@ static void add_obs(logst *L, int g, size_t r, cc_dfit_obs o)
 {
     cc_calib_rule *R = &L->c->groups[g].rules[r];
     size_t *cap = &L->c->caps[g][r];
-    if (R->offers == *cap) {
-        size_t nc = *cap ? 2 * *cap : 32;
-        cc_dfit_obs *n = realloc(R->obs, nc * sizeof *n);
-        if (!n) {
-            L->oom = 1;
-            return;
-        }
-        R->obs = n;
-        *cap = nc;
+    cc_dfit_obs *n = cc_grow(R->obs, cap, R->offers + 1, sizeof *n);
+    if (!n) {
+        L->oom = 1;
+        return;
     }
+    R->obs = n;
     R->obs[R->offers++] = o;
     R->acts += o.kind != CC_DFIT_CENSORED;
     R->intervals += o.kind == CC_DFIT_INTERVAL;
@@ -940,14 +932,15 @@ cc_err cc_calib_add_log(cc_calib *c, const char *name, const char *text, size_t 
         snprintf(stream, sizeof stream, "%.30s/%lld", pstr(&L.ev[0], "seed") ? pstr(&L.ev[0], "seed") : "-",
                  (long long)json_integer_value(json_object_get(L.ev[0].payload, "replication")));
     char *scopy = rc == CC_OK ? strdup(stream) : NULL;
-    if (rc == CC_OK && c->nlogs == c->caplogs) {
-        size_t nc = 2 * c->caplogs + 16;
-        char **n = realloc(c->logs, nc * sizeof *n), **m = n ? realloc(c->streams, nc * sizeof *m) : NULL;
+    if (rc == CC_OK && c->nlogs == c->caplogs) { /* two arrays of one capacity */
+        size_t cl = c->caplogs, cs = c->caplogs;
+        char **n = cc_grow(c->logs, &cl, c->nlogs + 1, sizeof *n);
+        char **m = n ? cc_grow(c->streams, &cs, c->nlogs + 1, sizeof *m) : NULL;
         if (n)
             c->logs = n;
         if (m) {
             c->streams = m;
-            c->caplogs = nc;
+            c->caplogs = cs;
         }
     }
     if (rc == CC_OK && (!copy || !scopy || c->nlogs == c->caplogs || state_alloc(&L) != CC_OK))
