@@ -149,6 +149,29 @@ static void table_note(sec *x, const char *note)
         json_object_set_new(t, "note", js(note));
 }
 
+/* The note of a table whose list was capped: "N further WHAT not listed (list capped at MAX)." */
+static void capped_note(sec *x, size_t more, const char *what, int max, const char *per)
+{
+    if (!more)
+        return;
+    char b[160];
+    snprintf(b, sizeof b, "%zu further %s not listed (list capped at %d%s).", more, what, max, per);
+    table_note(x, b);
+}
+
+/* The strings of a JSON array joined by ", " into b (reset first); its text ("" when empty). */
+static const char *joined(const json_t *arr, cc_buf *b)
+{
+    cc_buf_reset(b);
+    size_t k;
+    const json_t *v;
+    json_array_foreach(arr, k, v)
+    {
+        cc_buf_printf(b, "%s%s", k ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
+    }
+    return b->data ? b->data : "";
+}
+
 static void banner_text(const rep *r, const cc_label *l, bool invalid, char *buf, size_t size)
 {
     if (invalid) {
@@ -602,12 +625,7 @@ static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
                                                   js(c->pos[k].seat), jt(c->pos[k].t), js(c->pos[k].text)));
         more_pos += c->more_pos;
     }
-    if (more_pos) {
-        char b[120];
-        snprintf(b, sizeof b, "%zu further positions not listed (list capped at %d per consultation).",
-                 more_pos, POS_MAX);
-        table_note(&x, b);
-    }
+    capped_note(&x, more_pos, "positions", POS_MAX, " per consultation");
     /* who had to chase, who was chased, whose line failed: the seats with any (a seat's view: its own) */
     static const char *const fcols[] = {"seat",           "party",    "played by",
                                         "reminders sent", "reminded", "escalations",
@@ -703,22 +721,11 @@ static void knowledge_forwards(rep *r, sec *x)
         sec_label(x, &r->inj[f->inject].label, r->inj[f->inject].label_ok);
         cc_buf to;
         cc_buf_init(&to);
-        size_t k;
-        json_t *v;
-        json_array_foreach(f->to, k, v)
-        {
-            cc_buf_printf(&to, "%s%s", k ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
-        }
         json_array_append_new(rows, json_pack("[o,o,o,s]", jt(f->t), js(f->actor),
-                                              js(s->injects[f->inject].id), to.data ? to.data : ""));
+                                              js(s->injects[f->inject].id), joined(f->to, &to)));
         cc_buf_free(&to);
     }
-    if (r->more_fwds) {
-        char b[120];
-        snprintf(b, sizeof b, "%zu further forwards not listed (list capped at %d).", r->more_fwds,
-                 CC_REPORT_LIST_MAX);
-        table_note(x, b);
-    }
+    capped_note(x, r->more_fwds, "forwards", CC_REPORT_LIST_MAX, "");
 }
 
 /* Messages between seats and when each party first received them. */
@@ -740,25 +747,14 @@ static void knowledge_messages(rep *r, sec *x)
         sec_label(x, &m->label, m->label_ok);
         cc_buf to;
         cc_buf_init(&to);
-        size_t k;
-        json_t *v;
-        json_array_foreach(m->to, k, v)
-        {
-            cc_buf_printf(&to, "%s%s", k ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
-        }
         json_t *row = json_pack("[o,o,o,o,s,o,o]", js(m->id), jt(m->t), js(m->actor), js(m->banner),
-                                to.data ? to.data : "", js(m->reply_to), js(m->text));
+                                joined(m->to, &to), js(m->reply_to), js(m->text));
         cc_buf_free(&to);
         for (size_t p = 0; p < s->nparties; p++)
             json_array_append_new(row, jt(m->party_first[p]));
         json_array_append_new(rows, row);
     }
-    if (r->more_msgs) {
-        char b[120];
-        snprintf(b, sizeof b, "%zu further messages not listed (list capped at %d).", r->more_msgs,
-                 CC_REPORT_LIST_MAX);
-        table_note(x, b);
-    }
+    capped_note(x, r->more_msgs, "messages", CC_REPORT_LIST_MAX, "");
 }
 
 /* What was withheld: from this seat, counts only; for control, denials per seat. */
@@ -960,10 +956,7 @@ static void build_decisions(rep *r, json_t *secs, cc_label *doc, bool *inv)
         cc_buf_init(&vl);
         size_t k;
         json_t *v;
-        json_array_foreach(D->deciders, k, v)
-        {
-            cc_buf_printf(&dl, "%s%s", k ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
-        }
+        joined(D->deciders, &dl);
         const json_t *votes = D->final_votes ? D->final_votes : D->votes;
         const char *key;
         /* jansson iterates in insertion order; sort for determinism across sources */
@@ -1106,12 +1099,7 @@ static void build_objectives(rep *r, json_t *secs, cc_label *doc, bool *inv)
         json_array_append_new(rows, json_pack("[o,o,o]", jt(r->notes[i].t),
                                               js(r->notes[i].actor ? r->notes[i].actor : "control"),
                                               js(r->notes[i].text)));
-    if (r->more_notes) {
-        char b[120];
-        snprintf(b, sizeof b, "%zu further notes not listed (list capped at %d).", r->more_notes,
-                 CC_REPORT_LIST_MAX);
-        table_note(&x, b);
-    }
+    capped_note(&x, r->more_notes, "notes", CC_REPORT_LIST_MAX, "");
     sec_done(r, &x, secs, doc, inv);
 }
 
