@@ -190,6 +190,20 @@ static int has_space(const char *s, size_t n)
     return 0;
 }
 
+/* The comma-separated item at a (up to end), trimmed: its start, its length in *k, and in *next
+ * where the item after it starts. */
+static const char *comma_item(const char *a, const char *end, size_t *k, const char **next)
+{
+    const char *e = memchr(a, ',', (size_t)(end - a));
+    size_t n = e ? (size_t)(e - a) : (size_t)(end - a);
+    while (n && is_space(a[n - 1]))
+        n--;
+    while (n && is_space(*a))
+        a++, n--;
+    *k = n;
+    *next = e ? e + 1 : end;
+    return a;
+}
 /* Splits a multi-value cell (to, objectives, class) on its documented separators only: ';' and
  * line breaks, and a comma between single words ("usa-chair, kor-chair"). Spaces never split:
  * a value with spaces inside ("Situational assessment and ...") is kept whole, with a warning
@@ -218,29 +232,17 @@ static const char **split_cell(imp *I, irow *R, int col, const char *s, size_t *
             continue;
         /* a comma list of single words splits; a comma inside prose does not */
         int words = memchr(q, ',', m) != NULL;
-        for (const char *a = q; words && a < q + m;) {
-            const char *e = memchr(a, ',', (size_t)(q + m - a));
-            size_t k = e ? (size_t)(e - a) : (size_t)(q + m - a);
-            while (k && is_space(a[k - 1]))
-                k--;
-            const char *b = a;
-            while (k && is_space(*b))
-                b++, k--;
+        for (const char *a = q, *nx; words && a < q + m; a = nx) {
+            size_t k;
+            const char *b = comma_item(a, q + m, &k, &nx);
             words = !has_space(b, k);
-            a = e ? e + 1 : q + m;
         }
         if (words) {
-            for (const char *a = q; a < q + m;) {
-                const char *e = memchr(a, ',', (size_t)(q + m - a));
-                size_t k = e ? (size_t)(e - a) : (size_t)(q + m - a);
-                while (k && is_space(a[k - 1]))
-                    k--;
-                const char *b = a;
-                while (k && is_space(*b))
-                    b++, k--;
+            for (const char *a = q, *nx; a < q + m; a = nx) {
+                size_t k;
+                const char *b = comma_item(a, q + m, &k, &nx);
                 if (k)
                     v[(*n)++] = sdup(I, b, k);
-                a = e ? e + 1 : q + m;
             }
             continue;
         }
