@@ -51,6 +51,9 @@ int cc_cli_is_store(const char *path);
  * error otherwise; err says which. */
 struct cc_store;
 cc_err cc_cli_write_log(struct cc_store *st, int64_t ex, FILE *f, uint64_t *n, cc_error *err);
+/* The latest (largest) checkpoint note of exercise ex in st into *note (the caller's; NULL when the
+ * exercise has none) and its size into *size. The store's error, or CC_ERR_NOMEM. */
+cc_err cc_cli_latest_checkpoint(struct cc_store *st, int64_t ex, char **note, uint64_t *size, cc_error *err);
 /* Creates an Ed25519 checkpoint signing key named name at path (mode 0600, never overwriting an
  * existing file) and its public key at path.pub; the public key text is appended to vkey and,
  * when signer is not NULL, the parsed signer returned. 0 ok; -1 with why filled. */

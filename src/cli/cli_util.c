@@ -56,6 +56,38 @@ static int write_line(void *ctx, uint64_t seq, const char *line, size_t len)
     return 0;
 }
 
+typedef struct latest_cp {
+    uint64_t size;
+    char *note;
+} latest_cp;
+
+static int keep_latest(void *ctx, uint64_t size, const char *note)
+{
+    latest_cp *l = ctx;
+    if (l->note && size < l->size)
+        return 0;
+    char *c = strdup(note);
+    if (!c)
+        return 1;
+    free(l->note);
+    l->note = c;
+    l->size = size;
+    return 0;
+}
+
+cc_err cc_cli_latest_checkpoint(cc_store *st, int64_t ex, char **note, uint64_t *size, cc_store_error *err)
+{
+    latest_cp lc = {0, NULL};
+    cc_err rc = cc_store_checkpoints(st, ex, keep_latest, &lc, err);
+    if (rc != CC_OK) {
+        free(lc.note);
+        lc.note = NULL;
+    }
+    *note = lc.note;
+    *size = lc.size;
+    return rc;
+}
+
 cc_err cc_cli_write_log(cc_store *st, int64_t ex, FILE *f, uint64_t *n, cc_store_error *err)
 {
     int stopped = 0;

@@ -104,25 +104,6 @@ static int render(const json_t *doc, render_fn fn, const cc_label_policy *policy
 
 static int run_report(const ropts *o);
 
-typedef struct latest_cp {
-    uint64_t size;
-    char *note;
-} latest_cp;
-
-static int keep_latest(void *ctx, uint64_t size, const char *note)
-{
-    latest_cp *l = ctx;
-    if (l->note && size < l->size)
-        return 0;
-    char *c = strdup(note);
-    if (!c)
-        return 1;
-    free(l->note);
-    l->note = c;
-    l->size = size;
-    return 0;
-}
-
 /* caucus report DB --exercise ID ...: the exercise's log and scenario are taken out of the store
  * into a private temporary directory and reported on like files, with the store's improvement
  * plan (control view) and its latest checkpoint (unless --checkpoint names another). */
@@ -147,10 +128,10 @@ static int report_from_store(const ropts *in)
         cc_store_close(st);
         return 1;
     }
-    latest_cp lc = {0, NULL};
-    if (!in->checkpoint && cc_store_checkpoints(st, (int64_t)ex, keep_latest, &lc, &err) != CC_OK) {
+    char *cpnote = NULL;
+    uint64_t cpsize = 0;
+    if (!in->checkpoint && cc_cli_latest_checkpoint(st, (int64_t)ex, &cpnote, &cpsize, &err) != CC_OK) {
         fprintf(stderr, "caucus report: %s\n", err.message);
-        free(lc.note);
         cc_store_exercise_clear(&x);
         cc_store_close(st);
         return 1;
@@ -187,15 +168,15 @@ static int report_from_store(const ropts *in)
             o.plan = db;
         if (o.plan && strcmp(o.plan, db) == 0)
             o.plan_exercise = (int64_t)ex;
-        o.stored_cp = lc.note;
-        o.stored_cp_size = lc.size;
+        o.stored_cp = cpnote;
+        o.stored_cp_size = cpsize;
         rc = run_report(&o);
     }
     unlink(logp);
     unlink(scp);
     rmdir(dir);
 done:
-    free(lc.note);
+    free(cpnote);
     cc_store_exercise_clear(&x);
     cc_store_close(st);
     return rc;

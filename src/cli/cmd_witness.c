@@ -201,25 +201,6 @@ static int co_row(void *ctx, uint64_t seq, const char *line, size_t len)
     return cc_verify_line(c->v, line, len, 1) != CC_OK;
 }
 
-typedef struct latest_cp {
-    uint64_t size;
-    char *note;
-} latest_cp;
-
-static int keep_latest(void *ctx, uint64_t size, const char *note)
-{
-    latest_cp *l = ctx;
-    if (!l->note || size > l->size) {
-        char *n = strdup(note);
-        if (!n)
-            return 1;
-        free(l->note);
-        l->note = n;
-        l->size = size;
-    }
-    return 0;
-}
-
 /* Feeds the log (the store's exercise ex, or the file src) to v. 0, or -1 with the reason
  * printed. */
 static int feed_log(cc_verify *v, cc_store *st, int64_t ex, const char *src)
@@ -339,15 +320,16 @@ static char *checkpoint_to_cosign(const char *cpf, cc_store *st, int64_t ex, con
             fprintf(stderr, "caucus cosign: %s: cannot read\n", cpf);
         return note;
     }
-    latest_cp lc = {0, NULL};
+    char *note = NULL;
+    uint64_t size;
     cc_store_error serr;
-    if (cc_store_checkpoints(st, ex, keep_latest, &lc, &serr) != CC_OK || !lc.note) {
+    cc_err rc = cc_cli_latest_checkpoint(st, ex, &note, &size, &serr);
+    if (rc != CC_OK || !note) {
         fprintf(stderr, "caucus cosign: %s: %s\n", src,
-                lc.note ? serr.message : "the exercise has no checkpoint to cosign");
-        free(lc.note);
+                rc != CC_OK ? serr.message : "the exercise has no checkpoint to cosign");
         return NULL;
     }
-    return lc.note;
+    return note;
 }
 
 /* The cosigned note: into the store in place of the checkpoint (st, when it came from there),
