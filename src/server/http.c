@@ -243,11 +243,9 @@ static enum MHD_Result fail(cc_http *h, struct MHD_Connection *c, unsigned statu
     return send_json(h, c, status, json_pack("{s:s,s:s}", "error", msg, "code", code), NULL);
 }
 
-/* A refusal sent as soon as the headers are in, before any of the body is read (a body
- * announced over the cap, a chunked upload): the connection is closed after it, since the
- * client may still be sending. */
-static enum MHD_Result refuse_early(cc_http *h, struct MHD_Connection *c, unsigned status, const char *code,
-                                    const char *why)
+/* An error answer {"error": why, "code": code} with one more header (name: value). */
+static enum MHD_Result send_error(cc_http *h, struct MHD_Connection *c, unsigned status, const char *code,
+                                  const char *why, const char *name, const char *value)
 {
     json_t *j = json_pack("{s:s,s:s}", "error", why, "code", code);
     char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
@@ -261,10 +259,19 @@ static enum MHD_Result refuse_early(cc_http *h, struct MHD_Connection *c, unsign
     }
     harden(h, r);
     MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
-    MHD_add_response_header(r, "Connection", "close");
+    MHD_add_response_header(r, name, value);
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+/* A refusal sent as soon as the headers are in, before any of the body is read (a body
+ * announced over the cap, a chunked upload): the connection is closed after it, since the
+ * client may still be sending. */
+static enum MHD_Result refuse_early(cc_http *h, struct MHD_Connection *c, unsigned status, const char *code,
+                                    const char *why)
+{
+    return send_error(h, c, status, code, why, "Connection", "close");
 }
 
 /* The answer when an audited read, join or export cannot be recorded: 503 with Retry-After
@@ -272,22 +279,7 @@ static enum MHD_Result refuse_early(cc_http *h, struct MHD_Connection *c, unsign
 #define AUDIT_RETRY_S "5"
 static enum MHD_Result fail_retry(cc_http *h, struct MHD_Connection *c, const char *code, const char *what)
 {
-    json_t *j = json_pack("{s:s,s:s}", "error", what, "code", code);
-    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-    json_decref(j);
-    if (!text)
-        return MHD_NO;
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    if (!r) {
-        free(text);
-        return MHD_NO;
-    }
-    harden(h, r);
-    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
-    MHD_add_response_header(r, "Retry-After", AUDIT_RETRY_S);
-    enum MHD_Result ret = MHD_queue_response(c, 503, r);
-    MHD_destroy_response(r);
-    return ret;
+    return send_error(h, c, 503, code, what, "Retry-After", AUDIT_RETRY_S);
 }
 
 static enum MHD_Result fail_unaudited(cc_http *h, struct MHD_Connection *c, const char *what)
