@@ -261,17 +261,29 @@ static int id_row(void *ctx, int n, const char *const *v)
     return 0;
 }
 
+/* The columns of a new exercise row (name, scenario, its SHA-256, seed, variant, created_wall) as
+ * the parameters $1 to $6, with hex and seed the texts they borrow. */
+static void exercise_row(const cc_store_exercise *in, char hex[65], char seed[24], cc_sqlv p[6])
+{
+    unsigned char h[32];
+    crypto_hash_sha256(h, (const unsigned char *)in->scenario, in->scenario_len);
+    cc_hex(h, 32, hex);
+    snprintf(seed, 24, "%" PRIu64, in->seed);
+    p[0] = cc_sqlv_text(in->name);
+    p[1] = cc_sqlv_text(in->scenario);
+    p[2] = cc_sqlv_text(hex);
+    p[3] = cc_sqlv_text(seed);
+    p[4] = cc_sqlv_text(in->variant);
+    p[5] = cc_sqlv_int(in->created_wall_ms);
+}
+
 cc_err cc_store_exercise_create(cc_store *st, const cc_store_exercise *in, int64_t *id, cc_store_error *err)
 {
     if (!in->name || !in->scenario)
         return fail(err, CC_ERR_ARG, "an exercise needs a name and a scenario");
-    unsigned char h[32];
     char hex[65], seed[24];
-    crypto_hash_sha256(h, (const unsigned char *)in->scenario, in->scenario_len);
-    cc_hex(h, 32, hex);
-    snprintf(seed, sizeof seed, "%" PRIu64, in->seed);
-    cc_sqlv p[6] = {cc_sqlv_text(in->name), cc_sqlv_text(in->scenario), cc_sqlv_text(hex),
-                    cc_sqlv_text(seed),     cc_sqlv_text(in->variant),  cc_sqlv_int(in->created_wall_ms)};
+    cc_sqlv p[6];
+    exercise_row(in, hex, seed, p);
     *id = 0;
     pthread_mutex_lock(&st->dbmu);
     cc_err rc = run(st,
@@ -685,13 +697,9 @@ cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_impor
         return fail(err, CC_ERR_ARG, "the store was opened read-only");
     if (!in->name || !in->scenario)
         return fail(err, CC_ERR_ARG, "an exercise needs a name and a scenario");
-    unsigned char h[32];
     char hex[65], seed[24];
-    crypto_hash_sha256(h, (const unsigned char *)in->scenario, in->scenario_len);
-    cc_hex(h, 32, hex);
-    snprintf(seed, sizeof seed, "%" PRIu64, in->seed);
-    cc_sqlv p[6] = {cc_sqlv_text(in->name), cc_sqlv_text(in->scenario), cc_sqlv_text(hex),
-                    cc_sqlv_text(seed),     cc_sqlv_text(in->variant),  cc_sqlv_int(in->created_wall_ms)};
+    cc_sqlv p[6];
+    exercise_row(in, hex, seed, p);
     /* The whole import holds the connection: one transaction, committed only at the end. */
     pthread_mutex_lock(&st->dbmu);
     cc_err rc = st->db->script(st->db, st->db->begin_sql, err);
