@@ -18,43 +18,6 @@
 #include "report/report_int.h"
 #include "report/report_scan.h"
 
-/* ---- small helpers shared with the renderers ---- */
-
-void cc_report_tfmt(int64_t ms, char *buf, size_t size)
-{
-    if (ms < 0) {
-        snprintf(buf, size, "%s", "");
-        return;
-    }
-    buf[0] = '+';
-    cc_duration_format(ms / 1000, buf + 1, size - 1);
-}
-
-void cc_report_dfmt(int64_t ms, char *buf, size_t size)
-{
-    cc_duration_format(ms / 1000, buf, size);
-}
-
-void cc_report_cell_text(const json_t *v, cc_buf *out)
-{
-    if (json_is_string(v))
-        cc_buf_append(out, json_string_value(v), json_string_length(v));
-    else if (json_is_integer(v))
-        cc_buf_printf(out, "%lld", (long long)json_integer_value(v));
-    else if (json_is_real(v))
-        cc_buf_printf(out, "%.4g", json_real_value(v));
-    else if (json_is_true(v))
-        cc_buf_puts(out, "yes");
-    else if (json_is_false(v))
-        cc_buf_puts(out, "no");
-}
-
-const char *cc_report_str(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
 /* ---- document building ---- */
 
 typedef struct sec {
@@ -1258,7 +1221,7 @@ static void build_improvement(rep *r, json_t *secs, cc_label *doc, bool *inv)
         char obs[800];
         snprintf(obs, sizeof obs, "Decision %s (%s) expired undecided", s->decisions[i].id,
                  D->question ? D->question : "");
-        char ev[64], tb[48];
+        char ev[80], tb[48];
         cc_report_tfmt(D->t_expired, tb, sizeof tb);
         snprintf(ev, sizeof ev, "decision.deadline at %s", tb);
         json_array_append_new(area, json_pack("[s,s,s]", "", obs, ev));
