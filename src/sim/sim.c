@@ -504,52 +504,35 @@ static void free_info(cc_sim *r)
     free(r->info);
 }
 
-cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
+/* The variants run (the mechanisms named, or every one, or "as written"), and which stage kinds
+ * each consultation may pass through under each. */
+static cc_err setup_variants(cc_sim *r, const cc_scenario *s, const cc_sim_opts *o)
 {
-    *out = NULL;
-    if (o->reps == 0 || o->threads < 1 || s->nmechanisms == 0 || o->nranks < 0 || o->rank < 0 ||
-        (o->nranks > 1 && o->rank >= o->nranks) || (o->nranks <= 1 && o->rank != 0))
-        return CC_ERR_ARG;
-    cc_sim *r = calloc(1, sizeof *r);
-    if (!r)
-        return CC_ERR_NOMEM;
-    r->s = s;
-    r->reps = o->reps;
-    /* every consultation names its mechanism: the variants would all run the same, so one column
-     * ("as written"), unless the caller names variants */
-    r->as_written = !o->nvariants && s->nconsultations > 0;
-    for (size_t c = 0; c < s->nconsultations && r->as_written; c++)
-        r->as_written = s->consultations[c].mechanism_index >= 0;
-    r->nmech = o->nvariants ? o->nvariants : r->as_written ? 1 : s->nmechanisms;
-    r->npoints = o->npoints ? o->npoints : 1;
-    r->points = o->npoints ? o->points : NULL;
-    r->nvar = r->nmech * r->npoints;
-    for (size_t p = 0; p < o->npoints; p++)
-        if (!same_structure(s, o->points[p])) {
-            free(r);
-            return CC_ERR_ARG;
-        }
     r->variants = malloc(r->nmech * sizeof *r->variants);
     r->outcome_base = calloc(s->ndecisions + 1, sizeof *r->outcome_base);
     r->has_kind = calloc(r->nmech * s->nconsultations * CC_STAGE_COUNT + 1, 1);
     r->stage_metric = calloc(s->nconsultations * CC_STAGE_COUNT + 1, sizeof(size_t)); /* each set below */
     r->silence_metric = calloc(s->ndecisions + 1, sizeof(size_t));
-    if (!r->variants || !r->outcome_base || !r->has_kind || !r->stage_metric || !r->silence_metric) {
-        cc_sim_free(r);
+    if (!r->variants || !r->outcome_base || !r->has_kind || !r->stage_metric || !r->silence_metric)
         return CC_ERR_NOMEM;
-    }
     for (size_t v = 0; v < r->nmech; v++) {
         r->variants[v] = o->nvariants ? o->variants[v] : (int)v;
-        if (r->variants[v] < 0 || (size_t)r->variants[v] >= s->nmechanisms) {
-            cc_sim_free(r);
+        if (r->variants[v] < 0 || (size_t)r->variants[v] >= s->nmechanisms)
             return CC_ERR_ARG;
-        }
         for (size_t c = 0; c < s->nconsultations; c++) {
             int m = s->consultations[c].mechanism_index >= 0 ? s->consultations[c].mechanism_index : r->variants[v];
             for (size_t j = 0; j < s->mechanisms[m].nstages; j++)
                 r->has_kind[(v * s->nconsultations + c) * CC_STAGE_COUNT + s->mechanisms[m].stages[j].kind] = 1;
         }
     }
+    return CC_OK;
+}
+
+/* The metrics, in the order of the output: consultations' times, rates and failures, stages,
+ * decisions' times and rates, adoption by silence, outcomes, information sharing, guidelines.
+ * Nonzero when one could not be added. */
+static size_t define_metrics(cc_sim *r, const cc_scenario *s)
+{
     size_t cap = 0, bad = 0;
     r->m_cons_time = r->nmet;
     for (size_t c = 0; c < s->nconsultations; c++)
@@ -602,22 +585,12 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
     for (size_t g = 0; g < s->nguidelines; g++)
         if (s->guidelines[g].kind != CC_GRULE_NONE)
             bad |= add_metric(r, &cap, 1, s->guidelines[g].id, "missed") == (size_t)-1;
-    if (!bad && r->nvar * r->reps > ((size_t)1 << 40) / (r->nmet + 1))
-        bad = 1;
-    if (!bad)
-        r->val = big_new(r->nvar * r->reps * (r->nmet ? r->nmet : 1), &r->val_bytes); /* +0.0 */
-    if (!bad && !(r->tau = malloc((r->nmet + 1) * sizeof *r->tau)))
-        bad = 1;
-    if (!bad && (r->sums = malloc((r->nvar * r->nmet + 1) * sizeof *r->sums)) != NULL)
-        r->have_sum = calloc(r->nvar * r->nmet + 1, 1); /* none kept when either is missing */
-    uint8_t *autos = calloc(s->nseats + 1, 1);
-    if (bad || !r->val || !autos) {
-        free(autos);
-        cc_sim_free(r);
-        return CC_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < s->nseats; i++)
-        autos[i] = s->seats[i].agent_index >= 0;
+    return bad;
+}
+
+/* The replications, on o->threads threads (the calling one among them). */
+static cc_err run_workers(cc_sim *r, const cc_sim_opts *o, uint8_t *autos)
+{
     atomic_size_t next = 0, done = 0;
     int nt = o->threads;
     pthread_t *th = calloc((size_t)nt, sizeof *th);
@@ -641,6 +614,57 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
             rc = ws[t].rc;
     free(th);
     free(ws);
+    return rc;
+}
+
+cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
+{
+    *out = NULL;
+    if (o->reps == 0 || o->threads < 1 || s->nmechanisms == 0 || o->nranks < 0 || o->rank < 0 ||
+        (o->nranks > 1 && o->rank >= o->nranks) || (o->nranks <= 1 && o->rank != 0))
+        return CC_ERR_ARG;
+    cc_sim *r = calloc(1, sizeof *r);
+    if (!r)
+        return CC_ERR_NOMEM;
+    r->s = s;
+    r->reps = o->reps;
+    /* every consultation names its mechanism: the variants would all run the same, so one column
+     * ("as written"), unless the caller names variants */
+    r->as_written = !o->nvariants && s->nconsultations > 0;
+    for (size_t c = 0; c < s->nconsultations && r->as_written; c++)
+        r->as_written = s->consultations[c].mechanism_index >= 0;
+    r->nmech = o->nvariants ? o->nvariants : r->as_written ? 1 : s->nmechanisms;
+    r->npoints = o->npoints ? o->npoints : 1;
+    r->points = o->npoints ? o->points : NULL;
+    r->nvar = r->nmech * r->npoints;
+    for (size_t p = 0; p < o->npoints; p++)
+        if (!same_structure(s, o->points[p])) {
+            free(r);
+            return CC_ERR_ARG;
+        }
+    cc_err rc = setup_variants(r, s, o);
+    if (rc != CC_OK) {
+        cc_sim_free(r);
+        return rc;
+    }
+    size_t bad = define_metrics(r, s);
+    if (!bad && r->nvar * r->reps > ((size_t)1 << 40) / (r->nmet + 1))
+        bad = 1;
+    if (!bad)
+        r->val = big_new(r->nvar * r->reps * (r->nmet ? r->nmet : 1), &r->val_bytes); /* +0.0 */
+    if (!bad && !(r->tau = malloc((r->nmet + 1) * sizeof *r->tau)))
+        bad = 1;
+    if (!bad && (r->sums = malloc((r->nvar * r->nmet + 1) * sizeof *r->sums)) != NULL)
+        r->have_sum = calloc(r->nvar * r->nmet + 1, 1); /* none kept when either is missing */
+    uint8_t *autos = calloc(s->nseats + 1, 1);
+    if (bad || !r->val || !autos) {
+        free(autos);
+        cc_sim_free(r);
+        return CC_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < s->nseats; i++)
+        autos[i] = s->seats[i].agent_index >= 0;
+    rc = run_workers(r, o, autos);
     free(autos);
     if (rc != CC_OK) {
         cc_sim_free(r);
