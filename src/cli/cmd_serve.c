@@ -458,6 +458,8 @@ static void print_banner(const serve_args *a, cc_live *lv, cc_http *h, int tls, 
     if (a->docid)
         printf("scenario: document %lld version %lld of the store (the scenario editor edits it)\n",
                (long long)a->docid, (long long)a->docver);
+    if (s->endorsement)
+        cc_cli_guidelines_print(s);
     printf("control console: %s://%s:%u/\n", tls ? "https" : "http", a->host, (unsigned)cc_http_port(h));
     if (a->scen)
         printf("join codes (shown once; only their hashes are stored):\n%s", codetext ? codetext : "");
