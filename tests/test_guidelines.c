@@ -5,6 +5,7 @@
  * endorsers. */
 #include <criterion/criterion.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,5 +179,50 @@ Test(guidelines, only_a_partys_note_key_endorses)
     cc_buf_free(&vk);
     cc_buf_free(&note);
     cc_note_signer_free(cos);
+    cc_scenario_free(s);
+}
+
+/* What verify and the report say of a run's pinned note: every state, its sentence written out by
+ * hand. */
+Test(guidelines, the_state_of_a_pinned_note_in_one_sentence)
+{
+    cr_assert_geq(sodium_init(), 0);
+    cc_scenario *s = load(FIX);
+    cc_note_signer *xar = signer("tests/keys/xar.key"), *qmb = signer("tests/keys/qmb.key");
+    char out[400], want[400];
+    cr_expect_eq(cc_guidelines_state(s, NULL, out, sizeof out), CC_GSTATE_UNENDORSED);
+    cr_expect_str_eq(
+        out, "NOT endorsed: the scenario names endorsers XAR QMB; the exercise pinned no endorsed note");
+    cc_buf note;
+    cc_buf_init(&note);
+    cc_note_error ne;
+    cr_assert_eq(cc_guidelines_endorse(s, xar, &note, &ne), CC_OK, "%s", ne.message);
+    cr_expect_eq(cc_guidelines_state(s, note.data, out, sizeof out), CC_GSTATE_INCOMPLETE);
+    cr_expect_str_eq(out, "NOT endorsed: the pinned note lacks the signature of QMB");
+    cr_assert_eq(cc_guidelines_endorse(s, qmb, &note, &ne), CC_OK, "%s", ne.message);
+    unsigned char h[32];
+    char hex[65];
+    crypto_hash_sha256(h, (const unsigned char *)note.data, note.len);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", h[i]);
+    snprintf(want, sizeof want, "endorsed by XAR (key %08x), QMB (key %08x); note sha256 %.16s...",
+             cc_note_signer_key_id(xar), cc_note_signer_key_id(qmb), hex);
+    cr_expect_eq(cc_guidelines_state(s, note.data, out, sizeof out), CC_GSTATE_ENDORSED);
+    cr_expect_str_eq(out, want);
+    /* truncated to the size given, never past it */
+    char small[12];
+    cr_expect_eq(cc_guidelines_state(s, note.data, small, sizeof small), CC_GSTATE_ENDORSED);
+    cr_expect_str_eq(small, "endorsed by");
+    /* a note of other text: invalid, with the checker's reason */
+    cr_expect_eq(cc_guidelines_state(s, "not a note\n", out, sizeof out), CC_GSTATE_INVALID);
+    cr_expect(strncmp(out, "NOT endorsed: the pinned note does not check: ", 46) == 0, "%s", out);
+    cc_buf_free(&note);
+    cc_note_signer_free(xar);
+    cc_note_signer_free(qmb);
+    cc_scenario_free(s);
+    /* a scenario that names no endorsers */
+    s = load("tests/scenarios/valid/minimal.yaml");
+    cr_expect_eq(cc_guidelines_state(s, NULL, out, sizeof out), CC_GSTATE_NONE);
+    cr_expect_str_eq(out, "none: the scenario names no endorsers");
     cc_scenario_free(s);
 }

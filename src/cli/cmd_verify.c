@@ -179,38 +179,15 @@ static void check_guidelines(vstate *s, const cc_evrec *r)
         return;
     }
     cc_diags_free(&d);
-    size_t len = 0;
-    if (note) {
-        cc_endorsement e;
-        cc_note_error ne;
-        if (cc_guidelines_check(sc, note, strlen(note), &e, &ne) != CC_OK) {
-            tamper(s, "exercise %" PRId64 ": the endorsed guidelines run.start pins do not check: %s", s->ex,
-                   ne.message);
-        } else {
-            if (e.missing)
-                tamper(s,
-                       "exercise %" PRId64
-                       ": the guidelines run.start pins lack the endorsement of %zu endorser%s",
-                       s->ex, e.missing, e.missing == 1 ? "" : "s");
-            len = (size_t)snprintf(s->guidelines, sizeof s->guidelines, "endorsed by");
-            for (size_t i = 0; i < e.nendorsers && len < sizeof s->guidelines; i++)
-                len += (size_t)snprintf(s->guidelines + len, sizeof s->guidelines - len, "%s %s (key %08x)",
-                                        i ? "," : "", e.endorser[i], e.key_id[i]);
-            char hex[65];
-            cc_hex(e.sha256, 32, hex);
-            if (len < sizeof s->guidelines)
-                snprintf(s->guidelines + len, sizeof s->guidelines - len, "; note sha256 %.16s...", hex);
-            cc_endorsement_free(&e);
-        }
-    } else if (sc->endorsers.n) {
-        len = (size_t)snprintf(s->guidelines, sizeof s->guidelines,
-                               "NOT endorsed: the scenario names endorsers");
-        for (size_t i = 0; i < sc->endorsers.n && len < sizeof s->guidelines; i++)
-            len +=
-                (size_t)snprintf(s->guidelines + len, sizeof s->guidelines - len, " %s", sc->endorsers.v[i]);
-        if (len < sizeof s->guidelines)
-            snprintf(s->guidelines + len, sizeof s->guidelines - len,
-                     "; the exercise pinned no endorsed note");
+    char why[sizeof s->guidelines];
+    switch (cc_guidelines_state(sc, note, why, sizeof why)) {
+    case CC_GSTATE_INVALID:
+    case CC_GSTATE_INCOMPLETE:
+        tamper(s, "exercise %" PRId64 ": the guidelines run.start pins: %s", s->ex, why);
+        break;
+    case CC_GSTATE_ENDORSED:
+    case CC_GSTATE_UNENDORSED: snprintf(s->guidelines, sizeof s->guidelines, "%s", why); break;
+    case CC_GSTATE_NONE: break;
     }
     cc_scenario_free(sc);
 }

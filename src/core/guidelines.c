@@ -3,11 +3,14 @@
 #include "core/guidelines.h"
 
 #include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/ctime.h"
+#include "core/evlog.h"
 #include "core/scenario_model.h"
 
 static void ref_text(cc_buf *b, const cc_ref *r)
@@ -230,4 +233,56 @@ cc_err cc_guidelines_endorse(const cc_scenario *s, const cc_note_signer *signer,
     if (rc == CC_OK && note_io->oom)
         rc = CC_ERR_NOMEM;
     return rc;
+}
+
+/* Appends to out[*len..size) what fmt says, keeping *len within size (the text is truncated). */
+static void put(char *out, size_t size, size_t *len, const char *fmt, ...)
+{
+    if (*len >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out + *len, size - *len, fmt, ap);
+    va_end(ap);
+    *len = n < 0 ? size : *len + (size_t)n;
+}
+
+cc_gstate cc_guidelines_state(const cc_scenario *s, const char *note, char *out, size_t size)
+{
+    size_t len = 0;
+    if (size)
+        out[0] = 0;
+    if (!note) {
+        if (!s->endorsers.n) {
+            put(out, size, &len, "none: the scenario names no endorsers");
+            return CC_GSTATE_NONE;
+        }
+        put(out, size, &len, "NOT endorsed: the scenario names endorsers");
+        for (size_t i = 0; i < s->endorsers.n; i++)
+            put(out, size, &len, " %s", s->endorsers.v[i]);
+        put(out, size, &len, "; the exercise pinned no endorsed note");
+        return CC_GSTATE_UNENDORSED;
+    }
+    cc_endorsement e;
+    cc_note_error ne;
+    if (cc_guidelines_check(s, note, strlen(note), &e, &ne) != CC_OK) {
+        put(out, size, &len, "NOT endorsed: the pinned note does not check: %s", ne.message);
+        return CC_GSTATE_INVALID;
+    }
+    cc_gstate st = e.missing ? CC_GSTATE_INCOMPLETE : CC_GSTATE_ENDORSED;
+    if (e.missing) {
+        put(out, size, &len, "NOT endorsed: the pinned note lacks the signature of");
+        for (size_t i = 0, k = 0; i < e.nendorsers; i++)
+            if (!e.signed_by[i])
+                put(out, size, &len, "%s %s", k++ ? "," : "", e.endorser[i]);
+    } else {
+        put(out, size, &len, "endorsed by");
+        for (size_t i = 0; i < e.nendorsers; i++)
+            put(out, size, &len, "%s %s (key %08x)", i ? "," : "", e.endorser[i], e.key_id[i]);
+        char hex[65];
+        cc_hex(e.sha256, 32, hex);
+        put(out, size, &len, "; note sha256 %.16s...", hex);
+    }
+    cc_endorsement_free(&e);
+    return st;
 }

@@ -41,6 +41,27 @@ void cc_endorsement_free(cc_endorsement *e);
 cc_err cc_guidelines_check(const cc_scenario *s, const char *note, size_t len, cc_endorsement *out,
                            cc_note_error *err);
 
+/* What a run's pinned note (run.start's guidelines.note, or NULL when none was pinned) says of
+ * s's guidelines, as one sentence written to out (truncated to size) and as a state:
+ * - CC_GSTATE_ENDORSED: "endorsed by USA (key 1a2b3c4d), KOR (key ...); note sha256 0123...";
+ * - CC_GSTATE_INCOMPLETE: the note checks but lacks endorsers: "NOT endorsed: the pinned note
+ *   lacks the signature of KOR";
+ * - CC_GSTATE_INVALID: the note is not s's guidelines or a signature fails: "NOT endorsed: the
+ *   pinned note does not check: ...";
+ * - CC_GSTATE_UNENDORSED: s names endorsers, no note was pinned: "NOT endorsed: the scenario names
+ *   endorsers USA KOR; the exercise pinned no endorsed note";
+ * - CC_GSTATE_NONE: s names no endorsers and no note was pinned: "none: the scenario names no
+ *   endorsers". A note pinned for a scenario without endorsers is checked all the same.
+ * Used by caucus verify and the after-action report alike. */
+typedef enum cc_gstate {
+    CC_GSTATE_NONE,
+    CC_GSTATE_ENDORSED,
+    CC_GSTATE_INCOMPLETE,
+    CC_GSTATE_INVALID,
+    CC_GSTATE_UNENDORSED
+} cc_gstate;
+cc_gstate cc_guidelines_state(const cc_scenario *s, const char *note, char *out, size_t size);
+
 /* Endorses: appends to *note_io (a note being built, or empty) the signature of signer over s's
  * guidelines text. An empty note becomes the text and this signature; an existing note must be
  * these guidelines (else CC_ERR_INVALID), and a signer who already signed it is refused

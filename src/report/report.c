@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/ctime.h"
+#include "core/guidelines.h"
 #include "core/label.h"
 #include "core/merkle.h"
 #include "core/scenario_model.h"
@@ -269,6 +270,8 @@ static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
     snprintf(b, sizeof b, "%s (hash %s)", r->policy_id ? r->policy_id : "?",
              r->policy_hash ? r->policy_hash : "?");
     fact(&x, "Label policy", js(b));
+    cc_guidelines_state(s, r->guidelines_note, b, sizeof b);
+    fact(&x, "Guidelines endorsement", js(b));
     fact(&x, "Events", json_integer((json_int_t)r->nevents));
     fact(&x, "First event hash", js(r->first_hash));
     fact(&x, "Final event hash", js(r->last_hash));

@@ -694,6 +694,7 @@ static cc_err on_start(rep *r, const cc_evrec *e)
     r->seed = dup(r, cc_rep_pstr(p, "seed"));
     r->variant = dup(r, cc_rep_pstr(p, "variant"));
     r->engine = dup(r, cc_rep_pstr(p, "engine"));
+    r->guidelines_note = dup(r, cc_rep_pstr(json_object_get(p, "guidelines"), "note"));
     json_t *pol = json_object_get(p, "policy");
     r->policy_id = dup(r, cc_rep_pstr(pol, "id"));
     r->policy_hash = dup(r, cc_rep_pstr(pol, "hash"));

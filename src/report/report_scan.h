@@ -166,6 +166,7 @@ typedef struct rep {
 
     /* run.start / run.end */
     const char *scenario_hash, *scenario_id, *source, *seed, *variant, *engine, *policy_id, *policy_hash;
+    const char *guidelines_note; /* run.start's pinned endorsed guidelines note, or NULL */
     int64_t replication, duration_ms, end_t;
     json_t *auto_seats; /* owned */
     bool *is_auto;      /* per seat */

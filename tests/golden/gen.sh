@@ -62,6 +62,12 @@ for x in ncg-policy-ttx:usa-intel ncg-policy-ttx:kor-pa ncg-policy-ttx:excon-med
     --md "$OUT/report-$n-auto-$seat.md"
 done
 
+# the policy TTX under its endorsed guidelines (the note pinned in run.start; the report names the
+# endorsers)
+say run-ncg-policy-ttx-endorsed "$BIN" run $S_POL --auto all --seed 1 --guidelines scenarios/ncg-policy-ttx.guidelines.note \
+  --log "$OUT/ncg-policy-ttx-endorsed.jsonl"
+say report-ncg-policy-ttx-endorsed "$BIN" report "$OUT/ncg-policy-ttx-endorsed.jsonl" --md "$OUT/report-ncg-policy-ttx-endorsed.md"
+
 # people's inputs on the policy TTX: messages (national-only ones too), notes by seats in and out
 # of cells and by control, ratings; control's report and every seat's
 say run-inputs "$BIN" run $S_POL --inputs tests/inputs/policy-people.jsonl --log "$OUT/inputs.jsonl"
