@@ -13,7 +13,7 @@ if [ -z "${CAUCUS_TEST_PG:-}" ]; then
   export CAUCUS_TEST_PG
 fi
 echo "== unit tests ($B)"
-out=$("$B/tests/unit" --jobs 2 2>&1); rc=$?
+out=$(LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}" "$B/tests/unit" --jobs 2 2>&1); rc=$?
 echo "$out" | grep -v '^\[----\]\|^\[PASS\]' | tail -n 40
 syn=$(echo "$out" | grep 'Synthesis:' | tail -n 1)
 p=$(echo "$syn" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p'); f=$(echo "$syn" | sed -n 's/.*Failing: \([0-9]*\).*/\1/p')
