@@ -18,7 +18,7 @@ FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 60
 VERSION   := 0.1.0
 
-PKGS      := libfyaml jansson libsodium sqlite3 libpq xlsxwriter libmicrohttpd libzip expat
+PKGS      := libfyaml jansson libsodium libcrypto sqlite3 libpq xlsxwriter libmicrohttpd libzip expat
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wunreachable-code
 CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 OPT       ?= -O2 -g

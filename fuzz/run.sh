@@ -16,8 +16,8 @@ command -v clang > /dev/null || { echo "fuzz: clang not found (make deps)"; echo
 sh tools/gen-iso3166.sh > "$B/gen/iso3166.inc"
 python3 tools/embed.py "$B/gen/ui.inc" ui/*
 BASE="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Isrc -I$B/gen -fno-sanitize-recover=undefined"
-PKG_CFLAGS=$(pkg-config --cflags libfyaml jansson libsodium sqlite3 libpq xlsxwriter libmicrohttpd libzip expat)
-LIBS="$(pkg-config --libs libfyaml jansson libsodium sqlite3 libpq xlsxwriter libmicrohttpd libzip expat) -lm -pthread"
+PKG_CFLAGS=$(pkg-config --cflags libfyaml jansson libsodium libcrypto sqlite3 libpq xlsxwriter libmicrohttpd libzip expat)
+LIBS="$(pkg-config --libs libfyaml jansson libsodium libcrypto sqlite3 libpq xlsxwriter libmicrohttpd libzip expat) -lm -pthread"
 SRC="$(ls src/core/*.c src/io/*.c src/sim/*.c src/store/*.c src/server/*.c src/report/*.c)"
 # the library, once: each object in parallel, then one archive
 echo "== fuzz: compiling the library ($JOBS jobs)"

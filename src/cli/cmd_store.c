@@ -14,6 +14,7 @@
 #include "core/evlog.h"
 #include "io/lines.h"
 #include "store/store.h"
+#include "core/sha256.h"
 
 #define IMPORT_BATCH 2000 /* lines per append while importing */
 
@@ -305,7 +306,7 @@ int cc_cmd_import(int argc, char **argv)
     have_first = 1;
     unsigned char h[32];
     char hex[65];
-    crypto_hash_sha256(h, (const unsigned char *)stext, slen);
+    cc_sha256((const unsigned char *)stext, slen, h);
     cc_hex(h, 32, hex);
     const char *pinned = json_string_value(json_object_get(first.payload, "scenario"));
     const char *seed = json_string_value(json_object_get(first.payload, "seed"));

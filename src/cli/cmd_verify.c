@@ -27,6 +27,7 @@
 #include "io/scenario_load.h"
 #include "io/lines.h"
 #include "store/store.h"
+#include "core/sha256.h"
 
 #define EXIT_TAMPERED 1
 #define EXIT_USAGE 2
@@ -252,7 +253,7 @@ static void check_pin(vstate *s, const char *line, size_t len)
     const cc_store_exercise *x = s->x;
     unsigned char h[32];
     char hex[65], seedtext[24];
-    crypto_hash_sha256(h, (const unsigned char *)x->scenario, x->scenario_len);
+    cc_sha256((const unsigned char *)x->scenario, x->scenario_len, h);
     cc_hex(h, 32, hex);
     snprintf(seedtext, sizeof seedtext, "%" PRIu64, x->seed);
     if (!pinned || strcmp(pinned, hex) != 0)

@@ -11,6 +11,7 @@
 #include "core/engine_int.h"
 #include "core/evlog.h"
 #include "core/zone.h"
+#include "core/sha256.h"
 
 /* ---- construction ------------------------------------------------------------------ */
 
@@ -451,7 +452,7 @@ static void advance_digest(cc_engine *e, uint32_t item, int state, const uint64_
         nextra = 8;
     for (size_t i = 0; i < nextra; i++)
         put_le64(buf + 32 + 8 * (18 + i), extra[i]);
-    crypto_hash_sha256(e->digest, buf, 32 + 8 * (18 + nextra));
+    cc_sha256(buf, 32 + 8 * (18 + nextra), e->digest);
 }
 
 /* Records one event; takes ownership of payload. item/state (and extra) feed the digest. */
@@ -788,7 +789,7 @@ cc_err cc_engine_start(cc_engine *e)
         if (s->endorsement) { /* the endorsed guidelines it runs under (core/guidelines.h) */
             unsigned char h[32];
             char hex[65];
-            crypto_hash_sha256(h, (const unsigned char *)s->endorsement, strlen(s->endorsement));
+            cc_sha256((const unsigned char *)s->endorsement, strlen(s->endorsement), h);
             cc_hex(h, 32, hex);
             json_object_set_new(p, "guidelines",
                                 json_pack("{s:s,s:s}", "note", s->endorsement, "sha256", hex));

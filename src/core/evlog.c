@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/canon.h"
+#include "core/sha256.h"
 
 void cc_hex(const unsigned char *bytes, size_t n, char *out)
 {
@@ -92,7 +93,7 @@ static cc_err hash_of(const cc_evrec *e, unsigned char out[32])
     cc_buf_init(&b);
     cc_err rc = cc_canon_json(o, &b, NULL);
     if (rc == CC_OK)
-        crypto_hash_sha256(out, (const unsigned char *)b.data, b.len);
+        cc_sha256((const unsigned char *)b.data, b.len, out);
     cc_buf_free(&b);
     json_decref(o);
     return rc;
@@ -219,12 +220,12 @@ static cc_err decode_slow(const char *line, size_t len, cc_evrec *out, cc_evlog_
             hp = line + i;
     if (!hp || (size_t)(hp - line) + 74 > len || hp[72] != '"' || hp[73] != ',')
         FAIL("cannot hash the record");
-    crypto_hash_sha256_state hs;
-    crypto_hash_sha256_init(&hs);
-    crypto_hash_sha256_update(&hs, (const unsigned char *)line, (unsigned long long)(hp - line));
-    crypto_hash_sha256_update(&hs, (const unsigned char *)hp + 74,
-                              (unsigned long long)(len - (size_t)(hp - line) - 74));
-    crypto_hash_sha256_final(&hs, h);
+    cc_sha256_ctx hs;
+    cc_sha256_init(&hs);
+    cc_sha256_update(&hs, (const unsigned char *)line, (unsigned long long)(hp - line));
+    cc_sha256_update(&hs, (const unsigned char *)hp + 74,
+                     (unsigned long long)(len - (size_t)(hp - line) - 74));
+    cc_sha256_final(&hs, h);
     if (memcmp(h, out->hash, 32) != 0)
         FAIL("hash does not match the record's contents");
     cc_buf_free(&b);
@@ -556,11 +557,11 @@ static int scan_record(const char *line, size_t len, fastrec *r)
         return 0;
     r->seq = (uint64_t)seq;
     unsigned char h[32];
-    crypto_hash_sha256_state hs;
-    crypto_hash_sha256_init(&hs);
-    crypto_hash_sha256_update(&hs, (cur)line, (unsigned long long)(hp - (cur)line));
-    crypto_hash_sha256_update(&hs, hp + 74, (unsigned long long)(end - hp - 74));
-    crypto_hash_sha256_final(&hs, h);
+    cc_sha256_ctx hs;
+    cc_sha256_init(&hs);
+    cc_sha256_update(&hs, (cur)line, (unsigned long long)(hp - (cur)line));
+    cc_sha256_update(&hs, hp + 74, (unsigned long long)(end - hp - 74));
+    cc_sha256_final(&hs, h);
     return memcmp(h, r->hash, 32) == 0;
 }
 

@@ -12,6 +12,7 @@
 #include "core/ctime.h"
 #include "core/evlog.h"
 #include "core/scenario_model.h"
+#include "core/sha256.h"
 
 static void ref_text(cc_buf *b, const cc_ref *r)
 {
@@ -178,7 +179,7 @@ cc_err cc_guidelines_check(const cc_scenario *s, const char *note, size_t len, c
         out->missing += !out->signed_by[i];
     }
     if (rc == CC_OK)
-        crypto_hash_sha256(out->sha256, (const unsigned char *)note, len);
+        cc_sha256((const unsigned char *)note, len, out->sha256);
     for (size_t k = 0; k < nv; k++)
         cc_note_verifier_free(v[k]);
     free(v);

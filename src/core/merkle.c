@@ -2,6 +2,7 @@
  * proof generation from a leaf source, and the RFC 9162 verification algorithms generalised to
  * subtrees [start, end). Contract in merkle.h; format in docs/tamper-evidence.md. */
 #include "core/merkle.h"
+#include "core/sha256.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -42,12 +43,12 @@ static cc_err ok(cc_merkle_error *err)
 
 void cc_merkle_leaf_hash(const void *data, size_t len, unsigned char out[32])
 {
-    crypto_hash_sha256_state st;
+    cc_sha256_ctx st;
     const unsigned char prefix = 0x00;
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, &prefix, 1);
-    crypto_hash_sha256_update(&st, data, len);
-    crypto_hash_sha256_final(&st, out);
+    cc_sha256_init(&st);
+    cc_sha256_update(&st, &prefix, 1);
+    cc_sha256_update(&st, data, len);
+    cc_sha256_final(&st, out);
 }
 
 void cc_merkle_node_hash(const unsigned char left[32], const unsigned char right[32], unsigned char out[32])
@@ -56,12 +57,12 @@ void cc_merkle_node_hash(const unsigned char left[32], const unsigned char right
     buf[0] = 0x01;
     memcpy(buf + 1, left, 32);
     memcpy(buf + 33, right, 32);
-    crypto_hash_sha256(out, buf, sizeof buf);
+    cc_sha256(buf, sizeof buf, out);
 }
 
 void cc_merkle_empty_root(unsigned char out[32])
 {
-    crypto_hash_sha256(out, NULL, 0);
+    cc_sha256(NULL, 0, out);
 }
 
 /* ---- Streaming root ---- */

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "core/utf8.h"
+#include "core/sha256.h"
 
 #define ALG_ED25519 0x01  /* signed-note Ed25519 signatures */
 #define ALG_COSIGN_V1 0x04 /* tlog-cosignature v1: Ed25519 over a timestamped header */
@@ -132,14 +133,14 @@ static const char *name_problem(const char *name, size_t len)
 
 static uint32_t key_id(const char *name, size_t len, int type, const unsigned char pk[32])
 {
-    crypto_hash_sha256_state st;
+    cc_sha256_ctx st;
     unsigned char h[32];
     const unsigned char sep[2] = {'\n', (unsigned char)type};
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, (const unsigned char *)name, len);
-    crypto_hash_sha256_update(&st, sep, 2);
-    crypto_hash_sha256_update(&st, pk, 32);
-    crypto_hash_sha256_final(&st, h);
+    cc_sha256_init(&st);
+    cc_sha256_update(&st, (const unsigned char *)name, len);
+    cc_sha256_update(&st, sep, 2);
+    cc_sha256_update(&st, pk, 32);
+    cc_sha256_final(&st, h);
     return (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
 }
 

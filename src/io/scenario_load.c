@@ -24,6 +24,7 @@
 #include "io/iso3166.h"
 #include "io/tzdb.h"
 #include "io/ytree.h"
+#include "core/sha256.h"
 
 typedef struct ld {
     cc_scenario *s;
@@ -1744,7 +1745,7 @@ static void load_agents_file(ld *L, const char *path)
             L->oom = 1;
         return;
     }
-    crypto_hash_sha256(s->agents_hash, (const unsigned char *)text, len);
+    cc_sha256((const unsigned char *)text, len, s->agents_hash);
     cc_ynode *root = NULL;
     rc = cc_ytree_parse(text, len, s->agents_file, L->a, L->d, &root);
     free(text);
@@ -1798,7 +1799,7 @@ cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc
     s->file = cc_arena_strdup(a, file ? file : "<input>");
     s->control_cell = -1;
     s->default_mechanism_index = -1;
-    crypto_hash_sha256(s->hash, (const unsigned char *)text, len);
+    cc_sha256((const unsigned char *)text, len, s->hash);
     ld L = {.s = s, .a = a, .d = diags, .file = s->file, .tzdir = opts ? opts->tzdir : NULL};
 
     cc_ynode *root = NULL;

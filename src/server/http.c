@@ -31,6 +31,7 @@ struct ui_asset {
     size_t len;
 };
 #include "ui.inc"
+#include "core/sha256.h"
 
 #define BODY_MAX (64 * 1024)
 #define LOG_CHUNK (256 * 1024) /* /api/log is sent in pieces of about this size */
@@ -407,7 +408,7 @@ static void prune_sessions(cc_http *h, int64_t now)
 
 static void token_hash(const char *token, unsigned char out[32])
 {
-    crypto_hash_sha256(out, (const unsigned char *)token, strlen(token));
+    cc_sha256((const unsigned char *)token, strlen(token), out);
 }
 
 static void csrf_of(const char *token, char out[65])

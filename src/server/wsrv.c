@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/evlog.h"
+#include "core/sha256.h"
 
 struct cc_wsrv {
     char *dir;
@@ -36,7 +37,7 @@ struct cc_wsrv {
 void cc_wsrv_state_name(const char *origin, char out[80])
 {
     unsigned char h[32];
-    crypto_hash_sha256(h, (const unsigned char *)origin, strlen(origin));
+    cc_sha256((const unsigned char *)origin, strlen(origin), h);
     cc_hex(h, 32, out);
     strcat(out, ".checkpoint");
 }

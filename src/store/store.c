@@ -16,6 +16,7 @@
 #include "core/evlog.h"
 #include "core/grow.h"
 #include "store/store_db.h"
+#include "core/sha256.h"
 
 #define PAGE 4096 /* events read per query by cc_store_events */
 
@@ -266,7 +267,7 @@ static int id_row(void *ctx, int n, const char *const *v)
 static void exercise_row(const cc_store_exercise *in, char hex[65], char seed[24], cc_sqlv p[6])
 {
     unsigned char h[32];
-    crypto_hash_sha256(h, (const unsigned char *)in->scenario, in->scenario_len);
+    cc_sha256((const unsigned char *)in->scenario, in->scenario_len, h);
     cc_hex(h, 32, hex);
     snprintf(seed, 24, "%" PRIu64, in->seed);
     p[0] = cc_sqlv_text(in->name);
@@ -1220,7 +1221,7 @@ void cc_store_template_clear(cc_store_template *t)
 static void text_hash(const char *text, size_t len, char hex[65])
 {
     unsigned char h[32];
-    crypto_hash_sha256(h, (const unsigned char *)text, len);
+    cc_sha256((const unsigned char *)text, len, h);
     cc_hex(h, 32, hex);
 }
 

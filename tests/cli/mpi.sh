@@ -24,7 +24,7 @@ if [ ! -x "$MPIBIN" ]; then
   $CCX -std=c11 -D_POSIX_C_SOURCE=200809L -O1 $SAN -Isrc -DCC_HAVE_MPI $(pkg-config --cflags ompi-c) \
     -c src/sim/sim_mpi.c -o "$T/sim_mpi.o" &&
     $CCX $SAN -o "$MPIBIN" "$B"/src/cli/*.o "$T/sim_mpi.o" "$B/libcaucus.a" \
-      $(pkg-config --libs libfyaml jansson libsodium sqlite3 libpq xlsxwriter libmicrohttpd libzip expat ompi-c) -lm -pthread \
+      $(pkg-config --libs libfyaml jansson libsodium libcrypto sqlite3 libpq xlsxwriter libmicrohttpd libzip expat ompi-c) -lm -pthread \
     || { no "could not link caucus with MPI"; echo "$pass passed, $fail failed"; exit 1; }
 fi
 run() { mpirun --allow-run-as-root --oversubscribe -np "$@"; }
