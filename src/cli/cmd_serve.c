@@ -467,7 +467,7 @@ int cc_cmd_serve(int argc, char **argv)
     /* A new exercise's join codes exist before the server listens (it reads the accounts at
      * start); they are printed once it does. */
     if (scen) {
-        FILE *cj = codes ? fopen(codes, "w") : NULL;
+        FILE *cj = codes ? cc_cli_create_private(codes) : NULL;
         FILE *mem = open_memstream(&codetext, &codelen);
         int bad = (codes && !cj) || !mem || make_codes(st, lv, mem, cj) != 0;
         if (cj && fclose(cj) != 0)

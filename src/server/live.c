@@ -2408,11 +2408,13 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         json_object_set_new(st, "requestable", req);
     }
     pthread_mutex_unlock(&lv->mu);
-    for (size_t i = 0; i < s->nseats; i++)
-        json_array_append_new(seats,
-                              json_pack("{s:s,s:s?,s:s?,s:b,s:b}", "id", s->seats[i].id, "party",
-                                        s->seats[i].party, "name", s->seats[i].role, "connected",
-                                        connected && connected[i] > 0, "code_used", joined && joined[i]));
+    for (size_t i = 0; i < s->nseats; i++) {
+        json_t *seat = json_pack("{s:s,s:s?,s:s?,s:b}", "id", s->seats[i].id, "party", s->seats[i].party, "name",
+                                 s->seats[i].role, "connected", connected && connected[i] > 0);
+        if (seat && v.control) /* whose code was used is control's to know (docs/http-api.md) */
+            json_object_set_new(seat, "code_used", json_boolean(joined && joined[i]));
+        json_array_append_new(seats, seat);
+    }
     json_object_set_new(st, "exercise",
                         json_pack("{s:I,s:s?,s:s?,s:s?}", "id", (json_int_t)lv->id, "name", lv->name,
                                   "scenario", cc_scenario_id(s), "title", cc_scenario_title(s)));

@@ -98,7 +98,7 @@ cc_err cc_live_tick(cc_live *lv, int64_t now_wall_ms, int64_t *next_wall_ms);
 /* The viewer's snapshot (docs/http-api.md, GET /api/state): items, notes and findings are the
  * most recent 500, with their totals; the caller owns the result.
  * connected (nseats counts, may be NULL) fills seats[].connected, joined (nseats flags, may be
- * NULL) seats[].code_used. */
+ * NULL) seats[].code_used, which only control's snapshot has. */
 json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const int *connected,
                       const uint8_t *joined);
 
