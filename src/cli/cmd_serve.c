@@ -59,7 +59,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: caucus serve [SCENARIO] [--db FILE | --store postgres://...] [--listen HOST:PORT]\n"
                "                    [--exercise ID | --doc ID[:VERSION]] [--seed N] [--variant MECHANISM]\n"
                "                    [--name NAME]\n"
-               "                    [--tls-cert FILE --tls-key FILE] [--codes FILE] [--max-per-ip N]\n"
+               "                    [--tls-cert FILE --tls-key FILE] [--codes FILE] [--max-conns N] "
+               "[--max-per-ip N]\n"
                "                    [--join-per-min N] [--key FILE] [--checkpoint-dir DIR]\n"
                "                    [--checkpoint-every N] [--streams-per-session N] [--store-wait MS]\n"
                "                    [--witness URL --witness-key PUBKEY|FILE] [--guidelines NOTE]\n"
@@ -74,6 +75,9 @@ static void usage(FILE *f)
                "to the store and to --checkpoint-dir (default DB.checkpoints).\n"
                "--store-wait: how long a write waits for a SQLite store locked by another process\n"
                "(default 10000 ms); an audited read whose record cannot be written is answered 503.\n"
+               "--max-conns: open connections in all (default 4096, within the open-file limit);\n"
+               "--max-per-ip: per client address (default 256, at most a quarter of --max-conns;\n"
+               "0: no limit, for load tests from one address).\n"
                "--witness: a witness's add-checkpoint URL (http://HOST:PORT/add-checkpoint); each\n"
                "checkpoint is sent to it and stored with its cosignature (see caucus witness).\n");
 }
@@ -206,7 +210,8 @@ int cc_cmd_serve(int argc, char **argv)
 {
     const char *scen = NULL, *db = NULL, *store_uri = NULL, *listen = "127.0.0.1:8080", *variant = NULL,
                *name = NULL, *cert = NULL, *key = NULL, *codes = NULL;
-    uint64_t seed = 0, exid = 0, per_ip = 0, join_rate = 8, cp_every = 1000, streams = 4, store_wait = 0;
+    uint64_t seed = 0, exid = 0, per_ip = UINT64_MAX, join_rate = 8, cp_every = 1000, streams = 4,
+             store_wait = 0, max_conns = 0;
     const char *keyfile = NULL, *cpdir = NULL, *wurl = NULL, *wkeyarg = NULL, *docarg = NULL,
                *guidelines = NULL;
     int have_seed = 0;
@@ -236,6 +241,7 @@ int cc_cmd_serve(int argc, char **argv)
                          : strcmp(a, "--seed") == 0                ? &seed
                          : strcmp(a, "--exercise") == 0            ? &exid
                          : strcmp(a, "--max-per-ip") == 0          ? &per_ip
+                         : strcmp(a, "--max-conns") == 0           ? &max_conns
                          : strcmp(a, "--join-per-min") == 0        ? &join_rate
                          : strcmp(a, "--streams-per-session") == 0 ? &streams
                          : strcmp(a, "--store-wait") == 0          ? &store_wait
@@ -388,7 +394,9 @@ int cc_cmd_serve(int argc, char **argv)
     ho.port = (uint16_t)port;
     ho.tls_cert = certpem;
     ho.tls_key = keypem;
-    ho.max_per_ip = (unsigned)per_ip;
+    /* --max-per-ip 0: no limit; not given: the server's default */
+    ho.max_per_ip = per_ip == UINT64_MAX ? 0 : per_ip == 0 ? CC_HTTP_NO_LIMIT : (unsigned)per_ip;
+    ho.max_conns = (unsigned)max_conns;
     ho.join_per_min = (unsigned)join_rate;
     ho.streams_per_session = (unsigned)streams;
     ho.poll_ms = store_uri ? 200 : 1000; /* other servers may share a PostgreSQL store */

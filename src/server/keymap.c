@@ -12,7 +12,7 @@
 
 typedef struct entry {
     char key[CC_KEYMAP_KEY_MAX + 1];
-    uint32_t chain;      /* next in its bucket (or in the free list) */
+    uint32_t chain;        /* next in its bucket (or in the free list) */
     uint32_t older, newer; /* the order of use */
     int64_t used;
     int live;
@@ -150,8 +150,8 @@ void *cc_keymap_get(cc_keymap *m, const char *key, int64_t now)
     return val_of(m, i);
 }
 
-void *cc_keymap_put(cc_keymap *m, const char *key, int64_t now, int64_t drop_before, int *added, void *dropped,
-                    int *had_dropped)
+void *cc_keymap_put(cc_keymap *m, const char *key, int64_t now, int64_t drop_before, int *added,
+                    void *dropped, int *had_dropped)
 {
     *added = 0;
     if (had_dropped)

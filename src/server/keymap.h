@@ -35,8 +35,8 @@ void *cc_keymap_get(cc_keymap *m, const char *key, int64_t now);
  * then receives a copy of its record and *had_dropped (may be NULL) 1, so that the caller can
  * account for what it held. NULL when there is no room (every key used since drop_before) or the
  * key is longer than CC_KEYMAP_KEY_MAX. Marks the record used at now. */
-void *cc_keymap_put(cc_keymap *m, const char *key, int64_t now, int64_t drop_before, int *added, void *dropped,
-                    int *had_dropped);
+void *cc_keymap_put(cc_keymap *m, const char *key, int64_t now, int64_t drop_before, int *added,
+                    void *dropped, int *had_dropped);
 
 /* Calls fn for every key (least recently used first) with its record, which fn may change; a key
  * for which fn returns 1 is removed. */

@@ -2213,6 +2213,24 @@ json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id)
     }
     return best;
 }
+int cc_live_item_exists(cc_live *lv, const char *id)
+{
+    if (!id)
+        return 0;
+    pthread_mutex_lock(&lv->mu);
+    uint64_t k = msg_number(id);
+    int found = k && k <= lv->nmsg;
+    size_t n = cc_engine_inject_count(lv->e);
+    for (size_t i = 0; !found && i < n; i++) {
+        const char *iid = NULL;
+        int64_t at;
+        cc_engine_inject_state(lv->e, i, &iid, &at);
+        found = iid && strcmp(iid, id) == 0;
+    }
+    pthread_mutex_unlock(&lv->mu);
+    return found;
+}
+
 /* Whether text contains q, ASCII letters compared without case (other bytes exactly). */
 static int has_text(const char *text, const char *q, size_t qn)
 {

@@ -112,6 +112,11 @@ json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id);
  * cc_live_state's list), so the work is bounded and a denied item is never matched. */
 json_t *cc_live_search(cc_live *lv, cc_live_viewer v, const char *q, size_t limit, size_t *total);
 
+/* Whether id names an item of the exercise at all (an inject of the scenario or added by
+ * control, a message sent so far), whoever may read it. For audit records only: they tell a read
+ * denied from a read of nothing, the answers do not. */
+int cc_live_item_exists(cc_live *lv, const char *id);
+
 /* Appends Server-Sent Events frames for the events from *next on that viewer may see, at most
  * max_bytes (at least one frame when one is due), and advances *next past what it examined.
  * Recent events come from memory; older ones are read back from the store, up to 8 x max_bytes
