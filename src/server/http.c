@@ -723,7 +723,10 @@ static int session_live(cc_http *h, session *s, int64_t now)
     if (live == 0) {
         pthread_mutex_lock(&h->mu);
         s->expires = 0;
+        int streams = s->streams;
         pthread_mutex_unlock(&h->mu);
+        if (streams)
+            cc_http_publish(h); /* its streams wake, see it ended and close */
     }
     return live;
 }
@@ -1083,7 +1086,10 @@ static enum MHD_Result do_logout(cc_http *h, struct MHD_Connection *c, session *
     cc_store_session_delete(h->o.store, hex, &err);
     pthread_mutex_lock(&h->mu);
     s->expires = 0; /* kept in the list (streams may point at it) but dead */
+    int streams = s->streams;
     pthread_mutex_unlock(&h->mu);
+    if (streams)
+        cc_http_publish(h); /* its streams end now, not at the next event or ping */
     char cookie[160];
     snprintf(cookie, sizeof cookie, "%s%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
              h->secure ? "__Host-" : "", COOKIE, h->secure ? "; Secure" : "");
