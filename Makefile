@@ -92,7 +92,7 @@ RUN_DB     ?= caucus.db
 RUN_LISTEN ?= 127.0.0.1:8080
 run: deps
 	@$(MAKE) --no-print-directory all
-	./$(BUILD)/caucus serve scenarios/ncg-policy-ttx.yaml --db $(RUN_DB) --listen $(RUN_LISTEN)
+	./$(BUILD)/caucus serve scenarios/ncg-policy-ttx.yaml --guidelines scenarios/ncg-policy-ttx.guidelines.note --db $(RUN_DB) --listen $(RUN_LISTEN)
 
 # One pass of every test suite against the build in $(BUILD).
 check: $(BUILD)/caucus $(BUILD)/tests/unit $(BUILD)/tests/store_writer

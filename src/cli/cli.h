@@ -87,8 +87,10 @@ int cc_cli_sweep_report(const struct cc_sim *r, const struct cc_sweep *sw, const
 
 /* --guidelines NOTE of run and serve (cmd_endorse.c): checks the note against s (its guidelines,
  * every endorser's signature) and pins it in s for run.start; 0, or -1 with why printed. Without a
- * note (NULL) warns when s names endorsers and returns 0. */
+ * note (NULL) returns 0; for serve (a live exercise) it warns when s names endorsers. */
 int cc_cli_guidelines_pin(const char *cmd, struct cc_scenario *s, const char *note_path);
+/* Prints "guidelines: endorsed by A, B (note sha256 ...)" for s's pinned note (nothing without). */
+void cc_cli_guidelines_print(const struct cc_scenario *s);
 
 /* Parses a non-negative decimal 64-bit integer; 0 on success, -1 otherwise. */
 int cc_cli_parse_u64(const char *s, uint64_t *out);

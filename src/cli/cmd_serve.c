@@ -501,6 +501,8 @@ int cc_cmd_serve(int argc, char **argv)
     if (docid)
         printf("scenario: document %lld version %lld of the store (the scenario editor edits it)\n",
                (long long)docid, (long long)docver);
+    if (s->endorsement)
+        cc_cli_guidelines_print(s);
     printf("control console: %s://%s:%u/\n", certpem ? "https" : "http", host, (unsigned)cc_http_port(h));
     if (scen)
         printf("join codes (shown once; only their hashes are stored):\n%s", codetext ? codetext : "");
