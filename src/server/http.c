@@ -1114,8 +1114,22 @@ static enum MHD_Result do_input(cc_http *h, struct MHD_Connection *c, session *s
         deny_log(h, c, s, "/api/input", other ? "impersonation" : "control-only", NULL, d);
         json_decref(d);
     }
+    if (rc == CC_ERR_NOTFOUND) {
+        /* an item the seat may not see answers as one that does not exist, as GET /api/items/ID
+         * does; why is "not-visible ID" or "not-found ID", for the record alone */
+        const char *act = json_string_value(json_object_get(j, "do"));
+        const char *sp = strchr(why, ' ');
+        char reason[16];
+        snprintf(reason, sizeof reason, "%.*s", sp ? (int)(sp - why) : 0, why);
+        json_t *d = json_pack("{s:s%,s:s}", "do", act ? act : "", act ? strnlen(act, 40) : 0, "item",
+                              sp ? sp + 1 : "");
+        deny_log(h, c, s, "/api/input", reason, sp ? sp + 1 : NULL, d);
+        json_decref(d);
+    }
     json_decref(j);
     kick_ticker(h);
+    if (rc == CC_ERR_NOTFOUND)
+        return fail(h, c, 404, "not-found", "no such item");
     if (rc == CC_ERR_INVALID)
         return fail(h, c, 400, "bad-input", "%s", why);
     if (rc == CC_ERR_DENIED)

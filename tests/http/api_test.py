@@ -597,6 +597,7 @@ def main():
         usa.req("GET", "/api/plan")
     time.sleep(max(0, 1.1 - (time.time() - t0)))
     usa.req("GET", "/api/plan")
+    time.sleep(2.2)  # a second's summary is written by the ticker once that second is over
 
     # every refusal above left an audit record
     st, _, body, _ = ctl.req("GET", "/api/log")

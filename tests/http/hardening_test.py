@@ -12,6 +12,8 @@ review of `caucus serve` found, checked here so that it fails on the server befo
   thread (/healthz stays fast while joins are checked);
 - refusal records: a burst of denied reads of distinct ids leaves every probed id in the log
   (counted, listed), never one record with suppressed = 0;
+- input refusals: an input about an item the seat may not see (an inject, a consultation, a
+  decision, what a reply answers) is answered as one about an item that does not exist;
 - connections: one address holding many never-finished connections does not lock another
   address out (default per-address cap);
 - streams: a closed event stream frees its slot at once (a new stream is not a 429).
@@ -339,6 +341,55 @@ def one_address_cannot_lock_out(port):
     check("one address holds at most the default cap (256)", alive <= 256, alive)
 
 
+def input_refusals(port, codes, ctl):
+    """Item 7: an input about an item the seat may not see answers exactly as one about an item
+    that does not exist (status and body), for every kind of id an input takes; only the audit
+    record tells them apart (not-visible, not-found)."""
+    kor = Client(port)
+    kor.join(codes["kor-chair"])
+    st, s, _, _ = ctl.req("GET", "/api/state")
+    hidden = [i["id"] for i in s["injects"] if i.get("label") == "SECRET//NOFORN"][:1]
+    check("a national-only inject to probe", len(hidden) == 1, s["injects"][:3])
+    pairs = [
+        ({"do": "acknowledge", "inject": hidden[0] if hidden else "I-01"}, {"do": "acknowledge", "inject": "I-NOPE"}),
+        ({"do": "escalate", "inject": hidden[0] if hidden else "I-01"}, {"do": "escalate", "inject": "I-NOPE"}),
+        ({"do": "object", "consultation": "C-1"}, {"do": "object", "consultation": "C-NOPE"}),
+        ({"do": "escalate", "consultation": "C-1"}, {"do": "escalate", "consultation": "C-NOPE"}),
+        ({"do": "request", "consultation": "C-2"}, {"do": "request", "consultation": "C-NOPE"}),
+        ({"do": "vote", "decision": "D-1", "option": "yes"}, {"do": "vote", "decision": "D-NOPE", "option": "yes"}),
+        ({"do": "object", "decision": "D-3"}, {"do": "object", "decision": "D-NOPE"}),
+        ({"do": "message", "text": "hi", "to": ["usa-chair"], "label": "SECRET//REL TO USA, KOR",
+          "reply_to": hidden[0] if hidden else "I-01"},
+         {"do": "message", "text": "hi", "to": ["usa-chair"], "label": "SECRET//REL TO USA, KOR",
+          "reply_to": "I-NOPE"}),
+    ]
+    probed = set()
+    for there, missing in pairs:
+        a = kor.input(there)
+        b = kor.input(missing)
+        probed.update(v for k, v in there.items() if k in ("inject", "consultation", "decision", "reply_to"))
+        probed.update(v for k, v in missing.items() if k in ("inject", "consultation", "decision", "reply_to"))
+        check("%s on an unseen item answers as on a missing one (%d %s / %d %s)" % (
+            there["do"], a[0], a[2][:60], b[0], b[2][:60]), (a[0], a[2]) == (b[0], b[2]) and a[0] == 404, (a[2], b[2]))
+    # its own consultation, not yet started, is kor-chair's to request: not hidden
+    st, j, _, _ = kor.input({"do": "request", "consultation": "C-1"})
+    check("a seat may request its own consultation (not hidden)", st == 200, j)
+    time.sleep(2.2)  # summaries are written once their second is over
+    st, _, body, _ = ctl.req("GET", "/api/log")
+    recs = [json.loads(l) for l in body.decode().splitlines()]
+    mine = [r["payload"] for r in recs if r["type"] == "access.denied" and r["payload"].get("path") == "/api/input"
+            and r["payload"].get("about") == "kor-chair"]
+    named = {}
+    for p in mine:
+        for i in ([p["item"]] if p.get("item") else []) + (p.get("items") or "").split():
+            named.setdefault(p["reason"], set()).add(i)
+    check("every probed id of an input is in the log", probed <= set().union(*named.values()) if named else False,
+          (sorted(probed), named))
+    check("the record tells an unseen item (not-visible) from a missing one (not-found)",
+          named.get("not-visible", set()) == {v for v in probed if "NOPE" not in v}
+          and named.get("not-found", set()) == {v for v in probed if "NOPE" in v}, named)
+
+
 def main():
     private_files()
     db = os.path.join(WORK, "h.db")
@@ -350,6 +401,7 @@ def main():
     ctl = Client(srv.port)
     ctl.join(codes["control"])
     denied_burst(srv.port, codes, ctl)
+    input_refusals(srv.port, codes, ctl)
     one_address_cannot_lock_out(srv.port)
     check("the server stops cleanly", srv.stop() == 0)
     # timing: a join rate high enough that every attempt is checked
