@@ -34,6 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Checks, free_port, sanitizer_report  # noqa: E402
 import api_test  # noqa: E402
 from api_test import Client, Server  # noqa: E402
+import openapi_check  # noqa: E402
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 api_test.BIN, api_test.WORK = BIN, WORK
@@ -421,6 +422,7 @@ def main():
         if name.startswith("serve-") and name.endswith(".out"):
             text = open(os.path.join(WORK, name), errors="replace").read()
             check("no sanitizer report from the server (%s)" % name, not sanitizer_report(text), text[-2000:])
+    openapi_check.check_all(check)  # every answer above against the OpenAPI document
     return check.summary()
 
 
