@@ -14,6 +14,7 @@ review of `caucus serve` found, checked here so that it fails on the server befo
   (counted, listed), never one record with suppressed = 0;
 - input refusals: an input about an item the seat may not see (an inject, a consultation, a
   decision, what a reply answers) is answered as one about an item that does not exist;
+- SECURITY.md catalogue items 1, 4, 8 and 19 through the live server (catalogue());
 - connections: one address holding many never-finished connections does not lock another
   address out (default per-address cap);
 - streams: a closed event stream frees its slot at once (a new stream is not a 429).
@@ -391,6 +392,49 @@ def input_refusals(port, codes, ctl):
           and named.get("not-found", set()) == {v for v in probed if "NOPE" in v}, named)
 
 
+def catalogue(port, codes, ctl):
+    """SECURITY.md's catalogue through the live server: (1) a misspelled classification is a clear
+    error naming the column; (4) a homoglyph likewise; (8) a label without REL TO is for its
+    originator's party only; (19) the policy cannot change after start: the log the server wrote
+    is refused by replay and report against a scenario whose policy changed."""
+    usa, kor, nsc = Client(port), Client(port), Client(port)
+    usa.join(codes["usa-chair"])
+    kor.join(codes["kor-chair"])
+    nsc.join(codes["usa-nsc"])
+    st, j, _, _ = usa.input({"do": "message", "text": "x", "to": ["kor-chair"], "label": "SECRETT//REL TO USA, KOR"})
+    check("(1) SECRETT is refused naming the column", st == 400 and "column 1" in j["error"] and "SECRETT" in j["error"], j)
+    st, j, _, _ = usa.input({"do": "message", "text": "x", "to": ["kor-chair"],
+                             "label": "SECRET//REL TO USA, \u041aOR"})
+    check("(4) a Cyrillic homoglyph is refused naming its column", st == 400 and "column" in j["error"], j)
+    st, j, _, _ = usa.input({"do": "message", "text": "originator only", "to": ["kor-chair", "usa-nsc"],
+                             "label": "SECRET"})
+    check("(8) a message without REL TO is accepted", st == 200 and j["refused"] is None, j)
+    st, s, _, _ = usa.req("GET", "/api/state")
+    mine = [i["id"] for i in s["items"] if i.get("kind") == "message" and i.get("text") == "originator only"]
+    check("(8) the sender holds it", len(mine) == 1, s["items"][-3:])
+    mid = mine[0] if mine else "M0"
+    st_n, _, _, _ = nsc.req("GET", "/api/items/" + mid)
+    st_k, jk, _, _ = kor.req("GET", "/api/items/" + mid)
+    st, sk, _, _ = kor.req("GET", "/api/state")
+    check("(8) missing REL TO = originator only: usa-nsc reads it, kor-chair gets 404 and no item",
+          st_n == 200 and st_k == 404 and mid not in [i["id"] for i in sk["items"]], (st_n, st_k, jk))
+    # (19): the log as the server wrote it, replayed against a scenario whose policy changed
+    st, _, body, _ = ctl.req("GET", "/api/log")
+    log = os.path.join(WORK, "catalogue.jsonl")
+    open(log, "wb").write(body)
+    changed = os.path.join(WORK, "changed-policy.yaml")
+    text = open(SCEN).read()
+    open(changed, "w").write(text.replace("{name: SECRET, short: S}", "{name: SECRET, short: S2}", 1))
+    check("(19) the changed scenario differs in its policy only", text != open(changed).read())
+    # the exercise goes on, so the log has no run.end yet: replay up to its last event
+    upto = str(len(body.splitlines()) - 1)
+    same = subprocess.run([BIN, "replay", log, "--scenario", SCEN, "--until", upto], capture_output=True, text=True)
+    check("(19) the server's log replays on its own scenario", same.returncode == 0, same.stderr[-400:])
+    r = subprocess.run([BIN, "replay", log, "--scenario", changed, "--until", upto], capture_output=True, text=True)
+    check("(19) replay refuses a scenario whose policy changed after start",
+          r.returncode == 1 and "not the scenario this log was run on" in r.stderr, r.stderr[-400:])
+
+
 def main():
     private_files()
     db = os.path.join(WORK, "h.db")
@@ -403,6 +447,7 @@ def main():
     ctl.join(codes["control"])
     denied_burst(srv.port, codes, ctl)
     input_refusals(srv.port, codes, ctl)
+    catalogue(srv.port, codes, ctl)
     one_address_cannot_lock_out(srv.port)
     check("the server stops cleanly", srv.stop() == 0)
     # timing: a join rate high enough that every attempt is checked
