@@ -16,6 +16,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from api_test import Client, Server, check, sse  # noqa: E402
 from harness import sanitizer_report  # noqa: E402
 import api_test  # noqa: E402
+import openapi_check  # noqa: E402
 
 BIN, WORK, URI = sys.argv[1], sys.argv[2], sys.argv[3]
 api_test.BIN, api_test.WORK = BIN, WORK
@@ -159,6 +160,7 @@ def main():
     for srv in (a, b, c):  # a sanitizer build prints its reports there
         check("no sanitizer report from server %d" % srv.port, not sanitizer_report(srv.text()),
               srv.text()[-2000:])
+    openapi_check.check_all(check)  # every answer above against the OpenAPI document
     return check.summary()
 
 
