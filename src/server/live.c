@@ -1878,6 +1878,90 @@ static cc_err finish(cc_live *lv, int64_t now, uint64_t *first, uint64_t *last, 
     return CC_OK;
 }
 
+/* Whether the JSON array of objects a lists one whose "id" is id. */
+static int lists_id(const json_t *a, const char *id)
+{
+    size_t k;
+    json_t *x;
+    json_array_foreach(a, k, x)
+    {
+        const char *xid = json_string_value(json_object_get(x, "id"));
+        if (xid && strcmp(xid, id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether viewer v may see the item id of kind member (an input's "inject", "consultation",
+ * "decision", "message" or "reply_to"), and whether it exists at all. Lock held. */
+static int ref_visible(cc_live *lv, cc_live_viewer v, const char *act, const char *member, const char *id,
+                       int *exists)
+{
+    const cc_scenario *s = lv->s;
+    view *w = view_of(lv, v);
+    uint64_t k = msg_number(id);
+    if (strcmp(member, "consultation") == 0 || strcmp(member, "decision") == 0) {
+        int cons = member[0] == 'c';
+        size_t n = cons ? s->nconsultations : s->ndecisions;
+        *exists = 0;
+        for (size_t i = 0; i < n && !*exists; i++) {
+            const char *xid = cons ? s->consultations[i].id : s->decisions[i].id;
+            if (xid && strcmp(xid, id) == 0) {
+                *exists = 1;
+                /* a consultation that has not started yet is its requester's to ask for */
+                if (cons && act && strcmp(act, "request") == 0 &&
+                    s->consultations[i].requester_index == v.seat)
+                    return 1;
+            }
+        }
+        return w && lists_id(cons ? w->cons : w->decs, id);
+    }
+    if (k) { /* a message M<n> (a "message", or what a reply answers) */
+        *exists = k <= lv->nmsg;
+        json_t *m = *exists && w ? message_item(lv, v, id) : NULL;
+        json_decref(m);
+        return m != NULL;
+    }
+    *exists = 0;
+    size_t n = cc_engine_inject_count(lv->e);
+    for (size_t i = 0; !*exists && i < n; i++) {
+        const char *iid = NULL;
+        int64_t at;
+        cc_engine_inject_state(lv->e, i, &iid, &at);
+        *exists = iid && strcmp(iid, id) == 0;
+    }
+    return w && json_object_get(w->injects, id) != NULL;
+}
+
+/* Whether a seat's input names an item (its "inject", "consultation", "decision", "message" or
+ * "reply_to") that the seat may not see, existing or not: 1, with the first such id in probed
+ * (plen bytes, cut) and whether it exists in *exists (for the audit record only: the answer is
+ * the same, docs/http-api.md). A consultation that has not started is visible to its requester
+ * for "request". 0 for control, and when every item named is visible. */
+static int input_hides(cc_live *lv, cc_live_viewer v, const json_t *input, char *probed, size_t plen,
+                       int *exists)
+{
+    static const char *const members[] = {"inject", "consultation", "decision", "message", "reply_to"};
+    *exists = 0;
+    if (v.control || !json_is_object(input))
+        return 0;
+    const char *act = json_string_value(json_object_get(input, "do"));
+    int hidden = 0;
+    pthread_mutex_lock(&lv->mu);
+    for (size_t i = 0; i < sizeof members / sizeof members[0] && !hidden; i++) {
+        const char *id = json_string_value(json_object_get(input, members[i]));
+        if (!id)
+            continue;
+        if (!ref_visible(lv, v, act, members[i], id, exists)) {
+            hidden = 1;
+            if (plen)
+                snprintf(probed, plen, "%s", id);
+        }
+    }
+    pthread_mutex_unlock(&lv->mu);
+    return hidden;
+}
+
 cc_err cc_live_input(cc_live *lv, cc_live_viewer v, const json_t *input, int64_t now_wall_ms, uint64_t *first,
                      uint64_t *last, char *refused, size_t rlen, char *why, size_t whylen)
 {
@@ -1914,7 +1998,7 @@ cc_err cc_live_input(cc_live *lv, cc_live_viewer v, const json_t *input, int64_t
         json_object_set_new(in, "seat", json_string(mine));
         char probed[65];
         int exists;
-        if (cc_live_input_hides(lv, v, in, probed, sizeof probed, &exists)) {
+        if (input_hides(lv, v, in, probed, sizeof probed, &exists)) {
             json_decref(in);
             set_why(why, whylen, "%s %s", exists ? "not-visible" : "not-found", probed);
             return CC_ERR_NOTFOUND;
@@ -2113,85 +2197,6 @@ int cc_live_item_exists(cc_live *lv, const char *id)
     }
     pthread_mutex_unlock(&lv->mu);
     return found;
-}
-
-/* Whether the JSON array of objects a lists one whose "id" is id. */
-static int lists_id(const json_t *a, const char *id)
-{
-    size_t k;
-    json_t *x;
-    json_array_foreach(a, k, x)
-    {
-        const char *xid = json_string_value(json_object_get(x, "id"));
-        if (xid && strcmp(xid, id) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* Whether viewer v may see the item id of kind member (an input's "inject", "consultation",
- * "decision", "message" or "reply_to"), and whether it exists at all. Lock held. */
-static int ref_visible(cc_live *lv, cc_live_viewer v, const char *act, const char *member, const char *id,
-                       int *exists)
-{
-    const cc_scenario *s = lv->s;
-    view *w = view_of(lv, v);
-    uint64_t k = msg_number(id);
-    if (strcmp(member, "consultation") == 0 || strcmp(member, "decision") == 0) {
-        int cons = member[0] == 'c';
-        size_t n = cons ? s->nconsultations : s->ndecisions;
-        *exists = 0;
-        for (size_t i = 0; i < n && !*exists; i++) {
-            const char *xid = cons ? s->consultations[i].id : s->decisions[i].id;
-            if (xid && strcmp(xid, id) == 0) {
-                *exists = 1;
-                /* a consultation that has not started yet is its requester's to ask for */
-                if (cons && act && strcmp(act, "request") == 0 &&
-                    s->consultations[i].requester_index == v.seat)
-                    return 1;
-            }
-        }
-        return w && lists_id(cons ? w->cons : w->decs, id);
-    }
-    if (k) { /* a message M<n> (a "message", or what a reply answers) */
-        *exists = k <= lv->nmsg;
-        json_t *m = *exists && w ? message_item(lv, v, id) : NULL;
-        json_decref(m);
-        return m != NULL;
-    }
-    *exists = 0;
-    size_t n = cc_engine_inject_count(lv->e);
-    for (size_t i = 0; !*exists && i < n; i++) {
-        const char *iid = NULL;
-        int64_t at;
-        cc_engine_inject_state(lv->e, i, &iid, &at);
-        *exists = iid && strcmp(iid, id) == 0;
-    }
-    return w && json_object_get(w->injects, id) != NULL;
-}
-
-int cc_live_input_hides(cc_live *lv, cc_live_viewer v, const json_t *input, char *probed, size_t plen,
-                        int *exists)
-{
-    static const char *const members[] = {"inject", "consultation", "decision", "message", "reply_to"};
-    *exists = 0;
-    if (v.control || !json_is_object(input))
-        return 0;
-    const char *act = json_string_value(json_object_get(input, "do"));
-    int hidden = 0;
-    pthread_mutex_lock(&lv->mu);
-    for (size_t i = 0; i < sizeof members / sizeof members[0] && !hidden; i++) {
-        const char *id = json_string_value(json_object_get(input, members[i]));
-        if (!id)
-            continue;
-        if (!ref_visible(lv, v, act, members[i], id, exists)) {
-            hidden = 1;
-            if (plen)
-                snprintf(probed, plen, "%s", id);
-        }
-    }
-    pthread_mutex_unlock(&lv->mu);
-    return hidden;
 }
 
 /* Whether text contains q, ASCII letters compared without case (other bytes exactly). */

@@ -77,7 +77,7 @@ uint64_t cc_live_events(cc_live *lv);
 
 /* Applies an input for viewer at now_wall_ms. For a seat, "seat" is set from the viewer (a
  * different one is CC_ERR_DENIED) and control-only actions are CC_ERR_DENIED; an input naming an
- * item the seat may not see (cc_live_input_hides) is CC_ERR_NOTFOUND, why being "not-visible ID"
+ * item the seat may not see (existing or not) is CC_ERR_NOTFOUND, why being "not-visible ID"
  * or "not-found ID" (for the audit record; nothing reaches the engine). CC_ERR_INVALID:
  * malformed (why says what). CC_ERR_IO: the store failed; the exercise then refuses further
  * changes. {"do":"end"} (control only, no other member) ends the run: run.end is logged and the
@@ -118,14 +118,6 @@ json_t *cc_live_search(cc_live *lv, cc_live_viewer v, const char *q, size_t limi
  * control, a message sent so far), whoever may read it. For audit records only: they tell a read
  * denied from a read of nothing, the answers do not. */
 int cc_live_item_exists(cc_live *lv, const char *id);
-
-/* Whether a seat's input names an item (its "inject", "consultation", "decision", "message" or
- * "reply_to") that the seat may not see, existing or not: 1, with the first such id in probed
- * (plen bytes, cut) and whether it exists in *exists (for the audit record only; the answer is
- * the same, docs/http-api.md). A consultation that has not started is visible to its requester
- * for "request". 0 for control, and when every item named is visible. */
-int cc_live_input_hides(cc_live *lv, cc_live_viewer v, const json_t *input, char *probed, size_t plen,
-                        int *exists);
 
 /* Appends Server-Sent Events frames for the events from *next on that viewer may see, at most
  * max_bytes (at least one frame when one is due), and advances *next past what it examined.
