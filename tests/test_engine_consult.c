@@ -371,7 +371,7 @@ Test(engine_consult, a_seat_new_to_a_consultation_with_a_held_act_is_offered_the
     ev_clear_all(rq, n);
 }
 
-/* docs/scenario-format.md, "Who may act on what": nld-desk is named in C-warn's decide stage and
+/* docs/scenario-format.md, "Who may act": nld-desk is named in C-warn's decide stage and
  * may read C-warn, but not D-warn, the decision the stage decides. It is no participant: none of
  * its objections, votes, escalations or reminders is taken, and the silence procedure adopts. */
 Test(engine_consult, a_seat_that_may_not_read_the_decision_takes_no_part_in_its_stage, .init = NULL,
