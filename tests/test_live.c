@@ -114,3 +114,53 @@ Test(live, a_wall_clock_running_backwards_never_reorders_the_log)
     unlink(side);
     rmdir(dir);
 }
+
+/* A seat reads a message it holds (sent or delivered); one it does not hold and one never sent are
+ * alike NULL, both answered without reading the log back (cc_engine_message_held). */
+Test(live, a_message_is_read_by_its_holders_only)
+{
+    char dir[] = "/tmp/caucus-test-live-XXXXXX", path[64];
+    cr_assert(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/live.db", dir);
+    cc_store *st;
+    cc_store_error err;
+    cr_assert_eq(cc_store_open(path, NULL, &st, &err), CC_OK, "%s", err.message);
+    char *text, why[300];
+    size_t len;
+    cr_assert_eq(cc_file_read(SCEN, 0, &text, &len, why, sizeof why), CC_OK, "%s", why);
+    cc_live_opts o = {.store = st};
+    cc_live *lv;
+    cr_assert_eq(cc_live_create(&o, "messages", text, len, SCEN, 1, NULL, T0, &lv, why, sizeof why), CC_OK,
+                 "%s", why);
+    /* nld-chair (seat 0) to deu-chair (1) and nld-desk (2), for NLD only: deu-chair is denied it */
+    json_t *in = json_pack("{s:s,s:s,s:[s,s],s:s}", "do", "message", "text", "gauge at 7 m", "to",
+                           "deu-chair", "nld-desk", "label", "RESTRICTED");
+    uint64_t first, last;
+    char refused[200];
+    cr_assert_eq(cc_live_input(lv, (cc_live_viewer){0, 0}, in, T0 + MIN, &first, &last, refused,
+                               sizeof refused, why, sizeof why),
+                 CC_OK, "%s", why);
+    cr_expect_str_eq(refused, "");
+    json_decref(in);
+    json_t *m;
+    cr_expect((m = cc_live_item(lv, (cc_live_viewer){0, 0}, "M1")) != NULL, "the sender reads it");
+    json_decref(m);
+    cr_expect((m = cc_live_item(lv, (cc_live_viewer){0, 2}, "M1")) != NULL, "nld-desk, delivered, reads it");
+    json_decref(m);
+    cr_expect_null(cc_live_item(lv, (cc_live_viewer){0, 1}, "M1"), "deu-chair was denied it");
+    cr_expect_null(cc_live_item(lv, (cc_live_viewer){0, 3}, "M1"), "deu-desk was not sent it");
+    cr_expect_null(cc_live_item(lv, (cc_live_viewer){0, 0}, "M2"), "no M2 was sent");
+    cr_expect_null(cc_live_item(lv, (cc_live_viewer){0, 0}, "M18446744073709551615"), "nor that one");
+    /* control has no bypass here and its one seat (ctl, EXCON) may not read an NLD-only label */
+    cr_expect_null(cc_live_item(lv, (cc_live_viewer){1, -1}, "M1"), "control reads as its control seat");
+    cc_live_free(lv);
+    cc_store_close(st);
+    free(text);
+    char side[80];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    rmdir(dir);
+}

@@ -1916,11 +1916,9 @@ static int ref_visible(cc_live *lv, cc_live_viewer v, const char *act, const cha
         }
         return w && lists_id(cons ? w->cons : w->decs, id);
     }
-    if (k) { /* a message M<n> (a "message", or what a reply answers) */
+    if (k) { /* a message M<n> (a "message", or what a reply answers): the engine knows who holds it */
         *exists = k <= lv->nmsg;
-        json_t *m = *exists && w ? message_item(lv, v, id) : NULL;
-        json_decref(m);
-        return m != NULL;
+        return w && cc_engine_message_held(lv->e, k, (size_t)v.seat);
     }
     *exists = 0;
     size_t n = cc_engine_inject_count(lv->e);
@@ -2171,7 +2169,11 @@ json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id)
     pthread_mutex_lock(&lv->mu);
     view *w = view_of(lv, v);
     json_t *best = w ? json_incref(json_object_get(w->injects, id)) : NULL;
-    json_t *m = w ? message_item(lv, v, id) : NULL;
+    /* a seat's message is read back from the store only when the seat holds it, so that a denied
+     * message and one never sent answer in the same (short) time */
+    uint64_t k = msg_number(id);
+    int may = v.control || !k || cc_engine_message_held(lv->e, k, (size_t)v.seat);
+    json_t *m = w && may ? message_item(lv, v, id) : NULL;
     pthread_mutex_unlock(&lv->mu);
     if (m && (!best || seq_of(m) < seq_of(best))) {
         json_decref(best);
