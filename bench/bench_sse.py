@@ -49,7 +49,7 @@ port = free_port()
 codes_file = os.path.join(work, "codes.json")
 out = open(os.path.join(work, "serve.out"), "w+")
 srv = start_serve(BIN, ["scenarios/ncg-policy-ttx.yaml", "--db", os.path.join(work, "b.db"), "--codes", codes_file,
-                        "--streams-per-session", str(N), "--join-per-min", "1000"], port, out,
+                        "--streams-per-session", str(N), "--join-per-min", "1000", "--max-per-ip", "0"], port, out,
                   preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, N + 512)), hard)))
 codes = json.load(open(codes_file))
 

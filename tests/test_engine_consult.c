@@ -370,3 +370,45 @@ Test(engine_consult, a_seat_new_to_a_consultation_with_a_held_act_is_offered_the
     cr_expect_eq(d->t_ms, 90 * MIN);
     ev_clear_all(rq, n);
 }
+
+/* docs/scenario-format.md, "Who may act": nld-desk is named in C-warn's decide stage and
+ * may read C-warn, but not D-warn, the decision the stage decides. It is no participant: none of
+ * its objections, votes, escalations or reminders is taken, and the silence procedure adopts. */
+Test(engine_consult, a_seat_that_may_not_read_the_decision_takes_no_part_in_its_stage, .init = NULL,
+     .fini = NULL)
+{
+    static cc_evrec pe[512];
+    size_t n = ev_run_inputs("tests/scenarios/valid/mech-participation.yaml",
+                             "tests/inputs/mech-participation.jsonl", NULL, pe, 512);
+    static const char *want[] = {
+        "the seat does not take part in that stage",
+        "the seat is not a participant of the consultation's current stage",
+        "the seat does not take part in the stage that decides this decision",
+        "the seat is not a participant of the consultation's current stage",
+        "the seat does not take part in the stage that decides this decision",
+        "the seat takes no part in the consultation",
+        "the seat takes no part in the consultation",
+    };
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(pe[i].type, "input.refused") != 0)
+            continue;
+        cr_assert_lt(k, sizeof want / sizeof want[0], "unexpected refusal: %s",
+                     ev_str(pe[i].payload, "reason"));
+        cr_expect_str_eq(pe[i].actor, "nld-desk");
+        cr_expect_str_eq(ev_str(pe[i].payload, "reason"), want[k]);
+        k++;
+    }
+    cr_expect_eq(k, sizeof want / sizeof want[0], "%zu refusals", k);
+    cr_expect_eq(ev_count(pe, n, "consult.escalate", "consultation", "C-warn"), 0);
+    cr_expect_eq(ev_count(pe, n, "consult.object", "consultation", "C-warn"), 0);
+    cr_expect_eq(ev_count(pe, n, "consult.remind", "consultation", "C-warn"), 1); /* nld-chair's */
+    const cc_evrec *made = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(pe[i].type, "decision.made") == 0)
+            made = &pe[i];
+    cr_assert(made, "D-warn was not made");
+    cr_expect_str_eq(ev_str(made->payload, "outcome"), "act");
+    cr_expect_str_eq(ev_str(made->payload, "rule"), "silence");
+    ev_clear_all(pe, n);
+}

@@ -250,6 +250,7 @@ static const char *const samples[] = {
     "tests/scenarios/valid/engine-rules.yaml",
     "tests/scenarios/valid/fictional-nations.yaml",
     "tests/scenarios/valid/mech-agents.yaml",
+    "tests/scenarios/valid/mech-participation.yaml",
     "tests/scenarios/valid/mech-request.yaml",
     "tests/scenarios/valid/mech-semantics.yaml",
     "tests/scenarios/valid/mech-unstick.yaml",

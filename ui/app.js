@@ -291,6 +291,7 @@
   function lost() {
     status('Your session has ended; join again.', 'bad');
     stopEvents();
+    lastSeq = -1;
     session.clear();
     state = null;
     show('join');
@@ -298,19 +299,41 @@
   }
 
   /* ---- live updates ------------------------------------------------------------------- */
+  /* The browser reconnects an EventSource by itself after a network error, but gives up for good
+     after an HTTP error (a 429 while every stream of the session is taken, as after a few quick
+     reloads; a 503): then this page reconnects, after 2 s, then 4, 8, ... up to 30 s, from the last
+     event it had. A 401 ends the session, which the state's refresh finds. */
+  let lastSeq = -1;
+  let retryMs = 0;
+  let retryTimer = null;
+
   function startEvents() {
     stopEvents();
     if (typeof EventSource !== 'function') return;
-    events = new EventSource('/api/events');
-    events.addEventListener('open', () => {
+    const es = new EventSource(lastSeq >= 0 ? '/api/events?after=' + lastSeq : '/api/events');
+    events = es;
+    es.addEventListener('open', () => {
+      retryMs = 0;
       linkState(true);
       scheduleRefresh(0);
     });
-    events.addEventListener('error', () => linkState(false));
-    events.addEventListener('caucus', onEvent);
+    es.addEventListener('error', () => {
+      linkState(false);
+      if (es.readyState !== EventSource.CLOSED || events !== es) return;
+      retryMs = Math.min(retryMs ? retryMs * 2 : 2000, 30000);
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        if (events !== es) return;
+        scheduleRefresh(0);
+        startEvents();
+      }, retryMs);
+    });
+    es.addEventListener('caucus', onEvent);
   }
 
   function stopEvents() {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
     if (events) events.close();
     events = null;
     linkState(false);
@@ -330,6 +353,7 @@
       e = null;
     }
     if (e) noteMine(e);
+    if (e && typeof e.seq === 'number' && e.seq > lastSeq) lastSeq = e.seq;
     if (e && state && typeof e.seq === 'number' && e.seq <= state.seq) return;
     scheduleRefresh(200);
   }
@@ -1338,6 +1362,10 @@
     startEvents();
   }
 
+  /* a page left or reloaded closes its stream at once, so that its slot is free for the next */
+  window.addEventListener('pagehide', () => {
+    if (events) events.close();
+  });
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
   else boot();
 })();

@@ -45,6 +45,10 @@ char *cc_cli_slurp(const char *path, size_t *len, size_t max);
 #define CC_CLI_SLURP_MAX (64u << 20) /* scenarios, keys, certificates, checkpoints */
 /* 1 when path names a store: a SQLite database file or a postgres:// URI. */
 int cc_cli_is_store(const char *path);
+/* Opens path for writing, truncated, readable and writable by its owner only (0600, also when
+ * it existed with wider permissions): for files that hold secrets (join codes). NULL with errno
+ * set when it cannot. */
+FILE *cc_cli_create_private(const char *path);
 
 /* Writes the log of exercise ex in st to f, each event as stored plus '\n' (f stays open);
  * *n (may be NULL) receives the number written. CC_ERR_IO when writing fails, the store's

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -27,6 +28,20 @@ char *cc_cli_slurp(const char *path, size_t *len, size_t max)
 {
     char *text = NULL;
     return cc_file_read(path, max, &text, len, NULL, 0) == CC_OK ? text : NULL;
+}
+
+FILE *cc_cli_create_private(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
 }
 
 int cc_cli_is_store(const char *path)

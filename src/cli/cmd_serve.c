@@ -59,7 +59,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: caucus serve [SCENARIO] [--db FILE | --store postgres://...] [--listen HOST:PORT]\n"
                "                    [--exercise ID | --doc ID[:VERSION]] [--seed N] [--variant MECHANISM]\n"
                "                    [--name NAME]\n"
-               "                    [--tls-cert FILE --tls-key FILE] [--codes FILE] [--max-per-ip N]\n"
+               "                    [--tls-cert FILE --tls-key FILE] [--codes FILE] [--max-conns N] "
+               "[--max-per-ip N]\n"
                "                    [--join-per-min N] [--key FILE] [--checkpoint-dir DIR]\n"
                "                    [--checkpoint-every N] [--streams-per-session N] [--store-wait MS]\n"
                "                    [--witness URL --witness-key PUBKEY|FILE] [--guidelines NOTE]\n"
@@ -74,6 +75,9 @@ static void usage(FILE *f)
                "to the store and to --checkpoint-dir (default DB.checkpoints).\n"
                "--store-wait: how long a write waits for a SQLite store locked by another process\n"
                "(default 10000 ms); an audited read whose record cannot be written is answered 503.\n"
+               "--max-conns: open connections in all (default 4096, within the open-file limit);\n"
+               "--max-per-ip: per client address (default 256, at most a quarter of --max-conns;\n"
+               "0: no limit, for load tests from one address).\n"
                "--witness: a witness's add-checkpoint URL (http://HOST:PORT/add-checkpoint); each\n"
                "checkpoint is sent to it and stored with its cosignature (see caucus witness).\n");
 }
@@ -206,7 +210,7 @@ static void serve_publish(void *ctx)
 typedef struct {
     const char *scen, *db, *store_uri, *listen, *variant, *name, *cert, *key, *codes;
     const char *keyfile, *cpdir, *wurl, *wkeyarg, *docarg, *guidelines;
-    uint64_t seed, exid, per_ip, join_rate, cp_every, streams, store_wait;
+    uint64_t seed, exid, per_ip, join_rate, cp_every, streams, store_wait, max_conns;
     int have_seed;
     int64_t docid, docver;
     char host[64];
@@ -219,6 +223,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
 {
     memset(a, 0, sizeof *a);
     a->listen = "127.0.0.1:8080";
+    a->per_ip = UINT64_MAX; /* not given: the server's default */
     a->join_rate = 8;
     a->cp_every = 1000;
     a->streams = 4;
@@ -247,6 +252,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
                          : strcmp(o, "--seed") == 0                ? &a->seed
                          : strcmp(o, "--exercise") == 0            ? &a->exid
                          : strcmp(o, "--max-per-ip") == 0          ? &a->per_ip
+                         : strcmp(o, "--max-conns") == 0           ? &a->max_conns
                          : strcmp(o, "--join-per-min") == 0        ? &a->join_rate
                          : strcmp(o, "--streams-per-session") == 0 ? &a->streams
                          : strcmp(o, "--store-wait") == 0          ? &a->store_wait
@@ -433,7 +439,7 @@ static int pin_signer(cc_store *st, cc_live *lv, const cc_note_signer *signer)
  * printed. */
 static int write_codes(cc_store *st, cc_live *lv, const char *codes, char **codetext, size_t *codelen)
 {
-    FILE *cj = codes ? fopen(codes, "w") : NULL;
+    FILE *cj = codes ? cc_cli_create_private(codes) : NULL;
     FILE *mem = open_memstream(codetext, codelen);
     int bad = (codes && !cj) || !mem || make_codes(st, lv, mem, cj) != 0;
     if (cj && fclose(cj) != 0)
@@ -559,7 +565,9 @@ int cc_cmd_serve(int argc, char **argv)
     ho.port = (uint16_t)a.port;
     ho.tls_cert = certpem;
     ho.tls_key = keypem;
-    ho.max_per_ip = (unsigned)a.per_ip;
+    /* --max-per-ip 0: no limit; not given: the server's default */
+    ho.max_per_ip = a.per_ip == UINT64_MAX ? 0 : a.per_ip == 0 ? CC_HTTP_NO_LIMIT : (unsigned)a.per_ip;
+    ho.max_conns = (unsigned)a.max_conns;
     ho.join_per_min = (unsigned)a.join_rate;
     ho.streams_per_session = (unsigned)a.streams;
     ho.poll_ms = a.store_uri ? 200 : 1000; /* other servers may share a PostgreSQL store */

@@ -1,6 +1,7 @@
 /* main — the caucus command: dispatches to subcommands. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 
@@ -45,6 +46,10 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* Every file caucus makes (stores and their -wal/-shm, join codes, keys, logs, exports,
+     * reports) is its owner's only: they hold the log, NOFORN text and codes (docs/cli.md,
+     * "Files"). chmod a file to share it. */
+    umask(077);
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -176,6 +176,10 @@ static inline size_t cc_engine_item_index(uint32_t item)
 /* 1 when seat (index) has received inject (index), 0 otherwise. Injects added during play
  * follow the scenario's, in the order they were added. */
 int cc_engine_seat_has(const cc_engine *e, size_t seat, size_t inject);
+/* 1 when message n (Mn, 1-based) was sent and seat (index) holds it (its sender, or a seat it was
+ * delivered or forwarded to), 0 otherwise, a message never sent included. Constant time: the
+ * live server answers a denied message and a missing one alike, in time too. */
+int cc_engine_message_held(const cc_engine *e, uint64_t n, size_t seat);
 /* Number of injects (the scenario's and those added during play); index of an inject id, -1
  * when none; state of inject i: "pending", "held", "released" (NULL for a bad index), with *id
  * (may be NULL) its id and *at_ms (may be NULL) its scheduled scenario time, -1 when it waits

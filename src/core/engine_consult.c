@@ -999,8 +999,10 @@ const char *cc_eng_act_refusal(const cc_engine *e, size_t c, size_t seat, cc_age
     if (action == CC_ACT_ESCALATE || action == CC_ACT_REMIND) {
         if ((int)seat == s->consultations[c].requester_index)
             return NULL;
+        /* a seat named in a stage it may not take part in (a decide stage whose decision it may
+         * not read) is no participant: docs/scenario-format.md, "Who may act" */
         for (size_t k = 0; k < M->nstages; k++)
-            if (e->stage_seats[(e->stage_base[K->mech] + k) * s->nseats + seat])
+            if (cc_eng_takes_part(e, c, k, seat))
                 return NULL;
         if (action == CC_ACT_REMIND && (K->asked[seat] & 2))
             return NULL; /* the consultation was escalated to the seat: it may remind */

@@ -95,6 +95,11 @@ static int msg_held(const cc_engine *e, uint64_t n, size_t seat)
     return (int)(msg_holders(e, n)[seat / 64] >> (seat % 64) & 1);
 }
 
+int cc_engine_message_held(const cc_engine *e, uint64_t n, size_t seat)
+{
+    return n >= 1 && n <= e->messages && seat < e->s->nseats && msg_held(e, n, seat);
+}
+
 /* Makes room for message e->messages + 1 (before it is counted); CC_ERR_LIMIT past MSG_MAX. */
 static cc_err msg_reserve(cc_engine *e)
 {

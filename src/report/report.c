@@ -272,10 +272,16 @@ static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
     fact(&x, "Label policy", js(b));
     cc_guidelines_state(s, r->guidelines_note, b, sizeof b);
     fact(&x, "Guidelines endorsement", js(b));
-    fact(&x, "Events", json_integer((json_int_t)r->nevents));
     fact(&x, "First event hash", js(r->first_hash));
-    fact(&x, "Final event hash", js(r->last_hash));
-    checkpoint_facts(r, &x);
+    if (r->viewer < 0) {
+        fact(&x, "Events", json_integer((json_int_t)r->nevents));
+        fact(&x, "Final event hash", js(r->last_hash));
+        checkpoint_facts(r, &x);
+    } else {
+        /* the log's size, final hash, root and checkpoint move with every event, seen or not */
+        fact(&x, "Events, final hash and checkpoint",
+             js("in exercise control's report only: they count events this seat may not see"));
+    }
     if (r->viewer < 0) {
         fact(&x, "View", js("exercise control (everything in the log)"));
     } else {
@@ -729,20 +735,9 @@ static void knowledge_withheld(rep *r, sec *x)
     const cc_scenario *s = r->s;
     json_t *rows;
     if (r->viewer >= 0) {
-        static const char *const wc[] = {"withheld from you", "count", NULL};
-        rows = table(x, "withheld", "Items withheld from this seat (counts only)", wc);
-        for (int k = 0; k < R_NREASONS; k++) {
-            char b[80];
-            snprintf(b, sizeof b, "items refused by label (%s)", cc_rep_reason_names[k]);
-            json_array_append_new(rows, json_pack("[s,I]", b, (json_int_t)r->viewer_withheld[k]));
-        }
-        json_array_append_new(
-            rows, json_pack("[s,I]", "messages refused by label", (json_int_t)r->viewer_msgs_withheld));
-        size_t other = 0;
-        for (size_t i = 0; i < s->ninjects; i++)
-            other += r->inj[i].released && !r->inj[i].viewer_got && !r->inj[i].viewer_denied;
-        json_array_append_new(
-            rows, json_pack("[s,I]", "injects released but not addressed to this seat", (json_int_t)other));
+        /* no count of what the seat may not read (SECURITY.md, catalogue item 15): it would move
+         * with activity the seat may not see */
+        return;
     } else {
         static const char *const wc[] = {"seat",          "party",  "clearance", "class", "caveat",
                                          "releasability", "policy", "invalid",   "total", NULL};
@@ -765,8 +760,8 @@ static void build_knowledge(rep *r, json_t *secs, cc_label *doc, bool *inv)
     sec_init(r, &x, "knowledge", "Who knew what when");
     intro(&x,
           "For each inject and shared item: when it was released and when each party's seats first received "
-          "it (with how many seats received it and how many were refused it by its label). Items withheld "
-          "from the reader are given as counts only.");
+          "it (with how many seats received it and how many were refused it by its label). Control's report "
+          "counts the deliveries refused per seat; a seat's report counts nothing it may not see.");
     knowledge_injects(r, &x);
     knowledge_forwards(r, &x);
     knowledge_messages(r, &x);
@@ -1302,10 +1297,13 @@ cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_
                                     : json_pack("{s:s,s:s,s:o,s:o}", "kind", "seat", "seat",
                                                 s->seats[r.viewer].id, "party", js(s->seats[r.viewer].party),
                                                 "clearance", js(s->seats[r.viewer].clearance_name));
-        *doc = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:o,s:o}", "format", CC_REPORT_FORMAT, "kind", "aar", "title",
-                         title, "banner", b, "view", view, "log_hash", r.last_hash, "merkle", merkle_json(&r),
-                         "sections", secs);
-        json_t *cpj = checkpoint_json(&r);
+        *doc = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "format", CC_REPORT_FORMAT, "kind", "aar", "title",
+                         title, "banner", b, "view", view, "sections", secs);
+        if (*doc && r.viewer < 0) { /* a seat's report has no figure of the whole log (above) */
+            json_object_set_new(*doc, "log_hash", json_string(r.last_hash));
+            json_object_set_new(*doc, "merkle", merkle_json(&r));
+        }
+        json_t *cpj = r.viewer < 0 ? checkpoint_json(&r) : NULL;
         if (*doc && cpj) {
             if (strcmp(cc_report_str(cpj, "status"), "consistent") != 0)
                 json_object_set_new(*doc, "alerts", json_pack("[O]", json_object_get(cpj, "text")));

@@ -674,8 +674,10 @@ static cc_err on_event(rep *r, const cc_evrec *e, const cc_view_event *ve)
         if (e->actor && json_array_size(r->absent) < r->s->nseats)
             json_array_append_new(r->absent, json_string(e->actor));
         break;
-    case CC_EV_INPUT: r->inputs++; break;
-    case CC_EV_INPUT_REFUSED: r->refused++; break;
+    case CC_EV_INPUT: /* a seat's report counts only the inputs it may see (its own) */
+        r->inputs += sees(r, ve);
+        break;
+    case CC_EV_INPUT_REFUSED: r->refused += sees(r, ve); break;
     case CC_EV_RUN_END:
         r->end_reason = dup(r, cc_rep_pstr(e->payload, "reason"));
         r->end_t = e->t_ms;

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -24,6 +26,7 @@
 #include "core/scenario_model.h"
 #include "core/utf8.h"
 #include "server/editor.h"
+#include "server/keymap.h"
 
 struct ui_asset {
     const char *path, *type;
@@ -39,8 +42,13 @@ struct ui_asset {
 #define SESSION_MS (12LL * 3600 * 1000)
 #define PING_MS 15000
 #define COOKIE "caucus_session"
-#define RATE_SLOTS 1024
-#define AUDIT_SLOTS 512 /* refusal records: one per session (or address), endpoint and reason a second */
+#define RATE_KEYS 4096     /* client addresses whose join attempts are counted (docs/http-api.md) */
+#define REFUSAL_KEYS 1024  /* refusal keys (who, kind, path, reason) counted */
+#define REFUSAL_IDS 32     /* probed ids a refusal summary names */
+#define REFUSALS_PER_S 32  /* refusal records written per second in all; the rest are counted */
+#define JOIN_QUEUE 16      /* join codes waiting for their argon2id check */
+#define PER_IP_DEFAULT 256 /* connections per client address */
+#define REVOKE_MS 1000     /* how often sessions with open streams are checked against the store */
 
 static const char CSP[] = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
                           "frame-ancestors 'none'; img-src 'self' data:";
@@ -56,7 +64,7 @@ typedef struct session {
     unsigned char token_hash[32];
     char csrf[65];
     int control, seat;
-    int64_t expires;
+    int64_t expires; /* 0: ended (logged out here, or found gone from the store) */
     int streams;
     struct session *next;
 } session;
@@ -65,6 +73,7 @@ typedef struct stream stream;
 struct stream {
     cc_http *h;
     struct MHD_Connection *conn;
+    int fd; /* its socket, watched while suspended for the client going away */
     session *sess;
     cc_live_viewer v;
     uint64_t next;
@@ -72,28 +81,45 @@ struct stream {
     size_t off;
     int64_t last_write;
     int suspended;
+    int gone;      /* the client closed it: end the response (h->wmu) */
+    int released;  /* its slot (session's streams, seat's connected) was given back (h->mu) */
     stream *snext; /* in h->waiting while suspended */
 };
 
+/* Join attempts of one client address in the minute `window`. */
 typedef struct rate {
-    char addr[48];
     int64_t window;
-    int count;
+    unsigned count;
 } rate;
 
-/* The last refusal record of one key (who, endpoint, reason) and how many identical ones were
- * left out since, in the same second. */
+/* Refusals of one key (who, kind, path, reason): the second of the last record written for it,
+ * and what was counted since without a record of its own (suppressed, with the ids it probed),
+ * to be written as one summary record once that second is over. */
 typedef struct refusal {
-    char key[160];
     int64_t second;
     unsigned suppressed;
+    unsigned nids, ids_more;
+    int has_session, control, seat;
+    char kind[20], path[24], reason[40], addr[48];
+    char ids[REFUSAL_IDS][65];
 } refusal;
+
+/* A join code waiting for its argon2id check on the join thread; the connection is suspended
+ * until it is done. */
+typedef struct joinjob {
+    struct MHD_Connection *conn;
+    char code[129]; /* as typed ("" when longer: malformed) */
+    int match;      /* the account, -1 none, -2 the server is stopping */
+    int done;
+    struct joinjob *next;
+} joinjob;
 
 /* Per request: the body collected so far, or the stream it became. */
 typedef struct req {
     cc_buf body;
     int refused; /* answered when the headers came in (refuse_early); the body is not read */
     stream *st;
+    joinjob *job; /* a join being checked */
 } req;
 
 struct cc_http {
@@ -101,12 +127,20 @@ struct cc_http {
     cc_http_opts o;
     uint16_t port;
     int secure;
-    pthread_mutex_t mu; /* accounts, sessions, rate limits, connected counts */
-    account *acc;
+    pthread_mutex_t mu; /* sessions, rate limits, refusal counts, connected counts */
+    account *acc;       /* fixed once started: the join thread reads them without a lock */
     size_t nacc;
+    int maxdup;                         /* most accounts sharing one lookup key (normally 1) */
+    char dummy[crypto_pwhash_STRBYTES]; /* an argon2id hash no code matches: the same work */
     session *sessions;
-    rate rates[RATE_SLOTS];
-    refusal refusals[AUDIT_SLOTS];
+    cc_keymap *rates;          /* address -> rate */
+    rate rate_overflow;        /* the addresses the map has no room for share one count */
+    cc_keymap *refusals;       /* key -> refusal */
+    int64_t refusal_second;    /* the second whose refusal records are being counted ... */
+    unsigned refusal_budget;   /* ... and how many more may be written in it */
+    unsigned refusal_overflow; /* refusals no key had room for, not yet recorded */
+    int refusal_pending;       /* some key holds a count to summarise */
+    int64_t last_revoke;
     int *connected;      /* streams per seat */
     uint8_t *joined;     /* seats whose code has been used since this server started */
     pthread_mutex_t wmu; /* waiting streams */
@@ -117,6 +151,14 @@ struct cc_http {
     pthread_cond_t tcv;
     int stopping;
     int kick;
+    /* the join thread: argon2id checks of join codes, off libmicrohttpd's thread */
+    pthread_t joiner;
+    int joiner_started;
+    pthread_mutex_t jmu;
+    pthread_cond_t jcv;
+    joinjob *jhead, *jtail;
+    unsigned jn;
+    int jstop;
 };
 
 static int64_t now_ms(void)
@@ -185,6 +227,73 @@ int cc_http_code_matches(const char *code, const char *secret)
     if (memcmp(sym, secret, 4) != 0)
         return 0;
     return crypto_pwhash_str_verify(secret + 5, sym + 4, 16) == 0;
+}
+
+/* The account a typed code opens, or -1, in the same work for every code (SECURITY.md: not
+ * yours and does not exist answer alike, in time too): exactly h->maxdup argon2id verifications
+ * (one, unless accounts share a lookup key), against the accounts whose lookup key is the
+ * code's first four symbols and, for the rest, against a hash no code matches. A malformed code
+ * is checked as the code of all zeros would be. Runs on the join thread: h->acc is fixed. */
+static int check_code(const cc_http *h, const char *code)
+{
+    char sym[21];
+    int ok = code[0] && normalise(code, sym) == 0;
+    if (!ok)
+        memcpy(sym, "00000000000000000000", 21);
+    int match = -1;
+    for (int k = 0; k < h->maxdup; k++) {
+        /* the k-th account with that lookup key, else the dummy; every account is compared */
+        const char *hash = h->dummy;
+        int idx = -1, seen = 0;
+        for (size_t i = 0; i < h->nacc; i++) {
+            int same = sodium_memcmp(h->acc[i].lookup, sym, 4) == 0;
+            if (same && seen++ == k) {
+                hash = h->acc[i].hash + 5;
+                idx = (int)i;
+            }
+        }
+        if (crypto_pwhash_str_verify(hash, sym + 4, 16) == 0 && ok && idx >= 0 && match < 0)
+            match = idx;
+    }
+    return match;
+}
+
+/* The argon2id cost of a stored hash ("$argon2id$v=19$m=KIB,t=N,p=1$..."); the defaults of
+ * cc_http_make_code when it does not say. */
+static void hash_cost(const char *hash, unsigned long long *ops, size_t *mem)
+{
+    unsigned m = 0, t = 0;
+    const char *p = hash ? strstr(hash, "$m=") : NULL;
+    *ops = 2;
+    *mem = 19u << 20;
+    if (p && sscanf(p, "$m=%u,t=%u", &m, &t) == 2 && m >= 8 && m <= (1u << 22) && t >= 1 && t <= 16) {
+        *ops = t;
+        *mem = (size_t)m << 10;
+    }
+}
+
+/* Prepares the constant work of check_code: the dummy hash (at the accounts' cost) and the most
+ * accounts sharing a lookup key. */
+static cc_err prepare_codes(cc_http *h)
+{
+    h->maxdup = 1;
+    for (size_t i = 0; i < h->nacc; i++) {
+        int n = 0;
+        for (size_t k = 0; k < h->nacc; k++)
+            n += memcmp(h->acc[i].lookup, h->acc[k].lookup, 4) == 0;
+        if (n > h->maxdup)
+            h->maxdup = n;
+    }
+    unsigned char rnd[16];
+    char pw[33];
+    randombytes_buf(rnd, sizeof rnd);
+    cc_hex(rnd, 16, pw);
+    unsigned long long ops;
+    size_t mem;
+    hash_cost(h->nacc ? h->acc[0].hash : NULL, &ops, &mem);
+    if (crypto_pwhash_str_alg(h->dummy, pw, 16, ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return CC_ERR_NOMEM;
+    return CC_OK;
 }
 
 /* ---- responses ---- */
@@ -312,42 +421,149 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
-static uint32_t fnv1a(const char *s)
+/* The key a client's join attempts are counted under: its address, an IPv6 address by its /64
+ * (one host may hold a whole /64). */
+static void rate_key(struct MHD_Connection *c, char *out, size_t n)
 {
-    uint32_t hh = 2166136261u;
-    for (const char *p = s; *p; p++)
-        hh = (hh ^ (unsigned char)*p) * 16777619u;
-    return hh;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = 0;
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6) {
+        struct in6_addr a = ((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr;
+        int v4 = IN6_IS_ADDR_V4MAPPED(&a);
+        if (!v4)
+            memset(a.s6_addr + 8, 0, 8);
+        char t[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &a, t, sizeof t);
+        snprintf(out, n, "%s%s", t, v4 ? "" : "/64");
+        return;
+    }
+    client_addr(c, out, n);
+}
+
+/* Adds one refusal to r: counted, its probed id (may be NULL) named while there is room. */
+static void refusal_count(refusal *r, const char *id)
+{
+    r->suppressed++;
+    if (!id || !*id)
+        return;
+    for (unsigned i = 0; i < r->nids; i++)
+        if (strcmp(r->ids[i], id) == 0)
+            return;
+    if (r->nids < REFUSAL_IDS && strlen(id) < sizeof r->ids[0])
+        snprintf(r->ids[r->nids++], sizeof r->ids[0], "%s", id);
+    else
+        r->ids_more++;
+}
+
+/* The summary record of what r counted (kind, detail members), written with h->mu released. */
+typedef struct summary {
+    char kind[20];
+    int seat;
+    json_t *detail;
+} summary;
+
+static int summary_of(const refusal *r, summary *out)
+{
+    json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:I}", "path", r->path, "reason", r->reason, "address", r->addr,
+                          "role", r->has_session ? (r->control ? "control" : "seat") : "none", "suppressed",
+                          (json_int_t)r->suppressed);
+    if (!d)
+        return -1;
+    if (r->nids) {
+        /* a record's detail holds strings and integers: the ids as one space-separated string */
+        cc_buf b;
+        cc_buf_init(&b);
+        for (unsigned i = 0; i < r->nids; i++) {
+            if (i)
+                cc_buf_putc(&b, ' ');
+            cc_buf_puts(&b, r->ids[i]);
+        }
+        cc_buf_putc(&b, 0);
+        if (!b.oom)
+            json_object_set_new(d, "items", json_string(b.data));
+        cc_buf_free(&b);
+    }
+    if (r->ids_more)
+        json_object_set_new(d, "items_more", json_integer(r->ids_more));
+    snprintf(out->kind, sizeof out->kind, "%s", r->kind);
+    out->seat = r->has_session && !r->control ? r->seat : -1;
+    out->detail = d;
+    return 0;
+}
+
+static void summaries_write(cc_http *h, summary *v, size_t n, int64_t now)
+{
+    for (size_t i = 0; i < n; i++) {
+        cc_live_audit(h->o.live, v[i].kind, v[i].seat, v[i].detail, now);
+        json_decref(v[i].detail);
+    }
+}
+
+/* A new second for the refusal records: its budget. h->mu held. */
+static void refusal_tick(cc_http *h, int64_t second)
+{
+    if (h->refusal_second != second) {
+        h->refusal_second = second;
+        h->refusal_budget = REFUSALS_PER_S;
+    }
 }
 
 /* Logs a refusal (kind "access.denied" or "session.refused") about seat (-1: control or nobody):
- * detail gets "path", "reason", the client's "address" and "role". Bounded: one record per
- * session (or address, without one), path and reason per second; the identical refusals left out
- * are counted in the next record's "suppressed". detail (may be NULL) is borrowed. */
+ * detail gets "path", "reason", the client's "address" and "role"; id (may be NULL) is what was
+ * probed (an item id), kept in the summary when this refusal is only counted. Bounded
+ * (docs/http-api.md, "Refusal records"): one record a second per key (the session, or the
+ * address without one; kind; path; reason), REFUSALS_PER_S records a second in all; what is not
+ * written at once is counted, with the ids probed, and written as one summary record per key
+ * after its second (refusals_flush), never dropped. detail (may be NULL) is borrowed. */
 static void audit_refusal(cc_http *h, struct MHD_Connection *c, const unsigned char *token_hash, int control,
-                          int seat, const char *kind, const char *path, const char *reason, json_t *detail)
+                          int seat, const char *kind, const char *path, const char *reason, const char *id,
+                          json_t *detail)
 {
-    char addr[48], who[70], key[160];
+    char addr[48], who[70], key[CC_KEYMAP_KEY_MAX + 1];
     client_addr(c, addr, sizeof addr);
     if (token_hash)
         cc_hex(token_hash, 8, who);
     else
         snprintf(who, sizeof who, "%s", addr);
     snprintf(key, sizeof key, "%s|%s|%s|%s", who, kind, path, reason);
-    int64_t now = now_ms();
+    int64_t now = now_ms(), second = now / 1000;
+    summary late = {{0}, -1, NULL};
     pthread_mutex_lock(&h->mu);
-    refusal *r = &h->refusals[fnv1a(key) % AUDIT_SLOTS];
-    int same = strcmp(r->key, key) == 0;
-    if (same && r->second == now / 1000) {
-        r->suppressed++;
-        pthread_mutex_unlock(&h->mu);
-        return;
+    refusal_tick(h, second);
+    int added = 0, had = 0;
+    refusal dropped;
+    refusal *r = cc_keymap_put(h->refusals, key, now, second * 1000, &added, &dropped, &had);
+    if (had && dropped.suppressed)
+        summary_of(&dropped, &late); /* a key dropped for room: its count is written now */
+    int write = 0;
+    if (!r) {
+        h->refusal_overflow++; /* every key was used this second: counted in one record */
+        h->refusal_pending = 1;
+    } else {
+        if (added) {
+            r->has_session = token_hash != NULL;
+            r->control = control;
+            r->seat = seat;
+            snprintf(r->kind, sizeof r->kind, "%s", kind);
+            snprintf(r->path, sizeof r->path, "%s", path);
+            snprintf(r->reason, sizeof r->reason, "%s", reason);
+            snprintf(r->addr, sizeof r->addr, "%s", addr);
+            r->second = -1;
+        }
+        if (r->second != second && h->refusal_budget > 0) {
+            r->second = second;
+            h->refusal_budget--;
+            write = 1;
+        } else {
+            refusal_count(r, id);
+            h->refusal_pending = 1;
+        }
     }
-    unsigned suppressed = same ? r->suppressed : 0;
-    snprintf(r->key, sizeof r->key, "%s", key);
-    r->second = now / 1000;
-    r->suppressed = 0;
     pthread_mutex_unlock(&h->mu);
+    if (late.detail)
+        summaries_write(h, &late, 1, now);
+    if (!write)
+        return;
     json_t *d = detail ? json_deep_copy(detail) : json_object();
     if (!d)
         return;
@@ -355,34 +571,105 @@ static void audit_refusal(cc_http *h, struct MHD_Connection *c, const unsigned c
     json_object_set_new(d, "reason", json_string(reason));
     json_object_set_new(d, "address", json_string(addr));
     json_object_set_new(d, "role", json_string(token_hash ? (control ? "control" : "seat") : "none"));
-    if (suppressed)
-        json_object_set_new(d, "suppressed", json_integer(suppressed));
     cc_live_audit(h->o.live, kind, token_hash && !control ? seat : -1, d, now);
     json_decref(d);
 }
 
-/* An access.denied record for a request of session s (NULL: none). */
-static void deny_log(cc_http *h, struct MHD_Connection *c, const session *s, const char *path,
-                     const char *reason, json_t *detail)
+typedef struct flushing {
+    int64_t second;
+    summary *v;
+    size_t n, cap;
+    int left; /* a key still holds a count (its second not over, or no budget left) */
+    unsigned *budget;
+} flushing;
+
+static int flush_one(void *ctx, const char *key, void *val)
 {
-    audit_refusal(h, c, s ? s->token_hash : NULL, s ? s->control : 0, s ? s->seat : -1, "access.denied", path,
-                  reason, detail);
+    (void)key;
+    flushing *f = ctx;
+    refusal *r = val;
+    if (!r->suppressed)
+        return r->second < f->second - 60; /* quiet for a minute: forgotten */
+    if (r->second >= f->second || *f->budget == 0 || f->n == f->cap) {
+        f->left = 1;
+        return 0;
+    }
+    if (summary_of(r, &f->v[f->n]) == 0) {
+        f->n++;
+        (*f->budget)--;
+        r->suppressed = r->nids = r->ids_more = 0;
+        r->second = f->second; /* the summary is this key's record of this second */
+    } else {
+        f->left = 1;
+    }
+    return 0;
 }
 
-/* Token bucket per client address (fixed one-minute windows): 1 when the attempt may go on. */
-static int rate_ok(cc_http *h, const char *addr, int64_t now, int *retry_s)
+/* Writes the summary records of the refusals counted in seconds that are over (the ticker calls
+ * it at least once a second while some are pending), within the budget of records of this
+ * second; final (the server stops): every count, whatever its second. */
+static void refusals_flush(cc_http *h, int64_t now, int final)
+{
+    unsigned all = REFUSAL_KEYS;
+    flushing f = {final ? INT64_MAX / 2 : now / 1000,    NULL, 0,
+                  final ? REFUSAL_KEYS : REFUSALS_PER_S, 0,    NULL};
+    f.v = calloc(f.cap + 1, sizeof *f.v);
+    if (!f.v)
+        return;
+    pthread_mutex_lock(&h->mu);
+    if (!h->refusal_pending) {
+        pthread_mutex_unlock(&h->mu);
+        free(f.v);
+        return;
+    }
+    refusal_tick(h, now / 1000);
+    f.budget = final ? &all : &h->refusal_budget;
+    cc_keymap_each(h->refusals, flush_one, &f);
+    if (h->refusal_overflow) {
+        /* refusals of more keys than the table holds in one second: one record, counted */
+        refusal o;
+        memset(&o, 0, sizeof o);
+        snprintf(o.kind, sizeof o.kind, "access.denied");
+        snprintf(o.path, sizeof o.path, "*");
+        snprintf(o.reason, sizeof o.reason, "overflow");
+        o.suppressed = h->refusal_overflow;
+        if (summary_of(&o, &f.v[f.n]) == 0) {
+            f.n++;
+            h->refusal_overflow = 0;
+        }
+    }
+    h->refusal_pending = f.left || h->refusal_overflow;
+    pthread_mutex_unlock(&h->mu);
+    summaries_write(h, f.v, f.n, now);
+    free(f.v);
+}
+
+/* An access.denied record for a request of session s (NULL: none); id: what it probed (may be
+ * NULL). */
+static void deny_log(cc_http *h, struct MHD_Connection *c, const session *s, const char *path,
+                     const char *reason, const char *id, json_t *detail)
+{
+    audit_refusal(h, c, s ? s->token_hash : NULL, s ? s->control : 0, s ? s->seat : -1, "access.denied", path,
+                  reason, id, detail);
+}
+
+/* Join attempts per client address (fixed one-minute windows): 1 when the attempt may go on.
+ * Every address has its own count (keymap: exact keys); when the table is full of addresses seen
+ * this minute, the others share one count, so that many addresses cannot reset anyone's. */
+static int rate_ok(cc_http *h, const char *key, int64_t now, int *retry_s)
 {
     unsigned limit = h->o.join_per_min ? h->o.join_per_min : 8;
     int64_t win = now / 60000;
-    uint32_t hh = fnv1a(addr);
     pthread_mutex_lock(&h->mu);
-    rate *r = &h->rates[hh % RATE_SLOTS];
-    if (strcmp(r->addr, addr) != 0 || r->window != win) {
-        snprintf(r->addr, sizeof r->addr, "%s", addr);
+    int added;
+    rate *r = cc_keymap_put(h->rates, key, now, win * 60000, &added, NULL, NULL);
+    if (!r)
+        r = &h->rate_overflow;
+    if (r->window != win) {
         r->window = win;
         r->count = 0;
     }
-    int ok = (unsigned)r->count < limit;
+    int ok = r->count < limit;
     if (ok)
         r->count++;
     pthread_mutex_unlock(&h->mu);
@@ -419,10 +706,31 @@ static void csrf_of(const char *token, char out[65])
     cc_hex(hh, 32, out);
 }
 
-/* The caller's session from its cookie, or NULL. Looks in memory, then in the store (a
- * restarted server keeps its sessions). */
-static session *find_session(cc_http *h, struct MHD_Connection *c, char *csrf_out)
+/* Whether the store still holds session s (another server may have ended it: a logout there,
+ * docs/http-api.md "Several servers"). 1 yes, 0 no (s is then marked ended), -1 the store
+ * could not say. libmicrohttpd's thread only (s stays valid). */
+static int stored_session(cc_http *h, const unsigned char th[32], int64_t now);
+static int session_live(cc_http *h, session *s, int64_t now)
 {
+    int live = stored_session(h, s->token_hash, now);
+    if (live == 0) {
+        pthread_mutex_lock(&h->mu);
+        s->expires = 0;
+        int streams = s->streams;
+        pthread_mutex_unlock(&h->mu);
+        if (streams)
+            cc_http_publish(h); /* its streams wake, see it ended and close */
+    }
+    return live;
+}
+
+/* The caller's session from its cookie, or NULL: looked up in memory, then in the store (a
+ * restarted server keeps its sessions). A session known here is checked against the store on
+ * every request, so that a logout on another server sharing the store ends it here too.
+ * *store_failed: the store could not be read (the answer is then 503, not 401). */
+static session *find_session(cc_http *h, struct MHD_Connection *c, char *csrf_out, int *store_failed)
+{
+    *store_failed = 0;
     const char *tok = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, h->secure ? "__Host-" COOKIE : COOKIE);
     if (!tok || strlen(tok) != 64)
         return NULL;
@@ -436,14 +744,22 @@ static session *find_session(cc_http *h, struct MHD_Connection *c, char *csrf_ou
     if (s && s->expires <= now)
         s = NULL;
     pthread_mutex_unlock(&h->mu);
-    if (!s) {
+    if (s) {
+        int live = session_live(h, s, now);
+        if (live < 0)
+            *store_failed = 1;
+        if (live <= 0)
+            return NULL;
+    } else {
         char hex[65];
         cc_hex(th, 32, hex);
         int64_t ex;
         char *role = NULL, *seat = NULL;
         cc_store_error err;
-        if (cc_store_session_get(h->o.store, hex, now, &ex, &role, &seat, &err) == CC_OK &&
-            ex == cc_live_exercise_id(h->o.live)) {
+        cc_err rc = cc_store_session_get(h->o.store, hex, now, &ex, &role, &seat, &err);
+        if (rc != CC_OK && rc != CC_ERR_NOTFOUND)
+            *store_failed = 1;
+        if (rc == CC_OK && ex == cc_live_exercise_id(h->o.live)) {
             s = calloc(1, sizeof *s);
             if (s) {
                 memcpy(s->token_hash, th, 32);
@@ -471,6 +787,58 @@ static session *find_session(cc_http *h, struct MHD_Connection *c, char *csrf_ou
     if (s && csrf_out)
         memcpy(csrf_out, s->csrf, 65);
     return s;
+}
+
+/* Whether the store holds the session with this token hash: 1, 0, -1 (the store could not say). */
+static int stored_session(cc_http *h, const unsigned char th[32], int64_t now)
+{
+    char hex[65];
+    cc_hex(th, 32, hex);
+    int64_t ex;
+    char *role = NULL, *seat = NULL;
+    cc_store_error err;
+    cc_err rc = cc_store_session_get(h->o.store, hex, now, &ex, &role, &seat, &err);
+    free(role);
+    free(seat);
+    return rc == CC_OK ? 1 : rc == CC_ERR_NOTFOUND ? 0 : -1;
+}
+
+/* Sessions with open streams that the store no longer holds (ended by a logout on another
+ * server, or expired) are ended here, and their streams woken to close. The ticker calls it every
+ * REVOKE_MS; it holds no session pointer while the lock is released (libmicrohttpd's thread may
+ * free a session then), only copies of token hashes. */
+static void revoke_sweep(cc_http *h, int64_t now)
+{
+    size_t n = 0, cap = 0;
+    unsigned char(*v)[32] = NULL;
+    pthread_mutex_lock(&h->mu);
+    for (session *s = h->sessions; s; s = s->next)
+        if (s->streams > 0 && s->expires > now) {
+            if (n == cap) {
+                size_t nc = cap ? cap * 2 : 16;
+                unsigned char(*nv)[32] = realloc(v, nc * sizeof *nv);
+                if (!nv)
+                    break;
+                v = nv;
+                cap = nc;
+            }
+            memcpy(v[n++], s->token_hash, 32);
+        }
+    pthread_mutex_unlock(&h->mu);
+    size_t dead = 0;
+    for (size_t i = 0; i < n; i++)
+        if (stored_session(h, v[i], now) == 0)
+            memmove(v[dead++], v[i], 32);
+    if (dead) {
+        pthread_mutex_lock(&h->mu);
+        for (session *s = h->sessions; s; s = s->next)
+            for (size_t i = 0; i < dead; i++)
+                if (sodium_memcmp(s->token_hash, v[i], 32) == 0)
+                    s->expires = 0;
+        pthread_mutex_unlock(&h->mu);
+        cc_http_publish(h);
+    }
+    free(v);
 }
 
 static cc_live_viewer viewer_of(const session *s)
@@ -518,47 +886,70 @@ static json_t *parse_body(const req *r, char *why, size_t n)
     return j;
 }
 
-static enum MHD_Result do_join(cc_http *h, struct MHD_Connection *c, const req *r)
+/* ---- joins: the code is checked on the join thread ---- */
+
+/* The join thread: checks the codes queued by do_join, one at a time, each with the same
+ * argon2id work (check_code), then resumes its connection. On stop it answers what is left
+ * without checking it. */
+static void *join_main(void *arg)
 {
+    cc_http *h = arg;
+    pthread_mutex_lock(&h->jmu);
+    for (;;) {
+        while (!h->jhead && !h->jstop)
+            pthread_cond_wait(&h->jcv, &h->jmu);
+        joinjob *j = h->jhead;
+        if (!j)
+            break;
+        h->jhead = j->next;
+        if (!h->jhead)
+            h->jtail = NULL;
+        h->jn--;
+        int stop = h->jstop;
+        pthread_mutex_unlock(&h->jmu);
+        int match = stop ? -2 : check_code(h, j->code);
+        sodium_memzero(j->code, sizeof j->code);
+        pthread_mutex_lock(&h->jmu);
+        j->match = match;
+        j->done = 1;
+        pthread_mutex_unlock(&h->jmu);
+        MHD_resume_connection(j->conn); /* the handler is called again and answers */
+        pthread_mutex_lock(&h->jmu);
+    }
+    pthread_mutex_unlock(&h->jmu);
+    return NULL;
+}
+
+static enum MHD_Result too_many_joins(cc_http *h, struct MHD_Connection *c, int retry, const char *msg)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(msg), (void *)msg, MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    harden(h, resp);
+    char ra[16];
+    snprintf(ra, sizeof ra, "%d", retry);
+    MHD_add_response_header(resp, "Retry-After", ra);
+    MHD_add_response_header(resp, "Content-Type", "application/json");
+    enum MHD_Result ret = MHD_queue_response(c, 429, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* The join's code has been checked (r->job done): a session, or 401. */
+static enum MHD_Result finish_join(cc_http *h, struct MHD_Connection *c, req *r)
+{
+    int match = r->job->match;
+    free(r->job);
+    r->job = NULL;
+    if (match == -2)
+        return fail_retry(h, c, "stopping", "the server is stopping");
     char addr[48];
     client_addr(c, addr, sizeof addr);
     int64_t now = now_ms();
-    int retry;
-    if (!rate_ok(h, addr, now, &retry)) {
-        audit_refusal(h, c, NULL, 0, -1, "session.refused", "/api/join", "rate-limited", NULL);
-        static const char msg[] = "{\"error\":\"too many join attempts\",\"code\":\"rate-limited\"}\n";
-        struct MHD_Response *resp =
-            MHD_create_response_from_buffer(sizeof msg - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
-        harden(h, resp);
-        char ra[16];
-        snprintf(ra, sizeof ra, "%d", retry);
-        MHD_add_response_header(resp, "Retry-After", ra);
-        MHD_add_response_header(resp, "Content-Type", "application/json");
-        enum MHD_Result ret = MHD_queue_response(c, 429, resp);
-        MHD_destroy_response(resp);
-        return ret;
-    }
-    char why[200];
-    json_t *j = parse_body(r, why, sizeof why);
-    if (!j)
-        return fail(h, c, 400, "bad-request", "%s", why);
-    const char *code = json_string_value(json_object_get(j, "code"));
-    char sym[21];
-    int match = -1;
-    if (code && normalise(code, sym) == 0) {
-        for (size_t i = 0; i < h->nacc && match < 0; i++)
-            if (memcmp(h->acc[i].lookup, sym, 4) == 0 && cc_http_code_matches(code, h->acc[i].hash))
-                match = (int)i;
-    } else {
-        /* the same work for a malformed code as for a wrong one */
-        if (h->nacc && crypto_pwhash_str_verify(h->acc[0].hash + 5, "0000000000000000", 16) == 0)
-            match = -1;
-    }
-    json_decref(j);
     if (match < 0) {
-        json_t *d = json_pack("{s:s}", "address", addr);
-        cc_live_audit(h->o.live, "session.refused", -1, d, now);
-        json_decref(d);
+        /* a wrong code: a bounded refusal record like any other (per address and second) */
+        audit_refusal(h, c, NULL, 0, -1, "session.refused", "/api/join", "bad-code", NULL, NULL);
         return fail(h, c, 401, "bad-code", "that join code is not valid for this exercise");
     }
     account *a = &h->acc[match];
@@ -612,6 +1003,68 @@ static enum MHD_Result do_join(cc_http *h, struct MHD_Connection *c, const req *
         cookie);
 }
 
+/* POST /api/join: the rate limit of the address, then the code is queued for the join thread
+ * and the connection suspended until it has been checked (finish_join answers). A full queue is a
+ * 429 at once: argon2id work never runs on libmicrohttpd's thread, and never more of it than one
+ * thread does (docs/http-api.md, "Joins"). */
+static enum MHD_Result do_join(cc_http *h, struct MHD_Connection *c, req *r)
+{
+    if (r->job) {
+        pthread_mutex_lock(&h->jmu);
+        int done = r->job->done; /* always, once the join thread has resumed the connection */
+        pthread_mutex_unlock(&h->jmu);
+        return done ? finish_join(h, c, r) : MHD_YES;
+    }
+    char key[64];
+    rate_key(c, key, sizeof key);
+    int64_t now = now_ms();
+    int retry;
+    if (!rate_ok(h, key, now, &retry)) {
+        audit_refusal(h, c, NULL, 0, -1, "session.refused", "/api/join", "rate-limited", NULL, NULL);
+        return too_many_joins(h, c, retry,
+                              "{\"error\":\"too many join attempts\",\"code\":\"rate-limited\"}\n");
+    }
+    char why[200];
+    json_t *j = parse_body(r, why, sizeof why);
+    if (!j)
+        return fail(h, c, 400, "bad-request", "%s", why);
+    joinjob *job = calloc(1, sizeof *job);
+    if (!job) {
+        json_decref(j);
+        return fail(h, c, 500, "internal", "out of memory");
+    }
+    const char *code = json_string_value(json_object_get(j, "code"));
+    if (code && strlen(code) < sizeof job->code)
+        snprintf(job->code, sizeof job->code, "%s", code); /* longer, or not a string: malformed, "" */
+    json_decref(j);
+    job->conn = c;
+    job->match = -1;
+    pthread_mutex_lock(&h->jmu);
+    if (h->jstop || h->jn >= JOIN_QUEUE) {
+        int stop = h->jstop;
+        pthread_mutex_unlock(&h->jmu);
+        free(job);
+        if (stop)
+            return fail_retry(h, c, "stopping", "the server is stopping");
+        audit_refusal(h, c, NULL, 0, -1, "session.refused", "/api/join", "busy", NULL, NULL);
+        return too_many_joins(h, c, 1,
+                              "{\"error\":\"the server is checking other join codes: try again in a second\","
+                              "\"code\":\"rate-limited\"}\n");
+    }
+    /* suspended before the join thread can see it, so that its resume always comes after */
+    MHD_suspend_connection(c);
+    r->job = job;
+    if (h->jtail)
+        h->jtail->next = job;
+    else
+        h->jhead = job;
+    h->jtail = job;
+    h->jn++;
+    pthread_cond_signal(&h->jcv);
+    pthread_mutex_unlock(&h->jmu);
+    return MHD_YES;
+}
+
 static enum MHD_Result do_logout(cc_http *h, struct MHD_Connection *c, session *s)
 {
     char addr[48];
@@ -626,7 +1079,10 @@ static enum MHD_Result do_logout(cc_http *h, struct MHD_Connection *c, session *
     cc_store_session_delete(h->o.store, hex, &err);
     pthread_mutex_lock(&h->mu);
     s->expires = 0; /* kept in the list (streams may point at it) but dead */
+    int streams = s->streams;
     pthread_mutex_unlock(&h->mu);
+    if (streams)
+        cc_http_publish(h); /* its streams end now, not at the next event or ping */
     char cookie[160];
     snprintf(cookie, sizeof cookie, "%s%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
              h->secure ? "__Host-" : "", COOKIE, h->secure ? "; Secure" : "");
@@ -656,11 +1112,25 @@ static enum MHD_Result do_input(cc_http *h, struct MHD_Connection *c, session *s
         json_t *d = json_pack("{s:s%,s:s}", "do", act ? act : "", act ? strnlen(act, 40) : 0, "why", why);
         const char *seat = json_string_value(json_object_get(j, "seat"));
         int other = !s->control && seat && strcmp(seat, cc_live_scenario(h->o.live)->seats[s->seat].id) != 0;
-        deny_log(h, c, s, "/api/input", other ? "impersonation" : "control-only", d);
+        deny_log(h, c, s, "/api/input", other ? "impersonation" : "control-only", NULL, d);
+        json_decref(d);
+    }
+    if (rc == CC_ERR_NOTFOUND) {
+        /* an item the seat may not see answers as one that does not exist, as GET /api/items/ID
+         * does; why is "not-visible ID" or "not-found ID", for the record alone */
+        const char *act = json_string_value(json_object_get(j, "do"));
+        const char *sp = strchr(why, ' ');
+        char reason[16];
+        snprintf(reason, sizeof reason, "%.*s", sp ? (int)(sp - why) : 0, why);
+        json_t *d = json_pack("{s:s%,s:s}", "do", act ? act : "", act ? strnlen(act, 40) : 0, "item",
+                              sp ? sp + 1 : "");
+        deny_log(h, c, s, "/api/input", reason, sp ? sp + 1 : NULL, d);
         json_decref(d);
     }
     json_decref(j);
     kick_ticker(h);
+    if (rc == CC_ERR_NOTFOUND)
+        return fail(h, c, 404, "not-found", "no such item");
     if (rc == CC_ERR_INVALID)
         return fail(h, c, 400, "bad-input", "%s", why);
     if (rc == CC_ERR_DENIED)
@@ -706,9 +1176,12 @@ static enum MHD_Result do_item(cc_http *h, struct MHD_Connection *c, session *s,
         return send_json(h, c, 200, it, NULL);
     }
     /* a denied item and a missing one answer alike (for control too, without the bypass); the
-     * attempt is logged */
-    json_t *d = json_pack("{s:s%}", "item", id, strnlen(id, 64));
-    deny_log(h, c, s, "/api/items", "not-found", d);
+     * attempt is logged, and only the record tells them apart */
+    char probed[65];
+    snprintf(probed, sizeof probed, "%.64s", id);
+    json_t *d = json_pack("{s:s}", "item", probed);
+    deny_log(h, c, s, "/api/items", cc_live_item_exists(h->o.live, id) ? "not-visible" : "not-found", probed,
+             d);
     json_decref(d);
     return fail(h, c, 404, "not-found", "no such item");
 }
@@ -878,7 +1351,7 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
             if (sc->seats[i].control && (!want || strcmp(want, sc->seats[i].id) == 0))
                 pick = (int)i;
         if (pick < 0) {
-            deny_log(h, c, s, "/api/report", want ? "not-a-control-seat" : "no-control-seat", NULL);
+            deny_log(h, c, s, "/api/report", want ? "not-a-control-seat" : "no-control-seat", NULL, NULL);
             return fail(h, c, 403, "forbidden",
                         want ? "\"seat\" must name a seat of the control cell"
                              : "without exercise.control_bypass, control reads the report of a control "
@@ -919,7 +1392,7 @@ static enum MHD_Result do_editor(cc_http *h, struct MHD_Connection *c, session *
                                  const char *url, int post)
 {
     if (!s->control) {
-        deny_log(h, c, s, "/api/editor", "control-only", NULL);
+        deny_log(h, c, s, "/api/editor", "control-only", NULL, NULL);
         return fail(h, c, 403, "forbidden", "the scenario editor is control's");
     }
     cc_editor_req rq = {.method = post ? "POST" : "GET",
@@ -1059,6 +1532,11 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         st->off = 0;
         if (h->stopping)
             return MHD_CONTENT_READER_END_OF_STREAM;
+        pthread_mutex_lock(&h->wmu);
+        int gone = st->gone;
+        pthread_mutex_unlock(&h->wmu);
+        if (gone)
+            return MHD_CONTENT_READER_END_WITH_ERROR; /* the client closed it: nothing more to send */
         pthread_mutex_lock(&h->mu);
         int dead = st->sess->expires <= now_ms();
         pthread_mutex_unlock(&h->mu);
@@ -1094,6 +1572,60 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
     return (ssize_t)n;
 }
 
+/* Gives back a stream's slot: its session's count and its seat's connected count. h->mu held. */
+static void release_slot(cc_http *h, stream *st)
+{
+    if (st->released)
+        return;
+    st->released = 1;
+    st->sess->streams--;
+    if (!st->v.control && st->v.seat >= 0)
+        h->connected[st->v.seat]--;
+}
+
+/* Waiting streams (of session only, or all: NULL) whose client has gone: a suspended connection is
+ * not watched by libmicrohttpd, so a closed one would hold its slot until the next ping (15 s).
+ * Their sockets are polled: one readable or hung up (an event stream's client sends nothing
+ * after its request) is taken off the waiting list, its slot given back at once, and resumed so
+ * that libmicrohttpd closes it. Returns how many. Not with h->mu or h->wmu held. */
+static size_t reap_streams(cc_http *h, const session *only)
+{
+    enum { BATCH = 256 };
+    struct pollfd pf[BATCH];
+    stream *sv[BATCH], *gone[BATCH];
+    size_t n = 0, ng = 0;
+    pthread_mutex_lock(&h->wmu);
+    for (stream *st = h->waiting; st && n < BATCH; st = st->snext)
+        if ((!only || st->sess == only) && st->fd >= 0) {
+            pf[n] = (struct pollfd){st->fd, POLLIN, 0};
+            sv[n++] = st;
+        }
+    if (n && poll(pf, (nfds_t)n, 0) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
+                continue;
+            for (stream **pp = &h->waiting; *pp; pp = &(*pp)->snext)
+                if (*pp == sv[i]) {
+                    *pp = sv[i]->snext;
+                    break;
+                }
+            sv[i]->suspended = 0;
+            sv[i]->gone = 1;
+            gone[ng++] = sv[i];
+        }
+    }
+    pthread_mutex_unlock(&h->wmu);
+    if (!ng)
+        return 0;
+    pthread_mutex_lock(&h->mu);
+    for (size_t i = 0; i < ng; i++)
+        release_slot(h, gone[i]);
+    pthread_mutex_unlock(&h->mu);
+    for (size_t i = 0; i < ng; i++)
+        MHD_resume_connection(gone[i]->conn);
+    return ng;
+}
+
 static void stream_free(void *cls)
 {
     stream *st = cls;
@@ -1107,9 +1639,7 @@ static void stream_free(void *cls)
     h->nstreams--;
     pthread_mutex_unlock(&h->wmu);
     pthread_mutex_lock(&h->mu);
-    st->sess->streams--;
-    if (!st->v.control && st->v.seat >= 0)
-        h->connected[st->v.seat]--;
+    release_slot(h, st);
     pthread_mutex_unlock(&h->mu);
     cc_buf_free(&st->out);
     free(st);
@@ -1144,7 +1674,7 @@ static enum MHD_Result do_events(cc_http *h, struct MHD_Connection *c, session *
         unsigned long long v = strtoull(lei, &end, 10);
         if (!*lei || *end || errno || lei[0] == '-' || v >= cc_live_events(h->o.live)) {
             json_t *d = json_pack("{s:s%}", "last_event_id", lei, strnlen(lei, 40));
-            deny_log(h, c, s, "/api/events", "bad-last-event-id", d);
+            deny_log(h, c, s, "/api/events", "bad-last-event-id", NULL, d);
             json_decref(d);
             return fail(h, c, 400, "bad-last-event-id",
                         "Last-Event-ID must be the id of an event already sent");
@@ -1154,6 +1684,11 @@ static enum MHD_Result do_events(cc_http *h, struct MHD_Connection *c, session *
     }
     int cap = (int)(h->o.streams_per_session ? h->o.streams_per_session : STREAMS_PER_SESSION);
     pthread_mutex_lock(&h->mu);
+    int full = s->streams >= cap;
+    pthread_mutex_unlock(&h->mu);
+    if (full)
+        reap_streams(h, s); /* a stream of this session whose client has gone (a reload) makes room */
+    pthread_mutex_lock(&h->mu);
     int ok = s->streams < cap;
     if (ok) {
         s->streams++;
@@ -1162,7 +1697,7 @@ static enum MHD_Result do_events(cc_http *h, struct MHD_Connection *c, session *
     }
     pthread_mutex_unlock(&h->mu);
     if (!ok) {
-        deny_log(h, c, s, "/api/events", "too-many-streams", NULL);
+        deny_log(h, c, s, "/api/events", "too-many-streams", NULL, NULL);
         return fail(h, c, 429, "too-many-streams", "at most %d event streams per session", cap);
     }
     stream *st = calloc(1, sizeof *st);
@@ -1176,6 +1711,8 @@ static enum MHD_Result do_events(cc_http *h, struct MHD_Connection *c, session *
     }
     st->h = h;
     st->conn = c;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    st->fd = ci ? ci->connect_fd : -1;
     st->sess = s;
     st->v = viewer_of(s);
     st->next = have_after ? after + 1 : 0;
@@ -1331,7 +1868,7 @@ static enum MHD_Result post_api(cc_http *h, struct MHD_Connection *c, session *s
     if (strcmp(url, "/api/plan") == 0) {
         if (s->control)
             return do_plan_post(h, c, r);
-        deny_log(h, c, s, "/api/plan", "control-only", NULL);
+        deny_log(h, c, s, "/api/plan", "control-only", NULL, NULL);
         return fail(h, c, 403, "forbidden", "the improvement plan is control's");
     }
     if (get_endpoint(url) || (strncmp(url, "/api/items/", 11) == 0 && url[11]))
@@ -1349,7 +1886,7 @@ static enum MHD_Result get_api(cc_http *h, struct MHD_Connection *c, session *s,
     if (strcmp(url, "/api/plan") == 0) {
         if (s->control)
             return do_plan_get(h, c);
-        deny_log(h, c, s, "/api/plan", "control-only", NULL);
+        deny_log(h, c, s, "/api/plan", "control-only", NULL, NULL);
         return fail(h, c, 403, "forbidden", "the improvement plan is control's");
     }
     if (strncmp(url, "/api/items/", 11) == 0 && url[11])
@@ -1362,7 +1899,7 @@ static enum MHD_Result get_api(cc_http *h, struct MHD_Connection *c, session *s,
         return do_report(h, c, s);
     if (strcmp(url, "/api/log") == 0) {
         if (!s->control) {
-            deny_log(h, c, s, "/api/log", "control-only", NULL);
+            deny_log(h, c, s, "/api/log", "control-only", NULL, NULL);
             return fail(h, c, 403, "forbidden", "the full log is for control");
         }
         return do_log(h, c);
@@ -1402,7 +1939,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return get ? serve_asset(h, c, url)
                    : fail(h, c, 405, "method-not-allowed", "static pages are GET only");
     if (!same_origin(h, c)) {
-        deny_log(h, c, NULL, logged_path(url), "cross-site", NULL);
+        deny_log(h, c, NULL, logged_path(url), "cross-site", NULL, NULL);
         return fail(h, c, 403, "csrf", "cross-site request refused");
     }
     if (strcmp(url, "/api/join") == 0) {
@@ -1414,16 +1951,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return do_join(h, c, r);
     }
     char csrf[65];
-    session *s = find_session(h, c, csrf);
+    int store_failed;
+    session *s = find_session(h, c, csrf, &store_failed);
     const char *logged = logged_path(url);
+    if (!s && store_failed)
+        return fail_retry(h, c, "store-failed", "the session could not be checked: the store cannot be read");
     if (!s) {
-        deny_log(h, c, NULL, logged, "no-session", NULL);
+        deny_log(h, c, NULL, logged, "no-session", NULL, NULL);
         return fail(h, c, 401, "no-session", "join with a code first");
     }
     if (post) {
         const char *tok = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
         if (!tok || strlen(tok) != 64 || sodium_memcmp(tok, csrf, 64) != 0) {
-            deny_log(h, c, s, logged, "csrf-token", NULL);
+            deny_log(h, c, s, logged, "csrf-token", NULL, NULL);
             return fail(h, c, 403, "csrf", "missing or wrong X-CSRF-Token");
         }
         return post_api(h, c, s, r, url);
@@ -1441,6 +1981,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!r)
         return;
     cc_buf_free(&r->body);
+    free(r->job);
     free(r);
     *con_cls = NULL;
 }
@@ -1467,7 +2008,14 @@ static void *tick_main(void *arg)
             cc_http_publish(h); /* streams ping, and notice clients that left */
             last_ping = now;
         }
-        int64_t until = now + (h->o.poll_ms ? h->o.poll_ms : 1000);
+        reap_streams(h, NULL); /* closed streams give their slots back within a second */
+        refusals_flush(h, now, 0);
+        if (now - h->last_revoke >= REVOKE_MS) {
+            revoke_sweep(h, now);
+            h->last_revoke = now;
+        }
+        /* at least once a second: the refusal summaries of the second just over, closed streams */
+        int64_t until = now + (h->o.poll_ms && h->o.poll_ms < 1000 ? h->o.poll_ms : 1000);
         if (next < until)
             until = next;
         if (last_ping + PING_MS < until)
@@ -1537,6 +2085,16 @@ cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t why
     pthread_mutex_init(&h->wmu, NULL);
     pthread_mutex_init(&h->tmu, NULL);
     pthread_cond_init(&h->tcv, NULL);
+    pthread_mutex_init(&h->jmu, NULL);
+    pthread_cond_init(&h->jcv, NULL);
+    unsigned char hk[16];
+    randombytes_buf(hk, sizeof hk); /* the rate and refusal tables' hash key: no chosen collisions */
+    if (cc_keymap_new(RATE_KEYS, sizeof(rate), hk, &h->rates) != CC_OK ||
+        cc_keymap_new(REFUSAL_KEYS, sizeof(refusal), hk, &h->refusals) != CC_OK) {
+        snprintf(why, whylen, "out of memory");
+        cc_http_stop(h);
+        return CC_ERR_NOMEM;
+    }
     const cc_scenario *sc = cc_live_scenario(o->live);
     h->connected = calloc(sc->nseats ? sc->nseats : 1, sizeof *h->connected);
     h->joined = calloc(sc->nseats ? sc->nseats : 1, 1);
@@ -1548,6 +2106,23 @@ cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t why
         cc_http_stop(h);
         return CC_ERR_IO;
     }
+    if (prepare_codes(h) != CC_OK || pthread_create(&h->joiner, NULL, join_main, h) != 0) {
+        snprintf(why, whylen, "cannot start the join thread");
+        cc_http_stop(h);
+        return CC_ERR_IO;
+    }
+    h->joiner_started = 1;
+    /* Connections: in all at most the open-file limit allows (less what the store and the log
+     * need); per client address a share of that, so that one address cannot take them all
+     * (docs/http-api.md, "Limits"). */
+    unsigned max_conns = o->max_conns ? o->max_conns : 4096;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        rl.rlim_cur < (rlim_t)max_conns + 64)
+        max_conns = rl.rlim_cur > 128 ? (unsigned)rl.rlim_cur - 64 : 64;
+    unsigned per_ip = o->max_per_ip == CC_HTTP_NO_LIMIT ? 0 : o->max_per_ip ? o->max_per_ip : PER_IP_DEFAULT;
+    if (o->max_per_ip == 0 && per_ip > max_conns / 4)
+        per_ip = max_conns / 4 ? max_conns / 4 : 1;
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
@@ -1562,10 +2137,10 @@ cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t why
         flags |= MHD_USE_TLS;
     struct MHD_OptionItem opts[] = {
         {MHD_OPTION_SOCK_ADDR, 0, &sa},
-        {MHD_OPTION_CONNECTION_LIMIT, o->max_conns ? o->max_conns : 4096, NULL},
-        {MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_ip, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, max_conns, NULL},
+        {MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, NULL},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL},
-        {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
+        {MHD_OPTION_CONNECTION_TIMEOUT, o->conn_timeout_s ? o->conn_timeout_s : 30, NULL},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, h},
         {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)quiet_log, h},
         {MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape, NULL},
@@ -1618,6 +2193,17 @@ void cc_http_stop(cc_http *h)
         pthread_cond_signal(&h->tcv);
         pthread_mutex_unlock(&h->tmu);
         pthread_join(h->ticker, NULL);
+    }
+    if (h->joiner_started) {
+        /* the join thread answers what is queued ("stopping") and resumes those connections */
+        pthread_mutex_lock(&h->jmu);
+        h->jstop = 1;
+        pthread_cond_signal(&h->jcv);
+        pthread_mutex_unlock(&h->jmu);
+        pthread_join(h->joiner, NULL);
+    }
+    if (h->d) {
+        refusals_flush(h, now_ms(), 1); /* what was counted is written before the end */
         /* every suspended stream must be resumed before the daemon stops; they then end */
         for (int i = 0; i < 200; i++) {
             cc_http_publish(h);
@@ -1640,6 +2226,10 @@ void cc_http_stop(cc_http *h)
     }
     free(h->connected);
     free(h->joined);
+    cc_keymap_free(h->rates);
+    cc_keymap_free(h->refusals);
+    pthread_mutex_destroy(&h->jmu);
+    pthread_cond_destroy(&h->jcv);
     pthread_mutex_destroy(&h->mu);
     pthread_mutex_destroy(&h->wmu);
     pthread_mutex_destroy(&h->tmu);

@@ -16,14 +16,20 @@
 
 typedef struct cc_http cc_http; /* opaque */
 
+#define CC_HTTP_NO_LIMIT 0xffffffffu
+
 typedef struct cc_http_opts {
     const char *host;     /* address to listen on, e.g. "127.0.0.1" */
     uint16_t port;        /* 0: any free port (cc_http_port tells which) */
     const char *tls_cert; /* PEM text of certificate and key, both or neither */
     const char *tls_key;
-    unsigned max_conns;           /* 0: 4096 */
-    unsigned max_per_ip;          /* 0: no per-address limit */
-    unsigned join_per_min;        /* join attempts per client address per minute; 0: 8 */
+    unsigned max_conns;           /* open connections in all; 0: 4096 (at most the open-file limit less
+                                     64: the store and the log need descriptors too) */
+    unsigned max_per_ip;          /* open connections per client address; 0: 256, at most a quarter of
+                                     max_conns; CC_HTTP_NO_LIMIT: none (load tests from one address) */
+    unsigned conn_timeout_s;      /* a connection idle this long is closed; 0: 30 */
+    unsigned join_per_min;        /* join attempts per client address per minute (an IPv6 address by
+                                     its /64); 0: 8 */
     unsigned streams_per_session; /* open event streams per session; 0: 4 */
     unsigned poll_ms;             /* the clock thread wakes at least this often (0: 1000); a store
                                      shared with other server processes is read for their events

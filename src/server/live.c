@@ -1878,6 +1878,88 @@ static cc_err finish(cc_live *lv, int64_t now, uint64_t *first, uint64_t *last, 
     return CC_OK;
 }
 
+/* Whether the JSON array of objects a lists one whose "id" is id. */
+static int lists_id(const json_t *a, const char *id)
+{
+    size_t k;
+    json_t *x;
+    json_array_foreach(a, k, x)
+    {
+        const char *xid = json_string_value(json_object_get(x, "id"));
+        if (xid && strcmp(xid, id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether viewer v may see the item id of kind member (an input's "inject", "consultation",
+ * "decision", "message" or "reply_to"), and whether it exists at all. Lock held. */
+static int ref_visible(cc_live *lv, cc_live_viewer v, const char *act, const char *member, const char *id,
+                       int *exists)
+{
+    const cc_scenario *s = lv->s;
+    view *w = view_of(lv, v);
+    uint64_t k = msg_number(id);
+    if (strcmp(member, "consultation") == 0 || strcmp(member, "decision") == 0) {
+        int cons = member[0] == 'c';
+        size_t n = cons ? s->nconsultations : s->ndecisions;
+        *exists = 0;
+        for (size_t i = 0; i < n && !*exists; i++) {
+            const char *xid = cons ? s->consultations[i].id : s->decisions[i].id;
+            if (xid && strcmp(xid, id) == 0) {
+                *exists = 1;
+                /* a consultation that has not started yet is its requester's to ask for */
+                if (cons && act && strcmp(act, "request") == 0 &&
+                    s->consultations[i].requester_index == v.seat)
+                    return 1;
+            }
+        }
+        return w && lists_id(cons ? w->cons : w->decs, id);
+    }
+    if (k) { /* a message M<n> (a "message", or what a reply answers): the engine knows who holds it */
+        *exists = k <= lv->nmsg;
+        return w && cc_engine_message_held(lv->e, k, (size_t)v.seat);
+    }
+    *exists = 0;
+    size_t n = cc_engine_inject_count(lv->e);
+    for (size_t i = 0; !*exists && i < n; i++) {
+        const char *iid = NULL;
+        int64_t at;
+        cc_engine_inject_state(lv->e, i, &iid, &at);
+        *exists = iid && strcmp(iid, id) == 0;
+    }
+    return w && json_object_get(w->injects, id) != NULL;
+}
+
+/* Whether a seat's input names an item (its "inject", "consultation", "decision", "message" or
+ * "reply_to") that the seat may not see, existing or not: 1, with the first such id in probed
+ * (plen bytes, cut) and whether it exists in *exists (for the audit record only: the answer is
+ * the same, docs/http-api.md). A consultation that has not started is visible to its requester
+ * for "request". 0 for control, and when every item named is visible. */
+static int input_hides(cc_live *lv, cc_live_viewer v, const json_t *input, char *probed, size_t plen,
+                       int *exists)
+{
+    static const char *const members[] = {"inject", "consultation", "decision", "message", "reply_to"};
+    *exists = 0;
+    if (v.control || !json_is_object(input))
+        return 0;
+    const char *act = json_string_value(json_object_get(input, "do"));
+    int hidden = 0;
+    pthread_mutex_lock(&lv->mu);
+    for (size_t i = 0; i < sizeof members / sizeof members[0] && !hidden; i++) {
+        const char *id = json_string_value(json_object_get(input, members[i]));
+        if (!id)
+            continue;
+        if (!ref_visible(lv, v, act, members[i], id, exists)) {
+            hidden = 1;
+            if (plen)
+                snprintf(probed, plen, "%s", id);
+        }
+    }
+    pthread_mutex_unlock(&lv->mu);
+    return hidden;
+}
+
 cc_err cc_live_input(cc_live *lv, cc_live_viewer v, const json_t *input, int64_t now_wall_ms, uint64_t *first,
                      uint64_t *last, char *refused, size_t rlen, char *why, size_t whylen)
 {
@@ -1912,6 +1994,13 @@ cc_err cc_live_input(cc_live *lv, cc_live_viewer v, const json_t *input, int64_t
             return CC_ERR_DENIED;
         }
         json_object_set_new(in, "seat", json_string(mine));
+        char probed[65];
+        int exists;
+        if (input_hides(lv, v, in, probed, sizeof probed, &exists)) {
+            json_decref(in);
+            set_why(why, whylen, "%s %s", exists ? "not-visible" : "not-found", probed);
+            return CC_ERR_NOTFOUND;
+        }
     } else if (json_object_get(in, "seat") && !control_only(act)) {
         /* control acting for a seat: allowed (a controller playing a simulated cell) */
     }
@@ -2080,7 +2169,11 @@ json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id)
     pthread_mutex_lock(&lv->mu);
     view *w = view_of(lv, v);
     json_t *best = w ? json_incref(json_object_get(w->injects, id)) : NULL;
-    json_t *m = w ? message_item(lv, v, id) : NULL;
+    /* a seat's message is read back from the store only when the seat holds it, so that a denied
+     * message and one never sent answer in the same (short) time */
+    uint64_t k = msg_number(id);
+    int may = v.control || !k || cc_engine_message_held(lv->e, k, (size_t)v.seat);
+    json_t *m = w && may ? message_item(lv, v, id) : NULL;
     pthread_mutex_unlock(&lv->mu);
     if (m && (!best || seq_of(m) < seq_of(best))) {
         json_decref(best);
@@ -2090,6 +2183,24 @@ json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id)
     }
     return best;
 }
+int cc_live_item_exists(cc_live *lv, const char *id)
+{
+    if (!id)
+        return 0;
+    pthread_mutex_lock(&lv->mu);
+    uint64_t k = msg_number(id);
+    int found = k && k <= lv->nmsg;
+    size_t n = cc_engine_inject_count(lv->e);
+    for (size_t i = 0; !found && i < n; i++) {
+        const char *iid = NULL;
+        int64_t at;
+        cc_engine_inject_state(lv->e, i, &iid, &at);
+        found = iid && strcmp(iid, id) == 0;
+    }
+    pthread_mutex_unlock(&lv->mu);
+    return found;
+}
+
 /* Whether text contains q, ASCII letters compared without case (other bytes exactly). */
 static int has_text(const char *text, const char *q, size_t qn)
 {
@@ -2300,11 +2411,13 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         json_object_set_new(st, "requestable", req);
     }
     pthread_mutex_unlock(&lv->mu);
-    for (size_t i = 0; i < s->nseats; i++)
-        json_array_append_new(seats,
-                              json_pack("{s:s,s:s?,s:s?,s:b,s:b}", "id", s->seats[i].id, "party",
-                                        s->seats[i].party, "name", s->seats[i].role, "connected",
-                                        connected && connected[i] > 0, "code_used", joined && joined[i]));
+    for (size_t i = 0; i < s->nseats; i++) {
+        json_t *seat = json_pack("{s:s,s:s?,s:s?,s:b}", "id", s->seats[i].id, "party", s->seats[i].party, "name",
+                                 s->seats[i].role, "connected", connected && connected[i] > 0);
+        if (seat && v.control) /* whose code was used is control's to know (docs/http-api.md) */
+            json_object_set_new(seat, "code_used", json_boolean(joined && joined[i]));
+        json_array_append_new(seats, seat);
+    }
     json_object_set_new(st, "exercise",
                         json_pack("{s:I,s:s?,s:s?,s:s?}", "id", (json_int_t)lv->id, "name", lv->name,
                                   "scenario", cc_scenario_id(s), "title", cc_scenario_title(s)));

@@ -76,7 +76,9 @@ int cc_live_seat_index(const cc_live *lv, const char *id);
 uint64_t cc_live_events(cc_live *lv);
 
 /* Applies an input for viewer at now_wall_ms. For a seat, "seat" is set from the viewer (a
- * different one is CC_ERR_DENIED) and control-only actions are CC_ERR_DENIED. CC_ERR_INVALID:
+ * different one is CC_ERR_DENIED) and control-only actions are CC_ERR_DENIED; an input naming an
+ * item the seat may not see (existing or not) is CC_ERR_NOTFOUND, why being "not-visible ID"
+ * or "not-found ID" (for the audit record; nothing reaches the engine). CC_ERR_INVALID:
  * malformed (why says what). CC_ERR_IO: the store failed; the exercise then refuses further
  * changes. {"do":"end"} (control only, no other member) ends the run: run.end is logged and the
  * log is closed; every input after it is CC_ERR_RANGE. On success [*first, *last] are the seqs of the
@@ -98,7 +100,7 @@ cc_err cc_live_tick(cc_live *lv, int64_t now_wall_ms, int64_t *next_wall_ms);
 /* The viewer's snapshot (docs/http-api.md, GET /api/state): items, notes and findings are the
  * most recent 500, with their totals; the caller owns the result.
  * connected (nseats counts, may be NULL) fills seats[].connected, joined (nseats flags, may be
- * NULL) seats[].code_used. */
+ * NULL) seats[].code_used, which only control's snapshot has. */
 json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const int *connected,
                       const uint8_t *joined);
 
@@ -111,6 +113,11 @@ json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id);
  * the viewer holds and its most recent items (messages included; the same window as
  * cc_live_state's list), so the work is bounded and a denied item is never matched. */
 json_t *cc_live_search(cc_live *lv, cc_live_viewer v, const char *q, size_t limit, size_t *total);
+
+/* Whether id names an item of the exercise at all (an inject of the scenario or added by
+ * control, a message sent so far), whoever may read it. For audit records only: they tell a read
+ * denied from a read of nothing, the answers do not. */
+int cc_live_item_exists(cc_live *lv, const char *id);
 
 /* Appends Server-Sent Events frames for the events from *next on that viewer may see, at most
  * max_bytes (at least one frame when one is due), and advances *next past what it examined.

@@ -2,11 +2,13 @@
  * synchronous=FULL, prepared statements cached per SQL text. Refuses files it cannot trust:
  * not SQLite, read-only when opened for writing, or a WAL database whose -wal was removed. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/store_db.h"
 
@@ -196,6 +198,20 @@ static cc_err sq_tables_fn(cc_store_db *db, int *ntables, int *has_meta, cc_stor
     return rc;
 }
 
+/* Creates path as an empty file readable and writable by its owner only, whatever the process's
+ * umask (SECURITY.md: files holding the log are owner-only). SQLite then gives the -wal and -shm
+ * it creates beside it the same permissions as the main file. 0, or -1 with errno set. */
+static int create_private(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    int rc = fchmod(fd, 0600); /* open's mode is masked by the umask; 0600 cannot be widened by it,
+                                  but a umask may narrow it (0400): set it exactly */
+    close(fd);
+    return rc;
+}
+
 static cc_err sq_backup(cc_store_db *db, const char *to, cc_store_error *err)
 {
     sq_db *d = (sq_db *)db;
@@ -203,6 +219,10 @@ static cc_err sq_backup(cc_store_db *db, const char *to, cc_store_error *err)
     if (stat(to, &sb) == 0) {
         snprintf(err->message, sizeof err->message, "%s: exists; a backup never overwrites a file", to);
         return CC_ERR_ARG;
+    }
+    if (create_private(to) != 0) {
+        snprintf(err->message, sizeof err->message, "%s: cannot create: %s", to, strerror(errno));
+        return CC_ERR_IO;
     }
     sqlite3 *out = NULL;
     int r = sqlite3_open_v2(to, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
@@ -356,6 +376,10 @@ cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_stor
             "`caucus backup`, never by copying its file, or put the -wal back",
             path);
         return CC_ERR_INVALID;
+    }
+    if (!exists && !ro && create_private(path) != 0) {
+        snprintf(err->message, sizeof err->message, "%s: cannot open: %s", path, strerror(errno));
+        return CC_ERR_IO;
     }
     sq_db *d = calloc(1, sizeof *d);
     if (!d || !(d->path = strdup(path))) {

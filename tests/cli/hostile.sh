@@ -29,7 +29,7 @@ fi
 export SCN LOG KEY PUB CP DB T BIN
 
 # The server for the HTTP cases: started on first use, with sessions for control (H_COOKIE,
-# H_CSRF), usa-chair (H_SCOOKIE, H_SCSRF) and kor-chair (H_KCOOKIE); control starts the clock
+# H_CSRF), usa-chair (H_SCOOKIE, H_SCSRF) and kor-chair (H_KCOOKIE, H_KCSRF); control starts the clock
 # and releases I-2, the USA-only inject, so that rewinds have something to leak. A second
 # kor-chair session is logged out at once (H_DEADCOOKIE, H_DEADCSRF) for the replay cases.
 SRV_PID=
@@ -46,11 +46,11 @@ start_server() {
   code() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$T/codes.json" "$1"; }
   set -- $(python3 $H/wire.py join "$H_PORT" "$(code control)") && H_COOKIE=$1 && H_CSRF=$2 &&
     set -- $(python3 $H/wire.py join "$H_PORT" "$(code usa-chair)") && H_SCOOKIE=$1 && H_SCSRF=$2 &&
-    set -- $(python3 $H/wire.py join "$H_PORT" "$(code kor-chair)") && H_KCOOKIE=$1 &&
+    set -- $(python3 $H/wire.py join "$H_PORT" "$(code kor-chair)") && H_KCOOKIE=$1 && H_KCSRF=$2 &&
     set -- $(python3 $H/wire.py join "$H_PORT" "$(code kor-chair)") && H_DEADCOOKIE=$1 && H_DEADCSRF=$2 || return 1
   python3 $H/wire.py post "$H_PORT" "$H_DEADCOOKIE" "$H_DEADCSRF" /api/logout '{}' | grep -q "STATUS 204" || return 1
   H_KCODE=$(code kor-chair)
-  export H_PORT H_COOKIE H_CSRF H_SCOOKIE H_SCSRF H_KCOOKIE H_DEADCOOKIE H_DEADCSRF H_KCODE
+  export H_PORT H_COOKIE H_CSRF H_SCOOKIE H_SCSRF H_KCOOKIE H_KCSRF H_DEADCOOKIE H_DEADCSRF H_KCODE
   python3 $H/wire.py post "$H_PORT" "$H_COOKIE" "$H_CSRF" /api/input '{"do":"start"}' | grep -q "STATUS 200" &&
     python3 $H/wire.py post "$H_PORT" "$H_COOKIE" "$H_CSRF" /api/input '{"do":"release","inject":"I-2"}' | grep -q "STATUS 200"
 }

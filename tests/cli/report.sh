@@ -27,6 +27,38 @@ for s in scenarios/*.yaml; do
   "$BIN" run "$s" --auto all --seed 1 --log "$T/$n.jsonl" > /dev/null 2>&1 || no "run $n"
 done
 
+# a seat's report counts only what it may see (SECURITY.md item 15; issue 23 item 8): the same,
+# but for event numbers, with and without another nation's national-only activity
+: > "$T/v-none-in.jsonl"
+for h in 1 2 3 4 5 6; do
+  echo "{\"t\": \"+${h}h\", \"seat\": \"usa-chair\", \"do\": \"message\", \"text\": \"s $h\", \"to\": [\"usa-nsc\"], \"label\": \"SECRET//NOFORN\"}"
+  echo "{\"t\": \"+${h}h\", \"seat\": \"usa-nsc\", \"do\": \"note\", \"text\": \"n $h\"}"
+  echo "{\"t\": \"+${h}h5m\", \"seat\": \"usa-nsc\", \"do\": \"acknowledge\", \"inject\": \"I-03\"}"
+done > "$T/v-extra-in.jsonl"
+for k in none extra; do
+  "$BIN" run "$P" --seed 3 --inputs "$T/v-$k-in.jsonl" --log "$T/v-$k.jsonl" > /dev/null 2>&1 || no "run $k"
+  "$BIN" report "$T/v-$k.jsonl" --seat kor-chair --json "$T/v-$k.json" --html /dev/null > /dev/null 2>&1 || no "report $k"
+done
+if python3 - "$T/v-none.json" "$T/v-extra.json" <<'PY'
+import json, re, sys
+def load(p):  # event numbers (#N, and the event columns of evidence tables) are the log's
+    d = json.load(open(p))
+    for s in d["sections"]:
+        for t in s.get("tables", []):
+            cols = [i for i, c in enumerate(t.get("columns", [])) if "event" in c and c != "event type"]
+            for row in t["rows"]:
+                for i in cols:
+                    row[i] = "N"
+    return re.sub(r"#\d+", "#N", json.dumps(d, sort_keys=True))
+a, b = load(sys.argv[1]), load(sys.argv[2])
+assert a == b, "the seat's report moved with activity it may not see"
+d = json.load(open(sys.argv[2]))
+facts = dict((f[0], f[1]) for f in d["sections"][0]["facts"])
+assert "Events" not in facts and "merkle" not in d and "log_hash" not in d, facts
+assert facts["Inputs (people and control)"] == 0, facts
+PY
+then ok; else no "a seat's report counts only what it may see"; fi
+
 # every output form
 expect_rc "report" 0 "$BIN" report "$T/p.jsonl" --html "$T/p.html" --md "$T/p.md" --json "$T/p.json" --csv "$T/csv"
 expect_out "report summary" "8 sections, banner SECRET"

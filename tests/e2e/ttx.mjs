@@ -52,12 +52,13 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--head
 const problems = []; /* console errors, CSP violations, uncaught exceptions in any page */
 let quietJoin = false; /* a refused join is expected (its 401 is logged by the browser) */
 let quiet400 = false; /* a refused plan update is expected (its 400 likewise) */
+let quiet429 = false; /* a refused event stream is expected (its 429 likewise) */
 
 async function newSeat(name) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: URL_ });
   const page = await ctx.newPage();
   page.on('console', (m) => {
-    if (m.type() === 'error' && !(quietJoin && / 401 /.test(m.text())) && !(quiet400 && / 400 /.test(m.text()))) problems.push(name + ': ' + m.text());
+    if (m.type() === 'error' && !(quietJoin && / 401 /.test(m.text())) && !(quiet400 && / 400 /.test(m.text())) && !(quiet429 && / 429 /.test(m.text()))) problems.push(name + ': ' + m.text());
   });
   page.on('pageerror', (e) => problems.push(name + ': uncaught ' + e.message));
   return { name, ctx, page };
@@ -632,6 +633,24 @@ await phase('end of exercise', async () => {
   const again = await ctl.ctx.request.post('/api/input', { headers: { 'X-CSRF-Token': ctl.csrf }, data: { do: 'start' } });
   const aj = await again.json().catch(() => null);
   check('after the end, the clock does not start again', again.status() !== 200 || (aj && aj.refused), [again.status(), aj]);
+});
+
+await phase('event streams come back after a refusal', async () => {
+  /* a browser gives an EventSource up for good after an HTTP error (a 429 while every stream of
+     the session is taken, as after quick reloads): the page reconnects by itself */
+  let asked = 0;
+  await usa.page.route('**/api/events*', (route) => {
+    if (asked++ === 0)
+      return route.fulfill({ status: 429, contentType: 'application/json', body: '{"error":"at most 4 event streams per session","code":"too-many-streams"}' });
+    return route.continue();
+  });
+  quiet429 = true;
+  await usa.page.reload();
+  await usa.page.locator('#view-player').waitFor({ timeout: 5000 });
+  await usa.page.locator('#link-state.up').waitFor({ timeout: 10000 });
+  check('after a 429 the page opens its event stream again', asked >= 2, asked);
+  await usa.page.unroute('**/api/events*');
+  quiet429 = false;
 });
 
 await phase('leave', async () => {

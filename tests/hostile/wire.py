@@ -13,7 +13,7 @@ standard library only. Every network wait is bounded.
                                        prints "STATUS n" and the frames
 
 Request text: Python-style escapes (\\r \\n \\x00 \\t \\\\), then macros @PORT@, @COOKIE@, @CSRF@
-(control's session), @SCOOKIE@, @SCSRF@ (seat usa-chair's), @KCOOKIE@ (seat kor-chair's), from
+(control's session), @SCOOKIE@, @SCSRF@ (seat usa-chair's), @KCOOKIE@, @KCSRF@ (seat kor-chair's), from
 the environment, @KCODE@ (kor-chair's join code), @DEADCOOKIE@ and @DEADCSRF@ (a session that
 logged out), @RPT N TEXT@ = TEXT repeated N times (TEXT without '@'), and @LEN@ = the length of
 the body after the blank line."""
@@ -29,7 +29,7 @@ HOST = "127.0.0.1"
 
 
 def expand(text):
-    for name in ("PORT", "COOKIE", "CSRF", "SCOOKIE", "SCSRF", "KCOOKIE", "KCODE", "DEADCOOKIE", "DEADCSRF"):
+    for name in ("PORT", "COOKIE", "CSRF", "SCOOKIE", "SCSRF", "KCOOKIE", "KCSRF", "KCODE", "DEADCOOKIE", "DEADCSRF"):
         text = text.replace("@%s@" % name, os.environ.get("H_" + name, ""))
     text = re.sub(r"@RPT (\d+) ([^@]*)@", lambda m: m.group(2) * int(m.group(1)), text)
     data = text.encode("utf-8").decode("unicode_escape").encode("latin-1")

@@ -17,6 +17,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Checks, free_port, sanitizer_report  # noqa: E402
+import openapi_check  # noqa: E402
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 SCEN = "scenarios/ncg-policy-ttx.yaml"
@@ -68,6 +69,7 @@ class Client:
         r = c.getresponse()
         payload = r.read()
         c.close()
+        openapi_check.record(method, path, r.status, r.getheader("Content-Type"), payload)
         try:
             j = json.loads(payload) if payload and r.getheader("Content-Type", "").startswith("application/json") else None
         except ValueError:
@@ -597,6 +599,7 @@ def main():
         usa.req("GET", "/api/plan")
     time.sleep(max(0, 1.1 - (time.time() - t0)))
     usa.req("GET", "/api/plan")
+    time.sleep(2.2)  # a second's summary is written by the ticker once that second is over
 
     # every refusal above left an audit record
     st, _, body, _ = ctl.req("GET", "/api/log")
@@ -737,6 +740,7 @@ def main():
         if name.startswith("serve-") and name.endswith(".out"):
             text = open(os.path.join(WORK, name), errors="replace").read()
             check("no sanitizer report from the server (%s)" % name, not sanitizer_report(text), text[-2000:])
+    openapi_check.check_all(check)  # every answer above against the OpenAPI document
     return check.summary()
 
 

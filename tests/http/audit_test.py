@@ -20,6 +20,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Checks, free_port, sanitizer_report  # noqa: E402
+import openapi_check  # noqa: E402
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 SCEN = "scenarios/ncg-policy-ttx.yaml"
@@ -43,6 +44,7 @@ class Client:
         c.request(method, path, body=json.dumps(body).encode() if body is not None else None, headers=h)
         r = c.getresponse()
         payload = r.read()
+        openapi_check.record(method, path, r.status, r.getheader("Content-Type"), payload)
         c.close()
         return r.status, payload, r
 
@@ -172,6 +174,7 @@ def main():
                         "127.0.0.1:%d" % free_port()], capture_output=True, text=True, timeout=60)
     check("a server with another key is refused for the exercise",
           r.returncode != 0 and "is pinned to the checkpoint key" in r.stderr, r.stdout + r.stderr)
+    openapi_check.check_all(check)  # every answer above against the OpenAPI document
     return check.summary()
 
 

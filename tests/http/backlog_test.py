@@ -23,6 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Checks, free_port, start_serve, sanitizer_report  # noqa: E402
+import openapi_check  # noqa: E402
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 SCEN = "scenarios/ncg-policy-ttx.yaml"
@@ -61,6 +62,7 @@ class Client:
                 self.conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
                 r = self.conn.getresponse()
                 data = r.read()
+                openapi_check.record(method, path, r.status, r.getheader("Content-Type"), data)
                 break
             except (OSError, http.client.HTTPException):
                 self.conn = None
@@ -336,6 +338,7 @@ def main():
     OUT.flush()
     text = open(OUT.name, errors="replace").read()
     check("no sanitizer report from the server", not sanitizer_report(text), text[-2000:])
+    openapi_check.check_all(check)  # every answer above against the OpenAPI document
     return check.summary()
 
 

@@ -19,6 +19,7 @@ import io
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Checks, free_port, sanitizer_report, start_serve  # noqa: E402
+import openapi_check  # noqa: E402
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 os.makedirs(WORK, exist_ok=True)
@@ -44,6 +45,7 @@ class Client:
         c.request(method, path, body=data, headers=h)
         r = c.getresponse()
         raw = r.read()
+        openapi_check.record(method, path, r.status, r.getheader("Content-Type"), raw)
         c.close()
         ctype = r.getheader("Content-Type") or ""
         val = json.loads(raw) if ctype.startswith("application/json") and raw else raw
@@ -310,4 +312,5 @@ check("a new inject whose id someone added meanwhile is refused", st == 409 and 
       (st, j))
 
 stop(p, out, "editor")
+openapi_check.check_all(check)  # every answer above against the OpenAPI document
 sys.exit(check.summary())

@@ -13,6 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Checks, free_port, start_serve, sanitizer_report  # noqa: E402
+import openapi_check  # noqa: E402
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 SCEN = "tests/scenarios/valid/engine-rounds.yaml"
@@ -38,6 +39,7 @@ class Client:
         c.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
         r = c.getresponse()
         data = r.read()
+        openapi_check.record(method, path, r.status, r.getheader("Content-Type"), data)
         if path == "/api/join" and r.status == 200:
             self.cookie = re.match(r"(caucus_session=[0-9a-f]{64})", r.getheader("Set-Cookie")).group(1)
         j = json.loads(data) if data and r.getheader("Content-Type", "").startswith("application/json") else data
@@ -91,6 +93,7 @@ def main():
         out.close()
     log = open(os.path.join(WORK, "rounds-serve.out")).read()
     check("no sanitizer report", not sanitizer_report(log), log[-400:])
+    openapi_check.check_all(check)  # every answer above against the OpenAPI document
     return check.summary()
 
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Two `caucus serve` processes on one PostgreSQL store serve the same exercise: a USA player on
-one and a KOR player on the other see each other's actions; afterwards the shared log is one
-sound chain that replays byte for byte.
+one and a KOR player on the other see each other's actions; a logout on one ends the session on
+the other (its state, its inputs and its open stream); afterwards the shared log is one sound chain
+that replays byte for byte.
 
 Usage: two_servers.py CAUCUS_BIN WORKDIR PG_URI. Prints "N passed, N failed"."""
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +16,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from api_test import Client, Server, check, sse  # noqa: E402
 from harness import sanitizer_report  # noqa: E402
 import api_test  # noqa: E402
+import openapi_check  # noqa: E402
 
 BIN, WORK, URI = sys.argv[1], sys.argv[2], sys.argv[3]
 api_test.BIN, api_test.WORK = BIN, WORK
@@ -85,6 +88,34 @@ def main():
     sb = wait_for(lambda: (lambda r: r[0] == 200 and not r[1]["clock"]["running"] and r[1])(kor.req("GET",
                                                                                                     "/api/state")))
     check("B sees the pause", bool(sb))
+    # a logout on A ends the session on B too: state, inputs and the open stream (issue 23)
+    stream, sst = api_test.open_stream(b.port, kor.cookie)
+    check("KOR's stream on B opens", sst == 200, sst)
+    on_a = Client(a.port)
+    on_a.cookie, on_a.csrf = kor.cookie, kor.csrf
+    st, _, _, _ = on_a.req("POST", "/api/logout", {})
+    check("KOR's session logs out on A", st == 204, st)
+    stream.settimeout(5)
+    t0 = time.time()
+    closed, buf = False, b""
+    try:
+        while time.time() - t0 < 5:
+            chunk = stream.recv(65536)
+            buf += chunk
+            if not chunk or (b"\r\n" + buf).endswith(b"\r\n0\r\n\r\n"):  # closed, or the response's last chunk
+                closed = True
+                break
+    except socket.timeout:
+        closed = False
+    except OSError:
+        closed = True
+    stream.close()
+    check("B ends the logged-out session's stream within seconds, with no request on B (%.1f s)" %
+          (time.time() - t0), closed, buf[-300:])
+    st, j, _, _ = kor.req("GET", "/api/state")
+    check("B no longer answers the state to the logged-out cookie", st == 401 and j["code"] == "no-session", (st, j))
+    st, j, _, _ = kor.input({"do": "note", "text": "after logout elsewhere"})
+    check("B no longer takes its inputs", st == 401, (st, j))
     check("A stops cleanly", a.stop() == 0)
     check("B stops cleanly", b.stop() == 0)
     log = os.path.join(WORK, "shared.jsonl")
@@ -129,6 +160,7 @@ def main():
     for srv in (a, b, c):  # a sanitizer build prints its reports there
         check("no sanitizer report from server %d" % srv.port, not sanitizer_report(srv.text()),
               srv.text()[-2000:])
+    openapi_check.check_all(check)  # every answer above against the OpenAPI document
     return check.summary()
 
 

@@ -19,6 +19,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Checks, free_port, sanitizer_report  # noqa: E402
+import openapi_check  # noqa: E402
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 SCEN = "scenarios/ncg-policy-ttx.yaml"
@@ -54,6 +55,7 @@ def post(port, cookie, csrf, body):
     c.request("POST", "/api/input" if cookie else "/api/join", json.dumps(body), h)
     r = c.getresponse()
     data = r.read()
+    openapi_check.record("POST", "/api/input" if cookie else "/api/join", r.status, r.getheader("Content-Type"), data)
     c.close()
     return r.status, data, r.getheader("Set-Cookie", "")
 
@@ -118,6 +120,7 @@ def main():
     wit.send_signal(signal.SIGINT)
     wit.wait(timeout=30)
     check("no sanitizer report", not any(sanitizer_report(text(o)) for o in (wout, sout, sout2)))
+    openapi_check.check_all(check)  # every answer above against the OpenAPI document
     return check.summary()
 
 

@@ -37,7 +37,7 @@ log = open(os.path.join(WORK, "soak-server.out"), "a")
 
 def start(args):
     return start_serve(BIN, args + ["--db", DB, "--join-per-min", "100000", "--streams-per-session", "1000",
-                                    "--checkpoint-every", "500"], PORT, log, tries=600)
+                                    "--max-per-ip", "0", "--checkpoint-every", "500"], PORT, log, tries=600)
 
 
 codes_file = os.path.join(WORK, "codes.json")
