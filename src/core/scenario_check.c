@@ -121,6 +121,8 @@ static int seat_in_cell(const cc_seat *st, int cell)
 int cc_scenario_ref_has_seat(const cc_scenario *s, const cc_ref *x, size_t si)
 {
     const cc_seat *st = &s->seats[si];
+    if (st->evaluator && x->kind != CC_REF_SEAT)
+        return 0; /* references by kind never reach an evaluator (docs/scenario-format.md) */
     switch (x->kind) {
     case CC_REF_SEAT: return x->index == (int)si;
     case CC_REF_CELL: return x->index >= 0 && seat_in_cell(st, x->index);
@@ -1053,6 +1055,12 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
     if (s->ninjects == 0 && s->ndecisions == 0 && s->nconsultations == 0)
         ERR(C, (cc_pos){1, 1}, "empty", "add injects, decisions or consultations",
             "the scenario is empty: it has no injects, decisions or consultations");
+
+    cc_err erc = C->oom ? CC_OK : cc_scenario_check_eval(s, diags);
+    if (erc == CC_ERR_NOMEM)
+        C->oom = 1;
+    else if (erc != CC_OK)
+        C->errors++;
 
     free(obj_used);
     free(agent_used);
