@@ -51,7 +51,9 @@ $(BUILD)/gen/ui.inc: tools/embed.py $(UI_FILES)
 	@mkdir -p $(dir $@)
 	python3 tools/embed.py $@ $(UI_FILES)
 
-$(BUILD)/%.o: %.c $(GEN)
+# the generated headers: made before any object (order-only); an object is rebuilt when one it
+# includes changes, as its dependency file (-MMD) records, not on every change of every one
+$(BUILD)/%.o: %.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
@@ -73,7 +75,7 @@ ifneq ($(MPI_LIBS),)
 all: $(BUILD)/caucus-mpi
 check: $(BUILD)/caucus-mpi
 endif
-$(BUILD)/mpi/sim_mpi.o: src/sim/sim_mpi.c $(GEN)
+$(BUILD)/mpi/sim_mpi.o: src/sim/sim_mpi.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(MPI_CFLAGS) -DCC_HAVE_MPI -MMD -MP -c $< -o $@
 
@@ -92,7 +94,7 @@ RUN_DB     ?= caucus.db
 RUN_LISTEN ?= 127.0.0.1:8080
 run: deps
 	@$(MAKE) --no-print-directory all
-	./$(BUILD)/caucus serve scenarios/ncg-policy-ttx.yaml --db $(RUN_DB) --listen $(RUN_LISTEN)
+	./$(BUILD)/caucus serve scenarios/ncg-policy-ttx.yaml --guidelines scenarios/ncg-policy-ttx.guidelines.note --db $(RUN_DB) --listen $(RUN_LISTEN)
 
 # One pass of every test suite against the build in $(BUILD).
 check: $(BUILD)/caucus $(BUILD)/tests/unit $(BUILD)/tests/store_writer

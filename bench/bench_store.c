@@ -78,7 +78,7 @@ int main(int argc, char **argv)
     cc_store *st;
     cc_store_error err;
     if (cc_store_open(argv[2], NULL, &st, &err) != CC_OK) {
-        fprintf(stderr, "%s\n", err.msg);
+        fprintf(stderr, "%s\n", err.message);
         return 1;
     }
     prod *p = calloc((size_t)np, sizeof *p);
@@ -90,7 +90,7 @@ int main(int argc, char **argv)
         x.scenario = "version: 1\n";
         x.scenario_len = strlen(x.scenario);
         if (cc_store_exercise_create(st, &x, &p[i].ex, &err) != CC_OK) {
-            fprintf(stderr, "%s\n", err.msg);
+            fprintf(stderr, "%s\n", err.message);
             return 1;
         }
         p[i].st = st;

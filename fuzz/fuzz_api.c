@@ -52,7 +52,7 @@ static void rebuild(void)
     snprintf(path, sizeof path, "%s/g%d.db", dir, generation);
     cc_store_error err;
     if (cc_store_open(path, NULL, &store, &err) != CC_OK) {
-        fprintf(stderr, "fuzz_api: store: %s\n", err.msg);
+        fprintf(stderr, "fuzz_api: store: %s\n", err.message);
         abort();
     }
     cc_live_opts o = {.store = store};

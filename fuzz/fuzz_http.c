@@ -64,7 +64,7 @@ static void add_session(const char *token, const char *role, const char *seat, c
     cc_store_error err;
     if (cc_store_session_add(store, th, cc_live_exercise_id(live), role, seat, INT64_MAX / 2, &err) !=
         CC_OK) {
-        fprintf(stderr, "fuzz_http: session: %s\n", err.msg);
+        fprintf(stderr, "fuzz_http: session: %s\n", err.message);
         abort();
     }
     crypto_generichash(h, 32, (const unsigned char *)token, strlen(token),

@@ -205,17 +205,18 @@ Test(rules, what_an_evaluator_sees)
     cc_label secret, conf;
     cr_assert_eq(cc_label_parse(s->policy, "SECRET//NCG//REL TO KOR, USA", 28, -1, &secret, NULL), CC_OK);
     cr_assert_eq(cc_label_parse(s->policy, "CONFIDENTIAL//REL TO KOR, USA", 29, -1, &conf, NULL), CC_OK);
-    cr_expect(cc_eval_sees(s, kor, "run.start", NULL, NULL));
-    cr_expect(cc_eval_sees(s, kor, "clock.pause", "control", NULL));
-    cr_expect(cc_eval_sees(s, kor, "delivery", NULL, &conf));
-    cr_expect(!cc_eval_sees(s, kor, "delivery", NULL, &secret), "above its clearance");
-    cr_expect(cc_eval_sees(s, usa, "consult.position", "usa-lead", &secret));
-    cr_expect(cc_eval_sees(s, kor, "decision.deadline", NULL, NULL), "no label, no content");
-    cr_expect(!cc_eval_sees(s, usa, "note", "usa-lead", NULL), "another seat's note");
-    cr_expect(cc_eval_sees(s, usa, "note", "obs-usa", NULL), "its own note");
-    cr_expect(!cc_eval_sees(s, usa, "input", "usa-lead", NULL), "another seat's input");
-    cr_expect(!cc_eval_sees(s, usa, "inject.edit", NULL, &conf), "control's edit before release");
-    cr_expect(!cc_eval_sees(s, usa, "access.read", NULL, NULL), "audit records");
-    cr_expect(!cc_eval_sees(s, (size_t)seat(s, "usa-lead"), "run.start", NULL, NULL), "not an evaluator");
+    cr_expect(cc_eval_sees(s, kor, cc_evtype_of("run.start"), NULL, NULL));
+    cr_expect(cc_eval_sees(s, kor, cc_evtype_of("clock.pause"), "control", NULL));
+    cr_expect(cc_eval_sees(s, kor, cc_evtype_of("delivery"), NULL, &conf));
+    cr_expect(!cc_eval_sees(s, kor, cc_evtype_of("delivery"), NULL, &secret), "above its clearance");
+    cr_expect(cc_eval_sees(s, usa, cc_evtype_of("consult.position"), "usa-lead", &secret));
+    cr_expect(cc_eval_sees(s, kor, cc_evtype_of("decision.deadline"), NULL, NULL), "no label, no content");
+    cr_expect(!cc_eval_sees(s, usa, cc_evtype_of("note"), "usa-lead", NULL), "another seat's note");
+    cr_expect(cc_eval_sees(s, usa, cc_evtype_of("note"), "obs-usa", NULL), "its own note");
+    cr_expect(!cc_eval_sees(s, usa, cc_evtype_of("input"), "usa-lead", NULL), "another seat's input");
+    cr_expect(!cc_eval_sees(s, usa, cc_evtype_of("inject.edit"), NULL, &conf),
+              "control's edit before release");
+    cr_expect(!cc_eval_sees(s, usa, cc_evtype_of("access.read"), NULL, NULL), "audit records");
+    cr_expect(!cc_eval_sees(s, (size_t)seat(s, "usa-lead"), CC_EV_RUN_START, NULL, NULL), "not an evaluator");
     cc_scenario_free(s);
 }

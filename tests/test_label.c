@@ -1340,3 +1340,48 @@ Test(label_property, dominates_matches_enumeration, .init = setup, .fini = teard
     }
     cr_expect_gt(yes, 500, "dominance held in %zu pairs", yes);
 }
+
+Test(label_policy, classes_have_ranks_and_display_styles)
+{
+    cc_label_policy *p = NULL;
+    cr_assert_eq(cc_label_policy_new("styles", &p), CC_OK);
+    static const char *const cls[][2] = {{"UNCLASSIFIED", "U"}, {"RESTRICTED", "R"},
+                                         {"CONFIDENTIAL", "C"}, {"SECRET", "S"},
+                                         {"TOP SECRET", "TS"},  {"COSMIC TOP SECRET", "CTS"}};
+    static const cc_label_style want[] = {CC_LABEL_STYLE_UNCLASSIFIED, CC_LABEL_STYLE_CONFIDENTIAL,
+                                          CC_LABEL_STYLE_CONFIDENTIAL, CC_LABEL_STYLE_SECRET,
+                                          CC_LABEL_STYLE_TOP_SECRET,   CC_LABEL_STYLE_OTHER};
+    for (int i = 0; i < 6; i++) {
+        cr_assert_eq(cc_label_policy_add_class(p, cls[i][0], cls[i][1], NULL), CC_OK);
+        cr_expect_eq(cc_label_policy_class_style(p, i), want[i], "%s", cls[i][0]);
+    }
+    /* a banner's rank is its first field's class, by name or short; anything else is none */
+    cr_expect_eq(cc_label_policy_banner_rank(p, "SECRET//REL TO USA, KOR"), 3);
+    cr_expect_eq(cc_label_policy_banner_rank(p, "TOP SECRET"), 4);
+    cr_expect_eq(cc_label_policy_banner_rank(p, "TS//NOFORN"), 4);
+    cr_expect_eq(cc_label_policy_banner_rank(p, "COSMIC TOP SECRET//X"), 5);
+    cr_expect_eq(cc_label_policy_banner_rank(p, "SECRETS//X"), -1);
+    cr_expect_eq(cc_label_policy_banner_rank(p, "(invalid label)"), -1);
+    cr_expect_eq(cc_label_policy_banner_rank(p, ""), -1);
+    cr_expect_eq(cc_label_policy_banner_rank(p, NULL), -1);
+    cr_expect_eq(cc_label_policy_banner_rank(NULL, "SECRET"), -1);
+    /* the scenario may give a class its style; display only: the policy's hash is unchanged */
+    uint32_t h = cc_label_policy_hash(p);
+    cr_expect_eq(cc_label_policy_set_class_style(p, 5, CC_LABEL_STYLE_TOP_SECRET), CC_OK);
+    cr_expect_eq(cc_label_policy_class_style(p, 5), CC_LABEL_STYLE_TOP_SECRET);
+    cr_expect_eq(cc_label_policy_hash(p), h);
+    cr_expect_eq(cc_label_policy_set_class_style(p, 6, CC_LABEL_STYLE_SECRET), CC_ERR_ARG);
+    cr_expect_eq(cc_label_policy_set_class_style(p, -1, CC_LABEL_STYLE_SECRET), CC_ERR_ARG);
+    cr_expect_eq(cc_label_policy_set_class_style(p, 0, CC_LABEL_STYLE_COUNT), CC_ERR_ARG);
+    cr_expect_eq(cc_label_policy_set_class_style(NULL, 0, CC_LABEL_STYLE_SECRET), CC_ERR_ARG);
+    cr_expect_eq(cc_label_policy_class_style(p, 6), CC_LABEL_STYLE_OTHER);
+    cr_expect_eq(cc_label_policy_class_style(p, -1), CC_LABEL_STYLE_OTHER);
+    cr_expect_eq(cc_label_policy_class_style(NULL, 0), CC_LABEL_STYLE_OTHER);
+    /* the names, one table */
+    for (int s = 0; s < CC_LABEL_STYLE_COUNT; s++)
+        cr_expect_str_eq(cc_label_style_name((cc_label_style)s), cc_label_style_names[s]);
+    cr_expect_null(cc_label_style_names[CC_LABEL_STYLE_COUNT]);
+    cr_expect_str_eq(cc_label_style_name(CC_LABEL_STYLE_TOP_SECRET), "top-secret");
+    cr_expect_str_eq(cc_label_style_name(CC_LABEL_STYLE_COUNT), "other");
+    cc_label_policy_free(p);
+}

@@ -247,6 +247,7 @@ static const char *const samples[] = {
     "tests/scenarios/valid/engine-consult.yaml",
     "tests/scenarios/valid/engine-rounds.yaml",
     "tests/scenarios/valid/endorsed.yaml",
+    "tests/scenarios/valid/evaluation.yaml",
     "tests/scenarios/valid/engine-rules.yaml",
     "tests/scenarios/valid/fictional-nations.yaml",
     "tests/scenarios/valid/mech-agents.yaml",
@@ -254,6 +255,7 @@ static const char *const samples[] = {
     "tests/scenarios/valid/mech-semantics.yaml",
     "tests/scenarios/valid/mech-unstick.yaml",
     "tests/scenarios/valid/minimal.yaml",
+    "tests/scenarios/valid/view-national.yaml",
     "tests/msel/edge.yaml",
 };
 

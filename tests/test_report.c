@@ -446,8 +446,8 @@ Test(report, same_log_same_bytes)
     cc_buf x, y;
     cc_buf_init(&x);
     cc_buf_init(&y);
-    cr_assert_eq(cc_report_html(a, &x), CC_OK);
-    cr_assert_eq(cc_report_html(b, &y), CC_OK);
+    cr_assert_eq(cc_report_html(a, cc_scenario_policy(s), &x), CC_OK);
+    cr_assert_eq(cc_report_html(b, cc_scenario_policy(s), &y), CC_OK);
     cr_expect_eq(x.len, y.len);
     cr_expect_eq(memcmp(x.data, y.data, x.len), 0);
     cr_expect(strstr(x.data, "@page") && strstr(x.data, "<svg") && !strstr(x.data, "<script"));
@@ -476,12 +476,29 @@ Test(report, html_and_markdown_escape_everything)
     cc_buf h, m;
     cc_buf_init(&h);
     cc_buf_init(&m);
-    cr_assert_eq(cc_report_html(doc, &h), CC_OK);
+    cc_label_policy *pol = NULL;
+    cr_assert_eq(cc_label_policy_new("p", &pol), CC_OK);
+    cr_assert_eq(cc_label_policy_add_class(pol, "UNCLASSIFIED", "U", NULL), CC_OK);
+    cr_assert_eq(cc_label_policy_add_class(pol, "SECRET", "S", NULL), CC_OK);
+    cr_assert_eq(cc_report_html(doc, pol, &h), CC_OK);
     cr_assert_eq(cc_report_md(doc, &m), CC_OK);
     cr_expect_null(strstr(h.data, "<script"));
     cr_expect(strstr(h.data, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot; &#39;a&#39;") !=
               NULL);
     cr_expect(strstr(h.data, "class=\"banner b-s\"") && strstr(h.data, "class=\"banner b-u\""));
+    /* the styles are the policy's: SECRET shown as top secret, and without a policy as unknown */
+    cr_assert_eq(cc_label_policy_set_class_style(pol, 1, CC_LABEL_STYLE_TOP_SECRET), CC_OK);
+    cc_buf h2;
+    cc_buf_init(&h2);
+    cr_assert_eq(cc_report_html(doc, pol, &h2), CC_OK);
+    cr_expect(strstr(h2.data, "class=\"banner b-ts\"") && !strstr(h2.data, "b-s\"") &&
+              strstr(h2.data, "background:#ff8c00;color:#000"));
+    cc_buf_reset(&h2);
+    cr_assert_eq(cc_report_html(doc, NULL, &h2), CC_OK);
+    cr_expect(strstr(h2.data, "class=\"banner b-x\"") && !strstr(h2.data, "b-s\"") &&
+              !strstr(h2.data, "b-u\""));
+    cc_buf_free(&h2);
+    cc_label_policy_free(pol);
     cr_expect_null(strstr(m.data, "<script"));
     cr_expect(strstr(m.data, "&lt;script&gt;") != NULL);
     cr_expect(strstr(m.data, "\\| \\*b\\* \\_c\\_ \\[d\\](e) \\`f\\` \\\\g<br>line") != NULL, "%s", m.data);
@@ -490,7 +507,7 @@ Test(report, html_and_markdown_escape_everything)
     json_decref(doc);
     cc_buf j;
     cc_buf_init(&j);
-    cr_expect_eq(cc_report_html(NULL, &j), CC_ERR_ARG);
+    cr_expect_eq(cc_report_html(NULL, NULL, &j), CC_ERR_ARG);
     json_t *str = json_string("x");
     cr_expect_eq(cc_report_md(str, &j), CC_ERR_ARG);
     json_decref(str);

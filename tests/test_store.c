@@ -59,7 +59,7 @@ static cc_store *open_ok(const char *w)
     cc_store *st = NULL;
     cc_store_error err;
     cc_err rc = cc_store_open(w, NULL, &st, &err);
-    cr_assert_eq(rc, CC_OK, "open %s: %s", w, err.msg);
+    cr_assert_eq(rc, CC_OK, "open %s: %s", w, err.message);
     return st;
 }
 
@@ -75,7 +75,7 @@ static int64_t new_exercise(cc_store *st, const char *name)
     x.created_wall_ms = 1772460000000;
     int64_t id = 0;
     cc_store_error err;
-    cr_assert_eq(cc_store_exercise_create(st, &x, &id, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_exercise_create(st, &x, &id, &err), CC_OK, "%s", err.message);
     cr_assert_gt(id, 0);
     return id;
 }
@@ -99,7 +99,7 @@ static uint64_t count_of(cc_store *st, int64_t ex)
     uint64_t n = 0;
     char h[65];
     cc_store_error err;
-    cr_assert_eq(cc_store_head(st, ex, &n, h, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_head(st, ex, &n, h, &err), CC_OK, "%s", err.message);
     return n;
 }
 
@@ -122,7 +122,7 @@ CONFORMANCE(opens_fresh_at_the_current_schema)
     cc_store *st = open_ok(w);
     cr_expect_eq(cc_store_schema_version(st), CC_STORE_SCHEMA_VERSION);
     cc_store_error err;
-    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.message);
     cc_store_close(st);
     /* reopening an up-to-date store changes nothing */
     st = open_ok(w);
@@ -137,7 +137,7 @@ CONFORMANCE(exercises_are_created_read_listed_and_change_state)
     cr_expect_neq(a, b);
     cc_store_exercise x;
     cc_store_error err;
-    cr_assert_eq(cc_store_exercise_get(st, a, &x, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_exercise_get(st, a, &x, &err), CC_OK, "%s", err.message);
     cr_expect_str_eq(x.name, "Exercise A");
     cr_expect_str_eq(x.scenario, "version: 1\n# fictional\n");
     cr_expect_eq(x.seed, 42);
@@ -147,14 +147,14 @@ CONFORMANCE(exercises_are_created_read_listed_and_change_state)
     /* sha256("version: 1\n# fictional\n") */
     cr_expect_eq(strlen(x.scenario_hash), 64);
     cc_store_exercise_clear(&x);
-    cr_expect_eq(cc_store_exercise_set_state(st, b, "running", &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_exercise_set_state(st, b, "running", &err), CC_OK, "%s", err.message);
     cr_expect_eq(cc_store_exercise_set_state(st, b, "exploded", &err), CC_ERR_ARG);
     cr_expect_eq(cc_store_exercise_set_state(st, 999, "ended", &err), CC_ERR_NOTFOUND);
     cr_expect_eq(cc_store_exercise_get(st, 999, &x, &err), CC_ERR_NOTFOUND);
-    cr_expect(strstr(err.msg, "no exercise 999"), "%s", err.msg);
+    cr_expect(strstr(err.message, "no exercise 999"), "%s", err.message);
     cc_store_exercise *v = NULL;
     size_t n = 0;
-    cr_assert_eq(cc_store_exercise_list(st, &v, &n, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_exercise_list(st, &v, &n, &err), CC_OK, "%s", err.message);
     cr_assert_eq(n, 2);
     cr_expect_eq(v[0].id, a);
     cr_expect_str_eq(v[1].state, "running");
@@ -194,8 +194,8 @@ CONFORMANCE(appends_commit_and_read_back_in_pages)
     evgen g;
     evgen_init(&g, 0, NULL);
     cc_store_error err;
-    cr_assert_eq(append_n(st, ex, &g, 1, &err), CC_OK, "%s", err.msg);
-    cr_assert_eq(append_n(st, ex, &g, 9000, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(append_n(st, ex, &g, 1, &err), CC_OK, "%s", err.message);
+    cr_assert_eq(append_n(st, ex, &g, 9000, &err), CC_OK, "%s", err.message);
     uint64_t n;
     char h[65], want[65];
     cr_assert_eq(cc_store_head(st, ex, &n, h, &err), CC_OK);
@@ -205,7 +205,7 @@ CONFORMANCE(appends_commit_and_read_back_in_pages)
     cr_expect_str_eq(h, want);
     collect c = {0, 0, 0, 0, 0};
     int stopped = -1;
-    cr_assert_eq(cc_store_events(st, ex, 0, collect_fn, &c, &stopped, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_events(st, ex, 0, collect_fn, &c, &stopped, &err), CC_OK, "%s", err.message);
     cr_expect_eq(c.n, 9001);
     cr_expect_eq(c.out_of_order, 0);
     cr_expect_eq(stopped, 0);
@@ -232,17 +232,17 @@ CONFORMANCE(appends_that_break_the_chain_are_refused_and_write_nothing)
     evgen g;
     evgen_init(&g, 0, NULL);
     cc_store_error err;
-    cr_assert_eq(append_n(st, ex, &g, 5, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(append_n(st, ex, &g, 5, &err), CC_OK, "%s", err.message);
     /* wrong seq: a chain that starts at 7 */
     evgen bad = g;
     bad.seq = 7;
-    cr_expect_eq(append_n(st, ex, &bad, 2, &err), CC_ERR_INVALID);
-    cr_expect(strstr(err.msg, "seq 7 does not continue"), "%s", err.msg);
+    cr_expect_eq(append_n(st, ex, &bad, 2, &err), CC_ERR_CONFLICT);
+    cr_expect(strstr(err.message, "seq 7 does not continue"), "%s", err.message);
     /* wrong prev */
     bad = g;
     bad.prev[0] ^= 1;
-    cr_expect_eq(append_n(st, ex, &bad, 1, &err), CC_ERR_INVALID);
-    cr_expect(strstr(err.msg, "is not the hash of the last event"), "%s", err.msg);
+    cr_expect_eq(append_n(st, ex, &bad, 1, &err), CC_ERR_CONFLICT);
+    cr_expect(strstr(err.message, "is not the hash of the last event"), "%s", err.message);
     /* a good line followed by a flipped byte: all or nothing */
     cc_buf b;
     cc_buf_init(&b);
@@ -251,7 +251,7 @@ CONFORMANCE(appends_that_break_the_chain_are_refused_and_write_nothing)
     char *second = strchr(b.data, '\n') + 1;
     second[20] ^= 1;
     cr_expect_eq(cc_store_append(st, ex, b.data, b.len, &err), CC_ERR_PARSE);
-    cr_expect(strstr(err.msg, "line 2 of the append"), "%s", err.msg);
+    cr_expect(strstr(err.message, "line 2 of the append"), "%s", err.message);
     /* no final newline, empty, not JSON */
     cr_expect_eq(cc_store_append(st, ex, b.data, strlen(b.data) - 1, &err), CC_ERR_PARSE);
     cr_expect_eq(cc_store_append(st, ex, "", 0, &err), CC_ERR_ARG);
@@ -260,7 +260,7 @@ CONFORMANCE(appends_that_break_the_chain_are_refused_and_write_nothing)
     cc_buf_free(&b);
     cr_expect_eq(count_of(st, ex), 5);
     /* the right continuation still goes in */
-    cr_expect_eq(append_n(st, ex, &g, 3, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(append_n(st, ex, &g, 3, &err), CC_OK, "%s", err.message);
     cr_expect_eq(count_of(st, ex), 8);
     cc_store_close(st);
 }
@@ -302,7 +302,7 @@ CONFORMANCE(concurrent_producers_share_commits_and_lose_nothing)
         cr_expect_eq(count_of(st, p[i].ex), 120);
     }
     cc_store_error err;
-    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.message);
     cc_store_close(st);
 }
 
@@ -342,6 +342,8 @@ CONFORMANCE(two_producers_with_the_same_next_event_one_wins)
     pthread_join(t1, NULL);
     pthread_join(t2, NULL);
     cr_expect((r1.rc == CC_OK) != (r2.rc == CC_OK), "exactly one wins: %d %d", r1.rc, r2.rc);
+    /* the loser is told it lost a race by the code, not by the words of the message */
+    cr_expect_eq(r1.rc == CC_OK ? r2.rc : r1.rc, CC_ERR_CONFLICT);
     cr_expect_eq(count_of(st, ex), 1);
     cc_buf_free(&a);
     cc_buf_free(&b);
@@ -362,8 +364,8 @@ CONFORMANCE(checkpoints_are_kept_per_exercise_and_size)
     cc_store *st = open_ok(w);
     int64_t ex = new_exercise(st, "cp");
     cc_store_error err;
-    cr_expect_eq(cc_store_checkpoint_add(st, ex, 10, "note-ten\n", &err), CC_OK, "%s", err.msg);
-    cr_expect_eq(cc_store_checkpoint_add(st, ex, 3, "note-three\n", &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_checkpoint_add(st, ex, 10, "note-ten\n", &err), CC_OK, "%s", err.message);
+    cr_expect_eq(cc_store_checkpoint_add(st, ex, 3, "note-three\n", &err), CC_OK, "%s", err.message);
     cr_expect_eq(cc_store_checkpoint_add(st, ex, 10, "again\n", &err), CC_ERR_INVALID);
     cr_expect_eq(cc_store_checkpoint_add(st, 777, 1, "x\n", &err), CC_ERR_INVALID);
     char acc[256] = "";
@@ -386,11 +388,12 @@ CONFORMANCE(accounts_and_sessions)
     cc_store *st = open_ok(w);
     int64_t ex = new_exercise(st, "acct");
     cc_store_error err;
-    cr_expect_eq(cc_store_account_set(st, ex, "control", NULL, "$argon2id$c1", &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_account_set(st, ex, "control", NULL, "$argon2id$c1", &err), CC_OK, "%s",
+                 err.message);
     cr_expect_eq(cc_store_account_set(st, ex, "seat", "usa-lead", "$argon2id$u1", &err), CC_OK, "%s",
-                 err.msg);
+                 err.message);
     cr_expect_eq(cc_store_account_set(st, ex, "seat", "usa-lead", "$argon2id$u2", &err), CC_OK, "%s",
-                 err.msg);
+                 err.message);
     cr_expect_eq(cc_store_account_set(st, ex, "seat", NULL, "$argon2id$x", &err), CC_ERR_ARG);
     cr_expect_eq(cc_store_account_set(st, ex, "control", "usa-lead", "$argon2id$x", &err), CC_ERR_ARG);
     cr_expect_eq(cc_store_account_set(st, ex, "admin", NULL, "$argon2id$x", &err), CC_ERR_ARG);
@@ -401,12 +404,12 @@ CONFORMANCE(accounts_and_sessions)
     cr_expect_str_eq(acc, "control/-/$argon2id$c1;seat/usa-lead/$argon2id$u2;");
 
     const char *tok = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-    cr_expect_eq(cc_store_session_add(st, tok, ex, "seat", "usa-lead", 2000, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_session_add(st, tok, ex, "seat", "usa-lead", 2000, &err), CC_OK, "%s", err.message);
     cr_expect_eq(cc_store_session_add(st, tok, ex, "seat", "usa-lead", 2000, &err), CC_ERR_INVALID);
     cr_expect_eq(cc_store_session_add(st, "XYZ", ex, "seat", "usa-lead", 2000, &err), CC_ERR_ARG);
     int64_t got = 0;
     char *role, *seat;
-    cr_assert_eq(cc_store_session_get(st, tok, 1999, &got, &role, &seat, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_session_get(st, tok, 1999, &got, &role, &seat, &err), CC_OK, "%s", err.message);
     cr_expect_eq(got, ex);
     cr_expect_str_eq(role, "seat");
     cr_expect_str_eq(seat, "usa-lead");
@@ -414,7 +417,7 @@ CONFORMANCE(accounts_and_sessions)
     free(seat);
     cr_expect_eq(cc_store_session_get(st, tok, 2000, &got, &role, &seat, &err), CC_ERR_NOTFOUND, "expired");
     cr_expect_eq(cc_store_session_get(st, "nothex", 0, &got, &role, &seat, &err), CC_ERR_NOTFOUND);
-    cr_expect_eq(cc_store_session_delete(st, tok, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_session_delete(st, tok, &err), CC_OK, "%s", err.message);
     cr_expect_eq(cc_store_session_delete(st, tok, &err), CC_ERR_NOTFOUND);
     cr_expect_eq(cc_store_session_get(st, tok, 0, &got, &role, &seat, &err), CC_ERR_NOTFOUND);
     cc_store_close(st);
@@ -439,7 +442,7 @@ CONFORMANCE(improvement_plan_items)
     in.status = "open";
     int64_t id = 0;
     cc_store_error err;
-    cr_assert_eq(cc_store_plan_add(st, &in, &id, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_plan_add(st, &in, &id, &err), CC_OK, "%s", err.message);
     cc_store_plan_item bad = in;
     bad.status = "done";
     cr_expect_eq(cc_store_plan_add(st, &bad, &id, &err), CC_ERR_ARG);
@@ -449,7 +452,7 @@ CONFORMANCE(improvement_plan_items)
     bad = in;
     bad.due = "2026-01-01";
     cr_expect_eq(cc_store_plan_add(st, &bad, &id, &err), CC_ERR_ARG);
-    cr_expect(strstr(err.msg, "before the start"), "%s", err.msg);
+    cr_expect(strstr(err.message, "before the start"), "%s", err.message);
     bad = in;
     bad.issue = NULL;
     cr_expect_eq(cc_store_plan_add(st, &bad, &id, &err), CC_ERR_ARG);
@@ -459,7 +462,7 @@ CONFORMANCE(improvement_plan_items)
     in.id = id2;
     in.status = "closed";
     in.closed_note = "Fixed: guideline met in the next exercise";
-    cr_expect_eq(cc_store_plan_update(st, &in, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_plan_update(st, &in, &err), CC_OK, "%s", err.message);
     in.id = 9999;
     cr_expect_eq(cc_store_plan_update(st, &in, &err), CC_ERR_NOTFOUND);
     cc_store_plan_item got;
@@ -510,7 +513,7 @@ static size_t exercises_in(cc_store *st)
     cc_store_exercise *v;
     size_t n;
     cc_store_error err;
-    cr_assert_eq(cc_store_exercise_list(st, &v, &n, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_exercise_list(st, &v, &n, &err), CC_OK, "%s", err.message);
     for (size_t i = 0; i < n; i++)
         cc_store_exercise_clear(&v[i]);
     free(v);
@@ -544,17 +547,18 @@ CONFORMANCE(an_import_is_all_or_nothing)
     cc_store_error err;
     imp refused = {{a.data, bad.data, NULL}, 2, 0, -1};
     cr_expect_eq(cc_store_import(st, &x, imp_next, &refused, &id, &n, &err), CC_ERR_PARSE);
-    cr_expect(strstr(err.msg, "line 1 of the append") && strstr(err.msg, "starting at event 5"), "%s", err.msg);
+    cr_expect(strstr(err.message, "line 1 of the append") && strstr(err.message, "starting at event 5"), "%s",
+              err.message);
     cr_expect_eq(exercises_in(st), 0, "a refused import left an exercise behind");
     imp failing = {{a.data, b.data, NULL}, 2, 0, 1};
     cr_expect_eq(cc_store_import(st, &x, imp_next, &failing, &id, &n, &err), CC_ERR_INVALID);
-    cr_expect(strstr(err.msg, "the reader failed"), "%s", err.msg);
+    cr_expect(strstr(err.message, "the reader failed"), "%s", err.message);
     cr_expect_eq(exercises_in(st), 0, "an import whose reader failed left an exercise behind");
     imp empty = {{NULL}, 0, 0, -1};
     cr_expect_eq(cc_store_import(st, &x, imp_next, &empty, &id, &n, &err), CC_ERR_INVALID);
     cr_expect_eq(exercises_in(st), 0);
     imp good = {{a.data, b.data, NULL}, 2, 0, -1};
-    cr_assert_eq(cc_store_import(st, &x, imp_next, &good, &id, &n, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_import(st, &x, imp_next, &good, &id, &n, &err), CC_OK, "%s", err.message);
     cr_expect_eq(n, 9);
     cr_expect_eq(count_of(st, id), 9);
     cr_expect_eq(exercises_in(st), 1);
@@ -586,21 +590,22 @@ CONFORMANCE(event_rows_carry_the_hash_column_and_the_key_is_pinned_once)
     evgen g;
     evgen_init(&g, 0, NULL);
     cc_store_error err;
-    cr_assert_eq(append_n(st, ex, &g, 7, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(append_n(st, ex, &g, 7, &err), CC_OK, "%s", err.message);
     int bad = 0;
-    cr_expect_eq(cc_store_event_rows(st, ex, 0, rows_fn, &bad, NULL, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_event_rows(st, ex, 0, rows_fn, &bad, NULL, &err), CC_OK, "%s", err.message);
     cr_expect_eq(bad, 0, "a row's hash column is not its line's hash");
-    cr_expect_eq(cc_store_exercise_pin_key(st, ex, "caucus+01020304+AAAA", &err), CC_OK, "%s", err.msg);
-    cr_expect_eq(cc_store_exercise_pin_key(st, ex, "caucus+01020304+AAAA", &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_exercise_pin_key(st, ex, "caucus+01020304+AAAA", &err), CC_OK, "%s", err.message);
+    cr_expect_eq(cc_store_exercise_pin_key(st, ex, "caucus+01020304+AAAA", &err), CC_OK, "%s", err.message);
     cr_expect_eq(cc_store_exercise_pin_key(st, ex, "other+01020304+AAAA", &err), CC_ERR_INVALID);
-    cr_expect(strstr(err.msg, "is pinned to the checkpoint key caucus+01020304+AAAA"), "%s", err.msg);
+    cr_expect(strstr(err.message, "is pinned to the checkpoint key caucus+01020304+AAAA"), "%s", err.message);
     cc_store_exercise x;
-    cr_assert_eq(cc_store_exercise_get(st, ex, &x, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_exercise_get(st, ex, &x, &err), CC_OK, "%s", err.message);
     cr_expect_str_eq(x.log_key, "caucus+01020304+AAAA");
     cc_store_exercise_clear(&x);
     /* a checkpoint's note is replaced only while it is what the caller read */
-    cr_assert_eq(cc_store_checkpoint_add(st, ex, 7, "note one\n", &err), CC_OK, "%s", err.msg);
-    cr_expect_eq(cc_store_checkpoint_replace(st, ex, 7, "note one\n", "note two\n", &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_checkpoint_add(st, ex, 7, "note one\n", &err), CC_OK, "%s", err.message);
+    cr_expect_eq(cc_store_checkpoint_replace(st, ex, 7, "note one\n", "note two\n", &err), CC_OK, "%s",
+                 err.message);
     cr_expect_eq(cc_store_checkpoint_replace(st, ex, 7, "note one\n", "note three\n", &err), CC_ERR_NOTFOUND);
     cc_store_close(st);
 }
@@ -612,21 +617,21 @@ CONFORMANCE(scenario_documents_versions_pins_and_templates)
     int64_t doc = 0, v = 0;
     const char *t1 = "caucus: 1\n# fictional, version 1\n", *t2 = "caucus: 1\n# fictional, version 2\n";
     cr_assert_eq(cc_store_doc_create(st, "Policy TTX draft", t1, strlen(t1), "control", 1000, &doc, &err),
-                 CC_OK, "%s", err.msg);
+                 CC_OK, "%s", err.message);
     cr_expect_gt(doc, 0);
     cr_expect_eq(cc_store_doc_create(st, "", t1, strlen(t1), NULL, 1000, &v, &err), CC_ERR_ARG);
     cr_expect_eq(cc_store_version_add(st, doc, 1, t2, strlen(t2), "planner A", "renamed I-1", 2000, &v, &err),
-                 CC_OK, "%s", err.msg);
+                 CC_OK, "%s", err.message);
     cr_expect_eq(v, 2);
     /* a second save from version 1: refused, nothing written */
     cr_expect_eq(cc_store_version_add(st, doc, 1, t1, strlen(t1), "planner B", NULL, 3000, &v, &err),
-                 CC_ERR_RANGE);
-    cr_expect(strstr(err.msg, "is at version 2, not 1: someone saved in between"), "%s", err.msg);
+                 CC_ERR_CONFLICT);
+    cr_expect(strstr(err.message, "is at version 2, not 1: someone saved in between"), "%s", err.message);
     cr_expect_eq(v, 0);
     cr_expect_eq(cc_store_version_add(st, 999, 1, t1, strlen(t1), NULL, NULL, 3000, &v, &err),
                  CC_ERR_NOTFOUND);
     cc_store_version x;
-    cr_assert_eq(cc_store_version_get(st, doc, 0, &x, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_version_get(st, doc, 0, &x, &err), CC_OK, "%s", err.message);
     cr_expect_eq(x.version, 2);
     cr_expect_str_eq(x.text, t2);
     cr_expect_str_eq(x.author, "planner A");
@@ -659,7 +664,7 @@ CONFORMANCE(scenario_documents_versions_pins_and_templates)
     int64_t ex = new_exercise(st, "run of version 2");
     int64_t pd = 0, pv = 0;
     cr_expect_eq(cc_store_exercise_pinned(st, ex, &pd, &pv, &err), CC_ERR_NOTFOUND);
-    cr_expect_eq(cc_store_exercise_pin(st, ex, doc, 2, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_exercise_pin(st, ex, doc, 2, &err), CC_OK, "%s", err.message);
     cr_expect_eq(cc_store_exercise_pin(st, ex, doc, 1, &err), CC_ERR_INVALID);
     cr_expect_eq(cc_store_exercise_pinned(st, ex, &pd, &pv, &err), CC_OK);
     cr_expect(pd == doc && pv == 2);
@@ -678,7 +683,7 @@ CONFORMANCE(scenario_documents_versions_pins_and_templates)
     free(ts);
     cr_expect_eq(cc_store_template_delete(st, t, &err), CC_OK);
     cr_expect_eq(cc_store_template_delete(st, t, &err), CC_ERR_NOTFOUND);
-    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.message);
     cc_store_close(st);
 }
 
@@ -689,11 +694,11 @@ CONFORMANCE(a_read_only_open_refuses_appends)
     cc_store_close(st);
     cc_store_opts o = {1, NULL, 0, 0};
     cc_store_error err;
-    cr_assert_eq(cc_store_open(w, &o, &st, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_open(w, &o, &st, &err), CC_OK, "%s", err.message);
     evgen g;
     evgen_init(&g, 0, NULL);
     cr_expect_eq(append_n(st, ex, &g, 1, &err), CC_ERR_ARG);
-    cr_expect(strstr(err.msg, "read-only"), "%s", err.msg);
+    cr_expect(strstr(err.message, "read-only"), "%s", err.message);
     cc_store_close(st);
 }
 
@@ -735,7 +740,7 @@ Test(store_sqlite, migrates_a_version_1_store_and_keeps_its_data)
     cr_expect_eq(cc_store_schema_version(st), CC_STORE_SCHEMA_VERSION);
     cc_store_exercise x;
     cc_store_error err;
-    cr_assert_eq(cc_store_exercise_get(st, 1, &x, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_exercise_get(st, 1, &x, &err), CC_OK, "%s", err.message);
     cr_expect_str_eq(x.name, "Fictional NCG TTX (schema v1)");
     cr_expect_eq(x.events, 2);
     cc_store_exercise_clear(&x);
@@ -745,8 +750,8 @@ Test(store_sqlite, migrates_a_version_1_store_and_keeps_its_data)
     in.issue = "Carried over";
     in.status = "open";
     int64_t id;
-    cr_expect_eq(cc_store_plan_add(st, &in, &id, &err), CC_OK, "%s", err.msg);
-    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_plan_add(st, &in, &id, &err), CC_OK, "%s", err.message);
+    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.message);
     cc_store_close(st);
 }
 
@@ -758,7 +763,8 @@ Test(store_sqlite, refuses_a_store_from_a_newer_caucus)
     cc_store *st;
     cc_store_error err;
     cr_expect_eq(cc_store_open(w, NULL, &st, &err), CC_ERR_INVALID);
-    cr_expect(strstr(err.msg, "schema version 9 is newer than this caucus supports (4)"), "%s", err.msg);
+    cr_expect(strstr(err.message, "schema version 9 is newer than this caucus supports (4)"), "%s",
+              err.message);
 }
 
 Test(store_sqlite, refuses_files_that_are_not_caucus_stores)
@@ -772,16 +778,16 @@ Test(store_sqlite, refuses_files_that_are_not_caucus_stores)
     cc_store *st;
     cc_store_error err;
     cr_expect_eq(cc_store_open(w, NULL, &st, &err), CC_ERR_INVALID);
-    cr_expect(strstr(err.msg, "not a caucus store"), "%s", err.msg);
+    cr_expect(strstr(err.message, "not a caucus store"), "%s", err.message);
     const char *w2 = sqlite_where();
     sql_run(w2, "CREATE TABLE other(x)");
     cr_expect_eq(cc_store_open(w2, NULL, &st, &err), CC_ERR_INVALID);
-    cr_expect(strstr(err.msg, "no caucus \"meta\" table"), "%s", err.msg);
+    cr_expect(strstr(err.message, "no caucus \"meta\" table"), "%s", err.message);
     cc_store_opts ro = {1, NULL, 0, 0};
     cr_expect_eq(cc_store_open("/tmp/caucus-no-such-dir/x.db", &ro, &st, &err), CC_ERR_NOTFOUND);
     cr_expect_eq(cc_store_open("", NULL, &st, &err), CC_ERR_ARG);
     cr_expect_eq(cc_store_open("/tmp/caucus-no-such-dir/x.db", NULL, &st, &err), CC_ERR_IO);
-    cr_expect(strstr(err.msg, "cannot open"), "%s", err.msg);
+    cr_expect(strstr(err.message, "cannot open"), "%s", err.message);
 }
 
 Test(store_sqlite, refuses_a_wal_store_whose_wal_file_was_removed)
@@ -812,7 +818,7 @@ Test(store_sqlite, refuses_a_wal_store_whose_wal_file_was_removed)
     cc_store *st2;
     cc_store_error err;
     cr_expect_eq(cc_store_open(w, NULL, &st2, &err), CC_ERR_INVALID);
-    cr_expect(strstr(err.msg, "-wal is missing"), "%s", err.msg);
+    cr_expect(strstr(err.message, "-wal is missing"), "%s", err.message);
 }
 
 /* Copies the main file alone, as a careless backup would. */
@@ -856,13 +862,14 @@ Test(store_sqlite, refuses_a_main_file_separated_from_its_wal)
     cc_store_error err;
     cc_store_opts ro = {1, NULL, 0, 0};
     cr_expect_eq(cc_store_open(copy, &ro, &st, &err), CC_ERR_INVALID, "a copy without its -wal opened");
-    cr_expect(strstr(err.msg, "-wal file is missing") && strstr(err.msg, "caucus backup"), "%s", err.msg);
+    cr_expect(strstr(err.message, "-wal file is missing") && strstr(err.message, "caucus backup"), "%s",
+              err.message);
     cr_expect_eq(cc_store_open(copy, NULL, &st, &err), CC_ERR_INVALID, "a copy without its -wal opened");
     /* the store itself, with its -wal, opens and holds every acknowledged event */
     st = open_ok(db);
     cr_expect_eq(count_of(st, 1), 5);
     /* a clean close keeps the -wal; a backup is a file that stands alone */
-    cr_assert_eq(cc_store_backup(st, backup, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_backup(st, backup, &err), CC_OK, "%s", err.message);
     cc_store_close(st);
     struct stat sb;
     char walpath[700];
@@ -886,10 +893,10 @@ Test(store_sqlite, refuses_a_read_only_database_for_writing)
     cc_store *st;
     cc_store_error err;
     cr_expect_eq(cc_store_open(w, &o, &st, &err), CC_ERR_IO);
-    cr_expect(strstr(err.msg, "read-only"), "%s", err.msg);
+    cr_expect(strstr(err.message, "read-only"), "%s", err.message);
     /* for reading it opens */
     o.readonly = 1;
-    cr_expect_eq(cc_store_open(w, &o, &st, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_open(w, &o, &st, &err), CC_OK, "%s", err.message);
     cc_store_close(st);
     faultvfs_readonly(0);
 }
@@ -905,9 +912,9 @@ Test(store_sqlite, backs_up_online_and_never_overwrites)
     cr_assert_eq(append_n(st, ex, &g, 50, &err), CC_OK);
     char to[600];
     snprintf(to, sizeof to, "%s.bak", w);
-    cr_expect_eq(cc_store_backup(st, to, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_backup(st, to, &err), CC_OK, "%s", err.message);
     cr_expect_eq(cc_store_backup(st, to, &err), CC_ERR_ARG);
-    cr_expect(strstr(err.msg, "never overwrites"), "%s", err.msg);
+    cr_expect(strstr(err.message, "never overwrites"), "%s", err.message);
     cc_store_close(st);
     st = open_ok(to);
     cr_expect_eq(count_of(st, ex), 50);
@@ -960,7 +967,7 @@ static void power_loss_round(const char *w, int sync_normal, int crash_write, ui
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "writer exited %d", WEXITSTATUS(status));
     cc_store *st = open_ok(w);
     cc_store_error err;
-    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.message);
     *have = count_of(st, 1);
     collect all = {0, 0, 0, 0, 0};
     cr_assert_eq(cc_store_events(st, 1, 0, collect_fn, &all, NULL, &err), CC_OK);
@@ -1013,7 +1020,7 @@ static void fault_case(faultvfs_mode mode, int countdown, const char *expect)
     cc_store_opts o = {0, FAULTVFS_NAME, 0, 0};
     cc_store *st;
     cc_store_error err;
-    cr_assert_eq(cc_store_open(w, &o, &st, &err), CC_OK, "%s", err.msg);
+    cr_assert_eq(cc_store_open(w, &o, &st, &err), CC_OK, "%s", err.message);
     int64_t ex = new_exercise(st, "faults");
     evgen g;
     evgen_init(&g, 0, NULL);
@@ -1027,8 +1034,8 @@ static void fault_case(faultvfs_mode mode, int countdown, const char *expect)
             acked += 2;
         else {
             failures++;
-            cr_expect_eq(rc, CC_ERR_IO, "%s", err.msg);
-            cr_expect(strstr(err.msg, expect), "'%s' lacks '%s'", err.msg, expect);
+            cr_expect_eq(rc, CC_ERR_IO, "%s", err.message);
+            cr_expect(strstr(err.message, expect), "'%s' lacks '%s'", err.message, expect);
         }
     }
     cr_expect(faultvfs_fired());
@@ -1039,7 +1046,7 @@ static void fault_case(faultvfs_mode mode, int countdown, const char *expect)
     cc_store_close(st);
     st = open_ok(w);
     cr_expect_eq(count_of(st, ex), acked);
-    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.msg);
+    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.message);
     cc_store_close(st);
 }
 

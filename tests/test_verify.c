@@ -268,7 +268,7 @@ Test(verify, refusals_carry_the_decoders_message)
             l[3] = m;
             cc_verify_result r = feed(l, 6, NULL, 0);
             l[3] = saved;
-            char want[300];
+            char want[400];
             snprintf(want, sizeof want, "event 3: %s", err.message);
             cr_assert(r.bad && r.bad_index == 3, "edit at %zu accepted", pos);
             cr_assert_str_eq(r.why, want);

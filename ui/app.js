@@ -5,7 +5,9 @@
 'use strict';
 
 (function () {
-  const CLASS_ORDER = ['UNCLASSIFIED', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET', 'TOP SECRET'];
+  /* the CSS class of each display style the label policy gives a classification (the server sends
+   * each label's style and rank: the UI never reads a banner) */
+  const STYLE_CSS = { unclassified: 'cls-u', confidential: 'cls-c', secret: 'cls-s', 'top-secret': 'cls-ts' };
   const STAGE_ACTION = {
     notify: 'Confirm notification',
     acknowledge: 'Acknowledge',
@@ -121,45 +123,29 @@
   }
 
   /* ---- labels ------------------------------------------------------------------------- */
-  function classification(label) {
-    if (!label) return '';
-    return String(label).split('//')[0].trim().toUpperCase();
+  function styleClass(style) {
+    return STYLE_CSS[style] || 'cls-x';
   }
 
-  function classRank(label) {
-    const c = classification(label);
-    const i = CLASS_ORDER.indexOf(c);
-    return i < 0 ? 1 : i;
-  }
-
-  function bannerClass(label) {
-    switch (classification(label)) {
-      case 'UNCLASSIFIED':
-        return 'cls-u';
-      case 'RESTRICTED':
-      case 'CONFIDENTIAL':
-        return 'cls-c';
-      case 'SECRET':
-        return 'cls-s';
-      case 'TOP SECRET':
-        return 'cls-ts';
-      default:
-        return 'cls-x';
-    }
-  }
-
-  function banner(label, extra) {
+  function banner(label, style, extra) {
     return el('div', {
-      class: 'banner ' + bannerClass(label) + (extra ? ' ' + extra : ''),
+      class: 'banner ' + styleClass(style) + (extra ? ' ' + extra : ''),
       text: label || 'NO LABEL',
       'data-label': label || '',
     });
   }
 
-  function updateBanner(node, label) {
-    node.className = 'banner ' + bannerClass(label);
+  function updateBanner(node, label, style) {
+    node.className = 'banner ' + styleClass(style);
     setText(node, label || 'NO LABEL');
     node.setAttribute('data-label', label || '');
+  }
+
+  /* the style of a label this seat may put on a message (the server sends them side by side) */
+  function pickerStyle(label) {
+    const you = (state && state.you) || {};
+    const i = (you.labels || []).indexOf(label);
+    return i >= 0 && you.label_styles ? you.label_styles[i] : '';
   }
 
   /* ---- time --------------------------------------------------------------------------- */
@@ -453,18 +439,15 @@
 
   /* page banner: the highest classification of what is on the page */
   function renderPageBanner() {
-    const labels = [];
-    for (const it of state.items || []) labels.push(it.label);
-    for (const c of state.consultations || []) labels.push(c.label);
-    for (const d of state.decisions || []) labels.push(d.label);
-    for (const i of state.injects || []) labels.push(i.label);
-    let top = 'UNCLASSIFIED';
-    for (const l of labels) if (l && classRank(l) > classRank(top)) top = classification(l);
+    let top = 0;
+    for (const list of [state.items, state.consultations, state.decisions, state.injects])
+      for (const o of list || []) if (o && o.label_rank > top) top = o.label_rank;
+    const cls = (state.classes || [])[top] || { name: '', style: '' };
     for (const id of ['page-banner', 'page-banner-bottom']) {
       const b = $(id);
       b.hidden = false;
-      updateBanner(b, top);
-      setText(b, 'Highest classification on this page: ' + top);
+      updateBanner(b, cls.name, cls.style);
+      setText(b, 'Highest classification on this page: ' + cls.name);
     }
   }
 
@@ -549,7 +532,7 @@
     );
     const ol = el('ol', { class: 'search-hits' });
     for (const it of r.json.items)
-      ol.append(el('li', { 'data-item-id': it.id }, banner(it.label, 'inline'), el('strong', { text: it.id }), ' ', it.title || it.text || ''));
+      ol.append(el('li', { 'data-item-id': it.id }, banner(it.label, it.label_style, 'inline'), el('strong', { text: it.id }), ' ', it.title || it.text || ''));
     out.append(ol);
   }
 
@@ -561,13 +544,13 @@
     const art = el(
       'article',
       { class: 'item', 'data-item-id': it.id, tabindex: '-1', 'aria-labelledby': 'item-h-' + it.id },
-      banner(it.label, 'top'),
+      banner(it.label, it.label_style, 'top'),
       el('h3', { id: 'item-h-' + it.id }, el('span', { class: 'item-id' }), ' ', el('span', { class: 'item-title' })),
       meta,
       body,
       forSeat ? el('p', { class: 'marks', hidden: true }) : null,
       acts,
-      banner(it.label, 'bottom')
+      banner(it.label, it.label_style, 'bottom')
     );
     if (forSeat) {
       if (it.kind !== 'message') {
@@ -604,8 +587,8 @@
 
   function updateItemCard(node, it, fresh) {
     const b = node.querySelectorAll('.banner');
-    updateBanner(b[0], it.label);
-    updateBanner(b[b.length - 1], it.label);
+    updateBanner(b[0], it.label, it.label_style);
+    updateBanner(b[b.length - 1], it.label, it.label_style);
     node.setAttribute('data-t', String(it.t));
     node.setAttribute('data-kind', it.kind || 'inject');
     node.setAttribute('data-label', it.label || '');
@@ -644,7 +627,7 @@
     const card = el(
       'article',
       { class: 'card consult', 'data-consultation': c.id, 'aria-labelledby': 'c-h-' + c.id },
-      banner(c.label),
+      banner(c.label, c.label_style),
       el('h3', { id: 'c-h-' + c.id }, el('span', { class: 'cid' }), ' ', el('span', { class: 'topic' })),
       el('p', { class: 'stage' }),
       el('p', { class: 'deadline', 'data-deadline': '' }),
@@ -680,7 +663,7 @@
   }
 
   function updateConsultCard(node, c) {
-    updateBanner(node.querySelector('.banner'), c.label);
+    updateBanner(node.querySelector('.banner'), c.label, c.label_style);
     node.setAttribute('data-state', c.state || '');
     node.setAttribute('data-stage', c.stage || '');
     node.setAttribute('data-stage-kind', c.stage_kind || '');
@@ -740,7 +723,7 @@
     const card = el(
       'article',
       { class: 'card decision', 'data-decision': d.id, 'aria-labelledby': 'd-h-' + d.id },
-      banner(d.label),
+      banner(d.label, d.label_style),
       el('h3', { id: 'd-h-' + d.id }, el('span', { class: 'did' }), ' ', el('span', { class: 'question' })),
       el('p', { class: 'dstate' }),
       el('p', { class: 'deadline', 'data-deadline': '' }),
@@ -772,7 +755,7 @@
   }
 
   function updateDecisionCard(node, d, forSeat) {
-    updateBanner(node.querySelector('.banner'), d.label);
+    updateBanner(node.querySelector('.banner'), d.label, d.label_style);
     node.setAttribute('data-state', d.state || '');
     node.setAttribute('data-outcome', d.outcome || '');
     setText(node.querySelector('.did'), d.id);
@@ -994,7 +977,7 @@
         tr.append(
           el('td', { class: 'at' }),
           el('th', { scope: 'row' }, el('span', { class: 'iid' }), ' ', el('span', { class: 'ititle' })),
-          el('td', null, banner(i.label, 'mini')),
+          el('td', null, banner(i.label, i.label_style, 'mini')),
           el('td', { class: 'to' }),
           el('td', { class: 'istate' }),
           el(
@@ -1011,7 +994,7 @@
         setText(tr.querySelector('.at'), i.at_t !== null && i.at_t !== undefined ? fmtRel(i.at_t) : 'trigger');
         setText(tr.querySelector('.iid'), i.id);
         setText(tr.querySelector('.ititle'), i.title || '');
-        updateBanner(tr.querySelector('.banner'), i.label);
+        updateBanner(tr.querySelector('.banner'), i.label, i.label_style);
         tr.querySelector('.banner').classList.add('mini');
         setText(tr.querySelector('.to'), [].concat(i.to || []).join(', '));
         setText(tr.querySelector('.istate'), i.state || '');
@@ -1164,7 +1147,7 @@
       for (const l of labels) sel.append(el('option', { value: l, text: l }));
       if (labels.indexOf(keep) >= 0) sel.value = keep;
     }
-    updateBanner($('msg-label-banner'), sel.value);
+    updateBanner($('msg-label-banner'), sel.value, pickerStyle(sel.value));
     renderNotes($('notes'));
   }
 
@@ -1187,7 +1170,7 @@
     for (const cb of document.querySelectorAll('#msg-to input')) if (sender && cb.value === sender) cb.checked = true;
     const sel = $('msg-label');
     if (Array.from(sel.options).some((o) => o.value === it.label)) sel.value = it.label;
-    updateBanner($('msg-label-banner'), sel.value);
+    updateBanner($('msg-label-banner'), sel.value, pickerStyle(sel.value));
     $('msg-text').focus();
   }
 
@@ -1312,7 +1295,9 @@
       const text = $('note-text').value.trim();
       if (text && (await input({ do: 'note', text: text }, 'Note'))) $('note-text').value = '';
     });
-    $('msg-label').addEventListener('change', () => updateBanner($('msg-label-banner'), $('msg-label').value));
+    $('msg-label').addEventListener('change', () =>
+      updateBanner($('msg-label-banner'), $('msg-label').value, pickerStyle($('msg-label').value))
+    );
     $('msg-reply-clear').addEventListener('click', () => {
       replyTo = null;
       $('msg-reply').hidden = true;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "core/diag.h"
+#include "core/evtype.h"
 
 int cc_cmd_lint(int argc, char **argv);
 int cc_cmd_run(int argc, char **argv);
@@ -49,8 +50,10 @@ int cc_cli_is_store(const char *path);
  * *n (may be NULL) receives the number written. CC_ERR_IO when writing fails, the store's
  * error otherwise; err says which. */
 struct cc_store;
-struct cc_store_error;
-cc_err cc_cli_write_log(struct cc_store *st, int64_t ex, FILE *f, uint64_t *n, struct cc_store_error *err);
+cc_err cc_cli_write_log(struct cc_store *st, int64_t ex, FILE *f, uint64_t *n, cc_error *err);
+/* The latest (largest) checkpoint note of exercise ex in st into *note (the caller's; NULL when the
+ * exercise has none) and its size into *size. The store's error, or CC_ERR_NOMEM. */
+cc_err cc_cli_latest_checkpoint(struct cc_store *st, int64_t ex, char **note, uint64_t *size, cc_error *err);
 /* Creates an Ed25519 checkpoint signing key named name at path (mode 0600, never overwriting an
  * existing file) and its public key at path.pub; the public key text is appended to vkey and,
  * when signer is not NULL, the parsed signer returned. 0 ok; -1 with why filled. */
@@ -83,8 +86,10 @@ int cc_cli_sweep_report(const struct cc_sim *r, const struct cc_sweep *sw, const
 
 /* --guidelines NOTE of run and serve (cmd_endorse.c): checks the note against s (its guidelines,
  * every endorser's signature) and pins it in s for run.start; 0, or -1 with why printed. Without a
- * note (NULL) warns when s names endorsers and returns 0. */
+ * note (NULL) returns 0; for serve (a live exercise) it warns when s names endorsers. */
 int cc_cli_guidelines_pin(const char *cmd, struct cc_scenario *s, const char *note_path);
+/* Prints "guidelines: endorsed by A, B (note sha256 ...)" for s's pinned note (nothing without). */
+void cc_cli_guidelines_print(const struct cc_scenario *s);
 
 /* Parses a non-negative decimal 64-bit integer; 0 on success, -1 otherwise. */
 int cc_cli_parse_u64(const char *s, uint64_t *out);
@@ -137,7 +142,7 @@ typedef struct cc_cli_state {
 /* 0, or -1 when out of memory (st is then empty); free with cc_cli_state_free. */
 int cc_cli_state_init(cc_cli_state *st, const struct cc_scenario *s);
 void cc_cli_state_free(cc_cli_state *st);
-void cc_cli_state_observe(void *ctx, const char *type, uint32_t item, int64_t t_ms);
+void cc_cli_state_observe(void *ctx, cc_evtype type, uint32_t item, unsigned detail, int64_t t_ms);
 /* One line per consultation and decision: when it happened, or where it stands. */
 void cc_cli_print_items(FILE *f, const cc_cli_state *st, const struct cc_engine *e);
 /* The whole state: per seat the injects it holds, every inject, consultation and decision, open

@@ -154,7 +154,8 @@ int cc_cmd_endorse(int argc, char **argv)
 int cc_cli_guidelines_pin(const char *cmd, cc_scenario *s, const char *note_path)
 {
     if (!note_path) {
-        if (s->endorsers.n) {
+        if (s->endorsers.n &&
+            strcmp(cmd, "serve") == 0) { /* a live exercise; a headless run is a rehearsal */
             fprintf(
                 stderr,
                 "caucus %s: warning: the guidelines are not endorsed for this exercise (exercise.endorsers:",
@@ -196,4 +197,19 @@ int cc_cli_guidelines_pin(const char *cmd, cc_scenario *s, const char *note_path
     }
     free(note);
     return rc;
+}
+
+void cc_cli_guidelines_print(const cc_scenario *s)
+{
+    cc_endorsement e;
+    if (!s->endorsement || cc_guidelines_check(s, s->endorsement, strlen(s->endorsement), &e, NULL) != CC_OK)
+        return;
+    printf("guidelines: endorsed by");
+    for (size_t i = 0; i < e.nendorsers; i++)
+        printf("%s %s", i ? "," : "", e.endorser[i]);
+    char hex[65];
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", e.sha256[i]);
+    printf(" (note sha256 %.16s..., pinned in run.start)\n", hex);
+    cc_endorsement_free(&e);
 }

@@ -1,7 +1,6 @@
 /* cmd_plan — `caucus plan`: the improvement plan kept in the store across exercises (HSEEP
  * improvement-plan matrix rows): add, list, update, close, and seed from an exercise's missed
- * guidelines. Also the helpers `caucus report --plan DB` uses to show carried-over items and
- * whether the guideline behind each was met in the reported exercise, and missed before. */
+ * guidelines. (What `caucus report --plan DB` shows of the plan is in cli_util.c.) */
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -69,7 +68,7 @@ static cc_store *open_rw(const char *db)
     cc_store *st = NULL;
     cc_store_error err;
     if (cc_store_open(db, NULL, &st, &err) != CC_OK) {
-        fprintf(stderr, "caucus plan: %s\n", err.msg);
+        fprintf(stderr, "caucus plan: %s\n", err.message);
         return NULL;
     }
     return st;
@@ -84,202 +83,208 @@ static void print_item(const cc_store_plan_item *p)
     printf("\n");
 }
 
-/* The first occurrence of needle (nlen bytes) in s[0..len), or NULL. */
-static const char *find(const char *s, size_t len, const char *needle, size_t nlen)
+/* caucus plan add DB FIELDS... */
+static int plan_add(int argc, char **argv, const char *db)
 {
-    for (size_t i = 0; i + nlen <= len; i++)
-        if (s[i] == needle[0] && memcmp(s + i, needle, nlen) == 0)
-            return s + i;
-    return NULL;
-}
-
-/* Counts one event line into met/missed (guideline -> n) when it is a finding. */
-static void count_finding(const char *line, size_t len, json_t *met, json_t *missed)
-{
-    /* cheap filter first: most lines are not findings */
-    if (len < 18 || !find(line, len, "\"type\":\"finding\"", 16))
-        return;
-    json_t *r = json_loadb(line, len, 0, NULL);
-    json_t *p = json_object_get(r, "payload");
-    const char *g = json_string_value(json_object_get(p, "guideline"));
-    const char *res = json_string_value(json_object_get(p, "result"));
-    if (g && res) {
-        json_t *o = strcmp(res, "met") == 0 ? met : missed;
-        json_object_set_new(o, g, json_integer(json_integer_value(json_object_get(o, g)) + 1));
+    cc_store_error err;
+    cc_store_plan_item p;
+    memset(&p, 0, sizeof p);
+    int rc = 2;
+    cc_store *st = NULL;
+    if (parse_fields(argc, argv, 3, &p, &p.exercise) < 0)
+        goto out;
+    if (!p.status)
+        p.status = strdup("open");
+    rc = 1;
+    if (!(st = open_rw(db)))
+        goto out;
+    int64_t id;
+    if (cc_store_plan_add(st, &p, &id, &err) != CC_OK) {
+        fprintf(stderr, "caucus plan add: %s\n", err.message);
+        goto out;
     }
-    json_decref(r);
+    printf("added improvement-plan item %" PRId64 "\n", id);
+    rc = 0;
+out:
+    cc_store_plan_item_clear(&p);
+    cc_store_close(st);
+    return rc;
 }
 
-/* Counts finding events per guideline in a log: fills met/missed objects (guideline -> n). */
-int cc_cli_plan_findings(const char *log, json_t *met, json_t *missed)
+/* caucus plan list DB [--open] [--json] */
+static int plan_list(int argc, char **argv, const char *db)
 {
-    FILE *f = fopen(log, "rb");
-    if (!f)
-        return -1;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    while ((n = getline(&line, &cap, f)) > 0)
-        count_finding(line, (size_t)n, met, missed);
-    free(line);
-    fclose(f);
-    return 0;
-}
-
-typedef struct counts {
-    json_t *met, *missed;
-} counts;
-
-static int count_event(void *ctx, uint64_t seq, const char *line, size_t len)
-{
-    (void)seq;
-    counts *c = ctx;
-    count_finding(line, len, c->met, c->missed);
-    return 0;
-}
-
-/* The id of the exercise of store st whose log is the file at log (same number of events and
- * same final hash: run.start alone does not tell two runs of one scenario and seed apart), or
- * 0 when none is. */
-static int64_t exercise_of_log(cc_store *st, const cc_store_exercise *xs, size_t nx, const char *log)
-{
-    FILE *f = fopen(log, "rb");
-    if (!f)
-        return 0;
-    char *line = NULL, last[65] = "";
-    size_t cap = 0;
-    uint64_t count = 0;
-    ssize_t n;
-    while ((n = getline(&line, &cap, f)) > 0) {
-        const char *h = find(line, (size_t)n, "\"hash\":\"", 8);
-        if (h && (size_t)(line + n - h) > 8 + 64)
-            snprintf(last, sizeof last, "%.64s", h + 8);
-        count++;
+    int open_only = 0, as_json = 0;
+    for (int i = 3; i < argc; i++) {
+        if (strcmp(argv[i], "--open") == 0)
+            open_only = 1;
+        else if (strcmp(argv[i], "--json") == 0)
+            as_json = 1;
+        else {
+            fprintf(stderr, "caucus plan list: unexpected \"%s\"\n", argv[i]);
+            return 2;
+        }
     }
-    free(line);
-    fclose(f);
-    for (size_t i = 0; i < nx; i++) {
-        uint64_t c;
-        char hh[65];
-        cc_store_error err;
-        if (cc_store_head(st, xs[i].id, &c, hh, &err) == CC_OK && c == count && strcmp(hh, last) == 0)
-            return xs[i].id;
-    }
-    return 0;
-}
-
-/* What a log's findings say about guideline g, given the earlier exercises in which it was
- * missed (earlier: a comma-separated list of exercise ids, "" when none). */
-static void carried_result(const char *g, json_t *met, json_t *missed, const char *earlier, char *out,
-                           size_t size)
-{
-    json_int_t a = json_integer_value(json_object_get(met, g)), b = json_integer_value(json_object_get(missed, g));
-    if (a + b == 0) {
-        snprintf(out, size, "%s not exercised%s%s", g, *earlier ? "; missed earlier in exercise " : "",
-                 earlier);
-    } else if (b == 0) {
-        if (*earlier)
-            snprintf(out, size, "%s met %lld of %lld; missed in exercise %s: the fix worked", g, (long long)a,
-                     (long long)a, earlier);
-        else
-            snprintf(out, size, "%s met %lld of %lld; no earlier miss on record", g, (long long)a, (long long)a);
-    } else if (*earlier) {
-        snprintf(out, size, "%s missed %lld of %lld: missed again (also in exercise %s), still open", g,
-                 (long long)b, (long long)(a + b), earlier);
-    } else {
-        snprintf(out, size, "%s missed %lld of %lld: still open (no earlier miss on record)", g, (long long)b,
-                 (long long)(a + b));
-    }
-}
-
-/* Rows for the report's "carried over" table: every item not closed and not raised by the
- * reported exercise (nor by a later one), with what this log's findings say about its
- * guideline next to the earlier exercises on the store in which that guideline was missed.
- * exercise: the reported exercise's id in db, or 0 to find it by the log's final hash (a log
- * that is not on the store: every exercise on it is earlier). *own receives the number of open
- * items the reported exercise raised (not listed). */
-json_t *cc_cli_plan_carried(const char *db, const char *log, int64_t exercise, size_t *own, char *why,
-                            size_t whylen)
-{
-    *own = 0;
+    cc_store_error err;
     cc_store *st = NULL;
     cc_store_opts o = {1, NULL, 0, 0};
-    cc_store_error err;
     if (cc_store_open(db, &o, &st, &err) != CC_OK) {
-        snprintf(why, whylen, "%s", err.msg);
-        return NULL;
+        fprintf(stderr, "caucus plan: %s\n", err.message);
+        return 1;
     }
-    cc_store_plan_item *v = NULL;
-    cc_store_exercise *xs = NULL;
-    size_t n = 0, nx = 0;
-    json_t *rows = NULL, *met = json_object(), *missed = json_object(), *earlier = json_object();
-    if (cc_store_plan_list(st, 1, &v, &n, &err) != CC_OK || cc_store_exercise_list(st, &xs, &nx, &err) != CC_OK) {
-        snprintf(why, whylen, "%s", err.msg);
+    cc_store_plan_item *v;
+    size_t n;
+    if (cc_store_plan_list(st, open_only, &v, &n, &err) != CC_OK) {
+        fprintf(stderr, "caucus plan list: %s\n", err.message);
+        cc_store_close(st);
+        return 1;
+    }
+    json_t *arr = as_json ? json_array() : NULL;
+    if (!as_json)
+        printf("%-4s %-12s %-10s %-10s %s\n", "id", "status", "due", "finding", "issue [owner]");
+    for (size_t i = 0; i < n; i++) {
+        if (as_json)
+            json_array_append_new(arr, cc_store_plan_item_json(&v[i]));
+        else
+            print_item(&v[i]);
+        cc_store_plan_item_clear(&v[i]);
+    }
+    free(v);
+    if (as_json) {
+        char *s = json_dumps(arr, JSON_INDENT(2) | JSON_SORT_KEYS);
+        printf("%s\n", s ? s : "[]");
+        free(s);
+        json_decref(arr);
+    }
+    cc_store_close(st);
+    return 0;
+}
+
+/* caucus plan update|close DB ID FIELDS... */
+static int plan_update(int argc, char **argv, const char *sub, const char *db)
+{
+    cc_store_error err;
+    cc_store_plan_item p;
+    memset(&p, 0, sizeof p);
+    int rc = 2;
+    cc_store *st = NULL;
+    uint64_t id;
+    if (argc < 4 || cc_cli_parse_u64(argv[3], &id) != 0) {
+        fprintf(stderr, "caucus plan %s: give the item id\n", sub);
         goto out;
     }
-    if (cc_cli_plan_findings(log, met, missed) != 0) {
-        snprintf(why, whylen, "%s: cannot read", log);
+    if (!(st = open_rw(db))) {
+        rc = 1;
         goto out;
     }
-    if (!exercise)
-        exercise = exercise_of_log(st, xs, nx, log);
-    /* earlier: guideline -> "1, 3" (the earlier exercises on the store that missed it) */
-    for (size_t k = 0; k < nx; k++) {
-        if (exercise && xs[k].id >= exercise)
-            continue;
-        counts c = {json_object(), json_object()};
-        int stopped = 0;
-        cc_err rc = c.met && c.missed ? cc_store_events(st, xs[k].id, 0, count_event, &c, &stopped, &err)
-                                      : CC_ERR_NOMEM;
-        const char *g;
-        json_t *cnt;
-        json_object_foreach(c.missed, g, cnt)
-        {
-            const char *had = json_string_value(json_object_get(earlier, g));
-            char list[512];
-            snprintf(list, sizeof list, "%s%s%" PRId64, had ? had : "", had ? ", " : "", xs[k].id);
-            json_object_set_new(earlier, g, json_string(list));
-        }
-        json_decref(c.met);
-        json_decref(c.missed);
-        if (rc != CC_OK) {
-            snprintf(why, whylen, "exercise %" PRId64 ": %s", xs[k].id,
-                     rc == CC_ERR_NOMEM ? "out of memory" : err.msg);
+    if (cc_store_plan_get(st, (int64_t)id, &p, &err) != CC_OK) {
+        fprintf(stderr, "caucus plan %s: %s\n", sub, err.message);
+        rc = 1;
+        goto out;
+    }
+    int64_t ex = p.exercise;
+    if (parse_fields(argc, argv, 4, &p, &ex) < 0)
+        goto out;
+    p.exercise = ex;
+    if (strcmp(sub, "close") == 0) {
+        if (!p.closed_note || !*p.closed_note) {
+            fprintf(stderr,
+                    "caucus plan close: say why with --note (e.g. the exercise that showed the fix)\n");
             goto out;
         }
+        free(p.status);
+        p.status = strdup("closed");
     }
-    rows = json_array();
-    for (size_t i = 0; rows && i < n; i++) {
-        if (exercise && v[i].exercise >= exercise) {
-            *own += v[i].exercise == exercise;
-            continue;
-        }
-        char result[700] = "no guideline linked";
-        if (v[i].finding) {
-            const char *e = json_string_value(json_object_get(earlier, v[i].finding));
-            carried_result(v[i].finding, met, missed, e ? e : "", result, sizeof result);
-        }
-        char id[32], from[32] = "";
-        snprintf(id, sizeof id, "%" PRId64, v[i].id);
-        if (v[i].exercise)
-            snprintf(from, sizeof from, "%" PRId64, v[i].exercise);
-        json_array_append_new(rows, json_pack("[s,s,s,s,s,s,s,s,s]", id, from, v[i].issue ? v[i].issue : "",
-                                              v[i].action ? v[i].action : "", v[i].owner ? v[i].owner : "",
-                                              v[i].due ? v[i].due : "", v[i].status ? v[i].status : "",
-                                              v[i].finding ? v[i].finding : "", result));
+    if (cc_store_plan_update(st, &p, &err) != CC_OK) {
+        fprintf(stderr, "caucus plan %s: %s\n", sub, err.message);
+        rc = 1;
+        goto out;
     }
+    printf("%s improvement-plan item %" PRIu64 "\n", strcmp(sub, "close") == 0 ? "closed" : "updated", id);
+    rc = 0;
 out:
-    json_decref(met);
-    json_decref(missed);
-    json_decref(earlier);
+    cc_store_plan_item_clear(&p);
+    cc_store_close(st);
+    return rc;
+}
+
+/* One open item for each guideline in missed (guideline -> times missed) that has none yet. 0,
+ * or 1 with the reason printed. */
+static int seed_items(cc_store *st, int64_t ex, json_t *missed)
+{
+    cc_store_error err;
+    cc_store_plan_item *v = NULL;
+    size_t n = 0;
+    cc_store_plan_list(st, 1, &v, &n, &err);
+    const char *g;
+    json_t *cnt;
+    int added = 0, rc = 0;
+    json_object_foreach(missed, g, cnt)
+    {
+        int have = 0;
+        for (size_t i = 0; i < n; i++)
+            have |= v[i].finding && strcmp(v[i].finding, g) == 0;
+        if (have)
+            continue;
+        char issue[300];
+        snprintf(issue, sizeof issue, "Guideline %s missed %lld time(s)", g,
+                 (long long)json_integer_value(cnt));
+        cc_store_plan_item q;
+        memset(&q, 0, sizeof q);
+        q.exercise = ex;
+        q.finding = (char *)g;
+        q.issue = issue;
+        q.status = "open";
+        int64_t id;
+        if (cc_store_plan_add(st, &q, &id, &err) != CC_OK) {
+            fprintf(stderr, "caucus plan seed: %s\n", err.message);
+            rc = 1;
+            break;
+        }
+        printf("added item %" PRId64 ": %s\n", id, issue);
+        added++;
+    }
     for (size_t i = 0; i < n; i++)
         cc_store_plan_item_clear(&v[i]);
     free(v);
-    for (size_t i = 0; i < nx; i++)
-        cc_store_exercise_clear(&xs[i]);
-    free(xs);
+    if (rc == 0)
+        printf("%d item(s) added\n", added);
+    return rc;
+}
+
+/* caucus plan seed DB --log LOG [--exercise ID] */
+static int plan_seed(int argc, char **argv, const char *db)
+{
+    const char *log = NULL;
+    int64_t ex = 0;
+    for (int i = 3; i < argc; i++) {
+        uint64_t v;
+        if (strcmp(argv[i], "--log") == 0 && i + 1 < argc)
+            log = argv[++i];
+        else if (strcmp(argv[i], "--exercise") == 0 && i + 1 < argc &&
+                 cc_cli_parse_u64(argv[i + 1], &v) == 0) {
+            ex = (int64_t)v;
+            i++;
+        } else {
+            fprintf(stderr, "caucus plan seed: unexpected \"%s\"\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!log) {
+        fprintf(stderr, "caucus plan seed: give --log LOG\n");
+        return 2;
+    }
+    json_t *met = json_object(), *missed = json_object();
+    cc_store *st = NULL;
+    int rc = 1;
+    if (cc_cli_plan_findings(log, met, missed) != 0)
+        fprintf(stderr, "caucus plan seed: %s: cannot read\n", log);
+    else if ((st = open_rw(db)))
+        rc = seed_items(st, ex, missed);
+    json_decref(met);
+    json_decref(missed);
     cc_store_close(st);
-    return rows;
+    return rc;
 }
 
 int cc_cmd_plan(int argc, char **argv)
@@ -289,186 +294,14 @@ int cc_cmd_plan(int argc, char **argv)
         return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
     }
     const char *sub = argv[1], *db = argv[2];
-    cc_store_error err;
-    cc_store_plan_item p;
-    memset(&p, 0, sizeof p);
-    int rc = 2;
-    cc_store *st = NULL;
-    if (strcmp(sub, "add") == 0) {
-        if (parse_fields(argc, argv, 3, &p, &p.exercise) < 0)
-            goto out;
-        if (!p.status)
-            p.status = strdup("open");
-        if (!(st = open_rw(db))) {
-            rc = 1;
-            goto out;
-        }
-        int64_t id;
-        if (cc_store_plan_add(st, &p, &id, &err) != CC_OK) {
-            fprintf(stderr, "caucus plan add: %s\n", err.msg);
-            rc = 1;
-            goto out;
-        }
-        printf("added improvement-plan item %" PRId64 "\n", id);
-        rc = 0;
-    } else if (strcmp(sub, "list") == 0) {
-        int open_only = 0, as_json = 0;
-        for (int i = 3; i < argc; i++) {
-            if (strcmp(argv[i], "--open") == 0)
-                open_only = 1;
-            else if (strcmp(argv[i], "--json") == 0)
-                as_json = 1;
-            else {
-                fprintf(stderr, "caucus plan list: unexpected \"%s\"\n", argv[i]);
-                goto out;
-            }
-        }
-        cc_store_opts o = {1, NULL, 0, 0};
-        if (cc_store_open(db, &o, &st, &err) != CC_OK) {
-            fprintf(stderr, "caucus plan: %s\n", err.msg);
-            rc = 1;
-            goto out;
-        }
-        cc_store_plan_item *v;
-        size_t n;
-        if (cc_store_plan_list(st, open_only, &v, &n, &err) != CC_OK) {
-            fprintf(stderr, "caucus plan list: %s\n", err.msg);
-            rc = 1;
-            goto out;
-        }
-        json_t *arr = as_json ? json_array() : NULL;
-        if (!as_json)
-            printf("%-4s %-12s %-10s %-10s %s\n", "id", "status", "due", "finding", "issue [owner]");
-        for (size_t i = 0; i < n; i++) {
-            if (as_json)
-                json_array_append_new(arr, cc_store_plan_item_json(&v[i]));
-            else
-                print_item(&v[i]);
-            cc_store_plan_item_clear(&v[i]);
-        }
-        free(v);
-        if (as_json) {
-            char *s = json_dumps(arr, JSON_INDENT(2) | JSON_SORT_KEYS);
-            printf("%s\n", s ? s : "[]");
-            free(s);
-            json_decref(arr);
-        }
-        rc = 0;
-    } else if (strcmp(sub, "update") == 0 || strcmp(sub, "close") == 0) {
-        uint64_t id;
-        if (argc < 4 || cc_cli_parse_u64(argv[3], &id) != 0) {
-            fprintf(stderr, "caucus plan %s: give the item id\n", sub);
-            goto out;
-        }
-        if (!(st = open_rw(db))) {
-            rc = 1;
-            goto out;
-        }
-        if (cc_store_plan_get(st, (int64_t)id, &p, &err) != CC_OK) {
-            fprintf(stderr, "caucus plan %s: %s\n", sub, err.msg);
-            rc = 1;
-            goto out;
-        }
-        int64_t ex = p.exercise;
-        if (parse_fields(argc, argv, 4, &p, &ex) < 0)
-            goto out;
-        p.exercise = ex;
-        if (strcmp(sub, "close") == 0) {
-            if (!p.closed_note || !*p.closed_note) {
-                fprintf(stderr,
-                        "caucus plan close: say why with --note (e.g. the exercise that showed the fix)\n");
-                goto out;
-            }
-            free(p.status);
-            p.status = strdup("closed");
-        }
-        if (cc_store_plan_update(st, &p, &err) != CC_OK) {
-            fprintf(stderr, "caucus plan %s: %s\n", sub, err.msg);
-            rc = 1;
-            goto out;
-        }
-        printf("%s improvement-plan item %" PRIu64 "\n", strcmp(sub, "close") == 0 ? "closed" : "updated",
-               id);
-        rc = 0;
-    } else if (strcmp(sub, "seed") == 0) {
-        const char *log = NULL;
-        int64_t ex = 0;
-        for (int i = 3; i < argc; i++) {
-            uint64_t v;
-            if (strcmp(argv[i], "--log") == 0 && i + 1 < argc)
-                log = argv[++i];
-            else if (strcmp(argv[i], "--exercise") == 0 && i + 1 < argc &&
-                     cc_cli_parse_u64(argv[i + 1], &v) == 0) {
-                ex = (int64_t)v;
-                i++;
-            } else {
-                fprintf(stderr, "caucus plan seed: unexpected \"%s\"\n", argv[i]);
-                goto out;
-            }
-        }
-        if (!log) {
-            fprintf(stderr, "caucus plan seed: give --log LOG\n");
-            goto out;
-        }
-        json_t *met = json_object(), *missed = json_object();
-        if (cc_cli_plan_findings(log, met, missed) != 0) {
-            fprintf(stderr, "caucus plan seed: %s: cannot read\n", log);
-            json_decref(met);
-            json_decref(missed);
-            rc = 1;
-            goto out;
-        }
-        if (!(st = open_rw(db))) {
-            json_decref(met);
-            json_decref(missed);
-            rc = 1;
-            goto out;
-        }
-        /* one item per missed guideline that has no open item yet */
-        cc_store_plan_item *v = NULL;
-        size_t n = 0;
-        cc_store_plan_list(st, 1, &v, &n, &err);
-        const char *g;
-        json_t *cnt;
-        int added = 0;
-        rc = 0;
-        json_object_foreach(missed, g, cnt)
-        {
-            int have = 0;
-            for (size_t i = 0; i < n; i++)
-                have |= v[i].finding && strcmp(v[i].finding, g) == 0;
-            if (have)
-                continue;
-            char issue[300];
-            snprintf(issue, sizeof issue, "Guideline %s missed %lld time(s)", g,
-                     (long long)json_integer_value(cnt));
-            cc_store_plan_item q;
-            memset(&q, 0, sizeof q);
-            q.exercise = ex;
-            q.finding = (char *)g;
-            q.issue = issue;
-            q.status = "open";
-            int64_t id;
-            if (cc_store_plan_add(st, &q, &id, &err) != CC_OK) {
-                fprintf(stderr, "caucus plan seed: %s\n", err.msg);
-                rc = 1;
-                break;
-            }
-            printf("added item %" PRId64 ": %s\n", id, issue);
-            added++;
-        }
-        for (size_t i = 0; i < n; i++)
-            cc_store_plan_item_clear(&v[i]);
-        free(v);
-        json_decref(met);
-        json_decref(missed);
-        if (rc == 0)
-            printf("%d item(s) added\n", added);
-    } else {
-        usage(stderr);
-    }
-out:
-    cc_store_plan_item_clear(&p);
-    cc_store_close(st);
-    return rc;
+    if (strcmp(sub, "add") == 0)
+        return plan_add(argc, argv, db);
+    if (strcmp(sub, "list") == 0)
+        return plan_list(argc, argv, db);
+    if (strcmp(sub, "update") == 0 || strcmp(sub, "close") == 0)
+        return plan_update(argc, argv, sub, db);
+    if (strcmp(sub, "seed") == 0)
+        return plan_seed(argc, argv, db);
+    usage(stderr);
+    return 2;
 }

@@ -9,10 +9,11 @@
 
 #include "cli/cli.h"
 #include "core/engine.h"
-#include "core/guidelines.h"
 #include "core/arena.h"
 #include "core/evlog.h"
+#include "core/replay.h"
 #include "core/scenario_model.h"
+#include "core/grow.h"
 #include "io/scenario_load.h"
 
 typedef struct logfile {
@@ -52,20 +53,17 @@ static int read_log(const char *path, logfile *l)
             rc = -1;
             break;
         }
-        if (l->n == l->cap) {
-            size_t nc = l->cap ? l->cap * 2 : 256;
-            char **nl = realloc(l->lines, nc * sizeof *nl);
-            size_t *nn = nl ? realloc(l->lens, nc * sizeof *nn) : NULL;
-            if (!nl || !nn) {
-                if (nl)
-                    l->lines = nl;
-                rc = -1;
-                break;
-            }
+        size_t cl = l->cap, cn = l->cap; /* two arrays of one capacity */
+        char **nl = cc_grow(l->lines, &cl, l->n + 1, sizeof *nl);
+        if (nl)
             l->lines = nl;
-            l->lens = nn;
-            l->cap = nc;
+        size_t *nn = nl ? cc_grow(l->lens, &cn, l->n + 1, sizeof *nn) : NULL;
+        if (!nn) {
+            rc = -1;
+            break;
         }
+        l->lens = nn;
+        l->cap = cl;
         l->lines[l->n] = malloc((size_t)n);
         if (!l->lines[l->n]) {
             rc = -1;
@@ -132,90 +130,90 @@ static int same_file(const char *a, const char *b)
     "       caucus replay LOG --fork SEQ [--inputs FILE] --log OUT.jsonl [--scenario FILE] [--agents "       \
     "FILE]\n"
 
-int cc_cmd_replay(int argc, char **argv)
+typedef struct args {
+    const char *path, *scen, *fork_inputs, *fork_log, *agents;
+    int json;
+    uint64_t until_seq, fork_seq;
+} args;
+
+/* 0: parsed; 1: --help printed; 2: a usage error, printed. */
+static int parse_args(int argc, char **argv, args *a)
 {
-    const char *path = NULL, *scen = NULL, *fork_inputs = NULL, *fork_log = NULL, *agents = NULL;
-    int json = 0;
-    uint64_t until_seq = UINT64_MAX, fork_seq = UINT64_MAX;
+    memset(a, 0, sizeof *a);
+    a->until_seq = a->fork_seq = UINT64_MAX;
     for (int i = 1; i < argc; i++) {
+        uint64_t *num = strcmp(argv[i], "--fork") == 0    ? &a->fork_seq
+                        : strcmp(argv[i], "--until") == 0 ? &a->until_seq
+                                                          : NULL;
         if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc) {
-            scen = argv[++i];
+            a->scen = argv[++i];
         } else if (strcmp(argv[i], "--agents") == 0 && i + 1 < argc) {
-            agents = argv[++i];
-        } else if (strcmp(argv[i], "--fork") == 0 && i + 1 < argc) {
-            if (cc_cli_parse_u64(argv[++i], &fork_seq)) {
-                fprintf(stderr, "caucus replay: --fork needs an event number, not '%s'\n", argv[i]);
+            a->agents = argv[++i];
+        } else if (num && i + 1 < argc) {
+            if (cc_cli_parse_u64(argv[++i], num)) {
+                fprintf(stderr, "caucus replay: %s needs an event number, not '%s'\n", argv[i - 1], argv[i]);
                 return 2;
             }
         } else if (strcmp(argv[i], "--inputs") == 0 && i + 1 < argc) {
-            fork_inputs = argv[++i];
+            a->fork_inputs = argv[++i];
         } else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
-            fork_log = argv[++i];
-        } else if (strcmp(argv[i], "--until") == 0 && i + 1 < argc) {
-            if (cc_cli_parse_u64(argv[++i], &until_seq)) {
-                fprintf(stderr, "caucus replay: --until needs an event number, not '%s'\n", argv[i]);
-                return 2;
-            }
+            a->fork_log = argv[++i];
         } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             i++;
             if (strcmp(argv[i], "json") != 0 && strcmp(argv[i], "text") != 0) {
                 fprintf(stderr, "caucus replay: --format is text or json, not '%s'\n", argv[i]);
                 return 2;
             }
-            json = argv[i][0] == 'j';
+            a->json = argv[i][0] == 'j';
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf(REPLAY_USAGE);
-            return 0;
+            return 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "caucus replay: unknown option or missing value '%s'\n", argv[i]);
             return 2;
-        } else if (!path) {
-            path = argv[i];
+        } else if (!a->path) {
+            a->path = argv[i];
         } else {
             fprintf(stderr, "caucus replay: more than one log given\n");
             return 2;
         }
     }
-    if (!path) {
+    if (!a->path) {
         fprintf(stderr, REPLAY_USAGE);
         return 2;
     }
-    if ((fork_seq != UINT64_MAX) != (fork_log != NULL) || (fork_inputs && fork_seq == UINT64_MAX) ||
-        (fork_seq != UINT64_MAX && until_seq != UINT64_MAX)) {
+    if ((a->fork_seq != UINT64_MAX) != (a->fork_log != NULL) ||
+        (a->fork_inputs && a->fork_seq == UINT64_MAX) ||
+        (a->fork_seq != UINT64_MAX && a->until_seq != UINT64_MAX)) {
         fprintf(stderr, "caucus replay: --fork SEQ needs --log OUT (and takes --inputs FILE, not --until)\n");
         return 2;
     }
-    if (fork_log && json) {
+    if (a->fork_log && a->json) {
         fprintf(stderr, "caucus replay: --format applies to the state a replay prints, not to --fork\n");
         return 2;
     }
     /* the fork's log is written from the start: it must not be the log being read */
-    if (fork_log && (same_file(path, fork_log) || (fork_inputs && same_file(fork_inputs, fork_log)))) {
+    if (a->fork_log &&
+        (same_file(a->path, a->fork_log) || (a->fork_inputs && same_file(a->fork_inputs, a->fork_log)))) {
         fprintf(stderr, "caucus replay: --log %s is the %s being read; write the fork to another file\n",
-                fork_log, same_file(path, fork_log) ? "log" : "inputs file");
+                a->fork_log, same_file(a->path, a->fork_log) ? "log" : "inputs file");
         return 2;
     }
-    logfile l = {0};
-    if (read_log(path, &l) != 0) {
-        log_free(&l);
-        return 1;
-    }
-    if (until_seq != UINT64_MAX && until_seq >= l.n) {
-        fprintf(stderr, "caucus replay: --until %llu: the log's last event is %zu\n",
-                (unsigned long long)until_seq, l.n - 1);
-        log_free(&l);
-        return 2;
-    }
-    /* 1. every record, and the chain */
+    return 0;
+}
+
+/* 1. Every record and the chain; first (run.start) and last decoded for the caller. 0 or 1. */
+static int check_records(const char *path, const logfile *l, uint64_t until_seq, cc_evrec *first,
+                         cc_evrec *last)
+{
     unsigned char prev[32] = {0};
-    cc_evrec first = {0};
     int status = 0;
-    for (size_t i = 0; i < l.n && status == 0; i++) {
+    for (size_t i = 0; i < l->n && status == 0; i++) {
         cc_evrec r;
         cc_evlog_error err;
-        if (cc_evlog_decode(l.lines[i], l.lens[i], &r, &err) != CC_OK) {
+        if (cc_evlog_decode(l->lines[i], l->lens[i], &r, &err) != CC_OK) {
             /* another version may have other members: its version is the error worth naming */
-            json_t *o = json_loadb(l.lines[i], l.lens[i], 0, NULL);
+            json_t *o = json_loadb(l->lines[i], l->lens[i], 0, NULL);
             json_t *v = json_object_get(o, "v");
             if (json_is_integer(v) && json_integer_value(v) != CC_EVLOG_VERSION)
                 fprintf(stderr,
@@ -224,8 +222,7 @@ int cc_cmd_replay(int argc, char **argv)
             else
                 fprintf(stderr, "%s: event %zu: %s\n", path, i, err.message);
             json_decref(o);
-            status = 1;
-            break;
+            return 1;
         }
         if (r.seq != i)
             fprintf(stderr,
@@ -239,299 +236,308 @@ int cc_cmd_replay(int argc, char **argv)
             fprintf(stderr, "%s: event 0: is '%s', not run.start\n", path, r.type), status = 1;
         memcpy(prev, r.hash, 32);
         if (i == 0 && status == 0)
-            first = r;
+            *first = r;
         else
             cc_evrec_clear(&r);
     }
-    cc_evrec last = {0};
     if (status == 0) {
         cc_evlog_error err;
-        cc_evlog_decode(l.lines[l.n - 1], l.lens[l.n - 1], &last, &err);
-        if (strcmp(last.type, "run.end") != 0 && until_seq == UINT64_MAX) {
-            fprintf(stderr, "%s: event %zu: the log ends without run.end (truncated?)\n", path, l.n - 1);
+        cc_evlog_decode(l->lines[l->n - 1], l->lens[l->n - 1], last, &err);
+        if (strcmp(last->type, "run.end") != 0 && until_seq == UINT64_MAX) {
+            fprintf(stderr, "%s: event %zu: the log ends without run.end (truncated?)\n", path, l->n - 1);
             status = 1;
         }
     }
-    /* 2. re-run the engine and compare byte for byte */
+    return status;
+}
+
+/* 2. The scenario the log pins (--scenario, or the path run.start records); NULL with *status set. */
+static cc_scenario *pinned_scenario(const char *scen, const char *agents, const cc_evrec *first, int *status)
+{
+    const json_t *p = first->payload;
+    const char *src = scen ? scen : json_string_value(json_object_get(p, "source"));
+    if (!src) {
+        fprintf(stderr, "caucus replay: the log does not say where its scenario is; give --scenario FILE\n");
+        *status = 2;
+        return NULL;
+    }
     cc_scenario *s = NULL;
-    if (status == 0) {
-        json_t *p = first.payload;
-        const char *src = scen ? scen : json_string_value(json_object_get(p, "source"));
-        if (!src) {
+    cc_diags d;
+    cc_diags_init(&d);
+    /* an agents file the run was played with (run.start "agents"), or --agents */
+    json_t *ag = json_object_get(p, "agents");
+    cc_load_opts lo = {.agents = agents ? agents : json_string_value(json_object_get(ag, "file"))};
+    if (cc_scenario_load_file(src, &lo, &d, &s) != CC_OK || !s) {
+        cc_diags_sort(&d);
+        cc_cli_print_diags(stderr, &d);
+        if (!scen)
             fprintf(stderr,
-                    "caucus replay: the log does not say where its scenario is; give --scenario FILE\n");
-            status = 2;
-        } else {
-            cc_diags d;
-            cc_diags_init(&d);
-            /* an agents file the run was played with (run.start "agents"), or --agents */
-            json_t *ag = json_object_get(p, "agents");
-            cc_load_opts lo = {.agents = agents ? agents : json_string_value(json_object_get(ag, "file"))};
-            if (cc_scenario_load_file(src, &lo, &d, &s) != CC_OK || !s) {
-                cc_diags_sort(&d);
-                cc_cli_print_diags(stderr, &d);
-                if (!scen)
-                    fprintf(stderr,
-                            "caucus replay: cannot load %s, the scenario the log names; give its path with "
-                            "--scenario FILE\n",
-                            src);
-                status = 1;
-            }
-            cc_diags_free(&d);
-            char hash[65];
-            if (s) {
-                cc_scenario_hash_hex(s, hash);
-                const char *want = json_string_value(json_object_get(p, "scenario"));
-                if (!want || strcmp(want, hash) != 0) {
-                    fprintf(stderr,
-                            "caucus replay: %s is not the scenario this log was run on (sha256 %s, log pins "
-                            "%s)\n",
-                            src, hash, want ? want : "?");
-                    status = 1;
-                }
-                const char *want_agents = json_string_value(json_object_get(ag, "sha256"));
-                const char *rec = json_string_value(json_object_get(ag, "file"));
-                if (status == 0 && s->agents_file && rec) /* run.start names the file as recorded */
-                    s->agents_file = cc_arena_strdup(s->arena, rec);
-                if (status == 0 && s->agents_file) {
-                    cc_hex(s->agents_hash, 32, hash);
-                    if (!want_agents || strcmp(want_agents, hash) != 0) {
-                        fprintf(
-                            stderr,
-                            "caucus replay: %s is not the agents file this log was run with (sha256 %s, log "
-                            "pins %s)\n",
-                            lo.agents, hash, want_agents ? want_agents : "none");
-                        status = 1;
-                    }
-                }
-                /* the endorsed guidelines the run pinned: checked again, and pinned again */
-                const char *note =
-                    json_string_value(json_object_get(json_object_get(p, "guidelines"), "note"));
-                if (status == 0 && note) {
-                    cc_endorsement en;
-                    cc_note_error ne;
-                    if (cc_guidelines_check(s, note, strlen(note), &en, &ne) != CC_OK) {
-                        fprintf(stderr, "%s: event 0: the endorsed guidelines it pins do not check: %s\n",
-                                path, ne.message);
-                        status = 1;
-                    } else {
-                        if (en.missing) {
-                            fprintf(stderr, "%s: event 0: the guidelines it pins lack %zu endorser%s\n", path,
-                                    en.missing, en.missing == 1 ? "" : "s");
-                            status = 1;
-                        }
-                        cc_endorsement_free(&en);
-                    }
-                    if (status == 0 && cc_scenario_set_endorsement(s, note, strlen(note)) != CC_OK)
-                        status = 1;
-                }
+                    "caucus replay: cannot load %s, the scenario the log names; give its path with "
+                    "--scenario FILE\n",
+                    src);
+        *status = 1;
+    }
+    cc_diags_free(&d);
+    char hash[65];
+    if (s) {
+        cc_scenario_hash_hex(s, hash);
+        const char *want = json_string_value(json_object_get(p, "scenario"));
+        if (!want || strcmp(want, hash) != 0) {
+            fprintf(stderr,
+                    "caucus replay: %s is not the scenario this log was run on (sha256 %s, log pins %s)\n",
+                    src, hash, want ? want : "?");
+            *status = 1;
+        }
+        const char *want_agents = json_string_value(json_object_get(ag, "sha256"));
+        const char *rec = json_string_value(json_object_get(ag, "file"));
+        if (*status == 0 && s->agents_file && rec) /* run.start names the file as recorded */
+            s->agents_file = cc_arena_strdup(s->arena, rec);
+        if (*status == 0 && s->agents_file) {
+            cc_hex(s->agents_hash, 32, hash);
+            if (!want_agents || strcmp(want_agents, hash) != 0) {
+                fprintf(stderr,
+                        "caucus replay: %s is not the agents file this log was run with (sha256 %s, log pins %s)\n",
+                        lo.agents, hash, want_agents ? want_agents : "none");
+                *status = 1;
             }
         }
     }
-    if (status == 0) {
-        json_t *p = first.payload;
-        cc_engine_opts o = {.variant = -1, .source = json_string_value(json_object_get(p, "source"))};
-        const char *seed = json_string_value(json_object_get(p, "seed"));
-        json_t *var = json_object_get(p, "variant");
-        o.replication = (uint64_t)json_integer_value(json_object_get(p, "replication"));
-        if (!seed || cc_cli_parse_u64(seed, &o.seed) != 0) {
-            fprintf(stderr, "%s: event 0: run.start has no valid seed\n", path);
-            status = 1;
-        }
-        if (json_is_string(var))
-            for (size_t m = 0; m < s->nmechanisms; m++)
-                if (strcmp(s->mechanisms[m].id, json_string_value(var)) == 0)
-                    o.variant = (int)m;
-        o.wall_start_ms = first.wall_ms;
-        /* a wall-driven run (the control clock) is replayed by feeding its wall times again */
-        const char *clock = json_string_value(json_object_get(p, "clock"));
-        o.live_clock = clock && strcmp(clock, "wall") == 0;
-        if (clock && !o.live_clock) {
-            fprintf(stderr, "%s: event 0: unknown clock '%s' in run.start\n", path, clock);
-            status = 1;
-        }
-        uint8_t *autos = calloc(s->nseats + 1, 1);
-        json_t *al = json_object_get(p, "auto");
-        for (size_t k = 0; autos && k < json_array_size(al); k++)
-            for (size_t i = 0; i < s->nseats; i++)
-                if (json_is_string(json_array_get(al, k)) &&
-                    strcmp(s->seats[i].id, json_string_value(json_array_get(al, k))) == 0)
-                    autos[i] = 1;
-        o.auto_seats = autos;
-        cmp_ctx c = {
-            .log = &l, .stop_at = until_seq == UINT64_MAX ? l.n : (size_t)until_seq + 1, .mismatch = -1};
-        cc_cli_state view;
-        int have_view = cc_cli_state_init(&view, s) == 0;
-        if (have_view) {
-            view.gate = before_stop;
-            view.gate_ctx = &c;
-            o.observe = cc_cli_state_observe;
-            o.observe_ctx = &view;
-        }
-        cc_input_list fin = {0};
-        int forking = fork_seq != UINT64_MAX;
-        if (forking) {
-            if (fork_seq >= l.n) {
-                fprintf(stderr, "caucus replay: --fork %llu: the log has events 0 to %zu\n",
-                        (unsigned long long)fork_seq, l.n - 1);
-                status = 2;
-            } else if (fork_inputs && cc_cli_read_inputs(s, fork_inputs, &fin) != 0) {
-                status = 1;
-            } else if (!(c.fork_out = fopen(fork_log, "wb"))) {
-                fprintf(stderr, "caucus replay: cannot write %s: %s\n", fork_log, strerror(errno));
-                status = 1;
-            }
-            c.fork_seq = (size_t)fork_seq;
-            c.stop_at = SIZE_MAX;
-        }
-        cc_engine *e = NULL;
-        cc_err rc = status ? CC_ERR_ARG : cc_engine_new(s, &o, compare_line, &c, &e);
-        if (rc == CC_OK)
-            rc = cc_engine_start(e);
-        /* inputs recorded in the log are fed again at their times */
-        size_t feed_to = forking ? (size_t)fork_seq + 1 : l.n;
-        for (size_t k = 1; rc == CC_OK && k < feed_to && c.mismatch < 0 && c.next < c.stop_at; k++) {
-            if (!strstr(l.lines[k], "\"type\":\"input\""))
-                continue;
-            cc_evrec r;
-            cc_evlog_error err;
-            if (cc_evlog_decode(l.lines[k], l.lens[k], &r, &err) != CC_OK)
-                break;
-            if (strcmp(r.type, "input") == 0) {
-                char why[256];
-                rc = o.live_clock ? cc_engine_advance_wall(e, r.wall_ms) : cc_engine_run_until(e, r.t_ms);
-                if (rc == CC_OK && c.mismatch < 0 && c.next < c.stop_at) {
-                    rc = cc_engine_input(e, r.payload, why, sizeof why);
-                    if (rc == CC_ERR_INVALID) {
-                        fprintf(stderr, "%s: event %zu: recorded input is not valid for this scenario: %s\n",
-                                path, k, why);
-                        status = 1;
-                    }
-                }
-            }
-            cc_evrec_clear(&r);
-        }
-        if (forking && rc == CC_OK && status == 0) {
-            cc_evrec at;
-            cc_evlog_error err;
-            cc_evlog_decode(l.lines[fork_seq], l.lens[fork_seq], &at, &err);
-            int64_t fork_t = o.live_clock ? at.wall_ms : at.t_ms; /* inputs' times are wall times then */
-            cc_evrec_clear(&at);
-            int fin_wall = fin.n > 0 && json_object_get(fin.v[0], "wall") != NULL;
-            if (fin.n > 0 && fin_wall != o.live_clock) {
-                fprintf(stderr, "%s: the log was run %s, so the inputs must be timed by \"%s\"\n",
-                        fork_inputs, o.live_clock ? "on the control clock" : "in scenario time",
-                        o.live_clock ? "wall" : "t");
-                status = 1;
-            }
-            rc = o.live_clock ? cc_engine_advance_wall(e, fork_t) : cc_engine_run_until(e, fork_t);
-            if (rc == CC_OK && c.next <= fork_seq) {
-                fprintf(stderr, "%s: event %llu: the engine produces no such event\n", path,
-                        (unsigned long long)fork_seq);
-                status = 1;
-            }
+    return s;
+}
+
+/* The inputs recorded in the log, events 1 to feed_to - 1, fed again at their times. */
+static cc_err feed_logged(const char *path, const logfile *l, size_t feed_to, cc_engine *e,
+                          const cc_replay *R, const cmp_ctx *c, int *status)
+{
+    cc_err rc = CC_OK;
+    for (size_t k = 1; rc == CC_OK && k < feed_to && c->mismatch < 0 && c->next < c->stop_at; k++) {
+        if (!strstr(l->lines[k], "\"type\":\"input\""))
+            continue;
+        cc_evrec r;
+        cc_evlog_error err;
+        if (cc_evlog_decode(l->lines[k], l->lens[k], &r, &err) != CC_OK)
+            break;
+        if (strcmp(r.type, "input") == 0) {
             char why[256];
-            for (size_t k = 0; rc == CC_OK && status == 0 && k < fin.n; k++) {
-                if (fin.t_ms[k] < fork_t) {
-                    fprintf(stderr, "%s: input %zu is at %lld ms, before the fork point (%lld ms)\n",
-                            fork_inputs, k + 1, (long long)fin.t_ms[k], (long long)fork_t);
-                    status = 1;
-                    break;
-                }
-                if (o.live_clock) {
-                    rc = cc_engine_input_at(e, fin.t_ms[k], fin.v[k], why, sizeof why);
-                } else {
-                    rc = cc_engine_run_until(e, fin.t_ms[k]);
-                    if (rc == CC_OK)
-                        rc = cc_engine_input(e, fin.v[k], why, sizeof why);
-                }
-                if (rc == CC_ERR_INVALID)
-                    fprintf(stderr, "%s: input %zu: %s\n", fork_inputs, k + 1, why);
+            rc = cc_replay_input(e, R, &r, why, sizeof why);
+            if (rc == CC_ERR_INVALID) {
+                fprintf(stderr, "%s: event %zu: recorded input is not valid for this scenario: %s\n", path, k,
+                        why);
+                *status = 1;
             }
-            if (rc == CC_OK && status == 0 && o.live_clock) {
-                int64_t w = cc_engine_wall_at(e, s->duration_s * 1000);
-                if (w != INT64_MAX)
-                    rc = cc_engine_advance_wall(e, w);
-            } else if (rc == CC_OK && status == 0) {
-                rc = cc_engine_run_until(e, s->duration_s * 1000);
-            }
-            if (rc == CC_OK && status == 0)
-                rc = cc_engine_finish(e);
-        } else if (!forking) {
-            if (rc == CC_OK)
-                rc = o.live_clock ? cc_engine_advance_wall(e, last.wall_ms)
-                                  : cc_engine_run_until(e, last.t_ms);
-            if (rc == CC_OK && last.payload && strcmp(last.type, "run.end") == 0)
-                rc = cc_engine_finish(e);
         }
-        if (c.fork_out && fclose(c.fork_out) != 0 && rc == CC_OK)
-            rc = CC_ERR_IO;
-        if (c.mismatch >= 0) {
-            fprintf(stderr,
-                    "%s: event %lld: differs from what the engine produces from the same scenario, seed and "
-                    "inputs\n",
-                    path, c.mismatch);
-            status = 1;
-        } else if (status == 0 && !forking && c.next < c.stop_at && c.next < l.n) {
-            fprintf(stderr, "%s: event %zu: the engine produces no such event (log has %zu events)\n", path,
-                    c.next, l.n);
-            status = 1;
-        } else if (status == 0 && rc != CC_OK && !(rc == CC_ERR_IO && c.next >= c.stop_at)) {
-            fprintf(stderr, "caucus replay: engine error: %s\n", cc_err_str(rc));
-            status = 1;
-        }
-        if (status == 0 && forking) {
-            cc_engine_stats st;
-            cc_engine_stats_get(e, &st);
-            printf(
-                "%s: forked at event %llu; %s holds %llu events, the first %llu identical to the original\n",
-                path, (unsigned long long)fork_seq, fork_log, (unsigned long long)st.events,
-                (unsigned long long)fork_seq + 1);
-            printf("  decisions made %zu, expired %zu; consultations completed %zu; findings %zu met, %zu "
-                   "missed\n",
-                   st.decisions_made, st.decisions_expired, st.consultations_done, st.findings_met,
-                   st.findings_missed);
-        } else if (status == 0 && json) {
-            json_t *j = have_view ? cc_cli_state_json(&view, e) : NULL;
-            if (j) {
-                json_object_set_new(j, "log", json_string(path));
-                json_object_set_new(j, "seq", json_integer((json_int_t)(c.next - 1)));
-                json_object_set_new(j, "verified", json_true());
-            }
-            char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
-            if (text)
-                printf("%s\n", text);
-            else {
-                fprintf(stderr, "caucus replay: out of memory\n");
-                status = 1;
-            }
-            free(text);
-            json_decref(j);
-        } else if (status == 0) {
-            cc_engine_stats st;
-            cc_engine_stats_get(e, &st);
-            char dg[65];
-            cc_hex(cc_engine_digest(e), 32, dg);
-            printf("%s: %zu events verified: hash chain intact, engine reproduces every event\n", path,
-                   c.next);
-            printf(
-                "  state after event %zu: scenario time %lld ms; injects released %zu, deliveries %zu, "
-                "denials %zu;\n"
-                "  decisions opened %zu, made %zu, expired %zu; consultations requested %zu, completed %zu;\n"
-                "  findings %zu met, %zu missed\n"
-                "  digest %s\n",
-                c.next - 1, (long long)st.now_ms, st.injects_released, st.deliveries, st.denials,
-                st.decisions_opened, st.decisions_made, st.decisions_expired, st.consultations_requested,
-                st.consultations_done, st.findings_met, st.findings_missed, dg);
-            if (until_seq != UINT64_MAX && have_view)
-                cc_cli_print_state(stdout, &view, e);
-        }
-        if (have_view)
-            cc_cli_state_free(&view);
-        cc_engine_free(e);
-        cc_cli_inputs_free(&fin);
-        free(autos);
+        cc_evrec_clear(&r);
     }
+    return rc;
+}
+
+/* --fork: from the fork point, the new inputs instead of the logged ones, then to the end. */
+static cc_err run_fork(const args *a, const logfile *l, const cc_scenario *s, cc_engine *e,
+                       const cc_replay *R, const cmp_ctx *c, const cc_input_list *fin, int *status)
+{
+    int live = R->opts.live_clock;
+    cc_evrec at;
+    cc_evlog_error err;
+    cc_evlog_decode(l->lines[a->fork_seq], l->lens[a->fork_seq], &at, &err);
+    int64_t fork_t = live ? at.wall_ms : at.t_ms; /* inputs' times are wall times then */
+    cc_evrec_clear(&at);
+    int fin_wall = fin->n > 0 && json_object_get(fin->v[0], "wall") != NULL;
+    if (fin->n > 0 && fin_wall != live) {
+        fprintf(stderr, "%s: the log was run %s, so the inputs must be timed by \"%s\"\n", a->fork_inputs,
+                live ? "on the control clock" : "in scenario time", live ? "wall" : "t");
+        *status = 1;
+    }
+    cc_err rc = live ? cc_engine_advance_wall(e, fork_t) : cc_engine_run_until(e, fork_t);
+    if (rc == CC_OK && c->next <= a->fork_seq) {
+        fprintf(stderr, "%s: event %llu: the engine produces no such event\n", a->path,
+                (unsigned long long)a->fork_seq);
+        *status = 1;
+    }
+    char why[256];
+    for (size_t k = 0; rc == CC_OK && *status == 0 && k < fin->n; k++) {
+        if (fin->t_ms[k] < fork_t) {
+            fprintf(stderr, "%s: input %zu is at %lld ms, before the fork point (%lld ms)\n", a->fork_inputs,
+                    k + 1, (long long)fin->t_ms[k], (long long)fork_t);
+            *status = 1;
+            break;
+        }
+        if (live) {
+            rc = cc_engine_input_at(e, fin->t_ms[k], fin->v[k], why, sizeof why);
+        } else {
+            rc = cc_engine_run_until(e, fin->t_ms[k]);
+            if (rc == CC_OK)
+                rc = cc_engine_input(e, fin->v[k], why, sizeof why);
+        }
+        if (rc == CC_ERR_INVALID)
+            fprintf(stderr, "%s: input %zu: %s\n", a->fork_inputs, k + 1, why);
+    }
+    if (rc == CC_OK && *status == 0 && live) {
+        int64_t w = cc_engine_wall_at(e, s->duration_s * 1000);
+        if (w != INT64_MAX)
+            rc = cc_engine_advance_wall(e, w);
+    } else if (rc == CC_OK && *status == 0) {
+        rc = cc_engine_run_until(e, s->duration_s * 1000);
+    }
+    if (rc == CC_OK && *status == 0)
+        rc = cc_engine_finish(e);
+    return rc;
+}
+
+/* What a successful replay prints: the fork's summary, the state as JSON, or the counters. */
+static int print_result(const args *a, cc_engine *e, const cmp_ctx *c, cc_cli_state *view, int have_view)
+{
+    cc_engine_stats st;
+    cc_engine_stats_get(e, &st);
+    if (a->fork_log) {
+        printf("%s: forked at event %llu; %s holds %llu events, the first %llu identical to the original\n",
+               a->path, (unsigned long long)a->fork_seq, a->fork_log, (unsigned long long)st.events,
+               (unsigned long long)a->fork_seq + 1);
+        printf(
+            "  decisions made %zu, expired %zu; consultations completed %zu; findings %zu met, %zu missed\n",
+            st.decisions_made, st.decisions_expired, st.consultations_done, st.findings_met,
+            st.findings_missed);
+        return 0;
+    }
+    if (a->json) {
+        json_t *j = have_view ? cc_cli_state_json(view, e) : NULL;
+        if (j) {
+            json_object_set_new(j, "log", json_string(a->path));
+            json_object_set_new(j, "seq", json_integer((json_int_t)(c->next - 1)));
+            json_object_set_new(j, "verified", json_true());
+        }
+        char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+        int status = 0;
+        if (text)
+            printf("%s\n", text);
+        else {
+            fprintf(stderr, "caucus replay: out of memory\n");
+            status = 1;
+        }
+        free(text);
+        json_decref(j);
+        return status;
+    }
+    char dg[65];
+    cc_hex(cc_engine_digest(e), 32, dg);
+    printf("%s: %zu events verified: hash chain intact, engine reproduces every event\n", a->path, c->next);
+    printf(
+        "  state after event %zu: scenario time %lld ms; injects released %zu, deliveries %zu, denials %zu;\n"
+        "  decisions opened %zu, made %zu, expired %zu; consultations requested %zu, completed %zu;\n"
+        "  findings %zu met, %zu missed\n"
+        "  digest %s\n",
+        c->next - 1, (long long)st.now_ms, st.injects_released, st.deliveries, st.denials,
+        st.decisions_opened, st.decisions_made, st.decisions_expired, st.consultations_requested,
+        st.consultations_done, st.findings_met, st.findings_missed, dg);
+    if (a->until_seq != UINT64_MAX && have_view)
+        cc_cli_print_state(stdout, view, e);
+    return 0;
+}
+
+/* 3. Re-runs the engine from run.start and compares byte for byte (or forks). */
+static int rerun(const args *a, const logfile *l, const cc_scenario *s, const cc_evrec *first,
+                 const cc_evrec *last)
+{
+    cc_replay R;
+    char why[256];
+    int status = 0;
+    if (cc_replay_of(s, first, &R, why, sizeof why) != CC_OK) {
+        fprintf(stderr, "%s: event 0: %s\n", a->path, why);
+        cc_replay_clear(&R);
+        return 1;
+    }
+    cmp_ctx c = {
+        .log = l, .stop_at = a->until_seq == UINT64_MAX ? l->n : (size_t)a->until_seq + 1, .mismatch = -1};
+    cc_cli_state view;
+    int have_view = cc_cli_state_init(&view, s) == 0;
+    if (have_view) {
+        view.gate = before_stop;
+        view.gate_ctx = &c;
+        R.opts.observe = cc_cli_state_observe;
+        R.opts.observe_ctx = &view;
+    }
+    cc_input_list fin = {0};
+    int forking = a->fork_seq != UINT64_MAX;
+    if (forking) {
+        if (a->fork_seq >= l->n) {
+            fprintf(stderr, "caucus replay: --fork %llu: the log has events 0 to %zu\n",
+                    (unsigned long long)a->fork_seq, l->n - 1);
+            status = 2;
+        } else if (a->fork_inputs && cc_cli_read_inputs(s, a->fork_inputs, &fin) != 0) {
+            status = 1;
+        } else if (!(c.fork_out = fopen(a->fork_log, "wb"))) {
+            fprintf(stderr, "caucus replay: cannot write %s: %s\n", a->fork_log, strerror(errno));
+            status = 1;
+        }
+        c.fork_seq = (size_t)a->fork_seq;
+        c.stop_at = SIZE_MAX;
+    }
+    cc_engine *e = NULL;
+    cc_err rc = status ? CC_ERR_ARG : cc_engine_new(s, &R.opts, compare_line, &c, &e);
+    if (rc == CC_OK)
+        rc = cc_engine_start(e);
+    if (rc == CC_OK)
+        rc = feed_logged(a->path, l, forking ? (size_t)a->fork_seq + 1 : l->n, e, &R, &c, &status);
+    if (forking && rc == CC_OK && status == 0)
+        rc = run_fork(a, l, s, e, &R, &c, &fin, &status);
+    else if (!forking && rc == CC_OK)
+        rc = cc_replay_end(e, &R, last);
+    if (c.fork_out && fclose(c.fork_out) != 0 && rc == CC_OK)
+        rc = CC_ERR_IO;
+    if (c.mismatch >= 0) {
+        fprintf(
+            stderr,
+            "%s: event %lld: differs from what the engine produces from the same scenario, seed and inputs\n",
+            a->path, c.mismatch);
+        status = 1;
+    } else if (status == 0 && !forking && c.next < c.stop_at && c.next < l->n) {
+        fprintf(stderr, "%s: event %zu: the engine produces no such event (log has %zu events)\n", a->path,
+                c.next, l->n);
+        status = 1;
+    } else if (status == 0 && rc != CC_OK && !(rc == CC_ERR_IO && c.next >= c.stop_at)) {
+        fprintf(stderr, "caucus replay: engine error: %s\n", cc_err_str(rc));
+        status = 1;
+    }
+    if (status == 0)
+        status = print_result(a, e, &c, &view, have_view);
+    if (have_view)
+        cc_cli_state_free(&view);
+    cc_engine_free(e);
+    cc_cli_inputs_free(&fin);
+    cc_replay_clear(&R);
+    return status;
+}
+
+int cc_cmd_replay(int argc, char **argv)
+{
+    args a;
+    int status = parse_args(argc, argv, &a);
+    if (status)
+        return status == 1 ? 0 : status;
+    logfile l = {0};
+    if (read_log(a.path, &l) != 0) {
+        log_free(&l);
+        return 1;
+    }
+    if (a.until_seq != UINT64_MAX && a.until_seq >= l.n) {
+        fprintf(stderr, "caucus replay: --until %llu: the log's last event is %zu\n",
+                (unsigned long long)a.until_seq, l.n - 1);
+        log_free(&l);
+        return 2;
+    }
+    cc_evrec first = {0}, last = {0};
+    cc_scenario *s = NULL;
+    status = check_records(a.path, &l, a.until_seq, &first, &last);
+    if (status == 0)
+        s = pinned_scenario(a.scen, a.agents, &first, &status);
+    if (status == 0) { /* the endorsed guidelines the run pinned: checked again, and pinned again */
+        char why[300];
+        if (cc_replay_pin(s, &first, why, sizeof why) != CC_OK) {
+            fprintf(stderr, "%s: event 0: %s\n", a.path, why);
+            status = 1;
+        }
+    }
+    if (status == 0)
+        status = rerun(&a, &l, s, &first, &last);
     cc_evrec_clear(&first);
     cc_evrec_clear(&last);
     cc_scenario_free(s);

@@ -83,13 +83,14 @@ static int csv_sink(void *ctx, const char *name, const char *data, size_t len)
 
 typedef cc_err (*render_fn)(const json_t *, cc_buf *);
 
-static int render(const json_t *doc, render_fn fn, const char *path)
+/* Writes doc rendered by fn (NULL: HTML, in the styles of policy) to path, when given. */
+static int render(const json_t *doc, render_fn fn, const cc_label_policy *policy, const char *path)
 {
     if (!path)
         return 0;
     cc_buf b;
     cc_buf_init(&b);
-    cc_err rc = fn(doc, &b);
+    cc_err rc = fn ? fn(doc, &b) : cc_report_html(doc, policy, &b);
     int st = 0;
     if (rc != CC_OK) {
         fprintf(stderr, "caucus report: cannot render %s: %s\n", path, cc_err_str(rc));
@@ -102,25 +103,6 @@ static int render(const json_t *doc, render_fn fn, const char *path)
 }
 
 static int run_report(const ropts *o);
-
-typedef struct latest_cp {
-    uint64_t size;
-    char *note;
-} latest_cp;
-
-static int keep_latest(void *ctx, uint64_t size, const char *note)
-{
-    latest_cp *l = ctx;
-    if (l->note && size < l->size)
-        return 0;
-    char *c = strdup(note);
-    if (!c)
-        return 1;
-    free(l->note);
-    l->note = c;
-    l->size = size;
-    return 0;
-}
 
 /* caucus report DB --exercise ID ...: the exercise's log and scenario are taken out of the store
  * into a private temporary directory and reported on like files, with the store's improvement
@@ -137,19 +119,19 @@ static int report_from_store(const ropts *in)
     cc_store_opts so = {1, NULL, 0, 0};
     cc_store_error err;
     if (cc_store_open(db, &so, &st, &err) != CC_OK) {
-        fprintf(stderr, "caucus report: %s\n", err.msg);
+        fprintf(stderr, "caucus report: %s\n", err.message);
         return 1;
     }
     cc_store_exercise x;
     if (cc_store_exercise_get(st, (int64_t)ex, &x, &err) != CC_OK) {
-        fprintf(stderr, "caucus report: %s\n", err.msg);
+        fprintf(stderr, "caucus report: %s\n", err.message);
         cc_store_close(st);
         return 1;
     }
-    latest_cp lc = {0, NULL};
-    if (!in->checkpoint && cc_store_checkpoints(st, (int64_t)ex, keep_latest, &lc, &err) != CC_OK) {
-        fprintf(stderr, "caucus report: %s\n", err.msg);
-        free(lc.note);
+    char *cpnote = NULL;
+    uint64_t cpsize = 0;
+    if (!in->checkpoint && cc_cli_latest_checkpoint(st, (int64_t)ex, &cpnote, &cpsize, &err) != CC_OK) {
+        fprintf(stderr, "caucus report: %s\n", err.message);
         cc_store_exercise_clear(&x);
         cc_store_close(st);
         return 1;
@@ -186,15 +168,15 @@ static int report_from_store(const ropts *in)
             o.plan = db;
         if (o.plan && strcmp(o.plan, db) == 0)
             o.plan_exercise = (int64_t)ex;
-        o.stored_cp = lc.note;
-        o.stored_cp_size = lc.size;
+        o.stored_cp = cpnote;
+        o.stored_cp_size = cpsize;
         rc = run_report(&o);
     }
     unlink(logp);
     unlink(scp);
     rmdir(dir);
 done:
-    free(lc.note);
+    free(cpnote);
     cc_store_exercise_clear(&x);
     cc_store_close(st);
     return rc;
@@ -354,21 +336,20 @@ static int open_checkpoint(const ropts *o, cc_checkpoint *cp, char *source, size
     return rc;
 }
 
-static int run_report(const ropts *o)
+/* The options that do not go together: -1 to go on, otherwise the exit status. */
+static int check_opts(const ropts *o)
 {
-    const char *in = o->in, *html = o->html, *md = o->md, *jsonf = o->json, *csv = o->csv, *seat = o->seat,
-               *scen = o->scen, *plan = o->plan;
-    uint64_t threads = o->threads;
-    if (plan && seat) {
+    const char *html = o->html, *md = o->md, *jsonf = o->json;
+    if (o->plan && o->seat) {
         fprintf(stderr, "caucus report: the improvement plan is control's: --plan does not go with --seat\n");
         return 2;
     }
-    if (!in) {
+    if (!o->in) {
         fprintf(stderr, "caucus report: no log or simulation result given\n");
         usage(stderr);
         return 2;
     }
-    if (!html && !md && !jsonf && !csv) {
+    if (!html && !md && !jsonf && !o->csv) {
         fprintf(stderr, "caucus report: no output: give --html, --md, --json or --csv\n");
         return 2;
     }
@@ -378,106 +359,131 @@ static int run_report(const ropts *o)
         fprintf(stderr, "caucus report: only one output may be '-'\n");
         return 2;
     }
-    if (access(in, R_OK) != 0) {
-        fprintf(stderr, "caucus report: cannot read %s: %s\n", in, strerror(errno));
+    if (access(o->in, R_OK) != 0) {
+        fprintf(stderr, "caucus report: cannot read %s: %s\n", o->in, strerror(errno));
         return 1;
     }
+    return -1;
+}
+
+/* The report on a simulation result (*s: the --scenario to run it again, the caller's). -1 with
+ * *rc set, or an exit status. */
+static int sim_doc(const ropts *o, cc_scenario **s, cc_diags *d, json_t **doc, cc_err *rc)
+{
+    if (o->checkpoint || o->stored_cp) {
+        fprintf(stderr, "caucus report: --checkpoint applies to event logs, not to simulation results\n");
+        return 2;
+    }
+    if (o->seat) {
+        fprintf(stderr, "caucus report: --seat applies to event logs, not to simulation results\n");
+        return 2;
+    }
+    if (o->scen && !(*s = cc_cli_load("report", o->scen)))
+        return 1;
+    uint64_t threads = o->threads;
+    if (!threads) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (uint64_t)n : 1;
+    }
+    *rc = cc_report_from_sim(o->in, *s, (int)threads, d, doc);
+    return -1;
+}
+
+/* The report on an event log (*s: its scenario, the caller's), with the checkpoint and the
+ * carried-over plan items. -1 with *rc set, or an exit status. */
+static int log_doc(const ropts *o, cc_scenario **s, cc_diags *d, json_t **doc, cc_err *rc)
+{
+    const char *in = o->in, *scen = o->scen;
+    cc_report_start st;
+    *rc = cc_report_log_start(in, &st, d);
+    if (*rc != CC_OK)
+        return -1;
+    const char *sp = scen ? scen : st.source;
+    if (!*sp) {
+        fprintf(stderr, "caucus report: %s records no scenario path; pass --scenario FILE\n", in);
+        return 1;
+    }
+    if (!scen && access(sp, R_OK) != 0) {
+        fprintf(stderr,
+                "caucus report: the scenario recorded in %s, %s, cannot be read (%s); pass "
+                "--scenario FILE\n",
+                in, sp, strerror(errno));
+        return 1;
+    }
+    if (!(*s = cc_cli_load("report", sp)))
+        return 1;
+    cc_checkpoint cp;
+    memset(&cp, 0, sizeof cp);
+    char cpsrc[4200], cpsig[400];
+    if (open_checkpoint(o, &cp, cpsrc, sizeof cpsrc, cpsig, sizeof cpsig) != 0)
+        return 1;
+    cc_report_checkpoint rcp = {&cp, cpsrc, cpsig};
+    cc_report_opts ro = {o->seat, 0, cp.origin ? &rcp : NULL};
+    *rc = cc_report_from_log_opts(in, *s, &ro, d, doc);
+    cc_checkpoint_clear(&cp);
+    if (*rc == CC_OK && o->plan && carry_over(*doc, o->plan, in, o->plan_exercise) != 0)
+        *rc = CC_ERR_IO;
+    return -1;
+}
+
+/* Writes the document in every format asked for and says what was written. The exit status. */
+static int write_outputs(const ropts *o, const json_t *doc, const cc_scenario *s)
+{
+    const char *html = o->html, *md = o->md, *jsonf = o->json, *csv = o->csv;
+    int status = 0;
+    const cc_label_policy *policy = cc_scenario_policy(s);
+    if (render(doc, NULL, policy, html) || render(doc, cc_report_md, NULL, md) ||
+        render(doc, cc_report_json, NULL, jsonf))
+        status = 1;
+    if (status == 0 && csv) {
+        if (mkdir(csv, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "caucus report: cannot create %s: %s\n", csv, strerror(errno));
+            status = 1;
+        } else if (cc_report_csv(doc, csv_sink, (void *)csv) != CC_OK) {
+            status = 1;
+        }
+    }
+    if (status == 0) {
+        FILE *f = (html && !strcmp(html, "-")) || (md && !strcmp(md, "-")) || (jsonf && !strcmp(jsonf, "-"))
+                      ? stderr
+                      : stdout;
+        fprintf(f, "report %s: %zu sections%s%s\n", o->in, json_array_size(json_object_get(doc, "sections")),
+                *json_string_value(json_object_get(doc, "banner")) ? ", banner " : "",
+                json_string_value(json_object_get(doc, "banner")));
+        const json_t *cp = json_object_get(doc, "checkpoint");
+        if (cp)
+            fprintf(f, "  checkpoint %s: %s\n", cc_report_str(cp, "source"), cc_report_str(cp, "text"));
+    }
+    if (!cc_report_checkpoint_ok(doc)) {
+        fprintf(stderr, "caucus report: %s: %s (the report was written and says so)\n", o->in,
+                cc_report_str(json_object_get(doc, "checkpoint"), "text"));
+        status = 1;
+    }
+    return status;
+}
+
+static int run_report(const ropts *o)
+{
+    int status = check_opts(o);
+    if (status >= 0)
+        return status;
     cc_diags d;
     cc_diags_init(&d);
     json_t *doc = NULL;
     cc_scenario *s = NULL;
-    cc_err rc;
-    if (cc_report_is_sim(in)) {
-        if (o->checkpoint || o->stored_cp) {
-            fprintf(stderr, "caucus report: --checkpoint applies to event logs, not to simulation results\n");
-            return 2;
-        }
-        if (seat) {
-            fprintf(stderr, "caucus report: --seat applies to event logs, not to simulation results\n");
-            return 2;
-        }
-        if (scen && !(s = cc_cli_load("report", scen)))
-            return 1;
-        if (!threads) {
-            long n = sysconf(_SC_NPROCESSORS_ONLN);
-            threads = n > 0 ? (uint64_t)n : 1;
-        }
-        rc = cc_report_from_sim(in, s, (int)threads, &d, &doc);
-    } else {
-        cc_report_start st;
-        rc = cc_report_log_start(in, &st, &d);
-        if (rc == CC_OK) {
-            const char *sp = scen ? scen : st.source;
-            if (!*sp) {
-                fprintf(stderr, "caucus report: %s records no scenario path; pass --scenario FILE\n", in);
-                cc_diags_free(&d);
-                return 1;
-            }
-            if (!scen && access(sp, R_OK) != 0) {
-                fprintf(stderr,
-                        "caucus report: the scenario recorded in %s, %s, cannot be read (%s); pass "
-                        "--scenario FILE\n",
-                        in, sp, strerror(errno));
-                cc_diags_free(&d);
-                return 1;
-            }
-            if (!(s = cc_cli_load("report", sp))) {
-                cc_diags_free(&d);
-                return 1;
-            }
-            cc_checkpoint cp;
-            memset(&cp, 0, sizeof cp);
-            char cpsrc[4200], cpsig[400];
-            if (open_checkpoint(o, &cp, cpsrc, sizeof cpsrc, cpsig, sizeof cpsig) != 0) {
-                cc_diags_free(&d);
-                cc_scenario_free(s);
-                return 1;
-            }
-            cc_report_checkpoint rcp = {&cp, cpsrc, cpsig};
-            cc_report_opts ro = {seat, 0, cp.origin ? &rcp : NULL};
-            rc = cc_report_from_log_opts(in, s, &ro, &d, &doc);
-            cc_checkpoint_clear(&cp);
-            if (rc == CC_OK && plan && carry_over(doc, plan, in, o->plan_exercise) != 0)
-                rc = CC_ERR_IO;
+    cc_err rc = CC_OK;
+    status = cc_report_is_sim(o->in) ? sim_doc(o, &s, &d, &doc, &rc) : log_doc(o, &s, &d, &doc, &rc);
+    if (status < 0) {
+        cc_cli_print_diags(stderr, &d);
+        if (rc != CC_OK) {
+            if (rc == CC_ERR_NOMEM)
+                fprintf(stderr, "caucus report: out of memory\n");
+            status = 1;
+        } else {
+            status = write_outputs(o, doc, s);
         }
     }
-    cc_cli_print_diags(stderr, &d);
     cc_diags_free(&d);
-    int status = 0;
-    if (rc != CC_OK) {
-        if (rc == CC_ERR_NOMEM)
-            fprintf(stderr, "caucus report: out of memory\n");
-        status = 1;
-    } else {
-        if (render(doc, cc_report_html, html) || render(doc, cc_report_md, md) ||
-            render(doc, cc_report_json, jsonf))
-            status = 1;
-        if (status == 0 && csv) {
-            if (mkdir(csv, 0777) != 0 && errno != EEXIST) {
-                fprintf(stderr, "caucus report: cannot create %s: %s\n", csv, strerror(errno));
-                status = 1;
-            } else if (cc_report_csv(doc, csv_sink, (void *)csv) != CC_OK) {
-                status = 1;
-            }
-        }
-        if (status == 0) {
-            FILE *f =
-                (html && !strcmp(html, "-")) || (md && !strcmp(md, "-")) || (jsonf && !strcmp(jsonf, "-"))
-                    ? stderr
-                    : stdout;
-            fprintf(f, "report %s: %zu sections%s%s\n", in, json_array_size(json_object_get(doc, "sections")),
-                    *json_string_value(json_object_get(doc, "banner")) ? ", banner " : "",
-                    json_string_value(json_object_get(doc, "banner")));
-            const json_t *cp = json_object_get(doc, "checkpoint");
-            if (cp)
-                fprintf(f, "  checkpoint %s: %s\n", cc_report_str(cp, "source"), cc_report_str(cp, "text"));
-        }
-        if (!cc_report_checkpoint_ok(doc)) {
-            fprintf(stderr, "caucus report: %s: %s (the report was written and says so)\n", in,
-                    cc_report_str(json_object_get(doc, "checkpoint"), "text"));
-            status = 1;
-        }
-    }
     json_decref(doc);
     cc_scenario_free(s);
     return status;

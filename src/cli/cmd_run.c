@@ -33,46 +33,36 @@ static int write_line(void *ctx, const char *line, size_t len)
     return f && fwrite(line, 1, len, f) != len;
 }
 
-int cc_cli_parse_u64(const char *s, uint64_t *out)
-{
-    if (!s || !*s || *s == '-' || *s == '+')
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end || errno)
-        return -1;
-    *out = v;
-    return 0;
-}
+/* The command line of `caucus run`. */
+typedef struct run_args {
+    const char *file, *variant, *until, *log, *autos, *inputs, *agents, *guidelines;
+    uint64_t seed;
+} run_args;
 
-int cc_cmd_run(int argc, char **argv)
+/* -1 to go on, otherwise the exit status (0 after --help). */
+static int parse_run_args(int argc, char **argv, run_args *r)
 {
-    const char *file = NULL, *variant = NULL, *until = NULL, *log = NULL, *autos = NULL, *inputs = NULL;
-    const char *agents = NULL, *guidelines = NULL;
-    uint64_t seed = 1;
+    memset(r, 0, sizeof *r);
+    r->seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has_val = i + 1 < argc;
+        const char **slot = !has_val                         ? NULL
+                            : strcmp(a, "--inputs") == 0     ? &r->inputs
+                            : strcmp(a, "--auto") == 0       ? &r->autos
+                            : strcmp(a, "--agents") == 0     ? &r->agents
+                            : strcmp(a, "--guidelines") == 0 ? &r->guidelines
+                            : strcmp(a, "--variant") == 0    ? &r->variant
+                            : strcmp(a, "--until") == 0      ? &r->until
+                            : strcmp(a, "--log") == 0        ? &r->log
+                                                             : NULL;
         if (strcmp(a, "--seed") == 0 && has_val) {
-            if (cc_cli_parse_u64(argv[++i], &seed)) {
+            if (cc_cli_parse_u64(argv[++i], &r->seed)) {
                 fprintf(stderr, "caucus run: --seed needs a non-negative integer, not '%s'\n", argv[i]);
                 return 2;
             }
-        } else if (strcmp(a, "--inputs") == 0 && has_val) {
-            inputs = argv[++i];
-        } else if (strcmp(a, "--auto") == 0 && has_val) {
-            autos = argv[++i];
-        } else if (strcmp(a, "--agents") == 0 && has_val) {
-            agents = argv[++i];
-        } else if (strcmp(a, "--guidelines") == 0 && has_val) {
-            guidelines = argv[++i];
-        } else if (strcmp(a, "--variant") == 0 && has_val) {
-            variant = argv[++i];
-        } else if (strcmp(a, "--until") == 0 && has_val) {
-            until = argv[++i];
-        } else if (strcmp(a, "--log") == 0 && has_val) {
-            log = argv[++i];
+        } else if (slot) {
+            *slot = argv[++i];
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             run_usage(stdout);
             return 0;
@@ -80,78 +70,153 @@ int cc_cmd_run(int argc, char **argv)
             fprintf(stderr, "caucus run: unknown option or missing value '%s'\n", a);
             run_usage(stderr);
             return 2;
-        } else if (!file) {
-            file = a;
+        } else if (!r->file) {
+            r->file = a;
         } else {
             fprintf(stderr, "caucus run: more than one scenario given ('%s')\n", a);
             return 2;
         }
     }
-    if (!file) {
+    if (!r->file) {
         fprintf(stderr, "caucus run: no scenario file given\n");
         run_usage(stderr);
         return 2;
     }
-    cc_scenario *s = cc_cli_load_agents("run", file, agents);
-    if (!s)
-        return 1;
-    if (cc_cli_guidelines_pin("run", s, guidelines) != 0) {
-        cc_scenario_free(s);
-        return 1;
-    }
-    cc_err rc;
-    int status = 0;
-    cc_engine_opts o = {.seed = seed, .variant = -1, .source = file};
-    if (variant) {
-        o.variant = -2;
+    return -1;
+}
+
+/* The engine options of --variant and --auto (auto_seats: nseats flags, the caller's) and the
+ * scenario time --until names (*until_ms). -1 to go on, otherwise the exit status. */
+static int run_options(const run_args *r, const cc_scenario *s, cc_engine_opts *o, uint8_t *auto_seats,
+                       int64_t *until_ms)
+{
+    if (r->variant) {
+        o->variant = -2;
         for (size_t m = 0; m < s->nmechanisms; m++)
-            if (strcmp(s->mechanisms[m].id, variant) == 0)
-                o.variant = (int)m;
-        if (o.variant == -2) {
-            fprintf(stderr, "caucus run: scenario has no mechanism '%s'\n", variant);
-            cc_scenario_free(s);
+            if (strcmp(s->mechanisms[m].id, r->variant) == 0)
+                o->variant = (int)m;
+        if (o->variant == -2) {
+            fprintf(stderr, "caucus run: scenario has no mechanism '%s'\n", r->variant);
             return 2;
         }
     }
-    uint8_t *auto_seats = calloc(s->nseats + 1, 1);
-    if (!auto_seats) {
-        cc_scenario_free(s);
-        return 1;
-    }
-    if (autos && cc_cli_parse_seats(s, autos, auto_seats) != 0) {
-        free(auto_seats);
-        cc_scenario_free(s);
+    if (r->autos && cc_cli_parse_seats(s, r->autos, auto_seats) != 0)
         return 2;
-    }
-    o.auto_seats = auto_seats;
-    int64_t until_ms = s->duration_s * 1000;
-    if (until) {
+    o->auto_seats = auto_seats;
+    *until_ms = s->duration_s * 1000;
+    if (r->until) {
         int64_t rel;
         cc_time_error te;
-        if (cc_time_parse_scenario(until, strlen(until), s->start_unix, &rel, &te) != CC_OK) {
-            fprintf(stderr, "caucus run: --until '%s': %s\n", until, te.message);
-            free(auto_seats);
-            cc_scenario_free(s);
+        if (cc_time_parse_scenario(r->until, strlen(r->until), s->start_unix, &rel, &te) != CC_OK) {
+            fprintf(stderr, "caucus run: --until '%s': %s\n", r->until, te.message);
             return 2;
         }
-        until_ms = rel * 1000;
+        *until_ms = rel * 1000;
     }
-    cc_input_list in = {0};
-    if (inputs && cc_cli_read_inputs(s, inputs, &in) != 0) {
-        free(auto_seats);
+    return -1;
+}
+
+/* Starts e, feeds it the inputs up to until_ms (through the control clock when they are timed
+ * by "wall") and runs it on to until_ms and its end. */
+static cc_err drive(cc_engine *e, const run_args *r, const cc_input_list *in, int wall, int64_t until_ms)
+{
+    cc_err rc = cc_engine_start(e);
+    char why[256] = "";
+    size_t k = 0;
+    for (; rc == CC_OK && k < in->n; k++) {
+        if (wall) {
+            cc_engine_clock clk;
+            cc_engine_clock_get(e, in->t_ms[k], &clk);
+            if (clk.scenario_ms > until_ms)
+                break;
+            rc = cc_engine_input_at(e, in->t_ms[k], in->v[k], why, sizeof why);
+        } else {
+            if (in->t_ms[k] > until_ms)
+                break;
+            rc = cc_engine_run_until(e, in->t_ms[k]);
+            if (rc == CC_OK)
+                rc = cc_engine_input(e, in->v[k], why, sizeof why);
+        }
+    }
+    if (rc == CC_ERR_INVALID)
+        fprintf(stderr, "caucus run: %s: input %zu: %s\n", r->inputs, k + 1, why);
+    if (rc == CC_OK && wall) {
+        /* after the last input the clock keeps its state: a running clock runs on to the end */
+        int64_t w = cc_engine_wall_at(e, until_ms);
+        if (w != INT64_MAX)
+            rc = cc_engine_advance_wall(e, w);
+    } else if (rc == CC_OK) {
+        rc = cc_engine_run_until(e, until_ms);
+    }
+    if (rc == CC_OK)
+        rc = cc_engine_finish(e);
+    return rc;
+}
+
+/* What the run did, to f. */
+static void print_summary(FILE *f, const run_args *r, const cc_scenario *s, const cc_engine_opts *o,
+                          cc_engine *e, int wall)
+{
+    cc_engine_stats st;
+    cc_engine_stats_get(e, &st);
+    char dur[32];
+    cc_duration_format(st.now_ms / 1000, dur, sizeof dur);
+    cc_engine_clock clk;
+    cc_engine_clock_get(e, 0, &clk);
+    const char *how = st.now_ms >= s->duration_s * 1000 ? "end of exercise"
+                      : !wall || clk.running            ? "stopped by --until"
+                      : clk.started                     ? "clock paused after the last input"
+                                                        : "clock never started";
+    fprintf(f, "run %s: seed %llu, variant %s, scenario time %s (%s)\n", s->id, (unsigned long long)r->seed,
+            s->nmechanisms ? s->mechanisms[o->variant >= 0 ? o->variant : s->default_mechanism_index].id
+                           : "-",
+            dur, how);
+    fprintf(f, "  %llu events; injects released %zu of %zu; deliveries %zu, denials %zu\n",
+            (unsigned long long)st.events, st.injects_released, cc_engine_inject_count(e), st.deliveries,
+            st.denials);
+    fprintf(f, "  decisions opened %zu, made %zu, expired undecided %zu\n", st.decisions_opened,
+            st.decisions_made, st.decisions_expired);
+    fprintf(f, "  consultations requested %zu, completed %zu (%zu stages); agent actions %zu, lost %zu\n",
+            st.consultations_requested, st.consultations_done, st.stages_completed, st.agent_actions,
+            st.messages_lost);
+    fprintf(f, "  guideline findings: %zu met, %zu missed\n", st.findings_met, st.findings_missed);
+}
+
+int cc_cmd_run(int argc, char **argv)
+{
+    run_args r;
+    int status = parse_run_args(argc, argv, &r);
+    if (status >= 0)
+        return status;
+    cc_scenario *s = cc_cli_load_agents("run", r.file, r.agents);
+    if (!s)
+        return 1;
+    if (cc_cli_guidelines_pin("run", s, r.guidelines) != 0) {
         cc_scenario_free(s);
         return 1;
     }
+    cc_engine_opts o = {.seed = r.seed, .variant = -1, .source = r.file};
+    int64_t until_ms = 0;
+    uint8_t *auto_seats = calloc(s->nseats + 1, 1);
+    status = !auto_seats ? 1 : run_options(&r, s, &o, auto_seats, &until_ms);
+    cc_input_list in = {0};
+    if (status < 0 && r.inputs && cc_cli_read_inputs(s, r.inputs, &in) != 0)
+        status = 1;
     FILE *out = NULL;
-    if (log) {
-        out = strcmp(log, "-") == 0 ? stdout : fopen(log, "wb");
+    if (status < 0 && r.log) {
+        out = strcmp(r.log, "-") == 0 ? stdout : fopen(r.log, "wb");
         if (!out) {
-            fprintf(stderr, "caucus run: cannot write %s: %s\n", log, strerror(errno));
-            free(auto_seats);
-            cc_scenario_free(s);
-            return 1;
+            fprintf(stderr, "caucus run: cannot write %s: %s\n", r.log, strerror(errno));
+            status = 1;
         }
     }
+    if (status >= 0) {
+        cc_cli_inputs_free(&in);
+        free(auto_seats);
+        cc_scenario_free(s);
+        return status;
+    }
+    status = 0;
     cc_cli_state rt;
     if (cc_cli_state_init(&rt, s) == 0) {
         o.observe = cc_cli_state_observe;
@@ -164,72 +229,21 @@ int cc_cmd_run(int argc, char **argv)
         o.wall_start_ms = s->start_unix * 1000;
     }
     cc_engine *e = NULL;
-    rc = cc_engine_new(s, &o, out ? write_line : NULL, out, &e);
+    cc_err rc = cc_engine_new(s, &o, out ? write_line : NULL, out, &e);
     if (rc == CC_OK)
-        rc = cc_engine_start(e);
-    char why[256] = "";
-    size_t k = 0;
-    for (; rc == CC_OK && k < in.n; k++) {
-        if (wall) {
-            cc_engine_clock clk;
-            cc_engine_clock_get(e, in.t_ms[k], &clk);
-            if (clk.scenario_ms > until_ms)
-                break;
-            rc = cc_engine_input_at(e, in.t_ms[k], in.v[k], why, sizeof why);
-        } else {
-            if (in.t_ms[k] > until_ms)
-                break;
-            rc = cc_engine_run_until(e, in.t_ms[k]);
-            if (rc == CC_OK)
-                rc = cc_engine_input(e, in.v[k], why, sizeof why);
-        }
-    }
-    if (rc == CC_ERR_INVALID)
-        fprintf(stderr, "caucus run: %s: input %zu: %s\n", inputs, k + 1, why);
-    if (rc == CC_OK && wall) {
-        /* after the last input the clock keeps its state: a running clock runs on to the end */
-        int64_t w = cc_engine_wall_at(e, until_ms);
-        if (w != INT64_MAX)
-            rc = cc_engine_advance_wall(e, w);
-    } else if (rc == CC_OK) {
-        rc = cc_engine_run_until(e, until_ms);
-    }
-    if (rc == CC_OK)
-        rc = cc_engine_finish(e);
+        rc = drive(e, &r, &in, wall, until_ms);
     if (out && out != stdout && fclose(out) != 0 && rc == CC_OK)
         rc = CC_ERR_IO;
     if (rc != CC_OK) {
         fprintf(stderr, "caucus run: %s\n", rc == CC_ERR_IO ? "cannot write the log" : cc_err_str(rc));
         status = 1;
     } else {
-        cc_engine_stats st;
-        cc_engine_stats_get(e, &st);
-        FILE *f = log && strcmp(log, "-") == 0 ? stderr : stdout;
-        char dur[32];
-        cc_duration_format(st.now_ms / 1000, dur, sizeof dur);
-        cc_engine_clock clk;
-        cc_engine_clock_get(e, 0, &clk);
-        const char *how = st.now_ms >= s->duration_s * 1000 ? "end of exercise"
-                          : !wall || clk.running            ? "stopped by --until"
-                          : clk.started                     ? "clock paused after the last input"
-                                                            : "clock never started";
-        fprintf(f, "run %s: seed %llu, variant %s, scenario time %s (%s)\n", s->id, (unsigned long long)seed,
-                s->nmechanisms ? s->mechanisms[o.variant >= 0 ? o.variant : s->default_mechanism_index].id
-                               : "-",
-                dur, how);
-        fprintf(f, "  %llu events; injects released %zu of %zu; deliveries %zu, denials %zu\n",
-                (unsigned long long)st.events, st.injects_released, cc_engine_inject_count(e), st.deliveries,
-                st.denials);
-        fprintf(f, "  decisions opened %zu, made %zu, expired undecided %zu\n", st.decisions_opened,
-                st.decisions_made, st.decisions_expired);
-        fprintf(f, "  consultations requested %zu, completed %zu (%zu stages); agent actions %zu, lost %zu\n",
-                st.consultations_requested, st.consultations_done, st.stages_completed, st.agent_actions,
-                st.messages_lost);
-        fprintf(f, "  guideline findings: %zu met, %zu missed\n", st.findings_met, st.findings_missed);
+        FILE *f = r.log && strcmp(r.log, "-") == 0 ? stderr : stdout;
+        print_summary(f, &r, s, &o, e, wall);
         if (o.observe)
             cc_cli_print_items(f, &rt, e);
-        if (log && strcmp(log, "-") != 0)
-            fprintf(f, "  log: %s\n", log);
+        if (r.log && strcmp(r.log, "-") != 0)
+            fprintf(f, "  log: %s\n", r.log);
     }
     cc_engine_free(e);
     cc_cli_state_free(&rt);
@@ -237,190 +251,4 @@ int cc_cmd_run(int argc, char **argv)
     free(auto_seats);
     cc_scenario_free(s);
     return status;
-}
-
-void cc_cli_inputs_free(cc_input_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        json_decref(l->v[i]);
-    free(l->v);
-    free(l->t_ms);
-    memset(l, 0, sizeof *l);
-}
-
-static int add_input(cc_input_list *l, json_t *v, int64_t t)
-{
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 32;
-        json_t **nv = realloc(l->v, nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        l->v = nv;
-        int64_t *nt = realloc(l->t_ms, nc * sizeof *nt);
-        if (!nt)
-            return -1;
-        l->t_ms = nt;
-        l->cap = nc;
-    }
-    l->v[l->n] = v;
-    l->t_ms[l->n++] = t;
-    return 0;
-}
-
-/* Reads and checks an inputs file. Every line is timed by "t" (scenario time) or every line by
- * "wall" (wall time, "+DURATION" after exercise.start or RFC 3339, for the control clock); t_ms
- * holds scenario or wall milliseconds accordingly. Ids of injects added by "add" lines may be
- * named by the lines after them. */
-int cc_cli_read_inputs(const cc_scenario *s, const char *path, cc_input_list *l)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "caucus: cannot open %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    char *line = NULL;
-    size_t cap = 0, nadded = 0, capadded = 0;
-    const char **added = NULL; /* ids in the inputs kept in l */
-    ssize_t n;
-    int lineno = 0, bad = 0, mode = 0; /* mode: 't' or 'w' once known */
-    while ((n = getline(&line, &cap, f)) > 0 && !bad) {
-        lineno++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = 0;
-        size_t sp = strspn(line, " \t");
-        if (line[sp] == 0 || line[sp] == '#')
-            continue;
-        json_error_t je;
-        json_t *v = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &je);
-        if (!v) {
-            fprintf(stderr, "%s:%d:%d: error: not valid JSON: %s\n", path, lineno, je.column, je.text);
-            bad = 1;
-            break;
-        }
-        char why[256];
-        const char *t = json_string_value(json_object_get(v, "t"));
-        const char *w = json_string_value(json_object_get(v, "wall"));
-        const char *act = json_string_value(json_object_get(v, "do"));
-        int64_t rel;
-        cc_time_error te;
-        if (!t && !w) {
-            fprintf(stderr,
-                    "%s:%d: error: missing \"t\" (scenario time, e.g. \"+1h30m\") or \"wall\" (wall time)\n",
-                    path, lineno);
-            bad = 1;
-        } else if (t && w) {
-            fprintf(stderr, "%s:%d: error: give \"t\" or \"wall\", not both\n", path, lineno);
-            bad = 1;
-        } else if (mode && mode != (t ? 't' : 'w')) {
-            fprintf(stderr,
-                    "%s:%d: error: every input of a file is timed the same way (\"t\" for scenario time, or "
-                    "\"wall\" for the control clock); this one uses \"%s\"\n",
-                    path, lineno, t ? "t" : "wall");
-            bad = 1;
-        } else if (cc_time_parse_scenario(t ? t : w, strlen(t ? t : w), s->start_unix, &rel, &te) != CC_OK) {
-            fprintf(stderr, "%s:%d: error: \"%s\": %s\n", path, lineno, t ? "t" : "wall", te.message);
-            bad = 1;
-        } else if (cc_engine_check_input_added(s, v, added, nadded, why, sizeof why) != CC_OK) {
-            fprintf(stderr, "%s:%d: error: %s\n", path, lineno, why);
-            bad = 1;
-        } else if (t && cc_engine_input_is_clock(v)) {
-            fprintf(
-                stderr,
-                "%s:%d: error: \"%s\" drives the control clock: time the inputs of this file with \"wall\" "
-                "(wall time) instead of \"t\"\n",
-                path, lineno, act);
-            bad = 1;
-        } else if (l->n && (t ? rel * 1000 : (s->start_unix + rel) * 1000) < l->t_ms[l->n - 1]) {
-            fprintf(stderr,
-                    "%s:%d: error: inputs must be in time order (\"%s\" is earlier than the line before)\n",
-                    path, lineno, t ? t : w);
-            bad = 1;
-        } else if (add_input(l, v, t ? rel * 1000 : (s->start_unix + rel) * 1000) != 0) {
-            fprintf(stderr, "caucus: out of memory\n");
-            bad = 1;
-        } else {
-            mode = t ? 't' : 'w';
-            if (act && strcmp(act, "add") == 0) {
-                if (nadded == capadded) {
-                    size_t nc = capadded ? capadded * 2 : 16;
-                    const char **na = realloc(added, nc * sizeof *na);
-                    if (!na) {
-                        fprintf(stderr, "caucus: out of memory\n");
-                        bad = 1;
-                        continue;
-                    }
-                    added = na;
-                    capadded = nc;
-                }
-                added[nadded++] = json_string_value(json_object_get(json_object_get(v, "inject"), "id"));
-            }
-            continue;
-        }
-        json_decref(v);
-    }
-    free(added);
-    free(line);
-    fclose(f);
-    if (bad)
-        cc_cli_inputs_free(l);
-    return bad ? -1 : 0;
-}
-
-cc_scenario *cc_cli_load(const char *cmd, const char *file)
-{
-    return cc_cli_load_agents(cmd, file, NULL);
-}
-
-cc_scenario *cc_cli_load_agents(const char *cmd, const char *file, const char *agents)
-{
-    cc_diags d;
-    cc_diags_init(&d);
-    cc_scenario *s = NULL;
-    cc_load_opts o = {.agents = agents};
-    if (cc_scenario_load_file(file, &o, &d, &s) != CC_OK) {
-        cc_diags_sort(&d);
-        cc_cli_print_diags(stderr, &d);
-        if (agents)
-            fprintf(stderr,
-                    "caucus %s: %s with the agents of %s does not load; fix it first (caucus lint %s "
-                    "--agents %s)\n",
-                    cmd, file, agents, file, agents);
-        else
-            fprintf(stderr, "caucus %s: %s does not load; fix it first (caucus lint %s)\n", cmd, file, file);
-    }
-    cc_diags_free(&d);
-    return s;
-}
-
-int cc_cli_parse_seats(const cc_scenario *s, const char *list, uint8_t *flags)
-{
-    memset(flags, 0, s->nseats);
-    if (strcmp(list, "none") == 0)
-        return 0;
-    if (strcmp(list, "all") == 0) {
-        for (size_t i = 0; i < s->nseats; i++)
-            flags[i] = s->seats[i].agent_index >= 0;
-        return 0;
-    }
-    const char *p = list;
-    while (*p) {
-        size_t n = strcspn(p, ",");
-        size_t i = 0;
-        while (i < s->nseats && !(strlen(s->seats[i].id) == n && strncmp(s->seats[i].id, p, n) == 0))
-            i++;
-        if (i == s->nseats) {
-            fprintf(stderr, "caucus: --auto: no seat '%.*s' in the scenario\n", (int)n, p);
-            return -1;
-        }
-        if (s->seats[i].agent_index < 0) {
-            fprintf(stderr, "caucus: --auto: seat '%s' has no agent policy ('agent:' in the scenario)\n",
-                    s->seats[i].id);
-            return -1;
-        }
-        flags[i] = 1;
-        p += n;
-        if (*p == ',')
-            p++;
-    }
-    return 0;
 }

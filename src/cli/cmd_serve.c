@@ -154,7 +154,7 @@ static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, size_t *len,
         } else {
             cc_buf b;
             cc_buf_init(&b);
-            if (cc_report_html(doc, &b) == CC_OK && !b.oom) {
+            if (cc_report_html(doc, s->policy, &b) == CC_OK && !b.oom) {
                 out = b.data;
                 *len = b.len;
             } else {
@@ -202,156 +202,321 @@ static void serve_publish(void *ctx)
         cc_http_publish(h);
 }
 
-int cc_cmd_serve(int argc, char **argv)
+/* The command line of `caucus serve`. */
+typedef struct {
+    const char *scen, *db, *store_uri, *listen, *variant, *name, *cert, *key, *codes;
+    const char *keyfile, *cpdir, *wurl, *wkeyarg, *docarg, *guidelines;
+    uint64_t seed, exid, per_ip, join_rate, cp_every, streams, store_wait;
+    int have_seed;
+    int64_t docid, docver;
+    char host[64];
+    unsigned port;
+    char docsrc[96]; /* the name a store document runs under */
+} serve_args;
+
+/* Reads the options into a: -1 to go on, otherwise the exit status (0 after --help). */
+static int parse_args(int argc, char **argv, serve_args *a)
 {
-    const char *scen = NULL, *db = NULL, *store_uri = NULL, *listen = "127.0.0.1:8080", *variant = NULL,
-               *name = NULL, *cert = NULL, *key = NULL, *codes = NULL;
-    uint64_t seed = 0, exid = 0, per_ip = 0, join_rate = 8, cp_every = 1000, streams = 4, store_wait = 0;
-    const char *keyfile = NULL, *cpdir = NULL, *wurl = NULL, *wkeyarg = NULL, *docarg = NULL,
-               *guidelines = NULL;
-    int have_seed = 0;
-    int64_t docid = 0, docver = 0;
+    memset(a, 0, sizeof *a);
+    a->listen = "127.0.0.1:8080";
+    a->join_rate = 8;
+    a->cp_every = 1000;
+    a->streams = 4;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        const char *o = argv[i];
+        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
             usage(stdout);
             return 0;
         }
-        const char **sval = strcmp(a, "--key") == 0              ? &keyfile
-                            : strcmp(a, "--witness") == 0        ? &wurl
-                            : strcmp(a, "--witness-key") == 0    ? &wkeyarg
-                            : strcmp(a, "--checkpoint-dir") == 0 ? &cpdir
-                            : strcmp(a, "--db") == 0             ? &db
-                            : strcmp(a, "--store") == 0          ? &store_uri
-                            : strcmp(a, "--listen") == 0         ? &listen
-                            : strcmp(a, "--variant") == 0        ? &variant
-                            : strcmp(a, "--name") == 0           ? &name
-                            : strcmp(a, "--tls-cert") == 0       ? &cert
-                            : strcmp(a, "--tls-key") == 0        ? &key
-                            : strcmp(a, "--codes") == 0          ? &codes
-                            : strcmp(a, "--doc") == 0            ? &docarg
-                            : strcmp(a, "--guidelines") == 0     ? &guidelines
+        const char **sval = strcmp(o, "--key") == 0              ? &a->keyfile
+                            : strcmp(o, "--witness") == 0        ? &a->wurl
+                            : strcmp(o, "--witness-key") == 0    ? &a->wkeyarg
+                            : strcmp(o, "--checkpoint-dir") == 0 ? &a->cpdir
+                            : strcmp(o, "--db") == 0             ? &a->db
+                            : strcmp(o, "--store") == 0          ? &a->store_uri
+                            : strcmp(o, "--listen") == 0         ? &a->listen
+                            : strcmp(o, "--variant") == 0        ? &a->variant
+                            : strcmp(o, "--name") == 0           ? &a->name
+                            : strcmp(o, "--tls-cert") == 0       ? &a->cert
+                            : strcmp(o, "--tls-key") == 0        ? &a->key
+                            : strcmp(o, "--codes") == 0          ? &a->codes
+                            : strcmp(o, "--doc") == 0            ? &a->docarg
+                            : strcmp(o, "--guidelines") == 0     ? &a->guidelines
                                                                  : NULL;
-        uint64_t *nval = strcmp(a, "--checkpoint-every") == 0      ? &cp_every
-                         : strcmp(a, "--seed") == 0                ? &seed
-                         : strcmp(a, "--exercise") == 0            ? &exid
-                         : strcmp(a, "--max-per-ip") == 0          ? &per_ip
-                         : strcmp(a, "--join-per-min") == 0        ? &join_rate
-                         : strcmp(a, "--streams-per-session") == 0 ? &streams
-                         : strcmp(a, "--store-wait") == 0          ? &store_wait
+        uint64_t *nval = strcmp(o, "--checkpoint-every") == 0      ? &a->cp_every
+                         : strcmp(o, "--seed") == 0                ? &a->seed
+                         : strcmp(o, "--exercise") == 0            ? &a->exid
+                         : strcmp(o, "--max-per-ip") == 0          ? &a->per_ip
+                         : strcmp(o, "--join-per-min") == 0        ? &a->join_rate
+                         : strcmp(o, "--streams-per-session") == 0 ? &a->streams
+                         : strcmp(o, "--store-wait") == 0          ? &a->store_wait
                                                                    : NULL;
         if (sval || nval) {
             if (i + 1 >= argc) {
-                fprintf(stderr, "caucus serve: %s needs a value\n", a);
+                fprintf(stderr, "caucus serve: %s needs a value\n", o);
                 return 2;
             }
             const char *v = argv[++i];
             if (sval)
                 *sval = v;
-            else if (cc_cli_parse_u64(v, nval) != 0 || (nval != &seed && *nval > 1000000000)) {
-                fprintf(stderr, "caucus serve: %s takes a number, not \"%s\"\n", a, v);
+            else if (cc_cli_parse_u64(v, nval) != 0 || (nval != &a->seed && *nval > 1000000000)) {
+                fprintf(stderr, "caucus serve: %s takes a number, not \"%s\"\n", o, v);
                 return 2;
             }
-            have_seed |= nval == &seed;
-        } else if (a[0] == '-' || scen) {
-            fprintf(stderr, "caucus serve: unexpected \"%s\"\n", a);
+            a->have_seed |= nval == &a->seed;
+        } else if (o[0] == '-' || a->scen) {
+            fprintf(stderr, "caucus serve: unexpected \"%s\"\n", o);
             usage(stderr);
             return 2;
         } else {
-            scen = a;
+            a->scen = o;
         }
     }
-    if (db && store_uri) {
+    if (a->db && a->store_uri) {
         fprintf(stderr, "caucus serve: give --db or --store, not both\n");
         return 2;
     }
-    if (docarg) {
+    if (a->docarg) {
         char *end;
-        docid = strtoll(docarg, &end, 10);
+        a->docid = strtoll(a->docarg, &end, 10);
         if (*end == ':')
-            docver = strtoll(end + 1, &end, 10);
-        if (*end || docid <= 0 || docver < 0 || docarg[0] < '1' || docarg[0] > '9') {
+            a->docver = strtoll(end + 1, &end, 10);
+        if (*end || a->docid <= 0 || a->docver < 0 || a->docarg[0] < '1' || a->docarg[0] > '9') {
             fprintf(stderr,
                     "caucus serve: --doc takes a document id and an optional version, e.g. 3 or 3:7\n");
             return 2;
         }
     }
-    if ((scen != NULL) + (exid != 0) + (docid != 0) != 1) {
+    if ((a->scen != NULL) + (a->exid != 0) + (a->docid != 0) != 1) {
         fprintf(stderr,
                 "caucus serve: give a SCENARIO or --doc ID to start an exercise, or --exercise ID to resume "
                 "one\n");
         usage(stderr);
         return 2;
     }
-    char host[64];
-    unsigned port = 0;
-    if (parse_listen(listen, host, sizeof host, &port) != 0) {
-        fprintf(stderr,
-                "caucus serve: --listen takes HOST:PORT (a host name or IPv4 address, or [IPv6], and a port 0 "
-                "to 65535 in digits; 0 picks a free port), e.g. 127.0.0.1:8080, not '%s'\n",
-                listen);
+    if (parse_listen(a->listen, a->host, sizeof a->host, &a->port) != 0) {
+        fprintf(
+            stderr,
+            "caucus serve: --listen takes HOST:PORT (a host name or IPv4 address, or [IPv6], and a port 0 "
+            "to 65535 in digits; 0 picks a free port), e.g. 127.0.0.1:8080, not '%s'\n",
+            a->listen);
         return 2;
     }
-    /* A scenario file is read and checked before anything is created: a store, a key or a
-     * checkpoint directory are made only for an exercise that can start. */
-    char *gnote = NULL; /* --guidelines: checked against the scenario before anything is created */
-    if (scen) {
-        cc_scenario *chk = cc_cli_load("serve", scen);
-        if (!chk)
-            return 1;
-        int bad = cc_cli_guidelines_pin("serve", chk, guidelines) != 0;
-        if (!bad && chk->endorsement && !(gnote = strdup(chk->endorsement)))
-            bad = 1;
-        cc_scenario_free(chk);
-        if (bad)
-            return 1;
-    } else if (guidelines) {
+    return -1;
+}
+
+/* The SCENARIO file loads and its --guidelines note checks against it (a copy of the note into
+ * *gnote, the caller's); --guidelines without a SCENARIO file is refused. -1 to go on, otherwise
+ * the exit status (the reason printed). */
+static int check_scenario(const serve_args *a, char **gnote)
+{
+    if (!a->scen) {
+        if (!a->guidelines)
+            return -1;
         fprintf(stderr,
                 "caucus serve: --guidelines goes with a SCENARIO file (a resumed exercise keeps the note "
                 "its run.start pinned)\n");
         return 2;
     }
-    size_t certlen = 0, keylen = 0;
-    char *certpem = cert ? cc_cli_slurp(cert, &certlen, CC_CLI_SLURP_MAX) : NULL,
-         *keypem = key ? cc_cli_slurp(key, &keylen, CC_CLI_SLURP_MAX) : NULL;
-    if ((cert && !certpem) || (key && !keypem) || (!cert != !key)) {
-        fprintf(stderr, "caucus serve: TLS needs readable --tls-cert and --tls-key files\n");
-        free(certpem);
-        free(keypem);
-        free(gnote);
-        return 2;
-    }
-    if (!wurl != !wkeyarg) {
-        fprintf(stderr, "caucus serve: --witness and --witness-key go together\n");
-        free(certpem);
-        free(keypem);
-        free(gnote);
-        return 2;
-    }
+    cc_scenario *chk = cc_cli_load("serve", a->scen);
+    if (!chk)
+        return 1;
+    int bad = cc_cli_guidelines_pin("serve", chk, a->guidelines) != 0;
+    if (!bad && chk->endorsement && !(*gnote = strdup(chk->endorsement)))
+        bad = 1;
+    cc_scenario_free(chk);
+    return bad ? 1 : -1;
+}
+
+/* The witness's cosigner key from --witness-key (a file, or the key itself) into *out: 0, or 2
+ * with the reason printed. */
+static int load_witness_key(const char *arg, cc_note_verifier **out)
+{
+    size_t wl;
+    char *wt = cc_cli_slurp(arg, &wl, CC_CLI_SLURP_MAX);
+    cc_note_error ne;
     cc_note_verifier *wkey = NULL;
-    if (wkeyarg) {
-        size_t wl;
-        char *wt = cc_cli_slurp(wkeyarg, &wl, CC_CLI_SLURP_MAX);
-        cc_note_error ne;
-        if (cc_note_verifier_parse(wt ? wt : wkeyarg, wt ? wl : strlen(wkeyarg), &wkey, &ne) != CC_OK ||
-            cc_note_verifier_type(wkey) != CC_NOTE_KEY_COSIGNER) {
-            fprintf(stderr, "caucus serve: --witness-key: not a cosigner key: %s\n", wkey ? "type 0x01" : ne.message);
-            cc_note_verifier_free(wkey);
-            free(wt);
-            free(certpem);
-            free(keypem);
-            free(gnote);
-            return 2;
-        }
+    if (cc_note_verifier_parse(wt ? wt : arg, wt ? wl : strlen(arg), &wkey, &ne) != CC_OK ||
+        cc_note_verifier_type(wkey) != CC_NOTE_KEY_COSIGNER) {
+        fprintf(stderr, "caucus serve: --witness-key: not a cosigner key: %s\n",
+                wkey ? "type 0x01" : ne.message);
+        cc_note_verifier_free(wkey);
         free(wt);
+        return 2;
     }
-    if (sodium_init() < 0) {
-        free(gnote);
+    free(wt);
+    *out = wkey;
+    return 0;
+}
+
+/* Creates the exercise (from a scenario file or a store document) or resumes it into *lv; the
+ * text read is the caller's (*text). 0, or 1 with the reason printed. */
+static int open_exercise(serve_args *a, cc_store *st, const cc_live_opts *lo, char **text, cc_live **lv)
+{
+    char why[400] = "";
+    cc_store_error serr;
+    if (a->docid) { /* a version of a scenario document, as the editor saved it */
+        cc_store_version v;
+        if (cc_store_version_get(st, a->docid, a->docver, &v, &serr) != CC_OK) {
+            fprintf(stderr, "caucus serve: %s\n", serr.message);
+            return 1;
+        }
+        a->docver = v.version;
+        *text = v.text;
+        v.text = NULL;
+        cc_store_version_clear(&v);
+        snprintf(a->docsrc, sizeof a->docsrc, "scenario document %lld version %lld", (long long)a->docid,
+                 (long long)a->docver);
+        a->scen = a->docsrc;
+    }
+    if (!a->scen) {
+        if (cc_live_resume(lo, (int64_t)a->exid, lv, why, sizeof why) != CC_OK) {
+            fprintf(stderr, "caucus serve: %s\n", why);
+            return 1;
+        }
+        return 0;
+    }
+    size_t len;
+    if (!*text)
+        *text = cc_cli_slurp(a->scen, &len, CC_CLI_SLURP_MAX);
+    else
+        len = strlen(*text);
+    if (!*text) {
+        fprintf(stderr, "caucus serve: %s: cannot read\n", a->scen);
         return 1;
     }
-    if (!have_seed)
-        randombytes_buf(&seed, sizeof seed);
-    seed &= (1ULL << 53) - 1; /* integers in the log stay exact in JSON */
+    if (cc_live_create(lo, a->name, *text, len, a->scen, a->seed, a->variant, wall_now(), lv, why,
+                       sizeof why) != CC_OK) {
+        fprintf(stderr, "caucus serve: %s\n", why);
+        if (strstr(why, ":") && !a->docid)
+            fprintf(stderr, "caucus serve: check the scenario with: caucus lint %s\n", a->scen);
+        return 1;
+    }
+    /* the exercise records the document version it runs; a file becomes a new document */
+    if (!a->docid) {
+        const char *bn = strrchr(a->scen, '/');
+        a->docver = 1;
+        if (cc_store_doc_create(st, bn ? bn + 1 : a->scen, *text, len, "caucus serve", wall_now(), &a->docid,
+                                &serr) != CC_OK) {
+            fprintf(stderr, "caucus serve: %s\n", serr.message);
+            return 1;
+        }
+    }
+    if (cc_store_exercise_pin(st, cc_live_exercise_id(*lv), a->docid, a->docver, &serr) != CC_OK) {
+        fprintf(stderr, "caucus serve: %s\n", serr.message);
+        return 1;
+    }
+    return 0;
+}
+
+/* The exercise's checkpoints are signed with one key: pinned in the store by the first server
+ * (`caucus verify` trusts it on first use), a server with another key is refused. 0, or 1 with
+ * the reason printed. */
+static int pin_signer(cc_store *st, cc_live *lv, const cc_note_signer *signer)
+{
+    cc_store_error serr;
+    cc_buf vk;
+    cc_buf_init(&vk);
+    cc_err pe = cc_note_signer_vkey(signer, &vk);
+    if (pe == CC_OK)
+        pe = cc_store_exercise_pin_key(st, cc_live_exercise_id(lv), vk.data, &serr);
+    cc_buf_free(&vk);
+    if (pe != CC_OK) {
+        fprintf(stderr, "caucus serve: %s\n", pe == CC_ERR_NOMEM ? "out of memory" : serr.message);
+        return 1;
+    }
+    return 0;
+}
+
+/* A new exercise's join codes, made before the server listens (it reads the accounts at start)
+ * into *codetext (the caller's) and, with --codes, the file codes. 0, or 1 with the reason
+ * printed. */
+static int write_codes(cc_store *st, cc_live *lv, const char *codes, char **codetext, size_t *codelen)
+{
+    FILE *cj = codes ? fopen(codes, "w") : NULL;
+    FILE *mem = open_memstream(codetext, codelen);
+    int bad = (codes && !cj) || !mem || make_codes(st, lv, mem, cj) != 0;
+    if (cj && fclose(cj) != 0)
+        bad = 1;
+    if (mem && fclose(mem) != 0)
+        bad = 1;
+    if (bad) {
+        fprintf(stderr, "caucus serve: the join codes could not be made%s%s\n",
+                codes ? " or written to " : "", codes ? codes : "");
+        return 1;
+    }
+    return 0;
+}
+
+/* What the operator reads once the server listens. */
+static void print_banner(const serve_args *a, cc_live *lv, cc_http *h, int tls, const char *codetext)
+{
+    const cc_scenario *s = cc_live_scenario(lv);
+    printf("caucus serve: exercise %" PRId64 " \"%s\" (%s), seed %" PRIu64 ", store %s\n",
+           cc_live_exercise_id(lv), cc_scenario_title(s) ? cc_scenario_title(s) : cc_scenario_id(s),
+           cc_scenario_id(s), cc_live_seed(lv), a->store_uri ? "postgres" : (a->db ? a->db : "caucus.db"));
+    if (a->docid)
+        printf("scenario: document %lld version %lld of the store (the scenario editor edits it)\n",
+               (long long)a->docid, (long long)a->docver);
+    if (s->endorsement)
+        cc_cli_guidelines_print(s);
+    printf("control console: %s://%s:%u/\n", tls ? "https" : "http", a->host, (unsigned)cc_http_port(h));
+    if (a->scen)
+        printf("join codes (shown once; only their hashes are stored):\n%s", codetext ? codetext : "");
+    else
+        printf("join codes were printed when the exercise was created\n");
+    printf("listening on %s:%u; Ctrl-C stops\n", a->host, (unsigned)cc_http_port(h));
+    fflush(stdout);
+}
+
+/* Blocks until SIGINT or SIGTERM and says which. */
+static void wait_for_stop(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    int sig;
+    sigwait(&set, &sig);
+    printf("caucus serve: stopping (%s)\n", sig == SIGINT ? "interrupt" : "terminate");
+}
+
+int cc_cmd_serve(int argc, char **argv)
+{
+    serve_args a;
+    int prc = parse_args(argc, argv, &a);
+    if (prc >= 0)
+        return prc;
+    /* A scenario file is read and checked before anything is created: a store, a key or a
+     * checkpoint directory are made only for an exercise that can start. */
+    char *gnote = NULL; /* --guidelines: checked against the scenario before anything is created */
+    if ((prc = check_scenario(&a, &gnote)) >= 0)
+        return prc;
+    size_t certlen = 0, keylen = 0;
+    char *certpem = a.cert ? cc_cli_slurp(a.cert, &certlen, CC_CLI_SLURP_MAX) : NULL,
+         *keypem = a.key ? cc_cli_slurp(a.key, &keylen, CC_CLI_SLURP_MAX) : NULL;
+    cc_note_verifier *wkey = NULL;
+    if ((a.cert && !certpem) || (a.key && !keypem) || (!a.cert != !a.key)) {
+        fprintf(stderr, "caucus serve: TLS needs readable --tls-cert and --tls-key files\n");
+        prc = 2;
+    } else if (!a.wurl != !a.wkeyarg) {
+        fprintf(stderr, "caucus serve: --witness and --witness-key go together\n");
+        prc = 2;
+    } else if (a.wkeyarg) {
+        prc = load_witness_key(a.wkeyarg, &wkey) ? 2 : -1;
+    }
+    if (prc < 0 && sodium_init() < 0)
+        prc = 1;
+    if (prc >= 0) {
+        free(certpem);
+        free(keypem);
+        free(gnote);
+        return prc;
+    }
+    if (!a.have_seed)
+        randombytes_buf(&a.seed, sizeof a.seed);
+    a.seed &= (1ULL << 53) - 1; /* integers in the log stay exact in JSON */
 
     int rc = 1;
     cc_store *st = NULL;
@@ -363,15 +528,15 @@ int cc_cmd_serve(int argc, char **argv)
     cc_store_error serr;
     cc_store_opts so;
     memset(&so, 0, sizeof so);
-    so.busy_timeout_ms = (unsigned)store_wait;
-    if (cc_store_open(store_uri ? store_uri : db ? db : "caucus.db", &so, &st, &serr) != CC_OK) {
-        fprintf(stderr, "caucus serve: %s\n", serr.msg);
+    so.busy_timeout_ms = (unsigned)a.store_wait;
+    if (cc_store_open(a.store_uri ? a.store_uri : a.db ? a.db : "caucus.db", &so, &st, &serr) != CC_OK) {
+        fprintf(stderr, "caucus serve: %s\n", serr.message);
         goto out;
     }
     char keypath[4096], dirpath[4096];
-    const char *base = store_uri ? "caucus" : (db ? db : "caucus.db");
-    snprintf(keypath, sizeof keypath, "%s%s", keyfile ? keyfile : base, keyfile ? "" : ".key");
-    snprintf(dirpath, sizeof dirpath, "%s%s", cpdir ? cpdir : base, cpdir ? "" : ".checkpoints");
+    const char *base = a.store_uri ? "caucus" : (a.db ? a.db : "caucus.db");
+    snprintf(keypath, sizeof keypath, "%s%s", a.keyfile ? a.keyfile : base, a.keyfile ? "" : ".key");
+    snprintf(dirpath, sizeof dirpath, "%s%s", a.cpdir ? a.cpdir : base, a.cpdir ? "" : ".checkpoints");
     signer = load_signer(keypath);
     if (!signer)
         goto out;
@@ -380,134 +545,36 @@ int cc_cmd_serve(int argc, char **argv)
                 strerror(errno));
         goto out;
     }
-    cc_live_opts lo = {st, NULL, NULL, signer, cp_every ? cp_every : 1000, dirpath, wurl, wkey, gnote};
-    char why[400] = "";
-    cc_http_opts ho;
-    memset(&ho, 0, sizeof ho);
-    ho.host = host;
-    ho.port = (uint16_t)port;
-    ho.tls_cert = certpem;
-    ho.tls_key = keypem;
-    ho.max_per_ip = (unsigned)per_ip;
-    ho.join_per_min = (unsigned)join_rate;
-    ho.streams_per_session = (unsigned)streams;
-    ho.poll_ms = store_uri ? 200 : 1000; /* other servers may share a PostgreSQL store */
-    ho.store = st;
-    ho.report = serve_report;
-    ho.report_ctx = st;
     /* The exercise exists before the server that publishes its events: the hook reaches the
      * server through this cell, filled once the server listens. */
     cc_http *cell = NULL;
-    lo.publish = serve_publish;
-    lo.publish_ctx = &cell;
-    char docsrc[96];
-    if (docid) { /* a version of a scenario document, as the editor saved it */
-        cc_store_version v;
-        if (cc_store_version_get(st, docid, docver, &v, &serr) != CC_OK) {
-            fprintf(stderr, "caucus serve: %s\n", serr.msg);
-            goto out;
-        }
-        docver = v.version;
-        text = v.text;
-        v.text = NULL;
-        cc_store_version_clear(&v);
-        snprintf(docsrc, sizeof docsrc, "scenario document %lld version %lld", (long long)docid,
-                 (long long)docver);
-        scen = docsrc;
-    }
-    if (scen) {
-        size_t len;
-        if (!text)
-            text = cc_cli_slurp(scen, &len, CC_CLI_SLURP_MAX);
-        else
-            len = strlen(text);
-        if (!text) {
-            fprintf(stderr, "caucus serve: %s: cannot read\n", scen);
-            goto out;
-        }
-        if (cc_live_create(&lo, name, text, len, scen, seed, variant, wall_now(), &lv, why, sizeof why) !=
-            CC_OK) {
-            fprintf(stderr, "caucus serve: %s\n", why);
-            if (strstr(why, ":") && !docid)
-                fprintf(stderr, "caucus serve: check the scenario with: caucus lint %s\n", scen);
-            goto out;
-        }
-        /* the exercise records the document version it runs; a file becomes a new document */
-        if (!docid) {
-            const char *bn = strrchr(scen, '/');
-            docver = 1;
-            if (cc_store_doc_create(st, bn ? bn + 1 : scen, text, len, "caucus serve", wall_now(), &docid,
-                                    &serr) != CC_OK) {
-                fprintf(stderr, "caucus serve: %s\n", serr.msg);
-                goto out;
-            }
-        }
-        if (cc_store_exercise_pin(st, cc_live_exercise_id(lv), docid, docver, &serr) != CC_OK) {
-            fprintf(stderr, "caucus serve: %s\n", serr.msg);
-            goto out;
-        }
-    } else if (cc_live_resume(&lo, (int64_t)exid, &lv, why, sizeof why) != CC_OK) {
-        fprintf(stderr, "caucus serve: %s\n", why);
+    cc_live_opts lo = {st,      serve_publish, &cell, signer, a.cp_every ? a.cp_every : 1000,
+                       dirpath, a.wurl,        wkey,  gnote};
+    if (open_exercise(&a, st, &lo, &text, &lv) != 0 || pin_signer(st, lv, signer) != 0 ||
+        (a.scen && write_codes(st, lv, a.codes, &codetext, &codelen) != 0))
         goto out;
-    }
-    /* The exercise's checkpoints are signed with one key: pinned in the store by the first server
-     * (`caucus verify` trusts it on first use), a server with another key is refused. */
-    {
-        cc_buf vk;
-        cc_buf_init(&vk);
-        cc_err pe = cc_note_signer_vkey(signer, &vk);
-        if (pe == CC_OK)
-            pe = cc_store_exercise_pin_key(st, cc_live_exercise_id(lv), vk.data, &serr);
-        cc_buf_free(&vk);
-        if (pe != CC_OK) {
-            fprintf(stderr, "caucus serve: %s\n", pe == CC_ERR_NOMEM ? "out of memory" : serr.msg);
-            goto out;
-        }
-    }
-    /* A new exercise's join codes exist before the server listens (it reads the accounts at
-     * start); they are printed once it does. */
-    if (scen) {
-        FILE *cj = codes ? fopen(codes, "w") : NULL;
-        FILE *mem = open_memstream(&codetext, &codelen);
-        int bad = (codes && !cj) || !mem || make_codes(st, lv, mem, cj) != 0;
-        if (cj && fclose(cj) != 0)
-            bad = 1;
-        if (mem && fclose(mem) != 0)
-            bad = 1;
-        if (bad) {
-            fprintf(stderr, "caucus serve: the join codes could not be made%s%s\n",
-                    codes ? " or written to " : "", codes ? codes : "");
-            goto out;
-        }
-    }
+    cc_http_opts ho;
+    memset(&ho, 0, sizeof ho);
+    ho.host = a.host;
+    ho.port = (uint16_t)a.port;
+    ho.tls_cert = certpem;
+    ho.tls_key = keypem;
+    ho.max_per_ip = (unsigned)a.per_ip;
+    ho.join_per_min = (unsigned)a.join_rate;
+    ho.streams_per_session = (unsigned)a.streams;
+    ho.poll_ms = a.store_uri ? 200 : 1000; /* other servers may share a PostgreSQL store */
+    ho.store = st;
+    ho.report = serve_report;
+    ho.report_ctx = st;
     ho.live = lv;
+    char why[400] = "";
     if (cc_http_start(&ho, &h, why, sizeof why) != CC_OK) {
         fprintf(stderr, "caucus serve: %s\n", why);
         goto out;
     }
     __atomic_store_n(&cell, h, __ATOMIC_RELEASE);
-    const cc_scenario *s = cc_live_scenario(lv);
-    printf("caucus serve: exercise %" PRId64 " \"%s\" (%s), seed %" PRIu64 ", store %s\n",
-           cc_live_exercise_id(lv), cc_scenario_title(s) ? cc_scenario_title(s) : cc_scenario_id(s),
-           cc_scenario_id(s), cc_live_seed(lv), store_uri ? "postgres" : (db ? db : "caucus.db"));
-    if (docid)
-        printf("scenario: document %lld version %lld of the store (the scenario editor edits it)\n",
-               (long long)docid, (long long)docver);
-    printf("control console: %s://%s:%u/\n", certpem ? "https" : "http", host, (unsigned)cc_http_port(h));
-    if (scen)
-        printf("join codes (shown once; only their hashes are stored):\n%s", codetext ? codetext : "");
-    else
-        printf("join codes were printed when the exercise was created\n");
-    printf("listening on %s:%u; Ctrl-C stops\n", host, (unsigned)cc_http_port(h));
-    fflush(stdout);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    int sig;
-    sigwait(&set, &sig);
-    printf("caucus serve: stopping (%s)\n", sig == SIGINT ? "interrupt" : "terminate");
+    print_banner(&a, lv, h, certpem != NULL, codetext);
+    wait_for_stop();
     rc = 0;
 out:
     __atomic_store_n(&cell, NULL, __ATOMIC_RELEASE);

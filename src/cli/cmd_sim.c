@@ -236,82 +236,110 @@ static int write_csv(const cc_sim *r, const char *path)
     return 0;
 }
 
-static int sim_main(int argc, char **argv, int rank, int nranks)
-{
-    const char *file = NULL, *csv = NULL, *jsonf = NULL, *log_prefix = "sim", *svg = NULL, *html = NULL;
-    const char *agents = NULL;
+/* The command line of `caucus sim`. */
+typedef struct sim_args {
+    const char *file, *csv, *jsonf, *log_prefix, *svg, *html, *agents;
     uint64_t log_reps[64];
-    size_t nlog = 0;
+    size_t nlog;
     const char *vnames[64];
-    size_t nv = 0;
-    uint64_t seed = 1, reps = 1000, threads = 0;
-    const char *sweep_spec = NULL, *baseline = NULL, *metrics[64];
-    size_t nmetrics = 0;
+    size_t nv;
+    uint64_t seed, reps, threads;
+    const char *sweep_spec, *baseline, *metrics[64];
+    size_t nmetrics;
+} sim_args;
+
+/* A numeric option's value (option a, the value v): 0, or 2 with the reason printed. */
+static int sim_number(const char *a, const char *v, sim_args *g)
+{
+    if (strcmp(a, "--reps") == 0) {
+        if (cc_cli_parse_u64(v, &g->reps) || g->reps == 0 || g->reps > 100000000) {
+            fprintf(stderr, "caucus sim: --reps needs 1 to 100000000, not '%s'\n", v);
+            return 2;
+        }
+    } else if (strcmp(a, "--seed") == 0) {
+        if (cc_cli_parse_u64(v, &g->seed)) {
+            fprintf(stderr, "caucus sim: --seed needs a non-negative integer, not '%s'\n", v);
+            return 2;
+        }
+    } else if (strcmp(a, "--threads") == 0) {
+        if (cc_cli_parse_u64(v, &g->threads) || g->threads == 0 || g->threads > 256) {
+            fprintf(stderr, "caucus sim: --threads needs 1 to 256, not '%s'\n", v);
+            return 2;
+        }
+    } else { /* --log-rep N, --keep-logs N */
+        uint64_t x;
+        if (cc_cli_parse_u64(v, &x)) {
+            fprintf(stderr, "caucus sim: %s needs a number, not '%s'\n", a, v);
+            return 2;
+        }
+        if (strcmp(a, "--log-rep") == 0) {
+            if (g->nlog < 64)
+                g->log_reps[g->nlog++] = x;
+        } else {
+            for (uint64_t k = 0; k < x && g->nlog < 64; k++)
+                g->log_reps[g->nlog++] = k;
+        }
+    }
+    return 0;
+}
+
+/* An option that takes a value (a, value v): 0, -1 when a is none of them, or 2 with the reason
+ * printed. */
+static int sim_option(const char *a, const char *v, sim_args *g)
+{
+    const char **slot = strcmp(a, "--log-prefix") == 0 ? &g->log_prefix
+                        : strcmp(a, "--csv") == 0      ? &g->csv
+                        : strcmp(a, "--agents") == 0   ? &g->agents
+                        : strcmp(a, "--svg") == 0      ? &g->svg
+                        : strcmp(a, "--html") == 0     ? &g->html
+                        : strcmp(a, "--json") == 0     ? &g->jsonf
+                        : strcmp(a, "--baseline") == 0 ? &g->baseline
+                                                       : NULL;
+    if (slot) {
+        *slot = v;
+    } else if (strcmp(a, "--reps") == 0 || strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0 ||
+               strcmp(a, "--log-rep") == 0 || strcmp(a, "--keep-logs") == 0) {
+        return sim_number(a, v, g);
+    } else if (strcmp(a, "--variant") == 0) {
+        if (g->nv == 64) {
+            fprintf(stderr, "caucus sim: at most 64 variants\n");
+            return 2;
+        }
+        g->vnames[g->nv++] = v;
+    } else if (strcmp(a, "--sweep") == 0) {
+        if (g->sweep_spec) {
+            fprintf(stderr, "caucus sim: one --sweep per run (sweep a second field in a second run)\n");
+            return 2;
+        }
+        g->sweep_spec = v;
+    } else if (strcmp(a, "--metric") == 0) {
+        if (g->nmetrics == 64) {
+            fprintf(stderr, "caucus sim: at most 64 --metric\n");
+            return 2;
+        }
+        g->metrics[g->nmetrics++] = v;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* -1 to go on, otherwise the exit status (0 after --help). */
+static int parse_sim_args(int argc, char **argv, sim_args *g)
+{
+    memset(g, 0, sizeof *g);
+    g->log_prefix = "sim";
+    g->seed = 1;
+    g->reps = 1000;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int has = i + 1 < argc;
-        if (strcmp(a, "--reps") == 0 && has) {
-            if (cc_cli_parse_u64(argv[++i], &reps) || reps == 0 || reps > 100000000) {
-                fprintf(stderr, "caucus sim: --reps needs 1 to 100000000, not '%s'\n", argv[i]);
-                return 2;
-            }
-        } else if (strcmp(a, "--seed") == 0 && has) {
-            if (cc_cli_parse_u64(argv[++i], &seed)) {
-                fprintf(stderr, "caucus sim: --seed needs a non-negative integer, not '%s'\n", argv[i]);
-                return 2;
-            }
-        } else if (strcmp(a, "--threads") == 0 && has) {
-            if (cc_cli_parse_u64(argv[++i], &threads) || threads == 0 || threads > 256) {
-                fprintf(stderr, "caucus sim: --threads needs 1 to 256, not '%s'\n", argv[i]);
-                return 2;
-            }
-        } else if (strcmp(a, "--variant") == 0 && has) {
-            if (nv == 64) {
-                fprintf(stderr, "caucus sim: at most 64 variants\n");
-                return 2;
-            }
-            vnames[nv++] = argv[++i];
-        } else if ((strcmp(a, "--log-rep") == 0 || strcmp(a, "--keep-logs") == 0) && has) {
-            uint64_t x;
-            if (cc_cli_parse_u64(argv[++i], &x)) {
-                fprintf(stderr, "caucus sim: %s needs a number, not '%s'\n", a, argv[i]);
-                return 2;
-            }
-            if (strcmp(a, "--log-rep") == 0) {
-                if (nlog < 64)
-                    log_reps[nlog++] = x;
-            } else {
-                for (uint64_t k = 0; k < x && nlog < 64; k++)
-                    log_reps[nlog++] = k;
-            }
-        } else if (strcmp(a, "--log-prefix") == 0 && has) {
-            log_prefix = argv[++i];
-        } else if (strcmp(a, "--csv") == 0 && has) {
-            csv = argv[++i];
-        } else if (strcmp(a, "--agents") == 0 && has) {
-            agents = argv[++i];
-        } else if (strcmp(a, "--svg") == 0 && has) {
-            svg = argv[++i];
-        } else if (strcmp(a, "--html") == 0 && has) {
-            html = argv[++i];
+        int rc = i + 1 < argc ? sim_option(a, argv[i + 1], g) : -1;
+        if (rc > 0)
+            return rc;
+        if (rc == 0) {
+            i++;
         } else if (strcmp(a, "--mpi") == 0) {
             /* handled by cc_cmd_sim */
-        } else if (strcmp(a, "--json") == 0 && has) {
-            jsonf = argv[++i];
-        } else if (strcmp(a, "--sweep") == 0 && has) {
-            if (sweep_spec) {
-                fprintf(stderr, "caucus sim: one --sweep per run (sweep a second field in a second run)\n");
-                return 2;
-            }
-            sweep_spec = argv[++i];
-        } else if (strcmp(a, "--baseline") == 0 && has) {
-            baseline = argv[++i];
-        } else if (strcmp(a, "--metric") == 0 && has) {
-            if (nmetrics == 64) {
-                fprintf(stderr, "caucus sim: at most 64 --metric\n");
-                return 2;
-            }
-            metrics[nmetrics++] = argv[++i];
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             sim_usage(stdout);
             return 0;
@@ -319,61 +347,181 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
             fprintf(stderr, "caucus sim: unknown option or missing value '%s'\n", a);
             sim_usage(stderr);
             return 2;
-        } else if (!file) {
-            file = a;
+        } else if (!g->file) {
+            g->file = a;
         } else {
             fprintf(stderr, "caucus sim: more than one scenario given ('%s')\n", a);
             return 2;
         }
     }
-    if (!file) {
+    if (!g->file) {
         fprintf(stderr, "caucus sim: no scenario file given\n");
         sim_usage(stderr);
         return 2;
     }
-    if (baseline && !sweep_spec) {
+    if (g->baseline && !g->sweep_spec) {
         fprintf(stderr, "caucus sim: --baseline goes with --sweep\n");
         return 2;
     }
-    cc_sweep sw = {0};
-    size_t base = 0;
-    if (sweep_spec) {
-        char why[256];
-        if (nlog) {
-            fprintf(stderr, "caucus sim: --log-rep and --keep-logs do not go with --sweep (run the value you "
-                            "want to see without --sweep)\n");
+    return -1;
+}
+
+/* --sweep into *sw and the index of --baseline among its values (*base). 0, or 2 with the reason
+ * printed (*sw freed). */
+static int parse_sweep(const sim_args *g, cc_sweep *sw, size_t *base)
+{
+    char why[256];
+    if (g->nlog) {
+        fprintf(stderr, "caucus sim: --log-rep and --keep-logs do not go with --sweep (run the value you "
+                        "want to see without --sweep)\n");
+        return 2;
+    }
+    if (cc_sweep_parse(g->sweep_spec, sw, why, sizeof why) != CC_OK) {
+        fprintf(stderr, "caucus sim: --sweep: %s\n", why);
+        return 2;
+    }
+    if (g->baseline) {
+        cc_sweep b;
+        char spec[512];
+        snprintf(spec, sizeof spec, "x=%s", g->baseline);
+        *base = sw->n;
+        if (cc_sweep_parse(spec, &b, why, sizeof why) == CC_OK && b.n == 1)
+            for (size_t p = 0; p < sw->n && *base == sw->n; p++)
+                *base = sw->x[p] == b.x[0] && sw->durations == b.durations ? p : sw->n;
+        if (b.n)
+            cc_sweep_free(&b);
+        if (*base == sw->n) {
+            fprintf(stderr, "caucus sim: --baseline %s is not one of the sweep's values\n", g->baseline);
+            cc_sweep_free(sw);
             return 2;
-        }
-        if (cc_sweep_parse(sweep_spec, &sw, why, sizeof why) != CC_OK) {
-            fprintf(stderr, "caucus sim: --sweep: %s\n", why);
-            return 2;
-        }
-        if (baseline) {
-            cc_sweep b;
-            char spec[512];
-            snprintf(spec, sizeof spec, "x=%s", baseline);
-            base = sw.n;
-            if (cc_sweep_parse(spec, &b, why, sizeof why) == CC_OK && b.n == 1)
-                for (size_t p = 0; p < sw.n && base == sw.n; p++)
-                    base = sw.x[p] == b.x[0] && sw.durations == b.durations ? p : sw.n;
-            if (b.n)
-                cc_sweep_free(&b);
-            if (base == sw.n) {
-                fprintf(stderr, "caucus sim: --baseline %s is not one of the sweep's values\n", baseline);
-                cc_sweep_free(&sw);
-                return 2;
-            }
         }
     }
+    return 0;
+}
+
+/* The mechanisms --variant names (vidx) and the replications --log-rep names, against s. -1 to go
+ * on, otherwise the exit status (the reason printed). */
+static int check_variants(const sim_args *g, const cc_scenario *s, int *vidx)
+{
+    if (s->nmechanisms == 0) {
+        fprintf(stderr, "caucus sim: %s has no consultation mechanisms to compare\n", g->file);
+        return 1;
+    }
+    for (size_t k = 0; k < g->nv; k++) {
+        vidx[k] = -1;
+        for (size_t m = 0; m < s->nmechanisms; m++)
+            if (strcmp(s->mechanisms[m].id, g->vnames[k]) == 0)
+                vidx[k] = (int)m;
+        if (vidx[k] < 0) {
+            fprintf(stderr, "caucus sim: scenario has no mechanism '%s'\n", g->vnames[k]);
+            return 2;
+        }
+    }
+    for (size_t k = 0; k < g->nlog; k++)
+        if (g->log_reps[k] >= g->reps) {
+            fprintf(stderr, "caucus sim: --log-rep %llu: replications are numbered 0 to %llu\n",
+                    (unsigned long long)g->log_reps[k], (unsigned long long)g->reps - 1);
+            return 2;
+        }
+    return -1;
+}
+
+static void few_reps_warning(uint64_t reps)
+{
+    if (reps < 30)
+        fprintf(stderr,
+                "caucus sim: warning: %llu replications: the intervals of means rest on the mean being close "
+                "to normal, which needs 30 or more\n",
+                (unsigned long long)reps);
+}
+
+/* The comparison of variants: the metrics printed (those --metric names), and the CSV, SVG,
+ * HTML, JSON and replication logs asked for. The exit status. */
+static int report_variants(const sim_args *g, const cc_scenario *s, const int *vidx, cc_sim *r)
+{
+    size_t V = cc_sim_nvariants(r), M = cc_sim_nmetrics(r);
+    printf("sim %s: %llu replications per variant, seed %llu, %zu variant%s\n", s->id,
+           (unsigned long long)g->reps, (unsigned long long)g->seed, V, V == 1 ? "" : "s");
+    few_reps_warning(g->reps);
+    size_t shown = 0;
+    for (size_t m = 0; m < M; m++) {
+        int show = g->nmetrics == 0;
+        for (size_t i = 0; i < g->nmetrics && !show; i++)
+            show = strstr(cc_sim_metric_name(r, m), g->metrics[i]) != NULL;
+        if (show)
+            print_metric(r, m);
+        shown += show;
+    }
+    if (shown == 0 && g->nmetrics > 0) {
+        fprintf(stderr, "caucus sim: --metric: no metric's name contains '%s'; the metrics are:\n",
+                g->metrics[0]);
+        for (size_t m = 0; m < M; m++)
+            fprintf(stderr, "  %s\n", cc_sim_metric_name(r, m));
+        return 2;
+    }
+    printf("\n* the 95%% interval of the difference excludes 0. Times in hours. done: the share of replications\n"
+           "in which it happened; restricted mean: the mean time where a replication in which it had not\n"
+           "happened counts as the horizon every replication was observed to; mean if done: over the\n"
+           "replications in which it happened. Differences are paired by replication (docs/sim.md).\n");
+    int status = 0;
+    if (g->csv && write_csv(r, g->csv) != 0)
+        status = 1;
+    char title[256];
+    snprintf(title, sizeof title, "%s: %llu replications per variant, seed %llu", s->id,
+             (unsigned long long)g->reps, (unsigned long long)g->seed);
+    errno = 0;
+    if (g->svg && write_plot(cc_simplot_svg, r, title, g->svg) != 0)
+        status = 1;
+    errno = 0;
+    if (g->html && write_plot(cc_simplot_html, r, title, g->html) != 0)
+        status = 1;
+    if (g->jsonf) {
+        json_t *root = cc_report_sim_result(r, s->id, g->seed);
+        if (!root || json_dump_file(root, g->jsonf, JSON_INDENT(2) | JSON_SORT_KEYS) != 0) {
+            fprintf(stderr, "caucus sim: cannot write %s\n", g->jsonf);
+            status = 1;
+        }
+        json_decref(root);
+    }
+    for (size_t k = 0; k < g->nlog && status == 0; k++)
+        for (size_t v = 0; v < V && status == 0; v++) {
+            char path[1024];
+            char vid[128];
+            snprintf(vid, sizeof vid, "%s", cc_sim_variant_id(r, v));
+            for (char *c = vid; *c; c++)
+                *c = *c == ' ' ? '-' : *c; /* "as written" names its file as-written */
+            snprintf(path, sizeof path, "%s-%s-rep%llu.jsonl", g->log_prefix, vid,
+                     (unsigned long long)g->log_reps[k]);
+            int m = g->nv ? vidx[v] : (int)v;
+            if (write_rep_log(s, g->seed, (size_t)g->log_reps[k], m, path) != 0)
+                status = 1;
+            else
+                printf("log of replication %llu, variant %s: %s\n", (unsigned long long)g->log_reps[k],
+                       cc_sim_variant_id(r, v), path);
+        }
+    return status;
+}
+
+static int sim_main(int argc, char **argv, int rank, int nranks)
+{
+    sim_args g;
+    int status = parse_sim_args(argc, argv, &g);
+    if (status >= 0)
+        return status;
+    cc_sweep sw = {0};
+    size_t base = 0;
+    if (g.sweep_spec && (status = parse_sweep(&g, &sw, &base)) != 0)
+        return status;
+    uint64_t threads = g.threads;
     if (!threads && nranks > 1) {
         threads = 1;
     } else if (!threads) {
         long c = sysconf(_SC_NPROCESSORS_ONLN);
         threads = c > 0 && c < 256 ? (uint64_t)c : 1;
     }
-    cc_scenario *s = cc_cli_load_agents("sim", file, agents);
+    cc_scenario *s = cc_cli_load_agents("sim", g.file, g.agents);
     cc_scenario **points = NULL;
-    if (s && sw.n && cc_cli_sweep_load("sim", file, agents, &sw, &points) != 0) {
+    if (s && sw.n && cc_cli_sweep_load("sim", g.file, g.agents, &sw, &points) != 0) {
         cc_scenario_free(s);
         s = NULL;
     }
@@ -389,155 +537,51 @@ static int sim_main(int argc, char **argv, int rank, int nranks)
         cc_cli_print_diags(stderr, &warn);
     }
     cc_diags_free(&warn);
-    if (s->nmechanisms == 0) {
-        fprintf(stderr, "caucus sim: %s has no consultation mechanisms to compare\n", file);
-        cc_cli_sweep_free(points, sw.n);
-        cc_sweep_free(&sw);
-        cc_scenario_free(s);
-        return 1;
-    }
     int vidx[64];
-    for (size_t k = 0; k < nv; k++) {
-        vidx[k] = -1;
-        for (size_t m = 0; m < s->nmechanisms; m++)
-            if (strcmp(s->mechanisms[m].id, vnames[k]) == 0)
-                vidx[k] = (int)m;
-        if (vidx[k] < 0) {
-            fprintf(stderr, "caucus sim: scenario has no mechanism '%s'\n", vnames[k]);
-            cc_cli_sweep_free(points, sw.n);
-            cc_sweep_free(&sw);
-            cc_scenario_free(s);
-            return 2;
-        }
-    }
-    for (size_t k = 0; k < nlog; k++)
-        if (log_reps[k] >= reps) {
-            fprintf(stderr, "caucus sim: --log-rep %llu: replications are numbered 0 to %llu\n",
-                    (unsigned long long)log_reps[k], (unsigned long long)reps - 1);
-            cc_scenario_free(s);
-            return 2;
-        }
-    double start = wall_s();
-    cc_sim_opts o = {.seed = seed,
-                     .reps = (size_t)reps,
-                     .variants = nv ? vidx : NULL,
-                     .nvariants = nv,
-                     .threads = (int)threads,
-                     .progress = isatty(2) && rank == 0 ? progress : NULL,
-                     .progress_ctx = &start,
-                     .rank = nranks > 1 ? rank : 0,
-                     .nranks = nranks > 1 ? nranks : 0,
-                     .points = (const cc_scenario *const *)points,
-                     .npoints = sw.n};
     cc_sim *r = NULL;
-    cc_err rc = cc_sim_run(s, &o, &r);
-    if (nranks > 1)
-        rc = cc_simmpi_merge(r, rc);
-    if (rc == CC_OK && rank != 0) { /* rank 0 reports */
-        cc_sim_free(r);
-        cc_cli_sweep_free(points, sw.n);
-        cc_sweep_free(&sw);
-        cc_scenario_free(s);
-        return 0;
+    status = check_variants(&g, s, vidx);
+    if (status < 0) {
+        double start = wall_s();
+        cc_sim_opts o = {.seed = g.seed,
+                         .reps = (size_t)g.reps,
+                         .variants = g.nv ? vidx : NULL,
+                         .nvariants = g.nv,
+                         .threads = (int)threads,
+                         .progress = isatty(2) && rank == 0 ? progress : NULL,
+                         .progress_ctx = &start,
+                         .rank = nranks > 1 ? rank : 0,
+                         .nranks = nranks > 1 ? nranks : 0,
+                         .points = (const cc_scenario *const *)points,
+                         .npoints = sw.n};
+        cc_err rc = cc_sim_run(s, &o, &r);
+        if (nranks > 1)
+            rc = cc_simmpi_merge(r, rc);
+        if (rc != CC_OK)
+            fprintf(stderr, "caucus sim: %s\n", cc_err_str(rc));
+        status = rc != CC_OK ? 1 : rank != 0 ? 0 : -1; /* rank 0 reports */
     }
-    if (rc != CC_OK) {
-        cc_sim_free(r);
-        fprintf(stderr, "caucus sim: %s\n", cc_err_str(rc));
-        cc_cli_sweep_free(points, sw.n);
-        cc_sweep_free(&sw);
-        cc_scenario_free(s);
-        return 1;
-    }
-    /* every summary at once, on the same threads (out of memory: each is computed on use) */
-    (void)cc_sim_summarise_all(r, (int)threads);
-    if (sw.n) {
-        if (reps < 30)
-            fprintf(
-                stderr,
-                "caucus sim: warning: %llu replications: the intervals of means rest on the mean being close "
-                "to normal, which needs 30 or more\n",
-                (unsigned long long)reps);
-        cc_cli_sweep_out so = {.scenario_id = s->id,
-                               .csv = csv,
-                               .json = jsonf,
-                               .svg = svg,
-                               .html = html,
-                               .metrics = metrics,
-                               .nmetrics = nmetrics,
-                               .baseline = base,
-                               .seed = seed};
-        int st = cc_cli_sweep_report(r, &sw, &so);
-        cc_sim_free(r);
-        cc_cli_sweep_free(points, sw.n);
-        cc_sweep_free(&sw);
-        cc_scenario_free(s);
-        return st;
-    }
-    size_t V = cc_sim_nvariants(r), M = cc_sim_nmetrics(r);
-    printf("sim %s: %llu replications per variant, seed %llu, %zu variant%s\n", s->id,
-           (unsigned long long)reps, (unsigned long long)seed, V, V == 1 ? "" : "s");
-    if (reps < 30)
-        fprintf(stderr,
-                "caucus sim: warning: %llu replications: the intervals of means rest on the mean being close "
-                "to normal, which needs 30 or more\n",
-                (unsigned long long)reps);
-    size_t shown = 0;
-    for (size_t m = 0; m < M; m++) {
-        int show = nmetrics == 0;
-        for (size_t i = 0; i < nmetrics && !show; i++)
-            show = strstr(cc_sim_metric_name(r, m), metrics[i]) != NULL;
-        if (show)
-            print_metric(r, m);
-        shown += show;
-    }
-    if (shown == 0) {
-        fprintf(stderr, "caucus sim: --metric: no metric's name contains '%s'; the metrics are:\n", metrics[0]);
-        for (size_t m = 0; m < M; m++)
-            fprintf(stderr, "  %s\n", cc_sim_metric_name(r, m));
-        cc_sim_free(r);
-        cc_scenario_free(s);
-        return 2;
-    }
-    printf("\n* the 95%% interval of the difference excludes 0. Times in hours. done: the share of replications\n"
-           "in which it happened; restricted mean: the mean time where a replication in which it had not\n"
-           "happened counts as the horizon every replication was observed to; mean if done: over the\n"
-           "replications in which it happened. Differences are paired by replication (docs/sim.md).\n");
-    int status = 0;
-    if (csv && write_csv(r, csv) != 0)
-        status = 1;
-    char title[256];
-    snprintf(title, sizeof title, "%s: %llu replications per variant, seed %llu", s->id,
-             (unsigned long long)reps, (unsigned long long)seed);
-    errno = 0;
-    if (svg && write_plot(cc_simplot_svg, r, title, svg) != 0)
-        status = 1;
-    errno = 0;
-    if (html && write_plot(cc_simplot_html, r, title, html) != 0)
-        status = 1;
-    if (jsonf) {
-        json_t *root = cc_report_sim_result(r, s->id, seed);
-        if (!root || json_dump_file(root, jsonf, JSON_INDENT(2) | JSON_SORT_KEYS) != 0) {
-            fprintf(stderr, "caucus sim: cannot write %s\n", jsonf);
-            status = 1;
+    if (status < 0) {
+        /* every summary at once, on the same threads (out of memory: each is computed on use) */
+        (void)cc_sim_summarise_all(r, (int)threads);
+        if (sw.n) {
+            few_reps_warning(g.reps);
+            cc_cli_sweep_out so = {.scenario_id = s->id,
+                                   .csv = g.csv,
+                                   .json = g.jsonf,
+                                   .svg = g.svg,
+                                   .html = g.html,
+                                   .metrics = g.metrics,
+                                   .nmetrics = g.nmetrics,
+                                   .baseline = base,
+                                   .seed = g.seed};
+            status = cc_cli_sweep_report(r, &sw, &so);
+        } else {
+            status = report_variants(&g, s, vidx, r);
         }
-        json_decref(root);
     }
-    for (size_t k = 0; k < nlog && status == 0; k++)
-        for (size_t v = 0; v < V && status == 0; v++) {
-            char path[1024];
-            char vid[128];
-            snprintf(vid, sizeof vid, "%s", cc_sim_variant_id(r, v));
-            for (char *c = vid; *c; c++)
-                *c = *c == ' ' ? '-' : *c; /* "as written" names its file as-written */
-            snprintf(path, sizeof path, "%s-%s-rep%llu.jsonl", log_prefix, vid, (unsigned long long)log_reps[k]);
-            int m = nv ? vidx[v] : (int)v;
-            if (write_rep_log(s, seed, (size_t)log_reps[k], m, path) != 0)
-                status = 1;
-            else
-                printf("log of replication %llu, variant %s: %s\n", (unsigned long long)log_reps[k],
-                       cc_sim_variant_id(r, v), path);
-        }
     cc_sim_free(r);
+    cc_cli_sweep_free(points, sw.n);
+    cc_sweep_free(&sw);
     cc_scenario_free(s);
     return status;
 }

@@ -23,7 +23,7 @@ static cc_store *open_store(const char *cmd, const char *where, int readonly)
     cc_store *st = NULL;
     cc_store_error err;
     if (cc_store_open(where, &o, &st, &err) != CC_OK) {
-        fprintf(stderr, "caucus %s: %s\n", cmd, err.msg);
+        fprintf(stderr, "caucus %s: %s\n", cmd, err.message);
         return NULL;
     }
     return st;
@@ -54,7 +54,7 @@ int cc_cmd_exercises(int argc, char **argv)
     size_t n;
     cc_store_error err;
     if (cc_store_exercise_list(st, &v, &n, &err) != CC_OK) {
-        fprintf(stderr, "caucus exercises: %s\n", err.msg);
+        fprintf(stderr, "caucus exercises: %s\n", err.message);
         cc_store_close(st);
         return 1;
     }
@@ -142,7 +142,7 @@ int cc_cmd_export(int argc, char **argv)
     cc_store_exercise x;
     cc_store_error err;
     if (cc_store_exercise_get(st, id, &x, &err) != CC_OK) {
-        fprintf(stderr, "caucus export: %s\n", err.msg);
+        fprintf(stderr, "caucus export: %s\n", err.message);
         cc_store_close(st);
         return 1;
     }
@@ -155,7 +155,7 @@ int cc_cmd_export(int argc, char **argv)
     cc_err e = cc_cli_write_log(st, id, out, &nev, &err);
     int werr = out != stdout ? fclose(out) != 0 : fflush(stdout) != 0;
     if (e != CC_OK) {
-        fprintf(stderr, "caucus export: %s: %s\n", log, err.msg);
+        fprintf(stderr, "caucus export: %s: %s\n", log, err.message);
         goto out;
     }
     if (werr) {
@@ -176,7 +176,7 @@ int cc_cmd_export(int argc, char **argv)
             }
         }
         if (cc_store_checkpoints(st, id, export_checkpoint, &cc, &err) != CC_OK) {
-            fprintf(stderr, "caucus export: %s\n", err.msg);
+            fprintf(stderr, "caucus export: %s\n", err.message);
             goto out;
         }
         if (cc.werr)
@@ -340,7 +340,7 @@ int cc_cmd_import(int argc, char **argv)
     int64_t id = 0;
     uint64_t n = 0;
     if (cc_store_import(st, &x, import_next, &src, &id, &n, &err) != CC_OK) {
-        fprintf(stderr, "caucus import: %s: %s\n", log, err.msg);
+        fprintf(stderr, "caucus import: %s: %s\n", log, err.message);
         fprintf(stderr, "caucus import: nothing was imported\n");
         goto out;
     }
@@ -366,10 +366,10 @@ int cc_cmd_backup(int argc, char **argv)
     cc_store *st = open_store("backup", argv[1], 1);
     if (!st)
         return 1;
-    cc_store_error err = {{0}};
+    cc_store_error err = {0};
     int rc = 0;
     if (cc_store_backup(st, argv[2], &err) != CC_OK) {
-        fprintf(stderr, "caucus backup: %s\n", err.msg);
+        fprintf(stderr, "caucus backup: %s\n", err.message);
         rc = 1;
     } else {
         printf("backed up %s to %s\n", argv[1], argv[2]);

@@ -73,6 +73,9 @@ typedef struct vstate {
     const cc_store_exercise *x;
     uint64_t rows;
     char guidelines[400]; /* what the stored scenario and run.start say of the endorsed guidelines */
+    char conames[MAX_COSIGNERS][40];
+    char pending[MAX_COSIGNERS][40]; /* parties --require names without --cosigner (stores) */
+    size_t npending;
 } vstate;
 
 static void tamper(vstate *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -543,18 +546,13 @@ static int proofs(cc_verify *v, const char *incl, uint64_t iseq, const char *siz
     return rc;
 }
 
-int cc_cmd_verify(int argc, char **argv)
+/* The numbers of --exercise, --inclusion, --size and --consistency N1:N2: -1, or EXIT_USAGE
+ * with the reason printed. */
+static int parse_numbers(const char *exs, const char *incl, const char *sizes, const char *cons, uint64_t *ex,
+                         uint64_t *iseq, uint64_t *isize, uint64_t *c1, uint64_t *c2)
 {
-    const char *src = NULL, *exs = NULL, *keyarg = NULL, *incl = NULL, *sizes = NULL, *cons = NULL;
-    const char *cpfiles[64], *coargs[MAX_COSIGNERS], *require = NULL;
-    size_t ncp = 0, ncoargs = 0;
-    int prc = parse_args(argc, argv, &src, &exs, &keyarg, &incl, &sizes, &cons, cpfiles, &ncp, coargs, &ncoargs,
-                         &require);
-    if (prc >= 0)
-        return prc;
-    uint64_t ex = 1, iseq = 0, isize = 0, c1 = 0, c2 = 0;
-    if ((exs && (cc_cli_parse_u64(exs, &ex) != 0 || ex == 0 || ex > INT64_MAX)) ||
-        (incl && cc_cli_parse_u64(incl, &iseq) != 0) || (sizes && cc_cli_parse_u64(sizes, &isize) != 0)) {
+    if ((exs && (cc_cli_parse_u64(exs, ex) != 0 || *ex == 0 || *ex > INT64_MAX)) ||
+        (incl && cc_cli_parse_u64(incl, iseq) != 0) || (sizes && cc_cli_parse_u64(sizes, isize) != 0)) {
         fprintf(stderr, "caucus verify: --exercise, --inclusion and --size take numbers\n");
         return EXIT_USAGE;
     }
@@ -567,11 +565,188 @@ int cc_cmd_verify(int argc, char **argv)
         }
         memcpy(a1, cons, (size_t)(colon - cons));
         a1[colon - cons] = 0;
-        if (cc_cli_parse_u64(a1, &c1) != 0 || cc_cli_parse_u64(colon + 1, &c2) != 0 || c1 == 0 || c1 > c2) {
+        if (cc_cli_parse_u64(a1, c1) != 0 || cc_cli_parse_u64(colon + 1, c2) != 0 || *c1 == 0 || *c1 > *c2) {
             fprintf(stderr, "caucus verify: --consistency takes N1:N2 with 0 < N1 <= N2\n");
             return EXIT_USAGE;
         }
     }
+    return -1;
+}
+
+/* --cosigner NAME=KEY (names copied into s->conames) and --require NAME,...: a party it names
+ * without --cosigner is left pending for a store (its key from the stored scenario). 0, or 1 with
+ * the reason printed (the keys read so far are in s). */
+static int read_cosigners(vstate *s, const char *const *coargs, size_t ncoargs, const char *require,
+                          int store)
+{
+    char(*conames)[40] = s->conames;
+    for (size_t i = 0; i < ncoargs; i++) {
+        const char *eq = strchr(coargs[i], '=');
+        size_t nl = (size_t)(eq - coargs[i]);
+        if (nl == 0 || nl >= sizeof conames[i]) {
+            fprintf(stderr, "caucus verify: --cosigner %s: the name is 1 to 39 characters\n", coargs[i]);
+            return 1;
+        }
+        memcpy(conames[i], coargs[i], nl);
+        conames[i][nl] = 0;
+        s->coname[i] = conames[i];
+        if (!(s->cokey[i] = read_key(eq + 1, coargs[i])))
+            return 1;
+        s->nco++;
+    }
+    int bad = 0;
+    for (const char *r = require; r && *r && !bad;) {
+        const char *comma = strchr(r, ',');
+        size_t len = comma ? (size_t)(comma - r) : strlen(r);
+        size_t k = 0;
+        while (k < s->nco && !(strlen(s->coname[k]) == len && strncmp(s->coname[k], r, len) == 0))
+            k++;
+        if (k == s->nco && store && len > 0 && len < sizeof s->pending[0] &&
+            s->npending + s->nco < MAX_COSIGNERS) {
+            memcpy(s->pending[s->npending], r, len);
+            s->pending[s->npending++][len] = 0;
+        } else if (k == s->nco) {
+            fprintf(stderr, "caucus verify: --require %.*s: give its key with --cosigner %.*s=PUBKEY%s\n",
+                    (int)len, r, (int)len, r,
+                    store ? "" : " (a store's scenario may give it: the party's keys)");
+            bad = 1;
+        } else {
+            s->required |= 1u << k;
+        }
+        r = comma ? comma + 1 : r + len;
+    }
+    return bad;
+}
+
+/* The --checkpoint files, each signed by the key: 0, or -1 with the reason printed. */
+static int read_checkpoint_files(vstate *s, const char *const *cpfiles, size_t ncp)
+{
+    for (size_t i = 0; i < ncp; i++) {
+        size_t len;
+        char *t = cc_cli_slurp(cpfiles[i], &len, CC_CLI_SLURP_MAX);
+        if (!t) {
+            printf("%s: cannot read\n", cpfiles[i]);
+            return -1;
+        }
+        add_note(s, t, len, cpfiles[i], 0, 0);
+        free(t);
+        if (s->ncps == 0 || !s->cps[s->ncps - 1].signed_ok) {
+            if (!s->tampered)
+                tamper(s, "%s: not a valid checkpoint signed by this key: no signature by key %s+%08" PRIx32,
+                       cpfiles[i], cc_note_verifier_name(s->key), cc_note_verifier_key_id(s->key));
+        }
+        if (s->tampered) {
+            printf("%s\n", s->why);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* An exercise of a store: its database checked, the cosigner keys of the parties --require names
+ * taken from its scenario, its checkpoints and then its events fed to the verifier. Without
+ * --key, the key pinned in the store is trusted (*key, *tofu set). 0, or with the reason printed
+ * -1 (damage or an error) or -2 (a --require the scenario cannot serve). */
+static int read_store(vstate *s, const char *src, cc_store **st, cc_store_exercise *x, cc_note_verifier **key,
+                      int *tofu)
+{
+    cc_store_error serr;
+    cc_store_opts o = {1, NULL, 0, 0};
+    if (cc_store_open(src, &o, st, &serr) != CC_OK) {
+        printf("%s: %s\n", src, serr.message);
+        return -1;
+    }
+    if (cc_store_integrity(*st, &serr) != CC_OK) {
+        printf("%s: the database itself is damaged: %s\n", src, serr.message);
+        return -1;
+    }
+    if (cc_store_exercise_get(*st, s->ex, x, &serr) != CC_OK) {
+        printf("%s: %s\n", src, serr.message);
+        return -1;
+    }
+    s->x = x;
+    if (s->npending && party_cosigners(s, s->pending, s->npending, s->conames) != 0)
+        return -2;
+    if (!*key && x->log_key) {
+        cc_note_error ne;
+        if (cc_note_verifier_parse(x->log_key, strlen(x->log_key), key, &ne) != CC_OK) {
+            printf("%s: exercise %" PRId64 ": the pinned checkpoint key is not a verifier key: %s\n", src,
+                   s->ex, ne.message);
+            return -1;
+        }
+        s->key = *key;
+        *tofu = 1;
+    }
+    if (cc_store_checkpoints(*st, s->ex, stored_cp, s, &serr) != CC_OK) {
+        printf("%s: %s\n", src, serr.message);
+        return -1;
+    }
+    if (s->tampered) {
+        printf("%s: %s\n", src, s->why);
+        return -1;
+    }
+    int stopped = 0;
+    if (cc_store_event_rows(*st, s->ex, 0, feed_row, s, &stopped, &serr) != CC_OK) {
+        printf("%s: %s\n", src, serr.message);
+        return -1;
+    }
+    return 0;
+}
+
+/* The verdict on a sound chain: what was checked and whether every event is covered. 0, or
+ * EXIT_UNPROVEN. */
+static int print_sound(const vstate *s, const char *src, const cc_verify_result *res,
+                       const cc_store_exercise *x, int tofu)
+{
+    const cc_note_verifier *key = s->key;
+    printf("%s: %" PRIu64 " events, hash chain ok\n", src, res->events);
+    printf("  last event hash %s\n  Merkle root     %s\n  origin          %s\n", res->last_hash, res->root,
+           res->origin);
+    if (x)
+        printf("  scenario        %s, as pinned in run.start (seed, variant and every column as recorded)\n",
+               x->scenario_hash);
+    if (s->guidelines[0])
+        printf("  guidelines      %s\n", s->guidelines);
+    size_t nsigned = 0;
+    for (size_t i = 0; i < s->ncps; i++)
+        nsigned += s->cps[i].signed_ok;
+    printf("  checkpoints     %zu, each consistent with the log (size and root)", s->ncps);
+    if (key)
+        printf("; %zu signed by %s+%08" PRIx32 "\n", nsigned, cc_note_verifier_name(key),
+               cc_note_verifier_key_id(key));
+    else
+        printf("; signatures not checked: no key given%s\n", x ? " and none pinned in the store" : "");
+    if (nsigned)
+        printf("  %zu signed checkpoint%s verified with key %s\n", nsigned, nsigned == 1 ? "" : "s",
+               cc_note_verifier_name(key));
+    if (tofu)
+        printf("  NOTE: the key %s+%08" PRIx32 " was taken from the store itself (trust on first use): whoever\n"
+               "        could rewrite the store could have replaced it too. Verify with --key and the key you\n"
+               "        received through a trusted channel to prove the record against it.\n",
+               cc_note_verifier_name(key), cc_note_verifier_key_id(key));
+    int covered = coverage(s, res->events);
+    if (!covered)
+        printf("  not provable: nothing contradicts the record, but %s\n",
+               !key ? "without a key no checkpoint's signature could be checked (give --key)"
+               : s->required
+                   ? "not every event is covered by a checkpoint signed by the key and cosigned by every "
+                     "party --require names"
+                   : "not every event is covered by a checkpoint signed by the key");
+    return covered ? 0 : EXIT_UNPROVEN;
+}
+
+int cc_cmd_verify(int argc, char **argv)
+{
+    const char *src = NULL, *exs = NULL, *keyarg = NULL, *incl = NULL, *sizes = NULL, *cons = NULL;
+    const char *cpfiles[64], *coargs[MAX_COSIGNERS], *require = NULL;
+    size_t ncp = 0, ncoargs = 0;
+    int prc = parse_args(argc, argv, &src, &exs, &keyarg, &incl, &sizes, &cons, cpfiles, &ncp, coargs,
+                         &ncoargs, &require);
+    if (prc >= 0)
+        return prc;
+    uint64_t ex = 1, iseq = 0, isize = 0, c1 = 0, c2 = 0;
+    if ((prc = parse_numbers(exs, incl, sizes, cons, &ex, &iseq, &isize, &c1, &c2)) >= 0)
+        return prc;
     int store = cc_cli_is_store(src);
     if (ncp && !keyarg) {
         fprintf(stderr, "caucus verify: checking --checkpoint files needs the signer's public key (--key)\n");
@@ -589,47 +764,7 @@ int cc_cmd_verify(int argc, char **argv)
     }
     cc_verify_keep_hashes(s.v, incl || cons);
     s.key = key;
-    char conames[MAX_COSIGNERS][40];
-    int bad_args = 0;
-    for (size_t i = 0; i < ncoargs && !bad_args; i++) {
-        const char *eq = strchr(coargs[i], '=');
-        size_t nl = (size_t)(eq - coargs[i]);
-        if (nl == 0 || nl >= sizeof conames[i]) {
-            fprintf(stderr, "caucus verify: --cosigner %s: the name is 1 to 39 characters\n", coargs[i]);
-            bad_args = 1;
-            break;
-        }
-        memcpy(conames[i], coargs[i], nl);
-        conames[i][nl] = 0;
-        s.coname[i] = conames[i];
-        if (!(s.cokey[i] = read_key(eq + 1, coargs[i])))
-            bad_args = 1;
-        else
-            s.nco++;
-    }
-    /* a party --require names without --cosigner: its cosigner key from the stored scenario */
-    char pending[MAX_COSIGNERS][40];
-    size_t npending = 0;
-    for (const char *r = require; r && *r && !bad_args;) {
-        const char *comma = strchr(r, ',');
-        size_t len = comma ? (size_t)(comma - r) : strlen(r);
-        size_t k = 0;
-        while (k < s.nco && !(strlen(s.coname[k]) == len && strncmp(s.coname[k], r, len) == 0))
-            k++;
-        if (k == s.nco && store && len > 0 && len < sizeof pending[0] && npending + s.nco < MAX_COSIGNERS) {
-            memcpy(pending[npending], r, len);
-            pending[npending++][len] = 0;
-        } else if (k == s.nco) {
-            fprintf(stderr, "caucus verify: --require %.*s: give its key with --cosigner %.*s=PUBKEY%s\n",
-                    (int)len, r, (int)len, r,
-                    store ? "" : " (a store's scenario may give it: the party's keys)");
-            bad_args = 1;
-        } else {
-            s.required |= 1u << k;
-        }
-        r = comma ? comma + 1 : r + len;
-    }
-    if (bad_args) {
+    if (read_cosigners(&s, coargs, ncoargs, require, store) != 0) {
         for (size_t i = 0; i < s.nco; i++)
             cc_note_verifier_free(s.cokey[i]);
         cc_verify_free(s.v);
@@ -638,72 +773,14 @@ int cc_cmd_verify(int argc, char **argv)
     }
     int rc = EXIT_TAMPERED, tofu = 0;
     cc_store *st = NULL;
-    cc_store_error serr;
     cc_store_exercise x;
     memset(&x, 0, sizeof x);
     cc_verify_result res;
-    for (size_t i = 0; i < ncp; i++) {
-        size_t len;
-        char *t = cc_cli_slurp(cpfiles[i], &len, CC_CLI_SLURP_MAX);
-        if (!t) {
-            printf("%s: cannot read\n", cpfiles[i]);
-            goto out;
-        }
-        add_note(&s, t, len, cpfiles[i], 0, 0);
-        free(t);
-        if (s.ncps == 0 || !s.cps[s.ncps - 1].signed_ok) {
-            if (!s.tampered)
-                tamper(&s, "%s: not a valid checkpoint signed by this key: no signature by key %s+%08" PRIx32, cpfiles[i],
-                       cc_note_verifier_name(key), cc_note_verifier_key_id(key));
-        }
-        if (s.tampered) {
-            printf("%s\n", s.why);
-            goto out;
-        }
-    }
-    if (store) {
-        cc_store_opts o = {1, NULL, 0, 0};
-        if (cc_store_open(src, &o, &st, &serr) != CC_OK) {
-            printf("%s: %s\n", src, serr.msg);
-            goto out;
-        }
-        if (cc_store_integrity(st, &serr) != CC_OK) {
-            printf("%s: the database itself is damaged: %s\n", src, serr.msg);
-            goto out;
-        }
-        if (cc_store_exercise_get(st, (int64_t)ex, &x, &serr) != CC_OK) {
-            printf("%s: %s\n", src, serr.msg);
-            goto out;
-        }
-        s.x = &x;
-        if (npending && party_cosigners(&s, pending, npending, conames) != 0) {
-            rc = EXIT_USAGE;
-            goto out;
-        }
-        if (!key && x.log_key) {
-            cc_note_error ne;
-            if (cc_note_verifier_parse(x.log_key, strlen(x.log_key), &key, &ne) != CC_OK) {
-                printf("%s: exercise %" PRIu64 ": the pinned checkpoint key is not a verifier key: %s\n", src, ex,
-                       ne.message);
-                goto out;
-            }
-            s.key = key;
-            tofu = 1;
-        }
-        if (cc_store_checkpoints(st, (int64_t)ex, stored_cp, &s, &serr) != CC_OK) {
-            printf("%s: %s\n", src, serr.msg);
-            goto out;
-        }
-        if (s.tampered) {
-            printf("%s: %s\n", src, s.why);
-            goto out;
-        }
-        int stopped = 0;
-        if (cc_store_event_rows(st, (int64_t)ex, 0, feed_row, &s, &stopped, &serr) != CC_OK) {
-            printf("%s: %s\n", src, serr.msg);
-            goto out;
-        }
-    } else if (read_log(&s, src) != 0) {
+    int rd = read_checkpoint_files(&s, cpfiles, ncp);
+    if (rd == 0)
+        rd = store ? read_store(&s, src, &st, &x, &key, &tofu) : read_log(&s, src);
+    if (rd != 0) {
+        rc = rd == -2 ? EXIT_USAGE : rc;
         goto out;
     }
     cc_verify_finish(s.v, &res);
@@ -718,44 +795,9 @@ int cc_cmd_verify(int argc, char **argv)
                    res.bad_index, res.bad_index < res.events ? res.bad_index : res.events);
         goto out;
     }
-    printf("%s: %" PRIu64 " events, hash chain ok\n", src, res.events);
-    printf("  last event hash %s\n  Merkle root     %s\n  origin          %s\n", res.last_hash, res.root,
-           res.origin);
-    if (store)
-        printf("  scenario        %s, as pinned in run.start (seed, variant and every column as recorded)\n",
-               x.scenario_hash);
-    if (s.guidelines[0])
-        printf("  guidelines      %s\n", s.guidelines);
-    size_t nsigned = 0;
-    for (size_t i = 0; i < s.ncps; i++)
-        nsigned += s.cps[i].signed_ok;
-    printf("  checkpoints     %zu, each consistent with the log (size and root)", s.ncps);
-    if (key)
-        printf("; %zu signed by %s+%08" PRIx32 "\n", nsigned, cc_note_verifier_name(key),
-               cc_note_verifier_key_id(key));
-    else
-        printf("; signatures not checked: no key given%s\n", store ? " and none pinned in the store" : "");
-    if (nsigned)
-        printf("  %zu signed checkpoint%s verified with key %s\n", nsigned, nsigned == 1 ? "" : "s",
-               cc_note_verifier_name(key));
-    if (tofu)
-        printf("  NOTE: the key %s+%08" PRIx32 " was taken from the store itself (trust on first use): whoever\n"
-               "        could rewrite the store could have replaced it too. Verify with --key and the key you\n"
-               "        received through a trusted channel to prove the record against it.\n",
-               cc_note_verifier_name(key), cc_note_verifier_key_id(key));
-    int covered = coverage(&s, res.events);
-    rc = covered ? 0 : EXIT_UNPROVEN;
-    if (!covered)
-        printf("  not provable: nothing contradicts the record, but %s\n",
-               !key         ? "without a key no checkpoint's signature could be checked (give --key)"
-               : s.required ? "not every event is covered by a checkpoint signed by the key and cosigned by every "
-                              "party --require names"
-                            : "not every event is covered by a checkpoint signed by the key");
-    if (incl || cons) {
-        int p = proofs(s.v, incl, iseq, sizes, isize, cons, c1, c2);
-        if (p)
-            rc = EXIT_TAMPERED;
-    }
+    rc = print_sound(&s, src, &res, store ? &x : NULL, tofu);
+    if ((incl || cons) && proofs(s.v, incl, iseq, sizes, isize, cons, c1, c2))
+        rc = EXIT_TAMPERED;
 out:
     for (size_t i = 0; i < s.nco; i++)
         cc_note_verifier_free(s.cokey[i]);

@@ -201,21 +201,158 @@ static int co_row(void *ctx, uint64_t seq, const char *line, size_t len)
     return cc_verify_line(c->v, line, len, 1) != CC_OK;
 }
 
-typedef struct latest_cp {
-    uint64_t size;
-    char *note;
-} latest_cp;
-
-static int keep_latest(void *ctx, uint64_t size, const char *note)
+/* Feeds the log (the store's exercise ex, or the file src) to v. 0, or -1 with the reason
+ * printed. */
+static int feed_log(cc_verify *v, cc_store *st, int64_t ex, const char *src)
 {
-    latest_cp *l = ctx;
-    if (!l->note || size > l->size) {
-        char *n = strdup(note);
-        if (!n)
-            return 1;
-        free(l->note);
-        l->note = n;
-        l->size = size;
+    char why[400];
+    if (st) {
+        cosrc cs = {v, 0};
+        cc_store_error serr;
+        if (cc_store_events(st, ex, 0, co_row, &cs, NULL, &serr) != CC_OK) {
+            fprintf(stderr, "caucus cosign: %s: %s\n", src, serr.message);
+            return -1;
+        }
+        return 0;
+    }
+    cc_lines *in = NULL;
+    if (cc_lines_open(src, CC_EVLOG_LINE_MAX, &in, why, sizeof why) != CC_OK) {
+        fprintf(stderr, "caucus cosign: %s: %s\n", src, why);
+        return -1;
+    }
+    const char *l;
+    size_t n;
+    int complete;
+    cc_err lr;
+    while ((lr = cc_lines_next(in, &l, &n, &complete, why, sizeof why)) == CC_OK)
+        if (cc_verify_line(v, l, n, complete) != CC_OK)
+            break;
+    cc_lines_close(in);
+    if (lr != CC_OK && lr != CC_ERR_NOTFOUND) {
+        fprintf(stderr, "caucus cosign: %s: %s\n", src, why);
+        return -1;
+    }
+    return 0;
+}
+
+/* The size of the checkpoint this cosigner last cosigned for the log origin (0: none). */
+static uint64_t last_cosigned(cc_wsrv *w, const char *origin)
+{
+    uint64_t old = 0;
+    char *prev = cc_wsrv_latest(w, origin);
+    if (prev) {
+        size_t pl = 0;
+        cc_checkpoint pc;
+        cc_note_error ne;
+        if (cc_note_split(prev, strlen(prev), &pl, NULL, &ne) == CC_OK &&
+            cc_checkpoint_parse(prev, pl, &pc, &ne) == CC_OK) {
+            old = pc.size;
+            cc_checkpoint_clear(&pc);
+        }
+        free(prev);
+    }
+    return old;
+}
+
+/* Asks the cosigner's state w to cosign note (checkpoint cp), with a consistency proof from the
+ * size old built from the hashes v kept; its cosignature lines into resp. 0, or -1 with the
+ * reason printed. */
+static int cosign_note(cc_wsrv *w, cc_verify *v, const cc_checkpoint *cp, uint64_t old, const char *note,
+                       cc_buf *resp)
+{
+    unsigned char proof[CC_MERKLE_PROOF_MAX][32];
+    size_t np = 0;
+    if (old > 0 && old < cp->size) {
+        uint64_t nh;
+        const unsigned char(*hs)[32] = cc_verify_hashes(v, &nh);
+        cc_merkle_leaves L;
+        cc_merkle_leaves_array(&L, hs, nh, 1);
+        cc_merkle_error me;
+        if (cc_merkle_consistency_proof(&L, old, cp->size, proof, &np, &me) != CC_OK) {
+            fprintf(stderr, "caucus cosign: no consistency proof from %" PRIu64 " to %" PRIu64 ": %s\n", old,
+                    cp->size, me.message);
+            return -1;
+        }
+    }
+    int status = 0;
+    char why[400] = "";
+    cc_buf req;
+    cc_buf_init(&req);
+    int ok =
+        cc_witness_format(old, (const unsigned char(*)[32])proof, np, note, strlen(note), &req) == CC_OK &&
+        cc_wsrv_add(w, req.data, req.len, now_s(), &status, resp, why, sizeof why) == CC_OK && status == 200;
+    cc_buf_free(&req);
+    if (!ok) {
+        fprintf(stderr, "caucus cosign: refused (%d): %s\n", status, why);
+        return -1;
+    }
+    return 0;
+}
+
+/* The store's exercise ex (*x) and, without --log-key, the log's key pinned in it. 0, or -1
+ * with the reason printed. */
+static int open_store(const char *src, int64_t ex, cc_store **st, cc_store_exercise *x, keyset *logs)
+{
+    cc_store_error serr;
+    if (cc_store_open(src, NULL, st, &serr) != CC_OK || cc_store_exercise_get(*st, ex, x, &serr) != CC_OK) {
+        fprintf(stderr, "caucus cosign: %s: %s\n", src, serr.message);
+        return -1;
+    }
+    if (!logs->n && x->log_key) {
+        if (add_key("cosign", logs, x->log_key) != 0)
+            return -1;
+        printf(
+            "NOTE: the log's key %s was taken from the store (trust on first use); give --log-key to check "
+            "it against the key you hold\n",
+            x->log_key);
+    }
+    return 0;
+}
+
+/* The checkpoint note to cosign (the caller's): the --checkpoint file, else the exercise's
+ * latest. NULL with the reason printed. */
+static char *checkpoint_to_cosign(const char *cpf, cc_store *st, int64_t ex, const char *src)
+{
+    if (cpf) {
+        size_t len;
+        char *note = cc_cli_slurp(cpf, &len, CC_NOTE_MAX_SIZE);
+        if (!note)
+            fprintf(stderr, "caucus cosign: %s: cannot read\n", cpf);
+        return note;
+    }
+    char *note = NULL;
+    uint64_t size;
+    cc_store_error serr;
+    cc_err rc = cc_cli_latest_checkpoint(st, ex, &note, &size, &serr);
+    if (rc != CC_OK || !note) {
+        fprintf(stderr, "caucus cosign: %s: %s\n", src,
+                rc != CC_OK ? serr.message : "the exercise has no checkpoint to cosign");
+        return NULL;
+    }
+    return note;
+}
+
+/* The cosigned note: into the store in place of the checkpoint (st, when it came from there),
+ * to outf, or else to stdout. 0, or -1 with the reason printed. */
+static int deliver(cc_store *st, int64_t ex, const char *src, const char *outf, const cc_checkpoint *cp,
+                   const char *note, const cc_buf *cosigned)
+{
+    cc_store_error serr;
+    if (st && cc_store_checkpoint_replace(st, ex, cp->size, note, cosigned->data, &serr) != CC_OK) {
+        fprintf(stderr, "caucus cosign: %s: %s\n", src, serr.message);
+        return -1;
+    }
+    if (outf) {
+        FILE *f = fopen(outf, "wb");
+        int bad = !f || fwrite(cosigned->data, 1, cosigned->len, f) != cosigned->len;
+        if (f && fclose(f) != 0)
+            bad = 1;
+        if (bad) {
+            fprintf(stderr, "caucus cosign: %s: cannot write\n", outf);
+            return -1;
+        }
+    } else if (!st) {
+        fwrite(cosigned->data, 1, cosigned->len, stdout);
     }
     return 0;
 }
@@ -262,83 +399,38 @@ int cc_cmd_cosign(int argc, char **argv)
     cc_store *st = NULL;
     cc_store_exercise x;
     memset(&x, 0, sizeof x);
-    latest_cp lc = {0, NULL};
+    char *note = NULL;
     cc_verify *v = NULL;
     cc_wsrv *w = NULL;
     cc_checkpoint cp;
     memset(&cp, 0, sizeof cp);
-    cc_buf req, resp, cosigned;
-    cc_buf_init(&req);
+    cc_buf resp, cosigned;
     cc_buf_init(&resp);
     cc_buf_init(&cosigned);
     char why[400];
-    cc_store_error serr;
-    if (logkey && add_key("cosign", &logs, logkey) != 0)
+    if ((logkey && add_key("cosign", &logs, logkey) != 0) ||
+        (store && open_store(src, (int64_t)ex, &st, &x, &logs) != 0))
         goto out;
-    if (store) {
-        if (cc_store_open(src, NULL, &st, &serr) != CC_OK || cc_store_exercise_get(st, (int64_t)ex, &x, &serr) != CC_OK) {
-            fprintf(stderr, "caucus cosign: %s: %s\n", src, serr.msg);
-            goto out;
-        }
-        if (!logs.n && x.log_key) {
-            if (add_key("cosign", &logs, x.log_key) != 0)
-                goto out;
-            printf("NOTE: the log's key %s was taken from the store (trust on first use); give --log-key to check "
-                   "it against the key you hold\n",
-                   x.log_key);
-        }
-    }
     if (!logs.n) {
         fprintf(stderr, "caucus cosign: give the log's public key with --log-key\n");
         goto out;
     }
-    if (cpf) {
-        size_t len;
-        lc.note = cc_cli_slurp(cpf, &len, CC_NOTE_MAX_SIZE);
-        if (!lc.note) {
-            fprintf(stderr, "caucus cosign: %s: cannot read\n", cpf);
-            goto out;
-        }
-    } else if (cc_store_checkpoints(st, (int64_t)ex, keep_latest, &lc, &serr) != CC_OK || !lc.note) {
-        fprintf(stderr, "caucus cosign: %s: %s\n", src, lc.note ? serr.msg : "the exercise has no checkpoint to cosign");
+    if (!(note = checkpoint_to_cosign(cpf, st, (int64_t)ex, src)))
         goto out;
-    }
     /* the log's signature, then the log itself against the checkpoint */
     size_t tlen = 0;
     cc_note_error ne;
-    if (cc_note_open(lc.note, strlen(lc.note), (const cc_note_verifier *const *)logs.v, logs.n, &tlen, &ne) != CC_OK ||
-        cc_checkpoint_parse(lc.note, tlen, &cp, &ne) != CC_OK) {
+    if (cc_note_open(note, strlen(note), (const cc_note_verifier *const *)logs.v, logs.n, &tlen, &ne) !=
+            CC_OK ||
+        cc_checkpoint_parse(note, tlen, &cp, &ne) != CC_OK) {
         fprintf(stderr, "caucus cosign: the checkpoint is not signed by the log's key: %s\n", ne.message);
         goto out;
     }
     if (cc_verify_new(&v) != CC_OK || cc_verify_add_checkpoint(v, &cp, "the checkpoint") != CC_OK)
         goto out;
     cc_verify_keep_hashes(v, 1);
-    cosrc cs = {v, 0};
-    if (store) {
-        if (cc_store_events(st, (int64_t)ex, 0, co_row, &cs, NULL, &serr) != CC_OK) {
-            fprintf(stderr, "caucus cosign: %s: %s\n", src, serr.msg);
-            goto out;
-        }
-    } else {
-        cc_lines *in = NULL;
-        if (cc_lines_open(src, CC_EVLOG_LINE_MAX, &in, why, sizeof why) != CC_OK) {
-            fprintf(stderr, "caucus cosign: %s: %s\n", src, why);
-            goto out;
-        }
-        const char *l;
-        size_t n;
-        int complete;
-        cc_err lr;
-        while ((lr = cc_lines_next(in, &l, &n, &complete, why, sizeof why)) == CC_OK)
-            if (cc_verify_line(v, l, n, complete) != CC_OK)
-                break;
-        cc_lines_close(in);
-        if (lr != CC_OK && lr != CC_ERR_NOTFOUND) {
-            fprintf(stderr, "caucus cosign: %s: %s\n", src, why);
-            goto out;
-        }
-    }
+    if (feed_log(v, store ? st : NULL, (int64_t)ex, src) != 0)
+        goto out;
     cc_verify_result res;
     cc_verify_finish(v, &res);
     if (res.bad) {
@@ -351,69 +443,27 @@ int cc_cmd_cosign(int argc, char **argv)
         fprintf(stderr, "caucus cosign: %s\n", why);
         goto out;
     }
-    uint64_t old = 0;
-    char *prev = cc_wsrv_latest(w, cp.origin);
-    if (prev) {
-        size_t pl = 0;
-        cc_checkpoint pc;
-        if (cc_note_split(prev, strlen(prev), &pl, NULL, &ne) == CC_OK && cc_checkpoint_parse(prev, pl, &pc, &ne) == CC_OK) {
-            old = pc.size;
-            cc_checkpoint_clear(&pc);
-        }
-        free(prev);
-    }
-    unsigned char proof[CC_MERKLE_PROOF_MAX][32];
-    size_t np = 0;
-    if (old > 0 && old < cp.size) {
-        uint64_t nh;
-        const unsigned char(*hs)[32] = cc_verify_hashes(v, &nh);
-        cc_merkle_leaves L;
-        cc_merkle_leaves_array(&L, hs, nh, 1);
-        cc_merkle_error me;
-        if (cc_merkle_consistency_proof(&L, old, cp.size, proof, &np, &me) != CC_OK) {
-            fprintf(stderr, "caucus cosign: no consistency proof from %" PRIu64 " to %" PRIu64 ": %s\n", old, cp.size,
-                    me.message);
-            goto out;
-        }
-    }
-    int status = 0;
-    if (cc_witness_format(old, (const unsigned char(*)[32])proof, np, lc.note, strlen(lc.note), &req) != CC_OK ||
-        cc_wsrv_add(w, req.data, req.len, now_s(), &status, &resp, why, sizeof why) != CC_OK || status != 200) {
-        fprintf(stderr, "caucus cosign: refused (%d): %s\n", status, why);
+    uint64_t old = last_cosigned(w, cp.origin);
+    if (cosign_note(w, v, &cp, old, note, &resp) != 0)
         goto out;
-    }
-    cc_buf_puts(&cosigned, lc.note);
+    cc_buf_puts(&cosigned, note);
     cc_buf_append(&cosigned, resp.data, resp.len);
     if (cosigned.oom)
         goto out;
-    if (store && !cpf) {
-        if (cc_store_checkpoint_replace(st, (int64_t)ex, cp.size, lc.note, cosigned.data, &serr) != CC_OK) {
-            fprintf(stderr, "caucus cosign: %s: %s\n", src, serr.msg);
-            goto out;
-        }
-    }
-    if (outf) {
-        FILE *f = fopen(outf, "wb");
-        if (!f || fwrite(cosigned.data, 1, cosigned.len, f) != cosigned.len || fclose(f) != 0) {
-            fprintf(stderr, "caucus cosign: %s: cannot write\n", outf);
-            goto out;
-        }
-    } else if (!store || cpf) {
-        fwrite(cosigned.data, 1, cosigned.len, stdout);
-    }
+    if (deliver(store && !cpf ? st : NULL, (int64_t)ex, src, outf, &cp, note, &cosigned) != 0)
+        goto out;
     fprintf(store && !cpf ? stdout : stderr,
             "cosigned the checkpoint of size %" PRIu64 " of %s as %s+%08" PRIx32 " (%s)\n", cp.size, cp.origin,
             cc_note_signer_name(key), cc_note_signer_key_id(key),
             old ? "consistent with the last one it cosigned" : "the first it cosigns for this log");
     rc = 0;
 out:
-    cc_buf_free(&req);
     cc_buf_free(&resp);
     cc_buf_free(&cosigned);
     cc_checkpoint_clear(&cp);
     cc_wsrv_free(w);
     cc_verify_free(v);
-    free(lc.note);
+    free(note);
     cc_store_exercise_clear(&x);
     cc_store_close(st);
     keys_free(&logs);

@@ -43,19 +43,6 @@ static void usage(FILE *f)
     fprintf(f, "\n'caucus COMMAND --help' describes a command; see docs/cli.md.\n");
 }
 
-void cc_cli_print_diags(FILE *out, const cc_diags *d)
-{
-    char buf[1024];
-    for (size_t i = 0; i < d->count; i++) {
-        cc_diag_format(&d->items[i], buf, sizeof buf);
-        fprintf(out, "%s\n", buf);
-        if (d->items[i].hint)
-            fprintf(out, "    hint: %s\n", d->items[i].hint);
-    }
-    if (d->dropped)
-        fprintf(out, "... %zu more diagnostics not shown\n", d->dropped);
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 2) {

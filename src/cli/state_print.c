@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "core/ctime.h"
 #include "core/engine.h"
+#include "core/grow.h"
 #include "core/evlog.h"
 #include "core/scenario_model.h"
 
@@ -41,33 +42,31 @@ void cc_cli_state_free(cc_cli_state *st)
     memset(st, 0, sizeof *st);
 }
 
-void cc_cli_state_observe(void *ctx, const char *type, uint32_t item, int64_t t_ms)
+void cc_cli_state_observe(void *ctx, cc_evtype type, uint32_t item, unsigned detail, int64_t t_ms)
 {
     cc_cli_state *st = ctx;
     if (st->gate && !st->gate(st->gate_ctx))
         return;
     size_t i = cc_engine_item_index(item);
-    if (strcmp(type, "consult.request") == 0)
-        st->req[i] = t_ms;
-    else if (strcmp(type, "consult.done") == 0)
-        st->done[i] = t_ms;
-    else if (strcmp(type, "consult.failed") == 0)
-        st->failed[i] = t_ms;
-    else if (strcmp(type, "decision.made") == 0)
-        st->made[i] = t_ms;
-    else if (strncmp(type, "finding.", 8) == 0) {
-        if (st->nfindings == st->capfindings) {
-            size_t nc = st->capfindings ? 2 * st->capfindings : 16;
-            cc_cli_finding *f = realloc(st->findings, nc * sizeof *f);
-            if (!f) {
-                st->oom = 1;
-                return;
-            }
-            st->findings = f;
-            st->capfindings = nc;
+    switch (type) {
+    case CC_EV_CONSULT_REQUEST: st->req[i] = t_ms; break;
+    case CC_EV_CONSULT_DONE: st->done[i] = t_ms; break;
+    case CC_EV_CONSULT_FAILED: st->failed[i] = t_ms; break;
+    case CC_EV_DECISION_MADE:
+        if (!(detail & CC_OBSERVE_SILENCE))
+            st->made[i] = t_ms;
+        break;
+    case CC_EV_FINDING: {
+        cc_cli_finding *f = cc_grow(st->findings, &st->capfindings, st->nfindings + 1, sizeof *f);
+        if (!f) {
+            st->oom = 1;
+            return;
         }
-        st->findings[st->nfindings++] =
-            (cc_cli_finding){(size_t)item, strcmp(type, "finding.met") == 0, t_ms};
+        st->findings = f;
+        st->findings[st->nfindings++] = (cc_cli_finding){(size_t)item, (detail & CC_OBSERVE_MET) != 0, t_ms};
+        break;
+    }
+    default: break;
     }
 }
 

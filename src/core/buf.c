@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
+
 void cc_buf_init(cc_buf *b)
 {
     memset(b, 0, sizeof *b);
@@ -32,19 +34,12 @@ static cc_err grow(cc_buf *b, size_t extra)
         b->oom = 1;
         return CC_ERR_NOMEM;
     }
-    size_t need = b->len + extra + 1;
-    if (need <= b->cap)
-        return CC_OK;
-    size_t nc = b->cap ? b->cap : 256;
-    while (nc < need)
-        nc *= 2;
-    char *d = realloc(b->data, nc);
+    char *d = cc_grow(b->data, &b->cap, b->len + extra + 1, 1);
     if (!d) {
         b->oom = 1;
         return CC_ERR_NOMEM;
     }
     b->data = d;
-    b->cap = nc;
     return CC_OK;
 }
 

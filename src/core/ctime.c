@@ -254,9 +254,140 @@ static cc_err expect_char(const char *s, size_t len, size_t *i, char c, const ch
     return time_fail(err, CC_ERR_PARSE, *i + 1, hint, "expected '%c' %s", c, what);
 }
 
+/* The fields of an RFC 3339 date and time, with the column each starts at. */
+typedef struct tfields {
+    int y, mo, d, hh, mi, ss;
+    size_t mcol, dcol, hcol, mincol, scol;
+} tfields;
+
+static const char rfc3339_example[] = "write " RFC3339_EXAMPLE;
+
+/* YYYY-MM-DD from s[*i]. */
+static cc_err parse_date(const char *s, size_t len, size_t *i, tfields *f, cc_time_error *err)
+{
+    const char *example = rfc3339_example;
+    f->y = digits(s, len, i, 4);
+    if (f->y < 0) {
+        if (echoable(s, len))
+            return time_fail(err, CC_ERR_PARSE, *i + 1, example, "expected a four-digit year in time '%.*s'",
+                             (int)len, s);
+        return time_fail(err, CC_ERR_PARSE, *i + 1, example, "expected a four-digit year");
+    }
+    if (expect_char(s, len, i, '-', "after the year", example, err))
+        return CC_ERR_PARSE;
+    f->mcol = *i + 1;
+    f->mo = digits(s, len, i, 2);
+    if (f->mo < 0)
+        return time_fail(err, CC_ERR_PARSE, *i + 1, "write the month with two digits, e.g. 03",
+                         "expected a two-digit month");
+    if (expect_char(s, len, i, '-', "after the month", example, err))
+        return CC_ERR_PARSE;
+    f->dcol = *i + 1;
+    f->d = digits(s, len, i, 2);
+    if (f->d < 0)
+        return time_fail(err, CC_ERR_PARSE, *i + 1, "write the day with two digits, e.g. 02",
+                         "expected a two-digit day");
+    return CC_OK;
+}
+
+/* hh:mm:ss[.fraction] from s[*i] (the fraction truncated). */
+static cc_err parse_clock(const char *s, size_t len, size_t *i, tfields *f, cc_time_error *err)
+{
+    const char *example = rfc3339_example;
+    f->hcol = *i + 1;
+    f->hh = digits(s, len, i, 2);
+    if (f->hh < 0)
+        return time_fail(err, CC_ERR_PARSE, *i + 1, example, "expected a two-digit hour");
+    if (expect_char(s, len, i, ':', "after the hour", example, err))
+        return CC_ERR_PARSE;
+    f->mincol = *i + 1;
+    f->mi = digits(s, len, i, 2);
+    if (f->mi < 0)
+        return time_fail(err, CC_ERR_PARSE, *i + 1, example, "expected two-digit minutes");
+    if (expect_char(s, len, i, ':', "after the minutes", "seconds are required: write " RFC3339_EXAMPLE, err))
+        return CC_ERR_PARSE;
+    f->scol = *i + 1;
+    f->ss = digits(s, len, i, 2);
+    if (f->ss < 0)
+        return time_fail(err, CC_ERR_PARSE, *i + 1, example, "expected two-digit seconds");
+    if (*i < len && (s[*i] == '.' || s[*i] == ',')) {
+        if (s[*i] == ',')
+            return time_fail(err, CC_ERR_PARSE, *i + 1, "write a fraction of a second with '.'",
+                             "expected '.' before the fraction of a second");
+        (*i)++;
+        if (*i >= len || !is_digit(s[*i]))
+            return time_fail(err, CC_ERR_PARSE, *i + 1, "write 09:00:00.5 or leave the fraction out",
+                             "expected digits after '.'");
+        while (*i < len && is_digit(s[*i])) /* fraction: truncated to whole seconds */
+            (*i)++;
+    }
+    return CC_OK;
+}
+
+/* Every field within its range (a second of 60 is checked once the offset is known). */
+static cc_err check_fields(const tfields *f, cc_time_error *err)
+{
+    if (f->y < 1970)
+        return time_fail(err, CC_ERR_PARSE, 1, "caucus times start at 1970-01-01T00:00:00Z",
+                         "year %d is before 1970", f->y);
+    if (f->mo < 1 || f->mo > 12)
+        return time_fail(err, CC_ERR_PARSE, f->mcol, "months are 01 to 12", "month %02d does not exist",
+                         f->mo);
+    if (f->d < 1 || f->d > days_in_month(f->y, f->mo)) {
+        char hint[96];
+        snprintf(hint, sizeof hint, "%04d-%02d has %d days", f->y, f->mo, days_in_month(f->y, f->mo));
+        return time_fail(err, CC_ERR_PARSE, f->dcol, hint, "day %02d does not exist in %04d-%02d", f->d, f->y,
+                         f->mo);
+    }
+    if (f->hh > 23)
+        return time_fail(err, CC_ERR_PARSE, f->hcol,
+                         "hours are 00 to 23; the end of a day is 00:00 of the next",
+                         "hour %02d is out of range (00-23)", f->hh);
+    if (f->mi > 59)
+        return time_fail(err, CC_ERR_PARSE, f->mincol, "minutes are 00 to 59",
+                         "minute %02d is out of range (00-59)", f->mi);
+    if (f->ss > 60)
+        return time_fail(err, CC_ERR_PARSE, f->scol, "seconds are 00 to 59",
+                         "second %02d is out of range (00-59)", f->ss);
+    return CC_OK;
+}
+
+/* Z or +hh:mm / -hh:mm from s[*i] into *off (seconds east of UTC). */
+static cc_err parse_offset(const char *s, size_t len, size_t *i, int32_t *off, cc_time_error *err)
+{
+    *off = 0;
+    if (*i >= len)
+        return time_fail(err, CC_ERR_PARSE, *i + 1, "add Z or an offset such as +09:00",
+                         "time has no UTC offset");
+    if (s[*i] == 'Z' || s[*i] == 'z') {
+        (*i)++;
+        return CC_OK;
+    }
+    if (s[*i] != '+' && s[*i] != '-')
+        return time_fail(err, CC_ERR_PARSE, *i + 1, "end with Z or an offset such as +09:00",
+                         "unexpected character after the time");
+    static const char off_hint[] = "write the offset as +09:00, -05:00 or Z";
+    int sign = s[*i] == '-' ? -1 : 1;
+    size_t ocol = *i + 1;
+    (*i)++;
+    int oh = digits(s, len, i, 2);
+    if (oh < 0)
+        return time_fail(err, CC_ERR_PARSE, *i + 1, off_hint, "expected a two-digit offset hour");
+    if (expect_char(s, len, i, ':', "in the UTC offset", off_hint, err))
+        return CC_ERR_PARSE;
+    int om = digits(s, len, i, 2);
+    if (om < 0)
+        return time_fail(err, CC_ERR_PARSE, *i + 1, off_hint, "expected two-digit offset minutes");
+    if (oh > 23 || om > 59)
+        return time_fail(err, CC_ERR_PARSE, ocol, "offsets lie between -23:59 and +23:59",
+                         "UTC offset out of range");
+    *off = sign * (oh * 3600 + om * 60);
+    return CC_OK;
+}
+
 cc_err cc_rfc3339_parse(const char *s, size_t len, int64_t *unix_s, int32_t *offset_s, cc_time_error *err)
 {
-    static const char example[] = "write " RFC3339_EXAMPLE;
+    const char *example = rfc3339_example;
     if (err)
         memset(err, 0, sizeof *err);
     if (len == 0)
@@ -265,112 +396,27 @@ cc_err cc_rfc3339_parse(const char *s, size_t len, int64_t *unix_s, int32_t *off
         return time_fail(err, CC_ERR_PARSE, 1, example,
                          "expected an absolute RFC 3339 time, not a relative one");
     size_t i = 0;
-    int y = digits(s, len, &i, 4);
-    if (y < 0) {
-        if (echoable(s, len))
-            return time_fail(err, CC_ERR_PARSE, i + 1, example, "expected a four-digit year in time '%.*s'",
-                             (int)len, s);
-        return time_fail(err, CC_ERR_PARSE, i + 1, example, "expected a four-digit year");
-    }
-    if (expect_char(s, len, &i, '-', "after the year", example, err))
-        return CC_ERR_PARSE;
-    size_t mcol = i + 1;
-    int mo = digits(s, len, &i, 2);
-    if (mo < 0)
-        return time_fail(err, CC_ERR_PARSE, i + 1, "write the month with two digits, e.g. 03",
-                         "expected a two-digit month");
-    if (expect_char(s, len, &i, '-', "after the month", example, err))
-        return CC_ERR_PARSE;
-    size_t dcol = i + 1;
-    int d = digits(s, len, &i, 2);
-    if (d < 0)
-        return time_fail(err, CC_ERR_PARSE, i + 1, "write the day with two digits, e.g. 02",
-                         "expected a two-digit day");
+    tfields f;
+    memset(&f, 0, sizeof f);
+    cc_err rc = parse_date(s, len, &i, &f, err);
+    if (rc != CC_OK)
+        return rc;
     if (i >= len || (s[i] != 'T' && s[i] != 't'))
         return time_fail(err, CC_ERR_PARSE, i + 1, example, "expected 'T' between date and time");
     i++;
-    size_t hcol = i + 1;
-    int hh = digits(s, len, &i, 2);
-    if (hh < 0)
-        return time_fail(err, CC_ERR_PARSE, i + 1, example, "expected a two-digit hour");
-    if (expect_char(s, len, &i, ':', "after the hour", example, err))
-        return CC_ERR_PARSE;
-    size_t mincol = i + 1;
-    int mi = digits(s, len, &i, 2);
-    if (mi < 0)
-        return time_fail(err, CC_ERR_PARSE, i + 1, example, "expected two-digit minutes");
-    if (expect_char(s, len, &i, ':', "after the minutes", "seconds are required: write " RFC3339_EXAMPLE,
-                    err))
-        return CC_ERR_PARSE;
-    size_t scol = i + 1;
-    int ss = digits(s, len, &i, 2);
-    if (ss < 0)
-        return time_fail(err, CC_ERR_PARSE, i + 1, example, "expected two-digit seconds");
-    if (i < len && (s[i] == '.' || s[i] == ',')) {
-        if (s[i] == ',')
-            return time_fail(err, CC_ERR_PARSE, i + 1, "write a fraction of a second with '.'",
-                             "expected '.' before the fraction of a second");
-        i++;
-        if (i >= len || !is_digit(s[i]))
-            return time_fail(err, CC_ERR_PARSE, i + 1, "write 09:00:00.5 or leave the fraction out",
-                             "expected digits after '.'");
-        while (i < len && is_digit(s[i])) /* fraction: truncated to whole seconds */
-            i++;
-    }
-    if (y < 1970)
-        return time_fail(err, CC_ERR_PARSE, 1, "caucus times start at 1970-01-01T00:00:00Z",
-                         "year %d is before 1970", y);
-    if (mo < 1 || mo > 12)
-        return time_fail(err, CC_ERR_PARSE, mcol, "months are 01 to 12", "month %02d does not exist", mo);
-    if (d < 1 || d > days_in_month(y, mo)) {
-        char hint[96];
-        snprintf(hint, sizeof hint, "%04d-%02d has %d days", y, mo, days_in_month(y, mo));
-        return time_fail(err, CC_ERR_PARSE, dcol, hint, "day %02d does not exist in %04d-%02d", d, y, mo);
-    }
-    if (hh > 23)
-        return time_fail(err, CC_ERR_PARSE, hcol, "hours are 00 to 23; the end of a day is 00:00 of the next",
-                         "hour %02d is out of range (00-23)", hh);
-    if (mi > 59)
-        return time_fail(err, CC_ERR_PARSE, mincol, "minutes are 00 to 59",
-                         "minute %02d is out of range (00-59)", mi);
-    if (ss > 60)
-        return time_fail(err, CC_ERR_PARSE, scol, "seconds are 00 to 59",
-                         "second %02d is out of range (00-59)", ss);
     int32_t off = 0;
-    if (i >= len)
-        return time_fail(err, CC_ERR_PARSE, i + 1, "add Z or an offset such as +09:00",
-                         "time has no UTC offset");
-    if (s[i] == 'Z' || s[i] == 'z') {
-        i++;
-    } else if (s[i] == '+' || s[i] == '-') {
-        static const char off_hint[] = "write the offset as +09:00, -05:00 or Z";
-        int sign = s[i] == '-' ? -1 : 1;
-        size_t ocol = i + 1;
-        i++;
-        int oh = digits(s, len, &i, 2);
-        if (oh < 0)
-            return time_fail(err, CC_ERR_PARSE, i + 1, off_hint, "expected a two-digit offset hour");
-        if (expect_char(s, len, &i, ':', "in the UTC offset", off_hint, err))
-            return CC_ERR_PARSE;
-        int om = digits(s, len, &i, 2);
-        if (om < 0)
-            return time_fail(err, CC_ERR_PARSE, i + 1, off_hint, "expected two-digit offset minutes");
-        if (oh > 23 || om > 59)
-            return time_fail(err, CC_ERR_PARSE, ocol, "offsets lie between -23:59 and +23:59",
-                             "UTC offset out of range");
-        off = sign * (oh * 3600 + om * 60);
-    } else {
-        return time_fail(err, CC_ERR_PARSE, i + 1, "end with Z or an offset such as +09:00",
-                         "unexpected character after the time");
-    }
+    if ((rc = parse_clock(s, len, &i, &f, err)) != CC_OK || (rc = check_fields(&f, err)) != CC_OK ||
+        (rc = parse_offset(s, len, &i, &off, err)) != CC_OK)
+        return rc;
     if (i != len)
         return time_fail(err, CC_ERR_PARSE, i + 1, "remove the text after the offset",
                          "unexpected text after the UTC offset");
-    int64_t t = cc_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 + mi * 60 + ss - off;
-    if (ss == 60) {
+    int64_t t =
+        cc_days_from_civil(f.y, (unsigned)f.mo, (unsigned)f.d) * 86400 + f.hh * 3600 + f.mi * 60 + f.ss - off;
+    if (f.ss == 60) {
         /* a leap second exists only as 23:59:60 UTC; it is folded into the second before */
         if (t % 86400 != 0)
-            return time_fail(err, CC_ERR_PARSE, scol, "seconds are 00 to 59 (60 only at 23:59:60 UTC)",
+            return time_fail(err, CC_ERR_PARSE, f.scol, "seconds are 00 to 59 (60 only at 23:59:60 UTC)",
                              "second 60 is only valid for a leap second");
         t--;
     }

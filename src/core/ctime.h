@@ -11,12 +11,8 @@
 
 #define CC_DURATION_MAX_S (3650LL * 86400LL)
 
-/* Where and why a time value was refused: col is 1-based within the text. */
-typedef struct cc_time_error {
-    int col;
-    char message[160];
-    char hint[160];
-} cc_time_error;
+/* Where and why a time value was refused (core/diag's error type): col is 1-based within the text. */
+typedef cc_error cc_time_error;
 
 /* Every parser below returns CC_OK or an error code and then fills *err (err may be NULL):
  * the 1-based column of the offending character, a message and a fix-it hint. Outputs are

@@ -1,5 +1,6 @@
 /* diag — positioned diagnostics: an append-only list with a cap, formatting and sorting. */
 #include "core/diag.h"
+#include "core/grow.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ const char *cc_err_str(cc_err e)
     case CC_ERR_NOTFOUND: return "not found";
     case CC_ERR_DENIED: return "denied";
     case CC_ERR_ARG: return "invalid argument";
+    case CC_ERR_CONFLICT: return "conflict";
     }
     return "unknown error";
 }
@@ -80,16 +82,12 @@ cc_err cc_diags_add(cc_diags *d, cc_severity sev, const char *file, cc_pos pos, 
         d->dropped++;
         return CC_OK;
     }
-    if (d->count == d->cap) {
-        size_t ncap = d->cap ? d->cap * 2 : 16;
-        cc_diag *n = realloc(d->items, ncap * sizeof *n);
-        if (!n) {
-            d->oom = 1;
-            return CC_ERR_NOMEM;
-        }
-        d->items = n;
-        d->cap = ncap;
+    cc_diag *n = cc_grow(d->items, &d->cap, d->count + 1, sizeof *n);
+    if (!n) {
+        d->oom = 1;
+        return CC_ERR_NOMEM;
     }
+    d->items = n;
     va_list ap;
     va_start(ap, fmt);
     va_list ap2;
@@ -147,4 +145,17 @@ int cc_diag_format(const cc_diag *g, char *buf, size_t size)
         return snprintf(buf, size, "%s:%d:%d: %s: %s", f, g->line, g->col, cc_severity_str(g->sev),
                         g->message);
     return snprintf(buf, size, "%s: %s: %s", f, cc_severity_str(g->sev), g->message);
+}
+
+cc_err cc_error_set(cc_error *err, cc_err code, const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    memset(err, 0, sizeof *err);
+    err->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
 }

@@ -15,12 +15,27 @@ typedef enum cc_err {
     CC_ERR_LIMIT = -5,   /* input exceeds a size, depth or count limit */
     CC_ERR_RANGE = -6,   /* number or time out of range */
     CC_ERR_NOTFOUND = -7,
-    CC_ERR_DENIED = -8, /* access denied by the label rule */
-    CC_ERR_ARG = -9     /* invalid argument from the caller */
+    CC_ERR_DENIED = -8,   /* access denied by the label rule */
+    CC_ERR_ARG = -9,      /* invalid argument from the caller */
+    CC_ERR_CONFLICT = -10 /* another writer changed it first: a log that no longer continues, an
+                             event someone else appended, a save from a stale version */
 } cc_err;
 
 /* Static, human-readable name of an error code ("invalid", "nomem", ...). */
 const char *cc_err_str(cc_err e);
+
+/* The detail of an error, the one type every module fills (returned beside its cc_err): the
+ * code, where in the input (1-based line and column, 0 when none), what and the fix when known.
+ * message and hint are "" when there is nothing to say. */
+typedef struct cc_error {
+    cc_err code;
+    int line, col;
+    char message[300];
+    char hint[160];
+} cc_error;
+
+/* Fills err (may be NULL) with code, no position or hint, and the formatted message; returns code. */
+cc_err cc_error_set(cc_error *err, cc_err code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 typedef enum cc_severity { CC_SEV_ERROR = 0, CC_SEV_WARNING = 1, CC_SEV_NOTE = 2 } cc_severity;
 

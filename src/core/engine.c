@@ -134,30 +134,10 @@ static void reset_run(cc_engine *e)
     cc_eng_eval_reset(e);
 }
 
-cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine_sink sink, void *ctx,
-                     cc_engine **out)
+/* The engine's tables, sized by the scenario. */
+static cc_err alloc_tables(cc_engine *e)
 {
-    *out = NULL;
-    cc_engine *e = calloc(1, sizeof *e);
-    if (!e)
-        return CC_ERR_NOMEM;
-    e->s = s;
-    if (opts)
-        e->o = *opts;
-    else
-        e->o.variant = -1;
-    e->sink = sink;
-    e->ctx = ctx;
-    e->variant = e->o.variant >= 0 ? e->o.variant : s->default_mechanism_index;
-    if (e->o.variant >= (int)s->nmechanisms) {
-        free(e);
-        return CC_ERR_ARG;
-    }
-    cc_buf_init(&e->line);
-    cc_clock_init(&e->clk);
-    e->wall_ms = e->o.wall_start_ms;
-    e->ninj = e->capinj = s->ninjects;
-    e->held_words = (s->ninjects + 63) / 64;
+    const cc_scenario *s = e->s;
     cc_err rc = cc_sched_init(&e->q, 64 + item_count(s));
     e->inj = malloc((s->ninjects + 1) * sizeof *e->inj);
     e->inj_gen = calloc(s->ninjects + 1, sizeof *e->inj_gen);
@@ -218,7 +198,23 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
     }
     if (rc == CC_OK && !(e->with_member = calloc(s->nguidelines * s->nseats + 1, 1)))
         rc = CC_ERR_NOMEM;
-    /* what every run needs again and again: who may read each consultation, who each stage names */
+    if (rc == CC_OK) {
+        e->inj_label = calloc(s->ninjects + 1, sizeof *e->inj_label);
+        e->inj_banner = calloc(s->ninjects + 1, sizeof *e->inj_banner);
+        e->inj_title = calloc(s->ninjects + 1, sizeof *e->inj_title);
+        e->inj_body = calloc(s->ninjects + 1, sizeof *e->inj_body);
+        if (!e->inj_label || !e->inj_banner || !e->inj_title || !e->inj_body)
+            rc = CC_ERR_NOMEM;
+    }
+    return rc;
+}
+
+/* What every run needs again and again: who may read each consultation, who each stage and
+ * each sharing guideline names, each seat's duty. */
+static cc_err precompute(cc_engine *e)
+{
+    const cc_scenario *s = e->s;
+    cc_err rc = CC_OK;
     if (rc == CC_OK) {
         e->cons_read = calloc(s->nconsultations * s->nseats + 1, 1);
         e->stage_base = calloc(s->nmechanisms + 1, sizeof *e->stage_base);
@@ -237,14 +233,6 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
             cc_eng_mark_recipients(e, &s->mechanisms[m].stages[k].participants);
             memcpy(e->stage_seats + (e->stage_base[m] + k) * s->nseats, e->seatmask, s->nseats);
         }
-    if (rc == CC_OK) {
-        e->inj_label = calloc(s->ninjects + 1, sizeof *e->inj_label);
-        e->inj_banner = calloc(s->ninjects + 1, sizeof *e->inj_banner);
-        e->inj_title = calloc(s->ninjects + 1, sizeof *e->inj_title);
-        e->inj_body = calloc(s->ninjects + 1, sizeof *e->inj_body);
-        if (!e->inj_label || !e->inj_banner || !e->inj_title || !e->inj_body)
-            rc = CC_ERR_NOMEM;
-    }
     for (size_t g = 0; rc == CC_OK && g < s->nguidelines; g++) {
         if (s->guidelines[g].kind != CC_GRULE_SHARE)
             continue;
@@ -254,33 +242,72 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
     }
     for (size_t i = 0; rc == CC_OK && i < s->nseats; i++)
         e->duty[i] = cc_scenario_seat_duty(s, i);
-    if (rc == CC_OK) {
-        e->draw_streams[e->ndraw_streams++] = 0;
-        for (size_t i = 0; i < s->nseats; i++) {
-            e->auto_seat[i] = e->o.auto_seats && e->o.auto_seats[i] && s->seats[i].agent_index >= 0;
-            if (!e->auto_seat[i])
-                continue;
-            e->draw_streams[e->ndraw_streams++] = (uint32_t)(i + 1);
-            const cc_agent *A = &s->agents[s->seats[i].agent_index];
-            e->seat_agent[i] = A;
-            for (size_t k = 0; k < A->nrules; k++)
-                e->seat_events[i] |= (uint16_t)(1u << A->rules[k].on);
-            e->any_waiting |= (e->seat_events[i] >> CC_AEV_WAITING) & 1;
-            e->any_objection_rule |= (e->seat_events[i] >> CC_AEV_OBJECTION) & 1;
-            size_t nr = 0;
-            for (size_t k = 0; k < A->nrules; k++)
-                nr += A->rules[k].on == CC_AEV_OBJECTION || A->rules[k].on == CC_AEV_ESCALATION;
-            if (nr > e->nreact)
-                e->nreact = nr;
-            if (!(A->absence <= 0)) /* cc_rng_bernoulli draws nothing for p <= 0 */
-                e->absence_seats[e->nabsence_seats++] = (uint32_t)i;
-        }
-        for (size_t k = 0; k < item_count(s); k++)
-            if (cc_eng_item_when(s, item_code(s, k))->has_at)
-                e->start_items[e->nstart_items++] = item_code(s, k);
-        if (e->nreact && !(e->react = calloc((s->nconsultations + 1) * s->nseats * e->nreact, 1)))
-            rc = CC_ERR_NOMEM;
+    return rc;
+}
+
+/* The seats an agent plays (opts.auto_seats), the events their rules wait for, the random
+ * streams drawn, and the items that start at a time. */
+static cc_err setup_agents(cc_engine *e)
+{
+    const cc_scenario *s = e->s;
+    e->draw_streams[e->ndraw_streams++] = 0;
+    for (size_t i = 0; i < s->nseats; i++) {
+        e->auto_seat[i] = e->o.auto_seats && e->o.auto_seats[i] && s->seats[i].agent_index >= 0;
+        if (!e->auto_seat[i])
+            continue;
+        e->draw_streams[e->ndraw_streams++] = (uint32_t)(i + 1);
+        const cc_agent *A = &s->agents[s->seats[i].agent_index];
+        e->seat_agent[i] = A;
+        for (size_t k = 0; k < A->nrules; k++)
+            e->seat_events[i] |= (uint16_t)(1u << A->rules[k].on);
+        e->any_waiting |= (e->seat_events[i] >> CC_AEV_WAITING) & 1;
+        e->any_objection_rule |= (e->seat_events[i] >> CC_AEV_OBJECTION) & 1;
+        size_t nr = 0;
+        for (size_t k = 0; k < A->nrules; k++)
+            nr += A->rules[k].on == CC_AEV_OBJECTION || A->rules[k].on == CC_AEV_ESCALATION;
+        if (nr > e->nreact)
+            e->nreact = nr;
+        if (!(A->absence <= 0)) /* cc_rng_bernoulli draws nothing for p <= 0 */
+            e->absence_seats[e->nabsence_seats++] = (uint32_t)i;
     }
+    for (size_t k = 0; k < item_count(s); k++)
+        if (cc_eng_item_when(s, item_code(s, k))->has_at)
+            e->start_items[e->nstart_items++] = item_code(s, k);
+    if (e->nreact &&
+        !(e->react = calloc((s->nconsultations + 1) * (s->nseats ? s->nseats : 1) * e->nreact, 1)))
+        return CC_ERR_NOMEM;
+    return CC_OK;
+}
+
+cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine_sink sink, void *ctx,
+                     cc_engine **out)
+{
+    *out = NULL;
+    cc_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return CC_ERR_NOMEM;
+    e->s = s;
+    if (opts)
+        e->o = *opts;
+    else
+        e->o.variant = -1;
+    e->sink = sink;
+    e->ctx = ctx;
+    e->variant = e->o.variant >= 0 ? e->o.variant : s->default_mechanism_index;
+    if (e->o.variant >= (int)s->nmechanisms) {
+        free(e);
+        return CC_ERR_ARG;
+    }
+    cc_buf_init(&e->line);
+    cc_clock_init(&e->clk);
+    e->wall_ms = e->o.wall_start_ms;
+    e->ninj = e->capinj = s->ninjects;
+    e->held_words = (s->ninjects + 63) / 64;
+    cc_err rc = alloc_tables(e);
+    if (rc == CC_OK)
+        rc = precompute(e);
+    if (rc == CC_OK)
+        rc = setup_agents(e);
     if (rc == CC_OK)
         rc = cc_eng_eval_new(e);
     if (rc != CC_OK) {
@@ -432,13 +459,13 @@ static void advance_digest(cc_engine *e, uint32_t item, int state, const uint64_
 }
 
 /* Records one event; takes ownership of payload. item/state (and extra) feed the digest. */
-cc_err cc_eng_emit_ext(cc_engine *e, const char *type, const char *actor, const char *label, json_t *payload,
+cc_err cc_eng_emit_ext(cc_engine *e, cc_evtype type, const char *actor, const char *label, json_t *payload,
                        uint32_t item, int state, const uint64_t *extra, size_t nextra)
 {
     e->st.events++;
     /* milestones: an item's state changes to released / open / done / expired (codes ST_*) */
     if (e->o.observe && state >= ST_DONE && state <= ST_EXPIRED)
-        e->o.observe(e->o.observe_ctx, type, item, e->now_ms);
+        e->o.observe(e->o.observe_ctx, type, item, 0, e->now_ms);
     if (e->o.no_log) {
         json_decref(payload);
         e->seq++;
@@ -452,7 +479,7 @@ cc_err cc_eng_emit_ext(cc_engine *e, const char *type, const char *actor, const 
                   .t_ms = e->now_ms,
                   .wall_ms = wall,
                   .actor = (char *)actor,
-                  .type = (char *)type,
+                  .type = (char *)cc_evtype_name(type),
                   .label = (char *)label,
                   .payload = payload};
     memcpy(r.prev, e->prev, 32);
@@ -529,7 +556,7 @@ cc_err cc_eng_deliver_mask(cc_engine *e, const char *kind, const char *id, const
             if (inject_index >= 0)
                 e->held[i * e->held_words + (size_t)inject_index / 64] |= (uint64_t)1 << (inject_index % 64);
             rc = cc_eng_emit(
-                e, "delivery", NULL, l->text,
+                e, CC_EV_DELIVERY, NULL, l->text,
                 CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "kind", kind, "item", id, "seat", s->seats[i].id)),
                 item, 10);
             if (e->o.observe_delivery)
@@ -544,7 +571,7 @@ cc_err cc_eng_deliver_mask(cc_engine *e, const char *kind, const char *id, const
             }
         } else {
             e->st.denials++;
-            rc = cc_eng_emit(e, "denial", NULL, l->text,
+            rc = cc_eng_emit(e, CC_EV_DENIAL, NULL, l->text,
                              CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:s}", "kind", kind, "item", id, "seat",
                                                   s->seats[i].id, "reason", cc_eng_deny_code(d))),
                              item, 11);
@@ -559,10 +586,8 @@ json_t *cc_eng_refs_json(const cc_refs *r)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < r->n && a; i++) {
-        const cc_ref *x = &r->v[i];
-        static const char *const pre[] = {"", "cell:", "party:", "group:", ""};
         char buf[96];
-        snprintf(buf, sizeof buf, "%s%s", pre[x->kind], x->name);
+        cc_scenario_ref_text(&r->v[i], buf, sizeof buf);
         json_array_append_new(a, json_string(buf));
     }
     return a;
@@ -594,7 +619,7 @@ cc_err cc_eng_release_inject(cc_engine *e, size_t i)
     if (p && body)
         json_object_set_new(p, "body", json_string(body));
     const cc_labelspec *L = &e->inj_label[i];
-    cc_err rc = cc_eng_emit(e, "inject.release", seat_id(e->s, I->from_index), L->text, p,
+    cc_err rc = cc_eng_emit(e, CC_EV_INJECT_RELEASE, seat_id(e->s, I->from_index), L->text, p,
                             ITEM(CC_ITEM_INJECT, i), ST_DONE);
     if (rc == CC_OK)
         rc = cc_eng_watch_share(e, i);
@@ -644,7 +669,8 @@ static cc_err open_decision(cc_engine *e, size_t i)
     }
     if (p && D->has_deadline)
         json_object_set_new(p, "deadline_ms", json_integer(e->now_ms + D->deadline_s * 1000));
-    cc_err rc = cc_eng_emit(e, "decision.open", NULL, D->label.text, p, ITEM(CC_ITEM_DECISION, i), ST_OPEN);
+    cc_err rc =
+        cc_eng_emit(e, CC_EV_DECISION_OPEN, NULL, D->label.text, p, ITEM(CC_ITEM_DECISION, i), ST_OPEN);
     if (rc == CC_OK)
         rc = cc_eng_deliver(e, "decision", D->id, &D->label, &D->deciders, ITEM(CC_ITEM_DECISION, i), -1,
                             CC_AEV_DECISION_OPEN);
@@ -663,7 +689,7 @@ static cc_err decision_deadline(cc_engine *e, size_t i)
         return cc_eng_decide(e, i, 0, "silence");
     e->decision_state[i] = ST_EXPIRED;
     e->st.decisions_expired++;
-    cc_err rc = cc_eng_emit(e, "decision.deadline", NULL, D->label.text,
+    cc_err rc = cc_eng_emit(e, CC_EV_DECISION_DEADLINE, NULL, D->label.text,
                             json_pack("{s:s}", "decision", D->id), ITEM(CC_ITEM_DECISION, i), ST_EXPIRED);
     if (rc == CC_OK)
         rc = cc_eng_decision_expired(e, i);
@@ -687,7 +713,7 @@ static cc_err request_consultation(cc_engine *e, size_t i)
         json_object_set_new(p, "mechanism", m >= 0 ? json_string(s->mechanisms[m].id) : json_null());
         json_object_set_new(p, "decision", K->decision ? json_string(K->decision) : json_null());
     }
-    cc_err rc = cc_eng_emit(e, "consult.request", K->requested_by, K->label.text, p,
+    cc_err rc = cc_eng_emit(e, CC_EV_CONSULT_REQUEST, K->requested_by, K->label.text, p,
                             ITEM(CC_ITEM_CONSULTATION, i), ST_OPEN);
     e->cons[i].mech = m;
     if (rc == CC_OK && m >= 0)
@@ -717,7 +743,7 @@ static cc_err end_run(cc_engine *e, const char *reason)
                                      "decisions_opened", (json_int_t)e->st.decisions_opened,
                                      "decisions_expired", (json_int_t)e->st.decisions_expired,
                                      "consultations_requested", (json_int_t)e->st.consultations_requested));
-    return cc_eng_emit(e, "run.end", NULL, NULL, p, 0, 99);
+    return cc_eng_emit(e, CC_EV_RUN_END, NULL, NULL, p, 0, 99);
 }
 
 /* ---- driving ----------------------------------------------------------------------- */
@@ -774,11 +800,11 @@ cc_err cc_engine_start(cc_engine *e)
         if (e->o.live_clock)
             json_object_set_new(p, "clock", json_string("wall"));
     }
-    cc_err rc = cc_eng_emit(e, "run.start", NULL, NULL, p, 0, 0);
+    cc_err rc = cc_eng_emit(e, CC_EV_RUN_START, NULL, NULL, p, 0, 0);
     for (size_t k = 0; k < e->nabsence_seats && rc == CC_OK; k++) {
         size_t i = e->absence_seats[k];
         if (e->absent[i])
-            rc = cc_eng_emit(e, "seat.absent", s->seats[i].id, NULL,
+            rc = cc_eng_emit(e, CC_EV_SEAT_ABSENT, s->seats[i].id, NULL,
                              CC_LAZY(e, json_pack("{s:s}", "seat", s->seats[i].id)), 0, 90);
     }
     for (size_t k = 0; k < e->nstart_items && rc == CC_OK; k++) {

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "core/diag.h"
+#include "core/evtype.h"
 #include "core/scenario.h"
 
 #define CC_ENGINE_VERSION "caucus-engine 0.1"
@@ -38,13 +39,14 @@ typedef struct cc_engine_opts {
     const char *source;        /* where the scenario was read from, recorded in run.start; may be NULL */
     const uint8_t *auto_seats; /* nseats flags: seats played by their agent policy; NULL = none */
     /* Called for each milestone of an item, also with no_log (simulation metrics): the events
-     * "inject.release", "consult.request", "consult.done", "decision.open", "decision.made" and
-     * "decision.deadline", with the item they concern (kind << 28 | index, see cc_engine_item_*)
-     * and the scenario time; and before each finding with type "finding.met" or "finding.missed"
-     * and the guideline index; and "decision.silence" right after a "decision.made" by a silence
-     * procedure (a stage's or the decision's own silence rule). Not for other events (it is on the
-     * simulator's hot path). May be NULL. */
-    void (*observe)(void *ctx, const char *type, uint32_t item, int64_t t_ms);
+     * inject.release, consult.request, consult.done, consult.failed, decision.open, decision.made
+     * and decision.deadline, with the item they concern (kind << 28 | index, see cc_engine_item_*),
+     * detail 0 and the scenario time; before each finding with CC_EV_FINDING, the guideline index
+     * and detail CC_OBSERVE_MET when it was met; and once more with decision.made and detail
+     * CC_OBSERVE_SILENCE right after a decision made by a silence procedure (a stage's or the
+     * decision's own silence rule). Not for other events (it is on the simulator's hot path). May
+     * be NULL. */
+    void (*observe)(void *ctx, cc_evtype type, uint32_t item, unsigned detail, int64_t t_ms);
     /* Also for metrics, with observe_ctx, may be NULL: each delivery of an item to a seat, and
      * each stage that completes (consultation index, stage index in its mechanism). */
     void (*observe_delivery)(void *ctx, uint32_t item, size_t seat, int64_t t_ms);
@@ -157,6 +159,10 @@ const char *cc_engine_decision_state(const cc_engine *e, size_t decision, const 
  * time the stage started. */
 const char *cc_engine_consultation_state(const cc_engine *e, size_t consultation, const char **stage,
                                          int64_t *since_ms);
+/* The detail observe passes: a finding met; a decision made by a silence procedure. */
+#define CC_OBSERVE_MET 1u
+#define CC_OBSERVE_SILENCE 2u
+
 /* Decoding of the item codes passed to observe: kind 0 inject, 1 decision, 2 consultation. */
 static inline unsigned cc_engine_item_kind(uint32_t item)
 {

@@ -10,6 +10,7 @@
 
 #include "core/engine_int.h"
 #include "core/duty.h"
+#include "core/grow.h"
 
 /* ---- agents -------------------------------------------------------------------------- */
 
@@ -34,18 +35,16 @@ static inline cc_err act_slot(cc_engine *e, uint32_t *slot)
         *slot = e->free_acts[--e->nfree_acts];
         return CC_OK;
     }
-    if (e->nacts == e->capacts) {
-        size_t nc = e->capacts ? e->capacts * 2 : 64;
-        pending *n = realloc(e->acts, nc * sizeof *n);
-        if (!n)
-            return CC_ERR_NOMEM;
-        e->acts = n;
-        uint32_t *f = realloc(e->free_acts, nc * sizeof *f);
-        if (!f)
-            return CC_ERR_NOMEM;
-        e->free_acts = f;
-        e->capacts = nc;
-    }
+    size_t ca = e->capacts, cf = e->capacts; /* two arrays of one capacity */
+    pending *n = cc_grow(e->acts, &ca, e->nacts + 1, sizeof *n);
+    if (!n)
+        return CC_ERR_NOMEM;
+    e->acts = n;
+    uint32_t *f = cc_grow(e->free_acts, &cf, e->nacts + 1, sizeof *f);
+    if (!f)
+        return CC_ERR_NOMEM;
+    e->free_acts = f;
+    e->capacts = ca;
     *slot = (uint32_t)e->nacts++;
     return CC_OK;
 }
@@ -225,14 +224,14 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
     switch (action) {
     case CC_ACT_ACKNOWLEDGE:
         if (cons >= 0)
-            return cc_eng_stage_act(e, (size_t)cons, seat, "consult.ack", NULL);
+            return cc_eng_stage_act(e, (size_t)cons, seat, CC_EV_CONSULT_ACK, NULL);
         if (kind == CC_ITEM_INJECT)
-            return cc_eng_emit(e, "inject.ack", s->seats[seat].id, e->inj[idx].label.text,
+            return cc_eng_emit(e, CC_EV_INJECT_ACK, s->seats[seat].id, e->inj[idx].label.text,
                                CC_LAZY(e, json_pack("{s:s}", "inject", e->inj[idx].id)), context, 81);
         return CC_OK;
     case CC_ACT_POSITION:
         if (cons >= 0)
-            return cc_eng_stage_act(e, (size_t)cons, seat, "consult.position", text);
+            return cc_eng_stage_act(e, (size_t)cons, seat, CC_EV_CONSULT_POSITION, text);
         return CC_OK;
     case CC_ACT_VOTE:
         /* on a consultation: in its current stage (a vote in a stage that decides a decision);
@@ -253,7 +252,7 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
             return cc_eng_consult_object(e, (size_t)(e->dec[dec].gov - 1), seat);
         if (dec >= 0 && e->decision_state[dec] == ST_OPEN && e->dec[dec].decider[seat]) {
             e->dec[dec].objected = 1;
-            return cc_eng_emit(e, "decision.object", s->seats[seat].id, s->decisions[dec].label.text,
+            return cc_eng_emit(e, CC_EV_DECISION_OBJECT, s->seats[seat].id, s->decisions[dec].label.text,
                                CC_LAZY(e, json_pack("{s:s}", "decision", s->decisions[dec].id)),
                                ITEM(CC_ITEM_DECISION, dec), 23);
         }
@@ -263,7 +262,7 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
             const cc_inject *I = &e->inj[idx];
             const cc_labelspec *L = &e->inj_label[idx]; /* a forward keeps the item's label */
             cc_err rc = cc_eng_emit(
-                e, "message", s->seats[seat].id, L->text,
+                e, CC_EV_MESSAGE, s->seats[seat].id, L->text,
                 json_pack("{s:s,s:s,s:o}", "kind", "forward", "inject", I->id, "to", cc_eng_refs_json(to)),
                 context, 83);
             if (rc == CC_OK)
@@ -281,15 +280,12 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
         if (cons >= 0)
             return cc_eng_seat_escalate(e, (size_t)cons, seat, to && to->n ? to : NULL);
         if (kind == CC_ITEM_INJECT)
-            return cc_eng_emit(e, "inject.escalate", s->seats[seat].id, e->inj[idx].label.text,
+            return cc_eng_emit(e, CC_EV_INJECT_ESCALATE, s->seats[seat].id, e->inj[idx].label.text,
                                CC_LAZY(e, json_pack("{s:s}", "inject", e->inj[idx].id)), context, 85);
         return CC_OK;
     }
     return CC_OK;
 }
-
-const char *const cc_eng_action_names[] = {"acknowledge", "share",    "position", "vote",  "propose",
-                                           "object",      "escalate", "review",   "remind"};
 
 cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
 {
@@ -298,8 +294,8 @@ cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
     cc_rng *r = &e->rng[a->seat + 1];
     const cc_agent *A = e->seat_agent[a->seat];
     if (a->attempt > 0) { /* a retry of an act whose message was lost */
-        cc_err rc = cc_eng_emit(e, "message.retry", s->seats[a->seat].id, NULL,
-                                CC_LAZY(e, json_pack("{s:s,s:i}", "action", cc_eng_action_names[R->action],
+        cc_err rc = cc_eng_emit(e, CC_EV_MESSAGE_RETRY, s->seats[a->seat].id, NULL,
+                                CC_LAZY(e, json_pack("{s:s,s:i}", "action", cc_action_names[R->action],
                                                      "attempt", a->attempt + 1)),
                                 0, 86);
         if (rc != CC_OK)
@@ -310,11 +306,11 @@ cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
         /* with retry: the seat notices no answer and sends again after retry.after, up to retry.max
          * attempts in all */
         int again = a->attempt + 1 < A->retry_max;
-        json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:i}", "action", cc_eng_action_names[R->action], "reason",
+        json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:i}", "action", cc_action_names[R->action], "reason",
                                          "channel failure", "attempt", a->attempt + 1));
         if (p && again)
             json_object_set_new(p, "retry", json_true());
-        cc_err rc = cc_eng_emit(e, "message.lost", s->seats[a->seat].id, NULL, p, 0, 80);
+        cc_err rc = cc_eng_emit(e, CC_EV_MESSAGE_LOST, s->seats[a->seat].id, NULL, p, 0, 80);
         if (rc != CC_OK || !again)
             return rc;
         pending next = *a;
@@ -350,7 +346,7 @@ cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
             return cc_eng_do_action(e, a->seat, approve ? CC_ACT_ACKNOWLEDGE : CC_ACT_OBJECT, a->context,
                                     NULL, NULL, NULL);
         if (approve) /* cc_eng_do_action's acknowledge of a consultation */
-            return cc_eng_stage_act(e, ITEM_INDEX(a->context), a->seat, "consult.ack", NULL);
+            return cc_eng_stage_act(e, ITEM_INDEX(a->context), a->seat, CC_EV_CONSULT_ACK, NULL);
         return cc_eng_consult_object(e, ITEM_INDEX(a->context), a->seat);
     }
     return cc_eng_do_action(e, a->seat, R->action, a->context, R->option, R->text, &R->to);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/engine_int.h"
+#include "core/grow.h"
 
 /* ---- decisions ----------------------------------------------------------------------- */
 
@@ -50,9 +51,11 @@ cc_err cc_eng_decide(cc_engine *e, size_t d, int outcome, const char *how)
         json_object_set_new(p, "consultation", json_string(e->s->consultations[R->gov - 1].id));
         json_object_set_new(p, "stage", json_string(K->cur ? K->cur->id : ""));
     }
-    cc_err rc = cc_eng_emit(e, "decision.made", NULL, D->label.text, p, ITEM(CC_ITEM_DECISION, d), ST_DONE);
+    cc_err rc =
+        cc_eng_emit(e, CC_EV_DECISION_MADE, NULL, D->label.text, p, ITEM(CC_ITEM_DECISION, d), ST_DONE);
     if (e->o.observe && strcmp(how, "silence") == 0)
-        e->o.observe(e->o.observe_ctx, "decision.silence", ITEM(CC_ITEM_DECISION, d), e->now_ms);
+        e->o.observe(e->o.observe_ctx, CC_EV_DECISION_MADE, ITEM(CC_ITEM_DECISION, d), CC_OBSERVE_SILENCE,
+                     e->now_ms);
     for (uint32_t k = e->decided.start[d]; rc == CC_OK && k < e->decided.start[d + 1]; k++) {
         const cc_when *w = cc_eng_item_when(e->s, e->decided.items[k]);
         if (!w->outcome || strcmp(w->outcome, cc_eng_option_id(e, d, (size_t)outcome)) == 0)
@@ -99,12 +102,12 @@ cc_err cc_eng_vote(cc_engine *e, size_t d, size_t seat, const char *option)
         return CC_OK;
     int k = cc_eng_option_index(e, d, option);
     if (k < 0)
-        return cc_eng_emit(e, "decision.invalid", e->s->seats[seat].id, e->s->decisions[d].label.text,
+        return cc_eng_emit(e, CC_EV_DECISION_INVALID, e->s->seats[seat].id, e->s->decisions[d].label.text,
                            CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "decision", e->s->decisions[d].id, "option",
                                                 option, "reason", "no such option")),
                            ITEM(CC_ITEM_DECISION, d), 20);
     R->vote[seat] = k;
-    cc_err rc = cc_eng_emit(e, "decision.vote", e->s->seats[seat].id, e->s->decisions[d].label.text,
+    cc_err rc = cc_eng_emit(e, CC_EV_DECISION_VOTE, e->s->seats[seat].id, e->s->decisions[d].label.text,
                             json_pack("{s:s,s:s}", "decision", e->s->decisions[d].id, "option", option),
                             ITEM(CC_ITEM_DECISION, d), 21);
     return rc ? rc : check_rule(e, d);
@@ -126,7 +129,7 @@ cc_err cc_eng_propose(cc_engine *e, size_t d, size_t seat, const char *text)
         return CC_ERR_NOMEM;
     R->nproposed++;
     cc_err rc = cc_eng_emit(
-        e, "decision.propose", e->s->seats[seat].id, D->label.text,
+        e, CC_EV_DECISION_PROPOSE, e->s->seats[seat].id, D->label.text,
         CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "decision", D->id, "option", id, "text", text ? text : "")),
         ITEM(CC_ITEM_DECISION, d), 22);
     for (size_t i = 0; rc == CC_OK && i < e->s->nseats; i++)
@@ -279,7 +282,7 @@ static cc_err start_revision(cc_engine *e, size_t c)
     int64_t ms = d >= 0 && d <= 1e9 ? (int64_t)(d * 1000.0) : d > 1e9 ? (int64_t)1e12 : 0;
     K->revising = 1;
     cc_err rc =
-        cc_eng_emit(e, "consult.revise", NULL, C->label.text,
+        cc_eng_emit(e, CC_EV_CONSULT_REVISE, NULL, C->label.text,
                     e->o.no_log ? NULL
                                 : json_pack("{s:s,s:s,s:i,s:o,s:I}", "consultation", C->id, "stage", S->id,
                                             "round", K->round, "objectors", seats_json(e, K->objector),
@@ -316,7 +319,7 @@ static cc_err finish_stage(cc_engine *e, size_t c, const char *by, const char *o
         if (p && outcome)
             json_object_set_new(p, "outcome", json_string(outcome));
     }
-    cc_err rc = cc_eng_emit(e, "consult.stage_done", NULL, e->s->consultations[c].label.text, p,
+    cc_err rc = cc_eng_emit(e, CC_EV_CONSULT_STAGE_DONE, NULL, e->s->consultations[c].label.text, p,
                             ITEM(CC_ITEM_CONSULTATION, c), 30 + K->stage);
     if (rc == CC_OK)
         rc = cc_eng_resolve_watches(e, CC_GRULE_STAGE_DEADLINE, ITEM(CC_ITEM_CONSULTATION, c), K->stage, 0);
@@ -354,7 +357,7 @@ static cc_err fail_consultation(cc_engine *e, size_t c, const char *reason)
     K->nearly = 0;
     json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "consultation", C->id, "stage", K->cur ? K->cur->id : "",
                                      "reason", reason));
-    cc_err rc = cc_eng_emit(e, "consult.failed", NULL, C->label.text, p, ITEM(CC_ITEM_CONSULTATION, c),
+    cc_err rc = cc_eng_emit(e, CC_EV_CONSULT_FAILED, NULL, C->label.text, p, ITEM(CC_ITEM_CONSULTATION, c),
                             ST_EXPIRED);
     if (rc == CC_OK && governed && e->decision_state[d] == ST_OPEN)
         rc = check_rule(e, (size_t)d); /* the votes cast so far, under the decision's own rule */
@@ -378,10 +381,11 @@ static cc_err escalate_deliver(cc_engine *e, size_t c, const cc_refs *to)
 static cc_err escalate(cc_engine *e, size_t c, const cc_stage *S)
 {
     const cc_consultation *C = &e->s->consultations[c];
-    cc_err rc = cc_eng_emit(e, "consult.escalate", NULL, C->label.text,
-                            CC_LAZY(e, json_pack("{s:s,s:s,s:o}", "consultation", C->id, "stage", S->id, "to",
-                                                 cc_eng_refs_json(&S->escalate_to))),
-                            ITEM(CC_ITEM_CONSULTATION, c), 70 + (int)(S - e->s->mechanisms[e->cons[c].mech].stages));
+    cc_err rc =
+        cc_eng_emit(e, CC_EV_CONSULT_ESCALATE, NULL, C->label.text,
+                    CC_LAZY(e, json_pack("{s:s,s:s,s:o}", "consultation", C->id, "stage", S->id, "to",
+                                         cc_eng_refs_json(&S->escalate_to))),
+                    ITEM(CC_ITEM_CONSULTATION, c), 70 + (int)(S - e->s->mechanisms[e->cons[c].mech].stages));
     if (rc == CC_OK)
         rc = escalate_deliver(e, c, &S->escalate_to);
     return rc;
@@ -400,7 +404,7 @@ cc_err cc_eng_seat_escalate(cc_engine *e, size_t c, size_t seat, const cc_refs *
         json_object_set_new(p, "to", cc_eng_refs_json(whom));
     if (p && K->cur)
         json_object_set_new(p, "stage", json_string(K->cur->id));
-    cc_err rc = cc_eng_emit(e, "consult.escalate", e->s->seats[seat].id, C->label.text, p,
+    cc_err rc = cc_eng_emit(e, CC_EV_CONSULT_ESCALATE, e->s->seats[seat].id, C->label.text, p,
                             ITEM(CC_ITEM_CONSULTATION, c), 84);
     if (rc == CC_OK && whom && whom->n)
         rc = escalate_deliver(e, c, whom);
@@ -429,7 +433,7 @@ cc_err cc_eng_remind(cc_engine *e, size_t c, size_t seat)
     }
     e->st.reminders++;
     cc_err rc = cc_eng_emit(
-        e, "consult.remind", e->s->seats[seat].id, C->label.text,
+        e, CC_EV_CONSULT_REMIND, e->s->seats[seat].id, C->label.text,
         CC_LAZY(e, json_pack("{s:s,s:s,s:o}", "consultation", C->id, "stage", K->cur->id, "to", to)),
         ITEM(CC_ITEM_CONSULTATION, c), 87);
     uint32_t visit = K->visit;
@@ -475,9 +479,9 @@ static cc_err break_silence(cc_engine *e, size_t c, size_t seat)
     const cc_stage *S = K->cur;
     K->broken = 1;
     static const char *const then[] = {"vote", "fail", "return"};
-    cc_err rc = cc_eng_emit(e, "consult.silence_broken", e->s->seats[seat].id, C->label.text,
-                            CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:s}", "consultation", C->id, "stage", S->id, "by",
-                                                 e->s->seats[seat].id, "then", then[S->on_objection])),
+    cc_err rc = cc_eng_emit(e, CC_EV_CONSULT_SILENCE_BROKEN, e->s->seats[seat].id, C->label.text,
+                            CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:s}", "consultation", C->id, "stage", S->id,
+                                                 "by", e->s->seats[seat].id, "then", then[S->on_objection])),
                             ITEM(CC_ITEM_CONSULTATION, c), 3001);
     if (rc == CC_OK && S->escalate_to.n)
         rc = escalate(e, c, S);
@@ -493,9 +497,10 @@ static cc_err break_silence(cc_engine *e, size_t c, size_t seat)
         if (d >= 0 && e->dec[d].gov == (int)c + 1)
             e->dec[d].gov = 0;
         const cc_stage *T = &e->s->mechanisms[K->mech].stages[S->on_objection_index];
-        rc = cc_eng_emit(e, "consult.return", NULL, C->label.text,
-                         CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "consultation", C->id, "from", S->id, "to", T->id)),
-                         ITEM(CC_ITEM_CONSULTATION, c), 3002);
+        rc = cc_eng_emit(
+            e, CC_EV_CONSULT_RETURN, NULL, C->label.text,
+            CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "consultation", C->id, "from", S->id, "to", T->id)),
+            ITEM(CC_ITEM_CONSULTATION, c), 3002);
         return rc ? rc : cc_eng_start_stage(e, c, S->on_objection_index);
     }
     case CC_OBJ_VOTE: break;
@@ -509,10 +514,11 @@ static cc_err break_silence(cc_engine *e, size_t c, size_t seat)
     for (size_t i = 0; d >= 0 && i < e->s->nseats; i++)
         if (K->part[i])
             e->dec[d].vote[i] = -1;
-    rc = cc_eng_emit(e, "consult.round", NULL, C->label.text,
-                     CC_LAZY(e, json_pack("{s:s,s:s,s:i,s:s,s:o}", "consultation", C->id, "stage", S->id, "round",
-                                          2, "rule", "unanimity", "participants", seats_json(e, K->part))),
-                     ITEM(CC_ITEM_CONSULTATION, c), 2002);
+    rc = cc_eng_emit(
+        e, CC_EV_CONSULT_ROUND, NULL, C->label.text,
+        CC_LAZY(e, json_pack("{s:s,s:s,s:i,s:s,s:o}", "consultation", C->id, "stage", S->id, "round", 2,
+                             "rule", "unanimity", "participants", seats_json(e, K->part))),
+        ITEM(CC_ITEM_CONSULTATION, c), 2002);
     return rc ? rc : offer_all(e, c);
 }
 
@@ -525,7 +531,7 @@ int cc_eng_next_in_sequence(const crun *K, size_t nseats)
     return -1;
 }
 
-static cc_err stage_act_at(cc_engine *e, size_t c, size_t seat, const char *type, const char *text,
+static cc_err stage_act_at(cc_engine *e, size_t c, size_t seat, cc_evtype type, const char *text,
                            int64_t since_ms);
 static cc_err stage_vote_at(cc_engine *e, size_t c, size_t seat, const char *option, int64_t since_ms);
 
@@ -545,9 +551,9 @@ static cc_err apply_early(cc_engine *e, size_t c, size_t seat, int *done)
         case CC_ACT_VOTE:
             return stage_vote_at(e, c, seat, d >= 0 && a.option >= 0 ? cc_eng_option_id(e, (size_t)d, (size_t)a.option) : NULL,
                                  a.since_ms);
-        case CC_ACT_POSITION: return stage_act_at(e, c, seat, "consult.position", a.text, a.since_ms);
+        case CC_ACT_POSITION: return stage_act_at(e, c, seat, CC_EV_CONSULT_POSITION, a.text, a.since_ms);
         case CC_ACT_OBJECT: return cc_eng_consult_object(e, c, seat);
-        default: return stage_act_at(e, c, seat, "consult.ack", NULL, a.since_ms);
+        default: return stage_act_at(e, c, seat, CC_EV_CONSULT_ACK, NULL, a.since_ms);
         }
     }
     return CC_OK;
@@ -611,10 +617,11 @@ static cc_err take_decision(cc_engine *e, size_t c, size_t d, int *ended)
             continue;
         K->acted[i] = 1;
         K->nacted++;
-        rc = cc_eng_emit(e, "consult.ack", e->s->seats[i].id, e->s->consultations[c].label.text,
-                         CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "consultation", e->s->consultations[c].id, "stage",
-                                              K->cur->id, "vote", cc_eng_option_id(e, d, (size_t)v))),
-                         ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage);
+        rc =
+            cc_eng_emit(e, CC_EV_CONSULT_ACK, e->s->seats[i].id, e->s->consultations[c].label.text,
+                        CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "consultation", e->s->consultations[c].id,
+                                             "stage", K->cur->id, "vote", cc_eng_option_id(e, d, (size_t)v))),
+                        ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage);
     }
     return rc;
 }
@@ -640,7 +647,7 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
         e->consult_state[c] = ST_DONE;
         e->st.consultations_done++;
         K->nearly = 0;
-        return cc_eng_emit(e, "consult.done", NULL, C->label.text,
+        return cc_eng_emit(e, CC_EV_CONSULT_DONE, NULL, C->label.text,
                            CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", C->id, "mechanism", M->id)),
                            ITEM(CC_ITEM_CONSULTATION, c), ST_DONE);
     }
@@ -658,10 +665,7 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
     }
     json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:i,s:s,s:o}", "consultation", C->id, "stage", S->id,
                                      "kind", cc_stage_kind_name(S->kind), "index", k, "mode",
-                                     S->mode == CC_MODE_ALL   ? "all"
-                                     : S->mode == CC_MODE_ANY ? "any"
-                                                              : "sequential",
-                                     "participants", seats_json(e, K->part)));
+                                     cc_stage_mode_name(S->mode), "participants", seats_json(e, K->part)));
     if (p && S->has_deadline)
         json_object_set_new(p, "deadline_ms", json_integer(e->now_ms + S->deadline_s * 1000));
     if (p && S->max_rounds > 0)
@@ -671,7 +675,7 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
     if (S->kind == CC_STAGE_DECIDE)
         K->reached_decide = 1;
     cc_err rc =
-        cc_eng_emit(e, "consult.stage", NULL, C->label.text, p, ITEM(CC_ITEM_CONSULTATION, c), 40 + k);
+        cc_eng_emit(e, CC_EV_CONSULT_STAGE, NULL, C->label.text, p, ITEM(CC_ITEM_CONSULTATION, c), 40 + k);
     if (rc == CC_OK)
         rc = cc_eng_watch_stage(e, c, k);
     if (rc == CC_OK)
@@ -723,7 +727,7 @@ int cc_eng_stage_has_rounds(const cc_engine *e, size_t c)
     return e->consult_state[c] == ST_OPEN && K->cur && K->cur->max_rounds > 0;
 }
 
-static cc_err stage_act_at(cc_engine *e, size_t c, size_t seat, const char *type, const char *text,
+static cc_err stage_act_at(cc_engine *e, size_t c, size_t seat, cc_evtype type, const char *text,
                            int64_t since_ms)
 {
     crun *K = &e->cons[c];
@@ -762,7 +766,7 @@ static cc_err stage_act_at(cc_engine *e, size_t c, size_t seat, const char *type
 }
 
 /* A seat acts in the current stage of consultation c (acknowledge, position...). */
-cc_err cc_eng_stage_act(cc_engine *e, size_t c, size_t seat, const char *type, const char *text)
+cc_err cc_eng_stage_act(cc_engine *e, size_t c, size_t seat, cc_evtype type, const char *text)
 {
     return stage_act_at(e, c, seat, type, text, -1);
 }
@@ -773,7 +777,7 @@ static cc_err stage_vote_at(cc_engine *e, size_t c, size_t seat, const char *opt
     if (e->consult_state[c] != ST_OPEN || !K->cur)
         return CC_OK;
     if (K->cur->kind != CC_STAGE_DECIDE || !governs(e, c)) /* a vote outside a stage that decides: an act */
-        return stage_act_at(e, c, seat, "consult.ack", NULL, since_ms);
+        return stage_act_at(e, c, seat, CC_EV_CONSULT_ACK, NULL, since_ms);
     if (!K->part[seat] || K->revising)
         return CC_OK;
     size_t d = (size_t)linked_decision(e, c);
@@ -781,15 +785,16 @@ static cc_err stage_vote_at(cc_engine *e, size_t c, size_t seat, const char *opt
     const cc_stage *S = K->cur;
     int k = option ? cc_eng_option_index(e, d, option) : -1;
     if (k < 0)
-        return cc_eng_emit(e, "decision.invalid", e->s->seats[seat].id, D->label.text,
-                           CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "decision", D->id, "option", option ? option : "",
-                                                "reason", "no such option")),
+        return cc_eng_emit(e, CC_EV_DECISION_INVALID, e->s->seats[seat].id, D->label.text,
+                           CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "decision", D->id, "option",
+                                                option ? option : "", "reason", "no such option")),
                            ITEM(CC_ITEM_DECISION, d), 20);
     json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:s}", "decision", D->id, "option", option, "consultation",
                                      e->s->consultations[c].id, "stage", S->id));
     if (p && since_ms >= 0)
         json_object_set_new(p, "held_since", json_integer(since_ms));
-    cc_err rc = cc_eng_emit(e, "decision.vote", e->s->seats[seat].id, D->label.text, p, ITEM(CC_ITEM_DECISION, d), 21);
+    cc_err rc = cc_eng_emit(e, CC_EV_DECISION_VOTE, e->s->seats[seat].id, D->label.text, p,
+                            ITEM(CC_ITEM_DECISION, d), 21);
     if (rc != CC_OK)
         return rc;
     if (silence_holds(K)) { /* a vote for the proposal is consent; for another option, an objection */
@@ -801,9 +806,10 @@ static cc_err stage_vote_at(cc_engine *e, size_t c, size_t seat, const char *opt
     if (!K->acted[seat]) {
         K->acted[seat] = 1;
         K->nacted++;
-        rc = cc_eng_emit(e, "consult.ack", e->s->seats[seat].id, e->s->consultations[c].label.text,
-                         CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", e->s->consultations[c].id, "stage", S->id)),
-                         ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage);
+        rc = cc_eng_emit(
+            e, CC_EV_CONSULT_ACK, e->s->seats[seat].id, e->s->consultations[c].label.text,
+            CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", e->s->consultations[c].id, "stage", S->id)),
+            ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage);
     }
     if (rc == CC_OK && stage_complete(e, c))
         rc = complete_stage(e, c);
@@ -829,7 +835,7 @@ cc_err cc_eng_stage_object(cc_engine *e, size_t c, size_t seat, int *taken)
     K->objected = 1;
     K->objector[seat] = 1;
     K->nobjectors++;
-    return cc_eng_stage_act(e, c, seat, "consult.object", NULL);
+    return cc_eng_stage_act(e, c, seat, CC_EV_CONSULT_OBJECT, NULL);
 }
 
 /* A participant of the current stage objects: a review in a stage with rounds, breaking silence in
@@ -845,10 +851,10 @@ cc_err cc_eng_consult_object(cc_engine *e, size_t c, size_t seat)
     }
     int breaks = silence_holds(K);
     K->objected = 1;
-    cc_err rc = cc_eng_emit(e, "consult.object", e->s->seats[seat].id, e->s->consultations[c].label.text,
-                            CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", e->s->consultations[c].id, "stage",
-                                                 K->cur->id)),
-                            ITEM(CC_ITEM_CONSULTATION, c), 82);
+    cc_err rc = cc_eng_emit(
+        e, CC_EV_CONSULT_OBJECT, e->s->seats[seat].id, e->s->consultations[c].label.text,
+        CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", e->s->consultations[c].id, "stage", K->cur->id)),
+        ITEM(CC_ITEM_CONSULTATION, c), 82);
     if (rc == CC_OK && breaks)
         return break_silence(e, c, seat);
     if (rc == CC_OK && e->any_objection_rule)
@@ -865,14 +871,10 @@ cc_err cc_eng_hold_act(cc_engine *e, size_t c, size_t seat, int k, cc_agent_acti
     for (size_t j = 0; j < K->nearly; j++)
         if (K->early[j].seat == seat && K->early[j].stage == k) /* a later act replaces an earlier one */
             K->early[j] = K->early[--K->nearly];
-    if (K->nearly == K->capearly) {
-        size_t nc = K->capearly ? K->capearly * 2 : 8;
-        early_act *n = realloc(K->early, nc * sizeof *n);
-        if (!n)
-            return CC_ERR_NOMEM;
-        K->early = n;
-        K->capearly = nc;
-    }
+    early_act *n = cc_grow(K->early, &K->capearly, K->nearly + 1, sizeof *n);
+    if (!n)
+        return CC_ERR_NOMEM;
+    K->early = n;
     if (text) {
         if (!e->added && !(e->added = cc_arena_new(0)))
             return CC_ERR_NOMEM;
@@ -882,12 +884,12 @@ cc_err cc_eng_hold_act(cc_engine *e, size_t c, size_t seat, int k, cc_agent_acti
     K->early[K->nearly++] = (early_act){(uint32_t)seat, k, action, option, text, e->now_ms};
     const cc_stage *T = &e->s->mechanisms[K->mech].stages[k];
     json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "consultation", C->id, "stage", T->id, "action",
-                                     cc_eng_action_names[action]));
+                                     cc_action_names[action]));
     int d = linked_decision(e, c);
     if (p && action == CC_ACT_VOTE && d >= 0 && option >= 0)
         json_object_set_new(p, "option", json_string(cc_eng_option_id(e, (size_t)d, (size_t)option)));
-    return cc_eng_emit(e, "consult.held", e->s->seats[seat].id, C->label.text, p, ITEM(CC_ITEM_CONSULTATION, c),
-                       3003);
+    return cc_eng_emit(e, CC_EV_CONSULT_HELD, e->s->seats[seat].id, C->label.text, p,
+                       ITEM(CC_ITEM_CONSULTATION, c), 3003);
 }
 
 /* The revision is done: the objectors of the last round review again. */
@@ -909,7 +911,7 @@ cc_err cc_eng_next_round(cc_engine *e, size_t c, int k)
     memset(K->acted, 0, s->nseats);
     memset(K->objector, 0, s->nseats);
     cc_err rc =
-        cc_eng_emit(e, "consult.round", NULL, C->label.text,
+        cc_eng_emit(e, CC_EV_CONSULT_ROUND, NULL, C->label.text,
                     e->o.no_log ? NULL
                                 : json_pack("{s:s,s:s,s:i,s:o}", "consultation", C->id, "stage", S->id,
                                             "round", K->round, "participants", seats_json(e, K->part)),
@@ -943,7 +945,7 @@ cc_err cc_eng_stage_deadline(cc_engine *e, size_t c, uint32_t entry)
         cc_err rc = cc_eng_decide(e, d, o, "silence");
         return rc ? rc : finish_stage(e, c, "silence", cc_eng_option_id(e, d, (size_t)o));
     }
-    cc_err rc = cc_eng_emit(e, "consult.deadline", NULL, C->label.text,
+    cc_err rc = cc_eng_emit(e, CC_EV_CONSULT_DEADLINE, NULL, C->label.text,
                             CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", C->id, "stage", S->id)),
                             ITEM(CC_ITEM_CONSULTATION, c), 60 + K->stage);
     if (rc == CC_OK && S->escalate_to.n)

@@ -160,13 +160,13 @@ static const char *speed_text(int32_t num, int32_t den, char *buf, size_t size)
 
 static cc_err refuse(cc_engine *e, const char *reason, uint32_t item)
 {
-    return cc_eng_emit(e, "input.refused", NULL, NULL, json_pack("{s:s}", "reason", reason), item, 111);
+    return cc_eng_emit(e, CC_EV_INPUT_REFUSED, NULL, NULL, json_pack("{s:s}", "reason", reason), item, 111);
 }
 
 cc_err cc_eng_clock(cc_engine *e, int action, int32_t num, int32_t den, int64_t to_ms)
 {
-    static const char *const types[] = {NULL,           "clock.start", "clock.pause",
-                                        "clock.resume", "clock.speed", "clock.jump"};
+    static const cc_evtype types[] = {CC_EV_UNKNOWN,      CC_EV_CLOCK_START, CC_EV_CLOCK_PAUSE,
+                                      CC_EV_CLOCK_RESUME, CC_EV_CLOCK_SPEED, CC_EV_CLOCK_JUMP};
     cc_clock *c = &e->clk;
     char reason[200], a[32], b[32], sp[32];
     const char *no = NULL;
@@ -402,20 +402,6 @@ static int get_str(addctx *A, const json_t *j, const char *key, int required, co
     return 0;
 }
 
-static int id_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 64)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!alnum && (i == 0 || (c != '_' && c != '.' && c != '-')))
-            return 0;
-    }
-    return 1;
-}
-
 /* A list of strings (identifiers when ids); an absent member is an empty list. */
 static int get_strs(addctx *A, const json_t *j, const char *key, int ids, cc_strs *out)
 {
@@ -432,7 +418,7 @@ static int get_strs(addctx *A, const json_t *j, const char *key, int ids, cc_str
     }
     for (size_t k = 0; k < json_array_size(v); k++) {
         const char *s = json_string_value(json_array_get(v, k));
-        if (!s || (ids && !id_ok(s)))
+        if (!s || (ids && !cc_scenario_id_ok(s)))
             return no(A, "the inject's \"%s\" entry %zu must be %s", key, k + 1,
                       ids ? "an identifier" : "a string");
         out->v[out->n++] = dup(A, s);
@@ -476,29 +462,16 @@ static int get_refs(addctx *A, const json_t *j, cc_refs *out)
         if (!r)
             return no(A, "the inject's \"to\" entry %zu must be a string", k + 1);
         cc_ref *x = &out->v[out->n++];
-        x->index = -1;
-        if (strcmp(r, "all") == 0) {
-            x->kind = CC_REF_ALL;
-            x->name = "all";
-            continue;
-        }
-        static const struct {
-            const char *prefix;
-            cc_ref_kind kind;
-        } pf[] = {{"cell:", CC_REF_CELL}, {"party:", CC_REF_PARTY}, {"group:", CC_REF_GROUP}};
-        x->kind = CC_REF_SEAT;
-        const char *name = r;
-        for (size_t i = 0; i < 3; i++)
-            if (strncmp(r, pf[i].prefix, strlen(pf[i].prefix)) == 0) {
-                x->kind = pf[i].kind;
-                name = r + strlen(pf[i].prefix);
-            }
-        if (x->kind == CC_REF_SEAT && strchr(r, ':'))
+        /* a name that is no identifier is looked up all the same: "unknown seat" says more */
+        if (cc_scenario_ref_parse(r, x) == CC_REF_BAD_KIND)
             return no(
                 A,
                 "the inject's \"to\": unknown reference kind in '%.64s' (use SEAT, cell:ID, party:CODE, "
                 "group:NAME or all)",
                 r);
+        if (x->kind == CC_REF_ALL)
+            continue;
+        const char *name = x->name;
         x->name = dup(A, name);
         switch (x->kind) {
         case CC_REF_SEAT: x->index = lookup(A, name, s->seats, s->nseats, sizeof *s->seats, "seat"); break;
@@ -517,32 +490,15 @@ static int get_refs(addctx *A, const json_t *j, cc_refs *out)
     return 0;
 }
 
-/* Party of the control cell's first seat (the default originator of control's items). */
-static int control_party(const cc_scenario *s)
-{
-    for (size_t i = 0; i < s->nseats; i++)
-        for (size_t k = 0; k < s->seats[i].cell_index.n; k++)
-            if (s->seats[i].cell_index.v[k] == s->control_cell)
-                return s->seats[i].party_index;
-    return -1;
-}
-
-/* The scenario checker's readability rules (scenario_check.c, check_readers): a seat named
- * directly must be able to read the label; a cell, party or group must hold a seat that can. */
+/* The scenario checker's readability rule (cc_scenario_ref_readers): a seat named directly must be
+ * able to read the label; a cell, party or group must hold a seat that can. */
 static int check_readers(addctx *A, const cc_inject *I)
 {
-    cc_engine *e = A->e;
-    const cc_scenario *s = e->s;
+    const cc_scenario *s = A->e->s;
     for (size_t r = 0; r < I->to.n; r++) {
         const cc_ref *x = &I->to.v[r];
-        cc_refs one = {(cc_ref *)x, 1, {0, 0}};
-        cc_eng_mark_recipients(e, &one);
-        size_t members = 0, readers = 0;
-        for (size_t i = 0; i < s->nseats; i++) {
-            members += e->seatmask[i];
-            readers += e->seatmask[i] && cc_label_permits(&I->label.label, &s->seats[i].clearance);
-        }
-        if (readers)
+        size_t members;
+        if (cc_scenario_ref_readers(s, x, &I->label, &members))
             continue;
         if (x->kind == CC_REF_SEAT)
             return no(
@@ -626,49 +582,40 @@ static int make_inject(addctx *A, const json_t *j, cc_inject *I)
 {
     cc_engine *e = A->e;
     const cc_scenario *s = e->s;
-    static const char *const keys[] = {"id",         "title",      "body",    "label",
-                                       "from",       "originator", "to",      "channel",
-                                       "class",      "at",         "trigger", "expected_actions",
-                                       "objectives", "notes"};
+    memset(I, 0, sizeof *I); /* first: the caller reads I only after a 0, but the analyzer cannot tell */
+    I->from_index = -1;
     const char *key;
     json_t *val;
     json_object_foreach((json_t *)j, key, val)
     {
-        size_t k = 0;
-        while (k < sizeof keys / sizeof keys[0] && strcmp(key, keys[k]) != 0)
-            k++;
-        if (k == sizeof keys / sizeof keys[0]) {
-            const char *sug = cc_suggest(key, keys, sizeof keys / sizeof keys[0]);
+        if (cc_name_index(cc_inject_keys, key) < 0) {
+            const char *sug = cc_suggest(key, cc_inject_keys, CC_INJECT_NKEYS);
             return sug ? no(A, "unknown member \"%.40s\" in the inject (did you mean \"%s\"?)", key, sug)
                        : no(A, "unknown member \"%.40s\" in the inject", key);
         }
     }
-    memset(I, 0, sizeof *I);
-    I->from_index = -1;
     if (get_str(A, j, "id", 1, &I->id) || get_str(A, j, "title", 1, &I->title) ||
         get_str(A, j, "body", 0, &I->body) || get_str(A, j, "notes", 0, &I->notes) ||
         get_str(A, j, "from", 1, &I->from) || get_str(A, j, "originator", 0, &I->originator))
         return -1;
     if (A->nomem)
         return -1;
-    if (!id_ok(I->id))
+    if (!cc_scenario_id_ok(I->id))
         return no(A, "'%.64s' is not a valid inject id (letters, digits, '-', '_', '.'; at most 64)", I->id);
     if (cc_eng_find_inject(e, I->id) >= 0)
         return no(A, "duplicate inject id '%s'", I->id);
     if (!*I->title)
         return no(A, "the inject's \"title\" must not be empty");
-    int orig = -1;
     if (strcmp(I->from, "control") == 0) {
         if (s->control_cell < 0)
             return no(A, "the inject is sent by control, but the scenario has no control cell");
-        orig = control_party(s);
     } else {
         I->from_index = lookup(A, I->from, s->seats, s->nseats, sizeof *s->seats, "seat");
         if (I->from_index < 0)
             return -1;
-        orig = s->seats[I->from_index].party_index;
     }
-    if (I->originator && (orig = cc_label_policy_party(s->policy, I->originator)) < 0)
+    int orig = cc_scenario_inject_originator(s, I->from, I->originator);
+    if (I->originator && orig < 0)
         return no(A, "inject originator '%s' is not a party of this scenario", I->originator);
     if (get_refs(A, j, &I->to))
         return -1;
@@ -677,10 +624,8 @@ static int make_inject(addctx *A, const json_t *j, cc_inject *I)
         return no(A, "the inject's \"channel\" must be a string");
     I->channel = CC_CH_MESSAGE;
     if (channel) {
-        int c = 0;
-        while (c < CC_CH_COUNT && strcmp(cc_channel_name((cc_channel)c), channel) != 0)
-            c++;
-        if (c == CC_CH_COUNT)
+        int c = cc_name_index(cc_channel_names, channel);
+        if (c < 0)
             return no(A,
                       "unknown channel '%.40s' (cable, call, email, meeting, vtc, news, intel-report, "
                       "message, statement)",
@@ -748,7 +693,7 @@ cc_err cc_eng_add_inject(cc_engine *e, const json_t *j)
             json_array_append_new(c, json_string(I.classes.v[k]));
         json_object_set_new(p, "class", c);
     }
-    rc = cc_eng_emit(e, "inject.add", "control", I.label.text, p, code, 125);
+    rc = cc_eng_emit(e, CC_EV_INJECT_ADD, "control", I.label.text, p, code, 125);
     if (rc == CC_OK && I.when.has_at)
         rc = cc_sched_push(&e->q, I.when.at_s * 1000, K_FIRE, code, 0);
     else if (rc == CC_OK && !I.when.has_trigger)

@@ -94,7 +94,7 @@ static cc_err send_questionnaire(cc_engine *e, size_t q, const char *actor)
         cc_refs everyone = {&all, 1, {0, 0}};
         to = cc_eng_refs_json(Q->to.n ? &Q->to : &everyone);
     }
-    cc_err rc = cc_eng_emit(e, "feedback.open", actor, Q->label.text,
+    cc_err rc = cc_eng_emit(e, CC_EV_FEEDBACK_OPEN, actor, Q->label.text,
                             CC_LAZY(e, json_pack("{s:s,s:s,s:o}", "questionnaire", Q->id, "title", Q->title,
                                                  "to", to ? to : json_array())),
                             0, 130);
@@ -105,13 +105,13 @@ static cc_err send_questionnaire(cc_engine *e, size_t q, const char *actor)
         if (d == CC_DENY_NONE) {
             e->eval->asked[q * (s->nseats + 1) + i] = 1;
             e->st.deliveries++;
-            rc = cc_eng_emit(e, "delivery", NULL, Q->label.text,
+            rc = cc_eng_emit(e, CC_EV_DELIVERY, NULL, Q->label.text,
                              CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "kind", "questionnaire", "item", Q->id,
                                                   "seat", s->seats[i].id)),
                              0, 10);
         } else {
             e->st.denials++;
-            rc = cc_eng_emit(e, "denial", NULL, Q->label.text,
+            rc = cc_eng_emit(e, CC_EV_DENIAL, NULL, Q->label.text,
                              CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:s}", "kind", "questionnaire", "item", Q->id,
                                                   "seat", s->seats[i].id, "reason", cc_eng_deny_code(d))),
                              0, 11);
@@ -136,7 +136,7 @@ static cc_err hotwash(cc_engine *e)
     for (size_t q = 0; q < s->nquestionnaires; q++)
         if (!v->sent[q] && cc_eval_send_ms(s, &s->questionnaires[q]) < 0 && ids)
             json_array_append_new(ids, json_string(s->questionnaires[q].id));
-    cc_err rc = cc_eng_emit(e, "hotwash", "control", NULL,
+    cc_err rc = cc_eng_emit(e, CC_EV_HOTWASH, "control", NULL,
                             CC_LAZY(e, json_pack("{s:o}", "questionnaires", ids)), 0, 131);
     for (size_t q = 0; q < s->nquestionnaires && rc == CC_OK; q++)
         if (!v->sent[q] && cc_eval_send_ms(s, &s->questionnaires[q]) < 0)
@@ -405,7 +405,7 @@ int cc_eng_eval_observes(const cc_eng_eval_input *v)
 
 static cc_err refuse(cc_engine *e, const char *actor, const char *reason)
 {
-    return cc_eng_emit(e, "input.refused", actor, NULL, json_pack("{s:s}", "reason", reason), 0, 111);
+    return cc_eng_emit(e, CC_EV_INPUT_REFUSED, actor, NULL, json_pack("{s:s}", "reason", reason), 0, 111);
 }
 
 static const char *banner(const cc_engine *e, const cc_label *l, char *buf, size_t size)
@@ -461,7 +461,7 @@ static cc_err observe(cc_engine *e, const cc_eng_eval_input *v, const char *acto
         if (p && v->recommendation)
             json_object_set_new(p, "recommendation", json_string(v->recommendation));
     }
-    return cc_eng_emit(e, "eval.observation", actor, banner(e, &v->label, text, sizeof text), p, 0, 132);
+    return cc_eng_emit(e, CC_EV_EVAL_OBSERVATION, actor, banner(e, &v->label, text, sizeof text), p, 0, 132);
 }
 
 /* Why the answers do not fit questionnaire Q (values out of range, a required answer missing), or
@@ -528,7 +528,7 @@ static cc_err answer(cc_engine *e, const cc_eng_eval_input *v, const char *actor
     if (!cc_label_permits(&l, &s->seats[v->seat].clearance))
         return refuse(e, actor, "the answer's label is one the seat may not read");
     char text[CC_LABEL_BANNER_MAX + 1];
-    return cc_eng_emit(e, "feedback.answer", actor, banner(e, &l, text, sizeof text),
+    return cc_eng_emit(e, CC_EV_FEEDBACK_ANSWER, actor, banner(e, &l, text, sizeof text),
                        CC_LAZY(e, json_pack("{s:s,s:O}", "questionnaire", Q->id, "answers", v->answers)), 0,
                        133);
 }
@@ -574,7 +574,7 @@ static cc_err score(cc_engine *e, const cc_eng_eval_input *v, const char *actor)
         if (p && v->text)
             json_object_set_new(p, "text", json_string(v->text));
     }
-    return cc_eng_emit(e, "score.submit", actor ? actor : "control", M->label.text, p, 0, 134);
+    return cc_eng_emit(e, CC_EV_SCORE_SUBMIT, actor ? actor : "control", M->label.text, p, 0, 134);
 }
 
 cc_err cc_eng_eval_apply(cc_engine *e, const cc_eng_eval_input *v, const char *actor)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/engine_int.h"
+#include "core/grow.h"
 
 static cc_err add_watch(cc_engine *e, size_t g, uint32_t item, int stage, int64_t within_ms)
 {
@@ -14,18 +15,16 @@ static cc_err add_watch(cc_engine *e, size_t g, uint32_t item, int stage, int64_
     if (e->nfree_watches) {
         slot = e->free_watches[--e->nfree_watches];
     } else {
-        if (e->nwatch == e->capwatch) {
-            size_t nc = e->capwatch ? e->capwatch * 2 : 32;
-            watch *n = realloc(e->watches, nc * sizeof *n);
-            if (!n)
-                return CC_ERR_NOMEM;
-            e->watches = n;
-            uint32_t *f = realloc(e->free_watches, nc * sizeof *f);
-            if (!f)
-                return CC_ERR_NOMEM;
-            e->free_watches = f;
-            e->capwatch = nc;
-        }
+        size_t cw = e->capwatch, cf = e->capwatch; /* two arrays of one capacity */
+        watch *n = cc_grow(e->watches, &cw, e->nwatch + 1, sizeof *n);
+        if (!n)
+            return CC_ERR_NOMEM;
+        e->watches = n;
+        uint32_t *f = cc_grow(e->free_watches, &cf, e->nwatch + 1, sizeof *f);
+        if (!f)
+            return CC_ERR_NOMEM;
+        e->free_watches = f;
+        e->capwatch = cw;
         slot = (uint32_t)e->nwatch++;
     }
     e->watches[slot] = (watch){(uint32_t)g, item, stage, 0, 0, e->now_ms, e->seq - 1};
@@ -39,7 +38,7 @@ static cc_err emit_finding(cc_engine *e, size_t g, int met, const char *subject,
 {
     const cc_guideline *G = &e->s->guidelines[g];
     if (e->o.observe)
-        e->o.observe(e->o.observe_ctx, met ? "finding.met" : "finding.missed", (uint32_t)g, e->now_ms);
+        e->o.observe(e->o.observe_ctx, CC_EV_FINDING, (uint32_t)g, met ? CC_OBSERVE_MET : 0, e->now_ms);
     if (met)
         e->st.findings_met++;
     else
@@ -54,7 +53,7 @@ static cc_err emit_finding(cc_engine *e, size_t g, int met, const char *subject,
         if (p && G->within_s)
             json_object_set_new(p, "within_ms", json_integer(G->within_s * 1000));
     }
-    return cc_eng_emit(e, "finding", NULL, label, p, 0, met ? 100 : 101);
+    return cc_eng_emit(e, CC_EV_FINDING, NULL, label, p, 0, met ? 100 : 101);
 }
 
 /* Opens watches for stage_deadline guidelines when stage k of consultation c starts. */

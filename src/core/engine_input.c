@@ -349,28 +349,9 @@ static cc_err parse_audit(const names *N, const json_t *in, parsed_input *p, cha
     return CC_OK;
 }
 
-static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, char *why, size_t whylen)
+/* Every member is known, and a string unless its action checks it. */
+static cc_err check_members(const json_t *in, int clk, int adding, char *why, size_t whylen)
 {
-    const cc_scenario *s = N->s;
-    memset(p, 0, sizeof *p);
-    p->seat = -1;
-    p->at_ms = -1;
-    if (!json_is_object(in))
-        BAD("an input must be a JSON object");
-    const char *act = json_string_value(json_object_get(in, "do"));
-    if (act && strcmp(act, "audit") == 0)
-        return parse_audit(N, in, p, why, whylen);
-    int ev = cc_eng_eval_action(act);
-    if (ev) {
-        p->extra = EX_EVAL;
-        if (!loggable(in, 0))
-            BAD("numbers in an input must be integers, nested at most 8 deep");
-        cc_err rc = cc_eng_eval_parse(s, in, ev, &p->ev, why, whylen);
-        p->seat = p->ev.seat;
-        return rc;
-    }
-    int clk = clock_action(act);
-    int adding = act && strcmp(act, "add") == 0;
     const char *key;
     json_t *val;
     json_object_foreach((json_t *)in, key, val)
@@ -386,80 +367,32 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
         if (!json_is_string(val))
             BAD("\"%s\" must be a string", key);
     }
-    if (!act)
-        BAD("missing \"do\" (the action)");
-    if (!loggable(in, 0))
-        BAD("numbers in an input must be integers (write a fraction as a string: \"0.5\"), nested at most 8 "
-            "deep");
-    if (clk)
-        return parse_clock(N, in, clk, p, why, whylen);
-    if (json_object_get(in, "factor"))
-        BAD("\"factor\" only applies to \"speed\"");
-    if (adding) {
-        p->extra = EX_ADD;
-        p->inject = json_object_get(in, "inject");
-        if (!json_is_object(p->inject))
-            BAD("\"add\" needs \"inject\": an object with the fields of a scenario inject");
-        if (!json_is_string(json_object_get(p->inject, "id")))
-            BAD("\"add\": the inject needs \"id\" (a string)");
-        if (json_object_size(in) >
-            (size_t)(2 + (json_object_get(in, "t") != NULL) + (json_object_get(in, "wall") != NULL)))
-            BAD("\"add\" takes only \"inject\"");
-        return CC_OK;
-    }
-    if (json_object_get(in, "title") || json_object_get(in, "body") || json_object_get(in, "at"))
-        if (strcmp(act, "edit") != 0)
-            BAD("\"title\", \"body\" and \"at\" only apply to \"edit\"");
-    const char *seat = json_string_value(json_object_get(in, "seat"));
+    return CC_OK;
+}
+
+/* "add": control adds an inject (checked against the scenario when it is applied). */
+static cc_err parse_add(const json_t *in, parsed_input *p, char *why, size_t whylen)
+{
+    p->extra = EX_ADD;
+    p->inject = json_object_get(in, "inject");
+    if (!json_is_object(p->inject))
+        BAD("\"add\" needs \"inject\": an object with the fields of a scenario inject");
+    if (!json_is_string(json_object_get(p->inject, "id")))
+        BAD("\"add\": the inject needs \"id\" (a string)");
+    if (json_object_size(in) >
+        (size_t)(2 + (json_object_get(in, "t") != NULL) + (json_object_get(in, "wall") != NULL)))
+        BAD("\"add\" takes only \"inject\"");
+    return CC_OK;
+}
+
+/* The one item a seat's act is about: a message, a consultation, a decision or an inject. */
+static cc_err parse_context(const names *N, const json_t *in, parsed_input *p, char *why, size_t whylen)
+{
+    const cc_scenario *s = N->s;
     const char *cons = json_string_value(json_object_get(in, "consultation"));
     const char *dec = json_string_value(json_object_get(in, "decision"));
     const char *inj = json_string_value(json_object_get(in, "inject"));
     const char *msg = json_string_value(json_object_get(in, "message"));
-    p->option = json_string_value(json_object_get(in, "option"));
-    p->text = json_string_value(json_object_get(in, "text"));
-    if (msg && strcmp(act, "share") != 0)
-        BAD("\"message\" only applies to \"share\" (the message forwarded, such as \"M3\")");
-    if (strcmp(act, "message") == 0 || strcmp(act, "downgrade") == 0 || strcmp(act, "rate") == 0 ||
-        strcmp(act, "note") == 0 || strcmp(act, "edit") == 0)
-        return parse_extra(N, in, act, p, why, whylen);
-    if (strcmp(act, "request") == 0) {
-        /* a seat asks for a consultation of the scenario now, instead of waiting for its trigger */
-        p->extra = EX_REQUEST;
-        p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats);
-        if (p->seat < 0)
-            BAD("\"request\" needs \"seat\": the requesting seat");
-        int c = find_id(cons, s->consultations, s->nconsultations, sizeof *s->consultations);
-        if (c < 0)
-            BAD("\"request\" needs \"consultation\": a consultation of the scenario");
-        if (dec || inj || p->option || json_object_get(in, "to"))
-            BAD("\"request\" takes only \"seat\" and \"consultation\"");
-        p->context = ITEM(CC_ITEM_CONSULTATION, (size_t)c);
-        return CC_OK;
-    }
-    if (strcmp(act, "release") == 0 || strcmp(act, "hold") == 0) {
-        p->control = 1;
-        p->hold = act[0] == 'h';
-        int i = find_inject(N, inj);
-        if (i < 0)
-            BAD("\"%s\" needs \"inject\": an inject of the scenario or added by control", act);
-        p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
-        return CC_OK;
-    }
-    int a = -1;
-    for (int k = 0; k <= CC_ACT_REMIND;
-         k++) /* "review" is an agent's action (people object or acknowledge) */
-        if (k != CC_ACT_REVIEW && strcmp(act, cc_eng_action_names[k]) == 0)
-            a = k;
-    if (a < 0)
-        BAD("unknown action \"%.40s\" (acknowledge, position, vote, propose, object, share, escalate, "
-            "remind, "
-            "message, note, request, release, hold, edit, add, downgrade, rate, start, pause, resume, speed, "
-            "jump)",
-            act);
-    p->action = (cc_agent_action)a;
-    p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats);
-    if (p->seat < 0)
-        BAD("\"seat\" must name a seat of the scenario");
     int n = (cons != NULL) + (dec != NULL) + (inj != NULL) + (msg != NULL);
     if (n != 1)
         BAD("name exactly one of \"consultation\", \"decision\" and \"inject\" (or \"message\" for "
@@ -481,6 +414,49 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
             BAD("no inject \"%.64s\"", inj);
         p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
     }
+    return CC_OK;
+}
+
+/* "to" of escalate and share: 1 to 64 seats of the scenario. */
+static cc_err parse_to(const cc_scenario *s, const json_t *to, const char *act, parsed_input *p, char *why,
+                       size_t whylen)
+{
+    if (!json_is_array(to) || json_array_size(to) == 0 || json_array_size(to) > 64)
+        BAD("%s", strcmp(act, "share") == 0 ? "\"share\" needs \"to\": a list of 1 to 64 seats"
+                                            : "\"escalate\" takes \"to\": a list of 1 to 64 seats");
+    for (size_t k = 0; k < json_array_size(to); k++) {
+        int t = find_id(json_string_value(json_array_get(to, k)), s->seats, s->nseats, sizeof *s->seats);
+        if (t < 0)
+            BAD("\"to\" entry %zu is not a seat of the scenario", k + 1);
+        p->to[p->nto++] = t;
+    }
+    return CC_OK;
+}
+
+/* A seat's act (acknowledge, position, vote, propose, object, share, escalate, remind). */
+static cc_err parse_act(const names *N, const json_t *in, const char *act, parsed_input *p, char *why,
+                        size_t whylen)
+{
+    const cc_scenario *s = N->s;
+    int a = -1;
+    for (int k = 0; k <= CC_ACT_REMIND;
+         k++) /* "review" is an agent's action (people object or acknowledge) */
+        if (k != CC_ACT_REVIEW && strcmp(act, cc_action_names[k]) == 0)
+            a = k;
+    if (a < 0)
+        BAD("unknown action \"%.40s\" (acknowledge, position, vote, propose, object, share, escalate, "
+            "remind, "
+            "message, note, request, release, hold, edit, add, downgrade, rate, start, pause, resume, speed, "
+            "jump)",
+            act);
+    p->action = (cc_agent_action)a;
+    p->seat = find_id(json_string_value(json_object_get(in, "seat")), s->seats, s->nseats, sizeof *s->seats);
+    if (p->seat < 0)
+        BAD("\"seat\" must name a seat of the scenario");
+    cc_err rc = parse_context(N, in, p, why, whylen);
+    if (rc != CC_OK)
+        return rc;
+    int cons = json_object_get(in, "consultation") != NULL;
     if (p->action == CC_ACT_VOTE && !p->option)
         BAD("\"vote\" needs \"option\"");
     p->stage = json_string_value(json_object_get(in, "stage"));
@@ -494,25 +470,11 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
         /* escalate a consultation to named seats (without "to": to its current stage's escalate_to) */
         if (!cons)
             BAD("\"to\" applies to \"escalate\" on a consultation");
-        if (!json_is_array(to) || json_array_size(to) == 0 || json_array_size(to) > 64)
-            BAD("\"escalate\" takes \"to\": a list of 1 to 64 seats");
-        for (size_t k = 0; k < json_array_size(to); k++) {
-            int t = find_id(json_string_value(json_array_get(to, k)), s->seats, s->nseats, sizeof *s->seats);
-            if (t < 0)
-                BAD("\"to\" entry %zu is not a seat of the scenario", k + 1);
-            p->to[p->nto++] = t;
-        }
-        return CC_OK;
+        return parse_to(s, to, act, p, why, whylen);
     }
     if (p->action == CC_ACT_SHARE) {
-        if (!json_is_array(to) || json_array_size(to) == 0 || json_array_size(to) > 64)
-            BAD("\"share\" needs \"to\": a list of 1 to 64 seats");
-        for (size_t k = 0; k < json_array_size(to); k++) {
-            int t = find_id(json_string_value(json_array_get(to, k)), s->seats, s->nseats, sizeof *s->seats);
-            if (t < 0)
-                BAD("\"to\" entry %zu is not a seat of the scenario", k + 1);
-            p->to[p->nto++] = t;
-        }
+        if ((rc = parse_to(s, to, act, p, why, whylen)) != CC_OK)
+            return rc;
         /* a forward of a message, or under a label of its own, is carried out here (EX_FORWARD);
          * a plain forward of an inject as by an agent (engine_agent.c) */
         if (p->msg || json_object_get(in, "label")) {
@@ -525,6 +487,81 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
         BAD("\"to\" only applies to \"share\" and \"escalate\"");
     }
     return CC_OK;
+}
+
+static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, char *why, size_t whylen)
+{
+    const cc_scenario *s = N->s;
+    memset(p, 0, sizeof *p);
+    p->seat = -1;
+    p->at_ms = -1;
+    if (!json_is_object(in))
+        BAD("an input must be a JSON object");
+    const char *act = json_string_value(json_object_get(in, "do"));
+    if (act && strcmp(act, "audit") == 0)
+        return parse_audit(N, in, p, why, whylen);
+    int ev = cc_eng_eval_action(act);
+    if (ev) {
+        p->extra = EX_EVAL;
+        if (!loggable(in, 0))
+            BAD("numbers in an input must be integers, nested at most 8 deep");
+        cc_err erc = cc_eng_eval_parse(s, in, ev, &p->ev, why, whylen);
+        p->seat = p->ev.seat;
+        return erc;
+    }
+    int clk = clock_action(act);
+    int adding = act && strcmp(act, "add") == 0;
+    cc_err rc = check_members(in, clk, adding, why, whylen);
+    if (rc != CC_OK)
+        return rc;
+    if (!act)
+        BAD("missing \"do\" (the action)");
+    if (!loggable(in, 0))
+        BAD("numbers in an input must be integers (write a fraction as a string: \"0.5\"), nested at most 8 "
+            "deep");
+    if (clk)
+        return parse_clock(N, in, clk, p, why, whylen);
+    if (json_object_get(in, "factor"))
+        BAD("\"factor\" only applies to \"speed\"");
+    if (adding)
+        return parse_add(in, p, why, whylen);
+    if (json_object_get(in, "title") || json_object_get(in, "body") || json_object_get(in, "at"))
+        if (strcmp(act, "edit") != 0)
+            BAD("\"title\", \"body\" and \"at\" only apply to \"edit\"");
+    const char *seat = json_string_value(json_object_get(in, "seat"));
+    const char *cons = json_string_value(json_object_get(in, "consultation"));
+    const char *inj = json_string_value(json_object_get(in, "inject"));
+    p->option = json_string_value(json_object_get(in, "option"));
+    p->text = json_string_value(json_object_get(in, "text"));
+    if (json_object_get(in, "message") && strcmp(act, "share") != 0)
+        BAD("\"message\" only applies to \"share\" (the message forwarded, such as \"M3\")");
+    if (strcmp(act, "message") == 0 || strcmp(act, "downgrade") == 0 || strcmp(act, "rate") == 0 ||
+        strcmp(act, "note") == 0 || strcmp(act, "edit") == 0)
+        return parse_extra(N, in, act, p, why, whylen);
+    if (strcmp(act, "request") == 0) {
+        /* a seat asks for a consultation of the scenario now, instead of waiting for its trigger */
+        p->extra = EX_REQUEST;
+        p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats);
+        if (p->seat < 0)
+            BAD("\"request\" needs \"seat\": the requesting seat");
+        int c = find_id(cons, s->consultations, s->nconsultations, sizeof *s->consultations);
+        if (c < 0)
+            BAD("\"request\" needs \"consultation\": a consultation of the scenario");
+        if (json_object_get(in, "decision") || inj || p->option || json_object_get(in, "to"))
+            BAD("\"request\" takes only \"seat\" and \"consultation\"");
+        p->context = ITEM(CC_ITEM_CONSULTATION, (size_t)c);
+        return CC_OK;
+    }
+    if (strcmp(act, "release") == 0 || strcmp(act, "hold") == 0) {
+        p->control = 1;
+        p->hold = act[0] == 'h';
+        int i = find_inject(N, inj);
+        if (i < 0)
+            BAD("\"%s\" needs \"inject\": an inject of the scenario or added by control", act);
+        p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
+        return CC_OK;
+    }
+    return parse_act(N, in, act, p, why, whylen);
 }
 
 cc_err cc_engine_check_input(const cc_scenario *s, const json_t *input, char *why, size_t whylen)
@@ -585,7 +622,7 @@ static const char *refusal(const cc_engine *e, const parsed_input *p)
 
 static cc_err refuse(cc_engine *e, const char *actor, const char *reason, uint32_t item)
 {
-    return cc_eng_emit(e, "input.refused", actor, NULL, json_pack("{s:s}", "reason", reason), item, 111);
+    return cc_eng_emit(e, CC_EV_INPUT_REFUSED, actor, NULL, json_pack("{s:s}", "reason", reason), item, 111);
 }
 
 /* Formats a label into a labelspec whose text lives in buf. */
@@ -680,7 +717,7 @@ static cc_err send_message(cc_engine *e, const parsed_input *p, const char *acto
         snprintf(src, sizeof src, "M%llu", (unsigned long long)p->reply_msg);
         json_object_set_new(j, "reply_to", json_string(src));
     }
-    rc = cc_eng_emit(e, "message", actor, ls.text, j, ctx, 123);
+    rc = cc_eng_emit(e, CC_EV_MESSAGE, actor, ls.text, j, ctx, 123);
     if (rc == CC_OK)
         rc = cc_eng_deliver(e, "message", id, &ls, &tr, ctx, -1, p->reply >= 0 ? CC_AEV_MESSAGE : -1);
     return rc;
@@ -721,7 +758,7 @@ static cc_err forward(cc_engine *e, const parsed_input *p, const char *actor)
     cc_refs tr = {refs, p->nto, {0, 0}};
     json_t *j = json_pack("{s:s,s:s,s:o}", "kind", "forward", p->msg ? "message" : "inject", id, "to",
                           cc_eng_refs_json(&tr));
-    cc_err rc = cc_eng_emit(e, "message", actor, ls.text, j, p->context, 83);
+    cc_err rc = cc_eng_emit(e, CC_EV_MESSAGE, actor, ls.text, j, p->context, 83);
     if (rc != CC_OK)
         return rc;
     if (p->msg) {
@@ -736,7 +773,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
 {
     const cc_scenario *s = e->s;
     switch (p->extra) {
-    case EX_NOTE: return cc_eng_emit(e, "note", actor, NULL, json_pack("{s:s}", "text", p->text), 0, 120);
+    case EX_NOTE: return cc_eng_emit(e, CC_EV_NOTE, actor, NULL, json_pack("{s:s}", "text", p->text), 0, 120);
     case EX_REQUEST: {
         size_t c = ITEM_INDEX(p->context);
         const cc_consultation *K = &s->consultations[c];
@@ -754,7 +791,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         json_t *j = p->inject ? json_deep_copy(p->inject) : json_object();
         if (j && p->reply >= 0)
             json_object_set_new(j, "about", json_string(s->seats[p->reply].id));
-        return cc_eng_emit(e, p->text, NULL, NULL, j, 0, 126);
+        return cc_eng_emit(e, cc_evtype_of(p->text), NULL, NULL, j, 0, 126);
     }
     case EX_RATE: {
         if (p->seat >= 0)
@@ -762,7 +799,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         json_t *j = json_pack("{s:s,s:s}", "objective", s->objectives[p->objective].id, "rating", p->rating);
         if (j && p->text)
             json_object_set_new(j, "text", json_string(p->text));
-        return cc_eng_emit(e, "objective.rating", NULL, NULL, j, 0, 121);
+        return cc_eng_emit(e, CC_EV_OBJECTIVE_RATING, NULL, NULL, j, 0, 121);
     }
     case EX_CLOCK: return cc_eng_clock(e, p->clock, p->num, p->den, p->at_ms);
     case EX_ADD: return cc_eng_add_inject(e, p->inject);
@@ -802,7 +839,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         if (j && p->body)
             json_object_set_new(j, "body", json_string(p->body));
         if (p->at_ms < 0)
-            return cc_eng_emit(e, "inject.edit", NULL, e->inj_label[i].text, j, p->context, 124);
+            return cc_eng_emit(e, CC_EV_INJECT_EDIT, NULL, e->inj_label[i].text, j, p->context, 124);
         /* the new time replaces the old time or trigger: earlier schedules become stale */
         e->inj_gen[i]++;
         e->inj[i].when.has_at = true;
@@ -810,7 +847,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         e->inj[i].when.at_s = p->at_ms / 1000;
         if (j)
             json_object_set_new(j, "at_ms", json_integer(p->at_ms));
-        cc_err rc = cc_eng_emit(e, "inject.edit", NULL, e->inj_label[i].text, j, p->context, 124);
+        cc_err rc = cc_eng_emit(e, CC_EV_INJECT_EDIT, NULL, e->inj_label[i].text, j, p->context, 124);
         if (rc == CC_OK)
             rc = cc_sched_push(&e->q, p->at_ms, K_FIRE, (uint32_t)p->context, e->inj_gen[i]);
         return rc;
@@ -826,7 +863,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         snprintf(old, sizeof old, "%s", cur->text);
         labelspec_of(s, &p->label, e->inj_banner[i], sizeof e->inj_banner[i], cur);
         cc_err rc =
-            cc_eng_emit(e, "label.downgrade", NULL, cur->text,
+            cc_eng_emit(e, CC_EV_LABEL_DOWNGRADE, NULL, cur->text,
                         json_pack("{s:s,s:s,s:s}", "inject", e->inj[i].id, "from", old, "to", cur->text),
                         p->context, 122);
         if (rc || e->inject_state[i] != ST_DONE)
@@ -861,13 +898,13 @@ static cc_err apply_input(cc_engine *e, const json_t *input, const parsed_input 
     json_object_del(copy, "t");
     json_object_del(copy, "wall");
     const char *actor = p.seat >= 0 ? e->s->seats[p.seat].id : NULL;
-    cc_err rc = cc_eng_emit(e, "input", actor, NULL, copy, p.context, 110);
+    cc_err rc = cc_eng_emit(e, CC_EV_INPUT, actor, NULL, copy, p.context, 110);
     if (rc)
         return rc;
     /* an evaluator observes and notes; anything else of it is refused (docs/scenario-format.md) */
     if (p.seat >= 0 && e->s->seats[p.seat].evaluator && p.extra != EX_NOTE &&
         !(p.extra == EX_EVAL && cc_eng_eval_observes(&p.ev)))
-        return cc_eng_emit(e, "input.refused", actor, NULL,
+        return cc_eng_emit(e, CC_EV_INPUT_REFUSED, actor, NULL,
                            json_pack("{s:s}", "reason", "an evaluator observes and never acts in play"),
                            p.context, 111);
     if (p.extra)
@@ -876,18 +913,18 @@ static cc_err apply_input(cc_engine *e, const json_t *input, const parsed_input 
     if (p.control) {
         if (p.hold) {
             if (e->inject_state[idx] != ST_PENDING)
-                return cc_eng_emit(e, "input.refused", NULL, NULL,
+                return cc_eng_emit(e, CC_EV_INPUT_REFUSED, NULL, NULL,
                                    json_pack("{s:s}", "reason",
                                              e->inject_state[idx] == ST_HELD
                                                  ? "the inject is already held"
                                                  : "the inject was already released"),
                                    p.context, 111);
             e->inject_state[idx] = ST_HELD;
-            return cc_eng_emit(e, "inject.hold", NULL, e->inj[idx].label.text,
+            return cc_eng_emit(e, CC_EV_INJECT_HOLD, NULL, e->inj[idx].label.text,
                                json_pack("{s:s}", "inject", e->inj[idx].id), p.context, ST_HELD);
         }
         if (e->inject_state[idx] == ST_DONE)
-            return cc_eng_emit(e, "input.refused", NULL, NULL,
+            return cc_eng_emit(e, CC_EV_INPUT_REFUSED, NULL, NULL,
                                json_pack("{s:s}", "reason", "the inject was already released"), p.context,
                                111);
         e->inject_state[idx] = ST_PENDING;
@@ -895,7 +932,8 @@ static cc_err apply_input(cc_engine *e, const json_t *input, const parsed_input 
     }
     const char *no = refusal(e, &p);
     if (no)
-        return cc_eng_emit(e, "input.refused", actor, NULL, json_pack("{s:s}", "reason", no), p.context, 111);
+        return cc_eng_emit(e, CC_EV_INPUT_REFUSED, actor, NULL, json_pack("{s:s}", "reason", no), p.context,
+                           111);
     if (p.stage && ITEM_KIND(p.context) == CC_ITEM_CONSULTATION) {
         /* an act for a later stage is held for it (docs/scenario-format.md) */
         int k = cc_eng_stage_index(e, idx, p.stage);

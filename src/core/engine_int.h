@@ -193,7 +193,7 @@ struct cc_engine {
 #define CC_LAZY(e, expr) ((e)->o.no_log ? NULL : (expr))
 
 /* shared between the engine's files (see the comment at the top) */
-cc_err cc_eng_emit_ext(cc_engine *e, const char *type, const char *actor, const char *label, json_t *payload,
+cc_err cc_eng_emit_ext(cc_engine *e, cc_evtype type, const char *actor, const char *label, json_t *payload,
                        uint32_t item, int state, const uint64_t *extra, size_t nextra);
 cc_err cc_eng_run(cc_engine *e, int64_t until_ms, int64_t wall_cap);
 cc_err cc_eng_grow_injects(cc_engine *e, size_t need);
@@ -237,7 +237,7 @@ cc_err cc_eng_propose(cc_engine *e, size_t d, size_t seat, const char *text);
 json_t *cc_eng_refs_json(const cc_refs *r);
 cc_err cc_eng_release_inject(cc_engine *e, size_t i);
 cc_err cc_eng_resolve_watches(cc_engine *e, cc_grule_kind kind, uint32_t item, int k, size_t seat);
-cc_err cc_eng_stage_act(cc_engine *e, size_t c, size_t seat, const char *type, const char *text);
+cc_err cc_eng_stage_act(cc_engine *e, size_t c, size_t seat, cc_evtype type, const char *text);
 cc_err cc_eng_stage_vote(cc_engine *e, size_t c, size_t seat, const char *option);
 cc_err cc_eng_consult_object(cc_engine *e, size_t c, size_t seat);
 cc_err cc_eng_hold_act(cc_engine *e, size_t c, size_t seat, int stage, cc_agent_action action, int option,
@@ -255,7 +255,6 @@ cc_err cc_eng_vote(cc_engine *e, size_t d, size_t seat, const char *option);
 cc_err cc_eng_watch_expired(cc_engine *e, size_t w);
 cc_err cc_eng_watch_share(cc_engine *e, size_t i);
 cc_err cc_eng_watch_stage(cc_engine *e, size_t c, int k);
-extern const char *const cc_eng_action_names[];
 const char *cc_eng_deny_code(cc_deny d); /* "class", "caveat", ... as denials say */
 
 /* engine_eval.c: observations, questionnaires and scores (docs/scenario-format.md, "Evaluation") */
@@ -288,7 +287,7 @@ cc_err cc_eng_eval_due(cc_engine *e, uint32_t q); /* K_FEEDBACK: questionnaire q
 /* Records one event; takes ownership of payload; item/state feed the digest (cc_eng_emit_ext).
  * Under no_log an event that is not a milestone for the observer is only counted, here, without
  * a call: the simulator's replications emit dozens of events each. */
-static inline cc_err cc_eng_emit(cc_engine *e, const char *type, const char *actor, const char *label,
+static inline cc_err cc_eng_emit(cc_engine *e, cc_evtype type, const char *actor, const char *label,
                                  json_t *payload, uint32_t item, int state)
 {
     if (e->o.no_log && !(e->o.observe && state >= ST_DONE && state <= ST_EXPIRED)) {

@@ -161,44 +161,31 @@ double cc_eval_weighted(const cc_scoring *m, const int *scores)
     return den > 0 ? 100.0 * num / den : 0;
 }
 
-cc_eval_see cc_eval_see_type(const char *type)
+cc_eval_see cc_eval_see_type(cc_evtype t)
 {
-    static const char *const frame[] = {"run.start", "run.end", NULL};
-    static const char *const play[] = {"inject.release",
-                                       "inject.add",
-                                       "inject.ack",
-                                       "inject.escalate",
-                                       "delivery",
-                                       "denial",
-                                       "message",
-                                       "message.lost",
-                                       "message.retry",
-                                       "seat.absent",
-                                       "label.downgrade",
-                                       "finding",
-                                       "objective.rating",
-                                       "eval.observation",
-                                       "hotwash",
-                                       "feedback.open",
-                                       "feedback.answer",
-                                       "score.submit",
-                                       NULL};
-    if (!type)
-        return CC_EVAL_SEE_NONE;
-    if (strncmp(type, "clock.", 6) == 0)
+    if (cc_evtype_is_clock(t))
         return CC_EVAL_SEE_FRAME;
-    for (size_t k = 0; frame[k]; k++)
-        if (strcmp(type, frame[k]) == 0)
-            return CC_EVAL_SEE_FRAME;
-    if (strncmp(type, "consult.", 8) == 0 || strncmp(type, "decision.", 9) == 0)
+    if (cc_evtype_is_consult(t) || cc_evtype_is_decision(t) || cc_evtype_is_eval(t))
         return CC_EVAL_SEE_PLAY;
-    for (size_t k = 0; play[k]; k++)
-        if (strcmp(type, play[k]) == 0)
-            return CC_EVAL_SEE_PLAY;
-    return CC_EVAL_SEE_NONE;
+    switch (t) {
+    case CC_EV_INJECT_RELEASE:
+    case CC_EV_INJECT_ADD:
+    case CC_EV_INJECT_ACK:
+    case CC_EV_INJECT_ESCALATE:
+    case CC_EV_DELIVERY:
+    case CC_EV_DENIAL:
+    case CC_EV_MESSAGE:
+    case CC_EV_MESSAGE_LOST:
+    case CC_EV_MESSAGE_RETRY:
+    case CC_EV_SEAT_ABSENT:
+    case CC_EV_LABEL_DOWNGRADE:
+    case CC_EV_FINDING:
+    case CC_EV_OBJECTIVE_RATING: return CC_EVAL_SEE_PLAY;
+    default: return CC_EVAL_SEE_NONE;
+    }
 }
 
-bool cc_eval_sees(const cc_scenario *s, size_t si, const char *type, const char *actor, const cc_label *label)
+bool cc_eval_sees(const cc_scenario *s, size_t si, cc_evtype type, const char *actor, const cc_label *label)
 {
     if (si >= s->nseats || !s->seats[si].evaluator)
         return false;

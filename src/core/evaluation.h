@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/evtype.h"
 #include "core/label.h"
 #include "core/scenario.h"
 #include "core/scenario_model.h"
@@ -62,12 +63,11 @@ typedef enum cc_eval_see {
     CC_EVAL_SEE_FRAME, /* every viewer */
     CC_EVAL_SEE_PLAY   /* when the event's label (if any) admits the evaluator */
 } cc_eval_see;
-cc_eval_see cc_eval_see_type(const char *type);
+cc_eval_see cc_eval_see_type(cc_evtype type);
 
 /* Whether evaluator seat si sees an event of that type, actor and label (label: the event's label
  * parsed with its item's originator; NULL for an unlabelled event; an invalid label admits
  * nobody). */
-bool cc_eval_sees(const cc_scenario *s, size_t si, const char *type, const char *actor,
-                  const cc_label *label);
+bool cc_eval_sees(const cc_scenario *s, size_t si, cc_evtype type, const char *actor, const cc_label *label);
 
 #endif

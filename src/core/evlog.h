@@ -34,9 +34,7 @@ void cc_evrec_clear(cc_evrec *e);
 cc_err cc_evlog_encode(cc_evrec *e, cc_buf *out);
 
 /* Where and why a line was refused. */
-typedef struct cc_evlog_error {
-    char message[200];
-} cc_evlog_error;
+typedef cc_error cc_evlog_error; /* core/diag's error type: the message says why */
 
 /* Decodes one line (without '\n'): valid JSON, the exact member set, types, version, and the
  * line must equal its canonical encoding; the hash must match. On success the record owns

@@ -18,6 +18,7 @@
 typedef struct lp_class {
     char name[NAME_BUF];
     char short_name[NAME_BUF];
+    cc_label_style style;
 } lp_class;
 
 typedef struct lp_group {
@@ -288,6 +289,23 @@ static bool is_class_word(const cc_label_policy *p, const char *s)
     return find_class(p, s, strlen(s)) >= 0;
 }
 
+/* The style a classification's name conventionally has (the colours of classification banners). */
+static cc_label_style conventional_style(const char *name)
+{
+    static const struct {
+        const char *name;
+        cc_label_style style;
+    } conv[] = {{"UNCLASSIFIED", CC_LABEL_STYLE_UNCLASSIFIED},
+                {"RESTRICTED", CC_LABEL_STYLE_CONFIDENTIAL},
+                {"CONFIDENTIAL", CC_LABEL_STYLE_CONFIDENTIAL},
+                {"SECRET", CC_LABEL_STYLE_SECRET},
+                {"TOP SECRET", CC_LABEL_STYLE_TOP_SECRET}};
+    for (size_t i = 0; i < sizeof conv / sizeof conv[0]; i++)
+        if (strcmp(name, conv[i].name) == 0)
+            return conv[i].style;
+    return CC_LABEL_STYLE_OTHER;
+}
+
 cc_err cc_label_policy_add_class(cc_label_policy *p, const char *name, const char *short_name,
                                  const char **why)
 {
@@ -308,8 +326,38 @@ cc_err cc_label_policy_add_class(cc_label_policy *p, const char *name, const cha
     lp_class *c = &p->classes[p->nclasses++];
     strcpy(c->name, name);
     strcpy(c->short_name, short_name);
+    c->style = conventional_style(name);
     rehash(p);
     return CC_OK;
+}
+
+cc_err cc_label_policy_set_class_style(cc_label_policy *p, int rank, cc_label_style style)
+{
+    if (!p || rank < 0 || (size_t)rank >= p->nclasses || (unsigned)style >= CC_LABEL_STYLE_COUNT)
+        return CC_ERR_ARG;
+    p->classes[rank].style = style; /* display only: not part of the policy's hash */
+    return CC_OK;
+}
+
+cc_label_style cc_label_policy_class_style(const cc_label_policy *p, int rank)
+{
+    return p && rank >= 0 && (size_t)rank < p->nclasses ? p->classes[rank].style : CC_LABEL_STYLE_OTHER;
+}
+
+int cc_label_policy_banner_rank(const cc_label_policy *p, const char *banner)
+{
+    if (!p || !banner)
+        return -1;
+    const char *end = strstr(banner, "//");
+    return find_class(p, banner, end ? (size_t)(end - banner) : strlen(banner));
+}
+
+const char *const cc_label_style_names[CC_LABEL_STYLE_COUNT + 1] = {"other",  "unclassified", "confidential",
+                                                                    "secret", "top-secret",   NULL};
+
+const char *cc_label_style_name(cc_label_style s)
+{
+    return (unsigned)s < CC_LABEL_STYLE_COUNT ? cc_label_style_names[s] : "other";
 }
 
 cc_err cc_label_policy_add_caveat(cc_label_policy *p, const char *name, const char **why)

@@ -95,20 +95,40 @@ int cc_label_policy_caveat(const cc_label_policy *p, const char *name);
 int cc_label_policy_party(const cc_label_policy *p, const char *code);
 int cc_label_policy_group(const cc_label_policy *p, const char *name);
 const char *cc_label_policy_class_name(const cc_label_policy *p, int rank);
+/* The rank of the classification a banner starts with (its text up to the first "//", a name or
+ * short of p), -1 when it names none (or banner is NULL). */
+int cc_label_policy_banner_rank(const cc_label_policy *p, const char *banner);
+
+/* How a classification is displayed, on screen and on paper: the colours of classification
+ * banners. Each class of a policy has one, by default the one its name conventionally has
+ * (UNCLASSIFIED; CONFIDENTIAL and RESTRICTED; SECRET; TOP SECRET; any other name: other), or
+ * the scenario's (label_policy classifications' style). Display only: not in the policy's hash. */
+typedef enum cc_label_style {
+    CC_LABEL_STYLE_OTHER,
+    CC_LABEL_STYLE_UNCLASSIFIED,
+    CC_LABEL_STYLE_CONFIDENTIAL,
+    CC_LABEL_STYLE_SECRET,
+    CC_LABEL_STYLE_TOP_SECRET,
+    CC_LABEL_STYLE_COUNT
+} cc_label_style;
+/* The names of the styles, in enum order and NULL-terminated: "other", "unclassified",
+ * "confidential", "secret", "top-secret"; cc_label_style_name answers "other" out of range. */
+extern const char *const cc_label_style_names[CC_LABEL_STYLE_COUNT + 1];
+const char *cc_label_style_name(cc_label_style s);
+/* The style of class rank (CC_LABEL_STYLE_OTHER for a rank p lacks); setting it: CC_ERR_ARG for
+ * a rank p lacks or a style out of range. */
+cc_label_style cc_label_policy_class_style(const cc_label_policy *p, int rank);
+cc_err cc_label_policy_set_class_style(cc_label_policy *p, int rank, cc_label_style style);
 const char *cc_label_policy_class_short(const cc_label_policy *p, int rank);
 const char *cc_label_policy_caveat_name(const cc_label_policy *p, int idx);
 const char *cc_label_policy_party_code(const cc_label_policy *p, int idx);
 /* Parties of a group (expanded). */
 const cc_partyset *cc_label_policy_group_members(const cc_label_policy *p, int group);
 
-/* Where and why a label was refused. col is a 1-based byte column within the banner text
- * (or 0 when not applicable, e.g. cc_label_build); message and hint are NUL-terminated,
- * hint is "" when there is none. */
-typedef struct cc_label_error {
-    int col;
-    char message[160];
-    char hint[160];
-} cc_label_error;
+/* Where and why a label was refused (core/diag's error type): col is a 1-based byte column
+ * within the banner text (or 0 when not applicable, e.g. cc_label_build); hint is "" when there
+ * is none. */
+typedef cc_error cc_label_error;
 
 /* Parses a banner, e.g. "SECRET//NCG//REL TO USA, KOR". len bytes of s are read (no NUL
  * needed; an embedded NUL is an error). originator is the party index used for "originator

@@ -19,9 +19,7 @@
 #define CC_MERKLE_PROOF_MAX 65
 
 /* Why a call failed; message is "" on success. Every err argument may be NULL. */
-typedef struct cc_merkle_error {
-    char message[200];
-} cc_merkle_error;
+typedef cc_error cc_merkle_error; /* core/diag's error type */
 
 /* out = SHA-256(0x00 || data[0..len)). */
 void cc_merkle_leaf_hash(const void *data, size_t len, unsigned char out[32]);

@@ -33,6 +33,8 @@ typedef struct cc_scenario_counts {
 void cc_scenario_counts_get(const cc_scenario *s, cc_scenario_counts *out);
 const char *cc_scenario_id(const cc_scenario *s);
 const char *cc_scenario_title(const cc_scenario *s);
+/* The scenario's label policy (its classes' ranks and styles, parties, caveats); NULL for NULL. */
+const struct cc_label_policy *cc_scenario_policy(const cc_scenario *s);
 /* Hex SHA-256 of the scenario file (65 bytes including NUL). */
 void cc_scenario_hash_hex(const cc_scenario *s, char out[65]);
 /* The endorsed guidelines note an exercise of s runs under (docs/tamper-evidence.md, "Endorsed

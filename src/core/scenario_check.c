@@ -19,6 +19,7 @@ typedef struct ck {
     int oom;
     cc_idmap *seats, *cells, *parties, *groups, *objectives, *injects, *decisions, *mechanisms,
         *consultations, *agents;
+    unsigned char *obj_used, *agent_used; /* per objective, agent: named somewhere */
 } ck;
 
 __attribute__((format(printf, 6, 7))) static void report(ck *C, cc_severity sev, cc_pos pos, const char *code,
@@ -110,70 +111,6 @@ static void resolve_refs(ck *C, cc_refs *r, const char *ctx)
     }
 }
 
-static int seat_in_cell(const cc_seat *st, int cell)
-{
-    for (size_t k = 0; k < st->cell_index.n; k++)
-        if (st->cell_index.v[k] == cell)
-            return 1;
-    return 0;
-}
-
-int cc_scenario_ref_has_seat(const cc_scenario *s, const cc_ref *x, size_t si)
-{
-    const cc_seat *st = &s->seats[si];
-    if (st->evaluator && x->kind != CC_REF_SEAT)
-        return 0; /* references by kind never reach an evaluator (docs/scenario-format.md) */
-    switch (x->kind) {
-    case CC_REF_SEAT: return x->index == (int)si;
-    case CC_REF_CELL: return x->index >= 0 && seat_in_cell(st, x->index);
-    case CC_REF_PARTY: return x->index >= 0 && st->party_index == x->index;
-    case CC_REF_GROUP:
-        if (x->index < 0 || !s->policy || st->party_index < 0)
-            return 0;
-        {
-            int g = cc_label_policy_group(s->policy, s->groups[x->index].id);
-            return g >= 0 && cc_partyset_has(cc_label_policy_group_members(s->policy, g), st->party_index);
-        }
-    case CC_REF_ALL: return 1;
-    }
-    return 0;
-}
-
-const char *cc_scenario_pos_file(const cc_scenario *s, cc_pos *pos)
-{
-    if (s->agents_file && pos->line >= CC_POS_AGENTS_FILE) {
-        pos->line -= CC_POS_AGENTS_FILE;
-        return s->agents_file;
-    }
-    return s->file;
-}
-
-/* A seat's duty schedule (docs/scenario-format.md, "Duty and work time"): its 'duty', else its
- * agent's availability (working: office, always: watch); a seat without a party zone stands a
- * watch. The one construction the engine (agent delays) and calibration (observed work time) share. */
-cc_duty cc_scenario_seat_duty(const cc_scenario *s, size_t si)
-{
-    const cc_seat *st = &s->seats[si];
-    const cc_party *P = st->party_index >= 0 ? &s->parties[st->party_index] : NULL;
-    cc_duty d = {CC_DUTY_OFFICE,         P ? P->zone : NULL,   P ? P->hours : (cc_workhours){0, 0, 0},
-                 P ? P->holidays : NULL, P ? P->nholidays : 0, st->callout_s * 1000};
-    if (st->has_duty)
-        d.kind = st->duty;
-    else if (st->agent_index >= 0 && s->agents[st->agent_index].always_available)
-        d.kind = CC_DUTY_WATCH;
-    if (st->own_hours)
-        d.hours = st->hours;
-    if (!d.zone)
-        d.kind = CC_DUTY_WATCH;
-    return d;
-}
-
-int cc_scenario_seat_reads(const cc_scenario *s, size_t si, const cc_labelspec *l)
-{
-    return l->valid && s->seats[si].clearance.cls >= 0 &&
-           cc_label_permits(&l->label, &s->seats[si].clearance);
-}
-
 /* Checks that every reference in r can reach at least one seat that reads label l; a
  * direct seat reference must read it itself. Returns the number of reading seats. */
 static size_t check_readers(ck *C, const cc_refs *r, const cc_labelspec *l, const char *what, const char *id,
@@ -187,13 +124,8 @@ static size_t check_readers(ck *C, const cc_refs *r, const cc_labelspec *l, cons
         const cc_ref *x = &r->v[i];
         if (x->kind != CC_REF_ALL && x->index < 0)
             continue;
-        size_t members = 0, readers = 0;
-        for (size_t si = 0; si < s->nseats; si++) {
-            if (!cc_scenario_ref_has_seat(s, x, si))
-                continue;
-            members++;
-            readers += (size_t)cc_scenario_seat_reads(s, si, l);
-        }
+        size_t members;
+        size_t readers = cc_scenario_ref_readers(s, x, l, &members);
         total += readers;
         if (readers)
             continue;
@@ -729,8 +661,6 @@ int cc_scenario_rule_can_match(const cc_scenario *s, const cc_agent_rule *R, siz
 static void check_file_rules(ck *C)
 {
     const cc_scenario *s = C->s;
-    static const char *const on[] = {"inject",   "message", "request",    "stage",    "decision_open",
-                                     "proposal", "waiting", "escalation", "objection"};
     for (size_t a = 0; s->agents_file && a < s->nagents; a++) {
         const cc_agent *A = &s->agents[a];
         if (A->pos.line < CC_POS_AGENTS_FILE)
@@ -747,7 +677,240 @@ static void check_file_rules(ck *C)
                 WARN(C, A->rules[r].pos, "never-matches",
                      "check the rule's 'on' and its filters, or the seats it plays",
                      "agent '%s', rule %zu (on: %s): no situation of its seats can match it", nz(A->id),
-                     r + 1, on[A->rules[r].on]);
+                     r + 1, cc_agent_event_name(A->rules[r].on));
+        }
+    }
+}
+
+/* Seats: party, cells (and who is in the control cell), agent; agents that play no seat. */
+static void check_seats(ck *C)
+{
+    cc_scenario *s = C->s;
+    for (size_t i = 0; i < s->nseats; i++) {
+        cc_seat *st = &s->seats[i];
+        char ctx[120];
+        snprintf(ctx, sizeof ctx, "seat '%s'", nz(st->id));
+        if (st->party && st->party_index < 0)
+            unknown(C, st->party_pos, C->parties, "party", st->party, ctx);
+        st->cell_index.v = cc_arena_array(s->arena, st->cells.n ? st->cells.n : 1, sizeof(int));
+        if (!st->cell_index.v) {
+            C->oom = 1;
+            break;
+        }
+        for (size_t k = 0; k < st->cells.n; k++) {
+            int c = lookup(C, C->cells, st->cells.v[k], st->cells.pos[k], "cell", ctx);
+            st->cell_index.v[st->cell_index.n++] = c;
+            if (c >= 0 && c == s->control_cell)
+                st->control = true;
+        }
+        if (st->agent) {
+            st->agent_index = lookup(C, C->agents, st->agent, st->agent_pos, "agent", ctx);
+            if (st->agent_index >= 0)
+                C->agent_used[st->agent_index] = 1;
+        }
+    }
+    for (size_t i = 0; i < s->nagents; i++) /* with an agents file, only its own agents: it may supersede */
+        if (!C->agent_used[i] && (!s->agents_file || s->agents[i].pos.line >= CC_POS_AGENTS_FILE))
+            WARN(C, s->agents[i].pos, "unused", "set 'agent:' on a seat", "agent '%s' plays no seat",
+                 nz(s->agents[i].id));
+}
+
+/* Mechanisms: the default, each stage's references, rule and return. */
+static void check_mechanisms(ck *C)
+{
+    cc_scenario *s = C->s;
+    if (s->default_mechanism) {
+        s->default_mechanism_index =
+            lookup(C, C->mechanisms, s->default_mechanism, s->default_mechanism_pos, "mechanism", "exercise");
+    } else if (s->nmechanisms) {
+        s->default_mechanism_index = 0;
+    }
+    for (size_t m = 0; m < s->nmechanisms; m++) {
+        cc_mechanism *M = &s->mechanisms[m];
+        cc_idmap *ids = index_ids(C, M->stages, M->nstages, sizeof(cc_stage), offsetof(cc_stage, id),
+                                  offsetof(cc_stage, pos), "stage");
+        for (size_t k = 0; k < M->nstages; k++) {
+            cc_stage *st = &M->stages[k];
+            char ctx[160];
+            snprintf(ctx, sizeof ctx, "stage '%s' of mechanism '%s'", nz(st->id), nz(M->id));
+            resolve_refs(C, &st->participants, ctx);
+            resolve_refs(C, &st->escalate_to, ctx);
+            if (st->has_rule)
+                check_rule(C, st->rule, st->lead, st->lead_pos, &st->lead_index, &st->participants,
+                           st->rule_pos, st->has_deadline, "stage", st->id);
+            if (st->on_objection == CC_OBJ_RETURN) {
+                int j = ids ? cc_idmap_get(ids, st->on_objection_stage) : -1;
+                if (j < 0 || (size_t)j >= k)
+                    ERR(C, st->on_objection_pos, "bad-stage", "name an earlier stage, or use vote or fail",
+                        "%s: on_objection '%s' is not an earlier stage of the mechanism", ctx,
+                        nz(st->on_objection_stage));
+                else
+                    st->on_objection_index = j;
+            }
+        }
+    }
+}
+
+/* Injects: sender, recipients, objectives, who may read them, when. */
+static void check_injects(ck *C)
+{
+    cc_scenario *s = C->s;
+    for (size_t i = 0; i < s->ninjects; i++) {
+        cc_inject *I = &s->injects[i];
+        char ctx[120];
+        snprintf(ctx, sizeof ctx, "inject '%s'", nz(I->id));
+        if (I->from && strcmp(I->from, "control") == 0) {
+            if (s->control_cell < 0)
+                ERR(C, I->from_pos, "no-control", "add a cell with 'kind: control'",
+                    "%s is sent by control, but the scenario has no control cell", ctx);
+        } else if (I->from) {
+            I->from_index = lookup(C, C->seats, I->from, I->from_pos, "seat", ctx);
+        }
+        resolve_refs(C, &I->to, ctx);
+        resolve_objectives(C, &I->objectives, &I->objective_index, C->obj_used, ctx);
+        check_readers(C, &I->to, &I->label, "inject", nz(I->id), 1);
+        resolve_when(C, &I->when, "inject", I->id);
+    }
+}
+
+/* Decisions: options, deciders, rule, who may decide them, when. */
+static void check_decisions(ck *C)
+{
+    cc_scenario *s = C->s;
+    for (size_t i = 0; i < s->ndecisions; i++) {
+        cc_decision *D = &s->decisions[i];
+        char ctx[120];
+        snprintf(ctx, sizeof ctx, "decision '%s'", nz(D->id));
+        index_ids(C, D->options, D->noptions, sizeof(cc_option), offsetof(cc_option, id),
+                  offsetof(cc_option, pos), "option");
+        if (D->noptions == 0 && !D->proposals)
+            ERR(C, D->pos, "no-options", "add 'options' or set 'proposals: true'",
+                "%s has no options and does not allow proposals", ctx);
+        resolve_refs(C, &D->deciders, ctx);
+        resolve_objectives(C, &D->objectives, &D->objective_index, C->obj_used, ctx);
+        check_rule(C, D->rule, D->lead, D->lead_pos, &D->lead_index, &D->deciders, D->rule_pos,
+                   D->has_deadline, "decision", D->id);
+        size_t before = C->errors;
+        size_t readers = check_readers(C, &D->deciders, &D->label, "decision", nz(D->id), 1);
+        if (D->label.valid && D->deciders.n && readers == 0 && C->errors == before)
+            ERR(C, D->deciders.pos, "no-decider", NULL,
+                "no seat can take %s: none of its deciders can read %s", ctx, nz(D->label.text));
+        resolve_when(C, &D->when, "decision", D->id);
+    }
+}
+
+/* Every stage of every mechanism consultation K may run needs participants who can read it. */
+static void check_stage_readers(ck *C, const cc_consultation *K)
+{
+    const cc_scenario *s = C->s;
+    for (size_t m = 0; K->label.valid && m < s->nmechanisms; m++) {
+        if (!may_run(K, m))
+            continue;
+        const cc_mechanism *M = &s->mechanisms[m];
+        for (size_t k = 0; k < M->nstages; k++) {
+            const cc_stage *st = &M->stages[k];
+            for (size_t r = 0; r < st->participants.n; r++) {
+                const cc_ref *x = &st->participants.v[r];
+                if (x->kind != CC_REF_ALL && x->index < 0)
+                    continue;
+                int members = 0, readers = 0;
+                for (size_t si = 0; si < s->nseats; si++)
+                    if (cc_scenario_ref_has_seat(s, x, si)) {
+                        members++;
+                        readers += cc_scenario_seat_reads(s, si, &K->label);
+                    }
+                if (members && !readers)
+                    WARN(C, x->pos, "unreadable", "lower the consultation's label or change the participants",
+                         "stage '%s' of mechanism '%s': no seat in '%s' can read consultation '%s' (%s)",
+                         nz(st->id), nz(M->id), x->name, nz(K->id), nz(K->label.text));
+            }
+        }
+    }
+}
+
+/* Consultations: requester, mechanism, decision, adopt, who may read them, when. */
+static void check_consultations(ck *C)
+{
+    cc_scenario *s = C->s;
+    for (size_t i = 0; i < s->nconsultations; i++) {
+        cc_consultation *K = &s->consultations[i];
+        char ctx[120];
+        snprintf(ctx, sizeof ctx, "consultation '%s'", nz(K->id));
+        K->requester_index = lookup(C, C->seats, K->requested_by, K->requested_by_pos, "seat", ctx);
+        if (K->mechanism)
+            K->mechanism_index = lookup(C, C->mechanisms, K->mechanism, K->mechanism_pos, "mechanism", ctx);
+        else if (s->nmechanisms == 0)
+            ERR(C, K->pos, "no-mechanism", "add a 'mechanisms' section", "%s has no mechanism to run", ctx);
+        if (K->decision)
+            K->decision_index = lookup(C, C->decisions, K->decision, K->decision_pos, "decision", ctx);
+        check_adopt(C, K, ctx);
+        if (K->requester_index >= 0 && K->label.valid &&
+            !cc_scenario_seat_reads(s, (size_t)K->requester_index, &K->label))
+            ERR(C, K->requested_by_pos, "unreadable", NULL,
+                "%s: requesting seat '%s' cannot read its label %s", ctx, K->requested_by, nz(K->label.text));
+        resolve_when(C, &K->when, "consultation", K->id);
+        check_stage_readers(C, K);
+    }
+}
+
+/* Guidelines: objectives, references, and rules that can never fire. */
+static void check_guidelines(ck *C)
+{
+    cc_scenario *s = C->s;
+    for (size_t i = 0; i < s->nguidelines; i++) {
+        cc_guideline *G = &s->guidelines[i];
+        char ctx[120];
+        snprintf(ctx, sizeof ctx, "guideline '%s'", nz(G->id));
+        resolve_objectives(C, &G->objectives, &G->objective_index, C->obj_used, ctx);
+        if (G->consultation)
+            G->consultation_index =
+                lookup(C, C->consultations, G->consultation, G->ref_pos, "consultation", ctx);
+        if (G->decision)
+            G->decision_index = lookup(C, C->decisions, G->decision, G->ref_pos, "decision", ctx);
+        if (G->kind == CC_GRULE_SHARE && G->with.name) {
+            cc_refs one = {&G->with, 1, G->with.pos};
+            resolve_refs(C, &one, ctx);
+            int used = 0;
+            for (size_t k = 0; k < s->ninjects && !used; k++)
+                for (size_t j = 0; j < s->injects[k].classes.n && !used; j++)
+                    used = G->inject_class && strcmp(s->injects[k].classes.v[j], G->inject_class) == 0;
+            if (!used && G->inject_class)
+                WARN(C, G->rule_pos, "never-fires", NULL, "%s: no inject has class '%s'", ctx,
+                     G->inject_class);
+        }
+        if (G->kind == CC_GRULE_STAGE_DEADLINE) {
+            int found = 0;
+            for (size_t m = 0; m < s->nmechanisms && !found; m++)
+                for (size_t k = 0; k < s->mechanisms[m].nstages && !found; k++)
+                    found = s->mechanisms[m].stages[k].kind == G->stage;
+            if (!found)
+                WARN(C, G->rule_pos, "never-fires", NULL, "%s: no mechanism has a '%s' stage", ctx,
+                     cc_stage_kind_name(G->stage));
+        }
+    }
+}
+
+/* Agents: an option voted for should exist somewhere. */
+static void check_agent_options(ck *C)
+{
+    cc_scenario *s = C->s;
+    for (size_t i = 0; i < s->nagents; i++) {
+        cc_agent *A = &s->agents[i];
+        for (size_t k = 0; k < A->nrules; k++) {
+            cc_agent_rule *R = &A->rules[k];
+            char ctx[120];
+            snprintf(ctx, sizeof ctx, "rule %zu of agent '%s'", k + 1, nz(A->id));
+            resolve_refs(C, &R->to, ctx);
+            if (R->option) {
+                int found = 0;
+                for (size_t d = 0; d < s->ndecisions && !found; d++)
+                    for (size_t o = 0; o < s->decisions[d].noptions && !found; o++)
+                        found = s->decisions[d].options[o].id &&
+                                strcmp(s->decisions[d].options[o].id, R->option) == 0;
+                if (!found)
+                    WARN(C, R->option_pos, "unknown-ref", NULL,
+                         "%s votes for option '%s', which no decision offers", ctx, R->option);
+            }
         }
     }
 }
@@ -826,11 +989,11 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
     if (C->oom)
         return CC_ERR_NOMEM;
 
-    unsigned char *obj_used = calloc(s->nobjectives ? s->nobjectives : 1, 1);
-    unsigned char *agent_used = calloc(s->nagents ? s->nagents : 1, 1);
-    if (!obj_used || !agent_used) {
-        free(obj_used);
-        free(agent_used);
+    C->obj_used = calloc(s->nobjectives ? s->nobjectives : 1, 1);
+    C->agent_used = calloc(s->nagents ? s->nagents : 1, 1);
+    if (!C->obj_used || !C->agent_used) {
+        free(C->obj_used);
+        free(C->agent_used);
         return CC_ERR_NOMEM;
     }
 
@@ -839,206 +1002,13 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
             WARN(C, s->phases[i].pos, "never-fires", NULL, "phase '%s' starts after the end of the exercise",
                  nz(s->phases[i].id));
 
-    /* seats */
-    for (size_t i = 0; i < s->nseats; i++) {
-        cc_seat *st = &s->seats[i];
-        char ctx[120];
-        snprintf(ctx, sizeof ctx, "seat '%s'", nz(st->id));
-        if (st->party && st->party_index < 0)
-            unknown(C, st->party_pos, C->parties, "party", st->party, ctx);
-        st->cell_index.v = cc_arena_array(s->arena, st->cells.n ? st->cells.n : 1, sizeof(int));
-        if (!st->cell_index.v) {
-            C->oom = 1;
-            break;
-        }
-        for (size_t k = 0; k < st->cells.n; k++) {
-            int c = lookup(C, C->cells, st->cells.v[k], st->cells.pos[k], "cell", ctx);
-            st->cell_index.v[st->cell_index.n++] = c;
-            if (c >= 0 && c == s->control_cell)
-                st->control = true;
-        }
-        if (st->agent) {
-            st->agent_index = lookup(C, C->agents, st->agent, st->agent_pos, "agent", ctx);
-            if (st->agent_index >= 0)
-                agent_used[st->agent_index] = 1;
-        }
-    }
-    for (size_t i = 0; i < s->nagents; i++) /* with an agents file, only its own agents: it may supersede */
-        if (!agent_used[i] && (!s->agents_file || s->agents[i].pos.line >= CC_POS_AGENTS_FILE))
-            WARN(C, s->agents[i].pos, "unused", "set 'agent:' on a seat", "agent '%s' plays no seat",
-                 nz(s->agents[i].id));
-
-    /* mechanisms */
-    if (s->default_mechanism) {
-        s->default_mechanism_index =
-            lookup(C, C->mechanisms, s->default_mechanism, s->default_mechanism_pos, "mechanism", "exercise");
-    } else if (s->nmechanisms) {
-        s->default_mechanism_index = 0;
-    }
-    for (size_t m = 0; m < s->nmechanisms; m++) {
-        cc_mechanism *M = &s->mechanisms[m];
-        cc_idmap *ids = index_ids(C, M->stages, M->nstages, sizeof(cc_stage), offsetof(cc_stage, id),
-                                  offsetof(cc_stage, pos), "stage");
-        for (size_t k = 0; k < M->nstages; k++) {
-            cc_stage *st = &M->stages[k];
-            char ctx[160];
-            snprintf(ctx, sizeof ctx, "stage '%s' of mechanism '%s'", nz(st->id), nz(M->id));
-            resolve_refs(C, &st->participants, ctx);
-            resolve_refs(C, &st->escalate_to, ctx);
-            if (st->has_rule)
-                check_rule(C, st->rule, st->lead, st->lead_pos, &st->lead_index, &st->participants,
-                           st->rule_pos, st->has_deadline, "stage", st->id);
-            if (st->on_objection == CC_OBJ_RETURN) {
-                int j = ids ? cc_idmap_get(ids, st->on_objection_stage) : -1;
-                if (j < 0 || (size_t)j >= k)
-                    ERR(C, st->on_objection_pos, "bad-stage", "name an earlier stage, or use vote or fail",
-                        "%s: on_objection '%s' is not an earlier stage of the mechanism", ctx,
-                        nz(st->on_objection_stage));
-                else
-                    st->on_objection_index = j;
-            }
-        }
-    }
-
-    /* injects */
-    for (size_t i = 0; i < s->ninjects; i++) {
-        cc_inject *I = &s->injects[i];
-        char ctx[120];
-        snprintf(ctx, sizeof ctx, "inject '%s'", nz(I->id));
-        if (I->from && strcmp(I->from, "control") == 0) {
-            if (s->control_cell < 0)
-                ERR(C, I->from_pos, "no-control", "add a cell with 'kind: control'",
-                    "%s is sent by control, but the scenario has no control cell", ctx);
-        } else if (I->from) {
-            I->from_index = lookup(C, C->seats, I->from, I->from_pos, "seat", ctx);
-        }
-        resolve_refs(C, &I->to, ctx);
-        resolve_objectives(C, &I->objectives, &I->objective_index, obj_used, ctx);
-        check_readers(C, &I->to, &I->label, "inject", nz(I->id), 1);
-        resolve_when(C, &I->when, "inject", I->id);
-    }
-
-    /* decisions */
-    for (size_t i = 0; i < s->ndecisions; i++) {
-        cc_decision *D = &s->decisions[i];
-        char ctx[120];
-        snprintf(ctx, sizeof ctx, "decision '%s'", nz(D->id));
-        index_ids(C, D->options, D->noptions, sizeof(cc_option), offsetof(cc_option, id),
-                  offsetof(cc_option, pos), "option");
-        if (D->noptions == 0 && !D->proposals)
-            ERR(C, D->pos, "no-options", "add 'options' or set 'proposals: true'",
-                "%s has no options and does not allow proposals", ctx);
-        resolve_refs(C, &D->deciders, ctx);
-        resolve_objectives(C, &D->objectives, &D->objective_index, obj_used, ctx);
-        check_rule(C, D->rule, D->lead, D->lead_pos, &D->lead_index, &D->deciders, D->rule_pos,
-                   D->has_deadline, "decision", D->id);
-        size_t before = C->errors;
-        size_t readers = check_readers(C, &D->deciders, &D->label, "decision", nz(D->id), 1);
-        if (D->label.valid && D->deciders.n && readers == 0 && C->errors == before)
-            ERR(C, D->deciders.pos, "no-decider", NULL,
-                "no seat can take %s: none of its deciders can read %s", ctx, nz(D->label.text));
-        resolve_when(C, &D->when, "decision", D->id);
-    }
-
-    /* consultations */
-    for (size_t i = 0; i < s->nconsultations; i++) {
-        cc_consultation *K = &s->consultations[i];
-        char ctx[120];
-        snprintf(ctx, sizeof ctx, "consultation '%s'", nz(K->id));
-        K->requester_index = lookup(C, C->seats, K->requested_by, K->requested_by_pos, "seat", ctx);
-        if (K->mechanism)
-            K->mechanism_index = lookup(C, C->mechanisms, K->mechanism, K->mechanism_pos, "mechanism", ctx);
-        else if (s->nmechanisms == 0)
-            ERR(C, K->pos, "no-mechanism", "add a 'mechanisms' section", "%s has no mechanism to run", ctx);
-        if (K->decision)
-            K->decision_index = lookup(C, C->decisions, K->decision, K->decision_pos, "decision", ctx);
-        check_adopt(C, K, ctx);
-        if (K->requester_index >= 0 && K->label.valid &&
-            !cc_scenario_seat_reads(s, (size_t)K->requester_index, &K->label))
-            ERR(C, K->requested_by_pos, "unreadable", NULL,
-                "%s: requesting seat '%s' cannot read its label %s", ctx, K->requested_by, nz(K->label.text));
-        resolve_when(C, &K->when, "consultation", K->id);
-        /* every stage of every mechanism it may run needs participants who can read it */
-        for (size_t m = 0; K->label.valid && m < s->nmechanisms; m++) {
-            if (!may_run(K, m))
-                continue;
-            const cc_mechanism *M = &s->mechanisms[m];
-            for (size_t k = 0; k < M->nstages; k++) {
-                const cc_stage *st = &M->stages[k];
-                for (size_t r = 0; r < st->participants.n; r++) {
-                    const cc_ref *x = &st->participants.v[r];
-                    if (x->kind != CC_REF_ALL && x->index < 0)
-                        continue;
-                    int members = 0, readers = 0;
-                    for (size_t si = 0; si < s->nseats; si++)
-                        if (cc_scenario_ref_has_seat(s, x, si)) {
-                            members++;
-                            readers += cc_scenario_seat_reads(s, si, &K->label);
-                        }
-                    if (members && !readers)
-                        WARN(C, x->pos, "unreadable",
-                             "lower the consultation's label or change the participants",
-                             "stage '%s' of mechanism '%s': no seat in '%s' can read consultation '%s' (%s)",
-                             nz(st->id), nz(M->id), x->name, nz(K->id), nz(K->label.text));
-                }
-            }
-        }
-    }
-
-    /* guidelines */
-    for (size_t i = 0; i < s->nguidelines; i++) {
-        cc_guideline *G = &s->guidelines[i];
-        char ctx[120];
-        snprintf(ctx, sizeof ctx, "guideline '%s'", nz(G->id));
-        resolve_objectives(C, &G->objectives, &G->objective_index, obj_used, ctx);
-        if (G->consultation)
-            G->consultation_index =
-                lookup(C, C->consultations, G->consultation, G->ref_pos, "consultation", ctx);
-        if (G->decision)
-            G->decision_index = lookup(C, C->decisions, G->decision, G->ref_pos, "decision", ctx);
-        if (G->kind == CC_GRULE_SHARE && G->with.name) {
-            cc_refs one = {&G->with, 1, G->with.pos};
-            resolve_refs(C, &one, ctx);
-            int used = 0;
-            for (size_t k = 0; k < s->ninjects && !used; k++)
-                for (size_t j = 0; j < s->injects[k].classes.n && !used; j++)
-                    used = G->inject_class && strcmp(s->injects[k].classes.v[j], G->inject_class) == 0;
-            if (!used && G->inject_class)
-                WARN(C, G->rule_pos, "never-fires", NULL, "%s: no inject has class '%s'", ctx,
-                     G->inject_class);
-        }
-        if (G->kind == CC_GRULE_STAGE_DEADLINE) {
-            int found = 0;
-            for (size_t m = 0; m < s->nmechanisms && !found; m++)
-                for (size_t k = 0; k < s->mechanisms[m].nstages && !found; k++)
-                    found = s->mechanisms[m].stages[k].kind == G->stage;
-            if (!found)
-                WARN(C, G->rule_pos, "never-fires", NULL, "%s: no mechanism has a '%s' stage", ctx,
-                     cc_stage_kind_name(G->stage));
-        }
-    }
-
-    /* agents: options voted for should exist somewhere */
-    for (size_t i = 0; i < s->nagents; i++) {
-        cc_agent *A = &s->agents[i];
-        for (size_t k = 0; k < A->nrules; k++) {
-            cc_agent_rule *R = &A->rules[k];
-            char ctx[120];
-            snprintf(ctx, sizeof ctx, "rule %zu of agent '%s'", k + 1, nz(A->id));
-            resolve_refs(C, &R->to, ctx);
-            if (R->option) {
-                int found = 0;
-                for (size_t d = 0; d < s->ndecisions && !found; d++)
-                    for (size_t o = 0; o < s->decisions[d].noptions && !found; o++)
-                        found = s->decisions[d].options[o].id &&
-                                strcmp(s->decisions[d].options[o].id, R->option) == 0;
-                if (!found)
-                    WARN(C, R->option_pos, "unknown-ref", NULL,
-                         "%s votes for option '%s', which no decision offers", ctx, R->option);
-            }
-        }
-    }
-
+    check_seats(C);
+    check_mechanisms(C);
+    check_injects(C);
+    check_decisions(C);
+    check_consultations(C);
+    check_guidelines(C);
+    check_agent_options(C);
     check_keys_and_endorsers(C);
     if (C->errors == 0 && s->nagents > 0)
         check_completion(C, 0);
@@ -1047,7 +1017,7 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
     check_graph(C);
 
     for (size_t i = 0; i < s->nobjectives; i++)
-        if (!obj_used[i])
+        if (!C->obj_used[i])
             WARN(C, s->objectives[i].pos, "unexercised",
                  "list it under an inject's, decision's or guideline's 'objectives'",
                  "objective '%s' is never exercised", nz(s->objectives[i].id));
@@ -1062,62 +1032,9 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
     else if (erc != CC_OK)
         C->errors++;
 
-    free(obj_used);
-    free(agent_used);
+    free(C->obj_used);
+    free(C->agent_used);
     if (C->oom)
         return CC_ERR_NOMEM;
     return C->errors ? CC_ERR_INVALID : CC_OK;
-}
-
-cc_err cc_scenario_set_endorsement(cc_scenario *s, const char *note, size_t len)
-{
-    if (!note) {
-        s->endorsement = NULL;
-        return CC_OK;
-    }
-    char *c = cc_arena_alloc(s->arena, len + 1);
-    if (!c)
-        return CC_ERR_NOMEM;
-    memcpy(c, note, len);
-    c[len] = 0;
-    s->endorsement = c;
-    return CC_OK;
-}
-
-void cc_scenario_free(cc_scenario *s)
-{
-    if (!s)
-        return;
-    for (size_t i = 0; i < s->nparties; i++)
-        cc_zone_free(s->parties[i].zone);
-    cc_zone_free(s->zone);
-    cc_label_policy_free(s->policy);
-    cc_arena_free(s->arena);
-}
-
-void cc_scenario_counts_get(const cc_scenario *s, cc_scenario_counts *o)
-{
-    *o = (cc_scenario_counts){s->nparties,       s->ngroups,     s->ncells,     s->nseats,
-                              s->nobjectives,    s->ninjects,    s->ndecisions, s->nmechanisms,
-                              s->nconsultations, s->nguidelines, s->nagents};
-}
-
-const char *cc_scenario_id(const cc_scenario *s)
-{
-    return s->id;
-}
-
-const char *cc_scenario_title(const cc_scenario *s)
-{
-    return s->title;
-}
-
-void cc_scenario_hash_hex(const cc_scenario *s, char out[65])
-{
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        out[2 * i] = hex[s->hash[i] >> 4];
-        out[2 * i + 1] = hex[s->hash[i] & 15];
-    }
-    out[64] = 0;
 }

@@ -166,6 +166,7 @@ typedef struct cc_inject {
 } cc_inject;
 
 typedef enum cc_rule { CC_RULE_UNANIMITY, CC_RULE_MAJORITY, CC_RULE_LEAD, CC_RULE_SILENCE } cc_rule;
+#define CC_RULE_COUNT 4 /* outside the enum, so that switches over it stay exhaustive */
 
 typedef struct cc_option {
     const char *id, *text;
@@ -224,6 +225,7 @@ typedef enum cc_stage_kind {
 } cc_stage_kind;
 
 typedef enum cc_stage_mode { CC_MODE_ALL, CC_MODE_ANY, CC_MODE_SEQUENTIAL } cc_stage_mode;
+#define CC_MODE_COUNT 3
 
 /* What follows when a participant breaks a silence procedure (stage key 'on_objection'). */
 typedef enum cc_on_objection {
@@ -309,6 +311,7 @@ typedef enum cc_agent_event {
     CC_AEV_OBJECTION   /* a participant objected in a stage of a consultation the seat requested or takes part
                           in */
 } cc_agent_event;
+#define CC_AEV_COUNT (CC_AEV_OBJECTION + 1)
 typedef enum cc_agent_action {
     CC_ACT_ACKNOWLEDGE,
     CC_ACT_SHARE,
@@ -320,6 +323,7 @@ typedef enum cc_agent_action {
     CC_ACT_REVIEW, /* agents only: approve (acknowledge) with probability 'approve', else object */
     CC_ACT_REMIND  /* remind the participants of the current stage who have not acted */
 } cc_agent_action;
+#define CC_ACT_COUNT (CC_ACT_REMIND + 1)
 
 typedef struct cc_agent_rule {
     cc_agent_event on;
@@ -529,6 +533,41 @@ struct cc_scenario {
  * that a diagnostic names the right file (cc_scenario_pos_file). */
 #define CC_POS_AGENTS_FILE (1 << 28)
 
+/* ---- the model's own rules (core/scenario.c) ---- */
+
+/* The names of the enumerations as the scenario format writes them, in enum order and
+ * NULL-terminated; each name function answers "?" for a value out of range. */
+extern const char *const cc_channel_names[CC_CH_COUNT + 1];
+extern const char *const cc_stage_kind_names[CC_STAGE_COUNT + 1];
+extern const char *const cc_rule_names[CC_RULE_COUNT + 1];
+extern const char *const cc_stage_mode_names[CC_MODE_COUNT + 1];
+extern const char *const cc_agent_event_names[CC_AEV_COUNT + 1]; /* an agent rule's 'on' */
+extern const char *const cc_action_names[CC_ACT_COUNT + 1];      /* an agent rule's 'do', an act's action */
+const char *cc_channel_name(cc_channel c);
+const char *cc_stage_kind_name(cc_stage_kind k);
+const char *cc_rule_name(cc_rule r);
+const char *cc_stage_mode_name(cc_stage_mode m);
+const char *cc_agent_event_name(cc_agent_event e);
+const char *cc_action_name(cc_agent_action a);
+/* Index of name in a NULL-terminated table of names, -1 when absent (or name is NULL). */
+int cc_name_index(const char *const *names, const char *name);
+
+/* An identifier: 1 to CC_ID_MAX letters, digits, '_', '.' and '-', starting with a letter or a
+ * digit. */
+#define CC_ID_MAX 64
+bool cc_scenario_id_ok(const char *s);
+
+/* A reference as written: SEAT, cell:ID, party:CODE, group:NAME or all. cc_scenario_ref_parse
+ * fills kind and name (pointing into text; "all" for all) with index -1 and a zero position, and
+ * says whether the syntax holds: CC_REF_BAD_KIND for an unknown "kind:" prefix, CC_REF_BAD_NAME
+ * for a name that is no identifier (kind and name are filled all the same). */
+typedef enum cc_ref_syntax { CC_REF_OK, CC_REF_BAD_KIND, CC_REF_BAD_NAME } cc_ref_syntax;
+cc_ref_syntax cc_scenario_ref_parse(const char *text, cc_ref *out);
+/* Writes r as written in a scenario (snprintf's contract: the length it needed). */
+int cc_scenario_ref_text(const cc_ref *r, char *buf, size_t size);
+
+/* Index of the seat with that id, -1 when none (or id is NULL). */
+int cc_scenario_seat_index(const struct cc_scenario *s, const char *id);
 /* Whether seat si belongs to reference x (resolved by cc_scenario_check). */
 int cc_scenario_ref_has_seat(const struct cc_scenario *s, const cc_ref *x, size_t si);
 /* The checks of the evaluation sections (scenario_check_eval.c), run by cc_scenario_check after
@@ -536,6 +575,22 @@ int cc_scenario_ref_has_seat(const struct cc_scenario *s, const cc_ref *x, size_
 cc_err cc_scenario_check_eval(struct cc_scenario *s, cc_diags *diags);
 /* Whether seat si's clearance may read label l (a valid label). */
 int cc_scenario_seat_reads(const struct cc_scenario *s, size_t si, const cc_labelspec *l);
+/* How many seats reference x reaches that may read label l; *members (may be NULL) how many it
+ * reaches. An inject's or decision's recipient is readable when it reaches a reader (a seat
+ * named directly must read it itself): the checker and the engine's live edits both ask this. */
+size_t cc_scenario_ref_readers(const struct cc_scenario *s, const cc_ref *x, const cc_labelspec *l,
+                               size_t *members);
+
+/* The keys of an inject, in a scenario file and in an inject added during play (NULL-terminated). */
+#define CC_INJECT_NKEYS 14
+extern const char *const cc_inject_keys[CC_INJECT_NKEYS + 1];
+/* Party of the control cell's first seat (the default originator of control's items), -1 when the
+ * scenario has no control cell or it has no seat. Reads cell names: usable before the check. */
+int cc_scenario_control_party(const struct cc_scenario *s);
+/* The originator party of an inject's label: the party named by originator when given (-1 when
+ * the policy has no such party); else control's party when from is "control"; else the party of
+ * seat from (-1 when there is no such seat). */
+int cc_scenario_inject_originator(const struct cc_scenario *s, const char *from, const char *originator);
 
 /* Seat si's duty schedule: its 'duty', else its agent's availability.hours (working: office, always:
  * watch), else the office hours of its party, closed on the party's holidays (docs/scenario-format.md,
@@ -550,9 +605,5 @@ int cc_scenario_rule_can_match(const struct cc_scenario *s, const struct cc_agen
 /* The file a position of s belongs to (the scenario, or its agents file), with *pos made the
  * position in that file. */
 const char *cc_scenario_pos_file(const struct cc_scenario *s, cc_pos *pos);
-
-const char *cc_channel_name(cc_channel c);
-const char *cc_stage_kind_name(cc_stage_kind k);
-const char *cc_rule_name(cc_rule r);
 
 #endif

@@ -1,5 +1,6 @@
 /* sched — an unordered array for small queues, a binary heap keyed by (time, seq) for large ones. */
 #include "core/sched.h"
+#include "core/grow.h"
 
 #include <stdlib.h>
 
@@ -62,14 +63,10 @@ static void sift_down(cc_sched_ev *h, size_t n, size_t i)
 
 cc_err cc_sched_push_slow(cc_sched *s, int64_t time, uint32_t kind, uint32_t a, uint32_t b)
 {
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? s->cap * 2 : 64;
-        cc_sched_ev *h = realloc(s->heap, nc * sizeof *h);
-        if (!h)
-            return CC_ERR_NOMEM;
-        s->heap = h;
-        s->cap = nc;
-    }
+    cc_sched_ev *h = cc_grow(s->heap, &s->cap, s->n + 1, sizeof *h);
+    if (!h)
+        return CC_ERR_NOMEM;
+    s->heap = h;
     if (s->small && s->n < CC_SCHED_SMALL_MAX)
         return cc_sched_push(s, time, kind, a, b);
     if (s->small) { /* a heap of the queue (Floyd's construction) */

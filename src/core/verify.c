@@ -11,6 +11,7 @@
 
 #include "core/evlog.h"
 #include "core/merkle.h"
+#include "core/grow.h"
 
 typedef struct vcp {
     uint64_t size;
@@ -34,7 +35,8 @@ struct cc_verify {
     uint64_t last_ok; /* size of the last checkpoint the log matched (0: none) */
     int keep;
     unsigned char (*hashes)[32];
-    uint64_t nh, caph;
+    uint64_t nh;
+    size_t caph;
 };
 
 void cc_verify_origin_of(const char *hash0_hex, char *out, size_t n)
@@ -186,14 +188,10 @@ cc_err cc_verify_line(cc_verify *v, const char *line, size_t len, int complete)
                            v->cps[k].source, v->cps[k].origin, v->origin);
     }
     if (v->keep) {
-        if (v->nh == v->caph) {
-            uint64_t nc = v->caph ? v->caph * 2 : 4096;
-            unsigned char(*nhs)[32] = realloc(v->hashes, nc * sizeof *nhs);
-            if (!nhs)
-                return CC_ERR_NOMEM;
-            v->hashes = nhs;
-            v->caph = nc;
-        }
+        unsigned char(*nhs)[32] = cc_grow(v->hashes, &v->caph, (size_t)v->nh + 1, sizeof *nhs);
+        if (!nhs)
+            return CC_ERR_NOMEM;
+        v->hashes = nhs;
         memcpy(v->hashes[v->nh++], h, 32);
     }
     cc_err rc = cc_merkle_stream_append(v->tree, h, 32);

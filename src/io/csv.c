@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/ctime.h"
+#include "core/grow.h"
 #include "core/utf8.h"
 #include "io/file.h"
 
@@ -34,16 +35,10 @@ struct cc_csv {
 
 static int grow(void **v, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 64;
-    while (nc < need)
-        nc *= 2;
-    void *p = realloc(*v, nc * size);
-    if (!p)
+    void *p = need ? cc_grow(*v, cap, need, size) : *v;
+    if (need && !p)
         return -1;
     *v = p;
-    *cap = nc;
     return 0;
 }
 
@@ -87,6 +82,12 @@ typedef struct rd {
     const char *file;
     cc_diags *d;
     size_t errors;
+    const char *text; /* the input, read from pos */
+    size_t len, pos;
+    int row, line; /* the record and the line being read */
+    char sep;
+    size_t max_field, max_cols;
+    char note[48];
 } rd;
 
 __attribute__((format(printf, 6, 7))) static void rerr(rd *R, int row, int field, const char *code,
@@ -110,139 +111,166 @@ static const char *line_note(char *buf, size_t n, int row, int line)
     return buf;
 }
 
+/* A quoted field (pos at its opening quote) appended to the data, stopping once it is longer
+ * than the limit. */
+static cc_err quoted_field(rd *R, int fno, int fline, size_t start)
+{
+    cc_csv *c = R->c;
+    const char *text = R->text;
+    size_t len = R->len;
+    R->pos++;
+    for (;;) {
+        if (R->pos >= len) {
+            rerr(R, R->row, fno, "unterminated-quote",
+                 "close the field with a double quote; a quote inside a field is written \"\"",
+                 "row %d, field %d: quoted field starting on line %d is never closed", R->row, fno, fline);
+            return CC_ERR_PARSE;
+        }
+        char ch = text[R->pos];
+        if (ch == '"') {
+            if (R->pos + 1 < len && text[R->pos + 1] == '"') {
+                cc_buf_putc(&c->data, '"');
+                R->pos += 2;
+                continue;
+            }
+            R->pos++;
+            break;
+        }
+        if (ch == '\n' || (ch == '\r' && !(R->pos + 1 < len && text[R->pos + 1] == '\n')))
+            R->line++;
+        /* copy a run of ordinary bytes at once */
+        size_t run = R->pos + 1;
+        while (run < len && text[run] != '"' && text[run] != '\n' && text[run] != '\r')
+            run++;
+        cc_buf_append(&c->data, text + R->pos, run - R->pos);
+        R->pos = run;
+        if (c->data.len - start > R->max_field)
+            return CC_OK;
+    }
+    size_t pos = R->pos;
+    if (c->data.len - start <= R->max_field && pos < len && text[pos] != R->sep && text[pos] != '\n' &&
+        text[pos] != '\r') {
+        unsigned char bad = (unsigned char)text[pos];
+        rerr(R, R->row, fno, "bad-quote",
+             "a field that contains a quote must be quoted as a whole, with the quote doubled",
+             bad >= 0x20 && bad < 0x7f ? "row %d, field %d: unexpected '%c' after the closing quote%s"
+                                       : "row %d, field %d: unexpected byte 0x%02x after the closing "
+                                         "quote%s",
+             R->row, fno, bad, line_note(R->note, sizeof R->note, R->row, R->line));
+        return CC_ERR_PARSE;
+    }
+    return CC_OK;
+}
+
+/* One field (number fno of the record) read, checked and kept; *more is set when another
+ * field of the record follows. */
+static cc_err read_field(rd *R, int fno, size_t *nonempty, int *more)
+{
+    cc_csv *c = R->c;
+    const char *text = R->text;
+    size_t len = R->len;
+    int fline = R->line;
+    size_t start = c->data.len;
+    *more = 0;
+    if (R->pos < len && text[R->pos] == '"') {
+        cc_err rc = quoted_field(R, fno, fline, start);
+        if (rc != CC_OK)
+            return rc;
+    } else {
+        size_t e = R->pos;
+        while (e < len && text[e] != R->sep && text[e] != '\n' && text[e] != '\r')
+            e++;
+        if (e - R->pos > R->max_field)
+            e = R->pos + R->max_field + 1;
+        cc_buf_append(&c->data, text + R->pos, e - R->pos);
+        R->pos = e;
+    }
+    size_t flen = c->data.len - start;
+    if (flen > R->max_field) {
+        rerr(R, R->row, fno, "limit", "shorten the field, or check for a missing closing quote",
+             "row %d, field %d is longer than %zu bytes (starts on line %d)", R->row, fno, R->max_field,
+             fline);
+        return CC_ERR_LIMIT;
+    }
+    size_t bad;
+    const char *field = c->data.data ? c->data.data + start : ""; /* NULL: nothing appended yet */
+    cc_utf8_status st = cc_utf8_check(field, flen, &bad);
+    if (st != CC_UTF8_OK) {
+        rerr(R, R->row, fno, "bad-utf8", "save the file as UTF-8 (in Excel: CSV UTF-8)",
+             "row %d, field %d: %s at byte %zu of the field (byte 0x%02x)%s", R->row, fno,
+             cc_utf8_status_str(st), bad + 1, (unsigned char)field[bad],
+             line_note(R->note, sizeof R->note, R->row, fline));
+    }
+    if (cc_buf_putc(&c->data, 0) != CC_OK ||
+        grow((void **)&c->fields, &c->capfields, c->nfields + 1, sizeof *c->fields))
+        return CC_ERR_NOMEM;
+    c->fields[c->nfields++] = (csv_field){start, flen, fline};
+    if (flen)
+        (*nonempty)++;
+    if (R->pos >= len)
+        return CC_OK;
+    if (text[R->pos] == R->sep) {
+        R->pos++;
+        *more = 1;
+        return CC_OK;
+    }
+    /* end of record: CR LF, LF or CR */
+    if (text[R->pos] == '\r' && R->pos + 1 < len && text[R->pos + 1] == '\n')
+        R->pos++;
+    R->pos++;
+    R->line++;
+    return CC_OK;
+}
+
+/* The fields of one record, up to its end. */
+static cc_err read_record(rd *R, size_t *nonempty)
+{
+    for (int fno = 1;; fno++) {
+        if ((size_t)fno > R->max_cols) {
+            rerr(R, R->row, fno, "limit", "split the table or raise the limit",
+                 "row %d has more than %zu fields%s", R->row, R->max_cols,
+                 line_note(R->note, sizeof R->note, R->row, R->line));
+            return CC_ERR_LIMIT;
+        }
+        int more = 0;
+        cc_err rc = read_field(R, fno, nonempty, &more);
+        if (rc != CC_OK || !more)
+            return rc;
+    }
+}
+
 cc_err cc_csv_parse(const char *text, size_t len, const char *file, const cc_csv_opts *opts, cc_diags *d,
                     cc_csv **out)
 {
     *out = NULL;
     cc_csv_opts o = opts ? *opts : (cc_csv_opts){0};
-    size_t max_field = o.max_field ? o.max_field : CC_CSV_MAX_FIELD;
     size_t max_rows = o.max_rows ? o.max_rows : CC_CSV_MAX_ROWS;
-    size_t max_cols = o.max_cols ? o.max_cols : CC_CSV_MAX_COLS;
     if (o.sep && o.sep != ',' && o.sep != ';' && o.sep != '\t')
         return CC_ERR_ARG;
     cc_csv *c = calloc(1, sizeof *c);
     if (!c)
         return CC_ERR_NOMEM;
     cc_buf_init(&c->data);
-    rd R = {.c = c, .file = file, .d = d};
-    size_t pos = 0;
+    rd R = {.c = c,
+            .file = file,
+            .d = d,
+            .text = text,
+            .len = len,
+            .line = 1,
+            .max_field = o.max_field ? o.max_field : CC_CSV_MAX_FIELD,
+            .max_cols = o.max_cols ? o.max_cols : CC_CSV_MAX_COLS};
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        pos = 3;
-    char sep = o.sep ? o.sep : detect_sep(text + pos, len - pos);
-    c->sep = sep;
-    int row = 0, line = 1;
+        R.pos = 3;
+    R.sep = o.sep ? o.sep : detect_sep(text + R.pos, len - R.pos);
+    c->sep = R.sep;
     size_t header_n = 0;
     int have_header = 0;
     cc_err rc = CC_OK;
-    char note[48];
-    while (pos < len && rc == CC_OK) {
-        row++;
-        int rec_line = line;
+    while (R.pos < len && rc == CC_OK) {
+        R.row++;
+        int rec_line = R.line, row = R.row;
         size_t first = c->nfields, nonempty = 0;
-        for (int fno = 1;; fno++) {
-            if ((size_t)fno > max_cols) {
-                rerr(&R, row, fno, "limit", "split the table or raise the limit",
-                     "row %d has more than %zu fields%s", row, max_cols,
-                     line_note(note, sizeof note, row, line));
-                rc = CC_ERR_LIMIT;
-                break;
-            }
-            int fline = line;
-            size_t start = c->data.len;
-            if (pos < len && text[pos] == '"') {
-                pos++;
-                for (;;) {
-                    if (pos >= len) {
-                        rerr(&R, row, fno, "unterminated-quote",
-                             "close the field with a double quote; a quote inside a field is written \"\"",
-                             "row %d, field %d: quoted field starting on line %d is never closed", row, fno,
-                             fline);
-                        rc = CC_ERR_PARSE;
-                        break;
-                    }
-                    char ch = text[pos];
-                    if (ch == '"') {
-                        if (pos + 1 < len && text[pos + 1] == '"') {
-                            cc_buf_putc(&c->data, '"');
-                            pos += 2;
-                            continue;
-                        }
-                        pos++;
-                        break;
-                    }
-                    if (ch == '\n' || (ch == '\r' && !(pos + 1 < len && text[pos + 1] == '\n')))
-                        line++;
-                    /* copy a run of ordinary bytes at once */
-                    size_t run = pos + 1;
-                    while (run < len && text[run] != '"' && text[run] != '\n' && text[run] != '\r')
-                        run++;
-                    cc_buf_append(&c->data, text + pos, run - pos);
-                    pos = run;
-                    if (c->data.len - start > max_field)
-                        break;
-                }
-                if (rc == CC_OK && c->data.len - start <= max_field && pos < len && text[pos] != sep &&
-                    text[pos] != '\n' && text[pos] != '\r') {
-                    unsigned char bad = (unsigned char)text[pos];
-                    rerr(&R, row, fno, "bad-quote",
-                         "a field that contains a quote must be quoted as a whole, with the quote doubled",
-                         bad >= 0x20 && bad < 0x7f
-                             ? "row %d, field %d: unexpected '%c' after the closing quote%s"
-                             : "row %d, field %d: unexpected byte 0x%02x after the closing "
-                               "quote%s",
-                         row, fno, bad, line_note(note, sizeof note, row, line));
-                    rc = CC_ERR_PARSE;
-                }
-            } else {
-                size_t e = pos;
-                while (e < len && text[e] != sep && text[e] != '\n' && text[e] != '\r')
-                    e++;
-                if (e - pos > max_field)
-                    e = pos + max_field + 1;
-                cc_buf_append(&c->data, text + pos, e - pos);
-                pos = e;
-            }
-            if (rc != CC_OK)
-                break;
-            size_t flen = c->data.len - start;
-            if (flen > max_field) {
-                rerr(&R, row, fno, "limit", "shorten the field, or check for a missing closing quote",
-                     "row %d, field %d is longer than %zu bytes (starts on line %d)", row, fno, max_field,
-                     fline);
-                rc = CC_ERR_LIMIT;
-                break;
-            }
-            size_t bad;
-            const char *field = c->data.data ? c->data.data + start : ""; /* NULL: nothing appended yet */
-            cc_utf8_status st = cc_utf8_check(field, flen, &bad);
-            if (st != CC_UTF8_OK) {
-                rerr(&R, row, fno, "bad-utf8", "save the file as UTF-8 (in Excel: CSV UTF-8)",
-                     "row %d, field %d: %s at byte %zu of the field (byte 0x%02x)%s", row, fno,
-                     cc_utf8_status_str(st), bad + 1, (unsigned char)field[bad],
-                     line_note(note, sizeof note, row, fline));
-            }
-            if (cc_buf_putc(&c->data, 0) != CC_OK ||
-                grow((void **)&c->fields, &c->capfields, c->nfields + 1, sizeof *c->fields)) {
-                rc = CC_ERR_NOMEM;
-                break;
-            }
-            c->fields[c->nfields++] = (csv_field){start, flen, fline};
-            if (flen)
-                nonempty++;
-            if (pos >= len)
-                break;
-            if (text[pos] == sep) {
-                pos++;
-                continue;
-            }
-            /* end of record: CR LF, LF or CR */
-            if (text[pos] == '\r' && pos + 1 < len && text[pos + 1] == '\n')
-                pos++;
-            pos++;
-            line++;
-            break;
-        }
-        if (rc != CC_OK)
+        if ((rc = read_record(&R, &nonempty)) != CC_OK)
             break;
         size_t n = c->nfields - first;
         if (nonempty == 0) {
@@ -256,7 +284,7 @@ cc_err cc_csv_parse(const char *text, size_t len, const char *file, const cc_csv
             rerr(&R, row, (int)(n < header_n ? n : header_n) + 1, "ragged",
                  "a field that contains the separator or a line break must be in double quotes",
                  "row %d has %zu field%s, but the header has %zu%s", row, n, n == 1 ? "" : "s", header_n,
-                 line_note(note, sizeof note, row, rec_line));
+                 line_note(R.note, sizeof R.note, row, rec_line));
         }
         if (c->nrecs >= max_rows) {
             rerr(&R, row, 1, "limit", "split the table", "more than %zu rows", max_rows);

@@ -17,16 +17,14 @@
 #include <string.h>
 
 #include "core/ctime.h"
+#include "core/grow.h"
 #include "core/note.h"
 #include "core/scenario_model.h"
 #include "core/suggest.h"
 #include "io/file.h"
+#include "io/iso3166.h"
 #include "io/tzdb.h"
 #include "io/ytree.h"
-
-static const char *const iso3166[] = {
-#include "iso3166.inc"
-};
 
 typedef struct ld {
     cc_scenario *s;
@@ -146,20 +144,6 @@ static const char *get_str(ld *L, const cc_ynode *map, const char *key, int requ
     return scalar(L, field(L, map, key, required, what), w);
 }
 
-static int id_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 64)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!alnum && (i == 0 || (c != '_' && c != '.' && c != '-')))
-            return 0;
-    }
-    return 1;
-}
-
 static const char *get_id(ld *L, const cc_ynode *map, const char *key, int required, const char *what,
                           cc_pos *pos)
 {
@@ -169,7 +153,7 @@ static const char *get_id(ld *L, const cc_ynode *map, const char *key, int requi
     const char *v = scalar(L, n, w);
     if (pos)
         *pos = n ? n->pos : map->pos;
-    if (v && n && !id_ok(v)) { /* scalar() is NULL without a node */
+    if (v && n && !cc_scenario_id_ok(v)) { /* scalar() is NULL without a node */
         err(L, n->pos, "bad-id", "use letters, digits, '_', '.' and '-', starting with a letter or digit",
             "%s '%s' is not a valid identifier: '%s'", what, key, v);
         return NULL;
@@ -324,7 +308,7 @@ static cc_strs get_strs(ld *L, const cc_ynode *map, const char *key, int require
         const char *v = scalar(L, it, w);
         if (!v)
             continue;
-        if (ids && !id_ok(v)) {
+        if (ids && !cc_scenario_id_ok(v)) {
             err(L, it->pos, "bad-id", NULL, "%s: '%s' is not a valid identifier", w, v);
             continue;
         }
@@ -341,40 +325,19 @@ static int parse_ref(ld *L, const cc_ynode *n, cc_ref *r, const char *what)
     const char *v = scalar(L, n, what);
     if (!v)
         return 0;
+    cc_ref_syntax syn = cc_scenario_ref_parse(v, r);
     r->pos = n->pos;
-    r->index = -1;
-    struct {
-        const char *prefix;
-        cc_ref_kind kind;
-    } pf[] = {{"cell:", CC_REF_CELL}, {"party:", CC_REF_PARTY}, {"group:", CC_REF_GROUP}};
-    if (strcmp(v, "all") == 0) {
-        r->kind = CC_REF_ALL;
-        r->name = "all";
-        return 1;
-    }
-    for (size_t i = 0; i < sizeof pf / sizeof pf[0]; i++) {
-        size_t pl = strlen(pf[i].prefix);
-        if (strncmp(v, pf[i].prefix, pl) == 0) {
-            r->kind = pf[i].kind;
-            r->name = v + pl;
-            if (!id_ok(r->name)) {
-                err(L, n->pos, "bad-ref", NULL, "%s: '%s' is not a valid reference", what, v);
-                return 0;
-            }
-            return 1;
-        }
-    }
-    if (strchr(v, ':')) {
+    if (syn == CC_REF_BAD_KIND) {
         err(L, n->pos, "bad-ref", "use SEAT, cell:ID, party:CODE, group:NAME or all",
             "%s: unknown reference kind in '%s'", what, v);
         return 0;
     }
-    if (!id_ok(v)) {
-        err(L, n->pos, "bad-ref", NULL, "%s: '%s' is not a valid seat id", what, v);
+    if (syn == CC_REF_BAD_NAME) {
+        err(L, n->pos, "bad-ref", NULL, r->kind == CC_REF_SEAT ? "%s: '%s' is not a valid seat id"
+                                                               : "%s: '%s' is not a valid reference",
+            what, v);
         return 0;
     }
-    r->kind = CC_REF_SEAT;
-    r->name = v;
     return 1;
 }
 
@@ -673,25 +636,6 @@ static void get_dist(ld *L, const cc_ynode *n, cc_dist *d, const char *what)
 
 /* ---- sections ---------------------------------------------------------------------- */
 
-static const char *const rule_names[] = {"unanimity", "majority", "lead", "silence", NULL};
-static const char *const channel_names[] = {"message", "cable", "call",         "email",     "meeting",
-                                            "vtc",     "news",  "intel-report", "statement", NULL};
-static const char *const stage_names[] = {"notify", "acknowledge", "assess", "convene", "positions",
-                                          "decide", "communicate", "custom", NULL};
-
-const char *cc_channel_name(cc_channel c)
-{
-    return c < CC_CH_COUNT ? channel_names[c] : "?";
-}
-const char *cc_stage_kind_name(cc_stage_kind k)
-{
-    return k < CC_STAGE_COUNT ? stage_names[k] : "?";
-}
-const char *cc_rule_name(cc_rule r)
-{
-    return (unsigned)r < 4 ? rule_names[r] : "?";
-}
-
 /* Iterates a top-level list section: returns the sequence or NULL. */
 static cc_ynode *section(ld *L, const cc_ynode *root, const char *key, int required)
 {
@@ -811,13 +755,19 @@ static void load_policy(ld *L, const cc_ynode *root)
             cc_ynode *c = cl->items[i];
             if (!is_map(L, c, "classification"))
                 continue;
-            static const char *const ck[] = {"name", "short", NULL};
+            static const char *const ck[] = {"name", "short", "style", NULL};
             check_keys(L, c, "classification", ck);
             const char *name = get_str(L, c, "name", 1, "classification");
             const char *sh = get_str(L, c, "short", 1, "classification");
+            int style = cc_ytree_get(c, "style")
+                            ? get_enum(L, c, "style", 0, cc_label_style_names, -1, "classification", NULL)
+                            : -1;
             const char *why = NULL;
             if (name && sh && cc_label_policy_add_class(s->policy, name, sh, &why) != CC_OK)
                 err(L, c->pos, "bad-policy", NULL, "classification '%s': %s", name, why ? why : "invalid");
+            else if (name && sh && style >= 0)
+                cc_label_policy_set_class_style(s->policy, (int)cc_label_policy_nclasses(s->policy) - 1,
+                                                (cc_label_style)style);
         }
     }
     cc_strs cav = get_strs(L, lp, "caveats", 0, 0, "label_policy");
@@ -828,8 +778,6 @@ static void load_policy(ld *L, const cc_ynode *root)
     }
 }
 
-/* ISO 3166-1 reserves alpha-3 codes for user assignment (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ): a
- * fictional nation takes one of these. */
 /* A party's public keys: C2SP verifier key texts, each parsed here (at most one of each type);
  * that each is named after the party is checked once the id is known (cc_scenario_check). */
 static void get_party_keys(ld *L, const cc_ynode *p, cc_party *P)
@@ -852,34 +800,6 @@ static void get_party_keys(ld *L, const cc_ynode *p, cc_party *P)
                 t == CC_NOTE_KEY_NOTE ? "note" : "cosigner");
         cc_note_verifier_free(v);
     }
-}
-
-static int iso_user_assigned(const char *c)
-{
-    if (strlen(c) != 3 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]) ||
-        !isupper((unsigned char)c[2]))
-        return 0;
-    return (c[0] == 'A' && c[1] == 'A') || (c[0] == 'Q' && c[1] >= 'M') || c[0] == 'X' ||
-           (c[0] == 'Z' && c[1] == 'Z');
-}
-
-static int iso_code(const char *c)
-{
-    if (iso_user_assigned(c))
-        return 1;
-    size_t n = sizeof iso3166 / sizeof iso3166[0];
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int r = strcmp(iso3166[mid], c);
-        if (r == 0)
-            return 1;
-        if (r < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
 }
 
 static int has_non_ascii(const char *s)
@@ -1038,98 +958,67 @@ static void get_holidays(ld *L, const cc_ynode *p, cc_party *P)
         }
 }
 
-static void load_parties(ld *L, const cc_ynode *root)
+/* A party id of its kind: a nation's an ISO 3166-1 alpha-3 code, an organisation's 2-16
+ * upper-case letters or digits, and neither with a look-alike letter. 1, or 0 reported. */
+static int party_id_ok(ld *L, const cc_party *P, const cc_ynode *idn, const char *id)
+{
+    if (has_non_ascii(id)) {
+        err(L, idn->pos, "bad-party", "a letter may be a look-alike from another alphabet (e.g. Cyrillic)",
+            "party id '%s' contains a non-ASCII character", id);
+        return 0;
+    }
+    if (P->kind == CC_PARTY_NATION) {
+        if (!cc_iso3166_nation(id)) {
+            err(L, idn->pos, "bad-party",
+                "nations use ISO 3166-1 alpha-3 codes such as USA or KOR, or for a fictional nation a "
+                "user-assigned code (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ); use kind: organisation otherwise",
+                "party id '%s' is not an ISO 3166-1 alpha-3 country code", id);
+            return 0;
+        }
+    } else {
+        size_t n = strlen(id);
+        int ok = n >= 2 && n <= 16;
+        for (size_t k = 0; k < n; k++)
+            ok &= (id[k] >= 'A' && id[k] <= 'Z') || (id[k] >= '0' && id[k] <= '9');
+        if (!ok) {
+            err(L, idn->pos, "bad-party", NULL,
+                "organisation id '%s' must be 2-16 upper-case letters or digits", id);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The party P (id id) registered with the label policy, or checked against the parties before
+ * it: P->id cleared on a duplicate (reported). */
+static void register_party(ld *L, cc_party *P, const cc_ynode *idn, const char *id)
 {
     cc_scenario *s = L->s;
-    cc_ynode *sec = section(L, root, "parties", 1);
-    if (!sec)
-        return;
-    if (sec->n == 0)
-        err(L, sec->pos, "empty", NULL, "scenario needs at least one party");
-    s->parties = alloc_items(L, sec->n, sizeof *s->parties);
-    static const char *const kinds[] = {"nation", "organisation", NULL};
-    for (size_t i = 0; s->parties && i < sec->n; i++) {
-        cc_ynode *p = sec->items[i];
-        if (!is_map(L, p, "party"))
-            continue;
-        static const char *const keys[] = {"id",       "name", "kind", "zone", "working_hours",
-                                           "holidays", "keys", NULL};
-        check_keys(L, p, "party", keys);
-        cc_party *P = &s->parties[s->nparties];
-        P->pos = p->pos;
-        get_holidays(L, p, P);
-        get_party_keys(L, p, P);
-        P->kind = (cc_party_kind)get_enum(L, p, "kind", 0, kinds, 0, "party", NULL);
-        cc_ynode *idn = field(L, p, "id", 1, "party");
-        const char *id = scalar(L, idn, "party 'id'");
-        P->name = get_str(L, p, "name", 1, "party");
-        P->zone_name = get_str(L, p, "zone", 1, "party");
-        get_workhours(L, p, &P->hours, "party");
-        if (P->zone_name) {
-            cc_ynode *zn = cc_ytree_get(p, "zone");
-            P->zone_pos = zn->pos;
-            const char *why = NULL;
-            if (cc_tzdb_load(L->tzdir, P->zone_name, &P->zone, &why) != CC_OK) {
-                P->zone = NULL;
-                err(L, zn->pos, "bad-zone", "use an IANA name such as America/New_York",
-                    "party '%s': unknown time zone '%s' (%s)", id ? id : "?", P->zone_name, why ? why : "");
-            }
+    P->id = id;
+    if (s->policy) {
+        const char *why = NULL;
+        cc_err rc = cc_label_policy_add_party(s->policy, id, &why);
+        if (rc != CC_OK) {
+            if (why && strstr(why, "duplicate"))
+                err(L, idn->pos, "duplicate-id", NULL, "duplicate party id '%s'", id);
+            else
+                err(L, idn->pos, rc == CC_ERR_LIMIT ? "limit" : "bad-party", NULL, "party '%s': %s", id,
+                    why ? why : "invalid");
+            P->id = NULL;
         }
-        if (!id)
-            goto reject;
-        if (has_non_ascii(id)) {
-            err(L, idn->pos, "bad-party",
-                "a letter may be a look-alike from another alphabet (e.g. Cyrillic)",
-                "party id '%s' contains a non-ASCII character", id);
-            goto reject;
-        }
-        if (P->kind == CC_PARTY_NATION) {
-            if (!iso_code(id)) {
-                err(L, idn->pos, "bad-party",
-                    "nations use ISO 3166-1 alpha-3 codes such as USA or KOR, or for a fictional nation a "
-                    "user-assigned code (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ); use kind: organisation otherwise",
-                    "party id '%s' is not an ISO 3166-1 alpha-3 country code", id);
-                goto reject;
-            }
-        } else {
-            size_t n = strlen(id);
-            int ok = n >= 2 && n <= 16;
-            for (size_t k = 0; k < n; k++)
-                ok &= (id[k] >= 'A' && id[k] <= 'Z') || (id[k] >= '0' && id[k] <= '9');
-            if (!ok) {
-                err(L, idn->pos, "bad-party", NULL,
-                    "organisation id '%s' must be 2-16 upper-case letters or digits", id);
-                goto reject;
-            }
-        }
-        P->id = id;
-        if (s->policy) {
-            const char *why = NULL;
-            cc_err rc = cc_label_policy_add_party(s->policy, id, &why);
-            if (rc != CC_OK) {
-                if (why && strstr(why, "duplicate"))
-                    err(L, idn->pos, "duplicate-id", NULL, "duplicate party id '%s'", id);
-                else
-                    err(L, idn->pos, rc == CC_ERR_LIMIT ? "limit" : "bad-party", NULL, "party '%s': %s", id,
-                        why ? why : "invalid");
+    } else {
+        for (size_t k = 0; k < s->nparties; k++)
+            if (s->parties[k].id && strcmp(s->parties[k].id, id) == 0) {
+                err(L, idn->pos, "duplicate", NULL, "duplicate party id '%s'", id);
                 P->id = NULL;
             }
-        } else {
-            for (size_t k = 0; k < s->nparties; k++)
-                if (s->parties[k].id && strcmp(s->parties[k].id, id) == 0) {
-                    err(L, idn->pos, "duplicate", NULL, "duplicate party id '%s'", id);
-                    P->id = NULL;
-                }
-        }
-        if (P->id) {
-            s->nparties++;
-            continue;
-        }
-    reject:
-        cc_zone_free(P->zone);
-        memset(P, 0, sizeof *P);
     }
-    /* groups live in the label policy: they need the parties */
+}
+
+/* label_policy.groups: they live in the label policy and need the parties. */
+static void load_groups(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
     cc_ynode *lp = cc_ytree_get(root, "label_policy");
     cc_ynode *g = lp && lp->kind == CC_Y_MAP ? field(L, lp, "groups", 0, "label_policy") : NULL;
     if (!g || !is_map(L, g, "label_policy 'groups'"))
@@ -1173,6 +1062,57 @@ static void load_parties(ld *L, const cc_ynode *root)
         }
         s->ngroups++;
     }
+}
+
+static void load_parties(ld *L, const cc_ynode *root)
+{
+    cc_scenario *s = L->s;
+    cc_ynode *sec = section(L, root, "parties", 1);
+    if (!sec)
+        return;
+    if (sec->n == 0)
+        err(L, sec->pos, "empty", NULL, "scenario needs at least one party");
+    s->parties = alloc_items(L, sec->n, sizeof *s->parties);
+    static const char *const kinds[] = {"nation", "organisation", NULL};
+    for (size_t i = 0; s->parties && i < sec->n; i++) {
+        cc_ynode *p = sec->items[i];
+        if (!is_map(L, p, "party"))
+            continue;
+        static const char *const keys[] = {"id",       "name", "kind", "zone", "working_hours",
+                                           "holidays", "keys", NULL};
+        check_keys(L, p, "party", keys);
+        cc_party *P = &s->parties[s->nparties];
+        P->pos = p->pos;
+        get_holidays(L, p, P);
+        get_party_keys(L, p, P);
+        P->kind = (cc_party_kind)get_enum(L, p, "kind", 0, kinds, 0, "party", NULL);
+        cc_ynode *idn = field(L, p, "id", 1, "party");
+        const char *id = scalar(L, idn, "party 'id'");
+        P->name = get_str(L, p, "name", 1, "party");
+        P->zone_name = get_str(L, p, "zone", 1, "party");
+        get_workhours(L, p, &P->hours, "party");
+        if (P->zone_name) {
+            cc_ynode *zn = cc_ytree_get(p, "zone");
+            P->zone_pos = zn->pos;
+            const char *why = NULL;
+            if (cc_tzdb_load(L->tzdir, P->zone_name, &P->zone, &why) != CC_OK) {
+                P->zone = NULL;
+                err(L, zn->pos, "bad-zone", "use an IANA name such as America/New_York",
+                    "party '%s': unknown time zone '%s' (%s)", id ? id : "?", P->zone_name, why ? why : "");
+            }
+        }
+        if (!id || !party_id_ok(L, P, idn, id))
+            goto reject;
+        register_party(L, P, idn, id);
+        if (P->id) {
+            s->nparties++;
+            continue;
+        }
+    reject:
+        cc_zone_free(P->zone);
+        memset(P, 0, sizeof *P);
+    }
+    load_groups(L, root);
 }
 
 static void load_cells(ld *L, const cc_ynode *root)
@@ -1302,24 +1242,8 @@ static void load_objectives(ld *L, const cc_ynode *root)
 
 static int seat_party(ld *L, const char *seat)
 {
-    for (size_t i = 0; i < L->s->nseats; i++)
-        if (L->s->seats[i].id && strcmp(L->s->seats[i].id, seat) == 0)
-            return L->s->seats[i].party_index;
-    return -1;
-}
-
-/* Party of the control cell's first seat (the default originator of control's items). */
-static int control_party(ld *L)
-{
-    const cc_scenario *s = L->s;
-    if (s->control_cell < 0 || !s->cells[s->control_cell].id)
-        return -1;
-    const char *cid = s->cells[s->control_cell].id;
-    for (size_t i = 0; i < s->nseats; i++)
-        for (size_t k = 0; k < s->seats[i].cells.n; k++)
-            if (strcmp(s->seats[i].cells.v[k], cid) == 0)
-                return s->seats[i].party_index;
-    return -1;
+    int si = cc_scenario_seat_index(L->s, seat);
+    return si >= 0 ? L->s->seats[si].party_index : -1;
 }
 
 static void load_injects(ld *L, const cc_ynode *root)
@@ -1333,11 +1257,7 @@ static void load_injects(ld *L, const cc_ynode *root)
         cc_ynode *n = sec->items[i];
         if (!is_map(L, n, "inject"))
             continue;
-        static const char *const keys[] = {"id",         "title",      "body",    "label",
-                                           "from",       "originator", "to",      "channel",
-                                           "class",      "at",         "trigger", "expected_actions",
-                                           "objectives", "notes",      NULL};
-        check_keys(L, n, "inject", keys);
+        check_keys(L, n, "inject", cc_inject_keys);
         cc_inject *I = &s->injects[s->ninjects++];
         I->pos = n->pos;
         I->from_index = -1;
@@ -1349,20 +1269,15 @@ static void load_injects(ld *L, const cc_ynode *root)
         if (I->from)
             I->from_pos = cc_ytree_get(n, "from")->pos;
         I->originator = get_str(L, n, "originator", 0, "inject");
-        int orig = -1;
+        int orig = cc_scenario_inject_originator(s, I->from, I->originator);
         if (I->originator) {
             I->originator_pos = cc_ytree_get(n, "originator")->pos;
-            orig = party_index(L, I->originator);
             if (orig < 0)
                 err(L, I->originator_pos, "unknown-party", NULL,
                     "inject originator '%s' is not a party of this scenario", I->originator);
-        } else if (I->from && strcmp(I->from, "control") == 0) {
-            orig = control_party(L);
-        } else if (I->from) {
-            orig = seat_party(L, I->from);
         }
         I->to = get_refs(L, n, "to", 1, "inject");
-        I->channel = (cc_channel)get_enum(L, n, "channel", 0, channel_names, CC_CH_MESSAGE, "inject", NULL);
+        I->channel = (cc_channel)get_enum(L, n, "channel", 0, cc_channel_names, CC_CH_MESSAGE, "inject", NULL);
         I->classes = get_strs(L, n, "class", 0, 1, "inject");
         I->expected_actions = get_strs(L, n, "expected_actions", 0, 0, "inject");
         I->objectives = get_strs(L, n, "objectives", 0, 1, "inject");
@@ -1392,7 +1307,7 @@ static void load_decisions(ld *L, const cc_ynode *root)
         D->id = get_id(L, n, "id", 1, "decision", NULL);
         D->question = get_str(L, n, "question", 1, "decision");
         D->deciders = get_refs(L, n, "deciders", 1, "decision");
-        D->rule = (cc_rule)get_enum(L, n, "rule", 1, rule_names, 0, "decision", &D->rule_pos);
+        D->rule = (cc_rule)get_enum(L, n, "rule", 1, cc_rule_names, 0, "decision", &D->rule_pos);
         D->lead = get_id(L, n, "lead", 0, "decision", &D->lead_pos);
         D->proposals = get_bool(L, n, "proposals", 0, "decision");
         D->objectives = get_strs(L, n, "objectives", 0, 1, "decision");
@@ -1487,7 +1402,6 @@ static void load_mechanisms(ld *L, const cc_ynode *root)
     if (!sec)
         return;
     s->mechanisms = alloc_items(L, sec->n, sizeof *s->mechanisms);
-    static const char *const modes[] = {"all", "any", "sequential", NULL};
     for (size_t i = 0; s->mechanisms && i < sec->n; i++) {
         cc_ynode *n = sec->items[i];
         if (!is_map(L, n, "mechanism"))
@@ -1518,16 +1432,16 @@ static void load_mechanisms(ld *L, const cc_ynode *root)
             S->pos = g->pos;
             S->lead_index = -1;
             S->id = get_id(L, g, "id", 1, "stage", NULL);
-            S->kind = (cc_stage_kind)get_enum(L, g, "kind", 1, stage_names, CC_STAGE_CUSTOM, "stage", NULL);
+            S->kind = (cc_stage_kind)get_enum(L, g, "kind", 1, cc_stage_kind_names, CC_STAGE_CUSTOM, "stage", NULL);
             S->title = get_str(L, g, "title", 0, "stage");
             S->participants = get_refs(L, g, "participants", 1, "stage");
-            S->mode = (cc_stage_mode)get_enum(L, g, "mode", 0, modes, 0, "stage", NULL);
+            S->mode = (cc_stage_mode)get_enum(L, g, "mode", 0, cc_stage_mode_names, 0, "stage", NULL);
             if (cc_ytree_get(g, "deadline"))
                 S->has_deadline = get_duration(L, g, "deadline", 0, &S->deadline_s, "stage");
             S->escalate_to = get_refs(L, g, "escalate_to", 0, "stage");
             if (cc_ytree_get(g, "rule")) {
                 S->has_rule = true;
-                S->rule = (cc_rule)get_enum(L, g, "rule", 0, rule_names, 0, "stage", &S->rule_pos);
+                S->rule = (cc_rule)get_enum(L, g, "rule", 0, cc_rule_names, 0, "stage", &S->rule_pos);
                 if (S->kind != CC_STAGE_DECIDE)
                     err(L, S->rule_pos, "bad-stage", "move the rule to the decide stage",
                         "stage '%s': only a decide stage has a decision rule", S->id ? S->id : "?");
@@ -1609,7 +1523,7 @@ static void load_guidelines(ld *L, const cc_ynode *root)
         case CC_GRULE_NONE: /* already reported */ break;
         case CC_GRULE_STAGE_DEADLINE:
             check_keys(L, r, "stage_deadline rule", k_sd);
-            G->stage = (cc_stage_kind)get_enum(L, r, "stage", 1, stage_names, 0, "rule", &G->ref_pos);
+            G->stage = (cc_stage_kind)get_enum(L, r, "stage", 1, cc_stage_kind_names, 0, "rule", &G->ref_pos);
             get_duration(L, r, "within", 1, &G->within_s, "rule");
             G->consultation = get_id(L, r, "consultation", 0, "rule", &G->ref_pos);
             break;
@@ -1639,10 +1553,6 @@ static void load_agents(ld *L, const cc_ynode *root)
     if (!sec)
         return;
     s->agents = alloc_items(L, sec->n, sizeof *s->agents);
-    static const char *const events[] = {"inject",   "message", "request",    "stage",     "decision_open",
-                                         "proposal", "waiting", "escalation", "objection", NULL};
-    static const char *const actions[] = {"acknowledge", "share",    "position", "vote",   "propose",
-                                          "object",      "escalate", "review",   "remind", NULL};
     static const char *const hours[] = {"working", "always", NULL};
     for (size_t i = 0; s->agents && i < sec->n; i++) {
         cc_ynode *n = sec->items[i];
@@ -1695,15 +1605,15 @@ static void load_agents(ld *L, const cc_ynode *root)
             cc_agent_rule *R = &A->rules[A->nrules++];
             R->pos = r->pos;
             R->probability = 1.0;
-            R->on = (cc_agent_event)get_enum(L, r, "on", 1, events, 0, "agent rule", NULL);
+            R->on = (cc_agent_event)get_enum(L, r, "on", 1, cc_agent_event_names, 0, "agent rule", NULL);
             if (cc_ytree_get(r, "channel")) {
                 R->has_channel = true;
-                R->channel = (cc_channel)get_enum(L, r, "channel", 0, channel_names, 0, "agent rule", NULL);
+                R->channel = (cc_channel)get_enum(L, r, "channel", 0, cc_channel_names, 0, "agent rule", NULL);
             }
             R->inject_class = get_str(L, r, "class", 0, "agent rule");
             if (cc_ytree_get(r, "stage")) {
                 R->has_stage = true;
-                R->stage = (cc_stage_kind)get_enum(L, r, "stage", 0, stage_names, 0, "agent rule", NULL);
+                R->stage = (cc_stage_kind)get_enum(L, r, "stage", 0, cc_stage_kind_names, 0, "agent rule", NULL);
             }
             if ((R->has_channel || R->inject_class) && R->on != CC_AEV_INJECT)
                 err(L, r->pos, "bad-rule", NULL, "'channel' and 'class' filters only apply to on: inject");
@@ -1715,7 +1625,7 @@ static void load_agents(ld *L, const cc_ynode *root)
             static const char *const clocks[] = {"work", "calendar", NULL};
             R->calendar_delay = get_enum(L, r, "delay_in", 0, clocks, 0, "agent rule", NULL) == 1;
             get_number(L, r, "probability", 0, 0, 1, &R->probability, "agent rule");
-            R->action = (cc_agent_action)get_enum(L, r, "do", 1, actions, 0, "agent rule", NULL);
+            R->action = (cc_agent_action)get_enum(L, r, "do", 1, cc_action_names, 0, "agent rule", NULL);
             R->option = get_id(L, r, "option", R->action == CC_ACT_VOTE, "agent rule", &R->option_pos);
             R->to = get_refs(L, r, "to", R->action == CC_ACT_SHARE, "agent rule");
             R->text = get_str(L, r, "text", 0, "agent rule");
@@ -1820,7 +1730,7 @@ static void assign_seats(ld *L, const cc_ynode *root)
             continue;
         }
         const char *agent = scalar(L, val, "an agent id in 'seats'");
-        if (agent && !id_ok(agent)) {
+        if (agent && !cc_scenario_id_ok(agent)) {
             err(L, val->pos, "bad-id", NULL, "'%s' is not a valid agent id", agent);
             continue;
         }
@@ -1987,7 +1897,7 @@ void *cc_ld_alloc(ld *L, size_t n, size_t size)
 
 int cc_ld_control_party(ld *L)
 {
-    return control_party(L);
+    return cc_scenario_control_party(L->s);
 }
 
 cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc_load_opts *opts,
@@ -2100,13 +2010,12 @@ cc_err cc_scenario_load_file(const char *path, const cc_load_opts *opts, cc_diag
                 rc = CC_ERR_LIMIT;
                 break;
             }
-            char *nb = realloc(buf, cap * 2);
+            char *nb = cc_grow(buf, &cap, cap + 1, 1);
             if (!nb) {
                 rc = CC_ERR_NOMEM;
                 break;
             }
             buf = nb;
-            cap *= 2;
         }
         size_t r = fread(buf + len, 1, cap - len, f);
         len += r;

@@ -480,113 +480,61 @@ static cc_err fail(char *why, size_t whylen, cc_err rc, const char *fmt, const c
     return rc;
 }
 
-cc_err cc_sedit_put(const cc_sedit *e, const char *section, const char *id, const json_t *value, long at,
-                    cc_buf *out, char *why, size_t whylen)
+/* A mapping section (or one not in the file yet) written anew with the mapping val. */
+static void put_map_section(const cc_sedit *e, const char *section, const cc_ynode *v, size_t k,
+                            const json_t *val, cc_buf *out)
 {
-    size_t k = 0;
-    const cc_ynode *v = e->root ? section_node(e, section, &k) : NULL;
-    json_t *val = value ? resolve_yaml(value, why, whylen, 0) : NULL;
-    if (value && !val)
-        return *why ? CC_ERR_INVALID : CC_ERR_NOMEM;
-    cc_err rc = CC_OK;
-    if (val && !json_is_object(val)) {
-        rc = fail(why, whylen, CC_ERR_INVALID, "an item of '%s' is a mapping (key: value)", section);
-        goto done;
-    }
-    /* a map section, or a section not in the file yet */
-    if (!id && val && (!v || v->kind == CC_Y_MAP || (v->kind == CC_Y_SCALAR && cc_ytree_is_null(v)))) {
-        int end = e->nlines + 1; /* a new section goes at the end */
-        int l0 = end, l1 = end;
-        if (v)
-            section_span(e, k, &l0, &l1);
-        put_lines(out, e, 1, l0);
-        if (l0 > e->nlines && e->len && e->text[e->len - 1] != '\n')
-            cc_buf_putc(out, '\n');
-        cc_yw_scalar(out, section, 0);
-        cc_buf_puts(out, ":\n");
-        put_block_map(out, val, 2, NULL);
-        put_lines(out, e, l1, e->nlines + 1);
-        goto done;
-    }
-    if (v && !is_item_list(v) && !(v->kind == CC_Y_SCALAR && cc_ytree_is_null(v))) {
-        rc = fail(why, whylen, CC_ERR_INVALID, "'%s' is not a list of items", section);
-        goto done;
-    }
-    size_t n = v && v->kind == CC_Y_SEQ ? v->n : 0;
-    if (n && v->style == CC_YS_FLOW) {
-        rc = fail(why, whylen, CC_ERR_INVALID,
-                  "'%s' is written in flow style ([...]); write it as a block list (- item per line) to edit "
-                  "it here",
-                  section);
-        goto done;
-    }
-    long cur = -1;
+    int end = e->nlines + 1; /* a new section goes at the end */
+    int l0 = end, l1 = end;
+    if (v)
+        section_span(e, k, &l0, &l1);
+    put_lines(out, e, 1, l0);
+    if (l0 > e->nlines && e->len && e->text[e->len - 1] != '\n')
+        cc_buf_putc(out, '\n');
+    cc_yw_scalar(out, section, 0);
+    cc_buf_puts(out, ":\n");
+    put_block_map(out, val, 2, NULL);
+    put_lines(out, e, l1, e->nlines + 1);
+}
+
+/* The list v (n items) may be edited: written in block style, the item id in it (*cur, -1
+ * without an id), and val's id not another item's. */
+static cc_err find_item(const cc_ynode *v, size_t n, const char *section, const char *id, const json_t *val,
+                        long *cur, char *why, size_t whylen)
+{
+    if (n && v->style == CC_YS_FLOW)
+        return fail(
+            why, whylen, CC_ERR_INVALID,
+            "'%s' is written in flow style ([...]); write it as a block list (- item per line) to edit "
+            "it here",
+            section);
+    *cur = -1;
     for (size_t i = 0; id && i < n; i++) {
         const char *x = item_id(v->items[i]);
         if (x && strcmp(x, id) == 0)
-            cur = (long)i;
+            *cur = (long)i;
     }
-    if (id && cur < 0) {
-        rc = fail(why, whylen, CC_ERR_NOTFOUND, "no item '%s' in the section", id);
-        goto done;
-    }
+    if (id && *cur < 0)
+        return fail(why, whylen, CC_ERR_NOTFOUND, "no item '%s' in the section", id);
     const char *newid = val && json_is_string(json_object_get(val, "id"))
                             ? json_string_value(json_object_get(val, "id"))
                             : NULL;
     for (size_t i = 0; newid && i < n; i++) {
         const char *x = item_id(v->items[i]);
-        if (x && strcmp(x, newid) == 0 && (long)i != cur) {
-            rc = fail(why, whylen, CC_ERR_INVALID, "another item already has the id '%s'", newid);
-            goto done;
-        }
+        if (x && strcmp(x, newid) == 0 && (long)i != *cur)
+            return fail(why, whylen, CC_ERR_INVALID, "another item already has the id '%s'", newid);
     }
-    int eof = e->nlines + 1;
-    int s0 = eof, s1 = eof;
-    if (v)
-        section_span(e, k, &s0, &s1);
-    if (n == 0) { /* "injects: []", "injects:", or no such section: the section is written anew */
-        if (!val) {
-            rc = fail(why, whylen, CC_ERR_NOTFOUND, "no item '%s' in the section", id ? id : "");
-            goto done;
-        }
-        put_lines(out, e, 1, s0);
-        if (s0 > e->nlines && e->len && e->text[e->len - 1] != '\n')
-            cc_buf_putc(out, '\n');
-        cc_yw_scalar(out, section, 0);
-        cc_buf_puts(out, ":\n");
-        put_item(out, val, 2, 0, section);
-        put_lines(out, e, s1, e->nlines + 1);
-        goto done;
-    }
-    int d = v->items[0]->pos.col - 3; /* the dash's column - 1 */
-    if (d < 0)
-        d = 0;
-    int spaced = n > 1 && blank(e, v->items[1]->pos.line - 1); /* items separated by blank lines */
-    long target = at < 0 ? (cur >= 0 ? cur : (long)n) : at;
-    if (target > (long)n - (cur >= 0 ? 1 : 0))
-        target = (long)n - (cur >= 0 ? 1 : 0);
-    if (cur >= 0 && val && target == cur) { /* in place */
-        int l0, l1;
-        item_span(e, v, (size_t)cur, s1, &l0, &l1);
-        int keep = l1; /* blank and comment lines after the item stay */
-        while (keep - 1 > l0 && blank_or_comment(e, keep - 1))
-            keep--;
-        put_lines(out, e, 1, l0);
-        put_item(out, val, d, v->items[cur]->style == CC_YS_FLOW, section);
-        put_lines(out, e, keep, e->nlines + 1);
-        goto done;
-    }
-    /* a delete, an insert, or a move (delete, then insert at target among the others) */
-    if (cur >= 0 && !val && n == 1) {
-        int l0, l1;
-        item_span(e, v, 0, s1, &l0, &l1);
-        put_lines(out, e, 1, s0);
-        cc_yw_scalar(out, section, 0);
-        cc_buf_puts(out, ": []\n");
-        put_lines(out, e, l1, e->nlines + 1);
-        goto done;
-    }
+    return CC_OK;
+}
+
+/* A delete, an insert, or a move (delete, then insert at target among the others) in the list
+ * v of n items, its section ending before line s1; the item at cur (-1: none) goes, val (NULL:
+ * none) comes, its dash at column d + 1. */
+static void move_item(const cc_sedit *e, const cc_ynode *v, size_t n, long cur, long target, int s1, int d,
+                      const json_t *val, const char *section, cc_buf *out)
+{
     int flow = v->items[0]->style == CC_YS_FLOW;
+    int spaced = n > 1 && blank(e, v->items[1]->pos.line - 1); /* items separated by blank lines */
     /* the lines of the item that goes away, and the line before which the new one goes */
     int del0 = 0, del1 = 0;
     if (cur >= 0) {
@@ -644,7 +592,77 @@ cc_err cc_sedit_put(const cc_sedit *e, const char *section, const char *id, cons
             cc_buf_putc(out, '\n');
         put_item(out, val, d, flow, section);
     }
-done:
+}
+
+/* An edit of the list v (n > 0 items) of the section k: the item at cur (-1: none) replaced
+ * by val in place, deleted (val NULL) or moved to position at (-1: where it is, or the end). */
+static void edit_list(const cc_sedit *e, const char *section, const cc_ynode *v, size_t n, size_t k, long cur,
+                      long at, const json_t *val, cc_buf *out)
+{
+    int s0 = e->nlines + 1, s1 = s0;
+    section_span(e, k, &s0, &s1);
+    int d = v->items[0]->pos.col - 3; /* the dash's column - 1 */
+    if (d < 0)
+        d = 0;
+    long target = at < 0 ? (cur >= 0 ? cur : (long)n) : at;
+    if (target > (long)n - (cur >= 0 ? 1 : 0))
+        target = (long)n - (cur >= 0 ? 1 : 0);
+    if (cur >= 0 && val && target == cur) { /* in place */
+        int l0, l1;
+        item_span(e, v, (size_t)cur, s1, &l0, &l1);
+        int keep = l1; /* blank and comment lines after the item stay */
+        while (keep - 1 > l0 && blank_or_comment(e, keep - 1))
+            keep--;
+        put_lines(out, e, 1, l0);
+        put_item(out, val, d, v->items[cur]->style == CC_YS_FLOW, section);
+        put_lines(out, e, keep, e->nlines + 1);
+    } else if (cur >= 0 && !val && n == 1) { /* the only item deleted */
+        int l0, l1;
+        item_span(e, v, 0, s1, &l0, &l1);
+        put_lines(out, e, 1, s0);
+        cc_yw_scalar(out, section, 0);
+        cc_buf_puts(out, ": []\n");
+        put_lines(out, e, l1, e->nlines + 1);
+    } else {
+        move_item(e, v, n, cur, target, s1, d, val, section, out);
+    }
+}
+
+cc_err cc_sedit_put(const cc_sedit *e, const char *section, const char *id, const json_t *value, long at,
+                    cc_buf *out, char *why, size_t whylen)
+{
+    size_t k = 0;
+    const cc_ynode *v = e->root ? section_node(e, section, &k) : NULL;
+    json_t *val = value ? resolve_yaml(value, why, whylen, 0) : NULL;
+    if (value && !val)
+        return *why ? CC_ERR_INVALID : CC_ERR_NOMEM;
+    cc_err rc = CC_OK;
+    size_t n = v && v->kind == CC_Y_SEQ ? v->n : 0;
+    long cur = -1;
+    if (val && !json_is_object(val)) {
+        rc = fail(why, whylen, CC_ERR_INVALID, "an item of '%s' is a mapping (key: value)", section);
+    } else if (!id && val && (!v || v->kind == CC_Y_MAP || (v->kind == CC_Y_SCALAR && cc_ytree_is_null(v)))) {
+        put_map_section(e, section, v, k, val, out); /* a map section, or a section not in the file yet */
+    } else if (v && !is_item_list(v) && !(v->kind == CC_Y_SCALAR && cc_ytree_is_null(v))) {
+        rc = fail(why, whylen, CC_ERR_INVALID, "'%s' is not a list of items", section);
+    } else if ((rc = find_item(v, n, section, id, val, &cur, why, whylen)) != CC_OK) {
+        /* reported */
+    } else if (n == 0 && !val) {
+        rc = fail(why, whylen, CC_ERR_NOTFOUND, "no item '%s' in the section", id ? id : "");
+    } else if (n == 0) { /* "injects: []", "injects:", or no such section: the section is written anew */
+        int s0 = e->nlines + 1, s1 = s0;
+        if (v)
+            section_span(e, k, &s0, &s1);
+        put_lines(out, e, 1, s0);
+        if (s0 > e->nlines && e->len && e->text[e->len - 1] != '\n')
+            cc_buf_putc(out, '\n');
+        cc_yw_scalar(out, section, 0);
+        cc_buf_puts(out, ":\n");
+        put_item(out, val, 2, 0, section);
+        put_lines(out, e, s1, e->nlines + 1);
+    } else {
+        edit_list(e, section, v, n, k, cur, at, val, out);
+    }
     json_decref(val);
     if (rc == CC_OK && out->oom)
         rc = CC_ERR_NOMEM;

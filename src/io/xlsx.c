@@ -14,6 +14,7 @@
 
 #include "core/buf.h"
 #include "core/ctime.h"
+#include "core/grow.h"
 #include "core/utf8.h"
 
 typedef struct sheet_ref {
@@ -53,16 +54,10 @@ struct cc_xlsx {
 
 static int grow(void **v, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 16;
-    while (nc < need)
-        nc *= 2;
-    void *p = realloc(*v, nc * size);
-    if (!p)
+    void *p = need ? cc_grow(*v, cap, need, size) : *v;
+    if (need && !p)
         return -1;
     *v = p;
-    *cap = nc;
     return 0;
 }
 

@@ -1,5 +1,6 @@
 /* ytree — libfyaml event stream -> positioned tree, with hostile-input guards. */
 #include "io/ytree.h"
+#include "core/grow.h"
 
 #include <libfyaml.h>
 #include <stdio.h>
@@ -135,14 +136,10 @@ static char *single_quoted(const char *text, size_t len, struct fy_token *tok, s
 
 static int push_item(frame *f, cc_ynode *n)
 {
-    if (f->n == f->cap) {
-        size_t nc = f->cap ? f->cap * 2 : 8;
-        cc_ynode **b = realloc(f->buf, nc * sizeof *b);
-        if (!b)
-            return -1;
-        f->buf = b;
-        f->cap = nc;
-    }
+    cc_ynode **b = cc_grow(f->buf, &f->cap, f->n + 1, sizeof *b);
+    if (!b)
+        return -1;
+    f->buf = b;
     f->buf[f->n++] = n;
     return 0;
 }
@@ -438,6 +435,182 @@ static void point_at_opener(yctx *c, const char *text, size_t len)
     g->col = open.col;
 }
 
+/* The tree under construction: the containers open, the limits counted. */
+typedef struct ybuild {
+    yctx *c;
+    cc_arena *arena;
+    const char *text;
+    size_t len;
+    frame stack[CC_YTREE_MAX_DEPTH + 1];
+    int depth; /* number of open containers */
+    size_t nodes;
+    int docs;
+    cc_ynode *top;
+} ybuild;
+
+/* A parser reporting into c. 0, or -1 out of memory (nothing left to free). */
+static int new_parser(yctx *c, const char *text, size_t len, struct fy_diag **diag, struct fy_parser **fyp)
+{
+    struct fy_diag_cfg dc;
+    fy_diag_cfg_default(&dc);
+    dc.fp = NULL;
+    dc.output_fn = fy_output;
+    dc.user = c;
+    dc.colorize = false;
+    dc.show_source = false;
+    dc.show_position = true;
+    dc.show_type = true;
+    dc.show_module = false;
+    dc.level = FYET_ERROR;
+    *diag = fy_diag_create(&dc);
+    if (!*diag)
+        return -1;
+    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_JSON_NONE,
+                               .diag = *diag};
+    *fyp = fy_parser_create(&cfg);
+    if (!*fyp || fy_parser_set_string(*fyp, text, len) != 0) {
+        if (*fyp)
+            fy_parser_destroy(*fyp);
+        fy_diag_destroy(*diag);
+        return -1;
+    }
+    return 0;
+}
+
+/* A scalar's text into n (single-quoted scalars unescaped here). */
+static cc_err scalar_text(ybuild *b, struct fy_event *e, enum fy_node_style st, cc_ynode *n)
+{
+    n->kind = CC_Y_SCALAR;
+    size_t tl = 0;
+    const char *t;
+    char *own = NULL;
+    if (st == FYNS_SINGLE_QUOTED && (own = single_quoted(b->text, b->len, e->scalar.value, &tl)) != NULL)
+        t = own;
+    else
+        t = fy_token_get_text(e->scalar.value, &tl);
+    if (!t) {
+        t = "";
+        tl = 0;
+    }
+    if (memchr(t, '\0', tl)) {
+        cc_diags_add(b->c->diags, CC_SEV_ERROR, b->c->file, n->pos, "encoding", "remove the \\0 escape",
+                     "NUL character in a string");
+        free(own);
+        return CC_ERR_PARSE;
+    }
+    n->text = cc_arena_strndup(b->arena, t, tl);
+    n->len = tl;
+    free(own);
+    return n->text ? CC_OK : CC_ERR_NOMEM;
+}
+
+/* Anchors and tags are refused; the node count is bounded. */
+static cc_err check_node(ybuild *b, struct fy_event *e, cc_pos pos)
+{
+    const char *file = b->c->file;
+    if (fy_event_get_anchor_token(e)) {
+        cc_pos ap = to_pos(fy_token_start_mark(fy_event_get_anchor_token(e)));
+        ap.col -= ap.col > 1; /* the mark is after '&' */
+        cc_diags_add(b->c->diags, CC_SEV_ERROR, file, ap, "yaml-anchor", "remove the '&name' anchor",
+                     "YAML anchors are not allowed in scenarios");
+        return CC_ERR_PARSE;
+    }
+    struct fy_token *tag = fy_event_get_tag_token(e);
+    if (tag) {
+        cc_diags_add(b->c->diags, CC_SEV_ERROR, file, to_pos(fy_token_start_mark(tag)), "yaml-tag",
+                     "remove the '!tag'", "YAML tags are not allowed in scenarios");
+        return CC_ERR_PARSE;
+    }
+    if (++b->nodes > CC_YTREE_MAX_NODES) {
+        cc_diags_add(b->c->diags, CC_SEV_ERROR, file, pos, "too-large", NULL, "more than %d YAML nodes",
+                     CC_YTREE_MAX_NODES);
+        return CC_ERR_LIMIT;
+    }
+    return CC_OK;
+}
+
+/* A scalar, or the start of a mapping or sequence: a node added to the open container (or the
+ * top), and a container opened. */
+static cc_err on_node(ybuild *b, struct fy_event *e, cc_pos pos)
+{
+    cc_err rc = check_node(b, e, pos);
+    if (rc != CC_OK)
+        return rc;
+    cc_ynode *n = cc_arena_alloc(b->arena, sizeof *n);
+    if (!n)
+        return CC_ERR_NOMEM;
+    n->pos = pos;
+    enum fy_node_style st = fy_event_get_node_style(e);
+    n->style = st == FYNS_SINGLE_QUOTED || st == FYNS_DOUBLE_QUOTED ? CC_YS_QUOTED
+               : st == FYNS_LITERAL || st == FYNS_FOLDED            ? CC_YS_BLOCK
+               : st == FYNS_FLOW                                    ? CC_YS_FLOW
+                                                                    : CC_YS_PLAIN;
+    if (e->type == FYET_SCALAR) {
+        if ((rc = scalar_text(b, e, st, n)) != CC_OK)
+            return rc;
+    } else {
+        n->kind = e->type == FYET_MAPPING_START ? CC_Y_MAP : CC_Y_SEQ;
+        n->text = "";
+    }
+    if (b->depth > 0 && push_item(&b->stack[b->depth - 1], n) != 0)
+        return CC_ERR_NOMEM;
+    if (b->depth == 0)
+        b->top = n;
+    if (n->kind != CC_Y_SCALAR) {
+        if (b->depth >= CC_YTREE_MAX_DEPTH) {
+            cc_diags_add(b->c->diags, CC_SEV_ERROR, b->c->file, pos, "too-deep", NULL,
+                         "nesting deeper than %d levels", CC_YTREE_MAX_DEPTH);
+            return CC_ERR_LIMIT;
+        }
+        b->stack[b->depth++] = (frame){.node = n};
+    }
+    return CC_OK;
+}
+
+/* The end of a mapping or sequence: its items moved into the arena, a mapping's keys checked. */
+static cc_err on_end(ybuild *b)
+{
+    if (b->depth == 0)
+        return CC_OK;
+    frame *f = &b->stack[--b->depth];
+    cc_ynode *m = f->node;
+    m->items = cc_arena_array(b->arena, f->n ? f->n : 1, sizeof *m->items);
+    if (!m->items) {
+        free(f->buf);
+        return CC_ERR_NOMEM;
+    }
+    if (f->n)
+        memcpy(m->items, f->buf, f->n * sizeof *m->items);
+    m->n = m->kind == CC_Y_MAP ? f->n / 2 : f->n;
+    free(f->buf);
+    return m->kind == CC_Y_MAP ? check_map_keys(b->c, m) : CC_OK;
+}
+
+/* One parser event. */
+static cc_err on_event(ybuild *b, struct fy_event *e)
+{
+    cc_pos pos = mark_pos(e);
+    switch (e->type) {
+    case FYET_DOCUMENT_START:
+        if (++b->docs > 1) {
+            cc_diags_add(b->c->diags, CC_SEV_ERROR, b->c->file, pos, "yaml-multidoc",
+                         "put one scenario in each file", "a scenario file holds one YAML document");
+            return CC_ERR_PARSE;
+        }
+        return CC_OK;
+    case FYET_ALIAS:
+        cc_diags_add(b->c->diags, CC_SEV_ERROR, b->c->file, pos, "yaml-alias", "write the value out in full",
+                     "YAML aliases are not allowed in scenarios");
+        return CC_ERR_PARSE;
+    case FYET_SCALAR:
+    case FYET_MAPPING_START:
+    case FYET_SEQUENCE_START: return on_node(b, e, pos);
+    case FYET_MAPPING_END:
+    case FYET_SEQUENCE_END: return on_end(b);
+    default: return CC_OK;
+    }
+}
+
 cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *arena, cc_diags *diags,
                       cc_ynode **root)
 {
@@ -446,159 +619,14 @@ cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *
     cc_err rc = precheck(&c, text, len);
     if (rc)
         return rc;
-
-    struct fy_diag_cfg dc;
-    fy_diag_cfg_default(&dc);
-    dc.fp = NULL;
-    dc.output_fn = fy_output;
-    dc.user = &c;
-    dc.colorize = false;
-    dc.show_source = false;
-    dc.show_position = true;
-    dc.show_type = true;
-    dc.show_module = false;
-    dc.level = FYET_ERROR;
-    struct fy_diag *diag = fy_diag_create(&dc);
-    if (!diag)
+    struct fy_diag *diag = NULL;
+    struct fy_parser *fyp = NULL;
+    if (new_parser(&c, text, len, &diag, &fyp) != 0)
         return CC_ERR_NOMEM;
-    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_JSON_NONE,
-                               .diag = diag};
-    struct fy_parser *fyp = fy_parser_create(&cfg);
-    if (!fyp || fy_parser_set_string(fyp, text, len) != 0) {
-        if (fyp)
-            fy_parser_destroy(fyp);
-        fy_diag_destroy(diag);
-        return CC_ERR_NOMEM;
-    }
-
-    frame stack[CC_YTREE_MAX_DEPTH + 1];
-    int depth = 0; /* number of open containers */
-    size_t nodes = 0;
-    int docs = 0;
-    cc_ynode *top = NULL;
+    ybuild b = {.c = &c, .arena = arena, .text = text, .len = len};
     struct fy_event *e;
     while (rc == CC_OK && (e = fy_parser_parse(fyp)) != NULL) {
-        cc_pos pos = mark_pos(e);
-        cc_ynode *n = NULL;
-        switch (e->type) {
-        case FYET_DOCUMENT_START:
-            if (++docs > 1) {
-                cc_diags_add(diags, CC_SEV_ERROR, file, pos, "yaml-multidoc", "put one scenario in each file",
-                             "a scenario file holds one YAML document");
-                rc = CC_ERR_PARSE;
-            }
-            break;
-        case FYET_ALIAS:
-            cc_diags_add(diags, CC_SEV_ERROR, file, pos, "yaml-alias", "write the value out in full",
-                         "YAML aliases are not allowed in scenarios");
-            rc = CC_ERR_PARSE;
-            break;
-        case FYET_SCALAR:
-        case FYET_MAPPING_START:
-        case FYET_SEQUENCE_START: {
-            if (fy_event_get_anchor_token(e)) {
-                cc_pos ap = to_pos(fy_token_start_mark(fy_event_get_anchor_token(e)));
-                ap.col -= ap.col > 1; /* the mark is after '&' */
-                cc_diags_add(diags, CC_SEV_ERROR, file, ap, "yaml-anchor", "remove the '&name' anchor",
-                             "YAML anchors are not allowed in scenarios");
-                rc = CC_ERR_PARSE;
-                break;
-            }
-            struct fy_token *tag = fy_event_get_tag_token(e);
-            if (tag) {
-                cc_diags_add(diags, CC_SEV_ERROR, file, to_pos(fy_token_start_mark(tag)), "yaml-tag",
-                             "remove the '!tag'", "YAML tags are not allowed in scenarios");
-                rc = CC_ERR_PARSE;
-                break;
-            }
-            if (++nodes > CC_YTREE_MAX_NODES) {
-                cc_diags_add(diags, CC_SEV_ERROR, file, pos, "too-large", NULL, "more than %d YAML nodes",
-                             CC_YTREE_MAX_NODES);
-                rc = CC_ERR_LIMIT;
-                break;
-            }
-            n = cc_arena_alloc(arena, sizeof *n);
-            if (!n) {
-                rc = CC_ERR_NOMEM;
-                break;
-            }
-            n->pos = pos;
-            enum fy_node_style st = fy_event_get_node_style(e);
-            n->style = st == FYNS_SINGLE_QUOTED || st == FYNS_DOUBLE_QUOTED ? CC_YS_QUOTED
-                       : st == FYNS_LITERAL || st == FYNS_FOLDED            ? CC_YS_BLOCK
-                       : st == FYNS_FLOW                                    ? CC_YS_FLOW
-                                                                            : CC_YS_PLAIN;
-            if (e->type == FYET_SCALAR) {
-                n->kind = CC_Y_SCALAR;
-                size_t tl = 0;
-                const char *t;
-                char *own = NULL;
-                if (st == FYNS_SINGLE_QUOTED &&
-                    (own = single_quoted(text, len, e->scalar.value, &tl)) != NULL)
-                    t = own;
-                else
-                    t = fy_token_get_text(e->scalar.value, &tl);
-                if (!t) {
-                    t = "";
-                    tl = 0;
-                }
-                if (memchr(t, '\0', tl)) {
-                    cc_diags_add(diags, CC_SEV_ERROR, file, pos, "encoding", "remove the \\0 escape",
-                                 "NUL character in a string");
-                    rc = CC_ERR_PARSE;
-                    free(own);
-                    break;
-                }
-                n->text = cc_arena_strndup(arena, t, tl);
-                n->len = tl;
-                free(own);
-                if (!n->text) {
-                    rc = CC_ERR_NOMEM;
-                    break;
-                }
-            } else {
-                n->kind = e->type == FYET_MAPPING_START ? CC_Y_MAP : CC_Y_SEQ;
-                n->text = "";
-            }
-            if (depth > 0 && push_item(&stack[depth - 1], n) != 0) {
-                rc = CC_ERR_NOMEM;
-                break;
-            }
-            if (depth == 0)
-                top = n;
-            if (n->kind != CC_Y_SCALAR) {
-                if (depth >= CC_YTREE_MAX_DEPTH) {
-                    cc_diags_add(diags, CC_SEV_ERROR, file, pos, "too-deep", NULL,
-                                 "nesting deeper than %d levels", CC_YTREE_MAX_DEPTH);
-                    rc = CC_ERR_LIMIT;
-                    break;
-                }
-                stack[depth++] = (frame){.node = n};
-            }
-            break;
-        }
-        case FYET_MAPPING_END:
-        case FYET_SEQUENCE_END: {
-            if (depth == 0)
-                break;
-            frame *f = &stack[--depth];
-            cc_ynode *m = f->node;
-            m->items = cc_arena_array(arena, f->n ? f->n : 1, sizeof *m->items);
-            if (!m->items) {
-                free(f->buf);
-                rc = CC_ERR_NOMEM;
-                break;
-            }
-            if (f->n)
-                memcpy(m->items, f->buf, f->n * sizeof *m->items);
-            m->n = m->kind == CC_Y_MAP ? f->n / 2 : f->n;
-            free(f->buf);
-            if (m->kind == CC_Y_MAP)
-                rc = check_map_keys(&c, m);
-            break;
-        }
-        default: break;
-        }
+        rc = on_event(&b, e);
         fy_parser_event_free(fyp, e);
     }
     if (c.reported)
@@ -610,14 +638,14 @@ cc_err cc_ytree_parse(const char *text, size_t len, const char *file, cc_arena *
     }
     if (rc == CC_OK && c.reported)
         rc = CC_ERR_PARSE;
-    while (depth > 0)
-        free(stack[--depth].buf);
+    while (b.depth > 0)
+        free(b.stack[--b.depth].buf);
     fy_parser_destroy(fyp);
     fy_diag_destroy(diag);
     if (rc == CC_ERR_NOMEM)
         cc_diags_add(diags, CC_SEV_ERROR, file, (cc_pos){0, 0}, "nomem", NULL, "out of memory");
     if (rc == CC_OK)
-        *root = top;
+        *root = b.top;
     return rc;
 }
 

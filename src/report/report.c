@@ -1,1152 +1,22 @@
-/* report — builds the after-action report document from an event log: streams the log once
- * for per-item aggregates (sized by the scenario; open-ended lists capped), once more for the
- * evidence events of the findings, verifying the record format and hash chain as it reads,
- * then assembles the sections with the join of their content's labels as banners. */
+/* report — builds the after-action report document from what report_scan read of the log: the
+ * sections (overview, timeline, consultations, who knew what when, compliance, decisions,
+ * objectives, improvement plan), each with the join of its content's labels as its banner; and
+ * the small helpers the renderers share. */
 #include "report/report.h"
 
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/arena.h"
 #include "core/ctime.h"
-#include "core/evlog.h"
-#include "core/idmap.h"
 #include "core/label.h"
 #include "core/merkle.h"
 #include "core/scenario_model.h"
 #include "core/verify.h"
 #include "core/zone.h"
 #include "report/report_int.h"
-
-#define NBINS 96         /* message histogram buckets per lane on the timeline */
-#define POS_MAX 200      /* positions kept per consultation */
-#define PROP_MAX 100     /* proposals kept per decision */
-#define OFFHOURS_STEP 60 /* seconds: resolution of the off-hours computation */
-
-enum { R_CLASS, R_CAVEAT, R_REL, R_POLICY, R_INVALID, R_NREASONS };
-static const char *const reason_names[R_NREASONS] = {"class", "caveat", "releasability", "policy", "invalid"};
-
-/* ---- small helpers shared with the renderers ---- */
-
-void cc_report_tfmt(int64_t ms, char *buf, size_t size)
-{
-    if (ms < 0) {
-        snprintf(buf, size, "%s", "");
-        return;
-    }
-    buf[0] = '+';
-    cc_duration_format(ms / 1000, buf + 1, size - 1);
-}
-
-void cc_report_dfmt(int64_t ms, char *buf, size_t size)
-{
-    cc_duration_format(ms / 1000, buf, size);
-}
-
-void cc_report_cell_text(const json_t *v, cc_buf *out)
-{
-    if (json_is_string(v))
-        cc_buf_append(out, json_string_value(v), json_string_length(v));
-    else if (json_is_integer(v))
-        cc_buf_printf(out, "%lld", (long long)json_integer_value(v));
-    else if (json_is_real(v))
-        cc_buf_printf(out, "%.4g", json_real_value(v));
-    else if (json_is_true(v))
-        cc_buf_puts(out, "yes");
-    else if (json_is_false(v))
-        cc_buf_puts(out, "no");
-}
-
-const char *cc_report_str(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
-/* ---- streaming line reader with a bound on the line length ---- */
-
-typedef struct lreader {
-    FILE *f;
-    char *line;
-    size_t len, cap;
-    char rb[1 << 16];
-    size_t rpos, rlen;
-    int eof;
-} lreader;
-
-/* 1: a line in r->line (without '\n'); 0: end of file; -1: too long; -2: read error;
- * -3: the last line has no newline (truncated). */
-static int lr_next(lreader *r)
-{
-    r->len = 0;
-    for (;;) {
-        if (r->rpos == r->rlen) {
-            if (r->eof)
-                return r->len ? -3 : 0;
-            r->rlen = fread(r->rb, 1, sizeof r->rb, r->f);
-            r->rpos = 0;
-            if (r->rlen == 0) {
-                if (ferror(r->f))
-                    return -2;
-                r->eof = 1;
-                continue;
-            }
-        }
-        char *nl = memchr(r->rb + r->rpos, '\n', r->rlen - r->rpos);
-        size_t take = nl ? (size_t)(nl - (r->rb + r->rpos)) : r->rlen - r->rpos;
-        if (r->len + take > CC_EVLOG_LINE_MAX)
-            return -1;
-        if (r->len + take + 1 > r->cap) {
-            size_t nc = r->cap ? r->cap : 4096;
-            while (nc < r->len + take + 1)
-                nc *= 2;
-            char *p = realloc(r->line, nc);
-            if (!p)
-                return -2;
-            r->line = p;
-            r->cap = nc;
-        }
-        memcpy(r->line + r->len, r->rb + r->rpos, take);
-        r->len += take;
-        r->line[r->len] = 0;
-        r->rpos += take;
-        if (nl) {
-            r->rpos++;
-            return 1;
-        }
-    }
-}
-
-/* ---- aggregates ---- */
-
-/* per seat (rep.seat_follow): reminders sent, times named in a reminder, escalations, messages
- * lost, retries (docs/scenario-format.md, "Behaviour that un-sticks") */
-enum { F_REMINDED_OTHERS, F_REMINDED, F_ESCALATED, F_LOST, F_RETRIES, F_N };
-
-typedef struct party_rx {
-    int64_t first, last; /* -1 = none */
-    uint32_t delivered, denied;
-} party_rx;
-
-typedef struct inj_st {
-    bool released;
-    int64_t t;
-    const char *title, *body, *banner, *channel, *actor;
-    cc_label label;
-    bool label_ok;
-    party_rx *rx;
-    bool viewer_got;
-    int64_t viewer_t;
-    int viewer_denied; /* 1 + reason, 0 none */
-    uint32_t forwards, acks, escalations, downgrades;
-} inj_st;
-
-typedef struct stage_st {
-    const char *id, *kind, *mode;
-    const char *by; /* how a decide stage ended (silence, unanimity, ...), NULL otherwise */
-    int64_t start, deadline, done, missed; /* -1 = none */
-    uint32_t escalations;
-    uint32_t rounds,
-        objections; /* review rounds entered (1 without rounds); objections standing at the end */
-    size_t npart;
-    int *part;      /* seat indices (-1 unknown) */
-    int64_t *acted; /* first action time per participant, -1 none */
-} stage_st;
-
-typedef struct pos_st {
-    int64_t t;
-    const char *seat, *stage, *text;
-} pos_st;
-
-typedef struct cons_st {
-    bool requested;
-    int64_t t, done, failed; /* failed: consult.failed, -1 none */
-    const char *fail_reason;
-    const char *topic, *requester, *mechanism, *decision, *banner;
-    cc_label label;
-    bool label_ok;
-    stage_st *stages;
-    size_t nstages, cap;
-    pos_st *pos;
-    size_t npos, more_pos;
-    uint32_t objections;
-    bool viewer_got; /* delivered to the viewer */
-} cons_st;
-
-typedef struct prop_st {
-    int64_t t;
-    const char *seat, *option, *text;
-} prop_st;
-
-typedef struct dec_st {
-    bool opened, made, expired, viewer_got;
-    int64_t t_open, t_made, t_expired, deadline;
-    const char *question, *rule, *outcome, *banner;
-    cc_label label;
-    bool label_ok;
-    json_t *options, *deciders, *votes, *final_votes; /* owned */
-    prop_st *props;
-    size_t nprops, more_props;
-    uint32_t objections, invalid_votes;
-} dec_st;
-
-typedef struct find_st {
-    uint64_t seq, ev[2];
-    int64_t t, elapsed, within;
-    int g; /* guideline index, -1 unknown */
-    const char *guideline, *result, *subject;
-    int skind, sidx; /* subject: 0 consultation, 1 inject, 2 decision; -1 unknown */
-} find_st;
-
-typedef struct msg_st {
-    uint64_t seq;
-    int64_t t;
-    const char *id, *actor, *text, *reply_to, *banner;
-    json_t *to; /* owned */
-    cc_label label;
-    bool label_ok, viewer_got;
-    int64_t *party_first; /* nparties */
-} msg_st;
-
-typedef struct fwd_st {
-    int64_t t;
-    const char *actor;
-    int inject;
-    json_t *to; /* owned */
-} fwd_st;
-
-typedef struct note_st {
-    int64_t t;
-    const char *actor, *text;
-} note_st;
-
-typedef struct rating_st {
-    bool rated;
-    char rating[4];
-    const char *text;
-    int64_t t;
-    uint32_t count;
-} rating_st;
-
-typedef struct gcount {
-    int g, skind, sidx;
-    uint32_t met, missed;
-} gcount;
-
-typedef struct evbrief {
-    uint64_t seq;
-    int64_t t;
-    const char *type, *actor, *item;
-    bool visible, found;
-} evbrief;
-
-typedef struct rep {
-    int in_progress; /* CC_REPORT_IN_PROGRESS: a live exercise's log, no run.end yet */
-    const cc_scenario *s;
-    const char *path;
-    cc_diags *d;
-    cc_arena *a;
-    int viewer; /* seat index, -1 = control */
-    cc_label bottom;
-    bool bottom_ok;
-    cc_idmap *seat_map, *inj_map, *dec_map, *cons_map, *g_map, *obj_map, *party_map;
-
-    /* run.start / run.end */
-    const char *scenario_hash, *scenario_id, *source, *seed, *variant, *engine, *policy_id, *policy_hash;
-    int64_t replication, duration_ms, end_t;
-    json_t *auto_seats; /* owned */
-    bool *is_auto;      /* per seat */
-    const char *end_reason;
-    uint64_t nevents;
-    char first_hash[65], last_hash[65];
-    unsigned char prev[32];
-    cc_merkle_stream *tree;               /* RFC 6962 tree over the event hashes */
-    const cc_report_checkpoint *cp;       /* NULL: none given */
-    cc_verify *vf;                        /* the log checked against cp (when given) */
-    cc_verify_result vres;                /* its result, after pass 1 */
-
-    inj_st *inj;
-    cons_st *cons;
-    dec_st *dec;
-    rating_st *rating;
-    uint32_t *seat_denials; /* nseats * R_NREASONS */
-    uint32_t *seat_follow;  /* nseats * F_N: reminders, escalations and retries per seat */
-    uint32_t viewer_withheld[R_NREASONS];
-    uint32_t viewer_msgs_withheld;
-
-    find_st *finds;
-    size_t nfinds, more_finds;
-    gcount *gc;
-    size_t ngc, gccap;
-
-    msg_st *msgs;
-    size_t nmsgs, more_msgs;
-    uint64_t msgs_total;
-    int cur_msg;   /* index in msgs of the message whose deliveries follow, -1 */
-    bool cur_open; /* a message (listed or not) whose deliveries follow */
-    int cur_party; /* its sender's party */
-    int64_t cur_t;
-    fwd_st *fwds;
-    size_t nfwds, more_fwds;
-    note_st *notes;
-    size_t nnotes, more_notes;
-    note_st *lost;
-    size_t nlost, more_lost;
-    uint64_t refused, inputs, absent_count;
-    json_t *absent; /* owned: seat ids */
-    uint32_t *bins; /* nparties * NBINS, messages by sender party */
-    uint64_t unknown_refs;
-
-    evbrief *ev;
-    size_t nev;
-} rep;
-
-static cc_err fail(rep *r, uint64_t line, cc_err code, const char *fmt, const char *what)
-{
-    cc_diags_add(r->d, CC_SEV_ERROR, r->path, (cc_pos){(int)(line > 2000000000u ? 0 : line), line ? 1 : 0},
-                 "report-log", NULL, fmt, what);
-    return code;
-}
-
-static const char *dup(rep *r, const char *s)
-{
-    return s ? cc_arena_strdup(r->a, s) : NULL;
-}
-
-static const char *pstr(const json_t *p, const char *k)
-{
-    return json_string_value(json_object_get(p, k));
-}
-
-static int64_t pint(const json_t *p, const char *k, int64_t dflt)
-{
-    json_t *v = json_object_get(p, k);
-    return json_is_integer(v) ? (int64_t)json_integer_value(v) : dflt;
-}
-
-static int lookup(const cc_idmap *m, const char *id)
-{
-    return id ? cc_idmap_get(m, id) : -1;
-}
-
-static int seat_party(const rep *r, int seat)
-{
-    return seat >= 0 ? r->s->seats[seat].party_index : -1;
-}
-
-/* Parses a logged banner with the originator the engine used. */
-static bool parse_label(const rep *r, const char *banner, int originator, cc_label *out)
-{
-    if (!banner)
-        return false;
-    if (originator < -1 || originator >= (int)r->s->nparties)
-        originator = -1;
-    return cc_label_parse(r->s->policy, banner, strlen(banner), originator, out, NULL) == CC_OK;
-}
-
-/* ---- visibility for the viewer ---- */
-
-static bool inj_vis(const rep *r, int i)
-{
-    return i >= 0 && (r->viewer < 0 || r->inj[i].viewer_got);
-}
-
-static bool dec_vis(const rep *r, int i)
-{
-    return i >= 0 && (r->viewer < 0 || r->dec[i].viewer_got);
-}
-
-static bool cons_vis(const rep *r, int i)
-{
-    if (i < 0)
-        return false;
-    if (r->viewer < 0)
-        return true;
-    /* the engine delivers a consultation to the seats it notifies; the requester knows it too */
-    const cons_st *c = &r->cons[i];
-    return c->viewer_got || (c->requester && strcmp(c->requester, r->s->seats[r->viewer].id) == 0);
-}
-
-static bool msg_vis(const rep *r, const msg_st *m)
-{
-    if (r->viewer < 0)
-        return true;
-    return m->viewer_got || (m->actor && strcmp(m->actor, r->s->seats[r->viewer].id) == 0);
-}
-
-static bool find_vis(const rep *r, const find_st *f)
-{
-    switch (f->skind) {
-    case 0: return cons_vis(r, f->sidx);
-    case 1: return inj_vis(r, f->sidx);
-    case 2: return dec_vis(r, f->sidx);
-    default: return r->viewer < 0;
-    }
-}
-
-/* ---- pass 1: one event ---- */
-
-static void bin_msg(rep *r, int party, int64_t t)
-{
-    int64_t b = t * NBINS / r->duration_ms;
-    r->bins[(size_t)party * NBINS + (size_t)(b < 0 ? 0 : b >= NBINS ? NBINS - 1 : b)]++;
-}
-
-static void subject_of(const rep *r, const char *id, int *kind, int *idx)
-{
-    *kind = -1;
-    *idx = -1;
-    int i;
-    if ((i = lookup(r->cons_map, id)) >= 0)
-        *kind = 0, *idx = i;
-    else if ((i = lookup(r->inj_map, id)) >= 0)
-        *kind = 1, *idx = i;
-    else if ((i = lookup(r->dec_map, id)) >= 0)
-        *kind = 2, *idx = i;
-}
-
-static cc_err gcount_add(rep *r, int g, int skind, int sidx, bool met)
-{
-    for (size_t i = 0; i < r->ngc; i++) {
-        gcount *c = &r->gc[i];
-        if (c->g == g && c->skind == skind && c->sidx == sidx) {
-            if (met)
-                c->met++;
-            else
-                c->missed++;
-            return CC_OK;
-        }
-    }
-    if (r->ngc == r->gccap) {
-        size_t nc = r->gccap ? r->gccap * 2 : 64;
-        gcount *p = realloc(r->gc, nc * sizeof *p);
-        if (!p)
-            return CC_ERR_NOMEM;
-        r->gc = p;
-        r->gccap = nc;
-    }
-    r->gc[r->ngc++] = (gcount){g, skind, sidx, met ? 1u : 0u, met ? 0u : 1u};
-    return CC_OK;
-}
-
-static stage_st *cur_stage(cons_st *c, const char *stage)
-{
-    for (size_t i = c->nstages; i-- > 0;)
-        if (!stage || (c->stages[i].id && strcmp(c->stages[i].id, stage) == 0))
-            return &c->stages[i];
-    return NULL;
-}
-
-static void stage_acted(rep *r, cons_st *c, const char *stage, const char *seat, int64_t t)
-{
-    stage_st *st = cur_stage(c, stage);
-    int si = lookup(r->seat_map, seat);
-    if (!st || si < 0)
-        return;
-    for (size_t k = 0; k < st->npart; k++)
-        if (st->part[k] == si && st->acted[k] < 0)
-            st->acted[k] = t;
-}
-
-static int reason_code(const char *s)
-{
-    for (int i = 0; i < R_NREASONS; i++)
-        if (s && strcmp(s, reason_names[i]) == 0)
-            return i;
-    return R_INVALID;
-}
-
-static void follow(rep *r, const char *seat, int what)
-{
-    int i = seat ? lookup(r->seat_map, seat) : -1;
-    if (i >= 0)
-        r->seat_follow[(size_t)i * F_N + (size_t)what]++;
-}
-
-static cc_err on_event(rep *r, const cc_evrec *e)
-{
-    const cc_scenario *s = r->s;
-    const char *ty = e->type;
-    const json_t *p = e->payload;
-    int64_t t = e->t_ms;
-    const char *vid = r->viewer >= 0 ? s->seats[r->viewer].id : NULL;
-
-    if (strcmp(ty, "delivery") == 0 || strcmp(ty, "denial") == 0) {
-        bool deliv = ty[1] == 'e' && ty[2] == 'l';
-        const char *kind = pstr(p, "kind"), *item = pstr(p, "item"), *seat = pstr(p, "seat");
-        int si = lookup(r->seat_map, seat);
-        if (!kind || si < 0) {
-            r->unknown_refs++;
-            return CC_OK;
-        }
-        int party = seat_party(r, si);
-        if (!deliv) {
-            int rc = reason_code(pstr(p, "reason"));
-            r->seat_denials[(size_t)si * R_NREASONS + (size_t)rc]++;
-            if (si == r->viewer) {
-                if (strcmp(kind, "message") == 0)
-                    r->viewer_msgs_withheld++;
-                else
-                    r->viewer_withheld[rc]++;
-            }
-        }
-        if (strcmp(kind, "inject") == 0) {
-            int i = lookup(r->inj_map, item);
-            if (i < 0) {
-                r->unknown_refs++;
-                return CC_OK;
-            }
-            inj_st *I = &r->inj[i];
-            if (party >= 0) {
-                party_rx *x = &I->rx[party];
-                if (deliv) {
-                    if (x->first < 0)
-                        x->first = t;
-                    x->last = t;
-                    x->delivered++;
-                } else {
-                    x->denied++;
-                }
-            }
-            if (si == r->viewer) {
-                if (deliv && !I->viewer_got) {
-                    I->viewer_got = true;
-                    I->viewer_t = t;
-                } else if (!deliv) {
-                    I->viewer_denied = 1 + reason_code(pstr(p, "reason"));
-                }
-            }
-        } else if (strcmp(kind, "decision") == 0) {
-            int i = lookup(r->dec_map, item);
-            if (i >= 0 && si == r->viewer && deliv)
-                r->dec[i].viewer_got = true;
-        } else if (strcmp(kind, "consultation") == 0) {
-            int i = lookup(r->cons_map, item);
-            if (i >= 0 && si == r->viewer && deliv)
-                r->cons[i].viewer_got = true;
-        } else if (strcmp(kind, "message") == 0) {
-            msg_st *m = r->cur_msg >= 0 ? &r->msgs[r->cur_msg] : NULL;
-            if (m && item && strcmp(m->id, item) == 0) {
-                if (deliv && party >= 0 && m->party_first[party] < 0)
-                    m->party_first[party] = t;
-                if (deliv && si == r->viewer)
-                    m->viewer_got = true;
-            }
-            /* the viewer's received messages count on the timeline (by the sender's party) */
-            if (deliv && si == r->viewer && r->cur_open && r->cur_party >= 0)
-                bin_msg(r, r->cur_party, r->cur_t);
-        }
-        return CC_OK;
-    }
-    if (strcmp(ty, "message") == 0) {
-        r->cur_msg = -1;
-        r->cur_open = false;
-        const char *kind = pstr(p, "kind");
-        int sender = lookup(r->seat_map, e->actor);
-        int sp = seat_party(r, sender);
-        if (kind && strcmp(kind, "forward") == 0) {
-            int i = lookup(r->inj_map, pstr(p, "inject"));
-            if (i >= 0)
-                r->inj[i].forwards++;
-            if (r->nfwds < CC_REPORT_LIST_MAX) {
-                fwd_st *f = &r->fwds[r->nfwds++];
-                f->t = t;
-                f->actor = dup(r, e->actor);
-                f->inject = i;
-                f->to = json_incref(json_object_get(p, "to"));
-            } else {
-                r->more_fwds++;
-            }
-            return CC_OK;
-        }
-        r->msgs_total++;
-        bool mine = vid && e->actor && strcmp(vid, e->actor) == 0;
-        if (sp >= 0 && (r->viewer < 0 || mine))
-            bin_msg(r, sp, t);
-        r->cur_open = true;
-        r->cur_party = sp;
-        r->cur_t = t;
-        if (r->nmsgs >= CC_REPORT_LIST_MAX) {
-            r->more_msgs++;
-            return CC_OK;
-        }
-        msg_st *m = &r->msgs[r->nmsgs];
-        memset(m, 0, sizeof *m);
-        m->party_first = cc_arena_array(r->a, s->nparties ? s->nparties : 1, sizeof *m->party_first);
-        if (!m->party_first)
-            return CC_ERR_NOMEM;
-        for (size_t k = 0; k < s->nparties; k++)
-            m->party_first[k] = -1;
-        m->seq = e->seq;
-        m->t = t;
-        m->id = dup(r, pstr(p, "message"));
-        m->actor = dup(r, e->actor);
-        m->text = dup(r, pstr(p, "text"));
-        m->reply_to = dup(r, pstr(p, "reply_to"));
-        m->banner = dup(r, e->label);
-        m->to = json_incref(json_object_get(p, "to"));
-        m->label_ok = parse_label(r, e->label, sp, &m->label);
-        if (!m->id)
-            m->id = "?";
-        r->cur_msg = (int)r->nmsgs++;
-        return CC_OK;
-    }
-    r->cur_msg = -1;
-    r->cur_open = false;
-    if (strcmp(ty, "inject.release") == 0) {
-        int i = lookup(r->inj_map, pstr(p, "inject"));
-        if (i < 0) {
-            r->unknown_refs++;
-            return CC_OK;
-        }
-        inj_st *I = &r->inj[i];
-        if (I->released)
-            return CC_OK;
-        I->released = true;
-        I->t = t;
-        I->title = dup(r, pstr(p, "title"));
-        I->body = dup(r, pstr(p, "body"));
-        I->channel = dup(r, pstr(p, "channel"));
-        I->actor = dup(r, pstr(p, "from"));
-        I->banner = dup(r, e->label);
-        I->label_ok = parse_label(r, e->label, s->injects[i].label.label.originator, &I->label);
-        return CC_OK;
-    }
-    if (strcmp(ty, "label.downgrade") == 0) {
-        int i = lookup(r->inj_map, pstr(p, "inject"));
-        if (i >= 0) {
-            inj_st *I = &r->inj[i];
-            I->downgrades++;
-            I->banner = dup(r, e->label);
-            I->label_ok = parse_label(r, e->label, s->injects[i].label.label.originator, &I->label);
-        }
-        return CC_OK;
-    }
-    if (strcmp(ty, "inject.ack") == 0 || strcmp(ty, "inject.escalate") == 0) {
-        int i = lookup(r->inj_map, pstr(p, "inject"));
-        if (i >= 0) {
-            if (ty[7] == 'a') {
-                r->inj[i].acks++;
-            } else {
-                r->inj[i].escalations++;
-                follow(r, e->actor, F_ESCALATED);
-            }
-        }
-        return CC_OK;
-    }
-    if (strncmp(ty, "consult.", 8) == 0) {
-        int ci = lookup(r->cons_map, pstr(p, "consultation"));
-        if (ci < 0) {
-            r->unknown_refs++;
-            return CC_OK;
-        }
-        cons_st *c = &r->cons[ci];
-        const char *sub = ty + 8;
-        if (strcmp(sub, "request") == 0) {
-            c->requested = true;
-            c->t = t;
-            c->topic = dup(r, pstr(p, "topic"));
-            c->requester = dup(r, pstr(p, "requested_by"));
-            c->mechanism = dup(r, pstr(p, "mechanism"));
-            c->decision = dup(r, pstr(p, "decision"));
-            c->banner = dup(r, e->label);
-            const cc_labelspec *ls = &s->consultations[ci].label;
-            int orig = ls->valid ? ls->label.originator : seat_party(r, lookup(r->seat_map, c->requester));
-            c->label_ok = parse_label(r, e->label, orig, &c->label);
-        } else if (strcmp(sub, "stage") == 0) {
-            if (c->nstages == c->cap) {
-                size_t nc = c->cap ? c->cap * 2 : 8;
-                stage_st *np = realloc(c->stages, nc * sizeof *np);
-                if (!np)
-                    return CC_ERR_NOMEM;
-                c->stages = np;
-                c->cap = nc;
-            }
-            stage_st *st = &c->stages[c->nstages++];
-            memset(st, 0, sizeof *st);
-            st->id = dup(r, pstr(p, "stage"));
-            st->kind = dup(r, pstr(p, "kind"));
-            st->mode = dup(r, pstr(p, "mode"));
-            st->start = t;
-            st->deadline = pint(p, "deadline_ms", -1);
-            st->done = st->missed = -1;
-            st->rounds = 1;
-            json_t *parts = json_object_get(p, "participants");
-            size_t np = json_is_array(parts) ? json_array_size(parts) : 0;
-            if (np > s->nseats)
-                np = s->nseats;
-            st->part = cc_arena_array(r->a, np ? np : 1, sizeof *st->part);
-            st->acted = cc_arena_array(r->a, np ? np : 1, sizeof *st->acted);
-            if (!st->part || !st->acted)
-                return CC_ERR_NOMEM;
-            st->npart = np;
-            for (size_t k = 0; k < np; k++) {
-                st->part[k] = lookup(r->seat_map, json_string_value(json_array_get(parts, k)));
-                st->acted[k] = -1;
-            }
-        } else if (strcmp(sub, "stage_done") == 0) {
-            stage_st *st = cur_stage(c, pstr(p, "stage"));
-            json_t *left = json_object_get(p, "objectors");
-            if (st) {
-                st->done = t;
-                st->objections = json_is_array(left) ? (uint32_t)json_array_size(left) : 0;
-                st->by = dup(r, pstr(p, "by"));
-            }
-        } else if (strcmp(sub, "round") == 0) {
-            stage_st *st = cur_stage(c, pstr(p, "stage"));
-            if (st)
-                st->rounds++;
-        } else if (strcmp(sub, "deadline") == 0) {
-            stage_st *st = cur_stage(c, pstr(p, "stage"));
-            if (st && st->missed < 0)
-                st->missed = t;
-        } else if (strcmp(sub, "escalate") == 0) {
-            stage_st *st = cur_stage(c, pstr(p, "stage"));
-            if (st)
-                st->escalations++;
-            follow(r, e->actor, F_ESCALATED);
-        } else if (strcmp(sub, "remind") == 0) {
-            follow(r, e->actor, F_REMINDED_OTHERS);
-            json_t *to = json_object_get(p, "to");
-            for (size_t k = 0; k < json_array_size(to) && k < s->nseats; k++)
-                follow(r, json_string_value(json_array_get(to, k)), F_REMINDED);
-        } else if (strcmp(sub, "done") == 0) {
-            c->done = t;
-        } else if (strcmp(sub, "failed") == 0) {
-            c->failed = t;
-            c->fail_reason = dup(r, pstr(p, "reason"));
-        } else if (strcmp(sub, "object") == 0) {
-            c->objections++;
-            if (pstr(p, "stage")) /* a review by objection in a stage with rounds: the seat acted */
-                stage_acted(r, c, pstr(p, "stage"), e->actor, t);
-        } else if (strcmp(sub, "ack") == 0 || strcmp(sub, "position") == 0) {
-            stage_acted(r, c, pstr(p, "stage"), e->actor, t);
-            const char *text = pstr(p, "text");
-            if (text) {
-                if (c->npos < POS_MAX) {
-                    if (!c->pos && !(c->pos = cc_arena_array(r->a, POS_MAX, sizeof *c->pos)))
-                        return CC_ERR_NOMEM;
-                    c->pos[c->npos++] = (pos_st){t, dup(r, e->actor), dup(r, pstr(p, "stage")), dup(r, text)};
-                } else {
-                    c->more_pos++;
-                }
-            }
-        }
-        return CC_OK;
-    }
-    if (strncmp(ty, "decision.", 9) == 0) {
-        int di = lookup(r->dec_map, pstr(p, "decision"));
-        if (di < 0) {
-            r->unknown_refs++;
-            return CC_OK;
-        }
-        dec_st *D = &r->dec[di];
-        const char *sub = ty + 9;
-        if (strcmp(sub, "open") == 0) {
-            D->opened = true;
-            D->t_open = t;
-            D->question = dup(r, pstr(p, "question"));
-            D->rule = dup(r, pstr(p, "rule"));
-            D->deadline = pint(p, "deadline_ms", -1);
-            D->banner = dup(r, e->label);
-            json_decref(D->options);
-            json_decref(D->deciders);
-            D->options = json_deep_copy(json_object_get(p, "options"));
-            D->deciders = json_deep_copy(json_object_get(p, "deciders"));
-            const cc_labelspec *ls = &s->decisions[di].label;
-            D->label_ok = parse_label(r, e->label, ls->valid ? ls->label.originator : -1, &D->label);
-        } else if (strcmp(sub, "vote") == 0) {
-            if (!D->votes)
-                D->votes = json_object();
-            const char *opt = pstr(p, "option");
-            if (D->votes && e->actor && opt && lookup(r->seat_map, e->actor) >= 0)
-                json_object_set_new(D->votes, e->actor, json_string(opt));
-        } else if (strcmp(sub, "propose") == 0) {
-            if (D->nprops < PROP_MAX) {
-                if (!D->props && !(D->props = cc_arena_array(r->a, PROP_MAX, sizeof *D->props)))
-                    return CC_ERR_NOMEM;
-                D->props[D->nprops++] =
-                    (prop_st){t, dup(r, e->actor), dup(r, pstr(p, "option")), dup(r, pstr(p, "text"))};
-            } else {
-                D->more_props++;
-            }
-        } else if (strcmp(sub, "object") == 0) {
-            D->objections++;
-        } else if (strcmp(sub, "invalid") == 0) {
-            D->invalid_votes++;
-        } else if (strcmp(sub, "made") == 0) {
-            D->made = true;
-            D->t_made = t;
-            D->outcome = dup(r, pstr(p, "outcome"));
-            json_decref(D->final_votes);
-            D->final_votes = json_deep_copy(json_object_get(p, "votes"));
-        } else if (strcmp(sub, "deadline") == 0) {
-            D->expired = true;
-            D->t_expired = t;
-        }
-        return CC_OK;
-    }
-    if (strcmp(ty, "finding") == 0) {
-        int g = lookup(r->g_map, pstr(p, "guideline"));
-        int sk, sx;
-        subject_of(r, pstr(p, "subject"), &sk, &sx);
-        const char *res = pstr(p, "result");
-        bool met = res && strcmp(res, "met") == 0;
-        if (gcount_add(r, g, sk, sx, met) != CC_OK)
-            return CC_ERR_NOMEM;
-        if (r->nfinds >= CC_REPORT_LIST_MAX) {
-            r->more_finds++;
-            return CC_OK;
-        }
-        find_st *f = &r->finds[r->nfinds++];
-        f->seq = e->seq;
-        f->t = t;
-        f->g = g;
-        f->guideline = dup(r, pstr(p, "guideline"));
-        f->result = met ? "met" : "missed";
-        f->subject = dup(r, pstr(p, "subject"));
-        f->skind = sk;
-        f->sidx = sx;
-        f->elapsed = pint(p, "elapsed_ms", -1);
-        f->within = pint(p, "within_ms", -1);
-        json_t *ev = json_object_get(p, "evidence");
-        f->ev[0] = (uint64_t)json_integer_value(json_array_get(ev, 0));
-        f->ev[1] = (uint64_t)json_integer_value(json_array_get(ev, 1));
-        if (f->ev[0] >= e->seq)
-            f->ev[0] = e->seq;
-        if (f->ev[1] >= e->seq)
-            f->ev[1] = e->seq;
-        return CC_OK;
-    }
-    if (strcmp(ty, "objective.rating") == 0) {
-        int o = lookup(r->obj_map, pstr(p, "objective"));
-        const char *rt = pstr(p, "rating");
-        if (o >= 0 && rt) {
-            rating_st *R = &r->rating[o];
-            R->rated = true;
-            snprintf(R->rating, sizeof R->rating, "%s", rt);
-            R->text = dup(r, pstr(p, "text"));
-            R->t = t;
-            R->count++;
-        }
-        return CC_OK;
-    }
-    if (strcmp(ty, "note") == 0) {
-        /* a seat sees only its own notes; evaluators' notes are control's */
-        if (r->viewer >= 0 && !(vid && e->actor && strcmp(vid, e->actor) == 0))
-            return CC_OK;
-        if (r->nnotes < CC_REPORT_LIST_MAX)
-            r->notes[r->nnotes++] = (note_st){t, dup(r, e->actor), dup(r, pstr(p, "text"))};
-        else
-            r->more_notes++;
-        return CC_OK;
-    }
-    if (strcmp(ty, "message.retry") == 0) {
-        follow(r, e->actor, F_RETRIES);
-        return CC_OK;
-    }
-    if (strcmp(ty, "message.lost") == 0) {
-        follow(r, e->actor, F_LOST);
-        if (r->nlost < CC_REPORT_LIST_MAX)
-            r->lost[r->nlost++] = (note_st){t, dup(r, e->actor), dup(r, pstr(p, "action"))};
-        else
-            r->more_lost++;
-        return CC_OK;
-    }
-    if (strcmp(ty, "seat.absent") == 0) {
-        r->absent_count++;
-        if (e->actor && json_array_size(r->absent) < s->nseats)
-            json_array_append_new(r->absent, json_string(e->actor));
-        return CC_OK;
-    }
-    if (strcmp(ty, "input") == 0) {
-        r->inputs++;
-        return CC_OK;
-    }
-    if (strcmp(ty, "input.refused") == 0) {
-        r->refused++;
-        return CC_OK;
-    }
-    if (strcmp(ty, "run.end") == 0) {
-        r->end_reason = dup(r, pstr(p, "reason"));
-        r->end_t = t;
-        return CC_OK;
-    }
-    return CC_OK;
-}
-
-static cc_err on_start(rep *r, const cc_evrec *e)
-{
-    const json_t *p = e->payload;
-    r->scenario_hash = dup(r, pstr(p, "scenario"));
-    r->scenario_id = dup(r, pstr(p, "scenario_id"));
-    r->source = dup(r, pstr(p, "source"));
-    r->seed = dup(r, pstr(p, "seed"));
-    r->variant = dup(r, pstr(p, "variant"));
-    r->engine = dup(r, pstr(p, "engine"));
-    json_t *pol = json_object_get(p, "policy");
-    r->policy_id = dup(r, pstr(pol, "id"));
-    r->policy_hash = dup(r, pstr(pol, "hash"));
-    r->replication = pint(p, "replication", 0);
-    r->duration_ms = pint(p, "duration_ms", r->s->duration_s * 1000);
-    if (r->duration_ms <= 0)
-        r->duration_ms = 1;
-    r->auto_seats = json_incref(json_object_get(p, "auto"));
-    size_t k;
-    json_t *v;
-    json_array_foreach(r->auto_seats, k, v)
-    {
-        int si = lookup(r->seat_map, json_string_value(v));
-        if (si >= 0)
-            r->is_auto[si] = true;
-    }
-    char hx[65];
-    cc_scenario_hash_hex(r->s, hx);
-    if (!r->scenario_hash || strcmp(hx, r->scenario_hash) != 0) {
-        cc_diags_add(r->d, CC_SEV_ERROR, r->path, (cc_pos){1, 1}, "report-scenario",
-                     "pass the scenario file the log was run on with --scenario",
-                     "the log was run on scenario %s (sha256 %.16s...), not on %s (sha256 %.16s...)",
-                     r->scenario_id ? r->scenario_id : "?", r->scenario_hash ? r->scenario_hash : "?",
-                     cc_scenario_id(r->s), hx);
-        return CC_ERR_INVALID;
-    }
-    return CC_OK;
-}
-
-/* Pass 1: verify and aggregate. */
-static cc_err pass1(rep *r)
-{
-    FILE *f = fopen(r->path, "rb");
-    if (!f) {
-        cc_diags_add(r->d, CC_SEV_ERROR, r->path, (cc_pos){0, 0}, "report-io", NULL,
-                     "cannot open the log: %s", strerror(errno));
-        return CC_ERR_IO;
-    }
-    lreader *lr = calloc(1, sizeof *lr);
-    if (!lr) {
-        fclose(f);
-        return CC_ERR_NOMEM;
-    }
-    lr->f = f;
-    cc_err rc = CC_OK;
-    bool ended = false;
-    uint64_t n = 0;
-    for (;;) {
-        int k = lr_next(lr);
-        if (k == 0)
-            break;
-        uint64_t line = n + 1;
-        if (k == -1) {
-            rc = fail(r, line, CC_ERR_PARSE, "event %s: line is too long", "");
-            break;
-        }
-        if (k == -2) {
-            rc = fail(r, line, CC_ERR_IO, "read error%s", "");
-            break;
-        }
-        if (k == -3) {
-            rc = fail(r, line, CC_ERR_PARSE, "the last line has no newline: the log is truncated%s", "");
-            break;
-        }
-        if (ended) {
-            rc = fail(r, line, CC_ERR_PARSE, "an event follows run.end%s", "");
-            break;
-        }
-        cc_evrec e;
-        cc_evlog_error why;
-        if (cc_evlog_decode(lr->line, lr->len, &e, &why) != CC_OK) {
-            rc = fail(r, line, CC_ERR_PARSE, "%s", why.message);
-            break;
-        }
-        char msg[160];
-        if (e.seq != n) {
-            snprintf(msg, sizeof msg,
-                     "sequence number is %llu, expected %llu (event deleted, inserted or moved)",
-                     (unsigned long long)e.seq, (unsigned long long)n);
-            rc = fail(r, line, CC_ERR_PARSE, "%s", msg);
-        } else if (memcmp(e.prev, r->prev, 32) != 0) {
-            rc = fail(r, line, CC_ERR_PARSE, "%s",
-                      "prev does not match the hash of the previous event: the hash chain is broken");
-        } else if (n == 0 && strcmp(e.type, "run.start") != 0) {
-            rc = fail(r, line, CC_ERR_PARSE, "the first event is %s, not run.start", e.type);
-        } else if (n > 0 && strcmp(e.type, "run.start") == 0) {
-            rc = fail(r, line, CC_ERR_PARSE, "%s", "a second run.start");
-        } else {
-            rc = n == 0 ? on_start(r, &e) : on_event(r, &e);
-            if (rc == CC_ERR_NOMEM)
-                fail(r, line, rc, "%s", "out of memory");
-        }
-        if (rc == CC_OK) {
-            rc = cc_merkle_stream_append(r->tree, e.hash, 32);
-            if (r->vf)
-                cc_verify_line(r->vf, lr->line, lr->len, 1); /* its verdict is read at the end */
-        }
-        if (rc == CC_OK) {
-            memcpy(r->prev, e.hash, 32);
-            cc_hex(e.hash, 32, r->last_hash);
-            if (n == 0)
-                memcpy(r->first_hash, r->last_hash, sizeof r->first_hash);
-            ended = strcmp(e.type, "run.end") == 0;
-        }
-        cc_evrec_clear(&e);
-        if (rc)
-            break;
-        n++;
-    }
-    if (rc == CC_OK && n == 0)
-        rc = fail(r, 1, CC_ERR_PARSE, "the log is empty%s", "");
-    else if (rc == CC_OK && !ended && !r->in_progress)
-        rc = fail(r, n, CC_ERR_PARSE, "the log ends without run.end: it is truncated%s", "");
-    r->nevents = n;
-    if (rc == CC_OK && r->vf)
-        cc_verify_finish(r->vf, &r->vres);
-    free(lr->line);
-    free(lr);
-    fclose(f);
-    return rc;
-}
-
-/* ---- pass 2: the evidence events of the findings shown ---- */
-
-static int u64cmp(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static const char *item_of(const json_t *p)
-{
-    static const char *const keys[] = {"consultation", "decision", "inject",   "item",
-                                       "message",      "subject",  "objective"};
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const char *v = pstr(p, keys[i]);
-        if (v)
-            return v;
-    }
-    return NULL;
-}
-
-static bool event_vis(const rep *r, const cc_evrec *e)
-{
-    if (r->viewer < 0)
-        return true;
-    const json_t *p = e->payload;
-    int i;
-    if ((i = lookup(r->cons_map, pstr(p, "consultation"))) >= 0)
-        return cons_vis(r, i);
-    if ((i = lookup(r->dec_map, pstr(p, "decision"))) >= 0)
-        return dec_vis(r, i);
-    if ((i = lookup(r->inj_map, pstr(p, "inject"))) >= 0)
-        return inj_vis(r, i);
-    const char *kind = pstr(p, "kind"), *item = pstr(p, "item");
-    if (kind && item) {
-        if (strcmp(kind, "inject") == 0)
-            return inj_vis(r, lookup(r->inj_map, item));
-        if (strcmp(kind, "decision") == 0)
-            return dec_vis(r, lookup(r->dec_map, item));
-        if (strcmp(kind, "consultation") == 0)
-            return cons_vis(r, lookup(r->cons_map, item));
-        return false;
-    }
-    if ((i = lookup(r->cons_map, pstr(p, "subject"))) >= 0)
-        return cons_vis(r, i);
-    if ((i = lookup(r->inj_map, pstr(p, "subject"))) >= 0)
-        return inj_vis(r, i);
-    if ((i = lookup(r->dec_map, pstr(p, "subject"))) >= 0)
-        return dec_vis(r, i);
-    if (strcmp(e->type, "message") == 0 || strcmp(e->type, "note") == 0)
-        return e->actor && strcmp(e->actor, r->s->seats[r->viewer].id) == 0;
-    return e->label == NULL;
-}
-
-static cc_err pass2(rep *r)
-{
-    size_t want = 0;
-    for (size_t i = 0; i < r->nfinds; i++)
-        if (find_vis(r, &r->finds[i]))
-            want += 2;
-    if (!want)
-        return CC_OK;
-    uint64_t *seqs = malloc(want * sizeof *seqs);
-    if (!seqs)
-        return CC_ERR_NOMEM;
-    size_t n = 0;
-    for (size_t i = 0; i < r->nfinds; i++)
-        if (find_vis(r, &r->finds[i])) {
-            seqs[n++] = r->finds[i].ev[0];
-            seqs[n++] = r->finds[i].ev[1];
-        }
-    qsort(seqs, n, sizeof *seqs, u64cmp);
-    size_t u = 0;
-    for (size_t i = 0; i < n; i++)
-        if (u == 0 || seqs[u - 1] != seqs[i])
-            seqs[u++] = seqs[i];
-    r->ev = cc_arena_array(r->a, u, sizeof *r->ev);
-    if (!r->ev) {
-        free(seqs);
-        return CC_ERR_NOMEM;
-    }
-    r->nev = u;
-    for (size_t i = 0; i < u; i++)
-        r->ev[i].seq = seqs[i];
-    free(seqs);
-    FILE *f = fopen(r->path, "rb");
-    if (!f)
-        return fail(r, 0, CC_ERR_IO, "cannot open the log again: %s", strerror(errno));
-    lreader *lr = calloc(1, sizeof *lr);
-    if (!lr) {
-        fclose(f);
-        return CC_ERR_NOMEM;
-    }
-    lr->f = f;
-    cc_err rc = CC_OK;
-    size_t next = 0;
-    for (uint64_t line = 0; next < u; line++) {
-        int k = lr_next(lr);
-        if (k != 1) {
-            rc = fail(r, line + 1, CC_ERR_IO, "%s", "the log changed while the report was read");
-            break;
-        }
-        if (line != r->ev[next].seq)
-            continue;
-        cc_evrec e;
-        cc_evlog_error why;
-        if (cc_evlog_decode(lr->line, lr->len, &e, &why) != CC_OK || e.seq != line) {
-            if (e.type)
-                cc_evrec_clear(&e);
-            rc = fail(r, line + 1, CC_ERR_IO, "%s", "the log changed while the report was read");
-            break;
-        }
-        evbrief *b = &r->ev[next++];
-        b->found = true;
-        b->t = e.t_ms;
-        b->type = dup(r, e.type);
-        b->actor = dup(r, e.actor);
-        b->item = dup(r, item_of(e.payload));
-        b->visible = event_vis(r, &e);
-        cc_evrec_clear(&e);
-    }
-    free(lr->line);
-    free(lr);
-    fclose(f);
-    return rc;
-}
-
-static const evbrief *evidence(const rep *r, uint64_t seq)
-{
-    size_t lo = 0, hi = r->nev;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (r->ev[mid].seq < seq)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < r->nev && r->ev[lo].seq == seq && r->ev[lo].found ? &r->ev[lo] : NULL;
-}
+#include "report/report_scan.h"
 
 /* ---- document building ---- */
 
@@ -1240,6 +110,29 @@ static void table_note(sec *x, const char *note)
     json_t *t = json_array_get(x->tables, json_array_size(x->tables) - 1);
     if (t)
         json_object_set_new(t, "note", js(note));
+}
+
+/* The note of a table whose list was capped: "N further WHAT not listed (list capped at MAX)." */
+static void capped_note(sec *x, size_t more, const char *what, int max, const char *per)
+{
+    if (!more)
+        return;
+    char b[160];
+    snprintf(b, sizeof b, "%zu further %s not listed (list capped at %d%s).", more, what, max, per);
+    table_note(x, b);
+}
+
+/* The strings of a JSON array joined by ", " into b (reset first); its text ("" when empty). */
+static const char *joined(const json_t *arr, cc_buf *b)
+{
+    cc_buf_reset(b);
+    size_t k;
+    const json_t *v;
+    json_array_foreach(arr, k, v)
+    {
+        cc_buf_printf(b, "%s%s", k ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
+    }
+    return b->data ? b->data : "";
 }
 
 static void banner_text(const rep *r, const cc_label *l, bool invalid, char *buf, size_t size)
@@ -1470,7 +363,7 @@ static void build_timeline(rep *r, json_t *secs, cc_label *doc, bool *inv)
         json_array_append_new(lanes, js(s->parties[i].id));
     for (size_t i = 0; i < s->ninjects; i++) {
         const inj_st *I = &r->inj[i];
-        if (!I->released || !inj_vis(r, (int)i))
+        if (!I->released || !cc_rep_inj_vis(r, (int)i))
             continue;
         sec_label(&x, &I->label, I->label_ok);
         for (size_t p = 0; p < s->nparties; p++)
@@ -1479,16 +372,16 @@ static void build_timeline(rep *r, json_t *secs, cc_label *doc, bool *inv)
     }
     for (size_t i = 0; i < s->nconsultations; i++) {
         const cons_st *c = &r->cons[i];
-        if (!c->requested || !cons_vis(r, (int)i))
+        if (!c->requested || !cc_rep_cons_vis(r, (int)i))
             continue;
         sec_label(&x, &c->label, c->label_ok);
-        int p = seat_party(r, lookup(r->seat_map, c->requester));
+        int p = cc_rep_seat_party(r, cc_rep_lookup(r->seat_map, c->requester));
         mark(marks, p < 0 ? 0 : p, c->t, c->done >= 0 ? c->done : c->failed >= 0 ? c->failed : r->end_t, "consultation",
              s->consultations[i].id, c->topic);
     }
     for (size_t i = 0; i < s->ndecisions; i++) {
         const dec_st *D = &r->dec[i];
-        if (!D->opened || !dec_vis(r, (int)i))
+        if (!D->opened || !cc_rep_dec_vis(r, (int)i))
             continue;
         sec_label(&x, &D->label, D->label_ok);
         bool lane_used[CC_LABEL_MAX_PARTIES] = {false};
@@ -1496,7 +389,7 @@ static void build_timeline(rep *r, json_t *secs, cc_label *doc, bool *inv)
         json_t *v;
         json_array_foreach(D->deciders, k, v)
         {
-            int p = seat_party(r, lookup(r->seat_map, json_string_value(v)));
+            int p = cc_rep_seat_party(r, cc_rep_lookup(r->seat_map, json_string_value(v)));
             if (p < 0 || p >= CC_LABEL_MAX_PARTIES || lane_used[p])
                 continue;
             lane_used[p] = true;
@@ -1522,7 +415,7 @@ static void build_timeline(rep *r, json_t *secs, cc_label *doc, bool *inv)
                                                   (json_int_t)n));
         }
     for (size_t i = 0; i < r->nmsgs; i++)
-        if (msg_vis(r, &r->msgs[i]))
+        if (cc_rep_msg_vis(r, &r->msgs[i]))
             sec_label(&x, &r->msgs[i].label, r->msgs[i].label_ok);
     /* sort the marks for a stable table */
     size_t nm = json_array_size(marks);
@@ -1643,7 +536,7 @@ static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
     for (size_t i = 0; i < s->nconsultations; i++) {
         const cons_st *c = &r->cons[i];
         const cc_consultation *C = &s->consultations[i];
-        if (!cons_vis(r, (int)i))
+        if (!cc_rep_cons_vis(r, (int)i))
             continue;
         if (!c->requested) {
             json_array_append_new(crow, json_pack("[o,o,o,o,o,o,s,o]", js(C->id), js(C->topic),
@@ -1695,12 +588,7 @@ static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
                                                   js(c->pos[k].seat), jt(c->pos[k].t), js(c->pos[k].text)));
         more_pos += c->more_pos;
     }
-    if (more_pos) {
-        char b[120];
-        snprintf(b, sizeof b, "%zu further positions not listed (list capped at %d per consultation).",
-                 more_pos, POS_MAX);
-        table_note(&x, b);
-    }
+    capped_note(&x, more_pos, "positions", POS_MAX, " per consultation");
     /* who had to chase, who was chased, whose line failed: the seats with any (a seat's view: its own) */
     static const char *const fcols[] = {"seat",           "party",    "played by",
                                         "reminders sent", "reminded", "escalations",
@@ -1740,15 +628,11 @@ static void rx_cell(const party_rx *x, char *buf, size_t size)
     }
 }
 
-static void build_knowledge(rep *r, json_t *secs, cc_label *doc, bool *inv)
+/* Injects released and what each party received of them, and their texts. */
+static void knowledge_injects(rep *r, sec *x)
 {
     const cc_scenario *s = r->s;
-    sec x;
-    sec_init(r, &x, "knowledge", "Who knew what when");
-    intro(&x,
-          "For each inject and shared item: when it was released and when each party's seats first received "
-          "it (with how many seats received it and how many were refused it by its label). Items withheld "
-          "from the reader are given as counts only.");
+    json_t *rows;
     json_t *cols = json_pack("[s,s,s,s,s,s]", "inject", "title", "label", "released", "channel", "from");
     for (size_t p = 0; p < s->nparties; p++) {
         char b[64];
@@ -1758,12 +642,12 @@ static void build_knowledge(rep *r, json_t *secs, cc_label *doc, bool *inv)
     json_array_append_new(cols, json_string("forwards"));
     if (r->viewer >= 0)
         json_array_append_new(cols, json_string("you received"));
-    json_t *rows = table_dyn(&x, "injects", "Injects", cols);
+    rows = table_dyn(x, "injects", "Injects", cols);
     for (size_t i = 0; i < s->ninjects; i++) {
         const inj_st *I = &r->inj[i];
-        if (!I->released || !inj_vis(r, (int)i))
+        if (!I->released || !cc_rep_inj_vis(r, (int)i))
             continue;
-        sec_label(&x, &I->label, I->label_ok);
+        sec_label(x, &I->label, I->label_ok);
         json_t *row = json_pack("[o,o,o,o,o,o]", js(s->injects[i].id), js(I->title), js(I->banner), jt(I->t),
                                 js(I->channel), js(I->actor));
         for (size_t p = 0; p < s->nparties; p++) {
@@ -1777,77 +661,76 @@ static void build_knowledge(rep *r, json_t *secs, cc_label *doc, bool *inv)
         json_array_append_new(rows, row);
     }
     static const char *const tc[] = {"inject", "title", "body", NULL};
-    rows = table(&x, "texts", "Inject texts", tc);
+    rows = table(x, "texts", "Inject texts", tc);
     for (size_t i = 0; i < s->ninjects; i++) {
         const inj_st *I = &r->inj[i];
-        if (I->released && inj_vis(r, (int)i))
+        if (I->released && cc_rep_inj_vis(r, (int)i))
             json_array_append_new(rows,
                                   json_pack("[o,o,o]", js(s->injects[i].id), js(I->title), js(I->body)));
     }
+}
+
+/* Items forwarded by seats. */
+static void knowledge_forwards(rep *r, sec *x)
+{
+    const cc_scenario *s = r->s;
+    json_t *rows;
     static const char *const fc[] = {"time", "by", "inject", "to", NULL};
-    rows = table(&x, "forwards", "Items forwarded by seats", fc);
+    rows = table(x, "forwards", "Items forwarded by seats", fc);
     for (size_t i = 0; i < r->nfwds; i++) {
         const fwd_st *f = &r->fwds[i];
-        if (!inj_vis(r, f->inject) || f->inject < 0)
+        if (!cc_rep_inj_vis(r, f->inject) || f->inject < 0)
             continue;
-        sec_label(&x, &r->inj[f->inject].label, r->inj[f->inject].label_ok);
+        sec_label(x, &r->inj[f->inject].label, r->inj[f->inject].label_ok);
         cc_buf to;
         cc_buf_init(&to);
-        size_t k;
-        json_t *v;
-        json_array_foreach(f->to, k, v)
-        {
-            cc_buf_printf(&to, "%s%s", k ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
-        }
         json_array_append_new(rows, json_pack("[o,o,o,s]", jt(f->t), js(f->actor),
-                                              js(s->injects[f->inject].id), to.data ? to.data : ""));
+                                              js(s->injects[f->inject].id), joined(f->to, &to)));
         cc_buf_free(&to);
     }
-    if (r->more_fwds) {
-        char b[120];
-        snprintf(b, sizeof b, "%zu further forwards not listed (list capped at %d).", r->more_fwds,
-                 CC_REPORT_LIST_MAX);
-        table_note(&x, b);
-    }
+    capped_note(x, r->more_fwds, "forwards", CC_REPORT_LIST_MAX, "");
+}
+
+/* Messages between seats and when each party first received them. */
+static void knowledge_messages(rep *r, sec *x)
+{
+    const cc_scenario *s = r->s;
+    json_t *rows;
     json_t *mc = json_pack("[s,s,s,s,s,s,s]", "message", "time", "from", "label", "to", "reply to", "text");
     for (size_t p = 0; p < s->nparties; p++) {
         char b[64];
         snprintf(b, sizeof b, "%s received", s->parties[p].id);
         json_array_append_new(mc, json_string(b));
     }
-    rows = table_dyn(&x, "messages", "Messages between seats", mc);
+    rows = table_dyn(x, "messages", "Messages between seats", mc);
     for (size_t i = 0; i < r->nmsgs; i++) {
         const msg_st *m = &r->msgs[i];
-        if (!msg_vis(r, m))
+        if (!cc_rep_msg_vis(r, m))
             continue;
-        sec_label(&x, &m->label, m->label_ok);
+        sec_label(x, &m->label, m->label_ok);
         cc_buf to;
         cc_buf_init(&to);
-        size_t k;
-        json_t *v;
-        json_array_foreach(m->to, k, v)
-        {
-            cc_buf_printf(&to, "%s%s", k ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
-        }
         json_t *row = json_pack("[o,o,o,o,s,o,o]", js(m->id), jt(m->t), js(m->actor), js(m->banner),
-                                to.data ? to.data : "", js(m->reply_to), js(m->text));
+                                joined(m->to, &to), js(m->reply_to), js(m->text));
         cc_buf_free(&to);
         for (size_t p = 0; p < s->nparties; p++)
             json_array_append_new(row, jt(m->party_first[p]));
         json_array_append_new(rows, row);
     }
-    if (r->more_msgs) {
-        char b[120];
-        snprintf(b, sizeof b, "%zu further messages not listed (list capped at %d).", r->more_msgs,
-                 CC_REPORT_LIST_MAX);
-        table_note(&x, b);
-    }
+    capped_note(x, r->more_msgs, "messages", CC_REPORT_LIST_MAX, "");
+}
+
+/* What was withheld: from this seat, counts only; for control, denials per seat. */
+static void knowledge_withheld(rep *r, sec *x)
+{
+    const cc_scenario *s = r->s;
+    json_t *rows;
     if (r->viewer >= 0) {
         static const char *const wc[] = {"withheld from you", "count", NULL};
-        rows = table(&x, "withheld", "Items withheld from this seat (counts only)", wc);
+        rows = table(x, "withheld", "Items withheld from this seat (counts only)", wc);
         for (int k = 0; k < R_NREASONS; k++) {
             char b[80];
-            snprintf(b, sizeof b, "items refused by label (%s)", reason_names[k]);
+            snprintf(b, sizeof b, "items refused by label (%s)", cc_rep_reason_names[k]);
             json_array_append_new(rows, json_pack("[s,I]", b, (json_int_t)r->viewer_withheld[k]));
         }
         json_array_append_new(
@@ -1860,7 +743,7 @@ static void build_knowledge(rep *r, json_t *secs, cc_label *doc, bool *inv)
     } else {
         static const char *const wc[] = {"seat",          "party",  "clearance", "class", "caveat",
                                          "releasability", "policy", "invalid",   "total", NULL};
-        rows = table(&x, "withheld", "Deliveries refused by the label rule, per seat", wc);
+        rows = table(x, "withheld", "Deliveries refused by the label rule, per seat", wc);
         for (size_t i = 0; i < s->nseats; i++) {
             const uint32_t *d = &r->seat_denials[i * R_NREASONS];
             uint32_t tot = d[0] + d[1] + d[2] + d[3] + d[4];
@@ -1871,6 +754,20 @@ static void build_knowledge(rep *r, json_t *secs, cc_label *doc, bool *inv)
                                                   (json_int_t)d[R_INVALID], (json_int_t)tot));
         }
     }
+}
+
+static void build_knowledge(rep *r, json_t *secs, cc_label *doc, bool *inv)
+{
+    sec x;
+    sec_init(r, &x, "knowledge", "Who knew what when");
+    intro(&x,
+          "For each inject and shared item: when it was released and when each party's seats first received "
+          "it (with how many seats received it and how many were refused it by its label). Items withheld "
+          "from the reader are given as counts only.");
+    knowledge_injects(r, &x);
+    knowledge_forwards(r, &x);
+    knowledge_messages(r, &x);
+    knowledge_withheld(r, &x);
     sec_done(r, &x, secs, doc, inv);
 }
 
@@ -1895,7 +792,7 @@ static const cc_label *subject_label(const rep *r, int kind, int idx, bool *ok)
 
 static void ev_text(const rep *r, uint64_t seq, cc_buf *b)
 {
-    const evbrief *e = evidence(r, seq);
+    const evbrief *e = cc_rep_evidence(r, seq);
     if (!e) {
         cc_buf_printf(b, "#%llu", (unsigned long long)seq);
         return;
@@ -1938,9 +835,9 @@ static void build_compliance(rep *r, json_t *secs, cc_label *doc, bool *inv)
             const gcount *c = &r->gc[i];
             if (c->g != (int)g)
                 continue;
-            bool vis = c->skind == 0   ? cons_vis(r, c->sidx)
-                       : c->skind == 1 ? inj_vis(r, c->sidx)
-                       : c->skind == 2 ? dec_vis(r, c->sidx)
+            bool vis = c->skind == 0   ? cc_rep_cons_vis(r, c->sidx)
+                       : c->skind == 1 ? cc_rep_inj_vis(r, c->sidx)
+                       : c->skind == 2 ? cc_rep_dec_vis(r, c->sidx)
                                        : r->viewer < 0;
             if (!vis)
                 continue;
@@ -1962,7 +859,7 @@ static void build_compliance(rep *r, json_t *secs, cc_label *doc, bool *inv)
     json_t *erows = table(&x, "evidence", "Evidence events", ec);
     for (size_t i = 0; i < r->nfinds; i++) {
         const find_st *f = &r->finds[i];
-        if (!find_vis(r, f))
+        if (!cc_rep_find_vis(r, f))
             continue;
         cc_buf ev;
         cc_buf_init(&ev);
@@ -1976,7 +873,7 @@ static void build_compliance(rep *r, json_t *secs, cc_label *doc, bool *inv)
         for (int k = 0; k < 2; k++) {
             if (k == 1 && f->ev[1] == f->ev[0])
                 break;
-            const evbrief *e = evidence(r, f->ev[k]);
+            const evbrief *e = cc_rep_evidence(r, f->ev[k]);
             bool vis = e && e->visible;
             json_array_append_new(
                 erows, json_pack("[I,I,o,o,o,o]", (json_int_t)f->seq, (json_int_t)f->ev[k],
@@ -2014,7 +911,7 @@ static void build_decisions(rep *r, json_t *secs, cc_label *doc, bool *inv)
     json_t *rrows = table(&x, "rationale", "Rationale", rc);
     for (size_t i = 0; i < s->ndecisions; i++) {
         const dec_st *D = &r->dec[i];
-        if (!D->opened || !dec_vis(r, (int)i))
+        if (!D->opened || !cc_rep_dec_vis(r, (int)i))
             continue;
         sec_label(&x, &D->label, D->label_ok);
         cc_buf dl, vl;
@@ -2022,10 +919,7 @@ static void build_decisions(rep *r, json_t *secs, cc_label *doc, bool *inv)
         cc_buf_init(&vl);
         size_t k;
         json_t *v;
-        json_array_foreach(D->deciders, k, v)
-        {
-            cc_buf_printf(&dl, "%s%s", k ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
-        }
+        joined(D->deciders, &dl);
         const json_t *votes = D->final_votes ? D->final_votes : D->votes;
         const char *key;
         /* jansson iterates in insertion order; sort for determinism across sources */
@@ -2097,7 +991,7 @@ static void build_decisions(rep *r, json_t *secs, cc_label *doc, bool *inv)
         for (size_t c = 0; c < s->nconsultations; c++) {
             const cons_st *C = &r->cons[c];
             if (!C->requested || !C->decision || strcmp(C->decision, s->decisions[i].id) != 0 ||
-                !cons_vis(r, (int)c))
+                !cc_rep_cons_vis(r, (int)c))
                 continue;
             sec_label(&x, &C->label, C->label_ok);
             for (size_t p = 0; p < C->npos; p++) {
@@ -2122,9 +1016,9 @@ static void guideline_counts(const rep *r, int g, uint32_t *met, uint32_t *misse
         const gcount *c = &r->gc[i];
         if (c->g != g)
             continue;
-        bool vis = c->skind == 0   ? cons_vis(r, c->sidx)
-                   : c->skind == 1 ? inj_vis(r, c->sidx)
-                   : c->skind == 2 ? dec_vis(r, c->sidx)
+        bool vis = c->skind == 0   ? cc_rep_cons_vis(r, c->sidx)
+                   : c->skind == 1 ? cc_rep_inj_vis(r, c->sidx)
+                   : c->skind == 2 ? cc_rep_dec_vis(r, c->sidx)
                                    : r->viewer < 0;
         if (vis) {
             *met += c->met;
@@ -2163,17 +1057,12 @@ static void build_objectives(rep *r, json_t *secs, cc_label *doc, bool *inv)
                             R->rated ? jt(R->t) : json_null(), (json_int_t)met, (json_int_t)missed));
     }
     static const char *const nc[] = {"time", "seat", "note", NULL};
-    rows = table(&x, "notes", r->viewer < 0 ? "Notes entered during play" : "Your notes", nc);
+    rows = table(&x, "notes", r->viewer < 0 ? "Notes entered during play" : "Your notes pad", nc);
     for (size_t i = 0; i < r->nnotes; i++)
         json_array_append_new(rows, json_pack("[o,o,o]", jt(r->notes[i].t),
                                               js(r->notes[i].actor ? r->notes[i].actor : "control"),
                                               js(r->notes[i].text)));
-    if (r->more_notes) {
-        char b[120];
-        snprintf(b, sizeof b, "%zu further notes not listed (list capped at %d).", r->more_notes,
-                 CC_REPORT_LIST_MAX);
-        table_note(&x, b);
-    }
+    capped_note(&x, r->more_notes, "notes", CC_REPORT_LIST_MAX, "");
     sec_done(r, &x, secs, doc, inv);
 }
 
@@ -2209,9 +1098,9 @@ static void subjects_text(const rep *r, int g, bool missed, cc_buf *b)
         const gcount *c = &r->gc[i];
         if (c->g != g || !(missed ? c->missed : c->met))
             continue;
-        bool vis = c->skind == 0   ? cons_vis(r, c->sidx)
-                   : c->skind == 1 ? inj_vis(r, c->sidx)
-                   : c->skind == 2 ? dec_vis(r, c->sidx)
+        bool vis = c->skind == 0   ? cc_rep_cons_vis(r, c->sidx)
+                   : c->skind == 1 ? cc_rep_inj_vis(r, c->sidx)
+                   : c->skind == 2 ? cc_rep_dec_vis(r, c->sidx)
                                    : r->viewer < 0;
         if (!vis)
             continue;
@@ -2272,9 +1161,9 @@ static void build_improvement(rep *r, json_t *secs, cc_label *doc, bool *inv)
             if (c->g != (int)g)
                 continue;
             bool ok;
-            bool vis = c->skind == 0   ? cons_vis(r, c->sidx)
-                       : c->skind == 1 ? inj_vis(r, c->sidx)
-                       : c->skind == 2 ? dec_vis(r, c->sidx)
+            bool vis = c->skind == 0   ? cc_rep_cons_vis(r, c->sidx)
+                       : c->skind == 1 ? cc_rep_inj_vis(r, c->sidx)
+                       : c->skind == 2 ? cc_rep_dec_vis(r, c->sidx)
                                        : r->viewer < 0;
             if (vis) {
                 const cc_label *l = subject_label(r, c->skind, c->sidx, &ok);
@@ -2326,115 +1215,18 @@ static void build_improvement(rep *r, json_t *secs, cc_label *doc, bool *inv)
     }
     for (size_t i = 0; i < s->ndecisions; i++) {
         const dec_st *D = &r->dec[i];
-        if (!D->expired || D->made || !dec_vis(r, (int)i))
+        if (!D->expired || D->made || !cc_rep_dec_vis(r, (int)i))
             continue;
         sec_label(&x, &D->label, D->label_ok);
         char obs[800];
         snprintf(obs, sizeof obs, "Decision %s (%s) expired undecided", s->decisions[i].id,
                  D->question ? D->question : "");
-        char ev[64], tb[48];
+        char ev[80], tb[48];
         cc_report_tfmt(D->t_expired, tb, sizeof tb);
         snprintf(ev, sizeof ev, "decision.deadline at %s", tb);
         json_array_append_new(area, json_pack("[s,s,s]", "", obs, ev));
     }
     sec_done(r, &x, secs, doc, inv);
-}
-
-static void rep_free(rep *r)
-{
-    if (r->cons)
-        for (size_t i = 0; i < r->s->nconsultations; i++)
-            free(r->cons[i].stages);
-    if (r->dec)
-        for (size_t i = 0; i < r->s->ndecisions; i++) {
-            json_decref(r->dec[i].options);
-            json_decref(r->dec[i].deciders);
-            json_decref(r->dec[i].votes);
-            json_decref(r->dec[i].final_votes);
-        }
-    for (size_t i = 0; i < r->nmsgs; i++)
-        json_decref(r->msgs[i].to);
-    for (size_t i = 0; i < r->nfwds; i++)
-        json_decref(r->fwds[i].to);
-    json_decref(r->auto_seats);
-    json_decref(r->absent);
-    free(r->gc);
-    cc_merkle_stream_free(r->tree);
-    cc_verify_free(r->vf);
-    cc_arena_free(r->a);
-}
-
-static cc_err rep_init(rep *r, const cc_scenario *s)
-{
-    r->a = cc_arena_new(0);
-    if (!r->a)
-        return CC_ERR_NOMEM;
-    size_t np = s->nparties ? s->nparties : 1;
-    r->seat_map = cc_idmap_new(r->a, s->nseats + 1);
-    r->inj_map = cc_idmap_new(r->a, s->ninjects + 1);
-    r->dec_map = cc_idmap_new(r->a, s->ndecisions + 1);
-    r->cons_map = cc_idmap_new(r->a, s->nconsultations + 1);
-    r->g_map = cc_idmap_new(r->a, s->nguidelines + 1);
-    r->obj_map = cc_idmap_new(r->a, s->nobjectives + 1);
-    r->party_map = cc_idmap_new(r->a, np);
-    r->inj = cc_arena_array(r->a, s->ninjects + 1, sizeof *r->inj);
-    r->cons = cc_arena_array(r->a, s->nconsultations + 1, sizeof *r->cons);
-    r->dec = cc_arena_array(r->a, s->ndecisions + 1, sizeof *r->dec);
-    r->rating = cc_arena_array(r->a, s->nobjectives + 1, sizeof *r->rating);
-    r->seat_denials = cc_arena_array(r->a, (s->nseats + 1) * R_NREASONS, sizeof *r->seat_denials);
-    r->seat_follow = cc_arena_array(r->a, (s->nseats + 1) * F_N, sizeof *r->seat_follow);
-    r->is_auto = cc_arena_array(r->a, s->nseats + 1, sizeof *r->is_auto);
-    r->finds = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->finds);
-    r->msgs = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->msgs);
-    r->fwds = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->fwds);
-    r->notes = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->notes);
-    r->lost = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->lost);
-    r->bins = cc_arena_array(r->a, np * NBINS, sizeof *r->bins);
-    r->absent = json_array();
-    r->tree = cc_merkle_stream_new();
-    if (!r->tree)
-        return CC_ERR_NOMEM;
-    r->cur_msg = -1;
-    if (!r->seat_map || !r->inj_map || !r->dec_map || !r->cons_map || !r->g_map || !r->obj_map ||
-        !r->party_map || !r->inj || !r->cons || !r->dec || !r->rating || !r->seat_denials ||
-        !r->seat_follow || !r->is_auto || !r->finds || !r->msgs || !r->fwds || !r->notes || !r->lost ||
-        !r->bins || !r->absent)
-        return CC_ERR_NOMEM;
-    for (size_t i = 0; i < s->nseats; i++)
-        cc_idmap_put(r->seat_map, s->seats[i].id, (int)i);
-    for (size_t i = 0; i < s->ninjects; i++) {
-        cc_idmap_put(r->inj_map, s->injects[i].id, (int)i);
-        r->inj[i].rx = cc_arena_array(r->a, np, sizeof *r->inj[i].rx);
-        if (!r->inj[i].rx)
-            return CC_ERR_NOMEM;
-        for (size_t p = 0; p < np; p++)
-            r->inj[i].rx[p].first = r->inj[i].rx[p].last = -1;
-        r->inj[i].viewer_t = -1;
-    }
-    for (size_t i = 0; i < s->ndecisions; i++) {
-        cc_idmap_put(r->dec_map, s->decisions[i].id, (int)i);
-        r->dec[i].deadline = r->dec[i].t_made = r->dec[i].t_expired = r->dec[i].t_open = -1;
-    }
-    for (size_t i = 0; i < s->nconsultations; i++) {
-        cc_idmap_put(r->cons_map, s->consultations[i].id, (int)i);
-        r->cons[i].done = r->cons[i].failed = -1;
-    }
-    for (size_t i = 0; i < s->nguidelines; i++)
-        cc_idmap_put(r->g_map, s->guidelines[i].id, (int)i);
-    for (size_t i = 0; i < s->nobjectives; i++)
-        cc_idmap_put(r->obj_map, s->objectives[i].id, (int)i);
-    for (size_t i = 0; i < s->nparties; i++)
-        cc_idmap_put(r->party_map, s->parties[i].id, (int)i);
-    /* the bottom label: lowest classification, releasable to every party */
-    const char **codes = cc_arena_array(r->a, np, sizeof *codes);
-    if (!codes)
-        return CC_ERR_NOMEM;
-    for (size_t i = 0; i < s->nparties; i++)
-        codes[i] = s->parties[i].id;
-    r->bottom_ok = cc_label_policy_nclasses(s->policy) > 0 &&
-                   cc_label_build(s->policy, cc_label_policy_class_name(s->policy, 0), NULL, 0, codes,
-                                  s->nparties, -1, &r->bottom, NULL, NULL) == CC_OK;
-    return CC_OK;
 }
 
 cc_err cc_report_from_log(const char *path, const cc_scenario *s, const char *seat, cc_diags *d, json_t **doc)
@@ -2470,14 +1262,14 @@ cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_
     r.path = path;
     r.d = d;
     r.viewer = -1;
-    cc_err rc = rep_init(&r, s);
+    cc_err rc = cc_rep_init(&r, s);
     if (rc == CC_OK && r.cp) {
         rc = cc_verify_new(&r.vf);
         if (rc == CC_OK)
             rc = cc_verify_add_checkpoint(r.vf, r.cp->cp, r.cp->source);
     }
     if (rc == CC_OK && seat) {
-        r.viewer = lookup(r.seat_map, seat);
+        r.viewer = cc_rep_lookup(r.seat_map, seat);
         if (r.viewer < 0) {
             cc_diags_add(d, CC_SEV_ERROR, NULL, (cc_pos){0, 0}, "report-seat", "see the scenario's seats",
                          "no seat '%s' in scenario %s", seat, cc_scenario_id(s));
@@ -2485,9 +1277,7 @@ cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_
         }
     }
     if (rc == CC_OK)
-        rc = pass1(&r);
-    if (rc == CC_OK)
-        rc = pass2(&r);
+        rc = cc_rep_scan(&r);
     if (rc == CC_OK) {
         json_t *secs = json_array();
         cc_label dl = r.bottom;
@@ -2523,57 +1313,6 @@ cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_
         if (!*doc)
             rc = CC_ERR_NOMEM;
     }
-    rep_free(&r);
-    return rc;
-}
-
-cc_err cc_report_log_start(const char *path, cc_report_start *out, cc_diags *d)
-{
-    memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){0, 0}, "report-io", NULL, "cannot open the log: %s",
-                     strerror(errno));
-        return CC_ERR_IO;
-    }
-    lreader *lr = calloc(1, sizeof *lr);
-    if (!lr) {
-        fclose(f);
-        return CC_ERR_NOMEM;
-    }
-    lr->f = f;
-    int k = lr_next(lr);
-    cc_err rc = CC_OK;
-    if (k != 1) {
-        cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){1, 1}, "report-log", NULL, "%s",
-                     k == 0    ? "the log is empty"
-                     : k == -1 ? "line is too long"
-                     : k == -3 ? "the last line has no newline: the log is truncated"
-                               : "read error");
-        rc = k == -2 ? CC_ERR_IO : CC_ERR_PARSE;
-    } else {
-        cc_evrec e;
-        cc_evlog_error why;
-        if (cc_evlog_decode(lr->line, lr->len, &e, &why) != CC_OK) {
-            cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){1, 1}, "report-log", NULL, "%s", why.message);
-            rc = CC_ERR_PARSE;
-        } else {
-            if (strcmp(e.type, "run.start") != 0 || e.seq != 0) {
-                cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){1, 1}, "report-log", NULL,
-                             "the first event is %s, not run.start", e.type);
-                rc = CC_ERR_PARSE;
-            } else {
-                const char *h = pstr(e.payload, "scenario"), *id = pstr(e.payload, "scenario_id"),
-                           *src = pstr(e.payload, "source");
-                snprintf(out->scenario_hash, sizeof out->scenario_hash, "%s", h ? h : "");
-                snprintf(out->scenario_id, sizeof out->scenario_id, "%s", id ? id : "");
-                snprintf(out->source, sizeof out->source, "%s", src ? src : "");
-            }
-            cc_evrec_clear(&e);
-        }
-    }
-    free(lr->line);
-    free(lr);
-    fclose(f);
+    cc_rep_free(&r);
     return rc;
 }

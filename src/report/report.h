@@ -13,6 +13,7 @@
 
 #include "core/buf.h"
 #include "core/diag.h"
+#include "core/label.h"
 #include "core/note.h"
 #include "core/scenario.h"
 #include "sim/sim.h"
@@ -98,7 +99,9 @@ json_t *cc_report_sweep_result(const cc_sim *r, const cc_sim_axis *ax, const cha
 int cc_report_is_sim(const char *path);
 
 /* Renderers; each appends to out, deterministic (same document, same bytes). */
-cc_err cc_report_html(const json_t *doc, cc_buf *out); /* one self-contained page */
+/* One self-contained page; its banners are shown in the styles policy gives their classes (the
+ * scenario's label policy; NULL: every banner in the style of an unknown class). */
+cc_err cc_report_html(const json_t *doc, const cc_label_policy *policy, cc_buf *out);
 cc_err cc_report_md(const json_t *doc, cc_buf *out);
 cc_err cc_report_json(const json_t *doc, cc_buf *out); /* indented, sorted keys */
 

@@ -39,25 +39,20 @@ static void esc_cell(cc_buf *b, const json_t *v)
     cc_buf_free(&t);
 }
 
-/* CSS class of a banner by its classification (the conventional marking colours). */
-static const char *banner_class(const char *banner)
+/* How a banner is shown: its classification's style in the label policy (none without a policy). */
+static cc_label_style style_of(const cc_label_policy *p, const char *banner)
 {
-    if (strncmp(banner, "TOP SECRET", 10) == 0)
-        return "b-ts";
-    if (strncmp(banner, "SECRET", 6) == 0)
-        return "b-s";
-    if (strncmp(banner, "CONFIDENTIAL", 12) == 0)
-        return "b-c";
-    if (strncmp(banner, "UNCLASSIFIED", 12) == 0)
-        return "b-u";
-    return "b-x";
+    return cc_label_policy_class_style(p, cc_label_policy_banner_rank(p, banner));
 }
 
-static void banner(cc_buf *b, const char *cls, const char *text)
+/* CSS class of each style (cc_label_style order), colours as in the CSS below. */
+static const char *const style_css[CC_LABEL_STYLE_COUNT] = {"b-x", "b-u", "b-c", "b-s", "b-ts"};
+
+static void banner(cc_buf *b, const cc_label_policy *p, const char *text)
 {
     if (!*text)
         return;
-    cc_buf_printf(b, "<div class=\"%s %s\">", cls, banner_class(text));
+    cc_buf_printf(b, "<div class=\"banner %s\">", style_css[style_of(p, text)]);
     cc_report_html_escape(b, text);
     cc_buf_puts(b, "</div>\n");
 }
@@ -70,23 +65,10 @@ static const char margin_box_css[] =
     "text-align:center;vertical-align:middle;height:6mm;width:100%;"
     "-webkit-print-color-adjust:exact;print-color-adjust:exact";
 
-/* Colours of a banner class (background, text), as in the CSS below. */
-static void banner_colours(const char *cls, const char **bg, const char **fg)
-{
-    *fg = "#fff";
-    if (strcmp(cls, "b-ts") == 0) {
-        *bg = "#ff8c00";
-        *fg = "#000";
-    } else if (strcmp(cls, "b-s") == 0) {
-        *bg = "#c8102e";
-    } else if (strcmp(cls, "b-c") == 0) {
-        *bg = "#0033a0";
-    } else if (strcmp(cls, "b-u") == 0) {
-        *bg = "#007a33";
-    } else {
-        *bg = "#555";
-    }
-}
+/* Colours of each style (background, text), as in the CSS below. */
+static const char *const style_bg[CC_LABEL_STYLE_COUNT] = {"#555", "#007a33", "#0033a0", "#c8102e",
+                                                           "#ff8c00"};
+static const char *const style_fg[CC_LABEL_STYLE_COUNT] = {"#fff", "#fff", "#fff", "#fff", "#000"};
 
 /* Appends s as the body of a CSS string: ASCII other than letters, digits, space and a few
  * marks as hex escapes (so no quote, backslash or "</style" can end it); UTF-8 as is. */
@@ -102,13 +84,13 @@ static void css_string(cc_buf *b, const char *s)
     }
 }
 
-static void page_rules(cc_buf *b, const char *banner_text)
+static void page_rules(cc_buf *b, const cc_label_policy *p, const char *banner_text)
 {
     cc_buf_puts(b, page_css);
     if (!*banner_text)
         return;
-    const char *bg, *fg;
-    banner_colours(banner_class(banner_text), &bg, &fg);
+    cc_label_style st = style_of(p, banner_text);
+    const char *bg = style_bg[st], *fg = style_fg[st];
     static const char *const boxes[] = {"top-center", "bottom-center"};
     cc_buf_puts(b, "@page{");
     for (size_t i = 0; i < 2; i++) {
@@ -192,7 +174,7 @@ static void table_html(cc_buf *b, const json_t *t, const char *secid)
     }
 }
 
-cc_err cc_report_html(const json_t *doc, cc_buf *b)
+cc_err cc_report_html(const json_t *doc, const cc_label_policy *policy, cc_buf *b)
 {
     if (!json_is_object(doc))
         return CC_ERR_ARG;
@@ -201,10 +183,10 @@ cc_err cc_report_html(const json_t *doc, cc_buf *b)
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
     cc_report_html_escape(b, title);
     cc_buf_puts(b, "</title>\n<style>\n");
-    page_rules(b, docb);
+    page_rules(b, policy, docb);
     cc_buf_printf(b, "%s</style>\n</head>\n<body>\n", css);
     cc_buf_puts(b, "<header>\n");
-    banner(b, "banner", docb);
+    banner(b, policy, docb);
     cc_buf_puts(b, "<h1>");
     cc_report_html_escape(b, title);
     cc_buf_puts(b, "</h1>\n");
@@ -235,7 +217,7 @@ cc_err cc_report_html(const json_t *doc, cc_buf *b)
         cc_buf_printf(b, "<section id=\"");
         cc_report_html_escape(b, id);
         cc_buf_printf(b, "\"%s>\n", i == 0 ? " class=\"first\"" : "");
-        banner(b, "banner", sb);
+        banner(b, policy, sb);
         cc_buf_puts(b, "<h2>");
         cc_report_html_escape(b, cc_report_str(s, "title"));
         cc_buf_puts(b, "</h2>\n");
@@ -271,7 +253,7 @@ cc_err cc_report_html(const json_t *doc, cc_buf *b)
         {
             table_html(b, v, id);
         }
-        banner(b, "banner", sb);
+        banner(b, policy, sb);
         cc_buf_puts(b, "</section>\n");
     }
     cc_buf_puts(b, "</body>\n</html>\n");

@@ -356,52 +356,36 @@ static cc_err rerun(const char *path, const cc_scenario *s, const json_t *root, 
     return CC_OK;
 }
 
-cc_err cc_report_from_sim(const char *path, const cc_scenario *s, int threads, cc_diags *d, json_t **doc)
+/* The summary's shape: 0, or the error reported. */
+static cc_err check_summary(const char *path, const json_t *root, cc_diags *d)
 {
-    *doc = NULL;
-    json_error_t je;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    if (!root) {
-        cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){je.line, je.column}, "report-sim", NULL, "%s", je.text);
-        return CC_ERR_PARSE;
-    }
     const json_t *vars = json_object_get(root, "variants");
-    cc_err rc = CC_OK;
     if (json_is_object(json_object_get(root, "sweep"))) {
         cc_diags_add(
             d, CC_SEV_ERROR, path, (cc_pos){0, 0}, "report-sweep",
             "caucus sim --sweep ... --html PAGE writes its curves as a page; caucus report reads the "
             "results of caucus sim without --sweep",
             "this is the result of a sweep (caucus sim --sweep), not of a comparison of variants");
-        json_decref(root);
         return CC_ERR_INVALID;
     }
     if (!json_is_object(root) || !json_is_array(vars) || !json_array_size(vars) ||
         !json_is_integer(json_object_get(root, "reps")) || !json_is_string(json_object_get(root, "scenario")))
-        rc = bad(d, path, "it needs \"scenario\", \"reps\" and a non-empty \"variants\" array");
-    size_t i, k;
-    json_t *v, *mt;
-    const char *key;
+        return bad(d, path, "it needs \"scenario\", \"reps\" and a non-empty \"variants\" array");
+    size_t i;
+    const json_t *v;
     json_array_foreach(vars, i, v)
     {
-        if (rc == CC_OK &&
-            (!json_is_string(json_object_get(v, "id")) || !json_is_object(json_object_get(v, "metrics"))))
-            rc = bad(d, path, "each variant needs \"id\" and \"metrics\"");
+        if (!json_is_string(json_object_get(v, "id")) || !json_is_object(json_object_get(v, "metrics")))
+            return bad(d, path, "each variant needs \"id\" and \"metrics\"");
     }
-    cc_sim *sim = NULL;
-    if (rc == CC_OK && s)
-        rc = rerun(path, s, root, threads, d, &sim);
-    if (rc != CC_OK) {
-        json_decref(root);
-        return rc;
-    }
-    /* metric names in the first variant's order (the file's, sorted by name) */
-    json_t *names = json_array();
-    json_object_foreach(json_object_get(json_array_get(vars, 0), "metrics"), key, mt)
-    {
-        json_array_append_new(names, json_string(key));
-    }
-    json_t *secs = json_array();
+    return CC_OK;
+}
+
+/* The overview: scenario, seed, replications, variants, and whether a re-run (sim, of s)
+ * reproduced the summaries. */
+static json_t *overview_section(const json_t *root, const cc_scenario *s, const cc_sim *sim)
+{
+    const json_t *vars = json_object_get(root, "variants");
     json_t *ov = section("overview", "Simulation overview");
     char b[512];
     json_array_append_new(
@@ -415,6 +399,8 @@ cc_err cc_report_from_sim(const char *path, const cc_scenario *s, int threads, c
                           json_pack("[s,O]", "Replications per variant", json_object_get(root, "reps")));
     cc_buf vl;
     cc_buf_init(&vl);
+    size_t i;
+    const json_t *v;
     json_array_foreach(vars, i, v)
     {
         cc_buf_printf(&vl, "%s%s", i ? ", " : "", cc_report_str(v, "id"));
@@ -431,8 +417,36 @@ cc_err cc_report_from_sim(const char *path, const cc_scenario *s, int threads, c
         snprintf(b, sizeof b, "%s", "no (pass --scenario to run it again, verify it and plot distributions)");
     }
     json_array_append_new(facts, json_pack("[s,s]", "Verified against a re-run", b));
-    json_array_append_new(secs, ov);
+    return ov;
+}
 
+/* One time metric x of a variant v as a row of the times table. */
+static json_t *time_row(const char *name, const json_t *v, const json_t *x)
+{
+    const json_t *ci = json_object_get(x, "mean_ci");
+    const json_t *dci = json_object_get(x, "done_ci"), *rci = json_object_get(x, "restricted_mean_ci");
+    json_t *row = json_pack(
+        "[s,O,o,o,o,o,o,o,o]", name, json_object_get(v, "id"), num_or_null(json_object_get(x, "done")),
+        num_or_null(json_array_get(dci, 0)), num_or_null(json_array_get(dci, 1)),
+        num_or_null(json_object_get(x, "restricted_mean")),
+        json_is_true(json_object_get(x, "restricted_to_end")) ? json_string("end")
+                                                              : num_or_null(json_object_get(x, "tau")),
+        num_or_null(json_array_get(rci, 0)), num_or_null(json_array_get(rci, 1)));
+    json_t *more = json_pack(
+        "[o,o,o,o,o,o,O,O]", num_or_null(json_object_get(x, "mean")), num_or_null(json_array_get(ci, 0)),
+        num_or_null(json_array_get(ci, 1)), num_or_null(json_object_get(x, "median")),
+        num_or_null(json_object_get(x, "p90")), num_or_null(json_object_get(x, "p99")),
+        json_object_get(x, "n"),
+        json_object_get(x, "applicable") ? json_object_get(x, "applicable") : json_object_get(x, "total"));
+    if (row && more)
+        json_array_extend(row, more);
+    json_decref(more);
+    return row;
+}
+
+/* Metrics by variant: a table of times and one of rates, metrics in the order of names. */
+static json_t *metrics_section(const json_t *vars, const json_t *names)
+{
     json_t *ms = section("metrics", "Metrics by variant");
     json_array_append_new(
         json_object_get(ms, "intro"),
@@ -449,6 +463,8 @@ cc_err cc_report_from_sim(const char *path, const cc_scenario *s, int threads, c
     json_t *rrows = add_table(ms, "rates", "Rates",
                               json_pack("[s,s,s,s,s,s]", "metric", "variant", "probability", "95% CI low",
                                         "95% CI high", "replications"));
+    size_t i, k;
+    const json_t *v, *mt;
     json_array_foreach(names, k, mt)
     {
         const char *name = json_string_value(mt);
@@ -458,66 +474,58 @@ cc_err cc_report_from_sim(const char *path, const cc_scenario *s, int threads, c
             if (!x)
                 continue;
             const json_t *ci = json_object_get(x, "mean_ci");
-            if (json_is_true(json_object_get(x, "rate"))) {
+            if (json_is_true(json_object_get(x, "rate")))
                 json_array_append_new(rrows, json_pack("[s,O,o,o,o,O]", name, json_object_get(v, "id"),
                                                        num_or_null(json_object_get(x, "mean")),
                                                        num_or_null(json_array_get(ci, 0)),
                                                        num_or_null(json_array_get(ci, 1)),
                                                        json_object_get(x, "n")));
-                continue;
-            }
-            const json_t *dci = json_object_get(x, "done_ci"), *rci = json_object_get(x, "restricted_mean_ci");
-            json_t *row = json_pack("[s,O,o,o,o,o,o,o,o]", name, json_object_get(v, "id"),
-                                    num_or_null(json_object_get(x, "done")), num_or_null(json_array_get(dci, 0)),
-                                    num_or_null(json_array_get(dci, 1)),
-                                    num_or_null(json_object_get(x, "restricted_mean")),
-                                    json_is_true(json_object_get(x, "restricted_to_end"))
-                                        ? json_string("end")
-                                        : num_or_null(json_object_get(x, "tau")),
-                                    num_or_null(json_array_get(rci, 0)), num_or_null(json_array_get(rci, 1)));
-            json_t *more = json_pack("[o,o,o,o,o,o,O,O]", num_or_null(json_object_get(x, "mean")),
-                                     num_or_null(json_array_get(ci, 0)), num_or_null(json_array_get(ci, 1)),
-                                     num_or_null(json_object_get(x, "median")), num_or_null(json_object_get(x, "p90")),
-                                     num_or_null(json_object_get(x, "p99")), json_object_get(x, "n"),
-                                     json_object_get(x, "applicable") ? json_object_get(x, "applicable")
-                                                                      : json_object_get(x, "total"));
-            if (row && more)
-                json_array_extend(row, more);
-            json_decref(more);
-            json_array_append_new(trows, row);
+            else
+                json_array_append_new(trows, time_row(name, v, x));
         }
     }
-    json_array_append_new(secs, ms);
+    return ms;
+}
 
-    const json_t *diffs = json_object_get(root, "differences");
-    if (json_array_size(diffs)) {
-        json_t *ds = section("differences", "Differences between variants");
+/* Every pair of variants, b minus a. */
+static json_t *differences_section(const json_t *diffs)
+{
+    json_t *ds = section("differences", "Differences between variants");
+    json_array_append_new(
+        json_object_get(ds, "intro"),
+        json_string("Every pair of variants, b minus a, paired by replication (replication r of every "
+                    "variant draws the same random numbers): for a time the difference of restricted means "
+                    "(Student t on the replication differences), for a rate the difference of probabilities "
+                    "(Newcombe's paired interval); 'significant' when the 95% interval excludes 0. The "
+                    "unpaired interval shows what the pairing gains."));
+    json_t *drows = add_table(ds, "differences", "Differences",
+                              json_pack("[s,s,s,s,s,s,s,s,s,s,s]", "metric", "b", "a", "difference",
+                                        "95% CI low", "95% CI high", "pairs", "correlation",
+                                        "unpaired CI low", "unpaired CI high", "significant"));
+    size_t i;
+    const json_t *v;
+    json_array_foreach(diffs, i, v)
+    {
+        const json_t *ci = json_object_get(v, "ci"), *uci = json_object_get(v, "unpaired_ci");
+        double lo = numv(json_array_get(ci, 0)), hi = numv(json_array_get(ci, 1));
         json_array_append_new(
-            json_object_get(ds, "intro"),
-            json_string("Every pair of variants, b minus a, paired by replication (replication r of every "
-                        "variant draws the same random numbers): for a time the difference of restricted means "
-                        "(Student t on the replication differences), for a rate the difference of probabilities "
-                        "(Newcombe's paired interval); 'significant' when the 95% interval excludes 0. The "
-                        "unpaired interval shows what the pairing gains."));
-        json_t *drows = add_table(ds, "differences", "Differences",
-                                  json_pack("[s,s,s,s,s,s,s,s,s,s,s]", "metric", "b", "a", "difference",
-                                            "95% CI low", "95% CI high", "pairs", "correlation",
-                                            "unpaired CI low", "unpaired CI high", "significant"));
-        json_array_foreach(diffs, i, v)
-        {
-            const json_t *ci = json_object_get(v, "ci"), *uci = json_object_get(v, "unpaired_ci");
-            double lo = numv(json_array_get(ci, 0)), hi = numv(json_array_get(ci, 1));
-            json_array_append_new(
-                drows, json_pack("[O,O,O,o,o,o,O,o,o,o,s]", json_object_get(v, "metric"), json_object_get(v, "b"),
-                                 json_object_get(v, "a"), num_or_null(json_object_get(v, "difference")),
-                                 num_or_null(json_array_get(ci, 0)), num_or_null(json_array_get(ci, 1)),
-                                 json_object_get(v, "n"), num_or_null(json_object_get(v, "correlation")),
-                                 num_or_null(json_array_get(uci, 0)), num_or_null(json_array_get(uci, 1)),
-                                 isnan(lo) || isnan(hi) ? "" : (lo > 0 || hi < 0) ? "yes" : "no"));
-        }
-        json_array_append_new(secs, ds);
+            drows, json_pack("[O,O,O,o,o,o,O,o,o,o,s]", json_object_get(v, "metric"), json_object_get(v, "b"),
+                             json_object_get(v, "a"), num_or_null(json_object_get(v, "difference")),
+                             num_or_null(json_array_get(ci, 0)), num_or_null(json_array_get(ci, 1)),
+                             json_object_get(v, "n"), num_or_null(json_object_get(v, "correlation")),
+                             num_or_null(json_array_get(uci, 0)), num_or_null(json_array_get(uci, 1)),
+                             isnan(lo) || isnan(hi) ? ""
+                             : (lo > 0 || hi < 0)   ? "yes"
+                                                    : "no"));
     }
+    return ds;
+}
 
+/* The plots: distributions from the re-run (sim, of s), else each metric's interval. */
+static cc_err plots_section(const json_t *vars, const json_t *names, const cc_scenario *s, const cc_sim *sim,
+                            json_t **out)
+{
+    cc_err rc = CC_OK;
     json_t *ps = section("plots", "Plots");
     cc_buf svg;
     cc_buf_init(&svg);
@@ -540,7 +548,46 @@ cc_err cc_report_from_sim(const char *path, const cc_scenario *s, int threads, c
         rc = CC_ERR_NOMEM;
     json_object_set_new(ps, "svg", json_string(svg.data ? svg.data : ""));
     cc_buf_free(&svg);
+    *out = ps;
+    return rc;
+}
+
+cc_err cc_report_from_sim(const char *path, const cc_scenario *s, int threads, cc_diags *d, json_t **doc)
+{
+    *doc = NULL;
+    json_error_t je;
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    if (!root) {
+        cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){je.line, je.column}, "report-sim", NULL, "%s", je.text);
+        return CC_ERR_PARSE;
+    }
+    const json_t *vars = json_object_get(root, "variants");
+    cc_err rc = check_summary(path, root, d);
+    cc_sim *sim = NULL;
+    if (rc == CC_OK && s)
+        rc = rerun(path, s, root, threads, d, &sim);
+    if (rc != CC_OK) {
+        json_decref(root);
+        return rc;
+    }
+    /* metric names in the first variant's order (the file's, sorted by name) */
+    json_t *names = json_array();
+    const char *key;
+    const json_t *mt;
+    json_object_foreach(json_object_get(json_array_get(vars, 0), "metrics"), key, mt)
+    {
+        json_array_append_new(names, json_string(key));
+    }
+    json_t *secs = json_array();
+    json_array_append_new(secs, overview_section(root, s, sim));
+    json_array_append_new(secs, metrics_section(vars, names));
+    const json_t *diffs = json_object_get(root, "differences");
+    if (json_array_size(diffs))
+        json_array_append_new(secs, differences_section(diffs));
+    json_t *ps = NULL;
+    rc = plots_section(vars, names, s, sim, &ps);
     json_array_append_new(secs, ps);
+    char b[512];
     snprintf(b, sizeof b, "Simulation comparison: %s", cc_report_str(root, "scenario"));
     *doc = json_pack("{s:s,s:s,s:s,s:s,s:o}", "format", CC_REPORT_FORMAT, "kind", "sim", "title", b, "banner",
                      "", "sections", secs);

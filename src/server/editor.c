@@ -73,10 +73,10 @@ static cc_err reply_json(cc_editor_reply *out, json_t *j)
 static cc_err store_err(cc_editor_reply *out, cc_err rc, const cc_store_error *err)
 {
     if (rc == CC_ERR_NOTFOUND)
-        return reply_err(out, 404, "not-found", "%s", err->msg);
+        return reply_err(out, 404, "not-found", "%s", err->message);
     if (rc == CC_ERR_ARG || rc == CC_ERR_INVALID)
-        return reply_err(out, 400, "bad-request", "%s", err->msg);
-    return reply_err(out, 503, "store-failed", "%s", err->msg);
+        return reply_err(out, 400, "bad-request", "%s", err->message);
+    return reply_err(out, 503, "store-failed", "%s", err->message);
 }
 
 /* A positive integer query argument, or 0. */
@@ -473,7 +473,7 @@ static cc_err edit(cc_store *st, const cc_editor_req *rq, const json_t *in, int 
         cc_store_error err;
         rc = cc_store_version_add(st, doc, vl.version, t.data, t.len, author_of(rq, in), note,
                                   rq->now_wall_ms, &nv, &err);
-        if (rc == CC_ERR_RANGE && attempt < 2) { /* a save landed in between: check again against it */
+        if (rc == CC_ERR_CONFLICT && attempt < 2) { /* a save landed in between: check again against it */
             json_decref(diags);
             cc_sedit_free(en);
             cc_sedit_free(eb);

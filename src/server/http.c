@@ -243,11 +243,9 @@ static enum MHD_Result fail(cc_http *h, struct MHD_Connection *c, unsigned statu
     return send_json(h, c, status, json_pack("{s:s,s:s}", "error", msg, "code", code), NULL);
 }
 
-/* A refusal sent as soon as the headers are in, before any of the body is read (a body
- * announced over the cap, a chunked upload): the connection is closed after it, since the
- * client may still be sending. */
-static enum MHD_Result refuse_early(cc_http *h, struct MHD_Connection *c, unsigned status, const char *code,
-                                    const char *why)
+/* An error answer {"error": why, "code": code} with one more header (name: value). */
+static enum MHD_Result send_error(cc_http *h, struct MHD_Connection *c, unsigned status, const char *code,
+                                  const char *why, const char *name, const char *value)
 {
     json_t *j = json_pack("{s:s,s:s}", "error", why, "code", code);
     char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
@@ -261,10 +259,19 @@ static enum MHD_Result refuse_early(cc_http *h, struct MHD_Connection *c, unsign
     }
     harden(h, r);
     MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
-    MHD_add_response_header(r, "Connection", "close");
+    MHD_add_response_header(r, name, value);
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+/* A refusal sent as soon as the headers are in, before any of the body is read (a body
+ * announced over the cap, a chunked upload): the connection is closed after it, since the
+ * client may still be sending. */
+static enum MHD_Result refuse_early(cc_http *h, struct MHD_Connection *c, unsigned status, const char *code,
+                                    const char *why)
+{
+    return send_error(h, c, status, code, why, "Connection", "close");
 }
 
 /* The answer when an audited read, join or export cannot be recorded: 503 with Retry-After
@@ -272,22 +279,7 @@ static enum MHD_Result refuse_early(cc_http *h, struct MHD_Connection *c, unsign
 #define AUDIT_RETRY_S "5"
 static enum MHD_Result fail_retry(cc_http *h, struct MHD_Connection *c, const char *code, const char *what)
 {
-    json_t *j = json_pack("{s:s,s:s}", "error", what, "code", code);
-    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-    json_decref(j);
-    if (!text)
-        return MHD_NO;
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    if (!r) {
-        free(text);
-        return MHD_NO;
-    }
-    harden(h, r);
-    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
-    MHD_add_response_header(r, "Retry-After", AUDIT_RETRY_S);
-    enum MHD_Result ret = MHD_queue_response(c, 503, r);
-    MHD_destroy_response(r);
-    return ret;
+    return send_error(h, c, 503, code, what, "Retry-After", AUDIT_RETRY_S);
 }
 
 static enum MHD_Result fail_unaudited(cc_http *h, struct MHD_Connection *c, const char *what)
@@ -590,7 +582,7 @@ static enum MHD_Result do_join(cc_http *h, struct MHD_Connection *c, const req *
                              seat, s->expires, &err) != CC_OK) {
         free(s);
         char msg[400];
-        snprintf(msg, sizeof msg, "the session could not be stored: %s", err.msg);
+        snprintf(msg, sizeof msg, "the session could not be stored: %s", err.message);
         return fail_retry(h, c, "store-failed", msg);
     }
     /* the join is recorded before the session is usable; without the record there is no session */
@@ -794,7 +786,7 @@ static cc_err log_fill(logstream *l, char *why, size_t whylen)
     uint64_t from = l->next;
     cc_store_error err;
     if (cc_store_events(l->st, l->ex, from, log_line, l, NULL, &err) != CC_OK) {
-        snprintf(why, whylen, "%s", err.msg);
+        snprintf(why, whylen, "%s", err.message);
         return CC_ERR_IO;
     }
     if (l->b.oom || l->next == from) {
@@ -842,7 +834,7 @@ static enum MHD_Result do_log(cc_http *h, struct MHD_Connection *c)
     cc_store_error err;
     cc_err rc = cc_store_head(l->st, l->ex, &l->end, hh, &err);
     if (rc != CC_OK)
-        snprintf(why, sizeof why, "%s", err.msg);
+        snprintf(why, sizeof why, "%s", err.message);
     else
         rc = log_fill(l, why, sizeof why); /* the first piece now: a store failure is still a 503 */
     if (rc != CC_OK) {
@@ -972,7 +964,7 @@ static enum MHD_Result do_plan_get(cc_http *h, struct MHD_Connection *c)
     size_t n = 0;
     cc_store_error err;
     if (cc_store_plan_list(h->o.store, 0, &v, &n, &err) != CC_OK)
-        return fail(h, c, 503, "store-failed", "%s", err.msg);
+        return fail(h, c, 503, "store-failed", "%s", err.message);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         json_array_append_new(arr, cc_store_plan_item_json(&v[i]));
@@ -1018,7 +1010,7 @@ static enum MHD_Result do_plan_post(cc_http *h, struct MHD_Connection *c, const 
     }
     if (strcmp(verb, "add") != 0 && cc_store_plan_get(h->o.store, id, &p, &err) != CC_OK) {
         json_decref(j);
-        return fail(h, c, 404, "not-found", "%s", err.msg);
+        return fail(h, c, 404, "not-found", "%s", err.message);
     }
     char **slots[] = {&p.finding, &p.capability, &p.issue, &p.action, &p.element,    &p.owner,
                       &p.poc,     &p.start,      &p.due,   &p.status, &p.closed_note};
@@ -1048,8 +1040,8 @@ static enum MHD_Result do_plan_post(cc_http *h, struct MHD_Connection *c, const 
     }
     json_decref(j);
     enum MHD_Result ret = rc == CC_OK        ? send_json(h, c, 200, cc_store_plan_item_json(&p), NULL)
-                          : rc == CC_ERR_ARG ? fail(h, c, 400, "bad-request", "%s", err.msg)
-                                             : fail(h, c, 503, "store-failed", "%s", err.msg);
+                          : rc == CC_ERR_ARG ? fail(h, c, 400, "bad-request", "%s", err.message)
+                                             : fail(h, c, 503, "store-failed", "%s", err.message);
     cc_store_plan_item_clear(&p);
     return ret;
 }
@@ -1291,44 +1283,102 @@ static const char *logged_path(const char *url)
     return known_endpoint(url) ? url : "/api/*";
 }
 
+/* A request's headers have arrived: its state into *con_cls, and a request that is refused
+ * before its body is read (conflicting lengths, chunked, too large) answered now. */
+static enum MHD_Result first_call(cc_http *h, struct MHD_Connection *c, void **con_cls)
+{
+    req *r = calloc(1, sizeof *r);
+    if (!r)
+        return MHD_NO;
+    cc_buf_init(&r->body);
+    *con_cls = r;
+    /* two Content-Length headers that disagree: a smuggling attempt (RFC 9112 6.3) */
+    cl_count cl = {0, NULL, 0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_cl, &cl);
+    r->refused = 1;
+    if (cl.differ)
+        return refuse_early(h, c, 400, "bad-request", "conflicting Content-Length headers");
+    /* Chunked uploads are refused when their headers arrive: the API's bodies are small
+     * JSON documents with a length, and libmicrohttpd takes a response only here or once
+     * the whole body is in, so a chunked body (of any announced chunk size) could not be
+     * answered before it ends. Both framings at once is a smuggling attempt. */
+    if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+        if (cl.n)
+            return refuse_early(h, c, 400, "bad-request", "Content-Length and Transfer-Encoding together");
+        return refuse_early(h, c, 411, "length-required",
+                            "send the body with a Content-Length; chunked uploads are not accepted");
+    }
+    /* a body announced too large is refused before it is read */
+    if (cl.first && strtoull(cl.first, NULL, 10) > BODY_MAX) {
+        char why[64];
+        snprintf(why, sizeof why, "the body exceeds %d bytes", BODY_MAX);
+        return refuse_early(h, c, 413, "too-large", why);
+    }
+    r->refused = 0;
+    return MHD_YES;
+}
+
+/* A POST of a session (s) whose CSRF token matched. */
+static enum MHD_Result post_api(cc_http *h, struct MHD_Connection *c, session *s, req *r, const char *url)
+{
+    if (strcmp(url, "/api/input") == 0)
+        return do_input(h, c, s, r);
+    if (strcmp(url, "/api/logout") == 0)
+        return do_logout(h, c, s);
+    if (strncmp(url, "/api/editor/", 12) == 0)
+        return do_editor(h, c, s, r, url, 1);
+    if (strcmp(url, "/api/plan") == 0) {
+        if (s->control)
+            return do_plan_post(h, c, r);
+        deny_log(h, c, s, "/api/plan", "control-only", NULL);
+        return fail(h, c, 403, "forbidden", "the improvement plan is control's");
+    }
+    if (get_endpoint(url) || (strncmp(url, "/api/items/", 11) == 0 && url[11]))
+        return fail(h, c, 405, "method-not-allowed", "GET only");
+    return fail(h, c, 404, "not-found", "no such endpoint");
+}
+
+/* A GET of a session (s). */
+static enum MHD_Result get_api(cc_http *h, struct MHD_Connection *c, session *s, req *r, const char *url)
+{
+    if (strcmp(url, "/api/state") == 0)
+        return do_state(h, c, s);
+    if (strncmp(url, "/api/editor/", 12) == 0)
+        return do_editor(h, c, s, r, url, 0);
+    if (strcmp(url, "/api/plan") == 0) {
+        if (s->control)
+            return do_plan_get(h, c);
+        deny_log(h, c, s, "/api/plan", "control-only", NULL);
+        return fail(h, c, 403, "forbidden", "the improvement plan is control's");
+    }
+    if (strncmp(url, "/api/items/", 11) == 0 && url[11])
+        return do_item(h, c, s, url + 11);
+    if (strcmp(url, "/api/events") == 0)
+        return do_events(h, c, s);
+    if (strcmp(url, "/api/search") == 0)
+        return do_search(h, c, s);
+    if (strcmp(url, "/api/report") == 0)
+        return do_report(h, c, s);
+    if (strcmp(url, "/api/log") == 0) {
+        if (!s->control) {
+            deny_log(h, c, s, "/api/log", "control-only", NULL);
+            return fail(h, c, 403, "forbidden", "the full log is for control");
+        }
+        return do_log(h, c);
+    }
+    if (strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 || strcmp(url, "/api/logout") == 0)
+        return fail(h, c, 405, "method-not-allowed", "POST only");
+    return fail(h, c, 404, "not-found", "no such endpoint");
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                               const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
     (void)version;
     cc_http *h = cls;
     req *r = *con_cls;
-    if (!r) {
-        r = calloc(1, sizeof *r);
-        if (!r)
-            return MHD_NO;
-        cc_buf_init(&r->body);
-        *con_cls = r;
-        /* two Content-Length headers that disagree: a smuggling attempt (RFC 9112 6.3) */
-        cl_count cl = {0, NULL, 0};
-        MHD_get_connection_values(c, MHD_HEADER_KIND, count_cl, &cl);
-        r->refused = 1;
-        if (cl.differ)
-            return refuse_early(h, c, 400, "bad-request", "conflicting Content-Length headers");
-        /* Chunked uploads are refused when their headers arrive: the API's bodies are small
-         * JSON documents with a length, and libmicrohttpd takes a response only here or once
-         * the whole body is in, so a chunked body (of any announced chunk size) could not be
-         * answered before it ends. Both framings at once is a smuggling attempt. */
-        if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
-            if (cl.n)
-                return refuse_early(h, c, 400, "bad-request",
-                                    "Content-Length and Transfer-Encoding together");
-            return refuse_early(h, c, 411, "length-required",
-                                "send the body with a Content-Length; chunked uploads are not accepted");
-        }
-        /* a body announced too large is refused before it is read */
-        if (cl.first && strtoull(cl.first, NULL, 10) > BODY_MAX) {
-            char why[64];
-            snprintf(why, sizeof why, "the body exceeds %d bytes", BODY_MAX);
-            return refuse_early(h, c, 413, "too-large", why);
-        }
-        r->refused = 0;
-        return MHD_YES;
-    }
+    if (!r)
+        return first_call(h, c, con_cls);
     if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
@@ -1375,50 +1425,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             deny_log(h, c, s, logged, "csrf-token", NULL);
             return fail(h, c, 403, "csrf", "missing or wrong X-CSRF-Token");
         }
-        if (strcmp(url, "/api/input") == 0)
-            return do_input(h, c, s, r);
-        if (strcmp(url, "/api/logout") == 0)
-            return do_logout(h, c, s);
-        if (strncmp(url, "/api/editor/", 12) == 0)
-            return do_editor(h, c, s, r, url, 1);
-        if (strcmp(url, "/api/plan") == 0) {
-            if (s->control)
-                return do_plan_post(h, c, r);
-            deny_log(h, c, s, "/api/plan", "control-only", NULL);
-            return fail(h, c, 403, "forbidden", "the improvement plan is control's");
-        }
-        if (get_endpoint(url) || (strncmp(url, "/api/items/", 11) == 0 && url[11]))
-            return fail(h, c, 405, "method-not-allowed", "GET only");
-        return fail(h, c, 404, "not-found", "no such endpoint");
+        return post_api(h, c, s, r, url);
     }
-    if (strcmp(url, "/api/state") == 0)
-        return do_state(h, c, s);
-    if (strncmp(url, "/api/editor/", 12) == 0)
-        return do_editor(h, c, s, r, url, 0);
-    if (strcmp(url, "/api/plan") == 0) {
-        if (s->control)
-            return do_plan_get(h, c);
-        deny_log(h, c, s, "/api/plan", "control-only", NULL);
-        return fail(h, c, 403, "forbidden", "the improvement plan is control's");
-    }
-    if (strncmp(url, "/api/items/", 11) == 0 && url[11])
-        return do_item(h, c, s, url + 11);
-    if (strcmp(url, "/api/events") == 0)
-        return do_events(h, c, s);
-    if (strcmp(url, "/api/search") == 0)
-        return do_search(h, c, s);
-    if (strcmp(url, "/api/report") == 0)
-        return do_report(h, c, s);
-    if (strcmp(url, "/api/log") == 0) {
-        if (!s->control) {
-            deny_log(h, c, s, "/api/log", "control-only", NULL);
-            return fail(h, c, 403, "forbidden", "the full log is for control");
-        }
-        return do_log(h, c);
-    }
-    if (strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 || strcmp(url, "/api/logout") == 0)
-        return fail(h, c, 405, "method-not-allowed", "POST only");
-    return fail(h, c, 404, "not-found", "no such endpoint");
+    return get_api(h, c, s, r, url);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -1534,7 +1543,7 @@ cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t why
     cc_store_error err;
     if (!h->connected || !h->joined ||
         cc_store_accounts(o->store, cc_live_exercise_id(o->live), load_account, &L, &err) != CC_OK || L.bad) {
-        snprintf(why, whylen, "accounts: %s", L.bad || !h->connected ? "out of memory" : err.msg);
+        snprintf(why, whylen, "accounts: %s", L.bad || !h->connected ? "out of memory" : err.message);
         cc_http_stop(h);
         return CC_ERR_IO;
     }

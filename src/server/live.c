@@ -24,9 +24,12 @@
 #include "core/evlog.h"
 #include "core/label.h"
 #include "core/merkle.h"
+#include "core/replay.h"
 #include "core/verify.h"
+#include "core/view.h"
 #include "core/witness.h"
 #include "core/scenario_model.h"
+#include "core/grow.h"
 #include "io/scenario_load.h"
 #include "server/wclient.h"
 
@@ -106,10 +109,7 @@ struct cc_live {
                           later caller may hold an earlier reading; the engine's wall time never
                           goes back, or the log would not replay */
     uint64_t nev;      /* events committed and folded */
-    /* addressing: the seq at which each seat became a participant of each consultation
-     * (nconsultations x nseats) and a decider or recipient of each decision (ndecisions x nseats);
-     * NEVER: not (yet) */
-    uint64_t *cjoin, *djoin;
+    cc_view *view;     /* who may see each event (core/view), fed every committed event */
     release *rel;
     size_t nrel, caprel;
     msgcache msgs; /* for the deliveries being committed */
@@ -119,7 +119,7 @@ struct cc_live {
     view *views;   /* nseats + 1 */
     frame *ring;   /* RING_EVENTS slots holding events [nev - nring, nev) */
     size_t ring_head, nring, ring_bytes;
-    uint8_t *vis;      /* nseats + 1: scratch of ingest */
+    uint8_t *vis;      /* nseats + 1: scratch of ingest (cc_view_why per viewer) */
     char refused[200]; /* reason of the last input.refused committed */
     /* checkpoints */
     const cc_note_signer *signer;
@@ -168,14 +168,6 @@ static int consultation_of(const cc_scenario *s, const char *id)
     return -1;
 }
 
-static int decision_of(const cc_scenario *s, const char *id)
-{
-    for (size_t i = 0; id && i < s->ndecisions; i++)
-        if (strcmp(s->decisions[i].id, id) == 0)
-            return (int)i;
-    return -1;
-}
-
 static const char *pstr(json_t *payload, const char *k)
 {
     return json_string_value(json_object_get(payload, k));
@@ -214,17 +206,12 @@ static int contains(const char *line, size_t len, const char *needle)
     return 0;
 }
 
-static int is_clock(const char *type)
-{
-    return strncmp(type, "clock.", 6) == 0 || strcmp(type, "run.start") == 0 || strcmp(type, "run.end") == 0;
-}
-
-/* vis: one byte per seat, then control's (decide_vis). */
+/* vis: why each seat, then control, may or may not see an event (cc_view_decide). */
 static int sees(const cc_live *lv, cc_live_viewer v, const uint8_t *vis)
 {
     if (v.control)
-        return vis[lv->s->nseats];
-    return v.seat >= 0 && (size_t)v.seat < lv->s->nseats && vis[v.seat];
+        return cc_view_sees((cc_view_why)vis[lv->s->nseats]);
+    return v.seat >= 0 && (size_t)v.seat < lv->s->nseats && cc_view_sees((cc_view_why)vis[v.seat]);
 }
 
 static view *view_of(cc_live *lv, cc_live_viewer v)
@@ -330,15 +317,15 @@ static int fifo_push(fifo *f, uint64_t seq, const char *line, size_t len)
             memmove(f->seq, f->seq + f->head, f->n * sizeof *f->seq);
             f->head = 0;
         } else {
-            size_t nc = f->cap ? f->cap * 2 : 256;
-            char **nl = realloc(f->line, nc * sizeof *nl);
+            size_t cl = f->cap, cs = f->cap; /* two arrays of one capacity */
+            char **nl = cc_grow(f->line, &cl, f->n + 1, sizeof *nl);
             if (nl)
                 f->line = nl;
-            uint64_t *ns = nl ? realloc(f->seq, nc * sizeof *ns) : NULL;
+            uint64_t *ns = nl ? cc_grow(f->seq, &cs, f->n + 1, sizeof *ns) : NULL;
             if (!ns)
                 return -1;
             f->seq = ns;
-            f->cap = nc;
+            f->cap = cl;
         }
     }
     char *c = malloc(len + 1);
@@ -423,14 +410,10 @@ static int add_release(cc_live *lv, const char *id, uint64_t seq, json_t *payloa
     static const char *const keys[] = {"title", "body", "from", "channel"};
     if (!id)
         return 0;
-    if (lv->nrel == lv->caprel) {
-        size_t nc = lv->caprel ? lv->caprel * 2 : 64;
-        release *n = realloc(lv->rel, nc * sizeof *n);
-        if (!n)
-            return -1;
-        lv->rel = n;
-        lv->caprel = nc;
-    }
+    release *n = cc_grow(lv->rel, &lv->caprel, lv->nrel + 1, sizeof *n);
+    if (!n)
+        return -1;
+    lv->rel = n;
     release *r = &lv->rel[lv->nrel];
     r->id = strdup(id);
     r->seq = seq;
@@ -460,14 +443,10 @@ static int add_mark(cc_live *lv, uint64_t k, uint64_t seq)
     const msgmark *last = lv->nmarks ? &lv->marks[lv->nmarks - 1] : NULL;
     if (last && k < last->k + MSG_STRIDE && seq < last->seq + MSG_GAP)
         return 0;
-    if (lv->nmarks == lv->capmarks || !lv->marks) {
-        size_t nc = lv->capmarks ? lv->capmarks * 2 : 64;
-        msgmark *n = realloc(lv->marks, nc * sizeof *n);
-        if (!n)
-            return -1;
-        lv->marks = n;
-        lv->capmarks = nc;
-    }
+    msgmark *n = cc_grow(lv->marks, &lv->capmarks, lv->nmarks + 1, sizeof *n);
+    if (!n)
+        return -1;
+    lv->marks = n;
     lv->marks[lv->nmarks++] = (msgmark){k, seq};
     return 0;
 }
@@ -506,7 +485,7 @@ static int find_message(void *ctx, uint64_t seq, const char *line, size_t len)
     const char *type = json_string_value(json_object_get(r, "type"));
     const char *mid = pstr(json_object_get(r, "payload"), "message");
     int stop = 0;
-    if (type && strcmp(type, "message") == 0 && mid) {
+    if (cc_evtype_of(type) == CC_EV_MESSAGE && mid) {
         if (strcmp(mid, f->id) == 0) {
             f->show = message_show(r);
             stop = 1;
@@ -555,169 +534,12 @@ static void augment(cc_live *lv, msgcache *mc, json_t *payload, uint64_t seq)
 
 /* ---- visibility ---- */
 
-static void join_at(uint64_t *slot, uint64_t seq)
+/* The view's reading of a record (borrowed). */
+static cc_view_event view_event(json_t *rec, uint64_t seq)
 {
-    if (*slot == NEVER)
-        *slot = seq;
-}
-
-/* Records who an event being committed addresses: participants of consultations, deciders and
- * recipients of decisions. */
-static void address(cc_live *lv, const char *type, int actor, json_t *p, uint64_t seq)
-{
-    const cc_scenario *s = lv->s;
-    size_t n = s->nseats, i;
-    json_t *x;
-    if (strcmp(type, "delivery") == 0) {
-        int seat = seat_of(s, pstr(p, "seat"));
-        const char *kind = pstr(p, "kind");
-        int d = seat >= 0 && kind && strcmp(kind, "decision") == 0 ? decision_of(s, pstr(p, "item")) : -1;
-        if (d >= 0)
-            join_at(&lv->djoin[(size_t)d * n + (size_t)seat], seq);
-    } else if (strncmp(type, "consult.", 8) == 0) {
-        int c = consultation_of(s, pstr(p, "consultation"));
-        if (c < 0)
-            return;
-        uint64_t *row = lv->cjoin + (size_t)c * n;
-        if (actor >= 0 && strcmp(type, "consult.request") == 0)
-            join_at(&row[actor], seq);
-        json_t *parts = json_object_get(p, "participants");
-        json_array_foreach(parts, i, x)
-        {
-            int seat = seat_of(s, json_string_value(x));
-            if (seat >= 0)
-                join_at(&row[seat], seq);
-        }
-    } else if (strncmp(type, "decision.", 9) == 0) {
-        int d = decision_of(s, pstr(p, "decision"));
-        if (d < 0)
-            return;
-        uint64_t *row = lv->djoin + (size_t)d * n;
-        json_t *ds = json_object_get(p, "deciders");
-        json_array_foreach(ds, i, x)
-        {
-            int seat = seat_of(s, json_string_value(x));
-            if (seat >= 0)
-                join_at(&row[seat], seq);
-        }
-    }
-}
-
-static int shares_cell(const cc_seat *a, const cc_seat *b)
-{
-    for (size_t i = 0; i < a->cell_index.n; i++)
-        for (size_t k = 0; k < b->cell_index.n; k++)
-            if (a->cell_index.v[i] >= 0 && a->cell_index.v[i] == b->cell_index.v[k])
-                return 1;
-    return 0;
-}
-
-/* Seats that may read the event's label: the label rule again, on top of the addressing. */
-static void vis_label(const cc_live *lv, int actor, const char *banner, uint8_t *vis)
-{
-    if (!banner)
-        return;
-    const cc_scenario *s = lv->s;
-    int originator = actor >= 0 ? s->seats[actor].party_index : -1;
-    cc_label l;
-    if (cc_label_parse(s->policy, banner, strlen(banner), originator, &l, NULL) != CC_OK) {
-        memset(vis, 0, s->nseats);
-        return;
-    }
-    for (size_t i = 0; i < s->nseats; i++)
-        if (vis[i] && !cc_label_permits(&l, &s->seats[i].clearance))
-            vis[i] = 0;
-}
-
-/* Whether some seat of the control cell may read banner (originator: the party of seat actor, or
- * none). */
-static int control_may_read(const cc_scenario *s, int actor, const char *banner)
-{
-    int originator = actor >= 0 ? s->seats[actor].party_index : -1;
-    cc_label l;
-    if (cc_label_parse(s->policy, banner, strlen(banner), originator, &l, NULL) != CC_OK)
-        return 0;
-    for (size_t i = 0; i < s->nseats; i++)
-        if (s->seats[i].control && cc_label_permits(&l, &s->seats[i].clearance))
-            return 1;
-    return 0;
-}
-
-static int control_may_read_label(const cc_scenario *s, const cc_labelspec *ls)
-{
-    for (size_t i = 0; ls->valid && i < s->nseats; i++)
-        if (s->seats[i].control && cc_label_permits(&ls->label, &s->seats[i].clearance))
-            return 1;
-    return 0;
-}
-
-/* Whether control sees an event (SECURITY.md: no bypass unless the scenario's logged
- * exercise.control_bypass says so): a labelled event when a control seat may read its label; an
- * unlabelled one, but for a seat's input carrying text (a message, a position, a proposal: what
- * it says carries the label of its message or consultation): that is read only when it states a
- * label a control seat may read and answers no inject (a reply takes the stricter label of what
- * it answers, which the input does not state). Notes are unlabelled, so control reads them. */
-static int control_sees(const cc_scenario *s, const char *type, int actor, json_t *p, const char *label)
-{
-    if (s->control_bypass || is_clock(type))
-        return 1;
-    if (label)
-        return control_may_read(s, actor, label);
-    const char *act = strcmp(type, "input") == 0 ? pstr(p, "do") : NULL;
-    if (act && actor >= 0 && json_object_get(p, "text") && strcmp(act, "note") != 0) {
-        const char *banner = pstr(p, "label");
-        return banner && !json_object_get(p, "reply_to") && control_may_read(s, actor, banner);
-    }
-    return 1;
-}
-
-/* Decides who sees the event at seq (one byte per seat, then one for control), with the addressing
- * as of seq. */
-static void decide_vis(const cc_live *lv, const char *type, int actor, json_t *p, const char *label,
-                       uint64_t seq, uint8_t *vis)
-{
-    const cc_scenario *s = lv->s;
-    size_t n = s->nseats;
-    memset(vis, 0, n);
-    vis[n] = (uint8_t)control_sees(s, type, actor, p, label);
-    if (is_clock(type)) {
-        memset(vis, 1, n);
-        return; /* no label on clock events */
-    }
-    if (strcmp(type, "delivery") == 0) {
-        int seat = seat_of(s, pstr(p, "seat"));
-        if (seat >= 0)
-            vis[seat] = 1;
-        return; /* the engine applied the label rule to this very delivery */
-    }
-    if (strncmp(type, "consult.", 8) == 0) {
-        int c = consultation_of(s, pstr(p, "consultation"));
-        if (c < 0)
-            return;
-        for (size_t i = 0; i < n; i++)
-            vis[i] = lv->cjoin[(size_t)c * n + i] <= seq;
-    } else if (strncmp(type, "decision.", 9) == 0) {
-        int d = decision_of(s, pstr(p, "decision"));
-        if (d < 0)
-            return;
-        for (size_t i = 0; i < n; i++)
-            vis[i] = lv->djoin[(size_t)d * n + i] <= seq;
-    } else if (strcmp(type, "note") == 0) {
-        /* the cell's shared notes pad: seats that share a cell with the writer, of the writer's party
-         * (a note has no label, and no REL TO means the originator's party only); a writer in no
-         * cell keeps a pad of its own */
-        if (actor >= 0)
-            for (size_t i = 0; i < n; i++)
-                vis[i] = (int)i == actor || (s->seats[i].party_index == s->seats[actor].party_index &&
-                                             shares_cell(&s->seats[i], &s->seats[actor]));
-    } else if (strcmp(type, "input") == 0 || strcmp(type, "input.refused") == 0 ||
-               strcmp(type, "message") == 0 || strcmp(type, "inject.ack") == 0 ||
-               strcmp(type, "inject.escalate") == 0) {
-        if (actor >= 0)
-            vis[actor] = 1;
-    }
-    /* everything else (releases, denials, findings, ratings, holds, edits, audit) is control's */
-    vis_label(lv, actor, label, vis);
+    return (cc_view_event){seq, cc_evtype_of(json_string_value(json_object_get(rec, "type"))),
+                           json_string_value(json_object_get(rec, "actor")),
+                           json_string_value(json_object_get(rec, "label")), json_object_get(rec, "payload")};
 }
 
 /* ---- events ---- */
@@ -726,6 +548,7 @@ static void decide_vis(const cc_live *lv, const char *type, int actor, json_t *p
 typedef struct evrec {
     json_t *rec; /* {seq,type,t,wall,actor,label,payload}, payload augmented for deliveries */
     const char *type;
+    cc_evtype ty;
     uint64_t seq;
     int actor; /* seat index, -1 for none/control */
 } evrec;
@@ -744,7 +567,6 @@ static cc_err read_event(cc_live *lv, msgcache *mc, const char *line, size_t len
         return CC_ERR_PARSE;
     json_t *p = json_object_get(r, "payload");
     const char *type = json_string_value(json_object_get(r, "type"));
-    const char *label = json_string_value(json_object_get(r, "label"));
     ev->seq = seq_of(r);
     ev->actor = seat_of(lv->s, json_string_value(json_object_get(r, "actor")));
     ev->rec =
@@ -756,6 +578,7 @@ static cc_err read_event(cc_live *lv, msgcache *mc, const char *line, size_t len
         return CC_ERR_NOMEM;
     }
     ev->type = json_string_value(json_object_get(ev->rec, "type"));
+    ev->ty = cc_evtype_of(ev->type);
     cc_err rc = CC_OK;
     if (committing) {
         const char *hh = json_string_value(json_object_get(r, "hash"));
@@ -765,22 +588,24 @@ static cc_err read_event(cc_live *lv, msgcache *mc, const char *line, size_t len
             rc = CC_ERR_PARSE;
         else if (lv->nev == 0)
             cc_verify_origin_of(hh, lv->origin, sizeof lv->origin);
-        address(lv, ev->type, ev->actor, p, ev->seq);
-        if (rc == CC_OK && strcmp(ev->type, "inject.release") == 0 &&
+        cc_view_event ve = view_event(r, ev->seq);
+        cc_view_feed(lv->view, &ve);
+        if (rc == CC_OK && ev->ty == CC_EV_INJECT_RELEASE &&
             add_release(lv, pstr(p, "inject"), ev->seq, p) != 0)
             rc = CC_ERR_NOMEM;
     }
     /* the payload object is shared with r; augmenting it is fine (r is dropped below) */
-    const char *mid = strcmp(ev->type, "message") == 0 ? pstr(p, "message") : NULL;
+    const char *mid = ev->ty == CC_EV_MESSAGE ? pstr(p, "message") : NULL;
     if (mid) {
         msgcache_put(mc, mid, message_show(ev->rec));
         uint64_t k = msg_number(mid);
         if (committing && k && rc == CC_OK && add_mark(lv, k, ev->seq) != 0)
             rc = CC_ERR_NOMEM;
-    } else if (strcmp(ev->type, "delivery") == 0) {
+    } else if (ev->ty == CC_EV_DELIVERY) {
         augment(lv, mc, p, ev->seq);
     }
-    decide_vis(lv, ev->type, ev->actor, p, label, ev->seq, vis);
+    cc_view_event ve = view_event(r, ev->seq);
+    cc_view_decide(lv->view, &ve, vis);
     json_decref(r);
     if (rc != CC_OK) {
         json_decref(ev->rec);
@@ -803,7 +628,18 @@ static char *frame_of(const evrec *ev, size_t extra, size_t *len)
     return f;
 }
 
-static json_t *item_of(json_t *rec, const char *kind)
+/* How obj's label is shown: "label_rank", its class's rank in the label policy (-1: none of its
+ * classes), and "label_style", that class's display style (the UI shows banners by these, never
+ * by reading the banner). */
+static void label_display(const cc_scenario *s, json_t *obj)
+{
+    int r = cc_label_policy_banner_rank(s->policy, json_string_value(json_object_get(obj, "label")));
+    json_object_set_new(obj, "label_rank", json_integer(r));
+    json_object_set_new(obj, "label_style",
+                        json_string(cc_label_style_name(cc_label_policy_class_style(s->policy, r))));
+}
+
+static json_t *item_of(const cc_scenario *s, json_t *rec, const char *kind)
 {
     json_t *p = json_object_get(rec, "payload");
     json_t *it = json_object();
@@ -824,6 +660,7 @@ static json_t *item_of(json_t *rec, const char *kind)
     if (!json_object_get(it, "from") && json_object_get(rec, "actor"))
         json_object_set(it, "from", json_object_get(rec, "actor"));
     json_object_set(it, "label", json_object_get(rec, "label"));
+    label_display(s, it);
     json_object_set(it, "t", json_object_get(rec, "t"));
     json_object_set(it, "seq", json_object_get(rec, "seq"));
     return it;
@@ -832,18 +669,17 @@ static json_t *item_of(json_t *rec, const char *kind)
 /* The kind of item an event is for viewer v ("inject", "message"), or NULL: injects delivered to a
  * seat and messages to or from it; for control, released injects and messages (those control sees:
  * all of them with exercise.control_bypass, else those a control seat may read). */
-static const char *item_kind(cc_live_viewer v, const char *type, json_t *p)
+static const char *item_kind(cc_live_viewer v, cc_evtype type, json_t *p)
 {
-    if (strcmp(type, "delivery") == 0 && !v.control) {
-        const char *kind = pstr(p, "kind");
-        if (kind && (strcmp(kind, "inject") == 0 || strcmp(kind, "message") == 0))
-            return kind;
-    } else if (strcmp(type, "inject.release") == 0 && v.control) {
-        return "inject";
-    } else if (strcmp(type, "message") == 0 && pstr(p, "message")) {
-        return "message";
+    switch (type) {
+    case CC_EV_DELIVERY: {
+        const char *kind = v.control ? NULL : pstr(p, "kind");
+        return kind && (strcmp(kind, "inject") == 0 || strcmp(kind, "message") == 0) ? kind : NULL;
     }
-    return NULL;
+    case CC_EV_INJECT_RELEASE: return v.control ? "inject" : NULL;
+    case CC_EV_MESSAGE: return pstr(p, "message") ? "message" : NULL;
+    default: return NULL;
+    }
 }
 
 /* ---- projections ---- */
@@ -869,87 +705,119 @@ static void push_unique(json_t *arr, const char *s)
     json_array_append_new(arr, json_string(s));
 }
 
-/* Folds a consultation or decision event the viewer may see into its consultations and
- * decisions. */
-static void fold_cd(const cc_live *lv, view *w, json_t *rec, const char *type)
+/* A new consultation entry from its request (or, for a participant of a later stage who never saw
+ * the request, from the scenario). */
+static json_t *new_consultation(const cc_scenario *s, const char *id, const char *topic, const char *by,
+                                json_t *label)
 {
-    json_t *p = json_object_get(rec, "payload"), *cons = w->cons, *decs = w->decs;
+    json_t *c = json_pack("{s:s?,s:s?,s:s?,s:s,s:[],s:[],s:O}", "id", id, "topic", topic, "requested_by", by,
+                          "state", "requested", "acks", "positions", "label", label);
+    if (c)
+        label_display(s, c);
+    return c;
+}
+
+static void stage_started(json_t *c, json_t *rec, json_t *p)
+{
+    json_object_set_new(c, "state", json_string("in progress"));
+    json_object_set(c, "stage", json_object_get(p, "stage"));
+    json_object_set(c, "stage_kind", json_object_get(p, "kind"));
+    json_object_set(c, "participants", json_object_get(p, "participants"));
+    json_t *rule = json_object_get(p, "rule"); /* a decide stage's rule (unanimity after a broken silence) */
+    json_object_set_new(c, "rule", rule ? json_incref(rule) : json_null());
+    json_object_set(c, "since_t", json_object_get(rec, "t"));
+    json_t *dl = json_object_get(p, "deadline_ms");
+    json_object_set_new(c, "deadline_t", dl ? json_incref(dl) : json_null());
+    json_object_set_new(c, "acks", json_array());
+    /* review rounds: "round" of "rounds", "objectors" of the current round, "revising" between */
+    json_t *rounds = json_object_get(p, "rounds");
+    json_object_set_new(c, "rounds", rounds ? json_incref(rounds) : json_null());
+    json_object_set_new(c, "round", rounds ? json_integer(1) : json_null());
+    json_object_set_new(c, "objectors", json_array());
+    json_object_set_new(c, "revising", json_false());
+}
+
+/* Objections, escalations, missed deadlines, a broken silence, returns, held acts, reminders: the
+ * consultation's "events". */
+static void consultation_event(json_t *c, json_t *rec, json_t *p, const char *type, const char *actor)
+{
+    if (actor && json_object_get(p, "round")) {
+        /* an objection that is the seat's review in a stage with rounds */
+        push_unique(json_object_get(c, "acks"), actor);
+        push_unique(json_object_get(c, "objectors"), actor);
+    }
+    json_t *log = json_object_get(c, "events");
+    if (!log)
+        json_object_set_new(c, "events", log = json_array());
+    json_array_append_new(
+        log, json_pack("{s:s,s:O,s:s?}", "type", type, "t", json_object_get(rec, "t"), "seat", actor));
+}
+
+/* Folds a consultation's event the viewer may see into its consultations. */
+static void fold_consultation(const cc_live *lv, view *w, const evrec *ev)
+{
+    json_t *rec = ev->rec, *p = json_object_get(rec, "payload"), *label = json_object_get(rec, "label");
     const char *actor = json_string_value(json_object_get(rec, "actor"));
-    if (strcmp(type, "consult.request") == 0) {
-        json_t *c = json_pack("{s:s?,s:s?,s:s?,s:s,s:[],s:[],s:O}", "id", pstr(p, "consultation"), "topic",
-                              pstr(p, "topic"), "requested_by", pstr(p, "requested_by"), "state", "requested",
-                              "acks", "positions", "label", json_object_get(rec, "label"));
+    if (ev->ty == CC_EV_CONSULT_REQUEST) {
+        json_t *c = new_consultation(lv->s, pstr(p, "consultation"), pstr(p, "topic"),
+                                     pstr(p, "requested_by"), label);
         if (c)
-            json_array_append_new(cons, c);
-    } else if (strncmp(type, "consult.", 8) == 0) {
-        json_t *c = find_by_id(cons, pstr(p, "consultation"));
-        if (!c && strcmp(type, "consult.stage") == 0) {
-            /* a participant of a later stage never saw the request: open the entry here */
-            int ci = consultation_of(lv->s, pstr(p, "consultation"));
-            if (ci >= 0) {
-                const cc_consultation *K = &lv->s->consultations[ci];
-                c = json_pack("{s:s,s:s?,s:s?,s:s,s:[],s:[],s:O}", "id", K->id, "topic", K->topic,
-                              "requested_by", K->requested_by, "state", "requested", "acks", "positions",
-                              "label", json_object_get(rec, "label"));
-                if (c)
-                    json_array_append_new(cons, c);
-            }
-        }
-        if (!c)
-            return;
-        if (strcmp(type, "consult.stage") == 0) {
-            json_object_set_new(c, "state", json_string("in progress"));
-            json_object_set(c, "stage", json_object_get(p, "stage"));
-            json_object_set(c, "stage_kind", json_object_get(p, "kind"));
-            json_object_set(c, "participants", json_object_get(p, "participants"));
-            json_t *rule = json_object_get(p, "rule"); /* a decide stage's rule (unanimity after a broken silence) */
-            json_object_set_new(c, "rule", rule ? json_incref(rule) : json_null());
-            json_object_set(c, "since_t", json_object_get(rec, "t"));
-            json_t *dl = json_object_get(p, "deadline_ms");
-            json_object_set_new(c, "deadline_t", dl ? json_incref(dl) : json_null());
-            json_object_set_new(c, "acks", json_array());
-            /* review rounds: "round" of "rounds", "objectors" of the current round, "revising" between */
-            json_t *rounds = json_object_get(p, "rounds");
-            json_object_set_new(c, "rounds", rounds ? json_incref(rounds) : json_null());
-            json_object_set_new(c, "round", rounds ? json_integer(1) : json_null());
-            json_object_set_new(c, "objectors", json_array());
-            json_object_set_new(c, "revising", json_false());
-        } else if (strcmp(type, "consult.round") == 0) {
-            json_object_set(c, "round", json_object_get(p, "round"));
-            json_object_set(c, "participants", json_object_get(p, "participants"));
-            json_object_set_new(c, "acks", json_array());
-            json_object_set_new(c, "objectors", json_array());
-            json_object_set_new(c, "revising", json_false());
-        } else if (strcmp(type, "consult.revise") == 0) {
-            json_object_set_new(c, "revising", json_true());
-        } else if (strcmp(type, "consult.ack") == 0 && actor) {
+            json_array_append_new(w->cons, c);
+        return;
+    }
+    json_t *c = find_by_id(w->cons, pstr(p, "consultation"));
+    int ci = consultation_of(lv->s, pstr(p, "consultation"));
+    if (!c && ev->ty == CC_EV_CONSULT_STAGE && ci >= 0) {
+        const cc_consultation *K = &lv->s->consultations[ci];
+        if ((c = new_consultation(lv->s, K->id, K->topic, K->requested_by, label)))
+            json_array_append_new(w->cons, c);
+    }
+    if (!c)
+        return;
+    switch (ev->ty) {
+    case CC_EV_CONSULT_STAGE: stage_started(c, rec, p); break;
+    case CC_EV_CONSULT_ROUND:
+        json_object_set(c, "round", json_object_get(p, "round"));
+        json_object_set(c, "participants", json_object_get(p, "participants"));
+        json_object_set_new(c, "acks", json_array());
+        json_object_set_new(c, "objectors", json_array());
+        json_object_set_new(c, "revising", json_false());
+        break;
+    case CC_EV_CONSULT_REVISE: json_object_set_new(c, "revising", json_true()); break;
+    case CC_EV_CONSULT_ACK:
+        if (actor)
             push_unique(json_object_get(c, "acks"), actor);
-        } else if (strcmp(type, "consult.position") == 0 && actor) {
-            push_unique(json_object_get(c, "acks"), actor); /* "acks": seats that acted in this stage */
-            json_array_append_new(json_object_get(c, "positions"),
-                                  json_pack("{s:s,s:s?,s:O}", "seat", actor, "text", pstr(p, "text"), "t",
-                                            json_object_get(rec, "t")));
-        } else if (strcmp(type, "consult.done") == 0) {
-            json_object_set_new(c, "state", json_string("done"));
-        } else if (strcmp(type, "consult.failed") == 0) {
-            json_object_set_new(c, "state", json_string("failed"));
-            json_object_set(c, "reason", json_object_get(p, "reason"));
-        } else if (strcmp(type, "consult.escalate") == 0 || strcmp(type, "consult.deadline") == 0 ||
-                   strcmp(type, "consult.object") == 0 || strcmp(type, "consult.silence_broken") == 0 ||
-                   strcmp(type, "consult.return") == 0 || strcmp(type, "consult.held") == 0 ||
-                   strcmp(type, "consult.remind") == 0) {
-            if (actor && json_object_get(p, "round")) {
-                /* an objection that is the seat's review in a stage with rounds */
-                push_unique(json_object_get(c, "acks"), actor);
-                push_unique(json_object_get(c, "objectors"), actor);
-            }
-            json_t *log = json_object_get(c, "events");
-            if (!log)
-                json_object_set_new(c, "events", log = json_array());
-            json_array_append_new(log, json_pack("{s:s,s:O,s:s?}", "type", type, "t",
-                                                 json_object_get(rec, "t"), "seat", actor));
-        }
-    } else if (strcmp(type, "decision.open") == 0) {
+        break;
+    case CC_EV_CONSULT_POSITION:
+        if (!actor)
+            break;
+        push_unique(json_object_get(c, "acks"), actor); /* "acks": seats that acted in this stage */
+        json_array_append_new(json_object_get(c, "positions"),
+                              json_pack("{s:s,s:s?,s:O}", "seat", actor, "text", pstr(p, "text"), "t",
+                                        json_object_get(rec, "t")));
+        break;
+    case CC_EV_CONSULT_DONE: json_object_set_new(c, "state", json_string("done")); break;
+    case CC_EV_CONSULT_FAILED:
+        json_object_set_new(c, "state", json_string("failed"));
+        json_object_set(c, "reason", json_object_get(p, "reason"));
+        break;
+    case CC_EV_CONSULT_ESCALATE:
+    case CC_EV_CONSULT_DEADLINE:
+    case CC_EV_CONSULT_OBJECT:
+    case CC_EV_CONSULT_SILENCE_BROKEN:
+    case CC_EV_CONSULT_RETURN:
+    case CC_EV_CONSULT_HELD:
+    case CC_EV_CONSULT_REMIND: consultation_event(c, rec, p, ev->type, actor); break;
+    default: break;
+    }
+}
+
+/* Folds a decision's event the viewer may see into its decisions. */
+static void fold_decision(const cc_live *lv, view *w, const evrec *ev)
+{
+    json_t *rec = ev->rec, *p = json_object_get(rec, "payload");
+    const char *actor = json_string_value(json_object_get(rec, "actor"));
+    if (ev->ty == CC_EV_DECISION_OPEN) {
         json_t *d = json_pack(
             "{s:s?,s:s?,s:s,s:O,s:O,s:O,s:O,s:{},s:n,s:[],s:O}", "id", pstr(p, "decision"), "question",
             pstr(p, "question"), "state", "open", "options", json_object_get(p, "options"), "deciders",
@@ -958,77 +826,96 @@ static void fold_cd(const cc_live *lv, view *w, json_t *rec, const char *type)
             "outcome", "objections", "label", json_object_get(rec, "label"));
         if (d) {
             json_object_set_new(d, "options", json_deep_copy(json_object_get(p, "options")));
-            json_array_append_new(decs, d);
+            label_display(lv->s, d);
+            json_array_append_new(w->decs, d);
         }
-    } else if (strncmp(type, "decision.", 9) == 0) {
-        json_t *d = find_by_id(decs, pstr(p, "decision"));
-        if (!d)
-            return;
-        if (strcmp(type, "decision.propose") == 0) {
-            json_t *opts = json_object_get(d, "options");
-            if (json_is_array(opts))
-                json_array_append_new(opts, json_pack("{s:s?,s:s?,s:s?}", "id", pstr(p, "option"), "text",
-                                                      pstr(p, "text"), "by", actor));
-        } else if (strcmp(type, "decision.vote") == 0 && actor) {
-            json_object_set(json_object_get(d, "votes"), actor, json_object_get(p, "option"));
-        } else if (strcmp(type, "decision.object") == 0 && actor) {
-            push_unique(json_object_get(d, "objections"), actor);
-        } else if (strcmp(type, "decision.made") == 0) {
-            json_object_set_new(d, "state", json_string("decided"));
-            json_object_set(d, "outcome", json_object_get(p, "outcome"));
-        } else if (strcmp(type, "decision.deadline") == 0) {
-            json_object_set_new(d, "state", json_string("expired"));
-        }
+        return;
     }
+    json_t *d = find_by_id(w->decs, pstr(p, "decision"));
+    if (!d)
+        return;
+    switch (ev->ty) {
+    case CC_EV_DECISION_PROPOSE: {
+        json_t *opts = json_object_get(d, "options");
+        if (json_is_array(opts))
+            json_array_append_new(opts, json_pack("{s:s?,s:s?,s:s?}", "id", pstr(p, "option"), "text",
+                                                  pstr(p, "text"), "by", actor));
+        break;
+    }
+    case CC_EV_DECISION_VOTE:
+        if (actor)
+            json_object_set(json_object_get(d, "votes"), actor, json_object_get(p, "option"));
+        break;
+    case CC_EV_DECISION_OBJECT:
+        if (actor)
+            push_unique(json_object_get(d, "objections"), actor);
+        break;
+    case CC_EV_DECISION_MADE:
+        json_object_set_new(d, "state", json_string("decided"));
+        json_object_set(d, "outcome", json_object_get(p, "outcome"));
+        break;
+    case CC_EV_DECISION_DEADLINE: json_object_set_new(d, "state", json_string("expired")); break;
+    default: break;
+    }
+}
+
+/* Lists an item (an inject or a message) the viewer received or sent; an inject is kept by id too. */
+static cc_err fold_item(view *w, json_t *item)
+{
+    if (recent_add(&w->items, json_incref(item)) != 0)
+        return CC_ERR_NOMEM;
+    const char *id = json_string_value(json_object_get(item, "id"));
+    if (strcmp(json_string_value(json_object_get(item, "kind")), "inject") == 0 &&
+        !json_object_get(w->injects, id))
+        json_object_set(w->injects, id, item);
+    return CC_OK;
+}
+
+/* Folds a committed event into the projection of one viewer who may see it; *item and *shared are
+ * made once for all viewers (references kept by the caller). */
+static cc_err fold(cc_live *lv, cc_live_viewer v, view *w, const evrec *ev, json_t **item, json_t **shared)
+{
+    json_t *rec = ev->rec, *p = json_object_get(rec, "payload");
+    const char *kind = item_kind(v, ev->ty, p);
+    if (kind) {
+        if (!*item && !(*item = item_of(lv->s, rec, kind)))
+            return CC_ERR_NOMEM;
+        return fold_item(w, *item);
+    }
+    if (cc_evtype_is_consult(ev->ty)) {
+        fold_consultation(lv, w, ev);
+    } else if (cc_evtype_is_decision(ev->ty)) {
+        fold_decision(lv, w, ev);
+    } else if (ev->ty == CC_EV_NOTE) {
+        if (!*shared)
+            *shared = json_pack("{s:O,s:O,s:s?,s:O}", "seq", json_object_get(rec, "seq"), "seat",
+                                json_object_get(rec, "actor"), "text", pstr(p, "text"), "t",
+                                json_object_get(rec, "t"));
+        if (recent_add(&w->notes, json_incref(*shared)) != 0)
+            return CC_ERR_NOMEM;
+    } else if (ev->ty == CC_EV_FINDING && v.control) {
+        json_t *f = json_pack("{s:O,s:O,s:O,s:O,s:O}", "guideline", json_object_get(p, "guideline"), "result",
+                              json_object_get(p, "result"), "subject", json_object_get(p, "subject"), "t",
+                              json_object_get(rec, "t"), "seq", json_object_get(rec, "seq"));
+        if (recent_add(&w->findings, f) != 0)
+            return CC_ERR_NOMEM;
+    } else if (ev->ty == CC_EV_OBJECTIVE_RATING && v.control) {
+        json_object_set(w->ratings, pstr(p, "objective") ? pstr(p, "objective") : "",
+                        json_object_get(p, "rating"));
+    }
+    return CC_OK;
 }
 
 /* Folds a committed event into the projection of every viewer who may see it. */
 static cc_err project(cc_live *lv, const evrec *ev, const uint8_t *vis)
 {
-    json_t *rec = ev->rec, *p = json_object_get(rec, "payload");
-    const char *type = ev->type;
     size_t n = lv->s->nseats;
-    int cd = strncmp(type, "consult.", 8) == 0 || strncmp(type, "decision.", 9) == 0;
-    int note = strcmp(type, "note") == 0, finding = strcmp(type, "finding") == 0;
-    int rating = strcmp(type, "objective.rating") == 0;
     json_t *item = NULL, *shared = NULL;
     cc_err rc = CC_OK;
     for (size_t i = 0; i <= n && rc == CC_OK; i++) {
         cc_live_viewer v = {i == n, i == n ? -1 : (int)i};
-        if (!sees(lv, v, vis))
-            continue;
-        view *w = &lv->views[i];
-        const char *kind = item_kind(v, type, p);
-        if (kind) {
-            if (!item && !(item = item_of(rec, kind)))
-                rc = CC_ERR_NOMEM;
-            else if (recent_add(&w->items, json_incref(item)) != 0)
-                rc = CC_ERR_NOMEM;
-            else if (strcmp(kind, "inject") == 0) {
-                const char *id = json_string_value(json_object_get(item, "id"));
-                if (!json_object_get(w->injects, id))
-                    json_object_set(w->injects, id, item);
-            }
-        } else if (cd) {
-            fold_cd(lv, w, rec, type);
-        } else if (note) {
-            if (!shared)
-                shared = json_pack("{s:O,s:O,s:s?,s:O}", "seq", json_object_get(rec, "seq"), "seat",
-                                   json_object_get(rec, "actor"), "text", pstr(p, "text"), "t",
-                                   json_object_get(rec, "t"));
-            if (recent_add(&w->notes, json_incref(shared)) != 0)
-                rc = CC_ERR_NOMEM;
-        } else if (finding && v.control) {
-            json_t *f =
-                json_pack("{s:O,s:O,s:O,s:O,s:O}", "guideline", json_object_get(p, "guideline"), "result",
-                          json_object_get(p, "result"), "subject", json_object_get(p, "subject"), "t",
-                          json_object_get(rec, "t"), "seq", json_object_get(rec, "seq"));
-            if (recent_add(&w->findings, f) != 0)
-                rc = CC_ERR_NOMEM;
-        } else if (rating && v.control) {
-            json_object_set(w->ratings, pstr(p, "objective") ? pstr(p, "objective") : "",
-                            json_object_get(p, "rating"));
-        }
+        if (sees(lv, v, vis))
+            rc = fold(lv, v, &lv->views[i], ev, &item, &shared);
     }
     json_decref(item);
     json_decref(shared);
@@ -1081,7 +968,7 @@ static cc_err ingest(cc_live *lv)
         s = nl + 1;
         if (rc != CC_OK)
             return rc;
-        if (strcmp(ev.type, "input.refused") == 0) {
+        if (ev.ty == CC_EV_INPUT_REFUSED) {
             const char *r = pstr(json_object_get(ev.rec, "payload"), "reason");
             snprintf(lv->refused, sizeof lv->refused, "%s", r ? r : "refused");
         }
@@ -1204,14 +1091,14 @@ static int item_step(void *ctx, uint64_t seq, const char *line, size_t len)
         return 0;
     json_t *p = json_object_get(ev.rec, "payload");
     int stop = 0;
-    const char *mid = strcmp(ev.type, "message") == 0 ? pstr(p, "message") : NULL;
+    const char *mid = ev.ty == CC_EV_MESSAGE ? pstr(p, "message") : NULL;
     if (mid && strcmp(mid, w->id) == 0)
         w->at = seq;
     else if (mid && w->at == NEVER && msg_number(mid) > w->k)
         stop = 1; /* passed it: there is none */
-    const char *kind = sees(w->lv, w->v, w->vis) ? item_kind(w->v, ev.type, p) : NULL;
+    const char *kind = sees(w->lv, w->v, w->vis) ? item_kind(w->v, ev.ty, p) : NULL;
     if (kind && !stop) {
-        json_t *it = item_of(ev.rec, kind);
+        json_t *it = item_of(w->lv->s, ev.rec, kind);
         const char *iid = json_string_value(json_object_get(it, "id"));
         if (iid && strcmp(iid, w->id) == 0) {
             w->item = it;
@@ -1280,8 +1167,8 @@ static int leaf_row(void *ctx, uint64_t seq, const char *hash, const char *line,
     (void)len;
     leafread *r = ctx;
     size_t n = 0;
-    if (seq != r->first + r->got || sodium_hex2bin(r->out[r->got], 32, hash, strlen(hash), NULL, &n, NULL) != 0 ||
-        n != 32) {
+    if (seq != r->first + r->got ||
+        sodium_hex2bin(r->out[r->got], 32, hash, strlen(hash), NULL, &n, NULL) != 0 || n != 32) {
         r->bad = 1;
         return 1;
     }
@@ -1321,7 +1208,8 @@ static void witness(cc_live *lv, const char *note, size_t len, uint64_t size, ch
         char type[64], w[300];
         cc_err rc = cc_witness_format(old, (const unsigned char(*)[32])proof, np, note, len, &body);
         if (rc == CC_OK)
-            rc = cc_wclient_post(lv->wit_url, body.data, body.len, 5000, 16384, &status, &resp, type, w, sizeof w);
+            rc = cc_wclient_post(lv->wit_url, body.data, body.len, 5000, 16384, &status, &resp, type, w,
+                                 sizeof w);
         cc_buf_free(&body);
         uint64_t theirs = 0;
         if (rc == CC_OK && status == 409 && strncmp(type, "text/x.tlog.size", 16) == 0 && attempt == 0 &&
@@ -1339,11 +1227,12 @@ static void witness(cc_live *lv, const char *note, size_t len, uint64_t size, ch
             size_t tlen;
             cc_note_error ne;
             cc_store_error err;
-            if (cosigned.oom || cc_note_check(cosigned.data, cosigned.len, &lv->wit_key, 1, &tlen, &res, &ne) != CC_OK ||
+            if (cosigned.oom ||
+                cc_note_check(cosigned.data, cosigned.len, &lv->wit_key, 1, &tlen, &res, &ne) != CC_OK ||
                 !res.verified)
                 set_why(why, whylen, "witness: its answer carries no valid cosignature by its key");
             else if (cc_store_checkpoint_replace(lv->st, lv->id, size, note, cosigned.data, &err) != CC_OK)
-                set_why(why, whylen, "witness: the cosigned checkpoint could not be stored: %s", err.msg);
+                set_why(why, whylen, "witness: the cosigned checkpoint could not be stored: %s", err.message);
             else
                 lv->wit_size = size;
             cc_buf_free(&cosigned);
@@ -1351,8 +1240,8 @@ static void witness(cc_live *lv, const char *note, size_t len, uint64_t size, ch
             size_t l = resp.len;
             while (l && (resp.data[l - 1] == '\n' || resp.data[l - 1] == '\r'))
                 l--;
-            set_why(why, whylen, "witness refused the checkpoint of size %" PRIu64 " (%d): %.*s", size, status,
-                    (int)(l > 200 ? 200 : l), resp.data ? resp.data : "");
+            set_why(why, whylen, "witness refused the checkpoint of size %" PRIu64 " (%d): %.*s", size,
+                    status, (int)(l > 200 ? 200 : l), resp.data ? resp.data : "");
         } else {
             set_why(why, whylen, "witness: %s", w);
         }
@@ -1417,11 +1306,11 @@ static cc_err commit(cc_live *lv, char *why, size_t whylen)
         return CC_OK;
     if (!lv->replaying) {
         cc_store_error err;
-        if (cc_store_append(lv->st, lv->id, lv->pending.data, lv->pending.len, &err) != CC_OK) {
+        cc_err arc = cc_store_append(lv->st, lv->id, lv->pending.data, lv->pending.len, &err);
+        if (arc != CC_OK) {
             /* This engine's lines always chain to what it last saw; a refusal for the chain (or a
              * duplicate event) means another server process committed in between. */
-            if (strstr(err.msg, "another writer") || strstr(err.msg, "does not continue") ||
-                strstr(err.msg, "is not the hash of the last event")) {
+            if (arc == CC_ERR_CONFLICT) {
                 lv->conflict = 1; /* another server process got there first: sync_store */
                 set_why(why, whylen, "another server committed first");
                 return CC_ERR_IO;
@@ -1429,7 +1318,7 @@ static cc_err commit(cc_live *lv, char *why, size_t whylen)
             /* Locked, full, read-only, gone: the engine is now ahead of the store. Its lines stay
              * in pending, so the next call's sync_store rebuilds everything from the store and
              * the exercise goes on once the store takes writes again. */
-            set_why(why, whylen, "the store refused the events: %s", err.msg);
+            set_why(why, whylen, "the store refused the events: %s", err.message);
             return CC_ERR_IO;
         }
     }
@@ -1471,10 +1360,8 @@ static void clear_views(cc_live *lv)
     while (lv->ring && lv->nring)
         ring_drop_oldest(lv);
     lv->ring_head = 0;
-    for (size_t i = 0; lv->cjoin && i < s->nconsultations * n; i++)
-        lv->cjoin[i] = NEVER;
-    for (size_t i = 0; lv->djoin && i < s->ndecisions * n; i++)
-        lv->djoin[i] = NEVER;
+    if (lv->view)
+        cc_view_reset(lv->view);
     for (size_t i = 0; i < lv->nrel; i++) {
         free(lv->rel[i].id);
         json_decref(lv->rel[i].show);
@@ -1524,14 +1411,13 @@ static cc_err build(const cc_live_opts *o, const char *text, size_t len, const c
     }
     cc_diags_free(&d);
     size_t n = lv->s->nseats;
-    lv->cjoin = calloc((lv->s->nconsultations ? lv->s->nconsultations : 1) * (n ? n : 1), sizeof *lv->cjoin);
-    lv->djoin = calloc((lv->s->ndecisions ? lv->s->ndecisions : 1) * (n ? n : 1), sizeof *lv->djoin);
+    cc_view_new(lv->s, &lv->view);
     lv->views = calloc(n + 1, sizeof *lv->views);
     lv->ring = calloc(RING_EVENTS, sizeof *lv->ring);
     lv->vis = calloc(n + 1, 1);
-    int ok = lv->cjoin && lv->djoin && lv->views && lv->ring && lv->vis;
+    int ok = lv->view && lv->views && lv->ring && lv->vis;
     if (ok)
-        clear_views(lv); /* the addressing starts as NEVER */
+        clear_views(lv);
     for (size_t i = 0; ok && i <= n; i++)
         ok = view_init(&lv->views[i]) == 0;
     if (!ok) {
@@ -1552,18 +1438,11 @@ static int variant_index(const cc_scenario *s, const char *variant)
     return -2;
 }
 
-static cc_err start_engine(cc_live *lv, uint64_t seed, int variant, int64_t wall0, const char *source,
-                           char *why, size_t whylen)
+/* Starts the engine (emitting run.start, which a replay compares with the stored one). */
+static cc_err start_engine(cc_live *lv, const cc_engine_opts *eo, char *why, size_t whylen)
 {
-    cc_engine_opts eo;
-    memset(&eo, 0, sizeof eo);
-    eo.seed = seed;
-    lv->seed = seed;
-    eo.variant = variant;
-    eo.wall_start_ms = wall0;
-    eo.live_clock = 1;
-    eo.source = source;
-    cc_err rc = cc_engine_new(lv->s, &eo, sink, lv, &lv->e);
+    lv->seed = eo->seed;
+    cc_err rc = cc_engine_new(lv->s, eo, sink, lv, &lv->e);
     if (rc == CC_OK)
         rc = cc_engine_start(lv->e);
     if (rc != CC_OK)
@@ -1600,13 +1479,15 @@ cc_err cc_live_create(const cc_live_opts *o, const char *name, const char *text,
     x.created_wall_ms = now_wall_ms;
     cc_store_error err;
     if (cc_store_exercise_create(o->store, &x, &lv->id, &err) != CC_OK) {
-        set_why(why, whylen, "%s", err.msg);
+        set_why(why, whylen, "%s", err.message);
         cc_live_free(lv);
         return CC_ERR_IO;
     }
     lv->name = strdup(x.name);
     pthread_mutex_lock(&lv->mu);
-    rc = start_engine(lv, seed, vi, now_wall_ms, source, why, whylen);
+    cc_engine_opts eo = {
+        .seed = seed, .variant = vi, .wall_start_ms = now_wall_ms, .live_clock = 1, .source = source};
+    rc = start_engine(lv, &eo, why, whylen);
     if (rc == CC_OK)
         rc = commit(lv, why, whylen);
     pthread_mutex_unlock(&lv->mu);
@@ -1627,8 +1508,9 @@ cc_err cc_live_create(const cc_live_opts *o, const char *name, const char *text,
  * lv->expect to be regenerated), so only the lines between two inputs are held. */
 typedef struct replay {
     cc_live *lv;
-    json_t *first; /* run.start (a replay from seq 0, before the engine is started) */
-    json_t *input; /* the last input read, not fed yet */
+    cc_evrec first; /* run.start (a replay from seq 0, before the engine is started) */
+    cc_evrec input; /* the last input read, not fed yet (input.type NULL: none) */
+    cc_replay opts; /* what run.start pins (core/replay) */
     uint64_t input_seq;
     int started; /* the engine runs */
     cc_buf last; /* the last line read */
@@ -1640,18 +1522,23 @@ typedef struct replay {
 static cc_err replay_start(replay *R)
 {
     cc_live *lv = R->lv;
-    json_t *fp = json_object_get(R->first, "payload");
-    const char *seed = json_string_value(json_object_get(fp, "seed"));
-    uint64_t sv = 0;
-    if (sscanf(seed, "%" SCNu64, &sv) != 1)
-        return CC_ERR_INVALID; /* checked when read */
-    int vi = variant_index(lv->s, json_string_value(json_object_get(fp, "variant")));
-    /* the endorsed guidelines the exercise pinned (core/guidelines.h): pinned again */
-    const char *note = json_string_value(json_object_get(json_object_get(fp, "guidelines"), "note"));
-    if (note && cc_scenario_set_endorsement(lv->s, note, strlen(note)) != CC_OK)
-        return CC_ERR_NOMEM;
-    cc_err rc = start_engine(lv, sv, vi < 0 ? -1 : vi, json_integer_value(json_object_get(R->first, "wall")),
-                             json_string_value(json_object_get(fp, "source")), R->why, R->whylen);
+    char w[300];
+    if (cc_replay_of(lv->s, &R->first, &R->opts, w, sizeof w) != CC_OK) {
+        set_why(R->why, R->whylen, "exercise %" PRId64 ": the first event is not a run.start with a seed",
+                lv->id);
+        return CC_ERR_INVALID;
+    }
+    /* the endorsed guidelines the exercise pinned (core/guidelines.h): checked and pinned again */
+    cc_err rc = cc_replay_pin(lv->s, &R->first, w, sizeof w);
+    if (rc != CC_OK) {
+        set_why(R->why, R->whylen, "exercise %" PRId64 ": %s", lv->id, w);
+        return rc;
+    }
+    /* a live exercise runs on the control clock and plays no agents: a log run otherwise is not
+     * regenerated (its run.start differs) */
+    R->opts.opts.live_clock = 1;
+    R->opts.opts.auto_seats = NULL;
+    rc = start_engine(lv, &R->opts.opts, R->why, R->whylen);
     if (rc == CC_OK)
         rc = commit(lv, R->why, R->whylen);
     R->started = 1;
@@ -1662,15 +1549,14 @@ static cc_err replay_input(replay *R)
 {
     cc_live *lv = R->lv;
     char w2[160];
-    cc_err rc = cc_engine_input_at(lv->e, json_integer_value(json_object_get(R->input, "wall")),
-                                   json_object_get(R->input, "payload"), w2, sizeof w2);
+    cc_err rc = cc_replay_input(lv->e, &R->opts, &R->input, w2, sizeof w2);
     if (rc != CC_OK)
         set_why(R->why, R->whylen, "input at stored event %" PRIu64 ": %s%s%s", R->input_seq, w2,
                 lv->mismatch[0] ? "; " : "", lv->mismatch);
     else
         rc = commit(lv, R->why, R->whylen);
-    json_decref(R->input);
-    R->input = NULL;
+    cc_evrec_clear(&R->input);
+    memset(&R->input, 0, sizeof R->input);
     return rc;
 }
 
@@ -1683,34 +1569,29 @@ static int replay_line(void *ctx, uint64_t seq, const char *line, size_t len)
         R->rc = CC_ERR_NOMEM;
         return 1;
     }
-    if (!R->started && !R->first) {
-        json_t *first = json_loadb(line, len, 0, NULL);
-        json_t *fp = json_object_get(first, "payload");
-        const char *ftype = json_string_value(json_object_get(first, "type"));
-        const char *seed = json_string_value(json_object_get(fp, "seed"));
-        uint64_t sv = 0;
-        if (!ftype || strcmp(ftype, "run.start") != 0 || !seed || sscanf(seed, "%" SCNu64, &sv) != 1) {
+    cc_evlog_error err;
+    if (!R->started && !R->first.type) {
+        if (cc_evlog_decode(line, len, &R->first, &err) != CC_OK) {
+            memset(&R->first, 0, sizeof R->first);
             set_why(R->why, R->whylen, "exercise %" PRId64 ": the first event is not a run.start with a seed",
                     lv->id);
-            json_decref(first);
             R->rc = CC_ERR_INVALID;
             return 1;
         }
-        R->first = first;
         return 0;
     }
-    if (!contains(line, len, "\"type\":\"input\""))
+    cc_evrec r;
+    if (!contains(line, len, "\"type\":\"input\"") || cc_evlog_decode(line, len, &r, &err) != CC_OK)
         return 0;
-    json_t *r = json_loadb(line, len, 0, NULL);
-    const char *type = json_string_value(json_object_get(r, "type"));
-    if (!r || !type || strcmp(type, "input") != 0) {
-        json_decref(r);
+    if (cc_evtype_of(r.type) != CC_EV_INPUT) {
+        cc_evrec_clear(&r);
         return 0;
     }
     if (!R->started)
         R->rc = replay_start(R);
-    else if (R->input)
+    else if (R->input.type)
         R->rc = replay_input(R);
+    cc_evrec_clear(&R->input);
     R->input = r;
     R->input_seq = seq;
     return R->rc != CC_OK;
@@ -1725,6 +1606,7 @@ static cc_err replay_from(cc_live *lv, uint64_t from, char *why, size_t whylen)
     memset(&R, 0, sizeof R);
     R.lv = lv;
     R.started = from > 0;
+    R.opts.opts.live_clock = 1; /* (from > 0: the engine runs already) */
     R.why = why;
     R.whylen = whylen;
     cc_buf_init(&R.last);
@@ -1737,35 +1619,30 @@ static cc_err replay_from(cc_live *lv, uint64_t from, char *why, size_t whylen)
         lv->replay_end = 0; /* every frame, then */
     cc_err rc = cc_store_events(lv->st, lv->id, from, replay_line, &R, NULL, &err);
     if (rc != CC_OK)
-        set_why(why, whylen, "%s", err.msg);
+        set_why(why, whylen, "%s", err.message);
     else
         rc = R.rc;
-    if (rc == CC_OK && !R.started && !R.first) {
+    if (rc == CC_OK && !R.started && !R.first.type) {
         set_why(why, whylen, "exercise %" PRId64 " has no events", lv->id);
         rc = CC_ERR_INVALID;
     }
     if (rc == CC_OK && !R.started)
         rc = replay_start(&R);
-    if (rc == CC_OK && R.input)
+    if (rc == CC_OK && R.input.type)
         rc = replay_input(&R);
-    json_t *last = R.last.len ? json_loadb(R.last.data, R.last.len, 0, NULL) : NULL;
-    int64_t wall = json_integer_value(json_object_get(last, "wall"));
-    json_decref(last);
-    if (rc == CC_OK && lv->expect.n > 0) {
-        rc = cc_engine_advance_wall(lv->e, wall);
+    cc_evrec last;
+    cc_evlog_error le;
+    memset(&last, 0, sizeof last);
+    if (R.last.len && cc_evlog_decode(R.last.data, R.last.len, &last, &le) != CC_OK)
+        memset(&last, 0, sizeof last);
+    if (rc == CC_OK && lv->expect.n > 0 && last.type) {
+        /* what the clock made due up to the last event; run.end when control ended the run */
+        rc = cc_replay_end(lv->e, &R.opts, &last);
         if (rc == CC_OK)
             rc = commit(lv, why, whylen);
     }
-    if (rc == CC_OK && lv->expect.n == 1 &&
-        contains(lv->expect.line[lv->expect.head], strlen(lv->expect.line[lv->expect.head]),
-                 "\"type\":\"run.end\"")) {
-        /* control ended the run ({"do":"end"}): run.end at the last wall time */
-        rc = cc_engine_finish(lv->e);
-        if (rc == CC_OK)
-            rc = commit(lv, why, whylen);
-    }
-    if (R.last.len && wall > lv->last_wall)
-        lv->last_wall = wall;
+    if (last.type && last.wall_ms > lv->last_wall)
+        lv->last_wall = last.wall_ms;
     if (rc == CC_OK && lv->expect.n > 0) {
         set_why(why, whylen, "%s",
                 lv->mismatch[0] ? lv->mismatch : "the store holds events the engine does not regenerate");
@@ -1775,8 +1652,10 @@ static cc_err replay_from(cc_live *lv, uint64_t from, char *why, size_t whylen)
     }
     lv->replaying = 0;
     fifo_free(&lv->expect);
-    json_decref(R.first);
-    json_decref(R.input);
+    cc_evrec_clear(&last);
+    cc_evrec_clear(&R.first);
+    cc_evrec_clear(&R.input);
+    cc_replay_clear(&R.opts);
     cc_buf_free(&R.last);
     return rc;
 }
@@ -1823,7 +1702,7 @@ static cc_err sync_store(cc_live *lv, char *why, size_t whylen)
     char hh[65];
     cc_store_error err;
     if (cc_store_head(lv->st, lv->id, &count, hh, &err) != CC_OK) {
-        set_why(why, whylen, "%s", err.msg);
+        set_why(why, whylen, "%s", err.message);
         return CC_ERR_IO;
     }
     if (count == lv->nev && lv->pending.len == 0)
@@ -1844,7 +1723,7 @@ cc_err cc_live_resume(const cc_live_opts *o, int64_t id, cc_live **out, char *wh
     cc_store_exercise x;
     cc_store_error err;
     if (cc_store_exercise_get(o->store, id, &x, &err) != CC_OK) {
-        set_why(why, whylen, "%s", err.msg);
+        set_why(why, whylen, "%s", err.message);
         return CC_ERR_NOTFOUND;
     }
     cc_live *lv;
@@ -1879,8 +1758,7 @@ void cc_live_free(cc_live *lv)
     cc_scenario_free(lv->s);
     free(lv->views);
     free(lv->ring);
-    free(lv->cjoin);
-    free(lv->djoin);
+    cc_view_free(lv->view);
     free(lv->rel);
     free(lv->marks);
     free(lv->vis);
@@ -2135,10 +2013,9 @@ int cc_live_control_sees_line(const cc_live *lv, const char *line, size_t len)
     if (lv->s->control_bypass)
         return 1;
     json_t *r = json_loadb(line, len, 0, NULL);
-    const char *type = json_string_value(json_object_get(r, "type"));
-    int seen =
-        type && control_sees(lv->s, type, seat_of(lv->s, json_string_value(json_object_get(r, "actor"))),
-                             json_object_get(r, "payload"), json_string_value(json_object_get(r, "label")));
+    cc_view_event ve = view_event(r, seq_of(r));
+    int seen = json_string_value(json_object_get(r, "type")) &&
+               cc_view_sees(cc_view_why_for(lv->view, &ve, (cc_viewer){CC_VIEWER_CONTROL, -1}));
     json_decref(r);
     return seen;
 }
@@ -2288,9 +2165,10 @@ json_t *cc_live_search(cc_live *lv, cc_live_viewer v, const char *q, size_t limi
 }
 
 /* Banners a seat may put on a message: each classification up to its clearance, releasable to
- * its own party or to every party of the policy. */
-static json_t *labels_for(const cc_scenario *s, int seat)
+ * its own party or to every party of the policy; the display style of each in *styles. */
+static json_t *labels_for(const cc_scenario *s, int seat, json_t **styles)
 {
+    *styles = json_array();
     json_t *a = json_array();
     const cc_seat *st = &s->seats[seat];
     const char *own = cc_label_policy_party_code(s->policy, st->party_index);
@@ -2311,10 +2189,26 @@ static json_t *labels_for(const cc_scenario *s, int seat)
             if (cc_label_format(s->policy, &l, buf, sizeof buf) >= (int)sizeof buf ||
                 !cc_label_permits(&l, &st->clearance))
                 continue;
+            size_t had = json_array_size(a);
             push_unique(a, buf);
+            if (json_array_size(a) > had)
+                json_array_append_new(
+                    *styles, json_string(cc_label_style_name(cc_label_policy_class_style(s->policy, r))));
         }
     }
     free(all);
+    return a;
+}
+
+/* The classes of the label policy up to rank top (every class: -1), in rank order: name, short and
+ * display style (a page's banner names the highest class on it). */
+static json_t *classes_upto(const cc_scenario *s, int top)
+{
+    json_t *a = json_array();
+    for (int r = 0; a && (size_t)r < cc_label_policy_nclasses(s->policy) && (top < 0 || r <= top); r++)
+        json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "name", cc_label_policy_class_name(s->policy, r),
+                                           "short", cc_label_policy_class_short(s->policy, r), "style",
+                                           cc_label_style_name(cc_label_policy_class_style(s->policy, r))));
     return a;
 }
 
@@ -2367,19 +2261,17 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
             json_object_set_new(o, "at_t", at >= 0 ? json_integer(at) : json_null());
             if (i < s->ninjects && s->injects[i].label.text) {
                 json_object_set_new(o, "label", json_string(s->injects[i].label.text));
+                label_display(s, o);
                 /* without the bypass the MSEL names every inject control drives, but shows a title
                  * only when a control seat may read the inject */
-                if (!s->control_bypass && !control_may_read_label(s, &s->injects[i].label))
+                if (!cc_view_control_reads(lv->view, &s->injects[i].label))
                     json_object_set_new(o, "title", json_null());
             }
             if (i < s->ninjects) {
-                static const char *const pre[] = {"", "cell:", "party:", "group:", ""};
                 json_t *to = json_array();
                 for (size_t k = 0; k < s->injects[i].to.n; k++) {
-                    const cc_ref *r = &s->injects[i].to.v[k];
                     char name[200];
-                    snprintf(name, sizeof name, "%s%s", pre[r->kind],
-                             r->kind == CC_REF_ALL ? "all" : r->name);
+                    cc_scenario_ref_text(&s->injects[i].to.v[k], name, sizeof name);
                     json_array_append_new(to, json_string(name));
                 }
                 json_object_set_new(o, "to", to);
@@ -2420,12 +2312,14 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         json_object_set_new(st, "you", json_pack("{s:s,s:n}", "role", "control", "seat"));
     } else {
         const cc_seat *me = &s->seats[v.seat];
+        json_t *styles = NULL, *labels = labels_for(s, v.seat, &styles);
         json_object_set_new(st, "you",
-                            json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:o}", "role", "seat", "seat", me->id, "party",
-                                      me->party, "name", me->role, "clearance", me->clearance_name, "labels",
-                                      labels_for(s, v.seat)));
+                            json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:o,s:o}", "role", "seat", "seat", me->id,
+                                      "party", me->party, "name", me->role, "clearance", me->clearance_name,
+                                      "labels", labels, "label_styles", styles));
     }
     json_object_set_new(st, "seats", seats);
+    json_object_set_new(st, "classes", classes_upto(s, v.control ? -1 : s->seats[v.seat].clearance.cls));
     json_object_set_new(st, "items", items);
     json_object_set_new(st, "consultations", cons);
     json_object_set_new(st, "decisions", decs);

@@ -9,6 +9,8 @@
 
 #include "core/duty.h"
 #include "core/evlog.h"
+#include "core/evtype.h"
+#include "core/grow.h"
 #include "core/idmap.h"
 #include "core/label.h"
 #include "sim/calib_int.h"
@@ -160,16 +162,12 @@ static int takes_part(const logst *L, int c, size_t k, size_t seat)
 
 static void push_open(logst *L, open_obs o)
 {
-    if (L->nopen == L->capopen) {
-        size_t nc = L->capopen ? 2 * L->capopen : 64;
-        open_obs *n = realloc(L->open, nc * sizeof *n);
-        if (!n) {
-            L->oom = 1;
-            return;
-        }
-        L->open = n;
-        L->capopen = nc;
+    open_obs *n = cc_grow(L->open, &L->capopen, L->nopen + 1, sizeof *n);
+    if (!n) {
+        L->oom = 1;
+        return;
     }
+    L->open = n;
     o.order = L->order++;
     L->open[L->nopen++] = o;
 }
@@ -232,16 +230,12 @@ static void add_obs(logst *L, int g, size_t r, cc_dfit_obs o)
 {
     cc_calib_rule *R = &L->c->groups[g].rules[r];
     size_t *cap = &L->c->caps[g][r];
-    if (R->offers == *cap) {
-        size_t nc = *cap ? 2 * *cap : 32;
-        cc_dfit_obs *n = realloc(R->obs, nc * sizeof *n);
-        if (!n) {
-            L->oom = 1;
-            return;
-        }
-        R->obs = n;
-        *cap = nc;
+    cc_dfit_obs *n = cc_grow(R->obs, cap, R->offers + 1, sizeof *n);
+    if (!n) {
+        L->oom = 1;
+        return;
     }
+    R->obs = n;
     R->obs[R->offers++] = o;
     R->acts += o.kind != CC_DFIT_CENSORED;
     R->intervals += o.kind == CC_DFIT_INTERVAL;
@@ -528,8 +522,8 @@ static void on_consult_event(logst *L, const cc_evrec *e)
     if (c < 0)
         return;
     cstate *K = &L->cons[c];
-    const char *t = e->type + 8; /* after "consult." */
-    if (strcmp(t, "request") == 0) {
+    cc_evtype t = cc_evtype_of(e->type);
+    if (t == CC_EV_CONSULT_REQUEST) {
         const char *m = pstr(e, "mechanism");
         K->mech = m ? cc_idmap_get(L->c->mech_ids, m) : -1;
         K->open = K->mech >= 0;
@@ -537,23 +531,40 @@ static void on_consult_event(logst *L, const cc_evrec *e)
     }
     if (!K->open)
         return;
-    if (strcmp(t, "stage") == 0) {
+    switch (t) {
+    case CC_EV_CONSULT_STAGE: {
         json_int_t k = json_integer_value(json_object_get(e->payload, "index"));
         if (k >= 0 && (size_t)k < L->s->mechanisms[K->mech].nstages)
             new_visit(L, c, e, (int)k, 0);
-    } else if (strcmp(t, "round") == 0 && K->stage >= 0) {
-        new_visit(L, c, e, K->stage, 1);
-    } else if (strcmp(t, "stage_done") == 0 || strcmp(t, "return") == 0) {
+        break;
+    }
+    case CC_EV_CONSULT_ROUND:
+        if (K->stage >= 0)
+            new_visit(L, c, e, K->stage, 1);
+        break;
+    case CC_EV_CONSULT_STAGE_DONE:
+    case CC_EV_CONSULT_RETURN:
         end_open(L, END_VISIT, (uint32_t)c, K->visit);
         K->visit++;
         K->stage = -1;
-    } else if (strcmp(t, "failed") == 0 || strcmp(t, "done") == 0) {
+        break;
+    case CC_EV_CONSULT_FAILED:
+    case CC_EV_CONSULT_DONE:
         end_open(L, END_VISIT, (uint32_t)c, K->visit);
         end_open(L, END_CONSULT, (uint32_t)c, 0);
         K->open = 0;
         K->stage = -1;
         K->nheld = 0;
+        break;
+    default: break;
     }
+}
+
+/* The action a record names ("action": "share"), as a seat takes it (not "remind"); -1 when none. */
+static int seat_action(const char *name)
+{
+    int x = cc_name_index(cc_action_names, name);
+    return x < CC_ACT_REMIND ? x : -1;
 }
 
 /* consult.ack / consult.position / consult.object / consult.held / consult.escalate by a seat. */
@@ -563,25 +574,22 @@ static void on_consult_act(logst *L, const cc_evrec *e, const cc_evrec *prev)
     if (c < 0 || seat < 0 || !L->cons[c].open)
         return;
     cstate *K = &L->cons[c];
-    const char *t = e->type + 8;
+    cc_evtype t = cc_evtype_of(e->type);
     act_desc a = {A_ACK, c, L->s->consultations[c].decision_index, -1, -1, NULL, CC_ACT_ACKNOWLEDGE};
-    if (strcmp(t, "escalate") == 0) {
+    if (t == CC_EV_CONSULT_ESCALATE) {
         if (pstr(e, "by")) {
             a.kind = A_ESCALATE;
             seat_acts(L, seat, &a);
         }
         return;
     }
-    if (strcmp(t, "held") == 0) {
+    if (t == CC_EV_CONSULT_HELD) {
         int k = stage_index(L, c, pstr(e, "stage"));
-        static const char *const names[] = {"acknowledge", "share",  "position", "vote",
-                                            "propose",     "object", "escalate", "review"};
-        const char *act = pstr(e, "action");
+        int x = seat_action(pstr(e, "action"));
         a.kind = A_HELD;
         a.k = k;
-        for (size_t x = 0; act && x < sizeof names / sizeof names[0]; x++)
-            if (strcmp(names[x], act) == 0)
-                a.action = (cc_agent_action)x;
+        if (x >= 0)
+            a.action = (cc_agent_action)x;
         if (k >= 0) {
             uint8_t *h = &K->held[(size_t)k * L->s->nseats + (size_t)seat];
             K->nheld += !*h;
@@ -595,11 +603,11 @@ static void on_consult_act(logst *L, const cc_evrec *e, const cc_evrec *prev)
     /* a held act counting at the stage's start, a vote counted from before the stage, or the
      * acknowledgement that follows a seat's vote in a decide stage: no act of its own */
     int consequence = json_object_get(e->payload, "held_since") || json_object_get(e->payload, "vote") ||
-                      (prev && strcmp(prev->type, "decision.vote") == 0 && prev->actor && e->actor &&
-                       strcmp(prev->actor, e->actor) == 0 && strcmp(t, "ack") == 0);
-    int ends = strcmp(t, "object") != 0 || json_object_get(e->payload, "round") != NULL;
+                      (prev && cc_evtype_of(prev->type) == CC_EV_DECISION_VOTE && prev->actor && e->actor &&
+                       strcmp(prev->actor, e->actor) == 0 && t == CC_EV_CONSULT_ACK);
+    int ends = t != CC_EV_CONSULT_OBJECT || json_object_get(e->payload, "round") != NULL;
     if (!consequence) {
-        a.kind = strcmp(t, "ack") == 0 ? A_ACK : strcmp(t, "position") == 0 ? A_POSITION : A_OBJECT;
+        a.kind = t == CC_EV_CONSULT_ACK ? A_ACK : t == CC_EV_CONSULT_POSITION ? A_POSITION : A_OBJECT;
         seat_acts(L, seat, &a);
     }
     if (ends) {
@@ -613,15 +621,18 @@ static void on_decision_event(logst *L, const cc_evrec *e)
     int d = dec_of(L, e), seat = seat_of(L, e->actor);
     if (d < 0)
         return;
-    const char *t = e->type + 9; /* after "decision." */
     act_desc a = {A_DVOTE, -1, d, -1, -1, pstr(e, "option"), CC_ACT_VOTE};
-    if (strcmp(t, "open") == 0) {
+    switch (cc_evtype_of(e->type)) {
+    case CC_EV_DECISION_OPEN:
         L->dec_open[d] = 1;
         memset(L->dec_recv + (size_t)d * L->s->nseats, 0, L->s->nseats);
-    } else if (strcmp(t, "made") == 0 || strcmp(t, "deadline") == 0) {
+        break;
+    case CC_EV_DECISION_MADE:
+    case CC_EV_DECISION_DEADLINE:
         L->dec_open[d] = 0;
         end_open(L, END_DECISION, (uint32_t)d, 0);
-    } else if (strcmp(t, "vote") == 0) {
+        break;
+    case CC_EV_DECISION_VOTE: {
         int c = cons_of(L, e);
         if (json_object_get(e->payload, "held_since"))
             return; /* a held vote: counted where it was held */
@@ -631,15 +642,20 @@ static void on_decision_event(logst *L, const cc_evrec *e)
             a.c = c;
         }
         seat_acts(L, seat, &a);
-    } else if (strcmp(t, "propose") == 0) {
+        break;
+    }
+    case CC_EV_DECISION_PROPOSE:
         a.kind = A_PROPOSE;
         seat_acts(L, seat, &a);
         for (size_t i = 0; L->dec_open[d] && i < L->s->nseats; i++)
             if (L->dec_recv[(size_t)d * L->s->nseats + i])
                 offer(L, (int)i, CC_AEV_PROPOSAL, CTX_DECISION, d);
-    } else if (strcmp(t, "object") == 0) {
+        break;
+    case CC_EV_DECISION_OBJECT:
         a.kind = A_DOBJECT;
         seat_acts(L, seat, &a);
+        break;
+    default: break;
     }
 }
 
@@ -691,38 +707,33 @@ static void add_inject(logst *L, const cc_evrec *e)
     const char *id = pstr(e, "inject"), *ch = pstr(e, "channel");
     if (!id || inj_of(L, id) >= 0)
         return;
-    if (L->ninj == L->capinj) {
-        size_t nc = 2 * L->capinj + 8;
-        linj *n = realloc(L->inj, nc * sizeof *n);
-        if (!n) {
-            L->oom = 1;
-            return;
-        }
-        L->inj = n;
-        L->capinj = nc;
+    linj *n = cc_grow(L->inj, &L->capinj, L->ninj + 1, sizeof *n);
+    if (!n) {
+        L->oom = 1;
+        return;
     }
-    int channel = 0;
-    for (int k = 0; ch && k < CC_CH_COUNT; k++)
-        if (strcmp(cc_channel_name((cc_channel)k), ch) == 0)
-            channel = k;
+    L->inj = n;
+    int channel = cc_name_index(cc_channel_names, ch);
+    if (channel < 0)
+        channel = 0;
     L->inj[L->ninj++] = (linj){id, channel, json_object_get(e->payload, "class")};
 }
 
 static void on_inject_event(logst *L, const cc_evrec *e)
 {
-    const char *t = e->type + 7; /* after "inject." */
+    cc_evtype t = cc_evtype_of(e->type);
     int i = inj_of(L, pstr(e, "inject")), seat = seat_of(L, e->actor);
-    if (strcmp(t, "add") == 0) {
+    if (t == CC_EV_INJECT_ADD) {
         add_inject(L, e);
         return;
     }
     if (i < 0)
         return;
-    if (strcmp(t, "release") == 0) {
+    if (t == CC_EV_INJECT_RELEASE) {
         L->dctx = 1;
         L->ditem = i;
-    } else if (strcmp(t, "ack") == 0 || strcmp(t, "escalate") == 0) {
-        act_desc a = {t[0] == 'a' ? A_INJ_ACK : A_INJ_ESC, -1, -1, i, -1, NULL, CC_ACT_ACKNOWLEDGE};
+    } else if (t == CC_EV_INJECT_ACK || t == CC_EV_INJECT_ESCALATE) {
+        act_desc a = {t == CC_EV_INJECT_ACK ? A_INJ_ACK : A_INJ_ESC, -1, -1, i, -1, NULL, CC_ACT_ACKNOWLEDGE};
         seat_acts(L, seat, &a);
     }
 }
@@ -731,38 +742,42 @@ static void on_event(logst *L, size_t n)
 {
     const cc_evrec *e = &L->ev[n], *prev = n ? &L->ev[n - 1] : NULL;
     L->now = e->t_ms;
-    const char *t = e->type;
-    if (strncmp(t, "consult.", 8) == 0) {
-        if (!strcmp(t, "consult.ack") || !strcmp(t, "consult.position") || !strcmp(t, "consult.object") ||
-            !strcmp(t, "consult.held") || !strcmp(t, "consult.escalate"))
-            on_consult_act(L, e, prev);
-        else
-            on_consult_event(L, e);
-    } else if (strncmp(t, "decision.", 9) == 0) {
+    cc_evtype t = cc_evtype_of(e->type);
+    switch (t) {
+    case CC_EV_CONSULT_ACK:
+    case CC_EV_CONSULT_POSITION:
+    case CC_EV_CONSULT_OBJECT:
+    case CC_EV_CONSULT_HELD:
+    case CC_EV_CONSULT_ESCALATE: on_consult_act(L, e, prev); break;
+    case CC_EV_DECISION_OPEN:
         on_decision_event(L, e);
-        if (!strcmp(t, "decision.open"))
-            L->dctx = 0;
-    } else if (strncmp(t, "inject.", 7) == 0) {
-        on_inject_event(L, e);
-    } else if (!strcmp(t, "label.downgrade")) {
+        L->dctx = 0;
+        break;
+    case CC_EV_LABEL_DOWNGRADE: {
         int i = inj_of(L, pstr(e, "inject"));
         L->dctx = i >= 0;
         L->ditem = i;
-    } else if (!strcmp(t, "message")) {
-        on_message(L, e);
-    } else if (!strcmp(t, "delivery")) {
-        on_delivery(L, e);
-    } else if (!strcmp(t, "message.lost") && json_integer_value(json_object_get(e->payload, "attempt")) <= 1) {
+        break;
+    }
+    case CC_EV_MESSAGE: on_message(L, e); break;
+    case CC_EV_DELIVERY: on_delivery(L, e); break;
+    case CC_EV_MESSAGE_LOST:
         /* the first attempt is the seat's act; an agent's retries of it (attempt 2, 3, ...) are not */
-        const char *act = pstr(e, "action");
-        act_desc a = {A_LOST, -1, -1, -1, -1, NULL, CC_ACT_ACKNOWLEDGE};
-        static const char *const names[] = {"acknowledge", "share",  "position", "vote",
-                                            "propose",     "object", "escalate", "review"};
-        for (size_t x = 0; act && x < sizeof names / sizeof names[0]; x++)
-            if (strcmp(names[x], act) == 0) {
-                a.action = (cc_agent_action)x;
+        if (json_integer_value(json_object_get(e->payload, "attempt")) <= 1) {
+            int x = seat_action(pstr(e, "action"));
+            act_desc a = {A_LOST, -1, -1, -1, -1, NULL, x >= 0 ? (cc_agent_action)x : CC_ACT_ACKNOWLEDGE};
+            if (x >= 0)
                 seat_acts(L, seat_of(L, e->actor), &a);
-            }
+        }
+        break;
+    default:
+        if (cc_evtype_is_consult(t))
+            on_consult_event(L, e);
+        else if (cc_evtype_is_decision(t))
+            on_decision_event(L, e);
+        else if (t >= CC_EV_INJECT_RELEASE && t <= CC_EV_INJECT_ADD)
+            on_inject_event(L, e);
+        break;
     }
 }
 
@@ -778,13 +793,10 @@ static cc_err decode_all(logst *L, const char *name, const char *text, size_t le
             cc_calib_fail(err, name, "line %zu: not terminated by a newline (a log cut short?)", line);
             return CC_ERR_PARSE;
         }
-        if (L->nev == cap) {
-            cap = cap ? 2 * cap : 256;
-            cc_evrec *n = realloc(L->ev, cap * sizeof *n);
-            if (!n)
-                return CC_ERR_NOMEM;
-            L->ev = n;
-        }
+        cc_evrec *n = cc_grow(L->ev, &cap, L->nev + 1, sizeof *n);
+        if (!n)
+            return CC_ERR_NOMEM;
+        L->ev = n;
         cc_evlog_error ee;
         cc_evrec *e = &L->ev[L->nev];
         if (cc_evlog_decode(text + off, (size_t)(nl - (text + off)), e, &ee) != CC_OK) {
@@ -806,7 +818,7 @@ static cc_err decode_all(logst *L, const char *name, const char *text, size_t le
         cc_calib_fail(err, name, "%s", "empty: no events");
         return CC_ERR_PARSE;
     }
-    if (strcmp(L->ev[0].type, "run.start") != 0) {
+    if (cc_evtype_of(L->ev[0].type) != CC_EV_RUN_START) {
         cc_calib_fail(err, name, "line 1: the first event is %s, not run.start", L->ev[0].type);
         return CC_ERR_PARSE;
     }
@@ -829,9 +841,10 @@ static void who_played(logst *L)
         int seat = seat_of(L, L->ev[n].actor);
         if (seat < 0)
             continue;
-        if (!strcmp(L->ev[n].type, "seat.absent"))
+        cc_evtype t = cc_evtype_of(L->ev[n].type);
+        if (t == CC_EV_SEAT_ABSENT)
             L->absent[seat] = 1;
-        else if (!strcmp(L->ev[n].type, "input") && !L->played[seat])
+        else if (t == CC_EV_INPUT && !L->played[seat])
             L->played[seat] = 2;
     }
     for (size_t k = 0; k < L->s->nseats; k++) {
@@ -919,14 +932,15 @@ cc_err cc_calib_add_log(cc_calib *c, const char *name, const char *text, size_t 
         snprintf(stream, sizeof stream, "%.30s/%lld", pstr(&L.ev[0], "seed") ? pstr(&L.ev[0], "seed") : "-",
                  (long long)json_integer_value(json_object_get(L.ev[0].payload, "replication")));
     char *scopy = rc == CC_OK ? strdup(stream) : NULL;
-    if (rc == CC_OK && c->nlogs == c->caplogs) {
-        size_t nc = 2 * c->caplogs + 16;
-        char **n = realloc(c->logs, nc * sizeof *n), **m = n ? realloc(c->streams, nc * sizeof *m) : NULL;
+    if (rc == CC_OK && c->nlogs == c->caplogs) { /* two arrays of one capacity */
+        size_t cl = c->caplogs, cs = c->caplogs;
+        char **n = cc_grow(c->logs, &cl, c->nlogs + 1, sizeof *n);
+        char **m = n ? cc_grow(c->streams, &cs, c->nlogs + 1, sizeof *m) : NULL;
         if (n)
             c->logs = n;
         if (m) {
             c->streams = m;
-            c->caplogs = nc;
+            c->caplogs = cs;
         }
     }
     if (rc == CC_OK && (!copy || !scopy || c->nlogs == c->caplogs || state_alloc(&L) != CC_OK))

@@ -8,10 +8,6 @@
 #include "core/ctime.h"
 #include "io/yaml_write.h"
 
-static const char *const on_names[] = {"inject", "message", "request", "stage", "decision_open", "proposal"};
-static const char *const do_names[] = {"acknowledge", "share",  "position", "vote",
-                                       "propose",     "object", "escalate", "review"};
-
 /* A duration for the agents file: whole seconds (the format's resolution), at least min_s. */
 static const char *dur(char *buf, size_t size, double s, double min_s)
 {
@@ -109,7 +105,7 @@ static void refs(const cc_refs *r, cc_buf *out)
 static cc_err write_rule(const cc_calib_rule *R, cc_buf *out)
 {
     const cc_agent_rule *T = R->tmpl;
-    cc_buf_printf(out, "      - on: %s\n", on_names[T->on]);
+    cc_buf_printf(out, "      - on: %s\n", cc_agent_event_name(T->on));
     if (T->has_channel)
         cc_buf_printf(out, "        channel: %s\n", cc_channel_name(T->channel));
     if (T->inject_class) {
@@ -120,7 +116,7 @@ static cc_err write_rule(const cc_calib_rule *R, cc_buf *out)
     }
     if (T->has_stage)
         cc_buf_printf(out, "        stage: %s\n", cc_stage_kind_name(T->stage));
-    cc_buf_printf(out, "        do: %s\n", do_names[T->action]);
+    cc_buf_printf(out, "        do: %s\n", cc_action_name(T->action));
     if (T->option)
         cc_buf_printf(out, "        option: %s\n", T->option);
     if (T->to.n) {
@@ -179,14 +175,14 @@ static void rule_summary(const cc_calib_rule *R, cc_buf *out)
 static void rule_title(const cc_calib_rule *R, cc_buf *out)
 {
     const cc_agent_rule *T = R->tmpl;
-    cc_buf_printf(out, "rule %zu (on: %s", R->index + 1, on_names[T->on]);
+    cc_buf_printf(out, "rule %zu (on: %s", R->index + 1, cc_agent_event_name(T->on));
     if (T->has_stage)
         cc_buf_printf(out, ", stage: %s", cc_stage_kind_name(T->stage));
     if (T->has_channel)
         cc_buf_printf(out, ", channel: %s", cc_channel_name(T->channel));
     if (T->inject_class)
         cc_buf_printf(out, ", class: %s", T->inject_class);
-    cc_buf_printf(out, ", do: %s", do_names[T->action]);
+    cc_buf_printf(out, ", do: %s", cc_action_name(T->action));
     if (T->option)
         cc_buf_printf(out, " %s", T->option);
     cc_buf_putc(out, ')');
@@ -455,8 +451,8 @@ static json_t *rule_json(const cc_calib_rule *R)
     cc_calout_delay(R, &b);
     json_t *j = json_pack(
         "{s:I,s:s,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:s?}", "rule", (json_int_t)R->index + 1, "on",
-        on_names[R->tmpl->on], "do", do_names[R->tmpl->action], "calendar_time", R->calendar, "offers",
-        (json_int_t)R->offers, "acts", (json_int_t)R->acts, "censored", (json_int_t)R->censored,
+        cc_agent_event_name(R->tmpl->on), "do", cc_action_name(R->tmpl->action), "calendar_time", R->calendar,
+        "offers", (json_int_t)R->offers, "acts", (json_int_t)R->acts, "censored", (json_int_t)R->censored,
         "interval_censored", (json_int_t)R->intervals, "lost", (json_int_t)R->lost, "dropped_no_time",
         (json_int_t)R->dropped, "fits", fits, "delay_written", b.data);
     cc_buf_free(&b);

@@ -157,17 +157,14 @@ static void qq_panel(cc_buf *b, const cc_calib_rule *R, double y0)
     cc_buf_puts(b, "\n</g>\n");
 }
 
-static const char *const on_names[] = {"inject", "message", "request", "stage", "decision_open", "proposal"};
-static const char *const do_names[] = {"acknowledge", "share",  "position", "vote",
-                                       "propose",     "object", "escalate", "review"};
-
 static void row_title(cc_buf *b, const cc_calib_group *G, const cc_calib_rule *R, double y0)
 {
     const cc_agent_rule *T = R->tmpl;
     cc_buf_printf(b, "<text x=\"10\" y=\"%.0f\" font-weight=\"bold\">", y0 + 22);
     esc(b, G->agent_id);
-    cc_buf_printf(b, ", rule %zu: on %s%s%s, do %s", R->index + 1, on_names[T->on], T->has_stage ? " " : "",
-                  T->has_stage ? cc_stage_kind_name(T->stage) : "", do_names[T->action]);
+    cc_buf_printf(b, ", rule %zu: on %s%s%s, do %s", R->index + 1, cc_agent_event_name(T->on),
+                  T->has_stage ? " " : "", T->has_stage ? cc_stage_kind_name(T->stage) : "",
+                  cc_action_name(T->action));
     if (T->option) {
         cc_buf_putc(b, ' ');
         esc(b, T->option);

@@ -16,6 +16,7 @@
 #include "core/engine.h"
 #include "core/label.h"
 #include "core/scenario_model.h"
+#include "core/grow.h"
 #include "sim/stats.h"
 
 typedef struct metric {
@@ -117,27 +118,25 @@ typedef struct rep_obs {
     int *met, *missed;   /* per guideline */
 } rep_obs;
 
-/* The engine calls this for item milestones only (a few per replication), so plain comparisons. */
-static void observe(void *ctx, const char *type, uint32_t item, int64_t t)
+/* The engine calls this for item milestones only (a few per replication). */
+static void observe(void *ctx, cc_evtype type, uint32_t item, unsigned detail, int64_t t)
 {
     rep_obs *o = ctx;
     size_t i = cc_engine_item_index(item);
-    if (strcmp(type, "inject.release") == 0)
-        o->rel[i] = t;
-    else if (strcmp(type, "consult.request") == 0)
-        o->req[i] = t;
-    else if (strcmp(type, "consult.done") == 0)
-        o->done[i] = t;
-    else if (strcmp(type, "consult.failed") == 0)
-        o->failed[i] = t;
-    else if (strcmp(type, "decision.made") == 0)
-        o->made[i] = t;
-    else if (strcmp(type, "decision.silence") == 0)
-        o->silence[i] = 1;
-    else if (strcmp(type, "finding.met") == 0)
-        o->met[item]++;
-    else if (strcmp(type, "finding.missed") == 0)
-        o->missed[item]++;
+    switch (type) {
+    case CC_EV_INJECT_RELEASE: o->rel[i] = t; break;
+    case CC_EV_CONSULT_REQUEST: o->req[i] = t; break;
+    case CC_EV_CONSULT_DONE: o->done[i] = t; break;
+    case CC_EV_CONSULT_FAILED: o->failed[i] = t; break;
+    case CC_EV_DECISION_MADE:
+        if (detail & CC_OBSERVE_SILENCE)
+            o->silence[i] = 1;
+        else
+            o->made[i] = t;
+        break;
+    case CC_EV_FINDING: (detail & CC_OBSERVE_MET ? o->met : o->missed)[item]++; break;
+    default: break;
+    }
 }
 
 static void observe_stage(void *ctx, size_t c, size_t k, int64_t t)
@@ -398,14 +397,10 @@ static int decided_by_silence_possible(const cc_scenario *s, const cc_sim *r, si
 /* Adds a metric named "A: WHAT" (both parts copied); returns its index, or (size_t)-1 on ENOMEM. */
 static size_t add_metric(cc_sim *r, size_t *cap, int rate, const char *a, const char *what)
 {
-    if (r->nmet == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        metric *n = realloc(r->met, nc * sizeof *n);
-        if (!n)
-            return (size_t)-1;
-        r->met = n;
-        *cap = nc;
-    }
+    metric *n = cc_grow(r->met, cap, r->nmet + 1, sizeof *n);
+    if (!n)
+        return (size_t)-1;
+    r->met = n;
     snprintf(r->met[r->nmet].name, sizeof r->met[r->nmet].name, "%s%s%s", a, *what ? ": " : "", what);
     r->met[r->nmet].rate = rate;
     return r->nmet++;
@@ -509,52 +504,35 @@ static void free_info(cc_sim *r)
     free(r->info);
 }
 
-cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
+/* The variants run (the mechanisms named, or every one, or "as written"), and which stage kinds
+ * each consultation may pass through under each. */
+static cc_err setup_variants(cc_sim *r, const cc_scenario *s, const cc_sim_opts *o)
 {
-    *out = NULL;
-    if (o->reps == 0 || o->threads < 1 || s->nmechanisms == 0 || o->nranks < 0 || o->rank < 0 ||
-        (o->nranks > 1 && o->rank >= o->nranks) || (o->nranks <= 1 && o->rank != 0))
-        return CC_ERR_ARG;
-    cc_sim *r = calloc(1, sizeof *r);
-    if (!r)
-        return CC_ERR_NOMEM;
-    r->s = s;
-    r->reps = o->reps;
-    /* every consultation names its mechanism: the variants would all run the same, so one column
-     * ("as written"), unless the caller names variants */
-    r->as_written = !o->nvariants && s->nconsultations > 0;
-    for (size_t c = 0; c < s->nconsultations && r->as_written; c++)
-        r->as_written = s->consultations[c].mechanism_index >= 0;
-    r->nmech = o->nvariants ? o->nvariants : r->as_written ? 1 : s->nmechanisms;
-    r->npoints = o->npoints ? o->npoints : 1;
-    r->points = o->npoints ? o->points : NULL;
-    r->nvar = r->nmech * r->npoints;
-    for (size_t p = 0; p < o->npoints; p++)
-        if (!same_structure(s, o->points[p])) {
-            free(r);
-            return CC_ERR_ARG;
-        }
     r->variants = malloc(r->nmech * sizeof *r->variants);
     r->outcome_base = calloc(s->ndecisions + 1, sizeof *r->outcome_base);
     r->has_kind = calloc(r->nmech * s->nconsultations * CC_STAGE_COUNT + 1, 1);
     r->stage_metric = calloc(s->nconsultations * CC_STAGE_COUNT + 1, sizeof(size_t)); /* each set below */
     r->silence_metric = calloc(s->ndecisions + 1, sizeof(size_t));
-    if (!r->variants || !r->outcome_base || !r->has_kind || !r->stage_metric || !r->silence_metric) {
-        cc_sim_free(r);
+    if (!r->variants || !r->outcome_base || !r->has_kind || !r->stage_metric || !r->silence_metric)
         return CC_ERR_NOMEM;
-    }
     for (size_t v = 0; v < r->nmech; v++) {
         r->variants[v] = o->nvariants ? o->variants[v] : (int)v;
-        if (r->variants[v] < 0 || (size_t)r->variants[v] >= s->nmechanisms) {
-            cc_sim_free(r);
+        if (r->variants[v] < 0 || (size_t)r->variants[v] >= s->nmechanisms)
             return CC_ERR_ARG;
-        }
         for (size_t c = 0; c < s->nconsultations; c++) {
             int m = s->consultations[c].mechanism_index >= 0 ? s->consultations[c].mechanism_index : r->variants[v];
             for (size_t j = 0; j < s->mechanisms[m].nstages; j++)
                 r->has_kind[(v * s->nconsultations + c) * CC_STAGE_COUNT + s->mechanisms[m].stages[j].kind] = 1;
         }
     }
+    return CC_OK;
+}
+
+/* The metrics, in the order of the output: consultations' times, rates and failures, stages,
+ * decisions' times and rates, adoption by silence, outcomes, information sharing, guidelines.
+ * Nonzero when one could not be added. */
+static size_t define_metrics(cc_sim *r, const cc_scenario *s)
+{
     size_t cap = 0, bad = 0;
     r->m_cons_time = r->nmet;
     for (size_t c = 0; c < s->nconsultations; c++)
@@ -607,22 +585,12 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
     for (size_t g = 0; g < s->nguidelines; g++)
         if (s->guidelines[g].kind != CC_GRULE_NONE)
             bad |= add_metric(r, &cap, 1, s->guidelines[g].id, "missed") == (size_t)-1;
-    if (!bad && r->nvar * r->reps > ((size_t)1 << 40) / (r->nmet + 1))
-        bad = 1;
-    if (!bad)
-        r->val = big_new(r->nvar * r->reps * (r->nmet ? r->nmet : 1), &r->val_bytes); /* +0.0 */
-    if (!bad && !(r->tau = malloc((r->nmet + 1) * sizeof *r->tau)))
-        bad = 1;
-    if (!bad && (r->sums = malloc((r->nvar * r->nmet + 1) * sizeof *r->sums)) != NULL)
-        r->have_sum = calloc(r->nvar * r->nmet + 1, 1); /* none kept when either is missing */
-    uint8_t *autos = calloc(s->nseats + 1, 1);
-    if (bad || !r->val || !autos) {
-        free(autos);
-        cc_sim_free(r);
-        return CC_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < s->nseats; i++)
-        autos[i] = s->seats[i].agent_index >= 0;
+    return bad;
+}
+
+/* The replications, on o->threads threads (the calling one among them). */
+static cc_err run_workers(cc_sim *r, const cc_sim_opts *o, uint8_t *autos)
+{
     atomic_size_t next = 0, done = 0;
     int nt = o->threads;
     pthread_t *th = calloc((size_t)nt, sizeof *th);
@@ -646,6 +614,57 @@ cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
             rc = ws[t].rc;
     free(th);
     free(ws);
+    return rc;
+}
+
+cc_err cc_sim_run(const cc_scenario *s, const cc_sim_opts *o, cc_sim **out)
+{
+    *out = NULL;
+    if (o->reps == 0 || o->threads < 1 || s->nmechanisms == 0 || o->nranks < 0 || o->rank < 0 ||
+        (o->nranks > 1 && o->rank >= o->nranks) || (o->nranks <= 1 && o->rank != 0))
+        return CC_ERR_ARG;
+    cc_sim *r = calloc(1, sizeof *r);
+    if (!r)
+        return CC_ERR_NOMEM;
+    r->s = s;
+    r->reps = o->reps;
+    /* every consultation names its mechanism: the variants would all run the same, so one column
+     * ("as written"), unless the caller names variants */
+    r->as_written = !o->nvariants && s->nconsultations > 0;
+    for (size_t c = 0; c < s->nconsultations && r->as_written; c++)
+        r->as_written = s->consultations[c].mechanism_index >= 0;
+    r->nmech = o->nvariants ? o->nvariants : r->as_written ? 1 : s->nmechanisms;
+    r->npoints = o->npoints ? o->npoints : 1;
+    r->points = o->npoints ? o->points : NULL;
+    r->nvar = r->nmech * r->npoints;
+    for (size_t p = 0; p < o->npoints; p++)
+        if (!same_structure(s, o->points[p])) {
+            free(r);
+            return CC_ERR_ARG;
+        }
+    cc_err rc = setup_variants(r, s, o);
+    if (rc != CC_OK) {
+        cc_sim_free(r);
+        return rc;
+    }
+    size_t bad = define_metrics(r, s);
+    if (!bad && r->nvar * r->reps > ((size_t)1 << 40) / (r->nmet + 1))
+        bad = 1;
+    if (!bad)
+        r->val = big_new(r->nvar * r->reps * (r->nmet ? r->nmet : 1), &r->val_bytes); /* +0.0 */
+    if (!bad && !(r->tau = malloc((r->nmet + 1) * sizeof *r->tau)))
+        bad = 1;
+    if (!bad && (r->sums = malloc((r->nvar * r->nmet + 1) * sizeof *r->sums)) != NULL)
+        r->have_sum = calloc(r->nvar * r->nmet + 1, 1); /* none kept when either is missing */
+    uint8_t *autos = calloc(s->nseats + 1, 1);
+    if (bad || !r->val || !autos) {
+        free(autos);
+        cc_sim_free(r);
+        return CC_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < s->nseats; i++)
+        autos[i] = s->seats[i].agent_index >= 0;
+    rc = run_workers(r, o, autos);
     free(autos);
     if (rc != CC_OK) {
         cc_sim_free(r);

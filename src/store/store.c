@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/evlog.h"
+#include "core/grow.h"
 #include "store/store_db.h"
 
 #define PAGE 4096 /* events read per query by cc_store_events */
@@ -54,7 +55,9 @@ static cc_err fail(cc_store_error *err, cc_err rc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    memset(err, 0, sizeof *err);
+    err->code = rc;
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     return rc;
 }
@@ -168,7 +171,7 @@ static cc_err migrate(cc_store *st, cc_store_error *err)
 cc_err cc_store_open(const char *where, const cc_store_opts *opts, cc_store **out, cc_store_error *err)
 {
     *out = NULL;
-    err->msg[0] = 0;
+    err->message[0] = 0;
     if (!where || !*where)
         return fail(err, CC_ERR_ARG, "no store given");
     if (sodium_init() < 0)
@@ -258,17 +261,29 @@ static int id_row(void *ctx, int n, const char *const *v)
     return 0;
 }
 
+/* The columns of a new exercise row (name, scenario, its SHA-256, seed, variant, created_wall) as
+ * the parameters $1 to $6, with hex and seed the texts they borrow. */
+static void exercise_row(const cc_store_exercise *in, char hex[65], char seed[24], cc_sqlv p[6])
+{
+    unsigned char h[32];
+    crypto_hash_sha256(h, (const unsigned char *)in->scenario, in->scenario_len);
+    cc_hex(h, 32, hex);
+    snprintf(seed, 24, "%" PRIu64, in->seed);
+    p[0] = cc_sqlv_text(in->name);
+    p[1] = cc_sqlv_text(in->scenario);
+    p[2] = cc_sqlv_text(hex);
+    p[3] = cc_sqlv_text(seed);
+    p[4] = cc_sqlv_text(in->variant);
+    p[5] = cc_sqlv_int(in->created_wall_ms);
+}
+
 cc_err cc_store_exercise_create(cc_store *st, const cc_store_exercise *in, int64_t *id, cc_store_error *err)
 {
     if (!in->name || !in->scenario)
         return fail(err, CC_ERR_ARG, "an exercise needs a name and a scenario");
-    unsigned char h[32];
     char hex[65], seed[24];
-    crypto_hash_sha256(h, (const unsigned char *)in->scenario, in->scenario_len);
-    cc_hex(h, 32, hex);
-    snprintf(seed, sizeof seed, "%" PRIu64, in->seed);
-    cc_sqlv p[6] = {cc_sqlv_text(in->name), cc_sqlv_text(in->scenario), cc_sqlv_text(hex),
-                    cc_sqlv_text(seed),     cc_sqlv_text(in->variant),  cc_sqlv_int(in->created_wall_ms)};
+    cc_sqlv p[6];
+    exercise_row(in, hex, seed, p);
     *id = 0;
     pthread_mutex_lock(&st->dbmu);
     cc_err rc = run(st,
@@ -291,16 +306,12 @@ static int ex_row(void *ctx, int n, const char *const *v)
     ex_rows *r = ctx;
     if (n < 10)
         return 1;
-    if (r->n == r->cap) {
-        size_t nc = r->cap ? r->cap * 2 : 8;
-        cc_store_exercise *nv = realloc(r->v, nc * sizeof *nv);
-        if (!nv) {
-            r->oom = 1;
-            return 1;
-        }
-        r->v = nv;
-        r->cap = nc;
+    cc_store_exercise *nv = cc_grow(r->v, &r->cap, r->n + 1, sizeof *nv);
+    if (!nv) {
+        r->oom = 1;
+        return 1;
     }
+    r->v = nv;
     cc_store_exercise *x = &r->v[r->n++];
     memset(x, 0, sizeof *x);
     x->id = num(v[0]);
@@ -525,13 +536,14 @@ static cc_err write_one(cc_store *st, pending *p, head *h, int *fatal)
         cc_hex(r.hash, 32, hashes[k]);
         uint64_t seq = r.seq;
         cc_evrec_clear(&r);
+        /* a line that does not continue the exercise's chain: another writer got there first */
         if (seq != count)
-            rc = fail(&p->err, CC_ERR_INVALID,
+            rc = fail(&p->err, CC_ERR_CONFLICT,
                       "line %zu of the append: seq %" PRIu64 " does not continue exercise %" PRId64
                       ", which has %" PRIu64 " events",
                       k + 1, seq, p->ex, count);
         else if (strcmp(ph, prev) != 0)
-            rc = fail(&p->err, CC_ERR_INVALID,
+            rc = fail(&p->err, CC_ERR_CONFLICT,
                       "line %zu of the append (seq %" PRIu64
                       "): prev %.16s... is not the hash of the last event "
                       "(%.16s...)",
@@ -560,9 +572,10 @@ static cc_err write_one(cc_store *st, pending *p, head *h, int *fatal)
                  &p->err);
         free(line);
         if (rc == CC_ERR_INVALID)
-            fail(&p->err, CC_ERR_INVALID,
-                 "event %" PRIu64 " of exercise %" PRId64 " already exists: another writer appended to it",
-                 count, p->ex);
+            rc = fail(&p->err, CC_ERR_CONFLICT,
+                      "event %" PRIu64 " of exercise %" PRId64
+                      " already exists: another writer appended to it",
+                      count, p->ex);
         if (rc != CC_OK)
             *fatal = 1;
         count++;
@@ -580,7 +593,7 @@ static cc_err write_one(cc_store *st, pending *p, head *h, int *fatal)
 static void write_batch(cc_store *st, pending *batch)
 {
     cc_store_error e;
-    e.msg[0] = 0;
+    e.message[0] = 0;
     /* The heads of the exercises this batch appends to, each read once inside it. */
     size_t nb = 0;
     for (pending *p = batch; p; p = p->next)
@@ -624,10 +637,10 @@ static void write_batch(cc_store *st, pending *batch)
         /* Nothing of this batch is acknowledged. */
         for (pending *p = batch; p; p = p->next)
             if (p->rc == CC_OK || p->rc == CC_ERR_IO || p->rc == CC_ERR_NOMEM ||
-                strcmp(p->err.msg, e.msg) == 0) {
+                strcmp(p->err.message, e.message) == 0) {
                 p->rc = rc;
-                snprintf(p->err.msg, sizeof p->err.msg, "not committed: %s",
-                         e.msg[0] ? e.msg : cc_err_str(rc));
+                snprintf(p->err.message, sizeof p->err.message, "not committed: %s",
+                         e.message[0] ? e.message : cc_err_str(rc));
             }
         free(work);
         return;
@@ -639,7 +652,7 @@ cc_err cc_store_append(cc_store *st, int64_t ex, const char *lines, size_t len, 
 {
     if (st->readonly)
         return fail(err, CC_ERR_ARG, "the store was opened read-only");
-    pending me = {ex, lines, len, CC_OK, {{0}}, 0, NULL};
+    pending me = {ex, lines, len, CC_OK, {0}, 0, NULL};
     pthread_mutex_lock(&st->qmu);
     /* me lives on this stack until the leader marks it done; it leaves the queue before that */
     if (st->qtail)
@@ -668,8 +681,10 @@ cc_err cc_store_append(cc_store *st, int64_t ex, const char *lines, size_t len, 
         }
     }
     pthread_mutex_unlock(&st->qmu);
-    if (me.rc != CC_OK)
+    if (me.rc != CC_OK) {
         *err = me.err;
+        err->code = me.rc;
+    }
     return me.rc;
 }
 
@@ -682,13 +697,9 @@ cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_impor
         return fail(err, CC_ERR_ARG, "the store was opened read-only");
     if (!in->name || !in->scenario)
         return fail(err, CC_ERR_ARG, "an exercise needs a name and a scenario");
-    unsigned char h[32];
     char hex[65], seed[24];
-    crypto_hash_sha256(h, (const unsigned char *)in->scenario, in->scenario_len);
-    cc_hex(h, 32, hex);
-    snprintf(seed, sizeof seed, "%" PRIu64, in->seed);
-    cc_sqlv p[6] = {cc_sqlv_text(in->name), cc_sqlv_text(in->scenario), cc_sqlv_text(hex),
-                    cc_sqlv_text(seed),     cc_sqlv_text(in->variant),  cc_sqlv_int(in->created_wall_ms)};
+    cc_sqlv p[6];
+    exercise_row(in, hex, seed, p);
     /* The whole import holds the connection: one transaction, committed only at the end. */
     pthread_mutex_lock(&st->dbmu);
     cc_err rc = st->db->script(st->db, st->db->begin_sql, err);
@@ -713,16 +724,18 @@ cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_impor
         }
         if (got == 0 || len == 0)
             break;
-        pending pe = {ex, lines, len, CC_OK, {{0}}, 0, NULL};
+        pending pe = {ex, lines, len, CC_OK, {0}, 0, NULL};
         int fatal = 0;
         uint64_t before = hd.count;
         rc = write_one(st, &pe, &hd, &fatal);
+        if (rc == CC_ERR_CONFLICT) /* nobody else writes a new exercise: the log does not chain */
+            rc = pe.err.code = CC_ERR_INVALID;
         if (rc != CC_OK) {
             *err = pe.err;
             /* "line K of the append" counts within this piece: say where it starts */
-            char m[sizeof err->msg];
-            snprintf(m, sizeof m, "%s (the piece starting at event %" PRIu64 ")", pe.err.msg, before);
-            snprintf(err->msg, sizeof err->msg, "%s", m);
+            char m[sizeof err->message];
+            snprintf(m, sizeof m, "%.250s (the piece starting at event %" PRIu64 ")", pe.err.message, before);
+            snprintf(err->message, sizeof err->message, "%s", m);
         }
     }
     if (rc == CC_OK && hd.count == 0)
@@ -761,22 +774,22 @@ static int ev_row(void *ctx, int n, const char *const *v)
         w->bad = 1;
         return 1;
     }
-    if (w->n == w->cap) {
-        size_t nc = w->cap ? w->cap * 2 : 256;
-        char **nl = realloc(w->lines, nc * sizeof *nl);
-        if (nl)
-            w->lines = nl;
-        char **nh = nl ? realloc(w->hashes, nc * sizeof *nh) : NULL;
-        if (nh)
-            w->hashes = nh;
-        uint64_t *ns = nh ? realloc(w->seqs, nc * sizeof *ns) : NULL;
-        if (!ns) {
-            w->bad = 2;
-            return 1;
-        }
-        w->seqs = ns;
-        w->cap = nc;
+    size_t c = w->cap; /* three arrays of one capacity: each grows from w->cap */
+    char **nl = cc_grow(w->lines, &c, w->n + 1, sizeof *nl);
+    if (nl)
+        w->lines = nl;
+    c = w->cap;
+    char **nh = nl ? cc_grow(w->hashes, &c, w->n + 1, sizeof *nh) : NULL;
+    if (nh)
+        w->hashes = nh;
+    c = w->cap;
+    uint64_t *ns = nh ? cc_grow(w->seqs, &c, w->n + 1, sizeof *ns) : NULL;
+    if (!ns) {
+        w->bad = 2;
+        return 1;
     }
+    w->seqs = ns;
+    w->cap = c;
     w->seqs[w->n] = (uint64_t)num(v[0]);
     w->hashes[w->n] = strdup(v[1] ? v[1] : "");
     if (!w->hashes[w->n] || !(w->lines[w->n] = strdup(v[2]))) {
@@ -886,16 +899,12 @@ typedef struct str_rows {
 static int str_row(void *ctx, int n, const char *const *v)
 {
     str_rows *r = ctx;
-    if (r->n == r->cap) {
-        size_t nc = r->cap ? r->cap * 2 : 16;
-        char **nv = realloc(r->v, nc * (size_t)r->ncol * sizeof *nv);
-        if (!nv) {
-            r->oom = 1;
-            return 1;
-        }
-        r->v = nv;
-        r->cap = nc;
+    char **nv = cc_grow(r->v, &r->cap, r->n + 1, (size_t)r->ncol * sizeof *nv); /* a row of ncol */
+    if (!nv) {
+        r->oom = 1;
+        return 1;
     }
+    r->v = nv;
     for (int c = 0; c < r->ncol; c++) {
         const char *s = c < n ? v[c] : NULL;
         char *d = s ? strdup(s) : NULL;
@@ -1293,13 +1302,13 @@ cc_err cc_store_version_add(cc_store *st, int64_t doc, int64_t parent, const cha
     if (rc == CC_OK && latest <= 0)
         rc = fail(err, CC_ERR_NOTFOUND, "no scenario document %" PRId64, doc);
     else if (rc == CC_OK && latest != parent)
-        rc = fail(err, CC_ERR_RANGE,
+        rc = fail(err, CC_ERR_CONFLICT,
                   "document %" PRId64 " is at version %" PRId64 ", not %" PRId64 ": someone saved in between",
                   doc, latest, parent);
     if (rc == CC_OK)
         rc = version_insert(st, doc, parent + 1, text, len, author, note, now_wall_ms, err);
     if (rc == CC_ERR_INVALID) /* the same version written by another server in between */
-        rc = fail(err, CC_ERR_RANGE,
+        rc = fail(err, CC_ERR_CONFLICT,
                   "document %" PRId64 " has a version %" PRId64 " already: someone saved in "
                   "between",
                   doc, parent + 1);

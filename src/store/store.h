@@ -20,9 +20,9 @@
 typedef struct cc_store cc_store; /* opaque */
 
 /* Why a call failed, in words fit for a user ("database schema version 9 is newer ..."). */
-typedef struct cc_store_error {
-    char msg[300];
-} cc_store_error;
+/* What went wrong (core/diag's one error type): CC_ERR_CONFLICT when another writer changed the
+ * exercise first (its log no longer ends where the caller thought, a version saved in between). */
+typedef cc_error cc_store_error;
 
 typedef struct cc_store_opts {
     int readonly; /* open for reading only (verify, export); no migration, no writes */
@@ -93,8 +93,10 @@ cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_impor
  * Every line is decoded strictly (cc_evlog_decode) and must continue the exercise's chain:
  * seq = events so far, prev = hash of the last event. All lines of one call commit together
  * or not at all; the call returns CC_OK only once they are durable. Errors: CC_ERR_PARSE or
- * CC_ERR_INVALID (bad line, broken chain; nothing written), CC_ERR_IO (the write or commit
- * failed; nothing acknowledged), CC_ERR_NOTFOUND (no such exercise). */
+ * CC_ERR_INVALID (a bad line; nothing written), CC_ERR_CONFLICT (the lines do not continue the
+ * exercise's chain, or their events exist: another writer appended first; nothing written),
+ * CC_ERR_IO (the write or commit failed; nothing acknowledged), CC_ERR_NOTFOUND (no such
+ * exercise). err->code is the error returned. */
 cc_err cc_store_append(cc_store *st, int64_t ex, const char *lines, size_t len, cc_store_error *err);
 
 /* Number of events of ex and the hash of the last one (64 zeros when empty). */
@@ -190,7 +192,7 @@ cc_err cc_store_doc_create(cc_store *st, const char *name, const char *text, siz
                            int64_t now_wall_ms, int64_t *id, cc_store_error *err);
 /* Every document in id order (free each with cc_store_doc_clear, then free(*out)). */
 cc_err cc_store_doc_list(cc_store *st, cc_store_doc **out, size_t *n, cc_store_error *err);
-/* Adds version parent + 1 of doc. CC_ERR_RANGE (nothing written) when parent is not the newest
+/* Adds version parent + 1 of doc. CC_ERR_CONFLICT (nothing written) when parent is not the newest
  * version: someone saved in between; CC_ERR_NOTFOUND when there is no such document. */
 cc_err cc_store_version_add(cc_store *st, int64_t doc, int64_t parent, const char *text, size_t len,
                             const char *author, const char *note, int64_t now_wall_ms, int64_t *version,

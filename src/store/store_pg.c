@@ -67,7 +67,7 @@ static cc_err pg_result(pg_db *d, PGresult *r, cc_store_error *err)
     size_t ml = strlen(msg);
     while (ml && (msg[ml - 1] == '\n' || msg[ml - 1] == ' '))
         ml--;
-    snprintf(err->msg, sizeof err->msg, "%s: %.*s (SQLSTATE %s)", d->where, (int)ml, msg,
+    snprintf(err->message, sizeof err->message, "%s: %.*s (SQLSTATE %s)", d->where, (int)ml, msg,
              state ? state : "none");
     /* Class 23: integrity constraint violation (duplicate key, foreign key). */
     if (state && strncmp(state, "23", 2) == 0)
@@ -80,7 +80,7 @@ static cc_err pg_exec(cc_store_db *db, const char *sql, int n, const cc_sqlv *pa
 {
     pg_db *d = (pg_db *)db;
     if (n > MAXP) {
-        snprintf(err->msg, sizeof err->msg, "too many parameters");
+        snprintf(err->message, sizeof err->message, "too many parameters");
         return CC_ERR_ARG;
     }
     const char *vals[MAXP];
@@ -151,8 +151,8 @@ static cc_err pg_tables_fn(cc_store_db *db, int *ntables, int *has_meta, cc_stor
 static int gap_row(void *ctx, int n, const char *const *v)
 {
     cc_store_error *err = ctx;
-    if (n >= 3 && !err->msg[0])
-        snprintf(err->msg, sizeof err->msg,
+    if (n >= 3 && !err->message[0])
+        snprintf(err->message, sizeof err->message,
                  "exercise %s has %s events but its last seq is %s: events are missing", v[0] ? v[0] : "?",
                  v[1] ? v[1] : "?", v[2] ? v[2] : "?");
     return 0;
@@ -161,14 +161,14 @@ static int gap_row(void *ctx, int n, const char *const *v)
 /* PostgreSQL checks its own pages; the store checks what only it knows: no gaps in any log. */
 static cc_err pg_integrity(cc_store_db *db, cc_store_error *err)
 {
-    err->msg[0] = 0;
+    err->message[0] = 0;
     cc_err rc = pg_exec(db,
                         "SELECT exercise, count(*), max(seq) FROM event GROUP BY exercise "
                         "HAVING count(*) <> max(seq) + 1 OR min(seq) <> 0",
                         0, NULL, gap_row, err, err);
     if (rc != CC_OK)
         return rc;
-    return err->msg[0] ? CC_ERR_INVALID : CC_OK;
+    return err->message[0] ? CC_ERR_INVALID : CC_OK;
 }
 
 static void pg_close(cc_store_db *db)
@@ -197,7 +197,7 @@ cc_err cc_store_pg_open(const char *uri, const cc_store_opts *opts, cc_store_db 
     *out = NULL;
     pg_db *d = calloc(1, sizeof *d);
     if (!d) {
-        snprintf(err->msg, sizeof err->msg, "out of memory");
+        snprintf(err->message, sizeof err->message, "out of memory");
         return CC_ERR_NOMEM;
     }
     redact(uri, d->where, sizeof d->where);
@@ -218,7 +218,7 @@ cc_err cc_store_pg_open(const char *uri, const cc_store_opts *opts, cc_store_db 
         size_t ml = strlen(m);
         while (ml && (m[ml - 1] == '\n' || m[ml - 1] == ' '))
             ml--;
-        snprintf(err->msg, sizeof err->msg, "%s: cannot connect: %.*s", d->where, (int)ml, m);
+        snprintf(err->message, sizeof err->message, "%s: cannot connect: %.*s", d->where, (int)ml, m);
         pg_close(&d->base);
         return CC_ERR_IO;
     }

@@ -59,8 +59,8 @@ static const char *const sq_migrations[] = {
 static cc_err sq_fail(sq_db *d, int rc, const char *what, cc_store_error *err)
 {
     int ext = sqlite3_extended_errcode(d->h);
-    snprintf(err->msg, sizeof err->msg, "%s: %s: %s (SQLite code %d)", d->path, what, sqlite3_errmsg(d->h),
-             ext);
+    snprintf(err->message, sizeof err->message, "%s: %s: %s (SQLite code %d)", d->path, what,
+             sqlite3_errmsg(d->h), ext);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return CC_ERR_INVALID;
     return CC_ERR_IO;
@@ -157,18 +157,18 @@ static cc_err sq_script(cc_store_db *db, const char *sql, cc_store_error *err)
 static int sq_integrity_row(void *ctx, int n, const char *const *v)
 {
     cc_store_error *err = ctx;
-    if (n >= 1 && v[0] && strcmp(v[0], "ok") != 0 && !err->msg[0])
-        snprintf(err->msg, sizeof err->msg, "integrity_check: %s", v[0]);
+    if (n >= 1 && v[0] && strcmp(v[0], "ok") != 0 && !err->message[0])
+        snprintf(err->message, sizeof err->message, "integrity_check: %s", v[0]);
     return 0;
 }
 
 static cc_err sq_integrity(cc_store_db *db, cc_store_error *err)
 {
-    err->msg[0] = 0;
+    err->message[0] = 0;
     cc_err rc = sq_exec(db, "PRAGMA integrity_check", 0, NULL, sq_integrity_row, err, err);
     if (rc != CC_OK)
         return rc;
-    return err->msg[0] ? CC_ERR_INVALID : CC_OK;
+    return err->message[0] ? CC_ERR_INVALID : CC_OK;
 }
 
 typedef struct sq_tables {
@@ -201,20 +201,20 @@ static cc_err sq_backup(cc_store_db *db, const char *to, cc_store_error *err)
     sq_db *d = (sq_db *)db;
     struct stat sb;
     if (stat(to, &sb) == 0) {
-        snprintf(err->msg, sizeof err->msg, "%s: exists; a backup never overwrites a file", to);
+        snprintf(err->message, sizeof err->message, "%s: exists; a backup never overwrites a file", to);
         return CC_ERR_ARG;
     }
     sqlite3 *out = NULL;
     int r = sqlite3_open_v2(to, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (r != SQLITE_OK) {
-        snprintf(err->msg, sizeof err->msg, "%s: cannot create: %s", to,
+        snprintf(err->message, sizeof err->message, "%s: cannot create: %s", to,
                  out ? sqlite3_errmsg(out) : "out of memory");
         sqlite3_close(out);
         return CC_ERR_IO;
     }
     sqlite3_backup *b = sqlite3_backup_init(out, "main", d->h, "main");
     if (!b) {
-        snprintf(err->msg, sizeof err->msg, "%s: backup: %s", to, sqlite3_errmsg(out));
+        snprintf(err->message, sizeof err->message, "%s: backup: %s", to, sqlite3_errmsg(out));
         sqlite3_close(out);
         return CC_ERR_IO;
     }
@@ -224,16 +224,16 @@ static cc_err sq_backup(cc_store_db *db, const char *to, cc_store_error *err)
     sqlite3_backup_finish(b);
     cc_err rc = CC_OK;
     if (r != SQLITE_DONE) {
-        snprintf(err->msg, sizeof err->msg, "%s: backup: %s", to, sqlite3_errstr(r));
+        snprintf(err->message, sizeof err->message, "%s: backup: %s", to, sqlite3_errstr(r));
         rc = CC_ERR_IO;
     }
     /* The copy is complete in its own file: it stands alone until a writer opens it. */
     if (rc == CC_OK && sqlite3_exec(out, "DELETE FROM meta WHERE key = 'wal'", NULL, NULL, NULL) != SQLITE_OK) {
-        snprintf(err->msg, sizeof err->msg, "%s: backup: %s", to, sqlite3_errmsg(out));
+        snprintf(err->message, sizeof err->message, "%s: backup: %s", to, sqlite3_errmsg(out));
         rc = CC_ERR_IO;
     }
     if (sqlite3_close(out) != SQLITE_OK && rc == CC_OK) {
-        snprintf(err->msg, sizeof err->msg, "%s: closing the backup failed", to);
+        snprintf(err->message, sizeof err->message, "%s: closing the backup failed", to);
         rc = CC_ERR_IO;
     }
     return rc;
@@ -255,7 +255,7 @@ static cc_err sq_opened(cc_store_db *db, cc_store_error *err)
     sq_db *d = (sq_db *)db;
     int one = 1, inserted = 0;
     if (sqlite3_file_control(d->h, "main", SQLITE_FCNTL_PERSIST_WAL, &one) != SQLITE_OK) {
-        snprintf(err->msg, sizeof err->msg, "%s: cannot keep the write-ahead log", d->path);
+        snprintf(err->message, sizeof err->message, "%s: cannot keep the write-ahead log", d->path);
         return CC_ERR_IO;
     }
     cc_err rc = sq_exec(db, "INSERT INTO meta(key, value) VALUES ('wal', 'kept') ON CONFLICT (key) DO NOTHING "
@@ -334,7 +334,7 @@ cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_stor
     int ro = opts && opts->readonly;
     int exists = file_exists(path, "");
     if (!exists && ro) {
-        snprintf(err->msg, sizeof err->msg, "%s: no such store (%s)", path, strerror(ENOENT));
+        snprintf(err->message, sizeof err->message, "%s: no such store (%s)", path, strerror(ENOENT));
         return CC_ERR_NOTFOUND;
     }
     /* SQLite deletes -wal and -shm together when the last connection closes, and creates them
@@ -342,24 +342,25 @@ cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_stor
      * hold committed events not yet copied into the main file, was removed. */
     if (exists && file_exists(path, "-shm") && !file_exists(path, "-wal")) {
         snprintf(
-            err->msg, sizeof err->msg,
+            err->message, sizeof err->message,
             "%s: the write-ahead log %s-wal is missing but %s-shm is present: committed events may have been "
             "lost; restore the -wal file or a backup (refusing to open)",
             path, path, path);
         return CC_ERR_INVALID;
     }
     if (exists && !file_exists(path, "-wal") && wal_kept(path)) {
-        snprintf(err->msg, sizeof err->msg,
-                 "%s: refusing to open: its -wal file is missing, so it was copied or moved without its "
-                 "write-ahead log (or the -wal was deleted) and may lack acknowledged events; copy a store with "
-                 "`caucus backup`, never by copying its file, or put the -wal back",
-                 path);
+        snprintf(
+            err->message, sizeof err->message,
+            "%s: refusing to open: its -wal file is missing, so it was copied or moved without its "
+            "write-ahead log (or the -wal was deleted) and may lack acknowledged events; copy a store with "
+            "`caucus backup`, never by copying its file, or put the -wal back",
+            path);
         return CC_ERR_INVALID;
     }
     sq_db *d = calloc(1, sizeof *d);
     if (!d || !(d->path = strdup(path))) {
         free(d);
-        snprintf(err->msg, sizeof err->msg, "out of memory");
+        snprintf(err->message, sizeof err->message, "out of memory");
         return CC_ERR_NOMEM;
     }
     d->base.exec = sq_exec;
@@ -378,7 +379,7 @@ cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_stor
         (ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
     int r = sqlite3_open_v2(path, &d->h, flags, opts ? opts->sqlite_vfs : NULL);
     if (r != SQLITE_OK) {
-        snprintf(err->msg, sizeof err->msg, "%s: cannot open: %s", path,
+        snprintf(err->message, sizeof err->message, "%s: cannot open: %s", path,
                  d->h ? sqlite3_errmsg(d->h) : "out of memory");
         sq_close(&d->base);
         return CC_ERR_IO;
@@ -386,7 +387,7 @@ cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_stor
     sqlite3_extended_result_codes(d->h, 1);
     sqlite3_busy_timeout(d->h, opts && opts->busy_timeout_ms ? (int)opts->busy_timeout_ms : 10000);
     if (!ro && sqlite3_db_readonly(d->h, "main") == 1) {
-        snprintf(err->msg, sizeof err->msg,
+        snprintf(err->message, sizeof err->message,
                  "%s: the database is read-only (file or directory permissions); caucus needs to write to it",
                  path);
         sq_close(&d->base);
@@ -395,7 +396,7 @@ cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_stor
     /* Reading the schema is the first access: a file that is not SQLite fails here. */
     r = sqlite3_exec(d->h, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
     if (r != SQLITE_OK) {
-        snprintf(err->msg, sizeof err->msg, "%s: not a caucus store: %s", path, sqlite3_errmsg(d->h));
+        snprintf(err->message, sizeof err->message, "%s: not a caucus store: %s", path, sqlite3_errmsg(d->h));
         sq_close(&d->base);
         return CC_ERR_INVALID;
     }
@@ -407,7 +408,8 @@ cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_stor
             opts && opts->sqlite_sync_normal ? "NORMAL" : "FULL");
         r = sqlite3_exec(d->h, pragmas, NULL, NULL, NULL);
         if (r != SQLITE_OK) {
-            snprintf(err->msg, sizeof err->msg, "%s: cannot set WAL mode: %s", path, sqlite3_errmsg(d->h));
+            snprintf(err->message, sizeof err->message, "%s: cannot set WAL mode: %s", path,
+                     sqlite3_errmsg(d->h));
             sq_close(&d->base);
             return CC_ERR_IO;
         }

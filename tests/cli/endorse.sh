@@ -43,7 +43,9 @@ expect_out "reproduced" "engine reproduces every event"
 expect_rc "run --guidelines lacking an endorser" 1 "$BIN" run $S --guidelines "$T/half.note" --log "$T/x.jsonl"
 expect_out "who is missing" "not endorsed by QMB"
 expect_rc "run --guidelines of other guidelines" 1 "$BIN" run "$T/changed.yaml" --guidelines "$T/g.note"
-expect_rc "run without --guidelines: runs, warns" 0 "$BIN" run $S --log "$T/u.jsonl"
+expect_rc "run without --guidelines: a rehearsal, runs" 0 "$BIN" run $S --log "$T/u.jsonl"
+if grep -q "warning" "$T/out" "$T/err"; then no "a headless run does not warn"; else ok; fi
+expect_rc "serve without --guidelines warns (then stops on a missing TLS key)" 2 "$BIN" serve $S --db "$T/w.db" --tls-cert "$T/none.pem"
 expect_out "the warning" "warning: the guidelines are not endorsed for this exercise (exercise.endorsers: XAR QMB)"
 if head -n 1 "$T/u.jsonl" | grep -q '"guidelines"'; then no "an unendorsed run pins nothing"; else ok; fi
 
@@ -64,5 +66,9 @@ expect_rc "--require XAR: its key from the scenario" 0 "$BIN" verify "$T/s.db" -
 expect_out "cosigned by XAR" ", cosigned by XAR at "
 expect_rc "--require QMB: the scenario gives it no cosigner key" 2 "$BIN" verify "$T/s.db" --exercise 1 --key "$T/log.pub" --require QMB
 expect_out "why" "the stored scenario gives party QMB no cosigner key"
+# the policy sample's committed note is its guidelines as both co-chairs' nations endorsed them
+# (after changing the sample's guidelines, re-endorse it: scenarios/keys/README.md)
+expect_rc "the sample's endorsed note checks" 0 "$BIN" endorse scenarios/ncg-policy-ttx.yaml --check scenarios/ncg-policy-ttx.guidelines.note
+expect_out "both" "endorsed by every endorser"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

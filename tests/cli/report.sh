@@ -14,6 +14,9 @@ cat > "$T/in.jsonl" <<'EOF'
 {"t": "+2h10m", "seat": "usa-nsc", "do": "message", "to": ["usa-chair"], "text": "US national message XYZZY", "label": "SECRET//NOFORN"}
 {"t": "+3h", "do": "note", "text": "Evaluator note <b>PLUGH</b>"}
 {"t": "+3h", "seat": "kor-chair", "do": "note", "text": "KOR chair note QWERTY"}
+{"t": "+3h5m", "seat": "usa-state", "do": "note", "text": "State note for the press cell WOMBAT"}
+{"t": "+3h10m", "seat": "usa-pa", "do": "note", "text": "Public affairs note NUMBAT"}
+{"t": "+3h15m", "seat": "usa-intel", "do": "note", "text": "Intel note for the info-sharing cell QUOKKA"}
 {"t": "+1d20h", "do": "rate", "objective": "O-consult", "rating": "M", "text": "Acknowledgement <i>slow</i>"}
 {"t": "+1d20h", "do": "rate", "objective": "O-share", "rating": "S", "text": "Shared well"}
 EOF
@@ -89,9 +92,21 @@ if cmp -s "$T/p.html" "$T/p3.html"; then ok; else no "html on stdout equals the 
 
 # the per-seat property, every seat of every sample log
 cat > "$T/prop.py" <<'PY'
-import html, json, sys
-log, rep_json, rep_html, seat = sys.argv[1:5]
+import html, json, sys, yaml
+log, rep_json, rep_html, seat, scen = sys.argv[1:6]
 ev = [json.loads(l) for l in open(log)]
+# the notes pad (docs/scenario-format.md, "Who sees what"): the writer, and each seat that shares a
+# cell with it, is of its party, holds a clearance at least the writer's and every caveat it holds
+sc = yaml.safe_load(open(scen))
+rank = {c["name"]: i for i, c in enumerate(sc["label_policy"]["classifications"])}
+seats = {x["id"]: x for x in sc["seats"]}
+def pad(writer, reader):
+    w, r = seats.get(writer), seats[reader]
+    if not w:
+        return False
+    return writer == reader or (w["party"] == r["party"] and set(w.get("cells") or []) & set(r.get("cells") or [])
+                                and rank[r["clearance"]] >= rank[w["clearance"]]
+                                and set(w.get("caveats") or []) <= set(r.get("caveats") or []))
 texts = {}     # (kind, id) -> texts
 def add(k, i, t):
     if t and len(t) >= 4:
@@ -119,7 +134,7 @@ for e in ev:
             got.add(("message", p["message"]))
     elif ty == "note":
         add("note", str(e["seq"]), p["text"])
-        if e["actor"] == seat:
+        if pad(e["actor"], seat):
             got.add(("note", str(e["seq"])))
     elif ty == "delivery" and p["seat"] == seat:
         got.add((p["kind"], p["item"]))
@@ -140,7 +155,7 @@ bad = [t for t in forbidden if t in blob or t in page]
 assert not bad, "%s sees %s" % (seat, bad[:3])
 # not vacuous: what the seat received is there
 for k in got:
-    if k[0] == "inject":
+    if k[0] in ("inject", "note"):
         for t in texts.get(k, ()):
             assert t in blob, (seat, k, t)
 print(len(forbidden))
@@ -151,7 +166,7 @@ for n in p ncg-policy-ttx ncg-mil-ttx ncg-interagency-sim; do
   for seat in $(python3 -c 'import sys,re; print(" ".join(re.findall(r"^  - id: ([a-z0-9-]+)\n    party:", open(sys.argv[1]).read(), re.M)))' "$sc"); do
     seats=$((seats + 1))
     if "$BIN" report "$T/$n.jsonl" --seat "$seat" --json "$T/s.json" --html "$T/s.html" > /dev/null 2>&1 &&
-       c=$(python3 "$T/prop.py" "$T/$n.jsonl" "$T/s.json" "$T/s.html" "$seat" 2>"$T/prop.err"); then
+       c=$(python3 "$T/prop.py" "$T/$n.jsonl" "$T/s.json" "$T/s.html" "$seat" "$sc" 2>"$T/prop.err"); then
       ok; total=$((total + c))
     else
       no "seat $seat of $n: $(tail -n 1 "$T/prop.err")"
@@ -161,9 +176,16 @@ done
 if [ "$seats" -ge 40 ] && [ "$total" -gt 0 ]; then ok; else no "property ran over $seats seats, $total withheld texts"; fi
 # and the control view holds those texts (the property can fail)
 expect_rc "control view" 0 "$BIN" report "$T/p.jsonl" --json "$T/c.json" --html "$T/c.html"
-if python3 "$T/prop.py" "$T/p.jsonl" "$T/c.json" "$T/c.html" usa-state > /dev/null 2>&1; then no "control view passes a seat's check"; else ok; fi
+if python3 "$T/prop.py" "$T/p.jsonl" "$T/c.json" "$T/c.html" usa-state "$P" > /dev/null 2>&1; then no "control view passes a seat's check"; else ok; fi
 expect_rc "seat report" 0 "$BIN" report "$T/p.jsonl" --seat kor-chair --md "$T/k.md" --json "$T/k.json"
 if grep -q QWERTY "$T/k.md" && ! grep -q 'XYZZY\|PLUGH' "$T/k.md"; then ok; else no "kor-chair sees its note, not US-only or evaluator text"; fi
+# the notes pad: usa-state (SECRET) reads its press cell-mate usa-pa's note; usa-pa (CONFIDENTIAL)
+# does not read usa-state's; usa-mil reads its info-sharing cell-mate usa-intel's
+"$BIN" report "$T/p.jsonl" --seat usa-state --md "$T/st.md" > /dev/null 2>&1
+"$BIN" report "$T/p.jsonl" --seat usa-pa --md "$T/pa.md" > /dev/null 2>&1
+"$BIN" report "$T/p.jsonl" --seat usa-mil --md "$T/mil.md" > /dev/null 2>&1
+if grep -q WOMBAT "$T/st.md" && grep -q NUMBAT "$T/st.md" && grep -q NUMBAT "$T/pa.md" && ! grep -q WOMBAT "$T/pa.md" &&
+   grep -q QUOKKA "$T/mil.md" && ! grep -q 'QWERTY\|WOMBAT' "$T/mil.md"; then ok; else no "the notes pad in seat reports"; fi
 expect_out "seat report banner" "banner SECRET"
 
 # refusals

@@ -6,8 +6,9 @@
 # of the most recent items and notes), tests/http/editor_test.py (the scenario editor's API:
 # documents, versions, edits, conflicts, exports, catalogue, runs), tests/http/two_servers.py (two
 # server processes sharing one PostgreSQL store), tests/http/audit_test.py (fail-closed audit: the
-# store locked, full and read-only) and tests/http/witness_test.py (a witness cosigning each
-# checkpoint; a rolled back store refused). Usage: tests/cli/serve.sh BUILD
+# store locked, full and read-only), tests/http/witness_test.py (a witness cosigning each
+# checkpoint; a rolled back store refused) and tests/http/view_test.py (who sees what: a
+# national-only consultation and decision, the notes pad). Usage: tests/cli/serve.sh BUILD
 . tests/cli/harness.inc
 total_p=0; total_f=0
 run_py() {
@@ -30,6 +31,8 @@ mkdir -p "$T/rounds"
 run_py tests/http/rounds_test.py "$BIN" "$T/rounds"
 mkdir -p "$T/editor"
 run_py tests/http/editor_test.py "$BIN" "$T/editor"
+mkdir -p "$T/view"
+run_py tests/http/view_test.py "$BIN" "$T/view"
 if [ -n "${CAUCUS_TEST_PG:-}" ]; then
   mkdir -p "$T/two"
   run_py tests/http/two_servers.py "$BIN" "$T/two" "$CAUCUS_TEST_PG"

@@ -122,6 +122,17 @@ def read_all(cookie, upto):
     return s.frames
 
 
+def label_display(banner):
+    """The rank and display style of a banner's classification in the sample's label policy (the
+    scenario's order; the default style of a conventional name), as the server adds them."""
+    classes = re.findall(r"^    - \{name: ([A-Z ]+), short: [A-Z]+\}$", open(SCEN).read(), re.M)
+    conv = {"UNCLASSIFIED": "unclassified", "CONFIDENTIAL": "confidential", "RESTRICTED": "confidential",
+            "SECRET": "secret", "TOP SECRET": "top-secret"}
+    name = (banner or "").split("//")[0]
+    rank = classes.index(name) if name in classes else -1
+    return rank, conv.get(name, "other") if rank >= 0 else "other"
+
+
 def item_of(rec, kind):
     p = rec["payload"]
     iid = p.get("inject") if kind == "inject" else p.get("message")
@@ -133,7 +144,8 @@ def item_of(rec, kind):
             it[k] = p[k]
     if "from" not in it and "actor" in rec:
         it["from"] = rec["actor"]
-    it.update({"label": rec["label"], "t": rec["t"], "seq": rec["seq"]})
+    rank, style = label_display(rec["label"])
+    it.update({"label": rec["label"], "label_rank": rank, "label_style": style, "t": rec["t"], "seq": rec["seq"]})
     return it
 
 

@@ -34,7 +34,7 @@ static int check_line(void *ctx, uint64_t seq, const char *line, size_t len)
         return 1;
     }
     if (cc_evlog_decode(line, len, &r, &e) != CC_OK) {
-        snprintf(c->why, sizeof c->why, "event %" PRIu64 ": %s", seq, e.message);
+        snprintf(c->why, sizeof c->why, "event %" PRIu64 ": %.250s", seq, e.message);
         return 1;
     }
     int ok = c->resume ? memcmp(r.hash, c->prev, 32) == 0 : r.seq == seq && memcmp(r.prev, c->prev, 32) == 0;
@@ -67,7 +67,7 @@ static int check(const char *db, const char *ackfile, const char *statefile)
     cc_store *st;
     cc_store_error err;
     if (cc_store_open(db, NULL, &st, &err) != CC_OK) {
-        printf("open: %s\n", err.msg);
+        printf("open: %s\n", err.message);
         return 1;
     }
     int rc = 0;
@@ -90,13 +90,13 @@ static int check(const char *db, const char *ackfile, const char *statefile)
     if (ex == CC_OK)
         cc_store_exercise_clear(&x);
     if (cc_store_integrity(st, &err) != CC_OK) {
-        printf("integrity: %s\n", err.msg);
+        printf("integrity: %s\n", err.message);
         rc = 1;
     } else if (ex == CC_ERR_NOTFOUND && last_ack(ackfile) == 0 && c.n == 0) {
         /* killed before it created the exercise: nothing was acknowledged, nothing lost */
         printf("0 events, 0 acknowledged (no exercise yet)\n");
     } else if (cc_store_events(st, 1, c.n, check_line, &c, &stopped, &err) != CC_OK || stopped) {
-        printf("log: %s\n", stopped ? c.why : err.msg);
+        printf("log: %s\n", stopped ? c.why : err.message);
         rc = 1;
     } else if (c.n < last_ack(ackfile)) {
         printf("lost: %" PRIu64 " events acknowledged, %" PRIu64 " present\n", last_ack(ackfile), c.n);
@@ -125,7 +125,7 @@ int main(int argc, char **argv)
     cc_store *st;
     cc_store_error err;
     if (cc_store_open(argv[1], NULL, &st, &err) != CC_OK) {
-        fprintf(stderr, "store_writer: %s\n", err.msg);
+        fprintf(stderr, "store_writer: %s\n", err.message);
         return 1;
     }
     cc_store_exercise x;
@@ -136,7 +136,7 @@ int main(int argc, char **argv)
         x.scenario_len = strlen(x.scenario);
         int64_t id;
         if (cc_store_exercise_create(st, &x, &id, &err) != CC_OK || id != 1) {
-            fprintf(stderr, "store_writer: %s\n", err.msg);
+            fprintf(stderr, "store_writer: %s\n", err.message);
             return 1;
         }
     } else {
@@ -145,7 +145,7 @@ int main(int argc, char **argv)
     uint64_t n;
     char h[65];
     if (cc_store_head(st, 1, &n, h, &err) != CC_OK) {
-        fprintf(stderr, "store_writer: %s\n", err.msg);
+        fprintf(stderr, "store_writer: %s\n", err.message);
         return 1;
     }
     evgen g;
@@ -162,7 +162,7 @@ int main(int argc, char **argv)
         if (evgen_lines(&g, 1 + (int)(rand_r(&seed) % 20), &b) != 0)
             return 1;
         if (cc_store_append(st, 1, b.data, b.len, &err) != CC_OK) {
-            fprintf(stderr, "store_writer: %s\n", err.msg);
+            fprintf(stderr, "store_writer: %s\n", err.message);
             g = save;
             return 1;
         }

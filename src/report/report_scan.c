@@ -1,0 +1,1117 @@
+/* report_scan — see report_scan.h: reading the log for the after-action report. */
+#include "report/report_scan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ctime.h"
+#include "core/evlog.h"
+#include "core/grow.h"
+#include "core/zone.h"
+
+const char *const cc_rep_reason_names[R_NREASONS] = {"class", "caveat", "releasability", "policy", "invalid"};
+
+/* ---- streaming line reader with a bound on the line length ---- */
+
+typedef struct lreader {
+    FILE *f;
+    char *line;
+    size_t len, cap;
+    char rb[1 << 16];
+    size_t rpos, rlen;
+    int eof;
+} lreader;
+
+/* 1: a line in r->line (without '\n'); 0: end of file; -1: too long; -2: read error;
+ * -3: the last line has no newline (truncated). */
+static int lr_next(lreader *r)
+{
+    r->len = 0;
+    for (;;) {
+        if (r->rpos == r->rlen) {
+            if (r->eof)
+                return r->len ? -3 : 0;
+            r->rlen = fread(r->rb, 1, sizeof r->rb, r->f);
+            r->rpos = 0;
+            if (r->rlen == 0) {
+                if (ferror(r->f))
+                    return -2;
+                r->eof = 1;
+                continue;
+            }
+        }
+        char *nl = memchr(r->rb + r->rpos, '\n', r->rlen - r->rpos);
+        size_t take = nl ? (size_t)(nl - (r->rb + r->rpos)) : r->rlen - r->rpos;
+        if (r->len + take > CC_EVLOG_LINE_MAX)
+            return -1;
+        char *p = cc_grow(r->line, &r->cap, r->len + take + 1, 1);
+        if (!p)
+            return -2;
+        r->line = p;
+        memcpy(r->line + r->len, r->rb + r->rpos, take);
+        r->len += take;
+        r->line[r->len] = 0;
+        r->rpos += take;
+        if (nl) {
+            r->rpos++;
+            return 1;
+        }
+    }
+}
+
+static cc_err fail(rep *r, uint64_t line, cc_err code, const char *fmt, const char *what)
+{
+    cc_diags_add(r->d, CC_SEV_ERROR, r->path, (cc_pos){(int)(line > 2000000000u ? 0 : line), line ? 1 : 0},
+                 "report-log", NULL, fmt, what);
+    return code;
+}
+
+static const char *dup(rep *r, const char *s)
+{
+    return s ? cc_arena_strdup(r->a, s) : NULL;
+}
+
+static int64_t pint(const json_t *p, const char *k, int64_t dflt)
+{
+    json_t *v = json_object_get(p, k);
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : dflt;
+}
+
+/* Parses a logged banner with the originator the engine used. */
+static bool parse_label(const rep *r, const char *banner, int originator, cc_label *out)
+{
+    if (!banner)
+        return false;
+    if (originator < -1 || originator >= (int)r->s->nparties)
+        originator = -1;
+    return cc_label_parse(r->s->policy, banner, strlen(banner), originator, out, NULL) == CC_OK;
+}
+
+/* ---- visibility for the viewer (core/view) ---- */
+
+/* Whether the viewer sees event e (fed to the view already): control's report sees everything. */
+static bool sees(const rep *r, const cc_view_event *e)
+{
+    if (r->viewer < 0)
+        return true;
+    return cc_view_sees(cc_view_why_for(r->view, e, (cc_viewer){CC_VIEWER_SEAT, r->viewer}));
+}
+
+/* An item is in the viewer's report when the viewer saw at least one event of it. */
+bool cc_rep_inj_vis(const rep *r, int i)
+{
+    return i >= 0 && (r->viewer < 0 || r->inj[i].viewer_got);
+}
+
+bool cc_rep_dec_vis(const rep *r, int i)
+{
+    return i >= 0 && (r->viewer < 0 || r->dec[i].viewer_got);
+}
+
+bool cc_rep_cons_vis(const rep *r, int i)
+{
+    return i >= 0 && (r->viewer < 0 || r->cons[i].viewer_got);
+}
+
+bool cc_rep_msg_vis(const rep *r, const msg_st *m)
+{
+    return r->viewer < 0 || m->viewer_got;
+}
+
+bool cc_rep_find_vis(const rep *r, const find_st *f)
+{
+    switch (f->skind) {
+    case 0: return cc_rep_cons_vis(r, f->sidx);
+    case 1: return cc_rep_inj_vis(r, f->sidx);
+    case 2: return cc_rep_dec_vis(r, f->sidx);
+    default: return r->viewer < 0;
+    }
+}
+
+/* ---- pass 1: one event ---- */
+
+static void bin_msg(rep *r, int party, int64_t t)
+{
+    int64_t b = t * NBINS / r->duration_ms;
+    r->bins[(size_t)party * NBINS + (size_t)(b < 0 ? 0 : b >= NBINS ? NBINS - 1 : b)]++;
+}
+
+static void subject_of(const rep *r, const char *id, int *kind, int *idx)
+{
+    *kind = -1;
+    *idx = -1;
+    int i;
+    if ((i = cc_rep_lookup(r->cons_map, id)) >= 0)
+        *kind = 0, *idx = i;
+    else if ((i = cc_rep_lookup(r->inj_map, id)) >= 0)
+        *kind = 1, *idx = i;
+    else if ((i = cc_rep_lookup(r->dec_map, id)) >= 0)
+        *kind = 2, *idx = i;
+}
+
+static cc_err gcount_add(rep *r, int g, int skind, int sidx, bool met)
+{
+    for (size_t i = 0; i < r->ngc; i++) {
+        gcount *c = &r->gc[i];
+        if (c->g == g && c->skind == skind && c->sidx == sidx) {
+            if (met)
+                c->met++;
+            else
+                c->missed++;
+            return CC_OK;
+        }
+    }
+    gcount *gc = cc_grow(r->gc, &r->gccap, r->ngc + 1, sizeof *gc);
+    if (!gc)
+        return CC_ERR_NOMEM;
+    r->gc = gc;
+    r->gc[r->ngc++] = (gcount){g, skind, sidx, met ? 1u : 0u, met ? 0u : 1u};
+    return CC_OK;
+}
+
+static stage_st *cur_stage(cons_st *c, const char *stage)
+{
+    for (size_t i = c->nstages; i-- > 0;)
+        if (!stage || (c->stages[i].id && strcmp(c->stages[i].id, stage) == 0))
+            return &c->stages[i];
+    return NULL;
+}
+
+static void stage_acted(rep *r, cons_st *c, const char *stage, const char *seat, int64_t t)
+{
+    stage_st *st = cur_stage(c, stage);
+    int si = cc_rep_lookup(r->seat_map, seat);
+    if (!st || si < 0)
+        return;
+    for (size_t k = 0; k < st->npart; k++)
+        if (st->part[k] == si && st->acted[k] < 0)
+            st->acted[k] = t;
+}
+
+static int reason_code(const char *s)
+{
+    for (int i = 0; i < R_NREASONS; i++)
+        if (s && strcmp(s, cc_rep_reason_names[i]) == 0)
+            return i;
+    return R_INVALID;
+}
+
+/* A reminder sent or received, an escalation, a lost or retried message: per seat. */
+static void follow(rep *r, const char *seat, int what)
+{
+    int i = seat ? cc_rep_lookup(r->seat_map, seat) : -1;
+    if (i >= 0)
+        r->seat_follow[(size_t)i * F_N + (size_t)what]++;
+}
+
+/* A delivery or denial of an inject to a seat of party (-1: none): what each party received when. */
+static cc_err on_inject_delivery(rep *r, const cc_evrec *e, bool deliv, bool seen, int party)
+{
+    int i = cc_rep_lookup(r->inj_map, cc_rep_pstr(e->payload, "item"));
+    if (i < 0) {
+        r->unknown_refs++;
+        return CC_OK;
+    }
+    inj_st *I = &r->inj[i];
+    if (party >= 0) {
+        party_rx *x = &I->rx[party];
+        if (deliv) {
+            if (x->first < 0)
+                x->first = e->t_ms;
+            x->last = e->t_ms;
+            x->delivered++;
+        } else {
+            x->denied++;
+        }
+    }
+    if (deliv && seen && !I->viewer_got) {
+        I->viewer_got = true;
+        I->viewer_t = e->t_ms;
+    } else if (!deliv && seen) {
+        I->viewer_denied = 1 + reason_code(cc_rep_pstr(e->payload, "reason"));
+    }
+    return CC_OK;
+}
+
+/* A message's delivery: when it first reached each party; the viewer's received messages count on
+ * the timeline (by the sender's party). */
+static void on_message_delivery(rep *r, const cc_evrec *e, bool deliv, bool seen, int party)
+{
+    const char *item = cc_rep_pstr(e->payload, "item");
+    msg_st *m = r->cur_msg >= 0 ? &r->msgs[r->cur_msg] : NULL;
+    if (m && item && strcmp(m->id, item) == 0) {
+        if (deliv && party >= 0 && m->party_first[party] < 0)
+            m->party_first[party] = e->t_ms;
+        if (deliv && seen)
+            m->viewer_got = true;
+    }
+    if (deliv && seen && r->viewer >= 0 && r->cur_open && r->cur_party >= 0)
+        bin_msg(r, r->cur_party, r->cur_t);
+}
+
+/* A delivery or a denial. What was withheld from a seat is counted for it (its own denials). */
+static cc_err on_delivery(rep *r, const cc_evrec *e, const cc_view_event *ve)
+{
+    const json_t *p = e->payload;
+    bool deliv = ve->type == CC_EV_DELIVERY;
+    const char *kind = cc_rep_pstr(p, "kind");
+    int si = cc_rep_lookup(r->seat_map, cc_rep_pstr(p, "seat"));
+    if (!kind || si < 0) {
+        r->unknown_refs++;
+        return CC_OK;
+    }
+    int party = cc_rep_seat_party(r, si);
+    bool seen = r->viewer >= 0 && (deliv ? sees(r, ve) : si == r->viewer);
+    if (!deliv) {
+        int rc = reason_code(cc_rep_pstr(p, "reason"));
+        r->seat_denials[(size_t)si * R_NREASONS + (size_t)rc]++;
+        if (seen && strcmp(kind, "message") == 0)
+            r->viewer_msgs_withheld++;
+        else if (seen)
+            r->viewer_withheld[rc]++;
+    }
+    if (strcmp(kind, "inject") == 0)
+        return on_inject_delivery(r, e, deliv, seen, party);
+    if (strcmp(kind, "message") == 0)
+        on_message_delivery(r, e, deliv, seen, party);
+    else if (strcmp(kind, "decision") == 0 && deliv && seen &&
+             cc_rep_lookup(r->dec_map, cc_rep_pstr(p, "item")) >= 0)
+        r->dec[cc_rep_lookup(r->dec_map, cc_rep_pstr(p, "item"))].viewer_got = true;
+    else if (strcmp(kind, "consultation") == 0 && deliv && seen &&
+             cc_rep_lookup(r->cons_map, cc_rep_pstr(p, "item")) >= 0)
+        r->cons[cc_rep_lookup(r->cons_map, cc_rep_pstr(p, "item"))].viewer_got = true;
+    return CC_OK;
+}
+
+static cc_err on_forward(rep *r, const cc_evrec *e)
+{
+    int i = cc_rep_lookup(r->inj_map, cc_rep_pstr(e->payload, "inject"));
+    if (i >= 0)
+        r->inj[i].forwards++;
+    if (r->nfwds >= CC_REPORT_LIST_MAX) {
+        r->more_fwds++;
+        return CC_OK;
+    }
+    fwd_st *f = &r->fwds[r->nfwds++];
+    f->t = e->t_ms;
+    f->actor = dup(r, e->actor);
+    f->inject = i;
+    f->to = json_incref(json_object_get(e->payload, "to"));
+    return CC_OK;
+}
+
+/* A message (its deliveries and denials follow) or a forward. */
+static cc_err on_message(rep *r, const cc_evrec *e, const cc_view_event *ve)
+{
+    const json_t *p = e->payload;
+    const char *kind = cc_rep_pstr(p, "kind");
+    int sp = cc_rep_seat_party(r, cc_rep_lookup(r->seat_map, e->actor));
+    if (kind && strcmp(kind, "forward") == 0)
+        return on_forward(r, e);
+    r->msgs_total++;
+    bool seen = sees(r, ve);
+    if (sp >= 0 && seen)
+        bin_msg(r, sp, e->t_ms);
+    r->cur_open = true;
+    r->cur_party = sp;
+    r->cur_t = e->t_ms;
+    if (r->nmsgs >= CC_REPORT_LIST_MAX) {
+        r->more_msgs++;
+        return CC_OK;
+    }
+    const cc_scenario *s = r->s;
+    msg_st *m = &r->msgs[r->nmsgs];
+    memset(m, 0, sizeof *m);
+    m->party_first = cc_arena_array(r->a, s->nparties ? s->nparties : 1, sizeof *m->party_first);
+    if (!m->party_first)
+        return CC_ERR_NOMEM;
+    for (size_t k = 0; k < s->nparties; k++)
+        m->party_first[k] = -1;
+    m->seq = e->seq;
+    m->t = e->t_ms;
+    m->id = dup(r, cc_rep_pstr(p, "message"));
+    m->actor = dup(r, e->actor);
+    m->text = dup(r, cc_rep_pstr(p, "text"));
+    m->reply_to = dup(r, cc_rep_pstr(p, "reply_to"));
+    m->banner = dup(r, e->label);
+    m->to = json_incref(json_object_get(p, "to"));
+    m->label_ok = parse_label(r, e->label, sp, &m->label);
+    m->viewer_got = seen && r->viewer >= 0;
+    if (!m->id)
+        m->id = "?";
+    r->cur_msg = (int)r->nmsgs++;
+    return CC_OK;
+}
+
+/* inject.release, label.downgrade, inject.ack, inject.escalate. */
+static cc_err on_inject(rep *r, const cc_evrec *e, cc_evtype type)
+{
+    int i = cc_rep_lookup(r->inj_map, cc_rep_pstr(e->payload, "inject"));
+    if (i < 0) {
+        if (type == CC_EV_INJECT_RELEASE)
+            r->unknown_refs++;
+        return CC_OK;
+    }
+    inj_st *I = &r->inj[i];
+    int orig = r->s->injects[i].label.label.originator;
+    switch (type) {
+    case CC_EV_INJECT_RELEASE:
+        if (I->released)
+            return CC_OK;
+        I->released = true;
+        I->t = e->t_ms;
+        I->title = dup(r, cc_rep_pstr(e->payload, "title"));
+        I->body = dup(r, cc_rep_pstr(e->payload, "body"));
+        I->channel = dup(r, cc_rep_pstr(e->payload, "channel"));
+        I->actor = dup(r, cc_rep_pstr(e->payload, "from"));
+        I->banner = dup(r, e->label);
+        I->label_ok = parse_label(r, e->label, orig, &I->label);
+        break;
+    case CC_EV_LABEL_DOWNGRADE:
+        I->downgrades++;
+        I->banner = dup(r, e->label);
+        I->label_ok = parse_label(r, e->label, orig, &I->label);
+        break;
+    case CC_EV_INJECT_ACK: I->acks++; break;
+    case CC_EV_INJECT_ESCALATE:
+        I->escalations++;
+        follow(r, e->actor, F_ESCALATED);
+        break;
+    default: break;
+    }
+    return CC_OK;
+}
+
+static cc_err on_stage(rep *r, cons_st *c, const cc_evrec *e)
+{
+    const json_t *p = e->payload;
+    stage_st *grown = cc_grow(c->stages, &c->cap, c->nstages + 1, sizeof *grown);
+    if (!grown)
+        return CC_ERR_NOMEM;
+    c->stages = grown;
+    stage_st *st = &c->stages[c->nstages++];
+    memset(st, 0, sizeof *st);
+    st->id = dup(r, cc_rep_pstr(p, "stage"));
+    st->kind = dup(r, cc_rep_pstr(p, "kind"));
+    st->mode = dup(r, cc_rep_pstr(p, "mode"));
+    st->start = e->t_ms;
+    st->deadline = pint(p, "deadline_ms", -1);
+    st->done = st->missed = -1;
+    st->rounds = 1;
+    json_t *parts = json_object_get(p, "participants");
+    size_t np = json_is_array(parts) ? json_array_size(parts) : 0;
+    if (np > r->s->nseats)
+        np = r->s->nseats;
+    st->part = cc_arena_array(r->a, np ? np : 1, sizeof *st->part);
+    st->acted = cc_arena_array(r->a, np ? np : 1, sizeof *st->acted);
+    if (!st->part || !st->acted)
+        return CC_ERR_NOMEM;
+    st->npart = np;
+    for (size_t k = 0; k < np; k++) {
+        st->part[k] = cc_rep_lookup(r->seat_map, json_string_value(json_array_get(parts, k)));
+        st->acted[k] = -1;
+    }
+    return CC_OK;
+}
+
+static void on_request(rep *r, int ci, const cc_evrec *e)
+{
+    const json_t *p = e->payload;
+    cons_st *c = &r->cons[ci];
+    c->requested = true;
+    c->t = e->t_ms;
+    c->topic = dup(r, cc_rep_pstr(p, "topic"));
+    c->requester = dup(r, cc_rep_pstr(p, "requested_by"));
+    c->mechanism = dup(r, cc_rep_pstr(p, "mechanism"));
+    c->decision = dup(r, cc_rep_pstr(p, "decision"));
+    c->banner = dup(r, e->label);
+    const cc_labelspec *ls = &r->s->consultations[ci].label;
+    int orig =
+        ls->valid ? ls->label.originator : cc_rep_seat_party(r, cc_rep_lookup(r->seat_map, c->requester));
+    c->label_ok = parse_label(r, e->label, orig, &c->label);
+}
+
+static cc_err on_position(rep *r, cons_st *c, const cc_evrec *e)
+{
+    const char *text = cc_rep_pstr(e->payload, "text");
+    stage_acted(r, c, cc_rep_pstr(e->payload, "stage"), e->actor, e->t_ms);
+    if (!text)
+        return CC_OK;
+    if (c->npos >= POS_MAX) {
+        c->more_pos++;
+        return CC_OK;
+    }
+    if (!c->pos && !(c->pos = cc_arena_array(r->a, POS_MAX, sizeof *c->pos)))
+        return CC_ERR_NOMEM;
+    c->pos[c->npos++] =
+        (pos_st){e->t_ms, dup(r, e->actor), dup(r, cc_rep_pstr(e->payload, "stage")), dup(r, text)};
+    return CC_OK;
+}
+
+static cc_err on_consult(rep *r, const cc_evrec *e, const cc_view_event *ve)
+{
+    const json_t *p = e->payload;
+    int ci = cc_rep_lookup(r->cons_map, cc_rep_pstr(p, "consultation"));
+    if (ci < 0) {
+        r->unknown_refs++;
+        return CC_OK;
+    }
+    cons_st *c = &r->cons[ci];
+    if (r->viewer >= 0 && sees(r, ve))
+        c->viewer_got = true;
+    stage_st *st = ve->type == CC_EV_CONSULT_STAGE || ve->type == CC_EV_CONSULT_REQUEST
+                       ? NULL
+                       : cur_stage(c, cc_rep_pstr(p, "stage"));
+    switch (ve->type) {
+    case CC_EV_CONSULT_REQUEST: on_request(r, ci, e); break;
+    case CC_EV_CONSULT_STAGE: return on_stage(r, c, e);
+    case CC_EV_CONSULT_STAGE_DONE:
+        if (st) {
+            json_t *left = json_object_get(p, "objectors");
+            st->done = e->t_ms;
+            st->objections = json_is_array(left) ? (uint32_t)json_array_size(left) : 0;
+            st->by = dup(r, cc_rep_pstr(p, "by"));
+        }
+        break;
+    case CC_EV_CONSULT_ROUND:
+        if (st)
+            st->rounds++;
+        break;
+    case CC_EV_CONSULT_DEADLINE:
+        if (st && st->missed < 0)
+            st->missed = e->t_ms;
+        break;
+    case CC_EV_CONSULT_ESCALATE:
+        if (st)
+            st->escalations++;
+        follow(r, e->actor, F_ESCALATED);
+        break;
+    case CC_EV_CONSULT_REMIND: {
+        const json_t *to = json_object_get(p, "to");
+        follow(r, e->actor, F_REMINDED_OTHERS);
+        for (size_t k = 0; k < json_array_size(to) && k < r->s->nseats; k++)
+            follow(r, json_string_value(json_array_get(to, k)), F_REMINDED);
+        break;
+    }
+    case CC_EV_CONSULT_DONE: c->done = e->t_ms; break;
+    case CC_EV_CONSULT_FAILED:
+        c->failed = e->t_ms;
+        c->fail_reason = dup(r, cc_rep_pstr(p, "reason"));
+        break;
+    case CC_EV_CONSULT_OBJECT:
+        c->objections++;
+        if (cc_rep_pstr(p, "stage")) /* a review by objection in a stage with rounds: the seat acted */
+            stage_acted(r, c, cc_rep_pstr(p, "stage"), e->actor, e->t_ms);
+        break;
+    case CC_EV_CONSULT_ACK:
+    case CC_EV_CONSULT_POSITION: return on_position(r, c, e);
+    default: break;
+    }
+    return CC_OK;
+}
+
+static void on_decision_open(rep *r, int di, const cc_evrec *e)
+{
+    const json_t *p = e->payload;
+    dec_st *D = &r->dec[di];
+    D->opened = true;
+    D->t_open = e->t_ms;
+    D->question = dup(r, cc_rep_pstr(p, "question"));
+    D->rule = dup(r, cc_rep_pstr(p, "rule"));
+    D->deadline = pint(p, "deadline_ms", -1);
+    D->banner = dup(r, e->label);
+    json_decref(D->options);
+    json_decref(D->deciders);
+    D->options = json_deep_copy(json_object_get(p, "options"));
+    D->deciders = json_deep_copy(json_object_get(p, "deciders"));
+    const cc_labelspec *ls = &r->s->decisions[di].label;
+    D->label_ok = parse_label(r, e->label, ls->valid ? ls->label.originator : -1, &D->label);
+}
+
+static cc_err on_decision(rep *r, const cc_evrec *e, const cc_view_event *ve)
+{
+    const json_t *p = e->payload;
+    int di = cc_rep_lookup(r->dec_map, cc_rep_pstr(p, "decision"));
+    if (di < 0) {
+        r->unknown_refs++;
+        return CC_OK;
+    }
+    dec_st *D = &r->dec[di];
+    if (r->viewer >= 0 && sees(r, ve))
+        D->viewer_got = true;
+    switch (ve->type) {
+    case CC_EV_DECISION_OPEN: on_decision_open(r, di, e); break;
+    case CC_EV_DECISION_VOTE: {
+        const char *opt = cc_rep_pstr(p, "option");
+        if (!D->votes)
+            D->votes = json_object();
+        if (D->votes && e->actor && opt && cc_rep_lookup(r->seat_map, e->actor) >= 0)
+            json_object_set_new(D->votes, e->actor, json_string(opt));
+        break;
+    }
+    case CC_EV_DECISION_PROPOSE:
+        if (D->nprops >= PROP_MAX) {
+            D->more_props++;
+            break;
+        }
+        if (!D->props && !(D->props = cc_arena_array(r->a, PROP_MAX, sizeof *D->props)))
+            return CC_ERR_NOMEM;
+        D->props[D->nprops++] = (prop_st){e->t_ms, dup(r, e->actor), dup(r, cc_rep_pstr(p, "option")),
+                                          dup(r, cc_rep_pstr(p, "text"))};
+        break;
+    case CC_EV_DECISION_OBJECT: D->objections++; break;
+    case CC_EV_DECISION_INVALID: D->invalid_votes++; break;
+    case CC_EV_DECISION_MADE:
+        D->made = true;
+        D->t_made = e->t_ms;
+        D->outcome = dup(r, cc_rep_pstr(p, "outcome"));
+        json_decref(D->final_votes);
+        D->final_votes = json_deep_copy(json_object_get(p, "votes"));
+        break;
+    case CC_EV_DECISION_DEADLINE:
+        D->expired = true;
+        D->t_expired = e->t_ms;
+        break;
+    default: break;
+    }
+    return CC_OK;
+}
+
+static cc_err on_finding(rep *r, const cc_evrec *e)
+{
+    const json_t *p = e->payload;
+    int g = cc_rep_lookup(r->g_map, cc_rep_pstr(p, "guideline"));
+    int sk, sx;
+    subject_of(r, cc_rep_pstr(p, "subject"), &sk, &sx);
+    const char *res = cc_rep_pstr(p, "result");
+    bool met = res && strcmp(res, "met") == 0;
+    if (gcount_add(r, g, sk, sx, met) != CC_OK)
+        return CC_ERR_NOMEM;
+    if (r->nfinds >= CC_REPORT_LIST_MAX) {
+        r->more_finds++;
+        return CC_OK;
+    }
+    find_st *f = &r->finds[r->nfinds++];
+    f->seq = e->seq;
+    f->t = e->t_ms;
+    f->g = g;
+    f->guideline = dup(r, cc_rep_pstr(p, "guideline"));
+    f->result = met ? "met" : "missed";
+    f->subject = dup(r, cc_rep_pstr(p, "subject"));
+    f->skind = sk;
+    f->sidx = sx;
+    f->elapsed = pint(p, "elapsed_ms", -1);
+    f->within = pint(p, "within_ms", -1);
+    json_t *ev = json_object_get(p, "evidence");
+    f->ev[0] = (uint64_t)json_integer_value(json_array_get(ev, 0));
+    f->ev[1] = (uint64_t)json_integer_value(json_array_get(ev, 1));
+    if (f->ev[0] >= e->seq)
+        f->ev[0] = e->seq;
+    if (f->ev[1] >= e->seq)
+        f->ev[1] = e->seq;
+    return CC_OK;
+}
+
+static void on_rating(rep *r, const cc_evrec *e)
+{
+    int o = cc_rep_lookup(r->obj_map, cc_rep_pstr(e->payload, "objective"));
+    const char *rt = cc_rep_pstr(e->payload, "rating");
+    if (o < 0 || !rt)
+        return;
+    rating_st *R = &r->rating[o];
+    R->rated = true;
+    snprintf(R->rating, sizeof R->rating, "%s", rt);
+    R->text = dup(r, cc_rep_pstr(e->payload, "text"));
+    R->t = e->t_ms;
+    R->count++;
+}
+
+/* A note (on the viewer's notes pad: core/view) or a lost action: a row of a capped list. */
+static void on_listed(rep *r, const cc_evrec *e, note_st *list, size_t *n, size_t *more, const char *key)
+{
+    if (*n < CC_REPORT_LIST_MAX)
+        list[(*n)++] = (note_st){e->t_ms, dup(r, e->actor), dup(r, cc_rep_pstr(e->payload, key))};
+    else
+        (*more)++;
+}
+
+/* Every event after run.start, fed to the view first. */
+static cc_err on_event(rep *r, const cc_evrec *e, const cc_view_event *ve)
+{
+    if (ve->type == CC_EV_DELIVERY || ve->type == CC_EV_DENIAL)
+        return on_delivery(r, e, ve);
+    if (ve->type == CC_EV_MESSAGE) {
+        r->cur_msg = -1;
+        r->cur_open = false;
+        return on_message(r, e, ve);
+    }
+    r->cur_msg = -1; /* deliveries follow their message at once */
+    r->cur_open = false;
+    if (cc_evtype_is_consult(ve->type))
+        return on_consult(r, e, ve);
+    if (cc_evtype_is_decision(ve->type))
+        return on_decision(r, e, ve);
+    switch (ve->type) {
+    case CC_EV_INJECT_RELEASE:
+    case CC_EV_LABEL_DOWNGRADE:
+    case CC_EV_INJECT_ACK:
+    case CC_EV_INJECT_ESCALATE: return on_inject(r, e, ve->type);
+    case CC_EV_FINDING: return on_finding(r, e);
+    case CC_EV_OBJECTIVE_RATING: on_rating(r, e); break;
+    case CC_EV_NOTE:
+        if (sees(r, ve))
+            on_listed(r, e, r->notes, &r->nnotes, &r->more_notes, "text");
+        break;
+    case CC_EV_MESSAGE_RETRY: follow(r, e->actor, F_RETRIES); break;
+    case CC_EV_MESSAGE_LOST:
+        follow(r, e->actor, F_LOST);
+        on_listed(r, e, r->lost, &r->nlost, &r->more_lost, "action");
+        break;
+    case CC_EV_SEAT_ABSENT:
+        r->absent_count++;
+        if (e->actor && json_array_size(r->absent) < r->s->nseats)
+            json_array_append_new(r->absent, json_string(e->actor));
+        break;
+    case CC_EV_INPUT: r->inputs++; break;
+    case CC_EV_INPUT_REFUSED: r->refused++; break;
+    case CC_EV_RUN_END:
+        r->end_reason = dup(r, cc_rep_pstr(e->payload, "reason"));
+        r->end_t = e->t_ms;
+        break;
+    default: break;
+    }
+    return CC_OK;
+}
+
+static cc_err on_start(rep *r, const cc_evrec *e)
+{
+    const json_t *p = e->payload;
+    r->scenario_hash = dup(r, cc_rep_pstr(p, "scenario"));
+    r->scenario_id = dup(r, cc_rep_pstr(p, "scenario_id"));
+    r->source = dup(r, cc_rep_pstr(p, "source"));
+    r->seed = dup(r, cc_rep_pstr(p, "seed"));
+    r->variant = dup(r, cc_rep_pstr(p, "variant"));
+    r->engine = dup(r, cc_rep_pstr(p, "engine"));
+    json_t *pol = json_object_get(p, "policy");
+    r->policy_id = dup(r, cc_rep_pstr(pol, "id"));
+    r->policy_hash = dup(r, cc_rep_pstr(pol, "hash"));
+    r->replication = pint(p, "replication", 0);
+    r->duration_ms = pint(p, "duration_ms", r->s->duration_s * 1000);
+    if (r->duration_ms <= 0)
+        r->duration_ms = 1;
+    r->auto_seats = json_incref(json_object_get(p, "auto"));
+    size_t k;
+    json_t *v;
+    json_array_foreach(r->auto_seats, k, v)
+    {
+        int si = cc_rep_lookup(r->seat_map, json_string_value(v));
+        if (si >= 0)
+            r->is_auto[si] = true;
+    }
+    char hx[65];
+    cc_scenario_hash_hex(r->s, hx);
+    if (!r->scenario_hash || strcmp(hx, r->scenario_hash) != 0) {
+        cc_diags_add(r->d, CC_SEV_ERROR, r->path, (cc_pos){1, 1}, "report-scenario",
+                     "pass the scenario file the log was run on with --scenario",
+                     "the log was run on scenario %s (sha256 %.16s...), not on %s (sha256 %.16s...)",
+                     r->scenario_id ? r->scenario_id : "?", r->scenario_hash ? r->scenario_hash : "?",
+                     cc_scenario_id(r->s), hx);
+        return CC_ERR_INVALID;
+    }
+    return CC_OK;
+}
+
+/* Pass 1: verify and aggregate. */
+static cc_err pass1(rep *r)
+{
+    FILE *f = fopen(r->path, "rb");
+    if (!f) {
+        cc_diags_add(r->d, CC_SEV_ERROR, r->path, (cc_pos){0, 0}, "report-io", NULL,
+                     "cannot open the log: %s", strerror(errno));
+        return CC_ERR_IO;
+    }
+    lreader *lr = calloc(1, sizeof *lr);
+    if (!lr) {
+        fclose(f);
+        return CC_ERR_NOMEM;
+    }
+    lr->f = f;
+    cc_err rc = CC_OK;
+    bool ended = false;
+    uint64_t n = 0;
+    for (;;) {
+        int k = lr_next(lr);
+        if (k == 0)
+            break;
+        uint64_t line = n + 1;
+        if (k == -1) {
+            rc = fail(r, line, CC_ERR_PARSE, "event %s: line is too long", "");
+            break;
+        }
+        if (k == -2) {
+            rc = fail(r, line, CC_ERR_IO, "read error%s", "");
+            break;
+        }
+        if (k == -3) {
+            rc = fail(r, line, CC_ERR_PARSE, "the last line has no newline: the log is truncated%s", "");
+            break;
+        }
+        if (ended) {
+            rc = fail(r, line, CC_ERR_PARSE, "an event follows run.end%s", "");
+            break;
+        }
+        cc_evrec e;
+        cc_evlog_error why;
+        if (cc_evlog_decode(lr->line, lr->len, &e, &why) != CC_OK) {
+            rc = fail(r, line, CC_ERR_PARSE, "%s", why.message);
+            break;
+        }
+        char msg[160];
+        if (e.seq != n) {
+            snprintf(msg, sizeof msg,
+                     "sequence number is %llu, expected %llu (event deleted, inserted or moved)",
+                     (unsigned long long)e.seq, (unsigned long long)n);
+            rc = fail(r, line, CC_ERR_PARSE, "%s", msg);
+        } else if (memcmp(e.prev, r->prev, 32) != 0) {
+            rc = fail(r, line, CC_ERR_PARSE, "%s",
+                      "prev does not match the hash of the previous event: the hash chain is broken");
+        } else if (n == 0 && cc_evtype_of(e.type) != CC_EV_RUN_START) {
+            rc = fail(r, line, CC_ERR_PARSE, "the first event is %s, not run.start", e.type);
+        } else if (n > 0 && cc_evtype_of(e.type) == CC_EV_RUN_START) {
+            rc = fail(r, line, CC_ERR_PARSE, "%s", "a second run.start");
+        } else {
+            cc_view_event ve;
+            cc_view_event_of(&e, &ve);
+            cc_view_feed(r->view, &ve);
+            rc = n == 0 ? on_start(r, &e) : on_event(r, &e, &ve);
+            if (rc == CC_ERR_NOMEM)
+                fail(r, line, rc, "%s", "out of memory");
+        }
+        if (rc == CC_OK) {
+            rc = cc_merkle_stream_append(r->tree, e.hash, 32);
+            if (r->vf)
+                cc_verify_line(r->vf, lr->line, lr->len, 1); /* its verdict is read at the end */
+        }
+        if (rc == CC_OK) {
+            memcpy(r->prev, e.hash, 32);
+            cc_hex(e.hash, 32, r->last_hash);
+            if (n == 0)
+                memcpy(r->first_hash, r->last_hash, sizeof r->first_hash);
+            ended = cc_evtype_of(e.type) == CC_EV_RUN_END;
+        }
+        cc_evrec_clear(&e);
+        if (rc)
+            break;
+        n++;
+    }
+    if (rc == CC_OK && n == 0)
+        rc = fail(r, 1, CC_ERR_PARSE, "the log is empty%s", "");
+    else if (rc == CC_OK && !ended && !r->in_progress)
+        rc = fail(r, n, CC_ERR_PARSE, "the log ends without run.end: it is truncated%s", "");
+    r->nevents = n;
+    if (rc == CC_OK && r->vf)
+        cc_verify_finish(r->vf, &r->vres);
+    free(lr->line);
+    free(lr);
+    fclose(f);
+    return rc;
+}
+
+/* ---- pass 2: the cc_rep_evidence events of the findings shown ---- */
+
+static int u64cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static const char *item_of(const json_t *p)
+{
+    static const char *const keys[] = {"consultation", "decision", "inject",   "item",
+                                       "message",      "subject",  "objective"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *v = cc_rep_pstr(p, keys[i]);
+        if (v)
+            return v;
+    }
+    return NULL;
+}
+
+static bool event_vis(const rep *r, const cc_evrec *e)
+{
+    if (r->viewer < 0)
+        return true;
+    const json_t *p = e->payload;
+    int i;
+    if ((i = cc_rep_lookup(r->cons_map, cc_rep_pstr(p, "consultation"))) >= 0)
+        return cc_rep_cons_vis(r, i);
+    if ((i = cc_rep_lookup(r->dec_map, cc_rep_pstr(p, "decision"))) >= 0)
+        return cc_rep_dec_vis(r, i);
+    if ((i = cc_rep_lookup(r->inj_map, cc_rep_pstr(p, "inject"))) >= 0)
+        return cc_rep_inj_vis(r, i);
+    const char *kind = cc_rep_pstr(p, "kind"), *item = cc_rep_pstr(p, "item");
+    if (kind && item) {
+        if (strcmp(kind, "inject") == 0)
+            return cc_rep_inj_vis(r, cc_rep_lookup(r->inj_map, item));
+        if (strcmp(kind, "decision") == 0)
+            return cc_rep_dec_vis(r, cc_rep_lookup(r->dec_map, item));
+        if (strcmp(kind, "consultation") == 0)
+            return cc_rep_cons_vis(r, cc_rep_lookup(r->cons_map, item));
+        return false;
+    }
+    if ((i = cc_rep_lookup(r->cons_map, cc_rep_pstr(p, "subject"))) >= 0)
+        return cc_rep_cons_vis(r, i);
+    if ((i = cc_rep_lookup(r->inj_map, cc_rep_pstr(p, "subject"))) >= 0)
+        return cc_rep_inj_vis(r, i);
+    if ((i = cc_rep_lookup(r->dec_map, cc_rep_pstr(p, "subject"))) >= 0)
+        return cc_rep_dec_vis(r, i);
+    cc_view_event ve;
+    cc_view_event_of(e, &ve);
+    if (ve.type == CC_EV_MESSAGE || ve.type == CC_EV_NOTE)
+        return sees(r, &ve);
+    return e->label == NULL;
+}
+
+static cc_err pass2(rep *r)
+{
+    size_t want = 0;
+    for (size_t i = 0; i < r->nfinds; i++)
+        if (cc_rep_find_vis(r, &r->finds[i]))
+            want += 2;
+    if (!want)
+        return CC_OK;
+    uint64_t *seqs = malloc(want * sizeof *seqs);
+    if (!seqs)
+        return CC_ERR_NOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < r->nfinds; i++)
+        if (cc_rep_find_vis(r, &r->finds[i])) {
+            seqs[n++] = r->finds[i].ev[0];
+            seqs[n++] = r->finds[i].ev[1];
+        }
+    qsort(seqs, n, sizeof *seqs, u64cmp);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || seqs[u - 1] != seqs[i])
+            seqs[u++] = seqs[i];
+    r->ev = cc_arena_array(r->a, u, sizeof *r->ev);
+    if (!r->ev) {
+        free(seqs);
+        return CC_ERR_NOMEM;
+    }
+    r->nev = u;
+    for (size_t i = 0; i < u; i++)
+        r->ev[i].seq = seqs[i];
+    free(seqs);
+    FILE *f = fopen(r->path, "rb");
+    if (!f)
+        return fail(r, 0, CC_ERR_IO, "cannot open the log again: %s", strerror(errno));
+    lreader *lr = calloc(1, sizeof *lr);
+    if (!lr) {
+        fclose(f);
+        return CC_ERR_NOMEM;
+    }
+    lr->f = f;
+    cc_err rc = CC_OK;
+    size_t next = 0;
+    for (uint64_t line = 0; next < u; line++) {
+        int k = lr_next(lr);
+        if (k != 1) {
+            rc = fail(r, line + 1, CC_ERR_IO, "%s", "the log changed while the report was read");
+            break;
+        }
+        if (line != r->ev[next].seq)
+            continue;
+        cc_evrec e;
+        cc_evlog_error why;
+        if (cc_evlog_decode(lr->line, lr->len, &e, &why) != CC_OK || e.seq != line) {
+            if (e.type)
+                cc_evrec_clear(&e);
+            rc = fail(r, line + 1, CC_ERR_IO, "%s", "the log changed while the report was read");
+            break;
+        }
+        evbrief *b = &r->ev[next++];
+        b->found = true;
+        b->t = e.t_ms;
+        b->type = dup(r, e.type);
+        b->actor = dup(r, e.actor);
+        b->item = dup(r, item_of(e.payload));
+        b->visible = event_vis(r, &e);
+        cc_evrec_clear(&e);
+    }
+    free(lr->line);
+    free(lr);
+    fclose(f);
+    return rc;
+}
+
+const evbrief *cc_rep_evidence(const rep *r, uint64_t seq)
+{
+    size_t lo = 0, hi = r->nev;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (r->ev[mid].seq < seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->nev && r->ev[lo].seq == seq && r->ev[lo].found ? &r->ev[lo] : NULL;
+}
+
+void cc_rep_free(rep *r)
+{
+    if (r->cons)
+        for (size_t i = 0; i < r->s->nconsultations; i++)
+            free(r->cons[i].stages);
+    if (r->dec)
+        for (size_t i = 0; i < r->s->ndecisions; i++) {
+            json_decref(r->dec[i].options);
+            json_decref(r->dec[i].deciders);
+            json_decref(r->dec[i].votes);
+            json_decref(r->dec[i].final_votes);
+        }
+    for (size_t i = 0; i < r->nmsgs; i++)
+        json_decref(r->msgs[i].to);
+    for (size_t i = 0; i < r->nfwds; i++)
+        json_decref(r->fwds[i].to);
+    json_decref(r->auto_seats);
+    json_decref(r->absent);
+    free(r->gc);
+    cc_merkle_stream_free(r->tree);
+    cc_verify_free(r->vf);
+    cc_view_free(r->view);
+    cc_arena_free(r->a);
+}
+
+cc_err cc_rep_init(rep *r, const cc_scenario *s)
+{
+    r->a = cc_arena_new(0);
+    if (!r->a)
+        return CC_ERR_NOMEM;
+    size_t np = s->nparties ? s->nparties : 1;
+    r->seat_map = cc_idmap_new(r->a, s->nseats + 1);
+    r->inj_map = cc_idmap_new(r->a, s->ninjects + 1);
+    r->dec_map = cc_idmap_new(r->a, s->ndecisions + 1);
+    r->cons_map = cc_idmap_new(r->a, s->nconsultations + 1);
+    r->g_map = cc_idmap_new(r->a, s->nguidelines + 1);
+    r->obj_map = cc_idmap_new(r->a, s->nobjectives + 1);
+    r->party_map = cc_idmap_new(r->a, np);
+    r->inj = cc_arena_array(r->a, s->ninjects + 1, sizeof *r->inj);
+    r->cons = cc_arena_array(r->a, s->nconsultations + 1, sizeof *r->cons);
+    r->dec = cc_arena_array(r->a, s->ndecisions + 1, sizeof *r->dec);
+    r->rating = cc_arena_array(r->a, s->nobjectives + 1, sizeof *r->rating);
+    r->seat_denials = cc_arena_array(r->a, (s->nseats + 1) * R_NREASONS, sizeof *r->seat_denials);
+    r->seat_follow = cc_arena_array(r->a, (s->nseats + 1) * F_N, sizeof *r->seat_follow);
+    r->is_auto = cc_arena_array(r->a, s->nseats + 1, sizeof *r->is_auto);
+    r->finds = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->finds);
+    r->msgs = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->msgs);
+    r->fwds = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->fwds);
+    r->notes = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->notes);
+    r->lost = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->lost);
+    r->bins = cc_arena_array(r->a, np * NBINS, sizeof *r->bins);
+    r->absent = json_array();
+    r->tree = cc_merkle_stream_new();
+    if (!r->tree || cc_view_new(s, &r->view) != CC_OK)
+        return CC_ERR_NOMEM;
+    r->cur_msg = -1;
+    if (!r->seat_map || !r->inj_map || !r->dec_map || !r->cons_map || !r->g_map || !r->obj_map ||
+        !r->party_map || !r->inj || !r->cons || !r->dec || !r->rating || !r->seat_denials ||
+        !r->seat_follow || !r->is_auto || !r->finds || !r->msgs || !r->fwds || !r->notes || !r->lost ||
+        !r->bins || !r->absent)
+        return CC_ERR_NOMEM;
+    for (size_t i = 0; i < s->nseats; i++)
+        cc_idmap_put(r->seat_map, s->seats[i].id, (int)i);
+    for (size_t i = 0; i < s->ninjects; i++) {
+        cc_idmap_put(r->inj_map, s->injects[i].id, (int)i);
+        r->inj[i].rx = cc_arena_array(r->a, np, sizeof *r->inj[i].rx);
+        if (!r->inj[i].rx)
+            return CC_ERR_NOMEM;
+        for (size_t p = 0; p < np; p++)
+            r->inj[i].rx[p].first = r->inj[i].rx[p].last = -1;
+        r->inj[i].viewer_t = -1;
+    }
+    for (size_t i = 0; i < s->ndecisions; i++) {
+        cc_idmap_put(r->dec_map, s->decisions[i].id, (int)i);
+        r->dec[i].deadline = r->dec[i].t_made = r->dec[i].t_expired = r->dec[i].t_open = -1;
+    }
+    for (size_t i = 0; i < s->nconsultations; i++) {
+        cc_idmap_put(r->cons_map, s->consultations[i].id, (int)i);
+        r->cons[i].done = r->cons[i].failed = -1;
+    }
+    for (size_t i = 0; i < s->nguidelines; i++)
+        cc_idmap_put(r->g_map, s->guidelines[i].id, (int)i);
+    for (size_t i = 0; i < s->nobjectives; i++)
+        cc_idmap_put(r->obj_map, s->objectives[i].id, (int)i);
+    for (size_t i = 0; i < s->nparties; i++)
+        cc_idmap_put(r->party_map, s->parties[i].id, (int)i);
+    /* the bottom label: lowest classification, releasable to every party */
+    const char **codes = cc_arena_array(r->a, np, sizeof *codes);
+    if (!codes)
+        return CC_ERR_NOMEM;
+    for (size_t i = 0; i < s->nparties; i++)
+        codes[i] = s->parties[i].id;
+    r->bottom_ok = cc_label_policy_nclasses(s->policy) > 0 &&
+                   cc_label_build(s->policy, cc_label_policy_class_name(s->policy, 0), NULL, 0, codes,
+                                  s->nparties, -1, &r->bottom, NULL, NULL) == CC_OK;
+    return CC_OK;
+}
+
+cc_err cc_report_log_start(const char *path, cc_report_start *out, cc_diags *d)
+{
+    memset(out, 0, sizeof *out);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){0, 0}, "report-io", NULL, "cannot open the log: %s",
+                     strerror(errno));
+        return CC_ERR_IO;
+    }
+    lreader *lr = calloc(1, sizeof *lr);
+    if (!lr) {
+        fclose(f);
+        return CC_ERR_NOMEM;
+    }
+    lr->f = f;
+    int k = lr_next(lr);
+    cc_err rc = CC_OK;
+    if (k != 1) {
+        cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){1, 1}, "report-log", NULL, "%s",
+                     k == 0    ? "the log is empty"
+                     : k == -1 ? "line is too long"
+                     : k == -3 ? "the last line has no newline: the log is truncated"
+                               : "read error");
+        rc = k == -2 ? CC_ERR_IO : CC_ERR_PARSE;
+    } else {
+        cc_evrec e;
+        cc_evlog_error why;
+        if (cc_evlog_decode(lr->line, lr->len, &e, &why) != CC_OK) {
+            cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){1, 1}, "report-log", NULL, "%s", why.message);
+            rc = CC_ERR_PARSE;
+        } else {
+            if (cc_evtype_of(e.type) != CC_EV_RUN_START || e.seq != 0) {
+                cc_diags_add(d, CC_SEV_ERROR, path, (cc_pos){1, 1}, "report-log", NULL,
+                             "the first event is %s, not run.start", e.type);
+                rc = CC_ERR_PARSE;
+            } else {
+                const char *h = cc_rep_pstr(e.payload, "scenario"),
+                           *id = cc_rep_pstr(e.payload, "scenario_id"),
+                           *src = cc_rep_pstr(e.payload, "source");
+                snprintf(out->scenario_hash, sizeof out->scenario_hash, "%s", h ? h : "");
+                snprintf(out->scenario_id, sizeof out->scenario_id, "%s", id ? id : "");
+                snprintf(out->source, sizeof out->source, "%s", src ? src : "");
+            }
+            cc_evrec_clear(&e);
+        }
+    }
+    free(lr->line);
+    free(lr);
+    fclose(f);
+    return rc;
+}
+
+cc_err cc_rep_scan(rep *r)
+{
+    cc_err rc = pass1(r);
+    return rc == CC_OK ? pass2(r) : rc;
+}
