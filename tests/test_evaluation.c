@@ -9,6 +9,7 @@
 #include "core/evaluation.h"
 #include "core/evlog.h"
 #include "core/scenario_model.h"
+#include "core/view.h"
 #include "support/evtest.h"
 
 #define SCEN "tests/scenarios/valid/evaluation.yaml"
@@ -39,6 +40,49 @@ static const char *refusal_at(int64_t minute, const char *seat)
 }
 
 TestSuite(evaluation, .init = run_fixture, .fini = done);
+
+/* Why evaluator seat id may see ev[i], by core/view fed the fixture's log up to it. */
+static cc_view_why view_why(const cc_scenario *s, cc_view *v, size_t upto, const char *id)
+{
+    cc_view_reset(v);
+    cc_view_event e;
+    for (size_t k = 0; k <= upto; k++) {
+        cc_view_event_of(&ev[k], &e);
+        cc_view_feed(v, &e);
+    }
+    return cc_view_why_for(v, &e, (cc_viewer){CC_VIEWER_SEAT, cc_scenario_seat_index(s, id)});
+}
+
+Test(evaluation, core_view_gives_an_evaluator_its_view)
+{
+    cc_scenario *s = ev_load(SCEN);
+    cc_view *v = NULL;
+    cr_assert_eq(cc_view_new(s, &v), CC_OK);
+    cr_expect_eq(view_why(s, v, 0, "obs-kor"), CC_VIEW_FRAME, "run.start");
+    size_t own = 0, secret = 0, input = 0;
+    for (size_t i = 0; i < nev; i++) {
+        const char *a = ev[i].actor ? ev[i].actor : "";
+        if (!own && !strcmp(ev[i].type, "eval.observation") && !strcmp(a, "obs-usa"))
+            own = i;
+        if (!secret && !strcmp(ev[i].type, "eval.observation") && ev[i].label &&
+            strstr(ev[i].label, "REL TO USA") && !strstr(ev[i].label, "KOR"))
+            secret = i;
+        if (!input && !strcmp(ev[i].type, "input") && !strcmp(a, "usa-lead"))
+            input = i;
+    }
+    cr_assert(own && secret && input);
+    cr_expect_eq(view_why(s, v, own, "obs-usa"), CC_VIEW_OWN);
+    cr_expect_eq(view_why(s, v, secret, "obs-kor"), CC_VIEW_LABEL, "an observation above its clearance");
+    cr_expect_eq(view_why(s, v, input, "obs-usa"), CC_VIEW_HIDDEN, "another seat's input");
+    cr_expect_eq(view_why(s, v, input, "usa-lead"), CC_VIEW_OWN);
+    size_t deliveries = 0;
+    for (size_t i = 0; i < nev; i++)
+        if (!strcmp(ev[i].type, "inject.release") && view_why(s, v, i, "obs-kor") == CC_VIEW_EVALUATOR)
+            deliveries++;
+    cr_expect_gt(deliveries, 0, "a release the evaluator's clearance reads");
+    cc_view_free(v);
+    cc_scenario_free(s);
+}
 
 Test(evaluation, questionnaires_follow_the_documented_timeline)
 {
