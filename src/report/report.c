@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/ctime.h"
+#include "core/evaluation.h"
 #include "core/label.h"
 #include "core/merkle.h"
 #include "core/scenario_model.h"
@@ -242,18 +243,68 @@ static void checkpoint_facts(const rep *r, sec *x)
     json_decref(c);
 }
 
+/* The overview's keys of exercise (docs/scenario-format.md): scope, mission areas, core
+ * capabilities, sponsor, description; organisations and points of contact as tables. */
+static void overview_scope(const rep *r, sec *x)
+{
+    const cc_scenario *s = r->s;
+    cc_buf b;
+    cc_buf_init(&b);
+    if (s->scope)
+        fact(x, "Scope", js(s->scope));
+    for (size_t i = 0; i < s->mission_areas.n; i++)
+        cc_buf_printf(&b, "%s%s", i ? ", " : "", s->mission_areas.v[i]);
+    if (b.len)
+        fact(x, "Mission areas", js(b.data));
+    cc_buf_reset(&b);
+    for (size_t o = 0; o < s->nobjectives; o++) {
+        const char *c = s->objectives[o].capability;
+        bool seen = !c;
+        for (size_t k = 0; !seen && k < o; k++)
+            seen = s->objectives[k].capability && !strcmp(s->objectives[k].capability, c);
+        if (!seen)
+            cc_buf_printf(&b, "%s%s", b.len ? ", " : "", c);
+    }
+    fact(x, "Core capabilities", js(b.data));
+    cc_buf_reset(&b);
+    for (size_t o = 0; o < s->nobjectives; o++)
+        cc_buf_printf(&b, "%s%s: %s", o ? "; " : "", s->objectives[o].id,
+                      s->objectives[o].title ? s->objectives[o].title : "");
+    fact(x, "Objectives", js(b.data));
+    fact(x, "Scenario", js(s->description));
+    if (s->sponsor)
+        fact(x, "Sponsor", js(s->sponsor));
+    cc_buf_free(&b);
+    static const char *const oc[] = {"organisation", "kind", NULL};
+    json_t *rows = table(x, "organisations", "Participating organisations", oc);
+    for (size_t i = 0; i < s->nparties; i++)
+        json_array_append_new(
+            rows,
+            json_pack("[o,s]", js(s->parties[i].name ? s->parties[i].name : s->parties[i].id),
+                      s->parties[i].kind == CC_PARTY_NATION ? "nation (party)" : "organisation (party)"));
+    for (size_t i = 0; i < s->organisations.n; i++)
+        json_array_append_new(rows, json_pack("[s,s]", s->organisations.v[i], "participating organisation"));
+    static const char *const pc[] = {"name", "role", "organisation", "e-mail", "phone", NULL};
+    rows = table(x, "contacts", "Points of contact", pc);
+    for (size_t i = 0; i < s->ncontacts; i++) {
+        const cc_contact *c = &s->contacts[i];
+        json_array_append_new(rows, json_pack("[o,o,o,o,o]", js(c->name), js(c->role), js(c->organisation),
+                                              js(c->email), js(c->phone)));
+    }
+    if (!s->ncontacts)
+        table_note(x, "The scenario names no point of contact (exercise.contacts).");
+}
+
 static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
     const cc_scenario *s = r->s;
     sec x;
     sec_init(r, &x, "overview", "Exercise overview");
     char b[512], b2[64];
-    intro(&x, "This report is generated only from the event log named below; every figure can be traced to "
-              "its events by sequence number, and the log's final hash ties the report to that evidence.");
+    intro(&x, "Who and what the exercise was, from the scenario; the data that ties this report to its log "
+              "is in the appendix.");
     snprintf(b, sizeof b, "%s: %s", s->id ? s->id : "?", s->title ? s->title : "");
-    fact(&x, "Scenario", js(b));
-    fact(&x, "Scenario SHA-256", js(r->scenario_hash));
-    fact(&x, "Scenario file (as recorded)", js(r->source));
+    fact(&x, "Exercise", js(b));
     abs_time(r, 0, b, sizeof b);
     fact(&x, "Exercise start", js(b));
     abs_time(r, r->end_t, b, sizeof b);
@@ -262,24 +313,7 @@ static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
     snprintf(b, sizeof b, "%s scenario time (%s)", b2, r->end_reason ? r->end_reason : "?");
     fact(&x, "Run length", js(b));
     fact(&x, "Time zone", js(s->zone_name));
-    fact(&x, "Variant (mechanism)", js(r->variant));
-    fact(&x, "Seed", js(r->seed));
-    fact(&x, "Replication", json_integer(r->replication));
-    fact(&x, "Engine", js(r->engine));
-    snprintf(b, sizeof b, "%s (hash %s)", r->policy_id ? r->policy_id : "?",
-             r->policy_hash ? r->policy_hash : "?");
-    fact(&x, "Label policy", js(b));
-    fact(&x, "Events", json_integer((json_int_t)r->nevents));
-    fact(&x, "First event hash", js(r->first_hash));
-    fact(&x, "Final event hash", js(r->last_hash));
-    checkpoint_facts(r, &x);
-    if (r->viewer < 0) {
-        fact(&x, "View", js("exercise control (everything in the log)"));
-    } else {
-        snprintf(b, sizeof b, "seat %s: only what this seat received or may read",
-                 seat_label(r, r->viewer, b2, sizeof b2));
-        fact(&x, "View", js(b));
-    }
+    overview_scope(r, &x);
     fact(&x, "Inputs (people and control)", json_integer((json_int_t)r->inputs));
     fact(&x, "Inputs refused", json_integer((json_int_t)r->refused));
     if (r->unknown_refs)
@@ -295,7 +329,8 @@ static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
                                         s->parties[i].kind == CC_PARTY_NATION ? "nation" : "organisation",
                                         js(s->parties[i].zone_name), (json_int_t)n));
     }
-    static const char *const sc[] = {"seat", "party", "role", "clearance", "cells", "played by", NULL};
+    static const char *const sc[] = {"seat",      "party", "role",      "kind",
+                                     "clearance", "cells", "played by", NULL};
     rows = table(&x, "seats", "Seats", sc);
     for (size_t i = 0; i < s->nseats; i++) {
         const cc_seat *st = &s->seats[i];
@@ -314,8 +349,11 @@ static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
         for (size_t k = 0; k < st->caveats.n; k++)
             cc_buf_printf(&cv, "%s%s", k ? ", " : " + ", st->caveats.v[k]);
         snprintf(clr, sizeof clr, "%s", cv.data ? cv.data : "");
-        json_array_append_new(rows, json_pack("[o,o,o,s,s,s]", js(st->id), js(st->party), js(st->role), clr,
-                                              cells.data ? cells.data : "", by));
+        json_array_append_new(rows, json_pack("[o,o,o,s,s,s,s]", js(st->id), js(st->party), js(st->role),
+                                              st->evaluator ? "evaluator"
+                                              : st->control ? "control"
+                                                            : "player",
+                                              clr, cells.data ? cells.data : "", by));
         cc_buf_free(&cells);
         cc_buf_free(&cv);
     }
@@ -1009,6 +1047,430 @@ static void build_decisions(rep *r, json_t *secs, cc_label *doc, bool *inv)
 
 /* ---- objectives ---- */
 
+/* ---- evaluation: observations, feedback, team scoring (docs/report.md) ---- */
+
+static void extend_new(json_t *arr, json_t *more)
+{
+    json_array_extend(arr, more);
+    json_decref(more);
+}
+
+static const char *pstr_or(const json_t *p, const char *k, const char *dflt)
+{
+    const char *v = cc_rep_pstr(p, k);
+    return v ? v : dflt;
+}
+
+/* The evidence of an observation as "#12, #31" into b (reset first). */
+static const char *evidence_text(const json_t *p, cc_buf *b)
+{
+    cc_buf_reset(b);
+    size_t k;
+    const json_t *v;
+    json_array_foreach(json_object_get(p, "evidence"), k, v)
+    {
+        cc_buf_printf(b, "%s#%" JSON_INTEGER_FORMAT, k ? ", " : "", json_integer_value(v));
+    }
+    return b->data ? b->data : "";
+}
+
+/* Evaluator observations the reader may see, in the objectives' section. */
+static void observations_table(rep *r, sec *x)
+{
+    static const char *const cols[] = {"objective",      "observation", "observed", "recorded", "evaluator",
+                                       "target / task",  "kind",        "rating",   "text",     "root cause",
+                                       "recommendation", "evidence",    NULL};
+    json_t *rows = table(x, "observations", "Evaluator observations", cols);
+    cc_buf b;
+    cc_buf_init(&b);
+    for (size_t i = 0; i < r->nevals; i++) {
+        const eval_ev *E = &r->evals[i];
+        if (E->type != CC_EV_EVAL_OBSERVATION)
+            continue;
+        sec_label(x, &E->label, E->label_ok);
+        const json_t *p = E->p;
+        char tt[200];
+        snprintf(tt, sizeof tt, "%s%s%s", pstr_or(p, "target", ""), cc_rep_pstr(p, "task") ? " / " : "",
+                 pstr_or(p, "task", ""));
+        json_int_t om = json_integer_value(json_object_get(p, "observed_ms"));
+        json_array_append_new(rows,
+                              json_pack("[o,o,o,o,o,s,o,o,o,o,o,s]", js(cc_rep_pstr(p, "objective")),
+                                        js(cc_rep_pstr(p, "observation")), jt(om), jt(E->t), js(E->actor), tt,
+                                        js(cc_rep_pstr(p, "kind")), js(cc_rep_pstr(p, "rating")),
+                                        js(cc_rep_pstr(p, "text")), js(cc_rep_pstr(p, "root_cause")),
+                                        js(cc_rep_pstr(p, "recommendation")), evidence_text(p, &b)));
+    }
+    cc_buf_free(&b);
+}
+
+/* The last answer of each seat to questionnaire q (NULL where none): ans[seat]. */
+static void last_answers(const rep *r, const char *q, const eval_ev **ans)
+{
+    for (size_t i = 0; i < r->s->nseats; i++)
+        ans[i] = NULL;
+    for (size_t i = 0; i < r->nevals; i++) {
+        const eval_ev *E = &r->evals[i];
+        if (E->type == CC_EV_FEEDBACK_ANSWER && E->seat >= 0 &&
+            !strcmp(pstr_or(E->p, "questionnaire", ""), q))
+            ans[E->seat] = E;
+    }
+}
+
+/* Whether an answer value v (an integer, an option id or a list of them) is point/option want. */
+static bool answer_is(const json_t *v, const cc_question *k, size_t want)
+{
+    if (k->kind == CC_Q_LIKERT)
+        return json_is_integer(v) && json_integer_value(v) == (json_int_t)want + 1;
+    const char *id = k->options[want].id;
+    if (json_is_string(v))
+        return !strcmp(json_string_value(v), id);
+    size_t i;
+    const json_t *e;
+    json_array_foreach(v, i, e) if (json_is_string(e) && !strcmp(json_string_value(e), id)) return true;
+    return false;
+}
+
+/* One question's distribution (likert, choice) or its answers (text). */
+static void question_table(rep *r, sec *x, const cc_questionnaire *Q, const cc_question *k,
+                           const eval_ev **ans)
+{
+    const cc_scenario *s = r->s;
+    char id[200], title[600];
+    snprintf(id, sizeof id, "%s-%s", Q->id, k->id);
+    snprintf(title, sizeof title, "%s %s: %s", Q->id, k->id, k->text ? k->text : "");
+    if (k->kind == CC_Q_TEXT) {
+        static const char *const tc[] = {"party", "answer", NULL};
+        json_t *rows = table(x, id, title, tc);
+        for (size_t si = 0; si < s->nseats; si++) {
+            const char *t =
+                ans[si] ? json_string_value(json_object_get(json_object_get(ans[si]->p, "answers"), k->id))
+                        : NULL;
+            if (t)
+                json_array_append_new(rows, json_pack("[o,s]", js(s->seats[si].party), t));
+        }
+        return;
+    }
+    json_t *cols = json_pack("[s,s]", "answer", "all parties");
+    for (size_t pi = 0; pi < s->nparties; pi++)
+        json_array_append_new(cols, js(s->parties[pi].id));
+    json_t *rows = table_dyn(x, id, title, cols);
+    size_t n = k->kind == CC_Q_LIKERT ? (size_t)k->scale : k->noptions;
+    double sum = 0, cnt = 0;
+    for (size_t w = 0; w < n; w++) {
+        char a[200];
+        if (k->kind == CC_Q_LIKERT)
+            snprintf(a, sizeof a, "%zu", w + 1);
+        else
+            snprintf(a, sizeof a, "%s", k->options[w].text ? k->options[w].text : k->options[w].id);
+        json_int_t all = 0;
+        json_t *row = json_pack("[s,i]", a, 0);
+        for (size_t pi = 0; pi < s->nparties; pi++) {
+            json_int_t c = 0;
+            for (size_t si = 0; si < s->nseats; si++)
+                if (ans[si] && s->seats[si].party_index == (int)pi &&
+                    answer_is(json_object_get(json_object_get(ans[si]->p, "answers"), k->id), k, w))
+                    c++;
+            json_array_append_new(row, json_integer(c));
+        }
+        for (size_t si = 0; si < s->nseats; si++)
+            if (ans[si] && answer_is(json_object_get(json_object_get(ans[si]->p, "answers"), k->id), k, w))
+                all++;
+        json_array_set_new(row, 1, json_integer(all));
+        sum += (double)all * (double)(w + 1);
+        cnt += (double)all;
+        json_array_append_new(rows, row);
+    }
+    if (k->kind == CC_Q_LIKERT && cnt > 0) {
+        char m[64];
+        snprintf(m, sizeof m, "Mean %.2f of %d (%.0f answers).", sum / cnt, k->scale, cnt);
+        table_note(x, m);
+    }
+}
+
+static void build_feedback(rep *r, json_t *secs, cc_label *doc, bool *inv)
+{
+    const cc_scenario *s = r->s;
+    sec x;
+    sec_init(r, &x, "feedback", "Participant feedback");
+    intro(&x, "The questionnaires sent to the seats and their answers (each seat's last answer counts), by "
+              "party: a distribution per rated or choice question, the answers under each text question.");
+    const eval_ev **ans = calloc(s->nseats ? s->nseats : 1, sizeof *ans);
+    if (!s->nquestionnaires)
+        intro(&x, "The scenario defines no questionnaire.");
+    for (size_t q = 0; ans && q < s->nquestionnaires; q++) {
+        const cc_questionnaire *Q = &s->questionnaires[q];
+        int64_t sent = -1;
+        for (size_t i = 0; i < r->nevals; i++)
+            if (r->evals[i].type == CC_EV_FEEDBACK_OPEN &&
+                !strcmp(pstr_or(r->evals[i].p, "questionnaire", ""), Q->id))
+                sent = r->evals[i].t;
+        last_answers(r, Q->id, ans);
+        size_t n = 0;
+        for (size_t si = 0; si < s->nseats; si++)
+            if (ans[si]) {
+                n++;
+                sec_label(&x, &ans[si]->label, ans[si]->label_ok);
+            }
+        char k[300], v[200], tb[48];
+        snprintf(k, sizeof k, "%s (%s)", Q->title ? Q->title : Q->id, Q->id);
+        cc_report_tfmt(sent, tb, sizeof tb);
+        if (sent < 0 && !n)
+            snprintf(v, sizeof v, "never sent");
+        else
+            snprintf(v, sizeof v, "sent %s, %zu seat%s answered", sent < 0 ? "(not seen)" : tb, n,
+                     n == 1 ? "" : "s");
+        fact(&x, k, js(v));
+        if (!n)
+            continue;
+        sec_label(&x, &Q->label.label, Q->label.valid);
+        for (size_t qi = 0; qi < Q->nquestions; qi++)
+            question_table(r, &x, Q, &Q->questions[qi], ans);
+    }
+    free(ans);
+    sec_done(r, &x, secs, doc, inv);
+}
+
+/* The weighted score in percent of a submission to model M; false when a criterion is missing. */
+static bool submission_score(const cc_scoring *M, const json_t *p, int *sc, double *pct)
+{
+    const json_t *o = json_object_get(p, "scores");
+    for (size_t c = 0; c < M->ncriteria; c++) {
+        const json_t *v = json_object_get(o, M->criteria[c].id);
+        if (!json_is_integer(v))
+            return false;
+        sc[c] = (int)json_integer_value(v);
+    }
+    *pct = cc_eval_weighted(M, sc);
+    return true;
+}
+
+/* One move of model M: each team's last submission, control's reference, the differences. */
+static void score_move(rep *r, sec *x, json_t *rows, size_t m, const char *move)
+{
+    const cc_scoring *M = &r->s->scorings[m];
+    const eval_ev *last[64], *ref = NULL;
+    const char *team[64];
+    size_t nt = 0;
+    for (size_t i = 0; i < r->nevals; i++) {
+        const eval_ev *E = &r->evals[i];
+        if (E->type != CC_EV_SCORE_SUBMIT || strcmp(pstr_or(E->p, "model", ""), M->id) ||
+            strcmp(pstr_or(E->p, "move", ""), move))
+            continue;
+        const char *t = cc_rep_pstr(E->p, "team");
+        if (!t) {
+            ref = E;
+            continue;
+        }
+        size_t k = 0;
+        while (k < nt && strcmp(team[k], t))
+            k++;
+        if (k == nt && nt < 64)
+            team[nt++] = t;
+        if (k < 64)
+            last[k] = E;
+    }
+    int sc[64];
+    double pct[64], refpct = 0, mean = 0;
+    bool has_ref = ref && M->ncriteria <= 64 && submission_score(M, ref->p, sc, &refpct);
+    size_t nok = 0;
+    for (size_t k = 0; k < nt; k++)
+        if (M->ncriteria <= 64 && submission_score(M, last[k]->p, sc, &pct[k])) {
+            mean += pct[k];
+            nok++;
+        } else {
+            pct[k] = -1;
+        }
+    mean = nok ? mean / (double)nok : 0;
+    for (size_t k = 0; k <= nt; k++) {
+        const eval_ev *E = k < nt ? last[k] : ref;
+        if (!E)
+            continue;
+        sec_label(x, &E->label, E->label_ok);
+        double p = k < nt ? pct[k] : refpct;
+        json_t *row = json_pack("[s,s]", move, k < nt ? team[k] : "control's reference");
+        const json_t *o = json_object_get(E->p, "scores");
+        for (size_t c = 0; c < M->ncriteria; c++)
+            json_array_append(row, json_object_get(o, M->criteria[c].id)
+                                       ? json_object_get(o, M->criteria[c].id)
+                                       : json_null());
+        char b[32], d1[32] = "", d2[32] = "";
+        snprintf(b, sizeof b, "%.1f%%", p);
+        if (k < nt && has_ref && p >= 0)
+            snprintf(d1, sizeof d1, "%+.1f", p - refpct);
+        if (k < nt && nok && p >= 0)
+            snprintf(d2, sizeof d2, "%+.1f", p - mean);
+        extend_new(row, json_pack("[s,o,o,s,s,o]", p >= 0 ? b : "incomplete", js(E->actor), jt(E->t), d1, d2,
+                                  js(cc_rep_pstr(E->p, "text"))));
+        json_array_append_new(rows, row);
+    }
+}
+
+static void build_scoring(rep *r, json_t *secs, cc_label *doc, bool *inv)
+{
+    const cc_scenario *s = r->s;
+    sec x;
+    sec_init(r, &x, "scoring", "Team scoring");
+    intro(&x, "Each team's last submission per move, its weighted score (the sum of weight x score over the "
+              "sum of weight x maximum), and its difference in percentage points from control's reference "
+              "score of the move and from the mean of the teams.");
+    if (!s->nscorings)
+        intro(&x, "The scenario defines no scoring model.");
+    for (size_t m = 0; m < s->nscorings; m++) {
+        const cc_scoring *M = &s->scorings[m];
+        json_t *cols = json_pack("[s,s]", "move", "team");
+        for (size_t c = 0; c < M->ncriteria; c++) {
+            char h[200];
+            snprintf(h, sizeof h, "%s (x%g, of %d)", M->criteria[c].id, M->criteria[c].weight,
+                     M->criteria[c].max);
+            json_array_append_new(cols, json_string(h));
+        }
+        extend_new(cols, json_pack("[s,s,s,s,s,s]", "weighted", "submitted by", "at", "vs reference (pp)",
+                                   "vs mean of teams (pp)", "comment"));
+        char title[400];
+        snprintf(title, sizeof title, "%s (%s)", M->title ? M->title : M->id, M->id);
+        json_t *rows = table_dyn(&x, M->id, title, cols);
+        for (size_t k = 0; k < cc_eval_nmoves(s, M); k++)
+            score_move(r, &x, rows, m, cc_eval_move_id(s, M, k));
+    }
+    sec_done(r, &x, secs, doc, inv);
+}
+
+/* ---- executive summary (drafted from what the reader may see) ---- */
+
+static void summary_counts(const rep *r, cc_buf *b)
+{
+    const cc_scenario *s = r->s;
+    size_t inj = 0, cons = 0, cdone = 0, dec = 0, made = 0, expired = 0, met = 0, missed = 0;
+    for (size_t i = 0; i < s->ninjects; i++)
+        inj += r->inj[i].released && cc_rep_inj_vis(r, (int)i);
+    for (size_t i = 0; i < s->nconsultations; i++)
+        if (r->cons[i].requested && cc_rep_cons_vis(r, (int)i)) {
+            cons++;
+            cdone += r->cons[i].done >= 0;
+        }
+    for (size_t i = 0; i < s->ndecisions; i++)
+        if (r->dec[i].opened && cc_rep_dec_vis(r, (int)i)) {
+            dec++;
+            made += r->dec[i].made;
+            expired += r->dec[i].expired && !r->dec[i].made;
+        }
+    for (size_t i = 0; i < r->nfinds; i++)
+        if (cc_rep_find_vis(r, &r->finds[i])) {
+            bool m = r->finds[i].result && !strcmp(r->finds[i].result, "met");
+            met += m;
+            missed += !m;
+        }
+    cc_buf_printf(
+        b,
+        "%zu inject%s released; %zu consultation%s requested (%zu completed); %zu decision%s opened "
+        "(%zu made, %zu expired undecided); guideline findings: %zu met, %zu missed.",
+        inj, inj == 1 ? "" : "s", cons, cons == 1 ? "" : "s", cdone, dec, dec == 1 ? "" : "s", made, expired,
+        met, missed);
+}
+
+static void build_summary(rep *r, json_t *secs, cc_label *doc, bool *inv)
+{
+    const cc_scenario *s = r->s;
+    sec x;
+    sec_init(r, &x, "summary", "Executive summary");
+    cc_buf b;
+    cc_buf_init(&b);
+    char t0[96], t1[96], d[48];
+    abs_time(r, 0, t0, sizeof t0);
+    abs_time(r, r->end_t, t1, sizeof t1);
+    cc_report_dfmt(r->end_t, d, sizeof d);
+    size_t people = 0;
+    for (size_t i = 0; i < s->nseats; i++)
+        people += !r->is_auto[i] && !s->seats[i].evaluator;
+    cc_buf_printf(&b,
+                  "%s was played from %s to %s (%s of scenario time) by %zu seats of %zu parties (%zu played "
+                  "by people)%s.",
+                  s->title ? s->title : s->id, t0, t1, d, s->nseats - s->nevaluators, s->nparties, people,
+                  s->nevaluators ? ", with evaluators observing" : "");
+    intro(&x, b.data);
+    cc_buf_reset(&b);
+    summary_counts(r, &b);
+    intro(&x, b.data);
+    cc_buf_reset(&b);
+    for (size_t o = 0; o < s->nobjectives; o++)
+        cc_buf_printf(&b, "%s%s %s", o ? "; " : "Objectives: ", s->objectives[o].id,
+                      r->rating[o].rated ? r->rating[o].rating : "not rated");
+    if (s->nobjectives) {
+        cc_buf_puts(&b, ".");
+        intro(&x, b.data);
+    }
+    size_t nobs[3] = {0, 0, 0}, nans = 0, nsc = 0;
+    for (size_t i = 0; i < r->nevals; i++) {
+        const eval_ev *E = &r->evals[i];
+        if (E->type == CC_EV_EVAL_OBSERVATION) {
+            const char *k = pstr_or(E->p, "kind", "");
+            nobs[!strcmp(k, "strength") ? 0 : !strcmp(k, "improvement") ? 1 : 2]++;
+        }
+        nans += E->type == CC_EV_FEEDBACK_ANSWER;
+        nsc += E->type == CC_EV_SCORE_SUBMIT;
+    }
+    if (nobs[0] + nobs[1] + nobs[2]) {
+        cc_buf_reset(&b);
+        cc_buf_printf(&b,
+                      "Evaluators recorded %zu observations: %zu strengths, %zu areas for improvement, %zu "
+                      "other.",
+                      nobs[0] + nobs[1] + nobs[2], nobs[0], nobs[1], nobs[2]);
+        intro(&x, b.data);
+    }
+    if (nans || nsc) {
+        cc_buf_reset(&b);
+        cc_buf_printf(&b, "Participant feedback: %zu answers; team scoring: %zu submissions.", nans, nsc);
+        intro(&x, b.data);
+    }
+    intro(&x, "This summary is drafted from the data of this report; the planners complete it before the "
+              "report is issued.");
+    cc_buf_free(&b);
+    sec_done(r, &x, secs, doc, inv);
+}
+
+/* ---- appendix: integrity of the record ---- */
+
+static const char *base_name(const char *path)
+{
+    if (!path)
+        return NULL;
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
+
+static void build_integrity(rep *r, json_t *secs, cc_label *doc, bool *inv)
+{
+    const cc_scenario *s = r->s;
+    sec x;
+    sec_init(r, &x, "integrity", "Appendix: integrity of the record");
+    intro(&x, "This report is generated only from the event log; every figure can be traced to its events by "
+              "sequence number, and the log's final hash ties the report to that evidence.");
+    char b[512], b2[64];
+    snprintf(b, sizeof b, "%s: %s", s->id ? s->id : "?", s->title ? s->title : "");
+    fact(&x, "Scenario", js(b));
+    fact(&x, "Scenario SHA-256", js(r->scenario_hash));
+    fact(&x, "Scenario file (as recorded)", js(base_name(r->source)));
+    fact(&x, "Variant (mechanism)", js(r->variant));
+    fact(&x, "Seed", js(r->seed));
+    fact(&x, "Replication", json_integer(r->replication));
+    fact(&x, "Engine", js(r->engine));
+    snprintf(b, sizeof b, "%s (hash %s)", r->policy_id ? r->policy_id : "?",
+             r->policy_hash ? r->policy_hash : "?");
+    fact(&x, "Label policy", js(b));
+    fact(&x, "Events", json_integer((json_int_t)r->nevents));
+    fact(&x, "First event hash", js(r->first_hash));
+    fact(&x, "Final event hash", js(r->last_hash));
+    checkpoint_facts(r, &x);
+    if (r->viewer < 0) {
+        fact(&x, "View", js("exercise control (everything in the log)"));
+    } else {
+        snprintf(b, sizeof b, "seat %s: only what this seat received or may read",
+                 seat_label(r, r->viewer, b2, sizeof b2));
+        fact(&x, "View", js(b));
+    }
+    sec_done(r, &x, secs, doc, inv);
+}
+
 static void guideline_counts(const rep *r, int g, uint32_t *met, uint32_t *missed)
 {
     *met = *missed = 0;
@@ -1031,7 +1493,7 @@ static void build_objectives(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
     const cc_scenario *s = r->s;
     sec x;
-    sec_init(r, &x, "objectives", "Objectives");
+    sec_init(r, &x, "objectives", "Analysis of objectives");
     intro(&x,
           "Each exercise objective rated P (performed without challenges), S (with some challenges), M (with "
           "major challenges) or U (unable to be performed), with the evaluator's notes from play and the "
@@ -1056,6 +1518,7 @@ static void build_objectives(rep *r, json_t *secs, cc_label *doc, bool *inv)
                             js(s->objectives[o].capability), R->rated ? R->rating : "not rated", js(R->text),
                             R->rated ? jt(R->t) : json_null(), (json_int_t)met, (json_int_t)missed));
     }
+    observations_table(r, &x);
     static const char *const nc[] = {"time", "seat", "note", NULL};
     rows = table(&x, "notes", r->viewer < 0 ? "Notes entered during play" : "Your notes pad", nc);
     for (size_t i = 0; i < r->nnotes; i++)
@@ -1124,6 +1587,37 @@ static void objectives_text(const rep *r, const cc_guideline *g, cc_buf *b)
             continue;
         const cc_objective *O = &r->s->objectives[o];
         cc_buf_printf(b, "%s%s", b->len ? "; " : "", O->capability ? O->capability : O->title);
+    }
+}
+
+/* Evaluators' strengths and areas for improvement, the latter proposed in the plan. */
+static void improvement_observations(rep *r, sec *x, json_t *str, json_t *area, json_t *plan)
+{
+    for (size_t i = 0; i < r->nevals; i++) {
+        const eval_ev *E = &r->evals[i];
+        if (E->type != CC_EV_EVAL_OBSERVATION)
+            continue;
+        const char *kind = pstr_or(E->p, "kind", "");
+        bool strength = !strcmp(kind, "strength");
+        if (!strength && strcmp(kind, "improvement"))
+            continue;
+        sec_label(x, &E->label, E->label_ok);
+        int o = cc_rep_lookup(r->obj_map, cc_rep_pstr(E->p, "objective"));
+        const char *cap = o >= 0 && r->s->objectives[o].capability ? r->s->objectives[o].capability : "";
+        cc_buf b;
+        cc_buf_init(&b);
+        cc_buf_printf(&b, "%s", pstr_or(E->p, "text", ""));
+        if (cc_rep_pstr(E->p, "root_cause"))
+            cc_buf_printf(&b, " Root cause: %s", cc_rep_pstr(E->p, "root_cause"));
+        char ev[120];
+        snprintf(ev, sizeof ev, "observation %s by %s", pstr_or(E->p, "observation", "?"),
+                 E->actor ? E->actor : "?");
+        json_array_append_new(strength ? str : area, json_pack("[s,s,s]", cap, b.data ? b.data : "", ev));
+        if (!strength)
+            json_array_append_new(plan,
+                                  json_pack("[s,s,s,s,s,s,s,s,s]", cap, b.data ? b.data : "",
+                                            pstr_or(E->p, "recommendation", ""), "", "", "", "", "", "open"));
+        cc_buf_free(&b);
     }
 }
 
@@ -1213,6 +1707,7 @@ static void build_improvement(rep *r, json_t *secs, cc_label *doc, bool *inv)
                                   json_pack("[s,s,s,s,s,s,s,s,s]", cap, obs, "", "", "", "", "", "", "open"));
         }
     }
+    improvement_observations(r, &x, str, area, plan);
     for (size_t i = 0; i < s->ndecisions; i++) {
         const dec_st *D = &r->dec[i];
         if (!D->expired || D->made || !cc_rep_dec_vis(r, (int)i))
@@ -1283,13 +1778,17 @@ cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_
         cc_label dl = r.bottom;
         bool dinv = !r.bottom_ok;
         build_overview(&r, secs, &dl, &dinv);
+        build_summary(&r, secs, &dl, &dinv);
+        build_objectives(&r, secs, &dl, &dinv);
         build_timeline(&r, secs, &dl, &dinv);
         build_consult(&r, secs, &dl, &dinv);
         build_knowledge(&r, secs, &dl, &dinv);
         build_compliance(&r, secs, &dl, &dinv);
         build_decisions(&r, secs, &dl, &dinv);
-        build_objectives(&r, secs, &dl, &dinv);
+        build_feedback(&r, secs, &dl, &dinv);
+        build_scoring(&r, secs, &dl, &dinv);
         build_improvement(&r, secs, &dl, &dinv);
+        build_integrity(&r, secs, &dl, &dinv);
         char b[CC_LABEL_BANNER_MAX + 80], title[600];
         banner_text(&r, &dl, dinv, b, sizeof b);
         snprintf(title, sizeof title, "%s: %s",

@@ -29,13 +29,15 @@ done
 
 # every output form
 expect_rc "report" 0 "$BIN" report "$T/p.jsonl" --html "$T/p.html" --md "$T/p.md" --json "$T/p.json" --csv "$T/csv"
-expect_out "report summary" "8 sections, banner SECRET"
+expect_out "report summary" "12 sections, banner SECRET"
 if python3 - "$T/p.json" "$T/p.html" "$T/csv" <<'PY'
 import csv, json, os, re, sys
 d = json.load(open(sys.argv[1]))
 ids = [s["id"] for s in d["sections"]]
-assert ids == ["overview", "timeline", "consultations", "knowledge", "compliance", "decisions", "objectives", "improvement"], ids
+assert ids == ["overview", "summary", "objectives", "timeline", "consultations", "knowledge", "compliance", "decisions", "feedback", "scoring", "improvement", "integrity"], ids
 h = open(sys.argv[2]).read()
+# HSEEP order; no absolute path anywhere (docs/report.md)
+assert "/work/" not in h and "/tmp/" not in h and "/tmp/" not in json.dumps(d), "an absolute path"
 for i in ids:
     assert 'id="%s"' % i in h, i
 # every section carries its banner in the HTML, above and below
@@ -284,7 +286,7 @@ if grep -q "off-hours waiting > 0=[1-9]" "$T/golden-ncg-interagency-sim" 2> /dev
    grep -q "findings=[1-9]" "$T/golden-ncg-mil-ttx" 2> /dev/null &&
    grep -q "options=[1-9]" "$T/golden-ncg-interagency-sim" 2> /dev/null; then ok; else no "golden checks were vacuous: $(cat "$T"/golden-* 2> /dev/null)"; fi
 
-# Merkle tree and signed checkpoints: the overview ties the report to them
+# Merkle tree and signed checkpoints: the integrity appendix ties the report to them
 S7=scenarios/ncg-policy-ttx.yaml
 "$BIN" run $S7 --seed 7 --auto all --log "$T/ck.jsonl" > /dev/null
 "$BIN" keygen auditor.example --out "$T/k" > /dev/null
@@ -298,7 +300,7 @@ if python3 - "$T/ck.json" "$T/ck.html" "$T/ck.md" "$root" "$T/cpall.txt" <<'PY2'
 import base64, html, json, sys
 d = json.load(open(sys.argv[1])); root = sys.argv[4]
 cp = open(sys.argv[5]).read().split("\n")
-f = dict(next(s for s in d["sections"] if s["id"] == "overview")["facts"])
+f = dict(next(s for s in d["sections"] if s["id"] == "integrity")["facts"])
 n = int(cp[1])
 assert d["merkle"] == {"size": n, "root": root}, d["merkle"]
 c = d["checkpoint"]
