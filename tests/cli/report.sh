@@ -286,6 +286,45 @@ if grep -q "off-hours waiting > 0=[1-9]" "$T/golden-ncg-interagency-sim" 2> /dev
    grep -q "findings=[1-9]" "$T/golden-ncg-mil-ttx" 2> /dev/null &&
    grep -q "options=[1-9]" "$T/golden-ncg-interagency-sim" 2> /dev/null; then ok; else no "golden checks were vacuous: $(cat "$T"/golden-* 2> /dev/null)"; fi
 
+# evaluation on a flood consultation (tests/inputs/flood-consultation.jsonl works the scores out by
+# hand): observations under the objective and in the plan, feedback by party, team scores against
+# control's reference; a team's seat sees its own score only, the evaluator its observation
+FS=tests/scenarios/valid/flood-consultation.yaml
+expect_rc "flood run" 0 "$BIN" run $FS --inputs tests/inputs/flood-consultation.jsonl --log "$T/fl.jsonl"
+expect_rc "flood report" 0 "$BIN" report "$T/fl.jsonl" --json "$T/fl.json" --md "$T/fl.md"
+expect_rc "flood report rba-lead" 0 "$BIN" report "$T/fl.jsonl" --seat rba-lead --json "$T/fl-rba.json"
+expect_rc "flood report evaluator" 0 "$BIN" report "$T/fl.jsonl" --seat evaluator --json "$T/fl-ev.json"
+if python3 - "$T/fl.json" "$T/fl-rba.json" "$T/fl-ev.json" <<'PY'
+import json, sys
+def sec(path):
+    return {s["id"]: s for s in json.load(open(path))["sections"]}
+def tab(s, sid, tid):
+    return next(t for t in s[sid]["tables"] if t["id"] == tid)
+d = sec(sys.argv[1])
+rows = tab(d, "scoring", "SC-move")["rows"]
+by = {r[1]: r for r in rows}
+# by hand: RBA 2x3+2+4 = 12 of 16, PHO 2x4+4+2 = 14 of 16, reference 2x4+3+3 = 14 of 16
+assert by["party:RBA"][5] == "75.0%" and by["party:RBA"][8] == "-12.5", by["party:RBA"]
+assert by["party:PHO"][5] == "87.5%" and by["party:PHO"][8] == "+0.0", by["party:PHO"]
+assert by["control's reference"][5] == "87.5%", rows
+h1 = {r[0]: r for r in tab(d, "feedback", "Q-end-h1")["rows"]}
+assert h1["4"][1:] == [1, 1, 0, 0] and h1["2"][1:] == [1, 0, 1, 0], h1
+assert tab(d, "feedback", "Q-end-h1")["note"] == "Mean 3.00 of 5 (2 answers).", tab(d, "feedback", "Q-end-h1")
+obs = tab(d, "objectives", "observations")["rows"]
+assert len(obs) == 1 and obs[0][0] == "O-advise" and obs[0][1] == "OB1" and obs[0][6] == "improvement", obs
+plan = tab(d, "improvement", "plan")["rows"]
+assert any(r[2] == "Name a duty officer for flood consultations." for r in plan), plan
+ov = dict(d["overview"]["facts"])
+assert ov["Sponsor"] == "Fictional Riverside Regional Council" and ov["Mission areas"] == "Response", ov
+assert [r[0] for r in tab(d, "overview", "contacts")["rows"]] == ["Exercise director"]
+rba = sec(sys.argv[2])
+assert [r[1] for r in tab(rba, "scoring", "SC-move")["rows"]] == ["party:RBA"], "only its own score"
+assert not tab(rba, "objectives", "observations")["rows"], "a player reads no observation"
+ev = sec(sys.argv[3])
+assert len(tab(ev, "objectives", "observations")["rows"]) == 1
+PY
+then ok; else no "flood consultation: evaluation in the report"; fi
+
 # Merkle tree and signed checkpoints: the integrity appendix ties the report to them
 S7=scenarios/ncg-policy-ttx.yaml
 "$BIN" run $S7 --seed 7 --auto all --log "$T/ck.jsonl" > /dev/null
