@@ -18,33 +18,36 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: caucus report LOG [--scenario FILE] [--seat SEAT] [--plan DB] [--checkpoint FILE --key PUB]\n"
-            "                     --html OUT [--md OUT] [--json OUT] [--csv DIR]\n"
-            "       caucus report DB --exercise ID [--seat SEAT] [--key PUB] [--checkpoint FILE] --html OUT [...]\n"
-            "       caucus report SIMRESULT.json [--scenario FILE] [--threads T] --html OUT [...]\n"
-            "  LOG              event log written by caucus run --log (verified while read)\n"
-            "  DB --exercise ID an exercise of a store (SQLite file or postgres:// URI): its log, scenario,\n"
-            "                   improvement plan (control view) and latest stored checkpoint\n"
-            "  --scenario FILE  the scenario the log was run on (default: the path recorded in the log);\n"
-            "                   for a simulation result: run it again, verify it, plot distributions\n"
-            "  --seat SEAT      only what SEAT received or may read (default: exercise control view)\n"
-            "  --plan DB        add the open improvement-plan items of store DB raised by earlier exercises\n"
-            "                   as carried over, each with whether its guideline was met in this exercise\n"
-            "                   and missed before (control view only; a store report includes its own)\n"
-            "  --checkpoint FILE  a signed checkpoint the log must be consistent with (needs --key); the\n"
-            "                   overview shows it, and a log that does not match it fails (exit 1)\n"
-            "  --key PUB        the checkpoint signer's public key (text or file)\n"
-            "  --html OUT       one self-contained HTML page ('-': standard output)\n"
-            "  --md OUT         Markdown\n"
-            "  --json OUT       the report document as JSON\n"
-            "  --csv DIR        one CSV file per table, and banners.csv\n"
-            "  --threads T      worker threads when a simulation is run again (default: online CPUs)\n");
+    fprintf(
+        f,
+        "usage: caucus report LOG [--scenario FILE] [--seat SEAT] [--plan DB] [--checkpoint FILE --key PUB]\n"
+        "                     --html OUT [--md OUT] [--json OUT] [--docx OUT] [--csv DIR]\n"
+        "       caucus report DB --exercise ID [--seat SEAT] [--key PUB] [--checkpoint FILE] --html OUT "
+        "[...]\n"
+        "       caucus report SIMRESULT.json [--scenario FILE] [--threads T] --html OUT [...]\n"
+        "  LOG              event log written by caucus run --log (verified while read)\n"
+        "  DB --exercise ID an exercise of a store (SQLite file or postgres:// URI): its log, scenario,\n"
+        "                   improvement plan (control view) and latest stored checkpoint\n"
+        "  --scenario FILE  the scenario the log was run on (default: the path recorded in the log);\n"
+        "                   for a simulation result: run it again, verify it, plot distributions\n"
+        "  --seat SEAT      only what SEAT received or may read (default: exercise control view)\n"
+        "  --plan DB        add the open improvement-plan items of store DB raised by earlier exercises\n"
+        "                   as carried over, each with whether its guideline was met in this exercise\n"
+        "                   and missed before (control view only; a store report includes its own)\n"
+        "  --checkpoint FILE  a signed checkpoint the log must be consistent with (needs --key); the\n"
+        "                   overview shows it, and a log that does not match it fails (exit 1)\n"
+        "  --key PUB        the checkpoint signer's public key (text or file)\n"
+        "  --html OUT       one self-contained HTML page ('-': standard output)\n"
+        "  --md OUT         Markdown\n"
+        "  --json OUT       the report document as JSON\n"
+        "  --docx OUT       a Word document (OOXML) to finish in a word processor ('-': standard output)\n"
+        "  --csv DIR        one CSV file per table, and banners.csv\n"
+        "  --threads T      worker threads when a simulation is run again (default: online CPUs)\n");
 }
 
 /* The parsed command line; the store path fills the private fields. */
 typedef struct ropts {
-    const char *in, *html, *md, *json, *csv, *seat, *scen, *plan, *exercise, *checkpoint, *key;
+    const char *in, *html, *md, *json, *docx, *csv, *seat, *scen, *plan, *exercise, *checkpoint, *key;
     uint64_t threads;
     int64_t plan_exercise;  /* the reported exercise's id in the plan's store (0: find it) */
     const char *stored_cp;  /* a store's latest checkpoint note (NULL: none) */
@@ -232,6 +235,7 @@ int cc_cmd_report(int argc, char **argv)
         const char **slot = strcmp(a, "--html") == 0         ? &o.html
                             : strcmp(a, "--md") == 0         ? &o.md
                             : strcmp(a, "--json") == 0       ? &o.json
+                            : strcmp(a, "--docx") == 0       ? &o.docx
                             : strcmp(a, "--csv") == 0        ? &o.csv
                             : strcmp(a, "--seat") == 0       ? &o.seat
                             : strcmp(a, "--plan") == 0       ? &o.plan
@@ -349,12 +353,12 @@ static int check_opts(const ropts *o)
         usage(stderr);
         return 2;
     }
-    if (!html && !md && !jsonf && !o->csv) {
-        fprintf(stderr, "caucus report: no output: give --html, --md, --json or --csv\n");
+    if (!html && !md && !jsonf && !o->docx && !o->csv) {
+        fprintf(stderr, "caucus report: no output: give --html, --md, --json, --docx or --csv\n");
         return 2;
     }
-    int stdouts =
-        (html && strcmp(html, "-") == 0) + (md && strcmp(md, "-") == 0) + (jsonf && strcmp(jsonf, "-") == 0);
+    int stdouts = (html && strcmp(html, "-") == 0) + (md && strcmp(md, "-") == 0) +
+                  (jsonf && strcmp(jsonf, "-") == 0) + (o->docx && strcmp(o->docx, "-") == 0);
     if (stdouts > 1) {
         fprintf(stderr, "caucus report: only one output may be '-'\n");
         return 2;
@@ -433,7 +437,7 @@ static int write_outputs(const ropts *o, const json_t *doc, const cc_scenario *s
     int status = 0;
     const cc_label_policy *policy = cc_scenario_policy(s);
     if (render(doc, NULL, policy, html) || render(doc, cc_report_md, NULL, md) ||
-        render(doc, cc_report_json, NULL, jsonf))
+        render(doc, cc_report_json, NULL, jsonf) || render(doc, cc_report_docx, NULL, o->docx))
         status = 1;
     if (status == 0 && csv) {
         if (mkdir(csv, 0777) != 0 && errno != EEXIST) {

@@ -104,6 +104,9 @@ int cc_report_is_sim(const char *path);
 cc_err cc_report_html(const json_t *doc, const cc_label_policy *policy, cc_buf *out);
 cc_err cc_report_md(const json_t *doc, cc_buf *out);
 cc_err cc_report_json(const json_t *doc, cc_buf *out); /* indented, sorted keys */
+/* A Word document (OOXML, a ZIP archive) for the planner to finish: headings, tables, banners in
+ * the page header and footer. CC_ERR_NOMEM, CC_ERR_IO (the archive could not be written). */
+cc_err cc_report_docx(const json_t *doc, cc_buf *out);
 
 /* CSV (RFC 4180, CR LF): one table per call of emit, named SECTION-TABLE.csv, plus an index
  * "banners.csv" (file, section, table, banner). emit returns non-zero to stop (CC_ERR_IO). */

@@ -193,7 +193,7 @@ expect_out "seat report banner" "banner SECRET"
 # refusals
 expect_rc "no input" 2 "$BIN" report --html "$T/x.html"
 expect_rc "no output" 2 "$BIN" report "$T/p.jsonl"
-expect_out "no output message" "no output: give --html, --md, --json or --csv"
+expect_out "no output message" "no output: give --html, --md, --json, --docx or --csv"
 expect_rc "unknown option" 2 "$BIN" report "$T/p.jsonl" --pdf x
 expect_rc "missing log" 1 "$BIN" report "$T/none.jsonl" --html "$T/x.html"
 expect_out "missing log message" "cannot read $T/none.jsonl"
@@ -324,6 +324,32 @@ ev = sec(sys.argv[3])
 assert len(tab(ev, "objectives", "observations")["rows"]) == 1
 PY
 then ok; else no "flood consultation: evaluation in the report"; fi
+
+# DOCX: read back with python3-docx (Debian's; tools/deps.sh): the sections as headings in order,
+# the banner in the page header and footer, the improvement plan matrix with the observation's
+# corrective action and no column narrower than its longest heading word; the same bytes twice
+PYD=/usr/bin/python3; "$PYD" -c "import docx" 2> /dev/null || PYD=python3
+expect_rc "flood report docx" 0 "$BIN" report "$T/fl.jsonl" --docx "$T/fl.docx" --json "$T/fl.json"
+expect_rc "flood report docx again" 0 "$BIN" report "$T/fl.jsonl" --docx "$T/fl2.docx"
+if cmp -s "$T/fl.docx" "$T/fl2.docx"; then ok; else no "docx is not deterministic"; fi
+if "$PYD" - "$T/fl.docx" "$T/fl.json" <<'PY'
+import json, sys, docx
+from docx.shared import Twips
+d = docx.Document(sys.argv[1]); j = json.load(open(sys.argv[2]))
+heads = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+assert heads == [s["title"] for s in j["sections"]], heads
+sec = d.sections[0]
+assert sec.header.paragraphs[0].text == j["banner"] and sec.footer.paragraphs[0].text == j["banner"]
+plan = [t for t in d.tables if [c.text for c in t.rows[0].cells][:3] == ["capability", "issue", "corrective action"]]
+assert len(plan) == 1, len(plan)
+assert any(r.cells[2].text == "Name a duty officer for flood consultations." for r in plan[0].rows[1:])
+ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+grid = [int(g.get(ns + "w")) for g in plan[0]._tbl.tblGrid.findall(ns + "gridCol")]
+for head, w in zip([c.text for c in plan[0].rows[0].cells], grid):
+    longest = max(len(x) for x in head.split())
+    assert w >= longest * 100, (head, w)  # ~100 twips a character at 8 pt: never letter by letter
+PY
+then ok; else no "docx read back with python3-docx"; fi
 
 # Merkle tree and signed checkpoints: the integrity appendix ties the report to them
 S7=scenarios/ncg-policy-ttx.yaml
