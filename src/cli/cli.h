@@ -35,6 +35,8 @@ int cc_cmd_backup(int argc, char **argv);
  * reported one (exercise: its id in db, 0 = find it by the log's final hash); items raised by
  * the reported exercise are left out and counted in *own (NULL with why filled on failure). */
 struct json_t;
+/* Today's local date as YYYY-MM-DD (the date a plan item is past due after). */
+void cc_cli_today(char out[11]);
 int cc_cli_plan_findings(const char *log, struct json_t *met, struct json_t *missed);
 struct json_t *cc_cli_plan_carried(const char *db, const char *log, int64_t exercise, size_t *own, char *why,
                                    size_t whylen);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -378,6 +379,14 @@ static void count_finding(const char *line, size_t len, json_t *met, json_t *mis
 }
 
 /* Counts finding events per guideline in a log: fills met/missed objects (guideline -> n). */
+void cc_cli_today(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!localtime_r(&now, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+        snprintf(out, 11, "1970-01-01");
+}
+
 int cc_cli_plan_findings(const char *log, json_t *met, json_t *missed)
 {
     FILE *f = fopen(log, "rb");

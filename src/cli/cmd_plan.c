@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/cdate.h"
 #include "store/store.h"
 
 static void usage(FILE *f)
@@ -16,12 +17,13 @@ static void usage(FILE *f)
         f,
         "usage: caucus plan add DB --issue TEXT [--exercise ID] [--finding GUIDELINE] [--capability TEXT]\n"
         "                        [--action TEXT] [--element TEXT] [--owner ORG] [--poc NAME]\n"
-        "                        [--start YYYY-MM-DD] [--due YYYY-MM-DD] [--status open|in progress]\n"
-        "       caucus plan list DB [--open] [--json]\n"
+        "                        [--start DATE] [--due DATE] [--status open|in progress]\n"
+        "       caucus plan list DB [--open] [--json] [--today DATE]\n"
         "       caucus plan update DB ID [the options of add]\n"
         "       caucus plan close DB ID --note TEXT\n"
         "       caucus plan seed DB --log LOG [--exercise ID]\n"
-        "See docs/report.md (improvement plan).\n");
+        "DATE: YYYY-MM-DD, or 2026-6-1, 1 June 2026, June 1, 2026, 2026/06/01 (not 01/06/2026: day and\n"
+        "month could be swapped). See docs/report.md (improvement plan).\n");
 }
 
 typedef struct opt {
@@ -29,7 +31,8 @@ typedef struct opt {
     char **slot;
 } opt;
 
-/* Applies --field VALUE options to p; returns the index of the first unused argument, or -1. */
+/* Applies --field VALUE options to p (dates read by core/cdate into YYYY-MM-DD); returns the index
+ * of the first unused argument, -1 for a bad invocation, -2 for a date that is not one. */
 static int parse_fields(int argc, char **argv, int i, cc_store_plan_item *p, int64_t *exercise)
 {
     opt o[] = {{"--issue", &p->issue},   {"--finding", &p->finding}, {"--capability", &p->capability},
@@ -54,7 +57,19 @@ static int parse_fields(int argc, char **argv, int i, cc_store_plan_item *p, int
                     k < sizeof o / sizeof o[0] ? " (needs a value)" : "");
             return -1;
         }
-        char *v = strdup(argv[++i]);
+        const char *val = argv[++i];
+        char iso[11];
+        if (o[k].slot == &p->start || o[k].slot == &p->due) {
+            char why[200], hint[200];
+            if (cc_date_parse(val, iso, why, sizeof why, hint, sizeof hint) != CC_OK) {
+                fprintf(stderr, "caucus plan: %s %s: %s\n", o[k].name, val, why);
+                if (*hint)
+                    fprintf(stderr, "  hint: %s\n", hint);
+                return -2; /* a value refused, as the store refuses one: exit 1 */
+            }
+            val = iso;
+        }
+        char *v = strdup(val);
         if (!v)
             return -1;
         free(*o[k].slot);
@@ -74,9 +89,17 @@ static cc_store *open_rw(const char *db)
     return st;
 }
 
-static void print_item(const cc_store_plan_item *p)
+/* Whether an item is open (not closed) and its due date is before today (YYYY-MM-DD). */
+static int past_due(const cc_store_plan_item *p, const char *today)
 {
-    printf("%-4" PRId64 " %-12s %-10s %-10s %s", p->id, p->status, p->due ? p->due : "-",
+    return p->due && p->status && strcmp(p->status, "closed") != 0 && cc_date_before(p->due, today);
+}
+
+static void print_item(const cc_store_plan_item *p, const char *today)
+{
+    char status[40];
+    snprintf(status, sizeof status, "%s%s", p->status, past_due(p, today) ? ", PAST DUE" : "");
+    printf("%-4" PRId64 " %-16s %-10s %-10s %s", p->id, status, p->due ? p->due : "-",
            p->finding ? p->finding : "-", p->issue);
     if (p->owner)
         printf(" [%s]", p->owner);
@@ -91,8 +114,11 @@ static int plan_add(int argc, char **argv, const char *db)
     memset(&p, 0, sizeof p);
     int rc = 2;
     cc_store *st = NULL;
-    if (parse_fields(argc, argv, 3, &p, &p.exercise) < 0)
+    int k = parse_fields(argc, argv, 3, &p, &p.exercise);
+    if (k < 0) {
+        rc = k == -2 ? 1 : 2;
         goto out;
+    }
     if (!p.status)
         p.status = strdup("open");
     rc = 1;
@@ -111,16 +137,25 @@ out:
     return rc;
 }
 
-/* caucus plan list DB [--open] [--json] */
+/* caucus plan list DB [--open] [--json] [--today DATE] */
 static int plan_list(int argc, char **argv, const char *db)
 {
     int open_only = 0, as_json = 0;
+    char today[11];
+    cc_cli_today(today);
     for (int i = 3; i < argc; i++) {
+        char why[200], hint[200];
         if (strcmp(argv[i], "--open") == 0)
             open_only = 1;
         else if (strcmp(argv[i], "--json") == 0)
             as_json = 1;
-        else {
+        else if (strcmp(argv[i], "--today") == 0 && i + 1 < argc) {
+            if (cc_date_parse(argv[++i], today, why, sizeof why, hint, sizeof hint) != CC_OK) {
+                fprintf(stderr, "caucus plan list: --today %s: %s\n%s%s%s", argv[i], why,
+                        *hint ? "  hint: " : "", hint, *hint ? "\n" : "");
+                return 2;
+            }
+        } else {
             fprintf(stderr, "caucus plan list: unexpected \"%s\"\n", argv[i]);
             return 2;
         }
@@ -141,12 +176,16 @@ static int plan_list(int argc, char **argv, const char *db)
     }
     json_t *arr = as_json ? json_array() : NULL;
     if (!as_json)
-        printf("%-4s %-12s %-10s %-10s %s\n", "id", "status", "due", "finding", "issue [owner]");
+        printf("%-4s %-16s %-10s %-10s %s\n", "id", "status", "due", "finding", "issue [owner]");
     for (size_t i = 0; i < n; i++) {
-        if (as_json)
-            json_array_append_new(arr, cc_store_plan_item_json(&v[i]));
-        else
-            print_item(&v[i]);
+        if (as_json) {
+            json_t *it = cc_store_plan_item_json(&v[i]);
+            if (it)
+                json_object_set_new(it, "past_due", json_boolean(past_due(&v[i], today)));
+            json_array_append_new(arr, it);
+        } else {
+            print_item(&v[i], today);
+        }
         cc_store_plan_item_clear(&v[i]);
     }
     free(v);
@@ -183,8 +222,11 @@ static int plan_update(int argc, char **argv, const char *sub, const char *db)
         goto out;
     }
     int64_t ex = p.exercise;
-    if (parse_fields(argc, argv, 4, &p, &ex) < 0)
+    int k = parse_fields(argc, argv, 4, &p, &ex);
+    if (k < 0) {
+        rc = k == -2 ? 1 : 2;
         goto out;
+    }
     p.exercise = ex;
     if (strcmp(sub, "close") == 0) {
         if (!p.closed_note || !*p.closed_note) {

@@ -89,6 +89,16 @@ expect_rc "list --open" 0 "$BIN" plan list "$DB" --open
 if grep -q "Sharing rule" "$T/out"; then no "a closed item is still listed as open"; else ok; fi
 expect_rc "report --plan with --seat is refused" 2 "$BIN" report "$T/a.jsonl" --plan "$DB" --seat usa-chair --json "$T/x.json"
 expect_rc "report --plan with no store" 1 "$BIN" report "$T/a.jsonl" --plan "$T/none.db" --json "$T/x.json"
+# dates as planners write them (core/cdate), an ambiguous one refused with both readings; past due
+expect_rc "add: 1 June 2026" 0 "$BIN" plan add "$T/d.db" --issue "Duty officer list" --due "1 June 2026"
+expect_rc "add: 2099/1/2" 0 "$BIN" plan add "$T/d.db" --issue "Exercise the advisory" --start 2099-1-1 --due 2099/1/2
+expect_rc "add: 01/06/2026 is ambiguous" 1 "$BIN" plan add "$T/d.db" --issue x --due 01/06/2026
+expect_out "both readings" "write 2026-06-01 (1 June) or 2026-01-06 (6 January)"
+expect_rc "list --today" 0 "$BIN" plan list "$T/d.db" --today 2026-12-06
+if grep -q "^1 *open, PAST DUE *2026-06-01" "$T/out" && grep -q "^2 *open *2099-01-02" "$T/out"; then ok; else no "past due in plan list: $(cat "$T/out")"; fi
+expect_rc "list --json --today" 0 "$BIN" plan list "$T/d.db" --json --today "6 December 2026"
+if python3 -c "import json,sys; v=json.load(open(sys.argv[1])); assert [i['past_due'] for i in v] == [True, False], v" "$T/out"; then ok; else no "past_due in JSON"; fi
+expect_rc "list: bad --today" 2 "$BIN" plan list "$T/d.db" --today 2026-13-01
 expect_rc "plan: usage" 2 "$BIN" plan
 expect_rc "plan: unknown subcommand" 2 "$BIN" plan frobnicate "$DB"
 echo "$pass passed, $fail failed"
