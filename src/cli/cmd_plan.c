@@ -9,6 +9,9 @@
 
 #include "cli/cli.h"
 #include "core/cdate.h"
+#include "core/scenario.h"
+#include "report/report.h"
+#include "report/report_int.h"
 #include "store/store.h"
 
 static void usage(FILE *f)
@@ -21,7 +24,7 @@ static void usage(FILE *f)
         "       caucus plan list DB [--open] [--json] [--today DATE]\n"
         "       caucus plan update DB ID [the options of add]\n"
         "       caucus plan close DB ID --note TEXT\n"
-        "       caucus plan seed DB --log LOG [--exercise ID]\n"
+        "       caucus plan seed DB --log LOG [--scenario FILE] [--exercise ID]\n"
         "DATE: YYYY-MM-DD, or 2026-6-1, 1 June 2026, June 1, 2026, 2026/06/01 (not 01/06/2026: day and\n"
         "month could be swapped). See docs/report.md (improvement plan).\n");
 }
@@ -250,32 +253,81 @@ out:
     return rc;
 }
 
-/* One open item for each guideline in missed (guideline -> times missed) that has none yet. 0,
- * or 1 with the reason printed. */
-static int seed_items(cc_store *st, int64_t ex, json_t *missed)
+/* The improvement-plan table the report proposes for log (control view), with its "refs";
+ * NULL with the reason printed. The caller frees *doc. */
+static const json_t *proposed_plan(const char *log, const char *scen, cc_scenario **s, json_t **doc)
+{
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_report_start st;
+    const json_t *plan = NULL;
+    if (cc_report_log_start(log, &st, &d) != CC_OK) {
+        cc_cli_print_diags(stderr, &d);
+    } else if (!scen && !*st.source) {
+        fprintf(stderr, "caucus plan seed: %s records no scenario path; pass --scenario FILE\n", log);
+    } else if ((*s = cc_cli_load("plan seed", scen ? scen : st.source))) {
+        if (cc_report_from_log(log, *s, NULL, &d, doc) != CC_OK) {
+            cc_cli_print_diags(stderr, &d);
+        } else {
+            size_t i, k;
+            const json_t *sec, *t;
+            json_array_foreach(json_object_get(*doc, "sections"), i, sec)
+            {
+                json_array_foreach(json_object_get(sec, "tables"), k, t)
+                {
+                    if (!strcmp(cc_report_str(sec, "id"), "improvement") &&
+                        !strcmp(cc_report_str(t, "id"), "plan"))
+                        plan = t;
+                }
+            }
+        }
+    }
+    cc_diags_free(&d);
+    return plan;
+}
+
+/* Whether an open item of v already stands for the proposed row (the same issue, or a guideline's
+ * row and an item raised for that guideline). */
+static int have_item(const cc_store_plan_item *v, size_t n, const char *issue, const char *guideline)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((v[i].issue && !strcmp(v[i].issue, issue)) ||
+            (guideline && v[i].finding && !strcmp(v[i].finding, guideline)))
+            return 1;
+    return 0;
+}
+
+/* One open item for each row of the proposed plan that has none yet, pre-filled exactly as the
+ * report proposes it (capability, issue, corrective action, capability element); a guideline's
+ * row is raised for that guideline (--finding), so that later reports carry it over with whether
+ * it was met. 0, or 1 with the reason printed. */
+static int seed_items(cc_store *st, int64_t ex, const json_t *plan)
 {
     cc_store_error err;
     cc_store_plan_item *v = NULL;
     size_t n = 0;
     cc_store_plan_list(st, 1, &v, &n, &err);
-    const char *g;
-    json_t *cnt;
+    const json_t *rows = json_object_get(plan, "rows"), *refs = json_object_get(plan, "refs");
     int added = 0, rc = 0;
-    json_object_foreach(missed, g, cnt)
-    {
-        int have = 0;
-        for (size_t i = 0; i < n; i++)
-            have |= v[i].finding && strcmp(v[i].finding, g) == 0;
-        if (have)
+    for (size_t r = 0; r < json_array_size(rows); r++) {
+        const json_t *row = json_array_get(rows, r);
+        const char *ref = json_string_value(json_array_get(refs, r));
+        const char *g = ref && !strncmp(ref, "guideline:", 10) ? ref + 10 : NULL;
+        const char *issue = json_string_value(json_array_get(row, 1));
+        if (!issue || have_item(v, n, issue, g))
             continue;
-        char issue[300];
-        snprintf(issue, sizeof issue, "Guideline %s missed %lld time(s)", g,
-                 (long long)json_integer_value(cnt));
         cc_store_plan_item q;
         memset(&q, 0, sizeof q);
         q.exercise = ex;
         q.finding = (char *)g;
-        q.issue = issue;
+        q.capability = (char *)json_string_value(json_array_get(row, 0));
+        q.issue = (char *)issue;
+        q.action = (char *)json_string_value(json_array_get(row, 2));
+        q.element = (char *)json_string_value(json_array_get(row, 3));
+        char **fields[] = {&q.capability, &q.action, &q.element};
+        for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+            if (*fields[k] && !**fields[k])
+                *fields[k] = NULL; /* an empty cell is a field to fill */
         q.status = "open";
         int64_t id;
         if (cc_store_plan_add(st, &q, &id, &err) != CC_OK) {
@@ -294,15 +346,17 @@ static int seed_items(cc_store *st, int64_t ex, json_t *missed)
     return rc;
 }
 
-/* caucus plan seed DB --log LOG [--exercise ID] */
+/* caucus plan seed DB --log LOG [--scenario FILE] [--exercise ID] */
 static int plan_seed(int argc, char **argv, const char *db)
 {
-    const char *log = NULL;
+    const char *log = NULL, *scen = NULL;
     int64_t ex = 0;
     for (int i = 3; i < argc; i++) {
         uint64_t v;
         if (strcmp(argv[i], "--log") == 0 && i + 1 < argc)
             log = argv[++i];
+        else if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc)
+            scen = argv[++i];
         else if (strcmp(argv[i], "--exercise") == 0 && i + 1 < argc &&
                  cc_cli_parse_u64(argv[i + 1], &v) == 0) {
             ex = (int64_t)v;
@@ -316,15 +370,15 @@ static int plan_seed(int argc, char **argv, const char *db)
         fprintf(stderr, "caucus plan seed: give --log LOG\n");
         return 2;
     }
-    json_t *met = json_object(), *missed = json_object();
+    cc_scenario *s = NULL;
+    json_t *doc = NULL;
     cc_store *st = NULL;
     int rc = 1;
-    if (cc_cli_plan_findings(log, met, missed) != 0)
-        fprintf(stderr, "caucus plan seed: %s: cannot read\n", log);
-    else if ((st = open_rw(db)))
-        rc = seed_items(st, ex, missed);
-    json_decref(met);
-    json_decref(missed);
+    const json_t *plan = proposed_plan(log, scen, &s, &doc);
+    if (plan && (st = open_rw(db)))
+        rc = seed_items(st, ex, plan);
+    json_decref(doc);
+    cc_scenario_free(s);
     cc_store_close(st);
     return rc;
 }

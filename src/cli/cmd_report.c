@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/cdate.h"
 #include "store/store.h"
 #include "core/note.h"
 #include "core/scenario.h"
@@ -47,10 +48,11 @@ static void usage(FILE *f)
 
 /* The parsed command line; the store path fills the private fields. */
 typedef struct ropts {
-    const char *in, *html, *md, *json, *docx, *csv, *seat, *scen, *plan, *exercise, *checkpoint, *key;
+    const char *in, *html, *md, *json, *docx, *csv, *today, *seat, *scen, *plan, *exercise, *checkpoint, *key;
     uint64_t threads;
     int64_t plan_exercise;  /* the reported exercise's id in the plan's store (0: find it) */
     const char *stored_cp;  /* a store's latest checkpoint note (NULL: none) */
+    char today_iso[11];     /* --today read by core/cdate, else the local date */
     uint64_t stored_cp_size;
 } ropts;
 
@@ -185,15 +187,48 @@ done:
     return rc;
 }
 
-/* Appends the "carried over" table to the improvement section: open items of the plan in
- * db, with what this log's findings say about their guidelines. */
-static int carry_over(json_t *doc, const char *db, const char *log, int64_t exercise)
+/* The items raised for this exercise in its own matrix: each takes the place of the proposed row
+ * it was seeded from (the same issue), the others are added after the proposals. */
+static void own_items(json_t *plan, json_t *own)
+{
+    json_t *rows = json_object_get(plan, "rows"), *refs = json_object_get(plan, "refs");
+    size_t i;
+    json_t *it;
+    json_array_foreach(own, i, it)
+    {
+        const char *issue = json_string_value(json_array_get(it, 2));
+        char ref[40];
+        snprintf(ref, sizeof ref, "item:%s", json_string_value(json_array_get(it, 0)));
+        json_t *row = json_array();
+        for (size_t c = 1; c < 10; c++)
+            json_array_append(row, json_array_get(it, c));
+        size_t r = 0;
+        while (r < json_array_size(rows) &&
+               strcmp(json_string_value(json_array_get(json_array_get(rows, r), 1)), issue))
+            r++;
+        if (r < json_array_size(rows)) {
+            json_array_set_new(rows, r, row);
+            if (refs)
+                json_array_set_new(refs, r, json_string(ref));
+        } else {
+            json_array_append_new(rows, row);
+            if (refs)
+                json_array_append_new(refs, json_string(ref));
+        }
+    }
+}
+
+/* Puts the plan in db into the improvement section: the items raised for this exercise into its
+ * matrix, and the "carried over" table of the open items of earlier exercises, with what this
+ * log's findings say about their guidelines. */
+static int carry_over(json_t *doc, const char *db, const char *log, int64_t exercise, const char *today)
 {
     char why[300];
-    size_t own = 0;
-    json_t *rows = cc_cli_plan_carried(db, log, exercise, &own, why, sizeof why);
+    json_t *own = json_array();
+    json_t *rows = own ? cc_cli_plan_carried(db, log, exercise, today, own, why, sizeof why) : NULL;
     if (!rows) {
-        fprintf(stderr, "caucus report: --plan %s: %s\n", db, why);
+        fprintf(stderr, "caucus report: --plan %s: %s\n", db, own ? why : "out of memory");
+        json_decref(own);
         return -1;
     }
     json_t *secs = json_object_get(doc, "sections"), *sec;
@@ -202,25 +237,35 @@ static int carry_over(json_t *doc, const char *db, const char *log, int64_t exer
     {
         const char *id = json_string_value(json_object_get(sec, "id"));
         if (id && strcmp(id, "improvement") == 0) {
+            json_t *tables = json_object_get(sec, "tables"), *plan;
+            size_t k;
+            json_array_foreach(tables, k, plan) if (!strcmp(cc_report_str(plan, "id"), "plan"))
+                own_items(plan, own);
             json_t *t = json_pack("{s:s,s:s,s:[s,s,s,s,s,s,s,s,s],s:o}", "id", "carried", "title",
                                   "Carried over from earlier exercises (open improvement-plan items)",
                                   "columns", "item", "raised by exercise", "issue", "corrective action",
                                   "responsible organisation", "due", "status", "guideline", "in this exercise",
                                   "rows", rows);
-            json_t *tables = json_object_get(sec, "tables");
-            if (!t || !tables || json_array_append_new(tables, t) != 0)
+            if (!t || !tables || json_array_append_new(tables, t) != 0) {
+                json_decref(own);
                 return -1;
-            if (own) {
+            }
+            size_t n = json_array_size(own);
+            if (n) {
                 char note[200];
-                snprintf(note, sizeof note,
-                         "%zu open item%s raised by this exercise %s not listed here (they are not carried over).",
-                         own, own == 1 ? "" : "s", own == 1 ? "is" : "are");
+                snprintf(
+                    note, sizeof note,
+                    "%zu open item%s raised by this exercise %s in its improvement plan above (not carried "
+                    "over).",
+                    n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
                 json_object_set_new(t, "note", json_string(note));
             }
+            json_decref(own);
             return 0;
         }
     }
     json_decref(rows);
+    json_decref(own);
     fprintf(stderr, "caucus report: the report has no improvement section\n");
     return -1;
 }
@@ -236,6 +281,7 @@ int cc_cmd_report(int argc, char **argv)
                             : strcmp(a, "--md") == 0         ? &o.md
                             : strcmp(a, "--json") == 0       ? &o.json
                             : strcmp(a, "--docx") == 0       ? &o.docx
+                            : strcmp(a, "--today") == 0      ? &o.today
                             : strcmp(a, "--csv") == 0        ? &o.csv
                             : strcmp(a, "--seat") == 0       ? &o.seat
                             : strcmp(a, "--plan") == 0       ? &o.plan
@@ -262,6 +308,15 @@ int cc_cmd_report(int argc, char **argv)
             o.in = a;
         } else {
             fprintf(stderr, "caucus report: one input at a time (got %s and %s)\n", o.in, a);
+            return 2;
+        }
+    }
+    cc_cli_today(o.today_iso);
+    if (o.today) {
+        char why[200], hint[200];
+        if (cc_date_parse(o.today, o.today_iso, why, sizeof why, hint, sizeof hint) != CC_OK) {
+            fprintf(stderr, "caucus report: --today %s: %s\n%s%s%s", o.today, why, *hint ? "  hint: " : "",
+                    hint, *hint ? "\n" : "");
             return 2;
         }
     }
@@ -425,7 +480,7 @@ static int log_doc(const ropts *o, cc_scenario **s, cc_diags *d, json_t **doc, c
     cc_report_opts ro = {o->seat, 0, cp.origin ? &rcp : NULL};
     *rc = cc_report_from_log_opts(in, *s, &ro, d, doc);
     cc_checkpoint_clear(&cp);
-    if (*rc == CC_OK && o->plan && carry_over(*doc, o->plan, in, o->plan_exercise) != 0)
+    if (*rc == CC_OK && o->plan && carry_over(*doc, o->plan, in, o->plan_exercise, o->today_iso) != 0)
         *rc = CC_ERR_IO;
     return -1;
 }

@@ -1591,7 +1591,7 @@ static void objectives_text(const rep *r, const cc_guideline *g, cc_buf *b)
 }
 
 /* Evaluators' strengths and areas for improvement, the latter proposed in the plan. */
-static void improvement_observations(rep *r, sec *x, json_t *str, json_t *area, json_t *plan)
+static void improvement_observations(rep *r, sec *x, json_t *str, json_t *area, json_t *plan, json_t *refs)
 {
     for (size_t i = 0; i < r->nevals; i++) {
         const eval_ev *E = &r->evals[i];
@@ -1613,10 +1613,13 @@ static void improvement_observations(rep *r, sec *x, json_t *str, json_t *area, 
         snprintf(ev, sizeof ev, "observation %s by %s", pstr_or(E->p, "observation", "?"),
                  E->actor ? E->actor : "?");
         json_array_append_new(strength ? str : area, json_pack("[s,s,s]", cap, b.data ? b.data : "", ev));
-        if (!strength)
+        if (!strength) {
             json_array_append_new(plan,
                                   json_pack("[s,s,s,s,s,s,s,s,s]", cap, b.data ? b.data : "",
                                             pstr_or(E->p, "recommendation", ""), "", "", "", "", "", "open"));
+            snprintf(ev, sizeof ev, "observation:%s", pstr_or(E->p, "observation", "?"));
+            json_array_append_new(refs, json_string(ev));
+        }
         cc_buf_free(&b);
     }
 }
@@ -1644,6 +1647,10 @@ static void build_improvement(rep *r, json_t *secs, cc_label *doc, bool *inv)
                                      "status",
                                      NULL};
     json_t *plan = table(&x, "plan", "Improvement plan", pc);
+    /* what each proposed row comes from (guideline:ID, objective:ID, observation:ID): caucus plan
+     * seed raises exactly these rows, and a store's items raised from them take their place */
+    json_t *refs = json_array();
+    json_object_set_new(json_array_get(x.tables, json_array_size(x.tables) - 1), "refs", refs);
     for (size_t g = 0; g < s->nguidelines; g++) {
         const cc_guideline *G = &s->guidelines[g];
         uint32_t met, missed;
@@ -1679,6 +1686,8 @@ static void build_improvement(rep *r, json_t *secs, cc_label *doc, bool *inv)
             json_array_append_new(plan,
                                   json_pack("[s,s,s,s,s,s,s,s,s]", cap.data ? cap.data : "", obs.data,
                                             suggest_action(G, act, sizeof act), "", "", "", "", "", "open"));
+            snprintf(act, sizeof act, "guideline:%s", G->id);
+            json_array_append_new(refs, json_string(act));
         } else {
             cc_buf_printf(&obs, "%s (%s): met %u of %u", G->text ? G->text : "", G->id, met, met);
             cc_buf_printf(&ev, "%s met on ", G->id);
@@ -1705,9 +1714,11 @@ static void build_improvement(rep *r, json_t *secs, cc_label *doc, bool *inv)
             json_array_append_new(area, row);
             json_array_append_new(plan,
                                   json_pack("[s,s,s,s,s,s,s,s,s]", cap, obs, "", "", "", "", "", "", "open"));
+            snprintf(obs, sizeof obs, "objective:%s", O->id);
+            json_array_append_new(refs, json_string(obs));
         }
     }
-    improvement_observations(r, &x, str, area, plan);
+    improvement_observations(r, &x, str, area, plan, refs);
     for (size_t i = 0; i < s->ndecisions; i++) {
         const dec_st *D = &r->dec[i];
         if (!D->expired || D->made || !cc_rep_dec_vis(r, (int)i))
