@@ -1103,6 +1103,112 @@ static void observations_table(rep *r, sec *x)
     cc_buf_free(&b);
 }
 
+/* The evidence events the observations cite, each with the observation citing it. */
+static void observation_evidence(const rep *r, sec *x)
+{
+    static const char *const cols[] = {"observation", "event", "time", "type", "actor", "item", NULL};
+    json_t *rows = table(x, "observation-evidence", "Evidence cited by the observations", cols);
+    for (size_t i = 0; i < r->nevals; i++) {
+        const eval_ev *E = &r->evals[i];
+        size_t k;
+        const json_t *v;
+        if (E->type != CC_EV_EVAL_OBSERVATION)
+            continue;
+        json_array_foreach(json_object_get(E->p, "evidence"), k, v)
+        {
+            uint64_t seq = (uint64_t)json_integer_value(v);
+            const evbrief *e = cc_rep_evidence(r, seq);
+            const char *obs = pstr_or(E->p, "observation", "?");
+            if (!e || !e->visible)
+                json_array_append_new(rows, json_pack("[s,I,n,s,n,n]", obs, (json_int_t)seq,
+                                                      e ? "not releasable to this seat" : "not in the log"));
+            else
+                json_array_append_new(rows, json_pack("[s,I,o,o,o,o]", obs, (json_int_t)seq, jt(e->t),
+                                                      js(e->type), js(e->actor), js(e->item)));
+        }
+    }
+}
+
+/* A critical task's 'when' as text: "consultation C-1, stage ack", "phase p1", ... */
+static const char *when_text(const cc_ewhen *w, char *buf, size_t size)
+{
+    switch (w->kind) {
+    case CC_EW_NONE: snprintf(buf, size, "%s", ""); break;
+    case CC_EW_INJECT: snprintf(buf, size, "inject %s", w->ref); break;
+    case CC_EW_DECISION: snprintf(buf, size, "decision %s", w->ref); break;
+    case CC_EW_CONSULTATION:
+        snprintf(buf, size, "consultation %s%s%s", w->ref, w->stage ? ", stage " : "",
+                 w->stage ? w->stage : "");
+        break;
+    case CC_EW_PHASE: snprintf(buf, size, "phase %s", w->ref); break;
+    case CC_EW_STAGE_KIND: snprintf(buf, size, "any %s stage", cc_stage_kind_name(w->stage_kind)); break;
+    }
+    return buf;
+}
+
+/* The observations the reader may see of a guide's target (and task, when not NULL). */
+static size_t observations_of(const rep *r, const char *objective, const char *target, const char *task)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nevals; i++) {
+        const json_t *p = r->evals[i].p;
+        n += r->evals[i].type == CC_EV_EVAL_OBSERVATION && !strcmp(pstr_or(p, "objective", ""), objective) &&
+             !strcmp(pstr_or(p, "target", ""), target) && (!task || !strcmp(pstr_or(p, "task", ""), task));
+    }
+    return n;
+}
+
+/* The capability targets and critical tasks of the guides the reader may read: control, and an
+ * evaluator whose clearance reads the guide's label. */
+static void guides_table(const rep *r, sec *x)
+{
+    const cc_scenario *s = r->s;
+    static const char *const cols[] = {"objective",       "guide", "capability target", "critical task",
+                                       "what to observe", "when",  "observations",      NULL};
+    json_t *rows = table(x, "guides", "Evaluation guides: capability targets and critical tasks", cols);
+    for (size_t g = 0; g < s->nguides; g++) {
+        const cc_guide *G = &s->guides[g];
+        if (r->viewer >= 0 &&
+            !(s->seats[r->viewer].evaluator && cc_scenario_seat_reads(s, (size_t)r->viewer, &G->label)))
+            continue; /* a guide is the evaluators' (and control's): a player's report has none */
+        sec_label(x, &G->label.label, G->label.valid);
+        for (size_t t = 0; t < G->ntargets; t++) {
+            const cc_ctarget *T = &G->targets[t];
+            char tt[600], w[200];
+            snprintf(tt, sizeof tt, "%s: %s", T->id, T->text ? T->text : "");
+            json_array_append_new(rows, json_pack("[o,s,s,s,s,s,I]", js(G->objective), G->id, tt, "", "", "",
+                                                  (json_int_t)observations_of(r, G->objective, T->id, NULL)));
+            for (size_t k = 0; k < T->ntasks; k++) {
+                const cc_ctask *K = &T->tasks[k];
+                char kt[600];
+                snprintf(kt, sizeof kt, "%s: %s", K->id, K->text ? K->text : "");
+                json_array_append_new(rows,
+                                      json_pack("[o,s,s,s,o,s,I]", js(G->objective), G->id, T->id, kt,
+                                                js(K->observe), when_text(&K->when, w, sizeof w),
+                                                (json_int_t)observations_of(r, G->objective, T->id, K->id)));
+            }
+        }
+    }
+}
+
+/* Each evaluator's last rating of objective o ("obs-usa P, obs-kor S"; "" when none) into b. */
+static const char *evaluator_ratings(const rep *r, const char *objective, cc_buf *b)
+{
+    cc_buf_reset(b);
+    for (size_t si = 0; si < r->s->nseats; si++) {
+        const char *last = NULL;
+        for (size_t i = 0; i < r->nevals; i++) {
+            const eval_ev *E = &r->evals[i];
+            if (E->type == CC_EV_EVAL_OBSERVATION && E->seat == (int)si && cc_rep_pstr(E->p, "rating") &&
+                !strcmp(pstr_or(E->p, "objective", ""), objective))
+                last = cc_rep_pstr(E->p, "rating");
+        }
+        if (last)
+            cc_buf_printf(b, "%s%s %s", b->len ? ", " : "", r->s->seats[si].id, last);
+    }
+    return b->data ? b->data : "";
+}
+
 /* The last answer of each seat to questionnaire q (NULL where none): ans[seat]. */
 static void last_answers(const rep *r, const char *q, const eval_ev **ans)
 {
@@ -1498,9 +1604,11 @@ static void build_objectives(rep *r, json_t *secs, cc_label *doc, bool *inv)
           "Each exercise objective rated P (performed without challenges), S (with some challenges), M (with "
           "major challenges) or U (unable to be performed), with the evaluator's notes from play and the "
           "findings of the guidelines linked to it.");
-    static const char *const oc[] = {"objective",    "title",           "capability",
-                                     "rating",       "evaluator notes", "rated at",
-                                     "findings met", "findings missed", NULL};
+    static const char *const oc[] = {"objective",         "title",    "capability",   "rating",
+                                     "evaluator notes",   "rated at", "findings met", "findings missed",
+                                     "evaluator ratings", NULL};
+    cc_buf er;
+    cc_buf_init(&er);
     json_t *rows = table(&x, "ratings", "Ratings", oc);
     for (size_t o = 0; o < s->nobjectives; o++) {
         uint32_t met = 0, missed = 0;
@@ -1514,11 +1622,15 @@ static void build_objectives(rep *r, json_t *secs, cc_label *doc, bool *inv)
                 }
         const rating_st *R = &r->rating[o];
         json_array_append_new(
-            rows, json_pack("[o,o,o,s,o,o,I,I]", js(s->objectives[o].id), js(s->objectives[o].title),
+            rows, json_pack("[o,o,o,s,o,o,I,I,s]", js(s->objectives[o].id), js(s->objectives[o].title),
                             js(s->objectives[o].capability), R->rated ? R->rating : "not rated", js(R->text),
-                            R->rated ? jt(R->t) : json_null(), (json_int_t)met, (json_int_t)missed));
+                            R->rated ? jt(R->t) : json_null(), (json_int_t)met, (json_int_t)missed,
+                            evaluator_ratings(r, s->objectives[o].id, &er)));
     }
+    cc_buf_free(&er);
+    guides_table(r, &x);
     observations_table(r, &x);
+    observation_evidence(r, &x);
     static const char *const nc[] = {"time", "seat", "note", NULL};
     rows = table(&x, "notes", r->viewer < 0 ? "Notes entered during play" : "Your notes pad", nc);
     for (size_t i = 0; i < r->nnotes; i++)

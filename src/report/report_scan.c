@@ -906,6 +906,9 @@ static cc_err pass2(rep *r)
     for (size_t i = 0; i < r->nfinds; i++)
         if (cc_rep_find_vis(r, &r->finds[i]))
             want += 2;
+    for (size_t i = 0; i < r->nevals; i++) /* the evidence observations cite */
+        if (r->evals[i].type == CC_EV_EVAL_OBSERVATION)
+            want += json_array_size(json_object_get(r->evals[i].p, "evidence"));
     if (!want)
         return CC_OK;
     uint64_t *seqs = malloc(want * sizeof *seqs);
@@ -917,6 +920,13 @@ static cc_err pass2(rep *r)
             seqs[n++] = r->finds[i].ev[0];
             seqs[n++] = r->finds[i].ev[1];
         }
+    for (size_t i = 0; i < r->nevals; i++) {
+        size_t k;
+        const json_t *v;
+        if (r->evals[i].type == CC_EV_EVAL_OBSERVATION)
+            json_array_foreach(json_object_get(r->evals[i].p, "evidence"), k, v) seqs[n++] =
+                (uint64_t)json_integer_value(v);
+    }
     qsort(seqs, n, sizeof *seqs, u64cmp);
     size_t u = 0;
     for (size_t i = 0; i < n; i++)

@@ -322,6 +322,13 @@ assert [r[1] for r in tab(rba, "scoring", "SC-move")["rows"]] == ["party:RBA"], 
 assert not tab(rba, "objectives", "observations")["rows"], "a player reads no observation"
 ev = sec(sys.argv[3])
 assert len(tab(ev, "objectives", "observations")["rows"]) == 1
+# the evidence the observation cites, as the evaluator may see it; the guide's targets and tasks
+evid = [(r[1], r[3], r[4]) for r in tab(ev, "objectives", "observation-evidence")["rows"]]
+assert evid == [(5, "consult.request", "rba-lead"), (12, "consult.ack", "pho-lead")], evid
+g = tab(ev, "objectives", "guides")["rows"]
+assert [r[3].split(":")[0] for r in g] == ["", "CT-1.1"] and g[1][5] == "consultation C-1, stage ack" and g[1][6] == 1, g
+assert not tab(rba, "objectives", "guides")["rows"], "a player's report has no evaluation guide"
+assert tab(d, "objectives", "ratings")["rows"][0][8] == "evaluator S"
 PY
 then ok; else no "flood consultation: evaluation in the report"; fi
 
