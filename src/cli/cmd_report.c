@@ -48,7 +48,8 @@ static void usage(FILE *f)
 
 /* The parsed command line; the store path fills the private fields. */
 typedef struct ropts {
-    const char *in, *html, *md, *json, *docx, *csv, *today, *seat, *scen, *plan, *exercise, *checkpoint, *key;
+    const char *in, *html, *md, *json, *docx, *csv, *today, *summary, *summary_label, *seat, *scen, *plan,
+        *exercise, *checkpoint, *key;
     uint64_t threads;
     int64_t plan_exercise;  /* the reported exercise's id in the plan's store (0: find it) */
     const char *stored_cp;  /* a store's latest checkpoint note (NULL: none) */
@@ -277,19 +278,21 @@ int cc_cmd_report(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has = i + 1 < argc;
-        const char **slot = strcmp(a, "--html") == 0         ? &o.html
-                            : strcmp(a, "--md") == 0         ? &o.md
-                            : strcmp(a, "--json") == 0       ? &o.json
-                            : strcmp(a, "--docx") == 0       ? &o.docx
-                            : strcmp(a, "--today") == 0      ? &o.today
-                            : strcmp(a, "--csv") == 0        ? &o.csv
-                            : strcmp(a, "--seat") == 0       ? &o.seat
-                            : strcmp(a, "--plan") == 0       ? &o.plan
-                            : strcmp(a, "--exercise") == 0   ? &o.exercise
-                            : strcmp(a, "--scenario") == 0   ? &o.scen
-                            : strcmp(a, "--checkpoint") == 0 ? &o.checkpoint
-                            : strcmp(a, "--key") == 0        ? &o.key
-                                                             : NULL;
+        const char **slot = strcmp(a, "--html") == 0            ? &o.html
+                            : strcmp(a, "--md") == 0            ? &o.md
+                            : strcmp(a, "--json") == 0          ? &o.json
+                            : strcmp(a, "--docx") == 0          ? &o.docx
+                            : strcmp(a, "--today") == 0         ? &o.today
+                            : strcmp(a, "--summary") == 0       ? &o.summary
+                            : strcmp(a, "--summary-label") == 0 ? &o.summary_label
+                            : strcmp(a, "--csv") == 0           ? &o.csv
+                            : strcmp(a, "--seat") == 0          ? &o.seat
+                            : strcmp(a, "--plan") == 0          ? &o.plan
+                            : strcmp(a, "--exercise") == 0      ? &o.exercise
+                            : strcmp(a, "--scenario") == 0      ? &o.scen
+                            : strcmp(a, "--checkpoint") == 0    ? &o.checkpoint
+                            : strcmp(a, "--key") == 0           ? &o.key
+                                                                : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 0;
@@ -477,8 +480,19 @@ static int log_doc(const ropts *o, cc_scenario **s, cc_diags *d, json_t **doc, c
     if (open_checkpoint(o, &cp, cpsrc, sizeof cpsrc, cpsig, sizeof cpsig) != 0)
         return 1;
     cc_report_checkpoint rcp = {&cp, cpsrc, cpsig};
-    cc_report_opts ro = {o->seat, 0, cp.origin ? &rcp : NULL};
+    char *summary = NULL;
+    if (o->summary) {
+        size_t len;
+        if (!(summary = cc_cli_slurp(o->summary, &len, 64u << 10))) {
+            fprintf(stderr, "caucus report: --summary %s cannot be read (at most 64 KiB of UTF-8)\n",
+                    o->summary);
+            cc_checkpoint_clear(&cp);
+            return 1;
+        }
+    }
+    cc_report_opts ro = {o->seat, 0, cp.origin ? &rcp : NULL, summary, o->summary_label};
     *rc = cc_report_from_log_opts(in, *s, &ro, d, doc);
+    free(summary);
     cc_checkpoint_clear(&cp);
     if (*rc == CC_OK && o->plan && carry_over(*doc, o->plan, in, o->plan_exercise, o->today_iso) != 0)
         *rc = CC_ERR_IO;

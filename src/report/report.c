@@ -1474,11 +1474,41 @@ static void summary_counts(const rep *r, cc_buf *b)
         met, missed);
 }
 
+/* Control's summary: its paragraphs (split at blank lines) under its label. */
+static void summary_text(const rep *r, sec *x)
+{
+    sec_label(x, &r->summary_label, true);
+    cc_buf b;
+    cc_buf_init(&b);
+    const char *p = r->summary;
+    while (*p) {
+        const char *e = strstr(p, "\n\n");
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        cc_buf_reset(&b);
+        cc_buf_append(&b, p, n);
+        while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == ' '))
+            b.data[--b.len] = 0;
+        if (b.len)
+            intro(x, b.data);
+        p += n;
+        while (*p == '\n')
+            p++;
+    }
+    cc_buf_free(&b);
+    fact(x, "Written by", js("exercise control"));
+}
+
 static void build_summary(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
     const cc_scenario *s = r->s;
     sec x;
     sec_init(r, &x, "summary", "Executive summary");
+    if (r->summary &&
+        (r->viewer < 0 || cc_label_permits(&r->summary_label, &s->seats[r->viewer].clearance))) {
+        summary_text(r, &x);
+        sec_done(r, &x, secs, doc, inv);
+        return;
+    }
     cc_buf b;
     cc_buf_init(&b);
     char t0[96], t1[96], d[48];
@@ -1855,7 +1885,7 @@ cc_err cc_report_from_log(const char *path, const cc_scenario *s, const char *se
 cc_err cc_report_from_log_ex(const char *path, const cc_scenario *s, const char *seat, unsigned flags,
                              cc_diags *d, json_t **doc)
 {
-    cc_report_opts o = {seat, flags, NULL};
+    cc_report_opts o = {seat, flags, NULL, NULL, NULL};
     return cc_report_from_log_opts(path, s, &o, d, doc);
 }
 
@@ -1892,6 +1922,17 @@ cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_
             cc_diags_add(d, CC_SEV_ERROR, NULL, (cc_pos){0, 0}, "report-seat", "see the scenario's seats",
                          "no seat '%s' in scenario %s", seat, cc_scenario_id(s));
             rc = CC_ERR_NOTFOUND;
+        }
+    }
+    if (rc == CC_OK && o->summary) {
+        r.summary = o->summary;
+        r.summary_label = r.bottom;
+        const char *b = o->summary_label;
+        if (b && cc_label_parse(s->policy, b, strlen(b), -1, &r.summary_label, NULL) != CC_OK) {
+            cc_diags_add(d, CC_SEV_ERROR, NULL, (cc_pos){0, 0}, "summary-label",
+                         "write a banner of the scenario's label policy",
+                         "the summary's label '%s' is not valid", b);
+            rc = CC_ERR_INVALID;
         }
     }
     if (rc == CC_OK)

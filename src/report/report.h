@@ -61,6 +61,11 @@ typedef struct cc_report_opts {
     const char *seat;                       /* NULL: control view */
     unsigned flags;                         /* CC_REPORT_IN_PROGRESS */
     const cc_report_checkpoint *checkpoint; /* NULL: none */
+    /* The executive summary control wrote (UTF-8, paragraphs separated by blank lines; NULL: the
+     * draft) and its label (a banner of the scenario's policy; NULL: the report's lowest label).
+     * A reader that may not read the label gets the draft. A label that does not parse is
+     * CC_ERR_INVALID with a diagnostic. */
+    const char *summary, *summary_label;
 } cc_report_opts;
 
 /* The same, with options. Every report shows the RFC 6962 Merkle tree (size and root) over the

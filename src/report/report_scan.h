@@ -226,6 +226,8 @@ typedef struct rep {
     size_t nev;
     eval_ev *evals;
     size_t nevals, evalcap;
+    const char *summary; /* control's executive summary (NULL: the draft) */
+    cc_label summary_label;
 } rep;
 
 /* Sets up r for scenario s (r zeroed, then its in_progress, cp, path, d and viewer set by the

@@ -332,6 +332,25 @@ assert tab(d, "objectives", "ratings")["rows"][0][8] == "evaluator S"
 PY
 then ok; else no "flood consultation: evaluation in the report"; fi
 
+# the executive summary control wrote replaces the draft for readers of its label only
+printf 'The two bodies agree quickly once the right people are reached.\n\nName a duty officer.\n' > "$T/sum.txt"
+for who in control rba-lead pho-lead; do
+  seat=; [ $who = control ] || seat="--seat $who"
+  expect_rc "summary for $who" 0 "$BIN" report "$T/fl.jsonl" $seat --summary "$T/sum.txt" --summary-label "OFFICIAL//REL TO RBA" --json "$T/sum-$who.json"
+done
+if python3 - "$T" <<'PY'
+import json, sys
+def intro(who):
+    d = json.load(open("%s/sum-%s.json" % (sys.argv[1], who)))
+    return next(s for s in d["sections"] if s["id"] == "summary")["intro"]
+assert intro("control") == ["The two bodies agree quickly once the right people are reached.", "Name a duty officer."]
+assert intro("rba-lead") == intro("control")
+assert not any("duty officer" in p for p in intro("pho-lead")) and "played from" in intro("pho-lead")[0], intro("pho-lead")
+PY
+then ok; else no "control's summary under its label"; fi
+expect_rc "summary: a label not of the policy" 1 "$BIN" report "$T/fl.jsonl" --summary "$T/sum.txt" --summary-label BOGUS --json "$T/x.json"
+expect_out "summary label named" "the summary's label 'BOGUS' is not valid"
+
 # DOCX: read back with python3-docx (Debian's; tools/deps.sh): the sections as headings in order,
 # the banner in the page header and footer, the improvement plan matrix with the observation's
 # corrective action and no column narrower than its longest heading word; the same bytes twice
