@@ -47,6 +47,8 @@ for s in d["sections"]:
 assert "<script" not in h and "<img" not in h and "<b>" not in h and "<i>" not in h
 assert "&lt;script&gt;alert(1)&lt;/script&gt;" in h
 assert "@page" in h and "break-before:page" in h and "<svg" in h
+# tables never wrap a heading letter by letter ("P O C", "st art"): headings break between words only
+assert re.search(r"th\{[^}]*overflow-wrap:normal", h), "th may break inside a word"
 assert not re.search(r'(src|href)="(https?:)?//', h), "external asset"
 # ratings and notes
 sec = {s["id"]: s for s in d["sections"]}
