@@ -112,6 +112,8 @@ def pad(writer, reader):
                                 and rank[r["clearance"]] >= rank[w["clearance"]]
                                 and set(w.get("caveats") or []) <= set(r.get("caveats") or []))
 texts = {}     # (kind, id) -> texts
+evaluator = seats[seat].get("kind") == "evaluator"
+maybe = set()  # what the seat may or may not see by a label this script does not read
 def add(k, i, t):
     if t and len(t) >= 4:
         texts.setdefault((k, i), set()).add(t)
@@ -142,8 +144,28 @@ for e in ev:
             got.add(("note", str(e["seq"])))
     elif ty == "delivery" and p["seat"] == seat:
         got.add((p["kind"], p["item"]))
-allowed = set().union(*[v for k, v in texts.items() if k in got]) if got else set()
-forbidden = set().union(*[v for k, v in texts.items() if k not in got]) - allowed if texts else set()
+    # evaluation (docs/scenario-format.md, "Evaluation"): a player sees its own answers and
+    # scores and no observation; an evaluator its own, and others' by their label (not checked here)
+    elif ty == "eval.observation":
+        for k in ("text", "root_cause", "recommendation"):
+            add("observation", p["observation"], p.get(k))
+        if e["actor"] == seat:
+            got.add(("observation", p["observation"]))
+        elif evaluator:
+            maybe.add(("observation", p["observation"]))
+    elif ty == "feedback.answer":
+        kinds = {k["id"]: k["kind"] for q in sc.get("questionnaires", []) if q["id"] == p["questionnaire"] for k in q["questions"]}
+        for q, a in p["answers"].items():
+            if kinds.get(q) == "text":
+                add("answer", str(e["seq"]), a)
+        (got if e["actor"] == seat else maybe if evaluator else set()).add(("answer", str(e["seq"])))
+    elif ty == "score.submit" and p.get("text"):
+        add("score", str(e["seq"]), p["text"])
+        (got if e["actor"] == seat else maybe if evaluator else set()).add(("score", str(e["seq"])))
+if evaluator:  # an evaluator reads the record of play by its labels, not by deliveries
+    maybe |= {k for k in texts if k[0] in ("inject", "decision", "consultation", "message")}
+allowed = set().union(*[v for k, v in texts.items() if k in got or k in maybe]) if got or maybe else set()
+forbidden = set().union(*[v for k, v in texts.items() if k not in got and k not in maybe]) - allowed if texts else set()
 def strings(x):
     if isinstance(x, str):
         yield x
@@ -177,7 +199,22 @@ for n in p ncg-policy-ttx ncg-mil-ttx ncg-interagency-sim; do
     fi
   done
 done
-if [ "$seats" -ge 40 ] && [ "$total" -gt 0 ]; then ok; else no "property ran over $seats seats, $total withheld texts"; fi
+# and every seat, evaluators included, of the evaluation fixtures
+"$BIN" run tests/scenarios/valid/evaluation.yaml --inputs tests/inputs/evaluation.jsonl --log "$T/evaluation.jsonl" > /dev/null
+"$BIN" run tests/scenarios/valid/flood-consultation.yaml --inputs tests/inputs/flood-consultation.jsonl --log "$T/flood.jsonl" > /dev/null
+for n in evaluation flood; do
+  sc=tests/scenarios/valid/$n.yaml; [ $n = flood ] && sc=tests/scenarios/valid/flood-consultation.yaml
+  for seat in $(python3 -c 'import sys, yaml; print(" ".join(s["id"] for s in yaml.safe_load(open(sys.argv[1]))["seats"]))' "$sc"); do
+    seats=$((seats + 1))
+    if "$BIN" report "$T/$n.jsonl" --seat "$seat" --json "$T/s.json" --html "$T/s.html" > /dev/null 2>&1 &&
+       c=$(python3 "$T/prop.py" "$T/$n.jsonl" "$T/s.json" "$T/s.html" "$seat" "$sc" 2>"$T/prop.err"); then
+      ok; total=$((total + c))
+    else
+      no "seat $seat of $n: $(tail -n 1 "$T/prop.err")"
+    fi
+  done
+done
+if [ "$seats" -ge 51 ] && [ "$total" -gt 0 ]; then ok; else no "property ran over $seats seats, $total withheld texts"; fi
 # and the control view holds those texts (the property can fail)
 expect_rc "control view" 0 "$BIN" report "$T/p.jsonl" --json "$T/c.json" --html "$T/c.html"
 if python3 "$T/prop.py" "$T/p.jsonl" "$T/c.json" "$T/c.html" usa-state "$P" > /dev/null 2>&1; then no "control view passes a seat's check"; else ok; fi
