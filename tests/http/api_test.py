@@ -221,6 +221,19 @@ def control_scope_and_end(nf):
     check("after the end the report is final, not interim", b"Interim after-action report" not in rbody)
     st, _, rbody, _ = ctl.req("GET", "/api/report")
     check("control's final report", st == 200 and b"Interim after-action report" not in rbody, st)
+    # the other formats (docs/http-api.md): the same document as Markdown, JSON and a Word file
+    st, j, _, _ = usa.req("GET", "/api/report?format=json")
+    check("report as JSON: the seat's view, in HSEEP order", st == 200 and j["view"]["seat"] == "usa-chair" and
+          [x["id"] for x in j["sections"]][:3] == ["overview", "summary", "objectives"], st)
+    st, _, md, r = usa.req("GET", "/api/report?format=md")
+    check("report as Markdown", st == 200 and r.getheader("Content-Type").startswith("text/markdown") and
+          md.startswith(b"**"), (st, md[:40]))
+    st, _, dx, r = ctl.req("GET", "/api/report?format=docx")
+    check("report as DOCX: a ZIP to save", st == 200 and dx[:2] == b"PK" and
+          "attachment" in (r.getheader("Content-Disposition") or "") and
+          r.getheader("Content-Type").endswith("wordprocessingml.document"), st)
+    st, j, _, _ = usa.req("GET", "/api/report?format=pdf")
+    check("report: an unknown format is 400", st == 400 and j["code"] == "bad-request", (st, j))
     st, _, body, _ = ctl.req("GET", "/api/log")
     last = json.loads(body.decode().splitlines()[-1])
     check("run.end is the log's last event", last["type"] == "run.end", last["type"])
