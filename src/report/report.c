@@ -1356,6 +1356,7 @@ static void score_move(rep *r, sec *x, json_t *rows, size_t m, const char *move)
     const cc_scoring *M = &r->s->scorings[m];
     const eval_ev *last[64], *ref = NULL;
     const char *team[64];
+    bool ctl[64]; /* control's assessment of the team (not the team's own submission) */
     size_t nt = 0;
     for (size_t i = 0; i < r->nevals; i++) {
         const eval_ev *E = &r->evals[i];
@@ -1367,11 +1368,14 @@ static void score_move(rep *r, sec *x, json_t *rows, size_t m, const char *move)
             ref = E;
             continue;
         }
+        bool by_ctl = E->seat < 0;
         size_t k = 0;
-        while (k < nt && strcmp(team[k], t))
+        while (k < nt && (strcmp(team[k], t) || ctl[k] != by_ctl))
             k++;
-        if (k == nt && nt < 64)
-            team[nt++] = t;
+        if (k == nt && nt < 64) {
+            team[nt] = t;
+            ctl[nt++] = by_ctl;
+        }
         if (k < 64)
             last[k] = E;
     }
@@ -1381,8 +1385,10 @@ static void score_move(rep *r, sec *x, json_t *rows, size_t m, const char *move)
     size_t nok = 0;
     for (size_t k = 0; k < nt; k++)
         if (M->ncriteria <= 64 && submission_score(M, last[k]->p, sc, &pct[k])) {
-            mean += pct[k];
-            nok++;
+            if (!ctl[k]) { /* the mean of the teams is of their own submissions */
+                mean += pct[k];
+                nok++;
+            }
         } else {
             pct[k] = -1;
         }
@@ -1393,7 +1399,10 @@ static void score_move(rep *r, sec *x, json_t *rows, size_t m, const char *move)
             continue;
         sec_label(x, &E->label, E->label_ok);
         double p = k < nt ? pct[k] : refpct;
-        json_t *row = json_pack("[s,s]", move, k < nt ? team[k] : "control's reference");
+        char who[300];
+        snprintf(who, sizeof who, "%s%s", k < nt ? team[k] : "control's reference",
+                 k < nt && ctl[k] ? " (control's assessment)" : "");
+        json_t *row = json_pack("[s,s]", move, who);
         const json_t *o = json_object_get(E->p, "scores");
         for (size_t c = 0; c < M->ncriteria; c++)
             json_array_append(row, json_object_get(o, M->criteria[c].id)
