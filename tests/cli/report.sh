@@ -215,6 +215,20 @@ for n in evaluation flood; do
   done
 done
 if [ "$seats" -ge 51 ] && [ "$total" -gt 0 ]; then ok; else no "property ran over $seats seats, $total withheld texts"; fi
+# team scoring on the evaluation fixture, by hand (weights 3, 2, 1; maximum 5: 30 points):
+# USA 3x4+2x3+5 = 23 -> 76.7%; KOR's own 3x2+2x4+3 = 17 -> 56.7%; control's assessment of KOR
+# 3x3+2x4+3 = 20 -> 66.7%; reference 3x5+2x4+4 = 27 -> 90.0%; mean of the teams' own 66.7
+expect_rc "evaluation fixture report" 0 "$BIN" report "$T/evaluation.jsonl" --json "$T/evr.json"
+if python3 - "$T/evr.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = [t for s in d["sections"] if s["id"] == "scoring" for t in s["tables"] if t["id"] == "SC-move"][0]
+p1 = {r[1]: (r[5], r[8], r[9]) for r in t["rows"] if r[0] == "p1"}
+assert p1 == {"party:USA": ("76.7%", "-13.3", "+10.0"), "party:KOR": ("56.7%", "-33.3", "-10.0"),
+              "party:KOR (control's assessment)": ("66.7%", "-23.3", "+0.0"),
+              "control's reference": ("90.0%", "", "")}, p1
+PY
+then ok; else no "team scoring of the evaluation fixture"; fi
 # and the control view holds those texts (the property can fail)
 expect_rc "control view" 0 "$BIN" report "$T/p.jsonl" --json "$T/c.json" --html "$T/c.html"
 if python3 "$T/prop.py" "$T/p.jsonl" "$T/c.json" "$T/c.html" usa-state "$P" > /dev/null 2>&1; then no "control view passes a seat's check"; else ok; fi
