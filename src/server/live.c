@@ -1803,8 +1803,9 @@ uint64_t cc_live_events(cc_live *lv)
 
 static int control_only(const char *act)
 {
-    static const char *const c[] = {"release", "hold", "edit", "add",       "start", "pause", "resume",
-                                    "speed",   "jump", "rate", "downgrade", "audit", "end"};
+    static const char *const c[] = {"release",   "hold",   "edit",  "add",  "start",
+                                    "pause",     "resume", "speed", "jump", "rate",
+                                    "downgrade", "audit",  "end",   "send", "hotwash"};
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
         if (strcmp(act, c[i]) == 0)
             return 1;
