@@ -1317,14 +1317,17 @@ static void build_feedback(rep *r, json_t *secs, cc_label *doc, bool *inv)
                 n++;
                 sec_label(&x, &ans[si]->label, ans[si]->label_ok);
             }
+        size_t asked = 0;
+        for (size_t si = 0; si < s->nseats; si++)
+            asked += cc_eval_asks(s, Q, si);
         char k[300], v[200], tb[48];
         snprintf(k, sizeof k, "%s (%s)", Q->title ? Q->title : Q->id, Q->id);
         cc_report_tfmt(sent, tb, sizeof tb);
         if (sent < 0 && !n)
-            snprintf(v, sizeof v, "never sent");
+            snprintf(v, sizeof v, "never sent (%zu seat%s to ask)", asked, asked == 1 ? "" : "s");
         else
-            snprintf(v, sizeof v, "sent %s, %zu seat%s answered", sent < 0 ? "(not seen)" : tb, n,
-                     n == 1 ? "" : "s");
+            snprintf(v, sizeof v, "sent %s to %zu seat%s, %zu answered", sent < 0 ? "(not seen)" : tb, asked,
+                     asked == 1 ? "" : "s", n);
         fact(&x, k, js(v));
         if (!n)
             continue;
@@ -1507,6 +1510,52 @@ static void summary_text(const rep *r, sec *x)
     fact(x, "Written by", js("exercise control"));
 }
 
+static void guideline_counts(const rep *r, int g, uint32_t *met, uint32_t *missed);
+
+typedef struct gsum {
+    const char *id;
+    uint32_t n;
+} gsum;
+
+static int gsum_cmp(const void *a, const void *b)
+{
+    const gsum *x = a, *y = b;
+    return x->n != y->n ? (x->n < y->n ? 1 : -1) : strcmp(x->id, y->id);
+}
+
+/* "Strengths: G-share (met 3 times). Areas for improvement: G-ack (missed 2 times), ..." from the
+ * guidelines the reader may see, most frequent first; "" when none. */
+static void summary_guidelines(const rep *r, cc_buf *b)
+{
+    const cc_scenario *s = r->s;
+    gsum *str = calloc(s->nguidelines + 1, sizeof *str), *area = calloc(s->nguidelines + 1, sizeof *area);
+    size_t ns = 0, na = 0;
+    for (size_t g = 0; str && area && g < s->nguidelines; g++) {
+        uint32_t met, missed;
+        guideline_counts(r, (int)g, &met, &missed);
+        if (missed)
+            area[na++] = (gsum){s->guidelines[g].id, missed};
+        else if (met)
+            str[ns++] = (gsum){s->guidelines[g].id, met};
+    }
+    if (str && area) {
+        qsort(str, ns, sizeof *str, gsum_cmp);
+        qsort(area, na, sizeof *area, gsum_cmp);
+        for (size_t i = 0; i < ns; i++)
+            cc_buf_printf(b, "%s%s (met %u time%s)", i ? ", " : "Strengths: ", str[i].id, str[i].n,
+                          str[i].n == 1 ? "" : "s");
+        if (ns)
+            cc_buf_puts(b, ". ");
+        for (size_t i = 0; i < na; i++)
+            cc_buf_printf(b, "%s%s (missed %u time%s)", i ? ", " : "Areas for improvement: ", area[i].id,
+                          area[i].n, area[i].n == 1 ? "" : "s");
+        if (na)
+            cc_buf_puts(b, ".");
+    }
+    free(str);
+    free(area);
+}
+
 static void build_summary(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
     const cc_scenario *s = r->s;
@@ -1544,6 +1593,10 @@ static void build_summary(rep *r, json_t *secs, cc_label *doc, bool *inv)
         cc_buf_puts(&b, ".");
         intro(&x, b.data);
     }
+    cc_buf_reset(&b);
+    summary_guidelines(r, &b);
+    if (b.len)
+        intro(&x, b.data);
     size_t nobs[3] = {0, 0, 0}, nans = 0, nsc = 0;
     for (size_t i = 0; i < r->nevals; i++) {
         const eval_ev *E = &r->evals[i];
