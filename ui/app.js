@@ -1148,7 +1148,80 @@
       if (labels.indexOf(keep) >= 0) sel.value = keep;
     }
     updateBanner($('msg-label-banner'), sel.value, pickerStyle(sel.value));
+    renderFeedback();
     renderNotes($('notes'));
+  }
+
+  /* ---- participant feedback (docs/ui.md): one form per questionnaire sent to this seat ---- */
+  function questionField(q, qn, k, prev) {
+    const name = 'fb-' + qn + '-' + k.id;
+    const req = k.required ? ' (required)' : '';
+    const box = el('fieldset', { class: 'fb-q', 'data-q': k.id, 'data-kind': k.kind },
+      el('legend', { text: k.text + req }));
+    if (k.kind === 'likert') {
+      const row = el('div', { class: 'fb-scale' });
+      for (let i = 1; i <= (k.scale || 5); i++)
+        row.append(el('label', { class: 'check' },
+          el('input', { type: 'radio', name: name, value: String(i), checked: prev === i }), ' ' + i));
+      box.append(row);
+    } else if (k.kind === 'choice') {
+      const many = k.multiple;
+      const chosen = Array.isArray(prev) ? prev : prev ? [prev] : [];
+      for (const o of k.options || [])
+        box.append(el('label', { class: 'check' },
+          el('input', { type: many ? 'checkbox' : 'radio', name: name, value: o.id, checked: chosen.indexOf(o.id) >= 0 }),
+          ' ' + (o.text || o.id)));
+    } else {
+      box.append(el('textarea', { name: name, rows: 3, maxlength: 2000, 'aria-label': k.text }));
+      if (typeof prev === 'string') box.querySelector('textarea').value = prev;
+    }
+    box.append(el('p', { class: 'fb-missing', hidden: true, text: 'This question needs an answer.' }));
+    return box;
+  }
+
+  function feedbackAnswers(form, q) {
+    const answers = {};
+    let missing = false;
+    for (const k of q.questions) {
+      const box = form.querySelector('[data-q="' + CSS.escape(k.id) + '"]');
+      let v;
+      if (k.kind === 'text') {
+        const t = box.querySelector('textarea').value.trim();
+        if (t) v = t;
+      } else {
+        const on = Array.from(box.querySelectorAll('input:checked')).map((i) => i.value);
+        if (k.kind === 'likert' && on.length) v = parseInt(on[0], 10);
+        else if (k.kind === 'choice' && on.length) v = k.multiple ? on : on[0];
+      }
+      box.querySelector('.fb-missing').hidden = !(k.required && v === undefined);
+      if (k.required && v === undefined) missing = true;
+      if (v !== undefined) answers[k.id] = v;
+    }
+    return missing ? null : answers;
+  }
+
+  function feedbackCard(q) {
+    const form = el('form', { class: 'card fb-form' });
+    form.append(el('h3', { text: (q.title || q.id) + ' (' + q.id + ')' }));
+    if (q.label) form.append(banner(q.label, pickerStyle(q.label)));
+    const prev = q.answers || {};
+    for (const k of q.questions) form.append(questionField(q, q.id, k, prev[k.id]));
+    form.append(el('p', { class: 'fb-sent', text: q.answers ? 'Answers sent; you may change them and send again.' : '' }));
+    form.append(el('button', { type: 'submit', text: 'Send answers' }));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const answers = feedbackAnswers(form, q);
+      if (!answers) return status('Answer the questions marked as required.', 'bad');
+      input({ do: 'answer', questionnaire: q.id, answers: answers }, 'answers to ' + q.id);
+    });
+    return form;
+  }
+
+  function renderFeedback() {
+    const qs = state.questionnaires || [];
+    $('feedback-panel').hidden = qs.length === 0;
+    keyed($('feedback'), qs, (q) => q.id, feedbackCard, (n, q) =>
+      setText(n.querySelector('.fb-sent'), q.answers ? 'Answers sent; you may change them and send again.' : ''));
   }
 
   function renderNotes(ol) {
