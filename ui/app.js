@@ -1204,9 +1204,9 @@
     const form = el('form', { class: 'card fb-form' });
     form.append(el('h3', { text: (q.title || q.id) + ' (' + q.id + ')' }));
     if (q.label) form.append(banner(q.label, pickerStyle(q.label)));
-    const prev = q.answers || {};
+    const prev = q.answer || {};
     for (const k of q.questions) form.append(questionField(q, q.id, k, prev[k.id]));
-    form.append(el('p', { class: 'fb-sent', text: q.answers ? 'Answers sent; you may change them and send again.' : '' }));
+    form.append(el('p', { class: 'fb-sent', text: q.answer ? 'Answers sent; you may change them and send again.' : '' }));
     form.append(el('button', { type: 'submit', text: 'Send answers' }));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -1221,7 +1221,7 @@
     const qs = state.questionnaires || [];
     $('feedback-panel').hidden = qs.length === 0;
     keyed($('feedback'), qs, (q) => q.id, feedbackCard, (n, q) =>
-      setText(n.querySelector('.fb-sent'), q.answers ? 'Answers sent; you may change them and send again.' : ''));
+      setText(n.querySelector('.fb-sent'), q.answer ? 'Answers sent; you may change them and send again.' : ''));
   }
 
   function renderNotes(ol) {

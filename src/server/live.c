@@ -565,7 +565,7 @@ typedef struct evrec {
  * of the messages just before, for their deliveries (updated). */
 
 /* Keeps what a seat's feedback form needs: that questionnaire q was sent, a seat's last answers. */
-static int note_feedback(cc_live *lv, cc_evtype ty, int seat, json_t *p)
+static int note_feedback(cc_live *lv, cc_evtype ty, int seat, json_t *p, json_int_t t)
 {
     const cc_scenario *s = lv->s;
     size_t nq = s->nquestionnaires;
@@ -587,7 +587,7 @@ static int note_feedback(cc_live *lv, cc_evtype ty, int seat, json_t *p)
     } else if (seat >= 0 && (size_t)seat < s->nseats) {
         json_t **a = &lv->fb_answers[q * s->nseats + (size_t)seat];
         json_decref(*a);
-        *a = json_deep_copy(json_object_get(p, "answers"));
+        *a = json_pack("{s:O,s:I}", "answer", json_object_get(p, "answers"), "answered_t", t);
     }
     return 0;
 }
@@ -629,7 +629,7 @@ static cc_err read_event(cc_live *lv, msgcache *mc, const char *line, size_t len
             add_release(lv, pstr(p, "inject"), ev->seq, p) != 0)
             rc = CC_ERR_NOMEM;
         if (rc == CC_OK && (ev->ty == CC_EV_FEEDBACK_OPEN || ev->ty == CC_EV_FEEDBACK_ANSWER) &&
-            note_feedback(lv, ev->ty, ev->actor, p) != 0)
+            note_feedback(lv, ev->ty, ev->actor, p, json_integer_value(json_object_get(r, "t"))) != 0)
             rc = CC_ERR_NOMEM;
     }
     /* the payload object is shared with r; augmenting it is fine (r is dropped below) */
@@ -2279,9 +2279,10 @@ static json_t *questionnaires_for(const cc_live *lv, size_t si)
                                                 opts, "multiple", K->multiple, "required", K->required));
         }
         json_t *a = lv->fb_answers ? lv->fb_answers[q * s->nseats + si] : NULL;
-        json_array_append_new(out,
-                              json_pack("{s:s,s:s?,s:s?,s:o,s:O}", "id", Q->id, "title", Q->title, "label",
-                                        Q->label.text, "questions", qs, "answers", a ? a : json_null()));
+        json_array_append_new(out, json_pack("{s:s,s:s?,s:s?,s:o,s:O,s:O}", "id", Q->id, "title", Q->title,
+                                             "label", Q->label.text, "questions", qs, "answer",
+                                             a ? json_object_get(a, "answer") : json_null(), "answered_t",
+                                             a ? json_object_get(a, "answered_t") : json_null()));
     }
     return out;
 }

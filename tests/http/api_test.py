@@ -337,13 +337,14 @@ def evaluation_over_http():
     qs = {q["id"]: q for q in su.get("questionnaires", [])}
     check("the seat's state holds the questionnaire sent, its questions, no answer yet",
           "Q-end" in qs and [k["id"] for k in qs["Q-end"]["questions"]] == ["h1", "h2"] and
-          qs["Q-end"]["questions"][0]["scale"] == 7 and qs["Q-end"]["answers"] is None, su.get("questionnaires"))
+          qs["Q-end"]["questions"][0]["scale"] == 7 and qs["Q-end"]["answer"] is None, su.get("questionnaires"))
     check("a questionnaire not sent yet is not in the state", "Q-p1" not in qs, list(qs))
     st, j, _, _ = usa.input({"do": "answer", "questionnaire": "Q-end", "answers": {"h1": 6, "h2": "Consult earlier, please."}})
     check("a seat answers the questionnaire", st == 200 and not j.get("refused"), (st, j))
     st, su, _, _ = usa.req("GET", "/api/state")
     qs = {q["id"]: q for q in su.get("questionnaires", [])}
-    check("the state shows the seat's last answers", qs.get("Q-end", {}).get("answers") == {"h1": 6, "h2": "Consult earlier, please."}, qs)
+    check("the state shows the seat's last answer and when", qs.get("Q-end", {}).get("answer") == {"h1": 6, "h2": "Consult earlier, please."} and
+          isinstance(qs["Q-end"].get("answered_t"), int), qs)
     st, so, _, _ = obs.req("GET", "/api/state")
     check("an evaluator is asked nothing", so.get("questionnaires") == [], so.get("questionnaires"))
     st, j, _, _ = kor.input({"do": "answer", "questionnaire": "Q-end", "answers": {"h1": 3, "h2": "More time for the desks."}})
