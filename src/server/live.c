@@ -2287,6 +2287,32 @@ static json_t *questionnaires_for(const cc_live *lv, size_t si)
     return out;
 }
 
+/* An evaluator's guides (those it evaluates with and may read, docs/http-api.md) and the
+ * objectives, for its observation form. */
+static json_t *guides_for(const cc_scenario *s, size_t si)
+{
+    json_t *out = json_array();
+    for (size_t g = 0; out && g < s->nguides; g++) {
+        const cc_guide *G = &s->guides[g];
+        if (!cc_eval_evaluates(s, G, si) || !cc_scenario_seat_reads(s, si, &G->label))
+            continue;
+        json_t *ts = json_array();
+        for (size_t t = 0; t < G->ntargets; t++) {
+            json_t *ks = json_array();
+            for (size_t k = 0; k < G->targets[t].ntasks; k++) {
+                const cc_ctask *K = &G->targets[t].tasks[k];
+                json_array_append_new(
+                    ks, json_pack("{s:s,s:s?,s:s?}", "id", K->id, "text", K->text, "observe", K->observe));
+            }
+            json_array_append_new(ts, json_pack("{s:s,s:s?,s:o}", "id", G->targets[t].id, "text",
+                                                G->targets[t].text, "tasks", ks));
+        }
+        json_array_append_new(out, json_pack("{s:s,s:s?,s:s?,s:o}", "id", G->id, "objective", G->objective,
+                                             "label", G->label.text, "targets", ts));
+    }
+    return out;
+}
+
 json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const int *connected,
                       const uint8_t *joined)
 {
@@ -2374,6 +2400,15 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         }
         json_object_set_new(st, "requestable", req);
         json_object_set_new(st, "questionnaires", questionnaires_for(lv, (size_t)v.seat));
+        if (s->seats[v.seat].evaluator) {
+            json_t *objs = json_array();
+            for (size_t i = 0; i < s->nobjectives; i++)
+                json_array_append_new(objs, json_pack("{s:s,s:s?,s:s?}", "id", s->objectives[i].id, "title",
+                                                      s->objectives[i].title, "capability",
+                                                      s->objectives[i].capability));
+            json_object_set_new(st, "guides", guides_for(s, (size_t)v.seat));
+            json_object_set_new(st, "objectives", objs);
+        }
     }
     pthread_mutex_unlock(&lv->mu);
     for (size_t i = 0; i < s->nseats; i++)
@@ -2390,9 +2425,10 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         const cc_seat *me = &s->seats[v.seat];
         json_t *styles = NULL, *labels = labels_for(s, v.seat, &styles);
         json_object_set_new(st, "you",
-                            json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:o,s:o}", "role", "seat", "seat", me->id,
-                                      "party", me->party, "name", me->role, "clearance", me->clearance_name,
-                                      "labels", labels, "label_styles", styles));
+                            json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:o,s:o}", "role",
+                                      me->evaluator ? "evaluator" : "seat", "seat", me->id, "party",
+                                      me->party, "name", me->role, "clearance", me->clearance_name, "labels",
+                                      labels, "label_styles", styles));
     }
     json_object_set_new(st, "seats", seats);
     json_object_set_new(st, "classes", classes_upto(s, v.control ? -1 : s->seats[v.seat].clearance.cls));

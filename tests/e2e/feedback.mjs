@@ -1,7 +1,8 @@
-// End-to-end test of participant feedback in the browser (docs/ui.md, "Participant feedback and
-// team scores") against `caucus serve tests/scenarios/valid/evaluation.yaml`: control starts the
-// hotwash, two seats answer the questionnaire in their seat page, and the evaluator's report
-// aggregates the two answers by party.
+// End-to-end test of evaluation in the browser (docs/ui.md, "Evaluator view" and "Participant
+// feedback and team scores") against `caucus serve tests/scenarios/valid/evaluation.yaml`: an
+// evaluator writes an observation (its draft survives a reload) that appears under the right
+// objective of its report with its evidence; control starts the hotwash, two seats answer the
+// questionnaire in their seat page, and the evaluator's report aggregates the answers by party.
 // Usage: CAUCUS_URL=http://127.0.0.1:PORT CAUCUS_CODES='{"control":"...","usa-lead":"...",...}'
 //        node tests/e2e/feedback.mjs   (run by tests/cli/e2e.sh)
 import { chromium, request as pwRequest } from 'playwright-core';
@@ -74,6 +75,32 @@ try {
   check('kor-lead sends its answers', /done/.test(await answer(kor, 3, 'More time for the desks.')));
   await usa.locator('#feedback .fb-sent').filter({ hasText: 'Answers sent' }).waitFor({ timeout: 10000 });
   check('the form says the answers were sent', true);
+  /* the evaluator's observation, typed, reloaded (the draft survives), recorded */
+  const ev = await seatPage('obs-usa', CODES['obs-usa']);
+  const f = ev.locator('#obs-form');
+  await f.waitFor({ state: 'visible', timeout: 15000 });
+  check('a player has no observation form', await usa.locator('#observe-panel').isHidden());
+  await f.locator('#obs-objective').selectOption('O-consult');
+  await f.locator('#obs-target').selectOption('CT-1');
+  await f.locator('#obs-task').selectOption('CT-1.1');
+  await f.locator('#obs-kind').selectOption('improvement');
+  await f.locator('#obs-rating').selectOption('S');
+  await f.locator('#obs-text').fill('The request reached a desk, not the co-chair.');
+  await f.locator('#obs-root').fill('Requests go to a shared mailbox.');
+  await ev.reload();
+  await f.waitFor({ state: 'visible', timeout: 15000 });
+  check('the draft survives a reload', (await f.locator('#obs-text').inputValue()) === 'The request reached a desk, not the co-chair.' &&
+    (await f.locator('#obs-task').inputValue()) === 'CT-1.1', await f.locator('#obs-text').inputValue());
+  await f.locator('#obs-rec').fill('Name a duty officer.');
+  await f.locator('#obs-evidence').fill('1');
+  const labels = await f.locator('#obs-label option').allTextContents();
+  const lab = labels.find((l) => l.startsWith('UNCLASSIFIED')) || labels[0];
+  await f.locator('#obs-label').selectOption(lab);
+  await f.getByRole('button', { name: 'Record observation' }).click();
+  await ev.locator('#status').filter({ hasText: /observation: (done|.*refused|.*\()/ }).waitFor({ timeout: 10000 });
+  const said = (await ev.locator('#status').textContent()) || '';
+  check('the observation is recorded', /done/.test(said), said);
+  check('the recorded draft is cleared', (await f.locator('#obs-text').inputValue()) === '');
   const obs = await apiJoin(CODES['obs-usa']);
   const r = await obs.ctx.get('/api/report?format=json');
   const d = await r.json();
@@ -82,6 +109,12 @@ try {
   const rows = Object.fromEntries((h1 ? h1.rows : []).map((x) => [x[0], x.slice(1, 4)]));
   check('the evaluator report aggregates both answers by party', JSON.stringify(rows['6']) === '[1,1,0]' &&
     JSON.stringify(rows['3']) === '[1,0,1]', rows);
+  const ob = d.sections.find((s) => s.id === 'objectives');
+  const orow = ob.tables.find((t) => t.id === 'observations').rows.find((x) => x[8] === 'The request reached a desk, not the co-chair.');
+  check('the observation is under its objective, target and task', orow && orow[0] === 'O-consult' && orow[5] === 'CT-1 / CT-1.1' &&
+    orow[6] === 'improvement' && orow[7] === 'S' && orow[10] === 'Name a duty officer.', orow);
+  const evid = ob.tables.find((t) => t.id === 'observation-evidence').rows.find((x) => orow && x[0] === orow[1]);
+  check('with the evidence it cites', evid && evid[1] === 1 && evid[3], evid);
   const text = fb && fb.tables.find((t) => t.id === 'Q-end-h2');
   check('the text answers listed under their party', text && text.rows.some((x) => x[0] === 'USA' && x[1] === 'Consult the desks earlier.'), text);
 } catch (e) {
