@@ -2313,6 +2313,32 @@ static json_t *guides_for(const cc_scenario *s, size_t si)
     return out;
 }
 
+/* What a seat's state adds (under lv->mu): the consultations it may ask for now, the
+ * questionnaires sent to it, and for an evaluator its guides and the objectives. */
+static void seat_state(cc_live *lv, size_t seat, json_t *st)
+{
+    const cc_scenario *s = lv->s;
+    /* consultations this seat may ask for now: it is their requester, they have not started */
+    json_t *req = json_array();
+    for (size_t i = 0; i < s->nconsultations; i++) {
+        const char *cs = cc_engine_consultation_state(lv->e, i, NULL, NULL);
+        if (s->consultations[i].requester_index == (int)seat && cs && strcmp(cs, "pending") == 0)
+            json_array_append_new(req, json_pack("{s:s,s:s?}", "id", s->consultations[i].id, "topic",
+                                                 s->consultations[i].topic));
+    }
+    json_object_set_new(st, "requestable", req);
+    json_object_set_new(st, "questionnaires", questionnaires_for(lv, seat));
+    if (s->seats[seat].evaluator) {
+        json_t *objs = json_array();
+        for (size_t i = 0; i < s->nobjectives; i++)
+            json_array_append_new(objs, json_pack("{s:s,s:s?,s:s?}", "id", s->objectives[i].id, "title",
+                                                  s->objectives[i].title, "capability",
+                                                  s->objectives[i].capability));
+        json_object_set_new(st, "guides", guides_for(s, seat));
+        json_object_set_new(st, "objectives", objs);
+    }
+}
+
 json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const int *connected,
                       const uint8_t *joined)
 {
@@ -2389,27 +2415,8 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         }
         json_object_set_new(st, "objectives", objs);
     }
-    if (!v.control) {
-        /* consultations this seat may ask for now: it is their requester, they have not started */
-        json_t *req = json_array();
-        for (size_t i = 0; i < s->nconsultations; i++) {
-            const char *cs = cc_engine_consultation_state(lv->e, i, NULL, NULL);
-            if (s->consultations[i].requester_index == v.seat && cs && strcmp(cs, "pending") == 0)
-                json_array_append_new(req, json_pack("{s:s,s:s?}", "id", s->consultations[i].id, "topic",
-                                                     s->consultations[i].topic));
-        }
-        json_object_set_new(st, "requestable", req);
-        json_object_set_new(st, "questionnaires", questionnaires_for(lv, (size_t)v.seat));
-        if (s->seats[v.seat].evaluator) {
-            json_t *objs = json_array();
-            for (size_t i = 0; i < s->nobjectives; i++)
-                json_array_append_new(objs, json_pack("{s:s,s:s?,s:s?}", "id", s->objectives[i].id, "title",
-                                                      s->objectives[i].title, "capability",
-                                                      s->objectives[i].capability));
-            json_object_set_new(st, "guides", guides_for(s, (size_t)v.seat));
-            json_object_set_new(st, "objectives", objs);
-        }
-    }
+    if (!v.control)
+        seat_state(lv, (size_t)v.seat, st);
     pthread_mutex_unlock(&lv->mu);
     for (size_t i = 0; i < s->nseats; i++)
         json_array_append_new(seats,
