@@ -247,6 +247,8 @@ static const char *const samples[] = {
     "tests/scenarios/valid/engine-consult.yaml",
     "tests/scenarios/valid/engine-rounds.yaml",
     "tests/scenarios/valid/endorsed.yaml",
+    "tests/scenarios/valid/evaluation.yaml",
+    "tests/scenarios/valid/flood-consultation.yaml",
     "tests/scenarios/valid/engine-rules.yaml",
     "tests/scenarios/valid/fictional-nations.yaml",
     "tests/scenarios/valid/mech-agents.yaml",

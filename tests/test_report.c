@@ -140,21 +140,24 @@ Test(report, control_view_sections_match_the_log)
     cc_scenario *s = load("scenarios/ncg-interagency-sim.yaml");
     char *log = run_log(s, "scenarios/ncg-interagency-sim.yaml", 3); /* a run with a missed guideline */
     json_t *doc = build(log, s, NULL, CC_OK, NULL);
-    static const char *const ids[] = {"overview",   "timeline",  "consultations", "knowledge",
-                                      "compliance", "decisions", "objectives",    "improvement"};
-    cr_assert_eq(json_array_size(json_object_get(doc, "sections")), 8);
-    for (size_t i = 0; i < 8; i++) {
+    /* HSEEP order, the integrity data in an appendix (docs/report.md) */
+    static const char *const ids[] = {"overview",      "summary",   "objectives",  "timeline",
+                                      "consultations", "knowledge", "compliance",  "decisions",
+                                      "feedback",      "scoring",   "improvement", "integrity"};
+    cr_assert_eq(json_array_size(json_object_get(doc, "sections")), 12);
+    for (size_t i = 0; i < 12; i++) {
         const json_t *sec = json_array_get(json_object_get(doc, "sections"), i);
         cr_expect_str_eq(json_string_value(json_object_get(sec, "id")), ids[i]);
         cr_expect(strlen(json_string_value(json_object_get(sec, "banner"))) > 0);
     }
     lines l = read_lines(log);
     const json_t *last = l.v[l.n - 1];
-    cr_expect_str_eq(fact(doc, "overview", "Final event hash"),
+    cr_expect_str_eq(fact(doc, "integrity", "Final event hash"),
                      json_string_value(json_object_get(last, "hash")));
     cr_expect_str_eq(json_string_value(json_object_get(doc, "log_hash")),
                      json_string_value(json_object_get(last, "hash")));
-    cr_expect_str_eq(fact(doc, "overview", "Seed"), "3");
+    cr_expect_str_eq(fact(doc, "integrity", "Seed"), "3");
+    cr_expect_str_eq(fact(doc, "integrity", "Scenario file (as recorded)"), "ncg-interagency-sim.yaml");
     /* every finding of the log is listed, with its guideline and result */
     size_t nfind = 0, nrel = 0, nstage = 0;
     for (size_t i = 0; i < l.n; i++) {

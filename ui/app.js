@@ -1172,7 +1172,151 @@
       if (labels.indexOf(keep) >= 0) sel.value = keep;
     }
     updateBanner($('msg-label-banner'), sel.value, pickerStyle(sel.value));
+    renderFeedback();
+    renderObserve();
     renderNotes($('notes'));
+  }
+
+  /* ---- participant feedback (docs/ui.md): one form per questionnaire sent to this seat ---- */
+  function questionField(q, qn, k, prev) {
+    const name = 'fb-' + qn + '-' + k.id;
+    const req = k.required ? ' (required)' : '';
+    const box = el('fieldset', { class: 'fb-q', 'data-q': k.id, 'data-kind': k.kind },
+      el('legend', { text: k.text + req }));
+    if (k.kind === 'likert') {
+      const row = el('div', { class: 'fb-scale' });
+      for (let i = 1; i <= (k.scale || 5); i++)
+        row.append(el('label', { class: 'check' },
+          el('input', { type: 'radio', name: name, value: String(i), checked: prev === i }), ' ' + i));
+      box.append(row);
+    } else if (k.kind === 'choice') {
+      const many = k.multiple;
+      const chosen = Array.isArray(prev) ? prev : prev ? [prev] : [];
+      for (const o of k.options || [])
+        box.append(el('label', { class: 'check' },
+          el('input', { type: many ? 'checkbox' : 'radio', name: name, value: o.id, checked: chosen.indexOf(o.id) >= 0 }),
+          ' ' + (o.text || o.id)));
+    } else {
+      box.append(el('textarea', { name: name, rows: 3, maxlength: 2000, 'aria-label': k.text }));
+      if (typeof prev === 'string') box.querySelector('textarea').value = prev;
+    }
+    box.append(el('p', { class: 'fb-missing', hidden: true, text: 'This question needs an answer.' }));
+    return box;
+  }
+
+  function feedbackAnswers(form, q) {
+    const answers = {};
+    let missing = false;
+    for (const k of q.questions) {
+      const box = form.querySelector('[data-q="' + CSS.escape(k.id) + '"]');
+      let v;
+      if (k.kind === 'text') {
+        const t = box.querySelector('textarea').value.trim();
+        if (t) v = t;
+      } else {
+        const on = Array.from(box.querySelectorAll('input:checked')).map((i) => i.value);
+        if (k.kind === 'likert' && on.length) v = parseInt(on[0], 10);
+        else if (k.kind === 'choice' && on.length) v = k.multiple ? on : on[0];
+      }
+      box.querySelector('.fb-missing').hidden = !(k.required && v === undefined);
+      if (k.required && v === undefined) missing = true;
+      if (v !== undefined) answers[k.id] = v;
+    }
+    return missing ? null : answers;
+  }
+
+  function feedbackCard(q) {
+    const form = el('form', { class: 'card fb-form' });
+    form.append(el('h3', { text: (q.title || q.id) + ' (' + q.id + ')' }));
+    if (q.label) form.append(banner(q.label, pickerStyle(q.label)));
+    const prev = q.answer || {};
+    for (const k of q.questions) form.append(questionField(q, q.id, k, prev[k.id]));
+    form.append(el('p', { class: 'fb-sent', text: q.answer ? 'Answers sent; you may change them and send again.' : '' }));
+    form.append(el('button', { type: 'submit', text: 'Send answers' }));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const answers = feedbackAnswers(form, q);
+      if (!answers) return status('Answer the questions marked as required.', 'bad');
+      input({ do: 'answer', questionnaire: q.id, answers: answers }, 'answers to ' + q.id);
+    });
+    return form;
+  }
+
+  function renderFeedback() {
+    const qs = state.questionnaires || [];
+    $('feedback-panel').hidden = qs.length === 0;
+    keyed($('feedback'), qs, (q) => q.id, feedbackCard, (n, q) =>
+      setText(n.querySelector('.fb-sent'), q.answer ? 'Answers sent; you may change them and send again.' : ''));
+  }
+
+  /* ---- the evaluator's observation form (docs/ui.md, "Evaluator view"): pickers from its guides;
+   * the form is a draft kept in this tab's sessionStorage as it is typed ---- */
+  const OBS_FIELDS = ['objective', 'target', 'task', 'kind', 'rating', 'text', 'root_cause', 'recommendation', 'evidence', 'label'];
+  function obsDraftKey() {
+    return 'caucus-observation-' + ((state && state.you && state.you.seat) || '');
+  }
+  function fillSelect(sel, values, keepEmpty) {
+    const want = (keepEmpty ? [''] : []).concat(values.map((v) => v[0]));
+    const have = Array.from(sel.options).map((o) => o.value);
+    if (have.join('\n') === want.join('\n')) return;
+    const keep = sel.value;
+    sel.textContent = '';
+    if (keepEmpty) sel.append(el('option', { value: '', text: '(none)' }));
+    for (const [v, t] of values) sel.append(el('option', { value: v, text: t }));
+    if (want.indexOf(keep) >= 0) sel.value = keep;
+  }
+  function obsPickers() {
+    const f = $('obs-form');
+    const guides = state.guides || [];
+    const objs = (state.objectives || []).filter((o) => guides.some((g) => g.objective === o.id));
+    fillSelect(f.objective, objs.map((o) => [o.id, o.id + ': ' + (o.title || '')]), false);
+    const g = guides.find((x) => x.objective === f.objective.value);
+    const targets = g ? g.targets : [];
+    fillSelect(f.target, targets.map((t) => [t.id, t.id + ': ' + (t.text || '')]), true);
+    const t = targets.find((x) => x.id === f.target.value);
+    fillSelect(f.task, (t ? t.tasks : []).map((k) => [k.id, k.id + ': ' + (k.text || '') + (k.observe ? ' (observe: ' + k.observe + ')' : '')]), true);
+    fillSelect(f.label, ((state.you && state.you.labels) || []).map((l) => [l, l]), false);
+  }
+  let obsRestored = false;
+  function renderObserve() {
+    const isEval = state.you && state.you.role === 'evaluator';
+    $('observe-panel').hidden = !isEval;
+    if (!isEval) return;
+    const f = $('obs-form');
+    if (!obsRestored) {
+      obsRestored = true;
+      let d = null;
+      try {
+        d = JSON.parse(sessionStorage.getItem(obsDraftKey()) || 'null');
+      } catch (e) {
+        d = null;
+      }
+      obsPickers();
+      for (const k of OBS_FIELDS) {
+        if (!d || d[k] === undefined) continue;
+        f[k].value = d[k];
+        if (k === 'objective' || k === 'target') obsPickers();
+      }
+      f.addEventListener('input', () => {
+        obsPickers();
+        const d2 = {};
+        for (const k of OBS_FIELDS) d2[k] = f[k].value;
+        sessionStorage.setItem(obsDraftKey(), JSON.stringify(d2));
+      });
+      f.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        const o = { do: 'observe', objective: f.objective.value, kind: f.kind.value, text: f.text.value.trim(), label: f.label.value };
+        for (const k of ['target', 'task', 'rating', 'root_cause', 'recommendation']) if (f[k].value.trim()) o[k] = f[k].value.trim();
+        const ev = f.evidence.value.split(/[\s,]+/).filter((x) => x).map((x) => parseInt(x.replace(/^#/, ''), 10));
+        if (ev.some((x) => !(x >= 0))) return status('Evidence: event numbers, such as 12, 31', 'bad');
+        if (ev.length) o.evidence = ev;
+        if (await input(o, 'observation')) {
+          sessionStorage.removeItem(obsDraftKey());
+          for (const k of ['text', 'root_cause', 'recommendation', 'evidence']) f[k].value = '';
+        }
+      });
+    }
+    obsPickers();
   }
 
   function renderNotes(ol) {

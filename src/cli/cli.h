@@ -33,11 +33,15 @@ int cc_cmd_backup(int argc, char **argv);
  * missed (objects guideline -> count), 0 ok; and the report's "carried over" rows for the
  * plan in store db against the findings of log and of the store's exercises before the
  * reported one (exercise: its id in db, 0 = find it by the log's final hash); items raised by
- * the reported exercise are left out and counted in *own (NULL with why filled on failure). */
+ * the reported exercise are left out of them and appended to own_rows as rows of its own matrix
+ * (item id, then the nine HSEEP columns); an open item due before today (YYYY-MM-DD) says PAST
+ * DUE. NULL with why filled on failure. */
 struct json_t;
+/* Today's local date as YYYY-MM-DD (the date a plan item is past due after). */
+void cc_cli_today(char out[11]);
 int cc_cli_plan_findings(const char *log, struct json_t *met, struct json_t *missed);
-struct json_t *cc_cli_plan_carried(const char *db, const char *log, int64_t exercise, size_t *own, char *why,
-                                   size_t whylen);
+struct json_t *cc_cli_plan_carried(const char *db, const char *log, int64_t exercise, const char *today,
+                                   struct json_t *own_rows, char *why, size_t whylen);
 
 /* Reads a whole file (at most max bytes; 0 = no limit) into a NUL-terminated malloc'd buffer;
  * NULL when it cannot be read or is larger. *len receives its length. */

@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/cdate.h"
 #include "core/buf.h"
 #include "core/ctime.h"
 #include "core/engine.h"
@@ -393,6 +395,14 @@ static void count_finding(const char *line, size_t len, json_t *met, json_t *mis
 }
 
 /* Counts finding events per guideline in a log: fills met/missed objects (guideline -> n). */
+void cc_cli_today(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!localtime_r(&now, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+        snprintf(out, 11, "1970-01-01");
+}
+
 int cc_cli_plan_findings(const char *log, json_t *met, json_t *missed)
 {
     FILE *f = fopen(log, "rb");
@@ -482,10 +492,30 @@ static void carried_result(const char *g, json_t *met, json_t *missed, const cha
  * exercise: the reported exercise's id in db, or 0 to find it by the log's final hash (a log
  * that is not on the store: every exercise on it is earlier). *own receives the number of open
  * items the reported exercise raised (not listed). */
-json_t *cc_cli_plan_carried(const char *db, const char *log, int64_t exercise, size_t *own, char *why,
-                            size_t whylen)
+/* An item's status, with PAST DUE when it is open past its due date. */
+static void plan_status(const cc_store_plan_item *p, const char *today, char *buf, size_t size)
 {
-    *own = 0;
+    const char *st = p->status ? p->status : "";
+    if (p->due && strcmp(st, "closed") != 0 && today && cc_date_before(p->due, today))
+        snprintf(buf, size, "%s, PAST DUE (due %s)", st, p->due);
+    else
+        snprintf(buf, size, "%s", st);
+}
+
+static json_t *own_row(const cc_store_plan_item *p, const char *today)
+{
+    char id[32], status[80];
+    snprintf(id, sizeof id, "%" PRId64, p->id);
+    plan_status(p, today, status, sizeof status);
+#define F(x) (p->x ? p->x : "")
+    return json_pack("[s,s,s,s,s,s,s,s,s,s]", id, F(capability), F(issue), F(action), F(element), F(owner),
+                     F(poc), F(start), F(due), status);
+#undef F
+}
+
+json_t *cc_cli_plan_carried(const char *db, const char *log, int64_t exercise, const char *today,
+                            json_t *own_rows, char *why, size_t whylen)
+{
     cc_store *st = NULL;
     cc_store_opts o = {1, NULL, 0, 0};
     cc_store_error err;
@@ -536,7 +566,8 @@ json_t *cc_cli_plan_carried(const char *db, const char *log, int64_t exercise, s
     rows = json_array();
     for (size_t i = 0; rows && i < n; i++) {
         if (exercise && v[i].exercise >= exercise) {
-            *own += v[i].exercise == exercise;
+            if (v[i].exercise == exercise && own_rows)
+                json_array_append_new(own_rows, own_row(&v[i], today));
             continue;
         }
         char result[700] = "no guideline linked";
@@ -544,13 +575,14 @@ json_t *cc_cli_plan_carried(const char *db, const char *log, int64_t exercise, s
             const char *e = json_string_value(json_object_get(earlier, v[i].finding));
             carried_result(v[i].finding, met, missed, e ? e : "", result, sizeof result);
         }
-        char id[32], from[32] = "";
+        char id[32], from[32] = "", status[80];
         snprintf(id, sizeof id, "%" PRId64, v[i].id);
         if (v[i].exercise)
             snprintf(from, sizeof from, "%" PRId64, v[i].exercise);
+        plan_status(&v[i], today, status, sizeof status);
         json_array_append_new(rows, json_pack("[s,s,s,s,s,s,s,s,s]", id, from, v[i].issue ? v[i].issue : "",
                                               v[i].action ? v[i].action : "", v[i].owner ? v[i].owner : "",
-                                              v[i].due ? v[i].due : "", v[i].status ? v[i].status : "",
+                                              v[i].due ? v[i].due : "", status,
                                               v[i].finding ? v[i].finding : "", result));
     }
 out:

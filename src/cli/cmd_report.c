@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/cdate.h"
 #include "store/store.h"
 #include "core/note.h"
 #include "core/scenario.h"
@@ -18,36 +19,41 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: caucus report LOG [--scenario FILE] [--seat SEAT] [--plan DB] [--checkpoint FILE --key PUB]\n"
-            "                     --html OUT [--md OUT] [--json OUT] [--csv DIR]\n"
-            "       caucus report DB --exercise ID [--seat SEAT] [--key PUB] [--checkpoint FILE] --html OUT [...]\n"
-            "       caucus report SIMRESULT.json [--scenario FILE] [--threads T] --html OUT [...]\n"
-            "  LOG              event log written by caucus run --log (verified while read)\n"
-            "  DB --exercise ID an exercise of a store (SQLite file or postgres:// URI): its log, scenario,\n"
-            "                   improvement plan (control view) and latest stored checkpoint\n"
-            "  --scenario FILE  the scenario the log was run on (default: the path recorded in the log);\n"
-            "                   for a simulation result: run it again, verify it, plot distributions\n"
-            "  --seat SEAT      only what SEAT received or may read (default: exercise control view)\n"
-            "  --plan DB        add the open improvement-plan items of store DB raised by earlier exercises\n"
-            "                   as carried over, each with whether its guideline was met in this exercise\n"
-            "                   and missed before (control view only; a store report includes its own)\n"
-            "  --checkpoint FILE  a signed checkpoint the log must be consistent with (needs --key); the\n"
-            "                   overview shows it, and a log that does not match it fails (exit 1)\n"
-            "  --key PUB        the checkpoint signer's public key (text or file)\n"
-            "  --html OUT       one self-contained HTML page ('-': standard output)\n"
-            "  --md OUT         Markdown\n"
-            "  --json OUT       the report document as JSON\n"
-            "  --csv DIR        one CSV file per table, and banners.csv\n"
-            "  --threads T      worker threads when a simulation is run again (default: online CPUs)\n");
+    fprintf(
+        f,
+        "usage: caucus report LOG [--scenario FILE] [--seat SEAT] [--plan DB] [--checkpoint FILE --key PUB]\n"
+        "                     --html OUT [--md OUT] [--json OUT] [--docx OUT] [--csv DIR]\n"
+        "       caucus report DB --exercise ID [--seat SEAT] [--key PUB] [--checkpoint FILE] --html OUT "
+        "[...]\n"
+        "       caucus report SIMRESULT.json [--scenario FILE] [--threads T] --html OUT [...]\n"
+        "  LOG              event log written by caucus run --log (verified while read)\n"
+        "  DB --exercise ID an exercise of a store (SQLite file or postgres:// URI): its log, scenario,\n"
+        "                   improvement plan (control view) and latest stored checkpoint\n"
+        "  --scenario FILE  the scenario the log was run on (default: the path recorded in the log);\n"
+        "                   for a simulation result: run it again, verify it, plot distributions\n"
+        "  --seat SEAT      only what SEAT received or may read (default: exercise control view)\n"
+        "  --plan DB        add the open improvement-plan items of store DB raised by earlier exercises\n"
+        "                   as carried over, each with whether its guideline was met in this exercise\n"
+        "                   and missed before (control view only; a store report includes its own)\n"
+        "  --checkpoint FILE  a signed checkpoint the log must be consistent with (needs --key); the\n"
+        "                   overview shows it, and a log that does not match it fails (exit 1)\n"
+        "  --key PUB        the checkpoint signer's public key (text or file)\n"
+        "  --html OUT       one self-contained HTML page ('-': standard output)\n"
+        "  --md OUT         Markdown\n"
+        "  --json OUT       the report document as JSON\n"
+        "  --docx OUT       a Word document (OOXML) to finish in a word processor ('-': standard output)\n"
+        "  --csv DIR        one CSV file per table, and banners.csv\n"
+        "  --threads T      worker threads when a simulation is run again (default: online CPUs)\n");
 }
 
 /* The parsed command line; the store path fills the private fields. */
 typedef struct ropts {
-    const char *in, *html, *md, *json, *csv, *seat, *scen, *plan, *exercise, *checkpoint, *key;
+    const char *in, *html, *md, *json, *docx, *csv, *today, *summary, *summary_label, *seat, *scen, *plan,
+        *exercise, *checkpoint, *key;
     uint64_t threads;
     int64_t plan_exercise;  /* the reported exercise's id in the plan's store (0: find it) */
     const char *stored_cp;  /* a store's latest checkpoint note (NULL: none) */
+    char today_iso[11];     /* --today read by core/cdate, else the local date */
     uint64_t stored_cp_size;
 } ropts;
 
@@ -182,15 +188,48 @@ done:
     return rc;
 }
 
-/* Appends the "carried over" table to the improvement section: open items of the plan in
- * db, with what this log's findings say about their guidelines. */
-static int carry_over(json_t *doc, const char *db, const char *log, int64_t exercise)
+/* The items raised for this exercise in its own matrix: each takes the place of the proposed row
+ * it was seeded from (the same issue), the others are added after the proposals. */
+static void own_items(json_t *plan, json_t *own)
+{
+    json_t *rows = json_object_get(plan, "rows"), *refs = json_object_get(plan, "refs");
+    size_t i;
+    json_t *it;
+    json_array_foreach(own, i, it)
+    {
+        const char *issue = json_string_value(json_array_get(it, 2));
+        char ref[40];
+        snprintf(ref, sizeof ref, "item:%s", json_string_value(json_array_get(it, 0)));
+        json_t *row = json_array();
+        for (size_t c = 1; c < 10; c++)
+            json_array_append(row, json_array_get(it, c));
+        size_t r = 0;
+        while (r < json_array_size(rows) &&
+               strcmp(json_string_value(json_array_get(json_array_get(rows, r), 1)), issue))
+            r++;
+        if (r < json_array_size(rows)) {
+            json_array_set_new(rows, r, row);
+            if (refs)
+                json_array_set_new(refs, r, json_string(ref));
+        } else {
+            json_array_append_new(rows, row);
+            if (refs)
+                json_array_append_new(refs, json_string(ref));
+        }
+    }
+}
+
+/* Puts the plan in db into the improvement section: the items raised for this exercise into its
+ * matrix, and the "carried over" table of the open items of earlier exercises, with what this
+ * log's findings say about their guidelines. */
+static int carry_over(json_t *doc, const char *db, const char *log, int64_t exercise, const char *today)
 {
     char why[300];
-    size_t own = 0;
-    json_t *rows = cc_cli_plan_carried(db, log, exercise, &own, why, sizeof why);
+    json_t *own = json_array();
+    json_t *rows = own ? cc_cli_plan_carried(db, log, exercise, today, own, why, sizeof why) : NULL;
     if (!rows) {
-        fprintf(stderr, "caucus report: --plan %s: %s\n", db, why);
+        fprintf(stderr, "caucus report: --plan %s: %s\n", db, own ? why : "out of memory");
+        json_decref(own);
         return -1;
     }
     json_t *secs = json_object_get(doc, "sections"), *sec;
@@ -199,25 +238,35 @@ static int carry_over(json_t *doc, const char *db, const char *log, int64_t exer
     {
         const char *id = json_string_value(json_object_get(sec, "id"));
         if (id && strcmp(id, "improvement") == 0) {
+            json_t *tables = json_object_get(sec, "tables"), *plan;
+            size_t k;
+            json_array_foreach(tables, k, plan) if (!strcmp(cc_report_str(plan, "id"), "plan"))
+                own_items(plan, own);
             json_t *t = json_pack("{s:s,s:s,s:[s,s,s,s,s,s,s,s,s],s:o}", "id", "carried", "title",
                                   "Carried over from earlier exercises (open improvement-plan items)",
                                   "columns", "item", "raised by exercise", "issue", "corrective action",
                                   "responsible organisation", "due", "status", "guideline", "in this exercise",
                                   "rows", rows);
-            json_t *tables = json_object_get(sec, "tables");
-            if (!t || !tables || json_array_append_new(tables, t) != 0)
+            if (!t || !tables || json_array_append_new(tables, t) != 0) {
+                json_decref(own);
                 return -1;
-            if (own) {
+            }
+            size_t n = json_array_size(own);
+            if (n) {
                 char note[200];
-                snprintf(note, sizeof note,
-                         "%zu open item%s raised by this exercise %s not listed here (they are not carried over).",
-                         own, own == 1 ? "" : "s", own == 1 ? "is" : "are");
+                snprintf(
+                    note, sizeof note,
+                    "%zu open item%s raised by this exercise %s in its improvement plan above (not carried "
+                    "over).",
+                    n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
                 json_object_set_new(t, "note", json_string(note));
             }
+            json_decref(own);
             return 0;
         }
     }
     json_decref(rows);
+    json_decref(own);
     fprintf(stderr, "caucus report: the report has no improvement section\n");
     return -1;
 }
@@ -229,17 +278,21 @@ int cc_cmd_report(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has = i + 1 < argc;
-        const char **slot = strcmp(a, "--html") == 0         ? &o.html
-                            : strcmp(a, "--md") == 0         ? &o.md
-                            : strcmp(a, "--json") == 0       ? &o.json
-                            : strcmp(a, "--csv") == 0        ? &o.csv
-                            : strcmp(a, "--seat") == 0       ? &o.seat
-                            : strcmp(a, "--plan") == 0       ? &o.plan
-                            : strcmp(a, "--exercise") == 0   ? &o.exercise
-                            : strcmp(a, "--scenario") == 0   ? &o.scen
-                            : strcmp(a, "--checkpoint") == 0 ? &o.checkpoint
-                            : strcmp(a, "--key") == 0        ? &o.key
-                                                             : NULL;
+        const char **slot = strcmp(a, "--html") == 0            ? &o.html
+                            : strcmp(a, "--md") == 0            ? &o.md
+                            : strcmp(a, "--json") == 0          ? &o.json
+                            : strcmp(a, "--docx") == 0          ? &o.docx
+                            : strcmp(a, "--today") == 0         ? &o.today
+                            : strcmp(a, "--summary") == 0       ? &o.summary
+                            : strcmp(a, "--summary-label") == 0 ? &o.summary_label
+                            : strcmp(a, "--csv") == 0           ? &o.csv
+                            : strcmp(a, "--seat") == 0          ? &o.seat
+                            : strcmp(a, "--plan") == 0          ? &o.plan
+                            : strcmp(a, "--exercise") == 0      ? &o.exercise
+                            : strcmp(a, "--scenario") == 0      ? &o.scen
+                            : strcmp(a, "--checkpoint") == 0    ? &o.checkpoint
+                            : strcmp(a, "--key") == 0           ? &o.key
+                                                                : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 0;
@@ -258,6 +311,15 @@ int cc_cmd_report(int argc, char **argv)
             o.in = a;
         } else {
             fprintf(stderr, "caucus report: one input at a time (got %s and %s)\n", o.in, a);
+            return 2;
+        }
+    }
+    cc_cli_today(o.today_iso);
+    if (o.today) {
+        char why[200], hint[200];
+        if (cc_date_parse(o.today, o.today_iso, why, sizeof why, hint, sizeof hint) != CC_OK) {
+            fprintf(stderr, "caucus report: --today %s: %s\n%s%s%s", o.today, why, *hint ? "  hint: " : "",
+                    hint, *hint ? "\n" : "");
             return 2;
         }
     }
@@ -349,12 +411,12 @@ static int check_opts(const ropts *o)
         usage(stderr);
         return 2;
     }
-    if (!html && !md && !jsonf && !o->csv) {
-        fprintf(stderr, "caucus report: no output: give --html, --md, --json or --csv\n");
+    if (!html && !md && !jsonf && !o->docx && !o->csv) {
+        fprintf(stderr, "caucus report: no output: give --html, --md, --json, --docx or --csv\n");
         return 2;
     }
-    int stdouts =
-        (html && strcmp(html, "-") == 0) + (md && strcmp(md, "-") == 0) + (jsonf && strcmp(jsonf, "-") == 0);
+    int stdouts = (html && strcmp(html, "-") == 0) + (md && strcmp(md, "-") == 0) +
+                  (jsonf && strcmp(jsonf, "-") == 0) + (o->docx && strcmp(o->docx, "-") == 0);
     if (stdouts > 1) {
         fprintf(stderr, "caucus report: only one output may be '-'\n");
         return 2;
@@ -418,10 +480,21 @@ static int log_doc(const ropts *o, cc_scenario **s, cc_diags *d, json_t **doc, c
     if (open_checkpoint(o, &cp, cpsrc, sizeof cpsrc, cpsig, sizeof cpsig) != 0)
         return 1;
     cc_report_checkpoint rcp = {&cp, cpsrc, cpsig};
-    cc_report_opts ro = {o->seat, 0, cp.origin ? &rcp : NULL};
+    char *summary = NULL;
+    if (o->summary) {
+        size_t len;
+        if (!(summary = cc_cli_slurp(o->summary, &len, 64u << 10))) {
+            fprintf(stderr, "caucus report: --summary %s cannot be read (at most 64 KiB of UTF-8)\n",
+                    o->summary);
+            cc_checkpoint_clear(&cp);
+            return 1;
+        }
+    }
+    cc_report_opts ro = {o->seat, 0, cp.origin ? &rcp : NULL, summary, o->summary_label};
     *rc = cc_report_from_log_opts(in, *s, &ro, d, doc);
+    free(summary);
     cc_checkpoint_clear(&cp);
-    if (*rc == CC_OK && o->plan && carry_over(*doc, o->plan, in, o->plan_exercise) != 0)
+    if (*rc == CC_OK && o->plan && carry_over(*doc, o->plan, in, o->plan_exercise, o->today_iso) != 0)
         *rc = CC_ERR_IO;
     return -1;
 }
@@ -433,7 +506,7 @@ static int write_outputs(const ropts *o, const json_t *doc, const cc_scenario *s
     int status = 0;
     const cc_label_policy *policy = cc_scenario_policy(s);
     if (render(doc, NULL, policy, html) || render(doc, cc_report_md, NULL, md) ||
-        render(doc, cc_report_json, NULL, jsonf))
+        render(doc, cc_report_json, NULL, jsonf) || render(doc, cc_report_docx, NULL, o->docx))
         status = 1;
     if (status == 0 && csv) {
         if (mkdir(csv, 0777) != 0 && errno != EEXIST) {

@@ -124,7 +124,8 @@ static int make_codes(cc_store *st, cc_live *lv, FILE *out, FILE *codes_json)
 /* /api/report: the after-action report so far (final once the run has ended), from the stored
  * log, for this viewer (a seat's report holds only what the seat may read). The log goes through
  * a private temporary file because the report reads it twice, streaming. */
-static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, size_t *len, char *why, size_t whylen)
+static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, int format, size_t *len, char *why,
+                          size_t whylen)
 {
     cc_store *st = ctx;
     const char *dir = getenv("TMPDIR");
@@ -158,7 +159,11 @@ static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, size_t *len,
         } else {
             cc_buf b;
             cc_buf_init(&b);
-            if (cc_report_html(doc, s->policy, &b) == CC_OK && !b.oom) {
+            cc_err r2 = format == CC_HTTP_REPORT_MD     ? cc_report_md(doc, &b)
+                        : format == CC_HTTP_REPORT_JSON ? cc_report_json(doc, &b)
+                        : format == CC_HTTP_REPORT_DOCX ? cc_report_docx(doc, &b)
+                                                        : cc_report_html(doc, s->policy, &b);
+            if (r2 == CC_OK && !b.oom && b.data) {
                 out = b.data;
                 *len = b.len;
             } else {

@@ -132,6 +132,7 @@ static void reset_run(cc_engine *e)
     memset(&e->st, 0, sizeof e->st);
     cc_buf_reset(&e->line);
     e->stopped = 0;
+    cc_eng_eval_reset(e);
 }
 
 /* The engine's tables, sized by the scenario. */
@@ -308,6 +309,8 @@ cc_err cc_engine_new(const cc_scenario *s, const cc_engine_opts *opts, cc_engine
         rc = precompute(e);
     if (rc == CC_OK)
         rc = setup_agents(e);
+    if (rc == CC_OK)
+        rc = cc_eng_eval_new(e);
     if (rc != CC_OK) {
         cc_engine_free(e);
         return rc;
@@ -351,6 +354,7 @@ void cc_engine_free(cc_engine *e)
 {
     if (!e)
         return;
+    cc_eng_eval_free(e);
     cc_sched_free(&e->q);
     free(e->inject_state);
     free(e->decision_state);
@@ -500,7 +504,7 @@ static const char *seat_id(const cc_scenario *s, int i)
     return i >= 0 && (size_t)i < s->nseats ? s->seats[i].id : NULL;
 }
 
-static const char *deny_code(cc_deny d)
+const char *cc_eng_deny_code(cc_deny d)
 {
     switch (d) {
     case CC_DENY_NONE: return "none";
@@ -570,7 +574,7 @@ cc_err cc_eng_deliver_mask(cc_engine *e, const char *kind, const char *id, const
             e->st.denials++;
             rc = cc_eng_emit(e, CC_EV_DENIAL, NULL, l->text,
                              CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:s}", "kind", kind, "item", id, "seat",
-                                                  s->seats[i].id, "reason", deny_code(d))),
+                                                  s->seats[i].id, "reason", cc_eng_deny_code(d))),
                              item, 11);
         }
         if (rc)
@@ -808,6 +812,8 @@ cc_err cc_engine_start(cc_engine *e)
         uint32_t code = e->start_items[k];
         rc = cc_sched_push(&e->q, cc_eng_item_when(s, code)->at_s * 1000, K_FIRE, code, 0);
     }
+    if (rc == CC_OK && e->eval)
+        rc = cc_eng_eval_start(e);
     if (rc == CC_OK)
         rc = cc_sched_push(&e->q, s->duration_s * 1000, K_END, 0, 0);
     return rc;
@@ -851,6 +857,7 @@ cc_err cc_eng_run(cc_engine *e, int64_t until_ms, int64_t wall_cap)
             break;
         }
         case K_WATCH: rc = cc_eng_watch_expired(e, ev.a); break;
+        case K_FEEDBACK: rc = cc_eng_eval_due(e, ev.a); break;
         }
         if (rc)
             return rc;

@@ -55,7 +55,8 @@ enum {
     EX_CLOCK,
     EX_AUDIT,
     EX_REQUEST,
-    EX_FORWARD /* a person's share of a message, or of an inject under a label of its own */
+    EX_FORWARD, /* a person's share of a message, or of an inject under a label of its own */
+    EX_EVAL     /* observe, answer, score, send, hotwash (engine_eval.c) */
 };
 
 /* ---- messages sent during a run ------------------------------------------------------------
@@ -157,6 +158,7 @@ typedef struct parsed_input {
     const char *stage; /* an act on a consultation: the stage it is for (NULL: the current one) */
     int to[64];
     size_t nto;
+    cc_eng_eval_input ev; /* EX_EVAL */
 } parsed_input;
 
 #define BAD(...)                                                                                             \
@@ -503,6 +505,15 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
     const char *act = json_string_value(json_object_get(in, "do"));
     if (act && strcmp(act, "audit") == 0)
         return parse_audit(N, in, p, why, whylen);
+    int ev = cc_eng_eval_action(act);
+    if (ev) {
+        p->extra = EX_EVAL;
+        if (!loggable(in, 0))
+            BAD("numbers in an input must be integers, nested at most 8 deep");
+        cc_err erc = cc_eng_eval_parse(s, in, ev, &p->ev, why, whylen);
+        p->seat = p->ev.seat;
+        return erc;
+    }
     int clk = clock_action(act);
     int adding = act && strcmp(act, "add") == 0;
     cc_err rc = check_members(in, clk, adding, why, whylen);
@@ -877,6 +888,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
     }
     case EX_MESSAGE: return send_message(e, p, actor);
     case EX_FORWARD: return forward(e, p, actor);
+    case EX_EVAL: return cc_eng_eval_apply(e, &p->ev, actor);
     }
     return CC_OK;
 }
@@ -894,6 +906,12 @@ static cc_err apply_input(cc_engine *e, const json_t *input, const parsed_input 
     cc_err rc = cc_eng_emit(e, CC_EV_INPUT, actor, NULL, copy, p.context, 110);
     if (rc)
         return rc;
+    /* an evaluator observes and notes; anything else of it is refused (docs/scenario-format.md) */
+    if (p.seat >= 0 && e->s->seats[p.seat].evaluator && p.extra != EX_NOTE &&
+        !(p.extra == EX_EVAL && cc_eng_eval_observes(&p.ev)))
+        return cc_eng_emit(e, CC_EV_INPUT_REFUSED, actor, NULL,
+                           json_pack("{s:s}", "reason", "an evaluator observes and never acts in play"),
+                           p.context, 111);
     if (p.extra)
         return apply_extra(e, &p, actor);
     size_t idx = ITEM_INDEX(p.context);

@@ -18,7 +18,17 @@
 #include "core/sched.h"
 
 /* scheduled event kinds */
-enum { K_FIRE = 1, K_DECISION_DEADLINE, K_END, K_STAGE_DEADLINE, K_AGENT, K_WATCH, K_ROUND, K_WAIT };
+enum {
+    K_FIRE = 1,
+    K_DECISION_DEADLINE,
+    K_END,
+    K_STAGE_DEADLINE,
+    K_AGENT,
+    K_WATCH,
+    K_ROUND,
+    K_WAIT,
+    K_FEEDBACK
+};
 
 /* item codes: kind in the top bits, index below */
 #define ITEM(kind, idx) ((uint32_t)(kind) << 28 | (uint32_t)(idx))
@@ -175,6 +185,7 @@ struct cc_engine {
     cc_engine_stats st;
     cc_buf line;
     int stopped;
+    struct cc_eng_eval *eval; /* engine_eval.c: questionnaires sent, observations; NULL without evaluation */
 };
 
 /* An event's payload, built only when the run keeps a log: a simulation run (opts.no_log) builds
@@ -244,6 +255,34 @@ cc_err cc_eng_vote(cc_engine *e, size_t d, size_t seat, const char *option);
 cc_err cc_eng_watch_expired(cc_engine *e, size_t w);
 cc_err cc_eng_watch_share(cc_engine *e, size_t i);
 cc_err cc_eng_watch_stage(cc_engine *e, size_t c, int k);
+const char *cc_eng_deny_code(cc_deny d); /* "class", "caveat", ... as denials say */
+
+/* engine_eval.c: observations, questionnaires and scores (docs/scenario-format.md, "Evaluation") */
+typedef struct cc_eng_eval_input {
+    int kind; /* observe, answer, score, send, hotwash (engine_eval.c) */
+    int seat; /* -1: control */
+    int objective, target, task, questionnaire, model, move, team;
+    const char *okind, *rating, *text, *root_cause, *recommendation;
+    int64_t observed_ms; /* -1: now */
+    uint64_t evidence[32];
+    size_t nevidence;
+    cc_label label;
+    int has_label;
+    const json_t *answers, *scores; /* borrowed from the input */
+} cc_eng_eval_input;
+/* 1.. for the actions observe, answer, score, send and hotwash; 0 for any other */
+int cc_eng_eval_action(const char *act);
+/* Checks an input of one of those actions against the scenario: CC_ERR_INVALID with why. */
+cc_err cc_eng_eval_parse(const cc_scenario *s, const json_t *in, int kind, cc_eng_eval_input *v, char *why,
+                         size_t whylen);
+int cc_eng_eval_observes(const cc_eng_eval_input *v);
+/* Carries out a logged input, or logs why it is refused. */
+cc_err cc_eng_eval_apply(cc_engine *e, const cc_eng_eval_input *v, const char *actor);
+cc_err cc_eng_eval_new(cc_engine *e);
+void cc_eng_eval_free(cc_engine *e);
+void cc_eng_eval_reset(cc_engine *e);
+cc_err cc_eng_eval_start(cc_engine *e);           /* schedules the questionnaires sent at a phase's end */
+cc_err cc_eng_eval_due(cc_engine *e, uint32_t q); /* K_FEEDBACK: questionnaire q falls due */
 
 /* Records one event; takes ownership of payload; item/state feed the digest (cc_eng_emit_ext).
  * Under no_log an event that is not a milestone for the observer is only counted, here, without

@@ -58,6 +58,11 @@ static const char *const names[CC_EV_COUNT] = {
     [CC_EV_SESSION_REFUSED] = "session.refused",
     [CC_EV_ACCESS_READ] = "access.read",
     [CC_EV_ACCESS_DENIED] = "access.denied",
+    [CC_EV_EVAL_OBSERVATION] = "eval.observation",
+    [CC_EV_HOTWASH] = "hotwash",
+    [CC_EV_FEEDBACK_OPEN] = "feedback.open",
+    [CC_EV_FEEDBACK_ANSWER] = "feedback.answer",
+    [CC_EV_SCORE_SUBMIT] = "score.submit",
 };
 
 const char *cc_evtype_name(cc_evtype t)
@@ -99,7 +104,11 @@ static const unsigned char by_name[CC_EV_COUNT - 1] = {
     CC_EV_DECISION_VOTE,
     CC_EV_DELIVERY,
     CC_EV_DENIAL,
+    CC_EV_EVAL_OBSERVATION,
+    CC_EV_FEEDBACK_ANSWER,
+    CC_EV_FEEDBACK_OPEN,
     CC_EV_FINDING,
+    CC_EV_HOTWASH,
     CC_EV_INJECT_ACK,
     CC_EV_INJECT_ADD,
     CC_EV_INJECT_EDIT,
@@ -116,6 +125,7 @@ static const unsigned char by_name[CC_EV_COUNT - 1] = {
     CC_EV_OBJECTIVE_RATING,
     CC_EV_RUN_END,
     CC_EV_RUN_START,
+    CC_EV_SCORE_SUBMIT,
     CC_EV_SEAT_ABSENT,
     CC_EV_SESSION_JOIN,
     CC_EV_SESSION_REFUSED,
@@ -167,4 +177,9 @@ bool cc_evtype_is_clock(cc_evtype t)
 bool cc_evtype_is_audit(cc_evtype t)
 {
     return t >= CC_EV_SESSION_JOIN && t <= CC_EV_ACCESS_DENIED;
+}
+
+bool cc_evtype_is_eval(cc_evtype t)
+{
+    return t >= CC_EV_EVAL_OBSERVATION && t <= CC_EV_SCORE_SUBMIT;
 }

@@ -62,6 +62,11 @@ typedef enum cc_evtype {
     CC_EV_SESSION_REFUSED,
     CC_EV_ACCESS_READ,
     CC_EV_ACCESS_DENIED,
+    CC_EV_EVAL_OBSERVATION, /* evaluation (docs/event-log.md, "Evaluation") */
+    CC_EV_HOTWASH,
+    CC_EV_FEEDBACK_OPEN,
+    CC_EV_FEEDBACK_ANSWER,
+    CC_EV_SCORE_SUBMIT,
     CC_EV_COUNT
 } cc_evtype;
 
@@ -77,5 +82,6 @@ bool cc_evtype_is_consult(cc_evtype t);  /* consult.* */
 bool cc_evtype_is_decision(cc_evtype t); /* decision.* */
 bool cc_evtype_is_clock(cc_evtype t);    /* clock.*, and run.start and run.end: the run's frame */
 bool cc_evtype_is_audit(cc_evtype t);    /* session.*, access.*: the live server's audit records */
+bool cc_evtype_is_eval(cc_evtype t);     /* eval.observation, hotwash, feedback.*, score.submit */
 
 #endif

@@ -127,6 +127,8 @@ static bool seat_in_cell(const cc_seat *st, int cell)
 int cc_scenario_ref_has_seat(const cc_scenario *s, const cc_ref *x, size_t si)
 {
     const cc_seat *st = &s->seats[si];
+    if (st->evaluator && x->kind != CC_REF_SEAT)
+        return 0; /* references by kind never reach an evaluator (docs/scenario-format.md) */
     switch (x->kind) {
     case CC_REF_SEAT: return x->index == (int)si;
     case CC_REF_CELL: return x->index >= 0 && seat_in_cell(st, x->index);

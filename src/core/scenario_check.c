@@ -1026,6 +1026,12 @@ cc_err cc_scenario_check(cc_scenario *s, cc_diags *diags)
         ERR(C, (cc_pos){1, 1}, "empty", "add injects, decisions or consultations",
             "the scenario is empty: it has no injects, decisions or consultations");
 
+    cc_err erc = C->oom ? CC_OK : cc_scenario_check_eval(s, diags);
+    if (erc == CC_ERR_NOMEM)
+        C->oom = 1;
+    else if (erc != CC_OK)
+        C->errors++;
+
     free(C->obj_used);
     free(C->agent_used);
     if (C->oom)

@@ -123,6 +123,10 @@ typedef struct cc_seat {
     cc_workhours hours;     /* with own_hours */
     int64_t callout_s;      /* on call: the wait outside office hours */
     cc_pos pos, party_pos, clearance_pos, agent_pos, duty_pos;
+    /* kind: evaluator (docs/scenario-format.md, "Evaluator seats"): observes and rates, never acts
+     * in play, never reached by a reference other than its own id */
+    bool evaluator;
+    cc_pos kind_pos;
 } cc_seat;
 
 typedef struct cc_objective {
@@ -355,6 +359,100 @@ typedef struct cc_agent {
     cc_pos pos;
 } cc_agent;
 
+/* ---- evaluation (docs/scenario-format.md, "Evaluation") ---- */
+
+/* exercise.contacts: a point of contact (every field but name may be NULL) */
+typedef struct cc_contact {
+    const char *name, *role, *organisation, *email, *phone;
+    cc_pos pos;
+} cc_contact;
+
+/* A critical task's 'when'. */
+typedef enum cc_ewhen_kind {
+    CC_EW_NONE,
+    CC_EW_INJECT,
+    CC_EW_DECISION,
+    CC_EW_CONSULTATION, /* with stage: a stage id of its mechanism(s), or NULL */
+    CC_EW_PHASE,
+    CC_EW_STAGE_KIND /* any consultation's stage of kind stage_kind */
+} cc_ewhen_kind;
+
+typedef struct cc_ewhen {
+    cc_ewhen_kind kind;
+    const char *ref; /* inject, decision, consultation or phase id */
+    int index;       /* resolved by the check, -1 */
+    const char *stage;
+    cc_stage_kind stage_kind;
+    cc_pos pos, ref_pos, stage_pos;
+} cc_ewhen;
+
+typedef struct cc_ctask {
+    const char *id, *text, *observe;
+    cc_ewhen when;
+    cc_pos pos;
+} cc_ctask;
+
+typedef struct cc_ctarget {
+    const char *id, *text;
+    cc_ctask *tasks;
+    size_t ntasks;
+    cc_pos pos;
+} cc_ctarget;
+
+typedef struct cc_guide {
+    const char *id;
+    const char *objective;
+    int objective_index;
+    cc_labelspec label;
+    cc_strs evaluators; /* as written; empty: every evaluator that may read the label */
+    cc_idxs evaluator_index;
+    cc_ctarget *targets;
+    size_t ntargets;
+    cc_pos pos, objective_pos;
+} cc_guide;
+
+typedef enum cc_qkind { CC_Q_LIKERT, CC_Q_CHOICE, CC_Q_TEXT } cc_qkind;
+
+typedef struct cc_question {
+    const char *id, *text;
+    cc_qkind kind;
+    int scale;          /* likert: points, 3..10 */
+    cc_option *options; /* choice */
+    size_t noptions;
+    bool multiple, required;
+    cc_pos pos;
+} cc_question;
+
+typedef struct cc_questionnaire {
+    const char *id, *title;
+    cc_labelspec label;
+    cc_refs to;             /* default: all */
+    bool send_end;          /* send: end (at the hotwash) */
+    const char *send_phase; /* send: PHASE (at its end) */
+    int send_phase_index;
+    cc_question *questions;
+    size_t nquestions;
+    cc_pos pos, send_pos;
+} cc_questionnaire;
+
+typedef struct cc_criterion {
+    const char *id, *text;
+    double weight;
+    int max;
+    cc_pos pos;
+} cc_criterion;
+
+typedef struct cc_scoring {
+    const char *id, *title;
+    cc_labelspec label;
+    cc_refs teams;
+    cc_strs moves; /* phase ids; empty: every phase (or the one move "all") */
+    cc_idxs move_index;
+    cc_criterion *criteria;
+    size_t ncriteria;
+    cc_pos pos;
+} cc_scoring;
+
 typedef struct cc_phase {
     const char *id, *title;
     int64_t at_s;
@@ -416,6 +514,19 @@ struct cc_scenario {
      * positions of what it defined carry CC_POS_AGENTS_FILE in their line. NULL: none */
     const char *agents_file;
     unsigned char agents_hash[32];
+    /* the exercise overview (exercise.scope, ...; none changes how the exercise runs) */
+    const char *scope, *sponsor;
+    cc_strs mission_areas, organisations;
+    cc_contact *contacts;
+    size_t ncontacts;
+    /* evaluation (docs/scenario-format.md, "Evaluation") */
+    size_t nevaluators; /* seats of kind evaluator */
+    cc_guide *guides;
+    size_t nguides;
+    cc_questionnaire *questionnaires;
+    size_t nquestionnaires;
+    cc_scoring *scorings;
+    size_t nscorings;
 };
 
 /* Positions in an agents file merged into a scenario are stored with this added to the line, so
@@ -459,6 +570,9 @@ int cc_scenario_ref_text(const cc_ref *r, char *buf, size_t size);
 int cc_scenario_seat_index(const struct cc_scenario *s, const char *id);
 /* Whether seat si belongs to reference x (resolved by cc_scenario_check). */
 int cc_scenario_ref_has_seat(const struct cc_scenario *s, const cc_ref *x, size_t si);
+/* The checks of the evaluation sections (scenario_check_eval.c), run by cc_scenario_check after
+ * the rest resolved: CC_ERR_INVALID when it reported an error, CC_ERR_NOMEM. */
+cc_err cc_scenario_check_eval(struct cc_scenario *s, cc_diags *diags);
 /* Whether seat si's clearance may read label l (a valid label). */
 int cc_scenario_seat_reads(const struct cc_scenario *s, size_t si, const cc_labelspec *l);
 /* How many seats reference x reaches that may read label l; *members (may be NULL) how many it

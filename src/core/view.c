@@ -4,6 +4,8 @@
  * scenario. */
 #include "core/view.h"
 
+#include "core/evaluation.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +33,7 @@ const char *cc_view_why_str(cc_view_why why)
     case CC_VIEW_PARTICIPANT: return "participant";
     case CC_VIEW_OWN: return "own";
     case CC_VIEW_NOTES_PAD: return "notes pad";
+    case CC_VIEW_EVALUATOR: return "evaluator";
     case CC_VIEW_CONTROL: return "control";
     case CC_VIEW_BYPASS: return "bypass";
     }
@@ -322,9 +325,32 @@ static cc_view_why own(const cc_view *v, const evinfo *x, size_t seat)
     return ok && cc_label_permits(&l, &s->seats[seat].clearance) ? CC_VIEW_OWN : CC_VIEW_LABEL;
 }
 
+/* An evaluator (docs/scenario-format.md, "Evaluator seats"): its own acts and notes; the run's
+ * frame; the record of play (core/evaluation's cc_eval_see_type) when the event's label, read
+ * with its item's originator, admits it; nothing else (other seats' inputs and notes, control's
+ * holds and edits, audit records). */
+static cc_view_why evaluator_why(const cc_view *v, const evinfo *x, size_t seat)
+{
+    if (x->writer > -2)
+        return x->writer == (int)seat ? CC_VIEW_OWN : CC_VIEW_HIDDEN;
+    if (x->actor == (int)seat)
+        return own(v, x, seat);
+    switch (cc_eval_see_type(x->e->type)) {
+    case CC_EVAL_SEE_FRAME: return CC_VIEW_FRAME;
+    case CC_EVAL_SEE_PLAY:
+        if (x->labeled && !(x->label_ok && cc_label_permits(&x->label, &v->s->seats[seat].clearance)))
+            return CC_VIEW_LABEL;
+        return CC_VIEW_EVALUATOR;
+    case CC_EVAL_SEE_NONE: break;
+    }
+    return CC_VIEW_HIDDEN;
+}
+
 static cc_view_why seat_why(const cc_view *v, const evinfo *x, size_t seat)
 {
     const cc_view_event *e = x->e;
+    if (v->s->seats[seat].evaluator)
+        return evaluator_why(v, x, seat);
     if (x->writer > -2)
         return seat_note(v, x->writer, seat);
     switch (e->type) {
@@ -341,7 +367,9 @@ static cc_view_why seat_why(const cc_view *v, const evinfo *x, size_t seat)
     case CC_EV_INPUT_REFUSED:
     case CC_EV_MESSAGE:
     case CC_EV_INJECT_ACK:
-    case CC_EV_INJECT_ESCALATE: return own(v, x, seat);
+    case CC_EV_INJECT_ESCALATE:
+    case CC_EV_FEEDBACK_ANSWER:
+    case CC_EV_SCORE_SUBMIT: return own(v, x, seat);
     default: break;
     }
     if (x->item < 0 || !(cc_evtype_is_consult(e->type) || cc_evtype_is_decision(e->type)))

@@ -28,8 +28,10 @@
  * A report of a seat is built from the same answers: an item (inject, consultation, decision,
  * message) is in it when the seat may see at least one event of it.
  *
- * Viewers are kinds: a seat and control today. An evaluator (a seat that observes and rates and
- * never acts in play) is one more kind with its own case in the rule (view.c, viewer_why).
+ * Viewers are kinds: a seat and control. An evaluator seat (one that observes and rates and never
+ * acts in play) has its own case in the rule (view.c, evaluator_why): its own acts and notes, the
+ * frame, and the record of play (releases, deliveries, denials, messages, consultations,
+ * decisions, findings, ratings, observations, feedback, scores) whose label its clearance reads.
  *
  * Memory: a join table of consultations x seats and decisions x seats (sequence numbers), made
  * at cc_view_new; feeding allocates nothing. Not thread-safe; many views may coexist. */
@@ -67,6 +69,7 @@ typedef enum cc_view_why {
     CC_VIEW_PARTICIPANT, /* an event of a consultation or decision the seat takes part in */
     CC_VIEW_OWN,         /* the seat's own act or note */
     CC_VIEW_NOTES_PAD,   /* a note of a cell-mate that the seat's clearance may read */
+    CC_VIEW_EVALUATOR,   /* an evaluator: the record of play its clearance may read */
     CC_VIEW_CONTROL,     /* control reads it: unlabelled, or a control-cell seat may read its label */
     CC_VIEW_BYPASS       /* control reads everything: exercise.control_bypass */
 } cc_view_why;
@@ -76,7 +79,8 @@ static inline int cc_view_sees(cc_view_why why)
 {
     return why >= CC_VIEW_FRAME;
 }
-/* "hidden", "label", "frame", "delivered", "participant", "own", "notes pad", "control", "bypass". */
+/* "hidden", "label", "frame", "delivered", "participant", "own", "notes pad", "evaluator", "control",
+ * "bypass". */
 const char *cc_view_why_str(cc_view_why why);
 
 /* An event as a view reads it: the record's sequence number, type, actor (seat id, "control" or

@@ -5,6 +5,7 @@
 #include "io/scenario_load.h"
 
 #include "io/patch.h"
+#include "io/scenario_load_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -663,10 +664,24 @@ static void load_exercise(ld *L, const cc_ynode *root)
     s->default_mechanism_index = -1;
     if (!ex || !is_map(L, ex, "exercise"))
         return;
-    static const char *const keys[] = {
-        "id",     "title",          "description", "start", "zone", "duration", "default_mechanism",
-        "phases", "control_bypass", "endorsers",   NULL};
+    static const char *const keys[] = {"id",
+                                       "title",
+                                       "description",
+                                       "start",
+                                       "zone",
+                                       "duration",
+                                       "default_mechanism",
+                                       "phases",
+                                       "control_bypass",
+                                       "endorsers",
+                                       "scope",
+                                       "mission_areas",
+                                       "sponsor",
+                                       "organisations",
+                                       "contacts",
+                                       NULL};
     check_keys(L, ex, "exercise", keys);
+    cc_ld_load_overview(L, ex);
     s->control_bypass = get_bool(L, ex, "control_bypass", 0, "exercise") != 0;
     s->endorsers = get_strs(L, ex, "endorsers", 0, 1, "exercise");
     s->id = get_id(L, ex, "id", 1, "exercise", NULL);
@@ -1148,9 +1163,10 @@ static void load_seats(ld *L, const cc_ynode *root)
         if (!is_map(L, n, "seat"))
             continue;
         static const char *const keys[] = {"id",    "party", "role", "clearance", "caveats",
-                                           "cells", "agent", "duty", NULL};
+                                           "cells", "agent", "duty", "kind",      NULL};
         check_keys(L, n, "seat", keys);
         cc_seat *S = &s->seats[s->nseats++];
+        cc_ld_load_seat_kind(L, n, S);
         S->pos = n->pos;
         S->id = get_id(L, n, "id", 1, "seat", NULL);
         S->role = get_str(L, n, "role", 1, "seat");
@@ -1785,6 +1801,106 @@ static void load_agents_file(ld *L, const char *path)
 
 /* ---- entry points ---------------------------------------------------------------- */
 
+/* ---- the readers, for the sections loaded elsewhere (scenario_load_int.h) ---------------- */
+
+cc_scenario *cc_ld_scenario(ld *L)
+{
+    return L->s;
+}
+
+cc_arena *cc_ld_arena(ld *L)
+{
+    return L->a;
+}
+
+void cc_ld_err(ld *L, cc_pos pos, const char *code, const char *hint, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    err(L, pos, code, hint, "%s", buf);
+}
+
+void cc_ld_nomem(ld *L)
+{
+    nomem(L);
+}
+
+int cc_ld_is_map(ld *L, const cc_ynode *n, const char *what)
+{
+    return is_map(L, n, what);
+}
+
+int cc_ld_is_seq(ld *L, const cc_ynode *n, const char *what)
+{
+    return is_seq(L, n, what);
+}
+
+void cc_ld_check_keys(ld *L, const cc_ynode *map, const char *what, const char *const *allowed)
+{
+    check_keys(L, map, what, allowed);
+}
+
+cc_ynode *cc_ld_field(ld *L, const cc_ynode *map, const char *key, int required, const char *what)
+{
+    return field(L, map, key, required, what);
+}
+
+const char *cc_ld_str(ld *L, const cc_ynode *map, const char *key, int required, const char *what)
+{
+    return get_str(L, map, key, required, what);
+}
+
+const char *cc_ld_id(ld *L, const cc_ynode *map, const char *key, int required, const char *what, cc_pos *pos)
+{
+    return get_id(L, map, key, required, what, pos);
+}
+
+int cc_ld_bool(ld *L, const cc_ynode *map, const char *key, int dflt, const char *what)
+{
+    return get_bool(L, map, key, dflt, what);
+}
+
+int cc_ld_number(ld *L, const cc_ynode *map, const char *key, int required, double lo, double hi, double *out,
+                 const char *what)
+{
+    return get_number(L, map, key, required, lo, hi, out, what);
+}
+
+int cc_ld_enum(ld *L, const cc_ynode *map, const char *key, int required, const char *const *names, int dflt,
+               const char *what, cc_pos *pos)
+{
+    return get_enum(L, map, key, required, names, dflt, what, pos);
+}
+
+cc_strs cc_ld_strs(ld *L, const cc_ynode *map, const char *key, int required, int ids, const char *what)
+{
+    return get_strs(L, map, key, required, ids, what);
+}
+
+cc_refs cc_ld_refs(ld *L, const cc_ynode *map, const char *key, int required, const char *what)
+{
+    return get_refs(L, map, key, required, what);
+}
+
+void cc_ld_label(ld *L, const cc_ynode *map, const char *key, int originator, cc_labelspec *ls,
+                 const char *what)
+{
+    get_label(L, map, key, originator, ls, what);
+}
+
+void *cc_ld_alloc(ld *L, size_t n, size_t size)
+{
+    return alloc_items(L, n, size);
+}
+
+int cc_ld_control_party(ld *L)
+{
+    return cc_scenario_control_party(L->s);
+}
+
 cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc_load_opts *opts,
                         cc_diags *diags, cc_scenario **out)
 {
@@ -1826,8 +1942,10 @@ cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc
         }
     }
     static const char *const keys[] = {
-        "caucus",  "exercise",  "label_policy", "parties",       "cells",      "seats",  "objectives",
-        "injects", "decisions", "mechanisms",   "consultations", "guidelines", "agents", NULL};
+        "caucus",        "exercise",   "label_policy", "parties",           "cells",
+        "seats",         "objectives", "injects",      "decisions",         "mechanisms",
+        "consultations", "guidelines", "agents",       "evaluation_guides", "questionnaires",
+        "scoring",       NULL};
     check_keys(&L, root, "the scenario", keys);
     cc_ynode *v = field(&L, root, "caucus", 1, "scenario");
     if (v) {
@@ -1849,6 +1967,7 @@ cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc
     load_consultations(&L, root);
     load_guidelines(&L, root);
     load_agents(&L, root);
+    cc_ld_load_evaluation(&L, root);
     if (opts && opts->agents && !L.oom)
         load_agents_file(&L, opts->agents);
     if (L.oom) {

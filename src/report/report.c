@@ -1,7 +1,8 @@
-/* report — builds the after-action report document from what report_scan read of the log: the
- * sections (overview, timeline, consultations, who knew what when, compliance, decisions,
- * objectives, improvement plan), each with the join of its content's labels as its banner; and
- * the small helpers the renderers share. */
+/* report — builds the after-action report document from what report_scan read of the log, in
+ * HSEEP order (docs/report.md): overview, executive summary, analysis of objectives, timeline,
+ * consultations, who knew what when, compliance, decisions, participant feedback and team scoring
+ * (report_eval.c), improvement plan and the integrity appendix; each section with the join of its
+ * content's labels as its banner (report_build.h); and the small helpers the renderers share. */
 #include "report/report.h"
 
 #include <stdbool.h>
@@ -11,23 +12,19 @@
 
 #include "core/ctime.h"
 #include "core/guidelines.h"
+#include "core/evaluation.h"
 #include "core/label.h"
 #include "core/merkle.h"
 #include "core/scenario_model.h"
 #include "core/verify.h"
 #include "core/zone.h"
+#include "report/report_build.h"
 #include "report/report_int.h"
 #include "report/report_scan.h"
 
 /* ---- document building ---- */
 
-typedef struct sec {
-    json_t *obj, *facts, *tables, *intro;
-    cc_label acc;
-    bool ok, invalid;
-} sec;
-
-static json_t *js(const char *s)
+json_t *cc_rjs(const char *s)
 {
     if (!s)
         return json_null();
@@ -35,7 +32,7 @@ static json_t *js(const char *s)
     return v ? v : json_string("");
 }
 
-static json_t *jt(int64_t ms)
+json_t *cc_rjt(int64_t ms)
 {
     char b[48];
     if (ms < 0)
@@ -53,7 +50,7 @@ static json_t *jd(int64_t ms)
     return json_string(b);
 }
 
-static void sec_init(const rep *r, sec *x, const char *id, const char *title)
+void cc_rsec_init(const rep *r, cc_rsec *x, const char *id, const char *title)
 {
     x->obj = json_pack("{s:s,s:s}", "id", id, "title", title);
     x->facts = json_array();
@@ -64,7 +61,7 @@ static void sec_init(const rep *r, sec *x, const char *id, const char *title)
     x->invalid = !r->bottom_ok;
 }
 
-static void sec_label(sec *x, const cc_label *l, bool ok)
+void cc_rsec_label(cc_rsec *x, const cc_label *l, bool ok)
 {
     if (!ok) {
         x->invalid = true;
@@ -76,18 +73,18 @@ static void sec_label(sec *x, const cc_label *l, bool ok)
         x->invalid = true;
 }
 
-static void fact(sec *x, const char *k, json_t *v)
+void cc_rsec_fact(cc_rsec *x, const char *k, json_t *v)
 {
     json_array_append_new(x->facts, json_pack("[s,o]", k, v ? v : json_null()));
 }
 
-static void intro(sec *x, const char *text)
+void cc_rsec_intro(cc_rsec *x, const char *text)
 {
-    json_array_append_new(x->intro, js(text));
+    json_array_append_new(x->intro, cc_rjs(text));
 }
 
 /* A table: columns from a NULL-terminated list; returns the rows array (owned by the table). */
-static json_t *table(sec *x, const char *id, const char *title, const char *const *cols)
+json_t *cc_rsec_table(cc_rsec *x, const char *id, const char *title, const char *const *cols)
 {
     json_t *c = json_array();
     for (size_t i = 0; cols[i]; i++)
@@ -98,7 +95,7 @@ static json_t *table(sec *x, const char *id, const char *title, const char *cons
     return rows;
 }
 
-static json_t *table_dyn(sec *x, const char *id, const char *title, json_t *cols)
+json_t *cc_rsec_table_dyn(cc_rsec *x, const char *id, const char *title, json_t *cols)
 {
     json_t *rows = json_array();
     json_array_append_new(
@@ -106,21 +103,21 @@ static json_t *table_dyn(sec *x, const char *id, const char *title, json_t *cols
     return rows;
 }
 
-static void table_note(sec *x, const char *note)
+void cc_rsec_note(cc_rsec *x, const char *note)
 {
     json_t *t = json_array_get(x->tables, json_array_size(x->tables) - 1);
     if (t)
-        json_object_set_new(t, "note", js(note));
+        json_object_set_new(t, "note", cc_rjs(note));
 }
 
 /* The note of a table whose list was capped: "N further WHAT not listed (list capped at MAX)." */
-static void capped_note(sec *x, size_t more, const char *what, int max, const char *per)
+static void capped_note(cc_rsec *x, size_t more, const char *what, int max, const char *per)
 {
     if (!more)
         return;
     char b[160];
     snprintf(b, sizeof b, "%zu further %s not listed (list capped at %d%s).", more, what, max, per);
-    table_note(x, b);
+    cc_rsec_note(x, b);
 }
 
 /* The strings of a JSON array joined by ", " into b (reset first); its text ("" when empty). */
@@ -153,7 +150,7 @@ static void banner_text(const rep *r, const cc_label *l, bool invalid, char *buf
     }
 }
 
-static json_t *sec_done(const rep *r, sec *x, json_t *doc_sections, cc_label *doc, bool *doc_invalid)
+json_t *cc_rsec_done(const rep *r, cc_rsec *x, json_t *doc_sections, cc_label *doc, bool *doc_invalid)
 {
     char b[CC_LABEL_BANNER_MAX + 80];
     banner_text(r, &x->acc, x->invalid, b, sizeof b);
@@ -221,91 +218,122 @@ static json_t *checkpoint_json(const rep *r)
                      "covers", (json_int_t)(ok ? c->size : 0), "events", (json_int_t)r->nevents, "text", b);
 }
 
-static void checkpoint_facts(const rep *r, sec *x)
+static void checkpoint_facts(const rep *r, cc_rsec *x)
 {
     json_t *m = merkle_json(r);
-    fact(x, "Merkle tree size (RFC 6962, leaf i = event i's hash)", json_incref(json_object_get(m, "size")));
-    fact(x, "Merkle root", json_incref(json_object_get(m, "root")));
+    cc_rsec_fact(x, "Merkle tree size (RFC 6962, leaf i = event i's hash)",
+                 json_incref(json_object_get(m, "size")));
+    cc_rsec_fact(x, "Merkle root", json_incref(json_object_get(m, "root")));
     json_decref(m);
     json_t *c = checkpoint_json(r);
     if (!c) {
-        fact(x, "Signed checkpoint",
-             js("none given (caucus report --checkpoint FILE --key KEY, or a store's own, ties the report to "
+        cc_rsec_fact(
+            x, "Signed checkpoint",
+            cc_rjs(
+                "none given (caucus report --checkpoint FILE --key KEY, or a store's own, ties the report to "
                 "one)"));
         return;
     }
-    fact(x, "Signed checkpoint", json_incref(json_object_get(c, "text")));
-    fact(x, "Checkpoint source", json_incref(json_object_get(c, "source")));
-    fact(x, "Checkpoint origin", json_incref(json_object_get(c, "origin")));
-    fact(x, "Checkpoint tree size", json_incref(json_object_get(c, "size")));
-    fact(x, "Checkpoint root", json_incref(json_object_get(c, "root")));
-    fact(x, "Checkpoint signature", json_incref(json_object_get(c, "signature")));
+    cc_rsec_fact(x, "Signed checkpoint", json_incref(json_object_get(c, "text")));
+    cc_rsec_fact(x, "Checkpoint source", json_incref(json_object_get(c, "source")));
+    cc_rsec_fact(x, "Checkpoint origin", json_incref(json_object_get(c, "origin")));
+    cc_rsec_fact(x, "Checkpoint tree size", json_incref(json_object_get(c, "size")));
+    cc_rsec_fact(x, "Checkpoint root", json_incref(json_object_get(c, "root")));
+    cc_rsec_fact(x, "Checkpoint signature", json_incref(json_object_get(c, "signature")));
     json_decref(c);
+}
+
+/* The overview's keys of exercise (docs/scenario-format.md): scope, mission areas, core
+ * capabilities, sponsor, description; organisations and points of contact as tables. */
+static void overview_scope(const rep *r, cc_rsec *x)
+{
+    const cc_scenario *s = r->s;
+    cc_buf b;
+    cc_buf_init(&b);
+    if (s->scope)
+        cc_rsec_fact(x, "Scope", cc_rjs(s->scope));
+    for (size_t i = 0; i < s->mission_areas.n; i++)
+        cc_buf_printf(&b, "%s%s", i ? ", " : "", s->mission_areas.v[i]);
+    if (b.len)
+        cc_rsec_fact(x, "Mission areas", cc_rjs(b.data));
+    cc_buf_reset(&b);
+    for (size_t o = 0; o < s->nobjectives; o++) {
+        const char *c = s->objectives[o].capability;
+        bool seen = !c;
+        for (size_t k = 0; !seen && k < o; k++)
+            seen = s->objectives[k].capability && !strcmp(s->objectives[k].capability, c);
+        if (!seen)
+            cc_buf_printf(&b, "%s%s", b.len ? ", " : "", c);
+    }
+    cc_rsec_fact(x, "Core capabilities", cc_rjs(b.data));
+    cc_buf_reset(&b);
+    for (size_t o = 0; o < s->nobjectives; o++)
+        cc_buf_printf(&b, "%s%s: %s", o ? "; " : "", s->objectives[o].id,
+                      s->objectives[o].title ? s->objectives[o].title : "");
+    cc_rsec_fact(x, "Objectives", cc_rjs(b.data));
+    cc_rsec_fact(x, "Scenario", cc_rjs(s->description));
+    if (s->sponsor)
+        cc_rsec_fact(x, "Sponsor", cc_rjs(s->sponsor));
+    cc_buf_free(&b);
+    static const char *const oc[] = {"organisation", "kind", NULL};
+    json_t *rows = cc_rsec_table(x, "organisations", "Participating organisations", oc);
+    for (size_t i = 0; i < s->nparties; i++)
+        json_array_append_new(
+            rows,
+            json_pack("[o,s]", cc_rjs(s->parties[i].name ? s->parties[i].name : s->parties[i].id),
+                      s->parties[i].kind == CC_PARTY_NATION ? "nation (party)" : "organisation (party)"));
+    for (size_t i = 0; i < s->organisations.n; i++)
+        json_array_append_new(rows, json_pack("[s,s]", s->organisations.v[i], "participating organisation"));
+    static const char *const pc[] = {"name", "role", "organisation", "e-mail", "phone", NULL};
+    rows = cc_rsec_table(x, "contacts", "Points of contact", pc);
+    for (size_t i = 0; i < s->ncontacts; i++) {
+        const cc_contact *c = &s->contacts[i];
+        json_array_append_new(rows, json_pack("[o,o,o,o,o]", cc_rjs(c->name), cc_rjs(c->role),
+                                              cc_rjs(c->organisation), cc_rjs(c->email), cc_rjs(c->phone)));
+    }
+    if (!s->ncontacts)
+        cc_rsec_note(x, "The scenario names no point of contact (exercise.contacts).");
 }
 
 static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
     const cc_scenario *s = r->s;
-    sec x;
-    sec_init(r, &x, "overview", "Exercise overview");
+    cc_rsec x;
+    cc_rsec_init(r, &x, "overview", "Exercise overview");
     char b[512], b2[64];
-    intro(&x, "This report is generated only from the event log named below; every figure can be traced to "
-              "its events by sequence number, and the log's final hash ties the report to that evidence.");
+    cc_rsec_intro(
+        &x, "Who and what the exercise was, from the scenario; the data that ties this report to its log "
+            "is in the appendix.");
     snprintf(b, sizeof b, "%s: %s", s->id ? s->id : "?", s->title ? s->title : "");
-    fact(&x, "Scenario", js(b));
-    fact(&x, "Scenario SHA-256", js(r->scenario_hash));
-    fact(&x, "Scenario file (as recorded)", js(r->source));
+    cc_rsec_fact(&x, "Exercise", cc_rjs(b));
     abs_time(r, 0, b, sizeof b);
-    fact(&x, "Exercise start", js(b));
+    cc_rsec_fact(&x, "Exercise start", cc_rjs(b));
     abs_time(r, r->end_t, b, sizeof b);
-    fact(&x, "Log ends", js(b));
+    cc_rsec_fact(&x, "Log ends", cc_rjs(b));
     cc_report_tfmt(r->end_t, b2, sizeof b2);
     snprintf(b, sizeof b, "%s scenario time (%s)", b2, r->end_reason ? r->end_reason : "?");
-    fact(&x, "Run length", js(b));
-    fact(&x, "Time zone", js(s->zone_name));
-    fact(&x, "Variant (mechanism)", js(r->variant));
-    fact(&x, "Seed", js(r->seed));
-    fact(&x, "Replication", json_integer(r->replication));
-    fact(&x, "Engine", js(r->engine));
-    snprintf(b, sizeof b, "%s (hash %s)", r->policy_id ? r->policy_id : "?",
-             r->policy_hash ? r->policy_hash : "?");
-    fact(&x, "Label policy", js(b));
-    cc_guidelines_state(s, r->guidelines_note, b, sizeof b);
-    fact(&x, "Guidelines endorsement", js(b));
-    fact(&x, "First event hash", js(r->first_hash));
-    if (r->viewer < 0) {
-        fact(&x, "Events", json_integer((json_int_t)r->nevents));
-        fact(&x, "Final event hash", js(r->last_hash));
-        checkpoint_facts(r, &x);
-    } else {
-        /* the log's size, final hash, root and checkpoint move with every event, seen or not */
-        fact(&x, "Events, final hash and checkpoint",
-             js("in exercise control's report only: they count events this seat may not see"));
-    }
-    if (r->viewer < 0) {
-        fact(&x, "View", js("exercise control (everything in the log)"));
-    } else {
-        snprintf(b, sizeof b, "seat %s: only what this seat received or may read",
-                 seat_label(r, r->viewer, b2, sizeof b2));
-        fact(&x, "View", js(b));
-    }
-    fact(&x, "Inputs (people and control)", json_integer((json_int_t)r->inputs));
-    fact(&x, "Inputs refused", json_integer((json_int_t)r->refused));
+    cc_rsec_fact(&x, "Run length", cc_rjs(b));
+    cc_rsec_fact(&x, "Time zone", cc_rjs(s->zone_name));
+    overview_scope(r, &x);
+    cc_rsec_fact(&x, "Inputs (people and control)", json_integer((json_int_t)r->inputs));
+    cc_rsec_fact(&x, "Inputs refused", json_integer((json_int_t)r->refused));
     if (r->unknown_refs)
-        fact(&x, "Events naming items not in the scenario", json_integer((json_int_t)r->unknown_refs));
+        cc_rsec_fact(&x, "Events naming items not in the scenario",
+                     json_integer((json_int_t)r->unknown_refs));
     static const char *const pc[] = {"party", "name", "kind", "time zone", "seats", NULL};
-    json_t *rows = table(&x, "parties", "Parties", pc);
+    json_t *rows = cc_rsec_table(&x, "parties", "Parties", pc);
     for (size_t i = 0; i < s->nparties; i++) {
         size_t n = 0;
         for (size_t k = 0; k < s->nseats; k++)
             n += s->seats[k].party_index == (int)i;
         json_array_append_new(rows,
-                              json_pack("[o,o,s,o,I]", js(s->parties[i].id), js(s->parties[i].name),
+                              json_pack("[o,o,s,o,I]", cc_rjs(s->parties[i].id), cc_rjs(s->parties[i].name),
                                         s->parties[i].kind == CC_PARTY_NATION ? "nation" : "organisation",
-                                        js(s->parties[i].zone_name), (json_int_t)n));
+                                        cc_rjs(s->parties[i].zone_name), (json_int_t)n));
     }
-    static const char *const sc[] = {"seat", "party", "role", "clearance", "cells", "played by", NULL};
-    rows = table(&x, "seats", "Seats", sc);
+    static const char *const sc[] = {"seat",      "party", "role",      "kind",
+                                     "clearance", "cells", "played by", NULL};
+    rows = cc_rsec_table(&x, "seats", "Seats", sc);
     for (size_t i = 0; i < s->nseats; i++) {
         const cc_seat *st = &s->seats[i];
         cc_buf cells;
@@ -323,12 +351,16 @@ static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
         for (size_t k = 0; k < st->caveats.n; k++)
             cc_buf_printf(&cv, "%s%s", k ? ", " : " + ", st->caveats.v[k]);
         snprintf(clr, sizeof clr, "%s", cv.data ? cv.data : "");
-        json_array_append_new(rows, json_pack("[o,o,o,s,s,s]", js(st->id), js(st->party), js(st->role), clr,
-                                              cells.data ? cells.data : "", by));
+        json_array_append_new(rows, json_pack("[o,o,o,s,s,s,s]", cc_rjs(st->id), cc_rjs(st->party),
+                                              cc_rjs(st->role),
+                                              st->evaluator ? "evaluator"
+                                              : st->control ? "control"
+                                                            : "player",
+                                              clr, cells.data ? cells.data : "", by));
         cc_buf_free(&cells);
         cc_buf_free(&cv);
     }
-    sec_done(r, &x, secs, doc, inv);
+    cc_rsec_done(r, &x, secs, doc, inv);
 }
 
 /* ---- timeline ---- */
@@ -337,7 +369,7 @@ static void mark(json_t *marks, int lane, int64_t t, int64_t t2, const char *kin
                  const char *text)
 {
     json_t *m = json_pack("{s:i,s:I,s:s,s:o,s:o}", "lane", lane, "t", (json_int_t)t, "kind", kind, "id",
-                          js(id), "text", js(text));
+                          cc_rjs(id), "text", cc_rjs(text));
     if (t2 >= 0)
         json_object_set_new(m, "t2", json_integer(t2));
     json_array_append_new(marks, m);
@@ -361,20 +393,22 @@ static int mark_cmp(const void *a, const void *b)
 static void build_timeline(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
     const cc_scenario *s = r->s;
-    sec x;
-    sec_init(r, &x, "timeline", "Timeline");
-    intro(&x, "Scenario time runs left to right, one lane per party. Injects are marked where each party's "
-              "seats first received them; messages are counted by the sender's party; consultations run as "
-              "bars from request to completion (or to their failure, or the end of the log) on the requesting party's lane; "
-              "decisions are marked on the lanes of their deciders' parties.");
+    cc_rsec x;
+    cc_rsec_init(r, &x, "timeline", "Timeline");
+    cc_rsec_intro(
+        &x, "Scenario time runs left to right, one lane per party. Injects are marked where each party's "
+            "seats first received them; messages are counted by the sender's party; consultations run as "
+            "bars from request to completion (or to their failure, or the end of the log) on the requesting "
+            "party's lane; "
+            "decisions are marked on the lanes of their deciders' parties.");
     json_t *lanes = json_array(), *marks = json_array(), *bins = json_array();
     for (size_t i = 0; i < s->nparties; i++)
-        json_array_append_new(lanes, js(s->parties[i].id));
+        json_array_append_new(lanes, cc_rjs(s->parties[i].id));
     for (size_t i = 0; i < s->ninjects; i++) {
         const inj_st *I = &r->inj[i];
         if (!I->released || !cc_rep_inj_vis(r, (int)i))
             continue;
-        sec_label(&x, &I->label, I->label_ok);
+        cc_rsec_label(&x, &I->label, I->label_ok);
         for (size_t p = 0; p < s->nparties; p++)
             if (I->rx[p].first >= 0)
                 mark(marks, (int)p, I->rx[p].first, -1, "inject", s->injects[i].id, I->title);
@@ -383,7 +417,7 @@ static void build_timeline(rep *r, json_t *secs, cc_label *doc, bool *inv)
         const cons_st *c = &r->cons[i];
         if (!c->requested || !cc_rep_cons_vis(r, (int)i))
             continue;
-        sec_label(&x, &c->label, c->label_ok);
+        cc_rsec_label(&x, &c->label, c->label_ok);
         int p = cc_rep_seat_party(r, cc_rep_lookup(r->seat_map, c->requester));
         mark(marks, p < 0 ? 0 : p, c->t, c->done >= 0 ? c->done : c->failed >= 0 ? c->failed : r->end_t, "consultation",
              s->consultations[i].id, c->topic);
@@ -392,7 +426,7 @@ static void build_timeline(rep *r, json_t *secs, cc_label *doc, bool *inv)
         const dec_st *D = &r->dec[i];
         if (!D->opened || !cc_rep_dec_vis(r, (int)i))
             continue;
-        sec_label(&x, &D->label, D->label_ok);
+        cc_rsec_label(&x, &D->label, D->label_ok);
         bool lane_used[CC_LABEL_MAX_PARTIES] = {false};
         size_t k;
         json_t *v;
@@ -425,7 +459,7 @@ static void build_timeline(rep *r, json_t *secs, cc_label *doc, bool *inv)
         }
     for (size_t i = 0; i < r->nmsgs; i++)
         if (cc_rep_msg_vis(r, &r->msgs[i]))
-            sec_label(&x, &r->msgs[i].label, r->msgs[i].label_ok);
+            cc_rsec_label(&x, &r->msgs[i].label, r->msgs[i].label_ok);
     /* sort the marks for a stable table */
     size_t nm = json_array_size(marks);
     json_t **mv = malloc((nm ? nm : 1) * sizeof *mv);
@@ -448,7 +482,7 @@ static void build_timeline(rep *r, json_t *secs, cc_label *doc, bool *inv)
         json_object_set_new(x.obj, "svg", json_string(svg.data));
     cc_buf_free(&svg);
     static const char *const cols[] = {"time", "until", "lane", "kind", "item", "text", NULL};
-    json_t *rows = table(&x, "marks", "Timeline entries", cols);
+    json_t *rows = cc_rsec_table(&x, "marks", "Timeline entries", cols);
     size_t k;
     json_t *m;
     json_array_foreach(marks, k, m)
@@ -456,16 +490,16 @@ static void build_timeline(rep *r, json_t *secs, cc_label *doc, bool *inv)
         json_int_t lane = json_integer_value(json_object_get(m, "lane"));
         json_t *t2 = json_object_get(m, "t2");
         json_array_append_new(
-            rows, json_pack("[o,o,o,s,o,o]", jt(json_integer_value(json_object_get(m, "t"))),
-                            t2 ? jt(json_integer_value(t2)) : json_null(),
+            rows, json_pack("[o,o,o,s,o,o]", cc_rjt(json_integer_value(json_object_get(m, "t"))),
+                            t2 ? cc_rjt(json_integer_value(t2)) : json_null(),
                             json_incref(json_array_get(lanes, (size_t)lane)), cc_report_str(m, "kind"),
                             json_incref(json_object_get(m, "id")), json_incref(json_object_get(m, "text"))));
     }
     char b[160];
     snprintf(b, sizeof b, "%llu messages drawn as counts per party and time bucket.",
              (unsigned long long)msg_shown);
-    table_note(&x, b);
-    sec_done(r, &x, secs, doc, inv);
+    cc_rsec_note(&x, b);
+    cc_rsec_done(r, &x, secs, doc, inv);
 }
 
 /* ---- consultation metrics ---- */
@@ -511,17 +545,17 @@ static int64_t offhours(const rep *r, const stage_st *st, int64_t end)
 static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
     const cc_scenario *s = r->s;
-    sec x;
-    sec_init(r, &x, "consultations", "Consultation metrics");
-    intro(&x,
-          "For each consultation: the time from the request to the start and the end of each stage of its "
-          "mechanism, against the stage's deadline. 'Off-hours' is the part of a stage during which a "
-          "participant still to act was outside its party's working hours (agent seats that keep working "
-          "hours); it is shown separately from the stage's duration.");
+    cc_rsec x;
+    cc_rsec_init(r, &x, "consultations", "Consultation metrics");
+    cc_rsec_intro(
+        &x, "For each consultation: the time from the request to the start and the end of each stage of its "
+            "mechanism, against the stage's deadline. 'Off-hours' is the part of a stage during which a "
+            "participant still to act was outside its party's working hours (agent seats that keep working "
+            "hours); it is shown separately from the stage's duration.");
     static const char *const cc_cols[] = {
         "consultation",          "topic", "requested by", "requested at", "mechanism", "decision", "state",
         "request to completion", NULL};
-    json_t *crow = table(&x, "consultations", "Consultations", cc_cols);
+    json_t *crow = cc_rsec_table(&x, "consultations", "Consultations", cc_cols);
     static const char *const st_cols[] = {"consultation",
                                           "stage",
                                           "kind",
@@ -538,9 +572,9 @@ static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
                                           "rounds",
                                           "objections standing",
                                           NULL};
-    json_t *srow = table(&x, "stages", "Stages", st_cols);
+    json_t *srow = cc_rsec_table(&x, "stages", "Stages", st_cols);
     static const char *const pcols[] = {"consultation", "stage", "seat", "time", "text", NULL};
-    json_t *prow = table(&x, "positions", "Positions and acknowledgements with text", pcols);
+    json_t *prow = cc_rsec_table(&x, "positions", "Positions and acknowledgements with text", pcols);
     size_t more_pos = 0;
     for (size_t i = 0; i < s->nconsultations; i++) {
         const cons_st *c = &r->cons[i];
@@ -548,12 +582,12 @@ static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
         if (!cc_rep_cons_vis(r, (int)i))
             continue;
         if (!c->requested) {
-            json_array_append_new(crow, json_pack("[o,o,o,o,o,o,s,o]", js(C->id), js(C->topic),
-                                                  js(C->requested_by), json_null(), js(C->mechanism),
-                                                  js(C->decision), "not requested", json_null()));
+            json_array_append_new(crow, json_pack("[o,o,o,o,o,o,s,o]", cc_rjs(C->id), cc_rjs(C->topic),
+                                                  cc_rjs(C->requested_by), json_null(), cc_rjs(C->mechanism),
+                                                  cc_rjs(C->decision), "not requested", json_null()));
             continue;
         }
-        sec_label(&x, &c->label, c->label_ok);
+        cc_rsec_label(&x, &c->label, c->label_ok);
         char state[200];
         if (c->done >= 0) {
             char tb[48];
@@ -571,8 +605,9 @@ static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
         } else {
             snprintf(state, sizeof state, "requested, no stage entered");
         }
-        json_array_append_new(crow, json_pack("[o,o,o,o,o,o,s,o]", js(C->id), js(c->topic), js(c->requester),
-                                              jt(c->t), js(c->mechanism), js(c->decision), state,
+        json_array_append_new(crow, json_pack("[o,o,o,o,o,o,s,o]", cc_rjs(C->id), cc_rjs(c->topic),
+                                              cc_rjs(c->requester), cc_rjt(c->t), cc_rjs(c->mechanism),
+                                              cc_rjs(c->decision), state,
                                               c->done >= 0 ? jd(c->done - c->t) : json_null()));
         for (size_t k = 0; k < c->nstages; k++) {
             const stage_st *st = &c->stages[k];
@@ -583,18 +618,20 @@ static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
                               : st->by && !strcmp(st->by, "silence") ? "met (adopted by silence)"
                               : st->done >= 0                   ? "met"
                                                                 : "open at end";
-            json_t *row = json_pack("[o,o,o,o,o,o,o,o,o,o,s,I,o,I,I]", js(C->id), js(st->id), js(st->kind),
-                                    js(st->mode), jt(st->start), jd(st->start - c->t), jt(st->done),
-                                    st->done >= 0 ? jd(st->done - c->t) : json_null(),
-                                    st->done >= 0 ? jd(st->done - st->start) : json_null(),
-                                    st->deadline >= 0 ? jd(st->deadline - st->start) : json_null(), met,
-                                    (json_int_t)st->escalations, off < 0 ? json_string("n/a") : jd(off),
-                                    (json_int_t)st->rounds, (json_int_t)st->objections);
+            json_t *row =
+                json_pack("[o,o,o,o,o,o,o,o,o,o,s,I,o,I,I]", cc_rjs(C->id), cc_rjs(st->id), cc_rjs(st->kind),
+                          cc_rjs(st->mode), cc_rjt(st->start), jd(st->start - c->t), cc_rjt(st->done),
+                          st->done >= 0 ? jd(st->done - c->t) : json_null(),
+                          st->done >= 0 ? jd(st->done - st->start) : json_null(),
+                          st->deadline >= 0 ? jd(st->deadline - st->start) : json_null(), met,
+                          (json_int_t)st->escalations, off < 0 ? json_string("n/a") : jd(off),
+                          (json_int_t)st->rounds, (json_int_t)st->objections);
             json_array_append_new(srow, row);
         }
         for (size_t k = 0; k < c->npos; k++)
-            json_array_append_new(prow, json_pack("[o,o,o,o,o]", js(C->id), js(c->pos[k].stage),
-                                                  js(c->pos[k].seat), jt(c->pos[k].t), js(c->pos[k].text)));
+            json_array_append_new(prow, json_pack("[o,o,o,o,o]", cc_rjs(C->id), cc_rjs(c->pos[k].stage),
+                                                  cc_rjs(c->pos[k].seat), cc_rjt(c->pos[k].t),
+                                                  cc_rjs(c->pos[k].text)));
         more_pos += c->more_pos;
     }
     capped_note(&x, more_pos, "positions", POS_MAX, " per consultation");
@@ -602,7 +639,7 @@ static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
     static const char *const fcols[] = {"seat",           "party",    "played by",
                                         "reminders sent", "reminded", "escalations",
                                         "messages lost",  "retries",  NULL};
-    json_t *frow = table(&x, "follow_up", "Reminders, escalations and retries per seat", fcols);
+    json_t *frow = cc_rsec_table(&x, "follow_up", "Reminders, escalations and retries per seat", fcols);
     for (size_t i = 0; i < s->nseats; i++) {
         const uint32_t *f = &r->seat_follow[i * F_N];
         if ((r->viewer >= 0 && (int)i != r->viewer) || !(f[0] | f[1] | f[2] | f[3] | f[4]))
@@ -613,7 +650,7 @@ static void build_consult(rep *r, json_t *secs, cc_label *doc, bool *inv)
                             (json_int_t)f[F_REMINDED], (json_int_t)f[F_ESCALATED], (json_int_t)f[F_LOST],
                             (json_int_t)f[F_RETRIES]));
     }
-    sec_done(r, &x, secs, doc, inv);
+    cc_rsec_done(r, &x, secs, doc, inv);
 }
 
 /* ---- who knew what when ---- */
@@ -638,7 +675,7 @@ static void rx_cell(const party_rx *x, char *buf, size_t size)
 }
 
 /* Injects released and what each party received of them, and their texts. */
-static void knowledge_injects(rep *r, sec *x)
+static void knowledge_injects(rep *r, cc_rsec *x)
 {
     const cc_scenario *s = r->s;
     json_t *rows;
@@ -651,14 +688,14 @@ static void knowledge_injects(rep *r, sec *x)
     json_array_append_new(cols, json_string("forwards"));
     if (r->viewer >= 0)
         json_array_append_new(cols, json_string("you received"));
-    rows = table_dyn(x, "injects", "Injects", cols);
+    rows = cc_rsec_table_dyn(x, "injects", "Injects", cols);
     for (size_t i = 0; i < s->ninjects; i++) {
         const inj_st *I = &r->inj[i];
         if (!I->released || !cc_rep_inj_vis(r, (int)i))
             continue;
-        sec_label(x, &I->label, I->label_ok);
-        json_t *row = json_pack("[o,o,o,o,o,o]", js(s->injects[i].id), js(I->title), js(I->banner), jt(I->t),
-                                js(I->channel), js(I->actor));
+        cc_rsec_label(x, &I->label, I->label_ok);
+        json_t *row = json_pack("[o,o,o,o,o,o]", cc_rjs(s->injects[i].id), cc_rjs(I->title),
+                                cc_rjs(I->banner), cc_rjt(I->t), cc_rjs(I->channel), cc_rjs(I->actor));
         for (size_t p = 0; p < s->nparties; p++) {
             char b[96];
             rx_cell(&I->rx[p], b, sizeof b);
@@ -666,42 +703,42 @@ static void knowledge_injects(rep *r, sec *x)
         }
         json_array_append_new(row, json_integer(I->forwards));
         if (r->viewer >= 0)
-            json_array_append_new(row, jt(I->viewer_t));
+            json_array_append_new(row, cc_rjt(I->viewer_t));
         json_array_append_new(rows, row);
     }
     static const char *const tc[] = {"inject", "title", "body", NULL};
-    rows = table(x, "texts", "Inject texts", tc);
+    rows = cc_rsec_table(x, "texts", "Inject texts", tc);
     for (size_t i = 0; i < s->ninjects; i++) {
         const inj_st *I = &r->inj[i];
         if (I->released && cc_rep_inj_vis(r, (int)i))
-            json_array_append_new(rows,
-                                  json_pack("[o,o,o]", js(s->injects[i].id), js(I->title), js(I->body)));
+            json_array_append_new(
+                rows, json_pack("[o,o,o]", cc_rjs(s->injects[i].id), cc_rjs(I->title), cc_rjs(I->body)));
     }
 }
 
 /* Items forwarded by seats. */
-static void knowledge_forwards(rep *r, sec *x)
+static void knowledge_forwards(rep *r, cc_rsec *x)
 {
     const cc_scenario *s = r->s;
     json_t *rows;
     static const char *const fc[] = {"time", "by", "inject", "to", NULL};
-    rows = table(x, "forwards", "Items forwarded by seats", fc);
+    rows = cc_rsec_table(x, "forwards", "Items forwarded by seats", fc);
     for (size_t i = 0; i < r->nfwds; i++) {
         const fwd_st *f = &r->fwds[i];
         if (!cc_rep_inj_vis(r, f->inject) || f->inject < 0)
             continue;
-        sec_label(x, &r->inj[f->inject].label, r->inj[f->inject].label_ok);
+        cc_rsec_label(x, &r->inj[f->inject].label, r->inj[f->inject].label_ok);
         cc_buf to;
         cc_buf_init(&to);
-        json_array_append_new(rows, json_pack("[o,o,o,s]", jt(f->t), js(f->actor),
-                                              js(s->injects[f->inject].id), joined(f->to, &to)));
+        json_array_append_new(rows, json_pack("[o,o,o,s]", cc_rjt(f->t), cc_rjs(f->actor),
+                                              cc_rjs(s->injects[f->inject].id), joined(f->to, &to)));
         cc_buf_free(&to);
     }
     capped_note(x, r->more_fwds, "forwards", CC_REPORT_LIST_MAX, "");
 }
 
 /* Messages between seats and when each party first received them. */
-static void knowledge_messages(rep *r, sec *x)
+static void knowledge_messages(rep *r, cc_rsec *x)
 {
     const cc_scenario *s = r->s;
     json_t *rows;
@@ -711,26 +748,26 @@ static void knowledge_messages(rep *r, sec *x)
         snprintf(b, sizeof b, "%s received", s->parties[p].id);
         json_array_append_new(mc, json_string(b));
     }
-    rows = table_dyn(x, "messages", "Messages between seats", mc);
+    rows = cc_rsec_table_dyn(x, "messages", "Messages between seats", mc);
     for (size_t i = 0; i < r->nmsgs; i++) {
         const msg_st *m = &r->msgs[i];
         if (!cc_rep_msg_vis(r, m))
             continue;
-        sec_label(x, &m->label, m->label_ok);
+        cc_rsec_label(x, &m->label, m->label_ok);
         cc_buf to;
         cc_buf_init(&to);
-        json_t *row = json_pack("[o,o,o,o,s,o,o]", js(m->id), jt(m->t), js(m->actor), js(m->banner),
-                                joined(m->to, &to), js(m->reply_to), js(m->text));
+        json_t *row = json_pack("[o,o,o,o,s,o,o]", cc_rjs(m->id), cc_rjt(m->t), cc_rjs(m->actor),
+                                cc_rjs(m->banner), joined(m->to, &to), cc_rjs(m->reply_to), cc_rjs(m->text));
         cc_buf_free(&to);
         for (size_t p = 0; p < s->nparties; p++)
-            json_array_append_new(row, jt(m->party_first[p]));
+            json_array_append_new(row, cc_rjt(m->party_first[p]));
         json_array_append_new(rows, row);
     }
     capped_note(x, r->more_msgs, "messages", CC_REPORT_LIST_MAX, "");
 }
 
 /* What was withheld: from this seat, counts only; for control, denials per seat. */
-static void knowledge_withheld(rep *r, sec *x)
+static void knowledge_withheld(rep *r, cc_rsec *x)
 {
     const cc_scenario *s = r->s;
     json_t *rows;
@@ -741,32 +778,33 @@ static void knowledge_withheld(rep *r, sec *x)
     } else {
         static const char *const wc[] = {"seat",          "party",  "clearance", "class", "caveat",
                                          "releasability", "policy", "invalid",   "total", NULL};
-        rows = table(x, "withheld", "Deliveries refused by the label rule, per seat", wc);
+        rows = cc_rsec_table(x, "withheld", "Deliveries refused by the label rule, per seat", wc);
         for (size_t i = 0; i < s->nseats; i++) {
             const uint32_t *d = &r->seat_denials[i * R_NREASONS];
             uint32_t tot = d[0] + d[1] + d[2] + d[3] + d[4];
-            json_array_append_new(rows, json_pack("[o,o,o,I,I,I,I,I,I]", js(s->seats[i].id),
-                                                  js(s->seats[i].party), js(s->seats[i].clearance_name),
-                                                  (json_int_t)d[R_CLASS], (json_int_t)d[R_CAVEAT],
-                                                  (json_int_t)d[R_REL], (json_int_t)d[R_POLICY],
-                                                  (json_int_t)d[R_INVALID], (json_int_t)tot));
+            json_array_append_new(
+                rows, json_pack("[o,o,o,I,I,I,I,I,I]", cc_rjs(s->seats[i].id), cc_rjs(s->seats[i].party),
+                                cc_rjs(s->seats[i].clearance_name), (json_int_t)d[R_CLASS],
+                                (json_int_t)d[R_CAVEAT], (json_int_t)d[R_REL], (json_int_t)d[R_POLICY],
+                                (json_int_t)d[R_INVALID], (json_int_t)tot));
         }
     }
 }
 
 static void build_knowledge(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
-    sec x;
-    sec_init(r, &x, "knowledge", "Who knew what when");
-    intro(&x,
-          "For each inject and shared item: when it was released and when each party's seats first received "
-          "it (with how many seats received it and how many were refused it by its label). Control's report "
-          "counts the deliveries refused per seat; a seat's report counts nothing it may not see.");
+    cc_rsec x;
+    cc_rsec_init(r, &x, "knowledge", "Who knew what when");
+    cc_rsec_intro(
+        &x,
+        "For each inject and shared item: when it was released and when each party's seats first received "
+        "it (with how many seats received it and how many were refused it by its label). Control's report "
+        "counts the deliveries refused per seat; a seat's report counts nothing it may not see.");
     knowledge_injects(r, &x);
     knowledge_forwards(r, &x);
     knowledge_messages(r, &x);
     knowledge_withheld(r, &x);
-    sec_done(r, &x, secs, doc, inv);
+    cc_rsec_done(r, &x, secs, doc, inv);
 }
 
 /* ---- guideline compliance ---- */
@@ -821,12 +859,13 @@ static const char *grule_name(cc_grule_kind k)
 static void build_compliance(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
     const cc_scenario *s = r->s;
-    sec x;
-    sec_init(r, &x, "compliance", "Guideline compliance");
-    intro(&x, "Every finding the engine recorded against a guideline rule, with its evidence: the event that "
-              "started the check and the last event before the finding (by sequence number).");
+    cc_rsec x;
+    cc_rsec_init(r, &x, "compliance", "Guideline compliance");
+    cc_rsec_intro(
+        &x, "Every finding the engine recorded against a guideline rule, with its evidence: the event that "
+            "started the check and the last event before the finding (by sequence number).");
     static const char *const gc[] = {"guideline", "text", "rule", "met", "missed", NULL};
-    json_t *grows = table(&x, "guidelines", "Guidelines", gc);
+    json_t *grows = cc_rsec_table(&x, "guidelines", "Guidelines", gc);
     for (size_t g = 0; g < s->nguidelines; g++) {
         uint32_t met = 0, missed = 0;
         for (size_t i = 0; i < r->ngc; i++) {
@@ -841,20 +880,20 @@ static void build_compliance(rep *r, json_t *secs, cc_label *doc, bool *inv)
                 continue;
             bool ok;
             const cc_label *l = subject_label(r, c->skind, c->sidx, &ok);
-            sec_label(&x, l, ok || c->sidx < 0);
+            cc_rsec_label(&x, l, ok || c->sidx < 0);
             met += c->met;
             missed += c->missed;
         }
-        json_array_append_new(grows, json_pack("[o,o,s,I,I]", js(s->guidelines[g].id),
-                                               js(s->guidelines[g].text), grule_name(s->guidelines[g].kind),
-                                               (json_int_t)met, (json_int_t)missed));
+        json_array_append_new(
+            grows, json_pack("[o,o,s,I,I]", cc_rjs(s->guidelines[g].id), cc_rjs(s->guidelines[g].text),
+                             grule_name(s->guidelines[g].kind), (json_int_t)met, (json_int_t)missed));
     }
     static const char *const fc[] = {"event",   "time",    "guideline", "result", "subject",
                                      "elapsed", "allowed", "evidence",  NULL};
-    json_t *rows = table(&x, "findings", "Findings", fc);
+    json_t *rows = cc_rsec_table(&x, "findings", "Findings", fc);
     static const char *const ec[] = {"finding event", "evidence event", "time", "type",
                                      "item",          "actor",          NULL};
-    json_t *erows = table(&x, "evidence", "Evidence events", ec);
+    json_t *erows = cc_rsec_table(&x, "evidence", "Evidence events", ec);
     for (size_t i = 0; i < r->nfinds; i++) {
         const find_st *f = &r->finds[i];
         if (!cc_rep_find_vis(r, f))
@@ -864,9 +903,9 @@ static void build_compliance(rep *r, json_t *secs, cc_label *doc, bool *inv)
         ev_text(r, f->ev[0], &ev);
         cc_buf_puts(&ev, "; ");
         ev_text(r, f->ev[1], &ev);
-        json_array_append_new(rows, json_pack("[I,o,o,s,o,o,o,s]", (json_int_t)f->seq, jt(f->t),
-                                              js(f->guideline), f->result, js(f->subject), jd(f->elapsed),
-                                              jd(f->within), ev.data ? ev.data : ""));
+        json_array_append_new(rows, json_pack("[I,o,o,s,o,o,o,s]", (json_int_t)f->seq, cc_rjt(f->t),
+                                              cc_rjs(f->guideline), f->result, cc_rjs(f->subject),
+                                              jd(f->elapsed), jd(f->within), ev.data ? ev.data : ""));
         cc_buf_free(&ev);
         for (int k = 0; k < 2; k++) {
             if (k == 1 && f->ev[1] == f->ev[0])
@@ -875,18 +914,18 @@ static void build_compliance(rep *r, json_t *secs, cc_label *doc, bool *inv)
             bool vis = e && e->visible;
             json_array_append_new(
                 erows, json_pack("[I,I,o,o,o,o]", (json_int_t)f->seq, (json_int_t)f->ev[k],
-                                 vis ? jt(e->t) : json_null(),
-                                 vis ? js(e->type) : json_string("(not releasable to this seat)"),
-                                 vis ? js(e->item) : json_null(), vis ? js(e->actor) : json_null()));
+                                 vis ? cc_rjt(e->t) : json_null(),
+                                 vis ? cc_rjs(e->type) : json_string("(not releasable to this seat)"),
+                                 vis ? cc_rjs(e->item) : json_null(), vis ? cc_rjs(e->actor) : json_null()));
         }
     }
     if (r->more_finds) {
         char b[120];
         snprintf(b, sizeof b, "%zu further findings not listed (counted in the guideline table).",
                  r->more_finds);
-        table_note(&x, b);
+        cc_rsec_note(&x, b);
     }
-    sec_done(r, &x, secs, doc, inv);
+    cc_rsec_done(r, &x, secs, doc, inv);
 }
 
 /* ---- decisions ---- */
@@ -894,24 +933,24 @@ static void build_compliance(rep *r, json_t *secs, cc_label *doc, bool *inv)
 static void build_decisions(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
     const cc_scenario *s = r->s;
-    sec x;
-    sec_init(r, &x, "decisions", "Decisions");
-    intro(&x,
-          "Each decision point: its options, who proposed and who endorsed (voted for) each, the rationale "
-          "stated in the linked consultation and in proposals, and the outcome.");
+    cc_rsec x;
+    cc_rsec_init(r, &x, "decisions", "Decisions");
+    cc_rsec_intro(
+        &x, "Each decision point: its options, who proposed and who endorsed (voted for) each, the rationale "
+            "stated in the linked consultation and in proposals, and the outcome.");
     static const char *const dc[] = {"decision", "question", "rule",       "deciders", "opened",
                                      "deadline", "outcome",  "decided at", "votes",    NULL};
-    json_t *drows = table(&x, "decisions", "Decision points", dc);
+    json_t *drows = cc_rsec_table(&x, "decisions", "Decision points", dc);
     static const char *const oc[] = {"decision",    "option", "text", "proposed by",
                                      "endorsed by", "chosen", NULL};
-    json_t *orows = table(&x, "options", "Options", oc);
+    json_t *orows = cc_rsec_table(&x, "options", "Options", oc);
     static const char *const rc[] = {"decision", "seat", "source", "time", "text", NULL};
-    json_t *rrows = table(&x, "rationale", "Rationale", rc);
+    json_t *rrows = cc_rsec_table(&x, "rationale", "Rationale", rc);
     for (size_t i = 0; i < s->ndecisions; i++) {
         const dec_st *D = &r->dec[i];
         if (!D->opened || !cc_rep_dec_vis(r, (int)i))
             continue;
-        sec_label(&x, &D->label, D->label_ok);
+        cc_rsec_label(&x, &D->label, D->label_ok);
         cc_buf dl, vl;
         cc_buf_init(&dl);
         cc_buf_init(&vl);
@@ -940,9 +979,9 @@ static void build_decisions(rep *r, json_t *secs, cc_label *doc, bool *inv)
                               : D->expired ? "expired undecided"
                                            : "open at the end of the log";
         json_array_append_new(
-            drows, json_pack("[o,o,o,s,o,o,s,o,s]", js(s->decisions[i].id), js(D->question), js(D->rule),
-                             dl.data ? dl.data : "", jt(D->t_open), jt(D->deadline), outcome,
-                             D->made ? jt(D->t_made) : json_null(), vl.data ? vl.data : ""));
+            drows, json_pack("[o,o,o,s,o,o,s,o,s]", cc_rjs(s->decisions[i].id), cc_rjs(D->question),
+                             cc_rjs(D->rule), dl.data ? dl.data : "", cc_rjt(D->t_open), cc_rjt(D->deadline),
+                             outcome, D->made ? cc_rjt(D->t_made) : json_null(), vl.data ? vl.data : ""));
         cc_buf_free(&dl);
         json_array_foreach(D->options, k, v)
         {
@@ -954,7 +993,7 @@ static void build_decisions(rep *r, json_t *secs, cc_label *doc, bool *inv)
                 if (strcmp(cc_report_str(votes, keys[a]), oid) == 0)
                     cc_buf_printf(&en, "%s%s", ne++ ? ", " : "", keys[a]);
             json_array_append_new(
-                orows, json_pack("[o,o,o,s,s,s]", js(s->decisions[i].id), js(oid),
+                orows, json_pack("[o,o,o,s,s,s]", cc_rjs(s->decisions[i].id), cc_rjs(oid),
                                  json_incref(json_object_get(v, "text")), "scenario", en.data ? en.data : "",
                                  D->made && D->outcome && strcmp(D->outcome, oid) == 0 ? "yes" : ""));
             cc_buf_free(&en);
@@ -975,12 +1014,12 @@ static void build_decisions(rep *r, json_t *secs, cc_label *doc, bool *inv)
             cc_buf_printf(&by, "%s at %s", P->seat ? P->seat : "?", tb);
             json_array_append_new(
                 orows,
-                json_pack("[o,o,o,s,s,s]", js(s->decisions[i].id), js(P->option), js(P->text), by.data,
-                          en.data ? en.data : "",
+                json_pack("[o,o,o,s,s,s]", cc_rjs(s->decisions[i].id), cc_rjs(P->option), cc_rjs(P->text),
+                          by.data, en.data ? en.data : "",
                           D->made && D->outcome && P->option && strcmp(D->outcome, P->option) == 0 ? "yes"
                                                                                                    : ""));
-            json_array_append_new(rrows, json_pack("[o,o,s,o,o]", js(s->decisions[i].id), js(P->seat),
-                                                   "proposal", jt(P->t), js(P->text)));
+            json_array_append_new(rrows, json_pack("[o,o,s,o,o]", cc_rjs(s->decisions[i].id), cc_rjs(P->seat),
+                                                   "proposal", cc_rjt(P->t), cc_rjs(P->text)));
             cc_buf_free(&en);
             cc_buf_free(&by);
         }
@@ -991,21 +1030,247 @@ static void build_decisions(rep *r, json_t *secs, cc_label *doc, bool *inv)
             if (!C->requested || !C->decision || strcmp(C->decision, s->decisions[i].id) != 0 ||
                 !cc_rep_cons_vis(r, (int)c))
                 continue;
-            sec_label(&x, &C->label, C->label_ok);
+            cc_rsec_label(&x, &C->label, C->label_ok);
             for (size_t p = 0; p < C->npos; p++) {
                 char src[160];
                 snprintf(src, sizeof src, "position in %s, stage %s", s->consultations[c].id,
                          C->pos[p].stage ? C->pos[p].stage : "?");
-                json_array_append_new(rrows,
-                                      json_pack("[o,o,s,o,o]", js(s->decisions[i].id), js(C->pos[p].seat),
-                                                src, jt(C->pos[p].t), js(C->pos[p].text)));
+                json_array_append_new(rrows, json_pack("[o,o,s,o,o]", cc_rjs(s->decisions[i].id),
+                                                       cc_rjs(C->pos[p].seat), src, cc_rjt(C->pos[p].t),
+                                                       cc_rjs(C->pos[p].text)));
             }
         }
     }
-    sec_done(r, &x, secs, doc, inv);
+    cc_rsec_done(r, &x, secs, doc, inv);
 }
 
 /* ---- objectives ---- */
+
+/* ---- executive summary (drafted from what the reader may see) ---- */
+
+static void summary_counts(const rep *r, cc_buf *b)
+{
+    const cc_scenario *s = r->s;
+    size_t inj = 0, cons = 0, cdone = 0, dec = 0, made = 0, expired = 0, met = 0, missed = 0;
+    for (size_t i = 0; i < s->ninjects; i++)
+        inj += r->inj[i].released && cc_rep_inj_vis(r, (int)i);
+    for (size_t i = 0; i < s->nconsultations; i++)
+        if (r->cons[i].requested && cc_rep_cons_vis(r, (int)i)) {
+            cons++;
+            cdone += r->cons[i].done >= 0;
+        }
+    for (size_t i = 0; i < s->ndecisions; i++)
+        if (r->dec[i].opened && cc_rep_dec_vis(r, (int)i)) {
+            dec++;
+            made += r->dec[i].made;
+            expired += r->dec[i].expired && !r->dec[i].made;
+        }
+    for (size_t i = 0; i < r->nfinds; i++)
+        if (cc_rep_find_vis(r, &r->finds[i])) {
+            bool m = r->finds[i].result && !strcmp(r->finds[i].result, "met");
+            met += m;
+            missed += !m;
+        }
+    cc_buf_printf(
+        b,
+        "%zu inject%s released; %zu consultation%s requested (%zu completed); %zu decision%s opened "
+        "(%zu made, %zu expired undecided); guideline findings: %zu met, %zu missed.",
+        inj, inj == 1 ? "" : "s", cons, cons == 1 ? "" : "s", cdone, dec, dec == 1 ? "" : "s", made, expired,
+        met, missed);
+}
+
+/* Control's summary: its paragraphs (split at blank lines) under its label. */
+static void summary_text(const rep *r, cc_rsec *x)
+{
+    cc_rsec_label(x, &r->summary_label, true);
+    cc_buf b;
+    cc_buf_init(&b);
+    const char *p = r->summary;
+    while (*p) {
+        const char *e = strstr(p, "\n\n");
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        cc_buf_reset(&b);
+        cc_buf_append(&b, p, n);
+        while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == ' '))
+            b.data[--b.len] = 0;
+        if (b.len)
+            cc_rsec_intro(x, b.data);
+        p += n;
+        while (*p == '\n')
+            p++;
+    }
+    cc_buf_free(&b);
+    cc_rsec_fact(x, "Written by", cc_rjs("exercise control"));
+}
+
+static void guideline_counts(const rep *r, int g, uint32_t *met, uint32_t *missed);
+
+typedef struct gsum {
+    const char *id;
+    uint32_t n;
+} gsum;
+
+static int gsum_cmp(const void *a, const void *b)
+{
+    const gsum *x = a, *y = b;
+    return x->n != y->n ? (x->n < y->n ? 1 : -1) : strcmp(x->id, y->id);
+}
+
+/* "Strengths: G-share (met 3 times). Areas for improvement: G-ack (missed 2 times), ..." from the
+ * guidelines the reader may see, most frequent first; "" when none. */
+static void summary_guidelines(const rep *r, cc_buf *b)
+{
+    const cc_scenario *s = r->s;
+    gsum *str = calloc(s->nguidelines + 1, sizeof *str), *area = calloc(s->nguidelines + 1, sizeof *area);
+    size_t ns = 0, na = 0;
+    for (size_t g = 0; str && area && g < s->nguidelines; g++) {
+        uint32_t met, missed;
+        guideline_counts(r, (int)g, &met, &missed);
+        if (missed)
+            area[na++] = (gsum){s->guidelines[g].id, missed};
+        else if (met)
+            str[ns++] = (gsum){s->guidelines[g].id, met};
+    }
+    if (str && area) {
+        qsort(str, ns, sizeof *str, gsum_cmp);
+        qsort(area, na, sizeof *area, gsum_cmp);
+        for (size_t i = 0; i < ns; i++)
+            cc_buf_printf(b, "%s%s (met %u time%s)", i ? ", " : "Strengths: ", str[i].id, str[i].n,
+                          str[i].n == 1 ? "" : "s");
+        if (ns)
+            cc_buf_puts(b, ". ");
+        for (size_t i = 0; i < na; i++)
+            cc_buf_printf(b, "%s%s (missed %u time%s)", i ? ", " : "Areas for improvement: ", area[i].id,
+                          area[i].n, area[i].n == 1 ? "" : "s");
+        if (na)
+            cc_buf_puts(b, ".");
+    }
+    free(str);
+    free(area);
+}
+
+static void build_summary(rep *r, json_t *secs, cc_label *doc, bool *inv)
+{
+    const cc_scenario *s = r->s;
+    cc_rsec x;
+    cc_rsec_init(r, &x, "summary", "Executive summary");
+    if (r->summary &&
+        (r->viewer < 0 || cc_label_permits(&r->summary_label, &s->seats[r->viewer].clearance))) {
+        summary_text(r, &x);
+        cc_rsec_done(r, &x, secs, doc, inv);
+        return;
+    }
+    cc_buf b;
+    cc_buf_init(&b);
+    char t0[96], t1[96], d[48];
+    abs_time(r, 0, t0, sizeof t0);
+    abs_time(r, r->end_t, t1, sizeof t1);
+    cc_report_dfmt(r->end_t, d, sizeof d);
+    size_t people = 0;
+    for (size_t i = 0; i < s->nseats; i++)
+        people += !r->is_auto[i] && !s->seats[i].evaluator;
+    cc_buf_printf(&b,
+                  "%s was played from %s to %s (%s of scenario time) by %zu seats of %zu parties (%zu played "
+                  "by people)%s.",
+                  s->title ? s->title : s->id, t0, t1, d, s->nseats - s->nevaluators, s->nparties, people,
+                  s->nevaluators ? ", with evaluators observing" : "");
+    cc_rsec_intro(&x, b.data);
+    cc_buf_reset(&b);
+    summary_counts(r, &b);
+    cc_rsec_intro(&x, b.data);
+    cc_buf_reset(&b);
+    for (size_t o = 0; o < s->nobjectives; o++)
+        cc_buf_printf(&b, "%s%s %s", o ? "; " : "Objectives: ", s->objectives[o].id,
+                      r->rating[o].rated ? r->rating[o].rating : "not rated");
+    if (s->nobjectives) {
+        cc_buf_puts(&b, ".");
+        cc_rsec_intro(&x, b.data);
+    }
+    cc_buf_reset(&b);
+    summary_guidelines(r, &b);
+    if (b.len)
+        cc_rsec_intro(&x, b.data);
+    size_t nobs[3] = {0, 0, 0}, nans = 0, nsc = 0;
+    for (size_t i = 0; i < r->nevals; i++) {
+        const eval_ev *E = &r->evals[i];
+        if (E->type == CC_EV_EVAL_OBSERVATION) {
+            const char *k = cc_rep_pstr_or(E->p, "kind", "");
+            nobs[!strcmp(k, "strength") ? 0 : !strcmp(k, "improvement") ? 1 : 2]++;
+        }
+        nans += E->type == CC_EV_FEEDBACK_ANSWER;
+        nsc += E->type == CC_EV_SCORE_SUBMIT;
+    }
+    if (nobs[0] + nobs[1] + nobs[2]) {
+        cc_buf_reset(&b);
+        cc_buf_printf(&b,
+                      "Evaluators recorded %zu observations: %zu strengths, %zu areas for improvement, %zu "
+                      "other.",
+                      nobs[0] + nobs[1] + nobs[2], nobs[0], nobs[1], nobs[2]);
+        cc_rsec_intro(&x, b.data);
+    }
+    if (nans || nsc) {
+        cc_buf_reset(&b);
+        cc_buf_printf(&b, "Participant feedback: %zu answers; team scoring: %zu submissions.", nans, nsc);
+        cc_rsec_intro(&x, b.data);
+    }
+    cc_rsec_intro(&x,
+                  "This summary is drafted from the data of this report; the planners complete it before the "
+                  "report is issued.");
+    cc_buf_free(&b);
+    cc_rsec_done(r, &x, secs, doc, inv);
+}
+
+/* ---- appendix: integrity of the record ---- */
+
+static const char *base_name(const char *path)
+{
+    if (!path)
+        return NULL;
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
+
+static void build_integrity(rep *r, json_t *secs, cc_label *doc, bool *inv)
+{
+    const cc_scenario *s = r->s;
+    cc_rsec x;
+    cc_rsec_init(r, &x, "integrity", "Appendix: integrity of the record");
+    cc_rsec_intro(
+        &x, "This report is generated only from the event log; every figure can be traced to its events by "
+            "sequence number, and the log's final hash ties the report to that evidence.");
+    char b[512], b2[64];
+    snprintf(b, sizeof b, "%s: %s", s->id ? s->id : "?", s->title ? s->title : "");
+    cc_rsec_fact(&x, "Scenario", cc_rjs(b));
+    cc_rsec_fact(&x, "Scenario SHA-256", cc_rjs(r->scenario_hash));
+    cc_rsec_fact(&x, "Scenario file (as recorded)", cc_rjs(base_name(r->source)));
+    cc_rsec_fact(&x, "Variant (mechanism)", cc_rjs(r->variant));
+    cc_rsec_fact(&x, "Seed", cc_rjs(r->seed));
+    cc_rsec_fact(&x, "Replication", json_integer(r->replication));
+    cc_rsec_fact(&x, "Engine", cc_rjs(r->engine));
+    snprintf(b, sizeof b, "%s (hash %s)", r->policy_id ? r->policy_id : "?",
+             r->policy_hash ? r->policy_hash : "?");
+    cc_rsec_fact(&x, "Label policy", cc_rjs(b));
+    cc_guidelines_state(s, r->guidelines_note, b, sizeof b);
+    cc_rsec_fact(&x, "Guidelines endorsement", cc_rjs(b));
+    cc_rsec_fact(&x, "First event hash", cc_rjs(r->first_hash));
+    if (r->viewer < 0) {
+        cc_rsec_fact(&x, "Events", json_integer((json_int_t)r->nevents));
+        cc_rsec_fact(&x, "Final event hash", cc_rjs(r->last_hash));
+        checkpoint_facts(r, &x);
+    } else {
+        /* the log's size, final hash, root and checkpoint move with every event, seen or not */
+        cc_rsec_fact(&x, "Events, final hash and checkpoint",
+                     cc_rjs("in exercise control's report only: they count events this seat may not see"));
+    }
+    if (r->viewer < 0) {
+        cc_rsec_fact(&x, "View", cc_rjs("exercise control (everything in the log)"));
+    } else {
+        snprintf(b, sizeof b, "seat %s: only what this seat received or may read",
+                 seat_label(r, r->viewer, b2, sizeof b2));
+        cc_rsec_fact(&x, "View", cc_rjs(b));
+    }
+    cc_rsec_done(r, &x, secs, doc, inv);
+}
 
 static void guideline_counts(const rep *r, int g, uint32_t *met, uint32_t *missed)
 {
@@ -1028,16 +1293,19 @@ static void guideline_counts(const rep *r, int g, uint32_t *met, uint32_t *misse
 static void build_objectives(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
     const cc_scenario *s = r->s;
-    sec x;
-    sec_init(r, &x, "objectives", "Objectives");
-    intro(&x,
-          "Each exercise objective rated P (performed without challenges), S (with some challenges), M (with "
-          "major challenges) or U (unable to be performed), with the evaluator's notes from play and the "
-          "findings of the guidelines linked to it.");
-    static const char *const oc[] = {"objective",    "title",           "capability",
-                                     "rating",       "evaluator notes", "rated at",
-                                     "findings met", "findings missed", NULL};
-    json_t *rows = table(&x, "ratings", "Ratings", oc);
+    cc_rsec x;
+    cc_rsec_init(r, &x, "objectives", "Analysis of objectives");
+    cc_rsec_intro(
+        &x,
+        "Each exercise objective rated P (performed without challenges), S (with some challenges), M (with "
+        "major challenges) or U (unable to be performed), with the evaluator's notes from play and the "
+        "findings of the guidelines linked to it.");
+    static const char *const oc[] = {"objective",         "title",    "capability",   "rating",
+                                     "evaluator notes",   "rated at", "findings met", "findings missed",
+                                     "evaluator ratings", NULL};
+    cc_buf er;
+    cc_buf_init(&er);
+    json_t *rows = cc_rsec_table(&x, "ratings", "Ratings", oc);
     for (size_t o = 0; o < s->nobjectives; o++) {
         uint32_t met = 0, missed = 0;
         for (size_t g = 0; g < s->nguidelines; g++)
@@ -1050,18 +1318,24 @@ static void build_objectives(rep *r, json_t *secs, cc_label *doc, bool *inv)
                 }
         const rating_st *R = &r->rating[o];
         json_array_append_new(
-            rows, json_pack("[o,o,o,s,o,o,I,I]", js(s->objectives[o].id), js(s->objectives[o].title),
-                            js(s->objectives[o].capability), R->rated ? R->rating : "not rated", js(R->text),
-                            R->rated ? jt(R->t) : json_null(), (json_int_t)met, (json_int_t)missed));
+            rows,
+            json_pack("[o,o,o,s,o,o,I,I,s]", cc_rjs(s->objectives[o].id), cc_rjs(s->objectives[o].title),
+                      cc_rjs(s->objectives[o].capability), R->rated ? R->rating : "not rated",
+                      cc_rjs(R->text), R->rated ? cc_rjt(R->t) : json_null(), (json_int_t)met,
+                      (json_int_t)missed, cc_rb_evaluator_ratings(r, s->objectives[o].id, &er)));
     }
+    cc_buf_free(&er);
+    cc_rb_guides_table(r, &x);
+    cc_rb_observations_table(r, &x);
+    cc_rb_observation_evidence(r, &x);
     static const char *const nc[] = {"time", "seat", "note", NULL};
-    rows = table(&x, "notes", r->viewer < 0 ? "Notes entered during play" : "Your notes pad", nc);
+    rows = cc_rsec_table(&x, "notes", r->viewer < 0 ? "Notes entered during play" : "Your notes pad", nc);
     for (size_t i = 0; i < r->nnotes; i++)
-        json_array_append_new(rows, json_pack("[o,o,o]", jt(r->notes[i].t),
-                                              js(r->notes[i].actor ? r->notes[i].actor : "control"),
-                                              js(r->notes[i].text)));
+        json_array_append_new(rows, json_pack("[o,o,o]", cc_rjt(r->notes[i].t),
+                                              cc_rjs(r->notes[i].actor ? r->notes[i].actor : "control"),
+                                              cc_rjs(r->notes[i].text)));
     capped_note(&x, r->more_notes, "notes", CC_REPORT_LIST_MAX, "");
-    sec_done(r, &x, secs, doc, inv);
+    cc_rsec_done(r, &x, secs, doc, inv);
 }
 
 /* ---- strengths, areas for improvement, improvement plan ---- */
@@ -1128,15 +1402,16 @@ static void objectives_text(const rep *r, const cc_guideline *g, cc_buf *b)
 static void build_improvement(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
     const cc_scenario *s = r->s;
-    sec x;
-    sec_init(r, &x, "improvement", "Strengths, areas for improvement and improvement plan");
-    intro(&x,
-          "Derived from the findings and objective ratings above. The improvement plan is pre-filled from "
-          "the guidelines missed; the corrective action is a starting point, and the capability element, "
-          "responsible organisation, point of contact and dates are left for the exercise planners to fill.");
+    cc_rsec x;
+    cc_rsec_init(r, &x, "improvement", "Strengths, areas for improvement and improvement plan");
+    cc_rsec_intro(
+        &x,
+        "Derived from the findings and objective ratings above. The improvement plan is pre-filled from "
+        "the guidelines missed; the corrective action is a starting point, and the capability element, "
+        "responsible organisation, point of contact and dates are left for the exercise planners to fill.");
     static const char *const sc[] = {"capability", "observation", "evidence", NULL};
-    json_t *str = table(&x, "strengths", "Strengths", sc);
-    json_t *area = table(&x, "areas", "Areas for improvement", sc);
+    json_t *str = cc_rsec_table(&x, "strengths", "Strengths", sc);
+    json_t *area = cc_rsec_table(&x, "areas", "Areas for improvement", sc);
     static const char *const pc[] = {"capability",
                                      "issue",
                                      "corrective action",
@@ -1147,7 +1422,11 @@ static void build_improvement(rep *r, json_t *secs, cc_label *doc, bool *inv)
                                      "due",
                                      "status",
                                      NULL};
-    json_t *plan = table(&x, "plan", "Improvement plan", pc);
+    json_t *plan = cc_rsec_table(&x, "plan", "Improvement plan", pc);
+    /* what each proposed row comes from (guideline:ID, objective:ID, observation:ID): caucus plan
+     * seed raises exactly these rows, and a store's items raised from them take their place */
+    json_t *refs = json_array();
+    json_object_set_new(json_array_get(x.tables, json_array_size(x.tables) - 1), "refs", refs);
     for (size_t g = 0; g < s->nguidelines; g++) {
         const cc_guideline *G = &s->guidelines[g];
         uint32_t met, missed;
@@ -1165,7 +1444,7 @@ static void build_improvement(rep *r, json_t *secs, cc_label *doc, bool *inv)
                                        : r->viewer < 0;
             if (vis) {
                 const cc_label *l = subject_label(r, c->skind, c->sidx, &ok);
-                sec_label(&x, l, ok || c->sidx < 0);
+                cc_rsec_label(&x, l, ok || c->sidx < 0);
             }
         }
         cc_buf cap, obs, ev;
@@ -1183,6 +1462,8 @@ static void build_improvement(rep *r, json_t *secs, cc_label *doc, bool *inv)
             json_array_append_new(plan,
                                   json_pack("[s,s,s,s,s,s,s,s,s]", cap.data ? cap.data : "", obs.data,
                                             suggest_action(G, act, sizeof act), "", "", "", "", "", "open"));
+            snprintf(act, sizeof act, "guideline:%s", G->id);
+            json_array_append_new(refs, json_string(act));
         } else {
             cc_buf_printf(&obs, "%s (%s): met %u of %u", G->text ? G->text : "", G->id, met, met);
             cc_buf_printf(&ev, "%s met on ", G->id);
@@ -1209,13 +1490,16 @@ static void build_improvement(rep *r, json_t *secs, cc_label *doc, bool *inv)
             json_array_append_new(area, row);
             json_array_append_new(plan,
                                   json_pack("[s,s,s,s,s,s,s,s,s]", cap, obs, "", "", "", "", "", "", "open"));
+            snprintf(obs, sizeof obs, "objective:%s", O->id);
+            json_array_append_new(refs, json_string(obs));
         }
     }
+    cc_rb_improvement_observations(r, &x, str, area, plan, refs);
     for (size_t i = 0; i < s->ndecisions; i++) {
         const dec_st *D = &r->dec[i];
         if (!D->expired || D->made || !cc_rep_dec_vis(r, (int)i))
             continue;
-        sec_label(&x, &D->label, D->label_ok);
+        cc_rsec_label(&x, &D->label, D->label_ok);
         char obs[800];
         snprintf(obs, sizeof obs, "Decision %s (%s) expired undecided", s->decisions[i].id,
                  D->question ? D->question : "");
@@ -1224,7 +1508,7 @@ static void build_improvement(rep *r, json_t *secs, cc_label *doc, bool *inv)
         snprintf(ev, sizeof ev, "decision.deadline at %s", tb);
         json_array_append_new(area, json_pack("[s,s,s]", "", obs, ev));
     }
-    sec_done(r, &x, secs, doc, inv);
+    cc_rsec_done(r, &x, secs, doc, inv);
 }
 
 cc_err cc_report_from_log(const char *path, const cc_scenario *s, const char *seat, cc_diags *d, json_t **doc)
@@ -1235,7 +1519,7 @@ cc_err cc_report_from_log(const char *path, const cc_scenario *s, const char *se
 cc_err cc_report_from_log_ex(const char *path, const cc_scenario *s, const char *seat, unsigned flags,
                              cc_diags *d, json_t **doc)
 {
-    cc_report_opts o = {seat, flags, NULL};
+    cc_report_opts o = {seat, flags, NULL, NULL, NULL};
     return cc_report_from_log_opts(path, s, &o, d, doc);
 }
 
@@ -1274,6 +1558,17 @@ cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_
             rc = CC_ERR_NOTFOUND;
         }
     }
+    if (rc == CC_OK && o->summary) {
+        r.summary = o->summary;
+        r.summary_label = r.bottom;
+        const char *b = o->summary_label;
+        if (b && cc_label_parse(s->policy, b, strlen(b), -1, &r.summary_label, NULL) != CC_OK) {
+            cc_diags_add(d, CC_SEV_ERROR, NULL, (cc_pos){0, 0}, "summary-label",
+                         "write a banner of the scenario's label policy",
+                         "the summary's label '%s' is not valid", b);
+            rc = CC_ERR_INVALID;
+        }
+    }
     if (rc == CC_OK)
         rc = cc_rep_scan(&r);
     if (rc == CC_OK) {
@@ -1281,13 +1576,17 @@ cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_
         cc_label dl = r.bottom;
         bool dinv = !r.bottom_ok;
         build_overview(&r, secs, &dl, &dinv);
+        build_summary(&r, secs, &dl, &dinv);
+        build_objectives(&r, secs, &dl, &dinv);
         build_timeline(&r, secs, &dl, &dinv);
         build_consult(&r, secs, &dl, &dinv);
         build_knowledge(&r, secs, &dl, &dinv);
         build_compliance(&r, secs, &dl, &dinv);
         build_decisions(&r, secs, &dl, &dinv);
-        build_objectives(&r, secs, &dl, &dinv);
+        cc_rb_build_feedback(&r, secs, &dl, &dinv);
+        cc_rb_build_scoring(&r, secs, &dl, &dinv);
         build_improvement(&r, secs, &dl, &dinv);
+        build_integrity(&r, secs, &dl, &dinv);
         char b[CC_LABEL_BANNER_MAX + 80], title[600];
         banner_text(&r, &dl, dinv, b, sizeof b);
         snprintf(title, sizeof title, "%s: %s",
@@ -1295,8 +1594,8 @@ cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_
                  s->title ? s->title : s->id);
         json_t *view = r.viewer < 0 ? json_pack("{s:s}", "kind", "control")
                                     : json_pack("{s:s,s:s,s:o,s:o}", "kind", "seat", "seat",
-                                                s->seats[r.viewer].id, "party", js(s->seats[r.viewer].party),
-                                                "clearance", js(s->seats[r.viewer].clearance_name));
+                                                s->seats[r.viewer].id, "party", cc_rjs(s->seats[r.viewer].party),
+                                                "clearance", cc_rjs(s->seats[r.viewer].clearance_name));
         *doc = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "format", CC_REPORT_FORMAT, "kind", "aar", "title",
                          title, "banner", b, "view", view, "sections", secs);
         if (*doc && r.viewer < 0) { /* a seat's report has no figure of the whole log (above) */

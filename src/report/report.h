@@ -61,6 +61,11 @@ typedef struct cc_report_opts {
     const char *seat;                       /* NULL: control view */
     unsigned flags;                         /* CC_REPORT_IN_PROGRESS */
     const cc_report_checkpoint *checkpoint; /* NULL: none */
+    /* The executive summary control wrote (UTF-8, paragraphs separated by blank lines; NULL: the
+     * draft) and its label (a banner of the scenario's policy; NULL: the report's lowest label).
+     * A reader that may not read the label gets the draft. A label that does not parse is
+     * CC_ERR_INVALID with a diagnostic. */
+    const char *summary, *summary_label;
 } cc_report_opts;
 
 /* The same, with options. Every report shows the RFC 6962 Merkle tree (size and root) over the
@@ -104,6 +109,9 @@ int cc_report_is_sim(const char *path);
 cc_err cc_report_html(const json_t *doc, const cc_label_policy *policy, cc_buf *out);
 cc_err cc_report_md(const json_t *doc, cc_buf *out);
 cc_err cc_report_json(const json_t *doc, cc_buf *out); /* indented, sorted keys */
+/* A Word document (OOXML, a ZIP archive) for the planner to finish: headings, tables, banners in
+ * the page header and footer. CC_ERR_NOMEM, CC_ERR_IO (the archive could not be written). */
+cc_err cc_report_docx(const json_t *doc, cc_buf *out);
 
 /* CSV (RFC 4180, CR LF): one table per call of emit, named SECTION-TABLE.csv, plus an index
  * "banners.csv" (file, section, table, banner). emit returns non-zero to stop (CC_ERR_IO). */

@@ -117,7 +117,9 @@ static const char css[] =
     "table{border-collapse:collapse;width:100%;table-layout:auto;margin:.3em 0 .8em;font-size:9pt}\n"
     "th,td{border:1px solid #bbb;padding:2px 4px;vertical-align:top;text-align:left;overflow-wrap:anywhere;"
     "white-space:pre-wrap}\n"
-    "th{background:#e8ebef}\n"
+    /* a heading is never narrower than its longest word: "POC" and "start" are never wrapped
+     * letter by letter (docs/report.md); cells still break a long hash or id anywhere */
+    "th{background:#e8ebef;overflow-wrap:normal;word-break:normal;hyphens:none}\n"
     "dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:1px 1em;margin:.4em 0}"
     "dl.facts dt{font-weight:bold}dl.facts dd{margin:0;overflow-wrap:anywhere}\n"
     "figure{margin:.5em 0}figure svg{max-width:100%;height:auto}\n"

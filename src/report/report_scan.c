@@ -637,6 +637,30 @@ static void on_listed(rep *r, const cc_evrec *e, note_st *list, size_t *n, size_
         (*more)++;
 }
 
+/* An evaluation event the viewer sees, kept for the report's objectives, feedback and scoring. */
+static cc_err on_eval(rep *r, const cc_evrec *e, const cc_view_event *ve)
+{
+    if (!sees(r, ve))
+        return CC_OK;
+    eval_ev *x = cc_grow(r->evals, &r->evalcap, r->nevals + 1, sizeof *x);
+    if (!x)
+        return CC_ERR_NOMEM;
+    r->evals = x;
+    x = &r->evals[r->nevals++];
+    memset(x, 0, sizeof *x);
+    x->type = ve->type;
+    x->seq = e->seq;
+    x->t = e->t_ms;
+    x->actor = dup(r, e->actor);
+    x->banner = dup(r, e->label);
+    x->seat = cc_rep_lookup(r->seat_map, e->actor);
+    x->p = json_incref((json_t *)e->payload);
+    x->label_ok = !e->label || parse_label(r, e->label, cc_rep_seat_party(r, x->seat), &x->label);
+    if (!e->label)
+        x->label = r->bottom;
+    return CC_OK;
+}
+
 /* Every event after run.start, fed to the view first. */
 static cc_err on_event(rep *r, const cc_evrec *e, const cc_view_event *ve)
 {
@@ -653,6 +677,8 @@ static cc_err on_event(rep *r, const cc_evrec *e, const cc_view_event *ve)
         return on_consult(r, e, ve);
     if (cc_evtype_is_decision(ve->type))
         return on_decision(r, e, ve);
+    if (cc_evtype_is_eval(ve->type) && ve->type != CC_EV_HOTWASH)
+        return on_eval(r, e, ve);
     switch (ve->type) {
     case CC_EV_INJECT_RELEASE:
     case CC_EV_LABEL_DOWNGRADE:
@@ -883,6 +909,9 @@ static cc_err pass2(rep *r)
     for (size_t i = 0; i < r->nfinds; i++)
         if (cc_rep_find_vis(r, &r->finds[i]))
             want += 2;
+    for (size_t i = 0; i < r->nevals; i++) /* the evidence observations cite */
+        if (r->evals[i].type == CC_EV_EVAL_OBSERVATION)
+            want += json_array_size(json_object_get(r->evals[i].p, "evidence"));
     if (!want)
         return CC_OK;
     uint64_t *seqs = malloc(want * sizeof *seqs);
@@ -894,6 +923,13 @@ static cc_err pass2(rep *r)
             seqs[n++] = r->finds[i].ev[0];
             seqs[n++] = r->finds[i].ev[1];
         }
+    for (size_t i = 0; i < r->nevals; i++) {
+        size_t k;
+        const json_t *v;
+        if (r->evals[i].type == CC_EV_EVAL_OBSERVATION)
+            json_array_foreach(json_object_get(r->evals[i].p, "evidence"), k, v) seqs[n++] =
+                (uint64_t)json_integer_value(v);
+    }
     qsort(seqs, n, sizeof *seqs, u64cmp);
     size_t u = 0;
     for (size_t i = 0; i < n; i++)
@@ -981,6 +1017,9 @@ void cc_rep_free(rep *r)
         json_decref(r->fwds[i].to);
     json_decref(r->auto_seats);
     json_decref(r->absent);
+    for (size_t i = 0; i < r->nevals; i++)
+        json_decref(r->evals[i].p);
+    free(r->evals);
     free(r->gc);
     cc_merkle_stream_free(r->tree);
     cc_verify_free(r->vf);

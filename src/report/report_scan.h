@@ -152,6 +152,18 @@ typedef struct evbrief {
     bool visible, found;
 } evbrief;
 
+/* an evaluation event the viewer may see (eval.observation, feedback.open, feedback.answer,
+ * score.submit), in log order */
+typedef struct eval_ev {
+    cc_evtype type;
+    uint64_t seq;
+    int64_t t;
+    const char *actor, *banner;
+    int seat;  /* the actor's seat index, -1 control or none */
+    json_t *p; /* the payload (a reference held) */
+    cc_label label;
+    bool label_ok;
+} eval_ev;
 typedef struct rep {
     int in_progress; /* CC_REPORT_IN_PROGRESS: a live exercise's log, no run.end yet */
     const cc_scenario *s;
@@ -213,6 +225,10 @@ typedef struct rep {
 
     evbrief *ev;
     size_t nev;
+    eval_ev *evals;
+    size_t nevals, evalcap;
+    const char *summary; /* control's executive summary (NULL: the draft) */
+    cc_label summary_label;
 } rep;
 
 /* Sets up r for scenario s (r zeroed, then its in_progress, cp, path, d and viewer set by the

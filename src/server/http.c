@@ -1340,6 +1340,16 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
 {
     if (!h->o.report)
         return fail(h, c, 501, "not-implemented", "this server was started without reports");
+    static const char *const formats[] = {"html", "md", "json", "docx"};
+    static const char *const types[] = {
+        "text/html; charset=utf-8", "text/markdown; charset=utf-8", "application/json",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"};
+    const char *fmt = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+    int format = 0;
+    while (fmt && format < 4 && strcmp(fmt, formats[format]) != 0)
+        format++;
+    if (format == 4)
+        return fail(h, c, 400, "bad-request", "\"format\" is html, md, json or docx");
     cc_live_viewer v = viewer_of(s);
     if (v.control && !cc_live_control_bypass(h->o.live)) {
         /* without the bypass control reads the report of a control seat: ?seat=ID (default: the
@@ -1362,7 +1372,7 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
     }
     char why[300] = "";
     size_t len = 0;
-    char *html = h->o.report(h->o.report_ctx, h->o.live, v, &len, why, sizeof why);
+    char *html = h->o.report(h->o.report_ctx, h->o.live, v, format, &len, why, sizeof why);
     if (!html)
         return fail(h, c, 500, "report-failed", "%s", why);
     json_t *d = json_pack("{s:s}", "path", "/api/report");
@@ -1374,9 +1384,19 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
         free(html);
         return fail_unaudited(h, c, "the report read could not be recorded in the log; nothing was sent");
     }
-    enum MHD_Result r = send_buf(h, c, 200, "text/html; charset=utf-8", html, len, NULL);
-    free(html);
-    return r;
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(html);
+        return MHD_NO;
+    }
+    harden(h, r);
+    MHD_add_response_header(r, "Content-Type", types[format]);
+    if (format == CC_HTTP_REPORT_DOCX)
+        MHD_add_response_header(r, "Content-Disposition",
+                                "attachment; filename=\"after-action-report.docx\"");
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
 }
 
 /* ---- the improvement plan (control): items kept in the store across exercises ---- */

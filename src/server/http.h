@@ -18,6 +18,9 @@ typedef struct cc_http cc_http; /* opaque */
 
 #define CC_HTTP_NO_LIMIT 0xffffffffu
 
+/* The formats of /api/report (?format=html|md|json|docx). */
+enum { CC_HTTP_REPORT_HTML, CC_HTTP_REPORT_MD, CC_HTTP_REPORT_JSON, CC_HTTP_REPORT_DOCX };
+
 typedef struct cc_http_opts {
     const char *host;     /* address to listen on, e.g. "127.0.0.1" */
     uint16_t port;        /* 0: any free port (cc_http_port tells which) */
@@ -36,9 +39,11 @@ typedef struct cc_http_opts {
                                      on each wake */
     cc_store *store;              /* borrowed */
     cc_live *live;                /* borrowed; its publish hook must call cc_http_publish */
-    /* Renders the after-action report of the exercise for a viewer; NULL: /api/report is 501.
-     * Returns malloc'd HTML and its length, or NULL with why filled. */
-    char *(*report)(void *ctx, cc_live *live, cc_live_viewer v, size_t *len, char *why, size_t whylen);
+    /* Renders the after-action report of the exercise for a viewer in a format (CC_HTTP_REPORT_*);
+     * NULL: /api/report is 501. Returns the malloc'd bytes and their length, or NULL with why
+     * filled. */
+    char *(*report)(void *ctx, cc_live *live, cc_live_viewer v, int format, size_t *len, char *why,
+                    size_t whylen);
     void *report_ctx;
 } cc_http_opts;
 

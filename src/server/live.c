@@ -10,6 +10,8 @@
  * back, found by the marks). */
 #include "server/live.h"
 
+#include "core/evaluation.h"
+
 #include <ctype.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -94,6 +96,10 @@ typedef struct fifo {
 
 struct cc_live {
     pthread_mutex_t mu;
+    /* participant feedback (docs/ui.md): the questionnaires sent (feedback.open) and each seat's
+     * last answers (questionnaire x seat), for the seat's state; NULL until the first */
+    uint8_t *fb_sent;
+    json_t **fb_answers;
     cc_store *st;
     uint64_t seed; /* the run's seed (run.start), for a resumed exercise too */
     cc_live_publish_fn publish;
@@ -557,6 +563,35 @@ typedef struct evrec {
  * the event is being committed, so the addressing, releases, message index and the Merkle tree
  * take it in; otherwise it is read back and the addressing as of its seq applies. mc: the contents
  * of the messages just before, for their deliveries (updated). */
+
+/* Keeps what a seat's feedback form needs: that questionnaire q was sent, a seat's last answers. */
+static int note_feedback(cc_live *lv, cc_evtype ty, int seat, json_t *p, json_int_t t)
+{
+    const cc_scenario *s = lv->s;
+    size_t nq = s->nquestionnaires;
+    if (!nq)
+        return 0;
+    if (!lv->fb_sent && !(lv->fb_sent = calloc(nq, 1)))
+        return -1;
+    if (!lv->fb_answers &&
+        !(lv->fb_answers = calloc(nq * (s->nseats ? s->nseats : 1), sizeof *lv->fb_answers)))
+        return -1;
+    const char *qid = pstr(p, "questionnaire");
+    size_t q = 0;
+    while (q < nq && (!qid || strcmp(s->questionnaires[q].id, qid) != 0))
+        q++;
+    if (q == nq)
+        return 0;
+    if (ty == CC_EV_FEEDBACK_OPEN) {
+        lv->fb_sent[q] = 1;
+    } else if (seat >= 0 && (size_t)seat < s->nseats) {
+        json_t **a = &lv->fb_answers[q * s->nseats + (size_t)seat];
+        json_decref(*a);
+        *a = json_pack("{s:O,s:I}", "answer", json_object_get(p, "answers"), "answered_t", t);
+    }
+    return 0;
+}
+
 static cc_err read_event(cc_live *lv, msgcache *mc, const char *line, size_t len, int committing, evrec *ev,
                          uint8_t *vis)
 {
@@ -592,6 +627,9 @@ static cc_err read_event(cc_live *lv, msgcache *mc, const char *line, size_t len
         cc_view_feed(lv->view, &ve);
         if (rc == CC_OK && ev->ty == CC_EV_INJECT_RELEASE &&
             add_release(lv, pstr(p, "inject"), ev->seq, p) != 0)
+            rc = CC_ERR_NOMEM;
+        if (rc == CC_OK && (ev->ty == CC_EV_FEEDBACK_OPEN || ev->ty == CC_EV_FEEDBACK_ANSWER) &&
+            note_feedback(lv, ev->ty, ev->actor, p, json_integer_value(json_object_get(r, "t"))) != 0)
             rc = CC_ERR_NOMEM;
     }
     /* the payload object is shared with r; augmenting it is fine (r is dropped below) */
@@ -1755,6 +1793,11 @@ void cc_live_free(cc_live *lv)
     cc_engine_free(lv->e);
     if (lv->s)
         clear_views(lv);
+    if (lv->fb_answers)
+        for (size_t i = 0; i < lv->s->nquestionnaires * (lv->s->nseats ? lv->s->nseats : 1); i++)
+            json_decref(lv->fb_answers[i]);
+    free(lv->fb_answers);
+    free(lv->fb_sent);
     cc_scenario_free(lv->s);
     free(lv->views);
     free(lv->ring);
@@ -1803,8 +1846,9 @@ uint64_t cc_live_events(cc_live *lv)
 
 static int control_only(const char *act)
 {
-    static const char *const c[] = {"release", "hold", "edit", "add",       "start", "pause", "resume",
-                                    "speed",   "jump", "rate", "downgrade", "audit", "end"};
+    static const char *const c[] = {"release",   "hold",   "edit",  "add",  "start",
+                                    "pause",     "resume", "speed", "jump", "rate",
+                                    "downgrade", "audit",  "end",   "send", "hotwash"};
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
         if (strcmp(act, c[i]) == 0)
             return 1;
@@ -2323,6 +2367,89 @@ static json_t *classes_upto(const cc_scenario *s, int top)
     return a;
 }
 
+/* The questionnaires sent to seat si whose label it may read, with their questions and the seat's
+ * last answers (null before it answers): what its feedback form shows (docs/ui.md). */
+static json_t *questionnaires_for(const cc_live *lv, size_t si)
+{
+    const cc_scenario *s = lv->s;
+    static const char *const kinds[] = {"likert", "choice", "text"};
+    json_t *out = json_array();
+    for (size_t q = 0; out && lv->fb_sent && q < s->nquestionnaires; q++) {
+        const cc_questionnaire *Q = &s->questionnaires[q];
+        if (!lv->fb_sent[q] || !cc_eval_asks(s, Q, si) || !cc_scenario_seat_reads(s, si, &Q->label))
+            continue;
+        json_t *qs = json_array();
+        for (size_t k = 0; k < Q->nquestions; k++) {
+            const cc_question *K = &Q->questions[k];
+            json_t *opts = json_array();
+            for (size_t o = 0; o < K->noptions; o++)
+                json_array_append_new(
+                    opts, json_pack("{s:s,s:s?}", "id", K->options[o].id, "text", K->options[o].text));
+            json_array_append_new(qs, json_pack("{s:s,s:s,s:s?,s:i,s:o,s:b,s:b}", "id", K->id, "kind",
+                                                kinds[K->kind], "text", K->text, "scale", K->scale, "options",
+                                                opts, "multiple", K->multiple, "required", K->required));
+        }
+        json_t *a = lv->fb_answers ? lv->fb_answers[q * s->nseats + si] : NULL;
+        json_array_append_new(out, json_pack("{s:s,s:s?,s:s?,s:o,s:O,s:O}", "id", Q->id, "title", Q->title,
+                                             "label", Q->label.text, "questions", qs, "answer",
+                                             a ? json_object_get(a, "answer") : json_null(), "answered_t",
+                                             a ? json_object_get(a, "answered_t") : json_null()));
+    }
+    return out;
+}
+
+/* An evaluator's guides (those it evaluates with and may read, docs/http-api.md) and the
+ * objectives, for its observation form. */
+static json_t *guides_for(const cc_scenario *s, size_t si)
+{
+    json_t *out = json_array();
+    for (size_t g = 0; out && g < s->nguides; g++) {
+        const cc_guide *G = &s->guides[g];
+        if (!cc_eval_evaluates(s, G, si) || !cc_scenario_seat_reads(s, si, &G->label))
+            continue;
+        json_t *ts = json_array();
+        for (size_t t = 0; t < G->ntargets; t++) {
+            json_t *ks = json_array();
+            for (size_t k = 0; k < G->targets[t].ntasks; k++) {
+                const cc_ctask *K = &G->targets[t].tasks[k];
+                json_array_append_new(
+                    ks, json_pack("{s:s,s:s?,s:s?}", "id", K->id, "text", K->text, "observe", K->observe));
+            }
+            json_array_append_new(ts, json_pack("{s:s,s:s?,s:o}", "id", G->targets[t].id, "text",
+                                                G->targets[t].text, "tasks", ks));
+        }
+        json_array_append_new(out, json_pack("{s:s,s:s?,s:s?,s:o}", "id", G->id, "objective", G->objective,
+                                             "label", G->label.text, "targets", ts));
+    }
+    return out;
+}
+
+/* What a seat's state adds (under lv->mu): the consultations it may ask for now, the
+ * questionnaires sent to it, and for an evaluator its guides and the objectives. */
+static void seat_state(cc_live *lv, size_t seat, json_t *st)
+{
+    const cc_scenario *s = lv->s;
+    /* consultations this seat may ask for now: it is their requester, they have not started */
+    json_t *req = json_array();
+    for (size_t i = 0; i < s->nconsultations; i++) {
+        const char *cs = cc_engine_consultation_state(lv->e, i, NULL, NULL);
+        if (s->consultations[i].requester_index == (int)seat && cs && strcmp(cs, "pending") == 0)
+            json_array_append_new(req, json_pack("{s:s,s:s?}", "id", s->consultations[i].id, "topic",
+                                                 s->consultations[i].topic));
+    }
+    json_object_set_new(st, "requestable", req);
+    json_object_set_new(st, "questionnaires", questionnaires_for(lv, seat));
+    if (s->seats[seat].evaluator) {
+        json_t *objs = json_array();
+        for (size_t i = 0; i < s->nobjectives; i++)
+            json_array_append_new(objs, json_pack("{s:s,s:s?,s:s?}", "id", s->objectives[i].id, "title",
+                                                  s->objectives[i].title, "capability",
+                                                  s->objectives[i].capability));
+        json_object_set_new(st, "guides", guides_for(s, seat));
+        json_object_set_new(st, "objectives", objs);
+    }
+}
+
 json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const int *connected,
                       const uint8_t *joined)
 {
@@ -2399,17 +2526,8 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         }
         json_object_set_new(st, "objectives", objs);
     }
-    if (!v.control) {
-        /* consultations this seat may ask for now: it is their requester, they have not started */
-        json_t *req = json_array();
-        for (size_t i = 0; i < s->nconsultations; i++) {
-            const char *cs = cc_engine_consultation_state(lv->e, i, NULL, NULL);
-            if (s->consultations[i].requester_index == v.seat && cs && strcmp(cs, "pending") == 0)
-                json_array_append_new(req, json_pack("{s:s,s:s?}", "id", s->consultations[i].id, "topic",
-                                                     s->consultations[i].topic));
-        }
-        json_object_set_new(st, "requestable", req);
-    }
+    if (!v.control)
+        seat_state(lv, (size_t)v.seat, st);
     pthread_mutex_unlock(&lv->mu);
     for (size_t i = 0; i < s->nseats; i++) {
         json_t *seat = json_pack("{s:s,s:s?,s:s?,s:b}", "id", s->seats[i].id, "party", s->seats[i].party, "name",
@@ -2427,9 +2545,10 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         const cc_seat *me = &s->seats[v.seat];
         json_t *styles = NULL, *labels = labels_for(s, v.seat, &styles);
         json_object_set_new(st, "you",
-                            json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:o,s:o}", "role", "seat", "seat", me->id,
-                                      "party", me->party, "name", me->role, "clearance", me->clearance_name,
-                                      "labels", labels, "label_styles", styles));
+                            json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:o,s:o}", "role",
+                                      me->evaluator ? "evaluator" : "seat", "seat", me->id, "party",
+                                      me->party, "name", me->role, "clearance", me->clearance_name, "labels",
+                                      labels, "label_styles", styles));
     }
     json_object_set_new(st, "seats", seats);
     json_object_set_new(st, "classes", classes_upto(s, v.control ? -1 : s->seats[v.seat].clearance.cls));

@@ -71,6 +71,22 @@ if [ -n "$addr" ]; then
   for v in editor editor-conflict; do
     if [ -s "$img/$v.png" ]; then ok; else no "screenshot $v.png missing"; fi
   done
+  # participant feedback in the browser, against a server on the evaluation fixture (feedback.mjs)
+  "$BIN" serve tests/scenarios/valid/evaluation.yaml --db "$T/fb.db" --codes "$T/fb-codes.json" --listen 127.0.0.1:0 > "$T/fb.out" 2> "$T/fb.err" &
+  fbpid=$!
+  i=0
+  while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/fb.out" 2> /dev/null; do sleep 0.1; i=$((i + 1)); done
+  fbaddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/fb.out")
+  CAUCUS_URL="http://$fbaddr" CAUCUS_CODES="$(cat "$T/fb-codes.json" 2> /dev/null)" CHROMIUM="$CHROMIUM" \
+    node "$E/feedback.mjs" > "$T/fb-e2e.out" 2>&1
+  rc=$?
+  kill "$fbpid" 2> /dev/null
+  grep -v '^[0-9]* passed, [0-9]* failed' "$T/fb-e2e.out" | tail -20
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/fb-e2e.out" | tail -n 1)
+  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
+  if [ -z "$p" ]; then no "feedback.mjs printed no count line (exit $rc)"; p=0; f=0; fi
+  pass=$((pass + p)); fail=$((fail + f))
+  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "feedback.mjs exited $rc"; fi
   # every view was captured at 1280x800
   for v in join control player-inbox consultation decision plan; do
     if [ -s "$img/$v.png" ] && [ "$(od -An -tu1 -j16 -N8 "$img/$v.png" | tr -s ' ')" = " 0 0 5 0 0 0 3 32" ]; then ok

@@ -49,13 +49,13 @@ expect_rc "serve without --guidelines warns (then stops on a missing TLS key)" 2
 expect_out "the warning" "warning: the guidelines are not endorsed for this exercise (exercise.endorsers: XAR QMB)"
 if head -n 1 "$T/u.jsonl" | grep -q '"guidelines"'; then no "an unendorsed run pins nothing"; else ok; fi
 
-# the after-action report's overview says who endorsed the guidelines the exercise ran under, or
+# the after-action report (its integrity appendix) says who endorsed the guidelines the exercise ran under, or
 # that it ran unendorsed; a scenario with no endorsers says so
 expect_rc "report of the endorsed run" 0 "$BIN" report "$T/r.jsonl" --scenario $S --md "$T/r.md"
 cp "$T/r.md" "$T/out"
 expect_out "endorsers and their keys" "- **Guidelines endorsement**: endorsed by XAR (key $(cut -d+ -f2 tests/keys/xar.key.pub)), QMB (key $(cut -d+ -f2 tests/keys/qmb.key.pub)); note sha256 $(sha256sum "$T/g.note" | cut -c1-16)..."
 expect_rc "report of the unendorsed run" 0 "$BIN" report "$T/u.jsonl" --scenario $S --json "$T/u.json"
-if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); f=[x[1] for s in d["sections"] if s["id"]=="overview" for x in s["facts"] if x[0]=="Guidelines endorsement"]; assert f[0]=="NOT endorsed: the scenario names endorsers XAR QMB; the exercise pinned no endorsed note", f' "$T/u.json"; then ok; else no "the JSON report says the run was not endorsed"; fi
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); f=[x[1] for s in d["sections"] if s["id"]=="integrity" for x in s["facts"] if x[0]=="Guidelines endorsement"]; assert f[0]=="NOT endorsed: the scenario names endorsers XAR QMB; the exercise pinned no endorsed note", f' "$T/u.json"; then ok; else no "the JSON report says the run was not endorsed"; fi
 "$BIN" run tests/scenarios/valid/minimal.yaml --log "$T/m.jsonl" > /dev/null
 expect_rc "report of a scenario without endorsers" 0 "$BIN" report "$T/m.jsonl" --scenario tests/scenarios/valid/minimal.yaml --md "$T/m.md"
 cp "$T/m.md" "$T/out"

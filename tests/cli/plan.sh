@@ -7,7 +7,20 @@ S=scenarios/ncg-policy-ttx.yaml
 "$BIN" run $S --seed 1 --log "$T/a.jsonl" > /dev/null
 DB="$T/p.db"
 expect_rc "seed from missed guidelines" 0 "$BIN" plan seed "$DB" --log "$T/a.jsonl" --exercise 1
-expect_out "seeded the missed guideline" "added item 1: Guideline G-ack missed 1 time(s)"
+expect_out "seeded the missed guideline" "added item 1: A request for consultation is acknowledged by both co-chairs within 30 minutes. (G-ack): missed 1 of 1"
+# seed pre-fills exactly what the report proposes (capability, issue, corrective action, element)
+"$BIN" report "$T/a.jsonl" --json "$T/a-report.json" > /dev/null
+"$BIN" plan list "$DB" --json > "$T/seeded.json"
+if python3 - "$T/a-report.json" "$T/seeded.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); items = json.load(open(sys.argv[2]))
+plan = [t for s in d["sections"] if s["id"] == "improvement" for t in s["tables"] if t["id"] == "plan"][0]
+assert len(items) == len(plan["rows"]) == 1, (items, plan["rows"])
+row, it = plan["rows"][0], items[0]
+assert [row[0], row[1], row[2], row[3] or None] == [it["capability"], it["issue"], it["action"], it["element"]], (row, it)
+assert it["finding"] == "G-ack" and it["exercise"] == 1 and plan["refs"] == ["guideline:G-ack"]
+PY
+then ok; else no "seed pre-fills what the report proposes"; fi
 expect_rc "seeding again adds nothing" 0 "$BIN" plan seed "$DB" --log "$T/a.jsonl"
 expect_out "no duplicate items" "0 item(s) added"
 expect_rc "add" 0 "$BIN" plan add "$DB" --issue "Sharing rule reminder for new staff" --finding G-share --owner "NCG secretariat" --start 2026-12-01 --due 2027-02-01 --capability "Operational coordination"
@@ -68,7 +81,22 @@ if python3 "$T/carried.py" "$T/r2.json" '{"1": "G-ack met 1 of 1; missed in exer
 if grep -q "the fix worked" "$T/r2.html"; then ok; else no "HTML shows the carried-over table"; fi
 # exercise 1 itself: item 1 was raised by it, so it is not carried over
 expect_rc "report DB --exercise 1" 0 "$BIN" report "$DB" --exercise 1 --json "$T/r1.json"
-if python3 "$T/carried.py" "$T/r1.json" '{"2": "G-share met 3 of 3; no earlier miss on record"}' "1 open item raised by this exercise is not listed"; then ok; else no "exercise 1: its own item is not carried over"; fi
+if python3 "$T/carried.py" "$T/r1.json" '{"2": "G-share met 3 of 3; no earlier miss on record"}' "1 open item raised by this exercise is in its improvement plan above"; then ok; else no "exercise 1: its own item is not carried over"; fi
+# ... it is in exercise 1's own matrix instead, in place of the proposal it was seeded from, with
+# its owner and status; with --today after its due date it is flagged PAST DUE
+"$BIN" plan update "$DB" 1 --due 2027-01-15 > /dev/null
+expect_rc "report DB --exercise 1 --today" 0 "$BIN" report "$DB" --exercise 1 --today 2027-02-01 --json "$T/r1d.json" --md "$T/r1d.md"
+if python3 - "$T/r1d.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+plan = [t for s in d["sections"] if s["id"] == "improvement" for t in s["tables"] if t["id"] == "plan"][0]
+assert len(plan["rows"]) == 1 and plan["refs"] == ["item:1"], plan
+r = plan["rows"][0]
+assert "(G-ack)" in r[1] and r[4] == "Joint staff" and r[7] == "2027-01-15", r
+assert r[8] == "in progress, PAST DUE (due 2027-01-15)", r[8]
+PY
+then ok; else no "exercise 1's own item in its matrix, past due"; fi
+if grep -q "PAST DUE (due 2027-01-15)" "$T/r1d.md"; then ok; else no "past due in the Markdown"; fi
 # the same log as a file with --plan: recognised as exercise 1 by its final hash
 expect_rc "report a.jsonl --plan" 0 "$BIN" report "$T/a.jsonl" --plan "$DB" --json "$T/ra.json"
 if python3 "$T/carried.py" "$T/ra.json" '{"2": "G-share met 3 of 3; no earlier miss on record"}'; then ok; else no "a log file of exercise 1 is recognised"; fi
@@ -89,6 +117,16 @@ expect_rc "list --open" 0 "$BIN" plan list "$DB" --open
 if grep -q "Sharing rule" "$T/out"; then no "a closed item is still listed as open"; else ok; fi
 expect_rc "report --plan with --seat is refused" 2 "$BIN" report "$T/a.jsonl" --plan "$DB" --seat usa-chair --json "$T/x.json"
 expect_rc "report --plan with no store" 1 "$BIN" report "$T/a.jsonl" --plan "$T/none.db" --json "$T/x.json"
+# dates as planners write them (core/cdate), an ambiguous one refused with both readings; past due
+expect_rc "add: 1 June 2026" 0 "$BIN" plan add "$T/d.db" --issue "Duty officer list" --due "1 June 2026"
+expect_rc "add: 2099/1/2" 0 "$BIN" plan add "$T/d.db" --issue "Exercise the advisory" --start 2099-1-1 --due 2099/1/2
+expect_rc "add: 01/06/2026 is ambiguous" 1 "$BIN" plan add "$T/d.db" --issue x --due 01/06/2026
+expect_out "both readings" "write 2026-06-01 (1 June) or 2026-01-06 (6 January)"
+expect_rc "list --today" 0 "$BIN" plan list "$T/d.db" --today 2026-12-06
+if grep -q "^1 *open, PAST DUE *2026-06-01" "$T/out" && grep -q "^2 *open *2099-01-02" "$T/out"; then ok; else no "past due in plan list: $(cat "$T/out")"; fi
+expect_rc "list --json --today" 0 "$BIN" plan list "$T/d.db" --json --today "6 December 2026"
+if python3 -c "import json,sys; v=json.load(open(sys.argv[1])); assert [i['past_due'] for i in v] == [True, False], v" "$T/out"; then ok; else no "past_due in JSON"; fi
+expect_rc "list: bad --today" 2 "$BIN" plan list "$T/d.db" --today 2026-13-01
 expect_rc "plan: usage" 2 "$BIN" plan
 expect_rc "plan: unknown subcommand" 2 "$BIN" plan frobnicate "$DB"
 echo "$pass passed, $fail failed"

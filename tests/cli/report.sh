@@ -61,13 +61,15 @@ then ok; else no "a seat's report counts only what it may see"; fi
 
 # every output form
 expect_rc "report" 0 "$BIN" report "$T/p.jsonl" --html "$T/p.html" --md "$T/p.md" --json "$T/p.json" --csv "$T/csv"
-expect_out "report summary" "8 sections, banner SECRET"
+expect_out "report summary" "12 sections, banner SECRET"
 if python3 - "$T/p.json" "$T/p.html" "$T/csv" <<'PY'
 import csv, json, os, re, sys
 d = json.load(open(sys.argv[1]))
 ids = [s["id"] for s in d["sections"]]
-assert ids == ["overview", "timeline", "consultations", "knowledge", "compliance", "decisions", "objectives", "improvement"], ids
+assert ids == ["overview", "summary", "objectives", "timeline", "consultations", "knowledge", "compliance", "decisions", "feedback", "scoring", "improvement", "integrity"], ids
 h = open(sys.argv[2]).read()
+# HSEEP order; no absolute path anywhere (docs/report.md)
+assert "/work/" not in h and "/tmp/" not in h and "/tmp/" not in json.dumps(d), "an absolute path"
 for i in ids:
     assert 'id="%s"' % i in h, i
 # every section carries its banner in the HTML, above and below
@@ -77,6 +79,8 @@ for s in d["sections"]:
 assert "<script" not in h and "<img" not in h and "<b>" not in h and "<i>" not in h
 assert "&lt;script&gt;alert(1)&lt;/script&gt;" in h
 assert "@page" in h and "break-before:page" in h and "<svg" in h
+# tables never wrap a heading letter by letter ("P O C", "st art"): headings break between words only
+assert re.search(r"th\{[^}]*overflow-wrap:normal", h), "th may break inside a word"
 assert not re.search(r'(src|href)="(https?:)?//', h), "external asset"
 # ratings and notes
 sec = {s["id"]: s for s in d["sections"]}
@@ -140,6 +144,8 @@ def pad(writer, reader):
                                 and rank[r["clearance"]] >= rank[w["clearance"]]
                                 and set(w.get("caveats") or []) <= set(r.get("caveats") or []))
 texts = {}     # (kind, id) -> texts
+evaluator = seats[seat].get("kind") == "evaluator"
+maybe = set()  # what the seat may or may not see by a label this script does not read
 def add(k, i, t):
     if t and len(t) >= 4:
         texts.setdefault((k, i), set()).add(t)
@@ -170,8 +176,28 @@ for e in ev:
             got.add(("note", str(e["seq"])))
     elif ty == "delivery" and p["seat"] == seat:
         got.add((p["kind"], p["item"]))
-allowed = set().union(*[v for k, v in texts.items() if k in got]) if got else set()
-forbidden = set().union(*[v for k, v in texts.items() if k not in got]) - allowed if texts else set()
+    # evaluation (docs/scenario-format.md, "Evaluation"): a player sees its own answers and
+    # scores and no observation; an evaluator its own, and others' by their label (not checked here)
+    elif ty == "eval.observation":
+        for k in ("text", "root_cause", "recommendation"):
+            add("observation", p["observation"], p.get(k))
+        if e["actor"] == seat:
+            got.add(("observation", p["observation"]))
+        elif evaluator:
+            maybe.add(("observation", p["observation"]))
+    elif ty == "feedback.answer":
+        kinds = {k["id"]: k["kind"] for q in sc.get("questionnaires", []) if q["id"] == p["questionnaire"] for k in q["questions"]}
+        for q, a in p["answers"].items():
+            if kinds.get(q) == "text":
+                add("answer", str(e["seq"]), a)
+        (got if e["actor"] == seat else maybe if evaluator else set()).add(("answer", str(e["seq"])))
+    elif ty == "score.submit" and p.get("text"):
+        add("score", str(e["seq"]), p["text"])
+        (got if e["actor"] == seat else maybe if evaluator else set()).add(("score", str(e["seq"])))
+if evaluator:  # an evaluator reads the record of play by its labels, not by deliveries
+    maybe |= {k for k in texts if k[0] in ("inject", "decision", "consultation", "message")}
+allowed = set().union(*[v for k, v in texts.items() if k in got or k in maybe]) if got or maybe else set()
+forbidden = set().union(*[v for k, v in texts.items() if k not in got and k not in maybe]) - allowed if texts else set()
 def strings(x):
     if isinstance(x, str):
         yield x
@@ -205,7 +231,36 @@ for n in p ncg-policy-ttx ncg-mil-ttx ncg-interagency-sim; do
     fi
   done
 done
-if [ "$seats" -ge 40 ] && [ "$total" -gt 0 ]; then ok; else no "property ran over $seats seats, $total withheld texts"; fi
+# and every seat, evaluators included, of the evaluation fixtures
+"$BIN" run tests/scenarios/valid/evaluation.yaml --inputs tests/inputs/evaluation.jsonl --log "$T/evaluation.jsonl" > /dev/null
+"$BIN" run tests/scenarios/valid/flood-consultation.yaml --inputs tests/inputs/flood-consultation.jsonl --log "$T/flood.jsonl" > /dev/null
+for n in evaluation flood; do
+  sc=tests/scenarios/valid/$n.yaml; [ $n = flood ] && sc=tests/scenarios/valid/flood-consultation.yaml
+  for seat in $(python3 -c 'import sys, yaml; print(" ".join(s["id"] for s in yaml.safe_load(open(sys.argv[1]))["seats"]))' "$sc"); do
+    seats=$((seats + 1))
+    if "$BIN" report "$T/$n.jsonl" --seat "$seat" --json "$T/s.json" --html "$T/s.html" > /dev/null 2>&1 &&
+       c=$(python3 "$T/prop.py" "$T/$n.jsonl" "$T/s.json" "$T/s.html" "$seat" "$sc" 2>"$T/prop.err"); then
+      ok; total=$((total + c))
+    else
+      no "seat $seat of $n: $(tail -n 1 "$T/prop.err")"
+    fi
+  done
+done
+if [ "$seats" -ge 51 ] && [ "$total" -gt 0 ]; then ok; else no "property ran over $seats seats, $total withheld texts"; fi
+# team scoring on the evaluation fixture, by hand (weights 3, 2, 1; maximum 5: 30 points):
+# USA 3x4+2x3+5 = 23 -> 76.7%; KOR's own 3x2+2x4+3 = 17 -> 56.7%; control's assessment of KOR
+# 3x3+2x4+3 = 20 -> 66.7%; reference 3x5+2x4+4 = 27 -> 90.0%; mean of the teams' own 66.7
+expect_rc "evaluation fixture report" 0 "$BIN" report "$T/evaluation.jsonl" --json "$T/evr.json"
+if python3 - "$T/evr.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = [t for s in d["sections"] if s["id"] == "scoring" for t in s["tables"] if t["id"] == "SC-move"][0]
+p1 = {r[1]: (r[5], r[8], r[9]) for r in t["rows"] if r[0] == "p1"}
+assert p1 == {"party:USA": ("76.7%", "-13.3", "+10.0"), "party:KOR": ("56.7%", "-33.3", "-10.0"),
+              "party:KOR (control's assessment)": ("66.7%", "-23.3", "+0.0"),
+              "control's reference": ("90.0%", "", "")}, p1
+PY
+then ok; else no "team scoring of the evaluation fixture"; fi
 # and the control view holds those texts (the property can fail)
 expect_rc "control view" 0 "$BIN" report "$T/p.jsonl" --json "$T/c.json" --html "$T/c.html"
 if python3 "$T/prop.py" "$T/p.jsonl" "$T/c.json" "$T/c.html" usa-state "$P" > /dev/null 2>&1; then no "control view passes a seat's check"; else ok; fi
@@ -223,7 +278,7 @@ expect_out "seat report banner" "banner SECRET"
 # refusals
 expect_rc "no input" 2 "$BIN" report --html "$T/x.html"
 expect_rc "no output" 2 "$BIN" report "$T/p.jsonl"
-expect_out "no output message" "no output: give --html, --md, --json or --csv"
+expect_out "no output message" "no output: give --html, --md, --json, --docx or --csv"
 expect_rc "unknown option" 2 "$BIN" report "$T/p.jsonl" --pdf x
 expect_rc "missing log" 1 "$BIN" report "$T/none.jsonl" --html "$T/x.html"
 expect_out "missing log message" "cannot read $T/none.jsonl"
@@ -316,7 +371,98 @@ if grep -q "off-hours waiting > 0=[1-9]" "$T/golden-ncg-interagency-sim" 2> /dev
    grep -q "findings=[1-9]" "$T/golden-ncg-mil-ttx" 2> /dev/null &&
    grep -q "options=[1-9]" "$T/golden-ncg-interagency-sim" 2> /dev/null; then ok; else no "golden checks were vacuous: $(cat "$T"/golden-* 2> /dev/null)"; fi
 
-# Merkle tree and signed checkpoints: the overview ties the report to them
+# evaluation on a flood consultation (tests/inputs/flood-consultation.jsonl works the scores out by
+# hand): observations under the objective and in the plan, feedback by party, team scores against
+# control's reference; a team's seat sees its own score only, the evaluator its observation
+FS=tests/scenarios/valid/flood-consultation.yaml
+expect_rc "flood run" 0 "$BIN" run $FS --inputs tests/inputs/flood-consultation.jsonl --log "$T/fl.jsonl"
+expect_rc "flood report" 0 "$BIN" report "$T/fl.jsonl" --json "$T/fl.json" --md "$T/fl.md"
+expect_rc "flood report rba-lead" 0 "$BIN" report "$T/fl.jsonl" --seat rba-lead --json "$T/fl-rba.json"
+expect_rc "flood report evaluator" 0 "$BIN" report "$T/fl.jsonl" --seat evaluator --json "$T/fl-ev.json"
+if python3 - "$T/fl.json" "$T/fl-rba.json" "$T/fl-ev.json" <<'PY'
+import json, sys
+def sec(path):
+    return {s["id"]: s for s in json.load(open(path))["sections"]}
+def tab(s, sid, tid):
+    return next(t for t in s[sid]["tables"] if t["id"] == tid)
+d = sec(sys.argv[1])
+rows = tab(d, "scoring", "SC-move")["rows"]
+by = {r[1]: r for r in rows}
+# by hand: RBA 2x3+2+4 = 12 of 16, PHO 2x4+4+2 = 14 of 16, reference 2x4+3+3 = 14 of 16
+assert by["party:RBA"][5] == "75.0%" and by["party:RBA"][8] == "-12.5", by["party:RBA"]
+assert by["party:PHO"][5] == "87.5%" and by["party:PHO"][8] == "+0.0", by["party:PHO"]
+assert by["control's reference"][5] == "87.5%", rows
+h1 = {r[0]: r for r in tab(d, "feedback", "Q-end-h1")["rows"]}
+assert h1["4"][1:] == [1, 1, 0, 0] and h1["2"][1:] == [1, 0, 1, 0], h1
+assert tab(d, "feedback", "Q-end-h1")["note"] == "Mean 3.00 of 5 (2 answers).", tab(d, "feedback", "Q-end-h1")
+obs = tab(d, "objectives", "observations")["rows"]
+assert len(obs) == 1 and obs[0][0] == "O-advise" and obs[0][1] == "OB1" and obs[0][6] == "improvement", obs
+plan = tab(d, "improvement", "plan")["rows"]
+assert any(r[2] == "Name a duty officer for flood consultations." for r in plan), plan
+ov = dict(d["overview"]["facts"])
+assert ov["Sponsor"] == "Fictional Riverside Regional Council" and ov["Mission areas"] == "Response", ov
+assert [r[0] for r in tab(d, "overview", "contacts")["rows"]] == ["Exercise director"]
+rba = sec(sys.argv[2])
+assert [r[1] for r in tab(rba, "scoring", "SC-move")["rows"]] == ["party:RBA"], "only its own score"
+assert not tab(rba, "objectives", "observations")["rows"], "a player reads no observation"
+ev = sec(sys.argv[3])
+assert len(tab(ev, "objectives", "observations")["rows"]) == 1
+# the evidence the observation cites, as the evaluator may see it; the guide's targets and tasks
+evid = [(r[1], r[3], r[4]) for r in tab(ev, "objectives", "observation-evidence")["rows"]]
+assert evid == [(5, "consult.request", "rba-lead"), (12, "consult.ack", "pho-lead")], evid
+g = tab(ev, "objectives", "guides")["rows"]
+assert [r[3].split(":")[0] for r in g] == ["", "CT-1.1"] and g[1][5] == "consultation C-1, stage ack" and g[1][6] == 1, g
+assert not tab(rba, "objectives", "guides")["rows"], "a player's report has no evaluation guide"
+assert tab(d, "objectives", "ratings")["rows"][0][8] == "evaluator S"
+PY
+then ok; else no "flood consultation: evaluation in the report"; fi
+
+# the executive summary control wrote replaces the draft for readers of its label only
+printf 'The two bodies agree quickly once the right people are reached.\n\nName a duty officer.\n' > "$T/sum.txt"
+for who in control rba-lead pho-lead; do
+  seat=; [ $who = control ] || seat="--seat $who"
+  expect_rc "summary for $who" 0 "$BIN" report "$T/fl.jsonl" $seat --summary "$T/sum.txt" --summary-label "OFFICIAL//REL TO RBA" --json "$T/sum-$who.json"
+done
+if python3 - "$T" <<'PY'
+import json, sys
+def intro(who):
+    d = json.load(open("%s/sum-%s.json" % (sys.argv[1], who)))
+    return next(s for s in d["sections"] if s["id"] == "summary")["intro"]
+assert intro("control") == ["The two bodies agree quickly once the right people are reached.", "Name a duty officer."]
+assert intro("rba-lead") == intro("control")
+assert not any("duty officer" in p for p in intro("pho-lead")) and "played from" in intro("pho-lead")[0], intro("pho-lead")
+PY
+then ok; else no "control's summary under its label"; fi
+expect_rc "summary: a label not of the policy" 1 "$BIN" report "$T/fl.jsonl" --summary "$T/sum.txt" --summary-label BOGUS --json "$T/x.json"
+expect_out "summary label named" "the summary's label 'BOGUS' is not valid"
+
+# DOCX: read back with python3-docx (Debian's; tools/deps.sh): the sections as headings in order,
+# the banner in the page header and footer, the improvement plan matrix with the observation's
+# corrective action and no column narrower than its longest heading word; the same bytes twice
+PYD=/usr/bin/python3; "$PYD" -c "import docx" 2> /dev/null || PYD=python3
+expect_rc "flood report docx" 0 "$BIN" report "$T/fl.jsonl" --docx "$T/fl.docx" --json "$T/fl.json"
+expect_rc "flood report docx again" 0 "$BIN" report "$T/fl.jsonl" --docx "$T/fl2.docx"
+if cmp -s "$T/fl.docx" "$T/fl2.docx"; then ok; else no "docx is not deterministic"; fi
+if "$PYD" - "$T/fl.docx" "$T/fl.json" <<'PY'
+import json, sys, docx
+from docx.shared import Twips
+d = docx.Document(sys.argv[1]); j = json.load(open(sys.argv[2]))
+heads = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+assert heads == [s["title"] for s in j["sections"]], heads
+sec = d.sections[0]
+assert sec.header.paragraphs[0].text == j["banner"] and sec.footer.paragraphs[0].text == j["banner"]
+plan = [t for t in d.tables if [c.text for c in t.rows[0].cells][:3] == ["capability", "issue", "corrective action"]]
+assert len(plan) == 1, len(plan)
+assert any(r.cells[2].text == "Name a duty officer for flood consultations." for r in plan[0].rows[1:])
+ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+grid = [int(g.get(ns + "w")) for g in plan[0]._tbl.tblGrid.findall(ns + "gridCol")]
+for head, w in zip([c.text for c in plan[0].rows[0].cells], grid):
+    longest = max(len(x) for x in head.split())
+    assert w >= longest * 100, (head, w)  # ~100 twips a character at 8 pt: never letter by letter
+PY
+then ok; else no "docx read back with python3-docx"; fi
+
+# Merkle tree and signed checkpoints: the integrity appendix ties the report to them
 S7=scenarios/ncg-policy-ttx.yaml
 "$BIN" run $S7 --seed 7 --auto all --log "$T/ck.jsonl" > /dev/null
 "$BIN" keygen auditor.example --out "$T/k" > /dev/null
@@ -330,7 +476,7 @@ if python3 - "$T/ck.json" "$T/ck.html" "$T/ck.md" "$root" "$T/cpall.txt" <<'PY2'
 import base64, html, json, sys
 d = json.load(open(sys.argv[1])); root = sys.argv[4]
 cp = open(sys.argv[5]).read().split("\n")
-f = dict(next(s for s in d["sections"] if s["id"] == "overview")["facts"])
+f = dict(next(s for s in d["sections"] if s["id"] == "integrity")["facts"])
 n = int(cp[1])
 assert d["merkle"] == {"size": n, "root": root}, d["merkle"]
 c = d["checkpoint"]

@@ -35,7 +35,7 @@ seats = {s["id"]: s for s in sc["seats"]}
 parties = {p["id"]: p for p in sc["parties"]}
 end_t = ev[-1]["t"]
 
-# overview: hashes and the RFC 6962 Merkle root over the event hashes, computed here
+# integrity appendix: hashes and the RFC 6962 Merkle root over the event hashes, computed here
 import hashlib
 def mth(leaves):
     if len(leaves) == 1:
@@ -45,12 +45,13 @@ def mth(leaves):
         k *= 2
     return hashlib.sha256(b"\1" + mth(leaves[:k]) + mth(leaves[k:])).digest()
 root = mth([bytes.fromhex(e["hash"]) for e in ev]).hex()
-f = facts("overview")
+f = facts("integrity")
+assert "/" not in f["Scenario file (as recorded)"], "a file is named by its name alone"
 assert f["Events"] == len(ev) and f["Final event hash"] == ev[-1]["hash"] and f["First event hash"] == ev[0]["hash"]
 assert f["Merkle root"] == root and d["merkle"] == {"size": len(ev), "root": root}, (f["Merkle root"], root)
 assert f["Scenario SHA-256"] == ev[0]["payload"]["scenario"]
 assert root in page and root in md
-count("overview")
+count("integrity")
 
 # timeline: one inject mark per party lane that received it, at the first delivery to that party
 lanes = {}

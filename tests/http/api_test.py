@@ -223,6 +223,19 @@ def control_scope_and_end(nf):
     check("after the end the report is final, not interim", b"Interim after-action report" not in rbody)
     st, _, rbody, _ = ctl.req("GET", "/api/report")
     check("control's final report", st == 200 and b"Interim after-action report" not in rbody, st)
+    # the other formats (docs/http-api.md): the same document as Markdown, JSON and a Word file
+    st, j, _, _ = usa.req("GET", "/api/report?format=json")
+    check("report as JSON: the seat's view, in HSEEP order", st == 200 and j["view"]["seat"] == "usa-chair" and
+          [x["id"] for x in j["sections"]][:3] == ["overview", "summary", "objectives"], st)
+    st, _, md, r = usa.req("GET", "/api/report?format=md")
+    check("report as Markdown", st == 200 and r.getheader("Content-Type").startswith("text/markdown") and
+          md.startswith(b"**"), (st, md[:40]))
+    st, _, dx, r = ctl.req("GET", "/api/report?format=docx")
+    check("report as DOCX: a ZIP to save", st == 200 and dx[:2] == b"PK" and
+          "attachment" in (r.getheader("Content-Disposition") or "") and
+          r.getheader("Content-Type").endswith("wordprocessingml.document"), st)
+    st, j, _, _ = usa.req("GET", "/api/report?format=pdf")
+    check("report: an unknown format is 400", st == 400 and j["code"] == "bad-request", (st, j))
     st, _, body, _ = ctl.req("GET", "/api/log")
     last = json.loads(body.decode().splitlines()[-1])
     check("run.end is the log's last event", last["type"] == "run.end", last["type"])
@@ -293,6 +306,63 @@ def limits():
     check("--max-per-ip: connections are taken again once others close", st == 200, st)
     p.send_signal(signal.SIGINT)
     check("the limits server stops cleanly", p.wait(timeout=20) == 0)
+
+
+def evaluation_over_http():
+    """Evaluation in the live server (tests/scenarios/valid/evaluation.yaml): an evaluator observes
+    and is refused acting in play, the hotwash is control's, two seats answer the questionnaire, and
+    the reports aggregate it by party for the evaluator and hold only its own answer for a seat."""
+    scen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scenarios", "valid", "evaluation.yaml")
+    db = os.path.join(WORK, "ev.db")
+    cf = os.path.join(WORK, "ev-codes.json")
+    srv = Server([scen, "--db", db, "--codes", cf, "--seed", "3"])
+    codes = json.load(open(cf))
+    ctl, obs, usa, kor = Client(srv.port), Client(srv.port), Client(srv.port), Client(srv.port)
+    ctl.join(codes["control"])
+    obs.join(codes["obs-usa"])
+    usa.join(codes["usa-lead"])
+    kor.join(codes["kor-lead"])
+    ctl.input({"do": "start"})
+    text = "The co-chairs met in person within ten minutes."
+    st, j, _, _ = obs.input({"do": "observe", "objective": "O-consult", "target": "CT-1", "kind": "strength",
+                             "text": text, "label": "UNCLASSIFIED//REL TO ALLIANCE", "evidence": [1]})
+    check("an evaluator observes over HTTP", st == 200 and not j.get("refused"), (st, j))
+    st, j, _, _ = obs.input({"do": "note", "text": "A note of the evaluator."})
+    check("an evaluator takes notes", st == 200 and not j.get("refused"), (st, j))
+    st, j, _, _ = obs.input({"do": "message", "to": ["usa-lead"], "text": "hello", "label": "UNCLASSIFIED//REL TO ALLIANCE"})
+    check("an evaluator's act in play is refused", st == 200 and j.get("refused") and "never acts" in j["refused"], (st, j))
+    st, j, _, _ = usa.input({"do": "hotwash"})
+    check("the hotwash is control's: 403", st == 403, (st, j))
+    st, j, _, _ = ctl.input({"do": "hotwash"})
+    check("control starts the hotwash", st == 200 and not j.get("refused"), (st, j))
+    st, su, _, _ = usa.req("GET", "/api/state")
+    qs = {q["id"]: q for q in su.get("questionnaires", [])}
+    check("the seat's state holds the questionnaire sent, its questions, no answer yet",
+          "Q-end" in qs and [k["id"] for k in qs["Q-end"]["questions"]] == ["h1", "h2"] and
+          qs["Q-end"]["questions"][0]["scale"] == 7 and qs["Q-end"]["answer"] is None, su.get("questionnaires"))
+    check("a questionnaire not sent yet is not in the state", "Q-p1" not in qs, list(qs))
+    st, j, _, _ = usa.input({"do": "answer", "questionnaire": "Q-end", "answers": {"h1": 6, "h2": "Consult earlier, please."}})
+    check("a seat answers the questionnaire", st == 200 and not j.get("refused"), (st, j))
+    st, su, _, _ = usa.req("GET", "/api/state")
+    qs = {q["id"]: q for q in su.get("questionnaires", [])}
+    check("the state shows the seat's last answer and when", qs.get("Q-end", {}).get("answer") == {"h1": 6, "h2": "Consult earlier, please."} and
+          isinstance(qs["Q-end"].get("answered_t"), int), qs)
+    st, so, _, _ = obs.req("GET", "/api/state")
+    check("an evaluator is asked nothing", so.get("questionnaires") == [], so.get("questionnaires"))
+    st, j, _, _ = kor.input({"do": "answer", "questionnaire": "Q-end", "answers": {"h1": 3, "h2": "More time for the desks."}})
+    check("a second seat answers", st == 200 and not j.get("refused"), (st, j))
+    def tab(d, sid, tid):
+        return next(t for s in d["sections"] if s["id"] == sid for t in s["tables"] if t["id"] == tid)
+    st, d, _, _ = obs.req("GET", "/api/report?format=json")
+    check("the evaluator's report has its observation", st == 200 and
+          any(r[8] == text for r in tab(d, "objectives", "observations")["rows"]), st)
+    h1 = {r[0]: r[1:4] for r in tab(d, "feedback", "Q-end-h1")["rows"]} if st == 200 else {}
+    check("the answers aggregated by party", h1.get("6") == [1, 1, 0] and h1.get("3") == [1, 0, 1], h1)
+    st, d, body, _ = usa.req("GET", "/api/report?format=json")
+    blob = json.dumps(d)
+    check("a seat's report: its own answer, not the other seat's, no observation", st == 200 and
+          "Consult earlier, please." in blob and "More time for the desks." not in blob and text not in blob, st)
+    srv.stop()
 
 
 def main():
@@ -711,6 +781,7 @@ def main():
     check("TLS: a certificate without a key is a usage error", v.returncode == 2, v.stderr)
 
     control_scope_and_end(nf)
+    evaluation_over_http()
     limits()
 
     # usage errors

@@ -1,0 +1,125 @@
+// End-to-end test of evaluation in the browser (docs/ui.md, "Evaluator view" and "Participant
+// feedback and team scores") against `caucus serve tests/scenarios/valid/evaluation.yaml`: an
+// evaluator writes an observation (its draft survives a reload) that appears under the right
+// objective of its report with its evidence; control starts the hotwash, two seats answer the
+// questionnaire in their seat page, and the evaluator's report aggregates the answers by party.
+// Usage: CAUCUS_URL=http://127.0.0.1:PORT CAUCUS_CODES='{"control":"...","usa-lead":"...",...}'
+//        node tests/e2e/feedback.mjs   (run by tests/cli/e2e.sh)
+import { chromium, request as pwRequest } from 'playwright-core';
+
+const URL_ = process.env.CAUCUS_URL;
+const CODES = JSON.parse(process.env.CAUCUS_CODES || '{}');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+let pass = 0;
+let fail = 0;
+function check(name, cond, detail) {
+  if (cond) pass++;
+  else {
+    fail++;
+    console.log('FAIL: ' + name + (detail !== undefined ? ' — ' + JSON.stringify(detail) : ''));
+  }
+  return !!cond;
+}
+function finish() {
+  console.log(pass + ' passed, ' + fail + ' failed');
+  process.exit(fail ? 1 : 0);
+}
+setTimeout(() => {
+  check('the feedback test finished within 120 s', false);
+  finish();
+}, 120000).unref();
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
+const problems = [];
+
+async function apiJoin(code) {
+  const ctx = await pwRequest.newContext({ baseURL: URL_ });
+  const r = await ctx.post('/api/join', { data: { code } });
+  const j = await r.json();
+  return { ctx, csrf: j.csrf };
+}
+async function apiInput(who, input) {
+  const r = await who.ctx.post('/api/input', { headers: { 'X-CSRF-Token': who.csrf }, data: input });
+  return [r.status(), await r.json().catch(() => null)];
+}
+async function seatPage(name, code) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: URL_ });
+  const page = await ctx.newPage();
+  page.on('console', (m) => m.type() === 'error' && problems.push(name + ': ' + m.text()));
+  page.on('pageerror', (e) => problems.push(name + ': uncaught ' + e.message));
+  await page.goto('/');
+  await page.getByLabel('Join code').fill(code);
+  await page.getByRole('button', { name: 'Join' }).click();
+  return page;
+}
+async function answer(page, likert, text) {
+  const form = page.locator('#feedback form[data-key="Q-end"]');
+  await form.waitFor({ timeout: 15000 });
+  await form.locator('input[name="fb-Q-end-h1"][value="' + likert + '"]').check();
+  await form.locator('textarea[name="fb-Q-end-h2"]').fill(text);
+  await form.getByRole('button', { name: 'Send answers' }).click();
+  await page.locator('#status').filter({ hasText: /answers to Q-end: (done|.*refused)/ }).waitFor({ timeout: 10000 });
+  return (await page.locator('#status').textContent()) || '';
+}
+
+try {
+  const ctl = await apiJoin(CODES.control);
+  const usa = await seatPage('usa-lead', CODES['usa-lead']);
+  const kor = await seatPage('kor-lead', CODES['kor-lead']);
+  let [st, j] = await apiInput(ctl, { do: 'start' });
+  check('control starts', st === 200, [st, j]);
+  check('no feedback panel before anything is sent', await usa.locator('#feedback-panel').isHidden());
+  [st, j] = await apiInput(ctl, { do: 'hotwash' });
+  check('control starts the hotwash', st === 200 && j && !j.refused, [st, j]);
+  check('usa-lead sends its answers', /done/.test(await answer(usa, 6, 'Consult the desks earlier.')));
+  check('kor-lead sends its answers', /done/.test(await answer(kor, 3, 'More time for the desks.')));
+  await usa.locator('#feedback .fb-sent').filter({ hasText: 'Answers sent' }).waitFor({ timeout: 10000 });
+  check('the form says the answers were sent', true);
+  /* the evaluator's observation, typed, reloaded (the draft survives), recorded */
+  const ev = await seatPage('obs-usa', CODES['obs-usa']);
+  const f = ev.locator('#obs-form');
+  await f.waitFor({ state: 'visible', timeout: 15000 });
+  check('a player has no observation form', await usa.locator('#observe-panel').isHidden());
+  await f.locator('#obs-objective').selectOption('O-consult');
+  await f.locator('#obs-target').selectOption('CT-1');
+  await f.locator('#obs-task').selectOption('CT-1.1');
+  await f.locator('#obs-kind').selectOption('improvement');
+  await f.locator('#obs-rating').selectOption('S');
+  await f.locator('#obs-text').fill('The request reached a desk, not the co-chair.');
+  await f.locator('#obs-root').fill('Requests go to a shared mailbox.');
+  await ev.reload();
+  await f.waitFor({ state: 'visible', timeout: 15000 });
+  check('the draft survives a reload', (await f.locator('#obs-text').inputValue()) === 'The request reached a desk, not the co-chair.' &&
+    (await f.locator('#obs-task').inputValue()) === 'CT-1.1', await f.locator('#obs-text').inputValue());
+  await f.locator('#obs-rec').fill('Name a duty officer.');
+  await f.locator('#obs-evidence').fill('1');
+  const labels = await f.locator('#obs-label option').allTextContents();
+  const lab = labels.find((l) => l.startsWith('UNCLASSIFIED')) || labels[0];
+  await f.locator('#obs-label').selectOption(lab);
+  await f.getByRole('button', { name: 'Record observation' }).click();
+  await ev.locator('#status').filter({ hasText: /observation: (done|.*refused|.*\()/ }).waitFor({ timeout: 10000 });
+  const said = (await ev.locator('#status').textContent()) || '';
+  check('the observation is recorded', /done/.test(said), said);
+  check('the recorded draft is cleared', (await f.locator('#obs-text').inputValue()) === '');
+  const obs = await apiJoin(CODES['obs-usa']);
+  const r = await obs.ctx.get('/api/report?format=json');
+  const d = await r.json();
+  const fb = d.sections.find((s) => s.id === 'feedback');
+  const h1 = fb && fb.tables.find((t) => t.id === 'Q-end-h1');
+  const rows = Object.fromEntries((h1 ? h1.rows : []).map((x) => [x[0], x.slice(1, 4)]));
+  check('the evaluator report aggregates both answers by party', JSON.stringify(rows['6']) === '[1,1,0]' &&
+    JSON.stringify(rows['3']) === '[1,0,1]', rows);
+  const ob = d.sections.find((s) => s.id === 'objectives');
+  const orow = ob.tables.find((t) => t.id === 'observations').rows.find((x) => x[8] === 'The request reached a desk, not the co-chair.');
+  check('the observation is under its objective, target and task', orow && orow[0] === 'O-consult' && orow[5] === 'CT-1 / CT-1.1' &&
+    orow[6] === 'improvement' && orow[7] === 'S' && orow[10] === 'Name a duty officer.', orow);
+  const evid = ob.tables.find((t) => t.id === 'observation-evidence').rows.find((x) => orow && x[0] === orow[1]);
+  check('with the evidence it cites', evid && evid[1] === 1 && evid[3], evid);
+  const text = fb && fb.tables.find((t) => t.id === 'Q-end-h2');
+  check('the text answers listed under their party', text && text.rows.some((x) => x[0] === 'USA' && x[1] === 'Consult the desks earlier.'), text);
+} catch (e) {
+  check('feedback flow (' + String(e.message || e).split('\n')[0] + ')', false);
+}
+check('no console error, CSP violation or uncaught exception', problems.length === 0, problems.slice(0, 3));
+await browser.close();
+finish();
