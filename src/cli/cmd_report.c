@@ -15,36 +15,42 @@
 #include "core/scenario.h"
 #include "report/report.h"
 #include "report/report_int.h"
+#include "report/report_lang.h"
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: caucus report LOG [--scenario FILE] [--seat SEAT] [--plan DB] [--checkpoint FILE --key PUB]\n"
-            "                     --html OUT [--md OUT] [--json OUT] [--csv DIR]\n"
-            "       caucus report DB --exercise ID [--seat SEAT] [--key PUB] [--checkpoint FILE] --html OUT [...]\n"
-            "       caucus report SIMRESULT.json [--scenario FILE] [--threads T] --html OUT [...]\n"
-            "  LOG              event log written by caucus run --log (verified while read)\n"
-            "  DB --exercise ID an exercise of a store (SQLite file or postgres:// URI): its log, scenario,\n"
-            "                   improvement plan (control view) and latest stored checkpoint\n"
-            "  --scenario FILE  the scenario the log was run on (default: the path recorded in the log);\n"
-            "                   for a simulation result: run it again, verify it, plot distributions\n"
-            "  --seat SEAT      only what SEAT received or may read (default: exercise control view)\n"
-            "  --plan DB        add the open improvement-plan items of store DB raised by earlier exercises\n"
-            "                   as carried over, each with whether its guideline was met in this exercise\n"
-            "                   and missed before (control view only; a store report includes its own)\n"
-            "  --checkpoint FILE  a signed checkpoint the log must be consistent with (needs --key); the\n"
-            "                   overview shows it, and a log that does not match it fails (exit 1)\n"
-            "  --key PUB        the checkpoint signer's public key (text or file)\n"
-            "  --html OUT       one self-contained HTML page ('-': standard output)\n"
-            "  --md OUT         Markdown\n"
-            "  --json OUT       the report document as JSON\n"
-            "  --csv DIR        one CSV file per table, and banners.csv\n"
-            "  --threads T      worker threads when a simulation is run again (default: online CPUs)\n");
+    fprintf(
+        f,
+        "usage: caucus report LOG [--scenario FILE] [--seat SEAT] [--plan DB] [--checkpoint FILE --key PUB]\n"
+        "                     --html OUT [--md OUT] [--json OUT] [--csv DIR]\n"
+        "       caucus report DB --exercise ID [--seat SEAT] [--key PUB] [--checkpoint FILE] --html OUT "
+        "[...]\n"
+        "       caucus report SIMRESULT.json [--scenario FILE] [--threads T] --html OUT [...]\n"
+        "  LOG              event log written by caucus run --log (verified while read)\n"
+        "  DB --exercise ID an exercise of a store (SQLite file or postgres:// URI): its log, scenario,\n"
+        "                   improvement plan (control view) and latest stored checkpoint\n"
+        "  --scenario FILE  the scenario the log was run on (default: the path recorded in the log);\n"
+        "                   for a simulation result: run it again, verify it, plot distributions\n"
+        "  --seat SEAT      only what SEAT received or may read (default: exercise control view)\n"
+        "  --plan DB        add the open improvement-plan items of store DB raised by earlier exercises\n"
+        "                   as carried over, each with whether its guideline was met in this exercise\n"
+        "                   and missed before (control view only; a store report includes its own)\n"
+        "  --checkpoint FILE  a signed checkpoint the log must be consistent with (needs --key); the\n"
+        "                   overview shows it, and a log that does not match it fails (exit 1)\n"
+        "  --key PUB        the checkpoint signer's public key (text or file)\n"
+        "  --html OUT       one self-contained HTML page ('-': standard output)\n"
+        "  --md OUT         Markdown\n"
+        "  --json OUT       the report document as JSON\n"
+        "  --csv DIR        one CSV file per table, and banners.csv\n"
+        "  --threads T      worker threads when a simulation is run again (default: online CPUs)\n"
+        "  --lang TAG       the report in that language: titles, headings and sentences from its\n"
+        "                   catalogue, the scenario's texts in it (en, ko; default: English with\n"
+        "                   the scenario's authoritative texts)\n");
 }
 
 /* The parsed command line; the store path fills the private fields. */
 typedef struct ropts {
-    const char *in, *html, *md, *json, *csv, *seat, *scen, *plan, *exercise, *checkpoint, *key;
+    const char *in, *html, *md, *json, *csv, *seat, *scen, *plan, *exercise, *checkpoint, *key, *lang;
     uint64_t threads;
     int64_t plan_exercise;  /* the reported exercise's id in the plan's store (0: find it) */
     const char *stored_cp;  /* a store's latest checkpoint note (NULL: none) */
@@ -239,6 +245,7 @@ int cc_cmd_report(int argc, char **argv)
                             : strcmp(a, "--scenario") == 0   ? &o.scen
                             : strcmp(a, "--checkpoint") == 0 ? &o.checkpoint
                             : strcmp(a, "--key") == 0        ? &o.key
+                            : strcmp(a, "--lang") == 0       ? &o.lang
                                                              : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
@@ -426,6 +433,20 @@ static int log_doc(const ropts *o, cc_scenario **s, cc_diags *d, json_t **doc, c
     return -1;
 }
 
+/* --lang: the document rewritten for a reader of that language (report/report_lang.h). -1 to go
+ * on, else the exit status. */
+static int localise(const ropts *o, json_t *doc, const cc_scenario *s)
+{
+    if (!o->lang)
+        return -1;
+    cc_error e = {0};
+    cc_err rc = cc_report_localise(doc, s, o->lang, &e);
+    if (rc == CC_OK)
+        return -1;
+    fprintf(stderr, "caucus report: --lang %s: %s\n", o->lang, e.message);
+    return rc == CC_ERR_NOTFOUND ? 2 : 1;
+}
+
 /* Writes the document in every format asked for and says what was written. The exit status. */
 static int write_outputs(const ropts *o, const json_t *doc, const cc_scenario *s)
 {
@@ -480,7 +501,9 @@ static int run_report(const ropts *o)
                 fprintf(stderr, "caucus report: out of memory\n");
             status = 1;
         } else {
-            status = write_outputs(o, doc, s);
+            status = localise(o, doc, s);
+            if (status < 0)
+                status = write_outputs(o, doc, s);
         }
     }
     cc_diags_free(&d);
