@@ -408,8 +408,11 @@ expect_rc "report --lang en" 0 "$BIN" report "$T/bi.jsonl" --lang en --md "$T/bi
 if cmp -s "$T/bi-en.md" "$T/bi-en2.md" && ! grep -q '연습' "$T/bi-en.md"; then ok; else no "--lang en is the English report"; fi
 expect_rc "report --lang xx" 2 "$BIN" report "$T/bi.jsonl" --lang xx --md "$T/bi-xx.md"
 expect_out "report --lang xx: why" "caucus report: --lang xx: no report catalogue for language 'xx' (built in: en, ko)"
-expect_rc "report --lang ko of an English scenario" 0 "$BIN" report "$T/p.jsonl" --lang ko --md "$T/p-ko.md"
-if grep -q '^## 결정$' "$T/p-ko.md" && ! grep -q '기준 언어 원문' "$T/p-ko.md"; then ok; else no "a scenario in one language: Korean headings, its own texts, no authoritative tables"; fi
+expect_rc "report --lang ko of the policy sample" 0 "$BIN" report "$T/p.jsonl" --lang ko --md "$T/p-ko.md"
+if grep -q '^## 결정$' "$T/p-ko.md" && grep -q '| 제3국의 공개 성명 | Third-country public statement |' "$T/p-ko.md"; then ok; else no "the policy sample in Korean"; fi
+expect_rc "a scenario in one language: run" 0 "$BIN" run tests/scenarios/valid/minimal.yaml --log "$T/min.jsonl"
+expect_rc "a scenario in one language: report --lang ko" 0 "$BIN" report "$T/min.jsonl" --lang ko --md "$T/min-ko.md"
+if grep -q '^## 결정$' "$T/min-ko.md" && grep -q 'Request to consult' "$T/min-ko.md" && ! grep -q '기준 언어 원문' "$T/min-ko.md"; then ok; else no "a scenario in one language: Korean headings, its own texts, no authoritative tables"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
