@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/lang.h"
 #include "core/evlog.h"
 #include "core/scenario_model.h"
 #include "core/utf8.h"
@@ -886,12 +887,17 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
         v.control = 0;
         v.seat = pick;
     }
+    const char *lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
+    if (lang && !cc_lang_tag_ok(lang))
+        return fail(h, c, 400, "bad-request", "\"lang\" must be a language tag such as en or ko");
     char why[300] = "";
     size_t len = 0;
-    char *html = h->o.report(h->o.report_ctx, h->o.live, v, &len, why, sizeof why);
+    char *html = h->o.report(h->o.report_ctx, h->o.live, v, lang, &len, why, sizeof why);
     if (!html)
         return fail(h, c, 500, "report-failed", "%s", why);
     json_t *d = json_pack("{s:s}", "path", "/api/report");
+    if (lang)
+        json_object_set_new(d, "lang", json_string(lang));
     if (s->control && !v.control)
         json_object_set_new(d, "as_seat", json_string(cc_live_scenario(h->o.live)->seats[v.seat].id));
     int recorded = audited(h, "access.read", s->control ? -1 : s->seat, d);

@@ -31,8 +31,11 @@ typedef struct cc_http_opts {
     cc_store *store;              /* borrowed */
     cc_live *live;                /* borrowed; its publish hook must call cc_http_publish */
     /* Renders the after-action report of the exercise for a viewer; NULL: /api/report is 501.
+     * lang: the reader's language (a language tag, ?lang=; NULL: English with the scenario's
+     * authoritative texts; a language without a report catalogue gives that too).
      * Returns malloc'd HTML and its length, or NULL with why filled. */
-    char *(*report)(void *ctx, cc_live *live, cc_live_viewer v, size_t *len, char *why, size_t whylen);
+    char *(*report)(void *ctx, cc_live *live, cc_live_viewer v, const char *lang, size_t *len, char *why,
+                    size_t whylen);
     void *report_ctx;
 } cc_http_opts;
 

@@ -219,6 +219,13 @@ def control_scope_and_end(nf):
     st, _, rbody, _ = usa.req("GET", "/api/report")
     check("the report works after the end", st == 200 and b"<html" in rbody.lower(), st)
     check("after the end the report is final, not interim", b"Interim after-action report" not in rbody)
+    st, _, rbody, _ = usa.req("GET", "/api/report?lang=ko")
+    check("the report in Korean (?lang=ko)", st == 200 and b'<html lang="ko">' in rbody and
+          "사후 강평 보고서".encode() in rbody, st)
+    st, _, rbody, _ = usa.req("GET", "/api/report?lang=fr")
+    check("a language without a catalogue: the English report", st == 200 and b'<html lang="en">' in rbody, st)
+    st, j, _, _ = usa.req("GET", "/api/report?lang=not%20a%20tag")
+    check("?lang that is no language tag: 400", st == 400 and j["code"] == "bad-request", (st, j))
     st, _, rbody, _ = ctl.req("GET", "/api/report")
     check("control's final report", st == 200 and b"Interim after-action report" not in rbody, st)
     st, _, body, _ = ctl.req("GET", "/api/log")
