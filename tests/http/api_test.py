@@ -322,6 +322,17 @@ def main():
             "text/html") and body == open("ui/index.html", "rb").read(), st)
     else:
         check("without ui/ there is no index", st == 404, st)
+    # the UI in the reader's language: i18n.js and a catalogue per language, the same keys in each
+    st, _, body, r = anon.req("GET", "/i18n.js")
+    check("i18n.js is served", st == 200 and r.getheader("Content-Type", "").startswith("text/javascript"), st)
+    cats = {}
+    for tag in ("en", "ko"):
+        st, _, body, r = anon.req("GET", "/lang-%s.json" % tag)
+        check("the %s catalogue is served as JSON" % tag, st == 200 and
+              r.getheader("Content-Type", "").startswith("application/json"), st)
+        cats[tag] = json.loads(body) if st == 200 else {}
+    check("the catalogues hold the same keys", cats["en"] and set(cats["en"]) == set(cats["ko"]),
+          set(cats["en"]) ^ set(cats["ko"]))
     for hname, want in [("Content-Security-Policy", "default-src 'self'"), ("X-Content-Type-Options", "nosniff"),
                         ("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-store"),
                         ("X-Frame-Options", "DENY")]:

@@ -1,0 +1,142 @@
+/* caucus UI in the reader's language (docs/ui.md, "Languages"). A message catalogue per language,
+ * /lang-TAG.json (English text -> translation; a key with "{}" (any text) or "{w}" (one word) is
+ * a pattern whose captures fill {1}, {2}, ... of the translation, as in the report's catalogues),
+ * is applied to the page's text, placeholders, titles and labels, and to everything app.js writes
+ * later (a MutationObserver). The language: the switch's choice (kept in localStorage), else the
+ * browser's preferences (navigator.languages), else English. Texts are only replaced as text
+ * (textContent and attributes), never as HTML. What participants and the scenario wrote is shown
+ * as written. */
+(function () {
+  'use strict';
+  var AVAILABLE = {en: 'English', ko: '한국어'};
+  var KEY = 'caucus.lang';
+  var ATTRS = ['placeholder', 'title', 'aria-label'];
+
+  function pick() {
+    var saved = null;
+    try { saved = window.localStorage.getItem(KEY); } catch (e) { saved = null; }
+    if (saved && AVAILABLE[saved]) return saved;
+    var prefs = navigator.languages || [navigator.language || 'en'];
+    for (var i = 0; i < prefs.length; i++) {
+      var base = String(prefs[i]).toLowerCase().split('-')[0];
+      if (AVAILABLE[base]) return base;
+    }
+    return 'en';
+  }
+
+  var lang = pick();
+  var exact = {};
+  var patterns = [];
+
+  function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
+
+  function compile(cat) {
+    Object.keys(cat).forEach(function (k) {
+      if (k.indexOf('{}') < 0 && k.indexOf('{w}') < 0) { exact[k] = cat[k]; return; }
+      var re = '^' + k.split(/(\{w?\})/).map(function (p) {
+        return p === '{}' ? '(.+?)' : p === '{w}' ? '(\\S+?)' : escapeRe(p);
+      }).join('') + '$';
+      patterns.push({re: new RegExp(re), to: cat[k]});
+    });
+  }
+
+  /* The translation of s (trimmed), or null. */
+  function t(s, depth) {
+    if (Object.prototype.hasOwnProperty.call(exact, s)) return exact[s];
+    if ((depth || 0) > 2) return null;
+    for (var i = 0; i < patterns.length; i++) {
+      var m = patterns[i].re.exec(s);
+      if (!m) continue;
+      return patterns[i].to.replace(/\{([1-9])\}/g, function (_, n) {
+        var c = m[+n] || '';
+        var tc = t(c, (depth || 0) + 1);
+        return tc === null ? c : tc;
+      });
+    }
+    return null;
+  }
+
+  function translateText(node) {
+    var v = node.nodeValue;
+    var s = v.trim();
+    if (!s || !/[A-Za-z]/.test(s)) return;
+    var r = t(s);
+    if (r !== null && r !== s) node.nodeValue = v.replace(s, r);
+  }
+
+  function translateElement(el) {
+    for (var i = 0; i < ATTRS.length; i++) {
+      var a = el.getAttribute && el.getAttribute(ATTRS[i]);
+      if (!a) continue;
+      var r = t(a.trim());
+      if (r !== null && r !== a) el.setAttribute(ATTRS[i], r);
+    }
+  }
+
+  function walk(root) {
+    if (root.nodeType === 3) { translateText(root); return; }
+    if (root.nodeType !== 1 || root.tagName === 'SCRIPT' || root.tagName === 'STYLE') return;
+    translateElement(root);
+    for (var c = root.firstChild; c; c = c.nextSibling) walk(c);
+  }
+
+  function reportLink() {
+    var a = document.getElementById('report-link');
+    if (!a || lang === 'en') return;
+    var href = a.getAttribute('href') || '/api/report';
+    if (href.indexOf('lang=') < 0) a.setAttribute('href', href + (href.indexOf('?') < 0 ? '?' : '&') + 'lang=' + lang);
+  }
+
+  function languageSwitch() {
+    var top = document.querySelector('header.top');
+    if (!top || document.getElementById('lang-switch')) return;
+    var sel = document.createElement('select');
+    sel.id = 'lang-switch';
+    sel.className = 'lang-switch';
+    sel.setAttribute('aria-label', lang === 'ko' ? '언어' : 'Language');
+    Object.keys(AVAILABLE).forEach(function (k) {
+      var o = document.createElement('option');
+      o.value = k;
+      o.lang = k;
+      o.textContent = AVAILABLE[k];
+      if (k === lang) o.selected = true;
+      sel.appendChild(o);
+    });
+    sel.addEventListener('change', function () {
+      try { window.localStorage.setItem(KEY, sel.value); } catch (e) { /* private mode: this page only */ }
+      window.location.reload();
+    });
+    top.appendChild(sel);
+  }
+
+  function start() {
+    document.documentElement.lang = lang;
+    languageSwitch();
+    if (lang === 'en') return;
+    reportLink();
+    walk(document.body);
+    document.title = t(document.title) || document.title;
+    new MutationObserver(function (muts) {
+      muts.forEach(function (m) {
+        if (m.type === 'characterData') translateText(m.target);
+        else if (m.type === 'attributes') translateElement(m.target);
+        else m.addedNodes.forEach(walk);
+      });
+    }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                               attributeFilter: ATTRS});
+  }
+
+  window.caucusLang = {lang: lang, t: function (s) { var r = t(s); return r === null ? s : r; }};
+  if (lang === 'en') {
+    document.addEventListener('DOMContentLoaded', start);
+    return;
+  }
+  fetch('/lang-' + lang + '.json', {credentials: 'same-origin'})
+    .then(function (r) { return r.ok ? r.json() : {}; })
+    .then(function (cat) {
+      compile(cat);
+      if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+      else start();
+    })
+    .catch(function () { /* the page stays English */ });
+})();
