@@ -3,9 +3,10 @@
  * a pattern whose captures fill {1}, {2}, ... of the translation, as in the report's catalogues),
  * is applied to the page's text, placeholders, titles and labels, and to everything app.js writes
  * later (a MutationObserver). The language: the switch's choice (kept in localStorage), else the
- * browser's preferences (navigator.languages), else English. Texts are only replaced as text
- * (textContent and attributes), never as HTML. What participants and the scenario wrote is shown
- * as written. */
+ * browser's preferences (navigator.languages), else English. The scenario's texts the viewer
+ * reads come in that language from GET /api/texts (only texts of the viewer's own state), asked
+ * again as the page changes. Texts are only replaced as text (textContent and attributes), never
+ * as HTML. What participants wrote is shown as written. */
 (function () {
   'use strict';
   var AVAILABLE = {en: 'English', ko: '한국어'};
@@ -62,6 +63,7 @@
     if (!s || !/[A-Za-z]/.test(s)) return;
     var r = t(s);
     if (r !== null && r !== s) node.nodeValue = v.replace(s, r);
+    else if (r === null && s.length >= 8 && /[A-Za-z]{3}/.test(s)) unknown = true;
   }
 
   function translateElement(el) {
@@ -109,6 +111,28 @@
     top.appendChild(sel);
   }
 
+  /* the scenario's texts of the viewer's state in lang (none before joining: 401) */
+  var asked = 0, pending = null, unknown = false;
+  function scenarioTexts() {
+    pending = null;
+    asked = Date.now();
+    fetch('/api/texts?lang=' + encodeURIComponent(lang), {credentials: 'same-origin'})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (j) {
+        if (!j || !j.texts) return;
+        var added = false;
+        Object.keys(j.texts).forEach(function (k) {
+          if (exact[k] !== j.texts[k]) { exact[k] = j.texts[k]; added = true; }
+        });
+        if (added) walk(document.body);
+      })
+      .catch(function () { /* shown in the authoritative language */ });
+  }
+  function soon() {
+    if (pending) return;
+    pending = setTimeout(scenarioTexts, Math.max(500, 5000 - (Date.now() - asked)));
+  }
+
   function start() {
     document.documentElement.lang = lang;
     languageSwitch();
@@ -122,8 +146,11 @@
         else if (m.type === 'attributes') translateElement(m.target);
         else m.addedNodes.forEach(walk);
       });
+      /* new text the page does not have in lang yet (a new item, perhaps): ask again */
+      if (unknown) { unknown = false; soon(); }
     }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
                                attributeFilter: ATTRS});
+    scenarioTexts();
   }
 
   window.caucusLang = {lang: lang, t: function (s) { var r = t(s); return r === null ? s : r; }};

@@ -177,6 +177,25 @@ def control_scope_and_end(nf):
     check("no bypass: control's log omits the NOFORN release and deliveries", st == 200 and not any(
         ('"type":"inject.release"' in l or '"type":"delivery"' in l) and ('"%s"' % nf) in l for l in lines))
     check("no bypass: control's log never shows the title", title not in body.decode())
+    # the scenario's texts in Korean: only texts of the viewer's own state
+    def strings(v):
+        if isinstance(v, str):
+            return {v}
+        items = v.values() if isinstance(v, dict) else v if isinstance(v, list) else []
+        return set().union(*[strings(x) for x in items]) if items else set()
+    st, tj, _, _ = ctl.req("GET", "/api/texts?lang=ko")
+    check("no bypass: control's texts never translate the NOFORN title", st == 200 and title not in tj["texts"],
+          (st, tj))
+    st, uj, _, _ = usa.req("GET", "/api/texts?lang=ko")
+    check("the USA seat's texts translate the title of the NOFORN item it reads", st == 200 and
+          uj["lang"] == "ko" and uj["authoritative"] == "en" and title in uj["texts"], (st, uj))
+    st, us, _, _ = usa.req("GET", "/api/state")
+    check("every text translated is one of the seat's own state", set(uj["texts"]) <= strings(us),
+          set(uj["texts"]) - strings(us))
+    st, j, _, _ = usa.req("GET", "/api/texts")
+    check("/api/texts without lang: 400", st == 400 and j["code"] == "bad-request", (st, j))
+    st, j, _, _ = usa.req("GET", "/api/texts?lang=ja")
+    check("/api/texts in an undeclared language: none", st == 200 and j["texts"] == {}, (st, j))
     check("no bypass: control's log has the EXCON release", any('"type":"inject.release"' in l and '"I-01"' in l
                                                               for l in lines))
     check("no bypass: no bypass record", not any('"control-bypass"' in l for l in lines))
