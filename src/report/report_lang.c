@@ -62,7 +62,7 @@ typedef struct loc {
     int oom;
 } loc;
 
-static const char *tr(loc *L, const char *text, int depth, char *buf, size_t size);
+static const char *tr(loc *L, const char *text, int depth, cc_buf *buf);
 
 /* Matches text t against pattern k from capture n on: "{}" captures one byte or more, "{w}" one
  * word (no space); each capture takes the shortest text for which the rest matches. Fills cap[]
@@ -97,25 +97,33 @@ static bool is_pattern(const char *key)
     return strstr(key, "{}") || strstr(key, "{w}");
 }
 
-/* The translation of a pattern: {N} replaced by capture N translated. */
-static void expand(loc *L, const char *val, const char **cap, const size_t *capn, int n, int depth, char *out,
-                   size_t size)
+/* The translation of a pattern into out: {N} replaced by capture N translated. */
+static void expand(loc *L, const char *val, const char **cap, const size_t *capn, int n, int depth,
+                   cc_buf *out)
 {
-    size_t o = 0;
-    for (const char *p = val; *p && o + 1 < size; p++) {
+    cc_buf_reset(out);
+    for (const char *p = val; *p; p++) {
         if (p[0] == '{' && p[1] >= '1' && p[1] <= '0' + n && p[2] == '}') {
-            char c[1024], tb[2048];
             int i = p[1] - '1';
-            snprintf(c, sizeof c, "%.*s", (int)capn[i], cap[i]);
-            const char *t = tr(L, c, depth + 1, tb, sizeof tb);
-            int w = snprintf(out + o, size - o, "%s", t);
-            o = w > 0 && (size_t)w < size - o ? o + (size_t)w : size - 1;
+            cc_buf c, tb;
+            cc_buf_init(&c);
+            cc_buf_init(&tb);
+            cc_buf_append(&c, cap[i], capn[i]);
+            cc_buf_putc(&c, 0);
+            if (c.oom)
+                L->oom = 1;
+            else
+                cc_buf_puts(out, tr(L, c.data, depth + 1, &tb));
+            cc_buf_free(&c);
+            cc_buf_free(&tb);
             p += 2;
         } else {
-            out[o++] = *p;
+            cc_buf_putc(out, *p);
         }
     }
-    out[o < size ? o : size - 1] = 0;
+    cc_buf_putc(out, 0);
+    if (out->oom)
+        L->oom = 1;
 }
 
 /* Records that a scenario text was given in the reader's language. */
@@ -130,7 +138,7 @@ static void note_sub(loc *L, const char *text, const char *auth)
 
 /* text for the reader: a scenario text in lang, a catalogue entry, a pattern's expansion, or text
  * itself. The answer is text, a string of the catalogue or the scenario, or buf. */
-static const char *tr(loc *L, const char *text, int depth, char *buf, size_t size)
+static const char *tr(loc *L, const char *text, int depth, cc_buf *buf)
 {
     const char *v = json_string_value(json_object_get(L->texts, text));
     if (v) {
@@ -153,8 +161,8 @@ static const char *tr(loc *L, const char *text, int depth, char *buf, size_t siz
         int n = match_at(key, text, cap, capn, 0);
         if (n <= 0)
             continue;
-        expand(L, json_string_value(val), cap, capn, n, depth, buf, size);
-        return buf;
+        expand(L, json_string_value(val), cap, capn, n, depth, buf);
+        return buf->oom ? text : buf->data;
     }
     return text;
 }
@@ -166,13 +174,15 @@ static void tr_item(loc *L, json_t *arr, size_t i, json_t *obj, const char *k)
     const char *s = json_string_value(v);
     if (!s)
         return;
-    char buf[4096];
-    const char *t = tr(L, s, 0, buf, sizeof buf);
-    if (t == s)
-        return;
-    json_t *n = json_string(t);
-    if (!n || (arr ? json_array_set_new(arr, i, n) : json_object_set_new(obj, k, n)))
-        L->oom = 1;
+    cc_buf buf;
+    cc_buf_init(&buf);
+    const char *t = tr(L, s, 0, &buf);
+    if (t != s) {
+        json_t *n = json_string(t);
+        if (!n || (arr ? json_array_set_new(arr, i, n) : json_object_set_new(obj, k, n)))
+            L->oom = 1;
+    }
+    cc_buf_free(&buf);
 }
 
 static void tr_array(loc *L, json_t *arr)
@@ -200,14 +210,19 @@ static void tr_table(loc *L, json_t *t)
 /* A section's table of its scenario texts in lang beside the authoritative ones (rows as given). */
 static void authoritative_table(loc *L, json_t *sec, json_t *subs, const char *auth)
 {
-    char pat[200], tb[400], hb[2][200];
+    char pat[200];
     snprintf(pat, sizeof pat, "Texts in the authoritative language (%s)", auth);
-    const char *title = tr(L, pat, 0, tb, sizeof tb);
-    json_t *t = json_pack("{s:s,s:s,s:[s,s],s:[s,s],s:o}", "id", "authoritative", "title", title, "columns",
-                          "text", "authoritative text", "headings", tr(L, "text", 0, hb[0], sizeof hb[0]),
-                          tr(L, "authoritative text", 0, hb[1], sizeof hb[1]), "rows", json_deep_copy(subs));
+    cc_buf b[3];
+    for (int i = 0; i < 3; i++)
+        cc_buf_init(&b[i]);
+    json_t *t =
+        json_pack("{s:s,s:s,s:[s,s],s:[s,s],s:o}", "id", "authoritative", "title", tr(L, pat, 0, &b[0]),
+                  "columns", "text", "authoritative text", "headings", tr(L, "text", 0, &b[1]),
+                  tr(L, "authoritative text", 0, &b[2]), "rows", json_deep_copy(subs));
     if (!t || json_array_append_new(json_object_get(sec, "tables"), t))
         L->oom = 1;
+    for (int i = 0; i < 3; i++)
+        cc_buf_free(&b[i]);
 }
 
 /* Text between '>' and '<' of generated SVG (XML-escaped as report_svg writes it) translated. */
@@ -215,8 +230,12 @@ static void tr_svg_text(loc *L, const char *p, size_t n, cc_buf *out)
 {
     static const char *const ent[][2] = {
         {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
-    char raw[2048], buf[4096];
+    char raw[2048];
     size_t r = 0;
+    if (n >= sizeof raw) { /* longer than any text of a figure: as it is */
+        cc_buf_append(out, p, n);
+        return;
+    }
     for (size_t i = 0; i < n && r + 1 < sizeof raw;) {
         size_t e = 0;
         while (e < 5 && strncmp(p + i, ent[e][0], strlen(ent[e][0])) != 0)
@@ -225,9 +244,12 @@ static void tr_svg_text(loc *L, const char *p, size_t n, cc_buf *out)
         i += e < 5 ? strlen(ent[e][0]) : 1;
     }
     raw[r] = 0;
-    const char *t = tr(L, raw, 0, buf, sizeof buf);
+    cc_buf buf;
+    cc_buf_init(&buf);
+    const char *t = tr(L, raw, 0, &buf);
     if (t == raw) {
         cc_buf_append(out, p, n);
+        cc_buf_free(&buf);
         return;
     }
     for (; *t; t++) {
@@ -239,6 +261,7 @@ static void tr_svg_text(loc *L, const char *p, size_t n, cc_buf *out)
         else
             cc_buf_putc(out, *t);
     }
+    cc_buf_free(&buf);
 }
 
 /* A section's figure: each text of it translated. */
@@ -338,11 +361,13 @@ cc_err cc_report_localise(json_t *doc, const cc_scenario *s, const char *lang, c
     {
         tr_section(&L, sec, auth);
     }
-    char nb[64];
+    cc_buf nb;
+    cc_buf_init(&nb);
     if (json_object_set_new(doc, "lang", json_string(lang)) ||
-        json_object_set_new(doc, "none", json_string(tr(&L, "None.", 0, nb, sizeof nb))) ||
+        json_object_set_new(doc, "none", json_string(tr(&L, "None.", 0, &nb))) ||
         (auth && json_object_set_new(doc, "authoritative_language", json_string(auth))))
         L.oom = 1;
+    cc_buf_free(&nb);
     json_decref(L.cat);
     json_decref(L.texts);
     return L.oom ? cc_error_set(err, CC_ERR_NOMEM, "out of memory") : CC_OK;
