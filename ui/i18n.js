@@ -63,7 +63,7 @@
     if (!s || !/[A-Za-z]/.test(s)) return;
     var r = t(s);
     if (r !== null && r !== s) node.nodeValue = v.replace(s, r);
-    else if (r === null && s.length >= 8 && /[A-Za-z]{3}/.test(s)) unknown = true;
+    else if (r === null && s.length >= 8 && /[A-Za-z]{3}/.test(s) && !askedFor[s]) { waiting[s] = true; unknown = true; }
   }
 
   function translateElement(el) {
@@ -113,9 +113,12 @@
 
   /* the scenario's texts of the viewer's state in lang (none before joining: 401) */
   var asked = 0, pending = null, unknown = false;
+  var askedFor = {}, waiting = {}; /* texts the server was asked about (once each), and those to ask */
   function scenarioTexts() {
     pending = null;
     asked = Date.now();
+    Object.keys(waiting).forEach(function (k) { askedFor[k] = true; });
+    waiting = {};
     fetch('/api/texts?lang=' + encodeURIComponent(lang), {credentials: 'same-origin'})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (j) {
