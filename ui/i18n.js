@@ -27,6 +27,7 @@
 
   var lang = pick();
   var exact = {};
+  var classes = {}; /* classification name -> its display name in lang (label_policy 'display') */
   var patterns = [];
 
   function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
@@ -75,10 +76,21 @@
     }
   }
 
+  /* a label banner keeps its canonical marking; its classification's display name in lang is
+   * shown beside it (data-display, drawn by app.css) */
+  function markBanner(el) {
+    if (!el.classList || !el.classList.contains('banner')) return;
+    var name = (el.getAttribute('data-label') || '').split('//')[0];
+    var d = Object.prototype.hasOwnProperty.call(classes, name) ? classes[name] : null;
+    if (d && el.getAttribute('data-display') !== d) el.setAttribute('data-display', d);
+    else if (!d && el.hasAttribute('data-display')) el.removeAttribute('data-display');
+  }
+
   function walk(root) {
     if (root.nodeType === 3) { translateText(root); return; }
     if (root.nodeType !== 1 || root.tagName === 'SCRIPT' || root.tagName === 'STYLE') return;
     translateElement(root);
+    markBanner(root);
     for (var c = root.firstChild; c; c = c.nextSibling) walk(c);
   }
 
@@ -124,6 +136,9 @@
       .then(function (j) {
         if (!j || !j.texts) return;
         var added = false;
+        Object.keys(j.classes || {}).forEach(function (k) {
+          if (classes[k] !== j.classes[k]) { classes[k] = j.classes[k]; added = true; }
+        });
         Object.keys(j.texts).forEach(function (k) {
           if (exact[k] !== j.texts[k]) { exact[k] = j.texts[k]; added = true; }
         });
@@ -146,13 +161,14 @@
     new MutationObserver(function (muts) {
       muts.forEach(function (m) {
         if (m.type === 'characterData') translateText(m.target);
+        else if (m.type === 'attributes' && m.attributeName === 'data-label') markBanner(m.target);
         else if (m.type === 'attributes') translateElement(m.target);
         else m.addedNodes.forEach(walk);
       });
       /* new text the page does not have in lang yet (a new item, perhaps): ask again */
       if (unknown) { unknown = false; soon(); }
     }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
-                               attributeFilter: ATTRS});
+                               attributeFilter: ATTRS.concat(['data-label'])});
     scenarioTexts();
   }
 

@@ -366,3 +366,10 @@ const char *cc_scenario_text_or(const cc_scenario *s, const char *text, const ch
     const char *t = cc_scenario_text_in(s, text, lang);
     return t ? t : text;
 }
+
+const char *cc_scenario_class_display(const cc_scenario *s, int rank, const char *lang)
+{
+    if (!s || rank < 0 || (size_t)rank >= s->nclass_display)
+        return NULL;
+    return cc_scenario_text_in(s, s->class_display[rank], lang);
+}

@@ -58,6 +58,9 @@ int cc_scenario_has_language(const cc_scenario *s, const char *tag);
  * and NULL when the scenario has no text of that field in lang (or lang is not declared, or
  * text is NULL). Borrowed from s. */
 const char *cc_scenario_text_in(const cc_scenario *s, const char *text, const char *lang);
+/* The display name of the classification of that rank (label_policy classification 'display')
+ * in lang (cc_scenario_text_in), NULL when it has none in lang. */
+const char *cc_scenario_class_display(const cc_scenario *s, int rank, const char *lang);
 /* Like cc_scenario_text_in, falling back to text itself (the authoritative text). */
 const char *cc_scenario_text_or(const cc_scenario *s, const char *text, const char *lang);
 

@@ -703,9 +703,17 @@ static enum MHD_Result do_texts(cc_http *h, struct MHD_Connection *c, session *s
     const cc_scenario *sc = cc_live_scenario(h->o.live);
     json_t *st = cc_live_state(h->o.live, viewer_of(s), now_ms(), NULL, NULL);
     json_t *t = st ? cc_texts_seen(sc, st, lang) : NULL;
+    json_t *cls = cc_texts_classes(sc, lang);
     json_decref(st);
     const char *auth = cc_scenario_authoritative_language(sc);
-    json_t *out = t ? json_pack("{s:s,s:s?,s:o}", "lang", lang, "authoritative", auth, "texts", t) : NULL;
+    json_t *out = NULL;
+    if (t && cls) { /* json_pack takes both, even when it fails */
+        out =
+            json_pack("{s:s,s:s?,s:o,s:o}", "lang", lang, "authoritative", auth, "texts", t, "classes", cls);
+    } else {
+        json_decref(t);
+        json_decref(cls);
+    }
     if (!out)
         return fail(h, c, 500, "nomem", "out of memory");
     return send_json(h, c, 200, out, NULL);

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "core/label.h"
 #include "core/scenario_model.h"
 
 /* Adds the translations of the strings of v (recursively) to out; -1 on ENOMEM. */
@@ -52,6 +53,21 @@ json_t *cc_texts_seen(const cc_scenario *s, const json_t *seen, const char *lang
     if (out && cc_scenario_has_language(s, lang) && collect(s, seen, lang, out, 0)) {
         json_decref(out);
         return NULL;
+    }
+    return out;
+}
+
+json_t *cc_texts_classes(const cc_scenario *s, const char *lang)
+{
+    json_t *out = json_object();
+    size_t n = s->policy ? cc_label_policy_nclasses(s->policy) : 0;
+    for (size_t r = 0; out && r < n; r++) {
+        const char *name = cc_label_policy_class_name(s->policy, (int)r);
+        const char *d = cc_scenario_class_display(s, (int)r, lang);
+        if (name && d && json_object_set_new(out, name, json_string(d))) {
+            json_decref(out);
+            return NULL;
+        }
     }
     return out;
 }

@@ -14,4 +14,9 @@
  * caller owns ({} when s has none in lang); NULL on ENOMEM. */
 json_t *cc_texts_seen(const cc_scenario *s, const json_t *seen, const char *lang);
 
+/* {classification name: its display name in lang} for the classifications of s's policy that
+ * have one (label_policy 'display'; the policy is every participant's to read). A new object;
+ * NULL on ENOMEM. */
+json_t *cc_texts_classes(const cc_scenario *s, const char *lang);
+
 #endif

@@ -92,6 +92,11 @@ try {
   const banners = async (who) => who.page.locator(card + ' .banner').allTextContents();
   const ub = await banners(usa), kb = await banners(kor);
   check('the same canonical label banner for both', ub.length > 0 && JSON.stringify(ub) === JSON.stringify(kb), [ub, kb]);
+  await kor.page.locator(card + ' .banner[data-display]').first().waitFor({ timeout: 10000 }).catch(() => {});
+  check('the Korean banner shows the classification in Korean beside the marking',
+        (await kor.page.locator(card + ' .banner').first().getAttribute('data-display')) === '비밀 아님');
+  check('the English banner shows the marking alone',
+        (await usa.page.locator(card + ' .banner').first().getAttribute('data-display')) === null);
   if (IMG) {
     fs.mkdirSync(IMG, { recursive: true });
     await kor.page.screenshot({ path: path.join(IMG, 'player-inbox-ko.png') });

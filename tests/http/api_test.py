@@ -187,6 +187,8 @@ def control_scope_and_end(nf):
     check("no bypass: control's texts never translate the NOFORN title", st == 200 and title not in tj["texts"],
           (st, tj))
     st, uj, _, _ = usa.req("GET", "/api/texts?lang=ko")
+    check("/api/texts: the classifications' display names in Korean", uj.get("classes") ==
+          {"UNCLASSIFIED": "비밀 아님", "CONFIDENTIAL": "대외비", "SECRET": "비밀"}, uj.get("classes"))
     check("the USA seat's texts translate the title of the NOFORN item it reads", st == 200 and
           uj["lang"] == "ko" and uj["authoritative"] == "en" and title in uj["texts"], (st, uj))
     st, us, _, _ = usa.req("GET", "/api/state")
