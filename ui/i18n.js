@@ -58,12 +58,22 @@
     return null;
   }
 
+  /* a text node's English as app.js wrote it, and what it became: texts that arrive later (a
+   * role in a sentence, say) translate it again from the English */
+  var orig = new WeakMap();
+
   function translateText(node) {
     var v = node.nodeValue;
+    var o = orig.get(node);
+    if (o && o.out === v) v = o.src;
     var s = v.trim();
     if (!s || !/[A-Za-z]/.test(s)) return;
     var r = t(s);
-    if (r !== null && r !== s) node.nodeValue = v.replace(s, r);
+    if (r !== null && r !== s) {
+      var nv = v.replace(s, r);
+      orig.set(node, {src: v, out: nv});
+      if (node.nodeValue !== nv) node.nodeValue = nv;
+    }
     else if (r === null && s.length >= 8 && /[A-Za-z]{3}/.test(s) && !askedFor[s]) { waiting[s] = true; unknown = true; }
   }
 
@@ -172,7 +182,8 @@
     scenarioTexts();
   }
 
-  window.caucusLang = {lang: lang, t: function (s) { var r = t(s); return r === null ? s : r; }};
+  window.caucusLang = {lang: lang, t: function (s) { var r = t(s); return r === null ? s : r; },
+                       refresh: function () { walk(document.body); }};
   if (lang === 'en') {
     document.addEventListener('DOMContentLoaded', start);
     return;

@@ -66,6 +66,9 @@ try {
   check('the Korean page says so', (await kor.page.getAttribute('html', 'lang')) === 'ko');
   check('the Korean seat view in Korean', await kor.page.getByRole('link', { name: /수신함/ }).count() > 0);
   check('the English seat view in English', await usa.page.getByRole('link', { name: /Inbox/ }).count() > 0);
+  await kor.page.locator('#who', { hasText: '공동의장(국방부)' }).waitFor({ timeout: 10000 }).catch(() => {});
+  check('the Korean header names the seat in Korean', (await text(kor, '#who')) === '공동의장(국방부) · KOR · 취급 인가 SECRET',
+        await text(kor, '#who'));
 
   /* control starts and releases an item both may read */
   const ctl = await browser.newContext({ baseURL: URL_ });
