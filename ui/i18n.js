@@ -27,6 +27,7 @@
 
   var lang = pick();
   var exact = {};
+  var scen = {}; /* the scenario's texts the viewer reads, in lang (GET /api/texts) */
   var classes = {}; /* classification name -> its display name in lang (label_policy 'display') */
   var patterns = [];
 
@@ -42,9 +43,12 @@
     });
   }
 
+  var has = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
+
   /* The translation of s (trimmed), or null. */
   function t(s, depth) {
-    if (Object.prototype.hasOwnProperty.call(exact, s)) return exact[s];
+    if (has(scen, s)) return scen[s];
+    if (has(exact, s)) return exact[s];
     if ((depth || 0) > 2) return null;
     for (var i = 0; i < patterns.length; i++) {
       var m = patterns[i].re.exec(s);
@@ -62,13 +66,29 @@
    * role in a sentence, say) translate it again from the English */
   var orig = new WeakMap();
 
+  /* Text as written: an item's title and body, a note, an option, a position. There only the
+   * scenario's own texts are given in lang (never the page's catalogue: a player's "Cancel" stays
+   * "Cancel"), an option also after its "ID: ". */
+  function asWritten(node) {
+    var p = node.parentElement;
+    if (!p) return false;
+    if (p.closest('.body, .ntext, .otext, .item-title')) return true;
+    return p.tagName === 'SPAN' && !p.className && p.parentElement && p.parentElement.tagName === 'LI';
+  }
+
+  function scenarioText(s) {
+    if (has(scen, s)) return scen[s];
+    var m = /^([^\s:]+): ([\s\S]+)$/.exec(s);
+    return m && has(scen, m[2]) ? m[1] + ': ' + scen[m[2]] : null;
+  }
+
   function translateText(node) {
     var v = node.nodeValue;
     var o = orig.get(node);
     if (o && o.out === v) v = o.src;
     var s = v.trim();
     if (!s || !/[A-Za-z]/.test(s)) return;
-    var r = t(s);
+    var r = asWritten(node) ? scenarioText(s) : t(s);
     if (r !== null && r !== s) {
       var nv = v.replace(s, r);
       orig.set(node, {src: v, out: nv});
@@ -150,7 +170,7 @@
           if (classes[k] !== j.classes[k]) { classes[k] = j.classes[k]; added = true; }
         });
         Object.keys(j.texts).forEach(function (k) {
-          if (exact[k] !== j.texts[k]) { exact[k] = j.texts[k]; added = true; }
+          if (scen[k] !== j.texts[k]) { scen[k] = j.texts[k]; added = true; }
         });
         if (added) walk(document.body);
       })

@@ -51,7 +51,11 @@ async function player(name, locale) {
 async function join(who, label, button, code) {
   await who.page.goto('/');
   await who.page.getByLabel(label).fill(code);
-  await who.page.getByRole('button', { name: button, exact: true }).click();
+  const [resp] = await Promise.all([
+    who.page.waitForResponse((r) => r.url().endsWith('/api/join')),
+    who.page.getByRole('button', { name: button, exact: true }).click(),
+  ]);
+  who.csrf = (await resp.json().catch(() => ({}))).csrf;
   await who.page.locator('#inbox').waitFor({ state: 'attached', timeout: 10000 });
 }
 const text = (who, sel) => who.page.locator(sel).first().textContent({ timeout: 15000 });
@@ -104,6 +108,14 @@ try {
     fs.mkdirSync(IMG, { recursive: true });
     await kor.page.screenshot({ path: path.join(IMG, 'player-inbox-ko.png') });
   }
+  /* what a player writes is shown as written, even a word the page's catalogue translates */
+  const mr = await usa.ctx.request.post('/api/input', { headers: { 'X-CSRF-Token': usa.csrf },
+    data: { do: 'message', to: ['kor-chair'], text: 'Cancel', label: 'UNCLASSIFIED//REL TO KOR, USA' } });
+  check('the English player writes "Cancel"', mr.status() === 200, mr.status());
+  const msg = '#inbox [data-kind="message"] .body';
+  await kor.page.locator(msg).first().waitFor({ timeout: 15000 });
+  await kor.page.waitForTimeout(1000);
+  check('the Korean player reads the message as written', (await text(kor, msg)) === 'Cancel', await text(kor, msg));
   check('no uncaught error in either page', problems.length === 0, problems);
 } catch (e) {
   check('the bilingual exercise (' + String(e.message || e).split('\n')[0] + ')', false);
