@@ -255,10 +255,23 @@ static const char *text_node(ld *L, const cc_ynode *n, const char *what)
     return auth;
 }
 
+/* How a text of map is named in diagnostics: "inject 'title' of 'I-1'" (the item's id, or a
+ * classification's name), "exercise 'title'" without one. */
+static void text_what(const cc_ynode *map, const char *key, const char *what, char *w, size_t size)
+{
+    const cc_ynode *id = cc_ytree_get(map, "id");
+    if (!id)
+        id = cc_ytree_get(map, "name");
+    if (id && id->kind == CC_Y_SCALAR && strcmp(what, "exercise") != 0)
+        snprintf(w, size, "%s '%s' of '%.64s'", what, key, id->text);
+    else
+        snprintf(w, size, "%s '%s'", what, key);
+}
+
 static const char *get_text(ld *L, const cc_ynode *map, const char *key, int required, const char *what)
 {
-    char w[160];
-    snprintf(w, sizeof w, "%s '%s'", what, key);
+    char w[200];
+    text_what(map, key, what, w, sizeof w);
     return text_node(L, field(L, map, key, required, what), w);
 }
 
@@ -441,8 +454,8 @@ static cc_strs get_texts(ld *L, const cc_ynode *map, const char *key, const char
 {
     cc_strs r = {0};
     cc_ynode *n = field(L, map, key, 0, what);
-    char w[160];
-    snprintf(w, sizeof w, "%s '%s'", what, key);
+    char w[200];
+    text_what(map, key, what, w, sizeof w);
     if (!n || !is_seq(L, n, w))
         return r;
     r.v = cc_arena_array(L->a, n->n ? n->n : 1, sizeof *r.v);

@@ -236,7 +236,7 @@ expect_out "language columns without --into: where" "bi.csv:1:19: error: column 
 sed '1s/Notes@ko/Notes@ja/' "$T/bi.csv" > "$T/bi4.csv"
 expect_rc "undeclared language column" 1 "$BIN" msel import "$T/bi4.csv" --into "$f" --out "$T/bi4.yaml"
 expect_out "undeclared language column: where" "bi4.csv:1:22: error: column 'Notes@ja' is in a language the base scenario does not declare (exercise.languages)"
-expect_out "the missing Korean notes at the cell" "bi4.csv:2:12: warning: column 'Notes': inject 'notes' has no text in 'ko' (a declared language)"
+expect_out "the missing Korean notes at the cell" "bi4.csv:2:12: warning: column 'Notes': inject 'notes' of 'I-1' has no text in 'ko' (a declared language)"
 sed '2s/관측값을 상대 대표단과 공유한다,/"관측값을 공유한다\n상대에게 알린다",/' "$T/bi.csv" > "$T/bi5.csv"
 expect_rc "expected actions in Korean miscounted" 1 "$BIN" msel import "$T/bi5.csv" --into "$f" --out "$T/bi5.yaml"
 expect_out "expected actions miscounted: why" "error: column 'Expected Action@ko' lists 2 actions, column 'Expected Action' 1"
