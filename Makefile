@@ -38,7 +38,8 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
 UI_FILES  := $(wildcard ui/*)
-GEN       := $(BUILD)/gen/iso3166.inc $(BUILD)/gen/ui.inc
+REPORT_LANG := $(wildcard src/report/lang/*.json)
+GEN       := $(BUILD)/gen/iso3166.inc $(BUILD)/gen/ui.inc $(BUILD)/gen/report_lang.inc
 
 .PHONY: all deps run test check bench fuzz install clean soak
 all: $(BUILD)/caucus $(BUILD)/libcaucus.a
@@ -50,6 +51,10 @@ $(BUILD)/gen/iso3166.inc: tools/gen-iso3166.sh
 $(BUILD)/gen/ui.inc: tools/embed.py $(UI_FILES)
 	@mkdir -p $(dir $@)
 	python3 tools/embed.py $@ $(UI_FILES)
+
+$(BUILD)/gen/report_lang.inc: tools/embed.py $(REPORT_LANG)
+	@mkdir -p $(dir $@)
+	python3 tools/embed.py --name report_lang $@ $(REPORT_LANG)
 
 # the generated headers: made before any object (order-only); an object is rebuilt when one it
 # includes changes, as its dependency file (-MMD) records, not on every change of every one

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char base[] =
     "caucus: 1\n"
-    "exercise: {id: fz, title: Fuzz, start: \"2026-03-02T09:00:00+09:00\", zone: UTC}\n"
+    "exercise: {id: fz, languages: [en, ko], title: Fuzz, start: \"2026-03-02T09:00:00+09:00\", zone: UTC}\n"
     "label_policy:\n"
     "  id: p\n"
     "  classifications: [{name: UNCLASSIFIED, short: U}, {name: SECRET, short: S}]\n"
@@ -29,9 +29,11 @@ static const char base[] =
     "  - {id: usa-chair, party: USA, role: R, clearance: SECRET, caveats: [NCG]}\n"
     "  - {id: kor-chair, party: KOR, role: R, clearance: SECRET, cells: [control]}\n"
     "injects:\n"
-    "  - {id: I-1, title: T, label: U//REL TO ALLIANCE, from: control, to: [all], at: +1h}\n"
+    "  - {id: I-1, title: {en: T, ko: \"\xec\xa0\x9c\xeb\xaa\xa9\"}, label: U//REL TO ALLIANCE, from: "
+    "control, to: [all],\n"
+    "     expected_actions: [{en: E, ko: \"\xed\x96\x89\xeb\x8f\x99\"}, F], at: +1h}\n"
     "decisions:\n"
-    "  - {id: D-1, question: Q, label: S//REL TO USA, KOR, options: [{id: a, text: A}],\n"
+    "  - {id: D-1, question: Q, label: \"S//REL TO USA, KOR\", options: [{id: a, text: A}],\n"
     "     deciders: [usa-chair, kor-chair], rule: unanimity, trigger: {after: I-1}}\n";
 
 /* export(s) as CSV, imported --into its own YAML, exports the same bytes again */

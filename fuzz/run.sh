@@ -15,6 +15,7 @@ mkdir -p "$B/gen" "$B/findings" "$B/obj"
 command -v clang > /dev/null || { echo "fuzz: clang not found (make deps)"; echo "0 1" > "$B/test-counts"; exit 1; }
 sh tools/gen-iso3166.sh > "$B/gen/iso3166.inc"
 python3 tools/embed.py "$B/gen/ui.inc" ui/*
+python3 tools/embed.py --name report_lang "$B/gen/report_lang.inc" src/report/lang/*.json
 BASE="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Isrc -I$B/gen -fno-sanitize-recover=undefined"
 PKG_CFLAGS=$(pkg-config --cflags libfyaml jansson libsodium libcrypto sqlite3 libpq xlsxwriter libmicrohttpd libzip expat)
 LIBS="$(pkg-config --libs libfyaml jansson libsodium libcrypto sqlite3 libpq xlsxwriter libmicrohttpd libzip expat) -lm -pthread"

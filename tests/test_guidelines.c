@@ -61,6 +61,27 @@ Test(guidelines, the_text_is_the_canonical_rendering)
     cc_scenario_free(s);
 }
 
+/* In a scenario in several languages each translation is part of what is endorsed. */
+Test(guidelines, every_language_is_endorsed)
+{
+    cc_scenario *s = load("tests/scenarios/valid/river-commission-bilingual.yaml");
+    cc_buf b;
+    cc_buf_init(&b);
+    cr_assert_eq(cc_guidelines_text(s, &b), CC_OK);
+    const char *want =
+        "caucus guidelines/v1\n"
+        "scenario river-commission\n"
+        "guideline G-share\n"
+        "text \"Gauge readings above the warning level are shared within one hour.\"\n"
+        "text@ko \"\\uACBD\\uBCF4 \\uC218\\uC900\\uC744 \\uB118\\uB294 \\uAD00\\uCE21\\uAC12\\uC740 "
+        "\\uD55C \\uC2DC\\uAC04 \\uC548\\uC5D0 \\uACF5\\uC720\\uD55C\\uB2E4.\"\n"
+        "rule none\n"
+        "objectives O-share\n";
+    cr_expect_str_eq(b.data, want);
+    cc_buf_free(&b);
+    cc_scenario_free(s);
+}
+
 Test(guidelines, both_endorsers_sign_and_the_note_checks)
 {
     cr_assert_geq(sodium_init(), 0);

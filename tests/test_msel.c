@@ -257,6 +257,7 @@ static const char *const samples[] = {
     "tests/scenarios/valid/mech-semantics.yaml",
     "tests/scenarios/valid/mech-unstick.yaml",
     "tests/scenarios/valid/minimal.yaml",
+    "tests/scenarios/valid/river-commission-bilingual.yaml",
     "tests/scenarios/valid/view-national.yaml",
     "tests/msel/edge.yaml",
 };
@@ -1029,4 +1030,33 @@ Test(msel, workbook_layout_title_group_header_headings_and_merged_cells)
     cc_diags_free(&d);
     cc_buf_free(&out);
     cc_csv_free(t);
+}
+
+/* A language column's header: a text column's header or key, '@', a language tag. */
+Test(msel, language_column_headers)
+{
+    static const struct {
+        const char *h;
+        int col;
+        const char *tag;
+    } cases[] = {
+        {"Event Synopsis@ko", CC_MSEL_TITLE, "ko"},
+        {"body@pt-BR", CC_MSEL_BODY, "pt-BR"},
+        {"Expected Action@ko ", CC_MSEL_EXPECTED, "ko"},
+        {"Notes@zh-Hant", CC_MSEL_NOTES, "zh-Hant"},
+        {"From@ko", -1, NULL},
+        {"Notes@", -1, NULL},
+        {"Notes@korean", -1, NULL},
+        {"Event Synopsis", -1, NULL},
+        {"user@example.org", -1, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char tag[36] = "";
+        int c = cc_msel_lang_header(cases[i].h, strlen(cases[i].h), tag, sizeof tag);
+        cr_expect_eq(c, cases[i].col, "'%s': column %d", cases[i].h, c);
+        if (cases[i].tag)
+            cr_expect_str_eq(tag, cases[i].tag, "'%s'", cases[i].h);
+    }
+    cr_expect_eq(cc_msel_text_index(CC_MSEL_FROM), -1);
+    cr_expect_eq(cc_msel_text_cols[cc_msel_text_index(CC_MSEL_NOTES)], CC_MSEL_NOTES);
 }

@@ -14,6 +14,7 @@ command -v "$TIDY" > /dev/null || { echo "clang-tidy.sh: $TIDY not found (Debian
 mkdir -p "$B/gen"
 [ -f "$B/gen/iso3166.inc" ] || sh tools/gen-iso3166.sh > "$B/gen/iso3166.inc"
 [ -f "$B/gen/ui.inc" ] || python3 tools/embed.py "$B/gen/ui.inc" ui/*
+[ -f "$B/gen/report_lang.inc" ] || python3 tools/embed.py --name report_lang "$B/gen/report_lang.inc" src/report/lang/*.json
 PKG_CFLAGS=$(pkg-config --cflags libfyaml jansson libsodium libcrypto sqlite3 libpq xlsxwriter libmicrohttpd libzip expat)
 FLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Isrc -I$B/gen $PKG_CFLAGS"
 log="$B/clang-tidy.log"

@@ -263,6 +263,10 @@
   }
   function field(name, kind, value) {
     const id = 'f-' + name;
+    /* a text in several languages ({en: ..., ko: ...}, or a list of them) is edited as YAML */
+    if ((kind === 'area' && value != null && !isScalar(value)) ||
+        (kind === 'lines' && Array.isArray(value) && !value.every(isScalar)))
+      kind = 'yaml';
     const wrap = el('div', { class: 'ed-field', 'data-name': name });
     const label = el('label', { for: id, text: name.replace(/_/g, ' ') });
     wrap.append(label);
@@ -666,7 +670,7 @@
     });
     $('ed-to-template').addEventListener('click', async () => {
       const item = formItem();
-      const name = item.title || item.id || 'inject';
+      const name = (typeof item.title === 'string' && item.title) || item.id || 'inject';
       const r = await api('POST', '/api/editor/catalogue', { name, item });
       status(r.ok ? 'Added "' + name + '" to the catalogue' : errText(r), r.ok ? 'good' : 'bad');
       loadTemplates();

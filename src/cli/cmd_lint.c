@@ -13,7 +13,7 @@
 static void lint_usage(FILE *f)
 {
     fprintf(f, "usage: caucus lint [--format text|json] [--summary] [--werror] [--quiet] [--sim]\n"
-               "                   [--agents FILE] [--sweep PATH=VALUES]... FILE...\n"
+               "                   [--require-languages] [--agents FILE] [--sweep PATH=VALUES]... FILE...\n"
                "  --format json  one JSON document on stdout with every diagnostic\n"
                "  --agents FILE  check the scenarios with this agents file merged in (docs/calibration.md)\n"
                "  --sim          also check it as caucus sim plays it: only agents act\n"
@@ -21,6 +21,7 @@ static void lint_usage(FILE *f)
                "                 numeric or duration field and the scenario loads with every value\n"
                "  --summary      print what each valid scenario contains\n"
                "  --werror       treat warnings as errors (exit 1)\n"
+               "  --require-languages  a text missing in a declared language is an error\n"
                "  --quiet        print only diagnostics, no per-file status line\n");
 }
 
@@ -126,6 +127,8 @@ int cc_cmd_lint(int argc, char **argv)
             werror = 1;
         } else if (strcmp(argv[i], "--sim") == 0) {
             sim = 1;
+        } else if (strcmp(argv[i], "--require-languages") == 0) {
+            lo.require_languages = 1;
         } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
             quiet = 1;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

@@ -16,6 +16,7 @@
 #include "core/scenario.h"
 #include "report/report.h"
 #include "report/report_int.h"
+#include "report/report_lang.h"
 
 static void usage(FILE *f)
 {
@@ -43,13 +44,17 @@ static void usage(FILE *f)
         "  --json OUT       the report document as JSON\n"
         "  --docx OUT       a Word document (OOXML) to finish in a word processor ('-': standard output)\n"
         "  --csv DIR        one CSV file per table, and banners.csv\n"
-        "  --threads T      worker threads when a simulation is run again (default: online CPUs)\n");
+        "  --threads T      worker threads when a simulation is run again (default: online CPUs)\n"
+
+        "  --lang TAG       the report in that language: titles, headings and sentences from its\n"
+        "                   catalogue, the scenario's texts in it (en, ko; default: English with\n"
+        "                   the scenario's authoritative texts)\n");
 }
 
 /* The parsed command line; the store path fills the private fields. */
 typedef struct ropts {
     const char *in, *html, *md, *json, *docx, *csv, *today, *summary, *summary_label, *seat, *scen, *plan,
-        *exercise, *checkpoint, *key;
+        *exercise, *checkpoint, *key, *lang;
     uint64_t threads;
     int64_t plan_exercise;  /* the reported exercise's id in the plan's store (0: find it) */
     const char *stored_cp;  /* a store's latest checkpoint note (NULL: none) */
@@ -292,6 +297,7 @@ int cc_cmd_report(int argc, char **argv)
                             : strcmp(a, "--scenario") == 0      ? &o.scen
                             : strcmp(a, "--checkpoint") == 0    ? &o.checkpoint
                             : strcmp(a, "--key") == 0           ? &o.key
+                            : strcmp(a, "--lang") == 0          ? &o.lang
                                                                 : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
@@ -499,6 +505,20 @@ static int log_doc(const ropts *o, cc_scenario **s, cc_diags *d, json_t **doc, c
     return -1;
 }
 
+/* --lang: the document rewritten for a reader of that language (report/report_lang.h). -1 to go
+ * on, else the exit status. */
+static int localise(const ropts *o, json_t *doc, const cc_scenario *s)
+{
+    if (!o->lang)
+        return -1;
+    cc_error e = {0};
+    cc_err rc = cc_report_localise(doc, s, o->lang, &e);
+    if (rc == CC_OK)
+        return -1;
+    fprintf(stderr, "caucus report: --lang %s: %s\n", o->lang, e.message);
+    return rc == CC_ERR_NOTFOUND ? 2 : 1;
+}
+
 /* Writes the document in every format asked for and says what was written. The exit status. */
 static int write_outputs(const ropts *o, const json_t *doc, const cc_scenario *s)
 {
@@ -553,7 +573,9 @@ static int run_report(const ropts *o)
                 fprintf(stderr, "caucus report: out of memory\n");
             status = 1;
         } else {
-            status = write_outputs(o, doc, s);
+            status = localise(o, doc, s);
+            if (status < 0)
+                status = write_outputs(o, doc, s);
         }
     }
     cc_diags_free(&d);

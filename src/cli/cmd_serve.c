@@ -18,6 +18,7 @@
 #include "core/note.h"
 #include "core/scenario_model.h"
 #include "report/report.h"
+#include "report/report_lang.h"
 #include "server/http.h"
 #include "server/live.h"
 #include "store/store.h"
@@ -124,7 +125,8 @@ static int make_codes(cc_store *st, cc_live *lv, FILE *out, FILE *codes_json)
 /* /api/report: the after-action report so far (final once the run has ended), from the stored
  * log, for this viewer (a seat's report holds only what the seat may read). The log goes through
  * a private temporary file because the report reads it twice, streaming. */
-static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, int format, size_t *len, char *why,
+static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, int format, const char *lang, size_t *len,
+                          char *why,
                           size_t whylen)
 {
     cc_store *st = ctx;
@@ -154,9 +156,15 @@ static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, int format, 
         /* final once control ended the run (the log then ends with run.end), interim before */
         rc = cc_report_from_log_ex(path, s, v.control ? NULL : s->seats[v.seat].id,
                                    cc_live_ended(lv) ? 0u : CC_REPORT_IN_PROGRESS, &d, &doc);
-        if (rc != CC_OK) {
+        cc_error le = {0};
+        if (rc == CC_OK && lang && cc_report_lang_known(lang) &&
+            cc_report_localise(doc, s, lang, &le) != CC_OK) {
+            rc = CC_ERR_NOMEM;
+            snprintf(why, whylen, "%s", le.message);
+        } else if (rc != CC_OK) {
             snprintf(why, whylen, "%s", d.count ? d.items[0].message : cc_err_str(rc));
-        } else {
+        }
+        if (rc == CC_OK) {
             cc_buf b;
             cc_buf_init(&b);
             cc_err r2 = format == CC_HTTP_REPORT_MD     ? cc_report_md(doc, &b)

@@ -27,19 +27,43 @@ static void duration(cc_buf *b, int64_t s)
     cc_buf_puts(b, t);
 }
 
+/* "KEY TEXT\n" with the text as a JSON string: one line whatever it holds, and no two texts alike. */
+static cc_err json_line(cc_buf *b, const char *key, const char *lang, const char *text)
+{
+    json_t *js = json_string(text ? text : "");
+    char *txt = js ? json_dumps(js, JSON_ENCODE_ANY | JSON_ENSURE_ASCII) : NULL;
+    json_decref(js);
+    if (!txt)
+        return CC_ERR_NOMEM;
+    cc_buf_printf(b, "%s%s%s %s\n", key, lang ? "@" : "", lang ? lang : "", txt);
+    free(txt);
+    return CC_OK;
+}
+
+/* A guideline's text, then its text in each other declared language that has one ("text@ko ..."),
+ * in the order of exercise.languages: the parties endorse what each delegation reads. A scenario
+ * in one language gives the one line it always gave. */
+static cc_err text_lines(const cc_scenario *s, const char *text, cc_buf *out)
+{
+    cc_err rc = json_line(out, "text", NULL, text);
+    for (size_t i = 0; rc == CC_OK && i < cc_scenario_nlanguages(s); i++) {
+        const char *lang = cc_scenario_language(s, i);
+        const char *t = (int)i == s->authoritative ? NULL : cc_scenario_text_in(s, text, lang);
+        if (t)
+            rc = json_line(out, "text", lang, t);
+    }
+    return rc;
+}
+
 cc_err cc_guidelines_text(const cc_scenario *s, cc_buf *out)
 {
     cc_buf_printf(out, "caucus guidelines/v1\nscenario %s\n", s->id ? s->id : "");
     for (size_t g = 0; g < s->nguidelines; g++) {
         const cc_guideline *G = &s->guidelines[g];
-        /* the text as a JSON string: one line whatever it holds, and no two texts alike */
-        json_t *js = json_string(G->text ? G->text : "");
-        char *txt = js ? json_dumps(js, JSON_ENCODE_ANY | JSON_ENSURE_ASCII) : NULL;
-        json_decref(js);
-        if (!txt)
+        cc_buf_printf(out, "guideline %s\n", G->id ? G->id : "");
+        if (text_lines(s, G->text, out) != CC_OK)
             return CC_ERR_NOMEM;
-        cc_buf_printf(out, "guideline %s\ntext %s\nrule ", G->id ? G->id : "", txt);
-        free(txt);
+        cc_buf_puts(out, "rule ");
         switch (G->kind) {
         case CC_GRULE_NONE: cc_buf_puts(out, "none"); break;
         case CC_GRULE_STAGE_DEADLINE:

@@ -2,8 +2,13 @@
  * a cc_scenario (the loader, the checker, the engine's live edits, the MSEL and the server): the
  * names of its enumerations, identifiers, the reference syntax, the inject keys and the
  * originator rule, who a reference reaches and who may read it; and freeing and accessors. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/grow.h"
+#include "core/lang.h"
 
 #include "core/scenario.h"
 #include "core/scenario_model.h"
@@ -252,6 +257,7 @@ void cc_scenario_free(cc_scenario *s)
         cc_zone_free(s->parties[i].zone);
     cc_zone_free(s->zone);
     cc_label_policy_free(s->policy);
+    free(s->translations);
     cc_arena_free(s->arena);
 }
 
@@ -285,4 +291,87 @@ void cc_scenario_hash_hex(const cc_scenario *s, char out[65])
         out[2 * i + 1] = hex[s->hash[i] & 15];
     }
     out[64] = 0;
+}
+
+/* ---- languages ------------------------------------------------------------------------ */
+
+size_t cc_scenario_nlanguages(const cc_scenario *s)
+{
+    return s ? s->languages.n : 0;
+}
+
+const char *cc_scenario_language(const cc_scenario *s, size_t i)
+{
+    return s && i < s->languages.n ? s->languages.v[i] : NULL;
+}
+
+const char *cc_scenario_authoritative_language(const cc_scenario *s)
+{
+    return cc_scenario_language(s, (size_t)s->authoritative);
+}
+
+/* Index of tag among the declared languages, -1 when not declared. */
+static int lang_index(const cc_scenario *s, const char *tag)
+{
+    for (size_t i = 0; s && tag && i < s->languages.n; i++)
+        if (cc_lang_eq(s->languages.v[i], tag))
+            return (int)i;
+    return -1;
+}
+
+int cc_scenario_has_language(const cc_scenario *s, const char *tag)
+{
+    return lang_index(s, tag) >= 0;
+}
+
+/* Order of translations: by the text's address, then language. */
+static int tr_cmp(const void *a, const void *b)
+{
+    const cc_translation *x = a, *y = b;
+    uintptr_t p = (uintptr_t)x->text, q = (uintptr_t)y->text;
+    if (p != q)
+        return p < q ? -1 : 1;
+    return (x->lang > y->lang) - (x->lang < y->lang);
+}
+
+cc_err cc_scenario_translation_add(cc_scenario *s, const char *text, int lang, const char *value)
+{
+    cc_translation *t = cc_grow(s->translations, &s->translations_cap, s->ntranslations + 1, sizeof *t);
+    if (!t)
+        return CC_ERR_NOMEM;
+    s->translations = t;
+    t[s->ntranslations++] = (cc_translation){text, lang, value};
+    return CC_OK;
+}
+
+void cc_scenario_translations_done(cc_scenario *s)
+{
+    if (s->ntranslations > 1)
+        qsort(s->translations, s->ntranslations, sizeof *s->translations, tr_cmp);
+}
+
+const char *cc_scenario_text_in(const cc_scenario *s, const char *text, const char *lang)
+{
+    int li = lang_index(s, lang);
+    if (!text || li < 0)
+        return NULL;
+    if (li == s->authoritative)
+        return text;
+    cc_translation key = {text, li, NULL};
+    const cc_translation *t =
+        s->ntranslations ? bsearch(&key, s->translations, s->ntranslations, sizeof key, tr_cmp) : NULL;
+    return t ? t->value : NULL;
+}
+
+const char *cc_scenario_text_or(const cc_scenario *s, const char *text, const char *lang)
+{
+    const char *t = cc_scenario_text_in(s, text, lang);
+    return t ? t : text;
+}
+
+const char *cc_scenario_class_display(const cc_scenario *s, int rank, const char *lang)
+{
+    if (!s || rank < 0 || (size_t)rank >= s->nclass_display)
+        return NULL;
+    return cc_scenario_text_in(s, s->class_display[rank], lang);
 }

@@ -42,4 +42,26 @@ void cc_scenario_hash_hex(const cc_scenario *s, char out[65]);
  * first (core/guidelines.h). NULL clears it. CC_ERR_NOMEM. */
 cc_err cc_scenario_set_endorsement(cc_scenario *s, const char *note, size_t len);
 
+/* ---- languages (docs/scenario-format.md, "Texts and languages") ---- */
+
+/* How many languages the scenario declares (exercise.languages); 0 for a scenario in one language. */
+size_t cc_scenario_nlanguages(const cc_scenario *s);
+/* The i-th declared language tag as written; NULL past the end. */
+const char *cc_scenario_language(const cc_scenario *s, size_t i);
+/* The authoritative language's tag; NULL when the scenario declares no languages. */
+const char *cc_scenario_authoritative_language(const cc_scenario *s);
+/* Whether tag is a declared language (BCP 47 tags compare without regard to case). */
+int cc_scenario_has_language(const cc_scenario *s, const char *tag);
+/* The text of a field in language lang. text is the field as the model holds it (its
+ * authoritative text: every accessor and struct field of the model gives that); the answer is
+ * text itself for the authoritative language, the translation for another declared language,
+ * and NULL when the scenario has no text of that field in lang (or lang is not declared, or
+ * text is NULL). Borrowed from s. */
+const char *cc_scenario_text_in(const cc_scenario *s, const char *text, const char *lang);
+/* The display name of the classification of that rank (label_policy classification 'display')
+ * in lang (cc_scenario_text_in), NULL when it has none in lang. */
+const char *cc_scenario_class_display(const cc_scenario *s, int rank, const char *lang);
+/* Like cc_scenario_text_in, falling back to text itself (the authoritative text). */
+const char *cc_scenario_text_or(const cc_scenario *s, const char *text, const char *lang);
+
 #endif

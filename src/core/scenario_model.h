@@ -453,6 +453,17 @@ typedef struct cc_scoring {
     cc_pos pos;
 } cc_scoring;
 
+/* A text of the scenario in a language other than the authoritative one (docs/scenario-format.md,
+ * "Texts and languages"). The model's fields hold the authoritative text; each other language's
+ * text of a field is one of these, found by the field's pointer (cc_scenario_text_in). */
+typedef struct cc_translation {
+    const char *text;  /* the field's authoritative text: the very pointer the model holds */
+    int lang;          /* index into the scenario's languages */
+    const char *value; /* the text in that language */
+} cc_translation;
+
+#define CC_LANG_MAX 8 /* languages a scenario may declare */
+
 typedef struct cc_phase {
     const char *id, *title;
     int64_t at_s;
@@ -465,6 +476,17 @@ struct cc_scenario {
     unsigned char hash[32]; /* SHA-256 of the file bytes */
     int version;
     const char *id, *title, *description;
+    /* exercise.languages and exercise.authoritative_language: languages.n == 0 for a scenario in
+     * one language (every text a string); authoritative indexes languages */
+    cc_strs languages;
+    int authoritative;
+    cc_pos languages_pos;
+    /* the texts in the other languages, sorted by (text pointer, lang) for cc_scenario_text_in */
+    cc_translation *translations;
+    size_t ntranslations, translations_cap;
+    /* per classification rank: its display text (classification 'display'), NULL when none */
+    const char **class_display;
+    size_t nclass_display;
     int64_t start_unix;
     int32_t start_offset;
     const char *zone_name;
@@ -601,6 +623,12 @@ cc_duty cc_scenario_seat_duty(const struct cc_scenario *s, size_t si);
  * takes part in (of R's kind), a decision it decides, an inject addressed to it (of R's channel and
  * class); on: message always may (any seat may forward to it). */
 int cc_scenario_rule_can_match(const struct cc_scenario *s, const struct cc_agent_rule *R, size_t si);
+
+/* Records value as text's translation into language lang (an index into s->languages), for
+ * the loader; cc_scenario_translations_done sorts them once all are added (lookups need it).
+ * CC_ERR_NOMEM. */
+cc_err cc_scenario_translation_add(struct cc_scenario *s, const char *text, int lang, const char *value);
+void cc_scenario_translations_done(struct cc_scenario *s);
 
 /* The file a position of s belongs to (the scenario, or its agents file), with *pos made the
  * position in that file. */

@@ -11,6 +11,7 @@
 #include <xlsxwriter.h>
 
 #include "core/ctime.h"
+#include "core/lang.h"
 #include "core/scenario_model.h"
 #include "io/msel_int.h"
 
@@ -115,13 +116,65 @@ int cc_msel_col_of(const char *header, size_t len)
     return -1;
 }
 
+const cc_msel_col cc_msel_text_cols[CC_MSEL_NTEXT] = {CC_MSEL_TITLE, CC_MSEL_BODY, CC_MSEL_EXPECTED,
+                                                      CC_MSEL_NOTES};
+
+int cc_msel_text_index(cc_msel_col c)
+{
+    for (int t = 0; t < CC_MSEL_NTEXT; t++)
+        if (cc_msel_text_cols[t] == c)
+            return t;
+    return -1;
+}
+
+int cc_msel_lang_header(const char *h, size_t len, char *tag, size_t size)
+{
+    const char *at = NULL;
+    for (size_t i = 0; i < len; i++)
+        if (h[i] == '@')
+            at = h + i;
+    size_t tl = at ? len - (size_t)(at + 1 - h) : 0;
+    if (!at || tl == 0 || tl >= size)
+        return -1;
+    memcpy(tag, at + 1, tl);
+    tag[tl] = 0;
+    while (tl && (tag[tl - 1] == ' ' || tag[tl - 1] == '\t'))
+        tag[--tl] = 0;
+    int c = cc_msel_col_of(h, (size_t)(at - h));
+    if (c < 0 || cc_msel_text_index((cc_msel_col)c) < 0 || !cc_lang_tag_ok(tag))
+        return -1;
+    return c;
+}
+
 /* ---- the table ---------------------------------------------------------------------- */
 
 struct cc_msel {
     cc_arena *a;
-    const char **cells; /* nrows * CC_MSEL_NCOLS */
-    size_t nrows;
+    const char **cells; /* nrows * ncols: the CC_MSEL_NCOLS columns, then per other language the
+                           CC_MSEL_NTEXT text columns */
+    size_t nrows, ncols;
+    const char **langs; /* the other languages' tags */
+    size_t nlangs;
 };
+
+size_t cc_msel_nlangs(const cc_msel *m)
+{
+    return m->nlangs;
+}
+
+const char *cc_msel_lang(const cc_msel *m, size_t k)
+{
+    return k < m->nlangs ? m->langs[k] : "";
+}
+
+const char *cc_msel_cell_lang(const cc_msel *m, size_t row, cc_msel_col c, size_t k)
+{
+    int t = cc_msel_text_index(c);
+    if (row >= m->nrows || t < 0 || k >= m->nlangs)
+        return "";
+    const char *v = m->cells[row * m->ncols + CC_MSEL_NCOLS + k * CC_MSEL_NTEXT + (size_t)t];
+    return v ? v : "";
+}
 
 void cc_msel_free(cc_msel *m)
 {
@@ -140,7 +193,7 @@ const char *cc_msel_cell(const cc_msel *m, size_t row, cc_msel_col c)
 {
     if (row >= m->nrows || (unsigned)c >= CC_MSEL_NCOLS)
         return "";
-    const char *v = m->cells[row * CC_MSEL_NCOLS + c];
+    const char *v = m->cells[row * m->ncols + c];
     return v ? v : "";
 }
 
@@ -236,6 +289,37 @@ static void put_trigger(cc_buf *b, const cc_when *w)
         cc_buf_printf(b, " stage %s", w->stage);
 }
 
+/* The inject's texts in the table's other languages, into cells[k * CC_MSEL_NTEXT + t]. A list
+ * of expected actions in another language keeps the authoritative list's order, "" for an
+ * action without a text in it. */
+static cc_err put_lang_cells(const cc_scenario *s, const cc_inject *I, cc_msel *m, const char **cells,
+                             cc_buf *b)
+{
+    for (size_t k = 0; k < m->nlangs; k++) {
+        const char *lang = m->langs[k], **c = cells + k * CC_MSEL_NTEXT;
+        c[0] = cc_scenario_text_in(s, I->title, lang);
+        c[1] = cc_scenario_text_in(s, I->body, lang);
+        c[3] = cc_scenario_text_in(s, I->notes, lang);
+        const char **v = cc_arena_array(m->a, I->expected_actions.n + 1, sizeof *v);
+        if (!v)
+            return CC_ERR_NOMEM;
+        size_t any = 0;
+        for (size_t e = 0; e < I->expected_actions.n; e++) {
+            v[e] = cc_scenario_text_in(s, I->expected_actions.v[e], lang);
+            any += v[e] != NULL;
+            v[e] = v[e] ? v[e] : "";
+        }
+        cc_strs tr = {v, NULL, I->expected_actions.n};
+        cc_buf_reset(b);
+        if (any && put_expected(b, &tr) != CC_OK)
+            return CC_ERR_NOMEM;
+        if (any && !(c[2] = adup(m->a, b)))
+            return CC_ERR_NOMEM;
+        cc_buf_reset(b);
+    }
+    return CC_OK;
+}
+
 cc_err cc_msel_export(const cc_scenario *s, cc_msel **out)
 {
     if (!s || !out)
@@ -246,8 +330,14 @@ cc_err cc_msel_export(const cc_scenario *s, cc_msel **out)
         free(m);
         return CC_ERR_NOMEM;
     }
-    m->cells = cc_arena_array(m->a, s->ninjects ? s->ninjects : 1, CC_MSEL_NCOLS * sizeof *m->cells);
-    if (!m->cells) {
+    m->nlangs = s->languages.n ? s->languages.n - 1 : 0;
+    m->ncols = CC_MSEL_NCOLS + m->nlangs * CC_MSEL_NTEXT;
+    m->langs = cc_arena_array(m->a, m->nlangs + 1, sizeof *m->langs);
+    for (size_t i = 0, k = 0; m->langs && i < s->languages.n; i++)
+        if ((int)i != s->authoritative)
+            m->langs[k++] = s->languages.v[i];
+    m->cells = cc_arena_array(m->a, s->ninjects ? s->ninjects : 1, m->ncols * sizeof *m->cells);
+    if (!m->cells || !m->langs) {
         cc_msel_free(m);
         return CC_ERR_NOMEM;
     }
@@ -256,7 +346,7 @@ cc_err cc_msel_export(const cc_scenario *s, cc_msel **out)
     cc_err rc = CC_OK;
     for (size_t i = 0; i < s->ninjects && rc == CC_OK; i++) {
         const cc_inject *I = &s->injects[i];
-        const char **row = m->cells + i * CC_MSEL_NCOLS;
+        const char **row = m->cells + i * m->ncols;
 #define PUT_CELL(col)                                                                                        \
     do {                                                                                                     \
         if (!(row[col] = adup(m->a, &b)) || b.oom)                                                           \
@@ -323,6 +413,8 @@ cc_err cc_msel_export(const cc_scenario *s, cc_msel **out)
             cc_buf_puts(&b, cc_label_policy_party_code(s->policy, I->label.label.originator));
         PUT_CELL(CC_MSEL_LABEL_ORIGINATOR);
 #undef PUT_CELL
+        if (rc == CC_OK)
+            rc = put_lang_cells(s, I, m, row + CC_MSEL_NCOLS, &b);
     }
     cc_buf_free(&b);
     m->nrows = s->ninjects;
@@ -334,18 +426,37 @@ cc_err cc_msel_export(const cc_scenario *s, cc_msel **out)
     return CC_OK;
 }
 
+/* The header of column c of the table: an MSEL column's, or "HEADER@TAG" for a language column
+ * (written into buf). */
+static const char *col_title(const cc_msel *m, size_t c, char *buf, size_t size)
+{
+    if (c < CC_MSEL_NCOLS)
+        return cols[c].header;
+    size_t k = (c - CC_MSEL_NCOLS) / CC_MSEL_NTEXT, t = (c - CC_MSEL_NCOLS) % CC_MSEL_NTEXT;
+    snprintf(buf, size, "%s@%s", cols[cc_msel_text_cols[t]].header, m->langs[k]);
+    return buf;
+}
+
 cc_err cc_msel_write_csv(const cc_msel *m, char sep, int bom, cc_buf *out)
 {
     if (sep != ',' && sep != ';' && sep != '\t')
         return CC_ERR_ARG;
-    const char *hdr[CC_MSEL_NCOLS];
-    for (int c = 0; c < CC_MSEL_NCOLS; c++)
-        hdr[c] = cols[c].header;
+    const char **hdr = calloc(m->ncols, sizeof *hdr);
+    char(*lh)[64] = calloc(m->ncols, sizeof *lh);
+    if (!hdr || !lh) {
+        free(hdr);
+        free(lh);
+        return CC_ERR_NOMEM;
+    }
+    for (size_t c = 0; c < m->ncols; c++)
+        hdr[c] = col_title(m, c, lh[c], sizeof lh[c]);
     if (bom)
         cc_buf_puts(out, "\xEF\xBB\xBF");
-    cc_csv_put_row(out, hdr, CC_MSEL_NCOLS, sep);
+    cc_csv_put_row(out, hdr, m->ncols, sep);
     for (size_t r = 0; r < m->nrows; r++)
-        cc_csv_put_row(out, m->cells + r * CC_MSEL_NCOLS, CC_MSEL_NCOLS, sep);
+        cc_csv_put_row(out, m->cells + r * m->ncols, m->ncols, sep);
+    free(hdr);
+    free(lh);
     return out->oom ? CC_ERR_NOMEM : CC_OK;
 }
 
@@ -404,16 +515,19 @@ cc_err cc_msel_write_xlsx(const cc_msel *m, const char *path, char *why, size_t 
         [CC_MSEL_LABEL] = 30,      [CC_MSEL_TRIGGER] = 24,    [CC_MSEL_DELAY] = 9,
         [CC_MSEL_CLASS] = 12,      [CC_MSEL_ORIGINATOR] = 11, [CC_MSEL_LABEL_ORIGINATOR] = 11};
     lxw_error e = LXW_NO_ERROR;
-    for (int c = 0; c < CC_MSEL_NCOLS && !e; c++) {
-        e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width[c], cell);
+    char lh[64];
+    for (size_t c = 0; c < m->ncols && !e; c++) {
+        double w =
+            c < CC_MSEL_NCOLS ? width[c] : width[cc_msel_text_cols[(c - CC_MSEL_NCOLS) % CC_MSEL_NTEXT]];
+        e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, w, cell);
         if (!e)
-            e = worksheet_write_string(ws, 0, (lxw_col_t)c, cc_msel_header((cc_msel_col)c), head);
+            e = worksheet_write_string(ws, 0, (lxw_col_t)c, col_title(m, c, lh, sizeof lh), head);
     }
-    size_t bad_row = 0;
-    int bad_col = 0;
+    size_t bad_row = 0, bad_col = 0;
     for (size_t r = 0; r < cc_msel_nrows(m) && !e; r++)
-        for (int c = 0; c < CC_MSEL_NCOLS && !e; c++) {
-            const char *v = xlsx_text(cc_msel_cell(m, r, (cc_msel_col)c), &esc);
+        for (size_t c = 0; c < m->ncols && !e; c++) {
+            const char *raw = m->cells[r * m->ncols + c];
+            const char *v = xlsx_text(raw ? raw : "", &esc);
             if (!v)
                 e = LXW_ERROR_MEMORY_MALLOC_FAILED;
             else if (*v)
@@ -423,10 +537,10 @@ cc_err cc_msel_write_xlsx(const cc_msel *m, const char *path, char *why, size_t 
         }
     worksheet_freeze_panes(ws, 1, 0);
     if (!e)
-        e = worksheet_autofilter(ws, 0, 0, (lxw_row_t)cc_msel_nrows(m), CC_MSEL_NCOLS - 1);
+        e = worksheet_autofilter(ws, 0, 0, (lxw_row_t)cc_msel_nrows(m), (lxw_col_t)(m->ncols - 1));
     if (e) {
         snprintf(why, whylen, "%s: row %zu, column '%s': %s", path, bad_row,
-                 cc_msel_header((cc_msel_col)bad_col), lxw_strerror(e));
+                 col_title(m, bad_col, lh, sizeof lh), lxw_strerror(e));
         cc_buf_free(&esc);
         workbook_close(wb);
         remove(path);

@@ -54,6 +54,26 @@ void cc_msel_free(cc_msel *m);
 size_t cc_msel_nrows(const cc_msel *m);
 /* Never NULL ("" for an empty cell). */
 const char *cc_msel_cell(const cc_msel *m, size_t row, cc_msel_col c);
+/* Texts in several languages (docs/msel.md, "Several languages"): a table of a scenario that
+ * declares languages carries, after the columns above, one column per other language for each
+ * text column (cc_msel_text_cols: title, body, expected, notes), headed "HEADER@TAG" ("Inject
+ * Body@ko"), in the order of exercise.languages. The columns above hold the authoritative text. */
+#define CC_MSEL_NTEXT 4
+extern const cc_msel_col cc_msel_text_cols[CC_MSEL_NTEXT];
+/* Index of c in cc_msel_text_cols, -1 when c is not a text column. */
+int cc_msel_text_index(cc_msel_col c);
+/* The languages other than the authoritative one the table carries (0 for a scenario in one
+ * language), and the k-th one's tag. */
+size_t cc_msel_nlangs(const cc_msel *m);
+const char *cc_msel_lang(const cc_msel *m, size_t k);
+/* The text of column c in the table's k-th other language; "" when c is no text column, k is out
+ * of range or the scenario has no such text. */
+const char *cc_msel_cell_lang(const cc_msel *m, size_t row, cc_msel_col c, size_t k);
+/* Splits a header "HEADER@TAG": the text column HEADER names (cc_msel_col_of) and the tag
+ * (copied to tag[size]); -1 when the header has no '@', names no text column, or the tag is no
+ * language tag. */
+int cc_msel_lang_header(const char *h, size_t len, char *tag, size_t size);
+
 /* Appends the header row and every row as CSV (sep ',', ';' or '\t'; CR LF line ends; a
  * UTF-8 BOM first when bom is non-zero, which spreadsheet programs need to read UTF-8). */
 cc_err cc_msel_write_csv(const cc_msel *m, char sep, int bom, cc_buf *out);

@@ -14,6 +14,7 @@
 #include "core/ctime.h"
 #include "core/grow.h"
 #include "core/idmap.h"
+#include "core/lang.h"
 #include "core/scenario_model.h"
 #include "io/iso3166.h"
 #include "io/msel_int.h"
@@ -44,7 +45,14 @@ typedef struct irow {
     const char *notes; /* notes with the controller line */
     const char **objt; /* minimal scenario: the title of objective k when read from prose, or NULL */
     int merged;        /* --merge: fields the sheet does not carry came from the base inject */
+    /* texts in the base's other languages (imp.nlangs of them), by text column (cc_msel_text_cols);
+     * "" when none; lexp/nlexp: the expected actions in each, in the authoritative list's order */
+    const char *lv[CC_LANG_MAX][CC_MSEL_NTEXT];
+    const char **lexp[CC_LANG_MAX];
+    size_t nlexp[CC_LANG_MAX];
 } irow;
+
+#define MAX_LANG_HEADERS 32
 
 /* What an output line came from. */
 typedef struct lsrc {
@@ -76,6 +84,17 @@ typedef struct imp {
     int own_zone;
     lsrc *lines; /* by output line - 1 */
     size_t nlines, caplines;
+    /* language columns (docs/msel.md, "Several languages"): the sheet's "HEADER@TAG" headers as
+     * found, then (map_lang_headers) langmap[k][t]: the field holding text column t in the base
+     * table's k-th other language, -1 when the sheet has none */
+    struct {
+        size_t field;
+        int col;
+        char tag[CC_LANG_TAG_MAX + 1];
+    } lhdr[MAX_LANG_HEADERS];
+    size_t nlhdr;
+    int langmap[CC_LANG_MAX][CC_MSEL_NTEXT];
+    size_t nlangs;
 } imp;
 
 static const char *col_header(const imp *I, int col)
@@ -479,6 +498,15 @@ static int base_inject(const imp *I, const char *id)
     return -1;
 }
 
+/* The texts in other languages of base inject b the sheet has no column for (all: every one). */
+static void base_lang_cells(imp *I, irow *R, size_t b, int all)
+{
+    for (size_t k = 0; k < I->nlangs; k++)
+        for (int t = 0; t < CC_MSEL_NTEXT; t++)
+            if (all || I->langmap[k][t] < 0)
+                R->lv[k][t] = cc_msel_cell_lang(I->base_table, b, cc_msel_text_cols[t], k);
+}
+
 /* Reads one record into R. With --merge, a base inject's fields the sheet has no column for are
  * kept (the times as a group: the sheet's scenario time, delivery time or trigger replace all
  * of them). */
@@ -494,11 +522,16 @@ static void read_row(imp *I, size_t rec, irow *R)
         else
             R->v[c] = trimmed(I, v);
     }
+    for (size_t k = 0; k < I->nlangs; k++)
+        for (int t = 0; t < CC_MSEL_NTEXT; t++)
+            R->lv[k][t] =
+                I->langmap[k][t] >= 0 ? cc_csv_field(I->csv, rec, (size_t)I->langmap[k][t], NULL) : "";
     if (!I->base_table || !I->o->merge)
         return;
     int b = base_inject(I, R->v[CC_MSEL_ID]);
     if (b < 0)
         return;
+    base_lang_cells(I, R, (size_t)b, 0);
     int times =
         I->colmap[CC_MSEL_TIME] >= 0 || I->colmap[CC_MSEL_DELIVERY] >= 0 || I->colmap[CC_MSEL_TRIGGER] >= 0;
     for (int c = 0; c < CC_MSEL_NCOLS; c++) {
@@ -585,6 +618,26 @@ static int absent(imp *I, irow *R, int col)
     return 1;
 }
 
+/* The expected actions in each other language: as many as the authoritative list, in its order
+ * ("" for one without a text in that language: the JSON array form). */
+static void check_lang_expected(imp *I, irow *R)
+{
+    int t = cc_msel_text_index(CC_MSEL_EXPECTED);
+    for (size_t k = 0; k < I->nlangs; k++) {
+        R->nlexp[k] = 0;
+        R->lexp[k] = NULL;
+        if (!R->lv[k][t] || !*R->lv[k][t])
+            continue;
+        R->lexp[k] = split_expected(I, unix_lines(I, R->lv[k][t]), &R->nlexp[k]);
+        if (R->nlexp[k] != R->nexp)
+            cell_diag(I, CC_SEV_ERROR, R, -1,
+                      "one action per line in the order of the authoritative column (a JSON array with \"\" "
+                      "for an action without a translation)",
+                      "column 'Expected Action@%s' lists %zu actions, column 'Expected Action' %zu",
+                      cc_msel_lang(I->base_table, k), R->nlexp[k], R->nexp);
+    }
+}
+
 /* Checks a row (from the CSV or the base) and fills its parsed parts. */
 static void check_row(imp *I, irow *R)
 {
@@ -608,6 +661,7 @@ static void check_row(imp *I, irow *R)
     objectives_by_title(I, R);
     R->cls = split_cell(I, R, CC_MSEL_CLASS, v[CC_MSEL_CLASS], &R->ncls);
     R->exp = split_expected(I, unix_lines(I, v[CC_MSEL_EXPECTED]), &R->nexp);
+    check_lang_expected(I, R);
     if (*v[CC_MSEL_CHANNEL]) {
         const char *ch = channel_of(v[CC_MSEL_CHANNEL]);
         if (!ch)
@@ -768,6 +822,70 @@ static void yw_pair_line(imp *I, cc_buf *b, int ri, int col, const char *key, co
     line_src(I, ri, col);
 }
 
+/* Whether row R has a text of text column col in another language. */
+static int has_lang_text(const imp *I, const irow *R, int col)
+{
+    int t = cc_msel_text_index((cc_msel_col)col);
+    for (size_t k = 0; t >= 0 && k < I->nlangs; k++)
+        if (R->lv[k][t] && *R->lv[k][t])
+            return 1;
+    return 0;
+}
+
+/* A text as a flow map of languages: {AUTH: "...", TAG: "...", ...}; item e of the expected actions
+ * when e >= 0. */
+static void yw_text_map(imp *I, cc_buf *b, const irow *R, int col, const char *auth, long e)
+{
+    int t = cc_msel_text_index((cc_msel_col)col);
+    cc_buf_putc(b, '{');
+    cc_yw_quotedz(b, cc_scenario_authoritative_language(I->base));
+    cc_buf_puts(b, ": ");
+    cc_yw_quotedz(b, auth);
+    for (size_t k = 0; k < I->nlangs; k++) {
+        const char *v = e < 0 ? R->lv[k][t] : (size_t)e < R->nlexp[k] ? R->lexp[k][e] : "";
+        if (!v || !*v)
+            continue;
+        cc_buf_puts(b, ", ");
+        cc_yw_quotedz(b, cc_msel_lang(I->base_table, k));
+        cc_buf_puts(b, ": ");
+        cc_yw_quotedz(b, v);
+    }
+    cc_buf_putc(b, '}');
+}
+
+/* A text field on one line: a string, or a map of languages when the row has other texts of it. */
+static void yw_text_line(imp *I, cc_buf *b, int ri, int col, const char *key, const char *val)
+{
+    const irow *R = &I->rows[ri];
+    int tc = col == CC_MSEL_CONTROLLER ? CC_MSEL_NOTES : col; /* notes led by the controller column */
+    if (!has_lang_text(I, R, tc)) {
+        yw_pair_line(I, b, ri, col, key, val);
+        return;
+    }
+    cc_yw_key(b, 4, key);
+    yw_text_map(I, b, R, tc, val, -1);
+    cc_buf_putc(b, '\n');
+    line_src(I, ri, col);
+}
+
+/* The expected actions, each a string or a map of languages. */
+static void yw_expected(imp *I, cc_buf *b, int ri)
+{
+    const irow *R = &I->rows[ri];
+    if (!has_lang_text(I, R, CC_MSEL_EXPECTED)) {
+        yw_list_line(I, b, ri, CC_MSEL_EXPECTED, "expected_actions", R->exp, R->nexp);
+        return;
+    }
+    cc_yw_key(b, 4, "expected_actions");
+    cc_buf_putc(b, '[');
+    for (size_t e = 0; e < R->nexp; e++) {
+        cc_buf_puts(b, e ? ", " : "");
+        yw_text_map(I, b, R, CC_MSEL_EXPECTED, R->exp[e], (long)e);
+    }
+    cc_buf_puts(b, "]\n");
+    line_src(I, ri, CC_MSEL_EXPECTED);
+}
+
 /* A banner in map form: for a label originator or an empty REL TO. */
 static void yw_label_map(imp *I, cc_buf *b, const irow *R)
 {
@@ -845,9 +963,9 @@ static void yw_inject(imp *I, cc_buf *b, int ri)
     cc_buf_putc(b, '\n');
     line_src(I, ri, CC_MSEL_ID);
     snprintf(ph, sizeof ph, "(row %d)", R->row);
-    yw_pair_line(I, b, ri, CC_MSEL_TITLE, "title", *v[CC_MSEL_TITLE] ? v[CC_MSEL_TITLE] : ph);
-    if (*v[CC_MSEL_BODY])
-        yw_pair_line(I, b, ri, CC_MSEL_BODY, "body", v[CC_MSEL_BODY]);
+    yw_text_line(I, b, ri, CC_MSEL_TITLE, "title", *v[CC_MSEL_TITLE] ? v[CC_MSEL_TITLE] : ph);
+    if (*v[CC_MSEL_BODY] || has_lang_text(I, R, CC_MSEL_BODY))
+        yw_text_line(I, b, ri, CC_MSEL_BODY, "body", v[CC_MSEL_BODY]);
     if (is_bad(R, CC_MSEL_LABEL) || !*v[CC_MSEL_LABEL]) {
         const char *lowest = I->base ? cc_label_policy_class_name(I->base->policy, 0) : "UNCLASSIFIED";
         yw_pair_line(I, b, ri, CC_MSEL_LABEL, "label", lowest ? lowest : "UNCLASSIFIED");
@@ -890,10 +1008,11 @@ static void yw_inject(imp *I, cc_buf *b, int ri)
         cc_buf_puts(b, "    at: \"+0s\"\n");
         line_src(I, ri, col);
     }
-    yw_list_line(I, b, ri, CC_MSEL_EXPECTED, "expected_actions", R->exp, R->nexp);
+    yw_expected(I, b, ri);
     yw_list_line(I, b, ri, CC_MSEL_OBJECTIVES, "objectives", R->obj, R->nobj);
-    if (*R->notes)
-        yw_pair_line(I, b, ri, *v[CC_MSEL_NOTES] ? CC_MSEL_NOTES : CC_MSEL_CONTROLLER, "notes", R->notes);
+    if (*R->notes || has_lang_text(I, R, CC_MSEL_NOTES))
+        yw_text_line(I, b, ri, *v[CC_MSEL_NOTES] || !*R->notes ? CC_MSEL_NOTES : CC_MSEL_CONTROLLER, "notes",
+                     R->notes);
 }
 
 static void yw_injects(imp *I, cc_buf *b)
@@ -1540,6 +1659,62 @@ static void require_columns(imp *I)
 
 /* Which CSV column holds each MSEL column: --map first, then the header names. 0; -1 after an
  * error reported; -2 for a bad --map (or out of memory). */
+/* A header "HEADER@TAG" (a text column in another language): recorded for map_lang_headers. */
+static int lang_header(imp *I, size_t j, int row)
+{
+    char tag[CC_LANG_TAG_MAX + 1];
+    int col = cc_msel_lang_header(I->hdr[j], strlen(I->hdr[j]), tag, sizeof tag);
+    if (col < 0)
+        return 0;
+    if (I->nlhdr == MAX_LANG_HEADERS) {
+        cc_diags_add(I->d, CC_SEV_ERROR, I->file, (cc_pos){row, (int)j + 1}, "msel-column", NULL,
+                     "column '%s': more than %d columns in other languages", I->hdr[j], MAX_LANG_HEADERS);
+        I->errors++;
+        return 1;
+    }
+    I->lhdr[I->nlhdr].field = j;
+    I->lhdr[I->nlhdr].col = col;
+    snprintf(I->lhdr[I->nlhdr++].tag, sizeof I->lhdr[0].tag, "%s", tag);
+    return 1;
+}
+
+/* The language columns against the base's languages: each must be a declared language other
+ * than the authoritative one (whose text is in the plain column), once. */
+static void map_lang_headers(imp *I)
+{
+    I->nlangs = I->base_table ? cc_msel_nlangs(I->base_table) : 0;
+    for (size_t k = 0; k < CC_LANG_MAX; k++)
+        for (int t = 0; t < CC_MSEL_NTEXT; t++)
+            I->langmap[k][t] = -1;
+    int row = cc_csv_row(I->csv, I->hrec);
+    for (size_t i = 0; i < I->nlhdr; i++) {
+        const char *tag = I->lhdr[i].tag, *h = I->hdr[I->lhdr[i].field];
+        cc_pos pos = {row, (int)I->lhdr[i].field + 1};
+        size_t k = 0;
+        while (k < I->nlangs && !cc_lang_eq(cc_msel_lang(I->base_table, k), tag))
+            k++;
+        int t = cc_msel_text_index((cc_msel_col)I->lhdr[i].col);
+        const char *why = NULL, *hint = NULL;
+        if (!I->base)
+            why = "holds a text in another language, which needs a scenario that declares it",
+            hint = "import --into a scenario whose exercise.languages declares the language";
+        else if (cc_lang_eq(cc_scenario_authoritative_language(I->base), tag))
+            why = "is in the authoritative language, whose text goes in the column without '@'";
+        else if (k == I->nlangs)
+            why = "is in a language the base scenario does not declare (exercise.languages)";
+        else if (I->langmap[k][t] >= 0)
+            why = "repeats another column of the same text and language";
+        if (why) {
+            I->errors++;
+            if (cc_diags_add(I->d, CC_SEV_ERROR, I->file, pos, "msel-column", hint, "column '%s' %s", h,
+                             why) != CC_OK)
+                I->oom = 1;
+            continue;
+        }
+        I->langmap[k][t] = (int)I->lhdr[i].field;
+    }
+}
+
 static int map_headers(imp *I)
 {
     for (int c = 0; c < CC_MSEL_NCOLS; c++)
@@ -1566,6 +1741,8 @@ static int map_headers(imp *I)
         size_t hl = strlen(h);
         int col = cc_msel_col_of(h, hl);
         irow R0 = {.row = cc_csv_row(I->csv, I->hrec)};
+        if (col < 0 && lang_header(I, j, R0.row))
+            continue;
         if (col < 0) {
             if (hl == 0)
                 continue;
@@ -1724,6 +1901,7 @@ static int base_rows(imp *I, irow **rows, size_t *n, size_t cap)
         R->base_line = I->base->injects[i].pos.line;
         for (int c = 0; c < CC_MSEL_NCOLS; c++)
             R->v[c] = sdup(I, cc_msel_cell(m, i, c), strlen(cc_msel_cell(m, i, c)));
+        base_lang_cells(I, R, i, 1);
         check_row(I, R);
         resolve_times(I, R);
     }
@@ -1982,7 +2160,10 @@ cc_err cc_msel_import_table(const cc_csv *table, const char *file, const cc_msel
     }
     compute_fill(&I);
     detect_dates(&I);
-    if ((rc = load_base(&I)) != CC_OK || (rc = read_rows(&I)) != CC_OK)
+    if ((rc = load_base(&I)) != CC_OK)
+        goto done;
+    map_lang_headers(&I);
+    if ((rc = read_rows(&I)) != CC_OK)
         goto done;
     if (!I.o->into_text && !I.o->start)
         infer_start(&I);

@@ -18,6 +18,7 @@
 
 #include "core/ctime.h"
 #include "core/grow.h"
+#include "core/lang.h"
 #include "core/note.h"
 #include "core/scenario_model.h"
 #include "core/suggest.h"
@@ -35,6 +36,7 @@ typedef struct ld {
     const char *tzdir;
     size_t errors;
     int oom;
+    int require_languages; /* a text missing in a declared language is an error, not a warning */
 } ld;
 
 /* ---- diagnostics ---------------------------------------------------------------- */
@@ -50,6 +52,19 @@ __attribute__((format(printf, 5, 6))) static void err(ld *L, cc_pos pos, const c
     L->errors++;
     const char *file = cc_scenario_pos_file(L->s, &pos);
     if (cc_diags_add(L->d, CC_SEV_ERROR, file, pos, code, hint, "%s", buf) != CC_OK)
+        L->oom = 1;
+}
+
+__attribute__((format(printf, 5, 6))) static void warn(ld *L, cc_pos pos, const char *code, const char *hint,
+                                                       const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    const char *file = cc_scenario_pos_file(L->s, &pos);
+    if (cc_diags_add(L->d, CC_SEV_WARNING, file, pos, code, hint, "%s", buf) != CC_OK)
         L->oom = 1;
 }
 
@@ -143,6 +158,123 @@ static const char *get_str(ld *L, const cc_ynode *map, const char *key, int requ
     char w[160];
     snprintf(w, sizeof w, "%s '%s'", what, key);
     return scalar(L, field(L, map, key, required, what), w);
+}
+
+/* ---- texts in several languages (docs/scenario-format.md, "Texts and languages") ---- */
+
+/* Index of a declared language, -1 when tag is not one. */
+static int lang_index(ld *L, const char *tag)
+{
+    for (size_t i = 0; i < L->s->languages.n; i++)
+        if (cc_lang_eq(L->s->languages.v[i], tag))
+            return (int)i;
+    return -1;
+}
+
+/* Reports each declared language without a text in have[] (a warning, or an error under
+ * require_languages) at pos. */
+static void missing_languages(ld *L, cc_pos pos, const char *what, const char *const *have)
+{
+    const cc_strs *lg = &L->s->languages;
+    for (size_t i = 0; i < lg->n; i++) {
+        if (have[i])
+            continue;
+        const char *hint = "write the field as a map, one text per language: {en: ..., ko: ...}";
+        if (L->require_languages)
+            err(L, pos, "missing-language", hint, "%s has no text in '%s' (a declared language)", what,
+                lg->v[i]);
+        else
+            warn(L, pos, "missing-language", hint, "%s has no text in '%s' (a declared language)", what,
+                 lg->v[i]);
+    }
+}
+
+/* The texts of map n by language into byl[]; false after an error. */
+static bool text_map(ld *L, const cc_ynode *n, const char *what, const char **byl)
+{
+    bool ok = true;
+    for (size_t i = 0; i < n->n; i++) {
+        const cc_ynode *k = n->items[2 * i], *v = n->items[2 * i + 1];
+        int li = lang_index(L, k->text);
+        if (li < 0) {
+            err(L, k->pos, "bad-language", "add it to exercise 'languages', or fix the tag",
+                "%s: '%s' is not a language of the scenario (exercise 'languages')", what, k->text);
+            ok = false;
+        } else if (byl[li]) {
+            err(L, k->pos, "bad-language", NULL, "%s: a second text in '%s'", what, L->s->languages.v[li]);
+            ok = false;
+        } else if (v->kind != CC_Y_SCALAR) {
+            err(L, v->pos, "type", NULL, "%s in '%s' must be a string, not %s", what, k->text, kind_name(v));
+            ok = false;
+        } else {
+            byl[li] = v->text;
+        }
+    }
+    return ok;
+}
+
+/* A text field: a string (the authoritative language's text) or, when the scenario declares
+ * languages, a map from language to string. Returns the authoritative text and records the
+ * others as its translations; reports what is missing. */
+static const char *text_node(ld *L, const cc_ynode *n, const char *what)
+{
+    const char *byl[CC_LANG_MAX] = {0};
+    cc_scenario *s = L->s;
+    if (!n)
+        return NULL;
+    if (n->kind == CC_Y_SCALAR) {
+        byl[s->authoritative] = n->text;
+        missing_languages(L, n->pos, what, byl);
+        return n->text;
+    }
+    if (n->kind != CC_Y_MAP) {
+        err(L, n->pos, "type", NULL, "%s must be a string or a map of languages, not %s", what, kind_name(n));
+        return NULL;
+    }
+    if (!s->languages.n) {
+        err(L, n->pos, "bad-language", "declare them: exercise 'languages: [en, ko]'",
+            "%s must be a string: a text in several languages needs exercise 'languages'", what);
+        return NULL;
+    }
+    if (!text_map(L, n, what, byl))
+        return NULL;
+    const char *auth = byl[s->authoritative];
+    if (!auth) {
+        err(L, n->pos, "missing-language", "the authoritative text is what the record holds",
+            "%s has no text in '%s', the authoritative language", what, s->languages.v[s->authoritative]);
+        return NULL;
+    }
+    auth = cc_arena_strdup(L->a, auth); /* a pointer of its own: the key of its translations */
+    for (size_t i = 0; auth && i < s->languages.n; i++)
+        if ((int)i != s->authoritative && byl[i] &&
+            cc_scenario_translation_add(s, auth, (int)i, byl[i]) != CC_OK)
+            auth = NULL;
+    if (!auth) {
+        nomem(L);
+        return NULL;
+    }
+    missing_languages(L, n->pos, what, byl);
+    return auth;
+}
+
+/* How a text of map is named in diagnostics: "inject 'title' of 'I-1'" (the item's id, or a
+ * classification's name), "exercise 'title'" without one. */
+static void text_what(const cc_ynode *map, const char *key, const char *what, char *w, size_t size)
+{
+    const cc_ynode *id = cc_ytree_get(map, "id");
+    if (!id)
+        id = cc_ytree_get(map, "name");
+    if (id && id->kind == CC_Y_SCALAR && strcmp(what, "exercise") != 0)
+        snprintf(w, size, "%s '%s' of '%.64s'", what, key, id->text);
+    else
+        snprintf(w, size, "%s '%s'", what, key);
+}
+
+static const char *get_text(ld *L, const cc_ynode *map, const char *key, int required, const char *what)
+{
+    char w[200];
+    text_what(map, key, what, w, sizeof w);
+    return text_node(L, field(L, map, key, required, what), w);
 }
 
 static const char *get_id(ld *L, const cc_ynode *map, const char *key, int required, const char *what,
@@ -314,6 +446,31 @@ static cc_strs get_strs(ld *L, const cc_ynode *map, const char *key, int require
             continue;
         }
         r.pos[r.n] = it->pos;
+        r.v[r.n++] = v;
+    }
+    return r;
+}
+
+/* A list of texts (each a string or a map of languages). */
+static cc_strs get_texts(ld *L, const cc_ynode *map, const char *key, const char *what)
+{
+    cc_strs r = {0};
+    cc_ynode *n = field(L, map, key, 0, what);
+    char w[200];
+    text_what(map, key, what, w, sizeof w);
+    if (!n || !is_seq(L, n, w))
+        return r;
+    r.v = cc_arena_array(L->a, n->n ? n->n : 1, sizeof *r.v);
+    r.pos = cc_arena_array(L->a, n->n ? n->n : 1, sizeof *r.pos);
+    if (!r.v || !r.pos) {
+        nomem(L);
+        return (cc_strs){0};
+    }
+    for (size_t i = 0; i < n->n; i++) {
+        const char *v = text_node(L, n->items[i], w);
+        if (!v)
+            continue;
+        r.pos[r.n] = n->items[i]->pos;
         r.v[r.n++] = v;
     }
     return r;
@@ -656,6 +813,48 @@ static void *alloc_items(ld *L, size_t n, size_t size)
     return p;
 }
 
+/* exercise 'languages' and 'authoritative_language': checked first, for every text after. */
+static void load_languages(ld *L, const cc_ynode *ex)
+{
+    cc_scenario *s = L->s;
+    cc_ynode *ln = field(L, ex, "languages", 0, "exercise");
+    cc_strs lg = get_strs(L, ex, "languages", 0, 0, "exercise");
+    size_t n = 0;
+    for (size_t i = 0; i < lg.n; i++) {
+        const char *why = NULL;
+        if (!cc_lang_tag_ok(lg.v[i]))
+            why = "is not a BCP 47 language tag (such as en, ko, pt-BR, zh-Hant)";
+        else if (lang_index(L, lg.v[i]) >= 0)
+            why = "is declared twice";
+        else if (n == CC_LANG_MAX)
+            why = "is one language too many (at most 8)";
+        if (why) {
+            err(L, lg.pos[i], "bad-language", NULL, "exercise 'languages': '%s' %s", lg.v[i], why);
+            continue;
+        }
+        lg.v[n] = lg.v[i];
+        lg.pos[n++] = lg.pos[i];
+        s->languages = (cc_strs){lg.v, lg.pos, n};
+    }
+    if (ln && lg.n == 0 && ln->kind == CC_Y_SEQ)
+        err(L, ln->pos, "bad-language", "leave 'languages' out for a scenario in one language",
+            "exercise 'languages' is empty");
+    if (ln)
+        s->languages_pos = ln->pos;
+    cc_pos ap;
+    const char *auth = get_str(L, ex, "authoritative_language", 0, "exercise");
+    cc_ynode *an = cc_ytree_get(ex, "authoritative_language");
+    ap = an ? an->pos : ex->pos;
+    if (auth && !s->languages.n)
+        err(L, ap, "bad-language", "declare the languages: exercise 'languages: [en, ko]'",
+            "exercise 'authoritative_language' needs exercise 'languages'");
+    else if (auth && lang_index(L, auth) < 0)
+        err(L, ap, "bad-language", NULL, "exercise 'authoritative_language': '%s' is not one of 'languages'",
+            auth);
+    else if (auth)
+        s->authoritative = lang_index(L, auth);
+}
+
 static void load_exercise(ld *L, const cc_ynode *root)
 {
     cc_scenario *s = L->s;
@@ -679,14 +878,17 @@ static void load_exercise(ld *L, const cc_ynode *root)
                                        "sponsor",
                                        "organisations",
                                        "contacts",
+                                       "languages",
+                                       "authoritative_language",
                                        NULL};
     check_keys(L, ex, "exercise", keys);
+    load_languages(L, ex);
     cc_ld_load_overview(L, ex);
     s->control_bypass = get_bool(L, ex, "control_bypass", 0, "exercise") != 0;
     s->endorsers = get_strs(L, ex, "endorsers", 0, 1, "exercise");
     s->id = get_id(L, ex, "id", 1, "exercise", NULL);
-    s->title = get_str(L, ex, "title", 1, "exercise");
-    s->description = get_str(L, ex, "description", 0, "exercise");
+    s->title = get_text(L, ex, "title", 1, "exercise");
+    s->description = get_text(L, ex, "description", 0, "exercise");
     cc_ynode *st = field(L, ex, "start", 1, "exercise");
     if (st && scalar(L, st, "exercise 'start'")) {
         cc_time_error te = {0};
@@ -723,7 +925,7 @@ static void load_exercise(ld *L, const cc_ynode *root)
             cc_phase *f = &s->phases[s->nphases++];
             f->pos = p->pos;
             f->id = get_id(L, p, "id", 1, "phase", NULL);
-            f->title = get_str(L, p, "title", 0, "phase");
+            f->title = get_text(L, p, "title", 0, "phase");
             cc_pos tp;
             if (!cc_ytree_get(p, "at"))
                 err(L, p->pos, "missing", NULL, "phase is missing required key 'at'");
@@ -752,11 +954,13 @@ static void load_policy(ld *L, const cc_ynode *root)
     if (cl && is_seq(L, cl, "label_policy 'classifications'")) {
         if (cl->n == 0)
             err(L, cl->pos, "empty", NULL, "label_policy needs at least one classification");
+        s->class_display = alloc_items(L, cl->n, sizeof *s->class_display);
+        s->nclass_display = s->class_display ? cl->n : 0;
         for (size_t i = 0; i < cl->n; i++) {
             cc_ynode *c = cl->items[i];
             if (!is_map(L, c, "classification"))
                 continue;
-            static const char *const ck[] = {"name", "short", "style", NULL};
+            static const char *const ck[] = {"name", "short", "style", "display", NULL};
             check_keys(L, c, "classification", ck);
             const char *name = get_str(L, c, "name", 1, "classification");
             const char *sh = get_str(L, c, "short", 1, "classification");
@@ -764,11 +968,15 @@ static void load_policy(ld *L, const cc_ynode *root)
                             ? get_enum(L, c, "style", 0, cc_label_style_names, -1, "classification", NULL)
                             : -1;
             const char *why = NULL;
+            size_t before = cc_label_policy_nclasses(s->policy);
             if (name && sh && cc_label_policy_add_class(s->policy, name, sh, &why) != CC_OK)
                 err(L, c->pos, "bad-policy", NULL, "classification '%s': %s", name, why ? why : "invalid");
             else if (name && sh && style >= 0)
                 cc_label_policy_set_class_style(s->policy, (int)cc_label_policy_nclasses(s->policy) - 1,
                                                 (cc_label_style)style);
+            const char *display = get_text(L, c, "display", 0, "classification");
+            if (display && cc_label_policy_nclasses(s->policy) > before && before < s->nclass_display)
+                s->class_display[before] = display;
         }
     }
     cc_strs cav = get_strs(L, lp, "caveats", 0, 0, "label_policy");
@@ -1089,7 +1297,7 @@ static void load_parties(ld *L, const cc_ynode *root)
         P->kind = (cc_party_kind)get_enum(L, p, "kind", 0, kinds, 0, "party", NULL);
         cc_ynode *idn = field(L, p, "id", 1, "party");
         const char *id = scalar(L, idn, "party 'id'");
-        P->name = get_str(L, p, "name", 1, "party");
+        P->name = get_text(L, p, "name", 1, "party");
         P->zone_name = get_str(L, p, "zone", 1, "party");
         get_workhours(L, p, &P->hours, "party");
         if (P->zone_name) {
@@ -1134,8 +1342,8 @@ static void load_cells(ld *L, const cc_ynode *root)
         cc_cell *C = &s->cells[s->ncells++];
         C->pos = c->pos;
         C->id = get_id(L, c, "id", 1, "cell", NULL);
-        C->name = get_str(L, c, "name", 1, "cell");
-        C->description = get_str(L, c, "description", 0, "cell");
+        C->name = get_text(L, c, "name", 1, "cell");
+        C->description = get_text(L, c, "description", 0, "cell");
         cc_pos kp;
         C->kind = (cc_cell_kind)get_enum(L, c, "kind", 0, kinds, 0, "cell", &kp);
         if (C->kind == CC_CELL_CONTROL) {
@@ -1169,7 +1377,7 @@ static void load_seats(ld *L, const cc_ynode *root)
         cc_ld_load_seat_kind(L, n, S);
         S->pos = n->pos;
         S->id = get_id(L, n, "id", 1, "seat", NULL);
-        S->role = get_str(L, n, "role", 1, "seat");
+        S->role = get_text(L, n, "role", 1, "seat");
         S->party = get_str(L, n, "party", 1, "seat");
         S->party_index = -1;
         S->agent_index = -1;
@@ -1235,9 +1443,9 @@ static void load_objectives(ld *L, const cc_ynode *root)
         cc_objective *O = &s->objectives[s->nobjectives++];
         O->pos = n->pos;
         O->id = get_id(L, n, "id", 1, "objective", NULL);
-        O->title = get_str(L, n, "title", 1, "objective");
-        O->capability = get_str(L, n, "capability", 0, "objective");
-        O->description = get_str(L, n, "description", 0, "objective");
+        O->title = get_text(L, n, "title", 1, "objective");
+        O->capability = get_text(L, n, "capability", 0, "objective");
+        O->description = get_text(L, n, "description", 0, "objective");
     }
 }
 
@@ -1263,9 +1471,9 @@ static void load_injects(ld *L, const cc_ynode *root)
         I->pos = n->pos;
         I->from_index = -1;
         I->id = get_id(L, n, "id", 1, "inject", NULL);
-        I->title = get_str(L, n, "title", 1, "inject");
-        I->body = get_str(L, n, "body", 0, "inject");
-        I->notes = get_str(L, n, "notes", 0, "inject");
+        I->title = get_text(L, n, "title", 1, "inject");
+        I->body = get_text(L, n, "body", 0, "inject");
+        I->notes = get_text(L, n, "notes", 0, "inject");
         I->from = get_str(L, n, "from", 1, "inject");
         if (I->from)
             I->from_pos = cc_ytree_get(n, "from")->pos;
@@ -1280,7 +1488,7 @@ static void load_injects(ld *L, const cc_ynode *root)
         I->to = get_refs(L, n, "to", 1, "inject");
         I->channel = (cc_channel)get_enum(L, n, "channel", 0, cc_channel_names, CC_CH_MESSAGE, "inject", NULL);
         I->classes = get_strs(L, n, "class", 0, 1, "inject");
-        I->expected_actions = get_strs(L, n, "expected_actions", 0, 0, "inject");
+        I->expected_actions = get_texts(L, n, "expected_actions", "inject");
         I->objectives = get_strs(L, n, "objectives", 0, 1, "inject");
         get_label(L, n, "label", orig, &I->label, "inject");
         get_when(L, n, &I->when, 1, "inject");
@@ -1306,7 +1514,7 @@ static void load_decisions(ld *L, const cc_ynode *root)
         D->pos = n->pos;
         D->lead_index = -1;
         D->id = get_id(L, n, "id", 1, "decision", NULL);
-        D->question = get_str(L, n, "question", 1, "decision");
+        D->question = get_text(L, n, "question", 1, "decision");
         D->deciders = get_refs(L, n, "deciders", 1, "decision");
         D->rule = (cc_rule)get_enum(L, n, "rule", 1, cc_rule_names, 0, "decision", &D->rule_pos);
         D->lead = get_id(L, n, "lead", 0, "decision", &D->lead_pos);
@@ -1333,7 +1541,7 @@ static void load_decisions(ld *L, const cc_ynode *root)
                 cc_option *O = &D->options[D->noptions++];
                 O->pos = o->pos;
                 O->id = get_id(L, o, "id", 1, "option", NULL);
-                O->text = get_str(L, o, "text", 1, "option");
+                O->text = get_text(L, o, "text", 1, "option");
             }
         }
     }
@@ -1412,8 +1620,8 @@ static void load_mechanisms(ld *L, const cc_ynode *root)
         cc_mechanism *M = &s->mechanisms[s->nmechanisms++];
         M->pos = n->pos;
         M->id = get_id(L, n, "id", 1, "mechanism", NULL);
-        M->title = get_str(L, n, "title", 1, "mechanism");
-        M->description = get_str(L, n, "description", 0, "mechanism");
+        M->title = get_text(L, n, "title", 1, "mechanism");
+        M->description = get_text(L, n, "description", 0, "mechanism");
         cc_ynode *st = field(L, n, "stages", 1, "mechanism");
         if (!st || !is_seq(L, st, "mechanism 'stages'"))
             continue;
@@ -1434,7 +1642,7 @@ static void load_mechanisms(ld *L, const cc_ynode *root)
             S->lead_index = -1;
             S->id = get_id(L, g, "id", 1, "stage", NULL);
             S->kind = (cc_stage_kind)get_enum(L, g, "kind", 1, cc_stage_kind_names, CC_STAGE_CUSTOM, "stage", NULL);
-            S->title = get_str(L, g, "title", 0, "stage");
+            S->title = get_text(L, g, "title", 0, "stage");
             S->participants = get_refs(L, g, "participants", 1, "stage");
             S->mode = (cc_stage_mode)get_enum(L, g, "mode", 0, cc_stage_mode_names, 0, "stage", NULL);
             if (cc_ytree_get(g, "deadline"))
@@ -1480,7 +1688,7 @@ static void load_consultations(ld *L, const cc_ynode *root)
         C->pos = n->pos;
         C->requester_index = C->mechanism_index = C->decision_index = -1;
         C->id = get_id(L, n, "id", 1, "consultation", NULL);
-        C->topic = get_str(L, n, "topic", 1, "consultation");
+        C->topic = get_text(L, n, "topic", 1, "consultation");
         C->requested_by = get_id(L, n, "requested_by", 1, "consultation", &C->requested_by_pos);
         C->mechanism = get_id(L, n, "mechanism", 0, "consultation", &C->mechanism_pos);
         C->decision = get_id(L, n, "decision", 0, "consultation", &C->decision_pos);
@@ -1508,7 +1716,7 @@ static void load_guidelines(ld *L, const cc_ynode *root)
         G->pos = n->pos;
         G->consultation_index = G->decision_index = -1;
         G->id = get_id(L, n, "id", 1, "guideline", NULL);
-        G->text = get_str(L, n, "text", 1, "guideline");
+        G->text = get_text(L, n, "text", 1, "guideline");
         G->objectives = get_strs(L, n, "objectives", 0, 1, "guideline");
         cc_ynode *r = field(L, n, "rule", 0, "guideline");
         if (!r || !is_map(L, r, "guideline 'rule'"))
@@ -1916,7 +2124,12 @@ cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc
     s->control_cell = -1;
     s->default_mechanism_index = -1;
     cc_sha256((const unsigned char *)text, len, s->hash);
-    ld L = {.s = s, .a = a, .d = diags, .file = s->file, .tzdir = opts ? opts->tzdir : NULL};
+    ld L = {.s = s,
+            .a = a,
+            .d = diags,
+            .file = s->file,
+            .tzdir = opts ? opts->tzdir : NULL,
+            .require_languages = opts && opts->require_languages};
 
     cc_ynode *root = NULL;
     cc_err rc = cc_ytree_parse(text, len, s->file, a, diags, &root);
@@ -1974,6 +2187,7 @@ cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc
         cc_scenario_free(s);
         return CC_ERR_NOMEM;
     }
+    cc_scenario_translations_done(s);
     if (!(opts && opts->no_check)) {
         cc_err crc = cc_scenario_check(s, diags);
         if (crc == CC_ERR_NOMEM) {

@@ -20,6 +20,9 @@ typedef struct cc_load_opts {
      * replace the scenario's of the same id or are added, its 'seats' re-assign seats; diagnostics
      * about what it defines name it. NULL: none */
     const char *agents;
+    /* a text missing in a declared language is an error (lint --require-languages), not a
+     * warning (docs/scenario-format.md, "Texts and languages") */
+    int require_languages;
 } cc_load_opts;
 
 /* Parses text[0..len) named file (for diagnostics). On success *out is a scenario the

@@ -132,9 +132,11 @@ static const char css[] =
     "tr,figure,dl.facts,.banner{break-inside:avoid}thead{display:table-header-group}"
     "h2,h3{break-after:avoid}nav{display:none}}\n";
 
-static void table_html(cc_buf *b, const json_t *t, const char *secid)
+static void table_html(cc_buf *b, const json_t *t, const char *secid, const char *none)
 {
-    const json_t *cols = json_object_get(t, "columns"), *rows = json_object_get(t, "rows");
+    const json_t *cols = json_object_get(t, "headings"), *rows = json_object_get(t, "rows");
+    if (!cols)
+        cols = json_object_get(t, "columns");
     cc_buf_printf(b, "<h3 id=\"");
     cc_report_html_escape(b, secid);
     cc_buf_putc(b, '-');
@@ -143,7 +145,9 @@ static void table_html(cc_buf *b, const json_t *t, const char *secid)
     cc_report_html_escape(b, cc_report_str(t, "title"));
     cc_buf_puts(b, "</h3>\n");
     if (!json_array_size(rows)) {
-        cc_buf_puts(b, "<p class=\"note\">None.</p>\n");
+        cc_buf_puts(b, "<p class=\"note\">");
+        cc_report_html_escape(b, none);
+        cc_buf_puts(b, "</p>\n");
     } else {
         cc_buf_puts(b, "<table><thead><tr>");
         size_t i, j;
@@ -181,7 +185,10 @@ cc_err cc_report_html(const json_t *doc, const cc_label_policy *policy, cc_buf *
     if (!json_is_object(doc))
         return CC_ERR_ARG;
     const char *title = cc_report_str(doc, "title"), *docb = cc_report_str(doc, "banner");
-    cc_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    const char *lang = cc_report_str(doc, "lang"), *none = cc_report_str(doc, "none");
+    cc_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"");
+    cc_report_html_escape(b, *lang ? lang : "en");
+    cc_buf_puts(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
     cc_report_html_escape(b, title);
     cc_buf_puts(b, "</title>\n<style>\n");
@@ -253,7 +260,7 @@ cc_err cc_report_html(const json_t *doc, const cc_label_policy *policy, cc_buf *
         }
         json_array_foreach(json_object_get(s, "tables"), k, v)
         {
-            table_html(b, v, id);
+            table_html(b, v, id, *none ? none : "None.");
         }
         banner(b, policy, sb);
         cc_buf_puts(b, "</section>\n");

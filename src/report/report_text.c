@@ -108,9 +108,12 @@ cc_err cc_report_md(const json_t *doc, cc_buf *b)
             cc_buf_puts(b, "### ");
             md_esc(b, cc_report_str(t, "title"), 0);
             cc_buf_puts(b, "\n\n");
-            const json_t *cols = json_object_get(t, "columns"), *rows = json_object_get(t, "rows");
+            const json_t *cols = json_object_get(t, "headings"), *rows = json_object_get(t, "rows");
+            if (!cols)
+                cols = json_object_get(t, "columns");
             if (!json_array_size(rows)) {
-                cc_buf_puts(b, "None.\n\n");
+                cc_buf_puts(b, *cc_report_str(doc, "none") ? cc_report_str(doc, "none") : "None.");
+                cc_buf_puts(b, "\n\n");
             } else {
                 cc_buf_puts(b, "|");
                 json_array_foreach(cols, j, v)

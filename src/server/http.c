@@ -22,6 +22,8 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/lang.h"
+#include "server/texts.h"
 #include "core/evlog.h"
 #include "core/scenario_model.h"
 #include "core/utf8.h"
@@ -1162,6 +1164,32 @@ static enum MHD_Result do_state(cc_http *h, struct MHD_Connection *c, session *s
     return send_json(h, c, 200, st, NULL);
 }
 
+/* GET /api/texts?lang=TAG: the scenario's texts in TAG for the strings of the viewer's state
+ * (server/texts.h): what the viewer already reads, in its language. */
+static enum MHD_Result do_texts(cc_http *h, struct MHD_Connection *c, session *s)
+{
+    const char *lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
+    if (!lang || !cc_lang_tag_ok(lang))
+        return fail(h, c, 400, "bad-request", "\"lang\" must be a language tag such as en or ko");
+    const cc_scenario *sc = cc_live_scenario(h->o.live);
+    json_t *st = cc_live_state(h->o.live, viewer_of(s), now_ms(), NULL, NULL);
+    json_t *t = st ? cc_texts_seen(sc, st, lang) : NULL;
+    json_t *cls = cc_texts_classes(sc, lang);
+    json_decref(st);
+    const char *auth = cc_scenario_authoritative_language(sc);
+    json_t *out = NULL;
+    if (t && cls) { /* json_pack takes both, even when it fails */
+        out =
+            json_pack("{s:s,s:s?,s:o,s:o}", "lang", lang, "authoritative", auth, "texts", t, "classes", cls);
+    } else {
+        json_decref(t);
+        json_decref(cls);
+    }
+    if (!out)
+        return fail(h, c, 500, "nomem", "out of memory");
+    return send_json(h, c, 200, out, NULL);
+}
+
 static enum MHD_Result do_item(cc_http *h, struct MHD_Connection *c, session *s, const char *id)
 {
     json_t *it = cc_live_item(h->o.live, viewer_of(s), id);
@@ -1370,12 +1398,17 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
         v.control = 0;
         v.seat = pick;
     }
+    const char *lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
+    if (lang && !cc_lang_tag_ok(lang))
+        return fail(h, c, 400, "bad-request", "\"lang\" must be a language tag such as en or ko");
     char why[300] = "";
     size_t len = 0;
-    char *html = h->o.report(h->o.report_ctx, h->o.live, v, format, &len, why, sizeof why);
+    char *html = h->o.report(h->o.report_ctx, h->o.live, v, format, lang, &len, why, sizeof why);
     if (!html)
         return fail(h, c, 500, "report-failed", "%s", why);
     json_t *d = json_pack("{s:s}", "path", "/api/report");
+    if (lang)
+        json_object_set_new(d, "lang", json_string(lang));
     if (s->control && !v.control)
         json_object_set_new(d, "as_seat", json_string(cc_live_scenario(h->o.live)->seats[v.seat].id));
     int recorded = audited(h, "access.read", s->control ? -1 : s->seat, d);
@@ -1819,7 +1852,8 @@ static enum MHD_Result serve_asset(cc_http *h, struct MHD_Connection *c, const c
 /* Whether url is an API endpoint read by GET (POST to it is a 405). */
 static int get_endpoint(const char *url)
 {
-    static const char *const g[] = {"/api/state", "/api/events", "/api/report", "/api/log", "/api/search"};
+    static const char *const g[] = {"/api/state", "/api/events", "/api/report",
+                                    "/api/log",   "/api/search", "/api/texts"};
     for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
         if (strcmp(url, g[i]) == 0)
             return 1;
@@ -1915,6 +1949,8 @@ static enum MHD_Result get_api(cc_http *h, struct MHD_Connection *c, session *s,
         return do_events(h, c, s);
     if (strcmp(url, "/api/search") == 0)
         return do_search(h, c, s);
+    if (strcmp(url, "/api/texts") == 0)
+        return do_texts(h, c, s);
     if (strcmp(url, "/api/report") == 0)
         return do_report(h, c, s);
     if (strcmp(url, "/api/log") == 0) {

@@ -40,9 +40,11 @@ typedef struct cc_http_opts {
     cc_store *store;              /* borrowed */
     cc_live *live;                /* borrowed; its publish hook must call cc_http_publish */
     /* Renders the after-action report of the exercise for a viewer in a format (CC_HTTP_REPORT_*);
-     * NULL: /api/report is 501. Returns the malloc'd bytes and their length, or NULL with why
-     * filled. */
-    char *(*report)(void *ctx, cc_live *live, cc_live_viewer v, int format, size_t *len, char *why,
+     * NULL: /api/report is 501. lang: the reader's language (a language tag, ?lang=; NULL: English
+     * with the scenario's authoritative texts; a language without a report catalogue gives that
+     * too). Returns the malloc'd bytes and their length, or NULL with why filled. */
+    char *(*report)(void *ctx, cc_live *live, cc_live_viewer v, int format, const char *lang, size_t *len,
+                    char *why,
                     size_t whylen);
     void *report_ctx;
 } cc_http_opts;

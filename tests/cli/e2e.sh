@@ -1,7 +1,8 @@
 #!/bin/sh
 # End-to-end test of the live TTX in a real browser: starts `caucus serve` on the policy TTX
 # sample (free loopback port, temporary store), reads control's and the seats' join codes from
-# its output and runs tests/e2e/ttx.mjs, then tests/e2e/editor.mjs (the scenario editor), with
+# its output and runs tests/e2e/ttx.mjs, then tests/e2e/editor.mjs (the scenario editor), and
+# tests/e2e/bilingual.mjs (an English and a Korean player, on a server of their own), with
 # playwright-core driving Debian's chromium, headless.
 # Never skips: no node, npm or chromium is a failure. Usage: tests/cli/e2e.sh BUILD_DIR.
 # UPDATE_SCREENSHOTS=1 writes the screenshots to docs/img (otherwise to a scratch directory).
@@ -93,6 +94,36 @@ if [ -n "$addr" ]; then
     else no "screenshot $v.png missing or not 1280x800"; fi
   done
 fi
+
+# a bilingual exercise: one English and one Korean player on a server of their own
+# (tests/e2e/bilingual.mjs; UPDATE_SCREENSHOTS=1 writes docs/img/player-inbox-ko.png)
+"$BIN" serve scenarios/ncg-policy-ttx.yaml --db "$T/bi.db" --listen 127.0.0.1:0 > "$T/bi.out" 2> "$T/bi.err" &
+bipid=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/bi.out" 2> /dev/null; do
+  kill -0 "$bipid" 2> /dev/null || break
+  sleep 0.1; i=$((i + 1))
+done
+biaddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/bi.out")
+bicodes=$(awk 'BEGIN { printf "{" } /^  [a-z][a-z0-9-]* +[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*( |$)/ {
+  printf "%s\"%s\":\"%s\"", n++ ? "," : "", $1, $2 } END { printf "}" }' "$T/bi.out")
+if [ -n "$biaddr" ]; then
+  img="$T/img"
+  [ "${UPDATE_SCREENSHOTS:-}" = 1 ] && img=docs/img
+  CAUCUS_URL="http://$biaddr" CAUCUS_CODES="$bicodes" CAUCUS_IMG="$img" CHROMIUM="$CHROMIUM" \
+    node "$E/bilingual.mjs" > "$T/bi-e2e.out" 2>&1
+  rc=$?
+  grep -v '^[0-9]* passed, [0-9]* failed' "$T/bi-e2e.out" | tail -20
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/bi-e2e.out" | tail -n 1)
+  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
+  if [ -z "$p" ]; then no "bilingual.mjs printed no count line (exit $rc)"; p=0; f=0; fi
+  pass=$((pass + p)); fail=$((fail + f))
+  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "bilingual.mjs exited $rc"; fi
+else
+  no "caucus serve did not start for the bilingual test"
+fi
+kill "$bipid" 2> /dev/null
+wait "$bipid" 2> /dev/null
 
 if [ -n "$pid" ] && ! kill -0 "$pid" 2> /dev/null; then
   no "caucus serve stopped during the test"; tail -5 "$T/serve.out" "$T/serve.err"

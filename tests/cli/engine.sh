@@ -297,6 +297,17 @@ if grep '"message":"M2"' "$T/d.jsonl" | grep '"type":"message"' | grep -q '"labe
 if grep '"kind":"forward","message":"M1"' "$T/d.jsonl" | grep -q '"type":"message"'; then ok; else no "a person forwards a message"; fi
 if grep -q '"type":"label.downgrade"' "$T/d.jsonl"; then ok; else no "the run goes on to control's downgrade"; fi
 expect_rc "derived items replay" 0 "$BIN" replay "$T/d.jsonl"
+# a scenario in two languages: the log holds ids and the authoritative (English) text only, so it
+# is the same whatever language anyone reads; run.start's scenario hash pins every language (a
+# change to a Korean text alone changes it)
+bi=tests/scenarios/valid/river-commission-bilingual.yaml
+expect_rc "bilingual run" 0 "$BIN" run "$bi" --log "$T/bi.jsonl"
+if grep -q '"title":"Upstream gauge above the warning level"' "$T/bi.jsonl" && ! grep -q '관측' "$T/bi.jsonl"; then ok; else no "the log of a bilingual run holds the authoritative text only"; fi
+sed 's/ko: 상류 관측소 수위 경보 수준 초과/ko: 상류 관측소 수위 경보 수준 돌파/' "$bi" > "$T/bi2.yaml"
+expect_rc "bilingual run, a Korean text changed" 0 "$BIN" run "$T/bi2.yaml" --log "$T/bi2.jsonl"
+h1=$(head -1 "$T/bi.jsonl" | sed 's/.*"scenario":"\([0-9a-f]*\)".*/\1/'); h2=$(head -1 "$T/bi2.jsonl" | sed 's/.*"scenario":"\([0-9a-f]*\)".*/\1/')
+if [ ${#h1} = 64 ] && [ "$h1" != "$h2" ]; then ok; else no "run.start's scenario hash pins the Korean text ($h1 $h2)"; fi
+if [ "$(tail -n +2 "$T/bi.jsonl" | sed 's/"prev":"[0-9a-f]*",//; s/"hash":"[0-9a-f]*",//; s/"digest":"[0-9a-f]*",//')" = "$(tail -n +2 "$T/bi2.jsonl" | sed 's/"prev":"[0-9a-f]*",//; s/"hash":"[0-9a-f]*",//; s/"digest":"[0-9a-f]*",//')" ]; then ok; else no "the events after run.start do not depend on a Korean text"; fi
 [ "$skipped" = 0 ] || echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

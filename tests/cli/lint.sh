@@ -89,5 +89,15 @@ expect_out "unclosed bracket hint" "hint: close it with ']'"
 expect_rc "xlsx export for lint" 0 "$BIN" msel export scenarios/ncg-policy-ttx.yaml --xlsx "$T/p.xlsx"
 expect_rc "lint a workbook" 1 "$BIN" lint "$T/p.xlsx"
 expect_out "lint a workbook: what it is" "hint: this is an Excel workbook (.xlsx), not a scenario (YAML text): read its MSEL with caucus msel import FILE --into SCENARIO"
+# texts in several languages (docs/scenario-format.md, "Texts and languages"): a bilingual scenario
+# in another domain lints clean even under --require-languages; a text missing in Korean is a
+# warning at its line:column, an error with --require-languages
+expect_rc "bilingual lints clean" 0 "$BIN" lint --werror --require-languages tests/scenarios/valid/river-commission-bilingual.yaml
+expect_rc "missing Korean: a warning" 0 "$BIN" lint tests/scenarios/warnings/bilingual-missing-korean.yaml
+expect_out "missing Korean: where" "bilingual-missing-korean.yaml:31:7: warning: inject 'title' of 'I-1' has no text in 'ko' (a declared language)"
+expect_rc "missing Korean: --require-languages" 1 "$BIN" lint --require-languages tests/scenarios/warnings/bilingual-missing-korean.yaml
+expect_out "missing Korean: an error" "bilingual-missing-korean.yaml:31:7: error: inject 'title' of 'I-1' has no text in 'ko' (a declared language)"
+expect_rc "undeclared language" 1 "$BIN" lint tests/scenarios/invalid/124-bad-languages.yaml
+expect_out "undeclared language: where" "124-bad-languages.yaml:9:48: error: exercise 'title': 'ja' is not a language of the scenario (exercise 'languages')"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

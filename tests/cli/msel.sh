@@ -221,5 +221,24 @@ head -c 65536 /dev/urandom > "$T/noise.csv"
 "$BIN" msel import "$T/noise.csv" --out "$T/x.yaml" > /dev/null 2>&1; rc=$?
 if [ "$rc" = 1 ]; then ok; else no "noise: exit $rc, want 1"; fi
 
+# several languages (docs/msel.md, "Several languages"): a language column per text; an edited
+# Korean cell comes back as that inject's Korean text; what cannot be read back is an error at
+# its header or cell
+f=tests/scenarios/valid/river-commission-bilingual.yaml
+expect_rc "bilingual export" 0 "$BIN" msel export "$f" --csv "$T/bi.csv"
+if head -1 "$T/bi.csv" | grep -q ',Label Originator,Event Synopsis@ko,Inject Body@ko,Expected Action@ko,Notes@ko'; then ok; else no "language columns in the header"; fi
+sed 's/P1 단계 시작 시 낭독한다\./P1 단계 시작 시 통제관이 낭독한다./' "$T/bi.csv" > "$T/bi2.csv"
+expect_rc "bilingual import of an edited Korean cell" 0 "$BIN" msel import "$T/bi2.csv" --into "$f" --out "$T/bi2.yaml"
+if grep -q 'notes: {"en": "Read out at the start of phase P1.", "ko": "P1 단계 시작 시 통제관이 낭독한다."}' "$T/bi2.yaml"; then ok; else no "the edited Korean notes"; fi
+expect_rc "bilingual import lints clean" 0 "$BIN" lint --require-languages "$T/bi2.yaml"
+expect_rc "language columns without --into" 1 "$BIN" msel import "$T/bi.csv" --out "$T/bi3.yaml"
+expect_out "language columns without --into: where" "bi.csv:1:19: error: column 'Event Synopsis@ko' holds a text in another language, which needs a scenario that declares it"
+sed '1s/Notes@ko/Notes@ja/' "$T/bi.csv" > "$T/bi4.csv"
+expect_rc "undeclared language column" 1 "$BIN" msel import "$T/bi4.csv" --into "$f" --out "$T/bi4.yaml"
+expect_out "undeclared language column: where" "bi4.csv:1:22: error: column 'Notes@ja' is in a language the base scenario does not declare (exercise.languages)"
+expect_out "the missing Korean notes at the cell" "bi4.csv:2:12: warning: column 'Notes': inject 'notes' of 'I-1' has no text in 'ko' (a declared language)"
+sed '2s/관측값을 상대 대표단과 공유한다,/"관측값을 공유한다\n상대에게 알린다",/' "$T/bi.csv" > "$T/bi5.csv"
+expect_rc "expected actions in Korean miscounted" 1 "$BIN" msel import "$T/bi5.csv" --into "$f" --out "$T/bi5.yaml"
+expect_out "expected actions miscounted: why" "error: column 'Expected Action@ko' lists 2 actions, column 'Expected Action' 1"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

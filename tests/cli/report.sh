@@ -570,5 +570,27 @@ PY2
   done
 fi
 
+# the report in Korean (docs/report.md, "Languages"): section titles and headings from the
+# catalogue, the scenario's Korean texts with the authoritative English beside them; English as
+# before byte for byte; --lang en of an English scenario is the English report
+bi=tests/scenarios/valid/river-commission-bilingual.yaml
+expect_rc "bilingual run for the report" 0 "$BIN" run "$bi" --log "$T/bi.jsonl"
+expect_rc "report --lang ko" 0 "$BIN" report "$T/bi.jsonl" --lang ko --html "$T/bi-ko.html" --md "$T/bi-ko.md" --json "$T/bi-ko.json"
+if grep -q '^## 연습 개요$' "$T/bi-ko.md" && grep -q '^## 지침 준수$' "$T/bi-ko.md"; then ok; else no "Korean section titles (md)"; fi
+if grep -q '^# 사후 강평 보고서: 공동 하천위원회 홍수기 협의$' "$T/bi-ko.md"; then ok; else no "the Korean title with the scenario's Korean title"; fi
+if grep -q '<html lang="ko">' "$T/bi-ko.html" && grep -q '<h2>협의 지표</h2>' "$T/bi-ko.html"; then ok; else no "Korean HTML"; fi
+if grep -q '| 상류 관측소 수위 경보 수준 초과 | Upstream gauge above the warning level |' "$T/bi-ko.md"; then ok; else no "the authoritative text beside the Korean"; fi
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["lang"]=="ko" and d["authoritative_language"]=="en"; s=[x for x in d["sections"] if x["id"]=="knowledge"][0]; t=[x for x in s["tables"] if x["id"]=="authoritative"][0]; assert ["상류 관측소 수위 경보 수준 초과","Upstream gauge above the warning level"] in t["rows"]; assert t["columns"]==["text","authoritative text"]' "$T/bi-ko.json"; then ok; else no "the JSON document in Korean keeps the authoritative texts and the column keys"; fi
+expect_rc "report in English" 0 "$BIN" report "$T/bi.jsonl" --md "$T/bi-en.md"
+expect_rc "report --lang en" 0 "$BIN" report "$T/bi.jsonl" --lang en --md "$T/bi-en2.md"
+if cmp -s "$T/bi-en.md" "$T/bi-en2.md" && ! grep -q '연습' "$T/bi-en.md"; then ok; else no "--lang en is the English report"; fi
+expect_rc "report --lang xx" 2 "$BIN" report "$T/bi.jsonl" --lang xx --md "$T/bi-xx.md"
+expect_out "report --lang xx: why" "caucus report: --lang xx: no report catalogue for language 'xx' (built in: en, ko)"
+expect_rc "report --lang ko of the policy sample" 0 "$BIN" report "$T/p.jsonl" --lang ko --md "$T/p-ko.md"
+if grep -q '^## 결정$' "$T/p-ko.md" && grep -q '| 제3국의 공개 성명 | Third-country public statement |' "$T/p-ko.md"; then ok; else no "the policy sample in Korean"; fi
+expect_rc "a scenario in one language: run" 0 "$BIN" run tests/scenarios/valid/minimal.yaml --log "$T/min.jsonl"
+expect_rc "a scenario in one language: report --lang ko" 0 "$BIN" report "$T/min.jsonl" --lang ko --md "$T/min-ko.md"
+if grep -q '^## 결정$' "$T/min-ko.md" && grep -q 'Request to consult' "$T/min-ko.md" && ! grep -q '기준 언어 원문' "$T/min-ko.md"; then ok; else no "a scenario in one language: Korean headings, its own texts, no authoritative tables"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

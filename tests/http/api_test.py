@@ -179,6 +179,27 @@ def control_scope_and_end(nf):
     check("no bypass: control's log omits the NOFORN release and deliveries", st == 200 and not any(
         ('"type":"inject.release"' in l or '"type":"delivery"' in l) and ('"%s"' % nf) in l for l in lines))
     check("no bypass: control's log never shows the title", title not in body.decode())
+    # the scenario's texts in Korean: only texts of the viewer's own state
+    def strings(v):
+        if isinstance(v, str):
+            return {v}
+        items = v.values() if isinstance(v, dict) else v if isinstance(v, list) else []
+        return set().union(*[strings(x) for x in items]) if items else set()
+    st, tj, _, _ = ctl.req("GET", "/api/texts?lang=ko")
+    check("no bypass: control's texts never translate the NOFORN title", st == 200 and title not in tj["texts"],
+          (st, tj))
+    st, uj, _, _ = usa.req("GET", "/api/texts?lang=ko")
+    check("/api/texts: the classifications' display names in Korean", uj.get("classes") ==
+          {"UNCLASSIFIED": "비밀 아님", "CONFIDENTIAL": "대외비", "SECRET": "비밀"}, uj.get("classes"))
+    check("the USA seat's texts translate the title of the NOFORN item it reads", st == 200 and
+          uj["lang"] == "ko" and uj["authoritative"] == "en" and title in uj["texts"], (st, uj))
+    st, us, _, _ = usa.req("GET", "/api/state")
+    check("every text translated is one of the seat's own state", set(uj["texts"]) <= strings(us),
+          set(uj["texts"]) - strings(us))
+    st, j, _, _ = usa.req("GET", "/api/texts")
+    check("/api/texts without lang: 400", st == 400 and j["code"] == "bad-request", (st, j))
+    st, j, _, _ = usa.req("GET", "/api/texts?lang=ja")
+    check("/api/texts in an undeclared language: none", st == 200 and j["texts"] == {}, (st, j))
     check("no bypass: control's log has the EXCON release", any('"type":"inject.release"' in l and '"I-01"' in l
                                                               for l in lines))
     check("no bypass: no bypass record", not any('"control-bypass"' in l for l in lines))
@@ -221,6 +242,13 @@ def control_scope_and_end(nf):
     st, _, rbody, _ = usa.req("GET", "/api/report")
     check("the report works after the end", st == 200 and b"<html" in rbody.lower(), st)
     check("after the end the report is final, not interim", b"Interim after-action report" not in rbody)
+    st, _, rbody, _ = usa.req("GET", "/api/report?lang=ko")
+    check("the report in Korean (?lang=ko)", st == 200 and b'<html lang="ko">' in rbody and
+          "사후 강평 보고서".encode() in rbody, st)
+    st, _, rbody, _ = usa.req("GET", "/api/report?lang=fr")
+    check("a language without a catalogue: the English report", st == 200 and b'<html lang="en">' in rbody, st)
+    st, j, _, _ = usa.req("GET", "/api/report?lang=not%20a%20tag")
+    check("?lang that is no language tag: 400", st == 400 and j["code"] == "bad-request", (st, j))
     st, _, rbody, _ = ctl.req("GET", "/api/report")
     check("control's final report", st == 200 and b"Interim after-action report" not in rbody, st)
     # the other formats (docs/http-api.md): the same document as Markdown, JSON and a Word file
@@ -387,6 +415,17 @@ def main():
             "text/html") and body == open("ui/index.html", "rb").read(), st)
     else:
         check("without ui/ there is no index", st == 404, st)
+    # the UI in the reader's language: i18n.js and a catalogue per language, the same keys in each
+    st, _, body, r = anon.req("GET", "/i18n.js")
+    check("i18n.js is served", st == 200 and r.getheader("Content-Type", "").startswith("text/javascript"), st)
+    cats = {}
+    for tag in ("en", "ko"):
+        st, _, body, r = anon.req("GET", "/lang-%s.json" % tag)
+        check("the %s catalogue is served as JSON" % tag, st == 200 and
+              r.getheader("Content-Type", "").startswith("application/json"), st)
+        cats[tag] = json.loads(body) if st == 200 else {}
+    check("the catalogues hold the same keys", cats["en"] and set(cats["en"]) == set(cats["ko"]),
+          set(cats["en"]) ^ set(cats["ko"]))
     for hname, want in [("Content-Security-Policy", "default-src 'self'"), ("X-Content-Type-Options", "nosniff"),
                         ("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-store"),
                         ("X-Frame-Options", "DENY")]:

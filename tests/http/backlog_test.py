@@ -127,7 +127,7 @@ def read_all(cookie, upto):
 def label_display(banner):
     """The rank and display style of a banner's classification in the sample's label policy (the
     scenario's order; the default style of a conventional name), as the server adds them."""
-    classes = re.findall(r"^    - \{name: ([A-Z ]+), short: [A-Z]+\}$", open(SCEN).read(), re.M)
+    classes = re.findall(r"^    - \{name: ([A-Z ]+), short: [A-Z]+(?:, .*)?\}$", open(SCEN).read(), re.M)
     conv = {"UNCLASSIFIED": "unclassified", "CONFIDENTIAL": "confidential", "RESTRICTED": "confidential",
             "SECRET": "secret", "TOP SECRET": "top-secret"}
     name = (banner or "").split("//")[0]
