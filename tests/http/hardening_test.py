@@ -424,7 +424,7 @@ def catalogue(port, codes, ctl):
     open(log, "wb").write(body)
     changed = os.path.join(WORK, "changed-policy.yaml")
     text = open(SCEN).read()
-    open(changed, "w").write(text.replace("{name: SECRET, short: S}", "{name: SECRET, short: S2}", 1))
+    open(changed, "w").write(text.replace("{name: SECRET, short: S,", "{name: SECRET, short: S2,", 1))
     check("(19) the changed scenario differs in its policy only", text != open(changed).read())
     # the exercise goes on, so the log has no run.end yet: replay up to its last event
     upto = str(len(body.splitlines()) - 1)
