@@ -70,6 +70,16 @@ static inline cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R,
     return cc_sched_push(&e->q, at, kind, slot, 0);
 }
 
+/* A rule with a decision filter answers only that decision, or a consultation that decides it. */
+static int for_decision(const cc_engine *e, uint32_t context, int d)
+{
+    if (ITEM_KIND(context) == CC_ITEM_DECISION)
+        return (int)ITEM_INDEX(context) == d;
+    if (ITEM_KIND(context) == CC_ITEM_CONSULTATION)
+        return e->s->consultations[ITEM_INDEX(context)].decision_index == d;
+    return 0;
+}
+
 /* The rules of a seat's agent on event ev (the agent plays the seat, is present and has such a rule:
  * cc_eng_agent_offer checked). */
 cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
@@ -101,6 +111,8 @@ cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, ui
                 continue;
         }
         if (R->has_stage && (ev == CC_AEV_STAGE || ev == CC_AEV_WAITING) && (int)R->stage != stage_kind)
+            continue;
+        if (R->decision && !for_decision(e, context, R->decision_index))
             continue;
         /* an act on a consultation belongs to the stage visit that offered it; a request rule with
          * a stage kind, to the first stage of that kind the seat takes part in (held until then) */

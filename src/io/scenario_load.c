@@ -1582,9 +1582,9 @@ static void load_agents(ld *L, const cc_ynode *root)
             cc_ynode *r = rs->items[k];
             if (!is_map(L, r, "agent rule"))
                 continue;
-            static const char *const rk[] = {"on",       "channel",     "class", "stage",  "delay",
-                                             "delay_in", "probability", "do",    "option", "to",
-                                             "text",     "approve",     "after", "max",    NULL};
+            static const char *const rk[] = {
+                "on", "channel", "class", "stage", "decision", "delay", "delay_in", "probability",
+                "do", "option",  "to",    "text",  "approve",  "after", "max",      NULL};
             check_keys(L, r, "agent rule", rk);
             cc_agent_rule *R = &A->rules[A->nrules++];
             R->pos = r->pos;
@@ -1599,6 +1599,10 @@ static void load_agents(ld *L, const cc_ynode *root)
                 R->has_stage = true;
                 R->stage = (cc_stage_kind)get_enum(L, r, "stage", 0, cc_stage_kind_names, 0, "agent rule", NULL);
             }
+            R->decision_index = -1;
+            R->decision = get_id(L, r, "decision", 0, "agent rule", &R->decision_pos);
+            if (R->decision && (R->on == CC_AEV_INJECT || R->on == CC_AEV_MESSAGE))
+                err(L, r->pos, "bad-rule", NULL, "'decision' does not apply to on: inject or message");
             if ((R->has_channel || R->inject_class) && R->on != CC_AEV_INJECT)
                 err(L, r->pos, "bad-rule", NULL, "'channel' and 'class' filters only apply to on: inject");
             if (R->has_stage && R->on != CC_AEV_STAGE && R->on != CC_AEV_REQUEST && R->on != CC_AEV_WAITING)
