@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "core/engine.h"
 #include "support/evtest.h"
 
 #define RIVER "tests/scenarios/valid/river-basin.yaml"
@@ -36,4 +37,93 @@ Test(hybrid, a_rule_for_one_decision_answers_only_that_decision)
     cr_expect_eq(ev_count(ev, n, "decision.vote", "decision", "D-1"), 3);
     cr_expect_eq(ev_count(ev, n, "decision.vote", "decision", "D-2"), 3);
     ev_clear_all(ev, n);
+}
+
+/* ---- hybrid seats: tests/inputs/river-basin-hybrid.jsonl (docs/cli.md, "Hybrid seats") ---- */
+
+static const cc_evrec *actor_find(const cc_evrec *ev, size_t n, const char *type, const char *actor,
+                                  const char *key, const char *val)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ev[i].type, type) == 0 && ev[i].actor && strcmp(ev[i].actor, actor) == 0 &&
+            (!key || strcmp(ev_str(ev[i].payload, key), val) == 0))
+            return &ev[i];
+    return NULL;
+}
+
+Test(hybrid, control_hands_seats_to_their_agents_and_acts_on_a_seats_behalf)
+{
+    static cc_evrec ev[256];
+    /* xup-commissioner, xmd-commissioner, xlw-commissioner, xup-hydro, xmd-hydro, xlw-hydro, ctl */
+    const unsigned char autos[7] = {1, 0, 1, 1, 0, 1, 1};
+    size_t n = ev_run_inputs(RIVER, "tests/inputs/river-basin-hybrid.jsonl", autos, ev, 256);
+    /* +3h: xmd-hydro handed to its agent, which is offered the assess stage it has not acted in */
+    const cc_evrec *p = need(ev, n, "seat.play", "seat", "xmd-hydro");
+    cr_expect_eq(p->t_ms, 180 * MIN);
+    cr_expect_str_eq(ev_str(p->payload, "by"), "agent");
+    cr_expect_str_eq(ev_str(p->payload, "agent"), "technical");
+    cr_expect_null(p->actor, "control hands the seat over; the seat does not act");
+    /* its position one hour later ends the stage (the agent's act: no input before it) */
+    const cc_evrec *pos = actor_find(ev, n, "consult.position", "xmd-hydro", NULL, NULL);
+    cr_assert_not_null(pos);
+    cr_expect_eq(pos->t_ms, 240 * MIN);
+    cr_expect_neq(strcmp(pos[-1].type, "input"), 0);
+    cr_expect_eq(need(ev, n, "consult.stage_done", "stage", "assess")->t_ms, 240 * MIN);
+    /* +4h30: control votes on xmd-commissioner's behalf: the input says so, the vote is the seat's */
+    const cc_evrec *in = actor_find(ev, n, "input", "xmd-commissioner", "by", "control");
+    cr_assert_not_null(in);
+    cr_expect_eq(in->t_ms, 270 * MIN);
+    cr_expect_str_eq(in[1].type, "decision.vote");
+    cr_expect_str_eq(in[1].actor, "xmd-commissioner");
+    const cc_evrec *d1 = need(ev, n, "decision.made", "decision", "D-1");
+    cr_expect_eq(d1->t_ms, 270 * MIN);
+    /* +5h: xmd-commissioner handed to its agent with D-2 open: it votes with the others at +5h15 */
+    const cc_evrec *v = actor_find(ev, n, "decision.vote", "xmd-commissioner", "decision", "D-2");
+    cr_assert_not_null(v);
+    cr_expect_eq(v->t_ms, 315 * MIN);
+    cr_expect_eq(need(ev, n, "decision.made", "decision", "D-2")->t_ms, 315 * MIN);
+    /* +5h30 back to a person; +5h40 a seat already played by its agent: refused */
+    cr_expect_eq(ev_count(ev, n, "seat.play", "seat", "xmd-hydro"), 2);
+    const cc_evrec *r = need(ev, n, "input.refused", NULL, NULL);
+    cr_expect_eq(r->t_ms, 340 * MIN);
+    cr_expect_str_eq(ev_str(r->payload, "reason"), "the seat is already played by its agent");
+    ev_clear_all(ev, n);
+}
+
+Test(hybrid, an_act_the_agent_had_not_taken_is_void_once_the_seat_is_handed_back)
+{
+    static cc_evrec ev[256];
+    const unsigned char autos[7] = {1, 1, 1, 1, 0, 1, 1};
+    size_t n = ev_run_inputs(RIVER, "tests/inputs/river-basin-handback.jsonl", autos, ev, 256);
+    cr_expect_eq(ev_count(ev, n, "seat.play", "seat", "xmd-hydro"), 2);
+    cr_expect_null(actor_find(ev, n, "consult.position", "xmd-hydro", NULL, NULL));
+    const cc_evrec *dl = need(ev, n, "consult.deadline", "stage", "assess");
+    cr_expect_eq(dl->t_ms, 280 * MIN); /* assess started at +1h40 with a 3h deadline */
+    cr_expect_null(ev_find(ev, n, "decision.made", "decision", "D-1"));
+    ev_clear_all(ev, n);
+}
+
+Test(hybrid, play_and_by_are_checked)
+{
+    cc_scenario *s = ev_load(RIVER);
+    static const char *const bad[] = {
+        "{\"do\":\"play\",\"seat\":\"xmd-hydro\"}",
+        "{\"do\":\"play\",\"seat\":\"xmd-hydro\",\"by\":\"control\"}",
+        "{\"do\":\"play\",\"by\":\"agent\"}",
+        "{\"do\":\"play\",\"seat\":\"xmd-hydro\",\"by\":\"agent\",\"text\":\"x\"}",
+        "{\"do\":\"acknowledge\",\"seat\":\"xmd-hydro\",\"consultation\":\"C-1\",\"by\":\"agent\"}",
+        "{\"do\":\"note\",\"text\":\"x\",\"by\":\"control\"}",
+    };
+    char why[200];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *j = json_loads(bad[i], 0, NULL);
+        cr_expect_eq(cc_engine_check_input(s, j, why, sizeof why), CC_ERR_INVALID, "%s accepted", bad[i]);
+        json_decref(j);
+    }
+    json_t *ok = json_loads(
+        "{\"do\":\"acknowledge\",\"seat\":\"xmd-hydro\",\"consultation\":\"C-1\",\"by\":\"control\"}", 0,
+        NULL);
+    cr_expect_eq(cc_engine_check_input(s, ok, why, sizeof why), CC_OK, "%s", why);
+    json_decref(ok);
+    cc_scenario_free(s);
 }

@@ -55,6 +55,7 @@ enum {
     EX_CLOCK,
     EX_AUDIT,
     EX_REQUEST,
+    EX_PLAY,   /* control hands a seat to its agent or back (engine_play.c) */
     EX_FORWARD /* a person's share of a message, or of an inject under a label of its own */
 };
 
@@ -266,7 +267,7 @@ static int clock_action(const char *act)
 /* Members an input may have besides "do"; each is a string unless listed in typed(). */
 static const char *const known[] = {"t",      "wall", "do", "seat",   "consultation", "decision",  "inject",
                                     "option", "text", "to", "label",  "reply_to",     "objective", "rating",
-                                    "title",  "body", "at", "factor", "message",      "stage"};
+                                    "title",  "body", "at", "factor", "message",      "stage",     "by"};
 
 static cc_err parse_clock(const names *N, const json_t *in, int clk, parsed_input *p, char *why,
                           size_t whylen)
@@ -522,6 +523,12 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
     const char *inj = json_string_value(json_object_get(in, "inject"));
     p->option = json_string_value(json_object_get(in, "option"));
     p->text = json_string_value(json_object_get(in, "text"));
+    if (json_object_get(in, "by") && strcmp(act, "play") != 0) {
+        /* control acting on a seat's behalf: the seat's act, recorded with who really acted */
+        const char *by = json_string_value(json_object_get(in, "by"));
+        if (!by || strcmp(by, "control") != 0 || !seat)
+            BAD("\"by\" on a seat's act must be \"control\" (control acting on the seat's behalf)");
+    }
     if (json_object_get(in, "message") && strcmp(act, "share") != 0)
         BAD("\"message\" only applies to \"share\" (the message forwarded, such as \"M3\")");
     if (strcmp(act, "message") == 0 || strcmp(act, "downgrade") == 0 || strcmp(act, "rate") == 0 ||
@@ -539,6 +546,21 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
         if (json_object_get(in, "decision") || inj || p->option || json_object_get(in, "to"))
             BAD("\"request\" takes only \"seat\" and \"consultation\"");
         p->context = ITEM(CC_ITEM_CONSULTATION, (size_t)c);
+        return CC_OK;
+    }
+    if (strcmp(act, "play") == 0) {
+        /* control hands a seat to its agent policy, or back to a person */
+        p->extra = EX_PLAY;
+        p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats);
+        if (p->seat < 0)
+            BAD("\"play\" needs \"seat\": the seat handed over");
+        const char *by = json_string_value(json_object_get(in, "by"));
+        if (!by || (strcmp(by, "agent") != 0 && strcmp(by, "person") != 0))
+            BAD("\"play\" needs \"by\": \"agent\" (its agent policy plays the seat) or \"person\"");
+        if (json_object_size(in) !=
+            3u + (json_object_get(in, "t") != NULL) + (json_object_get(in, "wall") != NULL))
+            BAD("\"play\" takes only \"seat\" and \"by\"");
+        p->hold = by[0] == 'a';
         return CC_OK;
     }
     if (strcmp(act, "release") == 0 || strcmp(act, "hold") == 0) {
@@ -791,6 +813,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         return cc_eng_emit(e, CC_EV_OBJECTIVE_RATING, NULL, NULL, j, 0, 121);
     }
     case EX_CLOCK: return cc_eng_clock(e, p->clock, p->num, p->den, p->at_ms);
+    case EX_PLAY: return cc_eng_play(e, (size_t)p->seat, p->hold);
     case EX_ADD: return cc_eng_add_inject(e, p->inject);
     case EX_EDIT: {
         size_t i = ITEM_INDEX(p->context);
@@ -885,7 +908,8 @@ static cc_err apply_input(cc_engine *e, const json_t *input, const parsed_input 
         return CC_ERR_NOMEM;
     json_object_del(copy, "t");
     json_object_del(copy, "wall");
-    const char *actor = p.seat >= 0 ? e->s->seats[p.seat].id : NULL;
+    /* control's "play" names the seat it hands over; the seat does not act */
+    const char *actor = p.seat >= 0 && p.extra != EX_PLAY ? e->s->seats[p.seat].id : NULL;
     cc_err rc = cc_eng_emit(e, CC_EV_INPUT, actor, NULL, copy, p.context, 110);
     if (rc)
         return rc;

@@ -201,6 +201,12 @@ cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, ui
                                 const cc_strs *classes, int stage_kind, uint32_t visit);
 cc_err cc_eng_agent_wait(cc_engine *e, const pending *w);
 cc_err cc_eng_arm_waiting(cc_engine *e, size_t c);
+/* Arms the waiting rules of one agent seat for consultation c's current stage (engine_play). */
+cc_err cc_eng_arm_waiting_seat(cc_engine *e, size_t c, size_t seat);
+/* Control hands seat to its agent (agent 1) or back to a person (0): seat.play, then the agent is
+ * offered what is open for the seat now; refused (input.refused) without an agent or when the seat
+ * is already played so (engine_play.c; docs/cli.md, "Hybrid seats"). */
+cc_err cc_eng_play(cc_engine *e, size_t seat, int agent);
 cc_err cc_eng_offer_consult(cc_engine *e, size_t c, cc_agent_event ev, size_t except);
 cc_err cc_eng_remind(cc_engine *e, size_t c, size_t seat);
 cc_err cc_eng_seat_escalate(cc_engine *e, size_t c, size_t seat, const cc_refs *to);

@@ -40,6 +40,7 @@ static const char *const names[CC_EV_COUNT] = {
     [CC_EV_CONSULT_OBJECT] = "consult.object",
     [CC_EV_CONSULT_REMIND] = "consult.remind",
     [CC_EV_SEAT_ABSENT] = "seat.absent",
+    [CC_EV_SEAT_PLAY] = "seat.play",
     [CC_EV_MESSAGE] = "message",
     [CC_EV_MESSAGE_LOST] = "message.lost",
     [CC_EV_MESSAGE_RETRY] = "message.retry",
@@ -117,6 +118,7 @@ static const unsigned char by_name[CC_EV_COUNT - 1] = {
     CC_EV_RUN_END,
     CC_EV_RUN_START,
     CC_EV_SEAT_ABSENT,
+    CC_EV_SEAT_PLAY,
     CC_EV_SESSION_JOIN,
     CC_EV_SESSION_REFUSED,
 };
