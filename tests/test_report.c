@@ -670,3 +670,33 @@ Test(report, reminders_escalations_and_retries_per_seat)
     unlink(path);
     cc_scenario_free(s);
 }
+
+Test(report, hybrid_seats_say_who_played_and_who_acted)
+{
+    /* tests/inputs/river-basin-hybrid.jsonl (docs/cli.md, "Hybrid seats") */
+    const char *scen = "tests/scenarios/valid/river-basin.yaml";
+    cc_scenario *s = load(scen);
+    const unsigned char autos[7] = {1, 0, 1, 1, 0, 1, 1};
+    cc_buf log;
+    cc_buf_init(&log);
+    ev_log_inputs(scen, "tests/inputs/river-basin-hybrid.jsonl", autos, &log);
+    char path[] = "/tmp/caucus-test-report-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
+    close(fd);
+    cc_buf_free(&log);
+    json_t *doc = build(path, s, NULL, CC_OK, NULL);
+    const json_t *rows = tab(doc, "overview", "seats");
+    cr_assert_eq(json_array_size(rows), 7);
+    static const char *const want[] = {
+        "agent", "person, then agent from +5h; 1 act by its agent, 1 by control for the seat", "agent",
+        "agent", "person, then agent from +3h, person from +5h30m; 1 act by its agent",        "agent",
+        "agent",
+    };
+    for (size_t i = 0; i < 7; i++)
+        cr_expect_str_eq(json_string_value(json_array_get(json_array_get(rows, i), 5)), want[i]);
+    json_decref(doc);
+    unlink(path);
+    cc_scenario_free(s);
+}

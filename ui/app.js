@@ -105,6 +105,11 @@
     return e;
   }
 
+  /* who really took a seat's act, when it was not the seat's person (docs/ui.md, "Hybrid seats") */
+  function byMark(by) {
+    return by === 'agent' ? ' (agent)' : by === 'control' ? ' (control for the seat)' : '';
+  }
+
   function setText(node, text) {
     const s = text === null || text === undefined ? '' : String(text);
     if (node.textContent !== s) node.textContent = s;
@@ -658,8 +663,52 @@
         if (await input({ do: 'position', consultation: c.id, text: text }, 'Position in ' + c.id)) ta.value = '';
       });
       card.append(acts, form);
+    } else {
+      card.append(behalfForm(c));
     }
     return card;
+  }
+
+  /* Control acts in a consultation's current stage on behalf of a participant who has not acted
+   * (nobody fills the seat): the server records "by": "control". A decide stage is voted on under
+   * Decisions. */
+  function behalfForm(c) {
+    const sel = el('select', { id: 'behalf-' + c.id, class: 'behalf-seat' });
+    const txt = el('input', { id: 'behalf-text-' + c.id, class: 'behalf-text', placeholder: 'position text' });
+    const form = el('form', { class: 'behalf-form row' },
+      el('label', { for: 'behalf-' + c.id, text: 'Act for' }), sel,
+      el('label', { for: 'behalf-text-' + c.id, class: 'visually-hidden', text: 'Position for the seat in ' + c.id }), txt,
+      el('button', { type: 'submit', class: 'behalf-act', text: 'Act for the seat' }));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const cur = (state.consultations || []).find((x) => x.id === c.id) || c;
+      if (!sel.value) return status('Choose the seat first.', 'bad');
+      const obj = { do: 'acknowledge', seat: sel.value, consultation: c.id };
+      if (cur.stage_kind === 'positions') {
+        if (!txt.value.trim()) return status('Write the position first.', 'bad');
+        obj.do = 'position';
+        obj.text = txt.value.trim();
+      }
+      if (await input(obj, 'Act for ' + sel.value + ' in ' + c.id)) txt.value = '';
+    });
+    return form;
+  }
+
+  function updateBehalfForm(node, c) {
+    const form = node.querySelector('.behalf-form');
+    if (!form) return;
+    const acks = c.acks || [];
+    const waiting = c.state === 'in progress' && c.stage_kind !== 'decide' && !c.revising ? (c.participants || []).filter((s) => acks.indexOf(s) < 0) : [];
+    form.hidden = waiting.length === 0 || !!(state.clock && state.clock.ended);
+    const sel = form.querySelector('select');
+    const keep = sel.value;
+    if (sel.options.length !== waiting.length || [...sel.options].some((o, k) => o.value !== waiting[k])) {
+      sel.textContent = '';
+      for (const s of waiting) sel.append(el('option', { value: s, text: s }));
+      if (waiting.indexOf(keep) >= 0) sel.value = keep;
+    }
+    form.querySelector('.behalf-text').hidden = c.stage_kind !== 'positions';
+    setText(form.querySelector('.behalf-act'), c.stage_kind === 'positions' ? 'Post position for the seat' : (STAGE_ACTION[c.stage_kind] || 'Act') + ' for the seat');
   }
 
   function updateConsultCard(node, c) {
@@ -688,14 +737,15 @@
     const acks = c.acks || [];
     const parts = c.participants || [];
     const objectors = c.objectors || [];
-    setText(node.querySelector('.who-acted'), 'Participants: ' + (parts.join(', ') || '—') + '. Acted in this stage: ' + (acks.join(', ') || 'nobody yet') +
+    const by = c.acted_by || {};
+    setText(node.querySelector('.who-acted'), 'Participants: ' + (parts.join(', ') || '—') + '. Acted in this stage: ' + (acks.map((s) => s + byMark(by[s])).join(', ') || 'nobody yet') +
       (objectors.length ? '. Objected in this round: ' + objectors.join(', ') : ''));
     const ul = node.querySelector('.positions');
     keyed(
       ul,
       c.positions || [],
       (p) => p.seat + '|' + p.text,
-      (p) => el('li', null, el('strong', { text: p.seat }), ': ', el('span', { text: p.text })),
+      (p) => el('li', null, el('strong', { text: p.seat + byMark(p.by) }), ': ', el('span', { text: p.text })),
       () => {}
     );
     keyed(
@@ -716,6 +766,7 @@
     }
     const form = node.querySelector('.position-form');
     if (form) form.hidden = done || c.stage_kind !== 'positions';
+    updateBehalfForm(node, c);
     for (const b of node.querySelectorAll('.actions button')) b.disabled = done;
   }
 
@@ -750,8 +801,30 @@
         el('div', { class: 'row actions' },
           el('button', { type: 'button', text: 'Object', on: { click: () => input({ do: 'object', decision: d.id }, 'Object to ' + d.id) } }))
       );
+    } else {
+      /* control votes on behalf of a decider nobody fills (recorded "by": "control") */
+      const who = el('select', { id: 'vfor-' + d.id, class: 'vote-for-seat' });
+      const opt = el('select', { id: 'vfor-opt-' + d.id, class: 'vote-for-option' });
+      const form = el('form', { class: 'vote-for-form row' },
+        el('label', { for: 'vfor-' + d.id, text: 'Vote for' }), who,
+        el('label', { for: 'vfor-opt-' + d.id, text: 'option' }), opt,
+        el('button', { type: 'submit', text: 'Vote for the seat' }));
+      form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        if (!who.value || !opt.value) return status('Choose the seat and the option first.', 'bad');
+        input({ do: 'vote', seat: who.value, decision: d.id, option: opt.value }, 'Vote for ' + who.value + ' on ' + d.id);
+      });
+      card.append(form);
     }
     return card;
+  }
+
+  function fillSelect(sel, values) {
+    if (sel.options.length === values.length && [...sel.options].every((o, k) => o.value === values[k])) return;
+    const keep = sel.value;
+    sel.textContent = '';
+    for (const v of values) sel.append(el('option', { value: v, text: v }));
+    if (values.indexOf(keep) >= 0) sel.value = keep;
   }
 
   function updateDecisionCard(node, d, forSeat) {
@@ -805,7 +878,8 @@
       (li, o) => {
         setText(li.querySelector('.otext'), o.id + ': ' + o.text);
         const by = Object.keys(votes).filter((s) => votes[s] === o.id);
-        setText(li.querySelector('.ovotes'), by.length ? '— votes: ' + by.join(', ') : '');
+        const vb = d.votes_by || {};
+        setText(li.querySelector('.ovotes'), by.length ? '— votes: ' + by.map((s) => s + byMark(vb[s])).join(', ') : '');
         li.classList.toggle('chosen', d.outcome === o.id);
         const b = li.querySelector('button.vote');
         if (b) {
@@ -817,6 +891,13 @@
     );
     const form = node.querySelector('.propose-form');
     if (form) form.hidden = !decider || !open;
+    const vf = node.querySelector('.vote-for-form');
+    if (vf) {
+      const pending = (d.deciders || []).filter((s) => !votes[s]);
+      vf.hidden = !open || pending.length === 0 || !!(state.clock && state.clock.ended);
+      fillSelect(vf.querySelector('.vote-for-seat'), pending);
+      fillSelect(vf.querySelector('.vote-for-option'), (d.options || []).map((o) => o.id));
+    }
     const acts = node.querySelector('.actions');
     if (acts) acts.hidden = !decider || !open;
   }
@@ -957,11 +1038,24 @@
       $('roster'),
       state.seats || [],
       (s) => s.id,
-      (s) => el('li', { 'data-seat': s.id }, el('span', { class: 'dot', 'aria-hidden': 'true' }), el('span', { class: 'sname' }), el('span', { class: 'sstate' })),
+      (s) => el('li', { 'data-seat': s.id }, el('span', { class: 'dot', 'aria-hidden': 'true' }), el('span', { class: 'sname' }), el('span', { class: 'sstate' }),
+        /* hybrid seats: control hands a seat to its agent policy and back (docs/ui.md) */
+        s.agent ? el('button', { type: 'button', class: 'play', on: { click: (ev) => {
+          const agent = ev.currentTarget.getAttribute('data-by') !== 'agent';
+          input({ do: 'play', seat: s.id, by: agent ? 'agent' : 'person' }, (agent ? 'Hand ' + s.id + ' to its agent' : 'Take ' + s.id + ' back from its agent'));
+        } } }) : null),
       (li, s) => {
         setText(li.querySelector('.sname'), s.id + (s.name ? ' — ' + s.name : '') + (s.party ? ' (' + s.party + ')' : ''));
-        const st = s.connected ? 'connected' : s.code_used ? 'joined, not connected' : 'not joined';
+        const st = (s.played_by === 'agent' ? 'agent plays · ' : '') + (s.connected ? 'connected' : s.code_used ? 'joined, not connected' : 'not joined');
         setText(li.querySelector('.sstate'), st);
+        li.setAttribute('data-played-by', s.played_by || 'person');
+        const pb = li.querySelector('button.play');
+        if (pb) {
+          pb.setAttribute('data-by', s.played_by || 'person');
+          setText(pb, s.played_by === 'agent' ? 'Play by a person' : 'Play by agent');
+          pb.setAttribute('aria-label', (s.played_by === 'agent' ? 'Take ' + s.id + ' back from its agent' : 'Hand ' + s.id + ' to its agent ' + s.agent));
+          pb.disabled = !!(state.clock && state.clock.ended);
+        }
         li.className = s.connected ? 'on' : s.code_used ? 'idle' : 'off';
         li.setAttribute('data-connected', s.connected ? 'true' : 'false');
       }

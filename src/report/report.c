@@ -242,6 +242,26 @@ static void checkpoint_facts(const rep *r, sec *x)
     json_decref(c);
 }
 
+/* Who played seat i (docs/cli.md, "Hybrid seats"): at the start (start), then each hand-over by
+ * control, and the acts its agent took while a person held the seat or control took for it. */
+static const char *played_by(const rep *r, size_t i, const char *start, char *buf, size_t size)
+{
+    const char *plays = json_string_value(json_object_get(r->plays, r->s->seats[i].id));
+    uint32_t agent = r->seat_by[i * 2], control = r->seat_by[i * 2 + 1];
+    if (!plays && !control)
+        return start;
+    char acts[120] = "", ctl[60] = "";
+    if (control)
+        snprintf(ctl, sizeof ctl, "%u by control for the seat", control);
+    if (plays)
+        snprintf(acts, sizeof acts, "; %u act%s by its agent%s%s", agent, agent == 1 ? "" : "s",
+                 control ? ", " : "", ctl);
+    else
+        snprintf(acts, sizeof acts, "; %u act%s by control for the seat", control, control == 1 ? "" : "s");
+    snprintf(buf, size, "%s%s%s%s", start, plays ? ", then " : "", plays ? plays : "", acts);
+    return buf;
+}
+
 static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
     const cc_scenario *s = r->s;
@@ -307,6 +327,8 @@ static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
         for (size_t k = 0; k < json_array_size(r->absent); k++)
             if (strcmp(json_string_value(json_array_get(r->absent, k)), st->id) == 0)
                 by = "agent (absent for the run)";
+        char hybrid[600];
+        by = played_by(r, i, by, hybrid, sizeof hybrid);
         char clr[128];
         cc_buf cv;
         cc_buf_init(&cv);

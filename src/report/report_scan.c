@@ -10,6 +10,7 @@
 #include "core/evlog.h"
 #include "core/grow.h"
 #include "core/zone.h"
+#include "report/report_int.h"
 
 const char *const cc_rep_reason_names[R_NREASONS] = {"class", "caveat", "releasability", "policy", "invalid"};
 
@@ -637,9 +638,37 @@ static void on_listed(rep *r, const cc_evrec *e, note_st *list, size_t *n, size_
         (*more)++;
 }
 
+/* Hybrid seats (docs/cli.md, "Hybrid seats"): who took each seat's act, and each hand-over. */
+static void on_hybrid(rep *r, const cc_evrec *e, cc_evtype type)
+{
+    int seat = e->actor ? cc_rep_lookup(r->seat_map, e->actor) : -1;
+    const char *by = cc_hybrid_feed(r->hy, type, seat, e->t_ms, e->seq, e->payload);
+    /* an act counts once: the consult.ack that follows a vote in a decide stage is part of it, and
+     * control's acts are its inputs for the seat */
+    int ack_of_vote = type == CC_EV_CONSULT_ACK && r->vote_seat == seat && r->vote_seq + 1 == e->seq;
+    r->vote_seat = type == CC_EV_DECISION_VOTE ? seat : -1;
+    r->vote_seq = e->seq;
+    if (seat >= 0 && by && by[0] == 'a' && !ack_of_vote)
+        r->seat_by[(size_t)seat * 2]++;
+    const char *in_by = type == CC_EV_INPUT ? cc_rep_pstr(e->payload, "by") : NULL;
+    if (seat >= 0 && in_by && strcmp(in_by, "control") == 0)
+        r->seat_by[(size_t)seat * 2 + 1]++;
+    if (type != CC_EV_SEAT_PLAY)
+        return;
+    const char *id = cc_rep_pstr(e->payload, "seat"), *to = cc_rep_pstr(e->payload, "by");
+    if (!id || !to || cc_rep_lookup(r->seat_map, id) < 0)
+        return;
+    char t[48], line[400];
+    cc_report_tfmt(e->t_ms, t, sizeof t);
+    const char *before = json_string_value(json_object_get(r->plays, id));
+    snprintf(line, sizeof line, "%s%s%s from %s", before ? before : "", before ? ", " : "", to, t);
+    json_object_set_new(r->plays, id, json_string(line));
+}
+
 /* Every event after run.start, fed to the view first. */
 static cc_err on_event(rep *r, const cc_evrec *e, const cc_view_event *ve)
 {
+    on_hybrid(r, e, ve->type);
     if (ve->type == CC_EV_DELIVERY || ve->type == CC_EV_DENIAL)
         return on_delivery(r, e, ve);
     if (ve->type == CC_EV_MESSAGE) {
@@ -702,6 +731,7 @@ static cc_err on_start(rep *r, const cc_evrec *e)
     if (r->duration_ms <= 0)
         r->duration_ms = 1;
     r->auto_seats = json_incref(json_object_get(p, "auto"));
+    cc_hybrid_feed(r->hy, CC_EV_RUN_START, -1, 0, e->seq, p);
     size_t k;
     json_t *v;
     json_array_foreach(r->auto_seats, k, v)
@@ -978,6 +1008,8 @@ void cc_rep_free(rep *r)
         json_decref(r->fwds[i].to);
     json_decref(r->auto_seats);
     json_decref(r->absent);
+    json_decref(r->plays);
+    cc_hybrid_free(r->hy);
     free(r->gc);
     cc_merkle_stream_free(r->tree);
     cc_verify_free(r->vf);
@@ -1012,6 +1044,12 @@ cc_err cc_rep_init(rep *r, const cc_scenario *s)
     r->lost = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->lost);
     r->bins = cc_arena_array(r->a, np * NBINS, sizeof *r->bins);
     r->absent = json_array();
+    r->plays = json_object();
+    r->vote_seat = -1;
+    r->hy = cc_hybrid_new(s);
+    r->seat_by = cc_arena_array(r->a, (s->nseats + 1) * 2, sizeof *r->seat_by);
+    if (!r->plays || !r->hy || !r->seat_by)
+        return CC_ERR_NOMEM;
     r->tree = cc_merkle_stream_new();
     if (!r->tree || cc_view_new(s, &r->view) != CC_OK)
         return CC_ERR_NOMEM;

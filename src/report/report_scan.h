@@ -17,6 +17,7 @@
 #include "core/merkle.h"
 #include "core/scenario_model.h"
 #include "core/verify.h"
+#include "core/hybrid.h"
 #include "core/view.h"
 #include "report/report.h"
 
@@ -168,7 +169,12 @@ typedef struct rep {
     const char *scenario_hash, *scenario_id, *source, *seed, *variant, *engine, *policy_id, *policy_hash;
     int64_t replication, duration_ms, end_t;
     json_t *auto_seats; /* owned */
-    bool *is_auto;      /* per seat */
+    bool *is_auto;      /* per seat: played by its agent at the start */
+    cc_hybrid *hy;      /* who plays each seat and who took each act (core/hybrid) */
+    uint32_t *seat_by;  /* nseats * 2: acts taken by the seat's agent, and by control on its behalf */
+    int vote_seat;      /* the seat that cast the vote just before, -1 */
+    uint64_t vote_seq;
+    json_t *plays; /* owned: seat id -> its hand-overs, "agent from +3h, person from +5h30m" */
     const char *end_reason;
     uint64_t nevents;
     char first_hash[65], last_hash[65];

@@ -27,6 +27,7 @@
 #include "core/replay.h"
 #include "core/verify.h"
 #include "core/view.h"
+#include "core/hybrid.h"
 #include "core/witness.h"
 #include "core/scenario_model.h"
 #include "core/grow.h"
@@ -110,6 +111,7 @@ struct cc_live {
                           goes back, or the log would not replay */
     uint64_t nev;      /* events committed and folded */
     cc_view *view;     /* who may see each event (core/view), fed every committed event */
+    cc_hybrid *hy;     /* who plays each seat and who took each act (server/hybrid) */
     release *rel;
     size_t nrel, caprel;
     msgcache msgs; /* for the deliveries being committed */
@@ -550,7 +552,8 @@ typedef struct evrec {
     const char *type;
     cc_evtype ty;
     uint64_t seq;
-    int actor; /* seat index, -1 for none/control */
+    int actor;      /* seat index, -1 for none/control */
+    const char *by; /* a seat's act: "agent" or "control" when not the seat's person (server/hybrid) */
 } evrec;
 
 /* Reads one stored line into ev (ev->rec owned by the caller) and vis (who may see it). committing:
@@ -729,6 +732,7 @@ static void stage_started(json_t *c, json_t *rec, json_t *p)
     json_t *dl = json_object_get(p, "deadline_ms");
     json_object_set_new(c, "deadline_t", dl ? json_incref(dl) : json_null());
     json_object_set_new(c, "acks", json_array());
+    json_object_del(c, "acted_by");
     /* review rounds: "round" of "rounds", "objectors" of the current round, "revising" between */
     json_t *rounds = json_object_get(p, "rounds");
     json_object_set_new(c, "rounds", rounds ? json_incref(rounds) : json_null());
@@ -739,7 +743,8 @@ static void stage_started(json_t *c, json_t *rec, json_t *p)
 
 /* Objections, escalations, missed deadlines, a broken silence, returns, held acts, reminders: the
  * consultation's "events". */
-static void consultation_event(json_t *c, json_t *rec, json_t *p, const char *type, const char *actor)
+static void consultation_event(json_t *c, json_t *rec, json_t *p, const char *type, const char *actor,
+                               const char *by)
 {
     if (actor && json_object_get(p, "round")) {
         /* an objection that is the seat's review in a stage with rounds */
@@ -749,8 +754,23 @@ static void consultation_event(json_t *c, json_t *rec, json_t *p, const char *ty
     json_t *log = json_object_get(c, "events");
     if (!log)
         json_object_set_new(c, "events", log = json_array());
-    json_array_append_new(
-        log, json_pack("{s:s,s:O,s:s?}", "type", type, "t", json_object_get(rec, "t"), "seat", actor));
+    json_array_append_new(log, json_pack("{s:s,s:O,s:s?,s:s?}", "type", type, "t", json_object_get(rec, "t"),
+                                         "seat", actor, "by", by));
+}
+
+/* Notes in obj[key] (seat -> "agent" | "control") who took a seat's act when it was not the seat's
+ * person; a later act by the person clears it. */
+static void acted_by(json_t *obj, const char *key, const char *seat, const char *by)
+{
+    if (!seat)
+        return;
+    json_t *m = json_object_get(obj, key);
+    if (!m && by && json_object_set_new(obj, key, m = json_object()) != 0)
+        return;
+    if (by)
+        json_object_set_new(m, seat, json_string(by));
+    else if (m)
+        json_object_del(m, seat);
 }
 
 /* Folds a consultation's event the viewer may see into its consultations. */
@@ -780,6 +800,7 @@ static void fold_consultation(const cc_live *lv, view *w, const evrec *ev)
         json_object_set(c, "round", json_object_get(p, "round"));
         json_object_set(c, "participants", json_object_get(p, "participants"));
         json_object_set_new(c, "acks", json_array());
+        json_object_del(c, "acted_by");
         json_object_set_new(c, "objectors", json_array());
         json_object_set_new(c, "revising", json_false());
         break;
@@ -787,14 +808,16 @@ static void fold_consultation(const cc_live *lv, view *w, const evrec *ev)
     case CC_EV_CONSULT_ACK:
         if (actor)
             push_unique(json_object_get(c, "acks"), actor);
+        acted_by(c, "acted_by", actor, ev->by);
         break;
     case CC_EV_CONSULT_POSITION:
         if (!actor)
             break;
         push_unique(json_object_get(c, "acks"), actor); /* "acks": seats that acted in this stage */
+        acted_by(c, "acted_by", actor, ev->by);
         json_array_append_new(json_object_get(c, "positions"),
-                              json_pack("{s:s,s:s?,s:O}", "seat", actor, "text", pstr(p, "text"), "t",
-                                        json_object_get(rec, "t")));
+                              json_pack("{s:s,s:s?,s:O,s:s?}", "seat", actor, "text", pstr(p, "text"), "t",
+                                        json_object_get(rec, "t"), "by", ev->by));
         break;
     case CC_EV_CONSULT_DONE: json_object_set_new(c, "state", json_string("done")); break;
     case CC_EV_CONSULT_FAILED:
@@ -807,7 +830,7 @@ static void fold_consultation(const cc_live *lv, view *w, const evrec *ev)
     case CC_EV_CONSULT_SILENCE_BROKEN:
     case CC_EV_CONSULT_RETURN:
     case CC_EV_CONSULT_HELD:
-    case CC_EV_CONSULT_REMIND: consultation_event(c, rec, p, ev->type, actor); break;
+    case CC_EV_CONSULT_REMIND: consultation_event(c, rec, p, ev->type, actor, ev->by); break;
     default: break;
     }
 }
@@ -845,6 +868,7 @@ static void fold_decision(const cc_live *lv, view *w, const evrec *ev)
     case CC_EV_DECISION_VOTE:
         if (actor)
             json_object_set(json_object_get(d, "votes"), actor, json_object_get(p, "option"));
+        acted_by(d, "votes_by", actor, ev->by);
         break;
     case CC_EV_DECISION_OBJECT:
         if (actor)
@@ -968,6 +992,8 @@ static cc_err ingest(cc_live *lv)
         s = nl + 1;
         if (rc != CC_OK)
             return rc;
+        ev.by = cc_hybrid_feed(lv->hy, ev.ty, ev.actor, json_integer_value(json_object_get(ev.rec, "t")),
+                               ev.seq, json_object_get(ev.rec, "payload"));
         if (ev.ty == CC_EV_INPUT_REFUSED) {
             const char *r = pstr(json_object_get(ev.rec, "payload"), "reason");
             snprintf(lv->refused, sizeof lv->refused, "%s", r ? r : "refused");
@@ -1362,6 +1388,8 @@ static void clear_views(cc_live *lv)
     lv->ring_head = 0;
     if (lv->view)
         cc_view_reset(lv->view);
+    if (lv->hy)
+        cc_hybrid_reset(lv->hy);
     for (size_t i = 0; i < lv->nrel; i++) {
         free(lv->rel[i].id);
         json_decref(lv->rel[i].show);
@@ -1412,10 +1440,11 @@ static cc_err build(const cc_live_opts *o, const char *text, size_t len, const c
     cc_diags_free(&d);
     size_t n = lv->s->nseats;
     cc_view_new(lv->s, &lv->view);
+    lv->hy = cc_hybrid_new(lv->s);
     lv->views = calloc(n + 1, sizeof *lv->views);
     lv->ring = calloc(RING_EVENTS, sizeof *lv->ring);
     lv->vis = calloc(n + 1, 1);
-    int ok = lv->view && lv->views && lv->ring && lv->vis;
+    int ok = lv->view && lv->hy && lv->views && lv->ring && lv->vis;
     if (ok)
         clear_views(lv);
     for (size_t i = 0; ok && i <= n; i++)
@@ -1759,6 +1788,7 @@ void cc_live_free(cc_live *lv)
     free(lv->views);
     free(lv->ring);
     cc_view_free(lv->view);
+    cc_hybrid_free(lv->hy);
     free(lv->rel);
     free(lv->marks);
     free(lv->vis);
@@ -1803,8 +1833,8 @@ uint64_t cc_live_events(cc_live *lv)
 
 static int control_only(const char *act)
 {
-    static const char *const c[] = {"release", "hold", "edit", "add",       "start", "pause", "resume",
-                                    "speed",   "jump", "rate", "downgrade", "audit", "end"};
+    static const char *const c[] = {"release", "hold", "edit", "add",   "start", "pause", "resume",
+                                    "speed",   "jump", "rate", "audit", "end",   "play",  "downgrade"};
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
         if (strcmp(act, c[i]) == 0)
             return 1;
@@ -1911,9 +1941,16 @@ cc_err cc_live_input(cc_live *lv, cc_live_viewer v, const json_t *input, int64_t
             set_why(why, whylen, "a seat acts only as itself (%s)", mine);
             return CC_ERR_DENIED;
         }
+        if (json_object_get(in, "by")) {
+            json_decref(in);
+            set_why(why, whylen, "\"by\" is for control acting on a seat's behalf");
+            return CC_ERR_DENIED;
+        }
         json_object_set_new(in, "seat", json_string(mine));
     } else if (json_object_get(in, "seat") && !control_only(act)) {
-        /* control acting for a seat: allowed (a controller playing a simulated cell) */
+        /* control acting for a seat (nobody fills it, or a controller plays a simulated cell): the
+         * log records who really acted */
+        json_object_set_new(in, "by", json_string("control"));
     }
     int end = strcmp(act, "end") == 0;
     if (end && json_object_size(in) != 1) {
@@ -2299,12 +2336,17 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         }
         json_object_set_new(st, "requestable", req);
     }
-    pthread_mutex_unlock(&lv->mu);
-    for (size_t i = 0; i < s->nseats; i++)
+    for (size_t i = 0; i < s->nseats; i++) {
+        /* who plays the seat: its person (or nobody), or its agent policy (docs/cli.md, "Hybrid seats") */
+        int ai = s->seats[i].agent_index;
         json_array_append_new(seats,
-                              json_pack("{s:s,s:s?,s:s?,s:b,s:b}", "id", s->seats[i].id, "party",
+                              json_pack("{s:s,s:s?,s:s?,s:b,s:b,s:s,s:s?}", "id", s->seats[i].id, "party",
                                         s->seats[i].party, "name", s->seats[i].role, "connected",
-                                        connected && connected[i] > 0, "code_used", joined && joined[i]));
+                                        connected && connected[i] > 0, "code_used", joined && joined[i],
+                                        "played_by", cc_hybrid_agent_plays(lv->hy, i) ? "agent" : "person",
+                                        "agent", ai >= 0 ? s->agents[ai].id : NULL));
+    }
+    pthread_mutex_unlock(&lv->mu);
     json_object_set_new(st, "exercise",
                         json_pack("{s:I,s:s?,s:s?,s:s?}", "id", (json_int_t)lv->id, "name", lv->name,
                                   "scenario", cc_scenario_id(s), "title", cc_scenario_title(s)));

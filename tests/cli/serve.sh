@@ -8,7 +8,8 @@
 # server processes sharing one PostgreSQL store), tests/http/audit_test.py (fail-closed audit: the
 # store locked, full and read-only), tests/http/witness_test.py (a witness cosigning each
 # checkpoint; a rolled back store refused) and tests/http/view_test.py (who sees what: a
-# national-only consultation and decision, the notes pad). Usage: tests/cli/serve.sh BUILD
+# national-only consultation and decision, the notes pad), tests/http/hybrid_test.py (hybrid seats:
+# control hands seats to their agents and acts on a seat's behalf). Usage: tests/cli/serve.sh BUILD
 . tests/cli/harness.inc
 total_p=0; total_f=0
 run_py() {
@@ -33,6 +34,8 @@ mkdir -p "$T/editor"
 run_py tests/http/editor_test.py "$BIN" "$T/editor"
 mkdir -p "$T/view"
 run_py tests/http/view_test.py "$BIN" "$T/view"
+mkdir -p "$T/hybrid"
+run_py tests/http/hybrid_test.py "$BIN" "$T/hybrid"
 if [ -n "${CAUCUS_TEST_PG:-}" ]; then
   mkdir -p "$T/two"
   run_py tests/http/two_servers.py "$BIN" "$T/two" "$CAUCUS_TEST_PG"
