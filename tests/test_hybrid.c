@@ -127,3 +127,73 @@ Test(hybrid, play_and_by_are_checked)
     json_decref(ok);
     cc_scenario_free(s);
 }
+
+/* ---- control steers: tests/inputs/river-basin-steer.jsonl (docs/cli.md, "Control steers") ---- */
+
+Test(steer, control_extends_forces_reopens_and_skips)
+{
+    static cc_evrec ev[256];
+    /* xmd-commissioner and xmd-hydro are people who never act */
+    const unsigned char autos[7] = {1, 0, 1, 1, 0, 1, 1};
+    size_t n = ev_run_inputs(RIVER, "tests/inputs/river-basin-steer.jsonl", autos, ev, 256);
+    /* +2h: the acknowledge stage's deadline (+2h30) moves to +3h00, where it passes */
+    const cc_evrec *x = need(ev, n, "consult.extend", "consultation", "C-1");
+    cr_expect_eq(x->t_ms, 120 * MIN);
+    cr_expect_eq(json_integer_value(json_object_get(x->payload, "deadline_ms")), 180 * MIN);
+    cr_expect_eq(ev_count(ev, n, "consult.deadline", "stage", "acknowledge"), 1, "the old deadline is void");
+    cr_expect_eq(need(ev, n, "consult.deadline", "stage", "acknowledge")->t_ms, 180 * MIN);
+    /* +3h10: forced to complete; assess starts */
+    const cc_evrec *f = need(ev, n, "consult.force", "stage", "acknowledge");
+    cr_expect_eq(f->t_ms, 190 * MIN);
+    cr_expect_str_eq(ev_str(f->payload, "outcome"), "complete");
+    cr_expect_str_eq(f[1].type, "consult.stage_done");
+    cr_expect_str_eq(ev_str(f[1].payload, "by"), "control");
+    /* +4h20: re-opened at acknowledge, whose agents act again at +4h30 */
+    const cc_evrec *r = need(ev, n, "consult.reopen", "consultation", "C-1");
+    cr_expect_eq(r->t_ms, 260 * MIN);
+    cr_expect_str_eq(ev_str(r->payload, "from"), "assess");
+    cr_expect_str_eq(ev_str(r->payload, "to"), "acknowledge");
+    cr_expect_eq(ev_count(ev, n, "consult.ack", "stage", "acknowledge"), 4);
+    /* +6h20: D-1's deadline (+7h50) moves to +8h50; +6h30 control decides it in the stage */
+    const cc_evrec *dx = need(ev, n, "decision.extend", "decision", "D-1");
+    cr_expect_eq(json_integer_value(json_object_get(dx->payload, "deadline_ms")), 530 * MIN);
+    const cc_evrec *m = need(ev, n, "decision.made", "decision", "D-1");
+    cr_expect_eq(m->t_ms, 390 * MIN);
+    cr_expect_str_eq(ev_str(m->payload, "rule"), "control");
+    cr_expect_str_eq(ev_str(m->payload, "outcome"), "coordinated-release");
+    cr_expect_eq(need(ev, n, "consult.done", "consultation", "C-1")->t_ms, 390 * MIN);
+    /* +7h: I-2 and I-3 (triggered after it) are skipped: neither is released */
+    const cc_evrec *s = need(ev, n, "inject.skip", "inject", "I-2");
+    json_t *sk = json_object_get(s->payload, "skipped");
+    cr_expect_eq(json_array_size(sk), 2);
+    cr_expect_str_eq(json_string_value(json_array_get(sk, 1)), "I-3");
+    cr_expect_null(ev_find(ev, n, "inject.release", "inject", "I-2"));
+    cr_expect_null(ev_find(ev, n, "inject.release", "inject", "I-3"));
+    /* +7h10: a consultation that is over cannot be forced */
+    const cc_evrec *no = need(ev, n, "input.refused", NULL, NULL);
+    cr_expect_eq(no->t_ms, 430 * MIN);
+    cr_expect_str_eq(ev_str(no->payload, "reason"), "the consultation is not in progress");
+    ev_clear_all(ev, n);
+}
+
+Test(steer, steering_inputs_are_checked)
+{
+    cc_scenario *s = ev_load(RIVER);
+    static const char *const bad[] = {
+        "{\"do\":\"force\",\"consultation\":\"C-1\",\"outcome\":\"complete\"}",
+        "{\"do\":\"force\",\"consultation\":\"C-1\",\"outcome\":\"done\",\"reason\":\"x\"}",
+        "{\"do\":\"force\",\"consultation\":\"C-9\",\"outcome\":\"fail\",\"reason\":\"x\"}",
+        "{\"do\":\"extend\",\"consultation\":\"C-1\",\"duration\":\"0s\"}",
+        "{\"do\":\"extend\",\"consultation\":\"C-1\",\"decision\":\"D-1\",\"duration\":\"1h\"}",
+        "{\"do\":\"extend\",\"decision\":\"D-1\"}",
+        "{\"do\":\"reopen\",\"consultation\":\"C-1\"}",
+        "{\"do\":\"skip\",\"inject\":\"I-9\"}",
+    };
+    char why[200];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *j = json_loads(bad[i], 0, NULL);
+        cr_expect_eq(cc_engine_check_input(s, j, why, sizeof why), CC_ERR_INVALID, "%s accepted", bad[i]);
+        json_decref(j);
+    }
+    cc_scenario_free(s);
+}

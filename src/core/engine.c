@@ -677,15 +677,16 @@ static cc_err open_decision(cc_engine *e, size_t i)
     if (rc == CC_OK)
         rc = cc_eng_deliver(e, "decision", D->id, &D->label, &D->deciders, ITEM(CC_ITEM_DECISION, i), -1,
                             CC_AEV_DECISION_OPEN);
+    e->dec[i].deadline_ms = D->has_deadline ? e->now_ms + D->deadline_s * 1000 : INT64_MAX;
     if (rc == CC_OK && D->has_deadline)
-        rc = cc_sched_push(&e->q, e->now_ms + D->deadline_s * 1000, K_DECISION_DEADLINE, (uint32_t)i, 0);
+        rc = cc_sched_push(&e->q, e->dec[i].deadline_ms, K_DECISION_DEADLINE, (uint32_t)i, 0);
     return rc;
 }
 
 static cc_err decision_deadline(cc_engine *e, size_t i)
 {
-    if (e->decision_state[i] != ST_OPEN)
-        return CC_OK;
+    if (e->decision_state[i] != ST_OPEN || e->now_ms < e->dec[i].deadline_ms)
+        return CC_OK; /* ... or control extended it: a later deadline event is scheduled */
     const cc_decision *D = &e->s->decisions[i];
     /* its own silence rule, unless a decide stage governs it (then the stage's rule decides) */
     if (!e->dec[i].gov && D->rule == CC_RULE_SILENCE && !e->dec[i].objected && cc_eng_noptions(e, i) > 0)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ctime.h"
 #include "core/engine_int.h"
 
 /* ---- inputs ----------------------------------------------------------------------------- */
@@ -56,6 +57,7 @@ enum {
     EX_AUDIT,
     EX_REQUEST,
     EX_PLAY,   /* control hands a seat to its agent or back (engine_play.c) */
+    EX_STEER,  /* control steers: force, extend, reopen, skip (engine_steer.c) */
     EX_FORWARD /* a person's share of a message, or of an inject under a label of its own */
 };
 
@@ -145,6 +147,7 @@ typedef struct parsed_input {
     int32_t num, den;         /* speed */
     const char *rating;       /* rate */
     int control;              /* release / hold */
+    char steer;               /* EX_STEER: 'f'orce, 'e'xtend, 'r'eopen, 's'kip */
     int hold;
     cc_agent_action action;
     int seat;
@@ -265,9 +268,10 @@ static int clock_action(const char *act)
 }
 
 /* Members an input may have besides "do"; each is a string unless listed in typed(). */
-static const char *const known[] = {"t",      "wall", "do", "seat",   "consultation", "decision",  "inject",
-                                    "option", "text", "to", "label",  "reply_to",     "objective", "rating",
-                                    "title",  "body", "at", "factor", "message",      "stage",     "by"};
+static const char *const known[] = {"t",         "wall",   "do",    "seat",    "consultation", "decision",
+                                    "inject",    "option", "text",  "to",      "label",        "reply_to",
+                                    "objective", "rating", "title", "body",    "at",           "factor",
+                                    "message",   "stage",  "by",    "outcome", "reason",       "duration"};
 
 static cc_err parse_clock(const names *N, const json_t *in, int clk, parsed_input *p, char *why,
                           size_t whylen)
@@ -488,6 +492,62 @@ static cc_err parse_act(const names *N, const json_t *in, const char *act, parse
     return CC_OK;
 }
 
+/* Control steers (engine_steer.c): {"do": "force", "consultation", "outcome": "complete" | "fail",
+ * "option"?, "reason"}, {"do": "extend", "consultation" | "decision", "duration"}, {"do": "reopen",
+ * "consultation", "stage", "reason"?}, {"do": "skip", "inject", "reason"?}. */
+static cc_err parse_steer(const names *N, const json_t *in, const char *act, parsed_input *p, char *why,
+                          size_t whylen)
+{
+    const cc_scenario *s = N->s;
+    const char *cons = json_string_value(json_object_get(in, "consultation"));
+    const char *dec = json_string_value(json_object_get(in, "decision"));
+    int c = cons ? find_id(cons, s->consultations, s->nconsultations, sizeof *s->consultations) : -1;
+    int d = dec ? find_id(dec, s->decisions, s->ndecisions, sizeof *s->decisions) : -1;
+    const char *seat = json_string_value(json_object_get(in, "seat"));
+    if (seat && (p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats)) < 0)
+        BAD("\"seat\" must name a seat of the scenario");
+    p->extra = EX_STEER;
+    p->steer = act[0]; /* f, e, r, s */
+    p->text = json_string_value(json_object_get(in, "reason"));
+    if (act[0] == 's') {
+        int i = find_inject(N, json_string_value(json_object_get(in, "inject")));
+        if (i < 0)
+            BAD("\"skip\" needs \"inject\": an inject of the scenario or added by control");
+        p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
+        return CC_OK;
+    }
+    if (act[0] == 'e' && d >= 0 && !cons) {
+        p->context = ITEM(CC_ITEM_DECISION, (size_t)d);
+    } else if (c >= 0 && !dec) {
+        p->context = ITEM(CC_ITEM_CONSULTATION, (size_t)c);
+    } else {
+        BAD("\"%s\" needs \"consultation\"%s: one of the scenario", act,
+            act[0] == 'e' ? " or \"decision\"" : "");
+    }
+    if (act[0] == 'f') {
+        const char *o = json_string_value(json_object_get(in, "outcome"));
+        if (!o || (strcmp(o, "complete") != 0 && strcmp(o, "fail") != 0))
+            BAD("\"force\" needs \"outcome\": \"complete\" (the stage ends as done) or \"fail\" (the "
+                "consultation fails)");
+        if (!p->text || !*p->text)
+            BAD("\"force\" needs \"reason\": why control ends the stage");
+        p->hold = o[0] == 'f';
+        p->option = json_string_value(json_object_get(in, "option"));
+    } else if (act[0] == 'e') {
+        const char *du = json_string_value(json_object_get(in, "duration"));
+        cc_time_error te;
+        int64_t sec = 0;
+        if (!du || cc_duration_parse(du, strlen(du), &sec, &te) != CC_OK || sec <= 0)
+            BAD("\"extend\" needs \"duration\": how much longer, such as \"1h\" or \"30m\"");
+        p->at_ms = sec * 1000;
+    } else {
+        p->stage = json_string_value(json_object_get(in, "stage"));
+        if (!p->stage)
+            BAD("\"reopen\" needs \"stage\": the stage of the consultation's mechanism to start again");
+    }
+    return CC_OK;
+}
+
 static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, char *why, size_t whylen)
 {
     const cc_scenario *s = N->s;
@@ -548,6 +608,9 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
         p->context = ITEM(CC_ITEM_CONSULTATION, (size_t)c);
         return CC_OK;
     }
+    if (strcmp(act, "force") == 0 || strcmp(act, "extend") == 0 || strcmp(act, "reopen") == 0 ||
+        strcmp(act, "skip") == 0)
+        return parse_steer(N, in, act, p, why, whylen);
     if (strcmp(act, "play") == 0) {
         /* control hands a seat to its agent policy, or back to a person */
         p->extra = EX_PLAY;
@@ -814,6 +877,15 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
     }
     case EX_CLOCK: return cc_eng_clock(e, p->clock, p->num, p->den, p->at_ms);
     case EX_PLAY: return cc_eng_play(e, (size_t)p->seat, p->hold);
+    case EX_STEER:
+        if (p->seat >= 0)
+            return refuse(e, actor, "only control steers the exercise", p->context);
+        switch (p->steer) {
+        case 'f': return cc_eng_force(e, ITEM_INDEX(p->context), p->hold, p->option, p->text);
+        case 'e': return cc_eng_extend(e, p->context, p->at_ms);
+        case 'r': return cc_eng_reopen(e, ITEM_INDEX(p->context), p->stage, p->text);
+        default: return cc_eng_skip(e, ITEM_INDEX(p->context), p->text);
+        }
     case EX_ADD: return cc_eng_add_inject(e, p->inject);
     case EX_EDIT: {
         size_t i = ITEM_INDEX(p->context);
