@@ -700,3 +700,45 @@ Test(report, hybrid_seats_say_who_played_and_who_acted)
     unlink(path);
     cc_scenario_free(s);
 }
+
+Test(report, control_steering_is_listed)
+{
+    /* tests/inputs/river-basin-steer.jsonl (docs/cli.md, "Control steers") */
+    const char *scen = "tests/scenarios/valid/river-basin.yaml";
+    cc_scenario *s = load(scen);
+    const unsigned char autos[7] = {1, 0, 1, 1, 0, 1, 1};
+    cc_buf log;
+    cc_buf_init(&log);
+    ev_log_inputs(scen, "tests/inputs/river-basin-steer.jsonl", autos, &log);
+    char path[] = "/tmp/caucus-test-report-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
+    close(fd);
+    cc_buf_free(&log);
+    json_t *doc = build(path, s, NULL, CC_OK, NULL);
+    const json_t *rows = tab(doc, "overview", "steering");
+    cr_assert_not_null(rows);
+    static const char *const want[][3] = {
+        {"+2h", "deadline extended", "by 30m, to +3h"},
+        {"+3h10m", "stage ended",
+         "stage acknowledge: the Midvale commissioner is absent; the chair proceeds"},
+        {"+4h20m", "stage re-opened", "from assess to acknowledge: Midvale's delegation has arrived"},
+        {"+4h40m", "stage ended", "stage acknowledge: Midvale still silent"},
+        {"+5h50m", "stage ended", "stage assess: two desks of three have assessed"},
+        {"+6h20m", "deadline extended", "by 1h, to +8h50m"},
+        {"+6h30m", "stage ended",
+         "stage decide, outcome coordinated-release: agreed in the room; Midvale concurs by telephone"},
+        {"+7h", "inject chain skipped", "held I-2, I-3: the reservoir thread is out of scope today"},
+    };
+    cr_assert_eq(json_array_size(rows), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const json_t *r = json_array_get(rows, i);
+        cr_expect_str_eq(json_string_value(json_array_get(r, 0)), want[i][0]);
+        cr_expect_str_eq(json_string_value(json_array_get(r, 1)), want[i][1]);
+        cr_expect_str_eq(json_string_value(json_array_get(r, 3)), want[i][2]);
+    }
+    json_decref(doc);
+    unlink(path);
+    cc_scenario_free(s);
+}

@@ -27,6 +27,9 @@
     'consult.return': (x) => 'Back to an earlier stage at ' + fmtRel(x.t),
     'consult.held': (x) => 'Act held for a later stage by ' + (x.seat || '?') + ' at ' + fmtRel(x.t),
     'consult.remind': (x) => 'Reminder from ' + (x.seat || '?') + ' at ' + fmtRel(x.t),
+    'consult.force': (x) => 'Stage ended by control at ' + fmtRel(x.t),
+    'consult.reopen': (x) => 'Stage re-opened by control at ' + fmtRel(x.t),
+    'consult.extend': (x) => 'Deadline extended by control at ' + fmtRel(x.t),
   };
 
   /* ---- session ------------------------------------------------------------------------ */
@@ -664,9 +667,50 @@
       });
       card.append(acts, form);
     } else {
-      card.append(behalfForm(c));
+      card.append(behalfForm(c), steerForm(c));
     }
     return card;
+  }
+
+  /* Control steers a consultation (docs/ui.md, "Control steers"): end the stage (complete, or the
+   * consultation fails), extend its deadline, re-open the current stage. */
+  function steerForm(c) {
+    const what = el('select', { id: 'steer-' + c.id, class: 'steer-what' },
+      el('option', { value: 'complete', text: 'End the stage as complete' }),
+      el('option', { value: 'fail', text: 'End the consultation as failed' }),
+      el('option', { value: 'extend', text: 'Extend the stage deadline by' }),
+      el('option', { value: 'reopen', text: 'Re-open the current stage' }));
+    const arg = el('input', { id: 'steer-arg-' + c.id, class: 'steer-arg', placeholder: 'reason, or a duration such as 1h' });
+    const opt = el('select', { id: 'steer-opt-' + c.id, class: 'steer-option', hidden: true });
+    const form = el('form', { class: 'steer-form row' },
+      el('label', { for: 'steer-' + c.id, text: 'Steer' }), what,
+      el('label', { for: 'steer-arg-' + c.id, class: 'visually-hidden', text: 'Reason or duration for ' + c.id }), arg,
+      el('label', { for: 'steer-opt-' + c.id, class: 'visually-hidden', text: 'Outcome of the decision' }), opt,
+      el('button', { type: 'submit', text: 'Apply' }));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const cur = (state.consultations || []).find((x) => x.id === c.id) || c;
+      const v = arg.value.trim();
+      let obj;
+      if (what.value === 'extend') obj = { do: 'extend', consultation: c.id, duration: v };
+      else if (what.value === 'reopen') obj = { do: 'reopen', consultation: c.id, stage: cur.stage, reason: v };
+      else obj = { do: 'force', consultation: c.id, outcome: what.value, reason: v };
+      if (what.value === 'complete' && !opt.hidden && opt.value) obj.option = opt.value;
+      if (!v && what.value !== 'reopen') return status(what.value === 'extend' ? 'Give the duration first (e.g. 1h).' : 'Give the reason first.', 'bad');
+      if (await input(obj, 'Steer ' + c.id)) arg.value = '';
+    });
+    return form;
+  }
+
+  function updateSteerForm(node, c) {
+    const form = node.querySelector('.steer-form');
+    if (!form) return;
+    form.hidden = c.state !== 'in progress' || !!(state.clock && state.clock.ended);
+    /* a decide stage that decides its decision: control names the outcome */
+    const d = c.stage_kind === 'decide' ? (state.decisions || []).find((x) => x.id === c.decision && x.state === 'open') : null;
+    const opt = form.querySelector('.steer-option');
+    opt.hidden = !d;
+    fillSelect(opt, d ? (d.options || []).map((o) => o.id) : []);
   }
 
   /* Control acts in a consultation's current stage on behalf of a participant who has not acted
@@ -767,6 +811,7 @@
     const form = node.querySelector('.position-form');
     if (form) form.hidden = done || c.stage_kind !== 'positions';
     updateBehalfForm(node, c);
+    updateSteerForm(node, c);
     for (const b of node.querySelectorAll('.actions button')) b.disabled = done;
   }
 
@@ -809,6 +854,16 @@
         el('label', { for: 'vfor-' + d.id, text: 'Vote for' }), who,
         el('label', { for: 'vfor-opt-' + d.id, text: 'option' }), opt,
         el('button', { type: 'submit', text: 'Vote for the seat' }));
+      const dur = el('input', { id: 'dext-' + d.id, class: 'extend-duration', placeholder: '1h' });
+      const ext = el('form', { class: 'extend-form row' },
+        el('label', { for: 'dext-' + d.id, text: 'Extend the deadline by' }), dur,
+        el('button', { type: 'submit', text: 'Extend' }));
+      ext.addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        if (!dur.value.trim()) return status('Give the duration first (e.g. 1h).', 'bad');
+        if (await input({ do: 'extend', decision: d.id, duration: dur.value.trim() }, 'Extend ' + d.id)) dur.value = '';
+      });
+      card.append(ext);
       form.addEventListener('submit', (ev) => {
         ev.preventDefault();
         if (!who.value || !opt.value) return status('Choose the seat and the option first.', 'bad');
@@ -891,6 +946,8 @@
     );
     const form = node.querySelector('.propose-form');
     if (form) form.hidden = !decider || !open;
+    const ef = node.querySelector('.extend-form');
+    if (ef) ef.hidden = !open || d.deadline_t === null || d.deadline_t === undefined || !!(state.clock && state.clock.ended);
     const vf = node.querySelector('.vote-for-form');
     if (vf) {
       const pending = (d.deciders || []).filter((s) => !votes[s]);
@@ -900,6 +957,39 @@
     }
     const acts = node.querySelector('.actions');
     if (acts) acts.hidden = !decider || !open;
+  }
+
+  /* a new join code for a seat: the old one stops working and its sessions end */
+  async function reissue(seat) {
+    status('New code for ' + seat + '…', 'busy');
+    const r = await api('POST', '/api/reissue', { seat: seat });
+    if (r.status === 401) return lost();
+    if (!r.ok) return status('New code for ' + seat + ': ' + errText(r), 'bad');
+    status('New join code for ' + seat + ': ' + r.json.code + ' (the old one no longer works)', 'good');
+    scheduleRefresh(0);
+  }
+
+  function renderStuck() {
+    const list = state.stuck || [];
+    keyed(
+      $('stuck'),
+      list,
+      (x) => x.kind + ':' + x.id,
+      (x) => el('li', { 'data-id': x.id, 'data-kind': x.kind }, el('strong', { class: 'sid' }), ' ', el('span', { class: 'swhat' })),
+      (li, x) => {
+        setText(li.querySelector('.sid'), x.id + (x.stage ? ' · ' + x.stage : ''));
+        const who = (x.waiting_for || []).map((s) => {
+          const seat = (state.seats || []).find((y) => y.id === s);
+          return s + (seat && seat.played_by === 'agent' ? ' (agent)' : seat && !seat.connected ? ' (not connected)' : '');
+        });
+        setText(li.querySelector('.swhat'), 'waits for ' + (who.join(', ') || 'nobody (its rule is not met yet)') +
+          (x.since_t !== null && x.since_t !== undefined ? ' since ' + fmtRel(x.since_t) + ' (' + fmtDur(x.waiting_ms) + ')' : '') +
+          (x.overdue ? ' — deadline passed' : ''));
+        li.classList.toggle('overdue', !!x.overdue);
+        li.setAttribute('data-overdue', x.overdue ? 'true' : 'false');
+      }
+    );
+    $('stuck-empty').hidden = list.length > 0;
   }
 
   /* ---- control console ---------------------------------------------------------------- */
@@ -1043,7 +1133,8 @@
         s.agent ? el('button', { type: 'button', class: 'play', on: { click: (ev) => {
           const agent = ev.currentTarget.getAttribute('data-by') !== 'agent';
           input({ do: 'play', seat: s.id, by: agent ? 'agent' : 'person' }, (agent ? 'Hand ' + s.id + ' to its agent' : 'Take ' + s.id + ' back from its agent'));
-        } } }) : null),
+        } } }) : null,
+        el('button', { type: 'button', class: 'reissue', text: 'New code', 'aria-label': 'New join code for ' + s.id, on: { click: () => reissue(s.id) } })),
       (li, s) => {
         setText(li.querySelector('.sname'), s.id + (s.name ? ' — ' + s.name : '') + (s.party ? ' (' + s.party + ')' : ''));
         const st = (s.played_by === 'agent' ? 'agent plays · ' : '') + (s.connected ? 'connected' : s.code_used ? 'joined, not connected' : 'not joined');
@@ -1079,7 +1170,8 @@
             { class: 'row' },
             el('button', { type: 'button', class: 'rel', text: 'Release', 'aria-label': 'Release ' + i.id, on: { click: () => input({ do: 'release', inject: i.id }, 'Release ' + i.id) } }),
             el('button', { type: 'button', class: 'hold', text: 'Hold', 'aria-label': 'Hold ' + i.id, on: { click: () => input({ do: 'hold', inject: i.id }, 'Hold ' + i.id) } }),
-            el('button', { type: 'button', class: 'edit', text: 'Edit', 'aria-label': 'Edit ' + i.id, on: { click: () => startEdit(i.id) } })
+            el('button', { type: 'button', class: 'edit', text: 'Edit', 'aria-label': 'Edit ' + i.id, on: { click: () => startEdit(i.id) } }),
+            el('button', { type: 'button', class: 'skip', text: 'Skip chain', 'aria-label': 'Skip ' + i.id + ' and the injects triggered after it', on: { click: () => input({ do: 'skip', inject: i.id }, 'Skip ' + i.id) } })
           )
         );
         return tr;
@@ -1098,6 +1190,7 @@
         tr.querySelector('.rel').disabled = over || i.state === 'released';
         tr.querySelector('.hold').disabled = over || i.state !== 'pending';
         tr.querySelector('.edit').disabled = over || i.state === 'released';
+        tr.querySelector('.skip').disabled = over || i.state === 'released';
       }
     );
     const dl = $('label-list');
@@ -1107,6 +1200,7 @@
       for (const l of labels) dl.append(el('option', { value: l }));
     }
 
+    renderStuck();
     const cons = state.consultations || [];
     const decs = state.decisions || [];
     keyed($('control-consultations'), cons, (c2) => c2.id, (c2) => consultCard(c2, false), (n, c2) => updateConsultCard(n, c2));

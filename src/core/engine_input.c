@@ -323,7 +323,8 @@ static int loggable(const json_t *v, int depth)
  * refused join, a denied read), logged in the chain with everything else; changes no state. */
 static cc_err parse_audit(const names *N, const json_t *in, parsed_input *p, char *why, size_t whylen)
 {
-    static const char *const kinds[] = {"session.join", "session.refused", "access.denied", "access.read"};
+    static const char *const kinds[] = {"session.join", "session.refused", "session.reissue", "access.denied",
+                                        "access.read"};
     const char *key;
     json_t *val;
     json_object_foreach((json_t *)in, key, val)
@@ -339,7 +340,8 @@ static cc_err parse_audit(const names *N, const json_t *in, parsed_input *p, cha
     for (size_t i = 0; p->text && i < sizeof kinds / sizeof kinds[0]; i++)
         ok |= strcmp(p->text, kinds[i]) == 0;
     if (!ok)
-        BAD("\"audit\" needs \"what\": session.join, session.refused, access.read or access.denied");
+        BAD("\"audit\" needs \"what\": session.join, session.refused, session.reissue, access.read or "
+            "access.denied");
     const char *about = json_string_value(json_object_get(in, "about"));
     if (json_object_get(in, "about") && !about)
         BAD("\"about\" must be a seat id");

@@ -62,6 +62,7 @@ static const char *const names[CC_EV_COUNT] = {
     [CC_EV_FINDING] = "finding",
     [CC_EV_SESSION_JOIN] = "session.join",
     [CC_EV_SESSION_REFUSED] = "session.refused",
+    [CC_EV_SESSION_REISSUE] = "session.reissue",
     [CC_EV_ACCESS_READ] = "access.read",
     [CC_EV_ACCESS_DENIED] = "access.denied",
 };
@@ -131,6 +132,7 @@ static const unsigned char by_name[CC_EV_COUNT - 1] = {
     CC_EV_SEAT_PLAY,
     CC_EV_SESSION_JOIN,
     CC_EV_SESSION_REFUSED,
+    CC_EV_SESSION_REISSUE,
 };
 
 /* strcmp of the NUL-terminated a with the len bytes of b */

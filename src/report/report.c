@@ -341,6 +341,11 @@ static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
         cc_buf_free(&cells);
         cc_buf_free(&cv);
     }
+    if (json_array_size(r->steer)) { /* docs/cli.md, "Control steers" */
+        static const char *const stc[] = {"time", "act", "item", "detail", NULL};
+        rows = table(&x, "steering", "Control's steering", stc);
+        json_array_extend(rows, r->steer);
+    }
     sec_done(r, &x, secs, doc, inv);
 }
 

@@ -665,10 +665,66 @@ static void on_hybrid(rep *r, const cc_evrec *e, cc_evtype type)
     json_object_set_new(r->plays, id, json_string(line));
 }
 
+/* Control's steering acts (docs/cli.md, "Control steers"), as rows of the overview's table. */
+static void on_steer(rep *r, const cc_evrec *e, const cc_view_event *ve)
+{
+    const json_t *p = e->payload;
+    const char *act = NULL, *item = cc_rep_pstr(p, "consultation");
+    const char *reason = cc_rep_pstr(p, "reason") ? cc_rep_pstr(p, "reason") : "";
+    char detail[400] = "";
+    switch (ve->type) {
+    case CC_EV_CONSULT_FORCE: {
+        const char *o = cc_rep_pstr(p, "outcome"), *opt = cc_rep_pstr(p, "option");
+        act = o && strcmp(o, "fail") == 0 ? "ended as failed" : "stage ended";
+        snprintf(detail, sizeof detail, "stage %s%s%s: %s",
+                 cc_rep_pstr(p, "stage") ? cc_rep_pstr(p, "stage") : "?", opt ? ", outcome " : "",
+                 opt ? opt : "", reason);
+        break;
+    }
+    case CC_EV_CONSULT_REOPEN:
+        act = "stage re-opened";
+        snprintf(detail, sizeof detail, "from %s to %s: %s",
+                 cc_rep_pstr(p, "from") ? cc_rep_pstr(p, "from") : "?",
+                 cc_rep_pstr(p, "to") ? cc_rep_pstr(p, "to") : "?", reason);
+        break;
+    case CC_EV_CONSULT_EXTEND:
+    case CC_EV_DECISION_EXTEND: {
+        act = "deadline extended";
+        if (ve->type == CC_EV_DECISION_EXTEND)
+            item = cc_rep_pstr(p, "decision");
+        char by[48], to[48];
+        cc_report_dfmt(pint(p, "by_ms", 0), by, sizeof by);
+        cc_report_tfmt(pint(p, "deadline_ms", 0), to, sizeof to);
+        snprintf(detail, sizeof detail, "by %s, to %s", by, to);
+        break;
+    }
+    case CC_EV_INJECT_SKIP: {
+        act = "inject chain skipped";
+        item = cc_rep_pstr(p, "inject");
+        cc_buf b;
+        cc_buf_init(&b);
+        size_t k;
+        json_t *v;
+        json_array_foreach(json_object_get(p, "skipped"), k, v)
+            cc_buf_printf(&b, "%s%s", k ? ", " : "held ", json_string_value(v));
+        snprintf(detail, sizeof detail, "%s: %s", b.data ? b.data : "", reason);
+        cc_buf_free(&b);
+        break;
+    }
+    default: return;
+    }
+    if (!sees(r, ve))
+        return;
+    char t[48];
+    cc_report_tfmt(e->t_ms, t, sizeof t);
+    json_array_append_new(r->steer, json_pack("[s,s,s,s]", t, act, item ? item : "?", detail));
+}
+
 /* Every event after run.start, fed to the view first. */
 static cc_err on_event(rep *r, const cc_evrec *e, const cc_view_event *ve)
 {
     on_hybrid(r, e, ve->type);
+    on_steer(r, e, ve);
     if (ve->type == CC_EV_DELIVERY || ve->type == CC_EV_DENIAL)
         return on_delivery(r, e, ve);
     if (ve->type == CC_EV_MESSAGE) {
@@ -1009,6 +1065,7 @@ void cc_rep_free(rep *r)
     json_decref(r->auto_seats);
     json_decref(r->absent);
     json_decref(r->plays);
+    json_decref(r->steer);
     cc_hybrid_free(r->hy);
     free(r->gc);
     cc_merkle_stream_free(r->tree);
@@ -1045,10 +1102,11 @@ cc_err cc_rep_init(rep *r, const cc_scenario *s)
     r->bins = cc_arena_array(r->a, np * NBINS, sizeof *r->bins);
     r->absent = json_array();
     r->plays = json_object();
+    r->steer = json_array();
     r->vote_seat = -1;
     r->hy = cc_hybrid_new(s);
     r->seat_by = cc_arena_array(r->a, (s->nseats + 1) * 2, sizeof *r->seat_by);
-    if (!r->plays || !r->hy || !r->seat_by)
+    if (!r->plays || !r->steer || !r->hy || !r->seat_by)
         return CC_ERR_NOMEM;
     r->tree = cc_merkle_stream_new();
     if (!r->tree || cc_view_new(s, &r->view) != CC_OK)

@@ -175,6 +175,7 @@ typedef struct rep {
     int vote_seat;      /* the seat that cast the vote just before, -1 */
     uint64_t vote_seq;
     json_t *plays; /* owned: seat id -> its hand-overs, "agent from +3h, person from +5h30m" */
+    json_t *steer; /* owned: control's steering acts the viewer sees, [t, act, item, detail] rows */
     const char *end_reason;
     uint64_t nevents;
     char first_hash[65], last_hash[65];

@@ -632,6 +632,60 @@ static enum MHD_Result do_logout(cc_http *h, struct MHD_Connection *c, session *
     return send_buf(h, c, 204, NULL, "", 0, cookie);
 }
 
+/* POST /api/reissue {"seat": S} (control): a new join code for the seat. The old one stops working
+ * at once, every session it opened ends (streams close, requests get 401), here and in the store
+ * other server processes read; the new code is in the answer only, the audit record
+ * (session.reissue) says how many sessions ended. */
+static enum MHD_Result do_reissue(cc_http *h, struct MHD_Connection *c, session *s, const req *r)
+{
+    char why[300];
+    if (!s->control) {
+        deny_log(h, c, s, "/api/reissue", "control-only", NULL);
+        return fail(h, c, 403, "forbidden", "only control reissues join codes");
+    }
+    json_t *j = parse_body(r, why, sizeof why);
+    if (!j)
+        return fail(h, c, 400, "bad-input", "%s", why);
+    int seat = cc_live_seat_index(h->o.live, json_string_value(json_object_get(j, "seat")));
+    json_decref(j);
+    if (seat < 0)
+        return fail(h, c, 400, "bad-input", "\"seat\" must name a seat of the exercise");
+    const char *id = cc_live_scenario(h->o.live)->seats[seat].id;
+    unsigned char rnd[13];
+    randombytes_buf(rnd, sizeof rnd);
+    char code[CC_HTTP_CODE_LEN + 1], secret[CC_HTTP_SECRET_MAX];
+    cc_store_error err;
+    int ended = 0;
+    if (cc_http_make_code(rnd, code, secret) != CC_OK ||
+        cc_store_account_set(h->o.store, cc_live_exercise_id(h->o.live), "seat", id, secret, &err) != CC_OK ||
+        cc_store_sessions_end(h->o.store, cc_live_exercise_id(h->o.live), "seat", id, &ended, &err) !=
+            CC_OK) {
+        sodium_memzero(code, sizeof code);
+        return fail_unaudited(h, c, "the new code could not be stored; the old one still works");
+    }
+    char *hash = strdup(secret);
+    pthread_mutex_lock(&h->mu);
+    for (size_t i = 0; i < h->nacc && hash; i++)
+        if (!h->acc[i].control && h->acc[i].seat == seat) {
+            free(h->acc[i].hash);
+            h->acc[i].hash = hash;
+            memcpy(h->acc[i].lookup, secret, 4);
+            hash = NULL;
+        }
+    for (session *x = h->sessions; x; x = x->next)
+        if (!x->control && x->seat == seat)
+            x->expires = 0; /* kept in the list (streams may point at it) but dead */
+    h->joined[seat] = 0;
+    pthread_mutex_unlock(&h->mu);
+    free(hash); /* an account loaded after start is not in memory: the store has it */
+    json_t *d = json_pack("{s:s,s:i}", "path", "/api/reissue", "sessions_ended", ended);
+    cc_live_audit(h->o.live, "session.reissue", seat, d, now_ms());
+    json_decref(d);
+    json_t *out = json_pack("{s:s,s:s}", "seat", id, "code", code);
+    sodium_memzero(code, sizeof code);
+    return send_json(h, c, 200, out, NULL);
+}
+
 static void kick_ticker(cc_http *h)
 {
     pthread_mutex_lock(&h->tmu);
@@ -1271,7 +1325,8 @@ static int get_endpoint(const char *url)
 static int known_endpoint(const char *url)
 {
     return get_endpoint(url) || strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 ||
-           strcmp(url, "/api/logout") == 0 || strcmp(url, "/api/plan") == 0;
+           strcmp(url, "/api/logout") == 0 || strcmp(url, "/api/plan") == 0 ||
+           strcmp(url, "/api/reissue") == 0;
 }
 
 /* The path an audit record names: item ids and unknown paths are the client's text, kept out of
@@ -1325,6 +1380,8 @@ static enum MHD_Result post_api(cc_http *h, struct MHD_Connection *c, session *s
         return do_input(h, c, s, r);
     if (strcmp(url, "/api/logout") == 0)
         return do_logout(h, c, s);
+    if (strcmp(url, "/api/reissue") == 0)
+        return do_reissue(h, c, s, r);
     if (strncmp(url, "/api/editor/", 12) == 0)
         return do_editor(h, c, s, r, url, 1);
     if (strcmp(url, "/api/plan") == 0) {
@@ -1366,7 +1423,8 @@ static enum MHD_Result get_api(cc_http *h, struct MHD_Connection *c, session *s,
         }
         return do_log(h, c);
     }
-    if (strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 || strcmp(url, "/api/logout") == 0)
+    if (strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 || strcmp(url, "/api/logout") == 0 ||
+        strcmp(url, "/api/reissue") == 0)
         return fail(h, c, 405, "method-not-allowed", "POST only");
     return fail(h, c, 404, "not-found", "no such endpoint");
 }

@@ -28,6 +28,7 @@
 #include "core/verify.h"
 #include "core/view.h"
 #include "core/hybrid.h"
+#include "server/stuck.h"
 #include "core/witness.h"
 #include "core/scenario_model.h"
 #include "core/grow.h"
@@ -715,6 +716,9 @@ static json_t *new_consultation(const cc_scenario *s, const char *id, const char
 {
     json_t *c = json_pack("{s:s?,s:s?,s:s?,s:s,s:[],s:[],s:O}", "id", id, "topic", topic, "requested_by", by,
                           "state", "requested", "acks", "positions", "label", label);
+    int k = consultation_of(s, id);
+    if (c && k >= 0 && s->consultations[k].decision) /* the decision its decide stage decides */
+        json_object_set_new(c, "decision", json_string(s->consultations[k].decision));
     if (c)
         label_display(s, c);
     return c;
@@ -830,7 +834,13 @@ static void fold_consultation(const cc_live *lv, view *w, const evrec *ev)
     case CC_EV_CONSULT_SILENCE_BROKEN:
     case CC_EV_CONSULT_RETURN:
     case CC_EV_CONSULT_HELD:
-    case CC_EV_CONSULT_REMIND: consultation_event(c, rec, p, ev->type, actor, ev->by); break;
+    case CC_EV_CONSULT_REMIND:
+    case CC_EV_CONSULT_FORCE:
+    case CC_EV_CONSULT_REOPEN: consultation_event(c, rec, p, ev->type, actor, ev->by); break;
+    case CC_EV_CONSULT_EXTEND:
+        json_object_set(c, "deadline_t", json_object_get(p, "deadline_ms"));
+        consultation_event(c, rec, p, ev->type, actor, ev->by);
+        break;
     default: break;
     }
 }
@@ -849,6 +859,7 @@ static void fold_decision(const cc_live *lv, view *w, const evrec *ev)
             "outcome", "objections", "label", json_object_get(rec, "label"));
         if (d) {
             json_object_set_new(d, "options", json_deep_copy(json_object_get(p, "options")));
+            json_object_set(d, "since_t", json_object_get(rec, "t"));
             label_display(lv->s, d);
             json_array_append_new(w->decs, d);
         }
@@ -879,6 +890,7 @@ static void fold_decision(const cc_live *lv, view *w, const evrec *ev)
         json_object_set(d, "outcome", json_object_get(p, "outcome"));
         break;
     case CC_EV_DECISION_DEADLINE: json_object_set_new(d, "state", json_string("expired")); break;
+    case CC_EV_DECISION_EXTEND: json_object_set(d, "deadline_t", json_object_get(p, "deadline_ms")); break;
     default: break;
     }
 }
@@ -1833,8 +1845,9 @@ uint64_t cc_live_events(cc_live *lv)
 
 static int control_only(const char *act)
 {
-    static const char *const c[] = {"release", "hold", "edit", "add",   "start", "pause", "resume",
-                                    "speed",   "jump", "rate", "audit", "end",   "play",  "downgrade"};
+    static const char *const c[] = {"release", "hold",      "edit",  "add",    "start",  "pause",
+                                    "resume",  "speed",     "jump",  "rate",   "audit",  "end",
+                                    "play",    "downgrade", "force", "extend", "reopen", "skip"};
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
         if (strcmp(act, c[i]) == 0)
             return 1;
@@ -2324,6 +2337,8 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
                                                   s->objectives[i].title, "rating", r ? r : json_null()));
         }
         json_object_set_new(st, "objectives", objs);
+        /* what each open consultation and decision waits for, the longest first */
+        json_object_set_new(st, "stuck", cc_stuck_list(cons, decs, ck.scenario_ms));
     }
     if (!v.control) {
         /* consultations this seat may ask for now: it is their requester, they have not started */

@@ -9,7 +9,8 @@
 # store locked, full and read-only), tests/http/witness_test.py (a witness cosigning each
 # checkpoint; a rolled back store refused) and tests/http/view_test.py (who sees what: a
 # national-only consultation and decision, the notes pad), tests/http/hybrid_test.py (hybrid seats:
-# control hands seats to their agents and acts on a seat's behalf). Usage: tests/cli/serve.sh BUILD
+# control hands seats to their agents and acts on a seat's behalf), tests/http/steer_test.py (control
+# steers: the stuck list, extend, force, re-open, skip, a reissued join code). Usage: tests/cli/serve.sh BUILD
 . tests/cli/harness.inc
 total_p=0; total_f=0
 run_py() {
@@ -36,6 +37,8 @@ mkdir -p "$T/view"
 run_py tests/http/view_test.py "$BIN" "$T/view"
 mkdir -p "$T/hybrid"
 run_py tests/http/hybrid_test.py "$BIN" "$T/hybrid"
+mkdir -p "$T/steer"
+run_py tests/http/steer_test.py "$BIN" "$T/steer"
 if [ -n "${CAUCUS_TEST_PG:-}" ]; then
   mkdir -p "$T/two"
   run_py tests/http/two_servers.py "$BIN" "$T/two" "$CAUCUS_TEST_PG"
