@@ -197,3 +197,60 @@ Test(steer, steering_inputs_are_checked)
     }
     cc_scenario_free(s);
 }
+
+/* ---- affordances: what a seat may do now (docs/http-api.md) ---- */
+
+static int has(const json_t *aff, const char *act, const char *kind, const char *id, const char *option)
+{
+    size_t k;
+    json_t *a;
+    json_array_foreach(aff, k, a)
+    {
+        if (strcmp(ev_str(a, "do"), act) == 0 && strcmp(ev_str(a, kind), id) == 0 &&
+            (!option || strcmp(ev_str(a, "option"), option) == 0))
+            return 1 + json_is_true(json_object_get(a, "waiting"));
+    }
+    return 0;
+}
+
+Test(affordances, a_seat_is_offered_what_the_engine_accepts)
+{
+    cc_scenario *s = ev_load(RIVER);
+    cc_engine_opts o = {.seed = 1, .variant = -1};
+    cc_engine *e = NULL;
+    cr_assert_eq(cc_engine_new(s, &o, NULL, NULL, &e), CC_OK);
+    cr_assert_eq(cc_engine_start(e), CC_OK);
+    /* before the request: xlw-commissioner, C-1's requester, may request it; nobody else */
+    cr_assert_eq(cc_engine_run_until(e, 60 * MIN), CC_OK);
+    json_t *a = cc_engine_affordances(e, 2);
+    cr_expect(has(a, "request", "consultation", "C-1", NULL));
+    json_decref(a);
+    a = cc_engine_affordances(e, 1);
+    cr_expect(!has(a, "request", "consultation", "C-1", NULL));
+    json_decref(a);
+    /* +1h45: the acknowledge stage waits for xmd-commissioner (1); xmd-hydro (4) comes later */
+    cr_assert_eq(cc_engine_run_until(e, 105 * MIN), CC_OK);
+    a = cc_engine_affordances(e, 1);
+    cr_expect_eq(has(a, "acknowledge", "consultation", "C-1", NULL), 2, "offered and waiting");
+    cr_expect(has(a, "remind", "consultation", "C-1", NULL));
+    json_decref(a);
+    a = cc_engine_affordances(e, 4);
+    cr_expect(!has(a, "acknowledge", "consultation", "C-1", NULL), "not a participant of this stage");
+    cr_expect(has(a, "remind", "consultation", "C-1", NULL), "a later stage names it: it may remind");
+    json_decref(a);
+    json_t *u = cc_engine_upcoming(e, 4);
+    cr_expect_eq(json_array_size(u), 1);
+    cr_expect_str_eq(ev_str(json_array_get(u, 0), "stage"), "assess");
+    json_decref(u);
+    /* every offered act is applied, none refused */
+    char why[200];
+    json_t *in =
+        json_pack("{s:s,s:s,s:s}", "do", "acknowledge", "seat", "xmd-commissioner", "consultation", "C-1");
+    cr_assert_eq(cc_engine_input(e, in, why, sizeof why), CC_OK, "%s", why);
+    json_decref(in);
+    a = cc_engine_affordances(e, 1);
+    cr_expect(!has(a, "acknowledge", "consultation", "C-1", NULL), "acted: no second acknowledgement");
+    json_decref(a);
+    cc_engine_free(e);
+    cc_scenario_free(s);
+}

@@ -742,3 +742,52 @@ Test(report, control_steering_is_listed)
     unlink(path);
     cc_scenario_free(s);
 }
+
+Test(report, an_interim_report_times_what_is_open_up_to_now)
+{
+    /* tests/inputs/river-basin-steer.jsonl without its run.end: the exercise stopped at its last
+     * event (+9h, D-2's deadline), or runs on (the live clock at +10h) */
+    const char *scen = "tests/scenarios/valid/river-basin.yaml";
+    cc_scenario *s = load(scen);
+    const unsigned char autos[7] = {1, 0, 1, 1, 0, 1, 1};
+    cc_buf log;
+    cc_buf_init(&log);
+    ev_log_inputs(scen, "tests/inputs/river-basin-steer.jsonl", autos, &log);
+    char path[] = "/tmp/caucus-test-report-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
+    close(fd);
+    cc_buf_free(&log);
+    char *cut = copy_with(path, 0, NULL, NULL, 1);
+    json_t *doc = build(cut, s, NULL, CC_ERR_PARSE, "truncated"); /* the library refuses unless asked */
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_report_opts o = {NULL, CC_REPORT_IN_PROGRESS, NULL, 0};
+    cr_assert_eq(cc_report_from_log_opts(cut, s, &o, &d, &doc), CC_OK);
+    cr_expect(strstr(json_string_value(json_object_get(doc, "title")),
+                     "Interim after-action report (the log has no "
+                     "run.end"));
+    cr_expect_str_eq(
+        fact(doc, "overview", "Run length"),
+        "+9h scenario time (interim: the log has no run.end; the exercise is running or was stopped)");
+    json_decref(doc);
+    o.as_of_ms = 600 * 60000LL;
+    cr_assert_eq(cc_report_from_log_opts(cut, s, &o, &d, &doc), CC_OK);
+    cr_expect_str_eq(
+        json_string_value(json_object_get(doc, "title")),
+        "Interim after-action report (exercise in progress): Basin commission consultation on a drought "
+        "outlook");
+    cr_expect_str_eq(fact(doc, "overview", "Run length"),
+                     "+10h scenario time (interim: the exercise is in progress)");
+    json_decref(doc);
+    /* the whole log: final, whatever the flag */
+    cr_assert_eq(cc_report_from_log_opts(path, s, &o, &d, &doc), CC_OK);
+    cr_expect(strncmp(json_string_value(json_object_get(doc, "title")), "After-action report", 19) == 0);
+    json_decref(doc);
+    cc_diags_free(&d);
+    unlink(cut);
+    free(cut);
+    unlink(path);
+    cc_scenario_free(s);
+}

@@ -108,6 +108,11 @@
     return e;
   }
 
+  /* the server's affordances: may this seat do `act` on item (kind, id, option) now? */
+  function may(act, kind, id, option) {
+    return (state.affordances || []).some((a) => a.do === act && a[kind] === id && (option === undefined || a.option === option));
+  }
+
   /* who really took a seat's act, when it was not the seat's person (docs/ui.md, "Hybrid seats") */
   function byMark(by) {
     return by === 'agent' ? ' (agent)' : by === 'control' ? ' (control for the seat)' : '';
@@ -647,9 +652,9 @@
       const acts = el('div', { class: 'row actions' });
       acts.append(
         el('button', { type: 'button', class: 'act', on: { click: () => input({ do: 'acknowledge', consultation: c.id }, 'Act in ' + c.id) } }),
-        el('button', { type: 'button', text: 'Object', on: { click: () => input({ do: 'object', consultation: c.id }, 'Object in ' + c.id) } }),
-        el('button', { type: 'button', text: 'Escalate', on: { click: () => input({ do: 'escalate', consultation: c.id }, 'Escalate ' + c.id) } }),
-        el('button', { type: 'button', text: 'Remind', title: 'Remind the participants who have not acted in this stage', on: { click: () => input({ do: 'remind', consultation: c.id }, 'Remind in ' + c.id) } })
+        el('button', { type: 'button', text: 'Object', 'data-do': 'object', on: { click: () => input({ do: 'object', consultation: c.id }, 'Object in ' + c.id) } }),
+        el('button', { type: 'button', text: 'Escalate', 'data-do': 'escalate', on: { click: () => input({ do: 'escalate', consultation: c.id }, 'Escalate ' + c.id) } }),
+        el('button', { type: 'button', text: 'Remind', 'data-do': 'remind', title: 'Remind the participants who have not acted in this stage', on: { click: () => input({ do: 'remind', consultation: c.id }, 'Remind in ' + c.id) } })
       );
       const ta = el('textarea', { id: 'pos-' + c.id, rows: '2', required: true });
       const form = el(
@@ -801,18 +806,20 @@
     );
     const act = node.querySelector('button.act');
     if (act) {
+      /* a seat is offered only what the server would accept now (state.affordances); positions are
+       * posted with the form below, and a decide stage is voted under Decisions */
       setText(act, STAGE_ACTION[c.stage_kind] || 'Act in this stage');
-      act.disabled = done;
-      /* positions are posted with the form below, and a decide stage is voted under Decisions */
-      act.hidden = c.stage_kind === 'positions' || c.stage_kind === 'decide';
+      act.hidden = c.stage_kind === 'positions' || !may('acknowledge', 'consultation', c.id);
       const me = state.you && state.you.seat;
       act.setAttribute('aria-pressed', acks.indexOf(me) >= 0 ? 'true' : 'false');
+      for (const b of node.querySelectorAll('.actions button[data-do]')) b.hidden = !may(b.getAttribute('data-do'), 'consultation', c.id);
     }
     const form = node.querySelector('.position-form');
-    if (form) form.hidden = done || c.stage_kind !== 'positions';
+    /* a position may be stated in any stage; the form is offered where positions are the work */
+    if (form) form.hidden = !may('position', 'consultation', c.id) || (c.stage_kind !== 'positions' && c.stage_kind !== 'assess');
     updateBehalfForm(node, c);
     updateSteerForm(node, c);
-    for (const b of node.querySelectorAll('.actions button')) b.disabled = done;
+    if (!act) for (const b of node.querySelectorAll('.actions button')) b.disabled = done;
   }
 
   function decisionCard(d, forSeat) {
@@ -938,14 +945,14 @@
         li.classList.toggle('chosen', d.outcome === o.id);
         const b = li.querySelector('button.vote');
         if (b) {
-          b.hidden = !decider;
+          b.hidden = !may('vote', 'decision', d.id, o.id);
           b.disabled = !open;
           b.setAttribute('aria-pressed', votes[me] === o.id ? 'true' : 'false');
         }
       }
     );
     const form = node.querySelector('.propose-form');
-    if (form) form.hidden = !decider || !open;
+    if (form) form.hidden = forSeat ? !may('propose', 'decision', d.id) : !decider || !open;
     const ef = node.querySelector('.extend-form');
     if (ef) ef.hidden = !open || d.deadline_t === null || d.deadline_t === undefined || !!(state.clock && state.clock.ended);
     const vf = node.querySelector('.vote-for-form');
@@ -956,7 +963,7 @@
       fillSelect(vf.querySelector('.vote-for-option'), (d.options || []).map((o) => o.id));
     }
     const acts = node.querySelector('.actions');
-    if (acts) acts.hidden = !decider || !open;
+    if (acts) acts.hidden = forSeat ? !may('object', 'decision', d.id) : !decider || !open;
   }
 
   /* a new join code for a seat: the old one stops working and its sessions end */
@@ -1276,6 +1283,26 @@
   }
 
   /* ---- seat view ---------------------------------------------------------------------- */
+  /* "Waiting for you": what the seat is expected to do now, first on the page */
+  const WAIT_TEXT = { acknowledge: 'act in', position: 'post your position in', vote: 'vote on' };
+  function renderWaiting() {
+    const list = state.waiting || [];
+    keyed(
+      $('waiting'),
+      list,
+      (w) => w.kind + ':' + w.id,
+      (w) => el('li', { 'data-kind': w.kind, 'data-id': w.id }, el('a', { href: '#' })),
+      (li, w) => {
+        const item = ((w.kind === 'decision' ? state.decisions : state.consultations) || []).find((x) => x.id === w.id) || {};
+        const a = li.querySelector('a');
+        a.setAttribute('href', '#' + (w.kind === 'decision' ? 'd-h-' : 'c-h-') + w.id);
+        const stage = w.kind === 'consultation' && item.stage ? ' (stage ' + item.stage + ')' : '';
+        setText(a, (WAIT_TEXT[w.do] || w.do) + ' ' + w.id + (item.topic || item.question ? ' — ' + (item.topic || item.question) : '') + stage);
+      }
+    );
+    $('waiting-empty').hidden = list.length > 0;
+  }
+
   function renderPlayer() {
     const items = sortedItems();
     const fresh = trackNew(items);
@@ -1303,9 +1330,17 @@
         ),
       () => {}
     );
+    renderWaiting();
     const cons = state.consultations || [];
     keyed($('consultations'), cons, (c) => c.id, (c) => consultCard(c, true), (n, c) => updateConsultCard(n, c));
-    $('consult-empty').hidden = cons.length > 0 || (state.requestable || []).length > 0;
+    keyed(
+      $('upcoming'),
+      state.upcoming || [],
+      (u) => u.consultation,
+      (u) => el('li', { 'data-upcoming': u.consultation }),
+      (li, u) => setText(li, u.consultation + (u.topic ? ' — ' + u.topic : '') + ': in progress (now ' + u.current + '); you take part from stage ' + u.stage)
+    );
+    $('consult-empty').hidden = cons.length > 0 || (state.requestable || []).length > 0 || (state.upcoming || []).length > 0;
     const active = cons.filter((c) => c.state === 'in progress').length;
     setText($('consult-count'), active ? '(' + active + ')' : '');
 

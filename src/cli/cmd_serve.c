@@ -146,9 +146,14 @@ static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, size_t *len,
         cc_diags d;
         cc_diags_init(&d);
         json_t *doc = NULL;
-        /* final once control ended the run (the log then ends with run.end), interim before */
-        rc = cc_report_from_log_ex(path, s, v.control ? NULL : s->seats[v.seat].id,
-                                   cc_live_ended(lv) ? 0u : CC_REPORT_IN_PROGRESS, &d, &doc);
+        /* final once control ended the run (the log then ends with run.end), interim before: what
+         * is still open is timed up to the clock's scenario time now */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        cc_report_opts ro = {v.control ? NULL : s->seats[v.seat].id,
+                             cc_live_ended(lv) ? 0u : CC_REPORT_IN_PROGRESS, NULL,
+                             cc_live_scenario_ms(lv, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000)};
+        rc = cc_report_from_log_opts(path, s, &ro, &d, &doc);
         if (rc != CC_OK) {
             snprintf(why, whylen, "%s", d.count ? d.items[0].message : cc_err_str(rc));
         } else {

@@ -696,6 +696,88 @@ static const char *refusal(const cc_engine *e, const parsed_input *p)
     return NULL;
 }
 
+/* Adds {"do": act, kind: id, "option"?} to out when the seat's input would not be refused. */
+static void afford(const cc_engine *e, json_t *out, parsed_input *p, cc_agent_action act, const char *kind,
+                   const char *id, int waiting)
+{
+    p->action = act;
+    if (refusal(e, p))
+        return;
+    json_t *a = json_pack("{s:s,s:s}", "do", cc_action_names[act], kind, id);
+    if (a && p->option)
+        json_object_set_new(a, "option", json_string(p->option));
+    if (a && waiting)
+        json_object_set_new(a, "waiting", json_true());
+    json_array_append_new(out, a);
+}
+
+json_t *cc_engine_affordances(const cc_engine *e, size_t seat)
+{
+    const cc_scenario *s = e->s;
+    json_t *out = json_array();
+    if (!out || seat >= s->nseats || e->stopped)
+        return out;
+    parsed_input p;
+    memset(&p, 0, sizeof p);
+    p.seat = (int)seat;
+    for (size_t c = 0; c < s->nconsultations; c++) {
+        const char *id = s->consultations[c].id;
+        if (e->consult_state[c] == ST_PENDING && s->consultations[c].requester_index == (int)seat) {
+            json_array_append_new(out, json_pack("{s:s,s:s}", "do", "request", "consultation", id));
+            continue;
+        }
+        if (e->consult_state[c] != ST_OPEN || !e->cons[c].cur)
+            continue;
+        p.context = ITEM(CC_ITEM_CONSULTATION, c);
+        p.option = NULL;
+        const crun *K = &e->cons[c];
+        int expected = K->part[seat] && !K->acted[seat];
+        afford(e, out, &p, CC_ACT_ACKNOWLEDGE, "consultation", id,
+               expected && K->cur->kind != CC_STAGE_POSITIONS);
+        afford(e, out, &p, CC_ACT_POSITION, "consultation", id,
+               expected && K->cur->kind == CC_STAGE_POSITIONS);
+        afford(e, out, &p, CC_ACT_OBJECT, "consultation", id, 0);
+        afford(e, out, &p, CC_ACT_ESCALATE, "consultation", id, 0);
+        afford(e, out, &p, CC_ACT_REMIND, "consultation", id, 0);
+    }
+    for (size_t d = 0; d < s->ndecisions; d++) {
+        if (e->decision_state[d] != ST_OPEN)
+            continue;
+        const char *id = s->decisions[d].id;
+        p.context = ITEM(CC_ITEM_DECISION, d);
+        int expected = e->dec[d].vote[seat] < 0;
+        for (size_t k = 0; k < cc_eng_noptions(e, d); k++) {
+            p.option = cc_eng_option_id(e, d, k);
+            afford(e, out, &p, CC_ACT_VOTE, "decision", id, expected);
+        }
+        p.option = NULL;
+        afford(e, out, &p, CC_ACT_PROPOSE, "decision", id, 0);
+        afford(e, out, &p, CC_ACT_OBJECT, "decision", id, 0);
+    }
+    return out;
+}
+
+json_t *cc_engine_upcoming(const cc_engine *e, size_t seat)
+{
+    const cc_scenario *s = e->s;
+    json_t *out = json_array();
+    for (size_t c = 0; out && seat < s->nseats && c < s->nconsultations; c++) {
+        const crun *K = &e->cons[c];
+        if (e->consult_state[c] != ST_OPEN || !K->cur || K->part[seat] || !e->cons_read[c * s->nseats + seat])
+            continue;
+        const cc_mechanism *M = &s->mechanisms[K->mech];
+        for (size_t k = (size_t)K->stage + 1; k < M->nstages; k++)
+            if (cc_eng_takes_part(e, c, k, seat)) {
+                json_array_append_new(out,
+                                      json_pack("{s:s,s:s?,s:s,s:s}", "consultation", s->consultations[c].id,
+                                                "topic", s->consultations[c].topic, "stage", M->stages[k].id,
+                                                "current", K->cur->id));
+                break;
+            }
+    }
+    return out;
+}
+
 static cc_err refuse(cc_engine *e, const char *actor, const char *reason, uint32_t item)
 {
     return cc_eng_emit(e, CC_EV_INPUT_REFUSED, actor, NULL, json_pack("{s:s}", "reason", reason), item, 111);

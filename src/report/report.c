@@ -1264,7 +1264,7 @@ cc_err cc_report_from_log(const char *path, const cc_scenario *s, const char *se
 cc_err cc_report_from_log_ex(const char *path, const cc_scenario *s, const char *seat, unsigned flags,
                              cc_diags *d, json_t **doc)
 {
-    cc_report_opts o = {seat, flags, NULL};
+    cc_report_opts o = {seat, flags, NULL, 0};
     return cc_report_from_log_opts(path, s, &o, d, doc);
 }
 
@@ -1284,6 +1284,7 @@ cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_
     rep r;
     memset(&r, 0, sizeof r);
     r.in_progress = (o->flags & CC_REPORT_IN_PROGRESS) != 0;
+    r.as_of_ms = o->as_of_ms;
     r.cp = o->checkpoint;
     r.s = s;
     r.path = path;
@@ -1320,7 +1321,11 @@ cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_
         char b[CC_LABEL_BANNER_MAX + 80], title[600];
         banner_text(&r, &dl, dinv, b, sizeof b);
         snprintf(title, sizeof title, "%s: %s",
-                 r.in_progress ? "Interim after-action report (exercise in progress)" : "After-action report",
+                 r.ended ? "After-action report"
+                 : r.as_of_ms > 0
+                     ? "Interim after-action report (exercise in progress)"
+                     : "Interim after-action report (the log has no run.end: the exercise is running or "
+                       "was stopped)",
                  s->title ? s->title : s->id);
         json_t *view = r.viewer < 0 ? json_pack("{s:s}", "kind", "control")
                                     : json_pack("{s:s,s:s,s:o,s:o}", "kind", "seat", "seat",

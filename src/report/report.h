@@ -61,6 +61,8 @@ typedef struct cc_report_opts {
     const char *seat;                       /* NULL: control view */
     unsigned flags;                         /* CC_REPORT_IN_PROGRESS */
     const cc_report_checkpoint *checkpoint; /* NULL: none */
+    int64_t as_of_ms; /* CC_REPORT_IN_PROGRESS: the scenario time now (a live exercise's clock), which
+                         times what is still open; 0: the last event's time */
 } cc_report_opts;
 
 /* The same, with options. Every report shows the RFC 6962 Merkle tree (size and root) over the

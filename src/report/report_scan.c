@@ -886,6 +886,8 @@ static cc_err pass1(rep *r)
             if (n == 0)
                 memcpy(r->first_hash, r->last_hash, sizeof r->first_hash);
             ended = cc_evtype_of(e.type) == CC_EV_RUN_END;
+            if (e.t_ms > r->last_t)
+                r->last_t = e.t_ms;
         }
         cc_evrec_clear(&e);
         if (rc)
@@ -896,6 +898,14 @@ static cc_err pass1(rep *r)
         rc = fail(r, 1, CC_ERR_PARSE, "the log is empty%s", "");
     else if (rc == CC_OK && !ended && !r->in_progress)
         rc = fail(r, n, CC_ERR_PARSE, "the log ends without run.end: it is truncated%s", "");
+    r->ended = ended;
+    if (rc == CC_OK && !ended) {
+        /* an interim report: what is open is timed up to now (the live clock) or the last event */
+        r->end_t = r->as_of_ms > r->last_t ? r->as_of_ms : r->last_t;
+        r->end_reason = r->as_of_ms > 0
+                            ? "interim: the exercise is in progress"
+                            : "interim: the log has no run.end; the exercise is running or was stopped";
+    }
     r->nevents = n;
     if (rc == CC_OK && r->vf)
         cc_verify_finish(r->vf, &r->vres);

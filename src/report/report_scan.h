@@ -155,6 +155,8 @@ typedef struct evbrief {
 
 typedef struct rep {
     int in_progress; /* CC_REPORT_IN_PROGRESS: a live exercise's log, no run.end yet */
+    int ended;       /* the log ends with run.end */
+    int64_t as_of_ms, last_t; /* an interim report's time (cc_report_opts); the last event's */
     const cc_scenario *s;
     const char *path;
     cc_diags *d;

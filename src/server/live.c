@@ -2070,6 +2070,15 @@ int cc_live_control_sees_line(const cc_live *lv, const char *line, size_t len)
     return seen;
 }
 
+int64_t cc_live_scenario_ms(cc_live *lv, int64_t now_wall_ms)
+{
+    cc_engine_clock ck;
+    pthread_mutex_lock(&lv->mu);
+    cc_engine_clock_get(lv->e, now_wall_ms, &ck);
+    pthread_mutex_unlock(&lv->mu);
+    return ck.scenario_ms;
+}
+
 int cc_live_ended(cc_live *lv)
 {
     pthread_mutex_lock(&lv->mu);
@@ -2262,6 +2271,30 @@ static json_t *classes_upto(const cc_scenario *s, int top)
     return a;
 }
 
+/* The items that wait for the seat's act, once each, in the order of its affordances:
+ * {"kind": "consultation" | "decision", "id", "do"} (a vote stands for its options). */
+static json_t *waiting_for_you(const json_t *aff)
+{
+    json_t *out = json_array();
+    size_t k;
+    json_t *a;
+    json_array_foreach(aff, k, a)
+    {
+        if (!json_is_true(json_object_get(a, "waiting")))
+            continue;
+        const char *kind = json_object_get(a, "consultation") ? "consultation" : "decision";
+        const char *id = json_string_value(json_object_get(a, kind));
+        int dup = 0;
+        size_t j;
+        json_t *w;
+        json_array_foreach(out, j, w) dup |= strcmp(json_string_value(json_object_get(w, "id")), id) == 0;
+        if (!dup)
+            json_array_append_new(
+                out, json_pack("{s:s,s:s,s:O}", "kind", kind, "id", id, "do", json_object_get(a, "do")));
+    }
+    return out;
+}
+
 json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const int *connected,
                       const uint8_t *joined)
 {
@@ -2350,6 +2383,11 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
                                                      s->consultations[i].topic));
         }
         json_object_set_new(st, "requestable", req);
+        /* what the seat may do now, by the engine's own checks, and what waits for it */
+        json_t *aff = cc_engine_affordances(lv->e, (size_t)v.seat);
+        json_object_set_new(st, "waiting", waiting_for_you(aff));
+        json_object_set_new(st, "affordances", aff);
+        json_object_set_new(st, "upcoming", cc_engine_upcoming(lv->e, (size_t)v.seat));
     }
     for (size_t i = 0; i < s->nseats; i++) {
         /* who plays the seat: its person (or nobody), or its agent policy (docs/cli.md, "Hybrid seats") */

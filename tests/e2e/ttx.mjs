@@ -450,12 +450,15 @@ await phase('consultation to a joint decision', async () => {
     await card(who, 'C-2').getByRole('button', { name: 'Post position' }).click();
     check(who.name + ' posts a position', (await statusAfter(who, 'Position in C-2')).endsWith('done'));
   }
-  /* the same seat posting again is refused, and the UI shows the engine's reason */
+  /* once it has acted the seat is no longer offered the form (state.affordances); a stale page
+   * posting again is refused, and the UI shows the engine's reason */
+  await card(usa, 'C-2').locator('.position-form').waitFor({ state: 'hidden', timeout: 5000 });
+  check('the position form goes once the seat has posted', true);
+  await usa.page.evaluate(() => { document.querySelector('#consultations [data-consultation="C-2"] .position-form').hidden = false; });
   await usa.page.getByLabel('Your position on C-2').fill('Second thoughts.');
   await card(usa, 'C-2').getByRole('button', { name: 'Post position' }).click();
   const again = await statusAfter(usa, 'Position in C-2');
   check('a refused action shows the engine reason', again.includes('refused: '), again);
-  await usa.page.getByLabel('Your position on C-2').fill('');
   await card(kor, 'C-2').locator('.positions li', { hasText: text['usa-chair'] }).waitFor({ timeout: 5000 });
   check('KOR sees the USA position', true);
   await shot(kor.page, 'consultation.png');

@@ -83,7 +83,23 @@ def main():
         check("a seat may not hand itself over: 403", s == 403, (s, j))
         s, j = xmd.input({"do": "acknowledge", "consultation": "C-1", "by": "control"})
         check("a seat may not claim \"by\": 403", s == 403, (s, j))
+        # affordances (docs/http-api.md): what the seat may do now, by the engine's own checks
+        st = xmd.state()
+        check("the seat may acknowledge C-1, and it waits for it",
+              {"do": "acknowledge", "consultation": "C-1", "waiting": True} in st["affordances"] and
+              st["waiting"] == [{"kind": "consultation", "id": "C-1", "do": "acknowledge"}], st.get("affordances"))
+        hydro = Client(codes["xmd-hydro"])
+        hs = hydro.state()
+        check("a seat named only in a later stage sees the consultation coming",
+              hs["upcoming"] == [{"consultation": "C-1", "topic": "Temporary release schedule during the drought outlook",
+                                  "stage": "assess", "current": "acknowledge"}] and hs["waiting"] == [], hs.get("upcoming"))
+        check("... and is offered nothing it would be refused", not any(
+            a.get("consultation") == "C-1" and a["do"] in ("acknowledge", "position") for a in hs["affordances"]),
+            hs["affordances"])
         check("the person acknowledges", xmd.input({"do": "acknowledge", "consultation": "C-1"})[0] == 200)
+        st = xmd.state()
+        check("once acted, it waits no more", st["waiting"] == [] and
+              not any(a["do"] == "acknowledge" for a in st["affordances"]), st["affordances"])
         # the agents, offered the open stage at +1h45, acknowledge 10 minutes later
         check("jump", ctl.input({"do": "jump", "to": "+2h"})[0] == 200)
         c = find(ctl.state()["consultations"], "id", "C-1")
@@ -99,11 +115,25 @@ def main():
         d = find(xmd.state()["decisions"], "id", "D-1")
         check("the agents' votes are marked as theirs", d and d.get("votes_by") ==
               {"xup-commissioner": "agent", "xlw-commissioner": "agent"}, d)
-        check("the person votes", xmd.input({"do": "vote", "decision": "D-1", "option": "coordinated-release"})[0]
-              == 200)
+        st = xmd.state()
+        check("the vote waits for the person", st["waiting"] == [{"kind": "decision", "id": "D-1", "do": "vote"}],
+              st["waiting"])
+        # every offered action is accepted: post each while it is still offered
+        refused = []
+        for a in st["affordances"]:
+            if a["do"] in ("escalate", "object") or a.get("option") == "defer":
+                continue  # accepted too, but they would change the course of this test
+            cur = xmd.state()["affordances"]
+            if any(all(b.get(k) == v for k, v in a.items()) for b in cur):
+                body = {k: v for k, v in a.items() if k != "waiting"}
+                s, j = xmd.input(body)
+                if s != 200 or j.get("refused"):
+                    refused.append((body, s, j))
+        check("none of the offered actions is refused", refused == [], refused)
         d = find(xmd.state()["decisions"], "id", "D-1")
-        check("D-1 decided", d and d.get("state") == "decided" and "xmd-commissioner" not in (d.get("votes_by") or {}),
-              d)
+        check("D-1 decided by the person's vote", d and d.get("state") == "decided" and
+              d["votes"].get("xmd-commissioner") == "coordinated-release" and
+              "xmd-commissioner" not in (d.get("votes_by") or {}), d)
         s, j = ctl.input({"do": "play", "seat": "xup-hydro", "by": "person"})
         check("control takes xup-hydro back", s == 200 and not j.get("refused"), j)
         check("back to a person", find(ctl.state()["seats"], "id", "xup-hydro")["played_by"] == "person")

@@ -5,6 +5,8 @@ console's "stuck" list names what C-1 waits for and since when; control extends 
 forces the stage on, re-opens it, fails the consultation, skips an inject chain, and reissues a
 seat's join code (the old code and its sessions stop working). Standard library only.
 Usage: steer_test.py CAUCUS_BIN WORKDIR. Prints "N passed, N failed"."""
+import base64
+import hashlib
 import http.client
 import json
 import os
@@ -124,6 +126,21 @@ def main():
         check("the log records the reissue, never the code", len(r) == 1 and
               r[0]["payload"].get("about") == "xmd-commissioner" and
               r[0]["payload"].get("sessions_ended", 0) >= 1 and (new or "x") not in text, r)
+        # the interim report: styled under the page's policy by its stylesheet's hash, timed up to now
+        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        c.request("GET", "/api/report", headers={"Host": "127.0.0.1:%d" % PORT, "Cookie": ctl.cookie})
+        r = c.getresponse()
+        html = r.read().decode()
+        csp = r.getheader("Content-Security-Policy", "")
+        c.close()
+        m = re.search(r"<style>(.*?)</style>", html, re.S)
+        want = "'sha256-%s'" % base64.b64encode(hashlib.sha256(m.group(1).encode()).digest()).decode() if m else None
+        check("the report's CSP allows its stylesheet by hash, nothing inline else",
+              r.status == 200 and want and ("style-src " + want) in csp and "unsafe-inline" not in csp and
+              "default-src 'self'" in csp, csp)
+        check("the interim report says so", "Interim after-action report (exercise in progress)" in html)
+        check("its run length is the clock's time, not +0s", "+3h5m scenario time (interim: the exercise is in progress)"
+              in html, re.findall(r"Run length[^\n]{0,160}", html))
         types = [x["type"] for x in recs]
         check("the log records each steering act", all(t in types for t in (
             "consult.extend", "consult.force", "consult.reopen", "inject.skip")), types[-20:])
