@@ -927,6 +927,19 @@ static cc_err forward(cc_engine *e, const parsed_input *p, const char *actor)
     return cc_eng_deliver(e, "inject", id, &ls, &tr, p->context, (int)i, CC_AEV_MESSAGE);
 }
 
+/* Control steers (engine_steer.c); from a seat it is refused. */
+static cc_err apply_steer(cc_engine *e, const parsed_input *p, const char *actor)
+{
+    if (p->seat >= 0)
+        return refuse(e, actor, "only control steers the exercise", p->context);
+    switch (p->steer) {
+    case 'f': return cc_eng_force(e, ITEM_INDEX(p->context), p->hold, p->option, p->text);
+    case 'e': return cc_eng_extend(e, p->context, p->at_ms);
+    case 'r': return cc_eng_reopen(e, ITEM_INDEX(p->context), p->stage, p->text);
+    default: return cc_eng_skip(e, ITEM_INDEX(p->context), p->text);
+    }
+}
+
 static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor)
 {
     const cc_scenario *s = e->s;
@@ -961,15 +974,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
     }
     case EX_CLOCK: return cc_eng_clock(e, p->clock, p->num, p->den, p->at_ms);
     case EX_PLAY: return cc_eng_play(e, (size_t)p->seat, p->hold);
-    case EX_STEER:
-        if (p->seat >= 0)
-            return refuse(e, actor, "only control steers the exercise", p->context);
-        switch (p->steer) {
-        case 'f': return cc_eng_force(e, ITEM_INDEX(p->context), p->hold, p->option, p->text);
-        case 'e': return cc_eng_extend(e, p->context, p->at_ms);
-        case 'r': return cc_eng_reopen(e, ITEM_INDEX(p->context), p->stage, p->text);
-        default: return cc_eng_skip(e, ITEM_INDEX(p->context), p->text);
-        }
+    case EX_STEER: return apply_steer(e, p, actor);
     case EX_ADD: return cc_eng_add_inject(e, p->inject);
     case EX_EDIT: {
         size_t i = ITEM_INDEX(p->context);

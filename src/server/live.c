@@ -2295,6 +2295,27 @@ static json_t *waiting_for_you(const json_t *aff)
     return out;
 }
 
+/* What a seat may do now (lock held): the consultations it may ask for, its affordances, what
+ * waits for it, and the consultations that will need it (docs/http-api.md). */
+static void seat_state(cc_live *lv, cc_live_viewer v, json_t *st)
+{
+    const cc_scenario *s = lv->s;
+    /* consultations this seat may ask for now: it is their requester, they have not started */
+    json_t *req = json_array();
+    for (size_t i = 0; i < s->nconsultations; i++) {
+        const char *cs = cc_engine_consultation_state(lv->e, i, NULL, NULL);
+        if (s->consultations[i].requester_index == v.seat && cs && strcmp(cs, "pending") == 0)
+            json_array_append_new(req, json_pack("{s:s,s:s?}", "id", s->consultations[i].id, "topic",
+                                                 s->consultations[i].topic));
+    }
+    json_object_set_new(st, "requestable", req);
+    /* what the seat may do now, by the engine's own checks, and what waits for it */
+    json_t *aff = cc_engine_affordances(lv->e, (size_t)v.seat);
+    json_object_set_new(st, "waiting", waiting_for_you(aff));
+    json_object_set_new(st, "affordances", aff);
+    json_object_set_new(st, "upcoming", cc_engine_upcoming(lv->e, (size_t)v.seat));
+}
+
 json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const int *connected,
                       const uint8_t *joined)
 {
@@ -2373,22 +2394,8 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         /* what each open consultation and decision waits for, the longest first */
         json_object_set_new(st, "stuck", cc_stuck_list(cons, decs, ck.scenario_ms));
     }
-    if (!v.control) {
-        /* consultations this seat may ask for now: it is their requester, they have not started */
-        json_t *req = json_array();
-        for (size_t i = 0; i < s->nconsultations; i++) {
-            const char *cs = cc_engine_consultation_state(lv->e, i, NULL, NULL);
-            if (s->consultations[i].requester_index == v.seat && cs && strcmp(cs, "pending") == 0)
-                json_array_append_new(req, json_pack("{s:s,s:s?}", "id", s->consultations[i].id, "topic",
-                                                     s->consultations[i].topic));
-        }
-        json_object_set_new(st, "requestable", req);
-        /* what the seat may do now, by the engine's own checks, and what waits for it */
-        json_t *aff = cc_engine_affordances(lv->e, (size_t)v.seat);
-        json_object_set_new(st, "waiting", waiting_for_you(aff));
-        json_object_set_new(st, "affordances", aff);
-        json_object_set_new(st, "upcoming", cc_engine_upcoming(lv->e, (size_t)v.seat));
-    }
+    if (!v.control)
+        seat_state(lv, v, st);
     for (size_t i = 0; i < s->nseats; i++) {
         /* who plays the seat: its person (or nobody), or its agent policy (docs/cli.md, "Hybrid seats") */
         int ai = s->seats[i].agent_index;
