@@ -78,6 +78,59 @@
   let refreshing = false;
   let refreshAgain = false;
   let seenItems = null; /* ids of items already shown, for "new" marks and announcements */
+  /* attention (docs/ui.md): items marked new until read, kept across reloads for this browser
+   * session (sessionStorage, per seat); an optional sound and desktop notification on arrival */
+  let unread = new Set();
+  function attnKey(k) {
+    return 'caucus.' + k + '.' + ((state && state.you && (state.you.seat || state.you.role)) || '');
+  }
+  function attnLoad() {
+    try {
+      const s = sessionStorage.getItem(attnKey('seen'));
+      const u = sessionStorage.getItem(attnKey('unread'));
+      if (s) seenItems = new Set(JSON.parse(s));
+      if (u) unread = new Set(JSON.parse(u));
+    } catch (e) {
+      /* nothing kept */
+    }
+  }
+  function attnSave() {
+    try {
+      sessionStorage.setItem(attnKey('seen'), JSON.stringify([...(seenItems || [])]));
+      sessionStorage.setItem(attnKey('unread'), JSON.stringify([...unread]));
+    } catch (e) {
+      /* storage refused: marks last for this page only */
+    }
+  }
+  function markRead(id) {
+    if (id === undefined) unread.clear();
+    else unread.delete(id);
+    attnSave();
+    if (state) render();
+  }
+  function alertArrival(items) {
+    if (!items.length) return;
+    const sound = $('opt-sound');
+    if (sound && sound.checked && window.AudioContext) {
+      try {
+        const ac = new AudioContext();
+        const o = ac.createOscillator();
+        o.frequency.value = 660;
+        o.connect(ac.destination);
+        o.start();
+        o.stop(ac.currentTime + 0.15);
+      } catch (e) {
+        /* no audio */
+      }
+    }
+    if (window.Notification && Notification.permission === 'granted' && document.hidden) {
+      try {
+        new Notification('caucus: ' + items.length + ' new', { body: items.map((i) => i.id + ' ' + (i.title || i.text || '')).join('\n') });
+      } catch (e) {
+        /* not allowed here */
+      }
+    }
+  }
   let seenFindings = null;
   let editing = null; /* inject id in the edit form */
   let replyTo = null;
@@ -513,16 +566,32 @@
   function trackNew(items) {
     const ids = new Set(items.map((i) => i.id));
     const fresh = new Set();
+    if (!seenItems) attnLoad(); /* after a reload: what arrived meanwhile is new */
     if (seenItems) {
       for (const it of items) {
         if (!seenItems.has(it.id)) {
           fresh.add(it.id);
+          unread.add(it.id);
           announce('New ' + (it.kind || 'item') + ': ' + (it.title || it.text || it.id) + ' [' + (it.label || '') + ']');
         }
       }
     }
     seenItems = seenItems ? new Set([...seenItems, ...ids]) : ids;
-    return fresh;
+    attnSave();
+    alertArrival(items.filter((i) => fresh.has(i.id)));
+    return new Set([...fresh, ...[...unread].filter((id) => ids.has(id))]);
+  }
+
+  /* unread counts on the tabs and in the page title: "(3) caucus — ..." */
+  function renderAttention() {
+    const items = state.items || [];
+    const n = items.filter((i) => unread.has(i.id)).length;
+    const waiting = (state.waiting || []).length;
+    setText($('inbox-count'), items.length ? '(' + items.length + (n ? ', ' + n + ' new' : '') + ')' : '');
+    const total = n + waiting;
+    document.title = (total ? '(' + total + ') ' : '') + document.title.replace(/^\(\d+\) /, '');
+    const mr = $('mark-read');
+    if (mr) mr.hidden = n === 0;
   }
 
   /* ---- search (GET /api/search: only what this viewer may read) ------------------------ */
@@ -614,7 +683,8 @@
     if (it.reply_to) meta += ' · reply to ' + it.reply_to;
     setText(node.querySelector('.meta'), meta);
     setText(node.querySelector('.body'), it.body || it.text || '');
-    if (fresh) node.classList.add('new');
+    node.classList.toggle('new', !!fresh);
+    node.setAttribute('data-unread', unread.has(it.id) ? 'true' : 'false');
     const sel = node.querySelector('select');
     if (sel) fillSeatSelect(sel);
     updateMarks(node, it.id);
@@ -1308,7 +1378,6 @@
     const fresh = trackNew(items);
     keyed($('inbox'), items, (i) => i.id, (i) => itemCard(i, true), (n, i) => updateItemCard(n, i, fresh.has(i.id)));
     $('inbox-empty').hidden = items.length > 0;
-    setText($('inbox-count'), items.length ? '(' + items.length + ')' : '');
 
     /* consultations this seat may ask for now (it is their requester and they have not started) */
     keyed(
@@ -1372,6 +1441,7 @@
     }
     updateBanner($('msg-label-banner'), sel.value, pickerStyle(sel.value));
     renderNotes($('notes'));
+    renderAttention();
   }
 
   function renderNotes(ol) {
@@ -1421,6 +1491,7 @@
     $('join-code').value = '';
     session.save(r.json);
     seenItems = null;
+    unread = new Set();
     seenFindings = null;
     myMarks = new Map();
     status('Joined as ' + (r.json.seat || 'exercise control') + '.', 'good');
@@ -1438,7 +1509,25 @@
     show('join');
   }
 
+  function wireAttention() {
+    $('mark-read').addEventListener('click', () => markRead());
+    for (const ev of ['click', 'focusin']) {
+      $('inbox').addEventListener(ev, (e) => {
+        const card = e.target.closest && e.target.closest('[data-item-id]');
+        const id = card && card.getAttribute('data-item-id');
+        if (id && unread.has(id)) markRead(id);
+      });
+    }
+    const nb = $('btn-notify');
+    if (!window.Notification) nb.hidden = true;
+    nb.addEventListener('click', async () => {
+      const p = await Notification.requestPermission();
+      status(p === 'granted' ? 'Desktop notifications on (when this tab is hidden).' : 'Desktop notifications not allowed.', p === 'granted' ? 'good' : 'bad');
+    });
+  }
+
   function wire() {
+    wireAttention();
     bindForm('join-form', join);
     $('logout').addEventListener('click', logout);
     $('btn-start').addEventListener('click', () => input({ do: 'start' }, 'Start'));

@@ -94,6 +94,17 @@ try {
   }
   await ctl.page.locator('#roster li[data-seat="xup-hydro"][data-played-by="agent"]').waitFor({ timeout: 5000 });
   check('the roster says the agent plays it', /agent plays/.test(await ctl.page.locator('#roster li[data-seat="xup-hydro"] .sstate').textContent()));
+  /* attention: a new item counts in the tab and the page title, and stays new across a reload */
+  await xmd.page.locator('#inbox [data-item-id="I-1"]').waitFor({ timeout: 5000 });
+  await xmd.page.waitForFunction(() => /^\(\d+\) caucus/.test(document.title), null, { timeout: 5000 });
+  check('the page title counts what is new or waiting', /^\(\d+\) caucus/.test(await xmd.page.title()), await xmd.page.title());
+  check('the inbox tab counts the new item', /1 new/.test(await xmd.page.locator('#inbox-count').textContent()));
+  await xmd.page.reload();
+  await xmd.page.locator('#inbox [data-item-id="I-1"][data-unread="true"]').waitFor({ timeout: 5000 });
+  check('the new mark survives a reload', true);
+  await xmd.page.locator('#inbox [data-item-id="I-1"]').click();
+  await xmd.page.locator('#inbox [data-item-id="I-1"][data-unread="false"]').waitFor({ timeout: 5000 });
+  check('read once opened', !/new/.test(await xmd.page.locator('#inbox-count').textContent()));
   /* the person: "Waiting for you" first, and only the buttons the server offers */
   await xmd.page.locator('#waiting li[data-id="C-1"]').waitFor({ timeout: 5000 });
   check('C-1 waits for the person', /act in C-1/.test(await xmd.page.locator('#waiting').textContent()));
