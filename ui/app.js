@@ -1036,6 +1036,26 @@
     if (acts) acts.hidden = forSeat ? !may('object', 'decision', d.id) : !decider || !open;
   }
 
+  /* control's add-inject form offers the scenario's senders, recipients, channels and labels
+   * (state.pickers); reset: back to the defaults (control, all, message, the first label) */
+  function fillPickers(reset) {
+    const pk = state.pickers || {};
+    const sets = [['add-from', pk.senders, 'control'], ['add-channel', pk.channels, 'message'], ['add-label', pk.labels, null], ['add-to', pk.recipients, 'all']];
+    for (const [id, values, dflt] of sets) {
+      const sel = $(id);
+      if (!values) continue;
+      const same = sel.options.length === values.length && [...sel.options].every((o, k) => o.value === values[k]);
+      if (!same) {
+        const keep = [...sel.selectedOptions].map((o) => o.value);
+        sel.textContent = '';
+        for (const v of values) sel.append(el('option', { value: v, text: v }));
+        for (const o of sel.options) o.selected = keep.indexOf(o.value) >= 0;
+        if (!keep.length) reset = true;
+      }
+      if (reset) for (const o of sel.options) o.selected = dflt !== null ? o.value === dflt : o.index === 0;
+    }
+  }
+
   /* a new join code for a seat: the old one stops working and its sessions end */
   async function reissue(seat) {
     status('New code for ' + seat + '…', 'busy');
@@ -1276,6 +1296,7 @@
       dl.textContent = '';
       for (const l of labels) dl.append(el('option', { value: l }));
     }
+    fillPickers(false);
 
     renderStuck();
     const cons = state.consultations || [];
@@ -1559,18 +1580,28 @@
       const inj = {
         id: $('add-id').value.trim(),
         title: $('add-title').value.trim(),
-        label: $('add-label').value.trim(),
-        from: $('add-from').value.trim(),
-        to: $('add-to').value.split(',').map((s) => s.trim()).filter(Boolean),
-        channel: $('add-channel').value.trim(),
+        label: $('add-label').value,
+        from: $('add-from').value,
+        to: [...$('add-to').selectedOptions].map((o) => o.value),
+        channel: $('add-channel').value,
       };
       if ($('add-body').value.trim()) inj.body = $('add-body').value.trim();
       if ($('add-at').value.trim()) inj.at = $('add-at').value.trim();
+      /* the engine's reason, if any, is shown beside the form (and in the status line) */
+      const err = $('add-error');
+      err.hidden = true;
+      if (!inj.to.length) {
+        setText(err, 'Choose at least one recipient.');
+        err.hidden = false;
+        return;
+      }
       if (await input({ do: 'add', inject: inj }, 'Add ' + inj.id)) {
-        $('add-id').value = '';
-        $('add-title').value = '';
-        $('add-body').value = '';
-        $('add-at').value = '';
+        $('add-form').reset();
+        fillPickers(true);
+      } else {
+        setText(err, $('status').textContent || 'refused');
+        err.hidden = false;
+        err.scrollIntoView({ block: 'nearest' });
       }
     });
     bindForm('search-form-c', () => runSearch('c'));

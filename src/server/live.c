@@ -28,6 +28,7 @@
 #include "core/verify.h"
 #include "core/view.h"
 #include "core/hybrid.h"
+#include "server/pickers.h"
 #include "server/stuck.h"
 #include "core/witness.h"
 #include "core/scenario_model.h"
@@ -2393,6 +2394,7 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         json_object_set_new(st, "objectives", objs);
         /* what each open consultation and decision waits for, the longest first */
         json_object_set_new(st, "stuck", cc_stuck_list(cons, decs, ck.scenario_ms));
+        json_object_set_new(st, "pickers", cc_pickers(s)); /* the choices of control's forms */
     }
     if (!v.control)
         seat_state(lv, v, st);

@@ -75,6 +75,11 @@ def main():
               ["xlw-commissioner", "xmd-commissioner", "xup-commissioner"] and s1["since_t"] == 5400000 and
               s1["waiting_ms"] == 900000 and s1["overdue"] is False, s1)
         check("a seat's state has no stuck list", "stuck" not in xmd.state())
+        pk = st.get("pickers") or {}
+        check("control's form pickers come from the scenario",
+              pk.get("senders", [None])[0] == "control" and "cell:technical" in pk.get("recipients", []) and
+              "xmd-hydro" in pk.get("recipients", []) and "call" in pk.get("channels", []) and
+              "phone" not in pk.get("channels", []) and pk.get("labels") == ["PUBLIC//REL TO EXCON, XLW, XMD, XUP"], pk)
         s, j = xmd.input({"do": "force", "consultation": "C-1", "outcome": "complete", "reason": "x"})
         check("a seat may not steer: 403", s == 403, (s, j))
         s, j = ctl.input({"do": "extend", "consultation": "C-1", "duration": "30m"})
