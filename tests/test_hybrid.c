@@ -254,3 +254,32 @@ Test(affordances, a_seat_is_offered_what_the_engine_accepts)
     cc_engine_free(e);
     cc_scenario_free(s);
 }
+
+/* ---- control edits an inject's label before its release (docs/cli.md, edit) ---- */
+
+Test(steer, an_edited_label_decides_who_receives_the_inject)
+{
+    static cc_evrec ev[256];
+    const unsigned char autos[7] = {1, 1, 1, 1, 1, 1, 1};
+    size_t n = ev_run_inputs(RIVER, "tests/inputs/river-basin-edit.jsonl", autos, ev, 256);
+    const cc_evrec *x = need(ev, n, "inject.edit", "inject", "I-2");
+    cr_expect_str_eq(ev_str(x->payload, "label"), "RESTRICTED//REL TO XUP");
+    const cc_evrec *r = need(ev, n, "inject.release", "inject", "I-2");
+    cr_expect_eq(r->t_ms, 480 * MIN);
+    size_t got = 0, denied = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ev_str(ev[i].payload, "item"), "I-2") != 0)
+            continue;
+        got += strcmp(ev[i].type, "delivery") == 0;
+        denied += strcmp(ev[i].type, "denial") == 0 &&
+                  strcmp(ev_str(ev[i].payload, "reason"), "releasability") == 0;
+    }
+    cr_expect_eq(got, 1, "only xup-hydro receives it");
+    cr_expect_eq(denied, 2, "xmd-hydro and xlw-hydro are denied");
+    cr_expect_str_eq(ev_str(need(ev, n, "delivery", "item", "I-2")->payload, "seat"), "xup-hydro");
+    /* after its release the label is no longer edited (a downgrade is the way) */
+    const cc_evrec *no = need(ev, n, "input.refused", NULL, NULL);
+    cr_expect_eq(no->t_ms, 540 * MIN);
+    cr_expect_str_eq(ev_str(no->payload, "reason"), "the inject was already released");
+    ev_clear_all(ev, n);
+}

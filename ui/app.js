@@ -1040,7 +1040,7 @@
    * (state.pickers); reset: back to the defaults (control, all, message, the first label) */
   function fillPickers(reset) {
     const pk = state.pickers || {};
-    const sets = [['add-from', pk.senders, 'control'], ['add-channel', pk.channels, 'message'], ['add-label', pk.labels, null], ['add-to', pk.recipients, 'all']];
+    const sets = [['add-from', pk.senders, 'control'], ['add-channel', pk.channels, 'message'], ['add-label', pk.labels, null], ['add-to', pk.recipients, 'all'], ['edit-label', pk.labels ? [''].concat(pk.labels) : null, '']];
     for (const [id, values, dflt] of sets) {
       const sel = $(id);
       if (!values) continue;
@@ -1048,7 +1048,7 @@
       if (!same) {
         const keep = [...sel.selectedOptions].map((o) => o.value);
         sel.textContent = '';
-        for (const v of values) sel.append(el('option', { value: v, text: v }));
+        for (const v of values) sel.append(el('option', { value: v, text: v || '(unchanged)' }));
         for (const o of sel.options) o.selected = keep.indexOf(o.value) >= 0;
         if (!keep.length) reset = true;
       }
@@ -1369,6 +1369,7 @@
     $('edit-title').value = inj.title || '';
     $('edit-body').value = '';
     $('edit-at').value = '';
+    $('edit-label').value = '';
     $('edit-form').hidden = false;
     $('edit-title').focus();
   }
@@ -1566,6 +1567,7 @@
       if (title && title !== inj.title) obj.title = title;
       if ($('edit-body').value.trim()) obj.body = $('edit-body').value.trim();
       if ($('edit-at').value.trim()) obj.at = $('edit-at').value.trim();
+      if ($('edit-label').value && $('edit-label').value !== inj.label) obj.label = $('edit-label').value;
       if (Object.keys(obj).length === 2) return status('Nothing to change.', 'bad');
       if (await input(obj, 'Edit ' + editing)) {
         $('edit-form').hidden = true;

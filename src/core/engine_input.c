@@ -209,14 +209,21 @@ static cc_err parse_extra(const names *N, const json_t *in, const char *act, par
         p->title = json_string_value(json_object_get(in, "title"));
         p->body = json_string_value(json_object_get(in, "body"));
         const char *at = json_string_value(json_object_get(in, "at"));
-        if (!p->title && !p->body && !at)
-            BAD("\"edit\" needs \"title\", \"body\" or \"at\"");
+        p->has_label = json_object_get(in, "label") != NULL;
+        if (!p->title && !p->body && !at && !p->has_label)
+            BAD("\"edit\" needs \"title\", \"body\", \"at\" or \"label\"");
         if (at && cc_eng_parse_time(s, at, "at", &p->at_ms, why, whylen) != CC_OK)
             return CC_ERR_INVALID;
         if (p->title && !*p->title)
             BAD("\"title\" must not be empty");
         p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
-        return CC_OK;
+        if (!p->has_label)
+            return CC_OK;
+        /* a new label before release, for the inject's own originator */
+        int orig = N->e                      ? N->e->inj[i].label.label.originator
+                   : (size_t)i < s->ninjects ? s->injects[i].label.label.originator
+                                             : -1;
+        return parse_label(s, in, orig, &p->label, why, whylen);
     }
     if (strcmp(act, "downgrade") == 0) {
         p->extra = EX_DOWNGRADE;
@@ -927,6 +934,61 @@ static cc_err forward(cc_engine *e, const parsed_input *p, const char *actor)
     return cc_eng_deliver(e, "inject", id, &ls, &tr, p->context, (int)i, CC_AEV_MESSAGE);
 }
 
+/* Control edits an inject before its release: title, body, time, label. */
+static cc_err apply_edit(cc_engine *e, const parsed_input *p, const char *actor)
+{
+    size_t i = ITEM_INDEX(p->context);
+    if (p->seat >= 0)
+        return refuse(e, actor, "only control may edit injects", p->context);
+    if (e->inject_state[i] == ST_DONE)
+        return refuse(e, NULL, "the inject was already released", p->context);
+    char when[32], now[32], reason[160];
+    if (p->at_ms >= 0 && p->at_ms < e->now_ms) {
+        snprintf(reason, sizeof reason,
+                 "the new time %s is before the current scenario time %s: release it instead",
+                 cc_eng_time_text(p->at_ms, when, sizeof when), cc_eng_time_text(e->now_ms, now, sizeof now));
+        return refuse(e, NULL, reason, p->context);
+    }
+    if (p->at_ms > e->s->duration_s * 1000)
+        return refuse(e, NULL, "the new time is after the end of the exercise", p->context);
+    char *t = p->title ? strdup(p->title) : NULL, *b = p->body ? strdup(p->body) : NULL;
+    if ((p->title && !t) || (p->body && !b)) {
+        free(t);
+        free(b);
+        return CC_ERR_NOMEM;
+    }
+    if (t) {
+        free(e->inj_title[i]);
+        e->inj_title[i] = t;
+    }
+    if (b) {
+        free(e->inj_body[i]);
+        e->inj_body[i] = b;
+    }
+    if (p->has_label) /* released under this label (docs/cli.md, edit) */
+        labelspec_of(e->s, &p->label, e->inj_banner[i], sizeof e->inj_banner[i], &e->inj_label[i]);
+    json_t *j = json_pack("{s:s}", "inject", e->inj[i].id);
+    if (j && p->has_label)
+        json_object_set_new(j, "label", json_string(e->inj_label[i].text));
+    if (j && p->title)
+        json_object_set_new(j, "title", json_string(p->title));
+    if (j && p->body)
+        json_object_set_new(j, "body", json_string(p->body));
+    if (p->at_ms < 0)
+        return cc_eng_emit(e, CC_EV_INJECT_EDIT, NULL, e->inj_label[i].text, j, p->context, 124);
+    /* the new time replaces the old time or trigger: earlier schedules become stale */
+    e->inj_gen[i]++;
+    e->inj[i].when.has_at = true;
+    e->inj[i].when.has_trigger = false;
+    e->inj[i].when.at_s = p->at_ms / 1000;
+    if (j)
+        json_object_set_new(j, "at_ms", json_integer(p->at_ms));
+    cc_err rc = cc_eng_emit(e, CC_EV_INJECT_EDIT, NULL, e->inj_label[i].text, j, p->context, 124);
+    if (rc == CC_OK)
+        rc = cc_sched_push(&e->q, p->at_ms, K_FIRE, (uint32_t)p->context, e->inj_gen[i]);
+    return rc;
+}
+
 /* Control steers (engine_steer.c); from a seat it is refused. */
 static cc_err apply_steer(cc_engine *e, const parsed_input *p, const char *actor)
 {
@@ -976,55 +1038,7 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
     case EX_PLAY: return cc_eng_play(e, (size_t)p->seat, p->hold);
     case EX_STEER: return apply_steer(e, p, actor);
     case EX_ADD: return cc_eng_add_inject(e, p->inject);
-    case EX_EDIT: {
-        size_t i = ITEM_INDEX(p->context);
-        if (p->seat >= 0)
-            return refuse(e, actor, "only control may edit injects", p->context);
-        if (e->inject_state[i] == ST_DONE)
-            return refuse(e, NULL, "the inject was already released", p->context);
-        char when[32], now[32], reason[160];
-        if (p->at_ms >= 0 && p->at_ms < e->now_ms) {
-            snprintf(reason, sizeof reason,
-                     "the new time %s is before the current scenario time %s: release it instead",
-                     cc_eng_time_text(p->at_ms, when, sizeof when),
-                     cc_eng_time_text(e->now_ms, now, sizeof now));
-            return refuse(e, NULL, reason, p->context);
-        }
-        if (p->at_ms > e->s->duration_s * 1000)
-            return refuse(e, NULL, "the new time is after the end of the exercise", p->context);
-        char *t = p->title ? strdup(p->title) : NULL, *b = p->body ? strdup(p->body) : NULL;
-        if ((p->title && !t) || (p->body && !b)) {
-            free(t);
-            free(b);
-            return CC_ERR_NOMEM;
-        }
-        if (t) {
-            free(e->inj_title[i]);
-            e->inj_title[i] = t;
-        }
-        if (b) {
-            free(e->inj_body[i]);
-            e->inj_body[i] = b;
-        }
-        json_t *j = json_pack("{s:s}", "inject", e->inj[i].id);
-        if (j && p->title)
-            json_object_set_new(j, "title", json_string(p->title));
-        if (j && p->body)
-            json_object_set_new(j, "body", json_string(p->body));
-        if (p->at_ms < 0)
-            return cc_eng_emit(e, CC_EV_INJECT_EDIT, NULL, e->inj_label[i].text, j, p->context, 124);
-        /* the new time replaces the old time or trigger: earlier schedules become stale */
-        e->inj_gen[i]++;
-        e->inj[i].when.has_at = true;
-        e->inj[i].when.has_trigger = false;
-        e->inj[i].when.at_s = p->at_ms / 1000;
-        if (j)
-            json_object_set_new(j, "at_ms", json_integer(p->at_ms));
-        cc_err rc = cc_eng_emit(e, CC_EV_INJECT_EDIT, NULL, e->inj_label[i].text, j, p->context, 124);
-        if (rc == CC_OK)
-            rc = cc_sched_push(&e->q, p->at_ms, K_FIRE, (uint32_t)p->context, e->inj_gen[i]);
-        return rc;
-    }
+    case EX_EDIT: return apply_edit(e, p, actor);
     case EX_DOWNGRADE: {
         size_t i = ITEM_INDEX(p->context);
         cc_labelspec *cur = &e->inj_label[i];
