@@ -1433,13 +1433,15 @@
     );
     $('consult-empty').hidden = cons.length > 0 || (state.requestable || []).length > 0 || (state.upcoming || []).length > 0;
     const active = cons.filter((c) => c.state === 'in progress').length;
-    setText($('consult-count'), active ? '(' + active + ')' : '');
+    const wc = (state.waiting || []).filter((w) => w.kind === 'consultation').length;
+    setText($('consult-count'), active ? '(' + active + (wc ? ', ' + wc + ' for you' : '') + ')' : '');
 
     const decs = state.decisions || [];
     keyed($('decisions'), decs, (d) => d.id, (d) => decisionCard(d, true), (n, d) => updateDecisionCard(n, d, true));
     $('decide-empty').hidden = decs.length > 0;
     const open = decs.filter((d) => d.state === 'open').length;
-    setText($('decide-count'), open ? '(' + open + ' open)' : '');
+    const wd = (state.waiting || []).filter((w) => w.kind === 'decision').length;
+    setText($('decide-count'), open ? '(' + open + ' open' + (wd ? ', ' + wd + ' for you' : '') + ')' : '');
 
     /* recipients: every other seat */
     const me = state.you && state.you.seat;

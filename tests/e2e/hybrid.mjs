@@ -108,6 +108,7 @@ try {
   /* the person: "Waiting for you" first, and only the buttons the server offers */
   await xmd.page.locator('#waiting li[data-id="C-1"]').waitFor({ timeout: 5000 });
   check('C-1 waits for the person', /act in C-1/.test(await xmd.page.locator('#waiting').textContent()));
+  check('the Consultations tab counts it', /1 for you/.test(await xmd.page.locator('#consult-count').textContent()));
   const st = await state(xmd);
   const aff = st.affordances.filter((a) => a.consultation === 'C-1').map((a) => a.do).sort();
   const shown = await offered(xmd, '#consultations [data-consultation="C-1"] .actions');
