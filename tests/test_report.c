@@ -696,6 +696,17 @@ Test(report, hybrid_seats_say_who_played_and_who_acted)
     };
     for (size_t i = 0; i < 7; i++)
         cr_expect_str_eq(json_string_value(json_array_get(json_array_get(rows, i), 5)), want[i]);
+    /* the timeline marks each hand-over (three seat.play) on the seat's party lane */
+    const json_t *marks = tab(doc, "timeline", "marks");
+    size_t ctl = 0;
+    for (size_t i = 0; i < json_array_size(marks); i++) {
+        const json_t *m = json_array_get(marks, i);
+        if (strcmp(json_string_value(json_array_get(m, 3)), "control") != 0)
+            continue;
+        ctl++;
+        cr_expect_str_eq(json_string_value(json_array_get(m, 2)), "XMD");
+    }
+    cr_expect_eq(ctl, 3);
     json_decref(doc);
     unlink(path);
     cc_scenario_free(s);

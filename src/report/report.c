@@ -429,6 +429,16 @@ static void build_timeline(rep *r, json_t *secs, cc_label *doc, bool *inv)
             mark(marks, p, D->t_open, end, "decision", s->decisions[i].id, txt);
         }
     }
+    size_t ck;
+    json_t *cm;
+    json_array_foreach(r->ctl_marks, ck, cm) /* control's hand-overs and steering */
+        mark(marks, (int)json_integer_value(json_array_get(cm, 1)), json_integer_value(json_array_get(cm, 0)),
+             -1, "control", json_string_value(json_array_get(cm, 2)),
+             json_string_value(json_array_get(cm, 3)));
+    if (json_array_size(r->ctl_marks))
+        table_note(
+            &x,
+            "Control's hand-overs of seats and its steering are the black triangles at the top of a lane.");
     uint64_t msg_shown = 0;
     for (size_t p = 0; p < s->nparties; p++)
         for (int b = 0; b < NBINS; b++) {

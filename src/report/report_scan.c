@@ -663,6 +663,10 @@ static void on_hybrid(rep *r, const cc_evrec *e, cc_evtype type)
     const char *before = json_string_value(json_object_get(r->plays, id));
     snprintf(line, sizeof line, "%s%s%s from %s", before ? before : "", before ? ", " : "", to, t);
     json_object_set_new(r->plays, id, json_string(line));
+    int lane = cc_rep_seat_party(r, cc_rep_lookup(r->seat_map, id));
+    snprintf(line, sizeof line, "%s played by %s", id, strcmp(to, "agent") == 0 ? "its agent" : "a person");
+    json_array_append_new(r->ctl_marks,
+                          json_pack("[I,i,s,s]", (json_int_t)e->t_ms, lane < 0 ? 0 : lane, id, line));
 }
 
 /* Control's steering acts (docs/cli.md, "Control steers"), as rows of the overview's table. */
@@ -718,6 +722,15 @@ static void on_steer(rep *r, const cc_evrec *e, const cc_view_event *ve)
     char t[48];
     cc_report_tfmt(e->t_ms, t, sizeof t);
     json_array_append_new(r->steer, json_pack("[s,s,s,s]", t, act, item ? item : "?", detail));
+    /* on the timeline: on the requesting party's lane for a consultation, else the first lane */
+    int c = ve->type != CC_EV_INJECT_SKIP && ve->type != CC_EV_DECISION_EXTEND && item
+                ? cc_rep_lookup(r->cons_map, item)
+                : -1;
+    int lane = c >= 0 ? cc_rep_seat_party(r, r->s->consultations[c].requester_index) : 0;
+    char text[500];
+    snprintf(text, sizeof text, "control: %s (%s)", act, detail);
+    json_array_append_new(r->ctl_marks, json_pack("[I,i,s,s]", (json_int_t)e->t_ms, lane < 0 ? 0 : lane,
+                                                  item ? item : "?", text));
 }
 
 /* Every event after run.start, fed to the view first. */
@@ -1076,6 +1089,7 @@ void cc_rep_free(rep *r)
     json_decref(r->absent);
     json_decref(r->plays);
     json_decref(r->steer);
+    json_decref(r->ctl_marks);
     cc_hybrid_free(r->hy);
     free(r->gc);
     cc_merkle_stream_free(r->tree);
@@ -1113,10 +1127,11 @@ cc_err cc_rep_init(rep *r, const cc_scenario *s)
     r->absent = json_array();
     r->plays = json_object();
     r->steer = json_array();
+    r->ctl_marks = json_array();
     r->vote_seat = -1;
     r->hy = cc_hybrid_new(s);
     r->seat_by = cc_arena_array(r->a, (s->nseats + 1) * 2, sizeof *r->seat_by);
-    if (!r->plays || !r->steer || !r->hy || !r->seat_by)
+    if (!r->plays || !r->steer || !r->ctl_marks || !r->hy || !r->seat_by)
         return CC_ERR_NOMEM;
     r->tree = cc_merkle_stream_new();
     if (!r->tree || cc_view_new(s, &r->view) != CC_OK)

@@ -178,6 +178,7 @@ typedef struct rep {
     uint64_t vote_seq;
     json_t *plays; /* owned: seat id -> its hand-overs, "agent from +3h, person from +5h30m" */
     json_t *steer; /* owned: control's steering acts the viewer sees, [t, act, item, detail] rows */
+    json_t *ctl_marks; /* owned: hand-overs and steering for the timeline, [t_ms, lane, id, text] */
     const char *end_reason;
     uint64_t nevents;
     char first_hash[65], last_hash[65];
