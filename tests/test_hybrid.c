@@ -283,3 +283,21 @@ Test(steer, an_edited_label_decides_who_receives_the_inject)
     cr_expect_str_eq(ev_str(no->payload, "reason"), "the inject was already released");
     ev_clear_all(ev, n);
 }
+
+Test(hybrid, an_act_scheduled_before_a_hand_back_stays_void_after_a_new_hand_over)
+{
+    static cc_evrec ev[256];
+    const unsigned char autos[7] = {1, 1, 1, 1, 0, 1, 1};
+    size_t n = ev_run_inputs(RIVER, "tests/inputs/river-basin-handback2.jsonl", autos, ev, 256);
+    size_t k = 0;
+    int64_t at = -1;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ev[i].type, "consult.position") == 0 && ev[i].actor &&
+            strcmp(ev[i].actor, "xmd-hydro") == 0) {
+            k++;
+            at = ev[i].t_ms;
+        }
+    cr_expect_eq(k, 1, "one position, from the second hand-over");
+    cr_expect_eq(at, 220 * MIN);
+    ev_clear_all(ev, n);
+}

@@ -201,7 +201,7 @@ cc_err cc_eng_agent_wait(cc_engine *e, const pending *w)
     size_t c = ITEM_INDEX(w->context);
     const crun *K = &e->cons[c];
     if (e->consult_state[c] != ST_OPEN || K->visit != w->visit || e->absent[w->seat] ||
-        !e->auto_seat[w->seat])
+        !e->auto_seat[w->seat] || !w->rule)
         return CC_OK; /* ... or the seat was handed back to a person */
     const cc_agent_rule *R = w->rule;
     cc_err rc = CC_OK;
@@ -312,7 +312,7 @@ cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
     const cc_agent_rule *R = a->rule;
     cc_rng *r = &e->rng[a->seat + 1];
     const cc_agent *A = e->seat_agent[a->seat];
-    if (!e->auto_seat[a->seat])
+    if (!e->auto_seat[a->seat] || !R)
         return CC_OK;     /* control handed the seat back to a person: the agent's pending act is void */
     if (a->attempt > 0) { /* a retry of an act whose message was lost */
         cc_err rc = cc_eng_emit(e, CC_EV_MESSAGE_RETRY, s->seats[a->seat].id, NULL,

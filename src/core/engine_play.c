@@ -78,6 +78,11 @@ cc_err cc_eng_play(cc_engine *e, size_t seat, int agent)
     if (!agent) {
         e->auto_seat[seat] = 0;
         e->offer_events[seat] = 0;
+        /* what the agent scheduled and has not done is void, even if the seat is handed to it again
+         * before its time (a free slot is overwritten when reused) */
+        for (size_t i = 0; i < e->nacts; i++)
+            if (e->acts[i].seat == seat)
+                e->acts[i].rule = NULL;
         return CC_OK;
     }
     e->auto_seat[seat] = 1;
