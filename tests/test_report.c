@@ -673,3 +673,135 @@ Test(report, reminders_escalations_and_retries_per_seat)
     unlink(path);
     cc_scenario_free(s);
 }
+
+Test(report, hybrid_seats_say_who_played_and_who_acted)
+{
+    /* tests/inputs/river-basin-hybrid.jsonl (docs/cli.md, "Hybrid seats") */
+    const char *scen = "tests/scenarios/valid/river-basin.yaml";
+    cc_scenario *s = load(scen);
+    const unsigned char autos[7] = {1, 0, 1, 1, 0, 1, 1};
+    cc_buf log;
+    cc_buf_init(&log);
+    ev_log_inputs(scen, "tests/inputs/river-basin-hybrid.jsonl", autos, &log);
+    char path[] = "/tmp/caucus-test-report-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
+    close(fd);
+    cc_buf_free(&log);
+    json_t *doc = build(path, s, NULL, CC_OK, NULL);
+    const json_t *rows = tab(doc, "overview", "seats");
+    cr_assert_eq(json_array_size(rows), 7);
+    static const char *const want[] = {
+        "agent", "person, then agent from +5h; 1 act by its agent, 1 by control for the seat", "agent",
+        "agent", "person, then agent from +3h, person from +5h30m; 1 act by its agent",        "agent",
+        "agent",
+    };
+    for (size_t i = 0; i < 7; i++)
+        cr_expect_str_eq(json_string_value(json_array_get(json_array_get(rows, i), 6)), want[i]);
+    /* the timeline marks each hand-over (three seat.play) on the seat's party lane */
+    const json_t *marks = tab(doc, "timeline", "marks");
+    size_t ctl = 0;
+    for (size_t i = 0; i < json_array_size(marks); i++) {
+        const json_t *m = json_array_get(marks, i);
+        if (strcmp(json_string_value(json_array_get(m, 3)), "control") != 0)
+            continue;
+        ctl++;
+        cr_expect_str_eq(json_string_value(json_array_get(m, 2)), "XMD");
+    }
+    cr_expect_eq(ctl, 3);
+    json_decref(doc);
+    unlink(path);
+    cc_scenario_free(s);
+}
+
+Test(report, control_steering_is_listed)
+{
+    /* tests/inputs/river-basin-steer.jsonl (docs/cli.md, "Control steers") */
+    const char *scen = "tests/scenarios/valid/river-basin.yaml";
+    cc_scenario *s = load(scen);
+    const unsigned char autos[7] = {1, 0, 1, 1, 0, 1, 1};
+    cc_buf log;
+    cc_buf_init(&log);
+    ev_log_inputs(scen, "tests/inputs/river-basin-steer.jsonl", autos, &log);
+    char path[] = "/tmp/caucus-test-report-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
+    close(fd);
+    cc_buf_free(&log);
+    json_t *doc = build(path, s, NULL, CC_OK, NULL);
+    const json_t *rows = tab(doc, "overview", "steering");
+    cr_assert_not_null(rows);
+    static const char *const want[][3] = {
+        {"+2h", "deadline extended", "by 30m, to +3h"},
+        {"+3h10m", "stage ended",
+         "stage acknowledge: the Midvale commissioner is absent; the chair proceeds"},
+        {"+4h20m", "stage re-opened", "from assess to acknowledge: Midvale's delegation has arrived"},
+        {"+4h40m", "stage ended", "stage acknowledge: Midvale still silent"},
+        {"+5h50m", "stage ended", "stage assess: two desks of three have assessed"},
+        {"+6h20m", "deadline extended", "by 1h, to +8h50m"},
+        {"+6h30m", "stage ended",
+         "stage decide, outcome coordinated-release: agreed in the room; Midvale concurs by telephone"},
+        {"+7h", "inject chain skipped", "held I-2, I-3: the reservoir thread is out of scope today"},
+    };
+    cr_assert_eq(json_array_size(rows), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const json_t *r = json_array_get(rows, i);
+        cr_expect_str_eq(json_string_value(json_array_get(r, 0)), want[i][0]);
+        cr_expect_str_eq(json_string_value(json_array_get(r, 1)), want[i][1]);
+        cr_expect_str_eq(json_string_value(json_array_get(r, 3)), want[i][2]);
+    }
+    json_decref(doc);
+    unlink(path);
+    cc_scenario_free(s);
+}
+
+Test(report, an_interim_report_times_what_is_open_up_to_now)
+{
+    /* tests/inputs/river-basin-steer.jsonl without its run.end: the exercise stopped at its last
+     * event (+9h, D-2's deadline), or runs on (the live clock at +10h) */
+    const char *scen = "tests/scenarios/valid/river-basin.yaml";
+    cc_scenario *s = load(scen);
+    const unsigned char autos[7] = {1, 0, 1, 1, 0, 1, 1};
+    cc_buf log;
+    cc_buf_init(&log);
+    ev_log_inputs(scen, "tests/inputs/river-basin-steer.jsonl", autos, &log);
+    char path[] = "/tmp/caucus-test-report-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
+    close(fd);
+    cc_buf_free(&log);
+    char *cut = copy_with(path, 0, NULL, NULL, 1);
+    json_t *doc = build(cut, s, NULL, CC_ERR_PARSE, "truncated"); /* the library refuses unless asked */
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_report_opts o = {.flags = CC_REPORT_IN_PROGRESS};
+    cr_assert_eq(cc_report_from_log_opts(cut, s, &o, &d, &doc), CC_OK);
+    cr_expect(strstr(json_string_value(json_object_get(doc, "title")),
+                     "Interim after-action report (the log has no "
+                     "run.end"));
+    cr_expect_str_eq(
+        fact(doc, "overview", "Run length"),
+        "+9h scenario time (interim: the log has no run.end; the exercise is running or was stopped)");
+    json_decref(doc);
+    o.as_of_ms = 600 * 60000LL;
+    cr_assert_eq(cc_report_from_log_opts(cut, s, &o, &d, &doc), CC_OK);
+    cr_expect_str_eq(
+        json_string_value(json_object_get(doc, "title")),
+        "Interim after-action report (exercise in progress): Basin commission consultation on a drought "
+        "outlook");
+    cr_expect_str_eq(fact(doc, "overview", "Run length"),
+                     "+10h scenario time (interim: the exercise is in progress)");
+    json_decref(doc);
+    /* the whole log: final, whatever the flag */
+    cr_assert_eq(cc_report_from_log_opts(path, s, &o, &d, &doc), CC_OK);
+    cr_expect(strncmp(json_string_value(json_object_get(doc, "title")), "After-action report", 19) == 0);
+    json_decref(doc);
+    cc_diags_free(&d);
+    unlink(cut);
+    free(cut);
+    unlink(path);
+    cc_scenario_free(s);
+}

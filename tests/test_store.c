@@ -420,6 +420,23 @@ CONFORMANCE(accounts_and_sessions)
     cr_expect_eq(cc_store_session_delete(st, tok, &err), CC_OK, "%s", err.message);
     cr_expect_eq(cc_store_session_delete(st, tok, &err), CC_ERR_NOTFOUND);
     cr_expect_eq(cc_store_session_get(st, tok, 0, &got, &role, &seat, &err), CC_ERR_NOTFOUND);
+    /* a reissued code ends every session of its account, and no other (control's stays) */
+    const char *t2 = "10112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    const char *t3 = "20112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    const char *t4 = "30112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    cr_expect_eq(cc_store_session_add(st, tok, ex, "seat", "usa-lead", 9000, &err), CC_OK, "%s", err.message);
+    cr_expect_eq(cc_store_session_add(st, t2, ex, "seat", "usa-lead", 9000, &err), CC_OK, "%s", err.message);
+    cr_expect_eq(cc_store_session_add(st, t3, ex, "seat", "kor-lead", 9000, &err), CC_OK, "%s", err.message);
+    cr_expect_eq(cc_store_session_add(st, t4, ex, "control", NULL, 9000, &err), CC_OK, "%s", err.message);
+    int ended = -1;
+    cr_expect_eq(cc_store_sessions_end(st, ex, "seat", "usa-lead", &ended, &err), CC_OK, "%s", err.message);
+    cr_expect_eq(ended, 2);
+    cr_expect_eq(cc_store_session_get(st, t2, 0, &got, &role, &seat, &err), CC_ERR_NOTFOUND);
+    cr_assert_eq(cc_store_session_get(st, t3, 0, &got, &role, &seat, &err), CC_OK, "kor-lead's stays");
+    free(role);
+    free(seat);
+    cr_expect_eq(cc_store_sessions_end(st, ex, "control", NULL, &ended, &err), CC_OK, "%s", err.message);
+    cr_expect_eq(ended, 1);
     cc_store_close(st);
 }
 

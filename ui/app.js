@@ -27,6 +27,9 @@
     'consult.return': (x) => 'Back to an earlier stage at ' + fmtRel(x.t),
     'consult.held': (x) => 'Act held for a later stage by ' + (x.seat || '?') + ' at ' + fmtRel(x.t),
     'consult.remind': (x) => 'Reminder from ' + (x.seat || '?') + ' at ' + fmtRel(x.t),
+    'consult.force': (x) => 'Stage ended by control at ' + fmtRel(x.t),
+    'consult.reopen': (x) => 'Stage re-opened by control at ' + fmtRel(x.t),
+    'consult.extend': (x) => 'Deadline extended by control at ' + fmtRel(x.t),
   };
 
   /* ---- session ------------------------------------------------------------------------ */
@@ -75,6 +78,59 @@
   let refreshing = false;
   let refreshAgain = false;
   let seenItems = null; /* ids of items already shown, for "new" marks and announcements */
+  /* attention (docs/ui.md): items marked new until read, kept across reloads for this browser
+   * session (sessionStorage, per seat); an optional sound and desktop notification on arrival */
+  let unread = new Set();
+  function attnKey(k) {
+    return 'caucus.' + k + '.' + ((state && state.you && (state.you.seat || state.you.role)) || '');
+  }
+  function attnLoad() {
+    try {
+      const s = sessionStorage.getItem(attnKey('seen'));
+      const u = sessionStorage.getItem(attnKey('unread'));
+      if (s) seenItems = new Set(JSON.parse(s));
+      if (u) unread = new Set(JSON.parse(u));
+    } catch (e) {
+      /* nothing kept */
+    }
+  }
+  function attnSave() {
+    try {
+      sessionStorage.setItem(attnKey('seen'), JSON.stringify([...(seenItems || [])]));
+      sessionStorage.setItem(attnKey('unread'), JSON.stringify([...unread]));
+    } catch (e) {
+      /* storage refused: marks last for this page only */
+    }
+  }
+  function markRead(id) {
+    if (id === undefined) unread.clear();
+    else unread.delete(id);
+    attnSave();
+    if (state) render();
+  }
+  function alertArrival(items) {
+    if (!items.length) return;
+    const sound = $('opt-sound');
+    if (sound && sound.checked && window.AudioContext) {
+      try {
+        const ac = new AudioContext();
+        const o = ac.createOscillator();
+        o.frequency.value = 660;
+        o.connect(ac.destination);
+        o.start();
+        o.stop(ac.currentTime + 0.15);
+      } catch (e) {
+        /* no audio */
+      }
+    }
+    if (window.Notification && Notification.permission === 'granted' && document.hidden) {
+      try {
+        new Notification('caucus: ' + items.length + ' new', { body: items.map((i) => i.id + ' ' + (i.title || i.text || '')).join('\n') });
+      } catch (e) {
+        /* not allowed here */
+      }
+    }
+  }
   let seenFindings = null;
   let editing = null; /* inject id in the edit form */
   let replyTo = null;
@@ -103,6 +159,16 @@
       e.append(c instanceof Node ? c : document.createTextNode(String(c)));
     }
     return e;
+  }
+
+  /* the server's affordances: may this seat do `act` on item (kind, id, option) now? */
+  function may(act, kind, id, option) {
+    return (state.affordances || []).some((a) => a.do === act && a[kind] === id && (option === undefined || a.option === option));
+  }
+
+  /* who really took a seat's act, when it was not the seat's person (docs/ui.md, "Hybrid seats") */
+  function byMark(by) {
+    return by === 'agent' ? ' (agent)' : by === 'control' ? ' (control for the seat)' : '';
   }
 
   function setText(node, text) {
@@ -524,16 +590,32 @@
   function trackNew(items) {
     const ids = new Set(items.map((i) => i.id));
     const fresh = new Set();
+    if (!seenItems) attnLoad(); /* after a reload: what arrived meanwhile is new */
     if (seenItems) {
       for (const it of items) {
         if (!seenItems.has(it.id)) {
           fresh.add(it.id);
+          unread.add(it.id);
           announce('New ' + (it.kind || 'item') + ': ' + (it.title || it.text || it.id) + ' [' + (it.label || '') + ']');
         }
       }
     }
     seenItems = seenItems ? new Set([...seenItems, ...ids]) : ids;
-    return fresh;
+    attnSave();
+    alertArrival(items.filter((i) => fresh.has(i.id)));
+    return new Set([...fresh, ...[...unread].filter((id) => ids.has(id))]);
+  }
+
+  /* unread counts on the tabs and in the page title: "(3) caucus — ..." */
+  function renderAttention() {
+    const items = state.items || [];
+    const n = items.filter((i) => unread.has(i.id)).length;
+    const waiting = (state.waiting || []).length;
+    setText($('inbox-count'), items.length ? '(' + items.length + (n ? ', ' + n + ' new' : '') + ')' : '');
+    const total = n + waiting;
+    document.title = (total ? '(' + total + ') ' : '') + document.title.replace(/^\(\d+\) /, '');
+    const mr = $('mark-read');
+    if (mr) mr.hidden = n === 0;
   }
 
   /* ---- search (GET /api/search: only what this viewer may read) ------------------------ */
@@ -625,7 +707,8 @@
     if (it.reply_to) meta += ' · reply to ' + it.reply_to;
     setText(node.querySelector('.meta'), meta);
     setText(node.querySelector('.body'), it.body || it.text || '');
-    if (fresh) node.classList.add('new');
+    node.classList.toggle('new', !!fresh);
+    node.setAttribute('data-unread', unread.has(it.id) ? 'true' : 'false');
     const sel = node.querySelector('select');
     if (sel) fillSeatSelect(sel);
     updateMarks(node, it.id);
@@ -663,9 +746,9 @@
       const acts = el('div', { class: 'row actions' });
       acts.append(
         el('button', { type: 'button', class: 'act', on: { click: () => input({ do: 'acknowledge', consultation: c.id }, 'Act in ' + c.id) } }),
-        el('button', { type: 'button', text: 'Object', on: { click: () => input({ do: 'object', consultation: c.id }, 'Object in ' + c.id) } }),
-        el('button', { type: 'button', text: 'Escalate', on: { click: () => input({ do: 'escalate', consultation: c.id }, 'Escalate ' + c.id) } }),
-        el('button', { type: 'button', text: 'Remind', title: 'Remind the participants who have not acted in this stage', on: { click: () => input({ do: 'remind', consultation: c.id }, 'Remind in ' + c.id) } })
+        el('button', { type: 'button', text: 'Object', 'data-do': 'object', on: { click: () => input({ do: 'object', consultation: c.id }, 'Object in ' + c.id) } }),
+        el('button', { type: 'button', text: 'Escalate', 'data-do': 'escalate', on: { click: () => input({ do: 'escalate', consultation: c.id }, 'Escalate ' + c.id) } }),
+        el('button', { type: 'button', text: 'Remind', 'data-do': 'remind', title: 'Remind the participants who have not acted in this stage', on: { click: () => input({ do: 'remind', consultation: c.id }, 'Remind in ' + c.id) } })
       );
       const ta = el('textarea', { id: 'pos-' + c.id, rows: '2', required: true });
       const form = el(
@@ -682,8 +765,93 @@
         if (await input({ do: 'position', consultation: c.id, text: text }, 'Position in ' + c.id)) ta.value = '';
       });
       card.append(acts, form);
+    } else {
+      card.append(behalfForm(c), steerForm(c));
     }
     return card;
+  }
+
+  /* Control steers a consultation (docs/ui.md, "Control steers"): end the stage (complete, or the
+   * consultation fails), extend its deadline, re-open the current stage. */
+  function steerForm(c) {
+    const what = el('select', { id: 'steer-' + c.id, class: 'steer-what' },
+      el('option', { value: 'complete', text: 'End the stage as complete' }),
+      el('option', { value: 'fail', text: 'End the consultation as failed' }),
+      el('option', { value: 'extend', text: 'Extend the stage deadline by' }),
+      el('option', { value: 'reopen', text: 'Re-open the current stage' }));
+    const arg = el('input', { id: 'steer-arg-' + c.id, class: 'steer-arg', placeholder: 'reason, or a duration such as 1h' });
+    const opt = el('select', { id: 'steer-opt-' + c.id, class: 'steer-option', hidden: true });
+    const form = el('form', { class: 'steer-form row' },
+      el('label', { for: 'steer-' + c.id, text: 'Steer' }), what,
+      el('label', { for: 'steer-arg-' + c.id, class: 'visually-hidden', text: 'Reason or duration for ' + c.id }), arg,
+      el('label', { for: 'steer-opt-' + c.id, class: 'visually-hidden', text: 'Outcome of the decision' }), opt,
+      el('button', { type: 'submit', text: 'Apply' }));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const cur = (state.consultations || []).find((x) => x.id === c.id) || c;
+      const v = arg.value.trim();
+      let obj;
+      if (what.value === 'extend') obj = { do: 'extend', consultation: c.id, duration: v };
+      else if (what.value === 'reopen') obj = { do: 'reopen', consultation: c.id, stage: cur.stage, reason: v };
+      else obj = { do: 'force', consultation: c.id, outcome: what.value, reason: v };
+      if (what.value === 'complete' && !opt.hidden && opt.value) obj.option = opt.value;
+      if (!v && what.value !== 'reopen') return status(what.value === 'extend' ? 'Give the duration first (e.g. 1h).' : 'Give the reason first.', 'bad');
+      if (await input(obj, 'Steer ' + c.id)) arg.value = '';
+    });
+    return form;
+  }
+
+  function updateSteerForm(node, c) {
+    const form = node.querySelector('.steer-form');
+    if (!form) return;
+    form.hidden = c.state !== 'in progress' || !!(state.clock && state.clock.ended);
+    /* a decide stage that decides its decision: control names the outcome */
+    const d = c.stage_kind === 'decide' ? (state.decisions || []).find((x) => x.id === c.decision && x.state === 'open') : null;
+    const opt = form.querySelector('.steer-option');
+    opt.hidden = !d;
+    fillSelect(opt, d ? (d.options || []).map((o) => o.id) : []);
+  }
+
+  /* Control acts in a consultation's current stage on behalf of a participant who has not acted
+   * (nobody fills the seat): the server records "by": "control". A decide stage is voted on under
+   * Decisions. */
+  function behalfForm(c) {
+    const sel = el('select', { id: 'behalf-' + c.id, class: 'behalf-seat' });
+    const txt = el('input', { id: 'behalf-text-' + c.id, class: 'behalf-text', placeholder: 'position text' });
+    const form = el('form', { class: 'behalf-form row' },
+      el('label', { for: 'behalf-' + c.id, text: 'Act for' }), sel,
+      el('label', { for: 'behalf-text-' + c.id, class: 'visually-hidden', text: 'Position for the seat in ' + c.id }), txt,
+      el('button', { type: 'submit', class: 'behalf-act', text: 'Act for the seat' }));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const cur = (state.consultations || []).find((x) => x.id === c.id) || c;
+      if (!sel.value) return status('Choose the seat first.', 'bad');
+      const obj = { do: 'acknowledge', seat: sel.value, consultation: c.id };
+      if (cur.stage_kind === 'positions') {
+        if (!txt.value.trim()) return status('Write the position first.', 'bad');
+        obj.do = 'position';
+        obj.text = txt.value.trim();
+      }
+      if (await input(obj, 'Act for ' + sel.value + ' in ' + c.id)) txt.value = '';
+    });
+    return form;
+  }
+
+  function updateBehalfForm(node, c) {
+    const form = node.querySelector('.behalf-form');
+    if (!form) return;
+    const acks = c.acks || [];
+    const waiting = c.state === 'in progress' && c.stage_kind !== 'decide' && !c.revising ? (c.participants || []).filter((s) => acks.indexOf(s) < 0) : [];
+    form.hidden = waiting.length === 0 || !!(state.clock && state.clock.ended);
+    const sel = form.querySelector('select');
+    const keep = sel.value;
+    if (sel.options.length !== waiting.length || [...sel.options].some((o, k) => o.value !== waiting[k])) {
+      sel.textContent = '';
+      for (const s of waiting) sel.append(el('option', { value: s, text: s }));
+      if (waiting.indexOf(keep) >= 0) sel.value = keep;
+    }
+    form.querySelector('.behalf-text').hidden = c.stage_kind !== 'positions';
+    setText(form.querySelector('.behalf-act'), c.stage_kind === 'positions' ? 'Post position for the seat' : (STAGE_ACTION[c.stage_kind] || 'Act') + ' for the seat');
   }
 
   function updateConsultCard(node, c) {
@@ -712,14 +880,15 @@
     const acks = c.acks || [];
     const parts = c.participants || [];
     const objectors = c.objectors || [];
-    setText(node.querySelector('.who-acted'), 'Participants: ' + (parts.join(', ') || '—') + '. Acted in this stage: ' + (acks.join(', ') || 'nobody yet') +
+    const by = c.acted_by || {};
+    setText(node.querySelector('.who-acted'), 'Participants: ' + (parts.join(', ') || '—') + '. Acted in this stage: ' + (acks.map((s) => s + byMark(by[s])).join(', ') || 'nobody yet') +
       (objectors.length ? '. Objected in this round: ' + objectors.join(', ') : ''));
     const ul = node.querySelector('.positions');
     keyed(
       ul,
       c.positions || [],
       (p) => p.seat + '|' + p.text,
-      (p) => el('li', null, el('strong', { text: p.seat }), ': ', el('span', { text: p.text })),
+      (p) => el('li', null, el('strong', { text: p.seat + byMark(p.by) }), ': ', el('span', { text: p.text })),
       () => {}
     );
     keyed(
@@ -731,16 +900,20 @@
     );
     const act = node.querySelector('button.act');
     if (act) {
+      /* a seat is offered only what the server would accept now (state.affordances); positions are
+       * posted with the form below, and a decide stage is voted under Decisions */
       setText(act, STAGE_ACTION[c.stage_kind] || 'Act in this stage');
-      act.disabled = done;
-      /* positions are posted with the form below, and a decide stage is voted under Decisions */
-      act.hidden = c.stage_kind === 'positions' || c.stage_kind === 'decide';
+      act.hidden = c.stage_kind === 'positions' || !may('acknowledge', 'consultation', c.id);
       const me = state.you && state.you.seat;
       act.setAttribute('aria-pressed', acks.indexOf(me) >= 0 ? 'true' : 'false');
+      for (const b of node.querySelectorAll('.actions button[data-do]')) b.hidden = !may(b.getAttribute('data-do'), 'consultation', c.id);
     }
     const form = node.querySelector('.position-form');
-    if (form) form.hidden = done || c.stage_kind !== 'positions';
-    for (const b of node.querySelectorAll('.actions button')) b.disabled = done;
+    /* a position may be stated in any stage; the form is offered where positions are the work */
+    if (form) form.hidden = !may('position', 'consultation', c.id) || (c.stage_kind !== 'positions' && c.stage_kind !== 'assess');
+    updateBehalfForm(node, c);
+    updateSteerForm(node, c);
+    if (!act) for (const b of node.querySelectorAll('.actions button')) b.disabled = done;
   }
 
   function decisionCard(d, forSeat) {
@@ -774,8 +947,40 @@
         el('div', { class: 'row actions' },
           el('button', { type: 'button', text: 'Object', on: { click: () => input({ do: 'object', decision: d.id }, 'Object to ' + d.id) } }))
       );
+    } else {
+      /* control votes on behalf of a decider nobody fills (recorded "by": "control") */
+      const who = el('select', { id: 'vfor-' + d.id, class: 'vote-for-seat' });
+      const opt = el('select', { id: 'vfor-opt-' + d.id, class: 'vote-for-option' });
+      const form = el('form', { class: 'vote-for-form row' },
+        el('label', { for: 'vfor-' + d.id, text: 'Vote for' }), who,
+        el('label', { for: 'vfor-opt-' + d.id, text: 'option' }), opt,
+        el('button', { type: 'submit', text: 'Vote for the seat' }));
+      const dur = el('input', { id: 'dext-' + d.id, class: 'extend-duration', placeholder: '1h' });
+      const ext = el('form', { class: 'extend-form row' },
+        el('label', { for: 'dext-' + d.id, text: 'Extend the deadline by' }), dur,
+        el('button', { type: 'submit', text: 'Extend' }));
+      ext.addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        if (!dur.value.trim()) return status('Give the duration first (e.g. 1h).', 'bad');
+        if (await input({ do: 'extend', decision: d.id, duration: dur.value.trim() }, 'Extend ' + d.id)) dur.value = '';
+      });
+      card.append(ext);
+      form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        if (!who.value || !opt.value) return status('Choose the seat and the option first.', 'bad');
+        input({ do: 'vote', seat: who.value, decision: d.id, option: opt.value }, 'Vote for ' + who.value + ' on ' + d.id);
+      });
+      card.append(form);
     }
     return card;
+  }
+
+  function fillSelect(sel, values) {
+    if (sel.options.length === values.length && [...sel.options].every((o, k) => o.value === values[k])) return;
+    const keep = sel.value;
+    sel.textContent = '';
+    for (const v of values) sel.append(el('option', { value: v, text: v }));
+    if (values.indexOf(keep) >= 0) sel.value = keep;
   }
 
   function updateDecisionCard(node, d, forSeat) {
@@ -829,20 +1034,83 @@
       (li, o) => {
         setText(li.querySelector('.otext'), o.id + ': ' + o.text);
         const by = Object.keys(votes).filter((s) => votes[s] === o.id);
-        setText(li.querySelector('.ovotes'), by.length ? '— votes: ' + by.join(', ') : '');
+        const vb = d.votes_by || {};
+        setText(li.querySelector('.ovotes'), by.length ? '— votes: ' + by.map((s) => s + byMark(vb[s])).join(', ') : '');
         li.classList.toggle('chosen', d.outcome === o.id);
         const b = li.querySelector('button.vote');
         if (b) {
-          b.hidden = !decider;
+          b.hidden = !may('vote', 'decision', d.id, o.id);
           b.disabled = !open;
           b.setAttribute('aria-pressed', votes[me] === o.id ? 'true' : 'false');
         }
       }
     );
     const form = node.querySelector('.propose-form');
-    if (form) form.hidden = !decider || !open;
+    if (form) form.hidden = forSeat ? !may('propose', 'decision', d.id) : !decider || !open;
+    const ef = node.querySelector('.extend-form');
+    if (ef) ef.hidden = !open || d.deadline_t === null || d.deadline_t === undefined || !!(state.clock && state.clock.ended);
+    const vf = node.querySelector('.vote-for-form');
+    if (vf) {
+      const pending = (d.deciders || []).filter((s) => !votes[s]);
+      vf.hidden = !open || pending.length === 0 || !!(state.clock && state.clock.ended);
+      fillSelect(vf.querySelector('.vote-for-seat'), pending);
+      fillSelect(vf.querySelector('.vote-for-option'), (d.options || []).map((o) => o.id));
+    }
     const acts = node.querySelector('.actions');
-    if (acts) acts.hidden = !decider || !open;
+    if (acts) acts.hidden = forSeat ? !may('object', 'decision', d.id) : !decider || !open;
+  }
+
+  /* control's add-inject form offers the scenario's senders, recipients, channels and labels
+   * (state.pickers); reset: back to the defaults (control, all, message, the first label) */
+  function fillPickers(reset) {
+    const pk = state.pickers || {};
+    const sets = [['add-from', pk.senders, 'control'], ['add-channel', pk.channels, 'message'], ['add-label', pk.labels, null], ['add-to', pk.recipients, 'all'], ['edit-label', pk.labels ? [''].concat(pk.labels) : null, '']];
+    for (const [id, values, dflt] of sets) {
+      const sel = $(id);
+      if (!values) continue;
+      const same = sel.options.length === values.length && [...sel.options].every((o, k) => o.value === values[k]);
+      if (!same) {
+        const keep = [...sel.selectedOptions].map((o) => o.value);
+        sel.textContent = '';
+        for (const v of values) sel.append(el('option', { value: v, text: v || '(unchanged)' }));
+        for (const o of sel.options) o.selected = keep.indexOf(o.value) >= 0;
+        if (!keep.length) reset = true;
+      }
+      if (reset) for (const o of sel.options) o.selected = dflt !== null ? o.value === dflt : o.index === 0;
+    }
+  }
+
+  /* a new join code for a seat: the old one stops working and its sessions end */
+  async function reissue(seat) {
+    status('New code for ' + seat + '…', 'busy');
+    const r = await api('POST', '/api/reissue', { seat: seat });
+    if (r.status === 401) return lost();
+    if (!r.ok) return status('New code for ' + seat + ': ' + errText(r), 'bad');
+    status('New join code for ' + seat + ': ' + r.json.code + ' (the old one no longer works)', 'good');
+    scheduleRefresh(0);
+  }
+
+  function renderStuck() {
+    const list = state.stuck || [];
+    keyed(
+      $('stuck'),
+      list,
+      (x) => x.kind + ':' + x.id,
+      (x) => el('li', { 'data-id': x.id, 'data-kind': x.kind }, el('strong', { class: 'sid' }), ' ', el('span', { class: 'swhat' })),
+      (li, x) => {
+        setText(li.querySelector('.sid'), x.id + (x.stage ? ' · ' + x.stage : ''));
+        const who = (x.waiting_for || []).map((s) => {
+          const seat = (state.seats || []).find((y) => y.id === s);
+          return s + (seat && seat.played_by === 'agent' ? ' (agent)' : seat && !seat.connected ? ' (not connected)' : '');
+        });
+        setText(li.querySelector('.swhat'), 'waits for ' + (who.join(', ') || 'nobody (its rule is not met yet)') +
+          (x.since_t !== null && x.since_t !== undefined ? ' since ' + fmtRel(x.since_t) + ' (' + fmtDur(x.waiting_ms) + ')' : '') +
+          (x.overdue ? ' — deadline passed' : ''));
+        li.classList.toggle('overdue', !!x.overdue);
+        li.setAttribute('data-overdue', x.overdue ? 'true' : 'false');
+      }
+    );
+    $('stuck-empty').hidden = list.length > 0;
   }
 
   /* ---- control console ---------------------------------------------------------------- */
@@ -981,11 +1249,25 @@
       $('roster'),
       state.seats || [],
       (s) => s.id,
-      (s) => el('li', { 'data-seat': s.id }, el('span', { class: 'dot', 'aria-hidden': 'true' }), el('span', { class: 'sname' }), el('span', { class: 'sstate' })),
+      (s) => el('li', { 'data-seat': s.id }, el('span', { class: 'dot', 'aria-hidden': 'true' }), el('span', { class: 'sname' }), el('span', { class: 'sstate' }),
+        /* hybrid seats: control hands a seat to its agent policy and back (docs/ui.md) */
+        s.agent ? el('button', { type: 'button', class: 'play', on: { click: (ev) => {
+          const agent = ev.currentTarget.getAttribute('data-by') !== 'agent';
+          input({ do: 'play', seat: s.id, by: agent ? 'agent' : 'person' }, (agent ? 'Hand ' + s.id + ' to its agent' : 'Take ' + s.id + ' back from its agent'));
+        } } }) : null,
+        el('button', { type: 'button', class: 'reissue', text: 'New code', 'aria-label': 'New join code for ' + s.id, on: { click: () => reissue(s.id) } })),
       (li, s) => {
         setText(li.querySelector('.sname'), s.id + (s.name ? ' — ' + s.name : '') + (s.party ? ' (' + s.party + ')' : ''));
-        const st = s.connected ? 'connected' : s.code_used ? 'joined, not connected' : 'not joined';
+        const st = (s.played_by === 'agent' ? 'agent plays · ' : '') + (s.connected ? 'connected' : s.code_used ? 'joined, not connected' : 'not joined');
         setText(li.querySelector('.sstate'), st);
+        li.setAttribute('data-played-by', s.played_by || 'person');
+        const pb = li.querySelector('button.play');
+        if (pb) {
+          pb.setAttribute('data-by', s.played_by || 'person');
+          setText(pb, s.played_by === 'agent' ? 'Play by a person' : 'Play by agent');
+          pb.setAttribute('aria-label', (s.played_by === 'agent' ? 'Take ' + s.id + ' back from its agent' : 'Hand ' + s.id + ' to its agent ' + s.agent));
+          pb.disabled = !!(state.clock && state.clock.ended);
+        }
         li.className = s.connected ? 'on' : s.code_used ? 'idle' : 'off';
         li.setAttribute('data-connected', s.connected ? 'true' : 'false');
       }
@@ -1009,7 +1291,8 @@
             { class: 'row' },
             el('button', { type: 'button', class: 'rel', text: 'Release', 'aria-label': 'Release ' + i.id, on: { click: () => input({ do: 'release', inject: i.id }, 'Release ' + i.id) } }),
             el('button', { type: 'button', class: 'hold', text: 'Hold', 'aria-label': 'Hold ' + i.id, on: { click: () => input({ do: 'hold', inject: i.id }, 'Hold ' + i.id) } }),
-            el('button', { type: 'button', class: 'edit', text: 'Edit', 'aria-label': 'Edit ' + i.id, on: { click: () => startEdit(i.id) } })
+            el('button', { type: 'button', class: 'edit', text: 'Edit', 'aria-label': 'Edit ' + i.id, on: { click: () => startEdit(i.id) } }),
+            el('button', { type: 'button', class: 'skip', text: 'Skip chain', 'aria-label': 'Skip ' + i.id + ' and the injects triggered after it', on: { click: () => input({ do: 'skip', inject: i.id }, 'Skip ' + i.id) } })
           )
         );
         return tr;
@@ -1028,6 +1311,7 @@
         tr.querySelector('.rel').disabled = over || i.state === 'released';
         tr.querySelector('.hold').disabled = over || i.state !== 'pending';
         tr.querySelector('.edit').disabled = over || i.state === 'released';
+        tr.querySelector('.skip').disabled = over || i.state === 'released';
       }
     );
     const dl = $('label-list');
@@ -1036,7 +1320,9 @@
       dl.textContent = '';
       for (const l of labels) dl.append(el('option', { value: l }));
     }
+    fillPickers(false);
 
+    renderStuck();
     const cons = state.consultations || [];
     const decs = state.decisions || [];
     keyed($('control-consultations'), cons, (c2) => c2.id, (c2) => consultCard(c2, false), (n, c2) => updateConsultCard(n, c2));
@@ -1107,17 +1393,37 @@
     $('edit-title').value = inj.title || '';
     $('edit-body').value = '';
     $('edit-at').value = '';
+    $('edit-label').value = '';
     $('edit-form').hidden = false;
     $('edit-title').focus();
   }
 
   /* ---- seat view ---------------------------------------------------------------------- */
+  /* "Waiting for you": what the seat is expected to do now, first on the page */
+  const WAIT_TEXT = { acknowledge: 'act in', position: 'post your position in', vote: 'vote on' };
+  function renderWaiting() {
+    const list = state.waiting || [];
+    keyed(
+      $('waiting'),
+      list,
+      (w) => w.kind + ':' + w.id,
+      (w) => el('li', { 'data-kind': w.kind, 'data-id': w.id }, el('a', { href: '#' })),
+      (li, w) => {
+        const item = ((w.kind === 'decision' ? state.decisions : state.consultations) || []).find((x) => x.id === w.id) || {};
+        const a = li.querySelector('a');
+        a.setAttribute('href', '#' + (w.kind === 'decision' ? 'd-h-' : 'c-h-') + w.id);
+        const stage = w.kind === 'consultation' && item.stage ? ' (stage ' + item.stage + ')' : '';
+        setText(a, (WAIT_TEXT[w.do] || w.do) + ' ' + w.id + (item.topic || item.question ? ' — ' + (item.topic || item.question) : '') + stage);
+      }
+    );
+    $('waiting-empty').hidden = list.length > 0;
+  }
+
   function renderPlayer() {
     const items = sortedItems();
     const fresh = trackNew(items);
     keyed($('inbox'), items, (i) => i.id, (i) => itemCard(i, true), (n, i) => updateItemCard(n, i, fresh.has(i.id)));
     $('inbox-empty').hidden = items.length > 0;
-    setText($('inbox-count'), items.length ? '(' + items.length + ')' : '');
 
     /* consultations this seat may ask for now (it is their requester and they have not started) */
     keyed(
@@ -1139,17 +1445,27 @@
         ),
       () => {}
     );
+    renderWaiting();
     const cons = state.consultations || [];
     keyed($('consultations'), cons, (c) => c.id, (c) => consultCard(c, true), (n, c) => updateConsultCard(n, c));
-    $('consult-empty').hidden = cons.length > 0 || (state.requestable || []).length > 0;
+    keyed(
+      $('upcoming'),
+      state.upcoming || [],
+      (u) => u.consultation,
+      (u) => el('li', { 'data-upcoming': u.consultation }),
+      (li, u) => setText(li, u.consultation + (u.topic ? ' — ' + u.topic : '') + ': in progress (now ' + u.current + '); you take part from stage ' + u.stage)
+    );
+    $('consult-empty').hidden = cons.length > 0 || (state.requestable || []).length > 0 || (state.upcoming || []).length > 0;
     const active = cons.filter((c) => c.state === 'in progress').length;
-    setText($('consult-count'), active ? '(' + active + ')' : '');
+    const wc = (state.waiting || []).filter((w) => w.kind === 'consultation').length;
+    setText($('consult-count'), active ? '(' + active + (wc ? ', ' + wc + ' for you' : '') + ')' : '');
 
     const decs = state.decisions || [];
     keyed($('decisions'), decs, (d) => d.id, (d) => decisionCard(d, true), (n, d) => updateDecisionCard(n, d, true));
     $('decide-empty').hidden = decs.length > 0;
     const open = decs.filter((d) => d.state === 'open').length;
-    setText($('decide-count'), open ? '(' + open + ' open)' : '');
+    const wd = (state.waiting || []).filter((w) => w.kind === 'decision').length;
+    setText($('decide-count'), open ? '(' + open + ' open' + (wd ? ', ' + wd + ' for you' : '') + ')' : '');
 
     /* recipients: every other seat */
     const me = state.you && state.you.seat;
@@ -1175,6 +1491,7 @@
     renderFeedback();
     renderObserve();
     renderNotes($('notes'));
+    renderAttention();
   }
 
   /* ---- participant feedback (docs/ui.md): one form per questionnaire sent to this seat ---- */
@@ -1366,6 +1683,7 @@
     $('join-code').value = '';
     session.save(r.json);
     seenItems = null;
+    unread = new Set();
     seenFindings = null;
     myMarks = new Map();
     status('Joined as ' + (r.json.seat || 'exercise control') + '.', 'good');
@@ -1383,7 +1701,25 @@
     show('join');
   }
 
+  function wireAttention() {
+    $('mark-read').addEventListener('click', () => markRead());
+    for (const ev of ['click', 'focusin']) {
+      $('inbox').addEventListener(ev, (e) => {
+        const card = e.target.closest && e.target.closest('[data-item-id]');
+        const id = card && card.getAttribute('data-item-id');
+        if (id && unread.has(id)) markRead(id);
+      });
+    }
+    const nb = $('btn-notify');
+    if (!window.Notification) nb.hidden = true;
+    nb.addEventListener('click', async () => {
+      const p = await Notification.requestPermission();
+      status(p === 'granted' ? 'Desktop notifications on (when this tab is hidden).' : 'Desktop notifications not allowed.', p === 'granted' ? 'good' : 'bad');
+    });
+  }
+
   function wire() {
+    wireAttention();
     bindForm('join-form', join);
     $('logout').addEventListener('click', logout);
     $('btn-start').addEventListener('click', () => input({ do: 'start' }, 'Start'));
@@ -1401,6 +1737,7 @@
       if (title && title !== inj.title) obj.title = title;
       if ($('edit-body').value.trim()) obj.body = $('edit-body').value.trim();
       if ($('edit-at').value.trim()) obj.at = $('edit-at').value.trim();
+      if ($('edit-label').value && $('edit-label').value !== inj.label) obj.label = $('edit-label').value;
       if (Object.keys(obj).length === 2) return status('Nothing to change.', 'bad');
       if (await input(obj, 'Edit ' + editing)) {
         $('edit-form').hidden = true;
@@ -1415,18 +1752,28 @@
       const inj = {
         id: $('add-id').value.trim(),
         title: $('add-title').value.trim(),
-        label: $('add-label').value.trim(),
-        from: $('add-from').value.trim(),
-        to: $('add-to').value.split(',').map((s) => s.trim()).filter(Boolean),
-        channel: $('add-channel').value.trim(),
+        label: $('add-label').value,
+        from: $('add-from').value,
+        to: [...$('add-to').selectedOptions].map((o) => o.value),
+        channel: $('add-channel').value,
       };
       if ($('add-body').value.trim()) inj.body = $('add-body').value.trim();
       if ($('add-at').value.trim()) inj.at = $('add-at').value.trim();
+      /* the engine's reason, if any, is shown beside the form (and in the status line) */
+      const err = $('add-error');
+      err.hidden = true;
+      if (!inj.to.length) {
+        setText(err, 'Choose at least one recipient.');
+        err.hidden = false;
+        return;
+      }
       if (await input({ do: 'add', inject: inj }, 'Add ' + inj.id)) {
-        $('add-id').value = '';
-        $('add-title').value = '';
-        $('add-body').value = '';
-        $('add-at').value = '';
+        $('add-form').reset();
+        fillPickers(true);
+      } else {
+        setText(err, $('status').textContent || 'refused');
+        err.hidden = false;
+        err.scrollIntoView({ block: 'nearest' });
       }
     });
     bindForm('search-form-c', () => runSearch('c'));

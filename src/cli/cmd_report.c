@@ -496,10 +496,21 @@ static int log_doc(const ropts *o, cc_scenario **s, cc_diags *d, json_t **doc, c
             return 1;
         }
     }
-    cc_report_opts ro = {o->seat, 0, cp.origin ? &rcp : NULL, summary, o->summary_label};
+    /* a log without run.end (an exercise running, or stopped with Ctrl-C) gets an interim report */
+    cc_report_opts ro = {.seat = o->seat,
+                         .flags = CC_REPORT_IN_PROGRESS,
+                         .checkpoint = cp.origin ? &rcp : NULL,
+                         .summary = summary,
+                         .summary_label = o->summary_label};
     *rc = cc_report_from_log_opts(in, *s, &ro, d, doc);
     free(summary);
     cc_checkpoint_clear(&cp);
+    const char *title = *rc == CC_OK ? json_string_value(json_object_get(*doc, "title")) : NULL;
+    if (title && strncmp(title, "Interim", 7) == 0)
+        fprintf(stderr,
+                "caucus report: %s has no run.end (the exercise is running or was stopped): an interim "
+                "report\n",
+                in);
     if (*rc == CC_OK && o->plan && carry_over(*doc, o->plan, in, o->plan_exercise, o->today_iso) != 0)
         *rc = CC_ERR_IO;
     return -1;

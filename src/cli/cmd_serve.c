@@ -153,9 +153,14 @@ static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, int format, 
         cc_diags d;
         cc_diags_init(&d);
         json_t *doc = NULL;
-        /* final once control ended the run (the log then ends with run.end), interim before */
-        rc = cc_report_from_log_ex(path, s, v.control ? NULL : s->seats[v.seat].id,
-                                   cc_live_ended(lv) ? 0u : CC_REPORT_IN_PROGRESS, &d, &doc);
+        /* final once control ended the run (the log then ends with run.end), interim before: what
+         * is still open is timed up to the clock's scenario time now */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        cc_report_opts ro = {.seat = v.control ? NULL : s->seats[v.seat].id,
+                             .flags = cc_live_ended(lv) ? 0u : CC_REPORT_IN_PROGRESS,
+                             .as_of_ms = cc_live_scenario_ms(lv, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000)};
+        rc = cc_report_from_log_opts(path, s, &ro, &d, &doc);
         cc_error le = {0};
         if (rc == CC_OK && lang && cc_report_lang_known(lang) &&
             cc_report_localise(doc, s, lang, &le) != CC_OK) {

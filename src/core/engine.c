@@ -120,6 +120,8 @@ static void reset_run(cc_engine *e)
         R->gov = 0;
     }
     memset(e->absent, 0, s->nseats + 1);
+    for (size_t i = 0; i < s->nseats; i++) /* undo what control handed over during play (cc_eng_play) */
+        e->auto_seat[i] = e->o.auto_seats && e->o.auto_seats[i] && s->seats[i].agent_index >= 0;
     if (e->react)
         memset(e->react, 0, (s->nconsultations + 1) * s->nseats * e->nreact);
     memcpy(e->offer_events, e->seat_events, (s->nseats + 1) * sizeof *e->offer_events);
@@ -263,13 +265,18 @@ static cc_err setup_agents(cc_engine *e)
             e->seat_events[i] |= (uint16_t)(1u << A->rules[k].on);
         e->any_waiting |= (e->seat_events[i] >> CC_AEV_WAITING) & 1;
         e->any_objection_rule |= (e->seat_events[i] >> CC_AEV_OBJECTION) & 1;
-        size_t nr = 0;
-        for (size_t k = 0; k < A->nrules; k++)
-            nr += A->rules[k].on == CC_AEV_OBJECTION || A->rules[k].on == CC_AEV_ESCALATION;
-        if (nr > e->nreact)
-            e->nreact = nr;
         if (!(A->absence <= 0)) /* cc_rng_bernoulli draws nothing for p <= 0 */
             e->absence_seats[e->nabsence_seats++] = (uint32_t)i;
+    }
+    /* the reaction counters fit every agent of the scenario: control may hand any seat to its agent
+     * during the run (cc_eng_play) */
+    for (size_t a = 0; a < s->nagents; a++) {
+        size_t nr = 0;
+        for (size_t k = 0; k < s->agents[a].nrules; k++)
+            nr +=
+                s->agents[a].rules[k].on == CC_AEV_OBJECTION || s->agents[a].rules[k].on == CC_AEV_ESCALATION;
+        if (nr > e->nreact)
+            e->nreact = nr;
     }
     for (size_t k = 0; k < item_count(s); k++)
         if (cc_eng_item_when(s, item_code(s, k))->has_at)
@@ -675,15 +682,16 @@ static cc_err open_decision(cc_engine *e, size_t i)
     if (rc == CC_OK)
         rc = cc_eng_deliver(e, "decision", D->id, &D->label, &D->deciders, ITEM(CC_ITEM_DECISION, i), -1,
                             CC_AEV_DECISION_OPEN);
+    e->dec[i].deadline_ms = D->has_deadline ? e->now_ms + D->deadline_s * 1000 : INT64_MAX;
     if (rc == CC_OK && D->has_deadline)
-        rc = cc_sched_push(&e->q, e->now_ms + D->deadline_s * 1000, K_DECISION_DEADLINE, (uint32_t)i, 0);
+        rc = cc_sched_push(&e->q, e->dec[i].deadline_ms, K_DECISION_DEADLINE, (uint32_t)i, 0);
     return rc;
 }
 
 static cc_err decision_deadline(cc_engine *e, size_t i)
 {
-    if (e->decision_state[i] != ST_OPEN)
-        return CC_OK;
+    if (e->decision_state[i] != ST_OPEN || e->now_ms < e->dec[i].deadline_ms)
+        return CC_OK; /* ... or control extended it: a later deadline event is scheduled */
     const cc_decision *D = &e->s->decisions[i];
     /* its own silence rule, unless a decide stage governs it (then the stage's rule decides) */
     if (!e->dec[i].gov && D->rule == CC_RULE_SILENCE && !e->dec[i].objected && cc_eng_noptions(e, i) > 0)

@@ -135,6 +135,19 @@ cc_err cc_engine_check_input_added(const cc_scenario *s, const json_t *input, co
 /* 1 when the input is a control-clock action (start, pause, resume, speed, jump). */
 int cc_engine_input_is_clock(const json_t *input);
 
+/* What seat may do now, by the same checks its inputs meet (docs/http-api.md, "affordances"): a
+ * new array (owned by the caller; NULL when out of memory) of the inputs the engine would apply
+ * rather than refuse, each {"do", "consultation" | "decision", "option" (votes)}, for the open
+ * consultations (acknowledge, position, object, escalate, remind; request for one it may ask for
+ * now) and open decisions (vote per option, propose, object), with "waiting": true on the acts the
+ * seat is expected to take (it has not acted in a stage it takes part in; it has not voted on a
+ * decision it decides). Injects and messages the seat holds are not listed. */
+json_t *cc_engine_affordances(const cc_engine *e, size_t seat);
+/* Consultations in progress that concern seat but have not reached it yet: it may read them and a
+ * later stage names it. A new array of {"consultation", "topic", "stage" (the first such stage),
+ * "current" (the current stage)}; NULL when out of memory. */
+json_t *cc_engine_upcoming(const cc_engine *e, size_t seat);
+
 /* Emits run.end now (reason "until") unless the run has ended. */
 cc_err cc_engine_finish(cc_engine *e);
 

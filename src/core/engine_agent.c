@@ -70,6 +70,16 @@ static inline cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R,
     return cc_sched_push(&e->q, at, kind, slot, 0);
 }
 
+/* A rule with a decision filter answers only that decision, or a consultation that decides it. */
+static int for_decision(const cc_engine *e, uint32_t context, int d)
+{
+    if (ITEM_KIND(context) == CC_ITEM_DECISION)
+        return (int)ITEM_INDEX(context) == d;
+    if (ITEM_KIND(context) == CC_ITEM_CONSULTATION)
+        return e->s->consultations[ITEM_INDEX(context)].decision_index == d;
+    return 0;
+}
+
 /* The rules of a seat's agent on event ev (the agent plays the seat, is present and has such a rule:
  * cc_eng_agent_offer checked). */
 cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
@@ -101,6 +111,8 @@ cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, ui
                 continue;
         }
         if (R->has_stage && (ev == CC_AEV_STAGE || ev == CC_AEV_WAITING) && (int)R->stage != stage_kind)
+            continue;
+        if (R->decision && !for_decision(e, context, R->decision_index))
             continue;
         /* an act on a consultation belongs to the stage visit that offered it; a request rule with
          * a stage kind, to the first stage of that kind the seat takes part in (held until then) */
@@ -152,28 +164,34 @@ static int concerned(const cc_engine *e, size_t c, size_t seat)
            (e->cons[c].asked[seat] & 2);
 }
 
+cc_err cc_eng_arm_waiting_seat(cc_engine *e, size_t c, size_t seat)
+{
+    const crun *K = &e->cons[c];
+    if (!listens(e, seat, CC_AEV_WAITING) || !concerned(e, c, seat))
+        return CC_OK;
+    const cc_agent *A = e->seat_agent[seat];
+    for (size_t k = 0; k < A->nrules; k++) {
+        const cc_agent_rule *R = &A->rules[k];
+        if (R->on != CC_AEV_WAITING || (R->has_stage && R->stage != K->cur->kind))
+            continue;
+        uint32_t slot;
+        cc_err rc = act_slot(e, &slot);
+        if (rc)
+            return rc;
+        e->acts[slot] = (pending){(uint32_t)seat, ITEM(CC_ITEM_CONSULTATION, c), R, K->visit, -1, 0};
+        if ((rc = cc_sched_push(&e->q, e->now_ms + R->after_s * 1000, K_WAIT, slot, 0)) != CC_OK)
+            return rc;
+    }
+    return CC_OK;
+}
+
 /* The current stage of consultation c starts: arms the waiting rules of the seats it concerns. */
 cc_err cc_eng_arm_waiting(cc_engine *e, size_t c)
 {
-    const crun *K = &e->cons[c];
-    for (size_t seat = 0; seat < e->s->nseats; seat++) {
-        if (!listens(e, seat, CC_AEV_WAITING) || !concerned(e, c, seat))
-            continue;
-        const cc_agent *A = e->seat_agent[seat];
-        for (size_t k = 0; k < A->nrules; k++) {
-            const cc_agent_rule *R = &A->rules[k];
-            if (R->on != CC_AEV_WAITING || (R->has_stage && R->stage != K->cur->kind))
-                continue;
-            uint32_t slot;
-            cc_err rc = act_slot(e, &slot);
-            if (rc)
-                return rc;
-            e->acts[slot] = (pending){(uint32_t)seat, ITEM(CC_ITEM_CONSULTATION, c), R, K->visit, -1, 0};
-            if ((rc = cc_sched_push(&e->q, e->now_ms + R->after_s * 1000, K_WAIT, slot, 0)) != CC_OK)
-                return rc;
-        }
-    }
-    return CC_OK;
+    cc_err rc = CC_OK;
+    for (size_t seat = 0; seat < e->s->nseats && rc == CC_OK; seat++)
+        rc = cc_eng_arm_waiting_seat(e, c, seat);
+    return rc;
 }
 
 /* A waiting rule's time came: while the stage it was armed for is still open, the rule acts (after
@@ -182,8 +200,9 @@ cc_err cc_eng_agent_wait(cc_engine *e, const pending *w)
 {
     size_t c = ITEM_INDEX(w->context);
     const crun *K = &e->cons[c];
-    if (e->consult_state[c] != ST_OPEN || K->visit != w->visit || e->absent[w->seat])
-        return CC_OK;
+    if (e->consult_state[c] != ST_OPEN || K->visit != w->visit || e->absent[w->seat] ||
+        !e->auto_seat[w->seat] || !w->rule)
+        return CC_OK; /* ... or the seat was handed back to a person */
     const cc_agent_rule *R = w->rule;
     cc_err rc = CC_OK;
     if (cc_rng_bernoulli(&e->rng[w->seat + 1], R->probability))
@@ -293,6 +312,8 @@ cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
     const cc_agent_rule *R = a->rule;
     cc_rng *r = &e->rng[a->seat + 1];
     const cc_agent *A = e->seat_agent[a->seat];
+    if (!e->auto_seat[a->seat] || !R)
+        return CC_OK;     /* control handed the seat back to a person: the agent's pending act is void */
     if (a->attempt > 0) { /* a retry of an act whose message was lost */
         cc_err rc = cc_eng_emit(e, CC_EV_MESSAGE_RETRY, s->seats[a->seat].id, NULL,
                                 CC_LAZY(e, json_pack("{s:s,s:i}", "action", cc_action_names[R->action],

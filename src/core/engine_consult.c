@@ -328,6 +328,12 @@ static cc_err finish_stage(cc_engine *e, size_t c, const char *by, const char *o
     return rc;
 }
 
+cc_err cc_eng_finish_stage(cc_engine *e, size_t c, const char *by, const char *outcome)
+{
+    e->cons[c].nobjectors = 0; /* control ends the stage: no further review round */
+    return finish_stage(e, c, by, outcome);
+}
+
 /* The current stage's rule is met: a governing decide stage makes its decision, then ends. */
 static cc_err complete_stage(cc_engine *e, size_t c)
 {
@@ -362,6 +368,16 @@ static cc_err fail_consultation(cc_engine *e, size_t c, const char *reason)
     if (rc == CC_OK && governed && e->decision_state[d] == ST_OPEN)
         rc = check_rule(e, (size_t)d); /* the votes cast so far, under the decision's own rule */
     return rc;
+}
+
+cc_err cc_eng_fail_consultation(cc_engine *e, size_t c, const char *reason)
+{
+    return fail_consultation(e, c, reason);
+}
+
+int cc_eng_linked_decision(const cc_engine *e, size_t c)
+{
+    return linked_decision(e, c);
 }
 
 /* Delivers consultation c to the seats of `to` as an escalation: each that may read it is marked as
@@ -681,8 +697,9 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
     if (rc == CC_OK)
         rc = cc_eng_deliver_mask(e, "consultation", C->id, &C->label, named, readable,
                                  ITEM(CC_ITEM_CONSULTATION, c), -1, -1);
+    K->deadline_ms = S->has_deadline ? e->now_ms + S->deadline_s * 1000 : INT64_MAX;
     if (rc == CC_OK && S->has_deadline)
-        rc = cc_sched_push(&e->q, e->now_ms + S->deadline_s * 1000, K_STAGE_DEADLINE, (uint32_t)c, K->entry);
+        rc = cc_sched_push(&e->q, K->deadline_ms, K_STAGE_DEADLINE, (uint32_t)c, K->entry);
     /* items triggered by this stage starting */
     for (uint32_t j = e->staged.start[c]; rc == CC_OK && j < e->staged.start[c + 1]; j++) {
         const cc_when *w = cc_eng_item_when(s, e->staged.items[j]);
@@ -931,8 +948,8 @@ cc_err cc_eng_next_round(cc_engine *e, size_t c, int k)
 cc_err cc_eng_stage_deadline(cc_engine *e, size_t c, uint32_t entry)
 {
     crun *K = &e->cons[c];
-    if (e->consult_state[c] != ST_OPEN || K->entry != entry || !K->cur)
-        return CC_OK;
+    if (e->consult_state[c] != ST_OPEN || K->entry != entry || !K->cur || e->now_ms < K->deadline_ms)
+        return CC_OK; /* ... or control extended it: a later deadline event is scheduled */
     const cc_consultation *C = &e->s->consultations[c];
     const cc_stage *S = K->cur;
     if (silence_holds(K)) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ctime.h"
 #include "core/engine_int.h"
 
 /* ---- inputs ----------------------------------------------------------------------------- */
@@ -55,6 +56,8 @@ enum {
     EX_CLOCK,
     EX_AUDIT,
     EX_REQUEST,
+    EX_PLAY,    /* control hands a seat to its agent or back (engine_play.c) */
+    EX_STEER,   /* control steers: force, extend, reopen, skip (engine_steer.c) */
     EX_FORWARD, /* a person's share of a message, or of an inject under a label of its own */
     EX_EVAL     /* observe, answer, score, send, hotwash (engine_eval.c) */
 };
@@ -150,6 +153,7 @@ typedef struct parsed_input {
     int32_t num, den;         /* speed */
     const char *rating;       /* rate */
     int control;              /* release / hold */
+    char steer;               /* EX_STEER: 'f'orce, 'e'xtend, 'r'eopen, 's'kip */
     int hold;
     cc_agent_action action;
     int seat;
@@ -212,14 +216,21 @@ static cc_err parse_extra(const names *N, const json_t *in, const char *act, par
         p->title = json_string_value(json_object_get(in, "title"));
         p->body = json_string_value(json_object_get(in, "body"));
         const char *at = json_string_value(json_object_get(in, "at"));
-        if (!p->title && !p->body && !at)
-            BAD("\"edit\" needs \"title\", \"body\" or \"at\"");
+        p->has_label = json_object_get(in, "label") != NULL;
+        if (!p->title && !p->body && !at && !p->has_label)
+            BAD("\"edit\" needs \"title\", \"body\", \"at\" or \"label\"");
         if (at && cc_eng_parse_time(s, at, "at", &p->at_ms, why, whylen) != CC_OK)
             return CC_ERR_INVALID;
         if (p->title && !*p->title)
             BAD("\"title\" must not be empty");
         p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
-        return CC_OK;
+        if (!p->has_label)
+            return CC_OK;
+        /* a new label before release, for the inject's own originator */
+        int orig = N->e                      ? N->e->inj[i].label.label.originator
+                   : (size_t)i < s->ninjects ? s->injects[i].label.label.originator
+                                             : -1;
+        return parse_label(s, in, orig, &p->label, why, whylen);
     }
     if (strcmp(act, "downgrade") == 0) {
         p->extra = EX_DOWNGRADE;
@@ -271,9 +282,10 @@ static int clock_action(const char *act)
 }
 
 /* Members an input may have besides "do"; each is a string unless listed in typed(). */
-static const char *const known[] = {"t",      "wall", "do", "seat",   "consultation", "decision",  "inject",
-                                    "option", "text", "to", "label",  "reply_to",     "objective", "rating",
-                                    "title",  "body", "at", "factor", "message",      "stage"};
+static const char *const known[] = {"t",         "wall",   "do",    "seat",    "consultation", "decision",
+                                    "inject",    "option", "text",  "to",      "label",        "reply_to",
+                                    "objective", "rating", "title", "body",    "at",           "factor",
+                                    "message",   "stage",  "by",    "outcome", "reason",       "duration"};
 
 static cc_err parse_clock(const names *N, const json_t *in, int clk, parsed_input *p, char *why,
                           size_t whylen)
@@ -325,7 +337,8 @@ static int loggable(const json_t *v, int depth)
  * refused join, a denied read), logged in the chain with everything else; changes no state. */
 static cc_err parse_audit(const names *N, const json_t *in, parsed_input *p, char *why, size_t whylen)
 {
-    static const char *const kinds[] = {"session.join", "session.refused", "access.denied", "access.read"};
+    static const char *const kinds[] = {"session.join", "session.refused", "session.reissue", "access.denied",
+                                        "access.read"};
     const char *key;
     json_t *val;
     json_object_foreach((json_t *)in, key, val)
@@ -341,7 +354,8 @@ static cc_err parse_audit(const names *N, const json_t *in, parsed_input *p, cha
     for (size_t i = 0; p->text && i < sizeof kinds / sizeof kinds[0]; i++)
         ok |= strcmp(p->text, kinds[i]) == 0;
     if (!ok)
-        BAD("\"audit\" needs \"what\": session.join, session.refused, access.read or access.denied");
+        BAD("\"audit\" needs \"what\": session.join, session.refused, session.reissue, access.read or "
+            "access.denied");
     const char *about = json_string_value(json_object_get(in, "about"));
     if (json_object_get(in, "about") && !about)
         BAD("\"about\" must be a seat id");
@@ -494,6 +508,62 @@ static cc_err parse_act(const names *N, const json_t *in, const char *act, parse
     return CC_OK;
 }
 
+/* Control steers (engine_steer.c): {"do": "force", "consultation", "outcome": "complete" | "fail",
+ * "option"?, "reason"}, {"do": "extend", "consultation" | "decision", "duration"}, {"do": "reopen",
+ * "consultation", "stage", "reason"?}, {"do": "skip", "inject", "reason"?}. */
+static cc_err parse_steer(const names *N, const json_t *in, const char *act, parsed_input *p, char *why,
+                          size_t whylen)
+{
+    const cc_scenario *s = N->s;
+    const char *cons = json_string_value(json_object_get(in, "consultation"));
+    const char *dec = json_string_value(json_object_get(in, "decision"));
+    int c = cons ? find_id(cons, s->consultations, s->nconsultations, sizeof *s->consultations) : -1;
+    int d = dec ? find_id(dec, s->decisions, s->ndecisions, sizeof *s->decisions) : -1;
+    const char *seat = json_string_value(json_object_get(in, "seat"));
+    if (seat && (p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats)) < 0)
+        BAD("\"seat\" must name a seat of the scenario");
+    p->extra = EX_STEER;
+    p->steer = act[0]; /* f, e, r, s */
+    p->text = json_string_value(json_object_get(in, "reason"));
+    if (act[0] == 's') {
+        int i = find_inject(N, json_string_value(json_object_get(in, "inject")));
+        if (i < 0)
+            BAD("\"skip\" needs \"inject\": an inject of the scenario or added by control");
+        p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
+        return CC_OK;
+    }
+    if (act[0] == 'e' && d >= 0 && !cons) {
+        p->context = ITEM(CC_ITEM_DECISION, (size_t)d);
+    } else if (c >= 0 && !dec) {
+        p->context = ITEM(CC_ITEM_CONSULTATION, (size_t)c);
+    } else {
+        BAD("\"%s\" needs \"consultation\"%s: one of the scenario", act,
+            act[0] == 'e' ? " or \"decision\"" : "");
+    }
+    if (act[0] == 'f') {
+        const char *o = json_string_value(json_object_get(in, "outcome"));
+        if (!o || (strcmp(o, "complete") != 0 && strcmp(o, "fail") != 0))
+            BAD("\"force\" needs \"outcome\": \"complete\" (the stage ends as done) or \"fail\" (the "
+                "consultation fails)");
+        if (!p->text || !*p->text)
+            BAD("\"force\" needs \"reason\": why control ends the stage");
+        p->hold = o[0] == 'f';
+        p->option = json_string_value(json_object_get(in, "option"));
+    } else if (act[0] == 'e') {
+        const char *du = json_string_value(json_object_get(in, "duration"));
+        cc_time_error te;
+        int64_t sec = 0;
+        if (!du || cc_duration_parse(du, strlen(du), &sec, &te) != CC_OK || sec <= 0)
+            BAD("\"extend\" needs \"duration\": how much longer, such as \"1h\" or \"30m\"");
+        p->at_ms = sec * 1000;
+    } else {
+        p->stage = json_string_value(json_object_get(in, "stage"));
+        if (!p->stage)
+            BAD("\"reopen\" needs \"stage\": the stage of the consultation's mechanism to start again");
+    }
+    return CC_OK;
+}
+
 static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, char *why, size_t whylen)
 {
     const cc_scenario *s = N->s;
@@ -538,6 +608,12 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
     const char *inj = json_string_value(json_object_get(in, "inject"));
     p->option = json_string_value(json_object_get(in, "option"));
     p->text = json_string_value(json_object_get(in, "text"));
+    if (json_object_get(in, "by") && strcmp(act, "play") != 0) {
+        /* control acting on a seat's behalf: the seat's act, recorded with who really acted */
+        const char *by = json_string_value(json_object_get(in, "by"));
+        if (!by || strcmp(by, "control") != 0 || !seat)
+            BAD("\"by\" on a seat's act must be \"control\" (control acting on the seat's behalf)");
+    }
     if (json_object_get(in, "message") && strcmp(act, "share") != 0)
         BAD("\"message\" only applies to \"share\" (the message forwarded, such as \"M3\")");
     if (strcmp(act, "message") == 0 || strcmp(act, "downgrade") == 0 || strcmp(act, "rate") == 0 ||
@@ -555,6 +631,24 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
         if (json_object_get(in, "decision") || inj || p->option || json_object_get(in, "to"))
             BAD("\"request\" takes only \"seat\" and \"consultation\"");
         p->context = ITEM(CC_ITEM_CONSULTATION, (size_t)c);
+        return CC_OK;
+    }
+    if (strcmp(act, "force") == 0 || strcmp(act, "extend") == 0 || strcmp(act, "reopen") == 0 ||
+        strcmp(act, "skip") == 0)
+        return parse_steer(N, in, act, p, why, whylen);
+    if (strcmp(act, "play") == 0) {
+        /* control hands a seat to its agent policy, or back to a person */
+        p->extra = EX_PLAY;
+        p->seat = find_id(seat, s->seats, s->nseats, sizeof *s->seats);
+        if (p->seat < 0)
+            BAD("\"play\" needs \"seat\": the seat handed over");
+        const char *by = json_string_value(json_object_get(in, "by"));
+        if (!by || (strcmp(by, "agent") != 0 && strcmp(by, "person") != 0))
+            BAD("\"play\" needs \"by\": \"agent\" (its agent policy plays the seat) or \"person\"");
+        if (json_object_size(in) !=
+            3u + (json_object_get(in, "t") != NULL) + (json_object_get(in, "wall") != NULL))
+            BAD("\"play\" takes only \"seat\" and \"by\"");
+        p->hold = by[0] == 'a';
         return CC_OK;
     }
     if (strcmp(act, "release") == 0 || strcmp(act, "hold") == 0) {
@@ -623,6 +717,88 @@ static const char *refusal(const cc_engine *e, const parsed_input *p)
     if (!cc_engine_seat_has(e, (size_t)p->seat, idx))
         return "the seat does not hold this inject";
     return NULL;
+}
+
+/* Adds {"do": act, kind: id, "option"?} to out when the seat's input would not be refused. */
+static void afford(const cc_engine *e, json_t *out, parsed_input *p, cc_agent_action act, const char *kind,
+                   const char *id, int waiting)
+{
+    p->action = act;
+    if (refusal(e, p))
+        return;
+    json_t *a = json_pack("{s:s,s:s}", "do", cc_action_names[act], kind, id);
+    if (a && p->option)
+        json_object_set_new(a, "option", json_string(p->option));
+    if (a && waiting)
+        json_object_set_new(a, "waiting", json_true());
+    json_array_append_new(out, a);
+}
+
+json_t *cc_engine_affordances(const cc_engine *e, size_t seat)
+{
+    const cc_scenario *s = e->s;
+    json_t *out = json_array();
+    if (!out || seat >= s->nseats || e->stopped)
+        return out;
+    parsed_input p;
+    memset(&p, 0, sizeof p);
+    p.seat = (int)seat;
+    for (size_t c = 0; c < s->nconsultations; c++) {
+        const char *id = s->consultations[c].id;
+        if (e->consult_state[c] == ST_PENDING && s->consultations[c].requester_index == (int)seat) {
+            json_array_append_new(out, json_pack("{s:s,s:s}", "do", "request", "consultation", id));
+            continue;
+        }
+        if (e->consult_state[c] != ST_OPEN || !e->cons[c].cur)
+            continue;
+        p.context = ITEM(CC_ITEM_CONSULTATION, c);
+        p.option = NULL;
+        const crun *K = &e->cons[c];
+        int expected = K->part[seat] && !K->acted[seat];
+        afford(e, out, &p, CC_ACT_ACKNOWLEDGE, "consultation", id,
+               expected && K->cur->kind != CC_STAGE_POSITIONS);
+        afford(e, out, &p, CC_ACT_POSITION, "consultation", id,
+               expected && K->cur->kind == CC_STAGE_POSITIONS);
+        afford(e, out, &p, CC_ACT_OBJECT, "consultation", id, 0);
+        afford(e, out, &p, CC_ACT_ESCALATE, "consultation", id, 0);
+        afford(e, out, &p, CC_ACT_REMIND, "consultation", id, 0);
+    }
+    for (size_t d = 0; d < s->ndecisions; d++) {
+        if (e->decision_state[d] != ST_OPEN)
+            continue;
+        const char *id = s->decisions[d].id;
+        p.context = ITEM(CC_ITEM_DECISION, d);
+        int expected = e->dec[d].vote[seat] < 0;
+        for (size_t k = 0; k < cc_eng_noptions(e, d); k++) {
+            p.option = cc_eng_option_id(e, d, k);
+            afford(e, out, &p, CC_ACT_VOTE, "decision", id, expected);
+        }
+        p.option = NULL;
+        afford(e, out, &p, CC_ACT_PROPOSE, "decision", id, 0);
+        afford(e, out, &p, CC_ACT_OBJECT, "decision", id, 0);
+    }
+    return out;
+}
+
+json_t *cc_engine_upcoming(const cc_engine *e, size_t seat)
+{
+    const cc_scenario *s = e->s;
+    json_t *out = json_array();
+    for (size_t c = 0; out && seat < s->nseats && c < s->nconsultations; c++) {
+        const crun *K = &e->cons[c];
+        if (e->consult_state[c] != ST_OPEN || !K->cur || K->part[seat] || !e->cons_read[c * s->nseats + seat])
+            continue;
+        const cc_mechanism *M = &s->mechanisms[K->mech];
+        for (size_t k = (size_t)K->stage + 1; k < M->nstages; k++)
+            if (cc_eng_takes_part(e, c, k, seat)) {
+                json_array_append_new(out,
+                                      json_pack("{s:s,s:s?,s:s,s:s}", "consultation", s->consultations[c].id,
+                                                "topic", s->consultations[c].topic, "stage", M->stages[k].id,
+                                                "current", K->cur->id));
+                break;
+            }
+    }
+    return out;
 }
 
 static cc_err refuse(cc_engine *e, const char *actor, const char *reason, uint32_t item)
@@ -774,6 +950,74 @@ static cc_err forward(cc_engine *e, const parsed_input *p, const char *actor)
     return cc_eng_deliver(e, "inject", id, &ls, &tr, p->context, (int)i, CC_AEV_MESSAGE);
 }
 
+/* Control edits an inject before its release: title, body, time, label. */
+static cc_err apply_edit(cc_engine *e, const parsed_input *p, const char *actor)
+{
+    size_t i = ITEM_INDEX(p->context);
+    if (p->seat >= 0)
+        return refuse(e, actor, "only control may edit injects", p->context);
+    if (e->inject_state[i] == ST_DONE)
+        return refuse(e, NULL, "the inject was already released", p->context);
+    char when[32], now[32], reason[160];
+    if (p->at_ms >= 0 && p->at_ms < e->now_ms) {
+        snprintf(reason, sizeof reason,
+                 "the new time %s is before the current scenario time %s: release it instead",
+                 cc_eng_time_text(p->at_ms, when, sizeof when), cc_eng_time_text(e->now_ms, now, sizeof now));
+        return refuse(e, NULL, reason, p->context);
+    }
+    if (p->at_ms > e->s->duration_s * 1000)
+        return refuse(e, NULL, "the new time is after the end of the exercise", p->context);
+    char *t = p->title ? strdup(p->title) : NULL, *b = p->body ? strdup(p->body) : NULL;
+    if ((p->title && !t) || (p->body && !b)) {
+        free(t);
+        free(b);
+        return CC_ERR_NOMEM;
+    }
+    if (t) {
+        free(e->inj_title[i]);
+        e->inj_title[i] = t;
+    }
+    if (b) {
+        free(e->inj_body[i]);
+        e->inj_body[i] = b;
+    }
+    if (p->has_label) /* released under this label (docs/cli.md, edit) */
+        labelspec_of(e->s, &p->label, e->inj_banner[i], sizeof e->inj_banner[i], &e->inj_label[i]);
+    json_t *j = json_pack("{s:s}", "inject", e->inj[i].id);
+    if (j && p->has_label)
+        json_object_set_new(j, "label", json_string(e->inj_label[i].text));
+    if (j && p->title)
+        json_object_set_new(j, "title", json_string(p->title));
+    if (j && p->body)
+        json_object_set_new(j, "body", json_string(p->body));
+    if (p->at_ms < 0)
+        return cc_eng_emit(e, CC_EV_INJECT_EDIT, NULL, e->inj_label[i].text, j, p->context, 124);
+    /* the new time replaces the old time or trigger: earlier schedules become stale */
+    e->inj_gen[i]++;
+    e->inj[i].when.has_at = true;
+    e->inj[i].when.has_trigger = false;
+    e->inj[i].when.at_s = p->at_ms / 1000;
+    if (j)
+        json_object_set_new(j, "at_ms", json_integer(p->at_ms));
+    cc_err rc = cc_eng_emit(e, CC_EV_INJECT_EDIT, NULL, e->inj_label[i].text, j, p->context, 124);
+    if (rc == CC_OK)
+        rc = cc_sched_push(&e->q, p->at_ms, K_FIRE, (uint32_t)p->context, e->inj_gen[i]);
+    return rc;
+}
+
+/* Control steers (engine_steer.c); from a seat it is refused. */
+static cc_err apply_steer(cc_engine *e, const parsed_input *p, const char *actor)
+{
+    if (p->seat >= 0)
+        return refuse(e, actor, "only control steers the exercise", p->context);
+    switch (p->steer) {
+    case 'f': return cc_eng_force(e, ITEM_INDEX(p->context), p->hold, p->option, p->text);
+    case 'e': return cc_eng_extend(e, p->context, p->at_ms);
+    case 'r': return cc_eng_reopen(e, ITEM_INDEX(p->context), p->stage, p->text);
+    default: return cc_eng_skip(e, ITEM_INDEX(p->context), p->text);
+    }
+}
+
 static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor)
 {
     const cc_scenario *s = e->s;
@@ -807,56 +1051,10 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         return cc_eng_emit(e, CC_EV_OBJECTIVE_RATING, NULL, NULL, j, 0, 121);
     }
     case EX_CLOCK: return cc_eng_clock(e, p->clock, p->num, p->den, p->at_ms);
+    case EX_PLAY: return cc_eng_play(e, (size_t)p->seat, p->hold);
+    case EX_STEER: return apply_steer(e, p, actor);
     case EX_ADD: return cc_eng_add_inject(e, p->inject);
-    case EX_EDIT: {
-        size_t i = ITEM_INDEX(p->context);
-        if (p->seat >= 0)
-            return refuse(e, actor, "only control may edit injects", p->context);
-        if (e->inject_state[i] == ST_DONE)
-            return refuse(e, NULL, "the inject was already released", p->context);
-        char when[32], now[32], reason[160];
-        if (p->at_ms >= 0 && p->at_ms < e->now_ms) {
-            snprintf(reason, sizeof reason,
-                     "the new time %s is before the current scenario time %s: release it instead",
-                     cc_eng_time_text(p->at_ms, when, sizeof when),
-                     cc_eng_time_text(e->now_ms, now, sizeof now));
-            return refuse(e, NULL, reason, p->context);
-        }
-        if (p->at_ms > e->s->duration_s * 1000)
-            return refuse(e, NULL, "the new time is after the end of the exercise", p->context);
-        char *t = p->title ? strdup(p->title) : NULL, *b = p->body ? strdup(p->body) : NULL;
-        if ((p->title && !t) || (p->body && !b)) {
-            free(t);
-            free(b);
-            return CC_ERR_NOMEM;
-        }
-        if (t) {
-            free(e->inj_title[i]);
-            e->inj_title[i] = t;
-        }
-        if (b) {
-            free(e->inj_body[i]);
-            e->inj_body[i] = b;
-        }
-        json_t *j = json_pack("{s:s}", "inject", e->inj[i].id);
-        if (j && p->title)
-            json_object_set_new(j, "title", json_string(p->title));
-        if (j && p->body)
-            json_object_set_new(j, "body", json_string(p->body));
-        if (p->at_ms < 0)
-            return cc_eng_emit(e, CC_EV_INJECT_EDIT, NULL, e->inj_label[i].text, j, p->context, 124);
-        /* the new time replaces the old time or trigger: earlier schedules become stale */
-        e->inj_gen[i]++;
-        e->inj[i].when.has_at = true;
-        e->inj[i].when.has_trigger = false;
-        e->inj[i].when.at_s = p->at_ms / 1000;
-        if (j)
-            json_object_set_new(j, "at_ms", json_integer(p->at_ms));
-        cc_err rc = cc_eng_emit(e, CC_EV_INJECT_EDIT, NULL, e->inj_label[i].text, j, p->context, 124);
-        if (rc == CC_OK)
-            rc = cc_sched_push(&e->q, p->at_ms, K_FIRE, (uint32_t)p->context, e->inj_gen[i]);
-        return rc;
-    }
+    case EX_EDIT: return apply_edit(e, p, actor);
     case EX_DOWNGRADE: {
         size_t i = ITEM_INDEX(p->context);
         cc_labelspec *cur = &e->inj_label[i];
@@ -902,7 +1100,8 @@ static cc_err apply_input(cc_engine *e, const json_t *input, const parsed_input 
         return CC_ERR_NOMEM;
     json_object_del(copy, "t");
     json_object_del(copy, "wall");
-    const char *actor = p.seat >= 0 ? e->s->seats[p.seat].id : NULL;
+    /* control's "play" names the seat it hands over; the seat does not act */
+    const char *actor = p.seat >= 0 && p.extra != EX_PLAY ? e->s->seats[p.seat].id : NULL;
     cc_err rc = cc_eng_emit(e, CC_EV_INPUT, actor, NULL, copy, p.context, 110);
     if (rc)
         return rc;

@@ -61,6 +61,7 @@ typedef struct crun {
     /* the current stage, NULL before the request and once done */
     const cc_stage *cur;
     int64_t stage_start;
+    int64_t deadline_ms; /* the current stage's deadline (control may extend it); INT64_MAX none */
     /* part, acted, asked and objector: one allocation (part) */
     uint8_t *part;      /* nseats: participant of the current stage who can read the consultation */
     uint8_t *acted;     /* nseats: acted in the current stage */
@@ -91,6 +92,7 @@ typedef struct drun {
     int objected;
     int outcome; /* option index once decided */
     int gov;     /* 1 + the consultation whose decide stage governs the decision now; 0 none */
+    int64_t deadline_ms; /* its deadline once open (control may extend it); INT64_MAX none */
 } drun;
 
 /* a guideline rule waiting to be met or missed */
@@ -212,6 +214,24 @@ cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, ui
                                 const cc_strs *classes, int stage_kind, uint32_t visit);
 cc_err cc_eng_agent_wait(cc_engine *e, const pending *w);
 cc_err cc_eng_arm_waiting(cc_engine *e, size_t c);
+/* Arms the waiting rules of one agent seat for consultation c's current stage (engine_play). */
+cc_err cc_eng_arm_waiting_seat(cc_engine *e, size_t c, size_t seat);
+/* Control hands seat to its agent (agent 1) or back to a person (0): seat.play, then the agent is
+ * offered what is open for the seat now; refused (input.refused) without an agent or when the seat
+ * is already played so (engine_play.c; docs/cli.md, "Hybrid seats"). */
+cc_err cc_eng_play(cc_engine *e, size_t seat, int agent);
+/* Control steers (engine_steer.c; docs/cli.md, "Control steers"): ends consultation c's current
+ * stage now (fail: the consultation fails; otherwise the stage completes, a governing decide stage
+ * with option), extends a stage's or a decision's deadline, re-opens stage k, skips an inject and
+ * the injects triggered after it. Each logs its event, or input.refused with the reason. */
+cc_err cc_eng_force(cc_engine *e, size_t c, int fail, const char *option, const char *reason);
+cc_err cc_eng_extend(cc_engine *e, uint32_t item, int64_t by_ms);
+cc_err cc_eng_reopen(cc_engine *e, size_t c, const char *stage, const char *reason);
+cc_err cc_eng_skip(cc_engine *e, size_t inject, const char *reason);
+/* engine_consult.c's ends of a stage and of a consultation, for engine_steer.c */
+cc_err cc_eng_finish_stage(cc_engine *e, size_t c, const char *by, const char *outcome);
+cc_err cc_eng_fail_consultation(cc_engine *e, size_t c, const char *reason);
+int cc_eng_linked_decision(const cc_engine *e, size_t c);
 cc_err cc_eng_offer_consult(cc_engine *e, size_t c, cc_agent_event ev, size_t except);
 cc_err cc_eng_remind(cc_engine *e, size_t c, size_t seat);
 cc_err cc_eng_seat_escalate(cc_engine *e, size_t c, size_t seat, const cc_refs *to);

@@ -459,6 +459,8 @@ static const char *agent_act(const cc_scenario *s, const cc_consultation *K, con
     for (size_t r = 0; r < A->nrules; r++) {
         const cc_agent_rule *R = &A->rules[r];
         int here = 0;
+        if (R->decision && (R->decision_index < 0 || R->decision_index != K->decision_index))
+            continue; /* the rule is for another decision's consultations */
         if (R->on == CC_AEV_STAGE) {
             here = !R->has_stage || R->stage == st->kind;
         } else if (R->on == CC_AEV_REQUEST && first < M->nstages) {
@@ -890,7 +892,24 @@ static void check_guidelines(ck *C)
     }
 }
 
-/* Agents: an option voted for should exist somewhere. */
+/* 1 when decision d (-1: any decision) offers option id: one of its options, or a proposal's id
+ * (P1, P2, ...) when it accepts proposals (docs/event-log.md, decision.propose). */
+static int option_offered(const cc_scenario *s, int d, const char *id)
+{
+    int proposal =
+        id[0] == 'P' && id[1] >= '1' && id[1] <= '9' && strspn(id + 1, "0123456789") == strlen(id + 1);
+    for (size_t k = d >= 0 ? (size_t)d : 0; k < s->ndecisions && (d < 0 || k == (size_t)d); k++) {
+        const cc_decision *D = &s->decisions[k];
+        if (proposal && D->proposals)
+            return 1;
+        for (size_t o = 0; o < D->noptions; o++)
+            if (D->options[o].id && strcmp(D->options[o].id, id) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* Agents: an option voted for should exist somewhere (in the rule's decision, when it names one). */
 static void check_agent_options(ck *C)
 {
     cc_scenario *s = C->s;
@@ -901,13 +920,14 @@ static void check_agent_options(ck *C)
             char ctx[120];
             snprintf(ctx, sizeof ctx, "rule %zu of agent '%s'", k + 1, nz(A->id));
             resolve_refs(C, &R->to, ctx);
-            if (R->option) {
-                int found = 0;
-                for (size_t d = 0; d < s->ndecisions && !found; d++)
-                    for (size_t o = 0; o < s->decisions[d].noptions && !found; o++)
-                        found = s->decisions[d].options[o].id &&
-                                strcmp(s->decisions[d].options[o].id, R->option) == 0;
-                if (!found)
+            R->decision_index =
+                R->decision ? lookup(C, C->decisions, R->decision, R->decision_pos, "decision", ctx) : -1;
+            if (R->option && !option_offered(s, R->decision_index, R->option)) {
+                if (R->decision_index >= 0)
+                    WARN(C, R->option_pos, "unknown-ref", NULL,
+                         "%s votes for option '%s', which decision '%s' does not offer", ctx, R->option,
+                         R->decision);
+                else
                     WARN(C, R->option_pos, "unknown-ref", NULL,
                          "%s votes for option '%s', which no decision offers", ctx, R->option);
             }

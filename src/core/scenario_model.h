@@ -332,6 +332,9 @@ typedef struct cc_agent_rule {
     const char *inject_class;
     bool has_stage;
     cc_stage_kind stage;
+    const char *decision; /* filter: only this decision, or consultations that decide it; NULL = any */
+    cc_pos decision_pos;
+    int decision_index; /* resolved by cc_scenario_check; -1 = any */
     cc_dist delay;
     bool calendar_delay; /* delay_in: calendar: the delay runs in calendar time, then the act waits to
                             be on duty; default: work time (accrues only on duty) */

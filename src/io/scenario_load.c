@@ -1755,6 +1755,28 @@ static void load_guidelines(ld *L, const cc_ynode *root)
     }
 }
 
+/* An agent rule's filters: channel and class (on: inject), stage, decision (docs/scenario-format.md). */
+static void load_rule_filters(ld *L, cc_ynode *r, cc_agent_rule *R)
+{
+    if (cc_ytree_get(r, "channel")) {
+        R->has_channel = true;
+        R->channel = (cc_channel)get_enum(L, r, "channel", 0, cc_channel_names, 0, "agent rule", NULL);
+    }
+    R->inject_class = get_str(L, r, "class", 0, "agent rule");
+    if (cc_ytree_get(r, "stage")) {
+        R->has_stage = true;
+        R->stage = (cc_stage_kind)get_enum(L, r, "stage", 0, cc_stage_kind_names, 0, "agent rule", NULL);
+    }
+    R->decision_index = -1;
+    R->decision = get_id(L, r, "decision", 0, "agent rule", &R->decision_pos);
+    if (R->decision && (R->on == CC_AEV_INJECT || R->on == CC_AEV_MESSAGE))
+        err(L, r->pos, "bad-rule", NULL, "'decision' does not apply to on: inject or message");
+    if ((R->has_channel || R->inject_class) && R->on != CC_AEV_INJECT)
+        err(L, r->pos, "bad-rule", NULL, "'channel' and 'class' filters only apply to on: inject");
+    if (R->has_stage && R->on != CC_AEV_STAGE && R->on != CC_AEV_REQUEST && R->on != CC_AEV_WAITING)
+        err(L, r->pos, "bad-rule", NULL, "'stage' only applies to on: stage, request and waiting");
+}
+
 static void load_agents(ld *L, const cc_ynode *root)
 {
     cc_scenario *s = L->s;
@@ -1807,27 +1829,15 @@ static void load_agents(ld *L, const cc_ynode *root)
             cc_ynode *r = rs->items[k];
             if (!is_map(L, r, "agent rule"))
                 continue;
-            static const char *const rk[] = {"on",       "channel",     "class", "stage",  "delay",
-                                             "delay_in", "probability", "do",    "option", "to",
-                                             "text",     "approve",     "after", "max",    NULL};
+            static const char *const rk[] = {
+                "on", "channel", "class", "stage", "decision", "delay", "delay_in", "probability",
+                "do", "option",  "to",    "text",  "approve",  "after", "max",      NULL};
             check_keys(L, r, "agent rule", rk);
             cc_agent_rule *R = &A->rules[A->nrules++];
             R->pos = r->pos;
             R->probability = 1.0;
             R->on = (cc_agent_event)get_enum(L, r, "on", 1, cc_agent_event_names, 0, "agent rule", NULL);
-            if (cc_ytree_get(r, "channel")) {
-                R->has_channel = true;
-                R->channel = (cc_channel)get_enum(L, r, "channel", 0, cc_channel_names, 0, "agent rule", NULL);
-            }
-            R->inject_class = get_str(L, r, "class", 0, "agent rule");
-            if (cc_ytree_get(r, "stage")) {
-                R->has_stage = true;
-                R->stage = (cc_stage_kind)get_enum(L, r, "stage", 0, cc_stage_kind_names, 0, "agent rule", NULL);
-            }
-            if ((R->has_channel || R->inject_class) && R->on != CC_AEV_INJECT)
-                err(L, r->pos, "bad-rule", NULL, "'channel' and 'class' filters only apply to on: inject");
-            if (R->has_stage && R->on != CC_AEV_STAGE && R->on != CC_AEV_REQUEST && R->on != CC_AEV_WAITING)
-                err(L, r->pos, "bad-rule", NULL, "'stage' only applies to on: stage, request and waiting");
+            load_rule_filters(L, r, R);
             cc_ynode *dn = field(L, r, "delay", 0, "agent rule");
             if (dn)
                 get_dist(L, dn, &R->delay, "agent rule 'delay'");

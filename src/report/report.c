@@ -295,6 +295,26 @@ static void overview_scope(const rep *r, cc_rsec *x)
         cc_rsec_note(x, "The scenario names no point of contact (exercise.contacts).");
 }
 
+/* Who played seat i (docs/cli.md, "Hybrid seats"): at the start (start), then each hand-over by
+ * control, and the acts its agent took while a person held the seat or control took for it. */
+static const char *played_by(const rep *r, size_t i, const char *start, char *buf, size_t size)
+{
+    const char *plays = json_string_value(json_object_get(r->plays, r->s->seats[i].id));
+    uint32_t agent = r->seat_by[i * 2], control = r->seat_by[i * 2 + 1];
+    if (!plays && !control)
+        return start;
+    char acts[120] = "", ctl[60] = "";
+    if (control)
+        snprintf(ctl, sizeof ctl, "%u by control for the seat", control);
+    if (plays)
+        snprintf(acts, sizeof acts, "; %u act%s by its agent%s%s", agent, agent == 1 ? "" : "s",
+                 control ? ", " : "", ctl);
+    else
+        snprintf(acts, sizeof acts, "; %u act%s by control for the seat", control, control == 1 ? "" : "s");
+    snprintf(buf, size, "%s%s%s%s", start, plays ? ", then " : "", plays ? plays : "", acts);
+    return buf;
+}
+
 static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
     const cc_scenario *s = r->s;
@@ -344,6 +364,8 @@ static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
         for (size_t k = 0; k < json_array_size(r->absent); k++)
             if (strcmp(json_string_value(json_array_get(r->absent, k)), st->id) == 0)
                 by = "agent (absent for the run)";
+        char hybrid[600];
+        by = played_by(r, i, by, hybrid, sizeof hybrid);
         char clr[128];
         cc_buf cv;
         cc_buf_init(&cv);
@@ -359,6 +381,11 @@ static void build_overview(rep *r, json_t *secs, cc_label *doc, bool *inv)
                                               clr, cells.data ? cells.data : "", by));
         cc_buf_free(&cells);
         cc_buf_free(&cv);
+    }
+    if (json_array_size(r->steer)) { /* docs/cli.md, "Control steers" */
+        static const char *const stc[] = {"time", "act", "item", "detail", NULL};
+        rows = cc_rsec_table(&x, "steering", "Control's steering", stc);
+        json_array_extend(rows, r->steer);
     }
     cc_rsec_done(r, &x, secs, doc, inv);
 }
@@ -445,6 +472,16 @@ static void build_timeline(rep *r, json_t *secs, cc_label *doc, bool *inv)
             mark(marks, p, D->t_open, end, "decision", s->decisions[i].id, txt);
         }
     }
+    size_t ck;
+    json_t *cm;
+    json_array_foreach(r->ctl_marks, ck, cm) /* control's hand-overs and steering */
+        mark(marks, (int)json_integer_value(json_array_get(cm, 1)), json_integer_value(json_array_get(cm, 0)),
+             -1, "control", json_string_value(json_array_get(cm, 2)),
+             json_string_value(json_array_get(cm, 3)));
+    if (json_array_size(r->ctl_marks))
+        cc_rsec_note(
+            &x,
+            "Control's hand-overs of seats and its steering are the black triangles at the top of a lane.");
     uint64_t msg_shown = 0;
     for (size_t p = 0; p < s->nparties; p++)
         for (int b = 0; b < NBINS; b++) {
@@ -1519,7 +1556,7 @@ cc_err cc_report_from_log(const char *path, const cc_scenario *s, const char *se
 cc_err cc_report_from_log_ex(const char *path, const cc_scenario *s, const char *seat, unsigned flags,
                              cc_diags *d, json_t **doc)
 {
-    cc_report_opts o = {seat, flags, NULL, NULL, NULL};
+    cc_report_opts o = {.seat = seat, .flags = flags};
     return cc_report_from_log_opts(path, s, &o, d, doc);
 }
 
@@ -1539,6 +1576,7 @@ cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_
     rep r;
     memset(&r, 0, sizeof r);
     r.in_progress = (o->flags & CC_REPORT_IN_PROGRESS) != 0;
+    r.as_of_ms = o->as_of_ms;
     r.cp = o->checkpoint;
     r.s = s;
     r.path = path;
@@ -1590,7 +1628,11 @@ cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_
         char b[CC_LABEL_BANNER_MAX + 80], title[600];
         banner_text(&r, &dl, dinv, b, sizeof b);
         snprintf(title, sizeof title, "%s: %s",
-                 r.in_progress ? "Interim after-action report (exercise in progress)" : "After-action report",
+                 r.ended ? "After-action report"
+                 : r.as_of_ms > 0
+                     ? "Interim after-action report (exercise in progress)"
+                     : "Interim after-action report (the log has no run.end: the exercise is running or "
+                       "was stopped)",
                  s->title ? s->title : s->id);
         json_t *view = r.viewer < 0 ? json_pack("{s:s}", "kind", "control")
                                     : json_pack("{s:s,s:s,s:o,s:o}", "kind", "seat", "seat",

@@ -66,6 +66,8 @@ typedef struct cc_report_opts {
      * A reader that may not read the label gets the draft. A label that does not parse is
      * CC_ERR_INVALID with a diagnostic. */
     const char *summary, *summary_label;
+    int64_t as_of_ms; /* CC_REPORT_IN_PROGRESS: the scenario time now (a live exercise's clock), which
+                         times what is still open; 0: the last event's time */
 } cc_report_opts;
 
 /* The same, with options. Every report shows the RFC 6962 Merkle tree (size and root) over the

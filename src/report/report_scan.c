@@ -10,6 +10,7 @@
 #include "core/evlog.h"
 #include "core/grow.h"
 #include "core/zone.h"
+#include "report/report_int.h"
 
 const char *const cc_rep_reason_names[R_NREASONS] = {"class", "caveat", "releasability", "policy", "invalid"};
 
@@ -661,9 +662,106 @@ static cc_err on_eval(rep *r, const cc_evrec *e, const cc_view_event *ve)
     return CC_OK;
 }
 
+/* Hybrid seats (docs/cli.md, "Hybrid seats"): who took each seat's act, and each hand-over. */
+static void on_hybrid(rep *r, const cc_evrec *e, cc_evtype type)
+{
+    int seat = e->actor ? cc_rep_lookup(r->seat_map, e->actor) : -1;
+    const char *by = cc_hybrid_feed(r->hy, type, seat, e->t_ms, e->seq, e->payload);
+    /* an act counts once: the consult.ack that follows a vote in a decide stage is part of it, and
+     * control's acts are its inputs for the seat */
+    int ack_of_vote = type == CC_EV_CONSULT_ACK && r->vote_seat == seat && r->vote_seq + 1 == e->seq;
+    r->vote_seat = type == CC_EV_DECISION_VOTE ? seat : -1;
+    r->vote_seq = e->seq;
+    if (seat >= 0 && by && by[0] == 'a' && !ack_of_vote)
+        r->seat_by[(size_t)seat * 2]++;
+    const char *in_by = type == CC_EV_INPUT ? cc_rep_pstr(e->payload, "by") : NULL;
+    if (seat >= 0 && in_by && strcmp(in_by, "control") == 0)
+        r->seat_by[(size_t)seat * 2 + 1]++;
+    if (type != CC_EV_SEAT_PLAY)
+        return;
+    const char *id = cc_rep_pstr(e->payload, "seat"), *to = cc_rep_pstr(e->payload, "by");
+    if (!id || !to || cc_rep_lookup(r->seat_map, id) < 0)
+        return;
+    char t[48], line[400];
+    cc_report_tfmt(e->t_ms, t, sizeof t);
+    const char *before = json_string_value(json_object_get(r->plays, id));
+    snprintf(line, sizeof line, "%s%s%s from %s", before ? before : "", before ? ", " : "", to, t);
+    json_object_set_new(r->plays, id, json_string(line));
+    int lane = cc_rep_seat_party(r, cc_rep_lookup(r->seat_map, id));
+    snprintf(line, sizeof line, "%s played by %s", id, strcmp(to, "agent") == 0 ? "its agent" : "a person");
+    json_array_append_new(r->ctl_marks,
+                          json_pack("[I,i,s,s]", (json_int_t)e->t_ms, lane < 0 ? 0 : lane, id, line));
+}
+
+/* Control's steering acts (docs/cli.md, "Control steers"), as rows of the overview's table. */
+static void on_steer(rep *r, const cc_evrec *e, const cc_view_event *ve)
+{
+    const json_t *p = e->payload;
+    const char *act = NULL, *item = cc_rep_pstr(p, "consultation");
+    const char *reason = cc_rep_pstr(p, "reason") ? cc_rep_pstr(p, "reason") : "";
+    char detail[400] = "";
+    switch (ve->type) {
+    case CC_EV_CONSULT_FORCE: {
+        const char *o = cc_rep_pstr(p, "outcome"), *opt = cc_rep_pstr(p, "option");
+        act = o && strcmp(o, "fail") == 0 ? "ended as failed" : "stage ended";
+        snprintf(detail, sizeof detail, "stage %s%s%s: %s",
+                 cc_rep_pstr(p, "stage") ? cc_rep_pstr(p, "stage") : "?", opt ? ", outcome " : "",
+                 opt ? opt : "", reason);
+        break;
+    }
+    case CC_EV_CONSULT_REOPEN:
+        act = "stage re-opened";
+        snprintf(detail, sizeof detail, "from %s to %s: %s",
+                 cc_rep_pstr(p, "from") ? cc_rep_pstr(p, "from") : "?",
+                 cc_rep_pstr(p, "to") ? cc_rep_pstr(p, "to") : "?", reason);
+        break;
+    case CC_EV_CONSULT_EXTEND:
+    case CC_EV_DECISION_EXTEND: {
+        act = "deadline extended";
+        if (ve->type == CC_EV_DECISION_EXTEND)
+            item = cc_rep_pstr(p, "decision");
+        char by[48], to[48];
+        cc_report_dfmt(pint(p, "by_ms", 0), by, sizeof by);
+        cc_report_tfmt(pint(p, "deadline_ms", 0), to, sizeof to);
+        snprintf(detail, sizeof detail, "by %s, to %s", by, to);
+        break;
+    }
+    case CC_EV_INJECT_SKIP: {
+        act = "inject chain skipped";
+        item = cc_rep_pstr(p, "inject");
+        cc_buf b;
+        cc_buf_init(&b);
+        size_t k;
+        json_t *v;
+        json_array_foreach(json_object_get(p, "skipped"), k, v)
+            cc_buf_printf(&b, "%s%s", k ? ", " : "held ", json_string_value(v));
+        snprintf(detail, sizeof detail, "%s: %s", b.data ? b.data : "", reason);
+        cc_buf_free(&b);
+        break;
+    }
+    default: return;
+    }
+    if (!sees(r, ve))
+        return;
+    char t[48];
+    cc_report_tfmt(e->t_ms, t, sizeof t);
+    json_array_append_new(r->steer, json_pack("[s,s,s,s]", t, act, item ? item : "?", detail));
+    /* on the timeline: on the requesting party's lane for a consultation, else the first lane */
+    int c = ve->type != CC_EV_INJECT_SKIP && ve->type != CC_EV_DECISION_EXTEND && item
+                ? cc_rep_lookup(r->cons_map, item)
+                : -1;
+    int lane = c >= 0 ? cc_rep_seat_party(r, r->s->consultations[c].requester_index) : 0;
+    char text[500];
+    snprintf(text, sizeof text, "control: %s (%s)", act, detail);
+    json_array_append_new(r->ctl_marks, json_pack("[I,i,s,s]", (json_int_t)e->t_ms, lane < 0 ? 0 : lane,
+                                                  item ? item : "?", text));
+}
+
 /* Every event after run.start, fed to the view first. */
 static cc_err on_event(rep *r, const cc_evrec *e, const cc_view_event *ve)
 {
+    on_hybrid(r, e, ve->type);
+    on_steer(r, e, ve);
     if (ve->type == CC_EV_DELIVERY || ve->type == CC_EV_DENIAL)
         return on_delivery(r, e, ve);
     if (ve->type == CC_EV_MESSAGE) {
@@ -731,6 +829,7 @@ static cc_err on_start(rep *r, const cc_evrec *e)
     if (r->duration_ms <= 0)
         r->duration_ms = 1;
     r->auto_seats = json_incref(json_object_get(p, "auto"));
+    cc_hybrid_feed(r->hy, CC_EV_RUN_START, -1, 0, e->seq, p);
     size_t k;
     json_t *v;
     json_array_foreach(r->auto_seats, k, v)
@@ -829,6 +928,8 @@ static cc_err pass1(rep *r)
             if (n == 0)
                 memcpy(r->first_hash, r->last_hash, sizeof r->first_hash);
             ended = cc_evtype_of(e.type) == CC_EV_RUN_END;
+            if (e.t_ms > r->last_t)
+                r->last_t = e.t_ms;
         }
         cc_evrec_clear(&e);
         if (rc)
@@ -839,6 +940,14 @@ static cc_err pass1(rep *r)
         rc = fail(r, 1, CC_ERR_PARSE, "the log is empty%s", "");
     else if (rc == CC_OK && !ended && !r->in_progress)
         rc = fail(r, n, CC_ERR_PARSE, "the log ends without run.end: it is truncated%s", "");
+    r->ended = ended;
+    if (rc == CC_OK && !ended) {
+        /* an interim report: what is open is timed up to now (the live clock) or the last event */
+        r->end_t = r->as_of_ms > r->last_t ? r->as_of_ms : r->last_t;
+        r->end_reason = r->as_of_ms > 0
+                            ? "interim: the exercise is in progress"
+                            : "interim: the log has no run.end; the exercise is running or was stopped";
+    }
     r->nevents = n;
     if (rc == CC_OK && r->vf)
         cc_verify_finish(r->vf, &r->vres);
@@ -1020,6 +1129,10 @@ void cc_rep_free(rep *r)
     for (size_t i = 0; i < r->nevals; i++)
         json_decref(r->evals[i].p);
     free(r->evals);
+    json_decref(r->plays);
+    json_decref(r->steer);
+    json_decref(r->ctl_marks);
+    cc_hybrid_free(r->hy);
     free(r->gc);
     cc_merkle_stream_free(r->tree);
     cc_verify_free(r->vf);
@@ -1054,6 +1167,14 @@ cc_err cc_rep_init(rep *r, const cc_scenario *s)
     r->lost = cc_arena_array(r->a, CC_REPORT_LIST_MAX, sizeof *r->lost);
     r->bins = cc_arena_array(r->a, np * NBINS, sizeof *r->bins);
     r->absent = json_array();
+    r->plays = json_object();
+    r->steer = json_array();
+    r->ctl_marks = json_array();
+    r->vote_seat = -1;
+    r->hy = cc_hybrid_new(s);
+    r->seat_by = cc_arena_array(r->a, (s->nseats + 1) * 2, sizeof *r->seat_by);
+    if (!r->plays || !r->steer || !r->ctl_marks || !r->hy || !r->seat_by)
+        return CC_ERR_NOMEM;
     r->tree = cc_merkle_stream_new();
     if (!r->tree || cc_view_new(s, &r->view) != CC_OK)
         return CC_ERR_NOMEM;

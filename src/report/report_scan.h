@@ -17,6 +17,7 @@
 #include "core/merkle.h"
 #include "core/scenario_model.h"
 #include "core/verify.h"
+#include "core/hybrid.h"
 #include "core/view.h"
 #include "report/report.h"
 
@@ -166,6 +167,8 @@ typedef struct eval_ev {
 } eval_ev;
 typedef struct rep {
     int in_progress; /* CC_REPORT_IN_PROGRESS: a live exercise's log, no run.end yet */
+    int ended;       /* the log ends with run.end */
+    int64_t as_of_ms, last_t; /* an interim report's time (cc_report_opts); the last event's */
     const cc_scenario *s;
     const char *path;
     cc_diags *d;
@@ -181,7 +184,14 @@ typedef struct rep {
     const char *guidelines_note; /* run.start's pinned endorsed guidelines note, or NULL */
     int64_t replication, duration_ms, end_t;
     json_t *auto_seats; /* owned */
-    bool *is_auto;      /* per seat */
+    bool *is_auto;      /* per seat: played by its agent at the start */
+    cc_hybrid *hy;      /* who plays each seat and who took each act (core/hybrid) */
+    uint32_t *seat_by;  /* nseats * 2: acts taken by the seat's agent, and by control on its behalf */
+    int vote_seat;      /* the seat that cast the vote just before, -1 */
+    uint64_t vote_seq;
+    json_t *plays; /* owned: seat id -> its hand-overs, "agent from +3h, person from +5h30m" */
+    json_t *steer; /* owned: control's steering acts the viewer sees, [t, act, item, detail] rows */
+    json_t *ctl_marks; /* owned: hand-overs and steering for the timeline, [t_ms, lane, id, text] */
     const char *end_reason;
     uint64_t nevents;
     char first_hash[65], last_hash[65];

@@ -140,6 +140,10 @@ cc_err cc_report_timeline_svg(const json_t *tl, cc_buf *b)
                           x, y + 12);
             title_el(b, m);
             cc_buf_puts(b, "</circle>\n");
+        } else if (strcmp(kind, "control") == 0) { /* a hand-over of a seat, or control's steering */
+            cc_buf_printf(b, "<path d=\"M%.1f %d l4 7 l-8 0 z\" fill=\"#222\">", x, y + 1);
+            title_el(b, m);
+            cc_buf_puts(b, "</path>\n");
         } else if (strcmp(kind, "consultation") == 0) {
             cc_buf_printf(b,
                           "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"9\" fill=\"#ff7f0e\" "

@@ -300,9 +300,9 @@ static cc_err prepare_codes(cc_http *h)
 
 /* ---- responses ---- */
 
-static void harden(cc_http *h, struct MHD_Response *r)
+static void harden_csp(cc_http *h, struct MHD_Response *r, const char *csp)
 {
-    MHD_add_response_header(r, "Content-Security-Policy", CSP);
+    MHD_add_response_header(r, "Content-Security-Policy", csp);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(r, "Cache-Control", "no-store");
@@ -310,6 +310,50 @@ static void harden(cc_http *h, struct MHD_Response *r)
     MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
     if (h->secure)
         MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+}
+
+static void harden(cc_http *h, struct MHD_Response *r)
+{
+    harden_csp(h, r, CSP);
+}
+
+/* The first occurrence of the string s in the len bytes at p, or NULL. */
+static const char *find_bytes(const char *p, size_t len, const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; n <= len && i <= len - n; i++)
+        if (memcmp(p + i, s, n) == 0)
+            return p + i;
+    return NULL;
+}
+
+/* The report page: its one inline stylesheet is allowed by its hash (CSP level 2), nothing else
+ * inline, so the label banners keep their colours under the page's policy (docs/http-api.md). */
+static enum MHD_Result send_report(cc_http *h, struct MHD_Connection *c, int format, const char *type,
+                                   const char *body, size_t len)
+{
+    char csp[sizeof CSP + 80];
+    snprintf(csp, sizeof csp, "%s", CSP);
+    /* an HTML report's one inline stylesheet is allowed by its hash, nothing else inline */
+    const char *open = format == CC_HTTP_REPORT_HTML ? find_bytes(body, len, "<style>") : NULL;
+    const char *close = open ? find_bytes(open, len - (size_t)(open - body), "</style>") : NULL;
+    if (open && close) {
+        unsigned char hash[CC_SHA256_BYTES];
+        cc_sha256(open + 7, (size_t)(close - open - 7), hash);
+        char b64[sodium_base64_ENCODED_LEN(CC_SHA256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+        sodium_bin2base64(b64, sizeof b64, hash, sizeof hash, sodium_base64_VARIANT_ORIGINAL);
+        snprintf(csp, sizeof csp, "%s; style-src 'sha256-%s'", CSP, b64);
+    }
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    harden_csp(h, r, csp);
+    MHD_add_response_header(r, "Content-Type", type);
+    if (format == CC_HTTP_REPORT_DOCX)
+        MHD_add_response_header(r, "Content-Disposition", "attachment; filename=\"after-action-report.docx\"");
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
 }
 
 static enum MHD_Result send_buf(cc_http *h, struct MHD_Connection *c, unsigned status, const char *type,
@@ -1091,6 +1135,60 @@ static enum MHD_Result do_logout(cc_http *h, struct MHD_Connection *c, session *
     return send_buf(h, c, 204, NULL, "", 0, cookie);
 }
 
+/* POST /api/reissue {"seat": S} (control): a new join code for the seat. The old one stops working
+ * at once, every session it opened ends (streams close, requests get 401), here and in the store
+ * other server processes read; the new code is in the answer only, the audit record
+ * (session.reissue) says how many sessions ended. */
+static enum MHD_Result do_reissue(cc_http *h, struct MHD_Connection *c, session *s, const req *r)
+{
+    char why[300];
+    if (!s->control) {
+        deny_log(h, c, s, "/api/reissue", "control-only", NULL, NULL);
+        return fail(h, c, 403, "forbidden", "only control reissues join codes");
+    }
+    json_t *j = parse_body(r, why, sizeof why);
+    if (!j)
+        return fail(h, c, 400, "bad-input", "%s", why);
+    int seat = cc_live_seat_index(h->o.live, json_string_value(json_object_get(j, "seat")));
+    json_decref(j);
+    if (seat < 0)
+        return fail(h, c, 400, "bad-input", "\"seat\" must name a seat of the exercise");
+    const char *id = cc_live_scenario(h->o.live)->seats[seat].id;
+    unsigned char rnd[13];
+    randombytes_buf(rnd, sizeof rnd);
+    char code[CC_HTTP_CODE_LEN + 1], secret[CC_HTTP_SECRET_MAX];
+    cc_store_error err;
+    int ended = 0;
+    if (cc_http_make_code(rnd, code, secret) != CC_OK ||
+        cc_store_account_set(h->o.store, cc_live_exercise_id(h->o.live), "seat", id, secret, &err) != CC_OK ||
+        cc_store_sessions_end(h->o.store, cc_live_exercise_id(h->o.live), "seat", id, &ended, &err) !=
+            CC_OK) {
+        sodium_memzero(code, sizeof code);
+        return fail_unaudited(h, c, "the new code could not be stored; the old one still works");
+    }
+    char *hash = strdup(secret);
+    pthread_mutex_lock(&h->mu);
+    for (size_t i = 0; i < h->nacc && hash; i++)
+        if (!h->acc[i].control && h->acc[i].seat == seat) {
+            free(h->acc[i].hash);
+            h->acc[i].hash = hash;
+            memcpy(h->acc[i].lookup, secret, 4);
+            hash = NULL;
+        }
+    for (session *x = h->sessions; x; x = x->next)
+        if (!x->control && x->seat == seat)
+            x->expires = 0; /* kept in the list (streams may point at it) but dead */
+    h->joined[seat] = 0;
+    pthread_mutex_unlock(&h->mu);
+    free(hash); /* an account loaded after start is not in memory: the store has it */
+    json_t *d = json_pack("{s:s,s:i}", "path", "/api/reissue", "sessions_ended", ended);
+    cc_live_audit(h->o.live, "session.reissue", seat, d, now_ms());
+    json_decref(d);
+    json_t *out = json_pack("{s:s,s:s}", "seat", id, "code", code);
+    sodium_memzero(code, sizeof code);
+    return send_json(h, c, 200, out, NULL);
+}
+
 static void kick_ticker(cc_http *h)
 {
     pthread_mutex_lock(&h->tmu);
@@ -1417,19 +1515,9 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
         free(html);
         return fail_unaudited(h, c, "the report read could not be recorded in the log; nothing was sent");
     }
-    struct MHD_Response *r = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_FREE);
-    if (!r) {
-        free(html);
-        return MHD_NO;
-    }
-    harden(h, r);
-    MHD_add_response_header(r, "Content-Type", types[format]);
-    if (format == CC_HTTP_REPORT_DOCX)
-        MHD_add_response_header(r, "Content-Disposition",
-                                "attachment; filename=\"after-action-report.docx\"");
-    enum MHD_Result ret = MHD_queue_response(c, 200, r);
-    MHD_destroy_response(r);
-    return ret;
+    enum MHD_Result r = send_report(h, c, format, types[format], html, len);
+    free(html);
+    return r;
 }
 
 /* ---- the improvement plan (control): items kept in the store across exercises ---- */
@@ -1863,7 +1951,8 @@ static int get_endpoint(const char *url)
 static int known_endpoint(const char *url)
 {
     return get_endpoint(url) || strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 ||
-           strcmp(url, "/api/logout") == 0 || strcmp(url, "/api/plan") == 0;
+           strcmp(url, "/api/logout") == 0 || strcmp(url, "/api/plan") == 0 ||
+           strcmp(url, "/api/reissue") == 0;
 }
 
 /* The path an audit record names: item ids and unknown paths are the client's text, kept out of
@@ -1917,6 +2006,8 @@ static enum MHD_Result post_api(cc_http *h, struct MHD_Connection *c, session *s
         return do_input(h, c, s, r);
     if (strcmp(url, "/api/logout") == 0)
         return do_logout(h, c, s);
+    if (strcmp(url, "/api/reissue") == 0)
+        return do_reissue(h, c, s, r);
     if (strncmp(url, "/api/editor/", 12) == 0)
         return do_editor(h, c, s, r, url, 1);
     if (strcmp(url, "/api/plan") == 0) {
@@ -1960,7 +2051,8 @@ static enum MHD_Result get_api(cc_http *h, struct MHD_Connection *c, session *s,
         }
         return do_log(h, c);
     }
-    if (strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 || strcmp(url, "/api/logout") == 0)
+    if (strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 || strcmp(url, "/api/logout") == 0 ||
+        strcmp(url, "/api/reissue") == 0)
         return fail(h, c, 405, "method-not-allowed", "POST only");
     return fail(h, c, 404, "not-found", "no such endpoint");
 }

@@ -29,6 +29,9 @@
 #include "core/replay.h"
 #include "core/verify.h"
 #include "core/view.h"
+#include "core/hybrid.h"
+#include "server/pickers.h"
+#include "server/stuck.h"
 #include "core/witness.h"
 #include "core/scenario_model.h"
 #include "core/grow.h"
@@ -116,6 +119,7 @@ struct cc_live {
                           goes back, or the log would not replay */
     uint64_t nev;      /* events committed and folded */
     cc_view *view;     /* who may see each event (core/view), fed every committed event */
+    cc_hybrid *hy;     /* who plays each seat and who took each act (server/hybrid) */
     release *rel;
     size_t nrel, caprel;
     msgcache msgs; /* for the deliveries being committed */
@@ -556,7 +560,8 @@ typedef struct evrec {
     const char *type;
     cc_evtype ty;
     uint64_t seq;
-    int actor; /* seat index, -1 for none/control */
+    int actor;      /* seat index, -1 for none/control */
+    const char *by; /* a seat's act: "agent" or "control" when not the seat's person (server/hybrid) */
 } evrec;
 
 /* Reads one stored line into ev (ev->rec owned by the caller) and vis (who may see it). committing:
@@ -750,6 +755,9 @@ static json_t *new_consultation(const cc_scenario *s, const char *id, const char
 {
     json_t *c = json_pack("{s:s?,s:s?,s:s?,s:s,s:[],s:[],s:O}", "id", id, "topic", topic, "requested_by", by,
                           "state", "requested", "acks", "positions", "label", label);
+    int k = consultation_of(s, id);
+    if (c && k >= 0 && s->consultations[k].decision) /* the decision its decide stage decides */
+        json_object_set_new(c, "decision", json_string(s->consultations[k].decision));
     if (c)
         label_display(s, c);
     return c;
@@ -767,6 +775,7 @@ static void stage_started(json_t *c, json_t *rec, json_t *p)
     json_t *dl = json_object_get(p, "deadline_ms");
     json_object_set_new(c, "deadline_t", dl ? json_incref(dl) : json_null());
     json_object_set_new(c, "acks", json_array());
+    json_object_del(c, "acted_by");
     /* review rounds: "round" of "rounds", "objectors" of the current round, "revising" between */
     json_t *rounds = json_object_get(p, "rounds");
     json_object_set_new(c, "rounds", rounds ? json_incref(rounds) : json_null());
@@ -777,7 +786,8 @@ static void stage_started(json_t *c, json_t *rec, json_t *p)
 
 /* Objections, escalations, missed deadlines, a broken silence, returns, held acts, reminders: the
  * consultation's "events". */
-static void consultation_event(json_t *c, json_t *rec, json_t *p, const char *type, const char *actor)
+static void consultation_event(json_t *c, json_t *rec, json_t *p, const char *type, const char *actor,
+                               const char *by)
 {
     if (actor && json_object_get(p, "round")) {
         /* an objection that is the seat's review in a stage with rounds */
@@ -787,8 +797,23 @@ static void consultation_event(json_t *c, json_t *rec, json_t *p, const char *ty
     json_t *log = json_object_get(c, "events");
     if (!log)
         json_object_set_new(c, "events", log = json_array());
-    json_array_append_new(
-        log, json_pack("{s:s,s:O,s:s?}", "type", type, "t", json_object_get(rec, "t"), "seat", actor));
+    json_array_append_new(log, json_pack("{s:s,s:O,s:s?,s:s?}", "type", type, "t", json_object_get(rec, "t"),
+                                         "seat", actor, "by", by));
+}
+
+/* Notes in obj[key] (seat -> "agent" | "control") who took a seat's act when it was not the seat's
+ * person; a later act by the person clears it. */
+static void acted_by(json_t *obj, const char *key, const char *seat, const char *by)
+{
+    if (!seat)
+        return;
+    json_t *m = json_object_get(obj, key);
+    if (!m && by && json_object_set_new(obj, key, m = json_object()) != 0)
+        return;
+    if (by)
+        json_object_set_new(m, seat, json_string(by));
+    else if (m)
+        json_object_del(m, seat);
 }
 
 /* Folds a consultation's event the viewer may see into its consultations. */
@@ -818,6 +843,7 @@ static void fold_consultation(const cc_live *lv, view *w, const evrec *ev)
         json_object_set(c, "round", json_object_get(p, "round"));
         json_object_set(c, "participants", json_object_get(p, "participants"));
         json_object_set_new(c, "acks", json_array());
+        json_object_del(c, "acted_by");
         json_object_set_new(c, "objectors", json_array());
         json_object_set_new(c, "revising", json_false());
         break;
@@ -825,14 +851,16 @@ static void fold_consultation(const cc_live *lv, view *w, const evrec *ev)
     case CC_EV_CONSULT_ACK:
         if (actor)
             push_unique(json_object_get(c, "acks"), actor);
+        acted_by(c, "acted_by", actor, ev->by);
         break;
     case CC_EV_CONSULT_POSITION:
         if (!actor)
             break;
         push_unique(json_object_get(c, "acks"), actor); /* "acks": seats that acted in this stage */
+        acted_by(c, "acted_by", actor, ev->by);
         json_array_append_new(json_object_get(c, "positions"),
-                              json_pack("{s:s,s:s?,s:O}", "seat", actor, "text", pstr(p, "text"), "t",
-                                        json_object_get(rec, "t")));
+                              json_pack("{s:s,s:s?,s:O,s:s?}", "seat", actor, "text", pstr(p, "text"), "t",
+                                        json_object_get(rec, "t"), "by", ev->by));
         break;
     case CC_EV_CONSULT_DONE: json_object_set_new(c, "state", json_string("done")); break;
     case CC_EV_CONSULT_FAILED:
@@ -845,7 +873,13 @@ static void fold_consultation(const cc_live *lv, view *w, const evrec *ev)
     case CC_EV_CONSULT_SILENCE_BROKEN:
     case CC_EV_CONSULT_RETURN:
     case CC_EV_CONSULT_HELD:
-    case CC_EV_CONSULT_REMIND: consultation_event(c, rec, p, ev->type, actor); break;
+    case CC_EV_CONSULT_REMIND:
+    case CC_EV_CONSULT_FORCE:
+    case CC_EV_CONSULT_REOPEN: consultation_event(c, rec, p, ev->type, actor, ev->by); break;
+    case CC_EV_CONSULT_EXTEND:
+        json_object_set(c, "deadline_t", json_object_get(p, "deadline_ms"));
+        consultation_event(c, rec, p, ev->type, actor, ev->by);
+        break;
     default: break;
     }
 }
@@ -864,6 +898,7 @@ static void fold_decision(const cc_live *lv, view *w, const evrec *ev)
             "outcome", "objections", "label", json_object_get(rec, "label"));
         if (d) {
             json_object_set_new(d, "options", json_deep_copy(json_object_get(p, "options")));
+            json_object_set(d, "since_t", json_object_get(rec, "t"));
             label_display(lv->s, d);
             json_array_append_new(w->decs, d);
         }
@@ -883,6 +918,7 @@ static void fold_decision(const cc_live *lv, view *w, const evrec *ev)
     case CC_EV_DECISION_VOTE:
         if (actor)
             json_object_set(json_object_get(d, "votes"), actor, json_object_get(p, "option"));
+        acted_by(d, "votes_by", actor, ev->by);
         break;
     case CC_EV_DECISION_OBJECT:
         if (actor)
@@ -893,6 +929,7 @@ static void fold_decision(const cc_live *lv, view *w, const evrec *ev)
         json_object_set(d, "outcome", json_object_get(p, "outcome"));
         break;
     case CC_EV_DECISION_DEADLINE: json_object_set_new(d, "state", json_string("expired")); break;
+    case CC_EV_DECISION_EXTEND: json_object_set(d, "deadline_t", json_object_get(p, "deadline_ms")); break;
     default: break;
     }
 }
@@ -1006,6 +1043,8 @@ static cc_err ingest(cc_live *lv)
         s = nl + 1;
         if (rc != CC_OK)
             return rc;
+        ev.by = cc_hybrid_feed(lv->hy, ev.ty, ev.actor, json_integer_value(json_object_get(ev.rec, "t")),
+                               ev.seq, json_object_get(ev.rec, "payload"));
         if (ev.ty == CC_EV_INPUT_REFUSED) {
             const char *r = pstr(json_object_get(ev.rec, "payload"), "reason");
             snprintf(lv->refused, sizeof lv->refused, "%s", r ? r : "refused");
@@ -1400,6 +1439,8 @@ static void clear_views(cc_live *lv)
     lv->ring_head = 0;
     if (lv->view)
         cc_view_reset(lv->view);
+    if (lv->hy)
+        cc_hybrid_reset(lv->hy);
     for (size_t i = 0; i < lv->nrel; i++) {
         free(lv->rel[i].id);
         json_decref(lv->rel[i].show);
@@ -1450,10 +1491,11 @@ static cc_err build(const cc_live_opts *o, const char *text, size_t len, const c
     cc_diags_free(&d);
     size_t n = lv->s->nseats;
     cc_view_new(lv->s, &lv->view);
+    lv->hy = cc_hybrid_new(lv->s);
     lv->views = calloc(n + 1, sizeof *lv->views);
     lv->ring = calloc(RING_EVENTS, sizeof *lv->ring);
     lv->vis = calloc(n + 1, 1);
-    int ok = lv->view && lv->views && lv->ring && lv->vis;
+    int ok = lv->view && lv->hy && lv->views && lv->ring && lv->vis;
     if (ok)
         clear_views(lv);
     for (size_t i = 0; ok && i <= n; i++)
@@ -1802,6 +1844,7 @@ void cc_live_free(cc_live *lv)
     free(lv->views);
     free(lv->ring);
     cc_view_free(lv->view);
+    cc_hybrid_free(lv->hy);
     free(lv->rel);
     free(lv->marks);
     free(lv->vis);
@@ -1846,9 +1889,9 @@ uint64_t cc_live_events(cc_live *lv)
 
 static int control_only(const char *act)
 {
-    static const char *const c[] = {"release",   "hold",   "edit",  "add",  "start",
-                                    "pause",     "resume", "speed", "jump", "rate",
-                                    "downgrade", "audit",  "end",   "send", "hotwash"};
+    static const char *const c[] = {"release", "hold",      "edit",  "add",    "start",  "pause",  "resume",
+                                    "speed",   "jump",      "rate",  "audit",  "end",    "play",   "downgrade",
+                                    "force",   "extend",    "reopen", "skip",  "send",   "hotwash"};
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
         if (strcmp(act, c[i]) == 0)
             return 1;
@@ -2037,6 +2080,11 @@ cc_err cc_live_input(cc_live *lv, cc_live_viewer v, const json_t *input, int64_t
             set_why(why, whylen, "a seat acts only as itself (%s)", mine);
             return CC_ERR_DENIED;
         }
+        if (json_object_get(in, "by")) {
+            json_decref(in);
+            set_why(why, whylen, "\"by\" is for control acting on a seat's behalf");
+            return CC_ERR_DENIED;
+        }
         json_object_set_new(in, "seat", json_string(mine));
         char probed[65];
         int exists;
@@ -2046,7 +2094,9 @@ cc_err cc_live_input(cc_live *lv, cc_live_viewer v, const json_t *input, int64_t
             return CC_ERR_NOTFOUND;
         }
     } else if (json_object_get(in, "seat") && !control_only(act)) {
-        /* control acting for a seat: allowed (a controller playing a simulated cell) */
+        /* control acting for a seat (nobody fills it, or a controller plays a simulated cell): the
+         * log records who really acted */
+        json_object_set_new(in, "by", json_string("control"));
     }
     int end = strcmp(act, "end") == 0;
     if (end && json_object_size(in) != 1) {
@@ -2151,6 +2201,15 @@ int cc_live_control_sees_line(const cc_live *lv, const char *line, size_t len)
                cc_view_sees(cc_view_why_for(lv->view, &ve, (cc_viewer){CC_VIEWER_CONTROL, -1}));
     json_decref(r);
     return seen;
+}
+
+int64_t cc_live_scenario_ms(cc_live *lv, int64_t now_wall_ms)
+{
+    cc_engine_clock ck;
+    pthread_mutex_lock(&lv->mu);
+    cc_engine_clock_get(lv->e, now_wall_ms, &ck);
+    pthread_mutex_unlock(&lv->mu);
+    return ck.scenario_ms;
 }
 
 int cc_live_ended(cc_live *lv)
@@ -2398,6 +2457,30 @@ static json_t *questionnaires_for(const cc_live *lv, size_t si)
     return out;
 }
 
+/* The items that wait for the seat's act, once each, in the order of its affordances:
+ * {"kind": "consultation" | "decision", "id", "do"} (a vote stands for its options). */
+static json_t *waiting_for_you(const json_t *aff)
+{
+    json_t *out = json_array();
+    size_t k;
+    json_t *a;
+    json_array_foreach(aff, k, a)
+    {
+        if (!json_is_true(json_object_get(a, "waiting")))
+            continue;
+        const char *kind = json_object_get(a, "consultation") ? "consultation" : "decision";
+        const char *id = json_string_value(json_object_get(a, kind));
+        int dup = 0;
+        size_t j;
+        json_t *w;
+        json_array_foreach(out, j, w) dup |= strcmp(json_string_value(json_object_get(w, "id")), id) == 0;
+        if (!dup)
+            json_array_append_new(
+                out, json_pack("{s:s,s:s,s:O}", "kind", kind, "id", id, "do", json_object_get(a, "do")));
+    }
+    return out;
+}
+
 /* An evaluator's guides (those it evaluates with and may read, docs/http-api.md) and the
  * objectives, for its observation form. */
 static json_t *guides_for(const cc_scenario *s, size_t si)
@@ -2424,28 +2507,34 @@ static json_t *guides_for(const cc_scenario *s, size_t si)
     return out;
 }
 
-/* What a seat's state adds (under lv->mu): the consultations it may ask for now, the
+/* What a seat's state adds (lock held): the consultations it may ask for now, its affordances,
+ * what waits for it and the consultations that will need it (docs/http-api.md), the
  * questionnaires sent to it, and for an evaluator its guides and the objectives. */
-static void seat_state(cc_live *lv, size_t seat, json_t *st)
+static void seat_state(cc_live *lv, cc_live_viewer v, json_t *st)
 {
     const cc_scenario *s = lv->s;
     /* consultations this seat may ask for now: it is their requester, they have not started */
     json_t *req = json_array();
     for (size_t i = 0; i < s->nconsultations; i++) {
         const char *cs = cc_engine_consultation_state(lv->e, i, NULL, NULL);
-        if (s->consultations[i].requester_index == (int)seat && cs && strcmp(cs, "pending") == 0)
+        if (s->consultations[i].requester_index == v.seat && cs && strcmp(cs, "pending") == 0)
             json_array_append_new(req, json_pack("{s:s,s:s?}", "id", s->consultations[i].id, "topic",
                                                  s->consultations[i].topic));
     }
     json_object_set_new(st, "requestable", req);
-    json_object_set_new(st, "questionnaires", questionnaires_for(lv, seat));
-    if (s->seats[seat].evaluator) {
+    /* what the seat may do now, by the engine's own checks, and what waits for it */
+    json_t *aff = cc_engine_affordances(lv->e, (size_t)v.seat);
+    json_object_set_new(st, "waiting", waiting_for_you(aff));
+    json_object_set_new(st, "affordances", aff);
+    json_object_set_new(st, "upcoming", cc_engine_upcoming(lv->e, (size_t)v.seat));
+    json_object_set_new(st, "questionnaires", questionnaires_for(lv, (size_t)v.seat));
+    if (s->seats[v.seat].evaluator) {
         json_t *objs = json_array();
         for (size_t i = 0; i < s->nobjectives; i++)
             json_array_append_new(objs, json_pack("{s:s,s:s?,s:s?}", "id", s->objectives[i].id, "title",
                                                   s->objectives[i].title, "capability",
                                                   s->objectives[i].capability));
-        json_object_set_new(st, "guides", guides_for(s, seat));
+        json_object_set_new(st, "guides", guides_for(s, (size_t)v.seat));
         json_object_set_new(st, "objectives", objs);
     }
 }
@@ -2525,17 +2614,24 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
                                                   s->objectives[i].title, "rating", r ? r : json_null()));
         }
         json_object_set_new(st, "objectives", objs);
+        /* what each open consultation and decision waits for, the longest first */
+        json_object_set_new(st, "stuck", cc_stuck_list(cons, decs, ck.scenario_ms));
+        json_object_set_new(st, "pickers", cc_pickers(s)); /* the choices of control's forms */
     }
     if (!v.control)
-        seat_state(lv, (size_t)v.seat, st);
-    pthread_mutex_unlock(&lv->mu);
+        seat_state(lv, v, st);
     for (size_t i = 0; i < s->nseats; i++) {
-        json_t *seat = json_pack("{s:s,s:s?,s:s?,s:b}", "id", s->seats[i].id, "party", s->seats[i].party, "name",
-                                 s->seats[i].role, "connected", connected && connected[i] > 0);
+        /* who plays the seat: its person (or nobody), or its agent policy (docs/cli.md, "Hybrid seats") */
+        int ai = s->seats[i].agent_index;
+        json_t *seat = json_pack("{s:s,s:s?,s:s?,s:b,s:s,s:s?}", "id", s->seats[i].id, "party", s->seats[i].party,
+                                 "name", s->seats[i].role, "connected", connected && connected[i] > 0, "played_by",
+                                 cc_hybrid_agent_plays(lv->hy, i) ? "agent" : "person", "agent",
+                                 ai >= 0 ? s->agents[ai].id : NULL);
         if (seat && v.control) /* whose code was used is control's to know (docs/http-api.md) */
             json_object_set_new(seat, "code_used", json_boolean(joined && joined[i]));
         json_array_append_new(seats, seat);
     }
+    pthread_mutex_unlock(&lv->mu);
     json_object_set_new(st, "exercise",
                         json_pack("{s:I,s:s?,s:s?,s:s?}", "id", (json_int_t)lv->id, "name", lv->name,
                                   "scenario", cc_scenario_id(s), "title", cc_scenario_title(s)));

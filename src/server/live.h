@@ -136,6 +136,8 @@ cc_err cc_live_checkpoint(cc_live *lv, char *why, size_t whylen);
 int cc_live_control_sees_line(const cc_live *lv, const char *line, size_t len);
 /* Whether the run has ended (run.end committed: control's {"do":"end"}). */
 int cc_live_ended(cc_live *lv);
+/* The scenario time (ms) the control clock shows at wall time now_wall_ms. */
+int64_t cc_live_scenario_ms(cc_live *lv, int64_t now_wall_ms);
 /* The scenario's exercise.control_bypass. */
 int cc_live_control_bypass(const cc_live *lv);
 

@@ -1050,6 +1050,20 @@ cc_err cc_store_session_delete(cc_store *st, const char *token_hash_hex, cc_stor
     return change_one(st, "DELETE FROM session WHERE token_hash = $1 RETURNING 1", 1, p, "session", err);
 }
 
+cc_err cc_store_sessions_end(cc_store *st, int64_t ex, const char *role, const char *seat, int *ended,
+                             cc_store_error *err)
+{
+    cc_sqlv p[3] = {cc_sqlv_int(ex), cc_sqlv_text(role), cc_sqlv_text(seat ? seat : "")};
+    *ended = 0;
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = run(st,
+                    "DELETE FROM session WHERE exercise = $1 AND role = $2 AND COALESCE(seat, '') = $3 "
+                    "RETURNING 1",
+                    3, p, count_row, ended, err);
+    pthread_mutex_unlock(&st->dbmu);
+    return rc;
+}
+
 /* ---- improvement plan ---- */
 
 void cc_store_plan_item_clear(cc_store_plan_item *x)

@@ -141,6 +141,10 @@ cc_err cc_store_session_add(cc_store *st, const char *token_hash_hex, int64_t ex
 cc_err cc_store_session_get(cc_store *st, const char *token_hash_hex, int64_t now_wall_ms, int64_t *ex,
                             char **role, char **seat, cc_store_error *err);
 cc_err cc_store_session_delete(cc_store *st, const char *token_hash_hex, cc_store_error *err);
+/* Ends every session of one account of exercise ex (role "seat" with its seat, or "control" with
+ * seat NULL): a reissued join code. *ended: how many. */
+cc_err cc_store_sessions_end(cc_store *st, int64_t ex, const char *role, const char *seat, int *ended,
+                             cc_store_error *err);
 
 /* ---- improvement plan (HSEEP improvement-plan matrix rows) ---- */
 typedef struct cc_store_plan_item {

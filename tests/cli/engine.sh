@@ -57,7 +57,7 @@ expect_rc "auto list" 0 "$BIN" run scenarios/ncg-interagency-sim.yaml --auto usa
 expect_rc "auto list replays" 0 "$BIN" replay "$T/auto2.jsonl"
 expect_rc "auto unknown seat" 2 "$BIN" run scenarios/ncg-interagency-sim.yaml --auto usa-chiar
 expect_out "auto unknown message" "--auto: no seat 'usa-chiar' in the scenario"
-expect_rc "auto seat without agent" 2 "$BIN" run "$S" --auto usa-chair
+expect_rc "auto seat without agent" 2 "$BIN" run tests/scenarios/valid/minimal.yaml --auto usa-chair
 expect_out "auto no agent message" "has no agent policy"
 expect_rc "unknown variant" 2 "$BIN" run "$S" --variant nope
 expect_out "unknown variant message" "scenario has no mechanism 'nope'"

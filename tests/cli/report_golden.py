@@ -198,7 +198,7 @@ for k, e in made.items():
 props = [e for e in ev if e["type"] == "decision.propose"]
 for e in props:
     o = [o for o in table("decisions", "options") if o["decision"] == e["payload"]["decision"] and o["text"] == e["payload"]["text"]]
-    assert o and o[0]["proposed by"] == e["actor"], (o, e["actor"])
+    assert o and o[0]["proposed by"] == "%s at %s" % (e["actor"], tfmt(e["t"])), (o, e["actor"])
 count("decisions", len(made))
 count("proposals", len(props))
 

@@ -8,9 +8,11 @@
 # server processes sharing one PostgreSQL store), tests/http/audit_test.py (fail-closed audit: the
 # store locked, full and read-only), tests/http/witness_test.py (a witness cosigning each
 # checkpoint; a rolled back store refused), tests/http/view_test.py (who sees what: a
-# national-only consultation and decision, the notes pad) and tests/http/hardening_test.py (issue
-# 23: rate limits, join timing, refusal records, connection caps, stream slots, owner-only files).
-# Usage: tests/cli/serve.sh BUILD
+# national-only consultation and decision, the notes pad), tests/http/hardening_test.py (issue
+# 23: rate limits, join timing, refusal records, connection caps, stream slots, owner-only files),
+# tests/http/hybrid_test.py (hybrid seats: control hands seats to their agents and acts on a seat's
+# behalf) and tests/http/steer_test.py (control steers: the stuck list, extend, force, re-open,
+# skip, a reissued join code). Usage: tests/cli/serve.sh BUILD
 . tests/cli/harness.inc
 total_p=0; total_f=0
 run_py() {
@@ -37,6 +39,10 @@ mkdir -p "$T/view"
 run_py tests/http/view_test.py "$BIN" "$T/view"
 mkdir -p "$T/hardening"
 run_py tests/http/hardening_test.py "$BIN" "$T/hardening"
+mkdir -p "$T/hybrid"
+run_py tests/http/hybrid_test.py "$BIN" "$T/hybrid"
+mkdir -p "$T/steer"
+run_py tests/http/steer_test.py "$BIN" "$T/steer"
 if [ -n "${CAUCUS_TEST_PG:-}" ]; then
   mkdir -p "$T/two"
   run_py tests/http/two_servers.py "$BIN" "$T/two" "$CAUCUS_TEST_PG"

@@ -369,19 +369,26 @@ await phase('control: MSEL hold, edit, release, add, jump, rate', async () => {
   await ctl.page.locator('#add-id').fill('X-01');
   await ctl.page.locator('#add-title').fill('Live news: partners welcome allied consultation');
   await ctl.page.locator('#add-body').fill('Several partner governments welcome the consultation in public statements.');
-  await ctl.page.locator('#add-label').fill('UNCLASSIFIED//REL TO ALLIANCE');
-  await ctl.page.locator('#add-channel').fill('news');
+  /* pickers from the scenario (state.pickers): no free text for label, sender, recipients, channel */
+  const labelOpts = await ctl.page.locator('#add-label option').allTextContents();
+  check('the label picker offers the scenario\'s labels', labelOpts.some((l) => /^UNCLASSIFIED\/\/REL TO/.test(l)), labelOpts);
+  await ctl.page.locator('#add-label').selectOption(labelOpts.find((l) => /^UNCLASSIFIED\/\/REL TO/.test(l) && /KOR/.test(l) && /USA/.test(l)) || labelOpts[0]);
+  await ctl.page.locator('#add-channel').selectOption('news');
+  check('the channel picker offers only the scenario format\'s channels', (await ctl.page.locator('#add-channel option').allTextContents()).indexOf('phone') < 0);
   await ctl.page.getByRole('button', { name: 'Add inject' }).click();
   check('add inject X-01', (await statusAfter(ctl, 'Add X-01')).endsWith('done'));
+  check('the form is reset after an add', (await ctl.page.locator('#add-id').inputValue()) === '' &&
+    (await ctl.page.locator('#add-channel').inputValue()) === 'message');
   await item(usa, 'X-01').waitFor({ timeout: 5000 });
   await item(kor, 'X-01').waitFor({ timeout: 5000 });
   check('an added inject reaches both seats', true);
-  await ctl.page.locator('#add-id').fill('X-02');
-  await ctl.page.locator('#add-title').fill('Bad label');
-  await ctl.page.locator('#add-label').fill('SECRET//REL TO NOWHERE');
+  await ctl.page.locator('#add-id').fill('X-01');
+  await ctl.page.locator('#add-title').fill('The same id again');
   await ctl.page.getByRole('button', { name: 'Add inject' }).click();
-  const bad = await statusAfter(ctl, 'Add X-02');
+  const bad = await statusAfter(ctl, 'Add X-01');
   check('an invalid added inject is refused with the reason', bad.includes('refused') || bad.includes('400'), bad);
+  check('the reason is shown beside the form', (await ctl.page.locator('#add-error').isVisible()) &&
+    (await ctl.page.locator('#add-error').textContent()).includes('X-01'), await ctl.page.locator('#add-error').textContent());
 
   await ctl.page.locator('#rate-O-share').selectOption('S');
   await ctl.page.getByLabel('Rating note for O-share').fill('Releasable summary shared promptly.');
@@ -451,12 +458,15 @@ await phase('consultation to a joint decision', async () => {
     await card(who, 'C-2').getByRole('button', { name: 'Post position' }).click();
     check(who.name + ' posts a position', (await statusAfter(who, 'Position in C-2')).endsWith('done'));
   }
-  /* the same seat posting again is refused, and the UI shows the engine's reason */
+  /* once it has acted the seat is no longer offered the form (state.affordances); a stale page
+   * posting again is refused, and the UI shows the engine's reason */
+  await card(usa, 'C-2').locator('.position-form').waitFor({ state: 'hidden', timeout: 5000 });
+  check('the position form goes once the seat has posted', true);
+  await usa.page.evaluate(() => { document.querySelector('#consultations [data-consultation="C-2"] .position-form').hidden = false; });
   await usa.page.getByLabel('Your position on C-2').fill('Second thoughts.');
   await card(usa, 'C-2').getByRole('button', { name: 'Post position' }).click();
   const again = await statusAfter(usa, 'Position in C-2');
   check('a refused action shows the engine reason', again.includes('refused: '), again);
-  await usa.page.getByLabel('Your position on C-2').fill('');
   await card(kor, 'C-2').locator('.positions li', { hasText: text['usa-chair'] }).waitFor({ timeout: 5000 });
   check('KOR sees the USA position', true);
   await shot(kor.page, 'consultation.png');
