@@ -1149,6 +1149,7 @@
     }
     updateBanner($('msg-label-banner'), sel.value, pickerStyle(sel.value));
     renderFeedback();
+    renderScoring();
     renderObserve();
     renderNotes($('notes'));
   }
@@ -1293,6 +1294,57 @@
       });
     }
     obsPickers();
+  }
+
+  /* ---- team score (docs/ui.md): per model, a move that has started and one box per criterion ---- */
+  function weighted(m, form) {
+    let num = 0;
+    let den = 0;
+    for (const c of m.criteria) {
+      const v = parseInt(form.querySelector('[name="sc-' + CSS.escape(c.id) + '"]').value, 10);
+      num += c.weight * (v >= 0 ? Math.min(v, c.max) : 0);
+      den += c.weight * c.max;
+    }
+    return den ? (100 * num) / den : 0;
+  }
+
+  function scoreCard(m) {
+    const form = el('form', { class: 'card score-form' });
+    form.append(el('h3', { text: (m.title || m.id) + ' (' + m.id + '), team ' + m.teams.join(', ') }));
+    if (m.label) form.append(banner(m.label, pickerStyle(m.label)));
+    const mv = el('select', { name: 'move', 'aria-label': 'Move' });
+    form.append(el('label', { class: 'score-move' }, 'Move ', mv));
+    for (const c of m.criteria)
+      form.append(el('label', { class: 'score-crit' },
+        c.id + ' (' + (c.text || '') + '; weight ' + c.weight + ', 0 to ' + c.max + ') ',
+        el('input', { type: 'number', name: 'sc-' + c.id, min: 0, max: c.max, step: 1, required: true, inputmode: 'numeric' })));
+    const out = el('p', { class: 'score-weighted', 'aria-live': 'polite' });
+    form.append(out, el('p', { class: 'score-sent' }), el('button', { type: 'submit', text: 'Submit score' }));
+    form.addEventListener('input', () => setText(out, 'Weighted score: ' + weighted(m, form).toFixed(1) + '%'));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const scores = {};
+      for (const c of m.criteria) scores[c.id] = parseInt(form.querySelector('[name="sc-' + CSS.escape(c.id) + '"]').value, 10);
+      input({ do: 'score', model: m.id, move: mv.value, scores: scores }, 'score ' + m.id);
+    });
+    return form;
+  }
+
+  function renderScoring() {
+    const ms = state.scoring || [];
+    $('score-panel').hidden = ms.length === 0;
+    keyed($('scoring'), ms, (m) => m.id, scoreCard, (n, m) => {
+      const mv = n.querySelector('select[name="move"]');
+      const open = m.moves.filter((x) => x.open).map((x) => x.id);
+      if (Array.from(mv.options).map((o) => o.value).join() !== open.join()) {
+        const keep = mv.value;
+        mv.textContent = '';
+        for (const id of open) mv.append(el('option', { value: id, text: id }));
+        if (open.indexOf(keep) >= 0) mv.value = keep;
+      }
+      const sent = Object.keys(m.submitted || {});
+      setText(n.querySelector('.score-sent'), sent.length ? 'Submitted for ' + sent.join(', ') + '; a new submission replaces it.' : '');
+    });
   }
 
   function renderNotes(ol) {

@@ -100,6 +100,7 @@ struct cc_live {
      * last answers (questionnaire x seat), for the seat's state; NULL until the first */
     uint8_t *fb_sent;
     json_t **fb_answers;
+    json_t *fb_scores; /* model -> move -> team -> {"scores", "t", "by"}: the last submissions */
     cc_store *st;
     uint64_t seed; /* the run's seed (run.start), for a resumed exercise too */
     cc_live_publish_fn publish;
@@ -564,10 +565,32 @@ typedef struct evrec {
  * take it in; otherwise it is read back and the addressing as of its seq applies. mc: the contents
  * of the messages just before, for their deliveries (updated). */
 
+/* A team's last score submission per model and move (control's reference, without a team, is
+ * not a team's: the report has it). */
+static int note_score(cc_live *lv, int seat, json_t *p, json_int_t t)
+{
+    const char *model = pstr(p, "model"), *move = pstr(p, "move"), *team = pstr(p, "team");
+    if (!model || !move || !team)
+        return 0;
+    if (!lv->fb_scores && !(lv->fb_scores = json_object()))
+        return -1;
+    json_t *m = json_object_get(lv->fb_scores, model);
+    if (!m && json_object_set_new(lv->fb_scores, model, m = json_object()) != 0)
+        return -1;
+    json_t *mv = json_object_get(m, move);
+    if (!mv && json_object_set_new(m, move, mv = json_object()) != 0)
+        return -1;
+    const char *by = seat >= 0 && (size_t)seat < lv->s->nseats ? lv->s->seats[seat].id : "control";
+    return json_object_set_new(
+        mv, team, json_pack("{s:O,s:I,s:s}", "scores", json_object_get(p, "scores"), "t", t, "by", by));
+}
+
 /* Keeps what a seat's feedback form needs: that questionnaire q was sent, a seat's last answers. */
 static int note_feedback(cc_live *lv, cc_evtype ty, int seat, json_t *p, json_int_t t)
 {
     const cc_scenario *s = lv->s;
+    if (ty == CC_EV_SCORE_SUBMIT)
+        return note_score(lv, seat, p, t);
     size_t nq = s->nquestionnaires;
     if (!nq)
         return 0;
@@ -628,7 +651,9 @@ static cc_err read_event(cc_live *lv, msgcache *mc, const char *line, size_t len
         if (rc == CC_OK && ev->ty == CC_EV_INJECT_RELEASE &&
             add_release(lv, pstr(p, "inject"), ev->seq, p) != 0)
             rc = CC_ERR_NOMEM;
-        if (rc == CC_OK && (ev->ty == CC_EV_FEEDBACK_OPEN || ev->ty == CC_EV_FEEDBACK_ANSWER) &&
+        if (rc == CC_OK &&
+            (ev->ty == CC_EV_FEEDBACK_OPEN || ev->ty == CC_EV_FEEDBACK_ANSWER ||
+             ev->ty == CC_EV_SCORE_SUBMIT) &&
             note_feedback(lv, ev->ty, ev->actor, p, json_integer_value(json_object_get(r, "t"))) != 0)
             rc = CC_ERR_NOMEM;
     }
@@ -1798,6 +1823,7 @@ void cc_live_free(cc_live *lv)
             json_decref(lv->fb_answers[i]);
     free(lv->fb_answers);
     free(lv->fb_sent);
+    json_decref(lv->fb_scores);
     cc_scenario_free(lv->s);
     free(lv->views);
     free(lv->ring);
@@ -2313,9 +2339,44 @@ static json_t *guides_for(const cc_scenario *s, size_t si)
     return out;
 }
 
+/* The scoring models a seat's team is scored by and whose label it may read: criteria, moves
+ * (open once their phase has started) and its team's last submissions (docs/http-api.md). */
+static json_t *scoring_for(const cc_live *lv, size_t si, int64_t now_ms)
+{
+    const cc_scenario *s = lv->s;
+    json_t *out = json_array();
+    for (size_t m = 0; out && m < s->nscorings; m++) {
+        const cc_scoring *M = &s->scorings[m];
+        int team = cc_eval_team_of(s, M, si);
+        if (team < 0 || !cc_scenario_seat_reads(s, si, &M->label))
+            continue;
+        char tt[200];
+        cc_eval_team_text(M, (size_t)team, tt, sizeof tt);
+        json_t *crit = json_array(), *moves = json_array(), *sub = json_object();
+        for (size_t c = 0; c < M->ncriteria; c++)
+            json_array_append_new(crit, json_pack("{s:s,s:s?,s:f,s:i}", "id", M->criteria[c].id, "text",
+                                                  M->criteria[c].text, "weight", M->criteria[c].weight, "max",
+                                                  M->criteria[c].max));
+        json_t *ms = lv->fb_scores ? json_object_get(lv->fb_scores, M->id) : NULL;
+        for (size_t k = 0; k < cc_eval_nmoves(s, M); k++) {
+            const char *id = cc_eval_move_id(s, M, k);
+            json_array_append_new(
+                moves, json_pack("{s:s,s:b}", "id", id, "open", cc_eval_move_start_ms(s, M, k) <= now_ms));
+            json_t *mine = json_object_get(json_object_get(ms, id), tt);
+            if (mine)
+                json_object_set_new(sub, id, json_pack("{s:O}", tt, mine));
+        }
+        json_array_append_new(out, json_pack("{s:s,s:s?,s:s?,s:[s],s:o,s:o,s:o}", "id", M->id, "title",
+                                             M->title, "label", M->label.text, "teams", tt, "criteria", crit,
+                                             "moves", moves, "submitted", sub));
+    }
+    return out;
+}
+
 /* What a seat's state adds (under lv->mu): the consultations it may ask for now, the
- * questionnaires sent to it, and for an evaluator its guides and the objectives. */
-static void seat_state(cc_live *lv, size_t seat, json_t *st)
+ * questionnaires sent to it, its team's scoring, and for an evaluator its guides and the
+ * objectives. */
+static void seat_state(cc_live *lv, size_t seat, json_t *st, int64_t now_ms)
 {
     const cc_scenario *s = lv->s;
     /* consultations this seat may ask for now: it is their requester, they have not started */
@@ -2328,6 +2389,7 @@ static void seat_state(cc_live *lv, size_t seat, json_t *st)
     }
     json_object_set_new(st, "requestable", req);
     json_object_set_new(st, "questionnaires", questionnaires_for(lv, seat));
+    json_object_set_new(st, "scoring", scoring_for(lv, seat, now_ms));
     if (s->seats[seat].evaluator) {
         json_t *objs = json_array();
         for (size_t i = 0; i < s->nobjectives; i++)
@@ -2416,7 +2478,7 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         json_object_set_new(st, "objectives", objs);
     }
     if (!v.control)
-        seat_state(lv, (size_t)v.seat, st);
+        seat_state(lv, (size_t)v.seat, st, ck.scenario_ms);
     pthread_mutex_unlock(&lv->mu);
     for (size_t i = 0; i < s->nseats; i++)
         json_array_append_new(seats,
