@@ -517,6 +517,16 @@ static json_t *parse_body(const req *r, char *why, size_t n)
     return j;
 }
 
+/* What a session is: "control", "evaluator" (an evaluator seat) or "seat". */
+static const char *role_of(const cc_http *h, const session *s)
+{
+    if (s->control)
+        return "control";
+    const cc_scenario *sc = h->o.live ? cc_live_scenario(h->o.live) : NULL;
+    return sc && s->seat >= 0 && (size_t)s->seat < sc->nseats && sc->seats[s->seat].evaluator ? "evaluator"
+                                                                                              : "seat";
+}
+
 static enum MHD_Result do_join(cc_http *h, struct MHD_Connection *c, const req *r)
 {
     char addr[48];
@@ -606,9 +616,7 @@ static enum MHD_Result do_join(cc_http *h, struct MHD_Connection *c, const req *
              h->secure ? "__Host-" : "", COOKIE, tok, h->secure ? "; Secure" : "");
     sodium_memzero(tok, sizeof tok);
     return send_json(
-        h, c, 200,
-        json_pack("{s:s,s:s?,s:s}", "role", s->control ? "control" : "seat", "seat", seat, "csrf", s->csrf),
-        cookie);
+        h, c, 200, json_pack("{s:s,s:s?,s:s}", "role", role_of(h, s), "seat", seat, "csrf", s->csrf), cookie);
 }
 
 static enum MHD_Result do_logout(cc_http *h, struct MHD_Connection *c, session *s)
