@@ -938,8 +938,33 @@
     loadPlan();
   }
 
+  /* control's questionnaires: when each is sent, how many of the seats asked answered; Hotwash and
+   * Send now (docs/ui.md, "Finishing the report") */
+  function renderQuestionnaires() {
+    const qs = state.questionnaires || [];
+    $('eval-panel').hidden = qs.length === 0;
+    const ended = !!(state.clock || {}).ended;
+    $('btn-hotwash').disabled = ended || !qs.some((q) => q.send === 'end' && q.sent_t === null);
+    keyed(
+      $('questionnaires'),
+      qs,
+      (q) => q.id,
+      (q) =>
+        el('li', { class: 'questionnaire' }, el('span', { class: 'q-text' }), ' ',
+          el('button', { type: 'button', class: 'q-send', text: 'Send now',
+            onclick: () => input({ do: 'send', questionnaire: q.id }, 'send ' + q.id) })),
+      (n, q) => {
+        setText(n.querySelector('.q-text'), q.id + ' ' + (q.title || '') + ': ' +
+          (q.sent_t === null ? 'not sent (' + (q.send === 'end' ? 'at the hotwash' : q.send === 'control' ? 'by control' : 'at the end of ' + q.send) + ')'
+            : 'sent ' + fmtRel(q.sent_t) + ', ' + q.answered + ' of ' + q.asked + ' answered'));
+        n.querySelector('.q-send').hidden = q.sent_t !== null || ended;
+      }
+    );
+  }
+
   function renderControl() {
     if (Date.now() - planLoaded > 30000) loadPlan();
+    renderQuestionnaires();
     const c = state.clock || {};
     $('btn-start').disabled = !!c.started || !!c.ended;
     $('btn-pause').disabled = !c.started || !c.running || !!c.ended;
@@ -1417,6 +1442,10 @@
     $('btn-start').addEventListener('click', () => input({ do: 'start' }, 'Start'));
     $('btn-pause').addEventListener('click', () => input({ do: 'pause' }, 'Pause'));
     $('btn-resume').addEventListener('click', () => input({ do: 'resume' }, 'Resume'));
+    $('btn-hotwash').addEventListener('click', () => {
+      if (window.confirm('Start the hotwash? The end-of-exercise questionnaires are sent to the seats now.'))
+        input({ do: 'hotwash' }, 'Hotwash');
+    });
     bindForm('speed-form', () => input({ do: 'speed', factor: $('speed-factor').value.trim() }, 'Speed'));
     bindForm('jump-form', async () => {
       if (await input({ do: 'jump', to: $('jump-to').value.trim() }, 'Jump')) $('jump-to').value = '';

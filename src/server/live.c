@@ -98,7 +98,7 @@ struct cc_live {
     pthread_mutex_t mu;
     /* participant feedback (docs/ui.md): the questionnaires sent (feedback.open) and each seat's
      * last answers (questionnaire x seat), for the seat's state; NULL until the first */
-    uint8_t *fb_sent;
+    int64_t *fb_sent; /* per questionnaire: 1 + the scenario time it was sent, 0 not sent */
     json_t **fb_answers;
     json_t *fb_scores; /* model -> move -> team -> {"scores", "t", "by"}: the last submissions */
     cc_store *st;
@@ -594,7 +594,7 @@ static int note_feedback(cc_live *lv, cc_evtype ty, int seat, json_t *p, json_in
     size_t nq = s->nquestionnaires;
     if (!nq)
         return 0;
-    if (!lv->fb_sent && !(lv->fb_sent = calloc(nq, 1)))
+    if (!lv->fb_sent && !(lv->fb_sent = calloc(nq, sizeof *lv->fb_sent)))
         return -1;
     if (!lv->fb_answers &&
         !(lv->fb_answers = calloc(nq * (s->nseats ? s->nseats : 1), sizeof *lv->fb_answers)))
@@ -606,7 +606,8 @@ static int note_feedback(cc_live *lv, cc_evtype ty, int seat, json_t *p, json_in
     if (q == nq)
         return 0;
     if (ty == CC_EV_FEEDBACK_OPEN) {
-        lv->fb_sent[q] = 1;
+        if (!lv->fb_sent[q])
+            lv->fb_sent[q] = 1 + t;
     } else if (seat >= 0 && (size_t)seat < s->nseats) {
         json_t **a = &lv->fb_answers[q * s->nseats + (size_t)seat];
         json_decref(*a);
@@ -2373,6 +2374,32 @@ static json_t *scoring_for(const cc_live *lv, size_t si, int64_t now_ms)
     return out;
 }
 
+/* Control's view of the questionnaires (docs/http-api.md): when each is sent, whether it was, the
+ * seats it asks and how many of them answered. */
+static json_t *questionnaires_control(const cc_live *lv)
+{
+    const cc_scenario *s = lv->s;
+    json_t *out = json_array();
+    for (size_t q = 0; out && q < s->nquestionnaires; q++) {
+        const cc_questionnaire *Q = &s->questionnaires[q];
+        size_t asked = 0, answered = 0;
+        for (size_t si = 0; si < s->nseats; si++)
+            if (cc_eval_asks(s, Q, si)) {
+                asked++;
+                answered += lv->fb_answers && lv->fb_answers[q * s->nseats + si];
+            }
+        int64_t sent = lv->fb_sent ? lv->fb_sent[q] : 0;
+        json_t *o = json_pack("{s:s,s:s?,s:s,s:I,s:I}", "id", Q->id, "title", Q->title, "send",
+                              Q->send_end     ? "end"
+                              : Q->send_phase ? Q->send_phase
+                                              : "control",
+                              "asked", (json_int_t)asked, "answered", (json_int_t)answered);
+        json_object_set_new(o, "sent_t", sent ? json_integer(sent - 1) : json_null());
+        json_array_append_new(out, o);
+    }
+    return out;
+}
+
 /* What a seat's state adds (under lv->mu): the consultations it may ask for now, the
  * questionnaires sent to it, its team's scoring, and for an evaluator its guides and the
  * objectives. */
@@ -2476,6 +2503,7 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
                                                   s->objectives[i].title, "rating", r ? r : json_null()));
         }
         json_object_set_new(st, "objectives", objs);
+        json_object_set_new(st, "questionnaires", questionnaires_control(lv));
     }
     if (!v.control)
         seat_state(lv, (size_t)v.seat, st, ck.scenario_ms);

@@ -82,12 +82,20 @@ try {
   await usa.locator('#status').filter({ hasText: /score SC-move: (done|.*refused|.*\()/ }).waitFor({ timeout: 10000 });
   check('the score is submitted', /done/.test((await usa.locator('#status').textContent()) || ''));
   await sc.locator('.score-sent').filter({ hasText: 'Submitted for p1' }).waitFor({ timeout: 10000 });
-  [st, j] = await apiInput(ctl, { do: 'hotwash' });
-  check('control starts the hotwash', st === 200 && j && !j.refused, [st, j]);
+  /* control's console: the questionnaires and the Hotwash button (asked for confirmation) */
+  const con = await seatPage('control', CODES.control);
+  await con.locator('#eval-panel').waitFor({ state: 'visible', timeout: 15000 });
+  check('control sees Q-end not sent yet', /Q-end .*not sent \(at the hotwash\)/.test(await con.locator('#questionnaires [data-key="Q-end"] .q-text').textContent()));
+  con.once('dialog', (dlg) => dlg.accept());
+  await con.locator('#btn-hotwash').click();
+  await con.locator('#status').filter({ hasText: /Hotwash: (done|.*refused|.*\()/ }).waitFor({ timeout: 10000 });
+  check('control starts the hotwash from its console', /done/.test((await con.locator('#status').textContent()) || ''));
   check('usa-lead sends its answers', /done/.test(await answer(usa, 6, 'Consult the desks earlier.')));
   check('kor-lead sends its answers', /done/.test(await answer(kor, 3, 'More time for the desks.')));
   await usa.locator('#feedback .fb-sent').filter({ hasText: 'Answers sent' }).waitFor({ timeout: 10000 });
   check('the form says the answers were sent', true);
+  await con.locator('#questionnaires [data-key="Q-end"] .q-text').filter({ hasText: /2 of \d+ answered/ }).waitFor({ timeout: 10000 });
+  check('control sees how many answered', true);
   /* the evaluator's observation, typed, reloaded (the draft survives), recorded */
   const ev = await seatPage('obs-usa', CODES['obs-usa']);
   const f = ev.locator('#obs-form');

@@ -350,6 +350,12 @@ def evaluation_over_http():
     check("its team's submission in the state", sub.get("p1", {}).get("party:USA", {}).get("by") == "usa-lead", sub)
     st, so2, _, _ = obs.req("GET", "/api/state")
     check("an evaluator is on no team", so2.get("scoring") == [], so2.get("scoring"))
+    st, sc, _, _ = ctl.req("GET", "/api/state")
+    cq = {q["id"]: q for q in sc.get("questionnaires", [])}
+    check("control's state: each questionnaire, when sent, seats asked and answered",
+          cq.get("Q-end", {}).get("send") == "end" and isinstance(cq["Q-end"].get("sent_t"), int) and
+          cq["Q-end"]["answered"] == 0 and cq["Q-end"]["asked"] >= 2 and cq.get("Q-p1", {}).get("sent_t") is None and
+          cq["Q-p1"]["send"] == "p1", sc.get("questionnaires"))
     st, j, _, _ = usa.input({"do": "answer", "questionnaire": "Q-end", "answers": {"h1": 6, "h2": "Consult earlier, please."}})
     check("a seat answers the questionnaire", st == 200 and not j.get("refused"), (st, j))
     st, su, _, _ = usa.req("GET", "/api/state")
