@@ -1230,8 +1230,33 @@
     loadPlan();
   }
 
+  /* control's questionnaires: when each is sent, how many of the seats asked answered; Hotwash and
+   * Send now (docs/ui.md, "Finishing the report") */
+  function renderQuestionnaires() {
+    const qs = state.questionnaires || [];
+    $('eval-panel').hidden = qs.length === 0;
+    const ended = !!(state.clock || {}).ended;
+    $('btn-hotwash').disabled = ended || !qs.some((q) => q.send === 'end' && q.sent_t === null);
+    keyed(
+      $('questionnaires'),
+      qs,
+      (q) => q.id,
+      (q) =>
+        el('li', { class: 'questionnaire' }, el('span', { class: 'q-text' }), ' ',
+          el('button', { type: 'button', class: 'q-send', text: 'Send now',
+            onclick: () => input({ do: 'send', questionnaire: q.id }, 'send ' + q.id) })),
+      (n, q) => {
+        setText(n.querySelector('.q-text'), q.id + ' ' + (q.title || '') + ': ' +
+          (q.sent_t === null ? 'not sent (' + (q.send === 'end' ? 'at the hotwash' : q.send === 'control' ? 'by control' : 'at the end of ' + q.send) + ')'
+            : 'sent ' + fmtRel(q.sent_t) + ', ' + q.answered + ' of ' + q.asked + ' answered'));
+        n.querySelector('.q-send').hidden = q.sent_t !== null || ended;
+      }
+    );
+  }
+
   function renderControl() {
     if (Date.now() - planLoaded > 30000) loadPlan();
+    renderQuestionnaires();
     const c = state.clock || {};
     $('btn-start').disabled = !!c.started || !!c.ended;
     $('btn-pause').disabled = !c.started || !c.running || !!c.ended;
@@ -1489,6 +1514,7 @@
     }
     updateBanner($('msg-label-banner'), sel.value, pickerStyle(sel.value));
     renderFeedback();
+    renderScoring();
     renderObserve();
     renderNotes($('notes'));
     renderAttention();
@@ -1636,6 +1662,57 @@
     obsPickers();
   }
 
+  /* ---- team score (docs/ui.md): per model, a move that has started and one box per criterion ---- */
+  function weighted(m, form) {
+    let num = 0;
+    let den = 0;
+    for (const c of m.criteria) {
+      const v = parseInt(form.querySelector('[name="sc-' + CSS.escape(c.id) + '"]').value, 10);
+      num += c.weight * (v >= 0 ? Math.min(v, c.max) : 0);
+      den += c.weight * c.max;
+    }
+    return den ? (100 * num) / den : 0;
+  }
+
+  function scoreCard(m) {
+    const form = el('form', { class: 'card score-form' });
+    form.append(el('h3', { text: (m.title || m.id) + ' (' + m.id + '), team ' + m.teams.join(', ') }));
+    if (m.label) form.append(banner(m.label, pickerStyle(m.label)));
+    const mv = el('select', { name: 'move', 'aria-label': 'Move' });
+    form.append(el('label', { class: 'score-move' }, 'Move ', mv));
+    for (const c of m.criteria)
+      form.append(el('label', { class: 'score-crit' },
+        c.id + ' (' + (c.text || '') + '; weight ' + c.weight + ', 0 to ' + c.max + ') ',
+        el('input', { type: 'number', name: 'sc-' + c.id, min: 0, max: c.max, step: 1, required: true, inputmode: 'numeric' })));
+    const out = el('p', { class: 'score-weighted', 'aria-live': 'polite' });
+    form.append(out, el('p', { class: 'score-sent' }), el('button', { type: 'submit', text: 'Submit score' }));
+    form.addEventListener('input', () => setText(out, 'Weighted score: ' + weighted(m, form).toFixed(1) + '%'));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const scores = {};
+      for (const c of m.criteria) scores[c.id] = parseInt(form.querySelector('[name="sc-' + CSS.escape(c.id) + '"]').value, 10);
+      input({ do: 'score', model: m.id, move: mv.value, scores: scores }, 'score ' + m.id);
+    });
+    return form;
+  }
+
+  function renderScoring() {
+    const ms = state.scoring || [];
+    $('score-panel').hidden = ms.length === 0;
+    keyed($('scoring'), ms, (m) => m.id, scoreCard, (n, m) => {
+      const mv = n.querySelector('select[name="move"]');
+      const open = m.moves.filter((x) => x.open).map((x) => x.id);
+      if (Array.from(mv.options).map((o) => o.value).join() !== open.join()) {
+        const keep = mv.value;
+        mv.textContent = '';
+        for (const id of open) mv.append(el('option', { value: id, text: id }));
+        if (open.indexOf(keep) >= 0) mv.value = keep;
+      }
+      const sent = Object.keys(m.submitted || {});
+      setText(n.querySelector('.score-sent'), sent.length ? 'Submitted for ' + sent.join(', ') + '; a new submission replaces it.' : '');
+    });
+  }
+
   function renderNotes(ol) {
     const notes = (state.notes || []).slice().sort((a, b) => (b.seq || 0) - (a.seq || 0));
     keyed(
@@ -1725,6 +1802,10 @@
     $('btn-start').addEventListener('click', () => input({ do: 'start' }, 'Start'));
     $('btn-pause').addEventListener('click', () => input({ do: 'pause' }, 'Pause'));
     $('btn-resume').addEventListener('click', () => input({ do: 'resume' }, 'Resume'));
+    $('btn-hotwash').addEventListener('click', () => {
+      if (window.confirm('Start the hotwash? The end-of-exercise questionnaires are sent to the seats now.'))
+        input({ do: 'hotwash' }, 'Hotwash');
+    });
     bindForm('speed-form', () => input({ do: 'speed', factor: $('speed-factor').value.trim() }, 'Speed'));
     bindForm('jump-form', async () => {
       if (await input({ do: 'jump', to: $('jump-to').value.trim() }, 'Jump')) $('jump-to').value = '';

@@ -932,6 +932,16 @@ static json_t *parse_body(const req *r, char *why, size_t n)
     return j;
 }
 
+/* What a session is: "control", "evaluator" (an evaluator seat) or "seat". */
+static const char *role_of(const cc_http *h, const session *s)
+{
+    if (s->control)
+        return "control";
+    const cc_scenario *sc = h->o.live ? cc_live_scenario(h->o.live) : NULL;
+    return sc && s->seat >= 0 && (size_t)s->seat < sc->nseats && sc->seats[s->seat].evaluator ? "evaluator"
+                                                                                              : "seat";
+}
+
 /* ---- joins: the code is checked on the join thread ---- */
 
 /* The join thread: checks the codes queued by do_join, one at a time, each with the same
@@ -1044,9 +1054,7 @@ static enum MHD_Result finish_join(cc_http *h, struct MHD_Connection *c, req *r)
              h->secure ? "__Host-" : "", COOKIE, tok, h->secure ? "; Secure" : "");
     sodium_memzero(tok, sizeof tok);
     return send_json(
-        h, c, 200,
-        json_pack("{s:s,s:s?,s:s}", "role", s->control ? "control" : "seat", "seat", seat, "csrf", s->csrf),
-        cookie);
+        h, c, 200, json_pack("{s:s,s:s?,s:s}", "role", role_of(h, s), "seat", seat, "csrf", s->csrf), cookie);
 }
 
 /* POST /api/join: the rate limit of the address, then the code is queued for the join thread

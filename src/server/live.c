@@ -101,8 +101,9 @@ struct cc_live {
     pthread_mutex_t mu;
     /* participant feedback (docs/ui.md): the questionnaires sent (feedback.open) and each seat's
      * last answers (questionnaire x seat), for the seat's state; NULL until the first */
-    uint8_t *fb_sent;
+    int64_t *fb_sent; /* per questionnaire: 1 + the scenario time it was sent, 0 not sent */
     json_t **fb_answers;
+    json_t *fb_scores; /* model -> move -> team -> {"scores", "t", "by"}: the last submissions */
     cc_store *st;
     uint64_t seed; /* the run's seed (run.start), for a resumed exercise too */
     cc_live_publish_fn publish;
@@ -569,14 +570,36 @@ typedef struct evrec {
  * take it in; otherwise it is read back and the addressing as of its seq applies. mc: the contents
  * of the messages just before, for their deliveries (updated). */
 
+/* A team's last score submission per model and move (control's reference, without a team, is
+ * not a team's: the report has it). */
+static int note_score(cc_live *lv, int seat, json_t *p, json_int_t t)
+{
+    const char *model = pstr(p, "model"), *move = pstr(p, "move"), *team = pstr(p, "team");
+    if (!model || !move || !team)
+        return 0;
+    if (!lv->fb_scores && !(lv->fb_scores = json_object()))
+        return -1;
+    json_t *m = json_object_get(lv->fb_scores, model);
+    if (!m && json_object_set_new(lv->fb_scores, model, m = json_object()) != 0)
+        return -1;
+    json_t *mv = json_object_get(m, move);
+    if (!mv && json_object_set_new(m, move, mv = json_object()) != 0)
+        return -1;
+    const char *by = seat >= 0 && (size_t)seat < lv->s->nseats ? lv->s->seats[seat].id : "control";
+    return json_object_set_new(
+        mv, team, json_pack("{s:O,s:I,s:s}", "scores", json_object_get(p, "scores"), "t", t, "by", by));
+}
+
 /* Keeps what a seat's feedback form needs: that questionnaire q was sent, a seat's last answers. */
 static int note_feedback(cc_live *lv, cc_evtype ty, int seat, json_t *p, json_int_t t)
 {
     const cc_scenario *s = lv->s;
+    if (ty == CC_EV_SCORE_SUBMIT)
+        return note_score(lv, seat, p, t);
     size_t nq = s->nquestionnaires;
     if (!nq)
         return 0;
-    if (!lv->fb_sent && !(lv->fb_sent = calloc(nq, 1)))
+    if (!lv->fb_sent && !(lv->fb_sent = calloc(nq, sizeof *lv->fb_sent)))
         return -1;
     if (!lv->fb_answers &&
         !(lv->fb_answers = calloc(nq * (s->nseats ? s->nseats : 1), sizeof *lv->fb_answers)))
@@ -588,7 +611,8 @@ static int note_feedback(cc_live *lv, cc_evtype ty, int seat, json_t *p, json_in
     if (q == nq)
         return 0;
     if (ty == CC_EV_FEEDBACK_OPEN) {
-        lv->fb_sent[q] = 1;
+        if (!lv->fb_sent[q])
+            lv->fb_sent[q] = 1 + t;
     } else if (seat >= 0 && (size_t)seat < s->nseats) {
         json_t **a = &lv->fb_answers[q * s->nseats + (size_t)seat];
         json_decref(*a);
@@ -633,7 +657,9 @@ static cc_err read_event(cc_live *lv, msgcache *mc, const char *line, size_t len
         if (rc == CC_OK && ev->ty == CC_EV_INJECT_RELEASE &&
             add_release(lv, pstr(p, "inject"), ev->seq, p) != 0)
             rc = CC_ERR_NOMEM;
-        if (rc == CC_OK && (ev->ty == CC_EV_FEEDBACK_OPEN || ev->ty == CC_EV_FEEDBACK_ANSWER) &&
+        if (rc == CC_OK &&
+            (ev->ty == CC_EV_FEEDBACK_OPEN || ev->ty == CC_EV_FEEDBACK_ANSWER ||
+             ev->ty == CC_EV_SCORE_SUBMIT) &&
             note_feedback(lv, ev->ty, ev->actor, p, json_integer_value(json_object_get(r, "t"))) != 0)
             rc = CC_ERR_NOMEM;
     }
@@ -1840,6 +1866,7 @@ void cc_live_free(cc_live *lv)
             json_decref(lv->fb_answers[i]);
     free(lv->fb_answers);
     free(lv->fb_sent);
+    json_decref(lv->fb_scores);
     cc_scenario_free(lv->s);
     free(lv->views);
     free(lv->ring);
@@ -2507,10 +2534,71 @@ static json_t *guides_for(const cc_scenario *s, size_t si)
     return out;
 }
 
+/* The scoring models a seat's team is scored by and whose label it may read: criteria, moves
+ * (open once their phase has started) and its team's last submissions (docs/http-api.md). */
+static json_t *scoring_for(const cc_live *lv, size_t si, int64_t now_ms)
+{
+    const cc_scenario *s = lv->s;
+    json_t *out = json_array();
+    for (size_t m = 0; out && m < s->nscorings; m++) {
+        const cc_scoring *M = &s->scorings[m];
+        int team = cc_eval_team_of(s, M, si);
+        if (team < 0 || !cc_scenario_seat_reads(s, si, &M->label))
+            continue;
+        char tt[200];
+        cc_eval_team_text(M, (size_t)team, tt, sizeof tt);
+        json_t *crit = json_array(), *moves = json_array(), *sub = json_object();
+        for (size_t c = 0; c < M->ncriteria; c++)
+            json_array_append_new(crit, json_pack("{s:s,s:s?,s:f,s:i}", "id", M->criteria[c].id, "text",
+                                                  M->criteria[c].text, "weight", M->criteria[c].weight, "max",
+                                                  M->criteria[c].max));
+        json_t *ms = lv->fb_scores ? json_object_get(lv->fb_scores, M->id) : NULL;
+        for (size_t k = 0; k < cc_eval_nmoves(s, M); k++) {
+            const char *id = cc_eval_move_id(s, M, k);
+            json_array_append_new(
+                moves, json_pack("{s:s,s:b}", "id", id, "open", cc_eval_move_start_ms(s, M, k) <= now_ms));
+            json_t *mine = json_object_get(json_object_get(ms, id), tt);
+            if (mine)
+                json_object_set_new(sub, id, json_pack("{s:O}", tt, mine));
+        }
+        json_array_append_new(out, json_pack("{s:s,s:s?,s:s?,s:[s],s:o,s:o,s:o}", "id", M->id, "title",
+                                             M->title, "label", M->label.text, "teams", tt, "criteria", crit,
+                                             "moves", moves, "submitted", sub));
+    }
+    return out;
+}
+
+/* Control's view of the questionnaires (docs/http-api.md): when each is sent, whether it was, the
+ * seats it asks and how many of them answered. */
+static json_t *questionnaires_control(const cc_live *lv)
+{
+    const cc_scenario *s = lv->s;
+    json_t *out = json_array();
+    for (size_t q = 0; out && q < s->nquestionnaires; q++) {
+        const cc_questionnaire *Q = &s->questionnaires[q];
+        size_t asked = 0, answered = 0;
+        for (size_t si = 0; si < s->nseats; si++)
+            if (cc_eval_asks(s, Q, si)) {
+                asked++;
+                answered += lv->fb_answers && lv->fb_answers[q * s->nseats + si];
+            }
+        int64_t sent = lv->fb_sent ? lv->fb_sent[q] : 0;
+        json_t *o = json_pack("{s:s,s:s?,s:s,s:I,s:I}", "id", Q->id, "title", Q->title, "send",
+                              Q->send_end     ? "end"
+                              : Q->send_phase ? Q->send_phase
+                                              : "control",
+                              "asked", (json_int_t)asked, "answered", (json_int_t)answered);
+        json_object_set_new(o, "sent_t", sent ? json_integer(sent - 1) : json_null());
+        json_array_append_new(out, o);
+    }
+    return out;
+}
+
 /* What a seat's state adds (lock held): the consultations it may ask for now, its affordances,
  * what waits for it and the consultations that will need it (docs/http-api.md), the
- * questionnaires sent to it, and for an evaluator its guides and the objectives. */
-static void seat_state(cc_live *lv, cc_live_viewer v, json_t *st)
+ * questionnaires sent to it, its team's scoring, and for an evaluator its guides and the
+ * objectives. */
+static void seat_state(cc_live *lv, cc_live_viewer v, json_t *st, int64_t now_ms)
 {
     const cc_scenario *s = lv->s;
     /* consultations this seat may ask for now: it is their requester, they have not started */
@@ -2528,6 +2616,7 @@ static void seat_state(cc_live *lv, cc_live_viewer v, json_t *st)
     json_object_set_new(st, "affordances", aff);
     json_object_set_new(st, "upcoming", cc_engine_upcoming(lv->e, (size_t)v.seat));
     json_object_set_new(st, "questionnaires", questionnaires_for(lv, (size_t)v.seat));
+    json_object_set_new(st, "scoring", scoring_for(lv, (size_t)v.seat, now_ms));
     if (s->seats[v.seat].evaluator) {
         json_t *objs = json_array();
         for (size_t i = 0; i < s->nobjectives; i++)
@@ -2617,9 +2706,10 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         /* what each open consultation and decision waits for, the longest first */
         json_object_set_new(st, "stuck", cc_stuck_list(cons, decs, ck.scenario_ms));
         json_object_set_new(st, "pickers", cc_pickers(s)); /* the choices of control's forms */
+        json_object_set_new(st, "questionnaires", questionnaires_control(lv));
     }
     if (!v.control)
-        seat_state(lv, v, st);
+        seat_state(lv, v, st, ck.scenario_ms);
     for (size_t i = 0; i < s->nseats; i++) {
         /* who plays the seat: its person (or nobody), or its agent policy (docs/cli.md, "Hybrid seats") */
         int ai = s->seats[i].agent_index;

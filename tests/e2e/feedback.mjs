@@ -69,12 +69,33 @@ try {
   let [st, j] = await apiInput(ctl, { do: 'start' });
   check('control starts', st === 200, [st, j]);
   check('no feedback panel before anything is sent', await usa.locator('#feedback-panel').isHidden());
-  [st, j] = await apiInput(ctl, { do: 'hotwash' });
-  check('control starts the hotwash', st === 200 && j && !j.refused, [st, j]);
+  /* the team score: 3x4 + 2x3 + 1x5 = 23 of 30 points, 76.7% (shown as typed) */
+  const sc = usa.locator('#scoring form[data-key="SC-move"]');
+  await sc.waitFor({ timeout: 15000 });
+  await sc.locator('select[name="move"]').selectOption('p1');
+  await sc.locator('input[name="sc-timely"]').fill('4');
+  await sc.locator('input[name="sc-shared"]').fill('3');
+  await sc.locator('input[name="sc-clear"]').fill('5');
+  check('the weighted score as it is typed', (await sc.locator('.score-weighted').textContent()) === 'Weighted score: 76.7%',
+    await sc.locator('.score-weighted').textContent());
+  await sc.getByRole('button', { name: 'Submit score' }).click();
+  await usa.locator('#status').filter({ hasText: /score SC-move: (done|.*refused|.*\()/ }).waitFor({ timeout: 10000 });
+  check('the score is submitted', /done/.test((await usa.locator('#status').textContent()) || ''));
+  await sc.locator('.score-sent').filter({ hasText: 'Submitted for p1' }).waitFor({ timeout: 10000 });
+  /* control's console: the questionnaires and the Hotwash button (asked for confirmation) */
+  const con = await seatPage('control', CODES.control);
+  await con.locator('#eval-panel').waitFor({ state: 'visible', timeout: 15000 });
+  check('control sees Q-end not sent yet', /Q-end .*not sent \(at the hotwash\)/.test(await con.locator('#questionnaires [data-key="Q-end"] .q-text').textContent()));
+  con.once('dialog', (dlg) => dlg.accept());
+  await con.locator('#btn-hotwash').click();
+  await con.locator('#status').filter({ hasText: /Hotwash: (done|.*refused|.*\()/ }).waitFor({ timeout: 10000 });
+  check('control starts the hotwash from its console', /done/.test((await con.locator('#status').textContent()) || ''));
   check('usa-lead sends its answers', /done/.test(await answer(usa, 6, 'Consult the desks earlier.')));
   check('kor-lead sends its answers', /done/.test(await answer(kor, 3, 'More time for the desks.')));
   await usa.locator('#feedback .fb-sent').filter({ hasText: 'Answers sent' }).waitFor({ timeout: 10000 });
   check('the form says the answers were sent', true);
+  await con.locator('#questionnaires [data-key="Q-end"] .q-text').filter({ hasText: /2 of \d+ answered/ }).waitFor({ timeout: 10000 });
+  check('control sees how many answered', true);
   /* the evaluator's observation, typed, reloaded (the draft survives), recorded */
   const ev = await seatPage('obs-usa', CODES['obs-usa']);
   const f = ev.locator('#obs-form');
@@ -115,6 +136,9 @@ try {
     orow[6] === 'improvement' && orow[7] === 'S' && orow[10] === 'Name a duty officer.', orow);
   const evid = ob.tables.find((t) => t.id === 'observation-evidence').rows.find((x) => orow && x[0] === orow[1]);
   check('with the evidence it cites', evid && evid[1] === 1 && evid[3], evid);
+  const scoring = d.sections.find((s) => s.id === 'scoring').tables.find((t) => t.id === 'SC-move');
+  const usaRow = scoring.rows.find((x) => x[0] === 'p1' && x[1] === 'party:USA');
+  check('the team score in the report', usaRow && usaRow[5] === '76.7%' && usaRow[6] === 'usa-lead', usaRow);
   const text = fb && fb.tables.find((t) => t.id === 'Q-end-h2');
   check('the text answers listed under their party', text && text.rows.some((x) => x[0] === 'USA' && x[1] === 'Consult the desks earlier.'), text);
 } catch (e) {

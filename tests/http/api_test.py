@@ -347,7 +347,8 @@ def evaluation_over_http():
     codes = json.load(open(cf))
     ctl, obs, usa, kor = Client(srv.port), Client(srv.port), Client(srv.port), Client(srv.port)
     ctl.join(codes["control"])
-    obs.join(codes["obs-usa"])
+    st, j, _ = obs.join(codes["obs-usa"])
+    check("an evaluator joins as an evaluator", st == 200 and j["role"] == "evaluator" and j["seat"] == "obs-usa", j)
     usa.join(codes["usa-lead"])
     kor.join(codes["kor-lead"])
     ctl.input({"do": "start"})
@@ -369,6 +370,22 @@ def evaluation_over_http():
           "Q-end" in qs and [k["id"] for k in qs["Q-end"]["questions"]] == ["h1", "h2"] and
           qs["Q-end"]["questions"][0]["scale"] == 7 and qs["Q-end"]["answer"] is None, su.get("questionnaires"))
     check("a questionnaire not sent yet is not in the state", "Q-p1" not in qs, list(qs))
+    sm = {m["id"]: m for m in su.get("scoring", [])}
+    check("the seat's state holds its team's scoring model", "SC-move" in sm and sm["SC-move"]["teams"] == ["party:USA"] and
+          [c["id"] for c in sm["SC-move"]["criteria"]] == ["timely", "shared", "clear"] and
+          {m["id"]: m["open"] for m in sm["SC-move"]["moves"]} == {"p1": True, "p2": False}, su.get("scoring"))
+    st, j, _, _ = usa.input({"do": "score", "model": "SC-move", "move": "p1", "scores": {"timely": 4, "shared": 3, "clear": 5}})
+    st, su2, _, _ = usa.req("GET", "/api/state")
+    sub = su2["scoring"][0]["submitted"] if su2.get("scoring") else {}
+    check("its team's submission in the state", sub.get("p1", {}).get("party:USA", {}).get("by") == "usa-lead", sub)
+    st, so2, _, _ = obs.req("GET", "/api/state")
+    check("an evaluator is on no team", so2.get("scoring") == [], so2.get("scoring"))
+    st, sc, _, _ = ctl.req("GET", "/api/state")
+    cq = {q["id"]: q for q in sc.get("questionnaires", [])}
+    check("control's state: each questionnaire, when sent, seats asked and answered",
+          cq.get("Q-end", {}).get("send") == "end" and isinstance(cq["Q-end"].get("sent_t"), int) and
+          cq["Q-end"]["answered"] == 0 and cq["Q-end"]["asked"] >= 2 and cq.get("Q-p1", {}).get("sent_t") is None and
+          cq["Q-p1"]["send"] == "p1", sc.get("questionnaires"))
     st, j, _, _ = usa.input({"do": "answer", "questionnaire": "Q-end", "answers": {"h1": 6, "h2": "Consult earlier, please."}})
     check("a seat answers the questionnaire", st == 200 and not j.get("refused"), (st, j))
     st, su, _, _ = usa.req("GET", "/api/state")
