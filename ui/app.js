@@ -1905,6 +1905,7 @@
       if (!text) return status('Write the message first.', 'bad');
       const obj = { do: 'message', to: to, text: text, label: $('msg-label').value };
       if (replyTo) obj.reply_to = replyTo;
+      if (window.caucusLang) obj.lang = window.caucusLang.lang; /* marked with the writer's language (i18n.js) */
       if (await input(obj, 'Message')) {
         $('msg-text').value = '';
         replyTo = null;

@@ -10,6 +10,7 @@
 
 #include "core/ctime.h"
 #include "core/engine_int.h"
+#include "core/lang.h"
 
 /* ---- inputs ----------------------------------------------------------------------------- */
 
@@ -159,6 +160,7 @@ typedef struct parsed_input {
     int seat;
     uint32_t context; /* item code */
     const char *option, *text;
+    const char *lang;  /* message: the language it is written in (a language tag), NULL when not said */
     const char *stage; /* an act on a consultation: the stage it is for (NULL: the current one) */
     int to[64];
     size_t nto;
@@ -285,7 +287,8 @@ static int clock_action(const char *act)
 static const char *const known[] = {"t",         "wall",   "do",    "seat",    "consultation", "decision",
                                     "inject",    "option", "text",  "to",      "label",        "reply_to",
                                     "objective", "rating", "title", "body",    "at",           "factor",
-                                    "message",   "stage",  "by",    "outcome", "reason",       "duration"};
+                                    "message",   "stage",  "by",    "outcome", "reason",       "duration",
+                                    "lang"};
 
 static cc_err parse_clock(const names *N, const json_t *in, int clk, parsed_input *p, char *why,
                           size_t whylen)
@@ -616,6 +619,9 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
     }
     if (json_object_get(in, "message") && strcmp(act, "share") != 0)
         BAD("\"message\" only applies to \"share\" (the message forwarded, such as \"M3\")");
+    p->lang = json_string_value(json_object_get(in, "lang"));
+    if (json_object_get(in, "lang") && (strcmp(act, "message") != 0 || !cc_lang_tag_ok(p->lang)))
+        BAD("\"lang\" only applies to \"message\": the language it is written in, a tag such as \"ko\"");
     if (strcmp(act, "message") == 0 || strcmp(act, "downgrade") == 0 || strcmp(act, "rate") == 0 ||
         strcmp(act, "note") == 0 || strcmp(act, "edit") == 0)
         return parse_extra(N, in, act, p, why, whylen);
@@ -891,6 +897,8 @@ static cc_err send_message(cc_engine *e, const parsed_input *p, const char *acto
     }
     cc_refs tr = {refs, p->nto, {0, 0}};
     json_t *j = json_pack("{s:s,s:s,s:s,s:o}", "kind", "message", "message", id, "text", p->text, "to", to);
+    if (j && p->lang) /* stored as written, marked with its language */
+        json_object_set_new(j, "lang", json_string(p->lang));
     if (j && p->reply >= 0)
         json_object_set_new(j, "reply_to", json_string(e->inj[p->reply].id));
     else if (j && p->reply_msg) {

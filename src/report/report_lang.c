@@ -28,7 +28,7 @@ static const struct report_lang_file *catalogue_file(const char *tag)
     for (const struct report_lang_file *f = report_lang_files; tag && f->path; f++) {
         size_t n = strlen(f->path);
         char t[CC_LANG_TAG_MAX + 1];
-        if (n < 7 || n - 6 > sizeof t)
+        if (n < 7 || n - 6 >= sizeof t)
             continue;
         memcpy(t, f->path + 1, n - 6); /* "/ko.json" */
         t[n - 6] = 0;

@@ -308,6 +308,15 @@ expect_rc "bilingual run, a Korean text changed" 0 "$BIN" run "$T/bi2.yaml" --lo
 h1=$(head -1 "$T/bi.jsonl" | sed 's/.*"scenario":"\([0-9a-f]*\)".*/\1/'); h2=$(head -1 "$T/bi2.jsonl" | sed 's/.*"scenario":"\([0-9a-f]*\)".*/\1/')
 if [ ${#h1} = 64 ] && [ "$h1" != "$h2" ]; then ok; else no "run.start's scenario hash pins the Korean text ($h1 $h2)"; fi
 if [ "$(tail -n +2 "$T/bi.jsonl" | sed 's/"prev":"[0-9a-f]*",//; s/"hash":"[0-9a-f]*",//; s/"digest":"[0-9a-f]*",//')" = "$(tail -n +2 "$T/bi2.jsonl" | sed 's/"prev":"[0-9a-f]*",//; s/"hash":"[0-9a-f]*",//; s/"digest":"[0-9a-f]*",//')" ]; then ok; else no "the events after run.start do not depend on a Korean text"; fi
+# a message is stored as written, marked with the language it is written in ("lang"); "lang"
+# elsewhere, or one that is no language tag, is refused with the input
+printf '%s\n' '{"t": "+31m", "do": "message", "seat": "kor-chair", "to": ["usa-chair"], "text": "정오에 통화합시다.", "label": "UNCLASSIFIED//REL TO USA, KOR", "lang": "ko"}' > "$T/lang.jsonl"
+expect_rc "a message marked with its language" 0 "$BIN" run tests/scenarios/valid/minimal.yaml --inputs "$T/lang.jsonl" --log "$T/lang-log.jsonl"
+if grep -q '"payload":{"kind":"message","lang":"ko","message":"M1","text":"정오에 통화합시다.","to":\["usa-chair"\]}' "$T/lang-log.jsonl"; then ok; else no "the message's language in its event"; fi
+expect_rc "a marked message replays" 0 "$BIN" replay "$T/lang-log.jsonl" --scenario tests/scenarios/valid/minimal.yaml
+printf '%s\n' '{"t": "+31m", "do": "note", "seat": "kor-chair", "text": "x", "lang": "ko"}' > "$T/lang-bad.jsonl"
+expect_rc "lang on a note" 1 "$BIN" run tests/scenarios/valid/minimal.yaml --inputs "$T/lang-bad.jsonl" --log "$T/lang-bad-log.jsonl"
+expect_out "lang on a note: why" "\"lang\" only applies to \"message\": the language it is written in, a tag such as \"ko\""
 [ "$skipped" = 0 ] || echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

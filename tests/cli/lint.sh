@@ -99,5 +99,14 @@ expect_rc "missing Korean: --require-languages" 1 "$BIN" lint --require-language
 expect_out "missing Korean: an error" "bilingual-missing-korean.yaml:31:7: error: inject 'title' of 'I-1' has no text in 'ko' (a declared language)"
 expect_rc "undeclared language" 1 "$BIN" lint tests/scenarios/invalid/124-bad-languages.yaml
 expect_out "undeclared language: where" "124-bad-languages.yaml:9:48: error: exercise 'title': 'ja' is not a language of the scenario (exercise 'languages')"
+# tools/add-language.py: every text of a scenario listed, translated and written in place; the
+# result declares the language, lints clean under --require-languages and keeps its comments
+cp tests/scenarios/valid/minimal.yaml "$T/al.yaml"
+if python3 tools/add-language.py --list "$T/al.yaml" > "$T/al.json" &&
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); json.dump({k: "번역 " + k for k in d}, open(sys.argv[1], "w"), ensure_ascii=False)' "$T/al.json" &&
+  python3 tools/add-language.py "$T/al.yaml" ko "$T/al.json"; then ok; else no "add-language.py"; fi
+expect_rc "add-language: lints clean with every language" 0 "$BIN" lint --werror --require-languages "$T/al.yaml"
+if grep -q '^  languages: \[en, ko\]$' "$T/al.yaml" && grep -q '^# Smallest complete scenario' "$T/al.yaml" &&
+  grep -q 'ko: "번역 Request to consult"' "$T/al.yaml"; then ok; else no "add-language: languages, comments and a translation"; fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

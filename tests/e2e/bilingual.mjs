@@ -85,6 +85,10 @@ try {
   const card = '#inbox [data-item-id="I-01"]';
   await usa.page.locator(card).waitFor({ timeout: 15000 });
   await kor.page.locator(card).waitFor({ timeout: 15000 });
+  check('the Korean header clock reads the day and weekday in Korean', /일차 .요일 /.test(await text(kor, '#clock-mini')),
+        await text(kor, '#clock-mini'));
+  check('the Korean item line names sender and channel in Korean', /· 발신 control · 메시지$/.test(await text(kor, card + ' .meta')),
+        await text(kor, card + ' .meta'));
   check('the English player reads the English title', (await text(usa, card + ' .item-title')) === 'STARTEX');
   await kor.page.locator(card + ' .item-title', { hasText: '연습 시작(STARTEX)' }).waitFor({ timeout: 15000 })
     .catch(() => {});
