@@ -126,8 +126,7 @@ static int make_codes(cc_store *st, cc_live *lv, FILE *out, FILE *codes_json)
  * log, for this viewer (a seat's report holds only what the seat may read). The log goes through
  * a private temporary file because the report reads it twice, streaming. */
 static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, int format, const char *lang, size_t *len,
-                          char *why,
-                          size_t whylen)
+                          char *why, size_t whylen)
 {
     cc_store *st = ctx;
     const char *dir = getenv("TMPDIR");
@@ -159,7 +158,8 @@ static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, int format, 
         clock_gettime(CLOCK_REALTIME, &ts);
         cc_report_opts ro = {.seat = v.control ? NULL : s->seats[v.seat].id,
                              .flags = cc_live_ended(lv) ? 0u : CC_REPORT_IN_PROGRESS,
-                             .as_of_ms = cc_live_scenario_ms(lv, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000)};
+                             .as_of_ms =
+                                 cc_live_scenario_ms(lv, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000)};
         rc = cc_report_from_log_opts(path, s, &ro, &d, &doc);
         cc_error le = {0};
         if (rc == CC_OK && lang && cc_report_lang_known(lang) &&

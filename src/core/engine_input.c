@@ -284,11 +284,10 @@ static int clock_action(const char *act)
 }
 
 /* Members an input may have besides "do"; each is a string unless listed in typed(). */
-static const char *const known[] = {"t",         "wall",   "do",    "seat",    "consultation", "decision",
-                                    "inject",    "option", "text",  "to",      "label",        "reply_to",
-                                    "objective", "rating", "title", "body",    "at",           "factor",
-                                    "message",   "stage",  "by",    "outcome", "reason",       "duration",
-                                    "lang"};
+static const char *const known[] = {
+    "t",       "wall",  "do",       "seat",      "consultation", "decision", "inject", "option", "text",
+    "to",      "label", "reply_to", "objective", "rating",       "title",    "body",   "at",     "factor",
+    "message", "stage", "by",       "outcome",   "reason",       "duration", "lang"};
 
 static cc_err parse_clock(const names *N, const json_t *in, int clk, parsed_input *p, char *why,
                           size_t whylen)

@@ -1634,10 +1634,11 @@ cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_
                      : "Interim after-action report (the log has no run.end: the exercise is running or "
                        "was stopped)",
                  s->title ? s->title : s->id);
-        json_t *view = r.viewer < 0 ? json_pack("{s:s}", "kind", "control")
-                                    : json_pack("{s:s,s:s,s:o,s:o}", "kind", "seat", "seat",
-                                                s->seats[r.viewer].id, "party", cc_rjs(s->seats[r.viewer].party),
-                                                "clearance", cc_rjs(s->seats[r.viewer].clearance_name));
+        json_t *view = r.viewer < 0
+                           ? json_pack("{s:s}", "kind", "control")
+                           : json_pack("{s:s,s:s,s:o,s:o}", "kind", "seat", "seat", s->seats[r.viewer].id,
+                                       "party", cc_rjs(s->seats[r.viewer].party), "clearance",
+                                       cc_rjs(s->seats[r.viewer].clearance_name));
         *doc = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "format", CC_REPORT_FORMAT, "kind", "aar", "title",
                          title, "banner", b, "view", view, "sections", secs);
         if (*doc && r.viewer < 0) { /* a seat's report has no figure of the whole log (above) */

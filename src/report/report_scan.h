@@ -189,8 +189,8 @@ typedef struct rep {
     uint32_t *seat_by;  /* nseats * 2: acts taken by the seat's agent, and by control on its behalf */
     int vote_seat;      /* the seat that cast the vote just before, -1 */
     uint64_t vote_seq;
-    json_t *plays; /* owned: seat id -> its hand-overs, "agent from +3h, person from +5h30m" */
-    json_t *steer; /* owned: control's steering acts the viewer sees, [t, act, item, detail] rows */
+    json_t *plays;     /* owned: seat id -> its hand-overs, "agent from +3h, person from +5h30m" */
+    json_t *steer;     /* owned: control's steering acts the viewer sees, [t, act, item, detail] rows */
     json_t *ctl_marks; /* owned: hand-overs and steering for the timeline, [t_ms, lane, id, text] */
     const char *end_reason;
     uint64_t nevents;

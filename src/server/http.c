@@ -350,7 +350,8 @@ static enum MHD_Result send_report(cc_http *h, struct MHD_Connection *c, int for
     harden_csp(h, r, csp);
     MHD_add_response_header(r, "Content-Type", type);
     if (format == CC_HTTP_REPORT_DOCX)
-        MHD_add_response_header(r, "Content-Disposition", "attachment; filename=\"after-action-report.docx\"");
+        MHD_add_response_header(r, "Content-Disposition",
+                                "attachment; filename=\"after-action-report.docx\"");
     enum MHD_Result ret = MHD_queue_response(c, 200, r);
     MHD_destroy_response(r);
     return ret;

@@ -44,8 +44,7 @@ typedef struct cc_http_opts {
      * with the scenario's authoritative texts; a language without a report catalogue gives that
      * too). Returns the malloc'd bytes and their length, or NULL with why filled. */
     char *(*report)(void *ctx, cc_live *live, cc_live_viewer v, int format, const char *lang, size_t *len,
-                    char *why,
-                    size_t whylen);
+                    char *why, size_t whylen);
     void *report_ctx;
 } cc_http_opts;
 

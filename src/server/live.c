@@ -1916,9 +1916,9 @@ uint64_t cc_live_events(cc_live *lv)
 
 static int control_only(const char *act)
 {
-    static const char *const c[] = {"release", "hold",      "edit",  "add",    "start",  "pause",  "resume",
-                                    "speed",   "jump",      "rate",  "audit",  "end",    "play",   "downgrade",
-                                    "force",   "extend",    "reopen", "skip",  "send",   "hotwash"};
+    static const char *const c[] = {"release", "hold",   "edit",   "add",   "start", "pause",  "resume",
+                                    "speed",   "jump",   "rate",   "audit", "end",   "play",   "downgrade",
+                                    "force",   "extend", "reopen", "skip",  "send",  "hotwash"};
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
         if (strcmp(act, c[i]) == 0)
             return 1;
@@ -2713,10 +2713,11 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
     for (size_t i = 0; i < s->nseats; i++) {
         /* who plays the seat: its person (or nobody), or its agent policy (docs/cli.md, "Hybrid seats") */
         int ai = s->seats[i].agent_index;
-        json_t *seat = json_pack("{s:s,s:s?,s:s?,s:b,s:s,s:s?}", "id", s->seats[i].id, "party", s->seats[i].party,
-                                 "name", s->seats[i].role, "connected", connected && connected[i] > 0, "played_by",
-                                 cc_hybrid_agent_plays(lv->hy, i) ? "agent" : "person", "agent",
-                                 ai >= 0 ? s->agents[ai].id : NULL);
+        json_t *seat =
+            json_pack("{s:s,s:s?,s:s?,s:b,s:s,s:s?}", "id", s->seats[i].id, "party", s->seats[i].party,
+                      "name", s->seats[i].role, "connected", connected && connected[i] > 0, "played_by",
+                      cc_hybrid_agent_plays(lv->hy, i) ? "agent" : "person", "agent",
+                      ai >= 0 ? s->agents[ai].id : NULL);
         if (seat && v.control) /* whose code was used is control's to know (docs/http-api.md) */
             json_object_set_new(seat, "code_used", json_boolean(joined && joined[i]));
         json_array_append_new(seats, seat);
