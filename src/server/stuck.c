@@ -76,7 +76,8 @@ json_t *cc_stuck_list(const json_t *cons, const json_t *decs, int64_t now_t)
         return out;
     for (size_t i = 0; i < n; i++)
         v[i] = json_incref(json_array_get(out, i));
-    qsort(v, n, sizeof *v, longest_first);
+    if (n > 1)
+        qsort(v, n, sizeof *v, longest_first);
     json_array_clear(out);
     for (size_t i = 0; i < n; i++)
         json_array_append_new(out, v[i]);
