@@ -474,10 +474,12 @@ static void build_timeline(rep *r, json_t *secs, cc_label *doc, bool *inv)
     }
     size_t ck;
     json_t *cm;
-    json_array_foreach(r->ctl_marks, ck, cm) /* control's hand-overs and steering */
+    json_array_foreach(r->ctl_marks, ck, cm)
+    { /* control's hand-overs and steering */
         mark(marks, (int)json_integer_value(json_array_get(cm, 1)), json_integer_value(json_array_get(cm, 0)),
              -1, "control", json_string_value(json_array_get(cm, 2)),
              json_string_value(json_array_get(cm, 3)));
+    }
     if (json_array_size(r->ctl_marks))
         cc_rsec_note(
             &x,

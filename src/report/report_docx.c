@@ -202,7 +202,10 @@ static void section(cc_buf *b, const json_t *sec)
     para(b, "Heading1", cc_report_str(sec, "title"));
     size_t i;
     const json_t *x;
-    json_array_foreach(json_object_get(sec, "intro"), i, x) para(b, NULL, json_string_value(x));
+    json_array_foreach(json_object_get(sec, "intro"), i, x)
+    {
+        para(b, NULL, json_string_value(x));
+    }
     const json_t *facts = json_object_get(sec, "facts");
     if (json_array_size(facts)) {
         json_t *cols = json_pack("[ss]", "", "");
@@ -332,8 +335,14 @@ static void document_part(cc_buf *b, const json_t *doc)
     para(b, "Title", cc_report_str(doc, "title"));
     size_t i;
     const json_t *x;
-    json_array_foreach(json_object_get(doc, "alerts"), i, x) para(b, "Heading2", json_string_value(x));
-    json_array_foreach(json_object_get(doc, "sections"), i, x) section(b, x);
+    json_array_foreach(json_object_get(doc, "alerts"), i, x)
+    {
+        para(b, "Heading2", json_string_value(x));
+    }
+    json_array_foreach(json_object_get(doc, "sections"), i, x)
+    {
+        section(b, x);
+    }
     cc_buf_puts(
         b, "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId2\"/><w:footerReference "
            "w:type=\"default\" r:id=\"rId3\"/><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1304\" "

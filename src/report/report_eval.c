@@ -194,7 +194,10 @@ static bool answer_is(const json_t *v, const cc_question *k, size_t want)
         return !strcmp(json_string_value(v), id);
     size_t i;
     const json_t *e;
-    json_array_foreach(v, i, e) if (json_is_string(e) && !strcmp(json_string_value(e), id)) return true;
+    json_array_foreach(v, i, e)
+    {
+        if (json_is_string(e) && !strcmp(json_string_value(e), id)) return true;
+    }
     return false;
 }
 

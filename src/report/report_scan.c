@@ -734,7 +734,9 @@ static void on_steer(rep *r, const cc_evrec *e, const cc_view_event *ve)
         size_t k;
         json_t *v;
         json_array_foreach(json_object_get(p, "skipped"), k, v)
+        {
             cc_buf_printf(&b, "%s%s", k ? ", " : "held ", json_string_value(v));
+        }
         snprintf(detail, sizeof detail, "%s: %s", b.data ? b.data : "", reason);
         cc_buf_free(&b);
         break;
@@ -1036,8 +1038,10 @@ static cc_err pass2(rep *r)
         size_t k;
         const json_t *v;
         if (r->evals[i].type == CC_EV_EVAL_OBSERVATION)
-            json_array_foreach(json_object_get(r->evals[i].p, "evidence"), k, v) seqs[n++] =
-                (uint64_t)json_integer_value(v);
+            json_array_foreach(json_object_get(r->evals[i].p, "evidence"), k, v)
+            {
+                seqs[n++] = (uint64_t)json_integer_value(v);
+            }
     }
     qsort(seqs, n, sizeof *seqs, u64cmp);
     size_t u = 0;

@@ -770,7 +770,10 @@ static void push_unique(json_t *arr, const char *s)
 {
     size_t i;
     json_t *x;
-    json_array_foreach(arr, i, x) if (strcmp(json_string_value(x), s) == 0) return;
+    json_array_foreach(arr, i, x)
+    {
+        if (strcmp(json_string_value(x), s) == 0) return;
+    }
     json_array_append_new(arr, json_string(s));
 }
 
@@ -2500,7 +2503,10 @@ static json_t *waiting_for_you(const json_t *aff)
         int dup = 0;
         size_t j;
         json_t *w;
-        json_array_foreach(out, j, w) dup |= strcmp(json_string_value(json_object_get(w, "id")), id) == 0;
+        json_array_foreach(out, j, w)
+        {
+            dup |= strcmp(json_string_value(json_object_get(w, "id")), id) == 0;
+        }
         if (!dup)
             json_array_append_new(
                 out, json_pack("{s:s,s:s,s:O}", "kind", kind, "id", id, "do", json_object_get(a, "do")));

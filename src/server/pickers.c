@@ -9,7 +9,10 @@ static void add_unique(json_t *a, const char *s)
 {
     size_t k;
     json_t *v;
-    json_array_foreach(a, k, v) if (strcmp(json_string_value(v), s) == 0) return;
+    json_array_foreach(a, k, v)
+    {
+        if (strcmp(json_string_value(v), s) == 0) return;
+    }
     json_array_append_new(a, json_string(s));
 }
 

@@ -19,8 +19,10 @@ static json_t *missing(const json_t *all, const json_t *done)
         } else {
             size_t j;
             json_t *w;
-            json_array_foreach(done, j, w) in |=
-                id && json_string_value(w) && strcmp(id, json_string_value(w)) == 0;
+            json_array_foreach(done, j, w)
+            {
+                in |= id && json_string_value(w) && strcmp(id, json_string_value(w)) == 0;
+            }
         }
         if (id && !in)
             json_array_append_new(out, json_string(id));
