@@ -1864,7 +1864,7 @@ void cc_live_free(cc_live *lv)
     cc_engine_free(lv->e);
     if (lv->s)
         clear_views(lv);
-    if (lv->fb_answers)
+    if (lv->fb_answers && lv->s) /* fb_answers is made only once the scenario is */
         for (size_t i = 0; i < lv->s->nquestionnaires * (lv->s->nseats ? lv->s->nseats : 1); i++)
             json_decref(lv->fb_answers[i]);
     free(lv->fb_answers);
