@@ -248,3 +248,24 @@ Test(ytree, fuzz_regression_multiline_quoted_leak)
     cc_arena_free(a);
     cc_diags_free(&d);
 }
+
+/* The unclosed-quote scan stops at the end of the text: a quoted scalar whose last character is
+ * a UTF-8 sequence running to the end (fuzz_scenario's finding, a heap read past the text under
+ * ASan) is an error, not a read past the end. The text is copied to a buffer of its exact length
+ * so that ASan sees any read beyond it. */
+Test(ytree, an_unclosed_quote_at_the_very_end_is_an_error)
+{
+    static const char y[] = "a: ''''-season consultation\n    ''''-season consultation\n    ko: \xea\xb3\xb5";
+    size_t n = sizeof y - 1;
+    char *t = malloc(n);
+    cr_assert_not_null(t);
+    memcpy(t, y, n);
+    cc_arena *a;
+    cc_diags d;
+    cc_ynode *r;
+    cr_expect_neq(parse(t, n, &a, &d, &r), CC_OK);
+    cr_expect_gt(d.count, 0);
+    cc_diags_free(&d);
+    cc_arena_free(a);
+    free(t);
+}

@@ -1174,7 +1174,8 @@ static int cell_cmp(const void *a, const void *b)
 /* Lays the sorted cells out as records of ncols fields. */
 static cc_err build_table(sheetctx *s, cc_csv **table)
 {
-    qsort(s->cells, s->ncells, sizeof *s->cells, cell_cmp);
+    if (s->ncells > 1)
+        qsort(s->cells, s->ncells, sizeof *s->cells, cell_cmp);
     int ncols = 0;
     for (size_t i = 0; i < s->ncells; i++) {
         if (i && cell_cmp(&s->cells[i - 1], &s->cells[i]) == 0) {

@@ -244,6 +244,8 @@ typedef struct yscan {
 /* One character on (a UTF-8 sequence counts as one column). */
 static void ys_next(yscan *s)
 {
+    if (s->i >= s->n) /* a step asked past the end (after a sequence that ran to it) stays there */
+        return;
     if (s->t[s->i] == '\n') {
         s->line++;
         s->col = 1;
