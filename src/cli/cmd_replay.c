@@ -11,6 +11,7 @@
 #include "core/engine.h"
 #include "core/arena.h"
 #include "core/evlog.h"
+#include "core/fork.h"
 #include "core/replay.h"
 #include "core/scenario_model.h"
 #include "core/grow.h"
@@ -87,22 +88,12 @@ typedef struct cmp_ctx {
     size_t next;
     size_t stop_at; /* stop after this many events (--until) */
     long long mismatch;
-    FILE *fork_out;  /* --fork: every event is written here */
-    size_t fork_seq; /* --fork: events up to this one must equal the log */
 } cmp_ctx;
 
 static int compare_line(void *vctx, const char *line, size_t len)
 {
     cmp_ctx *c = vctx;
     size_t i = c->next++;
-    if (c->fork_out) {
-        if (i <= c->fork_seq &&
-            (i >= c->log->n || c->log->lens[i] != len - 1 || memcmp(c->log->lines[i], line, len - 1) != 0)) {
-            c->mismatch = (long long)i;
-            return 1;
-        }
-        return fwrite(line, 1, len, c->fork_out) != len;
-    }
     if (i >= c->log->n || c->log->lens[i] != len - 1 || memcmp(c->log->lines[i], line, len - 1) != 0) {
         c->mismatch = (long long)i;
         return 1;
@@ -127,11 +118,11 @@ static int same_file(const char *a, const char *b)
 
 #define REPLAY_USAGE                                                                                         \
     "usage: caucus replay LOG [--scenario FILE] [--agents FILE] [--until SEQ] [--format text|json]\n"        \
-    "       caucus replay LOG --fork SEQ [--inputs FILE] --log OUT.jsonl [--scenario FILE] [--agents "       \
-    "FILE]\n"
+    "       caucus replay LOG --fork SEQ [--auto all|SEAT,...] [--inputs FILE] --log OUT.jsonl [--scenario " \
+    "FILE] [--agents FILE]\n"
 
 typedef struct args {
-    const char *path, *scen, *fork_inputs, *fork_log, *agents;
+    const char *path, *scen, *fork_inputs, *fork_log, *agents, *fork_auto;
     int json;
     uint64_t until_seq, fork_seq;
 } args;
@@ -154,6 +145,8 @@ static int parse_args(int argc, char **argv, args *a)
                 fprintf(stderr, "caucus replay: %s needs an event number, not '%s'\n", argv[i - 1], argv[i]);
                 return 2;
             }
+        } else if (strcmp(argv[i], "--auto") == 0 && i + 1 < argc) {
+            a->fork_auto = argv[++i];
         } else if (strcmp(argv[i], "--inputs") == 0 && i + 1 < argc) {
             a->fork_inputs = argv[++i];
         } else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
@@ -183,9 +176,11 @@ static int parse_args(int argc, char **argv, args *a)
         return 2;
     }
     if ((a->fork_seq != UINT64_MAX) != (a->fork_log != NULL) ||
-        (a->fork_inputs && a->fork_seq == UINT64_MAX) ||
+        ((a->fork_inputs || a->fork_auto) && a->fork_seq == UINT64_MAX) ||
         (a->fork_seq != UINT64_MAX && a->until_seq != UINT64_MAX)) {
-        fprintf(stderr, "caucus replay: --fork SEQ needs --log OUT (and takes --inputs FILE, not --until)\n");
+        fprintf(stderr,
+                "caucus replay: --fork SEQ needs --log OUT (and takes --inputs FILE and --auto SEATS, "
+                "not --until)\n");
         return 2;
     }
     if (a->fork_log && a->json) {
@@ -331,73 +326,11 @@ static cc_err feed_logged(const char *path, const logfile *l, size_t feed_to, cc
     return rc;
 }
 
-/* --fork: from the fork point, the new inputs instead of the logged ones, then to the end. */
-static cc_err run_fork(const args *a, const logfile *l, const cc_scenario *s, cc_engine *e,
-                       const cc_replay *R, const cmp_ctx *c, const cc_input_list *fin, int *status)
-{
-    int live = R->opts.live_clock;
-    cc_evrec at;
-    cc_evlog_error err;
-    cc_evlog_decode(l->lines[a->fork_seq], l->lens[a->fork_seq], &at, &err);
-    int64_t fork_t = live ? at.wall_ms : at.t_ms; /* inputs' times are wall times then */
-    cc_evrec_clear(&at);
-    int fin_wall = fin->n > 0 && json_object_get(fin->v[0], "wall") != NULL;
-    if (fin->n > 0 && fin_wall != live) {
-        fprintf(stderr, "%s: the log was run %s, so the inputs must be timed by \"%s\"\n", a->fork_inputs,
-                live ? "on the control clock" : "in scenario time", live ? "wall" : "t");
-        *status = 1;
-    }
-    cc_err rc = live ? cc_engine_advance_wall(e, fork_t) : cc_engine_run_until(e, fork_t);
-    if (rc == CC_OK && c->next <= a->fork_seq) {
-        fprintf(stderr, "%s: event %llu: the engine produces no such event\n", a->path,
-                (unsigned long long)a->fork_seq);
-        *status = 1;
-    }
-    char why[256];
-    for (size_t k = 0; rc == CC_OK && *status == 0 && k < fin->n; k++) {
-        if (fin->t_ms[k] < fork_t) {
-            fprintf(stderr, "%s: input %zu is at %lld ms, before the fork point (%lld ms)\n", a->fork_inputs,
-                    k + 1, (long long)fin->t_ms[k], (long long)fork_t);
-            *status = 1;
-            break;
-        }
-        if (live) {
-            rc = cc_engine_input_at(e, fin->t_ms[k], fin->v[k], why, sizeof why);
-        } else {
-            rc = cc_engine_run_until(e, fin->t_ms[k]);
-            if (rc == CC_OK)
-                rc = cc_engine_input(e, fin->v[k], why, sizeof why);
-        }
-        if (rc == CC_ERR_INVALID)
-            fprintf(stderr, "%s: input %zu: %s\n", a->fork_inputs, k + 1, why);
-    }
-    if (rc == CC_OK && *status == 0 && live) {
-        int64_t w = cc_engine_wall_at(e, s->duration_s * 1000);
-        if (w != INT64_MAX)
-            rc = cc_engine_advance_wall(e, w);
-    } else if (rc == CC_OK && *status == 0) {
-        rc = cc_engine_run_until(e, s->duration_s * 1000);
-    }
-    if (rc == CC_OK && *status == 0)
-        rc = cc_engine_finish(e);
-    return rc;
-}
-
 /* What a successful replay prints: the fork's summary, the state as JSON, or the counters. */
 static int print_result(const args *a, cc_engine *e, const cmp_ctx *c, cc_cli_state *view, int have_view)
 {
     cc_engine_stats st;
     cc_engine_stats_get(e, &st);
-    if (a->fork_log) {
-        printf("%s: forked at event %llu; %s holds %llu events, the first %llu identical to the original\n",
-               a->path, (unsigned long long)a->fork_seq, a->fork_log, (unsigned long long)st.events,
-               (unsigned long long)a->fork_seq + 1);
-        printf(
-            "  decisions made %zu, expired %zu; consultations completed %zu; findings %zu met, %zu missed\n",
-            st.decisions_made, st.decisions_expired, st.consultations_done, st.findings_met,
-            st.findings_missed);
-        return 0;
-    }
     if (a->json) {
         json_t *j = have_view ? cc_cli_state_json(view, e) : NULL;
         if (j) {
@@ -455,41 +388,21 @@ static int rerun(const args *a, const logfile *l, const cc_scenario *s, const cc
         R.opts.observe = cc_cli_state_observe;
         R.opts.observe_ctx = &view;
     }
-    cc_input_list fin = {0};
-    int forking = a->fork_seq != UINT64_MAX;
-    if (forking) {
-        if (a->fork_seq >= l->n) {
-            fprintf(stderr, "caucus replay: --fork %llu: the log has events 0 to %zu\n",
-                    (unsigned long long)a->fork_seq, l->n - 1);
-            status = 2;
-        } else if (a->fork_inputs && cc_cli_read_inputs(s, a->fork_inputs, &fin) != 0) {
-            status = 1;
-        } else if (!(c.fork_out = fopen(a->fork_log, "wb"))) {
-            fprintf(stderr, "caucus replay: cannot write %s: %s\n", a->fork_log, strerror(errno));
-            status = 1;
-        }
-        c.fork_seq = (size_t)a->fork_seq;
-        c.stop_at = SIZE_MAX;
-    }
     cc_engine *e = NULL;
-    cc_err rc = status ? CC_ERR_ARG : cc_engine_new(s, &R.opts, compare_line, &c, &e);
+    cc_err rc = cc_engine_new(s, &R.opts, compare_line, &c, &e);
     if (rc == CC_OK)
         rc = cc_engine_start(e);
     if (rc == CC_OK)
-        rc = feed_logged(a->path, l, forking ? (size_t)a->fork_seq + 1 : l->n, e, &R, &c, &status);
-    if (forking && rc == CC_OK && status == 0)
-        rc = run_fork(a, l, s, e, &R, &c, &fin, &status);
-    else if (!forking && rc == CC_OK)
+        rc = feed_logged(a->path, l, l->n, e, &R, &c, &status);
+    if (rc == CC_OK)
         rc = cc_replay_end(e, &R, last);
-    if (c.fork_out && fclose(c.fork_out) != 0 && rc == CC_OK)
-        rc = CC_ERR_IO;
     if (c.mismatch >= 0) {
         fprintf(
             stderr,
             "%s: event %lld: differs from what the engine produces from the same scenario, seed and inputs\n",
             a->path, c.mismatch);
         status = 1;
-    } else if (status == 0 && !forking && c.next < c.stop_at && c.next < l->n) {
+    } else if (status == 0 && c.next < c.stop_at && c.next < l->n) {
         fprintf(stderr, "%s: event %zu: the engine produces no such event (log has %zu events)\n", a->path,
                 c.next, l->n);
         status = 1;
@@ -502,8 +415,81 @@ static int rerun(const args *a, const logfile *l, const cc_scenario *s, const cc
     if (have_view)
         cc_cli_state_free(&view);
     cc_engine_free(e);
-    cc_cli_inputs_free(&fin);
     cc_replay_clear(&R);
+    return status;
+}
+
+static int write_line(void *ctx, const char *line, size_t len)
+{
+    return fwrite(line, 1, len, (FILE *)ctx) != len;
+}
+
+/* --fork (core/fork): the parent's events up to SEQ, the fork point's inputs (its origin, the
+ * seats handed to agents), --inputs, the run to its end, written to --log. */
+static int fork_cmd(const args *a, const logfile *l, const cc_scenario *s, const cc_evrec *first)
+{
+    if (a->fork_seq >= l->n) {
+        fprintf(stderr, "caucus replay: --fork %llu: the log has events 0 to %zu\n",
+                (unsigned long long)a->fork_seq, l->n - 1);
+        return 2;
+    }
+    uint8_t *agents = calloc(s->nseats + 1, 1);
+    cc_input_list fin = {0};
+    int status = 0;
+    if (!agents)
+        status = 1;
+    else if (a->fork_auto && cc_cli_parse_seats(s, a->fork_auto, agents) != 0)
+        status = 2;
+    else if (a->fork_inputs && cc_cli_read_inputs(s, a->fork_inputs, &fin) != 0)
+        status = 1;
+    const char *clock = json_string_value(json_object_get(first->payload, "clock"));
+    int live = clock && strcmp(clock, "wall") == 0;
+    if (status == 0 && fin.n > 0 && (json_object_get(fin.v[0], "wall") != NULL) != live) {
+        fprintf(stderr, "%s: the log was run %s, so the inputs must be timed by \"%s\"\n", a->fork_inputs,
+                live ? "on the control clock" : "in scenario time", live ? "wall" : "t");
+        status = 1;
+    }
+    FILE *out = status ? NULL : fopen(a->fork_log, "wb");
+    if (!status && !out) {
+        fprintf(stderr, "caucus replay: cannot write %s: %s\n", a->fork_log, strerror(errno));
+        status = 1;
+    }
+    if (status == 0) {
+        cc_fork_opts o = {.at = a->fork_seq,
+                          .agents = agents,
+                          .inputs = fin.v,
+                          .t_ms = fin.t_ms,
+                          .ninputs = fin.n,
+                          .parent = a->path};
+        cc_fork_result res;
+        char why[400];
+        cc_err rc = cc_fork_run(s, (const char *const *)l->lines, l->lens, l->n, &o, write_line, out, NULL,
+                                &res, why, sizeof why);
+        if (fclose(out) != 0 && rc == CC_OK) {
+            snprintf(why, sizeof why, "cannot write %s", a->fork_log);
+            rc = CC_ERR_IO;
+        }
+        if (rc != CC_OK) {
+            fprintf(stderr, "%s: --fork %llu: %s\n",
+                    a->fork_inputs && strncmp(why, "input ", 6) == 0 ? a->fork_inputs : a->path,
+                    (unsigned long long)a->fork_seq, why);
+            status = rc == CC_ERR_RANGE ? 2 : 1;
+        } else {
+            const cc_engine_stats *st = &res.stats;
+            printf(
+                "%s: forked at event %llu; %s holds %llu events, the first %llu identical to the original\n",
+                a->path, (unsigned long long)a->fork_seq, a->fork_log, (unsigned long long)st->events,
+                (unsigned long long)a->fork_seq + 1);
+            printf("  origin: event hash %s, Merkle root of events 0..%llu %s\n", res.event_hash,
+                   (unsigned long long)a->fork_seq, res.merkle_root);
+            printf("  decisions made %zu, expired %zu; consultations completed %zu; findings %zu met, %zu "
+                   "missed; agent actions %zu\n",
+                   st->decisions_made, st->decisions_expired, st->consultations_done, st->findings_met,
+                   st->findings_missed, st->agent_actions);
+        }
+    }
+    free(agents);
+    cc_cli_inputs_free(&fin);
     return status;
 }
 
@@ -536,7 +522,9 @@ int cc_cmd_replay(int argc, char **argv)
             status = 1;
         }
     }
-    if (status == 0)
+    if (status == 0 && a.fork_log)
+        status = fork_cmd(&a, &l, s, &first);
+    else if (status == 0)
         status = rerun(&a, &l, s, &first, &last);
     cc_evrec_clear(&first);
     cc_evrec_clear(&last);

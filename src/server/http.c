@@ -27,6 +27,7 @@
 #include "core/evlog.h"
 #include "core/scenario_model.h"
 #include "core/utf8.h"
+#include "server/debrief.h"
 #include "server/editor.h"
 #include "server/keymap.h"
 
@@ -1533,6 +1534,26 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
 
 /* ---- the scenario editor (server/editor), control only ---- */
 
+/* GET /api/debrief, /api/debrief/events (control; server/debrief): the ended exercise as a viewer
+ * saw it after an event, and the events it saw. */
+static enum MHD_Result do_debrief(cc_http *h, struct MHD_Connection *c, session *s, const char *url)
+{
+    if (!s->control) {
+        deny_log(h, c, s, "/api/debrief", "control-only", NULL, NULL);
+        return fail(h, c, 403, "forbidden", "the debrief is control's");
+    }
+    const char *seat = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "seat");
+    cc_debrief_reply out;
+    if (strcmp(url, "/api/debrief/events") == 0)
+        cc_debrief_events(h->o.live, seat, &out);
+    else
+        cc_debrief_state(h->o.store, h->o.live, MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "at"),
+                         seat, &out);
+    if (out.json)
+        return send_json(h, c, out.status, out.json, NULL);
+    return fail(h, c, out.status, out.code, "%s", out.message);
+}
+
 static const char *editor_arg(void *ctx, const char *name)
 {
     return MHD_lookup_connection_value((struct MHD_Connection *)ctx, MHD_GET_ARGUMENT_KIND, name);
@@ -1949,8 +1970,8 @@ static enum MHD_Result serve_asset(cc_http *h, struct MHD_Connection *c, const c
 /* Whether url is an API endpoint read by GET (POST to it is a 405). */
 static int get_endpoint(const char *url)
 {
-    static const char *const g[] = {"/api/state", "/api/events", "/api/report",
-                                    "/api/log",   "/api/search", "/api/texts"};
+    static const char *const g[] = {"/api/state",  "/api/events", "/api/report",  "/api/log",
+                                    "/api/search", "/api/texts",  "/api/debrief", "/api/debrief/events"};
     for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
         if (strcmp(url, g[i]) == 0)
             return 1;
@@ -2053,6 +2074,8 @@ static enum MHD_Result get_api(cc_http *h, struct MHD_Connection *c, session *s,
         return do_texts(h, c, s);
     if (strcmp(url, "/api/report") == 0)
         return do_report(h, c, s);
+    if (strcmp(url, "/api/debrief") == 0 || strcmp(url, "/api/debrief/events") == 0)
+        return do_debrief(h, c, s, url);
     if (strcmp(url, "/api/log") == 0) {
         if (!s->control) {
             deny_log(h, c, s, "/api/log", "control-only", NULL, NULL);

@@ -148,6 +148,9 @@ struct cc_live {
     fifo expect;
     uint64_t expect_next; /* seq of the next line the engine must regenerate */
     char mismatch[200];
+    /* a debrief copy (cc_live_resume_at): the events after stop_at are read from neither the store
+     * nor the engine; NEVER otherwise */
+    uint64_t stop_at;
 };
 
 static void set_why(char *why, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -373,6 +376,8 @@ static int sink(void *ctx, const char *line, size_t len)
     cc_live *lv = ctx;
     if (lv->replaying) {
         fifo *f = &lv->expect;
+        if (f->n == 0 && lv->stop_at != NEVER && lv->expect_next > lv->stop_at)
+            return 0; /* a debrief copy: what the engine makes after its event is not shown */
         if (f->n == 0) {
             snprintf(lv->mismatch, sizeof lv->mismatch,
                      "the engine produced event %" PRIu64 ", which the store lacks", lv->expect_next);
@@ -1499,6 +1504,7 @@ static cc_err build(const cc_live_opts *o, const char *text, size_t len, const c
     lv->wit_url = o->witness_url ? strdup(o->witness_url) : NULL;
     lv->wit_key = o->witness_key;
     lv->tree = cc_merkle_stream_new();
+    lv->stop_at = NEVER;
     cc_buf_init(&lv->pending);
     if (!lv->tree || (o->checkpoint_dir && !lv->cp_dir)) {
         cc_live_free(lv);
@@ -1673,6 +1679,8 @@ static int replay_line(void *ctx, uint64_t seq, const char *line, size_t len)
 {
     replay *R = ctx;
     cc_live *lv = R->lv;
+    if (seq > lv->stop_at)
+        return 1; /* a debrief copy ends at its event */
     cc_buf_reset(&R->last);
     if (fifo_push(&lv->expect, seq, line, len) != 0 || cc_buf_append(&R->last, line, len) != CC_OK) {
         R->rc = CC_ERR_NOMEM;
@@ -1828,6 +1836,12 @@ static cc_err sync_store(cc_live *lv, char *why, size_t whylen)
 
 cc_err cc_live_resume(const cc_live_opts *o, int64_t id, cc_live **out, char *why, size_t whylen)
 {
+    return cc_live_resume_at(o, id, NEVER, out, why, whylen);
+}
+
+cc_err cc_live_resume_at(const cc_live_opts *o, int64_t id, uint64_t at, cc_live **out, char *why,
+                         size_t whylen)
+{
     *out = NULL;
     cc_store_exercise x;
     cc_store_error err;
@@ -1843,6 +1857,7 @@ cc_err cc_live_resume(const cc_live_opts *o, int64_t id, cc_live **out, char *wh
     }
     lv->id = id;
     lv->name = strdup(x.name);
+    lv->stop_at = at;
     cc_store_exercise_clear(&x);
     char w[300] = "";
     pthread_mutex_lock(&lv->mu);
@@ -1853,8 +1868,75 @@ cc_err cc_live_resume(const cc_live_opts *o, int64_t id, cc_live **out, char *wh
         cc_live_free(lv);
         return rc;
     }
+    if (at != NEVER && lv->nev != at + 1) {
+        set_why(why, whylen, "exercise %" PRId64 " has events 0 to %" PRIu64 ", not %" PRIu64, id,
+                lv->nev - 1, at);
+        cc_live_free(lv);
+        return CC_ERR_RANGE;
+    }
+    lv->broken = at != NEVER; /* a debrief copy takes no inputs, ticks or audit records */
     *out = lv;
     return CC_OK;
+}
+
+int64_t cc_live_last_wall(cc_live *lv)
+{
+    pthread_mutex_lock(&lv->mu);
+    int64_t w = lv->last_wall;
+    pthread_mutex_unlock(&lv->mu);
+    return w;
+}
+
+/* The events a viewer sees, read back from the store (cc_live_timeline). */
+typedef struct tlwalk {
+    cc_live *lv;
+    cc_live_viewer v;
+    msgcache mc;
+    uint8_t *vis;
+    json_t *out;
+    uint64_t until;
+} tlwalk;
+
+static int timeline_step(void *ctx, uint64_t seq, const char *line, size_t len)
+{
+    tlwalk *w = ctx;
+    if (seq >= w->until)
+        return 1;
+    evrec ev;
+    if (read_event(w->lv, &w->mc, line, len, 0, &ev, w->vis) != CC_OK)
+        return 0;
+    if (sees(w->lv, w->v, w->vis)) {
+        json_t *r = ev.rec;
+        json_array_append_new(w->out,
+                              json_pack("{s:O,s:O,s:O,s:O,s:O}", "seq", json_object_get(r, "seq"), "t",
+                                        json_object_get(r, "t"), "type", json_object_get(r, "type"), "actor",
+                                        json_object_get(r, "actor"), "label", json_object_get(r, "label")));
+    }
+    json_decref(ev.rec);
+    return 0;
+}
+
+json_t *cc_live_timeline(cc_live *lv, cc_live_viewer v)
+{
+    tlwalk w;
+    memset(&w, 0, sizeof w);
+    w.lv = lv;
+    w.v = v;
+    w.out = json_array();
+    w.vis = malloc(lv->s->nseats + 1);
+    pthread_mutex_lock(&lv->mu);
+    w.until = lv->nev;
+    cc_store_error err;
+    cc_err rc =
+        w.out && w.vis ? cc_store_events(lv->st, lv->id, 0, timeline_step, &w, NULL, &err) : CC_ERR_NOMEM;
+    pthread_mutex_unlock(&lv->mu);
+    msgcache_clear(&w.mc);
+    free(w.vis);
+    if (rc != CC_OK) {
+        json_decref(w.out);
+        return NULL;
+    }
+    return w.out;
 }
 
 void cc_live_free(cc_live *lv)

@@ -64,6 +64,22 @@ cc_err cc_live_create(const cc_live_opts *o, const char *name, const char *text,
  * and requires every regenerated event to equal the stored one byte for byte. */
 cc_err cc_live_resume(const cc_live_opts *o, int64_t id, cc_live **out, char *why, size_t whylen);
 
+/* A debrief copy of exercise id as it stood right after event at (docs/ui.md, "Debrief"): the
+ * engine regenerates the stored events 0..at (checked byte for byte, as cc_live_resume does) and
+ * the projections take in those events and no later one, so that cc_live_state gives what the live
+ * /api/state gave each viewer then. The engine has run the input or clock step that made event at
+ * to its end (its affordances, upcoming items and MSEL states are as of that step). The copy takes
+ * no inputs, ticks or audit records (CC_ERR_IO) and writes nothing to the store. at beyond the
+ * last event: CC_ERR_RANGE, why saying which events there are. */
+cc_err cc_live_resume_at(const cc_live_opts *o, int64_t id, uint64_t at, cc_live **out, char *why,
+                         size_t whylen);
+/* The wall time of the last event taken in (a debrief copy's event: the time its state is read at). */
+int64_t cc_live_last_wall(cc_live *lv);
+/* The events of the log so far that viewer v may see, in order, each {"seq", "t", "type", "actor",
+ * "label"}, decided as cc_live_sse decides (core/view); read back from the store. NULL: the store
+ * failed or out of memory. */
+json_t *cc_live_timeline(cc_live *lv, cc_live_viewer v);
+
 void cc_live_free(cc_live *lv);
 
 int64_t cc_live_exercise_id(const cc_live *lv);

@@ -91,6 +91,25 @@ expect_rc "inputs unknown seat" 1 "$BIN" run "$C" --inputs "$T/bad4.jsonl"
 expect_out "inputs seat message" "bad4.jsonl:1: error: \"seat\" must name a seat of the scenario"
 expect_rc "inputs missing file" 1 "$BIN" run "$C" --inputs "$T/none.jsonl"
 
+# a fork differs from its parent by its origin (control's note "fork of ...", docs/cli.md "Forks"):
+# same_but_origin PARENT FORK: the same events but for that note and its input (hashes aside, and
+# findings' evidence, which names events by seq: the note's two events shift them)
+same_but_origin() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+def events(path, drop):
+    out = []
+    for line in open(path):
+        r = json.loads(line)
+        p = r["payload"]
+        if drop and (p.get("do") == "note" or r["type"] == "note") and str(p.get("text", "")).startswith("fork of "):
+            continue
+        p.pop("evidence", None)
+        out.append((r["type"], r["t"], r.get("wall"), r["actor"], r["label"], json.dumps(p, sort_keys=True)))
+    return out
+sys.exit(0 if events(sys.argv[1], False) == events(sys.argv[2], True) else 1)
+PY
+}
 # fork: replay up to an event, then other choices
 printf '{"t": "+2h10m", "seat": "kor-chair", "do": "vote", "decision": "D-1", "option": "hold"}\n' > "$T/alt.jsonl"
 expect_rc "fork" 0 "$BIN" replay "$T/in.jsonl" --fork 35 --inputs "$T/alt.jsonl" --log "$T/fork.jsonl"
@@ -101,7 +120,8 @@ if cmp -s "$T/in.jsonl" "$T/fork.jsonl"; then no "fork differs after SEQ"; else 
 if grep -q '"option":"hold"' "$T/fork.jsonl"; then ok; else no "fork carries the new input"; fi
 expect_rc "fork replays" 0 "$BIN" replay "$T/fork.jsonl"
 expect_rc "fork with no new inputs equals the original" 0 "$BIN" replay "$T/a.jsonl" --fork 50 --log "$T/fork2.jsonl"
-if cmp -s "$T/a.jsonl" "$T/fork2.jsonl"; then ok; else no "fork without inputs reproduces the run"; fi
+if same_but_origin "$T/a.jsonl" "$T/fork2.jsonl"; then ok; else no "fork without inputs reproduces the run (but for its origin)"; fi
+if grep '"type":"note"' "$T/fork2.jsonl" | grep -q '"text":"fork of [^"]* at event 50: event hash [0-9a-f]\{64\}, Merkle root of events 0..50 [0-9a-f]\{64\}"'; then ok; else no "the fork records its origin"; fi
 printf '{"t": "+1h", "seat": "kor-chair", "do": "acknowledge", "consultation": "C-1"}\n' > "$T/early.jsonl"
 expect_rc "fork input before the fork point" 1 "$BIN" replay "$T/in.jsonl" --fork 35 --inputs "$T/early.jsonl" --log "$T/f3.jsonl"
 expect_out "fork early message" "before the fork point"
@@ -114,6 +134,29 @@ if cmp -s "$T/in.jsonl" "$T/in-copy.jsonl"; then ok; else no "the log is left as
 ln -s in-copy.jsonl "$T/in-link.jsonl"
 expect_rc "fork onto its own log by another name" 2 "$BIN" replay "$T/in-copy.jsonl" --fork 3 --log "$T/in-link.jsonl"
 if cmp -s "$T/in.jsonl" "$T/in-copy.jsonl"; then ok; else no "the log is left as it was (link)"; fi
+
+# fork from here with every seat on its agent (docs/cli.md, "Forks"; tests/scenarios/valid/harbour-debrief.yaml):
+# nobody acts in the parent, so C-1 waits at its acknowledge stage; forked at event 10 (+1h, C-1
+# delivered), both harbour masters acknowledge at +1h10m (4,200,000 ms), the decide stage opens D-1,
+# both vote share-berths at +1h30m (5,400,000 ms): D-1 made, C-1 completed, 4 agent actions
+H=tests/scenarios/valid/harbour-debrief.yaml
+expect_rc "harbour parent" 0 "$BIN" run "$H" --auto none --log "$T/hp.jsonl"
+expect_out "harbour parent: nothing decided" "decision D-1: pending"
+expect_rc "harbour fork --auto all" 0 "$BIN" replay "$T/hp.jsonl" --fork 10 --auto all --log "$T/hf.jsonl"
+expect_out "harbour fork outcome" "decisions made 1, expired 0; consultations completed 1; findings 0 met, 0 missed; agent actions 4"
+expect_out "harbour fork origin" "origin: event hash 62302e12a2bd9da779e8eba5e00c77a63708c6cbdb43dd041479b623e481d37d"
+head -n 11 "$T/hp.jsonl" > "$T/hp11"; head -n 11 "$T/hf.jsonl" > "$T/hf11"
+if cmp -s "$T/hp11" "$T/hf11"; then ok; else no "harbour fork equals the parent up to event 10"; fi
+if grep -q '"t":4200000,.*"type":"consult.stage_done"' "$T/hf.jsonl"; then ok; else no "acknowledge stage done at +1h10m"; fi
+if grep -q '"outcome":"share-berths".*"t":5400000,.*"type":"decision.made"' "$T/hf.jsonl"; then ok; else no "D-1 share-berths at +1h30m"; fi
+n=$(grep -c '"type":"seat.play"' "$T/hf.jsonl"); [ "$n" = 3 ] && ok || no "3 seats handed to agents, got $n"
+expect_rc "harbour fork replays" 0 "$BIN" replay "$T/hf.jsonl"
+expect_rc "harbour fork --auto one seat" 0 "$BIN" replay "$T/hp.jsonl" --fork 10 --auto xna-harbour --log "$T/hf1.jsonl"
+expect_out "one seat on its agent: nothing decided" "decisions made 0, expired 0; consultations completed 0"
+expect_rc "fork --auto unknown seat" 2 "$BIN" replay "$T/hp.jsonl" --fork 10 --auto xna-harbor --log "$T/hf2.jsonl"
+expect_rc "fork at run.end" 2 "$BIN" replay "$T/hp.jsonl" --fork 12 --auto all --log "$T/hf3.jsonl"
+expect_out "fork at run.end message" "event 12 is the run's end: fork from an earlier event"
+expect_rc "--auto without --fork" 2 "$BIN" replay "$T/hp.jsonl" --auto all
 
 # the control clock: inputs timed by wall time (tests/inputs/clock-wall.jsonl)
 K=tests/inputs/clock.yaml
@@ -157,7 +200,7 @@ expect_rc "wall fork replays" 0 "$BIN" replay "$T/wf.jsonl"
 fr=$(grep -n '"do":"release".*"type":"input"' "$T/w.jsonl" | head -1 | cut -d: -f1)
 grep -v '^#' "$W" | sed -n '6,$p' > "$T/rest.jsonl"
 expect_rc "wall fork with the original inputs" 0 "$BIN" replay "$T/w.jsonl" --fork $((fr - 2)) --inputs "$T/rest.jsonl" --log "$T/wf2.jsonl"
-if cmp -s "$T/w.jsonl" "$T/wf2.jsonl"; then ok; else no "wall fork with the original inputs reproduces the run"; fi
+if same_but_origin "$T/w.jsonl" "$T/wf2.jsonl"; then ok; else no "wall fork with the original inputs reproduces the run (but for its origin)"; fi
 printf '{"t": "+5h", "do": "note", "text": "x"}\n' > "$T/tfork.jsonl"
 expect_rc "wall fork with scenario-timed inputs" 1 "$BIN" replay "$T/w.jsonl" --fork 20 --inputs "$T/tfork.jsonl" --log "$T/wf3.jsonl"
 expect_out "wall fork timing message" "must be timed by \"wall\""
