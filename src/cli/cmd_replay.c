@@ -442,6 +442,8 @@ static int fork_cmd(const args *a, const logfile *l, const cc_scenario *s, const
         status = 2;
     else if (a->fork_inputs && cc_cli_read_inputs(s, a->fork_inputs, &fin) != 0)
         status = 1;
+    for (size_t i = 0; status == 0 && a->fork_auto && strcmp(a->fork_auto, "all") == 0 && i < s->nseats; i++)
+        agents[i] = s->seats[i].agent_index >= 0; /* all: every seat that has an agent policy */
     const char *clock = json_string_value(json_object_get(first->payload, "clock"));
     int live = clock && strcmp(clock, "wall") == 0;
     if (status == 0 && fin.n > 0 && (json_object_get(fin.v[0], "wall") != NULL) != live) {

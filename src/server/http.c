@@ -1554,6 +1554,20 @@ static enum MHD_Result do_debrief(cc_http *h, struct MHD_Connection *c, session 
     return fail(h, c, out.status, out.code, "%s", out.message);
 }
 
+/* POST /api/debrief/fork (control; server/debrief): "fork from here", run headless. */
+static enum MHD_Result do_fork(cc_http *h, struct MHD_Connection *c, session *s, const req *r)
+{
+    if (!s->control) {
+        deny_log(h, c, s, "/api/debrief/fork", "control-only", NULL, NULL);
+        return fail(h, c, 403, "forbidden", "the debrief is control's");
+    }
+    cc_debrief_reply out;
+    cc_debrief_fork(h->o.store, h->o.live, r->body.data, r->body.len, &out);
+    if (out.json)
+        return send_json(h, c, out.status, out.json, NULL);
+    return fail(h, c, out.status, out.code, "%s", out.message);
+}
+
 static const char *editor_arg(void *ctx, const char *name)
 {
     return MHD_lookup_connection_value((struct MHD_Connection *)ctx, MHD_GET_ARGUMENT_KIND, name);
@@ -1982,7 +1996,7 @@ static int known_endpoint(const char *url)
 {
     return get_endpoint(url) || strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 ||
            strcmp(url, "/api/logout") == 0 || strcmp(url, "/api/plan") == 0 ||
-           strcmp(url, "/api/reissue") == 0;
+           strcmp(url, "/api/reissue") == 0 || strcmp(url, "/api/debrief/fork") == 0;
 }
 
 /* The path an audit record names: item ids and unknown paths are the client's text, kept out of
@@ -2038,6 +2052,8 @@ static enum MHD_Result post_api(cc_http *h, struct MHD_Connection *c, session *s
         return do_logout(h, c, s);
     if (strcmp(url, "/api/reissue") == 0)
         return do_reissue(h, c, s, r);
+    if (strcmp(url, "/api/debrief/fork") == 0)
+        return do_fork(h, c, s, r);
     if (strncmp(url, "/api/editor/", 12) == 0)
         return do_editor(h, c, s, r, url, 1);
     if (strcmp(url, "/api/plan") == 0) {
@@ -2084,7 +2100,7 @@ static enum MHD_Result get_api(cc_http *h, struct MHD_Connection *c, session *s,
         return do_log(h, c);
     }
     if (strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 || strcmp(url, "/api/logout") == 0 ||
-        strcmp(url, "/api/reissue") == 0)
+        strcmp(url, "/api/reissue") == 0 || strcmp(url, "/api/debrief/fork") == 0)
         return fail(h, c, 405, "method-not-allowed", "POST only");
     return fail(h, c, 404, "not-found", "no such endpoint");
 }

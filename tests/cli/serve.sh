@@ -12,7 +12,8 @@
 # 23: rate limits, join timing, refusal records, connection caps, stream slots, owner-only files),
 # tests/http/hybrid_test.py (hybrid seats: control hands seats to their agents and acts on a seat's
 # behalf) and tests/http/steer_test.py (control steers: the stuck list, extend, force, re-open,
-# skip, a reissued join code). Usage: tests/cli/serve.sh BUILD
+# skip, a reissued join code) and tests/http/debrief_test.py (the debrief: a seat's state at an
+# event, players refused, a fork from here). Usage: tests/cli/serve.sh BUILD
 . tests/cli/harness.inc
 total_p=0; total_f=0
 run_py() {
@@ -43,6 +44,8 @@ mkdir -p "$T/hybrid"
 run_py tests/http/hybrid_test.py "$BIN" "$T/hybrid"
 mkdir -p "$T/steer"
 run_py tests/http/steer_test.py "$BIN" "$T/steer"
+mkdir -p "$T/debrief"
+run_py tests/http/debrief_test.py "$BIN" "$T/debrief"
 if [ -n "${CAUCUS_TEST_PG:-}" ]; then
   mkdir -p "$T/two"
   run_py tests/http/two_servers.py "$BIN" "$T/two" "$CAUCUS_TEST_PG"
