@@ -3,7 +3,8 @@
 # sample (free loopback port, temporary store), reads control's and the seats' join codes from
 # its output and runs tests/e2e/ttx.mjs, then tests/e2e/editor.mjs (the scenario editor), then
 # tests/e2e/hybrid.mjs (hybrid seats and steering, on tests/scenarios/valid/river-basin.yaml), and
-# tests/e2e/bilingual.mjs (an English and a Korean player, on a server of their own), with
+# tests/e2e/bilingual.mjs (an English and a Korean player, on a server of their own), and
+# tests/e2e/debrief.mjs (the debrief page, on tests/scenarios/valid/harbour-debrief.yaml), with
 # playwright-core driving Debian's chromium, headless.
 # Never skips: no node, npm or chromium is a failure. Usage: tests/cli/e2e.sh BUILD_DIR.
 # UPDATE_SCREENSHOTS=1 writes the screenshots to docs/img (otherwise to a scratch directory).
@@ -164,6 +165,35 @@ if [ -n "$haddr" ]; then
   if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "hybrid.mjs exited $rc"; fi
 else
   no "caucus serve did not start on the river-basin fixture"; head -5 "$T/hserve.err"
+fi
+kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; pid=""
+
+# the debrief page (tests/e2e/debrief.mjs) on the harbour-debrief fixture, its own server
+"$BIN" serve tests/scenarios/valid/harbour-debrief.yaml --db "$T/debrief.db" --codes "$T/debrief-codes.json" \
+  --listen 127.0.0.1:0 > "$T/dserve.out" 2> "$T/dserve.err" &
+pid=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/dserve.out" 2> /dev/null; do
+  kill -0 "$pid" 2> /dev/null || break
+  sleep 0.1; i=$((i + 1))
+done
+daddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/dserve.out")
+if [ -n "$daddr" ]; then
+  img="$T/img"
+  [ "${UPDATE_SCREENSHOTS:-}" = 1 ] && img=docs/img
+  mkdir -p "$img"
+  CAUCUS_URL="http://$daddr" CAUCUS_CODES="$(cat "$T/debrief-codes.json")" CAUCUS_IMG="$img" CHROMIUM="$CHROMIUM" \
+    node "$E/debrief.mjs" > "$T/debrief.out" 2>&1
+  rc=$?
+  grep -v '^[0-9]* passed, [0-9]* failed' "$T/debrief.out" | tail -20
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/debrief.out" | tail -n 1)
+  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
+  if [ -z "$p" ]; then no "debrief.mjs printed no count line (exit $rc)"; p=0; f=0; fi
+  pass=$((pass + p)); fail=$((fail + f))
+  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "debrief.mjs exited $rc"; fi
+  if [ -s "$img/debrief.png" ]; then ok; else no "screenshot debrief.png missing"; fi
+else
+  no "caucus serve did not start on the harbour-debrief fixture"; head -5 "$T/dserve.err"
 fi
 kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; pid=""
 
