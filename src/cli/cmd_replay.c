@@ -462,7 +462,7 @@ static int fork_cmd(const args *a, const logfile *l, const cc_scenario *s, const
                           .inputs = fin.v,
                           .t_ms = fin.t_ms,
                           .ninputs = fin.n,
-                          .parent = a->path};
+                          .parent = strrchr(a->path, '/') ? strrchr(a->path, '/') + 1 : a->path};
         cc_fork_result res;
         char why[400];
         cc_err rc = cc_fork_run(s, (const char *const *)l->lines, l->lens, l->n, &o, write_line, out, NULL,
