@@ -258,6 +258,7 @@ static const char *const samples[] = {
     "tests/scenarios/valid/mech-unstick.yaml",
     "tests/scenarios/valid/minimal.yaml",
     "tests/scenarios/valid/river-basin.yaml",
+    "tests/scenarios/valid/harbour-debrief.yaml",
     "tests/scenarios/valid/river-commission-bilingual.yaml",
     "tests/scenarios/valid/view-national.yaml",
     "tests/msel/edge.yaml",
