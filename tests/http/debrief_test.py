@@ -78,6 +78,7 @@ def main():
         check("Southbay at I-2's delivery: I-1 only, and not the event", s == 200 and ids == ["I-1"] and
               j["event"] is None and j["at"] == i2[0] and j["events"] == n, (s, j))
         s, j, _, _ = ctl.req("GET", "/api/debrief?at=%d&seat=xna-harbour" % i2[0])
+        before = j
         ids = sorted(it["id"] for it in j["state"]["items"]) if s == 200 else []
         check("Northport at I-2's delivery: I-1 and I-2, and the event", s == 200 and ids == ["I-1", "I-2"] and
               j["event"]["type"] == "delivery" and j["state"]["you"]["seat"] == "xna-harbour", (s, j))
@@ -121,8 +122,23 @@ def main():
         srv.terminate()
         srv.wait(timeout=30)
         out.close()
+    # the stored exercise served again after the fact (caucus serve --exercise 1): the same debrief
+    out = open(os.path.join(WORK, "debrief-serve2.out"), "w")
+    srv = start_serve(BIN, ["--exercise", "1", "--db", os.path.join(WORK, "debrief.db"), "--join-per-min", "1000"],
+                      PORT, out)
+    try:
+        ctl = client(codes["control"])
+        check("control joins the stored exercise", ctl is not None)
+        s, j, _, _ = ctl.req("GET", "/api/debrief?at=%d&seat=xna-harbour" % i2[0]) if ctl else (0, None, 0, 0)
+        check("the stored exercise's debrief: the same state at I-2's delivery", s == 200 and j == before, (s, j))
+        xna = client(codes["xna-harbour"])
+        check("a player of the stored exercise: 403", xna and xna.req("GET", "/api/debrief/events")[0] == 403)
+    finally:
+        srv.terminate()
+        srv.wait(timeout=30)
+        out.close()
     openapi_check.check_all(check)
-    text = open(os.path.join(WORK, "debrief-serve.out")).read()
+    text = open(os.path.join(WORK, "debrief-serve.out")).read() + open(os.path.join(WORK, "debrief-serve2.out")).read()
     check("no sanitizer report", not sanitizer_report(text), text[-400:])
     return check.summary()
 
