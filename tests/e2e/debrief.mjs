@@ -124,6 +124,19 @@ check('the fork shows D-1 decided (its outcome hidden from control, as live)', /
 check('the fork names its origin', /^Origin: event hash [0-9a-f]{64}, Merkle root [0-9a-f]{64}$/.test(await p.locator('#db-fork-out .hint').textContent()));
 if (process.env.CAUCUS_IMG) await p.screenshot({ path: process.env.CAUCUS_IMG + '/debrief.png', fullPage: true });
 
+// in Korean (ui/lang-ko.json): the page's own strings translated, the scenario's ids as written
+const ko = await ctl.ctx.newPage();
+await ko.addInitScript(() => localStorage.setItem('caucus.lang', 'ko'));
+await ko.goto('/debrief.html');
+await ko.locator('#db-main').waitFor({ state: 'visible', timeout: 10000 });
+await ko.waitForFunction(() => document.getElementById('db-h').textContent === '사후 강평', null, { timeout: 10000 }).catch(() => {});
+check('the page in Korean', (await ko.locator('#db-h').textContent()) === '사후 강평' &&
+  (await ko.locator('#db-next').textContent()) === '다음 이벤트', await ko.locator('#db-h').textContent());
+await ko.waitForFunction(() => /^이벤트 \d+\/\d+ · /.test(document.getElementById('db-where').textContent), null, { timeout: 10000 }).catch(() => {});
+check('the step line in Korean', /^이벤트 \d+\/\d+ · \+1h00m · run\.end$/.test(await ko.locator('#db-where').textContent()),
+  await ko.locator('#db-where').textContent());
+await ko.close();
+
 // a player opening the page gets the join form and nothing else
 await xso.page.goto('/debrief.html');
 await xso.page.locator('#db-join').waitFor({ state: 'visible', timeout: 10000 });
