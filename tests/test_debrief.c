@@ -222,7 +222,7 @@ static int lists(const json_t *arr, const char *id)
 }
 
 /* Every sample, every seat on its agent, run to its end on the control clock; then for every event
- * k and every seat: nothing in the debrief state is hidden from the seat by the live view. */
+ * k, every seat and control: nothing in the debrief state is hidden from the viewer by the live view. */
 static void no_leak(const char *scen)
 {
     fixture f;
@@ -243,9 +243,10 @@ static void no_leak(const char *scen)
         act(lv, 1, -1, "{\"do\":\"end\"}", T0 + (int64_t)s->duration_s * 1000 + 60 * MIN);
     uint64_t n = cc_live_events(lv);
     cr_assert_gt(n, 20, "%s: %llu events", scen, (unsigned long long)n);
-    json_t **final = calloc(s->nseats, sizeof *final);
-    for (size_t i = 0; i < s->nseats; i++)
-        final[i] = cc_live_state(lv, (cc_live_viewer){0, (int)i}, T0, NULL, NULL);
+    json_t **final = calloc(s->nseats + 1, sizeof *final); /* the seats', then control's */
+    for (size_t i = 0; i <= s->nseats; i++)
+        final[i] =
+            cc_live_state(lv, (cc_live_viewer){i == s->nseats, i == s->nseats ? -1 : (int)i}, T0, NULL, NULL);
     cc_live_opts o = {.store = f.st};
     char why[300];
     size_t checked = 0;
@@ -253,8 +254,9 @@ static void no_leak(const char *scen)
         cc_live *copy;
         cr_assert_eq(cc_live_resume_at(&o, cc_live_exercise_id(lv), k, &copy, why, sizeof why), CC_OK, "%s",
                      why);
-        for (size_t i = 0; i < s->nseats; i++) {
-            cc_live_viewer v = {0, (int)i};
+        for (size_t i = 0; i <= s->nseats; i++) {
+            cc_live_viewer v = {i == s->nseats, i == s->nseats ? -1 : (int)i};
+            const char *name = i == s->nseats ? "control" : s->seats[i].id;
             json_t *st = cc_live_state(copy, v, cc_live_last_wall(copy), NULL, NULL);
             const char *lists_of[] = {"items", "notes"};
             for (int l = 0; l < 2; l++) {
@@ -277,8 +279,8 @@ static void no_leak(const char *scen)
                 json_array_foreach(json_object_get(st, sets[l]), j, it)
                 {
                     const char *id = json_string_value(json_object_get(it, "id"));
-                    cr_expect(lists(json_object_get(final[i], sets[l]), id), "%s: at %llu seat %s sees %s %s",
-                              scen, (unsigned long long)k, s->seats[i].id, sets[l], id);
+                    cr_expect(lists(json_object_get(final[i], sets[l]), id), "%s: at %llu %s sees %s %s",
+                              scen, (unsigned long long)k, name, sets[l], id);
                     checked++;
                 }
             }
@@ -287,7 +289,7 @@ static void no_leak(const char *scen)
         cc_live_free(copy);
     }
     cr_expect_gt(checked, 0);
-    for (size_t i = 0; i < s->nseats; i++)
+    for (size_t i = 0; i <= s->nseats; i++)
         json_decref(final[i]);
     free(final);
     close_live(&f);
