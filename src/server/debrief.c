@@ -131,6 +131,8 @@ void cc_debrief_state(cc_store *st, cc_live *live, const char *at, const char *s
         refuse(out, 500, "internal", "out of memory");
 }
 
+#define FORK_INPUTS_MAX 256 /* inputs a fork from the debrief page takes at most */
+
 /* The stored log in memory, for the fork. */
 typedef struct loglines {
     char **line;
@@ -244,8 +246,9 @@ void cc_debrief_fork(cc_store *st, cc_live *live, const char *body, size_t len, 
     json_t *val;
     json_object_foreach(in, key, val)
     {
-        if (strcmp(key, "at") != 0 && strcmp(key, "auto") != 0) {
-            refuse(out, 400, "bad-request", "unknown member '%.40s' (a fork takes \"at\" and \"auto\")", key);
+        if (strcmp(key, "at") != 0 && strcmp(key, "auto") != 0 && strcmp(key, "inputs") != 0) {
+            refuse(out, 400, "bad-request",
+                   "unknown member '%.40s' (a fork takes \"at\", \"auto\" and \"inputs\")", key);
             json_decref(in);
             return;
         }
@@ -256,6 +259,36 @@ void cc_debrief_fork(cc_store *st, cc_live *live, const char *body, size_t len, 
         refuse(out, 400, "bad-request", "at: give an event number from 0 to %" PRIu64, n - 1);
         json_decref(in);
         return;
+    }
+    /* the fork's own inputs: objects in time order, each at its "wall" time (ms since 1970) */
+    json_t *ins = json_object_get(in, "inputs");
+    size_t nin = json_array_size(ins);
+    if (ins && (!json_is_array(ins) || nin > FORK_INPUTS_MAX)) {
+        refuse(out, 400, "bad-request", "inputs: a list of at most %d inputs", FORK_INPUTS_MAX);
+        json_decref(in);
+        return;
+    }
+    int64_t t_ms[FORK_INPUTS_MAX];
+    json_t *inv[FORK_INPUTS_MAX];
+    json_t *held = json_array(); /* the inputs without their "wall": the engine takes the time apart */
+    for (size_t i = 0; i < nin; i++) {
+        json_t *x = json_array_get(ins, i), *w = json_object_get(x, "wall");
+        if (!json_is_object(x) || !json_is_integer(w) || (i > 0 && json_integer_value(w) < t_ms[i - 1])) {
+            refuse(out, 400, "bad-request",
+                   "inputs[%zu]: an input object with \"wall\", its time in ms since 1970, in time order", i);
+            json_decref(held);
+            json_decref(in);
+            return;
+        }
+        t_ms[i] = json_integer_value(w);
+        inv[i] = json_copy(x);
+        if (!inv[i] || json_array_append_new(held, inv[i]) != 0) {
+            refuse(out, 500, "internal", "out of memory");
+            json_decref(held);
+            json_decref(in);
+            return;
+        }
+        json_object_del(inv[i], "wall");
     }
     const cc_scenario *s = cc_live_scenario(live);
     uint8_t *flags = calloc(s->nseats + 1, 1);
@@ -271,7 +304,12 @@ void cc_debrief_fork(cc_store *st, cc_live *live, const char *body, size_t len, 
         } else {
             char parent[64], why[400];
             snprintf(parent, sizeof parent, "exercise %" PRId64, cc_live_exercise_id(live));
-            cc_fork_opts o = {.at = (uint64_t)json_integer_value(at), .agents = flags, .parent = parent};
+            cc_fork_opts o = {.at = (uint64_t)json_integer_value(at),
+                              .agents = flags,
+                              .inputs = inv,
+                              .t_ms = t_ms,
+                              .ninputs = nin,
+                              .parent = parent};
             cc_fork_result res;
             cc_engine *e = NULL;
             rc = cc_fork_run(s, (const char *const *)l.line, l.len, l.n, &o, NULL, NULL, &e, &res, why,
@@ -307,5 +345,6 @@ void cc_debrief_fork(cc_store *st, cc_live *live, const char *body, size_t len, 
     cc_view_free(view);
     loglines_free(&l);
     free(flags);
+    json_decref(held);
     json_decref(in);
 }

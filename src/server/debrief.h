@@ -31,14 +31,16 @@ void cc_debrief_state(cc_store *st, cc_live *live, const char *at, const char *s
  * {"seq","t","type","actor","label"}, and how many events the log has. */
 void cc_debrief_events(cc_live *live, const char *seat, cc_debrief_reply *out);
 
-/* POST /api/debrief/fork {"at": K, "auto": "all" | [seat ids]} ("auto" absent: "all"): "fork from
- * here" (core/fork) run headless on the ended exercise's stored log, every seat named handed to its
- * agent policy at event K; the store is only read and the fork kept nowhere. The answer: its origin
- * (at, event_hash, merkle_root, fork_t), its counts (events, decisions_made, decisions_expired,
+/* POST /api/debrief/fork {"at": K, "auto": "all" | [seat ids], "inputs": [...]} ("auto" absent:
+ * "all"): "fork from here" (core/fork) run headless on the ended exercise's stored log, every seat
+ * named handed to its agent policy at event K, then the inputs (at most 256, each with its "wall"
+ * time, in time order, at or after event K's); the store is only read and the fork kept nowhere. The answer:
+ * its origin (at, event_hash, merkle_root, fork_t), its counts (events, decisions_made, decisions_expired,
  * consultations_done, findings_met, findings_missed, agent_actions) and each decision and
  * consultation's end state (an outcome, a question or a topic only when control may read the item's
  * label, as control's live state). 400: a bad body (which member and why), K not an event before
- * the log's run.end, a seat unknown or without an agent policy. */
+ * the log's run.end, a seat unknown or without an agent policy, an input before the fork point or
+ * not valid ("input N: why"). */
 void cc_debrief_fork(cc_store *st, cc_live *live, const char *body, size_t len, cc_debrief_reply *out);
 
 #endif

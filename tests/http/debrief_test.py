@@ -111,7 +111,19 @@ def main():
         s, j, _, _ = ctl.req("POST", "/api/debrief/fork", {"at": k, "auto": ["xna-harbour"]})
         check("one seat on its agent: nothing decided", s == 200 and j["decisions_made"] == 0 and j["agent_actions"] == 1,
               (s, j))
-        for body, why in (({"at": n - 1}, "is the run's end"), ({"at": -1}, "at: give"), ({"at": "3"}, "at: give"),
+        # Northport on its agent, Southbay a person who acts in the fork: the clock resumes at the fork point
+        # (+1h); Southbay acknowledges at +1h05m, Northport's agent at +1h10m (D-1 opens), its vote at +1h30m,
+        # Southbay's at +1h40m: D-1 made, 2 agent actions
+        ins = [{"wall": wall + 300000, "do": "acknowledge", "seat": "xso-harbour", "consultation": "C-1"},
+               {"wall": wall + 2400000, "do": "vote", "seat": "xso-harbour", "decision": "D-1", "option": "share-berths"}]
+        s, j, _, _ = ctl.req("POST", "/api/debrief/fork", {"at": k, "auto": ["xna-harbour"], "inputs": ins})
+        check("a fork with Southbay's own inputs", s == 200 and j["decisions_made"] == 1 and j["consultations_done"] == 1 and
+              j["agent_actions"] == 2, (s, j))
+        for body, why in (({"at": k, "inputs": [{"wall": wall - 1, "do": "note", "text": "x"}]}, "before the fork point"),
+                          ({"at": k, "inputs": [{"wall": wall + 1, "do": "fly"}]}, "input 1: "),
+                          ({"at": k, "inputs": [{"do": "note", "text": "x"}]}, "inputs[0]: an input object with \"wall\""),
+                          ({"at": k, "inputs": {"do": "note"}}, "inputs: a list of at most 256 inputs"),
+                          ({"at": n - 1}, "is the run's end"), ({"at": -1}, "at: give"), ({"at": "3"}, "at: give"),
                           ({"at": 3, "auto": ["nobody"]}, "auto[0]: the scenario has no seat 'nobody'"),
                           ({"at": 3, "seed": 2}, "unknown member 'seed'")):
             s, j, _, _ = ctl.req("POST", "/api/debrief/fork", body)
