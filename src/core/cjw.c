@@ -161,6 +161,45 @@ static void sort_members(member *m, size_t n)
 static cc_err put_json(cc_buf *out, const json_t *v, int depth, const char **why);
 static cc_err put_fields(cc_buf *out, const cc_jf *f, size_t n, int depth, const char **why);
 
+static cc_err put_pick(cc_buf *out, const cc_jf *x, int depth, const char **why)
+{
+    if (depth > CC_CANON_MAX_DEPTH) {
+        *why = "nesting too deep";
+        return CC_ERR_INVALID;
+    }
+    cc_err rc = put_char(out, '[');
+    int first = 1;
+    for (size_t k = 0; k < x->n && rc == CC_OK; k++) {
+        if (x->mask && !x->mask[k])
+            continue;
+        const char *s;
+        memcpy(&s, (const char *)x->base + k * x->stride, sizeof s);
+        if (!first)
+            rc = put_char(out, ',');
+        first = 0;
+        if (rc == CC_OK)
+            rc = s ? cc_cjw_string(out, s, strlen(s), why) : put_raw(out, "null", 4);
+    }
+    return rc ? rc : put_char(out, ']');
+}
+
+static cc_err put_ints(cc_buf *out, const cc_jf *x, int depth, const char **why)
+{
+    if (depth > CC_CANON_MAX_DEPTH) {
+        *why = "nesting too deep";
+        return CC_ERR_INVALID;
+    }
+    const long long *v = x->base;
+    cc_err rc = put_char(out, '[');
+    for (size_t k = 0; k < x->n && rc == CC_OK; k++) {
+        if (k)
+            rc = put_char(out, ',');
+        if (rc == CC_OK)
+            rc = cc_cjw_int(out, v[k], why);
+    }
+    return rc ? rc : put_char(out, ']');
+}
+
 static cc_err put_members(cc_buf *out, member *m, size_t n, int depth, const char **why)
 {
     sort_members(m, n);
@@ -191,6 +230,8 @@ static cc_err put_members(cc_buf *out, member *m, size_t n, int depth, const cha
             case CC_JF_NULL: rc = put_raw(out, "null", 4); break;
             case CC_JF_JSON: rc = x->j ? put_json(out, x->j, depth + 1, why) : put_raw(out, "null", 4); break;
             case CC_JF_OBJ: rc = put_fields(out, x->f, x->n, depth + 1, why); break;
+            case CC_JF_PICK: rc = put_pick(out, x, depth + 1, why); break;
+            case CC_JF_INTS: rc = put_ints(out, x, depth + 1, why); break;
             default: *why = "unknown field kind"; rc = CC_ERR_INVALID;
             }
         }

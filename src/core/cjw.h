@@ -21,7 +21,10 @@ typedef enum cc_jf_kind {
     CC_JF_BOOL, /* i: 0 false, else true */
     CC_JF_NULL,
     CC_JF_JSON, /* j: a jansson value, borrowed; NULL writes null */
-    CC_JF_OBJ   /* f, n: a nested object of fields */
+    CC_JF_OBJ,  /* f, n: a nested object of fields */
+    CC_JF_PICK, /* an array of the strings *(const char **)(base + k * stride) for k < n with mask[k]
+                 * (mask NULL: every k), in order: e.g. the ids of the seats a mask flags */
+    CC_JF_INTS  /* an array of the n integers at (const long long *)base */
 } cc_jf_kind;
 
 /* One member of an object: key (UTF-8, NUL-terminated) and value. Members may be given in any
@@ -34,6 +37,9 @@ typedef struct cc_jf {
     const json_t *j;
     const struct cc_jf *f;
     size_t n;
+    const void *base;
+    size_t stride;
+    const unsigned char *mask;
 } cc_jf;
 
 #define CC_JF_S(k, v) ((cc_jf){.key = (k), .kind = CC_JF_STR, .s = (v)})
@@ -41,6 +47,10 @@ typedef struct cc_jf {
 #define CC_JF_B(k, v) ((cc_jf){.key = (k), .kind = CC_JF_BOOL, .i = (v) ? 1 : 0})
 #define CC_JF_NUL(k) ((cc_jf){.key = (k), .kind = CC_JF_NULL})
 #define CC_JF_J(k, v) ((cc_jf){.key = (k), .kind = CC_JF_JSON, .j = (v)})
+#define CC_JF_PICKS(k, first, size, count, flags)                                                            \
+    ((cc_jf){                                                                                                \
+        .key = (k), .kind = CC_JF_PICK, .base = (first), .stride = (size), .n = (count), .mask = (flags)})
+#define CC_JF_IV(k, values, count) ((cc_jf){.key = (k), .kind = CC_JF_INTS, .base = (values), .n = (count)})
 #define CC_JF_O(k, fields, count) ((cc_jf){.key = (k), .kind = CC_JF_OBJ, .f = (fields), .n = (count)})
 
 /* Appends the canonical encoding of v (the same bytes as cc_canon_json). Errors as cc_canon_json's:
