@@ -3,6 +3,7 @@
  * non-ASCII byte on, object members sorted on the stack by insertion (objects are small). */
 #include "core/cjw.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,22 @@ cc_err cc_cjw_string(cc_buf *out, const char *str, size_t len, const char **why)
     *d++ = '"';
     int checked = 0; /* the rest from the first non-ASCII byte on is valid UTF-8 */
     for (size_t i = 0; i < len; i++) {
+        /* eight plain bytes at a time: none >= 0x80, < 0x20, '"' or '\\' */
+        while (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+            uint64_t ctl = (w - ones * 0x20) & ~w;                /* a byte < 0x20 (or >= 0x80) */
+            uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\'); /* a zero byte where '"' or '\\' */
+            uint64_t zq = (q - ones) & ~q, zb = (b - ones) & ~b;
+            if ((ctl | zq | zb | w) & high)
+                break;
+            memcpy(d, s + i, 8);
+            d += 8;
+            i += 8;
+        }
+        if (i >= len)
+            break;
         unsigned char c = s[i];
         if (!special[c]) {
             *d++ = (char)c;
@@ -144,13 +161,20 @@ typedef struct member {
     const cc_jf *field;
 } member;
 
+static int key_after(const char *a, const char *b)
+{
+    if (a[0] != b[0])
+        return (unsigned char)a[0] > (unsigned char)b[0];
+    return strcmp(a, b) > 0;
+}
+
 /* Insertion sort by key bytes (strcmp compares as unsigned char): members are few. */
 static void sort_members(member *m, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
         member x = m[i];
         size_t j = i;
-        while (j > 0 && strcmp(m[j - 1].key, x.key) > 0) {
+        while (j > 0 && key_after(m[j - 1].key, x.key)) {
             m[j] = m[j - 1];
             j--;
         }

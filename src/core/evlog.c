@@ -123,6 +123,18 @@ cc_err cc_evlog_encode_ref(cc_evrec *e, cc_buf *out)
  * gap is filled. */
 #define HASH_MEMBER_LEN 74 /* "hash":"<64 hex>", */
 
+/* cc_buf_append without the call when the room is there (most appends, the buffer being reused) */
+static inline cc_err put(cc_buf *b, const char *s, size_t n)
+{
+    if (b->cap && n < b->cap - b->len && !b->oom) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = 0;
+        return CC_OK;
+    }
+    return cc_buf_append(b, s, n);
+}
+
 static cc_err encode_direct(cc_evrec *e, const cc_jf *f, size_t nf, cc_buf *out)
 {
     if (!f && e->payload && !json_is_object(e->payload))
@@ -130,55 +142,54 @@ static cc_err encode_direct(cc_evrec *e, const cc_jf *f, size_t nf, cc_buf *out)
     size_t start = out->len;
     char hex[65];
     const char *why = NULL;
-    cc_err rc = cc_buf_append(out, "{\"actor\":", 9);
+    cc_err rc = put(out, "{\"actor\":", 9);
     if (rc == CC_OK)
-        rc = e->actor ? cc_cjw_string(out, e->actor, strlen(e->actor), &why) : cc_buf_append(out, "null", 4);
+        rc = e->actor ? cc_cjw_string(out, e->actor, strlen(e->actor), &why) : put(out, "null", 4);
     cc_hex(e->digest, 32, hex);
     if (rc == CC_OK)
-        rc = cc_buf_append(out, ",\"digest\":\"", 11);
+        rc = put(out, ",\"digest\":\"", 11);
     if (rc == CC_OK)
-        rc = cc_buf_append(out, hex, 64);
+        rc = put(out, hex, 64);
     if (rc == CC_OK)
-        rc = cc_buf_append(out, "\",", 2);
+        rc = put(out, "\",", 2);
     size_t gap = out->len;
     if (rc == CC_OK)
-        rc = cc_buf_append(out,
-                           "\"hash\":\"0000000000000000000000000000000000000000000000000000000000000000\",",
-                           HASH_MEMBER_LEN);
+        rc = put(out, "\"hash\":\"0000000000000000000000000000000000000000000000000000000000000000\",",
+                 HASH_MEMBER_LEN);
     size_t rest = out->len;
     if (rc == CC_OK)
-        rc = cc_buf_append(out, "\"label\":", 8);
+        rc = put(out, "\"label\":", 8);
     if (rc == CC_OK)
-        rc = e->label ? cc_cjw_string(out, e->label, strlen(e->label), &why) : cc_buf_append(out, "null", 4);
+        rc = e->label ? cc_cjw_string(out, e->label, strlen(e->label), &why) : put(out, "null", 4);
     if (rc == CC_OK)
-        rc = cc_buf_append(out, ",\"payload\":", 11);
+        rc = put(out, ",\"payload\":", 11);
     if (rc == CC_OK)
         rc = f            ? cc_cjw_fields_at(out, f, nf, 1, &why)
              : e->payload ? cc_cjw_json_at(out, e->payload, 1, &why)
-                          : cc_buf_append(out, "{}", 2);
+                          : put(out, "{}", 2);
     cc_hex(e->prev, 32, hex);
     if (rc == CC_OK)
-        rc = cc_buf_append(out, ",\"prev\":\"", 9);
+        rc = put(out, ",\"prev\":\"", 9);
     if (rc == CC_OK)
-        rc = cc_buf_append(out, hex, 64);
+        rc = put(out, hex, 64);
     if (rc == CC_OK)
-        rc = cc_buf_append(out, "\",\"seq\":", 8);
+        rc = put(out, "\",\"seq\":", 8);
     if (rc == CC_OK)
         rc = cc_cjw_int(out, (long long)e->seq, &why);
     if (rc == CC_OK)
-        rc = cc_buf_append(out, ",\"t\":", 5);
+        rc = put(out, ",\"t\":", 5);
     if (rc == CC_OK)
         rc = cc_cjw_int(out, e->t_ms, &why);
     if (rc == CC_OK)
-        rc = cc_buf_append(out, ",\"type\":", 8);
+        rc = put(out, ",\"type\":", 8);
     if (rc == CC_OK)
-        rc = e->type ? cc_cjw_string(out, e->type, strlen(e->type), &why) : cc_buf_append(out, "\"\"", 2);
+        rc = e->type ? cc_cjw_string(out, e->type, strlen(e->type), &why) : put(out, "\"\"", 2);
     if (rc == CC_OK)
-        rc = cc_buf_append(out, ",\"v\":1,\"wall\":", 14);
+        rc = put(out, ",\"v\":1,\"wall\":", 14);
     if (rc == CC_OK)
         rc = cc_cjw_int(out, e->wall_ms, &why);
     if (rc == CC_OK)
-        rc = cc_buf_append(out, "}", 1);
+        rc = put(out, "}", 1);
     if (rc == CC_OK && out->oom)
         rc = CC_ERR_NOMEM;
     if (rc != CC_OK) {
