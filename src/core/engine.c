@@ -109,6 +109,7 @@ static void reset_run(cc_engine *e)
         K->broken = K->fallback = 0;
         K->nearly = 0;
         memset(K->part, 0, 4 * (s->nseats + 1)); /* part, acted, asked, objector: one block */
+        K->seqpos = 0;
     }
     for (size_t d = 0; d < s->ndecisions; d++) {
         drun *R = &e->dec[d];

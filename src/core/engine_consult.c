@@ -530,6 +530,7 @@ static cc_err break_silence(cc_engine *e, size_t c, size_t seat)
     K->visit++;
     K->nacted = 0;
     memset(K->acted, 0, e->s->nseats);
+    K->seqpos = 0;
     for (size_t i = 0; d >= 0 && i < e->s->nseats; i++)
         if (K->part[i])
             e->dec[d].vote[i] = -1;
@@ -542,9 +543,17 @@ static cc_err break_silence(cc_engine *e, size_t c, size_t seat)
 }
 
 /* The seat that must act next in a sequential stage (lowest seat index not yet acted). */
+/* Moves K->seqpos past the seats that are done (no participant, or acted): amortised over a round,
+ * each seat is passed once. */
+static void advance_seq(crun *K, size_t nseats)
+{
+    while (K->seqpos < nseats && !(K->part[K->seqpos] && !K->acted[K->seqpos]))
+        K->seqpos++;
+}
+
 int cc_eng_next_in_sequence(const crun *K, size_t nseats)
 {
-    for (size_t i = 0; i < nseats; i++)
+    for (size_t i = K->seqpos; i < nseats; i++)
         if (K->part[i] && !K->acted[i])
             return (int)i;
     return -1;
@@ -636,6 +645,7 @@ static cc_err take_decision(cc_engine *e, size_t c, size_t d, int *ended)
             continue;
         K->acted[i] = 1;
         K->nacted++;
+        advance_seq(K, e->s->nseats);
         rc = CC_EMITF(e, CC_EV_CONSULT_ACK, e->s->seats[i].id, e->s->consultations[c].label.text,
                       ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage,
                       CC_JF_S("consultation", e->s->consultations[c].id), CC_JF_S("stage", K->cur->id),
@@ -675,6 +685,7 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
     int decides = S->kind == CC_STAGE_DECIDE && d >= 0;
     K->nparts = K->nacted = 0;
     memset(K->acted, 0, s->nseats);
+    K->seqpos = 0;
     for (size_t i = 0; i < s->nseats; i++) {
         K->part[i] = named[i] && readable[i] &&
                      (!decides || cc_label_permits(&s->decisions[d].label.label, &s->seats[i].clearance));
@@ -768,6 +779,7 @@ static cc_err stage_act_at(cc_engine *e, size_t c, size_t seat, cc_evtype type, 
         return CC_OK;
     K->acted[seat] = 1;
     K->nacted++;
+    advance_seq(K, e->s->nseats);
     cc_err rc = CC_OK;
     if (!cc_eng_quiet(e, 50 + K->stage)) {
         cc_jf f[5];
@@ -836,6 +848,7 @@ static cc_err stage_vote_at(cc_engine *e, size_t c, size_t seat, const char *opt
     if (!K->acted[seat]) {
         K->acted[seat] = 1;
         K->nacted++;
+        advance_seq(K, e->s->nseats);
         rc = CC_EMITF(e, CC_EV_CONSULT_ACK, e->s->seats[seat].id, e->s->consultations[c].label.text,
                       ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage,
                       CC_JF_S("consultation", e->s->consultations[c].id), CC_JF_S("stage", S->id));
@@ -938,6 +951,7 @@ cc_err cc_eng_next_round(cc_engine *e, size_t c, int k)
     K->objected = 0;
     memset(K->acted, 0, s->nseats);
     memset(K->objector, 0, s->nseats);
+    K->seqpos = 0;
     cc_err rc = CC_EMITF(
         e, CC_EV_CONSULT_ROUND, NULL, C->label.text, ITEM(CC_ITEM_CONSULTATION, c), 2000 + K->round,
         CC_JF_S("consultation", C->id), CC_JF_S("stage", S->id), CC_JF_I("round", K->round),

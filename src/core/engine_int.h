@@ -66,6 +66,9 @@ typedef struct crun {
     /* part, acted, asked and objector: one allocation (part) */
     uint8_t *part;      /* nseats: participant of the current stage who can read the consultation */
     uint8_t *acted;     /* nseats: acted in the current stage */
+    size_t seqpos;      /* no seat below it is a participant yet to act: where cc_eng_next_in_sequence
+                         * starts; 0 at each reset of part and acted, advanced after a sequential act
+                         * (acted only grows in between, so the seats below stay done) */
     uint8_t *asked;     /* nseats: the request has reached the seat (agent event "request") */
     int reached_decide; /* a decide stage has started */
     size_t nparts, nacted;
