@@ -544,9 +544,12 @@ static cc_err break_silence(cc_engine *e, size_t c, size_t seat)
 
 /* The seat that must act next in a sequential stage (lowest seat index not yet acted). */
 /* Moves K->seqpos past the seats that are done (no participant, or acted): amortised over a round,
- * each seat is passed once. */
+ * each seat is passed once. Only a sequential stage asks who is next; in any other the cursor stays
+ * at 0, which is as true. */
 static void advance_seq(crun *K, size_t nseats)
 {
+    if (!K->cur || K->cur->mode != CC_MODE_SEQUENTIAL)
+        return;
     while (K->seqpos < nseats && !(K->part[K->seqpos] && !K->acted[K->seqpos]))
         K->seqpos++;
 }
