@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
@@ -17,8 +19,10 @@
 #include "io/scenario_load.h"
 
 typedef struct logfile {
-    char *text;   /* the whole file; each line's '\n' replaced by a NUL */
-    char **lines; /* into text */
+    char *text; /* the whole file, read (when it could not be mapped) */
+    void *map;  /* or the whole file mapped read-only */
+    size_t maplen;
+    const char **lines; /* into text or map, each lens[i] bytes without its '\n' (not NUL-terminated) */
     size_t *lens;
     size_t n, cap;
 } logfile;
@@ -26,12 +30,15 @@ typedef struct logfile {
 static void log_free(logfile *l)
 {
     free(l->text);
+    if (l->map)
+        munmap(l->map, l->maplen);
     free(l->lines);
     free(l->lens);
 }
 
-/* Reads LOG into lines (without '\n'); refuses a last line without '\n' (truncated). The file is
- * read into one buffer and split in place: no allocation per line. */
+/* Reads LOG into lines (without '\n'); refuses a last line without '\n' (truncated). A regular file
+ * is mapped read-only, anything else read into one buffer; the lines point into it: no copy and no
+ * allocation per line. */
 static int read_log(const char *path, logfile *l)
 {
     FILE *f = fopen(path, "rb");
@@ -41,7 +48,18 @@ static int read_log(const char *path, logfile *l)
     }
     size_t len = 0, cap = 0;
     int rc = 0;
-    for (;;) {
+    struct stat st;
+    const char *text = NULL;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (uintmax_t)st.st_size <= SIZE_MAX) {
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(f), 0);
+        if (m != MAP_FAILED) {
+            l->map = m;
+            l->maplen = len = (size_t)st.st_size;
+            text = m;
+        }
+    }
+    for (; !text;) {
         char *t = cc_grow(l->text, &cap, len + (1 << 20) + 1, 1);
         if (!t) {
             rc = -1;
@@ -50,8 +68,10 @@ static int read_log(const char *path, logfile *l)
         l->text = t;
         size_t got = fread(l->text + len, 1, cap - len - 1, f);
         len += got;
-        if (got == 0)
+        if (got == 0) {
+            text = l->text;
             break;
+        }
     }
     if (rc == 0 && ferror(f)) {
         fprintf(stderr, "caucus replay: cannot read %s: %s\n", path, strerror(errno));
@@ -59,8 +79,8 @@ static int read_log(const char *path, logfile *l)
     }
     fclose(f);
     for (size_t at = 0; rc == 0 && at < len;) {
-        char *nl = memchr(l->text + at, '\n', len - at);
-        size_t n = (nl ? (size_t)(nl - l->text) + 1 : len) - at; /* with its '\n', as getline counts */
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t n = (nl ? (size_t)(nl - text) + 1 : len) - at; /* with its '\n', as getline counts */
         if (n > CC_EVLOG_LINE_MAX + 1) {
             fprintf(stderr, "%s: event %zu: line is longer than %u bytes\n", path, l->n, CC_EVLOG_LINE_MAX);
             rc = -1;
@@ -72,7 +92,7 @@ static int read_log(const char *path, logfile *l)
             break;
         }
         size_t cl = l->cap, cn = l->cap; /* two arrays of one capacity */
-        char **nls = cc_grow(l->lines, &cl, l->n + 1, sizeof *nls);
+        const char **nls = cc_grow(l->lines, &cl, l->n + 1, sizeof *nls);
         if (nls)
             l->lines = nls;
         size_t *nn = nls ? cc_grow(l->lens, &cn, l->n + 1, sizeof *nn) : NULL;
@@ -82,8 +102,7 @@ static int read_log(const char *path, logfile *l)
         }
         l->lens = nn;
         l->cap = cl;
-        *nl = 0;
-        l->lines[l->n] = l->text + at;
+        l->lines[l->n] = text + at;
         l->lens[l->n++] = n - 1;
         at += n;
     }
@@ -328,12 +347,27 @@ static cc_scenario *pinned_scenario(const char *scen, const char *agents, const 
 }
 
 /* The inputs recorded in the log, events 1 to feed_to - 1, fed again at their times. */
+/* whether p[0..n) contains needle[0..m) (m >= 1) */
+static int contains(const char *p, size_t n, const char *needle, size_t m)
+{
+    for (const char *end = p + n; (size_t)(end - p) >= m;) {
+        const char *q = memchr(p, needle[0], (size_t)(end - p) - m + 1);
+        if (!q)
+            return 0;
+        if (memcmp(q, needle, m) == 0)
+            return 1;
+        p = q + 1;
+    }
+    return 0;
+}
+
 static cc_err feed_logged(const char *path, const logfile *l, size_t feed_to, cc_engine *e,
                           const cc_replay *R, const cmp_ctx *c, int *status)
 {
     cc_err rc = CC_OK;
     for (size_t k = 1; rc == CC_OK && k < feed_to && c->mismatch < 0 && c->next < c->stop_at; k++) {
-        if (!strstr(l->lines[k], "\"type\":\"input\""))
+        static const char input_type[] = "\"type\":\"input\"";
+        if (!contains(l->lines[k], l->lens[k], input_type, sizeof input_type - 1))
             continue;
         cc_evrec r;
         cc_evlog_error err;
