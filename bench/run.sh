@@ -1,7 +1,7 @@
 #!/bin/sh
 # make bench: runs every benchmark, writes bench/RESULTS.md with the machine's description.
 # BENCH_BASE=PATH (a caucus binary of an earlier commit) adds its figures beside this build's where a
-# row compares before and after (caucus verify).
+# row compares before and after (caucus verify; the event log's write, replay and report).
 # Each figure is the median of RUNS runs (default 5) with min and max; ratios are against a
 # baseline measured in the same run. Benchmarks report; they never fail the build.
 set -u
@@ -96,7 +96,8 @@ done
   echo "## Engine"
   echo
   echo "\`bench/bench_engine.c\`: \`scenarios/ncg-interagency-sim.yaml\` with every agent seat automated,"
-  echo "200 replications per run (variant: the scenario default), through the library API."
+  echo "200 replications per run (variant: the scenario default), through the library API; events per CPU second"
+  echo "of the process (CLOCK_PROCESS_CPUTIME_ID: the machine is shared), engine construction per replication included."
   echo "Baseline: the same runs without encoding or hashing the log (simulation mode)."
   echo
   echo "| mode | events/s median | min | max |"
@@ -108,6 +109,7 @@ set -- $(value_runs "$W/bench_engine" scenarios/ncg-interagency-sim.yaml 200 log
 echo "| canonical JSON log + SHA-256 chain and digest | $1 | $2 | $3 |" >> "$W/head.md"
 echo >> "$W/head.md"
 echo "Logging costs $(echo "$nolog / $withlog" | bc -l | xargs printf '%.1f')x the time of a silent run." >> "$W/head.md"
+sh bench/bench_log.sh "$B" >> "$W/head.md" 2>/dev/null || echo "(the event-log benchmark failed)" >> "$W/head.md"
 PG=${CAUCUS_TEST_PG:-$(sh tools/pg-test.sh 2>/dev/null)}
 {
   echo

@@ -208,6 +208,8 @@ int cc_cmd_run(int argc, char **argv)
         if (!out) {
             fprintf(stderr, "caucus run: cannot write %s: %s\n", r.log, strerror(errno));
             status = 1;
+        } else if (out != stdout) {
+            setvbuf(out, NULL, _IOFBF, 1 << 20); /* a write per MiB, not per 4 KiB */
         }
     }
     if (status >= 0) {

@@ -109,6 +109,7 @@ static void reset_run(cc_engine *e)
         K->broken = K->fallback = 0;
         K->nearly = 0;
         memset(K->part, 0, 4 * (s->nseats + 1)); /* part, acted, asked, objector: one block */
+        K->seqpos = 0;
     }
     for (size_t d = 0; d < s->ndecisions; d++) {
         drun *R = &e->dec[d];
@@ -467,8 +468,9 @@ static void advance_digest(cc_engine *e, uint32_t item, int state, const uint64_
 }
 
 /* Records one event; takes ownership of payload. item/state (and extra) feed the digest. */
-cc_err cc_eng_emit_ext(cc_engine *e, cc_evtype type, const char *actor, const char *label, json_t *payload,
-                       uint32_t item, int state, const uint64_t *extra, size_t nextra)
+/* One event: the payload is either a jansson object (owned) or fields (borrowed, f not NULL). */
+static cc_err emit(cc_engine *e, cc_evtype type, const char *actor, const char *label, json_t *payload,
+                   const cc_jf *f, size_t nf, uint32_t item, int state, const uint64_t *extra, size_t nextra)
 {
     e->st.events++;
     /* milestones: an item's state changes to released / open / done / expired (codes ST_*) */
@@ -479,7 +481,7 @@ cc_err cc_eng_emit_ext(cc_engine *e, cc_evtype type, const char *actor, const ch
         e->seq++;
         return CC_OK;
     }
-    if (!payload)
+    if (!payload && !f)
         return CC_ERR_NOMEM;
     advance_digest(e, item, state, extra, nextra);
     int64_t wall = e->o.live_clock ? e->wall_ms : e->o.wall_start_ms ? e->o.wall_start_ms + e->now_ms : 0;
@@ -493,7 +495,7 @@ cc_err cc_eng_emit_ext(cc_engine *e, cc_evtype type, const char *actor, const ch
     memcpy(r.prev, e->prev, 32);
     memcpy(r.digest, e->digest, 32);
     cc_buf_reset(&e->line);
-    cc_err rc = cc_evlog_encode(&r, &e->line);
+    cc_err rc = f ? cc_evlog_encode_fields(&r, f, nf, &e->line) : cc_evlog_encode(&r, &e->line);
     json_decref(payload);
     if (rc != CC_OK)
         return rc;
@@ -504,6 +506,19 @@ cc_err cc_eng_emit_ext(cc_engine *e, cc_evtype type, const char *actor, const ch
         return CC_ERR_IO;
     }
     return CC_OK;
+}
+
+cc_err cc_eng_emit_ext(cc_engine *e, cc_evtype type, const char *actor, const char *label, json_t *payload,
+                       uint32_t item, int state, const uint64_t *extra, size_t nextra)
+{
+    return emit(e, type, actor, label, payload, NULL, 0, item, state, extra, nextra);
+}
+
+cc_err cc_eng_emit_fields(cc_engine *e, cc_evtype type, const char *actor, const char *label, const cc_jf *f,
+                          size_t n, uint32_t item, int state)
+{
+    static const cc_jf none[1] = {{0}};
+    return emit(e, type, actor, label, NULL, f ? f : none, f ? n : 0, item, state, NULL, 0);
 }
 
 static const char *seat_id(const cc_scenario *s, int i)
@@ -563,10 +578,8 @@ cc_err cc_eng_deliver_mask(cc_engine *e, const char *kind, const char *id, const
             e->st.deliveries++;
             if (inject_index >= 0)
                 e->held[i * e->held_words + (size_t)inject_index / 64] |= (uint64_t)1 << (inject_index % 64);
-            rc = cc_eng_emit(
-                e, CC_EV_DELIVERY, NULL, l->text,
-                CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "kind", kind, "item", id, "seat", s->seats[i].id)),
-                item, 10);
+            rc = CC_EMITF(e, CC_EV_DELIVERY, NULL, l->text, item, 10, CC_JF_S("kind", kind),
+                          CC_JF_S("item", id), CC_JF_S("seat", s->seats[i].id));
             if (e->o.observe_delivery)
                 e->o.observe_delivery(e->o.observe_ctx, item, i, e->now_ms);
             if (rc == CC_OK && inject_index >= 0)
@@ -579,10 +592,9 @@ cc_err cc_eng_deliver_mask(cc_engine *e, const char *kind, const char *id, const
             }
         } else {
             e->st.denials++;
-            rc = cc_eng_emit(e, CC_EV_DENIAL, NULL, l->text,
-                             CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:s}", "kind", kind, "item", id, "seat",
-                                                  s->seats[i].id, "reason", cc_eng_deny_code(d))),
-                             item, 11);
+            rc =
+                CC_EMITF(e, CC_EV_DENIAL, NULL, l->text, item, 11, CC_JF_S("kind", kind), CC_JF_S("item", id),
+                         CC_JF_S("seat", s->seats[i].id), CC_JF_S("reason", cc_eng_deny_code(d)));
         }
         if (rc)
             return rc;
@@ -698,8 +710,8 @@ static cc_err decision_deadline(cc_engine *e, size_t i)
         return cc_eng_decide(e, i, 0, "silence");
     e->decision_state[i] = ST_EXPIRED;
     e->st.decisions_expired++;
-    cc_err rc = cc_eng_emit(e, CC_EV_DECISION_DEADLINE, NULL, D->label.text,
-                            json_pack("{s:s}", "decision", D->id), ITEM(CC_ITEM_DECISION, i), ST_EXPIRED);
+    cc_err rc = CC_EMITF(e, CC_EV_DECISION_DEADLINE, NULL, D->label.text, ITEM(CC_ITEM_DECISION, i),
+                         ST_EXPIRED, CC_JF_S("decision", D->id));
     if (rc == CC_OK)
         rc = cc_eng_decision_expired(e, i);
     if (rc == CC_OK)
@@ -813,8 +825,7 @@ cc_err cc_engine_start(cc_engine *e)
     for (size_t k = 0; k < e->nabsence_seats && rc == CC_OK; k++) {
         size_t i = e->absence_seats[k];
         if (e->absent[i])
-            rc = cc_eng_emit(e, CC_EV_SEAT_ABSENT, s->seats[i].id, NULL,
-                             CC_LAZY(e, json_pack("{s:s}", "seat", s->seats[i].id)), 0, 90);
+            rc = CC_EMITF(e, CC_EV_SEAT_ABSENT, s->seats[i].id, NULL, 0, 90, CC_JF_S("seat", s->seats[i].id));
     }
     for (size_t k = 0; k < e->nstart_items && rc == CC_OK; k++) {
         uint32_t code = e->start_items[k];

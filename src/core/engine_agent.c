@@ -245,8 +245,8 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
         if (cons >= 0)
             return cc_eng_stage_act(e, (size_t)cons, seat, CC_EV_CONSULT_ACK, NULL);
         if (kind == CC_ITEM_INJECT)
-            return cc_eng_emit(e, CC_EV_INJECT_ACK, s->seats[seat].id, e->inj[idx].label.text,
-                               CC_LAZY(e, json_pack("{s:s}", "inject", e->inj[idx].id)), context, 81);
+            return CC_EMITF(e, CC_EV_INJECT_ACK, s->seats[seat].id, e->inj[idx].label.text, context, 81,
+                            CC_JF_S("inject", e->inj[idx].id));
         return CC_OK;
     case CC_ACT_POSITION:
         if (cons >= 0)
@@ -271,9 +271,8 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
             return cc_eng_consult_object(e, (size_t)(e->dec[dec].gov - 1), seat);
         if (dec >= 0 && e->decision_state[dec] == ST_OPEN && e->dec[dec].decider[seat]) {
             e->dec[dec].objected = 1;
-            return cc_eng_emit(e, CC_EV_DECISION_OBJECT, s->seats[seat].id, s->decisions[dec].label.text,
-                               CC_LAZY(e, json_pack("{s:s}", "decision", s->decisions[dec].id)),
-                               ITEM(CC_ITEM_DECISION, dec), 23);
+            return CC_EMITF(e, CC_EV_DECISION_OBJECT, s->seats[seat].id, s->decisions[dec].label.text,
+                            ITEM(CC_ITEM_DECISION, dec), 23, CC_JF_S("decision", s->decisions[dec].id));
         }
         return CC_OK;
     case CC_ACT_SHARE:
@@ -299,8 +298,8 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
         if (cons >= 0)
             return cc_eng_seat_escalate(e, (size_t)cons, seat, to && to->n ? to : NULL);
         if (kind == CC_ITEM_INJECT)
-            return cc_eng_emit(e, CC_EV_INJECT_ESCALATE, s->seats[seat].id, e->inj[idx].label.text,
-                               CC_LAZY(e, json_pack("{s:s}", "inject", e->inj[idx].id)), context, 85);
+            return CC_EMITF(e, CC_EV_INJECT_ESCALATE, s->seats[seat].id, e->inj[idx].label.text, context, 85,
+                            CC_JF_S("inject", e->inj[idx].id));
         return CC_OK;
     }
     return CC_OK;
@@ -315,10 +314,9 @@ cc_err cc_eng_agent_act(cc_engine *e, const pending *a)
     if (!e->auto_seat[a->seat] || !R)
         return CC_OK;     /* control handed the seat back to a person: the agent's pending act is void */
     if (a->attempt > 0) { /* a retry of an act whose message was lost */
-        cc_err rc = cc_eng_emit(e, CC_EV_MESSAGE_RETRY, s->seats[a->seat].id, NULL,
-                                CC_LAZY(e, json_pack("{s:s,s:i}", "action", cc_action_names[R->action],
-                                                     "attempt", a->attempt + 1)),
-                                0, 86);
+        cc_err rc =
+            CC_EMITF(e, CC_EV_MESSAGE_RETRY, s->seats[a->seat].id, NULL, 0, 86,
+                     CC_JF_S("action", cc_action_names[R->action]), CC_JF_I("attempt", a->attempt + 1));
         if (rc != CC_OK)
             return rc;
     }

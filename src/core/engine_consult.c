@@ -281,13 +281,11 @@ static cc_err start_revision(cc_engine *e, size_t c)
     double d = cc_eng_draw_delay_s(&e->rng[0], &S->revision);
     int64_t ms = d >= 0 && d <= 1e9 ? (int64_t)(d * 1000.0) : d > 1e9 ? (int64_t)1e12 : 0;
     K->revising = 1;
-    cc_err rc =
-        cc_eng_emit(e, CC_EV_CONSULT_REVISE, NULL, C->label.text,
-                    e->o.no_log ? NULL
-                                : json_pack("{s:s,s:s,s:i,s:o,s:I}", "consultation", C->id, "stage", S->id,
-                                            "round", K->round, "objectors", seats_json(e, K->objector),
-                                            "revision_ms", (json_int_t)ms),
-                    ITEM(CC_ITEM_CONSULTATION, c), 1000 + K->round);
+    cc_err rc = CC_EMITF(
+        e, CC_EV_CONSULT_REVISE, NULL, C->label.text, ITEM(CC_ITEM_CONSULTATION, c), 1000 + K->round,
+        CC_JF_S("consultation", C->id), CC_JF_S("stage", S->id), CC_JF_I("round", K->round),
+        CC_JF_PICKS("objectors", &e->s->seats[0].id, sizeof e->s->seats[0], e->s->nseats, K->objector),
+        CC_JF_I("revision_ms", ms));
     return rc ? rc : cc_sched_push(&e->q, e->now_ms + ms, K_ROUND, (uint32_t)c, (uint32_t)K->stage);
 }
 
@@ -306,21 +304,26 @@ static cc_err finish_stage(cc_engine *e, size_t c, const char *by, const char *o
     e->st.stages_completed++;
     if (e->o.observe_stage)
         e->o.observe_stage(e->o.observe_ctx, c, (size_t)K->stage, e->now_ms);
-    json_t *p = NULL;
-    if (!e->o.no_log) {
-        p = json_pack("{s:s,s:s,s:s,s:I}", "consultation", e->s->consultations[c].id, "stage", S->id, "kind",
-                      cc_stage_kind_name(S->kind), "duration_ms", (json_int_t)(e->now_ms - K->stage_start));
-        if (p && S->max_rounds > 0) {
-            json_object_set_new(p, "rounds", json_integer(K->round));
-            json_object_set_new(p, "objectors", seats_json(e, K->objector));
+    cc_err rc = CC_OK;
+    if (!cc_eng_quiet(e, 30 + K->stage)) {
+        cc_jf f[8];
+        size_t n = 0;
+        f[n++] = CC_JF_S("consultation", e->s->consultations[c].id);
+        f[n++] = CC_JF_S("stage", S->id);
+        f[n++] = CC_JF_S("kind", cc_stage_kind_name(S->kind));
+        f[n++] = CC_JF_I("duration_ms", e->now_ms - K->stage_start);
+        if (S->max_rounds > 0) {
+            f[n++] = CC_JF_I("rounds", K->round);
+            f[n++] = CC_JF_PICKS("objectors", &e->s->seats[0].id, sizeof e->s->seats[0], e->s->nseats,
+                                 K->objector);
         }
-        if (p && by)
-            json_object_set_new(p, "by", json_string(by));
-        if (p && outcome)
-            json_object_set_new(p, "outcome", json_string(outcome));
+        if (by)
+            f[n++] = CC_JF_S("by", by);
+        if (outcome)
+            f[n++] = CC_JF_S("outcome", outcome);
+        rc = cc_eng_emit_fields(e, CC_EV_CONSULT_STAGE_DONE, NULL, e->s->consultations[c].label.text, f, n,
+                                ITEM(CC_ITEM_CONSULTATION, c), 30 + K->stage);
     }
-    cc_err rc = cc_eng_emit(e, CC_EV_CONSULT_STAGE_DONE, NULL, e->s->consultations[c].label.text, p,
-                            ITEM(CC_ITEM_CONSULTATION, c), 30 + K->stage);
     if (rc == CC_OK)
         rc = cc_eng_resolve_watches(e, CC_GRULE_STAGE_DEADLINE, ITEM(CC_ITEM_CONSULTATION, c), K->stage, 0);
     if (rc == CC_OK)
@@ -527,6 +530,7 @@ static cc_err break_silence(cc_engine *e, size_t c, size_t seat)
     K->visit++;
     K->nacted = 0;
     memset(K->acted, 0, e->s->nseats);
+    K->seqpos = 0;
     for (size_t i = 0; d >= 0 && i < e->s->nseats; i++)
         if (K->part[i])
             e->dec[d].vote[i] = -1;
@@ -539,9 +543,20 @@ static cc_err break_silence(cc_engine *e, size_t c, size_t seat)
 }
 
 /* The seat that must act next in a sequential stage (lowest seat index not yet acted). */
+/* Moves K->seqpos past the seats that are done (no participant, or acted): amortised over a round,
+ * each seat is passed once. Only a sequential stage asks who is next; in any other the cursor stays
+ * at 0, which is as true. */
+static void advance_seq(crun *K, size_t nseats)
+{
+    if (!K->cur || K->cur->mode != CC_MODE_SEQUENTIAL)
+        return;
+    while (K->seqpos < nseats && !(K->part[K->seqpos] && !K->acted[K->seqpos]))
+        K->seqpos++;
+}
+
 int cc_eng_next_in_sequence(const crun *K, size_t nseats)
 {
-    for (size_t i = 0; i < nseats; i++)
+    for (size_t i = K->seqpos; i < nseats; i++)
         if (K->part[i] && !K->acted[i])
             return (int)i;
     return -1;
@@ -633,11 +648,11 @@ static cc_err take_decision(cc_engine *e, size_t c, size_t d, int *ended)
             continue;
         K->acted[i] = 1;
         K->nacted++;
-        rc =
-            cc_eng_emit(e, CC_EV_CONSULT_ACK, e->s->seats[i].id, e->s->consultations[c].label.text,
-                        CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "consultation", e->s->consultations[c].id,
-                                             "stage", K->cur->id, "vote", cc_eng_option_id(e, d, (size_t)v))),
-                        ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage);
+        advance_seq(K, e->s->nseats);
+        rc = CC_EMITF(e, CC_EV_CONSULT_ACK, e->s->seats[i].id, e->s->consultations[c].label.text,
+                      ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage,
+                      CC_JF_S("consultation", e->s->consultations[c].id), CC_JF_S("stage", K->cur->id),
+                      CC_JF_S("vote", cc_eng_option_id(e, d, (size_t)v)));
     }
     return rc;
 }
@@ -663,9 +678,8 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
         e->consult_state[c] = ST_DONE;
         e->st.consultations_done++;
         K->nearly = 0;
-        return cc_eng_emit(e, CC_EV_CONSULT_DONE, NULL, C->label.text,
-                           CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", C->id, "mechanism", M->id)),
-                           ITEM(CC_ITEM_CONSULTATION, c), ST_DONE);
+        return CC_EMITF(e, CC_EV_CONSULT_DONE, NULL, C->label.text, ITEM(CC_ITEM_CONSULTATION, c), ST_DONE,
+                        CC_JF_S("consultation", C->id), CC_JF_S("mechanism", M->id));
     }
     const cc_stage *S = &M->stages[k];
     const uint8_t *named = e->stage_seats + (e->stage_base[K->mech] + (size_t)k) * s->nseats;
@@ -674,24 +688,34 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
     int decides = S->kind == CC_STAGE_DECIDE && d >= 0;
     K->nparts = K->nacted = 0;
     memset(K->acted, 0, s->nseats);
+    K->seqpos = 0;
     for (size_t i = 0; i < s->nseats; i++) {
         K->part[i] = named[i] && readable[i] &&
                      (!decides || cc_label_permits(&s->decisions[d].label.label, &s->seats[i].clearance));
         K->nparts += K->part[i];
     }
-    json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:i,s:s,s:o}", "consultation", C->id, "stage", S->id,
-                                     "kind", cc_stage_kind_name(S->kind), "index", k, "mode",
-                                     cc_stage_mode_name(S->mode), "participants", seats_json(e, K->part)));
-    if (p && S->has_deadline)
-        json_object_set_new(p, "deadline_ms", json_integer(e->now_ms + S->deadline_s * 1000));
-    if (p && S->max_rounds > 0)
-        json_object_set_new(p, "rounds", json_integer(S->max_rounds));
-    if (p && S->kind == CC_STAGE_DECIDE)
-        json_object_set_new(p, "rule", json_string(cc_rule_name(stage_rule(K))));
     if (S->kind == CC_STAGE_DECIDE)
         K->reached_decide = 1;
-    cc_err rc =
-        cc_eng_emit(e, CC_EV_CONSULT_STAGE, NULL, C->label.text, p, ITEM(CC_ITEM_CONSULTATION, c), 40 + k);
+    cc_err rc = CC_OK;
+    if (!cc_eng_quiet(e, 40 + k)) {
+        cc_jf f[9];
+        size_t n = 0;
+        f[n++] = CC_JF_S("consultation", C->id);
+        f[n++] = CC_JF_S("stage", S->id);
+        f[n++] = CC_JF_S("kind", cc_stage_kind_name(S->kind));
+        f[n++] = CC_JF_I("index", k);
+        f[n++] = CC_JF_S("mode", cc_stage_mode_name(S->mode));
+        f[n++] =
+            CC_JF_PICKS("participants", &e->s->seats[0].id, sizeof e->s->seats[0], e->s->nseats, K->part);
+        if (S->has_deadline)
+            f[n++] = CC_JF_I("deadline_ms", e->now_ms + S->deadline_s * 1000);
+        if (S->max_rounds > 0)
+            f[n++] = CC_JF_I("rounds", S->max_rounds);
+        if (S->kind == CC_STAGE_DECIDE)
+            f[n++] = CC_JF_S("rule", cc_rule_name(stage_rule(K)));
+        rc = cc_eng_emit_fields(e, CC_EV_CONSULT_STAGE, NULL, C->label.text, f, n,
+                                ITEM(CC_ITEM_CONSULTATION, c), 40 + k);
+    }
     if (rc == CC_OK)
         rc = cc_eng_watch_stage(e, c, k);
     if (rc == CC_OK)
@@ -758,18 +782,22 @@ static cc_err stage_act_at(cc_engine *e, size_t c, size_t seat, cc_evtype type, 
         return CC_OK;
     K->acted[seat] = 1;
     K->nacted++;
-    json_t *p = NULL;
-    if (!e->o.no_log) {
-        p = json_pack("{s:s,s:s}", "consultation", e->s->consultations[c].id, "stage", S->id);
-        if (p && S->max_rounds > 0)
-            json_object_set_new(p, "round", json_integer(K->round));
-        if (p && text)
-            json_object_set_new(p, "text", json_string(text));
-        if (p && since_ms >= 0)
-            json_object_set_new(p, "held_since", json_integer(since_ms));
+    advance_seq(K, e->s->nseats);
+    cc_err rc = CC_OK;
+    if (!cc_eng_quiet(e, 50 + K->stage)) {
+        cc_jf f[5];
+        size_t n = 0;
+        f[n++] = CC_JF_S("consultation", e->s->consultations[c].id);
+        f[n++] = CC_JF_S("stage", S->id);
+        if (S->max_rounds > 0)
+            f[n++] = CC_JF_I("round", K->round);
+        if (text)
+            f[n++] = CC_JF_S("text", text);
+        if (since_ms >= 0)
+            f[n++] = CC_JF_I("held_since", since_ms);
+        rc = cc_eng_emit_fields(e, type, e->s->seats[seat].id, e->s->consultations[c].label.text, f, n,
+                                ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage);
     }
-    cc_err rc = cc_eng_emit(e, type, e->s->seats[seat].id, e->s->consultations[c].label.text, p,
-                            ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage);
     if (rc || consent_only)
         return rc;
     if (stage_complete(e, c))
@@ -823,10 +851,10 @@ static cc_err stage_vote_at(cc_engine *e, size_t c, size_t seat, const char *opt
     if (!K->acted[seat]) {
         K->acted[seat] = 1;
         K->nacted++;
-        rc = cc_eng_emit(
-            e, CC_EV_CONSULT_ACK, e->s->seats[seat].id, e->s->consultations[c].label.text,
-            CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", e->s->consultations[c].id, "stage", S->id)),
-            ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage);
+        advance_seq(K, e->s->nseats);
+        rc = CC_EMITF(e, CC_EV_CONSULT_ACK, e->s->seats[seat].id, e->s->consultations[c].label.text,
+                      ITEM(CC_ITEM_CONSULTATION, c), 50 + K->stage,
+                      CC_JF_S("consultation", e->s->consultations[c].id), CC_JF_S("stage", S->id));
     }
     if (rc == CC_OK && stage_complete(e, c))
         rc = complete_stage(e, c);
@@ -868,10 +896,9 @@ cc_err cc_eng_consult_object(cc_engine *e, size_t c, size_t seat)
     }
     int breaks = silence_holds(K);
     K->objected = 1;
-    cc_err rc = cc_eng_emit(
-        e, CC_EV_CONSULT_OBJECT, e->s->seats[seat].id, e->s->consultations[c].label.text,
-        CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", e->s->consultations[c].id, "stage", K->cur->id)),
-        ITEM(CC_ITEM_CONSULTATION, c), 82);
+    cc_err rc = CC_EMITF(e, CC_EV_CONSULT_OBJECT, e->s->seats[seat].id, e->s->consultations[c].label.text,
+                         ITEM(CC_ITEM_CONSULTATION, c), 82,
+                         CC_JF_S("consultation", e->s->consultations[c].id), CC_JF_S("stage", K->cur->id));
     if (rc == CC_OK && breaks)
         return break_silence(e, c, seat);
     if (rc == CC_OK && e->any_objection_rule)
@@ -927,12 +954,11 @@ cc_err cc_eng_next_round(cc_engine *e, size_t c, int k)
     K->objected = 0;
     memset(K->acted, 0, s->nseats);
     memset(K->objector, 0, s->nseats);
-    cc_err rc =
-        cc_eng_emit(e, CC_EV_CONSULT_ROUND, NULL, C->label.text,
-                    e->o.no_log ? NULL
-                                : json_pack("{s:s,s:s,s:i,s:o}", "consultation", C->id, "stage", S->id,
-                                            "round", K->round, "participants", seats_json(e, K->part)),
-                    ITEM(CC_ITEM_CONSULTATION, c), 2000 + K->round);
+    K->seqpos = 0;
+    cc_err rc = CC_EMITF(
+        e, CC_EV_CONSULT_ROUND, NULL, C->label.text, ITEM(CC_ITEM_CONSULTATION, c), 2000 + K->round,
+        CC_JF_S("consultation", C->id), CC_JF_S("stage", S->id), CC_JF_I("round", K->round),
+        CC_JF_PICKS("participants", &e->s->seats[0].id, sizeof e->s->seats[0], e->s->nseats, K->part));
     if (rc != CC_OK)
         return rc;
     if (S->mode == CC_MODE_SEQUENTIAL) {
@@ -962,9 +988,8 @@ cc_err cc_eng_stage_deadline(cc_engine *e, size_t c, uint32_t entry)
         cc_err rc = cc_eng_decide(e, d, o, "silence");
         return rc ? rc : finish_stage(e, c, "silence", cc_eng_option_id(e, d, (size_t)o));
     }
-    cc_err rc = cc_eng_emit(e, CC_EV_CONSULT_DEADLINE, NULL, C->label.text,
-                            CC_LAZY(e, json_pack("{s:s,s:s}", "consultation", C->id, "stage", S->id)),
-                            ITEM(CC_ITEM_CONSULTATION, c), 60 + K->stage);
+    cc_err rc = CC_EMITF(e, CC_EV_CONSULT_DEADLINE, NULL, C->label.text, ITEM(CC_ITEM_CONSULTATION, c),
+                         60 + K->stage, CC_JF_S("consultation", C->id), CC_JF_S("stage", S->id));
     if (rc == CC_OK && S->escalate_to.n)
         rc = escalate(e, c, S);
     for (uint32_t j = e->stage_timeout.start[c]; rc == CC_OK && j < e->stage_timeout.start[c + 1]; j++) {

@@ -43,17 +43,19 @@ static cc_err emit_finding(cc_engine *e, size_t g, int met, const char *subject,
         e->st.findings_met++;
     else
         e->st.findings_missed++;
-    json_t *p = NULL;
-    if (!e->o.no_log) {
-        json_t *ev = json_array();
-        json_array_append_new(ev, json_integer((json_int_t)from_seq));
-        json_array_append_new(ev, json_integer((json_int_t)e->seq - 1));
-        p = json_pack("{s:s,s:s,s:s,s:o,s:I}", "guideline", G->id, "result", met ? "met" : "missed",
-                      "subject", subject, "evidence", ev, "elapsed_ms", (json_int_t)elapsed_ms);
-        if (p && G->within_s)
-            json_object_set_new(p, "within_ms", json_integer(G->within_s * 1000));
-    }
-    return cc_eng_emit(e, CC_EV_FINDING, NULL, label, p, 0, met ? 100 : 101);
+    if (cc_eng_quiet(e, met ? 100 : 101))
+        return CC_OK;
+    long long evidence[2] = {(long long)from_seq, (long long)e->seq - 1};
+    cc_jf f[6];
+    size_t n = 0;
+    f[n++] = CC_JF_S("guideline", G->id);
+    f[n++] = CC_JF_S("result", met ? "met" : "missed");
+    f[n++] = CC_JF_S("subject", subject);
+    f[n++] = CC_JF_IV("evidence", evidence, 2);
+    f[n++] = CC_JF_I("elapsed_ms", elapsed_ms);
+    if (G->within_s)
+        f[n++] = CC_JF_I("within_ms", G->within_s * 1000);
+    return cc_eng_emit_fields(e, CC_EV_FINDING, NULL, label, f, n, 0, met ? 100 : 101);
 }
 
 /* Opens watches for stage_deadline guidelines when stage k of consultation c starts. */

@@ -11,6 +11,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/cjw.h"
 #include "core/clock.h"
 #include "core/engine.h"
 #include "core/rng.h"
@@ -65,6 +66,9 @@ typedef struct crun {
     /* part, acted, asked and objector: one allocation (part) */
     uint8_t *part;      /* nseats: participant of the current stage who can read the consultation */
     uint8_t *acted;     /* nseats: acted in the current stage */
+    size_t seqpos;      /* no seat below it is a participant yet to act: where cc_eng_next_in_sequence
+                         * starts; 0 at each reset of part and acted, advanced after a sequential act
+                         * (acted only grows in between, so the seats below stay done) */
     uint8_t *asked;     /* nseats: the request has reached the seat (agent event "request") */
     int reached_decide; /* a decide stage has started */
     size_t nparts, nacted;
@@ -304,20 +308,43 @@ void cc_eng_eval_reset(cc_engine *e);
 cc_err cc_eng_eval_start(cc_engine *e);           /* schedules the questionnaires sent at a phase's end */
 cc_err cc_eng_eval_due(cc_engine *e, uint32_t q); /* K_FEEDBACK: questionnaire q falls due */
 
-/* Records one event; takes ownership of payload; item/state feed the digest (cc_eng_emit_ext).
- * Under no_log an event that is not a milestone for the observer is only counted, here, without
- * a call: the simulator's replications emit dozens of events each. */
-static inline cc_err cc_eng_emit(cc_engine *e, cc_evtype type, const char *actor, const char *label,
-                                 json_t *payload, uint32_t item, int state)
+/* Under no_log an event that is not a milestone for the observer is only counted, here, without a
+ * call (returns 1): the simulator's replications emit dozens of events each. */
+static inline int cc_eng_quiet(cc_engine *e, int state)
 {
     if (e->o.no_log && !(e->o.observe && state >= ST_DONE && state <= ST_EXPIRED)) {
         e->st.events++;
         e->seq++;
+        return 1;
+    }
+    return 0;
+}
+
+/* Records one event; takes ownership of payload; item/state feed the digest (cc_eng_emit_ext). */
+static inline cc_err cc_eng_emit(cc_engine *e, cc_evtype type, const char *actor, const char *label,
+                                 json_t *payload, uint32_t item, int state)
+{
+    if (cc_eng_quiet(e, state)) {
         json_decref(payload);
         return CC_OK;
     }
     return cc_eng_emit_ext(e, type, actor, label, payload, item, state, NULL, 0);
 }
+
+/* Records one event whose payload is the object of the fields f[0..n) (core/cjw, any order): the
+ * same bytes and hash as cc_eng_emit with the equal jansson object, without building it (nothing is
+ * allocated). The fields are borrowed. */
+cc_err cc_eng_emit_fields(cc_engine *e, cc_evtype type, const char *actor, const char *label, const cc_jf *f,
+                          size_t n, uint32_t item, int state);
+
+/* cc_eng_emit_fields with the fields listed as arguments (CC_JF_S, CC_JF_I, ...), which are not
+ * evaluated when the event is only counted:
+ *   rc = CC_EMITF(e, CC_EV_DENIAL, NULL, l->text, item, 11, CC_JF_S("kind", kind), CC_JF_S("seat", id)); */
+#define CC_EMITF(e, type, actor, label, item, state, ...)                                                    \
+    (cc_eng_quiet((e), (state))                                                                              \
+         ? CC_OK                                                                                             \
+         : cc_eng_emit_fields((e), (type), (actor), (label), (const cc_jf[]){__VA_ARGS__},                   \
+                              sizeof((const cc_jf[]){__VA_ARGS__}) / sizeof(cc_jf), (item), (state)))
 
 /* A delay in seconds drawn from d. Inline: one per agent action and per revision. */
 static inline double cc_eng_draw_delay_s(cc_rng *r, const cc_dist *d)

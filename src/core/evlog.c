@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/canon.h"
+#include "core/cjw.h"
 #include "core/sha256.h"
 
 void cc_hex(const unsigned char *bytes, size_t n, char *out)
@@ -99,7 +100,7 @@ static cc_err hash_of(const cc_evrec *e, unsigned char out[32])
     return rc;
 }
 
-cc_err cc_evlog_encode(cc_evrec *e, cc_buf *out)
+cc_err cc_evlog_encode_ref(cc_evrec *e, cc_buf *out)
 {
     if (e->payload && !json_is_object(e->payload))
         return CC_ERR_INVALID;
@@ -114,6 +115,109 @@ cc_err cc_evlog_encode(cc_evrec *e, cc_buf *out)
     if (rc == CC_OK)
         rc = cc_buf_putc(out, '\n');
     return rc;
+}
+
+/* The record's members in key order are actor, digest, hash, label, payload, prev, seq, t, type, v,
+ * wall: the hashed record (without "hash") is the line with the hash member cut out. So the line is
+ * written once, with a gap where the hash goes, the two parts around the gap are hashed, and the
+ * gap is filled. */
+#define HASH_MEMBER_LEN 74 /* "hash":"<64 hex>", */
+
+/* cc_buf_append without the call when the room is there (most appends, the buffer being reused) */
+static inline cc_err put(cc_buf *b, const char *s, size_t n)
+{
+    if (b->cap && n < b->cap - b->len && !b->oom) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = 0;
+        return CC_OK;
+    }
+    return cc_buf_append(b, s, n);
+}
+
+static cc_err encode_direct(cc_evrec *e, const cc_jf *f, size_t nf, cc_buf *out)
+{
+    if (!f && e->payload && !json_is_object(e->payload))
+        return CC_ERR_INVALID;
+    size_t start = out->len;
+    char hex[65];
+    const char *why = NULL;
+    cc_err rc = put(out, "{\"actor\":", 9);
+    if (rc == CC_OK)
+        rc = e->actor ? cc_cjw_string(out, e->actor, strlen(e->actor), &why) : put(out, "null", 4);
+    cc_hex(e->digest, 32, hex);
+    if (rc == CC_OK)
+        rc = put(out, ",\"digest\":\"", 11);
+    if (rc == CC_OK)
+        rc = put(out, hex, 64);
+    if (rc == CC_OK)
+        rc = put(out, "\",", 2);
+    size_t gap = out->len;
+    if (rc == CC_OK)
+        rc = put(out, "\"hash\":\"0000000000000000000000000000000000000000000000000000000000000000\",",
+                 HASH_MEMBER_LEN);
+    size_t rest = out->len;
+    if (rc == CC_OK)
+        rc = put(out, "\"label\":", 8);
+    if (rc == CC_OK)
+        rc = e->label ? cc_cjw_string(out, e->label, strlen(e->label), &why) : put(out, "null", 4);
+    if (rc == CC_OK)
+        rc = put(out, ",\"payload\":", 11);
+    if (rc == CC_OK)
+        rc = f            ? cc_cjw_fields_at(out, f, nf, 1, &why)
+             : e->payload ? cc_cjw_json_at(out, e->payload, 1, &why)
+                          : put(out, "{}", 2);
+    cc_hex(e->prev, 32, hex);
+    if (rc == CC_OK)
+        rc = put(out, ",\"prev\":\"", 9);
+    if (rc == CC_OK)
+        rc = put(out, hex, 64);
+    if (rc == CC_OK)
+        rc = put(out, "\",\"seq\":", 8);
+    if (rc == CC_OK)
+        rc = cc_cjw_int(out, (long long)e->seq, &why);
+    if (rc == CC_OK)
+        rc = put(out, ",\"t\":", 5);
+    if (rc == CC_OK)
+        rc = cc_cjw_int(out, e->t_ms, &why);
+    if (rc == CC_OK)
+        rc = put(out, ",\"type\":", 8);
+    if (rc == CC_OK)
+        rc = e->type ? cc_cjw_string(out, e->type, strlen(e->type), &why) : put(out, "\"\"", 2);
+    if (rc == CC_OK)
+        rc = put(out, ",\"v\":1,\"wall\":", 14);
+    if (rc == CC_OK)
+        rc = cc_cjw_int(out, e->wall_ms, &why);
+    if (rc == CC_OK)
+        rc = put(out, "}", 1);
+    if (rc == CC_OK && out->oom)
+        rc = CC_ERR_NOMEM;
+    if (rc != CC_OK) {
+        if (!out->oom && out->data) {
+            out->len = start;
+            out->data[start] = 0;
+        }
+        return rc;
+    }
+    cc_sha256_ctx h;
+    cc_sha256_init(&h);
+    cc_sha256_update(&h, out->data + start, gap - start);
+    cc_sha256_update(&h, out->data + rest, out->len - rest);
+    cc_sha256_final(&h, e->hash);
+    cc_hex(e->hash, 32, hex);
+    memcpy(out->data + gap + 8, hex, 64);
+    return cc_buf_putc(out, '\n');
+}
+
+cc_err cc_evlog_encode(cc_evrec *e, cc_buf *out)
+{
+    return encode_direct(e, NULL, 0, out);
+}
+
+cc_err cc_evlog_encode_fields(cc_evrec *e, const cc_jf *f, size_t n, cc_buf *out)
+{
+    static const cc_jf none[1] = {{0}};
+    return encode_direct(e, f ? f : none, f ? n : 0, out);
 }
 
 #define FAIL(...)                                                                                            \

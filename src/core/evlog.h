@@ -10,6 +10,8 @@
 #include "core/buf.h"
 #include "core/diag.h"
 
+struct cc_jf; /* core/cjw.h */
+
 #define CC_EVLOG_VERSION 1
 #define CC_EVLOG_LINE_MAX (1u << 20) /* longest accepted line, bytes */
 
@@ -32,6 +34,11 @@ void cc_evrec_clear(cc_evrec *e);
 /* Computes e->hash and appends the canonical line plus '\n' to out. The strings and payload
  * are borrowed. Errors: CC_ERR_INVALID (payload not canonicalisable), CC_ERR_NOMEM. */
 cc_err cc_evlog_encode(cc_evrec *e, cc_buf *out);
+/* The same record with the payload given as fields (core/cjw) instead of e->payload: the same bytes
+ * as cc_evlog_encode of the equal jansson object. Nothing is allocated once out has grown. */
+cc_err cc_evlog_encode_fields(cc_evrec *e, const struct cc_jf *f, size_t n, cc_buf *out);
+/* The reference encoder (jansson objects and core/canon), kept to test the direct one against. */
+cc_err cc_evlog_encode_ref(cc_evrec *e, cc_buf *out);
 
 /* Where and why a line was refused. */
 typedef cc_error cc_evlog_error; /* core/diag's error type: the message says why */

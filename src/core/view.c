@@ -17,7 +17,7 @@
 struct cc_view {
     const cc_scenario *s;
     cc_arena *a;
-    cc_idmap *injects, *decisions, *consultations;
+    cc_idmap *injects, *decisions, *consultations, *seats; /* seats: as cc_scenario_seat_index, hashed */
     uint64_t *cjoin; /* nconsultations x nseats: seq at which the seat came to take part */
     uint64_t *djoin; /* ndecisions x nseats */
     cc_label *note;  /* per seat: the label its notes are read under */
@@ -83,11 +83,13 @@ cc_err cc_view_new(const cc_scenario *s, cc_view **out)
         v->injects = index_ids(v->a, s->injects, s->ninjects, sizeof *s->injects);
         v->decisions = index_ids(v->a, s->decisions, s->ndecisions, sizeof *s->decisions);
         v->consultations = index_ids(v->a, s->consultations, s->nconsultations, sizeof *s->consultations);
+        v->seats = index_ids(v->a, s->seats, s->nseats, sizeof *s->seats);
         v->cjoin = cc_arena_array(v->a, (s->nconsultations ? s->nconsultations : 1) * n, sizeof *v->cjoin);
         v->djoin = cc_arena_array(v->a, (s->ndecisions ? s->ndecisions : 1) * n, sizeof *v->djoin);
         v->note = cc_arena_array(v->a, n, sizeof *v->note);
     }
-    if (!v->a || !v->injects || !v->decisions || !v->consultations || !v->cjoin || !v->djoin || !v->note) {
+    if (!v->a || !v->injects || !v->decisions || !v->consultations || !v->seats || !v->cjoin || !v->djoin ||
+        !v->note) {
         cc_view_free(v);
         return CC_ERR_NOMEM;
     }
@@ -134,7 +136,7 @@ static int lookup(const cc_idmap *m, const char *id)
 
 static int seat_of(const cc_view *v, const char *id)
 {
-    return cc_scenario_seat_index(v->s, id);
+    return lookup(v->seats, id);
 }
 
 /* The scenario item an event is about (kind, index), or -1: a consultation's or decision's
