@@ -853,7 +853,7 @@ Test(store_sqlite, refuses_a_store_from_a_newer_caucus)
     cc_store *st;
     cc_store_error err;
     cr_expect_eq(cc_store_open(w, NULL, &st, &err), CC_ERR_INVALID);
-    cr_expect(strstr(err.message, "schema version 9 is newer than this caucus supports (4)"), "%s",
+    cr_expect(strstr(err.message, "schema version 9 is newer than this caucus supports (5)"), "%s",
               err.message);
 }
 

@@ -54,7 +54,8 @@ static void print_head(const cc_store_summary *m)
 static char *read_text(const char *path, size_t *len)
 {
     if (strcmp(path, "-") != 0)
-        return cc_cli_slurp(path, len, CC_REPORT_SUMMARY_MAX + 1);
+        return cc_cli_slurp(path, len,
+                            16 * CC_REPORT_SUMMARY_MAX); /* longer ones are refused with their length */
     size_t cap = CC_REPORT_SUMMARY_MAX + 2, n = 0;
     char *b = malloc(cap);
     if (!b)
@@ -91,7 +92,7 @@ static int save(cc_store *st, int64_t ex, const sopts *o)
         fprintf(stderr, "caucus summary: exercise %" PRId64 "'s scenario does not load\n", ex);
         cc_cli_print_diags(stderr, &d);
     } else if (o->set && !(text = read_text(o->set, &len))) {
-        fprintf(stderr, "caucus summary: --set %s cannot be read\n", o->set);
+        fprintf(stderr, "caucus summary: --set %s cannot be read (at most 64 KiB of UTF-8)\n", o->set);
     } else if (cc_report_summary_check(cc_scenario_policy(s), text, len, o->label, canon, sizeof canon, why,
                                        sizeof why) != CC_OK) {
         fprintf(stderr, "caucus summary: %s%s%s\n", o->set && text ? o->set : "", o->set && text ? ": " : "",
