@@ -4,7 +4,7 @@
 # (tests/http/summary_test.py), all on the flood consultation fixture
 # (tests/scenarios/valid/flood-consultation.yaml); and, with node, npm and chromium,
 # tests/e2e/evaluator.mjs (the evaluator's page and the AAR page in a browser).
-# Usage: tests/cli/aar.sh BUILD_DIR. Needs CAUCUS_TEST_PG only for nothing: SQLite stores here.
+# Usage: tests/cli/aar.sh BUILD_DIR (SQLite stores only). Never skips: no node or chromium is a failure.
 . tests/cli/harness.inc
 
 S=tests/scenarios/valid/flood-consultation.yaml
@@ -82,6 +82,55 @@ if [ "$(wc -l < "$T/out")" = 3 ]; then ok; else no "three versions listed"; cat 
 printf 'From standard input.\n' | "$BIN" summary "$DB" --exercise 1 --set - > "$T/out" 2> "$T/err"
 expect_out "read from standard input" "summary version 4 saved (21 bytes, label (none))"
 
+# the report's objectives section on tests/scenarios/valid/harbour-evaluation.yaml, worked by hand
+# (tests/inputs/harbour-evaluation.jsonl): C-1 requested at +20m, acknowledged by pa-lead at +25m and
+# cg-lead at +55m, so G-ack (30 minutes, tied to no objective) is missed at +20m + 30m = +50m; D-1
+# (tied to no objective) opens at +30m with a 1h deadline and expires undecided at +1h30m; eval-a
+# rates CT-1 S at +1h then M at +1h5m (its last: M), eval-b rates CT-1 / CT-1.1 P at +1h10m.
+HS=tests/scenarios/valid/harbour-evaluation.yaml
+expect_rc "harbour fixture lints clean" 0 "$BIN" lint "$HS"
+expect_rc "harbour run" 0 "$BIN" run "$HS" --inputs tests/inputs/harbour-evaluation.jsonl --log "$T/hb.jsonl"
+for s in control eval-a pa-lead; do
+  if [ $s = control ]; then a=""; else a="--seat $s"; fi
+  # shellcheck disable=SC2086
+  "$BIN" report "$T/hb.jsonl" $a --json "$T/hb-$s.json" --html "$T/hb-$s.html" > /dev/null 2>&1
+done
+if python3 - "$T" <<'PY'
+import json, sys
+t = sys.argv[1]
+def tab(s, tid):
+    d = json.load(open("%s/hb-%s.json" % (t, s)))
+    o = next(x for x in d["sections"] if x["id"] == "objectives")
+    return next(x for x in o["tables"] if x["id"] == tid)
+bad = []
+unlinked = [["finding", "G-ack", "+50m", "guideline G-ack missed on C-1"],
+            ["decision", "D-1", "+1h30m", "expired undecided: Close the approach channel overnight?"]]
+for s in ("control", "eval-a", "pa-lead"):
+    if tab(s, "unlinked")["rows"] != unlinked:
+        bad.append((s, "unlinked", tab(s, "unlinked")["rows"]))
+for s in ("control", "eval-a"):
+    g = [(r[2], r[3], r[6], r[7]) for r in tab(s, "guides")["rows"]]
+    want = [("CT-1: Both bodies acknowledge the request within 30 minutes.", "", 3, "eval-a M, eval-b P"),
+            ("CT-1", "CT-1.1: Acknowledge the request", 1, "eval-b P"), ("CT-1", "CT-1.2: Agree the notice text", 0, "")]
+    if g != want:
+        bad.append((s, "guides", g))
+    r = tab(s, "ratings")["rows"][0]
+    if r[8] != "eval-a M, eval-b P":
+        bad.append((s, "ratings", r))
+if tab("pa-lead", "guides")["rows"] or tab("pa-lead", "observations")["rows"]:
+    bad.append(("pa-lead", "a player's report has no guide and no observation"))
+print(bad)
+sys.exit(1 if bad else 0)
+PY
+then ok; else no "the objectives section of the harbour fixture: per-target ratings, tied to no objective"; fi
+# evidence links: the flood observation cites #5 and #12; each "#N" links to the row with id ev-N
+"$BIN" report "$T/fl.jsonl" --html "$T/fl.html" > /dev/null 2>&1
+if grep -qF '<a href="#ev-5">#5</a>, <a href="#ev-12">#12</a>' "$T/fl.html" && grep -qF '<tr id="ev-5">' "$T/fl.html" &&
+  grep -qF '<tr id="ev-12">' "$T/fl.html"; then ok; else no "the observation's evidence links to its rows"; fi
+"$BIN" report "$T/fl.jsonl" --seat rba-lead --html "$T/fl-rba.html" > /dev/null 2>&1
+if ! grep -qF 'href="#ev-' "$T/fl-rba.html" && ! grep -qF 'The health office acknowledged after 20 minutes.' "$T/fl-rba.html"; then ok
+else no "a player's report has no observation and no evidence link"; fi
+
 # /api/summary over HTTP
 python3 tests/http/summary_test.py "$BIN" "$T" > "$T/py.out" 2>&1; rc=$?
 cat "$T/py.out"
@@ -90,6 +139,33 @@ p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed
 [ -n "$p" ] || { p=0; f=1; }
 [ "$rc" = 0 ] || [ "$f" != 0 ] || f=1
 pass=$((pass + p)); fail=$((fail + f))
+
+# the evaluator's page and the AAR page in a browser (tests/e2e/evaluator.mjs), on a server of its own
+E=tests/e2e
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+if ! command -v node > /dev/null 2>&1 || [ ! -x "$CHROMIUM" ]; then
+  no "node and chromium are needed for tests/e2e/evaluator.mjs (apt-get install nodejs npm chromium)"
+else
+  if [ ! -f "$E/node_modules/playwright-core/package.json" ]; then
+    npm ci --prefix "$E" --no-audit --no-fund > "$T/npm.log" 2>&1 || { no "npm ci --prefix $E"; tail -5 "$T/npm.log"; }
+  fi
+  "$BIN" serve "$S" --db "$T/ev.db" --codes "$T/ev-codes.json" --listen 127.0.0.1:0 > "$T/ev.out" 2> "$T/ev.err" &
+  evpid=$!
+  i=0
+  while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/ev.out" 2> /dev/null; do sleep 0.1; i=$((i + 1)); done
+  evaddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/ev.out")
+  CAUCUS_URL="http://$evaddr" CAUCUS_CODES="$(cat "$T/ev-codes.json" 2> /dev/null)" CAUCUS_TMP="$T" CHROMIUM="$CHROMIUM" \
+    node "$E/evaluator.mjs" > "$T/ev-e2e.out" 2>&1
+  rc=$?
+  kill "$evpid" 2> /dev/null
+  wait "$evpid" 2> /dev/null
+  grep -v '^[0-9]* passed, [0-9]* failed' "$T/ev-e2e.out" | tail -20
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/ev-e2e.out" | tail -n 1)
+  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
+  if [ -z "$p" ]; then no "evaluator.mjs printed no count line (exit $rc)"; p=0; f=0; fi
+  pass=$((pass + p)); fail=$((fail + f))
+  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "evaluator.mjs exited $rc"; fi
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
