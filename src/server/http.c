@@ -1570,6 +1570,18 @@ static enum MHD_Result do_summary(cc_http *h, struct MHD_Connection *c, session 
     free(draft);
     if (!j)
         return fail(h, c, 503, "store-failed", "%s", err.message);
+    /* the read (and a save: its version) is recorded in the log before the answer is sent */
+    json_t *vs = json_object_get(j, "versions");
+    json_t *d = json_pack("{s:s}", "path", "/api/summary");
+    if (post)
+        json_object_set_new(d, "saved_version",
+                            json_incref(json_object_get(json_array_get(vs, 0), "version")));
+    int recorded = audited(h, "access.read", -1, d);
+    json_decref(d);
+    if (!recorded) {
+        json_decref(j);
+        return fail_unaudited(h, c, "the summary read could not be recorded in the log; nothing was sent");
+    }
     return send_json(h, c, 200, j, NULL);
 }
 

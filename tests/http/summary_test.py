@@ -64,6 +64,11 @@ def main():
           st == 200 and j["summary"]["version"] == 1 and j["summary"]["text"] == text and
           j["summary"]["label"] == "OFFICIAL//REL TO EXCON, PHO, RBA" and j["summary"]["author"] == "Planner A" and
           isinstance(j["summary"]["saved_wall_ms"], int), (st, j))
+    st, _, body, _ = ctl.req("GET", "/api/log")
+    reads = [e for e in (json.loads(l) for l in body.decode().splitlines()) if e["type"] == "access.read" and e["payload"].get("path") == "/api/summary"]
+    check("every read and save of the summary is recorded in the log, a save with its version",
+          st == 200 and len(reads) == 3 and reads[-1]["payload"].get("saved_version") == 1 and
+          "saved_version" not in reads[0]["payload"], [r["payload"] for r in reads])
     st, d, _, _ = ctl.req("GET", "/api/report?format=json")
     sec = summary_of(d)
     check("control's report has the saved summary, in its two paragraphs",
