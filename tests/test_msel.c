@@ -249,6 +249,7 @@ static const char *const samples[] = {
     "tests/scenarios/valid/endorsed.yaml",
     "tests/scenarios/valid/evaluation.yaml",
     "tests/scenarios/valid/flood-consultation.yaml",
+    "tests/scenarios/valid/harbour-evaluation.yaml",
     "tests/scenarios/valid/engine-rules.yaml",
     "tests/scenarios/valid/fictional-nations.yaml",
     "tests/scenarios/valid/mech-agents.yaml",

@@ -505,6 +505,75 @@ CONFORMANCE(improvement_plan_items)
     cc_store_close(st);
 }
 
+/* Executive summaries: every save and every return to the draft is a new version; the newest is
+ * the one reports use; versions are per exercise; none is changed. */
+CONFORMANCE(summary_versions)
+{
+    cc_store *st = open_ok(w);
+    int64_t a = new_exercise(st, "flood consultation"), b = new_exercise(st, "other");
+    cc_store_error err;
+    cc_store_summary m;
+    cr_expect_eq(cc_store_summary_get(st, a, 0, &m, &err), CC_ERR_NOTFOUND);
+    cr_expect(strstr(err.message, "no summary saved") != NULL, "%s", err.message);
+    int64_t v = -1;
+    cr_assert_eq(
+        cc_store_summary_add(st, a, "First draft.\n\nSecond paragraph.", NULL, "control", 1000, &v, &err),
+        CC_OK, "%s", err.message);
+    cr_expect_eq(v, 1);
+    cr_assert_eq(cc_store_summary_add(st, a, "Final text.", "OFFICIAL", "planner", 2000, &v, &err), CC_OK,
+                 "%s", err.message);
+    cr_expect_eq(v, 2);
+    cr_assert_eq(cc_store_summary_add(st, b, "Other exercise.", NULL, "control", 2500, &v, &err), CC_OK);
+    cr_expect_eq(v, 1);
+    cr_assert_eq(cc_store_summary_get(st, a, 0, &m, &err), CC_OK, "%s", err.message);
+    cr_expect_eq(m.version, 2);
+    cr_expect_str_eq(m.text, "Final text.");
+    cr_expect_str_eq(m.label, "OFFICIAL");
+    cr_expect_str_eq(m.author, "planner");
+    cr_expect_eq(m.created_wall_ms, 2000);
+    cc_store_summary_clear(&m);
+    /* back to the draft: version 3 without text; version 1 is still there, unchanged */
+    cr_assert_eq(cc_store_summary_add(st, a, NULL, NULL, "control", 3000, &v, &err), CC_OK, "%s",
+                 err.message);
+    cr_expect_eq(v, 3);
+    cr_assert_eq(cc_store_summary_get(st, a, 0, &m, &err), CC_OK);
+    cr_expect_null(m.text);
+    cr_expect_null(m.label);
+    cc_store_summary_clear(&m);
+    cr_assert_eq(cc_store_summary_get(st, a, 1, &m, &err), CC_OK);
+    cr_expect_str_eq(m.text, "First draft.\n\nSecond paragraph.");
+    cr_expect_null(m.label);
+    cr_expect_eq(m.created_wall_ms, 1000);
+    cc_store_summary_clear(&m);
+    cr_expect_eq(cc_store_summary_get(st, a, 4, &m, &err), CC_ERR_NOTFOUND);
+    cc_store_summary *all;
+    size_t n;
+    cr_assert_eq(cc_store_summary_list(st, a, &all, &n, &err), CC_OK, "%s", err.message);
+    cr_assert_eq(n, 3);
+    cr_expect_eq(all[0].version, 3);
+    cr_expect_eq(all[2].version, 1);
+    cr_expect_str_eq(all[1].author, "planner");
+    for (size_t i = 0; i < n; i++)
+        cc_store_summary_clear(&all[i]);
+    free(all);
+    /* refused: no such exercise, no author, too long */
+    cr_expect_eq(cc_store_summary_add(st, 999, "x", NULL, "control", 1, &v, &err), CC_ERR_NOTFOUND);
+    cr_expect_eq(v, 0);
+    cr_expect_eq(cc_store_summary_add(st, a, "x", NULL, "", 1, &v, &err), CC_ERR_ARG);
+    char *big = malloc((64u << 10) + 2);
+    cr_assert_not_null(big);
+    memset(big, 'a', (64u << 10) + 1);
+    big[(64u << 10) + 1] = 0;
+    cr_expect_eq(cc_store_summary_add(st, a, big, NULL, "control", 1, &v, &err), CC_ERR_ARG);
+    free(big);
+    cr_assert_eq(cc_store_summary_list(st, a, &all, &n, &err), CC_OK);
+    cr_expect_eq(n, 3, "refused saves add no version");
+    for (size_t i = 0; i < n; i++)
+        cc_store_summary_clear(&all[i]);
+    free(all);
+    cc_store_close(st);
+}
+
 /* An import is one transaction: a refused line, or a reader that fails, leaves no exercise. */
 typedef struct imp {
     const char *pieces[3];
@@ -768,6 +837,10 @@ Test(store_sqlite, migrates_a_version_1_store_and_keeps_its_data)
     in.status = "open";
     int64_t id;
     cr_expect_eq(cc_store_plan_add(st, &in, &id, &err), CC_OK, "%s", err.message);
+    /* and version 5's summaries */
+    cr_expect_eq(cc_store_summary_add(st, 1, "Migrated.", NULL, "control", 1, &id, &err), CC_OK, "%s",
+                 err.message);
+    cr_expect_eq(id, 1);
     cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.message);
     cc_store_close(st);
 }
@@ -780,7 +853,7 @@ Test(store_sqlite, refuses_a_store_from_a_newer_caucus)
     cc_store *st;
     cc_store_error err;
     cr_expect_eq(cc_store_open(w, NULL, &st, &err), CC_ERR_INVALID);
-    cr_expect(strstr(err.message, "schema version 9 is newer than this caucus supports (4)"), "%s",
+    cr_expect(strstr(err.message, "schema version 9 is newer than this caucus supports (5)"), "%s",
               err.message);
 }
 

@@ -1395,12 +1395,21 @@
           if (txt.value.trim()) obj.text = txt.value.trim();
           if (await input(obj, 'Rate ' + o.id)) txt.value = '';
         });
-        return el('li', { 'data-objective': o.id }, el('p', null, el('strong', { text: o.id }), ' ', el('span', { class: 'otext' }), ' ', el('span', { class: 'orating' })), form);
+        return el('li', { 'data-objective': o.id }, el('p', null, el('strong', { text: o.id }), ' ', el('span', { class: 'otext' }), ' ', el('span', { class: 'orating' })), form,
+          el('ul', { class: 'obj-observations', 'aria-label': 'Evaluators\' observations of ' + o.id }));
       },
       (li, o) => {
         setText(li.querySelector('.otext'), o.text || '');
         setText(li.querySelector('.orating'), o.rating ? 'rated ' + o.rating : 'not rated');
         li.setAttribute('data-rating', o.rating || '');
+        /* the evaluators' observations of this objective, as they come (state.observations) */
+        const mine = (state.observations || []).filter((b) => b.objective === o.id);
+        keyed(li.querySelector('.obj-observations'), mine, (b) => b.seq,
+          (b) => el('li', { class: 'obj-observation', 'data-observation': b.observation || '' },
+            el('strong', { text: (b.observation || '') + ' ' + (b.kind || '') + (b.rating ? ' ' + b.rating : '') }), ' ',
+            el('span', { text: (b.by || '') + ' at ' + fmtRel(b.t) + ': ' + (b.text || '') +
+              (b.evidence && b.evidence.length ? ' (evidence ' + b.evidence.map((x) => '#' + x).join(', ') + ')' : '') })),
+          () => {});
       }
     );
 

@@ -25,6 +25,7 @@ int cc_cmd_endorse(int argc, char **argv);
 int cc_cmd_witness(int argc, char **argv);
 int cc_cmd_plan(int argc, char **argv);
 int cc_cmd_exercises(int argc, char **argv);
+int cc_cmd_summary(int argc, char **argv);
 int cc_cmd_export(int argc, char **argv);
 int cc_cmd_import(int argc, char **argv);
 int cc_cmd_backup(int argc, char **argv);

@@ -29,7 +29,8 @@ static void usage(FILE *f)
         "       caucus report SIMRESULT.json [--scenario FILE] [--threads T] --html OUT [...]\n"
         "  LOG              event log written by caucus run --log (verified while read)\n"
         "  DB --exercise ID an exercise of a store (SQLite file or postgres:// URI): its log, scenario,\n"
-        "                   improvement plan (control view) and latest stored checkpoint\n"
+        "                   improvement plan (control view), latest stored checkpoint and the newest\n"
+        "                   version of control's summary (caucus summary)\n"
         "  --scenario FILE  the scenario the log was run on (default: the path recorded in the log);\n"
         "                   for a simulation result: run it again, verify it, plot distributions\n"
         "  --seat SEAT      only what SEAT received or may read (default: exercise control view)\n"
@@ -58,6 +59,8 @@ typedef struct ropts {
     uint64_t threads;
     int64_t plan_exercise;  /* the reported exercise's id in the plan's store (0: find it) */
     const char *stored_cp;  /* a store's latest checkpoint note (NULL: none) */
+    /* the store's newest summary version with a text, unless --summary names a file (NULL: none) */
+    const char *stored_summary, *stored_summary_label;
     char today_iso[11];     /* --today read by core/cdate, else the local date */
     uint64_t stored_cp_size;
 } ropts;
@@ -147,6 +150,17 @@ static int report_from_store(const ropts *in)
         cc_store_close(st);
         return 1;
     }
+    /* control's summary: its newest version (one that went back to the draft has no text) */
+    cc_store_summary sum;
+    memset(&sum, 0, sizeof sum);
+    cc_err src = cc_store_summary_get(st, (int64_t)ex, 0, &sum, &err);
+    if (src != CC_OK && src != CC_ERR_NOTFOUND) {
+        fprintf(stderr, "caucus report: %s\n", err.message);
+        free(cpnote);
+        cc_store_exercise_clear(&x);
+        cc_store_close(st);
+        return 1;
+    }
     const char *tmp = getenv("TMPDIR");
     char dir[4096], logp[4200], scp[4200];
     snprintf(dir, sizeof dir, "%s/caucus-report-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -181,6 +195,10 @@ static int report_from_store(const ropts *in)
             o.plan_exercise = (int64_t)ex;
         o.stored_cp = cpnote;
         o.stored_cp_size = cpsize;
+        if (!o.summary && sum.text) {
+            o.stored_summary = sum.text;
+            o.stored_summary_label = sum.label;
+        }
         rc = run_report(&o);
     }
     unlink(logp);
@@ -188,6 +206,7 @@ static int report_from_store(const ropts *in)
     rmdir(dir);
 done:
     free(cpnote);
+    cc_store_summary_clear(&sum);
     cc_store_exercise_clear(&x);
     cc_store_close(st);
     return rc;
@@ -500,8 +519,8 @@ static int log_doc(const ropts *o, cc_scenario **s, cc_diags *d, json_t **doc, c
     cc_report_opts ro = {.seat = o->seat,
                          .flags = CC_REPORT_IN_PROGRESS,
                          .checkpoint = cp.origin ? &rcp : NULL,
-                         .summary = summary,
-                         .summary_label = o->summary_label};
+                         .summary = summary ? summary : o->stored_summary,
+                         .summary_label = summary ? o->summary_label : o->stored_summary_label};
     *rc = cc_report_from_log_opts(in, *s, &ro, d, doc);
     free(summary);
     cc_checkpoint_clear(&cp);

@@ -156,11 +156,20 @@ static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, int format, 
          * is still open is timed up to the clock's scenario time now */
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
+        /* control's summary: the newest version in the store (none, or one back to the draft: the
+         * draft); the draft itself for /api/summary */
+        cc_store_summary sum;
+        memset(&sum, 0, sizeof sum);
+        if (format != CC_HTTP_REPORT_DRAFT)
+            (void)cc_store_summary_get(st, cc_live_exercise_id(lv), 0, &sum, &err);
         cc_report_opts ro = {.seat = v.control ? NULL : s->seats[v.seat].id,
                              .flags = cc_live_ended(lv) ? 0u : CC_REPORT_IN_PROGRESS,
+                             .summary = sum.text,
+                             .summary_label = sum.label,
                              .as_of_ms =
                                  cc_live_scenario_ms(lv, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000)};
         rc = cc_report_from_log_opts(path, s, &ro, &d, &doc);
+        cc_store_summary_clear(&sum);
         cc_error le = {0};
         if (rc == CC_OK && lang && cc_report_lang_known(lang) &&
             cc_report_localise(doc, s, lang, &le) != CC_OK) {
@@ -169,7 +178,12 @@ static char *serve_report(void *ctx, cc_live *lv, cc_live_viewer v, int format, 
         } else if (rc != CC_OK) {
             snprintf(why, whylen, "%s", d.count ? d.items[0].message : cc_err_str(rc));
         }
-        if (rc == CC_OK) {
+        if (rc == CC_OK && format == CC_HTTP_REPORT_DRAFT) {
+            if ((out = cc_report_summary_text(doc)) != NULL)
+                *len = strlen(out);
+            else
+                snprintf(why, whylen, "out of memory");
+        } else if (rc == CC_OK) {
             cc_buf b;
             cc_buf_init(&b);
             cc_err r2 = format == CC_HTTP_REPORT_MD     ? cc_report_md(doc, &b)

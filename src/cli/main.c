@@ -30,6 +30,7 @@ static const struct {
     {"cosign", cc_cmd_cosign, "a party's auditor: check the latest checkpoint against the log and cosign it"},
     {"witness", cc_cmd_witness, "a witness: cosign only checkpoints consistent with the latest it saw"},
     {"plan", cc_cmd_plan, "the improvement plan across exercises: add, list, update, close, seed"},
+    {"summary", cc_cmd_summary, "control's executive summary of a stored exercise, kept in versions"},
     {"exercises", cc_cmd_exercises, "list the exercises in a store"},
     {"export", cc_cmd_export, "write an exercise's event log, scenario and checkpoints out of a store"},
     {"import", cc_cmd_import, "load an event log and its scenario into a store as a new exercise"},

@@ -1329,6 +1329,38 @@ static void guideline_counts(const rep *r, int g, uint32_t *met, uint32_t *misse
     }
 }
 
+/* What the reader may see that is tied to no objective: findings of guidelines linked to none, and
+ * decisions linked to none that expired undecided (docs/report.md, "objectives"). */
+static void unlinked_table(rep *r, cc_rsec *x)
+{
+    const cc_scenario *s = r->s;
+    static const char *const cols[] = {"kind", "id", "time", "what", NULL};
+    json_t *rows = cc_rsec_table(x, "unlinked", "Tied to no objective", cols);
+    for (size_t i = 0; i < r->nfinds; i++) {
+        const find_st *f = &r->finds[i];
+        if (f->g < 0 || s->guidelines[f->g].objective_index.n || !cc_rep_find_vis(r, f))
+            continue;
+        bool ok;
+        const cc_label *l = subject_label(r, f->skind, f->sidx, &ok);
+        cc_rsec_label(x, l, ok || f->sidx < 0);
+        char what[400];
+        snprintf(what, sizeof what, "guideline %s %s on %s", f->guideline ? f->guideline : "?",
+                 f->result ? f->result : "?", f->subject ? f->subject : "?");
+        json_array_append_new(rows,
+                              json_pack("[s,o,o,s]", "finding", cc_rjs(f->guideline), cc_rjt(f->t), what));
+    }
+    for (size_t i = 0; i < s->ndecisions; i++) {
+        const dec_st *D = &r->dec[i];
+        if (s->decisions[i].objective_index.n || !D->expired || D->made || !cc_rep_dec_vis(r, (int)i))
+            continue;
+        cc_rsec_label(x, &D->label, D->label_ok);
+        char what[800];
+        snprintf(what, sizeof what, "expired undecided: %s", D->question ? D->question : "");
+        json_array_append_new(
+            rows, json_pack("[s,s,o,s]", "decision", s->decisions[i].id, cc_rjt(D->t_expired), what));
+    }
+}
+
 static void build_objectives(rep *r, json_t *secs, cc_label *doc, bool *inv)
 {
     const cc_scenario *s = r->s;
@@ -1367,6 +1399,7 @@ static void build_objectives(rep *r, json_t *secs, cc_label *doc, bool *inv)
     cc_rb_guides_table(r, &x);
     cc_rb_observations_table(r, &x);
     cc_rb_observation_evidence(r, &x);
+    unlinked_table(r, &x);
     static const char *const nc[] = {"time", "seat", "note", NULL};
     rows = cc_rsec_table(&x, "notes", r->viewer < 0 ? "Notes entered during play" : "Your notes pad", nc);
     for (size_t i = 0; i < r->nnotes; i++)

@@ -79,6 +79,18 @@ typedef struct cc_report_opts {
 cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_report_opts *o, cc_diags *d,
                                json_t **doc);
 
+/* Control's executive summary (docs/report.md#executive-summary). CC_REPORT_SUMMARY_MAX: the longest
+ * text kept. cc_report_summary_check: CC_OK when text[0..len) (NULL: back to the draft) is UTF-8
+ * without NUL bytes, not blank and not too long, and label (NULL or "": none) is a banner of p; the
+ * label's canonical banner into canon (empty for none). CC_ERR_INVALID with why (where and why)
+ * otherwise. cc_report_summary_text: the paragraphs of doc's executive summary joined by blank lines
+ * (malloc'd; "" without one; NULL when out of memory). */
+#define CC_REPORT_SUMMARY_MAX (64u << 10)
+struct cc_label_policy;
+cc_err cc_report_summary_check(const struct cc_label_policy *p, const char *text, size_t len,
+                               const char *label, char *canon, size_t canonlen, char *why, size_t whylen);
+char *cc_report_summary_text(const json_t *doc);
+
 /* 1 unless the document carries a checkpoint the log does not match. */
 int cc_report_checkpoint_ok(const json_t *doc);
 

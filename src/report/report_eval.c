@@ -3,6 +3,7 @@
  * and the evidence they cite; the evaluators' strengths and areas for improvement; participant
  * feedback aggregated per question and party; team scores against control's reference. What the
  * reader sees was decided by report_scan through core/view. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,9 @@ void cc_rb_observations_table(rep *r, cc_rsec *x)
                                        "target / task",  "kind",        "rating",   "text",     "root cause",
                                        "recommendation", "evidence",    NULL};
     json_t *rows = cc_rsec_table(x, "observations", "Evaluator observations", cols);
+    /* HTML: each "#N" of the evidence column links to event N's row of the evidence table */
+    json_object_set_new(json_array_get(x->tables, json_array_size(x->tables) - 1), "links",
+                        json_pack("{s:i,s:s}", "column", 11, "anchor", "ev-"));
     cc_buf b;
     cc_buf_init(&b);
     for (size_t i = 0; i < r->nevals; i++) {
@@ -66,6 +70,10 @@ void cc_rb_observation_evidence(const rep *r, cc_rsec *x)
 {
     static const char *const cols[] = {"observation", "event", "time", "type", "actor", "item", NULL};
     json_t *rows = cc_rsec_table(x, "observation-evidence", "Evidence cited by the observations", cols);
+    /* HTML: the first row of each event is its anchor ("ev-N"), the target of the observations' links */
+    json_t *anchors = json_array();
+    json_object_set_new(json_array_get(x->tables, json_array_size(x->tables) - 1), "row_ids", anchors);
+    json_t *seen = json_object();
     for (size_t i = 0; i < r->nevals; i++) {
         const eval_ev *E = &r->evals[i];
         size_t k;
@@ -75,6 +83,10 @@ void cc_rb_observation_evidence(const rep *r, cc_rsec *x)
         json_array_foreach(json_object_get(E->p, "evidence"), k, v)
         {
             uint64_t seq = (uint64_t)json_integer_value(v);
+            char id[32];
+            snprintf(id, sizeof id, "ev-%" PRIu64, seq);
+            json_array_append_new(anchors, json_string(json_object_get(seen, id) ? "" : id));
+            json_object_set_new(seen, id, json_true());
             const evbrief *e = cc_rep_evidence(r, seq);
             const char *obs = cc_rep_pstr_or(E->p, "observation", "?");
             if (!e || !e->visible)
@@ -85,6 +97,7 @@ void cc_rb_observation_evidence(const rep *r, cc_rsec *x)
                                                       cc_rjs(e->type), cc_rjs(e->actor), cc_rjs(e->item)));
         }
     }
+    json_decref(seen);
 }
 
 /* A critical task's 'when' as text: "consultation C-1, stage ack", "phase p1", ... */
@@ -102,6 +115,29 @@ static const char *when_text(const cc_ewhen *w, char *buf, size_t size)
     case CC_EW_STAGE_KIND: snprintf(buf, size, "any %s stage", cc_stage_kind_name(w->stage_kind)); break;
     }
     return buf;
+}
+
+/* Each evaluator's last rating of objective's target (and task, when not NULL) among the observations
+ * the reader may see: "evaluator M" ("" when none), into b. */
+static const char *target_ratings(const rep *r, const char *objective, const char *target, const char *task,
+                                  cc_buf *b)
+{
+    cc_buf_reset(b);
+    for (size_t si = 0; si < r->s->nseats; si++) {
+        const char *last = NULL;
+        for (size_t i = 0; i < r->nevals; i++) {
+            const eval_ev *E = &r->evals[i];
+            const json_t *p = E->p;
+            if (E->type == CC_EV_EVAL_OBSERVATION && E->seat == (int)si && cc_rep_pstr(p, "rating") &&
+                !strcmp(cc_rep_pstr_or(p, "objective", ""), objective) &&
+                !strcmp(cc_rep_pstr_or(p, "target", ""), target) &&
+                (!task || !strcmp(cc_rep_pstr_or(p, "task", ""), task)))
+                last = cc_rep_pstr(p, "rating");
+        }
+        if (last)
+            cc_buf_printf(b, "%s%s %s", b->len ? ", " : "", r->s->seats[si].id, last);
+    }
+    return b->data ? b->data : "";
 }
 
 /* The observations the reader may see of a guide's target (and task, when not NULL). */
@@ -123,10 +159,19 @@ static size_t observations_of(const rep *r, const char *objective, const char *t
 void cc_rb_guides_table(const rep *r, cc_rsec *x)
 {
     const cc_scenario *s = r->s;
-    static const char *const cols[] = {"objective",       "guide", "capability target", "critical task",
-                                       "what to observe", "when",  "observations",      NULL};
+    static const char *const cols[] = {"objective",
+                                       "guide",
+                                       "capability target",
+                                       "critical task",
+                                       "what to observe",
+                                       "when",
+                                       "observations",
+                                       "evaluator ratings",
+                                       NULL};
     json_t *rows =
         cc_rsec_table(x, "guides", "Evaluation guides: capability targets and critical tasks", cols);
+    cc_buf rb;
+    cc_buf_init(&rb);
     for (size_t g = 0; g < s->nguides; g++) {
         const cc_guide *G = &s->guides[g];
         if (r->viewer >= 0 &&
@@ -138,19 +183,22 @@ void cc_rb_guides_table(const rep *r, cc_rsec *x)
             char tt[600], w[200];
             snprintf(tt, sizeof tt, "%s: %s", T->id, T->text ? T->text : "");
             json_array_append_new(rows,
-                                  json_pack("[o,s,s,s,s,s,I]", cc_rjs(G->objective), G->id, tt, "", "", "",
-                                            (json_int_t)observations_of(r, G->objective, T->id, NULL)));
+                                  json_pack("[o,s,s,s,s,s,I,s]", cc_rjs(G->objective), G->id, tt, "", "", "",
+                                            (json_int_t)observations_of(r, G->objective, T->id, NULL),
+                                            target_ratings(r, G->objective, T->id, NULL, &rb)));
             for (size_t k = 0; k < T->ntasks; k++) {
                 const cc_ctask *K = &T->tasks[k];
                 char kt[600];
                 snprintf(kt, sizeof kt, "%s: %s", K->id, K->text ? K->text : "");
                 json_array_append_new(rows,
-                                      json_pack("[o,s,s,s,o,s,I]", cc_rjs(G->objective), G->id, T->id, kt,
+                                      json_pack("[o,s,s,s,o,s,I,s]", cc_rjs(G->objective), G->id, T->id, kt,
                                                 cc_rjs(K->observe), when_text(&K->when, w, sizeof w),
-                                                (json_int_t)observations_of(r, G->objective, T->id, K->id)));
+                                                (json_int_t)observations_of(r, G->objective, T->id, K->id),
+                                                target_ratings(r, G->objective, T->id, K->id, &rb)));
             }
         }
     }
+    cc_buf_free(&rb);
 }
 
 /* Each evaluator's last rating of objective o ("obs-usa P, obs-kor S"; "" when none) into b. */

@@ -39,6 +39,31 @@ static void esc_cell(cc_buf *b, const json_t *v)
     cc_buf_free(&t);
 }
 
+/* A cell of event numbers ("#5, #12") with each "#N" a link to the element "ANCHORN"; the rest of
+ * the text as it is. */
+static void link_cell(cc_buf *b, const json_t *v, const char *anchor)
+{
+    cc_buf t;
+    cc_buf_init(&t);
+    cc_report_cell_text(v, &t);
+    const char *p = t.data ? t.data : "";
+    while (*p) {
+        size_t n = 0;
+        while (p[0] == '#' && p[1 + n] >= '0' && p[1 + n] <= '9')
+            n++;
+        if (n) {
+            cc_buf_puts(b, "<a href=\"#");
+            cc_report_html_escape(b, anchor);
+            cc_buf_printf(b, "%.*s\">#%.*s</a>", (int)n, p + 1, (int)n, p + 1);
+            p += 1 + n;
+        } else {
+            char one[2] = {*p++, 0};
+            cc_report_html_escape(b, one);
+        }
+    }
+    cc_buf_free(&t);
+}
+
 /* How a banner is shown: its classification's style in the label policy (none without a policy). */
 static cc_label_style style_of(const cc_label_policy *p, const char *banner)
 {
@@ -159,13 +184,27 @@ static void table_html(cc_buf *b, const json_t *t, const char *secid, const char
             cc_buf_puts(b, "</th>");
         }
         cc_buf_puts(b, "</tr></thead>\n<tbody>\n");
+        /* "links": a column of event numbers linked to "anchor" + N; "row_ids": each row's id ("": none) */
+        const json_t *links = json_object_get(t, "links"), *ids = json_object_get(t, "row_ids");
+        json_int_t lcol = links ? json_integer_value(json_object_get(links, "column")) : -1;
+        const char *anchor = links ? cc_report_str(links, "anchor") : "";
         json_array_foreach(rows, i, row)
         {
-            cc_buf_puts(b, "<tr>");
+            const char *rid = json_string_value(json_array_get(ids, i));
+            if (rid && *rid) {
+                cc_buf_puts(b, "<tr id=\"");
+                cc_report_html_escape(b, rid);
+                cc_buf_puts(b, "\">");
+            } else {
+                cc_buf_puts(b, "<tr>");
+            }
             json_array_foreach(row, j, v)
             {
                 cc_buf_puts(b, "<td>");
-                esc_cell(b, v);
+                if ((json_int_t)j == lcol)
+                    link_cell(b, v, anchor);
+                else
+                    esc_cell(b, v);
                 cc_buf_puts(b, "</td>");
             }
             cc_buf_puts(b, "</tr>\n");

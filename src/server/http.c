@@ -30,6 +30,7 @@
 #include "server/debrief.h"
 #include "server/editor.h"
 #include "server/keymap.h"
+#include "server/summary.h"
 
 struct ui_asset {
     const char *path, *type;
@@ -1472,6 +1473,17 @@ static enum MHD_Result do_log(cc_http *h, struct MHD_Connection *c)
     return ret;
 }
 
+/* The control seat whose view control reads without exercise.control_bypass: want, or the first
+ * (want NULL); -1 when there is none. */
+static int control_seat(cc_http *h, const char *want)
+{
+    const cc_scenario *sc = cc_live_scenario(h->o.live);
+    for (size_t i = 0; i < sc->nseats; i++)
+        if (sc->seats[i].control && (!want || strcmp(want, sc->seats[i].id) == 0))
+            return (int)i;
+    return -1;
+}
+
 static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *s)
 {
     if (!h->o.report)
@@ -1490,12 +1502,8 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
     if (v.control && !cc_live_control_bypass(h->o.live)) {
         /* without the bypass control reads the report of a control seat: ?seat=ID (default: the
          * first control seat) */
-        const cc_scenario *sc = cc_live_scenario(h->o.live);
         const char *want = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "seat");
-        int pick = -1;
-        for (size_t i = 0; i < sc->nseats && pick < 0; i++)
-            if (sc->seats[i].control && (!want || strcmp(want, sc->seats[i].id) == 0))
-                pick = (int)i;
+        int pick = control_seat(h, want);
         if (pick < 0) {
             deny_log(h, c, s, "/api/report", want ? "not-a-control-seat" : "no-control-seat", NULL, NULL);
             return fail(h, c, 403, "forbidden",
@@ -1528,6 +1536,54 @@ static enum MHD_Result do_report(cc_http *h, struct MHD_Connection *c, session *
     enum MHD_Result r = send_report(h, c, format, types[format], html, len);
     free(html);
     return r;
+}
+
+/* ---- the executive summary (control, server/summary): versions in the store, and the draft ---- */
+
+static enum MHD_Result do_summary(cc_http *h, struct MHD_Connection *c, session *s, const req *r, int post)
+{
+    if (!s->control) {
+        deny_log(h, c, s, "/api/summary", "control-only", NULL, NULL);
+        return fail(h, c, 403, "forbidden", "the executive summary is control's");
+    }
+    int64_t ex = cc_live_exercise_id(h->o.live);
+    char why[400] = "";
+    if (post) {
+        int64_t version = 0;
+        unsigned st = cc_summary_post(h->o.store, ex, cc_live_scenario(h->o.live)->policy, r->body.data,
+                                      r->body.len, "control", now_ms(), &version, why, sizeof why);
+        if (st != 200)
+            return fail(h, c, st, st == 400 ? "bad-request" : "store-failed", "%s", why);
+    }
+    /* the draft as control reads the report (a control seat's view without the bypass) */
+    cc_live_viewer v = viewer_of(s);
+    if (!cc_live_control_bypass(h->o.live)) {
+        v.control = 0;
+        v.seat = control_seat(h, NULL);
+    }
+    size_t len = 0;
+    char *draft =
+        h->o.report && (v.control || v.seat >= 0)
+            ? h->o.report(h->o.report_ctx, h->o.live, v, CC_HTTP_REPORT_DRAFT, NULL, &len, why, sizeof why)
+            : NULL;
+    cc_error err;
+    json_t *j = cc_summary_json(h->o.store, ex, draft, &err);
+    free(draft);
+    if (!j)
+        return fail(h, c, 503, "store-failed", "%s", err.message);
+    /* the read (and a save: its version) is recorded in the log before the answer is sent */
+    json_t *vs = json_object_get(j, "versions");
+    json_t *d = json_pack("{s:s}", "path", "/api/summary");
+    if (post)
+        json_object_set_new(d, "saved_version",
+                            json_incref(json_object_get(json_array_get(vs, 0), "version")));
+    int recorded = audited(h, "access.read", -1, d);
+    json_decref(d);
+    if (!recorded) {
+        json_decref(j);
+        return fail_unaudited(h, c, "the summary read could not be recorded in the log; nothing was sent");
+    }
+    return send_json(h, c, 200, j, NULL);
 }
 
 /* ---- the improvement plan (control): items kept in the store across exercises ---- */
@@ -1996,7 +2052,8 @@ static int known_endpoint(const char *url)
 {
     return get_endpoint(url) || strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 ||
            strcmp(url, "/api/logout") == 0 || strcmp(url, "/api/plan") == 0 ||
-           strcmp(url, "/api/reissue") == 0 || strcmp(url, "/api/debrief/fork") == 0;
+           strcmp(url, "/api/summary") == 0 || strcmp(url, "/api/reissue") == 0 ||
+           strcmp(url, "/api/debrief/fork") == 0;
 }
 
 /* The path an audit record names: item ids and unknown paths are the client's text, kept out of
@@ -2056,6 +2113,8 @@ static enum MHD_Result post_api(cc_http *h, struct MHD_Connection *c, session *s
         return do_fork(h, c, s, r);
     if (strncmp(url, "/api/editor/", 12) == 0)
         return do_editor(h, c, s, r, url, 1);
+    if (strcmp(url, "/api/summary") == 0)
+        return do_summary(h, c, s, r, 1);
     if (strcmp(url, "/api/plan") == 0) {
         if (s->control)
             return do_plan_post(h, c, r);
@@ -2074,6 +2133,8 @@ static enum MHD_Result get_api(cc_http *h, struct MHD_Connection *c, session *s,
         return do_state(h, c, s);
     if (strncmp(url, "/api/editor/", 12) == 0)
         return do_editor(h, c, s, r, url, 0);
+    if (strcmp(url, "/api/summary") == 0)
+        return do_summary(h, c, s, r, 0);
     if (strcmp(url, "/api/plan") == 0) {
         if (s->control)
             return do_plan_get(h, c);

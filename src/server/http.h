@@ -18,8 +18,15 @@ typedef struct cc_http cc_http; /* opaque */
 
 #define CC_HTTP_NO_LIMIT 0xffffffffu
 
-/* The formats of /api/report (?format=html|md|json|docx). */
-enum { CC_HTTP_REPORT_HTML, CC_HTTP_REPORT_MD, CC_HTTP_REPORT_JSON, CC_HTTP_REPORT_DOCX };
+/* The formats of /api/report (?format=html|md|json|docx), and the executive summary the report
+ * drafts from the data, as text (paragraphs separated by blank lines; /api/summary's draft). */
+enum {
+    CC_HTTP_REPORT_HTML,
+    CC_HTTP_REPORT_MD,
+    CC_HTTP_REPORT_JSON,
+    CC_HTTP_REPORT_DOCX,
+    CC_HTTP_REPORT_DRAFT
+};
 
 typedef struct cc_http_opts {
     const char *host;     /* address to listen on, e.g. "127.0.0.1" */

@@ -30,6 +30,7 @@
 #include "core/verify.h"
 #include "core/view.h"
 #include "core/hybrid.h"
+#include "server/obsbook.h"
 #include "server/pickers.h"
 #include "server/stuck.h"
 #include "core/witness.h"
@@ -104,6 +105,7 @@ struct cc_live {
     int64_t *fb_sent; /* per questionnaire: 1 + the scenario time it was sent, 0 not sent */
     json_t **fb_answers;
     json_t *fb_scores; /* model -> move -> team -> {"scores", "t", "by"}: the last submissions */
+    cc_obsbook *obs;   /* the evaluators' observations, with who may see each */
     cc_store *st;
     uint64_t seed; /* the run's seed (run.start), for a resumed exercise too */
     cc_live_publish_fn publish;
@@ -1084,6 +1086,8 @@ static cc_err ingest(cc_live *lv)
             snprintf(lv->refused, sizeof lv->refused, "%s", r ? r : "refused");
         }
         rc = project(lv, &ev, lv->vis);
+        if (rc == CC_OK && ev.ty == CC_EV_EVAL_OBSERVATION)
+            rc = cc_obsbook_add(lv->obs, ev.rec, lv->vis);
         if (rc == CC_OK && lv->replaying && ev.seq + RING_EVENTS < lv->replay_end) {
             while (lv->nring) /* a replay renders only the frames the ring will still hold */
                 ring_drop_oldest(lv);
@@ -1530,7 +1534,8 @@ static cc_err build(const cc_live_opts *o, const char *text, size_t len, const c
     lv->views = calloc(n + 1, sizeof *lv->views);
     lv->ring = calloc(RING_EVENTS, sizeof *lv->ring);
     lv->vis = calloc(n + 1, 1);
-    int ok = lv->view && lv->hy && lv->views && lv->ring && lv->vis;
+    lv->obs = cc_obsbook_new(n + 1);
+    int ok = lv->view && lv->hy && lv->views && lv->ring && lv->vis && lv->obs;
     if (ok)
         clear_views(lv);
     for (size_t i = 0; ok && i <= n; i++)
@@ -1952,6 +1957,7 @@ void cc_live_free(cc_live *lv)
     free(lv->fb_answers);
     free(lv->fb_sent);
     json_decref(lv->fb_scores);
+    cc_obsbook_free(lv->obs);
     cc_scenario_free(lv->s);
     free(lv->views);
     free(lv->ring);
@@ -2596,6 +2602,24 @@ static json_t *waiting_for_you(const json_t *aff)
     return out;
 }
 
+/* When a critical task is to be observed (null: any time): {"inject" | "decision" | "consultation" |
+ * "phase": ID, "stage"?: STAGE (a consultation's), "stage_kind"?: KIND (any consultation's stage of
+ * that kind), "at_t"?: a phase's start}. */
+static json_t *when_json(const cc_scenario *s, const cc_ewhen *w)
+{
+    static const char *const keys[] = {NULL, "inject", "decision", "consultation", "phase", NULL};
+    if (w->kind == CC_EW_STAGE_KIND)
+        return json_pack("{s:s}", "stage_kind", cc_stage_kind_name(w->stage_kind));
+    if (w->kind == CC_EW_NONE || !w->ref || (size_t)w->kind >= sizeof keys / sizeof keys[0] || !keys[w->kind])
+        return json_null();
+    json_t *o = json_pack("{s:s}", keys[w->kind], w->ref);
+    if (o && w->kind == CC_EW_CONSULTATION && w->stage)
+        json_object_set_new(o, "stage", json_string(w->stage));
+    if (o && w->kind == CC_EW_PHASE && w->index >= 0 && (size_t)w->index < s->nphases)
+        json_object_set_new(o, "at_t", json_integer((json_int_t)s->phases[w->index].at_s * 1000));
+    return o;
+}
+
 /* An evaluator's guides (those it evaluates with and may read, docs/http-api.md) and the
  * objectives, for its observation form. */
 static json_t *guides_for(const cc_scenario *s, size_t si)
@@ -2610,8 +2634,8 @@ static json_t *guides_for(const cc_scenario *s, size_t si)
             json_t *ks = json_array();
             for (size_t k = 0; k < G->targets[t].ntasks; k++) {
                 const cc_ctask *K = &G->targets[t].tasks[k];
-                json_array_append_new(
-                    ks, json_pack("{s:s,s:s?,s:s?}", "id", K->id, "text", K->text, "observe", K->observe));
+                json_array_append_new(ks, json_pack("{s:s,s:s?,s:s?,s:o}", "id", K->id, "text", K->text,
+                                                    "observe", K->observe, "when", when_json(s, &K->when)));
             }
             json_array_append_new(ts, json_pack("{s:s,s:s?,s:o}", "id", G->targets[t].id, "text",
                                                 G->targets[t].text, "tasks", ks));
@@ -2652,6 +2676,37 @@ static json_t *scoring_for(const cc_live *lv, size_t si, int64_t now_ms)
         json_array_append_new(out, json_pack("{s:s,s:s?,s:s?,s:[s],s:o,s:o,s:o}", "id", M->id, "title",
                                              M->title, "label", M->label.text, "teams", tt, "criteria", crit,
                                              "moves", moves, "submitted", sub));
+    }
+    return out;
+}
+
+/* Control's view of the scoring models whose label a control seat may read (every one with the
+ * bypass): teams, criteria, moves and every team's last submission (docs/http-api.md). */
+static json_t *scoring_control(const cc_live *lv, int64_t now_ms)
+{
+    const cc_scenario *s = lv->s;
+    json_t *out = json_array();
+    for (size_t m = 0; out && m < s->nscorings; m++) {
+        const cc_scoring *M = &s->scorings[m];
+        if (!cc_view_control_reads(lv->view, &M->label))
+            continue;
+        json_t *teams = json_array(), *crit = json_array(), *moves = json_array();
+        for (size_t t = 0; t < M->teams.n; t++) {
+            char tt[200];
+            json_array_append_new(teams, json_string(cc_eval_team_text(M, t, tt, sizeof tt)));
+        }
+        for (size_t c = 0; c < M->ncriteria; c++)
+            json_array_append_new(crit, json_pack("{s:s,s:s?,s:f,s:i}", "id", M->criteria[c].id, "text",
+                                                  M->criteria[c].text, "weight", M->criteria[c].weight, "max",
+                                                  M->criteria[c].max));
+        for (size_t k = 0; k < cc_eval_nmoves(s, M); k++)
+            json_array_append_new(moves, json_pack("{s:s,s:b}", "id", cc_eval_move_id(s, M, k), "open",
+                                                   cc_eval_move_start_ms(s, M, k) <= now_ms));
+        json_t *sub = lv->fb_scores ? json_object_get(lv->fb_scores, M->id) : NULL;
+        json_array_append_new(out,
+                              json_pack("{s:s,s:s?,s:s?,s:o,s:o,s:o,s:o}", "id", M->id, "title", M->title,
+                                        "label", M->label.text, "teams", teams, "criteria", crit, "moves",
+                                        moves, "submitted", sub ? json_deep_copy(sub) : json_object()));
     }
     return out;
 }
@@ -2713,6 +2768,7 @@ static void seat_state(cc_live *lv, cc_live_viewer v, json_t *st, int64_t now_ms
                                                   s->objectives[i].capability));
         json_object_set_new(st, "guides", guides_for(s, (size_t)v.seat));
         json_object_set_new(st, "objectives", objs);
+        json_object_set_new(st, "observations", cc_obsbook_json(lv->obs, (size_t)v.seat));
     }
 }
 
@@ -2795,6 +2851,8 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
         json_object_set_new(st, "stuck", cc_stuck_list(cons, decs, ck.scenario_ms));
         json_object_set_new(st, "pickers", cc_pickers(s)); /* the choices of control's forms */
         json_object_set_new(st, "questionnaires", questionnaires_control(lv));
+        json_object_set_new(st, "scoring", scoring_control(lv, ck.scenario_ms));
+        json_object_set_new(st, "observations", cc_obsbook_json(lv->obs, s->nseats));
     }
     if (!v.control)
         seat_state(lv, v, st, ck.scenario_ms);

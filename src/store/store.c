@@ -1466,3 +1466,118 @@ cc_err cc_store_template_delete(cc_store *st, int64_t id, cc_store_error *err)
     cc_sqlv p[1] = {cc_sqlv_int(id)};
     return change_one(st, "DELETE FROM inject_template WHERE id = $1 RETURNING 1", 1, p, "template", err);
 }
+
+/* ---- executive summaries ---- */
+
+void cc_store_summary_clear(cc_store_summary *m)
+{
+    if (!m)
+        return;
+    free(m->text);
+    free(m->label);
+    free(m->author);
+    m->text = m->label = m->author = NULL;
+}
+
+#define SUMMARY_MAX (64u << 10)
+
+cc_err cc_store_summary_add(cc_store *st, int64_t ex, const char *text, const char *label, const char *author,
+                            int64_t now_wall_ms, int64_t *version, cc_store_error *err)
+{
+    if (version)
+        *version = 0;
+    if (!author || !*author)
+        return fail(err, CC_ERR_ARG, "a summary needs its author");
+    if (text && strlen(text) > SUMMARY_MAX)
+        return fail(err, CC_ERR_ARG, "the summary is longer than %u bytes", SUMMARY_MAX);
+    if (label && !*label)
+        label = NULL;
+    head_row h;
+    memset(&h, 0, sizeof h);
+    int64_t latest = 0;
+    cc_sqlv p[1] = {cc_sqlv_int(ex)};
+    pthread_mutex_lock(&st->dbmu);
+    cc_err rc = st->db->script(st->db, st->db->begin_sql, err);
+    if (rc == CC_OK)
+        rc = run(st, "SELECT id FROM exercise WHERE id = $1", 1, p, exists_fn, &h, err);
+    if (rc == CC_OK && !h.found)
+        rc = fail(err, CC_ERR_NOTFOUND, "no exercise %" PRId64 " in this store", ex);
+    if (rc == CC_OK)
+        rc = run(st, "SELECT MAX(version) FROM exercise_summary WHERE exercise = $1", 1, p, id_row, &latest,
+                 err);
+    cc_sqlv q[6] = {cc_sqlv_int(ex),     cc_sqlv_int(latest + 1), cc_sqlv_text(text),
+                    cc_sqlv_text(label), cc_sqlv_text(author),    cc_sqlv_int(now_wall_ms)};
+    if (rc == CC_OK)
+        rc = run(st,
+                 "INSERT INTO exercise_summary(exercise, version, text, label, author, created_wall) "
+                 "VALUES ($1, $2, $3, $4, $5, $6)",
+                 6, q, NULL, NULL, err);
+    if (rc == CC_ERR_INVALID) /* the same version written by another server in between */
+        rc =
+            fail(err, CC_ERR_CONFLICT,
+                 "exercise %" PRId64 "'s summary has a version %" PRId64 " already: someone saved in between",
+                 ex, latest + 1);
+    if (rc == CC_OK)
+        rc = st->db->script(st->db, "COMMIT", err);
+    if (rc != CC_OK) {
+        cc_store_error ignore;
+        st->db->script(st->db, "ROLLBACK", &ignore);
+    }
+    pthread_mutex_unlock(&st->dbmu);
+    if (rc == CC_OK && version)
+        *version = latest + 1;
+    return rc;
+}
+
+#define SUMMARY_COLS "SELECT exercise, version, text, label, author, created_wall FROM exercise_summary "
+
+static void summary_from_row(char **v, cc_store_summary *out)
+{
+    out->exercise = num(v[0]);
+    out->version = num(v[1]);
+    out->text = v[2];
+    out->label = v[3];
+    out->author = v[4];
+    v[2] = v[3] = v[4] = NULL;
+    out->created_wall_ms = num(v[5]);
+}
+
+cc_err cc_store_summary_get(cc_store *st, int64_t ex, int64_t version, cc_store_summary *out,
+                            cc_store_error *err)
+{
+    memset(out, 0, sizeof *out);
+    str_rows r;
+    cc_sqlv p[2] = {cc_sqlv_int(ex), cc_sqlv_int(version)};
+    cc_err rc = version > 0 ? query(st, SUMMARY_COLS "WHERE exercise = $1 AND version = $2", 2, p, 6, &r, err)
+                            : query(st, SUMMARY_COLS "WHERE exercise = $1 ORDER BY version DESC LIMIT 1", 1,
+                                    p, 6, &r, err);
+    if (rc == CC_OK && (r.n == 0 || !r.v)) {
+        if (version > 0)
+            rc = fail(err, CC_ERR_NOTFOUND, "no version %" PRId64 " of exercise %" PRId64 "'s summary",
+                      version, ex);
+        else
+            rc = fail(err, CC_ERR_NOTFOUND, "no summary saved for exercise %" PRId64, ex);
+    } else if (rc == CC_OK) {
+        summary_from_row(r.v, out);
+    }
+    str_rows_free(&r);
+    return rc;
+}
+
+cc_err cc_store_summary_list(cc_store *st, int64_t ex, cc_store_summary **out, size_t *n, cc_store_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    str_rows r;
+    cc_sqlv p[1] = {cc_sqlv_int(ex)};
+    cc_err rc = query(st, SUMMARY_COLS "WHERE exercise = $1 ORDER BY version DESC", 1, p, 6, &r, err);
+    cc_store_summary *ms = rc == CC_OK && r.n ? calloc(r.n, sizeof *ms) : NULL;
+    if (rc == CC_OK && r.n && !ms)
+        rc = fail(err, CC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; ms && i < r.n; i++)
+        summary_from_row(r.v + i * 6, &ms[i]);
+    *out = ms;
+    *n = ms ? r.n : 0;
+    str_rows_free(&r);
+    return rc;
+}

@@ -15,7 +15,7 @@
 
 #include "core/diag.h"
 
-#define CC_STORE_SCHEMA_VERSION 4 /* the schema this build writes and migrates up to */
+#define CC_STORE_SCHEMA_VERSION 5 /* the schema this build writes and migrates up to */
 
 typedef struct cc_store cc_store; /* opaque */
 
@@ -225,6 +225,31 @@ cc_err cc_store_template_add(cc_store *st, const char *name, const char *item_js
 /* Every template in name order (free as for documents). */
 cc_err cc_store_template_list(cc_store *st, cc_store_template **out, size_t *n, cc_store_error *err);
 cc_err cc_store_template_delete(cc_store *st, int64_t id, cc_store_error *err);
+
+/* ---- executive summaries (docs/report.md#executive-summary) ----
+ * Control's text for an exercise's report, kept in versions 1, 2, ...: each save and each return to
+ * the drafted summary is a new version (text NULL), none is ever changed or removed. */
+typedef struct cc_store_summary {
+    int64_t exercise, version;
+    char *text;  /* UTF-8, paragraphs separated by blank lines; NULL: back to the draft */
+    char *label; /* a banner of the scenario's policy, or NULL (the report's lowest) */
+    char *author;
+    int64_t created_wall_ms;
+} cc_store_summary;
+void cc_store_summary_clear(cc_store_summary *m);
+/* Adds the next version of exercise ex's summary: text (NULL: back to the draft; at most 64 KiB, no
+ * NUL bytes) under label (NULL: none) by author (required). *version (may be NULL) receives its
+ * number. CC_ERR_NOTFOUND when there is no such exercise, CC_ERR_ARG for a bad argument. */
+cc_err cc_store_summary_add(cc_store *st, int64_t ex, const char *text, const char *label, const char *author,
+                            int64_t now_wall_ms, int64_t *version, cc_store_error *err);
+/* Version `version` of ex's summary (0: the newest) into out (owned by the caller);
+ * CC_ERR_NOTFOUND when there is none. */
+cc_err cc_store_summary_get(cc_store *st, int64_t ex, int64_t version, cc_store_summary *out,
+                            cc_store_error *err);
+/* Every version of ex's summary, newest first, texts included (free each with
+ * cc_store_summary_clear, then free(*out)). */
+cc_err cc_store_summary_list(cc_store *st, int64_t ex, cc_store_summary **out, size_t *n,
+                             cc_store_error *err);
 
 /* SQLite online backup of the whole store into the file to (which must not exist). */
 cc_err cc_store_backup(cc_store *st, const char *to, cc_store_error *err);

@@ -56,6 +56,12 @@ static const char *const sq_migrations[] = {
     " doc INTEGER NOT NULL REFERENCES scenario_doc(id), version INTEGER NOT NULL);"
     "CREATE TABLE inject_template(id INTEGER PRIMARY KEY, name TEXT NOT NULL, item TEXT NOT NULL,"
     " created_wall INTEGER NOT NULL);",
+    /* version 5: the executive summaries control writes for an exercise's report, every version kept
+       (text NULL: back to the drafted summary) */
+    "CREATE TABLE exercise_summary(exercise INTEGER NOT NULL REFERENCES exercise(id), version INTEGER NOT "
+    "NULL,"
+    " text TEXT, label TEXT, author TEXT NOT NULL, created_wall INTEGER NOT NULL, PRIMARY KEY(exercise, "
+    "version));",
 };
 
 static cc_err sq_fail(sq_db *d, int rc, const char *what, cc_store_error *err)

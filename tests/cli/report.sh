@@ -144,13 +144,37 @@ def pad(writer, reader):
                                 and rank[r["clearance"]] >= rank[w["clearance"]]
                                 and set(w.get("caveats") or []) <= set(r.get("caveats") or []))
 texts = {}     # (kind, id) -> texts
+labels = {}    # (kind, id) -> the labels of the events that carry its texts
 evaluator = seats[seat].get("kind") == "evaluator"
+groups = sc["label_policy"].get("groups") or {}
+def permits(banner, s):
+    """Whether seat s's clearance reads the canonical banner: True, False, or None for an
+    originator-only banner (no REL TO), which this script does not decide."""
+    if not banner:
+        return True
+    parts = banner.split("//")
+    rel, cav = None, set()
+    for x in parts[1:]:
+        if x.startswith("REL TO "):
+            rel = set()
+            for q in x[7:].split(","):
+                rel |= set(groups.get(q.strip(), [q.strip()]))
+        elif x == "NOFORN":
+            return None
+        else:
+            cav.add(x)
+    if rel is None:
+        return None
+    return rank[s["clearance"]] >= rank[parts[0]] and cav <= set(s.get("caveats") or []) and s["party"] in rel
 maybe = set()  # what the seat may or may not see by a label this script does not read
+cur = None  # the event whose texts add() takes
 def add(k, i, t):
     if t and len(t) >= 4:
         texts.setdefault((k, i), set()).add(t)
+        labels.setdefault((k, i), []).append(cur.get("label"))
 got = set()
 for e in ev:
+    cur = e
     p, ty = e["payload"], e["type"]
     if ty == "inject.release":
         add("inject", p["inject"], p.get("title")); add("inject", p["inject"], p.get("body"))
@@ -177,7 +201,7 @@ for e in ev:
     elif ty == "delivery" and p["seat"] == seat:
         got.add((p["kind"], p["item"]))
     # evaluation (docs/scenario-format.md, "Evaluation"): a player sees its own answers and
-    # scores and no observation; an evaluator its own, and others' by their label (not checked here)
+    # scores and no observation; an evaluator its own, and others' by their label (below)
     elif ty == "eval.observation":
         for k in ("text", "root_cause", "recommendation"):
             add("observation", p["observation"], p.get(k))
@@ -194,8 +218,14 @@ for e in ev:
     elif ty == "score.submit" and p.get("text"):
         add("score", str(e["seq"]), p["text"])
         (got if e["actor"] == seat else maybe if evaluator else set()).add(("score", str(e["seq"])))
-if evaluator:  # an evaluator reads the record of play by its labels, not by deliveries
-    maybe |= {k for k in texts if k[0] in ("inject", "decision", "consultation", "message")}
+if evaluator:
+    # an evaluator reads the record of play, other evaluators' observations, answers and scores by
+    # their labels, not by deliveries: an item every one of whose labels its clearance does not read
+    # is forbidden; one it may read (or whose originator-only label is not decided here) may appear
+    for k in texts:
+        if k not in got and k[0] in ("inject", "decision", "consultation", "message", "observation", "answer", "score"):
+            if any(permits(l, seats[seat]) is not False for l in labels.get(k, [None])):
+                maybe.add(k)
 allowed = set().union(*[v for k, v in texts.items() if k in got or k in maybe]) if got or maybe else set()
 forbidden = set().union(*[v for k, v in texts.items() if k not in got and k not in maybe]) - allowed if texts else set()
 def strings(x):
@@ -231,11 +261,13 @@ for n in p ncg-policy-ttx ncg-mil-ttx ncg-interagency-sim; do
     fi
   done
 done
-# and every seat, evaluators included, of the evaluation fixtures
+# and every seat, evaluators included (by the label rule above), of the evaluation fixtures
 "$BIN" run tests/scenarios/valid/evaluation.yaml --inputs tests/inputs/evaluation.jsonl --log "$T/evaluation.jsonl" > /dev/null
 "$BIN" run tests/scenarios/valid/flood-consultation.yaml --inputs tests/inputs/flood-consultation.jsonl --log "$T/flood.jsonl" > /dev/null
-for n in evaluation flood; do
+"$BIN" run tests/scenarios/valid/harbour-evaluation.yaml --inputs tests/inputs/harbour-evaluation.jsonl --log "$T/harbour.jsonl" > /dev/null
+for n in evaluation flood harbour; do
   sc=tests/scenarios/valid/$n.yaml; [ $n = flood ] && sc=tests/scenarios/valid/flood-consultation.yaml
+  [ $n = harbour ] && sc=tests/scenarios/valid/harbour-evaluation.yaml
   for seat in $(python3 -c 'import sys, yaml; print(" ".join(s["id"] for s in yaml.safe_load(open(sys.argv[1]))["seats"]))' "$sc"); do
     seats=$((seats + 1))
     if "$BIN" report "$T/$n.jsonl" --seat "$seat" --json "$T/s.json" --html "$T/s.html" > /dev/null 2>&1 &&
