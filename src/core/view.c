@@ -372,6 +372,14 @@ static cc_view_why seat_why(const cc_view *v, const evinfo *x, size_t seat)
     case CC_EV_INJECT_ESCALATE:
     case CC_EV_FEEDBACK_ANSWER:
     case CC_EV_SCORE_SUBMIT: return own(v, x, seat);
+    case CC_EV_EVAL_OBSERVATION:
+        /* a control-cell seat reads the evaluators' observations its clearance admits, as
+         * control's console does (the report control reads without the bypass is such a seat's) */
+        if (!v->s->seats[seat].control)
+            return CC_VIEW_HIDDEN;
+        if (x->labeled && !(x->label_ok && cc_label_permits(&x->label, &v->s->seats[seat].clearance)))
+            return CC_VIEW_LABEL;
+        return CC_VIEW_CONTROL;
     default: break;
     }
     if (x->item < 0 || !(cc_evtype_is_consult(e->type) || cc_evtype_is_decision(e->type)))

@@ -174,9 +174,9 @@ void cc_rb_guides_table(const rep *r, cc_rsec *x)
     cc_buf_init(&rb);
     for (size_t g = 0; g < s->nguides; g++) {
         const cc_guide *G = &s->guides[g];
-        if (r->viewer >= 0 &&
-            !(s->seats[r->viewer].evaluator && cc_scenario_seat_reads(s, (size_t)r->viewer, &G->label)))
-            continue; /* a guide is the evaluators' (and control's): a player's report has none */
+        if (r->viewer >= 0 && !((s->seats[r->viewer].evaluator || s->seats[r->viewer].control) &&
+                                cc_scenario_seat_reads(s, (size_t)r->viewer, &G->label)))
+            continue; /* a guide is the evaluators' and control's: a player's report has none */
         cc_rsec_label(x, &G->label.label, G->label.valid);
         for (size_t t = 0; t < G->ntargets; t++) {
             const cc_ctarget *T = &G->targets[t];

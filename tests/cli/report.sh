@@ -146,6 +146,9 @@ def pad(writer, reader):
 texts = {}     # (kind, id) -> texts
 labels = {}    # (kind, id) -> the labels of the events that carry its texts
 evaluator = seats[seat].get("kind") == "evaluator"
+# a control-cell seat reads the evaluators' observations its clearance admits (as control's console)
+ctl_cells = {c["id"] for c in sc.get("cells") or [] if c.get("kind") == "control"}
+control_seat = bool(set(seats[seat].get("cells") or []) & ctl_cells)
 groups = sc["label_policy"].get("groups") or {}
 def permits(banner, s):
     """Whether seat s's clearance reads the canonical banner: True, False, or None for an
@@ -208,6 +211,8 @@ for e in ev:
         if e["actor"] == seat:
             got.add(("observation", p["observation"]))
         elif evaluator:
+            maybe.add(("observation", p["observation"]))
+        elif control_seat and permits(e.get("label"), seats[seat]) is not False:
             maybe.add(("observation", p["observation"]))
     elif ty == "feedback.answer":
         kinds = {k["id"]: k["kind"] for q in sc.get("questionnaires", []) if q["id"] == p["questionnaire"] for k in q["questions"]}
@@ -414,7 +419,8 @@ expect_rc "flood run" 0 "$BIN" run $FS --inputs tests/inputs/flood-consultation.
 expect_rc "flood report" 0 "$BIN" report "$T/fl.jsonl" --json "$T/fl.json" --md "$T/fl.md"
 expect_rc "flood report rba-lead" 0 "$BIN" report "$T/fl.jsonl" --seat rba-lead --json "$T/fl-rba.json"
 expect_rc "flood report evaluator" 0 "$BIN" report "$T/fl.jsonl" --seat evaluator --json "$T/fl-ev.json"
-if python3 - "$T/fl.json" "$T/fl-rba.json" "$T/fl-ev.json" <<'PY'
+expect_rc "flood report ctl" 0 "$BIN" report "$T/fl.jsonl" --seat ctl --json "$T/fl-ctl.json"
+if python3 - "$T/fl.json" "$T/fl-rba.json" "$T/fl-ev.json" "$T/fl-ctl.json" <<'PY'
 import json, sys
 def sec(path):
     return {s["id"]: s for s in json.load(open(path))["sections"]}
@@ -449,6 +455,11 @@ g = tab(ev, "objectives", "guides")["rows"]
 assert [r[3].split(":")[0] for r in g] == ["", "CT-1.1"] and g[1][5] == "consultation C-1, stage ack" and g[1][6] == 1, g
 assert not tab(rba, "objectives", "guides")["rows"], "a player's report has no evaluation guide"
 assert tab(d, "objectives", "ratings")["rows"][0][8] == "evaluator S"
+# the control seat's report (control's without the bypass) has the observation and the guides
+ctl = sec(sys.argv[4])
+co = tab(ctl, "objectives", "observations")["rows"]
+assert len(co) == 1 and co[0][1] == "OB1", co
+assert [r[3].split(":")[0] for r in tab(ctl, "objectives", "guides")["rows"]] == ["", "CT-1.1"]
 PY
 then ok; else no "flood consultation: evaluation in the report"; fi
 
