@@ -277,10 +277,102 @@ Test(steer, an_edited_label_decides_who_receives_the_inject)
     cr_expect_eq(got, 1, "only xup-hydro receives it");
     cr_expect_eq(denied, 2, "xmd-hydro and xlw-hydro are denied");
     cr_expect_str_eq(ev_str(need(ev, n, "delivery", "item", "I-2")->payload, "seat"), "xup-hydro");
-    /* after its release the label is no longer edited (a downgrade is the way) */
+    /* after its release a less restrictive label needs a reason (docs/cli.md, "Control edits an inject") */
     const cc_evrec *no = need(ev, n, "input.refused", NULL, NULL);
     cr_expect_eq(no->t_ms, 540 * MIN);
-    cr_expect_str_eq(ev_str(no->payload, "reason"), "the inject was already released");
+    cr_expect_str_eq(
+        ev_str(no->payload, "reason"),
+        "the new label lets seats read what the old one did not: a downgrade needs a \"reason\"");
+    ev_clear_all(ev, n);
+}
+
+/* ---- control edits a released inject's label and recipients: tests/inputs/river-basin-relabel.jsonl
+ * (docs/cli.md, "Control edits an inject"; every seat a person) ---- */
+
+/* The seats named by events of type at time t (minutes) about I-1 (payload "seat"), in log order,
+ * joined by spaces, with the reason of a withdrawal ("seat:reason"). */
+static const char *seats_at(const cc_evrec *ev, size_t n, const char *type, long long t, char *buf,
+                            size_t size)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *item = ev_str(ev[i].payload, strcmp(type, "inject.withdraw") == 0 ? "inject" : "item");
+        if (ev[i].t_ms != t * MIN || strcmp(ev[i].type, type) != 0 || strcmp(item, "I-1") != 0)
+            continue;
+        const char *why = strcmp(type, "inject.withdraw") == 0 ? ev_str(ev[i].payload, "reason") : NULL;
+        k += (size_t)snprintf(buf + k, size - k, "%s%s%s%s", k ? " " : "", ev_str(ev[i].payload, "seat"),
+                              why ? ":" : "", why ? why : "");
+        if (k >= size)
+            break;
+    }
+    return buf;
+}
+
+Test(steer, a_released_injects_label_and_recipients_change_and_deliveries_follow)
+{
+    static cc_evrec ev[256];
+    const unsigned char autos[7] = {0, 0, 0, 0, 0, 0, 0};
+    size_t n = ev_run_inputs(RIVER, "tests/inputs/river-basin-relabel.jsonl", autos, ev, 256);
+    char b[400];
+    /* +1h: I-1 to all seven seats under PUBLIC//REL TO BASIN, EXCON */
+    cr_expect_str_eq(seats_at(ev, n, "delivery", 60, b, sizeof b),
+                     "xup-commissioner xmd-commissioner xlw-commissioner xup-hydro xmd-hydro xlw-hydro ctl");
+    /* +1h10: an upgrade to RESTRICTED//REL TO XUP, EXCON (no reason needed): the four seats of XMD
+     * and XLW lose it, in seat order */
+    const cc_evrec *up = NULL;
+    for (size_t i = 0; i < n && !up; i++)
+        if (strcmp(ev[i].type, "inject.edit") == 0 && ev[i].t_ms == 70 * MIN)
+            up = &ev[i];
+    cr_assert_not_null(up);
+    cr_expect_str_eq(ev_str(up->payload, "from"), "PUBLIC//REL TO EXCON, XLW, XMD, XUP");
+    cr_expect_str_eq(ev_str(up->payload, "label"), "RESTRICTED//REL TO EXCON, XUP");
+    cr_expect_str_eq(up->label, "RESTRICTED//REL TO EXCON, XUP");
+    cr_expect_str_eq(seats_at(ev, n, "inject.withdraw", 70, b, sizeof b),
+                     "xmd-commissioner:label xlw-commissioner:label xmd-hydro:label xlw-hydro:label");
+    const cc_evrec *w = need(ev, n, "inject.withdraw", "seat", "xmd-commissioner");
+    cr_expect_null(w->label, "a withdrawal carries no content, so no label");
+    /* +1h15: the text of a released inject no longer changes; +1h20: a downgrade without a reason */
+    size_t refused = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ev[i].type, "input.refused") != 0)
+            continue;
+        refused++;
+        if (ev[i].t_ms == 75 * MIN)
+            cr_expect_str_eq(ev_str(ev[i].payload, "reason"),
+                             "the inject was already released: only its label and recipients can change");
+        else if (ev[i].t_ms == 80 * MIN)
+            cr_expect_str_eq(ev_str(ev[i].payload, "reason"),
+                             "the new label lets seats read what the old one did not: a downgrade needs a "
+                             "\"reason\"");
+        else
+            cr_expect_eq(ev[i].t_ms, 125 * MIN); /* a seat's edit */
+    }
+    cr_expect_eq(refused, 3);
+    cr_expect_str_eq(seats_at(ev, n, "inject.withdraw", 80, b, sizeof b), "");
+    /* +1h25: with a reason, RESTRICTED//REL TO XUP, XMD, EXCON: XMD's two seats receive it again */
+    cr_expect_str_eq(seats_at(ev, n, "delivery", 85, b, sizeof b), "xmd-commissioner xmd-hydro");
+    const cc_evrec *down = ev_find(ev, n, "inject.edit", "reason", "cleared for the Midvale delegation");
+    cr_assert_not_null(down);
+    cr_expect_eq(down->t_ms, 85 * MIN);
+    /* +1h40: recipients cell:technical and ctl: the commissioners holding it lose it */
+    cr_expect_str_eq(seats_at(ev, n, "inject.withdraw", 100, b, sizeof b),
+                     "xup-commissioner:recipients xmd-commissioner:recipients");
+    cr_expect_str_eq(seats_at(ev, n, "delivery", 100, b, sizeof b), "");
+    /* +1h50: recipients all: the two commissioners who may read it receive it, xlw-commissioner
+     * (newly named, not in REL TO) is denied; xlw-hydro (named before, still refused) gets nothing */
+    cr_expect_str_eq(seats_at(ev, n, "delivery", 110, b, sizeof b), "xup-commissioner xmd-commissioner");
+    cr_expect_str_eq(seats_at(ev, n, "denial", 110, b, sizeof b), "xlw-commissioner");
+    /* +2h: I-2's recipients before its release: at +8h it goes to the desks and xlw-commissioner */
+    size_t i2 = 0, xlw = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ev[i].type, "delivery") == 0 && strcmp(ev_str(ev[i].payload, "item"), "I-2") == 0) {
+            cr_expect_eq(ev[i].t_ms, 480 * MIN);
+            i2++;
+            xlw += strcmp(ev_str(ev[i].payload, "seat"), "xlw-commissioner") == 0;
+        }
+    cr_expect_eq(i2, 4);
+    cr_expect_eq(xlw, 1);
     ev_clear_all(ev, n);
 }
 

@@ -490,6 +490,16 @@ static int get_refs(addctx *A, const json_t *j, cc_refs *out)
     return 0;
 }
 
+cc_err cc_eng_edit_refs(cc_engine *e, const json_t *in, cc_refs *out, char *why, size_t whylen)
+{
+    addctx A = {e, why, whylen, 0};
+    if (!e->added && !(e->added = cc_arena_new(0)))
+        return CC_ERR_NOMEM;
+    if (get_refs(&A, in, out) != 0)
+        return A.nomem ? CC_ERR_NOMEM : CC_ERR_INVALID;
+    return CC_OK;
+}
+
 /* The scenario checker's readability rule (cc_scenario_ref_readers): a seat named directly must be
  * able to read the label; a cell, party or group must hold a seat that can. */
 static int check_readers(addctx *A, const cc_inject *I)

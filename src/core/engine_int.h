@@ -205,6 +205,9 @@ int cc_eng_find_inject(const cc_engine *e, const char *id);
 enum { CLK_START = 1, CLK_PAUSE, CLK_RESUME, CLK_SPEED, CLK_JUMP };
 cc_err cc_eng_clock(cc_engine *e, int action, int32_t num, int32_t den, int64_t to_ms);
 cc_err cc_eng_add_inject(cc_engine *e, const json_t *inject);
+/* The recipients ("to") of control's edit input in, by an added inject's rules (kept in the run's
+ * arena of added things); CC_ERR_INVALID with why. */
+cc_err cc_eng_edit_refs(cc_engine *e, const json_t *in, cc_refs *out, char *why, size_t whylen);
 cc_err cc_eng_parse_time(const cc_scenario *s, const char *text, const char *what, int64_t *ms, char *why,
                          size_t whylen);
 cc_err cc_eng_parse_factor(const json_t *v, int32_t *num, int32_t *den, char *why, size_t whylen);
