@@ -200,5 +200,12 @@ int cc_engine_message_held(const cc_engine *e, uint64_t n, size_t seat);
 size_t cc_engine_inject_count(const cc_engine *e);
 int cc_engine_inject_index(const cc_engine *e, const char *id);
 const char *cc_engine_inject_state(const cc_engine *e, size_t i, const char **id, int64_t *at_ms);
+struct cc_labelspec;
+struct cc_refs;
+/* Inject i as it stands now, control's edits included (NULL for a bad index): its title, its current
+ * label (banner and spec; spec may be NULL) and its recipients (a pointer into the engine, valid
+ * until the next input or restart). */
+const char *cc_engine_inject_now(const cc_engine *e, size_t i, const struct cc_labelspec **label,
+                                 const struct cc_refs **to);
 
 #endif

@@ -741,3 +741,14 @@ const char *cc_engine_inject_state(const cc_engine *e, size_t i, const char **id
     default: return "pending";
     }
 }
+
+const char *cc_engine_inject_now(const cc_engine *e, size_t i, const cc_labelspec **label, const cc_refs **to)
+{
+    if (i >= e->ninj)
+        return NULL;
+    if (label)
+        *label = &e->inj_label[i];
+    if (to)
+        *to = &e->inj[i].to;
+    return e->inj_title[i] ? e->inj_title[i] : e->inj[i].title;
+}

@@ -11,7 +11,8 @@
 # national-only consultation and decision, the notes pad), tests/http/hardening_test.py (issue
 # 23: rate limits, join timing, refusal records, connection caps, stream slots, owner-only files),
 # tests/http/hybrid_test.py (hybrid seats: control hands seats to their agents and acts on a seat's
-# behalf) and tests/http/steer_test.py (control steers: the stuck list, extend, force, re-open,
+# behalf), tests/http/edit_test.py (control edits a released inject's label and recipients) and
+# tests/http/steer_test.py (control steers: the stuck list, extend, force, re-open,
 # skip, a reissued join code). Usage: tests/cli/serve.sh BUILD
 . tests/cli/harness.inc
 total_p=0; total_f=0
@@ -43,6 +44,8 @@ mkdir -p "$T/hybrid"
 run_py tests/http/hybrid_test.py "$BIN" "$T/hybrid"
 mkdir -p "$T/steer"
 run_py tests/http/steer_test.py "$BIN" "$T/steer"
+mkdir -p "$T/edit"
+run_py tests/http/edit_test.py "$BIN" "$T/edit"
 if [ -n "${CAUCUS_TEST_PG:-}" ]; then
   mkdir -p "$T/two"
   run_py tests/http/two_servers.py "$BIN" "$T/two" "$CAUCUS_TEST_PG"
