@@ -1070,26 +1070,29 @@
    * (state.pickers); reset: back to the defaults (control, all, message, the first label) */
   function fillPickers(reset) {
     const pk = state.pickers || {};
-    const sets = [['add-from', pk.senders, 'control'], ['add-channel', pk.channels, 'message'], ['add-label', pk.labels, null], ['add-to', pk.recipients, 'all'], ['edit-to', pk.recipients, null]];
+    const sets = [['add-from', pk.senders, 'control'], ['add-channel', pk.channels, 'message'], ['add-label', pk.labels, null], ['add-to', pk.recipients, 'all'], ['edit-to', editRecipients(pk), null]];
     /* the composers offer every label the policy allows; the add form's starts from its preset */
     if (!addLabel) addLabel = forms.composer($('add-label-parts'));
     if (!editLabel) editLabel = forms.composer($('edit-label-parts'));
     addLabel.refresh(pk.label_parts);
     editLabel.refresh(pk.label_parts);
+    let freshLabel = reset;
     for (const [id, values, dflt] of sets) {
       const sel = $(id);
       if (!values) continue;
+      let r = reset;
       const same = sel.options.length === values.length && [...sel.options].every((o, k) => o.value === values[k]);
       if (!same) {
         const keep = [...sel.selectedOptions].map((o) => o.value);
         sel.textContent = '';
         for (const v of values) sel.append(el('option', { value: v, text: v || '(unchanged)' }));
         for (const o of sel.options) o.selected = keep.indexOf(o.value) >= 0;
-        if (!keep.length) reset = true;
+        if (!keep.length) r = true;
       }
-      if (reset && id !== 'edit-to') for (const o of sel.options) o.selected = dflt !== null ? o.value === dflt : o.index === 0;
+      if (r && id === 'add-label') freshLabel = true;
+      if (r && id !== 'edit-to') for (const o of sel.options) o.selected = dflt !== null ? o.value === dflt : o.index === 0;
     }
-    if (reset && pk.label_parts) addLabel.set($('add-label').value);
+    if (freshLabel && pk.label_parts) addLabel.set($('add-label').value);
   }
 
   /* a new join code for a seat: the old one stops working and its sessions end */
@@ -1422,6 +1425,14 @@
     renderNotes($('control-notes'));
   }
 
+  /* the edit form's recipients: the scenario's, and whatever the inject being edited names besides */
+  function editRecipients(pk) {
+    if (!pk.recipients) return null;
+    const inj = editing && (state.injects || []).find((i) => i.id === editing);
+    const extra = [].concat((inj && inj.to) || []).filter((r) => pk.recipients.indexOf(r) < 0);
+    return pk.recipients.concat(extra);
+  }
+
   /* the edit form: before the release every field, after it the label and recipients only
    * (docs/cli.md, "Control edits an inject"); the time is picked on the exercise's clock */
   function startEdit(id) {
@@ -1440,6 +1451,7 @@
     $('edit-at').value = inj.at_t !== null && inj.at_t !== undefined ? forms.localOf(inj.at_t, c) : '';
     $('edit-at').dataset.was = $('edit-at').value;
     if (editLabel) editLabel.set(inj.label || '');
+    fillPickers(false);
     const to = [].concat(inj.to || []);
     for (const o of $('edit-to').options) o.selected = to.indexOf(o.value) >= 0;
     $('edit-reason').value = '';
@@ -1492,7 +1504,7 @@
     if (label && label !== inj.label) obj.label = label;
     const to = [...$('edit-to').selectedOptions].map((o) => o.value);
     if (!to.length) return editError('Choose at least one recipient ("to").');
-    if (to.join('\n') !== [].concat(inj.to || []).join('\n')) obj.to = to;
+    if (to.slice().sort().join('\n') !== [].concat(inj.to || []).sort().join('\n')) obj.to = to;
     if ($('edit-reason').value.trim()) obj.reason = $('edit-reason').value.trim();
     if (Object.keys(obj).length === 2 || (Object.keys(obj).length === 3 && obj.reason)) return editError('Nothing to change.');
     if (await input(obj, 'Edit ' + editing)) stopEdit();

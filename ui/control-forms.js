@@ -31,7 +31,7 @@
     let b = v.cls;
     if (v.caveats.length) b += '//' + v.caveats.join('/');
     if (v.mode === 'noforn') b += '//NOFORN';
-    else if (v.mode === 'rel' && v.release.length) b += '//REL TO ' + v.release.join(', ');
+    else if (v.mode === 'rel' && v.release.length) b += '//REL TO ' + v.release.slice().sort().join(', '); /* as the server writes it */
     return b;
   }
 

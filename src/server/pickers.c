@@ -31,6 +31,10 @@ json_t *cc_pickers(const cc_scenario *s)
         snprintf(ref, sizeof ref, "party:%s", s->parties[i].id);
         json_array_append_new(to, json_string(ref));
     }
+    for (size_t i = 0; i < s->ngroups; i++) {
+        snprintf(ref, sizeof ref, "group:%s", s->groups[i].id);
+        json_array_append_new(to, json_string(ref));
+    }
     for (size_t i = 0; i < s->nseats; i++) {
         json_array_append_new(senders, json_string(s->seats[i].id));
         json_array_append_new(to, json_string(s->seats[i].id));
