@@ -376,6 +376,52 @@ Test(steer, a_released_injects_label_and_recipients_change_and_deliveries_follow
     ev_clear_all(ev, n);
 }
 
+/* ---- control re-opens a failed and a completed consultation: tests/inputs/river-basin-reopen.jsonl
+ * (docs/cli.md, "Control steers") ---- */
+
+Test(steer, a_failed_or_completed_consultation_is_re_opened)
+{
+    static cc_evrec ev[256];
+    const unsigned char autos[7] = {1, 1, 1, 1, 1, 1, 1};
+    size_t n = ev_run_inputs(RIVER, "tests/inputs/river-basin-reopen.jsonl", autos, ev, 256);
+    cr_expect_eq(need(ev, n, "consult.failed", "consultation", "C-1")->t_ms, 105 * MIN);
+    /* +1h50: it failed in assess, so decide is a later stage; +3h30: D-1 is made */
+    const char *want[] = {"only the current stage or an earlier one can be re-opened",
+                          "the decision is already made"};
+    long long at[] = {110, 210};
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ev[i].type, "input.refused") == 0) {
+            cr_assert_lt(k, 2);
+            cr_expect_eq(ev[i].t_ms, at[k] * MIN);
+            cr_expect_str_eq(ev_str(ev[i].payload, "reason"), want[k]);
+            k++;
+        }
+    cr_expect_eq(k, 2);
+    /* +2h: re-opened after failing; the desks assess an hour later, D-1 is decided at +3h20 */
+    const cc_evrec *r1 = need(ev, n, "consult.reopen", "was", "failed");
+    cr_expect_eq(r1->t_ms, 120 * MIN);
+    cr_expect_str_eq(ev_str(r1->payload, "from"), "assess");
+    cr_expect_str_eq(ev_str(r1->payload, "to"), "assess");
+    cr_expect_str_eq(r1[1].type, "consult.stage");
+    const cc_evrec *d1 = need(ev, n, "decision.made", "decision", "D-1");
+    cr_expect_eq(d1->t_ms, 200 * MIN);
+    /* +3h40: re-opened after completing, at acknowledge; D-2 opens at +3h50 and is decided at +4h05 */
+    const cc_evrec *r2 = need(ev, n, "consult.reopen", "was", "completed");
+    cr_expect_eq(r2->t_ms, 220 * MIN);
+    cr_expect_str_eq(ev_str(r2->payload, "from"), "decide");
+    cr_expect_str_eq(ev_str(r2->payload, "to"), "acknowledge");
+    cr_expect_eq(need(ev, n, "decision.made", "decision", "D-2")->t_ms, 245 * MIN);
+    /* twice done: at +3h20, and at +4h50, when the decide stage ends at once with D-1's outcome */
+    size_t done = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ev[i].type, "consult.done") == 0)
+            cr_expect_eq(ev[i].t_ms, (done++ ? 290 : 200) * MIN);
+    cr_expect_eq(done, 2);
+    cr_expect_eq(ev_count(ev, n, "decision.made", "decision", "D-1"), 1, "the decision is made once");
+    ev_clear_all(ev, n);
+}
+
 Test(hybrid, an_act_scheduled_before_a_hand_back_stays_void_after_a_new_hand_over)
 {
     static cc_evrec ev[256];

@@ -710,7 +710,10 @@ static void on_steer(rep *r, const cc_evrec *e, const cc_view_event *ve)
         break;
     }
     case CC_EV_CONSULT_REOPEN:
-        act = "stage re-opened";
+        /* a consultation that had ended is in progress again (docs/cli.md, "Control steers") */
+        act = !cc_rep_pstr(p, "was")                            ? "stage re-opened"
+              : strcmp(cc_rep_pstr(p, "was"), "completed") == 0 ? "completed consultation re-opened"
+                                                                : "failed consultation re-opened";
         snprintf(detail, sizeof detail, "from %s to %s: %s",
                  cc_rep_pstr(p, "from") ? cc_rep_pstr(p, "from") : "?",
                  cc_rep_pstr(p, "to") ? cc_rep_pstr(p, "to") : "?", reason);
