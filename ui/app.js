@@ -78,8 +78,10 @@
   let refreshing = false;
   let refreshAgain = false;
   let seenItems = null; /* ids of items already shown, for "new" marks and announcements */
-  /* attention (docs/ui.md): items marked new until read, kept across reloads for this browser
-   * session (sessionStorage, per seat); an optional sound and desktop notification on arrival */
+  /* attention (docs/ui.md): items marked new until read, kept by the server per session (the
+   * state's "unread", POST /api/read), so a reload or another tab of the session keeps them; the
+   * items already announced are kept for this browser session (sessionStorage, per seat); an
+   * optional sound and desktop notification on arrival */
   let unread = new Set();
   function attnKey(k) {
     return 'caucus.' + k + '.' + ((state && state.you && (state.you.seat || state.you.role)) || '');
@@ -107,6 +109,9 @@
     else unread.delete(id);
     attnSave();
     if (state) render();
+    api('POST', '/api/read', id === undefined ? { all: true } : { items: [id] }).then((r) => {
+      if (r.status === 401) lost();
+    });
   }
   function alertArrival(items) {
     if (!items.length) return;
@@ -596,20 +601,22 @@
   function trackNew(items) {
     const ids = new Set(items.map((i) => i.id));
     const fresh = new Set();
-    if (!seenItems) attnLoad(); /* after a reload: what arrived meanwhile is new */
+    if (!seenItems) attnLoad(); /* after a reload: what arrived meanwhile is announced */
+    const server = Array.isArray(state.unread) ? new Set(state.unread) : null; /* the session's marks */
     if (seenItems) {
       for (const it of items) {
         if (!seenItems.has(it.id)) {
           fresh.add(it.id);
-          unread.add(it.id);
+          if (!server) unread.add(it.id);
           announce('New ' + (it.kind || 'item') + ': ' + (it.title || it.text || it.id) + ' [' + (it.label || '') + ']');
         }
       }
     }
     seenItems = seenItems ? new Set([...seenItems, ...ids]) : ids;
+    if (server) unread = server;
     attnSave();
     alertArrival(items.filter((i) => fresh.has(i.id)));
-    return new Set([...fresh, ...[...unread].filter((id) => ids.has(id))]);
+    return new Set([...fresh].filter((id) => !server || server.has(id)).concat([...unread].filter((id) => ids.has(id))));
   }
 
   /* unread counts on the tabs and in the page title: "(3) caucus — ..." */

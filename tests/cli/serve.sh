@@ -46,6 +46,8 @@ mkdir -p "$T/steer"
 run_py tests/http/steer_test.py "$BIN" "$T/steer"
 mkdir -p "$T/edit"
 run_py tests/http/edit_test.py "$BIN" "$T/edit"
+mkdir -p "$T/marks"
+run_py tests/http/marks_test.py "$BIN" "$T/marks"
 if [ -n "${CAUCUS_TEST_PG:-}" ]; then
   mkdir -p "$T/two"
   run_py tests/http/two_servers.py "$BIN" "$T/two" "$CAUCUS_TEST_PG"
