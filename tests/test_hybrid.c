@@ -422,6 +422,41 @@ Test(steer, a_failed_or_completed_consultation_is_re_opened)
     ev_clear_all(ev, n);
 }
 
+/* ---- an agent handed a seat takes up the injects it holds: tests/inputs/coastal-handover.jsonl
+ * (docs/cli.md, "Hybrid seats") ---- */
+
+Test(hybrid, an_agent_handed_a_seat_takes_up_the_injects_it_holds_and_has_not_acted_on)
+{
+    static cc_evrec ev[128];
+    const unsigned char autos[3] = {0, 0, 0};
+    size_t n = ev_run_inputs("tests/scenarios/valid/coastal-handover.yaml",
+                             "tests/inputs/coastal-handover.jsonl", autos, ev, 128);
+    static const struct {
+        long long t;
+        const char *seat, *inject;
+        int person;
+    } want[] = {
+        {80, "north-info", "A-1", 1},  {130, "north-info", "A-2", 0}, {130, "south-info", "A-1", 0},
+        {130, "south-info", "A-2", 0}, {190, "south-info", "A-3", 0},
+    };
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ev[i].type, "inject.ack") != 0)
+            continue;
+        cr_assert_lt(k, sizeof want / sizeof want[0], "one acknowledgement too many: %s %s at %lld",
+                     ev[i].actor, ev_str(ev[i].payload, "inject"), (long long)ev[i].t_ms / MIN);
+        cr_expect_eq(ev[i].t_ms, want[k].t * MIN);
+        cr_expect_str_eq(ev[i].actor, want[k].seat);
+        cr_expect_str_eq(ev_str(ev[i].payload, "inject"), want[k].inject);
+        /* a person's act follows its input; an agent's has none */
+        cr_expect_eq(strcmp(ev[i - 1].type, "input") == 0, want[k].person, "%s %s", want[k].seat,
+                     want[k].inject);
+        k++;
+    }
+    cr_expect_eq(k, sizeof want / sizeof want[0]);
+    ev_clear_all(ev, n);
+}
+
 Test(hybrid, an_act_scheduled_before_a_hand_back_stays_void_after_a_new_hand_over)
 {
     static cc_evrec ev[256];

@@ -329,10 +329,10 @@ cc_err cc_eng_grow_injects(cc_engine *e, size_t need)
     size_t words = (cap + 63) / 64;
     if (words != e->held_words) {
         size_t nseats = e->s->nseats;
-        uint64_t *h = calloc(nseats * words + 1, sizeof *h);
+        uint64_t *h = calloc(2 * nseats * words + 1, sizeof *h); /* held, then acted on (engine_int.h) */
         if (!h)
             return CC_ERR_NOMEM;
-        for (size_t i = 0; i < nseats; i++)
+        for (size_t i = 0; i < 2 * nseats; i++)
             memcpy(h + i * words, e->held + i * e->held_words, e->held_words * sizeof *h);
         free(e->held);
         e->held = h;

@@ -994,6 +994,7 @@ static cc_err forward(cc_engine *e, const parsed_input *p, const char *actor)
         return cc_eng_deliver(e, "message", id, &ls, &tr, 0, -1, -1);
     }
     size_t i = ITEM_INDEX(p->context);
+    cc_eng_seat_acts_on(e, (size_t)p->seat, i);
     return cc_eng_deliver(e, "inject", id, &ls, &tr, p->context, (int)i, CC_AEV_MESSAGE);
 }
 

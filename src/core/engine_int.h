@@ -142,7 +142,8 @@ struct cc_engine {
      * first message of a run is sent (messages is 0 then) */
     struct cc_eng_msgs *msgs;
     char **inj_title, **inj_body; /* control's edits before release (NULL: as in the scenario) */
-    uint64_t *held;               /* nseats x ninjects bits: seat holds inject */
+    uint64_t *held;               /* nseats x ninjects bits: seat holds inject; then as many: the seat
+                                     acknowledged, escalated or forwarded it (cc_eng_seat_acted) */
     size_t held_words;
     uint8_t *seatmask;  /* scratch: recipients of one item */
     deps after;         /* inject -> items triggered after it */
@@ -240,6 +241,9 @@ cc_err cc_eng_remind(cc_engine *e, size_t c, size_t seat);
 cc_err cc_eng_seat_escalate(cc_engine *e, size_t c, size_t seat, const cc_refs *to);
 cc_err cc_eng_check_consult_before(cc_engine *e, size_t d);
 cc_err cc_eng_decide(cc_engine *e, size_t d, int outcome, const char *how);
+/* Whether the seat acknowledged, escalated or forwarded inject i (a person or its agent); marks it. */
+int cc_eng_seat_acted(const cc_engine *e, size_t seat, size_t inject);
+void cc_eng_seat_acts_on(cc_engine *e, size_t seat, size_t inject);
 cc_err cc_eng_deliver(cc_engine *e, const char *kind, const char *id, const cc_labelspec *l,
                       const cc_refs *to, uint32_t item, int inject_index, int aev);
 /* cc_eng_deliver to the seats flagged in `to` (nseats), of which those flagged in `readable` (may be
