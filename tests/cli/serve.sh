@@ -48,6 +48,8 @@ mkdir -p "$T/edit"
 run_py tests/http/edit_test.py "$BIN" "$T/edit"
 mkdir -p "$T/marks"
 run_py tests/http/marks_test.py "$BIN" "$T/marks"
+mkdir -p "$T/auto"
+run_py tests/http/auto_test.py "$BIN" "$T/auto"
 if [ -n "${CAUCUS_TEST_PG:-}" ]; then
   mkdir -p "$T/two"
   run_py tests/http/two_servers.py "$BIN" "$T/two" "$CAUCUS_TEST_PG"
