@@ -376,6 +376,57 @@ Test(steer, a_released_injects_label_and_recipients_change_and_deliveries_follow
     ev_clear_all(ev, n);
 }
 
+/* ---- the acts a seat may take on an item (cc_engine_item_acts), as the engine accepts them ---- */
+
+static char *acts_of(cc_engine *e, size_t seat, const char *id)
+{
+    json_t *a = cc_engine_item_acts(e, seat, id);
+    char *t = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    return t;
+}
+
+Test(steer, the_acts_on_an_item_follow_what_the_seat_holds)
+{
+    cc_scenario *s = ev_load(RIVER);
+    cc_engine_opts o = {.seed = 1, .variant = -1};
+    cc_engine *e = NULL;
+    cr_assert_eq(cc_engine_new(s, &o, NULL, NULL, &e), CC_OK);
+    cr_assert_eq(cc_engine_start(e), CC_OK);
+    char why[256], *t;
+    cr_assert_eq(cc_engine_run_until(e, 65 * MIN), CC_OK); /* I-1 released at +1h to every seat */
+    /* xmd-hydro (4) holds I-1: every act; I-2 is not released; M1 is not sent */
+    cr_expect_str_eq(t = acts_of(e, 4, "I-1"), "[\"acknowledge\",\"escalate\",\"share\",\"reply\"]");
+    free(t);
+    cr_expect_str_eq(t = acts_of(e, 4, "I-2"), "[]");
+    free(t);
+    cr_expect_str_eq(t = acts_of(e, 4, "M1"), "[]");
+    free(t);
+    json_t *in =
+        json_loads("{\"do\": \"message\", \"seat\": \"xmd-hydro\", \"to\": [\"ctl\"], \"text\": \"x\", "
+                   "\"label\": \"PUBLIC//REL TO XMD, EXCON\", \"reply_to\": \"I-1\"}",
+                   0, NULL);
+    cr_assert_eq(cc_engine_input(e, in, why, sizeof why), CC_OK, "%s", why);
+    json_decref(in);
+    cr_expect_str_eq(t = acts_of(e, 4, "M1"), "[\"share\",\"reply\"]", "its sender holds M1");
+    free(t);
+    cr_expect_str_eq(t = acts_of(e, 6, "M1"), "[\"share\",\"reply\"]", "ctl received it");
+    free(t);
+    cr_expect_str_eq(t = acts_of(e, 3, "M1"), "[]", "xup-hydro did not");
+    free(t);
+    /* an upgrade takes I-1 from xmd-hydro: nothing is offered on it any more */
+    in = json_loads("{\"do\": \"edit\", \"inject\": \"I-1\", \"label\": \"RESTRICTED//REL TO XUP, EXCON\"}",
+                    0, NULL);
+    cr_assert_eq(cc_engine_input(e, in, why, sizeof why), CC_OK, "%s", why);
+    json_decref(in);
+    cr_expect_str_eq(t = acts_of(e, 4, "I-1"), "[]");
+    free(t);
+    cr_expect_str_eq(t = acts_of(e, 3, "I-1"), "[\"acknowledge\",\"escalate\",\"share\",\"reply\"]");
+    free(t);
+    cc_engine_free(e);
+    cc_scenario_free(s);
+}
+
 /* ---- control re-opens a failed and a completed consultation: tests/inputs/river-basin-reopen.jsonl
  * (docs/cli.md, "Control steers") ---- */
 

@@ -674,14 +674,17 @@
     if (forSeat) {
       if (it.kind !== 'message') {
         acts.append(
-          el('button', { type: 'button', text: 'Acknowledge', on: { click: () => input({ do: 'acknowledge', inject: it.id }, 'Acknowledge ' + it.id) } }),
-          el('button', { type: 'button', text: 'Escalate', on: { click: () => input({ do: 'escalate', inject: it.id }, 'Escalate ' + it.id) } })
+          el('button', { type: 'button', 'data-act': 'acknowledge', text: 'Acknowledge', on: { click: () => input({ do: 'acknowledge', inject: it.id }, 'Acknowledge ' + it.id) } }),
+          el('button', { type: 'button', 'data-act': 'escalate', text: 'Escalate', on: { click: () => input({ do: 'escalate', inject: it.id }, 'Escalate ' + it.id) } })
         );
         const sel = el('select', { id: 'share-' + it.id, 'aria-label': 'Seat to share ' + it.id + ' with' });
         acts.append(
-          el('label', { for: 'share-' + it.id, class: 'visually-hidden', text: 'Share ' + it.id + ' with' }),
-          sel,
-          el('button', {
+          el(
+            'span',
+            { class: 'share', 'data-act': 'share' },
+            el('label', { for: 'share-' + it.id, class: 'visually-hidden', text: 'Share ' + it.id + ' with' }),
+            sel,
+            el('button', {
             type: 'button',
             text: 'Share',
             on: {
@@ -690,12 +693,14 @@
               },
             },
           })
+          )
         );
       }
       acts.append(
         el('button', {
           type: 'button',
           class: 'quiet',
+          'data-act': 'reply',
           text: 'Reply',
           on: { click: () => startReply(it) },
         })
@@ -724,6 +729,9 @@
     node.setAttribute('data-unread', unread.has(it.id) ? 'true' : 'false');
     const sel = node.querySelector('select');
     if (sel) fillSeatSelect(sel);
+    /* only the acts the engine would accept now (state.item_acts; docs/ui.md, "Seat view") */
+    const can = state.item_acts ? state.item_acts[it.id] || [] : null;
+    for (const a of node.querySelectorAll('[data-act]')) a.hidden = !!can && can.indexOf(a.getAttribute('data-act')) < 0;
     updateMarks(node, it.id);
   }
 

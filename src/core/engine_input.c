@@ -951,6 +951,25 @@ static cc_err send_message(cc_engine *e, const parsed_input *p, const char *acto
     return rc;
 }
 
+json_t *cc_engine_item_acts(const cc_engine *e, size_t seat, const char *id)
+{
+    json_t *out = json_array();
+    if (!out || !id || seat >= e->s->nseats || e->stopped || e->s->seats[seat].evaluator)
+        return out;
+    static const char *const inject_acts[] = {"acknowledge", "escalate", "share", "reply"};
+    int i = cc_eng_find_inject(e, id);
+    uint64_t m = i < 0 ? msg_number(id) : 0;
+    char buf[64];
+    if (i >= 0 && cc_engine_seat_has(e, seat, (size_t)i)) { /* refusal(): the seat holds it */
+        for (size_t k = 0; k < 4; k++)
+            json_array_append_new(out, json_string(inject_acts[k]));
+    } else if (m && !msg_refusal(e, m, seat, "not held", buf, sizeof buf)) {
+        json_array_append_new(out, json_string("share"));
+        json_array_append_new(out, json_string("reply"));
+    }
+    return out;
+}
+
 /* {"do":"share"} of a message, or of an inject with a "label": a forward under the join of the
  * source's label and the one given, as an agent's forward keeps the item's label. */
 static cc_err forward(cc_engine *e, const parsed_input *p, const char *actor)

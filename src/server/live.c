@@ -2643,6 +2643,16 @@ static void seat_state(cc_live *lv, cc_live_viewer v, json_t *st, int64_t now_ms
     json_object_set_new(st, "waiting", waiting_for_you(aff));
     json_object_set_new(st, "affordances", aff);
     json_object_set_new(st, "upcoming", cc_engine_upcoming(lv->e, (size_t)v.seat));
+    /* the acts the engine would accept on each item of the seat's state, by id */
+    json_t *acts = json_object();
+    view *w = view_of(lv, v);
+    for (size_t i = 0; acts && w && i < w->items.n; i++) {
+        const char *id =
+            json_string_value(json_object_get(w->items.v[(w->items.head + i) % KEEP_LIST], "id"));
+        if (id && !json_object_get(acts, id))
+            json_object_set_new(acts, id, cc_engine_item_acts(lv->e, (size_t)v.seat, id));
+    }
+    json_object_set_new(st, "item_acts", acts ? acts : json_object());
     json_object_set_new(st, "questionnaires", questionnaires_for(lv, (size_t)v.seat));
     json_object_set_new(st, "scoring", scoring_for(lv, (size_t)v.seat, now_ms));
     if (s->seats[v.seat].evaluator) {

@@ -75,6 +75,14 @@ try {
   check('control releases I-1', (await statusAfter(ctl, 'Release I-1')).endsWith('done'));
   await desk.page.locator('#inbox [data-item-id="I-1"]').waitFor({ timeout: 5000 });
   check('the desk receives I-1', true);
+  /* the item's acts shown are exactly those the engine accepts (state.item_acts), and each works */
+  const acts = (await state(desk)).item_acts['I-1'];
+  const shown = await desk.page.locator('#inbox [data-item-id="I-1"] [data-act]:visible').evaluateAll((x) => x.map((n) => n.getAttribute('data-act')));
+  check('the card shows exactly the acts offered on I-1', JSON.stringify(shown.slice().sort()) === JSON.stringify(acts.slice().sort()), [shown, acts]);
+  await desk.page.locator('#inbox [data-item-id="I-1"]').getByRole('button', { name: 'Acknowledge' }).click();
+  check('offered Acknowledge is accepted', (await statusAfter(desk, 'Acknowledge I-1')).endsWith('done'));
+  await desk.page.locator('#inbox [data-item-id="I-1"]').getByRole('button', { name: 'Escalate' }).click();
+  check('offered Escalate is accepted', (await statusAfter(desk, 'Escalate I-1')).endsWith('done'));
 
   /* the label composer offers every part of a label the policy allows */
   await row('I-1').getByRole('button', { name: 'Edit I-1' }).click();

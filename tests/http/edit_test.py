@@ -62,6 +62,30 @@ def main():
         check("xmd-hydro's search no longer finds it", s == 200 and j.get("total") == 0, j)
         s, j, _, _ = xmd.input({"do": "share", "seat": "xmd-hydro", "inject": "I-1", "to": ["xmd-commissioner"]})
         check("xmd-hydro can no longer forward it", s in (200, 404) and (s == 404 or j.get("refused")), (s, j))
+        # the acts offered on each item are exactly those the engine accepts (docs/http-api.md, item_acts)
+        acts = state(xup).get("item_acts", {})
+        check("xup-hydro is offered every act on I-1", acts.get("I-1") == ["acknowledge", "escalate", "share", "reply"],
+              acts)
+        check("xmd-hydro is offered nothing on I-1 (it lost it)", "I-1" not in state(xmd).get("item_acts", {}),
+              state(xmd).get("item_acts"))
+        tries = {"acknowledge": {"do": "acknowledge", "seat": "xup-hydro", "inject": "I-1"},
+                 "escalate": {"do": "escalate", "seat": "xup-hydro", "inject": "I-1"},
+                 "share": {"do": "share", "seat": "xup-hydro", "inject": "I-1", "to": ["xup-commissioner"]},
+                 "reply": {"do": "message", "seat": "xup-hydro", "to": ["ctl"], "text": "Noted.",
+                           "label": "RESTRICTED//REL TO XUP, EXCON", "reply_to": "I-1"}}
+        for a in acts.get("I-1", []):
+            s, j, _, _ = xup.input(tries[a])
+            check("offered %s on I-1 is accepted" % a, s == 200 and not j.get("refused"), (s, j))
+        macts = state(xup).get("item_acts", {}).get("M1")
+        check("its reply M1 offers share and reply to its sender", macts == ["share", "reply"], macts)
+        mtries = {"share": {"do": "share", "seat": "xup-hydro", "message": "M1", "to": ["xup-commissioner"]},
+                  "reply": {"do": "message", "seat": "xup-hydro", "to": ["ctl"], "text": "And a follow-up.",
+                            "label": "RESTRICTED//REL TO XUP, EXCON", "reply_to": "M1"}}
+        for a in macts or []:
+            s, j, _, _ = xup.input(mtries[a])
+            check("offered %s on M1 is accepted" % a, s == 200 and not j.get("refused"), (s, j))
+        s, j, _, _ = xmd.input({"do": "acknowledge", "seat": "xmd-hydro", "inject": "I-1"})
+        check("an act not offered is refused", s == 404 or (s == 200 and j.get("refused")), (s, j))
         m = inject(state(ctl), "I-1")
         check("the MSEL shows the label it has now", m.get("label") == "RESTRICTED//REL TO EXCON, XUP" and
               m.get("label_style") is not None, m)
@@ -100,6 +124,8 @@ def main():
         check("the log records each withdrawal", w == [
             ("xmd-commissioner", "label"), ("xlw-commissioner", "label"), ("xmd-hydro", "label"),
             ("xlw-hydro", "label"), ("xup-hydro", "recipients"), ("xmd-hydro", "recipients")], w)
+        acts = state(xup).get("item_acts", {})
+        check("after losing I-1 xup-hydro is offered nothing on it", "I-1" not in acts, acts)
         openapi_check.check_all(check, "edit_test: ")
     finally:
         srv.terminate()
