@@ -104,13 +104,21 @@
       /* storage refused: marks last for this page only */
     }
   }
+  let readPending = 0; /* POST /api/read in flight: a state fetched meanwhile may not show it yet */
   function markRead(id) {
     if (id === undefined) unread.clear();
     else unread.delete(id);
     attnSave();
     if (state) render();
+    readPending++;
     api('POST', '/api/read', id === undefined ? { all: true } : { items: [id] }).then((r) => {
-      if (r.status === 401) lost();
+      readPending--;
+      if (r.status === 401) return lost();
+      if (r.ok && r.json && Array.isArray(r.json.unread) && state) {
+        state.unread = r.json.unread; /* the session's marks as they now stand */
+        unread = new Set(r.json.unread);
+        render();
+      }
     });
   }
   function alertArrival(items) {
@@ -602,7 +610,8 @@
     const ids = new Set(items.map((i) => i.id));
     const fresh = new Set();
     if (!seenItems) attnLoad(); /* after a reload: what arrived meanwhile is announced */
-    const server = Array.isArray(state.unread) ? new Set(state.unread) : null; /* the session's marks */
+    /* the session's marks (while a mark is being sent, the page's own are newer) */
+    const server = Array.isArray(state.unread) && !readPending ? new Set(state.unread) : null;
     if (seenItems) {
       for (const it of items) {
         if (!seenItems.has(it.id)) {
