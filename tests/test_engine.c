@@ -519,13 +519,15 @@ Test(engine, messages_downgrades_notes_and_ratings)
                        why),
                  CC_OK);
     /* an upgrade is no downgrade; a real downgrade reaches the controller denied before */
-    cr_expect_eq(
-        input(e, "{\"do\": \"downgrade\", \"inject\": \"I-1\", \"label\": \"SECRET//REL TO USA\"}", why),
-        CC_OK);
+    cr_expect_eq(input(e,
+                       "{\"do\": \"downgrade\", \"inject\": \"I-1\", \"label\": \"SECRET//REL TO USA\", "
+                       "\"reason\": \"r\"}",
+                       why),
+                 CC_OK);
     cr_expect(!cc_engine_seat_has(e, 4, 0));
     cr_expect_eq(input(e,
                        "{\"do\": \"downgrade\", \"inject\": \"I-1\", \"label\": \"UNCLASSIFIED//REL TO USA, "
-                       "KOR, EXCON\"}",
+                       "KOR, EXCON\", \"reason\": \"cleared for the controller\"}",
                        why),
                  CC_OK);
     cr_expect(cc_engine_seat_has(e, 4, 0), "the controller now holds I-1");
@@ -1042,7 +1044,7 @@ Test(engine, clock_controls_need_a_wall_driven_engine_and_valid_values)
         {"{\"do\": \"add\", \"inject\": {\"id\": \"N\", \"n\": 1.5}}",
          "numbers in an input must be integers"},
         {"{\"do\": \"edit\", \"inject\": \"I-1\"}",
-         "\"edit\" needs \"title\", \"body\", \"at\" or \"label\""},
+         "\"edit\" needs \"title\", \"body\", \"at\", \"label\" or \"to\""},
         {"{\"do\": \"edit\", \"inject\": \"I-1\", \"at\": \"soon\"}", "\"at\":"},
         {"{\"do\": \"release\", \"inject\": \"N-9\"}", "needs \"inject\""},
         {"{\"do\": \"note\", \"text\": \"x\", \"factor\": 2}", "\"factor\" only applies to \"speed\""},
@@ -1588,7 +1590,8 @@ Test(engine, control_only_inputs_from_a_seat_are_logged_refusals)
     static const struct {
         const char *json, *reason;
     } no[] = {
-        {"{\"do\": \"downgrade\", \"seat\": \"usa-chair\", \"inject\": \"I-1\", \"label\": \"UNCLASSIFIED\"}",
+        {"{\"do\": \"downgrade\", \"seat\": \"usa-chair\", \"inject\": \"I-1\", \"label\": \"UNCLASSIFIED\", "
+         "\"reason\": \"r\"}",
          "only control may downgrade"},
         {"{\"do\": \"edit\", \"seat\": \"usa-chair\", \"inject\": \"I-4\", \"title\": \"x\"}",
          "only control may edit injects"},
@@ -1608,6 +1611,13 @@ Test(engine, control_only_inputs_from_a_seat_are_logged_refusals)
         input(e,
               "{\"do\": \"downgrade\", \"inject\": \"I-1\", \"label\": \"UNCLASSIFIED//REL TO USA, KOR, "
               "EXCON\"}",
+              why),
+        CC_ERR_INVALID, "a downgrade without a reason is malformed");
+    cr_expect_str_eq(why, "\"downgrade\" needs \"reason\": why seats may now read what they could not");
+    cr_assert_eq(
+        input(e,
+              "{\"do\": \"downgrade\", \"inject\": \"I-1\", \"label\": \"UNCLASSIFIED//REL TO USA, KOR, "
+              "EXCON\", \"reason\": \"cleared\"}",
               why),
         CC_OK);
     cr_expect_str_eq(last_refusal(&log, r, sizeof r), "");

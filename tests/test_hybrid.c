@@ -277,10 +277,234 @@ Test(steer, an_edited_label_decides_who_receives_the_inject)
     cr_expect_eq(got, 1, "only xup-hydro receives it");
     cr_expect_eq(denied, 2, "xmd-hydro and xlw-hydro are denied");
     cr_expect_str_eq(ev_str(need(ev, n, "delivery", "item", "I-2")->payload, "seat"), "xup-hydro");
-    /* after its release the label is no longer edited (a downgrade is the way) */
+    /* after its release a less restrictive label needs a reason (docs/cli.md, "Control edits an inject") */
     const cc_evrec *no = need(ev, n, "input.refused", NULL, NULL);
     cr_expect_eq(no->t_ms, 540 * MIN);
-    cr_expect_str_eq(ev_str(no->payload, "reason"), "the inject was already released");
+    cr_expect_str_eq(
+        ev_str(no->payload, "reason"),
+        "the new label lets seats read what the old one did not: a downgrade needs a \"reason\"");
+    ev_clear_all(ev, n);
+}
+
+/* ---- control edits a released inject's label and recipients: tests/inputs/river-basin-relabel.jsonl
+ * (docs/cli.md, "Control edits an inject"; every seat a person) ---- */
+
+/* The seats named by events of type at time t (minutes) about I-1 (payload "seat"), in log order,
+ * joined by spaces, with the reason of a withdrawal ("seat:reason"). */
+static const char *seats_at(const cc_evrec *ev, size_t n, const char *type, long long t, char *buf,
+                            size_t size)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *item = ev_str(ev[i].payload, strcmp(type, "inject.withdraw") == 0 ? "inject" : "item");
+        if (ev[i].t_ms != t * MIN || strcmp(ev[i].type, type) != 0 || strcmp(item, "I-1") != 0)
+            continue;
+        const char *why = strcmp(type, "inject.withdraw") == 0 ? ev_str(ev[i].payload, "reason") : NULL;
+        k += (size_t)snprintf(buf + k, size - k, "%s%s%s%s", k ? " " : "", ev_str(ev[i].payload, "seat"),
+                              why ? ":" : "", why ? why : "");
+        if (k >= size)
+            break;
+    }
+    return buf;
+}
+
+Test(steer, a_released_injects_label_and_recipients_change_and_deliveries_follow)
+{
+    static cc_evrec ev[256];
+    const unsigned char autos[7] = {0, 0, 0, 0, 0, 0, 0};
+    size_t n = ev_run_inputs(RIVER, "tests/inputs/river-basin-relabel.jsonl", autos, ev, 256);
+    char b[400];
+    /* +1h: I-1 to all seven seats under PUBLIC//REL TO BASIN, EXCON */
+    cr_expect_str_eq(seats_at(ev, n, "delivery", 60, b, sizeof b),
+                     "xup-commissioner xmd-commissioner xlw-commissioner xup-hydro xmd-hydro xlw-hydro ctl");
+    /* +1h10: an upgrade to RESTRICTED//REL TO XUP, EXCON (no reason needed): the four seats of XMD
+     * and XLW lose it, in seat order */
+    const cc_evrec *up = NULL;
+    for (size_t i = 0; i < n && !up; i++)
+        if (strcmp(ev[i].type, "inject.edit") == 0 && ev[i].t_ms == 70 * MIN)
+            up = &ev[i];
+    cr_assert_not_null(up);
+    cr_expect_str_eq(ev_str(up->payload, "from"), "PUBLIC//REL TO EXCON, XLW, XMD, XUP");
+    cr_expect_str_eq(ev_str(up->payload, "label"), "RESTRICTED//REL TO EXCON, XUP");
+    cr_expect_str_eq(up->label, "RESTRICTED//REL TO EXCON, XUP");
+    cr_expect_str_eq(seats_at(ev, n, "inject.withdraw", 70, b, sizeof b),
+                     "xmd-commissioner:label xlw-commissioner:label xmd-hydro:label xlw-hydro:label");
+    const cc_evrec *w = need(ev, n, "inject.withdraw", "seat", "xmd-commissioner");
+    cr_expect_null(w->label, "a withdrawal carries no content, so no label");
+    /* +1h15: the text of a released inject no longer changes; +1h20: a downgrade without a reason */
+    size_t refused = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ev[i].type, "input.refused") != 0)
+            continue;
+        refused++;
+        if (ev[i].t_ms == 75 * MIN)
+            cr_expect_str_eq(ev_str(ev[i].payload, "reason"),
+                             "the inject was already released: only its label and recipients can change");
+        else if (ev[i].t_ms == 80 * MIN)
+            cr_expect_str_eq(ev_str(ev[i].payload, "reason"),
+                             "the new label lets seats read what the old one did not: a downgrade needs a "
+                             "\"reason\"");
+        else
+            cr_expect_eq(ev[i].t_ms, 125 * MIN); /* a seat's edit */
+    }
+    cr_expect_eq(refused, 3);
+    cr_expect_str_eq(seats_at(ev, n, "inject.withdraw", 80, b, sizeof b), "");
+    /* +1h25: with a reason, RESTRICTED//REL TO XUP, XMD, EXCON: XMD's two seats receive it again */
+    cr_expect_str_eq(seats_at(ev, n, "delivery", 85, b, sizeof b), "xmd-commissioner xmd-hydro");
+    const cc_evrec *down = ev_find(ev, n, "inject.edit", "reason", "cleared for the Midvale delegation");
+    cr_assert_not_null(down);
+    cr_expect_eq(down->t_ms, 85 * MIN);
+    /* +1h40: recipients cell:technical and ctl: the commissioners holding it lose it */
+    cr_expect_str_eq(seats_at(ev, n, "inject.withdraw", 100, b, sizeof b),
+                     "xup-commissioner:recipients xmd-commissioner:recipients");
+    cr_expect_str_eq(seats_at(ev, n, "delivery", 100, b, sizeof b), "");
+    /* +1h50: recipients all: the two commissioners who may read it receive it, xlw-commissioner
+     * (newly named, not in REL TO) is denied; xlw-hydro (named before, still refused) gets nothing */
+    cr_expect_str_eq(seats_at(ev, n, "delivery", 110, b, sizeof b), "xup-commissioner xmd-commissioner");
+    cr_expect_str_eq(seats_at(ev, n, "denial", 110, b, sizeof b), "xlw-commissioner");
+    /* +2h: I-2's recipients before its release: at +8h it goes to the desks and xlw-commissioner */
+    size_t i2 = 0, xlw = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ev[i].type, "delivery") == 0 && strcmp(ev_str(ev[i].payload, "item"), "I-2") == 0) {
+            cr_expect_eq(ev[i].t_ms, 480 * MIN);
+            i2++;
+            xlw += strcmp(ev_str(ev[i].payload, "seat"), "xlw-commissioner") == 0;
+        }
+    cr_expect_eq(i2, 4);
+    cr_expect_eq(xlw, 1);
+    ev_clear_all(ev, n);
+}
+
+/* ---- the acts a seat may take on an item (cc_engine_item_acts), as the engine accepts them ---- */
+
+static char *acts_of(cc_engine *e, size_t seat, const char *id)
+{
+    json_t *a = cc_engine_item_acts(e, seat, id);
+    char *t = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    return t;
+}
+
+Test(steer, the_acts_on_an_item_follow_what_the_seat_holds)
+{
+    cc_scenario *s = ev_load(RIVER);
+    cc_engine_opts o = {.seed = 1, .variant = -1};
+    cc_engine *e = NULL;
+    cr_assert_eq(cc_engine_new(s, &o, NULL, NULL, &e), CC_OK);
+    cr_assert_eq(cc_engine_start(e), CC_OK);
+    char why[256], *t;
+    cr_assert_eq(cc_engine_run_until(e, 65 * MIN), CC_OK); /* I-1 released at +1h to every seat */
+    /* xmd-hydro (4) holds I-1: every act; I-2 is not released; M1 is not sent */
+    cr_expect_str_eq(t = acts_of(e, 4, "I-1"), "[\"acknowledge\",\"escalate\",\"share\",\"reply\"]");
+    free(t);
+    cr_expect_str_eq(t = acts_of(e, 4, "I-2"), "[]");
+    free(t);
+    cr_expect_str_eq(t = acts_of(e, 4, "M1"), "[]");
+    free(t);
+    json_t *in =
+        json_loads("{\"do\": \"message\", \"seat\": \"xmd-hydro\", \"to\": [\"ctl\"], \"text\": \"x\", "
+                   "\"label\": \"PUBLIC//REL TO XMD, EXCON\", \"reply_to\": \"I-1\"}",
+                   0, NULL);
+    cr_assert_eq(cc_engine_input(e, in, why, sizeof why), CC_OK, "%s", why);
+    json_decref(in);
+    cr_expect_str_eq(t = acts_of(e, 4, "M1"), "[\"share\",\"reply\"]", "its sender holds M1");
+    free(t);
+    cr_expect_str_eq(t = acts_of(e, 6, "M1"), "[\"share\",\"reply\"]", "ctl received it");
+    free(t);
+    cr_expect_str_eq(t = acts_of(e, 3, "M1"), "[]", "xup-hydro did not");
+    free(t);
+    /* an upgrade takes I-1 from xmd-hydro: nothing is offered on it any more */
+    in = json_loads("{\"do\": \"edit\", \"inject\": \"I-1\", \"label\": \"RESTRICTED//REL TO XUP, EXCON\"}",
+                    0, NULL);
+    cr_assert_eq(cc_engine_input(e, in, why, sizeof why), CC_OK, "%s", why);
+    json_decref(in);
+    cr_expect_str_eq(t = acts_of(e, 4, "I-1"), "[]");
+    free(t);
+    cr_expect_str_eq(t = acts_of(e, 3, "I-1"), "[\"acknowledge\",\"escalate\",\"share\",\"reply\"]");
+    free(t);
+    cc_engine_free(e);
+    cc_scenario_free(s);
+}
+
+/* ---- control re-opens a failed and a completed consultation: tests/inputs/river-basin-reopen.jsonl
+ * (docs/cli.md, "Control steers") ---- */
+
+Test(steer, a_failed_or_completed_consultation_is_re_opened)
+{
+    static cc_evrec ev[256];
+    const unsigned char autos[7] = {1, 1, 1, 1, 1, 1, 1};
+    size_t n = ev_run_inputs(RIVER, "tests/inputs/river-basin-reopen.jsonl", autos, ev, 256);
+    cr_expect_eq(need(ev, n, "consult.failed", "consultation", "C-1")->t_ms, 105 * MIN);
+    /* +1h50: it failed in assess, so decide is a later stage; +3h30: D-1 is made */
+    const char *want[] = {"only the current stage or an earlier one can be re-opened",
+                          "the decision is already made"};
+    long long at[] = {110, 210};
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ev[i].type, "input.refused") == 0) {
+            cr_assert_lt(k, 2);
+            cr_expect_eq(ev[i].t_ms, at[k] * MIN);
+            cr_expect_str_eq(ev_str(ev[i].payload, "reason"), want[k]);
+            k++;
+        }
+    cr_expect_eq(k, 2);
+    /* +2h: re-opened after failing; the desks assess an hour later, D-1 is decided at +3h20 */
+    const cc_evrec *r1 = need(ev, n, "consult.reopen", "was", "failed");
+    cr_expect_eq(r1->t_ms, 120 * MIN);
+    cr_expect_str_eq(ev_str(r1->payload, "from"), "assess");
+    cr_expect_str_eq(ev_str(r1->payload, "to"), "assess");
+    cr_expect_str_eq(r1[1].type, "consult.stage");
+    const cc_evrec *d1 = need(ev, n, "decision.made", "decision", "D-1");
+    cr_expect_eq(d1->t_ms, 200 * MIN);
+    /* +3h40: re-opened after completing, at acknowledge; D-2 opens at +3h50 and is decided at +4h05 */
+    const cc_evrec *r2 = need(ev, n, "consult.reopen", "was", "completed");
+    cr_expect_eq(r2->t_ms, 220 * MIN);
+    cr_expect_str_eq(ev_str(r2->payload, "from"), "decide");
+    cr_expect_str_eq(ev_str(r2->payload, "to"), "acknowledge");
+    cr_expect_eq(need(ev, n, "decision.made", "decision", "D-2")->t_ms, 245 * MIN);
+    /* twice done: at +3h20, and at +4h50, when the decide stage ends at once with D-1's outcome */
+    size_t done = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ev[i].type, "consult.done") == 0)
+            cr_expect_eq(ev[i].t_ms, (done++ ? 290 : 200) * MIN);
+    cr_expect_eq(done, 2);
+    cr_expect_eq(ev_count(ev, n, "decision.made", "decision", "D-1"), 1, "the decision is made once");
+    ev_clear_all(ev, n);
+}
+
+/* ---- an agent handed a seat takes up the injects it holds: tests/inputs/coastal-handover.jsonl
+ * (docs/cli.md, "Hybrid seats") ---- */
+
+Test(hybrid, an_agent_handed_a_seat_takes_up_the_injects_it_holds_and_has_not_acted_on)
+{
+    static cc_evrec ev[128];
+    const unsigned char autos[3] = {0, 0, 0};
+    size_t n = ev_run_inputs("tests/scenarios/valid/coastal-handover.yaml",
+                             "tests/inputs/coastal-handover.jsonl", autos, ev, 128);
+    static const struct {
+        long long t;
+        const char *seat, *inject;
+        int person;
+    } want[] = {
+        {80, "north-info", "A-1", 1},  {130, "north-info", "A-2", 0}, {130, "south-info", "A-1", 0},
+        {130, "south-info", "A-2", 0}, {190, "south-info", "A-3", 0},
+    };
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ev[i].type, "inject.ack") != 0)
+            continue;
+        cr_assert_lt(k, sizeof want / sizeof want[0], "one acknowledgement too many: %s %s at %lld",
+                     ev[i].actor, ev_str(ev[i].payload, "inject"), (long long)ev[i].t_ms / MIN);
+        cr_expect_eq(ev[i].t_ms, want[k].t * MIN);
+        cr_expect_str_eq(ev[i].actor, want[k].seat);
+        cr_expect_str_eq(ev_str(ev[i].payload, "inject"), want[k].inject);
+        /* a person's act follows its input; an agent's has none */
+        cr_expect_eq(strcmp(ev[i - 1].type, "input") == 0, want[k].person, "%s %s", want[k].seat,
+                     want[k].inject);
+        k++;
+    }
+    cr_expect_eq(k, sizeof want / sizeof want[0]);
     ev_clear_all(ev, n);
 }
 

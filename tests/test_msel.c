@@ -244,6 +244,7 @@ static const char *const samples[] = {
     "scenarios/ncg-policy-ttx.yaml",
     "scenarios/validation/alliance-council.yaml",
     "tests/scenarios/valid/all-features.yaml",
+    "tests/scenarios/valid/coastal-handover.yaml",
     "tests/scenarios/valid/engine-consult.yaml",
     "tests/scenarios/valid/engine-rounds.yaml",
     "tests/scenarios/valid/endorsed.yaml",

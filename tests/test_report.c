@@ -757,6 +757,53 @@ Test(report, control_steering_is_listed)
     cc_scenario_free(s);
 }
 
+Test(report, edits_of_released_injects_and_withdrawals_are_listed)
+{
+    /* tests/inputs/river-basin-relabel.jsonl (docs/cli.md, "Control edits an inject") */
+    const char *scen = "tests/scenarios/valid/river-basin.yaml";
+    cc_scenario *s = load(scen);
+    const unsigned char autos[7] = {0, 0, 0, 0, 0, 0, 0};
+    cc_buf log;
+    cc_buf_init(&log);
+    ev_log_inputs(scen, "tests/inputs/river-basin-relabel.jsonl", autos, &log);
+    char path[] = "/tmp/caucus-test-report-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
+    close(fd);
+    cc_buf_free(&log);
+    json_t *doc = build(path, s, NULL, CC_OK, NULL);
+    const json_t *rows = tab(doc, "overview", "steering");
+    cr_assert_not_null(rows);
+    static const char *const want[][3] = {
+        {"+1h10m", "released inject edited",
+         "label RESTRICTED//REL TO EXCON, XUP (was PUBLIC//REL TO EXCON, XLW, XMD, XUP)"},
+        {"+1h10m", "inject withdrawn", "from xmd-commissioner (its label no longer admits the seat)"},
+        {"+1h10m", "inject withdrawn", "from xlw-commissioner (its label no longer admits the seat)"},
+        {"+1h10m", "inject withdrawn", "from xmd-hydro (its label no longer admits the seat)"},
+        {"+1h10m", "inject withdrawn", "from xlw-hydro (its label no longer admits the seat)"},
+        {"+1h25m", "released inject edited",
+         "label RESTRICTED//REL TO EXCON, XMD, XUP (was RESTRICTED//REL TO EXCON, XUP): cleared for the "
+         "Midvale "
+         "delegation"},
+        {"+1h40m", "released inject edited", "to cell:technical, ctl"},
+        {"+1h40m", "inject withdrawn", "from xup-commissioner (no longer a recipient)"},
+        {"+1h40m", "inject withdrawn", "from xmd-commissioner (no longer a recipient)"},
+        {"+1h50m", "released inject edited", "to all"},
+    };
+    cr_assert_eq(json_array_size(rows), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const json_t *r = json_array_get(rows, i);
+        cr_expect_str_eq(json_string_value(json_array_get(r, 0)), want[i][0]);
+        cr_expect_str_eq(json_string_value(json_array_get(r, 1)), want[i][1]);
+        cr_expect_str_eq(json_string_value(json_array_get(r, 2)), "I-1");
+        cr_expect_str_eq(json_string_value(json_array_get(r, 3)), want[i][2]);
+    }
+    json_decref(doc);
+    unlink(path);
+    cc_scenario_free(s);
+}
+
 Test(report, an_interim_report_times_what_is_open_up_to_now)
 {
     /* tests/inputs/river-basin-steer.jsonl without its run.end: the exercise stopped at its last

@@ -78,8 +78,10 @@
   let refreshing = false;
   let refreshAgain = false;
   let seenItems = null; /* ids of items already shown, for "new" marks and announcements */
-  /* attention (docs/ui.md): items marked new until read, kept across reloads for this browser
-   * session (sessionStorage, per seat); an optional sound and desktop notification on arrival */
+  /* attention (docs/ui.md): items marked new until read, kept by the server per session (the
+   * state's "unread", POST /api/read), so a reload or another tab of the session keeps them; the
+   * items already announced are kept for this browser session (sessionStorage, per seat); an
+   * optional sound and desktop notification on arrival */
   let unread = new Set();
   function attnKey(k) {
     return 'caucus.' + k + '.' + ((state && state.you && (state.you.seat || state.you.role)) || '');
@@ -102,11 +104,22 @@
       /* storage refused: marks last for this page only */
     }
   }
+  let readPending = 0; /* POST /api/read in flight: a state fetched meanwhile may not show it yet */
   function markRead(id) {
     if (id === undefined) unread.clear();
     else unread.delete(id);
     attnSave();
     if (state) render();
+    readPending++;
+    api('POST', '/api/read', id === undefined ? { all: true } : { items: [id] }).then((r) => {
+      readPending--;
+      if (r.status === 401) return lost();
+      if (r.ok && r.json && Array.isArray(r.json.unread) && state) {
+        state.unread = r.json.unread; /* the session's marks as they now stand */
+        unread = new Set(r.json.unread);
+        render();
+      }
+    });
   }
   function alertArrival(items) {
     if (!items.length) return;
@@ -133,6 +146,9 @@
   }
   let seenFindings = null;
   let editing = null; /* inject id in the edit form */
+  let lastRefusal = ''; /* the reason of the last input refused or in error (shown beside a form's field) */
+  const forms = window.caucusForms;
+  let addLabel = null, editLabel = null; /* the label composers (control-forms.js) */
   let replyTo = null;
   /* what this seat did to each inject (acknowledged, escalated, forwarded to), read from its own
    * events on the stream: the state lists items, not what a seat did with them */
@@ -340,11 +356,14 @@
     status((what || obj.do) + '…', 'busy');
     const r = await api('POST', '/api/input', obj);
     if (r.status === 401) return lost();
+    lastRefusal = '';
     if (!r.ok) {
+      lastRefusal = (r.json && r.json.error) || errText(r);
       status((what || obj.do) + ': ' + errText(r), 'bad');
       return false;
     }
     if (r.json && r.json.refused) {
+      lastRefusal = r.json.refused;
       status((what || obj.do) + ' refused: ' + r.json.refused, 'bad');
       scheduleRefresh(0);
       return false;
@@ -590,20 +609,23 @@
   function trackNew(items) {
     const ids = new Set(items.map((i) => i.id));
     const fresh = new Set();
-    if (!seenItems) attnLoad(); /* after a reload: what arrived meanwhile is new */
+    if (!seenItems) attnLoad(); /* after a reload: what arrived meanwhile is announced */
+    /* the session's marks (while a mark is being sent, the page's own are newer) */
+    const server = Array.isArray(state.unread) && !readPending ? new Set(state.unread) : null;
     if (seenItems) {
       for (const it of items) {
         if (!seenItems.has(it.id)) {
           fresh.add(it.id);
-          unread.add(it.id);
+          if (!server) unread.add(it.id);
           announce('New ' + (it.kind || 'item') + ': ' + (it.title || it.text || it.id) + ' [' + (it.label || '') + ']');
         }
       }
     }
     seenItems = seenItems ? new Set([...seenItems, ...ids]) : ids;
+    if (server) unread = server;
     attnSave();
     alertArrival(items.filter((i) => fresh.has(i.id)));
-    return new Set([...fresh, ...[...unread].filter((id) => ids.has(id))]);
+    return new Set([...fresh].filter((id) => !server || server.has(id)).concat([...unread].filter((id) => ids.has(id))));
   }
 
   /* unread counts on the tabs and in the page title: "(3) caucus — ..." */
@@ -661,14 +683,17 @@
     if (forSeat) {
       if (it.kind !== 'message') {
         acts.append(
-          el('button', { type: 'button', text: 'Acknowledge', on: { click: () => input({ do: 'acknowledge', inject: it.id }, 'Acknowledge ' + it.id) } }),
-          el('button', { type: 'button', text: 'Escalate', on: { click: () => input({ do: 'escalate', inject: it.id }, 'Escalate ' + it.id) } })
+          el('button', { type: 'button', 'data-act': 'acknowledge', text: 'Acknowledge', on: { click: () => input({ do: 'acknowledge', inject: it.id }, 'Acknowledge ' + it.id) } }),
+          el('button', { type: 'button', 'data-act': 'escalate', text: 'Escalate', on: { click: () => input({ do: 'escalate', inject: it.id }, 'Escalate ' + it.id) } })
         );
         const sel = el('select', { id: 'share-' + it.id, 'aria-label': 'Seat to share ' + it.id + ' with' });
         acts.append(
-          el('label', { for: 'share-' + it.id, class: 'visually-hidden', text: 'Share ' + it.id + ' with' }),
-          sel,
-          el('button', {
+          el(
+            'span',
+            { class: 'share', 'data-act': 'share' },
+            el('label', { for: 'share-' + it.id, class: 'visually-hidden', text: 'Share ' + it.id + ' with' }),
+            sel,
+            el('button', {
             type: 'button',
             text: 'Share',
             on: {
@@ -677,12 +702,14 @@
               },
             },
           })
+          )
         );
       }
       acts.append(
         el('button', {
           type: 'button',
           class: 'quiet',
+          'data-act': 'reply',
           text: 'Reply',
           on: { click: () => startReply(it) },
         })
@@ -711,6 +738,9 @@
     node.setAttribute('data-unread', unread.has(it.id) ? 'true' : 'false');
     const sel = node.querySelector('select');
     if (sel) fillSeatSelect(sel);
+    /* only the acts the engine would accept now (state.item_acts; docs/ui.md, "Seat view") */
+    const can = state.item_acts ? state.item_acts[it.id] || [] : null;
+    for (const a of node.querySelectorAll('[data-act]')) a.hidden = !!can && can.indexOf(a.getAttribute('data-act')) < 0;
     updateMarks(node, it.id);
   }
 
@@ -1064,20 +1094,29 @@
    * (state.pickers); reset: back to the defaults (control, all, message, the first label) */
   function fillPickers(reset) {
     const pk = state.pickers || {};
-    const sets = [['add-from', pk.senders, 'control'], ['add-channel', pk.channels, 'message'], ['add-label', pk.labels, null], ['add-to', pk.recipients, 'all'], ['edit-label', pk.labels ? [''].concat(pk.labels) : null, '']];
+    const sets = [['add-from', pk.senders, 'control'], ['add-channel', pk.channels, 'message'], ['add-label', pk.labels, null], ['add-to', pk.recipients, 'all'], ['edit-to', editRecipients(pk), null]];
+    /* the composers offer every label the policy allows; the add form's starts from its preset */
+    if (!addLabel) addLabel = forms.composer($('add-label-parts'));
+    if (!editLabel) editLabel = forms.composer($('edit-label-parts'));
+    addLabel.refresh(pk.label_parts);
+    editLabel.refresh(pk.label_parts);
+    let freshLabel = reset;
     for (const [id, values, dflt] of sets) {
       const sel = $(id);
       if (!values) continue;
+      let r = reset;
       const same = sel.options.length === values.length && [...sel.options].every((o, k) => o.value === values[k]);
       if (!same) {
         const keep = [...sel.selectedOptions].map((o) => o.value);
         sel.textContent = '';
         for (const v of values) sel.append(el('option', { value: v, text: v || '(unchanged)' }));
         for (const o of sel.options) o.selected = keep.indexOf(o.value) >= 0;
-        if (!keep.length) reset = true;
+        if (!keep.length) r = true;
       }
-      if (reset) for (const o of sel.options) o.selected = dflt !== null ? o.value === dflt : o.index === 0;
+      if (r && id === 'add-label') freshLabel = true;
+      if (r && id !== 'edit-to') for (const o of sel.options) o.selected = dflt !== null ? o.value === dflt : o.index === 0;
     }
+    if (freshLabel && pk.label_parts) addLabel.set($('add-label').value);
   }
 
   /* a new join code for a seat: the old one stops working and its sessions end */
@@ -1335,7 +1374,7 @@
         const over = !!(state.clock && state.clock.ended);
         tr.querySelector('.rel').disabled = over || i.state === 'released';
         tr.querySelector('.hold').disabled = over || i.state !== 'pending';
-        tr.querySelector('.edit').disabled = over || i.state === 'released';
+        tr.querySelector('.edit').disabled = over; /* a released inject's label and recipients still change */
         tr.querySelector('.skip').disabled = over || i.state === 'released';
       }
     );
@@ -1419,17 +1458,90 @@
     renderNotes($('control-notes'));
   }
 
+  /* the edit form's recipients: the scenario's, and whatever the inject being edited names besides */
+  function editRecipients(pk) {
+    if (!pk.recipients) return null;
+    const inj = editing && (state.injects || []).find((i) => i.id === editing);
+    const extra = [].concat((inj && inj.to) || []).filter((r) => pk.recipients.indexOf(r) < 0);
+    return pk.recipients.concat(extra);
+  }
+
+  /* the edit form: before the release every field, after it the label and recipients only
+   * (docs/cli.md, "Control edits an inject"); the time is picked on the exercise's clock */
   function startEdit(id) {
     const inj = (state.injects || []).find((i) => i.id === id);
     if (!inj) return;
     editing = id;
+    clearEditErrors();
+    const released = inj.state === 'released';
     setText($('edit-id'), id);
+    $('edit-released').hidden = !released;
+    $('edit-text').hidden = released;
     $('edit-title').value = inj.title || '';
     $('edit-body').value = '';
-    $('edit-at').value = '';
-    $('edit-label').value = '';
+    const c = state.clock || {};
+    forms.bound($('edit-at'), c);
+    $('edit-at').value = inj.at_t !== null && inj.at_t !== undefined ? forms.localOf(inj.at_t, c) : '';
+    $('edit-at').dataset.was = $('edit-at').value;
+    if (editLabel) editLabel.set(inj.label || '');
+    fillPickers(false);
+    const to = [].concat(inj.to || []);
+    for (const o of $('edit-to').options) o.selected = to.indexOf(o.value) >= 0;
+    $('edit-reason').value = '';
     $('edit-form').hidden = false;
-    $('edit-title').focus();
+    (released ? $('edit-label-parts').querySelector('select') : $('edit-title')).focus();
+  }
+
+  function clearEditErrors() {
+    for (const f of ['title', 'at', 'label', 'to', 'reason', '']) {
+      const n = $(f ? 'edit-' + f + '-error' : 'edit-error');
+      n.hidden = true;
+      setText(n, '');
+    }
+  }
+
+  /* an error beside the field it is about (the form's own line when it is about none) */
+  function editError(reason) {
+    const f = forms.fieldOf(reason);
+    const hidden = (f === 'title' || f === 'at') && $('edit-text').hidden;
+    const n = $(f && !hidden ? 'edit-' + f + '-error' : 'edit-error');
+    setText(n, reason);
+    n.hidden = false;
+    n.scrollIntoView({ block: 'nearest' });
+  }
+
+  function stopEdit() {
+    $('edit-form').reset();
+    clearEditErrors();
+    $('edit-form').hidden = true;
+    editing = null;
+  }
+
+  async function submitEdit() {
+    if (!editing) return;
+    clearEditErrors();
+    const obj = { do: 'edit', inject: editing };
+    const inj = (state.injects || []).find((i) => i.id === editing) || {};
+    if (inj.state !== 'released') {
+      const title = $('edit-title').value.trim();
+      if (title && title !== inj.title) obj.title = title;
+      if ($('edit-body').value.trim()) obj.body = $('edit-body').value.trim();
+      const at = $('edit-at').value;
+      if (at && at !== $('edit-at').dataset.was) {
+        const t = forms.scenarioOf(at, state.clock || {});
+        if (!t) return editError('The time must be a date and time within the exercise.');
+        obj.at = t;
+      }
+    }
+    const label = editLabel ? editLabel.value() : '';
+    if (label && label !== inj.label) obj.label = label;
+    const to = [...$('edit-to').selectedOptions].map((o) => o.value);
+    if (!to.length) return editError('Choose at least one recipient ("to").');
+    if (to.slice().sort().join('\n') !== [].concat(inj.to || []).sort().join('\n')) obj.to = to;
+    if ($('edit-reason').value.trim()) obj.reason = $('edit-reason').value.trim();
+    if (Object.keys(obj).length === 2 || (Object.keys(obj).length === 3 && obj.reason)) return editError('Nothing to change.');
+    if (await input(obj, 'Edit ' + editing)) stopEdit();
+    else editError(lastRefusal || 'refused');
   }
 
   /* ---- seat view ---------------------------------------------------------------------- */
@@ -1819,30 +1931,16 @@
     bindForm('jump-form', async () => {
       if (await input({ do: 'jump', to: $('jump-to').value.trim() }, 'Jump')) $('jump-to').value = '';
     });
-    bindForm('edit-form', async () => {
-      if (!editing) return;
-      const obj = { do: 'edit', inject: editing };
-      const inj = (state.injects || []).find((i) => i.id === editing) || {};
-      const title = $('edit-title').value.trim();
-      if (title && title !== inj.title) obj.title = title;
-      if ($('edit-body').value.trim()) obj.body = $('edit-body').value.trim();
-      if ($('edit-at').value.trim()) obj.at = $('edit-at').value.trim();
-      if ($('edit-label').value && $('edit-label').value !== inj.label) obj.label = $('edit-label').value;
-      if (Object.keys(obj).length === 2) return status('Nothing to change.', 'bad');
-      if (await input(obj, 'Edit ' + editing)) {
-        $('edit-form').hidden = true;
-        editing = null;
-      }
-    });
-    $('edit-cancel').addEventListener('click', () => {
-      $('edit-form').hidden = true;
-      editing = null;
+    bindForm('edit-form', submitEdit);
+    $('edit-cancel').addEventListener('click', stopEdit);
+    $('add-label').addEventListener('change', () => {
+      if (addLabel) addLabel.set($('add-label').value);
     });
     bindForm('add-form', async () => {
       const inj = {
         id: $('add-id').value.trim(),
         title: $('add-title').value.trim(),
-        label: $('add-label').value,
+        label: addLabel ? addLabel.value() : $('add-label').value,
         from: $('add-from').value,
         to: [...$('add-to').selectedOptions].map((o) => o.value),
         channel: $('add-channel').value,
@@ -1861,7 +1959,7 @@
         $('add-form').reset();
         fillPickers(true);
       } else {
-        setText(err, $('status').textContent || 'refused');
+        setText(err, lastRefusal || $('status').textContent || 'refused');
         err.hidden = false;
         err.scrollIntoView({ block: 'nearest' });
       }

@@ -65,11 +65,14 @@ static void usage(FILE *f)
                "                    [--join-per-min N] [--key FILE] [--checkpoint-dir DIR]\n"
                "                    [--checkpoint-every N] [--streams-per-session N] [--store-wait MS]\n"
                "                    [--witness URL --witness-key PUBKEY|FILE] [--guidelines NOTE]\n"
+               "                    [--auto SEATS]\n"
                "A SCENARIO starts a new exercise and prints control's and every seat's join code;\n"
                "--exercise ID resumes an exercise of the store; --doc ID[:VERSION] starts one from a\n"
                "scenario document of the store (the browser's scenario editor; default: its newest\n"
                "version). The exercise records the document version it runs (a SCENARIO file becomes\n"
-               "a new document). Default store: caucus.db; default\n"
+               "a new document). --auto SEATS (all, none or SEAT,SEAT) with a SCENARIO: those seats\n"
+               "start played by their agent policies, as by control's Play by agent (logged), and\n"
+               "control can hand them back to people. Default store: caucus.db; default\n"
                "listen address: 127.0.0.1:8080. Stop with Ctrl-C. See docs/http-api.md.\n"
                "Checkpoints of the log are signed with the Ed25519 key in --key (default DB.key,\n"
                "created on first use; its public key is printed and written to KEY.pub) and written\n"
@@ -242,6 +245,7 @@ static void serve_publish(void *ctx)
 typedef struct {
     const char *scen, *db, *store_uri, *listen, *variant, *name, *cert, *key, *codes;
     const char *keyfile, *cpdir, *wurl, *wkeyarg, *docarg, *guidelines;
+    const char *autos; /* --auto: seats their agents play from the start */
     uint64_t seed, exid, per_ip, join_rate, cp_every, streams, store_wait, max_conns;
     int have_seed;
     int64_t docid, docver;
@@ -279,6 +283,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
                             : strcmp(o, "--codes") == 0          ? &a->codes
                             : strcmp(o, "--doc") == 0            ? &a->docarg
                             : strcmp(o, "--guidelines") == 0     ? &a->guidelines
+                            : strcmp(o, "--auto") == 0           ? &a->autos
                                                                  : NULL;
         uint64_t *nval = strcmp(o, "--checkpoint-every") == 0      ? &a->cp_every
                          : strcmp(o, "--seed") == 0                ? &a->seed
@@ -348,6 +353,11 @@ static int parse_args(int argc, char **argv, serve_args *a)
  * the exit status (the reason printed). */
 static int check_scenario(const serve_args *a, char **gnote)
 {
+    if (a->autos && (!a->scen || a->docarg)) {
+        fprintf(stderr, "caucus serve: --auto goes with a SCENARIO file (a resumed exercise's log says who "
+                        "plays each seat; control hands seats over from the console)\n");
+        return 2;
+    }
     if (!a->scen) {
         if (!a->guidelines)
             return -1;
@@ -360,6 +370,10 @@ static int check_scenario(const serve_args *a, char **gnote)
     if (!chk)
         return 1;
     int bad = cc_cli_guidelines_pin("serve", chk, a->guidelines) != 0;
+    uint8_t *flags = a->autos ? calloc(chk->nseats + 1, 1) : NULL;
+    if (!bad && a->autos && (!flags || cc_cli_parse_seats(chk, a->autos, flags) != 0))
+        bad = 1; /* checked before anything is created */
+    free(flags);
     if (!bad && chk->endorsement && !(*gnote = strdup(chk->endorsement)))
         bad = 1;
     cc_scenario_free(chk);
@@ -385,6 +399,36 @@ static int load_witness_key(const char *arg, cc_note_verifier **out)
     free(wt);
     *out = wkey;
     return 0;
+}
+
+/* --auto SEATS: control hands each seat to its agent before the exercise starts (docs/cli.md,
+ * "caucus serve"), by the same `play` input as the console's, so the log says so and control can
+ * hand a seat back to a person. 0, or 1 with the reason printed. */
+static int hand_to_agents(cc_live *lv, const char *autos)
+{
+    const cc_scenario *s = cc_live_scenario(lv);
+    uint8_t *flags = calloc(s->nseats + 1, 1);
+    int bad = !flags || cc_cli_parse_seats(s, autos, flags) != 0;
+    for (size_t i = 0; !bad && i < s->nseats; i++) {
+        if (!flags[i])
+            continue;
+        json_t *in = json_pack("{s:s,s:s,s:s}", "do", "play", "seat", s->seats[i].id, "by", "agent");
+        char refused[200] = "", why[300] = "";
+        uint64_t first, last;
+        cc_err rc = in ? cc_live_input(lv, (cc_live_viewer){1, -1}, in, wall_now(), &first, &last, refused,
+                                       sizeof refused, why, sizeof why)
+                       : CC_ERR_NOMEM;
+        json_decref(in);
+        if (rc != CC_OK || refused[0]) {
+            fprintf(stderr, "caucus serve: --auto: %s: %s\n", s->seats[i].id,
+                    refused[0] ? refused
+                    : why[0]   ? why
+                               : "out of memory");
+            bad = 1;
+        }
+    }
+    free(flags);
+    return bad;
 }
 
 /* Creates the exercise (from a scenario file or a store document) or resumes it into *lv; the
@@ -444,7 +488,7 @@ static int open_exercise(serve_args *a, cc_store *st, const cc_live_opts *lo, ch
         fprintf(stderr, "caucus serve: %s\n", serr.message);
         return 1;
     }
-    return 0;
+    return a->autos ? hand_to_agents(*lv, a->autos) : 0;
 }
 
 /* The exercise's checkpoints are signed with one key: pinned in the store by the first server

@@ -91,7 +91,7 @@ static void reset_run(cc_engine *e)
     memset(e->inject_state, 0, e->ninj + 1);
     memset(e->decision_state, 0, s->ndecisions + 1);
     memset(e->consult_state, 0, s->nconsultations + 1);
-    memset(e->held, 0, (s->nseats * e->held_words + 1) * sizeof *e->held);
+    memset(e->held, 0, (2 * s->nseats * e->held_words + 1) * sizeof *e->held);
     for (size_t i = 0; i < s->ninjects; i++)
         e->inj_label[i] = s->injects[i].label;
     for (size_t i = 0; i <= e->ninj; i++)
@@ -152,7 +152,7 @@ static cc_err alloc_tables(cc_engine *e)
     e->inject_state = calloc(s->ninjects + 1, 1);
     e->decision_state = calloc(s->ndecisions + 1, 1);
     e->consult_state = calloc(s->nconsultations + 1, 1);
-    e->held = calloc(s->nseats * e->held_words + 1, sizeof *e->held);
+    e->held = calloc(2 * s->nseats * e->held_words + 1, sizeof *e->held); /* held, then acted on */
     e->seatmask = calloc(s->nseats + 1, 1);
     if (rc == CC_OK &&
         (!e->inject_state || !e->decision_state || !e->consult_state || !e->held || !e->seatmask))
@@ -909,6 +909,18 @@ void cc_engine_stats_get(const cc_engine *e, cc_engine_stats *out)
 const unsigned char *cc_engine_digest(const cc_engine *e)
 {
     return e->digest;
+}
+
+int cc_eng_seat_acted(const cc_engine *e, size_t seat, size_t inject)
+{
+    size_t base = e->s->nseats * e->held_words;
+    return (int)(e->held[base + seat * e->held_words + inject / 64] >> (inject % 64) & 1);
+}
+
+void cc_eng_seat_acts_on(cc_engine *e, size_t seat, size_t inject)
+{
+    size_t base = e->s->nseats * e->held_words;
+    e->held[base + seat * e->held_words + inject / 64] |= (uint64_t)1 << (inject % 64);
 }
 
 int cc_engine_seat_has(const cc_engine *e, size_t seat, size_t inject)

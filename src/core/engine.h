@@ -143,6 +143,12 @@ int cc_engine_input_is_clock(const json_t *input);
  * seat is expected to take (it has not acted in a stage it takes part in; it has not voted on a
  * decision it decides). Injects and messages the seat holds are not listed. */
 json_t *cc_engine_affordances(const cc_engine *e, size_t seat);
+/* The acts seat may take now on item id (an inject or a message "Mn"), as the engine would accept
+ * them (docs/http-api.md, item_acts): a new array of names among "acknowledge", "escalate",
+ * "share" (the item forwarded, with "inject" or "message") and "reply" (a message with "reply_to");
+ * for an inject, all four while the seat holds it; for a message, share and reply while it holds it;
+ * none for an evaluator seat, once the run has stopped, or for an item it does not hold. */
+json_t *cc_engine_item_acts(const cc_engine *e, size_t seat, const char *id);
 /* Consultations in progress that concern seat but have not reached it yet: it may read them and a
  * later stage names it. A new array of {"consultation", "topic", "stage" (the first such stage),
  * "current" (the current stage)}; NULL when out of memory. */
@@ -200,5 +206,12 @@ int cc_engine_message_held(const cc_engine *e, uint64_t n, size_t seat);
 size_t cc_engine_inject_count(const cc_engine *e);
 int cc_engine_inject_index(const cc_engine *e, const char *id);
 const char *cc_engine_inject_state(const cc_engine *e, size_t i, const char **id, int64_t *at_ms);
+struct cc_labelspec;
+struct cc_refs;
+/* Inject i as it stands now, control's edits included (NULL for a bad index): its title, its current
+ * label (banner and spec; spec may be NULL) and its recipients (a pointer into the engine, valid
+ * until the next input or restart). */
+const char *cc_engine_inject_now(const cc_engine *e, size_t i, const struct cc_labelspec **label,
+                                 const struct cc_refs **to);
 
 #endif

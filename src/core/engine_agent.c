@@ -240,6 +240,9 @@ cc_err cc_eng_do_action(cc_engine *e, size_t seat, cc_agent_action action, uint3
     cc_item_kind kind = ITEM_KIND(context);
     int cons = kind == CC_ITEM_CONSULTATION ? (int)idx : -1;
     int dec = kind == CC_ITEM_DECISION ? (int)idx : cons >= 0 ? s->consultations[cons].decision_index : -1;
+    if (kind == CC_ITEM_INJECT &&
+        (action == CC_ACT_ACKNOWLEDGE || action == CC_ACT_ESCALATE || (action == CC_ACT_SHARE && to)))
+        cc_eng_seat_acts_on(e, seat, idx); /* an agent handed the seat later is not offered it again */
     switch (action) {
     case CC_ACT_ACKNOWLEDGE:
         if (cons >= 0)

@@ -329,10 +329,10 @@ cc_err cc_eng_grow_injects(cc_engine *e, size_t need)
     size_t words = (cap + 63) / 64;
     if (words != e->held_words) {
         size_t nseats = e->s->nseats;
-        uint64_t *h = calloc(nseats * words + 1, sizeof *h);
+        uint64_t *h = calloc(2 * nseats * words + 1, sizeof *h); /* held, then acted on (engine_int.h) */
         if (!h)
             return CC_ERR_NOMEM;
-        for (size_t i = 0; i < nseats; i++)
+        for (size_t i = 0; i < 2 * nseats; i++)
             memcpy(h + i * words, e->held + i * e->held_words, e->held_words * sizeof *h);
         free(e->held);
         e->held = h;
@@ -488,6 +488,16 @@ static int get_refs(addctx *A, const json_t *j, cc_refs *out)
             return -1;
     }
     return 0;
+}
+
+cc_err cc_eng_edit_refs(cc_engine *e, const json_t *in, cc_refs *out, char *why, size_t whylen)
+{
+    addctx A = {e, why, whylen, 0};
+    if (!e->added && !(e->added = cc_arena_new(0)))
+        return CC_ERR_NOMEM;
+    if (get_refs(&A, in, out) != 0)
+        return A.nomem ? CC_ERR_NOMEM : CC_ERR_INVALID;
+    return CC_OK;
 }
 
 /* The scenario checker's readability rule (cc_scenario_ref_readers): a seat named directly must be
@@ -730,4 +740,15 @@ const char *cc_engine_inject_state(const cc_engine *e, size_t i, const char **id
     case ST_HELD: return "held";
     default: return "pending";
     }
+}
+
+const char *cc_engine_inject_now(const cc_engine *e, size_t i, const cc_labelspec **label, const cc_refs **to)
+{
+    if (i >= e->ninj)
+        return NULL;
+    if (label)
+        *label = &e->inj_label[i];
+    if (to)
+        *to = &e->inj[i].to;
+    return e->inj_title[i] ? e->inj_title[i] : e->inj[i].title;
 }

@@ -148,6 +148,8 @@ typedef struct parsed_input {
     uint64_t msg;             /* share: message forwarded (its number), 0 none */
     int has_label;            /* share: a label of its own was given */
     const char *title, *body; /* edit */
+    const json_t *edit_to;    /* edit: the input, when it gives new recipients ("to") */
+    const char *reason;       /* edit, downgrade: control's reason */
     int64_t at_ms;            /* edit: new time, -1 none; jump: target */
     const json_t *inject;     /* add */
     int clock;                /* CLK_* */
@@ -185,6 +187,33 @@ static cc_err parse_label(const cc_scenario *s, const json_t *in, int originator
     return CC_OK;
 }
 
+/* The recipients of control's edit ("to"): 1 to 256 references (SEAT, cell:ID, party:CODE,
+ * group:NAME or all), each naming something of the scenario, as an added inject's. */
+static cc_err check_recipients(const cc_scenario *s, const json_t *to, char *why, size_t whylen)
+{
+    if (!json_is_array(to) || json_array_size(to) == 0 || json_array_size(to) > 256)
+        BAD("\"to\" of \"edit\" must be a list of 1 to 256 recipients (SEAT, cell:ID, party:CODE, group:NAME "
+            "or "
+            "all)");
+    for (size_t k = 0; k < json_array_size(to); k++) {
+        const char *r = json_string_value(json_array_get(to, k));
+        cc_ref x;
+        if (!r || cc_scenario_ref_parse(r, &x) != CC_REF_OK)
+            BAD("\"to\" entry %zu is not a recipient (SEAT, cell:ID, party:CODE, group:NAME or all)", k + 1);
+        int found = x.kind == CC_REF_ALL;
+        switch (x.kind) {
+        case CC_REF_SEAT: found = find_id(x.name, s->seats, s->nseats, sizeof *s->seats) >= 0; break;
+        case CC_REF_CELL: found = find_id(x.name, s->cells, s->ncells, sizeof *s->cells) >= 0; break;
+        case CC_REF_PARTY: found = find_id(x.name, s->parties, s->nparties, sizeof *s->parties) >= 0; break;
+        case CC_REF_GROUP: found = find_id(x.name, s->groups, s->ngroups, sizeof *s->groups) >= 0; break;
+        case CC_REF_ALL: break;
+        }
+        if (!found)
+            BAD("\"to\" entry %zu: '%.64s' names nothing of the scenario", k + 1, r);
+    }
+    return CC_OK;
+}
+
 static cc_err parse_extra(const names *N, const json_t *in, const char *act, parsed_input *p, char *why,
                           size_t whylen)
 {
@@ -219,8 +248,16 @@ static cc_err parse_extra(const names *N, const json_t *in, const char *act, par
         p->body = json_string_value(json_object_get(in, "body"));
         const char *at = json_string_value(json_object_get(in, "at"));
         p->has_label = json_object_get(in, "label") != NULL;
-        if (!p->title && !p->body && !at && !p->has_label)
-            BAD("\"edit\" needs \"title\", \"body\", \"at\" or \"label\"");
+        p->reason = json_string_value(json_object_get(in, "reason"));
+        if (json_object_get(in, "reason") && !p->reason)
+            BAD("\"reason\" must be a string: why control changes the inject");
+        if (json_object_get(in, "to")) {
+            if (check_recipients(s, json_object_get(in, "to"), why, whylen) != CC_OK)
+                return CC_ERR_INVALID;
+            p->edit_to = in;
+        }
+        if (!p->title && !p->body && !at && !p->has_label && !p->edit_to)
+            BAD("\"edit\" needs \"title\", \"body\", \"at\", \"label\" or \"to\"");
         if (at && cc_eng_parse_time(s, at, "at", &p->at_ms, why, whylen) != CC_OK)
             return CC_ERR_INVALID;
         if (p->title && !*p->title)
@@ -239,6 +276,9 @@ static cc_err parse_extra(const names *N, const json_t *in, const char *act, par
         int i = find_inject(N, inj);
         if (i < 0)
             BAD("\"downgrade\" needs \"inject\": an inject of the scenario or added by control");
+        p->reason = json_string_value(json_object_get(in, "reason"));
+        if (!p->reason || !*p->reason)
+            BAD("\"downgrade\" needs \"reason\": why seats may now read what they could not");
         p->context = ITEM(CC_ITEM_INJECT, (size_t)i);
         /* an added inject's originator is checked again when the downgrade is applied */
         int orig = N->e                      ? N->e->inj[i].label.label.originator
@@ -911,6 +951,25 @@ static cc_err send_message(cc_engine *e, const parsed_input *p, const char *acto
     return rc;
 }
 
+json_t *cc_engine_item_acts(const cc_engine *e, size_t seat, const char *id)
+{
+    json_t *out = json_array();
+    if (!out || !id || seat >= e->s->nseats || e->stopped || e->s->seats[seat].evaluator)
+        return out;
+    static const char *const inject_acts[] = {"acknowledge", "escalate", "share", "reply"};
+    int i = cc_eng_find_inject(e, id);
+    uint64_t m = i < 0 ? msg_number(id) : 0;
+    char buf[64];
+    if (i >= 0 && cc_engine_seat_has(e, seat, (size_t)i)) { /* refusal(): the seat holds it */
+        for (size_t k = 0; k < 4; k++)
+            json_array_append_new(out, json_string(inject_acts[k]));
+    } else if (m && !msg_refusal(e, m, seat, "not held", buf, sizeof buf)) {
+        json_array_append_new(out, json_string("share"));
+        json_array_append_new(out, json_string("reply"));
+    }
+    return out;
+}
+
 /* {"do":"share"} of a message, or of an inject with a "label": a forward under the join of the
  * source's label and the one given, as an agent's forward keeps the item's label. */
 static cc_err forward(cc_engine *e, const parsed_input *p, const char *actor)
@@ -954,17 +1013,92 @@ static cc_err forward(cc_engine *e, const parsed_input *p, const char *actor)
         return cc_eng_deliver(e, "message", id, &ls, &tr, 0, -1, -1);
     }
     size_t i = ITEM_INDEX(p->context);
+    cc_eng_seat_acts_on(e, (size_t)p->seat, i);
     return cc_eng_deliver(e, "inject", id, &ls, &tr, p->context, (int)i, CC_AEV_MESSAGE);
 }
 
-/* Control edits an inject before its release: title, body, time, label. */
+/* Control changes a released inject's label or recipients (docs/cli.md, "Control edits an
+ * inject"): inject.edit, then inject.withdraw for each seat that held it and may no longer (the
+ * new recipients do not name it, or the new label does not admit it), then a delivery to each
+ * recipient that may read it now and did not hold it (a denial for a newly named one that may
+ * not). to: the new recipients, NULL when unchanged. */
+static cc_err edit_released(cc_engine *e, const parsed_input *p, const cc_refs *to)
+{
+    const cc_scenario *s = e->s;
+    size_t i = ITEM_INDEX(p->context), n = s->nseats;
+    if (p->title || p->body || p->at_ms >= 0)
+        return refuse(e, NULL, "the inject was already released: only its label and recipients can change",
+                      p->context);
+    cc_labelspec *cur = &e->inj_label[i];
+    if (p->has_label && !cc_label_dominates(&p->label, &cur->label) && (!p->reason || !*p->reason))
+        return refuse(
+            e, NULL, "the new label lets seats read what the old one did not: a downgrade needs a \"reason\"",
+            p->context);
+    uint8_t *old = malloc(3 * n), *now = old ? old + n : NULL, *give = old ? old + 2 * n : NULL;
+    if (!old)
+        return CC_ERR_NOMEM;
+    cc_eng_mark_recipients(e, &e->inj[i].to);
+    memcpy(old, e->seatmask, n);
+    char from[CC_LABEL_BANNER_MAX + 1];
+    snprintf(from, sizeof from, "%s", cur->text);
+    if (p->has_label)
+        labelspec_of(s, &p->label, e->inj_banner[i], sizeof e->inj_banner[i], cur);
+    if (to)
+        e->inj[i].to = *to;
+    cc_eng_mark_recipients(e, &e->inj[i].to);
+    memcpy(now, e->seatmask, n);
+    json_t *j = json_pack("{s:s,s:b}", "inject", e->inj[i].id, "released", 1);
+    if (j && p->has_label) {
+        json_object_set_new(j, "label", json_string(cur->text));
+        json_object_set_new(j, "from", json_string(from));
+    }
+    if (j && to)
+        json_object_set_new(j, "to", cc_eng_refs_json(to));
+    if (j && p->reason)
+        json_object_set_new(j, "reason", json_string(p->reason));
+    cc_err rc = cc_eng_emit(e, CC_EV_INJECT_EDIT, NULL, cur->text, j, p->context, 124);
+    for (size_t k = 0; k < n && rc == CC_OK; k++) {
+        int ok = cc_label_permits(&cur->label, &s->seats[k].clearance);
+        give[k] = 0;
+        if (!cc_engine_seat_has(e, k, i)) {
+            give[k] = now[k] && (ok || !old[k]); /* a seat named before and still refused: nothing new */
+            continue;
+        }
+        /* a seat that holds it by a forward (not named) keeps it while its label admits it */
+        const char *lost = old[k] && !now[k] ? "recipients" : !ok ? "label" : NULL;
+        if (!lost)
+            continue;
+        e->held[k * e->held_words + i / 64] &= ~((uint64_t)1 << (i % 64));
+        rc = cc_eng_emit(
+            e, CC_EV_INJECT_WITHDRAW, NULL, NULL,
+            json_pack("{s:s,s:s,s:s}", "inject", e->inj[i].id, "seat", s->seats[k].id, "reason", lost),
+            p->context, 128);
+    }
+    if (rc == CC_OK)
+        rc = cc_eng_deliver_mask(e, "inject", e->inj[i].id, cur, give, NULL, p->context, (int)i,
+                                 CC_AEV_INJECT);
+    free(old);
+    return rc;
+}
+
+/* Control edits an inject: before its release its title, body, time, label and recipients; after,
+ * its label and recipients (edit_released). */
 static cc_err apply_edit(cc_engine *e, const parsed_input *p, const char *actor)
 {
     size_t i = ITEM_INDEX(p->context);
     if (p->seat >= 0)
         return refuse(e, actor, "only control may edit injects", p->context);
+    cc_refs to = {0};
+    if (p->edit_to) {
+        char why[400];
+        cc_err rc = cc_eng_edit_refs(e, p->edit_to, &to, why, sizeof why);
+        if (rc == CC_ERR_INVALID)
+            return refuse(e, NULL, why, p->context);
+        if (rc != CC_OK)
+            return rc;
+    }
     if (e->inject_state[i] == ST_DONE)
-        return refuse(e, NULL, "the inject was already released", p->context);
+        return edit_released(e, p, p->edit_to ? &to : NULL);
     char when[32], now[32], reason[160];
     if (p->at_ms >= 0 && p->at_ms < e->now_ms) {
         snprintf(reason, sizeof reason,
@@ -990,6 +1124,8 @@ static cc_err apply_edit(cc_engine *e, const parsed_input *p, const char *actor)
     }
     if (p->has_label) /* released under this label (docs/cli.md, edit) */
         labelspec_of(e->s, &p->label, e->inj_banner[i], sizeof e->inj_banner[i], &e->inj_label[i]);
+    if (p->edit_to) /* released to these recipients */
+        e->inj[i].to = to;
     json_t *j = json_pack("{s:s}", "inject", e->inj[i].id);
     if (j && p->has_label)
         json_object_set_new(j, "label", json_string(e->inj_label[i].text));
@@ -997,6 +1133,10 @@ static cc_err apply_edit(cc_engine *e, const parsed_input *p, const char *actor)
         json_object_set_new(j, "title", json_string(p->title));
     if (j && p->body)
         json_object_set_new(j, "body", json_string(p->body));
+    if (j && p->edit_to)
+        json_object_set_new(j, "to", cc_eng_refs_json(&to));
+    if (j && p->reason)
+        json_object_set_new(j, "reason", json_string(p->reason));
     if (p->at_ms < 0)
         return cc_eng_emit(e, CC_EV_INJECT_EDIT, NULL, e->inj_label[i].text, j, p->context, 124);
     /* the new time replaces the old time or trigger: earlier schedules become stale */
@@ -1072,10 +1212,10 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
         char old[CC_LABEL_BANNER_MAX + 1];
         snprintf(old, sizeof old, "%s", cur->text);
         labelspec_of(s, &p->label, e->inj_banner[i], sizeof e->inj_banner[i], cur);
-        cc_err rc =
-            cc_eng_emit(e, CC_EV_LABEL_DOWNGRADE, NULL, cur->text,
-                        json_pack("{s:s,s:s,s:s}", "inject", e->inj[i].id, "from", old, "to", cur->text),
-                        p->context, 122);
+        cc_err rc = cc_eng_emit(e, CC_EV_LABEL_DOWNGRADE, NULL, cur->text,
+                                json_pack("{s:s,s:s,s:s,s:s}", "inject", e->inj[i].id, "from", old, "to",
+                                          cur->text, "reason", p->reason),
+                                p->context, 122);
         if (rc || e->inject_state[i] != ST_DONE)
             return rc;
         /* seats it was addressed to that may read it now receive it */

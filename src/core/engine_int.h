@@ -146,7 +146,8 @@ struct cc_engine {
      * first message of a run is sent (messages is 0 then) */
     struct cc_eng_msgs *msgs;
     char **inj_title, **inj_body; /* control's edits before release (NULL: as in the scenario) */
-    uint64_t *held;               /* nseats x ninjects bits: seat holds inject */
+    uint64_t *held;               /* nseats x ninjects bits: seat holds inject; then as many: the seat
+                                     acknowledged, escalated or forwarded it (cc_eng_seat_acted) */
     size_t held_words;
     uint8_t *seatmask;  /* scratch: recipients of one item */
     deps after;         /* inject -> items triggered after it */
@@ -209,6 +210,9 @@ int cc_eng_find_inject(const cc_engine *e, const char *id);
 enum { CLK_START = 1, CLK_PAUSE, CLK_RESUME, CLK_SPEED, CLK_JUMP };
 cc_err cc_eng_clock(cc_engine *e, int action, int32_t num, int32_t den, int64_t to_ms);
 cc_err cc_eng_add_inject(cc_engine *e, const json_t *inject);
+/* The recipients ("to") of control's edit input in, by an added inject's rules (kept in the run's
+ * arena of added things); CC_ERR_INVALID with why. */
+cc_err cc_eng_edit_refs(cc_engine *e, const json_t *in, cc_refs *out, char *why, size_t whylen);
 cc_err cc_eng_parse_time(const cc_scenario *s, const char *text, const char *what, int64_t *ms, char *why,
                          size_t whylen);
 cc_err cc_eng_parse_factor(const json_t *v, int32_t *num, int32_t *den, char *why, size_t whylen);
@@ -241,6 +245,9 @@ cc_err cc_eng_remind(cc_engine *e, size_t c, size_t seat);
 cc_err cc_eng_seat_escalate(cc_engine *e, size_t c, size_t seat, const cc_refs *to);
 cc_err cc_eng_check_consult_before(cc_engine *e, size_t d);
 cc_err cc_eng_decide(cc_engine *e, size_t d, int outcome, const char *how);
+/* Whether the seat acknowledged, escalated or forwarded inject i (a person or its agent); marks it. */
+int cc_eng_seat_acted(const cc_engine *e, size_t seat, size_t inject);
+void cc_eng_seat_acts_on(cc_engine *e, size_t seat, size_t inject);
 cc_err cc_eng_deliver(cc_engine *e, const char *kind, const char *id, const cc_labelspec *l,
                       const cc_refs *to, uint32_t item, int inject_index, int aev);
 /* cc_eng_deliver to the seats flagged in `to` (nseats), of which those flagged in `readable` (may be

@@ -2,7 +2,8 @@
  * person (input {"do": "play", "seat": S, "by": "agent" | "person"}; docs/cli.md, "Hybrid seats").
  * The agent takes over where the person left off: it is offered, at once, what is open for the
  * seat (the current stage of each consultation in which the seat may still act, each open decision
- * it decides outside any stage), and its waiting rules are armed for those stages. */
+ * it decides outside any stage, each inject the seat holds and has not acted on), and its waiting
+ * rules are armed for those stages. */
 #include <assert.h>
 
 #include "core/engine_int.h"
@@ -58,6 +59,21 @@ static cc_err catch_up_decisions(cc_engine *e, size_t seat)
     return rc;
 }
 
+/* Offers the seat's agent each inject the seat holds and has not acknowledged, escalated or
+ * forwarded (in inject order), as its delivery did. */
+static cc_err catch_up_injects(cc_engine *e, size_t seat)
+{
+    cc_err rc = CC_OK;
+    for (size_t i = 0; i < e->ninj && rc == CC_OK; i++) {
+        if (!cc_engine_seat_has(e, seat, i) || cc_eng_seat_acted(e, seat, i))
+            continue;
+        const cc_inject *I = &e->inj[i];
+        rc = cc_eng_agent_offer(e, seat, CC_AEV_INJECT, ITEM(CC_ITEM_INJECT, i), (int)I->channel, &I->classes,
+                                -1, 0);
+    }
+    return rc;
+}
+
 cc_err cc_eng_play(cc_engine *e, size_t seat, int agent)
 {
     const cc_scenario *s = e->s;
@@ -92,5 +108,7 @@ cc_err cc_eng_play(cc_engine *e, size_t seat, int agent)
     e->any_waiting |= (e->offer_events[seat] >> CC_AEV_WAITING) & 1;
     e->any_objection_rule |= (e->offer_events[seat] >> CC_AEV_OBJECTION) & 1;
     rc = catch_up_consultations(e, seat);
-    return rc == CC_OK ? catch_up_decisions(e, seat) : rc;
+    if (rc == CC_OK)
+        rc = catch_up_decisions(e, seat);
+    return rc == CC_OK ? catch_up_injects(e, seat) : rc;
 }

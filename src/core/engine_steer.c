@@ -86,24 +86,30 @@ cc_err cc_eng_reopen(cc_engine *e, size_t c, const char *stage, const char *reas
     const cc_consultation *C = &e->s->consultations[c];
     crun *K = &e->cons[c];
     uint32_t item = ITEM(CC_ITEM_CONSULTATION, c);
-    if (e->consult_state[c] != ST_OPEN || !K->cur)
-        return refuse(e, "the consultation is not in progress", item);
+    /* in progress, or over: completed (every stage done) or failed (in the stage it failed in) */
+    int done = e->consult_state[c] == ST_DONE, failed = e->consult_state[c] == ST_EXPIRED;
+    if (K->mech < 0 || (!done && !failed && (e->consult_state[c] != ST_OPEN || !K->cur)))
+        return refuse(e, "the consultation has not started", item);
+    const cc_mechanism *M = &e->s->mechanisms[K->mech];
     int k = cc_eng_stage_index(e, c, stage);
     if (k < 0)
         return refuse(e, "the consultation's mechanism has no such stage", item);
     if (k > K->stage)
         return refuse(e, "only the current stage or an earlier one can be re-opened", item);
     int d = cc_eng_linked_decision(e, c);
-    if (d >= 0 && e->decision_state[d] == ST_DONE &&
-        e->s->mechanisms[K->mech].stages[k].kind == CC_STAGE_DECIDE)
+    if (d >= 0 && e->decision_state[d] == ST_DONE && M->stages[k].kind == CC_STAGE_DECIDE)
         return refuse(e, "the decision is already made", item);
     if (d >= 0 && e->dec[d].gov == (int)c + 1)
         e->dec[d].gov = 0; /* the decide stage it leaves governs the decision again when it starts */
-    cc_err rc = cc_eng_emit(
-        e, CC_EV_CONSULT_REOPEN, NULL, C->label.text,
-        CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:s}", "consultation", C->id, "from", K->cur->id, "to",
-                             e->s->mechanisms[K->mech].stages[k].id, "reason", reason ? reason : "")),
-        item, 1300 + k);
+    const char *from = K->cur ? K->cur->id : M->nstages ? M->stages[M->nstages - 1].id : "";
+    json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s,s:s}", "consultation", C->id, "from", from, "to",
+                                     M->stages[k].id, "reason", reason ? reason : ""));
+    if (p && (done || failed)) /* re-opened after it ended: it is in progress again */
+        json_object_set_new(p, "was", json_string(done ? "completed" : "failed"));
+    if (done)
+        e->st.consultations_done--;
+    e->consult_state[c] = ST_OPEN;
+    cc_err rc = cc_eng_emit(e, CC_EV_CONSULT_REOPEN, NULL, C->label.text, p, item, 1300 + k);
     return rc ? rc : cc_eng_start_stage(e, c, k);
 }
 

@@ -174,6 +174,7 @@ cc_eval_see cc_eval_see_type(cc_evtype t)
     case CC_EV_INJECT_ESCALATE:
     case CC_EV_DELIVERY:
     case CC_EV_DENIAL:
+    case CC_EV_INJECT_WITHDRAW:
     case CC_EV_MESSAGE:
     case CC_EV_MESSAGE_LOST:
     case CC_EV_MESSAGE_RETRY:

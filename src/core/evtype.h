@@ -19,6 +19,7 @@ typedef enum cc_evtype {
     CC_EV_INJECT_EDIT,
     CC_EV_INJECT_ADD,
     CC_EV_INJECT_SKIP,
+    CC_EV_INJECT_WITHDRAW,
     CC_EV_DELIVERY,
     CC_EV_DENIAL,
     CC_EV_DECISION_OPEN,

@@ -364,6 +364,7 @@ static cc_view_why seat_why(const cc_view *v, const evinfo *x, size_t seat)
     case CC_EV_CLOCK_SPEED:
     case CC_EV_CLOCK_JUMP: return CC_VIEW_FRAME;
     case CC_EV_DELIVERY:
+    case CC_EV_INJECT_WITHDRAW: /* the seat that loses an item is told so (the event has no content) */
         return seat_of(v, pstr(e->payload, "seat")) == (int)seat ? CC_VIEW_DELIVERED : CC_VIEW_HIDDEN;
     case CC_EV_INPUT:
     case CC_EV_INPUT_REFUSED:

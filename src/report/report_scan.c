@@ -710,7 +710,10 @@ static void on_steer(rep *r, const cc_evrec *e, const cc_view_event *ve)
         break;
     }
     case CC_EV_CONSULT_REOPEN:
-        act = "stage re-opened";
+        /* a consultation that had ended is in progress again (docs/cli.md, "Control steers") */
+        act = !cc_rep_pstr(p, "was")                            ? "stage re-opened"
+              : strcmp(cc_rep_pstr(p, "was"), "completed") == 0 ? "completed consultation re-opened"
+                                                                : "failed consultation re-opened";
         snprintf(detail, sizeof detail, "from %s to %s: %s",
                  cc_rep_pstr(p, "from") ? cc_rep_pstr(p, "from") : "?",
                  cc_rep_pstr(p, "to") ? cc_rep_pstr(p, "to") : "?", reason);
@@ -741,6 +744,35 @@ static void on_steer(rep *r, const cc_evrec *e, const cc_view_event *ve)
         cc_buf_free(&b);
         break;
     }
+    case CC_EV_INJECT_EDIT: {
+        /* an edit after the release (a label or recipients re-checked: docs/cli.md, "Control edits an
+         * inject"); edits before the release stay in the MSEL's record */
+        if (!json_is_true(json_object_get(p, "released")))
+            return;
+        act = "released inject edited";
+        item = cc_rep_pstr(p, "inject");
+        cc_buf b;
+        cc_buf_init(&b);
+        if (cc_rep_pstr(p, "label"))
+            cc_buf_printf(&b, "label %s (was %s)", cc_rep_pstr(p, "label"),
+                          cc_rep_pstr(p, "from") ? cc_rep_pstr(p, "from") : "?");
+        size_t k;
+        json_t *v;
+        json_array_foreach(json_object_get(p, "to"), k, v)
+        {
+            cc_buf_printf(&b, "%s%s", k ? ", " : b.len ? "; to " : "to ", json_string_value(v));
+        }
+        snprintf(detail, sizeof detail, "%s%s%s", b.data ? b.data : "", *reason ? ": " : "", reason);
+        cc_buf_free(&b);
+        break;
+    }
+    case CC_EV_INJECT_WITHDRAW:
+        act = "inject withdrawn";
+        item = cc_rep_pstr(p, "inject");
+        snprintf(detail, sizeof detail, "from %s (%s)", cc_rep_pstr(p, "seat") ? cc_rep_pstr(p, "seat") : "?",
+                 strcmp(reason, "label") == 0 ? "its label no longer admits the seat"
+                                              : "no longer a recipient");
+        break;
     default: return;
     }
     if (!sees(r, ve))
@@ -749,7 +781,8 @@ static void on_steer(rep *r, const cc_evrec *e, const cc_view_event *ve)
     cc_report_tfmt(e->t_ms, t, sizeof t);
     json_array_append_new(r->steer, json_pack("[s,s,s,s]", t, act, item ? item : "?", detail));
     /* on the timeline: on the requesting party's lane for a consultation, else the first lane */
-    int c = ve->type != CC_EV_INJECT_SKIP && ve->type != CC_EV_DECISION_EXTEND && item
+    int c = ve->type != CC_EV_INJECT_SKIP && ve->type != CC_EV_DECISION_EXTEND &&
+                    ve->type != CC_EV_INJECT_EDIT && ve->type != CC_EV_INJECT_WITHDRAW && item
                 ? cc_rep_lookup(r->cons_map, item)
                 : -1;
     int lane = c >= 0 ? cc_rep_seat_party(r, r->s->consultations[c].requester_index) : 0;

@@ -30,6 +30,7 @@
 #include "server/debrief.h"
 #include "server/editor.h"
 #include "server/keymap.h"
+#include "server/marks.h"
 #include "server/summary.h"
 
 struct ui_asset {
@@ -70,6 +71,7 @@ typedef struct session {
     int control, seat;
     int64_t expires; /* 0: ended (logged out here, or found gone from the store) */
     int streams;
+    cc_marks marks; /* the items new for this session (server/marks.h), under h->mu */
     struct session *next;
 } session;
 
@@ -820,6 +822,7 @@ static session *find_session(cc_http *h, struct MHD_Connection *c, char *csrf_ou
                     free(s);
                     s = NULL;
                 } else {
+                    cc_marks_init(&s->marks, cc_live_events(h->o.live)); /* nothing before is new */
                     pthread_mutex_lock(&h->mu);
                     prune_sessions(h, now);
                     s->next = h->sessions;
@@ -1045,6 +1048,7 @@ static enum MHD_Result finish_join(cc_http *h, struct MHD_Connection *c, req *r)
         free(s);
         return fail_unaudited(h, c, "the join could not be recorded in the log; no session was opened");
     }
+    cc_marks_init(&s->marks, cc_live_events(h->o.live)); /* what reaches the viewer from now on is new */
     pthread_mutex_lock(&h->mu);
     prune_sessions(h, now);
     s->next = h->sessions;
@@ -1256,6 +1260,17 @@ static enum MHD_Result do_input(cc_http *h, struct MHD_Connection *c, session *s
                      NULL);
 }
 
+/* The session's new items in its state (server/marks.h): "unread" (their ids) and "unread_count". */
+static void add_unread(cc_http *h, session *s, json_t *st)
+{
+    pthread_mutex_lock(&h->mu);
+    json_t *u = cc_marks_unread(&s->marks, json_object_get(st, "items"));
+    pthread_mutex_unlock(&h->mu);
+    if (u)
+        json_object_set_new(st, "unread_count", json_integer((json_int_t)json_array_size(u)));
+    json_object_set_new(st, "unread", u ? u : json_array());
+}
+
 static enum MHD_Result do_state(cc_http *h, struct MHD_Connection *c, session *s)
 {
     int *conn = NULL;
@@ -1270,7 +1285,55 @@ static enum MHD_Result do_state(cc_http *h, struct MHD_Connection *c, session *s
     json_t *st = cc_live_state(h->o.live, viewer_of(s), now_ms(), conn, joined);
     free(conn);
     free(joined);
+    add_unread(h, s, st);
     return send_json(h, c, 200, st, NULL);
+}
+
+/* POST /api/read {"items": [ID, ...]} or {"all": true}: the session marks items of its state read
+ * (docs/http-api.md, "New items"); answers {"unread": [...], "unread_count"}. */
+static enum MHD_Result do_read(cc_http *h, struct MHD_Connection *c, session *s, const req *r)
+{
+    char why[300];
+    json_t *j = parse_body(r, why, sizeof why);
+    if (!j)
+        return fail(h, c, 400, "bad-input", "%s", why);
+    json_t *ids = json_object_get(j, "items");
+    int all = json_is_true(json_object_get(j, "all"));
+    size_t n = json_array_size(ids);
+    int bad = (all ? ids != NULL : !json_is_array(ids) || n == 0 || n > 500) || json_object_size(j) != 1;
+    for (size_t k = 0; !bad && k < n; k++)
+        bad = !json_is_string(json_array_get(ids, k));
+    if (bad) {
+        json_decref(j);
+        return fail(h, c, 400, "bad-input",
+                    "give \"items\": a list of 1 to 500 item ids of your state, or \"all\": true");
+    }
+    json_t *st = cc_live_state(h->o.live, viewer_of(s), now_ms(), NULL, NULL);
+    json_t *items = json_object_get(st, "items");
+    uint64_t upto = (uint64_t)(json_integer_value(json_object_get(st, "seq")) + 1);
+    pthread_mutex_lock(&h->mu);
+    if (all)
+        cc_marks_all(&s->marks, upto);
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        json_t *seq = json_object_get(it, "seq");
+        const char *id = json_string_value(json_object_get(it, "id"));
+        for (size_t k = 0; !all && id && json_is_integer(seq) && k < n; k++)
+            if (strcmp(id, json_string_value(json_array_get(ids, k))) == 0)
+                cc_marks_read(&s->marks, (uint64_t)json_integer_value(seq));
+    }
+    pthread_mutex_unlock(&h->mu);
+    json_decref(j);
+    json_t *out = json_object();
+    if (st && out) {
+        add_unread(h, s, st);
+        json_object_set(out, "unread", json_object_get(st, "unread"));
+        json_object_set(out, "unread_count", json_object_get(st, "unread_count"));
+    }
+    json_decref(st);
+    return send_json(h, c, 200, out, NULL);
 }
 
 /* GET /api/texts?lang=TAG: the scenario's texts in TAG for the strings of the viewer's state
@@ -2053,7 +2116,7 @@ static int known_endpoint(const char *url)
     return get_endpoint(url) || strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 ||
            strcmp(url, "/api/logout") == 0 || strcmp(url, "/api/plan") == 0 ||
            strcmp(url, "/api/summary") == 0 || strcmp(url, "/api/reissue") == 0 ||
-           strcmp(url, "/api/debrief/fork") == 0;
+           strcmp(url, "/api/debrief/fork") == 0 || strcmp(url, "/api/read") == 0;
 }
 
 /* The path an audit record names: item ids and unknown paths are the client's text, kept out of
@@ -2111,6 +2174,8 @@ static enum MHD_Result post_api(cc_http *h, struct MHD_Connection *c, session *s
         return do_reissue(h, c, s, r);
     if (strcmp(url, "/api/debrief/fork") == 0)
         return do_fork(h, c, s, r);
+    if (strcmp(url, "/api/read") == 0)
+        return do_read(h, c, s, r);
     if (strncmp(url, "/api/editor/", 12) == 0)
         return do_editor(h, c, s, r, url, 1);
     if (strcmp(url, "/api/summary") == 0)
@@ -2161,7 +2226,8 @@ static enum MHD_Result get_api(cc_http *h, struct MHD_Connection *c, session *s,
         return do_log(h, c);
     }
     if (strcmp(url, "/api/join") == 0 || strcmp(url, "/api/input") == 0 || strcmp(url, "/api/logout") == 0 ||
-        strcmp(url, "/api/reissue") == 0 || strcmp(url, "/api/debrief/fork") == 0)
+        strcmp(url, "/api/reissue") == 0 || strcmp(url, "/api/debrief/fork") == 0 ||
+        strcmp(url, "/api/read") == 0)
         return fail(h, c, 405, "method-not-allowed", "POST only");
     return fail(h, c, 404, "not-found", "no such endpoint");
 }

@@ -982,6 +982,26 @@ static cc_err fold_item(view *w, json_t *item)
     return CC_OK;
 }
 
+/* The viewer lost inject id (inject.withdraw: docs/cli.md, "Control edits an inject"): it leaves
+ * its items, in order, and its injects, so reads of it are refused from now on. */
+static void drop_inject(view *w, const char *id)
+{
+    json_object_del(w->injects, id ? id : "");
+    recent *r = &w->items;
+    size_t kept = 0, n = r->n;
+    for (size_t i = 0; i < n; i++) {
+        json_t *it = r->v[(r->head + i) % KEEP_LIST];
+        const char *iid = json_string_value(json_object_get(it, "id"));
+        const char *kind = json_string_value(json_object_get(it, "kind"));
+        if (id && iid && kind && strcmp(kind, "inject") == 0 && strcmp(iid, id) == 0) {
+            json_decref(it);
+            continue;
+        }
+        r->v[(r->head + kept++) % KEEP_LIST] = it;
+    }
+    r->n = kept;
+}
+
 /* Folds a committed event into the projection of one viewer who may see it; *item and *shared are
  * made once for all viewers (references kept by the caller). */
 static cc_err fold(cc_live *lv, cc_live_viewer v, view *w, const evrec *ev, json_t **item, json_t **shared)
@@ -993,7 +1013,9 @@ static cc_err fold(cc_live *lv, cc_live_viewer v, view *w, const evrec *ev, json
             return CC_ERR_NOMEM;
         return fold_item(w, *item);
     }
-    if (cc_evtype_is_consult(ev->ty)) {
+    if (ev->ty == CC_EV_INJECT_WITHDRAW && !v.control) {
+        drop_inject(w, pstr(p, "inject"));
+    } else if (cc_evtype_is_consult(ev->ty)) {
         fold_consultation(lv, w, ev);
     } else if (cc_evtype_is_decision(ev->ty)) {
         fold_decision(lv, w, ev);
@@ -2758,6 +2780,16 @@ static void seat_state(cc_live *lv, cc_live_viewer v, json_t *st, int64_t now_ms
     json_object_set_new(st, "waiting", waiting_for_you(aff));
     json_object_set_new(st, "affordances", aff);
     json_object_set_new(st, "upcoming", cc_engine_upcoming(lv->e, (size_t)v.seat));
+    /* the acts the engine would accept on each item of the seat's state, by id */
+    json_t *acts = json_object();
+    view *w = view_of(lv, v);
+    for (size_t i = 0; acts && w && i < w->items.n; i++) {
+        const char *id =
+            json_string_value(json_object_get(w->items.v[(w->items.head + i) % KEEP_LIST], "id"));
+        if (id && !json_object_get(acts, id))
+            json_object_set_new(acts, id, cc_engine_item_acts(lv->e, (size_t)v.seat, id));
+    }
+    json_object_set_new(st, "item_acts", acts ? acts : json_object());
     json_object_set_new(st, "questionnaires", questionnaires_for(lv, (size_t)v.seat));
     json_object_set_new(st, "scoring", scoring_for(lv, (size_t)v.seat, now_ms));
     if (s->seats[v.seat].evaluator) {
@@ -2816,22 +2848,25 @@ json_t *cc_live_state(cc_live *lv, cc_live_viewer v, int64_t now_wall_ms, const 
             const char *id = NULL;
             int64_t at = -1;
             const char *state = cc_engine_inject_state(lv->e, i, &id, &at);
-            const char *title = i < s->ninjects ? s->injects[i].title : NULL;
+            /* as it stands now: control's edits of its title, label and recipients included */
+            const cc_labelspec *il = NULL;
+            const cc_refs *ito = NULL;
+            const char *title = cc_engine_inject_now(lv->e, i, &il, &ito);
             json_t *o = json_pack("{s:s?,s:s?,s:s?}", "id", id, "state", state, "title", title);
             json_object_set_new(o, "at_t", at >= 0 ? json_integer(at) : json_null());
-            if (i < s->ninjects && s->injects[i].label.text) {
-                json_object_set_new(o, "label", json_string(s->injects[i].label.text));
+            if (il && il->text) {
+                json_object_set_new(o, "label", json_string(il->text));
                 label_display(s, o);
                 /* without the bypass the MSEL names every inject control drives, but shows a title
                  * only when a control seat may read the inject */
-                if (!cc_view_control_reads(lv->view, &s->injects[i].label))
+                if (!cc_view_control_reads(lv->view, il))
                     json_object_set_new(o, "title", json_null());
             }
-            if (i < s->ninjects) {
+            if (ito) {
                 json_t *to = json_array();
-                for (size_t k = 0; k < s->injects[i].to.n; k++) {
+                for (size_t k = 0; k < ito->n; k++) {
                     char name[200];
-                    cc_scenario_ref_text(&s->injects[i].to.v[k], name, sizeof name);
+                    cc_scenario_ref_text(&ito->v[k], name, sizeof name);
                     json_array_append_new(to, json_string(name));
                 }
                 json_object_set_new(o, "to", to);

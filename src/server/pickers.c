@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/label.h"
 #include "core/scenario_model.h"
 
 static void add_unique(json_t *a, const char *s)
@@ -30,6 +31,10 @@ json_t *cc_pickers(const cc_scenario *s)
         snprintf(ref, sizeof ref, "party:%s", s->parties[i].id);
         json_array_append_new(to, json_string(ref));
     }
+    for (size_t i = 0; i < s->ngroups; i++) {
+        snprintf(ref, sizeof ref, "group:%s", s->groups[i].id);
+        json_array_append_new(to, json_string(ref));
+    }
     for (size_t i = 0; i < s->nseats; i++) {
         json_array_append_new(senders, json_string(s->seats[i].id));
         json_array_append_new(to, json_string(s->seats[i].id));
@@ -39,6 +44,18 @@ json_t *cc_pickers(const cc_scenario *s)
     for (size_t i = 0; i < s->ninjects; i++)
         if (s->injects[i].label.text)
             add_unique(labels, s->injects[i].label.text);
-    return json_pack("{s:o,s:o,s:o,s:o}", "senders", senders, "recipients", to, "channels", ch, "labels",
-                     labels);
+    /* the parts of every label the policy allows: a banner is CLASS[//CAVEAT/...][//REL TO X, Y] or
+     * CLASS[//...]//NOFORN (docs/scenario-format.md, banner grammar) */
+    const cc_label_policy *pol = s->policy;
+    json_t *cls = json_array(), *cav = json_array(), *rel = json_array();
+    for (size_t k = 0; k < cc_label_policy_nclasses(pol); k++)
+        json_array_append_new(cls, json_string(cc_label_policy_class_name(pol, (int)k)));
+    for (size_t k = 0; k < cc_label_policy_ncaveats(pol); k++)
+        json_array_append_new(cav, json_string(cc_label_policy_caveat_name(pol, (int)k)));
+    for (size_t k = 0; k < s->ngroups; k++)
+        json_array_append_new(rel, json_string(s->groups[k].id));
+    for (size_t k = 0; k < cc_label_policy_nparties(pol); k++)
+        json_array_append_new(rel, json_string(cc_label_policy_party_code(pol, (int)k)));
+    return json_pack("{s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o}}", "senders", senders, "recipients", to, "channels",
+                     ch, "labels", labels, "label_parts", "classes", cls, "caveats", cav, "release", rel);
 }

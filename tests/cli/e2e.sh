@@ -2,7 +2,8 @@
 # End-to-end test of the live TTX in a real browser: starts `caucus serve` on the policy TTX
 # sample (free loopback port, temporary store), reads control's and the seats' join codes from
 # its output and runs tests/e2e/ttx.mjs, then tests/e2e/editor.mjs (the scenario editor), then
-# tests/e2e/hybrid.mjs (hybrid seats and steering, on tests/scenarios/valid/river-basin.yaml), and
+# tests/e2e/hybrid.mjs (hybrid seats and steering, on tests/scenarios/valid/river-basin.yaml),
+# tests/e2e/forms.mjs (control's inject forms, on the same fixture),
 # tests/e2e/bilingual.mjs (an English and a Korean player, on a server of their own), and
 # tests/e2e/debrief.mjs (the debrief page, on tests/scenarios/valid/harbour-debrief.yaml), with
 # playwright-core driving Debian's chromium, headless.
@@ -194,6 +195,31 @@ if [ -n "$daddr" ]; then
   if [ -s "$img/debrief.png" ]; then ok; else no "screenshot debrief.png missing"; fi
 else
   no "caucus serve did not start on the harbour-debrief fixture"; head -5 "$T/dserve.err"
+fi
+kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; pid=""
+
+# control's inject forms (tests/e2e/forms.mjs) on the river-basin fixture, its own server
+"$BIN" serve tests/scenarios/valid/river-basin.yaml --db "$T/forms.db" --listen 127.0.0.1:0 > "$T/fserve.out" 2> "$T/fserve.err" &
+pid=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/fserve.out" 2> /dev/null; do
+  kill -0 "$pid" 2> /dev/null || break
+  sleep 0.1; i=$((i + 1))
+done
+faddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/fserve.out")
+fcodes=$(awk 'BEGIN { printf "{" } /^  [a-z][a-z0-9-]* +[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*( |$)/ {
+  printf "%s\"%s\":\"%s\"", n++ ? "," : "", $1, $2 } END { printf "}" }' "$T/fserve.out")
+if [ -n "$faddr" ]; then
+  CAUCUS_URL="http://$faddr" CAUCUS_CODES="$fcodes" CHROMIUM="$CHROMIUM" node "$E/forms.mjs" > "$T/forms.out" 2>&1
+  rc=$?
+  grep -v '^[0-9]* passed, [0-9]* failed' "$T/forms.out" | tail -20
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/forms.out" | tail -n 1)
+  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
+  if [ -z "$p" ]; then no "forms.mjs printed no count line (exit $rc)"; p=0; f=0; fi
+  pass=$((pass + p)); fail=$((fail + f))
+  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "forms.mjs exited $rc"; fi
+else
+  no "caucus serve did not start on the river-basin fixture (forms)"; head -5 "$T/fserve.err"
 fi
 kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; pid=""
 

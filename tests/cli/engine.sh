@@ -340,6 +340,13 @@ if grep '"message":"M2"' "$T/d.jsonl" | grep '"type":"message"' | grep -q '"labe
 if grep '"kind":"forward","message":"M1"' "$T/d.jsonl" | grep -q '"type":"message"'; then ok; else no "a person forwards a message"; fi
 if grep -q '"type":"label.downgrade"' "$T/d.jsonl"; then ok; else no "the run goes on to control's downgrade"; fi
 expect_rc "derived items replay" 0 "$BIN" replay "$T/d.jsonl"
+# control's edit of an inject's recipients names things of the scenario (docs/cli.md, "Control edits an inject")
+printf '%s\n' '{"t": "+2h", "do": "edit", "inject": "I-2", "to": ["cell:technical", "cell:nowhere"]}' > "$T/edit-to.jsonl"
+expect_rc "edit to an unknown cell" 1 "$BIN" run tests/scenarios/valid/river-basin.yaml --inputs "$T/edit-to.jsonl"
+expect_out "edit to an unknown cell: where and why" "\"to\" entry 2: 'cell:nowhere' names nothing of the scenario"
+expect_rc "relabel and new recipients after the release" 0 "$BIN" run tests/scenarios/valid/river-basin.yaml --inputs tests/inputs/river-basin-relabel.jsonl --log "$T/relabel.jsonl"
+if [ "$(grep -c '"type":"inject.withdraw"' "$T/relabel.jsonl")" = 6 ]; then ok; else no "six withdrawals in the relabel timeline"; fi
+expect_rc "a relabelled run replays" 0 "$BIN" replay "$T/relabel.jsonl"
 # a scenario in two languages: the log holds ids and the authoritative (English) text only, so it
 # is the same whatever language anyone reads; run.start's scenario hash pins every language (a
 # change to a Korean text alone changes it)

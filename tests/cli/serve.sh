@@ -11,9 +11,11 @@
 # national-only consultation and decision, the notes pad), tests/http/hardening_test.py (issue
 # 23: rate limits, join timing, refusal records, connection caps, stream slots, owner-only files),
 # tests/http/hybrid_test.py (hybrid seats: control hands seats to their agents and acts on a seat's
-# behalf) and tests/http/steer_test.py (control steers: the stuck list, extend, force, re-open,
-# skip, a reissued join code) and tests/http/debrief_test.py (the debrief: a seat's state at an
-# event, players refused, a fork from here). Usage: tests/cli/serve.sh BUILD
+# behalf), tests/http/edit_test.py (control edits a released inject's label and recipients),
+# tests/http/marks_test.py (new marks per session), tests/http/auto_test.py (serve --auto),
+# tests/http/steer_test.py (control steers: the stuck list, extend, force, re-open, skip, a
+# reissued join code) and tests/http/debrief_test.py (the debrief: a seat's state at an event,
+# players refused, a fork from here). Usage: tests/cli/serve.sh BUILD
 . tests/cli/harness.inc
 total_p=0; total_f=0
 run_py() {
@@ -46,6 +48,12 @@ mkdir -p "$T/steer"
 run_py tests/http/steer_test.py "$BIN" "$T/steer"
 mkdir -p "$T/debrief"
 run_py tests/http/debrief_test.py "$BIN" "$T/debrief"
+mkdir -p "$T/edit"
+run_py tests/http/edit_test.py "$BIN" "$T/edit"
+mkdir -p "$T/marks"
+run_py tests/http/marks_test.py "$BIN" "$T/marks"
+mkdir -p "$T/auto"
+run_py tests/http/auto_test.py "$BIN" "$T/auto"
 if [ -n "${CAUCUS_TEST_PG:-}" ]; then
   mkdir -p "$T/two"
   run_py tests/http/two_servers.py "$BIN" "$T/two" "$CAUCUS_TEST_PG"

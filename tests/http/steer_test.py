@@ -107,6 +107,15 @@ def main():
         st = ctl.state()
         check("failed, and off the stuck list", find(st["consultations"], "id", "C-1")["state"] == "failed" and
               not find(st.get("stuck"), "id", "C-1"), st.get("stuck"))
+        s, j = ctl.input({"do": "reopen", "consultation": "C-1", "stage": "acknowledge", "reason": "resumed"})
+        check("control re-opens the failed consultation", s == 200 and not j.get("refused"), j)
+        st = ctl.state()
+        c = find(st["consultations"], "id", "C-1")
+        check("it is in progress again, and back on the stuck list", c and c["state"] == "in progress" and
+              c["stage"] == "acknowledge" and find(st.get("stuck"), "id", "C-1"), c)
+        check("its card lists the re-opening", c and sum(e["type"] == "consult.reopen"
+                                                         for e in c.get("events", [])) == 2, c and c.get("events"))
+        ctl.input({"do": "force", "consultation": "C-1", "outcome": "fail", "reason": "called off again"})
         s, j = ctl.input({"do": "skip", "inject": "I-2", "reason": "out of scope"})
         check("control skips the I-2 chain", s == 200 and not j.get("refused"), j)
         msel = {i["id"]: i["state"] for i in ctl.state()["injects"]}
