@@ -4,7 +4,8 @@
 # its output and runs tests/e2e/ttx.mjs, then tests/e2e/editor.mjs (the scenario editor), then
 # tests/e2e/hybrid.mjs (hybrid seats and steering, on tests/scenarios/valid/river-basin.yaml), and
 # tests/e2e/bilingual.mjs (an English and a Korean player, on a server of their own), and
-# tests/e2e/i18n-walk.mjs (no English left in a Korean console and seat view, its own server), with
+# tests/e2e/i18n-walk.mjs (no English left in a Korean console and seat view, its own server) and
+# tests/e2e/editor-lang.mjs (the editor's field per language, on that server), with
 # playwright-core driving Debian's chromium, headless; tests/e2e/catalogues.mjs checks the UI's
 # catalogues agree.
 # Never skips: no node, npm or chromium is a failure. Usage: tests/cli/e2e.sh BUILD_DIR.
@@ -154,6 +155,10 @@ wcodes=$(awk 'BEGIN { printf "{" } /^  [a-z][a-z0-9-]* +[0-9A-Z][0-9A-Z]*-[0-9A-
 if [ -n "$waddr" ]; then
   CAUCUS_URL="http://$waddr" CAUCUS_CODES="$wcodes" CHROMIUM="$CHROMIUM" node "$E/i18n-walk.mjs" > "$T/i18n-walk.out" 2>&1
   run_mjs i18n-walk $?
+  # the scenario editor's fields per language (tests/e2e/editor-lang.mjs), on the same server
+  CAUCUS_URL="http://$waddr" CAUCUS_CODES="$wcodes" CAUCUS_BIN="$BIN" CHROMIUM="$CHROMIUM" \
+    node "$E/editor-lang.mjs" > "$T/editor-lang.out" 2>&1
+  run_mjs editor-lang $?
 else
   no "caucus serve did not start for the language walk"
 fi
