@@ -888,7 +888,7 @@ static void fold_consultation(const cc_live *lv, view *w, const evrec *ev)
         push_unique(json_object_get(c, "acks"), actor); /* "acks": seats that acted in this stage */
         acted_by(c, "acted_by", actor, ev->by);
         json_array_append_new(json_object_get(c, "positions"),
-                              json_pack("{s:s,s:s?,s:O,s:s?,s:s?}", "seat", actor, "text", pstr(p, "text"),
+                              json_pack("{s:s,s:s?,s:O,s:s?,s:s*}", "seat", actor, "text", pstr(p, "text"),
                                         "t", json_object_get(rec, "t"), "by", ev->by, "lang",
                                         pstr(p, "lang")));
         break;
@@ -941,7 +941,7 @@ static void fold_decision(const cc_live *lv, view *w, const evrec *ev)
     case CC_EV_DECISION_PROPOSE: {
         json_t *opts = json_object_get(d, "options");
         if (json_is_array(opts))
-            json_array_append_new(opts, json_pack("{s:s?,s:s?,s:s?,s:s?}", "id", pstr(p, "option"), "text",
+            json_array_append_new(opts, json_pack("{s:s?,s:s?,s:s?,s:s*}", "id", pstr(p, "option"), "text",
                                                   pstr(p, "text"), "by", actor, "lang", pstr(p, "lang")));
         break;
     }
@@ -993,7 +993,7 @@ static cc_err fold(cc_live *lv, cc_live_viewer v, view *w, const evrec *ev, json
         fold_decision(lv, w, ev);
     } else if (ev->ty == CC_EV_NOTE) {
         if (!*shared)
-            *shared = json_pack("{s:O,s:O,s:s?,s:O,s:s?}", "seq", json_object_get(rec, "seq"), "seat",
+            *shared = json_pack("{s:O,s:O,s:s?,s:O,s:s*}", "seq", json_object_get(rec, "seq"), "seat",
                                 json_object_get(rec, "actor"), "text", pstr(p, "text"), "t",
                                 json_object_get(rec, "t"), "lang", pstr(p, "lang"));
         if (recent_add(&w->notes, json_incref(*shared)) != 0)

@@ -170,6 +170,14 @@ try {
   check('a small tag names its language in Korean', (await tag.textContent({ timeout: 5000 }).catch(() => '')) === '영어',
         await tag.textContent({ timeout: 1000 }).catch(() => null));
 
+  /* the live state carries a note's language; the page marks it (docs/http-api.md) */
+  const cst = await (await ctl.ctx.request.get('/api/state')).json();
+  const note = (cst.notes || []).find((n) => n.text === 'Clock check');
+  check('the state carries the note\'s lang', note && note.lang === 'en', note);
+  check('the message\'s item carries its lang', (cst.items || []).some((i) => i.kind === 'message' && i.lang === 'en'));
+  await ctl.page.locator('.ntext[lang="en"]').first().waitFor({ timeout: 10000 }).catch(() => {});
+  check('the console marks the note lang="en"', (await ctl.page.locator('.ntext[lang="en"]').count()) > 0);
+
   /* the walk covers cards of every kind */
   const count = (who, sel) => who.page.locator(sel).count();
   await ctl.page.locator('#control-decisions article').first().waitFor({ timeout: 15000 }).catch(() => {});
