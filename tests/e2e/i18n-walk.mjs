@@ -160,6 +160,8 @@ try {
     text: 'Call at noon?', label: 'UNCLASSIFIED//REL TO USA, KOR', lang: 'en' })) === 200);
   check('an English note', (await post(usa, { do: 'note', text: 'Agenda drafted', lang: 'en' })) === 200);
   check('control writes a note', (await post(ctl, { do: 'note', text: 'Clock check', lang: 'en' })) === 200);
+  check('a lang that is no language tag is refused', (await post(ctl, { do: 'note', text: 'x', lang: 'not a tag' })) === 400);
+  check('lang on an act without a text is refused', (await post(usa, { do: 'acknowledge', inject: 'I-01', lang: 'en' })) === 400);
   await kor.page.locator('#inbox [data-kind="message"]').first().waitFor({ timeout: 15000 });
   await ctl.page.locator('#msel-body tr, #msel tbody tr').first().waitFor({ timeout: 15000 }).catch(() => {});
 
