@@ -172,6 +172,22 @@ try {
   check('a small tag names its language in Korean', (await tag.textContent({ timeout: 5000 }).catch(() => '')) === '영어',
         await tag.textContent({ timeout: 1000 }).catch(() => null));
 
+  /* a position written in English: the state carries its lang, the Korean page marks it */
+  const ust = await (await usa.ctx.request.get('/api/state')).json();
+  const pa = (ust.affordances || []).find((a) => a.do === 'position');
+  check('usa-chair may state a position', !!pa, ust.affordances);
+  if (pa) {
+    check('usa-chair states a position in English', (await post(usa, { do: 'position', consultation: pa.consultation,
+      text: 'We support a joint read-out.', lang: 'en' })) === 200);
+    const kst = await (await kor.ctx.request.get('/api/state')).json();
+    const c = (kst.consultations || []).find((x) => x.id === pa.consultation);
+    const pos = c && (c.positions || []).find((x) => x.text === 'We support a joint read-out.');
+    check('the state carries the position\'s lang', pos && pos.lang === 'en', c && c.positions);
+    const span = kor.page.locator('#consultations .positions span[lang="en"]', { hasText: 'We support a joint read-out.' });
+    await span.first().waitFor({ timeout: 10000 }).catch(() => {});
+    check('the Korean seat view marks the position lang="en"', (await span.count()) === 1);
+  }
+
   /* the live state carries a note's language; the page marks it (docs/http-api.md) */
   const cst = await (await ctl.ctx.request.get('/api/state')).json();
   const note = (cst.notes || []).find((n) => n.text === 'Clock check');
