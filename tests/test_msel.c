@@ -249,6 +249,7 @@ static const char *const samples[] = {
     "tests/scenarios/valid/engine-rounds.yaml",
     "tests/scenarios/valid/endorsed.yaml",
     "tests/scenarios/valid/evaluation.yaml",
+    "tests/scenarios/valid/fisheries-council-written-lang.yaml",
     "tests/scenarios/valid/flood-consultation.yaml",
     "tests/scenarios/valid/harbour-evaluation.yaml",
     "tests/scenarios/valid/engine-rules.yaml",

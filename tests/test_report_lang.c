@@ -65,6 +65,43 @@ static json_t *doc_of(void)
                      "usa-chair at +1h", "Hold for the next reading", "x");
 }
 
+/* a list no key matches whole is translated item by item; a banner's note; a pattern of 7 captures */
+Test(report_lang, lists_banners_and_long_patterns)
+{
+    cc_scenario *s = load("tests/scenarios/valid/river-commission-bilingual.yaml");
+    json_t *doc = json_pack(
+        "{s:s,s:s,s:[{s:s,s:s,s:s,s:[s,s,s]}]}", "title", "After-action report", "banner",
+        "COMMISSION//REL TO (no party may receive all of it: exercise control only)", "sections", "id",
+        "summary", "title", "Executive summary", "banner",
+        "COMMISSION//REL TO (no party may receive all of it: exercise control only)", "intro",
+        "2 injects released; 1 consultation requested (0 completed); 1 decision opened (1 made, 0 expired "
+        "undecided); guideline findings: 3 met, 1 missed.",
+        "notify, acknowledge, We meet at noon",
+        "Exercise X was played from 2026-07-14T09:00:00+09:00 to 2026-07-14T21:00:00+09:00 (12h of scenario "
+        "time) by 4 seats of 3 parties (4 played by people).");
+    cc_error e = {0};
+    cr_assert_eq(cc_report_localise(doc, s, "ko", &e), CC_OK, "%s", e.message);
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "banner")),
+                     "COMMISSION//REL TO (어느 당사자도 전부를 받을 수 없음: 연습 통제반 전용)");
+    json_t *sec = json_array_get(json_object_get(doc, "sections"), 0);
+    cr_expect_str_eq(json_string_value(json_object_get(sec, "title")), "요약");
+    cr_expect_str_eq(json_string_value(json_object_get(sec, "banner")),
+                     "COMMISSION//REL TO (어느 당사자도 전부를 받을 수 없음: 연습 통제반 전용)");
+    json_t *intro = json_object_get(sec, "intro");
+    cr_expect_str_eq(
+        json_string_value(json_array_get(intro, 0)),
+        "상황 부여 2건 부여; 협의 1건 요청(0건 완료); 결정 1건 개시(1건 결정, 0건 미결 만료); 지침 판정: "
+        "충족 3건, 미충족 1건.");
+    cr_expect_str_eq(json_string_value(json_array_get(intro, 1)), "통보, 접수, We meet at noon",
+                     "the items it knows, the rest as written");
+    cr_expect_str_eq(
+        json_string_value(json_array_get(intro, 2)),
+        "Exercise X은(는) 2026-07-14T09:00:00+09:00부터 2026-07-14T21:00:00+09:00까지(시나리오 시간 "
+        "12h) 3개 당사자의 좌석 4개로 진행되었다(사람이 진행한 좌석 4개).");
+    json_decref(doc);
+    cc_scenario_free(s);
+}
+
 Test(report_lang, a_document_for_a_korean_reader)
 {
     cc_scenario *s = load("tests/scenarios/valid/river-commission-bilingual.yaml");

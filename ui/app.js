@@ -187,6 +187,12 @@
     return by === 'agent' ? ' (agent)' : by === 'control' ? ' (control for the seat)' : '';
   }
 
+  /* an input with a text the writer wrote, marked with the page's language (docs/http-api.md) */
+  function written(obj) {
+    if (window.caucusLang) obj.lang = window.caucusLang.lang;
+    return obj;
+  }
+
   function setText(node, text) {
     const s = text === null || text === undefined ? '' : String(text);
     if (node.textContent !== s) node.textContent = s;
@@ -200,7 +206,7 @@
 
   function announce(msg) {
     const a = $('announce');
-    a.append(el('p', { text: msg }));
+    a.append(msg instanceof Node ? el('p', null, msg) : el('p', { text: msg }));
     while (a.childNodes.length > 5) a.removeChild(a.firstChild);
   }
 
@@ -617,7 +623,12 @@
         if (!seenItems.has(it.id)) {
           fresh.add(it.id);
           if (!server) unread.add(it.id);
-          announce('New ' + (it.kind || 'item') + ': ' + (it.title || it.text || it.id) + ' [' + (it.label || '') + ']');
+          if (it.kind === 'message' && !it.title && window.caucusLang) {
+            /* a participant's words, marked with their language (i18n.js) */
+            const w = el('span', { text: it.text || it.id });
+            window.caucusLang.mark(w, it.lang);
+            announce(el('span', null, 'New message:', ' ', w, ' [' + (it.label || '') + ']'));
+          } else announce('New ' + (it.kind || 'item') + ': ' + (it.title || it.text || it.id) + ' [' + (it.label || '') + ']');
         }
       }
     }
@@ -727,6 +738,7 @@
     node.setAttribute('data-label', it.label || '');
     setText(node.querySelector('.item-id'), it.id);
     setText(node.querySelector('.item-title'), it.title || (it.kind === 'message' ? 'Message' : ''));
+    node.querySelector('.item-title').classList.toggle('ui-word', !it.title); /* the page's word, not a title */
     let meta = fmtRel(it.t) + ' · ' + fmtAbs(it.t);
     if (it.from) meta += ' · from ' + it.from;
     if (it.to && it.to.length) meta += ' · to ' + [].concat(it.to).join(', ');
@@ -734,6 +746,7 @@
     if (it.reply_to) meta += ' · reply to ' + it.reply_to;
     setText(node.querySelector('.meta'), meta);
     setText(node.querySelector('.body'), it.body || it.text || '');
+    if (it.kind === 'message' && window.caucusLang) window.caucusLang.mark(node.querySelector('.body'), it.lang);
     node.classList.toggle('new', !!fresh);
     node.setAttribute('data-unread', unread.has(it.id) ? 'true' : 'false');
     const sel = node.querySelector('select');
@@ -792,7 +805,7 @@
         ev.preventDefault();
         const text = ta.value.trim();
         if (!text) return;
-        if (await input({ do: 'position', consultation: c.id, text: text }, 'Position in ' + c.id)) ta.value = '';
+        if (await input(written({ do: 'position', consultation: c.id, text: text }), 'Position in ' + c.id)) ta.value = '';
       });
       card.append(acts, form);
     } else {
@@ -918,7 +931,12 @@
       ul,
       c.positions || [],
       (p) => p.seat + '|' + p.text,
-      (p) => el('li', null, el('strong', { text: p.seat + byMark(p.by) }), ': ', el('span', { text: p.text })),
+      (p) => {
+        const t = el('span', { text: p.text });
+        const li = el('li', null, el('strong', { text: p.seat + byMark(p.by) }), ': ', t);
+        if (window.caucusLang) window.caucusLang.mark(t, p.lang);
+        return li;
+      },
       () => {}
     );
     keyed(
@@ -970,7 +988,7 @@
         ev.preventDefault();
         const text = ta.value.trim();
         if (!text) return;
-        if (await input({ do: 'propose', decision: d.id, text: text }, 'Proposal on ' + d.id)) ta.value = '';
+        if (await input(written({ do: 'propose', decision: d.id, text: text }), 'Proposal on ' + d.id)) ta.value = '';
       });
       card.append(
         form,
@@ -1063,6 +1081,7 @@
       },
       (li, o) => {
         setText(li.querySelector('.otext'), o.id + ': ' + o.text);
+        if (o.by && window.caucusLang) window.caucusLang.mark(li.querySelector('.otext'), o.lang); /* a proposal */
         const by = Object.keys(votes).filter((s) => votes[s] === o.id);
         const vb = d.votes_by || {};
         setText(li.querySelector('.ovotes'), by.length ? '— votes: ' + by.map((s) => s + byMark(vb[s])).join(', ') : '');
@@ -1840,7 +1859,12 @@
       ol,
       notes,
       (n) => n.seq,
-      (n) => el('li', { 'data-seq': String(n.seq) }, el('span', { class: 'meta', text: fmtRel(n.t) + ' · ' + (n.seat || 'control') + ': ' }), el('span', { class: 'ntext', text: n.text })),
+      (n) => {
+        const t = el('span', { class: 'ntext', text: n.text });
+        const li = el('li', { 'data-seq': String(n.seq) }, el('span', { class: 'meta', text: fmtRel(n.t) + ' · ' + (n.seat || 'control') + ': ' }), t);
+        if (window.caucusLang) window.caucusLang.mark(t, n.lang);
+        return li;
+      },
       () => {}
     );
   }
@@ -1968,7 +1992,7 @@
     bindForm('search-form-p', () => runSearch('p'));
     bindForm('control-note-form', async () => {
       const text = $('control-note').value.trim();
-      if (text && (await input({ do: 'note', text: text }, 'Note'))) $('control-note').value = '';
+      if (text && (await input(written({ do: 'note', text: text }), 'Note'))) $('control-note').value = '';
     });
     bindForm('plan-form', submitPlan);
     $('plan-cancel').addEventListener('click', stopPlanEdit);
@@ -1996,7 +2020,7 @@
     });
     bindForm('note-form', async () => {
       const text = $('note-text').value.trim();
-      if (text && (await input({ do: 'note', text: text }, 'Note'))) $('note-text').value = '';
+      if (text && (await input(written({ do: 'note', text: text }), 'Note'))) $('note-text').value = '';
     });
     $('msg-label').addEventListener('change', () =>
       updateBanner($('msg-label-banner'), $('msg-label').value, pickerStyle($('msg-label').value))
@@ -2012,7 +2036,7 @@
       if (!text) return status('Write the message first.', 'bad');
       const obj = { do: 'message', to: to, text: text, label: $('msg-label').value };
       if (replyTo) obj.reply_to = replyTo;
-      if (window.caucusLang) obj.lang = window.caucusLang.lang; /* marked with the writer's language (i18n.js) */
+      written(obj);
       if (await input(obj, 'Message')) {
         $('msg-text').value = '';
         replyTo = null;

@@ -118,6 +118,20 @@
   function classNames() {
     return (policy().classifications || []).map((c) => (c && c.name) || '').filter((x) => x);
   }
+  /* the scenario's languages (exercise.languages) and the authoritative one (docs/scenario-format.md,
+   * "Texts and languages"): a text field is edited with one field per language */
+  const TEXT_FIELDS = new Set(['title', 'body', 'question', 'name', 'role', 'notes', 'topic', 'description',
+    'capability', 'text', 'display']);
+  function languages() {
+    const ex = (section('exercise') || {}).value || {};
+    const list = Array.isArray(ex.languages) ? ex.languages.filter((x) => typeof x === 'string') : [];
+    return { list, auth: typeof ex.authoritative_language === 'string' ? ex.authoritative_language : list[0] };
+  }
+  /* is value a text in several languages ({en: ..., ko: ...} with declared languages only)? */
+  function isLangMap(value, list) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 &&
+      Object.keys(value).every((k) => list.includes(k) && isScalar(value[k]));
+  }
   function groupNames() {
     const g = policy().groups;
     return g && typeof g === 'object' ? Object.keys(g) : [];
@@ -263,6 +277,10 @@
   }
   function field(name, kind, value) {
     const id = 'f-' + name;
+    const lg = languages();
+    if (lg.list.length > 1 && name !== 'id' && (isLangMap(value, lg.list) ||
+        ((kind === 'text' || kind === 'area') && TEXT_FIELDS.has(name) && (value == null || isScalar(value)))))
+      return langField(name, kind === 'area' || name === 'body' || name === 'notes', value, lg);
     /* a text in several languages ({en: ..., ko: ...}, or a list of them) is edited as YAML */
     if ((kind === 'area' && value != null && !isScalar(value)) ||
         (kind === 'lines' && Array.isArray(value) && !value.every(isScalar)))
@@ -384,6 +402,45 @@
     wrap.append(el('p', { class: 'field-diag', id: id + '-diag', 'aria-live': 'polite' }));
     return wrap;
   }
+  /* one field per declared language, the authoritative one first and marked; its input keeps the
+   * id f-NAME (diagnostics find it), the others f-NAME-TAG */
+  function langField(name, area, value, lg) {
+    const wrap = el('div', { class: 'ed-field ed-langs', 'data-name': name, 'data-kind': 'langtext', role: 'group',
+      'aria-labelledby': 'f-' + name + '-l' });
+    wrap.append(el('span', { id: 'f-' + name + '-l', class: 'ed-langs-name', text: name.replace(/_/g, ' ') }));
+    const order = [lg.auth, ...lg.list.filter((t) => t !== lg.auth)];
+    for (const tag of order) {
+      const id = tag === lg.auth ? 'f-' + name : 'f-' + name + '-' + tag;
+      const v = value == null ? '' : isScalar(value) ? (tag === lg.auth ? String(value) : '') : value[tag] == null ? '' : String(value[tag]);
+      const inp = area ? el('textarea', { id, rows: 2, 'data-lang': tag, lang: tag })
+        : el('input', { id, 'data-lang': tag, lang: tag });
+      inp.value = v;
+      const lab = el('label', { for: id, class: 'ed-lang' }, el('span', { class: 'ed-lang-tag', text: tag }));
+      if (tag === lg.auth) {
+        lab.append(' ', el('span', { class: 'ed-auth', text: 'authoritative' }));
+        inp.setAttribute('data-authoritative', '');
+      }
+      wrap.append(lab, inp);
+    }
+    wrap.append(el('p', { class: 'field-diag', id: 'f-' + name + '-diag', 'aria-live': 'polite' }));
+    return wrap;
+  }
+  /* a language field's value: the authoritative text alone as a string, else a map in the declared
+   * order of the languages that have a text (a missing authoritative text is the server's error) */
+  function langValue(w) {
+    const lg = languages();
+    const got = {};
+    for (const inp of w.querySelectorAll('[data-lang]')) {
+      const v = inp.tagName === 'TEXTAREA' ? inp.value : inp.value.trim();
+      if (v.trim() !== '') got[inp.getAttribute('data-lang')] = v;
+    }
+    const tags = Object.keys(got);
+    if (!tags.length) return undefined;
+    if (tags.length === 1 && tags[0] === lg.auth) return got[lg.auth];
+    const out = {};
+    for (const t of lg.list) if (got[t] !== undefined) out[t] = got[t];
+    return out;
+  }
   function kindOf(key, v) {
     if (isScalar(v)) return 'text';
     if (Array.isArray(v) && v.every(isScalar)) return 'list';
@@ -435,6 +492,11 @@
     const out = {};
     for (const w of $('ed-fields').querySelectorAll('.ed-field')) {
       const name = w.dataset.name;
+      if (w.dataset.kind === 'langtext') {
+        const v = langValue(w);
+        if (v !== undefined) out[name] = v;
+        continue;
+      }
       if (name === 'when') {
         const g = (k) => w.querySelector('[data-when="' + k + '"]');
         if (g('mode').value === 'at') {

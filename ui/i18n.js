@@ -66,14 +66,14 @@
    * role in a sentence, say) translate it again from the English */
   var orig = new WeakMap();
 
-  /* Text as written: an item's title and body, a note, an option, a position. There only the
-   * scenario's own texts are given in lang (never the page's catalogue: a player's "Cancel" stays
-   * "Cancel"), an option also after its "ID: ". */
+  /* Text as written: an item's title and body, a note, an option, a position (marked by mark()).
+   * There only the scenario's own texts are given in lang (never the page's catalogue: a player's
+   * "Cancel" stays "Cancel"), an option also after its "ID: ". A .ui-word inside is the page's. */
   function asWritten(node) {
     var p = node.parentElement;
     if (!p) return false;
-    if (p.closest('.body, .ntext, .otext, .item-title')) return true;
-    return p.tagName === 'SPAN' && !p.className && p.parentElement && p.parentElement.tagName === 'LI';
+    if (p.closest('.ui-word')) return false;
+    return !!p.closest('[data-written], .lang-tag, .body, .ntext, .otext, .item-title');
   }
 
   function scenarioText(s) {
@@ -86,11 +86,14 @@
     var v = node.nodeValue;
     var o = orig.get(node);
     if (o && o.out === v) v = o.src;
-    var s = v.trim();
+    /* the text without its surrounding space, and its inner runs of white space as one space
+     * (as the catalogue's keys are written; HTML source wraps long texts) */
+    var m = /^(\s*)([\s\S]*?)(\s*)$/.exec(v);
+    var s = m[2].replace(/\s+/g, ' ');
     if (!s || !/[A-Za-z]/.test(s)) return;
     var r = asWritten(node) ? scenarioText(s) : t(s);
     if (r !== null && r !== s) {
-      var nv = v.replace(s, r);
+      var nv = m[1] + r + m[3];
       orig.set(node, {src: v, out: nv});
       if (node.nodeValue !== nv) node.nodeValue = nv;
     }
@@ -202,8 +205,36 @@
     scenarioTexts();
   }
 
+  /* The name of language tag in the reader's language ("영어" for en on a Korean page). */
+  function languageName(tag) {
+    try { return new Intl.DisplayNames([lang], {type: 'language'}).of(tag) || tag; } catch (e) { return tag; }
+  }
+  var primary = function (tag) { return String(tag || '').toLowerCase().split('-')[0]; };
+
+  /* Marks node, which shows text a participant wrote, with the language its writer gave (tag: the
+   * state's "lang", or undefined when not said): the HTML lang attribute, and when it is not the
+   * reader's language a small tag after node naming it in the reader's language (span.lang-tag). */
+  function mark(node, tag) {
+    if (!node) return;
+    var ok = typeof tag === 'string' && /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(tag);
+    if (ok) { if (node.getAttribute('lang') !== tag) node.setAttribute('lang', tag); }
+    else if (node.hasAttribute('lang')) node.removeAttribute('lang');
+    node.setAttribute('data-written', '');
+    var next = node.nextElementSibling;
+    var have = next && next.classList.contains('lang-tag') ? next : null;
+    if (!ok || primary(tag) === primary(lang)) { if (have) have.remove(); return; }
+    if (!have) {
+      have = document.createElement('span');
+      have.className = 'lang-tag';
+      node.after(have);
+    }
+    have.setAttribute('lang', lang);
+    var name = languageName(tag);
+    if (have.textContent !== name) have.textContent = name;
+  }
+
   window.caucusLang = {lang: lang, t: function (s) { var r = t(s); return r === null ? s : r; },
-                       refresh: function () { walk(document.body); }};
+                       refresh: function () { walk(document.body); }, mark: mark};
   if (lang === 'en') {
     document.addEventListener('DOMContentLoaded', start);
     return;

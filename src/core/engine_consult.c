@@ -113,6 +113,18 @@ cc_err cc_eng_vote(cc_engine *e, size_t d, size_t seat, const char *option)
     return rc ? rc : check_rule(e, d);
 }
 
+void cc_eng_written(cc_engine *e, const char *text, const char *lang)
+{
+    e->in_text = text;
+    e->in_lang = text ? lang : NULL;
+}
+
+void cc_eng_mark_lang(const cc_engine *e, json_t *j, const char *text)
+{
+    if (j && text && text == e->in_text && e->in_lang)
+        json_object_set_new(j, "lang", json_string(e->in_lang));
+}
+
 cc_err cc_eng_propose(cc_engine *e, size_t d, size_t seat, const char *text)
 {
     const cc_decision *D = &e->s->decisions[d];
@@ -128,10 +140,11 @@ cc_err cc_eng_propose(cc_engine *e, size_t d, size_t seat, const char *text)
     if (!(R->proposed[R->nproposed] = strdup(id)))
         return CC_ERR_NOMEM;
     R->nproposed++;
-    cc_err rc = cc_eng_emit(
-        e, CC_EV_DECISION_PROPOSE, e->s->seats[seat].id, D->label.text,
-        CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "decision", D->id, "option", id, "text", text ? text : "")),
-        ITEM(CC_ITEM_DECISION, d), 22);
+    json_t *j =
+        CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "decision", D->id, "option", id, "text", text ? text : ""));
+    cc_eng_mark_lang(e, j, text);
+    cc_err rc = cc_eng_emit(e, CC_EV_DECISION_PROPOSE, e->s->seats[seat].id, D->label.text, j,
+                            ITEM(CC_ITEM_DECISION, d), 22);
     for (size_t i = 0; rc == CC_OK && i < e->s->nseats; i++)
         if (R->decider[i])
             rc = cc_eng_agent_offer(e, i, CC_AEV_PROPOSAL, ITEM(CC_ITEM_DECISION, d), -1, NULL, -1, 0);
@@ -582,7 +595,14 @@ static cc_err apply_early(cc_engine *e, size_t c, size_t seat, int *done)
         case CC_ACT_VOTE:
             return stage_vote_at(e, c, seat, d >= 0 && a.option >= 0 ? cc_eng_option_id(e, (size_t)d, (size_t)a.option) : NULL,
                                  a.since_ms);
-        case CC_ACT_POSITION: return stage_act_at(e, c, seat, CC_EV_CONSULT_POSITION, a.text, a.since_ms);
+        case CC_ACT_POSITION: {
+            /* the held text keeps its language; the input being applied (if any) is restored */
+            const char *t = e->in_text, *l = e->in_lang;
+            cc_eng_written(e, a.text, a.lang);
+            cc_err rc = stage_act_at(e, c, seat, CC_EV_CONSULT_POSITION, a.text, a.since_ms);
+            cc_eng_written(e, t, l);
+            return rc;
+        }
         case CC_ACT_OBJECT: return cc_eng_consult_object(e, c, seat);
         default: return stage_act_at(e, c, seat, CC_EV_CONSULT_ACK, NULL, a.since_ms);
         }
@@ -785,7 +805,7 @@ static cc_err stage_act_at(cc_engine *e, size_t c, size_t seat, cc_evtype type, 
     advance_seq(K, e->s->nseats);
     cc_err rc = CC_OK;
     if (!cc_eng_quiet(e, 50 + K->stage)) {
-        cc_jf f[5];
+        cc_jf f[6];
         size_t n = 0;
         f[n++] = CC_JF_S("consultation", e->s->consultations[c].id);
         f[n++] = CC_JF_S("stage", S->id);
@@ -793,6 +813,8 @@ static cc_err stage_act_at(cc_engine *e, size_t c, size_t seat, cc_evtype type, 
             f[n++] = CC_JF_I("round", K->round);
         if (text)
             f[n++] = CC_JF_S("text", text);
+        if (text && text == e->in_text && e->in_lang) /* as cc_eng_mark_lang */
+            f[n++] = CC_JF_S("lang", e->in_lang);
         if (since_ms >= 0)
             f[n++] = CC_JF_I("held_since", since_ms);
         rc = cc_eng_emit_fields(e, type, e->s->seats[seat].id, e->s->consultations[c].label.text, f, n,
@@ -919,13 +941,16 @@ cc_err cc_eng_hold_act(cc_engine *e, size_t c, size_t seat, int k, cc_agent_acti
     if (!n)
         return CC_ERR_NOMEM;
     K->early = n;
+    const char *lang = text && text == e->in_text ? e->in_lang : NULL;
     if (text) {
         if (!e->added && !(e->added = cc_arena_new(0)))
             return CC_ERR_NOMEM;
         if (!(text = cc_arena_strdup(e->added, text)))
             return CC_ERR_NOMEM;
+        if (lang && !(lang = cc_arena_strdup(e->added, lang)))
+            return CC_ERR_NOMEM;
     }
-    K->early[K->nearly++] = (early_act){(uint32_t)seat, k, action, option, text, e->now_ms};
+    K->early[K->nearly++] = (early_act){(uint32_t)seat, k, action, option, text, lang, e->now_ms};
     const cc_stage *T = &e->s->mechanisms[K->mech].stages[k];
     json_t *p = CC_LAZY(e, json_pack("{s:s,s:s,s:s}", "consultation", C->id, "stage", T->id, "action",
                                      cc_action_names[action]));

@@ -162,7 +162,7 @@ typedef struct parsed_input {
     int seat;
     uint32_t context; /* item code */
     const char *option, *text;
-    const char *lang;  /* message: the language it is written in (a language tag), NULL when not said */
+    const char *lang;  /* the language a written text is in (a language tag), NULL when not said */
     const char *stage; /* an act on a consultation: the stage it is for (NULL: the current one) */
     int to[64];
     size_t nto;
@@ -606,6 +606,16 @@ static cc_err parse_steer(const names *N, const json_t *in, const char *act, par
     return CC_OK;
 }
 
+/* Does act carry a text its writer wrote, which "lang" may mark (docs/event-log.md)? */
+static int written_act(const char *act)
+{
+    static const char *const acts[] = {"message", "note", "position", "propose"};
+    for (size_t i = 0; act && i < sizeof acts / sizeof acts[0]; i++)
+        if (strcmp(act, acts[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, char *why, size_t whylen)
 {
     const cc_scenario *s = N->s;
@@ -659,8 +669,9 @@ static cc_err parse_input(const names *N, const json_t *in, parsed_input *p, cha
     if (json_object_get(in, "message") && strcmp(act, "share") != 0)
         BAD("\"message\" only applies to \"share\" (the message forwarded, such as \"M3\")");
     p->lang = json_string_value(json_object_get(in, "lang"));
-    if (json_object_get(in, "lang") && (strcmp(act, "message") != 0 || !cc_lang_tag_ok(p->lang)))
-        BAD("\"lang\" only applies to \"message\": the language it is written in, a tag such as \"ko\"");
+    if (json_object_get(in, "lang") && (!written_act(act) || !cc_lang_tag_ok(p->lang)))
+        BAD("\"lang\" only applies to \"message\", \"note\", \"position\" and \"propose\": the language "
+            "its text is written in, a tag such as \"ko\"");
     if (strcmp(act, "message") == 0 || strcmp(act, "downgrade") == 0 || strcmp(act, "rate") == 0 ||
         strcmp(act, "note") == 0 || strcmp(act, "edit") == 0)
         return parse_extra(N, in, act, p, why, whylen);
@@ -1169,7 +1180,12 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
 {
     const cc_scenario *s = e->s;
     switch (p->extra) {
-    case EX_NOTE: return cc_eng_emit(e, CC_EV_NOTE, actor, NULL, json_pack("{s:s}", "text", p->text), 0, 120);
+    case EX_NOTE: {
+        json_t *j = json_pack("{s:s}", "text", p->text);
+        if (j && p->lang) /* stored as written, marked with its language */
+            json_object_set_new(j, "lang", json_string(p->lang));
+        return cc_eng_emit(e, CC_EV_NOTE, actor, NULL, j, 0, 120);
+    }
     case EX_REQUEST: {
         size_t c = ITEM_INDEX(p->context);
         const cc_consultation *K = &s->consultations[c];
@@ -1239,6 +1255,8 @@ static cc_err apply_extra(cc_engine *e, const parsed_input *p, const char *actor
 }
 
 /* Logs and applies an input that parse_input accepted. */
+static cc_err apply_parsed(cc_engine *e, const parsed_input *pp, const char *actor);
+
 static cc_err apply_input(cc_engine *e, const json_t *input, const parsed_input *pp)
 {
     parsed_input p = *pp;
@@ -1252,6 +1270,16 @@ static cc_err apply_input(cc_engine *e, const json_t *input, const parsed_input 
     cc_err rc = cc_eng_emit(e, CC_EV_INPUT, actor, NULL, copy, p.context, 110);
     if (rc)
         return rc;
+    cc_eng_written(e, p.text, p.lang);
+    rc = apply_parsed(e, &p, actor);
+    cc_eng_written(e, NULL, NULL);
+    return rc;
+}
+
+/* The input p, taken by actor (its input event already emitted). */
+static cc_err apply_parsed(cc_engine *e, const parsed_input *pp, const char *actor)
+{
+    parsed_input p = *pp;
     /* an evaluator observes and notes; anything else of it is refused (docs/scenario-format.md) */
     if (p.seat >= 0 && e->s->seats[p.seat].evaluator && p.extra != EX_NOTE &&
         !(p.extra == EX_EVAL && cc_eng_eval_observes(&p.ev)))

@@ -52,6 +52,7 @@ typedef struct early_act {
     cc_agent_action action;   /* acknowledge, position, vote or object */
     int32_t option;           /* vote: option index of the linked decision, -1 none */
     const char *text;         /* position text (the scenario's, or copied into the run's arena) */
+    const char *lang;         /* the language the text is written in (copied likewise), or NULL */
     int64_t since_ms;         /* when it was taken */
 } early_act;
 
@@ -137,6 +138,10 @@ struct cc_engine {
     cc_arena *added;   /* strings and arrays of injects added during play; NULL until the first */
     cc_clock clk;      /* the control clock (opts.live_clock) */
     int64_t wall_ms;   /* wall time of the event being emitted (live runs), as input */
+    /* the text of the input being applied (or of a held act taken now) and its language (its
+     * "lang": a message, note, position or proposal is stored as written and marked with it);
+     * NULL otherwise (docs/event-log.md). Set by cc_eng_written. */
+    const char *in_text, *in_lang;
     uint8_t *inject_state, *decision_state, *consult_state;
     cc_labelspec *inj_label;                     /* current label of each inject (control may downgrade) */
     char (*inj_banner)[CC_LABEL_BANNER_MAX + 1]; /* text of downgraded labels */
@@ -265,6 +270,10 @@ size_t cc_eng_noptions(const cc_engine *e, size_t d);
 const char *cc_eng_option_id(const cc_engine *e, size_t d, size_t k);
 int cc_eng_option_index(const cc_engine *e, size_t d, const char *id);
 cc_err cc_eng_propose(cc_engine *e, size_t d, size_t seat, const char *text);
+/* The text being applied now and its language (NULL, NULL: none). */
+void cc_eng_written(cc_engine *e, const char *text, const char *lang);
+/* Marks payload j with "lang" when text is the text being applied and its language was given. */
+void cc_eng_mark_lang(const cc_engine *e, json_t *j, const char *text);
 json_t *cc_eng_refs_json(const cc_refs *r);
 cc_err cc_eng_release_inject(cc_engine *e, size_t i);
 cc_err cc_eng_resolve_watches(cc_engine *e, cc_grule_kind kind, uint32_t item, int k, size_t seat);

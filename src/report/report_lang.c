@@ -19,8 +19,8 @@ struct report_lang_file {
 };
 #include "report_lang.inc"
 
-#define MAX_CAPTURES 4
-#define MAX_DEPTH 3
+#define MAX_CAPTURES 8
+#define MAX_DEPTH 5
 
 /* The embedded catalogue of tag, or NULL. */
 static const struct report_lang_file *catalogue_file(const char *tag)
@@ -63,6 +63,7 @@ typedef struct loc {
 } loc;
 
 static const char *tr(loc *L, const char *text, int depth, cc_buf *buf);
+static const char *tr_list(loc *L, const char *text, int depth, cc_buf *buf);
 
 /* Matches text t against pattern k from capture n on: "{}" captures one byte or more, "{w}" one
  * word (no space); each capture takes the shortest text for which the rest matches. Fills cap[]
@@ -164,7 +165,51 @@ static const char *tr(loc *L, const char *text, int depth, cc_buf *buf)
         expand(L, json_string_value(val), cap, capn, n, depth, buf);
         return buf->oom ? text : buf->data;
     }
-    return text;
+    return tr_list(L, text, depth, buf);
+}
+
+/* A list no key matches whole ("a; b; c", else "a, b, c": objectives, capabilities, counts, the
+ * evidence of a finding): each item translated in turn, joined as before; text itself when no item
+ * changes. */
+static const char *tr_list(loc *L, const char *text, int depth, cc_buf *buf)
+{
+    const char *sep = strstr(text, "; ") ? "; " : strstr(text, ", ") ? ", " : NULL;
+    if (!sep)
+        return text;
+    bool changed = false;
+    cc_buf out;
+    cc_buf_init(&out);
+    for (const char *p = text;;) {
+        const char *e = strstr(p, sep);
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        cc_buf part, tb;
+        cc_buf_init(&part);
+        cc_buf_init(&tb);
+        cc_buf_append(&part, p, n);
+        cc_buf_putc(&part, 0);
+        const char *t = part.oom ? p : tr(L, part.data, depth + 1, &tb);
+        if (part.oom)
+            L->oom = 1;
+        else
+            changed |= t != part.data;
+        cc_buf_puts(&out, part.oom ? "" : t);
+        cc_buf_free(&part);
+        cc_buf_free(&tb);
+        if (!e)
+            break;
+        cc_buf_puts(&out, sep);
+        p = e + 2;
+    }
+    cc_buf_putc(&out, 0);
+    if (changed && !out.oom) {
+        cc_buf_reset(buf);
+        cc_buf_puts(buf, out.data);
+        cc_buf_putc(buf, 0);
+    }
+    if (out.oom || buf->oom)
+        L->oom = 1;
+    cc_buf_free(&out);
+    return changed && !out.oom && !buf->oom ? buf->data : text;
 }
 
 /* Replaces the string at *slot (an array's element i, or an object's member k) by its translation. */
@@ -296,8 +341,15 @@ static void tr_section(loc *L, json_t *sec, const char *auth)
     if (!L->subs || !L->seen)
         L->oom = 1;
     tr_item(L, NULL, 0, sec, "title");
+    tr_item(L, NULL, 0, sec, "banner"); /* its note ("no party may receive all of it") */
     tr_array(L, json_object_get(sec, "intro"));
     tr_svg(L, sec);
+    json_t *mark;
+    size_t m;
+    json_array_foreach(json_object_get(json_object_get(sec, "timeline"), "marks"), m, mark)
+    {
+        tr_item(L, NULL, 0, mark, "text");
+    }
     json_t *f, *t;
     size_t i;
     json_array_foreach(json_object_get(sec, "facts"), i, f)
@@ -354,6 +406,7 @@ cc_err cc_report_localise(json_t *doc, const cc_scenario *s, const char *lang, c
         return cc_error_set(err, CC_ERR_NOMEM, "the catalogue of '%s' does not load", lang);
     }
     tr_item(&L, NULL, 0, doc, "title");
+    tr_item(&L, NULL, 0, doc, "banner");
     tr_array(&L, json_object_get(doc, "alerts"));
     json_t *sec;
     size_t i;

@@ -415,8 +415,8 @@ static json_t *pick(json_t *from, const char *const *keys, size_t n)
 /* What the deliveries of a message (its record) show: text, addressees, what it answers, sender. */
 static json_t *message_show(json_t *rec)
 {
-    static const char *const keys[] = {"text", "to", "reply_to"};
-    json_t *o = pick(json_object_get(rec, "payload"), keys, 3);
+    static const char *const keys[] = {"text", "to", "reply_to", "lang"};
+    json_t *o = pick(json_object_get(rec, "payload"), keys, 4);
     json_t *actor = json_object_get(rec, "actor");
     if (o && actor)
         json_object_set(o, "from", actor);
@@ -727,7 +727,7 @@ static json_t *item_of(const cc_scenario *s, json_t *rec, const char *kind)
         id = pstr(p, "item");
     json_object_set_new(it, "id", json_string(id ? id : ""));
     json_object_set_new(it, "kind", json_string(kind));
-    static const char *const keys[] = {"title", "body", "from", "channel", "text", "to", "reply_to"};
+    static const char *const keys[] = {"title", "body", "from", "channel", "text", "to", "reply_to", "lang"};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
         json_t *x = json_object_get(p, keys[k]);
         if (x)
@@ -895,8 +895,9 @@ static void fold_consultation(const cc_live *lv, view *w, const evrec *ev)
         push_unique(json_object_get(c, "acks"), actor); /* "acks": seats that acted in this stage */
         acted_by(c, "acted_by", actor, ev->by);
         json_array_append_new(json_object_get(c, "positions"),
-                              json_pack("{s:s,s:s?,s:O,s:s?}", "seat", actor, "text", pstr(p, "text"), "t",
-                                        json_object_get(rec, "t"), "by", ev->by));
+                              json_pack("{s:s,s:s?,s:O,s:s?,s:s*}", "seat", actor, "text", pstr(p, "text"),
+                                        "t", json_object_get(rec, "t"), "by", ev->by, "lang",
+                                        pstr(p, "lang")));
         break;
     case CC_EV_CONSULT_DONE: json_object_set_new(c, "state", json_string("done")); break;
     case CC_EV_CONSULT_FAILED:
@@ -947,8 +948,8 @@ static void fold_decision(const cc_live *lv, view *w, const evrec *ev)
     case CC_EV_DECISION_PROPOSE: {
         json_t *opts = json_object_get(d, "options");
         if (json_is_array(opts))
-            json_array_append_new(opts, json_pack("{s:s?,s:s?,s:s?}", "id", pstr(p, "option"), "text",
-                                                  pstr(p, "text"), "by", actor));
+            json_array_append_new(opts, json_pack("{s:s?,s:s?,s:s?,s:s*}", "id", pstr(p, "option"), "text",
+                                                  pstr(p, "text"), "by", actor, "lang", pstr(p, "lang")));
         break;
     }
     case CC_EV_DECISION_VOTE:
@@ -1021,9 +1022,9 @@ static cc_err fold(cc_live *lv, cc_live_viewer v, view *w, const evrec *ev, json
         fold_decision(lv, w, ev);
     } else if (ev->ty == CC_EV_NOTE) {
         if (!*shared)
-            *shared = json_pack("{s:O,s:O,s:s?,s:O}", "seq", json_object_get(rec, "seq"), "seat",
+            *shared = json_pack("{s:O,s:O,s:s?,s:O,s:s*}", "seq", json_object_get(rec, "seq"), "seat",
                                 json_object_get(rec, "actor"), "text", pstr(p, "text"), "t",
-                                json_object_get(rec, "t"));
+                                json_object_get(rec, "t"), "lang", pstr(p, "lang"));
         if (recent_add(&w->notes, json_incref(*shared)) != 0)
             return CC_ERR_NOMEM;
     } else if (ev->ty == CC_EV_FINDING && v.control) {

@@ -4,9 +4,12 @@
 # its output and runs tests/e2e/ttx.mjs, then tests/e2e/editor.mjs (the scenario editor), then
 # tests/e2e/hybrid.mjs (hybrid seats and steering, on tests/scenarios/valid/river-basin.yaml),
 # tests/e2e/forms.mjs (control's inject forms, on the same fixture),
-# tests/e2e/bilingual.mjs (an English and a Korean player, on a server of their own), and
-# tests/e2e/debrief.mjs (the debrief page, on tests/scenarios/valid/harbour-debrief.yaml), with
-# playwright-core driving Debian's chromium, headless.
+# tests/e2e/bilingual.mjs (an English and a Korean player, on a server of their own),
+# tests/e2e/debrief.mjs (the debrief page, on tests/scenarios/valid/harbour-debrief.yaml),
+# tests/e2e/i18n-walk.mjs (no English left in a Korean console and seat view, its own server) and
+# tests/e2e/editor-lang.mjs (the editor's field per language, on that server), with
+# playwright-core driving Debian's chromium, headless; tests/e2e/catalogues.mjs checks the UI's
+# catalogues agree.
 # Never skips: no node, npm or chromium is a failure. Usage: tests/cli/e2e.sh BUILD_DIR.
 # UPDATE_SCREENSHOTS=1 writes the screenshots to docs/img (otherwise to a scratch directory).
 . tests/cli/harness.inc
@@ -127,6 +130,42 @@ else
 fi
 kill "$bipid" 2> /dev/null
 wait "$bipid" 2> /dev/null
+
+# the UI's catalogues agree (tests/e2e/catalogues.mjs), and a Korean control console and seat view
+# show no English but ids, markings and what participants wrote (tests/e2e/i18n-walk.mjs, on a
+# server of its own)
+run_mjs() { # NAME: counts the "N passed, N failed" line of $T/NAME.out into pass and fail
+  grep -v '^[0-9]* passed, [0-9]* failed' "$T/$1.out" | tail -20
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/$1.out" | tail -n 1)
+  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
+  if [ -z "$p" ]; then no "$1.mjs printed no count line (exit $2)"; p=0; f=0; fi
+  pass=$((pass + p)); fail=$((fail + f))
+  if [ "$2" = 0 ] || [ "$f" != 0 ]; then ok; else no "$1.mjs exited $2"; fi
+}
+node "$E/catalogues.mjs" ui > "$T/catalogues.out" 2>&1
+run_mjs catalogues $?
+"$BIN" serve scenarios/ncg-policy-ttx.yaml --db "$T/walk.db" --listen 127.0.0.1:0 > "$T/walk-serve.out" 2> "$T/walk-serve.err" &
+wpid=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/walk-serve.out" 2> /dev/null; do
+  kill -0 "$wpid" 2> /dev/null || break
+  sleep 0.1; i=$((i + 1))
+done
+waddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/walk-serve.out")
+wcodes=$(awk 'BEGIN { printf "{" } /^  [a-z][a-z0-9-]* +[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*( |$)/ {
+  printf "%s\"%s\":\"%s\"", n++ ? "," : "", $1, $2 } END { printf "}" }' "$T/walk-serve.out")
+if [ -n "$waddr" ]; then
+  CAUCUS_URL="http://$waddr" CAUCUS_CODES="$wcodes" CHROMIUM="$CHROMIUM" node "$E/i18n-walk.mjs" > "$T/i18n-walk.out" 2>&1
+  run_mjs i18n-walk $?
+  # the scenario editor's fields per language (tests/e2e/editor-lang.mjs), on the same server
+  CAUCUS_URL="http://$waddr" CAUCUS_CODES="$wcodes" CAUCUS_BIN="$BIN" CHROMIUM="$CHROMIUM" \
+    node "$E/editor-lang.mjs" > "$T/editor-lang.out" 2>&1
+  run_mjs editor-lang $?
+else
+  no "caucus serve did not start for the language walk"
+fi
+kill "$wpid" 2> /dev/null
+wait "$wpid" 2> /dev/null
 
 if [ -n "$pid" ] && ! kill -0 "$pid" 2> /dev/null; then
   no "caucus serve stopped during the test"; tail -5 "$T/serve.out" "$T/serve.err"

@@ -364,9 +364,33 @@ printf '%s\n' '{"t": "+31m", "do": "message", "seat": "kor-chair", "to": ["usa-c
 expect_rc "a message marked with its language" 0 "$BIN" run tests/scenarios/valid/minimal.yaml --inputs "$T/lang.jsonl" --log "$T/lang-log.jsonl"
 if grep -q '"payload":{"kind":"message","lang":"ko","message":"M1","text":"정오에 통화합시다.","to":\["usa-chair"\]}' "$T/lang-log.jsonl"; then ok; else no "the message's language in its event"; fi
 expect_rc "a marked message replays" 0 "$BIN" replay "$T/lang-log.jsonl" --scenario tests/scenarios/valid/minimal.yaml
-printf '%s\n' '{"t": "+31m", "do": "note", "seat": "kor-chair", "text": "x", "lang": "ko"}' > "$T/lang-bad.jsonl"
-expect_rc "lang on a note" 1 "$BIN" run tests/scenarios/valid/minimal.yaml --inputs "$T/lang-bad.jsonl" --log "$T/lang-bad-log.jsonl"
-expect_out "lang on a note: why" "\"lang\" only applies to \"message\": the language it is written in, a tag such as \"ko\""
+# notes, positions (one held for its stage) and proposals too: the worked timeline of
+# docs/event-log.md ("Event types"), times computed by hand
+fc=tests/scenarios/valid/fisheries-council-written-lang.yaml
+cat > "$T/wl.jsonl" << 'EOF'
+{"t": "+30m", "do": "note", "seat": "xsa-head", "text": "회의 준비 완료", "lang": "ko"}
+{"t": "+31m", "do": "note", "seat": "xna-head", "text": "Ready"}
+{"t": "+1h5m", "do": "position", "seat": "xsa-head", "consultation": "C-1", "stage": "positions", "text": "6주 금어에 동의합니다.", "lang": "ko"}
+{"t": "+1h6m", "do": "acknowledge", "seat": "xna-head", "consultation": "C-1"}
+{"t": "+1h7m", "do": "acknowledge", "seat": "xsa-head", "consultation": "C-1"}
+{"t": "+1h10m", "do": "position", "seat": "xna-head", "consultation": "C-1", "text": "We agree to six weeks.", "lang": "en"}
+{"t": "+1h20m", "do": "propose", "seat": "xsa-head", "decision": "D-1", "text": "4주 금어 후 재검토", "lang": "ko"}
+EOF
+expect_rc "written texts marked with their language" 0 "$BIN" run "$fc" --inputs "$T/wl.jsonl" --log "$T/wl-log.jsonl"
+for want in '"payload":{"lang":"ko","text":"회의 준비 완료"},"prev":"[0-9a-f]*","seq":[0-9]*,"t":1800000,"type":"note"' \
+  '"payload":{"text":"Ready"},"prev":"[0-9a-f]*","seq":[0-9]*,"t":1860000,"type":"note"' \
+  '"payload":{"consultation":"C-1","held_since":3900000,"lang":"ko","stage":"positions","text":"6주 금어에 동의합니다."},"prev":"[0-9a-f]*","seq":[0-9]*,"t":4020000,"type":"consult.position"' \
+  '"payload":{"consultation":"C-1","lang":"en","stage":"positions","text":"We agree to six weeks."},"prev":"[0-9a-f]*","seq":[0-9]*,"t":4200000,"type":"consult.position"' \
+  '"payload":{"decision":"D-1","lang":"ko","option":"P1","text":"4주 금어 후 재검토"},"prev":"[0-9a-f]*","seq":[0-9]*,"t":4800000,"type":"decision.propose"'; do
+  if grep -q "$want" "$T/wl-log.jsonl"; then ok; else no "in the log: $want"; fi
+done
+expect_rc "the marked texts replay" 0 "$BIN" replay "$T/wl-log.jsonl" --scenario "$fc"
+printf '%s\n' '{"t": "+1h6m", "do": "acknowledge", "seat": "xna-head", "consultation": "C-1", "lang": "ko"}' > "$T/lang-bad.jsonl"
+expect_rc "lang on an acknowledgement" 1 "$BIN" run "$fc" --inputs "$T/lang-bad.jsonl" --log "$T/lang-bad-log.jsonl"
+expect_out "lang on an acknowledgement: why" "\"lang\" only applies to \"message\", \"note\", \"position\" and \"propose\""
+printf '%s\n' '{"t": "+30m", "do": "note", "seat": "xsa-head", "text": "x", "lang": "not a tag"}' > "$T/lang-bad2.jsonl"
+expect_rc "a note's lang that is no tag" 1 "$BIN" run "$fc" --inputs "$T/lang-bad2.jsonl" --log "$T/lang-bad-log2.jsonl"
+expect_out "a bad tag: why" "the language its text is written in, a tag such as \"ko\""
 [ "$skipped" = 0 ] || echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -638,5 +638,19 @@ expect_rc "a scenario in one language: run" 0 "$BIN" run tests/scenarios/valid/m
 expect_rc "a scenario in one language: report --lang ko" 0 "$BIN" report "$T/min.jsonl" --lang ko --md "$T/min-ko.md"
 if grep -q '^## 결정$' "$T/min-ko.md" && grep -q 'Request to consult' "$T/min-ko.md" && ! grep -q '기준 언어 원문' "$T/min-ko.md"; then ok; else no "a scenario in one language: Korean headings, its own texts, no authoritative tables"; fi
 
+# no English generated sentence in the Korean report of each sample: every string of the report
+# (JSON) and the Markdown scanned against the English catalogue (tests/cli/report_lang_scan.py);
+# the English reports stay byte for byte the goldens' (tests/cli/golden.sh)
+for smp in ncg-policy-ttx ncg-mil-ttx ncg-interagency-sim; do
+  expect_rc "$smp: run for the Korean report" 0 "$BIN" run "scenarios/$smp.yaml" --log "$T/k-$smp.jsonl"
+  expect_rc "$smp: report --lang ko" 0 "$BIN" report "$T/k-$smp.jsonl" --lang ko --json "$T/k-$smp.json" --md "$T/k-$smp.md"
+  if python3 tests/cli/report_lang_scan.py src/report/lang/en.json src/report/lang/ko.json "$T/k-$smp.json" "$T/k-$smp.md" > "$T/k-$smp.scan"; then ok
+  else no "$smp: English generated text in the Korean report"; head -10 "$T/k-$smp.scan"; fi
+done
+# the scan finds the English of an English report (it can fail)
+expect_rc "the English report to scan" 0 "$BIN" report "$T/k-ncg-policy-ttx.jsonl" --json "$T/k-en.json" --md "$T/k-en.md"
+if ! python3 tests/cli/report_lang_scan.py src/report/lang/en.json src/report/lang/ko.json "$T/k-en.json" "$T/k-en.md" > /dev/null; then ok
+else no "the scan finds no English in an English report"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
