@@ -13,7 +13,11 @@ is given, each once, in a frame for its own seat (a frame anywhere else is a lea
 measures control's input rate (actions/s at the API) and the server's memory per connected
 client (RSS with N idle clients minus RSS before, over N). Prints a Markdown table.
 
-Usage: bench_sse.py CAUCUS_BIN [N] [ROUNDS]"""
+Latency is the arrival of a delivery on the client's socket, stamped by the kernel
+(SO_TIMESTAMPNS), so that this one Python process reading N sockets in turn does not add its own
+reading time.
+
+Usage: bench_sse.py CAUCUS_BIN [N] [ROUNDS] [--row]   (--row: the table row without its header)"""
 import http.client
 import json
 import os
@@ -227,9 +231,10 @@ every = sorted(lat["alliance"] + lat["USA only"])
 per_client = (rss1 - rss0) / max(1, N)
 srv.send_signal(signal.SIGINT)
 srv.wait(timeout=60)
-print("| clients | injects | deliveries | missed | wrong (leaked, other seat, twice) | fan-out p50 ms | p99 ms | max ms | "
-      "alliance rounds p50 / p99 ms | USA-only rounds p50 / p99 ms | KiB per idle client | control actions/s |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+if "--row" not in sys.argv:
+    print("| clients | injects | deliveries | missed | wrong (leaked, other seat, twice) | fan-out p50 ms | p99 ms | max ms | "
+          "alliance rounds p50 / p99 ms | USA-only rounds p50 / p99 ms | KiB per idle client | control actions/s |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 a, u = sorted(lat["alliance"]), sorted(lat["USA only"])
 print("| %d | %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f / %.1f | %.1f | %.0f |" % (
     N, ROUNDS, len(every), missing, leaks + wrong_seat + dup, statistics.median(every) if every else float("nan"),
