@@ -10,7 +10,6 @@ N=${SSE_CLIENTS:-10000}
 RUNS=${SSE_RUNS:-3}
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-ulimit -n 20000 2> /dev/null || ulimit -n "$(ulimit -Hn)" 2> /dev/null
 cat << EOT
 ## Live server: event-stream fan-out
 
@@ -24,7 +23,8 @@ one Python client reading $N sockets in turn does not count its own reading time
 shares the 2 cores with the server). Memory: the server's RSS with the clients idle minus its RSS
 before they connected, per client. Control actions/s: sequential notes, each committed (SQLite,
 FULL) before the answer, with the $N streams open. Targets: p99 under 100 ms, under 32 KiB per idle
-client. The open-file limit is raised to 20,000 for the run; the server gets \`--max-conns\`.
+client. bench_sse.py raises its own and the server's open-file limit to N + 512 (within the hard
+limit) and gives the server \`--max-conns\`.
 $RUNS runs per build, alternating; "before" is \`BENCH_BASE\`. This machine is shared: other jobs
 use its 2 cores meanwhile, so latencies vary from run to run; medians below the rows.
 
