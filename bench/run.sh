@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench: runs every benchmark, writes bench/RESULTS.md with the machine's description.
 # BENCH_BASE=PATH (a caucus binary of an earlier commit) adds its figures beside this build's where a
-# row compares before and after (caucus verify; the event log's write, replay and report).
+# row compares before and after (caucus verify; the event log's write, replay and report; event
+# streams; durable appends link the libcaucus.a beside it).
 # Each figure is the median of RUNS runs (default 5) with min and max; ratios are against a
 # baseline measured in the same run. Benchmarks report; they never fail the build.
 set -u
@@ -110,32 +111,8 @@ echo "| canonical JSON log + SHA-256 chain and digest | $1 | $2 | $3 |" >> "$W/h
 echo >> "$W/head.md"
 echo "Logging costs $(echo "$nolog / $withlog" | bc -l | xargs printf '%.1f')x the time of a silent run." >> "$W/head.md"
 sh bench/bench_log.sh "$B" >> "$W/head.md" 2>/dev/null || echo "(the event-log benchmark failed)" >> "$W/head.md"
-PG=${CAUCUS_TEST_PG:-$(sh tools/pg-test.sh 2>/dev/null)}
-{
-  echo
-  echo "## Durable appends"
-  echo
-  echo "\`bench/bench_store.c\`: P producer threads, each appending one event at a time to its own exercise;"
-  echo "an append returns only after its transaction committed (SQLite WAL with \`synchronous=FULL\`;"
-  echo "PostgreSQL with \`synchronous_commit=on\`, local server). Group commit lets concurrent producers"
-  echo "share one sync. Baseline: 1 producer on the same store, same run."
-  echo
-  echo "| store | producers | appends/s median | min | max | vs 1 producer |"
-  echo "| --- | --- | --- | --- | --- | --- |"
-} >> "$W/head.md"
-for kind in sqlite postgres; do
-  base1=""
-  for np in 1 8 64; do
-    if [ $kind = sqlite ]; then
-      rm -f "$W"/st.db*; set -- $(value_runs sh -c "rm -f $W/st.db*; $W/bench_store append $W/st.db $np 1024")
-    else
-      [ -n "$PG" ] || { echo "| postgres | $np | (no server) | | | |" >> "$W/head.md"; continue; }
-      set -- $(value_runs "$W/bench_store" append "$PG" $np 1024)
-    fi
-    [ -n "$base1" ] || base1=$1
-    echo "| $kind | $np | $1 | $2 | $3 | $(echo "$1 / $base1" | bc -l 2>/dev/null | xargs printf '%.1f')x |" >> "$W/head.md"
-  done
-done
+echo >> "$W/head.md"
+sh bench/bench_appends.sh "$B" "${BENCH_BASE:-}" >> "$W/head.md" 2>/dev/null || echo "(the durable-appends benchmark failed)" >> "$W/head.md"
 "$W/bench_store" log "$W/big.jsonl" 1000000
 {
   echo
@@ -162,20 +139,8 @@ fi
 echo >> "$W/head.md"
 echo "caucus verify takes $(echo "$vt / $shat" | bc -l | xargs printf '%.1f')x the time of sha256sum and $(echo "$vt / $osst" | bc -l | xargs printf '%.1f')x the time of openssl dgst." >> "$W/head.md"
 rm -f "$W/big.jsonl"
-{
-  echo
-  echo "## Live server: event-stream fan-out"
-  echo
-  echo "\`bench/bench_sse.py\`: 2,000 idle Server-Sent Events clients on loopback spread over the 16 seats of the"
-  echo "policy TTX sample; control adds 7 injects, alternating one for the whole alliance and a USA-only"
-  echo "NOFORN one, and every client's deliveries are checked against its seat's label rights; latency from"
-  echo "sending the POST to each entitled client receiving the delivery (the client is one Python process,"
-  echo "so its own reading time is included). Memory: server RSS with the clients idle minus RSS before, per"
-  echo "client. Control actions/s: sequential notes, each committed (SQLite, FULL) before the answer."
-  echo "Targets: p99 under 100 ms, under 64 KiB per idle client."
-  echo
-} >> "$W/head.md"
-python3 bench/bench_sse.py "$B/caucus" 2000 7 >> "$W/head.md" 2>/dev/null || echo "(the SSE benchmark failed)" >> "$W/head.md"
+echo >> "$W/head.md"
+sh bench/bench_sse.sh "$B" "${BENCH_BASE:-}" >> "$W/head.md" 2>/dev/null || echo "(the SSE benchmark failed)" >> "$W/head.md"
 {
   echo
   echo "## Merkle tree (tamper evidence)"

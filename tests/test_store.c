@@ -350,6 +350,168 @@ CONFORMANCE(two_producers_with_the_same_next_event_one_wins)
     cc_store_close(st);
 }
 
+/* ---- group commit under load: every acknowledged append is committed, in its order ---- */
+
+typedef struct acker {
+    cc_store *st, *watch; /* watch: a second handle (its own connection) on the same store */
+    int64_t ex;
+    int appends;
+    cc_buf sent;     /* every line acknowledged, in the order acknowledged */
+    int failures;    /* appends refused */
+    int unseen;      /* acknowledged appends that the other connection did not see committed */
+    cc_err first_rc; /* the first refusal's code */
+} acker;
+
+static void *ack_and_look(void *arg)
+{
+    acker *a = arg;
+    evgen g;
+    evgen_init(&g, 0, NULL);
+    cc_buf b;
+    cc_buf_init(&b);
+    for (int i = 0; i < a->appends; i++) {
+        cc_buf_reset(&b);
+        evgen save = g;
+        evgen_lines(&g, 1 + i % 3, &b);
+        cc_store_error err;
+        cc_err rc = cc_store_append(a->st, a->ex, b.data, b.len, &err);
+        if (rc != CC_OK) {
+            if (!a->failures++)
+                a->first_rc = rc;
+            g = save;
+            continue;
+        }
+        cc_buf_append(&a->sent, b.data, b.len);
+        /* acknowledged means committed: another connection sees the events at once */
+        uint64_t n = 0;
+        char h[65];
+        if (cc_store_head(a->watch, a->ex, &n, h, &err) != CC_OK || n != g.seq)
+            a->unseen++;
+    }
+    cc_buf_free(&b);
+    return NULL;
+}
+
+static int collect_lines(void *ctx, uint64_t seq, const char *line, size_t len)
+{
+    (void)seq;
+    cc_buf *b = ctx;
+    cc_buf_append(b, line, len);
+    cc_buf_putc(b, '\n');
+    return 0;
+}
+
+CONFORMANCE(sixty_four_producers_all_acknowledged_appends_committed_in_order)
+{
+    enum { P = 64, N = 12 };
+    cc_store *st = open_ok(w), *watch = open_ok(w);
+    acker *a = calloc(P, sizeof *a);
+    pthread_t th[P];
+    for (int i = 0; i < P; i++) {
+        a[i].st = st;
+        a[i].watch = watch;
+        a[i].ex = new_exercise(st, "group commit");
+        a[i].appends = N;
+        cc_buf_init(&a[i].sent);
+    }
+    for (int i = 0; i < P; i++)
+        pthread_create(&th[i], NULL, ack_and_look, &a[i]);
+    for (int i = 0; i < P; i++)
+        pthread_join(th[i], NULL);
+    cc_store_close(watch);
+    cc_store_close(st);
+    /* a fresh open holds exactly what was acknowledged, byte for byte and in order: N appends of
+     * 1, 2, 3, 1, ... lines = 4 x (1 + 2 + 3) = 24 events per exercise */
+    st = open_ok(w);
+    cc_store_error err;
+    for (int i = 0; i < P; i++) {
+        cr_expect_eq(a[i].failures, 0, "producer %d: %d refused (first: %s)", i, a[i].failures,
+                     cc_err_str(a[i].first_rc));
+        cr_expect_eq(a[i].unseen, 0, "producer %d: %d acknowledged appends not visible", i, a[i].unseen);
+        cr_expect_eq(count_of(st, a[i].ex), 24);
+        cc_buf got;
+        cc_buf_init(&got);
+        cr_assert_eq(cc_store_events(st, a[i].ex, 0, collect_lines, &got, NULL, &err), CC_OK, "%s",
+                     err.message);
+        cr_expect(got.len == a[i].sent.len && memcmp(got.data, a[i].sent.data, got.len) == 0,
+                  "producer %d: the stored log is not the acknowledged lines in order", i);
+        cc_buf_free(&got);
+        cc_buf_free(&a[i].sent);
+    }
+    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.message);
+    cc_store_close(st);
+    free(a);
+}
+
+/* Two handles (two connections, as two servers) append to one exercise at once: each append
+ * either commits or is refused as a conflict (its events exist or no longer continue the
+ * chain), never half; the log stays one unbroken chain holding every acknowledged event. */
+typedef struct contender {
+    cc_store *st;
+    int64_t ex;
+    int won, lost, other;
+} contender;
+
+static void *contend(void *arg)
+{
+    contender *c = arg;
+    cc_buf b;
+    cc_buf_init(&b);
+    for (int i = 0; i < 40; i++) {
+        uint64_t n = 0;
+        char h[65];
+        cc_store_error err;
+        if (cc_store_head(c->st, c->ex, &n, h, &err) != CC_OK) {
+            c->other++;
+            continue;
+        }
+        evgen g;
+        evgen_init(&g, n, h);
+        cc_buf_reset(&b);
+        evgen_lines(&g, 2, &b);
+        cc_err rc = cc_store_append(c->st, c->ex, b.data, b.len, &err);
+        if (rc == CC_OK)
+            c->won++;
+        else if (rc == CC_ERR_CONFLICT)
+            c->lost++;
+        else
+            c->other++;
+    }
+    cc_buf_free(&b);
+    return NULL;
+}
+
+CONFORMANCE(two_connections_racing_on_one_exercise_keep_one_chain)
+{
+    cc_store *s1 = open_ok(w), *s2 = open_ok(w);
+    int64_t ex = new_exercise(s1, "two servers");
+    contender c[4] = {{s1, ex, 0, 0, 0}, {s2, ex, 0, 0, 0}, {s1, ex, 0, 0, 0}, {s2, ex, 0, 0, 0}};
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++)
+        pthread_create(&th[i], NULL, contend, &c[i]);
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    int won = 0;
+    for (int i = 0; i < 4; i++) {
+        cr_expect_eq(c[i].other, 0, "contender %d: %d errors other than a conflict", i, c[i].other);
+        cr_expect_eq(c[i].won + c[i].lost + c[i].other, 40);
+        won += c[i].won;
+    }
+    cr_expect_gt(won, 0);
+    cr_expect_eq(count_of(s1, ex), (uint64_t)won * 2, "every acknowledged append, nothing else");
+    cc_store_error err;
+    cr_expect_eq(cc_store_integrity(s1, &err), CC_OK, "%s", err.message);
+    /* the chain is whole: a fresh chain of two more events continues it */
+    uint64_t n = 0;
+    char h[65];
+    cr_assert_eq(cc_store_head(s2, ex, &n, h, &err), CC_OK, "%s", err.message);
+    evgen g;
+    evgen_init(&g, n, h);
+    cr_expect_eq(append_n(s2, ex, &g, 2, &err), CC_OK, "%s", err.message);
+    cc_store_close(s1);
+    cc_store_close(s2);
+}
+
 static int cp_fn(void *ctx, uint64_t size, const char *note)
 {
     char *acc = ctx;

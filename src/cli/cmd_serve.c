@@ -238,7 +238,7 @@ static void serve_publish(void *ctx)
 {
     cc_http *h = __atomic_load_n((cc_http **)ctx, __ATOMIC_ACQUIRE);
     if (h)
-        cc_http_publish(h);
+        cc_http_publish_events(h);
 }
 
 /* The command line of `caucus serve`. */

@@ -46,6 +46,9 @@ struct ui_asset {
 #define STREAMS_PER_SESSION 4
 #define SESSION_MS (12LL * 3600 * 1000)
 #define PING_MS 15000
+/* The buffer libmicrohttpd gives each event stream's response, resident for as long as the
+ * stream is open: a delivery frame is under 1 KiB, a longer one (a backlog) goes out in pieces. */
+#define SSE_BLOCK 2048
 #define COOKIE "caucus_session"
 #define RATE_KEYS 4096     /* client addresses whose join attempts are counted (docs/http-api.md) */
 #define REFUSAL_KEYS 1024  /* refusal keys (who, kind, path, reason) counted */
@@ -89,8 +92,17 @@ struct stream {
     int suspended;
     int gone;      /* the client closed it: end the response (h->wmu) */
     int released;  /* its slot (session's streams, seat's connected) was given back (h->mu) */
-    stream *snext; /* in h->waiting while suspended */
+    stream *snext; /* in its viewer's h->wait list while suspended */
 };
+
+/* The streams of one viewer (a seat, control) waiting for events, under h->wmu. A commit wakes
+ * them only when the viewer may see one of its events (cc_http_publish_events); otherwise the
+ * list only learns that the viewer sees nothing before `clear`, without touching its streams. */
+typedef struct wlist {
+    stream *head;
+    uint64_t lo;    /* no stream in the list has an earlier next (UINT64_MAX: none since emptied) */
+    uint64_t clear; /* the viewer sees nothing before clear: a stream leaving moves its next up to it */
+} wlist;
 
 /* Join attempts of one client address in the minute `window`. */
 typedef struct rate {
@@ -150,7 +162,8 @@ struct cc_http {
     int *connected;      /* streams per seat */
     uint8_t *joined;     /* seats whose code has been used since this server started */
     pthread_mutex_t wmu; /* waiting streams */
-    stream *waiting;
+    wlist *wait;         /* per viewer: seat i at i, control at nwait - 2, any other at nwait - 1 */
+    size_t nwait;
     int nstreams;
     pthread_t ticker;
     pthread_mutex_t tmu;
@@ -1826,6 +1839,47 @@ static enum MHD_Result do_plan_post(cc_http *h, struct MHD_Connection *c, const 
 
 /* ---- event streams ---- */
 
+/* The waiting list of v's streams. */
+static wlist *wait_of(cc_http *h, cc_live_viewer v)
+{
+    if (v.control)
+        return &h->wait[h->nwait - 2];
+    return v.seat >= 0 && (size_t)v.seat < h->nwait - 2 ? &h->wait[v.seat] : &h->wait[h->nwait - 1];
+}
+
+/* Suspends st into its viewer's list (h->wmu held). */
+static void wait_add(cc_http *h, stream *st)
+{
+    wlist *w = wait_of(h, st->v);
+    st->suspended = 1;
+    st->snext = w->head;
+    w->head = st;
+    if (st->next < w->lo)
+        w->lo = st->next;
+}
+
+/* st leaves list w, to be resumed (h->wmu held; the caller unlinks it). */
+static void wait_leave(wlist *w, stream *st)
+{
+    st->suspended = 0;
+    if (st->next < w->clear)
+        st->next = w->clear;
+}
+
+/* Takes st off its list if it is in one (h->wmu held). */
+static void wait_unlink(cc_http *h, stream *st)
+{
+    wlist *w = wait_of(h, st->v);
+    for (stream **pp = &w->head; *pp; pp = &(*pp)->snext)
+        if (*pp == st) {
+            *pp = st->snext;
+            wait_leave(w, st);
+            break;
+        }
+    if (!w->head)
+        w->lo = UINT64_MAX;
+}
+
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     (void)pos;
@@ -1859,10 +1913,9 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
                 pthread_mutex_unlock(&h->wmu);
                 return 0;
             }
-            st->suspended = 1;
-            st->snext = h->waiting;
-            h->waiting = st;
+            wait_add(h, st);
             MHD_suspend_connection(st->conn);
+            cc_buf_free(&st->out); /* an idle stream holds no buffer (its backlog may have been large) */
             pthread_mutex_unlock(&h->wmu);
             return 0;
         }
@@ -1899,21 +1952,17 @@ static size_t reap_streams(cc_http *h, const session *only)
     stream *sv[BATCH], *gone[BATCH];
     size_t n = 0, ng = 0;
     pthread_mutex_lock(&h->wmu);
-    for (stream *st = h->waiting; st && n < BATCH; st = st->snext)
-        if ((!only || st->sess == only) && st->fd >= 0) {
-            pf[n] = (struct pollfd){st->fd, POLLIN, 0};
-            sv[n++] = st;
-        }
+    for (size_t k = 0; k < h->nwait && n < BATCH; k++)
+        for (stream *st = h->wait[k].head; st && n < BATCH; st = st->snext)
+            if ((!only || st->sess == only) && st->fd >= 0) {
+                pf[n] = (struct pollfd){st->fd, POLLIN, 0};
+                sv[n++] = st;
+            }
     if (n && poll(pf, (nfds_t)n, 0) > 0) {
         for (size_t i = 0; i < n; i++) {
             if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
                 continue;
-            for (stream **pp = &h->waiting; *pp; pp = &(*pp)->snext)
-                if (*pp == sv[i]) {
-                    *pp = sv[i]->snext;
-                    break;
-                }
-            sv[i]->suspended = 0;
+            wait_unlink(h, sv[i]);
             sv[i]->gone = 1;
             gone[ng++] = sv[i];
         }
@@ -1935,11 +1984,8 @@ static void stream_free(void *cls)
     stream *st = cls;
     cc_http *h = st->h;
     pthread_mutex_lock(&h->wmu);
-    for (stream **pp = &h->waiting; *pp; pp = &(*pp)->snext)
-        if (*pp == st) {
-            *pp = st->snext;
-            break;
-        }
+    if (st->suspended)
+        wait_unlink(h, st);
     h->nstreams--;
     pthread_mutex_unlock(&h->wmu);
     pthread_mutex_lock(&h->mu);
@@ -1952,14 +1998,61 @@ static void stream_free(void *cls)
 void cc_http_publish(void *ctx)
 {
     cc_http *h = ctx;
+    stream *wake = NULL;
     pthread_mutex_lock(&h->wmu);
-    stream *list = h->waiting;
-    h->waiting = NULL;
-    for (stream *s = list; s; s = s->snext)
-        s->suspended = 0;
+    for (size_t k = 0; k < h->nwait; k++) {
+        wlist *w = &h->wait[k];
+        for (stream *s = w->head, *nx; s; s = nx) {
+            nx = s->snext;
+            wait_leave(w, s);
+            s->snext = wake;
+            wake = s;
+        }
+        w->head = NULL;
+        w->lo = UINT64_MAX;
+    }
     pthread_mutex_unlock(&h->wmu);
     /* resume outside the lock the reader takes */
-    for (stream *s = list, *nx; s; s = nx) {
+    for (stream *s = wake, *nx; s; s = nx) {
+        nx = s->snext;
+        MHD_resume_connection(s->conn);
+    }
+}
+
+/* Waking a stream costs a resume and a suspend on libmicrohttpd's thread, and with 10,000 streams
+ * even walking them all costs milliseconds at every commit, while most commits carry nothing for
+ * most viewers (a national inject, control's notes, audit records). So each viewer is asked once
+ * whether it may see an event from the earliest position of its waiting streams on: if so, its
+ * streams wake (each reads from its own position); if not, none is touched and the list records
+ * that the viewer sees nothing before the events examined. A ping, an ended session or the next
+ * event the viewer may see wakes them as before (docs/http-api.md, "Event streams"). */
+void cc_http_publish_events(void *ctx)
+{
+    cc_http *h = ctx;
+    stream *wake = NULL;
+    pthread_mutex_lock(&h->wmu);
+    for (size_t k = 0; k < h->nwait; k++) {
+        wlist *w = &h->wait[k];
+        if (!w->head)
+            continue;
+        uint64_t from = w->lo > w->clear ? w->lo : w->clear, upto = from;
+        /* the last list holds streams of no known viewer: always woken */
+        int seen = k == h->nwait - 1 || cc_live_sees_from(h->o.live, w->head->v, from, &upto);
+        if (!seen) {
+            w->clear = upto;
+            continue;
+        }
+        for (stream *s = w->head, *nx; s; s = nx) {
+            nx = s->snext;
+            wait_leave(w, s);
+            s->snext = wake;
+            wake = s;
+        }
+        w->head = NULL;
+        w->lo = UINT64_MAX;
+    }
+    pthread_mutex_unlock(&h->wmu);
+    for (stream *s = wake, *nx; s; s = nx) {
         nx = s->snext;
         MHD_resume_connection(s->conn);
     }
@@ -2027,7 +2120,7 @@ static enum MHD_Result do_events(cc_http *h, struct MHD_Connection *c, session *
     h->nstreams++;
     pthread_mutex_unlock(&h->wmu);
     struct MHD_Response *r =
-        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384, stream_read, st, stream_free);
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, SSE_BLOCK, stream_read, st, stream_free);
     if (!r) {
         stream_free(st);
         return MHD_NO;
@@ -2420,12 +2513,17 @@ cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t why
     }
     const cc_scenario *sc = cc_live_scenario(o->live);
     h->connected = calloc(sc->nseats ? sc->nseats : 1, sizeof *h->connected);
+    h->wait = calloc(sc->nseats + 2, sizeof *h->wait);
+    h->nwait = h->wait ? sc->nseats + 2 : 0;
+    for (size_t k = 0; k < h->nwait; k++)
+        h->wait[k].lo = UINT64_MAX;
     h->joined = calloc(sc->nseats ? sc->nseats : 1, 1);
     acc_load L = {h, 0};
     cc_store_error err;
-    if (!h->connected || !h->joined ||
+    if (!h->connected || !h->joined || !h->wait ||
         cc_store_accounts(o->store, cc_live_exercise_id(o->live), load_account, &L, &err) != CC_OK || L.bad) {
-        snprintf(why, whylen, "accounts: %s", L.bad || !h->connected ? "out of memory" : err.message);
+        snprintf(why, whylen, "accounts: %s",
+                 L.bad || !h->connected || !h->wait ? "out of memory" : err.message);
         cc_http_stop(h);
         return CC_ERR_IO;
     }
@@ -2548,6 +2646,7 @@ void cc_http_stop(cc_http *h)
         free(s);
     }
     free(h->connected);
+    free(h->wait);
     free(h->joined);
     cc_keymap_free(h->rates);
     cc_keymap_free(h->refusals);

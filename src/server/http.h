@@ -45,7 +45,7 @@ typedef struct cc_http_opts {
                                      shared with other server processes is read for their events
                                      on each wake */
     cc_store *store;              /* borrowed */
-    cc_live *live;                /* borrowed; its publish hook must call cc_http_publish */
+    cc_live *live;                /* borrowed; its publish hook must call cc_http_publish_events */
     /* Renders the after-action report of the exercise for a viewer in a format (CC_HTTP_REPORT_*);
      * NULL: /api/report is 501. lang: the reader's language (a language tag, ?lang=; NULL: English
      * with the scenario's authoritative texts; a language without a report catalogue gives that
@@ -59,8 +59,11 @@ typedef struct cc_http_opts {
  * certificate, ...). */
 cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t whylen);
 uint16_t cc_http_port(const cc_http *h);
-/* Wakes every waiting event stream (the live exercise's publish hook). ctx is the cc_http. */
+/* Wakes every waiting event stream (pings, ended sessions, stopping). ctx is the cc_http. */
 void cc_http_publish(void *ctx);
+/* The live exercise's publish hook (after a commit): wakes only the waiting streams whose viewer
+ * may see one of the new events; the others stay asleep, past the events they may not see. */
+void cc_http_publish_events(void *ctx);
 /* Stops accepting, ends every stream, stops the ticker and frees h. */
 void cc_http_stop(cc_http *h);
 

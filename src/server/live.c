@@ -2406,6 +2406,20 @@ size_t cc_live_sse(cc_live *lv, cc_live_viewer v, uint64_t *next, cc_buf *out, s
     return frames;
 }
 
+int cc_live_sees_from(cc_live *lv, cc_live_viewer v, uint64_t from, uint64_t *upto)
+{
+    pthread_mutex_lock(&lv->mu);
+    uint64_t first = lv->nev - lv->nring, seq = from;
+    int seen = from < first;
+    for (; !seen && seq < lv->nev; seq++) {
+        frame *f = ring_at(lv, seq);
+        seen = sees(lv, v, (const uint8_t *)f->text + f->len);
+    }
+    *upto = lv->nev;
+    pthread_mutex_unlock(&lv->mu);
+    return seen;
+}
+
 json_t *cc_live_item(cc_live *lv, cc_live_viewer v, const char *id)
 {
     if (!id)

@@ -142,6 +142,11 @@ int cc_live_item_exists(cc_live *lv, const char *id);
  * (the stream should end). */
 size_t cc_live_sse(cc_live *lv, cc_live_viewer v, uint64_t *next, cc_buf *out, size_t max_bytes);
 
+/* Whether v may see an event from `from` on (the frames cc_live_sse would send); *upto receives
+ * the number of events examined up to: when none is visible, v sees nothing before *upto. Events
+ * older than those held in memory count as visible (only the store could say). */
+int cc_live_sees_from(cc_live *lv, cc_live_viewer v, uint64_t from, uint64_t *upto);
+
 /* Signs and stores a checkpoint of the log as it is now (nothing when there is no signer or
  * the last checkpoint already covers every event). */
 cc_err cc_live_checkpoint(cc_live *lv, char *why, size_t whylen);

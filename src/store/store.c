@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/evlog.h"
 #include "core/grow.h"
@@ -26,16 +27,31 @@ typedef struct head {
     int64_t ex;
     uint64_t count;
     char hash[65];
+    int found; /* the exercise exists */
 } head;
+
+/* One decoded event line of an append. */
+typedef struct dline {
+    uint64_t seq;
+    char prev[65], hash[65]; /* lower-case hex */
+    const char *line;        /* the line without its '\n', NUL-terminated, in decoded.text */
+} dline;
+
+/* The lines of one append, decoded (decode_lines). */
+typedef struct decoded {
+    size_t n;
+    dline *v;
+    char *text; /* a copy of the append's text with each '\n' replaced by NUL */
+} decoded;
 
 /* One producer's append waiting for the group commit. */
 typedef struct pending {
     int64_t ex;
-    const char *lines;
-    size_t len;
-    cc_err rc;
+    decoded dec;
+    cc_err rc; /* CC_OK, or why its lines did not decode; then its result */
     cc_store_error err;
     int done;
+    pthread_cond_t cv; /* its caller sleeps here until done or handed the lead */
     struct pending *next;
 } pending;
 
@@ -45,9 +61,14 @@ struct cc_store {
     int readonly;
     pthread_mutex_t dbmu; /* one statement or transaction at a time on the connection */
     pthread_mutex_t qmu;  /* the append queue */
-    pthread_cond_t qcv;
     pending *qhead, *qtail;
+    size_t qlen;
     int leading;
+    /* Gathering (cc_store_append): the size and duration of the last batch, and the leader
+     * waiting for the queue to fill again (NULL when none is). */
+    size_t last_batch;
+    int64_t last_ns;
+    pending *gatherer;
 };
 
 static cc_err fail(cc_store_error *err, cc_err rc, const char *fmt, ...)
@@ -192,7 +213,6 @@ cc_err cc_store_open(const char *where, const cc_store_opts *opts, cc_store **ou
     }
     pthread_mutex_init(&st->dbmu, NULL);
     pthread_mutex_init(&st->qmu, NULL);
-    pthread_cond_init(&st->qcv, NULL);
     rc = migrate(st, err);
     if (rc == CC_OK && !st->readonly && st->db->opened)
         rc = st->db->opened(st->db, err);
@@ -211,7 +231,6 @@ void cc_store_close(cc_store *st)
     st->db->close(st->db);
     pthread_mutex_destroy(&st->dbmu);
     pthread_mutex_destroy(&st->qmu);
-    pthread_cond_destroy(&st->qcv);
     free(st);
 }
 
@@ -502,131 +521,178 @@ static head *find_head(head *v, size_t n, int64_t ex)
     return NULL;
 }
 
-/* Checks one producer's lines against the working head h and inserts them. A check failure
- * (bad line, broken chain) fails only this producer, before anything is written; a failed
- * insert sets *fatal, since the transaction is then unusable for the whole batch. */
-static cc_err write_one(cc_store *st, pending *p, head *h, int *fatal)
+static void decoded_free(decoded *d)
 {
-    const char *s = p->lines, *end = p->lines + p->len;
-    *fatal = 0;
-    if (p->len == 0)
-        return fail(&p->err, CC_ERR_ARG, "nothing to append");
-    if (end[-1] != '\n')
-        return fail(&p->err, CC_ERR_PARSE, "the last event line does not end in a newline");
-    size_t nlines = 0;
-    for (const char *c = s; c < end; c++)
-        nlines += *c == '\n';
-    char(*hashes)[65] = malloc((nlines ? nlines : 1) * sizeof *hashes); /* nlines >= 1: len > 0, ends in \n */
-    if (!hashes)
-        return fail(&p->err, CC_ERR_NOMEM, "out of memory");
-    /* Pass 1: decode and check the chain without writing. */
-    uint64_t count = h->count;
-    const char *prev = h->hash;
-    cc_err rc = CC_OK;
-    size_t k = 0;
-    for (const char *l = s; l < end && rc == CC_OK; k++) {
-        const char *nl = memchr(l, '\n', (size_t)(end - l));
+    free(d->v);
+    free(d->text);
+    memset(d, 0, sizeof *d);
+}
+
+/* Decodes every line of an append strictly (cc_evlog_decode) into d: its seq, prev and hash, and
+ * a NUL-terminated copy of it. Needs no database, so each producer does it on its own thread
+ * before it joins the queue; the group commit then only checks the chain and inserts. */
+static cc_err decode_lines(const char *lines, size_t len, decoded *d, cc_store_error *err)
+{
+    memset(d, 0, sizeof *d);
+    if (len == 0)
+        return fail(err, CC_ERR_ARG, "nothing to append");
+    if (lines[len - 1] != '\n')
+        return fail(err, CC_ERR_PARSE, "the last event line does not end in a newline");
+    for (size_t i = 0; i < len; i++)
+        d->n += lines[i] == '\n';
+    d->v = malloc(d->n * sizeof *d->v); /* n >= 1: len > 0 and the text ends in '\n' */
+    d->text = malloc(len);
+    if (!d->v || !d->text) {
+        decoded_free(d);
+        return fail(err, CC_ERR_NOMEM, "out of memory");
+    }
+    memcpy(d->text, lines, len);
+    char *l = d->text, *end = d->text + len;
+    for (size_t k = 0; k < d->n; k++) {
+        char *nl = memchr(l, '\n', (size_t)(end - l));
         cc_evrec r;
         cc_evlog_error e;
         if (cc_evlog_decode(l, (size_t)(nl - l), &r, &e) != CC_OK) {
-            rc = fail(&p->err, CC_ERR_PARSE, "line %zu of the append: %s", k + 1, e.message);
-            break;
+            cc_err rc = fail(err, CC_ERR_PARSE, "line %zu of the append: %s", k + 1, e.message);
+            decoded_free(d);
+            return rc;
         }
-        char ph[65];
-        cc_hex(r.prev, 32, ph);
-        cc_hex(r.hash, 32, hashes[k]);
-        uint64_t seq = r.seq;
+        d->v[k].seq = r.seq;
+        cc_hex(r.prev, 32, d->v[k].prev);
+        cc_hex(r.hash, 32, d->v[k].hash);
         cc_evrec_clear(&r);
-        /* a line that does not continue the exercise's chain: another writer got there first */
-        if (seq != count)
-            rc = fail(&p->err, CC_ERR_CONFLICT,
-                      "line %zu of the append: seq %" PRIu64 " does not continue exercise %" PRId64
-                      ", which has %" PRIu64 " events",
-                      k + 1, seq, p->ex, count);
-        else if (strcmp(ph, prev) != 0)
-            rc = fail(&p->err, CC_ERR_CONFLICT,
-                      "line %zu of the append (seq %" PRIu64
-                      "): prev %.16s... is not the hash of the last event "
-                      "(%.16s...)",
-                      k + 1, seq, ph, prev);
-        prev = hashes[k];
-        count++;
+        *nl = 0;
+        d->v[k].line = l;
         l = nl + 1;
     }
-    /* Pass 2: insert. */
-    count = h->count;
-    k = 0;
-    for (const char *l = s; l < end && rc == CC_OK; k++) {
-        const char *nl = memchr(l, '\n', (size_t)(end - l));
-        size_t ll = (size_t)(nl - l);
-        char *line = malloc(ll + 1);
-        if (!line) {
-            rc = fail(&p->err, CC_ERR_NOMEM, "out of memory");
-            *fatal = 1;
-            break;
-        }
-        memcpy(line, l, ll);
-        line[ll] = 0;
-        cc_sqlv v[4] = {cc_sqlv_int(p->ex), cc_sqlv_int((int64_t)count), cc_sqlv_text(hashes[k]),
-                        cc_sqlv_text(line)};
-        rc = run(st, "INSERT INTO event(exercise, seq, hash, line) VALUES ($1, $2, $3, $4)", 4, v, NULL, NULL,
-                 &p->err);
-        free(line);
-        if (rc == CC_ERR_INVALID)
-            rc = fail(&p->err, CC_ERR_CONFLICT,
-                      "event %" PRIu64 " of exercise %" PRId64
-                      " already exists: another writer appended to it",
-                      count, p->ex);
-        if (rc != CC_OK)
-            *fatal = 1;
-        count++;
-        l = nl + 1;
-    }
-    if (rc == CC_OK) {
-        h->count = count;
-        memcpy(h->hash, hashes[nlines - 1], 65);
-    }
-    free(hashes);
-    return rc;
+    return CC_OK;
 }
 
-/* Writes a batch of appends in one transaction (dbmu held); each pending gets its result. */
+/* Checks that the decoded lines d of an append to ex continue the working head h; on success
+ * advances h past them. A failure writes nothing and concerns only this append. */
+static cc_err check_chain(const decoded *d, int64_t ex, head *h, cc_store_error *err)
+{
+    uint64_t count = h->count;
+    const char *prev = h->hash;
+    for (size_t k = 0; k < d->n; k++) {
+        /* a line that does not continue the exercise's chain: another writer got there first */
+        if (d->v[k].seq != count)
+            return fail(err, CC_ERR_CONFLICT,
+                        "line %zu of the append: seq %" PRIu64 " does not continue exercise %" PRId64
+                        ", which has %" PRIu64 " events",
+                        k + 1, d->v[k].seq, ex, count);
+        if (strcmp(d->v[k].prev, prev) != 0)
+            return fail(err, CC_ERR_CONFLICT,
+                        "line %zu of the append (seq %" PRIu64
+                        "): prev %.16s... is not the hash of the last event "
+                        "(%.16s...)",
+                        k + 1, d->v[k].seq, d->v[k].prev, prev);
+        prev = d->v[k].hash;
+        count++;
+    }
+    h->count = count;
+    memcpy(h->hash, prev, 65);
+    return CC_OK;
+}
+
+/* The parameters ($1 exercise, $2 seq, $3 hash, $4 line) of the INSERT of each line of d. */
+static void insert_params(const decoded *d, int64_t ex, cc_sqlv *v)
+{
+    for (size_t k = 0; k < d->n; k++) {
+        v[4 * k] = cc_sqlv_int(ex);
+        v[4 * k + 1] = cc_sqlv_int((int64_t)d->v[k].seq);
+        v[4 * k + 2] = cc_sqlv_text(d->v[k].hash);
+        v[4 * k + 3] = cc_sqlv_text(d->v[k].line);
+    }
+}
+
+static const char insert_sql[] = "INSERT INTO event(exercise, seq, hash, line) VALUES ($1, $2, $3, $4)";
+
+/* The exercise's id and its chain head (NULLs when its log is empty) in one statement, so that
+ * the heads of a whole batch are read in one round trip (exec_batch). */
+static const char heads_sql[] =
+    "SELECT id, (SELECT seq FROM event WHERE exercise = $1 ORDER BY seq DESC LIMIT 1), "
+    "(SELECT hash FROM event WHERE exercise = $1 ORDER BY seq DESC LIMIT 1) FROM exercise WHERE id = $1";
+
+typedef struct heads_ctx {
+    head *v;
+    size_t n;
+} heads_ctx;
+
+static int heads_row(void *ctx, int n, const char *const *v)
+{
+    heads_ctx *c = ctx;
+    head *h = n >= 3 && v[0] ? find_head(c->v, c->n, num(v[0])) : NULL;
+    if (!h)
+        return 0;
+    h->found = 1;
+    if (v[1] && v[2]) {
+        h->count = (uint64_t)num(v[1]) + 1;
+        snprintf(h->hash, sizeof h->hash, "%s", v[2]);
+    }
+    return 0;
+}
+
+/* Writes a batch of appends in one transaction (dbmu held); each pending gets its result.
+ * Statements per batch: BEGIN, the heads of its exercises (one exec_batch), the inserts of
+ * every line that continues its chain (one exec_batch), COMMIT. */
 static void write_batch(cc_store *st, pending *batch)
 {
     cc_store_error e;
     e.message[0] = 0;
-    /* The heads of the exercises this batch appends to, each read once inside it. */
-    size_t nb = 0;
-    for (pending *p = batch; p; p = p->next)
+    size_t nb = 0, nlines = 0;
+    for (pending *p = batch; p; p = p->next) {
         nb++;
-    head *work = malloc((nb ? nb : 1) * sizeof *work); /* a batch has >= 1 append */
+        nlines += p->dec.n;
+    }
+    head *work = malloc(nb * sizeof *work); /* a batch has >= 1 append */
+    cc_sqlv *hp = malloc(nb * sizeof *hp);
+    cc_sqlv *ip = malloc((nlines ? nlines : 1) * 4 * sizeof *ip);
+    pending **owner = malloc((nlines ? nlines : 1) * sizeof *owner); /* the append of each insert */
     cc_err rc = CC_ERR_NOMEM;
-    size_t nwork = 0;
-    if (work)
+    size_t nwork = 0, nins = 0;
+    if (work && hp && ip && owner)
         rc = st->db->script(st->db, st->db->begin_sql, &e);
     else
         fail(&e, CC_ERR_NOMEM, "out of memory");
+    /* The heads of the exercises this batch appends to, each read once inside it: another
+     * process sharing the store may have appended since the last batch. */
+    for (pending *p = batch; p && rc == CC_OK; p = p->next)
+        if (!find_head(work, nwork, p->ex)) {
+            memset(&work[nwork], 0, sizeof work[nwork]);
+            work[nwork].ex = p->ex;
+            memset(work[nwork].hash, '0', 64);
+            hp[nwork] = cc_sqlv_int(p->ex);
+            nwork++;
+        }
+    heads_ctx hc = {work, nwork};
+    if (rc == CC_OK)
+        rc = st->db->exec_batch(st->db, heads_sql, nwork, 1, hp, heads_row, &hc, NULL, &e);
     for (pending *p = batch; p && rc == CC_OK; p = p->next) {
         head *h = find_head(work, nwork, p->ex);
-        if (!h) {
-            head_row hr;
-            p->rc = read_head(st, p->ex, &hr, &p->err);
-            if (p->rc == CC_ERR_NOTFOUND)
-                continue;
-            if (p->rc != CC_OK) {
-                rc = p->rc;
-                e = p->err;
-                break;
-            }
-            h = &work[nwork++];
-            h->ex = p->ex;
-            h->count = hr.count;
-            memcpy(h->hash, hr.hash, 65);
-        }
-        int fatal = 0;
-        p->rc = write_one(st, p, h, &fatal);
-        if (fatal) {
-            rc = p->rc;
+        if (!h->found)
+            p->rc = fail(&p->err, CC_ERR_NOTFOUND, "no exercise %" PRId64 " in this store", p->ex);
+        else if (p->rc == CC_OK) /* decoded on the producer's thread: check the chain */
+            p->rc = check_chain(&p->dec, p->ex, h, &p->err);
+        if (p->rc != CC_OK)
+            continue;
+        insert_params(&p->dec, p->ex, ip + 4 * nins);
+        for (size_t k = 0; k < p->dec.n; k++)
+            owner[nins + k] = p;
+        nins += p->dec.n;
+    }
+    size_t bad = 0;
+    if (rc == CC_OK) {
+        rc = st->db->exec_batch(st->db, insert_sql, nins, 4, ip, NULL, NULL, &bad, &e);
+        if (rc != CC_OK && bad < nins) {
+            pending *p = owner[bad];
+            p->rc = rc;
+            p->err = e;
+            if (rc == CC_ERR_INVALID) /* its event exists: another writer appended first */
+                rc = p->rc = fail(&p->err, CC_ERR_CONFLICT,
+                                  "event %" PRId64 " of exercise %" PRId64
+                                  " already exists: another writer appended to it",
+                                  ip[4 * bad + 1].i, p->ex);
             e = p->err;
         }
     }
@@ -643,17 +709,61 @@ static void write_batch(cc_store *st, pending *batch)
                 snprintf(p->err.message, sizeof p->err.message, "not committed: %s",
                          e.message[0] ? e.message : cc_err_str(rc));
             }
-        free(work);
-        return;
     }
     free(work);
+    free(hp);
+    free(ip);
+    free(owner);
 }
 
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Called by a new leader me (qmu held, leading set). The producers just acknowledged come back
+ * one by one, each after making its next append; had the first of them led at once, it would
+ * commit alone and the rest would wait for the commit after (a batch of 1, then one of n-1:
+ * two syncs where one does). So while the queue is shorter than the last batch, the leader
+ * waits for it to fill, at most as long as the last batch took to write, and no longer than
+ * GATHER_MAX_NS. A lone producer (last batch 1) never waits. Waiting only delays the start of
+ * a batch: every append is still acknowledged only after its commit. */
+#define GATHER_MAX_NS 2000000
+static void gather(cc_store *st, pending *me)
+{
+    if (st->qlen >= st->last_batch || st->last_ns <= 0)
+        return;
+    int64_t wait = st->last_ns < GATHER_MAX_NS ? st->last_ns : GATHER_MAX_NS;
+    int64_t until = now_ns() + wait;
+    struct timespec ts = {(time_t)(until / 1000000000), (long)(until % 1000000000)};
+    st->gatherer = me;
+    while (st->qlen < st->last_batch)
+        if (pthread_cond_timedwait(&me->cv, &st->qmu, &ts) != 0)
+            break; /* timed out (or failed): write what has come */
+    st->gatherer = NULL;
+}
+
+/* Group commit. Each caller queues its append and sleeps on its own condition variable. When
+ * no batch is being written, the caller takes the whole queue and leads: it writes the batch in
+ * one transaction with dbmu held (qmu free, so others keep queueing meanwhile), then marks every
+ * append of it done and wakes exactly those callers, and wakes the caller at the head of the
+ * queue, which leads the next batch. A caller thus wakes once or twice, not at every commit. */
 cc_err cc_store_append(cc_store *st, int64_t ex, const char *lines, size_t len, cc_store_error *err)
 {
     if (st->readonly)
         return fail(err, CC_ERR_ARG, "the store was opened read-only");
-    pending me = {ex, lines, len, CC_OK, {0}, 0, NULL};
+    pending me;
+    memset(&me, 0, sizeof me);
+    me.ex = ex;
+    /* A line that does not decode is reported after the exercise is found (as NOTFOUND first). */
+    me.rc = decode_lines(lines, len, &me.dec, &me.err);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&me.cv, &ca);
+    pthread_condattr_destroy(&ca);
     pthread_mutex_lock(&st->qmu);
     /* me lives on this stack until the leader marks it done; it leaves the queue before that */
     if (st->qtail)
@@ -661,27 +771,41 @@ cc_err cc_store_append(cc_store *st, int64_t ex, const char *lines, size_t len, 
     else
         st->qhead = &me; // cppcheck-suppress autoVariables
     st->qtail = &me;     // cppcheck-suppress autoVariables
+    st->qlen++;
+    if (st->gatherer && st->qlen >= st->last_batch)
+        pthread_cond_signal(&st->gatherer->cv);
     while (!me.done) {
         if (!st->leading) {
             st->leading = 1;
+            gather(st, &me);
             pending *batch = st->qhead;
+            size_t n = st->qlen;
             st->qhead = st->qtail = NULL;
+            st->qlen = 0;
             pthread_mutex_unlock(&st->qmu);
+            int64_t t0 = now_ns();
             pthread_mutex_lock(&st->dbmu);
             write_batch(st, batch);
             pthread_mutex_unlock(&st->dbmu);
             pthread_mutex_lock(&st->qmu);
+            st->last_batch = n;
+            st->last_ns = now_ns() - t0;
             for (pending *p = batch, *nx; p; p = nx) {
                 nx = p->next;
-                p->done = 1; /* p may be gone as soon as its owner sees done */
+                p->done = 1; /* its owner waits for qmu, which is held: p lives until the unlock */
+                if (p != &me)
+                    pthread_cond_signal(&p->cv);
             }
             st->leading = 0;
-            pthread_cond_broadcast(&st->qcv);
+            if (st->qhead) /* hand the lead to the first caller that queued meanwhile */
+                pthread_cond_signal(&st->qhead->cv);
         } else {
-            pthread_cond_wait(&st->qcv, &st->qmu);
+            pthread_cond_wait(&me.cv, &st->qmu);
         }
     }
     pthread_mutex_unlock(&st->qmu);
+    pthread_cond_destroy(&me.cv);
+    decoded_free(&me.dec);
     if (me.rc != CC_OK) {
         *err = me.err;
         err->code = me.rc;
@@ -725,17 +849,29 @@ cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_impor
         }
         if (got == 0 || len == 0)
             break;
-        pending pe = {ex, lines, len, CC_OK, {0}, 0, NULL};
-        int fatal = 0;
+        decoded d;
+        cc_store_error pe;
         uint64_t before = hd.count;
-        rc = write_one(st, &pe, &hd, &fatal);
-        if (rc == CC_ERR_CONFLICT) /* nobody else writes a new exercise: the log does not chain */
-            rc = pe.err.code = CC_ERR_INVALID;
+        rc = decode_lines(lines, len, &d, &pe);
+        if (rc == CC_OK) {
+            rc = check_chain(&d, ex, &hd, &pe);
+            if (rc == CC_ERR_CONFLICT) /* nobody else writes a new exercise: the log does not chain */
+                rc = pe.code = CC_ERR_INVALID;
+        }
+        cc_sqlv *ip = rc == CC_OK ? malloc(d.n * 4 * sizeof *ip) : NULL;
+        if (rc == CC_OK && !ip)
+            rc = fail(&pe, CC_ERR_NOMEM, "out of memory");
+        if (rc == CC_OK) {
+            insert_params(&d, ex, ip);
+            rc = st->db->exec_batch(st->db, insert_sql, d.n, 4, ip, NULL, NULL, NULL, &pe);
+        }
+        free(ip);
+        decoded_free(&d);
         if (rc != CC_OK) {
-            *err = pe.err;
+            *err = pe;
             /* "line K of the append" counts within this piece: say where it starts */
             char m[sizeof err->message];
-            snprintf(m, sizeof m, "%.250s (the piece starting at event %" PRIu64 ")", pe.err.message, before);
+            snprintf(m, sizeof m, "%.250s (the piece starting at event %" PRIu64 ")", pe.message, before);
             snprintf(err->message, sizeof err->message, "%s", m);
         }
     }

@@ -39,6 +39,12 @@ struct cc_store_db {
      * failure; CC_ERR_INVALID for a constraint violation (duplicate key). */
     cc_err (*exec)(cc_store_db *db, const char *sql, int n, const cc_sqlv *params, cc_sql_row_fn fn,
                    void *ctx, cc_store_error *err);
+    /* Executes sql nsets times, with the parameter sets params[0..n-1], params[n..2n-1], ...,
+     * in order, inside the caller's transaction; fn receives every set's rows. Stops at the first
+     * set that fails and sets *failed (may be NULL) to its index. SQLite steps its cached
+     * statement once per set; PostgreSQL sends the sets in pipeline mode, many per round trip. */
+    cc_err (*exec_batch)(cc_store_db *db, const char *sql, size_t nsets, int n, const cc_sqlv *params,
+                         cc_sql_row_fn fn, void *ctx, size_t *failed, cc_store_error *err);
     /* Runs a script of statements without parameters (schema). */
     cc_err (*script)(cc_store_db *db, const char *sql, cc_store_error *err);
     cc_err (*integrity)(cc_store_db *db, cc_store_error *err);

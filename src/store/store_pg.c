@@ -11,10 +11,16 @@
 
 #define MAXP 16
 
+#define PREP_MAX 8
+
 typedef struct pg_db {
     cc_store_db base; /* first: the store sees a cc_store_db* */
     PGconn *c;
     char where[200]; /* the URI without its password, for messages */
+    /* Statements of exec_batch prepared on this connection (session-level in PostgreSQL, so a
+     * rolled-back transaction keeps them), by SQL text address: parsed and planned once. */
+    const char *prep[PREP_MAX];
+    int nprep;
 } pg_db;
 
 static const char *const pg_migrations[] = {
@@ -80,6 +86,19 @@ static cc_err pg_result(pg_db *d, PGresult *r, cc_store_error *err)
     return CC_ERR_IO;
 }
 
+/* The values of one parameter set as libpq's texts (nums holds the integers' digits). */
+static void pg_values(int n, const cc_sqlv *params, const char **vals, char nums[][24])
+{
+    for (int i = 0; i < n; i++) {
+        if (params[i].is_int) {
+            snprintf(nums[i], sizeof nums[i], "%" PRId64, params[i].i);
+            vals[i] = nums[i];
+        } else {
+            vals[i] = params[i].s;
+        }
+    }
+}
+
 static cc_err pg_exec(cc_store_db *db, const char *sql, int n, const cc_sqlv *params, cc_sql_row_fn fn,
                       void *ctx, cc_store_error *err)
 {
@@ -90,14 +109,7 @@ static cc_err pg_exec(cc_store_db *db, const char *sql, int n, const cc_sqlv *pa
     }
     const char *vals[MAXP];
     char nums[MAXP][24];
-    for (int i = 0; i < n; i++) {
-        if (params[i].is_int) {
-            snprintf(nums[i], sizeof nums[i], "%" PRId64, params[i].i);
-            vals[i] = nums[i];
-        } else {
-            vals[i] = params[i].s;
-        }
-    }
+    pg_values(n, params, vals, nums);
     PGresult *r = PQexecParams(d->c, sql, n, NULL, vals, NULL, NULL, 0);
     cc_err rc = pg_result(d, r, err);
     if (rc == CC_OK && fn && PQresultStatus(r) == PGRES_TUPLES_OK) {
@@ -113,6 +125,92 @@ static cc_err pg_exec(cc_store_db *db, const char *sql, int n, const cc_sqlv *pa
         }
     }
     PQclear(r);
+    return rc;
+}
+
+#define PIPE_MAX 256 /* parameter sets per pipeline sync: bounds what either side buffers */
+
+/* Pipeline mode (libpq >= 14): up to PIPE_MAX statements are sent, then one sync, then their
+ * results are read, so a batch of appends costs a round trip, not one per event. Inside the
+ * caller's transaction (BEGIN was sent before): a failed statement aborts the rest of the
+ * pipeline and leaves the transaction failed, which the caller rolls back. */
+static cc_err pg_exec_batch(cc_store_db *db, const char *sql, size_t nsets, int n, const cc_sqlv *params,
+                            cc_sql_row_fn fn, void *ctx, size_t *failed, cc_store_error *err)
+{
+    pg_db *d = (pg_db *)db;
+    if (n > MAXP) {
+        snprintf(err->message, sizeof err->message, "too many parameters");
+        return CC_ERR_ARG;
+    }
+    if (nsets == 0)
+        return CC_OK;
+    /* The statement's name: "cc" and its index in prep, prepared on first use. */
+    char name[16];
+    int pi = 0;
+    while (pi < d->nprep && d->prep[pi] != sql)
+        pi++;
+    if (pi == d->nprep && pi < PREP_MAX) {
+        snprintf(name, sizeof name, "cc%d", pi);
+        PGresult *r = PQprepare(d->c, name, sql, n, NULL);
+        cc_err rc = pg_result(d, r, err);
+        PQclear(r);
+        if (rc != CC_OK)
+            return rc;
+        d->prep[d->nprep++] = sql;
+    }
+    int prepared = pi < d->nprep;
+    snprintf(name, sizeof name, "cc%d", pi);
+    if (PQenterPipelineMode(d->c) != 1)
+        return pg_result(d, NULL, err);
+    cc_err rc = CC_OK;
+    for (size_t base = 0; base < nsets && rc == CC_OK; base += PIPE_MAX) {
+        size_t m = nsets - base < PIPE_MAX ? nsets - base : PIPE_MAX, sent = 0;
+        for (; sent < m; sent++) {
+            const char *vals[MAXP];
+            char nums[MAXP][24];
+            pg_values(n, params + (base + sent) * (size_t)n, vals, nums);
+            if ((prepared ? PQsendQueryPrepared(d->c, name, n, vals, NULL, NULL, 0)
+                          : PQsendQueryParams(d->c, sql, n, NULL, vals, NULL, NULL, 0)) != 1)
+                break;
+        }
+        int synced = PQpipelineSync(d->c) == 1;
+        for (size_t i = 0; i < sent; i++) {
+            PGresult *r = PQgetResult(d->c);
+            if (rc == CC_OK) {
+                rc = pg_result(d, r, err);
+                if (rc != CC_OK && failed)
+                    *failed = base + i;
+                if (rc == CC_OK && fn && PQresultStatus(r) == PGRES_TUPLES_OK) {
+                    int rows = PQntuples(r), nc = PQnfields(r);
+                    if (nc > 16)
+                        nc = 16;
+                    for (int j = 0; j < rows; j++) {
+                        const char *v[16];
+                        for (int c = 0; c < nc; c++)
+                            v[c] = PQgetisnull(r, j, c) ? NULL : PQgetvalue(r, j, c);
+                        if (fn(ctx, nc, v))
+                            break;
+                    }
+                }
+            }
+            if (!r)
+                break; /* the connection failed: nothing more will come */
+            PQclear(r);
+            while ((r = PQgetResult(d->c)) != NULL) /* the end of this statement's results */
+                PQclear(r);
+        }
+        if (rc == CC_OK && (sent < m || !synced)) {
+            rc = pg_result(d, NULL, err);
+            if (failed)
+                *failed = base + sent;
+        }
+        if (synced) { /* the sync's own result */
+            PGresult *r = PQgetResult(d->c);
+            PQclear(r);
+        }
+    }
+    if (PQexitPipelineMode(d->c) != 1 && rc == CC_OK)
+        rc = pg_result(d, NULL, err);
     return rc;
 }
 
@@ -207,6 +305,7 @@ cc_err cc_store_pg_open(const char *uri, const cc_store_opts *opts, cc_store_db 
     }
     redact(uri, d->where, sizeof d->where);
     d->base.exec = pg_exec;
+    d->base.exec_batch = pg_exec_batch;
     d->base.script = pg_script;
     d->base.integrity = pg_integrity;
     d->base.tables = pg_tables_fn;

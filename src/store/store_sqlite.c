@@ -113,9 +113,12 @@ static cc_err sq_exec(cc_store_db *db, const char *sql, int n, const cc_sqlv *pa
     if (!st)
         return rc;
     for (int i = 0; i < n; i++) {
+        static const char *const names[] = {"$1", "$2",  "$3",  "$4",  "$5",  "$6",  "$7",  "$8",
+                                            "$9", "$10", "$11", "$12", "$13", "$14", "$15", "$16"};
         char name[16];
-        snprintf(name, sizeof name, "$%d", i + 1);
-        int idx = sqlite3_bind_parameter_index(st, name);
+        if (i >= 16)
+            snprintf(name, sizeof name, "$%d", i + 1);
+        int idx = sqlite3_bind_parameter_index(st, i < 16 ? names[i] : name);
         if (idx == 0)
             continue; /* the statement does not use this parameter */
         int r;
@@ -153,6 +156,20 @@ static cc_err sq_exec(cc_store_db *db, const char *sql, int n, const cc_sqlv *pa
     }
     sq_release(d, st);
     return rc;
+}
+
+static cc_err sq_exec_batch(cc_store_db *db, const char *sql, size_t nsets, int n, const cc_sqlv *params,
+                            cc_sql_row_fn fn, void *ctx, size_t *failed, cc_store_error *err)
+{
+    for (size_t i = 0; i < nsets; i++) {
+        cc_err rc = sq_exec(db, sql, n, params + i * (size_t)n, fn, ctx, err);
+        if (rc != CC_OK) {
+            if (failed)
+                *failed = i;
+            return rc;
+        }
+    }
+    return CC_OK;
 }
 
 static cc_err sq_script(cc_store_db *db, const char *sql, cc_store_error *err)
@@ -394,6 +411,7 @@ cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_stor
         return CC_ERR_NOMEM;
     }
     d->base.exec = sq_exec;
+    d->base.exec_batch = sq_exec_batch;
     d->base.script = sq_script;
     d->base.integrity = sq_integrity;
     d->base.tables = sq_tables_fn;

@@ -10,7 +10,8 @@
 # checkpoint; a rolled back store refused), tests/http/view_test.py (who sees what: a
 # national-only consultation and decision, the notes pad), tests/http/hardening_test.py (issue
 # 23: rate limits, join timing, refusal records, connection caps, stream slots, owner-only files),
-# tests/http/hybrid_test.py (hybrid seats: control hands seats to their agents and acts on a seat's
+# tests/http/wake_test.py (event streams that sleep through commits their viewer may not see send
+# exactly what a fresh stream sends), tests/http/hybrid_test.py (hybrid seats: control hands seats to their agents and acts on a seat's
 # behalf), tests/http/edit_test.py (control edits a released inject's label and recipients),
 # tests/http/marks_test.py (new marks per session), tests/http/auto_test.py (serve --auto),
 # tests/http/steer_test.py (control steers: the stuck list, extend, force, re-open, skip, a
@@ -54,6 +55,8 @@ mkdir -p "$T/marks"
 run_py tests/http/marks_test.py "$BIN" "$T/marks"
 mkdir -p "$T/auto"
 run_py tests/http/auto_test.py "$BIN" "$T/auto"
+mkdir -p "$T/wake"
+run_py tests/http/wake_test.py "$BIN" "$T/wake"
 if [ -n "${CAUCUS_TEST_PG:-}" ]; then
   mkdir -p "$T/two"
   run_py tests/http/two_servers.py "$BIN" "$T/two" "$CAUCUS_TEST_PG"
