@@ -315,6 +315,14 @@ try {
   await ctl.page.locator('#add-details').evaluate((d) => { d.open = true; });
   await axe(ctl.page, 'the control console with the add-inject form open');
   await ctl.page.locator('#add-details').evaluate((d) => { d.open = false; });
+  await ctl.page.locator('#msel tbody tr.st-pending button.edit').first().click();
+  await ctl.page.locator('#edit-form:not([hidden])').waitFor({ timeout: 5000 });
+  await ctl.page.locator('#btn-end').click();
+  await ctl.page.locator('#end-confirm:not([hidden])').waitFor({ timeout: 5000 });
+  await axe(ctl.page, 'the control console with the edit form and the end confirmation open');
+  await ctl.page.locator('#edit-cancel').click();
+  await ctl.page.locator('#btn-end-no').click();
+  await ctl.page.locator('#end-confirm').waitFor({ state: 'hidden', timeout: 5000 });
   await axe(up, 'the seat view (usa-chair)');
   await axe(kor.page, 'the seat view (kor-chair)');
   const rep = await ctl.ctx.newPage();
@@ -330,6 +338,18 @@ try {
   await ed.locator('#ed-main, main').first().waitFor();
   await ed.waitForTimeout(500);
   await axe(ed, 'the scenario editor');
+  /* each section of the editor, and an item's form */
+  const sections = await ed.locator('.ed-tabs button').evaluateAll((bs) => bs.map((b) => b.textContent.trim()));
+  check('the editor has its sections (' + sections.length + ')', sections.length >= 3, sections);
+  for (const name of sections) {
+    await ed.locator('.ed-tabs').getByRole('button', { name, exact: true }).click();
+    await ed.waitForTimeout(150);
+    await axe(ed, 'the scenario editor, section ' + name);
+  }
+  await ed.locator('.ed-tabs button').first().click();
+  await ed.locator('#ed-items-body button.linkish').first().click();
+  await ed.locator('#ed-save').waitFor({ timeout: 5000 });
+  await axe(ed, "the scenario editor, an item's form");
   await ed.close();
 } catch (e) {
   check('axe-core runs (' + e.message.split('\n').filter((l) => l.trim() && !/^=+/.test(l.trim())).slice(0, 3).join(' | ') + ')', false);
@@ -403,6 +423,23 @@ if (EVAL_URL) {
   } catch (e) {
     check("evaluator's view (" + e.message.split('\n').filter((l) => l.trim() && !/^=+/.test(l.trim())).slice(0, 3).join(' | ') + ')', false);
   }
+}
+
+/* ---- the ended exercise: the console, a seat and the final report ---- */
+try {
+  await ctl.page.setViewportSize({ width: 1366, height: 768 });
+  await ctl.page.locator('#btn-end').click();
+  await ctl.page.locator('#btn-end-yes').click();
+  await ctl.page.locator('#ended-note:not([hidden])').waitFor({ timeout: 5000 });
+  await axe(ctl.page, 'the control console, exercise ended');
+  await up.locator('#clock-mini', { hasText: 'ended' }).waitFor({ timeout: 5000 }).catch(() => {});
+  await axe(up, 'the seat view (390x844), exercise ended');
+  const rep = await ctl.ctx.newPage();
+  await rep.goto('/api/report');
+  await axe(rep, 'the final report (control)');
+  await rep.close();
+} catch (e) {
+  check('the ended exercise (' + e.message.split('\n').filter((l) => l.trim() && !/^=+/.test(l.trim())).slice(0, 3).join(' | ') + ')', false);
 }
 
 check('no console errors or CSP violations in any page', problems.length === 0, problems.slice(0, 5));
