@@ -189,7 +189,8 @@ await usa.page.locator('#inbox [data-item-id="I-21"]').waitFor({ timeout: 10000 
 const up = usa.page;
 const focusedIs = (sel) => new Function('return !!document.activeElement && document.activeElement.matches(' + JSON.stringify(sel) + ')');
 try {
-  await up.evaluate(() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); });
+  /* the page as loaded: nothing focused yet; from here on only keys move the focus */
+  await up.evaluate(() => window.scrollTo(0, 0));
   /* open an item: Tab into its card (its first control, Acknowledge) opens it: it is no longer new */
   const i21 = '#inbox [data-item-id="I-21"]';
   const wasNew = await up.locator(i21).evaluate((n) => n.classList.contains('new'));
@@ -222,22 +223,18 @@ try {
   check('keyboard: Enter sends the reply', await statusDone(usa, 'Message'));
 
   /* request consultation C-2 in the consultation room (Enter) */
-  await up.evaluate(() => document.activeElement.blur());
   await tabTo(up, 'Request consultation C-2', () => document.activeElement.tagName === 'BUTTON' && (document.activeElement.getAttribute('aria-label') || document.activeElement.textContent).includes('Request consultation C-2'));
   await up.keyboard.press('Enter');
   check('keyboard: Enter requests C-2', await statusDone(usa, 'request C-2'));
   const card = (who, id) => who.page.locator('#consultations [data-consultation="' + id + '"]');
   await card(usa, 'C-2').and(up.locator('[data-stage-kind="acknowledge"]')).waitFor({ timeout: 5000 });
-  /* acknowledge the stage (Space); Shift+Tab back from the end of the page finds it */
-  await up.keyboard.press('End');
-  await up.locator('#seat-report-link').focus();
+  /* acknowledge the stage (Space), going backwards with Shift+Tab */
   await tabTo(up, 'Acknowledge on C-2', () => document.activeElement.textContent.trim() === 'Acknowledge' && !!document.activeElement.closest('[data-consultation="C-2"]'), { back: true });
   await up.keyboard.press('Space');
   check('keyboard: Space acknowledges C-2', await statusDone(usa, 'Act in C-2'));
   await api(kor, { do: 'acknowledge', consultation: 'C-2' });
   /* post a position: Tab into its text box, type, Tab to Post position, Enter */
   await card(usa, 'C-2').and(up.locator('[data-stage-kind="positions"]')).waitFor({ timeout: 5000 });
-  await up.evaluate(() => document.activeElement.blur());
   await tabTo(up, 'Your position on C-2', () => (document.activeElement.getAttribute('aria-label') || '') === 'Your position on C-2' || (document.activeElement.labels && [...document.activeElement.labels].some((l) => l.textContent.includes('Your position on C-2'))));
   await up.keyboard.type('We favour a joint statement by the co-chairs.');
   await tabTo(up, 'Post position', () => document.activeElement.textContent.trim() === 'Post position', { n: 4 });
@@ -248,7 +245,6 @@ try {
   /* vote on D-2 (Space) */
   const dcard = up.locator('#decisions [data-decision="D-2"]');
   await dcard.and(up.locator('[data-state="open"]')).waitFor({ timeout: 5000 });
-  await up.evaluate(() => document.activeElement.blur());
   await tabTo(up, 'Vote for option joint on D-2', () => document.activeElement.getAttribute('aria-label') === 'Vote for option joint on D-2');
   await up.keyboard.press('Space');
   check('keyboard: Space votes on D-2', await statusDone(usa, 'Vote on D-2'));
@@ -377,6 +373,8 @@ for (const [w, h] of [[1366, 768], [1920, 1080]]) {
     await noSideScroll(ctl.page, 'control console at ' + w + 'x' + h);
     if (IMG && w === 1366) {
       fs.mkdirSync(IMG, { recursive: true });
+      await ctl.page.mouse.move(0, 0); /* nothing hovered: the same picture on every run */
+      await ctl.page.waitForTimeout(200);
       await ctl.page.screenshot({ path: path.join(IMG, 'control-1366.png') });
     }
   } catch (e) {
@@ -402,6 +400,8 @@ try {
   await axe(up, 'the seat view at 390x844');
   if (IMG) {
     await up.evaluate(() => window.scrollTo(0, 0));
+    await up.mouse.move(0, 0);
+    await up.waitForTimeout(200);
     await up.screenshot({ path: path.join(IMG, 'player-390.png') });
   }
 } catch (e) {
