@@ -684,7 +684,7 @@
       'article',
       { class: 'item', 'data-item-id': it.id, tabindex: '-1', 'aria-labelledby': 'item-h-' + it.id },
       banner(it.label, it.label_style, 'top'),
-      el('h3', { id: 'item-h-' + it.id }, el('span', { class: 'item-id' }), ' ', el('span', { class: 'item-title' })),
+      el('h3', { id: 'item-h-' + it.id }, el('span', { class: 'new-mark', text: 'New', hidden: true }), el('span', { class: 'item-id' }), ' ', el('span', { class: 'item-title' })),
       meta,
       body,
       forSeat ? el('p', { class: 'marks', hidden: true }) : null,
@@ -748,6 +748,8 @@
     setText(node.querySelector('.body'), it.body || it.text || '');
     if (it.kind === 'message' && window.caucusLang) window.caucusLang.mark(node.querySelector('.body'), it.lang);
     node.classList.toggle('new', !!fresh);
+    const nm = node.querySelector('.new-mark');
+    if (nm) nm.hidden = !fresh; /* "New" in words, not only the outline (docs/ui.md) */
     node.setAttribute('data-unread', unread.has(it.id) ? 'true' : 'false');
     const sel = node.querySelector('select');
     if (sel) fillSeatSelect(sel);
@@ -1064,7 +1066,7 @@
       d.options || [],
       (o) => o.id,
       (o) => {
-        const li = el('li', { 'data-option': o.id }, el('span', { class: 'otext' }), ' ', el('span', { class: 'ovotes' }));
+        const li = el('li', { 'data-option': o.id }, el('span', { class: 'otext' }), ' ', el('span', { class: 'omark', text: 'decided', hidden: true }), ' ', el('span', { class: 'ovotes' }));
         if (forSeat) {
           li.append(
             ' ',
@@ -1086,6 +1088,7 @@
         const vb = d.votes_by || {};
         setText(li.querySelector('.ovotes'), by.length ? '— votes: ' + by.map((s) => s + byMark(vb[s])).join(', ') : '');
         li.classList.toggle('chosen', d.outcome === o.id);
+        li.querySelector('.omark').hidden = d.outcome !== o.id; /* not by colour alone (docs/ui.md) */
         const b = li.querySelector('button.vote');
         if (b) {
           b.hidden = !may('vote', 'decision', d.id, o.id);
@@ -1338,7 +1341,7 @@
           const agent = ev.currentTarget.getAttribute('data-by') !== 'agent';
           input({ do: 'play', seat: s.id, by: agent ? 'agent' : 'person' }, (agent ? 'Hand ' + s.id + ' to its agent' : 'Take ' + s.id + ' back from its agent'));
         } } }) : null,
-        el('button', { type: 'button', class: 'reissue', text: 'New code', 'aria-label': 'New join code for ' + s.id, on: { click: () => reissue(s.id) } })),
+        el('button', { type: 'button', class: 'reissue', text: 'New code', 'aria-label': 'New code for ' + s.id, on: { click: () => reissue(s.id) } })),
       (li, s) => {
         setText(li.querySelector('.sname'), s.id + (s.name ? ' — ' + s.name : '') + (s.party ? ' (' + s.party + ')' : ''));
         const st = (s.played_by === 'agent' ? 'agent plays · ' : '') + (s.connected ? 'connected' : s.code_used ? 'joined, not connected' : 'not joined');
@@ -1348,7 +1351,8 @@
         if (pb) {
           pb.setAttribute('data-by', s.played_by || 'person');
           setText(pb, s.played_by === 'agent' ? 'Play by a person' : 'Play by agent');
-          pb.setAttribute('aria-label', (s.played_by === 'agent' ? 'Take ' + s.id + ' back from its agent' : 'Hand ' + s.id + ' to its agent ' + s.agent));
+          /* the accessible name starts with the visible text (WCAG 2.5.3, docs/ui.md) */
+          pb.setAttribute('aria-label', s.played_by === 'agent' ? 'Play by a person (take ' + s.id + ' back from its agent)' : 'Play by agent (hand ' + s.id + ' to its agent ' + s.agent + ')');
           pb.disabled = !!(state.clock && state.clock.ended);
         }
         li.className = s.connected ? 'on' : s.code_used ? 'idle' : 'off';

@@ -151,7 +151,8 @@ static const char css[] =
     "p.note{font-style:italic;color:#444;margin:.2em 0 .8em}\n"
     ".alert{border:3px solid #c8102e;background:#fde8ea;color:#000;font-weight:bold;font-size:12pt;"
     "padding:.5em .7em;margin:.6em 0;-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
-    "nav ol{columns:2;margin:.3em 0}\n"
+    /* the contents' links are targets of at least 24 px (WCAG 2.2 target size, docs/ui.md) */
+    "nav ol{columns:2;margin:.3em 0}nav a{display:inline-block;min-height:24px;padding:3px 0}\n"
     "@media print{body{max-width:none;padding:0;font-size:9.5pt}"
     "section{break-before:page}section.first{break-before:auto}"
     "tr,figure,dl.facts,.banner{break-inside:avoid}thead{display:table-header-group}"

@@ -6,6 +6,7 @@
 # tests/e2e/forms.mjs (control's inject forms, on the same fixture),
 # tests/e2e/bilingual.mjs (an English and a Korean player, on a server of their own),
 # tests/e2e/debrief.mjs (the debrief page, on tests/scenarios/valid/harbour-debrief.yaml),
+# tests/e2e/a11y.mjs (axe-core on every view, layout, keyboard paths; servers of its own),
 # tests/e2e/i18n-walk.mjs (no English left in a Korean console and seat view, its own server) and
 # tests/e2e/editor-lang.mjs (the editor's field per language, on that server), with
 # playwright-core driving Debian's chromium, headless; tests/e2e/catalogues.mjs checks the UI's
@@ -25,10 +26,14 @@ if [ ! -x "$CHROMIUM" ]; then no "no chromium at $CHROMIUM (apt-get install chro
 if [ "$fail" != 0 ]; then echo "$pass passed, $fail failed"; exit 1; fi
 ok
 
-# playwright-core from the lock file, installed again only when missing or older than the lock
-if [ ! -f "$E/node_modules/playwright-core/package.json" ] || [ ! -f "$E/node_modules/.package-lock.json" ] ||
-  [ "$E/package-lock.json" -nt "$E/node_modules/.package-lock.json" ]; then
-  if npm ci --prefix "$E" --no-audit --no-fund > "$T/npm.log" 2>&1; then ok; else no "npm ci --prefix $E"; tail -5 "$T/npm.log"; fi
+# playwright-core and axe-core from the lock file, installed again when missing, when the lock is
+# newer than the install, or when the lock differs from the one installed last (a copy is kept)
+if [ ! -f "$E/node_modules/playwright-core/package.json" ] || [ ! -f "$E/node_modules/axe-core/axe.min.js" ] ||
+  [ ! -f "$E/node_modules/.package-lock.json" ] || [ "$E/package-lock.json" -nt "$E/node_modules/.package-lock.json" ] ||
+  ! cmp -s "$E/package-lock.json" "$E/node_modules/.caucus-lock.json"; then
+  if npm ci --prefix "$E" --no-audit --no-fund > "$T/npm.log" 2>&1; then
+    cp "$E/package-lock.json" "$E/node_modules/.caucus-lock.json"; ok
+  else no "npm ci --prefix $E"; tail -5 "$T/npm.log"; fi
 else
   ok
 fi
@@ -261,6 +266,45 @@ else
   no "caucus serve did not start on the river-basin fixture (forms)"; head -5 "$T/fserve.err"
 fi
 kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; pid=""
+
+# accessibility and layout (tests/e2e/a11y.mjs): a fresh server on the policy sample and one on the
+# evaluation fixture (the evaluator's view); UPDATE_SCREENSHOTS=1 writes docs/img/control-1366.png
+# and docs/img/player-390.png
+"$BIN" serve scenarios/ncg-policy-ttx.yaml --db "$T/a11y.db" --listen 127.0.0.1:0 > "$T/aserve.out" 2> "$T/aserve.err" &
+pid=$!
+"$BIN" serve tests/scenarios/valid/evaluation.yaml --db "$T/a11y-ev.db" --codes "$T/a11y-ev.json" --listen 127.0.0.1:0 > "$T/aeserve.out" 2> "$T/aeserve.err" &
+aepid=$!
+i=0
+while [ $i -lt 100 ] && ! { grep -q '^listening on ' "$T/aserve.out" && grep -q '^listening on ' "$T/aeserve.out"; } 2> /dev/null; do
+  kill -0 "$pid" 2> /dev/null || break
+  sleep 0.1; i=$((i + 1))
+done
+aaddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/aserve.out")
+aeaddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/aeserve.out")
+acodes=$(awk 'BEGIN { printf "{" } /^  [a-z][a-z0-9-]* +[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*( |$)/ {
+  printf "%s\"%s\":\"%s\"", n++ ? "," : "", $1, $2 } END { printf "}" }' "$T/aserve.out")
+if [ -n "$aaddr" ] && [ -n "$aeaddr" ]; then
+  img="$T/img"
+  [ "${UPDATE_SCREENSHOTS:-}" = 1 ] && img=docs/img
+  CAUCUS_URL="http://$aaddr" CAUCUS_CODES="$acodes" CAUCUS_EVAL_URL="http://$aeaddr" CAUCUS_EVAL_CODES="$(cat "$T/a11y-ev.json" 2> /dev/null)" \
+    CAUCUS_IMG="$img" CHROMIUM="$CHROMIUM" node "$E/a11y.mjs" > "$T/a11y.out" 2>&1
+  rc=$?
+  grep -v '^[0-9]* passed, [0-9]* failed' "$T/a11y.out" | tail -60
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/a11y.out" | tail -n 1)
+  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
+  if [ -z "$p" ]; then no "a11y.mjs printed no count line (exit $rc)"; p=0; f=0; fi
+  pass=$((pass + p)); fail=$((fail + f))
+  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "a11y.mjs exited $rc"; fi
+  # the layout pictures at their sizes: 1366x768 (0x556 x 0x300) and 390x844 (0x186 x 0x34c)
+  for v in "control-1366 0 0 5 86 0 0 3 0" "player-390 0 0 1 134 0 0 3 76"; do
+    set -- $v
+    if [ -s "$img/$1.png" ] && [ "$(od -An -tu1 -j16 -N8 "$img/$1.png" | tr -s ' ')" = " $2 $3 $4 $5 $6 $7 $8 $9" ]; then ok
+    else no "screenshot $1.png missing or not at its size"; fi
+  done
+else
+  no "caucus serve did not start for the accessibility test"; head -5 "$T/aserve.err" "$T/aeserve.err"
+fi
+kill "$pid" "$aepid" 2> /dev/null; wait "$pid" "$aepid" 2> /dev/null; pid=""
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -150,7 +150,7 @@ try {
   await rp.close();
   /* a new join code: the old one is refused, the person's page loses its session */
   const [resp] = await Promise.all([ctl.page.waitForResponse((r) => r.url().endsWith('/api/reissue')),
-    ctl.page.getByRole('button', { name: 'New join code for xmd-commissioner' }).click()]);
+    ctl.page.getByRole('button', { name: 'New code for xmd-commissioner' }).click()]);
   const code = (await resp.json()).code;
   check('control gets a new code', resp.status() === 200 && /^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/.test(code || ''), code);
   check('the console shows it', (await statusAfter(ctl, 'New join code for xmd-commissioner')).includes(code));

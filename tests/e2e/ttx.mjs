@@ -462,6 +462,8 @@ await phase('consultation to a joint decision', async () => {
    * posting again is refused, and the UI shows the engine's reason */
   await card(usa, 'C-2').locator('.position-form').waitFor({ state: 'hidden', timeout: 5000 });
   check('the position form goes once the seat has posted', true);
+  /* KOR's position reached the USA page (its update would hide the form shown again below) */
+  await card(usa, 'C-2').locator('.positions li', { hasText: text['kor-chair'] }).waitFor({ timeout: 5000 });
   await usa.page.evaluate(() => { document.querySelector('#consultations [data-consultation="C-2"] .position-form').hidden = false; });
   await usa.page.getByLabel('Your position on C-2').fill('Second thoughts.');
   await card(usa, 'C-2').getByRole('button', { name: 'Post position' }).click();
