@@ -6,7 +6,7 @@
   'use strict';
   const STYLE_CSS = { unclassified: 'cls-u', confidential: 'cls-c', secret: 'cls-s', 'top-secret': 'cls-ts' };
   const $ = (id) => document.getElementById(id);
-  const db = { csrf: null, viewer: 'control', events: [], total: 0, pos: 0, seats: [], busy: 0 };
+  const db = { csrf: null, viewer: 'control', events: [], total: 0, pos: 0, seats: [], busy: 0, vbusy: 0 };
 
   function el(tag, attrs, ...kids) {
     const n = document.createElement(tag);
@@ -116,7 +116,9 @@
   }
   async function loadViewer(viewer, keepSeq) {
     db.viewer = viewer;
+    const ticket = ++db.vbusy;
     const r = await api('GET', '/api/debrief/events?seat=' + encodeURIComponent(viewer));
+    if (ticket !== db.vbusy) return; /* another viewer has been picked meanwhile */
     if (r.status === 401 || r.status === 403) return needJoin();
     if (r.status === 409) { show('db-wait'); return status(''); }
     if (!r.ok) return status(errText(r), 'bad');

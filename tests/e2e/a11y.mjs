@@ -420,6 +420,12 @@ if (EVAL_URL) {
     await ev.page.setViewportSize({ width: 390, height: 844 });
     await ev.page.waitForTimeout(200);
     await noSideScroll(ev.page, "evaluator's view at 390x844");
+    /* the evaluator's own page (/evaluator.html), with the same session */
+    await ev.page.setViewportSize({ width: 1024, height: 768 });
+    await ev.page.goto('/evaluator.html');
+    await ev.page.locator('#ev-main').waitFor({ state: 'visible', timeout: 15000 });
+    await ev.page.waitForTimeout(300);
+    await axe(ev.page, "the evaluator's page");
   } catch (e) {
     check("evaluator's view (" + e.message.split('\n').filter((l) => l.trim() && !/^=+/.test(l.trim())).slice(0, 3).join(' | ') + ')', false);
   }
@@ -438,6 +444,21 @@ try {
   await rep.goto('/api/report');
   await axe(rep, 'the final report (control)');
   await rep.close();
+  /* control's pages of the ended exercise: the debrief and "Finish the report" */
+  const db = await ctl.ctx.newPage();
+  await db.setViewportSize({ width: 1366, height: 768 });
+  await db.goto('/debrief.html');
+  await db.locator('#db-main').waitFor({ state: 'visible', timeout: 15000 });
+  await db.waitForFunction(() => document.getElementById('db-where').textContent.trim() !== '');
+  await axe(db, 'the debrief page');
+  await db.close();
+  const aar = await ctl.ctx.newPage();
+  await aar.setViewportSize({ width: 1366, height: 768 });
+  await aar.goto('/aar.html');
+  await aar.locator('#aar-main').waitFor({ state: 'visible', timeout: 15000 });
+  await aar.waitForTimeout(300);
+  await axe(aar, 'the "Finish the report" page');
+  await aar.close();
 } catch (e) {
   check('the ended exercise (' + e.message.split('\n').filter((l) => l.trim() && !/^=+/.test(l.trim())).slice(0, 3).join(' | ') + ')', false);
 }
