@@ -222,6 +222,29 @@ try {
       check(name + (tabs ? ' tab ' + i : '') + ': no English left', left.length === 0, left.slice(0, 40));
     }
   }
+  /* control's forms (issue 16's pickers and label composer): the add-inject form open, then an
+   * inject's edit form */
+  const ctlIds = idsOf(await (await ctl.ctx.request.get('/api/state', { headers: { 'X-CSRF-Token': ctl.csrf } })).json());
+  const settle = async () => {
+    let left = [];
+    for (let k = 0; k < 24; k++) {
+      await ctl.page.waitForTimeout(500);
+      left = await leftovers(ctl.page, ctlIds);
+      if (!left.length) break;
+    }
+    return left;
+  };
+  await ctl.page.locator('#add-details').evaluate((d) => { d.open = true; });
+  let left = await settle();
+  check('control console, the add-inject form open: no English left', left.length === 0, left.slice(0, 40));
+  await ctl.page.locator('#add-details').evaluate((d) => { d.open = false; });
+  const edit = ctl.page.locator('#msel tbody button.edit').first();
+  check('an inject can be edited', (await edit.count()) === 1);
+  await edit.click();
+  await ctl.page.locator('#edit-form:not([hidden])').waitFor({ timeout: 5000 });
+  left = await settle();
+  check('control console, the edit form open: no English left', left.length === 0, left.slice(0, 40));
+  await ctl.page.locator('#edit-cancel').click();
   check('no uncaught error in either page', problems.length === 0, problems);
 } catch (e) {
   check('the walk (' + String(e.message || e).split('\n')[0] + ')', false);
