@@ -12,31 +12,9 @@
     if (text !== undefined && text !== null) n.textContent = text;
     return n;
   }
-  function status(msg, kind) {
-    const s = $('status');
-    s.textContent = msg || '';
-    s.className = 'status' + (kind ? ' ' + kind : '');
-  }
-  async function api(method, path, body) {
-    const opt = { method, credentials: 'same-origin', headers: {} };
-    if (method === 'POST') {
-      opt.headers['Content-Type'] = 'application/json';
-      if (aar.csrf) opt.headers['X-CSRF-Token'] = aar.csrf;
-      opt.body = JSON.stringify(body || {});
-    }
-    let r;
-    try {
-      r = await fetch(path, opt);
-    } catch (e) {
-      return { ok: false, status: 0, json: { error: 'the server cannot be reached' } };
-    }
-    let json = null;
-    if ((r.headers.get('Content-Type') || '').indexOf('json') >= 0) {
-      try { json = await r.json(); } catch (e) { json = null; }
-    }
-    return { ok: r.ok, status: r.status, json };
-  }
-  const errText = (r) => ((r.json && r.json.error) || 'request failed') + ' (' + r.status + ')';
+  /* the status line and the API calls (ui/page.js) */
+  const { status, errText } = window.caucusPage;
+  const api = (method, path, body) => window.caucusPage.api(method, path, body, aar.csrf);
   const author = () => $('aar-author').value.trim() || 'control';
   const when = (ms) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 

@@ -147,6 +147,25 @@ run_mjs() { # NAME: counts the "N passed, N failed" line of $T/NAME.out into pas
   pass=$((pass + p)); fail=$((fail + f))
   if [ "$2" = 0 ] || [ "$f" != 0 ]; then ok; else no "$1.mjs exited $2"; fi
 }
+# start_server NAME ARGS...: `caucus serve ARGS` on a free loopback port, its output in
+# $T/NAME-serve.out and .err; sets pid, saddr (host:port; empty when it did not start) and scodes
+# (the seats' join codes it printed, as a JSON object). stop_server stops it.
+start_server() {
+  sname=$1; shift
+  "$BIN" serve "$@" --listen 127.0.0.1:0 > "$T/$sname-serve.out" 2> "$T/$sname-serve.err" &
+  pid=$!
+  i=0
+  while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/$sname-serve.out" 2> /dev/null; do
+    kill -0 "$pid" 2> /dev/null || break
+    sleep 0.1; i=$((i + 1))
+  done
+  saddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/$sname-serve.out")
+  scodes=$(awk 'BEGIN { printf "{" } /^  [a-z][a-z0-9-]* +[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*( |$)/ {
+    printf "%s\"%s\":\"%s\"", n++ ? "," : "", $1, $2 } END { printf "}" }' "$T/$sname-serve.out")
+}
+stop_server() {
+  kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; pid=""
+}
 node "$E/catalogues.mjs" ui > "$T/catalogues.out" 2>&1
 run_mjs catalogues $?
 "$BIN" serve scenarios/ncg-policy-ttx.yaml --db "$T/walk.db" --listen 127.0.0.1:0 > "$T/walk-serve.out" 2> "$T/walk-serve.err" &
@@ -189,83 +208,39 @@ if [ -n "$pid" ]; then
 fi
 
 # hybrid seats and control's steering (tests/e2e/hybrid.mjs) on the river-basin fixture, its own server
-"$BIN" serve tests/scenarios/valid/river-basin.yaml --db "$T/hybrid.db" --listen 127.0.0.1:0 > "$T/hserve.out" 2> "$T/hserve.err" &
-pid=$!
-i=0
-while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/hserve.out" 2> /dev/null; do
-  kill -0 "$pid" 2> /dev/null || break
-  sleep 0.1; i=$((i + 1))
-done
-haddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/hserve.out")
-hcodes=$(awk 'BEGIN { printf "{" } /^  [a-z][a-z0-9-]* +[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*( |$)/ {
-  printf "%s\"%s\":\"%s\"", n++ ? "," : "", $1, $2 } END { printf "}" }' "$T/hserve.out")
-if [ -n "$haddr" ]; then
-  CAUCUS_URL="http://$haddr" CAUCUS_CODES="$hcodes" CHROMIUM="$CHROMIUM" node "$E/hybrid.mjs" > "$T/hybrid.out" 2>&1
-  rc=$?
-  grep -v '^[0-9]* passed, [0-9]* failed' "$T/hybrid.out" | tail -20
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/hybrid.out" | tail -n 1)
-  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
-  if [ -z "$p" ]; then no "hybrid.mjs printed no count line (exit $rc)"; p=0; f=0; fi
-  pass=$((pass + p)); fail=$((fail + f))
-  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "hybrid.mjs exited $rc"; fi
+start_server hybrid tests/scenarios/valid/river-basin.yaml --db "$T/hybrid.db"
+if [ -n "$saddr" ]; then
+  CAUCUS_URL="http://$saddr" CAUCUS_CODES="$scodes" CHROMIUM="$CHROMIUM" node "$E/hybrid.mjs" > "$T/hybrid.out" 2>&1
+  run_mjs hybrid $?
 else
-  no "caucus serve did not start on the river-basin fixture"; head -5 "$T/hserve.err"
+  no "caucus serve did not start on the river-basin fixture"; head -5 "$T/hybrid-serve.err"
 fi
-kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; pid=""
+stop_server
 
 # the debrief page (tests/e2e/debrief.mjs) on the harbour-debrief fixture, its own server
-"$BIN" serve tests/scenarios/valid/harbour-debrief.yaml --db "$T/debrief.db" --codes "$T/debrief-codes.json" \
-  --listen 127.0.0.1:0 > "$T/dserve.out" 2> "$T/dserve.err" &
-pid=$!
-i=0
-while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/dserve.out" 2> /dev/null; do
-  kill -0 "$pid" 2> /dev/null || break
-  sleep 0.1; i=$((i + 1))
-done
-daddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/dserve.out")
-if [ -n "$daddr" ]; then
+start_server debrief tests/scenarios/valid/harbour-debrief.yaml --db "$T/debrief.db" --codes "$T/debrief-codes.json"
+if [ -n "$saddr" ]; then
   img="$T/img"
   [ "${UPDATE_SCREENSHOTS:-}" = 1 ] && img=docs/img
   mkdir -p "$img"
-  CAUCUS_URL="http://$daddr" CAUCUS_CODES="$(cat "$T/debrief-codes.json")" CAUCUS_IMG="$img" CHROMIUM="$CHROMIUM" \
+  CAUCUS_URL="http://$saddr" CAUCUS_CODES="$(cat "$T/debrief-codes.json")" CAUCUS_IMG="$img" CHROMIUM="$CHROMIUM" \
     node "$E/debrief.mjs" > "$T/debrief.out" 2>&1
-  rc=$?
-  grep -v '^[0-9]* passed, [0-9]* failed' "$T/debrief.out" | tail -20
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/debrief.out" | tail -n 1)
-  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
-  if [ -z "$p" ]; then no "debrief.mjs printed no count line (exit $rc)"; p=0; f=0; fi
-  pass=$((pass + p)); fail=$((fail + f))
-  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "debrief.mjs exited $rc"; fi
+  run_mjs debrief $?
   if [ -s "$img/debrief.png" ]; then ok; else no "screenshot debrief.png missing"; fi
 else
-  no "caucus serve did not start on the harbour-debrief fixture"; head -5 "$T/dserve.err"
+  no "caucus serve did not start on the harbour-debrief fixture"; head -5 "$T/debrief-serve.err"
 fi
-kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; pid=""
+stop_server
 
 # control's inject forms (tests/e2e/forms.mjs) on the river-basin fixture, its own server
-"$BIN" serve tests/scenarios/valid/river-basin.yaml --db "$T/forms.db" --listen 127.0.0.1:0 > "$T/fserve.out" 2> "$T/fserve.err" &
-pid=$!
-i=0
-while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/fserve.out" 2> /dev/null; do
-  kill -0 "$pid" 2> /dev/null || break
-  sleep 0.1; i=$((i + 1))
-done
-faddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/fserve.out")
-fcodes=$(awk 'BEGIN { printf "{" } /^  [a-z][a-z0-9-]* +[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*( |$)/ {
-  printf "%s\"%s\":\"%s\"", n++ ? "," : "", $1, $2 } END { printf "}" }' "$T/fserve.out")
-if [ -n "$faddr" ]; then
-  CAUCUS_URL="http://$faddr" CAUCUS_CODES="$fcodes" CHROMIUM="$CHROMIUM" node "$E/forms.mjs" > "$T/forms.out" 2>&1
-  rc=$?
-  grep -v '^[0-9]* passed, [0-9]* failed' "$T/forms.out" | tail -20
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/forms.out" | tail -n 1)
-  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
-  if [ -z "$p" ]; then no "forms.mjs printed no count line (exit $rc)"; p=0; f=0; fi
-  pass=$((pass + p)); fail=$((fail + f))
-  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "forms.mjs exited $rc"; fi
+start_server forms tests/scenarios/valid/river-basin.yaml --db "$T/forms.db"
+if [ -n "$saddr" ]; then
+  CAUCUS_URL="http://$saddr" CAUCUS_CODES="$scodes" CHROMIUM="$CHROMIUM" node "$E/forms.mjs" > "$T/forms.out" 2>&1
+  run_mjs forms $?
 else
-  no "caucus serve did not start on the river-basin fixture (forms)"; head -5 "$T/fserve.err"
+  no "caucus serve did not start on the river-basin fixture (forms)"; head -5 "$T/forms-serve.err"
 fi
-kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; pid=""
+stop_server
 
 # accessibility and layout (tests/e2e/a11y.mjs): a fresh server on the policy sample and one on the
 # evaluation fixture (the evaluator's view); UPDATE_SCREENSHOTS=1 writes docs/img/control-1366.png
