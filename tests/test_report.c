@@ -715,6 +715,40 @@ Test(report, hybrid_seats_say_who_played_and_who_acted)
     cc_scenario_free(s);
 }
 
+Test(report, a_hand_over_at_time_zero_is_who_played_from_the_start)
+{
+    /* tests/inputs/river-basin-auto0.jsonl: serve --auto hands seats over by control's play input
+     * at scenario time 0 (docs/cli.md, "caucus serve"); the report reads such a seat as its agent's
+     * from the start, not "person, then agent from +0s", and marks no hand-over on the timeline */
+    const char *scen = "tests/scenarios/valid/river-basin.yaml";
+    cc_scenario *s = load(scen);
+    const unsigned char autos[7] = {1, 0, 1, 1, 0, 1, 1};
+    cc_buf log;
+    cc_buf_init(&log);
+    ev_log_inputs(scen, "tests/inputs/river-basin-auto0.jsonl", autos, &log);
+    char path[] = "/tmp/caucus-test-report-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
+    close(fd);
+    cc_buf_free(&log);
+    json_t *doc = build(path, s, NULL, CC_OK, NULL);
+    const json_t *rows = tab(doc, "overview", "seats");
+    cr_assert_eq(json_array_size(rows), 7);
+    const char *comm = json_string_value(json_array_get(json_array_get(rows, 1), 6));
+    const char *hydro = json_string_value(json_array_get(json_array_get(rows, 4), 6));
+    cr_expect(strncmp(comm, "person, then agent from +5h; ", 29) == 0, "%s", comm);
+    cr_expect(strncmp(hydro, "agent, then person from +5h30m; ", 32) == 0, "%s", hydro);
+    const json_t *marks = tab(doc, "timeline", "marks");
+    size_t ctl = 0;
+    for (size_t i = 0; i < json_array_size(marks); i++)
+        ctl += strcmp(json_string_value(json_array_get(json_array_get(marks, i), 3)), "control") == 0;
+    cr_expect_eq(ctl, 2, "the two hand-overs during the run, not the one at +0s");
+    json_decref(doc);
+    unlink(path);
+    cc_scenario_free(s);
+}
+
 Test(report, control_steering_is_listed)
 {
     /* tests/inputs/river-basin-steer.jsonl (docs/cli.md, "Control steers") */

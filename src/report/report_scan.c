@@ -685,9 +685,15 @@ static void on_hybrid(rep *r, const cc_evrec *e, cc_evtype type)
     char t[48], line[400];
     cc_report_tfmt(e->t_ms, t, sizeof t);
     const char *before = json_string_value(json_object_get(r->plays, id));
+    int si = cc_rep_lookup(r->seat_map, id);
+    /* a first hand-over at scenario time 0 (serve --auto) says who played the seat from the start */
+    if (!before && e->t_ms == 0) {
+        r->is_auto[si] = strcmp(to, "agent") == 0;
+        return;
+    }
     snprintf(line, sizeof line, "%s%s%s from %s", before ? before : "", before ? ", " : "", to, t);
     json_object_set_new(r->plays, id, json_string(line));
-    int lane = cc_rep_seat_party(r, cc_rep_lookup(r->seat_map, id));
+    int lane = cc_rep_seat_party(r, si);
     snprintf(line, sizeof line, "%s played by %s", id, strcmp(to, "agent") == 0 ? "its agent" : "a person");
     json_array_append_new(r->ctl_marks,
                           json_pack("[I,i,s,s]", (json_int_t)e->t_ms, lane < 0 ? 0 : lane, id, line));

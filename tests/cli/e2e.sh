@@ -4,6 +4,7 @@
 # its output and runs tests/e2e/ttx.mjs, then tests/e2e/editor.mjs (the scenario editor), then
 # tests/e2e/hybrid.mjs (hybrid seats and steering, on tests/scenarios/valid/river-basin.yaml),
 # tests/e2e/forms.mjs (control's inject forms, on the same fixture),
+# tests/e2e/mixed.mjs (three people and agents on every other seat, policy TTX, its own server),
 # tests/e2e/bilingual.mjs (an English and a Korean player, on a server of their own),
 # tests/e2e/debrief.mjs (the debrief page, on tests/scenarios/valid/harbour-debrief.yaml),
 # tests/e2e/a11y.mjs (axe-core on every view, layout, keyboard paths; servers of its own),
@@ -280,6 +281,36 @@ else
   no "caucus serve did not start for the accessibility test"; head -5 "$T/aserve.err" "$T/aeserve.err"
 fi
 kill "$pid" "$aepid" 2> /dev/null; wait "$pid" "$aepid" 2> /dev/null; pid=""
+
+# a mixed table (tests/e2e/mixed.mjs) on the policy TTX sample, its own server: three people of two
+# parties in the browser (usa-chair, kor-chair, usa-pa), every other seat its agent by --auto
+mauto=$(awk '/^seats:/ { s = 1; next } s && /^[a-z]/ { s = 0 } s && /^  - id: / { print $3 }' scenarios/ncg-policy-ttx.yaml |
+  grep -v -x -e usa-chair -e kor-chair -e usa-pa | paste -s -d, -)
+"$BIN" serve scenarios/ncg-policy-ttx.yaml --db "$T/mixed.db" --listen 127.0.0.1:0 --seed 1 --auto "$mauto" \
+  > "$T/mserve.out" 2> "$T/mserve.err" &
+pid=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/mserve.out" 2> /dev/null; do
+  kill -0 "$pid" 2> /dev/null || break
+  sleep 0.1; i=$((i + 1))
+done
+maddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/mserve.out")
+mcodes=$(awk 'BEGIN { printf "{" } /^  [a-z][a-z0-9-]* +[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*( |$)/ {
+  printf "%s\"%s\":\"%s\"", n++ ? "," : "", $1, $2 } END { printf "}" }' "$T/mserve.out")
+if [ -n "$maddr" ]; then
+  ok
+  CAUCUS_URL="http://$maddr" CAUCUS_CODES="$mcodes" CHROMIUM="$CHROMIUM" node "$E/mixed.mjs" > "$T/mixed.out" 2>&1
+  rc=$?
+  grep -v '^[0-9]* passed, [0-9]* failed' "$T/mixed.out" | tail -20
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/mixed.out" | tail -n 1)
+  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
+  if [ -z "$p" ]; then no "mixed.mjs printed no count line (exit $rc)"; p=0; f=0; fi
+  pass=$((pass + p)); fail=$((fail + f))
+  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "mixed.mjs exited $rc"; fi
+else
+  no "caucus serve did not start on the policy TTX sample (mixed)"; head -5 "$T/mserve.err"
+fi
+kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; pid=""
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
