@@ -286,31 +286,15 @@ kill "$pid" "$aepid" 2> /dev/null; wait "$pid" "$aepid" 2> /dev/null; pid=""
 # parties in the browser (usa-chair, kor-chair, usa-pa), every other seat its agent by --auto
 mauto=$(awk '/^seats:/ { s = 1; next } s && /^[a-z]/ { s = 0 } s && /^  - id: / { print $3 }' scenarios/ncg-policy-ttx.yaml |
   grep -v -x -e usa-chair -e kor-chair -e usa-pa | paste -s -d, -)
-"$BIN" serve scenarios/ncg-policy-ttx.yaml --db "$T/mixed.db" --listen 127.0.0.1:0 --seed 1 --auto "$mauto" \
-  > "$T/mserve.out" 2> "$T/mserve.err" &
-pid=$!
-i=0
-while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/mserve.out" 2> /dev/null; do
-  kill -0 "$pid" 2> /dev/null || break
-  sleep 0.1; i=$((i + 1))
-done
-maddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/mserve.out")
-mcodes=$(awk 'BEGIN { printf "{" } /^  [a-z][a-z0-9-]* +[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*( |$)/ {
-  printf "%s\"%s\":\"%s\"", n++ ? "," : "", $1, $2 } END { printf "}" }' "$T/mserve.out")
-if [ -n "$maddr" ]; then
+start_server mixed scenarios/ncg-policy-ttx.yaml --db "$T/mixed.db" --seed 1 --auto "$mauto"
+if [ -n "$saddr" ]; then
   ok
-  CAUCUS_URL="http://$maddr" CAUCUS_CODES="$mcodes" CHROMIUM="$CHROMIUM" node "$E/mixed.mjs" > "$T/mixed.out" 2>&1
-  rc=$?
-  grep -v '^[0-9]* passed, [0-9]* failed' "$T/mixed.out" | tail -20
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/mixed.out" | tail -n 1)
-  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
-  if [ -z "$p" ]; then no "mixed.mjs printed no count line (exit $rc)"; p=0; f=0; fi
-  pass=$((pass + p)); fail=$((fail + f))
-  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "mixed.mjs exited $rc"; fi
+  CAUCUS_URL="http://$saddr" CAUCUS_CODES="$scodes" CHROMIUM="$CHROMIUM" node "$E/mixed.mjs" > "$T/mixed.out" 2>&1
+  run_mjs mixed $?
 else
-  no "caucus serve did not start on the policy TTX sample (mixed)"; head -5 "$T/mserve.err"
+  no "caucus serve did not start on the policy TTX sample (mixed)"; head -5 "$T/mixed-serve.err"
 fi
-kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; pid=""
+stop_server
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
