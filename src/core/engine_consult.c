@@ -327,8 +327,10 @@ static cc_err finish_stage(cc_engine *e, size_t c, const char *by, const char *o
         f[n++] = CC_JF_I("duration_ms", e->now_ms - K->stage_start);
         if (S->max_rounds > 0) {
             f[n++] = CC_JF_I("rounds", K->round);
-            f[n++] = CC_JF_PICKS("objectors", &e->s->seats[0].id, sizeof e->s->seats[0], e->s->nseats,
-                                 K->objector);
+            /* n++ apart: cppcheck reads the literal's .n as this n (unknownEvaluationOrder) */
+            f[n] = CC_JF_PICKS("objectors", &e->s->seats[0].id, sizeof e->s->seats[0], e->s->nseats,
+                               K->objector);
+            n++;
         }
         if (by)
             f[n++] = CC_JF_S("by", by);
@@ -725,8 +727,8 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
         f[n++] = CC_JF_S("kind", cc_stage_kind_name(S->kind));
         f[n++] = CC_JF_I("index", k);
         f[n++] = CC_JF_S("mode", cc_stage_mode_name(S->mode));
-        f[n++] =
-            CC_JF_PICKS("participants", &e->s->seats[0].id, sizeof e->s->seats[0], e->s->nseats, K->part);
+        f[n] = CC_JF_PICKS("participants", &e->s->seats[0].id, sizeof e->s->seats[0], e->s->nseats, K->part);
+        n++; /* apart: cppcheck reads the literal's .n as this n */
         if (S->has_deadline)
             f[n++] = CC_JF_I("deadline_ms", e->now_ms + S->deadline_s * 1000);
         if (S->max_rounds > 0)
