@@ -197,7 +197,7 @@ cc_err cc_fork_run(const cc_scenario *s, const char *const *lines, const size_t 
     } else if (fs.refused && rc != CC_ERR_INVALID) {
         snprintf(why, whylen, "the fork's events could not be written");
         rc = CC_ERR_IO;
-    } else if (rc != CC_OK && !why[0]) {
+    } else if (rc != CC_OK && why && whylen && !why[0]) {
         snprintf(why, whylen, "the engine failed (%s)", cc_err_str(rc));
     }
     if (e)

@@ -394,12 +394,13 @@ cc_err cc_report_localise(json_t *doc, const cc_scenario *s, const char *lang, c
                      lang ? lang : "", list);
         return CC_ERR_NOTFOUND;
     }
-    const char *auth = cc_scenario_authoritative_language(s);
+    /* a simulation's comparison report has no scenario (s NULL): the catalogue only */
+    const char *auth = s ? cc_scenario_authoritative_language(s) : NULL;
     if (cc_lang_eq(lang, "en") && (!auth || cc_lang_eq(auth, "en")))
         return CC_OK;
     loc L = {0};
     L.cat = json_loadb((const char *)f->data, f->len, JSON_REJECT_DUPLICATES, NULL);
-    L.texts = scenario_texts(s, lang);
+    L.texts = s ? scenario_texts(s, lang) : json_object();
     if (!L.cat || !L.texts) {
         json_decref(L.cat);
         json_decref(L.texts);

@@ -18,7 +18,8 @@ bool cc_report_lang_known(const char *tag);
 /* The built-in catalogues' tags, comma separated ("en, ko"), into buf. */
 void cc_report_lang_list(char *buf, size_t size);
 
-/* Rewrites doc (a document of cc_report_from_log*, run on scenario s) for a reader of lang. A
+/* Rewrites doc (a document of cc_report_from_log*, run on scenario s; or of cc_report_from_sim with
+ * s NULL: the catalogue's headings and sentences only) for a reader of lang. A
  * no-op (doc unchanged, byte for byte in every rendering) when lang is "en" and s's texts are
  * English or in one language. Otherwise it sets doc's "lang" (and "authoritative_language" when s
  * declares languages), "none" (a table without rows), each table's "headings" (the renderers show

@@ -540,7 +540,9 @@ static cc_err decode_lines(const char *lines, size_t len, decoded *d, cc_store_e
         return fail(err, CC_ERR_PARSE, "the last event line does not end in a newline");
     for (size_t i = 0; i < len; i++)
         d->n += lines[i] == '\n';
-    d->v = malloc(d->n * sizeof *d->v); /* n >= 1: len > 0 and the text ends in '\n' */
+    if (d->n == 0) /* cannot be (len > 0 and the text ends in '\n'); said for the analyzer */
+        return fail(err, CC_ERR_PARSE, "no event line");
+    d->v = malloc(d->n * sizeof *d->v);
     d->text = malloc(len);
     if (!d->v || !d->text) {
         decoded_free(d);
@@ -645,8 +647,9 @@ static void write_batch(cc_store *st, pending *batch)
         nb++;
         nlines += p->dec.n;
     }
-    head *work = malloc(nb * sizeof *work); /* a batch has >= 1 append */
-    cc_sqlv *hp = malloc(nb * sizeof *hp);
+    /* a batch has >= 1 append (the analyzer is told so: never malloc(0)) */
+    head *work = malloc((nb ? nb : 1) * sizeof *work);
+    cc_sqlv *hp = malloc((nb ? nb : 1) * sizeof *hp);
     cc_sqlv *ip = malloc((nlines ? nlines : 1) * 4 * sizeof *ip);
     pending **owner = malloc((nlines ? nlines : 1) * sizeof *owner); /* the append of each insert */
     cc_err rc = CC_ERR_NOMEM;
@@ -858,10 +861,10 @@ cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_impor
             if (rc == CC_ERR_CONFLICT) /* nobody else writes a new exercise: the log does not chain */
                 rc = pe.code = CC_ERR_INVALID;
         }
-        cc_sqlv *ip = rc == CC_OK ? malloc(d.n * 4 * sizeof *ip) : NULL;
+        cc_sqlv *ip = rc == CC_OK ? malloc((d.n ? d.n : 1) * 4 * sizeof *ip) : NULL;
         if (rc == CC_OK && !ip)
             rc = fail(&pe, CC_ERR_NOMEM, "out of memory");
-        if (rc == CC_OK) {
+        if (rc == CC_OK && ip) {
             insert_params(&d, ex, ip);
             rc = st->db->exec_batch(st->db, insert_sql, d.n, 4, ip, NULL, NULL, NULL, &pe);
         }

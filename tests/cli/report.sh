@@ -359,6 +359,10 @@ expect_rc "two stdouts" 2 "$BIN" report "$T/p.jsonl" --html - --md -
 expect_rc "sim" 0 "$BIN" sim scenarios/ncg-interagency-sim.yaml --reps 60 --seed 3 --json "$T/sim.json"
 expect_rc "sim report" 0 "$BIN" report "$T/sim.json" --html "$T/sim.html" --json "$T/simr.json" --csv "$T/simcsv"
 expect_rc "sim report verified" 0 "$BIN" report "$T/sim.json" --scenario scenarios/ncg-interagency-sim.yaml --html "$T/sim2.html" --json "$T/simr2.json"
+# a comparison report in another language (no scenario given: the catalogue only; was a crash)
+expect_rc "sim report --lang ko" 0 "$BIN" report "$T/sim.json" --lang ko --md "$T/simko.md" --json "$T/simko.json"
+if grep -q '"lang": "ko"' "$T/simko.json" && grep -q '시나리오' "$T/simko.md"; then ok; else no "sim report --lang ko is not marked Korean"; fi
+expect_rc "sim report --lang ko verified" 0 "$BIN" report "$T/sim.json" --scenario scenarios/ncg-interagency-sim.yaml --lang ko --md "$T/simko2.md"
 if python3 - "$T/simr.json" "$T/simr2.json" "$T/sim2.html" <<'PY'
 import json, re, sys, xml.dom.minidom as m
 a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
