@@ -362,6 +362,23 @@ expect_rc "sim report verified" 0 "$BIN" report "$T/sim.json" --scenario scenari
 # a comparison report in another language (no scenario given: the catalogue only; was a crash)
 expect_rc "sim report --lang ko" 0 "$BIN" report "$T/sim.json" --lang ko --md "$T/simko.md" --json "$T/simko.json"
 if grep -q '"lang": "ko"' "$T/simko.json" && grep -q '시나리오' "$T/simko.md"; then ok; else no "sim report --lang ko is not marked Korean"; fi
+# its sections, introductions, headings and metric names come from the catalogue (the plots' SVG
+# text stays English): no English sentence of the comparison report is left
+if python3 - "$T/simko.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+texts = [d["title"]]
+for s in d["sections"]:
+    texts += [s["title"]] + list(s.get("intro") or []) + [x for f in s.get("facts", []) for x in f if isinstance(x, str)]
+    for t in s.get("tables", []):
+        texts += [t["title"]] + list(t.get("headings") or []) + [c for r in t["rows"] for c in r if isinstance(c, str)]
+english = ["Simulation", "Metrics by variant", "request to end of", "Differences", "restricted mean", "Replications",
+           "decided at", "every item delivered", "release to first delivery", "Times in hours", "Plots"]
+left = [t for t in texts if any(e in t for e in english)]
+assert not left, left[:5]
+assert "시뮬레이션 비교: ncg-interagency-sim" == d["title"], d["title"]
+PY
+then ok; else no "the Korean comparison report has English sentences left"; fi
 expect_rc "sim report --lang ko verified" 0 "$BIN" report "$T/sim.json" --scenario scenarios/ncg-interagency-sim.yaml --lang ko --md "$T/simko2.md"
 if python3 - "$T/simr.json" "$T/simr2.json" "$T/sim2.html" <<'PY'
 import json, re, sys, xml.dom.minidom as m
