@@ -386,6 +386,26 @@ static char *acts_of(cc_engine *e, size_t seat, const char *id)
     return t;
 }
 
+/* An inject relabelled during play keeps its label when an added inject makes the engine's
+ * per-inject arrays grow (the label's text lives in the inject's banner buffer, which moves). */
+Test(steer, a_changed_label_survives_an_added_inject)
+{
+    static cc_evrec ev[256];
+    const unsigned char autos[7] = {0, 0, 0, 0, 0, 0, 0};
+    size_t n = ev_run_inputs(RIVER, "tests/inputs/river-basin-relabel-add.jsonl", autos, ev, 256);
+    const cc_evrec *add = NULL, *again = NULL;
+    for (size_t i = 0; i < n; i++) {
+        cr_expect_str_neq(ev[i].type, "input.refused", "event %zu refused", i);
+        if (strcmp(ev[i].type, "inject.add") == 0)
+            add = &ev[i];
+        if (strcmp(ev[i].type, "inject.edit") == 0 && ev[i].t_ms == 74 * MIN)
+            again = &ev[i];
+    }
+    cr_assert_not_null(add, "N-1 is added at +1h12m");
+    cr_assert_not_null(again, "I-1 is edited again at +1h14m");
+    cr_expect_str_eq(again->label, "RESTRICTED//REL TO EXCON, XUP");
+}
+
 Test(steer, the_acts_on_an_item_follow_what_the_seat_holds)
 {
     cc_scenario *s = ev_load(RIVER);

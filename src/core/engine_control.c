@@ -317,6 +317,13 @@ cc_err cc_eng_grow_injects(cc_engine *e, size_t need)
     if (need <= e->capinj)
         return CC_OK;
     size_t cap = e->capinj * 2 > need ? e->capinj * 2 : need + 8, old = e->capinj;
+    /* a label changed during play (edit, downgrade) has its text in the inject's own banner
+     * (inj_banner[k]), which moves when the array grows: remember which, to point them anew */
+    unsigned char *own = calloc(old + 1, 1);
+    if (!own)
+        return CC_ERR_NOMEM;
+    for (size_t k = 0; k < old + 1; k++)
+        own[k] = e->inj_label[k].text == e->inj_banner[k];
     /* each array was allocated with one spare entry */
     if (grow((void **)&e->inj, cap + 1, sizeof *e->inj, old + 1) ||
         grow((void **)&e->inj_gen, cap + 1, sizeof *e->inj_gen, old + 1) ||
@@ -324,8 +331,18 @@ cc_err cc_eng_grow_injects(cc_engine *e, size_t need)
         grow((void **)&e->inj_label, cap + 1, sizeof *e->inj_label, old + 1) ||
         grow((void **)&e->inj_banner, cap + 1, sizeof *e->inj_banner, old + 1) ||
         grow((void **)&e->inj_title, cap + 1, sizeof *e->inj_title, old + 1) ||
-        grow((void **)&e->inj_body, cap + 1, sizeof *e->inj_body, old + 1))
+        grow((void **)&e->inj_body, cap + 1, sizeof *e->inj_body, old + 1)) {
+        /* inj_banner may have moved before a later array failed */
+        for (size_t k = 0; k < old + 1; k++)
+            if (own[k])
+                e->inj_label[k].text = e->inj_banner[k];
+        free(own);
         return CC_ERR_NOMEM;
+    }
+    for (size_t k = 0; k < old + 1; k++)
+        if (own[k])
+            e->inj_label[k].text = e->inj_banner[k];
+    free(own);
     size_t words = (cap + 63) / 64;
     if (words != e->held_words) {
         size_t nseats = e->s->nseats;
