@@ -135,6 +135,20 @@ static json_t *build(const char *log, const cc_scenario *s, const char *seat, cc
     return doc;
 }
 
+/* The log of scen run with the inputs file and the seats flagged in autos on their agents, written
+ * to a new temporary file named from path (a mkstemp template, completed in place). */
+static void inputs_log(const char *scen, const char *inputs, const unsigned char *autos, char *path)
+{
+    cc_buf log;
+    cc_buf_init(&log);
+    ev_log_inputs(scen, inputs, autos, &log);
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
+    close(fd);
+    cc_buf_free(&log);
+}
+
 Test(report, control_view_sections_match_the_log)
 {
     cc_scenario *s = load("scenarios/ncg-interagency-sim.yaml");
@@ -634,15 +648,8 @@ Test(report, reminders_escalations_and_retries_per_seat)
     const char *scen = "tests/scenarios/valid/mech-unstick.yaml";
     cc_scenario *s = load(scen);
     const unsigned char autos[6] = {1, 0, 1, 1, 0, 1};
-    cc_buf log;
-    cc_buf_init(&log);
-    ev_log_inputs(scen, "tests/inputs/mech-unstick.jsonl", autos, &log);
     char path[] = "/tmp/caucus-test-report-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
-    close(fd);
-    cc_buf_free(&log);
+    inputs_log(scen, "tests/inputs/mech-unstick.jsonl", autos, path);
     struct {
         const char *seat, *by;
         json_int_t sent, reminded, escalations, lost, retries;
@@ -680,15 +687,8 @@ Test(report, hybrid_seats_say_who_played_and_who_acted)
     const char *scen = "tests/scenarios/valid/river-basin.yaml";
     cc_scenario *s = load(scen);
     const unsigned char autos[7] = {1, 0, 1, 1, 0, 1, 1};
-    cc_buf log;
-    cc_buf_init(&log);
-    ev_log_inputs(scen, "tests/inputs/river-basin-hybrid.jsonl", autos, &log);
     char path[] = "/tmp/caucus-test-report-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
-    close(fd);
-    cc_buf_free(&log);
+    inputs_log(scen, "tests/inputs/river-basin-hybrid.jsonl", autos, path);
     json_t *doc = build(path, s, NULL, CC_OK, NULL);
     const json_t *rows = tab(doc, "overview", "seats");
     cr_assert_eq(json_array_size(rows), 7);
@@ -723,15 +723,8 @@ Test(report, a_hand_over_at_time_zero_is_who_played_from_the_start)
     const char *scen = "tests/scenarios/valid/river-basin.yaml";
     cc_scenario *s = load(scen);
     const unsigned char autos[7] = {1, 0, 1, 1, 0, 1, 1};
-    cc_buf log;
-    cc_buf_init(&log);
-    ev_log_inputs(scen, "tests/inputs/river-basin-auto0.jsonl", autos, &log);
     char path[] = "/tmp/caucus-test-report-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
-    close(fd);
-    cc_buf_free(&log);
+    inputs_log(scen, "tests/inputs/river-basin-auto0.jsonl", autos, path);
     json_t *doc = build(path, s, NULL, CC_OK, NULL);
     const json_t *rows = tab(doc, "overview", "seats");
     cr_assert_eq(json_array_size(rows), 7);
@@ -755,15 +748,8 @@ Test(report, control_steering_is_listed)
     const char *scen = "tests/scenarios/valid/river-basin.yaml";
     cc_scenario *s = load(scen);
     const unsigned char autos[7] = {1, 0, 1, 1, 0, 1, 1};
-    cc_buf log;
-    cc_buf_init(&log);
-    ev_log_inputs(scen, "tests/inputs/river-basin-steer.jsonl", autos, &log);
     char path[] = "/tmp/caucus-test-report-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
-    close(fd);
-    cc_buf_free(&log);
+    inputs_log(scen, "tests/inputs/river-basin-steer.jsonl", autos, path);
     json_t *doc = build(path, s, NULL, CC_OK, NULL);
     const json_t *rows = tab(doc, "overview", "steering");
     cr_assert_not_null(rows);
@@ -797,15 +783,8 @@ Test(report, edits_of_released_injects_and_withdrawals_are_listed)
     const char *scen = "tests/scenarios/valid/river-basin.yaml";
     cc_scenario *s = load(scen);
     const unsigned char autos[7] = {0, 0, 0, 0, 0, 0, 0};
-    cc_buf log;
-    cc_buf_init(&log);
-    ev_log_inputs(scen, "tests/inputs/river-basin-relabel.jsonl", autos, &log);
     char path[] = "/tmp/caucus-test-report-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
-    close(fd);
-    cc_buf_free(&log);
+    inputs_log(scen, "tests/inputs/river-basin-relabel.jsonl", autos, path);
     json_t *doc = build(path, s, NULL, CC_OK, NULL);
     const json_t *rows = tab(doc, "overview", "steering");
     cr_assert_not_null(rows);
@@ -845,15 +824,8 @@ Test(report, an_interim_report_times_what_is_open_up_to_now)
     const char *scen = "tests/scenarios/valid/river-basin.yaml";
     cc_scenario *s = load(scen);
     const unsigned char autos[7] = {1, 0, 1, 1, 0, 1, 1};
-    cc_buf log;
-    cc_buf_init(&log);
-    ev_log_inputs(scen, "tests/inputs/river-basin-steer.jsonl", autos, &log);
     char path[] = "/tmp/caucus-test-report-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, log.data, log.len), (ssize_t)log.len);
-    close(fd);
-    cc_buf_free(&log);
+    inputs_log(scen, "tests/inputs/river-basin-steer.jsonl", autos, path);
     char *cut = copy_with(path, 0, NULL, NULL, 1);
     json_t *doc = build(cut, s, NULL, CC_ERR_PARSE, "truncated"); /* the library refuses unless asked */
     cc_diags d;
