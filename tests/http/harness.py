@@ -3,6 +3,7 @@ checks, a free loopback port, starting a server and waiting until it answers, an
 sanitizer report in a server's output. Used by tests/http/*.py, tests/soak/soak.py and
 bench/bench_sse.py."""
 import http.client
+import json
 import re
 import socket
 import subprocess
@@ -68,6 +69,47 @@ def start_serve(binary, args, port, out, tries=400, **popen):
         time.sleep(0.05)
     p.kill()
     raise SystemExit("server did not come up on port %d" % port)
+
+
+class SeatClient:
+    """A session joined with a join code on the server at port: keeps its cookie and CSRF token,
+    sends JSON bodies and returns (status, JSON or raw bytes). record(method, path, status,
+    content_type, body), when given, sees every answer (openapi_check.record). With must_join the
+    join must answer 200; otherwise its status is kept in joined."""
+
+    def __init__(self, port, code, record=None, must_join=True):
+        self.port, self.record = port, record
+        self.cookie = self.csrf = None
+        st, j = self.req("POST", "/api/join", {"code": code})
+        self.joined = st
+        if must_join:
+            assert st == 200, j
+
+    def req(self, method, path, body=None):
+        h = {"Host": "127.0.0.1:%d" % self.port, "Content-Type": "application/json"}
+        if self.cookie:
+            h["Cookie"] = self.cookie
+        if self.csrf:
+            h["X-CSRF-Token"] = self.csrf
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        c.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        if self.record:
+            self.record(method, path, r.status, r.getheader("Content-Type"), data)
+        if path == "/api/join" and r.status == 200:
+            self.cookie = re.match(r"(caucus_session=[0-9a-f]{64})", r.getheader("Set-Cookie")).group(1)
+        j = json.loads(data) if data and r.getheader("Content-Type", "").startswith("application/json") else data
+        if path == "/api/join" and r.status == 200:
+            self.csrf = j["csrf"]
+        return r.status, j
+
+    def input(self, body):
+        return self.req("POST", "/api/input", body)
+
+    def state(self):
+        return self.req("GET", "/api/state")[1]
 
 
 def sanitizer_report(text):

@@ -5,14 +5,12 @@ Control hands four seats to their agents, one person (xmd-commissioner) joins an
 acts on behalf of the empty xmd-hydro desk; the state says who plays each seat and who took each
 act, the log records seat.play and "by": "control", and a seat may neither hand over nor claim
 "by". Standard library only. Usage: hybrid_test.py CAUCUS_BIN WORKDIR. Prints "N passed, N failed"."""
-import http.client
 import json
 import os
-import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Checks, free_port, start_serve, sanitizer_report  # noqa: E402
+from harness import Checks, SeatClient, free_port, start_serve, sanitizer_report  # noqa: E402
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 SCEN = "tests/scenarios/valid/river-basin.yaml"
@@ -20,36 +18,9 @@ check = Checks()
 PORT = free_port()
 
 
-class Client:
+class Client(SeatClient):
     def __init__(self, code):
-        self.cookie = self.csrf = None
-        st, j = self.req("POST", "/api/join", {"code": code})
-        assert st == 200, j
-
-    def req(self, method, path, body=None):
-        h = {"Host": "127.0.0.1:%d" % PORT, "Content-Type": "application/json"}
-        if self.cookie:
-            h["Cookie"] = self.cookie
-        if self.csrf:
-            h["X-CSRF-Token"] = self.csrf
-        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        c.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        if path == "/api/join" and r.status == 200:
-            self.cookie = re.match(r"(caucus_session=[0-9a-f]{64})", r.getheader("Set-Cookie")).group(1)
-        j = json.loads(data) if data and r.getheader("Content-Type", "").startswith("application/json") else data
-        if path == "/api/join" and r.status == 200:
-            self.csrf = j["csrf"]
-        c.close()
-        return r.status, j
-
-    def input(self, body):
-        return self.req("POST", "/api/input", body)
-
-    def state(self):
-        return self.req("GET", "/api/state")[1]
-
+        super().__init__(PORT, code)
 
 def find(lst, key, val):
     return next((x for x in lst or [] if x.get(key) == val), None)

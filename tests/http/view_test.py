@@ -7,7 +7,6 @@ through the co-chairs cell but not admitted by the label, and the US press offic
 see none of it. Notes follow the notes pad: a cell-mate whose clearance may read the writer's
 sees a note, a cell-mate of lower clearance does not, nor does control (no US seat in its cell).
 Standard library only. Usage: view_test.py CAUCUS_BIN WORKDIR. Prints "N passed, N failed"."""
-import http.client
 import json
 import os
 import re
@@ -15,7 +14,7 @@ import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Checks, free_port, start_serve, sanitizer_report  # noqa: E402
+from harness import Checks, SeatClient, free_port, start_serve, sanitizer_report  # noqa: E402
 import openapi_check  # noqa: E402
 
 BIN, WORK = sys.argv[1], sys.argv[2]
@@ -24,33 +23,9 @@ check = Checks()
 PORT = free_port()
 
 
-class Client:
+class Client(SeatClient):
     def __init__(self, code):
-        self.cookie = self.csrf = None
-        st, j = self.req("POST", "/api/join", {"code": code})
-        assert st == 200, j
-
-    def req(self, method, path, body=None):
-        h = {"Host": "127.0.0.1:%d" % PORT, "Content-Type": "application/json"}
-        if self.cookie:
-            h["Cookie"] = self.cookie
-        if self.csrf:
-            h["X-CSRF-Token"] = self.csrf
-        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        c.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        openapi_check.record(method, path, r.status, r.getheader("Content-Type"), data)
-        if path == "/api/join" and r.status == 200:
-            self.cookie = re.match(r"(caucus_session=[0-9a-f]{64})", r.getheader("Set-Cookie")).group(1)
-        j = json.loads(data) if data and r.getheader("Content-Type", "").startswith("application/json") else data
-        if path == "/api/join" and r.status == 200:
-            self.csrf = j["csrf"]
-        c.close()
-        return r.status, j
-
-    def input(self, body):
-        return self.req("POST", "/api/input", body)
+        super().__init__(PORT, code, openapi_check.record)
 
     def state(self):
         st, j = self.req("GET", "/api/state")
