@@ -7,50 +7,18 @@
 // step Southbay holds C-1 (its request, at +1h; the same step delivers it to both) with every seat
 // on its agent shows the outcome computed by hand (docs/cli.md, "Forks").
 // Usage: CAUCUS_URL=... CAUCUS_CODES='{"control":"...","xna-harbour":"...","xso-harbour":"..."}' node tests/e2e/debrief.mjs
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
+import { suite, launch, openPage, joinApi, input as post, CODES } from './harness.mjs';
 
-const URL_ = process.env.CAUCUS_URL;
-const CODES = JSON.parse(process.env.CAUCUS_CODES || '{}');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-let pass = 0;
-let fail = 0;
-function check(name, cond, detail) {
-  if (cond) pass++;
-  else {
-    fail++;
-    console.log('FAIL: ' + name + (detail !== undefined ? ' — ' + JSON.stringify(detail) : ''));
-  }
-}
-function finish() {
-  console.log(pass + ' passed, ' + fail + ' failed');
-  process.exit(fail ? 1 : 0);
-}
-if (!URL_ || !CODES.control || !CODES['xna-harbour'] || !CODES['xso-harbour'] || !fs.existsSync(CHROMIUM)) {
-  console.log('FAIL: CAUCUS_URL, CAUCUS_CODES (control, xna-harbour, xso-harbour) and chromium are required');
-  fail++;
-  finish();
-}
-setTimeout(() => {
-  console.log('FAIL: the debrief test did not finish within 180 s');
-  fail++;
-  finish();
-}, 180000).unref();
-
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
-const problems = [];
+const { check, finish, problems } = suite('debrief', { seconds: 180, seats: ['control', 'xna-harbour', 'xso-harbour'] });
+const browser = await launch();
+/* a page and a session joined over the API in its context; only uncaught exceptions are problems
+   here (the player's page is refused data on purpose) */
 async function who(name) {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, baseURL: URL_ });
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => problems.push(name + ': uncaught ' + e.message));
-  const r = await ctx.request.post('/api/join', { data: { code: CODES[name] } });
-  const j = await r.json();
-  return { name, ctx, page, csrf: j.csrf };
+  const w = await openPage(browser, name, problems, { ignore: () => true });
+  w.csrf = (await joinApi(CODES[name], w.ctx.request)).csrf;
+  return w;
 }
-async function input(w, body) {
-  const r = await w.ctx.request.post('/api/input', { headers: { 'X-CSRF-Token': w.csrf }, data: body });
-  return r.status();
-}
+const input = async (w, body) => (await post(w, body))[0];
 const ctl = await who('control');
 const xna = await who('xna-harbour');
 const xso = await who('xso-harbour');

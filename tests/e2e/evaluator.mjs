@@ -9,56 +9,22 @@
 // python3-docx).
 // Usage: CAUCUS_URL=http://127.0.0.1:PORT CAUCUS_CODES='{"control":"...",...}' CAUCUS_TMP=DIR
 //        node tests/e2e/evaluator.mjs
-import { chromium, request as pwRequest } from 'playwright-core';
+import { suite, launch, openPage, joinApi, input, CODES } from './harness.mjs';
 import { spawnSync } from 'node:child_process';
 
-const URL_ = process.env.CAUCUS_URL;
-const CODES = JSON.parse(process.env.CAUCUS_CODES || '{}');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TMP = process.env.CAUCUS_TMP || '/tmp';
-let pass = 0;
-let fail = 0;
-function check(name, cond, detail) {
-  if (cond) pass++;
-  else {
-    fail++;
-    console.log('FAIL: ' + name + (detail !== undefined ? ' — ' + JSON.stringify(detail) : ''));
-  }
-  return !!cond;
-}
-function finish() {
-  console.log(pass + ' passed, ' + fail + ' failed');
-  process.exit(fail ? 1 : 0);
-}
-setTimeout(() => {
-  check('the evaluator test finished within 150 s', false);
-  finish();
-}, 150000).unref();
-
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
-const problems = [];
-
-async function apiJoin(code) {
-  const ctx = await pwRequest.newContext({ baseURL: URL_ });
-  const r = await ctx.post('/api/join', { data: { code } });
-  const j = await r.json();
-  return { ctx, csrf: j.csrf };
-}
-async function apiInput(who, input) {
-  const r = await who.ctx.post('/api/input', { headers: { 'X-CSRF-Token': who.csrf }, data: input });
-  return [r.status(), await r.json().catch(() => null)];
-}
+const { check, finish, problems } = suite('evaluator', { seconds: 150 });
+const browser = await launch();
+const apiJoin = joinApi;
+const apiInput = input;
 async function newPage(name, viewport) {
-  const ctx = await browser.newContext({ viewport, baseURL: URL_, acceptDownloads: true });
-  const page = await ctx.newPage();
   /* failed requests are checked by their answers below: only the expected ones are allowed */
-  page.on('console', (m) => m.type() === 'error' && !/^Failed to load resource/.test(m.text()) && problems.push(name + ': ' + m.text()));
+  const { page } = await openPage(browser, name, problems, { viewport, context: { acceptDownloads: true }, ignore: (t) => /^Failed to load resource/.test(t) });
   page.on('response', (r) => {
     const u = new URL(r.url());
     const expected = (r.status() === 401 && u.pathname === '/api/state') || (r.status() === 400 && u.pathname === '/api/summary');
     if (r.status() >= 400 && !expected) problems.push(name + ': ' + r.status() + ' ' + u.pathname + u.search);
   });
-  page.on('pageerror', (e) => problems.push(name + ': uncaught ' + e.message));
   return page;
 }
 const noSideScroll = (page) => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);

@@ -5,48 +5,12 @@
 // questionnaire in their seat page, and the evaluator's report aggregates the answers by party.
 // Usage: CAUCUS_URL=http://127.0.0.1:PORT CAUCUS_CODES='{"control":"...","usa-lead":"...",...}'
 //        node tests/e2e/feedback.mjs   (run by tests/cli/e2e.sh)
-import { chromium, request as pwRequest } from 'playwright-core';
+import { suite, launch, openPage, joinApi as apiJoin, input as apiInput, CODES } from './harness.mjs';
 
-const URL_ = process.env.CAUCUS_URL;
-const CODES = JSON.parse(process.env.CAUCUS_CODES || '{}');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-let pass = 0;
-let fail = 0;
-function check(name, cond, detail) {
-  if (cond) pass++;
-  else {
-    fail++;
-    console.log('FAIL: ' + name + (detail !== undefined ? ' — ' + JSON.stringify(detail) : ''));
-  }
-  return !!cond;
-}
-function finish() {
-  console.log(pass + ' passed, ' + fail + ' failed');
-  process.exit(fail ? 1 : 0);
-}
-setTimeout(() => {
-  check('the feedback test finished within 120 s', false);
-  finish();
-}, 120000).unref();
-
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
-const problems = [];
-
-async function apiJoin(code) {
-  const ctx = await pwRequest.newContext({ baseURL: URL_ });
-  const r = await ctx.post('/api/join', { data: { code } });
-  const j = await r.json();
-  return { ctx, csrf: j.csrf };
-}
-async function apiInput(who, input) {
-  const r = await who.ctx.post('/api/input', { headers: { 'X-CSRF-Token': who.csrf }, data: input });
-  return [r.status(), await r.json().catch(() => null)];
-}
+const { check, finish, problems } = suite('feedback', { seconds: 120 });
+const browser = await launch();
 async function seatPage(name, code) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: URL_ });
-  const page = await ctx.newPage();
-  page.on('console', (m) => m.type() === 'error' && problems.push(name + ': ' + m.text()));
-  page.on('pageerror', (e) => problems.push(name + ': uncaught ' + e.message));
+  const { page } = await openPage(browser, name, problems, { viewport: { width: 1280, height: 800 } });
   await page.goto('/');
   await page.getByLabel('Join code').fill(code);
   await page.getByRole('button', { name: 'Join' }).click();
@@ -123,7 +87,7 @@ try {
   check('the observation is recorded', /done/.test(said), said);
   check('the recorded draft is cleared', (await f.locator('#obs-text').inputValue()) === '');
   const obs = await apiJoin(CODES['obs-usa']);
-  const r = await obs.ctx.get('/api/report?format=json');
+  const r = await obs.request.get('/api/report?format=json');
   const d = await r.json();
   const fb = d.sections.find((s) => s.id === 'feedback');
   const h1 = fb && fb.tables.find((t) => t.id === 'Q-end-h1');

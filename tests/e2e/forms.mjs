@@ -6,63 +6,12 @@
 // impossible time is refused beside the time field; the label composer offers every part of a label
 // the policy allows, and both forms are cleared after a save.
 // Usage: CAUCUS_URL=... CAUCUS_CODES='{"control":"...","xmd-hydro":"...",...}' node tests/e2e/forms.mjs
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
+import { suite, launch, openPage, joinForm as join, state, statusAfter, CODES } from './harness.mjs';
 
-const URL_ = process.env.CAUCUS_URL;
-const CODES = JSON.parse(process.env.CAUCUS_CODES || '{}');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-let pass = 0;
-let fail = 0;
-function check(name, cond, detail) {
-  if (cond) pass++;
-  else {
-    fail++;
-    console.log('FAIL: ' + name + (detail !== undefined ? ' — ' + JSON.stringify(detail) : ''));
-  }
-}
-function finish() {
-  console.log(pass + ' passed, ' + fail + ' failed');
-  process.exit(fail ? 1 : 0);
-}
-if (!URL_ || !CODES.control || !CODES['xmd-hydro'] || !fs.existsSync(CHROMIUM)) {
-  console.log('FAIL: CAUCUS_URL, CAUCUS_CODES (control, xmd-hydro) and chromium are required');
-  fail++;
-  finish();
-}
-setTimeout(() => {
-  console.log('FAIL: the forms test did not finish within 120 s');
-  fail++;
-  finish();
-}, 120000).unref();
-
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
-const problems = [];
-async function seat(name) {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, baseURL: URL_ });
-  const page = await ctx.newPage();
-  page.on('console', (m) => { if (m.type() === 'error' && !/ 40[03] /.test(m.text())) problems.push(name + ': ' + m.text()); });
-  page.on('pageerror', (e) => problems.push(name + ': uncaught ' + e.message));
-  return { name, ctx, page };
-}
-async function join(who, code) {
-  await who.page.goto('/');
-  await who.page.getByLabel('Join code').fill(code);
-  const [resp] = await Promise.all([who.page.waitForResponse((r) => r.url().endsWith('/api/join')), who.page.getByRole('button', { name: 'Join' }).click()]);
-  const j = await resp.json().catch(() => ({}));
-  who.csrf = j.csrf;
-  return resp.status();
-}
-async function state(who) {
-  const r = await who.ctx.request.get('/api/state');
-  return r.status() === 200 ? r.json() : { status: r.status() };
-}
-async function statusAfter(who, startsWith) {
-  const loc = who.page.locator('#status');
-  await loc.filter({ hasText: new RegExp('^' + startsWith.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '.*(done|refused|:)') }).waitFor({ timeout: 5000 });
-  await who.page.waitForFunction(() => !document.getElementById('status').classList.contains('busy'), null, { timeout: 5000 });
-  return (await loc.textContent()) || '';
-}
+const { check, finish, problems } = suite('forms', { seconds: 120, seats: ['control', 'xmd-hydro'] });
+const browser = await launch();
+/* 400 and 403 answers are the refusals the test provokes */
+const seat = (name) => openPage(browser, name, problems, { ignore: (t) => / 40[03] /.test(t) });
 const visible = (who, sel) => who.page.locator(sel).isVisible();
 
 const ctl = await seat('control');

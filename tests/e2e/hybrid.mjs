@@ -5,77 +5,14 @@
 // forces a stage on, issues a new join code (the old one is refused), and the interim report keeps
 // its banner colours under the page's policy.
 // Usage: CAUCUS_URL=... CAUCUS_CODES='{"control":"...","xmd-commissioner":"...",...}' node tests/e2e/hybrid.mjs
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
+import { suite, launch, openPage, joinForm as join, state, statusAfter, waitState, input, CODES } from './harness.mjs';
 
-const URL_ = process.env.CAUCUS_URL;
-const CODES = JSON.parse(process.env.CAUCUS_CODES || '{}');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-let pass = 0;
-let fail = 0;
-function check(name, cond, detail) {
-  if (cond) pass++;
-  else {
-    fail++;
-    console.log('FAIL: ' + name + (detail !== undefined ? ' — ' + JSON.stringify(detail) : ''));
-  }
-}
-function finish() {
-  console.log(pass + ' passed, ' + fail + ' failed');
-  process.exit(fail ? 1 : 0);
-}
-if (!URL_ || !CODES.control || !CODES['xmd-commissioner'] || !fs.existsSync(CHROMIUM)) {
-  console.log('FAIL: CAUCUS_URL, CAUCUS_CODES (control, xmd-commissioner) and chromium are required');
-  fail++;
-  finish();
-}
-setTimeout(() => {
-  console.log('FAIL: the hybrid test did not finish within 180 s');
-  fail++;
-  finish();
-}, 180000).unref();
-
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
-const problems = [];
+const { check, finish, problems } = suite('hybrid', { seconds: 180, seats: ['control', 'xmd-commissioner'] });
+const browser = await launch();
 let quiet401 = false;
-async function seat(name) {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, baseURL: URL_ });
-  const page = await ctx.newPage();
-  page.on('console', (m) => { if (m.type() === 'error' && !(quiet401 && / 401 /.test(m.text()))) problems.push(name + ': ' + m.text()); });
-  page.on('pageerror', (e) => problems.push(name + ': uncaught ' + e.message));
-  return { name, ctx, page };
-}
-async function join(who, code) {
-  await who.page.goto('/');
-  await who.page.getByLabel('Join code').fill(code);
-  const [resp] = await Promise.all([who.page.waitForResponse((r) => r.url().endsWith('/api/join')), who.page.getByRole('button', { name: 'Join' }).click()]);
-  const j = await resp.json().catch(() => ({}));
-  who.csrf = j.csrf;
-  return resp.status();
-}
-async function state(who) {
-  const r = await who.ctx.request.get('/api/state');
-  return r.status() === 200 ? r.json() : { status: r.status() };
-}
-async function api(who, input) {
-  const r = await who.ctx.request.post('/api/input', { headers: { 'X-CSRF-Token': who.csrf }, data: input });
-  return r.json().catch(() => null);
-}
-async function statusAfter(who, startsWith) {
-  const loc = who.page.locator('#status');
-  await loc.filter({ hasText: new RegExp('^' + startsWith.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '.*(done|refused|:)') }).waitFor({ timeout: 5000 });
-  await who.page.waitForFunction(() => !document.getElementById('status').classList.contains('busy'), null, { timeout: 5000 });
-  return (await loc.textContent()) || '';
-}
-async function waitState(who, what, fn, ms = 10000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const st = await state(who);
-    if (fn(st)) return st;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(who.name + ': timed out waiting for ' + what);
-}
+/* a 401 is expected while the old session of a reissued code is tried */
+const seat = (name) => openPage(browser, name, problems, { ignore: (t) => quiet401 && / 401 /.test(t) });
+const api = async (who, body) => (await input(who, body))[1];
 /* the visible action buttons of a card, as the inputs they send: every one must be an affordance */
 async function offered(who, sel) {
   return who.page.locator(sel + ' button:visible').evaluateAll((bs) => bs.map((b) => b.textContent));

@@ -9,82 +9,29 @@
 // `input` of the seat precedes it) and each agent's to its agent (no input), that the report's seat
 // table says who played each seat, and that no page was ever answered 4xx on /api/input.
 // Usage: CAUCUS_URL=... CAUCUS_CODES='{"control":"...","usa-chair":"...",...}' node tests/e2e/mixed.mjs
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
+import { suite, launch, openPage, joinForm, state, waitState as harnessWait, statusAfter as harnessStatus, CODES } from './harness.mjs';
 
-const URL_ = process.env.CAUCUS_URL;
-const CODES = JSON.parse(process.env.CAUCUS_CODES || '{}');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const PEOPLE = ['usa-chair', 'kor-chair', 'usa-pa'];
 const DECISIONS = ['D-1', 'D-2', 'D-3'];
 /* the option each person votes for when its vote is asked (the co-chairs' agents' choices) */
 const CHOICE = { 'D-1': 'raise', 'D-2': 'joint', 'D-3': 'adopt' };
 const STEP = 15 * 60000; /* control's jump: shorter than every stage deadline the people face */
 const ACTS = ['consult.ack', 'consult.position', 'decision.vote', 'decision.propose', 'consult.object', 'consult.escalate', 'consult.remind'];
-let pass = 0;
-let fail = 0;
-function check(name, cond, detail) {
-  if (cond) pass++;
-  else {
-    fail++;
-    console.log('FAIL: ' + name + (detail !== undefined ? ' — ' + JSON.stringify(detail).slice(0, 600) : ''));
-  }
-}
-function finish() {
-  console.log(pass + ' passed, ' + fail + ' failed');
-  process.exit(fail ? 1 : 0);
-}
-if (!URL_ || !CODES.control || PEOPLE.some((s) => !CODES[s]) || !fs.existsSync(CHROMIUM)) {
-  console.log('FAIL: CAUCUS_URL, CAUCUS_CODES (control, ' + PEOPLE.join(', ') + ') and chromium are required');
-  fail++;
-  finish();
-}
-setTimeout(() => {
-  console.log('FAIL: the mixed-table test did not finish within 600 s');
-  fail++;
-  finish();
-}, 600000).unref();
-
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
-const problems = [];
+const { check, finish, problems } = suite('mixed-table', { seconds: 600, seats: ['control', ...PEOPLE], width: 600 });
+const browser = await launch();
 const refused = []; /* every 4xx answer to a page's /api/input: a button the server refused */
 async function newPage(name) {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, baseURL: URL_ });
-  const page = await ctx.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(name + ': ' + m.text()); });
-  page.on('pageerror', (e) => problems.push(name + ': uncaught ' + e.message));
-  page.on('response', async (r) => {
+  const who = await openPage(browser, name, problems);
+  who.page.on('response', async (r) => {
     if (r.url().endsWith('/api/input') && r.status() >= 400) refused.push({ who: name, status: r.status(), body: await r.text().catch(() => ''), sent: r.request().postData() });
   });
-  return { name, ctx, page };
+  return who;
 }
-async function join(who, code) {
-  await who.page.goto('/');
-  await who.page.getByLabel('Join code').fill(code);
-  const [resp] = await Promise.all([who.page.waitForResponse((r) => r.url().endsWith('/api/join')),
-    who.page.getByRole('button', { name: 'Join' }).click()]);
-  return resp.status();
-}
-async function state(who) {
-  const r = await who.ctx.request.get('/api/state');
-  return r.status() === 200 ? r.json() : { status: r.status() };
-}
-async function waitState(who, what, fn, ms = 30000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const st = await state(who);
-    if (fn(st)) return st;
-    if (Date.now() > until) throw new Error(who.name + ': timed out waiting for ' + what);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+const join = joinForm;
+/* the people wait for agents and the clock: longer than the harness's defaults */
+const waitState = (who, what, fn, ms = 30000) => harnessWait(who, what, fn, ms);
 /* the status line after an input sent by the page: "WHAT … done" or "WHAT … refused: …" */
-async function statusAfter(who, startsWith) {
-  const loc = who.page.locator('#status');
-  await loc.filter({ hasText: new RegExp('^' + startsWith.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '.*(done|refused|:)') }).waitFor({ timeout: 30000 });
-  await who.page.waitForFunction(() => !document.getElementById('status').classList.contains('busy'), null, { timeout: 30000 });
-  return (await loc.textContent()) || '';
-}
+const statusAfter = (who, startsWith) => harnessStatus(who, startsWith, 30000);
 /* a fresh status line for the next input, so statusAfter never reads the previous one */
 async function clearStatus(who) {
   await who.page.evaluate(() => { document.getElementById('status').textContent = ''; });
