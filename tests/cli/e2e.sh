@@ -19,7 +19,8 @@
 E=tests/e2e
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$T"' EXIT
+mpid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$mpid" ] && kill "$mpid" 2>/dev/null; rm -rf "$T"' EXIT
 
 if ! command -v node > /dev/null 2>&1; then no "node is not installed (apt-get install nodejs npm)"; fi
 if ! command -v npm > /dev/null 2>&1; then no "npm is not installed (apt-get install npm)"; fi
@@ -42,104 +43,6 @@ fi
 expect_rc "serve --help" 0 "$BIN" serve --help
 expect_out "serve usage" "usage: caucus serve"
 
-"$BIN" serve scenarios/ncg-policy-ttx.yaml --db "$T/e2e.db" --listen 127.0.0.1:0 > "$T/serve.out" 2> "$T/serve.err" &
-pid=$!
-i=0
-while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/serve.out" 2> /dev/null; do
-  kill -0 "$pid" 2> /dev/null || break
-  sleep 0.1; i=$((i + 1))
-done
-addr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/serve.out")
-if [ -n "$addr" ]; then ok; else no "caucus serve did not start"; cat "$T/serve.out" "$T/serve.err" | head -20; fi
-
-# "  SEAT-OR-control   XXXXX-XXXXX-XXXXX-XXXXX   (PARTY, role)" -> {"SEAT": "CODE", ...}
-codes=$(awk 'BEGIN { printf "{" } /^  [a-z][a-z0-9-]* +[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*( |$)/ {
-  printf "%s\"%s\":\"%s\"", n++ ? "," : "", $1, $2 } END { printf "}" }' "$T/serve.out")
-for s in control usa-chair kor-chair; do
-  case "$codes" in *"\"$s\":"*) ok ;; *) no "no join code for $s in the output of caucus serve" ;; esac
-done
-
-if [ -n "$addr" ]; then
-  img="$T/img"
-  [ "${UPDATE_SCREENSHOTS:-}" = 1 ] && img=docs/img
-  CAUCUS_URL="http://$addr" CAUCUS_CODES="$codes" CAUCUS_IMG="$img" CHROMIUM="$CHROMIUM" \
-    node "$E/ttx.mjs" > "$T/e2e.out" 2>&1
-  rc=$?
-  grep -v '^[0-9]* passed, [0-9]* failed' "$T/e2e.out" | tail -40
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/e2e.out" | tail -n 1)
-  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
-  if [ -z "$p" ]; then no "ttx.mjs printed no count line (exit $rc)"; p=0; f=0; fi
-  pass=$((pass + p)); fail=$((fail + f))
-  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "ttx.mjs exited $rc"; fi
-  # the scenario editor, against the same server (tests/e2e/editor.mjs)
-  CAUCUS_URL="http://$addr" CAUCUS_CODES="$codes" CAUCUS_IMG="$img" CAUCUS_BIN="$BIN" CHROMIUM="$CHROMIUM" \
-    node "$E/editor.mjs" > "$T/editor.out" 2>&1
-  rc=$?
-  grep -v '^[0-9]* passed, [0-9]* failed' "$T/editor.out" | tail -40
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/editor.out" | tail -n 1)
-  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
-  if [ -z "$p" ]; then no "editor.mjs printed no count line (exit $rc)"; p=0; f=0; fi
-  pass=$((pass + p)); fail=$((fail + f))
-  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "editor.mjs exited $rc"; fi
-  for v in editor editor-conflict; do
-    if [ -s "$img/$v.png" ]; then ok; else no "screenshot $v.png missing"; fi
-  done
-  # participant feedback in the browser, against a server on the evaluation fixture (feedback.mjs)
-  "$BIN" serve tests/scenarios/valid/evaluation.yaml --db "$T/fb.db" --codes "$T/fb-codes.json" --listen 127.0.0.1:0 > "$T/fb.out" 2> "$T/fb.err" &
-  fbpid=$!
-  i=0
-  while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/fb.out" 2> /dev/null; do sleep 0.1; i=$((i + 1)); done
-  fbaddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/fb.out")
-  CAUCUS_URL="http://$fbaddr" CAUCUS_CODES="$(cat "$T/fb-codes.json" 2> /dev/null)" CHROMIUM="$CHROMIUM" \
-    node "$E/feedback.mjs" > "$T/fb-e2e.out" 2>&1
-  rc=$?
-  kill "$fbpid" 2> /dev/null
-  grep -v '^[0-9]* passed, [0-9]* failed' "$T/fb-e2e.out" | tail -20
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/fb-e2e.out" | tail -n 1)
-  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
-  if [ -z "$p" ]; then no "feedback.mjs printed no count line (exit $rc)"; p=0; f=0; fi
-  pass=$((pass + p)); fail=$((fail + f))
-  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "feedback.mjs exited $rc"; fi
-  # every view was captured at 1280x800
-  for v in join control player-inbox consultation decision plan; do
-    if [ -s "$img/$v.png" ] && [ "$(od -An -tu1 -j16 -N8 "$img/$v.png" | tr -s ' ')" = " 0 0 5 0 0 0 3 32" ]; then ok
-    else no "screenshot $v.png missing or not 1280x800"; fi
-  done
-fi
-
-# a bilingual exercise: one English and one Korean player on a server of their own
-# (tests/e2e/bilingual.mjs; UPDATE_SCREENSHOTS=1 writes docs/img/player-inbox-ko.png)
-"$BIN" serve scenarios/ncg-policy-ttx.yaml --db "$T/bi.db" --listen 127.0.0.1:0 > "$T/bi.out" 2> "$T/bi.err" &
-bipid=$!
-i=0
-while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/bi.out" 2> /dev/null; do
-  kill -0 "$bipid" 2> /dev/null || break
-  sleep 0.1; i=$((i + 1))
-done
-biaddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/bi.out")
-bicodes=$(awk 'BEGIN { printf "{" } /^  [a-z][a-z0-9-]* +[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*( |$)/ {
-  printf "%s\"%s\":\"%s\"", n++ ? "," : "", $1, $2 } END { printf "}" }' "$T/bi.out")
-if [ -n "$biaddr" ]; then
-  img="$T/img"
-  [ "${UPDATE_SCREENSHOTS:-}" = 1 ] && img=docs/img
-  CAUCUS_URL="http://$biaddr" CAUCUS_CODES="$bicodes" CAUCUS_IMG="$img" CHROMIUM="$CHROMIUM" \
-    node "$E/bilingual.mjs" > "$T/bi-e2e.out" 2>&1
-  rc=$?
-  grep -v '^[0-9]* passed, [0-9]* failed' "$T/bi-e2e.out" | tail -20
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/bi-e2e.out" | tail -n 1)
-  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
-  if [ -z "$p" ]; then no "bilingual.mjs printed no count line (exit $rc)"; p=0; f=0; fi
-  pass=$((pass + p)); fail=$((fail + f))
-  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "bilingual.mjs exited $rc"; fi
-else
-  no "caucus serve did not start for the bilingual test"
-fi
-kill "$bipid" 2> /dev/null
-wait "$bipid" 2> /dev/null
-
-# the UI's catalogues agree (tests/e2e/catalogues.mjs), and a Korean control console and seat view
-# show no English but ids, markings and what participants wrote (tests/e2e/i18n-walk.mjs, on a
-# server of its own)
 run_mjs() { # NAME: counts the "N passed, N failed" line of $T/NAME.out into pass and fail
   grep -v '^[0-9]* passed, [0-9]* failed' "$T/$1.out" | tail -20
   line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/$1.out" | tail -n 1)
@@ -167,40 +70,89 @@ start_server() {
 stop_server() {
   kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; pid=""
 }
+
+# the live TTX (tests/e2e/ttx.mjs) and the scenario editor (tests/e2e/editor.mjs) on the policy
+# sample; this server runs until the language walk is done, then it must stop cleanly on SIGTERM
+# and its store must hold a log that replays
+start_server main scenarios/ncg-policy-ttx.yaml --db "$T/e2e.db"
+mpid=$pid; pid=""
+addr=$saddr; codes=$scodes
+if [ -n "$addr" ]; then ok; else no "caucus serve did not start"; cat "$T/main-serve.out" "$T/main-serve.err" | head -20; fi
+for s in control usa-chair kor-chair; do
+  case "$codes" in *"\"$s\":"*) ok ;; *) no "no join code for $s in the output of caucus serve" ;; esac
+done
+
+if [ -n "$addr" ]; then
+  img="$T/img"
+  [ "${UPDATE_SCREENSHOTS:-}" = 1 ] && img=docs/img
+  CAUCUS_URL="http://$addr" CAUCUS_CODES="$codes" CAUCUS_IMG="$img" CHROMIUM="$CHROMIUM" \
+    node "$E/ttx.mjs" > "$T/ttx.out" 2>&1
+  run_mjs ttx $?
+  CAUCUS_URL="http://$addr" CAUCUS_CODES="$codes" CAUCUS_IMG="$img" CAUCUS_BIN="$BIN" CHROMIUM="$CHROMIUM" \
+    node "$E/editor.mjs" > "$T/editor.out" 2>&1
+  run_mjs editor $?
+  for v in editor editor-conflict; do
+    if [ -s "$img/$v.png" ]; then ok; else no "screenshot $v.png missing"; fi
+  done
+  # every view was captured at 1280x800
+  for v in join control player-inbox consultation decision plan; do
+    if [ -s "$img/$v.png" ] && [ "$(od -An -tu1 -j16 -N8 "$img/$v.png" | tr -s ' ')" = " 0 0 5 0 0 0 3 32" ]; then ok
+    else no "screenshot $v.png missing or not 1280x800"; fi
+  done
+fi
+
+# participant feedback in the browser (tests/e2e/feedback.mjs), on the evaluation fixture
+start_server feedback tests/scenarios/valid/evaluation.yaml --db "$T/fb.db" --codes "$T/fb-codes.json"
+if [ -n "$saddr" ]; then
+  CAUCUS_URL="http://$saddr" CAUCUS_CODES="$(cat "$T/fb-codes.json" 2> /dev/null)" CHROMIUM="$CHROMIUM" \
+    node "$E/feedback.mjs" > "$T/feedback.out" 2>&1
+  run_mjs feedback $?
+else
+  no "caucus serve did not start on the evaluation fixture"; head -5 "$T/feedback-serve.err"
+fi
+stop_server
+
+# a bilingual exercise: one English and one Korean player on a server of their own
+# (tests/e2e/bilingual.mjs; UPDATE_SCREENSHOTS=1 writes docs/img/player-inbox-ko.png)
+start_server bilingual scenarios/ncg-policy-ttx.yaml --db "$T/bi.db"
+if [ -n "$saddr" ]; then
+  img="$T/img"
+  [ "${UPDATE_SCREENSHOTS:-}" = 1 ] && img=docs/img
+  CAUCUS_URL="http://$saddr" CAUCUS_CODES="$scodes" CAUCUS_IMG="$img" CHROMIUM="$CHROMIUM" \
+    node "$E/bilingual.mjs" > "$T/bilingual.out" 2>&1
+  run_mjs bilingual $?
+else
+  no "caucus serve did not start for the bilingual test"
+fi
+stop_server
+
+# the UI's catalogues agree (tests/e2e/catalogues.mjs), and a Korean control console and seat view
+# show no English but ids, markings and what participants wrote (tests/e2e/i18n-walk.mjs, on a
+# server of its own)
 node "$E/catalogues.mjs" ui > "$T/catalogues.out" 2>&1
 run_mjs catalogues $?
-"$BIN" serve scenarios/ncg-policy-ttx.yaml --db "$T/walk.db" --listen 127.0.0.1:0 > "$T/walk-serve.out" 2> "$T/walk-serve.err" &
-wpid=$!
-i=0
-while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/walk-serve.out" 2> /dev/null; do
-  kill -0 "$wpid" 2> /dev/null || break
-  sleep 0.1; i=$((i + 1))
-done
-waddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/walk-serve.out")
-wcodes=$(awk 'BEGIN { printf "{" } /^  [a-z][a-z0-9-]* +[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*-[0-9A-Z][0-9A-Z]*( |$)/ {
-  printf "%s\"%s\":\"%s\"", n++ ? "," : "", $1, $2 } END { printf "}" }' "$T/walk-serve.out")
-if [ -n "$waddr" ]; then
-  CAUCUS_URL="http://$waddr" CAUCUS_CODES="$wcodes" CHROMIUM="$CHROMIUM" node "$E/i18n-walk.mjs" > "$T/i18n-walk.out" 2>&1
+start_server walk scenarios/ncg-policy-ttx.yaml --db "$T/walk.db"
+if [ -n "$saddr" ]; then
+  CAUCUS_URL="http://$saddr" CAUCUS_CODES="$scodes" CHROMIUM="$CHROMIUM" node "$E/i18n-walk.mjs" > "$T/i18n-walk.out" 2>&1
   run_mjs i18n-walk $?
   # the scenario editor's fields per language (tests/e2e/editor-lang.mjs), on the same server
-  CAUCUS_URL="http://$waddr" CAUCUS_CODES="$wcodes" CAUCUS_BIN="$BIN" CHROMIUM="$CHROMIUM" \
+  CAUCUS_URL="http://$saddr" CAUCUS_CODES="$scodes" CAUCUS_BIN="$BIN" CHROMIUM="$CHROMIUM" \
     node "$E/editor-lang.mjs" > "$T/editor-lang.out" 2>&1
   run_mjs editor-lang $?
 else
   no "caucus serve did not start for the language walk"
 fi
-kill "$wpid" 2> /dev/null
-wait "$wpid" 2> /dev/null
+stop_server
 
-if [ -n "$pid" ] && ! kill -0 "$pid" 2> /dev/null; then
-  no "caucus serve stopped during the test"; tail -5 "$T/serve.out" "$T/serve.err"
+if [ -n "$mpid" ] && ! kill -0 "$mpid" 2> /dev/null; then
+  no "caucus serve stopped during the test"; tail -5 "$T/main-serve.out" "$T/main-serve.err"
 fi
-if [ -n "$pid" ]; then
-  kill "$pid" 2> /dev/null
-  wait "$pid"; src=$?
-  pid=""
+if [ -n "$mpid" ]; then
+  kill "$mpid" 2> /dev/null
+  wait "$mpid"; src=$?
+  mpid=""
   # a clean stop on SIGTERM, and the store holds a log that verifies
-  if [ "$src" = 0 ]; then ok; else no "caucus serve exited $src on SIGTERM"; tail -20 "$T/serve.err"; fi
+  if [ "$src" = 0 ]; then ok; else no "caucus serve exited $src on SIGTERM"; tail -20 "$T/main-serve.err"; fi
   expect_rc "export the exercise" 0 "$BIN" export "$T/e2e.db" --exercise 1 --log "$T/e2e.jsonl"
   # verified up to its last event (with or without the run.end of "End exercise")
   last=$(($(wc -l < "$T/e2e.jsonl") - 1))
