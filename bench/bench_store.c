@@ -118,7 +118,9 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc != 5 || strcmp(argv[1], "append") != 0) {
-        fprintf(stderr, "usage: bench_store append STORE P TOTAL | bench_store log FILE N | bench_store read STORE\n");
+        fprintf(
+            stderr,
+            "usage: bench_store append STORE P TOTAL | bench_store log FILE N | bench_store read STORE\n");
         return 2;
     }
     int np = atoi(argv[3]), total = atoi(argv[4]);
