@@ -4,11 +4,16 @@
 # an earlier commit) has a libcaucus.a beside it, against that one too (the store's API is the same).
 # Each run measures 1, 8 and 64 producers back to back with each build, alternating, so that a burst
 # of load or a slow disk moment from another tenant of a shared machine falls on both; the ratio to
-# 1 producer is taken within each run and its median reported. RUNS runs (default 5).
+# 1 producer is taken within each run and its median reported. RUNS runs (default 5). Then reads:
+# a store of 64 exercises x 1,000 events written by 64 producers at once (rows interleaved as a busy
+# server writes them) and one of 1 exercise x 20,000 events, each built by each build and read back
+# by the same build the way verify, report and export read (bench_store read), READ_RUNS times
+# alternating (default 5).
 set -u
 B=${1:-build}
 BASE=${2:-}
 RUNS=${RUNS:-5}
+READ_RUNS=${READ_RUNS:-5}
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 LIBS="$(pkg-config --libs libfyaml jansson libsodium libcrypto sqlite3 libpq libmicrohttpd) -lm -pthread"
@@ -60,15 +65,17 @@ event at a time to its own exercise; an append returns only after its transactio
 (SQLite WAL with `synchronous=FULL`; PostgreSQL with `synchronous_commit=on`, local server). Group
 commit lets concurrent producers share one sync ([docs/store.md](../docs/store.md#group-commit)).
 Baseline: 1 producer on the same store, same build, same run (1, 8 and 64 producers back to back);
-the ratio is taken within each run and its median reported. "before" is `BENCH_BASE`'s
-libcaucus.a (the commit before the group-commit work of issue 21), measured alternately with this
-build. Target: 64 producers >= 10x one producer, on both stores.
+the ratio is taken within each run and its median (min-max over the runs) reported. "before" is
+`BENCH_BASE`'s libcaucus.a, measured alternately with this build. Target: 64 producers >= 10x one
+producer, on both stores. SQLite stores of this build are schema version 6 (events in append order
+under a rowid: [docs/store.md](../docs/store.md#where-the-time-goes-on-sqlite-wal-pages-per-commit)).
 
 This machine is shared (other jobs run on its 2 cores and its disk) and its fsync is fast (about
-0.1-0.2 ms for 4 KiB when quiet, several ms under load), so single runs vary several-fold; read the
-medians.
+0.1-0.2 ms for 4 KiB when quiet, several ms under load), so single runs vary several-fold: a slow
+fsync makes one producer slow and the ratio large; the runs with the fastest single producer are
+the hard case for the ratio (the minimum column).
 
-| store | build | 1 producer appends/s median (min-max) | 8 producers | 64 producers | 64 / 1 producer (median of runs) | 8 / 1 |
+| store | build | 1 producer appends/s median (min-max) | 8 producers | 64 producers | 64 / 1 producer, median of runs (min-max) | 8 / 1 |
 | --- | --- | --- | --- | --- | --- | --- |
 EOT
 for kind in sqlite postgres; do
@@ -77,9 +84,10 @@ for kind in sqlite postgres; do
     [ -s "$W/sel" ] || continue
     med() { awk -v c="$1" '{print $c}' "$W/sel" | sort -g | awk '{a[NR]=$1} END {printf "%.0f (%.0f-%.0f)", a[int((NR+1)/2)], a[1], a[NR]}'; }
     ratio() { awk -v c="$1" '$3 > 0 {print $c / $3}' "$W/sel" | sort -g | awk '{a[NR]=$1} END {printf "%.1fx", a[int((NR+1)/2)]}'; }
+    ratiox() { awk -v c="$1" '$3 > 0 {print $c / $3}' "$W/sel" | sort -g | awk '{a[NR]=$1} END {printf "%.1fx (%.1f-%.1f)", a[int((NR+1)/2)], a[1], a[NR]}'; }
     name="this build"
     [ $b = base ] && name="before (BENCH_BASE)"
-    echo "| $kind | $name | $(med 3) | $(med 4) | $(med 5) | $(ratio 5) | $(ratio 4) |"
+    echo "| $kind | $name | $(med 3) | $(med 4) | $(med 5) | $(ratiox 5) | $(ratio 4) |"
   done
 done
 if [ "$bins" = "new base" ]; then
@@ -91,4 +99,37 @@ if [ "$bins" = "new base" ]; then
       END {for (x = 1; x <= i && x <= j; x++) if (b[x] > 0) print n[x] / b[x]}' "$W/runs" | sort -g |
       awk -v k=$kind '{a[NR]=$1} END {if (NR) printf "%s, 64 producers: this build / before = %.1fx (median of %d paired runs).\n", k, a[int((NR+1)/2)], NR}'
   done
+fi
+# reads: each build reads the stores it wrote (the store's layout is the build's schema)
+if [ "$bins" = "new base" ]; then
+  ok=1
+  for b in $bins; do
+    rm -f "$W/rd64_$b.db"* "$W/rd1_$b.db"*
+    "$W/$b" append "$W/rd64_$b.db" 64 64000 > /dev/null 2>&1 && "$W/$b" append "$W/rd1_$b.db" 1 20000 > /dev/null 2>&1 || ok=0
+  done
+  if [ $ok = 1 ]; then
+    i=0
+    while [ $i -lt "$READ_RUNS" ]; do
+      for b in $bins; do
+        echo "$b $("$W/$b" read "$W/rd64_$b.db") $("$W/$b" read "$W/rd1_$b.db")" >> "$W/reads"
+      done
+      i=$((i + 1))
+    done
+    echo
+    echo "Reads (\`bench_store read\`: every exercise's events through \`cc_store_event_rows\`, the pages"
+    echo "\`caucus verify\`, \`report\` and \`export\` read; read-only open, store in the page cache), events/s,"
+    echo "median (min-max) of $READ_RUNS alternating runs:"
+    echo
+    echo "| store | this build | before | this build / before (paired median) |"
+    echo "| --- | --- | --- | --- |"
+    for c in 2 3; do
+      what="64 exercises x 1,000 events, written by 64 producers at once"
+      [ $c = 3 ] && what="1 exercise x 20,000 events"
+      m() { awk -v b="$1" -v c=$c '$1 == b {print $c}' "$W/reads" | sort -g | awk '{a[NR]=$1} END {printf "%.0f (%.0f-%.0f)", a[int((NR+1)/2)], a[1], a[NR]}'; }
+      pr=$(awk -v c=$c '$1 == "new" {n[++i] = $c} $1 == "base" {b[++j] = $c}
+        END {for (x = 1; x <= i && x <= j; x++) if (b[x] > 0) print n[x] / b[x]}' "$W/reads" | sort -g |
+        awk '{a[NR]=$1} END {printf "%.2fx", a[int((NR+1)/2)]}')
+      echo "| $what | $(m new) | $(m base) | $pr |"
+    done
+  fi
 fi

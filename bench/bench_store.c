@@ -3,7 +3,10 @@
  * group commit is what lets many producers share a sync. Also writes a log of N events for the
  * verify benchmark.
  *   bench_store append STORE P TOTAL   -> prints appends/s (TOTAL appends over P producers)
- *   bench_store log FILE N             -> writes a valid N-event log to FILE */
+ *   bench_store log FILE N             -> writes a valid N-event log to FILE
+ *   bench_store read STORE             -> reads every exercise's events as `caucus verify`,
+ *                                         `report` and `export` read them (cc_store_event_rows,
+ *                                         in pages, read-only open); prints events/s */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +44,20 @@ static void *run(void *arg)
     return NULL;
 }
 
+typedef struct reader {
+    uint64_t n;
+    size_t bytes;
+} reader;
+
+static int read_row(void *ctx, uint64_t seq, const char *hash, const char *line, size_t len)
+{
+    reader *r = ctx;
+    (void)seq;
+    r->n++;
+    r->bytes += len + (hash[0] != 0) + (line[0] == '{');
+    return 0;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -68,8 +85,42 @@ int main(int argc, char **argv)
         cc_buf_free(&b);
         return fclose(f) != 0;
     }
+    if (argc == 3 && strcmp(argv[1], "read") == 0) {
+        cc_store_opts o = {1, NULL, 0, 0};
+        cc_store *st;
+        cc_store_error err;
+        if (cc_store_open(argv[2], &o, &st, &err) != CC_OK) {
+            fprintf(stderr, "%s\n", err.message);
+            return 1;
+        }
+        reader r = {0, 0};
+        double t0 = now_s();
+        for (int64_t ex = 1;; ex++) {
+            cc_store_exercise x;
+            cc_err rc = cc_store_exercise_get(st, ex, &x, &err);
+            if (rc == CC_ERR_NOTFOUND)
+                break;
+            if (rc != CC_OK) {
+                fprintf(stderr, "%s\n", err.message);
+                return 1;
+            }
+            cc_store_exercise_clear(&x);
+            if (cc_store_event_rows(st, ex, 0, read_row, &r, NULL, &err) != CC_OK) {
+                fprintf(stderr, "%s\n", err.message);
+                return 1;
+            }
+        }
+        double dt = now_s() - t0;
+        cc_store_close(st);
+        if (r.n == 0)
+            return 1;
+        printf("%.0f\n", (double)r.n / dt);
+        return 0;
+    }
     if (argc != 5 || strcmp(argv[1], "append") != 0) {
-        fprintf(stderr, "usage: bench_store append STORE P TOTAL | bench_store log FILE N\n");
+        fprintf(
+            stderr,
+            "usage: bench_store append STORE P TOTAL | bench_store log FILE N | bench_store read STORE\n");
         return 2;
     }
     int np = atoi(argv[3]), total = atoi(argv[4]);

@@ -120,13 +120,15 @@ static uint64_t count_of(cc_store *st, int64_t ex)
 CONFORMANCE(opens_fresh_at_the_current_schema)
 {
     cc_store *st = open_ok(w);
-    cr_expect_eq(cc_store_schema_version(st), CC_STORE_SCHEMA_VERSION);
+    const int want =
+        strncmp(w, "postgres", 8) == 0 ? CC_STORE_SCHEMA_VERSION_PG : CC_STORE_SCHEMA_VERSION_SQLITE;
+    cr_expect_eq(cc_store_schema_version(st), want);
     cc_store_error err;
     cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.message);
     cc_store_close(st);
     /* reopening an up-to-date store changes nothing */
     st = open_ok(w);
-    cr_expect_eq(cc_store_schema_version(st), CC_STORE_SCHEMA_VERSION);
+    cr_expect_eq(cc_store_schema_version(st), want);
     cc_store_close(st);
 }
 
@@ -985,7 +987,7 @@ Test(store_sqlite, migrates_a_version_1_store_and_keeps_its_data)
     sql_run(w, v1);
     free(v1);
     cc_store *st = open_ok(w);
-    cr_expect_eq(cc_store_schema_version(st), CC_STORE_SCHEMA_VERSION);
+    cr_expect_eq(cc_store_schema_version(st), CC_STORE_SCHEMA_VERSION_SQLITE);
     cc_store_exercise x;
     cc_store_error err;
     cr_assert_eq(cc_store_exercise_get(st, 1, &x, &err), CC_OK, "%s", err.message);
@@ -1007,6 +1009,98 @@ Test(store_sqlite, migrates_a_version_1_store_and_keeps_its_data)
     cc_store_close(st);
 }
 
+/* The lines of exercise ex as one buffer (each followed by a newline), read through st. */
+static void lines_of(cc_store *st, int64_t ex, cc_buf *b)
+{
+    cc_buf_reset(b);
+    int stopped = 0;
+    cc_store_error err;
+    cr_assert_eq(cc_store_events(st, ex, 0, collect_lines, b, &stopped, &err), CC_OK, "%s", err.message);
+}
+
+/* A version-5 store: events in the WITHOUT ROWID (exercise, seq) table of version 1, written by
+ * three exercises taking turns. A read-only open reads it as it is; a writable open migrates it to
+ * version 6 (rows in append order under a rowid, a unique (exercise, seq) index) and every
+ * exercise keeps exactly its lines and its chain, which appends then continue. */
+Test(store_sqlite, migrates_a_version_5_store_to_events_in_append_order)
+{
+    const char *w = sqlite_where();
+    cc_store *st = open_ok(w);
+    int64_t ex[3];
+    evgen g[3];
+    for (int i = 0; i < 3; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "ex%d", i);
+        ex[i] = new_exercise(st, name);
+        evgen_init(&g[i], 0, NULL);
+    }
+    cc_store_error err;
+    for (int round = 0; round < 4; round++)
+        for (int i = 0; i < 3; i++)
+            cr_assert_eq(append_n(st, ex[i], &g[i], 1 + (round + i) % 3, &err), CC_OK, "%s", err.message);
+    cc_buf want[3], got;
+    cc_buf_init(&got);
+    for (int i = 0; i < 3; i++) {
+        cc_buf_init(&want[i]);
+        lines_of(st, ex[i], &want[i]);
+    }
+    cr_expect_eq(count_of(st, ex[0]), 1 + 2 + 3 + 1);
+    cc_store_close(st);
+    /* back to version 5's layout, rows in (exercise, seq) order as that table keeps them */
+    sql_run(w,
+            "CREATE TABLE event5(exercise INTEGER NOT NULL REFERENCES exercise(id), seq INTEGER NOT NULL,"
+            " hash TEXT NOT NULL, line TEXT NOT NULL, PRIMARY KEY(exercise, seq)) WITHOUT ROWID;"
+            "INSERT INTO event5 SELECT exercise, seq, hash, line FROM event; DROP TABLE event;"
+            "ALTER TABLE event5 RENAME TO event; UPDATE meta SET value = '5' WHERE key = 'schema_version'");
+    cc_store_opts ro = {1, NULL, 0, 0};
+    cr_assert_eq(cc_store_open(w, &ro, &st, &err), CC_OK, "%s", err.message);
+    cr_expect_eq(cc_store_schema_version(st), 5);
+    for (int i = 0; i < 3; i++) {
+        lines_of(st, ex[i], &got);
+        cr_expect(got.len == want[i].len && memcmp(got.data, want[i].data, got.len) == 0,
+                  "read-only, version 5, exercise %d", i);
+    }
+    cc_store_close(st);
+    st = open_ok(w);
+    cr_expect_eq(cc_store_schema_version(st), 6);
+    for (int i = 0; i < 3; i++) {
+        lines_of(st, ex[i], &got);
+        cr_expect(got.len == want[i].len && memcmp(got.data, want[i].data, got.len) == 0,
+                  "migrated, exercise %d", i);
+    }
+    /* the chains go on from their heads; a line that does not continue one is still refused */
+    for (int i = 0; i < 3; i++)
+        cr_expect_eq(append_n(st, ex[i], &g[i], 2, &err), CC_OK, "%s", err.message);
+    cr_expect_eq(count_of(st, ex[0]), 7 + 2);
+    evgen stale;
+    evgen_init(&stale, 0, NULL);
+    cr_expect_neq(append_n(st, ex[1], &stale, 1, &err), CC_OK);
+    cr_expect_eq(count_of(st, ex[1]), 2 + 3 + 1 + 2 + 2);
+    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.message);
+    cc_store_close(st);
+    /* the layout itself: a rowid table and the unique index, which refuses a second (exercise, seq) */
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open_v2(w, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_stmt *q;
+    cr_assert_eq(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE name = 'event'", -1, &q, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+    const char *sql = (const char *)sqlite3_column_text(q, 0);
+    cr_expect(strstr(sql, "id INTEGER PRIMARY KEY") && !strstr(sql, "WITHOUT ROWID"), "%s", sql);
+    sqlite3_finalize(q);
+    cr_expect_eq(sqlite3_exec(db,
+                              "INSERT INTO event(exercise, seq, hash, line) SELECT exercise, seq, hash, line"
+                              " FROM event WHERE exercise = 1 AND seq = 0",
+                              NULL, NULL, NULL),
+                 SQLITE_CONSTRAINT);
+    int one = 1;
+    sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+    sqlite3_close(db);
+    for (int i = 0; i < 3; i++)
+        cc_buf_free(&want[i]);
+    cc_buf_free(&got);
+}
+
 Test(store_sqlite, refuses_a_store_from_a_newer_caucus)
 {
     const char *w = sqlite_where();
@@ -1015,7 +1109,7 @@ Test(store_sqlite, refuses_a_store_from_a_newer_caucus)
     cc_store *st;
     cc_store_error err;
     cr_expect_eq(cc_store_open(w, NULL, &st, &err), CC_ERR_INVALID);
-    cr_expect(strstr(err.message, "schema version 9 is newer than this caucus supports (5)"), "%s",
+    cr_expect(strstr(err.message, "schema version 9 is newer than this caucus supports (6)"), "%s",
               err.message);
 }
 

@@ -15,7 +15,10 @@
 
 #include "core/diag.h"
 
-#define CC_STORE_SCHEMA_VERSION 5 /* the schema this build writes and migrates up to */
+/* The schema this build writes and migrates up to, per back end: version 6 (events in append order
+ * under a rowid) is SQLite's only; PostgreSQL's heap already keeps rows in append order. */
+#define CC_STORE_SCHEMA_VERSION_SQLITE 6
+#define CC_STORE_SCHEMA_VERSION_PG 5
 
 typedef struct cc_store cc_store; /* opaque */
 

@@ -61,6 +61,8 @@ static const char *const pg_migrations[] = {
     " text TEXT, label TEXT, author TEXT NOT NULL, created_wall BIGINT NOT NULL, PRIMARY KEY(exercise, "
     "version));",
 };
+_Static_assert(sizeof pg_migrations / sizeof pg_migrations[0] == CC_STORE_SCHEMA_VERSION_PG,
+               "one migration per schema version");
 
 static void quiet(void *arg, const char *message)
 {

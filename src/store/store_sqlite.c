@@ -62,7 +62,23 @@ static const char *const sq_migrations[] = {
     "NULL,"
     " text TEXT, label TEXT, author TEXT NOT NULL, created_wall INTEGER NOT NULL, PRIMARY KEY(exercise, "
     "version));",
+    /* version 6 (SQLite only): events in append order under a rowid, (exercise, seq) in an index of
+       their own. In version 1's WITHOUT ROWID table every exercise's newest events sat in a leaf
+       of their own and every interior page held whole lines (8 to a page), so a commit of 64
+       appends to 64 exercises wrote ~130 pages to the WAL; now their rows share the table's last
+       pages and the small index entries share leaves (docs/store.md, "Group commit"). The rows
+       are copied in (exercise, seq) order; the statements that read and write events are the same
+       for both layouts, so a read-only open of a version-5 store reads it as it is. */
+    "CREATE TABLE event6(id INTEGER PRIMARY KEY, exercise INTEGER NOT NULL REFERENCES exercise(id),"
+    " seq INTEGER NOT NULL, hash TEXT NOT NULL, line TEXT NOT NULL);"
+    "INSERT INTO event6(exercise, seq, hash, line) SELECT exercise, seq, hash, line FROM event"
+    " ORDER BY exercise, seq;"
+    "DROP TABLE event;"
+    "ALTER TABLE event6 RENAME TO event;"
+    "CREATE UNIQUE INDEX event_exercise_seq ON event(exercise, seq);",
 };
+_Static_assert(sizeof sq_migrations / sizeof sq_migrations[0] == CC_STORE_SCHEMA_VERSION_SQLITE,
+               "one migration per schema version");
 
 static cc_err sq_fail(sq_db *d, int rc, const char *what, cc_store_error *err)
 {
@@ -447,6 +463,17 @@ cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_stor
         snprintf(err->message, sizeof err->message, "%s: not a caucus store: %s", path, sqlite3_errmsg(d->h));
         sq_close(&d->base);
         return CC_ERR_INVALID;
+    }
+    /* A read-only open reads whole exercises (verify, report, export). Since schema 6 the rows of
+     * exercises written at the same time share pages, so one exercise's rows are spread over more
+     * pages; a page cache of up to 64 MiB (filled only as pages are read; the default is 2 MiB)
+     * keeps each page to one read from the file while the walk goes through the exercises
+     * (docs/store.md, "Where the time goes on SQLite"). */
+    if (ro && (r = sqlite3_exec(d->h, "PRAGMA cache_size=-65536", NULL, NULL, NULL)) != SQLITE_OK) {
+        snprintf(err->message, sizeof err->message, "%s: cannot set the page cache: %s", path,
+                 sqlite3_errmsg(d->h));
+        sq_close(&d->base);
+        return CC_ERR_IO;
     }
     if (!ro) {
         char pragmas[200];
