@@ -131,6 +131,8 @@ static void reset_run(cc_engine *e)
         cc_rng_stream(&e->rng[i], &e->rng[0], (uint32_t)i);
     cc_rng_refill_set(e->rng, e->draw_streams, e->ndraw_streams);
     e->nacts = e->nfree_acts = 0;
+    for (size_t i = 0; e->wq && i < s->nseats; i++)
+        e->wq[i].busy = e->wq[i].head = e->wq[i].n = 0;
     e->nwatch = e->nfree_watches = 0;
     memset(&e->st, 0, sizeof e->st);
     cc_buf_reset(&e->line);
@@ -184,6 +186,9 @@ static cc_err alloc_tables(cc_engine *e)
             !e->offer_events || !e->rng || !e->draw_streams || !e->absence_seats || !e->start_items)
             rc = CC_ERR_NOMEM;
     }
+    for (size_t i = 0; rc == CC_OK && i < s->nseats && !e->wq; i++)
+        if (s->seats[i].capacity && !(e->wq = calloc(s->nseats, sizeof *e->wq)))
+            rc = CC_ERR_NOMEM;
     for (size_t c = 0; rc == CC_OK && c < s->nconsultations; c++) {
         crun *K = &e->cons[c];
         if (!(K->part = calloc(4, s->nseats + 1))) { /* part, acted, asked, objector */
@@ -402,6 +407,9 @@ void cc_engine_free(cc_engine *e)
     free(e->absence_seats);
     free(e->react);
     free(e->start_items);
+    for (size_t i = 0; e->wq && i < e->s->nseats; i++)
+        free(e->wq[i].v);
+    free(e->wq);
     free(e->acts);
     free(e->free_acts);
     free(e->watches);
@@ -617,7 +625,7 @@ static cc_err schedule_dependents(cc_engine *e, const deps *d, size_t target)
 {
     for (uint32_t k = d->start[target]; k < d->start[target + 1]; k++) {
         const cc_when *w = cc_eng_item_when(e->s, d->items[k]);
-        cc_err rc = cc_sched_push(&e->q, e->now_ms + w->delay_s * 1000, K_FIRE, d->items[k], 0);
+        cc_err rc = cc_sched_push(&e->q, e->now_ms + cc_eng_trigger_delay_ms(e, w), K_FIRE, d->items[k], 0);
         if (rc)
             return rc;
     }
@@ -855,6 +863,8 @@ cc_err cc_eng_run(cc_engine *e, int64_t until_ms, int64_t wall_cap)
             pending a = e->acts[ev.a]; /* the slot is free from here on (the action may schedule more) */
             e->free_acts[e->nfree_acts++] = ev.a;
             rc = cc_eng_agent_act(e, &a);
+            if (rc == CC_OK && ev.b) /* it held a place of its seat's capacity */
+                rc = cc_eng_work_done(e, a.seat);
             if (rc)
                 return rc;
             continue;

@@ -50,9 +50,10 @@ static inline cc_err act_slot(cc_engine *e, uint32_t *slot)
 }
 
 /* Schedules p (an act, kind K_AGENT, or a waiting rule's next firing, K_WAIT) after a delay drawn
- * from d on the seat's stream, in work time (act_time); nothing when the seat is never on duty. */
-static inline cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R, const cc_dist *d, uint32_t kind,
-                              const pending *p)
+ * from d on the seat's stream, in work time (act_time); nothing when the seat is never on duty.
+ * held: the act holds a place of the seat's capacity (scheduled with b = 1, cc_eng_work_done). */
+static inline cc_err schedule_now(cc_engine *e, size_t seat, const cc_agent_rule *R, const cc_dist *d,
+                                  uint32_t kind, const pending *p, int held)
 {
     double delay = cc_eng_draw_delay_s(&e->rng[seat + 1], d);
     if (!(delay >= 0))
@@ -67,7 +68,61 @@ static inline cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R,
     if (rc)
         return rc;
     e->acts[slot] = *p;
-    return cc_sched_push(&e->q, at, kind, slot, 0);
+    if (held)
+        e->wq[seat].busy++;
+    return cc_sched_push(&e->q, at, kind, slot, (uint32_t)held);
+}
+
+/* The delay distribution of an act (K_AGENT: attempt > 0 is a retry): a retry's is its agent's
+ * retry.after, else its rule's delay. */
+static const cc_dist *act_dist(const cc_engine *e, const pending *p)
+{
+    return p->attempt > 0 ? &e->seat_agent[p->seat]->retry_after : &p->rule->delay;
+}
+
+/* Schedules an act (K_AGENT): at once without a capacity; with one, when a place is free, else it
+ * waits at the end of the seat's line and its delay is drawn when it starts (docs/scenario-format.md,
+ * "Capacity"). */
+static cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R, const cc_dist *d, uint32_t kind,
+                       const pending *p)
+{
+    uint32_t capacity = e->s->seats[seat].capacity;
+    if (!capacity || kind != K_AGENT)
+        return schedule_now(e, seat, R, d, kind, p, 0);
+    workq *w = &e->wq[seat];
+    if (w->busy < capacity && !w->n)
+        return schedule_now(e, seat, R, d, kind, p, 1);
+    if (w->n == w->cap) { /* grow the ring, its waiting acts in order from 0 */
+        uint32_t cap = w->cap ? 2 * w->cap : 16;
+        pending *v = malloc((size_t)cap * sizeof *v);
+        if (!v)
+            return CC_ERR_NOMEM;
+        for (uint32_t k = 0; k < w->n; k++)
+            v[k] = w->v[(w->head + k) % w->cap];
+        free(w->v);
+        w->v = v;
+        w->cap = cap;
+        w->head = 0;
+    }
+    w->v[(w->head + w->n++) % w->cap] = *p;
+    return CC_OK;
+}
+
+cc_err cc_eng_work_done(cc_engine *e, size_t seat)
+{
+    workq *w = &e->wq[seat];
+    if (w->busy)
+        w->busy--;
+    uint32_t capacity = e->s->seats[seat].capacity;
+    while (w->busy < capacity && w->n) { /* an act that can never be done holds no place: the next */
+        pending p = w->v[w->head];
+        w->head = (w->head + 1) % w->cap;
+        w->n--;
+        cc_err rc = schedule_now(e, seat, p.rule, act_dist(e, &p), K_AGENT, &p, 1);
+        if (rc)
+            return rc;
+    }
+    return CC_OK;
 }
 
 /* A rule with a decision filter answers only that decision, or a consultation that decides it. */
