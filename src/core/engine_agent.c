@@ -83,11 +83,11 @@ static const cc_dist *act_dist(const cc_engine *e, const pending *p)
 /* Schedules an act (K_AGENT): at once without a capacity; with one, when a place is free, else it
  * waits at the end of the seat's line and its delay is drawn when it starts (docs/scenario-format.md,
  * "Capacity"). */
-static cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R, const cc_dist *d, uint32_t kind,
-                       const pending *p)
+static inline cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R, const cc_dist *d,
+                              uint32_t kind, const pending *p)
 {
-    uint32_t capacity = e->s->seats[seat].capacity;
-    if (!capacity || kind != K_AGENT)
+    uint32_t capacity = e->wq && kind == K_AGENT ? e->s->seats[seat].capacity : 0;
+    if (!capacity)
         return schedule_now(e, seat, R, d, kind, p, 0);
     workq *w = &e->wq[seat];
     if (w->busy < capacity && !w->n)
