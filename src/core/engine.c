@@ -863,8 +863,6 @@ cc_err cc_eng_run(cc_engine *e, int64_t until_ms, int64_t wall_cap)
             pending a = e->acts[ev.a]; /* the slot is free from here on (the action may schedule more) */
             e->free_acts[e->nfree_acts++] = ev.a;
             rc = cc_eng_agent_act(e, &a);
-            if (rc == CC_OK && ev.b) /* it held a place of its seat's capacity */
-                rc = cc_eng_work_done(e, a.seat);
             if (rc)
                 return rc;
             continue;
@@ -883,6 +881,14 @@ cc_err cc_eng_run(cc_engine *e, int64_t until_ms, int64_t wall_cap)
             pending w = e->acts[ev.a]; /* the slot is free from here on */
             e->free_acts[e->nfree_acts++] = ev.a;
             rc = cc_eng_agent_wait(e, &w);
+            break;
+        }
+        case K_WORK: { /* an act holding a place of its seat's capacity */
+            pending a = e->acts[ev.a];
+            e->free_acts[e->nfree_acts++] = ev.a;
+            rc = cc_eng_agent_act(e, &a);
+            if (rc == CC_OK)
+                rc = cc_eng_work_done(e, a.seat);
             break;
         }
         case K_WATCH: rc = cc_eng_watch_expired(e, ev.a); break;

@@ -49,11 +49,19 @@ static inline cc_err act_slot(cc_engine *e, uint32_t *slot)
     return CC_OK;
 }
 
-/* Schedules p (an act, kind K_AGENT, or a waiting rule's next firing, K_WAIT) after a delay drawn
- * from d on the seat's stream, in work time (act_time); nothing when the seat is never on duty.
- * held: the act holds a place of the seat's capacity (scheduled with b = 1, cc_eng_work_done). */
-static inline cc_err schedule_now(cc_engine *e, size_t seat, const cc_agent_rule *R, const cc_dist *d,
-                                  uint32_t kind, const pending *p, int held)
+/* Always inlined where kind is a constant, so that the capacity's bookkeeping costs the acts of a seat
+ * without a capacity nothing. */
+#if defined(__GNUC__)
+#define CC_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define CC_ALWAYS_INLINE inline
+#endif
+
+/* Schedules p (an act, kind K_AGENT; an act holding a place of its seat's capacity, K_WORK; or a
+ * waiting rule's next firing, K_WAIT) after a delay drawn from d on the seat's stream, in work time
+ * (act_time); nothing when the seat is never on duty. */
+static CC_ALWAYS_INLINE cc_err schedule_now(cc_engine *e, size_t seat, const cc_agent_rule *R,
+                                            const cc_dist *d, uint32_t kind, const pending *p)
 {
     double delay = cc_eng_draw_delay_s(&e->rng[seat + 1], d);
     if (!(delay >= 0))
@@ -68,30 +76,27 @@ static inline cc_err schedule_now(cc_engine *e, size_t seat, const cc_agent_rule
     if (rc)
         return rc;
     e->acts[slot] = *p;
-    if (held)
+    if (kind == K_WORK)
         e->wq[seat].busy++;
-    return cc_sched_push(&e->q, at, kind, slot, (uint32_t)held);
+    return cc_sched_push(&e->q, at, kind, slot, 0);
 }
 
-/* The delay distribution of an act (K_AGENT: attempt > 0 is a retry): a retry's is its agent's
- * retry.after, else its rule's delay. */
+/* The delay distribution of an act (attempt > 0 is a retry): a retry's is its agent's retry.after,
+ * else its rule's delay. */
 static const cc_dist *act_dist(const cc_engine *e, const pending *p)
 {
     return p->attempt > 0 ? &e->seat_agent[p->seat]->retry_after : &p->rule->delay;
 }
 
-/* Schedules an act (K_AGENT): at once without a capacity; with one, when a place is free, else it
- * waits at the end of the seat's line and its delay is drawn when it starts (docs/scenario-format.md,
- * "Capacity"). */
-static inline cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R, const cc_dist *d,
-                              uint32_t kind, const pending *p)
+/* An act of a seat with a capacity (docs/scenario-format.md, "Capacity"): it starts at once when a
+ * place is free and nothing waits, else it waits at the end of the seat's line, and its delay is
+ * drawn when it starts (cc_eng_work_done). */
+static cc_err schedule_work(cc_engine *e, size_t seat, const cc_agent_rule *R, const cc_dist *d,
+                            const pending *p)
 {
-    uint32_t capacity = e->wq && kind == K_AGENT ? e->s->seats[seat].capacity : 0;
-    if (!capacity)
-        return schedule_now(e, seat, R, d, kind, p, 0);
     workq *w = &e->wq[seat];
-    if (w->busy < capacity && !w->n)
-        return schedule_now(e, seat, R, d, kind, p, 1);
+    if (w->busy < e->s->seats[seat].capacity && !w->n)
+        return schedule_now(e, seat, R, d, K_WORK, p);
     if (w->n == w->cap) { /* grow the ring, its waiting acts in order from 0 */
         uint32_t cap = w->cap ? 2 * w->cap : 16;
         pending *v = malloc((size_t)cap * sizeof *v);
@@ -108,6 +113,16 @@ static inline cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R,
     return CC_OK;
 }
 
+/* Schedules p (kind K_AGENT or K_WAIT, as schedule_now); an act of a seat with a capacity through
+ * its line (schedule_work). */
+static CC_ALWAYS_INLINE cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R, const cc_dist *d,
+                                        uint32_t kind, const pending *p)
+{
+    if (e->wq && kind == K_AGENT && e->s->seats[seat].capacity)
+        return schedule_work(e, seat, R, d, p);
+    return schedule_now(e, seat, R, d, kind, p);
+}
+
 cc_err cc_eng_work_done(cc_engine *e, size_t seat)
 {
     workq *w = &e->wq[seat];
@@ -118,7 +133,7 @@ cc_err cc_eng_work_done(cc_engine *e, size_t seat)
         pending p = w->v[w->head];
         w->head = (w->head + 1) % w->cap;
         w->n--;
-        cc_err rc = schedule_now(e, seat, p.rule, act_dist(e, &p), K_AGENT, &p, 1);
+        cc_err rc = schedule_now(e, seat, p.rule, act_dist(e, &p), K_WORK, &p);
         if (rc)
             return rc;
     }

@@ -28,7 +28,8 @@ enum {
     K_WATCH,
     K_ROUND,
     K_WAIT,
-    K_FEEDBACK
+    K_FEEDBACK,
+    K_WORK /* an act (as K_AGENT) holding a place of its seat's capacity */
 };
 
 /* item codes: kind in the top bits, index below */
@@ -234,7 +235,7 @@ cc_err cc_eng_parse_time(const cc_scenario *s, const char *text, const char *wha
 cc_err cc_eng_parse_factor(const json_t *v, int32_t *num, int32_t *den, char *why, size_t whylen);
 const char *cc_eng_time_text(int64_t ms, char *buf, size_t size);
 cc_err cc_eng_agent_act(cc_engine *e, const pending *a);
-/* An act of a seat with a capacity ended: its place goes to the next waiting act (cc_eng_run). */
+/* An act of a seat with a capacity (K_WORK) ended: its place goes to the next waiting act. */
 cc_err cc_eng_work_done(cc_engine *e, size_t seat);
 cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
                                 const cc_strs *classes, int stage_kind, uint32_t visit);
