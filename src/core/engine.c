@@ -121,8 +121,10 @@ static void reset_run(cc_engine *e)
         R->gov = 0;
     }
     memset(e->absent, 0, s->nseats + 1);
-    for (size_t i = 0; i < s->nseats; i++) /* undo what control handed over during play (cc_eng_play) */
+    for (size_t i = 0; e->auto_changed && i < s->nseats; i++) /* undo what control handed over during
+                                                                 play (cc_eng_play) */
         e->auto_seat[i] = e->o.auto_seats && e->o.auto_seats[i] && s->seats[i].agent_index >= 0;
+    e->auto_changed = 0;
     if (e->react)
         memset(e->react, 0, (s->nconsultations + 1) * s->nseats * e->nreact);
     memcpy(e->offer_events, e->seat_events, (s->nseats + 1) * sizeof *e->offer_events);

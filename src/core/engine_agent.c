@@ -35,6 +35,10 @@ static inline cc_err act_slot(cc_engine *e, uint32_t *slot)
         *slot = e->free_acts[--e->nfree_acts];
         return CC_OK;
     }
+    if (e->nacts < e->capacts) { /* both arrays hold capacts: a replication's first acts */
+        *slot = (uint32_t)e->nacts++;
+        return CC_OK;
+    }
     size_t ca = e->capacts, cf = e->capacts; /* two arrays of one capacity */
     pending *n = cc_grow(e->acts, &ca, e->nacts + 1, sizeof *n);
     if (!n)

@@ -172,6 +172,8 @@ struct cc_engine {
     crun *cons;
     drun *dec;
     uint8_t *auto_seat; /* nseats: an agent plays the seat */
+    int auto_changed; /* control handed a seat over during play (cc_eng_play): reset_run recomputes auto_seat
+                       */
     uint8_t *absent;    /* nseats: the agent is absent for this run */
     cc_rng *rng;        /* nseats + 1 streams: engine (0), then one per seat */
     /* computed once per engine, for the simulator's replications: the agent playing each seat (NULL
