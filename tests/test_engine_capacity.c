@@ -81,6 +81,71 @@ Test(capacity, without_capacity_every_request_at_once)
 
 /* ---- M/M/1 -------------------------------------------------------------------------------- */
 
+/* tests/validity/mm1-desk.yaml: 40 enquiries, each released an exponential time (mean 2 h, drawn
+ * per run from the control stream) after the one before, to one clerk: the gaps differ, their mean
+ * is near 2 h, another seed draws other gaps, and the clerk answers one enquiry at a time in order
+ * (each ends after the later of its release and the previous answer). */
+static size_t desk_run(const cc_scenario *s, uint64_t seed, int64_t rel[40], int64_t ack[40])
+{
+    uint8_t autos[2] = {0, 1};
+    cc_engine_opts o = {.seed = seed, .variant = -1, .auto_seats = autos};
+    cc_buf log;
+    cc_buf_init(&log);
+    cc_engine *e = NULL;
+    cr_assert_eq(cc_engine_new(s, &o, ev_collect, &log, &e), CC_OK);
+    cr_assert_eq(cc_engine_start(e), CC_OK);
+    cr_assert_eq(cc_engine_run_until(e, s->duration_s * 1000), CC_OK);
+    cc_engine_free(e);
+    static cc_evrec ev[512];
+    size_t n = ev_decode_all(&log, ev, 512), nr = 0, na = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ev[i].type, "inject.release") == 0 && nr < 40)
+            rel[nr++] = ev[i].t_ms;
+        if (strcmp(ev[i].type, "inject.ack") == 0 && na < 40) {
+            char want[8];
+            snprintf(want, sizeof want, "E-%02zu", na + 1);
+            cr_expect_str_eq(ev_str(ev[i].payload, "inject"), want, "answered out of order");
+            ack[na++] = ev[i].t_ms;
+        }
+    }
+    cr_expect_eq(nr, 40);
+    ev_clear_all(ev, n);
+    cc_buf_free(&log);
+    return na;
+}
+
+Test(capacity, drawn_trigger_delays_feed_one_clerk)
+{
+    cc_scenario *s = ev_load("tests/validity/mm1-desk.yaml");
+    int64_t rel[40], ack[40], rel2[40], ack2[40];
+    cr_assert_eq(desk_run(s, 1, rel, ack), 40);
+    cr_assert_eq(desk_run(s, 2, rel2, ack2), 40);
+    int64_t gmin = INT64_MAX, gmax = 0, sum = 0;
+    int same = 0;
+    for (int i = 1; i < 40; i++) {
+        int64_t g = rel[i] - rel[i - 1];
+        cr_expect_geq(g, 0);
+        gmin = g < gmin ? g : gmin;
+        gmax = g > gmax ? g : gmax;
+        sum += g;
+        same += rel[i] == rel2[i];
+    }
+    cr_expect_gt(gmax - gmin, H, "the gaps are drawn: %lld..%lld ms", (long long)gmin, (long long)gmax);
+    double mean_h = (double)sum / 39 / (double)H;
+    cr_expect(mean_h > 1.0 && mean_h < 3.0, "mean gap %.2f h, drawn with mean 2 h", mean_h);
+    cr_expect_lt(same, 5, "another seed draws other gaps");
+    for (int i = 0; i < 40; i++) {
+        int64_t start = i == 0 || rel[i] > ack[i - 1] ? rel[i] : ack[i - 1];
+        cr_expect_gt(ack[i], start, "E-%02d answered at %lld, work could start at %lld", i + 1,
+                     (long long)ack[i], (long long)start);
+    }
+    int waited = 0;
+    for (int i = 1; i < 40; i++)
+        waited += rel[i] < ack[i - 1];
+    cr_expect_gt(waited, 0, "some enquiry arrives while the clerk is busy and waits");
+    cc_scenario_free(s);
+}
+
 /* Writes an M/M/1 scenario to path: `customers` requests, each released an exponential time (mean
  * 1/lambda hours) after the one before, to one clerk (capacity 1) whose work takes an exponential
  * time of mean 1/mu hours. */

@@ -121,8 +121,9 @@ expect_out "capacity 1.5: why" "cap15.yaml:22:115: error: seat 'desk': 'capacity
 sed 's/clearance: OFFICIAL}/clearance: OFFICIAL, capacity: 2}/' "$Q" > "$T/capna.yaml"
 expect_rc "capacity without an agent" 1 "$BIN" lint "$T/capna.yaml"
 expect_out "capacity without an agent: why" "capna.yaml:21:89: error: seat 'registry': 'capacity' limits the items an agent works on at once; the seat has no agent"
-sed 's/delay: {dist: uniform, min: 6h, max: 6h}/delay: {dist: exponential, mean: 0s}/' "$Q" > "$T/tdel.yaml"
+expect_rc "M/M/1 fixture lints clean" 0 "$BIN" lint --werror tests/validity/mm1-desk.yaml
+sed 's/delay: {dist: exponential, mean: 2h}}/delay: {dist: exponential, mean: 0s}}/' tests/validity/mm1-desk.yaml > "$T/tdel.yaml"
 expect_rc "trigger delay distribution" 1 "$BIN" lint "$T/tdel.yaml"
-expect_out "trigger delay distribution: why" "tdel.yaml:32:60: error: trigger 'delay': exponential mean must be greater than zero"
+expect_out "trigger delay distribution: why" "tdel.yaml:26:140: error: trigger 'delay': exponential mean must be greater than zero"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
