@@ -260,3 +260,27 @@ Test(capacity, mm1_mean_wait_matches_theory, .timeout = 120)
     free(m.depart);
     cc_scenario_free(s);
 }
+
+/* A line longer than the first ring (16 waiting acts) that wraps while it grows: the 40 enquiries
+ * of mm1-desk.yaml released every 30 minutes to a clerk who takes an exponential hour on each are
+ * all answered, in the order they came. */
+Test(capacity, a_long_line_keeps_its_order)
+{
+    cc_scenario *s = ev_load("tests/validity/mm1-desk.yaml");
+    for (size_t i = 0; i < s->ninjects; i++) {
+        s->injects[i].when.has_trigger = false;
+        s->injects[i].when.has_at = true;
+        s->injects[i].when.at_s = (int64_t)i * 1800;
+    }
+    int64_t rel[40], ack[40];
+    cr_assert_eq(desk_run(s, 3, rel, ack), 40);
+    int longest = 0;
+    for (int i = 0; i < 40; i++) {
+        int waiting = 0;
+        for (int j = i + 1; j < 40; j++)
+            waiting += rel[j] <= ack[i];
+        longest = waiting > longest ? waiting : longest;
+    }
+    cr_expect_gt(longest, 16, "the line grew past the first ring (%d at most)", longest);
+    cc_scenario_free(s);
+}
