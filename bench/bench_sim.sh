@@ -2,8 +2,9 @@
 # Simulator benchmarks (called by bench/run.sh; prints a Markdown section on stdout):
 #  - CONSULT-10 and CONSULT-100 (bench/consult-N.yaml) through `caucus sim`, 1 and 2 threads,
 #    against the same model in SimPy (bench/simpy_consult.py) in the same run;
-#  - M/M/1 through the caucus library (bench/bench_mm1.c: core/sched + core/rng) against SimPy
-#    (bench/simpy_mm1.py);
+#  - M/M/1 through the bare scheduler (bench/bench_mm1.c: core/sched + core/rng), through the engine
+#    API (bench/bench_mm1_engine.c: a scenario with a capacity-1 seat, replications as `caucus sim`
+#    runs them) and in SimPy (bench/simpy_mm1.py), each in customers per CPU second;
 #  - whether the two CONSULT-N implementations agree on the mean time to decision (95% CIs).
 # Each rate: median of RUNS runs (default 5) with min and max. Reports; never fails the build.
 # Usage: bench/bench_sim.sh BUILD_DIR
@@ -29,6 +30,7 @@ if ! $PY -c 'import SimPy.Simulation' 2> /dev/null; then
 fi
 LIBS="$B/libcaucus.a $(pkg-config --libs libfyaml jansson libsodium libcrypto) -lm"
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Isrc -o "$W/bench_mm1" bench/bench_mm1.c $LIBS || exit 0
+cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Isrc -o "$W/bench_mm1_engine" bench/bench_mm1_engine.c $LIBS || exit 0
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Isrc -o "$W/bench_consult_loop" bench/bench_consult_loop.c $LIBS || exit 0
 
 # stats: reads numbers on stdin, prints "median min max"
@@ -114,26 +116,37 @@ done
 echo
 echo "### M/M/1"
 echo
-echo "rho = 0.9; caucus: \`bench/bench_mm1.c\` (core/sched binary heap + core/rng Philox streams, no allocation per"
-echo "event), 5,000,000 customers; SimPy: \`bench/simpy_mm1.py\` (Resource, a process per customer), 200,000 customers."
-echo "Mean wait in queue (exact: 9 mean service times) from the last run."
+echo "rho = 0.9, mean service time 1. Bare scheduler: \`bench/bench_mm1.c\` (core/sched binary heap + core/rng Philox"
+echo "streams, a preallocated ring, no allocation per event), 5,000,000 customers in one run. Engine API:"
+echo "\`bench/bench_mm1_engine.c\`, the same queue as a scenario (docs/scenario-format.md, \"Capacity\"): a chain of"
+echo "10,000 requests, each released an exponential time after the one before (a trigger delay drawn from a"
+echo "distribution), to one agent seat with \`capacity: 1\` and an exponential delay; 100 replications on one reused"
+echo "engine without the log (restart, start, run: what \`caucus sim\` does per replication), so 1,000,000"
+echo "customers. SimPy: \`bench/simpy_mm1.py\` (Resource, a process per customer), 200,000 customers. Customers per"
+echo "CPU second of the simulation loop (scenario loading excluded); mean wait in line from the last run (exact:"
+echo "9 mean service times in the stationary queue; each engine replication starts with an empty line, so its"
+echo "mean over 10,000 customers lies below 9)."
 echo
 echo "| implementation | customers/s median | min | max | mean wait |"
 echo "| --- | --- | --- | --- | --- |"
 i=0
 : > "$W/c"
+: > "$W/g"
 : > "$W/p"
 while [ $i -lt "$RUNS" ]; do
   "$W/bench_mm1" 5000000 0.9 $((i + 1)) >> "$W/c"
+  "$W/bench_mm1_engine" 10000 100 0.9 $((i + 1)) >> "$W/g"
   $PY bench/simpy_mm1.py 200000 0.9 $((i + 1)) >> "$W/p"
   i=$((i + 1))
 done
 set -- $(awk '{print $1}' "$W/c" | stats); cm=$1
-echo "| caucus library | $1 | $2 | $3 | $(tail -n 1 "$W/c" | awk '{print $2}') |"
+echo "| caucus bare scheduler | $1 | $2 | $3 | $(tail -n 1 "$W/c" | awk '{print $2}') |"
+set -- $(awk '{print $1}' "$W/g" | stats); gm=$1
+echo "| caucus engine API (scenario, \`capacity: 1\`) | $1 | $2 | $3 | $(tail -n 1 "$W/g" | awk '{print $2}') |"
 set -- $(awk '{print $1}' "$W/p" | stats); pm=$1
 echo "| SimPy | $1 | $2 | $3 | $(tail -n 1 "$W/p" | awk '{print $2}') |"
 echo
-echo "caucus / SimPy on M/M/1: $(ratio "$cm" "$pm")x."
+echo "On M/M/1: bare scheduler / SimPy $(ratio "$cm" "$pm")x; engine API / SimPy $(ratio "$gm" "$pm")x; bare scheduler / engine API $(ratio "$cm" "$gm")x."
 echo
 echo "### Do the two CONSULT-N implementations agree?"
 echo

@@ -260,6 +260,7 @@ static const char *const samples[] = {
     "tests/scenarios/valid/mech-semantics.yaml",
     "tests/scenarios/valid/mech-unstick.yaml",
     "tests/scenarios/valid/minimal.yaml",
+    "tests/scenarios/valid/records-office-queue.yaml",
     "tests/scenarios/valid/river-basin.yaml",
     "tests/scenarios/valid/harbour-debrief.yaml",
     "tests/scenarios/valid/river-commission-bilingual.yaml",

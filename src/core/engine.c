@@ -121,8 +121,10 @@ static void reset_run(cc_engine *e)
         R->gov = 0;
     }
     memset(e->absent, 0, s->nseats + 1);
-    for (size_t i = 0; i < s->nseats; i++) /* undo what control handed over during play (cc_eng_play) */
+    for (size_t i = 0; e->auto_changed && i < s->nseats; i++) /* undo what control handed over during
+                                                                 play (cc_eng_play) */
         e->auto_seat[i] = e->o.auto_seats && e->o.auto_seats[i] && s->seats[i].agent_index >= 0;
+    e->auto_changed = 0;
     if (e->react)
         memset(e->react, 0, (s->nconsultations + 1) * s->nseats * e->nreact);
     memcpy(e->offer_events, e->seat_events, (s->nseats + 1) * sizeof *e->offer_events);
@@ -131,6 +133,8 @@ static void reset_run(cc_engine *e)
         cc_rng_stream(&e->rng[i], &e->rng[0], (uint32_t)i);
     cc_rng_refill_set(e->rng, e->draw_streams, e->ndraw_streams);
     e->nacts = e->nfree_acts = 0;
+    for (size_t i = 0; e->wq && i < s->nseats; i++)
+        e->wq[i].busy = e->wq[i].head = e->wq[i].n = 0;
     e->nwatch = e->nfree_watches = 0;
     memset(&e->st, 0, sizeof e->st);
     cc_buf_reset(&e->line);
@@ -184,6 +188,9 @@ static cc_err alloc_tables(cc_engine *e)
             !e->offer_events || !e->rng || !e->draw_streams || !e->absence_seats || !e->start_items)
             rc = CC_ERR_NOMEM;
     }
+    for (size_t i = 0; rc == CC_OK && i < s->nseats && !e->wq; i++)
+        if (s->seats[i].capacity && !(e->wq = calloc(s->nseats, sizeof *e->wq)))
+            rc = CC_ERR_NOMEM;
     for (size_t c = 0; rc == CC_OK && c < s->nconsultations; c++) {
         crun *K = &e->cons[c];
         if (!(K->part = calloc(4, s->nseats + 1))) { /* part, acted, asked, objector */
@@ -402,6 +409,9 @@ void cc_engine_free(cc_engine *e)
     free(e->absence_seats);
     free(e->react);
     free(e->start_items);
+    for (size_t i = 0; e->wq && i < e->s->nseats; i++)
+        free(e->wq[i].v);
+    free(e->wq);
     free(e->acts);
     free(e->free_acts);
     free(e->watches);
@@ -617,7 +627,7 @@ static cc_err schedule_dependents(cc_engine *e, const deps *d, size_t target)
 {
     for (uint32_t k = d->start[target]; k < d->start[target + 1]; k++) {
         const cc_when *w = cc_eng_item_when(e->s, d->items[k]);
-        cc_err rc = cc_sched_push(&e->q, e->now_ms + w->delay_s * 1000, K_FIRE, d->items[k], 0);
+        cc_err rc = cc_sched_push(&e->q, e->now_ms + cc_eng_trigger_delay_ms(e, w), K_FIRE, d->items[k], 0);
         if (rc)
             return rc;
     }
@@ -873,6 +883,14 @@ cc_err cc_eng_run(cc_engine *e, int64_t until_ms, int64_t wall_cap)
             pending w = e->acts[ev.a]; /* the slot is free from here on */
             e->free_acts[e->nfree_acts++] = ev.a;
             rc = cc_eng_agent_wait(e, &w);
+            break;
+        }
+        case K_WORK: { /* an act holding a place of its seat's capacity */
+            pending a = e->acts[ev.a];
+            e->free_acts[e->nfree_acts++] = ev.a;
+            rc = cc_eng_agent_act(e, &a);
+            if (rc == CC_OK)
+                rc = cc_eng_work_done(e, a.seat);
             break;
         }
         case K_WATCH: rc = cc_eng_watch_expired(e, ev.a); break;

@@ -35,6 +35,10 @@ static inline cc_err act_slot(cc_engine *e, uint32_t *slot)
         *slot = e->free_acts[--e->nfree_acts];
         return CC_OK;
     }
+    if (e->nacts < e->capacts) { /* both arrays hold capacts: a replication's first acts */
+        *slot = (uint32_t)e->nacts++;
+        return CC_OK;
+    }
     size_t ca = e->capacts, cf = e->capacts; /* two arrays of one capacity */
     pending *n = cc_grow(e->acts, &ca, e->nacts + 1, sizeof *n);
     if (!n)
@@ -49,10 +53,19 @@ static inline cc_err act_slot(cc_engine *e, uint32_t *slot)
     return CC_OK;
 }
 
-/* Schedules p (an act, kind K_AGENT, or a waiting rule's next firing, K_WAIT) after a delay drawn
- * from d on the seat's stream, in work time (act_time); nothing when the seat is never on duty. */
-static inline cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R, const cc_dist *d, uint32_t kind,
-                              const pending *p)
+/* Always inlined where kind is a constant, so that the capacity's bookkeeping costs the acts of a seat
+ * without a capacity nothing. */
+#if defined(__GNUC__)
+#define CC_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define CC_ALWAYS_INLINE inline
+#endif
+
+/* Schedules p (an act, kind K_AGENT; an act holding a place of its seat's capacity, K_WORK; or a
+ * waiting rule's next firing, K_WAIT) after a delay drawn from d on the seat's stream, in work time
+ * (act_time); nothing when the seat is never on duty. */
+static CC_ALWAYS_INLINE cc_err schedule_now(cc_engine *e, size_t seat, const cc_agent_rule *R,
+                                            const cc_dist *d, uint32_t kind, const pending *p)
 {
     double delay = cc_eng_draw_delay_s(&e->rng[seat + 1], d);
     if (!(delay >= 0))
@@ -67,7 +80,68 @@ static inline cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R,
     if (rc)
         return rc;
     e->acts[slot] = *p;
+    if (kind == K_WORK)
+        e->wq[seat].busy++;
     return cc_sched_push(&e->q, at, kind, slot, 0);
+}
+
+/* The delay distribution of an act (attempt > 0 is a retry): a retry's is its agent's retry.after,
+ * else its rule's delay. */
+static const cc_dist *act_dist(const cc_engine *e, const pending *p)
+{
+    return p->attempt > 0 ? &e->seat_agent[p->seat]->retry_after : &p->rule->delay;
+}
+
+/* An act of a seat with a capacity (docs/scenario-format.md, "Capacity"): it starts at once when a
+ * place is free and nothing waits, else it waits at the end of the seat's line, and its delay is
+ * drawn when it starts (cc_eng_work_done). */
+static cc_err schedule_work(cc_engine *e, size_t seat, const cc_agent_rule *R, const cc_dist *d,
+                            const pending *p)
+{
+    workq *w = &e->wq[seat];
+    if (w->busy < e->s->seats[seat].capacity && !w->n)
+        return schedule_now(e, seat, R, d, K_WORK, p);
+    if (w->n == w->cap) { /* grow the ring, its waiting acts in order from 0 */
+        uint32_t cap = w->cap ? 2 * w->cap : 16;
+        pending *v = malloc((size_t)cap * sizeof *v);
+        if (!v)
+            return CC_ERR_NOMEM;
+        for (uint32_t k = 0; k < w->n; k++)
+            v[k] = w->v[(w->head + k) % w->cap];
+        free(w->v);
+        w->v = v;
+        w->cap = cap;
+        w->head = 0;
+    }
+    w->v[(w->head + w->n++) % w->cap] = *p;
+    return CC_OK;
+}
+
+/* Schedules p (kind K_AGENT or K_WAIT, as schedule_now); an act of a seat with a capacity through
+ * its line (schedule_work). */
+static CC_ALWAYS_INLINE cc_err schedule(cc_engine *e, size_t seat, const cc_agent_rule *R, const cc_dist *d,
+                                        uint32_t kind, const pending *p)
+{
+    if (e->wq && kind == K_AGENT && e->s->seats[seat].capacity)
+        return schedule_work(e, seat, R, d, p);
+    return schedule_now(e, seat, R, d, kind, p);
+}
+
+cc_err cc_eng_work_done(cc_engine *e, size_t seat)
+{
+    workq *w = &e->wq[seat];
+    if (w->busy)
+        w->busy--;
+    uint32_t capacity = e->s->seats[seat].capacity;
+    while (w->busy < capacity && w->n) { /* an act that can never be done holds no place: the next */
+        pending p = w->v[w->head];
+        w->head = (w->head + 1) % w->cap;
+        w->n--;
+        cc_err rc = schedule_now(e, seat, p.rule, act_dist(e, &p), K_WORK, &p);
+        if (rc)
+            return rc;
+    }
+    return CC_OK;
 }
 
 /* A rule with a decision filter answers only that decision, or a consultation that decides it. */

@@ -59,7 +59,8 @@ cc_err cc_eng_decide(cc_engine *e, size_t d, int outcome, const char *how)
     for (uint32_t k = e->decided.start[d]; rc == CC_OK && k < e->decided.start[d + 1]; k++) {
         const cc_when *w = cc_eng_item_when(e->s, e->decided.items[k]);
         if (!w->outcome || strcmp(w->outcome, cc_eng_option_id(e, d, (size_t)outcome)) == 0)
-            rc = cc_sched_push(&e->q, e->now_ms + w->delay_s * 1000, K_FIRE, e->decided.items[k], 0);
+            rc = cc_sched_push(&e->q, e->now_ms + cc_eng_trigger_delay_ms(e, w), K_FIRE, e->decided.items[k],
+                               0);
     }
     if (rc == CC_OK)
         rc = cc_eng_check_consult_before(e, d);
@@ -750,7 +751,8 @@ cc_err cc_eng_start_stage(cc_engine *e, size_t c, int k)
     for (uint32_t j = e->staged.start[c]; rc == CC_OK && j < e->staged.start[c + 1]; j++) {
         const cc_when *w = cc_eng_item_when(s, e->staged.items[j]);
         if (w->stage && strcmp(w->stage, S->id) == 0)
-            rc = cc_sched_push(&e->q, e->now_ms + w->delay_s * 1000, K_FIRE, e->staged.items[j], 0);
+            rc = cc_sched_push(&e->q, e->now_ms + cc_eng_trigger_delay_ms(e, w), K_FIRE, e->staged.items[j],
+                               0);
     }
     if (rc == CC_OK && decides) {
         int ended;
@@ -1022,7 +1024,8 @@ cc_err cc_eng_stage_deadline(cc_engine *e, size_t c, uint32_t entry)
     for (uint32_t j = e->stage_timeout.start[c]; rc == CC_OK && j < e->stage_timeout.start[c + 1]; j++) {
         const cc_when *w = cc_eng_item_when(e->s, e->stage_timeout.items[j]);
         if (w->stage && strcmp(w->stage, S->id) == 0)
-            rc = cc_sched_push(&e->q, e->now_ms + w->delay_s * 1000, K_FIRE, e->stage_timeout.items[j], 0);
+            rc = cc_sched_push(&e->q, e->now_ms + cc_eng_trigger_delay_ms(e, w), K_FIRE,
+                               e->stage_timeout.items[j], 0);
     }
     return rc;
 }

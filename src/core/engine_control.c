@@ -366,8 +366,8 @@ cc_err cc_eng_schedule_added(cc_engine *e, size_t i)
         const cc_when *w = &e->inj[k].when;
         if (!w->has_trigger || w->target_index != (int)i || e->inject_state[k] == ST_DONE)
             continue;
-        cc_err rc = cc_sched_push(&e->q, e->now_ms + w->delay_s * 1000, K_FIRE, ITEM(CC_ITEM_INJECT, k),
-                                  e->inj_gen[k]);
+        cc_err rc = cc_sched_push(&e->q, e->now_ms + cc_eng_trigger_delay_ms(e, w), K_FIRE,
+                                  ITEM(CC_ITEM_INJECT, k), e->inj_gen[k]);
         if (rc)
             return rc;
     }

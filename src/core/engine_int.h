@@ -28,7 +28,8 @@ enum {
     K_WATCH,
     K_ROUND,
     K_WAIT,
-    K_FEEDBACK
+    K_FEEDBACK,
+    K_WORK /* an act (as K_AGENT) holding a place of its seat's capacity */
 };
 
 /* item codes: kind in the top bits, index below */
@@ -120,6 +121,14 @@ typedef struct pending {
     uint16_t attempt; /* 0 for the first; a retry of a lost act, or the next firing of a waiting rule */
 } pending;
 
+/* a seat's work with a capacity: acts in hand, and a ring of acts waiting to start */
+typedef struct workq {
+    uint32_t busy;    /* acts in hand (scheduled, holding a place) */
+    uint32_t head, n; /* the waiting acts: v[(head + k) % cap], k < n */
+    uint32_t cap;     /* allocated length of v */
+    pending *v;
+} workq;
+
 struct cc_engine {
     const cc_scenario *s;
     cc_engine_opts o;
@@ -163,6 +172,8 @@ struct cc_engine {
     crun *cons;
     drun *dec;
     uint8_t *auto_seat; /* nseats: an agent plays the seat */
+    int auto_changed; /* control handed a seat over during play (cc_eng_play): reset_run recomputes auto_seat
+                       */
     uint8_t *absent;    /* nseats: the agent is absent for this run */
     cc_rng *rng;        /* nseats + 1 streams: engine (0), then one per seat */
     /* computed once per engine, for the simulator's replications: the agent playing each seat (NULL
@@ -185,6 +196,9 @@ struct cc_engine {
     pending *acts; /* agent actions scheduled (K_AGENT a = slot); a slot is free again once it fires */
     size_t nacts, capacts;
     uint32_t *free_acts; /* free slots of acts (capacts) */
+    /* seats with a capacity (docs/scenario-format.md, "Capacity"), NULL when none has: per seat, the
+     * acts in hand and the acts waiting to start, first come first served (a ring) */
+    workq *wq;
     size_t nfree_acts;
     watch *watches; /* guideline watches (K_WATCH a = slot); a slot is free again once its time is up */
     size_t nwatch, capwatch;
@@ -223,6 +237,8 @@ cc_err cc_eng_parse_time(const cc_scenario *s, const char *text, const char *wha
 cc_err cc_eng_parse_factor(const json_t *v, int32_t *num, int32_t *den, char *why, size_t whylen);
 const char *cc_eng_time_text(int64_t ms, char *buf, size_t size);
 cc_err cc_eng_agent_act(cc_engine *e, const pending *a);
+/* An act of a seat with a capacity (K_WORK) ended: its place goes to the next waiting act. */
+cc_err cc_eng_work_done(cc_engine *e, size_t seat);
 cc_err cc_eng_agent_offer_rules(cc_engine *e, size_t seat, cc_agent_event ev, uint32_t context, int channel,
                                 const cc_strs *classes, int stage_kind, uint32_t visit);
 cc_err cc_eng_agent_wait(cc_engine *e, const pending *w);
@@ -375,6 +391,20 @@ static inline double cc_eng_draw_delay_s(cc_rng *r, const cc_dist *d)
     case CC_DIST_EMPIRICAL: return d->nvalues ? d->values[cc_rng_below(r, (uint32_t)d->nvalues)] : 0;
     }
     return 0;
+}
+
+/* A trigger's delay in ms when it fires: its duration, or drawn from its distribution on the run's
+ * control stream (docs/scenario-format.md, "Triggers"); fixed delays draw nothing. */
+static inline int64_t cc_eng_trigger_delay_ms(cc_engine *e, const cc_when *w)
+{
+    if (!w->delay_drawn)
+        return w->delay_s * 1000;
+    double d = cc_eng_draw_delay_s(&e->rng[0], &w->delay_dist);
+    if (!(d >= 0))
+        d = 0;
+    if (d > 1e9)
+        d = 1e9;
+    return (int64_t)(d * 1000.0);
 }
 
 /* Offers an event to one seat's agent: every matching rule may schedule an action

@@ -91,6 +91,7 @@ cc_err cc_eng_play(cc_engine *e, size_t seat, int agent)
                             0, 127);
     if (rc != CC_OK)
         return rc;
+    e->auto_changed = 1;
     if (!agent) {
         e->auto_seat[seat] = 0;
         e->offer_events[seat] = 0;

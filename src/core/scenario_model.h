@@ -49,6 +49,26 @@ typedef enum cc_trigger_kind {
 
 typedef enum cc_item_kind { CC_ITEM_INJECT, CC_ITEM_DECISION, CC_ITEM_CONSULTATION } cc_item_kind;
 
+typedef enum cc_dist_kind {
+    CC_DIST_FIXED,
+    CC_DIST_UNIFORM,
+    CC_DIST_EXPONENTIAL,
+    CC_DIST_LOGNORMAL,
+    CC_DIST_GAMMA,
+    CC_DIST_TRIANGULAR,
+    CC_DIST_EMPIRICAL
+} cc_dist_kind;
+
+/* A delay distribution; times in seconds. */
+typedef struct cc_dist {
+    cc_dist_kind kind;
+    double a, b, c; /* fixed: a; uniform: a=min b=max; exponential: a=mean; lognormal: a=mu
+                       (ln seconds) b=sigma; gamma: a=shape b=scale; triangular: a=min b=mode c=max */
+    double *values; /* empirical */
+    size_t nvalues;
+    cc_pos pos;
+} cc_dist;
+
 /* When something happens: at a scenario time, or when a trigger fires. */
 typedef struct cc_when {
     bool has_at;
@@ -65,6 +85,10 @@ typedef struct cc_when {
     const char *stage; /* stage id, or NULL */
     cc_pos stage_pos;
     int64_t delay_s;
+    /* a trigger 'delay' given as a distribution map (docs/scenario-format.md, "Triggers"): drawn
+     * from the run's control stream when the trigger fires; delay_s is then 0 */
+    bool delay_drawn;
+    cc_dist delay_dist;
 } cc_when;
 
 typedef struct cc_labelspec {
@@ -127,6 +151,10 @@ typedef struct cc_seat {
      * in play, never reached by a reference other than its own id */
     bool evaluator;
     cc_pos kind_pos;
+    /* capacity (docs/scenario-format.md, "Capacity"): at most this many acts of its agent in hand
+     * at once, the rest wait first come, first served; 0 = no limit */
+    uint32_t capacity;
+    cc_pos capacity_pos;
 } cc_seat;
 
 typedef struct cc_objective {
@@ -191,26 +219,6 @@ typedef struct cc_decision {
     cc_idxs objective_index;
     cc_pos pos;
 } cc_decision;
-
-typedef enum cc_dist_kind {
-    CC_DIST_FIXED,
-    CC_DIST_UNIFORM,
-    CC_DIST_EXPONENTIAL,
-    CC_DIST_LOGNORMAL,
-    CC_DIST_GAMMA,
-    CC_DIST_TRIANGULAR,
-    CC_DIST_EMPIRICAL
-} cc_dist_kind;
-
-/* A delay distribution; times in seconds. */
-typedef struct cc_dist {
-    cc_dist_kind kind;
-    double a, b, c; /* fixed: a; uniform: a=min b=max; exponential: a=mean; lognormal: a=mu
-                       (ln seconds) b=sigma; gamma: a=shape b=scale; triangular: a=min b=mode c=max */
-    double *values; /* empirical */
-    size_t nvalues;
-    cc_pos pos;
-} cc_dist;
 
 typedef enum cc_stage_kind {
     CC_STAGE_NOTIFY,

@@ -606,6 +606,8 @@ static void get_label(ld *L, const cc_ynode *map, const char *key, int originato
 
 /* ---- when: at / trigger ------------------------------------------------------------- */
 
+static void get_dist(ld *L, const cc_ynode *n, cc_dist *d, const char *what);
+
 static void get_when(ld *L, const cc_ynode *map, cc_when *w, int required, const char *what)
 {
     memset(w, 0, sizeof *w);
@@ -672,8 +674,13 @@ static void get_when(ld *L, const cc_ynode *map, cc_when *w, int required, const
         err(L, tr->pos, "missing", NULL, "a 'consultation' trigger needs a 'stage'");
         return;
     }
-    if (cc_ytree_get(tr, "delay"))
+    cc_ynode *dl = cc_ytree_get(tr, "delay");
+    if (dl && dl->kind == CC_Y_MAP) { /* a distribution, drawn when the trigger fires */
+        get_dist(L, dl, &w->delay_dist, "trigger 'delay'");
+        w->delay_drawn = true;
+    } else if (dl) {
         get_duration(L, tr, "delay", 0, &w->delay_s, "trigger");
+    }
     w->has_trigger = true;
 }
 
@@ -1082,6 +1089,33 @@ static void get_workhours(ld *L, const cc_ynode *map, cc_workhours *wh, const ch
 /* A seat's duty: office (the party's working hours and holidays), watch (around the clock), or a
  * map: {on_call: DURATION} (around the clock, a task outside office hours waits for the
  * call-out), {working_hours: {...}} (office hours of its own), or both. */
+/* A seat's 'capacity' (docs/scenario-format.md, "Capacity"): a whole number 1..10000, on a seat
+ * its agent plays (the need for an agent is checked here, where the key's position is). */
+static void get_capacity(ld *L, const cc_ynode *n, cc_seat *S)
+{
+    cc_ynode *c = cc_ytree_get(n, "capacity");
+    if (!c)
+        return;
+    S->capacity_pos = c->pos;
+    double v = 0;
+    char what[96];
+    snprintf(what, sizeof what, "seat '%s':", S->id ? S->id : "?");
+    if (!get_number(L, n, "capacity", 1, 1, 10000, &v, what))
+        return;
+    if (v != floor(v)) {
+        err(L, c->pos, "type", NULL, "seat '%s': 'capacity' must be a whole number of items, not %g",
+            S->id ? S->id : "?", v);
+        return;
+    }
+    if (!S->agent) {
+        err(L, c->pos, "bad-capacity", "give the seat an 'agent', or remove 'capacity'",
+            "seat '%s': 'capacity' limits the items an agent works on at once; the seat has no agent",
+            S->id ? S->id : "?");
+        return;
+    }
+    S->capacity = (uint32_t)v;
+}
+
 static void get_duty(ld *L, const cc_ynode *n, cc_seat *S)
 {
     cc_ynode *d = field(L, n, "duty", 0, "seat");
@@ -1370,8 +1404,8 @@ static void load_seats(ld *L, const cc_ynode *root)
         cc_ynode *n = sec->items[i];
         if (!is_map(L, n, "seat"))
             continue;
-        static const char *const keys[] = {"id",    "party", "role", "clearance", "caveats",
-                                           "cells", "agent", "duty", "kind",      NULL};
+        static const char *const keys[] = {"id",    "party", "role", "clearance", "caveats", "cells",
+                                           "agent", "duty",  "kind", "capacity",  NULL};
         check_keys(L, n, "seat", keys);
         cc_seat *S = &s->seats[s->nseats++];
         cc_ld_load_seat_kind(L, n, S);
@@ -1394,6 +1428,7 @@ static void load_seats(ld *L, const cc_ynode *root)
         S->cells = get_strs(L, n, "cells", 0, 1, "seat");
         S->agent = get_id(L, n, "agent", 0, "seat", &S->agent_pos);
         get_duty(L, n, S);
+        get_capacity(L, n, S);
         if (!s->policy)
             continue;
         S->clearance.policy_hash = cc_label_policy_hash(s->policy);

@@ -108,5 +108,22 @@ if python3 tools/add-language.py --list "$T/al.yaml" > "$T/al.json" &&
 expect_rc "add-language: lints clean with every language" 0 "$BIN" lint --werror --require-languages "$T/al.yaml"
 if grep -q '^  languages: \[en, ko\]$' "$T/al.yaml" && grep -q '^# Smallest complete scenario' "$T/al.yaml" &&
   grep -q 'ko: "번역 Request to consult"' "$T/al.yaml"; then ok; else no "add-language: languages, comments and a translation"; fi
+# a seat's capacity and a trigger delay drawn from a distribution (docs/scenario-format.md,
+# "Capacity"): bad values are errors at their line:column, saying why
+Q=tests/scenarios/valid/records-office-queue.yaml
+expect_rc "capacity fixture lints clean" 0 "$BIN" lint --werror "$Q"
+sed 's/duty: watch, capacity: 1}/duty: watch, capacity: 0}/' "$Q" > "$T/cap0.yaml"
+expect_rc "capacity 0" 1 "$BIN" lint "$T/cap0.yaml"
+expect_out "capacity 0: where and why" "cap0.yaml:22:115: error: seat 'desk': 'capacity' is 0; it must be between 1 and 10000"
+sed 's/duty: watch, capacity: 1}/duty: watch, capacity: 1.5}/' "$Q" > "$T/cap15.yaml"
+expect_rc "capacity 1.5" 1 "$BIN" lint "$T/cap15.yaml"
+expect_out "capacity 1.5: why" "cap15.yaml:22:115: error: seat 'desk': 'capacity' must be a whole number of items, not 1.5"
+sed 's/clearance: OFFICIAL}/clearance: OFFICIAL, capacity: 2}/' "$Q" > "$T/capna.yaml"
+expect_rc "capacity without an agent" 1 "$BIN" lint "$T/capna.yaml"
+expect_out "capacity without an agent: why" "capna.yaml:21:89: error: seat 'registry': 'capacity' limits the items an agent works on at once; the seat has no agent"
+expect_rc "M/M/1 fixture lints clean" 0 "$BIN" lint --werror tests/validity/mm1-desk.yaml
+sed 's/delay: {dist: exponential, mean: 2h}}/delay: {dist: exponential, mean: 0s}}/' tests/validity/mm1-desk.yaml > "$T/tdel.yaml"
+expect_rc "trigger delay distribution" 1 "$BIN" lint "$T/tdel.yaml"
+expect_out "trigger delay distribution: why" "tdel.yaml:26:140: error: trigger 'delay': exponential mean must be greater than zero"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
