@@ -495,7 +495,9 @@ static cc_err emit(cc_engine *e, cc_evtype type, const char *actor, const char *
     memcpy(r.prev, e->prev, 32);
     memcpy(r.digest, e->digest, 32);
     cc_buf_reset(&e->line);
-    cc_err rc = f ? cc_evlog_encode_fields(&r, f, nf, &e->line) : cc_evlog_encode(&r, &e->line);
+    size_t seen_len = 0;
+    const char *seen = e->o.expect ? e->o.expect(e->o.expect_ctx, e->seq, &seen_len) : NULL;
+    cc_err rc = cc_evlog_encode_seen(&r, f, nf, seen, seen_len, &e->line);
     json_decref(payload);
     if (rc != CC_OK)
         return rc;

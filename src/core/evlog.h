@@ -37,6 +37,14 @@ cc_err cc_evlog_encode(cc_evrec *e, cc_buf *out);
 /* The same record with the payload given as fields (core/cjw) instead of e->payload: the same bytes
  * as cc_evlog_encode of the equal jansson object. Nothing is allocated once out has grown. */
 cc_err cc_evlog_encode_fields(cc_evrec *e, const struct cc_jf *f, size_t n, cc_buf *out);
+/* cc_evlog_encode (f NULL) or cc_evlog_encode_fields (f not NULL; n 0 for no fields) for a caller
+ * that expects the record to be a line it has already checked: seen[0..seen_len), without its
+ * '\n', which cc_evlog_check (or cc_evlog_decode) accepted, so that its hash is the SHA-256 of its
+ * bytes without the hash member. When the record's bytes equal seen's outside the hash member,
+ * the hash is seen's, copied instead of computed again (the same bytes and e->hash either way);
+ * otherwise it is computed. seen may be NULL. Never pass a line that was not checked. */
+cc_err cc_evlog_encode_seen(cc_evrec *e, const struct cc_jf *f, size_t n, const char *seen, size_t seen_len,
+                            cc_buf *out);
 /* The reference encoder (jansson objects and core/canon), kept to test the direct one against. */
 cc_err cc_evlog_encode_ref(cc_evrec *e, cc_buf *out);
 
