@@ -740,6 +740,48 @@ static cc_err decode_fast(const char *line, size_t len, cc_evrec *out)
     return CC_OK;
 }
 
+/* A validated string body unescaped into dst (NUL-terminated); returns the byte after the NUL. */
+static char *unescape_to(const span *s, char *dst)
+{
+    size_t i = 0;
+    while (i < s->n) {
+        unsigned char c;
+        i += unescape_byte(s->p + i, &c);
+        *dst++ = (char)c;
+    }
+    *dst++ = 0;
+    return dst;
+}
+
+int cc_evlog_scan(const char *line, size_t len, cc_evrec *out, char *strbuf, const char **payload,
+                  size_t *payload_len)
+{
+    memset(out, 0, sizeof *out);
+    fastrec r;
+    if (!scan_record(line, len, &r))
+        return 0;
+    out->seq = r.seq;
+    out->t_ms = r.t_ms;
+    out->wall_ms = r.wall_ms;
+    memcpy(out->prev, r.prev, 32);
+    memcpy(out->digest, r.digest, 32);
+    memcpy(out->hash, r.hash, 32);
+    char *p = strbuf;
+    out->type = p;
+    p = unescape_to(&r.type, p);
+    if (r.actor.p) {
+        out->actor = p;
+        p = unescape_to(&r.actor, p);
+    }
+    if (r.label.p) {
+        out->label = p;
+        unescape_to(&r.label, p);
+    }
+    *payload = r.payload.p;
+    *payload_len = r.payload.n;
+    return 1;
+}
+
 cc_err cc_evlog_decode_path(const char *line, size_t len, cc_evrec *out, cc_evlog_error *err,
                             cc_evlog_path path)
 {

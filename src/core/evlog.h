@@ -59,6 +59,15 @@ typedef cc_error cc_evlog_error; /* core/diag's error type: the message says why
  * refusal and its message (see cc_evlog_path). */
 cc_err cc_evlog_decode(const char *line, size_t len, cc_evrec *out, cc_evlog_error *err);
 
+/* The fast scanner of cc_evlog_decode alone, allocating nothing, for readers of whole logs: 1 when it
+ * accepts the line (a canonical record whose hash matches, which cc_evlog_decode accepts with the
+ * same values), with out's actor, type and label unescaped into strbuf (NUL-terminated; strbuf
+ * holds at least len + 3 bytes) and pointing there, out->payload NULL and the payload's canonical
+ * JSON text at *payload (*payload_len bytes, into line). Never cc_evrec_clear such a record. 0 when
+ * the scanner does not handle the line: cc_evlog_decode decides it (and says why it refuses). */
+int cc_evlog_scan(const char *line, size_t len, cc_evrec *out, char *strbuf, const char **payload,
+                  size_t *payload_len);
+
 /* The fixed-size fields of a record, for callers that only check the chain (core/verify). */
 typedef struct cc_evhead {
     uint64_t seq;
