@@ -131,6 +131,34 @@ Test(evlog, hex_round_trip)
     cr_expect_eq(cc_unhex("007fa5f", 7, out, 4), -1);
 }
 
+/* cc_hex of a hash (its own path) and of other lengths: every byte value at every position, as
+ * printf's %02x writes it. */
+Test(evlog, hex_every_byte)
+{
+    for (size_t n = 1; n <= 33; n += 31) {
+        for (int c = 0; c < 256; c++) {
+            unsigned char in[33];
+            char out[67], want[67];
+            for (size_t i = 0; i < n; i++)
+                in[i] = (unsigned char)(c + 7 * i);
+            for (size_t i = 0; i < n; i++)
+                snprintf(want + 2 * i, 3, "%02x", in[i]);
+            cc_hex(in, n, out);
+            cr_assert_str_eq(out, want, "n %zu c %d", n, c);
+        }
+    }
+    unsigned char h[32];
+    char out[65], want[65];
+    for (int c = 0; c < 256; c++) {
+        for (size_t i = 0; i < 32; i++) {
+            h[i] = (unsigned char)(c + 13 * i);
+            snprintf(want + 2 * i, 3, "%02x", h[i]);
+        }
+        cc_hex(h, 32, out);
+        cr_assert_str_eq(out, want, "c %d", c);
+    }
+}
+
 /* cc_unhex against the rule it states, for every pair of bytes at every position of a 32-byte hash
  * (the vectorised path) and of a 2-byte one (the loop): lower-case digits only. */
 Test(evlog, unhex_every_byte_pair)
