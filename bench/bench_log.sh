@@ -7,7 +7,8 @@
 # shared, and CPU time moves less than wall time when other jobs run. Each: median of RUNS runs with
 # min and max. Baseline in the same run: `sha256sum` of the log (the hash floor of one pass over its
 # bytes). BENCH_BASE=PATH (a caucus binary of an earlier commit) adds its rows and the before/after
-# ratio. Reports; never fails the build. Usage: bench/bench_log.sh BUILD_DIR
+# ratio (BENCH_BASE and this build run in turn, the ratio taken pair by pair). Reports; never fails
+# the build. Usage: bench/bench_log.sh BUILD_DIR
 set -u
 B=${1:-build}
 RUNS=${RUNS:-5}
@@ -35,6 +36,28 @@ cpu_runs() {
   sort -g "$W/cpu" | awk '{a[NR]=$1} END {printf "%.3f %.3f %.3f\n", a[int((NR+1)/2)], a[1], a[NR]}'
 }
 rate() { echo "$EV / $1" | bc -l | xargs printf '%.0f'; }
+# med FILE: "median min max" of the numbers in FILE
+med() { sort -g "$1" | awk '{a[NR]=$1} END {printf "%.3f %.3f %.3f\n", a[int((NR+1)/2)], a[1], a[NR]}'; }
+# pair_runs ARGS...: BENCH_BASE then this build, in turn, $RUNS times (each pair under the same load);
+# prints "median min max" of this build, of BENCH_BASE, and of the ratio BENCH_BASE / this build
+# taken pair by pair
+pair_runs() {
+  : > "$W/ca"
+  : > "$W/cb"
+  : > "$W/cr"
+  i=0
+  while [ "$i" -lt "$RUNS" ]; do
+    /usr/bin/time -f '%U %S' -o "$W/t" "$BENCH_BASE" "$@" > /dev/null 2>&1
+    b=$(awk '{printf "%.3f", $1 + $2}' "$W/t")
+    /usr/bin/time -f '%U %S' -o "$W/t" "$B/caucus" "$@" > /dev/null 2>&1
+    a=$(awk '{printf "%.3f", $1 + $2}' "$W/t")
+    echo "$a" >> "$W/ca"
+    echo "$b" >> "$W/cb"
+    echo "$b / $a" | bc -l >> "$W/cr"
+    i=$((i + 1))
+  done
+  echo "$(med "$W/ca") $(med "$W/cb") $(med "$W/cr")"
+}
 
 echo
 echo "## Event log: writing and reading"
@@ -43,6 +66,8 @@ echo "\`bench/bench_log.sh\`: \`bench/gen_scenario.py 10000 200\` (10,000 inject
 echo "agent seat automated: $EV events, $BYTES bytes of canonical JSON with the SHA-256 chain and state"
 echo "digest. CPU seconds (user + system) per whole command, scenario loading included, median of $RUNS with"
 echo "min and max; events per CPU second. Baseline: \`sha256sum\` of the same log in the same run."
+[ -n "${BENCH_BASE:-}" ] && echo "With BENCH_BASE, its runs and this build's alternate (one of each in turn, under the same load) and the
+ratio is the median of the $RUNS pairs' ratios, with their min and max."
 echo
 echo "| command | binary | CPU s median | min | max | events per CPU s | vs BENCH_BASE |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
@@ -58,16 +83,14 @@ for what in run replay report; do
   [ "$what" = run ] && label="caucus run --log (write)"
   [ "$what" = replay ] && label="caucus replay (check + regenerate)"
   [ "$what" = report ] && label="caucus report --html (decode)"
-  # shellcheck disable=SC2086
-  set -- $(cpu_runs "$B/caucus" $args)
-  new=$1
   if [ -n "${BENCH_BASE:-}" ] && [ -x "$BENCH_BASE" ]; then
-    newrow="$1 | $2 | $3 | $(rate "$1")"
-    # shellcheck disable=SC2086
-    set -- $(cpu_runs "$BENCH_BASE" $args)
-    echo "| $label | BENCH_BASE | $1 | $2 | $3 | $(rate "$1") | |"
-    echo "| $label | this build | $newrow | $(echo "$1 / $new" | bc -l | xargs printf '%.2f')x less CPU |"
+    # shellcheck disable=SC2046,SC2086
+    set -- $(pair_runs $args)
+    echo "| $label | BENCH_BASE | $4 | $5 | $6 | $(rate "$4") | |"
+    echo "| $label | this build | $1 | $2 | $3 | $(rate "$1") | $(printf '%.2f' "$7")x less CPU ($(printf '%.2f' "$8")-$(printf '%.2f' "$9")) |"
   else
+    # shellcheck disable=SC2086
+    set -- $(cpu_runs "$B/caucus" $args)
     echo "| $label | this build | $1 | $2 | $3 | $(rate "$1") | |"
   fi
 done

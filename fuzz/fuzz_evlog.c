@@ -1,8 +1,9 @@
 /* libFuzzer target: the strict event-log line decoder. Every accepted line must re-encode to
  * exactly the same bytes; and the fast scanner and the jansson path must agree: the same lines
  * accepted with the same values, the same refusals with the same messages (cc_evlog_decode and
- * cc_evlog_check against CC_EVLOG_SLOW). Each input is also tried with its "hash" member
- * recomputed, so that mutations get past the hash to the checks before it. */
+ * cc_evlog_check against CC_EVLOG_SLOW; cc_evlog_scan accepts no more and gives the same values). Each input
+ * is also tried with its "hash" member recomputed, so that mutations get past the hash to the checks before
+ * it. */
 #include <sodium.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,6 +41,22 @@ static void one(const char *line, size_t size)
         abort(); /* the paths disagree on the verdict or the message */
     if (cc_evlog_decode(line, size, &r, &err) != rs || strcmp(err.message, es.message) != 0)
         abort();
+    /* cc_evlog_scan (readers of whole logs): never accepts what the decoder refuses, and gives the
+     * decoder's values, the payload as its canonical text */
+    char *sb = malloc(size + 3);
+    const char *pt = NULL;
+    size_t pn = 0;
+    cc_evrec v;
+    if (!sb)
+        abort();
+    if (cc_evlog_scan(line, size, &v, sb, &pt, &pn)) {
+        json_error_t je;
+        v.payload = json_loadb(pt, pn, JSON_REJECT_DUPLICATES, &je);
+        if (rs != CC_OK || !same_rec(&v, &s))
+            abort();
+        json_decref(v.payload);
+    }
+    free(sb);
     if (rs != CC_OK)
         return;
     if (!same_rec(&f, &s) || !same_rec(&r, &s) || memcmp(&h, &hs, sizeof h) != 0 || h.seq != s.seq ||

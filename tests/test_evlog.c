@@ -131,6 +131,115 @@ Test(evlog, hex_round_trip)
     cr_expect_eq(cc_unhex("007fa5f", 7, out, 4), -1);
 }
 
+/* cc_hex of a hash (its own path) and of other lengths: every byte value at every position, as
+ * printf's %02x writes it. */
+Test(evlog, hex_every_byte)
+{
+    for (size_t n = 1; n <= 33; n += 31) {
+        for (int c = 0; c < 256; c++) {
+            unsigned char in[33];
+            char out[67], want[67];
+            for (size_t i = 0; i < n; i++)
+                in[i] = (unsigned char)(c + 7 * i);
+            for (size_t i = 0; i < n; i++)
+                snprintf(want + 2 * i, 3, "%02x", in[i]);
+            cc_hex(in, n, out);
+            cr_assert_str_eq(out, want, "n %zu c %d", n, c);
+        }
+    }
+    unsigned char h[32];
+    char out[65], want[65];
+    for (int c = 0; c < 256; c++) {
+        for (size_t i = 0; i < 32; i++) {
+            h[i] = (unsigned char)(c + 13 * i);
+            snprintf(want + 2 * i, 3, "%02x", h[i]);
+        }
+        cc_hex(h, 32, out);
+        cr_assert_str_eq(out, want, "c %d", c);
+    }
+}
+
+/* cc_unhex against the rule it states, for every pair of bytes at every position of a 32-byte hash
+ * (the vectorised path) and of a 2-byte one (the loop): lower-case digits only. */
+Test(evlog, unhex_every_byte_pair)
+{
+    static const char ok[] = "0123456789abcdef";
+    char good[65];
+    unsigned char want[32], out[32];
+    for (int i = 0; i < 32; i++)
+        want[i] = (unsigned char)(i * 37 + 11);
+    cc_hex(want, 32, good);
+    for (int c = 0; c < 256; c++) {
+        const char *d = c ? strchr(ok, c) : NULL;
+        for (int pos = 0; pos < 64; pos += 9) {
+            char h[65];
+            memcpy(h, good, 65);
+            h[pos] = (char)c;
+            int rc = cc_unhex(h, 64, out, 32);
+            cr_assert_eq(rc, d ? 0 : -1, "byte %d at %d", c, pos);
+            if (d) {
+                unsigned char w[32];
+                memcpy(w, want, 32);
+                unsigned v = (unsigned)(d - ok);
+                w[pos / 2] =
+                    (unsigned char)(pos % 2 ? (w[pos / 2] & 0xf0) | v : (w[pos / 2] & 0x0f) | v << 4);
+                cr_assert_eq(memcmp(out, w, 32), 0, "byte %d at %d", c, pos);
+            }
+        }
+        for (int c2 = 0; c2 < 256; c2++) {
+            char h[4] = {(char)c, (char)c2, '7', 'f'};
+            const char *d2 = c2 ? strchr(ok, c2) : NULL;
+            unsigned char o[2];
+            int rc = cc_unhex(h, 4, o, 2);
+            cr_assert_eq(rc, d && d2 ? 0 : -1, "bytes %d %d", c, c2);
+            if (d && d2)
+                cr_assert(o[0] == (unsigned)((d - ok) << 4 | (d2 - ok)) && o[1] == 0x7f);
+        }
+    }
+}
+
+/* cc_evlog_encode_seen: the same line and hash as cc_evlog_encode, whether seen is the line itself
+ * (the hash is taken), NULL, or a checked line that differs from the record (the hash computed). */
+Test(evlog, encode_seen_gives_the_same_bytes)
+{
+    cc_evrec e;
+    make(&e);
+    cc_buf want, b;
+    cc_buf_init(&want);
+    cc_buf_init(&b);
+    cr_assert_eq(cc_evlog_encode(&e, &want), CC_OK);
+    unsigned char hash[32];
+    memcpy(hash, e.hash, 32);
+    /* another record of the same length: the stage 1 -> 2, checked */
+    char *other = strndup(want.data, want.len - 1);
+    cc_evrec e2;
+    make(&e2);
+    json_decref(e2.payload);
+    e2.payload = json_pack("{s:s,s:i}", "consultation", "C-1", "stage", 2);
+    cc_buf ob;
+    cc_buf_init(&ob);
+    cr_assert_eq(cc_evlog_encode(&e2, &ob), CC_OK);
+    cr_assert_eq(ob.len, want.len);
+    cc_evhead h;
+    cc_evlog_error err;
+    cr_assert_eq(cc_evlog_check(ob.data, ob.len - 1, &h, &err), CC_OK);
+    const char *seen[3] = {other, NULL, ob.data};
+    for (int k = 0; k < 3; k++) {
+        cc_buf_reset(&b);
+        memset(e.hash, 0, 32);
+        cr_assert_eq(cc_evlog_encode_seen(&e, NULL, 0, seen[k], seen[k] ? want.len - 1 : 0, &b), CC_OK);
+        cr_expect_eq(b.len, want.len, "case %d", k);
+        cr_expect_eq(memcmp(b.data, want.data, want.len), 0, "case %d: %s", k, b.data);
+        cr_expect_eq(memcmp(e.hash, hash, 32), 0, "case %d", k);
+    }
+    free(other);
+    cc_buf_free(&ob);
+    cc_buf_free(&want);
+    cc_buf_free(&b);
+    json_decref(e.payload);
+    json_decref(e2.payload);
+}
+
 /* ---- Every refusal, with the message the slow path gives --------------------------------------
  * Each case edits a good line (first occurrence of from -> to), gives it a matching hash where
  * it still has a hash member, and expects the message; cc_evlog_check must refuse it with the

@@ -26,6 +26,9 @@ typedef struct logfile {
     const char **lines; /* into text or map, each lens[i] bytes without its '\n' (not NUL-terminated) */
     size_t *lens;
     size_t n, cap;
+    size_t *inputs; /* the indices (>= 1) of the "input" records, found by check_records */
+    size_t ninputs, inputs_cap;
+    int checked; /* 1 once check_records accepted every line */
 } logfile;
 
 static void log_free(logfile *l)
@@ -35,6 +38,7 @@ static void log_free(logfile *l)
         munmap(l->map, l->maplen);
     free(l->lines);
     free(l->lens);
+    free(l->inputs);
 }
 
 /* Reads LOG into lines (without '\n'); refuses a last line without '\n' (truncated). A regular file
@@ -120,6 +124,16 @@ typedef struct cmp_ctx {
     size_t stop_at; /* stop after this many events (--until) */
     long long mismatch;
 } cmp_ctx;
+
+/* The checked line the engine's record seq should be (cc_engine_opts.expect). */
+static const char *expected_line(void *vctx, uint64_t seq, size_t *len)
+{
+    const cmp_ctx *c = vctx;
+    if (!c->log->checked || seq >= c->log->n)
+        return NULL;
+    *len = c->log->lens[seq];
+    return c->log->lines[seq];
+}
 
 static int compare_line(void *vctx, const char *line, size_t len)
 {
@@ -228,9 +242,9 @@ static int parse_args(int argc, char **argv, args *a)
     return 0;
 }
 
-/* 1. Every record and the chain; first (run.start) and last decoded for the caller. 0 or 1. */
-static int check_records(const char *path, const logfile *l, uint64_t until_seq, cc_evrec *first,
-                         cc_evrec *last)
+/* 1. Every record and the chain; first (run.start) and last decoded for the caller, the input
+ * records listed in l->inputs. 0 or 1. */
+static int check_records(const char *path, logfile *l, uint64_t until_seq, cc_evrec *first, cc_evrec *last)
 {
     unsigned char prev[32] = {0};
     int status = 0;
@@ -271,12 +285,23 @@ static int check_records(const char *path, const logfile *l, uint64_t until_seq,
         else if (i == 0 && strcmp(r.type, "run.start") != 0)
             fprintf(stderr, "%s: event 0: is '%s', not run.start\n", path, r.type), status = 1;
         memcpy(prev, h.hash, 32);
+        if (status == 0 && i > 0 && h.type_len == 5 && memcmp(h.type, "input", 5) == 0) {
+            size_t *v = cc_grow(l->inputs, &l->inputs_cap, l->ninputs + 1, sizeof *v);
+            if (!v) {
+                fprintf(stderr, "caucus replay: out of memory\n");
+                status = 1;
+            } else {
+                l->inputs = v;
+                l->inputs[l->ninputs++] = i;
+            }
+        }
         if (i == 0 && status == 0)
             *first = r;
         else if (i == 0)
             cc_evrec_clear(&r);
     }
     if (status == 0) {
+        l->checked = 1;
         cc_evlog_error err;
         cc_evlog_decode(l->lines[l->n - 1], l->lens[l->n - 1], last, &err);
         if (strcmp(last->type, "run.end") != 0 && until_seq == UINT64_MAX) {
@@ -341,29 +366,15 @@ static cc_scenario *pinned_scenario(const char *scen, const char *agents, const 
     return s;
 }
 
-/* The inputs recorded in the log, events 1 to feed_to - 1, fed again at their times. */
-/* whether p[0..n) contains needle[0..m) (m >= 1) */
-static int contains(const char *p, size_t n, const char *needle, size_t m)
-{
-    for (const char *end = p + n; (size_t)(end - p) >= m;) {
-        const char *q = memchr(p, needle[0], (size_t)(end - p) - m + 1);
-        if (!q)
-            return 0;
-        if (memcmp(q, needle, m) == 0)
-            return 1;
-        p = q + 1;
-    }
-    return 0;
-}
-
+/* The inputs recorded in the log (l->inputs, events 1 to feed_to - 1), fed again at their times. */
 static cc_err feed_logged(const char *path, const logfile *l, size_t feed_to, cc_engine *e,
                           const cc_replay *R, const cmp_ctx *c, int *status)
 {
     cc_err rc = CC_OK;
-    for (size_t k = 1; rc == CC_OK && k < feed_to && c->mismatch < 0 && c->next < c->stop_at; k++) {
-        static const char input_type[] = "\"type\":\"input\"";
-        if (!contains(l->lines[k], l->lens[k], input_type, sizeof input_type - 1))
-            continue;
+    for (size_t j = 0; rc == CC_OK && j < l->ninputs && c->mismatch < 0 && c->next < c->stop_at; j++) {
+        size_t k = l->inputs[j];
+        if (k >= feed_to)
+            break;
         cc_evrec r;
         cc_evlog_error err;
         if (cc_evlog_decode(l->lines[k], l->lens[k], &r, &err) != CC_OK)
@@ -444,6 +455,8 @@ static int rerun(const args *a, const logfile *l, const cc_scenario *s, const cc
         R.opts.observe = cc_cli_state_observe;
         R.opts.observe_ctx = &view;
     }
+    R.opts.expect = expected_line;
+    R.opts.expect_ctx = &c;
     cc_engine *e = NULL;
     cc_err rc = cc_engine_new(s, &R.opts, compare_line, &c, &e);
     if (rc == CC_OK)

@@ -439,8 +439,12 @@ void cc_engine_free(cc_engine *e)
 
 static void put_le64(unsigned char *p, uint64_t v)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(p, &v, 8); /* the same bytes, one store (the loop below was 4% of a replay) */
+#else
     for (int i = 0; i < 8; i++)
         p[i] = (unsigned char)(v >> (8 * i));
+#endif
 }
 
 /* digest_n = SHA-256(digest_{n-1} || seq || now || item || new state || counters [|| extra]),
@@ -505,7 +509,9 @@ static cc_err emit(cc_engine *e, cc_evtype type, const char *actor, const char *
     memcpy(r.prev, e->prev, 32);
     memcpy(r.digest, e->digest, 32);
     cc_buf_reset(&e->line);
-    cc_err rc = f ? cc_evlog_encode_fields(&r, f, nf, &e->line) : cc_evlog_encode(&r, &e->line);
+    size_t seen_len = 0;
+    const char *seen = e->o.expect ? e->o.expect(e->o.expect_ctx, e->seq, &seen_len) : NULL;
+    cc_err rc = cc_evlog_encode_seen(&r, f, nf, seen, seen_len, &e->line);
     json_decref(payload);
     if (rc != CC_OK)
         return rc;

@@ -52,6 +52,13 @@ typedef struct cc_engine_opts {
     void (*observe_delivery)(void *ctx, uint32_t item, size_t seat, int64_t t_ms);
     void (*observe_stage)(void *ctx, size_t consultation, size_t stage, int64_t t_ms);
     void *observe_ctx;
+    /* Replay: the log line the record with sequence number seq is expected to be (without its
+     * '\n', *len bytes), a line the caller has checked with cc_evlog_check; NULL when there is
+     * none. The record is still encoded and hashed in full unless its bytes equal that line's
+     * outside the hash member, whose hash is then taken (cc_evlog_encode_seen): the same record
+     * either way, one SHA-256 less per event. May be NULL. */
+    const char *(*expect)(void *ctx, uint64_t seq, size_t *len);
+    void *expect_ctx;
 } cc_engine_opts;
 
 /* Receives each encoded record: one canonical JSON line including its final '\n'. The

@@ -37,6 +37,14 @@ cc_err cc_evlog_encode(cc_evrec *e, cc_buf *out);
 /* The same record with the payload given as fields (core/cjw) instead of e->payload: the same bytes
  * as cc_evlog_encode of the equal jansson object. Nothing is allocated once out has grown. */
 cc_err cc_evlog_encode_fields(cc_evrec *e, const struct cc_jf *f, size_t n, cc_buf *out);
+/* cc_evlog_encode (f NULL) or cc_evlog_encode_fields (f not NULL; n 0 for no fields) for a caller
+ * that expects the record to be a line it has already checked: seen[0..seen_len), without its
+ * '\n', which cc_evlog_check (or cc_evlog_decode) accepted, so that its hash is the SHA-256 of its
+ * bytes without the hash member. When the record's bytes equal seen's outside the hash member,
+ * the hash is seen's, copied instead of computed again (the same bytes and e->hash either way);
+ * otherwise it is computed. seen may be NULL. Never pass a line that was not checked. */
+cc_err cc_evlog_encode_seen(cc_evrec *e, const struct cc_jf *f, size_t n, const char *seen, size_t seen_len,
+                            cc_buf *out);
 /* The reference encoder (jansson objects and core/canon), kept to test the direct one against. */
 cc_err cc_evlog_encode_ref(cc_evrec *e, cc_buf *out);
 
@@ -50,6 +58,15 @@ typedef cc_error cc_evlog_error; /* core/diag's error type: the message says why
  * every other line goes through jansson and the canonical re-encoding, which decide the
  * refusal and its message (see cc_evlog_path). */
 cc_err cc_evlog_decode(const char *line, size_t len, cc_evrec *out, cc_evlog_error *err);
+
+/* The fast scanner of cc_evlog_decode alone, allocating nothing, for readers of whole logs: 1 when it
+ * accepts the line (a canonical record whose hash matches, which cc_evlog_decode accepts with the
+ * same values), with out's actor, type and label unescaped into strbuf (NUL-terminated; strbuf
+ * holds at least len + 3 bytes) and pointing there, out->payload NULL and the payload's canonical
+ * JSON text at *payload (*payload_len bytes, into line). Never cc_evrec_clear such a record. 0 when
+ * the scanner does not handle the line: cc_evlog_decode decides it (and says why it refuses). */
+int cc_evlog_scan(const char *line, size_t len, cc_evrec *out, char *strbuf, const char **payload,
+                  size_t *payload_len);
 
 /* The fixed-size fields of a record, for callers that only check the chain (core/verify). */
 typedef struct cc_evhead {
