@@ -49,7 +49,6 @@ struct ui_asset {
 /* The buffer libmicrohttpd gives each event stream's response, resident for as long as the
  * stream is open: a delivery frame is under 1 KiB, a longer one (a backlog) goes out in pieces. */
 #define SSE_BLOCK 2048
-#define SERVE_THREADS 4 /* libmicrohttpd threads at most (one per core) */
 #define COOKIE "caucus_session"
 #define RATE_KEYS 4096     /* client addresses whose join attempts are counted (docs/http-api.md) */
 #define REFUSAL_KEYS 1024  /* refusal keys (who, kind, path, reason) counted */
@@ -2387,7 +2386,7 @@ static enum MHD_Result handle_one(cc_http *h, struct MHD_Connection *c, const ch
     return get_api(h, c, s, r, url);
 }
 
-/* libmicrohttpd's threads (one per core, see cc_http_start) share the sending of answers and of
+/* libmicrohttpd's threads (--threads, see cc_http_start) share the sending of answers and of
  * event-stream frames, but the handlers run one at a time under h->hmu, as on one thread: what they
  * share (the scenario, which an added inject grows; sessions; the store's plans ...) needs no other
  * lock than before. Only stream_read, stream_free and completed run beside a handler; they touch
@@ -2571,11 +2570,11 @@ cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t why
         return CC_ERR_ARG;
     }
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
-    /* one libmicrohttpd thread per core (at most SERVE_THREADS): a commit that wakes 10,000 event
-     * streams is mostly the kernel's loopback/TCP send path, which the threads run side by side
-     * (docs/http-api.md, "Event streams"); the handlers still run one at a time (handle) */
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned pool = ncpu < 2 ? 0 : ncpu > SERVE_THREADS ? SERVE_THREADS : (unsigned)ncpu;
+    /* --threads: libmicrohttpd threads, each with its own connections, send answers and stream
+     * frames side by side; the handlers still run one at a time (handle). Default one: on the shared
+     * test machine a second thread cost CPU per delivery and gained no time (docs/http-api.md) */
+    unsigned pool =
+        o->threads > 1 ? (o->threads < CC_HTTP_MAX_THREADS ? o->threads : CC_HTTP_MAX_THREADS) : 0;
     if (h->secure)
         flags |= MHD_USE_TLS;
     struct MHD_OptionItem opts[] = {
