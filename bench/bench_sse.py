@@ -38,8 +38,36 @@ from harness import free_port, start_serve  # noqa: E402
 BIN = sys.argv[1]
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
 ROUNDS = int(sys.argv[3]) if len(sys.argv) > 3 else 7
+# --reading-client: read the sockets while the server fans out (as before), instead of staying off
+# the CPU until the server is idle and then reading (latency is the kernel's arrival stamp either way)
+QUIET = "--reading-client" not in sys.argv
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, N + 512)), hard))
+
+
+def cpu_ns(pid):
+    """CPU time of every thread of process pid so far (ns; /proc/PID/task/*/schedstat)."""
+    t = 0
+    for task in os.listdir("/proc/%d/task" % pid):
+        try:
+            t += int(open("/proc/%d/task/%s/schedstat" % (pid, task)).read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass  # a thread that ended meanwhile
+    return t
+
+
+def wait_server_idle(pid, most):
+    """Sleeps (off the CPU) until the server's CPU time has not grown by more than 1 ms in 20 ms, at
+    most `most` seconds: the client then reads what arrived, stamped by the kernel on arrival, without
+    taking a core from the server while it fans out."""
+    end = time.time() + most
+    last = cpu_ns(pid)
+    while time.time() < end:
+        time.sleep(0.02)
+        now = cpu_ns(pid)
+        if now - last < 1000000:
+            return
+        last = now
 
 
 def rss_kib(pid):
@@ -171,6 +199,8 @@ alliance = {k for k in seats if k.startswith("usa-") or k.startswith("kor-")}
 ROUND_KINDS = [("alliance", "UNCLASSIFIED//REL TO ALLIANCE", "control", ["all"], alliance),
                ("USA only", "CONFIDENTIAL//NOFORN", "usa-intel", ["party:USA"], usa)]
 lat = {"alliance": [], "USA only": []}
+srv_cpu = []  # the server's CPU time per round (ms), from the POST to the last delivery read
+cli_cpu = []  # this client's CPU time per round (ms)
 missing = leaks = wrong_seat = dup = 0
 missed_seats = set()
 released = []
@@ -178,6 +208,7 @@ for r in range(ROUNDS):
     kind, label, sender, to, readers = ROUND_KINDS[r % 2]
     iid = "B-%02d" % (r + 1)
     want = {i for i, st in enumerate(clients) if st["seat"] in readers}
+    c0, u0 = cpu_ns(srv.pid), time.process_time()
     t0 = time.time()
     code, res = post({"do": "add", "inject": {"id": iid, "title": "Benchmark inject %d" % (r + 1),
                                                "body": "fan-out round %d (%s)" % (r + 1, kind),
@@ -188,7 +219,11 @@ for r in range(ROUNDS):
         srv.wait(timeout=60)
         sys.exit("bench_sse: control could not add %s: %s %s" % (iid, code, res))
     released.append((iid, kind, t0, want))
+    if QUIET:
+        wait_server_idle(srv.pid, 10.0)
     pump(t0 + 10.0, (want, iid))
+    srv_cpu.append((cpu_ns(srv.pid) - c0) / 1e6)
+    cli_cpu.append((time.process_time() - u0) * 1000.0)
     pump(time.time() + 0.3)  # a frame that should not come would come about now
     time.sleep(0.2)
 pump(time.time() + 1.0)
@@ -233,13 +268,17 @@ srv.send_signal(signal.SIGINT)
 srv.wait(timeout=60)
 if "--row" not in sys.argv:
     print("| clients | injects | deliveries | missed | wrong (leaked, other seat, twice) | fan-out p50 ms | p99 ms | max ms | "
-          "alliance rounds p50 / p99 ms | USA-only rounds p50 / p99 ms | KiB per idle client | control actions/s |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          "alliance rounds p50 / p99 ms | USA-only rounds p50 / p99 ms | KiB per idle client | control actions/s | "
+          "server CPU µs per delivery | server / client CPU ms per alliance round |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 a, u = sorted(lat["alliance"]), sorted(lat["USA only"])
-print("| %d | %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f / %.1f | %.1f | %.0f |" % (
+srv_a = [srv_cpu[r] for r in range(ROUNDS) if r % 2 == 0]
+cli_a = [cli_cpu[r] for r in range(ROUNDS) if r % 2 == 0]
+print("| %d | %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f / %.1f | %.1f | %.0f | %.1f | %.0f / %.0f |" % (
     N, ROUNDS, len(every), missing, leaks + wrong_seat + dup, statistics.median(every) if every else float("nan"),
     pct(every, 0.99), every[-1] if every else float("nan"), statistics.median(a) if a else float("nan"),
-    pct(a, 0.99), statistics.median(u) if u else float("nan"), pct(u, 0.99), per_client, api_rate))
+    pct(a, 0.99), statistics.median(u) if u else float("nan"), pct(u, 0.99), per_client, api_rate,
+    sum(srv_cpu) * 1000.0 / max(1, len(every)), statistics.median(srv_a), statistics.median(cli_a)))
 if missing or leaks or wrong_seat or dup or disagree:
     print("bench_sse: %d missed, %d leaked to seats not given the inject, %d in a frame for another seat, "
           "%d duplicated, %d item answers against the rule; seats that missed one: %s" % (

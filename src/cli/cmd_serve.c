@@ -61,7 +61,7 @@ static void usage(FILE *f)
                "                    [--exercise ID | --doc ID[:VERSION]] [--seed N] [--variant MECHANISM]\n"
                "                    [--name NAME]\n"
                "                    [--tls-cert FILE --tls-key FILE] [--codes FILE] [--max-conns N] "
-               "[--max-per-ip N]\n"
+               "[--max-per-ip N] [--threads N]\n"
                "                    [--join-per-min N] [--key FILE] [--checkpoint-dir DIR]\n"
                "                    [--checkpoint-every N] [--streams-per-session N] [--store-wait MS]\n"
                "                    [--witness URL --witness-key PUBKEY|FILE] [--guidelines NOTE]\n"
@@ -82,6 +82,8 @@ static void usage(FILE *f)
                "--max-conns: open connections in all (default 4096, within the open-file limit);\n"
                "--max-per-ip: per client address (default 256, at most a quarter of --max-conns;\n"
                "0: no limit, for load tests from one address).\n"
+               "--threads: network threads sending answers and event-stream frames (default 1, at most\n"
+               "64); requests are still handled one at a time.\n"
                "--witness: a witness's add-checkpoint URL (http://HOST:PORT/add-checkpoint); each\n"
                "checkpoint is sent to it and stored with its cosignature (see caucus witness).\n");
 }
@@ -246,8 +248,8 @@ typedef struct {
     const char *scen, *db, *store_uri, *listen, *variant, *name, *cert, *key, *codes;
     const char *keyfile, *cpdir, *wurl, *wkeyarg, *docarg, *guidelines;
     const char *autos; /* --auto: seats their agents play from the start */
-    uint64_t seed, exid, per_ip, join_rate, cp_every, streams, store_wait, max_conns;
-    int have_seed;
+    uint64_t seed, exid, per_ip, join_rate, cp_every, streams, store_wait, max_conns, threads;
+    int have_seed, threads_given;
     int64_t docid, docver;
     char host[64];
     unsigned port;
@@ -290,6 +292,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
                          : strcmp(o, "--exercise") == 0            ? &a->exid
                          : strcmp(o, "--max-per-ip") == 0          ? &a->per_ip
                          : strcmp(o, "--max-conns") == 0           ? &a->max_conns
+                         : strcmp(o, "--threads") == 0             ? &a->threads
                          : strcmp(o, "--join-per-min") == 0        ? &a->join_rate
                          : strcmp(o, "--streams-per-session") == 0 ? &a->streams
                          : strcmp(o, "--store-wait") == 0          ? &a->store_wait
@@ -307,6 +310,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
                 return 2;
             }
             a->have_seed |= nval == &a->seed;
+            a->threads_given |= nval == &a->threads;
         } else if (o[0] == '-' || a->scen) {
             fprintf(stderr, "caucus serve: unexpected \"%s\"\n", o);
             usage(stderr);
@@ -314,6 +318,11 @@ static int parse_args(int argc, char **argv, serve_args *a)
         } else {
             a->scen = o;
         }
+    }
+    if (a->threads_given && (a->threads < 1 || a->threads > CC_HTTP_MAX_THREADS)) {
+        fprintf(stderr, "caucus serve: --threads takes 1 to %d, not %llu\n", CC_HTTP_MAX_THREADS,
+                (unsigned long long)a->threads);
+        return 2;
     }
     if (a->db && a->store_uri) {
         fprintf(stderr, "caucus serve: give --db or --store, not both\n");
@@ -644,6 +653,7 @@ int cc_cmd_serve(int argc, char **argv)
     /* --max-per-ip 0: no limit; not given: the server's default */
     ho.max_per_ip = a.per_ip == UINT64_MAX ? 0 : a.per_ip == 0 ? CC_HTTP_NO_LIMIT : (unsigned)a.per_ip;
     ho.max_conns = (unsigned)a.max_conns;
+    ho.threads = (unsigned)a.threads;
     ho.join_per_min = (unsigned)a.join_rate;
     ho.streams_per_session = (unsigned)a.streams;
     ho.poll_ms = a.store_uri ? 200 : 1000; /* other servers may share a PostgreSQL store */

@@ -145,7 +145,8 @@ struct cc_http {
     cc_http_opts o;
     uint16_t port;
     int secure;
-    pthread_mutex_t mu; /* sessions, rate limits, refusal counts, connected counts */
+    pthread_mutex_t hmu; /* held by every request handler: they run one at a time (handle) */
+    pthread_mutex_t mu;  /* sessions, rate limits, refusal counts, connected counts */
     account *acc;       /* fixed once started: the join thread reads them without a lock */
     size_t nacc;
     int maxdup;                         /* most accounts sharing one lookup key (normally 1) */
@@ -1888,11 +1889,11 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
     if (st->off >= st->out.len) {
         cc_buf_reset(&st->out);
         st->off = 0;
-        if (h->stopping)
-            return MHD_CONTENT_READER_END_OF_STREAM;
         pthread_mutex_lock(&h->wmu);
-        int gone = st->gone;
+        int gone = st->gone, stopping = h->stopping;
         pthread_mutex_unlock(&h->wmu);
+        if (stopping)
+            return MHD_CONTENT_READER_END_OF_STREAM;
         if (gone)
             return MHD_CONTENT_READER_END_WITH_ERROR; /* the client closed it: nothing more to send */
         pthread_mutex_lock(&h->mu);
@@ -2325,11 +2326,9 @@ static enum MHD_Result get_api(cc_http *h, struct MHD_Connection *c, session *s,
     return fail(h, c, 404, "not-found", "no such endpoint");
 }
 
-static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-                              const char *version, const char *upload, size_t *upload_size, void **con_cls)
+static enum MHD_Result handle_one(cc_http *h, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *upload, size_t *upload_size, void **con_cls)
 {
-    (void)version;
-    cc_http *h = cls;
     req *r = *con_cls;
     if (!r)
         return first_call(h, c, con_cls);
@@ -2385,6 +2384,22 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return post_api(h, c, s, r, url);
     }
     return get_api(h, c, s, r, url);
+}
+
+/* libmicrohttpd's threads (--threads, see cc_http_start) share the sending of answers and of
+ * event-stream frames, but the handlers run one at a time under h->hmu, as on one thread: what they
+ * share (the scenario, which an added inject grows; sessions; the store's plans ...) needs no other
+ * lock than before. Only stream_read, stream_free and completed run beside a handler; they touch
+ * their own stream or request and what h->wmu, h->mu and the exercise's lock guard. */
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                              const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    cc_http *h = cls;
+    pthread_mutex_lock(&h->hmu);
+    enum MHD_Result ret = handle_one(h, c, url, method, upload, upload_size, con_cls);
+    pthread_mutex_unlock(&h->hmu);
+    return ret;
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -2497,6 +2512,7 @@ cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t why
         return CC_ERR_NOMEM;
     h->o = *o;
     h->secure = o->tls_cert != NULL;
+    pthread_mutex_init(&h->hmu, NULL);
     pthread_mutex_init(&h->mu, NULL);
     pthread_mutex_init(&h->wmu, NULL);
     pthread_mutex_init(&h->tmu, NULL);
@@ -2554,6 +2570,11 @@ cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t why
         return CC_ERR_ARG;
     }
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    /* --threads: libmicrohttpd threads, each with its own connections, send answers and stream
+     * frames side by side; the handlers still run one at a time (handle). Default one: on the shared
+     * test machine a second thread cost CPU per delivery and gained no time (docs/http-api.md) */
+    unsigned pool =
+        o->threads > 1 ? (o->threads < CC_HTTP_MAX_THREADS ? o->threads : CC_HTTP_MAX_THREADS) : 0;
     if (h->secure)
         flags |= MHD_USE_TLS;
     struct MHD_OptionItem opts[] = {
@@ -2566,6 +2587,7 @@ cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t why
         {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)quiet_log, h},
         {MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape, NULL},
         {MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL},
+        {MHD_OPTION_THREAD_POOL_SIZE, pool, NULL},
         {h->secure ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)o->tls_cert},
         {h->secure ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, (void *)o->tls_key},
         {MHD_OPTION_END, 0, NULL},
@@ -2586,7 +2608,9 @@ cc_err cc_http_start(const cc_http_opts *o, cc_http **out, char *why, size_t why
         cc_http_stop(h);
         return CC_ERR_IO;
     }
+    pthread_mutex_lock(&h->tmu); /* the clock thread reads it */
     h->kick = 0;
+    pthread_mutex_unlock(&h->tmu);
     if (cc_live_control_bypass(o->live)) {
         /* SECURITY.md: control's bypass is a logged scenario flag; each server opening the
          * exercise states it in the log */
@@ -2610,7 +2634,9 @@ void cc_http_stop(cc_http *h)
         return;
     if (h->d) {
         pthread_mutex_lock(&h->tmu);
+        pthread_mutex_lock(&h->wmu); /* stream_read reads it under h->wmu */
         h->stopping = 1;
+        pthread_mutex_unlock(&h->wmu);
         pthread_cond_signal(&h->tcv);
         pthread_mutex_unlock(&h->tmu);
         pthread_join(h->ticker, NULL);
@@ -2652,6 +2678,7 @@ void cc_http_stop(cc_http *h)
     cc_keymap_free(h->refusals);
     pthread_mutex_destroy(&h->jmu);
     pthread_cond_destroy(&h->jcv);
+    pthread_mutex_destroy(&h->hmu);
     pthread_mutex_destroy(&h->mu);
     pthread_mutex_destroy(&h->wmu);
     pthread_mutex_destroy(&h->tmu);

@@ -28,6 +28,8 @@ enum {
     CC_HTTP_REPORT_DRAFT
 };
 
+#define CC_HTTP_MAX_THREADS 64
+
 typedef struct cc_http_opts {
     const char *host;     /* address to listen on, e.g. "127.0.0.1" */
     uint16_t port;        /* 0: any free port (cc_http_port tells which) */
@@ -41,6 +43,8 @@ typedef struct cc_http_opts {
     unsigned join_per_min;        /* join attempts per client address per minute (an IPv6 address by
                                      its /64); 0: 8 */
     unsigned streams_per_session; /* open event streams per session; 0: 4 */
+    unsigned threads;             /* libmicrohttpd threads sending answers and stream frames (the
+                                     handlers run one at a time); 0: 1, at most CC_HTTP_MAX_THREADS */
     unsigned poll_ms;             /* the clock thread wakes at least this often (0: 1000); a store
                                      shared with other server processes is read for their events
                                      on each wake */

@@ -1482,7 +1482,10 @@ static cc_err commit(cc_live *lv, char *why, size_t whylen)
 
 static void notify(cc_live *lv, uint64_t before)
 {
-    if (lv->publish && lv->nev > before)
+    pthread_mutex_lock(&lv->mu); /* another thread may be committing (libmicrohttpd's threads, the clock) */
+    int grew = lv->nev > before;
+    pthread_mutex_unlock(&lv->mu);
+    if (lv->publish && grew)
         lv->publish(lv->publish_ctx);
 }
 

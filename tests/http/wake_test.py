@@ -4,7 +4,9 @@ a commit wakes a viewer's waiting streams only when the viewer may see one of it
 oracle: whatever a stream delivered while it slept and woke must be exactly what a fresh stream
 opened afterwards with Last-Event-ID at the same position delivers (the same frames, by id and
 content), for every seat and for control; and each seat gets exactly the injects its label rights
-give it. Usage: wake_test.py CAUCUS_BIN WORKDIR; prints "N passed, N failed"."""
+give it. The server runs two network threads (--threads 2: streams woken by one commit are sent
+from both, while the handlers run one at a time); every other HTTP test runs the default one.
+Usage: wake_test.py CAUCUS_BIN WORKDIR; prints "N passed, N failed"."""
 import http.client
 import json
 import os
@@ -12,6 +14,7 @@ import re
 import selectors
 import signal
 import socket
+import subprocess
 import sys
 import time
 
@@ -20,11 +23,15 @@ from harness import Checks, free_port, start_serve  # noqa: E402
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 check = Checks()
+for bad in ("0", "65"):
+    r = subprocess.run([BIN, "serve", "scenarios/ncg-policy-ttx.yaml", "--threads", bad], capture_output=True, text=True)
+    check("--threads %s is refused, saying the range" % bad,
+          r.returncode == 2 and "--threads takes 1 to 64, not %s" % bad in r.stderr, (r.returncode, r.stderr))
 port = free_port()
 codes_file = os.path.join(WORK, "codes.json")
 out = open(os.path.join(WORK, "serve.out"), "w+")
 srv = start_serve(BIN, ["scenarios/ncg-policy-ttx.yaml", "--db", os.path.join(WORK, "w.db"), "--codes", codes_file,
-                        "--join-per-min", "1000", "--max-per-ip", "0"], port, out)
+                        "--join-per-min", "1000", "--max-per-ip", "0", "--threads", "2"], port, out)
 codes = json.load(open(codes_file))
 FRAME = re.compile(rb"id: (\d+)\nevent: caucus\ndata: (.*)\n\n")
 
