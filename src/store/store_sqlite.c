@@ -469,7 +469,7 @@ cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_stor
      * pages; a page cache of up to 64 MiB (filled only as pages are read; the default is 2 MiB)
      * keeps each page to one read from the file while the walk goes through the exercises
      * (docs/store.md, "Where the time goes on SQLite"). */
-    if (ro && (r = sqlite3_exec(d->h, "PRAGMA cache_size=-65536", NULL, NULL, NULL)) != SQLITE_OK) {
+    if (ro && sqlite3_exec(d->h, "PRAGMA cache_size=-65536", NULL, NULL, NULL) != SQLITE_OK) {
         snprintf(err->message, sizeof err->message, "%s: cannot set the page cache: %s", path,
                  sqlite3_errmsg(d->h));
         sq_close(&d->base);
