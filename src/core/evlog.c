@@ -84,7 +84,8 @@ static json_t *to_json(const cc_evrec *e, int with_hash)
     bad |= json_object_set_new(o, "actor", e->actor ? json_string(e->actor) : json_null());
     bad |= json_object_set_new(o, "type", json_string(e->type ? e->type : ""));
     bad |= json_object_set_new(o, "label", e->label ? json_string(e->label) : json_null());
-    bad |= json_object_set(o, "payload", e->payload ? e->payload : json_object());
+    bad |= e->payload ? json_object_set(o, "payload", e->payload)
+                      : json_object_set_new(o, "payload", json_object());
     cc_hex(e->prev, 32, hex);
     bad |= json_object_set_new(o, "prev", json_string(hex));
     cc_hex(e->digest, 32, hex);
