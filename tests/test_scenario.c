@@ -194,3 +194,53 @@ Test(scenario, the_inject_keys_are_the_schemas)
     cr_expect_null(cc_inject_keys[CC_INJECT_NKEYS]);
     json_decref(s);
 }
+
+/* cc_scenario_ref_readers against its definition: the seats cc_scenario_ref_has_seat admits, and
+ * of those the ones cc_scenario_seat_reads admits. Every kind of reference to every cell, party,
+ * group and seat (and unresolved ones, and a seat index past the last), under the label of every
+ * inject and an invalid one, in scenarios with groups, several cells and evaluator seats. */
+Test(scenario, ref_readers_counts_the_seats_has_seat_admits)
+{
+    static const char *const paths[] = {"scenarios/ncg-policy-ttx.yaml", "scenarios/ncg-interagency-sim.yaml",
+                                        "tests/scenarios/valid/all-features.yaml",
+                                        "tests/scenarios/valid/evaluation.yaml"};
+    size_t compared = 0, evaluators = 0, nonzero = 0;
+    for (size_t p = 0; p < sizeof paths / sizeof *paths; p++) {
+        cc_scenario *s = ev_load(paths[p]);
+        for (size_t si = 0; si < s->nseats; si++)
+            evaluators += s->seats[si].evaluator != 0;
+        for (size_t li = 0; li <= s->ninjects; li++) {
+            cc_labelspec invalid;
+            memset(&invalid, 0, sizeof invalid);
+            const cc_labelspec *l = li < s->ninjects ? &s->injects[li].label : &invalid;
+            for (int kind = CC_REF_SEAT; kind <= CC_REF_ALL; kind++) {
+                size_t count = kind == CC_REF_SEAT    ? s->nseats + 1
+                               : kind == CC_REF_CELL  ? s->ncells
+                               : kind == CC_REF_PARTY ? s->nparties
+                               : kind == CC_REF_GROUP ? s->ngroups
+                                                      : 0;
+                for (int index = -1; index < (int)count; index++) {
+                    cc_ref x = {.kind = (cc_ref_kind)kind, .name = "x", .index = index};
+                    size_t want_m = 0, want_r = 0, m = 99;
+                    for (size_t si = 0; si < s->nseats; si++) {
+                        if (!cc_scenario_ref_has_seat(s, &x, si))
+                            continue;
+                        want_m++;
+                        want_r += (size_t)cc_scenario_seat_reads(s, si, l);
+                    }
+                    size_t r = cc_scenario_ref_readers(s, &x, l, &m);
+                    cr_expect_eq(m, want_m, "%s: kind %d index %d label %zu: members", paths[p], kind, index,
+                                 li);
+                    cr_expect_eq(r, want_r, "%s: kind %d index %d label %zu: readers", paths[p], kind, index,
+                                 li);
+                    cr_expect_eq(cc_scenario_ref_readers(s, &x, l, NULL), want_r);
+                    compared++;
+                    nonzero += want_r != 0;
+                }
+            }
+        }
+        cc_scenario_free(s);
+    }
+    cr_expect_gt(evaluators, 0, "an evaluator seat is among them");
+    cr_expect_gt(nonzero, 100, "readers found: %zu of %zu", nonzero, compared);
+}

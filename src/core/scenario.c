@@ -159,8 +159,37 @@ int cc_scenario_seat_reads(const cc_scenario *s, size_t si, const cc_labelspec *
 size_t cc_scenario_ref_readers(const cc_scenario *s, const cc_ref *x, const cc_labelspec *l, size_t *members)
 {
     size_t m = 0, readers = 0;
+    if (x->kind == CC_REF_SEAT) {
+        /* cc_scenario_ref_has_seat holds for the seat x names and for no other */
+        if (x->index >= 0 && (size_t)x->index < s->nseats) {
+            m = 1;
+            readers = (size_t)cc_scenario_seat_reads(s, (size_t)x->index, l);
+        }
+        if (members)
+            *members = m;
+        return readers;
+    }
+    /* cc_scenario_ref_has_seat for a reference by kind, its lookups made once for every seat */
+    const cc_partyset *group = NULL;
+    if (x->kind == CC_REF_GROUP && x->index >= 0 && s->policy) {
+        int g = cc_label_policy_group(s->policy, s->groups[x->index].id);
+        group = g >= 0 ? cc_label_policy_group_members(s->policy, g) : NULL;
+    }
     for (size_t si = 0; si < s->nseats; si++) {
-        if (!cc_scenario_ref_has_seat(s, x, si))
+        const cc_seat *st = &s->seats[si];
+        if (st->evaluator)
+            continue;
+        int in = 0;
+        switch (x->kind) {
+        case CC_REF_SEAT: break; /* above */
+        case CC_REF_CELL: in = x->index >= 0 && seat_in_cell(st, x->index); break;
+        case CC_REF_PARTY: in = x->index >= 0 && st->party_index == x->index; break;
+        case CC_REF_GROUP:
+            in = group && st->party_index >= 0 && cc_partyset_has(group, st->party_index);
+            break;
+        case CC_REF_ALL: in = 1; break;
+        }
+        if (!in)
             continue;
         m++;
         readers += (size_t)cc_scenario_seat_reads(s, si, l);

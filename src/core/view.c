@@ -259,8 +259,15 @@ void cc_view_feed(cc_view *v, const cc_view_event *e)
     size_t n = s->nseats, k;
     json_t *x;
     cc_item_kind kind;
+    /* an inject has no join rows: its deliveries and denials (subject's "inject" kind) and any
+     * other event about one change nothing here */
+    if (e->type == CC_EV_DELIVERY || e->type == CC_EV_DENIAL) {
+        const char *ik = pstr(p, "kind");
+        if (ik && strcmp(ik, "inject") == 0)
+            return;
+    }
     int i = subject(v, e, &kind);
-    if (i < 0)
+    if (i < 0 || kind == CC_ITEM_INJECT)
         return;
     if (e->type == CC_EV_DELIVERY) {
         int seat = seat_of(v, pstr(p, "seat"));

@@ -155,9 +155,12 @@ static const char *scalar(ld *L, const cc_ynode *n, const char *what)
 
 static const char *get_str(ld *L, const cc_ynode *map, const char *key, int required, const char *what)
 {
+    cc_ynode *n = field(L, map, key, required, what);
+    if (!n || n->kind == CC_Y_SCALAR)
+        return n ? n->text : NULL; /* scalar() without an error: its wording is only built for one */
     char w[160];
     snprintf(w, sizeof w, "%s '%s'", what, key);
-    return scalar(L, field(L, map, key, required, what), w);
+    return scalar(L, n, w);
 }
 
 /* ---- texts in several languages (docs/scenario-format.md, "Texts and languages") ---- */
@@ -270,20 +273,38 @@ static void text_what(const cc_ynode *map, const char *key, const char *what, ch
         snprintf(w, size, "%s '%s'", what, key);
 }
 
+/* True when text_node would take scalar n without a diagnostic: no declared language other than
+ * the authoritative one can be missing (missing_languages). */
+static bool scalar_complete(const ld *L, const cc_ynode *n)
+{
+    if (n->kind != CC_Y_SCALAR)
+        return false;
+    for (size_t i = 0; i < L->s->languages.n; i++)
+        if ((long long)i != (long long)L->s->authoritative)
+            return false;
+    return true;
+}
+
 static const char *get_text(ld *L, const cc_ynode *map, const char *key, int required, const char *what)
 {
+    cc_ynode *n = field(L, map, key, required, what);
+    if (!n || scalar_complete(L, n))
+        return n ? n->text : NULL; /* text_node's result; its wording is only built when used */
     char w[200];
     text_what(map, key, what, w, sizeof w);
-    return text_node(L, field(L, map, key, required, what), w);
+    return text_node(L, n, w);
 }
 
 static const char *get_id(ld *L, const cc_ynode *map, const char *key, int required, const char *what,
                           cc_pos *pos)
 {
     cc_ynode *n = field(L, map, key, required, what);
-    char w[160];
-    snprintf(w, sizeof w, "%s '%s'", what, key);
-    const char *v = scalar(L, n, w);
+    const char *v = n && n->kind == CC_Y_SCALAR ? n->text : NULL;
+    if (n && n->kind != CC_Y_SCALAR) {
+        char w[160];
+        snprintf(w, sizeof w, "%s '%s'", what, key);
+        v = scalar(L, n, w);
+    }
     if (pos)
         *pos = n ? n->pos : map->pos;
     if (v && n && !cc_scenario_id_ok(v)) { /* scalar() is NULL without a node */

@@ -18,18 +18,21 @@ const char *const cc_rep_reason_names[R_NREASONS] = {"class", "caveat", "releasa
 
 typedef struct lreader {
     FILE *f;
-    char *line;
-    size_t len, cap;
+    char *line; /* the line: in rb where it lies whole in it, else own */
+    size_t len;
+    char *own; /* a line that spans two reads is put together here */
+    size_t cap;
     char rb[1 << 16];
     size_t rpos, rlen;
     int eof;
 } lreader;
 
-/* 1: a line in r->line (without '\n'); 0: end of file; -1: too long; -2: read error;
- * -3: the last line has no newline (truncated). */
+/* 1: a line in r->line (without '\n', NUL-terminated; valid until the next call); 0: end of
+ * file; -1: too long; -2: read error; -3: the last line has no newline (truncated). */
 static int lr_next(lreader *r)
 {
     r->len = 0;
+    r->line = r->own;
     for (;;) {
         if (r->rpos == r->rlen) {
             if (r->eof)
@@ -43,17 +46,25 @@ static int lr_next(lreader *r)
                 continue;
             }
         }
-        char *nl = memchr(r->rb + r->rpos, '\n', r->rlen - r->rpos);
-        size_t take = nl ? (size_t)(nl - (r->rb + r->rpos)) : r->rlen - r->rpos;
+        char *start = r->rb + r->rpos;
+        char *nl = memchr(start, '\n', r->rlen - r->rpos);
+        size_t take = nl ? (size_t)(nl - start) : r->rlen - r->rpos;
         if (r->len + take > CC_EVLOG_LINE_MAX)
             return -1;
-        char *p = cc_grow(r->line, &r->cap, r->len + take + 1, 1);
+        if (nl && r->len == 0) { /* the whole line is in rb: no copy, its newline becomes the NUL */
+            *nl = 0;
+            r->line = start;
+            r->len = take;
+            r->rpos += take + 1;
+            return 1;
+        }
+        char *p = cc_grow(r->own, &r->cap, r->len + take + 1, 1);
         if (!p)
             return -2;
-        r->line = p;
-        memcpy(r->line + r->len, r->rb + r->rpos, take);
+        r->own = r->line = p;
+        memcpy(r->own + r->len, start, take);
         r->len += take;
-        r->line[r->len] = 0;
+        r->own[r->len] = 0;
         r->rpos += take;
         if (nl) {
             r->rpos++;
@@ -1106,7 +1117,7 @@ static cc_err pass1(rep *r)
     r->nevents = n;
     if (rc == CC_OK && r->vf)
         cc_verify_finish(r->vf, &r->vres);
-    free(lr->line);
+    free(lr->own);
     free(lr);
     fclose(f);
     return rc;
@@ -1246,7 +1257,7 @@ static cc_err pass2(rep *r)
         b->visible = event_vis(r, &e);
         cc_evrec_clear(&e);
     }
-    free(lr->line);
+    free(lr->own);
     free(lr);
     fclose(f);
     return rc;
@@ -1424,7 +1435,7 @@ cc_err cc_report_log_start(const char *path, cc_report_start *out, cc_diags *d)
             cc_evrec_clear(&e);
         }
     }
-    free(lr->line);
+    free(lr->own);
     free(lr);
     fclose(f);
     return rc;
