@@ -18,36 +18,13 @@
 #include "core/engine.h"
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
+#include "support/mm1.h"
 
 static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* one thread: the loop's CPU time */
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* The M/M/1 scenario: service mean 1 h, interarrival mean 1/rho h. */
-static int write_scenario(FILE *f, long customers, double rho)
-{
-    fprintf(f,
-            "caucus: 1\nexercise: {id: mm1, title: One desk, start: 2026-01-05T00:00:00Z, duration: 3650d}\n"
-            "label_policy: {id: p, classifications: [{name: PUBLIC, short: P}]}\n"
-            "parties: [{id: OFFICE, name: Office, kind: organisation, zone: UTC}]\n"
-            "seats:\n  - {id: front, party: OFFICE, role: Front office, clearance: PUBLIC}\n"
-            "  - {id: desk, party: OFFICE, role: Desk, clearance: PUBLIC, agent: clerk, duty: watch, "
-            "capacity: 1}\n"
-            "agents:\n  - id: clerk\n    rules: [{on: inject, do: acknowledge, delay: {dist: exponential, "
-            "mean: 1h}}]\n"
-            "injects:\n");
-    for (long i = 0; i < customers; i++) {
-        fprintf(f, "  - {id: C-%ld, title: Request, label: PUBLIC, from: front, to: [desk], ", i);
-        if (i == 0)
-            fprintf(f, "at: +0s}\n");
-        else
-            fprintf(f, "trigger: {after: C-%ld, delay: {dist: exponential, mean: %.0fs}}}\n", i - 1,
-                    3600.0 / rho);
-    }
-    return fflush(f) == 0 ? 0 : -1;
 }
 
 typedef struct waits {
@@ -124,7 +101,7 @@ int main(int argc, char **argv)
     char path[] = "/tmp/bench-mm1-XXXXXX";
     int fd = mkstemp(path);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f || write_scenario(f, customers, rho) != 0 || fclose(f) != 0)
+    if (!f || mm1_write(f, customers, 3600.0 / rho, 3600.0) != 0 || fclose(f) != 0)
         return 1;
     cc_diags d;
     cc_diags_init(&d);

@@ -30,7 +30,7 @@ if ! $PY -c 'import SimPy.Simulation' 2> /dev/null; then
 fi
 LIBS="$B/libcaucus.a $(pkg-config --libs libfyaml jansson libsodium libcrypto) -lm"
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Isrc -o "$W/bench_mm1" bench/bench_mm1.c $LIBS || exit 0
-cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Isrc -o "$W/bench_mm1_engine" bench/bench_mm1_engine.c $LIBS || exit 0
+cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Isrc -Itests -o "$W/bench_mm1_engine" bench/bench_mm1_engine.c tests/support/mm1.c $LIBS || exit 0
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Isrc -o "$W/bench_consult_loop" bench/bench_consult_loop.c $LIBS || exit 0
 
 # stats: reads numbers on stdin, prints "median min max"

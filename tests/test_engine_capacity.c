@@ -13,6 +13,7 @@
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
 #include "support/evtest.h"
+#include "support/mm1.h"
 
 #define H (3600 * 1000LL)
 
@@ -146,35 +147,6 @@ Test(capacity, drawn_trigger_delays_feed_one_clerk)
     cc_scenario_free(s);
 }
 
-/* Writes an M/M/1 scenario to path: `customers` requests, each released an exponential time (mean
- * 1/lambda hours) after the one before, to one clerk (capacity 1) whose work takes an exponential
- * time of mean 1/mu hours. */
-static void write_mm1(const char *path, int customers, double lambda, double mu)
-{
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fprintf(f,
-            "caucus: 1\nexercise: {id: mm1, title: One desk, start: 2026-01-05T00:00:00Z, duration: 3650d}\n"
-            "label_policy: {id: p, classifications: [{name: PUBLIC, short: P}]}\n"
-            "parties: [{id: OFFICE, name: Office, kind: organisation, zone: UTC}]\n"
-            "seats:\n  - {id: front, party: OFFICE, role: Front office, clearance: PUBLIC}\n"
-            "  - {id: desk, party: OFFICE, role: Desk, clearance: PUBLIC, agent: clerk, duty: watch, "
-            "capacity: 1}\n"
-            "agents:\n  - id: clerk\n    rules: [{on: inject, do: acknowledge, delay: {dist: exponential, "
-            "mean: %.0fs}}]\n"
-            "injects:\n",
-            3600.0 / mu);
-    for (int i = 0; i < customers; i++) {
-        fprintf(f, "  - {id: C-%d, title: Request, label: PUBLIC, from: front, to: [desk], ", i);
-        if (i == 0)
-            fprintf(f, "at: +0s}\n");
-        else
-            fprintf(f, "trigger: {after: C-%d, delay: {dist: exponential, mean: %.0fs}}}\n", i - 1,
-                    3600.0 / lambda);
-    }
-    cr_assert_eq(fclose(f), 0);
-}
-
 /* The number after `key` (e.g. "\"t\":") in a canonical record, or -1. */
 static long long num_after(const char *line, size_t len, const char *key)
 {
@@ -219,7 +191,10 @@ Test(capacity, mm1_mean_wait_matches_theory, .timeout = 120)
     char path[] = "/tmp/caucus-mm1-XXXXXX";
     int fd = mkstemp(path);
     cr_assert_geq(fd, 0);
-    write_mm1(path, customers, lambda, mu);
+    FILE *f = fdopen(fd, "w");
+    cr_assert_not_null(f);
+    cr_assert_eq(mm1_write(f, customers, 3600.0 / lambda, 3600.0 / mu), 0);
+    cr_assert_eq(fclose(f), 0);
     cc_scenario *s = ev_load(path);
     remove(path);
     uint8_t autos[2] = {0, 1};
