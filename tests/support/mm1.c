@@ -1,5 +1,5 @@
 /* mm1 — see mm1.h. */
-#include "support/mm1.h"
+#include "mm1.h"
 
 int mm1_write(FILE *f, long customers, double interarrival_s, double service_s)
 {
