@@ -757,6 +757,17 @@ static char *unescape_dup(const span *s)
     return out;
 }
 
+/* The record's numbers and hashes from a scanned record (its strings and payload are the caller's). */
+static void scalars_of(const fastrec *r, cc_evrec *out)
+{
+    out->seq = r->seq;
+    out->t_ms = r->t_ms;
+    out->wall_ms = r->wall_ms;
+    memcpy(out->prev, r->prev, 32);
+    memcpy(out->digest, r->digest, 32);
+    memcpy(out->hash, r->hash, 32);
+}
+
 /* The record from a line scan_record accepted; CC_ERR_PARSE (not handled) or CC_ERR_NOMEM
  * otherwise, out cleared. */
 static cc_err decode_fast(const char *line, size_t len, cc_evrec *out)
@@ -765,12 +776,7 @@ static cc_err decode_fast(const char *line, size_t len, cc_evrec *out)
     fastrec r;
     if (!scan_record(line, len, &r))
         return CC_ERR_PARSE;
-    out->seq = r.seq;
-    out->t_ms = r.t_ms;
-    out->wall_ms = r.wall_ms;
-    memcpy(out->prev, r.prev, 32);
-    memcpy(out->digest, r.digest, 32);
-    memcpy(out->hash, r.hash, 32);
+    scalars_of(&r, out);
     out->actor = r.actor.p ? unescape_dup(&r.actor) : NULL;
     out->type = unescape_dup(&r.type);
     out->label = r.label.p ? unescape_dup(&r.label) : NULL;
@@ -804,12 +810,7 @@ int cc_evlog_scan(const char *line, size_t len, cc_evrec *out, char *strbuf, con
     fastrec r;
     if (!scan_record(line, len, &r))
         return 0;
-    out->seq = r.seq;
-    out->t_ms = r.t_ms;
-    out->wall_ms = r.wall_ms;
-    memcpy(out->prev, r.prev, 32);
-    memcpy(out->digest, r.digest, 32);
-    memcpy(out->hash, r.hash, 32);
+    scalars_of(&r, out);
     char *p = strbuf;
     out->type = p;
     p = unescape_to(&r.type, p);
