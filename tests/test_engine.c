@@ -248,11 +248,7 @@ static size_t run_auto(const char *path, const char *variant, uint64_t seed, cc_
             o.variant = (int)m;
     cc_buf log;
     cc_buf_init(&log);
-    cc_engine *e = NULL;
-    cr_assert_eq(cc_engine_new(s, &o, ev_collect, &log, &e), CC_OK);
-    cr_assert_eq(cc_engine_start(e), CC_OK);
-    cr_assert_eq(cc_engine_run_until(e, s->duration_s * 1000), CC_OK);
-    cc_engine_free(e);
+    ev_run_log(s, &o, &log);
     size_t n = ev ? ev_decode_all(&log, ev, max) : 0;
     if (raw)
         cc_buf_append(raw, log.data, log.len);

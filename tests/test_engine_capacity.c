@@ -26,11 +26,7 @@ static size_t run_all(const cc_scenario *s, cc_evrec *ev, size_t max)
     cc_engine_opts o = {.seed = 1, .variant = -1, .auto_seats = autos};
     cc_buf log;
     cc_buf_init(&log);
-    cc_engine *e = NULL;
-    cr_assert_eq(cc_engine_new(s, &o, ev_collect, &log, &e), CC_OK);
-    cr_assert_eq(cc_engine_start(e), CC_OK);
-    cr_assert_eq(cc_engine_run_until(e, s->duration_s * 1000), CC_OK);
-    cc_engine_free(e);
+    ev_run_log(s, &o, &log);
     size_t n = ev_decode_all(&log, ev, max);
     cc_buf_free(&log);
     return n;
@@ -92,11 +88,7 @@ static size_t desk_run(const cc_scenario *s, uint64_t seed, int64_t rel[40], int
     cc_engine_opts o = {.seed = seed, .variant = -1, .auto_seats = autos};
     cc_buf log;
     cc_buf_init(&log);
-    cc_engine *e = NULL;
-    cr_assert_eq(cc_engine_new(s, &o, ev_collect, &log, &e), CC_OK);
-    cr_assert_eq(cc_engine_start(e), CC_OK);
-    cr_assert_eq(cc_engine_run_until(e, s->duration_s * 1000), CC_OK);
-    cc_engine_free(e);
+    ev_run_log(s, &o, &log);
     static cc_evrec ev[512];
     size_t n = ev_decode_all(&log, ev, 512), nr = 0, na = 0;
     for (size_t i = 0; i < n; i++) {

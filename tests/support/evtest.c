@@ -10,6 +10,15 @@
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
 
+void ev_run_log(const cc_scenario *s, const cc_engine_opts *o, cc_buf *log)
+{
+    cc_engine *e = NULL;
+    cr_assert_eq(cc_engine_new(s, o, ev_collect, log, &e), CC_OK);
+    cr_assert_eq(cc_engine_start(e), CC_OK);
+    cr_assert_eq(cc_engine_run_until(e, s->duration_s * 1000), CC_OK);
+    cc_engine_free(e);
+}
+
 cc_scenario *ev_load(const char *path)
 {
     cc_diags d;

@@ -14,6 +14,9 @@
 cc_scenario *ev_load(const char *path);
 /* An engine sink appending every record to the cc_buf ctx. */
 int ev_collect(void *ctx, const char *line, size_t len);
+struct cc_engine_opts;
+/* Runs s with options o to its end, appending its log to log (asserts every step succeeds). */
+void ev_run_log(const cc_scenario *s, const struct cc_engine_opts *o, cc_buf *log);
 /* The records of a log as decoded events; asserts each is valid and chained. */
 size_t ev_decode_all(const cc_buf *log, cc_evrec *out, size_t max);
 /* Runs scenario scen to its end (seed 1, default variant, agents as auto_seats: NULL none) with
