@@ -155,16 +155,11 @@ else
   while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/ev.out" 2> /dev/null; do sleep 0.1; i=$((i + 1)); done
   evaddr=$(sed -n 's/^listening on \([0-9.]*:[0-9]*\).*/\1/p' "$T/ev.out")
   CAUCUS_URL="http://$evaddr" CAUCUS_CODES="$(cat "$T/ev-codes.json" 2> /dev/null)" CAUCUS_TMP="$T" CHROMIUM="$CHROMIUM" \
-    node "$E/evaluator.mjs" > "$T/ev-e2e.out" 2>&1
+    node "$E/evaluator.mjs" > "$T/evaluator.out" 2>&1
   rc=$?
   kill "$evpid" 2> /dev/null
   wait "$evpid" 2> /dev/null
-  grep -v '^[0-9]* passed, [0-9]* failed' "$T/ev-e2e.out" | tail -20
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/ev-e2e.out" | tail -n 1)
-  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
-  if [ -z "$p" ]; then no "evaluator.mjs printed no count line (exit $rc)"; p=0; f=0; fi
-  pass=$((pass + p)); fail=$((fail + f))
-  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "evaluator.mjs exited $rc"; fi
+  run_mjs evaluator $rc
 fi
 
 echo "$pass passed, $fail failed"

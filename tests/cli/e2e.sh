@@ -43,14 +43,6 @@ fi
 expect_rc "serve --help" 0 "$BIN" serve --help
 expect_out "serve usage" "usage: caucus serve"
 
-run_mjs() { # NAME: counts the "N passed, N failed" line of $T/NAME.out into pass and fail
-  grep -v '^[0-9]* passed, [0-9]* failed' "$T/$1.out" | tail -20
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/$1.out" | tail -n 1)
-  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
-  if [ -z "$p" ]; then no "$1.mjs printed no count line (exit $2)"; p=0; f=0; fi
-  pass=$((pass + p)); fail=$((fail + f))
-  if [ "$2" = 0 ] || [ "$f" != 0 ]; then ok; else no "$1.mjs exited $2"; fi
-}
 # start_server NAME ARGS...: `caucus serve ARGS` on a free loopback port, its output in
 # $T/NAME-serve.out and .err; sets pid, saddr (host:port; empty when it did not start) and scodes
 # (the seats' join codes it printed, as a JSON object). stop_server stops it.
@@ -216,13 +208,7 @@ if [ -n "$aaddr" ] && [ -n "$aeaddr" ]; then
   [ "${UPDATE_SCREENSHOTS:-}" = 1 ] && img=docs/img
   CAUCUS_URL="http://$aaddr" CAUCUS_CODES="$acodes" CAUCUS_EVAL_URL="http://$aeaddr" CAUCUS_EVAL_CODES="$(cat "$T/a11y-ev.json" 2> /dev/null)" \
     CAUCUS_IMG="$img" CHROMIUM="$CHROMIUM" node "$E/a11y.mjs" > "$T/a11y.out" 2>&1
-  rc=$?
-  grep -v '^[0-9]* passed, [0-9]* failed' "$T/a11y.out" | tail -60
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/a11y.out" | tail -n 1)
-  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed/\1/p')
-  if [ -z "$p" ]; then no "a11y.mjs printed no count line (exit $rc)"; p=0; f=0; fi
-  pass=$((pass + p)); fail=$((fail + f))
-  if [ "$rc" = 0 ] || [ "$f" != 0 ]; then ok; else no "a11y.mjs exited $rc"; fi
+  run_mjs a11y $?
   # the layout pictures at their sizes: 1366x768 (0x556 x 0x300) and 390x844 (0x186 x 0x34c)
   for v in "control-1366 0 0 5 86 0 0 3 0" "player-390 0 0 1 134 0 0 3 76"; do
     set -- $v
