@@ -28,23 +28,6 @@ void cc_sched_clear(cc_sched *s)
     s->small = 1;
 }
 
-/* Index of the earliest of the n >= 1 events of a small queue: the least time by conditional moves
- * (no branch on the times, as unpredictable as coins), and among equal times, rare, the least seq. */
-static size_t earliest(const cc_sched_ev *h, size_t n)
-{
-    size_t best = 0;
-    int64_t bt = h[0].time;
-    for (size_t i = 1; i < n; i++) {
-        int64_t t = h[i].time;
-        if (t == bt && h[i].seq < h[best].seq)
-            best = i;
-        int take = t < bt;
-        best = take ? i : best;
-        bt = take ? t : bt;
-    }
-    return best;
-}
-
 static void sift_down(cc_sched_ev *h, size_t n, size_t i)
 {
     cc_sched_ev x = h[i];
@@ -87,19 +70,9 @@ cc_err cc_sched_push_slow(cc_sched *s, int64_t time, uint32_t kind, uint32_t a, 
     return CC_OK;
 }
 
-int cc_sched_pop_due(cc_sched *s, int64_t until, cc_sched_ev *out)
+int cc_sched_pop_heap(cc_sched *s, int64_t until, cc_sched_ev *out)
 {
-    if (s->n == 0)
-        return 0;
-    if (s->small) {
-        size_t i = earliest(s->heap, s->n);
-        if (s->heap[i].time > until)
-            return 0;
-        *out = s->heap[i];
-        s->heap[i] = s->heap[--s->n];
-        return 1;
-    }
-    if (s->heap[0].time > until)
+    if (s->n == 0 || s->heap[0].time > until)
         return 0;
     *out = s->heap[0];
     s->heap[0] = s->heap[--s->n];
@@ -117,5 +90,5 @@ const cc_sched_ev *cc_sched_peek(const cc_sched *s)
 {
     if (s->n == 0)
         return NULL;
-    return &s->heap[s->small ? earliest(s->heap, s->n) : 0];
+    return &s->heap[s->small ? cc_sched_earliest(s->heap, s->n) : 0];
 }

@@ -55,11 +55,43 @@ static inline cc_err cc_sched_push(cc_sched *s, int64_t time, uint32_t kind, uin
     return CC_OK;
 }
 
+/* Index of the earliest of the n >= 1 events of a small queue: the least time by conditional moves
+ * (no branch on the times, as unpredictable as coins), and among equal times, rare, the least seq. */
+static inline size_t cc_sched_earliest(const cc_sched_ev *h, size_t n)
+{
+    size_t best = 0;
+    int64_t bt = h[0].time;
+    for (size_t i = 1; i < n; i++) {
+        int64_t t = h[i].time;
+        if (t == bt && h[i].seq < h[best].seq)
+            best = i;
+        int take = t < bt;
+        best = take ? i : best;
+        bt = take ? t : bt;
+    }
+    return best;
+}
+
 /* Removes the earliest event into *out; returns 0 when empty. */
 int cc_sched_pop(cc_sched *s, cc_sched_ev *out);
+/* cc_sched_pop_due of a queue that is a heap (not small). */
+int cc_sched_pop_heap(cc_sched *s, int64_t until, cc_sched_ev *out);
+
 /* The same when the earliest event is due by `until` (time <= until); else returns 0 and removes
- * nothing. */
-int cc_sched_pop_due(cc_sched *s, int64_t until, cc_sched_ev *out);
+ * nothing. Inline: the engine pops every event, and most queues of a simulation are small. */
+static inline int cc_sched_pop_due(cc_sched *s, int64_t until, cc_sched_ev *out)
+{
+    if (!s->small)
+        return cc_sched_pop_heap(s, until, out);
+    if (s->n == 0)
+        return 0;
+    size_t best = cc_sched_earliest(s->heap, s->n);
+    if (s->heap[best].time > until)
+        return 0;
+    *out = s->heap[best];
+    s->heap[best] = s->heap[--s->n];
+    return 1;
+}
 /* Earliest event without removing it, or NULL. */
 const cc_sched_ev *cc_sched_peek(const cc_sched *s);
 static inline size_t cc_sched_size(const cc_sched *s)
