@@ -562,7 +562,7 @@ static cc_err break_silence(cc_engine *e, size_t c, size_t seat)
 /* Moves K->seqpos past the seats that are done (no participant, or acted): amortised over a round,
  * each seat is passed once. Only a sequential stage asks who is next; in any other the cursor stays
  * at 0, which is as true. */
-static void advance_seq(crun *K, size_t nseats)
+static inline void advance_seq(crun *K, size_t nseats)
 {
     if (!K->cur || K->cur->mode != CC_MODE_SEQUENTIAL)
         return;
@@ -828,11 +828,8 @@ static cc_err stage_act_at(cc_engine *e, size_t c, size_t seat, cc_evtype type, 
         return rc;
     if (stage_complete(e, c))
         return complete_stage(e, c);
-    if (S->mode == CC_MODE_SEQUENTIAL && S->kind != CC_STAGE_DECIDE) {
-        int next = cc_eng_next_in_sequence(K, e->s->nseats);
-        if (next >= 0)
-            return offer_stage(e, c, (size_t)next);
-    }
+    if (S->mode == CC_MODE_SEQUENTIAL && S->kind != CC_STAGE_DECIDE && K->seqpos < e->s->nseats)
+        return offer_stage(e, c, K->seqpos); /* advance_seq above stopped at the next seat to act */
     return CC_OK;
 }
 
