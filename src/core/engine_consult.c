@@ -483,6 +483,23 @@ cc_err cc_eng_remind(cc_engine *e, size_t c, size_t seat)
 
 static cc_err offer_stage(cc_engine *e, size_t c, size_t seat);
 
+/* offer_stage of a seat with no act held for the stage (the seat is offered the request the first
+ * time, then the stage). Inline: a stage's and a round's offers to every participant. */
+static inline cc_err offer_fresh(cc_engine *e, size_t c, size_t seat)
+{
+    crun *K = &e->cons[c];
+    cc_err rc = CC_OK;
+    if (!(K->asked[seat] & 1)) {
+        K->asked[seat] |= 1;
+        rc = cc_eng_agent_offer(e, seat, CC_AEV_REQUEST, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL, -1,
+                                K->visit);
+    }
+    if (rc == CC_OK)
+        rc = cc_eng_agent_offer(e, seat, CC_AEV_STAGE, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL,
+                                (int)K->cur->kind, K->visit);
+    return rc;
+}
+
 /* Offers the current stage to every participant; stops when an act held for it ends the stage. */
 static cc_err offer_all(cc_engine *e, size_t c)
 {
@@ -490,9 +507,10 @@ static cc_err offer_all(cc_engine *e, size_t c)
     uint32_t visit = K->visit;
     cc_err rc = CC_OK;
     if (!K->nearly) { /* no act is held: an offer only schedules, the stage cannot end meanwhile */
-        for (size_t i = 0; i < e->s->nseats && rc == CC_OK; i++)
-            if (K->part[i])
-                rc = offer_stage(e, c, i);
+        const uint8_t *part = K->part;
+        for (size_t i = 0, n = e->s->nseats; i < n && rc == CC_OK; i++)
+            if (part[i])
+                rc = offer_fresh(e, c, i);
         return rc;
     }
     for (size_t i = 0; i < e->s->nseats; i++) {
@@ -627,15 +645,7 @@ static cc_err offer_stage(cc_engine *e, size_t c, size_t seat)
             return rc;
     }
     /* "request": the first time the consultation reaches the seat; "stage": every stage */
-    cc_err rc = CC_OK;
-    if (!(K->asked[seat] & 1)) {
-        K->asked[seat] |= 1;
-        rc = cc_eng_agent_offer(e, seat, CC_AEV_REQUEST, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL, -1, K->visit);
-    }
-    if (rc == CC_OK)
-        rc = cc_eng_agent_offer(e, seat, CC_AEV_STAGE, ITEM(CC_ITEM_CONSULTATION, c), -1, NULL, (int)K->cur->kind,
-                                K->visit);
-    return rc;
+    return offer_fresh(e, c, seat);
 }
 
 /* A decide stage of a consultation linked to decision d starts: d opens if it has not; if it was
