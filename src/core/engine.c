@@ -584,6 +584,8 @@ cc_err cc_eng_deliver_mask(cc_engine *e, const char *kind, const char *id, const
                            int aev)
 {
     const cc_scenario *s = e->s;
+    unsigned kinds = e->o.observe_delivery_kinds;
+    int observed = e->o.observe_delivery && (!kinds || (kinds >> ITEM_KIND(item) & 1u));
     for (size_t i = 0; i < s->nseats; i++) {
         if (!to[i])
             continue;
@@ -596,7 +598,7 @@ cc_err cc_eng_deliver_mask(cc_engine *e, const char *kind, const char *id, const
                 e->held[i * e->held_words + (size_t)inject_index / 64] |= (uint64_t)1 << (inject_index % 64);
             rc = CC_EMITF(e, CC_EV_DELIVERY, NULL, l->text, item, 10, CC_JF_S("kind", kind),
                           CC_JF_S("item", id), CC_JF_S("seat", s->seats[i].id));
-            if (e->o.observe_delivery)
+            if (observed)
                 e->o.observe_delivery(e->o.observe_ctx, item, i, e->now_ms);
             if (rc == CC_OK && inject_index >= 0)
                 rc = cc_eng_resolve_watches(e, CC_GRULE_SHARE, ITEM(CC_ITEM_INJECT, (size_t)inject_index), 0,

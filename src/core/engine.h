@@ -50,6 +50,9 @@ typedef struct cc_engine_opts {
     /* Also for metrics, with observe_ctx, may be NULL: each delivery of an item to a seat, and
      * each stage that completes (consultation index, stage index in its mechanism). */
     void (*observe_delivery)(void *ctx, uint32_t item, size_t seat, int64_t t_ms);
+    /* bit k set: observe_delivery is called only for the deliveries of items of kind k
+     * (cc_engine_item_kind); 0: for every delivery */
+    unsigned observe_delivery_kinds;
     void (*observe_stage)(void *ctx, size_t consultation, size_t stage, int64_t t_ms);
     void *observe_ctx;
     /* Replay: the log line the record with sequence number seq is expected to be (without its

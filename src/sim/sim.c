@@ -242,6 +242,7 @@ static cc_err run_one(cc_sim *r, const uint8_t *autos, uint64_t seed, size_t v, 
                          .auto_seats = autos,
                          .observe = observe,
                          .observe_delivery = observe_delivery,
+                         .observe_delivery_kinds = 1u << CC_ITEM_INJECT, /* what it reads */
                          .observe_stage = observe_stage,
                          .observe_ctx = ob};
     cc_err rc = *ep ? cc_engine_restart(*ep, rep, r->variants[vm]) : cc_engine_new(s, &eo, NULL, NULL, ep);
