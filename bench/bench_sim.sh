@@ -6,7 +6,12 @@
 #    API (bench/bench_mm1_engine.c: a scenario with a capacity-1 seat, replications as `caucus sim`
 #    runs them) and in SimPy (bench/simpy_mm1.py), each in customers per CPU second;
 #  - whether the two CONSULT-N implementations agree on the mean time to decision (95% CIs).
+#  - CONSULT-N in CPU time against the hand-written loop (bench/bench_consult_loop.c), and against
+#    BENCH_BASE (a caucus binary of an earlier commit) when set, paired round by round; the same in
+#    instructions (callgrind) when valgrind is installed;
 # Each rate: median of RUNS runs (default 5) with min and max. Reports; never fails the build.
+# SIM_ONLY=cpu runs only the CPU-time table (C10=, C100= replications; default 1,000,000 / 100,000)
+# and the instruction counts (valgrind, when installed).
 # Usage: bench/bench_sim.sh BUILD_DIR
 set -u
 B=${1:-build}
@@ -83,6 +88,117 @@ loop_rate() {
 
 ratio() { echo "$1 / $2" | bc -l | xargs printf '%.1f'; }
 
+# cpu_s CMD...: CPU seconds (user + system) of one whole run of CMD
+cpu_s() {
+  /usr/bin/time -f '%U %S' -o "$W/t" "$@" > /dev/null 2>&1 || { echo 0; return; }
+  awk '{printf "%.3f\n", $1 + $2}' "$W/t"
+}
+
+# div X Y: X / Y (0 when Y is 0: a run too short for the clock's 10 ms)
+div() { awk -v x="$1" -v y="$2" 'BEGIN {print (y > 0) ? x / y : 0}'; }
+
+# cpu_table: CONSULT-N through `caucus sim --threads 1` against the hand-written loop in CPU time,
+# and against BENCH_BASE (a caucus binary of an earlier commit) when it is set; each round runs
+# base, this build and the loop back to back, ratios are taken pair by pair, medians of RUNS rounds
+cpu_table() {
+  C10=${C10:-1000000}
+  C100=${C100:-100000}
+  echo "### CONSULT-N in CPU time: against the hand-written loop${BENCH_BASE:+ and before/after}"
+  echo
+  echo "CPU seconds (user + system, \`/usr/bin/time\`) of whole runs, 1 thread: \`caucus sim bench/consult-N.yaml"
+  echo "--threads 1 --variant V\` ($C10 replications for N = 10, $C100 for N = 100; scenario loading included)"
+  echo "and \`bench_consult_loop N REPS V\` (the same replications). Each of $RUNS rounds runs"
+  [ -n "${BENCH_BASE:-}" ] && echo "the earlier build (\`$BENCH_BASE\`),"
+  echo "this build and the loop back to back; a ratio is the median of the"
+  echo "rounds' ratios (min-max), so that a burst of load on this shared machine counts against both sides of a"
+  echo "round. Targets (issue 21): CONSULT-10 within 1.5x the loop, CONSULT-100 sequential within 2x."
+  echo
+  if [ -n "${BENCH_BASE:-}" ]; then
+    echo "| model | variant | before CPU s | this CPU s | this / before | loop CPU s | before / loop | this / loop |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+  else
+    echo "| model | variant | caucus CPU s | loop CPU s | caucus / loop |"
+    echo "| --- | --- | --- | --- | --- |"
+  fi
+  for n in 10 100; do
+    if [ $n = 10 ]; then R=$C10; else R=$C100; fi
+    for v in parallel sequential; do
+      : > "$W/cb"; : > "$W/ca"; : > "$W/cl"; : > "$W/rab"; : > "$W/rbl"; : > "$W/ral"
+      i=0
+      while [ $i -lt "$RUNS" ]; do
+        if [ -n "${BENCH_BASE:-}" ]; then
+          b=$(cpu_s "$BENCH_BASE" sim bench/consult-$n.yaml --reps "$R" --threads 1 --variant $v)
+          echo "$b" >> "$W/cb"
+        fi
+        a=$(cpu_s "$B/caucus" sim bench/consult-$n.yaml --reps "$R" --threads 1 --variant $v)
+        l=$(cpu_s "$W/bench_consult_loop" $n "$R" $v 1)
+        echo "$a" >> "$W/ca"
+        echo "$l" >> "$W/cl"
+        div "$a" "$l" >> "$W/ral"
+        if [ -n "${BENCH_BASE:-}" ]; then
+          div "$a" "$b" >> "$W/rab"
+          div "$b" "$l" >> "$W/rbl"
+        fi
+        i=$((i + 1))
+      done
+      med() { sort -g "$1" | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'; }
+      mmm() { sort -g "$1" | awk '{a[NR]=$1} END {printf "%.2f (%.2f-%.2f)", a[int((NR+1)/2)], a[1], a[NR]}'; }
+      if [ -n "${BENCH_BASE:-}" ]; then
+        echo "| CONSULT-$n | $v | $(med "$W/cb") | $(med "$W/ca") | $(mmm "$W/rab") | $(med "$W/cl") | $(mmm "$W/rbl")x | $(mmm "$W/ral")x |"
+      else
+        echo "| CONSULT-$n | $v | $(med "$W/ca") | $(med "$W/cl") | $(mmm "$W/ral")x |"
+      fi
+    done
+  done
+  echo
+}
+
+# instr CMD...: instructions of one whole run of CMD (valgrind's callgrind: exact, load does not matter)
+instr() {
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 > /dev/null |
+    awk '/Collected :/ {print $NF}'
+}
+
+# instr_table: the same comparison in instructions (callgrind; skipped without valgrind), at
+# 20,000 / 2,000 replications
+instr_table() {
+  command -v valgrind > /dev/null 2>&1 || return 0
+  echo "Instructions of the same whole runs (valgrind --tool=callgrind, exact: the machine's load does not change"
+  echo "them), at 20,000 replications for N = 10 and 2,000 for N = 100 (each figure includes about 20 M for the"
+  echo "program's start and the scenario's loading; the loop's about 5 M):"
+  echo
+  if [ -n "${BENCH_BASE:-}" ]; then
+    echo "| model | variant | before | this | this / before | loop | before / loop | this / loop |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+  else
+    echo "| model | variant | caucus | loop | caucus / loop |"
+    echo "| --- | --- | --- | --- | --- |"
+  fi
+  for n in 10 100; do
+    if [ $n = 10 ]; then R=20000; else R=2000; fi
+    for v in parallel sequential; do
+      a=$(instr "$B/caucus" sim bench/consult-$n.yaml --reps $R --threads 1 --variant $v)
+      l=$(instr "$W/bench_consult_loop" $n $R $v 1)
+      m() { awk -v x="$1" 'BEGIN {printf "%.1f M", x / 1e6}'; }
+      q() { awk -v x="$1" -v y="$2" 'BEGIN {printf "%.3f", (y > 0) ? x / y : 0}'; }
+      if [ -n "${BENCH_BASE:-}" ]; then
+        b=$(instr "$BENCH_BASE" sim bench/consult-$n.yaml --reps $R --threads 1 --variant $v)
+        echo "| CONSULT-$n | $v | $(m "$b") | $(m "$a") | $(q "$a" "$b") | $(m "$l") | $(q "$b" "$l")x | $(q "$a" "$l")x |"
+      else
+        echo "| CONSULT-$n | $v | $(m "$a") | $(m "$l") | $(q "$a" "$l")x |"
+      fi
+    done
+  done
+  echo
+}
+
+# SIM_ONLY=cpu: only the CPU-time table (bench/RESULTS.md's "CONSULT-N in CPU time")
+if [ "${SIM_ONLY:-}" = cpu ]; then
+  cpu_table
+  instr_table
+  exit 0
+fi
+
 echo "## Simulator: CONSULT-N and M/M/1 against SimPy"
 echo
 echo "CONSULT-N (docs/sim.md): a lead agency circulates a proposal to N reviewers; review lognormal(ln 5 h, 0.5),"
@@ -114,6 +230,8 @@ for n in 10 100; do
   done
 done
 echo
+cpu_table
+instr_table
 echo "### M/M/1"
 echo
 echo "rho = 0.9, mean service time 1. Bare scheduler: \`bench/bench_mm1.c\` (core/sched binary heap + core/rng Philox"
