@@ -164,8 +164,8 @@ instr() {
 instr_table() {
   command -v valgrind > /dev/null 2>&1 || return 0
   echo "Instructions of the same whole runs (valgrind --tool=callgrind, exact: the machine's load does not change"
-  echo "them), at 20,000 replications for N = 10 and 2,000 for N = 100 (each figure includes about 20 M for the"
-  echo "program's start and the scenario's loading; the loop's about 5 M):"
+  echo "them), at 20,000 replications for N = 10 and 2,000 for N = 100 (each caucus figure includes about 17 M for"
+  echo "the program's start and the scenario's loading; the loop's start is 0.2 M):"
   echo
   if [ -n "${BENCH_BASE:-}" ]; then
     echo "| model | variant | before | this | this / before | loop | before / loop | this / loop |"
