@@ -235,6 +235,59 @@ Test(engine, sink_failure_stops_the_run)
 }
 
 /* Runs a scenario with every agent seat automated, returns the decoded events. */
+/* observe_delivery's counts by item kind (cc_engine_item_kind) */
+static void count_delivery(void *ctx, uint32_t item, size_t seat, int64_t t_ms)
+{
+    (void)seat;
+    (void)t_ms;
+    ((size_t *)ctx)[cc_engine_item_kind(item) < 3 ? cc_engine_item_kind(item) : 3]++;
+}
+
+/* observe_delivery_kinds: 0 observes every delivery; bit k only the deliveries of items of kind k */
+static void observed_deliveries(const cc_scenario *s, unsigned kinds, size_t n[4], cc_engine_stats *st)
+{
+    uint8_t autos[64] = {0};
+    for (size_t i = 0; i < s->nseats && i < 64; i++)
+        autos[i] = s->seats[i].agent_index >= 0;
+    cc_engine_opts o = {.seed = 2,
+                        .variant = -1,
+                        .no_log = 1,
+                        .auto_seats = autos,
+                        .observe_delivery = count_delivery,
+                        .observe_delivery_kinds = kinds,
+                        .observe_ctx = n};
+    cc_engine *e = NULL;
+    cr_assert_eq(cc_engine_new(s, &o, NULL, NULL, &e), CC_OK);
+    cr_assert_eq(cc_engine_start(e), CC_OK);
+    cr_assert_eq(cc_engine_run_until(e, s->duration_s * 1000), CC_OK);
+    cc_engine_stats_get(e, st);
+    cc_engine_free(e);
+}
+
+Test(engine, observe_delivery_kinds_picks_the_deliveries_observed)
+{
+    cc_scenario *s = ev_load("tests/scenarios/valid/engine-consult.yaml");
+    size_t all[4] = {0}, injects[4] = {0}, consults[4] = {0};
+    cc_engine_stats a, b, c;
+    observed_deliveries(s, 0, all, &a);
+    observed_deliveries(s, 1u << CC_ITEM_INJECT, injects, &b);
+    observed_deliveries(s, 1u << CC_ITEM_CONSULTATION, consults, &c);
+    /* the scenario delivers injects, decisions and consultations: 0 observes them all */
+    cr_expect_gt(all[CC_ITEM_INJECT], 0);
+    cr_expect_gt(all[CC_ITEM_DECISION], 0);
+    cr_expect_gt(all[CC_ITEM_CONSULTATION], 0);
+    cr_expect_eq(all[0] + all[1] + all[2] + all[3], a.deliveries);
+    /* a filter changes what is observed, not the run */
+    cr_expect_eq(injects[CC_ITEM_INJECT], all[CC_ITEM_INJECT]);
+    cr_expect_eq(injects[CC_ITEM_DECISION] + injects[CC_ITEM_CONSULTATION] + injects[3], 0);
+    cr_expect_eq(consults[CC_ITEM_CONSULTATION], all[CC_ITEM_CONSULTATION]);
+    cr_expect_eq(consults[CC_ITEM_INJECT] + consults[CC_ITEM_DECISION] + consults[3], 0);
+    cr_expect_eq(b.deliveries, a.deliveries);
+    cr_expect_eq(c.deliveries, a.deliveries);
+    cr_expect_eq(b.events, a.events);
+    cc_scenario_free(s);
+}
+
 static size_t run_auto(const char *path, const char *variant, uint64_t seed, cc_evrec *ev, size_t max,
                        cc_buf *raw)
 {
