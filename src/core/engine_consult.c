@@ -839,7 +839,8 @@ static cc_err stage_act_at(cc_engine *e, size_t c, size_t seat, cc_evtype type, 
     if (stage_complete(e, c))
         return complete_stage(e, c);
     if (S->mode == CC_MODE_SEQUENTIAL && S->kind != CC_STAGE_DECIDE && K->seqpos < e->s->nseats)
-        return offer_stage(e, c, K->seqpos); /* advance_seq above stopped at the next seat to act */
+        /* advance_seq above stopped at the next seat to act; with no act held, offer_stage is offer_fresh */
+        return K->nearly ? offer_stage(e, c, K->seqpos) : offer_fresh(e, c, K->seqpos);
     return CC_OK;
 }
 
