@@ -90,6 +90,13 @@ struct cc_store {
     cc_sqlv *ip;
     pending **owner;
     size_t ipcap, ownercap;
+    /* Chain heads kept from one batch to the next (dbmu held; back ends with data_version only):
+     * an open-addressed table of hcap (a power of 2) slots, found marking the used ones, valid
+     * while the back end's data version is hc_version (no other connection has committed). */
+    head *hc;
+    size_t hcap, hn;
+    int hc_valid;
+    int64_t hc_version;
 };
 
 static cc_err fail(cc_store_error *err, cc_err rc, const char *fmt, ...)
@@ -267,6 +274,7 @@ void cc_store_close(cc_store *st)
     free(st->hp);
     free(st->ip);
     free(st->owner);
+    free(st->hc);
     pthread_cond_destroy(&st->gather_cv);
     pthread_mutex_destroy(&st->poolmu);
     pthread_mutex_destroy(&st->dbmu);
@@ -696,9 +704,64 @@ static int batch_room(cc_store *st, size_t nb, size_t nlines)
     return o != NULL;
 }
 
+/* ---- chain heads kept between batches (dbmu held) ---- */
+
+/* The slot of ex in the kept heads: its own, or the free one where it would go. hcap > 0. */
+static head *hc_slot(cc_store *st, int64_t ex)
+{
+    size_t m = st->hcap - 1, i = (size_t)(((uint64_t)ex * 0x9E3779B97F4A7C15u) >> 32) & m;
+    while (st->hc[i].found && st->hc[i].ex != ex)
+        i = (i + 1) & m;
+    return &st->hc[i];
+}
+
+static void hc_clear(cc_store *st)
+{
+    if (st->hc)
+        memset(st->hc, 0, st->hcap * sizeof *st->hc);
+    st->hn = 0;
+    st->hc_valid = 0;
+}
+
+/* The kept head of ex into *h (1), or 0 when none is kept. */
+static int hc_get(cc_store *st, int64_t ex, head *h)
+{
+    if (!st->hc_valid || st->hn == 0)
+        return 0;
+    const head *s = hc_slot(st, ex);
+    if (!s->found)
+        return 0;
+    *h = *s;
+    return 1;
+}
+
+/* Keeps h (an exercise that exists, its head as committed). 0 when out of memory. */
+static int hc_put(cc_store *st, const head *h)
+{
+    if ((st->hn + 1) * 2 > st->hcap) {
+        size_t ncap = st->hcap ? 2 * st->hcap : 64;
+        head *old = st->hc, *nv = calloc(ncap, sizeof *nv);
+        if (!nv)
+            return 0;
+        size_t ocap = st->hcap;
+        st->hc = nv;
+        st->hcap = ncap;
+        for (size_t i = 0; i < ocap; i++)
+            if (old[i].found)
+                *hc_slot(st, old[i].ex) = old[i];
+        free(old);
+    }
+    head *s = hc_slot(st, h->ex);
+    st->hn += !s->found;
+    *s = *h;
+    return 1;
+}
+
 /* Writes a batch of appends in one transaction (dbmu held); each pending gets its result.
  * Statements per batch: BEGIN, the heads of its exercises (one exec_batch), the inserts of
- * every line that continues its chain (one exec_batch), COMMIT. */
+ * every line that continues its chain (one exec_batch), COMMIT. On a back end with
+ * data_version (SQLite) the heads this connection committed last are kept and used again while
+ * no other connection has committed: then only exercises new to the batch are read. */
 static void write_batch(cc_store *st, pending *batch)
 {
     cc_store_error e;
@@ -717,19 +780,30 @@ static void write_batch(cc_store *st, pending *batch)
     head *work = st->work;
     cc_sqlv *hp = st->hp, *ip = st->ip;
     pending **owner = st->owner; /* the append of each insert */
-    /* The heads of the exercises this batch appends to, each read once inside it: another
-     * process sharing the store may have appended since the last batch. */
+    /* Another process sharing the store may have appended since the last batch: the kept heads
+     * hold only while the data version is the one they were kept at. */
+    int64_t version = 0;
+    if (rc == CC_OK && st->db->data_version) {
+        rc = st->db->data_version(st->db, &version, &e);
+        if (rc != CC_OK || !st->hc_valid || version != st->hc_version)
+            hc_clear(st);
+    }
+    /* The heads of the exercises this batch appends to: kept ones, the others read once inside
+     * the transaction (hp: nread of them). */
+    size_t nread = 0;
     for (pending *p = batch; p && rc == CC_OK; p = p->next)
         if (!find_head(work, nwork, p->ex)) {
-            memset(&work[nwork], 0, sizeof work[nwork]);
-            work[nwork].ex = p->ex;
-            memset(work[nwork].hash, '0', 64);
-            hp[nwork] = cc_sqlv_int(p->ex);
+            if (!hc_get(st, p->ex, &work[nwork])) {
+                memset(&work[nwork], 0, sizeof work[nwork]);
+                work[nwork].ex = p->ex;
+                memset(work[nwork].hash, '0', 64);
+                hp[nread++] = cc_sqlv_int(p->ex);
+            }
             nwork++;
         }
     heads_ctx hc = {work, nwork};
-    if (rc == CC_OK)
-        rc = st->db->exec_batch(st->db, heads_sql, nwork, 1, hp, heads_row, &hc, NULL, &e);
+    if (rc == CC_OK && nread > 0)
+        rc = st->db->exec_batch(st->db, heads_sql, nread, 1, hp, heads_row, &hc, NULL, &e);
     for (pending *p = batch; p && rc == CC_OK; p = p->next) {
         head *h = find_head(work, nwork, p->ex);
         if (!h->found)
@@ -760,6 +834,18 @@ static void write_batch(cc_store *st, pending *batch)
     }
     if (rc == CC_OK)
         rc = st->db->script(st->db, "COMMIT", &e);
+    /* Committed: every check that passed advanced its working head past lines now in the
+     * database, so the working heads are the exercises' heads as committed. */
+    if (rc == CC_OK && st->db->data_version) {
+        int kept = 1;
+        for (size_t i = 0; i < nwork && kept; i++)
+            if (work[i].found)
+                kept = hc_put(st, &work[i]);
+        st->hc_valid = kept;
+        st->hc_version = version;
+    } else {
+        st->hc_valid = 0;
+    }
     if (rc != CC_OK) {
         cc_store_error ignore;
         st->db->script(st->db, "ROLLBACK", &ignore);
@@ -936,8 +1022,11 @@ cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_impor
     char hex[65], seed[24];
     cc_sqlv p[6];
     exercise_row(in, hex, seed, p);
-    /* The whole import holds the connection: one transaction, committed only at the end. */
+    /* The whole import holds the connection: one transaction, committed only at the end. It
+     * writes events through this connection, which the data version does not count: the heads
+     * kept by the group commit are dropped (its exercise is new to them anyway). */
     pthread_mutex_lock(&st->dbmu);
+    hc_clear(st);
     cc_err rc = st->db->script(st->db, st->db->begin_sql, err);
     int64_t ex = 0;
     if (rc == CC_OK)
