@@ -64,6 +64,8 @@ typedef struct pending {
     sem_t sem;            /* its caller sleeps here until done or handed the lead */
     struct pending *next; /* in the queue, a batch or the free list */
     struct pending *all;  /* every node of the store, for cc_store_close */
+    /* the callers of its batch this caller wakes once its own append is done (lead) */
+    struct pending *kid[2];
 } pending;
 
 struct cc_store {
@@ -931,9 +933,11 @@ static void node_put(cc_store *st, pending *p)
 
 /* The leader's part of an append (called with qmu held and leading set; returns with qmu free):
  * takes the whole queue as the batch (me is in it), writes it, then hands the lead to the first
- * caller that queued meanwhile and wakes every other caller of the batch, each with one post of
- * its own semaphore, after letting go of qmu, so that a woken caller does not wait for qmu while
- * the leader is still waking the rest. */
+ * caller that queued meanwhile and, after letting go of qmu (a woken caller never waits for it),
+ * wakes the other callers of the batch, each with one post of its own semaphore. The wake-ups
+ * form a binary tree in queue order: the leader posts the first caller, and the caller at
+ * position i posts those at 2i+1 and 2i+2 when it is woken (wake_kids), so the wake-ups run on
+ * every core at once instead of one after the other on the leader's. */
 static void lead(cc_store *st, pending *me)
 {
     gather(st);
@@ -957,19 +961,40 @@ static void lead(cc_store *st, pending *me)
     pthread_mutex_unlock(&st->qmu);
     if (next)
         sem_post(&next->sem);
-    for (pending *p = batch, *nx; p; p = nx) {
-        nx = p->next; /* read first: once posted, p belongs to its caller again */
+    /* Every field of the batch's nodes is written before the first post: once posted, a node
+     * belongs to its caller again, and a caller is posted only after its parent was. */
+    pending *first = NULL, **tail = &first;
+    for (pending *p = batch; p; p = p->next)
         if (p != me) {
-            p->state = P_DONE;
-            sem_post(&p->sem);
+            *tail = p;
+            tail = &p->next;
         }
+    *tail = NULL;
+    pending *kids = first ? first->next : NULL;
+    for (pending *p = first; p; p = p->next) {
+        p->state = P_DONE;
+        p->kid[0] = kids;
+        kids = kids ? kids->next : NULL;
+        p->kid[1] = kids;
+        kids = kids ? kids->next : NULL;
     }
+    if (first)
+        sem_post(&first->sem);
+}
+
+/* A caller woken with its append done wakes its two callers of the batch's tree (lead). */
+static void wake_kids(const pending *me)
+{
+    if (me->kid[0])
+        sem_post(&me->kid[0]->sem);
+    if (me->kid[1])
+        sem_post(&me->kid[1]->sem);
 }
 
 /* Group commit. Each caller decodes its lines, queues its append and, unless nobody is writing a
  * batch (then it leads at once), sleeps on its node's semaphore until it is either done (its
- * append committed or refused) or handed the lead. A caller thus sleeps at most once and is woken
- * once. */
+ * append committed or refused; it then wakes at most two others of its batch) or handed the
+ * lead. A caller thus sleeps at most once and is woken once. */
 cc_err cc_store_append(cc_store *st, int64_t ex, const char *lines, size_t len, cc_store_error *err)
 {
     if (st->readonly)
@@ -999,6 +1024,8 @@ cc_err cc_store_append(cc_store *st, int64_t ex, const char *lines, size_t len, 
         if (me->state == P_LEAD) {
             pthread_mutex_lock(&st->qmu);
             lead(st, me);
+        } else {
+            wake_kids(me);
         }
     }
     cc_err rc = me->rc;
