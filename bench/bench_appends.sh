@@ -8,7 +8,8 @@
 # a store of 64 exercises x 1,000 events written by 64 producers at once (rows interleaved as a busy
 # server writes them) and one of 1 exercise x 20,000 events, each built by each build and read back
 # by the same build the way verify, report and export read (bench_store read), READ_RUNS times
-# alternating (default 5).
+# alternating (default 5). When perf can count here: CPU time and context switches per append of
+# 64 SQLite producers (16,000 appends), PERF_RUNS runs per build alternating (default 3).
 set -u
 B=${1:-build}
 BASE=${2:-}
@@ -69,6 +70,9 @@ the ratio is taken within each run and its median (min-max over the runs) report
 `BENCH_BASE`'s libcaucus.a, measured alternately with this build. Target: 64 producers >= 10x one
 producer, on both stores. SQLite stores of this build are schema version 6 (events in append order
 under a rowid: [docs/store.md](../docs/store.md#where-the-time-goes-on-sqlite-wal-pages-per-commit)).
+In this build's group commit each waiting producer is woken once (the woken wake the next, as a
+tree), no lock is held while waking, nothing is allocated per append, and SQLite keeps the chain
+heads between commits while no other connection writes ([docs/store.md](../docs/store.md#group-commit)).
 
 This machine is shared (other jobs run on its 2 cores and its disk) and its fsync is fast (about
 0.1-0.2 ms for 4 KiB when quiet, several ms under load), so single runs vary several-fold: a slow
@@ -98,6 +102,34 @@ if [ "$bins" = "new base" ]; then
     awk -v k=$kind '$1 == k && $2 == "new" {n[++i] = $5} $1 == k && $2 == "base" {b[++j] = $5}
       END {for (x = 1; x <= i && x <= j; x++) if (b[x] > 0) print n[x] / b[x]}' "$W/runs" | sort -g |
       awk -v k=$kind '{a[NR]=$1} END {if (NR) printf "%s, 64 producers: this build / before = %.1fx (median of %d paired runs).\n", k, a[int((NR+1)/2)], NR}'
+  done
+fi
+# CPU and thread switches per append of 64 producers on SQLite, for the whole process (perf stat)
+PERF_RUNS=${PERF_RUNS:-3}
+if command -v perf > /dev/null 2>&1 && perf stat -e context-switches,task-clock -x, -o "$W/probe" true > /dev/null 2>&1; then
+  i=0
+  while [ $i -lt "$PERF_RUNS" ]; do
+    for b in $bins; do
+      rm -f "$W"/ps.db*
+      perf stat -e context-switches,task-clock -x, -o "$W/ps" "$W/$b" append "$W/ps.db" 64 16000 > /dev/null 2>&1 &&
+        awk -F, -v b=$b '$3 == "context-switches" {s = $1} $3 == "task-clock" {t = $1}
+          END {printf "%s %.3f %.2f\n", b, s / 16000, t * 1000 / 16000}' "$W/ps" >> "$W/perf"
+    done
+    i=$((i + 1))
+  done
+fi
+if [ -s "$W/perf" ]; then
+  echo
+  echo "SQLite, 64 producers x 16,000 appends, the whole process under \`perf stat -e context-switches,task-clock\`"
+  echo "(CPU time of every thread, user and kernel), per append, median (min-max) of $PERF_RUNS alternating runs:"
+  echo
+  echo "| build | context switches per append | CPU µs per append |"
+  echo "| --- | --- | --- |"
+  for b in $bins; do
+    pm() { awk -v b="$b" -v c="$1" '$1 == b {print $c}' "$W/perf" | sort -g | awk -v f="$2" '{a[NR]=$1} END {if (NR) printf f " (" f "-" f ")", a[int((NR+1)/2)], a[1], a[NR]}'; }
+    name="this build"
+    [ $b = base ] && name="before (BENCH_BASE)"
+    echo "| $name | $(pm 2 %.2f) | $(pm 3 %.1f) |"
   done
 fi
 # reads: each build reads the stores it wrote (the store's layout is the build's schema)

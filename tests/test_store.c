@@ -445,6 +445,130 @@ CONFORMANCE(sixty_four_producers_all_acknowledged_appends_committed_in_order)
     free(a);
 }
 
+/* Refusals share batches with appends that go in: each bad append fails alone. 48 producers append
+ * good lines only; 16 others, in the same batches, take turns between a good append, one that does
+ * not continue the chain (CONFLICT), one that does not parse (PARSE) and one to an exercise that
+ * does not exist (NOTFOUND). The producers run twice, as new threads, so the second round's
+ * appends reuse the store's nodes of the first. */
+typedef struct mixer {
+    cc_store *st;
+    int64_t ex;
+    int bad;         /* this producer also makes refused appends */
+    evgen g;         /* continues across both rounds */
+    cc_buf sent;     /* the lines acknowledged, in order */
+    int good_failed; /* good appends refused */
+    int bad_wrong;   /* bad appends not refused with the expected code */
+} mixer;
+
+static void *mix(void *arg)
+{
+    mixer *m = arg;
+    cc_buf b;
+    cc_buf_init(&b);
+    for (int i = 0; i < 16; i++) {
+        cc_store_error err;
+        cc_buf_reset(&b);
+        evgen save = m->g;
+        evgen_lines(&m->g, 1 + i % 2, &b);
+        int kind = m->bad ? i % 4 : 0;
+        cc_err want = CC_OK;
+        int64_t ex = m->ex;
+        if (kind == 1) { /* a chain that skips an event */
+            cc_buf_reset(&b);
+            m->g = save;
+            evgen skip = m->g;
+            skip.seq++;
+            evgen_lines(&skip, 1, &b);
+            want = CC_ERR_CONFLICT;
+        } else if (kind == 2) { /* a flipped byte in the last line */
+            b.data[b.len - 10] ^= 1;
+            want = CC_ERR_PARSE;
+        } else if (kind == 3) {
+            ex = 1000000 + m->ex;
+            want = CC_ERR_NOTFOUND;
+        }
+        cc_err rc = cc_store_append(m->st, ex, b.data, b.len, &err);
+        if (want == CC_OK) {
+            if (rc == CC_OK)
+                cc_buf_append(&m->sent, b.data, b.len);
+            else
+                m->good_failed++;
+        } else {
+            m->bad_wrong += rc != want;
+        }
+        if (rc != CC_OK)
+            m->g = save;
+    }
+    cc_buf_free(&b);
+    return NULL;
+}
+
+CONFORMANCE(refused_appends_fail_alone_in_batches_shared_with_good_ones)
+{
+    enum { P = 64, BAD = 16 };
+    cc_store *st = open_ok(w);
+    mixer *m = calloc(P, sizeof *m);
+    pthread_t th[P];
+    for (int i = 0; i < P; i++) {
+        m[i].st = st;
+        m[i].ex = new_exercise(st, "mixed");
+        m[i].bad = i % (P / BAD) == 0;
+        evgen_init(&m[i].g, 0, NULL);
+        cc_buf_init(&m[i].sent);
+    }
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < P; i++)
+            pthread_create(&th[i], NULL, mix, &m[i]);
+        for (int i = 0; i < P; i++)
+            pthread_join(th[i], NULL);
+    }
+    cc_store_close(st);
+    st = open_ok(w);
+    cc_store_error err;
+    for (int i = 0; i < P; i++) {
+        cr_expect_eq(m[i].good_failed, 0, "producer %d: %d good appends refused", i, m[i].good_failed);
+        cr_expect_eq(m[i].bad_wrong, 0, "producer %d: %d bad appends not refused as expected", i,
+                     m[i].bad_wrong);
+        /* 2 rounds x 16 appends of 1, 2, 1, ... lines: 48 events; a bad producer's good appends are
+         * the i % 4 == 0 ones, all of 1 line: 2 x 4 = 8 events */
+        cr_expect_eq(count_of(st, m[i].ex), m[i].bad ? 8u : 48u, "producer %d", i);
+        cc_buf got;
+        cc_buf_init(&got);
+        cr_assert_eq(cc_store_events(st, m[i].ex, 0, collect_lines, &got, NULL, &err), CC_OK, "%s",
+                     err.message);
+        cr_expect(got.len == m[i].sent.len && memcmp(got.data, m[i].sent.data, got.len) == 0,
+                  "producer %d: the stored log is not the acknowledged lines in order", i);
+        cc_buf_free(&got);
+        cc_buf_free(&m[i].sent);
+    }
+    cr_expect_eq(cc_store_integrity(st, &err), CC_OK, "%s", err.message);
+    cc_store_close(st);
+    free(m);
+}
+
+/* A connection keeps the chain heads it committed (SQLite) only while no other connection has
+ * committed: after another connection appended, its next append continues the new head, and one
+ * that continues the head it knew is refused. */
+CONFORMANCE(an_append_after_another_connection_appended_continues_its_chain)
+{
+    cc_store *s1 = open_ok(w), *s2 = open_ok(w);
+    int64_t ex = new_exercise(s1, "two writers in turn");
+    evgen g;
+    evgen_init(&g, 0, NULL);
+    cc_store_error err;
+    cr_assert_eq(append_n(s1, ex, &g, 3, &err), CC_OK, "%s", err.message);
+    evgen known = g; /* the head s1 committed */
+    cr_assert_eq(append_n(s2, ex, &g, 2, &err), CC_OK, "%s", err.message);
+    cr_expect_eq(append_n(s1, ex, &g, 1, &err), CC_OK, "s1 continues what s2 appended: %s", err.message);
+    cr_expect_eq(append_n(s1, ex, &known, 1, &err), CC_ERR_CONFLICT, "s1's old head is stale");
+    cr_expect_eq(append_n(s2, ex, &g, 1, &err), CC_OK, "%s", err.message);
+    cr_expect_eq(append_n(s1, ex, &g, 2, &err), CC_OK, "%s", err.message);
+    cr_expect_eq(count_of(s1, ex), 9);
+    cr_expect_eq(count_of(s2, ex), 9);
+    cc_store_close(s1);
+    cc_store_close(s2);
+}
+
 /* Two handles (two connections, as two servers) append to one exercise at once: each append
  * either commits or is refused as a conflict (its events exist or no longer continue the
  * chain), never half; the log stays one unbroken chain holding every acknowledged event. */

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdarg.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -37,22 +38,34 @@ typedef struct dline {
     const char *line;        /* the line without its '\n', NUL-terminated, in decoded.text */
 } dline;
 
-/* The lines of one append, decoded (decode_lines). */
+/* The lines of one append, decoded (decode_lines) into arrays that grow and are reused. */
 typedef struct decoded {
     size_t n;
     dline *v;
+    size_t vcap;
     char *text; /* a copy of the append's text with each '\n' replaced by NUL */
+    size_t textcap;
 } decoded;
 
-/* One producer's append waiting for the group commit. */
+/* What the leader tells a waiting producer when it posts its semaphore. */
+enum { P_WAITING, P_DONE, P_LEAD };
+
+/* One producer's append in the group commit. The store owns these nodes: a caller takes one
+ * from the store's free list for the length of its call and gives it back (node_get, node_put),
+ * so nothing is allocated per append once every producer has had one, and a node is never freed
+ * while the store is open: the leader may still be inside sem_post on a node whose caller has
+ * already returned. */
 typedef struct pending {
     int64_t ex;
     decoded dec;
     cc_err rc; /* CC_OK, or why its lines did not decode; then its result */
     cc_store_error err;
-    int done;
-    pthread_cond_t cv; /* its caller sleeps here until done or handed the lead */
-    struct pending *next;
+    int state;            /* P_*: written by the leader before it posts sem */
+    sem_t sem;            /* its caller sleeps here until done or handed the lead */
+    struct pending *next; /* in the queue, a batch or the free list */
+    struct pending *all;  /* every node of the store, for cc_store_close */
+    /* the callers of its batch this caller wakes once its own append is done (lead) */
+    struct pending *kid[2];
 } pending;
 
 struct cc_store {
@@ -68,7 +81,24 @@ struct cc_store {
      * waiting for the queue to fill again (NULL when none is). */
     size_t last_batch;
     int64_t last_ns;
-    pending *gatherer;
+    int gathering;            /* a leader waits on gather_cv for the queue to fill */
+    pthread_cond_t gather_cv; /* with qmu */
+    pthread_mutex_t poolmu;   /* the free nodes */
+    pending *free, *nodes;
+    /* write_batch's arrays (dbmu held), grown to the largest batch and reused */
+    head *work;
+    cc_sqlv *hp;
+    size_t workcap, hpcap;
+    cc_sqlv *ip;
+    pending **owner;
+    size_t ipcap, ownercap;
+    /* Chain heads kept from one batch to the next (dbmu held; back ends with data_version only):
+     * an open-addressed table of hcap (a power of 2) slots, found marking the used ones, valid
+     * while the back end's data version is hc_version (no other connection has committed). */
+    head *hc;
+    size_t hcap, hn;
+    int hc_valid;
+    int64_t hc_version;
 };
 
 static cc_err fail(cc_store_error *err, cc_err rc, const char *fmt, ...)
@@ -213,6 +243,12 @@ cc_err cc_store_open(const char *where, const cc_store_opts *opts, cc_store **ou
     }
     pthread_mutex_init(&st->dbmu, NULL);
     pthread_mutex_init(&st->qmu, NULL);
+    pthread_mutex_init(&st->poolmu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&st->gather_cv, &ca);
+    pthread_condattr_destroy(&ca);
     rc = migrate(st, err);
     if (rc == CC_OK && !st->readonly && st->db->opened)
         rc = st->db->opened(st->db, err);
@@ -229,6 +265,20 @@ void cc_store_close(cc_store *st)
     if (!st)
         return;
     st->db->close(st->db);
+    for (pending *p = st->nodes, *nx; p; p = nx) {
+        nx = p->all;
+        sem_destroy(&p->sem);
+        free(p->dec.v);
+        free(p->dec.text);
+        free(p);
+    }
+    free(st->work);
+    free(st->hp);
+    free(st->ip);
+    free(st->owner);
+    free(st->hc);
+    pthread_cond_destroy(&st->gather_cv);
+    pthread_mutex_destroy(&st->poolmu);
     pthread_mutex_destroy(&st->dbmu);
     pthread_mutex_destroy(&st->qmu);
     free(st);
@@ -528,45 +578,45 @@ static void decoded_free(decoded *d)
     memset(d, 0, sizeof *d);
 }
 
-/* Decodes every line of an append strictly (cc_evlog_decode) into d: its seq, prev and hash, and
- * a NUL-terminated copy of it. Needs no database, so each producer does it on its own thread
- * before it joins the queue; the group commit then only checks the chain and inserts. */
+/* Decodes every line of an append strictly into d: each line is checked exactly as
+ * cc_evlog_decode would check it (cc_evlog_check: the same lines accepted, the same messages for
+ * the refused ones) and its seq, prev and hash kept, with a NUL-terminated copy of it. d's arrays
+ * are reused from its last append and grown when too small. Needs no database, so each producer
+ * does it on its own thread before it joins the queue; the group commit then only checks the
+ * chain and inserts. */
 static cc_err decode_lines(const char *lines, size_t len, decoded *d, cc_store_error *err)
 {
-    memset(d, 0, sizeof *d);
+    d->n = 0;
     if (len == 0)
         return fail(err, CC_ERR_ARG, "nothing to append");
     if (lines[len - 1] != '\n')
         return fail(err, CC_ERR_PARSE, "the last event line does not end in a newline");
-    for (size_t i = 0; i < len; i++)
-        d->n += lines[i] == '\n';
-    if (d->n == 0) /* cannot be (len > 0 and the text ends in '\n'); said for the analyzer */
-        return fail(err, CC_ERR_PARSE, "no event line");
-    d->v = malloc(d->n * sizeof *d->v);
-    d->text = malloc(len);
-    if (!d->v || !d->text) {
-        decoded_free(d);
+    size_t n = 0;
+    for (const char *q = lines, *end = lines + len; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
+        n++;
+    dline *v = cc_grow(d->v, &d->vcap, n, sizeof *v);
+    if (v)
+        d->v = v;
+    char *text = v ? cc_grow(d->text, &d->textcap, len, 1) : NULL;
+    if (!text)
         return fail(err, CC_ERR_NOMEM, "out of memory");
-    }
-    memcpy(d->text, lines, len);
-    char *l = d->text, *end = d->text + len;
-    for (size_t k = 0; k < d->n; k++) {
+    d->text = text;
+    memcpy(text, lines, len);
+    char *l = text, *end = text + len;
+    for (size_t k = 0; k < n; k++) {
         char *nl = memchr(l, '\n', (size_t)(end - l));
-        cc_evrec r;
+        cc_evhead h;
         cc_evlog_error e;
-        if (cc_evlog_decode(l, (size_t)(nl - l), &r, &e) != CC_OK) {
-            cc_err rc = fail(err, CC_ERR_PARSE, "line %zu of the append: %s", k + 1, e.message);
-            decoded_free(d);
-            return rc;
-        }
-        d->v[k].seq = r.seq;
-        cc_hex(r.prev, 32, d->v[k].prev);
-        cc_hex(r.hash, 32, d->v[k].hash);
-        cc_evrec_clear(&r);
+        if (cc_evlog_check(l, (size_t)(nl - l), &h, &e) != CC_OK)
+            return fail(err, CC_ERR_PARSE, "line %zu of the append: %s", k + 1, e.message);
+        v[k].seq = h.seq;
+        cc_hex(h.prev, 32, v[k].prev);
+        cc_hex(h.hash, 32, v[k].hash);
         *nl = 0;
-        d->v[k].line = l;
+        v[k].line = l;
         l = nl + 1;
     }
+    d->n = n;
     return CC_OK;
 }
 
@@ -635,9 +685,85 @@ static int heads_row(void *ctx, int n, const char *const *v)
     return 0;
 }
 
+/* Grows write_batch's arrays (dbmu held) to hold nb appends of nlines lines in all. */
+static int batch_room(cc_store *st, size_t nb, size_t nlines)
+{
+    /* a batch has >= 1 append; one whose lines did not decode has none to insert */
+    nb = nb ? nb : 1;
+    nlines = nlines ? nlines : 1;
+    head *w = cc_grow(st->work, &st->workcap, nb, sizeof *w);
+    if (w)
+        st->work = w;
+    cc_sqlv *hp = w ? cc_grow(st->hp, &st->hpcap, nb, sizeof *hp) : NULL;
+    if (hp)
+        st->hp = hp;
+    cc_sqlv *ip = hp ? cc_grow(st->ip, &st->ipcap, 4 * nlines, sizeof *ip) : NULL;
+    if (ip)
+        st->ip = ip;
+    pending **o = ip ? cc_grow(st->owner, &st->ownercap, nlines, sizeof *o) : NULL;
+    if (o)
+        st->owner = o;
+    return o != NULL;
+}
+
+/* ---- chain heads kept between batches (dbmu held) ---- */
+
+/* The slot of ex in the kept heads: its own, or the free one where it would go. hcap > 0. */
+static head *hc_slot(cc_store *st, int64_t ex)
+{
+    size_t m = st->hcap - 1, i = (size_t)(((uint64_t)ex * 0x9E3779B97F4A7C15u) >> 32) & m;
+    while (st->hc[i].found && st->hc[i].ex != ex)
+        i = (i + 1) & m;
+    return &st->hc[i];
+}
+
+static void hc_clear(cc_store *st)
+{
+    if (st->hc)
+        memset(st->hc, 0, st->hcap * sizeof *st->hc);
+    st->hn = 0;
+    st->hc_valid = 0;
+}
+
+/* The kept head of ex into *h (1), or 0 when none is kept. */
+static int hc_get(cc_store *st, int64_t ex, head *h)
+{
+    if (!st->hc_valid || st->hn == 0)
+        return 0;
+    const head *s = hc_slot(st, ex);
+    if (!s->found)
+        return 0;
+    *h = *s;
+    return 1;
+}
+
+/* Keeps h (an exercise that exists, its head as committed). 0 when out of memory. */
+static int hc_put(cc_store *st, const head *h)
+{
+    if ((st->hn + 1) * 2 > st->hcap) {
+        size_t ncap = st->hcap ? 2 * st->hcap : 64;
+        head *old = st->hc, *nv = calloc(ncap, sizeof *nv);
+        if (!nv)
+            return 0;
+        size_t ocap = st->hcap;
+        st->hc = nv;
+        st->hcap = ncap;
+        for (size_t i = 0; i < ocap; i++)
+            if (old[i].found)
+                *hc_slot(st, old[i].ex) = old[i];
+        free(old);
+    }
+    head *s = hc_slot(st, h->ex);
+    st->hn += !s->found;
+    *s = *h;
+    return 1;
+}
+
 /* Writes a batch of appends in one transaction (dbmu held); each pending gets its result.
  * Statements per batch: BEGIN, the heads of its exercises (one exec_batch), the inserts of
- * every line that continues its chain (one exec_batch), COMMIT. */
+ * every line that continues its chain (one exec_batch), COMMIT. On a back end with
+ * data_version (SQLite) the heads this connection committed last are kept and used again while
+ * no other connection has committed: then only exercises new to the batch are read. */
 static void write_batch(cc_store *st, pending *batch)
 {
     cc_store_error e;
@@ -645,32 +771,41 @@ static void write_batch(cc_store *st, pending *batch)
     size_t nb = 0, nlines = 0;
     for (pending *p = batch; p; p = p->next) {
         nb++;
-        nlines += p->dec.n;
+        nlines += p->rc == CC_OK ? p->dec.n : 0;
     }
-    /* a batch has >= 1 append (the analyzer is told so: never malloc(0)) */
-    head *work = malloc((nb ? nb : 1) * sizeof *work);
-    cc_sqlv *hp = malloc((nb ? nb : 1) * sizeof *hp);
-    cc_sqlv *ip = malloc((nlines ? nlines : 1) * 4 * sizeof *ip);
-    pending **owner = malloc((nlines ? nlines : 1) * sizeof *owner); /* the append of each insert */
     cc_err rc = CC_ERR_NOMEM;
     size_t nwork = 0, nins = 0;
-    if (work && hp && ip && owner)
+    if (batch_room(st, nb, nlines))
         rc = st->db->script(st->db, st->db->begin_sql, &e);
     else
         fail(&e, CC_ERR_NOMEM, "out of memory");
-    /* The heads of the exercises this batch appends to, each read once inside it: another
-     * process sharing the store may have appended since the last batch. */
+    head *work = st->work;
+    cc_sqlv *hp = st->hp, *ip = st->ip;
+    pending **owner = st->owner; /* the append of each insert */
+    /* Another process sharing the store may have appended since the last batch: the kept heads
+     * hold only while the data version is the one they were kept at. */
+    int64_t version = 0;
+    if (rc == CC_OK && st->db->data_version) {
+        rc = st->db->data_version(st->db, &version, &e);
+        if (rc != CC_OK || !st->hc_valid || version != st->hc_version)
+            hc_clear(st);
+    }
+    /* The heads of the exercises this batch appends to: kept ones, the others read once inside
+     * the transaction (hp: nread of them). */
+    size_t nread = 0;
     for (pending *p = batch; p && rc == CC_OK; p = p->next)
         if (!find_head(work, nwork, p->ex)) {
-            memset(&work[nwork], 0, sizeof work[nwork]);
-            work[nwork].ex = p->ex;
-            memset(work[nwork].hash, '0', 64);
-            hp[nwork] = cc_sqlv_int(p->ex);
+            if (!hc_get(st, p->ex, &work[nwork])) {
+                memset(&work[nwork], 0, sizeof work[nwork]);
+                work[nwork].ex = p->ex;
+                memset(work[nwork].hash, '0', 64);
+                hp[nread++] = cc_sqlv_int(p->ex);
+            }
             nwork++;
         }
     heads_ctx hc = {work, nwork};
-    if (rc == CC_OK)
-        rc = st->db->exec_batch(st->db, heads_sql, nwork, 1, hp, heads_row, &hc, NULL, &e);
+    if (rc == CC_OK && nread > 0)
+        rc = st->db->exec_batch(st->db, heads_sql, nread, 1, hp, heads_row, &hc, NULL, &e);
     for (pending *p = batch; p && rc == CC_OK; p = p->next) {
         head *h = find_head(work, nwork, p->ex);
         if (!h->found)
@@ -701,6 +836,18 @@ static void write_batch(cc_store *st, pending *batch)
     }
     if (rc == CC_OK)
         rc = st->db->script(st->db, "COMMIT", &e);
+    /* Committed: every check that passed advanced its working head past lines now in the
+     * database, so the working heads are the exercises' heads as committed. */
+    if (rc == CC_OK && st->db->data_version) {
+        int kept = 1;
+        for (size_t i = 0; i < nwork && kept; i++)
+            if (work[i].found)
+                kept = hc_put(st, &work[i]);
+        st->hc_valid = kept;
+        st->hc_version = version;
+    } else {
+        st->hc_valid = 0;
+    }
     if (rc != CC_OK) {
         cc_store_error ignore;
         st->db->script(st->db, "ROLLBACK", &ignore);
@@ -713,10 +860,6 @@ static void write_batch(cc_store *st, pending *batch)
                          e.message[0] ? e.message : cc_err_str(rc));
             }
     }
-    free(work);
-    free(hp);
-    free(ip);
-    free(owner);
 }
 
 static int64_t now_ns(void)
@@ -726,7 +869,7 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Called by a new leader me (qmu held, leading set). The producers just acknowledged come back
+/* Called by a new leader (qmu held, leading set). The producers just acknowledged come back
  * one by one, each after making its next append; had the first of them led at once, it would
  * commit alone and the rest would wait for the commit after (a batch of 1, then one of n-1:
  * two syncs where one does). So while the queue is shorter than the last batch, the leader
@@ -734,86 +877,164 @@ static int64_t now_ns(void)
  * GATHER_MAX_NS. A lone producer (last batch 1) never waits. Waiting only delays the start of
  * a batch: every append is still acknowledged only after its commit. */
 #define GATHER_MAX_NS 2000000
-static void gather(cc_store *st, pending *me)
+static void gather(cc_store *st)
 {
     if (st->qlen >= st->last_batch || st->last_ns <= 0)
         return;
     int64_t wait = st->last_ns < GATHER_MAX_NS ? st->last_ns : GATHER_MAX_NS;
     int64_t until = now_ns() + wait;
     struct timespec ts = {(time_t)(until / 1000000000), (long)(until % 1000000000)};
-    st->gatherer = me;
+    st->gathering = 1;
     while (st->qlen < st->last_batch)
-        if (pthread_cond_timedwait(&me->cv, &st->qmu, &ts) != 0)
+        if (pthread_cond_timedwait(&st->gather_cv, &st->qmu, &ts) != 0)
             break; /* timed out (or failed): write what has come */
-    st->gatherer = NULL;
+    st->gathering = 0;
 }
 
-/* Group commit. Each caller queues its append and sleeps on its own condition variable. When
- * no batch is being written, the caller takes the whole queue and leads: it writes the batch in
- * one transaction with dbmu held (qmu free, so others keep queueing meanwhile), then marks every
- * append of it done and wakes exactly those callers, and wakes the caller at the head of the
- * queue, which leads the next batch. A caller thus wakes once or twice, not at every commit. */
+/* A node for one append: from the free list, or a new one (NULL when out of memory). */
+static pending *node_get(cc_store *st)
+{
+    pthread_mutex_lock(&st->poolmu);
+    pending *p = st->free;
+    if (p)
+        st->free = p->next;
+    pthread_mutex_unlock(&st->poolmu);
+    if (!p) {
+        p = calloc(1, sizeof *p);
+        if (!p)
+            return NULL;
+        if (sem_init(&p->sem, 0, 0) != 0) {
+            free(p);
+            return NULL;
+        }
+        pthread_mutex_lock(&st->poolmu);
+        p->all = st->nodes;
+        st->nodes = p;
+        pthread_mutex_unlock(&st->poolmu);
+    }
+    p->next = NULL;
+    p->state = P_WAITING;
+    p->err.message[0] = 0;
+    return p;
+}
+
+/* Gives p back (its semaphore at 0 again: every post to it was waited for). Arrays grown past
+ * NODE_KEEP bytes by a large append are freed rather than kept. */
+#define NODE_KEEP 65536
+static void node_put(cc_store *st, pending *p)
+{
+    if (p->dec.textcap > NODE_KEEP || p->dec.vcap * sizeof *p->dec.v > NODE_KEEP)
+        decoded_free(&p->dec);
+    pthread_mutex_lock(&st->poolmu);
+    p->next = st->free;
+    st->free = p;
+    pthread_mutex_unlock(&st->poolmu);
+}
+
+/* The leader's part of an append (called with qmu held and leading set; returns with qmu free):
+ * takes the whole queue as the batch (me is in it), writes it, then hands the lead to the first
+ * caller that queued meanwhile and, after letting go of qmu (a woken caller never waits for it),
+ * wakes the other callers of the batch, each with one post of its own semaphore. The wake-ups
+ * form a binary tree in queue order: the leader posts the first caller, and the caller at
+ * position i posts those at 2i+1 and 2i+2 when it is woken (wake_kids), so the wake-ups run on
+ * every core at once instead of one after the other on the leader's. */
+static void lead(cc_store *st, pending *me)
+{
+    gather(st);
+    pending *batch = st->qhead;
+    size_t n = st->qlen;
+    st->qhead = st->qtail = NULL;
+    st->qlen = 0;
+    pthread_mutex_unlock(&st->qmu);
+    int64_t t0 = now_ns();
+    pthread_mutex_lock(&st->dbmu);
+    write_batch(st, batch);
+    pthread_mutex_unlock(&st->dbmu);
+    pthread_mutex_lock(&st->qmu);
+    st->last_batch = n;
+    st->last_ns = now_ns() - t0;
+    pending *next = st->qhead;
+    if (next)
+        next->state = P_LEAD; /* leading stays set: the lead passes to next */
+    else
+        st->leading = 0;
+    pthread_mutex_unlock(&st->qmu);
+    if (next)
+        sem_post(&next->sem);
+    /* Every field of the batch's nodes is written before the first post: once posted, a node
+     * belongs to its caller again, and a caller is posted only after its parent was. */
+    pending *first = NULL, **tail = &first;
+    for (pending *p = batch; p; p = p->next)
+        if (p != me) {
+            *tail = p;
+            tail = &p->next;
+        }
+    *tail = NULL;
+    pending *kids = first ? first->next : NULL;
+    for (pending *p = first; p; p = p->next) {
+        p->state = P_DONE;
+        p->kid[0] = kids;
+        kids = kids ? kids->next : NULL;
+        p->kid[1] = kids;
+        kids = kids ? kids->next : NULL;
+    }
+    if (first)
+        sem_post(&first->sem);
+}
+
+/* A caller woken with its append done wakes its two callers of the batch's tree (lead). */
+static void wake_kids(const pending *me)
+{
+    if (me->kid[0])
+        sem_post(&me->kid[0]->sem);
+    if (me->kid[1])
+        sem_post(&me->kid[1]->sem);
+}
+
+/* Group commit. Each caller decodes its lines, queues its append and, unless nobody is writing a
+ * batch (then it leads at once), sleeps on its node's semaphore until it is either done (its
+ * append committed or refused; it then wakes at most two others of its batch) or handed the
+ * lead. A caller thus sleeps at most once and is woken once. */
 cc_err cc_store_append(cc_store *st, int64_t ex, const char *lines, size_t len, cc_store_error *err)
 {
     if (st->readonly)
         return fail(err, CC_ERR_ARG, "the store was opened read-only");
-    pending me;
-    memset(&me, 0, sizeof me);
-    me.ex = ex;
+    pending *me = node_get(st);
+    if (!me)
+        return fail(err, CC_ERR_NOMEM, "out of memory");
+    me->ex = ex;
     /* A line that does not decode is reported after the exercise is found (as NOTFOUND first). */
-    me.rc = decode_lines(lines, len, &me.dec, &me.err);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&me.cv, &ca);
-    pthread_condattr_destroy(&ca);
+    me->rc = decode_lines(lines, len, &me->dec, &me->err);
     pthread_mutex_lock(&st->qmu);
-    /* me lives on this stack until the leader marks it done; it leaves the queue before that */
     if (st->qtail)
-        st->qtail->next = &me;
+        st->qtail->next = me;
     else
-        st->qhead = &me; // cppcheck-suppress autoVariables
-    st->qtail = &me;     // cppcheck-suppress autoVariables
+        st->qhead = me;
+    st->qtail = me;
     st->qlen++;
-    if (st->gatherer && st->qlen >= st->last_batch)
-        pthread_cond_signal(&st->gatherer->cv);
-    while (!me.done) {
-        if (!st->leading) {
-            st->leading = 1;
-            gather(st, &me);
-            pending *batch = st->qhead;
-            size_t n = st->qlen;
-            st->qhead = st->qtail = NULL;
-            st->qlen = 0;
-            pthread_mutex_unlock(&st->qmu);
-            int64_t t0 = now_ns();
-            pthread_mutex_lock(&st->dbmu);
-            write_batch(st, batch);
-            pthread_mutex_unlock(&st->dbmu);
+    if (st->gathering && st->qlen >= st->last_batch)
+        pthread_cond_signal(&st->gather_cv);
+    if (!st->leading) {
+        st->leading = 1;
+        lead(st, me);
+    } else {
+        pthread_mutex_unlock(&st->qmu);
+        while (sem_wait(&me->sem) != 0)
+            ; /* interrupted by a signal: wait on */
+        if (me->state == P_LEAD) {
             pthread_mutex_lock(&st->qmu);
-            st->last_batch = n;
-            st->last_ns = now_ns() - t0;
-            for (pending *p = batch, *nx; p; p = nx) {
-                nx = p->next;
-                p->done = 1; /* its owner waits for qmu, which is held: p lives until the unlock */
-                if (p != &me)
-                    pthread_cond_signal(&p->cv);
-            }
-            st->leading = 0;
-            if (st->qhead) /* hand the lead to the first caller that queued meanwhile */
-                pthread_cond_signal(&st->qhead->cv);
+            lead(st, me);
         } else {
-            pthread_cond_wait(&me.cv, &st->qmu);
+            wake_kids(me);
         }
     }
-    pthread_mutex_unlock(&st->qmu);
-    pthread_cond_destroy(&me.cv);
-    decoded_free(&me.dec);
-    if (me.rc != CC_OK) {
-        *err = me.err;
-        err->code = me.rc;
+    cc_err rc = me->rc;
+    if (rc != CC_OK) {
+        *err = me->err;
+        err->code = rc;
     }
-    return me.rc;
+    node_put(st, me);
+    return rc;
 }
 
 cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_import_fn next, void *ctx,
@@ -828,8 +1049,11 @@ cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_impor
     char hex[65], seed[24];
     cc_sqlv p[6];
     exercise_row(in, hex, seed, p);
-    /* The whole import holds the connection: one transaction, committed only at the end. */
+    /* The whole import holds the connection: one transaction, committed only at the end. It
+     * writes events through this connection, which the data version does not count: the heads
+     * kept by the group commit are dropped (its exercise is new to them anyway). */
     pthread_mutex_lock(&st->dbmu);
+    hc_clear(st);
     cc_err rc = st->db->script(st->db, st->db->begin_sql, err);
     int64_t ex = 0;
     if (rc == CC_OK)
@@ -841,6 +1065,10 @@ cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_impor
     memset(&hd, 0, sizeof hd);
     hd.ex = ex;
     memset(hd.hash, '0', 64);
+    decoded d; /* reused for every piece */
+    memset(&d, 0, sizeof d);
+    cc_sqlv *ip = NULL;
+    size_t ipcap = 0;
     while (rc == CC_OK) {
         const char *lines = NULL;
         size_t len = 0;
@@ -852,7 +1080,6 @@ cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_impor
         }
         if (got == 0 || len == 0)
             break;
-        decoded d;
         cc_store_error pe;
         uint64_t before = hd.count;
         rc = decode_lines(lines, len, &d, &pe);
@@ -861,15 +1088,16 @@ cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_impor
             if (rc == CC_ERR_CONFLICT) /* nobody else writes a new exercise: the log does not chain */
                 rc = pe.code = CC_ERR_INVALID;
         }
-        cc_sqlv *ip = rc == CC_OK ? malloc((d.n ? d.n : 1) * 4 * sizeof *ip) : NULL;
-        if (rc == CC_OK && !ip)
-            rc = fail(&pe, CC_ERR_NOMEM, "out of memory");
-        if (rc == CC_OK && ip) {
-            insert_params(&d, ex, ip);
-            rc = st->db->exec_batch(st->db, insert_sql, d.n, 4, ip, NULL, NULL, NULL, &pe);
+        if (rc == CC_OK) {
+            cc_sqlv *nip = cc_grow(ip, &ipcap, 4 * d.n, sizeof *ip);
+            if (!nip) {
+                rc = fail(&pe, CC_ERR_NOMEM, "out of memory");
+            } else {
+                ip = nip;
+                insert_params(&d, ex, ip);
+                rc = st->db->exec_batch(st->db, insert_sql, d.n, 4, ip, NULL, NULL, NULL, &pe);
+            }
         }
-        free(ip);
-        decoded_free(&d);
         if (rc != CC_OK) {
             *err = pe;
             /* "line K of the append" counts within this piece: say where it starts */
@@ -878,6 +1106,8 @@ cc_err cc_store_import(cc_store *st, const cc_store_exercise *in, cc_store_impor
             snprintf(err->message, sizeof err->message, "%s", m);
         }
     }
+    free(ip);
+    decoded_free(&d);
     if (rc == CC_OK && hd.count == 0)
         rc = fail(err, CC_ERR_INVALID, "the log is empty");
     if (rc == CC_OK)

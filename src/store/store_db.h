@@ -51,6 +51,11 @@ struct cc_store_db {
     /* Number of tables in the database and whether one of them is caucus's "meta". */
     cc_err (*tables)(cc_store_db *db, int *ntables, int *has_meta, cc_store_error *err);
     cc_err (*backup)(cc_store_db *db, const char *to, cc_store_error *err);
+    /* A number that changes whenever another connection has committed to the database since this
+     * connection's last transaction, read inside the caller's transaction (SQLite: PRAGMA
+     * data_version, which this connection's own commits leave as it is). NULL when the back end
+     * has none (PostgreSQL): the store then keeps nothing from one transaction to the next. */
+    cc_err (*data_version)(cc_store_db *db, int64_t *v, cc_store_error *err);
     /* Called once a store opened for writing is migrated (NULL: nothing to do). SQLite: marks
      * the main file as one that always keeps its write-ahead log (docs/store.md). */
     cc_err (*opened)(cc_store_db *db, cc_store_error *err);

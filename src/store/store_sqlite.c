@@ -237,6 +237,19 @@ static cc_err sq_tables_fn(cc_store_db *db, int *ntables, int *has_meta, cc_stor
     return rc;
 }
 
+static int sq_version_row(void *ctx, int n, const char *const *v)
+{
+    if (n >= 1 && v[0])
+        *(int64_t *)ctx = strtoll(v[0], NULL, 10);
+    return 0;
+}
+
+static cc_err sq_data_version(cc_store_db *db, int64_t *v, cc_store_error *err)
+{
+    *v = -1;
+    return sq_exec(db, "PRAGMA data_version", 0, NULL, sq_version_row, v, err);
+}
+
 /* Creates path as an empty file readable and writable by its owner only, whatever the process's
  * umask (SECURITY.md: files holding the log are owner-only). SQLite then gives the -wal and -shm
  * it creates beside it the same permissions as the main file. 0, or -1 with errno set. */
@@ -432,6 +445,7 @@ cc_err cc_store_sqlite_open(const char *path, const cc_store_opts *opts, cc_stor
     d->base.integrity = sq_integrity;
     d->base.tables = sq_tables_fn;
     d->base.backup = sq_backup;
+    d->base.data_version = sq_data_version;
     d->base.opened = ro ? NULL : sq_opened;
     d->base.close = sq_close;
     d->base.kind = "sqlite";
