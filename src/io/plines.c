@@ -155,7 +155,8 @@ static int fill(cc_plines *r, pl_batch *b)
         r->end = CC_ERR_NOMEM;
         return 0;
     }
-    memcpy(b->buf, r->carry, r->ncarry);
+    if (r->ncarry)
+        memcpy(b->buf, r->carry, r->ncarry);
     size_t len = r->ncarry;
     r->ncarry = 0;
     int ioerr = 0;
@@ -194,7 +195,8 @@ static int fill(cc_plines *r, pl_batch *b)
             r->end = CC_ERR_NOMEM;
             return 0;
         }
-        memcpy(r->carry, b->buf + last, len - last);
+        if (len > last)
+            memcpy(r->carry, b->buf + last, len - last);
         r->ncarry = len - last;
         b->len = last;
         return 1;
