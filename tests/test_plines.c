@@ -3,7 +3,8 @@
  * without its newline), a refused line as the last line of a batch and as the first of the next,
  * the lines after a refused one, a line over the limit found by the reader and by a checker, and
  * every line, check and error the same as io/lines with cc_evlog_check on a log with defects of
- * every kind. Records come from tests/support/evgen. */
+ * every kind, read from the file and from memory (cc_plines_open_mem). Records come from
+ * tests/support/evgen. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,12 +198,18 @@ Test(plines, a_line_over_the_limit)
 
 /* Every line, its completeness, its check (values or message) and the way the stream ends, read
  * through io/lines and cc_evlog_check: the reference. */
-static void expect_same_as_lines(const char *path, size_t max, unsigned nthreads, size_t batch)
+static void expect_same_as_lines(const char *path, size_t max, unsigned nthreads, size_t batch,
+                                 const cc_buf *mem)
 {
     cc_lines *ref;
     char why[300], rwhy[300];
     cr_assert_eq(cc_lines_open(path, max, &ref, rwhy, sizeof rwhy), CC_OK);
     cc_plines *r = open_log(path, max, nthreads, batch);
+    if (mem) { /* the same bytes from memory */
+        cc_plines_close(r);
+        cc_plines_opts o = {nthreads, batch, 1};
+        cr_assert_eq(cc_plines_open_mem(mem->data, mem->len, max, &o, &r, why, sizeof why), CC_OK);
+    }
     for (uint64_t n = 1;; n++) {
         const char *line;
         size_t len;
@@ -262,11 +269,15 @@ Test(plines, the_same_lines_checks_and_errors_as_lines)
         char *path = write_tmp(u.data, u.len);
         static const size_t batches[] = {1, 7, 376, 377, 1000, 1001, 4096, 0};
         for (size_t th = 0; th < 4; th++)
-            for (size_t i = 0; i < sizeof batches / sizeof *batches; i++)
-                expect_same_as_lines(path, 1000, threads[th], batches[i]);
+            for (size_t i = 0; i < sizeof batches / sizeof *batches; i++) {
+                expect_same_as_lines(path, 1000, threads[th], batches[i], NULL);
+                expect_same_as_lines(path, 1000, threads[th], batches[i], &u);
+            }
         /* and with a limit the log's own lines exceed */
-        expect_same_as_lines(path, 300, 2, 700);
-        expect_same_as_lines(path, 300, 3, 0);
+        expect_same_as_lines(path, 300, 2, 700, NULL);
+        expect_same_as_lines(path, 300, 3, 0, NULL);
+        expect_same_as_lines(path, 300, 2, 700, &u);
+        expect_same_as_lines(path, 300, 1, 100, &u);
         unlink(path);
         free(path);
         cc_buf_free(&u);

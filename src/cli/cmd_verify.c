@@ -34,7 +34,6 @@
 #define EXIT_USAGE 2
 #define EXIT_UNPROVEN 3
 #define MAX_COSIGNERS 16
-#define VERIFY_MAX_THREADS 8 /* the default's cap: beyond it the in-order part is the bottleneck */
 
 static void usage(FILE *f)
 {
@@ -51,7 +50,7 @@ static void usage(FILE *f)
             "witness's) cosigner key; --require demands their cosignatures on the covering checkpoint.\n"
             "--threads N: threads checking a LOG's lines (default: online CPUs, at most %d; 1: one\n"
             "thread); the verdict and every message are the same. See docs/tamper-evidence.md.\n",
-            VERIFY_MAX_THREADS);
+            CC_CLI_LINE_THREADS);
 }
 
 /* One checkpoint held against the log: where it came from and whether the trusted key signed it. */
@@ -596,23 +595,6 @@ static int parse_numbers(const char *exs, const char *incl, const char *sizes, c
     return -1;
 }
 
-/* The threads checking a log's lines: --threads N (1 to CC_PLINES_MAX_THREADS), or the online CPUs
- * up to VERIFY_MAX_THREADS. 0 with the reason printed. */
-static unsigned verify_threads(const char *arg)
-{
-    uint64_t n;
-    if (arg) {
-        if (cc_cli_parse_u64(arg, &n) != 0 || n < 1 || n > CC_PLINES_MAX_THREADS) {
-            fprintf(stderr, "caucus verify: --threads takes 1 to %d, not \"%s\"\n", CC_PLINES_MAX_THREADS,
-                    arg);
-            return 0;
-        }
-        return (unsigned)n;
-    }
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return cpus < 1 ? 1 : cpus > VERIFY_MAX_THREADS ? VERIFY_MAX_THREADS : (unsigned)cpus;
-}
-
 /* --cosigner NAME=KEY (names copied into s->conames) and --require NAME,...: a party it names
  * without --cosigner is left pending for a store (its key from the stored scenario). 0, or 1 with
  * the reason printed (the keys read so far are in s). */
@@ -785,7 +767,7 @@ int cc_cmd_verify(int argc, char **argv)
                          &ncoargs, &require, &tharg);
     if (prc >= 0)
         return prc;
-    unsigned threads = verify_threads(tharg);
+    unsigned threads = cc_cli_line_threads("verify", tharg);
     if (!threads)
         return EXIT_USAGE;
     uint64_t ex = 1, iseq = 0, isize = 0, c1 = 0, c2 = 0;

@@ -32,6 +32,7 @@ typedef struct pl_entry {
 } pl_entry;
 
 typedef struct pl_batch {
+    const char *text; /* the batch's bytes: buf, or a slice of the caller's memory */
     char *buf;
     size_t cap, len; /* len: whole lines, each with its newline, or the last line without one */
     int done;        /* checked (guarded by the mutex) */
@@ -44,6 +45,8 @@ typedef struct pl_batch {
 
 struct cc_plines {
     int fd, own;
+    const char *mem; /* cc_plines_open_mem: the lines are read from here, not from fd */
+    size_t memlen, mempos;
     size_t max, chunk;
     int leaf;
     pthread_mutex_t mu;
@@ -78,8 +81,8 @@ static void check_batch(const cc_plines *r, pl_batch *b)
     size_t pos = 0, ne = 0;
     enum stop kind = STOP_END;
     while (pos < b->len) {
-        const char *nl = memchr(b->buf + pos, '\n', b->len - pos);
-        size_t end = nl ? (size_t)(nl - b->buf) : b->len;
+        const char *nl = memchr(b->text + pos, '\n', b->len - pos);
+        size_t end = nl ? (size_t)(nl - b->text) : b->len;
         if (end - pos > r->max) {
             kind = STOP_LONG;
             break;
@@ -93,7 +96,7 @@ static void check_batch(const cc_plines *r, pl_batch *b)
         e += ne;
         e->off = pos;
         e->len = end - pos;
-        if (cc_evlog_check(b->buf + pos, e->len, &e->head, &b->err) != CC_OK) {
+        if (cc_evlog_check(b->text + pos, e->len, &e->head, &b->err) != CC_OK) {
             kind = STOP_BAD;
             break;
         }
@@ -143,12 +146,40 @@ static int room(char **p, size_t *cap, size_t n, size_t keep)
     return 0;
 }
 
+/* fill for lines in memory: b is a slice of it, cut as a read of chunk bytes would be. */
+static int fill_mem(cc_plines *r, pl_batch *b)
+{
+    const char *p = r->mem + r->mempos;
+    size_t left = r->memlen - r->mempos, n = left < r->chunk ? left : r->chunk;
+    while (n > 0 && p[n - 1] != '\n')
+        n--;
+    if (n == 0) { /* no newline in the chunk: one line, if it ends within max + 1 bytes */
+        const char *nl = memchr(p, '\n', left < r->max + 1 ? left : r->max + 1);
+        n = nl ? (size_t)(nl - p) + 1 : left;
+    }
+    r->ended = r->mempos + n == r->memlen;
+    r->end = CC_ERR_NOTFOUND;
+    if (n > r->max && p[n - 1] != '\n') {
+        r->ended = 1;
+        r->end = CC_ERR_LIMIT;
+        return 0;
+    }
+    if (n == 0)
+        return 0;
+    b->text = p;
+    b->len = n;
+    r->mempos += n;
+    return 1;
+}
+
 /* Reads the next batch into b (a free slot): whole lines, or the file's last line without its
  * newline. 1 with a batch; 0 when reading has ended (r->end says why). */
 static int fill(cc_plines *r, pl_batch *b)
 {
     if (r->ended)
         return 0;
+    if (r->mem)
+        return fill_mem(r, b);
     size_t want = r->chunk > r->ncarry ? r->chunk : r->ncarry;
     if (room(&b->buf, &b->cap, want, 0) != 0) {
         r->ended = 1;
@@ -198,12 +229,14 @@ static int fill(cc_plines *r, pl_batch *b)
         if (len > last)
             memcpy(r->carry, b->buf + last, len - last);
         r->ncarry = len - last;
+        b->text = b->buf;
         b->len = last;
         return 1;
     }
     if (last > 0) { /* a read error: the whole lines before it, then the error */
         r->ended = 1;
         r->end = CC_ERR_IO;
+        b->text = b->buf;
         b->len = last;
         return 1;
     }
@@ -211,6 +244,7 @@ static int fill(cc_plines *r, pl_batch *b)
     r->end = len > r->max ? CC_ERR_LIMIT : ioerr ? CC_ERR_IO : CC_ERR_NOTFOUND;
     if (r->end != CC_ERR_NOTFOUND || len == 0)
         return 0;
+    b->text = b->buf;
     b->len = len; /* the last line, without its newline */
     return 1;
 }
@@ -253,18 +287,10 @@ static cc_err take_head(cc_plines *r)
     return CC_OK;
 }
 
-cc_err cc_plines_open(const char *path, size_t max, const cc_plines_opts *opts, cc_plines **out, char *why,
-                      size_t whylen)
+/* A reader of lines of at most max bytes on opts->threads threads, its workers started; NULL when
+ * out of memory. */
+static cc_plines *start(size_t max, const cc_plines_opts *opts)
 {
-    *out = NULL;
-    if (!opts || opts->threads < 1 || opts->threads > CC_PLINES_MAX_THREADS) {
-        snprintf(why, whylen, "threads must be 1 to %d", CC_PLINES_MAX_THREADS);
-        return CC_ERR_ARG;
-    }
-    int fd, own;
-    cc_err rc = cc_lines_open_fd(path, &fd, &own, why, whylen);
-    if (rc != CC_OK)
-        return rc;
     cc_plines *r = calloc(1, sizeof *r);
     size_t nring = 2 * (size_t)opts->threads + 2;
     if (r) {
@@ -277,13 +303,8 @@ cc_err cc_plines_open(const char *path, size_t max, const cc_plines_opts *opts, 
             free(r->th);
         }
         free(r);
-        if (own)
-            close(fd);
-        snprintf(why, whylen, "out of memory");
-        return CC_ERR_NOMEM;
+        return NULL;
     }
-    r->fd = fd;
-    r->own = own;
     r->max = max;
     r->chunk = opts->batch ? opts->batch : DEFAULT_BATCH;
     r->leaf = opts->leaf;
@@ -294,6 +315,54 @@ cc_err cc_plines_open(const char *path, size_t max, const cc_plines_opts *opts, 
     for (unsigned i = 1; i < opts->threads; i++)
         if (pthread_create(&r->th[r->nth], NULL, worker, r) == 0)
             r->nth++;
+    return r;
+}
+
+static int bad_opts(const cc_plines_opts *opts, char *why, size_t whylen)
+{
+    if (opts && opts->threads >= 1 && opts->threads <= CC_PLINES_MAX_THREADS)
+        return 0;
+    snprintf(why, whylen, "threads must be 1 to %d", CC_PLINES_MAX_THREADS);
+    return 1;
+}
+
+cc_err cc_plines_open(const char *path, size_t max, const cc_plines_opts *opts, cc_plines **out, char *why,
+                      size_t whylen)
+{
+    *out = NULL;
+    if (bad_opts(opts, why, whylen))
+        return CC_ERR_ARG;
+    int fd, own;
+    cc_err rc = cc_lines_open_fd(path, &fd, &own, why, whylen);
+    if (rc != CC_OK)
+        return rc;
+    cc_plines *r = start(max, opts);
+    if (!r) {
+        if (own)
+            close(fd);
+        snprintf(why, whylen, "out of memory");
+        return CC_ERR_NOMEM;
+    }
+    r->fd = fd;
+    r->own = own;
+    *out = r;
+    return CC_OK;
+}
+
+cc_err cc_plines_open_mem(const char *text, size_t len, size_t max, const cc_plines_opts *opts,
+                          cc_plines **out, char *why, size_t whylen)
+{
+    *out = NULL;
+    if (bad_opts(opts, why, whylen))
+        return CC_ERR_ARG;
+    cc_plines *r = start(max, opts);
+    if (!r) {
+        snprintf(why, whylen, "out of memory");
+        return CC_ERR_NOMEM;
+    }
+    r->fd = -1;
+    r->mem = text;
+    r->memlen = len;
     *out = r;
     return CC_OK;
 }
@@ -372,7 +441,7 @@ cc_err cc_plines_next(cc_plines *r, cc_plines_line *out, char *why, size_t whyle
     memset(out, 0, sizeof *out);
     if (r->k < b->ne) { /* checked and accepted by whoever checked the batch */
         const pl_entry *e = &b->e[r->k++];
-        out->line = b->buf + e->off;
+        out->line = b->text + e->off;
         out->len = e->len;
         out->check = CC_OK;
         out->head = &e->head;
@@ -380,14 +449,14 @@ cc_err cc_plines_next(cc_plines *r, cc_plines_line *out, char *why, size_t whyle
     } else if (r->pos == b->stop && b->kind == STOP_LONG) {
         return fail(r, CC_ERR_LIMIT, why, whylen);
     } else if (r->pos == b->stop && b->kind == STOP_BAD) {
-        const char *nl = memchr(b->buf + r->pos, '\n', b->len - r->pos);
-        out->line = b->buf + r->pos;
+        const char *nl = memchr(b->text + r->pos, '\n', b->len - r->pos);
+        out->line = b->text + r->pos;
         out->len = nl ? (size_t)(nl - out->line) : b->len - r->pos;
         out->check = CC_ERR_PARSE;
         out->err = &b->err;
     } else { /* after a refused line (or when a worker ran out of memory): checked here */
-        const char *nl = memchr(b->buf + r->pos, '\n', b->len - r->pos);
-        out->line = b->buf + r->pos;
+        const char *nl = memchr(b->text + r->pos, '\n', b->len - r->pos);
+        out->line = b->text + r->pos;
         out->len = nl ? (size_t)(nl - out->line) : b->len - r->pos;
         if (out->len > r->max)
             return fail(r, CC_ERR_LIMIT, why, whylen);
@@ -402,7 +471,7 @@ cc_err cc_plines_next(cc_plines *r, cc_plines_line *out, char *why, size_t whyle
             out->err = &r->ownerr;
         }
     }
-    size_t end = (size_t)(out->line - b->buf) + out->len;
+    size_t end = (size_t)(out->line - b->text) + out->len;
     out->complete = end < b->len;
     r->pos = out->complete ? end + 1 : end;
     r->number++;

@@ -3,8 +3,8 @@
  * Merkle leaf hash of its event hash) runs on worker threads ahead of the caller, who takes the
  * lines back one at a time and in file order, each with its check, and does the work that
  * depends on the lines before (sequence numbers, the chain, the Merkle nodes, the first error
- * in line order). Used by `caucus verify --threads N` (docs/event-log.md, "Checking lines on
- * several threads").
+ * in line order). Used by `caucus verify --threads N` and `caucus replay --threads N`
+ * (docs/event-log.md, "Checking lines on several threads").
  *
  * The lines, their numbering and their errors are io/lines' (same max, same "line N is longer
  * than M bytes", same read errors, the same last line without a newline), and each line's check
@@ -52,6 +52,11 @@ typedef struct cc_plines_line {
  * caller's (cc_plines_close). */
 cc_err cc_plines_open(const char *path, size_t max, const cc_plines_opts *opts, cc_plines **out, char *why,
                       size_t whylen);
+/* The same for the lines of text[0..len) (the caller's, unchanged until cc_plines_close): the
+ * batches are slices of it, nothing is read or copied; the same lines, checks and errors as for a
+ * file of those bytes (never CC_ERR_IO). For callers that hold the whole log (`caucus replay`). */
+cc_err cc_plines_open_mem(const char *text, size_t len, size_t max, const cc_plines_opts *opts,
+                          cc_plines **out, char *why, size_t whylen);
 /* Stops the workers (each ends the batch it is checking) and frees everything. NULL is fine. */
 void cc_plines_close(cc_plines *r);
 
