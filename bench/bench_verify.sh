@@ -127,6 +127,11 @@ verify_section() {
     fi
   done
   echo
+  echo "The lines are decoded and hashed, their Merkle leaves too (7 of the 9 blocks of a line), on the other"
+  echo "threads while the calling thread keeps them in order (chain, Merkle nodes, checkpoints): threads shorten"
+  echo "the wall time, not the CPU time, and only when the other cores are free (docs/event-log.md, \"Checking"
+  echo "lines on several threads\")."
+  echo
   rm -f "$W/big.jsonl"
 }
 
