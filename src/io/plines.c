@@ -26,7 +26,7 @@
 enum stop { STOP_END, STOP_BAD, STOP_LONG, STOP_NOMEM };
 
 typedef struct pl_entry {
-    size_t off, len; /* the line: buf[off .. off + len) */
+    size_t off, len; /* the line: text[off .. off + len) of its batch */
     cc_evhead head;
     unsigned char leaf[32];
 } pl_entry;
@@ -62,12 +62,12 @@ struct cc_plines {
     char *carry; /* the start of a line cut by the end of the last read */
     size_t ncarry, capcarry;
     int eof, ended;
-    cc_err end;      /* why reading ended: CC_ERR_NOTFOUND (the end), CC_ERR_IO, CC_ERR_LIMIT */
+    cc_err end;      /* why reading ended: CC_ERR_NOTFOUND (the end), _IO, _LIMIT, _NOMEM */
     char ioerr[200]; /* CC_ERR_IO: strerror of the read */
     /* handing back: the caller's thread only */
     int inbatch; /* the head batch is being handed back */
     size_t k, pos;
-    cc_evhead mine; /* a line checked by the caller */
+    cc_evhead ownhead; /* a line checked by the caller, its leaf, or why it was refused */
     unsigned char ownleaf[32];
     cc_evlog_error ownerr;
     uint64_t number;
@@ -460,11 +460,11 @@ cc_err cc_plines_next(cc_plines *r, cc_plines_line *out, char *why, size_t whyle
         out->len = nl ? (size_t)(nl - out->line) : b->len - r->pos;
         if (out->len > r->max)
             return fail(r, CC_ERR_LIMIT, why, whylen);
-        out->check = cc_evlog_check(out->line, out->len, &r->mine, &r->ownerr);
+        out->check = cc_evlog_check(out->line, out->len, &r->ownhead, &r->ownerr);
         if (out->check == CC_OK) {
-            out->head = &r->mine;
+            out->head = &r->ownhead;
             if (r->leaf) {
-                cc_merkle_leaf_hash(r->mine.hash, 32, r->ownleaf);
+                cc_merkle_leaf_hash(r->ownhead.hash, 32, r->ownleaf);
                 out->leaf = r->ownleaf;
             }
         } else {
