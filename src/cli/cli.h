@@ -103,6 +103,11 @@ void cc_cli_guidelines_print(const struct cc_scenario *s);
 /* Parses a non-negative decimal 64-bit integer; 0 on success, -1 otherwise. */
 int cc_cli_parse_u64(const char *s, uint64_t *out);
 
+/* The threads that check a log's lines (io/plines) for subcommand cmd: --threads arg (1 to 64),
+ * or without it the online CPUs, at most CC_CLI_LINE_THREADS. 0 with the reason printed. */
+#define CC_CLI_LINE_THREADS 8 /* beyond it the in-order part is the bottleneck (docs/event-log.md) */
+unsigned cc_cli_line_threads(const char *cmd, const char *arg);
+
 /* Loads and checks a scenario for subcommand cmd; on failure prints the diagnostics and a
  * pointer to `caucus lint`, and returns NULL. */
 struct cc_scenario *cc_cli_load(const char *cmd, const char *file);

@@ -23,6 +23,7 @@
 #include "core/scenario_model.h"
 #include "core/grow.h"
 #include "io/file.h"
+#include "io/plines.h"
 #include "io/scenario_load.h"
 #include "store/store.h"
 
@@ -173,6 +174,21 @@ int cc_cli_parse_u64(const char *s, uint64_t *out)
         return -1;
     *out = v;
     return 0;
+}
+
+unsigned cc_cli_line_threads(const char *cmd, const char *arg)
+{
+    uint64_t n;
+    if (arg) {
+        if (cc_cli_parse_u64(arg, &n) != 0 || n < 1 || n > CC_PLINES_MAX_THREADS) {
+            fprintf(stderr, "caucus %s: --threads takes 1 to %d, not \"%s\"\n", cmd, CC_PLINES_MAX_THREADS,
+                    arg);
+            return 0;
+        }
+        return (unsigned)n;
+    }
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus < 1 ? 1 : cpus > CC_CLI_LINE_THREADS ? CC_CLI_LINE_THREADS : (unsigned)cpus;
 }
 
 void cc_cli_inputs_free(cc_input_list *l)

@@ -17,6 +17,7 @@
 #include "core/replay.h"
 #include "core/scenario_model.h"
 #include "core/grow.h"
+#include "io/plines.h"
 #include "io/scenario_load.h"
 
 typedef struct logfile {
@@ -162,12 +163,14 @@ static int same_file(const char *a, const char *b)
 }
 
 #define REPLAY_USAGE                                                                                         \
-    "usage: caucus replay LOG [--scenario FILE] [--agents FILE] [--until SEQ] [--format text|json]\n"        \
+    "usage: caucus replay LOG [--scenario FILE] [--agents FILE] [--until SEQ] [--format text|json] "         \
+    "[--threads "                                                                                            \
+    "N]\n"                                                                                                   \
     "       caucus replay LOG --fork SEQ [--auto all|SEAT,...] [--inputs FILE] --log OUT.jsonl [--scenario " \
     "FILE] [--agents FILE]\n"
 
 typedef struct args {
-    const char *path, *scen, *fork_inputs, *fork_log, *agents, *fork_auto;
+    const char *path, *scen, *fork_inputs, *fork_log, *agents, *fork_auto, *threads;
     int json;
     uint64_t until_seq, fork_seq;
 } args;
@@ -185,6 +188,8 @@ static int parse_args(int argc, char **argv, args *a)
             a->scen = argv[++i];
         } else if (strcmp(argv[i], "--agents") == 0 && i + 1 < argc) {
             a->agents = argv[++i];
+        } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            a->threads = argv[++i];
         } else if (num && i + 1 < argc) {
             if (cc_cli_parse_u64(argv[++i], num)) {
                 fprintf(stderr, "caucus replay: %s needs an event number, not '%s'\n", argv[i - 1], argv[i]);
@@ -243,19 +248,46 @@ static int parse_args(int argc, char **argv, args *a)
 }
 
 /* 1. Every record and the chain; first (run.start) and last decoded for the caller, the input
- * records listed in l->inputs. 0 or 1. */
-static int check_records(const char *path, logfile *l, uint64_t until_seq, cc_evrec *first, cc_evrec *last)
+ * records listed in l->inputs. With threads > 1 the lines are checked on that many threads
+ * (io/plines over the text read) and handed back in order: the same checks and messages. 0 or 1. */
+static int check_records(const char *path, logfile *l, uint64_t until_seq, unsigned threads, cc_evrec *first,
+                         cc_evrec *last)
 {
     unsigned char prev[32] = {0};
     int status = 0;
+    cc_plines *pl = NULL;
+    if (threads > 1) { /* (the lines end with '\n': read_log refused a log whose last line did not) */
+        const char *text = l->map ? (const char *)l->map : l->text;
+        size_t len = (size_t)(l->lines[l->n - 1] + l->lens[l->n - 1] + 1 - text);
+        cc_plines_opts o = {threads, 0, 0};
+        char why[200];
+        if (cc_plines_open_mem(text, len, CC_EVLOG_LINE_MAX, &o, &pl, why, sizeof why) != CC_OK)
+            pl = NULL; /* then checked here, on one thread */
+    }
     for (size_t i = 0; i < l->n && status == 0; i++) {
         /* the first record decoded (the caller reads run.start); every other only checked, which
          * accepts and refuses exactly the same lines with the same messages, allocating nothing */
         cc_evrec r = {0};
         cc_evhead h;
         cc_evlog_error err;
-        cc_err drc = i == 0 ? cc_evlog_decode(l->lines[i], l->lens[i], &r, &err)
-                            : cc_evlog_check(l->lines[i], l->lens[i], &h, &err);
+        cc_err drc;
+        cc_plines_line pll;
+        char why[200];
+        if (pl && (cc_plines_next(pl, &pll, why, sizeof why) != CC_OK || pll.line != l->lines[i])) {
+            cc_plines_close(pl); /* out of memory (the same bytes split the same way): on one thread */
+            pl = NULL;
+        }
+        if (i == 0) {
+            drc = cc_evlog_decode(l->lines[i], l->lens[i], &r, &err);
+        } else if (pl) { /* checked on a worker: cc_evlog_check's result */
+            drc = pll.check;
+            if (drc == CC_OK)
+                h = *pll.head;
+            else
+                err = *pll.err;
+        } else {
+            drc = cc_evlog_check(l->lines[i], l->lens[i], &h, &err);
+        }
         if (drc == CC_OK && i == 0) {
             h.seq = r.seq;
             memcpy(h.prev, r.prev, 32);
@@ -272,6 +304,7 @@ static int check_records(const char *path, logfile *l, uint64_t until_seq, cc_ev
             else
                 fprintf(stderr, "%s: event %zu: %s\n", path, i, err.message);
             json_decref(o);
+            cc_plines_close(pl);
             return 1;
         }
         if (h.seq != i)
@@ -300,6 +333,7 @@ static int check_records(const char *path, logfile *l, uint64_t until_seq, cc_ev
         else if (i == 0)
             cc_evrec_clear(&r);
     }
+    cc_plines_close(pl);
     if (status == 0) {
         l->checked = 1;
         cc_evlog_error err;
@@ -570,6 +604,9 @@ int cc_cmd_replay(int argc, char **argv)
     int status = parse_args(argc, argv, &a);
     if (status)
         return status == 1 ? 0 : status;
+    unsigned threads = cc_cli_line_threads("replay", a.threads);
+    if (!threads)
+        return 2;
     logfile l = {0};
     if (read_log(a.path, &l) != 0) {
         log_free(&l);
@@ -583,7 +620,7 @@ int cc_cmd_replay(int argc, char **argv)
     }
     cc_evrec first = {0}, last = {0};
     cc_scenario *s = NULL;
-    status = check_records(a.path, &l, a.until_seq, &first, &last);
+    status = check_records(a.path, &l, a.until_seq, threads, &first, &last);
     if (status == 0)
         s = pinned_scenario(a.scen, a.agents, &first, &status);
     if (status == 0) { /* the endorsed guidelines the run pinned: checked again, and pinned again */

@@ -145,20 +145,30 @@ static cc_err check_cps(cc_verify *v)
 
 cc_err cc_verify_line(cc_verify *v, const char *line, size_t len, int complete)
 {
+    if (v->bad || !complete)
+        return cc_verify_checked(v, complete, CC_ERR_PARSE, NULL, NULL, NULL);
+    /* Only the fixed-size fields: no copy of the strings, no payload tree, nothing allocated. */
+    cc_evhead r;
+    cc_evlog_error e;
+    cc_err rc = cc_evlog_check(line, len, &r, &e);
+    return cc_verify_checked(v, 1, rc, &r, &e, NULL);
+}
+
+cc_err cc_verify_checked(cc_verify *v, int complete, cc_err check, const cc_evhead *head,
+                         const cc_evlog_error *err, const unsigned char leaf[32])
+{
     if (v->bad)
         return CC_ERR_INVALID;
     uint64_t i = v->n;
     if (!complete)
         return bad(v, i, "event %" PRIu64 ": the file ends inside it (no newline): the log was truncated", i);
-    /* Only the fixed-size fields: no copy of the strings, no payload tree, nothing allocated. */
-    cc_evhead r;
-    cc_evlog_error e;
-    if (cc_evlog_check(line, len, &r, &e) != CC_OK)
-        return bad(v, i, "event %" PRIu64 ": %s", i, e.message);
-    uint64_t seq = r.seq;
-    int chained = memcmp(r.prev, v->prev, 32) == 0;
-    const unsigned char *h = r.hash;
-    int first_is_start = i > 0 || (r.type_len == 9 && memcmp(r.type, "run.start", 9) == 0);
+    if (check != CC_OK)
+        return bad(v, i, "event %" PRIu64 ": %s", i, err->message);
+    const cc_evhead *r = head;
+    uint64_t seq = r->seq;
+    int chained = memcmp(r->prev, v->prev, 32) == 0;
+    const unsigned char *h = r->hash;
+    int first_is_start = i > 0 || (r->type_len == 9 && memcmp(r->type, "run.start", 9) == 0);
     if (seq != i) {
         if (seq > i)
             return bad(v, i,
@@ -194,11 +204,11 @@ cc_err cc_verify_line(cc_verify *v, const char *line, size_t len, int complete)
         v->hashes = nhs;
         memcpy(v->hashes[v->nh++], h, 32);
     }
-    cc_err rc = cc_merkle_stream_append(v->tree, h, 32);
+    cc_err rc = leaf ? cc_merkle_stream_append_hash(v->tree, leaf) : cc_merkle_stream_append(v->tree, h, 32);
     if (rc != CC_OK)
         return rc;
     memcpy(v->prev, h, 32);
-    v->last_wall = r.wall_ms;
+    v->last_wall = r->wall_ms;
     v->n++;
     return check_cps(v);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/diag.h"
+#include "core/evlog.h"
 #include "core/note.h"
 
 typedef struct cc_verify cc_verify; /* opaque */
@@ -40,6 +41,14 @@ cc_err cc_verify_add_checkpoint(cc_verify *v, const cc_checkpoint *c, const char
  * Returns CC_OK, or CC_ERR_INVALID once a problem is found (then cc_verify_result tells
  * which and why; later lines are ignored). */
 cc_err cc_verify_line(cc_verify *v, const char *line, size_t len, int complete);
+
+/* cc_verify_line for a line checked already (io/plines checks lines on other threads):
+ * check is cc_evlog_check's result on the line, with head filled when it is CC_OK and err when
+ * not (neither is read for a line that is not complete); leaf is cc_merkle_leaf_hash of
+ * head->hash, or NULL to compute it here. The same verdicts, messages and state as
+ * cc_verify_line on the line. */
+cc_err cc_verify_checked(cc_verify *v, int complete, cc_err check, const cc_evhead *head,
+                         const cc_evlog_error *err, const unsigned char leaf[32]);
 
 /* The state after the sound events so far: their number, the hash and wall time of the last
  * one (zeros before the first). For callers that hold other copies of those values to them. */

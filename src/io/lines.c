@@ -22,34 +22,44 @@ struct cc_lines {
     uint64_t number;
 };
 
-cc_err cc_lines_open(const char *path, size_t max, cc_lines **out, char *why, size_t whylen)
+cc_err cc_lines_open_fd(const char *path, int *fd, int *own, char *why, size_t whylen)
 {
-    *out = NULL;
     int std = strcmp(path, "-") == 0;
-    int fd = std ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    *fd = std ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+    *own = !std;
+    if (*fd < 0) {
         snprintf(why, whylen, "cannot open: %s", strerror(errno));
         return CC_ERR_IO;
     }
     struct stat sb;
-    if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    if (fstat(*fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
         snprintf(why, whylen, "is a directory, not a file");
         if (!std)
-            close(fd);
+            close(*fd);
         return CC_ERR_IO;
     }
+    return CC_OK;
+}
+
+cc_err cc_lines_open(const char *path, size_t max, cc_lines **out, char *why, size_t whylen)
+{
+    *out = NULL;
+    int fd, own;
+    cc_err rc = cc_lines_open_fd(path, &fd, &own, why, whylen);
+    if (rc != CC_OK)
+        return rc;
     cc_lines *r = calloc(1, sizeof *r);
     if (r)
         r->buf = malloc(max + 1);
     if (!r || !r->buf) {
         free(r);
-        if (!std)
+        if (own)
             close(fd);
         snprintf(why, whylen, "out of memory");
         return CC_ERR_NOMEM;
     }
     r->fd = fd;
-    r->own = !std;
+    r->own = own;
     r->cap = max + 1;
     *out = r;
     return CC_OK;

@@ -17,6 +17,9 @@ typedef struct cc_lines cc_lines; /* opaque */
  * On success *out is owned by the caller (cc_lines_close). */
 cc_err cc_lines_open(const char *path, size_t max, cc_lines **out, char *why, size_t whylen);
 void cc_lines_close(cc_lines *r);
+/* What cc_lines_open does to the file, for other readers of it (io/plines): *fd open for reading
+ * (0 for "-"), *own 1 when the caller is to close it; the same errors and why. */
+cc_err cc_lines_open_fd(const char *path, int *fd, int *own, char *why, size_t whylen);
 
 /* The next line: *line points into the reader's buffer (valid until the next call), *len is its
  * length without the newline, *complete is 0 for a last line that has no newline. Returns

@@ -391,6 +391,25 @@ expect_out "lang on an acknowledgement: why" "\"lang\" only applies to \"message
 printf '%s\n' '{"t": "+30m", "do": "note", "seat": "xsa-head", "text": "x", "lang": "not a tag"}' > "$T/lang-bad2.jsonl"
 expect_rc "a note's lang that is no tag" 1 "$BIN" run "$fc" --inputs "$T/lang-bad2.jsonl" --log "$T/lang-bad-log2.jsonl"
 expect_out "a bad tag: why" "the language its text is written in, a tag such as \"ko\""
+# replay --threads N: the lines checked on N threads, the same output and exit status for every N
+# (docs/event-log.md, "Checking lines on several threads"); a 1.5 MB log spans about six of the
+# 256 KiB batches, tampered at the last line of the first and the first line of the second
+python3 bench/gen_scenario.py 300 20 > "$T/g.yaml"
+"$BIN" run "$T/g.yaml" --auto all --log "$T/g.jsonl" > /dev/null
+last0=$(python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); print(d.count(b"\n", 0, d.rfind(b"\n", 0, 262144) + 1))' "$T/g.jsonl")
+sed "${last0}s/\"t\":/\"t\":1/" "$T/g.jsonl" > "$T/g-last.jsonl"
+sed "$((last0 + 1))d" "$T/g.jsonl" > "$T/g-first.jsonl"
+for f in g g-last g-first; do
+  "$BIN" replay "$T/$f.jsonl" --scenario "$T/g.yaml" --threads 1 > "$T/r1" 2>&1
+  r1=$?
+  for n in 2 3; do
+    "$BIN" replay "$T/$f.jsonl" --scenario "$T/g.yaml" --threads $n > "$T/rn" 2>&1
+    if [ $? = $r1 ] && cmp -s "$T/r1" "$T/rn"; then ok; else no "replay --threads $n differs from 1: $f"; fi
+  done
+done
+expect_rc "replay --threads: a batch's last line named" 1 "$BIN" replay "$T/g-last.jsonl" --scenario "$T/g.yaml" --threads 2
+expect_out "replay --threads: its number" "event $((last0 - 1)): hash does not match"
+expect_rc "replay --threads 0: usage" 2 "$BIN" replay "$T/g.jsonl" --threads 0
 [ "$skipped" = 0 ] || echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -91,6 +91,55 @@ expect_out "consistency proof verifies" "proof verifies"
 expect_rc "no proof beyond the log" 1 "$BIN" verify "$T/a.jsonl" --inclusion 300
 expect_rc "bad consistency sizes" 2 "$BIN" verify "$T/a.jsonl" --consistency 0:10
 
+# --threads: the same verdict, messages and exit status on 1, 2 and 3 threads (docs/event-log.md,
+# "Checking lines on several threads"), on the logs above and on a 1.5 MB log (about six of the
+# 256 KiB batches) tampered at the last line of a batch and the first of the next
+same_on_threads() { # NAME ARGS...
+  name=$1
+  shift
+  "$BIN" verify "$@" --threads 1 > "$T/th1" 2>&1
+  r1=$?
+  for n in 2 3; do
+    "$BIN" verify "$@" --threads $n > "$T/thn" 2>&1
+    if [ $? = $r1 ] && cmp -s "$T/th1" "$T/thn"; then ok; else no "--threads $n differs from 1: $name"; fi
+  done
+  cp "$T/th1" "$T/out" # for expect_out
+  : > "$T/err"
+}
+for f in a flip del ins reo trunc cut forged empty; do same_on_threads "$f" "$T/$f.jsonl"; done
+same_on_threads "checkpoints" "$T/forged.jsonl" --key "$T/k.pub" --checkpoint "$T/cp100.txt" --checkpoint "$T/cpall.txt"
+same_on_threads "proofs" "$T/a.jsonl" --inclusion 5 --consistency 100:215
+python3 bench/gen_scenario.py 300 20 > "$T/g.yaml"
+"$BIN" run "$T/g.yaml" --auto all --log "$T/g.jsonl" > /dev/null
+# the last line of each batch: a read of 256 KiB from the start of the batch, cut at its last newline
+python3 - "$T/g.jsonl" > "$T/ends" << 'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+start = n = 0
+while start < len(d):
+    cut = d.rfind(b"\n", start, min(start + 262144, len(d)))
+    n += d.count(b"\n", start, cut + 1)
+    print(n)  # 1-based line number of the batch's last line
+    start = cut + 1
+PY
+if [ "$(wc -l < "$T/ends")" -ge 5 ]; then ok; else no "the log for --threads spans $(wc -l < "$T/ends") batches"; fi
+same_on_threads "a sound log of several batches" "$T/g.jsonl"
+for l in $(head -n 3 "$T/ends"); do
+  for k in $l $((l + 1)); do
+    sed "${k}s/\"t\":/\"t\":1/" "$T/g.jsonl" > "$T/gt.jsonl"
+    same_on_threads "flipped byte at line $k" "$T/gt.jsonl"
+    expect_out "flipped byte at line $k named" "event $((k - 1)): hash does not match"
+    sed "${k}d" "$T/g.jsonl" > "$T/gt.jsonl"
+    same_on_threads "line $k deleted" "$T/gt.jsonl"
+    head -n "$k" "$T/g.jsonl" | head -c -5 > "$T/gt.jsonl"
+    same_on_threads "cut inside line $k" "$T/gt.jsonl"
+    "$BIN" checkpoint "$T/g.jsonl" --key "$T/k" --size "$k" > "$T/gcp.txt"
+    same_on_threads "checkpoint at $k" "$T/g.jsonl" --key "$T/k.pub" --checkpoint "$T/gcp.txt"
+  done
+done
+expect_rc "--threads 0: usage" 2 "$BIN" verify "$T/a.jsonl" --threads 0
+expect_rc "--threads 65: usage" 2 "$BIN" verify "$T/a.jsonl" --threads 65
+
 # stores: every column held to the record, the scenario to its pin, the stored checkpoints always
 "$BIN" import "$T/s.db" --log "$T/a.jsonl" --scenario $S > /dev/null
 expect_rc "a sound store without checkpoints: not provable" 3 "$BIN" verify "$T/s.db" --exercise 1
