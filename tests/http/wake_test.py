@@ -4,8 +4,9 @@ a commit wakes a viewer's waiting streams only when the viewer may see one of it
 oracle: whatever a stream delivered while it slept and woke must be exactly what a fresh stream
 opened afterwards with Last-Event-ID at the same position delivers (the same frames, by id and
 content), for every seat and for control; and each seat gets exactly the injects its label rights
-give it; and the sleeping streams ping after 15 s of silence, once. The server runs two network threads (--threads 2: streams woken by one commit are sent
-from both, while the handlers run one at a time); every other HTTP test runs the default one.
+give it; and the sleeping streams ping after 15 s of silence, once. The server runs two network
+threads (--threads 2: streams woken by one commit are sent from both, while the handlers run one
+at a time); every other HTTP test runs the default (one per online CPU, at most 4).
 Usage: wake_test.py CAUCUS_BIN WORKDIR; prints "N passed, N failed"."""
 import http.client
 import json
