@@ -36,8 +36,8 @@ FULL) before the answer, with the $N streams open. Targets: p99 under 100 ms, un
 client. bench_sse.py raises its own and the server's open-file limit to N + 512 (within the hard
 limit) and gives the server \`--max-conns\`.
 $RUNS runs per build, alternating; "before" is \`BENCH_BASE\` at its default threads, this build runs at
-each of SSE_THREADS ($THREADS; "default": no \`--threads\`, the online CPUs, at most 4). This machine is shared: other jobs
-use its 2 cores meanwhile, so latencies vary from run to run; medians below the rows.
+each of SSE_THREADS ($THREADS; "default": no \`--threads\`, the online CPUs, at most 4). This machine
+is shared: other jobs use its 2 cores meanwhile, so latencies vary from run to run; medians below the rows.
 
 | build | clients | injects | deliveries | missed | wrong (leaked, other seat, twice) | fan-out p50 ms | p99 ms | max ms | alliance rounds p50 / p99 ms | USA-only rounds p50 / p99 ms | KiB per idle client | control actions/s | server CPU µs per delivery | server / client CPU ms per alliance round | server syscalls per delivery |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
