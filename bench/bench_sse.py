@@ -17,7 +17,15 @@ Latency is the arrival of a delivery on the client's socket, stamped by the kern
 (SO_TIMESTAMPNS), so that this one Python process reading N sockets in turn does not add its own
 reading time.
 
-Usage: bench_sse.py CAUCUS_BIN [N] [ROUNDS] [--row]   (--row: the table row without its header)"""
+Server syscalls per delivery: the system calls every thread of the server enters from the first
+round's POST to the last round's deliveries (`perf stat -e raw_syscalls:sys_enter`, counting only,
+no trace), over the deliveries; "n/a" when perf cannot count them here.
+
+Usage: bench_sse.py CAUCUS_BIN [N] [ROUNDS] [--row] [--threads T] [--profile CMD]
+  --row: the table row without its header
+  --threads T: the server runs with `--threads T` (a binary without the option fails)
+  --profile CMD: runs CMD (split as the shell would, not run by one; {pid} is the server's) from the first round to the
+    last, then sends it SIGINT, e.g. --profile 'strace -c -f -o /tmp/s.txt -p {pid}'"""
 import http.client
 import json
 import os
@@ -26,8 +34,11 @@ import resource
 import selectors
 import signal
 import socket
+import shlex
+import shutil
 import statistics
 import struct
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +52,14 @@ ROUNDS = int(sys.argv[3]) if len(sys.argv) > 3 else 7
 # --reading-client: read the sockets while the server fans out (as before), instead of staying off
 # the CPU until the server is idle and then reading (latency is the kernel's arrival stamp either way)
 QUIET = "--reading-client" not in sys.argv
+
+
+def opt(name):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv[:-1] else None
+
+
+THREADS = opt("--threads")
+PROFILE = opt("--profile")
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, N + 512)), hard))
 
@@ -83,7 +102,7 @@ codes_file = os.path.join(work, "codes.json")
 out = open(os.path.join(work, "serve.out"), "w+")
 srv = start_serve(BIN, ["scenarios/ncg-policy-ttx.yaml", "--db", os.path.join(work, "b.db"), "--codes", codes_file,
                         "--streams-per-session", str(N), "--join-per-min", "1000", "--max-per-ip", "0",
-                        "--max-conns", str(N + 256)], port, out,
+                        "--max-conns", str(N + 256)] + (["--threads", THREADS] if THREADS else []), port, out,
                   preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, N + 512)), hard)))
 codes = json.load(open(codes_file))
 
@@ -204,6 +223,36 @@ cli_cpu = []  # this client's CPU time per round (ms)
 missing = leaks = wrong_seat = dup = 0
 missed_seats = set()
 released = []
+
+
+def start_counting(pid):
+    """perf stat counting the server's system calls (all its threads), or None without perf."""
+    if not shutil.which("perf"):
+        return None
+    f = os.path.join(work, "perf.txt")
+    p = subprocess.Popen(["perf", "stat", "-x", ",", "-e", "raw_syscalls:sys_enter", "-p", str(pid), "-o", f],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)  # attached before the first POST
+    return p if p.poll() is None else None
+
+
+def stop_counting(p):
+    """The count of start_counting's perf, or None."""
+    if p is None:
+        return None
+    p.send_signal(signal.SIGINT)
+    p.wait(timeout=30)
+    for line in open(os.path.join(work, "perf.txt")):
+        f = line.split(",")
+        if len(f) > 2 and f[2].startswith("raw_syscalls:sys_enter") and f[0].strip().isdigit():
+            return int(f[0])
+    return None
+
+
+counter = start_counting(srv.pid)
+prof = subprocess.Popen([a.replace("{pid}", str(srv.pid)) for a in shlex.split(PROFILE)]) if PROFILE else None
+if prof:
+    time.sleep(1.0)  # attached before the first POST
 for r in range(ROUNDS):
     kind, label, sender, to, readers = ROUND_KINDS[r % 2]
     iid = "B-%02d" % (r + 1)
@@ -226,6 +275,10 @@ for r in range(ROUNDS):
     cli_cpu.append((time.process_time() - u0) * 1000.0)
     pump(time.time() + 0.3)  # a frame that should not come would come about now
     time.sleep(0.2)
+if prof:
+    prof.send_signal(signal.SIGINT)
+    prof.wait(timeout=60)
+syscalls = stop_counting(counter)
 pump(time.time() + 1.0)
 # the same rule on another path out: each seat may GET /api/items/ID exactly when it should get it
 disagree = 0
@@ -269,16 +322,17 @@ srv.wait(timeout=60)
 if "--row" not in sys.argv:
     print("| clients | injects | deliveries | missed | wrong (leaked, other seat, twice) | fan-out p50 ms | p99 ms | max ms | "
           "alliance rounds p50 / p99 ms | USA-only rounds p50 / p99 ms | KiB per idle client | control actions/s | "
-          "server CPU µs per delivery | server / client CPU ms per alliance round |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          "server CPU µs per delivery | server / client CPU ms per alliance round | server syscalls per delivery |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 a, u = sorted(lat["alliance"]), sorted(lat["USA only"])
 srv_a = [srv_cpu[r] for r in range(ROUNDS) if r % 2 == 0]
 cli_a = [cli_cpu[r] for r in range(ROUNDS) if r % 2 == 0]
-print("| %d | %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f / %.1f | %.1f | %.0f | %.1f | %.0f / %.0f |" % (
+print("| %d | %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f / %.1f | %.1f | %.0f | %.1f | %.0f / %.0f | %s |" % (
     N, ROUNDS, len(every), missing, leaks + wrong_seat + dup, statistics.median(every) if every else float("nan"),
     pct(every, 0.99), every[-1] if every else float("nan"), statistics.median(a) if a else float("nan"),
     pct(a, 0.99), statistics.median(u) if u else float("nan"), pct(u, 0.99), per_client, api_rate,
-    sum(srv_cpu) * 1000.0 / max(1, len(every)), statistics.median(srv_a), statistics.median(cli_a)))
+    sum(srv_cpu) * 1000.0 / max(1, len(every)), statistics.median(srv_a), statistics.median(cli_a),
+    "%.2f" % (syscalls / max(1, len(every))) if syscalls is not None else "n/a"))
 if missing or leaks or wrong_seat or dup or disagree:
     print("bench_sse: %d missed, %d leaked to seats not given the inject, %d in a frame for another seat, "
           "%d duplicated, %d item answers against the rule; seats that missed one: %s" % (

@@ -23,6 +23,10 @@
 #include "server/live.h"
 #include "store/store.h"
 
+/* caucus serve without --threads: one network thread per online CPU, at most this many (the
+ * request handlers run one at a time, so more threads only share the sending) */
+#define SERVE_THREADS_MAX 4
+
 /* HOST:PORT, [IPV6]:PORT: the host non-empty and of host-name characters, the port all digits,
  * 0 to 65535. 0 ok, -1 otherwise. */
 static int parse_listen(const char *listen, char *host, size_t hostsize, unsigned *port)
@@ -82,8 +86,8 @@ static void usage(FILE *f)
                "--max-conns: open connections in all (default 4096, within the open-file limit);\n"
                "--max-per-ip: per client address (default 256, at most a quarter of --max-conns;\n"
                "0: no limit, for load tests from one address).\n"
-               "--threads: network threads sending answers and event-stream frames (default 1, at most\n"
-               "64); requests are still handled one at a time.\n"
+               "--threads: network threads sending answers and event-stream frames (1 to 64; default\n"
+               "the online CPUs, at most 4); requests are still handled one at a time.\n"
                "--witness: a witness's add-checkpoint URL (http://HOST:PORT/add-checkpoint); each\n"
                "checkpoint is sent to it and stored with its cosignature (see caucus witness).\n");
 }
@@ -654,6 +658,11 @@ int cc_cmd_serve(int argc, char **argv)
     ho.max_per_ip = a.per_ip == UINT64_MAX ? 0 : a.per_ip == 0 ? CC_HTTP_NO_LIMIT : (unsigned)a.per_ip;
     ho.max_conns = (unsigned)a.max_conns;
     ho.threads = (unsigned)a.threads;
+    if (!a.threads_given) {
+        /* the default: a thread per online CPU, at most SERVE_THREADS_MAX (docs/cli.md) */
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        ho.threads = ncpu < 1 ? 1 : ncpu > SERVE_THREADS_MAX ? SERVE_THREADS_MAX : (unsigned)ncpu;
+    }
     ho.join_per_min = (unsigned)a.join_rate;
     ho.streams_per_session = (unsigned)a.streams;
     ho.poll_ms = a.store_uri ? 200 : 1000; /* other servers may share a PostgreSQL store */

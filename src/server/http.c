@@ -162,7 +162,7 @@ struct cc_http {
     int64_t last_revoke;
     int *connected;      /* streams per seat */
     uint8_t *joined;     /* seats whose code has been used since this server started */
-    pthread_mutex_t wmu; /* waiting streams */
+    pthread_mutex_t wmu; /* waiting streams (wake_due takes h->mu inside it) */
     wlist *wait;         /* per viewer: seat i at i, control at nwait - 2, any other at nwait - 1 */
     size_t nwait;
     int nstreams;
@@ -2020,6 +2020,43 @@ void cc_http_publish(void *ctx)
     }
 }
 
+/* The 15 s tick: wakes the waiting streams that have sent nothing for PING_MS (each sends its
+ * ping) or whose session has expired (each ends); the others stay asleep, since waking one costs a
+ * resume, a suspend and an eventfd write and it would send nothing (with 10,000 idle streams,
+ * tens of ms of libmicrohttpd's thread every 15 s). A stream's last_write is only written by its
+ * own reader before it is added to a list, so reading it here under h->wmu is safe. Takes h->mu
+ * inside h->wmu (for the sessions' expiry); nothing takes them the other way round. */
+static void wake_due(cc_http *h, int64_t now)
+{
+    stream *wake = NULL;
+    pthread_mutex_lock(&h->wmu);
+    pthread_mutex_lock(&h->mu);
+    for (size_t k = 0; k < h->nwait; k++) {
+        wlist *w = &h->wait[k];
+        uint64_t lo = UINT64_MAX;
+        for (stream **pp = &w->head; *pp;) {
+            stream *s = *pp;
+            if (now - s->last_write >= PING_MS || s->sess->expires <= now) {
+                *pp = s->snext;
+                wait_leave(w, s);
+                s->snext = wake;
+                wake = s;
+                continue;
+            }
+            if (s->next < lo)
+                lo = s->next;
+            pp = &s->snext;
+        }
+        w->lo = lo;
+    }
+    pthread_mutex_unlock(&h->mu);
+    pthread_mutex_unlock(&h->wmu);
+    for (stream *s = wake, *nx; s; s = nx) {
+        nx = s->snext;
+        MHD_resume_connection(s->conn);
+    }
+}
+
 /* Waking a stream costs a resume and a suspend on libmicrohttpd's thread, and with 10,000 streams
  * even walking them all costs milliseconds at every commit, while most commits carry nothing for
  * most viewers (a national inject, control's notes, audit records). So each viewer is asked once
@@ -2436,7 +2473,7 @@ static void *tick_main(void *arg)
         int64_t now = now_ms(), next = INT64_MAX;
         cc_live_tick(h->o.live, now, &next);
         if (now - last_ping >= PING_MS) {
-            cc_http_publish(h); /* streams ping, and notice clients that left */
+            wake_due(h, now); /* idle streams ping, streams of expired sessions end */
             last_ping = now;
         }
         reap_streams(h, NULL); /* closed streams give their slots back within a second */

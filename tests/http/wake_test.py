@@ -4,8 +4,9 @@ a commit wakes a viewer's waiting streams only when the viewer may see one of it
 oracle: whatever a stream delivered while it slept and woke must be exactly what a fresh stream
 opened afterwards with Last-Event-ID at the same position delivers (the same frames, by id and
 content), for every seat and for control; and each seat gets exactly the injects its label rights
-give it. The server runs two network threads (--threads 2: streams woken by one commit are sent
-from both, while the handlers run one at a time); every other HTTP test runs the default one.
+give it; and the sleeping streams ping after 15 s of silence, once. The server runs two network
+threads (--threads 2: streams woken by one commit are sent from both, while the handlers run one
+at a time); every other HTTP test runs the default (one per online CPU, at most 4).
 Usage: wake_test.py CAUCUS_BIN WORKDIR; prints "N passed, N failed"."""
 import http.client
 import json
@@ -132,7 +133,33 @@ for v in viewers:
               "got %s, expected %s" % (sorted(items), sorted(expect)))
 control_ids = [f[0] for f in frames(live["control"]) if f[0] > mark["control"]]
 check("control's stream saw the notes the seats slept through", len(control_ids) >= 40, control_ids)
-for st in list(live.values()) + list(fresh.values()):
+# Idle streams ping: every 15 s the server wakes the streams that have sent nothing for 15 s (and
+# only those); each sends ": ping" 15 to 30 s after its last frame, and nothing else meanwhile.
+idle = list(live.values()) + list(fresh.values())
+sel = selectors.DefaultSelector()
+for st in idle:
+    st["rest"], st["ping_at"] = b"", None
+    sel.register(st["sock"], selectors.EVENT_READ, st)
+quiet_from, end = time.time(), time.time() + 33.0
+while time.time() < end and any(st["ping_at"] is None for st in idle):
+    for key, _ in sel.select(timeout=0.2):
+        try:
+            chunk = key.data["sock"].recv(65536)
+        except BlockingIOError:
+            continue
+        key.data["rest"] += chunk
+        if key.data["ping_at"] is None and b": ping\n\n" in key.data["rest"]:
+            key.data["ping_at"] = time.time()
+sel.close()
+late = [round(st["ping_at"] - quiet_from, 1) if st["ping_at"] else None for st in idle]
+check("every idle stream pings within 30 s of its last frame",
+      all(st["ping_at"] is not None for st in idle), late)
+check("no stream pings within 14 s of its last frame",
+      all(st["ping_at"] is None or st["ping_at"] - quiet_from >= 14.0 for st in idle), late)
+PING = b"8\r\n: ping\n\n\r\n"  # one chunk of the chunked response
+check("an idle stream sends its ping and nothing else", all(st["rest"] == PING for st in idle),
+      [st["rest"][:60] for st in idle if st["rest"] != PING])
+for st in idle:
     st["sock"].close()
 srv.send_signal(signal.SIGINT)
 srv.wait(timeout=30)
