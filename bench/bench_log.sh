@@ -104,6 +104,57 @@ if [ -n "${BENCH_BASE:-}" ] && [ -x "$BENCH_BASE" ]; then
     echo "BENCH_BASE writes a different log (cmp): the comparison is not of the same bytes."
   fi
 fi
+# replay checks the lines on --threads N threads (default: the online CPUs, at most 8): wall time too,
+# which the threads shorten when the cores are free (CPU time they do not)
+if "$B/caucus" replay "$W/run.jsonl" --scenario "$W/gen.yaml" --threads 1 > /dev/null 2>&1; then
+  : > "$W/w1"
+  : > "$W/wd"
+  : > "$W/wb"
+  : > "$W/c1"
+  : > "$W/cd"
+  : > "$W/cbw"
+  : > "$W/rd"
+  i=0
+  while [ "$i" -lt "$RUNS" ]; do
+    if [ -n "${BENCH_BASE:-}" ] && [ -x "$BENCH_BASE" ]; then
+      /usr/bin/time -f '%e %U %S' -o "$W/t" "$BENCH_BASE" replay "$W/run.jsonl" --scenario "$W/gen.yaml" > /dev/null 2>&1
+      awk '{printf "%.3f\n", $1}' "$W/t" >> "$W/wb"
+      awk '{printf "%.3f\n", $2 + $3}' "$W/t" >> "$W/cbw"
+      bw=$(awk '{printf "%.3f", $1}' "$W/t")
+    fi
+    /usr/bin/time -f '%e %U %S' -o "$W/t" "$B/caucus" replay "$W/run.jsonl" --scenario "$W/gen.yaml" --threads 1 > /dev/null 2>&1
+    awk '{printf "%.3f\n", $1}' "$W/t" >> "$W/w1"
+    awk '{printf "%.3f\n", $2 + $3}' "$W/t" >> "$W/c1"
+    /usr/bin/time -f '%e %U %S' -o "$W/t" "$B/caucus" replay "$W/run.jsonl" --scenario "$W/gen.yaml" > /dev/null 2>&1
+    awk '{printf "%.3f\n", $1}' "$W/t" >> "$W/wd"
+    awk '{printf "%.3f\n", $2 + $3}' "$W/t" >> "$W/cd"
+    [ -n "${bw:-}" ] && awk -v b="$bw" '{printf "%.4f\n", b / $1}' "$W/t" >> "$W/rd"
+    i=$((i + 1))
+  done
+  echo
+  echo "\`caucus replay\` in wall time (elapsed seconds of the process, median, min and max of $RUNS, the builds in"
+  echo "turn; \`--threads 1\` checks the lines on one thread, the default on the $(getconf _NPROCESSORS_ONLN) online CPUs):"
+  echo
+  echo "| binary | wall s median | min | max | events per wall s | CPU s median |"
+  echo "| --- | --- | --- | --- | --- | --- |"
+  if [ -s "$W/wb" ]; then
+    # shellcheck disable=SC2046
+    set -- $(med "$W/wb")
+    echo "| BENCH_BASE | $1 | $2 | $3 | $(rate "$1") | $(med "$W/cbw" | cut -d' ' -f1) |"
+  fi
+  # shellcheck disable=SC2046
+  set -- $(med "$W/w1")
+  echo "| this build, --threads 1 | $1 | $2 | $3 | $(rate "$1") | $(med "$W/c1" | cut -d' ' -f1) |"
+  # shellcheck disable=SC2046
+  set -- $(med "$W/wd")
+  echo "| this build, default threads | $1 | $2 | $3 | $(rate "$1") | $(med "$W/cd" | cut -d' ' -f1) |"
+  if [ -s "$W/rd" ]; then
+    # shellcheck disable=SC2046
+    set -- $(med "$W/rd")
+    echo
+    echo "Default threads against BENCH_BASE, run by run: $(printf '%.2f' "$1")x less wall time ($(printf '%.2f' "$2")-$(printf '%.2f' "$3"))."
+  fi
+fi
 echo
 echo "The write includes the engine itself (deliveries and label checks for 200 seats); the scenario loads in"
 echo "about 0.15 CPU s (\`caucus lint\`), counted in every row."
