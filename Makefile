@@ -105,13 +105,15 @@ run: deps
 check: $(BUILD)/caucus $(BUILD)/tests/unit $(BUILD)/tests/store_writer
 	sh tests/run.sh $(BUILD)
 
+# Each phase is timed (tests/timed.sh); the summary lists the seconds each took.
 test: deps
-	@$(MAKE) --no-print-directory check BUILD=build
-	@$(MAKE) --no-print-directory check BUILD=build-asan SANITIZE=1 CC=clang
-	@sh tests/valgrind.sh build
-	@sh tools/cppcheck.sh
-	@sh tools/clang-tidy.sh build-tidy
-	@sh fuzz/run.sh $(TEST_FUZZ_SECONDS)
+	@mkdir -p build && : > build/test-times
+	@sh tests/timed.sh build $(MAKE) --no-print-directory check BUILD=build
+	@sh tests/timed.sh build-asan $(MAKE) --no-print-directory check BUILD=build-asan SANITIZE=1 CC=clang
+	@sh tests/timed.sh valgrind sh tests/valgrind.sh build
+	@sh tests/timed.sh cppcheck sh tools/cppcheck.sh
+	@sh tests/timed.sh clang-tidy sh tools/clang-tidy.sh build-tidy
+	@sh tests/timed.sh fuzz sh fuzz/run.sh $(TEST_FUZZ_SECONDS)
 	@sh tests/summary.sh build build-asan build/vg build-fuzz
 
 bench: deps all

@@ -13,6 +13,7 @@ if [ -z "${CAUCUS_TEST_PG:-}" ]; then
   export CAUCUS_TEST_PG
 fi
 echo "== unit tests ($B)"
+t0=$(date +%s)
 # LeakSanitizer reports every leak (no suppression) without failing the process (exitcode=0);
 # a leak with a frame in caucus's own code (src/ or tests/) is counted as a failure below, one
 # entirely inside a third-party library is not: Criterion's runner keeps 48 bytes of its own
@@ -35,6 +36,7 @@ c=$(echo "$syn" | sed -n 's/.*Crashing: \([0-9]*\).*/\1/p')
 [ -n "$p" ] || { p=0; f=1; c=0; }
 passed=$((passed + p)); failed=$((failed + f + c))
 [ "$rc" = 0 ] || [ "$f" != 0 ] || failed=$((failed + 1))
+echo "-- unit tests ($B): $(($(date +%s) - t0)) s"
 for t in tests/cli/*.sh; do
   [ -e "$t" ] || continue
   # the installed library is checked once, from the normal build

@@ -21,11 +21,11 @@ fi
 # verify.sh use PostgreSQL, verify.sh in a schema of its own.
 SUITES="store report msel engine verify sim lint calibrate cosign"
 JOBS=${JOBS:-$(nproc 2> /dev/null || echo 2)}
-for t in $SUITES; do rm -f "$B/vg/$t.out" "$B/vg/$t.rc"; done
+for t in $SUITES; do rm -f "$B/vg/$t.out" "$B/vg/$t.rc" "$B/vg/$t.secs"; done
 echo "$SUITES" | tr ' ' '\n' | xargs -P "$JOBS" -I{} sh -c \
-  'env CAUCUS_BIN_OVERRIDE="$1/vg/caucus" sh "tests/cli/$2.sh" "$1" > "$1/vg/$2.out" 2>&1; echo $? > "$1/vg/$2.rc"' sh "$B" {}
+  't0=$(date +%s); env CAUCUS_BIN_OVERRIDE="$1/vg/caucus" sh "tests/cli/$2.sh" "$1" > "$1/vg/$2.out" 2>&1; echo $? > "$1/vg/$2.rc"; echo "$(($(date +%s) - t0))" > "$1/vg/$2.secs"' sh "$B" {}
 for t in $SUITES; do
-  run_counted "tests/cli/$t.sh (valgrind)" 10 sh -c 'cat "$1"; exit "$(cat "$2" 2> /dev/null || echo 1)"' sh "$B/vg/$t.out" "$B/vg/$t.rc"
+  COUNT_SECS=$(cat "$B/vg/$t.secs" 2> /dev/null || echo '?') run_counted "tests/cli/$t.sh (valgrind)" 10 sh -c 'cat "$1"; exit "$(cat "$2" 2> /dev/null || echo 1)"' sh "$B/vg/$t.out" "$B/vg/$t.rc"
 done
 echo "$passed $failed" > "$B/vg/test-counts"
 echo "valgrind: $passed passed, $failed failed"
