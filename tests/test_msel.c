@@ -628,6 +628,30 @@ static const struct {
      "m.csv:3:8: error: column 'Delay': the delay: exponential mean must be greater than zero, in '{dist: "
      "exponential, mean: 0s}'",
      NULL},
+    {"drawn delay: malformed duration",
+     H "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,after 1,\"{dist: fixed, "
+       "value: "
+       "5 minutes}\",,\n",
+     NULL, CC_ERR_INVALID,
+     "m.csv:3:8: error: column 'Delay': the delay 'value': spaces are not allowed in a duration, in '{dist: "
+     "fixed, value: 5 minutes}'",
+     "write 4h30m, not 4 hours 30 minutes"},
+    {"drawn delay: no values",
+     H
+     "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,after 1,\"{dist: empirical, "
+     "values: []}\",,\n",
+     NULL, CC_ERR_INVALID,
+     "m.csv:3:8: error: column 'Delay': the delay: empirical needs at least one value, in '{dist: empirical, "
+     "values: []}'",
+     NULL},
+    {"drawn delay: sigma zero",
+     H
+     "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,after 1,\"{dist: lognormal, "
+     "median: 20m, sigma: 0}\",,\n",
+     NULL, CC_ERR_INVALID,
+     "m.csv:3:8: error: column 'Delay': the delay: lognormal sigma must be greater than zero, in '{dist: "
+     "lognormal, median: 20m, sigma: 0}'",
+     NULL},
     {"drawn delay: unknown parameter",
      H "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,after 1,\"{dist: gamma, "
        "shape: "
