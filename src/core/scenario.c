@@ -232,7 +232,7 @@ int cc_scenario_inject_originator(const cc_scenario *s, const char *from, const 
     return si >= 0 ? s->seats[si].party_index : -1;
 }
 
-/* ---- seats' duty, positions ------------------------------------------------------------- */
+/* ---- distributions, as the scenario format writes them ------------------------------------ */
 
 /* A duration of d's, in whole seconds. */
 static const char *dist_dur(char *buf, size_t size, double s)
@@ -284,6 +284,8 @@ void cc_scenario_dist_write(const cc_dist *d, cc_buf *out)
         return;
     }
 }
+
+/* ---- seats' duty, positions ------------------------------------------------------------- */
 
 const char *cc_scenario_pos_file(const cc_scenario *s, cc_pos *pos)
 {

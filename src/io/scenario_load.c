@@ -2275,7 +2275,7 @@ cc_err cc_scenario_load_dist(const char *text, size_t len, const char *file, con
                              cc_diags *diags, cc_dist *out)
 {
     memset(out, 0, sizeof *out);
-    cc_scenario *s = cc_arena_alloc(a, sizeof *s); /* for err(): the file positions belong to */
+    cc_scenario *s = cc_arena_alloc(a, sizeof *s); /* an empty one: err() names the file through it */
     if (!s)
         return CC_ERR_NOMEM;
     memset(s, 0, sizeof *s);

@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-#include "core/diag.h"
 #include "core/arena.h"
+#include "core/diag.h"
 #include "core/scenario.h"
 #include "core/scenario_model.h"
 
