@@ -192,6 +192,22 @@ static void expect_strs_eq(const cc_strs *a, const cc_strs *b, const char *what,
         cr_expect_str_eq(a->v[k], b->v[k], "%s %s[%zu]", id, what, k);
 }
 
+/* A trigger delay drawn from a distribution is kept: its kind and every parameter. */
+static void expect_same_dist(const cc_when *u, const cc_when *w, const char *name, const char *id)
+{
+    cr_expect_eq(u->delay_drawn, w->delay_drawn, "%s %s: drawn delay", name, id);
+    if (!u->delay_drawn || !w->delay_drawn)
+        return;
+    const cc_dist *x = &u->delay_dist, *y = &w->delay_dist;
+    cr_expect_eq(x->kind, y->kind, "%s %s: dist", name, id);
+    cr_expect(x->a == y->a && x->b == y->b && x->c == y->c,
+              "%s %s: parameters %.17g %.17g %.17g vs %.17g %.17g %.17g", name, id, x->a, x->b, x->c, y->a,
+              y->b, y->c);
+    cr_expect_eq(x->nvalues, y->nvalues, "%s %s: values", name, id);
+    for (size_t k = 0; k < x->nvalues && k < y->nvalues; k++)
+        cr_expect(x->values[k] == y->values[k], "%s %s: values[%zu]", name, id, k);
+}
+
 /* Every inject field of a equals that of b. */
 static void expect_same_injects(const cc_scenario *a, const cc_scenario *b, const char *name)
 {
@@ -234,6 +250,7 @@ static void expect_same_injects(const cc_scenario *a, const cc_scenario *b, cons
             cr_expect(str_eq(u->outcome, w->outcome), "%s %s: outcome", name, id);
             cr_expect(str_eq(u->stage, w->stage), "%s %s: stage", name, id);
             cr_expect_eq(u->delay_s, w->delay_s, "%s %s: delay", name, id);
+            expect_same_dist(u, w, name, id);
         }
     }
 }
@@ -252,6 +269,7 @@ static const char *const samples[] = {
     "tests/scenarios/valid/fisheries-council-written-lang.yaml",
     "tests/scenarios/valid/flood-consultation.yaml",
     "tests/scenarios/valid/harbour-evaluation.yaml",
+    "tests/scenarios/valid/health-council-drawn.yaml",
     "tests/scenarios/valid/engine-rules.yaml",
     "tests/scenarios/valid/fictional-nations.yaml",
     "tests/scenarios/valid/mech-agents.yaml",
@@ -578,6 +596,93 @@ static const struct {
     {"delay twice",
      H "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,after 1 delay 5m,5m,,\n",
      NULL, CC_ERR_INVALID, "m.csv:3:8: error: column 'Delay': a delay is given both here and in the trigger",
+     NULL},
+    {"drawn delay: unknown kind",
+     H "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,after 1,\"{dist: "
+       "exponentail, "
+       "mean: 30m}\",,\n",
+     NULL, CC_ERR_INVALID,
+     "m.csv:3:8: error: column 'Delay': the delay 'dist': unknown value 'exponentail', in '{dist: "
+     "exponentail, "
+     "mean: 30m}'",
+     "did you mean 'exponential'?"},
+    {"drawn delay: missing parameter",
+     H "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,after 1,{dist: "
+       "exponential},,\n",
+     NULL, CC_ERR_INVALID,
+     "m.csv:3:8: error: column 'Delay': the delay is missing required key 'mean', in '{dist: exponential}'",
+     NULL},
+    {"drawn delay: negative mean",
+     H "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,after 1,\"{dist: "
+       "exponential, "
+       "mean: -30m}\",,\n",
+     NULL, CC_ERR_INVALID,
+     "m.csv:3:8: error: column 'Delay': the delay 'mean': a duration cannot be negative, in '{dist: "
+     "exponential, mean: -30m}'",
+     "a duration counts forward: write 30m"},
+    {"drawn delay: zero mean",
+     H "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,after 1,\"{dist: "
+       "exponential, "
+       "mean: 0s}\",,\n",
+     NULL, CC_ERR_INVALID,
+     "m.csv:3:8: error: column 'Delay': the delay: exponential mean must be greater than zero, in '{dist: "
+     "exponential, mean: 0s}'",
+     NULL},
+    {"drawn delay: malformed duration",
+     H "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,after 1,\"{dist: fixed, "
+       "value: "
+       "5 minutes}\",,\n",
+     NULL, CC_ERR_INVALID,
+     "m.csv:3:8: error: column 'Delay': the delay 'value': spaces are not allowed in a duration, in '{dist: "
+     "fixed, value: 5 minutes}'",
+     "write 4h30m, not 4 hours 30 minutes"},
+    {"drawn delay: no values",
+     H
+     "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,after 1,\"{dist: empirical, "
+     "values: []}\",,\n",
+     NULL, CC_ERR_INVALID,
+     "m.csv:3:8: error: column 'Delay': the delay: empirical needs at least one value, in '{dist: empirical, "
+     "values: []}'",
+     NULL},
+    {"drawn delay: sigma zero",
+     H
+     "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,after 1,\"{dist: lognormal, "
+     "median: 20m, sigma: 0}\",,\n",
+     NULL, CC_ERR_INVALID,
+     "m.csv:3:8: error: column 'Delay': the delay: lognormal sigma must be greater than zero, in '{dist: "
+     "lognormal, median: 20m, sigma: 0}'",
+     NULL},
+    {"drawn delay: unknown parameter",
+     H "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,after 1,\"{dist: gamma, "
+       "shape: "
+       "2, scale: 1h, mean: 2h}\",,\n",
+     NULL, CC_ERR_INVALID,
+     "m.csv:3:8: error: column 'Delay': unknown key 'mean' in distribution, in '{dist: gamma, shape: 2, "
+     "scale: "
+     "1h, mean: 2h}'",
+     NULL},
+    {"drawn delay in the trigger: min above max",
+     H "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,\"after 1 delay {dist: "
+       "uniform, min: 2h, max: 1h}\",,,\n",
+     NULL, CC_ERR_INVALID,
+     "m.csv:3:7: error: column 'Trigger': the delay: uniform min is greater than max, in '{dist: uniform, "
+     "min: "
+     "2h, max: 1h}'",
+     "swap min and max"},
+    {"drawn delay: never closed",
+     H "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,after 1,\"{dist: fixed, "
+       "value: 5m\",,\n",
+     NULL, CC_ERR_INVALID,
+     "m.csv:3:8: error: column 'Delay': YAML syntax: the '{' opened here is never closed (the parser gave up "
+     "at 2:1: missing comma in flow mapping), in '{dist: fixed, value: 5m'",
+     "close it with '}'"},
+    {"drawn delay in the trigger: values not a list",
+     H "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n2,,T,control,usa-a,U//REL TO USA,\"{after: 1, delay: {dist: "
+       "empirical, values: 5m}}\",,,\n",
+     NULL, CC_ERR_INVALID,
+     "m.csv:3:7: error: column 'Trigger': empirical values must be a list, not a scalar, in '{dist: "
+     "empirical, "
+     "values: 5m}'",
      NULL},
     {"trigger unknown word", H "1,,T,control,usa-a,U//REL TO USA,when 1,,,\n", NULL, CC_ERR_INVALID,
      "m.csv:2:7: error: column 'Trigger': unknown word 'when' in trigger 'when 1'", NULL},
@@ -1065,4 +1170,149 @@ Test(msel, language_column_headers)
     }
     cr_expect_eq(cc_msel_text_index(CC_MSEL_FROM), -1);
     cr_expect_eq(cc_msel_text_cols[cc_msel_text_index(CC_MSEL_NOTES)], CC_MSEL_NOTES);
+}
+
+/* ---- trigger delays drawn from a distribution (docs/msel.md, "A delay drawn from a distribution") */
+
+#define HEALTH "tests/scenarios/valid/health-council-drawn.yaml"
+
+/* text with its one occurrence of from replaced by to (malloc'd) */
+static char *replace_once(const char *text, const char *from, const char *to)
+{
+    const char *p = strstr(text, from);
+    cr_assert_not_null(p, "'%s' not found", from);
+    cr_assert_null(strstr(p + 1, from), "'%s' found twice", from);
+    size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+    char *r = malloc(n);
+    cr_assert_not_null(r);
+    snprintf(r, n, "%.*s%s%s", (int)(p - text), text, to, p + strlen(from));
+    return r;
+}
+
+/* The worked example of docs/msel.md: the health council's drawn delays through CSV and workbook
+ * and back give the scenario's bytes; an edited cell is read in any form and written in one. */
+Test(msel, drawn_delays_round_trip_byte_for_byte_and_read_edits, .timeout = 30)
+{
+    size_t blen;
+    char *base = slurp(HEALTH, &blen);
+    cc_scenario *a = load_text(base, blen, HEALTH);
+    cc_msel *m = NULL;
+    cr_assert_eq(cc_msel_export(a, &m), CC_OK);
+    /* row 6 of the sheet (index 4) is H-05: its trigger and its delay as the scenario writes it */
+    cr_expect_str_eq(cc_msel_cell(m, 4, CC_MSEL_ID), "H-05");
+    cr_expect_str_eq(cc_msel_cell(m, 4, CC_MSEL_TRIGGER), "after H-04");
+    cr_expect_str_eq(cc_msel_cell(m, 4, CC_MSEL_DELAY), "{dist: lognormal, median: 20m, sigma: 0.5}");
+    cr_expect_str_eq(cc_msel_cell(m, 1, CC_MSEL_DELAY), "{dist: fixed, value: 45m}");
+    cr_expect_str_eq(cc_msel_cell(m, 7, CC_MSEL_DELAY), "{dist: empirical, values: [10m, 20m, 20m, 1h15m]}");
+    cr_expect_str_eq(cc_msel_cell(m, 8, CC_MSEL_DELAY), "30m"); /* a fixed delay stays a duration */
+    cr_expect_str_eq(cc_msel_cell(m, 9, CC_MSEL_DELAY), "{dist: lognormal, median: 1h, sigma: 0.35}");
+    /* through the workbook: the same bytes */
+    char path[96], why[300];
+    snprintf(path, sizeof path, "/tmp/caucus-test-msel-drawn-%ld.xlsx", (long)getpid());
+    cr_assert_eq(cc_msel_write_xlsx(m, path, why, sizeof why), CC_OK, "%s", why);
+    cc_msel_free(m);
+    size_t xlen;
+    char *xb = slurp(path, &xlen);
+    remove(path);
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_xlsx *x = NULL;
+    cc_csv *t = NULL;
+    cr_assert_eq(cc_xlsx_open(xb, xlen, "h.xlsx", &d, &x), CC_OK);
+    cr_assert_eq(cc_xlsx_read_sheet(x, 0, &d, &t, NULL, NULL), CC_OK);
+    cc_msel_import_opts o = {.dates = -1, .into_file = HEALTH, .into_text = base, .into_len = blen};
+    cc_buf out;
+    cc_buf_init(&out);
+    cr_assert_eq(cc_msel_import_table(t, "h.xlsx[MSEL]", &o, &d, &out), CC_OK, "%s",
+                 d.count ? d.items[0].message : "");
+    cr_expect(out.len == blen && memcmp(out.data, base, blen) == 0, "workbook round trip differs");
+    cc_buf_free(&out);
+    cc_csv_free(t);
+    cc_xlsx_free(x);
+    free(xb);
+    cc_diags_free(&d);
+    /* through CSV: the same bytes */
+    size_t clen;
+    char *csv = export_csv(a, ';', &clen);
+    char *y;
+    size_t ylen;
+    cr_assert_eq(import(csv, &o, &d, &y, &ylen), CC_OK, "%s", d.count ? d.items[0].message : "");
+    cr_expect(ylen == blen && memcmp(y, base, blen) == 0, "CSV round trip differs");
+    free(y);
+    cc_diags_free(&d);
+    /* H-04's delay edited to 3600 s, in the Delay cell, in the Trigger cell, in the trigger's YAML
+     * flow form: each gives the base with that one line changed (3600 s = 1h) */
+    const char *from = "trigger: {after: \"H-03\", delay: {dist: exponential, mean: 40m}}";
+    char *want = replace_once(base, from, "trigger: {after: \"H-03\", delay: {dist: exponential, mean: 1h}}");
+    static const char *const edits[][2] = {
+        {"after H-03;{dist: exponential, mean: 40m}", "after H-03;{dist: exponential, mean: 3600s}"},
+        {"after H-03;{dist: exponential, mean: 40m}", "after H-03 delay {dist: exponential, mean: 3600s};"},
+        {"after H-03;{dist: exponential, mean: 40m}",
+         "{after: H-03, delay: {dist: exponential, mean: 3600s}};"},
+    };
+    for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+        char *ed = replace_once(csv, edits[i][0], edits[i][1]);
+        cr_assert_eq(import(ed, &o, &d, &y, &ylen), CC_OK, "%s: %s", edits[i][1],
+                     d.count ? d.items[0].message : "");
+        cr_expect(ylen == strlen(want) && memcmp(y, want, ylen) == 0, "%s: %.*s", edits[i][1], (int)ylen, y);
+        free(y);
+        cc_diags_free(&d);
+        free(ed);
+    }
+    /* --merge of a sheet without a Delay column keeps every base delay, drawn or not */
+    o.merge = 1;
+    cr_assert_eq(import("Inject #,Event Synopsis\nH-05,Ferry staffing note\n", &o, &d, &y, &ylen), CC_OK,
+                 "%s", d.count ? d.items[0].message : "");
+    char *merged =
+        replace_once(base, "title: \"Calder Isles ferry staffing note\"", "title: \"Ferry staffing note\"");
+    cr_expect(ylen == strlen(merged) && memcmp(y, merged, ylen) == 0, "merge: %.*s", (int)ylen, y);
+    free(merged);
+    free(y);
+    cc_diags_free(&d);
+    /* the docs' error: H-06's shape set to zero, reported at row 7, column 15 (Delay); nothing written */
+    o.merge = 0;
+    free(csv);
+    csv = export_csv(a, ',', &clen);
+    char *ed =
+        replace_once(csv, "{dist: gamma, shape: 1.7, scale: 12m}", "{dist: gamma, shape: 0, scale: 12m}");
+    cr_expect_eq(import(ed, &o, &d, &y, &ylen), CC_ERR_INVALID);
+    cr_expect_null(y);
+    cr_assert_eq(d.errors, 1);
+    char buf[600];
+    cc_diag_format(&d.items[0], buf, sizeof buf);
+    cr_expect_str_eq(
+        buf, "m.csv:7:15: error: column 'Delay': the delay: gamma shape must be greater than zero, in "
+             "'{dist: gamma, shape: 0, scale: 12m}'");
+    cc_diags_free(&d);
+    free(ed);
+    free(want);
+    free(csv);
+    cc_scenario_free(a);
+    free(base);
+}
+
+/* Without a base: a minimal scenario keeps drawn delays of 'after' triggers. */
+Test(msel, drawn_delays_in_a_minimal_scenario)
+{
+    const char *csv = H "1,+1h,T,control,usa-a,U//REL TO USA,,,,\n"
+                        "2,,T,control,usa-a,U//REL TO USA,after 1,\"{dist: triangular, min: 5m, mode: 10m, "
+                        "max: 20m}\",,\n";
+    cc_msel_import_opts o = {.dates = -1};
+    cc_diags d;
+    char *y;
+    size_t ylen;
+    cr_assert_eq(import(csv, &o, &d, &y, &ylen), CC_OK, "%s", d.count ? d.items[0].message : "");
+    cr_expect(
+        strstr(y, "    trigger: {after: \"1\", delay: {dist: triangular, min: 5m, mode: 10m, max: 20m}}\n") !=
+            NULL,
+        "%s", y);
+    cc_scenario *s = load_text(y, ylen, "min.yaml");
+    cr_assert_eq(s->ninjects, 2);
+    const cc_when *w = &s->injects[1].when;
+    cr_expect(w->delay_drawn);
+    cr_expect_eq(w->delay_dist.kind, CC_DIST_TRIANGULAR);
+    cr_expect(w->delay_dist.a == 300 && w->delay_dist.b == 600 && w->delay_dist.c == 1200);
+    cc_scenario_free(s);
+    free(y);
+    cc_diags_free(&d);
 }

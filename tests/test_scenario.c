@@ -1,7 +1,8 @@
 /* Tests of core/scenario, the scenario model's rules written once: the names of its enumerations
  * are the JSON Schema's (in enum order, so an index is a value) and come back through
  * cc_name_index; identifiers and the reference syntax; who a reference reaches; the originator
- * rule of an inject (its originator, control's party, its seat's party). */
+ * rule of an inject (its originator, control's party, its seat's party); a distribution written in
+ * the scenario format's notation and read back (cc_scenario_dist_write, cc_scenario_load_dist). */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "core/label.h"
 #include "core/scenario.h"
 #include "core/scenario_model.h"
+#include "io/scenario_load.h"
 #include "support/evtest.h"
 
 /* The enum of the schema at a JSON pointer-like path of object keys. */
@@ -243,4 +245,63 @@ Test(scenario, ref_readers_counts_the_seats_has_seat_admits)
     }
     cr_expect_gt(evaluators, 0, "an evaluator seat is among them");
     cr_expect_gt(nonzero, 100, "readers found: %zu of %zu", nonzero, compared);
+}
+
+/* The scenario format's notation, read by the loader's reader and written back: every kind, in the
+ * form cc_scenario_dist_write writes, gives back its bytes; other forms are written in that one. */
+Test(scenario, distribution_notation_reads_and_writes_back)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"{dist: fixed, value: 45m}", NULL},
+        {"{dist: uniform, min: 30m, max: 1h30m}", NULL},
+        {"{dist: exponential, mean: 40m}", NULL},
+        {"{dist: lognormal, median: 20m, sigma: 0.5}", NULL},
+        {"{dist: gamma, shape: 1.7, scale: 12m}", NULL},
+        {"{dist: triangular, min: 15m, mode: 25m, max: 1h5m}", NULL},
+        {"{dist: empirical, values: [10m, 20m, 20m, 1h15m]}", NULL},
+        {"{dist: lognormal, median: 1h, sigma: 0.35}", NULL},
+        /* the shortest form that reads back as the same double, not %g's six digits */
+        {"{dist: gamma, shape: 0.30000000000000004, scale: 1h}", NULL},
+        {"{dist: exponential, mean: 3600s}", "{dist: exponential, mean: 1h}"},
+        {"{dist: uniform, min: 90m, max: 7200s}", "{dist: uniform, min: 1h30m, max: 2h}"},
+        {"{sigma: 0.50, median: 1d, dist: lognormal}", "{dist: lognormal, median: 1d, sigma: 0.5}"},
+        {"{dist: fixed, value: 0s}", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cc_arena *a = cc_arena_new(0);
+        cc_diags d;
+        cc_diags_init(&d);
+        cc_dist dist;
+        cr_assert_eq(
+            cc_scenario_load_dist(cases[i].in, strlen(cases[i].in), "cell", "the delay", a, &d, &dist), CC_OK,
+            "%s: %s", cases[i].in, d.count ? d.items[0].message : "");
+        cc_buf b;
+        cc_buf_init(&b);
+        cc_scenario_dist_write(&dist, &b);
+        cr_expect_str_eq(b.data, cases[i].out ? cases[i].out : cases[i].in);
+        cc_buf_free(&b);
+        cc_diags_free(&d);
+        cc_arena_free(a);
+    }
+    /* lognormal: the loader keeps mu = ln(median); ln 1200 = ln 1.2 + ln 1000 = 0.1823216 + 6.9077553 */
+    cc_arena *a = cc_arena_new(0);
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_dist dist;
+    const char *ln = "{dist: lognormal, median: 20m, sigma: 0.5}";
+    cr_assert_eq(cc_scenario_load_dist(ln, strlen(ln), "cell", "the delay", a, &d, &dist), CC_OK);
+    cr_expect_eq(dist.kind, CC_DIST_LOGNORMAL);
+    cr_expect(dist.a > 7.0900768 - 1e-7 && dist.a < 7.0900768 + 1e-7, "mu %.9f", dist.a);
+    cr_expect(dist.b == 0.5);
+    /* errors carry the loader's message and a position in the text */
+    const char *bad = "{dist: exponential, mean: 0s}";
+    cr_expect_eq(cc_scenario_load_dist(bad, strlen(bad), "cell", "the delay", a, &d, &dist), CC_ERR_INVALID);
+    cr_assert_eq(d.errors, 1);
+    cr_expect_str_eq(d.items[0].message, "the delay: exponential mean must be greater than zero");
+    cr_expect_eq(d.items[0].line, 1);
+    cr_expect_eq(d.items[0].col, 27);
+    cc_diags_free(&d);
+    cc_arena_free(a);
 }

@@ -2,11 +2,13 @@
  * a cc_scenario (the loader, the checker, the engine's live edits, the MSEL and the server): the
  * names of its enumerations, identifiers, the reference syntax, the inject keys and the
  * originator rule, who a reference reaches and who may read it; and freeing and accessors. */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ctime.h"
 #include "core/grow.h"
 #include "core/lang.h"
 
@@ -228,6 +230,59 @@ int cc_scenario_inject_originator(const cc_scenario *s, const char *from, const 
         return cc_scenario_control_party(s);
     int si = cc_scenario_seat_index(s, from);
     return si >= 0 ? s->seats[si].party_index : -1;
+}
+
+/* ---- distributions, as the scenario format writes them ------------------------------------ */
+
+/* A duration of d's, in whole seconds. */
+static const char *dist_dur(char *buf, size_t size, double s)
+{
+    cc_duration_format((int64_t)floor(s + 0.5), buf, size);
+    return buf;
+}
+
+/* A number of d's: the shortest %g form that reads back as the same double. */
+static const char *dist_num(char *buf, size_t size, double x)
+{
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, size, "%.*g", p, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    return buf;
+}
+
+void cc_scenario_dist_write(const cc_dist *d, cc_buf *out)
+{
+    char a[48], b[48], c[48];
+    switch (d->kind) {
+    case CC_DIST_FIXED: cc_buf_printf(out, "{dist: fixed, value: %s}", dist_dur(a, sizeof a, d->a)); return;
+    case CC_DIST_UNIFORM:
+        cc_buf_printf(out, "{dist: uniform, min: %s, max: %s}", dist_dur(a, sizeof a, d->a),
+                      dist_dur(b, sizeof b, d->b));
+        return;
+    case CC_DIST_EXPONENTIAL:
+        cc_buf_printf(out, "{dist: exponential, mean: %s}", dist_dur(a, sizeof a, d->a));
+        return;
+    case CC_DIST_LOGNORMAL:
+        cc_buf_printf(out, "{dist: lognormal, median: %s, sigma: %s}", dist_dur(a, sizeof a, exp(d->a)),
+                      dist_num(b, sizeof b, d->b));
+        return;
+    case CC_DIST_GAMMA:
+        cc_buf_printf(out, "{dist: gamma, shape: %s, scale: %s}", dist_num(a, sizeof a, d->a),
+                      dist_dur(b, sizeof b, d->b));
+        return;
+    case CC_DIST_TRIANGULAR:
+        cc_buf_printf(out, "{dist: triangular, min: %s, mode: %s, max: %s}", dist_dur(a, sizeof a, d->a),
+                      dist_dur(b, sizeof b, d->b), dist_dur(c, sizeof c, d->c));
+        return;
+    case CC_DIST_EMPIRICAL:
+        cc_buf_puts(out, "{dist: empirical, values: [");
+        for (size_t i = 0; i < d->nvalues; i++)
+            cc_buf_printf(out, "%s%s", i ? ", " : "", dist_dur(a, sizeof a, d->values[i]));
+        cc_buf_puts(out, "]}");
+        return;
+    }
 }
 
 /* ---- seats' duty, positions ------------------------------------------------------------- */

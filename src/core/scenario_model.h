@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/diag.h"
 #include "core/duty.h"
 #include "core/label.h"
@@ -68,6 +69,13 @@ typedef struct cc_dist {
     size_t nvalues;
     cc_pos pos;
 } cc_dist;
+
+/* Appends distribution d as the scenario format writes one (docs/scenario-format.md,
+ * "Distributions"): a YAML flow map, "{dist: exponential, mean: 30m}", its parameters in the
+ * order of that table. Durations in whole seconds (the format's resolution; a lognormal median is
+ * exp(mu) rounded), numbers (sigma, shape) in the shortest form that reads back as the same
+ * double, so cc_scenario_load_dist (io/scenario_load.h) reads it back to the same cc_dist. */
+void cc_scenario_dist_write(const cc_dist *d, cc_buf *out);
 
 /* When something happens: at a scenario time, or when a trigger fires. */
 typedef struct cc_when {

@@ -367,7 +367,10 @@ cc_err cc_msel_export(const cc_scenario *s, cc_msel **out)
         if (I->when.has_trigger) {
             put_trigger(&b, &I->when);
             PUT_CELL(CC_MSEL_TRIGGER);
-            if (I->when.delay_s) {
+            if (I->when.delay_drawn) { /* the scenario format's notation, which import reads */
+                cc_scenario_dist_write(&I->when.delay_dist, &b);
+                PUT_CELL(CC_MSEL_DELAY);
+            } else if (I->when.delay_s) {
                 char dur[48];
                 cc_duration_format(I->when.delay_s, dur, sizeof dur);
                 cc_buf_puts(&b, dur);

@@ -42,6 +42,7 @@ typedef struct irow {
     size_t nto, nobj, ncls, nexp;
     const char *tkeys[8], *tvals[8]; /* trigger pairs */
     size_t ntrig;
+    unsigned tdist;    /* pairs (bits) whose value is a distribution, written as YAML flow as it is */
     const char *notes; /* notes with the controller line */
     const char **objt; /* minimal scenario: the title of objective k when read from prose, or NULL */
     int merged;        /* --merge: fields the sheet does not carry came from the base inject */
@@ -425,7 +426,31 @@ static int is_trigger_key(const char *w)
     return 0;
 }
 
-/* "after I-3", "decision D-1 outcome hold", "{consultation: C-1, stage: convene}" */
+/* The end of the flow collection that starts at p ('{' or '['): after the bracket that closes
+ * it, skipping quoted text; the end of the string when it is not closed (the reader of the value
+ * then says so). */
+static const char *flow_end(const char *p)
+{
+    int depth = 0;
+    for (; *p; p++) {
+        if (*p == '"' || *p == '\'') {
+            char q = *p;
+            while (p[1] && p[1] != q)
+                p += 1 + (q == '"' && p[1] == '\\' && p[2]);
+            if (!p[1])
+                return p + 1;
+            p++;
+        } else if (*p == '{' || *p == '[') {
+            depth++;
+        } else if ((*p == '}' || *p == ']') && --depth == 0) {
+            return p + 1;
+        }
+    }
+    return p;
+}
+
+/* "after I-3", "decision D-1 outcome hold", "{consultation: C-1, stage: convene}"; a delay may be
+ * a distribution, "after I-3 delay {dist: exponential, mean: 30m}" */
 static int parse_trigger(imp *I, irow *R)
 {
     const char *s = R->v[CC_MSEL_TRIGGER];
@@ -434,6 +459,14 @@ static int parse_trigger(imp *I, irow *R)
     const char *w[17];
     size_t n = 0;
     for (const char *p = s; *p;) {
+        while (*p && (strchr(" \t\r\n,:=", *p)))
+            p++;
+        if (*p == '{' && n % 2 && n < 16 && strcasecmp(w[n - 1], "delay") == 0) {
+            const char *e = flow_end(p);
+            w[n++] = sdup(I, p, (size_t)(e - p));
+            p = e;
+            continue;
+        }
         while (*p && (strchr(" \t\r\n,:{}=", *p)))
             p++;
         const char *e = p;
@@ -638,6 +671,43 @@ static void check_lang_expected(imp *I, irow *R)
     }
 }
 
+/* A trigger delay written as a distribution, "{dist: exponential, mean: 30m}" (pair k, from
+ * column col): read and checked by the scenario loader's own reader of distributions, each of
+ * its errors reported at the cell; a good one is written into the trigger in the form export
+ * writes (cc_scenario_dist_write). */
+static void check_drawn_delay(imp *I, irow *R, size_t k, int col)
+{
+    const char *v = R->tvals[k];
+    cc_diags dd;
+    cc_diags_init(&dd);
+    cc_dist dist;
+    cc_err rc = cc_scenario_load_dist(v, strlen(v), I->file, "the delay", I->a, &dd, &dist);
+    if (rc == CC_ERR_NOMEM || dd.oom)
+        I->oom = 1;
+    for (size_t i = 0; i < dd.count; i++)
+        if (dd.items[i].sev == CC_SEV_ERROR)
+            cell_diag(I, CC_SEV_ERROR, R, col,
+                      dd.items[i].hint
+                          ? dd.items[i].hint
+                          : "write a distribution as the scenario format does, e.g. "
+                            "{dist: exponential, mean: 30m} (docs/scenario-format.md#distributions)",
+                      "%s, in '%s'", dd.items[i].message, v);
+    if (rc == CC_OK && !dd.errors) {
+        cc_buf b;
+        cc_buf_init(&b);
+        cc_scenario_dist_write(&dist, &b);
+        if (b.oom)
+            I->oom = 1;
+        else
+            R->tvals[k] = sdup(I, b.data, b.len);
+        R->tdist |= 1u << k;
+        cc_buf_free(&b);
+    } else if (rc != CC_ERR_NOMEM && !dd.errors) {
+        cell_diag(I, CC_SEV_ERROR, R, col, NULL, "cannot read the delay '%s'", v);
+    }
+    cc_diags_free(&dd);
+}
+
 /* Checks a row (from the CSV or the base) and fills its parsed parts. */
 static void check_row(imp *I, irow *R)
 {
@@ -686,7 +756,8 @@ static void check_row(imp *I, irow *R)
     int bad_time = parse_time(I, R, CC_MSEL_TIME, v[CC_MSEL_TIME], &R->tkind, &R->tval, &R->tday);
     bad_time |= parse_time(I, R, CC_MSEL_DELIVERY, v[CC_MSEL_DELIVERY], &R->dkind, &R->dval, &R->dday);
     if (*v[CC_MSEL_TRIGGER]) {
-        if (parse_trigger(I, R) == 0 && *v[CC_MSEL_DELAY]) {
+        int read = parse_trigger(I, R) == 0;
+        if (read && *v[CC_MSEL_DELAY]) {
             int twice = 0;
             for (size_t k = 0; k < R->ntrig; k++)
                 twice |= strcmp(R->tkeys[k], "delay") == 0;
@@ -698,6 +769,9 @@ static void check_row(imp *I, irow *R)
                 R->tvals[R->ntrig++] = v[CC_MSEL_DELAY];
             }
         }
+        for (size_t k = 0; read && k < R->ntrig; k++)
+            if (strcmp(R->tkeys[k], "delay") == 0 && R->tvals[k][0] == '{')
+                check_drawn_delay(I, R, k, R->tvals[k] == v[CC_MSEL_DELAY] ? CC_MSEL_DELAY : CC_MSEL_TRIGGER);
         for (size_t k = 0; k < R->ntrig && !I->base; k++)
             if (strcmp(R->tkeys[k], "decision") == 0 || strcmp(R->tkeys[k], "consultation") == 0 ||
                 strcmp(R->tkeys[k], "timeout") == 0) {
@@ -990,7 +1064,10 @@ static void yw_inject(imp *I, cc_buf *b, int ri)
         cc_buf_putc(b, '{');
         for (size_t k = 0; k < R->ntrig; k++) {
             cc_buf_printf(b, "%s%s: ", k ? ", " : "", R->tkeys[k]);
-            cc_yw_quotedz(b, R->tvals[k]);
+            if ((R->tdist >> k) & 1u)
+                cc_buf_puts(b, R->tvals[k]);
+            else
+                cc_yw_quotedz(b, R->tvals[k]);
         }
         cc_buf_puts(b, "}\n");
         line_src(I, ri, CC_MSEL_TRIGGER);

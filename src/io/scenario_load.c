@@ -2271,6 +2271,31 @@ cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc
     return CC_OK;
 }
 
+cc_err cc_scenario_load_dist(const char *text, size_t len, const char *file, const char *what, cc_arena *a,
+                             cc_diags *diags, cc_dist *out)
+{
+    memset(out, 0, sizeof *out);
+    cc_scenario *s = cc_arena_alloc(a, sizeof *s); /* an empty one: err() names the file through it */
+    if (!s)
+        return CC_ERR_NOMEM;
+    memset(s, 0, sizeof *s);
+    s->file = file ? file : "<input>";
+    ld L = {.s = s, .a = a, .d = diags, .file = s->file};
+    cc_ynode *root = NULL;
+    cc_err rc = cc_ytree_parse(text, len, s->file, a, diags, &root);
+    if (rc != CC_OK)
+        return rc;
+    if (!root) {
+        err(&L, (cc_pos){1, 1}, "empty", "write a duration such as 30m, or {dist: exponential, mean: 30m}",
+            "%s is empty", what);
+        return CC_ERR_INVALID;
+    }
+    get_dist(&L, root, out, what);
+    if (L.oom)
+        return CC_ERR_NOMEM;
+    return L.errors ? CC_ERR_INVALID : CC_OK;
+}
+
 cc_err cc_scenario_load_file(const char *path, const cc_load_opts *opts, cc_diags *diags, cc_scenario **out)
 {
     *out = NULL;

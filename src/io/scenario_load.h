@@ -6,8 +6,10 @@
 
 #include <stddef.h>
 
+#include "core/arena.h"
 #include "core/diag.h"
 #include "core/scenario.h"
+#include "core/scenario_model.h"
 
 typedef struct cc_load_opts {
     const char *tzdir; /* time zone database directory; NULL for /usr/share/zoneinfo */
@@ -31,6 +33,16 @@ typedef struct cc_load_opts {
  * or CC_ERR_NOMEM. opts may be NULL. */
 cc_err cc_scenario_load(const char *text, size_t len, const char *file, const cc_load_opts *opts,
                         cc_diags *diags, cc_scenario **out);
+
+/* Reads one distribution in the scenario format's notation (docs/scenario-format.md,
+ * "Distributions"), text[0..len) named file: a duration, or a YAML map such as
+ * "{dist: exponential, mean: 30m}" (the form cc_scenario_dist_write writes), checked exactly as
+ * the loader checks one in a scenario; what names the value in messages ("the delay").
+ * Diagnostics carry positions in text. *out's empirical values are allocated in a (the caller's).
+ * Returns CC_OK, CC_ERR_PARSE/CC_ERR_INVALID/CC_ERR_LIMIT when errors were appended, or
+ * CC_ERR_NOMEM. */
+cc_err cc_scenario_load_dist(const char *text, size_t len, const char *file, const char *what, cc_arena *a,
+                             cc_diags *diags, cc_dist *out);
 
 /* Reads the file (at most 64 MiB) and calls cc_scenario_load. */
 cc_err cc_scenario_load_file(const char *path, const cc_load_opts *opts, cc_diags *diags, cc_scenario **out);

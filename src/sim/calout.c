@@ -33,38 +33,6 @@ static const char *hdur(char *buf, size_t size, double s)
 
 /* ---- the delay and the rule, as the scenario format writes them ------------------------------ */
 
-static void scenario_dist(const cc_dist *d, cc_buf *out)
-{
-    char a[32], b[32], c[32];
-    switch (d->kind) {
-    case CC_DIST_FIXED: cc_buf_printf(out, "{dist: fixed, value: %s}", dur(a, sizeof a, d->a, 0)); return;
-    case CC_DIST_UNIFORM:
-        cc_buf_printf(out, "{dist: uniform, min: %s, max: %s}", dur(a, sizeof a, d->a, 0),
-                      dur(b, sizeof b, d->b, 0));
-        return;
-    case CC_DIST_EXPONENTIAL:
-        cc_buf_printf(out, "{dist: exponential, mean: %s}", dur(a, sizeof a, d->a, 1));
-        return;
-    case CC_DIST_LOGNORMAL:
-        cc_buf_printf(out, "{dist: lognormal, median: %s, sigma: %.6g}", dur(a, sizeof a, exp(d->a), 1),
-                      d->b);
-        return;
-    case CC_DIST_GAMMA:
-        cc_buf_printf(out, "{dist: gamma, shape: %.6g, scale: %s}", d->a, dur(a, sizeof a, d->b, 1));
-        return;
-    case CC_DIST_TRIANGULAR:
-        cc_buf_printf(out, "{dist: triangular, min: %s, mode: %s, max: %s}", dur(a, sizeof a, d->a, 0),
-                      dur(b, sizeof b, d->b, 0), dur(c, sizeof c, d->c, 0));
-        return;
-    case CC_DIST_EMPIRICAL:
-        cc_buf_puts(out, "{dist: empirical, values: [");
-        for (size_t i = 0; i < d->nvalues; i++)
-            cc_buf_printf(out, "%s%s", i ? ", " : "", dur(a, sizeof a, d->values[i], 0));
-        cc_buf_puts(out, "]}");
-        return;
-    }
-}
-
 cc_err cc_calout_delay(const cc_calib_rule *R, cc_buf *out)
 {
     char a[32];
@@ -86,7 +54,7 @@ cc_err cc_calout_delay(const cc_calib_rule *R, cc_buf *out)
             break;
         }
     } else {
-        scenario_dist(&R->tmpl->delay, out);
+        cc_scenario_dist_write(&R->tmpl->delay, out);
     }
     return out->oom ? CC_ERR_NOMEM : CC_OK;
 }
@@ -352,7 +320,7 @@ static void text_rule(const cc_calib_rule *R, cc_buf *out)
     cc_buf_puts(out, "      scenario: ");
     cc_buf b;
     cc_buf_init(&b);
-    scenario_dist(&R->tmpl->delay, &b);
+    cc_scenario_dist_write(&R->tmpl->delay, &b);
     cc_buf_printf(out, "%s, probability %g", b.data ? b.data : "", R->tmpl->probability);
     cc_buf_free(&b);
     if (R->tmpl->action == CC_ACT_REVIEW)

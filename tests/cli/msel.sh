@@ -102,6 +102,38 @@ for f in scenarios/*.yaml tests/scenarios/valid/*.yaml tests/msel/edge.yaml; do
   expect_rc "xlsx re-export $n" 0 "$BIN" msel export "$T/$n.x.yaml" --csv "$T/$n.x.csv"
   if cmp -s "$T/$n.csv" "$T/$n.x.csv"; then ok; else no "$n: xlsx round trip differs"; fi
 done
+# trigger delays drawn from a distribution (docs/msel.md, "A delay drawn from a distribution"):
+# every kind is written in the Delay cell in the scenario format's notation, and the scenario comes
+# back byte for byte through CSV and through the workbook (both made by the loops above)
+h=tests/scenarios/valid/health-council-drawn.yaml
+for k in '{dist: fixed, value: 45m}' '{dist: uniform, min: 30m, max: 1h30m}' '{dist: exponential, mean: 40m}' \
+  '{dist: lognormal, median: 20m, sigma: 0.5}' '{dist: gamma, shape: 1.7, scale: 12m}' \
+  '{dist: triangular, min: 15m, mode: 25m, max: 1h5m}' '{dist: empirical, values: [10m, 20m, 20m, 1h15m]}'; do
+  if grep -qF ",\"$k\"," "$T/health-council-drawn.csv"; then ok; else no "drawn delay $k not in the Delay cell"; fi
+done
+if cmp -s "$T/health-council-drawn.yaml" "$h"; then ok; else no "drawn delays: CSV round trip is not byte for byte"; diff "$T/health-council-drawn.yaml" "$h" | head -5; fi
+if cmp -s "$T/health-council-drawn.x.yaml" "$h"; then ok; else no "drawn delays: workbook round trip is not byte for byte"; diff "$T/health-council-drawn.x.yaml" "$h" | head -5; fi
+# an edit, in the Trigger cell, in another form: read, written in the form export writes
+sed 's/,after H-03,"{dist: exponential, mean: 40m}",/,"after H-03 delay {dist: exponential, mean: 3600s}",,/' \
+  "$T/health-council-drawn.csv" > "$T/hd-edit.csv"
+expect_rc "drawn delay edited in the trigger" 0 "$BIN" msel import "$T/hd-edit.csv" --into "$h" --out "$T/hd-edit.yaml"
+if [ "$(diff "$h" "$T/hd-edit.yaml" | grep -c '^[<>]')" = 2 ] &&
+  grep -qF '    trigger: {after: "H-03", delay: {dist: exponential, mean: 1h}}' "$T/hd-edit.yaml"; then ok; else no "drawn delay edit: only H-04's trigger changes, to 1h"; fi
+# bad cells: each at its row and column, in one pass, nothing written
+sed -e 's/{dist: fixed, value: 45m}/{dist: fixd, value: 45m}/' -e 's/{dist: uniform, min: 30m, max: 1h30m}/{dist: uniform, min: 30m}/' \
+  -e 's/{dist: exponential, mean: 40m}/{dist: exponential, mean: -40m}/' \
+  -e 's/,after H-06,"{dist: triangular, min: 15m, mode: 25m, max: 1h5m}",/,"after H-06 delay {dist: triangular, min: 15m, mode: 1h10m, max: 1h5m}",,/' \
+  "$T/health-council-drawn.csv" > "$T/hd-bad.csv"
+rm -f "$T/hd-bad.yaml"
+expect_rc "bad drawn delays" 1 "$BIN" msel import "$T/hd-bad.csv" --into "$h" --out "$T/hd-bad.yaml"
+expect_out "unknown dist" "hd-bad.csv:3:15: error: column 'Delay': the delay 'dist': unknown value 'fixd', in '{dist: fixd, value: 45m}'"
+expect_out "unknown dist hint" "hint: did you mean 'fixed'?"
+expect_out "missing parameter" "hd-bad.csv:4:15: error: column 'Delay': the delay is missing required key 'max', in '{dist: uniform, min: 30m}'"
+expect_out "negative mean" "hd-bad.csv:5:15: error: column 'Delay': the delay 'mean': a duration cannot be negative, in '{dist: exponential, mean: -40m}'"
+expect_out "in the trigger" "hd-bad.csv:8:14: error: column 'Trigger': the delay: triangular needs min <= mode <= max and min < max, in '{dist: triangular, min: 15m, mode: 1h10m, max: 1h5m}'"
+expect_out "one pass" "FAILED (4 errors)"
+if [ -e "$T/hd-bad.yaml" ]; then no "bad drawn delays: output written"; else ok; fi
+
 # golden workbooks written by libxlsxwriter and by LibreOffice Calc (tests/msel/xlsx/README.md)
 for g in planner-libxlsxwriter planner-libreoffice; do
   expect_rc "golden $g" 0 "$BIN" msel import "tests/msel/xlsx/$g.xlsx" --zone Asia/Seoul --out "$T/$g.yaml"
