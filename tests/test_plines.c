@@ -3,7 +3,8 @@
  * without its newline), a refused line as the last line of a batch and as the first of the next,
  * the lines after a refused one, a line over the limit found by the reader and by a checker, and
  * every line, check and error the same as io/lines with cc_evlog_check on a log with defects of
- * every kind, read from the file and from memory (cc_plines_open_mem). Records come from
+ * every kind, read from the file and from memory (cc_plines_open_mem; there with opts.spans, whose
+ * spans must be cc_evlog_check_spans' on the line). Records come from
  * tests/support/evgen. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -50,7 +51,7 @@ static void spoil(cc_buf *b, const size_t *off, int i)
 
 static cc_plines *open_log(const char *path, size_t max, unsigned threads, size_t batch)
 {
-    cc_plines_opts o = {threads, batch, 1};
+    cc_plines_opts o = {threads, batch, 1, 0};
     cc_plines *r = NULL;
     char why[200];
     cr_assert_eq(cc_plines_open(path, max, &o, &r, why, sizeof why), CC_OK, "%s", why);
@@ -205,9 +206,9 @@ static void expect_same_as_lines(const char *path, size_t max, unsigned nthreads
     char why[300], rwhy[300];
     cr_assert_eq(cc_lines_open(path, max, &ref, rwhy, sizeof rwhy), CC_OK);
     cc_plines *r = open_log(path, max, nthreads, batch);
-    if (mem) { /* the same bytes from memory */
+    if (mem) { /* the same bytes from memory, with the spans of each accepted line */
         cc_plines_close(r);
-        cc_plines_opts o = {nthreads, batch, 1};
+        cc_plines_opts o = {nthreads, batch, 1, 1};
         cr_assert_eq(cc_plines_open_mem(mem->data, mem->len, max, &o, &r, why, sizeof why), CC_OK);
     }
     for (uint64_t n = 1;; n++) {
@@ -236,6 +237,21 @@ static void expect_same_as_lines(const char *path, size_t max, unsigned nthreads
                       l.head->type_len == h.type_len && memcmp(l.head->type, h.type, h.type_len) == 0);
         else
             cr_expect_str_eq(l.err->message, e.message);
+        if (crc == CC_OK && mem) { /* the spans cc_evlog_check_spans finds in the line */
+            cc_evspans sp;
+            cr_assert_eq(cc_evlog_check_spans(line, len, &h, &sp, &e), CC_OK);
+            cr_assert(l.spans, "line %llu", (unsigned long long)n);
+            const cc_evspan *a[] = {&sp.actor, &sp.type, &sp.label, &sp.payload},
+                            *g[] = {&l.spans->actor, &l.spans->type, &l.spans->label, &l.spans->payload};
+            cr_assert_eq(l.spans->scanned, sp.scanned, "line %llu", (unsigned long long)n);
+            for (int k = 0; k < 4 && sp.scanned; k++)
+                cr_expect(g[k]->n == a[k]->n && g[k]->esc == a[k]->esc && !g[k]->p == !a[k]->p &&
+                              (!a[k]->p || g[k]->p - l.line == a[k]->p - line),
+                          "threads %u batch %zu line %llu span %d", nthreads, batch, (unsigned long long)n,
+                          k);
+        } else {
+            cr_expect(!l.spans, "no spans without opts.spans or for a refused line");
+        }
         cr_expect_eq(cc_plines_number(r), cc_lines_number(ref));
     }
     cc_plines_close(r);
@@ -290,7 +306,7 @@ Test(plines, bad_arguments_and_files)
 {
     cc_plines *r = NULL;
     char why[200];
-    cc_plines_opts o = {0, 0, 0};
+    cc_plines_opts o = {0, 0, 0, 0};
     cr_expect_eq(cc_plines_open("/dev/null", 10, &o, &r, why, sizeof why), CC_ERR_ARG);
     cr_expect_str_eq(why, "threads must be 1 to 64");
     o.threads = CC_PLINES_MAX_THREADS + 1;
