@@ -18,16 +18,7 @@
 #include "io/lines.h"
 #include "io/plines.h"
 #include "support/evgen.h"
-
-static char *write_tmp(const char *data, size_t len)
-{
-    char *path = strdup("/tmp/caucus-plines-XXXXXX");
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    cr_assert_eq(write(fd, data, len), (ssize_t)len);
-    close(fd);
-    return path;
-}
+#include "support/tmpfile.h"
 
 /* n generated lines, each with its newline; off[i] is where line i starts (off[n]: the end). */
 static void make_log(int n, cc_buf *b, size_t *off)
@@ -98,7 +89,7 @@ static const unsigned threads[] = {1, 2, 3, 5};
 
 Test(plines, an_empty_log)
 {
-    char *path = write_tmp("", 0);
+    char *path = tmp_write("plines", "", 0);
     for (size_t t = 0; t < 4; t++) {
         cc_plines *r = open_log(path, 1000, threads[t], 0);
         expect_end(r, CC_ERR_NOTFOUND, "");
@@ -115,7 +106,7 @@ Test(plines, a_log_of_one_line)
     size_t off[2];
     make_log(1, &b, off);
     for (int nl = 1; nl >= 0; nl--) {
-        char *path = write_tmp(b.data, b.len - (size_t)!nl);
+        char *path = tmp_write("plines", b.data, b.len - (size_t)!nl);
         for (size_t t = 0; t < 4; t++)
             for (size_t batch = 0; batch <= 400; batch += 100) {
                 cc_plines *r = open_log(path, 1000, threads[t], batch);
@@ -137,7 +128,7 @@ static void refused_at(int bad)
     size_t off[10];
     make_log(9, &b, off);
     spoil(&b, off, bad);
-    char *path = write_tmp(b.data, b.len);
+    char *path = tmp_write("plines", b.data, b.len);
     for (size_t t = 0; t < 4; t++) {
         cc_plines *r = open_log(path, 1000, threads[t], off[3]);
         for (int i = 0; i < 9; i++)
@@ -182,7 +173,7 @@ Test(plines, a_line_over_the_limit)
     memset(text + off[2], 'x', 1001);
     text[off[2] + 1001] = '\n';
     memcpy(text + off[2] + 1002, b.data + off[2], off[3] - off[2]);
-    char *path = write_tmp(text, off[2] + 1002 + (off[3] - off[2]));
+    char *path = tmp_write("plines", text, off[2] + 1002 + (off[3] - off[2]));
     for (size_t t = 0; t < 4; t++)
         for (size_t batch = 100; batch <= 4000; batch += 300) {
             cc_plines *r = open_log(path, 1000, threads[t], batch);
@@ -282,7 +273,7 @@ Test(plines, the_same_lines_checks_and_errors_as_lines)
         cc_buf_init(&u);
         cc_buf_append(&u, t.data, t.len);
         cc_buf_append(&u, tails[k], strlen(tails[k]));
-        char *path = write_tmp(u.data, u.len);
+        char *path = tmp_write("plines", u.data, u.len);
         static const size_t batches[] = {1, 7, 376, 377, 1000, 1001, 4096, 0};
         for (size_t th = 0; th < 4; th++)
             for (size_t i = 0; i < sizeof batches / sizeof *batches; i++) {
@@ -329,7 +320,7 @@ Test(plines, verify_checked_is_verify_line)
     for (int bad = -1; bad < 30; bad += 7) {
         if (bad >= 0)
             spoil(&b, off, bad);
-        char *path = write_tmp(b.data, b.len);
+        char *path = tmp_write("plines", b.data, b.len);
         for (size_t t = 0; t < 4; t++) {
             cc_verify *v1, *v2;
             cr_assert_eq(cc_verify_new(&v1), CC_OK);
