@@ -2,7 +2,8 @@
 # Event-log benchmarks (called by bench/run.sh; prints a Markdown section on stdout): one long run of a
 # generated scenario (bench/gen_scenario.py 10000 200: 10,000 injects, 200 seats, every agent seat
 # automated) written by `caucus run --log`, then read back by `caucus replay` (every record checked,
-# the run regenerated and compared line by line) and `caucus report --html` (every record decoded).
+# the run regenerated and compared line by line) and `caucus report --html` (every record decoded);
+# replay's and report's wall time at --threads 1 and at their default threads too.
 # Figures are CPU seconds (user + system, /usr/bin/time) and events per CPU second: the machine is
 # shared, and CPU time moves less than wall time when other jobs run. Each: median of RUNS runs with
 # min and max. Baseline in the same run: `sha256sum` of the log (the hash floor of one pass over its
@@ -68,6 +69,7 @@ echo "digest. CPU seconds (user + system) per whole command, scenario loading in
 echo "min and max; events per CPU second. Baseline: \`sha256sum\` of the same log in the same run."
 [ -n "${BENCH_BASE:-}" ] && echo "With BENCH_BASE, its runs and this build's alternate (one of each in turn, under the same load) and the
 ratio is the median of the $RUNS pairs' ratios, with their min and max."
+echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 echo "| command | binary | CPU s median | min | max | events per CPU s | vs BENCH_BASE |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
@@ -104,35 +106,35 @@ if [ -n "${BENCH_BASE:-}" ] && [ -x "$BENCH_BASE" ]; then
     echo "BENCH_BASE writes a different log (cmp): the comparison is not of the same bytes."
   fi
 fi
-# replay checks the lines on --threads N threads (default: the online CPUs, at most 8): wall time too,
-# which the threads shorten when the cores are free (CPU time they do not)
-if "$B/caucus" replay "$W/run.jsonl" --scenario "$W/gen.yaml" --threads 1 > /dev/null 2>&1; then
-  : > "$W/w1"
-  : > "$W/wd"
-  : > "$W/wb"
-  : > "$W/c1"
-  : > "$W/cd"
-  : > "$W/cbw"
-  : > "$W/rd"
+# replay and report check the lines on --threads N threads (default: the online CPUs, at most 8): wall
+# time too, which the threads shorten when the cores are free (CPU time they do not). wall_runs WHAT
+# ARGS...: BENCH_BASE (when given), this build at --threads 1 and at its default, in turn, $RUNS times;
+# prints the table and the default's wall-time ratio against BENCH_BASE taken run by run
+wall_runs() {
+  what=$1
+  shift
+  "$B/caucus" "$what" "$@" --threads 1 > /dev/null 2>&1 || return 0
+  for f in w1 wd wb c1 cd cbw rd; do : > "$W/$f"; done
   i=0
   while [ "$i" -lt "$RUNS" ]; do
+    bw=
     if [ -n "${BENCH_BASE:-}" ] && [ -x "$BENCH_BASE" ]; then
-      /usr/bin/time -f '%e %U %S' -o "$W/t" "$BENCH_BASE" replay "$W/run.jsonl" --scenario "$W/gen.yaml" > /dev/null 2>&1
+      /usr/bin/time -f '%e %U %S' -o "$W/t" "$BENCH_BASE" "$what" "$@" > /dev/null 2>&1
       awk '{printf "%.3f\n", $1}' "$W/t" >> "$W/wb"
       awk '{printf "%.3f\n", $2 + $3}' "$W/t" >> "$W/cbw"
       bw=$(awk '{printf "%.3f", $1}' "$W/t")
     fi
-    /usr/bin/time -f '%e %U %S' -o "$W/t" "$B/caucus" replay "$W/run.jsonl" --scenario "$W/gen.yaml" --threads 1 > /dev/null 2>&1
+    /usr/bin/time -f '%e %U %S' -o "$W/t" "$B/caucus" "$what" "$@" --threads 1 > /dev/null 2>&1
     awk '{printf "%.3f\n", $1}' "$W/t" >> "$W/w1"
     awk '{printf "%.3f\n", $2 + $3}' "$W/t" >> "$W/c1"
-    /usr/bin/time -f '%e %U %S' -o "$W/t" "$B/caucus" replay "$W/run.jsonl" --scenario "$W/gen.yaml" > /dev/null 2>&1
+    /usr/bin/time -f '%e %U %S' -o "$W/t" "$B/caucus" "$what" "$@" > /dev/null 2>&1
     awk '{printf "%.3f\n", $1}' "$W/t" >> "$W/wd"
     awk '{printf "%.3f\n", $2 + $3}' "$W/t" >> "$W/cd"
-    [ -n "${bw:-}" ] && awk -v b="$bw" '{printf "%.4f\n", b / $1}' "$W/t" >> "$W/rd"
+    [ -n "$bw" ] && awk -v b="$bw" '{printf "%.4f\n", b / $1}' "$W/t" >> "$W/rd"
     i=$((i + 1))
   done
   echo
-  echo "\`caucus replay\` in wall time (elapsed seconds of the process, median, min and max of $RUNS, the builds in"
+  echo "\`caucus $what\` in wall time (elapsed seconds of the process, median, min and max of $RUNS, the builds in"
   echo "turn; \`--threads 1\` checks the lines on one thread, the default on the $(getconf _NPROCESSORS_ONLN) online CPUs):"
   echo
   echo "| binary | wall s median | min | max | events per wall s | CPU s median |"
@@ -154,7 +156,10 @@ if "$B/caucus" replay "$W/run.jsonl" --scenario "$W/gen.yaml" --threads 1 > /dev
     echo
     echo "Default threads against BENCH_BASE, run by run: $(printf '%.2f' "$1")x less wall time ($(printf '%.2f' "$2")-$(printf '%.2f' "$3"))."
   fi
-fi
+}
+wall_runs replay "$W/run.jsonl" --scenario "$W/gen.yaml"
+wall_runs report "$W/run.jsonl" --scenario "$W/gen.yaml" --html "$W/r.html"
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 echo "The write includes the engine itself (deliveries and label checks for 200 seats); the scenario loads in"
 echo "about 0.15 CPU s (\`caucus lint\`), counted in every row."

@@ -506,6 +506,41 @@ static void diff_one(const char *l, size_t n, diff_stats *st)
     if (rhs != rs || strcmp(ehs.message, es.message) != 0)
         cr_assert_fail("cc_evlog_check_path SLOW: %d '%s', slow path: %d '%s': %s", rhs, ehs.message, rs,
                        es.message, shown(l, n, show, sizeof show));
+    /* cc_evlog_check_spans: cc_evlog_check's verdict, message and fields; spans exactly where the
+     * fast scanner accepts; from them cc_evlog_scan_checked gives what cc_evlog_scan gives */
+    cc_evhead hp;
+    cc_evspans sp;
+    cc_evlog_error ep;
+    cc_err rp = cc_evlog_check_spans(l, n, &hp, &sp, &ep);
+    if (rp != rc || strcmp(ep.message, ec.message) != 0 || memcmp(&hp, &h, sizeof h) != 0 ||
+        sp.scanned != (rf == CC_OK))
+        cr_assert_fail("cc_evlog_check_spans differs from cc_evlog_check (%d '%s', scanned %d): %s", rp,
+                       ep.message, sp.scanned, shown(l, n, show, sizeof show));
+    if (sp.scanned) {
+        char *b1 = malloc(n + 3), *b2 = malloc(n + 3);
+        cr_assert(b1 && b2);
+        cc_evrec v1, v2;
+        const char *p1 = NULL, *p2 = NULL;
+        size_t n1 = 0, n2 = 0;
+        cr_assert(cc_evlog_scan(l, n, &v1, b1, &p1, &n1) == 1);
+        cr_assert(cc_evlog_scan_checked(&hp, &sp, &v2, b2, &p2, &n2) == 1);
+        v1.payload = v2.payload = s.payload; /* the text is compared below */
+        if (!same_rec(&v1, &v2) || !same_rec(&v2, &s) || p1 != p2 || n1 != n2 || p1 < l || p1 + n1 > l + n ||
+            (v2.actor && (v2.actor < b2 || v2.actor > b2 + n + 2)) || v2.type < b2 || v2.type > b2 + n + 2)
+            cr_assert_fail("cc_evlog_scan_checked gives other values than cc_evlog_scan: %s",
+                           shown(l, n, show, sizeof show));
+        json_error_t je;
+        json_t *pj = json_loadb(p2, n2, JSON_REJECT_DUPLICATES, &je);
+        cr_assert(same_payload(pj, s.payload), "payload text: %s", shown(l, n, show, sizeof show));
+        json_decref(pj);
+        free(b1);
+        free(b2);
+    } else {
+        cc_evrec v;
+        const char *pt = NULL;
+        size_t pn = 0;
+        cr_assert(cc_evlog_scan_checked(&hp, &sp, &v, show, &pt, &pn) == 0 && !v.type && !v.actor);
+    }
     if (rs != CC_OK)
         return;
     st->accepted++;

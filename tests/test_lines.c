@@ -8,16 +8,7 @@
 #include <unistd.h>
 
 #include "io/lines.h"
-
-static char *write_tmp(const char *data, size_t len)
-{
-    char *path = strdup("/tmp/caucus-lines-XXXXXX");
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    cr_assert_eq(write(fd, data, len), (ssize_t)len);
-    close(fd);
-    return path;
-}
+#include "support/tmpfile.h"
 
 Test(lines, every_length_around_the_limit)
 {
@@ -31,7 +22,7 @@ Test(lines, every_length_around_the_limit)
     }
     memcpy(buf + n, "tail", 4);
     n += 4;
-    char *path = write_tmp(buf, n);
+    char *path = tmp_write("lines", buf, n);
     cc_lines *r;
     char why[200];
     cr_assert_eq(cc_lines_open(path, MAX, &r, why, sizeof why), CC_OK, "%s", why);
@@ -58,7 +49,7 @@ Test(lines, a_line_over_the_limit_is_refused_early)
     memcpy(buf, "ok\n", 3);
     memset(buf + 3, 'x', 90);
     memcpy(buf + 93, "\nafter\n", 7);
-    char *path = write_tmp(buf, 100);
+    char *path = tmp_write("lines", buf, 100);
     cc_lines *r;
     char why[200];
     cr_assert_eq(cc_lines_open(path, 10, &r, why, sizeof why), CC_OK);
@@ -75,7 +66,7 @@ Test(lines, a_line_over_the_limit_is_refused_early)
 
 Test(lines, empty_files_directories_and_missing_files)
 {
-    char *path = write_tmp("", 0);
+    char *path = tmp_write("lines", "", 0);
     cc_lines *r;
     char why[200];
     const char *l;

@@ -3,7 +3,8 @@
  * without its newline), a refused line as the last line of a batch and as the first of the next,
  * the lines after a refused one, a line over the limit found by the reader and by a checker, and
  * every line, check and error the same as io/lines with cc_evlog_check on a log with defects of
- * every kind, read from the file and from memory (cc_plines_open_mem). Records come from
+ * every kind, read from the file and from memory (cc_plines_open_mem; there with opts.spans, whose
+ * spans must be cc_evlog_check_spans' on the line). Records come from
  * tests/support/evgen. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -17,16 +18,7 @@
 #include "io/lines.h"
 #include "io/plines.h"
 #include "support/evgen.h"
-
-static char *write_tmp(const char *data, size_t len)
-{
-    char *path = strdup("/tmp/caucus-plines-XXXXXX");
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    cr_assert_eq(write(fd, data, len), (ssize_t)len);
-    close(fd);
-    return path;
-}
+#include "support/tmpfile.h"
 
 /* n generated lines, each with its newline; off[i] is where line i starts (off[n]: the end). */
 static void make_log(int n, cc_buf *b, size_t *off)
@@ -50,7 +42,7 @@ static void spoil(cc_buf *b, const size_t *off, int i)
 
 static cc_plines *open_log(const char *path, size_t max, unsigned threads, size_t batch)
 {
-    cc_plines_opts o = {threads, batch, 1};
+    cc_plines_opts o = {threads, batch, 1, 0};
     cc_plines *r = NULL;
     char why[200];
     cr_assert_eq(cc_plines_open(path, max, &o, &r, why, sizeof why), CC_OK, "%s", why);
@@ -97,7 +89,7 @@ static const unsigned threads[] = {1, 2, 3, 5};
 
 Test(plines, an_empty_log)
 {
-    char *path = write_tmp("", 0);
+    char *path = tmp_write("plines", "", 0);
     for (size_t t = 0; t < 4; t++) {
         cc_plines *r = open_log(path, 1000, threads[t], 0);
         expect_end(r, CC_ERR_NOTFOUND, "");
@@ -114,7 +106,7 @@ Test(plines, a_log_of_one_line)
     size_t off[2];
     make_log(1, &b, off);
     for (int nl = 1; nl >= 0; nl--) {
-        char *path = write_tmp(b.data, b.len - (size_t)!nl);
+        char *path = tmp_write("plines", b.data, b.len - (size_t)!nl);
         for (size_t t = 0; t < 4; t++)
             for (size_t batch = 0; batch <= 400; batch += 100) {
                 cc_plines *r = open_log(path, 1000, threads[t], batch);
@@ -136,7 +128,7 @@ static void refused_at(int bad)
     size_t off[10];
     make_log(9, &b, off);
     spoil(&b, off, bad);
-    char *path = write_tmp(b.data, b.len);
+    char *path = tmp_write("plines", b.data, b.len);
     for (size_t t = 0; t < 4; t++) {
         cc_plines *r = open_log(path, 1000, threads[t], off[3]);
         for (int i = 0; i < 9; i++)
@@ -181,7 +173,7 @@ Test(plines, a_line_over_the_limit)
     memset(text + off[2], 'x', 1001);
     text[off[2] + 1001] = '\n';
     memcpy(text + off[2] + 1002, b.data + off[2], off[3] - off[2]);
-    char *path = write_tmp(text, off[2] + 1002 + (off[3] - off[2]));
+    char *path = tmp_write("plines", text, off[2] + 1002 + (off[3] - off[2]));
     for (size_t t = 0; t < 4; t++)
         for (size_t batch = 100; batch <= 4000; batch += 300) {
             cc_plines *r = open_log(path, 1000, threads[t], batch);
@@ -205,9 +197,9 @@ static void expect_same_as_lines(const char *path, size_t max, unsigned nthreads
     char why[300], rwhy[300];
     cr_assert_eq(cc_lines_open(path, max, &ref, rwhy, sizeof rwhy), CC_OK);
     cc_plines *r = open_log(path, max, nthreads, batch);
-    if (mem) { /* the same bytes from memory */
+    if (mem) { /* the same bytes from memory, with the spans of each accepted line */
         cc_plines_close(r);
-        cc_plines_opts o = {nthreads, batch, 1};
+        cc_plines_opts o = {nthreads, batch, 1, 1};
         cr_assert_eq(cc_plines_open_mem(mem->data, mem->len, max, &o, &r, why, sizeof why), CC_OK);
     }
     for (uint64_t n = 1;; n++) {
@@ -236,6 +228,21 @@ static void expect_same_as_lines(const char *path, size_t max, unsigned nthreads
                       l.head->type_len == h.type_len && memcmp(l.head->type, h.type, h.type_len) == 0);
         else
             cr_expect_str_eq(l.err->message, e.message);
+        if (crc == CC_OK && mem) { /* the spans cc_evlog_check_spans finds in the line */
+            cc_evspans sp;
+            cr_assert_eq(cc_evlog_check_spans(line, len, &h, &sp, &e), CC_OK);
+            cr_assert(l.spans, "line %llu", (unsigned long long)n);
+            const cc_evspan *a[] = {&sp.actor, &sp.type, &sp.label, &sp.payload},
+                            *g[] = {&l.spans->actor, &l.spans->type, &l.spans->label, &l.spans->payload};
+            cr_assert_eq(l.spans->scanned, sp.scanned, "line %llu", (unsigned long long)n);
+            for (int k = 0; k < 4 && sp.scanned; k++)
+                cr_expect(g[k]->n == a[k]->n && g[k]->esc == a[k]->esc && !g[k]->p == !a[k]->p &&
+                              (!a[k]->p || g[k]->p - l.line == a[k]->p - line),
+                          "threads %u batch %zu line %llu span %d", nthreads, batch, (unsigned long long)n,
+                          k);
+        } else {
+            cr_expect(!l.spans, "no spans without opts.spans or for a refused line");
+        }
         cr_expect_eq(cc_plines_number(r), cc_lines_number(ref));
     }
     cc_plines_close(r);
@@ -266,7 +273,7 @@ Test(plines, the_same_lines_checks_and_errors_as_lines)
         cc_buf_init(&u);
         cc_buf_append(&u, t.data, t.len);
         cc_buf_append(&u, tails[k], strlen(tails[k]));
-        char *path = write_tmp(u.data, u.len);
+        char *path = tmp_write("plines", u.data, u.len);
         static const size_t batches[] = {1, 7, 376, 377, 1000, 1001, 4096, 0};
         for (size_t th = 0; th < 4; th++)
             for (size_t i = 0; i < sizeof batches / sizeof *batches; i++) {
@@ -290,7 +297,7 @@ Test(plines, bad_arguments_and_files)
 {
     cc_plines *r = NULL;
     char why[200];
-    cc_plines_opts o = {0, 0, 0};
+    cc_plines_opts o = {0, 0, 0, 0};
     cr_expect_eq(cc_plines_open("/dev/null", 10, &o, &r, why, sizeof why), CC_ERR_ARG);
     cr_expect_str_eq(why, "threads must be 1 to 64");
     o.threads = CC_PLINES_MAX_THREADS + 1;
@@ -313,7 +320,7 @@ Test(plines, verify_checked_is_verify_line)
     for (int bad = -1; bad < 30; bad += 7) {
         if (bad >= 0)
             spoil(&b, off, bad);
-        char *path = write_tmp(b.data, b.len);
+        char *path = tmp_write("plines", b.data, b.len);
         for (size_t t = 0; t < 4; t++) {
             cc_verify *v1, *v2;
             cr_assert_eq(cc_verify_new(&v1), CC_OK);

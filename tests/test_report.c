@@ -12,9 +12,11 @@
 #include "core/scenario_model.h"
 #include "io/scenario_load.h"
 #include "core/verify.h"
+#include "io/plines.h"
 #include "report/report.h"
 #include "sim/sim.h"
 #include "support/evtest.h"
+#include "support/tmpfile.h"
 
 static cc_scenario *load(const char *path)
 {
@@ -856,5 +858,97 @@ Test(report, an_interim_report_times_what_is_open_up_to_now)
     unlink(cut);
     free(cut);
     unlink(path);
+    cc_scenario_free(s);
+}
+
+/* The report's rendering as JSON (every renderer reads only the document), or the first
+ * diagnostic's line and message when the log is refused, at opts' threads and batch. */
+static char *report_of(const char *log, const cc_scenario *s, const char *seat, unsigned threads,
+                       size_t batch)
+{
+    cc_diags d;
+    cc_diags_init(&d);
+    json_t *doc = NULL;
+    cc_report_opts o = {.seat = seat, .flags = CC_REPORT_IN_PROGRESS, .threads = threads, .batch = batch};
+    cc_err rc = cc_report_from_log_opts(log, s, &o, &d, &doc);
+    cc_buf b;
+    cc_buf_init(&b);
+    if (rc == CC_OK) {
+        cr_assert_eq(cc_report_json(doc, &b), CC_OK);
+    } else {
+        cr_assert(d.count > 0);
+        char head[64];
+        snprintf(head, sizeof head, "%s line %d: ", cc_err_str(rc), d.items[0].line);
+        cc_buf_append(&b, head, strlen(head));
+        cc_buf_append(&b, d.items[0].message, strlen(d.items[0].message));
+    }
+    cc_buf_append(&b, "", 1);
+    json_decref(doc);
+    cc_diags_free(&d);
+    return b.data;
+}
+
+/* cc_report_opts.threads (io/plines, docs/event-log.md "Checking lines on several threads"): the
+ * same document, or the same refusal at the same line, on every thread count and batch size, for
+ * a sound log (control's and a seat's view), lines spoiled at several places (with batches of
+ * 1000 bytes every line is near a batch's edge), a log cut inside a line and one cut after a line. */
+Test(report, the_same_report_on_every_thread_count)
+{
+    cc_scenario *s = load("tests/scenarios/valid/all-features.yaml");
+    char *log = run_log(s, "tests/scenarios/valid/all-features.yaml", 1);
+    lines l = read_lines(log);
+    cr_assert_gt(l.n, 60);
+    char *cases[8] = {log, log};
+    const char *seats[8] = {NULL, "kor-intel"};
+    int sound[8] = {1, 1}; /* a document expected, else a refusal */
+    size_t nc = 2;
+    const size_t at[] = {3, 40, 41, l.n - 1};
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++)
+        cases[nc++] = copy_with(log, at[i], "\"seq\":", "\"seq\":1", 0);
+    sound[nc] = 1;
+    cases[nc++] = copy_with(log, 0, NULL, NULL, 1); /* without run.end: an interim report */
+    { /* cut in the middle of line 30: the last line has no newline */
+        FILE *f = fopen(log, "rb");
+        cr_assert(f);
+        cc_buf cut;
+        cc_buf_init(&cut);
+        char *buf = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        for (int i = 1; i <= 30 && (n = getline(&buf, &cap, f)) > 0; i++)
+            cc_buf_append(&cut, buf, i < 30 ? (size_t)n : (size_t)n / 2);
+        free(buf);
+        fclose(f);
+        cases[nc++] = tmp_write("test-report", cut.data, cut.len);
+        cc_buf_free(&cut);
+    }
+    static const struct {
+        unsigned threads;
+        size_t batch;
+    } runs[] = {{1, 0}, {2, 1000}, {3, 4096}, {8, 0}};
+    for (size_t c = 0; c < nc; c++) {
+        char *want = report_of(cases[c], s, seats[c], 0, 0);
+        cr_assert(sound[c] ? want[0] == '{' : strncmp(want, "parse error line ", 17) == 0, "case %zu: %.80s",
+                  c, want);
+        for (size_t k = 0; k < sizeof runs / sizeof *runs; k++) {
+            char *got = report_of(cases[c], s, seats[c], runs[k].threads, runs[k].batch);
+            cr_expect_str_eq(got, want, "case %zu, threads %u, batch %zu", c, runs[k].threads, runs[k].batch);
+            free(got);
+        }
+        free(want);
+    }
+    cc_diags d;
+    cc_diags_init(&d);
+    json_t *doc = NULL;
+    cc_report_opts o = {.threads = CC_PLINES_MAX_THREADS + 1};
+    cr_expect_eq(cc_report_from_log_opts(log, s, &o, &d, &doc), CC_ERR_ARG);
+    cc_diags_free(&d);
+    for (size_t c = 2; c < nc; c++) {
+        unlink(cases[c]);
+        free(cases[c]);
+    }
+    lines_free(&l);
+    unlink(log);
+    free(log);
     cc_scenario_free(s);
 }

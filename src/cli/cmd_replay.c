@@ -259,7 +259,7 @@ static int check_records(const char *path, logfile *l, uint64_t until_seq, unsig
     if (threads > 1) { /* (the lines end with '\n': read_log refused a log whose last line did not) */
         const char *text = l->map ? (const char *)l->map : l->text;
         size_t len = (size_t)(l->lines[l->n - 1] + l->lens[l->n - 1] + 1 - text);
-        cc_plines_opts o = {threads, 0, 0};
+        cc_plines_opts o = {threads, 0, 0, 0};
         char why[200];
         if (cc_plines_open_mem(text, len, CC_EVLOG_LINE_MAX, &o, &pl, why, sizeof why) != CC_OK)
             pl = NULL; /* then checked here, on one thread */

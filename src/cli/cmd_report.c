@@ -23,7 +23,7 @@ static void usage(FILE *f)
     fprintf(
         f,
         "usage: caucus report LOG [--scenario FILE] [--seat SEAT] [--plan DB] [--checkpoint FILE --key PUB]\n"
-        "                     --html OUT [--md OUT] [--json OUT] [--docx OUT] [--csv DIR]\n"
+        "                     [--threads T] --html OUT [--md OUT] [--json OUT] [--docx OUT] [--csv DIR]\n"
         "       caucus report DB --exercise ID [--seat SEAT] [--key PUB] [--checkpoint FILE] --html OUT "
         "[...]\n"
         "       caucus report SIMRESULT.json [--scenario FILE] [--threads T] --html OUT [...]\n"
@@ -45,7 +45,9 @@ static void usage(FILE *f)
         "  --json OUT       the report document as JSON\n"
         "  --docx OUT       a Word document (OOXML) to finish in a word processor ('-': standard output)\n"
         "  --csv DIR        one CSV file per table, and banners.csv\n"
-        "  --threads T      worker threads when a simulation is run again (default: online CPUs)\n"
+        "  --threads T      a log: threads checking its lines, 1 to 64 (default: online CPUs, at most\n"
+        "                   8; the same report for every T); a simulation result: worker threads\n"
+        "                   when it is run again, 1 to 1024 (default: online CPUs)\n"
 
         "  --lang TAG       the report in that language: titles, headings and sentences from its\n"
         "                   catalogue, the scenario's texts in it (en, ko; default: English with\n"
@@ -57,6 +59,7 @@ typedef struct ropts {
     const char *in, *html, *md, *json, *docx, *csv, *today, *summary, *summary_label, *seat, *scen, *plan,
         *exercise, *checkpoint, *key, *lang;
     uint64_t threads;
+    const char *threads_arg; /* --threads as given (a log: the threads checking its lines) */
     int64_t plan_exercise;  /* the reported exercise's id in the plan's store (0: find it) */
     const char *stored_cp;  /* a store's latest checkpoint note (NULL: none) */
     /* the store's newest summary version with a text, unless --summary names a file (NULL: none) */
@@ -324,6 +327,7 @@ int cc_cmd_report(int argc, char **argv)
         } else if (slot && has) {
             *slot = argv[++i];
         } else if (strcmp(a, "--threads") == 0 && has) {
+            o.threads_arg = argv[i + 1];
             if (cc_cli_parse_u64(argv[++i], &o.threads) != 0 || o.threads < 1 || o.threads > 1024) {
                 fprintf(stderr, "caucus report: --threads needs a number from 1 to 1024\n");
                 return 2;
@@ -481,6 +485,9 @@ static int sim_doc(const ropts *o, cc_scenario **s, cc_diags *d, json_t **doc, c
 static int log_doc(const ropts *o, cc_scenario **s, cc_diags *d, json_t **doc, cc_err *rc)
 {
     const char *in = o->in, *scen = o->scen;
+    unsigned threads = cc_cli_line_threads("report", o->threads_arg);
+    if (!threads)
+        return 2;
     cc_report_start st;
     *rc = cc_report_log_start(in, &st, d);
     if (*rc != CC_OK)
@@ -517,6 +524,7 @@ static int log_doc(const ropts *o, cc_scenario **s, cc_diags *d, json_t **doc, c
     }
     /* a log without run.end (an exercise running, or stopped with Ctrl-C) gets an interim report */
     cc_report_opts ro = {.seat = o->seat,
+                         .threads = threads,
                          .flags = CC_REPORT_IN_PROGRESS,
                          .checkpoint = cp.origin ? &rcp : NULL,
                          .summary = summary ? summary : o->stored_summary,

@@ -471,7 +471,7 @@ static int read_log(vstate *s, const char *src, unsigned threads)
     char why[300];
     if (threads > 1) {
         cc_plines *in = NULL;
-        cc_plines_opts o = {threads, 0, 1};
+        cc_plines_opts o = {threads, 0, 1, 0};
         if (cc_plines_open(src, CC_EVLOG_LINE_MAX, &o, &in, why, sizeof why) != CC_OK) {
             printf("%s: %s\n", src, why);
             return 1;

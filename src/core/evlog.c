@@ -724,6 +724,7 @@ static int scan_record(const char *line, size_t len, fastrec *r)
         return 0;
     r->payload.p = (const char *)pl;
     r->payload.n = (size_t)(p - pl);
+    r->payload.esc = 0; /* (not read for the payload; set so that spans copy no indeterminate value) */
     int64_t seq;
     if (!LIT(&p, end, ",\"prev\":\"") || !hex32(&p, end, r->prev) || !LIT(&p, end, "\",\"seq\":") ||
         !scan_int(&p, end, 0, &seq) || !LIT(&p, end, ",\"t\":") || !scan_int(&p, end, 0, &r->t_ms) ||
@@ -803,6 +804,25 @@ static char *unescape_to(const span *s, char *dst)
     return dst;
 }
 
+/* out's strings (into strbuf) and payload text from the spans of a scanned line. */
+static void strings_of(const span *type, const span *actor, const span *label, const span *payload,
+                       cc_evrec *out, char *strbuf, const char **pt, size_t *pn)
+{
+    char *p = strbuf;
+    out->type = p;
+    p = unescape_to(type, p);
+    if (actor->p) {
+        out->actor = p;
+        p = unescape_to(actor, p);
+    }
+    if (label->p) {
+        out->label = p;
+        unescape_to(label, p);
+    }
+    *pt = payload->p;
+    *pn = payload->n;
+}
+
 int cc_evlog_scan(const char *line, size_t len, cc_evrec *out, char *strbuf, const char **payload,
                   size_t *payload_len)
 {
@@ -811,19 +831,42 @@ int cc_evlog_scan(const char *line, size_t len, cc_evrec *out, char *strbuf, con
     if (!scan_record(line, len, &r))
         return 0;
     scalars_of(&r, out);
-    char *p = strbuf;
-    out->type = p;
-    p = unescape_to(&r.type, p);
-    if (r.actor.p) {
-        out->actor = p;
-        p = unescape_to(&r.actor, p);
-    }
-    if (r.label.p) {
-        out->label = p;
-        unescape_to(&r.label, p);
-    }
-    *payload = r.payload.p;
-    *payload_len = r.payload.n;
+    strings_of(&r.type, &r.actor, &r.label, &r.payload, out, strbuf, payload, payload_len);
+    return 1;
+}
+
+static void span_out(const span *s, cc_evspan *o)
+{
+    o->p = s->p;
+    o->n = s->n;
+    o->esc = s->esc;
+}
+
+static void span_in(const cc_evspan *o, span *s)
+{
+    s->p = o->p;
+    s->n = o->n;
+    s->esc = o->esc;
+}
+
+int cc_evlog_scan_checked(const cc_evhead *head, const cc_evspans *spans, cc_evrec *out, char *strbuf,
+                          const char **payload, size_t *payload_len)
+{
+    memset(out, 0, sizeof *out);
+    if (!spans->scanned)
+        return 0;
+    out->seq = head->seq;
+    out->t_ms = head->t_ms;
+    out->wall_ms = head->wall_ms;
+    memcpy(out->prev, head->prev, 32);
+    memcpy(out->digest, head->digest, 32);
+    memcpy(out->hash, head->hash, 32);
+    span t, a, l, p;
+    span_in(&spans->type, &t);
+    span_in(&spans->actor, &a);
+    span_in(&spans->label, &l);
+    span_in(&spans->payload, &p);
+    strings_of(&t, &a, &l, &p, out, strbuf, payload, payload_len);
     return 1;
 }
 
@@ -860,14 +903,24 @@ static size_t canon_body_len(const char *s)
     return n;
 }
 
-cc_err cc_evlog_check_path(const char *line, size_t len, cc_evhead *out, cc_evlog_error *err,
-                           cc_evlog_path path)
+/* cc_evlog_check_path, also filling *spans when spans is not NULL. */
+static cc_err check_path(const char *line, size_t len, cc_evhead *out, cc_evspans *spans, cc_evlog_error *err,
+                         cc_evlog_path path)
 {
     memset(out, 0, sizeof *out);
+    if (spans)
+        memset(spans, 0, sizeof *spans);
     err->message[0] = 0;
     fastrec r;
     if (path != CC_EVLOG_SLOW) {
         if (scan_record(line, len, &r)) {
+            if (spans) {
+                spans->scanned = 1;
+                span_out(&r.actor, &spans->actor);
+                span_out(&r.type, &spans->type);
+                span_out(&r.label, &spans->label);
+                span_out(&r.payload, &spans->payload);
+            }
             out->seq = r.seq;
             out->t_ms = r.t_ms;
             out->wall_ms = r.wall_ms;
@@ -908,7 +961,19 @@ cc_err cc_evlog_check_path(const char *line, size_t len, cc_evhead *out, cc_evlo
     return CC_OK;
 }
 
+cc_err cc_evlog_check_path(const char *line, size_t len, cc_evhead *out, cc_evlog_error *err,
+                           cc_evlog_path path)
+{
+    return check_path(line, len, out, NULL, err, path);
+}
+
 cc_err cc_evlog_check(const char *line, size_t len, cc_evhead *out, cc_evlog_error *err)
 {
-    return cc_evlog_check_path(line, len, out, err, CC_EVLOG_AUTO);
+    return check_path(line, len, out, NULL, err, CC_EVLOG_AUTO);
+}
+
+cc_err cc_evlog_check_spans(const char *line, size_t len, cc_evhead *out, cc_evspans *spans,
+                            cc_evlog_error *err)
+{
+    return check_path(line, len, out, spans, err, CC_EVLOG_AUTO);
 }

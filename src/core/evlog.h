@@ -87,6 +87,31 @@ typedef struct cc_evhead {
  * with err filled. */
 cc_err cc_evlog_check(const char *line, size_t len, cc_evhead *out, cc_evlog_error *err);
 
+/* Where the fast scanner found a line's strings and payload, for a reader that checks lines on
+ * one thread and builds the records on another (io/plines, `caucus report --threads N`). Each
+ * string is its JSON body as written in the line (p NULL for null; esc: it holds a backslash). */
+typedef struct cc_evspan {
+    const char *p;
+    size_t n;
+    int esc;
+} cc_evspan;
+typedef struct cc_evspans {
+    int scanned; /* 1: the fast scanner accepted the line and the spans are set; 0: it did not
+                  * (a line the slow path accepted, or a refused one): use cc_evlog_decode */
+    cc_evspan actor, type, label, payload; /* payload: the object's whole canonical text */
+} cc_evspans;
+
+/* cc_evlog_check, also filling *spans (scanned 0 for every line the fast scanner does not accept):
+ * the same verdicts, messages and *out. */
+cc_err cc_evlog_check_spans(const char *line, size_t len, cc_evhead *out, cc_evspans *spans,
+                            cc_evlog_error *err);
+
+/* What cc_evlog_scan gives for the line, from head and spans that cc_evlog_check_spans filled for
+ * it (the line still in place): 1 and the same *out, strbuf and *payload when spans->scanned, 0
+ * otherwise. Hashes nothing (the check did); strbuf holds at least the line's length + 3 bytes. */
+int cc_evlog_scan_checked(const cc_evhead *head, const cc_evspans *spans, cc_evrec *out, char *strbuf,
+                          const char **payload, size_t *payload_len);
+
 /* The two decoders behind cc_evlog_decode, for the differential test and the fuzz target.
  * CC_EVLOG_FAST: the single-pass scanner alone; it refuses with the message "not handled by
  * the fast scanner" every line it cannot prove to be a canonical record with a matching hash.

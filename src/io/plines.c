@@ -29,6 +29,7 @@ typedef struct pl_entry {
     size_t off, len; /* the line: text[off .. off + len) of its batch */
     cc_evhead head;
     unsigned char leaf[32];
+    cc_evspans spans; /* opts.spans */
 } pl_entry;
 
 typedef struct pl_batch {
@@ -48,7 +49,7 @@ struct cc_plines {
     const char *mem; /* cc_plines_open_mem: the lines are read from here, not from fd */
     size_t memlen, mempos;
     size_t max, chunk;
-    int leaf;
+    int leaf, spans;
     pthread_mutex_t mu;
     pthread_cond_t work; /* a batch to check, or quit */
     pthread_cond_t done; /* a batch was checked */
@@ -67,13 +68,22 @@ struct cc_plines {
     /* handing back: the caller's thread only */
     int inbatch; /* the head batch is being handed back */
     size_t k, pos;
-    cc_evhead ownhead; /* a line checked by the caller, its leaf, or why it was refused */
+    cc_evhead ownhead; /* a line checked by the caller, its leaf, its spans, or why it was refused */
     unsigned char ownleaf[32];
+    cc_evspans ownspans;
     cc_evlog_error ownerr;
     uint64_t number;
     cc_err fail;
     char why[300];
 };
+
+/* cc_evlog_check of a line, or cc_evlog_check_spans when the reader hands back spans. */
+static cc_err check(const cc_plines *r, const char *line, size_t len, cc_evhead *head, cc_evspans *spans,
+                    cc_evlog_error *err)
+{
+    return r->spans ? cc_evlog_check_spans(line, len, head, spans, err)
+                    : cc_evlog_check(line, len, head, err);
+}
 
 /* Checks b's lines in order until the first that is too long or refused. */
 static void check_batch(const cc_plines *r, pl_batch *b)
@@ -96,7 +106,7 @@ static void check_batch(const cc_plines *r, pl_batch *b)
         e += ne;
         e->off = pos;
         e->len = end - pos;
-        if (cc_evlog_check(b->text + pos, e->len, &e->head, &b->err) != CC_OK) {
+        if (check(r, b->text + pos, e->len, &e->head, &e->spans, &b->err) != CC_OK) {
             kind = STOP_BAD;
             break;
         }
@@ -308,6 +318,7 @@ static cc_plines *start(size_t max, const cc_plines_opts *opts)
     r->max = max;
     r->chunk = opts->batch ? opts->batch : DEFAULT_BATCH;
     r->leaf = opts->leaf;
+    r->spans = opts->spans;
     r->nring = nring;
     pthread_mutex_init(&r->mu, NULL);
     pthread_cond_init(&r->work, NULL);
@@ -446,6 +457,7 @@ cc_err cc_plines_next(cc_plines *r, cc_plines_line *out, char *why, size_t whyle
         out->check = CC_OK;
         out->head = &e->head;
         out->leaf = r->leaf ? e->leaf : NULL;
+        out->spans = r->spans ? &e->spans : NULL;
     } else if (r->pos == b->stop && b->kind == STOP_LONG) {
         return fail(r, CC_ERR_LIMIT, why, whylen);
     } else if (r->pos == b->stop && b->kind == STOP_BAD) {
@@ -460,9 +472,10 @@ cc_err cc_plines_next(cc_plines *r, cc_plines_line *out, char *why, size_t whyle
         out->len = nl ? (size_t)(nl - out->line) : b->len - r->pos;
         if (out->len > r->max)
             return fail(r, CC_ERR_LIMIT, why, whylen);
-        out->check = cc_evlog_check(out->line, out->len, &r->ownhead, &r->ownerr);
+        out->check = check(r, out->line, out->len, &r->ownhead, &r->ownspans, &r->ownerr);
         if (out->check == CC_OK) {
             out->head = &r->ownhead;
+            out->spans = r->spans ? &r->ownspans : NULL;
             if (r->leaf) {
                 cc_merkle_leaf_hash(r->ownhead.hash, 32, r->ownleaf);
                 out->leaf = r->ownleaf;

@@ -3,7 +3,8 @@
  * Merkle leaf hash of its event hash) runs on worker threads ahead of the caller, who takes the
  * lines back one at a time and in file order, each with its check, and does the work that
  * depends on the lines before (sequence numbers, the chain, the Merkle nodes, the first error
- * in line order). Used by `caucus verify --threads N` and `caucus replay --threads N`
+ * in line order). Used by `caucus verify --threads N`, `caucus replay --threads N` and `caucus
+ * report --threads N`
  * (docs/event-log.md, "Checking lines on several threads").
  *
  * The lines, their numbering and their errors are io/lines' (same max, same "line N is longer
@@ -30,6 +31,7 @@ typedef struct cc_plines_opts {
                        * when the next is not ready): 1 to CC_PLINES_MAX_THREADS; 1 starts none */
     size_t batch;     /* bytes read for a batch (whole lines are checked together); 0: 256 KiB */
     int leaf;         /* nonzero: also compute each accepted line's Merkle leaf hash */
+    int spans;        /* nonzero: check with cc_evlog_check_spans and hand back its spans */
 } cc_plines_opts;
 
 #define CC_PLINES_MAX_THREADS 64
@@ -43,6 +45,7 @@ typedef struct cc_plines_line {
     const cc_evhead *head;     /* when check is CC_OK: its fields (type points into line) */
     const cc_evlog_error *err; /* when check is not CC_OK: why */
     const unsigned char *leaf; /* when check is CC_OK and opts.leaf: cc_merkle_leaf_hash of head->hash */
+    const cc_evspans *spans;   /* when check is CC_OK and opts.spans: where the strings are (into line) */
 } cc_plines_line;
 
 /* Opens path ("-" is standard input) for lines of at most max bytes, as cc_lines_open (the same

@@ -18,6 +18,7 @@
 #include "core/scenario_model.h"
 #include "core/verify.h"
 #include "core/zone.h"
+#include "io/plines.h"
 #include "report/report_build.h"
 #include "report/report_int.h"
 #include "report/report_scan.h"
@@ -1605,13 +1606,16 @@ cc_err cc_report_from_log_opts(const char *path, const cc_scenario *s, const cc_
                                json_t **doc)
 {
     *doc = NULL;
-    if (!path || !s || !d || !o || (o->checkpoint && !o->checkpoint->cp))
+    if (!path || !s || !d || !o || (o->checkpoint && !o->checkpoint->cp) ||
+        o->threads > CC_PLINES_MAX_THREADS)
         return CC_ERR_ARG;
     const char *seat = o->seat;
     rep r;
     memset(&r, 0, sizeof r);
     r.in_progress = (o->flags & CC_REPORT_IN_PROGRESS) != 0;
     r.as_of_ms = o->as_of_ms;
+    r.threads = o->threads;
+    r.batch = o->batch;
     r.cp = o->checkpoint;
     r.s = s;
     r.path = path;

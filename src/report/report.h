@@ -68,6 +68,10 @@ typedef struct cc_report_opts {
     const char *summary, *summary_label;
     int64_t as_of_ms; /* CC_REPORT_IN_PROGRESS: the scenario time now (a live exercise's clock), which
                          times what is still open; 0: the last event's time */
+    unsigned threads; /* threads checking the log's lines in the first reading (io/plines, 1 to
+                       * CC_PLINES_MAX_THREADS); 0 or 1: one thread, the plain reader. The same
+                       * document and diagnostics for every value (docs/event-log.md) */
+    size_t batch;     /* threads > 1: bytes read per batch of lines (cc_plines_opts.batch); 0: 256 KiB */
 } cc_report_opts;
 
 /* The same, with options. Every report shows the RFC 6962 Merkle tree (size and root) over the

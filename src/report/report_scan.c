@@ -10,6 +10,7 @@
 #include "core/evlog.h"
 #include "core/grow.h"
 #include "core/zone.h"
+#include "io/plines.h"
 #include "report/report_int.h"
 
 const char *const cc_rep_reason_names[R_NREASONS] = {"class", "caveat", "releasability", "policy", "invalid"};
@@ -993,32 +994,100 @@ static json_t *pl_object(plcache *c, const char *text, size_t n, int *owned)
     return c->obj;
 }
 
-/* Pass 1: verify and aggregate. */
-static cc_err pass1(rep *r)
+/* ---- the lines of pass 1 ----
+ * With r->threads > 1 they come from io/plines, checked (cc_evlog_check_spans, Merkle leaf) on
+ * worker threads and handed back in file order; otherwise, or when plines cannot open the log
+ * (then the plain reader meets the same failure and says it as before), from lr_next. Both give
+ * the same lines with the same endings and limits (docs/event-log.md, "Checking lines on several
+ * threads"). The path "-" is a file of that name here (fopen), not standard input as in
+ * plines, so it is always read by lr_next. */
+typedef struct p1src {
+    FILE *f;
+    lreader *lr;
+    cc_plines *pl;
+    cc_plines_line pll; /* plines: the line, its check, head, spans and leaf */
+    const char *line;
+    size_t len;
+} p1src;
+
+/* Opens the log for pass 1. CC_OK, CC_ERR_IO (said in r->d), CC_ERR_NOMEM. */
+static cc_err src_open(rep *r, p1src *s)
 {
-    FILE *f = fopen(r->path, "rb");
-    if (!f) {
+    memset(s, 0, sizeof *s);
+    if (r->threads > 1 && strcmp(r->path, "-") != 0) {
+        cc_plines_opts o = {r->threads, r->batch, 1, 1};
+        char why[300];
+        if (cc_plines_open(r->path, CC_EVLOG_LINE_MAX, &o, &s->pl, why, sizeof why) == CC_OK)
+            return CC_OK;
+        s->pl = NULL;
+    }
+    s->f = fopen(r->path, "rb");
+    if (!s->f) {
         cc_diags_add(r->d, CC_SEV_ERROR, r->path, (cc_pos){0, 0}, "report-io", NULL,
                      "cannot open the log: %s", strerror(errno));
         return CC_ERR_IO;
     }
-    lreader *lr = calloc(1, sizeof *lr);
-    if (!lr) {
-        fclose(f);
+    s->lr = calloc(1, sizeof *s->lr);
+    if (!s->lr) {
+        fclose(s->f);
+        s->f = NULL;
         return CC_ERR_NOMEM;
     }
-    lr->f = f;
-    cc_err rc = CC_OK;
+    s->lr->f = s->f;
+    return CC_OK;
+}
+
+static void src_close(p1src *s)
+{
+    cc_plines_close(s->pl);
+    if (s->lr)
+        free(s->lr->own);
+    free(s->lr);
+    if (s->f)
+        fclose(s->f);
+}
+
+/* lr_next's answer for the next line (s->line, s->len), or -4 when plines is out of memory. */
+static int src_next(p1src *s)
+{
+    if (!s->pl) {
+        int k = lr_next(s->lr);
+        s->line = s->lr->line;
+        s->len = s->lr->len;
+        return k;
+    }
+    char why[300];
+    cc_err rc = cc_plines_next(s->pl, &s->pll, why, sizeof why);
+    if (rc != CC_OK)
+        return rc == CC_ERR_NOTFOUND ? 0 : rc == CC_ERR_LIMIT ? -1 : rc == CC_ERR_IO ? -2 : -4;
+    s->line = s->pll.line;
+    s->len = s->pll.len;
+    return s->pll.complete ? 1 : -3;
+}
+
+/* Pass 1: verify and aggregate. */
+static cc_err pass1(rep *r)
+{
+    p1src src;
+    cc_err rc = src_open(r, &src);
+    if (rc != CC_OK)
+        return rc;
     bool ended = false;
     uint64_t n = 0;
     plcache pc = {0};
     char *sbuf = NULL;
     size_t sbcap = 0;
+    /* a line plines checked and accepted: its head, spans and leaf */
+    const cc_plines_line *ok = NULL;
     for (;;) {
-        int k = lr_next(lr);
+        int k = src_next(&src);
         if (k == 0)
             break;
         uint64_t line = n + 1;
+        if (k == -4) {
+            rc = fail(r, line, CC_ERR_NOMEM, "%s", "out of memory");
+            break;
+        }
         if (k == -1) {
             rc = fail(r, line, CC_ERR_PARSE, "event %s: line is too long", "");
             break;
@@ -1042,17 +1111,21 @@ static cc_err pass1(rep *r)
         const char *ptext;
         size_t plen;
         int owned = 1, scanned = 0;
-        char *sb = cc_grow(sbuf, &sbcap, lr->len + 3, 1);
+        char *sb = cc_grow(sbuf, &sbcap, src.len + 3, 1);
         if (!sb) {
             rc = fail(r, line, CC_ERR_NOMEM, "%s", "out of memory");
             break;
         }
         sbuf = sb;
-        if (cc_evlog_scan(lr->line, lr->len, &e, sbuf, &ptext, &plen)) {
+        ok = src.pl && src.pll.check == CC_OK ? &src.pll : NULL;
+        /* (a line plines checked is scanned already: its strings and payload are taken from the
+         * spans, hashing nothing again; the values are cc_evlog_scan's) */
+        if (ok ? cc_evlog_scan_checked(ok->head, ok->spans, &e, sbuf, &ptext, &plen)
+               : !src.pl && cc_evlog_scan(src.line, src.len, &e, sbuf, &ptext, &plen)) {
             e.payload = pl_object(&pc, ptext, plen, &owned);
             scanned = e.payload != NULL;
         }
-        if (!scanned && cc_evlog_decode(lr->line, lr->len, &e, &why) != CC_OK) {
+        if (!scanned && cc_evlog_decode(src.line, src.len, &e, &why) != CC_OK) {
             rc = fail(r, line, CC_ERR_PARSE, "%s", why.message);
             break;
         }
@@ -1078,9 +1151,14 @@ static cc_err pass1(rep *r)
                 fail(r, line, rc, "%s", "out of memory");
         }
         if (rc == CC_OK) {
-            rc = cc_merkle_stream_append(r->tree, e.hash, 32);
-            if (r->vf)
-                cc_verify_line(r->vf, lr->line, lr->len, 1); /* its verdict is read at the end */
+            /* (a line plines accepted: its leaf hash and check come from the worker; the verdicts
+             * are those of cc_merkle_stream_append and cc_verify_line on it) */
+            rc = ok ? cc_merkle_stream_append_hash(r->tree, ok->leaf)
+                    : cc_merkle_stream_append(r->tree, e.hash, 32);
+            if (r->vf && ok) /* its verdict is read at the end */
+                cc_verify_checked(r->vf, 1, CC_OK, ok->head, NULL, ok->leaf);
+            else if (r->vf)
+                cc_verify_line(r->vf, src.line, src.len, 1);
         }
         if (rc == CC_OK) {
             memcpy(r->prev, e.hash, 32); /* last_hash: its hex, written after the loop */
@@ -1117,9 +1195,7 @@ static cc_err pass1(rep *r)
     r->nevents = n;
     if (rc == CC_OK && r->vf)
         cc_verify_finish(r->vf, &r->vres);
-    free(lr->own);
-    free(lr);
-    fclose(f);
+    src_close(&src);
     return rc;
 }
 

@@ -171,6 +171,8 @@ typedef struct rep {
     int64_t as_of_ms, last_t; /* an interim report's time (cc_report_opts); the last event's */
     const cc_scenario *s;
     const char *path;
+    unsigned threads; /* cc_report_opts.threads and .batch */
+    size_t batch;
     cc_diags *d;
     cc_arena *a;
     int viewer;    /* seat index, -1 = control */

@@ -673,5 +673,29 @@ expect_rc "the English report to scan" 0 "$BIN" report "$T/k-ncg-policy-ttx.json
 if ! python3 tests/cli/report_lang_scan.py src/report/lang/en.json src/report/lang/ko.json "$T/k-en.json" "$T/k-en.md" > /dev/null; then ok
 else no "the scan finds no English in an English report"; fi
 
+# report --threads N: the log's lines checked on N threads (docs/event-log.md, "Checking lines on
+# several threads"): stdout, stderr, exit status and every output the same as on one thread. A 600 KB
+# log spans three 256 KiB batches; spoiled at the last line of the first batch, the line named is the
+# one-thread reader's. (Kept small: the suite also runs under Valgrind; tests/test_report.c compares
+# many more cases, thread counts and batch sizes, a log cut inside a line among them.) The log is
+# written by the build itself, not $BIN: what is tested here is the reading.
+python3 bench/gen_scenario.py 120 20 > "$T/tg.yaml"
+"$B/caucus" run "$T/tg.yaml" --auto all --log "$T/tg.jsonl" > /dev/null
+last0=$(python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); print(d.count(b"\n", 0, d.rfind(b"\n", 0, 262144) + 1))' "$T/tg.jsonl")
+sed "${last0}s/\"t\":/\"t\":1/" "$T/tg.jsonl" > "$T/tg-last.jsonl"
+rm -rf "$T/th1" "$T/th2"
+mkdir "$T/th1" "$T/th2"
+for n in 1 2; do
+  "$BIN" report "$T/tg.jsonl" --scenario "$T/tg.yaml" --threads $n --html "$T/th$n/r.html" --md "$T/th$n/r.md" \
+    --json "$T/th$n/r.json" > "$T/th$n/out" 2> "$T/th$n/err"
+  echo $? > "$T/th$n/rc"
+done
+if [ "$(cat "$T/th1/rc")" = 0 ] && diff -r "$T/th1" "$T/th2" > /dev/null; then ok; else no "report --threads 2 differs from 1"; fi
+expect_rc "report --threads: a batch's last line refused" 1 "$BIN" report "$T/tg-last.jsonl" --scenario "$T/tg.yaml" --threads 2 --json "$T/x.json"
+expect_out "report --threads: its line" "tg-last.jsonl:$last0:1: error: hash does not match"
+expect_rc "report --threads 0: usage" 2 "$BIN" report "$T/tg.jsonl" --threads 0 --json "$T/x.json"
+expect_rc "report --threads 65 for a log: usage" 2 "$BIN" report "$T/tg.jsonl" --threads 65 --json "$T/x.json"
+expect_out "report --threads 65: why" 'caucus report: --threads takes 1 to 64, not "65"'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
