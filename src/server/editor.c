@@ -54,7 +54,7 @@ void cc_editor_reply_clear(cc_editor_reply *r)
 __attribute__((format(printf, 4, 5))) static cc_err reply_err(cc_editor_reply *out, unsigned status,
                                                               const char *code, const char *fmt, ...)
 {
-    char msg[400];
+    char msg[800]; /* room for a distribution's error with its text */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -520,8 +520,10 @@ static cc_err check_item(const json_t *in, cc_editor_reply *out)
     json_decref(r);
     if (!field)
         return CC_OK;
-    cc_err rc = reply_err(out, 422, "bad-edit", "%s '%s', field '%s': %s; nothing was saved", section,
-                          id ? id : "(new)", field, why);
+    cc_err rc =
+        id ? reply_err(out, 422, "bad-edit", "%s '%s', field '%s': %s; nothing was saved", section, id, field,
+                       why)
+           : reply_err(out, 422, "bad-edit", "%s, field '%s': %s; nothing was saved", section, field, why);
     if (rc == CC_OK && json_object_set_new(out->json, "field", json_string(field)))
         rc = CC_ERR_NOMEM;
     if (rc == CC_OK && *hint && json_object_set_new(out->json, "hint", json_string(hint)))

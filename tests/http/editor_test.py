@@ -221,6 +221,9 @@ st, k, _ = c.post("item", {"doc": 1, "base": latest(c), "section": "mechanisms",
 st2, body, _ = c.get("export", doc=1, format="yaml")
 check("ports: a revision edited to another distribution", st == 200 and k["errors"] == 0 and
       b"rounds: {max: 2, revision: {dist: fixed, value: 1h}}" in body, (st, k))
+ex = [x for x in model if x["key"] == "exercise"][0]["value"]
+j = refused(c, "ports: YAML that does not parse in a map section", "exercise", dict(ex, title={"$yaml": "[a,"}),
+            "title", ["exercise 'ports-storm-drawn', field 'title': YAML syntax"])
 stop(p, out, "ports")
 
 # ---- one server for the rest ----
