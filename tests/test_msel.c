@@ -270,6 +270,7 @@ static const char *const samples[] = {
     "tests/scenarios/valid/flood-consultation.yaml",
     "tests/scenarios/valid/harbour-evaluation.yaml",
     "tests/scenarios/valid/health-council-drawn.yaml",
+    "tests/scenarios/valid/ports-storm-drawn.yaml",
     "tests/scenarios/valid/engine-rules.yaml",
     "tests/scenarios/valid/fictional-nations.yaml",
     "tests/scenarios/valid/mech-agents.yaml",

@@ -307,6 +307,100 @@ Test(sedit, refusals)
     cc_diags_free(&d);
 }
 
+/* An item saved in its place with the value it has keeps its text byte for byte, whatever its
+ * quoting and however a distribution in it is given (as the model gives it, or as the notation's
+ * text, which the editor's form sends); a changed item is rewritten, the rest stays. */
+Test(sedit, an_item_saved_unchanged_keeps_its_text)
+{
+    size_t n = 0;
+    char *t = slurp("tests/scenarios/valid/health-council-drawn.yaml", &n);
+    cc_sedit *e = open_text(t, n);
+    static const char *const ids[] = {"H-01", "H-02", "H-03", "H-04", "H-05",
+                                      "H-06", "H-07", "H-08", "H-09", "H-10"};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        json_t *it = cc_sedit_get(e, "injects", ids[i], NULL);
+        cr_assert(it, "%s", ids[i]);
+        char *js = json_dumps(it, JSON_COMPACT);
+        char *out = put(e, "injects", ids[i], js, -1);
+        cr_expect_str_eq(out, t, "%s saved unchanged", ids[i]);
+        free(out);
+        free(js);
+        json_decref(it);
+    }
+    json_t *it = cc_sedit_get(e, "injects", "H-04", NULL);
+    json_object_set_new(json_object_get(it, "trigger"), "delay",
+                        json_pack("{s:s}", "$yaml", "{dist: exponential, mean: 40m}"));
+    char *js = json_dumps(it, JSON_COMPACT);
+    char *out = put(e, "injects", "H-04", js, -1);
+    cr_expect_str_eq(out, t, "the delay as the notation's text");
+    free(out);
+    free(js);
+    json_object_set_new(json_object_get(it, "trigger"), "delay",
+                        json_pack("{s:s}", "$yaml", "{dist: exponential, mean: 45m}"));
+    js = json_dumps(it, JSON_COMPACT);
+    out = put(e, "injects", "H-04", js, -1);
+    cr_expect(strstr(out, "    trigger: {after: H-03, delay: {dist: exponential, mean: 45m}}\n") != NULL,
+              "%s", out);
+    const char *h04 = strstr(t, "  - id: \"H-04\""), *h05 = strstr(t, "  - id: \"H-05\"");
+    cr_assert(h04 && h05);
+    cr_expect_eq(strncmp(out, t, (size_t)(h04 - t)), 0, "the text before H-04 stays");
+    cr_expect_str_eq(strstr(out, "  - id: \"H-05\""), h05, "the text after H-04 stays");
+    cc_scenario_free(load_ok(out));
+    free(out);
+    free(js);
+    json_decref(it);
+    cc_sedit_free(e);
+    free(t);
+}
+
+/* The first item of a list section the file does not have yet starts it as a block list. */
+Test(sedit, a_new_list_section_starts_as_a_list)
+{
+    size_t n = 0;
+    char *t = slurp("tests/scenarios/valid/health-council-drawn.yaml", &n);
+    cc_sedit *e = open_text(t, n);
+    char *out = put(
+        e, "mechanisms", NULL,
+        "{\"id\": \"review\", \"title\": \"Officers review\", \"stages\": [{\"id\": \"review\", \"kind\": "
+        "\"assess\", \"participants\": [\"cell:officers\"], \"rounds\": {\"$yaml\": \"{max: 2, "
+        "revision: {dist: fixed, value: 1h}}\"}}]}",
+        -1);
+    cr_expect_eq(strncmp(out, t, n), 0, "the file before stays");
+    cr_expect_str_eq(out + n, "mechanisms:\n  - id: review\n    title: Officers review\n    stages:\n"
+                              "      - id: review\n        kind: assess\n"
+                              "        participants: [\"cell:officers\"]\n"
+                              "        rounds: {max: 2, revision: {dist: fixed, value: 1h}}\n");
+    cc_scenario *s = load_ok(out);
+    cr_expect_eq(s->nmechanisms, 1);
+    cc_scenario_free(s);
+    free(out);
+    cc_sedit_free(e);
+    free(t);
+    static const char empty[] = "caucus: 1\nagents:\n";
+    e = open_text(empty, strlen(empty));
+    out = put(e, "agents", NULL, "{\"id\": \"a\"}", -1);
+    cr_expect_str_eq(out, "caucus: 1\nagents:\n  - id: a\n");
+    free(out);
+    cc_sedit_free(e);
+}
+
+/* cc_sedit_resolve: each {"$yaml": TEXT} read, anywhere in the value; bad YAML named. */
+Test(sedit, resolve_reads_yaml_texts)
+{
+    json_t *v = json_loads("{\"a\": [{\"$yaml\": \"{dist: fixed, value: 1h}\"}], \"b\": \"x\"}", 0, NULL);
+    char why[200];
+    json_t *r = cc_sedit_resolve(v, why, sizeof why);
+    json_t *want = json_loads("{\"a\": [{\"dist\": \"fixed\", \"value\": \"1h\"}], \"b\": \"x\"}", 0, NULL);
+    cr_expect(r && json_equal(r, want));
+    json_decref(r);
+    json_decref(want);
+    json_decref(v);
+    v = json_pack("{s:{s:s}}", "d", "$yaml", "{dist: fixed");
+    cr_expect_null(cc_sedit_resolve(v, why, sizeof why));
+    cr_expect(strstr(why, "never closed") != NULL, "%s", why);
+    json_decref(v);
+}
+
 Test(sedit, diagnostics_placed_on_section_item_and_field)
 {
     /* I-2 addressed to a seat that does not exist; the exercise without a zone is fine */

@@ -160,7 +160,8 @@
   function whenText(x) {
     if (x.at) return String(x.at);
     const t = x.trigger;
-    if (t && typeof t === 'object') return Object.keys(t).map((k) => k + ' ' + t[k]).join(' ');
+    /* a delay drawn from a distribution in the scenario format's notation, {dist: exponential, mean: 30m} */
+    if (t && typeof t === 'object') return Object.keys(t).map((k) => k + ' ' + (isScalar(t[k]) ? t[k] : toYaml(t[k]))).join(' ');
     return '';
   }
   function cellText(x, key) {
@@ -343,9 +344,12 @@
       const target = el('select', { 'data-when': 'target', 'aria-label': 'Trigger target' });
       const outcome = el('select', { 'data-when': 'outcome', 'aria-label': 'Outcome' });
       const stage = el('input', { 'data-when': 'stage', 'aria-label': 'Stage', size: 10, placeholder: 'stage' });
-      const delay = el('input', { 'data-when': 'delay', 'aria-label': 'Delay', size: 8, placeholder: 'delay' });
+      /* a duration (30m), or a distribution in the scenario format's notation ({dist: exponential, mean: 30m}) */
+      const delay = el('input', { 'data-when': 'delay', 'aria-label': 'Delay', class: 'mono', size: 8,
+        placeholder: 'delay', title: 'a duration such as 30m, or a distribution such as {dist: exponential, mean: 30m}' });
       stage.value = trig && trig.stage ? trig.stage : '';
-      delay.value = trig && trig.delay ? trig.delay : '';
+      delay.value = !trig || trig.delay == null ? '' : isScalar(trig.delay) ? String(trig.delay) : toYaml(trig.delay);
+      delay.size = Math.min(60, Math.max(8, delay.value.length + 2));
       const fill = () => {
         const k = kindSel.value;
         const pool = k === 'after' ? ids('injects') : k === 'decision' ? ids('decisions') : k === 'consultation' ? ids('consultations') : [...ids('decisions'), ...ids('consultations')];
@@ -484,7 +488,9 @@
           t[g('kind').value] = g('target').value;
           if (!g('outcome').hidden && g('outcome').value) t.outcome = g('outcome').value;
           if (!g('stage').hidden && g('stage').value.trim()) t.stage = g('stage').value.trim();
-          if (g('delay').value.trim()) t.delay = g('delay').value.trim();
+          /* a distribution typed in the notation goes as YAML: the server reads and checks it */
+          const dl = g('delay').value.trim();
+          if (dl) t.delay = dl.startsWith('{') ? { $yaml: dl } : dl;
           out.trigger = t;
         }
         continue;
@@ -549,13 +555,25 @@
       status(errs ? 'Checked: ' + errs + ' error' + (errs === 1 ? '' : 's') + ' in the scenario with this change' : 'Checked: no errors', errs ? 'bad' : 'good');
     } else if (r.status === 422 || r.status === 404) {
       status(errText(r), 'bad');
+      showEditError(r);
     }
+  }
+  /* an edit the server refused for one field (a distribution it cannot read, YAML that does not
+   * parse): its error beside that field */
+  function showEditError(r) {
+    const j = r.json || {};
+    if (!ed.editing || typeof j.field !== 'string') return;
+    showFieldDiags([{ section: ed.editing.section, id: formItem().id || ed.editing.id, field: j.field,
+      severity: 'error', message: j.error, hint: j.hint }]);
   }
   async function save(item, extra) {
     status('Saving…', 'busy');
     const r = await api('POST', '/api/editor/item', body(item, extra));
     if (r.status === 409) return conflict(r.json, item);
-    if (!r.ok) return status('Not saved: ' + errText(r), 'bad');
+    if (!r.ok) {
+      showEditError(r);
+      return status('Not saved: ' + errText(r), 'bad');
+    }
     ed.version = ed.latest = r.json.version;
     ed.model = r.json.model;
     ed.diags = r.json.diagnostics;

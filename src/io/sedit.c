@@ -347,6 +347,15 @@ cc_err cc_sedit_yaml_text(const json_t *value, cc_buf *out)
 /* ---- $yaml values -------------------------------------------------------------------------- */
 
 /* A copy of v with every {"$yaml": TEXT} replaced by the value TEXT holds. */
+static json_t *resolve_yaml(const json_t *v, char *why, size_t whylen, int depth);
+
+json_t *cc_sedit_resolve(const json_t *value, char *why, size_t whylen)
+{
+    if (whylen)
+        *why = 0;
+    return resolve_yaml(value, why, whylen, 0);
+}
+
 static json_t *resolve_yaml(const json_t *v, char *why, size_t whylen, int depth)
 {
     if (depth > 32) {
@@ -607,7 +616,10 @@ static void edit_list(const cc_sedit *e, const char *section, const cc_ynode *v,
     long target = at < 0 ? (cur >= 0 ? cur : (long)n) : at;
     if (target > (long)n - (cur >= 0 ? 1 : 0))
         target = (long)n - (cur >= 0 ? 1 : 0);
-    if (cur >= 0 && val && target == cur) { /* in place */
+    json_t *was = cur >= 0 && val && target == cur ? to_json(v->items[cur]) : NULL;
+    if (was && json_equal(was, val)) { /* saved as it is: its text stays, byte for byte */
+        put_lines(out, e, 1, e->nlines + 1);
+    } else if (cur >= 0 && val && target == cur) { /* in place */
         int l0, l1;
         item_span(e, v, (size_t)cur, s1, &l0, &l1);
         int keep = l1; /* blank and comment lines after the item stay */
@@ -626,6 +638,20 @@ static void edit_list(const cc_sedit *e, const char *section, const cc_ynode *v,
     } else {
         move_item(e, v, n, cur, target, s1, d, val, section, out);
     }
+    json_decref(was);
+}
+
+/* Is k one of the format's sections that are lists of items (docs/scenario-format.md)? A new
+ * item of one that is not in the file yet, or is empty ("agents:"), starts it as a block list. */
+static int list_section(const char *k)
+{
+    static const char *const names[] = {"parties",    "cells",     "seats",      "objectives",
+                                        "injects",    "decisions", "mechanisms", "consultations",
+                                        "guidelines", "agents",    NULL};
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(names[i], k) == 0)
+            return 1;
+    return 0;
 }
 
 cc_err cc_sedit_put(const cc_sedit *e, const char *section, const char *id, const json_t *value, long at,
@@ -639,11 +665,12 @@ cc_err cc_sedit_put(const cc_sedit *e, const char *section, const char *id, cons
     cc_err rc = CC_OK;
     size_t n = v && v->kind == CC_Y_SEQ ? v->n : 0;
     long cur = -1;
+    int is_map = v && v->kind == CC_Y_MAP, empty = !v || (v->kind == CC_Y_SCALAR && cc_ytree_is_null(v));
     if (val && !json_is_object(val)) {
         rc = fail(why, whylen, CC_ERR_INVALID, "an item of '%s' is a mapping (key: value)", section);
-    } else if (!id && val && (!v || v->kind == CC_Y_MAP || (v->kind == CC_Y_SCALAR && cc_ytree_is_null(v)))) {
-        put_map_section(e, section, v, k, val, out); /* a map section, or a section not in the file yet */
-    } else if (v && !is_item_list(v) && !(v->kind == CC_Y_SCALAR && cc_ytree_is_null(v))) {
+    } else if (!id && val && (is_map || (empty && !list_section(section)))) {
+        put_map_section(e, section, v, k, val, out); /* a map section, or a new one not a list */
+    } else if (v && !is_item_list(v) && !empty) {
         rc = fail(why, whylen, CC_ERR_INVALID, "'%s' is not a list of items", section);
     } else if ((rc = find_item(v, n, section, id, val, &cur, why, whylen)) != CC_OK) {
         /* reported */

@@ -36,16 +36,26 @@ json_t *cc_sedit_get(const cc_sedit *e, const char *section, const char *id, siz
  *  - list section, value an object: replaces the item named id (id NULL: inserts a new item);
  *    at >= 0 puts it at that index (a move when it existed), at < 0 keeps its place or appends;
  *  - list section, value NULL: deletes the item named id;
- *  - map section (id NULL), value an object: replaces the section's value.
+ *  - map section (id NULL), value an object: replaces the section's value; a section not in the
+ *    file yet (or empty, "agents:") is written as a map, but one of the format's list sections
+ *    (parties, cells, seats, objectives, injects, decisions, mechanisms, consultations,
+ *    guidelines, agents) starts as a block list holding the new item.
  * Values are JSON as cc_sedit_model gives them; an object {"$yaml": "TEXT"} stands for the value
  * that YAML text holds (a flow list of maps typed in a form). Items of injects are written with
  * their keys in the format's order (id, title, body, label, from, originator, to, channel,
  * class, at, trigger, expected_actions, objectives, notes); others in the order given. An item
- * the file writes in flow style ({id: x, ...}) stays on one line when it fits. Errors
+ * the file writes in flow style ({id: x, ...}) stays on one line when it fits. An item saved in
+ * its place with the value it already has (JSON-equal to what cc_sedit_get gives) keeps its
+ * text byte for byte, however it was written (quoting, layout, comments). Errors
  * (CC_ERR_NOTFOUND, CC_ERR_INVALID, CC_ERR_NOMEM) with why filled: no such item, an id used
  * twice, a section written in flow style, bad $yaml. */
 cc_err cc_sedit_put(const cc_sedit *e, const char *section, const char *id, const json_t *value, long at,
                     cc_buf *out, char *why, size_t whylen);
+
+/* A copy of value (the caller owns it) with every {"$yaml": TEXT} in it replaced by the value
+ * TEXT holds, as cc_sedit_put reads it; NULL with why filled when a TEXT is not YAML (why empty:
+ * out of memory). */
+json_t *cc_sedit_resolve(const json_t *value, char *why, size_t whylen);
 
 /* The diagnostics of d (from loading this text) as a JSON array the caller owns, each
  * {"severity", "line", "column", "code", "message", "hint"?, "section"?, "index"?, "id"?,

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "core/buf.h"
 #include "core/engine.h"
 #include "core/ldiff.h"
@@ -53,7 +54,7 @@ void cc_editor_reply_clear(cc_editor_reply *r)
 __attribute__((format(printf, 4, 5))) static cc_err reply_err(cc_editor_reply *out, unsigned status,
                                                               const char *code, const char *fmt, ...)
 {
-    char msg[400];
+    char msg[800]; /* room for a distribution's error with its text */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -400,6 +401,136 @@ static json_t *item_of(const cc_sedit *e, const json_t *in)
     return cc_sedit_get(e, section, id, NULL);
 }
 
+/* ---- distributions ---------------------------------------------------------------------------- */
+
+/* Where an item holds a distribution and what the scenario loader calls it (io/scenario_load.c):
+ * a path of keys from the item ("*": every element of a list), in a section (NULL: any). A
+ * trigger's delay is a distribution only when it is a map (a duration is read as one). */
+static const struct {
+    const char *section;
+    const char *path[5];
+    const char *what;
+    int maps_only;
+} dist_places[] = {
+    {NULL, {"trigger", "delay", NULL}, "trigger 'delay'", 1},
+    {"mechanisms", {"stages", "*", "rounds", "revision", NULL}, "rounds 'revision'", 0},
+    {"agents", {"retry", "after", NULL}, "retry 'after'", 0},
+    {"agents", {"rules", "*", "delay", NULL}, "agent rule 'delay'", 0},
+};
+
+/* The first error of the distribution v (a resolved value) as the loader reads it, written into
+ * why; 0 when it is good, -1 when out of memory. */
+static int dist_error(const json_t *v, const char *what, char *why, size_t whylen, char *hint, size_t hintlen)
+{
+    cc_buf t;
+    cc_buf_init(&t);
+    if (cc_sedit_yaml_text(v, &t) != CC_OK || cc_buf_putc(&t, 0) != CC_OK) {
+        cc_buf_free(&t);
+        return -1;
+    }
+    cc_arena *a = cc_arena_new(0);
+    cc_diags d;
+    cc_diags_init(&d);
+    cc_dist dist;
+    cc_err rc = a ? cc_scenario_load_dist(t.data, t.len - 1, "value", what, a, &d, &dist) : CC_ERR_NOMEM;
+    int bad = rc == CC_ERR_NOMEM || d.oom ? -1 : 0;
+    for (size_t i = 0; bad == 0 && i < d.count; i++)
+        if (d.items[i].sev == CC_SEV_ERROR) {
+            snprintf(why, whylen, "%s, in %s (column %d)", d.items[i].message, t.data, d.items[i].col);
+            snprintf(hint, hintlen, "%s", d.items[i].hint ? d.items[i].hint : "");
+            bad = 1;
+        }
+    if (bad == 0 && rc != CC_OK) {
+        snprintf(why, whylen, "%s cannot be read, in %s", what, t.data);
+        bad = 1;
+    }
+    cc_diags_free(&d);
+    cc_arena_free(a);
+    cc_buf_free(&t);
+    return bad;
+}
+
+/* Walks path[depth..] from v; the first bad distribution's error into why. */
+static int dist_walk(const json_t *v, const char *const *path, int depth, const char *what, int maps_only,
+                     char *why, size_t whylen, char *hint, size_t hintlen)
+{
+    if (!path[depth])
+        return maps_only && !json_is_object(v) ? 0 : dist_error(v, what, why, whylen, hint, hintlen);
+    if (strcmp(path[depth], "*") == 0) {
+        size_t i;
+        const json_t *x;
+        int r = 0;
+        json_array_foreach(v, i, x)
+        {
+            if (r == 0)
+                r = dist_walk(x, path, depth + 1, what, maps_only, why, whylen, hint, hintlen);
+        }
+        return r;
+    }
+    const json_t *x = json_is_object(v) ? json_object_get(v, path[depth]) : NULL;
+    return x ? dist_walk(x, path, depth + 1, what, maps_only, why, whylen, hint, hintlen) : 0;
+}
+
+/* Checks the item of an edit before it is applied: each field's {"$yaml": TEXT} must be YAML,
+ * and each distribution in it (dist_places) must be one the scenario loader reads, checked by
+ * the loader's own reader (cc_scenario_load_dist). CC_OK, or the reply made: 422 "bad-edit"
+ * with the field it concerns (and the loader's hint), nothing saved. */
+static cc_err check_item(const json_t *in, cc_editor_reply *out)
+{
+    const char *section = json_string_value(json_object_get(in, "section"));
+    const json_t *item = json_object_get(in, "item");
+    if (!section || !json_is_object(item))
+        return CC_OK; /* apply() reports it */
+    const char *id = json_string_value(json_object_get(in, "id"));
+    if (!id)
+        id = json_string_value(json_object_get(item, "id"));
+    char why[600] = "", hint[300] = "";
+    const char *field = NULL;
+    const char *k;
+    const json_t *v;
+    json_t *r = json_object();
+    if (!r)
+        return CC_ERR_NOMEM;
+    json_object_foreach((json_t *)item, k, v)
+    {
+        json_t *x = field ? NULL : cc_sedit_resolve(v, why, sizeof why);
+        if (!field && !x && !*why) {
+            json_decref(r);
+            return CC_ERR_NOMEM;
+        }
+        if (!x && !field)
+            field = k;
+        else if (x && json_object_set_new(r, k, x)) {
+            json_decref(r);
+            return CC_ERR_NOMEM;
+        }
+    }
+    for (size_t p = 0; !field && p < sizeof dist_places / sizeof dist_places[0]; p++) {
+        if (dist_places[p].section && strcmp(dist_places[p].section, section) != 0)
+            continue;
+        int bad = dist_walk(r, dist_places[p].path, 0, dist_places[p].what, dist_places[p].maps_only, why,
+                            sizeof why, hint, sizeof hint);
+        if (bad < 0) {
+            json_decref(r);
+            return CC_ERR_NOMEM;
+        }
+        if (bad)
+            field = dist_places[p].path[0];
+    }
+    json_decref(r);
+    if (!field)
+        return CC_OK;
+    cc_err rc =
+        id ? reply_err(out, 422, "bad-edit", "%s '%s', field '%s': %s; nothing was saved", section, id, field,
+                       why)
+           : reply_err(out, 422, "bad-edit", "%s, field '%s': %s; nothing was saved", section, field, why);
+    if (rc == CC_OK && json_object_set_new(out->json, "field", json_string(field)))
+        rc = CC_ERR_NOMEM;
+    if (rc == CC_OK && *hint && json_object_set_new(out->json, "hint", json_string(hint)))
+        rc = CC_ERR_NOMEM;
+    return rc;
+}
+
 /* POST item (save) or check (dry run): in = {doc, base, section, id?, item, at?, note?}. */
 static cc_err edit(cc_store *st, const cc_editor_req *rq, const json_t *in, int save, cc_editor_reply *out)
 {
@@ -407,6 +538,8 @@ static cc_err edit(cc_store *st, const cc_editor_req *rq, const json_t *in, int 
     if (!doc || !base)
         return reply_err(out, 400, "bad-request",
                          "give \"doc\" and \"base\" (the version the edit starts from)");
+    if (check_item(in, out) != CC_OK || out->json)
+        return out->json ? CC_OK : CC_ERR_NOMEM;
     const char *note = json_string_value(json_object_get(in, "note"));
     cc_store_version vb, vl;
     memset(&vl, 0, sizeof vl);
@@ -544,7 +677,13 @@ static cc_err catalogue_post(cc_store *st, const cc_editor_req *rq, const json_t
     if (!name || !*name || strlen(name) > 200 || !json_is_object(item))
         return reply_err(out, 400, "bad-request",
                          "give a \"name\" and an \"item\" (the inject as an object)");
-    char *js = json_dumps(item, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char why[300];
+    json_t *plain = cc_sedit_resolve(item, why, sizeof why); /* stored as values, {"$yaml": ...} read */
+    if (!plain)
+        return *why ? reply_err(out, 422, "bad-edit", "the item's YAML does not parse: %s", why)
+                    : CC_ERR_NOMEM;
+    char *js = json_dumps(plain, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(plain);
     if (!js)
         return CC_ERR_NOMEM;
     int64_t id = 0;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # End-to-end test of the live TTX in a real browser: starts `caucus serve` on the policy TTX
 # sample (free loopback port, temporary store), reads control's and the seats' join codes from
-# its output and runs tests/e2e/ttx.mjs, then tests/e2e/editor.mjs (the scenario editor), then
+# its output and runs tests/e2e/ttx.mjs, then tests/e2e/editor.mjs (the scenario editor; its drawn
+# delays on a second server running tests/scenarios/valid/health-council-drawn.yaml), then
 # tests/e2e/hybrid.mjs (hybrid seats and steering, on tests/scenarios/valid/river-basin.yaml),
 # tests/e2e/forms.mjs (control's inject forms, on the same fixture),
 # tests/e2e/mixed.mjs (three people and agents on every other seat, policy TTX, its own server),
@@ -80,9 +81,14 @@ if [ -n "$addr" ]; then
   CAUCUS_URL="http://$addr" CAUCUS_CODES="$codes" CAUCUS_IMG="$img" CHROMIUM="$CHROMIUM" \
     node "$E/ttx.mjs" > "$T/ttx.out" 2>&1
   run_mjs ttx $?
+  # the editor's drawn delays (in tests/e2e/editor.mjs) on a server of their own, running
+  # tests/scenarios/valid/health-council-drawn.yaml
+  start_server drawn tests/scenarios/valid/health-council-drawn.yaml --db "$T/drawn.db"
+  if [ -n "$saddr" ]; then ok; else no "caucus serve did not start on health-council-drawn.yaml"; fi
   CAUCUS_URL="http://$addr" CAUCUS_CODES="$codes" CAUCUS_IMG="$img" CAUCUS_BIN="$BIN" CHROMIUM="$CHROMIUM" \
-    node "$E/editor.mjs" > "$T/editor.out" 2>&1
+    CAUCUS_DRAWN_URL="http://$saddr" CAUCUS_DRAWN_CODES="$scodes" node "$E/editor.mjs" > "$T/editor.out" 2>&1
   run_mjs editor $?
+  stop_server
   for v in editor editor-conflict; do
     if [ -s "$img/$v.png" ]; then ok; else no "screenshot $v.png missing"; fi
   done

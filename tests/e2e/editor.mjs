@@ -4,8 +4,12 @@
 // and forms whose pickers come from the scenario), sees live lint diagnostics beside the field,
 // gets it lint clean, duplicates, reorders, sorts, filters and deletes in the grid, runs it,
 // exports YAML that `caucus lint` accepts; then two planners edit the same inject at once and the
-// second save is refused with the first one's change shown.
+// second save is refused with the first one's change shown. On a second server running
+// tests/scenarios/valid/health-council-drawn.yaml, trigger delays drawn from a distribution are
+// shown in the scenario format's notation in the grid and the form, saved unchanged byte for
+// byte, edited to another distribution, and a bad one is refused at its field with nothing saved.
 // Usage: CAUCUS_URL=http://127.0.0.1:PORT CAUCUS_CODES='{"control":"..."}' CAUCUS_BIN=build/caucus
+//        CAUCUS_DRAWN_URL=http://127.0.0.1:PORT2 CAUCUS_DRAWN_CODES='{"control":"..."}'
 //        [CAUCUS_IMG=docs/img] node tests/e2e/editor.mjs
 // Prints "N passed, N failed" last and exits non-zero on any failure.
 import { chromium } from 'playwright-core';
@@ -19,6 +23,9 @@ const CODES = JSON.parse(process.env.CAUCUS_CODES || '{}');
 const BIN = process.env.CAUCUS_BIN || 'build/caucus';
 const IMG = process.env.CAUCUS_IMG || '';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const DRAWN_URL = process.env.CAUCUS_DRAWN_URL;
+const DRAWN_CODES = JSON.parse(process.env.CAUCUS_DRAWN_CODES || '{}');
+const DRAWN_FILE = 'tests/scenarios/valid/health-council-drawn.yaml';
 
 let pass = 0;
 let fail = 0;
@@ -34,8 +41,8 @@ function finish(code) {
   console.log(pass + ' passed, ' + fail + ' failed');
   process.exit(code !== undefined ? code : fail ? 1 : 0);
 }
-if (!URL_ || !CODES.control) {
-  console.log('FAIL: CAUCUS_URL and CAUCUS_CODES (control) are required');
+if (!URL_ || !CODES.control || !DRAWN_URL || !DRAWN_CODES.control) {
+  console.log('FAIL: CAUCUS_URL, CAUCUS_CODES, CAUCUS_DRAWN_URL and CAUCUS_DRAWN_CODES (control) are required');
   fail++;
   finish(2);
 }
@@ -48,18 +55,21 @@ setTimeout(() => {
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
 const problems = [];
 
-async function planner(name) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: URL_ });
+async function planner(name, url, code) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: url || URL_ });
   const page = await ctx.newPage();
   let joined = false; /* before the join, the page's first request is refused (401), as it should be */
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/ 409 /.test(m.text()) && !(!joined && / 401 /.test(m.text()))) problems.push(name + ': ' + m.text());
+    /* a conflict (409), and the bad distribution refused on the drawn server (422), are expected */
+    if (m.type() === 'error' && !/ 409 /.test(m.text()) && !(!joined && / 401 /.test(m.text())) &&
+      !(url && / 422 /.test(m.text()))) problems.push(name + ': ' + m.text());
   });
   page.on('pageerror', (e) => problems.push(name + ': uncaught ' + e.message));
   page.on('dialog', (d) => d.accept());
   await page.goto('/editor.html');
+  await page.locator('#ed-join-code').waitFor({ state: 'visible', timeout: 10000 }).catch(() => {});
   check(name + ': the editor asks for control\'s code first', await page.locator('#ed-join-code').isVisible());
-  await page.locator('#ed-join-code').fill(CODES.control);
+  await page.locator('#ed-join-code').fill(code || CODES.control);
   await page.getByRole('button', { name: 'Join' }).click();
   await page.locator('#ed-main').waitFor({ state: 'visible' });
   joined = true;
@@ -246,12 +256,107 @@ try {
   const st = await (await a.ctx.request.get(href.replace(/&version=\d+/, ''))).text();
   check('nothing silently overwritten', st.includes('Request to consult (A)') && !st.includes('Request to consult (B)'));
 
+  await drawn();
   check('no console errors, CSP violations or exceptions', problems.length === 0, problems);
 } catch (e) {
   check('the editor test ran to its end', false, String(e && e.stack ? e.stack : e));
 }
 await browser.close();
 finish();
+
+// trigger delays drawn from a distribution (docs/ui.md, "A delay drawn from a distribution"), on
+// a server running health-council-drawn.yaml: the document starts from the running exercise's
+// scenario, so its first version is the fixture's bytes
+async function drawn() {
+  const d = await planner('planner D', DRAWN_URL, DRAWN_CODES.control);
+  const p = d.page;
+  await p.locator('#ed-new-name').fill('Drawn delays');
+  await p.locator('#ed-new-from').selectOption('exercise');
+  await p.getByRole('button', { name: 'Create' }).click();
+  await p.locator('#status').filter({ hasText: 'Created scenario' }).waitFor();
+  const exportText = async () => {
+    const href = await p.locator('#ed-export-yaml').getAttribute('href');
+    return (await d.ctx.request.get(href.replace(/&version=\d+/, ''))).text();
+  };
+  const fixture = fs.readFileSync(DRAWN_FILE, 'utf8');
+  check('drawn: the document is the fixture', (await exportText()) === fixture);
+  const time = async (id) => p.locator('#ed-items-body tr[data-id="' + id + '"] td').first().innerText();
+  check('drawn: the grid shows a drawn delay in the notation',
+    (await time('H-04')) === 'after H-03 delay {dist: exponential, mean: 40m}', await time('H-04'));
+  check('drawn: ... an empirical one with its list', (await time('H-08')) ===
+    'after H-07 delay {dist: empirical, values: [10m, 20m, 20m, 1h15m]}', await time('H-08'));
+  check('drawn: ... and a plain duration as before', (await time('H-09')) === 'after H-08 delay 30m', await time('H-09'));
+
+  const delay = p.locator('[aria-label="Delay"]');
+  await p.locator('#ed-items-body').getByRole('button', { name: 'H-04', exact: true }).click();
+  check('drawn: the form shows the delay in the notation',
+    (await delay.inputValue()) === '{dist: exponential, mean: 40m}', await delay.inputValue());
+  await p.locator('#ed-save').click();
+  await saved(p, 'drawn: H-04 unchanged');
+  const after = await exportText();
+  check('drawn: saved unchanged, the scenario is byte for byte the same', after === fixture,
+    after.split('\n').filter((l, i) => l !== fixture.split('\n')[i]).slice(0, 3));
+
+  await delay.fill('{dist: lognormal, median: 30m, sigma: 0.4}');
+  await p.locator('#ed-save').click();
+  await saved(p, 'drawn: H-04 to another distribution');
+  const edited = await exportText();
+  /* an edited item is written in the editor's style (plain scalars where YAML allows them); the
+   * rest of the file stays byte for byte */
+  const tail = (t) => t.slice(t.indexOf('  - id: "H-05"'));
+  check('drawn: the other distribution is written in the notation',
+    edited.includes('    trigger: {after: H-03, delay: {dist: lognormal, median: 30m, sigma: 0.4}}\n'),
+    edited.split('\n').filter((l) => /H-03/.test(l)));
+  check('drawn: the rest of the scenario stays byte for byte', edited.indexOf('  - id: H-04\n') ===
+    fixture.indexOf('  - id: "H-04"') && tail(edited) === tail(fixture) &&
+    edited.slice(0, edited.indexOf('  - id: H-04\n')) === fixture.slice(0, fixture.indexOf('  - id: "H-04"')));
+  check('drawn: the grid shows it', (await time('H-04')) === 'after H-03 delay {dist: lognormal, median: 30m, sigma: 0.4}',
+    await time('H-04'));
+  const version = await p.locator('#ed-version').innerText();
+
+  await delay.fill('{dist: uniform, min: 20m, max: 10m}'); /* docs/ui.md's worked example */
+  const fdiag = p.locator('#f-when-diag');
+  await fdiag.filter({ hasText: 'error' }).waitFor({ timeout: 10000 });
+  check('drawn: the live check shows a bad distribution at the field', /error: .*trigger 'delay'/.test(await fdiag.innerText()),
+    await fdiag.innerText());
+  await p.locator('#ed-save').click();
+  await p.locator('#status').filter({ hasText: /Saved as version|Not saved/ }).waitFor({ timeout: 10000 });
+  const st = await p.locator('#status').innerText();
+  check('drawn: a bad distribution is not saved', /^Not saved: /.test(st), st);
+  const fd = await p.locator('#f-when-diag').innerText();
+  check('drawn: its error is shown at the field', fd.trim() === "error: injects 'H-04', field 'trigger': trigger 'delay': " +
+    'uniform min is greater than max, in {dist: uniform, min: 20m, max: 10m} (column 22); nothing was saved (swap min and max)', fd);
+  check('drawn: nothing saved', (await exportText()) === edited && (await p.locator('#ed-version').innerText()) === version);
+  check('drawn: the text typed stays in the form', (await delay.inputValue()) === '{dist: uniform, min: 20m, max: 10m}');
+  await p.locator('#ed-cancel').click();
+
+  // a review round's revision delay, in a field edited as YAML: a mechanism added through the API
+  const body = { doc: Number(await p.locator('#ed-doc').inputValue()), base: Number(version.replace(/\D/g, '')),
+    section: 'mechanisms', author: 'planner D', item: { id: 'review', title: 'Officers review the advice line',
+      stages: [{ id: 'review', kind: 'assess', participants: ['cell:officers'],
+        rounds: { max: '2', revision: { dist: 'lognormal', median: '40m', sigma: '0.3' } } }] } };
+  const added = await p.evaluate(async (b) => (await window.caucusPage.api('POST', '/api/editor/item', b,
+    sessionStorage.getItem('caucus.csrf'))).status, body);
+  check('drawn: a mechanism added', added === 200, added);
+  await p.locator('#ed-reload').click();
+  await tab(p, 'Mechanisms');
+  await p.locator('#ed-items-body').getByRole('button', { name: 'review', exact: true }).click();
+  const stages = p.locator('#f-stages');
+  const shown = await stages.inputValue();
+  check('drawn: the revision is shown in the notation', shown.includes('rounds: {max: 2, revision: {dist: lognormal, median: 40m, sigma: 0.3}}'), shown);
+  const before = await exportText();
+  await p.locator('#ed-save').click();
+  await saved(p, 'drawn: the mechanism unchanged');
+  check('drawn: the mechanism saved unchanged, byte for byte', (await exportText()) === before);
+  const v2 = await p.locator('#ed-version').innerText();
+  await stages.fill(shown.replace('sigma: 0.3', 'sigma: 0'));
+  await p.locator('#ed-save').click();
+  await p.locator('#status').filter({ hasText: /Saved as version|Not saved/ }).waitFor({ timeout: 10000 });
+  const sd = await p.locator('#f-stages-diag').innerText();
+  check('drawn: a bad revision is refused at its field', /error: mechanisms 'review', field 'stages': rounds 'revision'.*sigma/.test(sd), sd);
+  check('drawn: nothing saved', (await exportText()) === before && (await p.locator('#ed-version').innerText()) === v2);
+  await d.ctx.close();
+}
 
 async function shot(page, file) {
   if (!IMG) return;

@@ -107,7 +107,124 @@ for i, scen in enumerate(SAMPLES):
     check("%s: save" % tag, st == 200 and k["version"] == 2, k)
     st, k, _ = c.get("doc", doc=1, version=2)
     check("%s: still lint clean" % tag, st == 200 and k["errors"] == 0, k.get("diagnostics"))
+    st, body, _ = c.get("export", doc=1, version=2, format="yaml")
+    check("%s: saved unchanged, the text is the same byte for byte" % tag, body == open(scen, "rb").read())
     stop(p, out, tag)
+
+
+# ---- distributions (docs/ui.md, "A delay drawn from a distribution"): shown as the model's
+# values, kept byte for byte when saved unchanged, edited as {"$yaml": TEXT}, and a bad one
+# refused at its field with the scenario loader's message, nothing saved ----
+def item_of(model, section, id):
+    return [x for x in [s for s in model if s["key"] == section][0]["items"] if x["id"] == id][0]
+
+
+def latest(c):
+    st, j, _ = c.get("doc", doc=1)
+    return j["version"]
+
+
+def refused(c, tag, section, item, field, words, id=None, path="item"):
+    v = latest(c)
+    body = {"doc": 1, "base": v, "section": section, "item": item}
+    if id:
+        body["id"] = id
+    st, j, _ = c.post(path, body)
+    check("%s: refused at field '%s'" % (tag, field), st == 422 and j.get("code") == "bad-edit" and
+          j.get("field") == field and all(w in j.get("error", "") for w in words) and
+          "nothing was saved" in j["error"], (st, j))
+    check("%s: nothing saved" % tag, latest(c) == v)
+    return j
+
+
+scen = "tests/scenarios/valid/health-council-drawn.yaml"
+fixture = open(scen, "rb").read()
+p, port, db, codes, out = serve(scen, "drawn")
+c = Client(port)
+c.join(codes["control"])
+st, j, _ = c.get("doc", doc=1)
+h04 = item_of(j["model"], "injects", "H-04")
+check("drawn: the model holds the delay as a map", h04["trigger"] == {
+    "after": "H-03", "delay": {"dist": "exponential", "mean": "40m"}}, h04.get("trigger"))
+check("drawn: ... an empirical one with its list", item_of(j["model"], "injects", "H-08")["trigger"]["delay"] == {
+    "dist": "empirical", "values": ["10m", "20m", "20m", "1h15m"]})
+# what the form sends for an untouched inject: the delay as the text it shows
+sent = dict(h04, trigger={"after": "H-03", "delay": {"$yaml": "{dist: exponential, mean: 40m}"}})
+st, k, _ = c.post("item", {"doc": 1, "base": 1, "section": "injects", "id": "H-04", "item": sent})
+st2, body, _ = c.get("export", doc=1, version=2, format="yaml")
+check("drawn: saved unchanged, byte for byte (quoted scalars and all)", st == 200 and k["version"] == 2 and
+      body == fixture, (st, k.get("version")))
+sent["trigger"]["delay"] = {"$yaml": "{dist: uniform, min: 10m, max: 20m}"}
+st, k, _ = c.post("item", {"doc": 1, "base": 2, "section": "injects", "id": "H-04", "item": sent})
+st2, body, _ = c.get("export", doc=1, version=3, format="yaml")
+check("drawn: edited to another distribution, lint clean", st == 200 and k["version"] == 3 and k["errors"] == 0,
+      (st, k))
+check("drawn: written in the notation", b"    trigger: {after: H-03, delay: {dist: uniform, min: 10m, max: 20m}}\n"
+      in body and body.count(b"dist: uniform") == 2, [x for x in body.split(b"\n") if b"H-03" in x])
+bad = dict(sent)
+for why, delay, words in [
+        ("min above max (docs/ui.md's example)", {"$yaml": "{dist: uniform, min: 20m, max: 10m}"}, [
+            "injects 'H-04', field 'trigger': trigger 'delay': uniform min is greater than max, in "
+            "{dist: uniform, min: 20m, max: 10m} (column 22); nothing was saved"]),
+        ("no such kind", {"$yaml": "{dist: poisson, mean: 1h}"}, ["trigger 'delay'", "poisson"]),
+        ("a bad duration", {"$yaml": "{dist: exponential, mean: -5m}"}, ["trigger 'delay'", "-5m"]),
+        ("sent as JSON", {"dist": "gamma", "shape": "0", "scale": "10m"}, ["trigger 'delay'", "shape"]),
+        ("not YAML", {"$yaml": "{dist: exponential, mean: 30m"}, ["injects 'H-04', field 'trigger'"])]:
+    bad["trigger"] = {"after": "H-03", "delay": delay}
+    j = refused(c, "drawn: " + why, "injects", bad, "trigger", words, id="H-04")
+    if why.startswith("min above max"):
+        check("drawn: the loader's hint", j.get("hint") == "swap min and max", j)
+bad["trigger"] = {"after": "H-03", "delay": {"$yaml": "{dist: exponential}"}}
+refused(c, "drawn: a dry run", "injects", bad, "trigger", ["'mean'"], id="H-04", path="check")
+st, j, _ = c.post("catalogue", {"name": "Bad", "item": dict(sent, trigger={"after": "H-03", "delay": {
+    "$yaml": "{dist: fixed"}})})
+check("drawn: the catalogue refuses YAML that does not parse", st == 422 and j.get("code") == "bad-edit", (st, j))
+st, j, _ = c.post("catalogue", {"name": "Drawn", "item": sent})
+st, j, _ = c.get("catalogue")
+check("drawn: the catalogue keeps the distribution as a value", j["templates"][0]["item"]["trigger"]["delay"] == {
+    "dist": "uniform", "min": "10m", "max": "20m"}, j)
+stop(p, out, "drawn")
+
+# every other place a distribution can be: a decision's trigger, a review round's revision, an
+# agent's retry and an agent rule's delay
+scen = "tests/scenarios/valid/ports-storm-drawn.yaml"
+fixture = open(scen, "rb").read()
+p, port, db, codes, out = serve(scen, "ports")
+c = Client(port)
+c.join(codes["control"])
+st, j, _ = c.get("doc", doc=1)
+check("ports: lint clean", j["errors"] == 0, j["diagnostics"])
+model = j["model"]
+for section, id, field in [("decisions", "D-1", "trigger"), ("mechanisms", "review", "stages"),
+                           ("agents", "xpb", "retry"), ("agents", "xpb", "rules")]:
+    it = item_of(model, section, id)
+    st, k, _ = c.post("item", {"doc": 1, "base": latest(c), "section": section, "id": id, "item": it})
+    st, body, _ = c.get("export", doc=1, format="yaml")
+    check("ports: %s %s saved unchanged, byte for byte" % (section, id), st == 200 and body == fixture)
+    bad = json.loads(json.dumps(it))
+    if field == "trigger":
+        bad["trigger"]["delay"] = {"$yaml": "{dist: lognormal, median: 30m, sigma: 0}"}
+        what = "trigger 'delay'"
+    elif field == "stages":
+        bad["stages"][0]["rounds"]["revision"] = {"dist": "triangular", "min": "1h", "mode": "30m", "max": "2h"}
+        what = "rounds 'revision'"
+    elif field == "retry":
+        bad["retry"] = {"$yaml": "{after: {dist: empirical, values: []}, max: 3}"}
+        what = "retry 'after'"
+    else:
+        bad["rules"][0]["delay"] = {"dist": "fixed", "value": "soon"}
+        what = "agent rule 'delay'"
+    refused(c, "ports: %s %s, a bad %s" % (section, id, what), section, bad, field, [what], id=id)
+it = item_of(model, "mechanisms", "review")
+it["stages"][0]["rounds"]["revision"] = {"$yaml": "{dist: fixed, value: 1h}"}
+st, k, _ = c.post("item", {"doc": 1, "base": latest(c), "section": "mechanisms", "id": "review", "item": it})
+st2, body, _ = c.get("export", doc=1, format="yaml")
+check("ports: a revision edited to another distribution", st == 200 and k["errors"] == 0 and
+      b"rounds: {max: 2, revision: {dist: fixed, value: 1h}}" in body, (st, k))
+ex = [x for x in model if x["key"] == "exercise"][0]["value"]
+j = refused(c, "ports: YAML that does not parse in a map section", "exercise", dict(ex, title={"$yaml": "[a,"}),
+            "title", ["exercise 'ports-storm-drawn', field 'title': YAML syntax"])
+stop(p, out, "ports")
 
 # ---- one server for the rest ----
 p, port, db, codes, out = serve("scenarios/ncg-policy-ttx.yaml", "editor")
