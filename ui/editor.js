@@ -45,6 +45,7 @@
     sort: null,
     editing: null, /* {section, id (null: new), at} */
     checkTimer: 0,
+    checkGen: 0, /* bumped by each check and each save: an answer to an older check is dropped */
     templates: [],
   };
 
@@ -548,7 +549,11 @@
   }
   async function check() {
     if (!ed.editing) return;
+    const gen = ++ed.checkGen;
     const r = await api('POST', '/api/editor/check', body(formItem()));
+    /* a save (or a newer check) started while this one ran: its answer is out of date and must
+     * not overwrite the save's status or diagnostics */
+    if (gen !== ed.checkGen) return;
     if (r.ok) {
       showFieldDiags(r.json.diagnostics);
       const errs = r.json.diagnostics.filter((g) => g.severity === 'error').length;
@@ -567,6 +572,8 @@
       severity: 'error', message: j.error, hint: j.hint }]);
   }
   async function save(item, extra) {
+    clearTimeout(ed.checkTimer);
+    ed.checkGen++;
     status('Saving…', 'busy');
     const r = await api('POST', '/api/editor/item', body(item, extra));
     if (r.status === 409) return conflict(r.json, item);

@@ -79,8 +79,12 @@ async function planner(name, url, code) {
 }
 
 async function saved(page, what) {
-  await page.locator('#status').filter({ hasText: /Saved as version|Not saved/ }).waitFor({ timeout: 10000 });
-  const t = await page.locator('#status').innerText();
+  // the status as it reads when the save's answer is shown (read in the same step as the wait, so
+  // that a later status cannot replace it in between)
+  const t = await (await page.waitForFunction(() => {
+    const s = document.getElementById('status').innerText;
+    return /Saved as version|Not saved/.test(s) ? s : null;
+  }, null, { timeout: 10000 })).jsonValue();
   check(what + ': saved', /Saved as version/.test(t), t);
   return t;
 }
@@ -345,8 +349,14 @@ async function drawn() {
   const shown = await stages.inputValue();
   check('drawn: the revision is shown in the notation', shown.includes('rounds: {max: 2, revision: {dist: lognormal, median: 40m, sigma: 0.3}}'), shown);
   const before = await exportText();
+  // typing schedules a live check (400 ms later); a save right after it must not be overwritten by
+  // that check's answer
+  await stages.fill(shown);
   await p.locator('#ed-save').click();
   await saved(p, 'drawn: the mechanism unchanged');
+  await p.waitForTimeout(1200);
+  const later = await p.locator('#status').innerText();
+  check('drawn: a live check typed before the save does not replace the save\'s status', /^Saved as version/.test(later), later);
   check('drawn: the mechanism saved unchanged, byte for byte', (await exportText()) === before);
   const v2 = await p.locator('#ed-version').innerText();
   await stages.fill(shown.replace('sigma: 0.3', 'sigma: 0'));
